@@ -1,0 +1,114 @@
+# rawtel build.
+#   make         ./rawtel (gcc, -O2)
+#   make static  build/static/rawtel (musl-gcc, fully static, stripped)
+#   make check   every test; the test build runs under ASan and UBSan
+#   make fuzz    libFuzzer targets (clang) in build/fuzz/
+# Sources are found by wildcard: a new user/**/*.c, kern/*.S, tests/unit/
+# test_*.c, tests/progs/*.c or tests/fuzz/fuzz_*.c needs no Makefile change.
+# A test that needs extra libraries says so on a line "// test-ldlibs: -lX".
+
+CC      ?= gcc
+MUSLCC  ?= musl-gcc
+CLANG   ?= clang
+VERSION := 0.1.0
+
+CSTD    := -std=c11 -D_GNU_SOURCE
+WARN    := -Wall -Wextra -Werror
+INC     := -Iinclude -Ivendor-headers
+DEFS    := -DRAWTEL_VERSION='"$(VERSION)"'
+OPT     ?= -O2 -g
+SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+CFLAGS_BASE = $(CSTD) $(WARN) $(INC) $(DEFS) -MMD -MP
+
+SRCS    := $(sort $(shell find user -name '*.c'))
+MAIN    := user/cli/main.c
+LIBSRCS := $(filter-out $(MAIN),$(SRCS))
+KERNS   := $(sort $(wildcard kern/*.S))
+KERN_I  := $(patsubst kern/%.S,build/kern/%.i,$(KERNS))
+KERN_C  := build/gen/kern_text.c
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRCS))
+PROG_SRCS := $(sort $(wildcard tests/progs/*.c))
+PROG_BINS := $(patsubst tests/progs/%.c,build/progs/%,$(PROG_SRCS))
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
+
+objs = $(patsubst %.c,build/$(1)/%.o,$(LIBSRCS)) build/$(1)/gen/kern_text.o
+
+.PHONY: all static check fuzz progs clean
+all: rawtel
+
+# ---- kern/: cpp, then embedded as text the binary assembles at start-up --
+build/kern/%.i: kern/%.S $(wildcard kern/*.h include/rawtel/*.h vendor-headers/*.h)
+	@mkdir -p $(@D)
+	$(CC) -E -x assembler-with-cpp $(INC) -Ikern $< -o $@
+
+$(KERN_C): $(KERN_I) scripts/embed-kern
+	@mkdir -p $(@D)
+	sh scripts/embed-kern $(KERN_I) > $@.tmp && mv $@.tmp $@
+
+# ---- release build ------------------------------------------------------
+build/rel/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(OPT) -c $< -o $@
+build/rel/gen/kern_text.o: $(KERN_C)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(OPT) -c $< -o $@
+build/rel/librawtel.a: $(call objs,rel)
+	rm -f $@ && ar rcs $@ $^
+rawtel: build/rel/user/cli/main.o build/rel/librawtel.a
+	$(CC) $(OPT) -o $@ $^
+
+# ---- static musl build --------------------------------------------------
+build/static/%.o: %.c
+	@mkdir -p $(@D)
+	$(MUSLCC) $(CFLAGS_BASE) -Os -ffunction-sections -fdata-sections -c $< -o $@
+build/static/gen/kern_text.o: $(KERN_C)
+	@mkdir -p $(@D)
+	$(MUSLCC) $(CFLAGS_BASE) -Os -c $< -o $@
+build/static/rawtel: build/static/user/cli/main.o $(call objs,static)
+	$(MUSLCC) -static -s -Wl,--gc-sections -o $@ $^
+static: build/static/rawtel
+
+# ---- sanitizer build used by the tests ----------------------------------
+build/asan/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) -O1 -g $(SAN) -c $< -o $@
+build/asan/gen/kern_text.o: $(KERN_C)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) -O1 -g $(SAN) -c $< -o $@
+build/asan/librawtel.a: $(call objs,asan)
+	rm -f $@ && ar rcs $@ $^
+build/asan/rawtel: build/asan/user/cli/main.o build/asan/librawtel.a
+	$(CC) $(SAN) -o $@ $^
+build/asan/tests/%: tests/unit/%.c build/asan/librawtel.a tests/t.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) -Itests -O1 -g $(SAN) -o $@ $< build/asan/librawtel.a \
+		$$(sed -n 's|^// test-ldlibs: ||p' $<)
+
+# Programs the integration tests drive: plain builds, no sanitizers, so
+# what rawtel observes is what a user's program would do.
+build/progs/%: tests/progs/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O1 -g -o $@ $< $$(sed -n 's|^// prog-ldlibs: ||p' $<)
+progs: $(PROG_BINS)
+
+check: rawtel build/asan/rawtel $(UNIT_BINS) $(PROG_BINS)
+	@sh tests/run.sh
+
+# ---- fuzz targets (clang + libFuzzer) ------------------------------------
+build/fuzz/%.o: %.c
+	@mkdir -p $(@D)
+	$(CLANG) $(CSTD) $(INC) $(DEFS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(patsubst %.c,build/fuzz/%.o,$(LIBSRCS)) build/fuzz/gen/kern_text.o
+	$(CLANG) $(CSTD) $(INC) $(DEFS) -Itests -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $^
+build/fuzz/gen/kern_text.o: $(KERN_C)
+	@mkdir -p $(@D)
+	$(CLANG) $(CSTD) $(INC) -O1 -c $< -o $@
+fuzz: $(FUZZ_BINS)
+
+clean:
+	rm -rf build rawtel
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,59 @@
+/* rawtel: dispatch to the command named by argv[1]. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rawtel/cli.h"
+
+static int cmd_help(int argc, char **argv);
+
+/* One line per command; keep in the order --help shows them. */
+static const struct cli_cmd cli_cmds[] = {
+	{ "help", cmd_help, "", "show this help" },
+};
+
+#define N_CMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))
+
+void cli_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("rawtel: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("rawtel %s: zero-code tracing to OpenTelemetry, from one static binary\n\n"
+	       "usage: rawtel COMMAND [ARGS]\n\n", RAWTEL_VERSION);
+	for (size_t i = 0; i < N_CMDS; i++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "%s %s", cli_cmds[i].name,
+			 cli_cmds[i].args);
+		printf("  %-30s %s\n", left, cli_cmds[i].summary);
+	}
+	printf("\n  rawtel COMMAND --help shows a command's options.\n"
+	       "  rawtel --version prints the version.\n");
+	return CLI_OK;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(argc, argv);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("rawtel %s\n", RAWTEL_VERSION);
+		return CLI_OK;
+	}
+	for (size_t i = 0; i < N_CMDS; i++)
+		if (!strcmp(argv[1], cli_cmds[i].name))
+			return cli_cmds[i].fn(argc - 1, argv + 1);
+	cli_err("unknown command '%s'; see rawtel --help", argv[1]);
+	return CLI_USAGE;
+}
