@@ -94,7 +94,7 @@ build/progs/%: tests/progs/%.c
 	$(CC) $(CSTD) $(WARN) -O1 -g -o $@ $< $$(sed -n 's|^// prog-ldlibs: ||p' $<)
 progs: $(PROG_BINS)
 
-check: rawtel build/asan/rawtel $(UNIT_BINS) $(PROG_BINS)
+check: rawtel build/asan/rawtel $(UNIT_BINS) $(PROG_BINS) $(FUZZ_BINS)
 	@sh tests/run.sh
 
 # ---- fuzz targets (clang + libFuzzer) ------------------------------------
