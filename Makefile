@@ -13,7 +13,7 @@ CLANG   ?= clang
 VERSION := 0.1.0
 
 CSTD    := -std=c11 -D_GNU_SOURCE
-WARN    := -Wall -Wextra -Werror
+WARN    := -Wall -Wextra -Werror -Wno-format-truncation
 INC     := -Iinclude -Ivendor-headers
 DEFS    := -DRAWTEL_VERSION='"$(VERSION)"'
 OPT     ?= -O2 -g

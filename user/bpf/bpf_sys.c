@@ -1,0 +1,205 @@
+/* bpf(2) wrappers: raw syscall, zeroed attrs, -errno returns. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "rawtel/bpf.h"
+
+long bpf_sys(int cmd, void *attr, unsigned int size)
+{
+	long r;
+
+	do
+		r = syscall(RT_NR_bpf, cmd, attr, size);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r;
+}
+
+static void copy_name(char dst[RT_BPF_OBJ_NAME_LEN], const char *name)
+{
+	/* The kernel accepts only [A-Za-z0-9_.] in object names. */
+	size_t i = 0;
+
+	for (; name && name[i] && i < RT_BPF_OBJ_NAME_LEN - 1; i++) {
+		char c = name[i];
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			 (c >= '0' && c <= '9') || c == '_' || c == '.';
+		dst[i] = ok ? c : '_';
+	}
+	dst[i] = 0;
+}
+
+int bpf_map_create(uint32_t type, uint32_t key_size, uint32_t value_size,
+		   uint32_t max_entries, uint32_t flags, const char *name)
+{
+	struct rt_bpf_map_create_attr a;
+	long r;
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = type;
+	a.key_size = key_size;
+	a.value_size = value_size;
+	a.max_entries = max_entries;
+	a.map_flags = flags;
+	copy_name(a.map_name, name);
+	r = bpf_sys(RT_BPF_MAP_CREATE, &a, sizeof(a));
+	if (r == -EINVAL && a.map_name[0]) {
+		/* kernels before 4.15 reject map names */
+		memset(a.map_name, 0, sizeof(a.map_name));
+		r = bpf_sys(RT_BPF_MAP_CREATE, &a, sizeof(a));
+	}
+	return (int)r;
+}
+
+static int map_elem(int cmd, int fd, const void *key, const void *value,
+		    uint64_t flags)
+{
+	struct rt_bpf_map_elem_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_fd = (uint32_t)fd;
+	a.key = (uint64_t)(uintptr_t)key;
+	a.value = (uint64_t)(uintptr_t)value;
+	a.flags = flags;
+	return (int)bpf_sys(cmd, &a, sizeof(a));
+}
+
+int bpf_map_lookup(int fd, const void *key, void *value)
+{
+	return map_elem(RT_BPF_MAP_LOOKUP_ELEM, fd, key, value, 0);
+}
+
+int bpf_map_update(int fd, const void *key, const void *value, uint64_t flags)
+{
+	return map_elem(RT_BPF_MAP_UPDATE_ELEM, fd, key, value, flags);
+}
+
+int bpf_map_delete(int fd, const void *key)
+{
+	return map_elem(RT_BPF_MAP_DELETE_ELEM, fd, key, NULL, 0);
+}
+
+int bpf_map_next_key(int fd, const void *key, void *next)
+{
+	return map_elem(RT_BPF_MAP_GET_NEXT_KEY, fd, key, next, 0);
+}
+
+int bpf_prog_load(uint32_t type, const struct rt_bpf_insn *insns, uint32_t n,
+		  const char *license, const char *name, uint32_t log_level,
+		  char *log, uint32_t log_size)
+{
+	struct rt_bpf_prog_load_attr a;
+	long r;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_type = type;
+	a.insn_cnt = n;
+	a.insns = (uint64_t)(uintptr_t)insns;
+	a.license = (uint64_t)(uintptr_t)license;
+	a.kern_version = bpf_kernel_version();
+	copy_name(a.prog_name, name);
+	if (log && log_size) {
+		log[0] = 0;
+		a.log_level = log_level;
+		a.log_size = log_size;
+		a.log_buf = (uint64_t)(uintptr_t)log;
+	}
+	r = bpf_sys(RT_BPF_PROG_LOAD, &a, sizeof(a));
+	if (r == -EINVAL && a.prog_name[0] && !(log && log[0])) {
+		memset(a.prog_name, 0, sizeof(a.prog_name));
+		r = bpf_sys(RT_BPF_PROG_LOAD, &a, sizeof(a));
+	}
+	return (int)r;
+}
+
+int bpf_prog_info(int fd, struct rt_bpf_prog_info *info)
+{
+	struct rt_bpf_obj_info_attr a;
+
+	memset(info, 0, sizeof(*info));
+	memset(&a, 0, sizeof(a));
+	a.bpf_fd = (uint32_t)fd;
+	a.info_len = sizeof(*info);
+	a.info = (uint64_t)(uintptr_t)info;
+	return (int)bpf_sys(RT_BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a));
+}
+
+int bpf_link_perf_event(int prog_fd, int perf_fd)
+{
+	struct rt_bpf_link_create_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_fd = (uint32_t)prog_fd;
+	a.target_fd = (uint32_t)perf_fd;
+	a.attach_type = RT_BPF_PERF_EVENT;
+	return (int)bpf_sys(RT_BPF_LINK_CREATE, &a, sizeof(a));
+}
+
+/* "0-3,5,7-8" -> highest index + 1 */
+static int parse_cpu_list(const char *s)
+{
+	int max = -1;
+
+	while (*s && *s != '\n') {
+		char *end;
+		long a = strtol(s, &end, 10), b = a;
+
+		if (end == s || a < 0)
+			return -EINVAL;
+		if (*end == '-') {
+			s = end + 1;
+			b = strtol(s, &end, 10);
+			if (end == s || b < a)
+				return -EINVAL;
+		}
+		if (b > max)
+			max = (int)b;
+		s = *end == ',' ? end + 1 : end;
+	}
+	return max + 1 > 0 ? max + 1 : -EINVAL;
+}
+
+int bpf_num_possible_cpus(void)
+{
+	static int n;
+	char buf[256];
+	ssize_t len;
+	int fd;
+
+	if (n > 0)
+		return n;
+	fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (len > 0) {
+			buf[len] = 0;
+			n = parse_cpu_list(buf);
+		}
+	}
+	if (n <= 0) {
+		long c = sysconf(_SC_NPROCESSORS_CONF);
+		n = c > 0 ? (int)c : 1;
+	}
+	return n;
+}
+
+uint32_t bpf_kernel_version(void)
+{
+	static uint32_t v;
+	struct utsname u;
+	unsigned a = 0, b = 0, c = 0;
+
+	if (v)
+		return v;
+	if (uname(&u) == 0)
+		sscanf(u.release, "%u.%u.%u", &a, &b, &c);
+	/* the sublevel saturates at 255, as the kernel's own macro does */
+	v = (a << 16) | (b << 8) | (c > 255 ? 255 : c);
+	return v;
+}
