@@ -1,0 +1,112 @@
+/* BPF ring buffer consumer (see include/rawtel/ring.h). */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "rawtel/err.h"
+#include "rawtel/ring.h"
+#include "rt_bpf.h"
+
+int ringbuf_init_mem(struct ringbuf *rb, uint64_t *consumer_pos,
+		     const uint64_t *producer_pos, const uint8_t *data,
+		     uint64_t size)
+{
+	if (size < 8 || (size & (size - 1)))
+		return err_set(EINVAL, "ring buffer size %llu is not a power of two",
+			       (unsigned long long)size);
+	memset(rb, 0, sizeof(*rb));
+	rb->consumer_pos = consumer_pos;
+	rb->producer_pos = producer_pos;
+	rb->data = data;
+	rb->mask = size - 1;
+	rb->map_fd = -1;
+	return 0;
+}
+
+int ringbuf_open(struct ringbuf *rb, int map_fd, uint64_t size)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	void *cons, *prod;
+	int r;
+
+	if (size < page || (size & (size - 1)))
+		return err_set(EINVAL, "ring buffer size %llu must be a power of two of at least %zu",
+			       (unsigned long long)size, page);
+	cons = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
+	if (cons == MAP_FAILED)
+		return err_set(errno, "cannot map the ring buffer's consumer page: %s",
+			       strerror(errno));
+	/* producer page + data area, which the kernel lays out twice */
+	prod = mmap(NULL, page + 2 * size, PROT_READ, MAP_SHARED, map_fd, (off_t)page);
+	if (prod == MAP_FAILED) {
+		int e = errno;
+		munmap(cons, page);
+		return err_set(e, "cannot map the ring buffer's data (%llu bytes): %s",
+			       (unsigned long long)size, strerror(e));
+	}
+	r = ringbuf_init_mem(rb, cons, prod, (const uint8_t *)prod + page, size);
+	if (r) {
+		munmap(cons, page);
+		munmap(prod, page + 2 * size);
+		return r;
+	}
+	rb->cons_map = cons;
+	rb->prod_map = prod;
+	rb->prod_map_len = page + 2 * size;
+	rb->page_size = page;
+	rb->map_fd = map_fd;
+	return 0;
+}
+
+int ringbuf_consume(struct ringbuf *rb, ring_cb cb, void *ctx)
+{
+	uint64_t cons = __atomic_load_n(rb->consumer_pos, __ATOMIC_RELAXED);
+	int n = 0;
+
+	for (;;) {
+		uint64_t prod = __atomic_load_n(rb->producer_pos, __ATOMIC_ACQUIRE);
+		bool progress = false;
+
+		while (cons < prod) {
+			const uint32_t *hdr = (const uint32_t *)(rb->data + (cons & rb->mask));
+			uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+			uint64_t need, total;
+
+			if (len & RT_BPF_RINGBUF_BUSY_BIT)
+				goto out;	/* reserved, not yet committed */
+			need = len & ~(RT_BPF_RINGBUF_BUSY_BIT | RT_BPF_RINGBUF_DISCARD_BIT);
+			total = (need + RT_BPF_RINGBUF_HDR_SZ + 7) & ~7ULL;
+			if (total > rb->mask + 1 || total > prod - cons)
+				return err_set(EBADMSG, "corrupt ring buffer record of %u bytes at %llu",
+					       len, (unsigned long long)cons);
+			if (!(len & RT_BPF_RINGBUF_DISCARD_BIT)) {
+				int r = cb(ctx, (const uint8_t *)hdr + RT_BPF_RINGBUF_HDR_SZ, need);
+				if (r < 0) {
+					/* the record was seen: do not deliver it twice */
+					__atomic_store_n(rb->consumer_pos, cons + total, __ATOMIC_RELEASE);
+					return r;
+				}
+				n++;
+			}
+			cons += total;
+			/* release: the kernel may reuse the space once it sees this */
+			__atomic_store_n(rb->consumer_pos, cons, __ATOMIC_RELEASE);
+			progress = true;
+		}
+		if (!progress)
+			break;
+	}
+out:
+	return n;
+}
+
+void ringbuf_close(struct ringbuf *rb)
+{
+	if (rb->cons_map)
+		munmap(rb->cons_map, rb->page_size);
+	if (rb->prod_map)
+		munmap(rb->prod_map, rb->prod_map_len);
+	memset(rb, 0, sizeof(*rb));
+	rb->map_fd = -1;
+}
