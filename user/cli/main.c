@@ -6,9 +6,11 @@
 #include "rawtel/cli.h"
 
 static int cmd_help(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 
 /* One line per command; keep in the order --help shows them. */
 static const struct cli_cmd cli_cmds[] = {
+	{ "probe", cmd_probe, "", "check what this kernel offers for tracing" },
 	{ "help", cmd_help, "", "show this help" },
 };
 

@@ -1,0 +1,92 @@
+/* rawtel probe: what this kernel offers, what rawtel needs, and whether
+ * tracing can work here. Exit 0 when it can, CLI_NOPERM when privileges
+ * are missing, CLI_NOFEATURE when the kernel lacks something required. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "rawtel/cli.h"
+#include "rawtel/feature.h"
+
+static const char *const need[FEAT_N] = {
+	[FEAT_PRIV] = "required",
+	[FEAT_BPF_SYSCALL] = "required",
+	[FEAT_TRACEFS] = "required",
+	[FEAT_TRACEPOINTS] = "required",
+	[FEAT_RINGBUF] = "one of these",
+	[FEAT_PERF_ARRAY] = "one of these",
+	[FEAT_PROBE_READ_USER] = "preferred",
+	[FEAT_BOOT_NS] = "preferred",
+	[FEAT_LINKS] = "optional",
+	[FEAT_UPROBE_PMU] = "for uprobes",
+	[FEAT_UPROBE_TRACEFS] = "for uprobes",
+	[FEAT_KPROBES] = "not needed",
+	[FEAT_BTF] = "not needed",
+	[FEAT_JIT] = "preferred",
+};
+
+static const char *state_name(enum feat_state s)
+{
+	switch (s) {
+	case FEAT_YES:
+		return "yes";
+	case FEAT_NO:
+		return "no";
+	case FEAT_NOPERM:
+		return "denied";
+	default:
+		return "unknown";
+	}
+}
+
+int cmd_probe(int argc, char **argv)
+{
+	struct utsname u;
+	char missing[512] = "";
+	bool perm = false;
+
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: rawtel probe\n\nProbe the running kernel for what tracing needs and "
+		       "print a table.\nExit status: 0 ready, 3 a required kernel feature is "
+		       "missing, 4 not enough privileges.\n");
+		return CLI_OK;
+	}
+	if (argc > 1) {
+		cli_err("probe takes no arguments; see rawtel probe --help");
+		return CLI_USAGE;
+	}
+	uname(&u);
+	printf("rawtel %s on %s %s %s\n\n", RAWTEL_VERSION, u.sysname, u.release, u.machine);
+	printf("%-22s %-7s %-13s %s\n", "FEATURE", "STATE", "NEEDED", "DETAIL");
+	for (int i = 0; i < FEAT_N; i++) {
+		const struct feat_result *r = feat_get((enum feat_id)i);
+		printf("%-22s %-7s %-13s %s\n", feat_name((enum feat_id)i), state_name(r->state),
+		       need[i], r->detail);
+	}
+	for (int i = FEAT_PRIV; i <= FEAT_TRACEPOINTS; i++) {
+		const struct feat_result *r = feat_get((enum feat_id)i);
+		if (r->state == FEAT_YES)
+			continue;
+		if (r->state == FEAT_NOPERM)
+			perm = true;
+		size_t n = strlen(missing);
+		snprintf(missing + n, sizeof(missing) - n, "%s%s (%s)", n ? ", " : "",
+			 feat_name((enum feat_id)i), r->detail);
+	}
+	if (!feat_has(FEAT_RINGBUF) && !feat_has(FEAT_PERF_ARRAY) && !missing[0]) {
+		snprintf(missing, sizeof(missing), "both the BPF ring buffer and perf event arrays");
+		perm = feat_get(FEAT_RINGBUF)->state == FEAT_NOPERM;
+	}
+	if (missing[0]) {
+		printf("\ntracing: not possible here: missing %s\n", missing);
+		if (perm)
+			printf("%s\n", feat_priv_problem() ? feat_priv_problem() :
+			       "run rawtel as root");
+		return perm ? CLI_NOPERM : CLI_NOFEATURE;
+	}
+	printf("\ntracing: ready (%s%s%s)\n",
+	       feat_has(FEAT_RINGBUF) ? "BPF ring buffer" : "per-CPU perf buffers",
+	       feat_has(FEAT_LINKS) ? ", BPF links" : "",
+	       feat_has(FEAT_UPROBE_PMU) || feat_has(FEAT_UPROBE_TRACEFS) ? ", uprobes" : "");
+	return CLI_OK;
+}
