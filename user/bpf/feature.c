@@ -131,7 +131,8 @@ static void probe(enum feat_id id)
 		if (r == 0)
 			set(id, FEAT_YES, tracefs_mounted_by_us() ? "%s (mounted by rawtel)" : "%s", path);
 		else
-			set(id, r == -EPERM || r == -EACCES ? FEAT_NOPERM : FEAT_NO, "%s", "not mounted");
+			set(id, r == -EPERM || r == -EACCES ? FEAT_NOPERM : FEAT_NO, "%s",
+			    r == -EACCES ? "not readable" : "not mounted");
 		break;
 	case FEAT_TRACEPOINTS:
 		if (!feat_has(FEAT_TRACEFS)) {

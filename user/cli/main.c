@@ -7,9 +7,11 @@
 
 static int cmd_help(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 /* One line per command; keep in the order --help shows them. */
 static const struct cli_cmd cli_cmds[] = {
+	{ "trace", cmd_trace, "PROBE[,PROBE...]", "print exec, exit, open events as they happen" },
 	{ "probe", cmd_probe, "", "check what this kernel offers for tracing" },
 	{ "help", cmd_help, "", "show this help" },
 };

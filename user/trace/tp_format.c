@@ -25,6 +25,7 @@ static long field_num(const char *s, const char *end, const char *key)
 		p += kl;
 		if (p >= end || !isdigit((unsigned char)*p))
 			return -1;
+		/* "size:0" is legal: report 0, not "absent" */
 		long v = 0;
 		while (p < end && isdigit((unsigned char)*p) && v <= TP_MAX_RECORD)
 			v = v * 10 + (*p++ - '0');
@@ -50,7 +51,9 @@ static int parse_decl(const char *d, size_t n, struct tp_field *f)
 	b = e;
 	while (b > 0 && (isalnum((unsigned char)d[b - 1]) || d[b - 1] == '_'))
 		b--;
-	if (b == e || e - b >= TP_FIELD_NAME_MAX)
+	/* a name, and a type before it ("int x", "char *x") */
+	if (b == e || e - b >= TP_FIELD_NAME_MAX || b == 0 ||
+	    !(isspace((unsigned char)d[b - 1]) || d[b - 1] == '*'))
 		return -EINVAL;
 	memcpy(f->name, d + b, e - b);
 	f->name[e - b] = 0;
@@ -81,7 +84,8 @@ static int parse_field_line(const char *s, const char *end, struct tp_field *f)
 	off = field_num(semi, end, "offset:");
 	size = field_num(semi, end, "size:");
 	sgn = field_num(semi, end, "signed:");
-	if (off < 0 || size <= 0 || off + size > TP_MAX_RECORD)
+	/* size 0 only for a flexible array ("char buf[]") */
+	if (off < 0 || size < 0 || (size == 0 && !f->is_array) || off + size > TP_MAX_RECORD)
 		return -EINVAL;
 	f->offset = (uint32_t)off;
 	f->size = (uint32_t)size;

@@ -67,6 +67,14 @@ int tracefs_root(const char **path)
 			return 0;
 		}
 	}
+	for (size_t i = 0; i < 2; i++) {
+		char p[300];
+		struct stat st;
+		snprintf(p, sizeof(p), "%s/events", known[i]);
+		if (stat(p, &st) != 0 && errno == EACCES)
+			return err_set(EACCES, "tracefs at %s is not readable: run rawtel as root",
+				       known[i]);
+	}
 	if (find_in_mounts(tracefs_path, sizeof(tracefs_path))) {
 		*path = tracefs_path;
 		return 0;

@@ -1,0 +1,143 @@
+/* Event records the kern/ programs emit and user space decodes. The offsets
+ * are #defines so kern/ assembly (through cpp) and C share one definition;
+ * the C structs below are checked against them with _Static_assert.
+ *
+ * Every record starts with the same 24-byte header. Times are nanoseconds
+ * of CLOCK_BOOTTIME where the kernel has bpf_ktime_get_boot_ns (5.8+), else
+ * CLOCK_MONOTONIC; user space converts with the matching clock. */
+#ifndef RAWTEL_EVENTS_H
+#define RAWTEL_EVENTS_H
+
+/* ---- common header ------------------------------------------------------ */
+#define EV_OFF_TYPE	0	/* u16 EV_* */
+#define EV_OFF_SIZE	2	/* u16 bytes in the record, header included */
+#define EV_OFF_FLAGS	4	/* u32, per type */
+#define EV_OFF_TS	8	/* u64 ns */
+#define EV_OFF_TID	16	/* u32; with PID it is bpf_get_current_pid_tgid */
+#define EV_OFF_PID	20	/* u32 (the thread group id) */
+#define EV_HDR_SIZE	24
+
+#define EV_EXEC		1
+#define EV_EXIT		2
+#define EV_OPEN		3
+#define EV_TYPE_MAX	16	/* slots in the per-CPU `drops` map */
+
+/* ---- exec: execve/execveat, reported when the call returns --------------- */
+#define EXEC_OFF_PPID	24	/* u32, 0 when unknown to the kernel side */
+#define EXEC_OFF_UID	28	/* u32 */
+#define EXEC_OFF_RET	32	/* s32: 0 or -errno */
+#define EXEC_OFF_ARGC	36	/* u16 arguments captured */
+#define EXEC_OFF_DLEN	38	/* u16 bytes used in data */
+#define EXEC_OFF_COMM	40	/* char[16] after the call */
+#define EXEC_OFF_DATA	56	/* filename NUL, then argv strings NUL each */
+#define EXEC_FILENAME_MAX 256
+#define EXEC_ARG_MAX	128	/* bytes per argument */
+#define EXEC_ARGS_MAX	16	/* arguments captured */
+#define EXEC_DATA_MAX	1024
+#define EXEC_REC_MAX	(EXEC_OFF_DATA + EXEC_DATA_MAX)
+#define EXEC_F_ARGS_TRUNC 1	/* more arguments than captured */
+
+/* ---- exit: a process (thread group) ended -------------------------------- */
+#define EXIT_OFF_PPID	24	/* u32 */
+#define EXIT_OFF_CODE	28	/* u32 exit code (0-255) or signal number */
+#define EXIT_OFF_START	32	/* u64 start time in ns, when EXIT_F_START */
+#define EXIT_OFF_COMM	40	/* char[16] */
+#define EXIT_REC_SIZE	56
+#define EXIT_F_CODE	1	/* CODE is an exit status (exit/exit_group) */
+#define EXIT_F_SIGNAL	2	/* CODE is the signal that killed it */
+#define EXIT_F_START	4	/* START is known */
+#define EXIT_F_FINAL	8	/* (kernel side) a group exit is under way */
+
+/* ---- open: open/openat/openat2, reported when the call returns ----------- */
+#define OPEN_OFF_RET	24	/* s32 fd or -errno */
+#define OPEN_OFF_UID	28	/* u32 */
+#define OPEN_OFF_OFLAGS	32	/* u32 O_* flags */
+#define OPEN_OFF_MODE	36	/* u32 */
+#define OPEN_OFF_COMM	40	/* char[16] */
+#define OPEN_OFF_PATH	56	/* NUL-terminated, up to OPEN_PATH_MAX */
+#define OPEN_PATH_MAX	256
+#define OPEN_REC_MAX	(OPEN_OFF_PATH + OPEN_PATH_MAX)
+
+/* In-flight opens, one slot per tid modulo OPEN_SLOTS: an array map, whose
+ * lookups the verifier inlines, is far cheaper than a hash on this path. */
+#define OPEN_SLOTS	16384
+#define OPEN_SLOT_ID	0	/* u64 pid_tgid owning the slot, 0 = free */
+#define OPEN_SLOT_PATH	8	/* u64 user pointer */
+#define OPEN_SLOT_FLAGS	16	/* u32 */
+#define OPEN_SLOT_MODE	20	/* u32 */
+#define OPEN_SLOT_SIZE	24
+
+/* ---- process table (kern/proc.S): parent and start time per tgid ------- */
+#define PROC_OFF_PPID	0	/* u32 */
+#define PROC_OFF_PAD	4
+#define PROC_OFF_START	8	/* u64 ns */
+#define PROC_SIZE	16
+#define PROC_MAX	8192
+
+#ifndef __ASSEMBLER__
+#include <stddef.h>
+#include <stdint.h>
+
+struct ev_hdr {
+	uint16_t type;
+	uint16_t size;
+	uint32_t flags;
+	uint64_t ts;
+	uint32_t tid;
+	uint32_t pid;
+};
+
+struct ev_exec {
+	struct ev_hdr h;
+	uint32_t ppid, uid;
+	int32_t ret;
+	uint16_t argc, dlen;
+	char comm[16];
+	char data[EXEC_DATA_MAX];
+};
+
+struct ev_exit {
+	struct ev_hdr h;
+	uint32_t ppid;
+	uint32_t code;
+	uint64_t start;
+	char comm[16];
+};
+
+struct ev_open {
+	struct ev_hdr h;
+	int32_t ret;
+	uint32_t uid, oflags, mode;
+	char comm[16];
+	char path[OPEN_PATH_MAX];
+};
+
+_Static_assert(sizeof(struct ev_hdr) == EV_HDR_SIZE, "header");
+_Static_assert(offsetof(struct ev_hdr, size) == EV_OFF_SIZE, "size");
+_Static_assert(offsetof(struct ev_hdr, flags) == EV_OFF_FLAGS, "flags");
+_Static_assert(offsetof(struct ev_hdr, ts) == EV_OFF_TS, "ts");
+_Static_assert(offsetof(struct ev_hdr, tid) == EV_OFF_TID, "tid");
+_Static_assert(offsetof(struct ev_hdr, pid) == EV_OFF_PID, "pid");
+_Static_assert(offsetof(struct ev_exec, ppid) == EXEC_OFF_PPID, "exec ppid");
+_Static_assert(offsetof(struct ev_exec, uid) == EXEC_OFF_UID, "exec uid");
+_Static_assert(offsetof(struct ev_exec, ret) == EXEC_OFF_RET, "exec ret");
+_Static_assert(offsetof(struct ev_exec, argc) == EXEC_OFF_ARGC, "exec argc");
+_Static_assert(offsetof(struct ev_exec, dlen) == EXEC_OFF_DLEN, "exec dlen");
+_Static_assert(offsetof(struct ev_exec, comm) == EXEC_OFF_COMM, "exec comm");
+_Static_assert(offsetof(struct ev_exec, data) == EXEC_OFF_DATA, "exec data");
+_Static_assert(sizeof(struct ev_exec) == EXEC_REC_MAX, "exec size");
+_Static_assert(offsetof(struct ev_exit, ppid) == EXIT_OFF_PPID, "exit ppid");
+_Static_assert(offsetof(struct ev_exit, code) == EXIT_OFF_CODE, "exit code");
+_Static_assert(offsetof(struct ev_exit, start) == EXIT_OFF_START, "exit start");
+_Static_assert(offsetof(struct ev_exit, comm) == EXIT_OFF_COMM, "exit comm");
+_Static_assert(sizeof(struct ev_exit) == EXIT_REC_SIZE, "exit size");
+_Static_assert(offsetof(struct ev_open, ret) == OPEN_OFF_RET, "open ret");
+_Static_assert(offsetof(struct ev_open, uid) == OPEN_OFF_UID, "open uid");
+_Static_assert(offsetof(struct ev_open, oflags) == OPEN_OFF_OFLAGS, "open flags");
+_Static_assert(offsetof(struct ev_open, mode) == OPEN_OFF_MODE, "open mode");
+_Static_assert(offsetof(struct ev_open, comm) == OPEN_OFF_COMM, "open comm");
+_Static_assert(offsetof(struct ev_open, path) == OPEN_OFF_PATH, "open path");
+_Static_assert(sizeof(struct ev_open) == OPEN_REC_MAX, "open size");
+#endif /* !__ASSEMBLER__ */
+
+#endif

@@ -1,0 +1,59 @@
+/* Shared by every kern/ unit: the event stream, drop counters, and macros
+ * for what every probe does. Macros put several statements on one line
+ * separated by ';' (as in LLVM's BPF assembler). Load-time constants set
+ * by user space:
+ *   $perf_buffer      1: per-CPU perf buffers instead of the ring buffer
+ *   $ring_size        ring buffer bytes (power of two)
+ *   $ncpus            possible CPUs (perf event array size)
+ *   $boot_ns          1: bpf_ktime_get_boot_ns exists (5.8+)
+ *   $probe_read_user  1: bpf_probe_read_user[_str] exist (5.5+)
+ *   $filter_pid       0 or the one process (tgid) to report
+ *   $filter_comm      1: report only tasks whose comm is $comm_lo/$comm_hi
+ */
+#include "rawtel/events.h"
+#include "rt_bpf.h"
+
+/* The one stream of records to user space, and what could not enter it. */
+#define DECLARE_EVENTS \
+.if $perf_buffer ; .map events perf_event_array key=4 value=4 max=$ncpus ; \
+.else ; .map events ringbuf key=0 value=0 max=$ring_size ; .endif ; \
+.map drops percpu_array key=4 value=8 max=EV_TYPE_MAX
+
+/* r0 = now, in the clock user space expects */
+#define KTIME .if $boot_ns ; call bpf_ktime_get_boot_ns ; .else ; call bpf_ktime_get_ns ; .endif
+
+/* user-memory reads (bpf_probe_read[_str] on kernels before 5.5) */
+#define READ_USER_STR .if $probe_read_user ; call bpf_probe_read_user_str ; \
+	.else ; call bpf_probe_read_str ; .endif
+#define READ_USER .if $probe_read_user ; call bpf_probe_read_user ; \
+	.else ; call bpf_probe_read ; .endif
+
+/* Jump to LABEL unless the process (pid_tgid in register R) is selected.
+ * Clobbers r0-r5 and fp-16..fp-1. */
+#define FILTER_PID(R, LABEL) .if $filter_pid ; r0 = R ; r0 >>= 32 ; \
+	if r0 != $filter_pid goto LABEL ; .endif
+#define FILTER_COMM(LABEL) .if $filter_comm ; r1 = r10 ; r1 += -16 ; r2 = 16 ; \
+	call bpf_get_current_comm ; r1 = *(u64 *)(r10 - 16) ; r2 = $comm_lo ll ; \
+	if r1 != r2 goto LABEL ; r1 = *(u64 *)(r10 - 8) ; r2 = $comm_hi ll ; \
+	if r1 != r2 goto LABEL ; .endif
+
+/* Count one lost record of type TYPE in the per-CPU drops map.
+ * Nine instruction slots; clobbers r0-r5 and fp-4..fp-1. */
+#define COUNT_DROP(TYPE) *(u32 *)(r10 - 4) = TYPE ; r2 = r10 ; r2 += -4 ; \
+	r1 = drops ll ; call bpf_map_lookup_elem ; if r0 == 0 goto +2 ; r1 = 1 ; \
+	lock *(u64 *)(r0 + 0) += r1
+
+/* Send SIZE bytes at PTR (registers other than r1-r5) as one record of
+ * type TYPE; CTX is the register holding the program's context. A record
+ * that does not fit is counted, never waited for. */
+#define EMIT(CTX, PTR, SIZE, TYPE) \
+.if $perf_buffer ; r1 = CTX ; r2 = events ll ; r3 = RT_BPF_F_CURRENT_CPU ll ; r4 = PTR ; \
+	r5 = SIZE ; call bpf_perf_event_output ; \
+.else ; r1 = events ll ; r2 = PTR ; r3 = SIZE ; r4 = 0 ; call bpf_ringbuf_output ; .endif ; \
+	if r0 == 0 goto +9 ; COUNT_DROP(TYPE)
+
+/* Per-CPU scratch space for records larger than the 512-byte stack. */
+#define DECLARE_SCRATCH .map scratch percpu_array key=4 value=EXEC_REC_MAX max=1
+
+/* Process table filled by kern/proc.S: tgid -> parent tgid, start time. */
+#define DECLARE_PROCS .map procs lru_hash key=4 value=PROC_SIZE max=PROC_MAX

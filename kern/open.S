@@ -1,0 +1,109 @@
+// open: open/openat/openat2 with path, flags, mode, result. The path is
+// read when the call returns: by then the kernel has copied it, so its page
+// is resident and the read cannot fail for want of a page fault. Entry only
+// parks the pointer in an array slot indexed by thread id (the verifier
+// inlines array lookups: no hash on this hot path).
+#include "common.h"
+
+DECLARE_EVENTS
+.map open_inflight array key=4 value=OPEN_SLOT_SIZE max=OPEN_SLOTS
+
+// Entry, first half: the slot for this thread in r0 (or goto out); r6 ctx,
+// r7 pid_tgid. A slot still owned by another thread means two in-flight
+// calls collided: that one's event is lost, and counted.
+#define OPEN_SLOT \
+	r6 = r1 ; call bpf_get_current_pid_tgid ; r7 = r0 ; \
+	FILTER_PID(r7, out) ; FILTER_COMM(out) ; \
+	r1 = r7 ; r1 &= OPEN_SLOTS - 1 ; *(u32 *)(r10 - 20) = r1 ; \
+	r2 = r10 ; r2 += -20 ; r1 = open_inflight ll ; call bpf_map_lookup_elem ; \
+	if r0 == 0 goto out ; r8 = r0 ; r1 = *(u64 *)(r8 + OPEN_SLOT_ID) ; \
+	if r1 == 0 goto +10 ; if r1 == r7 goto +9 ; COUNT_DROP(EV_OPEN) ; \
+	*(u64 *)(r8 + OPEN_SLOT_ID) = r7 ; r1 = *(u64 *)(r6 + field(filename)) ; \
+	*(u64 *)(r8 + OPEN_SLOT_PATH) = r1
+
+.prog open_enter_openat tracepoint syscalls/sys_enter_openat
+	OPEN_SLOT
+	r1 = *(u64 *)(r6 + field(flags))
+	*(u32 *)(r8 + OPEN_SLOT_FLAGS) = r1
+	r1 = *(u64 *)(r6 + field(mode))
+	*(u32 *)(r8 + OPEN_SLOT_MODE) = r1
+out:
+	r0 = 0
+	exit
+
+// open(2) exists on x86_64 but not on newer architectures
+.prog open_enter_open tracepoint syscalls/sys_enter_open
+.if has_field(filename)
+	OPEN_SLOT
+	r1 = *(u64 *)(r6 + field(flags))
+	*(u32 *)(r8 + OPEN_SLOT_FLAGS) = r1
+	r1 = *(u64 *)(r6 + field(mode))
+	*(u32 *)(r8 + OPEN_SLOT_MODE) = r1
+.endif
+out:
+	r0 = 0
+	exit
+
+// openat2 (5.6+): flags and mode live in the user's struct open_how
+.prog open_enter_openat2 tracepoint syscalls/sys_enter_openat2
+.if has_field(how)
+	OPEN_SLOT
+	r1 = r10
+	r1 += -16
+	r2 = 16
+	r3 = *(u64 *)(r6 + field(how))
+	READ_USER
+	if r0 != 0 goto out
+	r1 = *(u64 *)(r10 - 16)
+	*(u32 *)(r8 + OPEN_SLOT_FLAGS) = r1
+	r1 = *(u64 *)(r10 - 8)
+	*(u32 *)(r8 + OPEN_SLOT_MODE) = r1
+.endif
+out:
+	r0 = 0
+	exit
+
+// Exit: claim this thread's slot, build the record on the stack, send it.
+#define OPEN_EXIT \
+	r6 = r1 ; call bpf_get_current_pid_tgid ; r7 = r0 ; \
+	r1 = r7 ; r1 &= OPEN_SLOTS - 1 ; *(u32 *)(r10 - 4) = r1 ; \
+	r2 = r10 ; r2 += -4 ; r1 = open_inflight ll ; call bpf_map_lookup_elem ; \
+	if r0 == 0 goto out ; r8 = r0 ; r1 = *(u64 *)(r8 + OPEN_SLOT_ID) ; \
+	if r1 != r7 goto out ; \
+	r9 = r10 ; r9 += -OPEN_REC_MAX ; \
+	r1 = *(u64 *)(r8 + OPEN_SLOT_PATH) ; *(u64 *)(r9 + EV_OFF_TS) = r1 ; \
+	r1 = *(u64 *)(r8 + OPEN_SLOT_FLAGS) ; *(u64 *)(r9 + OPEN_OFF_OFLAGS) = r1 ; \
+	r1 = *(u64 *)(r8 + OPEN_SLOT_ID) ; *(u64 *)(r8 + OPEN_SLOT_ID) = 0 ; \
+	if r1 != r7 goto out ; \
+	*(u64 *)(r9 + EV_OFF_TID) = r7 ; \
+	r1 = *(u64 *)(r6 + field(ret)) ; *(u32 *)(r9 + OPEN_OFF_RET) = r1 ; \
+	call bpf_get_current_uid_gid ; *(u32 *)(r9 + OPEN_OFF_UID) = r0 ; \
+	r1 = r9 ; r1 += OPEN_OFF_COMM ; r2 = 16 ; call bpf_get_current_comm ; \
+	r1 = r9 ; r1 += OPEN_OFF_PATH ; r2 = OPEN_PATH_MAX ; r3 = *(u64 *)(r9 + EV_OFF_TS) ; \
+	READ_USER_STR ; r8 = r0 ; if r8 s> 0 goto +2 ; *(u8 *)(r9 + OPEN_OFF_PATH) = 0 ; r8 = 1 ; \
+	if r8 > OPEN_PATH_MAX goto out ; r8 += OPEN_OFF_PATH ; \
+	r1 = r8 ; r1 <<= 16 ; r1 |= EV_OPEN ; *(u64 *)(r9 + EV_OFF_TYPE) = r1 ; \
+	KTIME ; *(u64 *)(r9 + EV_OFF_TS) = r0 ; \
+	EMIT(r6, r9, r8, EV_OPEN)
+
+.prog open_exit_openat tracepoint syscalls/sys_exit_openat
+	OPEN_EXIT
+out:
+	r0 = 0
+	exit
+
+.prog open_exit_open tracepoint syscalls/sys_exit_open
+.if has_field(ret)
+	OPEN_EXIT
+.endif
+out:
+	r0 = 0
+	exit
+
+.prog open_exit_openat2 tracepoint syscalls/sys_exit_openat2
+.if has_field(ret)
+	OPEN_EXIT
+.endif
+out:
+	r0 = 0
+	exit

@@ -1,0 +1,43 @@
+// Process table: parent and start time of every process created while
+// rawtel runs (older ones are looked up in /proc by user space). Feeds the
+// ppid of exec events and the lifetime of exit events without BTF.
+#include "common.h"
+
+DECLARE_PROCS
+
+// task:task_newtask fires in the parent, for the new task.
+.prog proc_fork tracepoint task/task_newtask
+	r6 = r1
+	r1 = *(u64 *)(r6 + field(clone_flags))
+	r1 &= 0x10000			// CLONE_THREAD: a thread, not a process
+	if r1 != 0 goto out
+	r1 = *(u32 *)(r6 + field(pid))
+	*(u32 *)(r10 - 4) = r1		// key: the child's pid
+	call bpf_get_current_pid_tgid
+	r0 >>= 32
+	*(u32 *)(r10 - 24) = r0		// parent: the forking process
+	*(u32 *)(r10 - 20) = 0
+	r1 = *(u64 *)(r6 + field(clone_flags))
+	r1 &= 0x8000			// CLONE_PARENT: our parent is the child's too
+	if r1 == 0 goto stamp
+	r2 = r10
+	r2 += -24
+	r1 = procs ll
+	call bpf_map_lookup_elem
+	*(u32 *)(r10 - 24) = 0		// unknown unless we know our own parent
+	if r0 == 0 goto stamp
+	r1 = *(u32 *)(r0 + PROC_OFF_PPID)
+	*(u32 *)(r10 - 24) = r1
+stamp:
+	KTIME
+	*(u64 *)(r10 - 16) = r0
+	r1 = procs ll
+	r2 = r10
+	r2 += -4
+	r3 = r10
+	r3 += -24
+	r4 = RT_BPF_ANY
+	call bpf_map_update_elem
+out:
+	r0 = 0
+	exit

@@ -1,0 +1,141 @@
+/* Parsing rawtel trace's command line. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rawtel/cli.h"
+#include "trace_opts.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: rawtel trace PROBE[,PROBE...] [options]\n\nprobes:\n");
+	for (size_t i = 0; i < n_probes; i++)
+		fprintf(f, "  %-8s %s\n", probes[i].name, probes[i].summary);
+	fprintf(f, "\noptions:\n"
+		"  --pid PID         only this process (filtered in the kernel)\n"
+		"  --comm NAME       only tasks with this command name (first 15 bytes)\n"
+		"  --duration SEC    stop after SEC seconds (default: at Ctrl-C/SIGTERM)\n"
+		"  --json            one JSON object per line\n"
+		"  --perf-buffer     per-CPU perf buffers instead of the BPF ring buffer\n"
+		"                    (what kernels before 5.8 use; rawtel picks it there)\n"
+		"  --ring-size SIZE  ring buffer size, power of two (default 256K)\n"
+		"  --perf-pages N    perf buffer pages per CPU, power of two (default 16)\n"
+		"  --null            attach empty programs to the same hooks and print\n"
+		"                    nothing: the floor for overhead measurements\n"
+		"  --stats           print start-up time on stderr\n");
+}
+
+/* "256K", "4M", "65536" -> bytes; 0 on error */
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	if (end == s)
+		return 0;
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	return *end ? 0 : v;
+}
+
+static int add_probes(struct trace_opts *o, const char *list)
+{
+	char buf[256], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *n = strtok_r(buf, ",", &save); n; n = strtok_r(NULL, ",", &save)) {
+		const struct probe *p = probe_find(n);
+		bool dup = false;
+
+		if (!p) {
+			cli_err("unknown probe '%s'; rawtel trace --help lists them", n);
+			return -EINVAL;
+		}
+		for (int i = 0; i < o->n_probes; i++)
+			dup |= o->probes[i] == p;
+		if (!dup && o->n_probes < TRACE_MAX_PROBES)
+			o->probes[o->n_probes++] = p;
+	}
+	return 0;
+}
+
+int trace_opts_parse(struct trace_opts *o, int argc, char **argv)
+{
+	memset(o, 0, sizeof(*o));
+	o->ring_size = 256 << 10;
+	o->perf_pages = 16;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		char *end;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 1;
+		} else if (!strcmp(a, "--json")) {
+			o->json = true;
+		} else if (!strcmp(a, "--perf-buffer")) {
+			o->perf_buffer = true;
+		} else if (!strcmp(a, "--null")) {
+			o->null = true;
+		} else if (!strcmp(a, "--stats")) {
+			o->stats = true;
+		} else if (a[0] == '-' && a[1] == '-' && !v) {
+			cli_err("%s needs a value; see rawtel trace --help", a);
+			return -EINVAL;
+		} else if (!strcmp(a, "--pid")) {
+			unsigned long p = strtoul(v, &end, 10);
+			if (*end || !p || p > 0x3fffffff) {
+				cli_err("--pid %s: not a process id", v);
+				return -EINVAL;
+			}
+			o->pid = (uint32_t)p;
+			i++;
+		} else if (!strcmp(a, "--comm")) {
+			if (!*v) {
+				cli_err("--comm needs a command name");
+				return -EINVAL;
+			}
+			/* the kernel keeps 15 bytes of a command name */
+			snprintf(o->comm, sizeof(o->comm), "%.15s", v);
+			i++;
+		} else if (!strcmp(a, "--duration")) {
+			double d = strtod(v, &end);
+			if (*end || d < 0 || d > 1e7) {
+				cli_err("--duration %s: not a number of seconds", v);
+				return -EINVAL;
+			}
+			o->has_duration = true;
+			o->duration_ms = (uint64_t)(d * 1000 + 0.5);
+			i++;
+		} else if (!strcmp(a, "--ring-size")) {
+			uint64_t s = parse_size(v);
+			if (s < 4096 || s > (1u << 30) || (s & (s - 1))) {
+				cli_err("--ring-size %s: a power of two from 4K to 1G", v);
+				return -EINVAL;
+			}
+			o->ring_size = (uint32_t)s;
+			i++;
+		} else if (!strcmp(a, "--perf-pages")) {
+			unsigned long p = strtoul(v, &end, 10);
+			if (*end || !p || p > 4096 || (p & (p - 1))) {
+				cli_err("--perf-pages %s: a power of two up to 4096", v);
+				return -EINVAL;
+			}
+			o->perf_pages = (uint32_t)p;
+			i++;
+		} else if (a[0] == '-') {
+			cli_err("unknown option %s; see rawtel trace --help", a);
+			return -EINVAL;
+		} else if (add_probes(o, a)) {
+			return -EINVAL;
+		}
+	}
+	if (!o->n_probes) {
+		usage(stderr);
+		return -EINVAL;
+	}
+	return 0;
+}
