@@ -7,11 +7,15 @@
  *   $ncpus            possible CPUs (perf event array size)
  *   $boot_ns          1: bpf_ktime_get_boot_ns exists (5.8+)
  *   $probe_read_user  1: bpf_probe_read_user[_str] exist (5.5+)
+ *   $task_regs        1: a task's user registers are reachable through BTF
+ *                     (bpf_get_current_task_btf + bpf_task_pt_regs, 5.15+)
+ *   $self_pid         rawtel's own pid: never reported
  *   $filter_pid       0 or the one process (tgid) to report
  *   $filter_comm      1: report only tasks whose comm is $comm_lo/$comm_hi
  */
 #include "rawtel/events.h"
 #include "rt_bpf.h"
+#include "rt_ptrace.h"
 
 /* The one stream of records to user space, and what could not enter it. */
 #define DECLARE_EVENTS \
@@ -28,10 +32,10 @@
 #define READ_USER .if $probe_read_user ; call bpf_probe_read_user ; \
 	.else ; call bpf_probe_read ; .endif
 
-/* Jump to LABEL unless the process (pid_tgid in register R) is selected.
- * Clobbers r0-r5 and fp-16..fp-1. */
-#define FILTER_PID(R, LABEL) .if $filter_pid ; r0 = R ; r0 >>= 32 ; \
-	if r0 != $filter_pid goto LABEL ; .endif
+/* Jump to LABEL unless the process (pid_tgid in register R) is selected;
+ * rawtel itself never is. Clobbers r0-r5 and fp-16..fp-1. */
+#define FILTER_PID(R, LABEL) r0 = R ; r0 >>= 32 ; if r0 == $self_pid goto LABEL ; \
+	.if $filter_pid ; if r0 != $filter_pid goto LABEL ; .endif
 #define FILTER_COMM(LABEL) .if $filter_comm ; r1 = r10 ; r1 += -16 ; r2 = 16 ; \
 	call bpf_get_current_comm ; r1 = *(u64 *)(r10 - 16) ; r2 = $comm_lo ll ; \
 	if r1 != r2 goto LABEL ; r1 = *(u64 *)(r10 - 8) ; r2 = $comm_hi ll ; \

@@ -29,13 +29,19 @@
 #define EXEC_OFF_ARGC	36	/* u16 arguments captured */
 #define EXEC_OFF_DLEN	38	/* u16 bytes used in data */
 #define EXEC_OFF_COMM	40	/* char[16] after the call */
-#define EXEC_OFF_DATA	56	/* filename NUL, then argv strings NUL each */
+#define EXEC_OFF_UARGV	56	/* u64 the caller's argv pointer */
+#define EXEC_OFF_UFNAME	64	/* u64 the caller's filename pointer */
+#define EXEC_OFF_FNAME	72	/* NUL-terminated filename */
 #define EXEC_FILENAME_MAX 256
+#define EXEC_OFF_DATA	(EXEC_OFF_FNAME + EXEC_FILENAME_MAX) /* argv, NUL each */
 #define EXEC_ARG_MAX	128	/* bytes per argument */
 #define EXEC_ARGS_MAX	16	/* arguments captured */
 #define EXEC_DATA_MAX	1024
 #define EXEC_REC_MAX	(EXEC_OFF_DATA + EXEC_DATA_MAX)
 #define EXEC_F_ARGS_TRUNC 1	/* more arguments than captured */
+#define EXEC_F_FNAME_OK	2	/* the filename was read */
+#define EXEC_F_ARGS_FAULT 4	/* an argument was not readable: argv incomplete */
+#define EXEC_F_ARGS_LATE 8	/* argv read when the call returned */
 
 /* ---- exit: a process (thread group) ended -------------------------------- */
 #define EXIT_OFF_PPID	24	/* u32 */
@@ -93,6 +99,8 @@ struct ev_exec {
 	int32_t ret;
 	uint16_t argc, dlen;
 	char comm[16];
+	uint64_t uargv, ufname;
+	char filename[EXEC_FILENAME_MAX];
 	char data[EXEC_DATA_MAX];
 };
 
@@ -124,6 +132,9 @@ _Static_assert(offsetof(struct ev_exec, ret) == EXEC_OFF_RET, "exec ret");
 _Static_assert(offsetof(struct ev_exec, argc) == EXEC_OFF_ARGC, "exec argc");
 _Static_assert(offsetof(struct ev_exec, dlen) == EXEC_OFF_DLEN, "exec dlen");
 _Static_assert(offsetof(struct ev_exec, comm) == EXEC_OFF_COMM, "exec comm");
+_Static_assert(offsetof(struct ev_exec, uargv) == EXEC_OFF_UARGV, "exec uargv");
+_Static_assert(offsetof(struct ev_exec, ufname) == EXEC_OFF_UFNAME, "exec ufname");
+_Static_assert(offsetof(struct ev_exec, filename) == EXEC_OFF_FNAME, "exec filename");
 _Static_assert(offsetof(struct ev_exec, data) == EXEC_OFF_DATA, "exec data");
 _Static_assert(sizeof(struct ev_exec) == EXEC_REC_MAX, "exec size");
 _Static_assert(offsetof(struct ev_exit, ppid) == EXIT_OFF_PPID, "exit ppid");

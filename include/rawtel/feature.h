@@ -17,6 +17,7 @@ enum feat_id {
 	FEAT_PROBE_READ_USER,	/* bpf_probe_read_user[_str] (5.5) */
 	FEAT_BOOT_NS,		/* bpf_ktime_get_boot_ns (5.8) */
 	FEAT_LINKS,		/* BPF links on perf events (5.15) */
+	FEAT_TASK_REGS,		/* user registers via BTF task pt_regs (5.15) */
 	FEAT_UPROBE_PMU,	/* uprobe PMU (4.17) */
 	FEAT_UPROBE_TRACEFS,	/* tracefs uprobe_events */
 	FEAT_KPROBES,		/* not needed: reported for information */

@@ -54,6 +54,7 @@ struct perfbuf {
 	struct perfbuf_cpu *cpus;
 	int n_cpus;
 	uint8_t *scratch;	/* for records that wrap around the end */
+	uint64_t *aligned;	/* samples re-aligned to 8 bytes for callers */
 	uint64_t lost;		/* samples the kernel reported lost */
 	uint64_t bad;		/* malformed records skipped */
 };

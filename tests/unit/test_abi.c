@@ -5,12 +5,14 @@
  * are checked under #ifdef. */
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
+#include <asm/ptrace.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "rt_bpf.h"
 #include "rt_bpf_helpers.h"
 #include "rt_perf.h"
+#include "rt_ptrace.h"
 #include "t.h"
 
 #define EQ(ours, theirs) T_EQ_INT(ours, theirs)
@@ -338,6 +340,32 @@ static void test_perf_abi(void)
 	OFF_EQ(struct rt_perf_event_header, size, struct perf_event_header, size);
 }
 
+static void test_pt_regs(void)
+{
+	EQ(PT_REGS_R15, offsetof(struct pt_regs, r15));
+	EQ(PT_REGS_R14, offsetof(struct pt_regs, r14));
+	EQ(PT_REGS_R13, offsetof(struct pt_regs, r13));
+	EQ(PT_REGS_R12, offsetof(struct pt_regs, r12));
+	EQ(PT_REGS_BP, offsetof(struct pt_regs, rbp));
+	EQ(PT_REGS_BX, offsetof(struct pt_regs, rbx));
+	EQ(PT_REGS_R11, offsetof(struct pt_regs, r11));
+	EQ(PT_REGS_R10, offsetof(struct pt_regs, r10));
+	EQ(PT_REGS_R9, offsetof(struct pt_regs, r9));
+	EQ(PT_REGS_R8, offsetof(struct pt_regs, r8));
+	EQ(PT_REGS_AX, offsetof(struct pt_regs, rax));
+	EQ(PT_REGS_CX, offsetof(struct pt_regs, rcx));
+	EQ(PT_REGS_DX, offsetof(struct pt_regs, rdx));
+	EQ(PT_REGS_SI, offsetof(struct pt_regs, rsi));
+	EQ(PT_REGS_DI, offsetof(struct pt_regs, rdi));
+	EQ(PT_REGS_ORIG_AX, offsetof(struct pt_regs, orig_rax));
+	EQ(PT_REGS_IP, offsetof(struct pt_regs, rip));
+	EQ(PT_REGS_CS, offsetof(struct pt_regs, cs));
+	EQ(PT_REGS_FLAGS, offsetof(struct pt_regs, eflags));
+	EQ(PT_REGS_SP, offsetof(struct pt_regs, rsp));
+	EQ(PT_REGS_SS, offsetof(struct pt_regs, ss));
+	EQ(PT_REGS_SIZE, sizeof(struct pt_regs));
+}
+
 int main(void)
 {
 	T_RUN(test_bpf_commands);
@@ -346,5 +374,6 @@ int main(void)
 	T_RUN(test_attr_layouts);
 	T_RUN(test_helper_ids);
 	T_RUN(test_perf_abi);
+	T_RUN(test_pt_regs);
 	return t_done();
 }

@@ -267,6 +267,7 @@ static void fake_pb_init(struct fake_pb *f, uint64_t size)
 	f->cpu.base = f->base;
 	f->cpu.size = size;
 	f->pb.scratch = malloc(65536);
+	f->pb.aligned = malloc(65536);
 	f->pb.n_cpus = 0;
 }
 
@@ -274,6 +275,7 @@ static void fake_pb_free(struct fake_pb *f)
 {
 	free(f->base);
 	free(f->pb.scratch);
+	free(f->pb.aligned);
 }
 
 static void pb_put(struct fake_pb *f, const void *src, size_t n)

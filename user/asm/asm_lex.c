@@ -45,8 +45,9 @@ uint32_t asm_col(const struct asm_ctx *c)
 	return (uint32_t)(c->p - c->lstart) + 1;
 }
 
-/* Skips blanks, and a comment (// ; or # after a blank) up to the end of
- * the line. '#' right after a word is part of `call name#id`. */
+/* Skips blanks, and a comment (// or # after a blank) up to the end of
+ * the statement. '#' right after a word is part of `call name#id`; ';'
+ * separates statements (asm_unit.c splits lines on it). */
 void asm_skip_ws(struct asm_ctx *c)
 {
 	while (c->p < c->eol && (*c->p == ' ' || *c->p == '\t' ||
@@ -54,8 +55,7 @@ void asm_skip_ws(struct asm_ctx *c)
 		c->p++;
 	if (c->p == c->eol)
 		return;
-	if (*c->p == ';' ||
-	    (*c->p == '/' && c->p + 1 < c->eol && c->p[1] == '/') ||
+	if ((*c->p == '/' && c->p + 1 < c->eol && c->p[1] == '/') ||
 	    (*c->p == '#' && (c->p == c->lstart || c->p[-1] == ' ' ||
 			      c->p[-1] == '\t')))
 		c->p = c->eol;

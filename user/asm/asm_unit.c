@@ -156,6 +156,34 @@ int asm_add_reloc(struct asm_ctx *c, uint32_t insn, uint32_t map)
 	return 0;
 }
 
+/* End of the statement starting at p: the first ';' outside a string
+ * literal and before a comment, or eol. A linemarker is one statement. */
+static const char *stmt_end(const char *p, const char *eol)
+{
+	const char *q = p;
+	bool in_str = false;
+
+	while (q < eol && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q < eol && *q == '#')
+		return eol;
+	for (; q < eol; q++) {
+		if (in_str) {
+			if (*q == '\\' && q + 1 < eol)
+				q++;
+			else if (*q == '"')
+				in_str = false;
+		} else if (*q == '"') {
+			in_str = true;
+		} else if (*q == ';') {
+			return q;
+		} else if (*q == '/' && q + 1 < eol && q[1] == '/') {
+			return eol;
+		}
+	}
+	return eol;
+}
+
 static int asm_line(struct asm_ctx *c)
 {
 	struct asm_tok t, colon;
@@ -235,9 +263,19 @@ int asm_assemble(const char *src, size_t len, const char *name,
 		if (c.eol > c.lstart && c.eol[-1] == '\r')
 			c.eol--;
 		c.next_line = c.line + 1;
-		ret = asm_line(&c);
-		if (ret)
-			goto fail;
+		/* ';' separates statements on one line (as in LLVM's BPF
+		 * assembler): cpp macros expand to one line. Columns stay
+		 * relative to the physical line. */
+		const char *line_end = c.eol;
+		for (;;) {
+			c.eol = stmt_end(c.p, line_end);
+			ret = asm_line(&c);
+			if (ret)
+				goto fail;
+			if (c.eol >= line_end)
+				break;
+			c.p = c.eol + 1;
+		}
 		c.line = c.next_line;
 	}
 	if (c.n_cond) {

@@ -191,7 +191,9 @@ static int load_prog(struct bpf_obj *o, struct bpf_obj_prog *bp)
 		free(in);
 		return 0;
 	}
-	if (fd == -EPERM || fd == -EACCES) {
+	/* EPERM is privileges; EACCES is what the verifier says for most
+	 * rejections, explained below with its log */
+	if (fd == -EPERM) {
 		free(in);
 		return err_set(-fd, "cannot load BPF program '%s': %s (needs root, or CAP_BPF and "
 			       "CAP_PERFMON)", p->name, strerror(-fd));

@@ -29,6 +29,7 @@ static const char *const names[FEAT_N] = {
 	[FEAT_PROBE_READ_USER] = "probe_read_user",
 	[FEAT_BOOT_NS] = "ktime_get_boot_ns",
 	[FEAT_LINKS] = "BPF links",
+	[FEAT_TASK_REGS] = "task registers (BTF)",
 	[FEAT_UPROBE_PMU] = "uprobe PMU",
 	[FEAT_UPROBE_TRACEFS] = "tracefs uprobe_events",
 	[FEAT_KPROBES] = "kprobes",
@@ -55,6 +56,22 @@ static void set_errno(enum feat_id id, int err, const char *yes)
 		set(id, FEAT_NOPERM, "%s", strerror(-err));
 	else
 		set(id, FEAT_NO, "%s", strerror(-err));
+}
+
+/* call get_current_task_btf; call task_pt_regs; r0 = regs->sp: accepted
+ * only where the kernel has BTF and both helpers (5.15+) */
+static int load_task_regs_prog(void)
+{
+	struct rt_bpf_insn p[] = {
+		{ RT_BPF_JMP | RT_BPF_CALL, 0, 0, 0, 158 },
+		{ RT_BPF_ALU64 | RT_BPF_MOV | RT_BPF_X, 1, 0, 0, 0 },
+		{ RT_BPF_JMP | RT_BPF_CALL, 0, 0, 0, 175 },
+		{ RT_BPF_LDX | RT_BPF_MEM | RT_BPF_DW, 0, 0, 152, 0 },
+		{ RT_BPF_ALU64 | RT_BPF_MOV | RT_BPF_K, 0, 0, 0, 0 },
+		{ RT_BPF_JMP | RT_BPF_EXIT, 0, 0, 0, 0 },
+	};
+
+	return bpf_prog_load(RT_BPF_PROG_TYPE_TRACEPOINT, p, 6, "GPL", "rawtel_probe", 0, NULL, 0);
 }
 
 /* r0 = 0; exit  (or a helper call before it) */
@@ -197,6 +214,12 @@ static void probe(enum feat_id id)
 				set_errno(id, r, "");
 			}
 		}
+		if (fd >= 0)
+			close(fd);
+		break;
+	case FEAT_TASK_REGS:
+		fd = load_task_regs_prog();
+		set_errno(id, fd, "exec arguments re-read from the new stack");
 		if (fd >= 0)
 			close(fd);
 		break;

@@ -18,6 +18,7 @@ static const char *const need[FEAT_N] = {
 	[FEAT_PROBE_READ_USER] = "preferred",
 	[FEAT_BOOT_NS] = "preferred",
 	[FEAT_LINKS] = "optional",
+	[FEAT_TASK_REGS] = "optional",
 	[FEAT_UPROBE_PMU] = "for uprobes",
 	[FEAT_UPROBE_TRACEFS] = "for uprobes",
 	[FEAT_KPROBES] = "not needed",

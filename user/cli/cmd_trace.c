@@ -83,6 +83,8 @@ static int set_consts(struct trace *t)
 	r |= bpf_obj_set_const(o, "ncpus", bpf_num_possible_cpus());
 	r |= bpf_obj_set_const(o, "boot_ns", feat_has(FEAT_BOOT_NS));
 	r |= bpf_obj_set_const(o, "probe_read_user", feat_has(FEAT_PROBE_READ_USER));
+	r |= bpf_obj_set_const(o, "task_regs", feat_has(FEAT_TASK_REGS));
+	r |= bpf_obj_set_const(o, "self_pid", getpid());
 	r |= bpf_obj_set_const(o, "filter_pid", t->opt.pid);
 	r |= bpf_obj_set_const(o, "filter_comm", t->opt.comm[0] != 0);
 	r |= bpf_obj_set_const(o, "comm_lo", lo);
@@ -303,7 +305,9 @@ int cmd_trace(int argc, char **argv)
 		t->opt.perf_buffer ? "per-CPU perf buffers" : "BPF ring buffer");
 	/* processes older than rawtel: parents and start times, after the
 	 * probes are on so nothing is missed while reading /proc */
-	t->out.seed = proctab_scan(&t->seed) >= 0 ? &t->seed : NULL;
+	for (int i = 0; i < t->opt.n_probes; i++)
+		if (t->opt.probes[i]->ev_type != EV_OPEN && !t->out.seed)
+			t->out.seed = proctab_scan(&t->seed) >= 0 ? &t->seed : NULL;
 	probe_print_header(&t->out, t->out.multi ? NULL : t->opt.probes[0]);
 	fflush(stdout);
 	r = run_loop(t);

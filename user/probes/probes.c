@@ -1,5 +1,7 @@
 /* exec, exit and open: what each needs from kern/ and how it prints. */
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rawtel/events.h"
 #include "rawtel/names.h"
@@ -22,21 +24,57 @@ static uint32_t fill_ppid(const struct probe_out *o, uint32_t pid, uint32_t ppid
 
 static void exec_header(const struct probe_out *o)
 {
-	(void)o;
 	fprintf(o->f, "%-12s %-7s %-16s %-7s %-6s %-6s %s\n", "TIME", "PID", "COMM", "PPID",
 		"UID", "RET", "ARGS");
+}
+
+/* argv when the kernel side could not read it: /proc/PID/cmdline, if the
+ * process is still there. Fills buf with NUL-separated strings. */
+static size_t cmdline_fallback(uint32_t pid, char *buf, size_t size, unsigned *argc)
+{
+	char path[48];
+	ssize_t n;
+	int fd;
+
+	*argc = 0;
+	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	if (buf[n - 1] != 0)
+		buf[n++] = 0;
+	for (ssize_t i = 0; i < n; i++)
+		*argc += buf[i] == 0;
+	return (size_t)n;
 }
 
 static void exec_print(const struct probe_out *o, const void *rec, size_t len)
 {
 	const struct ev_exec *e = rec;
+	const char *data = e->data, *err, *src = "entry";
+	char proc_args[EXEC_DATA_MAX], comm[17];
 	size_t dlen = e->dlen, off = 0;
-	char comm[17];
-	const char *err;
+	unsigned argc = e->argc;
 	uint32_t ppid = fill_ppid(o, e->h.pid, e->ppid);
+	bool trunc = e->h.flags & EXEC_F_ARGS_TRUNC;
 
 	if (dlen > len - EXEC_OFF_DATA)
 		dlen = len - EXEC_OFF_DATA;
+	if (e->h.flags & EXEC_F_ARGS_LATE)
+		src = "exit";
+	if (e->h.flags & EXEC_F_ARGS_FAULT) {
+		/* unreadable in the kernel: what /proc says now, if anything */
+		dlen = e->ret == 0 ? cmdline_fallback(e->h.pid, proc_args, sizeof(proc_args), &argc) : 0;
+		data = proc_args;
+		src = dlen ? "proc" : "unavailable";
+		trunc = false;
+		if (!dlen)
+			argc = 0;
+	}
 	pfmt_comm(comm, e->comm);
 	err = e->ret < 0 ? names_errno(e->ret) : NULL;
 	if (o->json) {
@@ -45,17 +83,16 @@ static void exec_print(const struct probe_out *o, const void *rec, size_t len)
 		if (err)
 			fprintf(o->f, ",\"error\":\"%s\"", err);
 		fputs(",\"filename\":", o->f);
-		pfmt_json_str(o->f, e->data, dlen);
+		pfmt_json_str(o->f, e->filename, sizeof(e->filename));
 		fputs(",\"argv\":[", o->f);
-		off = strnlen(e->data, dlen) + 1;
-		for (unsigned i = 0; i < e->argc && off < dlen; i++) {
+		for (unsigned i = 0; i < argc && off < dlen; i++) {
 			if (i)
 				fputc(',', o->f);
-			pfmt_json_str(o->f, e->data + off, dlen - off);
-			off += strnlen(e->data + off, dlen - off) + 1;
+			pfmt_json_str(o->f, data + off, dlen - off);
+			off += strnlen(data + off, dlen - off) + 1;
 		}
-		fprintf(o->f, "],\"args_truncated\":%s}\n",
-			e->h.flags & EXEC_F_ARGS_TRUNC ? "true" : "false");
+		fprintf(o->f, "],\"args_truncated\":%s,\"args_source\":\"%s\"}\n",
+			trunc ? "true" : "false", src);
 		return;
 	}
 	pfmt_prefix(o, "exec", e->h.ts, e->h.pid, comm);
@@ -66,15 +103,16 @@ static void exec_print(const struct probe_out *o, const void *rec, size_t len)
 	else
 		fprintf(o->f, "%-7u %-6u %-6d ", ppid, e->uid, e->ret);
 	/* the filename, then argv[1..]: what ran and how, as execsnoop shows it */
-	fprintf(o->f, "%.*s", (int)strnlen(e->data, dlen), e->data);
-	off = strnlen(e->data, dlen) + 1;
-	for (unsigned i = 0; i < e->argc && off < dlen; i++) {
-		size_t l = strnlen(e->data + off, dlen - off);
+	fprintf(o->f, "%.*s", (int)strnlen(e->filename, sizeof(e->filename)), e->filename);
+	for (unsigned i = 0; i < argc && off < dlen; i++) {
+		size_t l = strnlen(data + off, dlen - off);
 		if (i > 0)
-			fprintf(o->f, " %.*s", (int)l, e->data + off);
+			fprintf(o->f, " %.*s", (int)l, data + off);
 		off += l + 1;
 	}
-	fputs(e->h.flags & EXEC_F_ARGS_TRUNC ? " ...\n" : "\n", o->f);
+	if (!strcmp(src, "unavailable"))
+		fputs(" [arguments unreadable]", o->f);
+	fputs(trunc ? " ...\n" : "\n", o->f);
 }
 
 /* ---- exit --------------------------------------------------------------- */
@@ -168,7 +206,7 @@ const struct probe probes[] = {
 	{ "exec", "processes started: execve/execveat with arguments and result", EV_EXEC,
 	  { "proc", "exec" },
 	  { { "proc_fork", false }, { "exec_enter", false }, { "exec_exit", false },
-	    { "execat_enter", true }, { "execat_exit", true }, { "exec_newpid", false } },
+	    { "execat_enter", true }, { "execat_exit", true }, { "exec_sched", false } },
 	  exec_header, exec_print, EXEC_OFF_DATA },
 	{ "exit", "processes ended: exit code or killing signal, lifetime", EV_EXIT,
 	  { "proc", "exit" },

@@ -35,7 +35,8 @@ int perfbuf_open(struct perfbuf *pb, int map_fd, uint32_t pages)
 		return err_set(EINVAL, "perf buffer pages per CPU (%u) must be a power of two", pages);
 	pb->cpus = calloc((size_t)n, sizeof(*pb->cpus));
 	pb->scratch = malloc(PERF_MAX_RECORD);
-	if (!pb->cpus || !pb->scratch) {
+	pb->aligned = malloc(PERF_MAX_RECORD);
+	if (!pb->cpus || !pb->scratch || !pb->aligned) {
 		perfbuf_close(pb);
 		return -ENOMEM;
 	}
@@ -136,7 +137,10 @@ int perfbuf_consume_one(struct perfbuf *pb, struct perfbuf_cpu *c, ring_cb cb,
 			uint32_t raw;
 			memcpy(&raw, rec + sizeof(hdr), 4);
 			if (raw <= hdr.size - sizeof(hdr) - 4) {
-				ret = cb(ctx, rec + sizeof(hdr) + 4, raw);
+				/* raw data follows an 8-byte header and a u32: it is
+				 * only 4-byte aligned; records hold u64 fields */
+				memcpy(pb->aligned, rec + sizeof(hdr) + 4, raw);
+				ret = cb(ctx, pb->aligned, raw);
 				n++;
 			} else {
 				pb->bad++;
@@ -180,5 +184,6 @@ void perfbuf_close(struct perfbuf *pb)
 		cpu_close(&pb->cpus[i], page);
 	free(pb->cpus);
 	free(pb->scratch);
+	free(pb->aligned);
 	memset(pb, 0, sizeof(*pb));
 }

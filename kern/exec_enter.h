@@ -1,0 +1,69 @@
+// Body of an exec entry program (execve, execveat): filename and arguments
+// into the per-CPU scratch record, then parked under this thread's id.
+// Registers: r6 ctx, r7 record, r8 bytes of argv data, r9 argv.
+	r6 = r1
+	*(u32 *)(r10 - 4) = 0
+	r2 = r10
+	r2 += -4
+	r1 = scratch ll
+	call bpf_map_lookup_elem
+	if r0 == 0 goto out
+	r7 = r0
+	*(u32 *)(r7 + EV_OFF_FLAGS) = 0
+	*(u32 *)(r7 + EXEC_OFF_ARGC) = 0	// and DLEN
+	r1 = *(u64 *)(r6 + field(argv))
+	*(u64 *)(r7 + EXEC_OFF_UARGV) = r1
+	r3 = *(u64 *)(r6 + field(filename))
+	*(u64 *)(r7 + EXEC_OFF_UFNAME) = r3
+	r1 = r7
+	r1 += EXEC_OFF_FNAME
+	r2 = EXEC_FILENAME_MAX
+	READ_USER_STR
+	if r0 s> 0 goto fname_ok
+	*(u8 *)(r7 + EXEC_OFF_FNAME) = 0
+	goto fname_done
+fname_ok:
+	r1 = EXEC_F_FNAME_OK
+	*(u32 *)(r7 + EV_OFF_FLAGS) = r1
+fname_done:
+	r8 = 0
+	r9 = *(u64 *)(r7 + EXEC_OFF_UARGV)
+	ARG(0)
+	ARG(1)
+	ARG(2)
+	ARG(3)
+	ARG(4)
+	ARG(5)
+	ARG(6)
+	ARG(7)
+	ARG(8)
+	ARG(9)
+	ARG(10)
+	ARG(11)
+	ARG(12)
+	ARG(13)
+	ARG(14)
+	ARG(15)
+	ARG_MORE
+args_trunc:
+	r2 = EXEC_F_ARGS_TRUNC
+	goto args_flag
+args_fault:
+	r2 = EXEC_F_ARGS_FAULT
+args_flag:
+	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
+	r1 |= r2
+	*(u32 *)(r7 + EV_OFF_FLAGS) = r1
+args_done:
+	*(u16 *)(r7 + EXEC_OFF_DLEN) = r8
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 16) = r0
+	r1 = exec_pending ll
+	r2 = r10
+	r2 += -16
+	r3 = r7
+	r4 = RT_BPF_ANY
+	call bpf_map_update_elem
+out:
+	r0 = 0
+	exit

@@ -1,0 +1,121 @@
+// Body of an exec exit program: complete the parked record and send it.
+// Registers: r6 ctx, r7 record, r8 bytes of argv data, r9 pid_tgid, then
+// argv on the new stack.
+	r6 = r1
+	call bpf_get_current_pid_tgid
+	r9 = r0
+	*(u64 *)(r10 - 24) = r0
+	r1 = exec_pending ll
+	r2 = r10
+	r2 += -24
+	call bpf_map_lookup_elem
+	if r0 == 0 goto out
+	r7 = r0
+	FILTER_PID(r9, done)
+	FILTER_COMM(done)
+	r1 = EV_EXEC
+	*(u16 *)(r7 + EV_OFF_TYPE) = r1
+	*(u64 *)(r7 + EV_OFF_TID) = r9
+	r1 = *(u64 *)(r6 + field(ret))
+	*(u32 *)(r7 + EXEC_OFF_RET) = r1
+	KTIME
+	*(u64 *)(r7 + EV_OFF_TS) = r0
+	call bpf_get_current_uid_gid
+	*(u32 *)(r7 + EXEC_OFF_UID) = r0
+	r1 = r7
+	r1 += EXEC_OFF_COMM
+	r2 = 16
+	call bpf_get_current_comm
+	*(u32 *)(r7 + EXEC_OFF_PPID) = 0
+	r1 = r9
+	r1 >>= 32
+	*(u32 *)(r10 - 28) = r1
+	r2 = r10
+	r2 += -28
+	r1 = procs ll
+	call bpf_map_lookup_elem
+	if r0 == 0 goto no_parent
+	r1 = *(u32 *)(r0 + PROC_OFF_PPID)
+	*(u32 *)(r7 + EXEC_OFF_PPID) = r1
+no_parent:
+	r1 = *(u32 *)(r7 + EXEC_OFF_RET)
+	if r1 == 0 goto exec_ok
+	// failed: still the caller's address space, read its pointers again
+	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
+	r1 &= EXEC_F_FNAME_OK
+	if r1 != 0 goto fname_kept
+	r1 = r7
+	r1 += EXEC_OFF_FNAME
+	r2 = EXEC_FILENAME_MAX
+	r3 = *(u64 *)(r7 + EXEC_OFF_UFNAME)
+	READ_USER_STR
+	if r0 s<= 0 goto fname_kept
+	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
+	r1 |= EXEC_F_FNAME_OK
+	*(u32 *)(r7 + EV_OFF_FLAGS) = r1
+fname_kept:
+	r9 = *(u64 *)(r7 + EXEC_OFF_UARGV)
+	goto reread
+exec_ok:
+.if $task_regs
+	// the new program's stack: argc, argv[0..argc-1], NULL
+	call bpf_get_current_task_btf
+	r1 = r0
+	call bpf_task_pt_regs
+	r9 = *(u64 *)(r0 + PT_REGS_SP)
+	r9 += 8
+.else
+	goto args_kept
+.endif
+reread:
+	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
+	r2 = r1
+	r2 &= EXEC_F_ARGS_FAULT
+	if r2 == 0 goto args_kept
+	r1 &= ~EXEC_F_ARGS_FAULT
+	r1 |= EXEC_F_ARGS_LATE
+	*(u32 *)(r7 + EV_OFF_FLAGS) = r1
+	*(u32 *)(r7 + EXEC_OFF_ARGC) = 0	// and DLEN
+	r8 = 0
+	ARG(0)
+	ARG(1)
+	ARG(2)
+	ARG(3)
+	ARG(4)
+	ARG(5)
+	ARG(6)
+	ARG(7)
+	ARG(8)
+	ARG(9)
+	ARG(10)
+	ARG(11)
+	ARG(12)
+	ARG(13)
+	ARG(14)
+	ARG(15)
+	ARG_MORE
+args_trunc:
+	r2 = EXEC_F_ARGS_TRUNC
+	goto args_flag
+args_fault:
+	r2 = EXEC_F_ARGS_FAULT
+args_flag:
+	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
+	r1 |= r2
+	*(u32 *)(r7 + EV_OFF_FLAGS) = r1
+args_done:
+	*(u16 *)(r7 + EXEC_OFF_DLEN) = r8
+args_kept:
+	r8 = *(u16 *)(r7 + EXEC_OFF_DLEN)
+	if r8 > EXEC_DATA_MAX goto done
+	r8 += EXEC_OFF_DATA
+	*(u16 *)(r7 + EV_OFF_SIZE) = r8
+	EMIT(r6, r7, r8, EV_EXEC)
+done:
+	r1 = exec_pending ll
+	r2 = r10
+	r2 += -24
+	call bpf_map_delete_elem
+out:
+	r0 = 0
+	exit
