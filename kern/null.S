@@ -1,5 +1,5 @@
-// The smallest program: used by feature probes and the overhead benchmark's
-// floor (an attached program that does nothing).
-.prog null tracepoint
+// The smallest program: the overhead benchmark's floor (rawtel trace
+// --null attaches it wherever the selected probes would attach theirs).
+.prog null tracepoint syscalls/sys_enter_getpid
 	r0 = 0
 	exit

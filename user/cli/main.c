@@ -8,10 +8,12 @@
 static int cmd_help(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_asm(int argc, char **argv);
 
 /* One line per command; keep in the order --help shows them. */
 static const struct cli_cmd cli_cmds[] = {
 	{ "trace", cmd_trace, "PROBE[,PROBE...]", "print exec, exit, open events as they happen" },
+	{ "asm", cmd_asm, "FILE | --kern UNIT | -d FILE", "assemble or disassemble BPF programs" },
 	{ "probe", cmd_probe, "", "check what this kernel offers for tracing" },
 	{ "help", cmd_help, "", "show this help" },
 };
@@ -36,11 +38,11 @@ static int cmd_help(int argc, char **argv)
 	printf("rawtel %s: zero-code tracing to OpenTelemetry, from one static binary\n\n"
 	       "usage: rawtel COMMAND [ARGS]\n\n", RAWTEL_VERSION);
 	for (size_t i = 0; i < N_CMDS; i++) {
-		char left[64];
+		char left[80];
 
 		snprintf(left, sizeof(left), "%s %s", cli_cmds[i].name,
 			 cli_cmds[i].args);
-		printf("  %-30s %s\n", left, cli_cmds[i].summary);
+		printf("  %-36s %s\n", left, cli_cmds[i].summary);
 	}
 	printf("\n  rawtel COMMAND --help shows a command's options.\n"
 	       "  rawtel --version prints the version.\n");
