@@ -94,6 +94,7 @@ enum sink_drop {
 	SINK_DROP_TOO_LARGE,	/* body larger than a bound */
 	SINK_DROP_SPOOL_BAD,	/* unreadable or torn spool file */
 	SINK_DROP_IO,		/* spool or output file write failed */
+	SINK_DROP_SHUTDOWN,	/* undelivered at exit with no spool */
 	SINK_DROP_N
 };
 
