@@ -127,11 +127,15 @@ void files_close(struct files *f);
 
 /* ---- log.c -------------------------------------------------------------- */
 void sink_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Log unless the same `key` logged less than interval_ms ago; a later line
- * says how many were suppressed. Keys: SINK_LOGK_*. */
+/* Log unless this limiter logged less than interval_ms ago; the next line
+ * that gets through says how many were suppressed meanwhile. */
+struct sink_loglim {
+	uint64_t last;		/* loop_now_ms() of the last line, 0: never */
+	uint64_t suppressed;
+};
 enum { SINK_LOGK_REJECTED, SINK_LOGK_PARTIAL, SINK_LOGK_RETRY, SINK_LOGK_DOWN,
        SINK_LOGK_SPOOL, SINK_LOGK_DROP, SINK_LOGK_N };
-void sink_log_limited(int key, uint32_t interval_ms, const char *fmt, ...)
+void sink_log_limited(struct sink_loglim *lim, uint32_t interval_ms, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 #endif

@@ -35,28 +35,20 @@ void sink_log(const char *fmt, ...)
 	va_end(ap);
 }
 
-static struct {
-	uint64_t last;		/* loop_now_ms() of the last line, 0: never */
-	uint64_t suppressed;
-} limits[SINK_LOGK_N];
-
-void sink_log_limited(int key, uint32_t interval_ms, const char *fmt, ...)
+void sink_log_limited(struct sink_loglim *lim, uint32_t interval_ms, const char *fmt, ...)
 {
 	uint64_t now = loop_now_ms();
 	va_list ap;
 
-	if (key < 0 || key >= SINK_LOGK_N)
-		return;
-	if (limits[key].last && now - limits[key].last < interval_ms) {
-		limits[key].suppressed++;
+	if (lim->last && now - lim->last < interval_ms) {
+		lim->suppressed++;
 		return;
 	}
-	if (limits[key].suppressed) {
-		sink_log("(%llu similar lines suppressed)",
-			 (unsigned long long)limits[key].suppressed);
-		limits[key].suppressed = 0;
+	if (lim->suppressed) {
+		sink_log("(%llu similar lines suppressed)", (unsigned long long)lim->suppressed);
+		lim->suppressed = 0;
 	}
-	limits[key].last = now ? now : 1;
+	lim->last = now ? now : 1;
 	va_start(ap, fmt);
 	vlog(fmt, ap);
 	va_end(ap);

@@ -62,7 +62,7 @@ void sink_spill(struct sink *s, int sig)
 		}
 	}
 	if (ret)
-		sink_log_limited(SINK_LOGK_SPOOL, s->cfg.log_interval_ms,
+		sink_log_limited(&s->lim[SINK_LOGK_SPOOL], s->cfg.log_interval_ms,
 				 "spool: %s; keeping %s requests in memory", err_msg(),
 				 sink_signal_name(sig));
 	if (wrote)
@@ -105,7 +105,7 @@ int sink_submit(struct sink *s, int sig, const void *body, size_t len, int proto
 			    q->bytes + len > s->cfg.queue_max_bytes)) {
 		free(queue_pop(q));
 		s->st[sig].dropped[SINK_DROP_QUEUE_FULL]++;
-		sink_log_limited(SINK_LOGK_DROP, s->cfg.log_interval_ms,
+		sink_log_limited(&s->lim[SINK_LOGK_DROP], s->cfg.log_interval_ms,
 				 "%s queue full (%u requests, %llu bytes): dropped the oldest request",
 				 sink_signal_name(sig), s->cfg.queue_max_requests,
 				 (unsigned long long)s->cfg.queue_max_bytes);
@@ -209,7 +209,7 @@ static void on_success(struct sink_ep *ep)
 	if (ret == 1 && (rejected || msg[0])) {
 		if (rejected > 0)
 			s->st[ep->sig].partial_rejected += (uint64_t)rejected;
-		sink_log_limited(SINK_LOGK_PARTIAL, s->cfg.log_interval_ms,
+		sink_log_limited(&s->lim[SINK_LOGK_PARTIAL], s->cfg.log_interval_ms,
 				 "collector %s accepted %s with partial success: %lld rejected%s%s",
 				 ep->hostport, sink_signal_name(ep->sig), (long long)rejected,
 				 msg[0] ? ": " : "", msg);
@@ -226,7 +226,7 @@ static void on_rejected(struct sink_ep *ep, int status)
 		msg[0] = 0;
 	s->st[ep->sig].failed++;
 	s->st[ep->sig].dropped[SINK_DROP_REJECTED]++;
-	sink_log_limited(SINK_LOGK_REJECTED, s->cfg.log_interval_ms,
+	sink_log_limited(&s->lim[SINK_LOGK_REJECTED], s->cfg.log_interval_ms,
 			 "collector %s refused a %s request with HTTP %d%s%s; dropped it (not retried)",
 			 ep->hostport, sink_signal_name(ep->sig), status, msg[0] ? ": " : "", msg);
 }
@@ -262,12 +262,12 @@ void sink_request_done(struct sink_ep *ep, int result)
 		s->st[sig].retried++;
 		ep->attempt++;
 		if (result > 0)
-			sink_log_limited(SINK_LOGK_RETRY, s->cfg.log_interval_ms,
+			sink_log_limited(&s->lim[SINK_LOGK_RETRY], s->cfg.log_interval_ms,
 					 "collector %s answered a %s request with HTTP %d; retrying in %llu ms",
 					 ep->hostport, sink_signal_name(sig), result,
 					 (unsigned long long)ms);
 		else
-			sink_log_limited(SINK_LOGK_DOWN, s->cfg.log_interval_ms,
+			sink_log_limited(&s->lim[SINK_LOGK_DOWN], s->cfg.log_interval_ms,
 					 "cannot deliver %s: %s; retrying in %llu ms%s",
 					 sink_signal_name(sig), err_msg(), (unsigned long long)ms,
 					 s->spool_on ? " (spooling meanwhile)" : "");

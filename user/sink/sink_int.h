@@ -60,6 +60,7 @@ struct sink {
 	uint64_t next_seq[SINK_NSIG];
 	struct sink_stats st[SINK_NSIG];
 	uint64_t connections;
+	struct sink_loglim lim[SINK_LOGK_N];
 };
 
 /* http_ep.c */

@@ -17,7 +17,7 @@ static void on_files_flush(struct loop *l, void *arg)
 
 	(void)l;
 	if (files_flush(&s->files, 0))
-		sink_log_limited(SINK_LOGK_SPOOL, s->cfg.log_interval_ms, "%s", err_msg());
+		sink_log_limited(&s->lim[SINK_LOGK_SPOOL], s->cfg.log_interval_ms, "%s", err_msg());
 }
 
 static void on_files_sync(struct loop *l, void *arg)
@@ -26,7 +26,7 @@ static void on_files_sync(struct loop *l, void *arg)
 
 	(void)l;
 	if (files_flush(&s->files, 1))
-		sink_log_limited(SINK_LOGK_SPOOL, s->cfg.log_interval_ms, "%s", err_msg());
+		sink_log_limited(&s->lim[SINK_LOGK_SPOOL], s->cfg.log_interval_ms, "%s", err_msg());
 }
 
 static int start_files(struct sink *s)
