@@ -149,7 +149,7 @@ static void prune(struct files *f, int sig)
 {
 	char prefix[16], suffix[8], *names[1024];
 	size_t n = 0;
-	int fd = dup(f->dirfd);
+	int fd = openat(f->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *de;
 

@@ -88,7 +88,7 @@ static int parse_name(const char *n, uint64_t *seq)
 
 static int scan(struct spool *sp)
 {
-	int fd = dup(sp->dirfd);
+	int fd = openat(sp->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *de;
 
