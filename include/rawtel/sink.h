@@ -120,15 +120,18 @@ int sink_new(struct loop *loop, const struct sink_config *c, struct sink **out);
 /* Queue a copy of one encoded request (`proto`: its content type). */
 int sink_submit(struct sink *s, int sig, const void *body, size_t len, int proto);
 /* Deliver what is pending until `deadline_ms` (loop_now_ms() clock) by
- * running the loop, then spool (or fsync) what is left. Returns how many
- * requests were not delivered (spooled or, without a spool, dropped). */
+ * running the loop, then spool what is left. Returns how many requests
+ * were not delivered (now in the spool or, without one, dropped and
+ * counted as SINK_DROP_SHUTDOWN). A files sink writes out its buffers and
+ * fsyncs: 0 or -errno. */
 int sink_flush(struct sink *s, uint64_t deadline_ms);
 /* 1 when nothing is queued, spooled or in flight. */
 int sink_idle(const struct sink *s);
 void sink_stats(const struct sink *s, int sig, struct sink_stats *out);
 /* TCP connections opened so far (keep-alive reuse shows as few). */
 uint64_t sink_connections(const struct sink *s);
-/* Close sockets and files and free; call sink_flush first to keep data. */
+/* Close sockets and files and free (before the loop is freed); call
+ * sink_flush first to keep what is pending. */
 void sink_free(struct sink *s);
 
 const char *sink_signal_name(int sig);	/* "traces", "metrics", "logs" */
