@@ -297,6 +297,33 @@ static void test_keepalive_server_close(void)
 	fx_end(&f);
 }
 
+/* A kept-alive connection that dies as the next request goes out (the
+ * server closed it at that moment): retried at once on a fresh
+ * connection, without waiting for a backoff step. */
+static void test_stale_keepalive_retry(void)
+{
+	struct fixture f;
+	struct sink_config c;
+	struct sink_stats st;
+
+	st_config(&c, 1);
+	c.backoff_initial_ms = c.backoff_max_ms = 3000;
+	fx_start(&f, "[{},{\"close\":true}]", &c);
+	T_EQ_INT(st_submit(f.s, SINK_TRACES, SINK_PROTO_PROTOBUF, "t", 0), 0);
+	T_CHECK(st_run_until_idle(f.l, f.s, 5000));
+	T_EQ_INT(st_submit(f.s, SINK_TRACES, SINK_PROTO_PROTOBUF, "t", 1), 0);
+	T_CHECK(st_run_until_idle(f.l, f.s, 5000));
+	fx_read(&f);
+	T_EQ_INT(f.nq, 3);
+	T_EQ_INT(f.conns, 2);
+	T_EQ_STR(f.q[2].item, "t1");
+	T_CHECK(f.q[2].t - f.q[1].t < 1000, "waited for a backoff step");
+	sink_stats(f.s, SINK_TRACES, &st);
+	T_EQ_INT(st.retried, 1);
+	T_EQ_INT(st.succeeded, 2);
+	fx_end(&f);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -309,5 +336,6 @@ int main(void)
 	T_RUN(test_close_mid_request);
 	T_RUN(test_timeout);
 	T_RUN(test_keepalive_server_close);
+	T_RUN(test_stale_keepalive_retry);
 	return t_done();
 }
