@@ -1,0 +1,316 @@
+/* Exporter configuration from OTEL_EXPORTER_OTLP_* (the OpenTelemetry
+ * SDK environment specification) and from rawtel's flags, which use the
+ * same setters so both are validated alike. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rawtel/err.h"
+#include "rawtel/sink.h"
+
+static const char *const sig_upper[SINK_NSIG] = { "TRACES", "METRICS", "LOGS" };
+static const char *const sig_lower[SINK_NSIG] = { "traces", "metrics", "logs" };
+
+const char *sink_signal_name(int sig)
+{
+	return sig >= 0 && sig < SINK_NSIG ? sig_lower[sig] : "?";
+}
+
+void sink_config_init(struct sink_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->base_url, sizeof(c->base_url), "http://localhost:4318");
+	c->generic.timeout_ms = 10000;
+	c->generic.protocol = SINK_PROTO_PROTOBUF;
+	for (int i = 0; i < SINK_NSIG; i++)
+		c->sig[i].protocol = -1;
+	c->queue_max_bytes = 8u << 20;
+	c->queue_max_requests = 256;
+	c->backoff_initial_ms = 1000;
+	c->backoff_max_ms = 30000;
+	c->retry_after_max_ms = 300000;
+	c->spool_max_bytes = 64u << 20;
+	c->spool_max_files = 4096;
+	c->output_format = SINK_PROTO_JSON;
+	c->rotate_bytes = 64u << 20;
+	c->rotate_keep = 5;
+	c->log_interval_ms = 30000;
+}
+
+static struct sink_sig_conf *conf_of(struct sink_config *c, int sig)
+{
+	return sig >= 0 && sig < SINK_NSIG ? &c->sig[sig] : &c->generic;
+}
+
+int sink_config_set_endpoint(struct sink_config *c, int sig, const char *url)
+{
+	struct sink_target t;
+	int ret;
+
+	if (strlen(url) >= SINK_URL_MAX - 16)
+		return err_set(ENAMETOOLONG, "endpoint '%.64s...' is too long (at most %d bytes)",
+			       url, SINK_URL_MAX - 16);
+	ret = sink_url_parse(url, &t);
+	if (ret)
+		return ret;
+	if (sig < 0 || sig >= SINK_NSIG) {
+		if (strchr(url, '?'))
+			return err_set(EINVAL, "base endpoint '%s' has a query; /v1/<signal> is appended to it, "
+				       "so give the full URL in the per-signal variable instead", url);
+		snprintf(c->base_url, sizeof(c->base_url), "%s", url);
+	} else {
+		snprintf(c->sig[sig].url, sizeof(c->sig[sig].url), "%s", url);
+	}
+	return 0;
+}
+
+static int hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* Trim spaces and tabs, then percent-decode [s, e) into out (NUL-ended). */
+static int pct_decode(const char *s, const char *e, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	for (; s < e; s++) {
+		char ch = *s;
+
+		if (ch == '%') {
+			int hi = e - s >= 3 ? hexval(s[1]) : -1;
+			int lo = e - s >= 3 ? hexval(s[2]) : -1;
+
+			if (hi < 0 || lo < 0)
+				return err_set(EINVAL, "bad percent-encoding near '%.8s' (write %%XY with two hex digits)",
+					       s);
+			ch = (char)(hi << 4 | lo);
+			if (!ch)
+				return err_set(EINVAL, "header has %%00 in it; NUL bytes cannot be sent");
+			s += 2;
+		}
+		if (n + 1 >= cap)
+			return err_set(E2BIG, "header too long (at most %zu bytes)", cap - 1);
+		out[n++] = ch;
+	}
+	out[n] = 0;
+	return (int)n;
+}
+
+static int token_char(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	       (ch >= '0' && ch <= '9') || (ch && strchr("!#$%&'*+-.^_`|~", ch));
+}
+
+/* Headers rawtel writes itself; a second copy would corrupt the request. */
+static const char *const reserved[] = {
+	"host", "content-length", "content-type", "content-encoding",
+	"transfer-encoding", "connection", "keep-alive", "user-agent",
+	"expect", "upgrade", "te", "trailer", NULL
+};
+
+static int add_header(char *block, size_t *used, const char *k, const char *v)
+{
+	size_t need = strlen(k) + strlen(v) + 4;
+
+	for (const unsigned char *p = (const unsigned char *)k; *p; p++)
+		if (!token_char(*p))
+			return err_set(EINVAL, "header name '%s' has a character not allowed in HTTP header names",
+				       k);
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return err_set(EINVAL, "header '%s' has a control character in its value", k);
+	for (int i = 0; reserved[i]; i++)
+		if (!strcasecmp(k, reserved[i]))
+			return err_set(EINVAL, "header '%s' is set by rawtel itself; remove it from the list",
+				       k);
+	if (*used + need >= SINK_HDRS_MAX)
+		return err_set(E2BIG, "headers too long (at most %d bytes in all)",
+			       SINK_HDRS_MAX);
+	*used += (size_t)snprintf(block + *used, SINK_HDRS_MAX - *used, "%s: %s\r\n",
+				  k, v);
+	return 0;
+}
+
+int sink_config_set_headers(struct sink_config *c, int sig, const char *list)
+{
+	struct sink_sig_conf *sc = conf_of(c, sig);
+	char block[SINK_HDRS_MAX], k[SINK_HDRS_MAX], v[SINK_HDRS_MAX];
+	size_t used = 0;
+	const char *p = list;
+
+	block[0] = 0;
+	while (*p) {
+		const char *end = p + strcspn(p, ","), *eq = memchr(p, '=', (size_t)(end - p));
+		const char *q = p;
+		int ret;
+
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q == end) {		/* empty entry: "a=b,,c=d" or trailing comma */
+			p = *end ? end + 1 : end;
+			continue;
+		}
+		if (!eq)
+			return err_set(EINVAL, "header entry '%.*s' has no '='; write key=value,key2=value2",
+				       (int)(end - p), p);
+		ret = pct_decode(p, eq, k, sizeof(k));
+		if (ret == 0)
+			return err_set(EINVAL, "header entry '%.*s' has an empty name",
+				       (int)(end - p), p);
+		if (ret < 0)
+			return ret;
+		ret = pct_decode(eq + 1, end, v, sizeof(v));
+		if (ret < 0)
+			return ret;
+		ret = add_header(block, &used, k, v);
+		if (ret)
+			return ret;
+		p = *end ? end + 1 : end;
+	}
+	memcpy(sc->headers, block, used + 1);
+	sc->headers_set = 1;
+	return 0;
+}
+
+int sink_config_set_timeout(struct sink_config *c, int sig, const char *ms)
+{
+	unsigned long v = 0;
+	const char *p = ms;
+
+	if (!*p)
+		return err_set(EINVAL, "empty timeout; give milliseconds, e.g. 10000");
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return err_set(EINVAL, "timeout '%s' is not a whole number of milliseconds (e.g. 10000)",
+				       ms);
+		v = v * 10 + (unsigned long)(*p - '0');
+		if (v > 3600000)
+			break;
+	}
+	if (v == 0 || v > 3600000)
+		return err_set(ERANGE, "timeout '%s' ms is out of range: 1 to 3600000", ms);
+	conf_of(c, sig)->timeout_ms = (uint32_t)v;
+	return 0;
+}
+
+int sink_config_set_protocol(struct sink_config *c, int sig, const char *name)
+{
+	int proto;
+
+	if (!strcmp(name, "http/protobuf"))
+		proto = SINK_PROTO_PROTOBUF;
+	else if (!strcmp(name, "http/json"))
+		proto = SINK_PROTO_JSON;
+	else if (!strcmp(name, "grpc"))
+		return err_set(EPROTONOSUPPORT, "protocol grpc is not supported; use http/protobuf "
+			       "(a Collector's OTLP/HTTP receiver listens on port 4318)");
+	else
+		return err_set(EINVAL, "unknown protocol '%s'; use http/protobuf or http/json", name);
+	conf_of(c, sig)->protocol = proto;
+	return 0;
+}
+
+int sink_config_set_compression(struct sink_config *c, int sig, const char *name)
+{
+	(void)c;
+	(void)sig;
+	if (!strcmp(name, "none"))
+		return 0;
+	if (!strcmp(name, "gzip"))
+		return err_set(ENOTSUP, "gzip compression is not implemented in rawtel; "
+			       "set the compression to none (or unset it)");
+	return err_set(EINVAL, "unknown compression '%s'; use none", name);
+}
+
+int sink_config_protocol(const struct sink_config *c, int sig)
+{
+	if (sig >= 0 && sig < SINK_NSIG && c->sig[sig].protocol >= 0)
+		return c->sig[sig].protocol;
+	return c->generic.protocol;
+}
+
+int sink_config_target(const struct sink_config *c, int sig, struct sink_target *t)
+{
+	const struct sink_sig_conf *sc = &c->sig[sig];
+	int ret;
+
+	if (sig < 0 || sig >= SINK_NSIG)
+		return err_set(EINVAL, "bad signal %d", sig);
+	if (sc->url[0]) {
+		ret = sink_url_parse(sc->url, t);
+	} else {
+		ret = sink_url_parse(c->base_url, t);
+		if (!ret) {
+			/* exactly one '/' between the base path and v1/<signal> */
+			size_t n = strlen(t->path);
+
+			while (n > 0 && t->path[n - 1] == '/')
+				n--;
+			if (n + 12 >= sizeof(t->path))
+				return err_set(ENAMETOOLONG, "endpoint '%s' is too long", c->base_url);
+			snprintf(t->path + n, sizeof(t->path) - n, "/v1/%s", sig_lower[sig]);
+		}
+	}
+	if (ret)
+		return ret;
+	t->headers = sc->headers_set ? sc->headers : c->generic.headers;
+	t->timeout_ms = sc->timeout_ms ? sc->timeout_ms : c->generic.timeout_ms;
+	t->protocol = sink_config_protocol(c, sig);
+	return 0;
+}
+
+/* Apply one variable if set and non-empty; errors name the variable. */
+static int env_apply(struct sink_config *c, int sig, const char *suffix,
+		     int (*set)(struct sink_config *, int, const char *))
+{
+	char name[64];
+	const char *v;
+
+	if (sig >= 0)
+		snprintf(name, sizeof(name), "OTEL_EXPORTER_OTLP_%s_%s", sig_upper[sig], suffix);
+	else
+		snprintf(name, sizeof(name), "OTEL_EXPORTER_OTLP_%s", suffix);
+	v = getenv(name);
+	if (!v || !*v)
+		return 0;
+	int ret = set(c, sig, v);
+
+	return ret ? err_wrap(ret, "%s", name) : 0;
+}
+
+int sink_config_env(struct sink_config *c)
+{
+	static const struct {
+		const char *suffix;
+		int (*set)(struct sink_config *, int, const char *);
+	} vars[] = {
+		{ "ENDPOINT", sink_config_set_endpoint },
+		{ "HEADERS", sink_config_set_headers },
+		{ "TIMEOUT", sink_config_set_timeout },
+		{ "PROTOCOL", sink_config_set_protocol },
+		{ "COMPRESSION", sink_config_set_compression },
+	};
+
+	for (int sig = -1; sig < SINK_NSIG; sig++)
+		for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+			int ret = env_apply(c, sig, vars[i].suffix, vars[i].set);
+
+			if (ret)
+				return ret;
+		}
+	return 0;
+}

@@ -1,0 +1,98 @@
+/* Internals shared by the files of user/sink/: the sink and its HTTP
+ * endpoints (one keep-alive connection per collector host:port). */
+#ifndef RAWTEL_SINK_INT_H
+#define RAWTEL_SINK_INT_H
+
+#include <sys/socket.h>
+
+#include "rawtel/http.h"
+#include "rawtel/sink.h"
+#include "rawtel/sink_parts.h"
+
+#define EP_MAX_ADDRS 8
+#define EP_HEAD_MAX (SINK_HDRS_MAX + 2 * SINK_URL_MAX + 256)
+
+enum ep_state { EP_IDLE, EP_RESOLVING, EP_CONNECTING, EP_SENDING, EP_RECEIVING,
+		EP_BACKOFF };
+
+struct res_job;
+
+struct sink_ep {
+	struct sink *s;
+	char host[SINK_HOST_MAX];
+	uint16_t port;
+	char hostport[SINK_HOST_MAX + 8];
+	int numeric;		/* addrs fixed at start, no resolving */
+	struct sockaddr_storage addrs[EP_MAX_ADDRS];
+	socklen_t lens[EP_MAX_ADDRS];
+	int naddrs, next_addr;
+	struct res_job *res;
+	int res_fd;
+	int fd;			/* -1, or a connection (kept alive when idle) */
+	int state;
+	int reused;		/* the connection already carried a response */
+	int stale_retried;	/* fresh-connection retry used for this request */
+	int timeout_timer, retry_timer;
+	/* the request being delivered (kept across retries) */
+	struct sink_req *req;
+	int sig, from_spool;
+	char head[EP_HEAD_MAX];
+	size_t head_len, sent;
+	struct http_resp resp;
+	uint32_t attempt;	/* consecutive failures, for the backoff */
+	int down;		/* the collector is not taking requests */
+	int rr;			/* round-robin cursor over signals */
+};
+
+struct sink {
+	struct loop *loop;
+	struct sink_config cfg;
+	int files_mode;
+	struct files files;
+	int flush_timer, sync_timer;
+	struct sink_target tgt[SINK_NSIG];
+	int ep_of[SINK_NSIG];
+	struct sink_ep ep[SINK_NSIG];
+	int nep;
+	struct sink_queue q[SINK_NSIG];
+	int spool_on;
+	struct spool spool;
+	uint64_t next_seq[SINK_NSIG];
+	struct sink_stats st[SINK_NSIG];
+	uint64_t connections;
+	struct sink_loglim lim[SINK_LOGK_N];
+};
+
+/* http_ep.c */
+int ep_init(struct sink_ep *ep, struct sink *s, const struct sink_target *t);
+void ep_free(struct sink_ep *ep);
+/* Start the next request if the endpoint is free and one is pending. */
+void ep_kick(struct sink_ep *ep);
+/* Try the held request again after `ms`. */
+void ep_backoff(struct sink_ep *ep, uint64_t ms);
+/* Retry now if waiting in backoff (shutdown flush). */
+void ep_hurry(struct sink_ep *ep);
+/* Drop the connection and any exchange in progress (shutdown). */
+void ep_abort(struct sink_ep *ep);
+
+/* sink.c, called by the endpoint */
+/* Pick the next request for `ep` into ep->req; 1 when there is one. */
+int sink_next_request(struct sink_ep *ep);
+/* 0 (and ep->req freed) when the spool bound dropped the held request
+ * while it waited for a retry. */
+int sink_request_valid(struct sink_ep *ep);
+/* The held request finished: `result` is an HTTP status (ep->resp holds
+ * the response) or -errno for a connection failure (err_msg() says what). */
+void sink_request_done(struct sink_ep *ep, int result);
+
+/* Move what memory holds for `sig` to the spool (the in-flight request
+ * first: it is the oldest). On a write error the rest stays in memory. */
+void sink_spill(struct sink *s, int sig);
+
+/* resolve.c */
+int res_start(const char *host, uint16_t port, struct res_job **out, int *fd);
+int res_finish(struct res_job *j, struct sockaddr_storage *addrs, socklen_t *lens,
+	       int max, int *n);
+void res_abandon(struct res_job *j);
+
+#endif
