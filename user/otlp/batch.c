@@ -64,7 +64,7 @@ uint32_t otlp_batch_generation(const struct otlp_batch *b) { return b->gen; }
 
 /* ---- arena copies (NULL = does not fit) -------------------------------- */
 
-static void *arena_alloc(struct otlp_batch *b, size_t n, size_t align)
+void *otlp_arena_alloc(struct otlp_batch *b, size_t n, size_t align)
 {
 	size_t off = (b->arena_used + align - 1) & ~(align - 1);
 
@@ -76,7 +76,7 @@ static void *arena_alloc(struct otlp_batch *b, size_t n, size_t align)
 
 /* Return codes of the copy helpers: 0, -ENOSPC, -EINVAL (no message yet:
  * the add function records one for the whole item). */
-static int copy_str(struct otlp_batch *b, struct otlp_str *s)
+int otlp_arena_str(struct otlp_batch *b, struct otlp_str *s)
 {
 	char *p;
 
@@ -86,7 +86,7 @@ static int copy_str(struct otlp_batch *b, struct otlp_str *s)
 	}
 	if (!s->p)
 		return -EINVAL;
-	p = arena_alloc(b, (size_t)s->len + 1, 1);
+	p = otlp_arena_alloc(b, (size_t)s->len + 1, 1);
 	if (!p)
 		return -ENOSPC;
 	memcpy(p, s->p, s->len);
@@ -106,7 +106,7 @@ static int copy_array(struct otlp_batch *b, const void **arr, uint32_t n,
 	}
 	if (!*arr)
 		return -EINVAL;
-	p = arena_alloc(b, (size_t)n * elem, 8);
+	p = otlp_arena_alloc(b, (size_t)n * elem, 8);
 	if (!p)
 		return -ENOSPC;
 	memcpy(p, *arr, (size_t)n * elem);
@@ -133,7 +133,7 @@ static int copy_value(struct otlp_batch *b, struct otlp_value *v, int depth)
 	case OTLP_V_STRING:
 	case OTLP_V_BYTES:
 		s = (struct otlp_str){ v->u.s, v->len };
-		ret = copy_str(b, &s);
+		ret = otlp_arena_str(b, &s);
 		v->u.s = s.p;
 		return ret;
 	case OTLP_V_ARRAY: {
@@ -167,7 +167,7 @@ static int copy_kvs(struct otlp_batch *b, const struct otlp_kv **kvs,
 		return ret;
 	a = (struct otlp_kv *)arr;
 	for (uint32_t i = 0; i < n; i++)
-		if ((ret = copy_str(b, &a[i].key)) ||
+		if ((ret = otlp_arena_str(b, &a[i].key)) ||
 		    (ret = copy_value(b, &a[i].v, depth)))
 			return ret;
 	*kvs = a;
@@ -203,7 +203,7 @@ int otlp_batch_add_resource(struct otlp_batch *b, const struct otlp_resource *r)
 	rec = &b->res[b->n_res];
 	rec->res = *r;
 	if ((ret = copy_kvs(b, &rec->res.attrs, r->n_attrs, 0)) ||
-	    (ret = copy_str(b, &rec->res.schema_url)))
+	    (ret = otlp_arena_str(b, &rec->res.schema_url)))
 		return add_failed(b, mark, ret, "resource");
 	rec->first_scope = rec->last_scope = -1;
 	rec->n_items = 0;
@@ -238,10 +238,10 @@ int otlp_batch_add_scope(struct otlp_batch *b, int res, const struct otlp_scope 
 			       "scopes; export it and reset it", b->max_scopes);
 	rec = &b->scopes[b->n_scopes];
 	rec->scope = *s;
-	if ((ret = copy_str(b, &rec->scope.name)) ||
-	    (ret = copy_str(b, &rec->scope.version)) ||
+	if ((ret = otlp_arena_str(b, &rec->scope.name)) ||
+	    (ret = otlp_arena_str(b, &rec->scope.version)) ||
 	    (ret = copy_kvs(b, &rec->scope.attrs, s->n_attrs, 0)) ||
-	    (ret = copy_str(b, &rec->scope.schema_url)))
+	    (ret = otlp_arena_str(b, &rec->scope.schema_url)))
 		return add_failed(b, mark, ret, "scope");
 	rec->head = rec->tail = NULL;
 	rec->n_items = 0;
@@ -271,13 +271,13 @@ static struct otlp_item *item_new(struct otlp_batch *b, int scope,
 		*ret = err_set(EINVAL, "OTLP batch: no scope handle %d", scope);
 		return NULL;
 	}
-	it = arena_alloc(b, sizeof(*it), 8);
+	it = otlp_arena_alloc(b, sizeof(*it), 8);
 	if (!it)
 		*ret = -ENOSPC;
 	return it;
 }
 
-static void item_link(struct otlp_batch *b, int scope, struct otlp_item *it)
+void otlp_batch_link(struct otlp_batch *b, int scope, struct otlp_item *it)
 {
 	struct otlp_scope_rec *s = &b->scopes[scope];
 
@@ -303,7 +303,7 @@ static int copy_events(struct otlp_batch *b, struct otlp_span *s)
 		return ret;
 	ev = (struct otlp_event *)arr;
 	for (uint32_t i = 0; i < s->n_events; i++)
-		if ((ret = copy_str(b, &ev[i].name)) ||
+		if ((ret = otlp_arena_str(b, &ev[i].name)) ||
 		    (ret = copy_kvs(b, &ev[i].attrs, ev[i].n_attrs, 0)))
 			return ret;
 	s->events = ev;
@@ -320,7 +320,7 @@ static int copy_links(struct otlp_batch *b, struct otlp_span *s)
 		return ret;
 	l = (struct otlp_link *)arr;
 	for (uint32_t i = 0; i < s->n_links; i++)
-		if ((ret = copy_str(b, &l[i].trace_state)) ||
+		if ((ret = otlp_arena_str(b, &l[i].trace_state)) ||
 		    (ret = copy_kvs(b, &l[i].attrs, l[i].n_attrs, 0)))
 			return ret;
 	s->links = l;
@@ -338,13 +338,13 @@ int otlp_batch_add_span(struct otlp_batch *b, int scope, const struct otlp_span 
 		return ret == -ENOSPC ? add_failed(b, mark, ret, "span") : ret;
 	c = &it->u.span;
 	*c = *s;
-	if ((ret = copy_str(b, &c->trace_state)) ||
-	    (ret = copy_str(b, &c->name)) ||
+	if ((ret = otlp_arena_str(b, &c->trace_state)) ||
+	    (ret = otlp_arena_str(b, &c->name)) ||
 	    (ret = copy_kvs(b, &c->attrs, s->n_attrs, 0)) ||
 	    (ret = copy_events(b, c)) || (ret = copy_links(b, c)) ||
-	    (ret = copy_str(b, &c->status_msg)))
+	    (ret = otlp_arena_str(b, &c->status_msg)))
 		return add_failed(b, mark, ret, "span");
-	item_link(b, scope, it);
+	otlp_batch_link(b, scope, it);
 	return 0;
 }
 
@@ -359,12 +359,12 @@ int otlp_batch_add_log(struct otlp_batch *b, int scope, const struct otlp_log *l
 		return ret == -ENOSPC ? add_failed(b, mark, ret, "log record") : ret;
 	c = &it->u.log;
 	*c = *l;
-	if ((ret = copy_str(b, &c->severity_text)) ||
+	if ((ret = otlp_arena_str(b, &c->severity_text)) ||
 	    (ret = copy_value(b, &c->body, 0)) ||
 	    (ret = copy_kvs(b, &c->attrs, l->n_attrs, 0)) ||
-	    (ret = copy_str(b, &c->event_name)))
+	    (ret = otlp_arena_str(b, &c->event_name)))
 		return add_failed(b, mark, ret, "log record");
-	item_link(b, scope, it);
+	otlp_batch_link(b, scope, it);
 	return 0;
 }
 
@@ -425,11 +425,11 @@ int otlp_batch_add_metric(struct otlp_batch *b, int scope,
 		return ret == -ENOSPC ? add_failed(b, mark, ret, "metric") : ret;
 	c = &it->u.metric;
 	*c = *m;
-	if ((ret = copy_str(b, &c->name)) ||
-	    (ret = copy_str(b, &c->description)) ||
-	    (ret = copy_str(b, &c->unit)) || (ret = copy_points(b, c)))
+	if ((ret = otlp_arena_str(b, &c->name)) ||
+	    (ret = otlp_arena_str(b, &c->description)) ||
+	    (ret = otlp_arena_str(b, &c->unit)) || (ret = copy_points(b, c)))
 		return add_failed(b, mark, ret, "metric");
-	item_link(b, scope, it);
+	otlp_batch_link(b, scope, it);
 	return 0;
 }
 

@@ -38,4 +38,11 @@ struct otlp_batch {
 	uint32_t n_items, gen;
 };
 
+/* For the decoders, which build items in place: arena memory (NULL when
+ * full), a string copied into the arena (0 or -ENOSPC; s is updated), and
+ * linking a finished item under a valid scope handle. */
+void *otlp_arena_alloc(struct otlp_batch *b, size_t n, size_t align);
+int otlp_arena_str(struct otlp_batch *b, struct otlp_str *s);
+void otlp_batch_link(struct otlp_batch *b, int scope, struct otlp_item *it);
+
 #endif
