@@ -10,6 +10,7 @@ static int cmd_help(int argc, char **argv);
 /* One line per command; keep in the order --help shows them. */
 static const struct cli_cmd cli_cmds[] = {
 	{ "help", cmd_help, "", "show this help" },
+	{ "cat", cmd_cat, "[--json] [--signal S] FILE...", "print OTLP files (.jsonl, length-prefixed protobuf)" },
 };
 
 #define N_CMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))
