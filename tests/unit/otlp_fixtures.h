@@ -14,7 +14,7 @@ static const uint8_t fx_bytes[] = { 0x00, 0x01, 0x02, 0xfe, 0xff };
 /* Every AnyValue type, nested ones, extremes and tricky strings. With
  * `bad_utf8`, one more string holds invalid UTF-8 (JSON must replace it;
  * the protobuf decoder would make its own guess, so it is JSON-only). */
-static uint32_t fx_attrs(struct otlp_kv *kv, int bad_utf8)
+static inline uint32_t fx_attrs(struct otlp_kv *kv, int bad_utf8)
 {
 	static const struct otlp_value inner_arr[] = {
 		{ OTLP_V_BOOL, 0, { .boolean = 1 } },
@@ -69,14 +69,14 @@ static uint32_t fx_attrs(struct otlp_kv *kv, int bad_utf8)
 }
 #define FX_MAX_ATTRS 32
 
-static void fx_id(uint8_t *id, size_t n, uint8_t first)
+static inline void fx_id(uint8_t *id, size_t n, uint8_t first)
 {
 	for (size_t i = 0; i < n; i++)
 		id[i] = (uint8_t)(first + i);
 }
 
 /* A resource per index: service.name svc-<i> plus pid. */
-static int fx_resource(struct otlp_batch *b, int i)
+static inline int fx_resource(struct otlp_batch *b, int i)
 {
 	static const char *names[] = { "svc-0", "svc-1", "svc-2" };
 	struct otlp_kv kv[2] = {
@@ -90,7 +90,7 @@ static int fx_resource(struct otlp_batch *b, int i)
 	return otlp_batch_add_resource(b, &r);
 }
 
-static int fx_scope(struct otlp_batch *b, int res, const char *name, int rich)
+static inline int fx_scope(struct otlp_batch *b, int res, const char *name, int rich)
 {
 	struct otlp_kv kv[1] = { otlp_kv_str("scope.attr", "yes") };
 	struct otlp_scope s = { otlp_s(name), OTLP_S(""), NULL, 0, 0, OTLP_S("") };
@@ -108,7 +108,7 @@ static int fx_scope(struct otlp_batch *b, int res, const char *name, int rich)
 /* traces: svc-0 {rawtel/test (rich): full span, minimal span},
  *         svc-1 {"" : extremes span, rawtel/other: span "second"},
  *         svc-2 with a scope but no spans (left out of the encoding). */
-static int fx_traces(struct otlp_batch *b, int bad_utf8)
+static inline int fx_traces(struct otlp_batch *b, int bad_utf8)
 {
 	struct otlp_kv attrs[FX_MAX_ATTRS], eattr[1] = { otlp_kv_int("ev.n", 7) };
 	struct otlp_event ev[2] = {
@@ -200,7 +200,7 @@ static const double fx_bounds14[] = {
 /* metrics on svc-0 / rawtel/test: gauge (int), gauge (double), sum
  * (monotonic cumulative int), sum (delta double), histogram with three
  * points (no buckets, 15 buckets, 64 bounds); svc-1 / "" : one gauge. */
-static int fx_metrics(struct otlp_batch *b)
+static inline int fx_metrics(struct otlp_batch *b)
 {
 	struct otlp_kv pa[2] = { otlp_kv_str("http.request.method", "GET"),
 				 otlp_kv_int("http.response.status_code", 200) };
@@ -313,7 +313,7 @@ static int fx_metrics(struct otlp_batch *b)
 
 /* logs on svc-0 / rawtel/test: a full record with a kvlist body, one with
  * a string body, one with every field at its default. */
-static int fx_logs(struct otlp_batch *b, int bad_utf8)
+static inline int fx_logs(struct otlp_batch *b, int bad_utf8)
 {
 	struct otlp_kv attrs[FX_MAX_ATTRS];
 	struct otlp_log l;
