@@ -1,25 +1,12 @@
 /* rawtel cat on good, torn and corrupt files, protobuf and JSON lines, run
  * in process with stdout and stderr captured. */
 #include <fcntl.h>
-#include <stdarg.h>
 #include <sys/stat.h>
 
 #include "otlp_fixtures.h"
 #include "rawtel/cli.h"
 #include "rawtel/err.h"
 #include "t_fmt.h"
-
-/* cli_err lives in user/cli/main.c, which tests do not link: the same here. */
-void cli_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("rawtel: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static char dir[] = "/tmp/rawtel-cat.XXXXXX";
 static char out_s[1 << 16], err_s[1 << 12];

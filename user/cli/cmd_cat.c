@@ -12,6 +12,7 @@
  * is reported on stderr and skipped; it does not fail the run. A malformed
  * record elsewhere is reported and skipped, and the exit status is 1. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,21 @@ struct cat {
 };
 
 static const char *const sig_names[] = { "traces", "metrics", "logs" };
+
+/* "rawtel: MSG" on stderr, as cli_err() does; cli_err lives in main.c,
+ * which the test and fuzz builds do not link. */
+__attribute__((format(printf, 1, 2)))
+static void cat_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);		/* keep the order of stdout and stderr lines */
+	fputs("rawtel: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
 
 /* ---- printing ----------------------------------------------------------- */
 
@@ -384,15 +400,15 @@ static int cat_record(struct cat *c, const uint8_t *p, size_t n, int is_json,
 	}
 	if (ret < 0) {
 		if (torn_ok) {
-			cli_err("%s: %s: torn last record skipped (%s)", c->file, where, err_msg());
+			cat_warn("%s: %s: torn last record skipped (%s)", c->file, where, err_msg());
 			return 0;
 		}
-		cli_err("%s: %s: %s; skipped", c->file, where, err_msg());
+		cat_warn("%s: %s: %s; skipped", c->file, where, err_msg());
 		c->bad++;
 		return 0;
 	}
 	if (ret > 0)
-		cli_err("%s: %s: %d metric(s) of unsupported types (exponential "
+		cat_warn("%s: %s: %d metric(s) of unsupported types (exponential "
 			"histogram, summary) not shown", c->file, where, ret);
 	if (c->json) {
 		if ((ret = otlp_encode_json(c->b, &c->out)))
@@ -424,7 +440,7 @@ static int cat_jsonl(struct cat *c, FILE *f)
 			continue;
 		snprintf(where, sizeof(where), "line %lu", lineno);
 		if ((size_t)n > CAT_MAX_RECORD) {
-			cli_err("%s: %s: longer than %u bytes; skipped", c->file, where,
+			cat_warn("%s: %s: longer than %u bytes; skipped", c->file, where,
 				CAT_MAX_RECORD);
 			c->bad++;
 			continue;
@@ -453,13 +469,13 @@ static int cat_proto(struct cat *c, FILE *f)
 			break;
 		snprintf(where, sizeof(where), "record at byte %llu", off);
 		if (got < 4) {
-			cli_err("%s: %s: torn last record skipped (%zu of 4 length bytes)",
+			cat_warn("%s: %s: torn last record skipped (%zu of 4 length bytes)",
 				c->file, where, got);
 			break;
 		}
 		len = (size_t)hdr[0] << 24 | (size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3];
 		if (len > CAT_MAX_RECORD) {
-			cli_err("%s: %s: length %zu is over %u bytes: not an OTLP "
+			cat_warn("%s: %s: length %zu is over %u bytes: not an OTLP "
 				"protobuf file or corrupt; stopping", c->file, where, len,
 				CAT_MAX_RECORD);
 			c->bad++;
@@ -474,7 +490,7 @@ static int cat_proto(struct cat *c, FILE *f)
 		if (got < len) {
 			if (ferror(f))
 				break;
-			cli_err("%s: %s: torn last record skipped (length %zu, only %zu "
+			cat_warn("%s: %s: torn last record skipped (length %zu, only %zu "
 				"bytes left)", c->file, where, len, got);
 			break;
 		}
@@ -542,7 +558,7 @@ int cmd_cat(int argc, char **argv)
 				if (!strcmp(argv[i + 1], sig_names[s]))
 					forced = s;
 			if (forced < 0) {
-				cli_err("cat: unknown signal '%s'", argv[i + 1]);
+				cat_warn("cat: unknown signal '%s'", argv[i + 1]);
 				return cat_usage();
 			}
 			i++;
@@ -561,7 +577,7 @@ int cmd_cat(int argc, char **argv)
 		int ret, guess;
 
 		if (!f) {
-			cli_err("cannot open %s: %s", argv[i], strerror(errno));
+			cat_warn("cannot open %s: %s", argv[i], strerror(errno));
 			rc = CLI_ERR;
 			continue;
 		}
@@ -572,7 +588,7 @@ int cmd_cat(int argc, char **argv)
 		ret = is_jsonl(argv[i], f) ? cat_jsonl(&c, f) : cat_proto(&c, f);
 		fclose(f);
 		if (ret < 0) {
-			cli_err("%s", err_msg());
+			cat_warn("%s", err_msg());
 			rc = CLI_ERR;
 		}
 	}
