@@ -35,7 +35,7 @@ else
 fi
 
 cat > "$T_TMP/want.metrics" <<'X'
-2023-11-14T22:14:20.000000000Z shop metric "http.server.request.duration" histogram cumulative count=3 sum=0.75 min=0.050000000000000003 max=0.5 buckets=0,2,1 unit=s http.route=/cart
+2023-11-14T22:14:20.000000000Z shop metric "http.server.request.duration" histogram cumulative count=3 sum=0.75 min=0.05 max=0.5 buckets=0,2,1 unit=s http.route=/cart
 2023-11-14T22:14:20.000000000Z shop metric "queue.depth" gauge -4
 X
 cat "$T_TMP/want.metrics" "$T_TMP/want.metrics" > "$T_TMP/want.metrics2"

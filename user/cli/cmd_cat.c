@@ -105,6 +105,19 @@ static void put_time(uint64_t ns)
 	printf("%s.%09uZ", buf, (unsigned)(ns % 1000000000u));
 }
 
+/* The shortest of 15, 16 or 17 significant digits that reads back. */
+static void put_double(const char *prefix, double d)
+{
+	char t[32];
+
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(t, sizeof(t), "%.*g", prec, d);
+		if (strtod(t, NULL) == d || d != d)
+			break;
+	}
+	printf("%s%s", prefix, t);
+}
+
 static void put_kvs(const struct otlp_kv *kv, uint32_t n, int depth);
 
 static void put_value(const struct otlp_value *v, int depth)
@@ -114,7 +127,7 @@ static void put_value(const struct otlp_value *v, int depth)
 	case OTLP_V_STRING: put_str(v->u.s, v->len, 0); break;
 	case OTLP_V_BOOL: fputs(v->u.boolean ? "true" : "false", stdout); break;
 	case OTLP_V_INT: printf("%lld", (long long)v->u.i); break;
-	case OTLP_V_DOUBLE: printf("%.17g", v->u.d); break;
+	case OTLP_V_DOUBLE: put_double("", v->u.d); break;
 	case OTLP_V_BYTES:
 		fputs("0x", stdout);
 		put_hex(v->u.b, v->len < 32 ? v->len : 32);
@@ -297,17 +310,17 @@ static void print_metric(struct cat *c, const struct otlp_resource *r,
 		       m->type != OTLP_GAUGE && m->temporality < 3 ? temps[m->temporality] : "",
 		       m->type == OTLP_SUM && m->monotonic ? " monotonic" : "");
 		if (np && np->is_double)
-			printf(" %.17g", np->v.d);
+			put_double(" ", np->v.d);
 		else if (np)
 			printf(" %lld", (long long)np->v.i);
 		else {
 			printf(" count=%llu", (unsigned long long)hp->count);
 			if (hp->has_sum)
-				printf(" sum=%.17g", hp->sum);
+				put_double(" sum=", hp->sum);
 			if (hp->has_min)
-				printf(" min=%.17g", hp->min);
+				put_double(" min=", hp->min);
 			if (hp->has_max)
-				printf(" max=%.17g", hp->max);
+				put_double(" max=", hp->max);
 			if (hp->n_buckets) {
 				fputs(" buckets=", stdout);
 				for (uint32_t k = 0; k < hp->n_buckets; k++)
