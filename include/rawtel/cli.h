@@ -22,4 +22,7 @@ struct cli_cmd {
 /* Print "rawtel: MSG" to stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The commands, one per user/cli/cmd_*.c. */
+int cmd_cat(int argc, char **argv);
+
 #endif

@@ -16,6 +16,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "asm", cmd_asm, "FILE | --kern UNIT | -d FILE", "assemble or disassemble BPF programs" },
 	{ "probe", cmd_probe, "", "check what this kernel offers for tracing" },
 	{ "help", cmd_help, "", "show this help" },
+	{ "cat", cmd_cat, "[--json] [--signal S] FILE...", "print OTLP files (.jsonl, length-prefixed protobuf)" },
 };
 
 #define N_CMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))

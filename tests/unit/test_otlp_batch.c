@@ -1,0 +1,290 @@
+/* Batches (arena limits, handles, grouping order) and encoder details that
+ * the node oracle does not pin down: exact bytes, output buffers, JSON
+ * text for escapes and doubles. */
+#include <errno.h>
+#include <math.h>
+
+#include "otlp_fixtures.h"
+#include "rawtel/err.h"
+#include "t_fmt.h"
+
+static struct otlp_batch *batch(enum otlp_signal sig, size_t arena, uint32_t res, uint32_t scopes)
+{
+	struct otlp_batch_limits lim = { arena, res, scopes };
+	struct otlp_batch *b;
+
+	return otlp_batch_new(&b, sig, &lim) ? NULL : b;
+}
+
+static void small_span(struct otlp_span *s, uint8_t id)
+{
+	memset(s, 0, sizeof(*s));
+	fx_id(s->trace_id, 16, 1);
+	fx_id(s->span_id, 8, id);
+	s->name = OTLP_S("a");
+	s->kind = OTLP_KIND_SERVER;
+	s->start_ns = 1;
+}
+
+/* Hand-assembled from the field numbers in opentelemetry-proto. */
+static void golden_bytes(void)
+{
+	static const uint8_t want[] = {
+		0x0a, 0x32,				/* resource_spans, 50 */
+		0x0a, 0x00,				/*  resource {} */
+		0x12, 0x2e,				/*  scope_spans, 46 */
+		0x0a, 0x00,				/*   scope {} */
+		0x12, 0x2a,				/*   spans, 42 */
+		0x0a, 0x10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+		0x12, 0x08, 9, 10, 11, 12, 13, 14, 15, 16,
+		0x2a, 0x01, 'a',			/*    name */
+		0x30, 0x02,				/*    kind SERVER */
+		0x39, 1, 0, 0, 0, 0, 0, 0, 0,		/*    start fixed64 */
+	};
+	struct otlp_batch *b = batch(OTLP_TRACES, 4096, 1, 1);
+	struct otlp_resource r = { NULL, 0, 0, OTLP_S("") };
+	struct otlp_scope sc = { OTLP_S(""), OTLP_S(""), NULL, 0, 0, OTLP_S("") };
+	struct otlp_span s;
+	struct otlp_buf o;
+	uint8_t mem[sizeof(want)];
+	int res, scope;
+
+	T_ASSERT(b);
+	small_span(&s, 9);
+	T_ASSERT((res = otlp_batch_add_resource(b, &r)) == 0);
+	T_ASSERT((scope = otlp_batch_add_scope(b, res, &sc)) == 0);
+	T_EQ_INT(otlp_batch_add_span(b, scope, &s), 0);
+	otlp_buf_init_fixed(&o, mem, sizeof(mem));		/* an exact fit */
+	T_EQ_INT(otlp_encode_pb(b, &o), 0);
+	T_EQ_INT(o.len, sizeof(want));
+	T_CHECK(!memcmp(mem, want, sizeof(want)));
+	otlp_buf_init_fixed(&o, mem, sizeof(mem) - 1);		/* one byte short */
+	T_EQ_INT(otlp_encode_pb(b, &o), -ENOSPC);
+	T_EQ_INT(otlp_encode_json(b, &o), -ENOSPC);
+	otlp_batch_free(b);
+}
+
+/* Full arena: -ENOSPC, nothing half-added, still encodable; reset. */
+static void arena_full(void)
+{
+	struct otlp_batch *b = batch(OTLP_TRACES, 2048, 2, 2);
+	struct otlp_resource r = { NULL, 0, 0, OTLP_S("") };
+	struct otlp_scope sc = { OTLP_S("s"), OTLP_S(""), NULL, 0, 0, OTLP_S("") };
+	struct otlp_kv attrs[FX_MAX_ATTRS];
+	struct otlp_span s;
+	struct otlp_buf o;
+	int scope, added = 0, ret;
+	size_t used;
+	uint32_t gen;
+
+	T_ASSERT(b);
+	scope = otlp_batch_add_scope(b, otlp_batch_add_resource(b, &r), &sc);
+	T_ASSERT(scope == 0);
+	small_span(&s, 1);
+	s.attrs = attrs;
+	s.n_attrs = fx_attrs(attrs, 0);
+	for (;;) {
+		used = otlp_batch_arena_used(b);
+		if ((ret = otlp_batch_add_span(b, scope, &s)))
+			break;
+		added++;
+	}
+	T_EQ_INT(ret, -ENOSPC);
+	T_CHECK(strstr(err_msg(), "OTLP batch full") != NULL);
+	T_CHECK(added >= 1);
+	T_EQ_INT(otlp_batch_items(b), added);
+	T_EQ_INT(otlp_batch_arena_used(b), used);		/* rolled back */
+	otlp_buf_init(&o, 1 << 20);
+	T_EQ_INT(otlp_encode_pb(b, &o), 0);
+	T_CHECK(o.len > 0);
+	gen = otlp_batch_generation(b);
+	otlp_batch_reset(b);
+	T_EQ_INT(otlp_batch_generation(b), gen + 1);
+	T_EQ_INT(otlp_batch_items(b), 0);
+	T_EQ_INT(otlp_batch_arena_used(b), 0);
+	T_EQ_INT(otlp_batch_add_span(b, scope, &s), -EINVAL);	/* handle gone */
+	T_EQ_INT(otlp_encode_pb(b, &o), 0);
+	T_EQ_INT(o.len, 0);					/* empty request */
+	otlp_buf_free(&o);
+	otlp_batch_free(b);
+}
+
+static void tables_and_handles(void)
+{
+	struct otlp_batch *b = batch(OTLP_TRACES, 8192, 2, 3);
+	struct otlp_resource r = { NULL, 0, 0, OTLP_S("") };
+	struct otlp_kv kv = otlp_kv_str("k", "v");
+	struct otlp_scope s1 = { OTLP_S("s1"), OTLP_S("1"), NULL, 0, 0, OTLP_S("") };
+	struct otlp_scope s2 = { OTLP_S("s1"), OTLP_S("1"), &kv, 1, 0, OTLP_S("") };
+	struct otlp_log l;
+	struct otlp_span s;
+	struct otlp_kv deep[40];
+	struct otlp_value bad = { 99, 0, { .i = 0 } };
+	int r0, r1, a, c;
+
+	T_ASSERT(b);
+	T_EQ_INT(r0 = otlp_batch_add_resource(b, &r), 0);
+	T_EQ_INT(r1 = otlp_batch_add_resource(b, &r), 1);
+	T_EQ_INT(otlp_batch_add_resource(b, &r), -ENOSPC);
+	T_EQ_INT(a = otlp_batch_add_scope(b, r0, &s1), 0);
+	T_EQ_INT(otlp_batch_add_scope(b, r0, &s1), a);		/* the same scope */
+	T_EQ_INT(otlp_batch_add_scope(b, r0, &s2), 1);		/* attributes: its own */
+	T_EQ_INT(c = otlp_batch_add_scope(b, r1, &s1), 2);	/* other resource */
+	T_EQ_INT(otlp_batch_add_scope(b, r1, &s2), -ENOSPC);
+	T_EQ_INT(otlp_batch_add_scope(b, 7, &s1), -EINVAL);
+	small_span(&s, 1);
+	T_EQ_INT(otlp_batch_add_span(b, 3, &s), -EINVAL);
+	memset(&l, 0, sizeof(l));
+	T_EQ_INT(otlp_batch_add_log(b, a, &l), -EINVAL);	/* a traces batch */
+	s.n_attrs = 2;						/* NULL table */
+	T_EQ_INT(otlp_batch_add_span(b, a, &s), -EINVAL);
+	/* values nested deeper than the model allows */
+	for (int i = 0; i < 40; i++)
+		deep[i] = (struct otlp_kv){ OTLP_S("d"), { OTLP_V_KVLIST, i < 39 ? 1 : 0,
+			{ .kvs = i < 39 ? &deep[i + 1] : NULL } } };
+	s.attrs = deep;
+	s.n_attrs = 1;
+	T_EQ_INT(otlp_batch_add_span(b, a, &s), -EINVAL);
+	s.attrs = &(struct otlp_kv){ OTLP_S("x"), bad };
+	T_EQ_INT(otlp_batch_add_span(b, a, &s), -EINVAL);
+	T_EQ_INT(otlp_batch_items(b), 0);
+	T_EQ_INT(otlp_batch_add_span(b, c, &(struct otlp_span){ .name = { "x", 1 } }), 0);
+	otlp_batch_free(b);
+}
+
+struct order { char seen[16]; int n; };
+
+static int walk_names(void *ctx, const struct otlp_resource *r, const struct otlp_scope *s,
+		      const void *item)
+{
+	struct order *o = ctx;
+
+	(void)r;
+	(void)s;
+	if (o->n < 15)
+		o->seen[o->n++] = ((const struct otlp_span *)item)->name.p[0];
+	return 0;
+}
+
+/* Items are grouped by resource, then scope, whatever order they came in. */
+static void grouping_order(void)
+{
+	struct otlp_batch *b = batch(OTLP_TRACES, 8192, 2, 4), *c = batch(OTLP_TRACES, 8192, 4, 4);
+	struct otlp_resource r = { NULL, 0, 0, OTLP_S("") };
+	struct otlp_scope sx = { OTLP_S("x"), OTLP_S(""), NULL, 0, 0, OTLP_S("") };
+	struct otlp_scope sy = { OTLP_S("y"), OTLP_S(""), NULL, 0, 0, OTLP_S("") };
+	struct order o = { .n = 0 };
+	struct otlp_buf pb;
+	int r0, r1, x0, y0, x1;
+	const char *names = "abcdef";
+	int where[6];
+
+	T_ASSERT(b && c);
+	r0 = otlp_batch_add_resource(b, &r);
+	r1 = otlp_batch_add_resource(b, &r);
+	x0 = otlp_batch_add_scope(b, r0, &sx);
+	x1 = otlp_batch_add_scope(b, r1, &sx);
+	y0 = otlp_batch_add_scope(b, r0, &sy);
+	where[0] = x1; where[1] = y0; where[2] = x0; where[3] = x1; where[4] = x0; where[5] = y0;
+	for (int i = 0; i < 6; i++) {
+		struct otlp_span s;
+
+		small_span(&s, (uint8_t)i);
+		s.name = (struct otlp_str){ names + i, 1 };
+		T_EQ_INT(otlp_batch_add_span(b, where[i], &s), 0);
+	}
+	T_EQ_INT(otlp_batch_walk(b, walk_names, &o), 0);
+	T_EQ_STR(o.seen, "cebfad");		/* r0: x(c,e) y(b,f); r1: x(a,d) */
+	/* the encoding has the same order */
+	otlp_buf_init(&pb, 1 << 20);
+	T_ASSERT(otlp_encode_pb(b, &pb) == 0 && otlp_decode_pb(c, pb.p, pb.len) == 0);
+	o.n = 0;
+	memset(o.seen, 0, sizeof(o.seen));
+	otlp_batch_walk(c, walk_names, &o);
+	T_EQ_STR(o.seen, "cebfad");
+	otlp_buf_free(&pb);
+	otlp_batch_free(b);
+	otlp_batch_free(c);
+}
+
+/* A heap buffer that grows many times (the back-to-front writer moves its
+ * output each time) gives the same bytes as one big enough at the start. */
+static void growing_buffer(void)
+{
+	struct otlp_batch *b = batch(OTLP_TRACES, 1 << 22, 1, 1);
+	struct otlp_resource r = { NULL, 0, 0, OTLP_S("") };
+	struct otlp_scope sc = { OTLP_S("s"), OTLP_S(""), NULL, 0, 0, OTLP_S("") };
+	struct otlp_kv attrs[FX_MAX_ATTRS];
+	static uint8_t big[1 << 21];
+	struct otlp_buf grow, fixed, capped;
+	struct otlp_span s;
+	int scope;
+
+	T_ASSERT(b);
+	scope = otlp_batch_add_scope(b, otlp_batch_add_resource(b, &r), &sc);
+	small_span(&s, 1);
+	s.attrs = attrs;
+	s.n_attrs = fx_attrs(attrs, 0);
+	for (int i = 0; i < 500; i++)
+		T_ASSERT(otlp_batch_add_span(b, scope, &s) == 0);
+	otlp_buf_init(&grow, 1 << 24);
+	otlp_buf_init_fixed(&fixed, big, sizeof(big));
+	T_EQ_INT(otlp_encode_pb(b, &grow), 0);
+	T_EQ_INT(otlp_encode_pb(b, &fixed), 0);
+	T_CHECK(grow.len > 100000 && grow.len == fixed.len && !memcmp(grow.p, big, grow.len));
+	T_EQ_INT(otlp_encode_json(b, &grow), 0);
+	T_EQ_INT(otlp_encode_json(b, &fixed), 0);
+	T_CHECK(grow.len == fixed.len && !memcmp(grow.p, big, grow.len));
+	otlp_buf_init(&capped, 10000);				/* a cap on growth */
+	T_EQ_INT(otlp_encode_pb(b, &capped), -ENOSPC);
+	T_CHECK(strstr(err_msg(), "needs more than 10000 bytes") != NULL);
+	otlp_buf_free(&capped);
+	otlp_buf_free(&grow);
+	otlp_batch_free(b);
+}
+
+/* JSON text: escapes, invalid UTF-8, doubles, ints; exact. */
+static void json_text(void)
+{
+	struct otlp_batch *b = batch(OTLP_LOGS, 8192, 1, 1);
+	struct otlp_resource r = { NULL, 0, 0, OTLP_S("") };
+	struct otlp_scope sc = { OTLP_S(""), OTLP_S(""), NULL, 0, 0, OTLP_S("") };
+	struct otlp_value arr[9] = {
+		{ OTLP_V_DOUBLE, 0, { .d = 0.1 } }, { OTLP_V_DOUBLE, 0, { .d = 1e300 } },
+		{ OTLP_V_DOUBLE, 0, { .d = 5 } }, { OTLP_V_DOUBLE, 0, { .d = -0.0 } },
+		{ OTLP_V_DOUBLE, 0, { .d = NAN } }, { OTLP_V_DOUBLE, 0, { .d = -INFINITY } },
+		{ OTLP_V_DOUBLE, 0, { .d = 1.0 / 3 } }, { OTLP_V_INT, 0, { .i = INT64_MIN } },
+		{ OTLP_V_STRING, 14, { .s = "a\"\\\x01\x7f\n\xff\xe2\x82\xac\xe2\x82\xf0\x9f" } },
+	};
+	struct otlp_log l = { .body = { OTLP_V_ARRAY, 9, { .arr = arr } } };
+	static const char want[] =
+		"{\"resourceLogs\":[{\"resource\":{},\"scopeLogs\":[{\"scope\":{},\"logRecords\":"
+		"[{\"body\":{\"arrayValue\":{\"values\":[{\"doubleValue\":0.1},{\"doubleValue\":1e+300},"
+		"{\"doubleValue\":5},{\"doubleValue\":-0},{\"doubleValue\":\"NaN\"},"
+		"{\"doubleValue\":\"-Infinity\"},{\"doubleValue\":0.3333333333333333},"
+		"{\"intValue\":\"-9223372036854775808\"},{\"stringValue\":"
+		"\"a\\\"\\\\\\u0001\x7f\\n\xef\xbf\xbd\xe2\x82\xac\xef\xbf\xbd\xef\xbf\xbd\"}]}}}]}]}]}";
+	struct otlp_buf o;
+	int scope;
+
+	T_ASSERT(b);
+	scope = otlp_batch_add_scope(b, otlp_batch_add_resource(b, &r), &sc);
+	T_EQ_INT(otlp_batch_add_log(b, scope, &l), 0);
+	otlp_buf_init(&o, 1 << 20);
+	T_EQ_INT(otlp_encode_json(b, &o), 0);
+	T_CHECKF(o.len == sizeof(want) - 1 && !memcmp(o.p, want, o.len), "got %.*s",
+		 (int)o.len, (char *)o.p);
+	otlp_buf_free(&o);
+	otlp_batch_free(b);
+}
+
+int main(void)
+{
+	T_RUN(golden_bytes);
+	T_RUN(arena_full);
+	T_RUN(tables_and_handles);
+	T_RUN(grouping_order);
+	T_RUN(growing_buffer);
+	T_RUN(json_text);
+	return t_done();
+}

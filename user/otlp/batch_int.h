@@ -1,0 +1,48 @@
+/* Batch internals shared by the encoders and decoders in user/otlp/. */
+#ifndef RAWTEL_OTLP_BATCH_INT_H
+#define RAWTEL_OTLP_BATCH_INT_H
+
+#include "rawtel/otlp.h"
+
+struct otlp_item {
+	struct otlp_item *next, *prev;
+	union {
+		struct otlp_span span;
+		struct otlp_log log;
+		struct otlp_metric metric;
+	} u;
+};
+
+struct otlp_scope_rec {
+	struct otlp_scope scope;
+	struct otlp_item *head, *tail;
+	uint32_t n_items;
+	int res;		/* owning resource */
+	int next, prev;		/* scopes of the same resource, -1 at ends */
+};
+
+struct otlp_res_rec {
+	struct otlp_resource res;
+	int first_scope, last_scope;	/* -1: none */
+	uint32_t n_items;
+};
+
+struct otlp_batch {
+	enum otlp_signal sig;
+	uint8_t *arena;
+	size_t arena_cap, arena_used;
+	struct otlp_res_rec *res;
+	uint32_t n_res, max_res;
+	struct otlp_scope_rec *scopes;
+	uint32_t n_scopes, max_scopes;
+	uint32_t n_items, gen;
+};
+
+/* For the decoders, which build items in place: arena memory (NULL when
+ * full), a string copied into the arena (0 or -ENOSPC; s is updated), and
+ * linking a finished item under a valid scope handle. */
+void *otlp_arena_alloc(struct otlp_batch *b, size_t n, size_t align);
+int otlp_arena_str(struct otlp_batch *b, struct otlp_str *s);
+void otlp_batch_link(struct otlp_batch *b, int scope, struct otlp_item *it);
+
+#endif

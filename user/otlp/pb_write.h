@@ -1,0 +1,121 @@
+/* A protobuf writer that fills its buffer from the back: a nested message
+ * is written first and its length prefix after it, so every length is
+ * known without a sizing pass and nothing is serialised twice. Fields are
+ * therefore written in reverse order. Errors are sticky (w->err). */
+#ifndef RAWTEL_PB_WRITE_H
+#define RAWTEL_PB_WRITE_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "rawtel/otlp.h"
+
+enum { PB_VARINT = 0, PB_I64 = 1, PB_LEN = 2, PB_I32 = 5 };
+
+struct pbw {
+	struct otlp_buf *o;
+	size_t pos;		/* output is o->p[pos .. o->cap) */
+	int err;
+};
+
+int pbw_make_room(struct pbw *w, size_t n);
+
+static inline size_t pbw_size(const struct pbw *w)
+{
+	return w->o->cap - w->pos;
+}
+
+static inline uint8_t *pbw_take(struct pbw *w, size_t n)
+{
+	if (w->pos < n && pbw_make_room(w, n))
+		return NULL;
+	w->pos -= n;
+	return w->o->p + w->pos;
+}
+
+static inline void pbw_raw(struct pbw *w, const void *p, size_t n)
+{
+	uint8_t *d = pbw_take(w, n);
+
+	if (d && n)
+		memcpy(d, p, n);
+}
+
+static inline void pbw_varint(struct pbw *w, uint64_t v)
+{
+	size_t n = 1;
+	uint8_t *d;
+
+	for (uint64_t t = v >> 7; t; t >>= 7)
+		n++;
+	if (!(d = pbw_take(w, n)))
+		return;
+	for (size_t i = 0; i + 1 < n; i++, v >>= 7)
+		d[i] = (uint8_t)(v | 0x80);
+	d[n - 1] = (uint8_t)v;
+}
+
+static inline void pbw_tag(struct pbw *w, uint32_t field, uint32_t wt)
+{
+	pbw_varint(w, (uint64_t)field << 3 | wt);
+}
+
+static inline void pbw_le(struct pbw *w, uint64_t v, size_t n)
+{
+	uint8_t *d = pbw_take(w, n);
+
+	if (d)
+		for (size_t i = 0; i < n; i++, v >>= 8)
+			d[i] = (uint8_t)v;
+}
+
+static inline void pbw_fixed64(struct pbw *w, uint32_t field, uint64_t v)
+{
+	pbw_le(w, v, 8);
+	pbw_tag(w, field, PB_I64);
+}
+
+static inline void pbw_double(struct pbw *w, uint32_t field, double d)
+{
+	uint64_t v;
+
+	memcpy(&v, &d, sizeof(v));
+	pbw_fixed64(w, field, v);
+}
+
+static inline void pbw_fixed32(struct pbw *w, uint32_t field, uint32_t v)
+{
+	pbw_le(w, v, 4);
+	pbw_tag(w, field, PB_I32);
+}
+
+static inline void pbw_uint(struct pbw *w, uint32_t field, uint64_t v)
+{
+	pbw_varint(w, v);
+	pbw_tag(w, field, PB_VARINT);
+}
+
+static inline void pbw_bytes(struct pbw *w, uint32_t field, const void *p,
+			     size_t n)
+{
+	pbw_raw(w, p, n);
+	pbw_varint(w, n);
+	pbw_tag(w, field, PB_LEN);
+}
+
+/* Close a length-delimited field whose contents were written since
+ * `mark` = pbw_size() was taken. */
+static inline void pbw_close(struct pbw *w, uint32_t field, size_t mark)
+{
+	pbw_varint(w, pbw_size(w) - mark);
+	pbw_tag(w, field, PB_LEN);
+}
+
+/* proto3: a default-valued singular field is not sent. */
+static inline void pbw_str_opt(struct pbw *w, uint32_t field, struct otlp_str s)
+{
+	if (s.len)
+		pbw_bytes(w, field, s.p, s.len);
+}
+
+#endif
