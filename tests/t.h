@@ -38,6 +38,7 @@ static jmp_buf t_jmp;
 		t_case_failed = 1;                                          \
 	} while (0)
 
+/* The condition is evaluated once; the optional note is a string. */
 #define T_CHECK(cond, ...)                                                  \
 	do {                                                                \
 		if (!(cond)) {                                              \
@@ -49,7 +50,8 @@ static jmp_buf t_jmp;
 #define T_ASSERT(cond, ...)                                                 \
 	do {                                                                \
 		if (!(cond)) {                                              \
-			T_CHECK(cond, __VA_ARGS__);                         \
+			T_FAILF("assertion failed: %s", #cond);             \
+			t_note_(__VA_ARGS__ "");                            \
 			longjmp(t_jmp, 1);                                  \
 		}                                                           \
 	} while (0)

@@ -1,36 +1,21 @@
 /* rawtel: dispatch to the command named by argv[1]. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "rawtel/cli.h"
 
 static int cmd_help(int argc, char **argv);
-int cmd_probe(int argc, char **argv);
-int cmd_trace(int argc, char **argv);
-int cmd_asm(int argc, char **argv);
 
 /* One line per command; keep in the order --help shows them. */
 static const struct cli_cmd cli_cmds[] = {
 	{ "trace", cmd_trace, "PROBE[,PROBE...]", "print exec, exit, open events as they happen" },
 	{ "asm", cmd_asm, "FILE | --kern UNIT | -d FILE", "assemble or disassemble BPF programs" },
 	{ "probe", cmd_probe, "", "check what this kernel offers for tracing" },
-	{ "help", cmd_help, "", "show this help" },
 	{ "cat", cmd_cat, "[--json] [--signal S] FILE...", "print OTLP files (.jsonl, length-prefixed protobuf)" },
+	{ "help", cmd_help, "", "show this help" },
 };
 
 #define N_CMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))
-
-void cli_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("rawtel: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static int cmd_help(int argc, char **argv)
 {
