@@ -37,6 +37,8 @@ FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
 objs = $(patsubst %.c,build/$(1)/%.o,$(LIBSRCS)) build/$(1)/gen/kern_text.o
 
 .PHONY: all static check fuzz progs clean
+# keep objects built by pattern chains (fuzz) between runs
+.SECONDARY:
 all: rawtel
 
 # ---- kern/: cpp, then embedded as text the binary assembles at start-up --

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rawtel/cli.h"
+#include "rawtel/err.h"
 #include "trace_opts.h"
 
 static void usage(FILE *f)
@@ -41,99 +42,93 @@ static uint64_t parse_size(const char *s)
 	return *end ? 0 : v;
 }
 
-static int add_probes(struct trace_opts *o, const char *list)
+int session_opt_parse(struct session_opts *o, const char *a, const char *v)
 {
-	char buf[256], *save = NULL;
+	char *end;
 
-	snprintf(buf, sizeof(buf), "%s", list);
-	for (char *n = strtok_r(buf, ",", &save); n; n = strtok_r(NULL, ",", &save)) {
-		const struct probe *p = probe_find(n);
-		bool dup = false;
-
-		if (!p) {
-			cli_err("unknown probe '%s'; rawtel trace --help lists them", n);
+	if (!strcmp(a, "--perf-buffer")) {
+		o->perf_buffer = true;
+		return 1;
+	}
+	if (strcmp(a, "--pid") && strcmp(a, "--comm") && strcmp(a, "--ring-size") &&
+	    strcmp(a, "--perf-pages"))
+		return 0;
+	if (!v) {
+		cli_err("%s needs a value", a);
+		return -EINVAL;
+	}
+	if (!strcmp(a, "--pid")) {
+		unsigned long p = strtoul(v, &end, 10);
+		if (*end || !p || p > 0x3fffffff) {
+			cli_err("--pid %s: not a process id", v);
 			return -EINVAL;
 		}
-		for (int i = 0; i < o->n_probes; i++)
-			dup |= o->probes[i] == p;
-		if (!dup && o->n_probes < TRACE_MAX_PROBES)
-			o->probes[o->n_probes++] = p;
+		o->pid = (uint32_t)p;
+	} else if (!strcmp(a, "--comm")) {
+		if (!*v) {
+			cli_err("--comm needs a command name");
+			return -EINVAL;
+		}
+		/* the kernel keeps 15 bytes of a command name */
+		snprintf(o->comm, sizeof(o->comm), "%.15s", v);
+	} else if (!strcmp(a, "--ring-size")) {
+		uint64_t s = parse_size(v);
+		if (s < 4096 || s > (1u << 30) || (s & (s - 1))) {
+			cli_err("--ring-size %s: a power of two from 4K to 1G", v);
+			return -EINVAL;
+		}
+		o->ring_size = (uint32_t)s;
+	} else {
+		unsigned long p = strtoul(v, &end, 10);
+		if (*end || !p || p > 4096 || (p & (p - 1))) {
+			cli_err("--perf-pages %s: a power of two up to 4096", v);
+			return -EINVAL;
+		}
+		o->perf_pages = (uint32_t)p;
 	}
-	return 0;
+	return 2;
 }
 
 int trace_opts_parse(struct trace_opts *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof(*o));
-	o->ring_size = 256 << 10;
-	o->perf_pages = 16;
+	session_opts_init(&o->s);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		char *end;
+		int used;
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 1;
 		} else if (!strcmp(a, "--json")) {
 			o->json = true;
-		} else if (!strcmp(a, "--perf-buffer")) {
-			o->perf_buffer = true;
 		} else if (!strcmp(a, "--null")) {
-			o->null = true;
+			o->s.null = true;
 		} else if (!strcmp(a, "--stats")) {
 			o->stats = true;
-		} else if (a[0] == '-' && a[1] == '-' && !v) {
-			cli_err("%s needs a value; see rawtel trace --help", a);
-			return -EINVAL;
-		} else if (!strcmp(a, "--pid")) {
-			unsigned long p = strtoul(v, &end, 10);
-			if (*end || !p || p > 0x3fffffff) {
-				cli_err("--pid %s: not a process id", v);
-				return -EINVAL;
-			}
-			o->pid = (uint32_t)p;
-			i++;
-		} else if (!strcmp(a, "--comm")) {
-			if (!*v) {
-				cli_err("--comm needs a command name");
-				return -EINVAL;
-			}
-			/* the kernel keeps 15 bytes of a command name */
-			snprintf(o->comm, sizeof(o->comm), "%.15s", v);
-			i++;
+		} else if ((used = session_opt_parse(&o->s, a, v)) != 0) {
+			if (used < 0)
+				return used;
+			i += used - 1;
 		} else if (!strcmp(a, "--duration")) {
-			double d = strtod(v, &end);
-			if (*end || d < 0 || d > 1e7) {
-				cli_err("--duration %s: not a number of seconds", v);
+			double d = v ? strtod(v, &end) : -1;
+			if (!v || *end || d < 0 || d > 1e7) {
+				cli_err("--duration %s: not a number of seconds", v ? v : "");
 				return -EINVAL;
 			}
 			o->has_duration = true;
 			o->duration_ms = (uint64_t)(d * 1000 + 0.5);
 			i++;
-		} else if (!strcmp(a, "--ring-size")) {
-			uint64_t s = parse_size(v);
-			if (s < 4096 || s > (1u << 30) || (s & (s - 1))) {
-				cli_err("--ring-size %s: a power of two from 4K to 1G", v);
-				return -EINVAL;
-			}
-			o->ring_size = (uint32_t)s;
-			i++;
-		} else if (!strcmp(a, "--perf-pages")) {
-			unsigned long p = strtoul(v, &end, 10);
-			if (*end || !p || p > 4096 || (p & (p - 1))) {
-				cli_err("--perf-pages %s: a power of two up to 4096", v);
-				return -EINVAL;
-			}
-			o->perf_pages = (uint32_t)p;
-			i++;
 		} else if (a[0] == '-') {
 			cli_err("unknown option %s; see rawtel trace --help", a);
 			return -EINVAL;
-		} else if (add_probes(o, a)) {
+		} else if (session_opts_add_probes(&o->s, a)) {
+			cli_err("%s", err_msg());
 			return -EINVAL;
 		}
 	}
-	if (!o->n_probes) {
+	if (!o->s.n_probes) {
 		usage(stderr);
 		return -EINVAL;
 	}

@@ -1,0 +1,64 @@
+/* A tracing session: the kern/ units of the selected probes assembled,
+ * loaded and attached, and their event ring open (user/probes/session.c).
+ * Shared by `rawtel trace` (prints events) and `rawtel run` (exports them). */
+#ifndef RAWTEL_SESSION_H
+#define RAWTEL_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rawtel/attach.h"
+#include "rawtel/bpfobj.h"
+#include "rawtel/probes.h"
+#include "rawtel/ring.h"
+
+#define SESSION_MAX_PROBES 8
+#define SESSION_MAX_ATTACH 64
+
+struct session_opts {
+	const struct probe *probes[SESSION_MAX_PROBES];
+	int n_probes;
+	uint32_t pid;		/* 0: every process */
+	char comm[16];		/* "": every command */
+	bool perf_buffer;	/* per-CPU perf buffers instead of the ring */
+	bool null;		/* attach empty programs (overhead floor) */
+	uint32_t ring_size;	/* bytes, power of two */
+	uint32_t perf_pages;	/* per CPU, power of two */
+};
+
+struct session {
+	struct session_opts opt;
+	struct bpf_obj obj;
+	struct evring ring;
+	bool ring_open;
+	struct attach att[SESSION_MAX_ATTACH];
+	const char *att_prog[SESSION_MAX_ATTACH];
+	int n_att;
+	int64_t wall_off_ns;	/* event clock -> Unix time */
+	uint64_t bad;		/* malformed records skipped */
+};
+
+/* Defaults: 256 KB ring, 16 pages per CPU. */
+void session_opts_init(struct session_opts *o);
+/* Add probes from a comma-separated list; -EINVAL naming an unknown one. */
+int session_opts_add_probes(struct session_opts *o, const char *list);
+
+/* Load, open the ring and attach. On failure everything is released and
+ * the error recorded (err_msg); -EPERM means privileges are missing,
+ * -ENOENT/-ENOTSUP that the kernel lacks something. */
+int session_open(struct session *s, const struct session_opts *o);
+
+/* Called once per well-formed record of a selected probe. */
+typedef int (*session_cb)(void *ctx, const struct probe *p, const void *rec, size_t size);
+/* The fds to watch for EPOLLIN. */
+int session_fds(const struct session *s, int *fds, int max);
+/* Deliver every record waiting in the ring. */
+int session_consume(struct session *s, session_cb cb, void *ctx);
+/* Detach the programs (nothing new arrives; what is in flight stays). */
+void session_detach(struct session *s);
+/* Records lost in the kernel (ring full, collisions) for an event type. */
+uint64_t session_lost(const struct session *s, uint16_t ev_type);
+void session_close(struct session *s);
+
+#endif

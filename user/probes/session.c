@@ -1,0 +1,218 @@
+/* Tracing sessions: load, attach, read, release (see session.h). */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rawtel/bpf.h"
+#include "rawtel/err.h"
+#include "rawtel/events.h"
+#include "rawtel/feature.h"
+#include "rawtel/session.h"
+
+void session_opts_init(struct session_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->ring_size = 256 << 10;
+	o->perf_pages = 16;
+}
+
+int session_opts_add_probes(struct session_opts *o, const char *list)
+{
+	char buf[256], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *n = strtok_r(buf, ",", &save); n; n = strtok_r(NULL, ",", &save)) {
+		const struct probe *p = probe_find(n);
+		bool dup = false;
+
+		if (!p)
+			return err_set(EINVAL, "unknown probe '%s'; rawtel trace --help lists them", n);
+		for (int i = 0; i < o->n_probes; i++)
+			dup |= o->probes[i] == p;
+		if (!dup && o->n_probes < SESSION_MAX_PROBES)
+			o->probes[o->n_probes++] = p;
+	}
+	return 0;
+}
+
+static uint64_t clock_ns(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int set_consts(struct session *s)
+{
+	struct bpf_obj *o = &s->obj;
+	char comm[16] = { 0 };
+	int64_t lo, hi;
+	int r = 0;
+
+	memcpy(comm, s->opt.comm, strnlen(s->opt.comm, 15));
+	memcpy(&lo, comm, 8);
+	memcpy(&hi, comm + 8, 8);
+	r |= bpf_obj_set_const(o, "perf_buffer", s->opt.perf_buffer);
+	r |= bpf_obj_set_const(o, "ring_size", s->opt.ring_size);
+	r |= bpf_obj_set_const(o, "ncpus", bpf_num_possible_cpus());
+	r |= bpf_obj_set_const(o, "boot_ns", feat_has(FEAT_BOOT_NS));
+	r |= bpf_obj_set_const(o, "probe_read_user", feat_has(FEAT_PROBE_READ_USER));
+	r |= bpf_obj_set_const(o, "task_regs", feat_has(FEAT_TASK_REGS));
+	r |= bpf_obj_set_const(o, "self_pid", getpid());
+	r |= bpf_obj_set_const(o, "filter_pid", s->opt.pid);
+	r |= bpf_obj_set_const(o, "filter_comm", s->opt.comm[0] != 0);
+	r |= bpf_obj_set_const(o, "comm_lo", lo);
+	r |= bpf_obj_set_const(o, "comm_hi", hi);
+	return r;
+}
+
+static int attach_all(struct session *s)
+{
+	for (int i = 0; i < s->opt.n_probes; i++) {
+		const struct probe *p = s->opt.probes[i];
+
+		for (const struct probe_prog *pp = p->progs; pp->name; pp++) {
+			const struct bpf_obj_prog *bp = bpf_obj_prog(&s->obj, pp->name);
+			const struct bpf_obj_prog *run = s->opt.null ?
+				bpf_obj_prog(&s->obj, "null") : bp;
+			bool dup = false;
+			int r;
+
+			if (!bp || !run)
+				return err_set(ENOENT, "program %s is missing from kern/", pp->name);
+			/* programs shared by probes (proc_fork) attach once */
+			for (int k = 0; k < s->n_att; k++)
+				dup |= !strcmp(s->att_prog[k], pp->name);
+			if (dup)
+				continue;
+			if (s->n_att == SESSION_MAX_ATTACH)
+				return err_set(ENOSPC, "too many attachments");
+			r = attach_tracepoint(run->fd, bp->def->target, &s->att[s->n_att]);
+			if (r == -ENOENT && pp->optional)
+				continue;	/* e.g. no openat2 before 5.6 */
+			if (r)
+				return r;
+			s->att_prog[s->n_att++] = pp->name;
+		}
+	}
+	return 0;
+}
+
+static int open_all(struct session *s)
+{
+	const char *why = feat_priv_problem();
+	int r;
+
+	if (why)
+		return err_set(EPERM, "%s", why);
+	if (!s->opt.perf_buffer && !feat_has(FEAT_RINGBUF)) {
+		if (!feat_has(FEAT_PERF_ARRAY))
+			return err_set(ENOTSUP, "this kernel has neither the BPF ring buffer nor "
+				       "perf event arrays: see rawtel probe");
+		s->opt.perf_buffer = true;	/* kernels before 5.8 */
+	}
+	if ((r = set_consts(s)))
+		return r;
+	for (int i = 0; i < s->opt.n_probes; i++)
+		for (int u = 0; u < 3 && s->opt.probes[i]->units[u]; u++)
+			if ((r = bpf_obj_add_kern(&s->obj, s->opt.probes[i]->units[u])))
+				return r;
+	if (s->opt.null && (r = bpf_obj_add_kern(&s->obj, "null")))
+		return r;
+	if ((r = bpf_obj_load(&s->obj)))
+		return r;
+	if (!s->opt.null) {
+		int fd = bpf_obj_map_fd(&s->obj, "events");
+		s->ring.perf = s->opt.perf_buffer;
+		r = s->ring.perf ? perfbuf_open(&s->ring.pb, fd, s->opt.perf_pages)
+				 : ringbuf_open(&s->ring.rb, fd, s->opt.ring_size);
+		if (r)
+			return r;
+		s->ring_open = true;
+	}
+	return attach_all(s);
+}
+
+int session_open(struct session *s, const struct session_opts *o)
+{
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	s->opt = *o;
+	bpf_obj_init(&s->obj);
+	/* the clock kern/ stamps events with (KTIME in kern/common.h) */
+	s->wall_off_ns = (int64_t)clock_ns(CLOCK_REALTIME) -
+			 (int64_t)clock_ns(feat_has(FEAT_BOOT_NS) ? CLOCK_BOOTTIME : CLOCK_MONOTONIC);
+	r = open_all(s);
+	if (r)
+		session_close(s);
+	return r;
+}
+
+int session_fds(const struct session *s, int *fds, int max)
+{
+	return s->ring_open ? evring_fds(&s->ring, fds, max) : 0;
+}
+
+struct consume_ctx {
+	struct session *s;
+	session_cb cb;
+	void *ctx;
+};
+
+static int on_record(void *ctx, const void *data, size_t len)
+{
+	struct consume_ctx *c = ctx;
+	const struct ev_hdr *h = data;
+	const struct probe *p;
+
+	if (len < EV_HDR_SIZE || h->size > len || h->size < EV_HDR_SIZE ||
+	    !(p = probe_by_type(h->type)) || h->size < p->ev_min) {
+		c->s->bad++;
+		return 0;
+	}
+	for (int i = 0; i < c->s->opt.n_probes; i++)
+		if (c->s->opt.probes[i] == p)
+			return c->cb(c->ctx, p, data, h->size);
+	return 0;
+}
+
+int session_consume(struct session *s, session_cb cb, void *ctx)
+{
+	struct consume_ctx c = { s, cb, ctx };
+	int r;
+
+	if (!s->ring_open)
+		return 0;
+	r = evring_consume(&s->ring, on_record, &c);
+	/* a corrupt ring was skipped past and reported: not fatal */
+	return r < 0 && r != -EBADMSG ? r : 0;
+}
+
+void session_detach(struct session *s)
+{
+	for (int i = 0; i < s->n_att; i++)
+		attach_close(&s->att[i]);
+	s->n_att = 0;
+}
+
+uint64_t session_lost(const struct session *s, uint16_t ev_type)
+{
+	int fd = bpf_obj_map_fd(&s->obj, "drops");
+	uint64_t n = 0;
+
+	if (fd < 0 || bpf_obj_percpu_sum(fd, ev_type, &n))
+		return 0;
+	return n;
+}
+
+void session_close(struct session *s)
+{
+	session_detach(s);
+	if (s->ring_open)
+		evring_close(&s->ring);
+	s->ring_open = false;
+	bpf_obj_close(&s->obj);
+}
