@@ -23,6 +23,7 @@ struct cli_cmd {
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The commands, one per user/cli/cmd_*.c. */
+int cmd_run(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_asm(int argc, char **argv);
 int cmd_probe(int argc, char **argv);

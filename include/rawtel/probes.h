@@ -43,6 +43,37 @@ const struct probe *probe_by_type(uint16_t type);
 /* Print the column header for the selected probes (text mode). */
 void probe_print_header(const struct probe_out *o, const struct probe *only);
 
+/* Decoding shared by the printers and the agent (user/probes/decode.c). */
+#include "rawtel/events.h"
+
+/* An exec record's argv: captured by the kernel side, or read from
+ * /proc/PID/cmdline when the kernel could not (the process may be gone). */
+struct exec_args {
+	const char *data;	/* NUL-separated strings */
+	size_t dlen;
+	unsigned argc;
+	bool truncated;
+	const char *source;	/* "entry", "exit", "proc", "unavailable" */
+	char buf[EXEC_DATA_MAX];
+};
+void probe_exec_args(const struct ev_exec *e, size_t len, struct exec_args *out);
+/* Next string of args at *off, or NULL at the end. */
+const char *probe_exec_arg_next(const struct exec_args *a, size_t *off, size_t *len);
+
+/* The parent: what the kernel side knew, else /proc now, else what
+ * start-up saw; 0 when unknown. */
+uint32_t probe_ppid(const struct proctab *seed, uint32_t pid, uint32_t kernel_ppid);
+
+struct exit_info {
+	uint32_t ppid;
+	bool has_code, has_signal, has_start;
+	uint32_t code;		/* exit status or signal number */
+	uint64_t start_ns;	/* event clock */
+	uint64_t lifetime_ns;	/* when has_start */
+};
+void probe_exit_info(const struct ev_exit *e, const struct proctab *seed,
+		     struct exit_info *out);
+
 /* Shared formatting helpers (user/probes/pfmt.c) */
 void pfmt_time(const struct probe_out *o, uint64_t ts, char *buf, size_t size);
 void pfmt_json_str(FILE *f, const char *s, size_t max);

@@ -44,6 +44,12 @@ void session_opts_init(struct session_opts *o);
 /* Add probes from a comma-separated list; -EINVAL naming an unknown one. */
 int session_opts_add_probes(struct session_opts *o, const char *list);
 
+/* Options shared by rawtel trace and run: --pid --comm --perf-buffer
+ * --ring-size --perf-pages (user/cli/session_opts.c). Returns the number of
+ * argv entries used (1 or 2), 0 when `a` is not one of them, negative on a
+ * bad value (reported on stderr). */
+int session_opt_parse(struct session_opts *o, const char *a, const char *v);
+
 /* Load, open the ring and attach. On failure everything is released and
  * the error recorded (err_msg); -EPERM means privileges are missing,
  * -ENOENT/-ENOTSUP that the kernel lacks something. */

@@ -8,6 +8,7 @@ static int cmd_help(int argc, char **argv);
 
 /* One line per command; keep in the order --help shows them. */
 static const struct cli_cmd cli_cmds[] = {
+	{ "run", cmd_run, "[--endpoint URL | --output DIR]", "export what the kernel sees as OpenTelemetry" },
 	{ "trace", cmd_trace, "PROBE[,PROBE...]", "print exec, exit, open events as they happen" },
 	{ "asm", cmd_asm, "FILE | --kern UNIT | -d FILE", "assemble or disassemble BPF programs" },
 	{ "probe", cmd_probe, "", "check what this kernel offers for tracing" },

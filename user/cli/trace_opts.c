@@ -27,68 +27,6 @@ static void usage(FILE *f)
 		"  --stats           print start-up time on stderr\n");
 }
 
-/* "256K", "4M", "65536" -> bytes; 0 on error */
-static uint64_t parse_size(const char *s)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-
-	if (end == s)
-		return 0;
-	if (*end == 'K' || *end == 'k')
-		v <<= 10, end++;
-	else if (*end == 'M' || *end == 'm')
-		v <<= 20, end++;
-	return *end ? 0 : v;
-}
-
-int session_opt_parse(struct session_opts *o, const char *a, const char *v)
-{
-	char *end;
-
-	if (!strcmp(a, "--perf-buffer")) {
-		o->perf_buffer = true;
-		return 1;
-	}
-	if (strcmp(a, "--pid") && strcmp(a, "--comm") && strcmp(a, "--ring-size") &&
-	    strcmp(a, "--perf-pages"))
-		return 0;
-	if (!v) {
-		cli_err("%s needs a value", a);
-		return -EINVAL;
-	}
-	if (!strcmp(a, "--pid")) {
-		unsigned long p = strtoul(v, &end, 10);
-		if (*end || !p || p > 0x3fffffff) {
-			cli_err("--pid %s: not a process id", v);
-			return -EINVAL;
-		}
-		o->pid = (uint32_t)p;
-	} else if (!strcmp(a, "--comm")) {
-		if (!*v) {
-			cli_err("--comm needs a command name");
-			return -EINVAL;
-		}
-		/* the kernel keeps 15 bytes of a command name */
-		snprintf(o->comm, sizeof(o->comm), "%.15s", v);
-	} else if (!strcmp(a, "--ring-size")) {
-		uint64_t s = parse_size(v);
-		if (s < 4096 || s > (1u << 30) || (s & (s - 1))) {
-			cli_err("--ring-size %s: a power of two from 4K to 1G", v);
-			return -EINVAL;
-		}
-		o->ring_size = (uint32_t)s;
-	} else {
-		unsigned long p = strtoul(v, &end, 10);
-		if (*end || !p || p > 4096 || (p & (p - 1))) {
-			cli_err("--perf-pages %s: a power of two up to 4096", v);
-			return -EINVAL;
-		}
-		o->perf_pages = (uint32_t)p;
-	}
-	return 2;
-}
-
 int trace_opts_parse(struct trace_opts *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof(*o));

@@ -19,9 +19,4 @@ struct trace_opts {
  * reported on stderr). */
 int trace_opts_parse(struct trace_opts *o, int argc, char **argv);
 
-/* Options shared with rawtel run: --pid --comm --perf-buffer --ring-size
- * --perf-pages. Returns the number of argv entries used (1 or 2), 0 when
- * `a` is not one of them, negative on a bad value (reported). */
-int session_opt_parse(struct session_opts *o, const char *a, const char *v);
-
 #endif

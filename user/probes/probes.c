@@ -1,80 +1,27 @@
 /* exec, exit and open: what each needs from kern/ and how it prints. */
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "rawtel/events.h"
 #include "rawtel/names.h"
 #include "rawtel/probes.h"
 
 /* ---- exec --------------------------------------------------------------- */
-static uint32_t fill_ppid(const struct probe_out *o, uint32_t pid, uint32_t ppid)
-{
-	const struct proc_ent *e;
-	struct proc_ent live;
-
-	if (ppid)
-		return ppid;
-	/* created before rawtel started: /proc now, else what start-up saw */
-	if (proctab_read(pid, &live) == 0)
-		return live.ppid;
-	e = o->seed ? proctab_get(o->seed, pid) : NULL;
-	return e ? e->ppid : 0;
-}
-
 static void exec_header(const struct probe_out *o)
 {
 	fprintf(o->f, "%-12s %-7s %-16s %-7s %-6s %-6s %s\n", "TIME", "PID", "COMM", "PPID",
 		"UID", "RET", "ARGS");
 }
 
-/* argv when the kernel side could not read it: /proc/PID/cmdline, if the
- * process is still there. Fills buf with NUL-separated strings. */
-static size_t cmdline_fallback(uint32_t pid, char *buf, size_t size, unsigned *argc)
-{
-	char path[48];
-	ssize_t n;
-	int fd;
-
-	*argc = 0;
-	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	if (buf[n - 1] != 0)
-		buf[n++] = 0;
-	for (ssize_t i = 0; i < n; i++)
-		*argc += buf[i] == 0;
-	return (size_t)n;
-}
-
 static void exec_print(const struct probe_out *o, const void *rec, size_t len)
 {
 	const struct ev_exec *e = rec;
-	const char *data = e->data, *err, *src = "entry";
-	char proc_args[EXEC_DATA_MAX], comm[17];
-	size_t dlen = e->dlen, off = 0;
-	unsigned argc = e->argc;
-	uint32_t ppid = fill_ppid(o, e->h.pid, e->ppid);
-	bool trunc = e->h.flags & EXEC_F_ARGS_TRUNC;
+	struct exec_args args;
+	const char *err, *arg;
+	char comm[17];
+	size_t off = 0, l;
+	uint32_t ppid = probe_ppid(o->seed, e->h.pid, e->ppid);
 
-	if (dlen > len - EXEC_OFF_DATA)
-		dlen = len - EXEC_OFF_DATA;
-	if (e->h.flags & EXEC_F_ARGS_LATE)
-		src = "exit";
-	if (e->h.flags & EXEC_F_ARGS_FAULT) {
-		/* unreadable in the kernel: what /proc says now, if anything */
-		dlen = e->ret == 0 ? cmdline_fallback(e->h.pid, proc_args, sizeof(proc_args), &argc) : 0;
-		data = proc_args;
-		src = dlen ? "proc" : "unavailable";
-		trunc = false;
-		if (!dlen)
-			argc = 0;
-	}
+	probe_exec_args(e, len, &args);
 	pfmt_comm(comm, e->comm);
 	err = e->ret < 0 ? names_errno(e->ret) : NULL;
 	if (o->json) {
@@ -85,14 +32,13 @@ static void exec_print(const struct probe_out *o, const void *rec, size_t len)
 		fputs(",\"filename\":", o->f);
 		pfmt_json_str(o->f, e->filename, sizeof(e->filename));
 		fputs(",\"argv\":[", o->f);
-		for (unsigned i = 0; i < argc && off < dlen; i++) {
+		for (unsigned i = 0; i < args.argc && (arg = probe_exec_arg_next(&args, &off, &l)); i++) {
 			if (i)
 				fputc(',', o->f);
-			pfmt_json_str(o->f, data + off, dlen - off);
-			off += strnlen(data + off, dlen - off) + 1;
+			pfmt_json_str(o->f, arg, l);
 		}
 		fprintf(o->f, "],\"args_truncated\":%s,\"args_source\":\"%s\"}\n",
-			trunc ? "true" : "false", src);
+			args.truncated ? "true" : "false", args.source);
 		return;
 	}
 	pfmt_prefix(o, "exec", e->h.ts, e->h.pid, comm);
@@ -104,15 +50,12 @@ static void exec_print(const struct probe_out *o, const void *rec, size_t len)
 		fprintf(o->f, "%-7u %-6u %-6d ", ppid, e->uid, e->ret);
 	/* the filename, then argv[1..]: what ran and how, as execsnoop shows it */
 	fprintf(o->f, "%.*s", (int)strnlen(e->filename, sizeof(e->filename)), e->filename);
-	for (unsigned i = 0; i < argc && off < dlen; i++) {
-		size_t l = strnlen(data + off, dlen - off);
+	for (unsigned i = 0; i < args.argc && (arg = probe_exec_arg_next(&args, &off, &l)); i++)
 		if (i > 0)
-			fprintf(o->f, " %.*s", (int)l, data + off);
-		off += l + 1;
-	}
-	if (!strcmp(src, "unavailable"))
+			fprintf(o->f, " %.*s", (int)l, arg);
+	if (!strcmp(args.source, "unavailable"))
 		fputs(" [arguments unreadable]", o->f);
-	fputs(trunc ? " ...\n" : "\n", o->f);
+	fputs(args.truncated ? " ...\n" : "\n", o->f);
 }
 
 /* ---- exit --------------------------------------------------------------- */
@@ -125,41 +68,39 @@ static void exit_header(const struct probe_out *o)
 static void exit_print(const struct probe_out *o, const void *rec, size_t len)
 {
 	const struct ev_exit *e = rec;
-	const struct proc_ent *seed = o->seed ? proctab_get(o->seed, e->h.pid) : NULL;
-	uint64_t start = e->h.flags & EXIT_F_START ? e->start : seed ? seed->start_ns : 0;
-	uint32_t ppid = e->ppid ? e->ppid : seed ? seed->ppid : 0;
+	struct exit_info x;
 	char comm[17], age[32] = "-", how[48], sig[24];
 
 	(void)len;
+	probe_exit_info(e, o->seed, &x);
 	pfmt_comm(comm, e->comm);
-	if (start && e->h.ts >= start)
-		snprintf(age, sizeof(age), "%.3f", (double)(e->h.ts - start) / 1e9);
-	if (e->h.flags & EXIT_F_SIGNAL)
-		snprintf(how, sizeof(how), "signal %u (%s)", e->code,
-			 names_signal((int)e->code, sig, sizeof(sig)));
-	else if (e->h.flags & EXIT_F_CODE)
-		snprintf(how, sizeof(how), "code %u", e->code);
+	if (x.has_start)
+		snprintf(age, sizeof(age), "%.3f", (double)x.lifetime_ns / 1e9);
+	if (x.has_signal)
+		snprintf(how, sizeof(how), "signal %u (%s)", x.code,
+			 names_signal((int)x.code, sig, sizeof(sig)));
+	else if (x.has_code)
+		snprintf(how, sizeof(how), "code %u", x.code);
 	else
 		snprintf(how, sizeof(how), "unknown");
 	if (o->json) {
 		pfmt_json_prefix(o, "exit", e->h.ts, e->h.pid, e->h.tid, comm);
-		fprintf(o->f, ",\"ppid\":%u", ppid);
-		if (e->h.flags & EXIT_F_CODE)
-			fprintf(o->f, ",\"exit_code\":%u", e->code);
-		if (e->h.flags & EXIT_F_SIGNAL)
-			fprintf(o->f, ",\"signal\":%u,\"signal_name\":\"%s\"", e->code,
-				names_signal((int)e->code, sig, sizeof(sig)));
-		if (start && e->h.ts >= start)
-			fprintf(o->f, ",\"lifetime_ns\":%llu",
-				(unsigned long long)(e->h.ts - start));
+		fprintf(o->f, ",\"ppid\":%u", x.ppid);
+		if (x.has_code)
+			fprintf(o->f, ",\"exit_code\":%u", x.code);
+		if (x.has_signal)
+			fprintf(o->f, ",\"signal\":%u,\"signal_name\":\"%s\"", x.code,
+				names_signal((int)x.code, sig, sizeof(sig)));
+		if (x.has_start)
+			fprintf(o->f, ",\"lifetime_ns\":%llu", (unsigned long long)x.lifetime_ns);
 		fputs("}\n", o->f);
 		return;
 	}
 	pfmt_prefix(o, "exit", e->h.ts, e->h.pid, comm);
 	if (o->multi)
-		fprintf(o->f, "ppid=%u age=%ss %s\n", ppid, age, how);
+		fprintf(o->f, "ppid=%u age=%ss %s\n", x.ppid, age, how);
 	else
-		fprintf(o->f, "%-7u %-10s %s\n", ppid, age, how);
+		fprintf(o->f, "%-7u %-10s %s\n", x.ppid, age, how);
 }
 
 /* ---- open --------------------------------------------------------------- */

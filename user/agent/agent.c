@@ -1,0 +1,349 @@
+/* rawtel run: probes -> log records and metrics -> OTLP, on one event loop.
+ * Draining the rings never waits on the network or the disk: the sink
+ * queues encoded requests and sends them from the same loop. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent_int.h"
+#include "rawtel/cli.h"
+#include "rawtel/err.h"
+
+#define AGENT_ARENA (2u << 20)
+#define AGENT_MAX_RESOURCES 1024
+#define AGENT_DRAIN_MS 100
+#define AGENT_FLUSH_DEADLINE_MS 10000
+
+uint64_t agent_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t agent_wall_ns(const struct agent *a, uint64_t ev_ts)
+{
+	return (uint64_t)((int64_t)ev_ts + a->s.wall_off_ns);
+}
+
+static int proto_for(const struct agent *a, int sig)
+{
+	return a->o->to_files ? a->o->sink.output_format : sink_config_protocol(&a->o->sink, sig);
+}
+
+void agent_flush(struct agent *a, int sig)
+{
+	struct otlp_batch *b = a->b[sig];
+	uint32_t n = otlp_batch_items(b);
+	int proto, r;
+
+	if (!n)
+		return;
+	proto = proto_for(a, sig);
+	a->enc.len = 0;
+	r = proto == SINK_PROTO_JSON ? otlp_encode_json(b, &a->enc) : otlp_encode_pb(b, &a->enc);
+	if (!r)
+		r = sink_submit(a->sink, sig, a->enc.p, a->enc.len, proto);
+	if (r) {
+		/* the sink counts what it drops itself; this is what never
+		 * reached it */
+		a->dropped[sig] += n;
+		fprintf(stderr, "rawtel: %u %s not exported: %s\n", n, sink_signal_name(sig),
+			err_msg());
+	} else {
+		a->exported[sig] += n;
+	}
+	otlp_batch_reset(b);
+}
+
+int agent_add_log(struct agent *a, struct agent_proc *pr, const struct otlp_log *l)
+{
+	struct otlp_batch *b = a->b[OTLP_LOGS];
+	int r = 0;
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int res = procs_resource(pr, b), sc = res;
+		if (res >= 0)
+			sc = otlp_batch_add_scope(b, res, &a->scope);
+		r = sc < 0 ? sc : otlp_batch_add_log(b, sc, l);
+		if (r != -ENOSPC || attempt || !otlp_batch_items(b))
+			break;
+		agent_flush(a, OTLP_LOGS);	/* full: send it, start anew */
+	}
+	if (r) {
+		a->dropped[OTLP_LOGS]++;
+		return r;
+	}
+	if (otlp_batch_items(b) >= a->o->blrp.batch)
+		agent_flush(a, OTLP_LOGS);
+	return 0;
+}
+
+/* ---- loop callbacks ------------------------------------------------------ */
+static void on_ring(struct loop *l, int fd, uint32_t events, void *arg)
+{
+	struct agent *a = arg;
+	int r;
+
+	(void)fd;
+	(void)events;
+	r = session_consume(&a->s, agent_on_event, a);
+	if (r) {
+		fprintf(stderr, "rawtel: reading events failed: %s\n", err_msg());
+		a->exit_code = CLI_ERR;
+		loop_stop(l);
+	}
+}
+
+static void on_drain_tick(struct loop *l, void *arg)
+{
+	on_ring(l, -1, 0, arg);
+}
+
+static void on_flush_logs(struct loop *l, void *arg)
+{
+	(void)l;
+	agent_flush(arg, OTLP_LOGS);
+}
+
+static void on_flush_traces(struct loop *l, void *arg)
+{
+	(void)l;
+	agent_flush(arg, OTLP_TRACES);
+}
+
+static void on_metrics(struct loop *l, void *arg)
+{
+	(void)l;
+	selfmet_collect(arg);
+}
+
+static void on_stop(struct loop *l, void *arg)
+{
+	(void)arg;
+	loop_stop(l);
+}
+
+static void on_signal(struct loop *l, int signo, void *arg)
+{
+	(void)signo;
+	(void)arg;
+	loop_stop(l);
+}
+
+static uint64_t total_lost(const struct agent *a)
+{
+	uint64_t n = a->s.ring.perf ? a->s.ring.pb.lost : 0;
+
+	for (int i = 0; i < a->o->s.n_probes; i++)
+		n += session_lost(&a->s, a->o->s.probes[i]->ev_type);
+	return n;
+}
+
+static void sink_totals(const struct agent *a, struct sink_stats *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (int sig = 0; sig < SINK_NSIG; sig++) {
+		struct sink_stats st;
+		sink_stats(a->sink, sig, &st);
+		t->sent += st.sent;
+		t->succeeded += st.succeeded;
+		t->failed += st.failed;
+		t->retried += st.retried;
+		t->spool_bytes += st.spool_bytes;
+		t->file_records += st.file_records;
+		for (int d = 0; d < SINK_DROP_N; d++)
+			t->dropped[0] += st.dropped[d];
+	}
+}
+
+static void on_status(struct loop *l, void *arg)
+{
+	struct agent *a = arg;
+	struct sink_stats t;
+	uint64_t ev = 0;
+
+	(void)l;
+	for (int i = 0; i < EV_TYPE_MAX; i++)
+		ev += a->received[i];
+	sink_totals(a, &t);
+	fprintf(stderr, "\rrawtel: %llu events/s | logs %llu | requests %llu ok %llu | spooled %llu B "
+		"| lost %llu\33[K", (unsigned long long)(ev - a->last_received),
+		(unsigned long long)a->exported[OTLP_LOGS], (unsigned long long)t.sent,
+		(unsigned long long)t.succeeded, (unsigned long long)t.spool_bytes,
+		(unsigned long long)total_lost(a));
+	a->last_received = ev;
+}
+
+/* ---- set-up and shutdown ------------------------------------------------- */
+static int mkdirs(const char *path)
+{
+	char p[SINK_PATH_MAX];
+
+	snprintf(p, sizeof(p), "%s", path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		if (mkdir(p, 0700) && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	return mkdir(p, 0700) && errno != EEXIST ? -errno : 0;
+}
+
+static int open_sink(struct agent *a, struct agent_opts *o)
+{
+	int r;
+
+	if (o->to_files) {
+		if ((r = mkdirs(o->sink.output_dir)))
+			return err_set(-r, "cannot create the output directory %s: %s",
+				       o->sink.output_dir, strerror(-r));
+	} else if (o->sink.spool_dir[0] && (r = mkdirs(o->sink.spool_dir))) {
+		/* a read-only /var is common on appliances: run without it */
+		fprintf(stderr, "rawtel: no spool (cannot create %s: %s); use --spool DIR to keep "
+			"requests while the collector is unreachable\n", o->sink.spool_dir,
+			strerror(-r));
+		o->sink.spool_dir[0] = 0;
+	}
+	return sink_new(a->loop, &o->sink, &a->sink);
+}
+
+static int setup(struct agent *a, struct agent_opts *o)
+{
+	struct otlp_batch_limits lim = { AGENT_ARENA, AGENT_MAX_RESOURCES, AGENT_MAX_RESOURCES };
+	int fds[1024], n, r;
+
+	a->o = o;
+	a->scope = (struct otlp_scope){ OTLP_S("rawtel"), OTLP_S(RAWTEL_VERSION), NULL, 0, 0,
+					{ NULL, 0 } };
+	if (gethostname(a->host, sizeof(a->host) - 1))
+		snprintf(a->host, sizeof(a->host), "localhost");
+	if ((r = procs_init(&a->procs, o, a->host)))
+		return r;
+	for (int sig = 0; sig < 3; sig++)
+		if ((r = otlp_batch_new(&a->b[sig], (enum otlp_signal)sig, &lim)))
+			return r;
+	otlp_buf_init(&a->enc, SINK_BODY_MAX);
+	if ((r = loop_new(&a->loop)) || (r = open_sink(a, o)) || (r = selfmet_init(a)))
+		return r;
+	if ((r = session_open(&a->s, &o->s)))
+		return r;
+	n = session_fds(&a->s, fds, 1024);
+	for (int i = 0; i < n; i++)
+		if ((r = loop_add_fd(a->loop, fds[i], EPOLLIN, on_ring, a)) < 0)
+			return r;
+	int sigs[2] = { SIGINT, SIGTERM };
+	if ((r = loop_signals(a->loop, sigs, 2, on_signal, a)) < 0)
+		return r;
+	/* perf buffers wake us per watermark: a tick bounds their latency */
+	if ((r = loop_timer_add(a->loop, AGENT_DRAIN_MS, AGENT_DRAIN_MS, on_drain_tick, a)) < 0 ||
+	    (r = loop_timer_add(a->loop, o->blrp.delay_ms, o->blrp.delay_ms, on_flush_logs, a)) < 0 ||
+	    (r = loop_timer_add(a->loop, o->bsp.delay_ms, o->bsp.delay_ms, on_flush_traces, a)) < 0 ||
+	    (r = loop_timer_add(a->loop, o->metric_interval_ms, o->metric_interval_ms, on_metrics,
+				a)) < 0)
+		return r;
+	if (o->has_duration &&
+	    (r = loop_timer_add(a->loop, o->duration_ms ? o->duration_ms : 1, 0, on_stop, a)) < 0)
+		return r;
+	if ((o->status < 0 && isatty(2)) || o->status > 0)
+		if ((r = loop_timer_add(a->loop, 1000, 1000, on_status, a)) < 0)
+			return r;
+	return 0;
+}
+
+static void shutdown_export(struct agent *a)
+{
+	struct sink_stats t;
+	uint64_t ev = 0;
+	int left;
+
+	/* nothing new in, what is in flight out, then everything exported */
+	session_detach(&a->s);
+	session_consume(&a->s, agent_on_event, a);
+	agent_flush(a, OTLP_LOGS);
+	agent_flush(a, OTLP_TRACES);
+	selfmet_collect(a);
+	left = sink_flush(a->sink, loop_now_ms() + AGENT_FLUSH_DEADLINE_MS);
+	for (int i = 0; i < EV_TYPE_MAX; i++)
+		ev += a->received[i];
+	sink_totals(a, &t);
+	if (a->o->status != 0 && isatty(2))
+		fputc('\n', stderr);
+	fprintf(stderr, "rawtel: %llu events, %llu lost in the kernel; exported %llu log records, "
+		"%llu spans, %llu metrics", (unsigned long long)ev,
+		(unsigned long long)total_lost(a), (unsigned long long)a->exported[OTLP_LOGS],
+		(unsigned long long)a->exported[OTLP_TRACES],
+		(unsigned long long)a->exported[OTLP_METRICS]);
+	if (a->o->to_files)
+		fprintf(stderr, " to %s/\n", a->o->sink.output_dir);
+	else
+		fprintf(stderr, "; %llu requests delivered, %d not delivered (%s), %llu dropped\n",
+			(unsigned long long)t.succeeded, left > 0 ? left : 0,
+			a->o->sink.spool_dir[0] ? "spooled" : "no spool", (unsigned long long)t.dropped[0]);
+}
+
+static void teardown(struct agent *a)
+{
+	session_close(&a->s);
+	if (a->sink)
+		sink_free(a->sink);
+	if (a->loop)
+		loop_free(a->loop);
+	for (int sig = 0; sig < 3; sig++)
+		otlp_batch_free(a->b[sig]);
+	otlp_buf_free(&a->enc);
+	otlp_agg_free(a->agg);
+	procs_free(&a->procs);
+	proctab_free(&a->seed);
+}
+
+int agent_run(struct agent_opts *o)
+{
+	struct agent *a = calloc(1, sizeof(*a));
+	int r, code;
+
+	if (!a)
+		return CLI_ERR;
+	r = setup(a, o);
+	if (r) {
+		cli_err("%s", err_msg());
+		code = r == -EPERM ? CLI_NOPERM : r == -ENOENT || r == -ENOTSUP ? CLI_NOFEATURE
+										: CLI_ERR;
+		teardown(a);
+		free(a);
+		return code;
+	}
+	if (o->default_output)
+		fprintf(stderr, "rawtel: no OTLP endpoint set (OTEL_EXPORTER_OTLP_ENDPOINT or "
+			"--endpoint): writing OTLP files to ./%s/ (read them with rawtel cat)\n",
+			o->sink.output_dir);
+	fprintf(stderr, "rawtel: running: ");
+	for (int i = 0; i < o->s.n_probes; i++)
+		fprintf(stderr, "%s%s", i ? "," : "", o->s.probes[i]->name);
+	if (o->to_files)
+		fprintf(stderr, " -> %s/ (%s)\n", o->sink.output_dir,
+			o->sink.output_format == SINK_PROTO_JSON ? "OTLP JSON Lines" :
+			"length-prefixed OTLP protobuf");
+	else
+		fprintf(stderr, " -> %s (%s)\n", o->sink.base_url,
+			sink_config_protocol(&o->sink, SINK_LOGS) == SINK_PROTO_JSON ? "http/json" :
+			"http/protobuf");
+	/* processes older than rawtel: parents and start times, read after
+	 * the probes are on so nothing falls between */
+	proctab_scan(&a->seed);
+	r = loop_run(a->loop);
+	shutdown_export(a);
+	code = r ? CLI_ERR : a->exit_code;
+	teardown(a);
+	free(a);
+	return code;
+}

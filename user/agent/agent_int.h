@@ -1,0 +1,62 @@
+/* The agent's state, shared by its files (user/agent/). */
+#ifndef RAWTEL_AGENT_INT_H
+#define RAWTEL_AGENT_INT_H
+
+#include "agent.h"
+#include "procs.h"
+#include "rawtel/events.h"
+#include "rawtel/loop.h"
+#include "rawtel/probes.h"
+#include "rawtel/proctab.h"
+
+enum agent_inst {
+	INST_RECEIVED,		/* rawtel.events.received {probe} */
+	INST_LOST,		/* rawtel.events.lost {probe} */
+	INST_DROPPED,		/* rawtel.records.dropped {signal} */
+	INST_EXPORTED,		/* rawtel.export.items {signal} */
+	INST_REQUESTS,		/* rawtel.export.requests {signal, outcome} */
+	INST_EXPORT_DROPS,	/* rawtel.export.dropped {signal, reason} */
+	INST_BYTES,		/* rawtel.export.bytes {signal} */
+	INST_SPOOL,		/* rawtel.spool.bytes {signal} */
+	INST_N
+};
+
+struct agent {
+	const struct agent_opts *o;
+	struct session s;
+	struct loop *loop;
+	struct sink *sink;
+	struct otlp_batch *b[3];	/* by enum otlp_signal */
+	struct otlp_buf enc;
+	struct otlp_agg *agg;
+	struct otlp_scope scope;
+	struct agent_procs procs;
+	struct proctab seed;
+	struct agent_proc self;		/* rawtel's own resource */
+	int self_res;
+	int inst[INST_N];
+	char host[256];
+	uint64_t received[EV_TYPE_MAX];
+	uint64_t dropped[3];		/* items not batched or not encoded */
+	uint64_t exported[3];		/* items handed to the sink */
+	uint64_t last_received;
+	int exit_code;
+};
+
+uint64_t agent_now_ns(void);
+/* An event's kernel timestamp as Unix time in ns. */
+uint64_t agent_wall_ns(const struct agent *a, uint64_t ev_ts);
+/* Add a log record under the process's resource; flushes when the batch
+ * is full. */
+int agent_add_log(struct agent *a, struct agent_proc *pr, const struct otlp_log *l);
+/* Encode the signal's batch and hand it to the sink. */
+void agent_flush(struct agent *a, int sig);
+/* session_cb: one kernel event. */
+int agent_on_event(void *ctx, const struct probe *p, const void *rec, size_t size);
+
+/* Self-metrics (user/agent/selfmet.c). */
+int selfmet_init(struct agent *a);
+/* Record the current totals and export a metrics batch. */
+void selfmet_collect(struct agent *a);
+
+#endif

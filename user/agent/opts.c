@@ -1,0 +1,318 @@
+/* rawtel run's configuration: flags over the standard OTEL_* variables. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+#include "rawtel/cli.h"
+#include "rawtel/err.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: rawtel run [options]\n\n"
+		"Export what the kernel sees as OpenTelemetry: process starts and ends (and\n"
+		"file opens, when asked) as log records, rawtel's own health as metrics, to\n"
+		"an OTLP/HTTP collector or to OTLP files. Stops cleanly on SIGINT/SIGTERM,\n"
+		"after exporting everything pending.\n\n"
+		"destination (OTEL_EXPORTER_OTLP_* variables apply; flags win):\n"
+		"  --endpoint URL       OTLP/HTTP base URL (http:// only), e.g. http://127.0.0.1:4318\n"
+		"  --protocol P         http/protobuf (default) or http/json\n"
+		"  --headers LIST       extra headers, k=v,k2=v2\n"
+		"  --output DIR         write traces.jsonl, metrics.jsonl, logs.jsonl into DIR\n"
+		"                       (default when no endpoint is set: ./rawtel-out)\n"
+		"  --format F           jsonl (default) or proto (length-prefixed) for --output\n"
+		"  --spool DIR          keep undelivered requests here while the collector is\n"
+		"                       down (default /var/lib/rawtel/spool); --no-spool\n"
+		"  --spool-max SIZE     spool bound per signal (default 64M)\n\n"
+		"what to observe:\n"
+		"  --probes LIST        exec,exit,open (default exec,exit)\n"
+		"  --pid PID, --comm NAME   only this process / command (in the kernel)\n"
+		"  --capture-args       include command-line arguments (process.command_args);\n"
+		"                       off by default: arguments can hold secrets\n"
+		"  --perf-buffer, --ring-size SIZE, --perf-pages N   as for rawtel trace\n\n"
+		"telemetry:\n"
+		"  --service-name NAME  service.name for every process (OTEL_SERVICE_NAME);\n"
+		"                       default: each process's executable name\n"
+		"  --metric-interval MS metrics export interval (OTEL_METRIC_EXPORT_INTERVAL,\n"
+		"                       default 60000)\n"
+		"  --duration SEC       stop after SEC seconds\n"
+		"  --status, --no-status  a status line on stderr (default: when a terminal)\n\n"
+		"Also read: OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_TIMEOUT,\n"
+		"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, OTEL_BSP_SCHEDULE_DELAY,\n"
+		"OTEL_BSP_MAX_QUEUE_SIZE, OTEL_BSP_MAX_EXPORT_BATCH_SIZE and OTEL_BLRP_*.\n");
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Percent-decode [s, e) into out; the length or -1. */
+static int pct_decode(const char *s, const char *e, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (; s < e; s++) {
+		char c = *s;
+		if (c == '%') {
+			int h, l;
+			if (e - s < 3 || (h = hexval(s[1])) < 0 || (l = hexval(s[2])) < 0)
+				return -1;
+			c = (char)(h << 4 | l);
+			s += 2;
+		}
+		if (n + 1 >= cap)
+			return -1;
+		out[n++] = c;
+	}
+	out[n] = 0;
+	return (int)n;
+}
+
+static const char *trim(const char *s, const char **e)
+{
+	while (s < *e && (*s == ' ' || *s == '\t'))
+		s++;
+	while (*e > s && ((*e)[-1] == ' ' || (*e)[-1] == '\t'))
+		(*e)--;
+	return s;
+}
+
+int agent_parse_res_attrs(struct agent_opts *o, const char *s)
+{
+	size_t used = 0;
+
+	o->n_res_attrs = 0;
+	while (s && *s) {
+		const char *end = strchr(s, ','), *eq, *k, *v, *ke, *ve;
+		int kl, vl;
+
+		if (!end)
+			end = s + strlen(s);
+		eq = memchr(s, '=', (size_t)(end - s));
+		if (!eq)
+			return err_set(EINVAL, "OTEL_RESOURCE_ATTRIBUTES: '%.*s' is not key=value",
+				       (int)(end - s), s);
+		ke = eq;
+		k = trim(s, &ke);
+		ve = end;
+		v = trim(eq + 1, &ve);
+		if (k == ke)
+			return err_set(EINVAL, "OTEL_RESOURCE_ATTRIBUTES: empty key in '%.*s'",
+				       (int)(end - s), s);
+		if (o->n_res_attrs == AGENT_MAX_RES_ATTRS)
+			return err_set(E2BIG, "OTEL_RESOURCE_ATTRIBUTES: more than %d attributes",
+				       AGENT_MAX_RES_ATTRS);
+		kl = pct_decode(k, ke, o->res_buf + used, sizeof(o->res_buf) - used);
+		if (kl < 0)
+			return err_set(EINVAL, "OTEL_RESOURCE_ATTRIBUTES: bad %%-encoding or too long "
+				       "at '%.*s'", (int)(end - s), s);
+		char *key = o->res_buf + used;
+		used += (size_t)kl + 1;
+		vl = pct_decode(v, ve, o->res_buf + used, sizeof(o->res_buf) - used);
+		if (vl < 0)
+			return err_set(EINVAL, "OTEL_RESOURCE_ATTRIBUTES: bad %%-encoding or too long "
+				       "at '%.*s'", (int)(end - s), s);
+		o->res_attrs[o->n_res_attrs++] = otlp_kv_str(key, o->res_buf + used);
+		used += (size_t)vl + 1;
+		s = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+static int env_u32(const char *name, uint32_t *out, uint32_t min, uint32_t max)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long n;
+
+	if (!v || !*v)
+		return 0;
+	n = strtoul(v, &end, 10);
+	if (*end || n < min || n > max)
+		return err_set(EINVAL, "%s=%s: expected an integer from %u to %u", name, v, min, max);
+	*out = (uint32_t)n;
+	return 0;
+}
+
+static int env_bp(struct agent_bp *bp, const char *prefix)
+{
+	char n[64];
+	int r = 0;
+
+	snprintf(n, sizeof(n), "%s_SCHEDULE_DELAY", prefix);
+	r = r ? r : env_u32(n, &bp->delay_ms, 1, 3600000);
+	snprintf(n, sizeof(n), "%s_MAX_EXPORT_BATCH_SIZE", prefix);
+	r = r ? r : env_u32(n, &bp->batch, 1, 65536);
+	snprintf(n, sizeof(n), "%s_MAX_QUEUE_SIZE", prefix);
+	r = r ? r : env_u32(n, &bp->queue, 1, 1 << 24);
+	if (!r && bp->batch > bp->queue)
+		bp->batch = bp->queue;	/* the spec: batch size is capped by the queue */
+	return r;
+}
+
+static int from_env(struct agent_opts *o)
+{
+	const char *v;
+	int r;
+
+	if ((r = sink_config_env(&o->sink)))
+		return r;
+	v = getenv("OTEL_SERVICE_NAME");
+	if (v && *v)
+		snprintf(o->service_name, sizeof(o->service_name), "%s", v);
+	if ((r = agent_parse_res_attrs(o, getenv("OTEL_RESOURCE_ATTRIBUTES"))))
+		return r;
+	if ((r = env_u32("OTEL_METRIC_EXPORT_INTERVAL", &o->metric_interval_ms, 100, 86400000)))
+		return r;
+	v = getenv("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE");
+	if (otlp_temp_pref_parse(v, &o->temp_pref))
+		return err_set(EINVAL, "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=%s: "
+			       "expected cumulative, delta or lowmemory", v);
+	if ((r = env_bp(&o->bsp, "OTEL_BSP")) || (r = env_bp(&o->blrp, "OTEL_BLRP")))
+		return r;
+	return 0;
+}
+
+/* Whether any OTLP endpoint was configured (environment or flag). */
+static bool endpoint_set(const struct agent_opts *o)
+{
+	if (o->sink.base_url[0])
+		return true;
+	for (int i = 0; i < SINK_NSIG; i++)
+		if (o->sink.sig[i].url[0])
+			return true;
+	return false;
+}
+
+static uint64_t parse_bytes(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	if (end == s)
+		return 0;
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		v <<= 30, end++;
+	return *end ? 0 : v;
+}
+
+int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
+{
+	bool no_spool = false, spool_set = false, output_set = false;
+	int r;
+
+	memset(o, 0, sizeof(*o));
+	session_opts_init(&o->s);
+	sink_config_init(&o->sink);
+	o->metric_interval_ms = 60000;
+	/* files: JSON Lines unless --format proto (the OTLP file exporter format) */
+	o->sink.output_format = SINK_PROTO_JSON;
+	o->bsp = (struct agent_bp){ 5000, 512, 2048 };
+	o->blrp = (struct agent_bp){ 1000, 512, 2048 };
+	o->status = -1;
+	/* the default endpoint of sink_config_init is not a user's choice */
+	o->sink.base_url[0] = 0;
+	if ((r = from_env(o))) {
+		cli_err("%s", err_msg());
+		return r;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int used;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 1;
+		} else if (!strcmp(a, "--capture-args")) {
+			o->capture_args = true;
+		} else if (!strcmp(a, "--no-spool")) {
+			no_spool = true;
+		} else if (!strcmp(a, "--status") || !strcmp(a, "--no-status")) {
+			o->status = a[2] == 's';
+		} else if ((used = session_opt_parse(&o->s, a, v)) != 0) {
+			if (used < 0)
+				return used;
+			i += used - 1;
+		} else if (a[0] == '-' && !v) {
+			cli_err("%s needs a value (or is unknown); see rawtel run --help", a);
+			return -EINVAL;
+		} else {
+			r = 0;
+			i++;
+			if (!strcmp(a, "--endpoint")) {
+				r = sink_config_set_endpoint(&o->sink, -1, v);
+			} else if (!strcmp(a, "--protocol")) {
+				r = sink_config_set_protocol(&o->sink, -1, v);
+			} else if (!strcmp(a, "--headers")) {
+				r = sink_config_set_headers(&o->sink, -1, v);
+			} else if (!strcmp(a, "--output")) {
+				snprintf(o->sink.output_dir, sizeof(o->sink.output_dir), "%s", v);
+				output_set = true;
+			} else if (!strcmp(a, "--format")) {
+				if (!strcmp(v, "jsonl") || !strcmp(v, "json"))
+					o->sink.output_format = SINK_PROTO_JSON;
+				else if (!strcmp(v, "proto"))
+					o->sink.output_format = SINK_PROTO_PROTOBUF;
+				else
+					r = err_set(EINVAL, "--format %s: jsonl or proto", v);
+			} else if (!strcmp(a, "--spool")) {
+				snprintf(o->sink.spool_dir, sizeof(o->sink.spool_dir), "%s", v);
+				spool_set = true;
+			} else if (!strcmp(a, "--spool-max")) {
+				o->sink.spool_max_bytes = parse_bytes(v);
+				if (!o->sink.spool_max_bytes)
+					r = err_set(EINVAL, "--spool-max %s: a size like 64M", v);
+			} else if (!strcmp(a, "--probes")) {
+				o->s.n_probes = 0;
+				r = session_opts_add_probes(&o->s, v);
+			} else if (!strcmp(a, "--service-name")) {
+				snprintf(o->service_name, sizeof(o->service_name), "%s", v);
+			} else if (!strcmp(a, "--metric-interval")) {
+				char *end;
+				unsigned long ms = strtoul(v, &end, 10);
+				if (*end || ms < 100 || ms > 86400000)
+					r = err_set(EINVAL, "--metric-interval %s: milliseconds, 100 or more", v);
+				o->metric_interval_ms = (uint32_t)ms;
+			} else if (!strcmp(a, "--duration")) {
+				char *end;
+				double d = strtod(v, &end);
+				if (*end || d < 0 || d > 1e7)
+					r = err_set(EINVAL, "--duration %s: not a number of seconds", v);
+				o->has_duration = true;
+				o->duration_ms = (uint64_t)(d * 1000 + 0.5);
+			} else {
+				cli_err("unknown option %s; see rawtel run --help", a);
+				return -EINVAL;
+			}
+			if (r) {
+				cli_err("%s", err_msg());
+				return r;
+			}
+		}
+	}
+	if (!o->s.n_probes)
+		session_opts_add_probes(&o->s, "exec,exit");
+	o->to_files = output_set || !endpoint_set(o);
+	o->default_output = !output_set && !endpoint_set(o);
+	if (o->default_output)
+		snprintf(o->sink.output_dir, sizeof(o->sink.output_dir), "rawtel-out");
+	if (!o->to_files) {
+		o->sink.output_dir[0] = 0;
+		if (no_spool)
+			o->sink.spool_dir[0] = 0;
+		else if (!spool_set)
+			snprintf(o->sink.spool_dir, sizeof(o->sink.spool_dir), "/var/lib/rawtel/spool");
+		if (!o->sink.base_url[0])
+			/* per-signal endpoints only: the others keep the spec's default */
+			snprintf(o->sink.base_url, sizeof(o->sink.base_url), "http://localhost:4318");
+	}
+	return 0;
+}

@@ -1,0 +1,53 @@
+/* The processes the agent has seen, each with its OTLP resource
+ * (service.name, process.*, host, os, SDK). Bounded: the least recently
+ * used entry is reused when the table is full. */
+#ifndef RAWTEL_AGENT_PROCS_H
+#define RAWTEL_AGENT_PROCS_H
+
+#include <stdint.h>
+
+#include "agent.h"
+
+#define PROCS_MAX 2048
+#define PROC_RES_ATTRS (10 + AGENT_MAX_RES_ATTRS)
+
+struct agent_proc {
+	uint32_t pid;		/* 0: free */
+	uint64_t used;		/* LRU clock */
+	char exe_path[AGENT_NAME_MAX];
+	char exe_name[AGENT_NAME_MAX];
+	char service[AGENT_NAME_MAX];
+	struct otlp_kv attrs[PROC_RES_ATTRS];
+	struct otlp_resource res;
+	int handle[3];		/* resource handle per batch (by otlp_signal) */
+	uint32_t gen[3];	/* batch generation the handle belongs to */
+};
+
+#define PROCS_SLOTS (2 * PROCS_MAX)	/* pid index, at most half full */
+
+struct agent_procs {
+	struct agent_proc *tab;
+	int16_t *index;		/* pid hash -> entry, -1 empty */
+	uint32_t n;
+	uint64_t clock;
+	const struct agent_opts *o;
+	const char *host;
+};
+
+int procs_init(struct agent_procs *p, const struct agent_opts *o, const char *host);
+void procs_free(struct agent_procs *p);
+/* The entry for pid, created from /proc (or `comm` when the process is
+ * gone) on first sight. Never NULL. */
+struct agent_proc *procs_get(struct agent_procs *p, uint32_t pid, const char *comm);
+/* The process exec'd `path`: its resource changes from here on. */
+void procs_exec(struct agent_procs *p, struct agent_proc *e, const char *path);
+/* Its handle in batch b, adding the resource when needed; -errno when the
+ * batch is full. */
+int procs_resource(struct agent_proc *e, struct otlp_batch *b);
+/* The process ended: forget it once its last records are batched. */
+void procs_forget(struct agent_procs *p, struct agent_proc *e);
+
+/* Resource attributes for rawtel itself (self-metrics). */
+void procs_self_resource(struct agent_procs *p, struct agent_proc *self);
+
+#endif
