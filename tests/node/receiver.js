@@ -6,6 +6,7 @@
 //
 //   node receiver.js --port N (0: any) --ready FILE --log FILE
 //        [--script JSON] [--max-ms MS] [--host 127.0.0.1] [--keepalive-ms MS]
+//        [--bodies DIR]   also keep each request body as DIR/NNNNNN-SIGNAL.pb|json
 //
 // --script is a JSON array of actions, one per request in arrival order
 // (then plain success); each may carry "times": N to repeat it:
@@ -119,6 +120,7 @@ function parseArgs(argv) {
     else if (k === '--max-ms') a.maxMs = Number(v);
     else if (k === '--keepalive-ms') a.keepaliveMs = Number(v);
     else if (k === '--script') a.script = JSON.parse(v);
+    else if (k === '--bodies') a.bodies = v;
     else throw new Error(`unknown option ${k}`);
   }
   const expanded = [];
@@ -154,6 +156,8 @@ function main() {
         res.writeHead(404, { 'Content-Type': 'text/plain' }).end('no such path');
         return;
       }
+      if (args.bodies)
+        fs.writeFileSync(path.join(args.bodies, `${String(n).padStart(6, '0')}-${signal}.${/json/.test(ctype) ? 'json' : 'pb'}`), body);
       try {
         const msg = decodeRequest(signal, ctype, body);
         entry.ok = true;

@@ -1,0 +1,84 @@
+#!/bin/sh
+# rawtel run end to end: kernel events -> OTLP -> a receiver (or files)
+# decoded by the OpenTelemetry project's own code, checked field by field
+# (tests/node/check-run.js): HTTP with protobuf and JSON, the default files
+# directory, protobuf files, service name and resource attributes from the
+# environment, and nothing lost at SIGTERM with batches pending.
+. "$RAWTEL_TOP/tests/lib.sh"
+NODE_DIR="$RAWTEL_TOP/tests/node"
+DRIVER="$RAWTEL_PROGS/rtt_driver"
+
+if ! command -v node > /dev/null || [ ! -d "$NODE_DIR/node_modules/@opentelemetry" ]; then
+	fail run_otlp "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"
+	exit 0
+fi
+
+# start_receiver NAME: a receiver keeping bodies in $T_TMP/NAME.bodies;
+# sets $port
+start_receiver() {
+	mkdir -p "$T_TMP/$1.bodies"
+	node "$NODE_DIR/receiver.js" --port 0 --ready "$T_TMP/$1.port" --log "$T_TMP/$1.rlog" \
+		--bodies "$T_TMP/$1.bodies" --max-ms 180000 > "$T_TMP/$1.rout" 2>&1 &
+	track_pid $!
+	i=0
+	while [ ! -s "$T_TMP/$1.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	port=$(cat "$T_TMP/$1.port" 2>/dev/null)
+}
+
+# drive NAME [rawtel run options]: run rawtel, the driver once, then SIGTERM
+# (env for rawtel comes from the caller's environment)
+drive() {
+	name=$1; shift
+	"$RAWTEL" run --no-status "$@" > "$T_TMP/$name.out" 2> "$T_TMP/$name.err" &
+	rt=$!; track_pid $rt
+	if ! wait_for "$T_TMP/$name.err" "running:" 200; then
+		fail "$name" "rawtel run did not start: $(cat "$T_TMP/$name.err")"; return 1
+	fi
+	mkdir -p "$T_TMP/$name.d"
+	"$DRIVER" "$T_TMP/$name.d" > "$T_TMP/$name.pids"
+	sleep 0.5
+	kill -TERM $rt; wait $rt; rc=$?
+	if [ $rc -ne 0 ]; then fail "$name" "rawtel run exited $rc: $(cat "$T_TMP/$name.err")"; return 1; fi
+	return 0
+}
+
+check() { node "$NODE_DIR/check-run.js" "$@"; }
+
+require_bpf run_http_protobuf || exit 0
+
+start_receiver pb
+drive run_http_protobuf --endpoint "http://127.0.0.1:$port" --probes exec,exit,open \
+	--capture-args --no-spool &&
+	check run_http_protobuf "$T_TMP/pb.bodies" "$T_TMP/run_http_protobuf.pids" \
+		--format protobuf --capture-args --open
+if grep -q '"user-agent":"rawtel/' "$T_TMP/pb.rlog" && grep -q '"ctype":"application/x-protobuf"' "$T_TMP/pb.rlog"; then
+	pass run_http_headers
+else fail run_http_headers "no rawtel User-Agent / protobuf content type: $(head -c 400 "$T_TMP/pb.rlog")"; fi
+
+start_receiver js
+OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$port/" OTEL_EXPORTER_OTLP_PROTOCOL=http/json \
+	drive run_http_json --no-spool &&
+	check run_http_json "$T_TMP/js.bodies" "$T_TMP/run_http_json.pids" --format json
+
+# no endpoint, no --output: ./rawtel-out/, and rawtel says so
+mkdir -p "$T_TMP/cwd"
+if (unset OTEL_EXPORTER_OTLP_ENDPOINT; cd "$T_TMP/cwd" && drive run_files_default); then
+	if grep -q "writing OTLP files to ./rawtel-out/" "$T_TMP/run_files_default.err" &&
+	   [ "$(stat -c %a "$T_TMP/cwd/rawtel-out/logs.jsonl")" = 600 ]; then
+		pass run_files_default_message
+	else
+		fail run_files_default_message "no notice or not 0600: $(cat "$T_TMP/run_files_default.err")"
+	fi
+	check run_files_default "$T_TMP/cwd/rawtel-out" "$T_TMP/run_files_default.pids"
+fi
+
+OTEL_SERVICE_NAME=svc-under-test OTEL_RESOURCE_ATTRIBUTES="deployment.environment=test,team=a%20b" \
+	drive run_files_proto --output "$T_TMP/proto.d" --format proto &&
+	check run_files_proto "$T_TMP/proto.d" "$T_TMP/run_files_proto.pids" --service svc-under-test \
+		--res "deployment.environment=test,team=a b"
+
+# batches that would wait minutes: SIGTERM still delivers every record
+start_receiver late
+OTEL_BLRP_SCHEDULE_DELAY=600000 OTEL_METRIC_EXPORT_INTERVAL=600000 \
+	drive run_sigterm_flush --endpoint "http://127.0.0.1:$port" --no-spool &&
+	check run_sigterm_flush "$T_TMP/late.bodies" "$T_TMP/run_sigterm_flush.pids"
