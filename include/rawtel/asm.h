@@ -79,7 +79,8 @@ struct asm_prog {
 	char name[ASM_NAME_MAX];
 	enum asm_prog_kind kind;
 	uint32_t prog_type;	/* RT_BPF_PROG_TYPE_* */
-	char target[ASM_TARGET_MAX];	/* "syscalls/sys_enter_openat", ... */
+	char target[ASM_TARGET_MAX];	/* "syscalls/sys_enter_openat", ...;
+					 * "" when given at attach */
 	uint32_t start, count;	/* slice of asm_unit.insns */
 	struct asm_loc loc;
 };

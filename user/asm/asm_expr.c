@@ -43,6 +43,9 @@ static int expr_field(struct asm_ctx *c, const struct asm_tok *fn,
 	if (pr->kind != ASM_PROG_TRACEPOINT)
 		return asm_fail(c, fn->col, "%.*s(%s) in program '%s', which is not a tracepoint",
 				(int)fn->len, fn->s, name, pr->name);
+	if (!pr->target[0])
+		return asm_fail(c, fn->col, "%.*s(%s) in program '%s', which names no tracepoint (.prog %s tracepoint CATEGORY/EVENT)",
+				(int)fn->len, fn->s, name, pr->name, pr->name);
 	if (!r || !r->field)
 		return asm_fail(c, fn->col, "%.*s(%s) needs tracepoint formats, but no field resolver was given",
 				(int)fn->len, fn->s, name);

@@ -88,8 +88,11 @@ int asm_parse_mem(struct asm_ctx *c, struct asm_mem *m, bool parens,
 		return ret;
 	m->off_col = t.col;
 	if (asm_tok_is(&t, "+") || asm_tok_is(&t, "-")) {
-		if (t.s[0] == '+')	/* a '-' stays: it negates the first term */
+		if (t.s[0] == '+') {	/* a '-' stays: it negates the first term */
 			asm_lex(c, &t);
+			asm_skip_ws(c);
+			m->off_col = asm_col(c);
+		}
 		ret = asm_expr(c, &v, &m->info);
 		if (ret)
 			return ret;
