@@ -335,7 +335,11 @@ static void test_expressions(void)
 		   "t.S:2:8: error: division by zero in a constant expression");
 	expect_err(".prog p socket_filter\nr1 = 1 << 64\n", "t.S:2:8: error: shift count 64 out of range 0..63");
 	expect_err(".prog p socket_filter\nr1 = $BIG\n",
-		   "t.S:2:6: error: immediate 4294967296 out of range for 32 bits");
+		   "t.S:2:6: error: immediate 4294967296 out of range for 32 bits (a 64-bit constant is written rD = N ll)");
+	expect_err(".prog p socket_filter\nif r1 > $BIG goto +1\n",
+		   "t.S:2:9: error: immediate 4294967296 out of range for 32 bits");
+	expect_err(".prog p socket_filter\n*(u64 *)(r10 - 8) = -2147483649\n",
+		   "t.S:2:21: error: immediate -2147483649 out of range for 32 bits");
 	expect_err(".prog p socket_filter\nr1 += -2147483649\n",
 		   "t.S:2:7: error: immediate -2147483649 out of range for 32 bits");
 	expect_err(".prog p socket_filter\nr1 = 18446744073709551616 ll\n",
@@ -465,6 +469,8 @@ static void test_linemarkers(void)
 	expect_err("# 4 \"kern/x.S\"\n.prog p socket_filter\n\n# 12 \"kern/y.h\"\n  goto nowhere\n# 9 \"kern/x.S\"\nexit\n",
 		   "kern/y.h:12:8: error: unresolved label 'nowhere' (not defined in program 'p')");
 	expect_err("# 99999999999 \"x\"\n", "t.S:1:1: error: linemarker line number out of range");
+	expect_err("# 5 \"\"\nfoo\n", "t.S:5:1: error: instruction before any .prog (start a program with .prog NAME TYPE [TARGET])");
+	expect_err("# 5 \"\\101\\102\"\n# 7\nfoo\n", "AB:7:1: error: instruction before any .prog (start a program with .prog NAME TYPE [TARGET])");
 }
 
 /* ---- every other error, with its exact location -------------------------- */
@@ -484,7 +490,7 @@ static void test_errors(void)
 		{ ".prog p socket_filter\nif r1 > 2 goto pc-32769\n", "t.S:2:16: error: jump offset -32769 out of the 16-bit range -32768..32767 (use gotol)" },
 		{ ".prog p socket_filter\ngoto r1\n", "t.S:2:6: error: expected a jump target (a label, +N, -N or pc+N), found 'r1'" },
 		{ ".prog p socket_filter\ngoto +x\n", "t.S:2:7: error: expected an instruction count after '+'" },
-		{ ".prog p socket_filter\nr1 = 0x100000000\n", "t.S:2:6: error: immediate 4294967296 out of range for 32 bits" },
+		{ ".prog p socket_filter\nr1 = 0x100000000\n", "t.S:2:6: error: immediate 4294967296 out of range for 32 bits (a 64-bit constant is written rD = N ll)" },
 		{ ".prog p socket_filter\ncall bpf_nope\nexit\n", "t.S:2:6: error: unknown helper 'bpf_nope' (no such helper, and no label 'bpf_nope' in program 'p')" },
 		{ ".prog p socket_filter\ncall bpf_map_lookup_elem#2\n", "t.S:2:26: error: helper 'bpf_map_lookup_elem' has id 1, not '2'" },
 		{ ".prog p socket_filter\ncall nope#2\n", "t.S:2:6: error: unknown helper 'nope'" },

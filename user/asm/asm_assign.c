@@ -415,9 +415,11 @@ static int insn_assign(struct asm_ctx *c, int dst, bool w, uint32_t col)
 			return asm_fail(c, col, "64-bit loads (ll) take an r register");
 		return emit_ld64(c, dst, 0, (uint64_t)v, col);
 	}
-	ret = asm_imm32(c, v, t.col, &imm);
-	return ret ? ret : asm_emit(c, cls | RT_BPF_MOV | RT_BPF_K, dst, 0, 0, imm,
-				    col);
+	if (v < INT32_MIN || v > (int64_t)UINT32_MAX)
+		return asm_fail(c, t.col, "immediate %lld out of range for 32 bits (a 64-bit constant is written rD = N ll)",
+				(long long)v);
+	imm = (int32_t)(uint32_t)(uint64_t)v;
+	return asm_emit(c, cls | RT_BPF_MOV | RT_BPF_K, dst, 0, 0, imm, col);
 }
 
 int asm_insn_reg(struct asm_ctx *c, int dst, bool w, uint32_t col)

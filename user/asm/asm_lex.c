@@ -327,6 +327,7 @@ int asm_linemarker(struct asm_ctx *c)
 	while (p < c->eol && (*p == ' ' || *p == '\t'))
 		p++;
 	if (p < c->eol && *p == '"') {
+		char name[sizeof(c->file)];
 		size_t k = 0;
 
 		/* cpp escapes '"' and '\' and writes odd bytes in octal */
@@ -344,11 +345,14 @@ int asm_linemarker(struct asm_ctx *c)
 					p--;
 				}
 			}
-			if (k + 1 < sizeof(c->file) && v)
-				c->file[k++] = (char)v;
+			if (k + 1 < sizeof(name) && v && v < 0x100)
+				name[k++] = (char)v;
 		}
-		c->file[k] = 0;
-		c->file_idx = ASM_NO_FILE;
+		if (k) {	/* an empty name keeps the current one */
+			memcpy(c->file, name, k);
+			c->file[k] = 0;
+			c->file_idx = ASM_NO_FILE;
+		}
 	}
 	c->next_line = (uint32_t)n;
 	return 0;
