@@ -155,10 +155,14 @@ const char *asm_helper_name(int id);
  * buf, in the syntax asm_assemble reads, so that text round-trips to the
  * same bytes. Jumps print as "goto +N"/"goto -N", helper calls by name,
  * map loads as "map_fd(N)". Returns the number of instructions consumed
- * (1 or 2), or -EINVAL for an encoding that is not a valid instruction. */
+ * (1 or 2), -EINVAL for an encoding that is not a valid instruction (or
+ * one this syntax cannot express: kfunc calls, ld_imm64 pseudo sources
+ * other than map fds), -ENOSPC when buf is too small (128 bytes is). */
 int asm_disasm_insn(const struct rt_bpf_insn *insns, size_t n, char *buf,
 		    size_t size);
-/* Print a whole program, one "N: text" line per instruction. */
+/* Print a whole program, one "N: text" line per instruction; an invalid
+ * instruction prints as "N: <invalid xx xx ...>" and makes it return
+ * -EINVAL after the rest is printed. */
 int asm_disasm(const struct rt_bpf_insn *insns, size_t n, FILE *out);
 
 #endif
