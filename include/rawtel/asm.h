@@ -26,16 +26,25 @@
  *                    tracepoint, from its tracefs format file
  *     sizeof(NAME)   that field's size in bytes
  *     has_field(NAME) 1 if the tracepoint has the field, else 0
+ *   A 32-bit immediate is any value whose two's complement fits 32 bits
+ *   (-2147483648..4294967295), except where the CPU sign-extends it to 64
+ *   bits (r-register ALU operations, u64 stores): there 0x80000000..
+ *   0xffffffff would silently turn negative and are refused (write -1, or
+ *   load the constant with ll). 64-bit comparisons accept them as the
+ *   verifier prints them (if r1 == 0xffffffff: imm -1).
  *
  * Extensions in instructions
  *   call NAME          helper by name, with or without the bpf_ prefix
  *   call LABEL         bpf-to-bpf call to a label of the current program
+ *                      (a label wins over a helper of the same name)
  *   rD = MAPNAME ll    map reference: ld_imm64 with src_reg PSEUDO_MAP_FD,
  *                      imm filled by the loader (see asm_reloc)
  *   rD = map_fd(N) ll  the same with a literal fd (what the disassembler
  *                      prints for an unrelocated map load)
  *   goto LABEL / if ... goto LABEL: labels resolve to pc-relative offsets,
  *   forward and backward; `+N`, `-N`, `pc+N`, `pc-N` are accepted too.
+ *   gotol LABEL: the v4 jump with a 32-bit offset, for targets beyond the
+ *   16-bit range of goto.
  * Loads through field(NAME) wider than the field are an error.
  */
 #ifndef RAWTEL_ASM_H

@@ -336,6 +336,22 @@ static void test_expressions(void)
 	expect_err(".prog p socket_filter\nr1 = 1 << 64\n", "t.S:2:8: error: shift count 64 out of range 0..63");
 	expect_err(".prog p socket_filter\nr1 = $BIG\n",
 		   "t.S:2:6: error: immediate 4294967296 out of range for 32 bits (a 64-bit constant is written rD = N ll)");
+	/* 64-bit operations sign-extend: 0x80000000..0xffffffff are refused */
+	expect_err(".prog p socket_filter\nr3 = 0xffffffff\n",
+		   "t.S:2:6: error: immediate 4294967295 would be sign-extended to 64 bits as -1: write -1, or use a 64-bit load (rD = 4294967295 ll)");
+	expect_err(".prog p socket_filter\nr3 &= 0x80000000\n",
+		   "t.S:2:7: error: immediate 2147483648 would be sign-extended to 64 bits as -2147483648: write -2147483648, or use a 64-bit load (rD = 2147483648 ll)");
+	expect_err(".prog p socket_filter\n*(u64 *)(r10 - 8) = 0xffffffffU\n",
+		   "t.S:2:21: error: immediate 4294967295 would be sign-extended to 64 bits as -1: write -1, or use a 64-bit load (rD = 4294967295 ll)");
+	assemble_ok(".prog p socket_filter\nw3 = 0xffffffff\nw3 &= 0x80000000\n*(u32 *)(r10 - 4) = 0xffffffff\n"
+		    "if r3 == 0xffffffff goto +0\nr3 = 0xffffffff ll\nexit\n");
+	check_insn(0, 0xb4, 3, 0, 0, -1);
+	check_insn(1, 0x54, 3, 0, 0, INT32_MIN);
+	check_insn(2, 0x62, 10, 0, -4, -1);
+	check_insn(3, 0x15, 3, 0, 0, -1);
+	check_insn(4, 0x18, 3, 0, 0, -1);
+	check_insn(5, 0x00, 0, 0, 0, 0);
+	asm_unit_free(&unit);
 	expect_err(".prog p socket_filter\nif r1 > $BIG goto +1\n",
 		   "t.S:2:9: error: immediate 4294967296 out of range for 32 bits");
 	expect_err(".prog p socket_filter\n*(u64 *)(r10 - 8) = -2147483649\n",

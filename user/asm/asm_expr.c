@@ -232,3 +232,15 @@ int asm_imm32(struct asm_ctx *c, int64_t v, uint32_t col, int32_t *out)
 	*out = (int32_t)(uint32_t)(uint64_t)v;
 	return 0;
 }
+
+/* For 64-bit operations, which sign-extend their 32-bit immediate: there
+ * 0x80000000..0xffffffff would not mean the value written, so they are
+ * refused rather than silently turned negative. */
+int asm_imm32_sx(struct asm_ctx *c, int64_t v, uint32_t col, int32_t *out)
+{
+	if (v > INT32_MAX && v <= (int64_t)UINT32_MAX)
+		return asm_fail(c, col, "immediate %lld would be sign-extended to 64 bits as %d: write %d, or use a 64-bit load (rD = %lld ll)",
+				(long long)v, (int32_t)(uint32_t)v,
+				(int32_t)(uint32_t)v, (long long)v);
+	return asm_imm32(c, v, col, out);
+}
