@@ -26,16 +26,25 @@
  *                    tracepoint, from its tracefs format file
  *     sizeof(NAME)   that field's size in bytes
  *     has_field(NAME) 1 if the tracepoint has the field, else 0
+ *   A 32-bit immediate is any value whose two's complement fits 32 bits
+ *   (-2147483648..4294967295), except where the CPU sign-extends it to 64
+ *   bits (r-register ALU operations, u64 stores): there 0x80000000..
+ *   0xffffffff would silently turn negative and are refused (write -1, or
+ *   load the constant with ll). 64-bit comparisons accept them as the
+ *   verifier prints them (if r1 == 0xffffffff: imm -1).
  *
  * Extensions in instructions
  *   call NAME          helper by name, with or without the bpf_ prefix
  *   call LABEL         bpf-to-bpf call to a label of the current program
+ *                      (a label wins over a helper of the same name)
  *   rD = MAPNAME ll    map reference: ld_imm64 with src_reg PSEUDO_MAP_FD,
  *                      imm filled by the loader (see asm_reloc)
  *   rD = map_fd(N) ll  the same with a literal fd (what the disassembler
  *                      prints for an unrelocated map load)
  *   goto LABEL / if ... goto LABEL: labels resolve to pc-relative offsets,
  *   forward and backward; `+N`, `-N`, `pc+N`, `pc-N` are accepted too.
+ *   gotol LABEL: the v4 jump with a 32-bit offset, for targets beyond the
+ *   16-bit range of goto.
  * Loads through field(NAME) wider than the field are an error.
  */
 #ifndef RAWTEL_ASM_H
@@ -79,7 +88,8 @@ struct asm_prog {
 	char name[ASM_NAME_MAX];
 	enum asm_prog_kind kind;
 	uint32_t prog_type;	/* RT_BPF_PROG_TYPE_* */
-	char target[ASM_TARGET_MAX];	/* "syscalls/sys_enter_openat", ... */
+	char target[ASM_TARGET_MAX];	/* "syscalls/sys_enter_openat", ...;
+					 * "" when given at attach */
 	uint32_t start, count;	/* slice of asm_unit.insns */
 	struct asm_loc loc;
 };
@@ -154,10 +164,14 @@ const char *asm_helper_name(int id);
  * buf, in the syntax asm_assemble reads, so that text round-trips to the
  * same bytes. Jumps print as "goto +N"/"goto -N", helper calls by name,
  * map loads as "map_fd(N)". Returns the number of instructions consumed
- * (1 or 2), or -EINVAL for an encoding that is not a valid instruction. */
+ * (1 or 2), -EINVAL for an encoding that is not a valid instruction (or
+ * one this syntax cannot express: kfunc calls, ld_imm64 pseudo sources
+ * other than map fds), -ENOSPC when buf is too small (128 bytes is). */
 int asm_disasm_insn(const struct rt_bpf_insn *insns, size_t n, char *buf,
 		    size_t size);
-/* Print a whole program, one "N: text" line per instruction. */
+/* Print a whole program, one "N: text" line per instruction; an invalid
+ * instruction prints as "N: <invalid xx xx ...>" and makes it return
+ * -EINVAL after the rest is printed. */
 int asm_disasm(const struct rt_bpf_insn *insns, size_t n, FILE *out);
 
 #endif

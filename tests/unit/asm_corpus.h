@@ -84,14 +84,17 @@ static void c_enc(struct citem *it, int code, int dst, int src, int off,
 	it->n += 8;
 }
 
+/* sx: the written value is not what a 64-bit operation, which sign-extends
+ * its immediate, would use; rawtel refuses those there (LLVM does not). */
 static const struct {
 	const char *text;
 	int32_t v;
+	int sx;
 } c_imms[] = {
-	{ "0", 0 }, { "1", 1 }, { "-1", -1 }, { "-2147483648", INT32_MIN },
-	{ "2147483647", INT32_MAX }, { "0x7fffffff", INT32_MAX },
-	{ "0xffffffff", -1 }, { "0x80000000", INT32_MIN }, { "42", 42 },
-	{ "-4096", -4096 },
+	{ "0", 0, 0 }, { "1", 1, 0 }, { "-1", -1, 0 },
+	{ "-2147483648", INT32_MIN, 0 }, { "2147483647", INT32_MAX, 0 },
+	{ "0x7fffffff", INT32_MAX, 0 }, { "0xffffffff", -1, 1 },
+	{ "0x80000000", INT32_MIN, 1 }, { "42", 42, 0 }, { "-4096", -4096, 0 },
 };
 #define N_IMMS (int)(sizeof(c_imms) / sizeof(c_imms[0]))
 
@@ -141,8 +144,9 @@ static void corpus_llvm_mc(struct corpus *c)
 				c_add(c, OR_LLVM_MC, "%c%d %s %c%d", r, c_regs[i][0],
 				      ops[o], r, c_regs[i][1]);
 			for (int i = 0; i < N_IMMS; i++)
-				c_add(c, OR_LLVM_MC, "%c%d %s %s", r, i % 11, ops[o],
-				      c_imms[i].text);
+				if (w || !c_imms[i].sx)
+					c_add(c, OR_LLVM_MC, "%c%d %s %s", r, i % 11,
+					      ops[o], c_imms[i].text);
 		}
 		for (int d = 0; d <= 10; d++)
 			c_add(c, OR_LLVM_MC, "%c%d = -%c%d", r, d, r, d);
@@ -276,6 +280,11 @@ static void corpus_abi(struct corpus *c)
 		for (int i = 0; i < N_IMMS; i++) {
 			int d = i % 11;
 
+			if (!w && c_imms[i].sx) {	/* refused: see c_imms */
+				abi(c, jmp | BPF_JSET | BPF_K, d, 0, 0, c_imms[i].v,
+				    "if %c%d & %s goto +0", r, d, c_imms[i].text);
+				continue;
+			}
 			for (int j = 0; j < N_JOFFS; j += 3)
 				abi(c, jmp | BPF_JSET | BPF_K, d, 0, c_joffs[j], c_imms[i].v,
 				    "if %c%d & %s goto %+d", r, d, c_imms[i].text, c_joffs[j]);
@@ -289,9 +298,11 @@ static void corpus_abi(struct corpus *c)
 			for (int k = 0; k < N_OFFS; k++) {
 				int32_t imm = c_imms[(i + k) % N_IMMS].v;
 
-				abi(c, BPF_ST | BPF_MEM | sizes[s], c_regs[i][0], 0, c_offs[k].v, imm,
-				    "*(%s *)(r%d %s) = %s", c_sizes[s], c_regs[i][0],
-				    c_offs[k].text, c_imms[(i + k) % N_IMMS].text);
+				if (s < 3 || !c_imms[(i + k) % N_IMMS].sx)
+					abi(c, BPF_ST | BPF_MEM | sizes[s], c_regs[i][0], 0,
+					    c_offs[k].v, imm, "*(%s *)(r%d %s) = %s",
+					    c_sizes[s], c_regs[i][0], c_offs[k].text,
+					    c_imms[(i + k) % N_IMMS].text);
 				if (s < 3)	/* v4 ldsx: s8 s16 s32 */
 					abi(c, BPF_LDX | BPF_MEMSX | sizes[s], c_regs[i][0],
 					    c_regs[i][1], c_offs[k].v, 0, "r%d = *(s%d *)(r%d %s)",

@@ -256,10 +256,22 @@ static void test_corpus_spread(void)
 	T_CHECK(n[OR_ABI] > 500);
 }
 
+static void remove_tmpdir(void)
+{
+	static const char *const files[] = { "mc.s", "mc.out", "mc.err", "od.s",
+					     "od.o", "od.out", "od.err" };
+	char path[128];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, files[i]);
+		unlink(path);
+	}
+	if (rmdir(tmpdir))
+		perror(tmpdir);
+}
+
 int main(void)
 {
-	char cmd[128];
-
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/rawtel-asm-llvm.XXXXXX");
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
@@ -270,9 +282,7 @@ int main(void)
 	T_RUN(test_llvm_mc_differential);
 	T_RUN(test_llvm_objdump_atomics);
 	T_RUN(test_abi_table);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-	if (system(cmd))
-		fprintf(stderr, "cannot remove %s\n", tmpdir);
+	remove_tmpdir();
 	free(corpus.v);
 	return t_done();
 }

@@ -415,9 +415,12 @@ static int insn_assign(struct asm_ctx *c, int dst, bool w, uint32_t col)
 			return asm_fail(c, col, "64-bit loads (ll) take an r register");
 		return emit_ld64(c, dst, 0, (uint64_t)v, col);
 	}
-	ret = asm_imm32(c, v, t.col, &imm);
-	return ret ? ret : asm_emit(c, cls | RT_BPF_MOV | RT_BPF_K, dst, 0, 0, imm,
-				    col);
+	if (v < INT32_MIN || v > (int64_t)UINT32_MAX)
+		return asm_fail(c, t.col, "immediate %lld out of range for 32 bits (a 64-bit constant is written rD = N ll)",
+				(long long)v);
+	ret = w ? asm_imm32(c, v, t.col, &imm) : asm_imm32_sx(c, v, t.col, &imm);
+	return ret ? ret : asm_emit(c, cls | RT_BPF_MOV | RT_BPF_K, dst, 0, 0,
+				    imm, col);
 }
 
 int asm_insn_reg(struct asm_ctx *c, int dst, bool w, uint32_t col)
@@ -438,7 +441,7 @@ int asm_insn_reg(struct asm_ctx *c, int dst, bool w, uint32_t col)
 	if (i == N_OF(alu_ops))
 		return asm_fail(c, t.col, "expected an assignment (= += -= *= /= %%= |= &= ^= <<= >>= s>>= s/= s%%=), found %s",
 				asm_tok_show(&t, b, sizeof(b)));
-	ret = asm_parse_src(c, w, &s);
+	ret = asm_parse_src(c, w, !w, &s);
 	if (ret)
 		return ret;
 	return asm_emit(c, (w ? RT_BPF_ALU : RT_BPF_ALU64) | alu_ops[i].code |

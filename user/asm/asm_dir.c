@@ -22,8 +22,8 @@ static const struct {
 	{ "lpm_trie", RT_BPF_MAP_TYPE_LPM_TRIE },
 };
 
-/* Program kinds; `target` says whether TARGET is required (1) or not
- * allowed (0), `tp` that it has the cat/event form. */
+/* Program kinds; `target` says whether a TARGET may follow (without one
+ * it is given when attaching), `tp` that it has the cat/event form. */
 static const struct {
 	const char *name;
 	enum asm_prog_kind kind;
@@ -201,10 +201,6 @@ static int dir_prog(struct asm_ctx *c, uint32_t col)
 	if (c->p > w && !prog_kinds[i].target)
 		return asm_fail(c, tcol, "%s programs take no target here (it is given when attaching)",
 				prog_kinds[i].name);
-	if (c->p == w && prog_kinds[i].target)
-		return asm_fail(c, tcol, "%s program '%s' needs a target%s",
-				prog_kinds[i].name, pr.name,
-				prog_kinds[i].tp ? " (category/event)" : "");
 	if (c->p > w && !target_ok(w, (size_t)(c->p - w), prog_kinds[i].tp))
 		return asm_fail(c, tcol, "bad %s target '%.*s'%s",
 				prog_kinds[i].name,

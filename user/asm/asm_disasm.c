@@ -1,6 +1,9 @@
 /* Disassembler: prints the syntax asm_assemble reads (LLVM's spelling), so
  * text and bytes round-trip. Anything that is not a valid instruction
- * (unknown opcode, register above r10, reserved fields set) is -EINVAL. */
+ * (unknown opcode, register above r10, reserved fields set) is -EINVAL, as
+ * are valid ones rawtel never emits and its syntax cannot express: kfunc
+ * calls, ld_imm64 with pseudo sources other than a map fd, and the newer
+ * addr_space_cast and load-acquire/store-release encodings. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

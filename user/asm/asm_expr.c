@@ -43,6 +43,9 @@ static int expr_field(struct asm_ctx *c, const struct asm_tok *fn,
 	if (pr->kind != ASM_PROG_TRACEPOINT)
 		return asm_fail(c, fn->col, "%.*s(%s) in program '%s', which is not a tracepoint",
 				(int)fn->len, fn->s, name, pr->name);
+	if (!pr->target[0])
+		return asm_fail(c, fn->col, "%.*s(%s) in program '%s', which names no tracepoint (.prog %s tracepoint CATEGORY/EVENT)",
+				(int)fn->len, fn->s, name, pr->name, pr->name);
 	if (!r || !r->field)
 		return asm_fail(c, fn->col, "%.*s(%s) needs tracepoint formats, but no field resolver was given",
 				(int)fn->len, fn->s, name);
@@ -228,4 +231,16 @@ int asm_imm32(struct asm_ctx *c, int64_t v, uint32_t col, int32_t *out)
 				(long long)v);
 	*out = (int32_t)(uint32_t)(uint64_t)v;
 	return 0;
+}
+
+/* For 64-bit operations, which sign-extend their 32-bit immediate: there
+ * 0x80000000..0xffffffff would not mean the value written, so they are
+ * refused rather than silently turned negative. */
+int asm_imm32_sx(struct asm_ctx *c, int64_t v, uint32_t col, int32_t *out)
+{
+	if (v > INT32_MAX && v <= (int64_t)UINT32_MAX)
+		return asm_fail(c, col, "immediate %lld would be sign-extended to 64 bits as %d: write %d, or use a 64-bit load (rD = %lld ll)",
+				(long long)v, (int32_t)(uint32_t)v,
+				(int32_t)(uint32_t)v, (long long)v);
+	return asm_imm32(c, v, col, out);
 }

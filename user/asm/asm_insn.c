@@ -88,8 +88,11 @@ int asm_parse_mem(struct asm_ctx *c, struct asm_mem *m, bool parens,
 		return ret;
 	m->off_col = t.col;
 	if (asm_tok_is(&t, "+") || asm_tok_is(&t, "-")) {
-		if (t.s[0] == '+')	/* a '-' stays: it negates the first term */
+		if (t.s[0] == '+') {	/* a '-' stays: it negates the first term */
 			asm_lex(c, &t);
+			asm_skip_ws(c);
+			m->off_col = asm_col(c);
+		}
 		ret = asm_expr(c, &v, &m->info);
 		if (ret)
 			return ret;
@@ -239,8 +242,9 @@ static const struct {
 	{ "s<=", RT_BPF_JSLE }, { "&", RT_BPF_JSET },
 };
 
-/* A register or an expression: the X or K source of ALU and jumps. */
-int asm_parse_src(struct asm_ctx *c, bool dst_w, struct asm_src *s)
+/* A register or an expression: the X or K source of ALU and jumps; `sx`
+ * refuses immediates that sign extension would change. */
+int asm_parse_src(struct asm_ctx *c, bool dst_w, bool sx, struct asm_src *s)
 {
 	struct asm_tok t;
 	int64_t v;
@@ -264,7 +268,10 @@ int asm_parse_src(struct asm_ctx *c, bool dst_w, struct asm_src *s)
 	s->x = false;
 	s->reg = 0;
 	ret = asm_expr(c, &v, NULL);
-	return ret ? ret : asm_imm32(c, v, s->col, &s->imm);
+	if (ret)
+		return ret;
+	return sx ? asm_imm32_sx(c, v, s->col, &s->imm) :
+		    asm_imm32(c, v, s->col, &s->imm);
 }
 
 static int insn_if(struct asm_ctx *c, uint32_t col)
@@ -287,7 +294,8 @@ static int insn_if(struct asm_ctx *c, uint32_t col)
 	if (i == sizeof(jmp_ops) / sizeof(jmp_ops[0]))
 		return asm_fail(c, t.col, "expected a comparison (== != > >= < <= s> s>= s< s<= &), found %s",
 				asm_tok_show(&t, b, sizeof(b)));
-	ret = asm_parse_src(c, w, &s);
+	/* comparisons keep the verifier's spelling, where 0xffffffff is -1 */
+	ret = asm_parse_src(c, w, false, &s);
 	if (!ret)
 		ret = asm_lex(c, &t);
 	if (ret)
@@ -375,7 +383,8 @@ static int insn_store(struct asm_ctx *c, uint32_t col)
 	}
 	ret = asm_expr(c, &v, NULL);
 	if (!ret)
-		ret = asm_imm32(c, v, t.col, &imm);
+		ret = size == RT_BPF_DW ? asm_imm32_sx(c, v, t.col, &imm) :
+		      asm_imm32(c, v, t.col, &imm);
 	return ret ? ret : asm_emit(c, RT_BPF_ST | RT_BPF_MEM | (uint8_t)size,
 				    m.reg, 0, m.off, imm, col);
 }

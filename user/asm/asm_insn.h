@@ -37,7 +37,7 @@ int asm_lex_reg(struct asm_ctx *c, int *reg, bool *is_w, const char *what);
 int asm_parse_size(struct asm_ctx *c, int *size, bool *is_signed);
 int asm_parse_mem(struct asm_ctx *c, struct asm_mem *m, bool parens,
 		  bool wide);
-int asm_parse_src(struct asm_ctx *c, bool dst_w, struct asm_src *s);
+int asm_parse_src(struct asm_ctx *c, bool dst_w, bool sx, struct asm_src *s);
 int asm_insn_reg(struct asm_ctx *c, int dst, bool w, uint32_t col);
 
 #endif

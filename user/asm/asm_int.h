@@ -131,6 +131,7 @@ int asm_grow(struct asm_ctx *c, void **arr, uint32_t *cap, uint32_t n,
 /* asm_expr.c */
 int asm_expr(struct asm_ctx *c, int64_t *val, struct asm_expr_info *info);
 int asm_imm32(struct asm_ctx *c, int64_t v, uint32_t col, int32_t *out);
+int asm_imm32_sx(struct asm_ctx *c, int64_t v, uint32_t col, int32_t *out);
 bool asm_is_expr_func(const struct asm_tok *t);
 
 /* asm_dir.c */

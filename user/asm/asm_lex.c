@@ -5,14 +5,6 @@
 
 #include "asm_int.h"
 
-/* Multi-character operators, longest first so the first match wins. The
- * s-prefixed ones are the signed forms (s>=, s>>=, s/=, ...). */
-static const char *const asm_ops[] = {
-	"s>>=", "<<=", ">>=", "s>=", "s<=", "s/=", "s%=", "==", "!=", ">=",
-	"<=", "+=", "-=", "*=", "/=", "%=", "|=", "&=", "^=", "<<", ">>",
-	"s>", "s<",
-};
-
 static bool is_alpha(char ch)
 {
 	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
@@ -126,20 +118,42 @@ static int lex_str(struct asm_ctx *c, struct asm_tok *t)
 	return 0;
 }
 
+/* Length of the operator at p, longest match: the multi-character ones
+ * are == != >= <= += -= *= /= %= |= &= ^= << >> <<= >>= and the signed
+ * s> s< s>= s<= s>>= s/= s%=. 0 for an 's' that starts no operator. */
+static uint32_t op_len(const char *p, const char *end)
+{
+	char b = end - p > 1 ? p[1] : 0, c = end - p > 2 ? p[2] : 0;
+
+	switch (p[0]) {
+	case 's':
+		if (b == '>' && c == '>')
+			return end - p > 3 && p[3] == '=' ? 4 : 2;
+		if (b == '>' || b == '<')
+			return c == '=' ? 3 : 2;
+		return (b == '/' || b == '%') && c == '=' ? 3 : 0;
+	case '<':
+	case '>':
+		if (b == p[0])
+			return c == '=' ? 3 : 2;
+		return b == '=' ? 2 : 1;
+	case '=': case '!': case '+': case '-': case '*': case '/': case '%':
+	case '|': case '&': case '^':
+		return b == '=' ? 2 : 1;
+	}
+	return 1;
+}
+
 static bool lex_op(struct asm_ctx *c, struct asm_tok *t)
 {
-	for (size_t i = 0; i < sizeof(asm_ops) / sizeof(asm_ops[0]); i++) {
-		size_t n = strlen(asm_ops[i]);
+	uint32_t n = op_len(c->p, c->eol);
 
-		if ((size_t)(c->eol - c->p) >= n &&
-		    memcmp(c->p, asm_ops[i], n) == 0) {
-			t->kind = TK_PUNCT;
-			t->len = (uint32_t)n;
-			c->p += n;
-			return true;
-		}
-	}
-	return false;
+	if (!n)
+		return false;
+	t->kind = TK_PUNCT;
+	t->len = n;
+	c->p += n;
+	return true;
 }
 
 int asm_lex(struct asm_ctx *c, struct asm_tok *t)
@@ -186,11 +200,7 @@ int asm_lex(struct asm_ctx *c, struct asm_tok *t)
 	if ((unsigned char)ch < 0x21 || (unsigned char)ch > 0x7e)
 		return asm_fail(c, t->col, "unexpected byte 0x%02x",
 				(unsigned)(unsigned char)ch);
-	if (lex_op(c, t))
-		return 0;
-	t->kind = TK_PUNCT;
-	t->len = 1;
-	c->p++;
+	lex_op(c, t);
 	return 0;
 }
 
@@ -205,14 +215,14 @@ int asm_peek(struct asm_ctx *c, struct asm_tok *t)
 
 bool asm_tok_is(const struct asm_tok *t, const char *s)
 {
-	return t->kind == TK_PUNCT && strlen(s) == t->len &&
-	       memcmp(t->s, s, t->len) == 0;
+	return t->kind == TK_PUNCT && t->s[0] == s[0] &&
+	       strlen(s) == t->len && memcmp(t->s, s, t->len) == 0;
 }
 
 bool asm_tok_ident(const struct asm_tok *t, const char *s)
 {
-	return t->kind == TK_IDENT && strlen(s) == t->len &&
-	       memcmp(t->s, s, t->len) == 0;
+	return t->kind == TK_IDENT && t->s[0] == s[0] &&
+	       strlen(s) == t->len && memcmp(t->s, s, t->len) == 0;
 }
 
 const char *asm_tok_show(const struct asm_tok *t, char *buf, size_t size)
@@ -317,6 +327,7 @@ int asm_linemarker(struct asm_ctx *c)
 	while (p < c->eol && (*p == ' ' || *p == '\t'))
 		p++;
 	if (p < c->eol && *p == '"') {
+		char name[sizeof(c->file)];
 		size_t k = 0;
 
 		/* cpp escapes '"' and '\' and writes odd bytes in octal */
@@ -334,11 +345,14 @@ int asm_linemarker(struct asm_ctx *c)
 					p--;
 				}
 			}
-			if (k + 1 < sizeof(c->file) && v)
-				c->file[k++] = (char)v;
+			if (k + 1 < sizeof(name) && v && v < 0x100)
+				name[k++] = (char)v;
 		}
-		c->file[k] = 0;
-		c->file_idx = ASM_NO_FILE;
+		if (k) {	/* an empty name keeps the current one */
+			memcpy(c->file, name, k);
+			c->file[k] = 0;
+			c->file_idx = ASM_NO_FILE;
+		}
 	}
 	c->next_line = (uint32_t)n;
 	return 0;
