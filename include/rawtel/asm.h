@@ -4,6 +4,9 @@
  * kernel verifier and LLVM's BPF assembler print, plus a few directives and
  * load-time extensions. cpp linemarkers (`# 12 "kern/open.S" 2`) are honoured
  * so every instruction and error carries the original kern/ file:line:col.
+ * Comments run from // (or # after a blank) to the end of the line; ';'
+ * separates statements on one line, as in LLVM's BPF assembler, so a cpp
+ * macro can expand to several instructions.
  *
  * Directives
  *   .map NAME TYPE key=EXPR value=EXPR max=EXPR [flags=EXPR]

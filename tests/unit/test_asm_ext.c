@@ -473,13 +473,25 @@ static void test_linemarkers(void)
 	T_EQ_INT(unit.locs[3].line, 40);
 	asm_unit_free(&unit);
 	/* no linemarkers: the name given, lines from 1, CRLF and comments */
-	assemble_ok("// first\r\n.prog p socket_filter ; c\r\n  r0 = 0 // c\r\n; c\r\n\texit\r\n");
+	assemble_ok("// first\r\n.prog p socket_filter // c\r\n  r0 = 0 // c\r\n# c\r\n\texit\r\n");
 	T_EQ_INT(unit.n_files, 1);
 	T_EQ_STR(unit.files[0], "t.S");
 	T_EQ_INT(unit.locs[0].line, 3);
 	T_EQ_INT(unit.locs[1].line, 5);
 	T_EQ_INT(unit.locs[1].col, 2);
 	asm_unit_free(&unit);
+	/* ';' separates statements on a line (cpp macros expand to one
+	 * line); columns stay those of the physical line */
+	assemble_ok(".license \"a;b\" ; .prog p socket_filter\n r0 = 0 ; r1 = 1;exit // x ; y\n");
+	T_EQ_STR(unit.license, "a;b");
+	T_EQ_INT(unit.n_insns, 3);
+	for (int i = 0; i < 3; i++)
+		T_EQ_INT(unit.locs[i].line, 2);
+	T_EQ_INT(unit.locs[0].col, 2);
+	T_EQ_INT(unit.locs[1].col, 12);
+	T_EQ_INT(unit.locs[2].col, 18);
+	asm_unit_free(&unit);
+	expect_err(".prog p socket_filter\n r0 = 0 ; foo r1\n", "t.S:2:12: error: unknown mnemonic 'foo'");
 	expect_err(".prog p socket_filter\n# 40 \"kern/x.S\" 1 3\n\tfoo r1\n",
 		   "kern/x.S:40:2: error: unknown mnemonic 'foo'");
 	expect_err("# 4 \"kern/x.S\"\n.prog p socket_filter\n\n# 12 \"kern/y.h\"\n  goto nowhere\n# 9 \"kern/x.S\"\nexit\n",
