@@ -488,10 +488,10 @@ static void test_linemarkers(void)
 	for (int i = 0; i < 3; i++)
 		T_EQ_INT(unit.locs[i].line, 2);
 	T_EQ_INT(unit.locs[0].col, 2);
-	T_EQ_INT(unit.locs[1].col, 12);
+	T_EQ_INT(unit.locs[1].col, 11);
 	T_EQ_INT(unit.locs[2].col, 18);
 	asm_unit_free(&unit);
-	expect_err(".prog p socket_filter\n r0 = 0 ; foo r1\n", "t.S:2:12: error: unknown mnemonic 'foo'");
+	expect_err(".prog p socket_filter\n r0 = 0 ; foo r1\n", "t.S:2:11: error: unknown mnemonic 'foo'");
 	expect_err(".prog p socket_filter\n# 40 \"kern/x.S\" 1 3\n\tfoo r1\n",
 		   "kern/x.S:40:2: error: unknown mnemonic 'foo'");
 	expect_err("# 4 \"kern/x.S\"\n.prog p socket_filter\n\n# 12 \"kern/y.h\"\n  goto nowhere\n# 9 \"kern/x.S\"\nexit\n",
