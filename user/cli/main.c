@@ -10,6 +10,7 @@ static int cmd_help(int argc, char **argv);
 /* One line per command; keep in the order --help shows them. */
 static const struct cli_cmd cli_cmds[] = {
 	{ "help", cmd_help, "", "show this help" },
+	{ "sym", cmd_sym, "[--pid PID] FILE [PATTERN]", "list symbols and their uprobe file offsets" },
 };
 
 #define N_CMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))
