@@ -92,6 +92,11 @@ build/asan/tests/%: tests/unit/%.c build/asan/librawtel.a tests/t.h
 build/progs/%: tests/progs/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O1 -g -o $@ $< $$(sed -n 's|^// prog-ldlibs: ||p' $<)
+# tests/progs/*_musl.c: fully static musl programs, the kind of binary whose
+# libc symbols live inside the executable (resolver tests need one).
+build/progs/%_musl: tests/progs/%_musl.c
+	@mkdir -p $(@D)
+	$(MUSLCC) $(CSTD) $(WARN) -O1 -g -static -o $@ $<
 progs: $(PROG_BINS)
 
 check: rawtel build/asan/rawtel $(UNIT_BINS) $(PROG_BINS) $(FUZZ_BINS)

@@ -22,7 +22,9 @@ static int elf_note_find(const struct elf_file *f, uint64_t at, uint64_t size,
 		uint32_t namesz = elf_rd32(p + off), descsz = elf_rd32(p + off + 4);
 		uint64_t name = off + 12, d, end;
 
-		d = name + ((namesz + align - 1) & ~(align - 1));
+		/* padding aligns the offsets (from the section start, which
+		 * itself is aligned), not the sizes */
+		d = (name + namesz + align - 1) & ~(align - 1);
 		if (d > size || descsz > size - d)
 			return err_set(ENOEXEC, "%s: note at offset 0x%llx (name size %u, descriptor size %u) runs past its section",
 				       f->path, (unsigned long long)(at + off),
@@ -35,7 +37,7 @@ static int elf_note_find(const struct elf_file *f, uint64_t at, uint64_t size,
 			*desc = p + d;
 			return (int)descsz;
 		}
-		end = d + ((descsz + align - 1) & ~(align - 1));
+		end = (d + descsz + align - 1) & ~(align - 1);
 		if (end > size)
 			break;
 		off = end;

@@ -97,8 +97,7 @@ static int elf_from_maps(int pid, const char *name, int lib, const char *root,
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	fp = fopen(path, "re");
 	if (!fp)
-		return err_set(errno, "cannot read %s: %s; is process %d running?",
-			       path, strerror(errno), pid);
+		return err_set(errno, "cannot read %s: %s", path, strerror(errno));
 	while (found == -ENOENT && getline(&line, &cap, fp) > 0) {
 		char *file = strchr(line, '/'), *base, *nl;
 
@@ -219,8 +218,12 @@ int elf_locate(const char *target, int pid, char *path, size_t size,
 		return err_set(EINVAL, "no file or library named");
 	if (pid < 0)
 		return err_set(EINVAL, "bad process id %d", pid);
-	if (pid)
+	if (pid) {
+		snprintf(root, sizeof(root), "/proc/%d", pid);
+		if (access(root, F_OK))
+			return err_set(ESRCH, "no process %d (is it running?)", pid);
 		elf_pid_root(pid, root, sizeof(root));
+	}
 	*root_len = strlen(root);
 	if (strchr(target, '/')) {
 		if (!pid || target[0] != '/')
