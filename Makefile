@@ -106,7 +106,11 @@ check: rawtel build/asan/rawtel $(UNIT_BINS) $(PROG_BINS) $(FUZZ_BINS)
 build/fuzz/%.o: %.c
 	@mkdir -p $(@D)
 	$(CLANG) $(CSTD) $(INC) $(DEFS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(patsubst %.c,build/fuzz/%.o,$(LIBSRCS)) build/fuzz/gen/kern_text.o
+# Through an archive, as the tests do: user/cli/cmd_*.c objects use
+# cli_err() from main.c and must only be pulled in when referenced.
+build/fuzz/librawtel.a: $(patsubst %.c,build/fuzz/%.o,$(LIBSRCS)) build/fuzz/gen/kern_text.o
+	rm -f $@ && ar rcs $@ $^
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/librawtel.a
 	$(CLANG) $(CSTD) $(INC) $(DEFS) -Itests -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $^
 build/fuzz/gen/kern_text.o: $(KERN_C)
 	@mkdir -p $(@D)

@@ -236,15 +236,18 @@ int elf_type(const struct elf_file *f)
 
 int elf_shdr_get(const struct elf_file *f, uint32_t i, struct elf_shdr *sh)
 {
+	uint64_t size = f->is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
+	uint64_t off = f->shoff + (uint64_t)i * size;
 	const uint8_t *p;
 
 	if (i >= f->shnum)
 		return err_set(ENOEXEC, "%s: section index %u is out of range (%u sections)",
 			       f->path, i, f->shnum);
+	if (off < f->shoff || !elf_in_file(f, off, size))
+		return err_set(ENOEXEC, "%s: section header %u at offset 0x%llx is past the end of the file (size 0x%zx)",
+			       f->path, i, (unsigned long long)off, f->size);
+	p = f->map + off;
 	if (f->is64) {
-		p = f->map + f->shoff + (uint64_t)i * sizeof(Elf64_Shdr);
-		if (!elf_in_file(f, f->shoff + (uint64_t)i * sizeof(Elf64_Shdr), sizeof(Elf64_Shdr)))
-			goto past;
 		sh->name = elf_rd32(p + offsetof(Elf64_Shdr, sh_name));
 		sh->type = elf_rd32(p + offsetof(Elf64_Shdr, sh_type));
 		sh->flags = elf_rd64(p + offsetof(Elf64_Shdr, sh_flags));
@@ -256,9 +259,6 @@ int elf_shdr_get(const struct elf_file *f, uint32_t i, struct elf_shdr *sh)
 		sh->addralign = elf_rd64(p + offsetof(Elf64_Shdr, sh_addralign));
 		sh->entsize = elf_rd64(p + offsetof(Elf64_Shdr, sh_entsize));
 	} else {
-		p = f->map + f->shoff + (uint64_t)i * sizeof(Elf32_Shdr);
-		if (!elf_in_file(f, f->shoff + (uint64_t)i * sizeof(Elf32_Shdr), sizeof(Elf32_Shdr)))
-			goto past;
 		sh->name = elf_rd32(p + offsetof(Elf32_Shdr, sh_name));
 		sh->type = elf_rd32(p + offsetof(Elf32_Shdr, sh_type));
 		sh->flags = elf_rd32(p + offsetof(Elf32_Shdr, sh_flags));
@@ -271,9 +271,6 @@ int elf_shdr_get(const struct elf_file *f, uint32_t i, struct elf_shdr *sh)
 		sh->entsize = elf_rd32(p + offsetof(Elf32_Shdr, sh_entsize));
 	}
 	return 0;
-past:
-	return err_set(ENOEXEC, "%s: section header %u at offset 0x%llx is past the end of the file (size 0x%zx)",
-		       f->path, i, (unsigned long long)f->shoff, f->size);
 }
 
 int elf_phdr_get(const struct elf_file *f, uint32_t i, struct elf_phdr *ph)
@@ -285,7 +282,7 @@ int elf_phdr_get(const struct elf_file *f, uint32_t i, struct elf_phdr *ph)
 		return err_set(ENOEXEC, "%s: program header index %u is out of range (%u headers)",
 			       f->path, i, f->phnum);
 	off = f->phoff + (uint64_t)i * (f->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr));
-	if (!elf_in_file(f, off, f->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)))
+	if (off < f->phoff || !elf_in_file(f, off, f->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)))
 		return err_set(ENOEXEC, "%s: program header %u at offset 0x%llx is past the end of the file",
 			       f->path, i, (unsigned long long)off);
 	p = f->map + off;

@@ -92,6 +92,16 @@ int elf_sec_check(const struct elf_file *f, uint32_t i,
 		  const struct elf_shdr *sh);
 
 /* elf_sym.c */
+/* The fields a lookup filters on, without decoding the rest: 0, or -1 when
+ * the entry is out of range or its name index is bad (elf_table_sym then
+ * says why). NAME is the stored string, "name@VER" in .symtab. */
+struct elf_rawsym {
+	const char *name;
+	uint64_t value;
+	uint8_t type, bind;
+};
+int elf_sym_raw(const struct elf_file *f, enum elf_table t, uint32_t i,
+		struct elf_rawsym *r);
 int elf_tabs_load(struct elf_file *f);
 void elf_tabs_free(struct elf_file *f);
 

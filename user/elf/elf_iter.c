@@ -10,12 +10,12 @@
 
 /* Dedup key: the value and the name's first bytes; cheap and enough to
  * spread the buckets (undefined symbols all have value 0). */
-static uint32_t elf_dedup_hash(const struct elf_sym *s)
+static uint32_t elf_dedup_hash(uint64_t value, const char *name, size_t len)
 {
-	uint64_t h = s->value * 0x9e3779b97f4a7c15ull ^ s->name_len;
+	uint64_t h = value * 0x9e3779b97f4a7c15ull ^ len;
 
-	for (size_t k = 0; k < s->name_len && k < 8; k++)
-		h = (h ^ (unsigned char)s->name[k]) * 0x100000001b3ull;
+	for (size_t k = 0; k < len && k < 8; k++)
+		h = (h ^ (unsigned char)name[k]) * 0x100000001b3ull;
 	return (uint32_t)(h ^ h >> 32);
 }
 
@@ -39,7 +39,7 @@ static int elf_dedup_build(struct elf_file *f)
 		ret = elf_table_sym(f, ELF_DYNSYM, i, &s);
 		if (ret)
 			return ret;
-		h = elf_dedup_hash(&s) & f->dedup_mask;
+		h = elf_dedup_hash(s.value, s.name, s.name_len) & f->dedup_mask;
 		while (f->dedup[h])
 			h = (h + 1) & f->dedup_mask;
 		f->dedup[h] = i + 1;
@@ -47,17 +47,12 @@ static int elf_dedup_build(struct elf_file *f)
 	return 0;
 }
 
-static int elf_same_version(const struct elf_sym *a, const struct elf_sym *b)
-{
-	if (!a->version)
-		return 1;	/* older linkers left .symtab names unversioned */
-	return b->version && a->hidden == b->hidden &&
-	       !strcmp(a->version, b->version);
-}
-
-/* 1 when .symtab entry S is also in .dynsym. */
+/* 1 when .symtab entry S is also in .dynsym: same name, value and type,
+ * and the same version, or none (older linkers left .symtab names
+ * unversioned). Candidates are compared raw; only a name match decodes. */
 static int elf_is_dup(struct elf_file *f, const struct elf_sym *s)
 {
+	struct elf_rawsym r;
 	struct elf_sym d;
 	uint32_t h;
 	int ret;
@@ -66,45 +61,29 @@ static int elf_is_dup(struct elf_file *f, const struct elf_sym *s)
 		return 0;
 	if (!f->dedup && (ret = elf_dedup_build(f)))
 		return ret;
-	for (h = elf_dedup_hash(s) & f->dedup_mask; f->dedup[h];
-	     h = (h + 1) & f->dedup_mask) {
+	for (h = elf_dedup_hash(s->value, s->name, s->name_len) & f->dedup_mask;
+	     f->dedup[h]; h = (h + 1) & f->dedup_mask) {
+		if (elf_sym_raw(f, ELF_DYNSYM, f->dedup[h] - 1, &r) ||
+		    r.value != s->value || r.type != s->type ||
+		    strncmp(r.name, s->name, s->name_len) || r.name[s->name_len])
+			continue;
+		if (!s->version)
+			return 1;
 		ret = elf_table_sym(f, ELF_DYNSYM, f->dedup[h] - 1, &d);
 		if (ret)
 			return ret;
-		if (d.value == s->value && d.type == s->type &&
-		    d.name_len == s->name_len &&
-		    !memcmp(d.name, s->name, s->name_len) &&
-		    elf_same_version(s, &d))
+		if (d.version && d.hidden == s->hidden && !strcmp(d.version, s->version))
 			return 1;
 	}
 	return 0;
 }
 
-int elf_sym_next(struct elf_file *f, struct elf_sym_iter *it,
-		 struct elf_sym *s)
-{
-	int ret;
-
-	for (; it->table <= ELF_SYMTAB; it->table++, it->i = 0) {
-		while (it->i + 1 < elf_table_count(f, it->table)) {
-			ret = elf_table_sym(f, it->table, ++it->i, s);
-			if (ret)
-				return ret;
-			if (it->table == ELF_DYNSYM)
-				return 1;
-			ret = elf_is_dup(f, s);
-			if (ret < 0)
-				return ret;
-			if (!ret)
-				return 1;
-		}
-	}
-	return 0;
-}
-
-/* A pattern split at its first '@': name part, version part. */
+/* A pattern split at its first '@': name part, version part. The name
+ * part's literal prefix and suffix reject most symbols before the glob
+ * (or the decoding) runs. */
 struct elf_pat {
 	char name[512], ver[512];
+	size_t len, plen, slen;
 	int has_ver, dflt_only, name_glob, ver_glob;
 };
 
@@ -117,11 +96,15 @@ static int elf_pat_compile(const char *pattern, struct elf_pat *p)
 	if (n >= sizeof(p->name) || (at && strlen(at) >= sizeof(p->ver)))
 		return err_set(EINVAL, "symbol pattern is too long (at most %zu characters)",
 			       sizeof(p->name) - 1);
-	if (n)
-		memcpy(p->name, pattern, n);
-	p->name_glob = !n || strpbrk(p->name, "*?[\\") != NULL;
-	if (!n)
-		strcpy(p->name, "*");
+	memcpy(p->name, n ? pattern : "*", n ? n : 1);
+	p->len = strlen(p->name);
+	p->plen = strcspn(p->name, "*?[\\");
+	p->name_glob = p->plen < p->len;
+	if (p->name_glob && !strchr(p->name, '\\')) {
+		while (p->slen < p->len - p->plen &&
+		       !strchr("*?[]", p->name[p->len - 1 - p->slen]))
+			p->slen++;
+	}
 	if (!at)
 		return 0;
 	p->has_ver = 1;
@@ -134,13 +117,22 @@ static int elf_pat_compile(const char *pattern, struct elf_pat *p)
 	return 0;
 }
 
+/* Can the stored name RAW ("name" or "name@VER") match at all? */
+static int elf_pat_maybe(const struct elf_pat *p, const char *raw)
+{
+	if (strncmp(raw, p->name, p->plen))
+		return 0;
+	return p->name_glob || !raw[p->len] || raw[p->len] == '@';
+}
+
 static int elf_pat_match(const struct elf_pat *p, const struct elf_sym *s)
 {
 	if (p->name_glob) {
-		if (!elf_glob(p->name, s->name, s->name_len))
+		if (s->name_len < p->plen + p->slen ||
+		    memcmp(s->name + s->name_len - p->slen, p->name + p->len - p->slen, p->slen) ||
+		    !elf_glob(p->name, s->name, s->name_len))
 			return 0;
-	} else if (strlen(p->name) != s->name_len ||
-		   memcmp(p->name, s->name, s->name_len)) {
+	} else if (p->len != s->name_len || memcmp(p->name, s->name, s->name_len)) {
 		return 0;
 	}
 	if (!p->has_ver)
@@ -149,6 +141,43 @@ static int elf_pat_match(const struct elf_pat *p, const struct elf_sym *s)
 		return 0;
 	return p->ver_glob ? elf_glob(p->ver, s->version, strlen(s->version))
 			   : !strcmp(p->ver, s->version);
+}
+
+/* The next symbol matching P (NULL: any): .dynsym, then what only .symtab
+ * has. Filters before the dedup check, which costs the most. */
+static int elf_sym_step(struct elf_file *f, struct elf_sym_iter *it,
+			struct elf_sym *s, const struct elf_pat *p)
+{
+	struct elf_rawsym r;
+	int ret;
+
+	for (; it->table <= ELF_SYMTAB; it->table++, it->i = 0) {
+		while (it->i + 1 < elf_table_count(f, it->table)) {
+			it->i++;
+			if (p && !elf_sym_raw(f, it->table, it->i, &r) &&
+			    !elf_pat_maybe(p, r.name))
+				continue;
+			ret = elf_table_sym(f, it->table, it->i, s);
+			if (ret)
+				return ret;
+			if (p && !elf_pat_match(p, s))
+				continue;
+			if (it->table == ELF_DYNSYM)
+				return 1;
+			ret = elf_is_dup(f, s);
+			if (ret < 0)
+				return ret;
+			if (!ret)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+int elf_sym_next(struct elf_file *f, struct elf_sym_iter *it,
+		 struct elf_sym *s)
+{
+	return elf_sym_step(f, it, s, NULL);
 }
 
 int elf_sym_match(struct elf_file *f, const char *pattern, elf_sym_fn fn,
@@ -162,9 +191,7 @@ int elf_sym_match(struct elf_file *f, const char *pattern, elf_sym_fn fn,
 	ret = elf_pat_compile(pattern, &pat);
 	if (ret)
 		return ret;
-	while ((ret = elf_sym_next(f, &it, &s)) > 0) {
-		if (!elf_pat_match(&pat, &s))
-			continue;
+	while ((ret = elf_sym_step(f, &it, &s, &pat)) > 0) {
 		n++;
 		if (fn(&s, arg))
 			break;

@@ -269,6 +269,34 @@ static int elf_sym_version(const struct elf_file *f, uint32_t i,
 	return 0;
 }
 
+int elf_sym_raw(const struct elf_file *f, enum elf_table t, uint32_t i,
+		struct elf_rawsym *r)
+{
+	const struct elf_tab *tab = elf_tab(f, t);
+	const uint8_t *p;
+	uint32_t name;
+	uint8_t info;
+
+	if (i >= tab->count)
+		return -1;
+	p = tab->syms + (size_t)i * tab->entsize;
+	if (f->is64) {
+		name = elf_rd32(p + offsetof(Elf64_Sym, st_name));
+		info = p[offsetof(Elf64_Sym, st_info)];
+		r->value = elf_rd64(p + offsetof(Elf64_Sym, st_value));
+	} else {
+		name = elf_rd32(p + offsetof(Elf32_Sym, st_name));
+		info = p[offsetof(Elf32_Sym, st_info)];
+		r->value = elf_rd32(p + offsetof(Elf32_Sym, st_value));
+	}
+	if (name && name >= tab->strsz)
+		return -1;
+	r->name = name ? tab->str + name : "";
+	r->type = ELF64_ST_TYPE(info);
+	r->bind = ELF64_ST_BIND(info);
+	return 0;
+}
+
 int elf_table_sym(const struct elf_file *f, enum elf_table t, uint32_t i,
 		  struct elf_sym *s)
 {
