@@ -118,7 +118,25 @@ t_errors() {
 	pass sym_errors
 }
 
+# Malformed program headers: symbols still listed, no offsets, one warning.
+t_bad_segments() {
+	bad=$T_TMP/bad_phdr
+	cp "$prog" "$bad"
+	# p_align (8 bytes at +48 in an ELF64 program header) of the first
+	# LOAD: 0x1000 -> 0x1003
+	idx=$(readelf -lW "$prog" | awk '/^ +[A-Z_]+ +0x/ { if ($1 == "LOAD") { print n; exit } n++ }')
+	printf '\003' | dd of="$bad" bs=1 seek=$((64 + idx * 56 + 48)) conv=notrunc 2>/dev/null
+	"$RAWTEL" sym "$bad" elf_target_fn > "$T_TMP/bad.out" 2> "$T_TMP/bad.err" ||
+		{ fail sym_bad_segments "exit $?: $(cat "$T_TMP/bad.err")"; return; }
+	set -- $(sed -n 2p "$T_TMP/bad.out")
+	[ "$2" = - ] && [ "$6" = elf_target_fn ] &&
+		grep -q "no file offsets: .*alignment 0x1003 is not a power of two" "$T_TMP/bad.err" ||
+		{ fail sym_bad_segments "$(cat "$T_TMP/bad.out" "$T_TMP/bad.err")"; return; }
+	pass sym_bad_segments
+}
+
 t_func
+t_bad_segments
 t_glob_sorted_aligned
 t_libc
 t_pid

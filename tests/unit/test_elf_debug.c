@@ -23,13 +23,14 @@ static char tmp[64], bindir[128], prog[192], full[192], dbg[192];
 static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int run(const char *fmt, ...)
 {
-	char cmd[1024];
+	char cmd[2048];
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	return system(cmd);
+	return n < (int)sizeof(cmd) ? system(cmd) : -1;
 }
 
 /* Offset and value of FN in F (-1 when not found). */

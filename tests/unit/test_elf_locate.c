@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "elf_img.h"
 #include "rawtel/elf.h"
 #include "rawtel/err.h"
 #include "t.h"
@@ -516,6 +517,97 @@ static void test_pid_static_musl(void)
 	elf_close(f);
 }
 
+static void put_file(const char *path, const void *buf, size_t len, int mode)
+{
+	int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, mode);
+
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
+		abort();
+	close(fd);
+}
+
+/* A process chrooted into a directory of ours: its libraries are found
+ * through /proc/PID/root, in its ld.so.cache or its lib directories, with
+ * its symlinks resolved inside it. */
+static void test_pid_in_other_root(void)
+{
+	static const struct ent cache[] = {
+		{ 0x0303, "libbar.so.1", "/opt/libbar.so.1" },
+	};
+	char root[128], p[256], got[PATH_MAX], want[PATH_MAX], prog[PATH_MAX];
+	char cmd[2048];
+	uint8_t b[4096];
+	size_t rl, n;
+	int fd[2];
+	pid_t pid;
+	char c;
+
+	if (getuid() != 0)
+		T_SKIP("chroot needs root");
+	snprintf(root, sizeof(root), "%s/croot", tmp);
+	snprintf(prog, sizeof(prog), "%s/elf_target", progs());
+	T_ASSERT(snprintf(cmd, sizeof(cmd), "mkdir -p %s/usr/lib/x86_64-linux-gnu %s/etc %s/opt %s/usr/bin && "
+			  "cp %s %s/usr/lib/x86_64-linux-gnu/libfoo.so.1 && "
+			  "cp %s %s/usr/lib/x86_64-linux-gnu/libfoo.so.2 && cp %s %s/usr/bin/rt-prog",
+			  root, root, root, root, prog, root, prog, root, prog, root) < (int)sizeof(cmd));
+	T_ASSERT(system(cmd) == 0);
+	/* not candidates: a linker script, and a 32-bit library */
+	snprintf(p, sizeof(p), "%s/usr/lib/x86_64-linux-gnu/libfoo.so", root);
+	put_file(p, "INPUT(libfoo.so.2)\n", 19, 0644);
+	n = img_build32(b, sizeof(b));
+	snprintf(p, sizeof(p), "%s/usr/lib/x86_64-linux-gnu/libfoo.so.3", root);
+	put_file(p, b, n, 0644);
+	n = ldc_build(b, sizeof(b), 1, cache, 1);
+	snprintf(p, sizeof(p), "%s/etc/ld.so.cache", root);
+	put_file(p, b, n, 0644);
+	snprintf(p, sizeof(p), "%s/opt/libbar.so.1", root);
+	T_ASSERT(symlink("/usr/lib/x86_64-linux-gnu/libfoo.so.1", p) == 0);
+
+	T_ASSERT(pipe(fd) == 0);
+	pid = fork();
+	if (pid == 0) {
+		if (chroot(root) || chdir("/") || write(fd[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(fd[1]);
+	T_ASSERT(pid > 0 && read(fd[0], &c, 1) == 1, "chrooted child did not start");
+	close(fd[0]);
+
+	T_EQ_INT(elf_locate("libfoo", pid, got, sizeof(got), &rl), 0);
+	snprintf(want, sizeof(want), "/proc/%d/root/usr/lib/x86_64-linux-gnu/libfoo.so.2", pid);
+	T_EQ_STR(got, want);
+	snprintf(want, sizeof(want), "/proc/%d/root", pid);
+	T_EQ_INT(rl, strlen(want));
+	/* the cache's path is an absolute symlink: followed inside the root */
+	T_EQ_INT(elf_locate("bar", pid, got, sizeof(got), &rl), 0);
+	snprintf(want, sizeof(want), "/proc/%d/root/usr/lib/x86_64-linux-gnu/libfoo.so.1", pid);
+	T_EQ_STR(got, want);
+	T_EQ_INT(elf_locate("rt-prog", pid, got, sizeof(got), &rl), 0);
+	snprintf(want, sizeof(want), "/proc/%d/root/usr/bin/rt-prog", pid);
+	T_EQ_STR(got, want);
+	T_EQ_INT(elf_locate("/usr/bin/rt-prog", pid, got, sizeof(got), &rl), 0);
+	T_EQ_STR(got, want);
+	T_EQ_INT(elf_locate("libnothere", pid, got, sizeof(got), &rl), -ENOENT);
+	/* a chroot shares our mount namespace: what it mapped before the
+	 * chroot (our libc) is named in /proc/PID/maps from our root */
+	T_ASSERT(maps_find(pid, "libc.so", want, sizeof(want)));
+	T_EQ_INT(elf_locate("libc", pid, got, sizeof(got), &rl), 0);
+	T_EQ_STR(got, want);
+	T_EQ_INT(rl, 0);
+	{
+		struct elf_file *f;
+		struct elf_sym s;
+		uint64_t off;
+
+		T_EQ_INT(elf_open_target("libfoo", pid, &f), 0);
+		T_EQ_INT(elf_func_find(f, "elf_target_fn", &s, &off), 0);
+		elf_close(f);
+	}
+	reap(pid);
+}
+
 int main(void)
 {
 	snprintf(tmp, sizeof(tmp), "/tmp/rawtel-loc.XXXXXX");
@@ -529,6 +621,7 @@ int main(void)
 	T_RUN(test_root_path);
 	T_RUN(test_pid_dynamic);
 	T_RUN(test_pid_static_musl);
+	T_RUN(test_pid_in_other_root);
 	{
 		char cmd[128];
 

@@ -508,6 +508,8 @@ static void test_bad_segments(void)
 	/* checked once, failing the same way every time */
 	T_EQ_INT(elf_addr_offset(f, 0x410, &off), -ENOEXEC);
 	MSG_HAS("overlaps");
+	T_EQ_INT(elf_func_find(f, "foo", &(struct elf_sym){ 0 }, &off), -ENOEXEC);
+	MSG_HAS("overlaps");
 	elf_close(f);
 
 	img_build(&m);

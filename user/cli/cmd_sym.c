@@ -19,7 +19,8 @@ struct sym_list {
 	struct elf_file *f;
 	struct sym_row *rows;
 	size_t n, cap;
-	int oom;
+	int oom, seg_err;
+	char seg_msg[256];
 };
 
 static int sym_collect(const struct elf_sym *s, void *arg)
@@ -43,8 +44,15 @@ static int sym_collect(const struct elf_sym *s, void *arg)
 	}
 	r = &l->rows[l->n++];
 	r->s = *s;
-	r->has_off = s->shndx != 0 && s->shndx < 0xff00 && s->type != ELF_SYM_TLS &&
-		     !elf_addr_offset(l->f, s->value, &r->off);
+	r->has_off = 0;
+	if (s->shndx != 0 && s->shndx < 0xff00 && s->type != ELF_SYM_TLS) {
+		int ret = elf_addr_offset(l->f, s->value, &r->off);
+
+		r->has_off = !ret;
+		/* malformed program headers: no offsets, and say why once */
+		if (ret == -ENOEXEC && !l->seg_err++)
+			snprintf(l->seg_msg, sizeof(l->seg_msg), "%s", err_msg());
+	}
 	return 0;
 }
 
@@ -191,6 +199,8 @@ int cmd_sym(int argc, char **argv)
 	} else {
 		qsort(l.rows, l.n, sizeof(*l.rows), sym_cmp);
 		sym_print(&l, elf_bits(l.f));
+		if (l.seg_err)
+			cli_err("no file offsets: %s", l.seg_msg);
 		ret = CLI_OK;
 	}
 	free(l.rows);

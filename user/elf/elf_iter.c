@@ -204,13 +204,14 @@ struct elf_func_cands {
 	struct elf_file *f;
 	struct elf_sym s[8];
 	uint64_t off[8];
-	int n, more, undef;
+	int n, more, undef, err;
 };
 
 static int elf_func_cand(const struct elf_sym *s, void *arg)
 {
 	struct elf_func_cands *c = arg;
 	uint64_t off;
+	int ret;
 
 	if (s->shndx == SHN_UNDEF) {
 		c->undef = 1;
@@ -219,7 +220,12 @@ static int elf_func_cand(const struct elf_sym *s, void *arg)
 	if (s->type != ELF_SYM_FUNC && s->type != ELF_SYM_IFUNC &&
 	    s->type != ELF_SYM_NOTYPE)
 		return 0;
-	if (elf_addr_offset(c->f, s->value, &off))
+	ret = elf_addr_offset(c->f, s->value, &off);
+	if (ret == -ENOEXEC) {	/* malformed segments: say so */
+		c->err = ret;
+		return 1;
+	}
+	if (ret)
 		return 0;
 	for (int k = 0; k < c->n; k++) {
 		if (c->s[k].value != s->value)
@@ -273,8 +279,8 @@ int elf_func_find(struct elf_file *f, const char *name, struct elf_sym *s,
 	memset(&c, 0, sizeof(c));
 	c.f = f;
 	ret = elf_sym_match(f, name, elf_func_cand, &c);
-	if (ret < 0)
-		return ret;
+	if (ret < 0 || c.err)
+		return ret < 0 ? ret : c.err;
 	if (!c.n)
 		return err_set(ENOENT, c.undef ?
 			       "%s is not defined in %s, only imported; name the library that defines it" :

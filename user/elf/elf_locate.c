@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "elf_int.h"
@@ -84,12 +85,30 @@ static int elf_copy(char *out, size_t size, const char *a, const char *b)
 	return 0;
 }
 
+/* PATH as seen by a process with root ROOT, opened from here: the kernel
+ * writes /proc/PID/maps and /proc/PID/exe paths relative to the reader's
+ * root, which for a process in another mount namespace is its own root
+ * (so ROOT + PATH) and for a chrooted one ours (so PATH). The one holding
+ * inode DEV:INO wins; else MAGIC, a /proc link that always opens it. */
+static int elf_pick(const char *root, const char *path, dev_t dev, ino_t ino,
+		    const char *magic, char *out, size_t size)
+{
+	const char *cands[2] = { root, "" };
+	struct stat st;
+
+	for (int k = 0; k < (*root ? 2 : 1); k++)
+		if (!elf_copy(out, size, cands[k], path) && !stat(out, &st) &&
+		    st.st_dev == dev && st.st_ino == ino)
+			return 0;
+	return elf_copy(out, size, magic, "");
+}
+
 /* A file PID has mapped whose base name is the library NAME (LIB set) or
  * exactly NAME. */
 static int elf_from_maps(int pid, const char *name, int lib, const char *root,
 			 char *out, size_t size)
 {
-	char path[64], *line = NULL;
+	char path[64], magic[96], *line = NULL;
 	size_t cap = 0;
 	int found = -ENOENT;
 	FILE *fp;
@@ -100,19 +119,23 @@ static int elf_from_maps(int pid, const char *name, int lib, const char *root,
 		return err_set(errno, "cannot read %s: %s", path, strerror(errno));
 	while (found == -ENOENT && getline(&line, &cap, fp) > 0) {
 		char *file = strchr(line, '/'), *base, *nl;
+		unsigned long start, end, ino;
+		unsigned maj, min;
 
-		if (!file)
+		if (!file || sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &start, &end,
+				    &maj, &min, &ino) != 5)
 			continue;
 		nl = strchr(file, '\n');
 		if (nl)
 			*nl = 0;
-		/* a file replaced since it was mapped cannot be opened by
-		 * its path any more */
+		/* replaced since it was mapped: its path is another file now */
 		if (strstr(file, " (deleted)"))
 			continue;
 		base = strrchr(file, '/') + 1;
-		if (lib ? elf_lib_matches(name, base) : !strcmp(name, base))
-			found = elf_copy(out, size, root, file);
+		if (lib ? !elf_lib_matches(name, base) : strcmp(name, base))
+			continue;
+		snprintf(magic, sizeof(magic), "/proc/%d/map_files/%lx-%lx", pid, start, end);
+		found = elf_pick(root, file, makedev(maj, min), ino, magic, out, size);
 	}
 	free(line);
 	fclose(fp);
@@ -136,15 +159,17 @@ static int elf_static_exe(int pid, const char *root, char *out, size_t size)
 {
 	char link[64], exe[PATH_MAX];
 	struct elf_file *f;
+	struct stat st;
 	ssize_t n;
 	int interp;
 
 	snprintf(link, sizeof(link), "/proc/%d/exe", pid);
 	n = readlink(link, exe, sizeof(exe) - 1);
-	if (n <= 0)
+	if (n <= 0 || stat(link, &st))
 		return -ENOENT;
 	exe[n] = 0;
-	if (elf_copy(out, size, root, exe) || elf_open(out, &f))
+	if (elf_pick(root, exe, st.st_dev, st.st_ino, link, out, size) ||
+	    elf_open(out, &f))
 		return -ENOENT;
 	interp = elf_has_interp(f);
 	elf_close(f);
@@ -207,24 +232,12 @@ static int elf_from_path(const char *name, const char *root, char *out,
 	return -ENOENT;
 }
 
-int elf_locate(const char *target, int pid, char *path, size_t size,
-	       size_t *root_len)
+static int elf_find(const char *target, int pid, const char *root,
+		    char *path, size_t size)
 {
-	char root[64] = "", cache[PATH_MAX], val[PATH_MAX];
+	char cache[PATH_MAX], val[PATH_MAX];
 	int lib, ret;
 
-	*root_len = 0;
-	if (!target || !*target)
-		return err_set(EINVAL, "no file or library named");
-	if (pid < 0)
-		return err_set(EINVAL, "bad process id %d", pid);
-	if (pid) {
-		snprintf(root, sizeof(root), "/proc/%d", pid);
-		if (access(root, F_OK))
-			return err_set(ESRCH, "no process %d (is it running?)", pid);
-		elf_pid_root(pid, root, sizeof(root));
-	}
-	*root_len = strlen(root);
 	if (strchr(target, '/')) {
 		if (!pid || target[0] != '/')
 			return elf_copy(path, size, target, "");
@@ -254,6 +267,32 @@ int elf_locate(const char *target, int pid, char *path, size_t size,
 			       target, pid);
 	return err_set(ENOENT, "cannot find '%s': not in %sld.so.cache or the standard library directories; give its path",
 		       target, lib ? "" : "PATH, ");
+}
+
+int elf_locate(const char *target, int pid, char *path, size_t size,
+	       size_t *root_len)
+{
+	char root[64] = "";
+	size_t rl;
+	int ret;
+
+	*root_len = 0;
+	if (!target || !*target)
+		return err_set(EINVAL, "no file or library named");
+	if (pid < 0)
+		return err_set(EINVAL, "bad process id %d", pid);
+	if (pid) {
+		snprintf(root, sizeof(root), "/proc/%d", pid);
+		if (access(root, F_OK))
+			return err_set(ESRCH, "no process %d (is it running?)", pid);
+		elf_pid_root(pid, root, sizeof(root));
+	}
+	ret = elf_find(target, pid, root, path, size);
+	/* a chrooted process's mappings are named from our root */
+	rl = strlen(root);
+	if (!ret && rl && !strncmp(path, root, rl) && path[rl] == '/')
+		*root_len = rl;
+	return ret;
 }
 
 int elf_open_target(const char *target, int pid, struct elf_file **out)
