@@ -98,8 +98,9 @@ int elf_sym_next(struct elf_file *f, struct elf_sym_iter *it,
 		 struct elf_sym *s);
 
 /* Calls fn for every symbol (deduplicated as elf_sym_next) whose name
- * matches PATTERN; fn returns non-zero to stop. Returns the number of
- * matches or -errno. PATTERN (NULL or "" matches all):
+ * matches PATTERN; fn returns non-zero to stop (NULL fn: just count).
+ * Returns the number of matches or -errno. PATTERN (NULL or "" matches
+ * all):
  *	name		that name, any version or none
  *	name@VER	version VER, default or not
  *	name@@VER	VER as the default version only

@@ -6,7 +6,8 @@
  *
  * Files: /usr/bin, /usr/sbin and /usr/lib/x86_64-linux-gnu, each walked
  * recursively in sorted order, taken round-robin up to RAWTEL_ELF_DIFF_MAX
- * (default 400) ELF files, plus the 5 largest ELF files of all three. */
+ * (default 400) ELF files, plus the 5 largest ELF files of all three.
+ * RAWTEL_ELF_DIFF_DIRS (colon-separated) compares other directories. */
 // test-ldlibs: -lelf
 /* Failure messages are cut to t.h's buffer on purpose. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -78,23 +79,39 @@ static int is_elf(const char *path)
 	return ok;
 }
 
-#define NDIRS 3
-static const char *const dirs[NDIRS] = {
+#define MAXDIRS 8
+static const char *dirs[MAXDIRS] = {
 	"/usr/bin", "/usr/sbin", "/usr/lib/x86_64-linux-gnu",
 };
+static int NDIRS = 3;
+
+static void pick_dirs(void)
+{
+	static char buf[1024];
+	char *save = NULL, *d;
+	const char *env = getenv("RAWTEL_ELF_DIFF_DIRS");
+
+	if (!env)
+		return;
+	snprintf(buf, sizeof(buf), "%s", env);
+	NDIRS = 0;
+	for (d = strtok_r(buf, ":", &save); d && NDIRS < MAXDIRS; d = strtok_r(NULL, ":", &save))
+		dirs[NDIRS++] = d;
+}
 
 /* The files to compare, NULL-terminated. */
 static char **pick_files(size_t max)
 {
-	struct cands per[NDIRS], all = { 0 };
-	size_t pos[NDIRS] = { 0 }, n = 0, big = 0;
+	struct cands per[MAXDIRS], all = { 0 };
+	size_t pos[MAXDIRS] = { 0 }, n = 0, big = 0;
 	char **out = calloc(max + 6, sizeof(*out));
 
 	for (int d = 0; d < NDIRS; d++) {
 		memset(&walk_list, 0, sizeof(walk_list));
 		nftw(dirs[d], walk_add, 16, FTW_PHYS);
 		per[d] = walk_list;
-		qsort(per[d].v, per[d].n, sizeof(struct cand), by_path);
+		if (per[d].n)
+			qsort(per[d].v, per[d].n, sizeof(struct cand), by_path);
 	}
 	/* round-robin over the directories, each in sorted order */
 	for (int progress = 1; progress && n < max;) {
@@ -109,12 +126,15 @@ static char **pick_files(size_t max)
 		}
 	}
 	for (int d = 0; d < NDIRS; d++) {
+		if (!per[d].n)
+			continue;
 		all.v = realloc(all.v, (all.n + per[d].n) * sizeof(struct cand));
 		memcpy(all.v + all.n, per[d].v, per[d].n * sizeof(struct cand));
 		all.n += per[d].n;
 		free(per[d].v);
 	}
-	qsort(all.v, all.n, sizeof(struct cand), by_size_desc);
+	if (all.n)
+		qsort(all.v, all.n, sizeof(struct cand), by_size_desc);
 	for (size_t i = 0; i < all.n && big < 5; i++) {
 		int dup = 0;
 
@@ -495,6 +515,7 @@ static void test_elf_vs_libelf(void)
 	T_ASSERT(elf_version(EV_CURRENT) != EV_NONE);
 	n_files = n_syms = n_offsets = n_versioned = n_dups = n_buildids = 0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pick_dirs();
 	files = pick_files(max);
 	for (size_t i = 0; files[i]; i++) {
 		if (!t_case_failed)

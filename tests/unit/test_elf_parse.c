@@ -165,6 +165,8 @@ static void test_match(void)
 	T_EQ_STR(match(f, "nothing", &n), "");
 	match(f, NULL, &n);
 	T_EQ_INT(n, 6);
+	T_EQ_INT(elf_sym_match(f, "", NULL, NULL), 6);
+	T_EQ_INT(elf_sym_match(f, "ba*", NULL, NULL), 3);
 	match(f, "foo@", &n);
 	T_EQ_INT(n, -EINVAL);
 	MSG_HAS("nothing after '@'");

@@ -193,7 +193,7 @@ int elf_sym_match(struct elf_file *f, const char *pattern, elf_sym_fn fn,
 		return ret;
 	while ((ret = elf_sym_step(f, &it, &s, &pat)) > 0) {
 		n++;
-		if (fn(&s, arg))
+		if (fn && fn(&s, arg))
 			break;
 	}
 	return ret < 0 ? ret : n;
