@@ -203,6 +203,16 @@ static void test_func_find(void)
 	T_EQ_INT(elf_func_find(f, "bar", &s, &off), -ENOTUNIQ);
 	MSG_HAS("bar@@V1 at 0x1410, bar@@V1 at 0x1420");
 	elf_close(f);
+	/* two versions at one address: one function, named by its default */
+	img_build(&m);
+	m.dynsym[4].st_value = 0x1410;
+	m.symtab[3].st_value = 0x1410;
+	T_ASSERT(open_img(m.b, m.size, &f) == 0);
+	T_EQ_INT(elf_func_find(f, "bar", &s, &off), 0);
+	T_EQ_INT(off, 0x410);
+	T_EQ_STR(s.version, "V1");
+	T_EQ_INT(s.hidden, 0);
+	elf_close(f);
 }
 
 static void test_offsets(void)

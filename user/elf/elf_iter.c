@@ -230,8 +230,10 @@ static int elf_func_cand(const struct elf_sym *s, void *arg)
 	for (int k = 0; k < c->n; k++) {
 		if (c->s[k].value != s->value)
 			continue;
-		/* the same address again: keep the better-named one */
-		if (c->s[k].bind == ELF_BIND_LOCAL && s->bind != ELF_BIND_LOCAL)
+		/* the same address again: keep the better name, a global
+		 * over a local, the default version over another */
+		if ((c->s[k].bind == ELF_BIND_LOCAL && s->bind != ELF_BIND_LOCAL) ||
+		    (c->s[k].hidden && !s->hidden))
 			c->s[k] = *s;
 		return 0;
 	}
@@ -302,6 +304,6 @@ int elf_func_find(struct elf_file *f, const char *name, struct elf_sym *s,
 			break;
 		used += (size_t)w;
 	}
-	return err_set(ENOTUNIQ, "%s is ambiguous in %s: %s%s; name a version (name@@VER) or an address",
+	return err_set(ENOTUNIQ, "%s is ambiguous in %s: %s%s; name a version (name@@VER), or use the address rawtel sym shows",
 		       name, f->path, list, c.more ? ", ..." : "");
 }
