@@ -94,6 +94,11 @@ build/asan/tests/%: tests/unit/%.c build/asan/librawtel.a tests/t.h
 build/progs/%: tests/progs/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O1 -g -o $@ $< $$(sed -n 's|^// prog-ldlibs: ||p' $<)
+# tests/progs/*_musl.c: fully static musl programs, the kind of binary whose
+# libc symbols live inside the executable (resolver tests need one).
+build/progs/%_musl: tests/progs/%_musl.c
+	@mkdir -p $(@D)
+	$(MUSLCC) $(CSTD) $(WARN) -O1 -g -static -o $@ $<
 progs: $(PROG_BINS)
 
 check: rawtel build/asan/rawtel $(UNIT_BINS) $(PROG_BINS) $(FUZZ_BINS)
@@ -103,7 +108,11 @@ check: rawtel build/asan/rawtel $(UNIT_BINS) $(PROG_BINS) $(FUZZ_BINS)
 build/fuzz/%.o: %.c
 	@mkdir -p $(@D)
 	$(CLANG) $(CSTD) $(INC) $(DEFS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(patsubst %.c,build/fuzz/%.o,$(LIBSRCS)) build/fuzz/gen/kern_text.o
+# Through an archive, as the tests do: user/cli/cmd_*.c objects use
+# cli_err() from main.c and must only be pulled in when referenced.
+build/fuzz/librawtel.a: $(patsubst %.c,build/fuzz/%.o,$(LIBSRCS)) build/fuzz/gen/kern_text.o
+	rm -f $@ && ar rcs $@ $^
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/librawtel.a
 	$(CLANG) $(CSTD) $(INC) $(DEFS) -Itests -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $^
 build/fuzz/gen/kern_text.o: $(KERN_C)
 	@mkdir -p $(@D)

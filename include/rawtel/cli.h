@@ -19,6 +19,9 @@ struct cli_cmd {
 	const char *summary;
 };
 
+/* The commands (user/cli/cmd_*.c). */
+int cmd_sym(int argc, char **argv);
+
 /* Print "rawtel: MSG" to stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -14,6 +14,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "probe", cmd_probe, "", "check what this kernel offers for tracing" },
 	{ "cat", cmd_cat, "[--json] [--signal S] FILE...", "print OTLP files (.jsonl, length-prefixed protobuf)" },
 	{ "help", cmd_help, "", "show this help" },
+	{ "sym", cmd_sym, "[--pid PID] FILE [PATTERN]", "list symbols and their uprobe file offsets" },
 };
 
 #define N_CMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))
