@@ -8,7 +8,8 @@
 # here with check_trace.py.
 # Under RAWTEL_REQUIRE_BPF=1 (CI) a missing qemu or kernel is a FAIL.
 # RAWTEL_QEMU_ACCEL=kvm uses KVM (default tcg: nested KVM is not reliable on
-# the machines this runs on), RAWTEL_QEMU_TIMEOUT the VM's limit (s).
+# the machines this runs on), RAWTEL_QEMU_TIMEOUT the VM's limit (s),
+# RAWTEL_QEMU another qemu-system-x86_64.
 . "$RAWTEL_TOP/tests/lib.sh"
 top=$RAWTEL_TOP
 q=$top/build/qemu
@@ -19,7 +20,8 @@ unavailable() {
 	exit 0
 }
 
-command -v qemu-system-x86_64 > /dev/null ||
+qemu=${RAWTEL_QEMU:-qemu-system-x86_64}
+command -v "$qemu" > /dev/null ||
 	unavailable qemu61_boot "no qemu-system-x86_64: apt-get install qemu-system-x86 (sh scripts/install-deps test)"
 command -v "${MUSLCC:-musl-gcc}" > /dev/null ||
 	unavailable qemu61_boot "no musl-gcc for the static binaries: apt-get install musl-tools"
@@ -57,7 +59,7 @@ start=$(date +%s)
 # -no-reboot with panic=-1: a kernel panic (or /init dying) ends qemu too;
 # timeout is the hard limit if the guest hangs.
 # shellcheck disable=SC2086
-timeout -k 5 "$limit" qemu-system-x86_64 -nodefaults -no-user-config -display none \
+timeout -k 5 "$limit" "$qemu" -nodefaults -no-user-config -display none \
 	-accel "$accel" $cpu -smp 2 -m 512M -no-reboot \
 	-kernel "$kernel" -initrd "$q/initramfs.cpio" \
 	-append "console=ttyS0 panic=-1 oops=panic" \
@@ -76,7 +78,7 @@ tr -d '\r' < "$res" 2> /dev/null | awk -v d="$vm" '
 if [ ! -f "$vm/done" ]; then
 	why="exit $rc"
 	[ "$rc" = 124 ] && why="killed after ${limit}s"
-	fail qemu61_boot "the VM did not finish ($why): $(cat "$T_TMP/qemu.out"; grep -v '^\[' "$con" | tail -n 5)"
+	fail qemu61_boot "the VM did not finish ($why): $(tail -n 2 "$T_TMP/qemu.out") (end of its console below)"
 	tail -n 30 "$con"
 fi
 [ -f "$vm/uname" ] || exit 0
