@@ -116,18 +116,18 @@ fi
 # check NAME MODE TRANSPORT: one traced run of the driver in the VM;
 # TRANSPORT is what rawtel must say it used
 check() {
-	n=$1 name=qemu61_$1
-	if [ ! -f "$vm/$n.rc" ]; then fail "$name" "no result from the VM"; return; fi
-	if [ "$(cat "$vm/$n.rc")" != 0 ]; then
-		fail "$name" "rawtel exited $(cat "$vm/$n.rc"): $(cat "$vm/$n.err")"
-		[ -f "$vm/$n.vlog" ] && { echo "--- end of the verifier log ---"; cat "$vm/$n.vlog"; }
+	c=$1 name=qemu61_$1  # not $n: lib.sh's fail() sets it
+	if [ ! -f "$vm/$c.rc" ]; then fail "$name" "no result from the VM"; return; fi
+	if [ "$(cat "$vm/$c.rc")" != 0 ]; then
+		fail "$name" "rawtel exited $(cat "$vm/$c.rc"): $(cat "$vm/$c.err")"
+		[ -f "$vm/$c.vlog" ] && { echo "--- end of the verifier log ---"; cat "$vm/$c.vlog"; }
 		return
 	fi
-	grep -q "lost in the kernel" "$vm/$n.err" || { fail "$name" "no summary: $(cat "$vm/$n.err")"; return; }
-	grep -q "^rawtel: tracing exec,exit,open ($3)" "$vm/$n.err" ||
-		{ fail "$name" "not through $3: $(cat "$vm/$n.err")"; return; }
-	[ -s "$vm/$n.pids" ] || { fail "$name" "the driver printed no pids: $(cat "$vm/$n.err")"; return; }
-	python3 "$top/tests/integ/check_trace.py" "$name" "$vm/$n.jsonl" "$vm/$n.pids" "$2"
+	grep -q "lost in the kernel" "$vm/$c.err" || { fail "$name" "no summary: $(cat "$vm/$c.err")"; return; }
+	grep -q "^rawtel: tracing exec,exit,open ($3)" "$vm/$c.err" ||
+		{ fail "$name" "not through $3: $(cat "$vm/$c.err")"; return; }
+	[ -s "$vm/$c.pids" ] || { fail "$name" "the driver printed no pids: $(cat "$vm/$c.err")"; return; }
+	python3 "$top/tests/integ/check_trace.py" "$name" "$vm/$c.jsonl" "$vm/$c.pids" "$2"
 }
 check trace_ringbuf all "BPF ring buffer"
 check trace_perfbuf all "per-CPU perf buffers"
