@@ -72,6 +72,10 @@ build/static/gen/kern_text.o: $(KERN_C)
 build/static/rawtel: build/static/user/cli/main.o $(call objs,static)
 	$(MUSLCC) -static -s -Wl,--gc-sections -o $@ $^
 static: build/static/rawtel
+# The test programs, static, for the qemu test's initramfs (no libc there).
+build/static/progs/%: tests/progs/%.c
+	@mkdir -p $(@D)
+	$(MUSLCC) $(CSTD) $(WARN) -O1 -static -o $@ $< $$(sed -n 's|^// prog-ldlibs: ||p' $<)
 
 # ---- sanitizer build used by the tests ----------------------------------
 build/asan/%.o: %.c

@@ -33,10 +33,15 @@
 	.else ; call bpf_probe_read ; .endif
 
 /* Jump to LABEL unless the process (pid_tgid in register R) is selected;
- * rawtel itself never is. Clobbers r0-r5 and fp-16..fp-1. */
+ * rawtel itself never is. Clobbers r0-r5 and fp-16..fp-1.
+ * FILTER_COMM compares all 16 bytes, so it zeroes them first: kernels before
+ * 6.4 copy the comm with strscpy, not strscpy_pad, leaving what was on the
+ * stack after the NUL (seen on 6.1: opens and exits of the selected
+ * command were dropped). */
 #define FILTER_PID(R, LABEL) r0 = R ; r0 >>= 32 ; if r0 == $self_pid goto LABEL ; \
 	.if $filter_pid ; if r0 != $filter_pid goto LABEL ; .endif
-#define FILTER_COMM(LABEL) .if $filter_comm ; r1 = r10 ; r1 += -16 ; r2 = 16 ; \
+#define FILTER_COMM(LABEL) .if $filter_comm ; *(u64 *)(r10 - 16) = 0 ; \
+	*(u64 *)(r10 - 8) = 0 ; r1 = r10 ; r1 += -16 ; r2 = 16 ; \
 	call bpf_get_current_comm ; r1 = *(u64 *)(r10 - 16) ; r2 = $comm_lo ll ; \
 	if r1 != r2 goto LABEL ; r1 = *(u64 *)(r10 - 8) ; r2 = $comm_hi ll ; \
 	if r1 != r2 goto LABEL ; .endif

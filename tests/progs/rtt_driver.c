@@ -4,7 +4,10 @@
  * opens DIR/known.txt (create, openat), DIR/missing.txt (ENOENT), DIR/known.txt
  * again through openat2 (where the kernel has it); forks children that
  * exec /bin/true with known arguments, fail to exec, exit with code 3, die
- * by SIGKILL, and exec with more arguments than rawtel captures. */
+ * by SIGKILL, and exec with more arguments than rawtel captures.
+ * "libc_open_flags" is what this libc adds to every open(): musl passes
+ * O_LARGEFILE (its O_LARGEFILE is non-zero), glibc on 64-bit adds nothing
+ * (its O_LARGEFILE is 0); the checker expects it in the traced flags. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -114,7 +117,8 @@ int main(int argc, char **argv)
 	many = child(run_many);
 	printf("{\"driver\":%d,\"true\":%d,\"missing\":%d,\"exit3\":%d,\"killed\":%d,"
 	       "\"many\":%d,\"known\":\"%s\",\"missing_path\":\"%s\",\"openat2_fd\":%ld,"
-	       "\"uid\":%u}\n", getpid(), t, m, e3, k, many, known, missing, o2, getuid());
+	       "\"uid\":%u,\"libc_open_flags\":%d}\n", getpid(), t, m, e3, k, many, known,
+	       missing, o2, getuid(), O_LARGEFILE);
 	if (fd2 >= 0)
 		close(fd2);
 	return 0;
