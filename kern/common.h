@@ -9,6 +9,8 @@
  *   $probe_read_user  1: bpf_probe_read_user[_str] exist (5.5+)
  *   $task_regs        1: a task's user registers are reachable through BTF
  *                     (bpf_get_current_task_btf + bpf_task_pt_regs, 5.15+)
+ *   $cookie           1: bpf_get_attach_cookie works (BPF links, 5.15+)
+ *   $n_targets        functions the uprobe probes attach to (cookies 0..n-1)
  *   $self_pid         rawtel's own pid: never reported
  *   $filter_pid       0 or the one process (tgid) to report
  *   $filter_comm      1: report only tasks whose comm is $comm_lo/$comm_hi

@@ -3,3 +3,8 @@
 .prog null tracepoint syscalls/sys_enter_getpid
 	r0 = 0
 	exit
+
+// the same for uprobes (a kprobe-type program)
+.prog null_up uprobe
+	r0 = 0
+	exit

@@ -24,8 +24,9 @@ int bpf_prog_load(uint32_t type, const struct rt_bpf_insn *insns, uint32_t n,
 		  const char *license, const char *name, uint32_t log_level,
 		  char *log, uint32_t log_size);
 int bpf_prog_info(int fd, struct rt_bpf_prog_info *info);
-/* BPF link for a program on a perf event (kernel 5.15+). */
-int bpf_link_perf_event(int prog_fd, int perf_fd);
+/* BPF link for a program on a perf event (kernel 5.15+), with a cookie
+ * the program reads with bpf_get_attach_cookie. */
+int bpf_link_perf_event(int prog_fd, int perf_fd, uint64_t cookie);
 
 /* Number of possible CPUs (per-CPU map values and perf rings), cached. */
 int bpf_num_possible_cpus(void);

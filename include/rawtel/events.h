@@ -20,6 +20,8 @@
 #define EV_EXEC		1
 #define EV_EXIT		2
 #define EV_OPEN		3
+#define EV_UPROBE	4
+#define EV_DNS		5
 #define EV_TYPE_MAX	16	/* slots in the per-CPU `drops` map */
 
 /* ---- exec: execve/execveat, reported when the call returns --------------- */
@@ -73,6 +75,39 @@
 #define OPEN_SLOT_MODE	20	/* u32 */
 #define OPEN_SLOT_SIZE	24
 
+/* ---- uprobe: a call of a user function, reported when it returns ------- */
+#define UP_OFF_FUNC	24	/* u32 which function (the attach cookie) */
+#define UP_OFF_LAT	32	/* u64 ns from entry to return */
+#define UP_OFF_RET	40	/* u64 return value (rax) */
+#define UP_OFF_COMM	48	/* char[16] */
+#define UP_REC_SIZE	64
+/* in flight, keyed by thread and function {u64 pid_tgid, u64 cookie}:
+ * entry time, and how deep a recursion is (only the outermost call of a
+ * recursive function is reported, with its whole latency) */
+#define UP_PEND_TS	0
+#define UP_PEND_DEPTH	8
+#define UP_PEND_SIZE	16
+#define UP_KEY_SIZE	16
+
+/* ---- dns: getaddrinfo/gethostbyname[2] in libc, reported on return ------ */
+#define DNS_OFF_FUNC	24	/* u32 DNS_FN_* */
+#define DNS_OFF_HLEN	28	/* u32 bytes of host, its NUL included */
+#define DNS_OFF_RET	32	/* rax: getaddrinfo's int (low 32 bits), or the
+				 * hostent pointer (0: failed) */
+#define DNS_OFF_LAT	40	/* u64: entry time while in flight, then latency */
+#define DNS_OFF_UNAME	48	/* u64 the caller's name pointer (re-read at return) */
+#define DNS_OFF_COMM	56	/* char[16] */
+#define DNS_OFF_HOST	72	/* NUL-terminated name queried */
+#define DNS_HOST_MAX	256
+#define DNS_REC_MAX	(DNS_OFF_HOST + DNS_HOST_MAX)
+#define DNS_FN_GETADDRINFO	0
+#define DNS_FN_GETHOSTBYNAME	1
+#define DNS_FN_GETHOSTBYNAME2	2
+#define DNS_F_HOST_OK	1	/* host was read */
+/* nested calls in flight (musl's gethostbyname calls gethostbyname2):
+ * counted in flags from this bit on; only the outermost is reported */
+#define DNS_DEPTH_ONE	0x100
+
 /* ---- process table (kern/proc.S): parent and start time per tgid ------- */
 #define PROC_OFF_PPID	0	/* u32 */
 #define PROC_OFF_PAD	4
@@ -120,7 +155,38 @@ struct ev_open {
 	char path[OPEN_PATH_MAX];
 };
 
+struct ev_uprobe {
+	struct ev_hdr h;
+	uint32_t func, pad;
+	uint64_t latency;
+	uint64_t ret;
+	char comm[16];
+};
+
+struct ev_dns {
+	struct ev_hdr h;
+	uint32_t func, hlen;
+	int64_t ret;
+	uint64_t latency;
+	uint64_t uname;
+	char comm[16];
+	char host[DNS_HOST_MAX];
+};
+
 _Static_assert(sizeof(struct ev_hdr) == EV_HDR_SIZE, "header");
+_Static_assert(offsetof(struct ev_uprobe, func) == UP_OFF_FUNC, "uprobe func");
+_Static_assert(offsetof(struct ev_uprobe, latency) == UP_OFF_LAT, "uprobe latency");
+_Static_assert(offsetof(struct ev_uprobe, ret) == UP_OFF_RET, "uprobe ret");
+_Static_assert(offsetof(struct ev_uprobe, comm) == UP_OFF_COMM, "uprobe comm");
+_Static_assert(sizeof(struct ev_uprobe) == UP_REC_SIZE, "uprobe size");
+_Static_assert(offsetof(struct ev_dns, func) == DNS_OFF_FUNC, "dns func");
+_Static_assert(offsetof(struct ev_dns, hlen) == DNS_OFF_HLEN, "dns hlen");
+_Static_assert(offsetof(struct ev_dns, ret) == DNS_OFF_RET, "dns ret");
+_Static_assert(offsetof(struct ev_dns, latency) == DNS_OFF_LAT, "dns latency");
+_Static_assert(offsetof(struct ev_dns, uname) == DNS_OFF_UNAME, "dns uname");
+_Static_assert(offsetof(struct ev_dns, comm) == DNS_OFF_COMM, "dns comm");
+_Static_assert(offsetof(struct ev_dns, host) == DNS_OFF_HOST, "dns host");
+_Static_assert(sizeof(struct ev_dns) == DNS_REC_MAX, "dns size");
 _Static_assert(offsetof(struct ev_hdr, size) == EV_OFF_SIZE, "size");
 _Static_assert(offsetof(struct ev_hdr, flags) == EV_OFF_FLAGS, "flags");
 _Static_assert(offsetof(struct ev_hdr, ts) == EV_OFF_TS, "ts");

@@ -15,8 +15,23 @@ struct probe_prog {
 	bool optional;		/* its tracepoint may be missing (openat2 ...) */
 };
 
+/* A function a uprobe probe attaches to: the file (a path rawtel can open,
+ * possibly through /proc/PID/root), the offset, which programs. */
+#define UTARGET_PATH_MAX 512
+struct uprobe_target {
+	char path[UTARGET_PATH_MAX];
+	char func[128];		/* symbol, as printed */
+	uint64_t offset;
+	const char *enter, *ret;	/* programs in kern/ */
+};
+#define UTARGETS_MAX 128
+
+struct session_opts;
+
 struct probe_out {
 	FILE *f;
+	const struct uprobe_target *targets;	/* by cookie, for uprobe */
+	int n_targets;
 	bool json;
 	bool multi;		/* several probes: one combined layout */
 	int64_t wall_off_ns;	/* event clock -> Unix time */
@@ -33,6 +48,9 @@ struct probe {
 	/* print one record (already checked to be at least ev_min bytes) */
 	void (*print)(const struct probe_out *o, const void *rec, size_t len);
 	size_t ev_min;
+	/* uprobe probes: the functions to attach to, from the options;
+	 * returns how many (at most max) or -errno with the message set */
+	int (*targets)(const struct session_opts *o, struct uprobe_target *t, int max);
 };
 
 extern const struct probe probes[];
@@ -73,6 +91,14 @@ struct exit_info {
 };
 void probe_exit_info(const struct ev_exit *e, const struct proctab *seed,
 		     struct exit_info *out);
+
+/* Target lists (user/probes/utargets.c). */
+int utargets_uprobe(const struct session_opts *o, struct uprobe_target *t, int max);
+int utargets_dns(const struct session_opts *o, struct uprobe_target *t, int max);
+/* A dns record's outcome: "0", an EAI_* name, or "NULL"; *rc 0 on success. */
+const char *probe_dns_result(const struct ev_dns *e, int *rc);
+/* EAI_* name of a getaddrinfo result (glibc and musl agree). */
+const char *probe_eai_name(int rc);
 
 /* Shared formatting helpers (user/probes/pfmt.c) */
 void pfmt_time(const struct probe_out *o, uint64_t ts, char *buf, size_t size);

@@ -14,7 +14,7 @@
 #include "rawtel/ring.h"
 
 #define SESSION_MAX_PROBES 8
-#define SESSION_MAX_ATTACH 64
+#define SESSION_MAX_ATTACH (64 + 2 * UTARGETS_MAX)
 
 struct session_opts {
 	const struct probe *probes[SESSION_MAX_PROBES];
@@ -25,6 +25,9 @@ struct session_opts {
 	bool null;		/* attach empty programs (overhead floor) */
 	uint32_t ring_size;	/* bytes, power of two */
 	uint32_t perf_pages;	/* per CPU, power of two */
+	char uprobe_spec[1024];	/* uprobe: BINARY:SYMBOL[,SYMBOL...] */
+	const char *binaries[8];	/* dns: more programs to probe (static) */
+	int n_binaries;
 };
 
 struct session {
@@ -35,6 +38,8 @@ struct session {
 	struct attach att[SESSION_MAX_ATTACH];
 	const char *att_prog[SESSION_MAX_ATTACH];
 	int n_att;
+	struct uprobe_target targets[UTARGETS_MAX];	/* cookie = index */
+	int n_targets;
 	int64_t wall_off_ns;	/* event clock -> Unix time */
 	uint64_t bad;		/* malformed records skipped */
 };

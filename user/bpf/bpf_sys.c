@@ -129,7 +129,7 @@ int bpf_prog_info(int fd, struct rt_bpf_prog_info *info)
 	return (int)bpf_sys(RT_BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a));
 }
 
-int bpf_link_perf_event(int prog_fd, int perf_fd)
+int bpf_link_perf_event(int prog_fd, int perf_fd, uint64_t cookie)
 {
 	struct rt_bpf_link_create_attr a;
 
@@ -137,6 +137,7 @@ int bpf_link_perf_event(int prog_fd, int perf_fd)
 	a.prog_fd = (uint32_t)prog_fd;
 	a.target_fd = (uint32_t)perf_fd;
 	a.attach_type = RT_BPF_PERF_EVENT;
+	a.bpf_cookie = cookie;
 	return (int)bpf_sys(RT_BPF_LINK_CREATE, &a, sizeof(a));
 }
 

@@ -47,6 +47,10 @@ static int64_t kern_default(const char *name, bool *found)
 		return feat_has(FEAT_PROBE_READ_USER);
 	if (!strcmp(name, "task_regs"))
 		return feat_has(FEAT_TASK_REGS);
+	if (!strcmp(name, "cookie"))
+		return feat_has(FEAT_LINKS);
+	if (!strcmp(name, "n_targets"))
+		return 1;
 	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
 		if (!strcmp(name, zero[i]))
 			return 0;

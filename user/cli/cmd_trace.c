@@ -164,12 +164,17 @@ int cmd_trace(int argc, char **argv)
 	t->out.json = t->opt.json;
 	t->out.multi = t->opt.s.n_probes > 1;
 	t->out.wall_off_ns = t->s.wall_off_ns;
+	t->out.targets = t->s.targets;
+	t->out.n_targets = t->s.n_targets;
 	for (int i = 0; i < t->opt.s.n_probes; i++)
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
 			 i ? "," : "", t->opt.s.probes[i]->name);
 	if (t->opt.stats)
 		fprintf(stderr, "rawtel: started in %.2f ms (to probes attached)\n",
 			(double)(now_ns() - t->t0_ns) / 1e6);
+	if (t->s.n_targets)
+		fprintf(stderr, "rawtel: %d function%s probed (rawtel sym shows where)\n",
+			t->s.n_targets, t->s.n_targets > 1 ? "s" : "");
 	fprintf(stderr, "rawtel: tracing %s%s (%s); Ctrl-C to stop\n", names,
 		t->opt.s.null ? " with empty programs" : "",
 		t->s.ring.perf || t->opt.s.perf_buffer ? "per-CPU perf buffers" : "BPF ring buffer");

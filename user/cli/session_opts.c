@@ -31,13 +31,19 @@ int session_opt_parse(struct session_opts *o, const char *a, const char *v)
 		return 1;
 	}
 	if (strcmp(a, "--pid") && strcmp(a, "--comm") && strcmp(a, "--ring-size") &&
-	    strcmp(a, "--perf-pages"))
+	    strcmp(a, "--perf-pages") && strcmp(a, "--binary"))
 		return 0;
 	if (!v) {
 		cli_err("%s needs a value", a);
 		return -EINVAL;
 	}
-	if (!strcmp(a, "--pid")) {
+	if (!strcmp(a, "--binary")) {
+		if (o->n_binaries == (int)(sizeof(o->binaries) / sizeof(o->binaries[0]))) {
+			cli_err("--binary: at most %zu", sizeof(o->binaries) / sizeof(o->binaries[0]));
+			return -EINVAL;
+		}
+		o->binaries[o->n_binaries++] = v;
+	} else if (!strcmp(a, "--pid")) {
 		unsigned long p = strtoul(v, &end, 10);
 		if (*end || !p || p > 0x3fffffff) {
 			cli_err("--pid %s: not a process id", v);

@@ -10,7 +10,8 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: rawtel trace PROBE[,PROBE...] [options]\n\nprobes:\n");
+	fprintf(f, "usage: rawtel trace PROBE[,PROBE...] [options]\n"
+		"       rawtel trace uprobe BINARY:SYMBOL[,SYMBOL...] [options]\n\nprobes:\n");
 	for (size_t i = 0; i < n_probes; i++)
 		fprintf(f, "  %-8s %s\n", probes[i].name, probes[i].summary);
 	fprintf(f, "\noptions:\n"
@@ -22,9 +23,18 @@ static void usage(FILE *f)
 		"                    (what kernels before 5.8 use; rawtel picks it there)\n"
 		"  --ring-size SIZE  ring buffer size, power of two (default 256K)\n"
 		"  --perf-pages N    perf buffer pages per CPU, power of two (default 16)\n"
+		"  --binary PATH     dns: also probe this program (statically linked ones)\n"
 		"  --null            attach empty programs to the same hooks and print\n"
 		"                    nothing: the floor for overhead measurements\n"
 		"  --stats           print start-up time on stderr\n");
+}
+
+static bool wants_spec(const struct trace_opts *o)
+{
+	for (int i = 0; i < o->s.n_probes; i++)
+		if (!strcmp(o->s.probes[i]->name, "uprobe"))
+			return true;
+	return false;
 }
 
 int trace_opts_parse(struct trace_opts *o, int argc, char **argv)
@@ -61,10 +71,17 @@ int trace_opts_parse(struct trace_opts *o, int argc, char **argv)
 		} else if (a[0] == '-') {
 			cli_err("unknown option %s; see rawtel trace --help", a);
 			return -EINVAL;
+		} else if (o->s.n_probes && !o->s.uprobe_spec[0] && wants_spec(o)) {
+			/* rawtel trace uprobe BINARY:SYMBOL[,SYMBOL...] */
+			snprintf(o->s.uprobe_spec, sizeof(o->s.uprobe_spec), "%s", a);
 		} else if (session_opts_add_probes(&o->s, a)) {
 			cli_err("%s", err_msg());
 			return -EINVAL;
 		}
+	}
+	if (wants_spec(o) && !o->s.uprobe_spec[0]) {
+		cli_err("uprobe needs BINARY:SYMBOL[,SYMBOL...], e.g. rawtel trace uprobe libc:malloc");
+		return -EINVAL;
 	}
 	if (!o->s.n_probes) {
 		usage(stderr);

@@ -143,23 +143,121 @@ static void open_print(const struct probe_out *o, const void *rec, size_t len)
 			e->path);
 }
 
+/* ---- uprobe ------------------------------------------------------------- */
+static void up_header(const struct probe_out *o)
+{
+	fprintf(o->f, "%-12s %-7s %-16s %-28s %12s %s\n", "TIME", "PID", "COMM", "FUNCTION",
+		"LATENCY(us)", "RET");
+}
+
+static const char *up_func(const struct probe_out *o, uint32_t id)
+{
+	return id < (uint32_t)o->n_targets ? o->targets[id].func : "?";
+}
+
+static void up_print(const struct probe_out *o, const void *rec, size_t len)
+{
+	const struct ev_uprobe *e = rec;
+	char comm[17], ret[32];
+	int64_t r = (int64_t)e->ret;
+
+	(void)len;
+	pfmt_comm(comm, e->comm);
+	/* the type is unknown: small values read as numbers, others as
+	 * addresses */
+	if (r > -(1LL << 31) && r < (1LL << 31))
+		snprintf(ret, sizeof(ret), "%lld", (long long)r);
+	else
+		snprintf(ret, sizeof(ret), "0x%llx", (unsigned long long)e->ret);
+	if (o->json) {
+		pfmt_json_prefix(o, "uprobe", e->h.ts, e->h.pid, e->h.tid, comm);
+		fputs(",\"function\":", o->f);
+		pfmt_json_str(o->f, up_func(o, e->func), 128);
+		fprintf(o->f, ",\"latency_ns\":%llu,\"ret\":\"%s\",\"ret_u64\":%llu}\n",
+			(unsigned long long)e->latency, ret, (unsigned long long)e->ret);
+		return;
+	}
+	pfmt_prefix(o, "call", e->h.ts, e->h.pid, comm);
+	if (o->multi)
+		fprintf(o->f, "%s latency=%.3fus ret=%s\n", up_func(o, e->func),
+			(double)e->latency / 1e3, ret);
+	else
+		fprintf(o->f, "%-28s %12.3f %s\n", up_func(o, e->func), (double)e->latency / 1e3, ret);
+}
+
+/* ---- dns ---------------------------------------------------------------- */
+static const char *const dns_fn[3] = { "getaddrinfo", "gethostbyname", "gethostbyname2" };
+
+static void dns_header(const struct probe_out *o)
+{
+	fprintf(o->f, "%-12s %-7s %-16s %11s %-13s %s\n", "TIME", "PID", "COMM", "LATENCY(ms)",
+		"RESULT", "HOST");
+}
+
+/* getaddrinfo returns an int (the upper half of rax is undefined); the
+ * others a pointer, NULL on failure */
+const char *probe_dns_result(const struct ev_dns *e, int *rc)
+{
+	if (e->func == DNS_FN_GETADDRINFO) {
+		*rc = (int32_t)(uint32_t)e->ret;
+		return probe_eai_name(*rc);
+	}
+	*rc = e->ret ? 0 : -1;
+	return e->ret ? "0" : "NULL";
+}
+
+static void dns_print(const struct probe_out *o, const void *rec, size_t len)
+{
+	const struct ev_dns *e = rec;
+	size_t hlen = strnlen(e->host, len - DNS_OFF_HOST);
+	char comm[17];
+	int rc;
+	const char *res = probe_dns_result(e, &rc);
+	const char *fn = e->func < 3 ? dns_fn[e->func] : "?";
+
+	pfmt_comm(comm, e->comm);
+	if (o->json) {
+		pfmt_json_prefix(o, "dns", e->h.ts, e->h.pid, e->h.tid, comm);
+		fputs(",\"host\":", o->f);
+		pfmt_json_str(o->f, e->host, hlen);
+		fprintf(o->f, ",\"function\":\"%s\",\"latency_ns\":%llu,\"result\":\"%s\","
+			"\"ok\":%s}\n", fn, (unsigned long long)e->latency, res, rc ? "false" : "true");
+		return;
+	}
+	pfmt_prefix(o, "dns", e->h.ts, e->h.pid, comm);
+	if (o->multi)
+		fprintf(o->f, "%s %.*s latency=%.3fms result=%s\n", fn, (int)hlen, e->host,
+			(double)e->latency / 1e6, res);
+	else
+		fprintf(o->f, "%11.3f %-13s %.*s\n", (double)e->latency / 1e6, res, (int)hlen, e->host);
+}
+
 const struct probe probes[] = {
-	{ "exec", "processes started: execve/execveat with arguments and result", EV_EXEC,
-	  { "proc", "exec" },
-	  { { "proc_fork", false }, { "exec_enter", false }, { "exec_exit", false },
-	    { "execat_enter", true }, { "execat_exit", true }, { "exec_sched", false } },
-	  exec_header, exec_print, EXEC_OFF_DATA },
-	{ "exit", "processes ended: exit code or killing signal, lifetime", EV_EXIT,
-	  { "proc", "exit" },
-	  { { "proc_fork", false }, { "exit_group_enter", false }, { "exit_thread_enter", false },
-	    { "exit_signal", false }, { "exit_exec", false }, { "exit_done", false } },
-	  exit_header, exit_print, EXIT_REC_SIZE },
-	{ "open", "files opened: open/openat/openat2 with flags and result", EV_OPEN,
-	  { "open" },
-	  { { "open_enter_openat", false }, { "open_exit_openat", false },
-	    { "open_enter_open", true }, { "open_exit_open", true },
-	    { "open_enter_openat2", true }, { "open_exit_openat2", true } },
-	  open_header, open_print, OPEN_OFF_PATH + 1 },
+	{ .name = "exec", .summary = "processes started: execve/execveat with arguments and result",
+	  .ev_type = EV_EXEC, .units = { "proc", "exec" },
+	  .progs = { { "proc_fork", false }, { "exec_enter", false }, { "exec_exit", false },
+		     { "execat_enter", true }, { "execat_exit", true }, { "exec_sched", false } },
+	  .header = exec_header, .print = exec_print, .ev_min = EXEC_OFF_DATA },
+	{ .name = "exit", .summary = "processes ended: exit code or killing signal, lifetime",
+	  .ev_type = EV_EXIT, .units = { "proc", "exit" },
+	  .progs = { { "proc_fork", false }, { "exit_group_enter", false },
+		     { "exit_thread_enter", false }, { "exit_signal", false },
+		     { "exit_exec", false }, { "exit_done", false } },
+	  .header = exit_header, .print = exit_print, .ev_min = EXIT_REC_SIZE },
+	{ .name = "open", .summary = "files opened: open/openat/openat2 with flags and result",
+	  .ev_type = EV_OPEN, .units = { "open" },
+	  .progs = { { "open_enter_openat", false }, { "open_exit_openat", false },
+		     { "open_enter_open", true }, { "open_exit_open", true },
+		     { "open_enter_openat2", true }, { "open_exit_openat2", true } },
+	  .header = open_header, .print = open_print, .ev_min = OPEN_OFF_PATH + 1 },
+	{ .name = "dns", .summary = "name lookups in libc: getaddrinfo, gethostbyname[2]",
+	  .ev_type = EV_DNS, .units = { "dns" }, .progs = { { "dns_thread_exit", false } },
+	  .header = dns_header, .print = dns_print, .ev_min = DNS_OFF_HOST + 1,
+	  .targets = utargets_dns },
+	{ .name = "uprobe", .summary = "calls of functions you name: uprobe BINARY:SYMBOL[,SYMBOL...]",
+	  .ev_type = EV_UPROBE, .units = { "uprobe" }, .progs = { { "up_thread_exit", false } },
+	  .header = up_header, .print = up_print, .ev_min = UP_REC_SIZE,
+	  .targets = utargets_uprobe },
 };
 const size_t n_probes = sizeof(probes) / sizeof(probes[0]);
 

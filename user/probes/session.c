@@ -60,6 +60,9 @@ static int set_consts(struct session *s)
 	r |= bpf_obj_set_const(o, "boot_ns", feat_has(FEAT_BOOT_NS));
 	r |= bpf_obj_set_const(o, "probe_read_user", feat_has(FEAT_PROBE_READ_USER));
 	r |= bpf_obj_set_const(o, "task_regs", feat_has(FEAT_TASK_REGS));
+	/* attach cookies ride on BPF links (5.15) */
+	r |= bpf_obj_set_const(o, "cookie", feat_has(FEAT_LINKS));
+	r |= bpf_obj_set_const(o, "n_targets", s->n_targets > 0 ? s->n_targets : 1);
 	r |= bpf_obj_set_const(o, "self_pid", getpid());
 	r |= bpf_obj_set_const(o, "filter_pid", s->opt.pid);
 	r |= bpf_obj_set_const(o, "filter_comm", s->opt.comm[0] != 0);
@@ -100,6 +103,51 @@ static int attach_all(struct session *s)
 	return 0;
 }
 
+/* Uprobe probes: the functions, resolved before the programs are
+ * assembled (up_thread_exit loops over them). */
+static int resolve_targets(struct session *s)
+{
+	for (int i = 0; i < s->opt.n_probes; i++) {
+		const struct probe *p = s->opt.probes[i];
+		int n;
+
+		if (!p->targets)
+			continue;
+		n = p->targets(&s->opt, s->targets + s->n_targets, UTARGETS_MAX - s->n_targets);
+		if (n < 0)
+			/* the user's naming, not the kernel: a usage-level error */
+			return n == -ENOMEM ? n : (err_wrap(n, "%s", p->name), -EINVAL);
+		s->n_targets += n;
+	}
+	return 0;
+}
+
+/* An entry and a return probe on each function, the cookie telling the
+ * programs which function it was. */
+static int attach_uprobes(struct session *s)
+{
+	for (int i = 0; i < s->n_targets; i++) {
+		const struct uprobe_target *t = &s->targets[i];
+		const struct bpf_obj_prog *en = bpf_obj_prog(&s->obj, s->opt.null ? "null_up" : t->enter);
+		const struct bpf_obj_prog *rt = bpf_obj_prog(&s->obj, s->opt.null ? "null_up" : t->ret);
+		bool cookie_ok;
+		int r;
+
+		if (!en || !rt)
+			return err_set(ENOENT, "programs %s/%s are missing from kern/", t->enter, t->ret);
+		if (s->n_att + 2 > SESSION_MAX_ATTACH)
+			return err_set(ENOSPC, "too many attachments");
+		for (int k = 0; k < 2; k++) {
+			r = attach_uprobe(k ? rt->fd : en->fd, t->path, t->offset, k, (int)s->opt.pid,
+					  (uint64_t)i, &cookie_ok, &s->att[s->n_att]);
+			if (r)
+				return err_wrap(r, "%s in %s", t->func, t->path);
+			s->att_prog[s->n_att++] = k ? t->ret : t->enter;
+		}
+	}
+	return 0;
+}
+
 static int open_all(struct session *s)
 {
 	const char *why = feat_priv_problem();
@@ -113,6 +161,11 @@ static int open_all(struct session *s)
 				       "perf event arrays: see rawtel probe");
 		s->opt.perf_buffer = true;	/* kernels before 5.8 */
 	}
+	if ((r = resolve_targets(s)))
+		return r;
+	if (s->n_targets > 1 && !feat_has(FEAT_LINKS))
+		return err_set(ENOTSUP, "tracing %d functions at once needs BPF cookies (kernel 5.15 "
+			       "or later); trace one function at a time", s->n_targets);
 	if ((r = set_consts(s)))
 		return r;
 	for (int i = 0; i < s->opt.n_probes; i++)
@@ -121,6 +174,8 @@ static int open_all(struct session *s)
 				return r;
 	if (s->opt.null && (r = bpf_obj_add_kern(&s->obj, "null")))
 		return r;
+	if (s->n_targets)
+		attach_uprobe_cleanup_stale();
 	if ((r = bpf_obj_load(&s->obj)))
 		return r;
 	if (!s->opt.null) {
@@ -132,7 +187,9 @@ static int open_all(struct session *s)
 			return r;
 		s->ring_open = true;
 	}
-	return attach_all(s);
+	if ((r = attach_all(s)))
+		return r;
+	return attach_uprobes(s);
 }
 
 int session_open(struct session *s, const struct session_opts *o)

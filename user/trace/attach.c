@@ -13,6 +13,7 @@
 #include "rawtel/bpf.h"
 #include "rawtel/err.h"
 #include "rawtel/tracefs.h"
+#include "uprobe_int.h"
 #include "rt_perf.h"
 
 /* -1 unknown, 0 no, 1 yes: learnt from the first attach */
@@ -49,6 +50,7 @@ int attach_tracepoint(int prog_fd, const char *tp, struct attach *out)
 	const struct tp_format *fmt;
 	int r, fd;
 
+	memset(out, 0, sizeof(*out));
 	out->perf_fd = out->link_fd = -1;
 	snprintf(out->what, sizeof(out->what), "tracepoint %s", tp);
 	r = tracefs_format(tp, &fmt);
@@ -66,27 +68,37 @@ int attach_tracepoint(int prog_fd, const char *tp, struct attach *out)
 			       strerror(-fd), fd == -EACCES || fd == -EPERM ?
 			       " (needs root, or CAP_PERFMON)" : "");
 	out->perf_fd = fd;
+	return attach_perf_prog(prog_fd, 0, out, NULL);
+}
+
+int attach_perf_prog(int prog_fd, uint64_t cookie, struct attach *a, bool *cookie_ok)
+{
+	int r;
+
+	if (cookie_ok)
+		*cookie_ok = false;
 	if (links_ok != 0) {
-		r = bpf_link_perf_event(prog_fd, fd);
+		r = bpf_link_perf_event(prog_fd, a->perf_fd, cookie);
 		if (r >= 0) {
 			links_ok = 1;
-			out->link_fd = r;
+			a->link_fd = r;
+			if (cookie_ok)
+				*cookie_ok = true;
 			return 0;
 		}
 		/* EINVAL/EOPNOTSUPP: no perf-event links (before 5.15);
 		 * fall back to the ioctl and do not try links again */
 		if (r != -EINVAL && r != -EOPNOTSUPP && r != -ENOSYS) {
-			attach_close(out);
-			return err_set(-r, "cannot attach %s: BPF link: %s", out->what,
-				       strerror(-r));
+			attach_close(a);
+			return err_set(-r, "cannot attach %s: BPF link: %s", a->what, strerror(-r));
 		}
 		links_ok = 0;
 	}
-	if (ioctl(fd, RT_PERF_IOC_SET_BPF, prog_fd) < 0 ||
-	    ioctl(fd, RT_PERF_IOC_ENABLE, 0) < 0) {
+	if (ioctl(a->perf_fd, RT_PERF_IOC_SET_BPF, prog_fd) < 0 ||
+	    ioctl(a->perf_fd, RT_PERF_IOC_ENABLE, 0) < 0) {
 		int e = errno;
-		attach_close(out);
-		return err_set(e, "cannot attach %s: %s", out->what, strerror(e));
+		attach_close(a);
+		return err_set(e, "cannot attach %s: %s", a->what, strerror(e));
 	}
 	return 0;
 }
@@ -101,4 +113,7 @@ void attach_close(struct attach *a)
 		close(a->perf_fd);
 	}
 	a->link_fd = a->perf_fd = -1;
+	if (a->tracefs_event[0])
+		uprobe_tracefs_remove(a->tracefs_event);
+	a->tracefs_event[0] = 0;
 }

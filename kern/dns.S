@@ -1,0 +1,120 @@
+// dns: name lookups through libc: getaddrinfo, gethostbyname and
+// gethostbyname2, with the name asked for, the result and the latency.
+// The record in flight is the record sent: the entry program fills the
+// name and start time (built in the per-CPU scratch record, then parked by
+// thread), the return program the rest, in place.
+#include "common.h"
+
+DECLARE_EVENTS
+DECLARE_SCRATCH
+.map dns_pending lru_hash key=8 value=DNS_REC_MAX max=4096
+
+// Entry: FN is DNS_FN_*; the name is the first argument of all three.
+// A call inside another (musl's gethostbyname calls gethostbyname2) only
+// deepens the outer one. Registers: r6 ctx, r7 pid_tgid, r9 record.
+#define DNS_ENTER(FN) \
+	r6 = r1 ; call bpf_get_current_pid_tgid ; r7 = r0 ; FILTER_PID(r7, out) ; FILTER_COMM(out) ; \
+	*(u64 *)(r10 - 16) = r7 ; r1 = dns_pending ll ; r2 = r10 ; r2 += -16 ; \
+	call bpf_map_lookup_elem ; if r0 == 0 goto fresh ; r1 = DNS_DEPTH_ONE ; \
+	lock *(u32 *)(r0 + EV_OFF_FLAGS) += w1 ; goto out ; \
+fresh: \
+	*(u32 *)(r10 - 4) = 0 ; r2 = r10 ; r2 += -4 ; r1 = scratch ll ; \
+	call bpf_map_lookup_elem ; if r0 == 0 goto out ; r9 = r0 ; \
+	r1 = EV_DNS ; *(u64 *)(r9 + EV_OFF_TYPE) = r1 ; *(u64 *)(r9 + EV_OFF_TID) = r7 ; \
+	r1 = FN ; *(u64 *)(r9 + DNS_OFF_FUNC) = r1 ; *(u64 *)(r9 + DNS_OFF_RET) = 0 ; \
+	r3 = *(u64 *)(r6 + PT_REGS_ARG1) ; *(u64 *)(r9 + DNS_OFF_UNAME) = r3 ; \
+	r1 = r9 ; r1 += DNS_OFF_HOST ; r2 = DNS_HOST_MAX ; READ_USER_STR ; \
+	if r0 s<= 0 goto host_later ; *(u32 *)(r9 + DNS_OFF_HLEN) = r0 ; r1 = DNS_F_HOST_OK ; \
+	*(u32 *)(r9 + EV_OFF_FLAGS) = r1 ; \
+host_later: \
+	KTIME ; *(u64 *)(r9 + DNS_OFF_LAT) = r0 ; \
+	r1 = dns_pending ll ; r2 = r10 ; r2 += -16 ; r3 = r9 ; \
+	r4 = RT_BPF_ANY ; call bpf_map_update_elem
+
+.prog dns_gai_enter uprobe
+	DNS_ENTER(DNS_FN_GETADDRINFO)
+out:
+	r0 = 0
+	exit
+
+.prog dns_ghbn_enter uprobe
+	DNS_ENTER(DNS_FN_GETHOSTBYNAME)
+out:
+	r0 = 0
+	exit
+
+.prog dns_ghbn2_enter uprobe
+	DNS_ENTER(DNS_FN_GETHOSTBYNAME2)
+out:
+	r0 = 0
+	exit
+
+// Return of any of the three: result, latency, comm; the name again if
+// entry could not read it (the lookup has touched it since).
+.prog dns_return uretprobe
+	r6 = r1
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 8) = r0
+	r1 = dns_pending ll
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0 goto out
+	r7 = r0
+	// the return of a nested call: the outer one goes on
+	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
+	if r1 < DNS_DEPTH_ONE goto outermost
+	r1 = -DNS_DEPTH_ONE
+	lock *(u32 *)(r7 + EV_OFF_FLAGS) += w1
+	goto out
+outermost:
+	r1 = *(u64 *)(r6 + PT_REGS_RET)
+	*(u64 *)(r7 + DNS_OFF_RET) = r1
+	KTIME
+	*(u64 *)(r7 + EV_OFF_TS) = r0
+	r1 = *(u64 *)(r7 + DNS_OFF_LAT)
+	r0 -= r1
+	*(u64 *)(r7 + DNS_OFF_LAT) = r0
+	r1 = r7
+	r1 += DNS_OFF_COMM
+	r2 = 16
+	call bpf_get_current_comm
+	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
+	r1 &= DNS_F_HOST_OK
+	if r1 != 0 goto have_host
+	r1 = r7
+	r1 += DNS_OFF_HOST
+	r2 = DNS_HOST_MAX
+	r3 = *(u64 *)(r7 + DNS_OFF_UNAME)
+	READ_USER_STR
+	*(u32 *)(r7 + DNS_OFF_HLEN) = r0
+	if r0 s> 0 goto have_host
+	*(u8 *)(r7 + DNS_OFF_HOST) = 0
+	r1 = 1
+	*(u32 *)(r7 + DNS_OFF_HLEN) = r1
+have_host:
+	r8 = *(u32 *)(r7 + DNS_OFF_HLEN)
+	if r8 == 0 goto forget
+	if r8 > DNS_HOST_MAX goto forget
+	r8 += DNS_OFF_HOST
+	*(u16 *)(r7 + EV_OFF_SIZE) = r8
+	EMIT(r6, r7, r8, EV_DNS)
+forget:
+	r1 = dns_pending ll
+	r2 = r10
+	r2 += -8
+	call bpf_map_delete_elem
+out:
+	r0 = 0
+	exit
+
+// A thread ends: forget a lookup it never returned from.
+.prog dns_thread_exit tracepoint sched/sched_process_exit
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 8) = r0
+	r1 = dns_pending ll
+	r2 = r10
+	r2 += -8
+	call bpf_map_delete_elem
+	r0 = 0
+	exit

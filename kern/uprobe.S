@@ -1,0 +1,109 @@
+// uprobe: any function in any binary. The entry program stamps the call,
+// keyed by thread and function; the return program sends latency and
+// return value. Which function it was comes from the attach cookie (5.15+)
+// when several are traced; with $cookie 0 only one is attached at a time.
+// A recursive call only deepens the outer one, which is reported with its
+// whole latency. A thread that dies inside a call (exit, a signal) would
+// leave its entries behind: sched_process_exit removes them, so the map
+// cannot fill with orphans (it is an LRU map as well, as a second guard).
+#include "common.h"
+
+DECLARE_EVENTS
+.map up_pending lru_hash key=UP_KEY_SIZE value=UP_PEND_SIZE max=16384
+
+// the key at fp-16: {pid_tgid, cookie}
+#define UP_KEY(CTX) *(u64 *)(r10 - 16) = r7 ; \
+	.if $cookie ; r1 = CTX ; call bpf_get_attach_cookie ; *(u64 *)(r10 - 8) = r0 ; \
+	.else ; *(u64 *)(r10 - 8) = 0 ; .endif
+
+.prog up_enter uprobe
+	r6 = r1
+	call bpf_get_current_pid_tgid
+	r7 = r0
+	FILTER_PID(r7, out)
+	FILTER_COMM(out)
+	UP_KEY(r6)
+	r1 = up_pending ll
+	r2 = r10
+	r2 += -16
+	call bpf_map_lookup_elem
+	if r0 == 0 goto fresh
+	r1 = 1
+	lock *(u64 *)(r0 + UP_PEND_DEPTH) += r1
+	goto out
+fresh:
+	KTIME
+	*(u64 *)(r10 - 32) = r0
+	*(u64 *)(r10 - 24) = 0
+	r1 = up_pending ll
+	r2 = r10
+	r2 += -16
+	r3 = r10
+	r3 += -32
+	r4 = RT_BPF_ANY
+	call bpf_map_update_elem
+out:
+	r0 = 0
+	exit
+
+.prog up_return uretprobe
+	r6 = r1
+	call bpf_get_current_pid_tgid
+	r7 = r0
+	UP_KEY(r6)
+	r1 = up_pending ll
+	r2 = r10
+	r2 += -16
+	call bpf_map_lookup_elem
+	if r0 == 0 goto out
+	r8 = r0
+	r1 = *(u64 *)(r8 + UP_PEND_DEPTH)
+	if r1 == 0 goto outermost
+	r1 = -1
+	lock *(u64 *)(r8 + UP_PEND_DEPTH) += r1
+	goto out
+outermost:
+	// the record, on the stack at fp-80
+	r9 = r10
+	r9 += -80
+	r1 = EV_UPROBE | (UP_REC_SIZE << 16)
+	*(u64 *)(r9 + EV_OFF_TYPE) = r1
+	*(u64 *)(r9 + EV_OFF_TID) = r7
+	r1 = *(u64 *)(r10 - 8)
+	*(u64 *)(r9 + UP_OFF_FUNC) = r1
+	r1 = *(u64 *)(r6 + PT_REGS_RET)
+	*(u64 *)(r9 + UP_OFF_RET) = r1
+	KTIME
+	*(u64 *)(r9 + EV_OFF_TS) = r0
+	r1 = *(u64 *)(r8 + UP_PEND_TS)
+	r0 -= r1
+	*(u64 *)(r9 + UP_OFF_LAT) = r0
+	r1 = r9
+	r1 += UP_OFF_COMM
+	r2 = 16
+	call bpf_get_current_comm
+	EMIT(r6, r9, UP_REC_SIZE, EV_UPROBE)
+	r1 = up_pending ll
+	r2 = r10
+	r2 += -16
+	call bpf_map_delete_elem
+out:
+	r0 = 0
+	exit
+
+// A thread ends: forget the calls it never returned from, one key per
+// function traced ($n_targets of them).
+.prog up_thread_exit tracepoint sched/sched_process_exit
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 16) = r0
+	r6 = 0
+next:
+	*(u64 *)(r10 - 8) = r6
+	r1 = up_pending ll
+	r2 = r10
+	r2 += -16
+	call bpf_map_delete_elem
+	r6 += 1
+	if r6 < $n_targets goto next
+	r0 = 0
+	exit
