@@ -3,6 +3,7 @@
  *                  that fails at once (AI_NUMERICHOST: no network needed),
  *                  1 x gethostbyname("localhost"), N x rtt_target_fn(i),
  *                  2N x rtt_target_other(); prints the pid as JSON.
+ *   rtt_dns 1 exit-inside -> ends inside rtt_exit_inside()
  * Built twice: with the system's libc (rtt_dns) and static with musl
  * (rtt_dns_musl, from rtt_dns_musl.c). */
 #include <netdb.h>
@@ -24,8 +25,17 @@ __attribute__((noinline)) long rtt_target_other(void)
 	return -7;
 }
 
+/* Never returns: the thread (here the process) ends inside the call. */
+__attribute__((noinline)) void rtt_exit_inside(void)
+{
+	__asm__ volatile("" ::: "memory");
+	_exit(0);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 2 && !strcmp(argv[2], "exit-inside"))
+		rtt_exit_inside();
 	int n = argc > 1 ? atoi(argv[1]) : 5, ok = 0, failed = 0;
 	struct addrinfo hints, *res;
 	long sum = 0;
