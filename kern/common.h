@@ -4,6 +4,7 @@
  * by user space:
  *   $perf_buffer      1: per-CPU perf buffers instead of the ring buffer
  *   $ring_size        ring buffer bytes (power of two)
+ *   $wake_bytes       wake the reader once the ring holds this much
  *   $ncpus            possible CPUs (perf event array size)
  *   $boot_ns          1: bpf_ktime_get_boot_ns exists (5.8+)
  *   $probe_read_user  1: bpf_probe_read_user[_str] exist (5.5+)
@@ -56,11 +57,21 @@
 
 /* Send SIZE bytes at PTR (registers other than r1-r5) as one record of
  * type TYPE; CTX is the register holding the program's context. A record
- * that does not fit is counted, never waited for. */
+ * that does not fit is counted, never waited for.
+ * Wakeups: each costs the traced task an interrupt (irq_work; microseconds
+ * in a VM), so the reader is woken only by the record that takes the ring
+ * across $wake_bytes. Not when the reader has caught up (the ring buffer's
+ * default, a wakeup per record for a fast reader), nor on every record
+ * above the mark (a slow reader). The reader drains until the ring is
+ * empty before it waits again, so no crossing goes unseen, and it also
+ * drains on a short timer for quiet rings. Perf buffers use a watermark. */
 #define EMIT(CTX, PTR, SIZE, TYPE) \
 .if $perf_buffer ; r1 = CTX ; r2 = events ll ; r3 = RT_BPF_F_CURRENT_CPU ll ; r4 = PTR ; \
 	r5 = SIZE ; call bpf_perf_event_output ; \
-.else ; r1 = events ll ; r2 = PTR ; r3 = SIZE ; r4 = 0 ; call bpf_ringbuf_output ; .endif ; \
+.else ; r1 = events ll ; r2 = 0 ; call bpf_ringbuf_query ; r4 = RT_BPF_RB_NO_WAKEUP ; \
+	if r0 >= $wake_bytes goto +3 ; r0 += SIZE ; if r0 < $wake_bytes goto +1 ; \
+	r4 = RT_BPF_RB_FORCE_WAKEUP ; \
+	r1 = events ll ; r2 = PTR ; r3 = SIZE ; call bpf_ringbuf_output ; .endif ; \
 	if r0 == 0 goto +9 ; COUNT_DROP(TYPE)
 
 /* Per-CPU scratch space for records larger than the 512-byte stack. */

@@ -63,38 +63,16 @@ out:
 	r0 = 0
 	exit
 
-// Exit: claim this thread's slot, build the record on the stack, send it.
-#define OPEN_EXIT \
-	r6 = r1 ; call bpf_get_current_pid_tgid ; r7 = r0 ; \
-	r1 = r7 ; r1 &= OPEN_SLOTS - 1 ; *(u32 *)(r10 - 4) = r1 ; \
-	r2 = r10 ; r2 += -4 ; r1 = open_inflight ll ; call bpf_map_lookup_elem ; \
-	if r0 == 0 goto out ; r8 = r0 ; r1 = *(u64 *)(r8 + OPEN_SLOT_ID) ; \
-	if r1 != r7 goto out ; \
-	r9 = r10 ; r9 += -OPEN_REC_MAX ; \
-	r1 = *(u64 *)(r8 + OPEN_SLOT_PATH) ; *(u64 *)(r9 + EV_OFF_TS) = r1 ; \
-	r1 = *(u64 *)(r8 + OPEN_SLOT_FLAGS) ; *(u64 *)(r9 + OPEN_OFF_OFLAGS) = r1 ; \
-	r1 = *(u64 *)(r8 + OPEN_SLOT_ID) ; *(u64 *)(r8 + OPEN_SLOT_ID) = 0 ; \
-	if r1 != r7 goto out ; \
-	*(u64 *)(r9 + EV_OFF_TID) = r7 ; \
-	r1 = *(u64 *)(r6 + field(ret)) ; *(u32 *)(r9 + OPEN_OFF_RET) = r1 ; \
-	call bpf_get_current_uid_gid ; *(u32 *)(r9 + OPEN_OFF_UID) = r0 ; \
-	r1 = r9 ; r1 += OPEN_OFF_COMM ; r2 = 16 ; call bpf_get_current_comm ; \
-	r1 = r9 ; r1 += OPEN_OFF_PATH ; r2 = OPEN_PATH_MAX ; r3 = *(u64 *)(r9 + EV_OFF_TS) ; \
-	READ_USER_STR ; r8 = r0 ; if r8 s> 0 goto +2 ; *(u8 *)(r9 + OPEN_OFF_PATH) = 0 ; r8 = 1 ; \
-	if r8 > OPEN_PATH_MAX goto out ; r8 += OPEN_OFF_PATH ; \
-	r1 = r8 ; r1 <<= 16 ; r1 |= EV_OPEN ; *(u64 *)(r9 + EV_OFF_TYPE) = r1 ; \
-	KTIME ; *(u64 *)(r9 + EV_OFF_TS) = r0 ; \
-	EMIT(r6, r9, r8, EV_OPEN)
-
+// Exit: claim this thread's slot and send the record (kern/open_exit.h).
 .prog open_exit_openat tracepoint syscalls/sys_exit_openat
-	OPEN_EXIT
+#include "open_exit.h"
 out:
 	r0 = 0
 	exit
 
 .prog open_exit_open tracepoint syscalls/sys_exit_open
 .if has_field(ret)
-	OPEN_EXIT
+#include "open_exit.h"
 .endif
 out:
 	r0 = 0
@@ -102,7 +80,7 @@ out:
 
 .prog open_exit_openat2 tracepoint syscalls/sys_exit_openat2
 .if has_field(ret)
-	OPEN_EXIT
+#include "open_exit.h"
 .endif
 out:
 	r0 = 0

@@ -74,6 +74,18 @@ static int load_task_regs_prog(void)
 	return bpf_prog_load(RT_BPF_PROG_TYPE_TRACEPOINT, p, 6, "GPL", "rawtel_probe", 0, NULL, 0);
 }
 
+/* A kprobe-type program calling bpf_get_attach_cookie(ctx). */
+static int load_cookie_prog(void)
+{
+	struct rt_bpf_insn p[] = {
+		{ RT_BPF_JMP | RT_BPF_CALL, 0, 0, 0, 174 },
+		{ RT_BPF_ALU64 | RT_BPF_MOV | RT_BPF_K, 0, 0, 0, 0 },
+		{ RT_BPF_JMP | RT_BPF_EXIT, 0, 0, 0, 0 },
+	};
+
+	return bpf_prog_load(RT_BPF_PROG_TYPE_KPROBE, p, 3, "GPL", "rawtel_probe", 0, NULL, 0);
+}
+
 /* r0 = 0; exit  (or a helper call before it) */
 static int load_probe_prog(int helper)
 {
@@ -196,24 +208,11 @@ static void probe(enum feat_id id)
 			close(fd);
 		break;
 	case FEAT_LINKS:
-		if (!feat_has(FEAT_TRACEPOINTS) || !feat_has(FEAT_BPF_SYSCALL)) {
-			set(id, FEAT_UNKNOWN, "%s", "needs tracepoints");
-			break;
-		}
-		tp = probe_tracepoint(&fmt);
-		fd = load_probe_prog(0);
-		if (fd >= 0 && tp) {
-			struct attach at;
-			r = attach_tracepoint(fd, tp, &at);
-			if (r == 0) {
-				set(id, attach_links_supported() ? FEAT_YES : FEAT_NO, "%s",
-				    attach_links_supported() ? "perf-event links" :
-				    "attached with PERF_EVENT_IOC_SET_BPF instead");
-				attach_close(&at);
-			} else {
-				set_errno(id, r, "");
-			}
-		}
+		/* bpf_get_attach_cookie arrived with perf-event links (5.15):
+		 * loading a program that calls it answers without attaching
+		 * anything (detaching a tracepoint costs an RCU grace period) */
+		fd = load_cookie_prog();
+		set_errno(id, fd, "perf-event links with cookies");
 		if (fd >= 0)
 			close(fd);
 		break;

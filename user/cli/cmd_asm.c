@@ -39,6 +39,8 @@ static int64_t kern_default(const char *name, bool *found)
 	*found = true;
 	if (!strcmp(name, "ring_size"))
 		return 256 << 10;
+	if (!strcmp(name, "wake_bytes"))
+		return 32 << 10;
 	if (!strcmp(name, "ncpus"))
 		return bpf_num_possible_cpus();
 	if (!strcmp(name, "boot_ns"))

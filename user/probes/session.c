@@ -56,6 +56,10 @@ static int set_consts(struct session *s)
 	memcpy(&hi, comm + 8, 8);
 	r |= bpf_obj_set_const(o, "perf_buffer", s->opt.perf_buffer);
 	r |= bpf_obj_set_const(o, "ring_size", s->opt.ring_size);
+	/* half the ring: a wakeup is an interrupt charged to the traced task
+	 * (microseconds in a VM), so they must stay rare under load; the
+	 * reader still has half the ring to catch up in when woken */
+	r |= bpf_obj_set_const(o, "wake_bytes", s->opt.ring_size / 2);
 	r |= bpf_obj_set_const(o, "ncpus", bpf_num_possible_cpus());
 	r |= bpf_obj_set_const(o, "boot_ns", feat_has(FEAT_BOOT_NS));
 	r |= bpf_obj_set_const(o, "probe_read_user", feat_has(FEAT_PROBE_READ_USER));
