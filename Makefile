@@ -46,9 +46,14 @@ build/kern/%.i: kern/%.S $(wildcard kern/*.h include/rawtel/*.h vendor-headers/*
 	@mkdir -p $(@D)
 	$(CC) -E -x assembler-with-cpp $(INC) -Ikern $< -o $@
 
-$(KERN_C): $(KERN_I) scripts/embed-kern
+# compressed (user/util/lz.c): the text is mostly repeated macro expansions
+build/tools/kern-pack: scripts/kern-pack.c user/util/lz.c include/rawtel/lz.h
 	@mkdir -p $(@D)
-	sh scripts/embed-kern $(KERN_I) > $@.tmp && mv $@.tmp $@
+	$(CC) $(CSTD) $(WARN) $(INC) -O2 -o $@ scripts/kern-pack.c user/util/lz.c
+
+$(KERN_C): $(KERN_I) build/tools/kern-pack
+	@mkdir -p $(@D)
+	build/tools/kern-pack $(KERN_I) > $@.tmp && mv $@.tmp $@
 
 # ---- release build ------------------------------------------------------
 build/rel/%.o: %.c

@@ -680,15 +680,18 @@ static void test_misc(void)
 /* kern/null.S as the build embeds it (after cpp, with linemarkers). */
 static void test_kern_null(void)
 {
-	const struct kern_text *k = kern_find("null");
+	size_t len;
+	const char *text = kern_find("null", &len);
 	struct asm_error e;
 
-	T_ASSERT(k, "kern/null.S is not embedded");
-	T_EQ_INT(asm_assemble(k->text, k->len, "null", &res, &unit, &e), 0);
-	T_EQ_INT(unit.n_progs, 1);
+	T_ASSERT(text, "kern/null.S is not embedded");
+	T_EQ_INT(asm_assemble(text, len, "null", &res, &unit, &e), 0);
+	T_EQ_INT(unit.n_progs, 2);
 	T_EQ_STR(unit.progs[0].name, "null");
-	T_EQ_INT(unit.progs[0].prog_type, 5);
-	T_EQ_INT(unit.n_insns, 2);
+	T_EQ_INT(unit.progs[0].prog_type, 5);	/* tracepoint */
+	T_EQ_STR(unit.progs[1].name, "null_up");
+	T_EQ_INT(unit.progs[1].prog_type, 2);	/* kprobe type, for uprobes */
+	T_EQ_INT(unit.n_insns, 4);
 	check_insn(0, 0xb7, 0, 0, 0, 0);
 	check_insn(1, 0x95, 0, 0, 0, 0);
 	T_EQ_STR(unit.files[unit.locs[0].file], "kern/null.S");

@@ -198,8 +198,13 @@ uint32_t bpf_kernel_version(void)
 
 	if (v)
 		return v;
-	if (uname(&u) == 0)
-		sscanf(u.release, "%u.%u.%u", &a, &b, &c);
+	if (uname(&u) == 0) {
+		/* "6.18.44-fc-v669": the first three numbers */
+		char *p = u.release;
+		a = (unsigned)strtoul(p, &p, 10);
+		b = *p == '.' ? (unsigned)strtoul(p + 1, &p, 10) : 0;
+		c = *p == '.' ? (unsigned)strtoul(p + 1, &p, 10) : 0;
+	}
 	/* the sublevel saturates at 255, as the kernel's own macro does */
 	v = (a << 16) | (b << 8) | (c > 255 ? 255 : c);
 	return v;

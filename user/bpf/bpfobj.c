@@ -128,11 +128,12 @@ int bpf_obj_add(struct bpf_obj *o, const char *name, const char *text, size_t le
 
 int bpf_obj_add_kern(struct bpf_obj *o, const char *name)
 {
-	const struct kern_text *k = kern_find(name);
+	size_t len;
+	const char *text = kern_find(name, &len);
 
-	if (!k)
+	if (!text)
 		return err_set(ENOENT, "no kern/%s.S in this build", name);
-	return bpf_obj_add(o, name, k->text, k->len);
+	return bpf_obj_add(o, name, text, len);
 }
 
 static int create_maps(struct bpf_obj *o)

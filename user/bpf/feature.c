@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -119,7 +120,9 @@ static int read_int_file(const char *path, long *v)
 	if (n <= 0)
 		return -EIO;
 	buf[n] = 0;
-	return sscanf(buf, "%ld", v) == 1 ? 0 : -EINVAL;
+	char *end;
+	*v = strtol(buf, &end, 10);
+	return end != buf && (*end == '\n' || !*end) ? 0 : -EINVAL;
 }
 
 /* A tracepoint every kernel with syscall tracing has; fallbacks after. */

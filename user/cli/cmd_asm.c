@@ -252,13 +252,14 @@ int cmd_asm(int argc, char **argv)
 		return r ? CLI_ERR : CLI_OK;
 	}
 	if (kern) {
-		const struct kern_text *k = kern_find(kern);
+		size_t klen;
+		const char *ktext = kern_find(kern, &klen);
 		defs.kern = true;
-		if (!k) {
+		if (!ktext) {
 			cli_err("no kern/%s.S in this build", kern);
 			return CLI_USAGE;
 		}
-		r = asm_assemble(k->text, k->len, kern, &res, &u, &ae);
+		r = asm_assemble(ktext, klen, kern, &res, &u, &ae);
 	} else {
 		if ((r = read_file(file, &text, &len))) {
 			cli_err("%s", err_msg());

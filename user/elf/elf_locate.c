@@ -13,6 +13,7 @@
 
 #include "elf_int.h"
 #include "rawtel/err.h"
+#include "rawtel/util.h"
 
 #if defined(__x86_64__) && defined(__ILP32__)
 #define ELF_NATIVE_MACHINE EM_X86_64
@@ -119,11 +120,17 @@ static int elf_from_maps(int pid, const char *name, int lib, const char *root,
 		return err_set(errno, "cannot read %s: %s", path, strerror(errno));
 	while (found == -ENOENT && getline(&line, &cap, fp) > 0) {
 		char *file = strchr(line, '/'), *base, *nl;
-		unsigned long start, end, ino;
-		unsigned maj, min;
+		unsigned long start, end, ino, maj, min;
+		const char *p;
+		char *fl[5];
 
-		if (!file || sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &start, &end,
-				    &maj, &min, &ino) != 5)
+		/* "start-end perms offset major:minor inode path" */
+		if (!file)
+			continue;
+		file[-1] = 0;
+		if (util_fields(line, fl, 5) != 5 || util_ulong(fl[0], 16, '-', &start, &p) ||
+		    util_ulong(p, 16, 0, &end, NULL) || util_ulong(fl[3], 16, ':', &maj, &p) ||
+		    util_ulong(p, 16, 0, &min, NULL) || util_ulong(fl[4], 10, 0, &ino, NULL))
 			continue;
 		nl = strchr(file, '\n');
 		if (nl)

@@ -10,6 +10,7 @@
 
 #include "rawtel/err.h"
 #include "rawtel/tracefs.h"
+#include "rawtel/util.h"
 
 static char tracefs_path[256];
 static bool tracefs_ours;
@@ -33,17 +34,18 @@ static bool has_events(const char *dir)
 /* A tracefs mounted somewhere unusual (containers, custom init). */
 static bool find_in_mounts(char *out, size_t size)
 {
-	char line[1024], dev[256], dir[512], type[64];
+	char line[1024], *fl[3];
 	bool found = false;
 	FILE *f = fopen("/proc/mounts", "re");
 
 	if (!f)
 		return false;
 	while (!found && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%255s %511s %63s", dev, dir, type) != 3)
+		/* device, mount point, type */
+		if (util_fields(line, fl, 3) != 3)
 			continue;
-		if (!strcmp(type, "tracefs") && strlen(dir) < size && has_events(dir)) {
-			snprintf(out, size, "%s", dir);
+		if (!strcmp(fl[2], "tracefs") && strlen(fl[1]) < size && has_events(fl[1])) {
+			snprintf(out, size, "%s", fl[1]);
 			found = true;
 		}
 	}

@@ -13,6 +13,7 @@
 #include "rawtel/attach.h"
 #include "rawtel/err.h"
 #include "rawtel/tracefs.h"
+#include "rawtel/util.h"
 #include "rt_perf.h"
 #include "uprobe_int.h"
 
@@ -168,12 +169,15 @@ void attach_uprobe_cleanup_stale(void)
 		return;
 	/* "p:rawtel_1234/p_0 /usr/lib/...": group rawtel_PID of a dead PID */
 	while (fgets(line, sizeof(line), f)) {
-		int pid;
-		char ev[64];
-		if (sscanf(line, "%*c:rawtel_%d/%63s", &pid, ev) == 2 && pid > 0 &&
-		    kill(pid, 0) != 0 && errno == ESRCH) {
-			char name[96];
-			snprintf(name, sizeof(name), "rawtel_%d/%s", pid, ev);
+		unsigned long pid;
+		const char *ev;
+		char *fl[1], name[96];
+
+		if (util_fields(line, fl, 1) != 1 || strncmp(fl[0] + 1, ":rawtel_", 8) ||
+		    util_ulong(fl[0] + 9, 10, '/', &pid, &ev) || !pid || pid > 0x3fffffff)
+			continue;
+		if (kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+			snprintf(name, sizeof(name), "rawtel_%lu/%.63s", pid, ev);
 			uprobe_tracefs_remove(name);
 		}
 	}
