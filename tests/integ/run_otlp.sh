@@ -82,3 +82,17 @@ start_receiver late
 OTEL_BLRP_SCHEDULE_DELAY=600000 OTEL_METRIC_EXPORT_INTERVAL=600000 \
 	drive run_sigterm_flush --endpoint "http://127.0.0.1:$port" --no-spool &&
 	check run_sigterm_flush "$T_TMP/late.bodies" "$T_TMP/run_sigterm_flush.pids"
+
+# DNS lookups and function calls as spans, and dns.lookup.duration
+start_receiver sp
+"$RAWTEL" run --no-status --endpoint "http://127.0.0.1:$port" --no-spool --probes dns \
+	--uprobe "$RAWTEL_PROGS/rtt_dns:rtt_target_fn" > "$T_TMP/sp.out" 2> "$T_TMP/sp.err" &
+rt=$!; track_pid $rt
+if wait_for "$T_TMP/sp.err" "running:" 200; then
+	"$RAWTEL_PROGS/rtt_dns" 4 > "$T_TMP/sp.run"
+	sleep 0.5
+	kill -TERM $rt; wait $rt
+	node "$NODE_DIR/check-run-spans.js" run_dns_uprobe_spans "$T_TMP/sp.bodies" "$T_TMP/sp.run" 4
+else
+	fail run_dns_uprobe_spans "rawtel run did not start: $(cat "$T_TMP/sp.err")"
+fi

@@ -63,27 +63,58 @@ void agent_flush(struct agent *a, int sig)
 	otlp_batch_reset(b);
 }
 
-int agent_add_log(struct agent *a, struct agent_proc *pr, const struct otlp_log *l)
+/* Add a log record or span under the process's resource: a full batch is
+ * sent and the item tried once more in a fresh one. */
+static int add_item(struct agent *a, int sig, struct agent_proc *pr, const void *item,
+		    uint32_t batch_max)
 {
-	struct otlp_batch *b = a->b[OTLP_LOGS];
+	struct otlp_batch *b = a->b[sig];
 	int r = 0;
 
 	for (int attempt = 0; attempt < 2; attempt++) {
 		int res = procs_resource(pr, b), sc = res;
 		if (res >= 0)
 			sc = otlp_batch_add_scope(b, res, &a->scope);
-		r = sc < 0 ? sc : otlp_batch_add_log(b, sc, l);
+		r = sc < 0 ? sc : sig == OTLP_LOGS ? otlp_batch_add_log(b, sc, item)
+						    : otlp_batch_add_span(b, sc, item);
 		if (r != -ENOSPC || attempt || !otlp_batch_items(b))
 			break;
-		agent_flush(a, OTLP_LOGS);	/* full: send it, start anew */
+		agent_flush(a, sig);	/* full: send it, start anew */
 	}
 	if (r) {
-		a->dropped[OTLP_LOGS]++;
+		a->dropped[sig]++;
 		return r;
 	}
-	if (otlp_batch_items(b) >= a->o->blrp.batch)
-		agent_flush(a, OTLP_LOGS);
+	if (otlp_batch_items(b) >= batch_max)
+		agent_flush(a, sig);
 	return 0;
+}
+
+int agent_add_log(struct agent *a, struct agent_proc *pr, const struct otlp_log *l)
+{
+	return add_item(a, OTLP_LOGS, pr, l, a->o->blrp.batch);
+}
+
+int agent_add_span(struct agent *a, struct agent_proc *pr, const struct otlp_span *s)
+{
+	return add_item(a, OTLP_TRACES, pr, s, a->o->bsp.batch);
+}
+
+int agent_proc_agg(struct agent *a, struct agent_proc *pr)
+{
+	if (pr->agg_res < 0)
+		pr->agg_res = otlp_agg_add_resource(a->agg, &pr->res);
+	return pr->agg_res;
+}
+
+/* procs' release hook: the aggregator forgets a process before its entry
+ * (and the resource it references) is reused */
+static void release_proc(void *ctx, struct agent_proc *e)
+{
+	struct agent *a = ctx;
+
+	if (e->agg_res >= 0)
+		otlp_agg_drop_resource(a->agg, e->agg_res);
 }
 
 /* ---- loop callbacks ------------------------------------------------------ */
@@ -229,6 +260,8 @@ static int setup(struct agent *a, struct agent_opts *o)
 		snprintf(a->host, sizeof(a->host), "localhost");
 	if ((r = procs_init(&a->procs, o, a->host)))
 		return r;
+	a->procs.release = release_proc;
+	a->procs.release_ctx = a;
 	for (int sig = 0; sig < 3; sig++)
 		if ((r = otlp_batch_new(&a->b[sig], (enum otlp_signal)sig, &lim)))
 			return r;

@@ -18,6 +18,7 @@ enum agent_inst {
 	INST_EXPORT_DROPS,	/* rawtel.export.dropped {signal, reason} */
 	INST_BYTES,		/* rawtel.export.bytes {signal} */
 	INST_SPOOL,		/* rawtel.spool.bytes {signal} */
+	INST_DNS_DURATION,	/* dns.lookup.duration, per observed process */
 	INST_N
 };
 
@@ -49,6 +50,13 @@ uint64_t agent_wall_ns(const struct agent *a, uint64_t ev_ts);
 /* Add a log record under the process's resource; flushes when the batch
  * is full. */
 int agent_add_log(struct agent *a, struct agent_proc *pr, const struct otlp_log *l);
+/* The same for a span. */
+int agent_add_span(struct agent *a, struct agent_proc *pr, const struct otlp_span *s);
+/* The process's resource in the metrics aggregator (added on first use). */
+int agent_proc_agg(struct agent *a, struct agent_proc *pr);
+/* dns and uprobe events (user/agent/spans.c). */
+void agent_on_dns(struct agent *a, const struct ev_dns *e, size_t len);
+void agent_on_uprobe(struct agent *a, const struct ev_uprobe *e);
 /* Encode the signal's batch and hand it to the sink. */
 void agent_flush(struct agent *a, int sig);
 /* session_cb: one kernel event. */

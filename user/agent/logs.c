@@ -158,6 +158,12 @@ int agent_on_event(void *ctx, const struct probe *p, const void *rec, size_t siz
 	case EV_OPEN:
 		on_open(a, rec, size);
 		break;
+	case EV_DNS:
+		agent_on_dns(a, rec, size);
+		break;
+	case EV_UPROBE:
+		agent_on_uprobe(a, rec);
+		break;
 	}
 	return 0;
 }

@@ -27,7 +27,11 @@ static void usage(FILE *f)
 		"                       down (default /var/lib/rawtel/spool); --no-spool\n"
 		"  --spool-max SIZE     spool bound per signal (default 64M)\n\n"
 		"what to observe:\n"
-		"  --probes LIST        exec,exit,open (default exec,exit)\n"
+		"  --probes LIST        exec,exit,open,dns (default exec,exit): processes\n"
+		"                       as log records, DNS lookups as spans + the\n"
+		"                       dns.lookup.duration histogram\n"
+		"  --uprobe BIN:SYM,... calls of these functions as spans (globs allowed)\n"
+		"  --binary PATH        dns: also probe this (statically linked) program\n"
 		"  --pid PID, --comm NAME   only this process / command (in the kernel)\n"
 		"  --capture-args       include command-line arguments (process.command_args);\n"
 		"                       off by default: arguments can hold secrets\n"
@@ -273,6 +277,11 @@ int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
 			} else if (!strcmp(a, "--probes")) {
 				o->s.n_probes = 0;
 				r = session_opts_add_probes(&o->s, v);
+				if (!r && o->s.uprobe_spec[0])
+					r = session_opts_add_probes(&o->s, "uprobe");
+			} else if (!strcmp(a, "--uprobe")) {
+				snprintf(o->s.uprobe_spec, sizeof(o->s.uprobe_spec), "%s", v);
+				r = session_opts_add_probes(&o->s, "uprobe");
 			} else if (!strcmp(a, "--service-name")) {
 				snprintf(o->service_name, sizeof(o->service_name), "%s", v);
 			} else if (!strcmp(a, "--metric-interval")) {
@@ -300,6 +309,11 @@ int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
 	}
 	if (!o->s.n_probes)
 		session_opts_add_probes(&o->s, "exec,exit");
+	for (int i = 0; i < o->s.n_probes; i++)
+		if (!strcmp(o->s.probes[i]->name, "uprobe") && !o->s.uprobe_spec[0]) {
+			cli_err("the uprobe probe needs --uprobe BINARY:SYMBOL[,SYMBOL...]");
+			return -EINVAL;
+		}
 	o->to_files = output_set || !endpoint_set(o);
 	o->default_output = !output_set && !endpoint_set(o);
 	if (o->default_output)

@@ -141,6 +141,8 @@ struct agent_proc *procs_get(struct agent_procs *p, uint32_t pid, const char *co
 		for (uint32_t i = 1; i < PROCS_MAX; i++)
 			if (p->tab[i].used < p->tab[idx].used)
 				idx = i;
+		if (p->release && p->tab[idx].pid)
+			p->release(p->release_ctx, &p->tab[idx]);
 		unindex(p, p->tab[idx].pid);
 		slot = find_slot(p, pid);
 	}
@@ -149,6 +151,7 @@ struct agent_proc *procs_get(struct agent_procs *p, uint32_t pid, const char *co
 	memset(e, 0, sizeof(*e));
 	e->pid = pid;
 	e->used = p->clock;
+	e->agg_res = -1;
 	snprintf(link, sizeof(link), "/proc/%u/exe", pid);
 	n = readlink(link, path, sizeof(path) - 1);
 	if (n > 0) {
@@ -167,6 +170,11 @@ void procs_exec(struct agent_procs *p, struct agent_proc *e, const char *path)
 	char link[64], real[PATH_MAX];
 	ssize_t n;
 
+	/* its series belong to the program it was: they end here */
+	if (e->agg_res >= 0 && p->release) {
+		p->release(p->release_ctx, e);
+		e->agg_res = -1;
+	}
 	/* the kernel's resolved path when the process is still there: a
 	 * relative or symlinked filename says less */
 	snprintf(link, sizeof(link), "/proc/%u/exe", e->pid);
@@ -197,10 +205,27 @@ int procs_resource(struct agent_proc *e, struct otlp_batch *b)
 
 void procs_forget(struct agent_procs *p, struct agent_proc *e)
 {
+	if (e->agg_res >= 0) {
+		e->exited = true;	/* its last points are yet to be exported */
+		return;
+	}
 	/* keep the slot (reused when the table is full), drop the pid */
 	unindex(p, e->pid);
 	e->pid = 0;
 	e->used = 0;
+}
+
+void procs_sweep(struct agent_procs *p)
+{
+	for (uint32_t i = 0; i < p->n; i++) {
+		struct agent_proc *e = &p->tab[i];
+		if (!e->pid || !e->exited)
+			continue;
+		if (p->release)
+			p->release(p->release_ctx, e);
+		e->agg_res = -1;
+		procs_forget(p, e);
+	}
 }
 
 void procs_self_resource(struct agent_procs *p, struct agent_proc *self)
@@ -210,6 +235,7 @@ void procs_self_resource(struct agent_procs *p, struct agent_proc *self)
 
 	memset(self, 0, sizeof(*self));
 	self->pid = (uint32_t)getpid();
+	self->agg_res = -1;
 	snprintf(link, sizeof(link), "/proc/self/exe");
 	n = readlink(link, path, sizeof(path) - 1);
 	path[n > 0 ? n : 0] = 0;

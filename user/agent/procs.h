@@ -4,6 +4,7 @@
 #ifndef RAWTEL_AGENT_PROCS_H
 #define RAWTEL_AGENT_PROCS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "agent.h"
@@ -21,6 +22,8 @@ struct agent_proc {
 	struct otlp_resource res;
 	int handle[3];		/* resource handle per batch (by otlp_signal) */
 	uint32_t gen[3];	/* batch generation the handle belongs to */
+	int agg_res;		/* its resource in the metrics aggregator, -1 */
+	bool exited;		/* kept until its metrics were collected */
 };
 
 #define PROCS_SLOTS (2 * PROCS_MAX)	/* pid index, at most half full */
@@ -32,6 +35,10 @@ struct agent_procs {
 	uint64_t clock;
 	const struct agent_opts *o;
 	const char *host;
+	/* called before an entry is reused or freed, while it still holds
+	 * its resource (the aggregator references it) */
+	void (*release)(void *ctx, struct agent_proc *e);
+	void *release_ctx;
 };
 
 int procs_init(struct agent_procs *p, const struct agent_opts *o, const char *host);
@@ -44,8 +51,11 @@ void procs_exec(struct agent_procs *p, struct agent_proc *e, const char *path);
 /* Its handle in batch b, adding the resource when needed; -errno when the
  * batch is full. */
 int procs_resource(struct agent_proc *e, struct otlp_batch *b);
-/* The process ended: forget it once its last records are batched. */
+/* The process ended: forget it now, or, when the aggregator still holds
+ * its series, mark it to be forgotten after the next collection. */
 void procs_forget(struct agent_procs *p, struct agent_proc *e);
+/* Forget every process marked exited (after a metrics collection). */
+void procs_sweep(struct agent_procs *p);
 
 /* Resource attributes for rawtel itself (self-metrics). */
 void procs_self_resource(struct agent_procs *p, struct agent_proc *self);

@@ -32,6 +32,9 @@ static const struct otlp_instrument instruments[INST_N] = {
 	[INST_SPOOL] = { OTLP_S("rawtel.spool.bytes"),
 			 OTLP_S("Bytes waiting in the on-disk spool"), OTLP_S("By"),
 			 OTLP_INST_OBS_UPDOWN_COUNTER, 0, NULL, 0 },
+	[INST_DNS_DURATION] = { OTLP_S("dns.lookup.duration"),
+				OTLP_S("Measures the time taken to perform a DNS lookup."),
+				OTLP_S("s"), OTLP_INST_HISTOGRAM, 1, otlp_duration_bounds, 14 },
 };
 
 int selfmet_init(struct agent *a)
@@ -42,9 +45,10 @@ int selfmet_init(struct agent *a)
 	memset(&c, 0, sizeof(c));
 	c.scope = a->scope;
 	c.pref = a->o->temp_pref;
-	c.max_resources = 4;
+	/* rawtel itself and every process with a DNS series */
+	c.max_resources = PROCS_MAX + 1;
 	c.max_instruments = INST_N;
-	c.max_series = 512;
+	c.max_series = 8192;
 	if ((r = otlp_agg_new(&a->agg, &c)))
 		return r;
 	for (int i = 0; i < INST_N; i++) {
@@ -106,4 +110,6 @@ void selfmet_collect(struct agent *a)
 		return;
 	}
 	agent_flush(a, OTLP_METRICS);
+	/* processes that ended are exported for the last time: forget them */
+	procs_sweep(&a->procs);
 }
