@@ -35,7 +35,8 @@ static void usage(FILE *f)
 		"  --pid PID, --comm NAME   only this process / command (in the kernel)\n"
 		"  --capture-args       include command-line arguments (process.command_args);\n"
 		"                       off by default: arguments can hold secrets\n"
-		"  --perf-buffer, --ring-size SIZE, --perf-pages N   as for rawtel trace\n\n"
+		"  --perf-buffer, --ring-size SIZE (default 1M), --perf-pages N   as for\n"
+		"                       rawtel trace\n\n"
 		"telemetry:\n"
 		"  --service-name NAME  service.name for every process (OTEL_SERVICE_NAME);\n"
 		"                       default: each process's executable name\n"
@@ -215,6 +216,9 @@ int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
 
 	memset(o, 0, sizeof(*o));
 	session_opts_init(&o->s);
+	/* an agent exports everything and nobody watches it drain: a deeper
+	 * ring than rawtel trace's rides out bursts (--ring-size overrides) */
+	o->s.ring_size = 1u << 20;
 	sink_config_init(&o->sink);
 	o->metric_interval_ms = 60000;
 	/* files: JSON Lines unless --format proto (the OTLP file exporter format) */
