@@ -28,6 +28,10 @@ DECLARE_PROCS
 	if r0 s<= 0 goto args_fault ; if r0 > EXEC_ARG_MAX goto args_done ; r8 += r0 ; \
 	r1 = *(u16 *)(r7 + EXEC_OFF_ARGC) ; r1 += 1 ; *(u16 *)(r7 + EXEC_OFF_ARGC) = r1
 
+// All EXEC_ARGS_MAX (16) of them, unrolled (bounded loops need 5.3+).
+#define ARGS_ALL ARG(0) ; ARG(1) ; ARG(2) ; ARG(3) ; ARG(4) ; ARG(5) ; ARG(6) ; ARG(7) ; \
+	ARG(8) ; ARG(9) ; ARG(10) ; ARG(11) ; ARG(12) ; ARG(13) ; ARG(14) ; ARG(15)
+
 // After EXEC_ARGS_MAX arguments: truncated if argv has another entry.
 #define ARG_MORE \
 	r3 = r9 ; r3 += EXEC_ARGS_MAX * 8 ; r1 = r10 ; r1 += -8 ; r2 = 8 ; READ_USER ; \

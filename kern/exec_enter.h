@@ -28,22 +28,7 @@ fname_ok:
 fname_done:
 	r8 = 0
 	r9 = *(u64 *)(r7 + EXEC_OFF_UARGV)
-	ARG(0)
-	ARG(1)
-	ARG(2)
-	ARG(3)
-	ARG(4)
-	ARG(5)
-	ARG(6)
-	ARG(7)
-	ARG(8)
-	ARG(9)
-	ARG(10)
-	ARG(11)
-	ARG(12)
-	ARG(13)
-	ARG(14)
-	ARG(15)
+	ARGS_ALL
 	ARG_MORE
 args_trunc:
 	r2 = EXEC_F_ARGS_TRUNC

@@ -77,22 +77,7 @@ reread:
 	*(u32 *)(r7 + EV_OFF_FLAGS) = r1
 	*(u32 *)(r7 + EXEC_OFF_ARGC) = 0	// and DLEN
 	r8 = 0
-	ARG(0)
-	ARG(1)
-	ARG(2)
-	ARG(3)
-	ARG(4)
-	ARG(5)
-	ARG(6)
-	ARG(7)
-	ARG(8)
-	ARG(9)
-	ARG(10)
-	ARG(11)
-	ARG(12)
-	ARG(13)
-	ARG(14)
-	ARG(15)
+	ARGS_ALL
 	ARG_MORE
 args_trunc:
 	r2 = EXEC_F_ARGS_TRUNC

@@ -9,6 +9,20 @@
  * returns how many. */
 int util_fields(char *line, char **f, int max);
 
+/* Value of a hex digit, or -1. */
+int util_hexval(char c);
+
+/* Trim blanks from [s, e), then percent-decode it into out (NUL-ended).
+ * Returns the length, -EINVAL for a bad or %00 escape (*bad points at
+ * it), -E2BIG when it does not fit in cap. */
+int util_pct_decode(const char *s, const char *e, char *out, size_t cap, const char **bad);
+
+/* "256K", "4M", "1G", "65536" -> bytes; 0 for anything else. */
+unsigned long long util_parse_size(const char *s);
+
+/* write(2) all of it (retrying short writes and EINTR): 0 or -errno. */
+int util_write_all(int fd, const void *buf, size_t n);
+
 /* Parse an unsigned number in `base` that must fill [s, end of s) or stop
  * at `stop` (a character, 0 for the end); 0 or -EINVAL. */
 int util_ulong(const char *s, int base, char stop, unsigned long *out, const char **rest);

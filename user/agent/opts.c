@@ -7,6 +7,7 @@
 #include "agent.h"
 #include "rawtel/cli.h"
 #include "rawtel/err.h"
+#include "rawtel/util.h"
 
 static void usage(FILE *f)
 {
@@ -49,50 +50,14 @@ static void usage(FILE *f)
 		"OTEL_BSP_MAX_QUEUE_SIZE, OTEL_BSP_MAX_EXPORT_BATCH_SIZE and OTEL_BLRP_*.\n");
 }
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* Percent-decode [s, e) into out; the length or -1. */
-static int pct_decode(const char *s, const char *e, char *out, size_t cap)
-{
-	size_t n = 0;
-
-	for (; s < e; s++) {
-		char c = *s;
-		if (c == '%') {
-			int h, l;
-			if (e - s < 3 || (h = hexval(s[1])) < 0 || (l = hexval(s[2])) < 0)
-				return -1;
-			c = (char)(h << 4 | l);
-			s += 2;
-		}
-		if (n + 1 >= cap)
-			return -1;
-		out[n++] = c;
-	}
-	out[n] = 0;
-	return (int)n;
-}
-
-static const char *trim(const char *s, const char **e)
-{
-	while (s < *e && (*s == ' ' || *s == '\t'))
-		s++;
-	while (*e > s && ((*e)[-1] == ' ' || (*e)[-1] == '\t'))
-		(*e)--;
-	return s;
-}
-
 int agent_parse_res_attrs(struct agent_opts *o, const char *s)
 {
 	size_t used = 0;
 
 	o->n_res_attrs = 0;
 	while (s && *s) {
-		const char *end = strchr(s, ','), *eq, *k, *v, *ke, *ve;
+		const char *end = strchr(s, ','), *eq;
+		char *key;
 		int kl, vl;
 
 		if (!end)
@@ -101,23 +66,19 @@ int agent_parse_res_attrs(struct agent_opts *o, const char *s)
 		if (!eq)
 			return err_set(EINVAL, "OTEL_RESOURCE_ATTRIBUTES: '%.*s' is not key=value",
 				       (int)(end - s), s);
-		ke = eq;
-		k = trim(s, &ke);
-		ve = end;
-		v = trim(eq + 1, &ve);
-		if (k == ke)
-			return err_set(EINVAL, "OTEL_RESOURCE_ATTRIBUTES: empty key in '%.*s'",
-				       (int)(end - s), s);
 		if (o->n_res_attrs == AGENT_MAX_RES_ATTRS)
 			return err_set(E2BIG, "OTEL_RESOURCE_ATTRIBUTES: more than %d attributes",
 				       AGENT_MAX_RES_ATTRS);
-		kl = pct_decode(k, ke, o->res_buf + used, sizeof(o->res_buf) - used);
-		if (kl < 0)
-			return err_set(EINVAL, "OTEL_RESOURCE_ATTRIBUTES: bad %%-encoding or too long "
-				       "at '%.*s'", (int)(end - s), s);
-		char *key = o->res_buf + used;
-		used += (size_t)kl + 1;
-		vl = pct_decode(v, ve, o->res_buf + used, sizeof(o->res_buf) - used);
+		/* both trimmed and %-decoded into res_buf */
+		key = o->res_buf + used;
+		kl = util_pct_decode(s, eq, key, sizeof(o->res_buf) - used, NULL);
+		if (kl == 0)
+			return err_set(EINVAL, "OTEL_RESOURCE_ATTRIBUTES: empty key in '%.*s'",
+				       (int)(end - s), s);
+		if (kl > 0)
+			used += (size_t)kl + 1;
+		vl = kl < 0 ? kl : util_pct_decode(eq + 1, end, o->res_buf + used,
+						    sizeof(o->res_buf) - used, NULL);
 		if (vl < 0)
 			return err_set(EINVAL, "OTEL_RESOURCE_ATTRIBUTES: bad %%-encoding or too long "
 				       "at '%.*s'", (int)(end - s), s);
@@ -193,22 +154,6 @@ static bool endpoint_set(const struct agent_opts *o)
 	return false;
 }
 
-static uint64_t parse_bytes(const char *s)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-
-	if (end == s)
-		return 0;
-	if (*end == 'K' || *end == 'k')
-		v <<= 10, end++;
-	else if (*end == 'M' || *end == 'm')
-		v <<= 20, end++;
-	else if (*end == 'G' || *end == 'g')
-		v <<= 30, end++;
-	return *end ? 0 : v;
-}
-
 int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
 {
 	bool no_spool = false, spool_set = false, output_set = false;
@@ -275,7 +220,7 @@ int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
 				snprintf(o->sink.spool_dir, sizeof(o->sink.spool_dir), "%s", v);
 				spool_set = true;
 			} else if (!strcmp(a, "--spool-max")) {
-				o->sink.spool_max_bytes = parse_bytes(v);
+				o->sink.spool_max_bytes = util_parse_size(v);
 				if (!o->sink.spool_max_bytes)
 					r = err_set(EINVAL, "--spool-max %s: a size like 64M", v);
 			} else if (!strcmp(a, "--probes")) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "asm_int.h"
+#include "rawtel/util.h"
 
 static bool is_alpha(char ch)
 {
@@ -21,16 +22,6 @@ static bool is_ident(char ch)
 	return is_alpha(ch) || is_digit(ch);
 }
 
-static int hex_val(char ch)
-{
-	if (is_digit(ch))
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
 
 uint32_t asm_col(const struct asm_ctx *c)
 {
@@ -61,7 +52,7 @@ static int lex_num(struct asm_ctx *c, struct asm_tok *t)
 
 	if (p[0] == '0' && p + 1 < c->eol && (p[1] == 'x' || p[1] == 'X')) {
 		p += 2;
-		for (int d; p < c->eol && (d = hex_val(*p)) >= 0; p++, n++) {
+		for (int d; p < c->eol && (d = util_hexval(*p)) >= 0; p++, n++) {
 			if (v >> 60)
 				return asm_fail(c, t->col,
 						"number '%.*s' does not fit in 64 bits",

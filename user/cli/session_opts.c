@@ -6,21 +6,7 @@
 
 #include "rawtel/cli.h"
 #include "rawtel/session.h"
-
-/* "256K", "4M", "65536" -> bytes; 0 on error */
-static uint64_t parse_size(const char *s)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-
-	if (end == s)
-		return 0;
-	if (*end == 'K' || *end == 'k')
-		v <<= 10, end++;
-	else if (*end == 'M' || *end == 'm')
-		v <<= 20, end++;
-	return *end ? 0 : v;
-}
+#include "rawtel/util.h"
 
 int session_opt_parse(struct session_opts *o, const char *a, const char *v)
 {
@@ -58,7 +44,7 @@ int session_opt_parse(struct session_opts *o, const char *a, const char *v)
 		/* the kernel keeps 15 bytes of a command name */
 		snprintf(o->comm, sizeof(o->comm), "%.15s", v);
 	} else if (!strcmp(a, "--ring-size")) {
-		uint64_t s = parse_size(v);
+		uint64_t s = util_parse_size(v);
 		if (s < 4096 || s > (1u << 30) || (s & (s - 1))) {
 			cli_err("--ring-size %s: a power of two from 4K to 1G", v);
 			return -EINVAL;

@@ -8,6 +8,7 @@
 
 #include "batch_int.h"
 #include "rawtel/err.h"
+#include "rawtel/util.h"
 #include "rawtel/json.h"
 
 #define JDEC_MAX_DEPTH	256		/* JSON nesting; AnyValues use 3 per level */
@@ -104,16 +105,6 @@ static int j_double(struct jdec *d, jnode *obj, const char *key, double *v,
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Hex id of exactly n bytes, or "" (unset: left zero). */
 static int j_id(struct jdec *d, jnode *obj, const char *key, uint8_t *dst, size_t n)
@@ -127,7 +118,7 @@ static int j_id(struct jdec *d, jnode *obj, const char *key, uint8_t *dst, size_
 	if (!(p = json_str(d->doc, x, &len)) || (len && len != 2 * n))
 		return jbad(key, n == 16 ? "is not 32 hex digits" : "is not 16 hex digits");
 	for (size_t i = 0; i < len / 2; i++) {
-		int hi = hexval(p[2 * i]), lo = hexval(p[2 * i + 1]);
+		int hi = util_hexval(p[2 * i]), lo = util_hexval(p[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return jbad(key, "holds a character that is not a hex digit");

@@ -9,6 +9,7 @@
 
 #include "rawtel/err.h"
 #include "rawtel/sink.h"
+#include "rawtel/util.h"
 
 static const char *const sig_upper[SINK_NSIG] = { "TRACES", "METRICS", "LOGS" };
 static const char *const sig_lower[SINK_NSIG] = { "traces", "metrics", "logs" };
@@ -66,47 +67,18 @@ int sink_config_set_endpoint(struct sink_config *c, int sig, const char *url)
 	return 0;
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* Trim spaces and tabs, then percent-decode [s, e) into out (NUL-ended). */
+/* Trim, then percent-decode [s, e) into out (NUL-ended). */
 static int pct_decode(const char *s, const char *e, char *out, size_t cap)
 {
-	size_t n = 0;
+	const char *bad = s;
+	int n = util_pct_decode(s, e, out, cap, &bad);
 
-	while (s < e && (*s == ' ' || *s == '\t'))
-		s++;
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	for (; s < e; s++) {
-		char ch = *s;
-
-		if (ch == '%') {
-			int hi = e - s >= 3 ? hexval(s[1]) : -1;
-			int lo = e - s >= 3 ? hexval(s[2]) : -1;
-
-			if (hi < 0 || lo < 0)
-				return err_set(EINVAL, "bad percent-encoding near '%.8s' (write %%XY with two hex digits)",
-					       s);
-			ch = (char)(hi << 4 | lo);
-			if (!ch)
-				return err_set(EINVAL, "header has %%00 in it; NUL bytes cannot be sent");
-			s += 2;
-		}
-		if (n + 1 >= cap)
-			return err_set(E2BIG, "header too long (at most %zu bytes)", cap - 1);
-		out[n++] = ch;
-	}
-	out[n] = 0;
-	return (int)n;
+	if (n == -E2BIG)
+		return err_set(E2BIG, "header too long (at most %zu bytes)", cap - 1);
+	if (n < 0)
+		return err_set(EINVAL, "bad percent-encoding near '%.8s' (write %%XY with two hex "
+			       "digits; %%00 cannot be sent)", bad);
+	return n;
 }
 
 static int token_char(unsigned char ch)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "rawtel/err.h"
+#include "rawtel/util.h"
 #include "rawtel/sink_parts.h"
 
 #define FILES_BUF (64u << 10)
@@ -23,20 +24,6 @@ static const char *ext_of(int format)
 	return format == SINK_PROTO_JSON ? "jsonl" : "pb";
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -(w < 0 ? errno : EIO);
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 /* Bytes of whole records at the start of the file: JSON Lines end at the
  * last '\n'; protobuf records are walked by their length prefixes. */
@@ -131,7 +118,7 @@ int files_open(struct files *f, const char *dir, int format, uint64_t rotate_byt
 
 static int flush_out(struct files_out *o)
 {
-	int ret = write_all(o->fd, o->buf, o->buf_len);
+	int ret = util_write_all(o->fd, o->buf, o->buf_len);
 
 	o->buf_len = 0;
 	if (ret)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "rawtel/err.h"
+#include "rawtel/util.h"
 #include "rawtel/sink_parts.h"
 
 #define SPOOL_MAGIC "RTSPOOL1"
@@ -174,22 +175,6 @@ void spool_close(struct spool *sp)
 	sp->dirfd = -1;
 }
 
-static int write_all(int fd, const void *buf, size_t n)
-{
-	const uint8_t *p = buf;
-
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -(w < 0 ? errno : EIO);
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 int spool_put(struct spool *sp, int sig, uint64_t seq, const void *body,
 	      size_t len, int proto)
@@ -211,9 +196,9 @@ int spool_put(struct spool *sp, int sig, uint64_t seq, const void *body,
 	fd = openat(sp->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return err_set(errno, "cannot create spool file %s: %s", tmp, strerror(errno));
-	ret = write_all(fd, hdr, sizeof(hdr));
+	ret = util_write_all(fd, hdr, sizeof(hdr));
 	if (!ret)
-		ret = write_all(fd, body, len);
+		ret = util_write_all(fd, body, len);
 	if (!ret && fsync(fd) < 0)
 		ret = -errno;
 	close(fd);

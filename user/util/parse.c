@@ -1,6 +1,7 @@
 /* Small parsing helpers (see include/rawtel/util.h). */
 #include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "rawtel/util.h"
 
@@ -35,5 +36,86 @@ int util_ulong(const char *s, int base, char stop, unsigned long *out, const cha
 		return -EINVAL;
 	if (rest)
 		*rest = *end ? end + 1 : end;
+	return 0;
+}
+
+int util_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int util_pct_decode(const char *s, const char *e, char *out, size_t cap, const char **bad)
+{
+	size_t n = 0;
+
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	for (; s < e; s++) {
+		char c = *s;
+
+		if (c == '%') {
+			int hi = e - s >= 3 ? util_hexval(s[1]) : -1;
+			int lo = e - s >= 3 ? util_hexval(s[2]) : -1;
+
+			/* %00 would end the string early: refused, not cut */
+			if (hi < 0 || lo < 0 || !(hi | lo)) {
+				if (bad)
+					*bad = s;
+				return -EINVAL;
+			}
+			c = (char)(hi << 4 | lo);
+			s += 2;
+		}
+		if (n + 1 >= cap)
+			return -E2BIG;
+		out[n++] = c;
+	}
+	if (cap)
+		out[n] = 0;
+	return (int)n;
+}
+
+unsigned long long util_parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return 0;
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		v <<= 30, end++;
+	return *end ? 0 : v;
+}
+
+int util_write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -(w < 0 ? errno : EIO);
+		p += w;
+		n -= (size_t)w;
+	}
 	return 0;
 }
