@@ -205,12 +205,19 @@ static void on_status(struct loop *l, void *arg)
 	for (int i = 0; i < EV_TYPE_MAX; i++)
 		ev += a->received[i];
 	sink_totals(a, &t);
-	fprintf(stderr, "\rrawtel: %llu events/s | logs %llu spans %llu | requests %llu ok %llu | "
-		"spooled %llu B | lost %llu\33[K", (unsigned long long)(ev - a->last_received),
-		(unsigned long long)a->exported[OTLP_LOGS],
-		(unsigned long long)a->exported[OTLP_TRACES], (unsigned long long)t.sent,
-		(unsigned long long)t.succeeded, (unsigned long long)t.spool_bytes,
-		(unsigned long long)total_lost(a));
+	if (a->o->to_files)
+		fprintf(stderr, "\rrawtel: %llu events/s | logs %llu spans %llu | written %llu requests "
+			"| lost %llu\33[K", (unsigned long long)(ev - a->last_received),
+			(unsigned long long)a->exported[OTLP_LOGS],
+			(unsigned long long)a->exported[OTLP_TRACES],
+			(unsigned long long)t.file_records, (unsigned long long)total_lost(a));
+	else
+		fprintf(stderr, "\rrawtel: %llu events/s | logs %llu spans %llu | requests %llu ok %llu "
+			"| spooled %llu B | lost %llu\33[K", (unsigned long long)(ev - a->last_received),
+			(unsigned long long)a->exported[OTLP_LOGS],
+			(unsigned long long)a->exported[OTLP_TRACES], (unsigned long long)t.sent,
+			(unsigned long long)t.succeeded, (unsigned long long)t.spool_bytes,
+			(unsigned long long)total_lost(a));
 	a->last_received = ev;
 }
 
