@@ -34,6 +34,8 @@
 	.else ; call bpf_probe_read_str ; .endif
 #define READ_USER .if $probe_read_user ; call bpf_probe_read_user ; \
 	.else ; call bpf_probe_read ; .endif
+#define READ_KERNEL_STR .if $probe_read_user ; call bpf_probe_read_kernel_str ; \
+	.else ; call bpf_probe_read_str ; .endif
 
 /* Jump to LABEL unless the process (pid_tgid in register R) is selected;
  * rawtel itself never is. Clobbers r0-r5 and fp-16..fp-1.
@@ -50,8 +52,10 @@
 	if r1 != r2 goto LABEL ; .endif
 
 /* Count one lost record of type TYPE in the per-CPU drops map.
- * Nine instruction slots; clobbers r0-r5 and fp-4..fp-1. */
-#define COUNT_DROP(TYPE) *(u32 *)(r10 - 4) = TYPE ; r2 = r10 ; r2 += -4 ; \
+ * Nine instruction slots; clobbers r0-r5 and fp-512..fp-509, a slot no
+ * program uses otherwise: after a loss, keys a program still needs
+ * (to delete an entry, say) must be intact. */
+#define COUNT_DROP(TYPE) *(u32 *)(r10 - 512) = TYPE ; r2 = r10 ; r2 += -512 ; \
 	r1 = drops ll ; call bpf_map_lookup_elem ; if r0 == 0 goto +2 ; r1 = 1 ; \
 	lock *(u64 *)(r0 + 0) += r1
 

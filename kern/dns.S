@@ -1,35 +1,45 @@
 // dns: name lookups through libc: getaddrinfo, gethostbyname and
 // gethostbyname2, with the name asked for, the result and the latency.
-// The record in flight is the record sent: the entry program fills the
-// name and start time (built in the per-CPU scratch record, then parked by
-// thread), the return program the rest, in place.
+// The record in flight is the record sent: the entry program makes it in
+// the map and fills the name and start time, the return program the rest,
+// in place.
 #include "common.h"
 
 DECLARE_EVENTS
-DECLARE_SCRATCH
 .map dns_pending lru_hash key=8 value=DNS_REC_MAX max=4096
+// never written: the zeroed record a new entry is made from (uprobe programs
+// can be preempted on the same CPU, so no per-CPU scratch is shared)
+.map dns_zero array key=4 value=DNS_REC_MAX max=1
 
 // Entry: FN is DNS_FN_*; the name is the first argument of all three.
 // A call inside another (musl's gethostbyname calls gethostbyname2) only
-// deepens the outer one. Registers: r6 ctx, r7 pid_tgid, r9 record.
+// deepens the outer one (musl's is a tail call: same frame, another
+// function); any other entry whose frame is not above this call is stale
+// (its return was never seen) and is replaced. The record is made in
+// the map and filled there. Registers: r6 ctx, r7 pid_tgid, r9 record.
 #define DNS_ENTER(FN) \
 	r6 = r1 ; call bpf_get_current_pid_tgid ; r7 = r0 ; FILTER_PID(r7, out) ; FILTER_COMM(out) ; \
 	*(u64 *)(r10 - 16) = r7 ; r1 = dns_pending ll ; r2 = r10 ; r2 += -16 ; \
-	call bpf_map_lookup_elem ; if r0 == 0 goto fresh ; r1 = DNS_DEPTH_ONE ; \
-	lock *(u32 *)(r0 + EV_OFF_FLAGS) += w1 ; goto out ; \
+	call bpf_map_lookup_elem ; if r0 == 0 goto fresh ; \
+	r1 = *(u64 *)(r0 + DNS_OFF_RET) ; r2 = *(u64 *)(r6 + PT_REGS_SP) ; if r1 > r2 goto nested ; \
+	if r1 != r2 goto fresh ; r1 = *(u64 *)(r0 + DNS_OFF_FUNC) ; if r1 == FN goto fresh ; \
+nested: \
+	r1 = DNS_DEPTH_ONE ; lock *(u32 *)(r0 + EV_OFF_FLAGS) += w1 ; goto out ; \
 fresh: \
-	*(u32 *)(r10 - 4) = 0 ; r2 = r10 ; r2 += -4 ; r1 = scratch ll ; \
-	call bpf_map_lookup_elem ; if r0 == 0 goto out ; r9 = r0 ; \
+	*(u32 *)(r10 - 4) = 0 ; r2 = r10 ; r2 += -4 ; r1 = dns_zero ll ; \
+	call bpf_map_lookup_elem ; if r0 == 0 goto out ; r3 = r0 ; r1 = dns_pending ll ; \
+	r2 = r10 ; r2 += -16 ; r4 = RT_BPF_ANY ; call bpf_map_update_elem ; \
+	r1 = dns_pending ll ; r2 = r10 ; r2 += -16 ; call bpf_map_lookup_elem ; \
+	if r0 == 0 goto out ; r9 = r0 ; \
 	r1 = EV_DNS ; *(u64 *)(r9 + EV_OFF_TYPE) = r1 ; *(u64 *)(r9 + EV_OFF_TID) = r7 ; \
-	r1 = FN ; *(u64 *)(r9 + DNS_OFF_FUNC) = r1 ; *(u64 *)(r9 + DNS_OFF_RET) = 0 ; \
+	r1 = FN ; *(u64 *)(r9 + DNS_OFF_FUNC) = r1 ; \
+	r1 = *(u64 *)(r6 + PT_REGS_SP) ; *(u64 *)(r9 + DNS_OFF_RET) = r1 ; \
 	r3 = *(u64 *)(r6 + PT_REGS_ARG1) ; *(u64 *)(r9 + DNS_OFF_UNAME) = r3 ; \
 	r1 = r9 ; r1 += DNS_OFF_HOST ; r2 = DNS_HOST_MAX ; READ_USER_STR ; \
 	if r0 s<= 0 goto host_later ; *(u32 *)(r9 + DNS_OFF_HLEN) = r0 ; r1 = DNS_F_HOST_OK ; \
 	*(u32 *)(r9 + EV_OFF_FLAGS) = r1 ; \
 host_later: \
-	KTIME ; *(u64 *)(r9 + DNS_OFF_LAT) = r0 ; \
-	r1 = dns_pending ll ; r2 = r10 ; r2 += -16 ; r3 = r9 ; \
-	r4 = RT_BPF_ANY ; call bpf_map_update_elem
+	KTIME ; *(u64 *)(r9 + DNS_OFF_LAT) = r0
 
 .prog dns_gai_enter uprobe
 	DNS_ENTER(DNS_FN_GETADDRINFO)

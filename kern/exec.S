@@ -97,7 +97,7 @@ lookup:
 	r1 = r7
 	r1 += EXEC_OFF_FNAME
 	r2 = EXEC_FILENAME_MAX
-	call bpf_probe_read_kernel_str
+	READ_KERNEL_STR
 	if r0 s<= 0 goto out
 	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
 	r1 |= EXEC_F_FNAME_OK

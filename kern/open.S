@@ -48,6 +48,7 @@ out:
 .prog open_enter_openat2 tracepoint syscalls/sys_enter_openat2
 .if has_field(how)
 	OPEN_SLOT
+	*(u64 *)(r8 + OPEN_SLOT_FLAGS) = 0	// flags and mode, if unreadable
 	r1 = r10
 	r1 += -16
 	r2 = 16

@@ -28,18 +28,25 @@ DECLARE_EVENTS
 	r2 += -16
 	call bpf_map_lookup_elem
 	if r0 == 0 goto fresh
+	// nested only if the recorded call's frame is above this one (the
+	// stack grows down); else that call's return was never seen: replace it
+	r1 = *(u64 *)(r0 + UP_PEND_SP)
+	r2 = *(u64 *)(r6 + PT_REGS_SP)
+	if r1 <= r2 goto fresh
 	r1 = 1
 	lock *(u64 *)(r0 + UP_PEND_DEPTH) += r1
 	goto out
 fresh:
 	KTIME
-	*(u64 *)(r10 - 32) = r0
-	*(u64 *)(r10 - 24) = 0
+	*(u64 *)(r10 - 40) = r0
+	*(u64 *)(r10 - 32) = 0
+	r1 = *(u64 *)(r6 + PT_REGS_SP)
+	*(u64 *)(r10 - 24) = r1
 	r1 = up_pending ll
 	r2 = r10
 	r2 += -16
 	r3 = r10
-	r3 += -32
+	r3 += -40
 	r4 = RT_BPF_ANY
 	call bpf_map_update_elem
 out:
@@ -92,7 +99,8 @@ out:
 	exit
 
 // A thread ends: forget the calls it never returned from, one key per
-// function traced ($n_targets of them).
+// function traced ($n_targets of them; more than one needs cookies, 5.15+,
+// whose verifiers take the loop; older ones allow no back-edge).
 .prog up_thread_exit tracepoint sched/sched_process_exit
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 16) = r0
@@ -103,7 +111,9 @@ next:
 	r2 = r10
 	r2 += -16
 	call bpf_map_delete_elem
+.if $cookie
 	r6 += 1
 	if r6 < $n_targets goto next
+.endif
 	r0 = 0
 	exit

@@ -23,7 +23,8 @@ struct bpf_obj_unit {
 
 struct bpf_obj_map {
 	struct asm_map def;
-	const char *unit;	/* first unit that declared it */
+	char unit[ASM_NAME_MAX];	/* first unit that declared it (a copy:
+					 * the units array moves as it grows) */
 	int fd;
 };
 

@@ -82,18 +82,23 @@
 #define UP_OFF_COMM	48	/* char[16] */
 #define UP_REC_SIZE	64
 /* in flight, keyed by thread and function {u64 pid_tgid, u64 cookie}:
- * entry time, and how deep a recursion is (only the outermost call of a
- * recursive function is reported, with its whole latency) */
+ * entry time, how deep a recursion is (only the outermost call of a
+ * recursive function is reported, with its whole latency), and the stack
+ * pointer at entry: a call is nested only if the recorded frame lies above
+ * it; otherwise the record is stale (its return was never seen) and is
+ * replaced */
 #define UP_PEND_TS	0
 #define UP_PEND_DEPTH	8
-#define UP_PEND_SIZE	16
+#define UP_PEND_SP	16
+#define UP_PEND_SIZE	24
 #define UP_KEY_SIZE	16
 
 /* ---- dns: getaddrinfo/gethostbyname[2] in libc, reported on return ------ */
 #define DNS_OFF_FUNC	24	/* u32 DNS_FN_* */
 #define DNS_OFF_HLEN	28	/* u32 bytes of host, its NUL included */
 #define DNS_OFF_RET	32	/* rax: getaddrinfo's int (low 32 bits), or the
-				 * hostent pointer (0: failed) */
+				 * hostent pointer (0: failed); while in flight,
+				 * the stack pointer at entry (see UP_PEND_SP) */
 #define DNS_OFF_LAT	40	/* u64: entry time while in flight, then latency */
 #define DNS_OFF_UNAME	48	/* u64 the caller's name pointer (re-read at return) */
 #define DNS_OFF_COMM	56	/* char[16] */

@@ -6,7 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* "ENOENT"; NULL when unknown */
+/* "ENOENT"; "E80" for one without a name here (never NULL, so callers can
+ * tell failure by the sign alone) */
 const char *names_errno(int err);
 /* "SIGKILL", "SIGRTMIN+3"; writes into buf */
 const char *names_signal(int sig, char *buf, size_t size);

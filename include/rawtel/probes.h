@@ -23,6 +23,8 @@ struct uprobe_target {
 	char func[128];		/* symbol, as printed */
 	uint64_t offset;
 	const char *enter, *ret;	/* programs in kern/ */
+	bool found;		/* discovered (a running process's libc), not asked
+				 * for: skipped if it is gone by the time of attach */
 };
 #define UTARGETS_MAX 128
 
@@ -45,9 +47,9 @@ struct probe {
 	const char *units[3];
 	struct probe_prog progs[8];
 	void (*header)(const struct probe_out *o);
-	/* print one record (already checked to be at least ev_min bytes) */
+	/* print one record (already checked to be ev_min..ev_max bytes) */
 	void (*print)(const struct probe_out *o, const void *rec, size_t len);
-	size_t ev_min;
+	size_t ev_min, ev_max;
 	/* uprobe probes: the functions to attach to, from the options;
 	 * returns how many (at most max) or -errno with the message set */
 	int (*targets)(const struct session_opts *o, struct uprobe_target *t, int max);
@@ -58,6 +60,9 @@ extern const size_t n_probes;
 
 const struct probe *probe_find(const char *name);
 const struct probe *probe_by_type(uint16_t type);
+/* The probe whose record this is, if its header is sound and its size
+ * within the type's bounds; else NULL. */
+const struct probe *probe_of_record(const void *rec, size_t len);
 /* Print the column header for the selected probes (text mode). */
 void probe_print_header(const struct probe_out *o, const struct probe *only);
 

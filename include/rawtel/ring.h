@@ -29,6 +29,7 @@ struct ringbuf {
 	void *cons_map, *prod_map;	/* NULL when not owned (tests) */
 	size_t prod_map_len, page_size;
 	int map_fd;
+	uint64_t bad;			/* corrupt stretches skipped */
 };
 
 /* Map the ring of a BPF_MAP_TYPE_RINGBUF map of `size` bytes (a power of
@@ -39,8 +40,9 @@ int ringbuf_open(struct ringbuf *rb, int map_fd, uint64_t size);
 int ringbuf_init_mem(struct ringbuf *rb, uint64_t *consumer_pos,
 		     const uint64_t *producer_pos, const uint8_t *data,
 		     uint64_t size);
-/* Deliver every committed record; returns the number delivered, or the
- * callback's negative value, or -EBADMSG for a corrupt ring. */
+/* Deliver committed records, at most a ring's worth of bytes per call;
+ * returns the number delivered, or the callback's negative value, or
+ * -EBADMSG for a corrupt record (all that was produced is skipped). */
 int ringbuf_consume(struct ringbuf *rb, ring_cb cb, void *ctx);
 void ringbuf_close(struct ringbuf *rb);
 

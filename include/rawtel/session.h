@@ -40,6 +40,7 @@ struct session {
 	int n_att;
 	struct uprobe_target targets[UTARGETS_MAX];	/* cookie = index */
 	int n_targets;
+	int skipped_targets;	/* discovered ones gone before attach */
 	int64_t wall_off_ns;	/* event clock -> Unix time */
 	uint64_t bad;		/* malformed records skipped */
 };

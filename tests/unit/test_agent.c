@@ -83,6 +83,7 @@ static void test_opts_env_and_flags(void)
 	setenv("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "Delta", 1);
 	T_ASSERT(agent_opts_parse(&o, 1, argv_files) == 0);
 	T_CHECK(!o.to_files && !o.default_output);
+	T_CHECK(!o.exit_internal);		/* the default probes ask for exit */
 	T_EQ_STR(o.service_name, "svc");
 	T_EQ_INT(o.bsp.delay_ms, 250);
 	T_EQ_INT(o.bsp.queue, 100);
@@ -94,8 +95,11 @@ static void test_opts_env_and_flags(void)
 	/* a flag wins over the environment */
 	T_ASSERT(agent_opts_parse(&o, 5, argv_http) == 0);
 	T_EQ_STR(o.sink.base_url, "http://10.0.0.1:4318");
-	T_EQ_INT(o.s.n_probes, 2);
+	/* exit rides along unasked, for bookkeeping, and sends no logs */
+	T_EQ_INT(o.s.n_probes, 3);
 	T_EQ_STR(o.s.probes[0]->name, "open");
+	T_EQ_STR(o.s.probes[2]->name, "exit");
+	T_CHECK(o.exit_internal);
 	T_CHECK(agent_opts_parse(&o, 3, argv_https) < 0);
 	setenv("OTEL_BSP_SCHEDULE_DELAY", "soon", 1);
 	T_CHECK(agent_opts_parse(&o, 1, argv_files) < 0);

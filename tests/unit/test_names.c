@@ -14,15 +14,16 @@ static void test_errno_names(void)
 
 	for (int e = 1; e < 134; e++) {
 		const char *ours = names_errno(e), *libc = strerrorname_np(e);
-		if (!ours)
-			continue;
+		if (ours[0] == 'E' && ours[1] >= '0' && ours[1] <= '9')
+			continue;	/* no name here: "E80" */
 		known++;
 		if (!libc || strcmp(ours, libc))
 			T_FAILF("errno %d: ours %s, libc %s", e, ours, libc ? libc : "none");
 	}
 	T_CHECK(known >= 60);
 	T_EQ_STR(names_errno(-2), "ENOENT");
-	T_CHECK(names_errno(4095) == NULL);
+	T_EQ_STR(names_errno(4095), "E4095");
+	T_EQ_STR(names_errno(-80), "E80");
 }
 
 static void test_signal_names(void)

@@ -176,6 +176,49 @@ static void test_ringbuf_corrupt_and_cb_error(void)
 	uint64_t p = fake_rb_reserve(&f, 16, 9);
 	memcpy(f.map + (p & 4095), &huge, 4);
 	T_EQ_INT(ringbuf_consume(&f.rb, record_cb, &s), -EBADMSG);
+	/* skipped, not stuck: what comes after is read */
+	T_EQ_INT(f.cons, f.prod);
+	T_EQ_INT(f.rb.bad, 1);
+	fake_rb_commit(&f, fake_rb_reserve(&f, 24, 7), 0);
+	T_EQ_INT(ringbuf_consume(&f.rb, record_cb, &s), 1);
+	T_EQ_INT(s.n, 5);
+	T_EQ_INT(s.fill[4], 7);
+	fake_rb_free(&f);
+}
+
+/* A producer as fast as the consumer: each call stops after a ring's
+ * worth, so the caller gets back to its timers; nothing is lost. */
+struct refill {
+	struct fake_rb *f;
+	int made, delivered;
+};
+
+static int refill_cb(void *ctx, const void *data, size_t len)
+{
+	struct refill *r = ctx;
+
+	(void)data;
+	(void)len;
+	r->delivered++;
+	fake_rb_commit(r->f, fake_rb_reserve(r->f, 56, 1), 0);
+	r->made++;
+	return 0;
+}
+
+static void test_ringbuf_drain_budget(void)
+{
+	struct fake_rb f;
+	struct refill r = { &f, 0, 0 };
+	int n;
+
+	fake_rb_init(&f, 4096);
+	for (int i = 0; i < 8; i++)
+		fake_rb_commit(&f, fake_rb_reserve(&f, 56, 1), 0);
+	r.made = 8;
+	n = ringbuf_consume(&f.rb, refill_cb, &r);
+	T_EQ_INT(n, 4096 / 64);			/* 64 bytes per record */
+	T_EQ_INT(f.prod - f.cons, 8 * 64);	/* the rest waits */
+	T_EQ_INT(r.made - r.delivered, 8);
 	fake_rb_free(&f);
 }
 
@@ -375,6 +418,7 @@ int main(void)
 	T_RUN(test_ringbuf_wraparound);
 	T_RUN(test_ringbuf_discard_and_busy);
 	T_RUN(test_ringbuf_corrupt_and_cb_error);
+	T_RUN(test_ringbuf_drain_budget);
 	T_RUN(test_ringbuf_random_model);
 	T_RUN(test_ringbuf_bad_size);
 	T_RUN(test_perfbuf_records_and_wrap);

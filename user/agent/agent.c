@@ -108,13 +108,17 @@ int agent_proc_agg(struct agent *a, struct agent_proc *pr)
 }
 
 /* procs' release hook: the aggregator forgets a process before its entry
- * (and the resource it references) is reused */
+ * (and the resource it references) is reused or changes (exec). Points
+ * not yet exported go out first, unless a collection has just sent them. */
 static void release_proc(void *ctx, struct agent_proc *e)
 {
 	struct agent *a = ctx;
 
-	if (e->agg_res >= 0)
-		otlp_agg_drop_resource(a->agg, e->agg_res);
+	if (e->agg_res < 0)
+		return;
+	if (!a->sweeping)
+		selfmet_export(a);
+	otlp_agg_drop_resource(a->agg, e->agg_res);
 }
 
 /* ---- loop callbacks ------------------------------------------------------ */
@@ -171,10 +175,14 @@ static void on_signal(struct loop *l, int signo, void *arg)
 
 static uint64_t total_lost(const struct agent *a)
 {
-	uint64_t n = a->s.ring.perf ? a->s.ring.pb.lost : 0;
+	uint64_t n = 0;
 
 	for (int i = 0; i < a->o->s.n_probes; i++)
 		n += session_lost(&a->s, a->o->s.probes[i]->ev_type);
+	/* perf's LOST records count the same losses again on kernels whose
+	 * bpf_perf_event_output reports them (5.4+); before, only perf does */
+	if (a->s.ring.perf && a->s.ring.pb.lost > n)
+		n = a->s.ring.pb.lost;
 	return n;
 }
 

@@ -35,6 +35,9 @@ struct agent_opts {
 	enum otlp_temp_pref temp_pref;
 	struct agent_bp bsp, blrp;
 	bool capture_args;		/* process.command_args on exec logs */
+	bool exit_internal;		/* exit probe on for bookkeeping only: a pid
+					 * reused after an unseen exit must not
+					 * inherit the dead process's resource */
 	bool has_duration;
 	uint64_t duration_ms;
 	int status;			/* -1 when stderr is a terminal, 0 off, 1 on */

@@ -42,6 +42,7 @@ struct agent {
 	uint64_t exported[3];		/* items handed to the sink */
 	uint64_t last_received;
 	int exit_code;
+	bool sweeping;			/* in procs_sweep, after a collection */
 };
 
 uint64_t agent_now_ns(void);
@@ -65,6 +66,8 @@ int agent_on_event(void *ctx, const struct probe *p, const void *rec, size_t siz
 /* Self-metrics (user/agent/selfmet.c). */
 int selfmet_init(struct agent *a);
 /* Record the current totals and export a metrics batch. */
+void selfmet_export(struct agent *a);
+/* selfmet_export, then forget processes whose last points went out. */
 void selfmet_collect(struct agent *a);
 
 #endif

@@ -112,7 +112,8 @@ static void on_exit_ev(struct agent *a, const struct ev_exit *e)
 	}
 	if (x.has_start)
 		kv[n++] = otlp_kv_double("rawtel.process.lifetime", (double)x.lifetime_ns / 1e9);
-	emit(a, pr, agent_wall_ns(a, e->h.ts), sev, "rawtel.process.exit", body, kv, n);
+	if (!a->o->exit_internal)
+		emit(a, pr, agent_wall_ns(a, e->h.ts), sev, "rawtel.process.exit", body, kv, n);
 	procs_forget(&a->procs, pr);
 }
 

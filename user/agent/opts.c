@@ -154,6 +154,14 @@ static bool endpoint_set(const struct agent_opts *o)
 	return false;
 }
 
+static bool has_probe(const struct agent_opts *o, const char *name)
+{
+	for (int i = 0; i < o->s.n_probes; i++)
+		if (!strcmp(o->s.probes[i]->name, name))
+			return true;
+	return false;
+}
+
 int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
 {
 	bool no_spool = false, spool_set = false, output_set = false;
@@ -258,6 +266,10 @@ int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
 	}
 	if (!o->s.n_probes)
 		session_opts_add_probes(&o->s, "exec,exit");
+	if (!has_probe(o, "exit")) {
+		o->exit_internal = true;
+		session_opts_add_probes(&o->s, "exit");
+	}
 	for (int i = 0; i < o->s.n_probes; i++)
 		if (!strcmp(o->s.probes[i]->name, "uprobe") && !o->s.uprobe_spec[0]) {
 			cli_err("the uprobe probe needs --uprobe BINARY:SYMBOL[,SYMBOL...]");

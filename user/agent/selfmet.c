@@ -67,9 +67,11 @@ static void rec(struct agent *a, int inst, const struct otlp_kv *kv, uint32_t n,
 	otlp_agg_record_int(a->agg, a->self_res, a->inst[inst], kv, n, (int64_t)v);
 }
 
-void selfmet_collect(struct agent *a)
+void selfmet_export(struct agent *a)
 {
 	static const char *const outcome[4] = { "sent", "succeeded", "failed", "retried" };
+
+	uint64_t counted = 0;
 
 	for (int i = 0; i < a->o->s.n_probes; i++) {
 		const struct probe *p = a->o->s.probes[i];
@@ -78,10 +80,14 @@ void selfmet_collect(struct agent *a)
 
 		rec(a, INST_RECEIVED, &kv, 1, a->received[p->ev_type]);
 		rec(a, INST_LOST, &kv, 1, lost);
+		counted += lost;
 	}
-	if (a->s.ring.perf) {
-		struct otlp_kv kv = otlp_kv_str("probe", "perf_buffer");
-		rec(a, INST_LOST, &kv, 1, a->s.ring.pb.lost);
+	/* losses perf saw that the programs could not count (kernels before
+	 * 5.4, where bpf_perf_event_output does not report a full buffer);
+	 * on newer kernels the two counts are the same losses */
+	if (a->s.ring.perf && a->s.ring.pb.lost > counted) {
+		struct otlp_kv kv = otlp_kv_str("probe", "unknown");
+		rec(a, INST_LOST, &kv, 1, a->s.ring.pb.lost - counted);
 	}
 	for (int sig = 0; sig < SINK_NSIG; sig++) {
 		struct otlp_kv kv[2] = { otlp_kv_str("signal", sink_signal_name(sig)) };
@@ -110,6 +116,13 @@ void selfmet_collect(struct agent *a)
 		return;
 	}
 	agent_flush(a, OTLP_METRICS);
+}
+
+void selfmet_collect(struct agent *a)
+{
+	selfmet_export(a);
 	/* processes that ended are exported for the last time: forget them */
+	a->sweeping = true;
 	procs_sweep(&a->procs);
+	a->sweeping = false;
 }

@@ -70,7 +70,7 @@ static int merge_maps(struct bpf_obj *o, const struct bpf_obj_unit *un)
 			return -ENOMEM;
 		o->maps = nm;
 		nm[o->n_maps].def = *m;
-		nm[o->n_maps].unit = un->name;
+		snprintf(nm[o->n_maps].unit, sizeof(nm->unit), "%s", un->name);
 		nm[o->n_maps].fd = -1;
 		o->n_maps++;
 	}
@@ -202,6 +202,10 @@ static int load_prog(struct bpf_obj *o, struct bpf_obj_prog *bp)
 	/* Rejected: load again with the verifier's log to say why, and where */
 	r = vlog_load_explain(un, p, in, lic, fd);
 	free(in);
+	if (r >= 0) {
+		bp->fd = r;
+		return 0;
+	}
 	return r;
 }
 

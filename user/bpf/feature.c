@@ -143,7 +143,7 @@ static void probe(enum feat_id id)
 	const char *path, *msg, *tp;
 	struct stat st;
 	char buf[200];
-	long v;
+	long v = 0;
 	int fd, r;
 
 	switch (id) {
@@ -227,7 +227,8 @@ static void probe(enum feat_id id)
 		break;
 	case FEAT_UPROBE_PMU:
 		r = read_int_file("/sys/bus/event_source/devices/uprobe/type", &v);
-		snprintf(buf, sizeof(buf), "perf type %ld", v);
+		if (r == 0)
+			snprintf(buf, sizeof(buf), "perf type %ld", v);
 		set(id, r == 0 ? FEAT_YES : FEAT_NO, "%s", r == 0 ? buf : "no uprobe PMU");
 		break;
 	case FEAT_UPROBE_TRACEFS:

@@ -146,11 +146,10 @@ int vlog_load_explain(const struct bpf_obj_unit *un, const struct asm_prog *p,
 		log = nl;
 		fd = bpf_prog_load(p->prog_type, insns, p->count, license, p->name, 1, log, size);
 		if (fd >= 0) {
-			/* accepted the second time (a transient failure) */
-			close(fd);
+			/* accepted the second time (a transient failure, such as
+			 * memory): that is success */
 			free(log);
-			return err_set(-first_err, "loading BPF program '%s' failed once (%s), "
-				       "then succeeded: retry", p->name, strerror(-first_err));
+			return fd;
 		}
 		if (fd != -ENOSPC)
 			break;

@@ -9,7 +9,8 @@
  * with `first_err`), then record an error that names the kern/ file:line of
  * the rejected instruction, its text and the verifier's complaint. With
  * RAWTEL_VERIFIER_LOG=FILE set, the whole log is written there. Returns
- * the negative errno of the failure. */
+ * the negative errno of the failure, or the program's fd when the second
+ * load succeeds after all. */
 int vlog_load_explain(const struct bpf_obj_unit *un, const struct asm_prog *p,
 		      const struct rt_bpf_insn *insns, const char *license,
 		      int first_err);

@@ -59,11 +59,11 @@ static void summary(struct trace *t)
 
 	for (int i = 0; i < t->opt.s.n_probes; i++)
 		lost += session_lost(&t->s, t->opt.s.probes[i]->ev_type);
+	/* perf reports the same losses again (5.4+), or alone (older) */
+	if (t->s.ring.perf && t->s.ring.pb.lost > lost)
+		lost = t->s.ring.pb.lost;
 	fprintf(stderr, "rawtel: %llu events, %llu lost in the kernel (ring full or "
 		"collision)", (unsigned long long)t->events, (unsigned long long)lost);
-	if (t->s.ring.perf)
-		fprintf(stderr, ", %llu lost samples reported by perf",
-			(unsigned long long)t->s.ring.pb.lost);
 	if (t->s.bad)
 		fprintf(stderr, ", %llu malformed records skipped", (unsigned long long)t->s.bad);
 	fputc('\n', stderr);

@@ -125,7 +125,8 @@ static void open_print(const struct probe_out *o, const void *rec, size_t len)
 		snprintf(res, sizeof(res), "%d", e->ret);
 	if (o->json) {
 		pfmt_json_prefix(o, "open", e->h.ts, e->h.pid, e->h.tid, comm);
-		fprintf(o->f, ",\"uid\":%u,\"ret\":%d", e->uid, e->ret);
+		/* no uid: the open hot path does not read credentials */
+		fprintf(o->f, ",\"ret\":%d", e->ret);
 		if (err)
 			fprintf(o->f, ",\"error\":\"%s\"", err);
 		fprintf(o->f, ",\"flags\":%u,\"flags_names\":\"%s\",\"mode\":%u,\"path\":",
@@ -237,26 +238,26 @@ const struct probe probes[] = {
 	  .ev_type = EV_EXEC, .units = { "proc", "exec" },
 	  .progs = { { "proc_fork", false }, { "exec_enter", false }, { "exec_exit", false },
 		     { "execat_enter", true }, { "execat_exit", true }, { "exec_sched", false } },
-	  .header = exec_header, .print = exec_print, .ev_min = EXEC_OFF_DATA },
+	  .header = exec_header, .print = exec_print, .ev_min = EXEC_OFF_DATA, .ev_max = EXEC_REC_MAX },
 	{ .name = "exit", .summary = "processes ended: exit code or killing signal, lifetime",
 	  .ev_type = EV_EXIT, .units = { "proc", "exit" },
 	  .progs = { { "proc_fork", false }, { "exit_group_enter", false },
 		     { "exit_thread_enter", false }, { "exit_signal", false },
 		     { "exit_exec", false }, { "exit_done", false } },
-	  .header = exit_header, .print = exit_print, .ev_min = EXIT_REC_SIZE },
+	  .header = exit_header, .print = exit_print, .ev_min = EXIT_REC_SIZE, .ev_max = EXIT_REC_SIZE },
 	{ .name = "open", .summary = "files opened: open/openat/openat2 with flags and result",
 	  .ev_type = EV_OPEN, .units = { "open" },
 	  .progs = { { "open_enter_openat", false }, { "open_exit_openat", false },
 		     { "open_enter_open", true }, { "open_exit_open", true },
 		     { "open_enter_openat2", true }, { "open_exit_openat2", true } },
-	  .header = open_header, .print = open_print, .ev_min = OPEN_OFF_PATH + 1 },
+	  .header = open_header, .print = open_print, .ev_min = OPEN_OFF_PATH + 1, .ev_max = OPEN_REC_MAX },
 	{ .name = "dns", .summary = "name lookups in libc: getaddrinfo, gethostbyname[2]",
 	  .ev_type = EV_DNS, .units = { "dns" }, .progs = { { "dns_thread_exit", false } },
-	  .header = dns_header, .print = dns_print, .ev_min = DNS_OFF_HOST + 1,
+	  .header = dns_header, .print = dns_print, .ev_min = DNS_OFF_HOST + 1, .ev_max = DNS_REC_MAX,
 	  .targets = utargets_dns },
 	{ .name = "uprobe", .summary = "calls of functions you name: uprobe BINARY:SYMBOL[,SYMBOL...]",
 	  .ev_type = EV_UPROBE, .units = { "uprobe" }, .progs = { { "up_thread_exit", false } },
-	  .header = up_header, .print = up_print, .ev_min = UP_REC_SIZE,
+	  .header = up_header, .print = up_print, .ev_min = UP_REC_SIZE, .ev_max = UP_REC_SIZE,
 	  .targets = utargets_uprobe },
 };
 const size_t n_probes = sizeof(probes) / sizeof(probes[0]);
@@ -275,6 +276,21 @@ const struct probe *probe_by_type(uint16_t type)
 		if (probes[i].ev_type == type)
 			return &probes[i];
 	return NULL;
+}
+
+const struct probe *probe_of_record(const void *rec, size_t len)
+{
+	const struct ev_hdr *h = rec;
+	const struct probe *p;
+
+	if (len < EV_HDR_SIZE || h->size > len || h->size < EV_HDR_SIZE)
+		return NULL;
+	p = probe_by_type(h->type);
+	/* decoders trust the size bounds of their type: never pass a record
+	 * outside them (a newer kernel side, a corrupt ring) */
+	if (!p || h->size < p->ev_min || h->size > p->ev_max)
+		return NULL;
+	return p;
 }
 
 void probe_print_header(const struct probe_out *o, const struct probe *only)

@@ -44,6 +44,14 @@ static uint64_t clock_ns(clockid_t c)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* Unix time minus the clock kern/ stamps events with (KTIME in
+ * kern/common.h) */
+static int64_t wall_offset(void)
+{
+	return (int64_t)clock_ns(CLOCK_REALTIME) -
+	       (int64_t)clock_ns(feat_has(FEAT_BOOT_NS) ? CLOCK_BOOTTIME : CLOCK_MONOTONIC);
+}
+
 static int set_consts(struct session *s)
 {
 	struct bpf_obj *o = &s->obj;
@@ -141,9 +149,18 @@ static int attach_uprobes(struct session *s)
 			return err_set(ENOENT, "programs %s/%s are missing from kern/", t->enter, t->ret);
 		if (s->n_att + 2 > SESSION_MAX_ATTACH)
 			return err_set(ENOSPC, "too many attachments");
-		for (int k = 0; k < 2; k++) {
+		/* the return probe first: a call entering between the two
+		 * would leave an entry no return ever clears */
+		for (int k = 1; k >= 0; k--) {
 			r = attach_uprobe(k ? rt->fd : en->fd, t->path, t->offset, k, (int)s->opt.pid,
 					  (uint64_t)i, &cookie_ok, &s->att[s->n_att]);
+			if (r && t->found && (r == -ENOENT || r == -ESRCH)) {
+				/* a running process's libc, gone with its process */
+				s->skipped_targets++;
+				if (k == 0)
+					attach_close(&s->att[--s->n_att]);
+				break;
+			}
 			if (r)
 				return err_wrap(r, "%s in %s", t->func, t->path);
 			s->att_prog[s->n_att++] = k ? t->ret : t->enter;
@@ -203,9 +220,7 @@ int session_open(struct session *s, const struct session_opts *o)
 	memset(s, 0, sizeof(*s));
 	s->opt = *o;
 	bpf_obj_init(&s->obj);
-	/* the clock kern/ stamps events with (KTIME in kern/common.h) */
-	s->wall_off_ns = (int64_t)clock_ns(CLOCK_REALTIME) -
-			 (int64_t)clock_ns(feat_has(FEAT_BOOT_NS) ? CLOCK_BOOTTIME : CLOCK_MONOTONIC);
+	s->wall_off_ns = wall_offset();
 	r = open_all(s);
 	if (r)
 		session_close(s);
@@ -227,10 +242,9 @@ static int on_record(void *ctx, const void *data, size_t len)
 {
 	struct consume_ctx *c = ctx;
 	const struct ev_hdr *h = data;
-	const struct probe *p;
+	const struct probe *p = probe_of_record(data, len);
 
-	if (len < EV_HDR_SIZE || h->size > len || h->size < EV_HDR_SIZE ||
-	    !(p = probe_by_type(h->type)) || h->size < p->ev_min) {
+	if (!p) {
 		c->s->bad++;
 		return 0;
 	}
@@ -247,6 +261,9 @@ int session_consume(struct session *s, session_cb cb, void *ctx)
 
 	if (!s->ring_open)
 		return 0;
+	/* the wall clock may have been stepped (NTP on a box without an RTC):
+	 * convert with the offset of now, not of start-up */
+	s->wall_off_ns = wall_offset();
 	r = evring_consume(&s->ring, on_record, &c);
 	/* a corrupt ring was skipped past and reported: not fatal */
 	return r < 0 && r != -EBADMSG ? r : 0;

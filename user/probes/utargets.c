@@ -21,6 +21,7 @@ static int add(struct uprobe_target *t, int n, int max, const struct elf_file *f
 {
 	if (n >= max)
 		return err_set(E2BIG, "more than %d functions to probe: narrow the patterns", max);
+	t[n].found = false;
 	snprintf(t[n].path, sizeof(t[n].path), "%s", elf_path(f));
 	snprintf(t[n].func, sizeof(t[n].func), "%.*s", (int)func_len, func);
 	t[n].offset = off;
@@ -143,7 +144,7 @@ static bool seen_before(struct dns_seen *sn, const char *path)
 		if (sn->f[i].dev == st.st_dev && sn->f[i].ino == st.st_ino)
 			return true;
 	if (sn->n == 16)
-		return true;
+		return false;	/* too many to remember: probe it all the same */
 	sn->f[sn->n].dev = st.st_dev;
 	sn->f[sn->n++].ino = st.st_ino;
 	return false;
@@ -212,7 +213,10 @@ static void dns_running(struct dns_seen *sn, struct uprobe_target *t, int *n, in
 			for (int i = 0; !dup && i < sn->n; i++)
 				dup = sn->f[i].dev == st.st_dev && sn->f[i].ino == st.st_ino;
 			if (!dup && elf_open(path, &f) == 0) {
+				int before = *n;
 				dns_file(sn, f, t, n, max);
+				for (int i = before; i < *n; i++)
+					t[i].found = true;
 				elf_close(f);
 			}
 		}
@@ -227,6 +231,18 @@ int utargets_dns(const struct session_opts *o, struct uprobe_target *t, int max)
 	struct elf_file *f;
 	int n = 0, r;
 
+	/* what was asked for first, so nothing displaces it */
+	for (int i = 0; i < o->n_binaries; i++) {
+		if ((r = elf_open_target(o->binaries[i], (int)o->pid, &f)))
+			return err_wrap(r, "dns --binary %s", o->binaries[i]);
+		r = dns_file(&sn, f, t, &n, max);
+		elf_close(f);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			return err_set(ENOENT, "%s has no getaddrinfo, gethostbyname or gethostbyname2 "
+				       "(is it statically linked with a libc?)", o->binaries[i]);
+	}
 	/* the libc of the process asked for, or the system's */
 	r = elf_open_target("libc", (int)o->pid, &f);
 	if (r == 0) {
@@ -240,17 +256,6 @@ int utargets_dns(const struct session_opts *o, struct uprobe_target *t, int max)
 	}
 	if (!o->pid)
 		dns_running(&sn, t, &n, max);
-	for (int i = 0; i < o->n_binaries; i++) {
-		if ((r = elf_open_target(o->binaries[i], (int)o->pid, &f)))
-			return err_wrap(r, "dns --binary %s", o->binaries[i]);
-		r = dns_file(&sn, f, t, &n, max);
-		elf_close(f);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			return err_set(ENOENT, "%s has no getaddrinfo, gethostbyname or gethostbyname2 "
-				       "(is it statically linked with a libc?)", o->binaries[i]);
-	}
 	if (!n)
 		return err_set(ENOENT, "dns: no getaddrinfo or gethostbyname in any C library found");
 	return n;

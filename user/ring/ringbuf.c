@@ -62,11 +62,18 @@ int ringbuf_open(struct ringbuf *rb, int map_fd, uint64_t size)
 int ringbuf_consume(struct ringbuf *rb, ring_cb cb, void *ctx)
 {
 	uint64_t cons = __atomic_load_n(rb->consumer_pos, __ATOMIC_RELAXED);
+	/* at most one ring's worth per call: producers that keep up with us
+	 * must not keep the loop from its timers (flushes, exports); what is
+	 * left keeps the ring's fd readable */
+	uint64_t stop = cons + rb->mask + 1;
 	int n = 0;
 
 	for (;;) {
 		uint64_t prod = __atomic_load_n(rb->producer_pos, __ATOMIC_ACQUIRE);
 		bool progress = false;
+
+		if (cons >= stop)
+			break;
 
 		while (cons < prod) {
 			const uint32_t *hdr = (const uint32_t *)(rb->data + (cons & rb->mask));
@@ -77,9 +84,14 @@ int ringbuf_consume(struct ringbuf *rb, ring_cb cb, void *ctx)
 				goto out;	/* reserved, not yet committed */
 			need = len & ~(RT_BPF_RINGBUF_BUSY_BIT | RT_BPF_RINGBUF_DISCARD_BIT);
 			total = (need + RT_BPF_RINGBUF_HDR_SZ + 7) & ~7ULL;
-			if (total > rb->mask + 1 || total > prod - cons)
+			if (total > rb->mask + 1 || total > prod - cons) {
+				/* no record boundary can be trusted past this
+				 * one: skip all there is, or the ring stays stuck */
+				rb->bad++;
+				__atomic_store_n(rb->consumer_pos, prod, __ATOMIC_RELEASE);
 				return err_set(EBADMSG, "corrupt ring buffer record of %u bytes at %llu",
 					       len, (unsigned long long)cons);
+			}
 			if (!(len & RT_BPF_RINGBUF_DISCARD_BIT)) {
 				int r = cb(ctx, (const uint8_t *)hdr + RT_BPF_RINGBUF_HDR_SZ, need);
 				if (r < 0) {

@@ -25,11 +25,14 @@ static const char *const errnos[] = {
 
 const char *names_errno(int err)
 {
+	static char other[16];
+
 	if (err < 0)
 		err = -err;
-	if ((size_t)err < sizeof(errnos) / sizeof(errnos[0]))
+	if ((size_t)err < sizeof(errnos) / sizeof(errnos[0]) && errnos[err])
 		return errnos[err];
-	return NULL;
+	snprintf(other, sizeof(other), "E%d", err);
+	return other;
 }
 
 static const char *const signals[32] = {

@@ -1,5 +1,6 @@
 /* Small parsing helpers (see include/rawtel/util.h). */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -94,13 +95,18 @@ unsigned long long util_parse_size(const char *s)
 	v = strtoull(s, &end, 10);
 	if (errno)
 		return 0;
+	unsigned shift = 0;
+
 	if (*end == 'K' || *end == 'k')
-		v <<= 10, end++;
+		shift = 10, end++;
 	else if (*end == 'M' || *end == 'm')
-		v <<= 20, end++;
+		shift = 20, end++;
 	else if (*end == 'G' || *end == 'g')
-		v <<= 30, end++;
-	return *end ? 0 : v;
+		shift = 30, end++;
+	/* 0 (invalid) rather than a wrapped value: 20000000000G is no size */
+	if (*end || v > (ULLONG_MAX >> shift))
+		return 0;
+	return v << shift;
 }
 
 int util_write_all(int fd, const void *buf, size_t n)

@@ -1,0 +1,72 @@
+/* The small parsers every option goes through: sizes (with their
+ * overflow), fields, hex digits, percent-decoding and numbers. */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "rawtel/util.h"
+#include "t.h"
+
+static void test_parse_size(void)
+{
+	T_CHECK(util_parse_size("65536") == 65536ULL);
+	T_CHECK(util_parse_size("256K") == 256ULL << 10);
+	T_CHECK(util_parse_size("4m") == 4ULL << 20);
+	T_CHECK(util_parse_size("1G") == 1ULL << 30);
+	/* not sizes */
+	T_CHECK(util_parse_size("") == 0);
+	T_CHECK(util_parse_size("-1") == 0);
+	T_CHECK(util_parse_size(" 1") == 0);
+	T_CHECK(util_parse_size("1T") == 0);
+	T_CHECK(util_parse_size("1KB") == 0);
+	T_CHECK(util_parse_size("K") == 0);
+	/* too big to mean anything: 0, never a wrapped small number */
+	T_CHECK(util_parse_size("18446744073709551616") == 0);
+	T_CHECK(util_parse_size("17179869184G") == 0);		/* 2^34 G = 2^64 */
+	T_CHECK(util_parse_size("17179869183G") == 17179869183ULL << 30);
+	T_CHECK(util_parse_size("18014398509481984K") == 0);	/* 2^54 K */
+}
+
+static void test_fields_and_numbers(void)
+{
+	char line[] = "  a\tbb  ccc \n";
+	char *f[4];
+	unsigned long v;
+	const char *rest;
+
+	T_EQ_INT(util_fields(line, f, 4), 3);
+	T_EQ_STR(f[0], "a");
+	T_EQ_STR(f[2], "ccc");
+	T_EQ_INT(util_hexval('f'), 15);
+	T_EQ_INT(util_hexval('A'), 10);
+	T_EQ_INT(util_hexval('g'), -1);
+	T_EQ_INT(util_ulong("7f-1", 16, '-', &v, &rest), 0);
+	T_CHECK(v == 0x7f && *rest == '1');	/* past the stop */
+	T_EQ_INT(util_ulong("12x", 10, 0, &v, &rest), -EINVAL);
+	T_EQ_INT(util_ulong("", 10, 0, &v, &rest), -EINVAL);
+}
+
+static void test_pct_decode(void)
+{
+	char out[16];
+	const char *bad = NULL;
+	const char *s = "  a%20b%2Fc ";
+
+	T_EQ_INT(util_pct_decode(s, s + strlen(s), out, sizeof(out), &bad), 5);
+	T_EQ_STR(out, "a b/c");
+	s = "x%0";
+	T_EQ_INT(util_pct_decode(s, s + strlen(s), out, sizeof(out), &bad), -EINVAL);
+	s = "x%00y";
+	T_EQ_INT(util_pct_decode(s, s + strlen(s), out, sizeof(out), &bad), -EINVAL);
+	T_CHECK(bad == s + 1);
+	s = "0123456789abcdefXYZ";
+	T_EQ_INT(util_pct_decode(s, s + strlen(s), out, sizeof(out), &bad), -E2BIG);
+}
+
+int main(void)
+{
+	T_RUN(test_parse_size);
+	T_RUN(test_fields_and_numbers);
+	T_RUN(test_pct_decode);
+	return t_done();
+}
