@@ -1,0 +1,434 @@
+// tcp: TCP connections from their first state to their close, and the
+// retransmissions and resets on the way, from tracepoints only.
+//
+// sock:inet_sock_set_state follows each socket (by its address) through its
+// states: tcp_conns holds, per live connection, when it began, its owner,
+// the states it went through and what the other programs counted. The
+// close sends the connection's record (probe tcp) and moves the entry to
+// the closed ring, where a reset sent right after the close still finds
+// its owner. An entry never outlives its socket's close; tcp_conns is an
+// LRU map as well, so a close that was missed cannot fill it.
+//
+// The owner. Most transitions run in softirq context, where the current
+// task is whoever was on the CPU. Only these run in the task that owns the
+// socket, so only these name it:
+//   SYN_SENT            connect() (or sendto with MSG_FASTOPEN): always
+//   sock_send_length,   a send or receive through the socket API, for a
+//   sock_recv_length    connection with no owner yet (accepted ones)
+//   FIN_WAIT1, LAST_ACK close() or shutdown(), when still without an owner
+// A connection whose owner was never seen is reported with pid 0.
+//
+// Bytes: sock:sock_send_length and sock:sock_recv_length (6.3+) carry the
+// socket and the byte count of each send and receive through the socket
+// API; where they are missing, the record has no byte counts.
+#include "common.h"
+
+DECLARE_EVENTS
+.map tcp_conns lru_hash key=8 value=TCPC_SIZE max=TCPC_MAX
+.map tcp_closed array key=4 value=TCPC_SIZE max=TCPC_CLOSED_SLOTS
+
+// ---- copying tracepoint fields ------------------------------------------
+// Tracepoint context loads must be aligned to their size and the layouts
+// differ between kernels: copy N bytes of field F (from byte FO on) of the
+// context in r6 to R + OFF in the widest loads the field's offset allows.
+#define FO_(F, FO) (field(F) + (FO))
+#define CP2(R, OFF, F, FO) .if FO_(F, FO) & 1 ; r1 = *(u8 *)(r6 + FO_(F, FO)) ; \
+	*(u8 *)(R + (OFF)) = r1 ; r1 = *(u8 *)(r6 + FO_(F, FO) + 1) ; *(u8 *)(R + (OFF) + 1) = r1 ; \
+	.else ; r1 = *(u16 *)(r6 + FO_(F, FO)) ; *(u16 *)(R + (OFF)) = r1 ; .endif
+#define CP4(R, OFF, F, FO) .if FO_(F, FO) & 3 ; CP2(R, OFF, F, FO) ; CP2(R, (OFF) + 2, F, (FO) + 2) ; \
+	.else ; r1 = *(u32 *)(r6 + FO_(F, FO)) ; *(u32 *)(R + (OFF)) = r1 ; .endif
+#define CP8(R, OFF, F, FO) .if FO_(F, FO) & 7 ; CP4(R, OFF, F, FO) ; CP4(R, (OFF) + 4, F, (FO) + 4) ; \
+	.else ; r1 = *(u64 *)(r6 + FO_(F, FO)) ; *(u64 *)(R + (OFF)) = r1 ; .endif
+#define CP16(R, OFF, F, FO) CP8(R, OFF, F, FO) ; CP8(R, (OFF) + 8, F, (FO) + 8)
+
+// Family, local and remote address from the fields every TCP tracepoint
+// but the 6.10+ tcp_send_reset has (saddr[4], saddr_v6[16], ...). Kernels
+// without `family` store IPv4 addresses IPv4-mapped in the v6 fields.
+#define ADDRS(R, FAM, S, D, L6, LEND) .if has_field(family) ; \
+	r1 = *(u16 *)(r6 + field(family)) ; *(u16 *)(R + (FAM)) = r1 ; if r1 == RT_AF_INET6 goto L6 ; \
+	CP4(R, S, saddr, 0) ; CP4(R, D, daddr, 0) ; goto LEND ; \
+L6: ; CP16(R, S, saddr_v6, 0) ; CP16(R, D, daddr_v6, 0) ; \
+LEND: ; .else ; r1 = RT_AF_INET6 ; *(u16 *)(R + (FAM)) = r1 ; \
+	CP16(R, S, saddr_v6, 0) ; CP16(R, D, daddr_v6, 0) ; .endif
+#define PORTS(R, L, RP) CP2(R, L, sport, 0) ; CP2(R, RP, dport, 0)
+
+// ---- helpers ----------------------------------------------------------------
+// r0 = the tcp_conns entry of the socket whose address is at fp-8, or 0
+#define CONN_LOOKUP r1 = tcp_conns ll ; r2 = r10 ; r2 += -8 ; call bpf_map_lookup_elem
+// Zero N (a multiple of 8) bytes from fp-TOP on
+#define ZERO8(TOP, I) *(u64 *)(r10 - (TOP) + (I) * 8) = 0
+#define ZERO96(TOP) ZERO8(TOP, 0) ; ZERO8(TOP, 1) ; ZERO8(TOP, 2) ; ZERO8(TOP, 3) ; \
+	ZERO8(TOP, 4) ; ZERO8(TOP, 5) ; ZERO8(TOP, 6) ; ZERO8(TOP, 7) ; ZERO8(TOP, 8) ; \
+	ZERO8(TOP, 9) ; ZERO8(TOP, 10) ; ZERO8(TOP, 11)
+// Jump to LABEL unless the owner in record R (pid at EV_OFF_PID, command
+// at R + COMM) is selected; rawtel's own connections never are.
+#define OWNER_FILTER(R, COMM, LABEL) r1 = *(u32 *)(R + EV_OFF_PID) ; \
+	if r1 == $self_pid goto LABEL ; .if $filter_pid ; if r1 != $filter_pid goto LABEL ; .endif ; \
+	.if $filter_comm ; r1 = *(u64 *)(R + (COMM)) ; r2 = $comm_lo ll ; if r1 != r2 goto LABEL ; \
+	r1 = *(u64 *)(R + (COMM) + 8) ; r2 = $comm_hi ll ; if r1 != r2 goto LABEL ; .endif
+// The task that owns the socket of entry r7 is the current one: HOW
+#define SET_OWNER(HOW) r1 = HOW ; *(u8 *)(r7 + TCPC_PIDHOW) = r1 ; \
+	call bpf_get_current_pid_tgid ; *(u64 *)(r7 + TCPC_PIDTGID) = r0 ; \
+	*(u64 *)(r7 + TCPC_COMM) = 0 ; *(u64 *)(r7 + TCPC_COMM + 8) = 0 ; \
+	r1 = r7 ; r1 += TCPC_COMM ; r2 = 16 ; call bpf_get_current_comm
+
+// ---- connection lifecycle --------------------------------------------------
+// Registers: r6 ctx, r7 entry, r8 new state, r9 old state (then the record).
+.prog tcp_state tracepoint sock/inet_sock_set_state
+	r6 = r1
+	r1 = *(u16 *)(r6 + field(protocol))
+	if r1 != RT_IPPROTO_TCP goto out	// SCTP, MPTCP's own socket
+	r8 = *(u32 *)(r6 + field(newstate))
+	r8 &= 15
+	r9 = *(u32 *)(r6 + field(oldstate))
+	r9 &= 15
+	if r8 == TCP_ST_LISTEN goto out		// listen(): not a connection
+	r1 = *(u64 *)(r6 + field(skaddr))
+	*(u64 *)(r10 - 8) = r1
+	if r8 == TCP_ST_CLOSE goto closed
+	// out of CLOSE (connect) or LISTEN (a new child): a new connection,
+	// whatever an entry left for this address says
+	if r9 == TCP_ST_CLOSE goto fresh
+	if r9 == TCP_ST_LISTEN goto fresh
+	CONN_LOOKUP
+	if r0 != 0 goto have
+fresh:
+	// the entry, built at fp-80
+	ZERO8(80, 0)
+	ZERO8(80, 1)
+	ZERO8(80, 2)
+	ZERO8(80, 3)
+	ZERO8(80, 4)
+	ZERO8(80, 5)
+	ZERO8(80, 6)
+	ZERO8(80, 7)
+	ZERO8(80, 8)
+	*(u8 *)(r10 - 80 + TCPC_FIRST) = r8
+	r1 = TCP_DIR_OUT
+	if r8 == TCP_ST_SYN_SENT goto dir_known
+	r1 = TCP_DIR_IN
+	if r9 == TCP_ST_LISTEN goto dir_known
+	if r8 == TCP_ST_SYN_RECV goto dir_known
+	r1 = TCP_DIR_UNKNOWN			// opened before rawtel started
+dir_known:
+	*(u8 *)(r10 - 80 + TCPC_DIR) = r1
+	// ESTABLISHED, SYN_SENT and SYN_RECV begin a connection; a first
+	// sight in a later state means it began before rawtel did
+	if r8 > TCP_ST_SYN_RECV goto insert
+	KTIME
+	*(u64 *)(r10 - 80 + TCPC_START) = r0
+insert:
+	r1 = tcp_conns ll
+	r2 = r10
+	r2 += -8
+	r3 = r10
+	r3 += -80
+	r4 = RT_BPF_ANY
+	call bpf_map_update_elem
+	CONN_LOOKUP
+	if r0 == 0 goto out
+have:
+	r7 = r0
+	// transitions of one socket are serialized by its lock: a plain
+	// read-modify-write of the state bits is safe
+	r1 = 1
+	r1 <<= r8
+	r2 = 1
+	r2 <<= r9
+	r1 |= r2
+	r1 &= ~(1 << TCP_ST_LISTEN)		// the listener's, not this socket's
+	r2 = *(u16 *)(r7 + TCPC_STATES)
+	r1 |= r2
+	*(u16 *)(r7 + TCPC_STATES) = r1
+	*(u8 *)(r7 + TCPC_CUR) = r8
+	if r8 == TCP_ST_SYN_SENT goto by_connect
+	if r8 == TCP_ST_FIN_WAIT1 goto by_close
+	if r8 == TCP_ST_LAST_ACK goto by_close
+	goto out
+by_close:
+	r1 = *(u64 *)(r7 + TCPC_PIDTGID)
+	if r1 != 0 goto out
+	SET_OWNER(TCP_PID_CLOSE)
+	goto out
+by_connect:
+	SET_OWNER(TCP_PID_CONNECT)
+	goto out
+
+	// The close: the record at fp-128 (r9), from the tracepoint's
+	// addresses and what the entry gathered. r8: now.
+closed:
+	if r9 == TCP_ST_LISTEN goto out		// a listener closing
+	if r9 == TCP_ST_CLOSE goto out
+	ZERO8(128, 0)
+	ZERO8(128, 1)
+	ZERO8(128, 2)
+	ZERO8(128, 3)
+	ZERO8(128, 4)
+	ZERO8(128, 5)
+	ZERO8(128, 6)
+	ZERO8(128, 7)
+	ZERO8(128, 8)
+	ZERO8(128, 9)
+	ZERO8(128, 10)
+	ZERO8(128, 11)
+	ZERO8(128, 12)
+	ZERO8(128, 13)
+	*(u8 *)(r10 - 128 + TCP_OFF_LAST) = r9
+	r1 = 1
+	r1 <<= r9
+	r1 |= 1 << TCP_ST_CLOSE
+	*(u16 *)(r10 - 128 + TCP_OFF_STATES) = r1
+	r9 = r10
+	r9 += -128
+	r1 = EV_TCP | (TCP_REC_SIZE << 16)
+	*(u32 *)(r9 + EV_OFF_TYPE) = r1
+	KTIME
+	r8 = r0
+	*(u64 *)(r9 + EV_OFF_TS) = r8
+	PORTS(r9, TCP_OFF_LPORT, TCP_OFF_RPORT)
+	ADDRS(r9, TCP_OFF_FAMILY, TCP_OFF_SADDR, TCP_OFF_DADDR, close_v6, close_addrs)
+	CONN_LOOKUP
+	if r0 == 0 goto send			// opened and owned before rawtel started
+	r7 = r0
+	r1 = *(u64 *)(r7 + TCPC_PIDTGID)
+	*(u64 *)(r9 + EV_OFF_TID) = r1
+	r1 = *(u64 *)(r7 + TCPC_START)
+	if r1 == 0 goto no_start
+	r2 = r8
+	r2 -= r1
+	*(u64 *)(r9 + TCP_OFF_DUR) = r2
+	r1 = TCP_F_START
+	*(u32 *)(r9 + EV_OFF_FLAGS) = r1
+no_start:
+	r1 = *(u64 *)(r7 + TCPC_SENT)
+	*(u64 *)(r9 + TCP_OFF_SENT) = r1
+	r1 = *(u64 *)(r7 + TCPC_RECV)
+	*(u64 *)(r9 + TCP_OFF_RECV) = r1
+	r1 = *(u16 *)(r7 + TCPC_STATES)
+	r2 = *(u16 *)(r9 + TCP_OFF_STATES)
+	r1 |= r2
+	*(u16 *)(r9 + TCP_OFF_STATES) = r1
+	r1 = *(u8 *)(r7 + TCPC_FIRST)
+	*(u8 *)(r9 + TCP_OFF_FIRST) = r1
+	r1 = *(u8 *)(r7 + TCPC_PIDHOW)
+	*(u8 *)(r9 + TCP_OFF_PIDHOW) = r1
+	r1 = *(u8 *)(r7 + TCPC_DIR)
+	*(u8 *)(r9 + TCP_OFF_DIR) = r1
+	r1 = *(u32 *)(r7 + TCPC_RETRANS)
+	*(u32 *)(r9 + TCP_OFF_RETRANS) = r1
+	r1 = *(u64 *)(r7 + TCPC_COMM)
+	*(u64 *)(r9 + TCP_OFF_COMM) = r1
+	r1 = *(u64 *)(r7 + TCPC_COMM + 8)
+	*(u64 *)(r9 + TCP_OFF_COMM + 8) = r1
+	r2 = *(u32 *)(r9 + EV_OFF_FLAGS)
+	r1 = *(u8 *)(r7 + TCPC_RST_SENT)
+	if r1 == 0 goto no_rst_sent
+	r2 |= TCP_F_RST_SENT
+no_rst_sent:
+	r1 = *(u8 *)(r7 + TCPC_RST_RECV)
+	if r1 == 0 goto no_rst_recv
+	r2 |= TCP_F_RST_RECV
+no_rst_recv:
+	*(u32 *)(r9 + EV_OFF_FLAGS) = r2
+	// into the closed ring, then out of the live map
+	r1 = *(u64 *)(r10 - 8)
+	*(u64 *)(r7 + TCPC_SK) = r1
+	r2 = r1
+	r2 >>= 14
+	r1 >>= 6
+	r1 ^= r2
+	r1 &= TCPC_CLOSED_SLOTS - 1
+	*(u32 *)(r10 - 12) = r1
+	r1 = tcp_closed ll
+	r2 = r10
+	r2 += -12
+	r3 = r7
+	r4 = RT_BPF_ANY
+	call bpf_map_update_elem
+	r1 = tcp_conns ll
+	r2 = r10
+	r2 += -8
+	call bpf_map_delete_elem
+send:
+.if $probe_tcp
+	OWNER_FILTER(r9, TCP_OFF_COMM, out)
+	EMIT(r6, r9, TCP_REC_SIZE, EV_TCP)
+.endif
+out:
+	r0 = 0
+	exit
+
+// ---- bytes, and the owner of accepted connections ----------------------------
+// Every send and receive through the socket API, of every protocol: the
+// cheapest test (the protocol) comes first.
+#define IO_COUNT(OFF) r2 = *(u16 *)(r1 + field(protocol)) ; if r2 != RT_IPPROTO_TCP goto out ; \
+	r6 = *(u32 *)(r1 + field(ret)) ; r6 <<= 32 ; r6 s>>= 32 ; if r6 s<= 0 goto out ; \
+	r2 = *(u64 *)(r1 + field(sk)) ; *(u64 *)(r10 - 8) = r2 ; CONN_LOOKUP ; \
+	if r0 == 0 goto out ; r7 = r0 ; lock *(u64 *)(r7 + (OFF)) += r6 ; \
+	r1 = *(u64 *)(r7 + TCPC_PIDTGID) ; if r1 != 0 goto out ; SET_OWNER(TCP_PID_IO)
+
+.prog tcp_io_send tracepoint sock/sock_send_length
+.if has_field(sk)
+	IO_COUNT(TCPC_SENT)
+.endif
+out:
+	r0 = 0
+	exit
+
+.prog tcp_io_recv tracepoint sock/sock_recv_length
+.if has_field(sk)
+	r2 = *(u32 *)(r1 + field(flags))
+	r2 &= 2					// MSG_PEEK: the bytes stay queued
+	if r2 != 0 goto out
+	IO_COUNT(TCPC_RECV)
+.endif
+out:
+	r0 = 0
+	exit
+
+// ---- retransmissions and resets --------------------------------------------
+// The record at fp-112 (r9), key (socket address) at fp-8.
+#define RETR_BEGIN(KIND) r6 = r1 ; ZERO96(112) ; r9 = r10 ; r9 += -112 ; \
+	r1 = EV_RETRANS | (RETR_REC_SIZE << 16) ; *(u32 *)(r9 + EV_OFF_TYPE) = r1 ; \
+	r1 = KIND ; *(u8 *)(r9 + RETR_OFF_KIND) = r1
+// What the entry r7 knows of the connection
+#define RETR_OWNER r1 = *(u64 *)(r7 + TCPC_PIDTGID) ; *(u64 *)(r9 + EV_OFF_TID) = r1 ; \
+	r1 = *(u8 *)(r7 + TCPC_DIR) ; *(u8 *)(r9 + RETR_OFF_DIR) = r1 ; \
+	r1 = *(u8 *)(r7 + TCPC_PIDHOW) ; *(u8 *)(r9 + RETR_OFF_PIDHOW) = r1 ; \
+	r1 = *(u64 *)(r7 + TCPC_COMM) ; *(u64 *)(r9 + RETR_OFF_COMM) = r1 ; \
+	r1 = *(u64 *)(r7 + TCPC_COMM + 8) ; *(u64 *)(r9 + RETR_OFF_COMM + 8) = r1
+// Stamp, filter, send
+#define RETR_SEND KTIME ; *(u64 *)(r9 + EV_OFF_TS) = r0 ; \
+	.if $probe_retrans ; OWNER_FILTER(r9, RETR_OFF_COMM, out) ; \
+	EMIT(r6, r9, RETR_REC_SIZE, EV_RETRANS) ; .endif
+// r7 = the entry of a socket closed a moment ago (key at fp-8), or goto
+// LABEL: a close that sends a reset changes the state first
+#define CLOSED_LOOKUP(LABEL) r1 = *(u64 *)(r10 - 8) ; if r1 == 0 goto LABEL ; \
+	r2 = r1 ; r2 >>= 14 ; r1 >>= 6 ; r1 ^= r2 ; r1 &= TCPC_CLOSED_SLOTS - 1 ; \
+	*(u32 *)(r10 - 12) = r1 ; r1 = tcp_closed ll ; r2 = r10 ; r2 += -12 ; \
+	call bpf_map_lookup_elem ; if r0 == 0 goto LABEL ; r7 = r0 ; \
+	r1 = *(u64 *)(r7 + TCPC_SK) ; r2 = *(u64 *)(r10 - 8) ; if r1 != r2 goto LABEL
+
+// A segment sent again: counted on its connection when it went out (err 0;
+// kernels before the err field report only those).
+.prog tcp_retrans tracepoint tcp/tcp_retransmit_skb
+	RETR_BEGIN(RETR_K_SEGMENT)
+	r1 = *(u64 *)(r6 + field(skaddr))
+	*(u64 *)(r10 - 8) = r1
+.if has_field(state)
+	r1 = *(u32 *)(r6 + field(state))
+	*(u8 *)(r9 + RETR_OFF_STATE) = r1
+.endif
+.if has_field(err)
+	r1 = *(u32 *)(r6 + field(err))
+	*(u32 *)(r9 + RETR_OFF_ERR) = r1
+.endif
+	PORTS(r9, RETR_OFF_LPORT, RETR_OFF_RPORT)
+	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR, rt_v6, rt_addrs)
+	CONN_LOOKUP
+	if r0 == 0 goto send
+	r7 = r0
+	r1 = *(u32 *)(r9 + RETR_OFF_ERR)
+	if r1 != 0 goto owner
+	r1 = 1
+	lock *(u32 *)(r7 + TCPC_RETRANS) += w1
+owner:
+	RETR_OWNER
+send:
+	RETR_SEND
+out:
+	r0 = 0
+	exit
+
+// A SYN-ACK sent again by a listener for a connection not yet accepted.
+.prog tcp_retrans_synack tracepoint tcp/tcp_retransmit_synack
+.if has_field(req)
+	RETR_BEGIN(RETR_K_SYNACK)
+	r1 = TCP_ST_NEW_SYN_RECV
+	*(u8 *)(r9 + RETR_OFF_STATE) = r1
+	r1 = TCP_DIR_IN
+	*(u8 *)(r9 + RETR_OFF_DIR) = r1
+	PORTS(r9, RETR_OFF_LPORT, RETR_OFF_RPORT)
+	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR, sa_v6, sa_addrs)
+	RETR_SEND
+.endif
+out:
+	r0 = 0
+	exit
+
+// A reset sent: by a connection (abort, bad segment) or for a segment no
+// socket wanted (skaddr 0). 6.10+ give the reason and the addresses as
+// struct sockaddr_in/_in6 (family, port in network order, address).
+.prog tcp_rst_sent tracepoint tcp/tcp_send_reset
+.if has_field(skaddr)
+	RETR_BEGIN(RETR_K_RST_SENT)
+	r1 = *(u64 *)(r6 + field(skaddr))
+	*(u64 *)(r10 - 8) = r1
+.if has_field(state)
+	r1 = *(u32 *)(r6 + field(state))
+	*(u8 *)(r9 + RETR_OFF_STATE) = r1
+.endif
+.if has_field(reason)
+	r1 = *(u32 *)(r6 + field(reason))
+	*(u32 *)(r9 + RETR_OFF_REASON) = r1
+	r1 = RETR_F_REASON
+	*(u32 *)(r9 + EV_OFF_FLAGS) = r1
+.endif
+.if has_field(saddr_v6)
+	PORTS(r9, RETR_OFF_LPORT, RETR_OFF_RPORT)
+	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR, rs_v6, rs_addrs)
+.else
+	CP2(r9, RETR_OFF_FAMILY, saddr, 0)
+	r1 = *(u16 *)(r6 + field(saddr) + 2)
+	r1 = be16 r1
+	*(u16 *)(r9 + RETR_OFF_LPORT) = r1
+	r1 = *(u16 *)(r6 + field(daddr) + 2)
+	r1 = be16 r1
+	*(u16 *)(r9 + RETR_OFF_RPORT) = r1
+	r1 = *(u16 *)(r9 + RETR_OFF_FAMILY)
+	if r1 == RT_AF_INET6 goto rs_sa6
+	CP4(r9, RETR_OFF_SADDR, saddr, 4)
+	CP4(r9, RETR_OFF_DADDR, daddr, 4)
+	goto rs_sa_done
+rs_sa6:
+	CP16(r9, RETR_OFF_SADDR, saddr, 8)
+	CP16(r9, RETR_OFF_DADDR, daddr, 8)
+rs_sa_done:
+.endif
+	CONN_LOOKUP
+	if r0 == 0 goto just_closed
+	r7 = r0
+	*(u8 *)(r7 + TCPC_RST_SENT) = 1
+	goto owner
+just_closed:
+	CLOSED_LOOKUP(send)
+owner:
+	RETR_OWNER
+send:
+	RETR_SEND
+.endif
+out:
+	r0 = 0
+	exit
+
+// A reset received by a connection (it is closed right after).
+.prog tcp_rst_recv tracepoint tcp/tcp_receive_reset
+.if has_field(skaddr)
+	RETR_BEGIN(RETR_K_RST_RECV)
+	r1 = *(u64 *)(r6 + field(skaddr))
+	*(u64 *)(r10 - 8) = r1
+	PORTS(r9, RETR_OFF_LPORT, RETR_OFF_RPORT)
+	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR, rr_v6, rr_addrs)
+	CONN_LOOKUP
+	if r0 == 0 goto send
+	r7 = r0
+	*(u8 *)(r7 + TCPC_RST_RECV) = 1
+	r1 = *(u8 *)(r7 + TCPC_CUR)
+	*(u8 *)(r9 + RETR_OFF_STATE) = r1
+	RETR_OWNER
+send:
+	RETR_SEND
+.endif
+out:
+	r0 = 0
+	exit
