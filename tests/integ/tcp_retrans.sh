@@ -62,23 +62,18 @@ if ! setup > "$T_TMP/setup.err" 2>&1; then
 	exit 0
 fi
 
-for buf in ring perf; do
-	name=tcp_retrans_$buf
-	[ $buf = perf ] && set -- --perf-buffer || set --
-	"$RAWTEL" trace retrans --json "$@" > "$T_TMP/$name.jsonl" 2> "$T_TMP/$name.err" &
-	rt=$!; track_pid $rt
-	if ! wait_for "$T_TMP/$name.err" "tracing" 200; then
-		fail $name "rawtel did not start: $(cat "$T_TMP/$name.err")"; continue
-	fi
-	ip netns exec $NB "$TCP" sink $B $PORT > "$T_TMP/$name.sink" &
+# transfer NAME: the bulk transfer A -> B while rawtel runs (started by the
+# caller as $rt); sets $delta to what the kernel counted in both namespaces
+transfer() {
+	ip netns exec $NB "$TCP" sink $B $PORT > "$T_TMP/$1.sink" &
 	sk=$!; track_pid $sk
 	i=0
 	while ! ip netns exec $NB ss -Htln "sport = :$PORT" | grep -q LISTEN && [ $i -lt 100 ]; do
 		sleep 0.05; i=$((i + 1))
 	done
 	a0=$(retrans_segs $NA) b0=$(retrans_segs $NB)
-	if ! ip netns exec $NA timeout 120 "$TCP" bulk $B $PORT $BYTES > "$T_TMP/$name.bulk"; then
-		fail $name "the transfer failed"; kill -INT $rt; wait $rt; continue
+	if ! ip netns exec $NA timeout 120 "$TCP" bulk $B $PORT $BYTES > "$T_TMP/$1.bulk"; then
+		fail $1 "the transfer failed"; return 1
 	fi
 	wait $sk
 	# until both ends are closed: a FIN may still be retransmitted
@@ -88,14 +83,51 @@ for buf in ring perf; do
 		sleep 0.05; i=$((i + 1))
 	done
 	a1=$(retrans_segs $NA) b1=$(retrans_segs $NB)
+	delta=$((a1 - a0 + b1 - b0))
+	if ! grep -q "\"received\":$BYTES}" "$T_TMP/$1.sink"; then
+		fail $1 "the sink did not get every byte: $(cat "$T_TMP/$1.sink")"; return 1
+	fi
 	sleep 0.3
+	return 0
+}
+
+for buf in ring perf; do
+	name=tcp_retrans_$buf
+	[ $buf = perf ] && set -- --perf-buffer || set --
+	"$RAWTEL" trace retrans --json "$@" > "$T_TMP/$name.jsonl" 2> "$T_TMP/$name.err" &
+	rt=$!; track_pid $rt
+	if ! wait_for "$T_TMP/$name.err" "tracing" 200; then
+		fail $name "rawtel did not start: $(cat "$T_TMP/$name.err")"; continue
+	fi
+	transfer $name; ok=$?
 	kill -INT $rt; wait $rt; rc=$?
+	[ $ok = 0 ] || continue
 	if [ $rc -ne 0 ] || ! grep -q " 0 lost in the kernel" "$T_TMP/$name.err"; then
 		fail $name "rawtel exited $rc or lost events: $(cat "$T_TMP/$name.err")"; continue
 	fi
-	if ! grep -q "\"received\":$BYTES}" "$T_TMP/$name.sink"; then
-		fail $name "the sink did not get every byte: $(cat "$T_TMP/$name.sink")"; continue
-	fi
-	python3 "$CHECK" retrans $name "$T_TMP/$name.jsonl" $A $B $PORT $((a1 - a0 + b1 - b0))
+	python3 "$CHECK" retrans $name "$T_TMP/$name.jsonl" $A $B $PORT $delta
 done
+
+# rawtel run: the tcp.retransmissions counter, decoded by the OpenTelemetry
+# project's code, against the same kernel counters
+NODE_DIR="$RAWTEL_TOP/tests/node"
+if ! command -v node > /dev/null || [ ! -d "$NODE_DIR/node_modules/@opentelemetry" ]; then
+	fail tcp_retrans_metric "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"
+else
+	mkdir -p "$T_TMP/bodies"
+	node "$NODE_DIR/receiver.js" --port 0 --ready "$T_TMP/rport" --log "$T_TMP/rlog" \
+		--bodies "$T_TMP/bodies" --max-ms 180000 > "$T_TMP/rout" 2>&1 &
+	track_pid $!
+	i=0
+	while [ ! -s "$T_TMP/rport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	"$RAWTEL" run --no-status --endpoint "http://127.0.0.1:$(cat "$T_TMP/rport")" --no-spool \
+		--probes retrans > "$T_TMP/run.out" 2> "$T_TMP/run.err" &
+	rt=$!; track_pid $rt
+	if ! wait_for "$T_TMP/run.err" "running:" 200; then
+		fail tcp_retrans_metric "rawtel run did not start: $(cat "$T_TMP/run.err")"
+	elif transfer tcp_retrans_metric; then
+		kill -TERM $rt; wait $rt
+		node "$NODE_DIR/check-run-tcp.js" tcp_retrans_metric "$T_TMP/bodies" retrans $A $B $PORT $delta
+	fi
+fi
 ip netns exec $NB nft list table inet rawtel_test | sed -n 's/.*counter packets \([0-9]*\).*/# packets dropped by the rule: \1/p'
