@@ -171,9 +171,13 @@ void tcp_reasons_parse(const char *text)
 		if (*p != '{')
 			return;
 		v = strtoul(p + 1, &num_end, 10);
-		q = strchr(num_end, '"');
+		if (num_end == p + 1)
+			return;
+		while (*num_end == ' ')
+			num_end++;
+		q = *num_end == ',' ? strchr(num_end, '"') : NULL;
 		end = q ? strchr(q + 1, '"') : NULL;
-		if (num_end == p + 1 || !end || memchr(num_end, '}', (size_t)(q - num_end)))
+		if (!end || memchr(num_end, '}', (size_t)(q - num_end)))
 			return;
 		if (v < RSN_MAX && (size_t)(end - q - 1) < sizeof(rsn_names[0]))
 			memcpy(rsn_names[v], q + 1, (size_t)(end - q - 1));
