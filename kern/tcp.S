@@ -28,29 +28,28 @@ DECLARE_EVENTS
 .map tcp_closed array key=4 value=TCPC_SIZE max=TCPC_CLOSED_SLOTS
 
 // ---- copying tracepoint fields ------------------------------------------
-// Tracepoint context loads must be aligned to their size and the layouts
-// differ between kernels: copy N bytes of field F (from byte FO on) of the
-// context in r6 to R + OFF in the widest loads the field's offset allows.
-#define FO_(F, FO) (field(F) + (FO))
-#define CP2(R, OFF, F, FO) .if FO_(F, FO) & 1 ; r1 = *(u8 *)(r6 + FO_(F, FO)) ; \
-	*(u8 *)(R + (OFF)) = r1 ; r1 = *(u8 *)(r6 + FO_(F, FO) + 1) ; *(u8 *)(R + (OFF) + 1) = r1 ; \
-	.else ; r1 = *(u16 *)(r6 + FO_(F, FO)) ; *(u16 *)(R + (OFF)) = r1 ; .endif
-#define CP4(R, OFF, F, FO) .if FO_(F, FO) & 3 ; CP2(R, OFF, F, FO) ; CP2(R, (OFF) + 2, F, (FO) + 2) ; \
-	.else ; r1 = *(u32 *)(r6 + FO_(F, FO)) ; *(u32 *)(R + (OFF)) = r1 ; .endif
-#define CP8(R, OFF, F, FO) .if FO_(F, FO) & 7 ; CP4(R, OFF, F, FO) ; CP4(R, (OFF) + 4, F, (FO) + 4) ; \
-	.else ; r1 = *(u64 *)(r6 + FO_(F, FO)) ; *(u64 *)(R + (OFF)) = r1 ; .endif
-#define CP16(R, OFF, F, FO) CP8(R, OFF, F, FO) ; CP8(R, (OFF) + 8, F, (FO) + 8)
-
+// Addresses sit at offsets that differ between kernels and need not be
+// aligned, while tracepoint context loads must be aligned to their size:
+// they are copied with the helper. N bytes of field F (from byte FO on) of
+// the context in r6 to R + OFF.
+#define READ_KERNEL .if $probe_read_user ; call bpf_probe_read_kernel ; \
+	.else ; call bpf_probe_read ; .endif
+#define CPY(R, OFF, F, FO, N) r1 = R ; r1 += (OFF) ; r2 = N ; r3 = r6 ; r3 += field(F) + (FO) ; \
+	READ_KERNEL
 // Family, local and remote address from the fields every TCP tracepoint
-// but the 6.10+ tcp_send_reset has (saddr[4], saddr_v6[16], ...). Kernels
-// without `family` store IPv4 addresses IPv4-mapped in the v6 fields.
-#define ADDRS(R, FAM, S, D, L6, LEND) .if has_field(family) ; \
-	r1 = *(u16 *)(r6 + field(family)) ; *(u16 *)(R + (FAM)) = r1 ; if r1 == RT_AF_INET6 goto L6 ; \
-	CP4(R, S, saddr, 0) ; CP4(R, D, daddr, 0) ; goto LEND ; \
-L6: ; CP16(R, S, saddr_v6, 0) ; CP16(R, D, daddr_v6, 0) ; \
-LEND: ; .else ; r1 = RT_AF_INET6 ; *(u16 *)(R + (FAM)) = r1 ; \
-	CP16(R, S, saddr_v6, 0) ; CP16(R, D, daddr_v6, 0) ; .endif
-#define PORTS(R, L, RP) CP2(R, L, sport, 0) ; CP2(R, RP, dport, 0)
+// but the 6.10+ tcp_send_reset has (saddr[4], saddr_v6[16], ...), IPv4
+// ones stored IPv4-mapped; kernels without `family` fill the v6 fields for
+// both families. L4, LEND: labels of the caller's.
+#define MAPPED(R, OFF, F, FO) w1 = 0xffff0000 ; *(u32 *)(R + (OFF) + 8) = r1 ; \
+	CPY(R, (OFF) + 12, F, FO, 4)
+#define ADDRS(R, FAM, S, D, L4, LEND) .if has_field(family) ; r1 = *(u16 *)(r6 + field(family)) ; \
+	.else ; r1 = RT_AF_INET6 ; .endif ; *(u16 *)(R + (FAM)) = r1 ; \
+	if r1 != RT_AF_INET6 goto L4 ; CPY(R, S, saddr_v6, 0, 16) ; CPY(R, D, daddr_v6, 0, 16) ; \
+	goto LEND ; \
+L4: ; MAPPED(R, S, saddr, 0) ; MAPPED(R, D, daddr, 0) ; \
+LEND:
+#define PORTS(R, L, RP) r1 = *(u16 *)(r6 + field(sport)) ; *(u16 *)(R + (L)) = r1 ; \
+	r1 = *(u16 *)(r6 + field(dport)) ; *(u16 *)(R + (RP)) = r1
 
 // ---- helpers ----------------------------------------------------------------
 // r0 = the tcp_conns entry of the socket whose address is at fp-8, or 0
@@ -186,7 +185,7 @@ closed:
 	r8 = r0
 	*(u64 *)(r9 + EV_OFF_TS) = r8
 	PORTS(r9, TCP_OFF_LPORT, TCP_OFF_RPORT)
-	ADDRS(r9, TCP_OFF_FAMILY, TCP_OFF_SADDR, TCP_OFF_DADDR, close_v6, close_addrs)
+	ADDRS(r9, TCP_OFF_FAMILY, TCP_OFF_SADDR, TCP_OFF_DADDR, close_v4, close_addrs)
 	CONN_LOOKUP
 	if r0 == 0 goto send			// opened and owned before rawtel started
 	r7 = r0
@@ -324,7 +323,7 @@ out:
 	*(u32 *)(r9 + RETR_OFF_ERR) = r1
 .endif
 	PORTS(r9, RETR_OFF_LPORT, RETR_OFF_RPORT)
-	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR, rt_v6, rt_addrs)
+	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR, rt_v4, rt_addrs)
 	CONN_LOOKUP
 	if r0 == 0 goto send
 	r7 = r0
@@ -349,7 +348,7 @@ out:
 	r1 = TCP_DIR_IN
 	*(u8 *)(r9 + RETR_OFF_DIR) = r1
 	PORTS(r9, RETR_OFF_LPORT, RETR_OFF_RPORT)
-	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR, sa_v6, sa_addrs)
+	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR, sa_v4, sa_addrs)
 	RETR_SEND
 .endif
 out:
@@ -376,9 +375,10 @@ out:
 .endif
 .if has_field(saddr_v6)
 	PORTS(r9, RETR_OFF_LPORT, RETR_OFF_RPORT)
-	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR, rs_v6, rs_addrs)
+	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR, rs_v4, rs_addrs)
 .else
-	CP2(r9, RETR_OFF_FAMILY, saddr, 0)
+	r1 = *(u16 *)(r6 + field(saddr))
+	*(u16 *)(r9 + RETR_OFF_FAMILY) = r1
 	r1 = *(u16 *)(r6 + field(saddr) + 2)
 	r1 = be16 r1
 	*(u16 *)(r9 + RETR_OFF_LPORT) = r1
@@ -387,12 +387,14 @@ out:
 	*(u16 *)(r9 + RETR_OFF_RPORT) = r1
 	r1 = *(u16 *)(r9 + RETR_OFF_FAMILY)
 	if r1 == RT_AF_INET6 goto rs_sa6
-	CP4(r9, RETR_OFF_SADDR, saddr, 4)
-	CP4(r9, RETR_OFF_DADDR, daddr, 4)
+	// sockaddr_in: the address at byte 4
+	MAPPED(r9, RETR_OFF_SADDR, saddr, 4)
+	MAPPED(r9, RETR_OFF_DADDR, daddr, 4)
 	goto rs_sa_done
 rs_sa6:
-	CP16(r9, RETR_OFF_SADDR, saddr, 8)
-	CP16(r9, RETR_OFF_DADDR, daddr, 8)
+	// sockaddr_in6: the address at byte 8
+	CPY(r9, RETR_OFF_SADDR, saddr, 8, 16)
+	CPY(r9, RETR_OFF_DADDR, daddr, 8, 16)
 rs_sa_done:
 .endif
 	CONN_LOOKUP
@@ -418,7 +420,7 @@ out:
 	r1 = *(u64 *)(r6 + field(skaddr))
 	*(u64 *)(r10 - 8) = r1
 	PORTS(r9, RETR_OFF_LPORT, RETR_OFF_RPORT)
-	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR, rr_v6, rr_addrs)
+	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR, rr_v4, rr_addrs)
 	CONN_LOOKUP
 	if r0 == 0 goto send
 	r7 = r0

@@ -126,8 +126,8 @@
 #define TCP_OFF_PIDHOW	58	/* u8 TCP_PID_*: how the owner was found */
 #define TCP_OFF_DIR	59	/* u8 TCP_DIR_* */
 #define TCP_OFF_RETRANS	60	/* u32 segments retransmitted (sent) while traced */
-#define TCP_OFF_SADDR	64	/* local address: 4 bytes (AF_INET) or 16 */
-#define TCP_OFF_DADDR	80	/* remote address */
+#define TCP_OFF_SADDR	64	/* local address, IPv6 form (IPv4 ones IPv4-mapped) */
+#define TCP_OFF_DADDR	80	/* remote address, the same */
 #define TCP_OFF_COMM	96	/* char[16] the owner's command */
 #define TCP_REC_SIZE	112
 #define TCP_F_START	1	/* the connection began while traced: DUR is known */
@@ -153,8 +153,8 @@
 #define RETR_OFF_ERR	36	/* s32 retransmission result: 0 sent, else -errno
 				 * or a NET_XMIT code (kernels that report it) */
 #define RETR_OFF_REASON	40	/* u32 the kernel's enum sk_rst_reason (RETR_F_REASON) */
-#define RETR_OFF_SADDR	48	/* local address */
-#define RETR_OFF_DADDR	64	/* remote address */
+#define RETR_OFF_SADDR	48	/* local address, IPv6 form (IPv4 ones IPv4-mapped) */
+#define RETR_OFF_DADDR	64	/* remote address, the same */
 #define RETR_OFF_COMM	80	/* char[16] the owner's command */
 #define RETR_REC_SIZE	96
 #define RETR_K_SEGMENT	0	/* a data (or SYN/FIN) segment sent again */

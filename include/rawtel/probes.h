@@ -116,8 +116,8 @@ const char *tcp_state_name(unsigned st);
 int tcp_states_next(uint16_t bits, int *pos);
 /* Those names joined by sep */
 const char *tcp_states_str(uint16_t bits, char sep, char *buf, size_t size);
-/* An address as text; an IPv4-mapped IPv6 one as IPv4. "?" when the
- * family is unknown. buf: 46 bytes hold any. */
+/* A record's address (16 bytes, IPv4 ones IPv4-mapped) as text: IPv4 for
+ * a mapped one. "?" when the family is unknown. buf: 46 bytes hold any. */
 const char *tcp_addr_str(uint16_t family, const uint8_t a[16], char *buf, size_t size);
 /* How a connection ended when not in order (NULL when it did):
  * connection_refused, handshake_failed, connection_reset, aborted. */

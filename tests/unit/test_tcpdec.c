@@ -27,7 +27,7 @@ static void test_states(void)
 
 static void test_addrs(void)
 {
-	uint8_t v4[16] = { 10, 1, 2, 3 };
+	uint8_t v4[16] = { [10] = 0xff, [11] = 0xff, 10, 1, 2, 3 };
 	uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 	uint8_t mapped[16] = { [10] = 0xff, [11] = 0xff, 192, 168, 0, 7 };
 	char buf[64];
@@ -37,6 +37,7 @@ static void test_addrs(void)
 	/* an IPv4 peer of a dual-stack socket reads as IPv4 */
 	T_EQ_STR(tcp_addr_str(RT_AF_INET6, mapped, buf, sizeof(buf)), "192.168.0.7");
 	T_EQ_STR(tcp_addr_str(0, v4, buf, sizeof(buf)), "?");
+	T_EQ_STR(tcp_addr_str(RT_AF_INET, v6, buf, sizeof(buf)), "32.1.13.184");	/* not mapped */
 	T_EQ_STR(tcp_addr_str(RT_AF_INET6, v6, buf, 4), "?");
 }
 

@@ -62,8 +62,10 @@ const char *tcp_addr_str(uint16_t family, const uint8_t a[16], char *buf, size_t
 {
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
-	if (family == RT_AF_INET6 && !memcmp(a, mapped, 12))
-		family = RT_AF_INET, a += 12;	/* an IPv4 peer of a dual-stack socket */
+	/* records hold IPv4 addresses IPv4-mapped, as does a dual-stack
+	 * socket talking to an IPv4 peer */
+	if ((family == RT_AF_INET || family == RT_AF_INET6) && !memcmp(a, mapped, 12))
+		family = RT_AF_INET, a += 12;
 	if (family == RT_AF_INET)
 		return inet_ntop(AF_INET, a, buf, (socklen_t)size) ? buf : "?";
 	if (family == RT_AF_INET6)
