@@ -44,7 +44,7 @@ struct probe {
 	const char *summary;
 	uint16_t ev_type;
 	const char *units[3];
-	struct probe_prog progs[10];	/* ended by a NULL name */
+	struct probe_prog progs[8];	/* ended by a NULL name */
 	void (*header)(const struct probe_out *o);
 	/* print one record (already checked to be at least ev_min bytes) */
 	void (*print)(const struct probe_out *o, const void *rec, size_t len);
