@@ -18,9 +18,13 @@
 //   FIN_WAIT1, LAST_ACK close() or shutdown(), when still without an owner
 // A connection whose owner was never seen is reported with pid 0.
 //
-// Bytes: sock:sock_send_length and sock:sock_recv_length (6.3+) carry the
-// socket and the byte count of each send and receive through the socket
-// API; where they are missing, the record has no byte counts.
+// Bytes: sock:sock_send_length and sock:sock_recv_length carry the socket
+// and the byte count of each send and receive through the socket API
+// (newer kernels: 6.18 has them, Debian's 6.1 does not). Without them the
+// record has no byte counts, and an accepted connection's owner is only
+// seen when it closes in order.
+// Resets: kernels before 6.10 report only those sent by a full socket;
+// later ones also those sent for segments no socket wanted.
 #include "common.h"
 
 DECLARE_EVENTS
@@ -36,10 +40,11 @@ DECLARE_EVENTS
 	.else ; call bpf_probe_read ; .endif
 #define CPY(R, OFF, F, FO, N) r1 = R ; r1 += (OFF) ; r2 = N ; r3 = r6 ; r3 += field(F) + (FO) ; \
 	READ_KERNEL
-// Family, local and remote address from the fields every TCP tracepoint
-// but the 6.10+ tcp_send_reset has (saddr[4], saddr_v6[16], ...), IPv4
-// ones stored IPv4-mapped; kernels without `family` fill the v6 fields for
-// both families. L4, LEND: labels of the caller's.
+// Family, local and remote address (IPv4 ones stored IPv4-mapped) from the
+// fields every TCP tracepoint but the 6.10+ tcp_send_reset has: saddr[4],
+// daddr[4], saddr_v6[16], daddr_v6[16]. Kernels from before `family` put
+// IPv4 addresses IPv4-mapped into the v6 fields. L4, LEND: labels of the
+// caller's.
 #define MAPPED(R, OFF, F, FO) w1 = 0xffff0000 ; *(u32 *)(R + (OFF) + 8) = r1 ; \
 	CPY(R, (OFF) + 12, F, FO, 4)
 #define ADDRS(R, FAM, S, D, L4, LEND) .if has_field(family) ; r1 = *(u16 *)(r6 + field(family)) ; \
@@ -54,7 +59,7 @@ LEND:
 // ---- helpers ----------------------------------------------------------------
 // r0 = the tcp_conns entry of the socket whose address is at fp-8, or 0
 #define CONN_LOOKUP r1 = tcp_conns ll ; r2 = r10 ; r2 += -8 ; call bpf_map_lookup_elem
-// Zero N (a multiple of 8) bytes from fp-TOP on
+// Zero the I-th u64 from fp-TOP on; 96 bytes from fp-TOP on
 #define ZERO8(TOP, I) *(u64 *)(r10 - (TOP) + (I) * 8) = 0
 #define ZERO96(TOP) ZERO8(TOP, 0) ; ZERO8(TOP, 1) ; ZERO8(TOP, 2) ; ZERO8(TOP, 3) ; \
 	ZERO8(TOP, 4) ; ZERO8(TOP, 5) ; ZERO8(TOP, 6) ; ZERO8(TOP, 7) ; ZERO8(TOP, 8) ; \

@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
 """Checks rawtel trace tcp,retrans --json output against what rtt_tcp did.
 
-  check_tcp.py life NAME TRACE.jsonl RUN.json ADDR [all|pid|comm]
+  check_tcp.py life NAME TRACE.jsonl RUN.json ADDR [all|pid|comm] [io|noio]
       rtt_tcp life: exactly 2N connection records with its port, one per
       side of each connection: owners, directions, ports, addresses, bytes,
       states and durations (at least the hold, at most hold + 2 s). Under
       --pid (the client's pid) only the client's side.
-  check_tcp.py resets NAME TRACE.jsonl REFUSED.json ABORT.json ADDR
+  check_tcp.py resets NAME TRACE.jsonl REFUSED.json ABORT.json ADDR [io|noio]
+               [rstnosock|norstnosock]
       rtt_tcp refused and abort: the resets sent and received, their
       owners, states and reasons, and how the connections ended.
+  noio: a kernel without sock:sock_send_length (Debian's 6.1): no byte
+  counts, and an accepted connection's owner is only found when it closes
+  in order (LAST_ACK), never when it aborts. norstnosock: a kernel that
+  traces only resets sent by sockets (before 6.10).
   check_tcp.py retrans NAME TRACE.jsonl ADDR_A ADDR_B PORT KERNEL_DELTA
       a bulk transfer from A to B:PORT with packets dropped: the
       retransmissions rawtel saw between A and B against the kernel's
@@ -40,7 +45,7 @@ def norm(a):
     return str(ipaddress.ip_address(a))
 
 
-def life(name, trace, run, addr, mode):
+def life(name, trace, run, addr, mode, io="io"):
     recs = [r for r in load(trace) if r["event"] == "tcp"]
     run = json.load(open(run))
     port, n, hold = run["port"], run["n"], run["hold_ms"] * 1_000_000
@@ -62,15 +67,18 @@ def life(name, trace, run, addr, mode):
     c_states = (["SYN_SENT", "ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2", "CLOSE"],
                 ["SYN_SENT", "ESTABLISHED", "FIN_WAIT1", "CLOSING", "CLOSE"])
     s_states = (["SYN_RECV", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSE"],)
+    noio = io == "noio"
     for side, rs, pid, how, d, tx, rx, states in (
             ("client", client, run["client_pid"], "connect", "out", 100, 200, c_states),
-            ("server", server, run["server_pid"], "io", "in", 200, 100, s_states)):
+            ("server", server, run["server_pid"], "close" if noio else "io", "in", 200, 100, s_states)):
         for r in rs:
             what = f"{side} {r['lport']}->{r['rport']}"
             if r["pid"] != pid or r["comm"] != "rtt_tcp" or r["owner_from"] != how:
                 errs.append(f"{what}: owner {r['pid']}/{r['comm']}/{r['owner_from']}, want {pid}/rtt_tcp/{how}")
             if r["direction"] != d or norm(r["raddr"]) != norm(addr):
                 errs.append(f"{what}: direction {r['direction']} peer {r['raddr']}")
+            if noio:
+                tx = rx = None
             if r.get("tx_bytes") != tx or r.get("rx_bytes") != rx:
                 errs.append(f"{what}: bytes {r.get('tx_bytes')}/{r.get('rx_bytes')}, want {tx}/{rx}")
             if r["states"] not in states or "error" in r or r["retransmits"] != 0:
@@ -86,8 +94,9 @@ def life(name, trace, run, addr, mode):
     return errs
 
 
-def resets(name, trace, refused, abort, addr):
+def resets(name, trace, refused, abort, addr, io="io", rst="rstnosock"):
     recs = load(trace)
+    noio = io == "noio"
     rf, ab = json.load(open(refused)), json.load(open(abort))
     errs = []
 
@@ -107,23 +116,31 @@ def resets(name, trace, refused, abort, addr):
     # connection refused: our SYN answered by a reset for no socket
     one("refused: reset received", pick("retrans", "rst_recv", rf["client_port"], rf["port"]),
         pid=rf["pid"], state="SYN_SENT", owner_from="connect", direction="out")
-    sent = one("refused: reset sent", pick("retrans", "rst_sent", rf["port"], rf["client_port"]),
-               pid=0, comm="")
-    if sent and "reason" in sent and sent["reason"] != "NO_SOCKET":
-        errs.append(f"refused: reason {sent['reason']}")
+    nosock = pick("retrans", "rst_sent", rf["port"], rf["client_port"])
+    if rst == "norstnosock":
+        if nosock:
+            errs.append("refused: a reset for no socket from a kernel that does not trace them")
+    else:
+        sent = one("refused: reset sent", nosock, pid=0, comm="")
+        if sent and "reason" in sent and sent["reason"] != "NO_SOCKET":
+            errs.append(f"refused: reason {sent['reason']}")
     one("refused: connection", pick("tcp", None, rf["client_port"], rf["port"]), pid=rf["pid"],
         states=["SYN_SENT", "CLOSE"], error="connection_refused", rst_received=True)
     # the server's SO_LINGER 0 close: a reset sent after the close, its
     # owner found in the closed ring; the client receives it
+    # without the I/O tracepoints the aborting server is never seen owning
+    # its accepted connection
+    spid, scomm = (0, "") if noio else (ab["server_pid"], "rtt_tcp")
     one("abort: reset sent", pick("retrans", "rst_sent", ab["port"], ab["client_port"]),
-        pid=ab["server_pid"], comm="rtt_tcp", state="CLOSE", direction="in")
+        pid=spid, comm=scomm, state="CLOSE", direction="in")
     one("abort: reset received", pick("retrans", "rst_recv", ab["client_port"], ab["port"]),
         pid=ab["client_pid"], state="ESTABLISHED", direction="out")
-    one("abort: server side", pick("tcp", None, ab["port"], ab["client_port"]), pid=ab["server_pid"],
-        states=["SYN_RECV", "ESTABLISHED", "CLOSE"], error="aborted", rx_bytes=10, tx_bytes=0)
+    one("abort: server side", pick("tcp", None, ab["port"], ab["client_port"]), pid=spid,
+        states=["SYN_RECV", "ESTABLISHED", "CLOSE"], error="aborted",
+        rx_bytes=None if noio else 10, tx_bytes=None if noio else 0)
     one("abort: client side", pick("tcp", None, ab["client_port"], ab["port"]), pid=ab["client_pid"],
         states=["SYN_SENT", "ESTABLISHED", "CLOSE"], error="connection_reset", rst_received=True,
-        tx_bytes=10, rx_bytes=0)
+        tx_bytes=None if noio else 10, rx_bytes=None if noio else 0)
     return errs
 
 
@@ -150,12 +167,11 @@ def main():
     what, name = sys.argv[1], sys.argv[2]
     try:
         if what == "life":
-            errs = life(name, sys.argv[3], sys.argv[4], sys.argv[5],
-                        sys.argv[6] if len(sys.argv) > 6 else "all")
+            errs = life(name, *sys.argv[3:6], *sys.argv[6:8])
         elif what == "retrans":
             errs = retrans(name, *sys.argv[3:8])
         else:
-            errs = resets(name, *sys.argv[3:7])
+            errs = resets(name, *sys.argv[3:10])
     except (OSError, ValueError, KeyError) as e:
         errs = [f"{type(e).__name__}: {e}"]
     if errs:
