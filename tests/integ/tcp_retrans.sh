@@ -27,7 +27,8 @@ ns_cleanup() {
 	ip netns del $NA 2>/dev/null
 	ip netns del $NB 2>/dev/null
 }
-trap ns_cleanup EXIT INT TERM
+trap ns_cleanup EXIT
+trap 'ns_cleanup; trap - EXIT; exit 1' INT TERM
 
 setup() {
 	ip netns add $NA && ip netns add $NB &&
