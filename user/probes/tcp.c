@@ -160,6 +160,8 @@ void retrans_print(const struct probe_out *o, const void *rec, size_t len)
 	prefix(o, e->kind >= RETR_K_RST_SENT ? "rst" : "retr", e->h.ts, e->h.pid, comm);
 	if (o->multi)
 		fprintf(o->f, "%s %s > %s %s%s%s\n", kind, l, r, state, *detail ? " " : "", detail);
-	else
+	else if (*detail)
 		fprintf(o->f, "%-8s %-21s %-21s %-12s %s\n", kind, l, r, state, detail);
+	else
+		fprintf(o->f, "%-8s %-21s %-21s %s\n", kind, l, r, state);
 }
