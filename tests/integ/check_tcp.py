@@ -21,7 +21,8 @@
       when it is handed to the device, after the checks that can refuse it;
       the tracepoint fires for every attempt, with err set when refused, so
       sent (err 0) <= kernel <= sent + refused, and equal when nothing was
-      refused. GSO is off on the link: one event is one segment.
+      refused, but for program runs the kernel skipped (see retrans()). The
+      link's gso_max_segs is 1: one event is one segment.
 Prints PASS NAME or FAIL NAME: why.
 """
 import ipaddress
@@ -154,8 +155,16 @@ def retrans(name, trace, a, b, port, delta):
     errs = []
     if delta <= 0:
         errs.append(f"the kernel counted {delta} retransmissions: no loss provoked")
-    if not sent <= delta <= sent + refused:
-        errs.append(f"rawtel saw {sent} sent (+{refused} refused), the kernel counted {delta}")
+    # The kernel skips a tracing program that fires while another BPF
+    # program runs on the same CPU (a softirq retransmission interrupting
+    # some tracer's program: its recursion guard), counting the skip only
+    # in the program's recursion_misses, which rawtel does not read yet. On
+    # a shared machine other tracers run: allow a few such skips (seen: 1
+    # in 126), never an event more than the kernel counted.
+    skipped = max(2, delta // 50)
+    if not sent <= delta <= sent + refused + skipped:
+        errs.append(f"rawtel saw {sent} sent (+{refused} refused), the kernel counted {delta} "
+                    f"(at most {skipped} runs skipped by the kernel allowed)")
     if not errs:
         codes = sorted({r["err"] for r in rs if r.get("err")})
         print(f"# {name}: kernel {delta}, rawtel {sent} sent ({sum(1 for r in rs if r['kind'] == 'synack')} "

@@ -104,7 +104,10 @@ if (mode === 'life') {
   const pts = points.filter((x) => x.name === 'tcp.retransmissions' && x.a['server.port'] === port &&
     (x.a['server.address'] === b || x.a['client.address'] === a));
   const total = pts.reduce((n, x) => n + value(x), 0);
-  check(delta > 0 && total === delta, `tcp.retransmissions ${total}, the kernel counted ${delta}`);
+  // as check_tcp.py retrans: a few program runs the kernel skipped
+  // (recursion guard, another tracer's program on the CPU) are allowed
+  check(delta > 0 && total <= delta && delta - total <= Math.max(2, Math.floor(delta / 50)),
+    `tcp.retransmissions ${total}, the kernel counted ${delta}`);
   check(pts.every((x) => x.res['process.executable.name'] === 'rtt_tcp'), 'resources ' + JSON.stringify(pts.map((x) => x.res)));
   if (!fails.length) console.log(`# ${name}: tcp.retransmissions ${total}, kernel ${delta}`);
 } else {
