@@ -42,9 +42,11 @@ static const struct otlp_instrument instruments[INST_N] = {
 				OTLP_S("s"), OTLP_INST_HISTOGRAM, 1, otlp_duration_bounds, 14 },
 	/* no semantic convention covers TCP connections yet: tcp.* names,
 	 * attributes from the conventions (user/agent/tcp.c) */
+	/* one retransmission may carry several segments (segmentation
+	 * offload); the tracepoint does not say how many */
 	[INST_TCP_RETRANS] = { OTLP_S("tcp.retransmissions"),
-			       OTLP_S("TCP segments retransmitted (sent again)"), OTLP_S("{segment}"),
-			       OTLP_INST_COUNTER, 0, NULL, 0 },
+			       OTLP_S("TCP retransmissions sent (SYN-ACKs included)"),
+			       OTLP_S("{retransmission}"), OTLP_INST_COUNTER, 0, NULL, 0 },
 	[INST_TCP_RESETS] = { OTLP_S("tcp.resets"), OTLP_S("TCP resets sent and received"),
 			      OTLP_S("{reset}"), OTLP_INST_COUNTER, 0, NULL, 0 },
 	[INST_TCP_CLOSED] = { OTLP_S("tcp.connections.closed"), OTLP_S("TCP connections closed"),
