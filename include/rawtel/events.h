@@ -22,6 +22,8 @@
 #define EV_OPEN		3
 #define EV_UPROBE	4
 #define EV_DNS		5
+#define EV_TCP		6
+#define EV_RETRANS	7
 #define EV_TYPE_MAX	16	/* slots in the per-CPU `drops` map */
 
 /* ---- exec: execve/execveat, reported when the call returns --------------- */
@@ -113,6 +115,99 @@
  * counted in flags from this bit on; only the outermost is reported */
 #define DNS_DEPTH_ONE	0x100
 
+/* ---- tcp: one TCP connection, reported when its socket closes ----------
+ * The header's tid/pid are the connection's owner (see TCP_PID_*), not the
+ * task current at the close, which often runs in softirq context; 0 when
+ * no owner was seen. ts is the time of the close. */
+#define TCP_OFF_DUR	24	/* u64 ns from the first state to the close (TCP_F_START) */
+#define TCP_OFF_SENT	32	/* u64 bytes the owner sent through the socket API */
+#define TCP_OFF_RECV	40	/* u64 bytes it received (MSG_PEEK not counted) */
+#define TCP_OFF_FAMILY	48	/* u16 AF_INET or AF_INET6 */
+#define TCP_OFF_LPORT	50	/* u16 local port, host order */
+#define TCP_OFF_RPORT	52	/* u16 remote port, host order */
+#define TCP_OFF_STATES	54	/* u16 bit (1 << TCP_ST_*) for every state entered */
+#define TCP_OFF_LAST	56	/* u8 state before the close */
+#define TCP_OFF_FIRST	57	/* u8 first state seen (0: none before the close) */
+#define TCP_OFF_PIDHOW	58	/* u8 TCP_PID_*: how the owner was found */
+#define TCP_OFF_DIR	59	/* u8 TCP_DIR_* */
+#define TCP_OFF_RETRANS	60	/* u32 segments retransmitted (sent) while traced */
+#define TCP_OFF_SADDR	64	/* local address, IPv6 form (IPv4 ones IPv4-mapped) */
+#define TCP_OFF_DADDR	80	/* remote address, the same */
+#define TCP_OFF_COMM	96	/* char[16] the owner's command */
+#define TCP_REC_SIZE	112
+#define TCP_F_START	1	/* the connection began while traced: DUR is known */
+#define TCP_F_RST_SENT	2	/* this socket sent a reset */
+#define TCP_F_RST_RECV	4	/* it received one */
+#define TCP_DIR_UNKNOWN	0	/* opened before rawtel started */
+#define TCP_DIR_OUT	1	/* active open: this side connected */
+#define TCP_DIR_IN	2	/* passive open: accepted from a listener */
+#define TCP_PID_NONE	0
+#define TCP_PID_CONNECT	1	/* the task that called connect() (SYN_SENT) */
+#define TCP_PID_IO	2	/* the first task seen sending or receiving on it */
+#define TCP_PID_CLOSE	3	/* the task that closed or shut it down */
+
+/* ---- retrans: retransmissions and resets ---------------------------------
+ * tid/pid: the connection's owner when its socket is known (as for tcp). */
+#define RETR_OFF_KIND	24	/* u8 RETR_K_* */
+#define RETR_OFF_STATE	25	/* u8 TCP_ST_* of the socket (0: unknown) */
+#define RETR_OFF_DIR	26	/* u8 TCP_DIR_* */
+#define RETR_OFF_PIDHOW	27	/* u8 TCP_PID_* */
+#define RETR_OFF_FAMILY	28	/* u16 */
+#define RETR_OFF_LPORT	30	/* u16 host order */
+#define RETR_OFF_RPORT	32	/* u16 host order */
+#define RETR_OFF_ERR	36	/* s32 retransmission result: 0 sent, else -errno
+				 * or a NET_XMIT code (kernels that report it) */
+#define RETR_OFF_REASON	40	/* u32 the kernel's enum sk_rst_reason (RETR_F_REASON) */
+#define RETR_OFF_SADDR	48	/* local address, IPv6 form (IPv4 ones IPv4-mapped) */
+#define RETR_OFF_DADDR	64	/* remote address, the same */
+#define RETR_OFF_COMM	80	/* char[16] the owner's command */
+#define RETR_REC_SIZE	96
+#define RETR_K_SEGMENT	0	/* a data (or SYN/FIN) segment sent again */
+#define RETR_K_SYNACK	1	/* a SYN-ACK sent again for a pending connection */
+#define RETR_K_RST_SENT	2
+#define RETR_K_RST_RECV	3
+#define RETR_F_REASON	1	/* REASON is the kernel's (6.10+) */
+#define RETR_F_SOCKET	2	/* a socket was involved (resets to no socket lack it) */
+
+/* Connections in flight (kern/tcp.S), by socket address; the closed ring
+ * keeps the last ones closed, with the socket address, for the reset a
+ * close sends right after it (SO_LINGER 0, unread data). */
+#define TCPC_PIDTGID	0	/* u64 owner, 0 unknown */
+#define TCPC_START	8	/* u64 ns, 0 unknown */
+#define TCPC_SENT	16	/* u64 */
+#define TCPC_RECV	24	/* u64 */
+#define TCPC_STATES	32	/* u16 */
+#define TCPC_FIRST	34	/* u8 */
+#define TCPC_PIDHOW	35	/* u8 */
+#define TCPC_DIR	36	/* u8 */
+#define TCPC_CUR	37	/* u8 current state */
+#define TCPC_RST_SENT	38	/* u8 1: a reset was sent */
+#define TCPC_RST_RECV	39	/* u8 1: one was received */
+#define TCPC_RETRANS	40	/* u32 */
+#define TCPC_PAD	44
+#define TCPC_COMM	48	/* char[16] */
+#define TCPC_SK		64	/* u64 socket address (closed ring only) */
+#define TCPC_SIZE	72
+#define TCPC_MAX	16384
+#define TCPC_CLOSED_SLOTS 256
+
+/* TCP states as Linux numbers them (stable since 2.x), address families */
+#define TCP_ST_ESTABLISHED	1
+#define TCP_ST_SYN_SENT		2
+#define TCP_ST_SYN_RECV		3
+#define TCP_ST_FIN_WAIT1	4
+#define TCP_ST_FIN_WAIT2	5
+#define TCP_ST_TIME_WAIT	6
+#define TCP_ST_CLOSE		7
+#define TCP_ST_CLOSE_WAIT	8
+#define TCP_ST_LAST_ACK		9
+#define TCP_ST_LISTEN		10
+#define TCP_ST_CLOSING		11
+#define TCP_ST_NEW_SYN_RECV	12
+#define RT_AF_INET	2
+#define RT_AF_INET6	10
+#define RT_IPPROTO_TCP	6
+
 /* ---- process table (kern/proc.S): parent and start time per tgid ------- */
 #define PROC_OFF_PPID	0	/* u32 */
 #define PROC_OFF_PAD	4
@@ -178,6 +273,27 @@ struct ev_dns {
 	char host[DNS_HOST_MAX];
 };
 
+struct ev_tcp {
+	struct ev_hdr h;
+	uint64_t duration;
+	uint64_t sent, received;
+	uint16_t family, lport, rport, states;
+	uint8_t last, first, pid_how, dir;
+	uint32_t retrans;
+	uint8_t saddr[16], daddr[16];
+	char comm[16];
+};
+
+struct ev_retrans {
+	struct ev_hdr h;
+	uint8_t kind, state, dir, pid_how;
+	uint16_t family, lport, rport, pad;
+	int32_t err;
+	uint32_t reason, pad2;
+	uint8_t saddr[16], daddr[16];
+	char comm[16];
+};
+
 _Static_assert(sizeof(struct ev_hdr) == EV_HDR_SIZE, "header");
 _Static_assert(offsetof(struct ev_uprobe, func) == UP_OFF_FUNC, "uprobe func");
 _Static_assert(offsetof(struct ev_uprobe, latency) == UP_OFF_LAT, "uprobe latency");
@@ -220,6 +336,36 @@ _Static_assert(offsetof(struct ev_open, mode) == OPEN_OFF_MODE, "open mode");
 _Static_assert(offsetof(struct ev_open, comm) == OPEN_OFF_COMM, "open comm");
 _Static_assert(offsetof(struct ev_open, path) == OPEN_OFF_PATH, "open path");
 _Static_assert(sizeof(struct ev_open) == OPEN_REC_MAX, "open size");
+_Static_assert(offsetof(struct ev_tcp, duration) == TCP_OFF_DUR, "tcp duration");
+_Static_assert(offsetof(struct ev_tcp, sent) == TCP_OFF_SENT, "tcp sent");
+_Static_assert(offsetof(struct ev_tcp, received) == TCP_OFF_RECV, "tcp recv");
+_Static_assert(offsetof(struct ev_tcp, family) == TCP_OFF_FAMILY, "tcp family");
+_Static_assert(offsetof(struct ev_tcp, lport) == TCP_OFF_LPORT, "tcp lport");
+_Static_assert(offsetof(struct ev_tcp, rport) == TCP_OFF_RPORT, "tcp rport");
+_Static_assert(offsetof(struct ev_tcp, states) == TCP_OFF_STATES, "tcp states");
+_Static_assert(offsetof(struct ev_tcp, last) == TCP_OFF_LAST, "tcp last");
+_Static_assert(offsetof(struct ev_tcp, first) == TCP_OFF_FIRST, "tcp first");
+_Static_assert(offsetof(struct ev_tcp, pid_how) == TCP_OFF_PIDHOW, "tcp pid_how");
+_Static_assert(offsetof(struct ev_tcp, dir) == TCP_OFF_DIR, "tcp dir");
+_Static_assert(offsetof(struct ev_tcp, retrans) == TCP_OFF_RETRANS, "tcp retrans");
+_Static_assert(offsetof(struct ev_tcp, saddr) == TCP_OFF_SADDR, "tcp saddr");
+_Static_assert(offsetof(struct ev_tcp, daddr) == TCP_OFF_DADDR, "tcp daddr");
+_Static_assert(offsetof(struct ev_tcp, comm) == TCP_OFF_COMM, "tcp comm");
+_Static_assert(sizeof(struct ev_tcp) == TCP_REC_SIZE, "tcp size");
+_Static_assert(offsetof(struct ev_retrans, kind) == RETR_OFF_KIND, "retrans kind");
+_Static_assert(offsetof(struct ev_retrans, state) == RETR_OFF_STATE, "retrans state");
+_Static_assert(offsetof(struct ev_retrans, dir) == RETR_OFF_DIR, "retrans dir");
+_Static_assert(offsetof(struct ev_retrans, pid_how) == RETR_OFF_PIDHOW, "retrans pid_how");
+_Static_assert(offsetof(struct ev_retrans, family) == RETR_OFF_FAMILY, "retrans family");
+_Static_assert(offsetof(struct ev_retrans, lport) == RETR_OFF_LPORT, "retrans lport");
+_Static_assert(offsetof(struct ev_retrans, rport) == RETR_OFF_RPORT, "retrans rport");
+_Static_assert(offsetof(struct ev_retrans, err) == RETR_OFF_ERR, "retrans err");
+_Static_assert(offsetof(struct ev_retrans, reason) == RETR_OFF_REASON, "retrans reason");
+_Static_assert(offsetof(struct ev_retrans, saddr) == RETR_OFF_SADDR, "retrans saddr");
+_Static_assert(offsetof(struct ev_retrans, daddr) == RETR_OFF_DADDR, "retrans daddr");
+_Static_assert(offsetof(struct ev_retrans, comm) == RETR_OFF_COMM, "retrans comm");
+_Static_assert(sizeof(struct ev_retrans) == RETR_REC_SIZE, "retrans size");
+_Static_assert(TCPC_COMM + 16 + 8 == TCPC_SIZE && TCPC_SK == TCPC_COMM + 16, "tcp conn entry");
 #endif /* !__ASSEMBLER__ */
 
 #endif

@@ -38,6 +38,7 @@ struct probe_out {
 	bool multi;		/* several probes: one combined layout */
 	int64_t wall_off_ns;	/* event clock -> Unix time */
 	const struct proctab *seed;	/* processes older than rawtel */
+	bool tcp_bytes;		/* tcp: the byte-counting programs are attached */
 };
 
 struct probe {
@@ -45,7 +46,7 @@ struct probe {
 	const char *summary;
 	uint16_t ev_type;
 	const char *units[3];
-	struct probe_prog progs[8];
+	struct probe_prog progs[8];	/* ended by a NULL name */
 	void (*header)(const struct probe_out *o);
 	/* print one record (already checked to be ev_min..ev_max bytes) */
 	void (*print)(const struct probe_out *o, const void *rec, size_t len);
@@ -97,6 +98,13 @@ struct exit_info {
 void probe_exit_info(const struct ev_exit *e, const struct proctab *seed,
 		     struct exit_info *out);
 
+/* Printers of tcp and retrans (user/probes/tcp.c). */
+void tcp_header(const struct probe_out *o);
+void tcp_print(const struct probe_out *o, const void *rec, size_t len);
+void retrans_header(const struct probe_out *o);
+void retrans_print(const struct probe_out *o, const void *rec, size_t len);
+extern const char *const retrans_kinds[4];	/* "retrans", "synack", "rst_sent", "rst_recv" */
+
 /* Target lists (user/probes/utargets.c). */
 int utargets_uprobe(const struct session_opts *o, struct uprobe_target *t, int max);
 int utargets_dns(const struct session_opts *o, struct uprobe_target *t, int max);
@@ -104,6 +112,32 @@ int utargets_dns(const struct session_opts *o, struct uprobe_target *t, int max)
 const char *probe_dns_result(const struct ev_dns *e, int *rc);
 /* EAI_* name of a getaddrinfo result (glibc and musl agree). */
 const char *probe_eai_name(int rc);
+
+/* tcp and retrans records (user/probes/tcpdec.c). */
+/* "ESTABLISHED", ...; "UNKNOWN" */
+const char *tcp_state_name(unsigned st);
+/* The states in a set (1 << TCP_ST_*) in the order a connection goes
+ * through them: the next one from *pos (start at 0), or -1 at the end. */
+int tcp_states_next(uint16_t bits, int *pos);
+/* Those names joined by sep */
+const char *tcp_states_str(uint16_t bits, char sep, char *buf, size_t size);
+/* A record's address (16 bytes, IPv4 ones IPv4-mapped) as text: IPv4 for
+ * a mapped one. "?" when the family is unknown. buf: 46 bytes hold any. */
+const char *tcp_addr_str(uint16_t family, const uint8_t a[16], char *buf, size_t size);
+/* How a connection ended when not in order (NULL when it did):
+ * connection_refused, handshake_failed, connection_reset, aborted. */
+const char *tcp_close_error(const struct ev_tcp *e);
+/* Which side opened the connection: TCP_DIR_OUT (this host is the client)
+ * or TCP_DIR_IN, from what the kernel side saw, else guessed from the
+ * ports (tcp_guess_dir with this host's ephemeral range). */
+int tcp_dir(int dir, uint16_t lport, uint16_t rport);
+int tcp_guess_dir(uint16_t lport, uint16_t rport, uint32_t eph_lo, uint32_t eph_hi);
+/* The running kernel's name for a reset reason (enum sk_rst_reason), read
+ * from tcp/tcp_send_reset's print format; NULL when unknown. */
+const char *tcp_reset_reason(uint32_t code);
+/* Parse a format file's text for those names (exposed for tests). */
+void tcp_reasons_parse(const char *text);
+extern const char *const tcp_pid_how[4];	/* "none", "connect", "io", "close" */
 
 /* Shared formatting helpers (user/probes/pfmt.c) */
 void pfmt_time(const struct probe_out *o, uint64_t ts, char *buf, size_t size);

@@ -69,6 +69,9 @@ int session_fds(const struct session *s, int *fds, int max);
 int session_consume(struct session *s, session_cb cb, void *ctx);
 /* Detach the programs (nothing new arrives; what is in flight stays). */
 void session_detach(struct session *s);
+/* Whether program `prog` (a .prog of kern/) is attached: optional ones
+ * are not where the kernel lacks their tracepoint. */
+bool session_attached(const struct session *s, const char *prog);
 /* Records lost in the kernel (ring full, collisions) for an event type. */
 uint64_t session_lost(const struct session *s, uint16_t ev_type);
 void session_close(struct session *s);

@@ -96,3 +96,20 @@ if wait_for "$T_TMP/sp.err" "running:" 200; then
 else
 	fail run_dns_uprobe_spans "rawtel run did not start: $(cat "$T_TMP/sp.err")"
 fi
+
+# TCP connections, resets and their metrics (retransmissions: tcp_retrans.sh)
+start_receiver tcp
+"$RAWTEL" run --no-status --endpoint "http://127.0.0.1:$port" --no-spool --probes tcp,retrans \
+	> "$T_TMP/tcp.out" 2> "$T_TMP/tcp.err" &
+rt=$!; track_pid $rt
+if wait_for "$T_TMP/tcp.err" "running:" 200; then
+	"$RAWTEL_PROGS/rtt_tcp" life 127.0.0.1 3 100 > "$T_TMP/tcp.life" &&
+		"$RAWTEL_PROGS/rtt_tcp" refused 127.0.0.1 > "$T_TMP/tcp.refused" &&
+		"$RAWTEL_PROGS/rtt_tcp" abort 127.0.0.1 > "$T_TMP/tcp.abort"
+	sleep 0.5
+	kill -TERM $rt; wait $rt
+	node "$NODE_DIR/check-run-tcp.js" run_tcp_metrics "$T_TMP/tcp.bodies" life "$T_TMP/tcp.life" \
+		"$T_TMP/tcp.refused" "$T_TMP/tcp.abort"
+else
+	fail run_tcp_metrics "rawtel run did not start: $(cat "$T_TMP/tcp.err")"
+fi

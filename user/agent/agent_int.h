@@ -19,6 +19,10 @@ enum agent_inst {
 	INST_BYTES,		/* rawtel.export.bytes {signal} */
 	INST_SPOOL,		/* rawtel.spool.bytes {signal} */
 	INST_DNS_DURATION,	/* dns.lookup.duration, per observed process */
+	INST_TCP_RETRANS,	/* tcp.retransmissions {peer} */
+	INST_TCP_RESETS,	/* tcp.resets {peer, direction} */
+	INST_TCP_CLOSED,	/* tcp.connections.closed {peer, error.type} */
+	INST_TCP_DURATION,	/* tcp.connection.duration {peer, error.type} */
 	INST_N
 };
 
@@ -35,6 +39,7 @@ struct agent {
 	struct proctab seed;
 	struct agent_proc self;		/* rawtel's own resource */
 	int self_res;
+	struct agent_proc host_res;	/* the host's resource, for what no process owns */
 	int inst[INST_N];
 	char host[256];
 	uint64_t received[EV_TYPE_MAX];
@@ -58,6 +63,9 @@ int agent_proc_agg(struct agent *a, struct agent_proc *pr);
 /* dns and uprobe events (user/agent/spans.c). */
 void agent_on_dns(struct agent *a, const struct ev_dns *e, size_t len);
 void agent_on_uprobe(struct agent *a, const struct ev_uprobe *e);
+/* tcp and retrans events (user/agent/tcp.c). */
+void agent_on_tcp(struct agent *a, const struct ev_tcp *e);
+void agent_on_retrans(struct agent *a, const struct ev_retrans *e);
 /* Encode the signal's batch and hand it to the sink. */
 void agent_flush(struct agent *a, int sig);
 /* session_cb: one kernel event. */

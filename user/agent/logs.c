@@ -165,6 +165,12 @@ int agent_on_event(void *ctx, const struct probe *p, const void *rec, size_t siz
 	case EV_UPROBE:
 		agent_on_uprobe(a, rec);
 		break;
+	case EV_TCP:
+		agent_on_tcp(a, rec);
+		break;
+	case EV_RETRANS:
+		agent_on_retrans(a, rec);
+		break;
 	}
 	return 0;
 }

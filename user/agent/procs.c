@@ -40,8 +40,9 @@ static void set_exe(struct agent_proc *e, const char *path)
 }
 
 /* The attributes, in the order a reader expects them; strings point into
- * the entry itself or the options, which outlive every batch add. */
-static void build(const struct agent_procs *p, struct agent_proc *e)
+ * the entry itself or the options, which outlive every batch add. Without
+ * `process` the resource is the host's (no process.* attributes). */
+static void build_res(const struct agent_procs *p, struct agent_proc *e, bool process)
 {
 	const struct agent_opts *o = p->o;
 	const struct otlp_kv *svc = NULL;
@@ -57,12 +58,15 @@ static void build(const struct agent_procs *p, struct agent_proc *e)
 	else if (svc)
 		snprintf(e->service, sizeof(e->service), "%.*s", (int)svc->v.len, svc->v.u.s);
 	else
-		snprintf(e->service, sizeof(e->service), "%s", e->exe_name);
+		/* the SDK default when no process names the service */
+		snprintf(e->service, sizeof(e->service), "%s", process ? e->exe_name : "unknown_service");
 	e->attrs[n++] = otlp_kv_str("service.name", e->service);
-	e->attrs[n++] = otlp_kv_int("process.pid", e->pid);
-	e->attrs[n++] = otlp_kv_str("process.executable.name", e->exe_name);
-	if (e->exe_path[0] == '/')
-		e->attrs[n++] = otlp_kv_str("process.executable.path", e->exe_path);
+	if (process) {
+		e->attrs[n++] = otlp_kv_int("process.pid", e->pid);
+		e->attrs[n++] = otlp_kv_str("process.executable.name", e->exe_name);
+		if (e->exe_path[0] == '/')
+			e->attrs[n++] = otlp_kv_str("process.executable.path", e->exe_path);
+	}
 	e->attrs[n++] = otlp_kv_str("host.name", p->host);
 	e->attrs[n++] = otlp_kv_str("os.type", "linux");
 	e->attrs[n++] = otlp_kv_str("telemetry.sdk.name", "rawtel");
@@ -81,6 +85,11 @@ static void build(const struct agent_procs *p, struct agent_proc *e)
 	e->res = (struct otlp_resource){ e->attrs, n, 0, { NULL, 0 } };
 	memset(e->gen, 0, sizeof(e->gen));	/* re-add to every batch */
 	memset(e->handle, 0xff, sizeof(e->handle));
+}
+
+static void build(const struct agent_procs *p, struct agent_proc *e)
+{
+	build_res(p, e, true);
 }
 
 static uint32_t slot_of(uint32_t pid)
@@ -245,4 +254,11 @@ void procs_self_resource(struct agent_procs *p, struct agent_proc *self)
 	 * the processes it observes */
 	snprintf(self->service, sizeof(self->service), "rawtel");
 	self->attrs[0] = otlp_kv_str("service.name", self->service);
+}
+
+void procs_host_resource(struct agent_procs *p, struct agent_proc *host)
+{
+	memset(host, 0, sizeof(*host));
+	host->agg_res = -1;
+	build_res(p, host, false);
 }

@@ -57,6 +57,9 @@ void procs_forget(struct agent_procs *p, struct agent_proc *e);
 /* Forget every process marked exited (after a metrics collection). */
 void procs_sweep(struct agent_procs *p);
 
+/* The host's resource (no process): what is observed without an owning
+ * process, such as resets sent for ports nobody listens on. */
+void procs_host_resource(struct agent_procs *p, struct agent_proc *host);
 /* Resource attributes for rawtel itself (self-metrics). */
 void procs_self_resource(struct agent_procs *p, struct agent_proc *self);
 

@@ -8,6 +8,11 @@
 #include "agent_int.h"
 #include "rawtel/err.h"
 
+/* Connections live from milliseconds to hours: the bounds the .NET
+ * conventions advise for their connection durations (kestrel, signalr) */
+static const double tcp_duration_bounds[14] = { 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10,
+						30, 60, 120, 300 };
+
 static const struct otlp_instrument instruments[INST_N] = {
 	[INST_RECEIVED] = { OTLP_S("rawtel.events.received"),
 			    OTLP_S("Kernel events received by rawtel"), OTLP_S("{event}"),
@@ -35,6 +40,20 @@ static const struct otlp_instrument instruments[INST_N] = {
 	[INST_DNS_DURATION] = { OTLP_S("dns.lookup.duration"),
 				OTLP_S("Measures the time taken to perform a DNS lookup."),
 				OTLP_S("s"), OTLP_INST_HISTOGRAM, 1, otlp_duration_bounds, 14 },
+	/* no semantic convention covers TCP connections yet: tcp.* names,
+	 * attributes from the conventions (user/agent/tcp.c) */
+	/* one retransmission may carry several segments (segmentation
+	 * offload); the tracepoint does not say how many */
+	[INST_TCP_RETRANS] = { OTLP_S("tcp.retransmissions"),
+			       OTLP_S("TCP retransmissions sent (SYN-ACKs included)"),
+			       OTLP_S("{retransmission}"), OTLP_INST_COUNTER, 0, NULL, 0 },
+	[INST_TCP_RESETS] = { OTLP_S("tcp.resets"), OTLP_S("TCP resets sent and received"),
+			      OTLP_S("{reset}"), OTLP_INST_COUNTER, 0, NULL, 0 },
+	[INST_TCP_CLOSED] = { OTLP_S("tcp.connections.closed"), OTLP_S("TCP connections closed"),
+			      OTLP_S("{connection}"), OTLP_INST_COUNTER, 0, NULL, 0 },
+	[INST_TCP_DURATION] = { OTLP_S("tcp.connection.duration"),
+				OTLP_S("Duration of TCP connections, from the first SYN to the close"),
+				OTLP_S("s"), OTLP_INST_HISTOGRAM, 1, tcp_duration_bounds, 14 },
 };
 
 int selfmet_init(struct agent *a)
@@ -45,8 +64,8 @@ int selfmet_init(struct agent *a)
 	memset(&c, 0, sizeof(c));
 	c.scope = a->scope;
 	c.pref = a->o->temp_pref;
-	/* rawtel itself and every process with a DNS series */
-	c.max_resources = PROCS_MAX + 1;
+	/* rawtel itself, the host and every process with a series */
+	c.max_resources = PROCS_MAX + 2;
 	c.max_instruments = INST_N;
 	c.max_series = 8192;
 	if ((r = otlp_agg_new(&a->agg, &c)))
@@ -58,6 +77,7 @@ int selfmet_init(struct agent *a)
 	}
 	procs_self_resource(&a->procs, &a->self);
 	a->self_res = otlp_agg_add_resource(a->agg, &a->self.res);
+	procs_host_resource(&a->procs, &a->host_res);
 	return a->self_res < 0 ? a->self_res : 0;
 }
 

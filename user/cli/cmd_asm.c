@@ -53,6 +53,8 @@ static int64_t kern_default(const char *name, bool *found)
 		return feat_has(FEAT_LINKS);
 	if (!strcmp(name, "n_targets"))
 		return 1;
+	if (!strncmp(name, "probe_", 6))	/* every probe on */
+		return 1;
 	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
 		if (!strcmp(name, zero[i]))
 			return 0;

@@ -166,6 +166,8 @@ int cmd_trace(int argc, char **argv)
 	t->out.wall_off_ns = t->s.wall_off_ns;
 	t->out.targets = t->s.targets;
 	t->out.n_targets = t->s.n_targets;
+	t->out.tcp_bytes = session_attached(&t->s, "tcp_io_send") &&
+			   session_attached(&t->s, "tcp_io_recv");
 	for (int i = 0; i < t->opt.s.n_probes; i++)
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
 			 i ? "," : "", t->opt.s.probes[i]->name);
@@ -181,7 +183,8 @@ int cmd_trace(int argc, char **argv)
 	/* processes older than rawtel: parents and start times, after the
 	 * probes are on so nothing is missed while reading /proc */
 	for (int i = 0; i < t->opt.s.n_probes; i++)
-		if (t->opt.s.probes[i]->ev_type != EV_OPEN && !t->out.seed)
+		if ((t->opt.s.probes[i]->ev_type == EV_EXEC || t->opt.s.probes[i]->ev_type == EV_EXIT) &&
+		    !t->out.seed)
 			t->out.seed = proctab_scan(&t->seed) >= 0 ? &t->seed : NULL;
 	probe_print_header(&t->out, t->out.multi ? NULL : t->opt.s.probes[0]);
 	fflush(stdout);

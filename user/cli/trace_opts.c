@@ -17,6 +17,7 @@ static void usage(FILE *f)
 	fprintf(f, "\noptions:\n"
 		"  --pid PID         only this process (filtered in the kernel)\n"
 		"  --comm NAME       only tasks with this command name (first 15 bytes)\n"
+		"                    (tcp, retrans: of the process owning the connection)\n"
 		"  --duration SEC    stop after SEC seconds (default: at Ctrl-C/SIGTERM)\n"
 		"  --json            one JSON object per line\n"
 		"  --perf-buffer     per-CPU perf buffers instead of the BPF ring buffer\n"

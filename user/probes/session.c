@@ -80,6 +80,17 @@ static int set_consts(struct session *s)
 	r |= bpf_obj_set_const(o, "filter_comm", s->opt.comm[0] != 0);
 	r |= bpf_obj_set_const(o, "comm_lo", lo);
 	r |= bpf_obj_set_const(o, "comm_hi", hi);
+	/* $probe_NAME: whether NAME was asked for, for units whose programs
+	 * serve several probes (kern/tcp.S) */
+	for (size_t i = 0; i < n_probes; i++) {
+		char name[ASM_NAME_MAX];
+		bool on = false;
+
+		for (int k = 0; k < s->opt.n_probes; k++)
+			on |= s->opt.probes[k] == &probes[i];
+		snprintf(name, sizeof(name), "probe_%s", probes[i].name);
+		r |= bpf_obj_set_const(o, name, on);
+	}
 	return r;
 }
 
@@ -274,6 +285,14 @@ void session_detach(struct session *s)
 	for (int i = 0; i < s->n_att; i++)
 		attach_close(&s->att[i]);
 	s->n_att = 0;
+}
+
+bool session_attached(const struct session *s, const char *prog)
+{
+	for (int i = 0; i < s->n_att; i++)
+		if (!strcmp(s->att_prog[i], prog))
+			return true;
+	return false;
 }
 
 uint64_t session_lost(const struct session *s, uint16_t ev_type)

@@ -1,0 +1,294 @@
+// tcp: TCP connections from their first state to their close, and the
+// retransmissions and resets on the way, from tracepoints only.
+//
+// sock:inet_sock_set_state follows each socket (by its address) through its
+// states: tcp_conns holds, per live connection, when it began, its owner,
+// the states it went through and what the other programs counted. The
+// close sends the connection's record (probe tcp) and moves the entry to
+// the closed ring, where a reset sent right after the close still finds
+// its owner. An entry never outlives its socket's close; tcp_conns is an
+// LRU map as well, so a close that was missed cannot fill it.
+//
+// The owner. Most transitions run in softirq context, where the current
+// task is whoever was on the CPU. Only these run in the task that owns the
+// socket, so only these name it:
+//   SYN_SENT            connect() (or sendto with MSG_FASTOPEN): always
+//   sock_send_length,   a send or receive through the socket API, for a
+//   sock_recv_length    connection with no owner yet (accepted ones)
+//   FIN_WAIT1, LAST_ACK close() or shutdown(), when still without an owner
+// A connection whose owner was never seen is reported with pid 0.
+//
+// Bytes: sock:sock_send_length and sock:sock_recv_length carry the socket
+// and the byte count of each send and receive through the socket API
+// (newer kernels: 6.18 has them, Debian's 6.1 does not). Without them the
+// record has no byte counts, and an accepted connection's owner is only
+// seen when it closes in order.
+// Resets: kernels before 6.10 report only those sent by a full socket;
+// later ones also those sent for segments no socket wanted.
+#include "common.h"
+
+DECLARE_EVENTS
+.map tcp_conns lru_hash key=8 value=TCPC_SIZE max=TCPC_MAX
+.map tcp_closed array key=4 value=TCPC_SIZE max=TCPC_CLOSED_SLOTS
+
+// ---- copying tracepoint fields ------------------------------------------
+// Addresses sit at offsets that differ between kernels and need not be
+// aligned, while tracepoint context loads must be aligned to their size:
+// they are copied with the helper. N bytes of field F (from byte FO on) of
+// the context in r6 to R + OFF.
+#define READ_KERNEL .if $probe_read_user ; call bpf_probe_read_kernel ; \
+	.else ; call bpf_probe_read ; .endif
+#define CPY(R, OFF, F, FO, N) r1 = R ; r1 += (OFF) ; r2 = N ; r3 = r6 ; r3 += field(F) + (FO) ; \
+	READ_KERNEL
+// Family, local and remote address (IPv4 ones stored IPv4-mapped) from the
+// fields every TCP tracepoint but the 6.10+ tcp_send_reset has: saddr[4],
+// daddr[4], saddr_v6[16], daddr_v6[16]. Kernels from before `family` put
+// IPv4 addresses IPv4-mapped into the v6 fields. L4, LEND: labels of the
+// caller's.
+#define MAPPED(R, OFF, F, FO) w1 = 0xffff0000 ; *(u32 *)(R + (OFF) + 8) = r1 ; \
+	CPY(R, (OFF) + 12, F, FO, 4)
+#define ADDRS(R, FAM, S, D, L4, LEND) .if has_field(family) ; r1 = *(u16 *)(r6 + field(family)) ; \
+	.else ; r1 = RT_AF_INET6 ; .endif ; *(u16 *)(R + (FAM)) = r1 ; \
+	if r1 != RT_AF_INET6 goto L4 ; CPY(R, S, saddr_v6, 0, 16) ; CPY(R, D, daddr_v6, 0, 16) ; \
+	goto LEND ; \
+L4: ; MAPPED(R, S, saddr, 0) ; MAPPED(R, D, daddr, 0) ; \
+LEND:
+#define PORTS(R, L, RP) r1 = *(u16 *)(r6 + field(sport)) ; *(u16 *)(R + (L)) = r1 ; \
+	r1 = *(u16 *)(r6 + field(dport)) ; *(u16 *)(R + (RP)) = r1
+
+// ---- helpers ----------------------------------------------------------------
+// r0 = the tcp_conns entry of the socket whose address is at fp-8, or 0
+#define CONN_LOOKUP r1 = tcp_conns ll ; r2 = r10 ; r2 += -8 ; call bpf_map_lookup_elem
+// Zero the I-th u64 from fp-TOP on; 96 bytes from fp-TOP on
+#define ZERO8(TOP, I) *(u64 *)(r10 - (TOP) + (I) * 8) = 0
+#define ZERO96(TOP) ZERO8(TOP, 0) ; ZERO8(TOP, 1) ; ZERO8(TOP, 2) ; ZERO8(TOP, 3) ; \
+	ZERO8(TOP, 4) ; ZERO8(TOP, 5) ; ZERO8(TOP, 6) ; ZERO8(TOP, 7) ; ZERO8(TOP, 8) ; \
+	ZERO8(TOP, 9) ; ZERO8(TOP, 10) ; ZERO8(TOP, 11)
+// Jump to LABEL unless the owner in record R (pid at EV_OFF_PID, command
+// at R + COMM) is selected; rawtel's own connections never are.
+#define OWNER_FILTER(R, COMM, LABEL) r1 = *(u32 *)(R + EV_OFF_PID) ; \
+	if r1 == $self_pid goto LABEL ; .if $filter_pid ; if r1 != $filter_pid goto LABEL ; .endif ; \
+	.if $filter_comm ; r1 = *(u64 *)(R + (COMM)) ; r2 = $comm_lo ll ; if r1 != r2 goto LABEL ; \
+	r1 = *(u64 *)(R + (COMM) + 8) ; r2 = $comm_hi ll ; if r1 != r2 goto LABEL ; .endif
+// The task that owns the socket of entry r7 is the current one: HOW
+#define SET_OWNER(HOW) r1 = HOW ; *(u8 *)(r7 + TCPC_PIDHOW) = r1 ; \
+	call bpf_get_current_pid_tgid ; *(u64 *)(r7 + TCPC_PIDTGID) = r0 ; \
+	*(u64 *)(r7 + TCPC_COMM) = 0 ; *(u64 *)(r7 + TCPC_COMM + 8) = 0 ; \
+	r1 = r7 ; r1 += TCPC_COMM ; r2 = 16 ; call bpf_get_current_comm
+
+// ---- connection lifecycle --------------------------------------------------
+// Registers: r6 ctx, r7 entry, r8 new state, r9 old state (then the record).
+.prog tcp_state tracepoint sock/inet_sock_set_state
+	r6 = r1
+	r1 = *(u16 *)(r6 + field(protocol))
+	if r1 != RT_IPPROTO_TCP goto out	// SCTP, MPTCP's own socket
+	r8 = *(u32 *)(r6 + field(newstate))
+	r8 &= 15
+	r9 = *(u32 *)(r6 + field(oldstate))
+	r9 &= 15
+	if r8 == TCP_ST_LISTEN goto out		// listen(): not a connection
+	r1 = *(u64 *)(r6 + field(skaddr))
+	*(u64 *)(r10 - 8) = r1
+	if r8 == TCP_ST_CLOSE goto closed
+	// out of CLOSE (connect) or LISTEN (a new child): a new connection,
+	// whatever an entry left for this address says
+	if r9 == TCP_ST_CLOSE goto fresh
+	if r9 == TCP_ST_LISTEN goto fresh
+	CONN_LOOKUP
+	if r0 != 0 goto have
+fresh:
+	// the entry, built at fp-80
+	ZERO8(80, 0)
+	ZERO8(80, 1)
+	ZERO8(80, 2)
+	ZERO8(80, 3)
+	ZERO8(80, 4)
+	ZERO8(80, 5)
+	ZERO8(80, 6)
+	ZERO8(80, 7)
+	ZERO8(80, 8)
+	*(u8 *)(r10 - 80 + TCPC_FIRST) = r8
+	r1 = TCP_DIR_OUT
+	if r8 == TCP_ST_SYN_SENT goto dir_known
+	r1 = TCP_DIR_IN
+	if r9 == TCP_ST_LISTEN goto dir_known
+	if r8 == TCP_ST_SYN_RECV goto dir_known
+	r1 = TCP_DIR_UNKNOWN			// opened before rawtel started
+dir_known:
+	*(u8 *)(r10 - 80 + TCPC_DIR) = r1
+	// ESTABLISHED, SYN_SENT and SYN_RECV begin a connection; a first
+	// sight in a later state means it began before rawtel did
+	if r8 > TCP_ST_SYN_RECV goto insert
+	KTIME
+	*(u64 *)(r10 - 80 + TCPC_START) = r0
+insert:
+	r1 = tcp_conns ll
+	r2 = r10
+	r2 += -8
+	r3 = r10
+	r3 += -80
+	r4 = RT_BPF_ANY
+	call bpf_map_update_elem
+	CONN_LOOKUP
+	if r0 == 0 goto out
+have:
+	r7 = r0
+	// transitions of one socket are serialized by its lock: a plain
+	// read-modify-write of the state bits is safe
+	r1 = 1
+	r1 <<= r8
+	r2 = 1
+	r2 <<= r9
+	r1 |= r2
+	r1 &= ~(1 << TCP_ST_LISTEN)		// the listener's, not this socket's
+	r2 = *(u16 *)(r7 + TCPC_STATES)
+	r1 |= r2
+	*(u16 *)(r7 + TCPC_STATES) = r1
+	*(u8 *)(r7 + TCPC_CUR) = r8
+	if r8 == TCP_ST_SYN_SENT goto by_connect
+	if r8 == TCP_ST_FIN_WAIT1 goto by_close
+	if r8 == TCP_ST_LAST_ACK goto by_close
+	goto out
+by_close:
+	r1 = *(u64 *)(r7 + TCPC_PIDTGID)
+	if r1 != 0 goto out
+	SET_OWNER(TCP_PID_CLOSE)
+	goto out
+by_connect:
+	SET_OWNER(TCP_PID_CONNECT)
+	goto out
+
+	// The close: the record at fp-128 (r9), from the tracepoint's
+	// addresses and what the entry gathered. r8: now.
+closed:
+	if r9 == TCP_ST_LISTEN goto out		// a listener closing
+	if r9 == TCP_ST_CLOSE goto out
+	ZERO8(128, 0)
+	ZERO8(128, 1)
+	ZERO8(128, 2)
+	ZERO8(128, 3)
+	ZERO8(128, 4)
+	ZERO8(128, 5)
+	ZERO8(128, 6)
+	ZERO8(128, 7)
+	ZERO8(128, 8)
+	ZERO8(128, 9)
+	ZERO8(128, 10)
+	ZERO8(128, 11)
+	ZERO8(128, 12)
+	ZERO8(128, 13)
+	*(u8 *)(r10 - 128 + TCP_OFF_LAST) = r9
+	r1 = 1
+	r1 <<= r9
+	r1 |= 1 << TCP_ST_CLOSE
+	*(u16 *)(r10 - 128 + TCP_OFF_STATES) = r1
+	r9 = r10
+	r9 += -128
+	r1 = EV_TCP | (TCP_REC_SIZE << 16)
+	*(u32 *)(r9 + EV_OFF_TYPE) = r1
+	KTIME
+	r8 = r0
+	*(u64 *)(r9 + EV_OFF_TS) = r8
+	PORTS(r9, TCP_OFF_LPORT, TCP_OFF_RPORT)
+	ADDRS(r9, TCP_OFF_FAMILY, TCP_OFF_SADDR, TCP_OFF_DADDR, close_v4, close_addrs)
+	CONN_LOOKUP
+	if r0 == 0 goto send			// opened and owned before rawtel started
+	r7 = r0
+	r1 = *(u64 *)(r7 + TCPC_PIDTGID)
+	*(u64 *)(r9 + EV_OFF_TID) = r1
+	r1 = *(u64 *)(r7 + TCPC_START)
+	if r1 == 0 goto no_start
+	r2 = r8
+	r2 -= r1
+	*(u64 *)(r9 + TCP_OFF_DUR) = r2
+	r1 = TCP_F_START
+	*(u32 *)(r9 + EV_OFF_FLAGS) = r1
+no_start:
+	r1 = *(u64 *)(r7 + TCPC_SENT)
+	*(u64 *)(r9 + TCP_OFF_SENT) = r1
+	r1 = *(u64 *)(r7 + TCPC_RECV)
+	*(u64 *)(r9 + TCP_OFF_RECV) = r1
+	r1 = *(u16 *)(r7 + TCPC_STATES)
+	r2 = *(u16 *)(r9 + TCP_OFF_STATES)
+	r1 |= r2
+	*(u16 *)(r9 + TCP_OFF_STATES) = r1
+	r1 = *(u8 *)(r7 + TCPC_FIRST)
+	*(u8 *)(r9 + TCP_OFF_FIRST) = r1
+	r1 = *(u8 *)(r7 + TCPC_PIDHOW)
+	*(u8 *)(r9 + TCP_OFF_PIDHOW) = r1
+	r1 = *(u8 *)(r7 + TCPC_DIR)
+	*(u8 *)(r9 + TCP_OFF_DIR) = r1
+	r1 = *(u32 *)(r7 + TCPC_RETRANS)
+	*(u32 *)(r9 + TCP_OFF_RETRANS) = r1
+	r1 = *(u64 *)(r7 + TCPC_COMM)
+	*(u64 *)(r9 + TCP_OFF_COMM) = r1
+	r1 = *(u64 *)(r7 + TCPC_COMM + 8)
+	*(u64 *)(r9 + TCP_OFF_COMM + 8) = r1
+	r2 = *(u32 *)(r9 + EV_OFF_FLAGS)
+	r1 = *(u8 *)(r7 + TCPC_RST_SENT)
+	if r1 == 0 goto no_rst_sent
+	r2 |= TCP_F_RST_SENT
+no_rst_sent:
+	r1 = *(u8 *)(r7 + TCPC_RST_RECV)
+	if r1 == 0 goto no_rst_recv
+	r2 |= TCP_F_RST_RECV
+no_rst_recv:
+	*(u32 *)(r9 + EV_OFF_FLAGS) = r2
+	// into the closed ring, then out of the live map
+	r1 = *(u64 *)(r10 - 8)
+	*(u64 *)(r7 + TCPC_SK) = r1
+	r2 = r1
+	r2 >>= 14
+	r1 >>= 6
+	r1 ^= r2
+	r1 &= TCPC_CLOSED_SLOTS - 1
+	*(u32 *)(r10 - 12) = r1
+	r1 = tcp_closed ll
+	r2 = r10
+	r2 += -12
+	r3 = r7
+	r4 = RT_BPF_ANY
+	call bpf_map_update_elem
+	r1 = tcp_conns ll
+	r2 = r10
+	r2 += -8
+	call bpf_map_delete_elem
+send:
+.if $probe_tcp
+	OWNER_FILTER(r9, TCP_OFF_COMM, out)
+	EMIT(r6, r9, TCP_REC_SIZE, EV_TCP)
+.endif
+out:
+	r0 = 0
+	exit
+
+// ---- bytes, and the owner of accepted connections ----------------------------
+// Every send and receive through the socket API, of every protocol: the
+// cheapest test (the protocol) comes first.
+#define IO_COUNT(OFF) r2 = *(u16 *)(r1 + field(protocol)) ; if r2 != RT_IPPROTO_TCP goto out ; \
+	r6 = *(u32 *)(r1 + field(ret)) ; r6 <<= 32 ; r6 s>>= 32 ; if r6 s<= 0 goto out ; \
+	r2 = *(u64 *)(r1 + field(sk)) ; *(u64 *)(r10 - 8) = r2 ; CONN_LOOKUP ; \
+	if r0 == 0 goto out ; r7 = r0 ; lock *(u64 *)(r7 + (OFF)) += r6 ; \
+	r1 = *(u64 *)(r7 + TCPC_PIDTGID) ; if r1 != 0 goto out ; SET_OWNER(TCP_PID_IO)
+
+.prog tcp_io_send tracepoint sock/sock_send_length
+.if has_field(sk)
+	IO_COUNT(TCPC_SENT)
+.endif
+out:
+	r0 = 0
+	exit
+
+.prog tcp_io_recv tracepoint sock/sock_recv_length
+.if has_field(sk)
+	r2 = *(u32 *)(r1 + field(flags))
+	r2 &= 2					// MSG_PEEK: the bytes stay queued
+	if r2 != 0 goto out
+	IO_COUNT(TCPC_RECV)
+.endif
+out:
+	r0 = 0
+	exit
+
+// ---- retransmissions and resets (the same unit: the same maps)
+#include "tcp_retrans.h"
