@@ -376,7 +376,8 @@ int agent_run(struct agent_opts *o)
 			"--endpoint): writing OTLP files to ./%s/ (read them with rawtel cat)\n",
 			o->sink.output_dir);
 	fprintf(stderr, "rawtel: running: ");
-	for (int i = 0; i < o->s.n_probes; i++)
+	/* the exit probe added for bookkeeping is the last one: not named */
+	for (int i = 0; i < o->s.n_probes - (o->exit_internal ? 1 : 0); i++)
 		fprintf(stderr, "%s%s", i ? "," : "", o->s.probes[i]->name);
 	if (o->to_files)
 		fprintf(stderr, " -> %s/ (%s)\n", o->sink.output_dir,
