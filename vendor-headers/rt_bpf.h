@@ -244,8 +244,11 @@ struct rt_bpf_link_create_attr {
 	uint64_t bpf_cookie;	/* perf_event.bpf_cookie */
 };
 
-/* Leading part of struct bpf_prog_info, enough to read a program's id,
- * tag and run statistics (run_time_ns/run_cnt need bpf_stats_enabled). */
+/* Leading part of struct bpf_prog_info, through recursion_misses: a
+ * program's id, tag, run statistics (run_time_ns/run_cnt need
+ * bpf_stats_enabled) and the runs the kernel skipped because another BPF
+ * program was running on that CPU (5.12+; zero before). The pointer and
+ * count fields are left zero: the kernel then writes nothing through them. */
 struct rt_bpf_prog_info {
 	uint32_t type;
 	uint32_t id;
@@ -259,6 +262,29 @@ struct rt_bpf_prog_info {
 	uint32_t nr_map_ids;
 	uint64_t map_ids;
 	char name[RT_BPF_OBJ_NAME_LEN];
+	uint32_t ifindex;
+	uint32_t gpl_compatible;	/* bit 0 */
+	uint64_t netns_dev;
+	uint64_t netns_ino;
+	uint32_t nr_jited_ksyms;
+	uint32_t nr_jited_func_lens;
+	uint64_t jited_ksyms;
+	uint64_t jited_func_lens;
+	uint32_t btf_id;
+	uint32_t func_info_rec_size;
+	uint64_t func_info;
+	uint32_t nr_func_info;
+	uint32_t nr_line_info;
+	uint64_t line_info;
+	uint64_t jited_line_info;
+	uint32_t nr_jited_line_info;
+	uint32_t line_info_rec_size;
+	uint32_t jited_line_info_rec_size;
+	uint32_t nr_prog_tags;
+	uint64_t prog_tags;
+	uint64_t run_time_ns;
+	uint64_t run_cnt;
+	uint64_t recursion_misses;
 };
 #endif /* !__ASSEMBLER__ */
 

@@ -221,6 +221,14 @@ static void test_attr_layouts(void)
 	OFF_EQ(struct rt_bpf_prog_info, nr_map_ids, struct bpf_prog_info, nr_map_ids);
 	OFF_EQ(struct rt_bpf_prog_info, map_ids, struct bpf_prog_info, map_ids);
 	OFF_EQ(struct rt_bpf_prog_info, name, struct bpf_prog_info, name);
+	OFF_EQ(struct rt_bpf_prog_info, netns_dev, struct bpf_prog_info, netns_dev);
+	OFF_EQ(struct rt_bpf_prog_info, jited_ksyms, struct bpf_prog_info, jited_ksyms);
+	OFF_EQ(struct rt_bpf_prog_info, func_info, struct bpf_prog_info, func_info);
+	OFF_EQ(struct rt_bpf_prog_info, nr_prog_tags, struct bpf_prog_info, nr_prog_tags);
+	OFF_EQ(struct rt_bpf_prog_info, prog_tags, struct bpf_prog_info, prog_tags);
+	OFF_EQ(struct rt_bpf_prog_info, run_time_ns, struct bpf_prog_info, run_time_ns);
+	OFF_EQ(struct rt_bpf_prog_info, run_cnt, struct bpf_prog_info, run_cnt);
+	OFF_EQ(struct rt_bpf_prog_info, recursion_misses, struct bpf_prog_info, recursion_misses);
 }
 
 /* Every helper the host knows must have the same id in our list. */

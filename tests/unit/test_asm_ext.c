@@ -415,6 +415,21 @@ static void test_conditionals(void)
 	check_insn(3, 0x95, 0, 0, 0, 0);
 	T_EQ_INT(unit.locs[2].line, 21);
 	asm_unit_free(&unit);
+	/* a label before a conditional in a skipped region does not hide it */
+	assemble_ok(".prog p socket_filter\n"
+		    ".if 0\n"
+		    "  a: .if 1\n"
+		    "    r0 = 9\n"
+		    "  .endif\n"
+		    "  r0 = 3\n"
+		    "  b : c:.if 0 ; .endif\n"
+		    ".else\n"
+		    "  r0 = 2\n"
+		    ".endif\n"
+		    "exit\n");
+	T_EQ_INT(unit.n_insns, 2);
+	check_insn(0, 0xb7, 0, 0, 0, 2);
+	asm_unit_free(&unit);
 	/* a whole program can be conditional */
 	assemble_ok(".if 0\n.prog a socket_filter\nexit\n.endif\n.prog b socket_filter\nexit\n");
 	T_EQ_INT(unit.n_progs, 1);

@@ -331,6 +331,23 @@ int asm_skipped_line(struct asm_ctx *c)
 	uint32_t col;
 
 	asm_skip_ws(c);
+	/* labels before a conditional ("done: .endif") must not hide it, or
+	 * the nesting of what is skipped goes wrong */
+	for (;;) {
+		const char *q = c->p;
+
+		while (q < c->eol && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+				      (*q >= '0' && *q <= '9') || *q == '_'))
+			q++;
+		if (q == c->p)
+			break;
+		while (q < c->eol && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q == c->eol || *q != ':')
+			break;
+		c->p = q + 1;
+		asm_skip_ws(c);
+	}
 	if (c->p == c->eol || *c->p != '.')
 		return 0;
 	col = asm_col(c);

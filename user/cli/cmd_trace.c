@@ -62,8 +62,8 @@ static void summary(struct trace *t)
 	/* perf reports the same losses again (5.4+), or alone (older) */
 	if (t->s.ring.perf && t->s.ring.pb.lost > lost)
 		lost = t->s.ring.pb.lost;
-	fprintf(stderr, "rawtel: %llu events, %llu lost in the kernel (ring full or "
-		"collision)", (unsigned long long)t->events, (unsigned long long)lost);
+	fprintf(stderr, "rawtel: %llu events, %llu lost in the kernel (ring full, "
+		"collision or skipped)", (unsigned long long)t->events, (unsigned long long)lost);
 	if (t->s.bad)
 		fprintf(stderr, ", %llu malformed records skipped", (unsigned long long)t->s.bad);
 	fputc('\n', stderr);

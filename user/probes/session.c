@@ -295,14 +295,64 @@ bool session_attached(const struct session *s, const char *prog)
 	return false;
 }
 
+static bool probe_names_prog(const struct probe *p, const char *prog)
+{
+	for (int i = 0; i < (int)(sizeof(p->progs) / sizeof(p->progs[0])) && p->progs[i].name; i++)
+		if (!strcmp(p->progs[i].name, prog))
+			return true;
+	return false;
+}
+
+/* The selected probe a loaded program counts for: the first that names
+ * it (proc_fork serves exec and exit), else the one whose own unit holds
+ * it (uprobe entry and return programs). */
+static const struct probe *prog_owner(const struct session *s, const struct bpf_obj_prog *bp)
+{
+	const char *unit = s->obj.units[bp->unit].name;
+
+	for (int i = 0; i < s->opt.n_probes; i++)
+		if (probe_names_prog(s->opt.probes[i], bp->name))
+			return s->opt.probes[i];
+	for (int i = 0; i < s->opt.n_probes; i++) {
+		const struct probe *p = s->opt.probes[i];
+		int last = 0;
+
+		while (last + 1 < (int)(sizeof(p->units) / sizeof(p->units[0])) && p->units[last + 1])
+			last++;
+		if (p->units[last] && !strcmp(p->units[last], unit))
+			return p;
+	}
+	return NULL;
+}
+
+/* Runs the kernel skipped because another BPF program was running on that
+ * CPU (another tracer, or ours interrupted; 5.12+): each may be a record
+ * never made, so they count as lost. */
+static uint64_t recursion_misses(const struct session *s, uint16_t ev_type)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < s->obj.n_progs; i++) {
+		const struct bpf_obj_prog *bp = &s->obj.progs[i];
+		const struct probe *p;
+		struct rt_bpf_prog_info info;
+
+		if (bp->fd < 0 || !(p = prog_owner(s, bp)) || p->ev_type != ev_type)
+			continue;
+		if (bpf_prog_info(bp->fd, &info) == 0)
+			n += info.recursion_misses;
+	}
+	return n;
+}
+
 uint64_t session_lost(const struct session *s, uint16_t ev_type)
 {
 	int fd = bpf_obj_map_fd(&s->obj, "drops");
 	uint64_t n = 0;
 
-	if (fd < 0 || bpf_obj_percpu_sum(fd, ev_type, &n))
-		return 0;
-	return n;
+	if (fd >= 0 && bpf_obj_percpu_sum(fd, ev_type, &n))
+		n = 0;
+	return n + recursion_misses(s, ev_type);
 }
 
 void session_close(struct session *s)
