@@ -294,7 +294,7 @@ struct http1_side {
 	int8_t minor;
 	uint16_t status;
 	uint16_t fields;
-	uint16_t path_len, query_len, host_len, ua_len, ts_len;
+	uint16_t path_len, query_len, host_len, ua_len, ts_len, ts_mark;
 	uint32_t line_len, head_len;
 	uint32_t flags;		/* HTTP1_X_* of this message */
 	uint32_t val_total;

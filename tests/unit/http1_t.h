@@ -23,7 +23,7 @@
 struct step {
 	char dir;
 	const char *data;
-	size_t len;	/* 0: strlen(data) */
+	size_t len;	/* 0 without a gap: strlen(data) */
 	uint64_t gap;
 	uint64_t ts;
 };
@@ -81,13 +81,20 @@ static inline void x_record(void *arg, const struct http1_exchange *x)
 	r->n++;
 }
 
+static inline size_t step_len(const struct step *s)
+{
+	if (s->len || s->gap || !s->data)
+		return s->len;
+	return strlen(s->data);
+}
+
 /* Feed one step's bytes as syscalls of at most `piece` bytes (0: one),
  * every syscall carrying the step's timestamp; the gap goes with the
  * last. `at`, when not 0, splits once there instead. */
 static inline void step_feed(struct http1_conn *c, int role, const struct step *s,
 			     uint64_t ts, size_t piece, size_t at, struct xrec *r)
 {
-	size_t len = s->len ? s->len : (s->data ? strlen(s->data) : 0);
+	size_t len = step_len(s);
 	int recv = (s->dir == 'q') == (role == HTTP1_SERVER);
 	enum http1_dir dir = recv ? HTTP1_RECV : HTTP1_SEND;
 

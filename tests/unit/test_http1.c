@@ -55,8 +55,7 @@ static void fixtures_split_every_byte(void)
 
 		script_run(fx->steps, fx->n, HTTP1_SERVER, &no_opts, 0, SIZE_MAX, 0, &whole);
 		for (size_t s = 0; s < fx->n; s++) {
-			size_t len = fx->steps[s].len ? fx->steps[s].len :
-				     fx->steps[s].data ? strlen(fx->steps[s].data) : 0;
+			size_t len = step_len(&fx->steps[s]);
 
 			for (size_t at = 1; at < len; at++, runs++) {
 				script_run(fx->steps, fx->n, runs & 1, &no_opts, 0, s,

@@ -295,28 +295,29 @@ static void give_up(struct http1_conn *c)
 
 void http1_lose(struct http1_conn *c, struct http1_side *s, uint32_t flag)
 {
-	s->state = D_SEEK;
 	if (!c->seen_http) {
 		/* never HTTP here: that was a miss, not a message */
+		s->state = D_SEEK;
 		s->active = 0;
 		if (++c->misses >= HTTP1_PROBE_MISSES)
 			give_up(c);
 		return;
 	}
 	HTTP1_STAT(c, sync_lost, 1);
-	if (!s->active)
-		return;
-	s->flags |= flag | (s->is_req ? HTTP1_X_REQ_SIZE_UNKNOWN
-				      : HTTP1_X_RESP_SIZE_UNKNOWN);
-	if (s->is_req) {
-		if (s->in_head) {
-			s->in_head = 0;
+	if (s->active) {
+		s->flags |= flag | (s->is_req ? HTTP1_X_REQ_SIZE_UNKNOWN
+					      : HTTP1_X_RESP_SIZE_UNKNOWN);
+		if (s->in_head)
+			http1_head_cut(c, s);
+		if (s->is_req && s->in_head) {
 			http1_fields_finish(c, s);
 			req_commit(c);
 		}
-		req_sync(c);
+		s->in_head = 0;
+		if (s->is_req)
+			req_sync(c);
 	}
-	s->in_head = 0;
+	s->state = D_SEEK;
 }
 
 void http1_lose_unseen(struct http1_conn *c, struct http1_side *s, uint64_t ts)
@@ -372,6 +373,14 @@ int http1_conn_feed(struct http1_conn *c, enum http1_dir dir, uint64_t ts,
 	if (s->state == D_SEEK) {
 		if (cap && http1_starts_msg(s->is_req, p, cap, s->synced)) {
 			resync(c, s);
+		} else if (!s->is_req && !s->active && (http1_queued(c) || c->overflow)) {
+			/* requests wait and no response is under way: on an
+			 * HTTP connection this can only be a response, one
+			 * whose start was not seen (or is not HTTP/1) */
+			s->state = M_IDLE;
+			http1_lose_unseen(c, s, ts);
+			attribute(c, s, total, ts);
+			return c->done ? HTTP1_DONE : HTTP1_MORE;
 		} else {
 			if (cap && !c->seen_http && ++c->misses >= HTTP1_PROBE_MISSES) {
 				give_up(c);
@@ -399,7 +408,8 @@ void http1_conn_close(struct http1_conn *c, uint64_t ts)
 {
 	struct http1_side *r = &c->resp, *q = &c->req;
 
-	if (r->active) {
+	/* a response begun on a connection never seen to be HTTP is noise */
+	if (r->active && c->seen_http) {
 		uint32_t f = 0;
 
 		if (r->state == B_CLOSE)
@@ -407,13 +417,15 @@ void http1_conn_close(struct http1_conn *c, uint64_t ts)
 		else if (r->state != D_SEEK)
 			f = HTTP1_X_RESP_ABORTED | HTTP1_X_RESP_SIZE_UNKNOWN |
 			    (r->in_head ? HTTP1_X_RESP_TRUNC : 0);
+		if (r->in_head)
+			http1_head_cut(c, r);
 		resp_finish(c, r->last_ns, f);
 	}
 	/* a request cut by the close: reported if it was HTTP at all */
-	if (q->active && q->in_head && (c->seen_http || q->state > RL_METHOD) &&
-	    q->state != D_SEEK) {
-		q->in_head = 0;
+	if (q->active && q->in_head && c->seen_http && q->state != D_SEEK) {
 		q->flags |= HTTP1_X_REQ_TRUNC;
+		http1_head_cut(c, q);
+		q->in_head = 0;
 		http1_fields_finish(c, q);
 		req_commit(c);
 	}

@@ -213,8 +213,10 @@ void http1_field_name_done(struct http1_side *s)
 	if ((s->hdr == H_HOST && s->host_seen) || (s->hdr == H_UA && s->ua_seen))
 		s->hdr = H_OTHER;
 	/* several tracestate fields are one list joined by commas */
-	if (s->hdr == H_TS)
+	if (s->hdr == H_TS) {
 		s->ts_join = s->ts_len > 0;
+		s->ts_mark = s->ts_len;
+	}
 }
 
 /* Header values: printable ASCII kept, anything else as '?'. */
@@ -342,6 +344,43 @@ int http1_field_done(struct http1_conn *c, struct http1_side *s)
 	}
 	s->hdr = H_OTHER;
 	return 0;
+}
+
+void http1_head_cut(struct http1_conn *c, struct http1_side *s)
+{
+	struct http1_exchange *x = http1_cur_req(c);
+
+	if (!s->is_req) {
+		/* "HTTP/1.1 5": no status yet */
+		if (s->state == SL_CODE && s->pos < 3)
+			s->status = 0;
+		return;
+	}
+	if (!x)
+		return;
+	if (s->state == RL_TARGET && s->pos) {
+		/* a path prefix still says something (and is flagged) */
+		s->flags |= HTTP1_X_VALUE_TRUNC;
+		http1_target_done(c, s);
+	}
+	if (s->state != F_VALUE)
+		return;
+	if (s->cr) {
+		/* its CR was seen: the value is whole */
+		http1_field_done(c, s);
+		return;
+	}
+	/* half a host or user agent would be wrong, not short */
+	if (s->hdr == H_HOST) {
+		s->host_len = 0;
+		x->host[0] = 0;
+	} else if (s->hdr == H_UA) {
+		s->ua_len = 0;
+		x->user_agent[0] = 0;
+	} else if (s->hdr == H_TS && !s->ts_over) {
+		s->ts_len = s->ts_mark;
+		x->tracestate[s->ts_len] = 0;
+	}
 }
 
 void http1_fields_finish(struct http1_conn *c, struct http1_side *s)

@@ -70,6 +70,9 @@ void http1_field_value_byte(struct http1_conn *c, struct http1_side *s, uint8_t 
 /* The field line ended: returns 0, or -1 when its value breaks the
  * framing rules (bad Content-Length). */
 int http1_field_done(struct http1_conn *c, struct http1_side *s);
+/* The head was cut (gap, malformed, over a limit) in its current state:
+ * drop a kept header value half read, flag a path cut short. */
+void http1_head_cut(struct http1_conn *c, struct http1_side *s);
 /* The head ended: finish kept values (tracestate cut, traceparent). */
 void http1_fields_finish(struct http1_conn *c, struct http1_side *s);
 void http1_target_byte(struct http1_conn *c, struct http1_side *s, uint8_t ch);

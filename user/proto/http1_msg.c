@@ -438,6 +438,12 @@ size_t http1_parse(struct http1_conn *c, struct http1_side *s,
 			return bad(c, s, i);
 		}
 		s->msg_bytes += (uint64_t)k - 1;
+		/* a whole start line is evidence enough that this is HTTP */
+		if (st < F_LINE && s->state == F_LINE) {
+			c->seen_http = 1;
+			c->misses = 0;
+			s->synced = 1;
+		}
 		/* a line that just ended restarted the count */
 		if (!s->newline)
 			s->line_len += (uint32_t)k;
@@ -503,7 +509,13 @@ void http1_gap(struct http1_conn *c, struct http1_side *s, uint64_t gap,
 			return;
 		default:
 			/* inside a head, a chunk-size line or the trailers:
-			 * where the unseen bytes end the framing is unknown */
+			 * where the unseen bytes end the framing is unknown.
+			 * A first message cut after a known method or a
+			 * status code is HTTP all the same. */
+			if (s->is_req ? (s->state >= RL_TARGET &&
+					 !(s->flags & HTTP1_X_METHOD_OTHER))
+				      : s->state >= SL_CODE)
+				c->seen_http = 1;
 			bad(c, s, 0);
 			break;
 		}
