@@ -295,6 +295,13 @@ static void give_up(struct http1_conn *c)
 
 void http1_lose(struct http1_conn *c, struct http1_side *s, uint32_t flag)
 {
+	int garbage = (flag & HTTP1_LOSE_BAD) &&
+		      (s->is_req ? s->state == RL_METHOD
+				 : s->state == SL_VERSION && !http1_queued(c) && !c->overflow);
+
+	flag &= ~HTTP1_LOSE_BAD;
+	if (garbage)
+		s->active = 0;
 	if (!c->seen_http) {
 		/* never HTTP here: that was a miss, not a message */
 		s->state = D_SEEK;

@@ -54,7 +54,10 @@ void http1_msg_begin(struct http1_conn *c, struct http1_side *s, uint64_t ts);
 void http1_head_done(struct http1_conn *c, struct http1_side *s, uint64_t ts);
 void http1_msg_done(struct http1_conn *c, struct http1_side *s, uint64_t ts);
 /* Framing lost: `flag` is HTTP1_X_*_TRUNC when the head is incomplete,
- * 0 when only the body's end is unknown. */
+ * 0 when only the body's end is unknown; with HTTP1_LOSE_BAD when a byte
+ * broke the grammar (not a gap): a message that broke on its start line
+ * before anything recognisable is not counted as a message. */
+#define HTTP1_LOSE_BAD (1u << 31)
 void http1_lose(struct http1_conn *c, struct http1_side *s, uint32_t flag);
 /* A request or response began inside a gap: it exists, nothing seen. */
 void http1_lose_unseen(struct http1_conn *c, struct http1_side *s, uint64_t ts);

@@ -18,14 +18,20 @@ static int is_head_state(const struct http1_side *s)
 }
 
 /* Leave the grammar: returns how many bytes were taken. */
-static size_t bad(struct http1_conn *c, struct http1_side *s, size_t i)
+static size_t lose_at(struct http1_conn *c, struct http1_side *s, size_t i,
+		      uint32_t how)
 {
 	uint32_t flag = 0;
 
 	if (is_head_state(s))
 		flag = s->is_req ? HTTP1_X_REQ_TRUNC : HTTP1_X_RESP_TRUNC;
-	http1_lose(c, s, flag);
+	http1_lose(c, s, flag | how);
 	return i;
+}
+
+static size_t bad(struct http1_conn *c, struct http1_side *s, size_t i)
+{
+	return lose_at(c, s, i, HTTP1_LOSE_BAD);
 }
 
 static int is_ctl(uint8_t ch)
@@ -516,7 +522,7 @@ void http1_gap(struct http1_conn *c, struct http1_side *s, uint64_t gap,
 					 !(s->flags & HTTP1_X_METHOD_OTHER))
 				      : s->state >= SL_CODE)
 				c->seen_http = 1;
-			bad(c, s, 0);
+			lose_at(c, s, 0, 0);
 			break;
 		}
 		if (c->done)
