@@ -17,8 +17,9 @@
  * Output. One struct http1_exchange per request, through a callback, when
  * its final response ends (or when it is given up: closed, aged out,
  * evicted). Responses pair with requests in order (pipelining: up to
- * HTTP1_PIPELINE requests wait for their responses with their fields; more
- * are paired as "request not seen").
+ * HTTP1_PIPELINE requests wait for their responses with their fields;
+ * the others keep their place in line as counts and their responses are
+ * reported as "request not seen").
  *
  * Privacy. Only the values reported below are ever copied out of the
  * payload: Authorization, Proxy-Authorization, Cookie, Set-Cookie (and any
@@ -145,7 +146,9 @@ struct http1_stats {
 	uint64_t gap_bytes;	/* bytes fed as not captured */
 	uint64_t not_http;	/* connections given up as not HTTP/1 */
 	uint64_t upgraded;	/* connections that left HTTP/1 */
-	uint64_t queue_full;	/* requests paired without their fields */
+	uint64_t queue_full;	/* requests that found the queue full: their
+				 * responses come as HTTP1_X_NO_REQUEST, or
+				 * they are dropped at the close */
 	uint64_t late;		/* responses to requests already reported
 				 * as aged out (not reported again) */
 	uint64_t evicted;	/* table: connections pushed out when full */
@@ -315,7 +318,11 @@ struct http1_conn {
 	uint8_t seen_http;	/* a valid head parsed on this connection */
 	uint8_t misses;		/* syscalls that began with non-HTTP bytes */
 	uint8_t interim;	/* the answered request had a 1xx */
-	uint32_t overflow;	/* requests past the queue, fields dropped */
+	/* Requests that found the queue full keep their place in line as
+	 * counts: skip[i] of them come before q[i], `overflow` after the
+	 * last queued one. */
+	uint32_t overflow;
+	uint32_t skip[HTTP1_PIPELINE];
 	uint64_t head_seq, tail_seq;	/* queue: [head, tail) committed */
 	uint8_t reported[HTTP1_PIPELINE];	/* aged out, already reported */
 	struct http1_side req, resp;

@@ -181,7 +181,7 @@ static const struct fixture fixtures[] = {
 	    "GET /4 203 1/1 host= ua= req=19/0 resp=38/0 cl=-1/0 t=1,1,2,2",
 	    "-  204 -1/1 host= ua= req=0/0 resp=19/0 cl=-1/-1 t=4,0,4,4 NO_REQUEST",
 	    "-  205 -1/1 host= ua= req=0/0 resp=38/0 cl=-1/0 t=4,0,4,4 NO_REQUEST",
-	    "-  206 -1/1 host= ua= req=0/0 resp=38/0 cl=-1/0 t=4,0,4,4 NO_REQUEST"), 0),
+	    "GET /7 206 1/1 host= ua= req=19/0 resp=38/0 cl=-1/0 t=3,3,4,4"), 0),
 	FIX("interim_103", f_interim_103, L(
 	    "GET /early 200 1/1 host= ua= req=23/0 resp=40/2 cl=-1/2 t=1,1,2,3 INTERIM"), 0),
 };

@@ -87,13 +87,25 @@ static void req_report(struct http1_conn *c, uint64_t seq, struct http1_exchange
 	}
 }
 
-/* The request's head is over (parsed, or cut short): it joins the queue. */
+uint64_t http1_waiting(const struct http1_conn *c)
+{
+	uint64_t n = http1_queued(c) + c->overflow;
+
+	for (uint64_t seq = c->head_seq; seq < c->tail_seq; seq++)
+		n += c->skip[seq % HTTP1_PIPELINE];
+	return n;
+}
+
+/* The request's head is over (parsed, or cut short): it joins the queue,
+ * after the requests that found it full. */
 static void req_commit(struct http1_conn *c)
 {
 	struct http1_side *s = &c->req;
 
 	s->committed = 1;
 	if (s->has_slot) {
+		c->skip[c->tail_seq % HTTP1_PIPELINE] = c->overflow;
+		c->overflow = 0;
 		c->tail_seq++;
 		req_sync(c);
 	} else {
@@ -112,21 +124,25 @@ static void resp_finish(struct http1_conn *c, uint64_t end, uint32_t flags)
 	flags |= r->flags;
 	if (c->interim)
 		flags |= HTTP1_X_INTERIM;
-	if (queued && c->reported[c->head_seq % HTTP1_PIPELINE]) {
+	if (http1_head_is_slot(c) && c->reported[c->head_seq % HTTP1_PIPELINE]) {
 		/* aged out and reported already */
 		HTTP1_STAT(c, late, 1);
 		x = NULL;
-	} else if (queued) {
+	} else if (http1_head_is_slot(c)) {
 		x = slot(c, c->head_seq);
 		req_report(c, c->head_seq, x);
 	} else {
+		/* a request whose fields were not kept, or not seen */
 		memset(&tmp, 0, sizeof(tmp));
 		tmp.flags = HTTP1_X_NO_REQUEST;
 		tmp.start_ns = r->start_ns;
 		tmp.req_minor = -1;
 		tmp.req_content_length = -1;
-		if (c->overflow)
+		if (queued)
+			c->skip[c->head_seq % HTTP1_PIPELINE]--;
+		else if (c->overflow)
 			c->overflow--;
+		queued = 0;
 	}
 	if (x) {
 		x->flags |= flags;
@@ -156,7 +172,7 @@ static void resp_ended_by_request(struct http1_conn *c)
 
 	if (!((r->state == D_SEEK && r->active) || r->state == B_CLOSE))
 		return;
-	if (http1_queued(c) > 1 || c->overflow)
+	if (http1_waiting(c) > 1)
 		return;
 	resp_finish(c, r->last_ns, HTTP1_X_RESP_SIZE_UNKNOWN);
 	r->state = D_SEEK;
@@ -186,7 +202,7 @@ void http1_msg_begin(struct http1_conn *c, struct http1_side *s, uint64_t ts)
 	}
 	resp_ended_by_request(c);
 	s->state = RL_METHOD;
-	if (!c->overflow && http1_queued(c) < HTTP1_PIPELINE) {
+	if (http1_queued(c) < HTTP1_PIPELINE) {
 		struct http1_exchange *x = slot(c, c->tail_seq);
 
 		memset(x, 0, sizeof(*x));
@@ -239,7 +255,7 @@ void http1_head_done(struct http1_conn *c, struct http1_side *s, uint64_t ts)
 
 	int mid = MT_OTHER;
 
-	if (http1_queued(c) && !c->reported[c->head_seq % HTTP1_PIPELINE]) {
+	if (http1_head_is_slot(c) && !c->reported[c->head_seq % HTTP1_PIPELINE]) {
 		const char *m = slot(c, c->head_seq)->method;
 
 		mid = http1_method_id(m, strlen(m));
@@ -297,7 +313,7 @@ void http1_lose(struct http1_conn *c, struct http1_side *s, uint32_t flag)
 {
 	int garbage = (flag & HTTP1_LOSE_BAD) &&
 		      (s->is_req ? s->state == RL_METHOD
-				 : s->state == SL_VERSION && !http1_queued(c) && !c->overflow);
+				 : s->state == SL_VERSION && !http1_waiting(c));
 
 	flag &= ~HTTP1_LOSE_BAD;
 	if (garbage)
@@ -380,7 +396,7 @@ int http1_conn_feed(struct http1_conn *c, enum http1_dir dir, uint64_t ts,
 	if (s->state == D_SEEK) {
 		if (cap && http1_starts_msg(s->is_req, p, cap, s->synced)) {
 			resync(c, s);
-		} else if (!s->is_req && !s->active && (http1_queued(c) || c->overflow)) {
+		} else if (!s->is_req && !s->active && http1_waiting(c)) {
 			/* requests wait and no response is under way: on an
 			 * HTTP connection this can only be a response, one
 			 * whose start was not seen (or is not HTTP/1) */

@@ -33,11 +33,18 @@ enum { MT_OTHER, MT_HEAD, MT_CONNECT };
 /* The queue slot of the request being parsed or NULL (no room, or
  * already answered and popped). */
 struct http1_exchange *http1_cur_req(struct http1_conn *c);
-/* Committed requests waiting for a response. */
+/* Committed requests waiting for a response with their fields. */
 static inline uint64_t http1_queued(const struct http1_conn *c)
 {
 	return c->tail_seq - c->head_seq;
 }
+/* The oldest waiting request is a queue slot (not a count). */
+static inline int http1_head_is_slot(const struct http1_conn *c)
+{
+	return http1_queued(c) && !c->skip[c->head_seq % HTTP1_PIPELINE];
+}
+/* All requests waiting, with or without their fields. */
+uint64_t http1_waiting(const struct http1_conn *c);
 
 /* http1_msg.c: parse up to n captured bytes of side s; returns how many
  * were taken (fewer than n only when the side left the message grammar:
