@@ -143,6 +143,10 @@ struct http1_stats {
 	uint64_t no_response;	/* ... of which HTTP1_X_NO_RESPONSE */
 	uint64_t sync_lost;	/* framing lost (gap or malformed) */
 	uint64_t resyncs;	/* framing found again at a syscall start */
+	uint64_t probe_misses;	/* syscalls not starting HTTP on connections
+				 * that had not shown any yet */
+	uint64_t skipped;	/* syscalls passed over while the framing was
+				 * unknown (not starting a message) */
 	uint64_t gap_bytes;	/* bytes fed as not captured */
 	uint64_t not_http;	/* connections given up as not HTTP/1 */
 	uint64_t upgraded;	/* connections that left HTTP/1 */
@@ -285,6 +289,7 @@ struct http1_side {
 	uint8_t committed;	/* request: queued (or counted past the queue) */
 	uint8_t has_slot;	/* request: fields go to q[seq % HTTP1_PIPELINE] */
 	uint8_t mid;		/* request: method id (HEAD, CONNECT, other) */
+	uint8_t orphan;		/* response: no request waited when it began */
 	uint8_t hdr;		/* the field being read */
 	uint8_t trailers;	/* field states read a trailer section */
 	uint8_t pos;		/* index in a fixed token (version, status) */

@@ -124,7 +124,16 @@ static void resp_finish(struct http1_conn *c, uint64_t end, uint32_t flags)
 	flags |= r->flags;
 	if (c->interim)
 		flags |= HTTP1_X_INTERIM;
-	if (http1_head_is_slot(c) && c->reported[c->head_seq % HTTP1_PIPELINE]) {
+	if (r->orphan) {
+		/* began before any request we know of: tracing joined
+		 * mid-conversation, or its request was lost */
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.flags = HTTP1_X_NO_REQUEST;
+		tmp.start_ns = r->start_ns;
+		tmp.req_minor = -1;
+		tmp.req_content_length = -1;
+		queued = 0;
+	} else if (http1_head_is_slot(c) && c->reported[c->head_seq % HTTP1_PIPELINE]) {
 		/* aged out and reported already */
 		HTTP1_STAT(c, late, 1);
 		x = NULL;
@@ -158,6 +167,7 @@ static void resp_finish(struct http1_conn *c, uint64_t end, uint32_t flags)
 	if (queued)
 		c->reported[c->head_seq++ % HTTP1_PIPELINE] = 0;
 	r->active = 0;
+	r->orphan = 0;
 	c->interim = 0;
 }
 
@@ -180,7 +190,7 @@ static void resp_ended_by_request(struct http1_conn *c)
 
 void http1_msg_begin(struct http1_conn *c, struct http1_side *s, uint64_t ts)
 {
-	uint8_t synced = s->synced, is_req = s->is_req;
+	uint8_t synced = s->synced, is_req = s->is_req, orphan = c->interim && s->orphan;
 	uint64_t start = s->start_ns;
 
 	/* everything per message is reset: lengths, flags, scratch */
@@ -197,6 +207,8 @@ void http1_msg_begin(struct http1_conn *c, struct http1_side *s, uint64_t ts)
 		/* after a 1xx the exchange's response began earlier */
 		if (c->interim)
 			s->start_ns = start;
+		/* a response answers a request sent before it began */
+		s->orphan = (uint8_t)(orphan || (!c->interim && !http1_waiting(c)));
 		s->state = SL_VERSION;
 		return;
 	}
@@ -255,7 +267,7 @@ void http1_head_done(struct http1_conn *c, struct http1_side *s, uint64_t ts)
 
 	int mid = MT_OTHER;
 
-	if (http1_head_is_slot(c) && !c->reported[c->head_seq % HTTP1_PIPELINE]) {
+	if (!s->orphan && http1_head_is_slot(c) && !c->reported[c->head_seq % HTTP1_PIPELINE]) {
 		const char *m = slot(c, c->head_seq)->method;
 
 		mid = http1_method_id(m, strlen(m));
@@ -322,6 +334,7 @@ void http1_lose(struct http1_conn *c, struct http1_side *s, uint32_t flag)
 		/* never HTTP here: that was a miss, not a message */
 		s->state = D_SEEK;
 		s->active = 0;
+		HTTP1_STAT(c, probe_misses, 1);
 		if (++c->misses >= HTTP1_PROBE_MISSES)
 			give_up(c);
 		return;
@@ -405,9 +418,13 @@ int http1_conn_feed(struct http1_conn *c, enum http1_dir dir, uint64_t ts,
 			attribute(c, s, total, ts);
 			return c->done ? HTTP1_DONE : HTTP1_MORE;
 		} else {
-			if (cap && !c->seen_http && ++c->misses >= HTTP1_PROBE_MISSES) {
-				give_up(c);
-				return HTTP1_DONE;
+			HTTP1_STAT(c, skipped, 1);
+			if (cap && !c->seen_http) {
+				HTTP1_STAT(c, probe_misses, 1);
+				if (++c->misses >= HTTP1_PROBE_MISSES) {
+					give_up(c);
+					return HTTP1_DONE;
+				}
 			}
 			attribute(c, s, total, ts);
 			return HTTP1_MORE;

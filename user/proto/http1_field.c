@@ -23,6 +23,21 @@ static int put(char *out, uint16_t *len, size_t size, const char *s, size_t n)
 	return 0;
 }
 
+/* Appends what fits of plain bytes; -1 when cut. */
+static int put_prefix(char *out, uint16_t *len, size_t size, const char *s, size_t n)
+{
+	size_t room;
+
+	if (*len >= size)
+		return -1;
+	room = size - 1 - *len;
+	if (n <= room)
+		return put(out, len, size, s, n);
+	put(out, len, size, s, room);
+	*len = (uint16_t)size;
+	return -1;
+}
+
 /* Target bytes: >= 0x80 percent-encoded, so strings stay ASCII. */
 static int put_enc(char *out, uint16_t *len, size_t size, uint8_t ch)
 {
@@ -112,26 +127,40 @@ int http1_method_known(const char *m, size_t n)
 	return 0;
 }
 
-void http1_target_byte(struct http1_conn *c, struct http1_side *s, uint8_t ch)
+void http1_target_bytes(struct http1_conn *c, struct http1_side *s,
+			const uint8_t *p, size_t n)
 {
 	struct http1_exchange *x = http1_cur_req(c);
-	int full;
+	int raw = c->o && c->o->raw_query, full = 0;
 
-	if (!s->in_query && ch == '?') {
-		s->in_query = 1;
+	for (size_t i = 0; i < n;) {
+		if (!s->in_query) {
+			size_t j = i;
+
+			/* plain path bytes go in one copy */
+			while (j < n && p[j] != '?' && p[j] < 0x80)
+				j++;
+			if (j > i && x)
+				full |= put_prefix(x->path, &s->path_len, sizeof(x->path),
+						   (const char *)p + i, j - i);
+			if (j == n)
+				break;
+			if (p[j] == '?') {
+				s->in_query = 1;
+				if (x)
+					x->has_query = 1;
+			} else if (x) {
+				full |= put_enc(x->path, &s->path_len, sizeof(x->path), p[j]);
+			}
+			i = j + 1;
+			continue;
+		}
 		if (x)
-			x->has_query = 1;
-		return;
+			full |= raw ? put_enc(x->query, &s->query_len, sizeof(x->query), p[i])
+				    : http1_redact_byte(&s->q_in_val, p[i], x->query,
+							&s->query_len, sizeof(x->query));
+		i++;
 	}
-	if (!x)
-		return;
-	if (!s->in_query)
-		full = put_enc(x->path, &s->path_len, sizeof(x->path), ch);
-	else if (c->o && c->o->raw_query)
-		full = put_enc(x->query, &s->query_len, sizeof(x->query), ch);
-	else
-		full = http1_redact_byte(&s->q_in_val, ch, x->query, &s->query_len,
-					 sizeof(x->query));
 	if (full)
 		s->flags |= HTTP1_X_VALUE_TRUNC;
 }
@@ -219,62 +248,80 @@ void http1_field_name_done(struct http1_side *s)
 	}
 }
 
-/* Header values: printable ASCII kept, anything else as '?'. */
-static void put_text(struct http1_side *s, char *out, uint16_t *len,
-		     size_t size, uint8_t ch)
+/* Header values: printable ASCII kept, anything else as '?' (HT as a
+ * space). Returns -1 once cut. */
+static int put_text(char *out, uint16_t *len, size_t size, const uint8_t *p,
+		    size_t n)
 {
-	char v = (ch >= 0x20 && ch < 0x7f) ? (char)ch : ch == '\t' ? ' ' : '?';
+	size_t k = *len;
 
-	if (put(out, len, size, &v, 1))
-		s->flags |= HTTP1_X_VALUE_TRUNC;
+	if (k >= size)
+		return -1;
+	for (size_t i = 0; i < n; i++, k++) {
+		uint8_t ch = p[i];
+
+		if (k + 1 >= size) {
+			out[k] = 0;
+			*len = (uint16_t)size;
+			return -1;
+		}
+		out[k] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : ch == '\t' ? ' ' : '?';
+	}
+	out[k] = 0;
+	*len = (uint16_t)k;
+	return 0;
 }
 
-void http1_field_value_byte(struct http1_conn *c, struct http1_side *s, uint8_t ch)
+void http1_field_value_bytes(struct http1_conn *c, struct http1_side *s,
+			     const uint8_t *p, size_t n)
 {
 	struct http1_exchange *x = http1_cur_req(c);
 
 	switch (s->hdr) {
 	case H_HOST:
-		if (x)
-			put_text(s, x->host, &s->host_len, sizeof(x->host), ch);
-		break;
+		if (x && put_text(x->host, &s->host_len, sizeof(x->host), p, n))
+			s->flags |= HTTP1_X_VALUE_TRUNC;
+		return;
 	case H_UA:
-		if (x)
-			put_text(s, x->user_agent, &s->ua_len, sizeof(x->user_agent), ch);
-		break;
+		if (x && put_text(x->user_agent, &s->ua_len, sizeof(x->user_agent), p, n))
+			s->flags |= HTTP1_X_VALUE_TRUNC;
+		return;
 	case H_TS:
 		if (!x || s->ts_over)
-			break;
+			return;
 		if (s->ts_join) {
 			s->ts_join = 0;
 			if (put(x->tracestate, &s->ts_len, sizeof(x->tracestate), ",", 1)) {
 				s->ts_over = 1;
-				break;
+				return;
 			}
 		}
-		if (ch < 0x20 || ch >= 0x7f)
-			ch = '?';
-		if (put(x->tracestate, &s->ts_len, sizeof(x->tracestate),
-			(const char *)&ch, 1))
+		if (put_text(x->tracestate, &s->ts_len, sizeof(x->tracestate), p, n))
 			s->ts_over = 1;
+		return;
+	default:
 		break;
-	case H_TE:
-		/* only the last coding matters: chunked must be last */
-		if (ch == ',') {
-			s->val_len = 0;
-			s->val_total = 0;
-			break;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ch = p[i];
+
+		if (s->hdr == H_TE) {
+			/* only the last coding matters: chunked must be last */
+			if (ch == ',') {
+				s->val_len = 0;
+				s->val_total = 0;
+				continue;
+			}
+			if (ch == ' ')
+				continue;
+			if (ch >= 'A' && ch <= 'Z')
+				ch |= 0x20;
 		}
-		if (ch == ' ')
-			break;
-		/* fall through */
-	default: /* H_CLEN, H_TP */
+		/* H_CLEN, H_TE, H_TP: a scratch copy, its true length counted */
 		if (s->val_len < sizeof(s->val))
-			s->val[s->val_len++] = (char)(ch | (s->hdr == H_TE &&
-					ch >= 'A' && ch <= 'Z' ? 0x20 : 0));
+			s->val[s->val_len++] = (char)ch;
 		if (s->val_total < UINT32_MAX)
 			s->val_total++;
-		break;
 	}
 }
 
@@ -351,8 +398,8 @@ void http1_head_cut(struct http1_conn *c, struct http1_side *s)
 	struct http1_exchange *x = http1_cur_req(c);
 
 	if (!s->is_req) {
-		/* "HTTP/1.1 5": no status yet */
-		if (s->state == SL_CODE && s->pos < 3)
+		/* "HTTP/1.1 5" or "HTTP/1.1 020": no status */
+		if (s->state == SL_CODE && (s->pos < 3 || s->status < 100))
 			s->status = 0;
 		return;
 	}

@@ -74,9 +74,10 @@ void http1_stat_add(const struct http1_conn *c, size_t field_off, uint64_t n);
 
 /* http1_field.c */
 void http1_field_name_done(struct http1_side *s);
-/* One value byte (OWS and CR/LF handled by the caller): keeps it where
- * the current field's value goes. */
-void http1_field_value_byte(struct http1_conn *c, struct http1_side *s, uint8_t ch);
+/* Value bytes (no OWS at either end, no CR/LF: the caller's): kept
+ * where the current field's value goes. */
+void http1_field_value_bytes(struct http1_conn *c, struct http1_side *s,
+			     const uint8_t *p, size_t n);
 /* The field line ended: returns 0, or -1 when its value breaks the
  * framing rules (bad Content-Length). */
 int http1_field_done(struct http1_conn *c, struct http1_side *s);
@@ -85,14 +86,29 @@ int http1_field_done(struct http1_conn *c, struct http1_side *s);
 void http1_head_cut(struct http1_conn *c, struct http1_side *s);
 /* The head ended: finish kept values (tracestate cut, traceparent). */
 void http1_fields_finish(struct http1_conn *c, struct http1_side *s);
-void http1_target_byte(struct http1_conn *c, struct http1_side *s, uint8_t ch);
+/* Request-target bytes (no SP, no controls). */
+void http1_target_bytes(struct http1_conn *c, struct http1_side *s,
+			const uint8_t *p, size_t n);
 void http1_target_done(struct http1_conn *c, struct http1_side *s);
 int http1_method_id(const char *m, size_t n);
 
 /* http1_start.c: 1 when the captured bytes can start a request (is_req)
  * or response; `strict` asks for enough bytes to be sure. */
 int http1_starts_msg(int is_req, const uint8_t *p, size_t n, int strict);
-int http1_tchar(uint8_t ch);
+
+/* http1_start.c: byte classes, a table lookup per byte on hot paths */
+#define H1_TCHAR 1
+#define H1_CTL 2
+extern const uint8_t http1_class[256];
+static inline int http1_tchar(uint8_t ch)
+{
+	return http1_class[ch] & H1_TCHAR;
+}
+/* controls but HT, and DEL */
+static inline int http1_ctl(uint8_t ch)
+{
+	return http1_class[ch] & H1_CTL;
+}
 
 /* http1_tp.c: traceparent validity of a trimmed value of length n;
  * reads s[0..55] only, so n may be the length of a longer value of

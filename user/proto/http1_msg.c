@@ -36,7 +36,7 @@ static size_t bad(struct http1_conn *c, struct http1_side *s, size_t i)
 
 static int is_ctl(uint8_t ch)
 {
-	return (ch < 0x20 && ch != '\t') || ch == 0x7f;
+	return http1_ctl(ch);
 }
 
 static int hexval(uint8_t ch)
@@ -115,11 +115,8 @@ static int request_line_byte(struct http1_conn *c, struct http1_side *s,
 			s->pos = 0;
 			return 0;
 		}
-		if (ch <= 0x20 || ch == 0x7f)
-			return -1;
-		s->pos = 1;
-		http1_target_byte(c, s, ch);
-		return 0;
+		/* target bytes are taken in runs by head_bytes() */
+		return -1;
 	default: /* RL_VERSION: "HTTP/1.<digit>" CRLF */
 		if (s->pos < 7)
 			return ch == (uint8_t)ver[s->pos++] ? 0 : -1;
@@ -205,12 +202,14 @@ static int field_line_end(struct http1_conn *c, struct http1_side *s)
 }
 
 /* Value bytes of a field: OWS at either end is dropped, inner OWS kept
- * (as spaces) only once something follows it. Fields nobody keeps are
- * skipped in a run. Returns bytes taken, or -1. */
+ * (as spaces) only once something follows it. Taken in runs up to the
+ * next control byte: fields nobody keeps are only scanned, kept ones
+ * go a word at a time. Returns bytes taken, or -1. */
 static long value_bytes(struct http1_conn *c, struct http1_side *s,
 			const uint8_t *p, size_t n)
 {
 	uint8_t ch = p[0];
+	size_t k = 0, i = 0;
 
 	if (s->cr)
 		return ch == '\n' ? (field_line_end(c, s) ? -1 : 1) : -1;
@@ -220,29 +219,34 @@ static long value_bytes(struct http1_conn *c, struct http1_side *s,
 	}
 	if (ch == '\n')
 		return field_line_end(c, s) ? -1 : 1;
-	if (ch == ' ' || ch == '\t') {
-		if (s->in_value && s->sp < 255)
-			s->sp++;
-		return 1;
-	}
 	if (is_ctl(ch))
 		return -1;
+	while (k < n && !is_ctl(p[k]))
+		k++;
 	if (s->hdr == H_OTHER) {
-		/* not kept: take the run up to the next control byte */
-		size_t k = 1;
-
-		while (k < n && p[k] >= 0x20 && p[k] != 0x7f)
-			k++;
 		s->in_value = 1;
 		return (long)k;
 	}
-	while (s->sp) {
-		s->sp--;
-		http1_field_value_byte(c, s, ' ');
+	while (i < k) {
+		size_t j = i;
+
+		if (p[i] == ' ' || p[i] == '\t') {
+			if (s->in_value && s->sp < 255)
+				s->sp++;
+			i++;
+			continue;
+		}
+		while (j < k && p[j] != ' ' && p[j] != '\t')
+			j++;
+		while (s->sp) {
+			s->sp--;
+			http1_field_value_bytes(c, s, (const uint8_t *)" ", 1);
+		}
+		s->in_value = 1;
+		http1_field_value_bytes(c, s, p + i, j - i);
+		i = j;
 	}
-	s->in_value = 1;
-	http1_field_value_byte(c, s, ch);
-	return 1;
+	return (long)k;
 }
 
 /* Bytes of a head or trailer state; returns bytes taken or -1. */
@@ -252,8 +256,18 @@ static long head_bytes(struct http1_conn *c, struct http1_side *s,
 	uint8_t ch = p[0];
 
 	switch (s->state) {
-	case RL_METHOD:
 	case RL_TARGET:
+		if (ch > 0x20 && ch != 0x7f) {
+			size_t k = 1;
+
+			while (k < n && p[k] > 0x20 && p[k] != 0x7f)
+				k++;
+			s->pos = 1;
+			http1_target_bytes(c, s, p, k);
+			return (long)k;
+		}
+		/* fall through */
+	case RL_METHOD:
 	case RL_VERSION:
 		return request_line_byte(c, s, ch) ? -1 : 1;
 	case SL_VERSION:
@@ -288,7 +302,9 @@ static long head_bytes(struct http1_conn *c, struct http1_side *s,
 		s->state = F_NAME;
 		s->name_len = 0;
 		/* fall through */
-	case F_NAME:
+	case F_NAME: {
+		size_t k = 0;
+
 		if (ch == ':') {
 			if (!s->name_len)
 				return -1;
@@ -296,13 +312,16 @@ static long head_bytes(struct http1_conn *c, struct http1_side *s,
 			s->state = F_VALUE;
 			return 1;
 		}
-		if (!http1_tchar(ch))
-			return -1;
-		if (s->name_len < sizeof(s->name))
-			s->name[s->name_len] = (char)(ch | ((ch >= 'A' && ch <= 'Z') ? 0x20 : 0));
-		if (s->name_len < 255)
-			s->name_len++;
-		return 1;
+		for (; k < n && http1_tchar(p[k]); k++) {
+			uint8_t b = p[k];
+
+			if (s->name_len < sizeof(s->name))
+				s->name[s->name_len] = (char)(b | ((b >= 'A' && b <= 'Z') ? 0x20 : 0));
+			if (s->name_len < 255)
+				s->name_len++;
+		}
+		return k ? (long)k : -1;
+	}
 	case F_VALUE:
 		return value_bytes(c, s, p, n);
 	default: /* F_FOLD */

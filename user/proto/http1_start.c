@@ -9,13 +9,16 @@
 
 #include "http1_int.h"
 
-int http1_tchar(uint8_t ch)
-{
-	if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	    (ch >= '0' && ch <= '9'))
-		return 1;
-	return ch && strchr("!#$%&'*+-.^_`|~", ch) != NULL;
-}
+/* Byte classes: H1_TCHAR (RFC 9110 tchar), H1_CTL (controls but HT, and
+ * DEL: they end a run of field-value or line bytes). */
+const uint8_t http1_class[256] = {
+	[0 ... 8] = H1_CTL, [10 ... 31] = H1_CTL, [127] = H1_CTL,
+	['0' ... '9'] = H1_TCHAR, ['a' ... 'z'] = H1_TCHAR, ['A' ... 'Z'] = H1_TCHAR,
+	['!'] = H1_TCHAR, ['#'] = H1_TCHAR, ['$'] = H1_TCHAR, ['%'] = H1_TCHAR,
+	['&'] = H1_TCHAR, ['\''] = H1_TCHAR, ['*'] = H1_TCHAR, ['+'] = H1_TCHAR,
+	['-'] = H1_TCHAR, ['.'] = H1_TCHAR, ['^'] = H1_TCHAR, ['_'] = H1_TCHAR,
+	['`'] = H1_TCHAR, ['|'] = H1_TCHAR, ['~'] = H1_TCHAR,
+};
 
 /* Request line: METHOD SP target SP HTTP/1.d (CR) LF */
 static int request_start(const uint8_t *p, size_t n, int strict)
