@@ -226,11 +226,13 @@ void http1_table_count(const struct http1_table *t, size_t *all, size_t *parsing
 /* 1 when `m` (length n) is a method the semantic conventions know
  * (RFC 9110's, PATCH, QUERY); case-sensitive. */
 int http1_method_known(const char *m, size_t n);
-/* traceparent header value (OWS already trimmed, or not: it is trimmed
- * here) per W3C Trace Context: 0, or -EINVAL when invalid. */
+/* traceparent header value (OWS around it trimmed) per W3C Trace
+ * Context: 0, or -EINVAL when invalid (an answer, not an error: no
+ * err_set message). */
 int http1_traceparent_parse(const char *s, size_t n, struct http1_traceparent *tp);
 /* Version-00 form "00-<32 hex>-<16 hex>-<2 hex>" into out (56 bytes with
- * the NUL); returns 55, or -EINVAL when an id is all zeros. */
+ * the NUL); returns 55, or -EINVAL (no message) when an id is all zeros
+ * or out is too small. */
 int http1_traceparent_format(const struct http1_traceparent *tp, char *out,
 			     size_t size);
 /* url.query redaction: every parameter value becomes "REDACTED", keys and

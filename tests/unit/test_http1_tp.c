@@ -5,6 +5,7 @@
  * known methods. */
 #include "t.h"
 #include "t_fmt.h"
+#include "rawtel/err.h"
 #include "rawtel/http1.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -232,6 +233,7 @@ static void routes_service(void)
 	T_ASSERT(http1_routes_new(&r, 3) == 0);
 	for (size_t i = 0; i < N(bad); i++)
 		T_CHECKF(http1_routes_add(r, bad[i]) == -EINVAL, "'%s' accepted", bad[i]);
+	T_CHECKF(strstr(err_msg(), "route pattern '/a/{x}}'") != NULL, "%s", err_msg());
 	T_ASSERT(http1_routes_add(r, "/api/users/{id}/posts") == 0);
 	T_ASSERT(http1_routes_add(r, "/static/*") == 0);
 	/* patterns first, and they do not count */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "rawtel/err.h"
 #include "http1_int.h"
 
 #define DEFAULT_MAX_WAIT_NS (120ull * 1000000000ull)
@@ -398,7 +399,8 @@ int http1_conn_feed(struct http1_conn *c, enum http1_dir dir, uint64_t ts,
 	size_t off = 0;
 
 	if (cap > total || (cap && !data))
-		return -EINVAL;
+		return err_set(EINVAL, "HTTP feed: %zu bytes captured of %llu", cap,
+			       (unsigned long long)total);
 	if (c->done)
 		return HTTP1_DONE;
 	if (!total)

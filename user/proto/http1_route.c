@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rawtel/err.h"
 #include "rawtel/http1.h"
 
 struct http1_routes {
@@ -154,15 +155,17 @@ int http1_routes_new(struct http1_routes **out, unsigned max_routes)
 	unsigned slots = 16;
 
 	if (!r)
-		return -ENOMEM;
+		return err_set(ENOMEM, "http.route table: out of memory");
 	r->max = max_routes ? max_routes : HTTP1_ROUTES_DEFAULT;
 	while (slots < 2 * r->max && slots < (1u << 30))
 		slots <<= 1;
 	r->mask = slots - 1;
 	r->set = calloc(slots, sizeof(*r->set));
 	if (!r->set) {
+		unsigned max = r->max;
+
 		free(r);
-		return -ENOMEM;
+		return err_set(ENOMEM, "http.route table of %u routes: out of memory", max);
 	}
 	*out = r;
 	return 0;
@@ -209,12 +212,14 @@ static int pattern_ok(const char *p)
 int http1_routes_add(struct http1_routes *r, const char *pattern)
 {
 	if (!pattern_ok(pattern))
-		return -EINVAL;
+		return err_set(EINVAL, "route pattern '%.64s': write /segments/like/{id}/this, "
+			       "a {name} or * being a whole segment, * only the last one", pattern);
 	if (r->npat >= HTTP1_PATTERNS_MAX)
-		return -ENOSPC;
+		return err_set(ENOSPC, "route pattern '%.64s': at most %d patterns", pattern,
+			       HTTP1_PATTERNS_MAX);
 	r->pat[r->npat] = strdup(pattern);
 	if (!r->pat[r->npat])
-		return -ENOMEM;
+		return err_set(ENOMEM, "route pattern '%.64s': out of memory", pattern);
 	r->npat++;
 	return 0;
 }

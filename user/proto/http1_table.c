@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rawtel/err.h"
 #include "rawtel/http1.h"
 
 #define NIL UINT32_MAX
@@ -43,7 +44,7 @@ int http1_table_new(struct http1_table **out, const struct http1_opts *o)
 	uint32_t slots = 16;
 
 	if (!t)
-		return -ENOMEM;
+		return err_set(ENOMEM, "HTTP connection table: out of memory");
 	t->o = o;
 	t->max = o && o->max_conns ? o->max_conns : DEFAULT_MAX_CONNS;
 	if (t->max > (1u << 28))
@@ -54,10 +55,12 @@ int http1_table_new(struct http1_table **out, const struct http1_opts *o)
 	t->recs = calloc(t->max, sizeof(*t->recs));
 	t->index = calloc(slots, sizeof(*t->index));
 	if (!t->recs || !t->index) {
+		uint32_t max = t->max;
+
 		free(t->recs);
 		free(t->index);
 		free(t);
-		return -ENOMEM;
+		return err_set(ENOMEM, "HTTP connection table of %u: out of memory", max);
 	}
 	for (uint32_t i = 0; i < t->max; i++)
 		t->recs[i].next = i + 1 < t->max ? i + 1 : NIL;
@@ -156,12 +159,14 @@ int http1_table_feed(struct http1_table *t, uint64_t id, enum http1_role role,
 	int ret;
 
 	if (cap > total || (cap && !data))
-		return -EINVAL;
+		return err_set(EINVAL, "HTTP feed: %zu bytes captured of %llu", cap,
+			       (unsigned long long)total);
 	if (!*slot) {
 		struct http1_conn *c = malloc(sizeof(*c));
 
 		if (!c)
-			return -ENOMEM;
+			return err_set(ENOMEM, "HTTP connection %llu: out of memory",
+				       (unsigned long long)id);
 		if (t->count == t->max) {
 			if (t->o && t->o->stats)
 				t->o->stats->evicted++;
