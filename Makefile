@@ -116,7 +116,7 @@ check: rawtel build/asan/rawtel $(UNIT_BINS) $(PROG_BINS) $(FUZZ_BINS)
 # ---- fuzz targets (clang + libFuzzer) ------------------------------------
 build/fuzz/%.o: %.c
 	@mkdir -p $(@D)
-	$(CLANG) $(CSTD) $(INC) $(DEFS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+	$(CLANG) $(CSTD) $(INC) $(DEFS) -MMD -MP -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
 # Through an archive, as the tests do: user/cli/cmd_*.c objects use
 # cli_err() from main.c and must only be pulled in when referenced.
 build/fuzz/librawtel.a: $(patsubst %.c,build/fuzz/%.o,$(LIBSRCS)) build/fuzz/gen/kern_text.o

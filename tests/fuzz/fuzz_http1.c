@@ -1,0 +1,201 @@
+/* libFuzzer target for the HTTP/1 parser of observed sockets
+ * (user/proto/http1_*.c). The input is a connection's syscalls:
+ *   byte 0: options (bit 0 client role, bit 1 raw query)
+ *   then records: ctrl, gap, data. ctrl bit 7 is the direction, the low
+ *   7 bits the captured length (0-119), or 120: a tick, 121: the close;
+ *   gap picks how many unseen bytes follow (0, 1, 2, 3, 5, 8, 100, 4096,
+ *   65536, 2 MB, ...).
+ * Checked: no crash or sanitizer report; every exchange is sane (strings
+ * terminated and printable, status 0 or 100-999, sizes consistent,
+ * timestamps ordered); fed again with every captured byte in a syscall
+ * of its own, the connection gives the same exchanges up to the first
+ * time its framing was lost or a syscall was passed over (after that,
+ * where syscalls start matters: that is where messages are looked for);
+ * a table of two connections
+ * fed the same records never holds more than two. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rawtel/http1.h"
+
+#define MAXX 64
+
+struct run {
+	int n, n_clean;
+	int lost;		/* framing lost or a probe missed, by the end */
+	struct http1_stats st;
+	struct http1_exchange x[MAXX];
+	int clean[MAXX];	/* reported before any framing loss */
+};
+
+/* An invariant broke: say which, then stop (libFuzzer keeps the input). */
+static void die(const char *why, const struct http1_exchange *x)
+{
+	fprintf(stderr, "fuzz_http1: %s", why);
+	if (x)
+		fprintf(stderr, " (flags %#x status %u times %llu %llu %llu %llu)", x->flags,
+			x->status, (unsigned long long)x->start_ns,
+			(unsigned long long)x->req_end_ns, (unsigned long long)x->resp_start_ns,
+			(unsigned long long)x->end_ns);
+	fprintf(stderr, "\n");
+	abort();
+}
+
+static void str_ok(const char *s, size_t size, const struct http1_exchange *x)
+{
+	const char *nul = memchr(s, 0, size);
+
+	if (!nul)
+		die("string not terminated", x);
+	for (; s < nul; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			die("string not printable ASCII", x);
+}
+
+static void on_x(void *arg, const struct http1_exchange *x)
+{
+	struct run *r = arg;
+
+	str_ok(x->method, sizeof(x->method), x);
+	str_ok(x->path, sizeof(x->path), x);
+	str_ok(x->query, sizeof(x->query), x);
+	str_ok(x->host, sizeof(x->host), x);
+	str_ok(x->user_agent, sizeof(x->user_agent), x);
+	str_ok(x->tracestate, sizeof(x->tracestate), x);
+	if (x->status && (x->status < 100 || x->status > 999))
+		die("status out of range", x);
+	if (x->req_body_bytes > x->req_bytes || x->resp_body_bytes > x->resp_bytes)
+		die("body larger than its message", x);
+	if (x->flags >> 12)
+		die("unknown flag", x);
+	if (x->start_ns > x->end_ns || (x->resp_start_ns && x->resp_start_ns > x->end_ns) ||
+	    (x->resp_start_ns && x->resp_start_ns < x->start_ns))
+		die("timestamps out of order", x);
+	if (x->tp_state == HTTP1_TP_VALID && x->tp.version == 0xff)
+		die("traceparent version ff taken as valid", x);
+	if ((x->flags & HTTP1_X_NO_RESPONSE) && x->status)
+		die("status without a response", x);
+	if (r->n < MAXX) {
+		r->x[r->n] = *x;
+		r->clean[r->n] = !r->st.sync_lost && !r->st.probe_misses && !r->st.skipped;
+		r->n_clean += r->clean[r->n];
+	}
+	r->n++;
+}
+
+static uint64_t gap_of(uint8_t g)
+{
+	static const uint64_t gaps[] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 5, 8, 100, 4096, 65536, 2u << 20,
+	};
+
+	return gaps[g % (sizeof(gaps) / sizeof(gaps[0]))];
+}
+
+/* Feed the records; `bytewise`: each captured byte a syscall. */
+static void run(const uint8_t *d, size_t n, int bytewise, struct run *r,
+		struct http1_table *t)
+{
+	static struct http1_conn c;
+	struct http1_opts o = { .on_exchange = on_x, .arg = r, .stats = &r->st,
+				.raw_query = n && (d[0] & 2), .quiet_ns = 35,
+				.max_wait_ns = 200 };
+	enum http1_role role = n && (d[0] & 1) ? HTTP1_CLIENT : HTTP1_SERVER;
+	uint64_t ts = 0;
+	size_t i = 1;
+
+	memset(r, 0, sizeof(*r));
+	http1_conn_init(&c, 1, role, &o);
+	while (i + 2 <= n) {
+		uint8_t ctrl = d[i], len = ctrl & 0x7f;
+		uint64_t gap = gap_of(d[i + 1]);
+		enum http1_dir dir = ctrl & 0x80 ? HTTP1_SEND : HTTP1_RECV;
+
+		i += 2;
+		ts += 10;
+		if (len == 120) {
+			http1_conn_tick(&c, ts);
+			if (t)
+				http1_table_tick(t, ts);
+			continue;
+		}
+		if (len == 121) {
+			http1_conn_close(&c, ts);
+			if (t)
+				http1_table_close(t, gap & 1, ts);
+			continue;
+		}
+		if (len > 119)
+			len = 119;
+		if (len > n - i)
+			len = (uint8_t)(n - i);
+		if (bytewise && len > 1) {
+			for (uint8_t k = 0; k < len; k++)
+				if (http1_conn_feed(&c, dir, ts, d + i + k, 1,
+						    1 + (k + 1 == len ? gap : 0)) < 0)
+					die("feed refused valid arguments", NULL);
+		} else if (http1_conn_feed(&c, dir, ts, d + i, len, len + gap) < 0) {
+			die("feed refused valid arguments", NULL);
+		}
+		if (t) {
+			size_t all, parsing;
+
+			if (http1_table_feed(t, (ctrl >> 3) & 1, role, dir, ts, d + i, len,
+					     len + gap) < 0)
+				die("table feed failed", NULL);
+			http1_table_count(t, &all, &parsing);
+			if (all > 2 || parsing > all)
+				die("table over its bound", NULL);
+		}
+		i += len;
+	}
+	http1_conn_close(&c, ts + 1);
+	r->lost = r->st.sync_lost || r->st.probe_misses || r->st.skipped;
+}
+
+static int same(const struct http1_exchange *a, const struct http1_exchange *b)
+{
+	return a->start_ns == b->start_ns && a->req_end_ns == b->req_end_ns &&
+	       a->resp_start_ns == b->resp_start_ns && a->end_ns == b->end_ns &&
+	       a->flags == b->flags && a->status == b->status &&
+	       a->req_minor == b->req_minor && a->resp_minor == b->resp_minor &&
+	       a->req_bytes == b->req_bytes && a->req_body_bytes == b->req_body_bytes &&
+	       a->resp_bytes == b->resp_bytes && a->resp_body_bytes == b->resp_body_bytes &&
+	       a->req_content_length == b->req_content_length &&
+	       a->resp_content_length == b->resp_content_length &&
+	       a->tp_state == b->tp_state && !memcmp(&a->tp, &b->tp, sizeof(a->tp)) &&
+	       a->has_query == b->has_query && !strcmp(a->method, b->method) &&
+	       !strcmp(a->path, b->path) && !strcmp(a->query, b->query) &&
+	       !strcmp(a->host, b->host) && !strcmp(a->user_agent, b->user_agent) &&
+	       !strcmp(a->tracestate, b->tracestate);
+}
+
+static struct run whole, split, table_run;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct http1_opts to = { .on_exchange = on_x, .arg = &table_run,
+				 .stats = &table_run.st, .max_conns = 2 };
+	struct http1_table *t = NULL;
+
+	run(data, size, 0, &whole, NULL);
+	run(data, size, 1, &split, NULL);
+	/* up to the first loss, both runs are the same byte stream */
+	int k = whole.n_clean < split.n_clean ? whole.n_clean : split.n_clean;
+
+	for (int i = 0; i < k && i < MAXX; i++) {
+		if (!whole.clean[i] || !split.clean[i])
+			break;
+		if (!same(&whole.x[i], &split.x[i]))
+			die("a byte per syscall gave another exchange", &split.x[i]);
+	}
+	if (!whole.lost && !split.lost && whole.n != split.n)
+		die("a byte per syscall gave another number of exchanges", NULL);
+	if (http1_table_new(&t, &to))
+		return 0;
+	run(data, size, 0, &table_run, t);
+	http1_table_free(t, UINT64_MAX);
+	return 0;
+}

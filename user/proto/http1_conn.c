@@ -1,0 +1,522 @@
+/* One HTTP/1.x connection: two directions parsed by http1_msg.c, a queue
+ * pairing requests with responses in order, and the decisions that need
+ * both directions: body framing of responses (HEAD, CONNECT), when a
+ * response whose framing was lost has ended, upgrades, and what is
+ * reported when a connection closes or an exchange waits too long. */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "rawtel/err.h"
+#include "http1_int.h"
+
+#define DEFAULT_MAX_WAIT_NS (120ull * 1000000000ull)
+#define DEFAULT_QUIET_NS (2ull * 1000000000ull)
+
+void http1_stat_add(const struct http1_conn *c, size_t off, uint64_t n)
+{
+	if (c->o && c->o->stats)
+		*(uint64_t *)(void *)((char *)c->o->stats + off) += n;
+}
+
+static struct http1_exchange *slot(struct http1_conn *c, uint64_t seq)
+{
+	return &c->q[seq % HTTP1_PIPELINE];
+}
+
+struct http1_exchange *http1_cur_req(struct http1_conn *c)
+{
+	const struct http1_side *s = &c->req;
+
+	if (!s->has_slot || s->seq < c->head_seq)
+		return NULL;
+	return slot(c, s->seq);
+}
+
+void http1_conn_init(struct http1_conn *c, uint64_t id, enum http1_role role,
+		     const struct http1_opts *o)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	c->o = o;
+	c->role = (uint8_t)role;
+	c->req.is_req = 1;
+	c->req.state = D_SEEK;
+	c->resp.state = D_SEEK;
+}
+
+int http1_conn_state(const struct http1_conn *c)
+{
+	return c->done ? HTTP1_DONE : HTTP1_MORE;
+}
+
+static void emit(struct http1_conn *c, struct http1_exchange *x)
+{
+	x->conn_id = c->id;
+	HTTP1_STAT(c, exchanges, 1);
+	if (x->flags & HTTP1_X_NO_REQUEST)
+		HTTP1_STAT(c, no_request, 1);
+	if (x->flags & HTTP1_X_NO_RESPONSE)
+		HTTP1_STAT(c, no_response, 1);
+	if (c->o && c->o->on_exchange)
+		c->o->on_exchange(c->o->arg, x);
+}
+
+/* Copy what the request side knows of its current message into its slot. */
+static void req_sync(struct http1_conn *c)
+{
+	struct http1_side *s = &c->req;
+	struct http1_exchange *x = http1_cur_req(c);
+
+	if (!x || !s->committed)
+		return;
+	x->flags |= s->flags;
+	x->req_minor = s->minor;
+	x->req_bytes = s->msg_bytes;
+	x->req_body_bytes = s->head_bytes ? s->msg_bytes - s->head_bytes : 0;
+	x->req_content_length = s->clen;
+	x->req_end_ns = s->last_ns;
+}
+
+/* About to report `x`: a request still arriving has no final size. */
+static void req_report(struct http1_conn *c, uint64_t seq, struct http1_exchange *x)
+{
+	if (c->req.has_slot && c->req.seq == seq) {
+		req_sync(c);
+		if (c->req.active)
+			x->flags |= HTTP1_X_REQ_SIZE_UNKNOWN;
+	}
+}
+
+uint64_t http1_waiting(const struct http1_conn *c)
+{
+	uint64_t n = http1_queued(c) + c->overflow;
+
+	for (uint64_t seq = c->head_seq; seq < c->tail_seq; seq++)
+		n += c->skip[seq % HTTP1_PIPELINE];
+	return n;
+}
+
+/* The request's head is over (parsed, or cut short): it joins the queue,
+ * after the requests that found it full. */
+static void req_commit(struct http1_conn *c)
+{
+	struct http1_side *s = &c->req;
+
+	s->committed = 1;
+	if (s->has_slot) {
+		c->skip[c->tail_seq % HTTP1_PIPELINE] = c->overflow;
+		c->overflow = 0;
+		c->tail_seq++;
+		req_sync(c);
+	} else {
+		c->overflow++;
+		HTTP1_STAT(c, queue_full, 1);
+	}
+}
+
+/* The final response ended at `end`: report it with its request. */
+static void resp_finish(struct http1_conn *c, uint64_t end, uint32_t flags)
+{
+	struct http1_side *r = &c->resp;
+	struct http1_exchange tmp, *x = &tmp;
+	int queued = http1_queued(c) > 0;
+
+	flags |= r->flags;
+	if (c->interim)
+		flags |= HTTP1_X_INTERIM;
+	if (r->orphan) {
+		/* began before any request we know of: tracing joined
+		 * mid-conversation, or its request was lost */
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.flags = HTTP1_X_NO_REQUEST;
+		tmp.start_ns = r->start_ns;
+		tmp.req_minor = -1;
+		tmp.req_content_length = -1;
+		queued = 0;
+	} else if (http1_head_is_slot(c) && c->reported[c->head_seq % HTTP1_PIPELINE]) {
+		/* aged out and reported already */
+		HTTP1_STAT(c, late, 1);
+		x = NULL;
+	} else if (http1_head_is_slot(c)) {
+		x = slot(c, c->head_seq);
+		req_report(c, c->head_seq, x);
+	} else {
+		/* a request whose fields were not kept, or not seen */
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.flags = HTTP1_X_NO_REQUEST;
+		tmp.start_ns = r->start_ns;
+		tmp.req_minor = -1;
+		tmp.req_content_length = -1;
+		if (queued)
+			c->skip[c->head_seq % HTTP1_PIPELINE]--;
+		else if (c->overflow)
+			c->overflow--;
+		queued = 0;
+	}
+	if (x) {
+		x->flags |= flags;
+		x->resp_start_ns = r->start_ns;
+		x->end_ns = end;
+		x->status = r->status;
+		x->resp_minor = r->minor;
+		x->resp_bytes = r->msg_bytes;
+		x->resp_body_bytes = r->head_bytes ? r->msg_bytes - r->head_bytes : 0;
+		x->resp_content_length = r->clen;
+		emit(c, x);
+	}
+	if (queued)
+		c->reported[c->head_seq++ % HTTP1_PIPELINE] = 0;
+	r->active = 0;
+	r->orphan = 0;
+	c->interim = 0;
+}
+
+/* The response side lost its framing and the request side starts a new
+ * request: with nothing pipelined, the client had the whole response
+ * (it only asks again after one), so the response ended at its last
+ * byte seen. The same holds for a body read until a close that did not
+ * come. */
+static void resp_ended_by_request(struct http1_conn *c)
+{
+	struct http1_side *r = &c->resp;
+
+	if (!((r->state == D_SEEK && r->active) || r->state == B_CLOSE))
+		return;
+	if (http1_waiting(c) > 1)
+		return;
+	resp_finish(c, r->last_ns, HTTP1_X_RESP_SIZE_UNKNOWN);
+	r->state = D_SEEK;
+}
+
+void http1_msg_begin(struct http1_conn *c, struct http1_side *s, uint64_t ts)
+{
+	uint8_t synced = s->synced, is_req = s->is_req, orphan = c->interim && s->orphan;
+	uint64_t start = s->start_ns;
+
+	/* everything per message is reset: lengths, flags, scratch */
+	memset(s, 0, sizeof(*s));
+	s->is_req = is_req;
+	s->synced = synced;
+	s->active = 1;
+	s->in_head = 1;
+	s->clen = -1;
+	s->minor = -1;
+	s->start_ns = ts;
+	s->last_ns = ts;
+	if (!is_req) {
+		/* after a 1xx the exchange's response began earlier */
+		if (c->interim)
+			s->start_ns = start;
+		/* a response answers a request sent before it began */
+		s->orphan = (uint8_t)(orphan || (!c->interim && !http1_waiting(c)));
+		s->state = SL_VERSION;
+		return;
+	}
+	resp_ended_by_request(c);
+	s->state = RL_METHOD;
+	if (http1_queued(c) < HTTP1_PIPELINE) {
+		struct http1_exchange *x = slot(c, c->tail_seq);
+
+		memset(x, 0, sizeof(*x));
+		c->reported[c->tail_seq % HTTP1_PIPELINE] = 0;
+		x->start_ns = ts;
+		x->req_minor = -1;
+		x->resp_minor = -1;
+		x->req_content_length = -1;
+		x->resp_content_length = -1;
+		s->seq = c->tail_seq;
+		s->has_slot = 1;
+	}
+}
+
+/* After a 101, or a 2xx to CONNECT, the bytes are another protocol. */
+static void leave_http(struct http1_conn *c, uint64_t ts)
+{
+	HTTP1_STAT(c, upgraded, 1);
+	http1_conn_close(c, ts);
+}
+
+void http1_head_done(struct http1_conn *c, struct http1_side *s, uint64_t ts)
+{
+	c->seen_http = 1;
+	c->misses = 0;
+	s->synced = 1;
+	s->in_head = 0;
+	s->head_bytes = s->msg_bytes;
+	s->line_len = 0;
+	s->cr = 0;
+	http1_fields_finish(c, s);
+	if (s->is_req) {
+		req_commit(c);
+		/* CONNECT has no content; what follows is the tunnel */
+		if (s->mid == MT_CONNECT || (!s->te_seen && s->clen <= 0)) {
+			http1_msg_done(c, s, ts);
+		} else if (s->te_seen) {
+			/* a request's framing is chunked or invalid */
+			if (!s->te_chunked) {
+				http1_lose(c, s, 0);
+				return;
+			}
+			s->state = C_SIZE;
+		} else {
+			s->state = B_LEN;
+			s->remain = (uint64_t)s->clen;
+		}
+		return;
+	}
+
+	int mid = MT_OTHER;
+
+	if (!s->orphan && http1_head_is_slot(c) && !c->reported[c->head_seq % HTTP1_PIPELINE]) {
+		const char *m = slot(c, c->head_seq)->method;
+
+		mid = http1_method_id(m, strlen(m));
+	}
+	if (s->status < 200 && s->status != 101) {
+		/* interim (100 Continue, 103 Early Hints): the final
+		 * response is still to come */
+		c->interim = 1;
+		s->active = 0;
+		s->state = M_IDLE;
+		return;
+	}
+	if (s->status == 101 || (mid == MT_CONNECT && s->status / 100 == 2)) {
+		s->flags |= HTTP1_X_UPGRADED;
+		http1_msg_done(c, s, ts);
+		leave_http(c, ts);
+		return;
+	}
+	if (mid == MT_HEAD || s->status == 204 || s->status == 304 ||
+	    (!s->te_seen && s->clen == 0)) {
+		http1_msg_done(c, s, ts);
+	} else if (s->te_seen && s->te_chunked) {
+		s->state = C_SIZE;
+	} else if (s->te_seen || s->clen < 0) {
+		s->state = B_CLOSE;
+	} else {
+		s->state = B_LEN;
+		s->remain = (uint64_t)s->clen;
+	}
+}
+
+void http1_msg_done(struct http1_conn *c, struct http1_side *s, uint64_t ts)
+{
+	s->last_ns = ts;
+	s->state = M_IDLE;
+	if (s->is_req) {
+		s->active = 0;
+		req_sync(c);
+		return;
+	}
+	resp_finish(c, ts, 0);
+}
+
+static void give_up(struct http1_conn *c)
+{
+	HTTP1_STAT(c, not_http, 1);
+	c->done = 1;
+	c->req.state = D_DEAD;
+	c->resp.state = D_DEAD;
+	c->req.active = 0;
+	c->resp.active = 0;
+}
+
+void http1_lose(struct http1_conn *c, struct http1_side *s, uint32_t flag)
+{
+	int garbage = (flag & HTTP1_LOSE_BAD) &&
+		      (s->is_req ? s->state == RL_METHOD
+				 : s->state == SL_VERSION && !http1_waiting(c));
+
+	flag &= ~HTTP1_LOSE_BAD;
+	if (garbage)
+		s->active = 0;
+	if (!c->seen_http) {
+		/* never HTTP here: that was a miss, not a message */
+		s->state = D_SEEK;
+		s->active = 0;
+		HTTP1_STAT(c, probe_misses, 1);
+		if (++c->misses >= HTTP1_PROBE_MISSES)
+			give_up(c);
+		return;
+	}
+	HTTP1_STAT(c, sync_lost, 1);
+	if (s->active) {
+		s->flags |= flag | (s->is_req ? HTTP1_X_REQ_SIZE_UNKNOWN
+					      : HTTP1_X_RESP_SIZE_UNKNOWN);
+		if (s->in_head)
+			http1_head_cut(c, s);
+		if (s->is_req && s->in_head) {
+			http1_fields_finish(c, s);
+			req_commit(c);
+		}
+		s->in_head = 0;
+		if (s->is_req)
+			req_sync(c);
+	}
+	s->state = D_SEEK;
+}
+
+void http1_lose_unseen(struct http1_conn *c, struct http1_side *s, uint64_t ts)
+{
+	http1_msg_begin(c, s, ts);
+	http1_lose(c, s, s->is_req ? HTTP1_X_REQ_TRUNC : HTTP1_X_RESP_TRUNC);
+}
+
+/* Bytes of a message whose framing is lost still count towards it. */
+static void attribute(struct http1_conn *c, struct http1_side *s, uint64_t n,
+		      uint64_t ts)
+{
+	if (!s->active)
+		return;
+	s->msg_bytes += n;
+	s->last_ns = ts;
+	if (s->is_req)
+		req_sync(c);
+}
+
+/* A syscall starts with a message: the lost one ended before it. */
+static void resync(struct http1_conn *c, struct http1_side *s)
+{
+	if (s->synced)
+		HTTP1_STAT(c, resyncs, 1);
+	if (s->active) {
+		if (s->is_req) {
+			s->active = 0;
+			req_sync(c);
+		} else {
+			resp_finish(c, s->last_ns, 0);
+		}
+	}
+	s->state = M_IDLE;
+}
+
+int http1_conn_feed(struct http1_conn *c, enum http1_dir dir, uint64_t ts,
+		    const void *data, size_t cap, uint64_t total)
+{
+	const uint8_t *p = data;
+	struct http1_side *s;
+	size_t off = 0;
+
+	if (cap > total || (cap && !data))
+		return err_set(EINVAL, "HTTP feed: %zu bytes captured of %llu", cap,
+			       (unsigned long long)total);
+	if (c->done)
+		return HTTP1_DONE;
+	if (!total)
+		return HTTP1_MORE;
+	s = ((dir == HTTP1_RECV) == (c->role == HTTP1_SERVER)) ? &c->req : &c->resp;
+	if (total > cap)
+		HTTP1_STAT(c, gap_bytes, total - cap);
+	if (s->state == D_SEEK) {
+		if (cap && http1_starts_msg(s->is_req, p, cap, s->synced)) {
+			resync(c, s);
+		} else if (!s->is_req && !s->active && http1_waiting(c)) {
+			/* requests wait and no response is under way: on an
+			 * HTTP connection this can only be a response, one
+			 * whose start was not seen (or is not HTTP/1) */
+			s->state = M_IDLE;
+			http1_lose_unseen(c, s, ts);
+			attribute(c, s, total, ts);
+			return c->done ? HTTP1_DONE : HTTP1_MORE;
+		} else {
+			HTTP1_STAT(c, skipped, 1);
+			if (cap && !c->seen_http) {
+				HTTP1_STAT(c, probe_misses, 1);
+				if (++c->misses >= HTTP1_PROBE_MISSES) {
+					give_up(c);
+					return HTTP1_DONE;
+				}
+			}
+			attribute(c, s, total, ts);
+			return HTTP1_MORE;
+		}
+	}
+	while (off < cap && !c->done) {
+		off += http1_parse(c, s, p + off, cap - off, ts);
+		if (off < cap && !c->done) {
+			/* out of the grammar: the rest belongs to the lost
+			 * message */
+			attribute(c, s, cap - off, ts);
+			break;
+		}
+	}
+	if (total > cap && !c->done)
+		http1_gap(c, s, total - cap, ts);
+	return c->done ? HTTP1_DONE : HTTP1_MORE;
+}
+
+void http1_conn_close(struct http1_conn *c, uint64_t ts)
+{
+	struct http1_side *r = &c->resp, *q = &c->req;
+
+	/* a response begun on a connection never seen to be HTTP is noise */
+	if (r->active && c->seen_http) {
+		uint32_t f = 0;
+
+		if (r->state == B_CLOSE)
+			f = HTTP1_X_CLOSE_DELIMITED;
+		else if (r->state != D_SEEK)
+			f = HTTP1_X_RESP_ABORTED | HTTP1_X_RESP_SIZE_UNKNOWN |
+			    (r->in_head ? HTTP1_X_RESP_TRUNC : 0);
+		if (r->in_head)
+			http1_head_cut(c, r);
+		resp_finish(c, r->last_ns, f);
+	}
+	/* a request cut by the close: reported if it was HTTP at all */
+	if (q->active && q->in_head && c->seen_http && q->state != D_SEEK) {
+		q->flags |= HTTP1_X_REQ_TRUNC;
+		http1_head_cut(c, q);
+		q->in_head = 0;
+		http1_fields_finish(c, q);
+		req_commit(c);
+	}
+	if (q->active) {
+		q->flags |= HTTP1_X_REQ_SIZE_UNKNOWN;
+		req_sync(c);
+		q->active = 0;
+	}
+	for (; c->head_seq < c->tail_seq; c->head_seq++) {
+		struct http1_exchange *x = slot(c, c->head_seq);
+
+		if (c->reported[c->head_seq % HTTP1_PIPELINE])
+			continue;
+		x->flags |= HTTP1_X_NO_RESPONSE | (c->interim ? HTTP1_X_INTERIM : 0);
+		x->end_ns = ts;
+		c->interim = 0;
+		emit(c, x);
+	}
+	c->overflow = 0;
+	c->done = 1;
+	q->state = D_DEAD;
+	r->state = D_DEAD;
+}
+
+void http1_conn_tick(struct http1_conn *c, uint64_t now)
+{
+	const struct http1_opts *o = c->o;
+	uint64_t quiet = o && o->quiet_ns ? o->quiet_ns : DEFAULT_QUIET_NS;
+	uint64_t wait = o && o->max_wait_ns ? o->max_wait_ns : DEFAULT_MAX_WAIT_NS;
+	struct http1_side *r = &c->resp;
+
+	if (c->done)
+		return;
+	if (r->state == D_SEEK && r->active && now >= r->last_ns &&
+	    now - r->last_ns >= quiet)
+		resp_finish(c, r->last_ns, 0);
+	for (uint64_t seq = c->head_seq; seq < c->tail_seq; seq++) {
+		struct http1_exchange *x = slot(c, seq);
+		uint8_t *rep = &c->reported[seq % HTTP1_PIPELINE];
+
+		/* only requests whose response has not begun */
+		if (*rep || (seq == c->head_seq && (r->active || c->interim)))
+			continue;
+		if (now < x->start_ns || now - x->start_ns < wait)
+			continue;
+		req_report(c, seq, x);
+		x->flags |= HTTP1_X_NO_RESPONSE;
+		x->end_ns = now;
+		emit(c, x);
+		*rep = 1;
+	}
+}

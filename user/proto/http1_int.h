@@ -1,0 +1,125 @@
+/* Internals shared by user/proto/http1_*.c. */
+#ifndef RAWTEL_HTTP1_INT_H
+#define RAWTEL_HTTP1_INT_H
+
+#include "rawtel/http1.h"
+
+/* struct http1_side.state */
+enum {
+	D_SEEK,		/* framing unknown: look for a message start at the
+			 * next syscall's first byte */
+	D_DEAD,		/* nothing more to parse on this connection */
+	M_IDLE,		/* between messages */
+	RL_METHOD, RL_TARGET, RL_VERSION,	/* request line */
+	SL_VERSION, SL_CODE, SL_REASON,		/* status line */
+	F_LINE,		/* start of a field line (or the empty line) */
+	F_NAME, F_VALUE,
+	F_FOLD,		/* obs-fold continuation: skipped */
+	B_LEN,		/* Content-Length body: `remain` left */
+	B_CLOSE,	/* body delimited by the close */
+	C_SIZE, C_EXT,	/* chunk-size line */
+	C_DATA,		/* `remain` chunk bytes left */
+	C_DATA_END,	/* the CRLF after chunk data */
+};
+
+/* struct http1_side.hdr: fields whose values matter */
+enum {
+	H_OTHER, H_HOST, H_UA, H_CLEN, H_TE, H_TP, H_TS,
+};
+
+/* method ids the framing depends on */
+enum { MT_OTHER, MT_HEAD, MT_CONNECT };
+
+/* The queue slot of the request being parsed or NULL (no room, or
+ * already answered and popped). */
+struct http1_exchange *http1_cur_req(struct http1_conn *c);
+/* Committed requests waiting for a response with their fields. */
+static inline uint64_t http1_queued(const struct http1_conn *c)
+{
+	return c->tail_seq - c->head_seq;
+}
+/* The oldest waiting request is a queue slot (not a count). */
+static inline int http1_head_is_slot(const struct http1_conn *c)
+{
+	return http1_queued(c) && !c->skip[c->head_seq % HTTP1_PIPELINE];
+}
+/* All requests waiting, with or without their fields. */
+uint64_t http1_waiting(const struct http1_conn *c);
+
+/* http1_msg.c: parse up to n captured bytes of side s; returns how many
+ * were taken (fewer than n only when the side left the message grammar:
+ * D_SEEK or D_DEAD). */
+size_t http1_parse(struct http1_conn *c, struct http1_side *s,
+		   const uint8_t *p, size_t n, uint64_t ts);
+/* The side skips `gap` unseen bytes. */
+void http1_gap(struct http1_conn *c, struct http1_side *s, uint64_t gap,
+	       uint64_t ts);
+
+/* http1_conn.c: events the parser raises. */
+void http1_msg_begin(struct http1_conn *c, struct http1_side *s, uint64_t ts);
+/* The head ended well: choose the body framing (sets s->state). */
+void http1_head_done(struct http1_conn *c, struct http1_side *s, uint64_t ts);
+void http1_msg_done(struct http1_conn *c, struct http1_side *s, uint64_t ts);
+/* Framing lost: `flag` is HTTP1_X_*_TRUNC when the head is incomplete,
+ * 0 when only the body's end is unknown; with HTTP1_LOSE_BAD when a byte
+ * broke the grammar (not a gap): a message that broke on its start line
+ * before anything recognisable is not counted as a message. */
+#define HTTP1_LOSE_BAD (1u << 31)
+void http1_lose(struct http1_conn *c, struct http1_side *s, uint32_t flag);
+/* A request or response began inside a gap: it exists, nothing seen. */
+void http1_lose_unseen(struct http1_conn *c, struct http1_side *s, uint64_t ts);
+void http1_stat_add(const struct http1_conn *c, size_t field_off, uint64_t n);
+#define HTTP1_STAT(c, field, n) \
+	http1_stat_add((c), offsetof(struct http1_stats, field), (n))
+
+/* http1_field.c */
+void http1_field_name_done(struct http1_side *s);
+/* Value bytes (no OWS at either end, no CR/LF: the caller's): kept
+ * where the current field's value goes. */
+void http1_field_value_bytes(struct http1_conn *c, struct http1_side *s,
+			     const uint8_t *p, size_t n);
+/* The field line ended: returns 0, or -1 when its value breaks the
+ * framing rules (bad Content-Length). */
+int http1_field_done(struct http1_conn *c, struct http1_side *s);
+/* The head was cut (gap, malformed, over a limit) in its current state:
+ * drop a kept header value half read, flag a path cut short. */
+void http1_head_cut(struct http1_conn *c, struct http1_side *s);
+/* The head ended: finish kept values (tracestate cut, traceparent). */
+void http1_fields_finish(struct http1_conn *c, struct http1_side *s);
+/* Request-target bytes (no SP, no controls). */
+void http1_target_bytes(struct http1_conn *c, struct http1_side *s,
+			const uint8_t *p, size_t n);
+void http1_target_done(struct http1_conn *c, struct http1_side *s);
+int http1_method_id(const char *m, size_t n);
+
+/* http1_start.c: 1 when the captured bytes can start a request (is_req)
+ * or response; `strict` asks for enough bytes to be sure. */
+int http1_starts_msg(int is_req, const uint8_t *p, size_t n, int strict);
+
+/* http1_start.c: byte classes, a table lookup per byte on hot paths */
+#define H1_TCHAR 1
+#define H1_CTL 2
+extern const uint8_t http1_class[256];
+static inline int http1_tchar(uint8_t ch)
+{
+	return http1_class[ch] & H1_TCHAR;
+}
+/* controls but HT, and DEL */
+static inline int http1_ctl(uint8_t ch)
+{
+	return http1_class[ch] & H1_CTL;
+}
+
+/* http1_tp.c: traceparent validity of a trimmed value of length n;
+ * reads s[0..55] only, so n may be the length of a longer value of
+ * which the first 56 bytes are at s. */
+int http1_tp_check(const char *s, size_t n, struct http1_traceparent *tp);
+
+/* http1_field.c: the streaming core of http1_query_redact; *in_value
+ * is its state (0 at the query's start). Appends what `ch` becomes to
+ * out[*len] (size bytes with a NUL); returns 0, or -1 when it did not
+ * fit (then *len == size: nothing more is appended). */
+int http1_redact_byte(uint8_t *in_value, uint8_t ch, char *out,
+		      uint16_t *len, size_t size);
+
+#endif
