@@ -24,6 +24,8 @@
 #define EV_DNS		5
 #define EV_TCP		6
 #define EV_RETRANS	7
+#define EV_SOCK		8	/* a tracked socket learned or closed */
+#define EV_DATA		9	/* bytes through a tracked socket */
 #define EV_TYPE_MAX	16	/* slots in the per-CPU `drops` map */
 
 /* ---- exec: execve/execveat, reported when the call returns --------------- */
@@ -208,6 +210,69 @@
 #define RT_AF_INET6	10
 #define RT_IPPROTO_TCP	6
 
+/* ---- sock: a TCP socket of a selected process, learned or forgotten ------
+ * Learned from accept/accept4 (server side), connect (client side) or the
+ * /proc seed of sockets older than rawtel (user space makes those records
+ * itself, with the same layout). Forgotten on close(); a process's exit
+ * forgets all of its sockets (user space, from the exit record). The
+ * header's pid/tid are the process and thread that made the call. */
+#define SOCK_OFF_CONN	24	/* u64 connection id: unique while rawtel runs
+				 * (tgid, fd and a generation); every data
+				 * record of the connection carries it */
+#define SOCK_OFF_FD	32	/* s32 the socket's fd in the process */
+#define SOCK_OFF_LFD	36	/* s32 accept: the listening fd; else -1 */
+#define SOCK_OFF_KIND	40	/* u8 SOCK_K_* */
+#define SOCK_OFF_ROLE	41	/* u8 SOCK_ROLE_* */
+#define SOCK_OFF_FAMILY	42	/* u16 RT_AF_INET or RT_AF_INET6 (0: unknown) */
+#define SOCK_OFF_LPORT	44	/* u16 local port, host order (0: unknown) */
+#define SOCK_OFF_RPORT	46	/* u16 remote port, host order (0: unknown) */
+#define SOCK_OFF_LADDR	48	/* local address, IPv6 form (IPv4 ones IPv4-mapped) */
+#define SOCK_OFF_RADDR	64	/* remote address, the same */
+#define SOCK_OFF_COMM	80	/* char[16] */
+#define SOCK_REC_SIZE	96
+#define SOCK_K_ACCEPT	1	/* accept/accept4 returned this fd */
+#define SOCK_K_CONNECT	2	/* connect() on it (0 or EINPROGRESS) */
+#define SOCK_K_SEED	3	/* open before rawtel started (from /proc) */
+#define SOCK_K_CLOSE	4	/* close(): the id is no longer in use */
+#define SOCK_ROLE_SERVER 0	/* it was accepted: requests come in */
+#define SOCK_ROLE_CLIENT 1	/* it connected: requests go out */
+#define SOCK_F_LOCAL	1	/* LADDR/LPORT are known */
+#define SOCK_F_REMOTE	2	/* RADDR/RPORT are known */
+
+/* ---- data: one syscall's bytes through a tracked socket -----------------
+ * read, readv, recvfrom, recvmsg (DATA_DIR_RECV) and write, writev, sendto,
+ * sendmsg, sendfile (DATA_DIR_SEND) that moved at least one byte. TOTAL is
+ * what the call moved (its return value); the record holds the first CAP
+ * of those bytes (at most the --capture-bytes set at load time; 0 for
+ * sendfile, whose bytes come from a file). The header's ts is the call's
+ * return, START its entry: a server's request arrives by the return of
+ * its read, a client's request leaves from the entry of its write. */
+#define DATA_OFF_CONN	24	/* u64 SOCK_OFF_CONN of its socket */
+#define DATA_OFF_FD	32	/* s32 */
+#define DATA_OFF_DIR	36	/* u8 DATA_DIR_* */
+#define DATA_OFF_CALL	37	/* u8 DATA_CALL_*: which syscall */
+#define DATA_OFF_CAP	38	/* u16 bytes captured below */
+#define DATA_OFF_TOTAL	40	/* u64 bytes the call moved */
+#define DATA_OFF_START	48	/* u64 ns at the call's entry */
+#define DATA_OFF_BYTES	56	/* the captured bytes */
+#define DATA_CAP_MAX	4096	/* the largest --capture-bytes */
+#define DATA_CAP_DEFAULT 512
+#define DATA_REC_MAX	(DATA_OFF_BYTES + DATA_CAP_MAX)
+#define DATA_DIR_RECV	0	/* the process received them */
+#define DATA_DIR_SEND	1	/* it sent them */
+#define DATA_CALL_READ	1
+#define DATA_CALL_READV	2
+#define DATA_CALL_RECVFROM 3
+#define DATA_CALL_RECVMSG 4
+#define DATA_CALL_WRITE	5
+#define DATA_CALL_WRITEV 6
+#define DATA_CALL_SENDTO 7
+#define DATA_CALL_SENDMSG 8
+#define DATA_CALL_SENDFILE 9
+#define DATA_F_IOV_TRUNC 1	/* more iovecs than the kernel side walks:
+				 * CAP may be short of what it could be */
+#define DATA_F_FAULT	2	/* the user buffer could not be read */
+
 /* ---- process table (kern/proc.S): parent and start time per tgid ------- */
 #define PROC_OFF_PPID	0	/* u32 */
 #define PROC_OFF_PAD	4
@@ -253,6 +318,27 @@ struct ev_open {
 	uint32_t uid, oflags, mode;
 	char comm[16];
 	char path[OPEN_PATH_MAX];
+};
+
+struct ev_sock {
+	struct ev_hdr h;
+	uint64_t conn;
+	int32_t fd, lfd;
+	uint8_t kind, role;
+	uint16_t family, lport, rport;
+	uint8_t laddr[16], raddr[16];
+	char comm[16];
+};
+
+struct ev_data {
+	struct ev_hdr h;
+	uint64_t conn;
+	int32_t fd;
+	uint8_t dir, call;
+	uint16_t cap;
+	uint64_t total;
+	uint64_t start;
+	uint8_t bytes[DATA_CAP_MAX];
 };
 
 struct ev_uprobe {
@@ -366,6 +452,27 @@ _Static_assert(offsetof(struct ev_retrans, daddr) == RETR_OFF_DADDR, "retrans da
 _Static_assert(offsetof(struct ev_retrans, comm) == RETR_OFF_COMM, "retrans comm");
 _Static_assert(sizeof(struct ev_retrans) == RETR_REC_SIZE, "retrans size");
 _Static_assert(TCPC_COMM + 16 + 8 == TCPC_SIZE && TCPC_SK == TCPC_COMM + 16, "tcp conn entry");
+_Static_assert(offsetof(struct ev_sock, conn) == SOCK_OFF_CONN, "sock conn");
+_Static_assert(offsetof(struct ev_sock, fd) == SOCK_OFF_FD, "sock fd");
+_Static_assert(offsetof(struct ev_sock, lfd) == SOCK_OFF_LFD, "sock lfd");
+_Static_assert(offsetof(struct ev_sock, kind) == SOCK_OFF_KIND, "sock kind");
+_Static_assert(offsetof(struct ev_sock, role) == SOCK_OFF_ROLE, "sock role");
+_Static_assert(offsetof(struct ev_sock, family) == SOCK_OFF_FAMILY, "sock family");
+_Static_assert(offsetof(struct ev_sock, lport) == SOCK_OFF_LPORT, "sock lport");
+_Static_assert(offsetof(struct ev_sock, rport) == SOCK_OFF_RPORT, "sock rport");
+_Static_assert(offsetof(struct ev_sock, laddr) == SOCK_OFF_LADDR, "sock laddr");
+_Static_assert(offsetof(struct ev_sock, raddr) == SOCK_OFF_RADDR, "sock raddr");
+_Static_assert(offsetof(struct ev_sock, comm) == SOCK_OFF_COMM, "sock comm");
+_Static_assert(sizeof(struct ev_sock) == SOCK_REC_SIZE, "sock size");
+_Static_assert(offsetof(struct ev_data, conn) == DATA_OFF_CONN, "data conn");
+_Static_assert(offsetof(struct ev_data, fd) == DATA_OFF_FD, "data fd");
+_Static_assert(offsetof(struct ev_data, dir) == DATA_OFF_DIR, "data dir");
+_Static_assert(offsetof(struct ev_data, call) == DATA_OFF_CALL, "data call");
+_Static_assert(offsetof(struct ev_data, cap) == DATA_OFF_CAP, "data cap");
+_Static_assert(offsetof(struct ev_data, total) == DATA_OFF_TOTAL, "data total");
+_Static_assert(offsetof(struct ev_data, start) == DATA_OFF_START, "data start");
+_Static_assert(offsetof(struct ev_data, bytes) == DATA_OFF_BYTES, "data bytes");
+_Static_assert(sizeof(struct ev_data) == DATA_REC_MAX, "data size");
 #endif /* !__ASSEMBLER__ */
 
 #endif
