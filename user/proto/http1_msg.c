@@ -77,11 +77,23 @@ static void head_end(struct http1_conn *c, struct http1_side *s, uint64_t ts)
 		http1_head_done(c, s, ts);
 }
 
-static int request_line_byte(struct http1_conn *c, struct http1_side *s,
-			     uint8_t ch)
+/* One byte of "HTTP/1.<digit>" (s->pos 0..7), in a request or status line. */
+static int version_byte(struct http1_side *s, uint8_t ch)
 {
 	static const char ver[] = "HTTP/1.";
 
+	if (s->pos < 7)
+		return ch == (uint8_t)ver[s->pos++] ? 0 : -1;
+	if (ch < '0' || ch > '9')
+		return -1;
+	s->minor = (int8_t)(ch - '0');
+	s->pos++;
+	return 0;
+}
+
+static int request_line_byte(struct http1_conn *c, struct http1_side *s,
+			     uint8_t ch)
+{
 	switch (s->state) {
 	case RL_METHOD:
 		if (ch == ' ' && s->method_len > 0) {
@@ -118,15 +130,8 @@ static int request_line_byte(struct http1_conn *c, struct http1_side *s,
 		/* target bytes are taken in runs by head_bytes() */
 		return -1;
 	default: /* RL_VERSION: "HTTP/1.<digit>" CRLF */
-		if (s->pos < 7)
-			return ch == (uint8_t)ver[s->pos++] ? 0 : -1;
-		if (s->pos == 7) {
-			if (ch < '0' || ch > '9')
-				return -1;
-			s->minor = (int8_t)(ch - '0');
-			s->pos++;
-			return 0;
-		}
+		if (s->pos <= 7)
+			return version_byte(s, ch);
 		if (ch == '\r' && !s->cr) {
 			s->cr = 1;
 			return 0;
@@ -140,19 +145,10 @@ static int request_line_byte(struct http1_conn *c, struct http1_side *s,
 
 static int status_line_byte(struct http1_side *s, uint8_t ch)
 {
-	static const char ver[] = "HTTP/1.";
-
 	switch (s->state) {
 	case SL_VERSION:
-		if (s->pos < 7)
-			return ch == (uint8_t)ver[s->pos++] ? 0 : -1;
-		if (s->pos == 7) {
-			if (ch < '0' || ch > '9')
-				return -1;
-			s->minor = (int8_t)(ch - '0');
-			s->pos++;
-			return 0;
-		}
+		if (s->pos <= 7)
+			return version_byte(s, ch);
 		if (ch != ' ')
 			return -1;
 		s->state = SL_CODE;
