@@ -1,13 +1,74 @@
 // open: open/openat/openat2 with path, flags, mode, result. The path is
 // read when the call returns: by then the kernel has copied it, so its page
-// is resident and the read cannot fail for want of a page fault. Entry only
-// parks the pointer in an array slot indexed by thread id (the verifier
-// inlines array lookups: no hash on this hot path).
+// is resident and the read cannot fail for want of a page fault. Where the
+// caller's registers are reachable ($task_regs, 5.15+ with BTF) the exit
+// programs read the arguments from them and no entry program is loaded or
+// attached (kern/open_regs.h). Elsewhere entry parks the arguments in an
+// array slot indexed by thread id (the verifier inlines array lookups: no
+// hash on this hot path) for the exit (kern/open_slot.h).
 #include "common.h"
 
 DECLARE_EVENTS
+.if $task_regs
+.else
 .map open_inflight array key=4 value=OPEN_SLOT_SIZE max=OPEN_SLOTS
+.endif
 
+// Exits: the record (kern/open_regs.h or kern/open_slot.h, then
+// kern/open_tail.h). x86_64 syscall arguments: rdi rsi rdx r10.
+.prog open_exit_openat tracepoint syscalls/sys_exit_openat
+.if $task_regs
+#define OPEN_PATH_REG PT_REGS_SI
+#define OPEN_FLAGS_REG PT_REGS_DX
+#define OPEN_MODE_REG PT_REGS_R10
+#include "open_regs.h"
+#undef OPEN_PATH_REG
+#undef OPEN_FLAGS_REG
+#undef OPEN_MODE_REG
+.else
+#include "open_slot.h"
+.endif
+out:
+	r0 = 0
+	exit
+
+.prog open_exit_open tracepoint syscalls/sys_exit_open
+.if has_field(ret)
+.if $task_regs
+#define OPEN_PATH_REG PT_REGS_DI
+#define OPEN_FLAGS_REG PT_REGS_SI
+#define OPEN_MODE_REG PT_REGS_DX
+#include "open_regs.h"
+#undef OPEN_PATH_REG
+#undef OPEN_FLAGS_REG
+#undef OPEN_MODE_REG
+.else
+#include "open_slot.h"
+.endif
+.endif
+out:
+	r0 = 0
+	exit
+
+.prog open_exit_openat2 tracepoint syscalls/sys_exit_openat2
+.if has_field(ret)
+.if $task_regs
+#define OPEN_PATH_REG PT_REGS_SI
+#define OPEN_HOW_REG PT_REGS_DX
+#include "open_regs.h"
+#undef OPEN_PATH_REG
+#undef OPEN_HOW_REG
+.else
+#include "open_slot.h"
+.endif
+.endif
+out:
+	r0 = 0
+	exit
+
+// Entries (kernels without task registers): park the arguments.
+.if $task_regs
+.else
 // Entry, first half: the slot for this thread in r0 (or goto out); r6 ctx,
 // r7 pid_tgid. A slot still owned by another thread means two in-flight
 // calls collided: that one's event is lost, and counted.
@@ -64,25 +125,4 @@ out:
 	r0 = 0
 	exit
 
-// Exit: claim this thread's slot and send the record (kern/open_exit.h).
-.prog open_exit_openat tracepoint syscalls/sys_exit_openat
-#include "open_exit.h"
-out:
-	r0 = 0
-	exit
-
-.prog open_exit_open tracepoint syscalls/sys_exit_open
-.if has_field(ret)
-#include "open_exit.h"
 .endif
-out:
-	r0 = 0
-	exit
-
-.prog open_exit_openat2 tracepoint syscalls/sys_exit_openat2
-.if has_field(ret)
-#include "open_exit.h"
-.endif
-out:
-	r0 = 0
-	exit

@@ -13,6 +13,8 @@
 struct probe_prog {
 	const char *name;	/* .prog in kern/ */
 	bool optional;		/* its tracepoint may be missing (openat2 ...) */
+	bool conditional;	/* kern/ may leave it out (.if on a kernel
+				 * feature): then it is not attached */
 };
 
 /* A function a uprobe probe attaches to: the file (a path rawtel can open,

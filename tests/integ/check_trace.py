@@ -5,6 +5,7 @@ driver controls.  Usage: check_trace.py NAME EVENTS.jsonl PIDS.json MODE
 MODE: all (no filter), pid (--pid of the driver), comm (--comm rtt_driver).
 Prints PASS/FAIL lines for tests/run.sh."""
 import json
+import os
 import sys
 
 name, events_path, pids_path, mode = sys.argv[1:5]
@@ -115,10 +116,24 @@ if mode != "pid":
     mex = one("exit", pids["missing"], "failed exec's exit")
     check(mex.get("exit_code") == 7, "exit after failed exec: %r" % mex)
 
+# Without task registers (kernels before 5.15, or RAWTEL_FEATURES_OFF) an
+# argv the kernel side could not read at entry (a forked child whose pages
+# of its parent's literals are not mapped yet) cannot be re-read from the
+# new stack; /proc/PID/cmdline is the fallback, gone for a process as
+# short-lived as /bin/true. Then the record must say so, not invent one.
+no_regs = "task_regs" in os.environ.get("RAWTEL_FEATURES_OFF", "").split(",")
+
+
+def argv_ok(e, want):
+    if e["argv"] == want:
+        return True
+    return no_regs and e["argv"] == [] and e["args_source"] == "unavailable"
+
+
 if mode == "all":
     t = one("exec", pids["true"], "exec /bin/true")
     if t:
-        check(t["filename"] == "/bin/true" and t["argv"] == ["/bin/true", "alpha", "beta gamma"],
+        check(t["filename"] == "/bin/true" and argv_ok(t, ["/bin/true", "alpha", "beta gamma"]),
               "true exec: %r" % t)
         check(t["ret"] == 0 and t["ppid"] == drv and t["comm"] == "true", "true exec: %r" % t)
         check(t["uid"] == pids["uid"] and t["args_truncated"] is False, "true exec: %r" % t)
@@ -128,9 +143,10 @@ if mode == "all":
               "true exit: %r" % tx)
     m = one("exec", pids["many"], "exec with 22 arguments")
     if m:
-        check(m["argv"] == ["/bin/true"] + ["a%d" % i for i in range(1, 16)],
+        check(argv_ok(m, ["/bin/true"] + ["a%d" % i for i in range(1, 16)]),
               "16 arguments captured: %r" % m["argv"])
-        check(m["args_truncated"] is True, "truncation flagged: %r" % m)
+        check(m["args_truncated"] is True or (no_regs and m["argv"] == []),
+              "truncation flagged: %r" % m)
 
 if fails:
     print("FAIL %s: %s" % (name, "; ".join(fails[:6])))

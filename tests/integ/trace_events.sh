@@ -1,7 +1,9 @@
 #!/bin/sh
 # rawtel trace exec,exit,open against a driver that makes known events:
 # exact events on the BPF ring buffer and on per-CPU perf buffers, and the
-# in-kernel --pid and --comm filters.
+# in-kernel --pid and --comm filters; and the paths older kernels take, run
+# here with RAWTEL_FEATURES_OFF (open with entry programs where the caller's
+# registers are out of reach; bpf_probe_read, the monotonic clock, no links).
 . "$RAWTEL_TOP/tests/lib.sh"
 DRIVER="$RAWTEL_PROGS/rtt_driver"
 
@@ -36,3 +38,7 @@ run_case trace_perfbuf all --perf-buffer
 run_case trace_filter_pid pid
 run_case trace_filter_comm comm
 run_case trace_filter_pid_perfbuf pid --perf-buffer
+RAWTEL_FEATURES_OFF=task_regs run_case trace_no_task_regs all
+RAWTEL_FEATURES_OFF=task_regs run_case trace_no_task_regs_comm comm
+RAWTEL_FEATURES_OFF=ringbuf,probe_read_user,boot_ns,links,task_regs \
+	run_case trace_old_kernel_profile all

@@ -266,6 +266,30 @@ static void probe(enum feat_id id)
 	}
 }
 
+/* Features a user (or a test) may turn off with RAWTEL_FEATURES_OFF=a,b:
+ * the paths older kernels take, run on this one. */
+static const char *const off_keys[FEAT_N] = {
+	[FEAT_RINGBUF] = "ringbuf",
+	[FEAT_PROBE_READ_USER] = "probe_read_user",
+	[FEAT_BOOT_NS] = "boot_ns",
+	[FEAT_LINKS] = "links",
+	[FEAT_TASK_REGS] = "task_regs",
+};
+
+static bool turned_off(enum feat_id id)
+{
+	const char *list = getenv("RAWTEL_FEATURES_OFF"), *p;
+	size_t n;
+
+	if (!list || !off_keys[id])
+		return false;
+	n = strlen(off_keys[id]);
+	for (p = list; (p = strstr(p, off_keys[id])); p += n)
+		if ((p == list || p[-1] == ',') && (p[n] == 0 || p[n] == ','))
+			return true;
+	return false;
+}
+
 const struct feat_result *feat_get(enum feat_id id)
 {
 	if (id >= FEAT_N)
@@ -273,6 +297,8 @@ const struct feat_result *feat_get(enum feat_id id)
 	if (!probed[id]) {
 		probed[id] = true;
 		probe(id);
+		if (results[id].state == FEAT_YES && turned_off(id))
+			set(id, FEAT_NO, "%s", "turned off by RAWTEL_FEATURES_OFF");
 	}
 	return &results[id];
 }

@@ -247,9 +247,10 @@ const struct probe probes[] = {
 	  .header = exit_header, .print = exit_print, .ev_min = EXIT_REC_SIZE, .ev_max = EXIT_REC_SIZE },
 	{ .name = "open", .summary = "files opened: open/openat/openat2 with flags and result",
 	  .ev_type = EV_OPEN, .units = { "open" },
-	  .progs = { { "open_enter_openat", false }, { "open_exit_openat", false },
-		     { "open_enter_open", true }, { "open_exit_open", true },
-		     { "open_enter_openat2", true }, { "open_exit_openat2", true } },
+	  /* the entries only where the exits cannot read the caller's registers */
+	  .progs = { { "open_enter_openat", false, true }, { "open_exit_openat", false },
+		     { "open_enter_open", true, true }, { "open_exit_open", true },
+		     { "open_enter_openat2", true, true }, { "open_exit_openat2", true } },
 	  .header = open_header, .print = open_print, .ev_min = OPEN_OFF_PATH + 1, .ev_max = OPEN_REC_MAX },
 	{ .name = "dns", .summary = "name lookups in libc: getaddrinfo, gethostbyname[2]",
 	  .ev_type = EV_DNS, .units = { "dns" }, .progs = { { "dns_thread_exit", false } },

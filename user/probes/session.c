@@ -106,6 +106,8 @@ static int attach_all(struct session *s)
 			bool dup = false;
 			int r;
 
+			if (!bp && pp->conditional)
+				continue;	/* not needed on this kernel */
 			if (!bp || !run)
 				return err_set(ENOENT, "program %s is missing from kern/", pp->name);
 			/* programs shared by probes (proc_fork) attach once */

@@ -1,0 +1,44 @@
+// Body of an open exit program where an entry program parked the
+// arguments (kernels without task registers): claim this thread's slot,
+// then write the record (kern/open_tail.h). Registers: r6 ctx, r7 pid_tgid,
+// r8 slot, r9 record.
+	r6 = r1
+	call bpf_get_current_pid_tgid
+	r7 = r0
+	r1 = r7
+	r1 &= OPEN_SLOTS - 1
+	*(u32 *)(r10 - 4) = r1
+	r2 = r10
+	r2 += -4
+	r1 = open_inflight ll
+	call bpf_map_lookup_elem
+	if r0 == 0 goto out
+	r8 = r0
+	r1 = *(u64 *)(r8 + OPEN_SLOT_ID)
+	if r1 != r7 goto out
+.if $perf_buffer
+	r9 = r10
+	r9 += -OPEN_REC_MAX
+.else
+	r1 = events ll
+	r2 = OPEN_REC_MAX
+	r3 = 0
+	call bpf_ringbuf_reserve
+	if r0 != 0 goto reserved
+	*(u64 *)(r8 + OPEN_SLOT_ID) = 0
+	COUNT_DROP(EV_OPEN)
+	goto out
+reserved:
+	r9 = r0
+.endif
+	// what entry saw, then release the slot; if another thread took it
+	// meanwhile (a collision), its values are not ours: drop the record
+	r1 = *(u64 *)(r8 + OPEN_SLOT_PATH)
+	*(u64 *)(r9 + EV_OFF_TS) = r1
+	r1 = *(u64 *)(r8 + OPEN_SLOT_FLAGS)
+	*(u64 *)(r9 + OPEN_OFF_OFLAGS) = r1
+	r1 = *(u64 *)(r8 + OPEN_SLOT_ID)
+	*(u64 *)(r8 + OPEN_SLOT_ID) = 0
+	if r1 != r7 goto collided
+	r8 = *(u64 *)(r9 + EV_OFF_TS)		// the path pointer
+#include "open_tail.h"
