@@ -77,8 +77,10 @@ learned: ; SEND_SOCK(KIND)
 .prog sk_accept4_enter tracepoint syscalls/sys_enter_accept4
 	ACCEPT_ENTER
 
-// The peer's family tells TCP from UNIX sockets; without a sockaddr, the
-// listener's (a listener rawtel never saw bound: not tracked).
+// The peer's family tells TCP from UNIX sockets. Without a sockaddr and a
+// listener rawtel saw bound (an fd inherited across fork: nginx's workers),
+// family 0: user space finds the listener in /proc, and forgets the
+// socket if it is not TCP.
 #define ACCEPT_EXIT PEND(SKP_K_ACCEPT) ; r1 = *(u64 *)(r6 + field(ret)) ; \
 	if r1 s< 0 goto forget ; ZERO_REC ; *(u32 *)(r9 + SOCK_OFF_FD) = r1 ; \
 	r1 = *(u32 *)(r8 + SKP_FD) ; *(u32 *)(r9 + SOCK_OFF_LFD) = r1 ; \
@@ -94,8 +96,7 @@ local: ; r1 = *(u32 *)(r9 + SOCK_OFF_LFD) ; FD_KEY(r7, r1, 16) ; r1 = sk_listen 
 	*(u64 *)(r9 + SOCK_OFF_LADDR) = r1 ; r1 = *(u64 *)(r0 + SKL_ADDR + 8) ; \
 	*(u64 *)(r9 + SOCK_OFF_LADDR + 8) = r1 ; r1 = *(u32 *)(r9 + EV_OFF_FLAGS) ; \
 	r1 |= SOCK_F_LOCAL ; *(u32 *)(r9 + EV_OFF_FLAGS) = r1 ; \
-known: ; r1 = *(u16 *)(r9 + SOCK_OFF_FAMILY) ; if r1 == 0 goto forget ; \
-	LEARN(SOCK_K_ACCEPT) ; FORGET
+known: ; LEARN(SOCK_K_ACCEPT) ; FORGET
 
 .prog sk_accept_exit tracepoint syscalls/sys_exit_accept
 	ACCEPT_EXIT

@@ -177,6 +177,8 @@ static void print_bytes(FILE *f, const uint8_t *b, size_t n, bool json)
 			fprintf(f, json ? "\\%c" : "%c", b[i]);
 		else if (b[i] >= 0x20 && b[i] < 0x7f)
 			fputc(b[i], f);
+		else if (b[i] == '\r' || b[i] == '\n')
+			fputs(b[i] == '\r' ? "\\r" : "\\n", f);
 		else
 			fprintf(f, json ? "\\u%04x" : "\\x%02x", b[i]);
 	}

@@ -90,33 +90,69 @@ static int send_close(const struct ev_sock *like, const struct sc_conn *e, sockc
 	return d(ctx, &x, sizeof(x));
 }
 
-/* the local address of a listening fd, from /proc, cached by inode */
-static void resolve_local(struct sockcap *c, struct ev_sock *e)
+/* The table of the process's namespace holding `inode`: the last one read
+ * if it has it, else read again (not more often than SC_TAB_AGE_NS). */
+static const struct procnet_sock *find_sock(struct sockcap *c, uint32_t pid, uint64_t inode)
 {
-	uint64_t ino;
-	struct procnet_table t = { 0 };
+	const struct procnet_sock *ps = c->tab_ns_pid == pid ? procnet_table_find(&c->tab, inode) : NULL;
+	uint64_t now = sockcap_now_ns();
+
+	if (ps || (c->tab_ns_pid == pid && now - c->tab_ns < SC_TAB_AGE_NS))
+		return ps;
+	procnet_table_free(&c->tab);
+	c->tab_ns = now;
+	c->tab_ns_pid = pid;
+	if (procnet_table_read(&c->tab, pid, 1u << 20))
+		return NULL;
+	return procnet_table_find(&c->tab, inode);
+}
+
+/* What the kernel side could not know of an accepted socket: its local
+ * address, from the listener (cached by inode, and by process and fd for a
+ * process gone by now), and its family when the caller passed no
+ * sockaddr. Its peer then stays unknown: the fd may be another socket's by
+ * now. -ENOTSOCK: the listener is not TCP. */
+static int resolve_accept(struct sockcap *c, struct ev_sock *e)
+{
 	const struct procnet_sock *ps;
+	uint64_t ino = 0;
+	bool gone;
 	unsigned i;
 
-	if (e->lfd < 0 || procnet_fd_inode(e->h.pid, e->lfd, &ino))
-		return;
-	for (i = 0; i < SC_LCACHE && c->lc[i].inode != ino; i++)
-		;
+	if ((e->h.flags & SOCK_F_LOCAL) || e->lfd < 0)
+		return 0;
+	gone = procnet_fd_inode(e->h.pid, e->lfd, &ino) != 0;
+	for (i = 0; i < SC_LCACHE; i++)
+		if (gone ? c->lc[i].pid == e->h.pid && c->lc[i].lfd == e->lfd
+			 : c->lc[i].inode == ino)
+			break;
 	if (i == SC_LCACHE) {
-		if (procnet_table_read(&t, e->h.pid, 1u << 20) || !(ps = procnet_table_find(&t, ino))) {
-			procnet_table_free(&t);
-			return;
-		}
+		if (gone)
+			return 0;
+		ps = find_sock(c, e->h.pid, ino);
 		i = c->lc_next++ % SC_LCACHE;
 		c->lc[i].inode = ino;
-		c->lc[i].family = ps->family;
-		c->lc[i].port = ps->lport;
-		memcpy(c->lc[i].addr, ps->laddr, 16);
-		procnet_table_free(&t);
+		c->lc[i].family = ps ? ps->family : 0;	/* 0: not TCP */
+		c->lc[i].port = ps ? ps->lport : 0;
+		memcpy(c->lc[i].addr, ps ? ps->laddr : e->laddr, 16);
 	}
+	c->lc[i].pid = e->h.pid;
+	c->lc[i].lfd = e->lfd;
+	if (!c->lc[i].family)
+		return e->family ? 0 : -ENOTSOCK;
+	e->family = c->lc[i].family;
 	e->lport = c->lc[i].port;
 	memcpy(e->laddr, c->lc[i].addr, 16);
 	e->h.flags |= SOCK_F_LOCAL;
+	return 0;
+}
+
+static bool dropped(const struct sockcap *c, uint64_t conn)
+{
+	for (unsigned i = 0; i < 64 && i < c->n_dropped; i++)
+		if (c->dropped[i] == conn)
+			return true;
+	return false;
 }
 
 static int process(struct sockcap *c, const void *rec, size_t size, sockcap_deliver d, void *ctx)
@@ -128,7 +164,8 @@ static int process(struct sockcap *c, const void *rec, size_t size, sockcap_deli
 	int r;
 
 	if (h->type != EV_SOCK || size < sizeof(e))
-		return d(ctx, rec, size);
+		return c->n_dropped && dropped(c, ((const struct ev_data *)rec)->conn) ? 0
+										  : d(ctx, rec, size);
 	memcpy(&e, rec, sizeof(e));
 	key = (uint64_t)e.h.pid << 32 | (uint32_t)e.fd;
 	if (e.kind == SOCK_K_EXIT) {
@@ -153,8 +190,14 @@ static int process(struct sockcap *c, const void *rec, size_t size, sockcap_deli
 	}
 	if (old && old->conn != e.conn && (r = send_close(&e, old, d, ctx)))
 		return r;
-	if (e.kind == SOCK_K_ACCEPT && !(e.h.flags & SOCK_F_LOCAL))
-		resolve_local(c, &e);
+	if (e.kind == SOCK_K_ACCEPT && resolve_accept(c, &e)) {
+		/* a UNIX socket, say: untracked, its data dropped */
+		bpf_map_delete(c->fds_fd, &key);
+		c->dropped[c->n_dropped++ % 64] = e.conn;
+		if (old)
+			conn_del(c, old);
+		return 0;
+	}
 	conn_put(c, key, e.conn, e.role);
 	return d(ctx, &e, sizeof(e));
 }
@@ -216,6 +259,8 @@ int sockcap_flush(struct sockcap *c, bool all, sockcap_deliver d, void *ctx)
 	size_t i, keep_from;
 	int r = 0;
 
+	if (!c->n_held)
+		return 0;
 	qsort(c->held, c->n_held, sizeof(*c->held), by_time);
 	for (i = 0; i < c->n_held; i++) {
 		/* past the bound, the oldest go even if young */
@@ -262,5 +307,6 @@ void sockcap_free(struct sockcap *c)
 		free(c->held[i].rec);
 	free(c->held);
 	free(c->conns);
+	procnet_table_free(&c->tab);
 	free(c);
 }

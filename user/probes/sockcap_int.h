@@ -11,6 +11,7 @@
 
 #define SC_CONNS (2 * SKF_MAX)		/* power of two */
 #define SC_LCACHE 64
+#define SC_TAB_AGE_NS 50000000ULL	/* a table younger is not read again */
 #define SC_HELD_MAX 65536
 #define SC_HOLD_NS 5000000ULL		/* perf buffers: a record is in its
 					 * CPU's buffer microseconds after its
@@ -35,10 +36,19 @@ struct sockcap {
 	struct sc_conn *conns;
 	struct {
 		uint64_t inode;
+		uint32_t pid;
+		int32_t lfd;
 		uint16_t family, port;
 		uint8_t addr[16];
 	} lc[SC_LCACHE];
 	unsigned lc_next;
+	/* the last /proc/PID/net/tcp{,6} read */
+	struct procnet_table tab;
+	uint64_t tab_ns;
+	uint32_t tab_ns_pid;
+	/* connections found not to be TCP: their data records are dropped */
+	uint64_t dropped[64];
+	unsigned n_dropped;
 	bool reorder;
 	struct sc_held *held;
 	size_t n_held, cap_held;
