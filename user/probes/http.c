@@ -44,9 +44,19 @@ static const char *const x_flags[] = { "no_request", "no_response", "req_trunc",
 	"req_size_unknown", "resp_size_unknown", "resp_aborted", "close_delimited",
 	"method_other", "value_trunc", "interim", "upgraded" };
 
-static void json_u64(FILE *f, const char *k, uint64_t v)
+/* ",key":value in JSON, " key=value" in text */
+static void kv_u(const struct probe_out *o, const char *k, uint64_t v)
 {
-	fprintf(f, ",\"%s\":%llu", k, (unsigned long long)v);
+	fprintf(o->f, o->json ? ",\"%s\":%llu" : " %s=%llu", k, (unsigned long long)v);
+}
+
+static void kv_s(const struct probe_out *o, const char *k, const char *v, size_t max)
+{
+	fprintf(o->f, o->json ? ",\"%s\":" : " %s=", k);
+	if (o->json)
+		pfmt_json_str(o->f, v, max);
+	else
+		fprintf(o->f, "%.*s", (int)strnlen(v, max), v);
 }
 
 static void on_exchange(void *arg, const struct http1_exchange *x)
@@ -55,9 +65,15 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 	const struct probe_out *o = st->o;
 	struct ht_info *in = info_of(st, x->conn_id);
 	const struct ev_sock *s = in->s.conn == x->conn_id ? &in->s : NULL;
-	char comm[17] = "?", pb[64], lb[64], tp[64];
+	char comm[17] = "?", pb[64], lb[64], tp[64], v[8];
 	const char *peer = "-", *local = "-";
 	uint64_t lat = x->end_ns > x->start_ns ? x->end_ns - x->start_ns : 0;
+	const struct { const char *k; uint64_t v; } nums[] = {
+		{ "status", x->status }, { "start_ns", x->start_ns }, { "req_end_ns", x->req_end_ns },
+		{ "resp_start_ns", x->resp_start_ns }, { "end_ns", x->end_ns }, { "duration_ns", lat },
+		{ "req_bytes", x->req_bytes }, { "req_body_bytes", x->req_body_bytes },
+		{ "resp_bytes", x->resp_bytes }, { "resp_body_bytes", x->resp_body_bytes },
+		{ "conn", x->conn_id }, { "lport", s ? s->lport : 0 }, { "rport", s ? s->rport : 0 } };
 
 	if (s) {
 		pfmt_comm(comm, s->comm);
@@ -74,43 +90,31 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 		return;
 	}
 	pfmt_json_prefix(o, "http", x->start_ns, s ? s->h.pid : 0, s ? s->h.tid : 0, comm);
-	fprintf(o->f, ",\"role\":\"%s\",\"conn\":%llu", !s ? "" : s->role == SOCK_ROLE_CLIENT ?
-		"client" : "server", (unsigned long long)x->conn_id);
-	fputs(",\"method\":", o->f);
-	pfmt_json_str(o->f, x->method, sizeof(x->method));
-	fputs(",\"path\":", o->f);
-	pfmt_json_str(o->f, x->path, sizeof(x->path));
-	if (x->has_query) {
-		fputs(",\"query\":", o->f);
-		pfmt_json_str(o->f, x->query, sizeof(x->query));
-	}
-	fprintf(o->f, ",\"status\":%u,\"req_version\":\"1.%d\",\"resp_version\":\"1.%d\"",
-		x->status, x->req_minor, x->resp_minor);
-	fputs(",\"host\":", o->f);
-	pfmt_json_str(o->f, x->host, sizeof(x->host));
-	fputs(",\"user_agent\":", o->f);
-	pfmt_json_str(o->f, x->user_agent, sizeof(x->user_agent));
+	kv_s(o, "role", !s ? "" : s->role == SOCK_ROLE_CLIENT ? "client" : "server", 8);
+	kv_s(o, "method", x->method, sizeof(x->method));
+	kv_s(o, "path", x->path, sizeof(x->path));
+	if (x->has_query)
+		kv_s(o, "query", x->query, sizeof(x->query));
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+		kv_u(o, nums[i].k, nums[i].v);
+	snprintf(v, sizeof(v), "1.%d", x->req_minor);
+	kv_s(o, "req_version", v, sizeof(v));
+	snprintf(v, sizeof(v), "1.%d", x->resp_minor);
+	kv_s(o, "resp_version", v, sizeof(v));
+	kv_s(o, "host", x->host, sizeof(x->host));
+	kv_s(o, "user_agent", x->user_agent, sizeof(x->user_agent));
 	if (x->tp_state == HTTP1_TP_VALID && http1_traceparent_format(&x->tp, tp, sizeof(tp)) > 0)
-		fprintf(o->f, ",\"traceparent\":\"%s\"", tp);
+		kv_s(o, "traceparent", tp, sizeof(tp));
 	else if (x->tp_state == HTTP1_TP_INVALID)
-		fputs(",\"traceparent\":\"invalid\"", o->f);
-	json_u64(o->f, "start_ns", x->start_ns);
-	json_u64(o->f, "req_end_ns", x->req_end_ns);
-	json_u64(o->f, "resp_start_ns", x->resp_start_ns);
-	json_u64(o->f, "end_ns", x->end_ns);
-	json_u64(o->f, "duration_ns", lat);
-	json_u64(o->f, "req_bytes", x->req_bytes);
-	json_u64(o->f, "req_body_bytes", x->req_body_bytes);
-	json_u64(o->f, "resp_bytes", x->resp_bytes);
-	json_u64(o->f, "resp_body_bytes", x->resp_body_bytes);
+		kv_s(o, "traceparent", "invalid", 8);
 	fprintf(o->f, ",\"req_content_length\":%lld,\"resp_content_length\":%lld,\"flags\":[",
 		(long long)x->req_content_length, (long long)x->resp_content_length);
 	for (unsigned i = 0, n = 0; i < sizeof(x_flags) / sizeof(x_flags[0]); i++)
 		if (x->flags & (1u << i))
 			fprintf(o->f, "%s\"%s\"", n++ ? "," : "", x_flags[i]);
-	fprintf(o->f, "],\"local\":\"%s\",\"peer\":\"%s\"", local, peer);
-	if (s)
-		fprintf(o->f, ",\"lport\":%u,\"rport\":%u", s->lport, s->rport);
+	fputc(']', o->f);
+	kv_s(o, "local", local, 64);
+	kv_s(o, "peer", peer, 64);
 	fputs("}\n", o->f);
 }
 
@@ -173,8 +177,8 @@ static const char *const data_calls[] = { "?", "read", "readv", "recvfrom", "rec
 static void print_bytes(FILE *f, const uint8_t *b, size_t n, bool json)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (b[i] == '"' || b[i] == '\\')
-			fprintf(f, json ? "\\%c" : "%c", b[i]);
+		if (json && (b[i] == '"' || b[i] == '\\'))
+			fprintf(f, "\\%c", b[i]);
 		else if (b[i] >= 0x20 && b[i] < 0x7f)
 			fputc(b[i], f);
 		else if (b[i] == '\r' || b[i] == '\n')
@@ -184,55 +188,46 @@ static void print_bytes(FILE *f, const uint8_t *b, size_t n, bool json)
 	}
 }
 
+/* --raw: one line per record, the same keys in text and JSON */
 static void raw_print(const struct probe_out *o, const void *rec, size_t len)
 {
 	const struct ev_hdr *h = rec;
-	char comm[17] = "", lb[64], rb[64];
-	const char *l, *r;
-
-	if (h->type == EV_SOCK) {
-		const struct ev_sock *s = rec;
-		const char *k = sock_kinds[s->kind < 6 ? s->kind : 0];
-
-		pfmt_comm(comm, s->comm);
-		l = addr_port(s, true, lb, sizeof(lb));
-		r = addr_port(s, false, rb, sizeof(rb));
-		if (o->json) {
-			pfmt_json_prefix(o, "sock", h->ts, h->pid, h->tid, comm);
-			fprintf(o->f, ",\"kind\":\"%s\",\"conn\":%llu,\"fd\":%d,\"lfd\":%d,\"role\":"
-				"\"%s\",\"family\":%u,\"local\":\"%s\",\"peer\":\"%s\",\"flags\":%u}\n",
-				k, (unsigned long long)s->conn, s->fd, s->lfd,
-				s->role == SOCK_ROLE_CLIENT ? "client" : "server", s->family, l, r,
-				h->flags);
-		} else {
-			pfmt_prefix(o, "sock", h->ts, h->pid, comm);
-			fprintf(o->f, "sock  %-7s conn=%llx fd=%d lfd=%d %s %s > %s\n", k,
-				(unsigned long long)s->conn, s->fd, s->lfd,
-				s->role == SOCK_ROLE_CLIENT ? "C" : "S", l, r);
-		}
-		return;
-	}
+	const struct ev_sock *s = rec;
 	const struct ev_data *d = rec;
-	size_t cap = d->cap <= len - DATA_OFF_BYTES ? d->cap : len - DATA_OFF_BYTES;
-	const char *call = data_calls[d->call < 10 ? d->call : 0];
-	const char *dir = d->dir == DATA_DIR_SEND ? "send" : "recv";
+	char comm[17] = "-", lb[64], rb[64];
+	bool sock = h->type == EV_SOCK;
 
-	if (o->json) {
-		pfmt_json_prefix(o, "data", h->ts, h->pid, h->tid, "");
-		fprintf(o->f, ",\"conn\":%llu,\"fd\":%d,\"dir\":\"%s\",\"call\":\"%s\",\"total\":%llu,"
-			"\"cap\":%u,\"start_ns\":%llu,\"flags\":%u,\"bytes\":\"",
-			(unsigned long long)d->conn, d->fd, dir, call, (unsigned long long)d->total,
-			d->cap, (unsigned long long)d->start, h->flags);
-		print_bytes(o->f, d->bytes, cap, true);
-		fputs("\"}\n", o->f);
+	if (sock)
+		pfmt_comm(comm, s->comm);
+	if (o->json)
+		pfmt_json_prefix(o, sock ? "sock" : "data", h->ts, h->pid, h->tid, comm);
+	else
+		pfmt_prefix(o, sock ? "sock" : "data", h->ts, h->pid, comm);
+	if (!o->json)
+		fputs(sock ? "sock" : "data", o->f);
+	kv_u(o, "conn", sock ? s->conn : d->conn);
+	kv_u(o, "flags", h->flags);
+	if (sock) {
+		kv_s(o, "kind", sock_kinds[s->kind < 6 ? s->kind : 0], 8);
+		fprintf(o->f, o->json ? ",\"fd\":%d,\"lfd\":%d" : " fd=%d lfd=%d", s->fd, s->lfd);
+		kv_s(o, "role", s->role == SOCK_ROLE_CLIENT ? "client" : "server", 8);
+		kv_u(o, "family", s->family);
+		kv_s(o, "local", addr_port(s, true, lb, sizeof(lb)), 64);
+		kv_s(o, "peer", addr_port(s, false, rb, sizeof(rb)), 64);
+		fputs(o->json ? "}\n" : "\n", o->f);
 		return;
 	}
-	pfmt_prefix(o, "data", h->ts, h->pid, "-");
-	fprintf(o->f, "data  %s %-8s conn=%llx fd=%d total=%llu cap=%u%s ", dir, call,
-		(unsigned long long)d->conn, d->fd, (unsigned long long)d->total, d->cap,
-		h->flags & DATA_F_IOV_TRUNC ? " iov_trunc" : h->flags & DATA_F_FAULT ? " fault" : "");
-	print_bytes(o->f, d->bytes, cap < 64 ? cap : 64, false);
-	fputc('\n', o->f);
+	size_t cap = d->cap <= len - DATA_OFF_BYTES ? d->cap : len - DATA_OFF_BYTES;
+
+	fprintf(o->f, o->json ? ",\"fd\":%d" : " fd=%d", d->fd);
+	kv_s(o, "dir", d->dir == DATA_DIR_SEND ? "send" : "recv", 8);
+	kv_s(o, "call", data_calls[d->call < 10 ? d->call : 0], 16);
+	kv_u(o, "total", d->total);
+	kv_u(o, "cap", d->cap);
+	kv_u(o, "start_ns", d->start);
+	fputs(o->json ? ",\"bytes\":\"" : " ", o->f);
+	print_bytes(o->f, d->bytes, o->json || cap < 64 ? cap : 64, o->json);
+	fputs(o->json ? "\"}\n" : "\n", o->f);
 }
 
 void http_print(const struct probe_out *o, const void *rec, size_t len)

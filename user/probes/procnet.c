@@ -10,21 +10,16 @@
 
 #include "rawtel/events.h"
 #include "rawtel/sockcap.h"
+#include "rawtel/util.h"
 
 #define PROCNET_FILE_MAX (64u << 20)
-
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-		: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
 
 /* n hex digits at *p into v (n <= 8); advances */
 static int hexn(const char **p, int n, uint32_t *v)
 {
 	*v = 0;
 	for (int i = 0; i < n; i++) {
-		int d = hexval((*p)[i]);
+		int d = util_hexval((*p)[i]);
 		if (d < 0)
 			return -EINVAL;
 		*v = *v << 4 | (uint32_t)d;
@@ -36,80 +31,46 @@ static int hexn(const char **p, int n, uint32_t *v)
 /* "ADDR:PORT": the kernel prints each 32-bit word of the address as the
  * number it is in memory (%08X of a host-order load) and the port in host
  * order */
-static int addr_port(const char **p, uint16_t family, uint8_t a[16], uint16_t *port)
+static int addr_port(const char *p, uint16_t family, uint8_t a[16], uint16_t *port)
 {
-	int words = family == RT_AF_INET ? 1 : 4;
+	int v6 = family == RT_AF_INET6;
 	uint32_t w;
 
 	memset(a, 0, 16);
-	if (family == RT_AF_INET)
-		a[10] = a[11] = 0xff;
-	for (int i = 0; i < words; i++) {
-		if (hexn(p, 8, &w))
+	a[10] = a[11] = v6 ? 0 : 0xff;
+	for (int i = 0; i < (v6 ? 4 : 1); i++) {
+		if (hexn(&p, 8, &w))
 			return -EINVAL;
-		memcpy(a + (family == RT_AF_INET ? 12 : 4 * i), &w, 4);
+		memcpy(a + (v6 ? 4 * i : 12), &w, 4);
 	}
-	if (**p != ':')
-		return -EINVAL;
-	(*p)++;
-	if (hexn(p, 4, &w))
+	if (*p++ != ':' || hexn(&p, 4, &w) || *p)
 		return -EINVAL;
 	*port = (uint16_t)w;
 	return 0;
 }
 
-static const char *skip_sp(const char *p)
-{
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return p;
-}
-
-static const char *skip_tok(const char *p)
-{
-	while (*p && *p != ' ' && *p != '\t' && *p != '\n')
-		p++;
-	return p;
-}
-
+/* "sl: local remote st tx:rx tr:when retrnsmt uid timeout inode ..." */
 int procnet_parse_line(const char *line, uint16_t family, struct procnet_sock *out)
 {
-	const char *p = skip_sp(line), *e;
-	uint32_t st;
-	char *end;
+	char buf[512], *f[10];
+	const char *st;
+	unsigned long ino;
+	uint32_t state;
+	size_t n = strnlen(line, sizeof(buf));
 
 	memset(out, 0, sizeof(*out));
 	out->family = family;
-	if (family != RT_AF_INET && family != RT_AF_INET6)
+	if (n == sizeof(buf) || (family != RT_AF_INET && family != RT_AF_INET6))
 		return -EINVAL;
-	/* "sl:" then the addresses, state, and five fields before the inode */
-	e = skip_tok(p);
-	if (e == p || e[-1] != ':')
+	memcpy(buf, line, n + 1);
+	if (util_fields(buf, f, 10) != 10 || f[0][strlen(f[0]) - 1] != ':' ||
+	    addr_port(f[1], family, out->laddr, &out->lport) ||
+	    addr_port(f[2], family, out->raddr, &out->rport) || strlen(f[3]) != 2 ||
+	    (st = f[3], hexn(&st, 2, &state)) || state < 1 || state > TCP_ST_NEW_SYN_RECV ||
+	    util_ulong(f[9], 10, 0, &ino, NULL))
 		return -EINVAL;
-	p = skip_sp(e);
-	if (addr_port(&p, family, out->laddr, &out->lport) || (*p != ' ' && *p != '\t'))
-		return -EINVAL;
-	p = skip_sp(p);
-	if (addr_port(&p, family, out->raddr, &out->rport) || (*p != ' ' && *p != '\t'))
-		return -EINVAL;
-	p = skip_sp(p);
-	if (hexn(&p, 2, &st) || (*p != ' ' && *p != '\t') || st < 1 || st > TCP_ST_NEW_SYN_RECV)
-		return -EINVAL;
-	out->state = (uint8_t)st;
-	for (int i = 0; i < 5; i++) {
-		p = skip_sp(p);
-		e = skip_tok(p);
-		if (e == p)
-			return -EINVAL;
-		p = e;
-	}
-	p = skip_sp(p);
-	if (*p < '0' || *p > '9')
-		return -EINVAL;
-	errno = 0;
-	out->inode = strtoull(p, &end, 10);
-	if (errno || (*end && *end != ' ' && *end != '\t' && *end != '\n'))
-		return -EINVAL;
+	out->state = (uint8_t)state;
+	out->inode = ino;
 	return 0;
 }
 
