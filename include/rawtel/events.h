@@ -234,6 +234,10 @@
 #define SOCK_K_CONNECT	2	/* connect() on it (0 or EINPROGRESS) */
 #define SOCK_K_SEED	3	/* open before rawtel started (from /proc) */
 #define SOCK_K_CLOSE	4	/* close(): the id is no longer in use */
+#define SOCK_K_EXIT	5	/* kernel side to the session only, never
+				 * delivered: a process with tracked sockets
+				 * ended (conn 0, fd -1); the session turns it
+				 * into a SOCK_K_CLOSE per connection it had */
 #define SOCK_ROLE_SERVER 0	/* it was accepted: requests come in */
 #define SOCK_ROLE_CLIENT 1	/* it connected: requests go out */
 #define SOCK_F_LOCAL	1	/* LADDR/LPORT are known */

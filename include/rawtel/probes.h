@@ -41,6 +41,8 @@ struct probe_out {
 	int64_t wall_off_ns;	/* event clock -> Unix time */
 	const struct proctab *seed;	/* processes older than rawtel */
 	bool tcp_bytes;		/* tcp: the byte-counting programs are attached */
+	bool raw;		/* http: the sock and data records themselves */
+	void *http;		/* http: its printer's state (user/probes/http.c) */
 };
 
 struct probe {
@@ -48,11 +50,21 @@ struct probe {
 	const char *summary;
 	uint16_t ev_type;
 	const char *units[3];
-	struct probe_prog progs[8];	/* ended by a NULL name */
+	const struct probe_prog *progs;	/* ended by a NULL name */
 	void (*header)(const struct probe_out *o);
 	/* print one record (already checked to be ev_min..ev_max bytes) */
 	void (*print)(const struct probe_out *o, const void *rec, size_t len);
 	size_t ev_min, ev_max;
+	/* a second record type some probes emit (http: EV_DATA after
+	 * EV_SOCK), with its own bounds; 0 when none */
+	uint16_t ev_type2;
+	size_t ev_min2, ev_max2;
+	/* probes whose printer keeps state (http): set up before the first
+	 * record, told the time passes (CLOCK of the records), and ended
+	 * (what it holds is printed) */
+	int (*start)(struct probe_out *o);
+	void (*tick)(const struct probe_out *o, uint64_t now_ns);
+	void (*finish)(struct probe_out *o);
 	/* uprobe probes: the functions to attach to, from the options;
 	 * returns how many (at most max) or -errno with the message set */
 	int (*targets)(const struct session_opts *o, struct uprobe_target *t, int max);
@@ -63,6 +75,8 @@ extern const size_t n_probes;
 
 const struct probe *probe_find(const char *name);
 const struct probe *probe_by_type(uint16_t type);
+/* Whether the probe emits records of this type */
+bool probe_has_type(const struct probe *p, uint16_t type);
 /* The probe whose record this is, if its header is sound and its size
  * within the type's bounds; else NULL. */
 const struct probe *probe_of_record(const void *rec, size_t len);
@@ -140,6 +154,13 @@ const char *tcp_reset_reason(uint32_t code);
 /* Parse a format file's text for those names (exposed for tests). */
 void tcp_reasons_parse(const char *text);
 extern const char *const tcp_pid_how[4];	/* "none", "connect", "io", "close" */
+
+/* The http probe's printers (user/probes/http.c). */
+int http_start(struct probe_out *o);
+void http_header(const struct probe_out *o);
+void http_print(const struct probe_out *o, const void *rec, size_t len);
+void http_tick(const struct probe_out *o, uint64_t now_ns);
+void http_finish(struct probe_out *o);
 
 /* Shared formatting helpers (user/probes/pfmt.c) */
 void pfmt_time(const struct probe_out *o, uint64_t ts, char *buf, size_t size);

@@ -19,8 +19,12 @@
 struct session_opts {
 	const struct probe *probes[SESSION_MAX_PROBES];
 	int n_probes;
-	uint32_t pid;		/* 0: every process */
+	uint32_t pid;		/* 0: every process (http: and its children
+				 * forked after start) */
 	char comm[16];		/* "": every command */
+	uint16_t port;		/* http: processes listening on it */
+	bool all;		/* --all: said, the default without the above */
+	uint32_t capture;	/* http: payload bytes per syscall */
 	bool perf_buffer;	/* per-CPU perf buffers instead of the ring */
 	bool null;		/* attach empty programs (overhead floor) */
 	uint32_t ring_size;	/* bytes, power of two */
@@ -43,18 +47,24 @@ struct session {
 	int skipped_targets;	/* discovered ones gone before attach */
 	int64_t wall_off_ns;	/* event clock -> Unix time */
 	uint64_t bad;		/* malformed records skipped */
+	struct sockcap *sockcap;	/* http (user/probes/sockcap.c) */
+	bool detached;		/* nothing new comes: deliver all held */
+	int seeded;		/* http: sockets older than rawtel */
 };
 
-/* Defaults: 256 KB ring, 16 pages per CPU. */
+/* Defaults: 256 KB ring, 16 pages per CPU, DATA_CAP_DEFAULT captured. */
 void session_opts_init(struct session_opts *o);
 /* Add probes from a comma-separated list; -EINVAL naming an unknown one. */
 int session_opts_add_probes(struct session_opts *o, const char *list);
 
-/* Options shared by rawtel trace and run: --pid --comm --perf-buffer
- * --ring-size --perf-pages (user/cli/session_opts.c). Returns the number of
+/* Options shared by rawtel trace and run: --pid --comm --port --all
+ * --capture-bytes --perf-buffer --ring-size --perf-pages (user/cli/session_opts.c). Returns the number of
  * argv entries used (1 or 2), 0 when `a` is not one of them, negative on a
  * bad value (reported on stderr). */
 int session_opt_parse(struct session_opts *o, const char *a, const char *v);
+/* After parsing: options that do not go together, or not with the probes
+ * chosen (--port, --all: http only); -EINVAL with the message set. */
+int session_opts_check(const struct session_opts *o);
 
 /* Load, open the ring and attach. On failure everything is released and
  * the error recorded (err_msg); -EPERM means privileges are missing,
@@ -75,6 +85,8 @@ bool session_attached(const struct session *s, const char *prog);
 /* Records lost in the kernel for an event type: ring full, collisions,
  * and runs of its programs the kernel skipped (recursion misses). */
 uint64_t session_lost(const struct session *s, uint16_t ev_type);
+/* The same for every record type of probe p (http has two). */
+uint64_t session_lost_probe(const struct session *s, const struct probe *p);
 void session_close(struct session *s);
 
 #endif

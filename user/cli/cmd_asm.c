@@ -15,6 +15,7 @@
 #include "rawtel/bpf.h"
 #include "rawtel/cli.h"
 #include "rawtel/err.h"
+#include "rawtel/events.h"
 #include "rawtel/feature.h"
 #include "rawtel/kern.h"
 #include "rawtel/tracefs.h"
@@ -34,7 +35,8 @@ struct asm_defs {
 static int64_t kern_default(const char *name, bool *found)
 {
 	static const char *const zero[] = { "perf_buffer", "self_pid", "filter_pid",
-					    "filter_comm", "comm_lo", "comm_hi" };
+					    "filter_comm", "comm_lo", "comm_hi", "sel_map",
+					    "sel_port" };
 
 	*found = true;
 	if (!strcmp(name, "ring_size"))
@@ -53,6 +55,8 @@ static int64_t kern_default(const char *name, bool *found)
 		return feat_has(FEAT_LINKS);
 	if (!strcmp(name, "n_targets"))
 		return 1;
+	if (!strcmp(name, "capture"))
+		return DATA_CAP_DEFAULT;
 	if (!strncmp(name, "probe_", 6))	/* every probe on */
 		return 1;
 	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)

@@ -14,6 +14,7 @@
 #include "rawtel/cli.h"
 #include "rawtel/err.h"
 #include "rawtel/events.h"
+#include "rawtel/feature.h"
 #include "rawtel/session.h"
 #include "trace_opts.h"
 
@@ -45,10 +46,23 @@ static int on_event(void *ctx, const struct probe *p, const void *rec, size_t si
 	return 0;
 }
 
+/* now on the records' clock (KTIME in kern/common.h) */
+static uint64_t event_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(feat_has(FEAT_BOOT_NS) ? CLOCK_BOOTTIME : CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 static int drain(struct trace *t)
 {
 	int r = session_consume(&t->s, on_event, t);
 
+	/* printers that keep state (http) learn that time passes */
+	for (int i = 0; i < t->opt.s.n_probes; i++)
+		if (t->opt.s.probes[i]->tick)
+			t->opt.s.probes[i]->tick(&t->out, event_now_ns());
 	fflush(t->out.f);
 	return r;
 }
@@ -58,7 +72,7 @@ static void summary(struct trace *t)
 	uint64_t lost = 0;
 
 	for (int i = 0; i < t->opt.s.n_probes; i++)
-		lost += session_lost(&t->s, t->opt.s.probes[i]->ev_type);
+		lost += session_lost_probe(&t->s, t->opt.s.probes[i]);
 	/* perf reports the same losses again (5.4+), or alone (older) */
 	if (t->s.ring.perf && t->s.ring.pb.lost > lost)
 		lost = t->s.ring.pb.lost;
@@ -168,6 +182,16 @@ int cmd_trace(int argc, char **argv)
 	t->out.n_targets = t->s.n_targets;
 	t->out.tcp_bytes = session_attached(&t->s, "tcp_io_send") &&
 			   session_attached(&t->s, "tcp_io_recv");
+	t->out.raw = t->opt.raw;
+	for (int i = 0; i < t->opt.s.n_probes && !r; i++)
+		if (t->opt.s.probes[i]->start && !t->opt.raw && !t->opt.s.null)
+			r = t->opt.s.probes[i]->start(&t->out);
+	if (r) {
+		cli_err("%s", err_msg());
+		session_close(&t->s);
+		free(t);
+		return CLI_ERR;
+	}
 	for (int i = 0; i < t->opt.s.n_probes; i++)
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
 			 i ? "," : "", t->opt.s.probes[i]->name);
@@ -188,7 +212,14 @@ int cmd_trace(int argc, char **argv)
 			t->out.seed = proctab_scan(&t->seed) >= 0 ? &t->seed : NULL;
 	probe_print_header(&t->out, t->out.multi ? NULL : t->opt.s.probes[0]);
 	fflush(stdout);
+	if (t->s.seeded)
+		fprintf(stderr, "rawtel: %d connection%s older than rawtel tracked\n", t->s.seeded,
+			t->s.seeded > 1 ? "s" : "");
 	r = run_loop(t);
+	for (int i = 0; i < t->opt.s.n_probes; i++)
+		if (t->opt.s.probes[i]->finish)
+			t->opt.s.probes[i]->finish(&t->out);
+	fflush(t->out.f);
 	summary(t);
 	if (r)
 		cli_err("%s", err_msg());

@@ -5,19 +5,24 @@
 #include <string.h>
 
 #include "rawtel/cli.h"
+#include "rawtel/events.h"
 #include "rawtel/session.h"
 #include "rawtel/util.h"
+
+#define RT_STR2(x) #x
+#define RT_STR(x) RT_STR2(x)
 
 int session_opt_parse(struct session_opts *o, const char *a, const char *v)
 {
 	char *end;
 
-	if (!strcmp(a, "--perf-buffer")) {
-		o->perf_buffer = true;
+	if (!strcmp(a, "--perf-buffer") || !strcmp(a, "--all")) {
+		*(a[2] == 'a' ? &o->all : &o->perf_buffer) = true;
 		return 1;
 	}
 	if (strcmp(a, "--pid") && strcmp(a, "--comm") && strcmp(a, "--ring-size") &&
-	    strcmp(a, "--perf-pages") && strcmp(a, "--binary"))
+	    strcmp(a, "--perf-pages") && strcmp(a, "--binary") && strcmp(a, "--port") &&
+	    strcmp(a, "--capture-bytes"))
 		return 0;
 	if (!v) {
 		cli_err("%s needs a value", a);
@@ -36,6 +41,18 @@ int session_opt_parse(struct session_opts *o, const char *a, const char *v)
 			return -EINVAL;
 		}
 		o->pid = (uint32_t)p;
+	} else if (!strcmp(a, "--port") || !strcmp(a, "--capture-bytes")) {
+		bool port = a[2] == 'p';
+		unsigned long p = strtoul(v, &end, 10);
+		if (*end || !*v || p > (port ? 65535 : DATA_CAP_MAX) || (port && !p)) {
+			cli_err("%s %s: %s", a, v, port ? "a TCP port, 1 to 65535"
+				: "a number of bytes, 0 to " RT_STR(DATA_CAP_MAX));
+			return -EINVAL;
+		}
+		if (port)
+			o->port = (uint16_t)p;
+		else
+			o->capture = (uint32_t)p;
 	} else if (!strcmp(a, "--comm")) {
 		if (!*v) {
 			cli_err("--comm needs a command name");

@@ -8,6 +8,9 @@
 #include "rawtel/err.h"
 #include "trace_opts.h"
 
+#define CAPS2(x) #x
+#define CAPS(x) CAPS2(x)
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: rawtel trace PROBE[,PROBE...] [options]\n"
@@ -15,9 +18,16 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < n_probes; i++)
 		fprintf(f, "  %-8s %s\n", probes[i].name, probes[i].summary);
 	fprintf(f, "\noptions:\n"
-		"  --pid PID         only this process (filtered in the kernel)\n"
+		"  --pid PID         only this process (filtered in the kernel; http: and\n"
+		"                    the children it forks after rawtel starts)\n"
 		"  --comm NAME       only tasks with this command name (first 15 bytes)\n"
 		"                    (tcp, retrans: of the process owning the connection)\n"
+		"  --port PORT       http: only processes listening on PORT (and their\n"
+		"                    children forked after rawtel starts)\n"
+		"  --all             http: every process but rawtel (the default)\n"
+		"  --capture-bytes N http: payload bytes kept per syscall (default " CAPS(DATA_CAP_DEFAULT) ",\n"
+		"                    at most " CAPS(DATA_CAP_MAX) ")\n"
+		"  --raw             http: print the sock and data records themselves\n"
 		"  --duration SEC    stop after SEC seconds (default: at Ctrl-C/SIGTERM)\n"
 		"  --json            one JSON object per line\n"
 		"  --perf-buffer     per-CPU perf buffers instead of the BPF ring buffer\n"
@@ -30,12 +40,17 @@ static void usage(FILE *f)
 		"  --stats           print start-up time on stderr\n");
 }
 
-static bool wants_spec(const struct trace_opts *o)
+static bool has_probe(const struct trace_opts *o, const char *name)
 {
 	for (int i = 0; i < o->s.n_probes; i++)
-		if (!strcmp(o->s.probes[i]->name, "uprobe"))
+		if (!strcmp(o->s.probes[i]->name, name))
 			return true;
 	return false;
+}
+
+static bool wants_spec(const struct trace_opts *o)
+{
+	return has_probe(o, "uprobe");
 }
 
 int trace_opts_parse(struct trace_opts *o, int argc, char **argv)
@@ -52,6 +67,8 @@ int trace_opts_parse(struct trace_opts *o, int argc, char **argv)
 			return 1;
 		} else if (!strcmp(a, "--json")) {
 			o->json = true;
+		} else if (!strcmp(a, "--raw")) {
+			o->raw = true;
 		} else if (!strcmp(a, "--null")) {
 			o->s.null = true;
 		} else if (!strcmp(a, "--stats")) {
@@ -86,6 +103,14 @@ int trace_opts_parse(struct trace_opts *o, int argc, char **argv)
 	}
 	if (!o->s.n_probes) {
 		usage(stderr);
+		return -EINVAL;
+	}
+	if (o->raw && !has_probe(o, "http")) {
+		cli_err("--raw is for the http probe");
+		return -EINVAL;
+	}
+	if (session_opts_check(&o->s)) {
+		cli_err("%s", err_msg());
 		return -EINVAL;
 	}
 	return 0;

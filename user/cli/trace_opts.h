@@ -13,6 +13,7 @@ struct trace_opts {
 	uint64_t duration_ms;	/* 0: attach, drain once, stop */
 	bool json;
 	bool stats;
+	bool raw;		/* http: records, not exchanges */
 };
 
 /* 0 to run, 1 when --help was printed, negative on a usage error (already

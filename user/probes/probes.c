@@ -236,39 +236,63 @@ static void dns_print(const struct probe_out *o, const void *rec, size_t len)
 const struct probe probes[] = {
 	{ .name = "exec", .summary = "processes started: execve/execveat with arguments and result",
 	  .ev_type = EV_EXEC, .units = { "proc", "exec" },
-	  .progs = { { "proc_fork", false }, { "exec_enter", false }, { "exec_exit", false },
-		     { "execat_enter", true }, { "execat_exit", true }, { "exec_sched", false } },
+	  .progs = (const struct probe_prog[]){ { "proc_fork", false }, { "exec_enter", false }, { "exec_exit", false },
+		     { "execat_enter", true }, { "execat_exit", true }, { "exec_sched", false }, { 0 } },
 	  .header = exec_header, .print = exec_print, .ev_min = EXEC_OFF_DATA, .ev_max = EXEC_REC_MAX },
 	{ .name = "exit", .summary = "processes ended: exit code or killing signal, lifetime",
 	  .ev_type = EV_EXIT, .units = { "proc", "exit" },
-	  .progs = { { "proc_fork", false }, { "exit_group_enter", false },
+	  .progs = (const struct probe_prog[]){ { "proc_fork", false }, { "exit_group_enter", false },
 		     { "exit_thread_enter", false }, { "exit_signal", false },
-		     { "exit_exec", false }, { "exit_done", false } },
+		     { "exit_exec", false }, { "exit_done", false }, { 0 } },
 	  .header = exit_header, .print = exit_print, .ev_min = EXIT_REC_SIZE, .ev_max = EXIT_REC_SIZE },
 	{ .name = "open", .summary = "files opened: open/openat/openat2 with flags and result",
 	  .ev_type = EV_OPEN, .units = { "open" },
 	  /* the entries only where the exits cannot read the caller's registers */
-	  .progs = { { "open_enter_openat", false, true }, { "open_exit_openat", false },
+	  .progs = (const struct probe_prog[]){ { "open_enter_openat", false, true },
+		     { "open_exit_openat", false },
 		     { "open_enter_open", true, true }, { "open_exit_open", true },
-		     { "open_enter_openat2", true, true }, { "open_exit_openat2", true } },
+		     { "open_enter_openat2", true, true }, { "open_exit_openat2", true }, { 0 } },
 	  .header = open_header, .print = open_print, .ev_min = OPEN_OFF_PATH + 1, .ev_max = OPEN_REC_MAX },
 	{ .name = "dns", .summary = "name lookups in libc: getaddrinfo, gethostbyname[2]",
-	  .ev_type = EV_DNS, .units = { "dns" }, .progs = { { "dns_thread_exit", false } },
+	  .ev_type = EV_DNS, .units = { "dns" }, .progs = (const struct probe_prog[]){ { "dns_thread_exit", false }, { 0 } },
 	  .header = dns_header, .print = dns_print, .ev_min = DNS_OFF_HOST + 1, .ev_max = DNS_REC_MAX,
 	  .targets = utargets_dns },
 	{ .name = "tcp", .summary = "TCP connections closed: addresses, owner, duration, bytes, states",
 	  .ev_type = EV_TCP, .units = { "tcp" },
-	  .progs = { { "tcp_state", false }, { "tcp_retrans", false }, { "tcp_rst_sent", true },
-		     { "tcp_rst_recv", true }, { "tcp_io_send", true }, { "tcp_io_recv", true } },
+	  .progs = (const struct probe_prog[]){ { "tcp_state", false }, { "tcp_retrans", false }, { "tcp_rst_sent", true },
+		     { "tcp_rst_recv", true }, { "tcp_io_send", true }, { "tcp_io_recv", true }, { 0 } },
 	  .header = tcp_header, .print = tcp_print, .ev_min = TCP_REC_SIZE, .ev_max = TCP_REC_SIZE },
 	{ .name = "retrans", .summary = "TCP retransmissions and resets sent and received",
 	  .ev_type = EV_RETRANS, .units = { "tcp" },
-	  .progs = { { "tcp_state", false }, { "tcp_retrans", false },
+	  .progs = (const struct probe_prog[]){ { "tcp_state", false }, { "tcp_retrans", false },
 		     { "tcp_retrans_synack", true }, { "tcp_rst_sent", true },
-		     { "tcp_rst_recv", true } },
+		     { "tcp_rst_recv", true }, { 0 } },
 	  .header = retrans_header, .print = retrans_print, .ev_min = RETR_REC_SIZE, .ev_max = RETR_REC_SIZE },
+	{ .name = "http", .summary = "HTTP/1.x exchanges from TCP socket payloads (--raw: the records)",
+	  .ev_type = EV_SOCK, .units = { "sock", "sockio" },
+	  /* exits before entries: an entry whose exit is not attached yet
+	   * would leave its slot to the thread's next call */
+	  .progs = (const struct probe_prog[]){ { "sk_accept_exit", false }, { "sk_accept4_exit", false },
+		     { "sk_connect_exit", false }, { "sk_bind_exit", false },
+		     { "sk_syn_sent", false }, { "sk_close", false }, { "sk_fork", false },
+		     { "sk_exit", false },
+		     { "sk_read_exit", false }, { "sk_write_exit", false },
+		     { "sk_recvfrom_exit", false }, { "sk_sendto_exit", false },
+		     { "sk_readv_exit", false }, { "sk_writev_exit", false },
+		     { "sk_recvmsg_exit", false }, { "sk_sendmsg_exit", false },
+		     { "sk_sendfile_exit", true },
+		     { "sk_accept_enter", false }, { "sk_accept4_enter", false },
+		     { "sk_connect_enter", false }, { "sk_bind_enter", false },
+		     { "sk_read_enter", false }, { "sk_write_enter", false },
+		     { "sk_recvfrom_enter", false }, { "sk_sendto_enter", false },
+		     { "sk_readv_enter", false }, { "sk_writev_enter", false },
+		     { "sk_recvmsg_enter", false }, { "sk_sendmsg_enter", false },
+		     { "sk_sendfile_enter", true }, { 0 } },
+	  .header = http_header, .print = http_print, .ev_min = SOCK_REC_SIZE,
+	  .ev_max = SOCK_REC_SIZE, .ev_type2 = EV_DATA, .ev_min2 = DATA_OFF_BYTES,
+	  .ev_max2 = DATA_REC_MAX, .start = http_start, .tick = http_tick, .finish = http_finish },
 	{ .name = "uprobe", .summary = "calls of functions you name: uprobe BINARY:SYMBOL[,SYMBOL...]",
-	  .ev_type = EV_UPROBE, .units = { "uprobe" }, .progs = { { "up_thread_exit", false } },
+	  .ev_type = EV_UPROBE, .units = { "uprobe" }, .progs = (const struct probe_prog[]){ { "up_thread_exit", false }, { 0 } },
 	  .header = up_header, .print = up_print, .ev_min = UP_REC_SIZE, .ev_max = UP_REC_SIZE,
 	  .targets = utargets_uprobe },
 };
@@ -282,10 +306,15 @@ const struct probe *probe_find(const char *name)
 	return NULL;
 }
 
+bool probe_has_type(const struct probe *p, uint16_t type)
+{
+	return type && (p->ev_type == type || p->ev_type2 == type);
+}
+
 const struct probe *probe_by_type(uint16_t type)
 {
 	for (size_t i = 0; i < n_probes; i++)
-		if (probes[i].ev_type == type)
+		if (probe_has_type(&probes[i], type))
 			return &probes[i];
 	return NULL;
 }
@@ -300,7 +329,10 @@ const struct probe *probe_of_record(const void *rec, size_t len)
 	p = probe_by_type(h->type);
 	/* decoders trust the size bounds of their type: never pass a record
 	 * outside them (a newer kernel side, a corrupt ring) */
-	if (!p || h->size < p->ev_min || h->size > p->ev_max)
+	if (!p)
+		return NULL;
+	if (h->type == p->ev_type ? h->size < p->ev_min || h->size > p->ev_max
+				  : h->size < p->ev_min2 || h->size > p->ev_max2)
 		return NULL;
 	return p;
 }

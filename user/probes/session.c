@@ -9,12 +9,32 @@
 #include "rawtel/events.h"
 #include "rawtel/feature.h"
 #include "rawtel/session.h"
+#include "rawtel/sockcap.h"
 
 void session_opts_init(struct session_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->ring_size = 256 << 10;
 	o->perf_pages = 16;
+	o->capture = DATA_CAP_DEFAULT;
+}
+
+static bool has_http(const struct session_opts *o)
+{
+	for (int i = 0; i < o->n_probes; i++)
+		if (o->probes[i]->ev_type == EV_SOCK)
+			return true;
+	return false;
+}
+
+int session_opts_check(const struct session_opts *o)
+{
+	if (o->all && (o->pid || o->comm[0] || o->port))
+		return err_set(EINVAL, "--all selects every process: it goes with none of "
+			       "--pid, --comm, --port");
+	if ((o->port || o->all) && !has_http(o))
+		return err_set(EINVAL, "--port and --all select processes for the http probe only");
+	return 0;
 }
 
 int session_opts_add_probes(struct session_opts *o, const char *list)
@@ -80,6 +100,9 @@ static int set_consts(struct session *s)
 	r |= bpf_obj_set_const(o, "filter_comm", s->opt.comm[0] != 0);
 	r |= bpf_obj_set_const(o, "comm_lo", lo);
 	r |= bpf_obj_set_const(o, "comm_hi", hi);
+	r |= bpf_obj_set_const(o, "capture", s->opt.capture);
+	r |= bpf_obj_set_const(o, "sel_map", s->opt.pid || s->opt.port);
+	r |= bpf_obj_set_const(o, "sel_port", s->opt.port);
 	/* $probe_NAME: whether NAME was asked for, for units whose programs
 	 * serve several probes (kern/tcp.S) */
 	for (size_t i = 0; i < n_probes; i++) {
@@ -212,6 +235,8 @@ static int open_all(struct session *s)
 		attach_uprobe_cleanup_stale();
 	if ((r = bpf_obj_load(&s->obj)))
 		return r;
+	if (!s->opt.null && has_http(&s->opt) && (r = sockcap_new(s)))
+		return r;
 	if (!s->opt.null) {
 		int fd = bpf_obj_map_fd(&s->obj, "events");
 		s->ring.perf = s->opt.perf_buffer;
@@ -221,9 +246,12 @@ static int open_all(struct session *s)
 			return r;
 		s->ring_open = true;
 	}
-	if ((r = attach_all(s)))
+	if ((r = attach_all(s)) || (r = attach_uprobes(s)))
 		return r;
-	return attach_uprobes(s);
+	/* sockets older than rawtel, once the programs see new ones */
+	r = sockcap_seed(s);
+	s->seeded = r > 0 ? r : 0;
+	return r < 0 ? r : 0;
 }
 
 int session_open(struct session *s, const struct session_opts *o)
@@ -251,6 +279,14 @@ struct consume_ctx {
 	void *ctx;
 };
 
+/* sock and data records, as sockcap passes them on */
+static int deliver(void *ctx, const void *rec, size_t size)
+{
+	struct consume_ctx *c = ctx;
+
+	return c->cb(c->ctx, probe_by_type(EV_SOCK), rec, size);
+}
+
 static int on_record(void *ctx, const void *data, size_t len)
 {
 	struct consume_ctx *c = ctx;
@@ -263,7 +299,9 @@ static int on_record(void *ctx, const void *data, size_t len)
 	}
 	for (int i = 0; i < c->s->opt.n_probes; i++)
 		if (c->s->opt.probes[i] == p)
-			return c->cb(c->ctx, p, data, h->size);
+			return c->s->sockcap && p->ev_type == EV_SOCK ?
+				sockcap_record(c->s->sockcap, data, h->size, deliver, c) :
+				c->cb(c->ctx, p, data, h->size);
 	return 0;
 }
 
@@ -277,7 +315,15 @@ int session_consume(struct session *s, session_cb cb, void *ctx)
 	/* the wall clock may have been stepped (NTP on a box without an RTC):
 	 * convert with the offset of now, not of start-up */
 	s->wall_off_ns = wall_offset();
+	/* seeds first; held records (perf buffers) once their time has come */
+	if (s->sockcap && !s->opt.perf_buffer && (r = sockcap_flush(s->sockcap, true, deliver, &c)))
+		return r;
 	r = evring_consume(&s->ring, on_record, &c);
+	if (s->sockcap && s->opt.perf_buffer && (r >= 0 || r == -EBADMSG)) {
+		int f = sockcap_flush(s->sockcap, s->detached, deliver, &c);
+		if (f)
+			return f;
+	}
 	/* a corrupt ring was skipped past and reported: not fatal */
 	return r < 0 && r != -EBADMSG ? r : 0;
 }
@@ -287,6 +333,7 @@ void session_detach(struct session *s)
 	for (int i = 0; i < s->n_att; i++)
 		attach_close(&s->att[i]);
 	s->n_att = 0;
+	s->detached = true;
 }
 
 bool session_attached(const struct session *s, const char *prog)
@@ -299,7 +346,7 @@ bool session_attached(const struct session *s, const char *prog)
 
 static bool probe_names_prog(const struct probe *p, const char *prog)
 {
-	for (int i = 0; i < (int)(sizeof(p->progs) / sizeof(p->progs[0])) && p->progs[i].name; i++)
+	for (int i = 0; p->progs[i].name; i++)
 		if (!strcmp(p->progs[i].name, prog))
 			return true;
 	return false;
@@ -347,14 +394,24 @@ static uint64_t recursion_misses(const struct session *s, uint16_t ev_type)
 	return n;
 }
 
-uint64_t session_lost(const struct session *s, uint16_t ev_type)
+static uint64_t drops(const struct session *s, uint16_t ev_type)
 {
 	int fd = bpf_obj_map_fd(&s->obj, "drops");
 	uint64_t n = 0;
 
 	if (fd >= 0 && bpf_obj_percpu_sum(fd, ev_type, &n))
 		n = 0;
-	return n + recursion_misses(s, ev_type);
+	return n;
+}
+
+uint64_t session_lost(const struct session *s, uint16_t ev_type)
+{
+	return drops(s, ev_type) + recursion_misses(s, ev_type);
+}
+
+uint64_t session_lost_probe(const struct session *s, const struct probe *p)
+{
+	return session_lost(s, p->ev_type) + (p->ev_type2 ? drops(s, p->ev_type2) : 0);
 }
 
 void session_close(struct session *s)
@@ -363,5 +420,7 @@ void session_close(struct session *s)
 	if (s->ring_open)
 		evring_close(&s->ring);
 	s->ring_open = false;
+	sockcap_free(s->sockcap);
+	s->sockcap = NULL;
 	bpf_obj_close(&s->obj);
 }

@@ -1,0 +1,69 @@
+/* The http probe's user-space half (user/probes/sockcap.c, procnet.c):
+ * sockets older than rawtel seeded from /proc, local addresses the kernel
+ * side could not know, a process's sockets forgotten at its end, and
+ * per-CPU perf buffers put back in time order. The session calls it; its
+ * callbacks see sock and data records as the kernel side would make them. */
+#ifndef RAWTEL_SOCKCAP_H
+#define RAWTEL_SOCKCAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- /proc parsing (procnet.c): every input is untrusted ------------- */
+
+/* One socket of /proc/net/tcp or tcp6. */
+struct procnet_sock {
+	uint64_t inode;
+	uint16_t family;	/* RT_AF_INET or RT_AF_INET6 */
+	uint16_t lport, rport;	/* host order */
+	uint8_t state;		/* TCP_ST_* */
+	uint8_t laddr[16], raddr[16];	/* IPv6 form (IPv4 ones IPv4-mapped) */
+};
+
+/* Parse one line of /proc/net/tcp (family RT_AF_INET) or tcp6: 0, or
+ * -EINVAL for the header or anything malformed. */
+int procnet_parse_line(const char *line, uint16_t family, struct procnet_sock *out);
+/* "socket:[123]" -> 123; -EINVAL for anything else. */
+int procnet_socket_inode(const char *link, uint64_t *inode);
+
+/* The TCP sockets of a network namespace, sorted by inode. */
+struct procnet_table {
+	struct procnet_sock *s;
+	size_t n, cap;
+};
+/* Read /proc/PID/net/tcp and tcp6 (PID 0: /proc/net): at most `max`
+ * sockets; a missing file is no error. */
+int procnet_table_read(struct procnet_table *t, uint32_t pid, size_t max);
+/* Parse text (the content of a tcp or tcp6 file) into t; then sort. */
+int procnet_table_add_text(struct procnet_table *t, const char *text, size_t len,
+			   uint16_t family, size_t max);
+void procnet_table_sort(struct procnet_table *t);
+const struct procnet_sock *procnet_table_find(const struct procnet_table *t, uint64_t inode);
+void procnet_table_free(struct procnet_table *t);
+
+/* The socket inode behind /proc/PID/fd/FD: 0, -ENOTSOCK, or -errno. */
+int procnet_fd_inode(uint32_t pid, int fd, uint64_t *inode);
+
+/* ---- the session side (sockcap.c) ------------------------------------ */
+
+struct session;
+struct sockcap;
+
+/* After the programs are loaded, before they are attached: the selection
+ * maps (--pid). */
+int sockcap_new(struct session *s);
+/* After they are attached: sockets older than rawtel, from /proc; their
+ * sock records wait for the first session_consume. Returns how many. */
+int sockcap_seed(struct session *s);
+/* A sock or data record from the ring (or a seed): delivered through
+ * deliver(ctx, rec, size), possibly later (perf buffers: in time order)
+ * or changed (local address resolved), or several (a process's end). */
+typedef int (*sockcap_deliver)(void *ctx, const void *rec, size_t size);
+int sockcap_record(struct sockcap *c, const void *rec, size_t size, sockcap_deliver d,
+		   void *ctx);
+/* Records held back for ordering whose time has come (all when `all`). */
+int sockcap_flush(struct sockcap *c, bool all, sockcap_deliver d, void *ctx);
+void sockcap_free(struct sockcap *c);
+
+#endif

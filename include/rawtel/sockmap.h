@@ -1,0 +1,67 @@
+/* The maps of the http probe's kernel side (kern/sock.S, kern/sockio.S)
+ * that user space also reads or seeds (user/probes/sockcap.c): layouts as
+ * #defines for kern/ (through cpp) and C alike. Not records: nothing here
+ * reaches a session callback. */
+#ifndef RAWTEL_SOCKMAP_H
+#define RAWTEL_SOCKMAP_H
+
+/* sk_fds: the tracked sockets, by (tgid << 32 | fd). LRU: an exit or a
+ * close that was missed cannot fill it. */
+#define SKF_CONN	0	/* u64 SOCK_OFF_CONN */
+#define SKF_ROLE	8	/* u8 SOCK_ROLE_* */
+#define SKF_SIZE	16
+#define SKF_MAX		16384
+
+/* sk_listen: sockets bound to an address (listeners, mostly), by
+ * (tgid << 32 | fd): where accept's local address comes from. */
+#define SKL_FAMILY	0	/* u16 */
+#define SKL_PORT	2	/* u16 host order, 0: not chosen at bind */
+#define SKL_ADDR	8	/* 16 bytes, IPv6 form */
+#define SKL_SIZE	24
+#define SKL_MAX		4096
+
+/* sk_sel: selected processes (tgid -> 1) under --pid/--port, followed
+ * across fork. sk_procs: processes with tracked sockets (tgid -> 1). */
+#define SKS_MAX		8192
+#define SKP_MAX		16384
+
+/* sk_gate: an array slot per (tgid & SK_GATE_SLOTS - 1), counting the
+ * processes of that slot in sk_procs. The data path looks there first
+ * (an array lookup the verifier inlines): a zero means no process of the
+ * slot has a tracked socket, and the hash lookup is skipped. Seeds from
+ * user space add SK_GATE_SEED, which no exit takes away. */
+#define SK_GATE_SLOTS	16384
+#define SK_GATE_SEED	(1ULL << 32)
+
+/* sk_io: the syscall in flight per thread (tid & SK_IO_SLOTS - 1) on a
+ * tracked socket, from its entry to its exit. */
+#define SKIO_ID		0	/* u64 pid_tgid owning the slot, 0 free */
+#define SKIO_CONN	8	/* u64 */
+#define SKIO_START	16	/* u64 ns at entry */
+#define SKIO_BUF	24	/* u64 user buffer, or iovec array */
+#define SKIO_FD		32	/* s32; FD, DIR, CALL as in a data record */
+#define SKIO_DIR	36	/* u8 DATA_DIR_* */
+#define SKIO_CALL	37	/* u8 DATA_CALL_* */
+#define SKIO_VLEN	38	/* u16 iovecs (capped at 0xffff) */
+#define SKIO_SIZE	40
+#define SK_IO_SLOTS	16384
+
+/* sk_pend: accept, connect or bind in flight, by pid_tgid. */
+#define SKP_KIND	0	/* u8 SKP_K_* */
+#define SKP_TCP		1	/* u8 connect: the socket entered SYN_SENT */
+#define SKP_FAMILY	2	/* u16 connect, bind: of the sockaddr */
+#define SKP_PORT	4	/* u16 connect: remote; bind: local (host order) */
+#define SKP_FD		8	/* s32 accept: the listener; else the socket */
+#define SKP_UADDR	16	/* u64 accept: the caller's sockaddr buffer */
+#define SKP_ADDR	24	/* 16 bytes, IPv6 form */
+#define SKP_SIZE	40
+#define SKP_PEND_MAX	4096
+#define SKP_K_ACCEPT	1
+#define SKP_K_CONNECT	2
+#define SKP_K_BIND	3
+
+/* Connection ids: the kernel side's are (cpu << 48 | a per-CPU count),
+ * user space's (seeds) have bit 63 set: never the same, never 0. */
+#define SK_CONN_USER	(1ULL << 63)
+
+#endif

@@ -1,0 +1,237 @@
+// sock: the TCP sockets of selected processes, learned from the syscalls
+// that make them and forgotten when they close, for kern/sockio.S to
+// capture their payloads. Every socket learned or forgotten is a sock
+// record (events.h); sockets older than rawtel are seeded by user space.
+//   accept/accept4   server side: the peer from the caller's sockaddr
+//                    (read at exit), the local address from the listener
+//                    (sk_listen, learned at bind or seeded from /proc)
+//   connect          client side: the peer from the sockaddr at entry;
+//                    TCP only (the socket entering SYN_SENT tells it from
+//                    a UDP connect), when it returns 0 or EINPROGRESS
+//   bind             the listener's address; under --port, selects the
+//                    process that binds the port
+//   close            forgets it
+//   process end      a SOCK_K_EXIT record: user space forgets the rest
+//   fork             children of selected processes are selected
+// Stack: fp-4 u32 keys, fp-16 u64 sk_fds keys, fp-24 tgid keys, fp-32
+// sk_pend key, fp-64 a sockaddr, fp-104 an sk_pend value, fp-200 the
+// record (SELECT and FILTER_COMM use fp-24..fp-1).
+#include "sock.h"
+
+DECLARE_SOCK_MAPS
+
+#define REC(OFF) (r10 - 200 + (OFF))
+#define ZERO_REC *(u64 *)REC(0) = 0 ; *(u64 *)REC(8) = 0 ; *(u64 *)REC(16) = 0 ; \
+	*(u64 *)REC(24) = 0 ; *(u64 *)REC(32) = 0 ; *(u64 *)REC(40) = 0 ; \
+	*(u64 *)REC(48) = 0 ; *(u64 *)REC(56) = 0 ; *(u64 *)REC(64) = 0 ; \
+	*(u64 *)REC(72) = 0 ; *(u64 *)REC(80) = 0 ; *(u64 *)REC(88) = 0 ; \
+	r9 = r10 ; r9 += -200
+// Stamp the record at r9 (KIND) and send it. r6 ctx, r7 pid_tgid.
+#define SEND_SOCK(KIND) r1 = KIND ; *(u8 *)(r9 + SOCK_OFF_KIND) = r1 ; \
+	r1 = EV_SOCK | (SOCK_REC_SIZE << 16) ; *(u32 *)(r9 + EV_OFF_TYPE) = r1 ; \
+	*(u64 *)(r9 + EV_OFF_TID) = r7 ; KTIME ; *(u64 *)(r9 + EV_OFF_TS) = r0 ; \
+	r1 = r9 ; r1 += SOCK_OFF_COMM ; r2 = 16 ; call bpf_get_current_comm ; \
+	EMIT(r6, r9, SOCK_REC_SIZE, EV_SOCK)
+// The pending call of this thread in r8, or goto out
+#define PEND(KIND) r6 = r1 ; call bpf_get_current_pid_tgid ; r7 = r0 ; \
+	*(u64 *)(r10 - 32) = r7 ; r1 = sk_pend ll ; r2 = r10 ; r2 += -32 ; \
+	call bpf_map_lookup_elem ; if r0 == 0 goto out ; r8 = r0 ; \
+	r1 = *(u8 *)(r8 + SKP_KIND) ; if r1 != KIND goto forget
+#define FORGET forget: ; r1 = sk_pend ll ; r2 = r10 ; r2 += -32 ; call bpf_map_delete_elem ; \
+	out: ; r0 = 0 ; exit
+// Park the sk_pend value built at fp-104
+#define PARK r1 = sk_pend ll ; r2 = r10 ; r2 += -32 ; r3 = r10 ; r3 += -104 ; \
+	r4 = RT_BPF_ANY ; call bpf_map_update_elem
+#define ZERO_PEND *(u64 *)(r10 - 104) = 0 ; *(u64 *)(r10 - 96) = 0 ; \
+	*(u64 *)(r10 - 88) = 0 ; *(u64 *)(r10 - 80) = 0 ; *(u64 *)(r10 - 72) = 0 ; \
+	r8 = r10 ; r8 += -104
+
+// The record at r9 (fd, role, addresses set) becomes a tracked socket:
+// a new connection id (cpu << 48 | this CPU's count: per-CPU, as tracing
+// programs do not run nested on a CPU), the sk_fds entry, the process in
+// sk_procs and its gate slot opened; then the record goes out.
+#define LEARN(KIND) *(u32 *)(r10 - 4) = 0 ; r2 = r10 ; r2 += -4 ; r1 = sk_ids ll ; \
+	call bpf_map_lookup_elem ; if r0 == 0 goto forget ; r8 = *(u64 *)(r0 + 0) ; \
+	r8 += 1 ; *(u64 *)(r0 + 0) = r8 ; call bpf_get_smp_processor_id ; r0 &= 0x7fff ; \
+	r0 <<= 48 ; r8 <<= 16 ; r8 >>= 16 ; r8 |= r0 ; *(u64 *)(r9 + SOCK_OFF_CONN) = r8 ; \
+	r1 = *(u32 *)(r9 + SOCK_OFF_FD) ; FD_KEY(r7, r1, 16) ; *(u64 *)(r10 - 48) = r8 ; \
+	*(u64 *)(r10 - 40) = 0 ; r1 = *(u8 *)(r9 + SOCK_OFF_ROLE) ; *(u8 *)(r10 - 40) = r1 ; \
+	r1 = sk_fds ll ; r2 = r10 ; r2 += -16 ; r3 = r10 ; r3 += -48 ; r4 = RT_BPF_ANY ; \
+	call bpf_map_update_elem ; r1 = r7 ; r1 >>= 32 ; *(u32 *)(r10 - 24) = r1 ; \
+	*(u32 *)(r10 - 20) = 1 ; r1 = sk_procs ll ; r2 = r10 ; r2 += -24 ; r3 = r10 ; \
+	r3 += -20 ; r4 = RT_BPF_NOEXIST ; call bpf_map_update_elem ; if r0 == -17 goto learned ; \
+	r1 = r7 ; r1 >>= 32 ; r1 &= SK_GATE_SLOTS - 1 ; *(u32 *)(r10 - 4) = r1 ; \
+	r2 = r10 ; r2 += -4 ; r1 = sk_gate ll ; call bpf_map_lookup_elem ; \
+	if r0 == 0 goto learned ; r1 = 1 ; lock *(u64 *)(r0 + 0) += r1 ; \
+learned: ; SEND_SOCK(KIND)
+
+// ---- accept ------------------------------------------------------------------
+#define ACCEPT_ENTER r6 = r1 ; call bpf_get_current_pid_tgid ; r7 = r0 ; SELECT(r7, out) ; \
+	ZERO_PEND ; r1 = SKP_K_ACCEPT ; *(u8 *)(r8 + SKP_KIND) = r1 ; \
+	r1 = *(u64 *)(r6 + field(fd)) ; *(u32 *)(r8 + SKP_FD) = r1 ; \
+	r1 = *(u64 *)(r6 + field(upeer_sockaddr)) ; *(u64 *)(r8 + SKP_UADDR) = r1 ; \
+	*(u64 *)(r10 - 32) = r7 ; PARK ; out: ; r0 = 0 ; exit
+
+.prog sk_accept_enter tracepoint syscalls/sys_enter_accept
+	ACCEPT_ENTER
+.prog sk_accept4_enter tracepoint syscalls/sys_enter_accept4
+	ACCEPT_ENTER
+
+// The peer's family tells TCP from UNIX sockets. Without a sockaddr and a
+// listener rawtel saw bound (an fd inherited across fork: nginx's workers),
+// family 0: user space finds the listener in /proc, and forgets the
+// socket if it is not TCP.
+#define ACCEPT_EXIT PEND(SKP_K_ACCEPT) ; r1 = *(u64 *)(r6 + field(ret)) ; \
+	if r1 s< 0 goto forget ; ZERO_REC ; *(u32 *)(r9 + SOCK_OFF_FD) = r1 ; \
+	r1 = *(u32 *)(r8 + SKP_FD) ; *(u32 *)(r9 + SOCK_OFF_LFD) = r1 ; \
+	r3 = *(u64 *)(r8 + SKP_UADDR) ; READ_SOCKADDR(r3, local) ; \
+	SOCKADDR(r9, SOCK_OFF_FAMILY, SOCK_OFF_RPORT, SOCK_OFF_RADDR, forget, peer6, peer_end) ; \
+	r1 = SOCK_F_REMOTE ; *(u32 *)(r9 + EV_OFF_FLAGS) = r1 ; \
+local: ; r1 = *(u32 *)(r9 + SOCK_OFF_LFD) ; FD_KEY(r7, r1, 16) ; r1 = sk_listen ll ; \
+	r2 = r10 ; r2 += -16 ; call bpf_map_lookup_elem ; if r0 == 0 goto known ; \
+	r1 = *(u16 *)(r0 + SKL_FAMILY) ; r2 = *(u16 *)(r9 + SOCK_OFF_FAMILY) ; \
+	if r2 != 0 goto +1 ; *(u16 *)(r9 + SOCK_OFF_FAMILY) = r1 ; \
+	r1 = *(u16 *)(r0 + SKL_PORT) ; if r1 == 0 goto known ; \
+	*(u16 *)(r9 + SOCK_OFF_LPORT) = r1 ; r1 = *(u64 *)(r0 + SKL_ADDR) ; \
+	*(u64 *)(r9 + SOCK_OFF_LADDR) = r1 ; r1 = *(u64 *)(r0 + SKL_ADDR + 8) ; \
+	*(u64 *)(r9 + SOCK_OFF_LADDR + 8) = r1 ; r1 = *(u32 *)(r9 + EV_OFF_FLAGS) ; \
+	r1 |= SOCK_F_LOCAL ; *(u32 *)(r9 + EV_OFF_FLAGS) = r1 ; \
+known: ; LEARN(SOCK_K_ACCEPT) ; FORGET
+
+.prog sk_accept_exit tracepoint syscalls/sys_exit_accept
+	ACCEPT_EXIT
+.prog sk_accept4_exit tracepoint syscalls/sys_exit_accept4
+	ACCEPT_EXIT
+
+// ---- connect -------------------------------------------------------------------
+.prog sk_connect_enter tracepoint syscalls/sys_enter_connect
+	r6 = r1
+	call bpf_get_current_pid_tgid
+	r7 = r0
+	SELECT(r7, out)
+	r3 = *(u64 *)(r6 + field(uservaddr))
+	READ_SOCKADDR(r3, out)
+	ZERO_PEND
+	SOCKADDR(r8, SKP_FAMILY, SKP_PORT, SKP_ADDR, out, c6, c_end)
+	r1 = SKP_K_CONNECT
+	*(u8 *)(r8 + SKP_KIND) = r1
+	r1 = *(u64 *)(r6 + field(fd))
+	*(u32 *)(r8 + SKP_FD) = r1
+	*(u64 *)(r10 - 32) = r7
+	PARK
+out:
+	r0 = 0
+	exit
+
+// A TCP connect moves its socket to SYN_SENT in the caller's context.
+.prog sk_syn_sent tracepoint sock/inet_sock_set_state
+	r1 = *(u32 *)(r1 + field(newstate))
+	if r1 != TCP_ST_SYN_SENT goto out
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 32) = r0
+	r1 = sk_pend ll
+	r2 = r10
+	r2 += -32
+	call bpf_map_lookup_elem
+	if r0 == 0 goto out
+	r1 = *(u8 *)(r0 + SKP_KIND)
+	if r1 != SKP_K_CONNECT goto out
+	*(u8 *)(r0 + SKP_TCP) = 1
+out:
+	r0 = 0
+	exit
+
+.prog sk_connect_exit tracepoint syscalls/sys_exit_connect
+	PEND(SKP_K_CONNECT)
+	r1 = *(u8 *)(r8 + SKP_TCP)
+	if r1 == 0 goto forget
+	r1 = *(u64 *)(r6 + field(ret))
+	if r1 == 0 goto connected
+	if r1 != -115 goto forget		// EINPROGRESS: non-blocking
+connected:
+	ZERO_REC
+	r1 = *(u32 *)(r8 + SKP_FD)
+	*(u32 *)(r9 + SOCK_OFF_FD) = r1
+	r1 = -1
+	*(u32 *)(r9 + SOCK_OFF_LFD) = r1
+	r1 = SOCK_ROLE_CLIENT
+	*(u8 *)(r9 + SOCK_OFF_ROLE) = r1
+	r1 = *(u16 *)(r8 + SKP_FAMILY)
+	*(u16 *)(r9 + SOCK_OFF_FAMILY) = r1
+	r1 = *(u16 *)(r8 + SKP_PORT)
+	*(u16 *)(r9 + SOCK_OFF_RPORT) = r1
+	r1 = *(u64 *)(r8 + SKP_ADDR)
+	*(u64 *)(r9 + SOCK_OFF_RADDR) = r1
+	r1 = *(u64 *)(r8 + SKP_ADDR + 8)
+	*(u64 *)(r9 + SOCK_OFF_RADDR + 8) = r1
+	r1 = SOCK_F_REMOTE
+	*(u32 *)(r9 + EV_OFF_FLAGS) = r1
+	LEARN(SOCK_K_CONNECT)
+	FORGET
+
+// ---- bind ----------------------------------------------------------------------
+.prog sk_bind_enter tracepoint syscalls/sys_enter_bind
+	r6 = r1
+	call bpf_get_current_pid_tgid
+	r7 = r0
+	r1 = r7
+	r1 >>= 32
+	if r1 == $self_pid goto out
+	r3 = *(u64 *)(r6 + field(umyaddr))
+	READ_SOCKADDR(r3, out)
+	ZERO_PEND
+	SOCKADDR(r8, SKP_FAMILY, SKP_PORT, SKP_ADDR, out, b6, b_end)
+	r1 = SKP_K_BIND
+	*(u8 *)(r8 + SKP_KIND) = r1
+	r1 = *(u64 *)(r6 + field(fd))
+	*(u32 *)(r8 + SKP_FD) = r1
+	*(u64 *)(r10 - 32) = r7
+	PARK
+out:
+	r0 = 0
+	exit
+
+// A bind that worked: under --port, binding the port selects the process;
+// a selected process's bound address is kept for accept.
+.prog sk_bind_exit tracepoint syscalls/sys_exit_bind
+	PEND(SKP_K_BIND)
+	r1 = *(u64 *)(r6 + field(ret))
+	if r1 != 0 goto forget
+.if $sel_port
+	r1 = *(u16 *)(r8 + SKP_PORT)
+	if r1 != $sel_port goto select
+	r1 = r7
+	r1 >>= 32
+	*(u32 *)(r10 - 24) = r1
+	*(u32 *)(r10 - 20) = 1
+	r1 = sk_sel ll
+	r2 = r10
+	r2 += -24
+	r3 = r10
+	r3 += -20
+	r4 = RT_BPF_ANY
+	call bpf_map_update_elem
+select:
+.endif
+	SELECT(r7, forget)
+	*(u64 *)(r10 - 128) = 0
+	r1 = *(u16 *)(r8 + SKP_FAMILY)
+	*(u16 *)(r10 - 128 + SKL_FAMILY) = r1
+	r1 = *(u16 *)(r8 + SKP_PORT)
+	*(u16 *)(r10 - 128 + SKL_PORT) = r1
+	r1 = *(u64 *)(r8 + SKP_ADDR)
+	*(u64 *)(r10 - 120) = r1
+	r1 = *(u64 *)(r8 + SKP_ADDR + 8)
+	*(u64 *)(r10 - 112) = r1
+	r1 = *(u32 *)(r8 + SKP_FD)
+	FD_KEY(r7, r1, 16)
+	r1 = sk_listen ll
+	r2 = r10
+	r2 += -16
+	r3 = r10
+	r3 += -128
+	r4 = RT_BPF_ANY
+	call bpf_map_update_elem
+	FORGET
+
+#include "sock_end.h"

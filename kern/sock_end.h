@@ -1,0 +1,121 @@
+// The end of sockets and processes, and processes that begin (kern/sock.S
+// includes this: its maps and macros).
+
+// close() of a tracked socket: forgotten, and said. Closing forgets a
+// bound address too. The fd is gone whatever close returns.
+.prog sk_close tracepoint syscalls/sys_enter_close
+	r6 = r1
+	call bpf_get_current_pid_tgid
+	r7 = r0
+	GATE(r7, out)
+	r1 = *(u64 *)(r6 + field(fd))
+	FD_KEY(r7, r1, 16)
+	r1 = sk_listen ll
+	r2 = r10
+	r2 += -16
+	call bpf_map_delete_elem
+	r1 = sk_fds ll
+	r2 = r10
+	r2 += -16
+	call bpf_map_lookup_elem
+	if r0 == 0 goto out
+	r8 = r0
+	ZERO_REC
+	r1 = *(u64 *)(r8 + SKF_CONN)
+	*(u64 *)(r9 + SOCK_OFF_CONN) = r1
+	r1 = *(u8 *)(r8 + SKF_ROLE)
+	*(u8 *)(r9 + SOCK_OFF_ROLE) = r1
+	r1 = *(u64 *)(r6 + field(fd))
+	*(u32 *)(r9 + SOCK_OFF_FD) = r1
+	r1 = -1
+	*(u32 *)(r9 + SOCK_OFF_LFD) = r1
+	r1 = sk_fds ll
+	r2 = r10
+	r2 += -16
+	call bpf_map_delete_elem
+	SEND_SOCK(SOCK_K_CLOSE)
+out:
+	r0 = 0
+	exit
+
+// Under --pid/--port the children of selected processes are selected
+// (task_newtask runs in the parent).
+.prog sk_fork tracepoint task/task_newtask
+.if $sel_map
+	r6 = r1
+	r1 = *(u64 *)(r6 + field(clone_flags))
+	r1 &= 0x10000			// CLONE_THREAD: a thread, not a process
+	if r1 != 0 goto out
+	call bpf_get_current_pid_tgid
+	r0 >>= 32
+	*(u32 *)(r10 - 24) = r0
+	r1 = sk_sel ll
+	r2 = r10
+	r2 += -24
+	call bpf_map_lookup_elem
+	if r0 == 0 goto out
+	r1 = *(u32 *)(r6 + field(pid))
+	*(u32 *)(r10 - 24) = r1
+	*(u32 *)(r10 - 20) = 1
+	r1 = sk_sel ll
+	r2 = r10
+	r2 += -24
+	r3 = r10
+	r3 += -20
+	r4 = RT_BPF_ANY
+	call bpf_map_update_elem
+.endif
+out:
+	r0 = 0
+	exit
+
+// The end of a process (its last thread; on kernels without group_dead,
+// its leader): out of sk_sel; if it had tracked sockets, out of sk_procs,
+// its gate slot closed by one, and a SOCK_K_EXIT record for user space,
+// which knows its sockets and forgets them (here and in sk_fds).
+.prog sk_exit tracepoint sched/sched_process_exit
+	r6 = r1
+	call bpf_get_current_pid_tgid
+	r7 = r0
+.if has_field(group_dead)
+	r1 = *(u8 *)(r6 + field(group_dead))
+	if r1 == 0 goto out
+.else
+	r1 = r7
+	r1 >>= 32
+	r2 = r7
+	r2 <<= 32
+	r2 >>= 32
+	if r1 != r2 goto out
+.endif
+	r1 = r7
+	r1 >>= 32
+	*(u32 *)(r10 - 24) = r1
+.if $sel_map
+	r1 = sk_sel ll
+	r2 = r10
+	r2 += -24
+	call bpf_map_delete_elem
+.endif
+	GATE(r7, out)
+	r1 = sk_procs ll
+	r2 = r10
+	r2 += -24
+	call bpf_map_delete_elem
+	if r0 != 0 goto out
+	r2 = r10			// fp-4 still holds the gate slot
+	r2 += -4
+	r1 = sk_gate ll
+	call bpf_map_lookup_elem
+	if r0 == 0 goto gone
+	r1 = -1
+	lock *(u64 *)(r0 + 0) += r1
+gone:
+	ZERO_REC
+	r1 = -1
+	*(u32 *)(r9 + SOCK_OFF_FD) = r1
+	*(u32 *)(r9 + SOCK_OFF_LFD) = r1
+	SEND_SOCK(SOCK_K_EXIT)
+out:
+	r0 = 0
+	exit

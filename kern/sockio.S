@@ -1,0 +1,156 @@
+// sockio: the payload of every syscall that moves bytes through a tracked
+// socket (kern/sock.S learns them): read, readv, recvfrom, recvmsg, write,
+// writev, sendto, sendmsg, sendfile. Entry parks what the exit needs in
+// this thread's sk_io slot (an array: the verifier inlines its lookup);
+// the exit, when the call moved bytes, writes the data record with the
+// first $capture of them, in place in the ring.
+//
+// Cost for everyone else: every process's read and write pass here. A
+// process none of whose sockets is tracked stops at its sk_gate slot
+// (inlined array lookup); one with tracked sockets pays a hash lookup on
+// its other fds; exits of untracked calls find their slot not theirs.
+#include "sock.h"
+
+DECLARE_SOCK_MAPS
+.if $perf_buffer
+.map sk_scratch percpu_array key=4 value=DATA_OFF_BYTES + 2 * DATA_CAP_MAX max=1
+.endif
+
+// Entry, first part: r8 = the sk_fds entry of the fd in field FD, r9 = this
+// thread's slot, claimed; or goto out. r6 ctx, r7 pid_tgid. A slot still
+// held by another thread (tids equal modulo SK_IO_SLOTS, both in a call)
+// is taken over: that call's record is lost, and counted.
+#define IO_SLOT(FD, CALL, DIR) \
+	r6 = r1 ; call bpf_get_current_pid_tgid ; r7 = r0 ; GATE(r7, out) ; \
+	r1 = *(u64 *)(r6 + field(FD)) ; FD_KEY(r7, r1, 16) ; r1 = sk_fds ll ; r2 = r10 ; \
+	r2 += -16 ; call bpf_map_lookup_elem ; if r0 == 0 goto out ; r8 = r0 ; \
+	r1 = r7 ; r1 &= SK_IO_SLOTS - 1 ; *(u32 *)(r10 - 4) = r1 ; r2 = r10 ; r2 += -4 ; \
+	r1 = sk_io ll ; call bpf_map_lookup_elem ; if r0 == 0 goto out ; r9 = r0 ; \
+	r1 = *(u64 *)(r9 + SKIO_ID) ; if r1 == 0 goto claim ; if r1 == r7 goto claim ; \
+	COUNT_DROP(EV_DATA) ; \
+claim: ; *(u64 *)(r9 + SKIO_ID) = r7 ; r1 = *(u64 *)(r8 + SKF_CONN) ; \
+	*(u64 *)(r9 + SKIO_CONN) = r1 ; r1 = *(u64 *)(r6 + field(FD)) ; \
+	*(u32 *)(r9 + SKIO_FD) = r1 ; r1 = DIR | (CALL << 8) ; *(u16 *)(r9 + SKIO_DIR) = r1 ; \
+	*(u64 *)(r9 + SKIO_BUF) = 0 ; *(u16 *)(r9 + SKIO_VLEN) = 0 ; KTIME ; \
+	*(u64 *)(r9 + SKIO_START) = r0
+
+// ...then the buffer (read, write, recvfrom, sendto)
+#define IO_BUF(BUF) r1 = *(u64 *)(r6 + field(BUF)) ; *(u64 *)(r9 + SKIO_BUF) = r1
+// ...or the iovec array and its length (readv, writev)
+#define IO_VEC(VEC, VLEN) IO_BUF(VEC) ; r1 = *(u64 *)(r6 + field(VLEN)) ; \
+	if r1 <= 0xffff goto +1 ; r1 = 0xffff ; *(u16 *)(r9 + SKIO_VLEN) = r1
+// ...or those of a msghdr (recvmsg, sendmsg: msg_iov at 16, msg_iovlen at
+// 24); unreadable, the record says only how many bytes moved
+#define IO_MSG(MSG) r1 = r10 ; r1 += -32 ; r2 = 16 ; r3 = *(u64 *)(r6 + field(MSG)) ; \
+	r3 += 16 ; READ_USER ; if r0 != 0 goto out ; r1 = *(u64 *)(r10 - 32) ; \
+	*(u64 *)(r9 + SKIO_BUF) = r1 ; r1 = *(u64 *)(r10 - 24) ; \
+	if r1 <= 0xffff goto +1 ; r1 = 0xffff ; *(u16 *)(r9 + SKIO_VLEN) = r1
+// MSG_PEEK leaves the bytes queued: they will be read again
+#define NOT_PEEK r2 = *(u64 *)(r1 + field(flags)) ; r2 &= 2 ; if r2 != 0 goto out
+
+.prog sk_read_enter tracepoint syscalls/sys_enter_read
+	IO_SLOT(fd, DATA_CALL_READ, DATA_DIR_RECV)
+	IO_BUF(buf)
+out:
+	r0 = 0
+	exit
+
+.prog sk_write_enter tracepoint syscalls/sys_enter_write
+	IO_SLOT(fd, DATA_CALL_WRITE, DATA_DIR_SEND)
+	IO_BUF(buf)
+out:
+	r0 = 0
+	exit
+
+.prog sk_recvfrom_enter tracepoint syscalls/sys_enter_recvfrom
+	NOT_PEEK
+	IO_SLOT(fd, DATA_CALL_RECVFROM, DATA_DIR_RECV)
+	IO_BUF(ubuf)
+out:
+	r0 = 0
+	exit
+
+.prog sk_sendto_enter tracepoint syscalls/sys_enter_sendto
+	IO_SLOT(fd, DATA_CALL_SENDTO, DATA_DIR_SEND)
+	IO_BUF(buff)
+out:
+	r0 = 0
+	exit
+
+.prog sk_readv_enter tracepoint syscalls/sys_enter_readv
+	IO_SLOT(fd, DATA_CALL_READV, DATA_DIR_RECV)
+	IO_VEC(vec, vlen)
+out:
+	r0 = 0
+	exit
+
+.prog sk_writev_enter tracepoint syscalls/sys_enter_writev
+	IO_SLOT(fd, DATA_CALL_WRITEV, DATA_DIR_SEND)
+	IO_VEC(vec, vlen)
+out:
+	r0 = 0
+	exit
+
+.prog sk_recvmsg_enter tracepoint syscalls/sys_enter_recvmsg
+	NOT_PEEK
+	IO_SLOT(fd, DATA_CALL_RECVMSG, DATA_DIR_RECV)
+	IO_MSG(msg)
+out:
+	r0 = 0
+	exit
+
+.prog sk_sendmsg_enter tracepoint syscalls/sys_enter_sendmsg
+	IO_SLOT(fd, DATA_CALL_SENDMSG, DATA_DIR_SEND)
+	IO_MSG(msg)
+out:
+	r0 = 0
+	exit
+
+// sendfile's bytes come from a file: only how many
+.prog sk_sendfile_enter tracepoint syscalls/sys_enter_sendfile64
+	IO_SLOT(out_fd, DATA_CALL_SENDFILE, DATA_DIR_SEND)
+out:
+	r0 = 0
+	exit
+
+// ---- exits: kern/sockio_exit.h, by the shape of the buffer -----------------
+#define EXIT_CALL DATA_CALL_READ
+#define EXIT_SHAPE 1
+.prog sk_read_exit tracepoint syscalls/sys_exit_read
+#include "sockio_exit.h"
+#undef EXIT_CALL
+#define EXIT_CALL DATA_CALL_WRITE
+.prog sk_write_exit tracepoint syscalls/sys_exit_write
+#include "sockio_exit.h"
+#undef EXIT_CALL
+#define EXIT_CALL DATA_CALL_RECVFROM
+.prog sk_recvfrom_exit tracepoint syscalls/sys_exit_recvfrom
+#include "sockio_exit.h"
+#undef EXIT_CALL
+#define EXIT_CALL DATA_CALL_SENDTO
+.prog sk_sendto_exit tracepoint syscalls/sys_exit_sendto
+#include "sockio_exit.h"
+#undef EXIT_CALL
+#undef EXIT_SHAPE
+#define EXIT_SHAPE 2
+#define EXIT_CALL DATA_CALL_READV
+.prog sk_readv_exit tracepoint syscalls/sys_exit_readv
+#include "sockio_exit.h"
+#undef EXIT_CALL
+#define EXIT_CALL DATA_CALL_WRITEV
+.prog sk_writev_exit tracepoint syscalls/sys_exit_writev
+#include "sockio_exit.h"
+#undef EXIT_CALL
+#define EXIT_CALL DATA_CALL_RECVMSG
+.prog sk_recvmsg_exit tracepoint syscalls/sys_exit_recvmsg
+#include "sockio_exit.h"
+#undef EXIT_CALL
+#define EXIT_CALL DATA_CALL_SENDMSG
+.prog sk_sendmsg_exit tracepoint syscalls/sys_exit_sendmsg
+#include "sockio_exit.h"
+#undef EXIT_CALL
+#undef EXIT_SHAPE
+#define EXIT_SHAPE 0
+#define EXIT_CALL DATA_CALL_SENDFILE
+.prog sk_sendfile_exit tracepoint syscalls/sys_exit_sendfile64
+#include "sockio_exit.h"

@@ -1,0 +1,265 @@
+/* rawtel trace http: one line per HTTP exchange, parsed from the sock and
+ * data records by the http1 module; --raw prints the records themselves. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rawtel/err.h"
+#include "rawtel/http1.h"
+#include "rawtel/probes.h"
+
+#define HT_INFO 16384		/* connections remembered (direct-mapped) */
+
+/* what a sock record said of a connection, for its exchanges' lines */
+struct ht_info {
+	struct ev_sock s;
+};
+
+struct ht_state {
+	const struct probe_out *o;
+	struct http1_table *t;
+	struct http1_opts ho;
+	struct ht_info *info;
+	uint64_t last_ns;	/* the latest record's time */
+};
+
+static struct ht_info *info_of(struct ht_state *st, uint64_t conn)
+{
+	return &st->info[(conn * 0x9e3779b97f4a7c15ULL) >> 50 & (HT_INFO - 1)];
+}
+
+static const char *addr_port(const struct ev_sock *s, bool local, char *buf, size_t size)
+{
+	char a[48];
+	bool known = s->h.flags & (local ? SOCK_F_LOCAL : SOCK_F_REMOTE);
+
+	if (!known)
+		return "-";
+	tcp_addr_str(s->family, local ? s->laddr : s->raddr, a, sizeof(a));
+	snprintf(buf, size, strchr(a, ':') ? "[%s]:%u" : "%s:%u", a, local ? s->lport : s->rport);
+	return buf;
+}
+
+static const char *const x_flags[] = { "no_request", "no_response", "req_trunc", "resp_trunc",
+	"req_size_unknown", "resp_size_unknown", "resp_aborted", "close_delimited",
+	"method_other", "value_trunc", "interim", "upgraded" };
+
+/* ",key":value in JSON, " key=value" in text */
+static void kv_u(const struct probe_out *o, const char *k, uint64_t v)
+{
+	fprintf(o->f, o->json ? ",\"%s\":%llu" : " %s=%llu", k, (unsigned long long)v);
+}
+
+static void kv_s(const struct probe_out *o, const char *k, const char *v, size_t max)
+{
+	fprintf(o->f, o->json ? ",\"%s\":" : " %s=", k);
+	if (o->json)
+		pfmt_json_str(o->f, v, max);
+	else
+		fprintf(o->f, "%.*s", (int)strnlen(v, max), v);
+}
+
+static void on_exchange(void *arg, const struct http1_exchange *x)
+{
+	struct ht_state *st = arg;
+	const struct probe_out *o = st->o;
+	struct ht_info *in = info_of(st, x->conn_id);
+	const struct ev_sock *s = in->s.conn == x->conn_id ? &in->s : NULL;
+	char comm[17] = "?", pb[64], lb[64], tp[64], v[8];
+	const char *peer = "-", *local = "-";
+	uint64_t lat = x->end_ns > x->start_ns ? x->end_ns - x->start_ns : 0;
+	const struct { const char *k; uint64_t v; } nums[] = {
+		{ "status", x->status }, { "start_ns", x->start_ns }, { "req_end_ns", x->req_end_ns },
+		{ "resp_start_ns", x->resp_start_ns }, { "end_ns", x->end_ns }, { "duration_ns", lat },
+		{ "req_bytes", x->req_bytes }, { "req_body_bytes", x->req_body_bytes },
+		{ "resp_bytes", x->resp_bytes }, { "resp_body_bytes", x->resp_body_bytes },
+		{ "conn", x->conn_id }, { "lport", s ? s->lport : 0 }, { "rport", s ? s->rport : 0 } };
+
+	if (s) {
+		pfmt_comm(comm, s->comm);
+		peer = addr_port(s, false, pb, sizeof(pb));
+		local = addr_port(s, true, lb, sizeof(lb));
+	}
+	if (!o->json) {
+		pfmt_prefix(o, "http", x->start_ns, s ? s->h.pid : 0, comm);
+		fprintf(o->f, "%-4s %-7s %-32s %-6u %11.3f %8llu %9llu %s\n",
+			s ? (s->role == SOCK_ROLE_CLIENT ? "C" : "S") : "?",
+			x->method[0] ? x->method : "-", x->path[0] ? x->path : "-", x->status,
+			(double)lat / 1e6, (unsigned long long)x->req_bytes,
+			(unsigned long long)x->resp_bytes, peer);
+		return;
+	}
+	pfmt_json_prefix(o, "http", x->start_ns, s ? s->h.pid : 0, s ? s->h.tid : 0, comm);
+	kv_s(o, "role", !s ? "" : s->role == SOCK_ROLE_CLIENT ? "client" : "server", 8);
+	kv_s(o, "method", x->method, sizeof(x->method));
+	kv_s(o, "path", x->path, sizeof(x->path));
+	if (x->has_query)
+		kv_s(o, "query", x->query, sizeof(x->query));
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+		kv_u(o, nums[i].k, nums[i].v);
+	snprintf(v, sizeof(v), "1.%d", x->req_minor);
+	kv_s(o, "req_version", v, sizeof(v));
+	snprintf(v, sizeof(v), "1.%d", x->resp_minor);
+	kv_s(o, "resp_version", v, sizeof(v));
+	kv_s(o, "host", x->host, sizeof(x->host));
+	kv_s(o, "user_agent", x->user_agent, sizeof(x->user_agent));
+	if (x->tp_state == HTTP1_TP_VALID && http1_traceparent_format(&x->tp, tp, sizeof(tp)) > 0)
+		kv_s(o, "traceparent", tp, sizeof(tp));
+	else if (x->tp_state == HTTP1_TP_INVALID)
+		kv_s(o, "traceparent", "invalid", 8);
+	fprintf(o->f, ",\"req_content_length\":%lld,\"resp_content_length\":%lld,\"flags\":[",
+		(long long)x->req_content_length, (long long)x->resp_content_length);
+	for (unsigned i = 0, n = 0; i < sizeof(x_flags) / sizeof(x_flags[0]); i++)
+		if (x->flags & (1u << i))
+			fprintf(o->f, "%s\"%s\"", n++ ? "," : "", x_flags[i]);
+	fputc(']', o->f);
+	kv_s(o, "local", local, 64);
+	kv_s(o, "peer", peer, 64);
+	fputs("}\n", o->f);
+}
+
+int http_start(struct probe_out *o)
+{
+	struct ht_state *st = calloc(1, sizeof(*st));
+
+	if (!st || !(st->info = calloc(HT_INFO, sizeof(*st->info)))) {
+		free(st);
+		return err_set(ENOMEM, "http: out of memory");
+	}
+	st->o = o;
+	st->ho.on_exchange = on_exchange;
+	st->ho.arg = st;
+	st->ho.max_conns = 4096;
+	if (http1_table_new(&st->t, &st->ho)) {
+		free(st->info);
+		free(st);
+		return -ENOMEM;
+	}
+	o->http = st;
+	return 0;
+}
+
+void http_tick(const struct probe_out *o, uint64_t now_ns)
+{
+	struct ht_state *st = o->http;
+
+	if (st)
+		http1_table_tick(st->t, now_ns);
+}
+
+void http_finish(struct probe_out *o)
+{
+	struct ht_state *st = o->http;
+
+	if (!st)
+		return;
+	http1_table_free(st->t, st->last_ns);
+	free(st->info);
+	free(st);
+	o->http = NULL;
+}
+
+void http_header(const struct probe_out *o)
+{
+	if (o->raw)
+		fprintf(o->f, "%-12s %-7s %-16s %-5s %s\n", "TIME", "PID", "COMM", "REC", "DETAILS");
+	else
+		fprintf(o->f, "%-12s %-7s %-16s %-4s %-7s %-32s %-6s %11s %8s %9s %s\n", "TIME",
+			"PID", "COMM", "ROLE", "METHOD", "TARGET", "STATUS", "LATENCY(ms)", "REQ",
+			"RESP", "PEER");
+}
+
+static const char *const sock_kinds[] = { "?", "accept", "connect", "seed", "close", "exit" };
+static const char *const data_calls[] = { "?", "read", "readv", "recvfrom", "recvmsg", "write",
+	"writev", "sendto", "sendmsg", "sendfile" };
+
+/* the captured bytes: printable ASCII as is, the rest escaped */
+static void print_bytes(FILE *f, const uint8_t *b, size_t n, bool json)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (json && (b[i] == '"' || b[i] == '\\'))
+			fprintf(f, "\\%c", b[i]);
+		else if (b[i] >= 0x20 && b[i] < 0x7f)
+			fputc(b[i], f);
+		else if (b[i] == '\r' || b[i] == '\n')
+			fputs(b[i] == '\r' ? "\\r" : "\\n", f);
+		else
+			fprintf(f, json ? "\\u%04x" : "\\x%02x", b[i]);
+	}
+}
+
+/* --raw: one line per record, the same keys in text and JSON */
+static void raw_print(const struct probe_out *o, const void *rec, size_t len)
+{
+	const struct ev_hdr *h = rec;
+	const struct ev_sock *s = rec;
+	const struct ev_data *d = rec;
+	char comm[17] = "-", lb[64], rb[64];
+	bool sock = h->type == EV_SOCK;
+
+	if (sock)
+		pfmt_comm(comm, s->comm);
+	if (o->json)
+		pfmt_json_prefix(o, sock ? "sock" : "data", h->ts, h->pid, h->tid, comm);
+	else
+		pfmt_prefix(o, sock ? "sock" : "data", h->ts, h->pid, comm);
+	if (!o->json)
+		fputs(sock ? "sock" : "data", o->f);
+	kv_u(o, "conn", sock ? s->conn : d->conn);
+	kv_u(o, "flags", h->flags);
+	if (sock) {
+		kv_s(o, "kind", sock_kinds[s->kind < 6 ? s->kind : 0], 8);
+		fprintf(o->f, o->json ? ",\"fd\":%d,\"lfd\":%d" : " fd=%d lfd=%d", s->fd, s->lfd);
+		kv_s(o, "role", s->role == SOCK_ROLE_CLIENT ? "client" : "server", 8);
+		kv_u(o, "family", s->family);
+		kv_s(o, "local", addr_port(s, true, lb, sizeof(lb)), 64);
+		kv_s(o, "peer", addr_port(s, false, rb, sizeof(rb)), 64);
+		fputs(o->json ? "}\n" : "\n", o->f);
+		return;
+	}
+	size_t cap = d->cap <= len - DATA_OFF_BYTES ? d->cap : len - DATA_OFF_BYTES;
+
+	fprintf(o->f, o->json ? ",\"fd\":%d" : " fd=%d", d->fd);
+	kv_s(o, "dir", d->dir == DATA_DIR_SEND ? "send" : "recv", 8);
+	kv_s(o, "call", data_calls[d->call < 10 ? d->call : 0], 16);
+	kv_u(o, "total", d->total);
+	kv_u(o, "cap", d->cap);
+	kv_u(o, "start_ns", d->start);
+	fputs(o->json ? ",\"bytes\":\"" : " ", o->f);
+	print_bytes(o->f, d->bytes, o->json || cap < 64 ? cap : 64, o->json);
+	fputs(o->json ? "\"}\n" : "\n", o->f);
+}
+
+void http_print(const struct probe_out *o, const void *rec, size_t len)
+{
+	struct ht_state *st = o->http;
+	const struct ev_hdr *h = rec;
+
+	if (o->raw || !st) {
+		raw_print(o, rec, len);
+		return;
+	}
+	if (h->ts > st->last_ns)
+		st->last_ns = h->ts;
+	if (h->type == EV_SOCK) {
+		const struct ev_sock *s = rec;
+
+		if (s->kind == SOCK_K_CLOSE)
+			http1_table_close(st->t, s->conn, h->ts);
+		else
+			info_of(st, s->conn)->s = *s;
+		return;
+	}
+	const struct ev_data *d = rec;
+	struct ht_info *in = info_of(st, d->conn);
+	size_t cap = d->cap <= len - DATA_OFF_BYTES ? d->cap : len - DATA_OFF_BYTES;
+	bool client;
+
+	if (in->s.conn != d->conn)
+		return;		/* its sock record was pushed out */
+	client = in->s.role == SOCK_ROLE_CLIENT;
+	http1_table_feed(st->t, d->conn, client ? HTTP1_CLIENT : HTTP1_SERVER,
+			 d->dir == DATA_DIR_SEND ? HTTP1_SEND : HTTP1_RECV,
+			 d->dir == DATA_DIR_SEND && client ? d->start : h->ts, d->bytes, cap,
+			 d->total < cap ? cap : d->total);
+}

@@ -1,0 +1,312 @@
+/* The http probe's session side (see sockcap.h): what the kernel side
+ * cannot do alone. It keeps the tracked sockets by (pid, fd), as the
+ * kernel's sk_fds does, so that a process's end (one SOCK_K_EXIT record)
+ * becomes a close per socket, here and in the kernel's maps. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rawtel/bpf.h"
+#include "rawtel/err.h"
+#include "rawtel/events.h"
+#include "rawtel/feature.h"
+#include "rawtel/session.h"
+#include "rawtel/sockcap.h"
+#include "rawtel/sockmap.h"
+
+#include "sockcap_int.h"
+
+/* ---- the table of tracked sockets: linear probing, backward-shift delete */
+static uint32_t slot_of(uint64_t key)
+{
+	key *= 0x9e3779b97f4a7c15ULL;
+	return (uint32_t)(key >> 40) & (SC_CONNS - 1);
+}
+
+static struct sc_conn *conn_find(struct sockcap *c, uint64_t key)
+{
+	for (uint32_t i = slot_of(key), n = 0; n < SC_CONNS; i = (i + 1) & (SC_CONNS - 1), n++) {
+		if (c->conns[i].key == key)
+			return &c->conns[i];
+		if (!c->conns[i].key)
+			return NULL;
+	}
+	return NULL;
+}
+
+static void conn_del(struct sockcap *c, struct sc_conn *e)
+{
+	uint32_t i = (uint32_t)(e - c->conns), j = i;
+
+	c->conns[i].key = 0;
+	for (;;) {
+		uint32_t k;
+
+		j = (j + 1) & (SC_CONNS - 1);
+		if (!c->conns[j].key)
+			return;
+		k = slot_of(c->conns[j].key);
+		/* move j back to the hole unless its home lies in (i, j] */
+		if ((i <= j) ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		c->conns[i] = c->conns[j];
+		c->conns[j].key = 0;
+		i = j;
+	}
+}
+
+/* full: the socket goes untracked here (the kernel's LRU forgets too) */
+static void conn_put(struct sockcap *c, uint64_t key, uint64_t conn, uint8_t role)
+{
+	for (uint32_t i = slot_of(key), n = 0; n < SC_CONNS - 1; i = (i + 1) & (SC_CONNS - 1), n++)
+		if (!c->conns[i].key || c->conns[i].key == key) {
+			c->conns[i] = (struct sc_conn){ key, conn, role };
+			return;
+		}
+}
+
+/* ---- delivery ------------------------------------------------------------ */
+/* A close made here: of a socket replaced under the same fd, or of one
+ * whose process ended */
+static int send_close(const struct ev_sock *like, const struct sc_conn *e, sockcap_deliver d,
+		      void *ctx)
+{
+	struct ev_sock x;
+
+	memset(&x, 0, sizeof(x));
+	x.h = like->h;
+	x.h.flags = 0;
+	x.conn = e->conn;
+	x.fd = (int32_t)(uint32_t)e->key;
+	x.lfd = -1;
+	x.kind = SOCK_K_CLOSE;
+	x.role = e->role;
+	memcpy(x.comm, like->comm, sizeof(x.comm));
+	return d(ctx, &x, sizeof(x));
+}
+
+/* The table of the process's namespace holding `inode`: the last one read
+ * if it has it, else read again (not more often than SC_TAB_AGE_NS). */
+static const struct procnet_sock *find_sock(struct sockcap *c, uint32_t pid, uint64_t inode)
+{
+	const struct procnet_sock *ps = c->tab_ns_pid == pid ? procnet_table_find(&c->tab, inode) : NULL;
+	uint64_t now = sockcap_now_ns();
+
+	if (ps || (c->tab_ns_pid == pid && now - c->tab_ns < SC_TAB_AGE_NS))
+		return ps;
+	procnet_table_free(&c->tab);
+	c->tab_ns = now;
+	c->tab_ns_pid = pid;
+	if (procnet_table_read(&c->tab, pid, 1u << 20))
+		return NULL;
+	return procnet_table_find(&c->tab, inode);
+}
+
+/* What the kernel side could not know of an accepted socket: its local
+ * address, from the listener (cached by inode, and by process and fd for a
+ * process gone by now), and its family when the caller passed no
+ * sockaddr. Its peer then stays unknown: the fd may be another socket's by
+ * now. -ENOTSOCK: the listener is not TCP. */
+static int resolve_accept(struct sockcap *c, struct ev_sock *e)
+{
+	const struct procnet_sock *ps;
+	uint64_t ino = 0;
+	bool gone;
+	unsigned i;
+
+	if ((e->h.flags & SOCK_F_LOCAL) || e->lfd < 0)
+		return 0;
+	gone = procnet_fd_inode(e->h.pid, e->lfd, &ino) != 0;
+	for (i = 0; i < SC_LCACHE; i++)
+		if (gone ? c->lc[i].pid == e->h.pid && c->lc[i].lfd == e->lfd
+			 : c->lc[i].inode == ino)
+			break;
+	if (i == SC_LCACHE) {
+		if (gone)
+			return 0;
+		ps = find_sock(c, e->h.pid, ino);
+		i = c->lc_next++ % SC_LCACHE;
+		c->lc[i].inode = ino;
+		c->lc[i].family = ps ? ps->family : 0;	/* 0: not TCP */
+		c->lc[i].port = ps ? ps->lport : 0;
+		memcpy(c->lc[i].addr, ps ? ps->laddr : e->laddr, 16);
+	}
+	c->lc[i].pid = e->h.pid;
+	c->lc[i].lfd = e->lfd;
+	if (!c->lc[i].family)
+		return e->family ? 0 : -ENOTSOCK;
+	e->family = c->lc[i].family;
+	e->lport = c->lc[i].port;
+	memcpy(e->laddr, c->lc[i].addr, 16);
+	e->h.flags |= SOCK_F_LOCAL;
+	return 0;
+}
+
+static bool dropped(const struct sockcap *c, uint64_t conn)
+{
+	for (unsigned i = 0; i < 64 && i < c->n_dropped; i++)
+		if (c->dropped[i] == conn)
+			return true;
+	return false;
+}
+
+static int process(struct sockcap *c, const void *rec, size_t size, sockcap_deliver d, void *ctx)
+{
+	const struct ev_hdr *h = rec;
+	struct ev_sock e;
+	struct sc_conn *old;
+	uint64_t key;
+	int r;
+
+	if (h->type != EV_SOCK || size < sizeof(e))
+		return c->n_dropped && dropped(c, ((const struct ev_data *)rec)->conn) ? 0
+										  : d(ctx, rec, size);
+	memcpy(&e, rec, sizeof(e));
+	key = (uint64_t)e.h.pid << 32 | (uint32_t)e.fd;
+	if (e.kind == SOCK_K_EXIT) {
+		/* every socket of the process, closed here and in the kernel */
+		for (uint32_t i = 0; i < SC_CONNS; i++) {
+			struct sc_conn *x = &c->conns[i];
+			if (!x->key || x->key >> 32 != e.h.pid)
+				continue;
+			bpf_map_delete(c->fds_fd, &x->key);
+			if ((r = send_close(&e, x, d, ctx)))
+				return r;
+			conn_del(c, x);
+			i--;	/* the shift may have moved another here */
+		}
+		return 0;
+	}
+	old = conn_find(c, key);
+	if (e.kind == SOCK_K_CLOSE) {
+		if (old)
+			conn_del(c, old);
+		return d(ctx, &e, sizeof(e));
+	}
+	if (old && old->conn != e.conn && (r = send_close(&e, old, d, ctx)))
+		return r;
+	if (e.kind == SOCK_K_ACCEPT && resolve_accept(c, &e)) {
+		/* a UNIX socket, say: untracked, its data dropped */
+		bpf_map_delete(c->fds_fd, &key);
+		c->dropped[c->n_dropped++ % 64] = e.conn;
+		if (old)
+			conn_del(c, old);
+		return 0;
+	}
+	conn_put(c, key, e.conn, e.role);
+	return d(ctx, &e, sizeof(e));
+}
+
+int sockcap_hold(struct sockcap *c, const void *rec, size_t size)
+{
+	struct sc_held *x;
+
+	if (c->n_held == c->cap_held) {
+		size_t cap = c->cap_held ? c->cap_held * 2 : 256;
+		void *n = realloc(c->held, cap * sizeof(*c->held));
+		if (!n)
+			return -ENOMEM;
+		c->held = n;
+		c->cap_held = cap;
+	}
+	x = &c->held[c->n_held];
+	if (!(x->rec = malloc(size)))
+		return -ENOMEM;
+	memcpy(x->rec, rec, size);
+	x->size = size;
+	x->ts = ((const struct ev_hdr *)rec)->ts;
+	x->seq = c->seq++;
+	c->n_held++;
+	return 0;
+}
+
+int sockcap_record(struct sockcap *c, const void *rec, size_t size, sockcap_deliver d, void *ctx)
+{
+	int r;
+
+	if (!c->reorder)
+		return process(c, rec, size, d, ctx);
+	if ((r = sockcap_hold(c, rec, size)))
+		return r;
+	return c->n_held > SC_HELD_MAX ? sockcap_flush(c, false, d, ctx) : 0;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct sc_held *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+uint64_t sockcap_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(feat_has(FEAT_BOOT_NS) ? CLOCK_BOOTTIME : CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+int sockcap_flush(struct sockcap *c, bool all, sockcap_deliver d, void *ctx)
+{
+	uint64_t horizon = all ? UINT64_MAX : sockcap_now_ns() - SC_HOLD_NS;
+	size_t i, keep_from;
+	int r = 0;
+
+	if (!c->n_held)
+		return 0;
+	qsort(c->held, c->n_held, sizeof(*c->held), by_time);
+	for (i = 0; i < c->n_held; i++) {
+		/* past the bound, the oldest go even if young */
+		if (c->held[i].ts > horizon && c->n_held - i <= SC_HELD_MAX / 2)
+			break;
+		if (!r)
+			r = process(c, c->held[i].rec, c->held[i].size, d, ctx);
+		free(c->held[i].rec);
+	}
+	keep_from = i;
+	memmove(c->held, c->held + keep_from, (c->n_held - keep_from) * sizeof(*c->held));
+	c->n_held -= keep_from;
+	return r;
+}
+
+int sockcap_new(struct session *s)
+{
+	struct sockcap *c = calloc(1, sizeof(*c));
+	uint32_t one = 1;
+
+	if (!c || !(c->conns = calloc(SC_CONNS, sizeof(*c->conns)))) {
+		free(c);
+		return -ENOMEM;
+	}
+	c->s = s;
+	c->fds_fd = bpf_obj_map_fd(&s->obj, "sk_fds");
+	c->gate_fd = bpf_obj_map_fd(&s->obj, "sk_gate");
+	c->procs_fd = bpf_obj_map_fd(&s->obj, "sk_procs");
+	c->listen_fd = bpf_obj_map_fd(&s->obj, "sk_listen");
+	c->sel_fd = bpf_obj_map_fd(&s->obj, "sk_sel");
+	c->reorder = s->opt.perf_buffer;
+	c->next_id = SK_CONN_USER;
+	s->sockcap = c;
+	if (s->opt.pid && bpf_map_update(c->sel_fd, &s->opt.pid, &one, RT_BPF_ANY))
+		return err_set(EIO, "cannot select process %u", s->opt.pid);
+	return 0;
+}
+
+void sockcap_free(struct sockcap *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n_held; i++)
+		free(c->held[i].rec);
+	free(c->held);
+	free(c->conns);
+	procnet_table_free(&c->tab);
+	free(c);
+}

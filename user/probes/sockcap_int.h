@@ -1,0 +1,63 @@
+/* Inside the http probe's session side (sockcap.c, sockseed.c). */
+#ifndef RAWTEL_SOCKCAP_INT_H
+#define RAWTEL_SOCKCAP_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rawtel/sockcap.h"
+#include "rawtel/sockmap.h"
+
+#define SC_CONNS (2 * SKF_MAX)		/* power of two */
+#define SC_LCACHE 64
+#define SC_TAB_AGE_NS 50000000ULL	/* a table younger is not read again */
+#define SC_HELD_MAX 65536
+#define SC_HOLD_NS 5000000ULL		/* perf buffers: a record is in its
+					 * CPU's buffer microseconds after its
+					 * time; 5 ms is ample */
+#define SC_SEED_FDS 65536		/* per process */
+
+struct sc_conn {
+	uint64_t key;			/* pid << 32 | fd; 0: empty */
+	uint64_t conn;
+	uint8_t role;
+};
+
+struct sc_held {
+	uint64_t ts, seq;
+	void *rec;
+	size_t size;
+};
+
+struct sockcap {
+	struct session *s;
+	int fds_fd, gate_fd, procs_fd, listen_fd, sel_fd;
+	struct sc_conn *conns;
+	struct {
+		uint64_t inode;
+		uint32_t pid;
+		int32_t lfd;
+		uint16_t family, port;
+		uint8_t addr[16];
+	} lc[SC_LCACHE];
+	unsigned lc_next;
+	/* the last /proc/PID/net/tcp{,6} read */
+	struct procnet_table tab;
+	uint64_t tab_ns;
+	uint32_t tab_ns_pid;
+	/* connections found not to be TCP: their data records are dropped */
+	uint64_t dropped[64];
+	unsigned n_dropped;
+	bool reorder;
+	struct sc_held *held;
+	size_t n_held, cap_held;
+	uint64_t seq, next_id;
+};
+
+/* Keep a copy of a record for the next sockcap_flush. */
+int sockcap_hold(struct sockcap *c, const void *rec, size_t size);
+/* Now, on the records' clock. */
+uint64_t sockcap_now_ns(void);
+
+#endif

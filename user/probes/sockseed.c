@@ -1,0 +1,240 @@
+/* Sockets older than rawtel (sockcap_seed): the selected processes' socket
+ * fds (/proc/PID/fd) matched to /proc/PID/net/tcp{,6} by inode. An
+ * established one becomes a tracked socket (a server's if its local port
+ * is one the process listens on), with a SOCK_K_SEED record; a listener
+ * gives accept its local address; under --port, a process listening on
+ * the port is selected. Runs after the programs are attached: a socket
+ * the kernel side learned meanwhile is kept as it learned it. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rawtel/bpf.h"
+#include "rawtel/events.h"
+#include "rawtel/session.h"
+#include "sockcap_int.h"
+
+#define SEED_SOCKS_MAX (1u << 20)	/* per network namespace */
+
+struct seed_fd {
+	int fd;
+	uint64_t inode;
+};
+
+struct seed_ns {
+	uint64_t ns;			/* inode of /proc/PID/ns/net */
+	struct procnet_table t;
+};
+
+static int read_comm(uint32_t pid, char comm[16])
+{
+	char path[48], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	memset(comm, 0, 16);
+	memcpy(comm, buf, strnlen(buf, 15));
+	return 0;
+}
+
+/* the socket fds of a process, at most SC_SEED_FDS */
+static size_t socket_fds(uint32_t pid, struct seed_fd **out, size_t *cap)
+{
+	char path[48];
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%u/fd", pid);
+	if (!(d = opendir(path)))
+		return 0;
+	while ((de = readdir(d)) && n < SC_SEED_FDS) {
+		char *end;
+		long fd = strtol(de->d_name, &end, 10);
+		uint64_t ino;
+
+		if (*end || end == de->d_name || fd < 0 || fd > 0x7fffffff ||
+		    procnet_fd_inode(pid, (int)fd, &ino))
+			continue;
+		if (n == *cap) {
+			size_t c = *cap ? *cap * 2 : 64;
+			void *p = realloc(*out, c * sizeof(**out));
+			if (!p)
+				break;
+			*out = p;
+			*cap = c;
+		}
+		(*out)[n++] = (struct seed_fd){ (int)fd, ino };
+	}
+	closedir(d);
+	return n;
+}
+
+/* the table of the process's network namespace (read once per namespace) */
+static const struct procnet_table *ns_table(struct seed_ns *ns, int *n_ns, uint32_t pid)
+{
+	char path[48];
+	struct stat st;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%u/ns/net", pid);
+	if (stat(path, &st))
+		return NULL;
+	for (i = 0; i < *n_ns; i++)
+		if (ns[i].ns == (uint64_t)st.st_ino)
+			return &ns[i].t;
+	if (*n_ns == 8)
+		return NULL;
+	ns[i].ns = (uint64_t)st.st_ino;
+	memset(&ns[i].t, 0, sizeof(ns[i].t));
+	if (procnet_table_read(&ns[i].t, pid, SEED_SOCKS_MAX)) {
+		procnet_table_free(&ns[i].t);
+		return NULL;
+	}
+	(*n_ns)++;
+	return &ns[i].t;
+}
+
+static bool listens_on(const uint16_t *ports, int n, uint16_t port)
+{
+	for (int i = 0; i < n; i++)
+		if (ports[i] == port)
+			return true;
+	return false;
+}
+
+/* one established socket: tracked (unless the kernel side has it), said */
+static int seed_conn(struct sockcap *c, uint32_t pid, const char comm[16], int fd,
+		     const struct procnet_sock *ps, uint8_t role)
+{
+	uint64_t key = (uint64_t)pid << 32 | (uint32_t)fd, gate;
+	uint8_t val[SKF_SIZE] = { 0 };
+	uint32_t slot = pid & (SK_GATE_SLOTS - 1), one = 1;
+	struct ev_sock e;
+
+	memset(&e, 0, sizeof(e));
+	e.conn = c->next_id++;
+	memcpy(val + SKF_CONN, &e.conn, 8);
+	val[SKF_ROLE] = role;
+	if (bpf_map_update(c->fds_fd, &key, val, RT_BPF_NOEXIST))
+		return 0;
+	/* the gate's seed share is never taken back: a count the kernel
+	 * side adds meanwhile may be lost, never one too few */
+	if (!bpf_map_update(c->procs_fd, &pid, &one, RT_BPF_NOEXIST) &&
+	    !bpf_map_lookup(c->gate_fd, &slot, &gate)) {
+		gate += SK_GATE_SEED;
+		bpf_map_update(c->gate_fd, &slot, &gate, RT_BPF_ANY);
+	}
+	e.h.type = EV_SOCK;
+	e.h.size = SOCK_REC_SIZE;
+	e.h.flags = SOCK_F_LOCAL | SOCK_F_REMOTE;
+	e.h.ts = sockcap_now_ns();
+	e.h.tid = e.h.pid = pid;
+	e.fd = fd;
+	e.lfd = -1;
+	e.kind = SOCK_K_SEED;
+	e.role = role;
+	e.family = ps->family;
+	e.lport = ps->lport;
+	e.rport = ps->rport;
+	memcpy(e.laddr, ps->laddr, 16);
+	memcpy(e.raddr, ps->raddr, 16);
+	memcpy(e.comm, comm, 16);
+	return sockcap_hold(c, &e, sizeof(e)) ? -ENOMEM : 1;
+}
+
+static int seed_proc(struct sockcap *c, uint32_t pid, const struct procnet_table *t,
+		     const struct seed_fd *fds, size_t n, const char comm[16])
+{
+	const struct session_opts *o = &c->s->opt;
+	uint16_t ports[64];
+	int n_ports = 0, seeded = 0, r;
+	uint32_t one = 1;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct procnet_sock *ps = procnet_table_find(t, fds[i].inode);
+		if (ps && ps->state == TCP_ST_LISTEN && n_ports < 64)
+			ports[n_ports++] = ps->lport;
+	}
+	if (o->port) {
+		if (!listens_on(ports, n_ports, o->port))
+			return 0;
+		bpf_map_update(c->sel_fd, &pid, &one, RT_BPF_ANY);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct procnet_sock *ps = procnet_table_find(t, fds[i].inode);
+		uint64_t key = (uint64_t)pid << 32 | (uint32_t)fds[i].fd;
+		uint8_t l[SKL_SIZE] = { 0 };
+
+		if (!ps)
+			continue;
+		if (ps->state == TCP_ST_LISTEN) {
+			memcpy(l + SKL_FAMILY, &ps->family, 2);
+			memcpy(l + SKL_PORT, &ps->lport, 2);
+			memcpy(l + SKL_ADDR, ps->laddr, 16);
+			bpf_map_update(c->listen_fd, &key, l, RT_BPF_NOEXIST);
+		} else if (ps->state == TCP_ST_ESTABLISHED) {
+			r = seed_conn(c, pid, comm, fds[i].fd, ps,
+				      listens_on(ports, n_ports, ps->lport) ? SOCK_ROLE_SERVER
+									 : SOCK_ROLE_CLIENT);
+			if (r < 0)
+				return r;
+			seeded += r;
+		}
+	}
+	return seeded;
+}
+
+int sockcap_seed(struct session *s)
+{
+	struct sockcap *c = s->sockcap;
+	const struct session_opts *o = &s->opt;
+	struct seed_ns ns[8];
+	struct seed_fd *fds = NULL;
+	size_t cap = 0;
+	int n_ns = 0, total = 0, r = 0;
+	uint32_t self = (uint32_t)getpid();
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+
+	if (!c || !d) {
+		if (d)
+			closedir(d);
+		return 0;
+	}
+	while ((de = readdir(d)) && r >= 0) {
+		char *end, comm[16];
+		unsigned long pid = strtoul(de->d_name, &end, 10);
+		const struct procnet_table *t;
+		size_t n;
+
+		if (*end || end == de->d_name || !pid || pid > 0x7fffffff || pid == self ||
+		    (o->pid && pid != o->pid) || read_comm((uint32_t)pid, comm) ||
+		    (o->comm[0] && strncmp(comm, o->comm, 16)))
+			continue;
+		if (!(n = socket_fds((uint32_t)pid, &fds, &cap)) ||
+		    !(t = ns_table(ns, &n_ns, (uint32_t)pid)))
+			continue;
+		r = seed_proc(c, (uint32_t)pid, t, fds, n, comm);
+		total += r > 0 ? r : 0;
+	}
+	closedir(d);
+	free(fds);
+	for (int i = 0; i < n_ns; i++)
+		procnet_table_free(&ns[i].t);
+	return r < 0 ? r : total;
+}
