@@ -177,7 +177,13 @@ static int check_pattern(const char *opt, const char *p)
 		e = http1_routes_add(r, p);
 		http1_routes_free(r);
 	}
-	return e ? err_set(EINVAL, "%s %s: %s", opt, p, err_msg()) : 0;
+	if (e) {
+		char m[256];
+
+		snprintf(m, sizeof(m), "%s", err_msg());
+		return err_set(EINVAL, "%s: %s", opt, m);
+	}
+	return 0;
 }
 
 /* --ignore-route PATTERN[:traces|:metrics] */
