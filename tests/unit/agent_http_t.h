@@ -55,14 +55,14 @@ static inline void th_start(struct th *t, bool perf)
 	a->s.ring.perf = perf;
 	/* event clock + 1 s = wall clock */
 	a->s.wall_off_ns = 1000000000;
-	T_ASSERT(http_init(a) == 0);
+	T_ASSERT(ahttp_init(a) == 0);
 }
 
 static inline void th_stop(struct th *t)
 {
 	struct agent *a = t->a;
 
-	http_free(a);
+	ahttp_free(a);
 	for (int s = 0; s < 3; s++)
 		otlp_batch_free(a->b[s]);
 	otlp_batch_free(t->mb);
@@ -191,7 +191,7 @@ static inline void th_sock(struct th *t, uint32_t pid, uint32_t tid, uint64_t co
 	e.raddr[10] = e.raddr[11] = 0xff;
 	e.raddr[12] = 10, e.raddr[15] = peer_last;
 	memcpy(e.comm, "testsrv", 8);
-	http_on_record(t->a, &e, sizeof(e));
+	ahttp_on_record(t->a, &e, sizeof(e));
 }
 
 /* total bytes moved, the first `cap` captured (cap < 0: all, up to 512) */
@@ -212,7 +212,7 @@ static inline void th_data_cap(struct th *t, uint32_t pid, uint32_t tid, uint64_
 	d.start = start;
 	if (c)
 		memcpy(d.bytes, bytes, c);
-	http_on_record(t->a, &d, DATA_OFF_BYTES + c);
+	ahttp_on_record(t->a, &d, DATA_OFF_BYTES + c);
 }
 
 static inline void th_data(struct th *t, uint32_t pid, uint32_t tid, uint64_t conn, int dir,

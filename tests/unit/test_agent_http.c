@@ -274,7 +274,7 @@ static void test_no_response(void)
 	/* the process ends while serving */
 	th_sock(&t, PID, TID, 3, SOCK_K_ACCEPT, 7 * S, 80, 40002, 2);
 	RECV(&t, 3, 8 * S, "GET /dying HTTP/1.1\r\nHost: h\r\n\r\n");
-	http_on_exit(t.a, PID, 9 * S);
+	ahttp_on_exit(t.a, PID, 9 * S);
 	T_ASSERT(th_spans(&t) == 3);
 	T_EQ_STR(SA(t.spans[2], "error.type"), "connection_closed");
 	T_EQ_INT(t.a->http->n_procs, 0);
@@ -282,12 +282,12 @@ static void test_no_response(void)
 	now = agent_now_ns() - (uint64_t)t.a->s.wall_off_ns;
 	th_sock(&t, PID, TID, 4, SOCK_K_ACCEPT, now - 200 * S, 80, 40003, 2);
 	RECV(&t, 4, now - 130 * S, "GET /never HTTP/1.1\r\nHost: h\r\n\r\n");
-	http_tick(t.a);
+	ahttp_tick(t.a);
 	T_ASSERT(th_spans(&t) == 4);
 	T_EQ_STR(SA(t.spans[3], "error.type"), "timeout");
 	/* rawtel stops first: no error claimed, and no metric */
 	RECV(&t, 4, now, "GET /pending HTTP/1.1\r\nHost: h\r\n\r\n");
-	http_finish(t.a);
+	ahttp_finish(t.a);
 	T_ASSERT(th_spans(&t) == 5);
 	s = t.spans[4];
 	T_CHECK(!SHAS(s, "error.type"));

@@ -197,12 +197,12 @@ static void test_sampler(void)
 		uint64_t a = xorshift(), b = xorshift();
 		memcpy(id, &a, 8);
 		memcpy(id + 8, &b, 8);
-		bool k = http_sample(SAMPLER_RATIO, 0.25, id, -1);
+		bool k = ahttp_sample(SAMPLER_RATIO, 0.25, id, -1);
 		kept += k;
 		memset(id, 0xee, 8);
-		T_CHECK(http_sample(SAMPLER_RATIO, 0.25, id, -1) == k);
+		T_CHECK(ahttp_sample(SAMPLER_RATIO, 0.25, id, -1) == k);
 		/* traceidratio ignores the parent */
-		T_CHECK(http_sample(SAMPLER_RATIO, 0.25, id, 1) == k);
+		T_CHECK(ahttp_sample(SAMPLER_RATIO, 0.25, id, 1) == k);
 		if (t_case_failed)
 			break;
 	}
@@ -212,24 +212,24 @@ static void test_sampler(void)
 	 * shifted right once, below ratio * 2^63 */
 	memset(id, 0, 16);
 	id[8] = 0x3f, id[9] = 0xff;	/* 0x3fff... >> 1 < 0.5 * 2^63 */
-	T_CHECK(http_sample(SAMPLER_RATIO, 0.5, id, -1));
+	T_CHECK(ahttp_sample(SAMPLER_RATIO, 0.5, id, -1));
 	id[8] = 0xff;
-	T_CHECK(!http_sample(SAMPLER_RATIO, 0.5, id, -1));
-	T_CHECK(http_sample(SAMPLER_RATIO, 1, id, -1));
+	T_CHECK(!ahttp_sample(SAMPLER_RATIO, 0.5, id, -1));
+	T_CHECK(ahttp_sample(SAMPLER_RATIO, 1, id, -1));
 	memset(id + 8, 0, 8);
-	T_CHECK(!http_sample(SAMPLER_RATIO, 0, id, -1));
+	T_CHECK(!ahttp_sample(SAMPLER_RATIO, 0, id, -1));
 	/* the parent-based rules: a parent's choice wins, the root sampler
 	 * decides for roots */
-	T_CHECK(http_sample(SAMPLER_PB_ALWAYS_ON, 0, id, -1));
-	T_CHECK(http_sample(SAMPLER_PB_ALWAYS_ON, 0, id, 1));
-	T_CHECK(!http_sample(SAMPLER_PB_ALWAYS_ON, 0, id, 0));
-	T_CHECK(!http_sample(SAMPLER_PB_ALWAYS_OFF, 0, id, -1));
-	T_CHECK(http_sample(SAMPLER_PB_ALWAYS_OFF, 0, id, 1));
-	T_CHECK(!http_sample(SAMPLER_PB_RATIO, 0, id, -1));
-	T_CHECK(http_sample(SAMPLER_PB_RATIO, 0, id, 1));
-	T_CHECK(!http_sample(SAMPLER_PB_RATIO, 1, id, 0));
-	T_CHECK(http_sample(SAMPLER_ALWAYS_ON, 0, id, 0));
-	T_CHECK(!http_sample(SAMPLER_ALWAYS_OFF, 0, id, 1));
+	T_CHECK(ahttp_sample(SAMPLER_PB_ALWAYS_ON, 0, id, -1));
+	T_CHECK(ahttp_sample(SAMPLER_PB_ALWAYS_ON, 0, id, 1));
+	T_CHECK(!ahttp_sample(SAMPLER_PB_ALWAYS_ON, 0, id, 0));
+	T_CHECK(!ahttp_sample(SAMPLER_PB_ALWAYS_OFF, 0, id, -1));
+	T_CHECK(ahttp_sample(SAMPLER_PB_ALWAYS_OFF, 0, id, 1));
+	T_CHECK(!ahttp_sample(SAMPLER_PB_RATIO, 0, id, -1));
+	T_CHECK(ahttp_sample(SAMPLER_PB_RATIO, 0, id, 1));
+	T_CHECK(!ahttp_sample(SAMPLER_PB_RATIO, 1, id, 0));
+	T_CHECK(ahttp_sample(SAMPLER_ALWAYS_ON, 0, id, 0));
+	T_CHECK(!ahttp_sample(SAMPLER_ALWAYS_OFF, 0, id, 1));
 }
 
 static void test_sampler_env(void)
@@ -239,23 +239,23 @@ static void test_sampler_env(void)
 
 	unsetenv("OTEL_TRACES_SAMPLER");
 	setenv("OTEL_TRACES_SAMPLER_ARG", "0.5", 1);
-	http_sampler_env(&s, &r);
+	ahttp_sampler_env(&s, &r);
 	T_EQ_INT(s, SAMPLER_PB_ALWAYS_ON);
 	T_CHECK(r == 1);	/* the argument needs a sampler */
 	setenv("OTEL_TRACES_SAMPLER", "parentbased_traceidratio", 1);
-	http_sampler_env(&s, &r);
+	ahttp_sampler_env(&s, &r);
 	T_EQ_INT(s, SAMPLER_PB_RATIO);
 	T_CHECK(r == 0.5);
 	setenv("OTEL_TRACES_SAMPLER", "traceidratio", 1);
 	setenv("OTEL_TRACES_SAMPLER_ARG", "1.5", 1);	/* warned, 1.0 */
-	http_sampler_env(&s, &r);
+	ahttp_sampler_env(&s, &r);
 	T_EQ_INT(s, SAMPLER_RATIO);
 	T_CHECK(r == 1);
 	setenv("OTEL_TRACES_SAMPLER", "always_off", 1);
-	http_sampler_env(&s, &r);
+	ahttp_sampler_env(&s, &r);
 	T_EQ_INT(s, SAMPLER_ALWAYS_OFF);
 	setenv("OTEL_TRACES_SAMPLER", "jaeger_remote", 1);	/* warned, default */
-	http_sampler_env(&s, &r);
+	ahttp_sampler_env(&s, &r);
 	T_EQ_INT(s, SAMPLER_PB_ALWAYS_ON);
 	unsetenv("OTEL_TRACES_SAMPLER");
 	unsetenv("OTEL_TRACES_SAMPLER_ARG");
@@ -475,19 +475,19 @@ static void test_reorder_agent(void)
 	SEND(&t, 1, 2 * S + 5, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
 	RECV(&t, 1, 2 * S, "GET /swapped HTTP/1.1\r\nHost: h\r\n\r\n");
 	T_EQ_INT(th_spans(&t), 0);	/* held */
-	http_drain_tick(t.a);
+	ahttp_drain_tick(t.a);
 	T_ASSERT(th_spans(&t) == 1);
 	T_EQ_STR(th_name(t.spans[0]), "GET /swapped");
 	T_EQ_INT(t.spans[0]->end_ns - t.spans[0]->start_ns, 5);
 	/* too late */
 	RECV(&t, 1, 1 * S + 500, "GET /late HTTP/1.1\r\nHost: h\r\n\r\n");
-	http_drain_tick(t.a);
+	ahttp_drain_tick(t.a);
 	T_EQ_INT(t.a->http->ev[HEV_REORDER_LATE], 1);
 	/* the exit waits its turn too */
 	RECV(&t, 1, 3 * S, "GET /x HTTP/1.1\r\nHost: h\r\n\r\n");
-	http_on_exit(t.a, PID, 3 * S + 10);
+	ahttp_on_exit(t.a, PID, 3 * S + 10);
 	SEND(&t, 1, 3 * S + 5, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
-	http_finish(t.a);
+	ahttp_finish(t.a);
 	T_ASSERT(th_spans(&t) == 2);
 	T_EQ_STR(SA(t.spans[1], "http.response.status_code"), "200");
 	T_EQ_INT(t.a->http->n_procs, 0);

@@ -130,7 +130,7 @@ static void on_ring(struct loop *l, int fd, uint32_t events, void *arg)
 	(void)fd;
 	(void)events;
 	r = session_consume(&a->s, agent_on_event, a);
-	http_drain_tick(a);
+	ahttp_drain_tick(a);
 	if (r) {
 		fprintf(stderr, "rawtel: reading events failed: %s\n", err_msg());
 		a->exit_code = CLI_ERR;
@@ -146,7 +146,7 @@ static void on_drain_tick(struct loop *l, void *arg)
 static void on_http_tick(struct loop *l, void *arg)
 {
 	(void)l;
-	http_tick(arg);
+	ahttp_tick(arg);
 }
 
 static void on_flush_logs(struct loop *l, void *arg)
@@ -294,7 +294,7 @@ static int setup(struct agent *a, struct agent_opts *o)
 	if ((r = session_open(&a->s, &o->s)))
 		return r;
 	/* after the session: the reorder buffer is for perf buffers only */
-	if (o->http && ((r = http_init(a)) ||
+	if (o->http && ((r = ahttp_init(a)) ||
 			(r = loop_timer_add(a->loop, 1000, 1000, on_http_tick, a)) < 0))
 		return r;
 	n = session_fds(&a->s, fds, 1024);
@@ -330,7 +330,7 @@ static void shutdown_export(struct agent *a)
 	session_detach(&a->s);
 	session_consume(&a->s, agent_on_event, a);
 	/* requests still waiting are reported (outcome unknown) */
-	http_finish(a);
+	ahttp_finish(a);
 	agent_flush(a, OTLP_LOGS);
 	agent_flush(a, OTLP_TRACES);
 	selfmet_collect(a);
@@ -355,7 +355,7 @@ static void shutdown_export(struct agent *a)
 
 static void teardown(struct agent *a)
 {
-	http_free(a);
+	ahttp_free(a);
 	session_close(&a->s);
 	if (a->sink)
 		sink_free(a->sink);

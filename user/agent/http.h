@@ -4,7 +4,7 @@
  * http.{server,client}.request.duration histograms.
  *
  *   http_rec.c      records in: processes, connections, feeding, ticks
- *   http_ctx.c      trace context: continuing traceparent, parents of
+ *   ahttp_ctx.c      trace context: continuing traceparent, parents of
  *                   client requests, the sampler
  *   http_span.c     an exchange as a span and a metric point
  *   http_reorder.c  the perf-buffer path's reorder buffer
@@ -47,16 +47,16 @@ enum http_sampler {
 #define CTX_REMOTE 4		/* ... and came from a traceparent header */
 #define CTX_IGNORED 8		/* --ignore-route: no span */
 #define CTX_SELF 16		/* rawtel's own export at a collector: nothing */
-struct http_ctx {
+struct ahttp_ctx {
 	uint64_t start_ns;	/* the request's start: ties it to its report */
 	uint8_t trace_id[16], span_id[8], parent_id[8];
 	uint8_t flags;		/* CTX_* */
-	int8_t act;		/* server: its slot in http_proc.acts, else -1 */
+	int8_t act;		/* server: its slot in ahttp_proc.acts, else -1 */
 	uint16_t act_gen;
 };
 
 /* A connection as the http probe described it. */
-struct http_conn {
+struct ahttp_conn {
 	uint64_t id;		/* 0: free slot */
 	uint64_t last_ts;	/* newest record fed (reorder: late ones) */
 	uint8_t role;		/* enum http1_role */
@@ -64,12 +64,12 @@ struct http_conn {
 	uint8_t n_ctx;
 	uint16_t family, lport, rport;
 	uint8_t laddr[16], raddr[16];
-	struct http_ctx ctx[HTTP1_PIPELINE];	/* requests awaiting report */
+	struct ahttp_ctx ctx[HTTP1_PIPELINE];	/* requests awaiting report */
 };
 
 /* A server request in progress: what a client request its thread sends
  * meanwhile becomes the child of. */
-struct http_act {
+struct ahttp_act {
 	uint64_t conn;		/* 0: free */
 	uint32_t tid;
 	uint16_t gen;
@@ -77,19 +77,19 @@ struct http_act {
 	uint8_t trace_id[16], span_id[8];
 };
 
-struct http_proc {
+struct ahttp_proc {
 	uint32_t pid;
 	uint64_t used;		/* LRU clock */
 	struct http1_table *t;
 	struct http1_routes *routes;
-	struct http_conn *conns;	/* open addressing by id, grows */
+	struct ahttp_conn *conns;	/* open addressing by id, grows */
 	uint32_t n_conns, cap;
 	char comm[16];		/* from sock records: the resource when gone */
-	struct http_act acts[HTTP_ACTS];
+	struct ahttp_act acts[HTTP_ACTS];
 };
 
 /* Counters of rawtel.http.events beyond the parser's own. */
-enum http_ev {
+enum ahttp_ev {
 	HEV_REORDER_LATE,	/* arrived after newer records of its connection */
 	HEV_LOST_STATE,		/* records or reports without state: no memory,
 				 * or the state evicted for room */
@@ -101,18 +101,18 @@ enum http_ev {
 	HEV_N
 };
 
-struct http_state {
+struct ahttp_state {
 	struct agent *a;
 	struct http1_opts po;		/* shared by every table */
 	struct http1_stats st;
 	uint64_t ev[HEV_N];
-	struct http_proc *procs[HTTP_PROCS_MAX];
+	struct ahttp_proc *procs[HTTP_PROCS_MAX];
 	uint32_t n_procs;
 	uint64_t clock;
 	uint32_t self_pid;
 	/* the call into the parser in progress: whose table, which thread,
 	 * and why a request given up without a response was given up */
-	struct http_proc *cur;
+	struct ahttp_proc *cur;
 	uint32_t cur_tid;
 	const char *why;
 	struct reorder *ro;		/* perf buffers only */
@@ -120,42 +120,42 @@ struct http_state {
 };
 
 /* ---- http_rec.c ---- */
-int http_init(struct agent *a);
-void http_free(struct agent *a);
+int ahttp_init(struct agent *a);
+void ahttp_free(struct agent *a);
 /* A sock or data record, as the probe delivered it. */
-void http_on_record(struct agent *a, const void *rec, size_t len);
+void ahttp_on_record(struct agent *a, const void *rec, size_t len);
 /* The process ended: its connections close. */
-void http_on_exit(struct agent *a, uint32_t pid, uint64_t ts);
+void ahttp_on_exit(struct agent *a, uint32_t pid, uint64_t ts);
 /* Timers: held records out (reorder), connections aged (tables). */
-void http_drain_tick(struct agent *a);
-void http_tick(struct agent *a);
+void ahttp_drain_tick(struct agent *a);
+void ahttp_tick(struct agent *a);
 /* Shutdown: everything held is fed and every waiting request reported. */
-void http_finish(struct agent *a);
+void ahttp_finish(struct agent *a);
 
-/* ---- http_ctx.c ---- */
+/* ---- ahttp_ctx.c ---- */
 /* The sampler from OTEL_TRACES_SAMPLER(_ARG); a bad value is a warning
  * and the default, as the SDK specification asks. */
-void http_sampler_env(uint8_t *sampler, double *ratio);
+void ahttp_sampler_env(uint8_t *sampler, double *ratio);
 /* The decision for a span of trace `id` whose parent is sampled (1), not
  * sampled (0), or which has none (-1). */
-bool http_sample(uint8_t sampler, double ratio, const uint8_t id[16], int parent);
+bool ahttp_sample(uint8_t sampler, double ratio, const uint8_t id[16], int parent);
 /* Span contexts for a request whose head the parser has seen (an empty
  * exchange for one reported without its request). */
-void http_ctx_server(struct http_state *h, const struct http1_exchange *x, struct http_ctx *out);
-void http_ctx_client(struct http_state *h, struct http_proc *p, const struct http1_exchange *x,
-		     struct http_ctx *out);
+void ahttp_ctx_server(struct ahttp_state *h, const struct http1_exchange *x, struct ahttp_ctx *out);
+void ahttp_ctx_client(struct ahttp_state *h, struct ahttp_proc *p, const struct http1_exchange *x,
+		     struct ahttp_ctx *out);
 /* A server request in progress on thread h->cur_tid from now on, and over
  * (its slot free again). */
-void http_act_begin(struct http_state *h, struct http_proc *p, uint64_t conn,
-		    struct http_ctx *ctx);
-void http_act_end(struct http_proc *p, const struct http_ctx *ctx);
+void ahttp_act_begin(struct ahttp_state *h, struct ahttp_proc *p, uint64_t conn,
+		    struct ahttp_ctx *ctx);
+void ahttp_act_end(struct ahttp_proc *p, const struct ahttp_ctx *ctx);
 /* 1 when the path matches an --ignore-route pattern excluding `what`. */
-int http_ignored(const struct agent *a, const char *path, int what);
+int ahttp_ignored(const struct agent *a, const char *path, int what);
 
 /* ---- http_span.c ---- */
 /* One exchange reported by the parser of process p. */
-void http_exchange(struct http_state *h, struct http_proc *p, struct http_conn *c,
-		   const struct http_ctx *ctx, const struct http1_exchange *x);
+void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn *c,
+		   const struct ahttp_ctx *ctx, const struct http1_exchange *x);
 
 /* ---- http_reorder.c ---- */
 /* Records from per-CPU perf buffers come CPU by CPU: a connection's

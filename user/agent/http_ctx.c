@@ -39,7 +39,7 @@ static const char *const sampler_names[] = {
 	[SAMPLER_PB_RATIO] = "parentbased_traceidratio",
 };
 
-void http_sampler_env(uint8_t *sampler, double *ratio)
+void ahttp_sampler_env(uint8_t *sampler, double *ratio)
 {
 	const char *s = getenv("OTEL_TRACES_SAMPLER"), *arg = getenv("OTEL_TRACES_SAMPLER_ARG");
 	uint8_t k;
@@ -82,7 +82,7 @@ static bool ratio_keeps(double ratio, const uint8_t id[16])
 	return (x >> 1) < (uint64_t)(ratio * 9223372036854775808.0);
 }
 
-bool http_sample(uint8_t sampler, double ratio, const uint8_t id[16], int parent)
+bool ahttp_sample(uint8_t sampler, double ratio, const uint8_t id[16], int parent)
 {
 	switch (sampler) {
 	case SAMPLER_ALWAYS_ON:
@@ -100,7 +100,7 @@ bool http_sample(uint8_t sampler, double ratio, const uint8_t id[16], int parent
 	}
 }
 
-int http_ignored(const struct agent *a, const char *path, int what)
+int ahttp_ignored(const struct agent *a, const char *path, int what)
 {
 	for (uint32_t i = 0; i < a->o->n_ignore; i++)
 		if ((a->o->ignore[i].what & what) &&
@@ -109,16 +109,16 @@ int http_ignored(const struct agent *a, const char *path, int what)
 	return 0;
 }
 
-static void decide(struct http_state *h, struct http_ctx *c, int parent_sampled)
+static void decide(struct ahttp_state *h, struct ahttp_ctx *c, int parent_sampled)
 {
 	const struct agent_opts *o = h->a->o;
 
 	if (!(c->flags & (CTX_IGNORED | CTX_SELF)) &&
-	    http_sample(o->sampler, o->sampler_ratio, c->trace_id, parent_sampled))
+	    ahttp_sample(o->sampler, o->sampler_ratio, c->trace_id, parent_sampled))
 		c->flags |= CTX_SAMPLED;
 }
 
-void http_ctx_server(struct http_state *h, const struct http1_exchange *x, struct http_ctx *out)
+void ahttp_ctx_server(struct ahttp_state *h, const struct http1_exchange *x, struct ahttp_ctx *out)
 {
 	int parent = -1;
 
@@ -137,22 +137,22 @@ void http_ctx_server(struct http_state *h, const struct http1_exchange *x, struc
 	 * more to export, forever */
 	if (!strncmp(x->user_agent, "rawtel/", 7))
 		out->flags |= CTX_SELF;
-	else if (x->path[0] && http_ignored(h->a, x->path, HTTP_IGN_TRACES))
+	else if (x->path[0] && ahttp_ignored(h->a, x->path, HTTP_IGN_TRACES))
 		out->flags |= CTX_IGNORED;
 	decide(h, out, parent);
 }
 
-static void child_of(struct http_ctx *out, const struct http_act *p)
+static void child_of(struct ahttp_ctx *out, const struct ahttp_act *p)
 {
 	memcpy(out->trace_id, p->trace_id, 16);
 	memcpy(out->parent_id, p->span_id, 8);
 	out->flags = CTX_PARENT;
 }
 
-void http_ctx_client(struct http_state *h, struct http_proc *p, const struct http1_exchange *x,
-		     struct http_ctx *out)
+void ahttp_ctx_client(struct ahttp_state *h, struct ahttp_proc *p, const struct http1_exchange *x,
+		     struct ahttp_ctx *out)
 {
-	const struct http_act *same = NULL, *tp_thread = NULL, *tp_proc = NULL, *parent = NULL;
+	const struct ahttp_act *same = NULL, *tp_thread = NULL, *tp_proc = NULL, *parent = NULL;
 	int n_same = 0, n_tp_thread = 0, n_tp_proc = 0, psampled = -1;
 	bool tp = x->tp_state == HTTP1_TP_VALID;
 
@@ -160,7 +160,7 @@ void http_ctx_client(struct http_state *h, struct http_proc *p, const struct htt
 	out->act = -1;
 	rand_id(out->span_id, 8);
 	for (int i = 0; i < HTTP_ACTS; i++) {
-		const struct http_act *a = &p->acts[i];
+		const struct ahttp_act *a = &p->acts[i];
 		bool mine = a->conn && h->cur_tid && a->tid == h->cur_tid;
 		bool same_trace = a->conn && tp && !memcmp(a->trace_id, x->tp.trace_id, 16);
 
@@ -189,9 +189,9 @@ void http_ctx_client(struct http_state *h, struct http_proc *p, const struct htt
 	decide(h, out, psampled);
 }
 
-void http_act_begin(struct http_state *h, struct http_proc *p, uint64_t conn, struct http_ctx *ctx)
+void ahttp_act_begin(struct ahttp_state *h, struct ahttp_proc *p, uint64_t conn, struct ahttp_ctx *ctx)
 {
-	struct http_act *a = NULL;
+	struct ahttp_act *a = NULL;
 
 	for (int i = 0; i < HTTP_ACTS && !a; i++)
 		if (!p->acts[i].conn)
@@ -212,7 +212,7 @@ void http_act_begin(struct http_state *h, struct http_proc *p, uint64_t conn, st
 	ctx->act_gen = a->gen;
 }
 
-void http_act_end(struct http_proc *p, const struct http_ctx *ctx)
+void ahttp_act_end(struct ahttp_proc *p, const struct ahttp_ctx *ctx)
 {
 	if (ctx->act >= 0 && p->acts[ctx->act].gen == ctx->act_gen)
 		p->acts[ctx->act].conn = 0;

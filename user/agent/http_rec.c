@@ -26,7 +26,7 @@ static uint32_t conn_hash(uint64_t id)
 	return (uint32_t)id;
 }
 
-static struct http_conn *conn_find(const struct http_proc *p, uint64_t id)
+static struct ahttp_conn *conn_find(const struct ahttp_proc *p, uint64_t id)
 {
 	uint32_t m = p->cap - 1;
 
@@ -42,7 +42,7 @@ static struct http_conn *conn_find(const struct http_proc *p, uint64_t id)
 
 /* Linear probing: entries after the hole move back unless their home
  * lies cyclically in (hole, entry]. */
-static void conn_del(struct http_proc *p, struct http_conn *c)
+static void conn_del(struct ahttp_proc *p, struct ahttp_conn *c)
 {
 	uint32_t m = p->cap - 1, i = (uint32_t)(c - p->conns), j = i;
 
@@ -63,7 +63,7 @@ static void conn_del(struct http_proc *p, struct http_conn *c)
 	}
 }
 
-static struct http_conn *conn_slot(struct http_conn *tab, uint32_t cap, uint64_t id)
+static struct ahttp_conn *conn_slot(struct ahttp_conn *tab, uint32_t cap, uint64_t id)
 {
 	uint32_t i = conn_hash(id) & (cap - 1);
 
@@ -72,22 +72,22 @@ static struct http_conn *conn_slot(struct http_conn *tab, uint32_t cap, uint64_t
 	return &tab[i];
 }
 
-static void act_release(struct http_proc *p, struct http_conn *c)
+static void act_release(struct ahttp_proc *p, struct ahttp_conn *c)
 {
 	for (int i = 0; i < c->n_ctx; i++)
-		http_act_end(p, &c->ctx[i]);
+		ahttp_act_end(p, &c->ctx[i]);
 	c->n_ctx = 0;
 }
 
 /* A new entry: the table grows by doubling (at most half full); at its
  * bound the connection fed least recently makes room. */
-static struct http_conn *conn_add(struct http_state *h, struct http_proc *p, uint64_t id)
+static struct ahttp_conn *conn_add(struct ahttp_state *h, struct ahttp_proc *p, uint64_t id)
 {
 	uint32_t max = h->po.max_conns ? h->po.max_conns : HTTP_CONNS_DEFAULT;
-	struct http_conn *c;
+	struct ahttp_conn *c;
 
 	if (p->n_conns >= max) {
-		struct http_conn *old = NULL;
+		struct ahttp_conn *old = NULL;
 		for (uint32_t i = 0; i < p->cap; i++)
 			if (p->conns[i].id && (!old || p->conns[i].last_ts < old->last_ts))
 				old = &p->conns[i];
@@ -96,7 +96,7 @@ static struct http_conn *conn_add(struct http_state *h, struct http_proc *p, uin
 	}
 	if (2 * (p->n_conns + 1) > p->cap) {
 		uint32_t cap = p->cap ? 2 * p->cap : 16;
-		struct http_conn *tab = calloc(cap, sizeof(*tab));
+		struct ahttp_conn *tab = calloc(cap, sizeof(*tab));
 
 		if (!tab)
 			return NULL;
@@ -115,7 +115,7 @@ static struct http_conn *conn_add(struct http_state *h, struct http_proc *p, uin
 }
 
 /* ---- processes ----------------------------------------------------------- */
-static struct http_proc *proc_find(struct http_state *h, uint32_t pid, int *idx)
+static struct ahttp_proc *proc_find(struct ahttp_state *h, uint32_t pid, int *idx)
 {
 	for (uint32_t i = 0; i < h->n_procs; i++)
 		if (h->procs[i]->pid == pid) {
@@ -127,9 +127,9 @@ static struct http_proc *proc_find(struct http_state *h, uint32_t pid, int *idx)
 
 /* Forget a process: what its connections wait for is reported now, as
  * `why` says (NULL: rawtel let go, the outcome is unknown). */
-static void proc_drop(struct http_state *h, int idx, uint64_t ts, const char *why)
+static void proc_drop(struct ahttp_state *h, int idx, uint64_t ts, const char *why)
 {
-	struct http_proc *p = h->procs[idx];
+	struct ahttp_proc *p = h->procs[idx];
 
 	h->cur = p;
 	h->why = why;
@@ -141,10 +141,10 @@ static void proc_drop(struct http_state *h, int idx, uint64_t ts, const char *wh
 	h->procs[idx] = h->procs[--h->n_procs];
 }
 
-static struct http_proc *proc_get(struct http_state *h, uint32_t pid, uint64_t ts)
+static struct ahttp_proc *proc_get(struct ahttp_state *h, uint32_t pid, uint64_t ts)
 {
 	const struct agent_opts *o = h->a->o;
-	struct http_proc *p;
+	struct ahttp_proc *p;
 	int idx;
 
 	p = proc_find(h, pid, &idx);
@@ -182,23 +182,23 @@ static struct http_proc *proc_get(struct http_state *h, uint32_t pid, uint64_t t
 /* ---- the parser's callbacks ---------------------------------------------- */
 static void on_request(void *arg, const struct http1_exchange *x)
 {
-	struct http_state *h = arg;
-	struct http_proc *p = h->cur;
-	struct http_conn *c = p ? conn_find(p, x->conn_id) : NULL;
-	struct http_ctx ctx;
+	struct ahttp_state *h = arg;
+	struct ahttp_proc *p = h->cur;
+	struct ahttp_conn *c = p ? conn_find(p, x->conn_id) : NULL;
+	struct ahttp_ctx ctx;
 
 	if (!c)
 		return;
 	if (c->role == HTTP1_SERVER) {
-		http_ctx_server(h, x, &ctx);
-		http_act_begin(h, p, c->id, &ctx);
+		ahttp_ctx_server(h, x, &ctx);
+		ahttp_act_begin(h, p, c->id, &ctx);
 	} else {
-		http_ctx_client(h, p, x, &ctx);
+		ahttp_ctx_client(h, p, x, &ctx);
 	}
 	ctx.start_ns = x->start_ns;
 	if (c->n_ctx == HTTP1_PIPELINE) {
 		/* cannot happen while the parser's queue is as long as ours */
-		http_act_end(p, &c->ctx[0]);
+		ahttp_act_end(p, &c->ctx[0]);
 		memmove(c->ctx, c->ctx + 1, sizeof(c->ctx[0]) * --c->n_ctx);
 	}
 	c->ctx[c->n_ctx++] = ctx;
@@ -206,7 +206,7 @@ static void on_request(void *arg, const struct http1_exchange *x)
 
 /* The context of the request reported: the first waiting that started
  * when it did (requests of one read share a start: order decides). */
-static int ctx_take(struct http_conn *c, uint64_t start, struct http_ctx *out)
+static int ctx_take(struct ahttp_conn *c, uint64_t start, struct ahttp_ctx *out)
 {
 	for (int i = 0; i < c->n_ctx; i++)
 		if (c->ctx[i].start_ns == start) {
@@ -220,10 +220,10 @@ static int ctx_take(struct http_conn *c, uint64_t start, struct http_ctx *out)
 
 static void on_exchange(void *arg, const struct http1_exchange *x)
 {
-	struct http_state *h = arg;
-	struct http_proc *p = h->cur;
-	struct http_conn *c = p ? conn_find(p, x->conn_id) : NULL;
-	struct http_ctx ctx;
+	struct ahttp_state *h = arg;
+	struct ahttp_proc *p = h->cur;
+	struct ahttp_conn *c = p ? conn_find(p, x->conn_id) : NULL;
+	struct ahttp_ctx ctx;
 
 	if (!c) {
 		/* our entry made room for another: the role is unknown */
@@ -236,19 +236,19 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 		memset(&none, 0, sizeof(none));
 		h->cur_tid = 0;		/* no thread: no parent */
 		if (c->role == HTTP1_SERVER)
-			http_ctx_server(h, &none, &ctx);
+			ahttp_ctx_server(h, &none, &ctx);
 		else
-			http_ctx_client(h, p, &none, &ctx);
+			ahttp_ctx_client(h, p, &none, &ctx);
 	}
-	http_act_end(p, &ctx);
-	http_exchange(h, p, c, &ctx, x);
+	ahttp_act_end(p, &ctx);
+	ahttp_exchange(h, p, c, &ctx, x);
 }
 
 /* ---- records --------------------------------------------------------------- */
-static void on_sock(struct http_state *h, const struct ev_sock *e)
+static void on_sock(struct ahttp_state *h, const struct ev_sock *e)
 {
-	struct http_proc *p = proc_get(h, e->h.pid, e->h.ts);
-	struct http_conn *c;
+	struct ahttp_proc *p = proc_get(h, e->h.pid, e->h.ts);
+	struct ahttp_conn *c;
 
 	if (!p) {
 		h->ev[HEV_LOST_STATE]++;
@@ -285,10 +285,10 @@ static void on_sock(struct http_state *h, const struct ev_sock *e)
 	memcpy(c->raddr, e->raddr, 16);
 }
 
-static void on_data(struct http_state *h, const struct ev_data *d, size_t len, bool late)
+static void on_data(struct ahttp_state *h, const struct ev_data *d, size_t len, bool late)
 {
-	struct http_proc *p;
-	struct http_conn *c;
+	struct ahttp_proc *p;
+	struct ahttp_conn *c;
 	size_t cap = d->cap;
 	uint64_t ts;
 	int r;
@@ -327,7 +327,7 @@ static void on_data(struct http_state *h, const struct ev_data *d, size_t len, b
 		h->ev[HEV_LOST_STATE]++;
 }
 
-static void on_exit_pid(struct http_state *h, uint32_t pid, uint64_t ts)
+static void on_exit_pid(struct ahttp_state *h, uint32_t pid, uint64_t ts)
 {
 	int idx;
 
@@ -335,7 +335,7 @@ static void on_exit_pid(struct http_state *h, uint32_t pid, uint64_t ts)
 		proc_drop(h, idx, ts, "connection_closed");
 }
 
-static void dispatch(struct http_state *h, const void *rec, size_t len, bool late)
+static void dispatch(struct ahttp_state *h, const void *rec, size_t len, bool late)
 {
 	const struct ev_hdr *e = rec;
 
@@ -351,7 +351,7 @@ static void dispatch(struct http_state *h, const void *rec, size_t len, bool lat
 
 static void on_released(void *ctx, const void *rec, size_t len)
 {
-	struct http_state *h = ctx;
+	struct ahttp_state *h = ctx;
 	uint64_t ts = ((const struct ev_hdr *)rec)->ts;
 	bool late = ts < h->released;
 
@@ -360,16 +360,16 @@ static void on_released(void *ctx, const void *rec, size_t len)
 	dispatch(h, rec, len, late);
 }
 
-static void hold(struct http_state *h, const void *rec, size_t len)
+static void hold(struct ahttp_state *h, const void *rec, size_t len)
 {
 	if (reorder_push(h->ro, rec, len, ((const struct ev_hdr *)rec)->ts, on_released, h))
 		h->ev[HEV_LOST_STATE]++;
 }
 
 /* ---- the agent's side -------------------------------------------------------- */
-int http_init(struct agent *a)
+int ahttp_init(struct agent *a)
 {
-	struct http_state *h = calloc(1, sizeof(*h));
+	struct ahttp_state *h = calloc(1, sizeof(*h));
 
 	if (!h)
 		return -ENOMEM;
@@ -389,9 +389,9 @@ int http_init(struct agent *a)
 	return 0;
 }
 
-void http_free(struct agent *a)
+void ahttp_free(struct agent *a)
 {
-	struct http_state *h = a->http;
+	struct ahttp_state *h = a->http;
 
 	if (!h)
 		return;
@@ -405,7 +405,7 @@ void http_free(struct agent *a)
 	a->http = NULL;
 }
 
-void http_on_record(struct agent *a, const void *rec, size_t len)
+void ahttp_on_record(struct agent *a, const void *rec, size_t len)
 {
 	if (!a->http)
 		return;
@@ -415,7 +415,7 @@ void http_on_record(struct agent *a, const void *rec, size_t len)
 		dispatch(a->http, rec, len, false);
 }
 
-void http_on_exit(struct agent *a, uint32_t pid, uint64_t ts)
+void ahttp_on_exit(struct agent *a, uint32_t pid, uint64_t ts)
 {
 	struct ev_hdr e = { EV_EXIT, sizeof(e), 0, ts, pid, pid };
 
@@ -432,17 +432,17 @@ static uint64_t now_ev(const struct agent *a)
 	return agent_now_ns() - (uint64_t)a->s.wall_off_ns;
 }
 
-void http_drain_tick(struct agent *a)
+void ahttp_drain_tick(struct agent *a)
 {
-	struct http_state *h = a->http;
+	struct ahttp_state *h = a->http;
 
 	if (h && h->ro && reorder_held(h->ro))
 		reorder_release(h->ro, now_ev(a) - REORDER_WINDOW_NS, on_released, h);
 }
 
-void http_tick(struct agent *a)
+void ahttp_tick(struct agent *a)
 {
-	struct http_state *h = a->http;
+	struct ahttp_state *h = a->http;
 	uint64_t now = now_ev(a);
 
 	if (!h)
@@ -457,9 +457,9 @@ void http_tick(struct agent *a)
 	h->cur = NULL;
 }
 
-void http_finish(struct agent *a)
+void ahttp_finish(struct agent *a)
 {
-	struct http_state *h = a->http;
+	struct ahttp_state *h = a->http;
 
 	if (!h)
 		return;

@@ -66,7 +66,7 @@ static void partial(uint32_t f, bool unknown, char *out, size_t size)
 		snprintf(out + n, size - n, "%s%s", n ? "," : "", "outcome_unknown");
 }
 
-static void record(struct http_state *h, struct http_proc *p, bool server,
+static void record(struct ahttp_state *h, struct ahttp_proc *p, bool server,
 		   const struct otlp_kv *kv, uint32_t n, const struct http1_exchange *x)
 {
 	struct agent *a = h->a;
@@ -81,8 +81,8 @@ static void record(struct http_state *h, struct http_proc *p, bool server,
 				       kv, n, (double)(x->end_ns - x->start_ns) / 1e9);
 }
 
-void http_exchange(struct http_state *h, struct http_proc *p, struct http_conn *c,
-		   const struct http_ctx *ctx, const struct http1_exchange *x)
+void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn *c,
+		   const struct ahttp_ctx *ctx, const struct http1_exchange *x)
 {
 	struct agent *a = h->a;
 	bool server = c->role == HTTP1_SERVER, no_req = x->flags & HTTP1_X_NO_REQUEST;
@@ -105,7 +105,7 @@ void http_exchange(struct http_state *h, struct http_proc *p, struct http_conn *
 		h->ev[HEV_IGNORED]++;
 	else if (!span)
 		h->ev[HEV_UNSAMPLED]++;
-	metric = !no_req && !unknown && !(x->path[0] && http_ignored(a, x->path, HTTP_IGN_METRICS));
+	metric = !no_req && !unknown && !(x->path[0] && ahttp_ignored(a, x->path, HTTP_IGN_METRICS));
 	if (!span && !metric)
 		return;
 	if (server && !no_req && x->path[0] == '/')

@@ -115,7 +115,7 @@ static void on_exit_ev(struct agent *a, const struct ev_exit *e)
 	if (!a->o->exit_internal)
 		emit(a, pr, agent_wall_ns(a, e->h.ts), sev, "rawtel.process.exit", body, kv, n);
 	/* its connections end with it (their last spans use its resource) */
-	http_on_exit(a, e->h.pid, e->h.ts);
+	ahttp_on_exit(a, e->h.pid, e->h.ts);
 	procs_forget(&a->procs, pr);
 }
 
@@ -178,7 +178,7 @@ int agent_on_event(void *ctx, const struct probe *p, const void *rec, size_t siz
 	switch (((const struct ev_hdr *)rec)->type) {
 	case EV_SOCK:
 	case EV_DATA:
-		http_on_record(a, rec, size);
+		ahttp_on_record(a, rec, size);
 		break;
 	}
 	return 0;

@@ -152,7 +152,7 @@ static int from_env(struct agent_opts *o)
 			       "expected cumulative, delta or lowmemory", v);
 	if ((r = env_bp(&o->bsp, "OTEL_BSP")) || (r = env_bp(&o->blrp, "OTEL_BLRP")))
 		return r;
-	http_sampler_env(&o->sampler, &o->sampler_ratio);
+	ahttp_sampler_env(&o->sampler, &o->sampler_ratio);
 	return 0;
 }
 

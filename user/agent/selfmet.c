@@ -69,7 +69,7 @@ static const struct otlp_instrument instruments[INST_N] = {
 };
 
 /* rawtel.http.events: the parser's counters (struct http1_stats, in its
- * order, gap_bytes apart), then the agent's (enum http_ev) */
+ * order, gap_bytes apart), then the agent's (enum ahttp_ev) */
 static const char *const http_events[] = {
 	"exchanges", "no_request", "no_response", "sync_lost", "resyncs", "probe_misses",
 	"skipped", NULL, "not_http", "upgraded", "queue_full", "late", "evicted",

@@ -42,7 +42,7 @@ void agent_on_dns(struct agent *a, const struct ev_dns *e, size_t len)
 	s.status_msg = rc ? otlp_s(result) : OTLP_S("");
 	s.flags = OTLP_FLAG_SAMPLED;
 	/* roots: the configured sampler decides (the metric counts all) */
-	if (http_sample(a->o->sampler, a->o->sampler_ratio, s.trace_id, -1))
+	if (ahttp_sample(a->o->sampler, a->o->sampler_ratio, s.trace_id, -1))
 		agent_add_span(a, pr, &s);
 	/* the semantic conventions' metric: by name asked, and error */
 	mkv[mn++] = otlp_kv_str("dns.question.name", host);
@@ -82,6 +82,6 @@ void agent_on_uprobe(struct agent *a, const struct ev_uprobe *e)
 	s.attrs = kv;
 	s.n_attrs = n;
 	s.flags = OTLP_FLAG_SAMPLED;
-	if (http_sample(a->o->sampler, a->o->sampler_ratio, s.trace_id, -1))
+	if (ahttp_sample(a->o->sampler, a->o->sampler_ratio, s.trace_id, -1))
 		agent_add_span(a, pr, &s);
 }
