@@ -68,12 +68,16 @@ rawtel: build/rel/user/cli/main.o build/rel/librawtel.a
 	$(CC) $(OPT) -o $@ $^
 
 # ---- static musl build --------------------------------------------------
+# No unwind tables: C without exceptions or backtraces never reads them,
+# and they were a tenth of the binary.
+STATIC_OPT := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables
 build/static/%.o: %.c
 	@mkdir -p $(@D)
-	$(MUSLCC) $(CFLAGS_BASE) -Os -ffunction-sections -fdata-sections -c $< -o $@
+	$(MUSLCC) $(CFLAGS_BASE) $(STATIC_OPT) -c $< -o $@
 build/static/gen/kern_text.o: $(KERN_C)
 	@mkdir -p $(@D)
-	$(MUSLCC) $(CFLAGS_BASE) -Os -c $< -o $@
+	$(MUSLCC) $(CFLAGS_BASE) $(STATIC_OPT) -c $< -o $@
 build/static/rawtel: build/static/user/cli/main.o $(call objs,static)
 	$(MUSLCC) -static -s -Wl,--gc-sections -o $@ $^
 static: build/static/rawtel

@@ -161,6 +161,13 @@ struct http1_stats {
 struct http1_opts {
 	/* Called for every exchange; `x` is valid during the call only. */
 	void (*on_exchange)(void *arg, const struct http1_exchange *x);
+	/* Optional: a request's head is over (parsed or cut short) and it
+	 * waits for its response, in the queue: `x` holds the request's
+	 * fields (valid during the call only). Called once for each request
+	 * later reported with its fields (not HTTP1_X_NO_REQUEST), before
+	 * that report. What a tracer needs to know while the request is in
+	 * progress: its trace context, the thread that handles it. */
+	void (*on_request)(void *arg, const struct http1_exchange *x);
 	void *arg;
 	struct http1_stats *stats;	/* optional */
 	int raw_query;		/* keep query values (default: redacted) */

@@ -130,6 +130,7 @@ static void on_ring(struct loop *l, int fd, uint32_t events, void *arg)
 	(void)fd;
 	(void)events;
 	r = session_consume(&a->s, agent_on_event, a);
+	ahttp_drain_tick(a);
 	if (r) {
 		fprintf(stderr, "rawtel: reading events failed: %s\n", err_msg());
 		a->exit_code = CLI_ERR;
@@ -140,6 +141,12 @@ static void on_ring(struct loop *l, int fd, uint32_t events, void *arg)
 static void on_drain_tick(struct loop *l, void *arg)
 {
 	on_ring(l, -1, 0, arg);
+}
+
+static void on_http_tick(struct loop *l, void *arg)
+{
+	(void)l;
+	ahttp_tick(arg);
 }
 
 static void on_flush_logs(struct loop *l, void *arg)
@@ -286,6 +293,10 @@ static int setup(struct agent *a, struct agent_opts *o)
 		return r;
 	if ((r = session_open(&a->s, &o->s)))
 		return r;
+	/* after the session: the reorder buffer is for perf buffers only */
+	if (o->http && ((r = ahttp_init(a)) ||
+			(r = loop_timer_add(a->loop, 1000, 1000, on_http_tick, a)) < 0))
+		return r;
 	n = session_fds(&a->s, fds, 1024);
 	for (int i = 0; i < n; i++)
 		if ((r = loop_add_fd(a->loop, fds[i], EPOLLIN, on_ring, a)) < 0)
@@ -318,6 +329,8 @@ static void shutdown_export(struct agent *a)
 	/* nothing new in, what is in flight out, then everything exported */
 	session_detach(&a->s);
 	session_consume(&a->s, agent_on_event, a);
+	/* requests still waiting are reported (outcome unknown) */
+	ahttp_finish(a);
 	agent_flush(a, OTLP_LOGS);
 	agent_flush(a, OTLP_TRACES);
 	selfmet_collect(a);
@@ -342,6 +355,7 @@ static void shutdown_export(struct agent *a)
 
 static void teardown(struct agent *a)
 {
+	ahttp_free(a);
 	session_close(&a->s);
 	if (a->sink)
 		sink_free(a->sink);

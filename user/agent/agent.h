@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "rawtel/http1.h"
 #include "rawtel/otlp.h"
 #include "rawtel/otlp_agg.h"
 #include "rawtel/session.h"
@@ -13,6 +14,13 @@
 
 #define AGENT_MAX_RES_ATTRS 32
 #define AGENT_NAME_MAX 256
+#define AGENT_IGNORE_MAX 32
+
+/* --ignore-route PATTERN[:traces|:metrics] */
+struct agent_ignore {
+	const char *pattern;
+	uint8_t what;		/* HTTP_IGN_TRACES | HTTP_IGN_METRICS */
+};
 
 /* A batch processor's settings (OTEL_BSP_* for spans, OTEL_BLRP_* logs). */
 struct agent_bp {
@@ -38,6 +46,19 @@ struct agent_opts {
 	bool exit_internal;		/* exit probe on for bookkeeping only: a pid
 					 * reused after an unseen exit must not
 					 * inherit the dead process's resource */
+	/* http: --route, --ignore-route, --capture-query, --route-cap,
+	 * --http-max-conns, OTEL_TRACES_SAMPLER(_ARG) */
+	const char *routes[HTTP1_PATTERNS_MAX];
+	uint32_t n_routes;
+	struct agent_ignore ignore[AGENT_IGNORE_MAX];
+	uint32_t n_ignore;
+	char ignore_buf[2048];
+	uint32_t route_cap;
+	uint32_t http_max_conns;
+	bool capture_query;
+	bool http;			/* the http probe is on */
+	uint8_t sampler;		/* enum http_sampler */
+	double sampler_ratio;
 	bool has_duration;
 	uint64_t duration_ms;
 	int status;			/* -1 when stderr is a terminal, 0 off, 1 on */

@@ -3,6 +3,7 @@
 #define RAWTEL_AGENT_INT_H
 
 #include "agent.h"
+#include "http.h"
 #include "procs.h"
 #include "rawtel/events.h"
 #include "rawtel/loop.h"
@@ -23,6 +24,10 @@ enum agent_inst {
 	INST_TCP_RESETS,	/* tcp.resets {peer, direction} */
 	INST_TCP_CLOSED,	/* tcp.connections.closed {peer, error.type} */
 	INST_TCP_DURATION,	/* tcp.connection.duration {peer, error.type} */
+	INST_HTTP_SERVER_DURATION,	/* http.server.request.duration */
+	INST_HTTP_CLIENT_DURATION,	/* http.client.request.duration */
+	INST_HTTP_EVENTS,	/* rawtel.http.events {event} */
+	INST_HTTP_GAP,		/* rawtel.http.gap_bytes */
 	INST_N
 };
 
@@ -36,6 +41,7 @@ struct agent {
 	struct otlp_agg *agg;
 	struct otlp_scope scope;
 	struct agent_procs procs;
+	struct ahttp_state *http;	/* the http probe's state (http_rec.c) */
 	struct proctab seed;
 	struct agent_proc self;		/* rawtel's own resource */
 	int self_res;

@@ -114,6 +114,8 @@ static void on_exit_ev(struct agent *a, const struct ev_exit *e)
 		kv[n++] = otlp_kv_double("rawtel.process.lifetime", (double)x.lifetime_ns / 1e9);
 	if (!a->o->exit_internal)
 		emit(a, pr, agent_wall_ns(a, e->h.ts), sev, "rawtel.process.exit", body, kv, n);
+	/* its connections end with it (their last spans use its resource) */
+	ahttp_on_exit(a, e->h.pid, e->h.ts);
 	procs_forget(&a->procs, pr);
 }
 
@@ -170,6 +172,13 @@ int agent_on_event(void *ctx, const struct probe *p, const void *rec, size_t siz
 		break;
 	case EV_RETRANS:
 		agent_on_retrans(a, rec);
+		break;
+	}
+	/* the http probe emits two record types */
+	switch (((const struct ev_hdr *)rec)->type) {
+	case EV_SOCK:
+	case EV_DATA:
+		ahttp_on_record(a, rec, size);
 		break;
 	}
 	return 0;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "http.h"
 #include "rawtel/cli.h"
 #include "rawtel/err.h"
 #include "rawtel/util.h"
@@ -39,6 +40,16 @@ static void usage(FILE *f)
 		"                       off by default: arguments can hold secrets\n"
 		"  --perf-buffer, --ring-size SIZE (default 1M), --perf-pages N   as for\n"
 		"                       rawtel trace\n\n"
+		"http (SERVER and CLIENT spans, http.{server,client}.request.duration):\n"
+		"  --route PATTERN      name a route: /users/{id}, /static/* (repeatable);\n"
+		"                       other paths have ids ({id}) replaced\n"
+		"  --ignore-route PATTERN[:traces|:metrics]  leave matching requests out of\n"
+		"                       traces, metrics, or both (/health)\n"
+		"  --route-cap N        distinct routes per process before /* (default 100)\n"
+		"  --capture-query      url.query as sent (default: values REDACTED)\n"
+		"  --http-max-conns N   connections followed per process (default 1024)\n"
+		"  Sampling: OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG (default\n"
+		"  parentbased_always_on); metrics count every request.\n\n"
 		"telemetry:\n"
 		"  --service-name NAME  service.name for every process (OTEL_SERVICE_NAME);\n"
 		"                       default: each process's executable name\n"
@@ -141,6 +152,7 @@ static int from_env(struct agent_opts *o)
 			       "expected cumulative, delta or lowmemory", v);
 	if ((r = env_bp(&o->bsp, "OTEL_BSP")) || (r = env_bp(&o->blrp, "OTEL_BLRP")))
 		return r;
+	ahttp_sampler_env(&o->sampler, &o->sampler_ratio);
 	return 0;
 }
 
@@ -153,6 +165,47 @@ static bool endpoint_set(const struct agent_opts *o)
 		if (o->sink.sig[i].url[0])
 			return true;
 	return false;
+}
+
+/* A route pattern, checked as the routes table will take it. */
+static int check_pattern(const char *opt, const char *p)
+{
+	struct http1_routes *r;
+	int e = http1_routes_new(&r, 1);
+
+	if (!e) {
+		e = http1_routes_add(r, p);
+		http1_routes_free(r);
+	}
+	if (e) {
+		char m[256];
+
+		snprintf(m, sizeof(m), "%s", err_msg());
+		return err_set(EINVAL, "%s: %s", opt, m);
+	}
+	return 0;
+}
+
+/* --ignore-route PATTERN[:traces|:metrics] */
+static int add_ignore(struct agent_opts *o, const char *v)
+{
+	size_t n = strlen(v), used = 0;
+	uint8_t what = HTTP_IGN_TRACES | HTTP_IGN_METRICS;
+	char *p;
+
+	if (n > 7 && !strcmp(v + n - 7, ":traces"))
+		what = HTTP_IGN_TRACES, n -= 7;
+	else if (n > 8 && !strcmp(v + n - 8, ":metrics"))
+		what = HTTP_IGN_METRICS, n -= 8;
+	for (uint32_t i = 0; i < o->n_ignore; i++)
+		used += strlen(o->ignore[i].pattern) + 1;
+	if (o->n_ignore == AGENT_IGNORE_MAX || used + n + 1 > sizeof(o->ignore_buf))
+		return err_set(E2BIG, "--ignore-route %s: too many patterns", v);
+	p = o->ignore_buf + used;
+	memcpy(p, v, n);
+	p[n] = 0;
+	o->ignore[o->n_ignore++] = (struct agent_ignore){ p, what };
+	return check_pattern("--ignore-route", p);
 }
 
 static bool has_probe(const struct agent_opts *o, const char *name)
@@ -195,6 +248,8 @@ int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
 			return 1;
 		} else if (!strcmp(a, "--capture-args")) {
 			o->capture_args = true;
+		} else if (!strcmp(a, "--capture-query")) {
+			o->capture_query = true;
 		} else if (!strcmp(a, "--no-spool")) {
 			no_spool = true;
 		} else if (!strcmp(a, "--status") || !strcmp(a, "--no-status")) {
@@ -240,6 +295,19 @@ int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
 			} else if (!strcmp(a, "--uprobe")) {
 				snprintf(o->s.uprobe_spec, sizeof(o->s.uprobe_spec), "%s", v);
 				r = session_opts_add_probes(&o->s, "uprobe");
+			} else if (!strcmp(a, "--route")) {
+				if (o->n_routes == HTTP1_PATTERNS_MAX)
+					r = err_set(E2BIG, "--route: at most %d", HTTP1_PATTERNS_MAX);
+				else if (!(r = check_pattern("--route", v)))
+					o->routes[o->n_routes++] = v;
+			} else if (!strcmp(a, "--ignore-route")) {
+				r = add_ignore(o, v);
+			} else if (!strcmp(a, "--route-cap") || !strcmp(a, "--http-max-conns")) {
+				char *end;
+				unsigned long n = strtoul(v, &end, 10);
+				if (*end || n < 1 || n > 1000000)
+					r = err_set(EINVAL, "%s %s: a number from 1 to 1000000", a, v);
+				*(a[2] == 'r' ? &o->route_cap : &o->http_max_conns) = (uint32_t)n;
 			} else if (!strcmp(a, "--service-name")) {
 				snprintf(o->service_name, sizeof(o->service_name), "%s", v);
 			} else if (!strcmp(a, "--metric-interval")) {
@@ -276,6 +344,7 @@ int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
 			cli_err("the uprobe probe needs --uprobe BINARY:SYMBOL[,SYMBOL...]");
 			return -EINVAL;
 		}
+	o->http = has_probe(o, "http");
 	o->to_files = output_set || !endpoint_set(o);
 	o->default_output = !output_set && !endpoint_set(o);
 	if (o->default_output)

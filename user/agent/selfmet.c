@@ -54,7 +54,30 @@ static const struct otlp_instrument instruments[INST_N] = {
 	[INST_TCP_DURATION] = { OTLP_S("tcp.connection.duration"),
 				OTLP_S("Duration of TCP connections, from the first SYN to the close"),
 				OTLP_S("s"), OTLP_INST_HISTOGRAM, 1, tcp_duration_bounds, 14 },
+	[INST_HTTP_SERVER_DURATION] = { OTLP_S("http.server.request.duration"),
+					OTLP_S("Duration of HTTP server requests."), OTLP_S("s"),
+					OTLP_INST_HISTOGRAM, 1, otlp_duration_bounds, 14 },
+	[INST_HTTP_CLIENT_DURATION] = { OTLP_S("http.client.request.duration"),
+					OTLP_S("Duration of HTTP client requests."), OTLP_S("s"),
+					OTLP_INST_HISTOGRAM, 1, otlp_duration_bounds, 14 },
+	[INST_HTTP_EVENTS] = { OTLP_S("rawtel.http.events"),
+			       OTLP_S("HTTP capture and parsing, by event (rawtel run --help)"),
+			       OTLP_S("{event}"), OTLP_INST_OBS_COUNTER, 0, NULL, 0 },
+	[INST_HTTP_GAP] = { OTLP_S("rawtel.http.gap_bytes"),
+			    OTLP_S("HTTP payload bytes moved but not captured"), OTLP_S("By"),
+			    OTLP_INST_OBS_COUNTER, 0, NULL, 0 },
 };
+
+/* rawtel.http.events: the parser's counters (struct http1_stats, in its
+ * order, gap_bytes apart), then the agent's (enum ahttp_ev) */
+static const char *const http_events[] = {
+	"exchanges", "no_request", "no_response", "sync_lost", "resyncs", "probe_misses",
+	"skipped", NULL, "not_http", "upgraded", "queue_full", "late", "evicted",
+	"reorder_late", "lost_state", "proc_evicted", "acts_full", "unsampled", "ignored",
+	"self",
+};
+_Static_assert(sizeof(http_events) / sizeof(http_events[0]) ==
+	       sizeof(struct http1_stats) / 8 + HEV_N, "one name per counter");
 
 int selfmet_init(struct agent *a)
 {
@@ -108,6 +131,19 @@ void selfmet_export(struct agent *a)
 	if (a->s.ring.perf && a->s.ring.pb.lost > counted) {
 		struct otlp_kv kv = otlp_kv_str("probe", "unknown");
 		rec(a, INST_LOST, &kv, 1, a->s.ring.pb.lost - counted);
+	}
+	if (a->http) {
+		const uint64_t *st = (const uint64_t *)(const void *)&a->http->st;
+		const size_t n_st = sizeof(a->http->st) / 8;
+
+		for (size_t i = 0; i < n_st + HEV_N; i++) {
+			struct otlp_kv kv = otlp_kv_str("event", http_events[i]);
+			uint64_t v = i < n_st ? st[i] : a->http->ev[i - n_st];
+			if (http_events[i])
+				rec(a, INST_HTTP_EVENTS, &kv, 1, v);
+			else
+				rec(a, INST_HTTP_GAP, NULL, 0, v);
+		}
 	}
 	for (int sig = 0; sig < SINK_NSIG; sig++) {
 		struct otlp_kv kv[2] = { otlp_kv_str("signal", sink_signal_name(sig)) };

@@ -41,7 +41,9 @@ void agent_on_dns(struct agent *a, const struct ev_dns *e, size_t len)
 	s.status_code = rc ? OTLP_STATUS_ERROR : OTLP_STATUS_UNSET;
 	s.status_msg = rc ? otlp_s(result) : OTLP_S("");
 	s.flags = OTLP_FLAG_SAMPLED;
-	agent_add_span(a, pr, &s);
+	/* roots: the configured sampler decides (the metric counts all) */
+	if (ahttp_sample(a->o->sampler, a->o->sampler_ratio, s.trace_id, -1))
+		agent_add_span(a, pr, &s);
 	/* the semantic conventions' metric: by name asked, and error */
 	mkv[mn++] = otlp_kv_str("dns.question.name", host);
 	if (rc)
@@ -80,5 +82,6 @@ void agent_on_uprobe(struct agent *a, const struct ev_uprobe *e)
 	s.attrs = kv;
 	s.n_attrs = n;
 	s.flags = OTLP_FLAG_SAMPLED;
-	agent_add_span(a, pr, &s);
+	if (ahttp_sample(a->o->sampler, a->o->sampler_ratio, s.trace_id, -1))
+		agent_add_span(a, pr, &s);
 }

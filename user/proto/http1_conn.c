@@ -109,6 +109,12 @@ static void req_commit(struct http1_conn *c)
 		c->overflow = 0;
 		c->tail_seq++;
 		req_sync(c);
+		if (c->o && c->o->on_request) {
+			struct http1_exchange *x = slot(c, s->seq);
+
+			x->conn_id = c->id;
+			c->o->on_request(c->o->arg, x);
+		}
 	} else {
 		c->overflow++;
 		HTTP1_STAT(c, queue_full, 1);

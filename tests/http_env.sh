@@ -1,0 +1,94 @@
+# nginx serving files and proxying to a python3 http.server upstream, on
+# loopback ports, everything (configuration, logs, files) in one directory.
+# Sourced by tests/integ/run_http*.sh and scripts/bench-http (POSIX sh).
+#
+#   http_env_start DIR [WORKERS]  sets NG_PORT PY_PORT NG_PID PY_PID;
+#                                 returns 1 (message on stderr) on failure
+#   http_env_stop                 stops both, by PID
+#
+# nginx runs without a master process (one worker unless WORKERS says
+# more, then a master too): $NG_PID is the process that serves. Files:
+#   /static/hello.txt, /static/ka.txt, /static/p[123].txt, /static/split.txt
+#   /static/big.bin (2 MB), /gz/text.txt (gzip: a chunked response)
+#   /api/X  -> python's /X (data.txt, data2.txt; missing.txt is a 404)
+#   /fail   -> 500          /upload -> reads the body, 204
+
+http_free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# http_wait_port PORT: up to 10 s for something to accept on it
+http_wait_port() {
+	i=0
+	while [ $i -lt 100 ]; do
+		python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $1), 0.2)" \
+			2>/dev/null && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+
+http_env_start() {
+	HE_DIR=$1; workers=${2:-1}
+	mkdir -p "$HE_DIR/www/static" "$HE_DIR/www/gz" "$HE_DIR/up" "$HE_DIR/tmp"
+	echo "hello from nginx" > "$HE_DIR/www/static/hello.txt"
+	for f in ka p1 p2 p3 split; do echo "$f" > "$HE_DIR/www/static/$f.txt"; done
+	head -c 2097152 /dev/zero | tr '\0' 'b' > "$HE_DIR/www/static/big.bin"
+	python3 -c 'print("chunky text " * 4000)' > "$HE_DIR/www/gz/text.txt"
+	echo "upstream data" > "$HE_DIR/up/data.txt"
+	echo "upstream data 2" > "$HE_DIR/up/data2.txt"
+	NG_PORT=$(http_free_port); PY_PORT=$(http_free_port)
+	if [ "$workers" -gt 1 ]; then master="master_process on; worker_processes $workers;"
+	else master="master_process off;"; fi
+	cat > "$HE_DIR/nginx.conf" <<EOF
+daemon off;
+$master
+pid $HE_DIR/nginx.pid;
+error_log $HE_DIR/error.log warn;
+events { worker_connections 1024; }
+http {
+	access_log $HE_DIR/access.log;
+	client_body_temp_path $HE_DIR/tmp/body;
+	proxy_temp_path $HE_DIR/tmp/proxy;
+	fastcgi_temp_path $HE_DIR/tmp/fcgi;
+	uwsgi_temp_path $HE_DIR/tmp/uwsgi;
+	scgi_temp_path $HE_DIR/tmp/scgi;
+	keepalive_requests 100000;
+	sendfile on;
+	types { text/plain txt; application/octet-stream bin; }
+	server {
+		listen 127.0.0.1:$NG_PORT;
+		root $HE_DIR/www;
+		location /static/ { }
+		location /gz/ { gzip on; gzip_types text/plain; gzip_min_length 1; }
+		location /api/ { proxy_pass http://127.0.0.1:$PY_PORT/; }
+		location = /fail { return 500; }
+		location = /upload { client_max_body_size 4m; return 204; }
+	}
+}
+EOF
+	python3 -m http.server "$PY_PORT" --bind 127.0.0.1 --directory "$HE_DIR/up" \
+		> "$HE_DIR/python.log" 2>&1 &
+	PY_PID=$!
+	nginx -p "$HE_DIR" -c "$HE_DIR/nginx.conf" > "$HE_DIR/nginx.out" 2>&1 &
+	NG_PID=$!
+	if ! http_wait_port "$NG_PORT" || ! http_wait_port "$PY_PORT"; then
+		echo "nginx or python did not start: $(cat "$HE_DIR/nginx.out" "$HE_DIR/error.log" \
+			"$HE_DIR/python.log" 2>/dev/null | head -c 600)" >&2
+		http_env_stop
+		return 1
+	fi
+	# with a master, the worker is the one serving
+	if [ "$workers" -gt 1 ]; then NG_MASTER=$NG_PID; fi
+	return 0
+}
+
+http_env_stop() {
+	for p in ${NG_PID:-} ${PY_PID:-}; do kill "$p" 2>/dev/null; done
+	for p in ${NG_PID:-} ${PY_PID:-}; do
+		i=0
+		while kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+		kill -9 "$p" 2>/dev/null
+	done
+	NG_PID=""; PY_PID=""
+}

@@ -1,0 +1,180 @@
+/* HTTP in rawtel run (user/agent/http*.c): the http probe's socket and
+ * data records, fed per process to the HTTP/1 parser (rawtel/http1.h),
+ * become SERVER and CLIENT spans with W3C trace context and the
+ * http.{server,client}.request.duration histograms.
+ *
+ *   http_rec.c      records in: processes, connections, feeding, ticks
+ *   ahttp_ctx.c      trace context: continuing traceparent, parents of
+ *                   client requests, the sampler
+ *   http_span.c     an exchange as a span and a metric point
+ *   http_reorder.c  the perf-buffer path's reorder buffer
+ *
+ * Bounded: at most HTTP_PROCS_MAX processes, each with at most
+ * --http-max-conns connections (the parser's table and ours), HTTP_ACTS
+ * requests in progress and a route table capped by --route-cap; the
+ * reorder buffer holds at most REORDER_MAX_RECS records. */
+#ifndef RAWTEL_AGENT_HTTP_H
+#define RAWTEL_AGENT_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rawtel/http1.h"
+
+struct agent;
+
+#define HTTP_PROCS_MAX 256
+#define HTTP_ACTS 64		/* server requests in progress per process */
+#define HTTP_CONNS_DEFAULT 1024
+
+/* What an --ignore-route pattern excludes. */
+#define HTTP_IGN_TRACES 1
+#define HTTP_IGN_METRICS 2
+
+enum http_sampler {
+	SAMPLER_PB_ALWAYS_ON,	/* the default */
+	SAMPLER_ALWAYS_ON,
+	SAMPLER_ALWAYS_OFF,
+	SAMPLER_RATIO,
+	SAMPLER_PB_ALWAYS_OFF,
+	SAMPLER_PB_RATIO,
+};
+
+/* A request's span context, decided when its head has been seen. */
+#define CTX_SAMPLED 1
+#define CTX_PARENT 2		/* parent_id is set */
+#define CTX_REMOTE 4		/* ... and came from a traceparent header */
+#define CTX_IGNORED 8		/* --ignore-route: no span */
+#define CTX_SELF 16		/* rawtel's own export at a collector: nothing */
+struct ahttp_ctx {
+	uint64_t start_ns;	/* the request's start: ties it to its report */
+	uint8_t trace_id[16], span_id[8], parent_id[8];
+	uint8_t flags;		/* CTX_* */
+	int8_t act;		/* server: its slot in ahttp_proc.acts, else -1 */
+	uint16_t act_gen;
+};
+
+/* A connection as the http probe described it. */
+struct ahttp_conn {
+	uint64_t id;		/* 0: free slot */
+	uint64_t last_ts;	/* newest record fed (reorder: late ones) */
+	uint8_t role;		/* enum http1_role */
+	uint8_t known;		/* a sock record was seen: addresses valid */
+	uint8_t n_ctx;
+	uint16_t family, lport, rport;
+	uint8_t laddr[16], raddr[16];
+	struct ahttp_ctx ctx[HTTP1_PIPELINE];	/* requests awaiting report */
+};
+
+/* A server request in progress: what a client request its thread sends
+ * meanwhile becomes the child of. */
+struct ahttp_act {
+	uint64_t conn;		/* 0: free */
+	uint32_t tid;
+	uint16_t gen;
+	uint8_t sampled;	/* its span is: its children's parent-based choice */
+	uint8_t trace_id[16], span_id[8];
+};
+
+struct ahttp_proc {
+	uint32_t pid;
+	uint64_t used;		/* LRU clock */
+	struct http1_table *t;
+	struct http1_routes *routes;
+	struct ahttp_conn *conns;	/* open addressing by id, grows */
+	uint32_t n_conns, cap;
+	char comm[16];		/* from sock records: the resource when gone */
+	struct ahttp_act acts[HTTP_ACTS];
+};
+
+/* Counters of rawtel.http.events beyond the parser's own. */
+enum ahttp_ev {
+	HEV_REORDER_LATE,	/* arrived after newer records of its connection */
+	HEV_LOST_STATE,		/* records or reports without state: no memory,
+				 * or the state evicted for room */
+	HEV_PROC_EVICTED,	/* processes whose state was dropped for room */
+	HEV_ACT_FULL,		/* server requests beyond HTTP_ACTS in progress */
+	HEV_UNSAMPLED,		/* spans the sampler did not keep */
+	HEV_IGNORED,		/* spans left out by --ignore-route */
+	HEV_SELF,		/* rawtel's own exports, seen by a collector */
+	HEV_N
+};
+
+struct ahttp_state {
+	struct agent *a;
+	struct http1_opts po;		/* shared by every table */
+	struct http1_stats st;
+	uint64_t ev[HEV_N];
+	struct ahttp_proc *procs[HTTP_PROCS_MAX];
+	uint32_t n_procs;
+	uint64_t clock;
+	uint32_t self_pid;
+	/* the call into the parser in progress: whose table, which thread,
+	 * and why a request given up without a response was given up */
+	struct ahttp_proc *cur;
+	uint32_t cur_tid;
+	const char *why;
+	struct reorder *ro;		/* perf buffers only */
+	uint64_t released;		/* newest timestamp the reorder let go */
+};
+
+/* ---- http_rec.c ---- */
+int ahttp_init(struct agent *a);
+void ahttp_free(struct agent *a);
+/* A sock or data record, as the probe delivered it. */
+void ahttp_on_record(struct agent *a, const void *rec, size_t len);
+/* The process ended: its connections close. */
+void ahttp_on_exit(struct agent *a, uint32_t pid, uint64_t ts);
+/* Timers: held records out (reorder), connections aged (tables). */
+void ahttp_drain_tick(struct agent *a);
+void ahttp_tick(struct agent *a);
+/* Shutdown: everything held is fed and every waiting request reported. */
+void ahttp_finish(struct agent *a);
+
+/* ---- ahttp_ctx.c ---- */
+/* The sampler from OTEL_TRACES_SAMPLER(_ARG); a bad value is a warning
+ * and the default, as the SDK specification asks. */
+void ahttp_sampler_env(uint8_t *sampler, double *ratio);
+/* The decision for a span of trace `id` whose parent is sampled (1), not
+ * sampled (0), or which has none (-1). */
+bool ahttp_sample(uint8_t sampler, double ratio, const uint8_t id[16], int parent);
+/* Span contexts for a request whose head the parser has seen (an empty
+ * exchange for one reported without its request). */
+void ahttp_ctx_server(struct ahttp_state *h, const struct http1_exchange *x, struct ahttp_ctx *out);
+void ahttp_ctx_client(struct ahttp_state *h, struct ahttp_proc *p, const struct http1_exchange *x,
+		     struct ahttp_ctx *out);
+/* A server request in progress on thread h->cur_tid from now on, and over
+ * (its slot free again). */
+void ahttp_act_begin(struct ahttp_state *h, struct ahttp_proc *p, uint64_t conn,
+		    struct ahttp_ctx *ctx);
+void ahttp_act_end(struct ahttp_proc *p, const struct ahttp_ctx *ctx);
+/* 1 when the path matches an --ignore-route pattern excluding `what`. */
+int ahttp_ignored(const struct agent *a, const char *path, int what);
+
+/* ---- http_span.c ---- */
+/* One exchange reported by the parser of process p. */
+void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn *c,
+		   const struct ahttp_ctx *ctx, const struct http1_exchange *x);
+
+/* ---- http_reorder.c ---- */
+/* Records from per-CPU perf buffers come CPU by CPU: a connection's
+ * syscalls on two CPUs may arrive swapped. Records are held here for a
+ * window and let go in timestamp order. */
+#define REORDER_MAX_RECS 4096
+#define REORDER_MAX_BYTES (2u << 20)
+#define REORDER_WINDOW_NS 50000000ull
+struct reorder;
+typedef void (*reorder_cb)(void *ctx, const void *rec, size_t len);
+int reorder_new(struct reorder **out);
+void reorder_free(struct reorder *r);
+/* Hold a copy of rec (its time: ts); when the buffer is full the oldest
+ * records go out first. -ENOMEM when no copy can be made. */
+int reorder_push(struct reorder *r, const void *rec, size_t len, uint64_t ts, reorder_cb cb,
+		 void *ctx);
+/* Let go, oldest first, every record held whose time is at most `upto`
+ * (UINT64_MAX: all of them). */
+void reorder_release(struct reorder *r, uint64_t upto, reorder_cb cb, void *ctx);
+uint32_t reorder_held(const struct reorder *r);
+
+#endif

@@ -1,0 +1,471 @@
+/* The http probe's records in rawtel run: per process an HTTP/1 table (the
+ * parser's connections) and our own table of what the sock records said
+ * (role, addresses) and of the span contexts of requests in progress.
+ *
+ * Timestamps fed to the parser make its exchange times the semantic
+ * conventions' duration, "from the first request byte to the last
+ * response byte": a server's bytes are stamped with the return of the
+ * call (a request has arrived when the read that brought it returns; a
+ * response has left when the write returns), a client's requests with the
+ * entry of the write that sends them (the request starts leaving then)
+ * and its responses with the return of the read. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent_int.h"
+#include "http.h"
+
+/* ---- connections of a process: open addressing by id ---------------- */
+static uint32_t conn_hash(uint64_t id)
+{
+	id ^= id >> 33;
+	id *= 0xff51afd7ed558ccdull;
+	id ^= id >> 33;
+	return (uint32_t)id;
+}
+
+static struct ahttp_conn *conn_find(const struct ahttp_proc *p, uint64_t id)
+{
+	uint32_t m = p->cap - 1;
+
+	if (!p->cap)
+		return NULL;
+	for (uint32_t i = conn_hash(id) & m;; i = (i + 1) & m) {
+		if (p->conns[i].id == id)
+			return &p->conns[i];
+		if (!p->conns[i].id)
+			return NULL;
+	}
+}
+
+/* Linear probing: entries after the hole move back unless their home
+ * lies cyclically in (hole, entry]. */
+static void conn_del(struct ahttp_proc *p, struct ahttp_conn *c)
+{
+	uint32_t m = p->cap - 1, i = (uint32_t)(c - p->conns), j = i;
+
+	for (;;) {
+		p->conns[i].id = 0;
+		for (;;) {
+			j = (j + 1) & m;
+			if (!p->conns[j].id) {
+				p->n_conns--;
+				return;
+			}
+			uint32_t home = conn_hash(p->conns[j].id) & m;
+			if (i <= j ? (home <= i || home > j) : (home <= i && home > j))
+				break;
+		}
+		p->conns[i] = p->conns[j];
+		i = j;
+	}
+}
+
+static struct ahttp_conn *conn_slot(struct ahttp_conn *tab, uint32_t cap, uint64_t id)
+{
+	uint32_t i = conn_hash(id) & (cap - 1);
+
+	while (tab[i].id)
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+static void act_release(struct ahttp_proc *p, struct ahttp_conn *c)
+{
+	for (int i = 0; i < c->n_ctx; i++)
+		ahttp_act_end(p, &c->ctx[i]);
+	c->n_ctx = 0;
+}
+
+/* A new entry: the table grows by doubling (at most half full); at its
+ * bound the connection fed least recently makes room. */
+static struct ahttp_conn *conn_add(struct ahttp_state *h, struct ahttp_proc *p, uint64_t id)
+{
+	uint32_t max = h->po.max_conns ? h->po.max_conns : HTTP_CONNS_DEFAULT;
+	struct ahttp_conn *c;
+
+	if (p->n_conns >= max) {
+		struct ahttp_conn *old = NULL;
+		for (uint32_t i = 0; i < p->cap; i++)
+			if (p->conns[i].id && (!old || p->conns[i].last_ts < old->last_ts))
+				old = &p->conns[i];
+		act_release(p, old);
+		conn_del(p, old);
+	}
+	if (2 * (p->n_conns + 1) > p->cap) {
+		uint32_t cap = p->cap ? 2 * p->cap : 16;
+		struct ahttp_conn *tab = calloc(cap, sizeof(*tab));
+
+		if (!tab)
+			return NULL;
+		for (uint32_t i = 0; i < p->cap; i++)
+			if (p->conns[i].id)
+				*conn_slot(tab, cap, p->conns[i].id) = p->conns[i];
+		free(p->conns);
+		p->conns = tab;
+		p->cap = cap;
+	}
+	c = conn_slot(p->conns, p->cap, id);
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	p->n_conns++;
+	return c;
+}
+
+/* ---- processes ----------------------------------------------------------- */
+static struct ahttp_proc *proc_find(struct ahttp_state *h, uint32_t pid, int *idx)
+{
+	for (uint32_t i = 0; i < h->n_procs; i++)
+		if (h->procs[i]->pid == pid) {
+			*idx = (int)i;
+			return h->procs[i];
+		}
+	return NULL;
+}
+
+/* Forget a process: what its connections wait for is reported now, as
+ * `why` says (NULL: rawtel let go, the outcome is unknown). */
+static void proc_drop(struct ahttp_state *h, int idx, uint64_t ts, const char *why)
+{
+	struct ahttp_proc *p = h->procs[idx];
+
+	h->cur = p;
+	h->why = why;
+	http1_table_free(p->t, ts);
+	h->cur = NULL;
+	http1_routes_free(p->routes);
+	free(p->conns);
+	free(p);
+	h->procs[idx] = h->procs[--h->n_procs];
+}
+
+static struct ahttp_proc *proc_get(struct ahttp_state *h, uint32_t pid, uint64_t ts)
+{
+	const struct agent_opts *o = h->a->o;
+	struct ahttp_proc *p;
+	int idx;
+
+	p = proc_find(h, pid, &idx);
+	if (p) {
+		p->used = ++h->clock;
+		return p;
+	}
+	if (h->n_procs == HTTP_PROCS_MAX) {
+		idx = 0;
+		for (uint32_t i = 1; i < h->n_procs; i++)
+			if (h->procs[i]->used < h->procs[idx]->used)
+				idx = (int)i;
+		proc_drop(h, idx, ts, NULL);
+		h->ev[HEV_PROC_EVICTED]++;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	if (http1_table_new(&p->t, &h->po) ||
+	    http1_routes_new(&p->routes, o->route_cap ? o->route_cap : HTTP1_ROUTES_DEFAULT)) {
+		if (p->t)
+			http1_table_free(p->t, ts);
+		free(p);
+		return NULL;
+	}
+	/* checked when parsed: cannot fail but for memory */
+	for (uint32_t i = 0; i < o->n_routes; i++)
+		http1_routes_add(p->routes, o->routes[i]);
+	p->pid = pid;
+	p->used = ++h->clock;
+	h->procs[h->n_procs++] = p;
+	return p;
+}
+
+/* ---- the parser's callbacks ---------------------------------------------- */
+static void on_request(void *arg, const struct http1_exchange *x)
+{
+	struct ahttp_state *h = arg;
+	struct ahttp_proc *p = h->cur;
+	struct ahttp_conn *c = p ? conn_find(p, x->conn_id) : NULL;
+	struct ahttp_ctx ctx;
+
+	if (!c)
+		return;
+	if (c->role == HTTP1_SERVER) {
+		ahttp_ctx_server(h, x, &ctx);
+		ahttp_act_begin(h, p, c->id, &ctx);
+	} else {
+		ahttp_ctx_client(h, p, x, &ctx);
+	}
+	ctx.start_ns = x->start_ns;
+	if (c->n_ctx == HTTP1_PIPELINE) {
+		/* cannot happen while the parser's queue is as long as ours */
+		ahttp_act_end(p, &c->ctx[0]);
+		memmove(c->ctx, c->ctx + 1, sizeof(c->ctx[0]) * --c->n_ctx);
+	}
+	c->ctx[c->n_ctx++] = ctx;
+}
+
+/* The context of the request reported: the first waiting that started
+ * when it did (requests of one read share a start: order decides). */
+static int ctx_take(struct ahttp_conn *c, uint64_t start, struct ahttp_ctx *out)
+{
+	for (int i = 0; i < c->n_ctx; i++)
+		if (c->ctx[i].start_ns == start) {
+			*out = c->ctx[i];
+			memmove(c->ctx + i, c->ctx + i + 1, sizeof(c->ctx[0]) * (size_t)(c->n_ctx - i - 1));
+			c->n_ctx--;
+			return 1;
+		}
+	return 0;
+}
+
+static void on_exchange(void *arg, const struct http1_exchange *x)
+{
+	struct ahttp_state *h = arg;
+	struct ahttp_proc *p = h->cur;
+	struct ahttp_conn *c = p ? conn_find(p, x->conn_id) : NULL;
+	struct ahttp_ctx ctx;
+
+	if (!c) {
+		/* our entry made room for another: the role is unknown */
+		h->ev[HEV_LOST_STATE]++;
+		return;
+	}
+	if ((x->flags & HTTP1_X_NO_REQUEST) || !ctx_take(c, x->start_ns, &ctx)) {
+		/* no request head seen: a context of its own */
+		struct http1_exchange none;
+		memset(&none, 0, sizeof(none));
+		h->cur_tid = 0;		/* no thread: no parent */
+		if (c->role == HTTP1_SERVER)
+			ahttp_ctx_server(h, &none, &ctx);
+		else
+			ahttp_ctx_client(h, p, &none, &ctx);
+	}
+	ahttp_act_end(p, &ctx);
+	ahttp_exchange(h, p, c, &ctx, x);
+}
+
+/* ---- records --------------------------------------------------------------- */
+static void on_sock(struct ahttp_state *h, const struct ev_sock *e)
+{
+	struct ahttp_proc *p = proc_get(h, e->h.pid, e->h.ts);
+	struct ahttp_conn *c;
+
+	if (!p) {
+		h->ev[HEV_LOST_STATE]++;
+		return;
+	}
+	memcpy(p->comm, e->comm, sizeof(p->comm));
+	c = conn_find(p, e->conn);
+	if (e->kind == SOCK_K_CLOSE) {
+		if (!c)
+			return;
+		h->cur = p;
+		h->why = "connection_closed";
+		http1_table_close(p->t, e->conn, e->h.ts);
+		h->cur = NULL;
+		act_release(p, c);
+		conn_del(p, c);
+		return;
+	}
+	if (!c && !(c = conn_add(h, p, e->conn))) {
+		h->ev[HEV_LOST_STATE]++;
+		return;
+	}
+	/* a record that came after the connection's data (reordered) keeps
+	 * the role the parser was given */
+	if (!c->last_ts)
+		c->role = e->kind == SOCK_K_ACCEPT ? HTTP1_SERVER :
+			  e->kind == SOCK_K_CONNECT ? HTTP1_CLIENT :
+			  e->role == SOCK_ROLE_CLIENT ? HTTP1_CLIENT : HTTP1_SERVER;
+	c->known = 1;
+	c->family = e->family;
+	c->lport = e->lport;
+	c->rport = e->rport;
+	memcpy(c->laddr, e->laddr, 16);
+	memcpy(c->raddr, e->raddr, 16);
+}
+
+static void on_data(struct ahttp_state *h, const struct ev_data *d, size_t len, bool late)
+{
+	struct ahttp_proc *p;
+	struct ahttp_conn *c;
+	size_t cap = d->cap;
+	uint64_t ts;
+	int r;
+
+	if (d->dir > DATA_DIR_SEND)
+		return;
+	p = proc_get(h, d->h.pid, d->h.ts);
+	c = p ? conn_find(p, d->conn) : NULL;
+	if (late && (!c || c->last_ts > d->h.ts)) {
+		/* its connection moved on (or closed): fed now it would be
+		 * parsed out of order */
+		h->ev[HEV_REORDER_LATE]++;
+		return;
+	}
+	if (!c && p && (c = conn_add(h, p, d->conn)))
+		/* no sock record (lost, or reordered away): who receives first
+		 * is the server */
+		c->role = d->dir == DATA_DIR_RECV ? HTTP1_SERVER : HTTP1_CLIENT;
+	if (!c) {
+		h->ev[HEV_LOST_STATE]++;
+		return;
+	}
+	if (cap > len - DATA_OFF_BYTES)
+		cap = len - DATA_OFF_BYTES;
+	if (cap > d->total)
+		cap = (size_t)d->total;
+	ts = c->role == HTTP1_CLIENT && d->dir == DATA_DIR_SEND && d->start ? d->start : d->h.ts;
+	c->last_ts = d->h.ts;
+	h->cur = p;
+	h->cur_tid = d->h.tid;
+	h->why = NULL;		/* only evictions give up requests here */
+	r = http1_table_feed(p->t, d->conn, c->role, d->dir == DATA_DIR_SEND ? HTTP1_SEND : HTTP1_RECV,
+			     ts, d->bytes, cap, d->total);
+	h->cur = NULL;
+	if (r == -ENOMEM)
+		h->ev[HEV_LOST_STATE]++;
+}
+
+static void on_exit_pid(struct ahttp_state *h, uint32_t pid, uint64_t ts)
+{
+	int idx;
+
+	if (proc_find(h, pid, &idx))
+		proc_drop(h, idx, ts, "connection_closed");
+}
+
+static void dispatch(struct ahttp_state *h, const void *rec, size_t len, bool late)
+{
+	const struct ev_hdr *e = rec;
+
+	if (e->pid == h->self_pid)
+		return;		/* rawtel's own exports: spans about spans */
+	if (e->type == EV_SOCK && len >= SOCK_REC_SIZE)
+		on_sock(h, rec);
+	else if (e->type == EV_DATA && len >= DATA_OFF_BYTES)
+		on_data(h, rec, len, late);
+	else if (e->type == EV_EXIT)
+		on_exit_pid(h, e->pid, e->ts);
+}
+
+static void on_released(void *ctx, const void *rec, size_t len)
+{
+	struct ahttp_state *h = ctx;
+	uint64_t ts = ((const struct ev_hdr *)rec)->ts;
+	bool late = ts < h->released;
+
+	if (!late)
+		h->released = ts;
+	dispatch(h, rec, len, late);
+}
+
+static void hold(struct ahttp_state *h, const void *rec, size_t len)
+{
+	if (reorder_push(h->ro, rec, len, ((const struct ev_hdr *)rec)->ts, on_released, h))
+		h->ev[HEV_LOST_STATE]++;
+}
+
+/* ---- the agent's side -------------------------------------------------------- */
+int ahttp_init(struct agent *a)
+{
+	struct ahttp_state *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return -ENOMEM;
+	h->a = a;
+	h->po.on_exchange = on_exchange;
+	h->po.on_request = on_request;
+	h->po.arg = h;
+	h->po.stats = &h->st;
+	h->po.raw_query = a->o->capture_query;
+	h->po.max_conns = a->o->http_max_conns;
+	h->self_pid = (uint32_t)getpid();
+	if (a->s.ring.perf && reorder_new(&h->ro)) {
+		free(h);
+		return -ENOMEM;
+	}
+	a->http = h;
+	return 0;
+}
+
+void ahttp_free(struct agent *a)
+{
+	struct ahttp_state *h = a->http;
+
+	if (!h)
+		return;
+	/* nothing is exported any more: the parser's reports go nowhere */
+	h->po.on_exchange = NULL;
+	h->po.on_request = NULL;
+	while (h->n_procs)
+		proc_drop(h, 0, 0, NULL);
+	reorder_free(h->ro);
+	free(h);
+	a->http = NULL;
+}
+
+void ahttp_on_record(struct agent *a, const void *rec, size_t len)
+{
+	if (!a->http)
+		return;
+	if (a->http->ro)
+		hold(a->http, rec, len);
+	else
+		dispatch(a->http, rec, len, false);
+}
+
+void ahttp_on_exit(struct agent *a, uint32_t pid, uint64_t ts)
+{
+	struct ev_hdr e = { EV_EXIT, sizeof(e), 0, ts, pid, pid };
+
+	if (!a->http)
+		return;
+	if (a->http->ro)
+		hold(a->http, &e, sizeof(e));
+	else
+		on_exit_pid(a->http, pid, ts);
+}
+
+static uint64_t now_ev(const struct agent *a)
+{
+	return agent_now_ns() - (uint64_t)a->s.wall_off_ns;
+}
+
+void ahttp_drain_tick(struct agent *a)
+{
+	struct ahttp_state *h = a->http;
+
+	if (h && h->ro && reorder_held(h->ro))
+		reorder_release(h->ro, now_ev(a) - REORDER_WINDOW_NS, on_released, h);
+}
+
+void ahttp_tick(struct agent *a)
+{
+	struct ahttp_state *h = a->http;
+	uint64_t now = now_ev(a);
+
+	if (!h)
+		return;
+	for (uint32_t i = 0; i < h->n_procs; i++) {
+		h->cur = h->procs[i];
+		/* requests waiting too long for a response, and connections
+		 * silent for long */
+		h->why = "timeout";
+		http1_table_tick(h->cur->t, now);
+	}
+	h->cur = NULL;
+}
+
+void ahttp_finish(struct agent *a)
+{
+	struct ahttp_state *h = a->http;
+
+	if (!h)
+		return;
+	if (h->ro)
+		reorder_release(h->ro, UINT64_MAX, on_released, h);
+	/* requests still waiting: rawtel stops watching, outcome unknown */
+	while (h->n_procs)
+		proc_drop(h, 0, now_ev(a), NULL);
+}
