@@ -33,7 +33,7 @@ static void usage(FILE *f)
 		"  --perf-buffer     per-CPU perf buffers instead of the BPF ring buffer\n"
 		"                    (what kernels before 5.8 use; rawtel picks it there)\n"
 		"  --ring-size SIZE  ring buffer size, power of two (default 256K)\n"
-		"  --perf-pages N    perf buffer pages per CPU, power of two (default 16)\n"
+		"  --perf-pages N    perf buffer pages per CPU, power of two (default 16, 64 with http)\n"
 		"  --binary PATH     dns: also probe this program (statically linked ones)\n"
 		"  --null            attach empty programs to the same hooks and print\n"
 		"                    nothing: the floor for overhead measurements\n"

@@ -1,0 +1,53 @@
+#!/bin/sh
+# rawtel run --probes http under load: wrk against nginx for a few seconds.
+# Every request nginx served (its access log) is a SERVER span rawtel
+# exported, or the shortfall is no more than what rawtel reports lost
+# (rawtel.events.lost, rawtel.http.events lost_state/reorder_late, spans
+# dropped before export): nothing vanishes silently. Both paths: the BPF
+# ring buffer and per-CPU perf buffers.
+. "$RAWTEL_TOP/tests/lib.sh"
+. "$RAWTEL_TOP/tests/http_env.sh"
+NODE_DIR="$RAWTEL_TOP/tests/node"
+SECS=${RAWTEL_LOAD_SECS:-3}
+
+if ! command -v node > /dev/null || [ ! -d "$NODE_DIR/node_modules/@opentelemetry" ]; then
+	fail run_http_load "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"
+	exit 0
+fi
+for c in nginx wrk python3; do
+	if ! command -v $c > /dev/null; then
+		fail run_http_load "$c is missing: run scripts/install-deps test"; exit 0
+	fi
+done
+require_bpf run_http_load || exit 0
+
+# load NAME [rawtel options]
+load() {
+	name=$1; shift
+	mkdir -p "$T_TMP/$name.bodies"
+	node "$NODE_DIR/receiver.js" --port 0 --ready "$T_TMP/$name.rport" --log /dev/null \
+		--bodies "$T_TMP/$name.bodies" --max-ms 120000 > "$T_TMP/$name.rout" 2>&1 &
+	rcv=$!; track_pid $rcv
+	i=0; while [ ! -s "$T_TMP/$name.rport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	if ! http_env_start "$T_TMP/$name.env"; then fail "$name" "nginx did not start"; return; fi
+	track_pid "$NG_PID"; track_pid "$PY_PID"
+	"$RAWTEL_REL" run --no-status --probes http --pid "$NG_PID" --no-spool \
+		--endpoint "http://127.0.0.1:$(cat "$T_TMP/$name.rport")" "$@" \
+		> "$T_TMP/$name.out" 2> "$T_TMP/$name.err" &
+	rt=$!; track_pid $rt
+	if ! wait_for "$T_TMP/$name.err" "running:" 300; then
+		fail "$name" "rawtel run did not start: $(cat "$T_TMP/$name.err")"; http_env_stop; return
+	fi
+	wrk -t2 -c20 -d"${SECS}s" "http://127.0.0.1:$NG_PORT/static/hello.txt" > "$T_TMP/$name.wrk" 2>&1
+	sleep 1
+	kill -TERM $rt; wait $rt
+	served=$(wc -l < "$T_TMP/$name.env/access.log")
+	ng=$NG_PID	# http_env_stop clears it
+	http_env_stop
+	kill $rcv; wait $rcv 2>/dev/null
+	node "$NODE_DIR/check-run-http-load.js" "$name" "$T_TMP/$name.bodies" "$ng" "$served" \
+		"$T_TMP/$name.wrk" || tail -n 3 "$T_TMP/$name.err"
+}
+
+load run_http_load_ring
+load run_http_load_perf --perf-buffer
