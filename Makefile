@@ -78,8 +78,12 @@ build/static/%.o: %.c
 build/static/gen/kern_text.o: $(KERN_C)
 	@mkdir -p $(@D)
 	$(MUSLCC) $(CFLAGS_BASE) $(STATIC_OPT) -c $< -o $@
-build/static/rawtel: build/static/user/cli/main.o $(call objs,static)
-	$(MUSLCC) -static -s -Wl,--gc-sections -o $@ $^
+# libc.a's own unwind tables go too (scripts/static-noeh.ld), and without
+# -z separate-code the read-only data shares a page run with the code.
+STATIC_LD := -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=none \
+	-Wl,-T,scripts/static-noeh.ld
+build/static/rawtel: build/static/user/cli/main.o $(call objs,static) scripts/static-noeh.ld
+	$(MUSLCC) $(STATIC_LD) -o $@ $(filter %.o,$^)
 static: build/static/rawtel
 # The test programs, static, for the qemu test's initramfs (no libc there).
 build/static/progs/%: tests/progs/%.c
