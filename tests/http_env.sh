@@ -47,7 +47,10 @@ pid $HE_DIR/nginx.pid;
 error_log $HE_DIR/error.log warn;
 events { worker_connections 1024; }
 http {
-	access_log $HE_DIR/access.log;
+	# the client's port and the request's number on its connection: a
+	# test can say which requests a tracer missed
+	log_format rt '\$remote_addr \$remote_port \$connection \$connection_requests "\$request" \$status \$body_bytes_sent';
+	access_log $HE_DIR/access.log rt;
 	client_body_temp_path $HE_DIR/tmp/body;
 	proxy_temp_path $HE_DIR/tmp/proxy;
 	fastcgi_temp_path $HE_DIR/tmp/fcgi;

@@ -132,6 +132,11 @@ int sink_idle(const struct sink *s);
 void sink_stats(const struct sink *s, int sig, struct sink_stats *out);
 /* TCP connections opened so far (keep-alive reuse shows as few). */
 uint64_t sink_connections(const struct sink *s);
+/* 1 when ADDR (IPv6 form, IPv4 ones IPv4-mapped) and PORT are the local
+ * end of one of the sink's recent connections: a collector traced on this
+ * host sees rawtel's own exports arrive from there (and tracing them would
+ * make spans about spans, forever). */
+int sink_own_endpoint(const struct sink *s, const uint8_t addr[16], uint16_t port);
 /* Close sockets and files and free (before the loop is freed); call
  * sink_flush first to keep what is pending. */
 void sink_free(struct sink *s);

@@ -28,7 +28,7 @@ require_bpf run_http || exit 0
 mkdir -p "$T_TMP/bodies"
 node "$NODE_DIR/receiver.js" --port 0 --ready "$T_TMP/rport" --log "$T_TMP/rlog" \
 	--bodies "$T_TMP/bodies" --max-ms 180000 > "$T_TMP/rout" 2>&1 &
-track_pid $!
+rcv=$!; track_pid $rcv
 i=0; while [ ! -s "$T_TMP/rport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 rport=$(cat "$T_TMP/rport" 2>/dev/null)
 
@@ -51,7 +51,8 @@ c "$base/static/missing.txt"
 c "$base/api/missing.txt"
 c "$base/fail"
 # keep-alive: ten requests on one connection
-set --; for k in 1 2 3 4 5 6 7 8 9 10; do set -- "$@" "$base/static/ka.txt"; done
+# (curl's -o applies to one URL: each has its own)
+set --; for k in 1 2 3 4 5 6 7 8 9 10; do set -- "$@" -o /dev/null "$base/static/ka.txt"; done
 c "$@"
 python3 "$CLIENT" pipeline "$NG_PORT" /static/p1.txt /static/p2.txt /static/p3.txt > "$T_TMP/pipe.json"
 c --compressed "$base/gz/text.txt"
@@ -66,14 +67,20 @@ kill -TERM $rt; wait $rt; rc=$?
 if [ $rc -ne 0 ]; then fail run_http "rawtel run exited $rc: $(tail -n 5 "$T_TMP/rt.err")"; exit 0; fi
 
 cat > "$T_TMP/scenario.json" <<EOF
-{"nginx": $NG_PID, "python": $PY_PID, "ng_port": $NG_PORT, "py_port": $PY_PORT,
+{"nginx": $NG_PID, "python": $PY_PID, "receiver": $rcv, "ng_port": $NG_PORT, "py_port": $PY_PORT,
  "trace": "$TRACE", "parent": "$PARENT", "codes": "$(cat "$T_TMP/codes")",
  "pipe": $(cat "$T_TMP/pipe.json" 2>/dev/null || echo null),
  "split": $(cat "$T_TMP/split.json" 2>/dev/null || echo null),
  "access_lines": $(wc -l < "$T_TMP/env/access.log")}
 EOF
-node "$NODE_DIR/check-run-http.js" run_http "$T_TMP/bodies" "$T_TMP/scenario.json" || \
-	{ echo "--- rawtel:"; tail -n 5 "$T_TMP/rt.err"; }
+node "$NODE_DIR/check-run-http.js" run_http "$T_TMP/bodies" "$T_TMP/scenario.json" > "$T_TMP/check.out" 2>&1
+rc=$?
+cat "$T_TMP/check.out"
+# a checker that crashed printed no verdict: that is a failure too
+if [ $rc -ne 0 ]; then
+	grep -q '^FAIL ' "$T_TMP/check.out" || fail run_http "the checker exited $rc"
+	echo "--- rawtel:"; tail -n 5 "$T_TMP/rt.err"
+fi
 if grep -rqa -e RtSecretTok3n -e RtC00kieVal -e RtQu3ryVal "$T_TMP/bodies"; then
 	fail run_http_secrets "a secret reached the OTLP output"
 else

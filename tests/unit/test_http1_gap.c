@@ -146,6 +146,50 @@ static void chunked_every_cap(void)
 	}
 }
 
+/* The last chunk written with the data before it, its five bytes
+ * "0\r\n\r\n" past the capture (nginx's gzip responses a little over
+ * 512 bytes): the response ends there, framing and size known, exactly
+ * as when every byte is seen; a longer unseen tail is not taken for it. */
+static void chunked_end_unseen(void)
+{
+	static char last[256];
+	static struct xrec want, got;
+	char why[1000];
+	int n = snprintf(last, sizeof(last), "64\r\n");
+
+	memset(last + n, 'z', 100);
+	memcpy(last + n + 100, "\r\n0\r\n\r\n", 7);
+	size_t len = (size_t)n + 107;
+	struct step st[] = {
+		{ 'q', "GET /g HTTP/1.1\r\n\r\n" },
+		{ 'r', "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" },
+		{ 'r', last, len },
+		{ 'q', "GET /h HTTP/1.1\r\n\r\n" },
+		{ 'r', "HTTP/1.1 204 No Content\r\n\r\n" },
+	};
+
+	script_run(st, N(st), HTTP1_SERVER, &no_opts, 0, SIZE_MAX, 0, &want);
+	T_ASSERTF(want.n == 2, "%d", want.n);
+	for (size_t cap = (size_t)n; cap <= len - 5; cap++) {
+		struct step g[N(st)];
+
+		memcpy(g, st, sizeof(g));
+		g[2].len = cap;
+		g[2].gap = len - cap;
+		script_run(g, N(g), HTTP1_SERVER, &no_opts, 0, SIZE_MAX, 0, &got);
+		T_ASSERTF(xrec_same(&want, &got, why, sizeof(why)), "cap %zu: %s", cap, why);
+	}
+	/* six unseen bytes at a chunk-size line are not the end */
+	struct step g[N(st)];
+
+	memcpy(g, st, sizeof(g));
+	g[2].len = len - 5;
+	g[2].gap = 6;
+	script_run(g, N(g), HTTP1_SERVER, &no_opts, 0, SIZE_MAX, 0, &got);
+	T_ASSERTF(got.n == 2, "%d", got.n);
+	T_CHECKF(strstr(got.line[0], "RESP_SIZE?") != NULL, "%s", got.line[0]);
+}
+
 /* A request head cut at every byte, on a connection that already
  * carried an exchange: what was seen is kept (a half header value is
  * not), the response still pairs, and the next request parses. */
@@ -391,6 +435,7 @@ int main(void)
 	T_RUN(cl_body_every_cap);
 	T_RUN(cl_body_many_syscalls);
 	T_RUN(chunked_every_cap);
+	T_RUN(chunked_end_unseen);
 	T_RUN(head_every_cap);
 	T_RUN(first_head_cut);
 	T_RUN(response_head_every_cap);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "agent_int.h"
+#include "rawtel/sink.h"
 #include "http.h"
 
 /* ---- connections of a process: open addressing by id ---------------- */
@@ -283,6 +284,10 @@ static void on_sock(struct ahttp_state *h, const struct ev_sock *e)
 	c->rport = e->rport;
 	memcpy(c->laddr, e->laddr, 16);
 	memcpy(c->raddr, e->raddr, 16);
+	/* a local collector receiving rawtel's exports: tracing them would
+	 * export a span about every export, for ever */
+	c->own = c->role == HTTP1_SERVER && (e->h.flags & SOCK_F_REMOTE) && h->a->sink &&
+		 sink_own_endpoint(h->a->sink, e->raddr, e->rport);
 }
 
 static void on_data(struct ahttp_state *h, const struct ev_data *d, size_t len, bool late)
@@ -311,6 +316,8 @@ static void on_data(struct ahttp_state *h, const struct ev_data *d, size_t len, 
 		h->ev[HEV_LOST_STATE]++;
 		return;
 	}
+	if (c->own)
+		return;
 	if (cap > len - DATA_OFF_BYTES)
 		cap = len - DATA_OFF_BYTES;
 	if (cap > d->total)

@@ -96,6 +96,8 @@ void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_co
 	int minor = x->req_minor >= 0 ? x->req_minor : x->resp_minor, status = no_resp ? 0 : x->status;
 	bool span = ctx->flags & CTX_SAMPLED, metric;
 	struct host host;
+	uint32_t flags = x->flags;
+	uint64_t req_body = x->req_body_bytes, resp_body = x->resp_body_bytes;
 
 	if (ctx->flags & CTX_SELF) {
 		h->ev[HEV_SELF]++;
@@ -177,11 +179,25 @@ void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_co
 	}
 	if (x->user_agent[0])
 		kv[n++] = otlp_kv_str("user_agent.original", x->user_agent);
-	if (!no_req && !(x->flags & HTTP1_X_REQ_SIZE_UNKNOWN))
-		kv[n++] = otlp_kv_int("http.request.body.size", (int64_t)x->req_body_bytes);
-	if (!no_resp && !(x->flags & HTTP1_X_RESP_SIZE_UNKNOWN))
-		kv[n++] = otlp_kv_int("http.response.body.size", (int64_t)x->resp_body_bytes);
-	partial(x->flags, unknown, part, sizeof(part));
+	/* a body whose end was not seen (a server answering before it has
+	 * read the request body, as nginx's `return` does; framing lost in
+	 * bytes not captured) still has the size its Content-Length declared,
+	 * the figure instrumented servers report too; unless the connection
+	 * closed inside it */
+	if (!no_req && (x->flags & HTTP1_X_REQ_SIZE_UNKNOWN) && x->req_content_length >= 0) {
+		flags &= ~HTTP1_X_REQ_SIZE_UNKNOWN;
+		req_body = (uint64_t)x->req_content_length;
+	}
+	if (!no_resp && (x->flags & HTTP1_X_RESP_SIZE_UNKNOWN) && x->resp_content_length >= 0 &&
+	    !(x->flags & HTTP1_X_RESP_ABORTED)) {
+		flags &= ~HTTP1_X_RESP_SIZE_UNKNOWN;
+		resp_body = (uint64_t)x->resp_content_length;
+	}
+	if (!no_req && !(flags & HTTP1_X_REQ_SIZE_UNKNOWN))
+		kv[n++] = otlp_kv_int("http.request.body.size", (int64_t)req_body);
+	if (!no_resp && !(flags & HTTP1_X_RESP_SIZE_UNKNOWN))
+		kv[n++] = otlp_kv_int("http.response.body.size", (int64_t)resp_body);
+	partial(flags, unknown, part, sizeof(part));
 	if (part[0])
 		kv[n++] = otlp_kv_str("rawtel.http.partial", part);
 

@@ -150,7 +150,10 @@ int agent_on_event(void *ctx, const struct probe *p, const void *rec, size_t siz
 {
 	struct agent *a = ctx;
 
-	a->received[p->ev_type]++;
+	uint16_t t = ((const struct ev_hdr *)rec)->type;
+
+	/* by the record's own type: http's data records are not sock ones */
+	a->received[t < EV_TYPE_MAX ? t : p->ev_type]++;
 	switch (p->ev_type) {
 	case EV_EXEC:
 		on_exec(a, rec, size);

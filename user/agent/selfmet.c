@@ -119,9 +119,11 @@ void selfmet_export(struct agent *a)
 	for (int i = 0; i < a->o->s.n_probes; i++) {
 		const struct probe *p = a->o->s.probes[i];
 		struct otlp_kv kv = otlp_kv_str("probe", p->name);
-		uint64_t lost = session_lost(&a->s, p->ev_type);
+		/* both record types of a probe that has two (http: sock, data) */
+		uint64_t lost = session_lost_probe(&a->s, p);
+		uint64_t got = a->received[p->ev_type] + (p->ev_type2 ? a->received[p->ev_type2] : 0);
 
-		rec(a, INST_RECEIVED, &kv, 1, a->received[p->ev_type]);
+		rec(a, INST_RECEIVED, &kv, 1, got);
 		rec(a, INST_LOST, &kv, 1, lost);
 		counted += lost;
 	}

@@ -193,6 +193,44 @@ static void send_request(struct sink_ep *ep)
 	try_send(ep);
 }
 
+/* Remember the local end of a connection just started (the port is bound
+ * by connect(), even before it completes). */
+static void remember_local(struct sink *s, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	uint8_t *a = s->own[s->own_next % SINK_OWN_MAX].addr;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return;
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)&ss;
+
+		memset(a, 0, 10);
+		a[10] = a[11] = 0xff;
+		memcpy(a + 12, &in->sin_addr, 4);
+		s->own[s->own_next % SINK_OWN_MAX].port = ntohs(in->sin_port);
+	} else if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
+
+		memcpy(a, &in6->sin6_addr, 16);
+		s->own[s->own_next % SINK_OWN_MAX].port = ntohs(in6->sin6_port);
+	} else {
+		return;
+	}
+	s->own_next++;
+}
+
+int sink_own_endpoint(const struct sink *s, const uint8_t addr[16], uint16_t port)
+{
+	unsigned n = s->own_next < SINK_OWN_MAX ? s->own_next : SINK_OWN_MAX;
+
+	for (unsigned i = 0; i < n; i++)
+		if (s->own[i].port == port && !memcmp(s->own[i].addr, addr, 16))
+			return 1;
+	return 0;
+}
+
 /* Start a non-blocking connect to the next address; on immediate failure
  * move on to the one after. */
 static void connect_next(struct sink_ep *ep)
@@ -220,6 +258,7 @@ static void connect_next(struct sink_ep *ep)
 			close(fd);
 			continue;
 		}
+		remember_local(ep->s, fd);
 		ep->fd = fd;
 		ep->state = EP_CONNECTING;
 		return;

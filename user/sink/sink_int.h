@@ -44,6 +44,11 @@ struct sink_ep {
 	int rr;			/* round-robin cursor over signals */
 };
 
+/* Local endpoints remembered: more than the connections a sink keeps
+ * open at once (one per signal), with room for reconnections whose
+ * accept a traced collector reports late. */
+#define SINK_OWN_MAX 16
+
 struct sink {
 	struct loop *loop;
 	struct sink_config cfg;
@@ -61,6 +66,10 @@ struct sink {
 	struct sink_stats st[SINK_NSIG];
 	uint64_t connections;
 	struct sink_loglim lim[SINK_LOGK_N];
+	/* the local ends of our last connections to collectors, IPv6 form
+	 * (sink_own_endpoint) */
+	struct { uint8_t addr[16]; uint16_t port; } own[SINK_OWN_MAX];
+	unsigned own_next;
 };
 
 /* http_ep.c */
