@@ -45,6 +45,9 @@ fi
 base="http://127.0.0.1:$NG_PORT"
 c() { curl -s -o /dev/null -w '%{http_code} ' --max-time 10 "$@" >> "$T_TMP/codes"; }
 c "$base/static/hello.txt"
+# the receiver is traced like any server: a request of someone else's is
+# a span, rawtel's own exports to it are not
+curl -s -o /dev/null --max-time 5 "http://127.0.0.1:$rport/health"
 c -H "traceparent: 00-$TRACE-$PARENT-01" -H "tracestate: rt=1" "$base/api/data.txt"
 c "$base/api/data2.txt"
 c "$base/static/missing.txt"
