@@ -2,6 +2,7 @@
  * Draining the rings never waits on the network or the disk: the sink
  * queues encoded requests and sends them from the same loop. */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -401,6 +402,17 @@ int agent_run(struct agent_opts *o)
 		fprintf(stderr, " -> %s (%s)\n", o->sink.base_url,
 			sink_config_protocol(&o->sink, SINK_LOGS) == SINK_PROTO_JSON ? "http/json" :
 			"http/protobuf");
+	/* A batch of records read at once is work that can wait a few
+	 * milliseconds: under SCHED_BATCH rawtel keeps its fair share of CPU
+	 * but, waking, does not preempt the server whose requests it is
+	 * reading about (which the scheduler grants a task that slept) */
+	if (!o->sched_normal) {
+		struct sched_param sp = { 0 };
+
+		if (sched_setscheduler(0, SCHED_BATCH, &sp) < 0)
+			fprintf(stderr, "rawtel: cannot use SCHED_BATCH (%s): running as a normal task\n",
+				strerror(errno));
+	}
 	/* processes older than rawtel: parents and start times, read after
 	 * the probes are on so nothing falls between */
 	proctab_scan(&a->seed);

@@ -56,6 +56,7 @@ struct agent_opts {
 	uint32_t route_cap;
 	uint32_t http_max_conns;
 	bool capture_query;
+	bool sched_normal;	/* --sched normal: not SCHED_BATCH */
 	bool http;			/* the http probe is on */
 	uint8_t sampler;		/* enum http_sampler */
 	double sampler_ratio;

@@ -60,6 +60,8 @@ static void usage(FILE *f)
 		"  --metric-interval MS metrics export interval (OTEL_METRIC_EXPORT_INTERVAL,\n"
 		"                       default 60000)\n"
 		"  --duration SEC       stop after SEC seconds\n"
+		"  --sched batch|normal rawtel's CPU scheduling: batch (default) never\n"
+		"                       preempts the programs it observes when it wakes\n"
 		"  --status, --no-status  a status line on stderr (default: when a terminal)\n\n"
 		"Also read: OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_TIMEOUT,\n"
 		"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, OTEL_BSP_SCHEDULE_DELAY,\n"
@@ -254,6 +256,13 @@ int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
 			o->capture_args = true;
 		} else if (!strcmp(a, "--capture-query")) {
 			o->capture_query = true;
+		} else if (!strcmp(a, "--sched")) {
+			if (!v || (strcmp(v, "batch") && strcmp(v, "normal"))) {
+				cli_err("--sched takes batch or normal");
+				return -EINVAL;
+			}
+			o->sched_normal = v[0] == 'n';
+			i++;
 		} else if (!strcmp(a, "--no-spool")) {
 			no_spool = true;
 		} else if (!strcmp(a, "--status") || !strcmp(a, "--no-status")) {
