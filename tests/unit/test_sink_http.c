@@ -2,6 +2,7 @@
  * request with the OpenTelemetry project's protobuf code (the oracle) and
  * logs it. Exact request counts at the receiver prove nothing was lost
  * where the spec says retry and nothing retried where it says not. */
+#include <arpa/inet.h>
 #include <errno.h>
 
 #include "rawtel/err.h"
@@ -88,6 +89,26 @@ static void test_deliver_keepalive(void)
 		T_CHECK(strstr(f.q[i].line, "\"api-key\":\"k1\""));
 		T_CHECK(strstr(f.q[i].line, sig == 1 ? "\"ctype\":\"application/json\"" : "\"ctype\":\"application/"));
 	}
+	/* the connection's local end is known as the sink's own (a traced
+	 * collector's view of it is not traced), its neighbours are not */
+	int own = 0;
+
+	for (int fd = 0; fd < 1024; fd++) {
+		struct sockaddr_in peer, me;
+		socklen_t pl = sizeof(peer), ml = sizeof(me);
+		uint8_t a[16] = { [10] = 0xff, [11] = 0xff };
+
+		if (getpeername(fd, (struct sockaddr *)&peer, &pl) || peer.sin_family != AF_INET ||
+		    ntohs(peer.sin_port) != f.r.port || getsockname(fd, (struct sockaddr *)&me, &ml))
+			continue;
+		memcpy(a + 12, &me.sin_addr, 4);
+		T_CHECK(sink_own_endpoint(f.s, a, ntohs(me.sin_port)), "own end not known");
+		T_CHECK(!sink_own_endpoint(f.s, a, (uint16_t)(ntohs(me.sin_port) + 1)));
+		a[15] ^= 1;
+		T_CHECK(!sink_own_endpoint(f.s, a, ntohs(me.sin_port)));
+		own++;
+	}
+	T_EQ_INT(own, 1);
 	sink_stats(f.s, SINK_METRICS, &st);
 	T_EQ_INT(st.sent, 4);
 	T_EQ_INT(st.succeeded, 4);
