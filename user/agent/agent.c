@@ -185,7 +185,7 @@ static uint64_t total_lost(const struct agent *a)
 	uint64_t n = 0;
 
 	for (int i = 0; i < a->o->s.n_probes; i++)
-		n += session_lost(&a->s, a->o->s.probes[i]->ev_type);
+		n += session_lost_probe(&a->s, a->o->s.probes[i]);
 	/* perf's LOST records count the same losses again on kernels whose
 	 * bpf_perf_event_output reports them (5.4+); before, only perf does */
 	if (a->s.ring.perf && a->s.ring.pb.lost > n)
