@@ -14,8 +14,9 @@
 //   process end      a SOCK_K_EXIT record: user space forgets the rest
 //   fork             children of selected processes are selected
 // Stack: fp-4 u32 keys, fp-16 u64 sk_fds keys, fp-24 tgid keys, fp-32
-// sk_pend key, fp-64 a sockaddr, fp-104 an sk_pend value, fp-200 the
-// record (SELECT and FILTER_COMM use fp-24..fp-1).
+// sk_pend key, fp-64 a sockaddr, fp-80 an sk_fds value (the sockaddr read
+// by then), fp-104 an sk_pend value (entries only), fp-200 the record
+// (exits only; SELECT and FILTER_COMM use fp-24..fp-1).
 #include "sock.h"
 
 DECLARE_SOCK_MAPS
@@ -25,7 +26,7 @@ DECLARE_SOCK_MAPS
 	*(u64 *)REC(24) = 0 ; *(u64 *)REC(32) = 0 ; *(u64 *)REC(40) = 0 ; \
 	*(u64 *)REC(48) = 0 ; *(u64 *)REC(56) = 0 ; *(u64 *)REC(64) = 0 ; \
 	*(u64 *)REC(72) = 0 ; *(u64 *)REC(80) = 0 ; *(u64 *)REC(88) = 0 ; \
-	r9 = r10 ; r9 += -200
+	*(u64 *)REC(96) = 0 ; *(u64 *)REC(104) = 0 ; r9 = r10 ; r9 += -200
 // Stamp the record at r9 (KIND) and send it. r6 ctx, r7 pid_tgid.
 #define SEND_SOCK(KIND) r1 = KIND ; *(u8 *)(r9 + SOCK_OFF_KIND) = r1 ; \
 	r1 = EV_SOCK | (SOCK_REC_SIZE << 16) ; *(u32 *)(r9 + EV_OFF_TYPE) = r1 ; \
@@ -48,15 +49,17 @@ DECLARE_SOCK_MAPS
 
 // The record at r9 (fd, role, addresses set) becomes a tracked socket:
 // a new connection id (cpu << 48 | this CPU's count: per-CPU, as tracing
-// programs do not run nested on a CPU), the sk_fds entry, the process in
-// sk_procs and its gate slot opened; then the record goes out.
+// programs do not run nested on a CPU), the sk_fds entry (its stream
+// offsets at 0), the process in sk_procs and its gate slot opened; then
+// the record goes out.
 #define LEARN(KIND) *(u32 *)(r10 - 4) = 0 ; r2 = r10 ; r2 += -4 ; r1 = sk_ids ll ; \
 	call bpf_map_lookup_elem ; if r0 == 0 goto forget ; r8 = *(u64 *)(r0 + 0) ; \
 	r8 += 1 ; *(u64 *)(r0 + 0) = r8 ; call bpf_get_smp_processor_id ; r0 &= 0x7fff ; \
 	r0 <<= 48 ; r8 <<= 16 ; r8 >>= 16 ; r8 |= r0 ; *(u64 *)(r9 + SOCK_OFF_CONN) = r8 ; \
-	r1 = *(u32 *)(r9 + SOCK_OFF_FD) ; FD_KEY(r7, r1, 16) ; *(u64 *)(r10 - 48) = r8 ; \
-	*(u64 *)(r10 - 40) = 0 ; r1 = *(u8 *)(r9 + SOCK_OFF_ROLE) ; *(u8 *)(r10 - 40) = r1 ; \
-	r1 = sk_fds ll ; r2 = r10 ; r2 += -16 ; r3 = r10 ; r3 += -48 ; r4 = RT_BPF_ANY ; \
+	r1 = *(u32 *)(r9 + SOCK_OFF_FD) ; FD_KEY(r7, r1, 16) ; *(u64 *)(r10 - 80) = r8 ; \
+	*(u64 *)(r10 - 72) = 0 ; r1 = *(u8 *)(r9 + SOCK_OFF_ROLE) ; *(u8 *)(r10 - 72) = r1 ; \
+	*(u64 *)(r10 - 64) = 0 ; *(u64 *)(r10 - 56) = 0 ; \
+	r1 = sk_fds ll ; r2 = r10 ; r2 += -16 ; r3 = r10 ; r3 += -80 ; r4 = RT_BPF_ANY ; \
 	call bpf_map_update_elem ; r1 = r7 ; r1 >>= 32 ; *(u32 *)(r10 - 24) = r1 ; \
 	*(u32 *)(r10 - 20) = 1 ; r1 = sk_procs ll ; r2 = r10 ; r2 += -24 ; r3 = r10 ; \
 	r3 += -20 ; r4 = RT_BPF_NOEXIST ; call bpf_map_update_elem ; if r0 == -17 goto learned ; \

@@ -1,8 +1,10 @@
 // The end of sockets and processes, and processes that begin (kern/sock.S
 // includes this: its maps and macros).
 
-// close() of a tracked socket: forgotten, and said. Closing forgets a
-// bound address too. The fd is gone whatever close returns.
+// close() of a tracked socket: forgotten, and said, with the bytes that
+// moved through it (user space learns of records lost at the end).
+// Closing forgets a bound address too. The fd is gone whatever close
+// returns.
 .prog sk_close tracepoint syscalls/sys_enter_close
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -25,6 +27,12 @@
 	*(u64 *)(r9 + SOCK_OFF_CONN) = r1
 	r1 = *(u8 *)(r8 + SKF_ROLE)
 	*(u8 *)(r9 + SOCK_OFF_ROLE) = r1
+	r1 = *(u64 *)(r8 + SKF_SEQ_RECV)
+	*(u64 *)(r9 + SOCK_OFF_SEQ) = r1
+	r1 = *(u64 *)(r8 + SKF_SEQ_SEND)
+	*(u64 *)(r9 + SOCK_OFF_SEQ + 8) = r1
+	r1 = SOCK_F_SEQ
+	*(u32 *)(r9 + EV_OFF_FLAGS) = r1
 	r1 = *(u64 *)(r6 + field(fd))
 	*(u32 *)(r9 + SOCK_OFF_FD) = r1
 	r1 = -1

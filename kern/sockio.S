@@ -19,7 +19,9 @@ DECLARE_SOCK_MAPS
 // Entry, first part: r8 = the sk_fds entry of the fd in field FD, r9 = this
 // thread's slot, claimed; or goto out. r6 ctx, r7 pid_tgid. A slot still
 // held by another thread (tids equal modulo SK_IO_SLOTS, both in a call)
-// is taken over: that call's record is lost, and counted.
+// is taken over: that call's record is lost, and counted; what its exit
+// needs to count its bytes in the socket's stream offset is kept (VCONN,
+// VFD, VCALL written before VID, which the exit looks for).
 #define IO_SLOT(FD, CALL, DIR) \
 	r6 = r1 ; call bpf_get_current_pid_tgid ; r7 = r0 ; GATE(r7, out) ; \
 	r1 = *(u64 *)(r6 + field(FD)) ; FD_KEY(r7, r1, 16) ; r1 = sk_fds ll ; r2 = r10 ; \
@@ -27,7 +29,10 @@ DECLARE_SOCK_MAPS
 	r1 = r7 ; r1 &= SK_IO_SLOTS - 1 ; *(u32 *)(r10 - 4) = r1 ; r2 = r10 ; r2 += -4 ; \
 	r1 = sk_io ll ; call bpf_map_lookup_elem ; if r0 == 0 goto out ; r9 = r0 ; \
 	r1 = *(u64 *)(r9 + SKIO_ID) ; if r1 == 0 goto claim ; if r1 == r7 goto claim ; \
-	COUNT_DROP(EV_DATA) ; \
+	r2 = *(u64 *)(r9 + SKIO_CONN) ; *(u64 *)(r9 + SKIO_VCONN) = r2 ; \
+	r2 = *(u32 *)(r9 + SKIO_FD) ; *(u32 *)(r9 + SKIO_VFD) = r2 ; \
+	r2 = *(u8 *)(r9 + SKIO_CALL) ; *(u8 *)(r9 + SKIO_VCALL) = r2 ; \
+	*(u64 *)(r9 + SKIO_VID) = r1 ; COUNT_DROP(EV_DATA) ; \
 claim: ; *(u64 *)(r9 + SKIO_ID) = r7 ; r1 = *(u64 *)(r8 + SKF_CONN) ; \
 	*(u64 *)(r9 + SKIO_CONN) = r1 ; r1 = *(u64 *)(r6 + field(FD)) ; \
 	*(u32 *)(r9 + SKIO_FD) = r1 ; r1 = DIR | (CALL << 8) ; *(u16 *)(r9 + SKIO_DIR) = r1 ; \

@@ -1,13 +1,17 @@
 // Body of a data exit program (kern/sockio.S defines EXIT_CALL, the
 // DATA_CALL_* its entry parked, and EXIT_SHAPE: 0 no bytes (sendfile),
 // 1 one buffer, 2 an iovec array). Claims this thread's slot and, when
-// the call moved bytes, writes the record: in place in the ring (reserved
-// at its largest), or in the per-CPU scratch for perf buffers.
+// the call moved bytes, moves the socket's stream offset on and writes
+// the record: in place in the ring (reserved at its largest), or in the
+// per-CPU scratch for perf buffers.
 // A walk of iovecs writes at a variable offset a variable length, each
 // bounded by $capture only as far as the verifier knows: its reservation
 // is twice $capture. Registers: r6 ctx, r7 pid_tgid, r8 slot then bytes
 // captured, r9 record. Stack: fp-8 bytes of the return not yet walked,
-// fp-16 buffer, fp-24 iovecs, fp-32 bytes captured, fp-48 one iovec.
+// fp-16 buffer, fp-24 iovecs, fp-32 bytes captured, fp-48 one iovec,
+// fp-64 stream offset, fp-72 sk_fds key, fp-80 connection, fp-88 start,
+// fp-96 fd, dir and call (as in the record), fp-104 the other direction's
+// offset.
 #if EXIT_SHAPE == 2
 #define EXIT_RESERVE (DATA_OFF_BYTES + 2 * $capture)
 #elif EXIT_SHAPE == 1
@@ -15,6 +19,27 @@
 #else
 #define EXIT_RESERVE DATA_OFF_BYTES
 #endif
+#if EXIT_CALL >= DATA_CALL_WRITE
+#define EXIT_SEQ SKF_SEQ_SEND
+#define EXIT_PEER SKF_SEQ_RECV
+#else
+#define EXIT_SEQ SKF_SEQ_RECV
+#define EXIT_PEER SKF_SEQ_SEND
+#endif
+// fp-64 = where the call's bytes (fp-8 of them) begin in the stream of the
+// socket of fp-96 (connection fp-80), which moves on past them, fp-104 =
+// the other direction's count; or both DATA_SEQ_NONE when the socket is
+// no longer tracked: then goto LABEL. Before the record is reserved, so a
+// record lost still moves it on (user space sees the gap). A plain load,
+// add and store: two threads moving bytes through one socket at once are
+// unordered anyway.
+#define SEQ_ADVANCE(LABEL) r1 = -1 ; *(u64 *)(r10 - 64) = r1 ; *(u64 *)(r10 - 104) = r1 ; \
+	r1 = *(u32 *)(r10 - 96) ; FD_KEY(r7, r1, 72) ; r1 = sk_fds ll ; r2 = r10 ; \
+	r2 += -72 ; call bpf_map_lookup_elem ; if r0 == 0 goto LABEL ; \
+	r1 = *(u64 *)(r0 + SKF_CONN) ; r2 = *(u64 *)(r10 - 80) ; if r1 != r2 goto LABEL ; \
+	r1 = *(u64 *)(r0 + EXIT_PEER) ; *(u64 *)(r10 - 104) = r1 ; \
+	r1 = *(u64 *)(r0 + EXIT_SEQ) ; *(u64 *)(r10 - 64) = r1 ; r2 = *(u64 *)(r10 - 8) ; \
+	r1 += r2 ; *(u64 *)(r0 + EXIT_SEQ) = r1
 	r6 = r1
 	call bpf_get_current_pid_tgid
 	r7 = r0
@@ -28,7 +53,7 @@
 	if r0 == 0 goto out
 	r8 = r0
 	r1 = *(u64 *)(r8 + SKIO_ID)
-	if r1 != r7 goto out
+	if r1 != r7 goto displaced
 	r1 = *(u8 *)(r8 + SKIO_CALL)
 	if r1 != EXIT_CALL goto release
 	r1 = *(u64 *)(r6 + field(ret))
@@ -37,41 +62,71 @@
 release:
 	*(u64 *)(r8 + SKIO_ID) = 0
 	goto out
-moved:
-.if $perf_buffer
-	*(u32 *)(r10 - 4) = 0
-	r2 = r10
-	r2 += -4
-	r1 = sk_scratch ll
-	call bpf_map_lookup_elem
-	if r0 == 0 goto release
-.else
-	r1 = events ll
-	r2 = EXIT_RESERVE
-	r3 = 0
-	call bpf_ringbuf_reserve
-	if r0 != 0 goto reserved
-	*(u64 *)(r8 + SKIO_ID) = 0
-	COUNT_DROP(EV_DATA)
+// Another thread's entry took the slot over while this call was in it:
+// its record is lost (counted there), but its bytes still count in the
+// socket's stream offset, from what that entry kept.
+displaced:
+	r1 = *(u64 *)(r8 + SKIO_VID)
+	if r1 != r7 goto out
+	*(u64 *)(r8 + SKIO_VID) = 0
+	r1 = *(u8 *)(r8 + SKIO_VCALL)
+	if r1 != EXIT_CALL goto out
+	r1 = *(u64 *)(r6 + field(ret))
+	*(u64 *)(r10 - 8) = r1
+	if r1 s<= 0 goto out
+	r1 = *(u64 *)(r8 + SKIO_VCONN)
+	*(u64 *)(r10 - 80) = r1
+	r1 = *(u32 *)(r8 + SKIO_VFD)
+	*(u64 *)(r10 - 96) = r1
+	SEQ_ADVANCE(out)
 	goto out
-reserved:
-.endif
-	r9 = r0
-	// what entry saw (fd, dir, call in the record's order), then release
-	// the slot: if another thread took it meanwhile, those were its values
+moved:
+	// what entry saw, then release the slot: if another thread took it
+	// meanwhile, those may be its values (and ours are the displaced
+	// call's)
 	r1 = *(u64 *)(r8 + SKIO_CONN)
-	*(u64 *)(r9 + DATA_OFF_CONN) = r1
+	*(u64 *)(r10 - 80) = r1
 	r1 = *(u64 *)(r8 + SKIO_START)
-	*(u64 *)(r9 + DATA_OFF_START) = r1
+	*(u64 *)(r10 - 88) = r1
 	r1 = *(u64 *)(r8 + SKIO_FD)
-	*(u64 *)(r9 + DATA_OFF_FD) = r1
+	*(u64 *)(r10 - 96) = r1
 	r1 = *(u64 *)(r8 + SKIO_BUF)
 	*(u64 *)(r10 - 16) = r1
 	r1 = *(u16 *)(r8 + SKIO_VLEN)
 	*(u64 *)(r10 - 24) = r1
 	r1 = *(u64 *)(r8 + SKIO_ID)
 	*(u64 *)(r8 + SKIO_ID) = 0
-	if r1 != r7 goto collided
+	if r1 != r7 goto displaced
+	SEQ_ADVANCE(seq_done)
+seq_done:
+.if $perf_buffer
+	*(u32 *)(r10 - 4) = 0
+	r2 = r10
+	r2 += -4
+	r1 = sk_scratch ll
+	call bpf_map_lookup_elem
+	if r0 == 0 goto out
+.else
+	r1 = events ll
+	r2 = EXIT_RESERVE
+	r3 = 0
+	call bpf_ringbuf_reserve
+	if r0 != 0 goto reserved
+	COUNT_DROP(EV_DATA)
+	goto out
+reserved:
+.endif
+	r9 = r0
+	r1 = *(u64 *)(r10 - 80)
+	*(u64 *)(r9 + DATA_OFF_CONN) = r1
+	r1 = *(u64 *)(r10 - 88)
+	*(u64 *)(r9 + DATA_OFF_START) = r1
+	r1 = *(u64 *)(r10 - 96)
+	*(u64 *)(r9 + DATA_OFF_FD) = r1
+	r1 = *(u64 *)(r10 - 64)
+	*(u64 *)(r9 + DATA_OFF_SEQ) = r1
+	r1 = *(u64 *)(r10 - 104)
+	*(u64 *)(r9 + DATA_OFF_PEER) = r1
 	*(u64 *)(r9 + EV_OFF_TID) = r7
 	*(u32 *)(r9 + EV_OFF_FLAGS) = 0
 	r1 = *(u64 *)(r10 - 8)
@@ -111,8 +166,6 @@ captured:
 	if r8 > EXIT_RESERVE goto out
 	EMIT(r6, r9, r8, EV_DATA)
 	goto out
-collided:
-	COUNT_DROP(EV_DATA)
 .else
 	// wake the reader only when this record takes the ring across the
 	// mark (see EMIT in common.h); the reserve counted it already
@@ -127,14 +180,11 @@ collided:
 submit:
 	r1 = r9
 	call bpf_ringbuf_submit
-	goto out
-collided:
-	r1 = r9
-	r2 = RT_BPF_RB_NO_WAKEUP
-	call bpf_ringbuf_discard
-	COUNT_DROP(EV_DATA)
 .endif
 out:
 	r0 = 0
 	exit
 #undef EXIT_RESERVE
+#undef EXIT_SEQ
+#undef EXIT_PEER
+#undef SEQ_ADVANCE

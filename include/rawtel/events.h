@@ -229,7 +229,10 @@
 #define SOCK_OFF_LADDR	48	/* local address, IPv6 form (IPv4 ones IPv4-mapped) */
 #define SOCK_OFF_RADDR	64	/* remote address, the same */
 #define SOCK_OFF_COMM	80	/* char[16] */
-#define SOCK_REC_SIZE	96
+#define SOCK_OFF_SEQ	96	/* u64[2] close (SOCK_F_SEQ): the bytes moved
+				 * through it, received and sent, as counted
+				 * for data records' SEQ */
+#define SOCK_REC_SIZE	112
 #define SOCK_K_ACCEPT	1	/* accept/accept4 returned this fd */
 #define SOCK_K_CONNECT	2	/* connect() on it (0 or EINPROGRESS) */
 #define SOCK_K_SEED	3	/* open before rawtel started (from /proc) */
@@ -242,6 +245,14 @@
 #define SOCK_ROLE_CLIENT 1	/* it connected: requests go out */
 #define SOCK_F_LOCAL	1	/* LADDR/LPORT are known */
 #define SOCK_F_REMOTE	2	/* RADDR/RPORT are known */
+#define SOCK_F_SEQ	4	/* SEQ is known */
+#define SOCK_F_GAP	16	/* bytes of its end were never seen (a gap
+				 * came before this close): requests still
+				 * waiting may have been answered */
+#define SOCK_F_INFERRED	8	/* a close user space inferred (the fd is
+				 * another socket's now: the kernel's close
+				 * record was lost), not seen: how what was
+				 * under way ended is unknown */
 
 /* ---- data: one syscall's bytes through a tracked socket -----------------
  * read, readv, recvfrom, recvmsg (DATA_DIR_RECV) and write, writev, sendto,
@@ -250,7 +261,16 @@
  * of those bytes (at most the --capture-bytes set at load time; 0 for
  * sendfile, whose bytes come from a file). The header's ts is the call's
  * return, START its entry: a server's request arrives by the return of
- * its read, a client's request leaves from the entry of its write. */
+ * its read, a client's request leaves from the entry of its write. Where
+ * the kernel side runs at the exit only (task registers reachable), START
+ * is the return too.
+ * SEQ is where the call's bytes begin in the socket's stream in this
+ * direction: the kernel side counts the bytes every call moved since the
+ * socket was learned (or seeded), records lost or not, so a SEQ beyond
+ * the end of the last record user space saw says how many bytes it did
+ * not see (DATA_SEQ_NONE: not known). PEER is the other direction's count
+ * when the call returned: bytes lost that way before this call (a request
+ * before its response) are known by this record already. */
 #define DATA_OFF_CONN	24	/* u64 SOCK_OFF_CONN of its socket */
 #define DATA_OFF_FD	32	/* s32 */
 #define DATA_OFF_DIR	36	/* u8 DATA_DIR_* */
@@ -258,7 +278,9 @@
 #define DATA_OFF_CAP	38	/* u16 bytes captured below */
 #define DATA_OFF_TOTAL	40	/* u64 bytes the call moved */
 #define DATA_OFF_START	48	/* u64 ns at the call's entry */
-#define DATA_OFF_BYTES	56	/* the captured bytes */
+#define DATA_OFF_SEQ	56	/* u64 stream offset of its first byte */
+#define DATA_OFF_PEER	64	/* u64 the other direction's offset */
+#define DATA_OFF_BYTES	72	/* the captured bytes */
 #define DATA_CAP_MAX	4096	/* the largest --capture-bytes */
 #define DATA_CAP_DEFAULT 512
 #define DATA_REC_MAX	(DATA_OFF_BYTES + DATA_CAP_MAX)
@@ -276,6 +298,16 @@
 #define DATA_F_IOV_TRUNC 1	/* more iovecs than the kernel side walks:
 				 * CAP may be short of what it could be */
 #define DATA_F_FAULT	2	/* the user buffer could not be read */
+#define DATA_F_GAP	4	/* made by user space (sockcap), never by the
+				 * kernel: TOTAL bytes moved at SEQ that no
+				 * record brought (lost); CAP 0 */
+#define DATA_F_RESET	8	/* with DATA_F_GAP: bytes were lost both ways
+				 * since the last record: how requests and
+				 * responses in them paired is unknown, so
+				 * what waits has an unknown outcome and
+				 * pairing starts afresh (a reset, not bytes
+				 * to feed) */
+#define DATA_SEQ_NONE	(~0ULL)	/* the socket was forgotten mid-call */
 
 /* ---- process table (kern/proc.S): parent and start time per tgid ------- */
 #define PROC_OFF_PPID	0	/* u32 */
@@ -332,6 +364,7 @@ struct ev_sock {
 	uint16_t family, lport, rport;
 	uint8_t laddr[16], raddr[16];
 	char comm[16];
+	uint64_t seq[2];	/* DATA_DIR_RECV, DATA_DIR_SEND */
 };
 
 struct ev_data {
@@ -342,6 +375,7 @@ struct ev_data {
 	uint16_t cap;
 	uint64_t total;
 	uint64_t start;
+	uint64_t seq, peer;
 	uint8_t bytes[DATA_CAP_MAX];
 };
 
@@ -467,6 +501,7 @@ _Static_assert(offsetof(struct ev_sock, rport) == SOCK_OFF_RPORT, "sock rport");
 _Static_assert(offsetof(struct ev_sock, laddr) == SOCK_OFF_LADDR, "sock laddr");
 _Static_assert(offsetof(struct ev_sock, raddr) == SOCK_OFF_RADDR, "sock raddr");
 _Static_assert(offsetof(struct ev_sock, comm) == SOCK_OFF_COMM, "sock comm");
+_Static_assert(offsetof(struct ev_sock, seq) == SOCK_OFF_SEQ, "sock seq");
 _Static_assert(sizeof(struct ev_sock) == SOCK_REC_SIZE, "sock size");
 _Static_assert(offsetof(struct ev_data, conn) == DATA_OFF_CONN, "data conn");
 _Static_assert(offsetof(struct ev_data, fd) == DATA_OFF_FD, "data fd");
@@ -475,6 +510,8 @@ _Static_assert(offsetof(struct ev_data, call) == DATA_OFF_CALL, "data call");
 _Static_assert(offsetof(struct ev_data, cap) == DATA_OFF_CAP, "data cap");
 _Static_assert(offsetof(struct ev_data, total) == DATA_OFF_TOTAL, "data total");
 _Static_assert(offsetof(struct ev_data, start) == DATA_OFF_START, "data start");
+_Static_assert(offsetof(struct ev_data, seq) == DATA_OFF_SEQ, "data seq");
+_Static_assert(offsetof(struct ev_data, peer) == DATA_OFF_PEER, "data peer");
 _Static_assert(offsetof(struct ev_data, bytes) == DATA_OFF_BYTES, "data bytes");
 _Static_assert(sizeof(struct ev_data) == DATA_REC_MAX, "data size");
 #endif /* !__ASSEMBLER__ */

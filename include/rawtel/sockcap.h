@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rawtel/events.h"
+
 /* ---- /proc parsing (procnet.c): every input is untrusted ------------- */
 
 /* One socket of /proc/net/tcp or tcp6. */
@@ -62,6 +64,20 @@ int sockcap_seed(struct session *s);
 typedef int (*sockcap_deliver)(void *ctx, const void *rec, size_t size);
 int sockcap_record(struct sockcap *c, const void *rec, size_t size, sockcap_deliver d,
 		   void *ctx);
+/* Records lost are found by the stream offsets of the data records (and
+ * of closes): the bytes no record brought are delivered, before the next
+ * record of their socket, as a data record of their own with DATA_F_GAP
+ * (TOTAL bytes, none captured), for parsers to skip. A record that comes
+ * after its bytes were delivered so is dropped. So far: */
+struct sockcap_gaps {
+	uint64_t records, bytes;	/* gap records, the bytes they stand for */
+	uint64_t late;			/* records dropped, their bytes a gap */
+};
+void sockcap_gaps(const struct sockcap *c, struct sockcap_gaps *g);
+/* The role of a connection whose sock record was lost, from its first
+ * data record seen (of size len): a status line says who answers; without
+ * bytes, who receives first is the server. SOCK_ROLE_*. */
+uint8_t sockcap_role_guess(const struct ev_data *d, size_t len);
 /* Records held back for ordering whose time has come (all when `all`). */
 int sockcap_flush(struct sockcap *c, bool all, sockcap_deliver d, void *ctx);
 void sockcap_free(struct sockcap *c);

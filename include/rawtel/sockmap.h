@@ -6,10 +6,15 @@
 #define RAWTEL_SOCKMAP_H
 
 /* sk_fds: the tracked sockets, by (tgid << 32 | fd). LRU: an exit or a
- * close that was missed cannot fill it. */
+ * close that was missed cannot fill it. SEQ: the bytes moved through the
+ * socket so far in each direction (data records' DATA_OFF_SEQ); 0 when
+ * learned or seeded. */
 #define SKF_CONN	0	/* u64 SOCK_OFF_CONN */
 #define SKF_ROLE	8	/* u8 SOCK_ROLE_* */
-#define SKF_SIZE	16
+#define SKF_SEQ		16	/* u64[2] by DATA_DIR_* */
+#define SKF_SEQ_RECV	16
+#define SKF_SEQ_SEND	24
+#define SKF_SIZE	32
 #define SKF_MAX		16384
 
 /* sk_listen: sockets bound to an address (listeners, mostly), by
@@ -34,7 +39,11 @@
 #define SK_GATE_SEED	(1ULL << 32)
 
 /* sk_io: the syscall in flight per thread (tid & SK_IO_SLOTS - 1) on a
- * tracked socket, from its entry to its exit. */
+ * tracked socket, from its entry to its exit (kernels without task
+ * registers; with them the exit alone does the work). A slot another
+ * thread's entry takes over keeps what the exit of the call it displaced
+ * needs to count that call's bytes in the socket's SEQ (VID, VFD, VCALL,
+ * VCONN): its record is lost, its bytes are not forgotten. */
 #define SKIO_ID		0	/* u64 pid_tgid owning the slot, 0 free */
 #define SKIO_CONN	8	/* u64 */
 #define SKIO_START	16	/* u64 ns at entry */
@@ -43,7 +52,11 @@
 #define SKIO_DIR	36	/* u8 DATA_DIR_* */
 #define SKIO_CALL	37	/* u8 DATA_CALL_* */
 #define SKIO_VLEN	38	/* u16 iovecs (capped at 0xffff) */
-#define SKIO_SIZE	40
+#define SKIO_VID	40	/* u64 pid_tgid of the call displaced, 0 none */
+#define SKIO_VCONN	48	/* u64 its socket's connection id */
+#define SKIO_VFD	56	/* s32 its fd */
+#define SKIO_VCALL	60	/* u8 its DATA_CALL_* */
+#define SKIO_SIZE	64
 #define SK_IO_SLOTS	16384
 
 /* sk_pend: accept, connect or bind in flight, by pid_tgid. */

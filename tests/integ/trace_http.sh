@@ -150,7 +150,7 @@ if wait_for "$T_TMP/raw.err" "tracing" 300; then
 	sleep 0.3
 	kill -INT $rt; wait $rt
 	if grep -q '"event":"sock","time".*"comm":"curl".*"kind":"connect".*"role":"client"' "$T_TMP/raw.out" &&
-	   grep -q '"event":"data".*"dir":"send","call":"sendto".*"bytes":"GET /index.txt HTTP/1.1\\r\\n' "$T_TMP/raw.out" &&
+	   grep -q '"event":"data".*"dir":"send","call":"sendto".*"seq":0,"bytes":"GET /index.txt HTTP/1.1\\r\\n' "$T_TMP/raw.out" &&
 	   grep -q '"event":"data".*"dir":"recv".*"bytes":"HTTP/1.0 200 OK' "$T_TMP/raw.out" &&
 	   grep -q '"kind":"close"' "$T_TMP/raw.out"; then
 		pass $name

@@ -99,6 +99,8 @@ enum ahttp_ev {
 	HEV_UNSAMPLED,		/* spans the sampler did not keep */
 	HEV_IGNORED,		/* spans left out by --ignore-route */
 	HEV_SELF,		/* rawtel's own exports, seen by a collector */
+	HEV_GAP,		/* payload lost in the kernel (ring full, say),
+				 * fed as a gap (sockcap: DATA_F_GAP) */
 	HEV_N
 };
 

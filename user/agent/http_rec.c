@@ -17,6 +17,7 @@
 #include "agent_int.h"
 #include "rawtel/sink.h"
 #include "http.h"
+#include "rawtel/sockcap.h"
 
 /* ---- connections of a process: open addressing by id ---------------- */
 static uint32_t conn_hash(uint64_t id)
@@ -261,7 +262,9 @@ static void on_sock(struct ahttp_state *h, const struct ev_sock *e)
 		if (!c)
 			return;
 		h->cur = p;
-		h->why = "connection_closed";
+		/* a close inferred (its record lost), or after bytes never
+		 * seen: what waits may have been answered: outcome unknown */
+		h->why = e->h.flags & (SOCK_F_INFERRED | SOCK_F_GAP) ? NULL : "connection_closed";
 		http1_table_close(p->t, e->conn, e->h.ts);
 		h->cur = NULL;
 		act_release(p, c);
@@ -309,9 +312,10 @@ static void on_data(struct ahttp_state *h, const struct ev_data *d, size_t len, 
 		return;
 	}
 	if (!c && p && (c = conn_add(h, p, d->conn)))
-		/* no sock record (lost, or reordered away): who receives first
-		 * is the server */
-		c->role = d->dir == DATA_DIR_RECV ? HTTP1_SERVER : HTTP1_CLIENT;
+		/* no sock record (lost, or reordered away): a status line says
+		 * who answers, else who receives first is the server (the gaps
+		 * before a first record come requests first: the same guess) */
+		c->role = sockcap_role_guess(d, len) == SOCK_ROLE_CLIENT ? HTTP1_CLIENT : HTTP1_SERVER;
 	if (!c) {
 		h->ev[HEV_LOST_STATE]++;
 		return;
@@ -322,6 +326,19 @@ static void on_data(struct ahttp_state *h, const struct ev_data *d, size_t len, 
 		cap = len - DATA_OFF_BYTES;
 	if (cap > d->total)
 		cap = (size_t)d->total;
+	if (d->h.flags & DATA_F_GAP)
+		h->ev[HEV_GAP]++;
+	if ((d->h.flags & (DATA_F_GAP | DATA_F_RESET)) == (DATA_F_GAP | DATA_F_RESET)) {
+		/* lost both ways: what waits has an unknown outcome, and the
+		 * parser starts the connection afresh (as when tracing began
+		 * mid-connection) */
+		c->last_ts = d->h.ts;
+		h->cur = p;
+		h->why = NULL;
+		http1_table_close(p->t, d->conn, d->h.ts);
+		h->cur = NULL;
+		return;
+	}
 	ts = c->role == HTTP1_CLIENT && d->dir == DATA_DIR_SEND && d->start ? d->start : d->h.ts;
 	c->last_ts = d->h.ts;
 	h->cur = p;

@@ -7,6 +7,7 @@
 
 #include "agent_int.h"
 #include "rawtel/err.h"
+#include "rawtel/sockcap.h"
 
 /* Connections live from milliseconds to hours: the bounds the .NET
  * conventions advise for their connection durations (kestrel, signalr) */
@@ -74,7 +75,7 @@ static const char *const http_events[] = {
 	"exchanges", "no_request", "no_response", "sync_lost", "resyncs", "probe_misses",
 	"skipped", NULL, "not_http", "upgraded", "queue_full", "late", "evicted",
 	"reorder_late", "lost_state", "proc_evicted", "acts_full", "unsampled", "ignored",
-	"self",
+	"self", "gap",
 };
 _Static_assert(sizeof(http_events) / sizeof(http_events[0]) ==
 	       sizeof(struct http1_stats) / 8 + HEV_N, "one name per counter");
@@ -146,6 +147,12 @@ void selfmet_export(struct agent *a)
 			else
 				rec(a, INST_HTTP_GAP, NULL, 0, v);
 		}
+		/* data records dropped as late: their bytes were fed as a gap */
+		struct sockcap_gaps g;
+		struct otlp_kv kv = otlp_kv_str("event", "gap_late");
+
+		sockcap_gaps(a->s.sockcap, &g);
+		rec(a, INST_HTTP_EVENTS, &kv, 1, g.late);
 	}
 	for (int sig = 0; sig < SINK_NSIG; sig++) {
 		struct otlp_kv kv[2] = { otlp_kv_str("signal", sink_signal_name(sig)) };

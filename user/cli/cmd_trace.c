@@ -16,6 +16,7 @@
 #include "rawtel/events.h"
 #include "rawtel/feature.h"
 #include "rawtel/session.h"
+#include "rawtel/sockcap.h"
 #include "trace_opts.h"
 
 #define MAX_FDS 1024
@@ -78,6 +79,17 @@ static void summary(struct trace *t)
 		lost = t->s.ring.pb.lost;
 	fprintf(stderr, "rawtel: %llu events, %llu lost in the kernel (ring full, "
 		"collision or skipped)", (unsigned long long)t->events, (unsigned long long)lost);
+	if (t->s.sockcap) {
+		struct sockcap_gaps g;
+
+		/* payload bytes the losses took, found by stream offset */
+		sockcap_gaps(t->s.sockcap, &g);
+		fprintf(stderr, ", %llu gaps in payloads (%llu bytes)", (unsigned long long)g.records,
+			(unsigned long long)g.bytes);
+		if (g.late)
+			fprintf(stderr, ", %llu records too late (their bytes a gap)",
+				(unsigned long long)g.late);
+	}
 	if (t->s.bad)
 		fprintf(stderr, ", %llu malformed records skipped", (unsigned long long)t->s.bad);
 	fputc('\n', stderr);

@@ -225,6 +225,7 @@ static void raw_print(const struct probe_out *o, const void *rec, size_t len)
 	kv_u(o, "total", d->total);
 	kv_u(o, "cap", d->cap);
 	kv_u(o, "start_ns", d->start);
+	kv_u(o, "seq", d->seq);
 	fputs(o->json ? ",\"bytes\":\"" : " ", o->f);
 	print_bytes(o->f, d->bytes, o->json || cap < 64 ? cap : 64, o->json);
 	fputs(o->json ? "\"}\n" : "\n", o->f);
@@ -258,6 +259,11 @@ void http_print(const struct probe_out *o, const void *rec, size_t len)
 	if (in->s.conn != d->conn)
 		return;		/* its sock record was pushed out */
 	client = in->s.role == SOCK_ROLE_CLIENT;
+	if ((h->flags & (DATA_F_GAP | DATA_F_RESET)) == (DATA_F_GAP | DATA_F_RESET)) {
+		/* lost both ways: pairing starts afresh (sockcap.h) */
+		http1_table_close(st->t, d->conn, h->ts);
+		return;
+	}
 	http1_table_feed(st->t, d->conn, client ? HTTP1_CLIENT : HTTP1_SERVER,
 			 d->dir == DATA_DIR_SEND ? HTTP1_SEND : HTTP1_RECV,
 			 d->dir == DATA_DIR_SEND && client ? d->start : h->ts, d->bytes, cap,

@@ -60,33 +60,184 @@ static void conn_del(struct sockcap *c, struct sc_conn *e)
 	}
 }
 
-/* full: the socket goes untracked here (the kernel's LRU forgets too) */
-static void conn_put(struct sockcap *c, uint64_t key, uint64_t conn, uint8_t role)
+/* full: the socket goes untracked here (the kernel's LRU forgets too).
+ * The same connection again (its data came first) keeps its offsets. */
+static struct sc_conn *conn_put(struct sockcap *c, uint64_t key, uint64_t conn, uint8_t role)
 {
-	for (uint32_t i = slot_of(key), n = 0; n < SC_CONNS - 1; i = (i + 1) & (SC_CONNS - 1), n++)
-		if (!c->conns[i].key || c->conns[i].key == key) {
-			c->conns[i] = (struct sc_conn){ key, conn, role };
-			return;
+	for (uint32_t i = slot_of(key), n = 0; n < SC_CONNS - 1; i = (i + 1) & (SC_CONNS - 1), n++) {
+		struct sc_conn *e = &c->conns[i];
+
+		if (e->key == key && e->conn == conn) {
+			e->role = role;
+			return e;
 		}
+		if (!e->key || e->key == key) {
+			*e = (struct sc_conn){ key, conn, role, { 0, 0 } };
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/* ---- stream offsets ------------------------------------------------------ */
+/* Bytes [e->next[dir], to) of a socket that no record brought: a gap
+ * record for the parsers, stamped like `like` (the record that showed
+ * it), before that record. */
+static int send_gap(struct sockcap *c, struct sc_conn *e, uint8_t dir, uint64_t to,
+		    const struct ev_hdr *like, uint8_t call, uint64_t start, sockcap_deliver d,
+		    void *ctx)
+{
+	struct ev_data g;
+
+	memset(&g, 0, DATA_OFF_BYTES);
+	g.h = *like;
+	g.h.type = EV_DATA;
+	g.h.size = DATA_OFF_BYTES;
+	g.h.flags = DATA_F_GAP | (like->flags & DATA_F_RESET);
+	g.conn = e->conn;
+	g.fd = (int32_t)(uint32_t)e->key;
+	g.dir = dir;
+	g.call = call;
+	g.total = to - e->next[dir];
+	g.start = start;
+	g.seq = e->next[dir];
+	e->next[dir] = to;
+	c->gaps++;
+	c->gap_bytes += g.total;
+	return d(ctx, &g, DATA_OFF_BYTES);
+}
+
+/* The gaps up to to[dir] (a direction not moved past: none); returns how
+ * many (or -errno). Lost both ways, requests and responses may have
+ * crossed inside the gaps (the rest of one response and the start of the
+ * next, say): the first is a reset (DATA_F_RESET), the direction that
+ * carries requests first. */
+static int send_gaps(struct sockcap *c, struct sc_conn *e, const uint64_t to[2],
+		     const struct ev_hdr *like, uint8_t call, uint8_t call_dir, uint64_t start,
+		     sockcap_deliver d, void *ctx)
+{
+	uint8_t first = e->role == SOCK_ROLE_CLIENT ? DATA_DIR_SEND : DATA_DIR_RECV;
+	bool both = to[0] > e->next[0] && to[1] > e->next[1];
+	struct ev_hdr h = *like;
+	int r, n = 0;
+
+	h.flags = both ? DATA_F_RESET : 0;
+	for (uint8_t i = 0; i < 2; i++) {
+		uint8_t dir = i ? !first : first;
+
+		if (to[dir] <= e->next[dir])
+			continue;
+		if ((r = send_gap(c, e, dir, to[dir], &h, dir == call_dir ? call : 0, start, d, ctx)))
+			return r;
+		h.flags = 0;
+		n++;
+	}
+	return n;
+}
+
+uint8_t sockcap_role_guess(const struct ev_data *d, size_t len)
+{
+	size_t cap = len < DATA_OFF_BYTES ? 0 : len - DATA_OFF_BYTES;
+
+	if (d->cap < cap)
+		cap = d->cap;
+	/* "HTTP/1.1 200": a response, sent by a server, received by a client */
+	if (cap >= 5 && !memcmp(d->bytes, "HTTP/", 5))
+		return d->dir == DATA_DIR_SEND ? SOCK_ROLE_SERVER : SOCK_ROLE_CLIENT;
+	if (cap)
+		return d->dir == DATA_DIR_RECV ? SOCK_ROLE_SERVER : SOCK_ROLE_CLIENT;
+	return d->dir == DATA_DIR_RECV ? SOCK_ROLE_SERVER : SOCK_ROLE_CLIENT;
+}
+
+/* A data record: after the gaps before it, if any: in its own direction,
+ * and in the other (what had moved that way when it returned: a request
+ * lost before its response is known by the response). Records of one
+ * socket come in the order of their offsets (one thread's calls one
+ * after another; two threads' at once are unordered anyway). One that
+ * comes after its bytes were fed as a gap (late: perf buffers drained
+ * past the ordering window, or two threads' calls) is dropped, counted:
+ * fed now it would be parsed twice, out of order. */
+static int data(struct sockcap *c, const struct ev_data *x, size_t size, sockcap_deliver d,
+		void *ctx)
+{
+	uint64_t key = (uint64_t)x->h.pid << 32 | (uint32_t)x->fd, to[2];
+	struct sc_conn *e;
+	int r;
+
+	if (x->seq == DATA_SEQ_NONE || x->dir > DATA_DIR_SEND || (x->h.flags & DATA_F_GAP))
+		return d(ctx, x, size);
+	e = conn_find(c, key);
+	/* its sock record lost (and the close of the one before under this
+	 * fd, if any): the kernel's count began at 0 all the same (the role
+	 * is a guess, as the parsers' is) */
+	if (!e || e->conn != x->conn)
+		e = conn_put(c, key, x->conn, sockcap_role_guess(x, size));
+	if (!e)
+		return d(ctx, x, size);
+	if (x->seq + x->total <= e->next[x->dir] && x->total) {
+		c->late++;
+		return 0;
+	}
+	to[x->dir] = x->seq;
+	to[!x->dir] = x->peer == DATA_SEQ_NONE ? 0 : x->peer;
+	if ((r = send_gaps(c, e, to, &x->h, x->call, x->dir, x->start, d, ctx)) < 0)
+		return r;
+	if (x->seq + x->total > e->next[x->dir])
+		e->next[x->dir] = x->seq + x->total;
+	return d(ctx, x, size);
+}
+
+/* A close that says how many bytes moved: the gaps at the end; if any,
+ * the close says so (SOCK_F_GAP) */
+static int close_gaps(struct sockcap *c, struct sc_conn *e, struct ev_sock *s,
+		      sockcap_deliver d, void *ctx)
+{
+	struct ev_hdr h = s->h;
+	int r;
+
+	if (!(s->h.flags & SOCK_F_SEQ))
+		return 0;
+	h.flags = 0;
+	if ((r = send_gaps(c, e, s->seq, &h, 0, 0, s->h.ts, d, ctx)) > 0)
+		s->h.flags |= SOCK_F_GAP;
+	return r < 0 ? r : 0;
+}
+
+void sockcap_gaps(const struct sockcap *c, struct sockcap_gaps *g)
+{
+	memset(g, 0, sizeof(*g));
+	if (c) {
+		g->records = c->gaps;
+		g->bytes = c->gap_bytes;
+		g->late = c->late;
+	}
 }
 
 /* ---- delivery ------------------------------------------------------------ */
-/* A close made here: of a socket replaced under the same fd, or of one
- * whose process ended */
-static int send_close(const struct ev_sock *like, const struct sc_conn *e, sockcap_deliver d,
-		      void *ctx)
+/* A close made here: of one whose process ended (its offsets from the
+ * kernel's entry: `seq`), or of a socket replaced under the same fd
+ * (seq NULL: its close record was lost) */
+static int send_close(struct sockcap *c, const struct ev_hdr *like, const char comm[16],
+		      struct sc_conn *e, const uint64_t *seq, sockcap_deliver d, void *ctx)
 {
 	struct ev_sock x;
+	int r;
 
 	memset(&x, 0, sizeof(x));
-	x.h = like->h;
-	x.h.flags = 0;
+	if (seq)
+		memcpy(x.seq, seq, sizeof(x.seq));
+	x.h = *like;
+	x.h.type = EV_SOCK;
+	x.h.flags = seq ? SOCK_F_SEQ : SOCK_F_INFERRED;
+	x.h.size = SOCK_REC_SIZE;
 	x.conn = e->conn;
 	x.fd = (int32_t)(uint32_t)e->key;
 	x.lfd = -1;
 	x.kind = SOCK_K_CLOSE;
 	x.role = e->role;
-	memcpy(x.comm, like->comm, sizeof(x.comm));
+	memcpy(x.comm, comm, sizeof(x.comm));
+	if ((r = close_gaps(c, e, &x, d, ctx)))
+		return r;
 	return d(ctx, &x, sizeof(x));
 }
 
@@ -163,19 +314,31 @@ static int process(struct sockcap *c, const void *rec, size_t size, sockcap_deli
 	uint64_t key;
 	int r;
 
-	if (h->type != EV_SOCK || size < sizeof(e))
-		return c->n_dropped && dropped(c, ((const struct ev_data *)rec)->conn) ? 0
-										  : d(ctx, rec, size);
+	if (h->type != EV_SOCK || size < sizeof(e)) {
+		if (c->n_dropped && dropped(c, ((const struct ev_data *)rec)->conn))
+			return 0;
+		return h->type == EV_DATA && size >= DATA_OFF_BYTES ? data(c, rec, size, d, ctx)
+								    : d(ctx, rec, size);
+	}
 	memcpy(&e, rec, sizeof(e));
 	key = (uint64_t)e.h.pid << 32 | (uint32_t)e.fd;
 	if (e.kind == SOCK_K_EXIT) {
 		/* every socket of the process, closed here and in the kernel */
 		for (uint32_t i = 0; i < SC_CONNS; i++) {
 			struct sc_conn *x = &c->conns[i];
+			uint8_t val[SKF_SIZE] = { 0 };
+			uint64_t seq[2], conn;
+			bool known;
+
 			if (!x->key || x->key >> 32 != e.h.pid)
 				continue;
+			/* the kernel's count of its bytes, for the gaps at its end */
+			known = !bpf_map_lookup(c->fds_fd, &x->key, val);
+			memcpy(&conn, val + SKF_CONN, 8);
+			memcpy(seq, val + SKF_SEQ, sizeof(seq));
+			known = known && conn == x->conn;
 			bpf_map_delete(c->fds_fd, &x->key);
-			if ((r = send_close(&e, x, d, ctx)))
+			if ((r = send_close(c, &e.h, e.comm, x, known ? seq : NULL, d, ctx)))
 				return r;
 			conn_del(c, x);
 			i--;	/* the shift may have moved another here */
@@ -184,11 +347,13 @@ static int process(struct sockcap *c, const void *rec, size_t size, sockcap_deli
 	}
 	old = conn_find(c, key);
 	if (e.kind == SOCK_K_CLOSE) {
+		if (old && old->conn == e.conn && (r = close_gaps(c, old, &e, d, ctx)))
+			return r;
 		if (old)
 			conn_del(c, old);
 		return d(ctx, &e, sizeof(e));
 	}
-	if (old && old->conn != e.conn && (r = send_close(&e, old, d, ctx)))
+	if (old && old->conn != e.conn && (r = send_close(c, &e.h, e.comm, old, NULL, d, ctx)))
 		return r;
 	if (e.kind == SOCK_K_ACCEPT && resolve_accept(c, &e)) {
 		/* a UNIX socket, say: untracked, its data dropped */

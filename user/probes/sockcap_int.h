@@ -22,6 +22,8 @@ struct sc_conn {
 	uint64_t key;			/* pid << 32 | fd; 0: empty */
 	uint64_t conn;
 	uint8_t role;
+	uint64_t next[2];		/* by DATA_DIR_*: the stream offset the
+					 * next data record should start at */
 };
 
 struct sc_held {
@@ -53,6 +55,7 @@ struct sockcap {
 	struct sc_held *held;
 	size_t n_held, cap_held;
 	uint64_t seq, next_id;
+	uint64_t gaps, gap_bytes, late;	/* sockcap_gaps */
 };
 
 /* Keep a copy of a record for the next sockcap_flush. */
