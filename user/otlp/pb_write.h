@@ -46,6 +46,12 @@ static inline void pbw_varint(struct pbw *w, uint64_t v)
 	size_t n = 1;
 	uint8_t *d;
 
+	if (v < 0x80) {
+		/* tags and most lengths: one byte */
+		if ((d = pbw_take(w, 1)))
+			*d = (uint8_t)v;
+		return;
+	}
 	for (uint64_t t = v >> 7; t; t >>= 7)
 		n++;
 	if (!(d = pbw_take(w, n)))
@@ -98,6 +104,18 @@ static inline void pbw_uint(struct pbw *w, uint32_t field, uint64_t v)
 static inline void pbw_bytes(struct pbw *w, uint32_t field, const void *p,
 			     size_t n)
 {
+	if (n < 0x80 && field < 16) {
+		/* a one-byte tag and length: the three parts in one take */
+		uint8_t *d = pbw_take(w, n + 2);
+
+		if (d) {
+			d[0] = (uint8_t)(field << 3 | PB_LEN);
+			d[1] = (uint8_t)n;
+			if (n)
+				memcpy(d + 2, p, n);
+		}
+		return;
+	}
 	pbw_raw(w, p, n);
 	pbw_varint(w, n);
 	pbw_tag(w, field, PB_LEN);
@@ -107,7 +125,18 @@ static inline void pbw_bytes(struct pbw *w, uint32_t field, const void *p,
  * `mark` = pbw_size() was taken. */
 static inline void pbw_close(struct pbw *w, uint32_t field, size_t mark)
 {
-	pbw_varint(w, pbw_size(w) - mark);
+	size_t n = pbw_size(w) - mark;
+
+	if (n < 0x80 && field < 16) {
+		uint8_t *d = pbw_take(w, 2);
+
+		if (d) {
+			d[0] = (uint8_t)(field << 3 | PB_LEN);
+			d[1] = (uint8_t)n;
+		}
+		return;
+	}
+	pbw_varint(w, n);
 	pbw_tag(w, field, PB_LEN);
 }
 
