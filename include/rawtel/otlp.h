@@ -265,6 +265,10 @@ int otlp_buf_grow(struct otlp_buf *o, size_t need);
  * JSON (one line, no trailing newline), replacing o's contents. Scopes and
  * resources without items are left out. 0 or -errno. */
 int otlp_encode_pb(const struct otlp_batch *b, struct otlp_buf *o);
+/* otlp_encode_pb without its last step, moving the request to the front
+ * of o (it is written back to front): the request is o->p[*off .. *off +
+ * o->len). For a caller that copies it anyway. */
+int otlp_encode_pb_at(const struct otlp_batch *b, struct otlp_buf *o, size_t *off);
 int otlp_encode_json(const struct otlp_batch *b, struct otlp_buf *o);
 
 /* ---- decoders (untrusted input) -------------------------------------- */

@@ -42,15 +42,18 @@ void agent_flush(struct agent *a, int sig)
 {
 	struct otlp_batch *b = a->b[sig];
 	uint32_t n = otlp_batch_items(b);
+	size_t off;
 	int proto, r;
 
 	if (!n)
 		return;
 	proto = proto_for(a, sig);
 	a->enc.len = 0;
-	r = proto == SINK_PROTO_JSON ? otlp_encode_json(b, &a->enc) : otlp_encode_pb(b, &a->enc);
+	off = 0;
+	/* protobuf is written back to front: the sink copies it from there */
+	r = proto == SINK_PROTO_JSON ? otlp_encode_json(b, &a->enc) : otlp_encode_pb_at(b, &a->enc, &off);
 	if (!r)
-		r = sink_submit(a->sink, sig, a->enc.p, a->enc.len, proto);
+		r = sink_submit(a->sink, sig, a->enc.p + off, a->enc.len, proto);
 	if (r) {
 		/* the sink counts what it drops itself; this is what never
 		 * reached it */

@@ -299,7 +299,7 @@ static void put_item(struct pbw *w, enum otlp_signal sig,
 	pbw_close(w, 2, m);	/* spans / log_records / metrics = 2 */
 }
 
-int otlp_encode_pb(const struct otlp_batch *b, struct otlp_buf *o)
+int otlp_encode_pb_at(const struct otlp_batch *b, struct otlp_buf *o, size_t *off)
 {
 	struct pbw w = { .o = o, .pos = o->cap };
 
@@ -325,12 +325,22 @@ int otlp_encode_pb(const struct otlp_batch *b, struct otlp_buf *o)
 		put_resource(&w, &rr->res);
 		pbw_close(&w, 1, mr);		/* resource_spans/... = 1 */
 	}
+	*off = 0;
 	if (w.err) {
 		o->len = 0;
 		return w.err;
 	}
 	o->len = pbw_size(&w);
-	if (o->len)
-		memmove(o->p, o->p + w.pos, o->len);
+	*off = w.pos;
 	return 0;
+}
+
+int otlp_encode_pb(const struct otlp_batch *b, struct otlp_buf *o)
+{
+	size_t off;
+	int ret = otlp_encode_pb_at(b, o, &off);
+
+	if (!ret && o->len)
+		memmove(o->p, o->p + off, o->len);
+	return ret;
 }
