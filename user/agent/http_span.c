@@ -103,15 +103,12 @@ static void partial(uint32_t f, bool unknown, char *out, size_t size)
 		snprintf(out + n, size - n, "%s%s", n ? "," : "", "outcome_unknown");
 }
 
-static void record(struct ahttp_state *h, struct ahttp_proc *p, bool server,
+static void record(struct ahttp_state *h, struct agent_proc *pr, bool server,
 		   const struct otlp_kv *kv, uint32_t n, const struct http1_exchange *x)
 {
 	struct agent *a = h->a;
-	char comm[17];
-	int res;
+	int res = agent_proc_agg(a, pr);
 
-	pfmt_comm(comm, p->comm);
-	res = agent_proc_agg(a, procs_get(&a->procs, p->pid, comm));
 	if (res >= 0)
 		otlp_agg_record_double(a->agg, res,
 				       a->inst[server ? INST_HTTP_SERVER_DURATION : INST_HTTP_CLIENT_DURATION],
@@ -134,6 +131,8 @@ void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_co
 	int minor = x->req_minor >= 0 ? x->req_minor : x->resp_minor, status = no_resp ? 0 : x->status;
 	bool span = ctx->flags & CTX_SAMPLED, metric;
 	struct host host;
+	struct agent_proc *pr;
+	char comm[17];
 	size_t route_len = 0, mlen;
 
 	if (ctx->flags & CTX_SELF) {
@@ -176,8 +175,11 @@ void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_co
 		mkv[mn++] = otlp_kv_str("server.address", host.name[0] ? host.name : c->known ? peer : "");
 		mkv[mn++] = otlp_kv_int("server.port", host.port >= 0 ? host.port : c->rport);
 	}
+	/* the process's entry, looked up once for the metric and the span */
+	pfmt_comm(comm, p->comm);
+	pr = procs_get(&a->procs, p->pid, comm);
 	if (metric)
-		record(h, p, server, mkv, mn, x);
+		record(h, pr, server, mkv, mn, x);
 	if (!span)
 		return;
 
@@ -237,7 +239,6 @@ void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_co
 	name[mlen] = 0;
 
 	struct otlp_span s;
-	char comm[17];
 	memset(&s, 0, sizeof(s));
 	memcpy(s.trace_id, ctx->trace_id, 16);
 	memcpy(s.span_id, ctx->span_id, 8);
@@ -260,6 +261,5 @@ void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_co
 	}
 	s.flags = OTLP_FLAG_SAMPLED | OTLP_FLAG_HAS_IS_REMOTE |
 		  (ctx->flags & CTX_REMOTE ? OTLP_FLAG_IS_REMOTE : 0);
-	pfmt_comm(comm, p->comm);
-	agent_add_span(a, procs_get(&a->procs, p->pid, comm), &s);
+	agent_add_span(a, pr, &s);
 }
