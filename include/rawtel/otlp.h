@@ -228,6 +228,13 @@ int otlp_batch_add_scope(struct otlp_batch *b, int res,
 /* Copy an item in under scope handle `scope`; 0, -ENOSPC when the batch is
  * full, -EINVAL for a handle or value that cannot be encoded. */
 int otlp_batch_add_span(struct otlp_batch *b, int scope, const struct otlp_span *s);
+/* As otlp_batch_add_span, the span encoded as protobuf at once: one copy
+ * of its bytes instead of a copy of each string now and an encoding at
+ * export. For batches exported with otlp_encode_pb: otlp_encode_json and
+ * otlp_batch_walk first decode such a span into the arena (which may then
+ * be found full: -ENOSPC). Spans with events or links, or whose strings
+ * or attributes otlp_batch_add_span would refuse, are added by it. */
+int otlp_batch_add_span_pb(struct otlp_batch *b, int scope, const struct otlp_span *s);
 int otlp_batch_add_log(struct otlp_batch *b, int scope, const struct otlp_log *l);
 int otlp_batch_add_metric(struct otlp_batch *b, int scope,
 			  const struct otlp_metric *m);

@@ -78,8 +78,10 @@ static int add_item(struct agent *a, int sig, struct agent_proc *pr, const void 
 		int res = procs_resource(pr, b), sc = res;
 		if (res >= 0)
 			sc = otlp_batch_add_scope(b, res, &a->scope);
+		/* spans for a protobuf export are encoded as they come */
 		r = sc < 0 ? sc : sig == OTLP_LOGS ? otlp_batch_add_log(b, sc, item)
-						    : otlp_batch_add_span(b, sc, item);
+			: proto_for(a, sig) == SINK_PROTO_PROTOBUF ? otlp_batch_add_span_pb(b, sc, item)
+								   : otlp_batch_add_span(b, sc, item);
 		if (r != -ENOSPC || attempt || !otlp_batch_items(b))
 			break;
 		agent_flush(a, sig);	/* full: send it, start anew */

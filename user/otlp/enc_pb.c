@@ -174,6 +174,15 @@ static void put_span(struct pbw *w, const struct otlp_span *s)
 	pbw_bytes(w, 1, s->trace_id, 16);
 }
 
+int otlp_pb_span(struct otlp_buf *o, const struct otlp_span *s, size_t *off)
+{
+	struct pbw w = { .o = o, .pos = o->cap };
+
+	put_span(&w, s);
+	*off = w.pos;
+	return w.err;
+}
+
 /* ---- logs --------------------------------------------------------------- */
 
 static void put_log(struct pbw *w, const struct otlp_log *l)
@@ -290,7 +299,9 @@ static void put_item(struct pbw *w, enum otlp_signal sig,
 {
 	size_t m = pbw_size(w);
 
-	if (sig == OTLP_TRACES)
+	if (it->pb)
+		pbw_raw(w, it->pb, it->pb_len);
+	else if (sig == OTLP_TRACES)
 		put_span(w, &it->u.span);
 	else if (sig == OTLP_LOGS)
 		put_log(w, &it->u.log);
