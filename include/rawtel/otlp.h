@@ -30,7 +30,9 @@ struct otlp_str {
 };
 /* A string literal or a NUL-terminated string as an otlp_str. */
 #define OTLP_S(lit) ((struct otlp_str){ (lit), sizeof(lit) - 1 })
-static inline struct otlp_str otlp_s(const char *s)
+/* always inlined: the length of a literal is then known when compiled,
+ * even at -Os */
+static inline __attribute__((always_inline)) struct otlp_str otlp_s(const char *s)
 {
 	return (struct otlp_str){ s, s ? (uint32_t)strlen(s) : 0 };
 }
@@ -66,22 +68,22 @@ struct otlp_kv {
 };
 
 /* Constructors for attribute tables on the caller's stack. */
-static inline struct otlp_kv otlp_kv_str(const char *k, const char *v)
+static inline __attribute__((always_inline)) struct otlp_kv otlp_kv_str(const char *k, const char *v)
 {
 	struct otlp_kv kv = { otlp_s(k), { OTLP_V_STRING, 0, { .s = v } } };
 
 	kv.v.len = v ? (uint32_t)strlen(v) : 0;
 	return kv;
 }
-static inline struct otlp_kv otlp_kv_int(const char *k, int64_t v)
+static inline __attribute__((always_inline)) struct otlp_kv otlp_kv_int(const char *k, int64_t v)
 {
 	return (struct otlp_kv){ otlp_s(k), { OTLP_V_INT, 0, { .i = v } } };
 }
-static inline struct otlp_kv otlp_kv_double(const char *k, double v)
+static inline __attribute__((always_inline)) struct otlp_kv otlp_kv_double(const char *k, double v)
 {
 	return (struct otlp_kv){ otlp_s(k), { OTLP_V_DOUBLE, 0, { .d = v } } };
 }
-static inline struct otlp_kv otlp_kv_bool(const char *k, int v)
+static inline __attribute__((always_inline)) struct otlp_kv otlp_kv_bool(const char *k, int v)
 {
 	return (struct otlp_kv){ otlp_s(k), { OTLP_V_BOOL, 0, { .boolean = !!v } } };
 }
@@ -228,6 +230,13 @@ int otlp_batch_add_scope(struct otlp_batch *b, int res,
 /* Copy an item in under scope handle `scope`; 0, -ENOSPC when the batch is
  * full, -EINVAL for a handle or value that cannot be encoded. */
 int otlp_batch_add_span(struct otlp_batch *b, int scope, const struct otlp_span *s);
+/* As otlp_batch_add_span, the span encoded as protobuf at once: one copy
+ * of its bytes instead of a copy of each string now and an encoding at
+ * export. For batches exported with otlp_encode_pb: otlp_encode_json and
+ * otlp_batch_walk first decode such a span into the arena (which may then
+ * be found full: -ENOSPC). Spans with events or links, or whose strings
+ * or attributes otlp_batch_add_span would refuse, are added by it. */
+int otlp_batch_add_span_pb(struct otlp_batch *b, int scope, const struct otlp_span *s);
 int otlp_batch_add_log(struct otlp_batch *b, int scope, const struct otlp_log *l);
 int otlp_batch_add_metric(struct otlp_batch *b, int scope,
 			  const struct otlp_metric *m);
@@ -265,6 +274,10 @@ int otlp_buf_grow(struct otlp_buf *o, size_t need);
  * JSON (one line, no trailing newline), replacing o's contents. Scopes and
  * resources without items are left out. 0 or -errno. */
 int otlp_encode_pb(const struct otlp_batch *b, struct otlp_buf *o);
+/* otlp_encode_pb without its last step, moving the request to the front
+ * of o (it is written back to front): the request is o->p[*off .. *off +
+ * o->len). For a caller that copies it anyway. */
+int otlp_encode_pb_at(const struct otlp_batch *b, struct otlp_buf *o, size_t *off);
 int otlp_encode_json(const struct otlp_batch *b, struct otlp_buf *o);
 
 /* ---- decoders (untrusted input) -------------------------------------- */

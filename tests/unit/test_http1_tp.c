@@ -263,7 +263,24 @@ static void routes_service(void)
 	/* a small output buffer is cut, not overrun */
 	T_EQ_INT(http1_route(r, "/a/5", 4, out, 4), 3);
 	T_EQ_STR(out, "/a/");
-	for (int i = 0; i < HTTP1_PATTERNS_MAX - 2; i++)
+	/* paths seen before (remembered) answer as the first time, a long
+	 * one (not remembered) too; a pattern added later wins */
+	for (int i = 0; i < 3; i++) {
+		http1_route(r, "/d", 2, out, sizeof(out));
+		T_EQ_STR(out, HTTP1_ROUTE_OTHER);
+		http1_route(r, "/a/5", 4, out, sizeof(out));
+		T_EQ_STR(out, "/a/{id}");
+		http1_route(r, "/b", 2, out, sizeof(out));
+		T_EQ_STR(out, "/b");
+		http1_route(r, "/static/x/yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy",
+			    72, out, sizeof(out));
+		T_EQ_STR(out, "/static/*");
+	}
+	T_ASSERT(http1_routes_add(r, "/a/{n}") == 0);
+	http1_route(r, "/a/5", 4, out, sizeof(out));
+	T_EQ_STR(out, "/a/{n}");
+	T_EQ_INT(http1_routes_count(r), 3);
+	for (int i = 0; i < HTTP1_PATTERNS_MAX - 3; i++)
 		T_ASSERT(http1_routes_add(r, "/p/{x}") == 0);
 	T_EQ_INT(http1_routes_add(r, "/q"), -ENOSPC);
 	http1_routes_free(r);

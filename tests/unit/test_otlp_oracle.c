@@ -66,6 +66,17 @@ static void check_with_node(enum otlp_signal sig, int json)
 	otlp_buf_init(&o, 1 << 24);
 	T_ASSERTF((json ? otlp_encode_json(b, &o) : otlp_encode_pb(b, &o)) == 0,
 		  "%s", err_msg());
+	if (!json) {
+		/* the same bytes, left where they were written */
+		struct otlp_buf at;
+		size_t off;
+
+		otlp_buf_init(&at, 1 << 24);
+		T_ASSERT(otlp_encode_pb_at(b, &at, &off) == 0);
+		T_ASSERT(at.len == o.len && off + at.len <= at.cap &&
+			 !memcmp(at.p + off, o.p, o.len));
+		otlp_buf_free(&at);
+	}
 	snprintf(file, sizeof(file), "%s/%s.%s", tmpdir, names[sig], json ? "json" : "pb");
 	f = fopen(file, "wb");
 	T_ASSERT(f && fwrite(o.p, 1, o.len, f) == o.len);

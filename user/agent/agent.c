@@ -43,15 +43,18 @@ void agent_flush(struct agent *a, int sig)
 {
 	struct otlp_batch *b = a->b[sig];
 	uint32_t n = otlp_batch_items(b);
+	size_t off;
 	int proto, r;
 
 	if (!n)
 		return;
 	proto = proto_for(a, sig);
 	a->enc.len = 0;
-	r = proto == SINK_PROTO_JSON ? otlp_encode_json(b, &a->enc) : otlp_encode_pb(b, &a->enc);
+	off = 0;
+	/* protobuf is written back to front: the sink copies it from there */
+	r = proto == SINK_PROTO_JSON ? otlp_encode_json(b, &a->enc) : otlp_encode_pb_at(b, &a->enc, &off);
 	if (!r)
-		r = sink_submit(a->sink, sig, a->enc.p, a->enc.len, proto);
+		r = sink_submit(a->sink, sig, a->enc.p + off, a->enc.len, proto);
 	if (r) {
 		/* the sink counts what it drops itself; this is what never
 		 * reached it */
@@ -76,8 +79,10 @@ static int add_item(struct agent *a, int sig, struct agent_proc *pr, const void 
 		int res = procs_resource(pr, b), sc = res;
 		if (res >= 0)
 			sc = otlp_batch_add_scope(b, res, &a->scope);
+		/* spans for a protobuf export are encoded as they come */
 		r = sc < 0 ? sc : sig == OTLP_LOGS ? otlp_batch_add_log(b, sc, item)
-						    : otlp_batch_add_span(b, sc, item);
+			: proto_for(a, sig) == SINK_PROTO_PROTOBUF ? otlp_batch_add_span_pb(b, sc, item)
+								   : otlp_batch_add_span(b, sc, item);
 		if (r != -ENOSPC || attempt || !otlp_batch_items(b))
 			break;
 		agent_flush(a, sig);	/* full: send it, start anew */

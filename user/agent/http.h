@@ -66,6 +66,11 @@ struct ahttp_conn {
 	uint16_t family, lport, rport;
 	uint8_t laddr[16], raddr[16];
 	struct ahttp_ctx ctx[HTTP1_PIPELINE];	/* requests awaiting report */
+	/* http_span.c: raddr as text, made once rather than per span, and
+	 * what it was made from (a later sock record may change raddr) */
+	char peer[48];
+	uint16_t peer_family;
+	uint8_t peer_addr[16];
 };
 
 /* A server request in progress: what a client request its thread sends

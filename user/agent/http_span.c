@@ -30,22 +30,59 @@ struct host {
 	int port;		/* -1: none given */
 };
 
+/* The port after a host's colon: 1 to 5 digits (the common case, without
+ * strtol), else what strtol makes of it; -1 when none. */
+static long port_of(const char *s)
+{
+	long p = 0;
+	size_t i;
+	char *end;
+
+	for (i = 0; i < 5 && s[i] >= '0' && s[i] <= '9'; i++)
+		p = p * 10 + (s[i] - '0');
+	if (i && !s[i])
+		return p <= 65535 ? p : -1;
+	p = strtol(s, &end, 10);
+	return !*end && end != s && p >= 0 && p <= 65535 ? p : -1;
+}
+
 /* "name[:port]" or "[v6]:port" */
 static void host_split(const char *s, struct host *h)
 {
-	const char *colon = strrchr(s, ':'), *close = strchr(s, ']');
+	const char *colon = strrchr(s, ':'), *close = colon ? strchr(s, ']') : NULL;
 	size_t n = strlen(s);
 
 	h->port = -1;
 	if (colon && (!close || colon > close)) {
-		char *end;
-		long p = strtol(colon + 1, &end, 10);
-		if (!*end && end != colon + 1 && p >= 0 && p <= 65535) {
+		long p = port_of(colon + 1);
+		if (p >= 0) {
 			h->port = (int)p;
 			n = (size_t)(colon - s);
 		}
 	}
-	snprintf(h->name, sizeof(h->name), "%.*s", (int)n, s);
+	if (n >= sizeof(h->name))
+		n = sizeof(h->name) - 1;
+	memcpy(h->name, s, n);
+	h->name[n] = 0;
+}
+
+/* The peer's address as text: inet_ntop is a sprintf, once per
+ * connection is enough. */
+static const char *peer_str(struct ahttp_conn *c)
+{
+	if (!c->peer[0] || c->peer_family != c->family || memcmp(c->peer_addr, c->raddr, 16)) {
+		char buf[64];
+		const char *a = tcp_addr_str(c->family, c->raddr, buf, sizeof(buf));
+		size_t n = strlen(a);
+
+		if (n >= sizeof(c->peer))
+			n = sizeof(c->peer) - 1;
+		memcpy(c->peer, a, n);
+		c->peer[n] = 0;
+		c->peer_family = c->family;
+		memcpy(c->peer_addr, c->raddr, 16);
+	}
+	return c->peer;
 }
 
 /* "a,b": what the flags say was not seen */
@@ -66,15 +103,12 @@ static void partial(uint32_t f, bool unknown, char *out, size_t size)
 		snprintf(out + n, size - n, "%s%s", n ? "," : "", "outcome_unknown");
 }
 
-static void record(struct ahttp_state *h, struct ahttp_proc *p, bool server,
+static void record(struct ahttp_state *h, struct agent_proc *pr, bool server,
 		   const struct otlp_kv *kv, uint32_t n, const struct http1_exchange *x)
 {
 	struct agent *a = h->a;
-	char comm[17];
-	int res;
+	int res = agent_proc_agg(a, pr);
 
-	pfmt_comm(comm, p->comm);
-	res = agent_proc_agg(a, procs_get(&a->procs, p->pid, comm));
 	if (res >= 0)
 		otlp_agg_record_double(a->agg, res,
 				       a->inst[server ? INST_HTTP_SERVER_DURATION : INST_HTTP_CLIENT_DURATION],
@@ -90,7 +124,8 @@ void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_co
 	bool other = no_req || (x->flags & HTTP1_X_METHOD_OTHER);
 	const char *method = other ? "_OTHER" : x->method, *err = NULL;
 	char route[HTTP1_ROUTE_MAX] = "", name[HTTP1_ROUTE_MAX + 32], code[8], ver[4] = "1.x";
-	char peer[64], url[HTTP1_HOST_MAX + HTTP1_PATH_MAX + HTTP1_QUERY_MAX + 80], part[96];
+	const char *peer = "";
+	char url[HTTP1_HOST_MAX + HTTP1_PATH_MAX + HTTP1_QUERY_MAX + 80], part[96];
 	struct otlp_kv kv[MAX_ATTRS], mkv[8];
 	uint32_t n = 0, mn = 0;
 	int minor = x->req_minor >= 0 ? x->req_minor : x->resp_minor, status = no_resp ? 0 : x->status;
@@ -98,6 +133,9 @@ void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_co
 	struct host host;
 	uint32_t flags = x->flags;
 	uint64_t req_body = x->req_body_bytes, resp_body = x->resp_body_bytes;
+	struct agent_proc *pr;
+	char comm[17];
+	size_t route_len = 0, mlen;
 
 	if (ctx->flags & CTX_SELF) {
 		h->ev[HEV_SELF]++;
@@ -111,7 +149,7 @@ void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_co
 	if (!span && !metric)
 		return;
 	if (server && !no_req && x->path[0] == '/')
-		http1_route(p->routes, x->path, strlen(x->path), route, sizeof(route));
+		route_len = http1_route(p->routes, x->path, strlen(x->path), route, sizeof(route));
 	if (no_resp)
 		err = h->why;
 	else if (status >= 500 || (!server && status >= 400))
@@ -122,7 +160,7 @@ void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_co
 		ver[2] = (char)('0' + minor);
 	host_split(x->host, &host);
 	if (c->known)
-		tcp_addr_str(c->family, c->raddr, peer, sizeof(peer));
+		peer = peer_str(c);
 
 	/* the metric's attributes: bounded (route cap, status, the peer) */
 	mkv[mn++] = otlp_kv_str("http.request.method", method);
@@ -139,8 +177,11 @@ void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_co
 		mkv[mn++] = otlp_kv_str("server.address", host.name[0] ? host.name : c->known ? peer : "");
 		mkv[mn++] = otlp_kv_int("server.port", host.port >= 0 ? host.port : c->rport);
 	}
+	/* the process's entry, looked up once for the metric and the span */
+	pfmt_comm(comm, p->comm);
+	pr = procs_get(&a->procs, p->pid, comm);
 	if (metric)
-		record(h, p, server, mkv, mn, x);
+		record(h, pr, server, mkv, mn, x);
 	if (!span)
 		return;
 
@@ -203,10 +244,17 @@ void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_co
 
 	/* "{method} {route}" for a server with a route, else "{method}";
 	 * an unknown method is "HTTP" there */
-	snprintf(name, sizeof(name), "%s%s%s", other ? "HTTP" : x->method, route[0] ? " " : "", route);
+	mlen = strlen(other ? "HTTP" : x->method);
+	memcpy(name, other ? "HTTP" : x->method, mlen);
+	if (route_len) {
+		/* fits: HTTP1_METHOD_MAX + HTTP1_ROUTE_MAX < sizeof(name) */
+		name[mlen++] = ' ';
+		memcpy(name + mlen, route, route_len);
+		mlen += route_len;
+	}
+	name[mlen] = 0;
 
 	struct otlp_span s;
-	char comm[17];
 	memset(&s, 0, sizeof(s));
 	memcpy(s.trace_id, ctx->trace_id, 16);
 	memcpy(s.span_id, ctx->span_id, 8);
@@ -229,6 +277,5 @@ void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_co
 	}
 	s.flags = OTLP_FLAG_SAMPLED | OTLP_FLAG_HAS_IS_REMOTE |
 		  (ctx->flags & CTX_REMOTE ? OTLP_FLAG_IS_REMOTE : 0);
-	pfmt_comm(comm, p->comm);
-	agent_add_span(a, procs_get(&a->procs, p->pid, comm), &s);
+	agent_add_span(a, pr, &s);
 }

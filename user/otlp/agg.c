@@ -231,12 +231,16 @@ void otlp_agg_drop_resource(struct otlp_agg *a, int res)
 
 /* ---- attribute sets ----------------------------------------------------- */
 
+/* memcmp order; keys are short and differ early: a loop beats the call */
 static int key_cmp(const struct otlp_kv *x, const struct otlp_kv *y)
 {
 	uint32_t n = x->key.len < y->key.len ? x->key.len : y->key.len;
-	int c = n ? memcmp(x->key.p, y->key.p, n) : 0;
+	const uint8_t *a = (const uint8_t *)x->key.p, *b = (const uint8_t *)y->key.p;
 
-	return c ? c : (x->key.len > y->key.len) - (x->key.len < y->key.len);
+	for (uint32_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return (x->key.len > y->key.len) - (x->key.len < y->key.len);
 }
 
 /* The canonical blob of an attribute set; its length or -E2BIG/-EINVAL. */
@@ -334,13 +338,26 @@ static uint32_t attrs_decode(const uint8_t *p, size_t len, struct otlp_kv *kv)
 	return n;
 }
 
-static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+/* A word at a time (a byte-at-a-time FNV-1a was most of the cost of a
+ * measurement), then mixed so that the low bits that pick the bucket
+ * depend on every byte. */
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
 {
 	const uint8_t *b = p;
+	uint64_t w;
 
+	for (; n >= 8; b += 8, n -= 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	w = (uint64_t)n << 56;
 	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 0x100000001b3ull;
-	return h;
+		w |= (uint64_t)b[i] << (8 * i);
+	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ull;
+	return h ^ (h >> 32);
 }
 
 /* ---- recording ---------------------------------------------------------- */
@@ -385,12 +402,11 @@ static uint32_t series_find(struct otlp_agg *a, uint32_t res, uint32_t inst,
 		{ "otel.metric.overflow", 20 }, { OTLP_V_BOOL, 0, { .boolean = 1 } },
 	};
 	struct stream *st = stream_of(a, res, inst);
-	uint64_t h = fnv1a(fnv1a(0xcbf29ce484222325ull, &res, 4), &inst, 4);
+	uint64_t h = hash_bytes((uint64_t)res << 32 | inst, blob, len);
 	uint8_t ob[32];
 	uint32_t x;
 	int olen;
 
-	h = fnv1a(h, blob, len);
 	for (x = a->htab[h & a->hmask]; x; x = a->series[x - 1].hnext) {
 		const struct series *s = &a->series[x - 1];
 

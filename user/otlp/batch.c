@@ -32,6 +32,7 @@ int otlp_batch_new(struct otlp_batch **out, enum otlp_signal sig,
 			       lim->arena_bytes);
 	}
 	b->arena_cap = lim->arena_bytes;
+	otlp_buf_init(&b->pbs, lim->arena_bytes);
 	b->max_res = lim->max_resources;
 	b->max_scopes = lim->max_scopes;
 	*out = b;
@@ -43,6 +44,7 @@ void otlp_batch_free(struct otlp_batch *b)
 	if (!b)
 		return;
 	free(b->arena);
+	otlp_buf_free(&b->pbs);
 	free(b->res);
 	free(b->scopes);
 	free(b);
@@ -281,6 +283,9 @@ void otlp_batch_link(struct otlp_batch *b, int scope, struct otlp_item *it)
 {
 	struct otlp_scope_rec *s = &b->scopes[scope];
 
+	it->pb = NULL;
+	it->pb_len = 0;
+	it->viewed = 0;
 	it->next = NULL;
 	it->prev = s->tail;
 	if (s->tail)
@@ -345,6 +350,86 @@ int otlp_batch_add_span(struct otlp_batch *b, int scope, const struct otlp_span 
 	    (ret = otlp_arena_str(b, &c->status_msg)))
 		return add_failed(b, mark, ret, "span");
 	otlp_batch_link(b, scope, it);
+	return 0;
+}
+
+static int str_ok(struct otlp_str s)
+{
+	return !s.len || s.p;
+}
+
+/* What otlp_batch_add_span_pb encodes at once: no events or links, and
+ * nothing otlp_batch_add_span would refuse (NULL with a length, nested
+ * or unknown attribute values). */
+static int span_plain(const struct otlp_span *s)
+{
+	if (s->n_events || s->n_links || (s->n_attrs && !s->attrs) || !str_ok(s->trace_state) ||
+	    !str_ok(s->name) || !str_ok(s->status_msg))
+		return 0;
+	for (uint32_t i = 0; i < s->n_attrs; i++) {
+		const struct otlp_kv *kv = &s->attrs[i];
+
+		if (!str_ok(kv->key))
+			return 0;
+		switch (kv->v.type) {
+		case OTLP_V_EMPTY:
+		case OTLP_V_BOOL:
+		case OTLP_V_INT:
+		case OTLP_V_DOUBLE:
+			break;
+		case OTLP_V_STRING:
+		case OTLP_V_BYTES:
+			if (kv->v.len && !kv->v.u.s)
+				return 0;
+			break;
+		default:
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int otlp_batch_add_span_pb(struct otlp_batch *b, int scope, const struct otlp_span *s)
+{
+	size_t mark = b->arena_used, off, len;
+	struct otlp_item *it;
+	uint8_t *p;
+	int ret = 0;
+
+	if (!span_plain(s))
+		return otlp_batch_add_span(b, scope, s);
+	if (!(it = item_new(b, scope, OTLP_TRACES, &ret)))
+		return ret == -ENOSPC ? add_failed(b, mark, ret, "span") : ret;
+	if ((ret = otlp_pb_span(&b->pbs, s, &off))) {
+		/* larger than the whole arena, or no memory for the scratch */
+		if (ret == -ENOSPC)
+			return add_failed(b, mark, ret, "span");
+		b->arena_used = mark;
+		return ret;
+	}
+	len = b->pbs.cap - off;
+	if (!(p = otlp_arena_alloc(b, len, 1)))
+		return add_failed(b, mark, -ENOSPC, "span");
+	memcpy(p, b->pbs.p + off, len);
+	otlp_batch_link(b, scope, it);
+	it->pb = p;
+	it->pb_len = (uint32_t)len;
+	return 0;
+}
+
+int otlp_item_view(const struct otlp_batch *cb, const struct otlp_item *cit)
+{
+	/* the batch and item are the caller's: const is for what they show */
+	struct otlp_batch *b = (struct otlp_batch *)cb;
+	struct otlp_item *it = (struct otlp_item *)cit;
+	int ret;
+
+	if (!it->pb || it->viewed)
+		return 0;
+	memset(&it->u.span, 0, sizeof(it->u.span));
+	if ((ret = otlp_pb_span_decode(b, it->pb, it->pb_len, &it->u.span)))
+		return ret;
+	it->viewed = 1;
 	return 0;
 }
 
@@ -442,7 +527,10 @@ int otlp_batch_walk(const struct otlp_batch *b, otlp_walk_fn fn, void *ctx)
 			const struct otlp_scope_rec *s = &b->scopes[i];
 
 			for (const struct otlp_item *it = s->head; it; it = it->next) {
-				int ret = fn(ctx, &rr->res, &s->scope, &it->u);
+				int ret = otlp_item_view(b, it);
+
+				if (!ret)
+					ret = fn(ctx, &rr->res, &s->scope, &it->u);
 
 				if (ret)
 					return ret;

@@ -6,6 +6,12 @@
 
 struct otlp_item {
 	struct otlp_item *next, *prev;
+	/* otlp_batch_add_span_pb: the Span message's bytes, what the encoder
+	 * sends; u.span is only made from them (decoded) by otlp_batch_walk
+	 * (`viewed`). NULL for every other item. */
+	const uint8_t *pb;
+	uint32_t pb_len;
+	uint8_t viewed;
 	union {
 		struct otlp_span span;
 		struct otlp_log log;
@@ -36,6 +42,7 @@ struct otlp_batch {
 	struct otlp_scope_rec *scopes;
 	uint32_t n_scopes, max_scopes;
 	uint32_t n_items, gen;
+	struct otlp_buf pbs;	/* otlp_batch_add_span_pb's scratch */
 };
 
 /* For the decoders, which build items in place: arena memory (NULL when
@@ -44,5 +51,15 @@ struct otlp_batch {
 void *otlp_arena_alloc(struct otlp_batch *b, size_t n, size_t align);
 int otlp_arena_str(struct otlp_batch *b, struct otlp_str *s);
 void otlp_batch_link(struct otlp_batch *b, int scope, struct otlp_item *it);
+
+/* enc_pb.c: a Span message into o, back to front: it is o->p[*off ..
+ * o->cap). 0 or -errno. */
+int otlp_pb_span(struct otlp_buf *o, const struct otlp_span *s, size_t *off);
+/* An item's u for readers of the model (walk, JSON): a span kept as
+ * protobuf is decoded into the arena the first time. 0 or -errno. */
+int otlp_item_view(const struct otlp_batch *b, const struct otlp_item *it);
+/* dec_pb.c: a Span message (n bytes at p) into s, its strings and arrays
+ * in b's arena. 0 or -errno. */
+int otlp_pb_span_decode(struct otlp_batch *b, const uint8_t *p, size_t n, struct otlp_span *s);
 
 #endif

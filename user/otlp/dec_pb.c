@@ -629,6 +629,15 @@ static int d_resource_x(struct dec *d, const struct pb_reader *r,
 	return ret;
 }
 
+int otlp_pb_span_decode(struct otlp_batch *b, const uint8_t *p, size_t n, struct otlp_span *s)
+{
+	struct dec d = { b, 0 };
+	struct pb_reader r;
+
+	pb_init(&r, p, n);
+	return d_span(&d, &r, s);
+}
+
 int otlp_decode_pb(struct otlp_batch *b, const uint8_t *p, size_t n)
 {
 	struct dec d = { b, 0 };

@@ -351,6 +351,12 @@ int otlp_encode_json(const struct otlp_batch *b, struct otlp_buf *o)
 			jw_key(&w, k[2]);
 			jw_open(&w, '[');
 			for (const struct otlp_item *it = s->head; it; it = it->next) {
+				int ret = otlp_item_view(b, it);
+
+				if (ret) {
+					o->len = 0;
+					return ret;
+				}
 				jw_elem(&w);
 				jw_open(&w, '{');
 				if (b->sig == OTLP_TRACES)

@@ -174,6 +174,15 @@ static void put_span(struct pbw *w, const struct otlp_span *s)
 	pbw_bytes(w, 1, s->trace_id, 16);
 }
 
+int otlp_pb_span(struct otlp_buf *o, const struct otlp_span *s, size_t *off)
+{
+	struct pbw w = { .o = o, .pos = o->cap };
+
+	put_span(&w, s);
+	*off = w.pos;
+	return w.err;
+}
+
 /* ---- logs --------------------------------------------------------------- */
 
 static void put_log(struct pbw *w, const struct otlp_log *l)
@@ -290,7 +299,9 @@ static void put_item(struct pbw *w, enum otlp_signal sig,
 {
 	size_t m = pbw_size(w);
 
-	if (sig == OTLP_TRACES)
+	if (it->pb)
+		pbw_raw(w, it->pb, it->pb_len);
+	else if (sig == OTLP_TRACES)
 		put_span(w, &it->u.span);
 	else if (sig == OTLP_LOGS)
 		put_log(w, &it->u.log);
@@ -299,7 +310,7 @@ static void put_item(struct pbw *w, enum otlp_signal sig,
 	pbw_close(w, 2, m);	/* spans / log_records / metrics = 2 */
 }
 
-int otlp_encode_pb(const struct otlp_batch *b, struct otlp_buf *o)
+int otlp_encode_pb_at(const struct otlp_batch *b, struct otlp_buf *o, size_t *off)
 {
 	struct pbw w = { .o = o, .pos = o->cap };
 
@@ -325,12 +336,22 @@ int otlp_encode_pb(const struct otlp_batch *b, struct otlp_buf *o)
 		put_resource(&w, &rr->res);
 		pbw_close(&w, 1, mr);		/* resource_spans/... = 1 */
 	}
+	*off = 0;
 	if (w.err) {
 		o->len = 0;
 		return w.err;
 	}
 	o->len = pbw_size(&w);
-	if (o->len)
-		memmove(o->p, o->p + w.pos, o->len);
+	*off = w.pos;
 	return 0;
+}
+
+int otlp_encode_pb(const struct otlp_batch *b, struct otlp_buf *o)
+{
+	size_t off;
+	int ret = otlp_encode_pb_at(b, o, &off);
+
+	if (!ret && o->len)
+		memmove(o->p, o->p + off, o->len);
+	return ret;
 }

@@ -116,15 +116,21 @@ int http1_method_id(const char *m, size_t n)
 
 int http1_method_known(const char *m, size_t n)
 {
-	static const char *const known[] = {
-		"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
-		"OPTIONS", "TRACE", "PATCH", "QUERY",
-	};
-
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (strlen(known[i]) == n && !memcmp(known[i], m, n))
-			return 1;
-	return 0;
+	/* by length: one or two candidates each */
+	switch (n) {
+	case 3:
+		return !memcmp(m, "GET", 3) || !memcmp(m, "PUT", 3);
+	case 4:
+		return !memcmp(m, "HEAD", 4) || !memcmp(m, "POST", 4);
+	case 5:
+		return !memcmp(m, "TRACE", 5) || !memcmp(m, "PATCH", 5) || !memcmp(m, "QUERY", 5);
+	case 6:
+		return !memcmp(m, "DELETE", 6);
+	case 7:
+		return !memcmp(m, "CONNECT", 7) || !memcmp(m, "OPTIONS", 7);
+	default:
+		return 0;
+	}
 }
 
 void http1_target_bytes(struct http1_conn *c, struct http1_side *s,
@@ -208,20 +214,34 @@ void http1_target_done(struct http1_conn *c, struct http1_side *s)
 	p[s->path_len] = 0;
 }
 
+/* The name (lower case, s->name_len long) is one whose value matters:
+ * its H_* id, else H_OTHER. Compared by length first: most names are
+ * none of these (the lengths are H_NAME_LENS: keep both in step). */
+static uint8_t name_id(const struct http1_side *s)
+{
+	const char *n = s->name;
+
+	switch (s->name_len) {
+	case 4:
+		return s->is_req && !memcmp(n, "host", 4) ? H_HOST : H_OTHER;
+	case 10:
+		if (!s->is_req)
+			return H_OTHER;
+		return !memcmp(n, "user-agent", 10) ? H_UA :
+		       !memcmp(n, "tracestate", 10) ? H_TS : H_OTHER;
+	case 11:
+		return s->is_req && !memcmp(n, "traceparent", 11) ? H_TP : H_OTHER;
+	case 14:
+		return !memcmp(n, "content-length", 14) ? H_CLEN : H_OTHER;
+	case 17:
+		return !memcmp(n, "transfer-encoding", 17) ? H_TE : H_OTHER;
+	default:
+		return H_OTHER;
+	}
+}
+
 void http1_field_name_done(struct http1_side *s)
 {
-	static const struct {
-		const char *name;
-		uint8_t id, req_only;
-	} names[] = {
-		{ "content-length", H_CLEN, 0 },
-		{ "transfer-encoding", H_TE, 0 },
-		{ "host", H_HOST, 1 },
-		{ "user-agent", H_UA, 1 },
-		{ "traceparent", H_TP, 1 },
-		{ "tracestate", H_TS, 1 },
-	};
-
 	s->hdr = H_OTHER;
 	s->val_len = 0;
 	s->val_total = 0;
@@ -229,15 +249,7 @@ void http1_field_name_done(struct http1_side *s)
 	s->sp = 0;
 	if (s->trailers || s->name_len > sizeof(s->name))
 		return;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (names[i].req_only && !s->is_req)
-			continue;
-		if (strlen(names[i].name) == s->name_len &&
-		    !memcmp(names[i].name, s->name, s->name_len)) {
-			s->hdr = names[i].id;
-			break;
-		}
-	}
+	s->hdr = name_id(s);
 	/* the first Host and User-Agent are the ones kept */
 	if ((s->hdr == H_HOST && s->host_seen) || (s->hdr == H_UA && s->ua_seen))
 		s->hdr = H_OTHER;
@@ -245,6 +257,31 @@ void http1_field_name_done(struct http1_side *s)
 	if (s->hdr == H_TS) {
 		s->ts_join = s->ts_len > 0;
 		s->ts_mark = s->ts_len;
+	}
+}
+
+void http1_value_run(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t k)
+{
+	size_t i = 0;
+
+	while (i < k) {
+		size_t j = i;
+
+		if (p[i] == ' ' || p[i] == '\t') {
+			if (s->in_value && s->sp < 255)
+				s->sp++;
+			i++;
+			continue;
+		}
+		while (j < k && p[j] != ' ' && p[j] != '\t')
+			j++;
+		while (s->sp) {
+			s->sp--;
+			http1_field_value_bytes(c, s, (const uint8_t *)" ", 1);
+		}
+		s->in_value = 1;
+		http1_field_value_bytes(c, s, p + i, j - i);
+		i = j;
 	}
 }
 

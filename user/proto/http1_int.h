@@ -26,6 +26,11 @@ enum {
 enum {
 	H_OTHER, H_HOST, H_UA, H_CLEN, H_TE, H_TP, H_TS,
 };
+/* A bit for each length of those fields' names (host; user-agent and
+ * tracestate; traceparent; content-length; transfer-encoding): a name
+ * of any other length is H_OTHER unread. Kept with name_id() in
+ * http1_field.c. */
+#define H_NAME_LENS ((1u << 4) | (1u << 10) | (1u << 11) | (1u << 14) | (1u << 17))
 
 /* method ids the framing depends on */
 enum { MT_OTHER, MT_HEAD, MT_CONNECT };
@@ -72,8 +77,57 @@ void http1_stat_add(const struct http1_conn *c, size_t field_off, uint64_t n);
 #define HTTP1_STAT(c, field, n) \
 	http1_stat_add((c), offsetof(struct http1_stats, field), (n))
 
+/* A start line ended: field lines follow. */
+static inline void http1_line_to_fields(struct http1_side *s)
+{
+	s->state = F_LINE;
+	s->line_len = 0;
+	s->newline = 1;
+	s->cr = 0;
+	s->fields = 0;
+}
+
+/* A field line (or chunk-size line) ended. */
+static inline void http1_next_line(struct http1_side *s, uint8_t state)
+{
+	s->state = state;
+	s->line_len = 0;
+	s->newline = 1;
+	s->cr = 0;
+}
+
+/* Field-name bytes (tchar): kept lower-cased as far as s->name goes,
+ * their count up to 255. */
+static inline void http1_name_bytes(struct http1_side *s, const uint8_t *p, size_t k)
+{
+	size_t i = 0, len = s->name_len;
+
+	for (; i < k && len < sizeof(s->name); i++, len++) {
+		uint8_t b = p[i];
+
+		s->name[len] = (char)(b | ((b >= 'A' && b <= 'Z') ? 0x20 : 0));
+	}
+	len += k - i;
+	s->name_len = (uint8_t)(len < 255 ? len : 255);
+}
+
+/* http1_msg.c: a field line's end (the LF); -1 when the message breaks
+ * a rule there. */
+int http1_field_line_end(struct http1_conn *c, struct http1_side *s);
+
+/* http1_line.c: a whole start or field line at the start of p (n bytes
+ * within the line and head limits) in one step, the common case of a
+ * line that came in one piece and follows the grammar. Returns the
+ * line's length with its state taken; 0 when the byte-at-a-time machine
+ * must take it (nothing changed); or -1 - k when the message broke a
+ * rule at its byte k, the k before it taken (as the machine would). */
+long http1_line(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t n);
+
 /* http1_field.c */
 void http1_field_name_done(struct http1_side *s);
+/* A run of a kept field's value bytes (no control bytes): OWS at either
+ * end dropped, inner OWS kept as spaces once something follows it. */
+void http1_value_run(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t k);
 /* Value bytes (no OWS at either end, no CR/LF: the caller's): kept
  * where the current field's value goes. */
 void http1_field_value_bytes(struct http1_conn *c, struct http1_side *s,

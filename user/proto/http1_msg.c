@@ -49,25 +49,6 @@ static int hexval(uint8_t ch)
 	return -1;
 }
 
-/* The start line ended: field lines follow. */
-static void line_to_fields(struct http1_side *s)
-{
-	s->state = F_LINE;
-	s->line_len = 0;
-	s->newline = 1;
-	s->cr = 0;
-	s->fields = 0;
-}
-
-/* A field line (or chunk-size line) ended. */
-static void next_line(struct http1_side *s, uint8_t state)
-{
-	s->state = state;
-	s->line_len = 0;
-	s->newline = 1;
-	s->cr = 0;
-}
-
 /* The empty line: the head (or the trailer section) ends. */
 static void head_end(struct http1_conn *c, struct http1_side *s, uint64_t ts)
 {
@@ -138,7 +119,7 @@ static int request_line_byte(struct http1_conn *c, struct http1_side *s,
 		}
 		if (ch != '\n')
 			return -1;
-		line_to_fields(s);
+		http1_line_to_fields(s);
 		return 0;
 	}
 }
@@ -173,27 +154,26 @@ static int status_line_byte(struct http1_side *s, uint8_t ch)
 		/* fall through */
 	default: /* SL_REASON */
 		if (s->cr)
-			return ch == '\n' ? (line_to_fields(s), 0) : -1;
+			return ch == '\n' ? (http1_line_to_fields(s), 0) : -1;
 		if (ch == '\r') {
 			s->cr = 1;
 			return 0;
 		}
 		if (ch == '\n') {
-			line_to_fields(s);
+			http1_line_to_fields(s);
 			return 0;
 		}
 		return is_ctl(ch) ? -1 : 0;
 	}
 }
 
-/* A field line's end: returns -1 when the message breaks a rule. */
-static int field_line_end(struct http1_conn *c, struct http1_side *s)
+int http1_field_line_end(struct http1_conn *c, struct http1_side *s)
 {
 	if (http1_field_done(c, s))
 		return -1;
 	if (++s->fields > HTTP1_FIELDS_MAX)
 		return -1;
-	next_line(s, F_LINE);
+	http1_next_line(s, F_LINE);
 	return 0;
 }
 
@@ -205,16 +185,16 @@ static long value_bytes(struct http1_conn *c, struct http1_side *s,
 			const uint8_t *p, size_t n)
 {
 	uint8_t ch = p[0];
-	size_t k = 0, i = 0;
+	size_t k = 0;
 
 	if (s->cr)
-		return ch == '\n' ? (field_line_end(c, s) ? -1 : 1) : -1;
+		return ch == '\n' ? (http1_field_line_end(c, s) ? -1 : 1) : -1;
 	if (ch == '\r') {
 		s->cr = 1;
 		return 1;
 	}
 	if (ch == '\n')
-		return field_line_end(c, s) ? -1 : 1;
+		return http1_field_line_end(c, s) ? -1 : 1;
 	if (is_ctl(ch))
 		return -1;
 	while (k < n && !is_ctl(p[k]))
@@ -223,25 +203,7 @@ static long value_bytes(struct http1_conn *c, struct http1_side *s,
 		s->in_value = 1;
 		return (long)k;
 	}
-	while (i < k) {
-		size_t j = i;
-
-		if (p[i] == ' ' || p[i] == '\t') {
-			if (s->in_value && s->sp < 255)
-				s->sp++;
-			i++;
-			continue;
-		}
-		while (j < k && p[j] != ' ' && p[j] != '\t')
-			j++;
-		while (s->sp) {
-			s->sp--;
-			http1_field_value_bytes(c, s, (const uint8_t *)" ", 1);
-		}
-		s->in_value = 1;
-		http1_field_value_bytes(c, s, p + i, j - i);
-		i = j;
-	}
+	http1_value_run(c, s, p, k);
 	return (long)k;
 }
 
@@ -308,21 +270,16 @@ static long head_bytes(struct http1_conn *c, struct http1_side *s,
 			s->state = F_VALUE;
 			return 1;
 		}
-		for (; k < n && http1_tchar(p[k]); k++) {
-			uint8_t b = p[k];
-
-			if (s->name_len < sizeof(s->name))
-				s->name[s->name_len] = (char)(b | ((b >= 'A' && b <= 'Z') ? 0x20 : 0));
-			if (s->name_len < 255)
-				s->name_len++;
-		}
+		while (k < n && http1_tchar(p[k]))
+			k++;
+		http1_name_bytes(s, p, k);
 		return k ? (long)k : -1;
 	}
 	case F_VALUE:
 		return value_bytes(c, s, p, n);
 	default: /* F_FOLD */
 		if (ch == '\n') {
-			next_line(s, F_LINE);
+			http1_next_line(s, F_LINE);
 			return 1;
 		}
 		return is_ctl(ch) && ch != '\r' ? -1 : 1;
@@ -366,7 +323,7 @@ static long chunk_bytes(struct http1_side *s, uint8_t ch)
 				/* last chunk: the trailer section follows */
 				s->trailers = 1;
 				s->fields = 0;
-				next_line(s, F_LINE);
+				http1_next_line(s, F_LINE);
 			}
 			return 1;
 		}
@@ -380,7 +337,7 @@ static long chunk_bytes(struct http1_side *s, uint8_t ch)
 			return -1;
 		s->chunk_digits = 0;
 		s->remain = 0;
-		next_line(s, C_SIZE);
+		http1_next_line(s, C_SIZE);
 		return 1;
 	}
 }
@@ -446,19 +403,37 @@ size_t http1_parse(struct http1_conn *c, struct http1_side *s,
 			if (room > HTTP1_HEAD_MAX - s->head_len)
 				room = HTTP1_HEAD_MAX - s->head_len;
 		}
-		/* counted first: a message that ends on this byte has it */
-		s->msg_bytes++;
 		s->last_ns = ts;
 		s->newline = 0;
-		if (st == C_SIZE || st == C_EXT || st == C_DATA_END)
-			k = chunk_bytes(s, p[i]);
-		else
-			k = head_bytes(c, s, p + i, room, ts);
+		k = 0;
+		/* a line that came whole: one step (see http1_line.c) */
+		if ((st == F_LINE || st == RL_METHOD || st == SL_VERSION) && !s->line_len && !s->cr)
+			k = http1_line(c, s, p + i, room);
 		if (k < 0) {
-			s->msg_bytes--;
-			return bad(c, s, i);
+			/* broke a rule at its byte -1 - k: what came before
+			 * it counts as the byte machine would count it */
+			k = -1 - k;
+			s->msg_bytes += (uint64_t)k;
+			s->line_len += (uint32_t)k;
+			if (head)
+				s->head_len += (uint32_t)k;
+			return bad(c, s, i + (size_t)k);
 		}
-		s->msg_bytes += (uint64_t)k - 1;
+		if (k > 0) {
+			s->msg_bytes += (uint64_t)k;
+		} else {
+			/* counted first: a message that ends on this byte has it */
+			s->msg_bytes++;
+			if (st == C_SIZE || st == C_EXT || st == C_DATA_END)
+				k = chunk_bytes(s, p[i]);
+			else
+				k = head_bytes(c, s, p + i, room, ts);
+			if (k < 0) {
+				s->msg_bytes--;
+				return bad(c, s, i);
+			}
+			s->msg_bytes += (uint64_t)k - 1;
+		}
 		/* a whole start line is evidence enough that this is HTTP */
 		if (st < F_LINE && s->state == F_LINE) {
 			c->seen_http = 1;
@@ -510,7 +485,7 @@ void http1_gap(struct http1_conn *c, struct http1_side *s, uint64_t gap,
 			if (s->cr || k == 2) {
 				s->chunk_digits = 0;
 				s->remain = 0;
-				next_line(s, C_SIZE);
+				http1_next_line(s, C_SIZE);
 			} else {
 				s->cr = 1;
 			}

@@ -1,0 +1,160 @@
+/* Whole lines in one step. Almost every start line and field line comes
+ * inside one syscall and follows the grammar; the byte machine of
+ * http1_msg.c would take such a line in five to twenty steps (each CR,
+ * LF, colon and version byte is one), which made it the costliest part
+ * of tracing a small request. Here a line is first checked whole, with
+ * nothing changed, and only then taken, leaving the side in the state
+ * the byte machine would have left it in. Anything else (a line cut by
+ * the end of the capture or a limit, obs-fold, the empty line, any
+ * grammar error) is left to the byte machine, which says what is wrong
+ * and where. */
+#include <string.h>
+
+#include "http1_int.h"
+
+/* The first control byte (http1_ctl) at or after p[i], or n: eight bytes
+ * at a time while none is near (field values are most of a head). */
+static size_t ctl_scan(const uint8_t *p, size_t i, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+
+	for (; n - i >= 8; i += 8) {
+		uint64_t w, del;
+
+		memcpy(&w, p + i, 8);
+		del = w ^ (0x7f * ones);
+		/* a byte below 0x20 (HT included: the bytes loop sorts it
+		 * out), or a DEL */
+		if (((w - 0x20 * ones) & ~w & high) | ((del - ones) & ~del & high))
+			break;
+	}
+	while (i < n && !http1_ctl(p[i]))
+		i++;
+	return i;
+}
+
+/* The line's end at p[i]: its length with the (CR) LF, or 0. */
+static size_t line_end(const uint8_t *p, size_t i, size_t n)
+{
+	if (i < n && p[i] == '\n')
+		return i + 1;
+	if (i + 1 < n && p[i] == '\r' && p[i + 1] == '\n')
+		return i + 2;
+	return 0;
+}
+
+/* "HTTP/1.<digit>" at p[i]: the digit, or -1. */
+static int version_at(const uint8_t *p, size_t i, size_t n)
+{
+	if (n - i < 8 || memcmp(p + i, "HTTP/1.", 7) || p[i + 7] < '0' || p[i + 7] > '9')
+		return -1;
+	return p[i + 7] - '0';
+}
+
+/* METHOD SP target SP HTTP/1.d (CR) LF */
+static long request_line(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t n)
+{
+	size_t m = 0, t, e, len;
+	int minor;
+
+	while (m < n && m < HTTP1_METHOD_MAX - 4 &&
+	       ((p[m] >= 'A' && p[m] <= 'Z') || (m && (p[m] == '-' || p[m] == '_'))))
+		m++;
+	if (!m || m >= n || p[m] != ' ')
+		return 0;
+	t = e = m + 1;
+	while (e < n && p[e] > 0x20 && p[e] != 0x7f)
+		e++;
+	if (e == t || e >= n || p[e] != ' ' || (minor = version_at(p, e + 1, n)) < 0 ||
+	    !(len = line_end(p, e + 9, n)))
+		return 0;
+
+	/* what the byte machine does at each step, in order */
+	struct http1_exchange *x = http1_cur_req(c);
+
+	memcpy(s->val, p, m);
+	s->method_len = (uint8_t)m;
+	if (!http1_method_known(s->val, m))
+		s->flags |= HTTP1_X_METHOD_OTHER;
+	s->mid = (uint8_t)http1_method_id(s->val, m);
+	if (x) {
+		memcpy(x->method, s->val, m);
+		x->method[m] = 0;
+	}
+	s->state = RL_TARGET;
+	s->pos = 1;
+	http1_target_bytes(c, s, p + t, e - t);
+	http1_target_done(c, s);
+	s->state = RL_VERSION;
+	s->pos = 8;
+	s->minor = (int8_t)minor;
+	http1_line_to_fields(s);
+	return (long)len;
+}
+
+/* HTTP/1.d SP ddd [SP reason] (CR) LF */
+static long status_line(struct http1_side *s, const uint8_t *p, size_t n)
+{
+	size_t e = 12, len;
+	int minor = version_at(p, 0, n);
+
+	if (minor < 0 || n < 13 || p[8] != ' ' || p[9] < '1' || p[9] > '9' ||
+	    p[10] < '0' || p[10] > '9' || p[11] < '0' || p[11] > '9')
+		return 0;
+	if (p[12] == ' ')
+		e = ctl_scan(p, 13, n);
+	if (!(len = line_end(p, e, n)))
+		return 0;
+	s->minor = (int8_t)minor;
+	s->status = (uint16_t)((p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0'));
+	s->pos = 3;
+	http1_line_to_fields(s);
+	return (long)len;
+}
+
+/* name ":" value (CR) LF, at F_LINE */
+static long field_line(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t n)
+{
+	size_t k = 0, v, e, len;
+
+	while (k < n && http1_tchar(p[k]))
+		k++;
+	if (!k || k >= n || p[k] != ':')
+		return 0;
+	v = k + 1;
+	e = ctl_scan(p, v, n);
+	if (!(len = line_end(p, e, n)))
+		return 0;
+	s->state = F_NAME;
+	/* only names as long as one that matters are looked at (name_id) */
+	if (k < 32 && (H_NAME_LENS >> k & 1)) {
+		s->name_len = 0;
+		http1_name_bytes(s, p, k);
+	} else {
+		s->name_len = (uint8_t)(k < 255 ? k : 255);
+	}
+	http1_field_name_done(s);
+	s->state = F_VALUE;
+	if (e > v) {
+		if (s->hdr == H_OTHER)
+			s->in_value = 1;
+		else
+			http1_value_run(c, s, p + v, e - v);
+	}
+	s->cr = p[e] == '\r';
+	if (http1_field_line_end(c, s))
+		return -1 - (long)(len - 1);	/* at the LF */
+	return (long)len;
+}
+
+long http1_line(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t n)
+{
+	switch (s->state) {
+	case RL_METHOD:
+		return request_line(c, s, p, n);
+	case SL_VERSION:
+		return status_line(s, p, n);
+	default:
+		return field_line(c, s, p, n);
+	}
+}
