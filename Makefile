@@ -79,9 +79,11 @@ build/static/gen/kern_text.o: $(KERN_C)
 	@mkdir -p $(@D)
 	$(MUSLCC) $(CFLAGS_BASE) $(STATIC_OPT) -c $< -o $@
 # libc.a's own unwind tables go too (scripts/static-noeh.ld), and without
-# -z separate-code the read-only data shares a page run with the code.
+# -z separate-code the read-only data shares a page run with the code. No
+# RELRO segment: in a static musl binary nothing applies it (only musl's
+# dynamic linker does), and its page alignment cost 4 KB.
 STATIC_LD := -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=none \
-	-Wl,-T,scripts/static-noeh.ld
+	-Wl,-z,norelro -Wl,-T,scripts/static-noeh.ld
 build/static/rawtel: build/static/user/cli/main.o $(call objs,static) scripts/static-noeh.ld
 	$(MUSLCC) $(STATIC_LD) -o $@ $(filter %.o,$^)
 static: build/static/rawtel

@@ -30,9 +30,7 @@ struct otlp_str {
 };
 /* A string literal or a NUL-terminated string as an otlp_str. */
 #define OTLP_S(lit) ((struct otlp_str){ (lit), sizeof(lit) - 1 })
-/* always inlined: the length of a literal is then known when compiled,
- * even at -Os */
-static inline __attribute__((always_inline)) struct otlp_str otlp_s(const char *s)
+static inline struct otlp_str otlp_s(const char *s)
 {
 	return (struct otlp_str){ s, s ? (uint32_t)strlen(s) : 0 };
 }
@@ -68,22 +66,22 @@ struct otlp_kv {
 };
 
 /* Constructors for attribute tables on the caller's stack. */
-static inline __attribute__((always_inline)) struct otlp_kv otlp_kv_str(const char *k, const char *v)
+static inline struct otlp_kv otlp_kv_str(const char *k, const char *v)
 {
 	struct otlp_kv kv = { otlp_s(k), { OTLP_V_STRING, 0, { .s = v } } };
 
 	kv.v.len = v ? (uint32_t)strlen(v) : 0;
 	return kv;
 }
-static inline __attribute__((always_inline)) struct otlp_kv otlp_kv_int(const char *k, int64_t v)
+static inline struct otlp_kv otlp_kv_int(const char *k, int64_t v)
 {
 	return (struct otlp_kv){ otlp_s(k), { OTLP_V_INT, 0, { .i = v } } };
 }
-static inline __attribute__((always_inline)) struct otlp_kv otlp_kv_double(const char *k, double v)
+static inline struct otlp_kv otlp_kv_double(const char *k, double v)
 {
 	return (struct otlp_kv){ otlp_s(k), { OTLP_V_DOUBLE, 0, { .d = v } } };
 }
-static inline __attribute__((always_inline)) struct otlp_kv otlp_kv_bool(const char *k, int v)
+static inline struct otlp_kv otlp_kv_bool(const char *k, int v)
 {
 	return (struct otlp_kv){ otlp_s(k), { OTLP_V_BOOL, 0, { .boolean = !!v } } };
 }
