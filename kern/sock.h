@@ -10,7 +10,7 @@
 #define DECLARE_SOCK_MAPS DECLARE_EVENTS ; \
 .map sk_fds lru_hash key=8 value=SKF_SIZE max=SKF_MAX ; \
 .map sk_gate array key=4 value=8 max=SK_GATE_SLOTS ; \
-.map sk_io array key=4 value=SKIO_SIZE max=SK_IO_SLOTS ; \
+.if $task_regs ; .else ; .map sk_io array key=4 value=SKIO_SIZE max=SK_IO_SLOTS ; .endif ; \
 .map sk_procs hash key=4 value=4 max=SKP_MAX ; \
 .map sk_sel hash key=4 value=4 max=SKS_MAX ; \
 .map sk_listen lru_hash key=8 value=SKL_SIZE max=SKL_MAX ; \

@@ -1,14 +1,19 @@
 // sockio: the payload of every syscall that moves bytes through a tracked
 // socket (kern/sock.S learns them): read, readv, recvfrom, recvmsg, write,
-// writev, sendto, sendmsg, sendfile. Entry parks what the exit needs in
-// this thread's sk_io slot (an array: the verifier inlines its lookup);
-// the exit, when the call moved bytes, writes the data record with the
-// first $capture of them, in place in the ring.
+// writev, sendto, sendmsg, sendfile. The exit, when the call moved bytes,
+// writes the data record with the first $capture of them, in place in the
+// ring (kern/sockio_exit.h). Where the caller's registers are reachable
+// ($task_regs, 5.15+ with BTF) the exit reads the syscall's arguments
+// from them and no entry program is loaded or attached: one program per
+// call, not two. Elsewhere entry parks what the exit needs in this
+// thread's sk_io slot (an array: the verifier inlines its lookup).
 //
-// Cost for everyone else: every process's read and write pass here. A
-// process none of whose sockets is tracked stops at its sk_gate slot
-// (inlined array lookup); one with tracked sockets pays a hash lookup on
-// its other fds; exits of untracked calls find their slot not theirs.
+// Cost for everyone else: every process's read and write pass here. With
+// task registers, a call that moved no bytes stops at its return value,
+// a process none of whose sockets is tracked at its sk_gate slot (inlined
+// array lookup); one with tracked sockets pays a hash lookup on its other
+// fds. With entries, the entry stops at the gate or the hash lookup, and
+// exits of untracked calls find their slot not theirs.
 #include "sock.h"
 
 DECLARE_SOCK_MAPS
@@ -16,6 +21,7 @@ DECLARE_SOCK_MAPS
 .map sk_scratch percpu_array key=4 value=DATA_OFF_BYTES + 2 * DATA_CAP_MAX max=1
 .endif
 
+// ---- entries: kernels without task registers ------------------------------
 // Entry, first part: r8 = the sk_fds entry of the fd in field FD, r9 = this
 // thread's slot, claimed; or goto out. r6 ctx, r7 pid_tgid. A slot still
 // held by another thread (tids equal modulo SK_IO_SLOTS, both in a call)
@@ -53,6 +59,8 @@ claim: ; *(u64 *)(r9 + SKIO_ID) = r7 ; r1 = *(u64 *)(r8 + SKF_CONN) ; \
 // MSG_PEEK leaves the bytes queued: they will be read again
 #define NOT_PEEK r2 = *(u64 *)(r1 + field(flags)) ; r2 &= 2 ; if r2 != 0 goto out
 
+.if $task_regs
+.else
 .prog sk_read_enter tracepoint syscalls/sys_enter_read
 	IO_SLOT(fd, DATA_CALL_READ, DATA_DIR_RECV)
 	IO_BUF(buf)
@@ -117,6 +125,8 @@ out:
 out:
 	r0 = 0
 	exit
+
+.endif
 
 // ---- exits: kern/sockio_exit.h, by the shape of the buffer -----------------
 #define EXIT_CALL DATA_CALL_READ

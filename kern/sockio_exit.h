@@ -1,17 +1,23 @@
 // Body of a data exit program (kern/sockio.S defines EXIT_CALL, the
-// DATA_CALL_* its entry parked, and EXIT_SHAPE: 0 no bytes (sendfile),
-// 1 one buffer, 2 an iovec array). Claims this thread's slot and, when
-// the call moved bytes, moves the socket's stream offset on and writes
-// the record: in place in the ring (reserved at its largest), or in the
-// per-CPU scratch for perf buffers.
+// DATA_CALL_* of its syscall, and EXIT_SHAPE: 0 no bytes (sendfile), 1 one
+// buffer, 2 an iovec array). When the call moved bytes through a tracked
+// socket, moves the socket's stream offset on and writes the record: in
+// place in the ring (reserved at its largest), or in the per-CPU scratch
+// for perf buffers. What the record needs is first copied to fixed stack
+// slots, from one of two sources:
+//  - $task_regs (5.15+ with BTF): the caller's registers saved at the
+//    syscall's entry, read here; no entry program runs, the start time
+//    is the return's (include/rawtel/events.h DATA_OFF_START);
+//  - elsewhere: this thread's sk_io slot, parked by the entry program
+//    (kern/sockio.S), claimed here.
 // A walk of iovecs writes at a variable offset a variable length, each
 // bounded by $capture only as far as the verifier knows: its reservation
-// is twice $capture. Registers: r6 ctx, r7 pid_tgid, r8 slot then bytes
-// captured, r9 record. Stack: fp-8 bytes of the return not yet walked,
-// fp-16 buffer, fp-24 iovecs, fp-32 bytes captured, fp-48 one iovec,
-// fp-64 stream offset, fp-72 sk_fds key, fp-80 connection, fp-88 start,
-// fp-96 fd, dir and call (as in the record), fp-104 the other direction's
-// offset.
+// is twice $capture. Registers: r6 ctx, r7 pid_tgid, r8 slot or
+// registers, then bytes captured, r9 record. Stack: fp-8 bytes of the
+// return not yet walked, fp-16 buffer, fp-24 iovecs, fp-32 bytes
+// captured, fp-48 one iovec, fp-64 stream offset, fp-72 sk_fds key, fp-80
+// connection, fp-88 start (slots only), fp-96 fd, dir and call (as in the
+// record), fp-104 the other direction's offset.
 #if EXIT_SHAPE == 2
 #define EXIT_RESERVE (DATA_OFF_BYTES + 2 * $capture)
 #elif EXIT_SHAPE == 1
@@ -20,9 +26,11 @@
 #define EXIT_RESERVE DATA_OFF_BYTES
 #endif
 #if EXIT_CALL >= DATA_CALL_WRITE
+#define EXIT_DIR DATA_DIR_SEND
 #define EXIT_SEQ SKF_SEQ_SEND
 #define EXIT_PEER SKF_SEQ_RECV
 #else
+#define EXIT_DIR DATA_DIR_RECV
 #define EXIT_SEQ SKF_SEQ_RECV
 #define EXIT_PEER SKF_SEQ_SEND
 #endif
@@ -37,9 +45,84 @@
 	r1 = *(u32 *)(r10 - 96) ; FD_KEY(r7, r1, 72) ; r1 = sk_fds ll ; r2 = r10 ; \
 	r2 += -72 ; call bpf_map_lookup_elem ; if r0 == 0 goto LABEL ; \
 	r1 = *(u64 *)(r0 + SKF_CONN) ; r2 = *(u64 *)(r10 - 80) ; if r1 != r2 goto LABEL ; \
-	r1 = *(u64 *)(r0 + EXIT_PEER) ; *(u64 *)(r10 - 104) = r1 ; \
+	SEQ_MOVE
+// ...its second half: r0 the socket's sk_fds entry
+#define SEQ_MOVE r1 = *(u64 *)(r0 + EXIT_PEER) ; *(u64 *)(r10 - 104) = r1 ; \
 	r1 = *(u64 *)(r0 + EXIT_SEQ) ; *(u64 *)(r10 - 64) = r1 ; r2 = *(u64 *)(r10 - 8) ; \
 	r1 += r2 ; *(u64 *)(r0 + EXIT_SEQ) = r1
+
+.if $task_regs
+	// cheapest first: most calls of everyone else's move no bytes or
+	// belong to a process without tracked sockets
+	r6 = r1
+	r1 = *(u64 *)(r6 + field(ret))
+	if r1 s<= 0 goto out
+	call bpf_get_current_pid_tgid
+	r7 = r0
+	GATE(r7, out)
+	r1 = *(u64 *)(r6 + field(ret))		// GATE's key was in fp-4
+	*(u64 *)(r10 - 8) = r1
+	call bpf_get_current_task_btf
+	r1 = r0
+	call bpf_task_pt_regs
+	r8 = r0
+	// MSG_PEEK leaves the bytes queued: they will be read again (x86_64
+	// syscall arguments: rdi rsi rdx r10; recvfrom's flags are its 4th,
+	// recvmsg's its 3rd)
+#if EXIT_CALL == DATA_CALL_RECVFROM
+	r1 = *(u64 *)(r8 + PT_REGS_R10)
+	r1 &= 2
+	if r1 != 0 goto out
+#elif EXIT_CALL == DATA_CALL_RECVMSG
+	r1 = *(u64 *)(r8 + PT_REGS_DX)
+	r1 &= 2
+	if r1 != 0 goto out
+#endif
+	// the fd (the first argument, sendfile's out_fd too): tracked?
+	r1 = *(u64 *)(r8 + PT_REGS_DI)
+	r1 <<= 32
+	r1 >>= 32
+	r2 = EXIT_DIR | (EXIT_CALL << 8)
+	r2 <<= 32
+	r2 |= r1
+	*(u64 *)(r10 - 96) = r2
+	FD_KEY(r7, r1, 72)
+	r1 = sk_fds ll
+	r2 = r10
+	r2 += -72
+	call bpf_map_lookup_elem
+	if r0 == 0 goto out
+	r1 = *(u64 *)(r0 + SKF_CONN)
+	*(u64 *)(r10 - 80) = r1
+	SEQ_MOVE
+#if EXIT_SHAPE == 1
+	r1 = *(u64 *)(r8 + PT_REGS_SI)
+	*(u64 *)(r10 - 16) = r1
+#elif EXIT_SHAPE == 2
+#if EXIT_CALL == DATA_CALL_RECVMSG || EXIT_CALL == DATA_CALL_SENDMSG
+	// the msghdr's msg_iov (at 16) and msg_iovlen (at 24); unreadable,
+	// the record says only how many bytes moved (no iovecs: flagged)
+	*(u64 *)(r10 - 24) = 0
+	r1 = r10
+	r1 += -48
+	r2 = 16
+	r3 = *(u64 *)(r8 + PT_REGS_SI)
+	r3 += 16
+	READ_USER
+	if r0 != 0 goto seq_done
+	r1 = *(u64 *)(r10 - 48)
+	*(u64 *)(r10 - 16) = r1
+	r1 = *(u64 *)(r10 - 40)
+	*(u64 *)(r10 - 24) = r1
+#else
+	r1 = *(u64 *)(r8 + PT_REGS_SI)
+	*(u64 *)(r10 - 16) = r1
+	r1 = *(u64 *)(r8 + PT_REGS_DX)
+	*(u64 *)(r10 - 24) = r1
+#endif
+#endif
+	goto seq_done
+.else
 	r6 = r1
 	call bpf_get_current_pid_tgid
 	r7 = r0
@@ -98,6 +181,7 @@ moved:
 	*(u64 *)(r8 + SKIO_ID) = 0
 	if r1 != r7 goto displaced
 	SEQ_ADVANCE(seq_done)
+.endif
 seq_done:
 .if $perf_buffer
 	*(u32 *)(r10 - 4) = 0
@@ -119,8 +203,6 @@ reserved:
 	r9 = r0
 	r1 = *(u64 *)(r10 - 80)
 	*(u64 *)(r9 + DATA_OFF_CONN) = r1
-	r1 = *(u64 *)(r10 - 88)
-	*(u64 *)(r9 + DATA_OFF_START) = r1
 	r1 = *(u64 *)(r10 - 96)
 	*(u64 *)(r9 + DATA_OFF_FD) = r1
 	r1 = *(u64 *)(r10 - 64)
@@ -131,8 +213,17 @@ reserved:
 	*(u32 *)(r9 + EV_OFF_FLAGS) = 0
 	r1 = *(u64 *)(r10 - 8)
 	*(u64 *)(r9 + DATA_OFF_TOTAL) = r1
+.if $task_regs
+	// the start is the return: nothing ran at the entry
 	KTIME
 	*(u64 *)(r9 + EV_OFF_TS) = r0
+	*(u64 *)(r9 + DATA_OFF_START) = r0
+.else
+	r1 = *(u64 *)(r10 - 88)
+	*(u64 *)(r9 + DATA_OFF_START) = r1
+	KTIME
+	*(u64 *)(r9 + EV_OFF_TS) = r0
+.endif
 	r8 = 0
 #if EXIT_SHAPE == 1
 .if $capture
@@ -185,6 +276,8 @@ out:
 	r0 = 0
 	exit
 #undef EXIT_RESERVE
+#undef EXIT_DIR
 #undef EXIT_SEQ
 #undef EXIT_PEER
 #undef SEQ_ADVANCE
+#undef SEQ_MOVE

@@ -277,7 +277,11 @@
 #define DATA_OFF_CALL	37	/* u8 DATA_CALL_*: which syscall */
 #define DATA_OFF_CAP	38	/* u16 bytes captured below */
 #define DATA_OFF_TOTAL	40	/* u64 bytes the call moved */
-#define DATA_OFF_START	48	/* u64 ns at the call's entry */
+#define DATA_OFF_START	48	/* u64 ns at the call's entry; with task
+				 * registers ($task_regs: no entry program
+				 * runs) the call's return, = ts. A server's
+				 * request arrival is its read's return
+				 * anyway */
 #define DATA_OFF_SEQ	56	/* u64 stream offset of its first byte */
 #define DATA_OFF_PEER	64	/* u64 the other direction's offset */
 #define DATA_OFF_BYTES	72	/* the captured bytes */

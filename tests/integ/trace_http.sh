@@ -4,7 +4,8 @@
 # send, readv/writev, recvmsg/sendmsg, sendfile), keep-alive, pipelining,
 # a chunked response, a 2 MB body, a request split across many writes and
 # a non-blocking connect, seen from both sides (IPv4 and IPv6, ring buffer
-# and perf buffers); a connection older than rawtel; selection by --pid
+# and perf buffers, exit programs alone or with entries where task
+# registers are off); a connection older than rawtel; selection by --pid
 # (a child forked after start followed), --comm and --port (nginx's shape:
 # the master binds, a worker accepts); unselected processes unseen; and
 # python3 -m http.server with curl.
@@ -80,6 +81,10 @@ script http_script_perfbuf 127.0.0.1 all --perf-buffer
 script http_script_capture_4096 ::1 all --capture-bytes 4096
 script http_select_pid 127.0.0.1 pid
 script http_select_comm ::1 comm --perf-buffer
+# kernels without task registers: the payload's entry programs park what
+# the exits need (kern/sockio.S)
+RAWTEL_FEATURES_OFF=task_regs script http_script_no_task_regs 127.0.0.1 all
+RAWTEL_FEATURES_OFF=task_regs script http_select_pid_no_task_regs ::1 pid --perf-buffer
 
 # a connection made before rawtel started: seeded from /proc
 name=http_seeded

@@ -271,7 +271,9 @@ const struct probe probes[] = {
 	{ .name = "http", .summary = "HTTP/1.x exchanges from TCP socket payloads (--raw: the records)",
 	  .ev_type = EV_SOCK, .units = { "sock", "sockio" },
 	  /* exits before entries: an entry whose exit is not attached yet
-	   * would leave its slot to the thread's next call */
+	   * would leave its slot to the thread's next call. The sk_*_enter
+	   * of payloads only where the exits cannot read the caller's
+	   * registers (kern/sockio.S) */
 	  .progs = (const struct probe_prog[]){ { "sk_accept_exit", false, false }, { "sk_accept4_exit", false, false },
 		     { "sk_connect_exit", false, false }, { "sk_bind_exit", false, false },
 		     { "sk_syn_sent", false, false }, { "sk_close", false, false }, { "sk_fork", false, false },
@@ -283,11 +285,11 @@ const struct probe probes[] = {
 		     { "sk_sendfile_exit", true, false },
 		     { "sk_accept_enter", false, false }, { "sk_accept4_enter", false, false },
 		     { "sk_connect_enter", false, false }, { "sk_bind_enter", false, false },
-		     { "sk_read_enter", false, false }, { "sk_write_enter", false, false },
-		     { "sk_recvfrom_enter", false, false }, { "sk_sendto_enter", false, false },
-		     { "sk_readv_enter", false, false }, { "sk_writev_enter", false, false },
-		     { "sk_recvmsg_enter", false, false }, { "sk_sendmsg_enter", false, false },
-		     { "sk_sendfile_enter", true, false }, { 0 } },
+		     { "sk_read_enter", false, true }, { "sk_write_enter", false, true },
+		     { "sk_recvfrom_enter", false, true }, { "sk_sendto_enter", false, true },
+		     { "sk_readv_enter", false, true }, { "sk_writev_enter", false, true },
+		     { "sk_recvmsg_enter", false, true }, { "sk_sendmsg_enter", false, true },
+		     { "sk_sendfile_enter", true, true }, { 0 } },
 	  .header = http_header, .print = http_print, .ev_min = SOCK_REC_SIZE,
 	  .ev_max = SOCK_REC_SIZE, .ev_type2 = EV_DATA, .ev_min2 = DATA_OFF_BYTES,
 	  .ev_max2 = DATA_REC_MAX, .start = http_start, .tick = http_tick, .finish = http_finish },
