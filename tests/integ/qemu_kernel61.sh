@@ -30,7 +30,7 @@ if ! kernel=$(sh "$top/scripts/qemu-kernel" 2> "$T_TMP/kernel.err"); then
 	unavailable qemu61_boot "$(cat "$T_TMP/kernel.err")"
 fi
 if ! make -s -C "$top" build/static/rawtel build/static/progs/rtt_driver \
-	build/static/progs/rtt_tcp > "$T_TMP/make.out" 2>&1; then
+	build/static/progs/rtt_tcp build/static/progs/rtt_http > "$T_TMP/make.out" 2>&1; then
 	fail qemu61_boot "building the static binaries failed: $(tail -n 5 "$T_TMP/make.out")"
 	exit 0
 fi
@@ -151,3 +151,16 @@ else
 	python3 "$top/tests/integ/check_tcp.py" resets qemu61_tcp_resets "$vm/tcp.jsonl" \
 		"$vm/tcp.refused" "$vm/tcp.abort" 127.0.0.1 $io $rst
 fi
+
+# http: the exact exchanges of rtt_http's script, both capture paths
+for c in http:"BPF ring buffer" http_old:"per-CPU perf buffers"; do
+	h=${c%%:*} tr=${c#*:}
+	if [ "$(cat "$vm/$h.rc" 2> /dev/null)" != 0 ]; then
+		fail qemu61_$h "rawtel exited $(cat "$vm/$h.rc" 2> /dev/null): $(cat "$vm/$h.err" 2> /dev/null)"
+		[ -f "$vm/$h.vlog" ] && { echo "--- end of the verifier log ---"; cat "$vm/$h.vlog"; }
+	elif ! grep -q "^rawtel: tracing http ($tr)" "$vm/$h.err" || ! grep -q " 0 lost in the kernel" "$vm/$h.err"; then
+		fail qemu61_$h "not through $tr, or events lost: $(cat "$vm/$h.err")"
+	else
+		python3 "$top/tests/integ/check_http.py" run qemu61_$h "$vm/$h.jsonl" "$vm/$h.run" 127.0.0.1
+	fi
+done
