@@ -28,6 +28,7 @@ struct session_opts {
 	bool perf_buffer;	/* per-CPU perf buffers instead of the ring */
 	bool null;		/* attach empty programs (overhead floor) */
 	uint32_t ring_size;	/* bytes, power of two */
+	bool ring_size_set;	/* --ring-size said: not raised for http */
 	uint32_t perf_pages;	/* per CPU, power of two */
 	char uprobe_spec[1024];	/* uprobe: BINARY:SYMBOL[,SYMBOL...] */
 	const char *binaries[8];	/* dns: more programs to probe (static) */

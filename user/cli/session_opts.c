@@ -67,6 +67,7 @@ int session_opt_parse(struct session_opts *o, const char *a, const char *v)
 			return -EINVAL;
 		}
 		o->ring_size = (uint32_t)s;
+		o->ring_size_set = true;
 	} else {
 		unsigned long p = strtoul(v, &end, 10);
 		if (*end || !p || p > 4096 || (p & (p - 1))) {

@@ -35,6 +35,21 @@ static uint32_t session_perf_pages(const struct session_opts *o)
 	return o->perf_pages ? o->perf_pages : has_http(o) ? 64 : 16;
 }
 
+/* The ring: what the user said, else the default raised for http so it
+ * holds 128 of the largest payload records (an iovec's are reserved at
+ * twice the capture): with --capture-bytes 4096 a burst of big writes
+ * fills 256 KB faster than a reader wakes. */
+static uint32_t session_ring_size(const struct session_opts *o)
+{
+	uint64_t need = 128ull * (DATA_OFF_BYTES + 2ull * o->capture), r = o->ring_size;
+
+	if (o->ring_size_set || !has_http(o))
+		return o->ring_size;
+	while (r < need && r < (1u << 30))
+		r <<= 1;
+	return (uint32_t)r;
+}
+
 int session_opts_check(const struct session_opts *o)
 {
 	if (o->all && (o->pid || o->comm[0] || o->port))
@@ -268,6 +283,7 @@ int session_open(struct session *s, const struct session_opts *o)
 
 	memset(s, 0, sizeof(*s));
 	s->opt = *o;
+	s->opt.ring_size = session_ring_size(o);
 	bpf_obj_init(&s->obj);
 	s->wall_off_ns = wall_offset();
 	r = open_all(s);
