@@ -351,7 +351,6 @@ static int setup(struct agent *a, struct agent_opts *o)
 static void shutdown_export(struct agent *a)
 {
 	struct sink_stats t;
-	uint64_t ev = 0;
 	int left;
 
 	/* nothing new in, what is in flight out, then everything exported */
@@ -363,12 +362,11 @@ static void shutdown_export(struct agent *a)
 	agent_flush(a, OTLP_TRACES);
 	selfmet_collect(a);
 	left = sink_flush(a->sink, loop_now_ms() + AGENT_FLUSH_DEADLINE_MS);
-	ev = received_total(a);
 	sink_totals(a, &t);
 	if (a->o->status != 0 && isatty(2))
 		fputc('\n', stderr);
 	fprintf(stderr, "rawtel: %llu events, %llu lost in the kernel; exported %llu log records, "
-		"%llu spans, %llu metrics", (unsigned long long)ev,
+		"%llu spans, %llu metrics", (unsigned long long)received_total(a),
 		(unsigned long long)total_lost(a), (unsigned long long)a->exported[OTLP_LOGS],
 		(unsigned long long)a->exported[OTLP_TRACES],
 		(unsigned long long)a->exported[OTLP_METRICS]);
