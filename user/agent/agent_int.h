@@ -41,7 +41,7 @@ struct agent {
 	struct otlp_agg *agg;
 	struct otlp_scope scope;
 	struct agent_procs procs;
-	struct ahttp_state *http;	/* the http probe's state (http_rec.c) */
+	struct ahttp_state *http;	/* the http probe's state (ahttp_rec.c) */
 	struct proctab seed;
 	struct agent_proc self;		/* rawtel's own resource */
 	int self_res;
