@@ -1,7 +1,9 @@
 /* The small HTTP/1.1 client pieces the OTLP/HTTP sink needs
- * (user/sink/http_*.c): an incremental, strict and bounded response
- * parser, the request head, and Retry-After. The server is not trusted:
- * every length is capped and anything malformed is an error. */
+ * (user/sink/http_*.c, prefix sink_http_): an incremental, strict and
+ * bounded response parser, the request head, and Retry-After. The server
+ * is not trusted: every length is capped and anything malformed is an
+ * error. (The traced traffic's parser is http1_*, rawtel/http1.h; the
+ * agent's HTTP telemetry ahttp_*, user/agent/http.h.) */
 #ifndef RAWTEL_SINK_HTTP_H
 #define RAWTEL_SINK_HTTP_H
 

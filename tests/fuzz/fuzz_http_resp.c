@@ -1,7 +1,7 @@
-/* libFuzzer target: the HTTP response parser never crashes, never reads or
- * writes out of bounds, respects its caps, and gives the same answer
- * whether the input arrives in one piece or split where the first byte
- * says. */
+/* libFuzzer target: the OTLP client's HTTP response parser
+ * (sink_http_resp_*) never crashes, never reads or writes out of bounds,
+ * respects its caps, and gives the same answer whether the input arrives
+ * in one piece or split where the first byte says. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,8 @@
-/* The HTTP response parser on good and adversarial input: every good
- * response split at every byte boundary must parse the same as in one
- * piece; chunked edge cases; oversize and malformed input fail cleanly.
- * Also the request head and Retry-After / HTTP-date. */
+/* The OTLP sink's HTTP client pieces (rawtel/sink_http.h). The response
+ * parser on good and adversarial input: every good response split at
+ * every byte boundary must parse the same as in one piece; chunked edge
+ * cases; oversize and malformed input fail cleanly. Also the request head
+ * and Retry-After / HTTP-date. */
 #include <errno.h>
 #include <stdlib.h>
 
