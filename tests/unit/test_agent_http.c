@@ -29,9 +29,12 @@ static void serve(struct th *t, uint64_t conn, uint64_t ts, const char *req, con
 /* An attribute's value type (OTLP_V_*); -1 when the span has none. */
 static int attr_type(const struct otlp_span *s, const char *k)
 {
-	for (uint32_t i = 0; i < s->n_attrs; i++)
-		if (s->attrs[i].key.len == strlen(k) && !memcmp(s->attrs[i].key.p, k, s->attrs[i].key.len))
-			return s->attrs[i].v.type;
+	for (uint32_t i = 0; i < s->n_attrs; i++) {
+		const struct otlp_kv *kv = &s->attrs[i];
+
+		if (kv->key.len == strlen(k) && !memcmp(kv->key.p, k, kv->key.len))
+			return kv->v.type;
+	}
 	return -1;
 }
 

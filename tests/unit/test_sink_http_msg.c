@@ -122,7 +122,8 @@ static void test_chunked_three_pieces(void)
 
 			sink_http_resp_init(&r);
 			for (int k = 0; k < 3 && ret == 0; k++) {
-				ret = sink_http_resp_feed(&r, raw + cut[k], cut[k + 1] - cut[k], &used);
+				ret = sink_http_resp_feed(&r, raw + cut[k], cut[k + 1] - cut[k],
+							  &used);
 				tot += used;
 			}
 			T_EQ_INT(ret, 1);

@@ -241,8 +241,10 @@ static uint32_t target_attrs(struct ex *e, struct otlp_kv *kv, uint32_t n)
 		if (x->has_query)
 			kv[n++] = otlp_kv_str("url.query", x->query);
 		if (e->host.name[0]) {
+			int port = e->host.port >= 0 ? e->host.port : c->lport;
+
 			kv[n++] = otlp_kv_str("server.address", e->host.name);
-			kv[n++] = otlp_kv_int("server.port", e->host.port >= 0 ? e->host.port : c->lport);
+			kv[n++] = otlp_kv_int("server.port", port);
 		}
 		if (c->known) {
 			kv[n++] = otlp_kv_str("client.address", e->peer);

@@ -211,8 +211,9 @@ static int attach_uprobes(struct session *s)
 		/* the return probe first: a call entering between the two
 		 * would leave an entry no return ever clears */
 		for (int k = 1; k >= 0; k--) {
-			r = uprobe_attach(k ? rt->fd : en->fd, t->path, t->offset, k, (int)s->opt.pid,
-					  (uint64_t)i, &cookie_ok, &s->att[s->n_att]);
+			r = uprobe_attach(k ? rt->fd : en->fd, t->path, t->offset, k,
+					  (int)s->opt.pid, (uint64_t)i, &cookie_ok,
+					  &s->att[s->n_att]);
 			if (r && t->found && (r == -ENOENT || r == -ESRCH)) {
 				/* a running process's libc, gone with its process */
 				s->skipped_targets++;
