@@ -127,8 +127,8 @@ check: rawtel build/asan/rawtel $(UNIT_BINS) $(PROG_BINS) $(FUZZ_BINS)
 build/fuzz/%.o: %.c
 	@mkdir -p $(@D)
 	$(CLANG) $(CSTD) $(INC) $(DEFS) -MMD -MP -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
-# Through an archive, as the tests do: user/cli/cmd_*.c objects use
-# cli_err() from main.c and must only be pulled in when referenced.
+# Through an archive, as the tests do: a target links only the objects it
+# references, not the commands (user/cli/cmd_*.c) and all they need.
 build/fuzz/librawtel.a: $(patsubst %.c,build/fuzz/%.o,$(LIBSRCS)) build/fuzz/gen/kern_text.o
 	rm -f $@ && ar rcs $@ $^
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/librawtel.a

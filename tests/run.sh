@@ -6,7 +6,7 @@
 # "SKIP name: why" lines; a test that exits non-zero without a FAIL line is
 # counted as one failure. ONLY=substring runs the matching tests only.
 # Under RAWTEL_REQUIRE_BPF=1 (CI) a SKIP of a BPF test is printed as FAIL by
-# the test itself (tests/t.h, tests/integ/lib.sh).
+# the test itself (tests/t.h, tests/lib.sh).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1

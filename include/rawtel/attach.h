@@ -27,11 +27,11 @@ void attach_close(struct attach *a);
  * bpf_get_attach_cookie where the kernel has BPF links (5.15); `*cookie_ok`
  * says whether it will. Uses the uprobe PMU (4.17), else tracefs
  * uprobe_events. */
-int attach_uprobe(int prog_fd, const char *path, uint64_t offset, bool retprobe,
+int uprobe_attach(int prog_fd, const char *path, uint64_t offset, bool retprobe,
 		  int pid, uint64_t cookie, bool *cookie_ok, struct attach *out);
 /* Remove uprobe_events entries left by rawtel processes that are gone
  * (a crash or SIGKILL): they would otherwise stay until reboot. */
-void attach_uprobe_cleanup_stale(void);
+void uprobe_cleanup_stale(void);
 
 /* Give a perf event's fd the program: a BPF link (with cookie) when the
  * kernel has them, else PERF_EVENT_IOC_SET_BPF + ENABLE. */

@@ -19,9 +19,6 @@ struct cli_cmd {
 	const char *summary;
 };
 
-/* The commands (user/cli/cmd_*.c). */
-int cmd_sym(int argc, char **argv);
-
 /* Print "rawtel: MSG" to stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -31,5 +28,6 @@ int cmd_trace(int argc, char **argv);
 int cmd_asm(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
+int cmd_sym(int argc, char **argv);
 
 #endif

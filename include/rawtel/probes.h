@@ -42,7 +42,7 @@ struct probe_out {
 	const struct proctab *seed;	/* processes older than rawtel */
 	bool tcp_bytes;		/* tcp: the byte-counting programs are attached */
 	bool raw;		/* http: the sock and data records themselves */
-	void *http;		/* http: its printer's state (user/probes/http.c) */
+	void *http;		/* http: its printer's state (user/probes/htline.c) */
 };
 
 struct probe {
@@ -117,8 +117,8 @@ void probe_exit_info(const struct ev_exit *e, const struct proctab *seed,
 /* Printers of tcp and retrans (user/probes/tcp.c). */
 void tcp_header(const struct probe_out *o);
 void tcp_print(const struct probe_out *o, const void *rec, size_t len);
-void retrans_header(const struct probe_out *o);
-void retrans_print(const struct probe_out *o, const void *rec, size_t len);
+void tcp_retrans_header(const struct probe_out *o);
+void tcp_retrans_print(const struct probe_out *o, const void *rec, size_t len);
 extern const char *const retrans_kinds[4];	/* "retrans", "synack", "rst_sent", "rst_recv" */
 
 /* Target lists (user/probes/utargets.c). */
@@ -155,12 +155,12 @@ const char *tcp_reset_reason(uint32_t code);
 void tcp_reasons_parse(const char *text);
 extern const char *const tcp_pid_how[4];	/* "none", "connect", "io", "close" */
 
-/* The http probe's printers (user/probes/http.c). */
-int http_start(struct probe_out *o);
-void http_header(const struct probe_out *o);
-void http_print(const struct probe_out *o, const void *rec, size_t len);
-void http_tick(const struct probe_out *o, uint64_t now_ns);
-void http_finish(struct probe_out *o);
+/* The http probe's printers (user/probes/htline.c). */
+int htline_start(struct probe_out *o);
+void htline_header(const struct probe_out *o);
+void htline_print(const struct probe_out *o, const void *rec, size_t len);
+void htline_tick(const struct probe_out *o, uint64_t now_ns);
+void htline_finish(struct probe_out *o);
 
 /* Shared formatting helpers (user/probes/pfmt.c) */
 void pfmt_time(const struct probe_out *o, uint64_t ts, char *buf, size_t size);

@@ -57,7 +57,7 @@ struct sockcap;
 int sockcap_new(struct session *s);
 /* After they are attached: sockets older than rawtel, from /proc; their
  * sock records wait for the first session_consume. Returns how many. */
-int sockcap_seed(struct session *s);
+int sockseed_scan(struct session *s);
 /* A sock or data record from the ring (or a seed): delivered through
  * deliver(ctx, rec, size), possibly later (perf buffers: in time order)
  * or changed (local address resolved), or several (a process's end). */

@@ -1,39 +1,39 @@
-/* libFuzzer target: the HTTP response parser never crashes, never reads or
- * writes out of bounds, respects its caps, and gives the same answer
- * whether the input arrives in one piece or split where the first byte
- * says. */
+/* libFuzzer target: the OTLP client's HTTP response parser
+ * (sink_http_resp_*) never crashes, never reads or writes out of bounds,
+ * respects its caps, and gives the same answer whether the input arrives
+ * in one piece or split where the first byte says. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rawtel/http.h"
+#include "rawtel/sink_http.h"
 
-static int run(const uint8_t *d, size_t n, size_t step, struct http_resp *r,
+static int run(const uint8_t *d, size_t n, size_t step, struct sink_http_resp *r,
 	       size_t *consumed)
 {
 	int ret = 0;
 
-	http_resp_init(r);
+	sink_http_resp_init(r);
 	*consumed = 0;
 	for (size_t off = 0; off < n && ret == 0;) {
 		size_t k = step && step < n - off ? step : n - off, used;
 
-		ret = http_resp_feed(r, d + off, k, &used);
+		ret = sink_http_resp_feed(r, d + off, k, &used);
 		if (used > k)
 			abort();
 		*consumed += used;
 		off += k;
 	}
 	if (ret == 0)
-		ret = http_resp_eof(r) == 1 ? 2 : -1;
-	if (r->body_len > HTTP_BODY_MAX || r->body_len > r->body_cap)
+		ret = sink_http_resp_eof(r) == 1 ? 2 : -1;
+	if (r->body_len > SINK_HTTP_BODY_MAX || r->body_len > r->body_cap)
 		abort();
 	return ret;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct http_resp a, b;
+	struct sink_http_resp a, b;
 	size_t ua, ub;
 
 	if (size < 1)
@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (ra > 0 && (a.status < 200 || a.status > 599))
 		abort();
-	http_resp_free(&a);
-	http_resp_free(&b);
+	sink_http_resp_free(&a);
+	sink_http_resp_free(&b);
 	return 0;
 }

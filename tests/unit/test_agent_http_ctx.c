@@ -434,19 +434,19 @@ static void rel_cb(void *ctx, const void *rec, size_t len)
 
 static void test_reorder_buffer(void)
 {
-	struct reorder *r;
+	struct ahttp_reorder *r;
 	uint64_t v;
 
-	T_ASSERT(reorder_new(&r) == 0);
+	T_ASSERT(ahttp_reorder_new(&r) == 0);
 	rel_n = 0;
 	for (uint64_t i = 0; i < 1000; i++) {
 		v = (i * 7919) % 1000;
-		T_ASSERT(reorder_push(r, &v, 8, v, rel_cb, NULL) == 0);
+		T_ASSERT(ahttp_reorder_push(r, &v, 8, v, rel_cb, NULL) == 0);
 	}
-	reorder_release(r, 499, rel_cb, NULL);
+	ahttp_reorder_release(r, 499, rel_cb, NULL);
 	T_EQ_INT(rel_n, 500);
-	T_EQ_INT(reorder_held(r), 500);
-	reorder_release(r, UINT64_MAX, rel_cb, NULL);
+	T_EQ_INT(ahttp_reorder_held(r), 500);
+	ahttp_reorder_release(r, UINT64_MAX, rel_cb, NULL);
 	T_EQ_INT(rel_n, 1000);
 	for (int i = 0; i < 1000; i++)
 		T_EQ_INT(rel_ts[i], (uint64_t)i);
@@ -454,11 +454,11 @@ static void test_reorder_buffer(void)
 	rel_n = 0;
 	for (uint64_t i = 0; i < REORDER_MAX_RECS + 10; i++) {
 		v = REORDER_MAX_RECS + 10 - i;
-		T_ASSERT(reorder_push(r, &v, 8, v, rel_cb, NULL) == 0);
+		T_ASSERT(ahttp_reorder_push(r, &v, 8, v, rel_cb, NULL) == 0);
 	}
 	T_EQ_INT(rel_n, 10);
-	T_EQ_INT(reorder_held(r), REORDER_MAX_RECS);
-	reorder_free(r);	/* frees what it holds */
+	T_EQ_INT(ahttp_reorder_held(r), REORDER_MAX_RECS);
+	ahttp_reorder_free(r);	/* frees what it holds */
 }
 
 /* Perf buffers: a connection's records from two CPUs come swapped; the

@@ -1,6 +1,11 @@
 /* rawtel run: probes -> log records and metrics -> OTLP, on one event loop.
  * Draining the rings never waits on the network or the disk: the sink
- * queues encoded requests and sends them from the same loop. */
+ * queues encoded requests and sends them from the same loop.
+ *
+ * The agent is a tree: this file (set-up, the loop's callbacks, reading
+ * the rings and dispatching each record, shutdown) calls the handlers
+ * (logs.c, spans.c, tcp.c, ahttp_*.c, selfmet.c), and they call the
+ * output side (emit.c); nothing calls back up into this file. */
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
@@ -9,7 +14,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "agent_int.h"
@@ -21,98 +25,6 @@
 #define AGENT_DRAIN_MS 100
 #define AGENT_DRAIN_BUSY_MS 2
 #define AGENT_FLUSH_DEADLINE_MS 10000
-
-uint64_t agent_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t agent_wall_ns(const struct agent *a, uint64_t ev_ts)
-{
-	return (uint64_t)((int64_t)ev_ts + a->s.wall_off_ns);
-}
-
-static int proto_for(const struct agent *a, int sig)
-{
-	return a->o->to_files ? a->o->sink.output_format : sink_config_protocol(&a->o->sink, sig);
-}
-
-void agent_flush(struct agent *a, int sig)
-{
-	struct otlp_batch *b = a->b[sig];
-	uint32_t n = otlp_batch_items(b);
-	size_t off;
-	int proto, r;
-
-	if (!n)
-		return;
-	proto = proto_for(a, sig);
-	a->enc.len = 0;
-	off = 0;
-	/* protobuf is written back to front: the sink copies it from there */
-	r = proto == SINK_PROTO_JSON ? otlp_encode_json(b, &a->enc) : otlp_encode_pb_at(b, &a->enc, &off);
-	if (!r)
-		r = sink_submit(a->sink, sig, a->enc.p + off, a->enc.len, proto);
-	if (r) {
-		/* the sink counts what it drops itself; this is what never
-		 * reached it */
-		a->dropped[sig] += n;
-		fprintf(stderr, "rawtel: %u %s not exported: %s\n", n, sink_signal_name(sig),
-			err_msg());
-	} else {
-		a->exported[sig] += n;
-	}
-	otlp_batch_reset(b);
-}
-
-/* Add a log record or span under the process's resource: a full batch is
- * sent and the item tried once more in a fresh one. */
-static int add_item(struct agent *a, int sig, struct agent_proc *pr, const void *item,
-		    uint32_t batch_max)
-{
-	struct otlp_batch *b = a->b[sig];
-	int r = 0;
-
-	for (int attempt = 0; attempt < 2; attempt++) {
-		int res = procs_resource(pr, b), sc = res;
-		if (res >= 0)
-			sc = otlp_batch_add_scope(b, res, &a->scope);
-		/* spans for a protobuf export are encoded as they come */
-		r = sc < 0 ? sc : sig == OTLP_LOGS ? otlp_batch_add_log(b, sc, item)
-			: proto_for(a, sig) == SINK_PROTO_PROTOBUF ? otlp_batch_add_span_pb(b, sc, item)
-								   : otlp_batch_add_span(b, sc, item);
-		if (r != -ENOSPC || attempt || !otlp_batch_items(b))
-			break;
-		agent_flush(a, sig);	/* full: send it, start anew */
-	}
-	if (r) {
-		a->dropped[sig]++;
-		return r;
-	}
-	if (otlp_batch_items(b) >= batch_max)
-		agent_flush(a, sig);
-	return 0;
-}
-
-int agent_add_log(struct agent *a, struct agent_proc *pr, const struct otlp_log *l)
-{
-	return add_item(a, OTLP_LOGS, pr, l, a->o->blrp.batch);
-}
-
-int agent_add_span(struct agent *a, struct agent_proc *pr, const struct otlp_span *s)
-{
-	return add_item(a, OTLP_TRACES, pr, s, a->o->bsp.batch);
-}
-
-int agent_proc_agg(struct agent *a, struct agent_proc *pr)
-{
-	if (pr->agg_res < 0)
-		pr->agg_res = otlp_agg_add_resource(a->agg, &pr->res);
-	return pr->agg_res;
-}
 
 /* procs' release hook: the aggregator forgets a process before its entry
  * (and the resource it references) is reused or changes (exec). Points
@@ -126,6 +38,49 @@ static void release_proc(void *ctx, struct agent_proc *e)
 	if (!a->sweeping)
 		selfmet_export(a);
 	otlp_agg_drop_resource(a->agg, e->agg_res);
+}
+
+/* ---- records in ------------------------------------------------------- */
+/* session_cb: one kernel record, to the handler of the probe that sent it
+ * (logs.c, spans.c, tcp.c, ahttp_rec.c). */
+static int agent_on_event(void *ctx, const struct probe *p, const void *rec, size_t size)
+{
+	struct agent *a = ctx;
+	uint16_t t = ((const struct ev_hdr *)rec)->type;
+
+	/* by the record's own type: http's data records are not sock ones */
+	a->received[t < EV_TYPE_MAX ? t : p->ev_type]++;
+	switch (p->ev_type) {
+	case EV_EXEC:
+		agent_on_exec(a, rec, size);
+		break;
+	case EV_EXIT:
+		agent_on_exit(a, rec);
+		break;
+	case EV_OPEN:
+		agent_on_open(a, rec, size);
+		break;
+	case EV_DNS:
+		agent_on_dns(a, rec, size);
+		break;
+	case EV_UPROBE:
+		agent_on_uprobe(a, rec);
+		break;
+	case EV_TCP:
+		agent_on_tcp(a, rec);
+		break;
+	case EV_RETRANS:
+		agent_on_retrans(a, rec);
+		break;
+	}
+	/* the http probe emits two record types */
+	switch (((const struct ev_hdr *)rec)->type) {
+	case EV_SOCK:
+	case EV_DATA:
+		ahttp_on_record(a, rec, size);
+		break;
+	}
+	return 0;
 }
 
 /* ---- loop callbacks ------------------------------------------------------ */

@@ -41,7 +41,7 @@ struct agent {
 	struct otlp_agg *agg;
 	struct otlp_scope scope;
 	struct agent_procs procs;
-	struct ahttp_state *http;	/* the http probe's state (http_rec.c) */
+	struct ahttp_state *http;	/* the http probe's state (ahttp_rec.c) */
 	struct proctab seed;
 	struct agent_proc self;		/* rawtel's own resource */
 	int self_res;
@@ -56,6 +56,7 @@ struct agent {
 	bool sweeping;			/* in procs_sweep, after a collection */
 };
 
+/* ---- emit.c: the output side ---- */
 uint64_t agent_now_ns(void);
 /* An event's kernel timestamp as Unix time in ns. */
 uint64_t agent_wall_ns(const struct agent *a, uint64_t ev_ts);
@@ -66,16 +67,20 @@ int agent_add_log(struct agent *a, struct agent_proc *pr, const struct otlp_log 
 int agent_add_span(struct agent *a, struct agent_proc *pr, const struct otlp_span *s);
 /* The process's resource in the metrics aggregator (added on first use). */
 int agent_proc_agg(struct agent *a, struct agent_proc *pr);
+/* Encode the signal's batch and hand it to the sink. */
+void agent_flush(struct agent *a, int sig);
+
+/* ---- handlers, called by agent.c's dispatcher ---- */
+/* exec, exit and open events as log records (user/agent/logs.c). */
+void agent_on_exec(struct agent *a, const struct ev_exec *e, size_t len);
+void agent_on_exit(struct agent *a, const struct ev_exit *e);
+void agent_on_open(struct agent *a, const struct ev_open *e, size_t len);
 /* dns and uprobe events (user/agent/spans.c). */
 void agent_on_dns(struct agent *a, const struct ev_dns *e, size_t len);
 void agent_on_uprobe(struct agent *a, const struct ev_uprobe *e);
 /* tcp and retrans events (user/agent/tcp.c). */
 void agent_on_tcp(struct agent *a, const struct ev_tcp *e);
 void agent_on_retrans(struct agent *a, const struct ev_retrans *e);
-/* Encode the signal's batch and hand it to the sink. */
-void agent_flush(struct agent *a, int sig);
-/* session_cb: one kernel event. */
-int agent_on_event(void *ctx, const struct probe *p, const void *rec, size_t size);
 
 /* Self-metrics (user/agent/selfmet.c). */
 int selfmet_init(struct agent *a);

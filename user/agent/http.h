@@ -1,13 +1,13 @@
-/* HTTP in rawtel run (user/agent/http*.c): the http probe's socket and
+/* HTTP in rawtel run (user/agent/ahttp_*.c): the http probe's socket and
  * data records, fed per process to the HTTP/1 parser (rawtel/http1.h),
  * become SERVER and CLIENT spans with W3C trace context and the
  * http.{server,client}.request.duration histograms.
  *
- *   http_rec.c      records in: processes, connections, feeding, ticks
+ *   ahttp_rec.c      records in: processes, connections, feeding, ticks
  *   ahttp_ctx.c      trace context: continuing traceparent, parents of
- *                   client requests, the sampler
- *   http_span.c     an exchange as a span and a metric point
- *   http_reorder.c  the perf-buffer path's reorder buffer
+ *                    client requests, the sampler
+ *   ahttp_span.c     an exchange as a span and a metric point
+ *   ahttp_reorder.c  the perf-buffer path's reorder buffer
  *
  * Bounded: at most HTTP_PROCS_MAX processes, each with at most
  * --http-max-conns connections (the parser's table and ours), HTTP_ACTS
@@ -66,7 +66,7 @@ struct ahttp_conn {
 	uint16_t family, lport, rport;
 	uint8_t laddr[16], raddr[16];
 	struct ahttp_ctx ctx[HTTP1_PIPELINE];	/* requests awaiting report */
-	/* http_span.c: raddr as text, made once rather than per span, and
+	/* ahttp_span.c: raddr as text, made once rather than per span, and
 	 * what it was made from (a later sock record may change raddr) */
 	char peer[48];
 	uint16_t peer_family;
@@ -123,11 +123,11 @@ struct ahttp_state {
 	struct ahttp_proc *cur;
 	uint32_t cur_tid;
 	const char *why;
-	struct reorder *ro;		/* perf buffers only */
+	struct ahttp_reorder *ro;		/* perf buffers only */
 	uint64_t released;		/* newest timestamp the reorder let go */
 };
 
-/* ---- http_rec.c ---- */
+/* ---- ahttp_rec.c ---- */
 int ahttp_init(struct agent *a);
 void ahttp_free(struct agent *a);
 /* A sock or data record, as the probe delivered it. */
@@ -160,29 +160,29 @@ void ahttp_act_end(struct ahttp_proc *p, const struct ahttp_ctx *ctx);
 /* 1 when the path matches an --ignore-route pattern excluding `what`. */
 int ahttp_ignored(const struct agent *a, const char *path, int what);
 
-/* ---- http_span.c ---- */
+/* ---- ahttp_span.c ---- */
 /* One exchange reported by the parser of process p. */
 void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn *c,
 		   const struct ahttp_ctx *ctx, const struct http1_exchange *x);
 
-/* ---- http_reorder.c ---- */
+/* ---- ahttp_reorder.c ---- */
 /* Records from per-CPU perf buffers come CPU by CPU: a connection's
  * syscalls on two CPUs may arrive swapped. Records are held here for a
  * window and let go in timestamp order. */
 #define REORDER_MAX_RECS 4096
 #define REORDER_MAX_BYTES (2u << 20)
 #define REORDER_WINDOW_NS 50000000ull
-struct reorder;
-typedef void (*reorder_cb)(void *ctx, const void *rec, size_t len);
-int reorder_new(struct reorder **out);
-void reorder_free(struct reorder *r);
+struct ahttp_reorder;
+typedef void (*ahttp_reorder_cb)(void *ctx, const void *rec, size_t len);
+int ahttp_reorder_new(struct ahttp_reorder **out);
+void ahttp_reorder_free(struct ahttp_reorder *r);
 /* Hold a copy of rec (its time: ts); when the buffer is full the oldest
  * records go out first. -ENOMEM when no copy can be made. */
-int reorder_push(struct reorder *r, const void *rec, size_t len, uint64_t ts, reorder_cb cb,
-		 void *ctx);
+int ahttp_reorder_push(struct ahttp_reorder *r, const void *rec, size_t len, uint64_t ts,
+		       ahttp_reorder_cb cb, void *ctx);
 /* Let go, oldest first, every record held whose time is at most `upto`
  * (UINT64_MAX: all of them). */
-void reorder_release(struct reorder *r, uint64_t upto, reorder_cb cb, void *ctx);
-uint32_t reorder_held(const struct reorder *r);
+void ahttp_reorder_release(struct ahttp_reorder *r, uint64_t upto, ahttp_reorder_cb cb, void *ctx);
+uint32_t ahttp_reorder_held(const struct ahttp_reorder *r);
 
 #endif

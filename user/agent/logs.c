@@ -19,7 +19,7 @@ static const char *sev_text(uint32_t sev)
 
 #define MAX_ATTRS 16
 
-static int emit(struct agent *a, struct agent_proc *pr, uint64_t ts, uint32_t sev,
+static int add_log(struct agent *a, struct agent_proc *pr, uint64_t ts, uint32_t sev,
 		const char *event, const char *body, const struct otlp_kv *attrs,
 		uint32_t n_attrs)
 {
@@ -37,7 +37,7 @@ static int emit(struct agent *a, struct agent_proc *pr, uint64_t ts, uint32_t se
 	return agent_add_log(a, pr, &l);
 }
 
-static void on_exec(struct agent *a, const struct ev_exec *e, size_t len)
+void agent_on_exec(struct agent *a, const struct ev_exec *e, size_t len)
 {
 	struct exec_args args;
 	struct otlp_kv kv[MAX_ATTRS];
@@ -74,7 +74,7 @@ static void on_exec(struct agent *a, const struct ev_exec *e, size_t len)
 	}
 	snprintf(body, sizeof(body), err ? "exec %.256s failed: %s" : "exec %.256s", e->filename,
 		 err ? err : "");
-	emit(a, pr, agent_wall_ns(a, e->h.ts), err ? SEV_WARN : SEV_INFO, "rawtel.process.exec",
+	add_log(a, pr, agent_wall_ns(a, e->h.ts), err ? SEV_WARN : SEV_INFO, "rawtel.process.exec",
 	     body, kv, n);
 }
 
@@ -84,7 +84,7 @@ static bool crash_signal(uint32_t sig)
 	return sig == 4 || sig == 6 || sig == 7 || sig == 8 || sig == 11 || sig == 31;
 }
 
-static void on_exit_ev(struct agent *a, const struct ev_exit *e)
+void agent_on_exit(struct agent *a, const struct ev_exit *e)
 {
 	struct exit_info x;
 	struct otlp_kv kv[MAX_ATTRS];
@@ -113,13 +113,13 @@ static void on_exit_ev(struct agent *a, const struct ev_exit *e)
 	if (x.has_start)
 		kv[n++] = otlp_kv_double("rawtel.process.lifetime", (double)x.lifetime_ns / 1e9);
 	if (!a->o->exit_internal)
-		emit(a, pr, agent_wall_ns(a, e->h.ts), sev, "rawtel.process.exit", body, kv, n);
+		add_log(a, pr, agent_wall_ns(a, e->h.ts), sev, "rawtel.process.exit", body, kv, n);
 	/* its connections end with it (their last spans use its resource) */
 	ahttp_on_exit(a, e->h.pid, e->h.ts);
 	procs_forget(&a->procs, pr);
 }
 
-static void on_open(struct agent *a, const struct ev_open *e, size_t len)
+void agent_on_open(struct agent *a, const struct ev_open *e, size_t len)
 {
 	struct otlp_kv kv[MAX_ATTRS];
 	char body[OPEN_PATH_MAX + 64], comm[17], flags[200];
@@ -143,46 +143,5 @@ static void on_open(struct agent *a, const struct ev_open *e, size_t len)
 	else
 		kv[n++] = otlp_kv_int("rawtel.open.fd", e->ret);
 	snprintf(body, sizeof(body), err ? "open %s: %s" : "open %s", path, err ? err : "");
-	emit(a, pr, agent_wall_ns(a, e->h.ts), SEV_INFO, "rawtel.file.open", body, kv, n);
-}
-
-int agent_on_event(void *ctx, const struct probe *p, const void *rec, size_t size)
-{
-	struct agent *a = ctx;
-
-	uint16_t t = ((const struct ev_hdr *)rec)->type;
-
-	/* by the record's own type: http's data records are not sock ones */
-	a->received[t < EV_TYPE_MAX ? t : p->ev_type]++;
-	switch (p->ev_type) {
-	case EV_EXEC:
-		on_exec(a, rec, size);
-		break;
-	case EV_EXIT:
-		on_exit_ev(a, rec);
-		break;
-	case EV_OPEN:
-		on_open(a, rec, size);
-		break;
-	case EV_DNS:
-		agent_on_dns(a, rec, size);
-		break;
-	case EV_UPROBE:
-		agent_on_uprobe(a, rec);
-		break;
-	case EV_TCP:
-		agent_on_tcp(a, rec);
-		break;
-	case EV_RETRANS:
-		agent_on_retrans(a, rec);
-		break;
-	}
-	/* the http probe emits two record types */
-	switch (((const struct ev_hdr *)rec)->type) {
-	case EV_SOCK:
-	case EV_DATA:
-		ahttp_on_record(a, rec, size);
-		break;
-	}
-	return 0;
+	add_log(a, pr, agent_wall_ns(a, e->h.ts), SEV_INFO, "rawtel.file.open", body, kv, n);
 }

@@ -193,85 +193,108 @@ static void usage(FILE *f)
 		"(8 bytes each) back as text.\n");
 }
 
+struct asm_args {
+	const char *file, *out, *kern, *only;
+	bool dis;		/* -d */
+	struct asm_defs defs;
+};
+
+/* -D NAME=VALUE (v is changed: the name is cut at its '='). */
+static int add_def(struct asm_defs *defs, char *v)
+{
+	char *eq = strchr(v, '='), *end;
+
+	if (!eq || eq == v || defs->n == ASM_MAX_DEFS) {
+		cli_err("-D %s: expected NAME=VALUE", v);
+		return CLI_USAGE;
+	}
+	*eq = 0;
+	defs->name[defs->n] = v;
+	defs->value[defs->n] = strtoll(eq + 1, &end, 0);
+	if (*end || end == eq + 1) {
+		cli_err("-D %s=%s: not an integer", v, eq + 1);
+		return CLI_USAGE;
+	}
+	defs->n++;
+	return 0;
+}
+
+/* -1 to go on, else the exit code (--help, or a usage error reported). */
+static int parse_args(int argc, char **argv, struct asm_args *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return CLI_OK;
+		} else if (!strcmp(a, "-d")) {
+			o->dis = true;
+		} else if ((!strcmp(a, "-o") || !strcmp(a, "--kern") || !strcmp(a, "--prog") ||
+			    !strcmp(a, "-D")) && !v) {
+			cli_err("%s needs a value; see rawtel asm --help", a);
+			return CLI_USAGE;
+		} else if (!strcmp(a, "-o")) {
+			o->out = argv[++i];
+		} else if (!strcmp(a, "--kern")) {
+			o->kern = argv[++i];
+		} else if (!strcmp(a, "--prog")) {
+			o->only = argv[++i];
+		} else if (!strcmp(a, "-D")) {
+			if (add_def(&o->defs, v))
+				return CLI_USAGE;
+			i++;
+		} else if (a[0] == '-' && a[1]) {
+			cli_err("unknown option %s; see rawtel asm --help", a);
+			return CLI_USAGE;
+		} else if (!o->file) {
+			o->file = a;
+		} else {
+			cli_err("one input file only");
+			return CLI_USAGE;
+		}
+	}
+	if (!o->file == !o->kern || (o->dis && o->kern)) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	return -1;
+}
+
 int cmd_asm(int argc, char **argv)
 {
-	struct asm_defs defs = { .n = 0 };
-	struct asm_resolver res = { tracefs_asm_field, defs_const, &defs };
-	const char *file = NULL, *out = NULL, *kern = NULL, *only = NULL;
-	bool dis = false;
+	struct asm_args o = { .defs.n = 0 };
+	struct asm_resolver res = { tracefs_asm_field, defs_const, &o.defs };
 	struct asm_unit u;
 	struct asm_error ae;
 	char *text = NULL;
 	size_t len = 0;
 	int r;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
-			return CLI_OK;
-		} else if (!strcmp(a, "-d")) {
-			dis = true;
-		} else if ((!strcmp(a, "-o") || !strcmp(a, "--kern") || !strcmp(a, "--prog") ||
-			    !strcmp(a, "-D")) && !v) {
-			cli_err("%s needs a value; see rawtel asm --help", a);
-			return CLI_USAGE;
-		} else if (!strcmp(a, "-o")) {
-			out = argv[++i];
-		} else if (!strcmp(a, "--kern")) {
-			kern = argv[++i];
-		} else if (!strcmp(a, "--prog")) {
-			only = argv[++i];
-		} else if (!strcmp(a, "-D")) {
-			char *eq = strchr(v, '='), *end;
-			if (!eq || eq == v || defs.n == ASM_MAX_DEFS) {
-				cli_err("-D %s: expected NAME=VALUE", v);
-				return CLI_USAGE;
-			}
-			*eq = 0;
-			defs.name[defs.n] = v;
-			defs.value[defs.n] = strtoll(eq + 1, &end, 0);
-			if (*end || end == eq + 1) {
-				cli_err("-D %s=%s: not an integer", v, eq + 1);
-				return CLI_USAGE;
-			}
-			defs.n++;
-			i++;
-		} else if (a[0] == '-' && a[1]) {
-			cli_err("unknown option %s; see rawtel asm --help", a);
-			return CLI_USAGE;
-		} else if (!file) {
-			file = a;
-		} else {
-			cli_err("one input file only");
-			return CLI_USAGE;
-		}
-	}
-	if (!file == !kern || (dis && kern)) {
-		usage(stderr);
-		return CLI_USAGE;
-	}
-	if (dis) {
-		r = disassemble(file);
+	if ((r = parse_args(argc, argv, &o)) >= 0)
+		return r;
+	if (o.dis) {
+		r = disassemble(o.file);
 		if (r)
 			cli_err("%s", err_msg());
 		return r ? CLI_ERR : CLI_OK;
 	}
-	if (kern) {
+	if (o.kern) {
 		size_t klen;
-		const char *ktext = kern_find(kern, &klen);
-		defs.kern = true;
+		const char *ktext = kern_find(o.kern, &klen);
+		o.defs.kern = true;
 		if (!ktext) {
-			cli_err("no kern/%s.S in this build", kern);
+			cli_err("no kern/%s.S in this build", o.kern);
 			return CLI_USAGE;
 		}
-		r = asm_assemble(ktext, klen, kern, &res, &u, &ae);
+		r = asm_assemble(ktext, klen, o.kern, &res, &u, &ae);
 	} else {
-		if ((r = read_file(file, &text, &len))) {
+		if ((r = read_file(o.file, &text, &len))) {
 			cli_err("%s", err_msg());
 			return CLI_ERR;
 		}
-		r = asm_assemble(text, len, file, &res, &u, &ae);
+		r = asm_assemble(text, len, o.file, &res, &u, &ae);
 	}
 	if (r) {
 		char msg[900];
@@ -280,15 +303,15 @@ int cmd_asm(int argc, char **argv)
 		free(text);
 		return CLI_ERR;
 	}
-	if (only && asm_find_prog(&u, only) < 0) {
-		cli_err("no program '%s' in %s", only, kern ? kern : file);
+	if (o.only && asm_find_prog(&u, o.only) < 0) {
+		cli_err("no program '%s' in %s", o.only, o.kern ? o.kern : o.file);
 		r = -ENOENT;
-	} else if (out) {
-		r = write_insns(out, &u, only);
+	} else if (o.out) {
+		r = write_insns(o.out, &u, o.only);
 		if (r)
 			cli_err("%s", err_msg());
 	} else {
-		listing(&u, only);
+		listing(&u, o.only);
 	}
 	asm_unit_free(&u);
 	free(text);

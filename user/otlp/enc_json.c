@@ -3,7 +3,7 @@
  * keys, trace and span ids as hex, other bytes base64, enums as integers,
  * 64-bit integers as decimal strings, default-valued fields left out. */
 #include "batch_int.h"
-#include "json_write.h"
+#include "jw.h"
 
 static int nonzero(const uint8_t *p, size_t n)
 {

@@ -1,31 +1,13 @@
 /* OTLP protobuf encoding of a batch (ExportTrace/Metrics/LogsService-
- * Request), written back to front (pb_write.h): every message's fields in
+ * Request), written back to front (pbw.h): every message's fields in
  * descending field number, repeated fields from last to first, so the
  * result reads in ascending order like any other encoder's. Field numbers:
  * opentelemetry-proto (see /work/shared/reference/otlp.md). */
 #include <errno.h>
 
 #include "batch_int.h"
-#include "pb_write.h"
+#include "pbw.h"
 #include "rawtel/err.h"
-
-int pbw_make_room(struct pbw *w, size_t n)
-{
-	struct otlp_buf *o = w->o;
-	size_t size = pbw_size(w), old_cap = o->cap;
-	int ret;
-
-	if (w->err)
-		return w->err;
-	if (n > SIZE_MAX - size || (ret = otlp_buf_grow(o, size + n))) {
-		w->err = n > SIZE_MAX - size ? -ENOSPC : ret;
-		return w->err;
-	}
-	/* the output lives at the end: move it to the end of the new room */
-	memmove(o->p + o->cap - size, o->p + old_cap - size, size);
-	w->pos = o->cap - size;
-	return 0;
-}
 
 static int nonzero(const uint8_t *p, size_t n)
 {

@@ -211,8 +211,9 @@ static int attach_uprobes(struct session *s)
 		/* the return probe first: a call entering between the two
 		 * would leave an entry no return ever clears */
 		for (int k = 1; k >= 0; k--) {
-			r = attach_uprobe(k ? rt->fd : en->fd, t->path, t->offset, k, (int)s->opt.pid,
-					  (uint64_t)i, &cookie_ok, &s->att[s->n_att]);
+			r = uprobe_attach(k ? rt->fd : en->fd, t->path, t->offset, k,
+					  (int)s->opt.pid, (uint64_t)i, &cookie_ok,
+					  &s->att[s->n_att]);
 			if (r && t->found && (r == -ENOENT || r == -ESRCH)) {
 				/* a running process's libc, gone with its process */
 				s->skipped_targets++;
@@ -255,7 +256,7 @@ static int open_all(struct session *s)
 	if (s->opt.null && (r = bpf_obj_add_kern(&s->obj, "null")))
 		return r;
 	if (s->n_targets)
-		attach_uprobe_cleanup_stale();
+		uprobe_cleanup_stale();
 	if ((r = bpf_obj_load(&s->obj)))
 		return r;
 	if (!s->opt.null && has_http(&s->opt) && (r = sockcap_new(s)))
@@ -272,7 +273,7 @@ static int open_all(struct session *s)
 	if ((r = attach_all(s)) || (r = attach_uprobes(s)))
 		return r;
 	/* sockets older than rawtel, once the programs see new ones */
-	r = sockcap_seed(s);
+	r = sockseed_scan(s);
 	s->seeded = r > 0 ? r : 0;
 	return r < 0 ? r : 0;
 }

@@ -1,4 +1,4 @@
-/* Sockets older than rawtel (sockcap_seed): the selected processes' socket
+/* Sockets older than rawtel (sockseed_scan): the selected processes' socket
  * fds (/proc/PID/fd) matched to /proc/PID/net/tcp{,6} by inode. An
  * established one becomes a tracked socket (a server's if its local port
  * is one the process listens on), with a SOCK_K_SEED record; a listener
@@ -199,7 +199,7 @@ static int seed_proc(struct sockcap *c, uint32_t pid, const struct procnet_table
 	return seeded;
 }
 
-int sockcap_seed(struct session *s)
+int sockseed_scan(struct session *s)
 {
 	struct sockcap *c = s->sockcap;
 	const struct session_opts *o = &s->opt;

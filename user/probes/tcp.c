@@ -111,13 +111,13 @@ void tcp_print(const struct probe_out *o, const void *rec, size_t len)
 }
 
 /* ---- retrans ------------------------------------------------------------- */
-void retrans_header(const struct probe_out *o)
+void tcp_retrans_header(const struct probe_out *o)
 {
 	fprintf(o->f, "%-12s %-7s %-16s %-8s %-21s %-21s %-12s %s\n", "TIME", "PID", "COMM", "KIND",
 		"LADDR:LPORT", "RADDR:RPORT", "STATE", "DETAIL");
 }
 
-void retrans_print(const struct probe_out *o, const void *rec, size_t len)
+void tcp_retrans_print(const struct probe_out *o, const void *rec, size_t len)
 {
 	const struct ev_retrans *e = rec;
 	const char *kind = retrans_kinds[e->kind < 4 ? e->kind : 0];

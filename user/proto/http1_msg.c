@@ -342,6 +342,96 @@ static long chunk_bytes(struct http1_side *s, uint8_t ch)
 	}
 }
 
+/* Body bytes counted without being looked at: as many as the length or
+ * the chunk has left, of the `avail` that came. Returns how many. */
+static size_t body_bytes(struct http1_conn *c, struct http1_side *s, size_t avail, uint64_t ts)
+{
+	uint8_t st = s->state;
+	uint64_t k = s->remain < avail ? s->remain : avail;
+
+	s->msg_bytes += k;
+	s->last_ns = ts;
+	s->remain -= k;
+	if (!s->remain) {
+		if (st == B_LEN) {
+			http1_msg_done(c, s, ts);
+		} else {
+			s->state = C_DATA_END;
+			s->cr = 0;
+		}
+	}
+	return (size_t)k;
+}
+
+/* Start-line, header and chunk-line bytes from p (n of them): a line that
+ * came whole in one step, else one byte through the byte machine.
+ * Returns how many were taken, or -1 - k when a rule broke at byte k (the
+ * caller leaves the grammar there). */
+static long line_bytes(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t n,
+		       uint64_t ts)
+{
+	uint8_t st = s->state;
+	size_t room = n;
+	long k = 0;
+	int head;
+
+	/* limits: a line may hold HTTP1_LINE_MAX bytes and its CRLF,
+	 * a head HTTP1_HEAD_MAX */
+	if (s->line_len > HTTP1_LINE_MAX + 1)
+		return -1;
+	if (room > HTTP1_LINE_MAX + 2 - s->line_len)
+		room = HTTP1_LINE_MAX + 2 - s->line_len;
+	head = is_head_state(s);
+	if (head) {
+		if (s->head_len >= HTTP1_HEAD_MAX)
+			return -1;
+		if (room > HTTP1_HEAD_MAX - s->head_len)
+			room = HTTP1_HEAD_MAX - s->head_len;
+	}
+	s->last_ns = ts;
+	s->newline = 0;
+	/* a line that came whole: one step (see http1_line.c) */
+	if ((st == F_LINE || st == RL_METHOD || st == SL_VERSION) && !s->line_len && !s->cr)
+		k = http1_line(c, s, p, room);
+	if (k < 0) {
+		/* broke a rule at its byte -1 - k: what came before
+		 * it counts as the byte machine would count it */
+		k = -1 - k;
+		s->msg_bytes += (uint64_t)k;
+		s->line_len += (uint32_t)k;
+		if (head)
+			s->head_len += (uint32_t)k;
+		return -1 - k;
+	}
+	if (k > 0) {
+		s->msg_bytes += (uint64_t)k;
+	} else {
+		/* counted first: a message that ends on this byte has it */
+		s->msg_bytes++;
+		if (st == C_SIZE || st == C_EXT || st == C_DATA_END)
+			k = chunk_bytes(s, p[0]);
+		else
+			k = head_bytes(c, s, p, room, ts);
+		if (k < 0) {
+			s->msg_bytes--;
+			return -1;
+		}
+		s->msg_bytes += (uint64_t)k - 1;
+	}
+	/* a whole start line is evidence enough that this is HTTP */
+	if (st < F_LINE && s->state == F_LINE) {
+		c->seen_http = 1;
+		c->misses = 0;
+		s->synced = 1;
+	}
+	/* a line that just ended restarted the count */
+	if (!s->newline)
+		s->line_len += (uint32_t)k;
+	if (head)
+		s->head_len += (uint32_t)k;
+	return k;
+}
+
 size_t http1_parse(struct http1_conn *c, struct http1_side *s,
 		   const uint8_t *p, size_t n, uint64_t ts)
 {
@@ -349,9 +439,7 @@ size_t http1_parse(struct http1_conn *c, struct http1_side *s,
 
 	while (i < n) {
 		uint8_t st = s->state;
-		size_t room;
 		long k;
-		int head;
 
 		if (st == M_IDLE) {
 			/* empty lines before a message are ignored
@@ -368,20 +456,7 @@ size_t http1_parse(struct http1_conn *c, struct http1_side *s,
 		if (st == D_SEEK || st == D_DEAD)
 			return i;
 		if (st == B_LEN || st == C_DATA) {
-			uint64_t k64 = s->remain < n - i ? s->remain : n - i;
-
-			i += (size_t)k64;
-			s->msg_bytes += k64;
-			s->last_ns = ts;
-			s->remain -= k64;
-			if (!s->remain) {
-				if (st == B_LEN) {
-					http1_msg_done(c, s, ts);
-				} else {
-					s->state = C_DATA_END;
-					s->cr = 0;
-				}
-			}
+			i += body_bytes(c, s, n - i, ts);
 			continue;
 		}
 		if (st == B_CLOSE) {
@@ -389,62 +464,9 @@ size_t http1_parse(struct http1_conn *c, struct http1_side *s,
 			s->last_ns = ts;
 			return n;
 		}
-		/* limits: a line may hold HTTP1_LINE_MAX bytes and its CRLF,
-		 * a head HTTP1_HEAD_MAX */
-		room = n - i;
-		if (s->line_len > HTTP1_LINE_MAX + 1)
-			return bad(c, s, i);
-		if (room > HTTP1_LINE_MAX + 2 - s->line_len)
-			room = HTTP1_LINE_MAX + 2 - s->line_len;
-		head = is_head_state(s);
-		if (head) {
-			if (s->head_len >= HTTP1_HEAD_MAX)
-				return bad(c, s, i);
-			if (room > HTTP1_HEAD_MAX - s->head_len)
-				room = HTTP1_HEAD_MAX - s->head_len;
-		}
-		s->last_ns = ts;
-		s->newline = 0;
-		k = 0;
-		/* a line that came whole: one step (see http1_line.c) */
-		if ((st == F_LINE || st == RL_METHOD || st == SL_VERSION) && !s->line_len && !s->cr)
-			k = http1_line(c, s, p + i, room);
-		if (k < 0) {
-			/* broke a rule at its byte -1 - k: what came before
-			 * it counts as the byte machine would count it */
-			k = -1 - k;
-			s->msg_bytes += (uint64_t)k;
-			s->line_len += (uint32_t)k;
-			if (head)
-				s->head_len += (uint32_t)k;
-			return bad(c, s, i + (size_t)k);
-		}
-		if (k > 0) {
-			s->msg_bytes += (uint64_t)k;
-		} else {
-			/* counted first: a message that ends on this byte has it */
-			s->msg_bytes++;
-			if (st == C_SIZE || st == C_EXT || st == C_DATA_END)
-				k = chunk_bytes(s, p[i]);
-			else
-				k = head_bytes(c, s, p + i, room, ts);
-			if (k < 0) {
-				s->msg_bytes--;
-				return bad(c, s, i);
-			}
-			s->msg_bytes += (uint64_t)k - 1;
-		}
-		/* a whole start line is evidence enough that this is HTTP */
-		if (st < F_LINE && s->state == F_LINE) {
-			c->seen_http = 1;
-			c->misses = 0;
-			s->synced = 1;
-		}
-		/* a line that just ended restarted the count */
-		if (!s->newline)
-			s->line_len += (uint32_t)k;
-		if (head)
-			s->head_len += (uint32_t)k;
+		k = line_bytes(c, s, p + i, n - i, ts);
+		if (k < 0)
+			return bad(c, s, i + (size_t)(-1 - k));
 		i += (size_t)k;
 		if (c->done)
 			return n;

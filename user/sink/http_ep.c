@@ -21,7 +21,7 @@
 static void on_fd(struct loop *l, int fd, uint32_t events, void *arg);
 static void start(struct sink_ep *ep);
 
-int ep_init(struct sink_ep *ep, struct sink *s, const struct sink_target *t)
+int sink_http_ep_init(struct sink_ep *ep, struct sink *s, const struct sink_target *t)
 {
 	struct sockaddr_in *v4 = (struct sockaddr_in *)&ep->addrs[0];
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ep->addrs[0];
@@ -32,7 +32,7 @@ int ep_init(struct sink_ep *ep, struct sink *s, const struct sink_target *t)
 	snprintf(ep->host, sizeof(ep->host), "%s", t->host);
 	snprintf(ep->hostport, sizeof(ep->hostport), "%s", t->hostport);
 	ep->port = t->port;
-	http_resp_init(&ep->resp);
+	sink_http_resp_init(&ep->resp);
 	if (inet_pton(AF_INET, t->host, &v4->sin_addr) == 1) {
 		v4->sin_family = AF_INET;
 		v4->sin_port = htons(t->port);
@@ -61,7 +61,7 @@ static void stop_resolving(struct sink_ep *ep)
 {
 	if (ep->res) {
 		loop_del_fd(ep->s->loop, ep->res_fd);
-		res_abandon(ep->res);
+		sink_resolve_abandon(ep->res);
 		ep->res = NULL;
 		ep->res_fd = -1;
 	}
@@ -74,19 +74,19 @@ static void cancel_timer(struct sink_ep *ep, int *id)
 	*id = 0;
 }
 
-void ep_abort(struct sink_ep *ep)
+void sink_http_ep_abort(struct sink_ep *ep)
 {
 	stop_resolving(ep);
 	close_conn(ep);
 	cancel_timer(ep, &ep->timeout_timer);
 	cancel_timer(ep, &ep->retry_timer);
-	http_resp_free(&ep->resp);
+	sink_http_resp_free(&ep->resp);
 	ep->state = EP_IDLE;
 }
 
-void ep_free(struct sink_ep *ep)
+void sink_http_ep_free(struct sink_ep *ep)
 {
-	ep_abort(ep);
+	sink_http_ep_abort(ep);
 	free(ep->req);
 	ep->req = NULL;
 }
@@ -177,7 +177,7 @@ static void send_request(struct sink_ep *ep)
 {
 	static const char *const ctype[] = { "application/x-protobuf", "application/json" };
 	const struct sink_target *t = &ep->s->tgt[ep->sig];
-	int n = http_req_head(ep->head, sizeof(ep->head), t->path, t->hostport,
+	int n = sink_http_req_head(ep->head, sizeof(ep->head), t->path, t->hostport,
 			      ctype[ep->req->proto == SINK_PROTO_JSON], ep->req->len,
 			      t->headers);
 
@@ -188,7 +188,7 @@ static void send_request(struct sink_ep *ep)
 	}
 	ep->head_len = (size_t)n;
 	ep->sent = 0;
-	http_resp_free(&ep->resp);
+	sink_http_resp_free(&ep->resp);
 	ep->state = EP_SENDING;
 	try_send(ep);
 }
@@ -275,7 +275,7 @@ static void on_resolved(struct loop *l, int fd, uint32_t events, void *arg)
 	(void)fd;
 	(void)events;
 	loop_del_fd(l, ep->res_fd);
-	int ret = res_finish(ep->res, ep->addrs, ep->lens, EP_MAX_ADDRS, &n);
+	int ret = sink_resolve_finish(ep->res, ep->addrs, ep->lens, EP_MAX_ADDRS, &n);
 
 	ep->res = NULL;
 	ep->res_fd = -1;
@@ -291,7 +291,7 @@ static void on_resolved(struct loop *l, int fd, uint32_t events, void *arg)
 /* Begin (or begin again) delivering ep->req. */
 static void start(struct sink_ep *ep)
 {
-	http_resp_free(&ep->resp);
+	sink_http_resp_free(&ep->resp);
 	if (!ep->timeout_timer) {
 		int id = loop_timer_add(ep->s->loop, ep->s->tgt[ep->sig].timeout_ms, 0,
 					on_timeout, ep);
@@ -311,10 +311,10 @@ static void start(struct sink_ep *ep)
 		connect_next(ep);
 		return;
 	}
-	int ret = res_start(ep->host, ep->port, &ep->res, &ep->res_fd);
+	int ret = sink_resolve_start(ep->host, ep->port, &ep->res, &ep->res_fd);
 
 	if (!ret && (ret = loop_add_fd(ep->s->loop, ep->res_fd, EPOLLIN, on_resolved, ep))) {
-		res_abandon(ep->res);
+		sink_resolve_abandon(ep->res);
 		ep->res = NULL;
 		ep->res_fd = -1;
 	}
@@ -325,7 +325,7 @@ static void start(struct sink_ep *ep)
 	ep->state = EP_RESOLVING;
 }
 
-void ep_kick(struct sink_ep *ep)
+void sink_http_ep_kick(struct sink_ep *ep)
 {
 	if (ep->state != EP_IDLE || ep->req)
 		return;
@@ -343,14 +343,14 @@ static void on_retry(struct loop *l, void *arg)
 	ep->retry_timer = 0;
 	ep->state = EP_IDLE;
 	if (!ep->req || !sink_request_valid(ep)) {
-		ep_kick(ep);
+		sink_http_ep_kick(ep);
 		return;
 	}
 	ep->stale_retried = 0;
 	start(ep);
 }
 
-void ep_backoff(struct sink_ep *ep, uint64_t ms)
+void sink_http_ep_backoff(struct sink_ep *ep, uint64_t ms)
 {
 	int id = loop_timer_add(ep->s->loop, ms, 0, on_retry, ep);
 
@@ -362,7 +362,7 @@ void ep_backoff(struct sink_ep *ep, uint64_t ms)
 	ep->retry_timer = id;
 }
 
-void ep_hurry(struct sink_ep *ep)
+void sink_http_ep_hurry(struct sink_ep *ep)
 {
 	if (ep->state == EP_BACKOFF) {
 		cancel_timer(ep, &ep->retry_timer);
@@ -412,7 +412,7 @@ static void on_readable(struct sink_ep *ep)
 			return;
 		}
 		if (n == 0) {
-			ret = http_resp_eof(&ep->resp);
+			ret = sink_http_resp_eof(&ep->resp);
 			if (ret < 0) {
 				fail(ep, ret);
 				return;
@@ -421,7 +421,7 @@ static void on_readable(struct sink_ep *ep)
 			finish(ep, ep->resp.status);
 			return;
 		}
-		ret = http_resp_feed(&ep->resp, buf, (size_t)n, &used);
+		ret = sink_http_resp_feed(&ep->resp, buf, (size_t)n, &used);
 		if (ret < 0) {
 			err_wrap(ret, "from %s", ep->hostport);
 			finish(ep, ret);

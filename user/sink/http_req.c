@@ -6,9 +6,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "rawtel/http.h"
+#include "rawtel/sink_http.h"
 
-int http_req_head(char *buf, size_t cap, const char *path, const char *hostport,
+int sink_http_req_head(char *buf, size_t cap, const char *path, const char *hostport,
 		  const char *content_type, size_t body_len, const char *extra)
 {
 	int n = snprintf(buf, cap,
@@ -71,7 +71,7 @@ static int clock_of(const char *s, int *h, int *mi, int *sec)
 	return *h > 23 || *mi > 59 || *sec > 60 ? -1 : 0;
 }
 
-int http_date_parse(const char *s, int64_t *out)
+int sink_http_date_parse(const char *s, int64_t *out)
 {
 	int y, mo, d, h, mi, sec;
 	const char *comma = strchr(s, ',');
@@ -111,7 +111,7 @@ int http_date_parse(const char *s, int64_t *out)
 	return 0;
 }
 
-int http_retry_after_ms(const char *v, int64_t now, uint64_t *ms)
+int sink_http_retry_after_ms(const char *v, int64_t now, uint64_t *ms)
 {
 	if (*v >= '0' && *v <= '9') {
 		uint64_t secs = 0;
@@ -127,7 +127,7 @@ int http_retry_after_ms(const char *v, int64_t now, uint64_t *ms)
 	}
 	int64_t at;
 
-	if (http_date_parse(v, &at))
+	if (sink_http_date_parse(v, &at))
 		return -EINVAL;
 	*ms = at > now ? (uint64_t)(at - now) * 1000 : 0;
 	return 0;

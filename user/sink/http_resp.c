@@ -1,6 +1,6 @@
 /* Incremental HTTP/1.x response parser. Bytes may arrive split anywhere;
  * lines are collected in a fixed buffer, bodies in a buffer capped at
- * HTTP_BODY_MAX. Strict where laxness could be exploited (obs-fold, both
+ * SINK_HTTP_BODY_MAX. Strict where laxness could be exploited (obs-fold, both
  * Content-Length and Transfer-Encoding, disagreeing lengths, bare CR). */
 #include <errno.h>
 #include <stdlib.h>
@@ -8,22 +8,22 @@
 #include <strings.h>
 
 #include "rawtel/err.h"
-#include "rawtel/http.h"
+#include "rawtel/sink_http.h"
 
 enum { S_STATUS, S_HEADER, S_BODY, S_BODY_EOF, S_CHUNK_SIZE, S_CHUNK_DATA,
        S_CHUNK_END, S_TRAILER, S_DONE };
 
-void http_resp_init(struct http_resp *r)
+void sink_http_resp_init(struct sink_http_resp *r)
 {
-	memset(r, 0, offsetof(struct http_resp, line));
+	memset(r, 0, offsetof(struct sink_http_resp, line));
 	r->content_length = -1;
 	r->line[0] = 0;
 }
 
-void http_resp_free(struct http_resp *r)
+void sink_http_resp_free(struct sink_http_resp *r)
 {
 	free(r->body);
-	http_resp_init(r);
+	sink_http_resp_init(r);
 }
 
 static int bad(const char *what)
@@ -31,18 +31,18 @@ static int bad(const char *what)
 	return err_set(EPROTO, "bad HTTP response from the collector: %s", what);
 }
 
-static int body_append(struct http_resp *r, const uint8_t *p, size_t n)
+static int body_append(struct sink_http_resp *r, const uint8_t *p, size_t n)
 {
-	if (n > HTTP_BODY_MAX - r->body_len)
+	if (n > SINK_HTTP_BODY_MAX - r->body_len)
 		return err_set(EMSGSIZE, "collector response body over %u bytes; refused",
-			       HTTP_BODY_MAX);
+			       SINK_HTTP_BODY_MAX);
 	if (r->body_len + n > r->body_cap) {
 		size_t cap = r->body_cap ? r->body_cap : 4096;
 
 		while (cap < r->body_len + n)
 			cap *= 2;
-		if (cap > HTTP_BODY_MAX)
-			cap = HTTP_BODY_MAX;
+		if (cap > SINK_HTTP_BODY_MAX)
+			cap = SINK_HTTP_BODY_MAX;
 		uint8_t *nb = realloc(r->body, cap);
 
 		if (!nb)
@@ -55,7 +55,7 @@ static int body_append(struct http_resp *r, const uint8_t *p, size_t n)
 	return 0;
 }
 
-static int parse_status(struct http_resp *r, const char *l, size_t n)
+static int parse_status(struct sink_http_resp *r, const char *l, size_t n)
 {
 	if (n < 12 || memcmp(l, "HTTP/1.", 7) || l[7] < '0' || l[7] > '9' ||
 	    l[8] != ' ')
@@ -101,7 +101,7 @@ static int list_has(const char *v, const char *tok)
 	return 0;
 }
 
-static int parse_length(struct http_resp *r, const char *v)
+static int parse_length(struct sink_http_resp *r, const char *v)
 {
 	uint64_t len = 0;
 
@@ -111,9 +111,9 @@ static int parse_length(struct http_resp *r, const char *v)
 		if (*p < '0' || *p > '9')
 			return bad("Content-Length is not a number");
 		len = len * 10 + (uint64_t)(*p - '0');
-		if (len > HTTP_BODY_MAX)
+		if (len > SINK_HTTP_BODY_MAX)
 			return err_set(EMSGSIZE, "collector response body over %u bytes; refused",
-				       HTTP_BODY_MAX);
+				       SINK_HTTP_BODY_MAX);
 	}
 	if (r->content_length >= 0 && (uint64_t)r->content_length != len)
 		return bad("two different Content-Length values");
@@ -132,7 +132,7 @@ static void copy_value(char *dst, size_t cap, const char *v)
 	memcpy(dst, v, n + 1);
 }
 
-static int parse_field(struct http_resp *r, char *l, size_t n, int trailer)
+static int parse_field(struct sink_http_resp *r, char *l, size_t n, int trailer)
 {
 	char *colon = memchr(l, ':', n), *v, *e;
 
@@ -175,7 +175,7 @@ static int parse_field(struct http_resp *r, char *l, size_t n, int trailer)
 }
 
 /* The empty line after the header block: choose how the body is framed. */
-static int end_of_head(struct http_resp *r)
+static int end_of_head(struct sink_http_resp *r)
 {
 	if (r->status < 200) {		/* interim (100 Continue ...): skip it */
 		r->state = S_STATUS;
@@ -206,16 +206,16 @@ static int hexval(char ch)
 	return -1;
 }
 
-static int parse_chunk_size(struct http_resp *r, const char *l, size_t n)
+static int parse_chunk_size(struct sink_http_resp *r, const char *l, size_t n)
 {
 	uint64_t v = 0;
 	size_t i = 0;
 
 	for (; i < n && hexval(l[i]) >= 0; i++) {
 		v = v << 4 | (uint64_t)hexval(l[i]);
-		if (v > HTTP_BODY_MAX)
+		if (v > SINK_HTTP_BODY_MAX)
 			return err_set(EMSGSIZE, "collector response body over %u bytes; refused",
-				       HTTP_BODY_MAX);
+				       SINK_HTTP_BODY_MAX);
 	}
 	if (i == 0)
 		return bad("chunk size is not hexadecimal");
@@ -223,16 +223,16 @@ static int parse_chunk_size(struct http_resp *r, const char *l, size_t n)
 		i++;
 	if (i < n && l[i] != ';')
 		return bad("junk after a chunk size");
-	if (v > HTTP_BODY_MAX - r->body_len)
+	if (v > SINK_HTTP_BODY_MAX - r->body_len)
 		return err_set(EMSGSIZE, "collector response body over %u bytes; refused",
-			       HTTP_BODY_MAX);
+			       SINK_HTTP_BODY_MAX);
 	r->left = v;
 	r->state = v ? S_CHUNK_DATA : S_TRAILER;
 	return 0;
 }
 
 /* One complete line (CRLF or LF removed). */
-static int on_line(struct http_resp *r, char *l, size_t n)
+static int on_line(struct sink_http_resp *r, char *l, size_t n)
 {
 	switch (r->state) {
 	case S_STATUS: {
@@ -253,7 +253,7 @@ static int on_line(struct http_resp *r, char *l, size_t n)
 			}
 			return end_of_head(r);
 		}
-		if (++r->fields > HTTP_FIELDS_MAX)
+		if (++r->fields > SINK_HTTP_FIELDS_MAX)
 			return bad("too many header lines");
 		return parse_field(r, l, n, r->state == S_TRAILER);
 	case S_CHUNK_SIZE:
@@ -267,7 +267,7 @@ static int on_line(struct http_resp *r, char *l, size_t n)
 	return bad("internal state");
 }
 
-static int line_byte(struct http_resp *r, char ch)
+static int line_byte(struct sink_http_resp *r, char ch)
 {
 	if (ch == '\n') {
 		size_t n = r->line_len;
@@ -280,17 +280,17 @@ static int line_byte(struct http_resp *r, char ch)
 			return bad("stray CR or NUL in a line");
 		return on_line(r, r->line, n);
 	}
-	if (r->line_len + 1 >= HTTP_LINE_MAX)
+	if (r->line_len + 1 >= SINK_HTTP_LINE_MAX)
 		return err_set(EMSGSIZE, "bad HTTP response from the collector: a line longer than %d bytes",
-			       HTTP_LINE_MAX);
-	if (++r->head_bytes > HTTP_HEAD_MAX)
+			       SINK_HTTP_LINE_MAX);
+	if (++r->head_bytes > SINK_HTTP_HEAD_MAX)
 		return err_set(EMSGSIZE, "bad HTTP response from the collector: headers over %u bytes",
-			       HTTP_HEAD_MAX);
+			       SINK_HTTP_HEAD_MAX);
 	r->line[r->line_len++] = ch;
 	return 0;
 }
 
-int http_resp_feed(struct http_resp *r, const void *buf, size_t n, size_t *used)
+int sink_http_resp_feed(struct sink_http_resp *r, const void *buf, size_t n, size_t *used)
 {
 	const uint8_t *p = buf;
 	size_t i = 0;
@@ -325,7 +325,7 @@ int http_resp_feed(struct http_resp *r, const void *buf, size_t n, size_t *used)
 	return r->state == S_DONE;
 }
 
-int http_resp_eof(struct http_resp *r)
+int sink_http_resp_eof(struct sink_http_resp *r)
 {
 	if (r->state == S_DONE)
 		return 1;

@@ -16,7 +16,7 @@
 #include "rawtel/err.h"
 #include "sink_int.h"
 
-struct res_job {
+struct sink_resolve_job {
 	atomic_int refs;
 	int efd;
 	int rc;			/* getaddrinfo's return */
@@ -25,7 +25,7 @@ struct res_job {
 	char port[8];
 };
 
-static void job_put(struct res_job *j)
+static void job_put(struct sink_resolve_job *j)
 {
 	if (atomic_fetch_sub(&j->refs, 1) != 1)
 		return;
@@ -35,9 +35,9 @@ static void job_put(struct res_job *j)
 	free(j);
 }
 
-static void *res_thread(void *arg)
+static void *resolve_thread(void *arg)
 {
-	struct res_job *j = arg;
+	struct sink_resolve_job *j = arg;
 	struct addrinfo hints;
 	uint64_t one = 1;
 
@@ -52,9 +52,9 @@ static void *res_thread(void *arg)
 	return NULL;
 }
 
-int res_start(const char *host, uint16_t port, struct res_job **out, int *fd)
+int sink_resolve_start(const char *host, uint16_t port, struct sink_resolve_job **out, int *fd)
 {
-	struct res_job *j = calloc(1, sizeof(*j));
+	struct sink_resolve_job *j = calloc(1, sizeof(*j));
 	pthread_attr_t attr;
 	pthread_t th;
 	int ret;
@@ -73,7 +73,7 @@ int res_start(const char *host, uint16_t port, struct res_job **out, int *fd)
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 256 << 10);
-	ret = pthread_create(&th, &attr, res_thread, j);
+	ret = pthread_create(&th, &attr, resolve_thread, j);
 	pthread_attr_destroy(&attr);
 	if (ret) {
 		close(j->efd);
@@ -85,7 +85,7 @@ int res_start(const char *host, uint16_t port, struct res_job **out, int *fd)
 	return 0;
 }
 
-int res_finish(struct res_job *j, struct sockaddr_storage *addrs, socklen_t *lens,
+int sink_resolve_finish(struct sink_resolve_job *j, struct sockaddr_storage *addrs, socklen_t *lens,
 	       int max, int *n)
 {
 	int ret = 0;
@@ -109,7 +109,7 @@ int res_finish(struct res_job *j, struct sockaddr_storage *addrs, socklen_t *len
 	return ret;
 }
 
-void res_abandon(struct res_job *j)
+void sink_resolve_abandon(struct sink_resolve_job *j)
 {
 	job_put(j);
 }

@@ -118,7 +118,7 @@ int sink_submit(struct sink *s, int sig, const void *body, size_t len, int proto
 		s->st[sig].queue_bytes_peak = q->bytes;
 	if (ep_for(s, sig)->down)	/* keep the outage's data crash-safe */
 		sink_spill(s, sig);
-	ep_kick(ep_for(s, sig));
+	sink_http_ep_kick(ep_for(s, sig));
 	return 0;
 }
 
@@ -239,7 +239,7 @@ static uint64_t retry_delay(struct sink_ep *ep, int result)
 	uint64_t ms;
 
 	if (result > 0 && ep->resp.retry_after[0] &&
-	    !http_retry_after_ms(ep->resp.retry_after, (int64_t)time(NULL), &ms))
+	    !sink_http_retry_after_ms(ep->resp.retry_after, (int64_t)time(NULL), &ms))
 		return ms < c->retry_after_max_ms ? ms : c->retry_after_max_ms;
 	ms = backoff_delay_ms(ep->attempt, c->backoff_initial_ms, c->backoff_max_ms,
 			      backoff_rand());
@@ -275,11 +275,11 @@ void sink_request_done(struct sink_ep *ep, int result)
 		for (int k = 0; k < SINK_NSIG; k++)
 			if (s->ep_of[k] == s->ep_of[sig])
 				sink_spill(s, k);
-		ep_backoff(ep, ms);
+		sink_http_ep_backoff(ep, ms);
 		return;
 	}
 	ep->attempt = 0;
 	ep->down = 0;
 	release(ep);
-	ep_kick(ep);
+	sink_http_ep_kick(ep);
 }

@@ -5,7 +5,7 @@
 
 #include <sys/socket.h>
 
-#include "rawtel/http.h"
+#include "rawtel/sink_http.h"
 #include "rawtel/sink.h"
 #include "rawtel/sink_parts.h"
 
@@ -15,7 +15,7 @@
 enum ep_state { EP_IDLE, EP_RESOLVING, EP_CONNECTING, EP_SENDING, EP_RECEIVING,
 		EP_BACKOFF };
 
-struct res_job;
+struct sink_resolve_job;
 
 struct sink_ep {
 	struct sink *s;
@@ -26,7 +26,7 @@ struct sink_ep {
 	struct sockaddr_storage addrs[EP_MAX_ADDRS];
 	socklen_t lens[EP_MAX_ADDRS];
 	int naddrs, next_addr;
-	struct res_job *res;
+	struct sink_resolve_job *res;
 	int res_fd;
 	int fd;			/* -1, or a connection (kept alive when idle) */
 	int state;
@@ -38,7 +38,7 @@ struct sink_ep {
 	int sig, from_spool;
 	char head[EP_HEAD_MAX];
 	size_t head_len, sent;
-	struct http_resp resp;
+	struct sink_http_resp resp;
 	uint32_t attempt;	/* consecutive failures, for the backoff */
 	int down;		/* the collector is not taking requests */
 	int rr;			/* round-robin cursor over signals */
@@ -73,16 +73,16 @@ struct sink {
 };
 
 /* http_ep.c */
-int ep_init(struct sink_ep *ep, struct sink *s, const struct sink_target *t);
-void ep_free(struct sink_ep *ep);
+int sink_http_ep_init(struct sink_ep *ep, struct sink *s, const struct sink_target *t);
+void sink_http_ep_free(struct sink_ep *ep);
 /* Start the next request if the endpoint is free and one is pending. */
-void ep_kick(struct sink_ep *ep);
+void sink_http_ep_kick(struct sink_ep *ep);
 /* Try the held request again after `ms`. */
-void ep_backoff(struct sink_ep *ep, uint64_t ms);
+void sink_http_ep_backoff(struct sink_ep *ep, uint64_t ms);
 /* Retry now if waiting in backoff (shutdown flush). */
-void ep_hurry(struct sink_ep *ep);
+void sink_http_ep_hurry(struct sink_ep *ep);
 /* Drop the connection and any exchange in progress (shutdown). */
-void ep_abort(struct sink_ep *ep);
+void sink_http_ep_abort(struct sink_ep *ep);
 
 /* sink.c, called by the endpoint */
 /* Pick the next request for `ep` into ep->req; 1 when there is one. */
@@ -99,9 +99,9 @@ void sink_request_done(struct sink_ep *ep, int result);
 void sink_spill(struct sink *s, int sig);
 
 /* resolve.c */
-int res_start(const char *host, uint16_t port, struct res_job **out, int *fd);
-int res_finish(struct res_job *j, struct sockaddr_storage *addrs, socklen_t *lens,
+int sink_resolve_start(const char *host, uint16_t port, struct sink_resolve_job **out, int *fd);
+int sink_resolve_finish(struct sink_resolve_job *j, struct sockaddr_storage *addrs, socklen_t *lens,
 	       int max, int *n);
-void res_abandon(struct res_job *j);
+void sink_resolve_abandon(struct sink_resolve_job *j);
 
 #endif

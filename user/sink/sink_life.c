@@ -65,7 +65,7 @@ static int start_http(struct sink *s)
 			    s->ep[e].port == s->tgt[sig].port)
 				break;
 		if (e == s->nep)
-			ep_init(&s->ep[s->nep++], s, &s->tgt[sig]);
+			sink_http_ep_init(&s->ep[s->nep++], s, &s->tgt[sig]);
 		s->ep_of[sig] = e;
 		ret = queue_init(&s->q[sig], c->queue_max_requests);
 		if (ret)
@@ -83,7 +83,7 @@ static int start_http(struct sink *s)
 				 (unsigned long long)s->spool.bad_files);
 	}
 	for (int e = 0; e < s->nep; e++)	/* replay what an earlier run spooled */
-		ep_kick(&s->ep[e]);
+		sink_http_ep_kick(&s->ep[e]);
 	return 0;
 }
 
@@ -126,7 +126,7 @@ int sink_flush(struct sink *s, uint64_t deadline_ms)
 	if (s->files_mode)
 		return files_flush(&s->files, 1);
 	for (int e = 0; e < s->nep; e++)
-		ep_hurry(&s->ep[e]);
+		sink_http_ep_hurry(&s->ep[e]);
 	for (uint64_t now = loop_now_ms(); !sink_idle(s) && now < deadline_ms;
 	     now = loop_now_ms()) {
 		uint64_t wait = deadline_ms - now;
@@ -138,7 +138,7 @@ int sink_flush(struct sink *s, uint64_t deadline_ms)
 	/* out of time: stop talking, keep what can be kept */
 	for (int e = 0; e < s->nep; e++)
 		if (s->ep[e].req)
-			ep_abort(&s->ep[e]);
+			sink_http_ep_abort(&s->ep[e]);
 	for (int sig = 0; sig < SINK_NSIG; sig++) {
 		struct sink_ep *ep = &s->ep[s->ep_of[sig]];
 		struct sink_req *r;
@@ -188,7 +188,7 @@ void sink_free(struct sink *s)
 	if (!s)
 		return;
 	for (int e = 0; e < s->nep; e++)
-		ep_free(&s->ep[e]);
+		sink_http_ep_free(&s->ep[e]);
 	for (int sig = 0; sig < SINK_NSIG; sig++)
 		queue_free(&s->q[sig]);
 	if (s->spool_on)

@@ -115,7 +115,7 @@ static int tracefs_uprobe(const char *path, uint64_t offset, bool ret, struct at
 	return 0;
 }
 
-int attach_uprobe(int prog_fd, const char *path, uint64_t offset, bool retprobe,
+int uprobe_attach(int prog_fd, const char *path, uint64_t offset, bool retprobe,
 		  int pid, uint64_t cookie, bool *cookie_ok, struct attach *out)
 {
 	struct rt_perf_event_attr pa;
@@ -158,7 +158,7 @@ int attach_uprobe(int prog_fd, const char *path, uint64_t offset, bool retprobe,
 	return attach_perf_prog(prog_fd, cookie, out, cookie_ok);
 }
 
-void attach_uprobe_cleanup_stale(void)
+void uprobe_cleanup_stale(void)
 {
 	const char *root;
 	char path[300], line[512];

@@ -1,7 +1,8 @@
-/* The HTTP response parser on good and adversarial input: every good
- * response split at every byte boundary must parse the same as in one
- * piece; chunked edge cases; oversize and malformed input fail cleanly.
- * Also the request head and Retry-After / HTTP-date. */
+/* The OTLP sink's HTTP client pieces (rawtel/sink_http.h). The response
+ * parser on good and adversarial input: every good response split at
+ * every byte boundary must parse the same as in one piece; chunked edge
+ * cases; oversize and malformed input fail cleanly. Also the request head
+ * and Retry-After / HTTP-date. */
 #include <errno.h>
 #include <stdlib.h>
 
@@ -9,18 +10,18 @@
  * not fit, which is harmless there */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
-#include "rawtel/http.h"
+#include "rawtel/sink_http.h"
 #include "t.h"
 
 /* Parse `s` fed in pieces of `step` bytes (0: one piece). Returns the
  * parser result; *used_all is the number of bytes consumed in total. */
-static int parse(struct http_resp *r, const char *s, size_t len, size_t step,
+static int parse(struct sink_http_resp *r, const char *s, size_t len, size_t step,
 		 size_t *used_all)
 {
 	size_t off = 0;
 	int ret = 0;
 
-	http_resp_init(r);
+	sink_http_resp_init(r);
 	*used_all = 0;
 	while (off < len) {
 		size_t n = step ? step : len;
@@ -28,7 +29,7 @@ static int parse(struct http_resp *r, const char *s, size_t len, size_t step,
 
 		if (n > len - off)
 			n = len - off;
-		ret = http_resp_feed(r, s + off, n, &used);
+		ret = sink_http_resp_feed(r, s + off, n, &used);
 		*used_all += used;
 		if (ret != 0)
 			return ret;
@@ -83,7 +84,7 @@ static void test_good_every_split(void)
 		size_t len = raw_len(g);
 
 		for (size_t step = 0; step <= len; step++) {
-			struct http_resp r;
+			struct sink_http_resp r;
 			size_t used;
 			int ret = parse(&r, g->raw, len, step, &used);
 
@@ -96,7 +97,7 @@ static void test_good_every_split(void)
 				(!g->body_len || !memcmp(r.body, g->body, g->body_len)));
 			T_EQ_STR(r.retry_after, g->retry_after);
 			T_EQ_STR(r.content_type, g->ctype);
-			http_resp_free(&r);
+			sink_http_resp_free(&r);
 			if (t_case_failed) {
 				printf("  case %zu step %zu\n", i, step);
 				return;
@@ -114,20 +115,21 @@ static void test_chunked_three_pieces(void)
 
 	for (size_t a = 0; a <= len; a++)
 		for (size_t b = a; b <= len; b++) {
-			struct http_resp r;
+			struct sink_http_resp r;
 			size_t used, tot = 0;
 			size_t cut[4] = { 0, a, b, len };
 			int ret = 0;
 
-			http_resp_init(&r);
+			sink_http_resp_init(&r);
 			for (int k = 0; k < 3 && ret == 0; k++) {
-				ret = http_resp_feed(&r, raw + cut[k], cut[k + 1] - cut[k], &used);
+				ret = sink_http_resp_feed(&r, raw + cut[k], cut[k + 1] - cut[k],
+							  &used);
 				tot += used;
 			}
 			T_EQ_INT(ret, 1);
 			T_EQ_INT(tot, len);
 			T_CHECK(r.body_len == 3 && !memcmp(r.body, "abc", 3));
-			http_resp_free(&r);
+			sink_http_resp_free(&r);
 			if (t_case_failed)
 				return;
 		}
@@ -136,45 +138,45 @@ static void test_chunked_three_pieces(void)
 static void test_trailing_bytes_left(void)
 {
 	const char *raw = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA";
-	struct http_resp r;
+	struct sink_http_resp r;
 	size_t used;
 
-	http_resp_init(&r);
-	T_EQ_INT(http_resp_feed(&r, raw, strlen(raw), &used), 1);
+	sink_http_resp_init(&r);
+	T_EQ_INT(sink_http_resp_feed(&r, raw, strlen(raw), &used), 1);
 	T_EQ_INT(used, strlen(raw) - 5);
-	http_resp_free(&r);
+	sink_http_resp_free(&r);
 }
 
 static void test_body_until_close(void)
 {
 	const char *raw = "HTTP/1.1 200 OK\r\n\r\nsome body";
-	struct http_resp r;
+	struct sink_http_resp r;
 	size_t used;
 
-	http_resp_init(&r);
-	T_EQ_INT(http_resp_feed(&r, raw, strlen(raw), &used), 0);
+	sink_http_resp_init(&r);
+	T_EQ_INT(sink_http_resp_feed(&r, raw, strlen(raw), &used), 0);
 	T_EQ_INT(r.keep_alive, 0);
-	T_EQ_INT(http_resp_eof(&r), 1);
+	T_EQ_INT(sink_http_resp_eof(&r), 1);
 	T_CHECK(r.body_len == 9 && !memcmp(r.body, "some body", 9));
-	http_resp_free(&r);
+	sink_http_resp_free(&r);
 	/* EOF anywhere else is an error */
 	const char *cut[] = { "", "HTTP/1.1 200", "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nab",
 			      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n" };
 	for (size_t i = 0; i < 4; i++) {
-		http_resp_init(&r);
-		T_EQ_INT(http_resp_feed(&r, cut[i], strlen(cut[i]), &used), 0);
-		T_EQ_INT(http_resp_eof(&r), -EPROTO);
-		http_resp_free(&r);
+		sink_http_resp_init(&r);
+		T_EQ_INT(sink_http_resp_feed(&r, cut[i], strlen(cut[i]), &used), 0);
+		T_EQ_INT(sink_http_resp_eof(&r), -EPROTO);
+		sink_http_resp_free(&r);
 	}
 }
 
 static int parse_err(const char *raw, size_t len)
 {
-	struct http_resp r;
+	struct sink_http_resp r;
 	size_t used;
 	int ret = parse(&r, raw, len, 0, &used);
 
-	http_resp_free(&r);
+	sink_http_resp_free(&r);
 	return ret;
 }
 #define BAD(raw, err) T_EQ_INT(parse_err(raw, strlen(raw)), err)
@@ -222,39 +224,39 @@ static void test_oversize(void)
 	BAD("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffffffffff\r\n", -EMSGSIZE);
 	/* exactly the cap is fine */
 	size_t hl = strlen("HTTP/1.1 200 OK\r\nContent-Length: 4194304\r\n\r\n");
-	big = malloc(hl + HTTP_BODY_MAX);
+	big = malloc(hl + SINK_HTTP_BODY_MAX);
 	T_ASSERT(big);
 	memcpy(big, "HTTP/1.1 200 OK\r\nContent-Length: 4194304\r\n\r\n", hl);
-	memset(big + hl, 'x', HTTP_BODY_MAX);
-	T_EQ_INT(parse_err(big, hl + HTTP_BODY_MAX), 1);
+	memset(big + hl, 'x', SINK_HTTP_BODY_MAX);
+	T_EQ_INT(parse_err(big, hl + SINK_HTTP_BODY_MAX), 1);
 	free(big);
 	/* chunks adding up past the cap */
-	struct http_resp r;
+	struct sink_http_resp r;
 	size_t used;
 	char chunk[64];
 	const char *h = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
 	int ret;
 
-	http_resp_init(&r);
-	T_EQ_INT(http_resp_feed(&r, h, strlen(h), &used), 0);
+	sink_http_resp_init(&r);
+	T_EQ_INT(sink_http_resp_feed(&r, h, strlen(h), &used), 0);
 	char *data = calloc(1, 1 << 20);
 	T_ASSERT(data);
 	for (int i = 0; i < 5; i++) {
 		snprintf(chunk, sizeof(chunk), "100000\r\n");
-		ret = http_resp_feed(&r, chunk, strlen(chunk), &used);
+		ret = sink_http_resp_feed(&r, chunk, strlen(chunk), &used);
 		if (ret)
 			break;
-		ret = http_resp_feed(&r, data, 1 << 20, &used);
+		ret = sink_http_resp_feed(&r, data, 1 << 20, &used);
 		if (ret)
 			break;
-		ret = http_resp_feed(&r, "\r\n", 2, &used);
+		ret = sink_http_resp_feed(&r, "\r\n", 2, &used);
 		if (ret)
 			break;
 	}
 	T_EQ_INT(ret, -EMSGSIZE);
-	T_CHECK(r.body_len <= HTTP_BODY_MAX);
+	T_CHECK(r.body_len <= SINK_HTTP_BODY_MAX);
 	free(data);
-	http_resp_free(&r);
+	sink_http_resp_free(&r);
 	/* a header line over the line cap, endless headers, endless 100s */
 	big = malloc(200000);
 	T_ASSERT(big);
@@ -275,7 +277,7 @@ static void test_oversize(void)
 static void test_request_head(void)
 {
 	char buf[512];
-	int n = http_req_head(buf, sizeof(buf), "/v1/traces", "[::1]:4318",
+	int n = sink_http_req_head(buf, sizeof(buf), "/v1/traces", "[::1]:4318",
 			      "application/x-protobuf", 1234, "api-key: s\r\n");
 
 	T_EQ_STR(buf, "POST /v1/traces HTTP/1.1\r\n"
@@ -286,7 +288,7 @@ static void test_request_head(void)
 		      "api-key: s\r\n"
 		      "\r\n");
 	T_EQ_INT(n, strlen(buf));
-	T_EQ_INT(http_req_head(buf, 40, "/v1/traces", "h:1", "x", 1, ""), -E2BIG);
+	T_EQ_INT(sink_http_req_head(buf, 40, "/v1/traces", "h:1", "x", 1, ""), -E2BIG);
 }
 
 static void test_http_date(void)
@@ -294,38 +296,38 @@ static void test_http_date(void)
 	int64_t t;
 
 	/* RFC 9110's example in its three forms: 784111777 */
-	T_EQ_INT(http_date_parse("Sun, 06 Nov 1994 08:49:37 GMT", &t), 0);
+	T_EQ_INT(sink_http_date_parse("Sun, 06 Nov 1994 08:49:37 GMT", &t), 0);
 	T_EQ_INT(t, 784111777);
-	T_EQ_INT(http_date_parse("Sunday, 06-Nov-94 08:49:37 GMT", &t), 0);
+	T_EQ_INT(sink_http_date_parse("Sunday, 06-Nov-94 08:49:37 GMT", &t), 0);
 	T_EQ_INT(t, 784111777);
-	T_EQ_INT(http_date_parse("Sun Nov  6 08:49:37 1994", &t), 0);
+	T_EQ_INT(sink_http_date_parse("Sun Nov  6 08:49:37 1994", &t), 0);
 	T_EQ_INT(t, 784111777);
-	T_EQ_INT(http_date_parse("Thu, 01 Jan 1970 00:00:00 GMT", &t), 0);
+	T_EQ_INT(sink_http_date_parse("Thu, 01 Jan 1970 00:00:00 GMT", &t), 0);
 	T_EQ_INT(t, 0);
-	T_EQ_INT(http_date_parse("Tue, 29 Feb 2028 23:59:59 GMT", &t), 0);
+	T_EQ_INT(sink_http_date_parse("Tue, 29 Feb 2028 23:59:59 GMT", &t), 0);
 	T_EQ_INT(t, 1835481599);
-	T_EQ_INT(http_date_parse("Sun, 06 Nov 1994 08:49:37 UTC", &t), -EINVAL);
-	T_EQ_INT(http_date_parse("Sun, 06 Foo 1994 08:49:37 GMT", &t), -EINVAL);
-	T_EQ_INT(http_date_parse("Sun, 06 Nov 1994 25:49:37 GMT", &t), -EINVAL);
-	T_EQ_INT(http_date_parse("Sun, 00 Nov 1994 08:49:37 GMT", &t), -EINVAL);
-	T_EQ_INT(http_date_parse("", &t), -EINVAL);
-	T_EQ_INT(http_date_parse(",", &t), -EINVAL);
+	T_EQ_INT(sink_http_date_parse("Sun, 06 Nov 1994 08:49:37 UTC", &t), -EINVAL);
+	T_EQ_INT(sink_http_date_parse("Sun, 06 Foo 1994 08:49:37 GMT", &t), -EINVAL);
+	T_EQ_INT(sink_http_date_parse("Sun, 06 Nov 1994 25:49:37 GMT", &t), -EINVAL);
+	T_EQ_INT(sink_http_date_parse("Sun, 00 Nov 1994 08:49:37 GMT", &t), -EINVAL);
+	T_EQ_INT(sink_http_date_parse("", &t), -EINVAL);
+	T_EQ_INT(sink_http_date_parse(",", &t), -EINVAL);
 
 	uint64_t ms;
 
-	T_EQ_INT(http_retry_after_ms("120", 0, &ms), 0);
+	T_EQ_INT(sink_http_retry_after_ms("120", 0, &ms), 0);
 	T_EQ_INT(ms, 120000);
-	T_EQ_INT(http_retry_after_ms("0", 0, &ms), 0);
+	T_EQ_INT(sink_http_retry_after_ms("0", 0, &ms), 0);
 	T_EQ_INT(ms, 0);
-	T_EQ_INT(http_retry_after_ms("99999999999999999999", 0, &ms), 0);
+	T_EQ_INT(sink_http_retry_after_ms("99999999999999999999", 0, &ms), 0);
 	T_CHECK(ms >= 100000000ull * 1000);
-	T_EQ_INT(http_retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", 784111770, &ms), 0);
+	T_EQ_INT(sink_http_retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", 784111770, &ms), 0);
 	T_EQ_INT(ms, 7000);
-	T_EQ_INT(http_retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", 784111999, &ms), 0);
+	T_EQ_INT(sink_http_retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", 784111999, &ms), 0);
 	T_EQ_INT(ms, 0);
-	T_EQ_INT(http_retry_after_ms("1.5", 0, &ms), -EINVAL);
-	T_EQ_INT(http_retry_after_ms("soon", 0, &ms), -EINVAL);
-	T_EQ_INT(http_retry_after_ms("", 0, &ms), -EINVAL);
+	T_EQ_INT(sink_http_retry_after_ms("1.5", 0, &ms), -EINVAL);
+	T_EQ_INT(sink_http_retry_after_ms("soon", 0, &ms), -EINVAL);
+	T_EQ_INT(sink_http_retry_after_ms("", 0, &ms), -EINVAL);
 }
 
 int main(void)

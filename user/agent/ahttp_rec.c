@@ -386,7 +386,7 @@ static void on_released(void *ctx, const void *rec, size_t len)
 
 static void hold(struct ahttp_state *h, const void *rec, size_t len)
 {
-	if (reorder_push(h->ro, rec, len, ((const struct ev_hdr *)rec)->ts, on_released, h))
+	if (ahttp_reorder_push(h->ro, rec, len, ((const struct ev_hdr *)rec)->ts, on_released, h))
 		h->ev[HEV_LOST_STATE]++;
 }
 
@@ -405,7 +405,7 @@ int ahttp_init(struct agent *a)
 	h->po.raw_query = a->o->capture_query;
 	h->po.max_conns = a->o->http_max_conns;
 	h->self_pid = (uint32_t)getpid();
-	if (a->s.ring.perf && reorder_new(&h->ro)) {
+	if (a->s.ring.perf && ahttp_reorder_new(&h->ro)) {
 		free(h);
 		return -ENOMEM;
 	}
@@ -424,7 +424,7 @@ void ahttp_free(struct agent *a)
 	h->po.on_request = NULL;
 	while (h->n_procs)
 		proc_drop(h, 0, 0, NULL);
-	reorder_free(h->ro);
+	ahttp_reorder_free(h->ro);
 	free(h);
 	a->http = NULL;
 }
@@ -460,8 +460,8 @@ void ahttp_drain_tick(struct agent *a)
 {
 	struct ahttp_state *h = a->http;
 
-	if (h && h->ro && reorder_held(h->ro))
-		reorder_release(h->ro, now_ev(a) - REORDER_WINDOW_NS, on_released, h);
+	if (h && h->ro && ahttp_reorder_held(h->ro))
+		ahttp_reorder_release(h->ro, now_ev(a) - REORDER_WINDOW_NS, on_released, h);
 }
 
 void ahttp_tick(struct agent *a)
@@ -488,7 +488,7 @@ void ahttp_finish(struct agent *a)
 	if (!h)
 		return;
 	if (h->ro)
-		reorder_release(h->ro, UINT64_MAX, on_released, h);
+		ahttp_reorder_release(h->ro, UINT64_MAX, on_released, h);
 	/* requests still waiting: rawtel stops watching, outcome unknown */
 	while (h->n_procs)
 		proc_drop(h, 0, now_ev(a), NULL);

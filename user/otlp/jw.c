@@ -1,10 +1,10 @@
-/* JSON writer (json_write.h). */
+/* JSON writer (jw.h). */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "json_write.h"
+#include "jw.h"
 
 void jw_raw(struct jw *w, const void *p, size_t n)
 {

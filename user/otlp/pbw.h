@@ -1,9 +1,9 @@
-/* A protobuf writer that fills its buffer from the back: a nested message
+/* pbw: a protobuf writer that fills its buffer from the back: a nested message
  * is written first and its length prefix after it, so every length is
  * known without a sizing pass and nothing is serialised twice. Fields are
  * therefore written in reverse order. Errors are sticky (w->err). */
-#ifndef RAWTEL_PB_WRITE_H
-#define RAWTEL_PB_WRITE_H
+#ifndef RAWTEL_PBW_H
+#define RAWTEL_PBW_H
 
 #include <stdint.h>
 #include <string.h>
@@ -24,6 +24,7 @@ struct pbw {
 	int err;
 };
 
+/* Room for n more bytes before the output (pbw.c). */
 int pbw_make_room(struct pbw *w, size_t n);
 
 PBW_INLINE size_t pbw_size(const struct pbw *w)

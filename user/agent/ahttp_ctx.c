@@ -118,21 +118,34 @@ static void decide(struct ahttp_state *h, struct ahttp_ctx *c, int parent_sample
 		c->flags |= CTX_SAMPLED;
 }
 
-void ahttp_ctx_server(struct ahttp_state *h, const struct http1_exchange *x, struct ahttp_ctx *out)
+/* A context of its own: no parent yet, a new span id. */
+static void ctx_new(struct ahttp_ctx *out)
 {
-	int parent = -1;
-
 	memset(out, 0, sizeof(*out));
 	out->act = -1;
 	rand_id(out->span_id, 8);
-	if (x->tp_state == HTTP1_TP_VALID) {
-		memcpy(out->trace_id, x->tp.trace_id, 16);
-		memcpy(out->parent_id, x->tp.parent_id, 8);
-		out->flags = CTX_PARENT | CTX_REMOTE;
-		parent = x->tp.flags & 1;
-	} else {
+}
+
+/* The trace of the request's traceparent, its parent remote; without
+ * one, a new trace. Returns the parent's sampled flag, -1 when none. */
+static int ctx_trace(struct ahttp_ctx *out, const struct http1_exchange *x)
+{
+	if (x->tp_state != HTTP1_TP_VALID) {
 		rand_id(out->trace_id, 16);
+		return -1;
 	}
+	memcpy(out->trace_id, x->tp.trace_id, 16);
+	memcpy(out->parent_id, x->tp.parent_id, 8);
+	out->flags = CTX_PARENT | CTX_REMOTE;
+	return x->tp.flags & 1;
+}
+
+void ahttp_ctx_server(struct ahttp_state *h, const struct http1_exchange *x, struct ahttp_ctx *out)
+{
+	int parent;
+
+	ctx_new(out);
+	parent = ctx_trace(out, x);
 	/* a collector receiving what rawtel exports: tracing that would make
 	 * more to export, forever */
 	if (!strncmp(x->user_agent, "rawtel/", 7))
@@ -153,23 +166,27 @@ void ahttp_ctx_client(struct ahttp_state *h, struct ahttp_proc *p, const struct 
 		     struct ahttp_ctx *out)
 {
 	const struct ahttp_act *same = NULL, *tp_thread = NULL, *tp_proc = NULL, *parent = NULL;
-	int n_same = 0, n_tp_thread = 0, n_tp_proc = 0, psampled = -1;
+	int n_same = 0, n_tp_thread = 0, n_tp_proc = 0, psampled;
 	bool tp = x->tp_state == HTTP1_TP_VALID;
 
-	memset(out, 0, sizeof(*out));
-	out->act = -1;
-	rand_id(out->span_id, 8);
+	ctx_new(out);
 	for (int i = 0; i < HTTP_ACTS; i++) {
 		const struct ahttp_act *a = &p->acts[i];
 		bool mine = a->conn && h->cur_tid && a->tid == h->cur_tid;
 		bool same_trace = a->conn && tp && !memcmp(a->trace_id, x->tp.trace_id, 16);
 
-		if (mine)
-			n_same++, same = a;
-		if (mine && same_trace)
-			n_tp_thread++, tp_thread = a;
-		if (same_trace)
-			n_tp_proc++, tp_proc = a;
+		if (mine) {
+			n_same++;
+			same = a;
+		}
+		if (mine && same_trace) {
+			n_tp_thread++;
+			tp_thread = a;
+		}
+		if (same_trace) {
+			n_tp_proc++;
+			tp_proc = a;
+		}
 	}
 	if (tp)
 		parent = n_tp_thread == 1 ? tp_thread : !n_tp_thread && n_tp_proc == 1 ? tp_proc : NULL;
@@ -178,13 +195,8 @@ void ahttp_ctx_client(struct ahttp_state *h, struct ahttp_proc *p, const struct 
 	if (parent) {
 		child_of(out, parent);
 		psampled = parent->sampled;
-	} else if (tp) {
-		memcpy(out->trace_id, x->tp.trace_id, 16);
-		memcpy(out->parent_id, x->tp.parent_id, 8);
-		out->flags = CTX_PARENT | CTX_REMOTE;
-		psampled = x->tp.flags & 1;
 	} else {
-		rand_id(out->trace_id, 16);
+		psampled = ctx_trace(out, x);
 	}
 	decide(h, out, psampled);
 }

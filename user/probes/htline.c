@@ -118,7 +118,7 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 	fputs("}\n", o->f);
 }
 
-int http_start(struct probe_out *o)
+int htline_start(struct probe_out *o)
 {
 	struct ht_state *st = calloc(1, sizeof(*st));
 
@@ -139,7 +139,7 @@ int http_start(struct probe_out *o)
 	return 0;
 }
 
-void http_tick(const struct probe_out *o, uint64_t now_ns)
+void htline_tick(const struct probe_out *o, uint64_t now_ns)
 {
 	struct ht_state *st = o->http;
 
@@ -147,7 +147,7 @@ void http_tick(const struct probe_out *o, uint64_t now_ns)
 		http1_table_tick(st->t, now_ns);
 }
 
-void http_finish(struct probe_out *o)
+void htline_finish(struct probe_out *o)
 {
 	struct ht_state *st = o->http;
 
@@ -159,7 +159,7 @@ void http_finish(struct probe_out *o)
 	o->http = NULL;
 }
 
-void http_header(const struct probe_out *o)
+void htline_header(const struct probe_out *o)
 {
 	if (o->raw)
 		fprintf(o->f, "%-12s %-7s %-16s %-5s %s\n", "TIME", "PID", "COMM", "REC", "DETAILS");
@@ -231,7 +231,7 @@ static void raw_print(const struct probe_out *o, const void *rec, size_t len)
 	fputs(o->json ? "\"}\n" : "\n", o->f);
 }
 
-void http_print(const struct probe_out *o, const void *rec, size_t len)
+void htline_print(const struct probe_out *o, const void *rec, size_t len)
 {
 	struct ht_state *st = o->http;
 	const struct ev_hdr *h = rec;

@@ -1,8 +1,8 @@
-/* An appending JSON writer over an otlp_buf. Errors are sticky (w->err);
+/* jw: an appending JSON writer over an otlp_buf. Errors are sticky (w->err);
  * strings are escaped so the output is always valid JSON in UTF-8: control
  * characters become escapes and invalid UTF-8 becomes U+FFFD. */
-#ifndef RAWTEL_JSON_WRITE_H
-#define RAWTEL_JSON_WRITE_H
+#ifndef RAWTEL_JW_H
+#define RAWTEL_JW_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -12,16 +12,16 @@ struct held {
 	size_t len;
 };
 
-struct reorder {
+struct ahttp_reorder {
 	struct held *h;		/* REORDER_MAX_RECS */
 	uint32_t n;
 	size_t bytes;
 	uint64_t seq;
 };
 
-int reorder_new(struct reorder **out)
+int ahttp_reorder_new(struct ahttp_reorder **out)
 {
-	struct reorder *r = calloc(1, sizeof(*r));
+	struct ahttp_reorder *r = calloc(1, sizeof(*r));
 
 	if (r)
 		r->h = calloc(REORDER_MAX_RECS, sizeof(*r->h));
@@ -33,7 +33,7 @@ int reorder_new(struct reorder **out)
 	return 0;
 }
 
-void reorder_free(struct reorder *r)
+void ahttp_reorder_free(struct ahttp_reorder *r)
 {
 	if (!r)
 		return;
@@ -57,7 +57,7 @@ static void swap(struct held *a, struct held *b)
 }
 
 /* Take the oldest out and hand it to cb. */
-static void pop(struct reorder *r, reorder_cb cb, void *ctx)
+static void pop(struct ahttp_reorder *r, ahttp_reorder_cb cb, void *ctx)
 {
 	struct held top = r->h[0];
 	uint32_t i = 0;
@@ -79,8 +79,8 @@ static void pop(struct reorder *r, reorder_cb cb, void *ctx)
 	free(top.rec);
 }
 
-int reorder_push(struct reorder *r, const void *rec, size_t len, uint64_t ts, reorder_cb cb,
-		 void *ctx)
+int ahttp_reorder_push(struct ahttp_reorder *r, const void *rec, size_t len, uint64_t ts,
+		       ahttp_reorder_cb cb, void *ctx)
 {
 	uint32_t i;
 	void *copy;
@@ -102,13 +102,13 @@ int reorder_push(struct reorder *r, const void *rec, size_t len, uint64_t ts, re
 	return 0;
 }
 
-void reorder_release(struct reorder *r, uint64_t upto, reorder_cb cb, void *ctx)
+void ahttp_reorder_release(struct ahttp_reorder *r, uint64_t upto, ahttp_reorder_cb cb, void *ctx)
 {
 	while (r->n && r->h[0].ts <= upto)
 		pop(r, cb, ctx);
 }
 
-uint32_t reorder_held(const struct reorder *r)
+uint32_t ahttp_reorder_held(const struct ahttp_reorder *r)
 {
 	return r->n;
 }

@@ -1,0 +1,104 @@
+/* The agent's output side: log records and spans into the per-signal
+ * batches, under their process's resource, and a batch encoded and
+ * handed to the sink when it is full or its timer fires. Every handler
+ * (logs.c, spans.c, tcp.c, ahttp_*.c, selfmet.c) ends here; this file
+ * knows only struct agent, otlp and the sink, so nothing calls back up
+ * into the lifecycle (agent.c). */
+#include <errno.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "agent_int.h"
+#include "rawtel/err.h"
+
+uint64_t agent_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t agent_wall_ns(const struct agent *a, uint64_t ev_ts)
+{
+	return (uint64_t)((int64_t)ev_ts + a->s.wall_off_ns);
+}
+
+static int proto_for(const struct agent *a, int sig)
+{
+	return a->o->to_files ? a->o->sink.output_format : sink_config_protocol(&a->o->sink, sig);
+}
+
+void agent_flush(struct agent *a, int sig)
+{
+	struct otlp_batch *b = a->b[sig];
+	uint32_t n = otlp_batch_items(b);
+	size_t off;
+	int proto, r;
+
+	if (!n)
+		return;
+	proto = proto_for(a, sig);
+	a->enc.len = 0;
+	off = 0;
+	/* protobuf is written back to front: the sink copies it from there */
+	r = proto == SINK_PROTO_JSON ? otlp_encode_json(b, &a->enc) : otlp_encode_pb_at(b, &a->enc, &off);
+	if (!r)
+		r = sink_submit(a->sink, sig, a->enc.p + off, a->enc.len, proto);
+	if (r) {
+		/* the sink counts what it drops itself; this is what never
+		 * reached it */
+		a->dropped[sig] += n;
+		fprintf(stderr, "rawtel: %u %s not exported: %s\n", n, sink_signal_name(sig),
+			err_msg());
+	} else {
+		a->exported[sig] += n;
+	}
+	otlp_batch_reset(b);
+}
+
+/* Add a log record or span under the process's resource: a full batch is
+ * sent and the item tried once more in a fresh one. */
+static int add_item(struct agent *a, int sig, struct agent_proc *pr, const void *item,
+		    uint32_t batch_max)
+{
+	struct otlp_batch *b = a->b[sig];
+	int r = 0;
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int res = procs_resource(pr, b), sc = res;
+		if (res >= 0)
+			sc = otlp_batch_add_scope(b, res, &a->scope);
+		/* spans for a protobuf export are encoded as they come */
+		r = sc < 0 ? sc : sig == OTLP_LOGS ? otlp_batch_add_log(b, sc, item)
+			: proto_for(a, sig) == SINK_PROTO_PROTOBUF ? otlp_batch_add_span_pb(b, sc, item)
+								   : otlp_batch_add_span(b, sc, item);
+		if (r != -ENOSPC || attempt || !otlp_batch_items(b))
+			break;
+		agent_flush(a, sig);	/* full: send it, start anew */
+	}
+	if (r) {
+		a->dropped[sig]++;
+		return r;
+	}
+	if (otlp_batch_items(b) >= batch_max)
+		agent_flush(a, sig);
+	return 0;
+}
+
+int agent_add_log(struct agent *a, struct agent_proc *pr, const struct otlp_log *l)
+{
+	return add_item(a, OTLP_LOGS, pr, l, a->o->blrp.batch);
+}
+
+int agent_add_span(struct agent *a, struct agent_proc *pr, const struct otlp_span *s)
+{
+	return add_item(a, OTLP_TRACES, pr, s, a->o->bsp.batch);
+}
+
+int agent_proc_agg(struct agent *a, struct agent_proc *pr)
+{
+	if (pr->agg_res < 0)
+		pr->agg_res = otlp_agg_add_resource(a->agg, &pr->res);
+	return pr->agg_res;
+}
