@@ -15,14 +15,7 @@
 	r9 = r10
 	r9 += -OPEN_REC_MAX
 .else
-	r1 = events ll
-	r2 = OPEN_REC_MAX
-	r3 = 0
-	call bpf_ringbuf_reserve
-	if r0 != 0 goto reserved
-	COUNT_DROP(EV_OPEN)
-	goto out
-reserved:
+	RESERVE(OPEN_REC_MAX, EV_OPEN, out)
 	r9 = r0
 .endif
 	call bpf_get_current_task_btf
@@ -38,12 +31,12 @@ reserved:
 	r2 = 16
 	r3 = *(u64 *)(r8 + OPEN_HOW_REG)
 	READ_USER
-	if r0 != 0 goto how_done
+	if r0 != 0 goto 1f
 	r1 = *(u32 *)(r9 + OPEN_OFF_PATH)
 	*(u32 *)(r9 + OPEN_OFF_OFLAGS) = r1
 	r1 = *(u32 *)(r9 + OPEN_OFF_PATH + 8)
 	*(u32 *)(r9 + OPEN_OFF_MODE) = r1
-how_done:
+1:
 #else
 	r1 = *(u64 *)(r8 + OPEN_FLAGS_REG)
 	*(u32 *)(r9 + OPEN_OFF_OFLAGS) = r1
