@@ -18,6 +18,7 @@ DECLARE_EVENTS
 #define FP_SLOT_KEY -20		/* u32, entries (below FILTER_COMM's) */
 #define FP_EXIT_KEY -4		/* u32, exits */
 #define FP_HOW -16		/* struct open_how's first 16 bytes */
+#define FP_REC (-OPEN_REC_MAX)	/* the record, exits on perf buffers */
 
 // Exits: the record (kern/open_regs.h or kern/open_slot.h, then
 // kern/open_tail.h). x86_64 syscall arguments: rdi rsi rdx r10.
@@ -27,9 +28,6 @@ DECLARE_EVENTS
 #define OPEN_FLAGS_REG PT_REGS_DX
 #define OPEN_MODE_REG PT_REGS_R10
 #include "open_regs.h"
-#undef OPEN_PATH_REG
-#undef OPEN_FLAGS_REG
-#undef OPEN_MODE_REG
 .else
 #include "open_slot.h"
 .endif
@@ -44,9 +42,6 @@ out:
 #define OPEN_FLAGS_REG PT_REGS_SI
 #define OPEN_MODE_REG PT_REGS_DX
 #include "open_regs.h"
-#undef OPEN_PATH_REG
-#undef OPEN_FLAGS_REG
-#undef OPEN_MODE_REG
 .else
 #include "open_slot.h"
 .endif
@@ -61,8 +56,6 @@ out:
 #define OPEN_PATH_REG PT_REGS_SI
 #define OPEN_HOW_REG PT_REGS_DX
 #include "open_regs.h"
-#undef OPEN_PATH_REG
-#undef OPEN_HOW_REG
 .else
 #include "open_slot.h"
 .endif

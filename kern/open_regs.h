@@ -4,8 +4,8 @@
 // runs at all: half the hooks on the hottest path, and no slot to claim.
 // OPEN_PATH_REG, OPEN_FLAGS_REG, OPEN_MODE_REG: the PT_REGS_* offsets of
 // the arguments (OPEN_HOW_REG instead of the last two: openat2's struct
-// open_how). Registers: r6 ctx, r7 pid_tgid, r8 registers then the path
-// pointer, r9 record.
+// open_how); undefined again at the end. Registers: r6 ctx, r7 pid_tgid,
+// r8 registers then the path pointer, r9 record.
 	r6 = r1
 	call bpf_get_current_pid_tgid
 	r7 = r0
@@ -13,7 +13,7 @@
 	FILTER_COMM(out)
 .if $perf_buffer
 	r9 = r10
-	r9 += -OPEN_REC_MAX
+	r9 += FP_REC
 .else
 	RESERVE(OPEN_REC_MAX, EV_OPEN, out)
 	r9 = r0
@@ -45,3 +45,7 @@
 #endif
 	r8 = *(u64 *)(r8 + OPEN_PATH_REG)
 #include "open_tail.h"
+#undef OPEN_PATH_REG
+#undef OPEN_FLAGS_REG
+#undef OPEN_MODE_REG
+#undef OPEN_HOW_REG

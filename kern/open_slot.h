@@ -18,7 +18,7 @@
 	if r1 != r7 goto out
 .if $perf_buffer
 	r9 = r10
-	r9 += -OPEN_REC_MAX
+	r9 += FP_REC
 .else
 	// a full ring releases the slot too
 	RESERVE(OPEN_REC_MAX, EV_OPEN, out, *(u64 *)(r8 + OPEN_SLOT_ID) = 0)

@@ -183,6 +183,7 @@ out:
 .endif
 
 // ---- exits: kern/sockio_exit.h, by the shape of the buffer -----------------
+// (EXIT_CALL and EXIT_SHAPE are its parameters; it #undefs them)
 // Stack of the exits (GATE's key at FP_GATE_KEY, kern/sock.h; the sk_io
 // key at FP_SLOT_KEY, as for the entries)
 #define FP_SCRATCH_KEY -4	/* u32 0: sk_scratch key (perf buffers) */
@@ -203,39 +204,43 @@ out:
 #define EXIT_SHAPE 1
 .prog sk_read_exit tracepoint syscalls/sys_exit_read
 #include "sockio_exit.h"
-#undef EXIT_CALL
+
 #define EXIT_CALL DATA_CALL_WRITE
+#define EXIT_SHAPE 1
 .prog sk_write_exit tracepoint syscalls/sys_exit_write
 #include "sockio_exit.h"
-#undef EXIT_CALL
+
 #define EXIT_CALL DATA_CALL_RECVFROM
+#define EXIT_SHAPE 1
 .prog sk_recvfrom_exit tracepoint syscalls/sys_exit_recvfrom
 #include "sockio_exit.h"
-#undef EXIT_CALL
+
 #define EXIT_CALL DATA_CALL_SENDTO
+#define EXIT_SHAPE 1
 .prog sk_sendto_exit tracepoint syscalls/sys_exit_sendto
 #include "sockio_exit.h"
-#undef EXIT_CALL
-#undef EXIT_SHAPE
-#define EXIT_SHAPE 2
+
 #define EXIT_CALL DATA_CALL_READV
+#define EXIT_SHAPE 2
 .prog sk_readv_exit tracepoint syscalls/sys_exit_readv
 #include "sockio_exit.h"
-#undef EXIT_CALL
+
 #define EXIT_CALL DATA_CALL_WRITEV
+#define EXIT_SHAPE 2
 .prog sk_writev_exit tracepoint syscalls/sys_exit_writev
 #include "sockio_exit.h"
-#undef EXIT_CALL
+
 #define EXIT_CALL DATA_CALL_RECVMSG
+#define EXIT_SHAPE 2
 .prog sk_recvmsg_exit tracepoint syscalls/sys_exit_recvmsg
 #include "sockio_exit.h"
-#undef EXIT_CALL
+
 #define EXIT_CALL DATA_CALL_SENDMSG
+#define EXIT_SHAPE 2
 .prog sk_sendmsg_exit tracepoint syscalls/sys_exit_sendmsg
 #include "sockio_exit.h"
-#undef EXIT_CALL
-#undef EXIT_SHAPE
-#define EXIT_SHAPE 0
+
 #define EXIT_CALL DATA_CALL_SENDFILE
+#define EXIT_SHAPE 0
 .prog sk_sendfile_exit tracepoint syscalls/sys_exit_sendfile64
 #include "sockio_exit.h"

@@ -275,3 +275,5 @@ out:
 #undef EXIT_PEER
 #undef SEQ_ADVANCE
 #undef SEQ_MOVE
+#undef EXIT_CALL
+#undef EXIT_SHAPE
