@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rawtel/asm.h"
+#include "rawtel/kern.h"
 #include "t.h"
 
 static int const_of(void *ctx, const char *name, int64_t *val)
@@ -186,11 +187,38 @@ static void test_compare_ops(void)
 	expect_err(P "r1 = 1 ==\n", "t.S:2:10: error: expected an expression, found end of line");
 }
 
+/* kern/ jumps to labels only: a counted "goto +N" over a macro lands
+ * inside it, silently, once the macro grows. */
+static void test_kern_no_counted_jumps(void)
+{
+	int units = 0;
+
+	for (const struct kern_text *k = kern_texts; k->name; k++, units++) {
+		size_t len;
+		const char *text = kern_find(k->name, &len);
+
+		T_ASSERT(text, "an embedded unit cannot be unpacked");
+		for (const char *p = text; (p = memmem(p, (size_t)(text + len - p),
+							 "goto", 4)); p += 4) {
+			const char *q = p + 4;
+
+			while (q < text + len && *q == ' ')
+				q++;
+			if (q + 2 < text + len && q[0] == 'p' && q[1] == 'c')
+				q += 2;
+			if (q < text + len && (*q == '+' || *q == '-'))
+				T_FAILF("kern/%s: counted jump '%.20s'", k->name, p);
+		}
+	}
+	T_CHECK(units >= 10, "fewer kern/ units than expected");
+}
+
 int main(void)
 {
 	T_RUN(test_forward_backward);
 	T_RUN(test_macro_twice);
 	T_RUN(test_local_errors);
 	T_RUN(test_compare_ops);
+	T_RUN(test_kern_no_counted_jumps);
 	return t_done();
 }
