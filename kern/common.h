@@ -15,8 +15,12 @@
  *   $self_pid         rawtel's own pid: never reported
  *   $filter_pid       0 or the one process (tgid) to report
  *   $filter_comm      1: report only tasks whose comm is $comm_lo/$comm_hi
- *
- * Conventions. Stack slots are named once, as offsets from r10 (FP_*,
+ */
+#include "rawtel/events.h"
+#include "rt_bpf.h"
+#include "rt_ptrace.h"
+
+/* Conventions. Stack slots are named once, as offsets from r10 (FP_*,
  * negative), by the unit or fragment that owns the frame, and written
  * (r10 + FP_X). Jumps go to labels, never to a counted +N: inside a macro
  * to GNU-style numeric local labels ("1:" ... "goto 1f"), which resolve to
@@ -27,9 +31,6 @@
  * #define (cpp removes them); each expands to one line of ';'-separated
  * statements (as in LLVM's BPF assembler).
  */
-#include "rawtel/events.h"
-#include "rt_bpf.h"
-#include "rt_ptrace.h"
 
 /* Stack slots of common.h's macros (bytes below r10) */
 #define FP_COMM -16		/* FILTER_COMM: the task's comm, 16 bytes */
