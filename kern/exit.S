@@ -27,7 +27,7 @@ DECLARE_PROCS
 	call bpf_get_current_pid_tgid ; \
 	r0 >>= 32 ; \
 	*(u32 *)(r10 + FP_KEY) = r0
-// exit_info[tgid] = {fp-16's code, FLAGS}
+// exit_info[tgid] = {the code at FP_INFO, FLAGS}
 #define SAVE(FLAGS) \
 	r1 = FLAGS ; \
 	*(u32 *)(r10 + FP_INFO + 4) = r1 ; \

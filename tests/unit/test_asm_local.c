@@ -120,6 +120,39 @@ static void test_macro_twice(void)
 	expect_offsets(src, "1 . . 1 . . .");
 }
 
+/* Many numbers at once (the table by number grows): jump i goes to the
+ * i-th label from the end, defined in reverse order. */
+static void test_many_numbers(void)
+{
+	enum { N = 300 };
+	static char src[N * 3 * 32 + 64];
+	struct asm_unit u;
+	char err[600];
+	size_t n = (size_t)sprintf(src, P);
+
+	for (int i = 0; i < N; i++)
+		n += (size_t)sprintf(src + n, "goto %df\n", 1000 + i);
+	for (int i = N - 1; i >= 0; i--)
+		n += (size_t)sprintf(src + n, "%d: r0 = %d\n", 1000 + i, i);
+	for (int i = 0; i < N; i++)
+		n += (size_t)sprintf(src + n, "if r0 == %d goto %db\n", i, 1000 + i);
+	sprintf(src + n, "exit\n");
+	T_ASSERT(!assemble(src, &u, err, sizeof(err)), "does not assemble");
+	for (int i = 0; i < N; i++) {
+		/* goto i at i lands on label i at N + (N - 1 - i) */
+		int fwd = u.insns[i].off, want_fwd = N + (N - 1 - i) - i - 1;
+		/* if at 2N + i goes back to N + (N - 1 - i) */
+		int back = u.insns[2 * N + i].off, want_back = (N + (N - 1 - i)) - (2 * N + i) - 1;
+
+		if (fwd != want_fwd || back != want_back) {
+			T_FAILF("number %d: forward %d (want %d), back %d (want %d)",
+				1000 + i, fwd, want_fwd, back, want_back);
+			break;
+		}
+	}
+	asm_unit_free(&u);
+}
+
 static void test_local_errors(void)
 {
 	expect_err(P "goto 1f\nexit\n",
@@ -217,6 +250,7 @@ int main(void)
 {
 	T_RUN(test_forward_backward);
 	T_RUN(test_macro_twice);
+	T_RUN(test_many_numbers);
 	T_RUN(test_local_errors);
 	T_RUN(test_compare_ops);
 	T_RUN(test_kern_no_counted_jumps);

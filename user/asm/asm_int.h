@@ -50,14 +50,21 @@ struct asm_fixup {
 	uint32_t len;
 	uint32_t insn;
 	uint8_t kind;
-	uint32_t num;		/* a numeric local label's number */
+	uint32_t num;		/* a numeric local label's number, */
+	uint32_t next;		/* and 1 + the index of the reference to it
+				 * waiting before this one (0: none) */
+	bool done;
 	struct asm_loc loc;
 };
 
-/* A numeric local label "N:"; several may share a number. */
+/* A number used as a local label in the current program: where "N:" was
+ * last defined, and the "Nf" references waiting for the next one. */
 struct asm_nlabel {
+	bool used;
 	uint32_t num;
-	uint32_t insn;
+	uint32_t last;		/* insn of the latest "N:", UINT32_MAX none */
+	uint32_t wait;		/* 1 + index in nfwd of the latest "Nf"
+				 * still waiting, 0 none */
 };
 
 struct asm_cond {
@@ -95,10 +102,10 @@ struct asm_ctx {
 	uint32_t lhash_size;
 	struct asm_fixup *fix;
 	uint32_t n_fix, cap_fix;
-	struct asm_nlabel *nlabels;	/* this program's, in source order */
-	uint32_t n_nlabels, cap_nlabels;
-	struct asm_fixup *nfwd;		/* "Nf" references still waiting */
-	uint32_t n_nfwd, cap_nfwd;
+	struct asm_nlabel *nlabels;	/* by number: open addressing, 2^k */
+	uint32_t n_nlabels, nlabels_size;
+	struct asm_fixup *nfwd;		/* this program's "Nf" references */
+	uint32_t n_nfwd, cap_nfwd, n_waiting;
 	struct asm_cond cond[ASM_MAX_COND_DEPTH];
 	int n_cond;
 	bool license_set;

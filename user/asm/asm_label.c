@@ -1,6 +1,7 @@
 /* Labels and the references to them, resolved when a program ends. Labels
- * are local to their program (numeric local labels: asm_local.c); a hash table keeps lookups constant-time so
- * large generated programs stay linear. */
+ * are local to their program (numeric local labels: asm_local.c); a hash
+ * table keeps lookups constant-time so large generated programs stay
+ * linear. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
