@@ -20,6 +20,22 @@
 #include "rt_bpf.h"
 #include "rt_ptrace.h"
 
+/* Conventions. Stack slots are named once, as offsets from r10 (FP_*,
+ * negative), by the unit or fragment that owns the frame, and written
+ * (r10 + FP_X). Jumps go to labels, never to a counted +N: inside a macro
+ * to GNU-style numeric local labels ("1:" ... "goto 1f"), which resolve to
+ * the nearest definition and so cannot clash between two expansions. A
+ * macro that contains another must not jump across it with a number the
+ * inner one defines: common.h's macros use 90-99 (each its own), units
+ * 1-89. Long macros are one instruction per line, C comments in the
+ * #define (cpp removes them); each expands to one line of ';'-separated
+ * statements (as in LLVM's BPF assembler).
+ */
+
+/* Stack slots of common.h's macros (bytes below r10) */
+#define FP_COMM -16		/* FILTER_COMM: the task's comm, 16 bytes */
+#define FP_DROP_KEY -512	/* COUNT_DROP: u32 key */
+
 /* The one stream of records to user space, and what could not enter it. */
 #define DECLARE_EVENTS \
 .if $perf_buffer ; .map events perf_event_array key=4 value=4 max=$ncpus ; \
@@ -45,19 +61,36 @@
  * command were dropped). */
 #define FILTER_PID(R, LABEL) r0 = R ; r0 >>= 32 ; if r0 == $self_pid goto LABEL ; \
 	.if $filter_pid ; if r0 != $filter_pid goto LABEL ; .endif
-#define FILTER_COMM(LABEL) .if $filter_comm ; *(u64 *)(r10 - 16) = 0 ; \
-	*(u64 *)(r10 - 8) = 0 ; r1 = r10 ; r1 += -16 ; r2 = 16 ; \
-	call bpf_get_current_comm ; r1 = *(u64 *)(r10 - 16) ; r2 = $comm_lo ll ; \
-	if r1 != r2 goto LABEL ; r1 = *(u64 *)(r10 - 8) ; r2 = $comm_hi ll ; \
-	if r1 != r2 goto LABEL ; .endif
+#define FILTER_COMM(LABEL) \
+.if $filter_comm ; \
+	*(u64 *)(r10 + FP_COMM) = 0 ;		/* the 16 bytes, zeroed */ \
+	*(u64 *)(r10 + FP_COMM + 8) = 0 ; \
+	r1 = r10 ; \
+	r1 += FP_COMM ; \
+	r2 = 16 ; \
+	call bpf_get_current_comm ; \
+	r1 = *(u64 *)(r10 + FP_COMM) ;		/* first 8 bytes == $comm_lo? */ \
+	r2 = $comm_lo ll ; \
+	if r1 != r2 goto LABEL ; \
+	r1 = *(u64 *)(r10 + FP_COMM + 8) ;	/* last 8 bytes == $comm_hi? */ \
+	r2 = $comm_hi ll ; \
+	if r1 != r2 goto LABEL ; \
+.endif
 
 /* Count one lost record of type TYPE in the per-CPU drops map.
- * Nine instruction slots; clobbers r0-r5 and fp-512..fp-509, a slot no
- * program uses otherwise: after a loss, keys a program still needs
- * (to delete an entry, say) must be intact. */
-#define COUNT_DROP(TYPE) *(u32 *)(r10 - 512) = TYPE ; r2 = r10 ; r2 += -512 ; \
-	r1 = drops ll ; call bpf_map_lookup_elem ; if r0 == 0 goto +2 ; r1 = 1 ; \
-	lock *(u64 *)(r0 + 0) += r1
+ * Clobbers r0-r5 and FP_DROP_KEY, a slot no program uses otherwise: after
+ * a loss, keys a program still needs (to delete an entry, say) must be
+ * intact. */
+#define COUNT_DROP(TYPE) \
+	*(u32 *)(r10 + FP_DROP_KEY) = TYPE ; \
+	r2 = r10 ; \
+	r2 += FP_DROP_KEY ; \
+	r1 = drops ll ; \
+	call bpf_map_lookup_elem ;		/* r0 = this CPU's counter */ \
+	if r0 == 0 goto 90f ; \
+	r1 = 1 ; \
+	lock *(u64 *)(r0 + 0) += r1 ; \
+90:
 
 /* Send SIZE bytes at PTR (registers other than r1-r5) as one record of
  * type TYPE; CTX is the register holding the program's context. A record
@@ -70,13 +103,62 @@
  * empty before it waits again, so no crossing goes unseen, and it also
  * drains on a short timer for quiet rings. Perf buffers use a watermark. */
 #define EMIT(CTX, PTR, SIZE, TYPE) \
-.if $perf_buffer ; r1 = CTX ; r2 = events ll ; r3 = RT_BPF_F_CURRENT_CPU ll ; r4 = PTR ; \
-	r5 = SIZE ; call bpf_perf_event_output ; \
-.else ; r1 = events ll ; r2 = 0 ; call bpf_ringbuf_query ; r4 = RT_BPF_RB_NO_WAKEUP ; \
-	if r0 >= $wake_bytes goto +3 ; r0 += SIZE ; if r0 < $wake_bytes goto +1 ; \
+.if $perf_buffer ; \
+	r1 = CTX ; \
+	r2 = events ll ; \
+	r3 = RT_BPF_F_CURRENT_CPU ll ; \
+	r4 = PTR ; \
+	r5 = SIZE ; \
+	call bpf_perf_event_output ; \
+.else ; \
+	r1 = events ll ;			/* r0 = bytes in the ring */ \
+	r2 = 0 ; \
+	call bpf_ringbuf_query ; \
+	r4 = RT_BPF_RB_NO_WAKEUP ; \
+	if r0 >= $wake_bytes goto 91f ;		/* past the mark already */ \
+	r0 += SIZE ; \
+	if r0 < $wake_bytes goto 91f ;		/* still below it after this */ \
 	r4 = RT_BPF_RB_FORCE_WAKEUP ; \
-	r1 = events ll ; r2 = PTR ; r3 = SIZE ; call bpf_ringbuf_output ; .endif ; \
-	if r0 == 0 goto +9 ; COUNT_DROP(TYPE)
+91: ; \
+	r1 = events ll ; \
+	r2 = PTR ; \
+	r3 = SIZE ; \
+	call bpf_ringbuf_output ; \
+.endif ; \
+	if r0 == 0 goto 92f ; \
+	COUNT_DROP(TYPE) ; \
+92:
+
+/* r0 = SIZE bytes reserved in the ring for a record of type TYPE, written
+ * in place and sent with SUBMIT; when the ring is full, run the optional
+ * statements after LABEL (release what the record was for), count the drop
+ * and goto LABEL. */
+#define RESERVE(SIZE, TYPE, LABEL, ...) \
+	r1 = events ll ; \
+	r2 = SIZE ; \
+	r3 = 0 ; \
+	call bpf_ringbuf_reserve ; \
+	if r0 != 0 goto 93f ; \
+	__VA_ARGS__ ; \
+	COUNT_DROP(TYPE) ; \
+	goto LABEL ; \
+93:
+
+/* Submit the record at REC, reserved at SIZE bytes; the reader is woken
+ * only when it takes the ring across the mark (see EMIT): the reserve
+ * counted it in the ring already, so "before" is the query less it. */
+#define SUBMIT(REC, SIZE) \
+	r1 = events ll ; \
+	r2 = 0 ; \
+	call bpf_ringbuf_query ; \
+	r2 = RT_BPF_RB_NO_WAKEUP ; \
+	if r0 < $wake_bytes goto 94f ;		/* below the mark with it */ \
+	r0 -= SIZE + RT_BPF_RINGBUF_HDR_SZ ; \
+	if r0 s>= $wake_bytes goto 94f ;	/* past the mark without it */ \
+	r2 = RT_BPF_RB_FORCE_WAKEUP ; \
+94: ; \
+	r1 = REC ; \
+	call bpf_ringbuf_submit
 
 /* Per-CPU scratch space for records larger than the 512-byte stack. */
 #define DECLARE_SCRATCH .map scratch percpu_array key=4 value=EXEC_REC_MAX max=1

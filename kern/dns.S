@@ -11,6 +11,11 @@ DECLARE_EVENTS
 // can be preempted on the same CPU, so no per-CPU scratch is shared)
 .map dns_zero array key=4 value=DNS_REC_MAX max=1
 
+// Stack
+#define FP_ZERO_KEY -4		/* u32 0: dns_zero key */
+#define FP_ENTER_KEY -16	/* u64 pid_tgid: dns_pending key, entries */
+#define FP_KEY -8		/* u64 pid_tgid: dns_pending key, others */
+
 // Entry: FN is DNS_FN_*; the name is the first argument of all three.
 // A call inside another (musl's gethostbyname calls gethostbyname2) only
 // deepens the outer one (musl's is a tail call: same frame, another
@@ -18,28 +23,66 @@ DECLARE_EVENTS
 // (its return was never seen) and is replaced. The record is made in
 // the map and filled there. Registers: r6 ctx, r7 pid_tgid, r9 record.
 #define DNS_ENTER(FN) \
-	r6 = r1 ; call bpf_get_current_pid_tgid ; r7 = r0 ; FILTER_PID(r7, out) ; FILTER_COMM(out) ; \
-	*(u64 *)(r10 - 16) = r7 ; r1 = dns_pending ll ; r2 = r10 ; r2 += -16 ; \
-	call bpf_map_lookup_elem ; if r0 == 0 goto fresh ; \
-	r1 = *(u64 *)(r0 + DNS_OFF_RET) ; r2 = *(u64 *)(r6 + PT_REGS_SP) ; if r1 > r2 goto nested ; \
-	if r1 != r2 goto fresh ; r1 = *(u64 *)(r0 + DNS_OFF_FUNC) ; if r1 == FN goto fresh ; \
-nested: \
-	r1 = DNS_DEPTH_ONE ; lock *(u32 *)(r0 + EV_OFF_FLAGS) += w1 ; goto out ; \
-fresh: \
-	*(u32 *)(r10 - 4) = 0 ; r2 = r10 ; r2 += -4 ; r1 = dns_zero ll ; \
-	call bpf_map_lookup_elem ; if r0 == 0 goto out ; r3 = r0 ; r1 = dns_pending ll ; \
-	r2 = r10 ; r2 += -16 ; r4 = RT_BPF_ANY ; call bpf_map_update_elem ; \
-	r1 = dns_pending ll ; r2 = r10 ; r2 += -16 ; call bpf_map_lookup_elem ; \
-	if r0 == 0 goto out ; r9 = r0 ; \
-	r1 = EV_DNS ; *(u64 *)(r9 + EV_OFF_TYPE) = r1 ; *(u64 *)(r9 + EV_OFF_TID) = r7 ; \
-	r1 = FN ; *(u64 *)(r9 + DNS_OFF_FUNC) = r1 ; \
-	r1 = *(u64 *)(r6 + PT_REGS_SP) ; *(u64 *)(r9 + DNS_OFF_RET) = r1 ; \
-	r3 = *(u64 *)(r6 + PT_REGS_ARG1) ; *(u64 *)(r9 + DNS_OFF_UNAME) = r3 ; \
-	r1 = r9 ; r1 += DNS_OFF_HOST ; r2 = DNS_HOST_MAX ; READ_USER_STR ; \
-	if r0 s<= 0 goto host_later ; *(u32 *)(r9 + DNS_OFF_HLEN) = r0 ; r1 = DNS_F_HOST_OK ; \
+	r6 = r1 ; \
+	call bpf_get_current_pid_tgid ; \
+	r7 = r0 ; \
+	FILTER_PID(r7, out) ; \
+	FILTER_COMM(out) ; \
+	*(u64 *)(r10 + FP_ENTER_KEY) = r7 ;	/* a call of this thread's */ \
+	r1 = dns_pending ll ;			/* in flight? */ \
+	r2 = r10 ; \
+	r2 += FP_ENTER_KEY ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto 2f ; \
+	r1 = *(u64 *)(r0 + DNS_OFF_RET) ;	/* its frame (sp) is above */ \
+	r2 = *(u64 *)(r6 + PT_REGS_SP) ; \
+	if r1 > r2 goto 1f ; \
+	if r1 != r2 goto 2f ;			/* or the same, and another */ \
+	r1 = *(u64 *)(r0 + DNS_OFF_FUNC) ;	/* function (a tail call) */ \
+	if r1 == FN goto 2f ; \
+1: ; \
+	r1 = DNS_DEPTH_ONE ;			/* nested: one deeper */ \
+	lock *(u32 *)(r0 + EV_OFF_FLAGS) += w1 ; \
+	goto out ; \
+2: ; \
+	*(u32 *)(r10 + FP_ZERO_KEY) = 0 ;	/* a fresh record, zeroed */ \
+	r2 = r10 ; \
+	r2 += FP_ZERO_KEY ; \
+	r1 = dns_zero ll ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto out ; \
+	r3 = r0 ; \
+	r1 = dns_pending ll ; \
+	r2 = r10 ; \
+	r2 += FP_ENTER_KEY ; \
+	r4 = RT_BPF_ANY ; \
+	call bpf_map_update_elem ; \
+	r1 = dns_pending ll ;			/* r9 = it, in the map */ \
+	r2 = r10 ; \
+	r2 += FP_ENTER_KEY ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto out ; \
+	r9 = r0 ; \
+	r1 = EV_DNS ; \
+	*(u64 *)(r9 + EV_OFF_TYPE) = r1 ; \
+	*(u64 *)(r9 + EV_OFF_TID) = r7 ; \
+	r1 = FN ; \
+	*(u64 *)(r9 + DNS_OFF_FUNC) = r1 ; \
+	r1 = *(u64 *)(r6 + PT_REGS_SP) ;	/* the frame, until the return */ \
+	*(u64 *)(r9 + DNS_OFF_RET) = r1 ; \
+	r3 = *(u64 *)(r6 + PT_REGS_ARG1) ;	/* the name */ \
+	*(u64 *)(r9 + DNS_OFF_UNAME) = r3 ; \
+	r1 = r9 ; \
+	r1 += DNS_OFF_HOST ; \
+	r2 = DNS_HOST_MAX ; \
+	READ_USER_STR ; \
+	if r0 s<= 0 goto 3f ;			/* unreadable: at the return */ \
+	*(u32 *)(r9 + DNS_OFF_HLEN) = r0 ; \
+	r1 = DNS_F_HOST_OK ; \
 	*(u32 *)(r9 + EV_OFF_FLAGS) = r1 ; \
-host_later: \
-	KTIME ; *(u64 *)(r9 + DNS_OFF_LAT) = r0
+3: ; \
+	KTIME ; \
+	*(u64 *)(r9 + DNS_OFF_LAT) = r0
 
 .prog dns_gai_enter uprobe
 	DNS_ENTER(DNS_FN_GETADDRINFO)
@@ -64,10 +107,10 @@ out:
 .prog dns_return uretprobe
 	r6 = r1
 	call bpf_get_current_pid_tgid
-	*(u64 *)(r10 - 8) = r0
+	*(u64 *)(r10 + FP_KEY) = r0
 	r1 = dns_pending ll
 	r2 = r10
-	r2 += -8
+	r2 += FP_KEY
 	call bpf_map_lookup_elem
 	if r0 == 0 goto out
 	r7 = r0
@@ -112,7 +155,7 @@ have_host:
 forget:
 	r1 = dns_pending ll
 	r2 = r10
-	r2 += -8
+	r2 += FP_KEY
 	call bpf_map_delete_elem
 out:
 	r0 = 0
@@ -121,10 +164,10 @@ out:
 // A thread ends: forget a lookup it never returned from.
 .prog dns_thread_exit tracepoint sched/sched_process_exit
 	call bpf_get_current_pid_tgid
-	*(u64 *)(r10 - 8) = r0
+	*(u64 *)(r10 + FP_KEY) = r0
 	r1 = dns_pending ll
 	r2 = r10
-	r2 += -8
+	r2 += FP_KEY
 	call bpf_map_delete_elem
 	r0 = 0
 	exit

@@ -18,25 +18,67 @@ DECLARE_SCRATCH
 DECLARE_PROCS
 .map exec_pending lru_hash key=8 value=EXEC_REC_MAX max=512
 
+// Stack slots (each program uses its own few)
+#define FP_ARGV_I -8		/* u64: argv[I], read from the caller */
+#define FP_SCRATCH_KEY -4	/* u32 0: the scratch record's key */
+#define FP_PEND_KEY -16		/* u64 pid_tgid: exec_pending key (entries) */
+#define FP_OLD_KEY -8		/* exec_sched: the key before the exec */
+#define FP_NEW_KEY -16		/* exec_sched: the key after it */
+#define FP_EXIT_KEY -24		/* exits: exec_pending key */
+#define FP_PROC_KEY -28		/* exits: procs key (tgid) */
+
 // One argument: argv[I] (array at r9) -> data at offset r8 of record r7.
 // A failed read of argv[] or of a string is a fault; a NULL ends argv.
 #define ARG(I) \
-	r3 = r9 ; r3 += I * 8 ; r1 = r10 ; r1 += -8 ; r2 = 8 ; READ_USER ; \
-	if r0 != 0 goto args_fault ; r3 = *(u64 *)(r10 - 8) ; if r3 == 0 goto args_done ; \
+	r3 = r9 ;				/* argv[I], the pointer */ \
+	r3 += I * 8 ; \
+	r1 = r10 ; \
+	r1 += FP_ARGV_I ; \
+	r2 = 8 ; \
+	READ_USER ; \
+	if r0 != 0 goto args_fault ; \
+	r3 = *(u64 *)(r10 + FP_ARGV_I) ; \
+	if r3 == 0 goto args_done ;		/* the NULL after the last */ \
 	if r8 > EXEC_DATA_MAX - EXEC_ARG_MAX goto args_trunc ; \
-	r1 = r7 ; r1 += EXEC_OFF_DATA ; r1 += r8 ; r2 = EXEC_ARG_MAX ; READ_USER_STR ; \
-	if r0 s<= 0 goto args_fault ; if r0 > EXEC_ARG_MAX goto args_done ; r8 += r0 ; \
-	r1 = *(u16 *)(r7 + EXEC_OFF_ARGC) ; r1 += 1 ; *(u16 *)(r7 + EXEC_OFF_ARGC) = r1
+	r1 = r7 ;				/* the string, after the others */ \
+	r1 += EXEC_OFF_DATA ; \
+	r1 += r8 ; \
+	r2 = EXEC_ARG_MAX ; \
+	READ_USER_STR ; \
+	if r0 s<= 0 goto args_fault ; \
+	if r0 > EXEC_ARG_MAX goto args_done ; \
+	r8 += r0 ; \
+	r1 = *(u16 *)(r7 + EXEC_OFF_ARGC) ;	/* argc += 1 */ \
+	r1 += 1 ; \
+	*(u16 *)(r7 + EXEC_OFF_ARGC) = r1
 
-// All EXEC_ARGS_MAX (16) of them, unrolled (bounded loops need 5.3+).
-#define ARGS_ALL ARG(0) ; ARG(1) ; ARG(2) ; ARG(3) ; ARG(4) ; ARG(5) ; ARG(6) ; ARG(7) ; \
-	ARG(8) ; ARG(9) ; ARG(10) ; ARG(11) ; ARG(12) ; ARG(13) ; ARG(14) ; ARG(15)
-
-// After EXEC_ARGS_MAX arguments: truncated if argv has another entry.
-#define ARG_MORE \
-	r3 = r9 ; r3 += EXEC_ARGS_MAX * 8 ; r1 = r10 ; r1 += -8 ; r2 = 8 ; READ_USER ; \
-	if r0 != 0 goto args_done ; r3 = *(u64 *)(r10 - 8) ; if r3 == 0 goto args_done ; \
-	goto args_trunc
+// All EXEC_ARGS_MAX (16) arguments, unrolled (bounded loops need 5.3+),
+// then whether argv has another entry (truncated); a fault or truncation
+// is flagged; the data length stored. Labels args_trunc, args_fault,
+// args_flag, args_done (once per program).
+#define ARGS_READ \
+	ARG(0) ; ARG(1) ; ARG(2) ; ARG(3) ; ARG(4) ; ARG(5) ; ARG(6) ; ARG(7) ; \
+	ARG(8) ; ARG(9) ; ARG(10) ; ARG(11) ; ARG(12) ; ARG(13) ; ARG(14) ; ARG(15) ; \
+	r3 = r9 ;				/* argv[EXEC_ARGS_MAX] */ \
+	r3 += EXEC_ARGS_MAX * 8 ; \
+	r1 = r10 ; \
+	r1 += FP_ARGV_I ; \
+	r2 = 8 ; \
+	READ_USER ; \
+	if r0 != 0 goto args_done ; \
+	r3 = *(u64 *)(r10 + FP_ARGV_I) ; \
+	if r3 == 0 goto args_done ; \
+args_trunc: ; \
+	r2 = EXEC_F_ARGS_TRUNC ; \
+	goto args_flag ; \
+args_fault: ; \
+	r2 = EXEC_F_ARGS_FAULT ; \
+args_flag: ; \
+	r1 = *(u32 *)(r7 + EV_OFF_FLAGS) ; \
+	r1 |= r2 ; \
+	*(u32 *)(r7 + EV_OFF_FLAGS) = r1 ; \
+args_done: ; \
+	*(u16 *)(r7 + EXEC_OFF_DLEN) = r8
 
 .prog exec_enter tracepoint syscalls/sys_enter_execve
 #include "exec_enter.h"
@@ -58,33 +100,33 @@ DECLARE_PROCS
 	r6 = r1
 	call bpf_get_current_pid_tgid
 	r8 = r0				// key now: tgid << 32 | pid
-	*(u64 *)(r10 - 16) = r8
+	*(u64 *)(r10 + FP_NEW_KEY) = r8
 	r7 = *(u32 *)(r6 + field(old_pid))
 	r1 = *(u32 *)(r6 + field(pid))
 	if r1 == r7 goto lookup
 	r0 >>= 32
 	r0 <<= 32
 	r0 |= r7
-	*(u64 *)(r10 - 8) = r0		// key before the exec
+	*(u64 *)(r10 + FP_OLD_KEY) = r0	// key before the exec
 	r1 = exec_pending ll
 	r2 = r10
-	r2 += -8
+	r2 += FP_OLD_KEY
 	call bpf_map_lookup_elem
 	if r0 == 0 goto out
 	r3 = r0
 	r1 = exec_pending ll
 	r2 = r10
-	r2 += -16
+	r2 += FP_NEW_KEY
 	r4 = RT_BPF_ANY
 	call bpf_map_update_elem
 	r1 = exec_pending ll
 	r2 = r10
-	r2 += -8
+	r2 += FP_OLD_KEY
 	call bpf_map_delete_elem
 lookup:
 	r1 = exec_pending ll
 	r2 = r10
-	r2 += -16
+	r2 += FP_NEW_KEY
 	call bpf_map_lookup_elem
 	if r0 == 0 goto out
 	r7 = r0

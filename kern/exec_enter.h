@@ -2,9 +2,9 @@
 // into the per-CPU scratch record, then parked under this thread's id.
 // Registers: r6 ctx, r7 record, r8 bytes of argv data, r9 argv.
 	r6 = r1
-	*(u32 *)(r10 - 4) = 0
+	*(u32 *)(r10 + FP_SCRATCH_KEY) = 0
 	r2 = r10
-	r2 += -4
+	r2 += FP_SCRATCH_KEY
 	r1 = scratch ll
 	call bpf_map_lookup_elem
 	if r0 == 0 goto out
@@ -28,24 +28,12 @@ fname_ok:
 fname_done:
 	r8 = 0
 	r9 = *(u64 *)(r7 + EXEC_OFF_UARGV)
-	ARGS_ALL
-	ARG_MORE
-args_trunc:
-	r2 = EXEC_F_ARGS_TRUNC
-	goto args_flag
-args_fault:
-	r2 = EXEC_F_ARGS_FAULT
-args_flag:
-	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
-	r1 |= r2
-	*(u32 *)(r7 + EV_OFF_FLAGS) = r1
-args_done:
-	*(u16 *)(r7 + EXEC_OFF_DLEN) = r8
+	ARGS_READ
 	call bpf_get_current_pid_tgid
-	*(u64 *)(r10 - 16) = r0
+	*(u64 *)(r10 + FP_PEND_KEY) = r0
 	r1 = exec_pending ll
 	r2 = r10
-	r2 += -16
+	r2 += FP_PEND_KEY
 	r3 = r7
 	r4 = RT_BPF_ANY
 	call bpf_map_update_elem

@@ -4,10 +4,10 @@
 	r6 = r1
 	call bpf_get_current_pid_tgid
 	r9 = r0
-	*(u64 *)(r10 - 24) = r0
+	*(u64 *)(r10 + FP_EXIT_KEY) = r0
 	r1 = exec_pending ll
 	r2 = r10
-	r2 += -24
+	r2 += FP_EXIT_KEY
 	call bpf_map_lookup_elem
 	if r0 == 0 goto out
 	r7 = r0
@@ -29,9 +29,9 @@
 	*(u32 *)(r7 + EXEC_OFF_PPID) = 0
 	r1 = r9
 	r1 >>= 32
-	*(u32 *)(r10 - 28) = r1
+	*(u32 *)(r10 + FP_PROC_KEY) = r1
 	r2 = r10
-	r2 += -28
+	r2 += FP_PROC_KEY
 	r1 = procs ll
 	call bpf_map_lookup_elem
 	if r0 == 0 goto no_parent
@@ -77,19 +77,7 @@ reread:
 	*(u32 *)(r7 + EV_OFF_FLAGS) = r1
 	*(u32 *)(r7 + EXEC_OFF_ARGC) = 0	// and DLEN
 	r8 = 0
-	ARGS_ALL
-	ARG_MORE
-args_trunc:
-	r2 = EXEC_F_ARGS_TRUNC
-	goto args_flag
-args_fault:
-	r2 = EXEC_F_ARGS_FAULT
-args_flag:
-	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
-	r1 |= r2
-	*(u32 *)(r7 + EV_OFF_FLAGS) = r1
-args_done:
-	*(u16 *)(r7 + EXEC_OFF_DLEN) = r8
+	ARGS_READ
 args_kept:
 	r8 = *(u16 *)(r7 + EXEC_OFF_DLEN)
 	if r8 > EXEC_DATA_MAX goto done
@@ -99,7 +87,7 @@ args_kept:
 done:
 	r1 = exec_pending ll
 	r2 = r10
-	r2 += -24
+	r2 += FP_EXIT_KEY
 	call bpf_map_delete_elem
 out:
 	r0 = 0

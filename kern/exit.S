@@ -16,20 +16,46 @@ DECLARE_PROCS
 #define SIG_NONFATAL ((1 << 17) | (1 << 18) | (1 << 19) | (1 << 20) | (1 << 21) | \
 	(1 << 22) | (1 << 23) | (1 << 28))
 
-// fp-4: key tgid; fp-16: value {code, flags}
-#define KEY_TGID call bpf_get_current_pid_tgid ; r0 >>= 32 ; *(u32 *)(r10 - 4) = r0
-#define SAVE(FLAGS) r1 = FLAGS ; *(u32 *)(r10 - 12) = r1 ; r1 = exit_info ll ; \
-	r2 = r10 ; r2 += -4 ; r3 = r10 ; r3 += -16 ; r4 = RT_BPF_ANY ; call bpf_map_update_elem
+// Stack: the exit_info key and value, and exit_done's record (below
+// FILTER_COMM's slots)
+#define FP_KEY -4		/* u32 tgid */
+#define FP_INFO -16		/* {u32 code or signal, u32 flags} */
+#define FP_DONE_KEY -20		/* u32 tgid, exit_done */
+#define FP_REC -80		/* the exit record, exit_done */
+
+#define KEY_TGID \
+	call bpf_get_current_pid_tgid ; \
+	r0 >>= 32 ; \
+	*(u32 *)(r10 + FP_KEY) = r0
+// exit_info[tgid] = {the code at FP_INFO, FLAGS}
+#define SAVE(FLAGS) \
+	r1 = FLAGS ; \
+	*(u32 *)(r10 + FP_INFO + 4) = r1 ; \
+	r1 = exit_info ll ; \
+	r2 = r10 ; \
+	r2 += FP_KEY ; \
+	r3 = r10 ; \
+	r3 += FP_INFO ; \
+	r4 = RT_BPF_ANY ; \
+	call bpf_map_update_elem
 // skip (goto out) when a group exit or fatal signal is already recorded
-#define UNLESS_FINAL r1 = exit_info ll ; r2 = r10 ; r2 += -4 ; call bpf_map_lookup_elem ; \
-	if r0 == 0 goto +3 ; r1 = *(u32 *)(r0 + 4) ; r1 &= EXIT_F_FINAL ; if r1 != 0 goto out
+#define UNLESS_FINAL \
+	r1 = exit_info ll ; \
+	r2 = r10 ; \
+	r2 += FP_KEY ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto 1f ;			/* nothing recorded yet */ \
+	r1 = *(u32 *)(r0 + 4) ; \
+	r1 &= EXIT_F_FINAL ; \
+	if r1 != 0 goto out ; \
+1:
 
 // exit_group(code): the process's status, whatever other threads do next
 // (they are killed with a SIGKILL that must not overwrite it).
 .prog exit_group_enter tracepoint syscalls/sys_enter_exit_group
 	r1 = *(u64 *)(r1 + field(error_code))
 	r1 &= 0xff
-	*(u32 *)(r10 - 16) = r1
+	*(u32 *)(r10 + FP_INFO) = r1
 	KEY_TGID
 	SAVE(EXIT_F_CODE | EXIT_F_FINAL)
 	r0 = 0
@@ -41,7 +67,7 @@ DECLARE_PROCS
 	r6 &= 0xff
 	KEY_TGID
 	UNLESS_FINAL
-	*(u32 *)(r10 - 16) = r6
+	*(u32 *)(r10 + FP_INFO) = r6
 	SAVE(EXIT_F_CODE)
 out:
 	r0 = 0
@@ -61,7 +87,7 @@ out:
 fatal:
 	KEY_TGID
 	UNLESS_FINAL
-	*(u32 *)(r10 - 16) = r6
+	*(u32 *)(r10 + FP_INFO) = r6
 	SAVE(EXIT_F_SIGNAL | EXIT_F_FINAL)
 out:
 	r0 = 0
@@ -72,7 +98,7 @@ out:
 	KEY_TGID
 	r1 = exit_info ll
 	r2 = r10
-	r2 += -4
+	r2 += FP_KEY
 	call bpf_map_delete_elem
 	r0 = 0
 	exit
@@ -96,12 +122,12 @@ out:
 .endif
 	r1 = r9
 	r1 >>= 32
-	*(u32 *)(r10 - 20) = r1		// key tgid, below the filter's scratch
+	*(u32 *)(r10 + FP_DONE_KEY) = r1
 	FILTER_PID(r9, forget)
 	FILTER_COMM(forget)
-	// the record, on the stack at fp-80
+	// the record, on the stack
 	r7 = r10
-	r7 += -80
+	r7 += FP_REC
 	*(u64 *)(r7 + 0) = 0
 	*(u64 *)(r7 + 24) = 0
 	*(u64 *)(r7 + 32) = 0
@@ -116,7 +142,7 @@ out:
 	call bpf_get_current_comm
 	r1 = exit_info ll
 	r2 = r10
-	r2 += -20
+	r2 += FP_DONE_KEY
 	call bpf_map_lookup_elem
 	if r0 == 0 goto no_info
 	r1 = *(u32 *)(r0 + 0)
@@ -127,7 +153,7 @@ out:
 no_info:
 	r1 = procs ll
 	r2 = r10
-	r2 += -20
+	r2 += FP_DONE_KEY
 	call bpf_map_lookup_elem
 	if r0 == 0 goto send
 	r1 = *(u32 *)(r0 + PROC_OFF_PPID)
@@ -142,11 +168,11 @@ send:
 forget:
 	r1 = exit_info ll
 	r2 = r10
-	r2 += -20
+	r2 += FP_DONE_KEY
 	call bpf_map_delete_elem
 	r1 = procs ll
 	r2 = r10
-	r2 += -20
+	r2 += FP_DONE_KEY
 	call bpf_map_delete_elem
 out:
 	r0 = 0

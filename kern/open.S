@@ -9,10 +9,16 @@
 #include "common.h"
 
 DECLARE_EVENTS
-.if $task_regs
-.else
+.if !$task_regs
 .map open_inflight array key=4 value=OPEN_SLOT_SIZE max=OPEN_SLOTS
 .endif
+
+// Stack (entries and exits): the open_inflight key, and open_how read by
+// the openat2 entry
+#define FP_SLOT_KEY -20		/* u32, entries (below FILTER_COMM's) */
+#define FP_EXIT_KEY -4		/* u32, exits */
+#define FP_HOW -16		/* struct open_how's first 16 bytes */
+#define FP_REC (-OPEN_REC_MAX)	/* the record, exits on perf buffers */
 
 // Exits: the record (kern/open_regs.h or kern/open_slot.h, then
 // kern/open_tail.h). x86_64 syscall arguments: rdi rsi rdx r10.
@@ -22,9 +28,6 @@ DECLARE_EVENTS
 #define OPEN_FLAGS_REG PT_REGS_DX
 #define OPEN_MODE_REG PT_REGS_R10
 #include "open_regs.h"
-#undef OPEN_PATH_REG
-#undef OPEN_FLAGS_REG
-#undef OPEN_MODE_REG
 .else
 #include "open_slot.h"
 .endif
@@ -39,9 +42,6 @@ out:
 #define OPEN_FLAGS_REG PT_REGS_SI
 #define OPEN_MODE_REG PT_REGS_DX
 #include "open_regs.h"
-#undef OPEN_PATH_REG
-#undef OPEN_FLAGS_REG
-#undef OPEN_MODE_REG
 .else
 #include "open_slot.h"
 .endif
@@ -56,8 +56,6 @@ out:
 #define OPEN_PATH_REG PT_REGS_SI
 #define OPEN_HOW_REG PT_REGS_DX
 #include "open_regs.h"
-#undef OPEN_PATH_REG
-#undef OPEN_HOW_REG
 .else
 #include "open_slot.h"
 .endif
@@ -67,19 +65,32 @@ out:
 	exit
 
 // Entries (kernels without task registers): park the arguments.
-.if $task_regs
-.else
-// Entry, first half: the slot for this thread in r0 (or goto out); r6 ctx,
+.if !$task_regs
+// Entry, first half: the slot for this thread in r8 (or goto out); r6 ctx,
 // r7 pid_tgid. A slot still owned by another thread means two in-flight
 // calls collided: that one's event is lost, and counted.
 #define OPEN_SLOT \
-	r6 = r1 ; call bpf_get_current_pid_tgid ; r7 = r0 ; \
-	FILTER_PID(r7, out) ; FILTER_COMM(out) ; \
-	r1 = r7 ; r1 &= OPEN_SLOTS - 1 ; *(u32 *)(r10 - 20) = r1 ; \
-	r2 = r10 ; r2 += -20 ; r1 = open_inflight ll ; call bpf_map_lookup_elem ; \
-	if r0 == 0 goto out ; r8 = r0 ; r1 = *(u64 *)(r8 + OPEN_SLOT_ID) ; \
-	if r1 == 0 goto +10 ; if r1 == r7 goto +9 ; COUNT_DROP(EV_OPEN) ; \
-	*(u64 *)(r8 + OPEN_SLOT_ID) = r7 ; r1 = *(u64 *)(r6 + field(filename)) ; \
+	r6 = r1 ; \
+	call bpf_get_current_pid_tgid ; \
+	r7 = r0 ; \
+	FILTER_PID(r7, out) ; \
+	FILTER_COMM(out) ; \
+	r1 = r7 ;				/* key: the thread's slot */ \
+	r1 &= OPEN_SLOTS - 1 ; \
+	*(u32 *)(r10 + FP_SLOT_KEY) = r1 ; \
+	r2 = r10 ; \
+	r2 += FP_SLOT_KEY ; \
+	r1 = open_inflight ll ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto out ; \
+	r8 = r0 ; \
+	r1 = *(u64 *)(r8 + OPEN_SLOT_ID) ;	/* free, or ours: claim it */ \
+	if r1 == 0 goto 1f ; \
+	if r1 == r7 goto 1f ; \
+	COUNT_DROP(EV_OPEN) ;			/* another thread's: it loses */ \
+1: ; \
+	*(u64 *)(r8 + OPEN_SLOT_ID) = r7 ; \
+	r1 = *(u64 *)(r6 + field(filename)) ; \
 	*(u64 *)(r8 + OPEN_SLOT_PATH) = r1
 
 .prog open_enter_openat tracepoint syscalls/sys_enter_openat
@@ -111,14 +122,14 @@ out:
 	OPEN_SLOT
 	*(u64 *)(r8 + OPEN_SLOT_FLAGS) = 0	// flags and mode, if unreadable
 	r1 = r10
-	r1 += -16
+	r1 += FP_HOW
 	r2 = 16
 	r3 = *(u64 *)(r6 + field(how))
 	READ_USER
 	if r0 != 0 goto out
-	r1 = *(u64 *)(r10 - 16)
+	r1 = *(u64 *)(r10 + FP_HOW)
 	*(u32 *)(r8 + OPEN_SLOT_FLAGS) = r1
-	r1 = *(u64 *)(r10 - 8)
+	r1 = *(u64 *)(r10 + FP_HOW + 8)
 	*(u32 *)(r8 + OPEN_SLOT_MODE) = r1
 .endif
 out:

@@ -4,8 +4,8 @@
 // runs at all: half the hooks on the hottest path, and no slot to claim.
 // OPEN_PATH_REG, OPEN_FLAGS_REG, OPEN_MODE_REG: the PT_REGS_* offsets of
 // the arguments (OPEN_HOW_REG instead of the last two: openat2's struct
-// open_how). Registers: r6 ctx, r7 pid_tgid, r8 registers then the path
-// pointer, r9 record.
+// open_how); undefined again at the end. Registers: r6 ctx, r7 pid_tgid,
+// r8 registers then the path pointer, r9 record.
 	r6 = r1
 	call bpf_get_current_pid_tgid
 	r7 = r0
@@ -13,16 +13,9 @@
 	FILTER_COMM(out)
 .if $perf_buffer
 	r9 = r10
-	r9 += -OPEN_REC_MAX
+	r9 += FP_REC
 .else
-	r1 = events ll
-	r2 = OPEN_REC_MAX
-	r3 = 0
-	call bpf_ringbuf_reserve
-	if r0 != 0 goto reserved
-	COUNT_DROP(EV_OPEN)
-	goto out
-reserved:
+	RESERVE(OPEN_REC_MAX, EV_OPEN, out)
 	r9 = r0
 .endif
 	call bpf_get_current_task_btf
@@ -38,12 +31,12 @@ reserved:
 	r2 = 16
 	r3 = *(u64 *)(r8 + OPEN_HOW_REG)
 	READ_USER
-	if r0 != 0 goto how_done
+	if r0 != 0 goto 1f
 	r1 = *(u32 *)(r9 + OPEN_OFF_PATH)
 	*(u32 *)(r9 + OPEN_OFF_OFLAGS) = r1
 	r1 = *(u32 *)(r9 + OPEN_OFF_PATH + 8)
 	*(u32 *)(r9 + OPEN_OFF_MODE) = r1
-how_done:
+1:
 #else
 	r1 = *(u64 *)(r8 + OPEN_FLAGS_REG)
 	*(u32 *)(r9 + OPEN_OFF_OFLAGS) = r1
@@ -52,3 +45,7 @@ how_done:
 #endif
 	r8 = *(u64 *)(r8 + OPEN_PATH_REG)
 #include "open_tail.h"
+#undef OPEN_PATH_REG
+#undef OPEN_FLAGS_REG
+#undef OPEN_MODE_REG
+#undef OPEN_HOW_REG

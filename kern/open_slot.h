@@ -7,9 +7,9 @@
 	r7 = r0
 	r1 = r7
 	r1 &= OPEN_SLOTS - 1
-	*(u32 *)(r10 - 4) = r1
+	*(u32 *)(r10 + FP_EXIT_KEY) = r1
 	r2 = r10
-	r2 += -4
+	r2 += FP_EXIT_KEY
 	r1 = open_inflight ll
 	call bpf_map_lookup_elem
 	if r0 == 0 goto out
@@ -18,17 +18,10 @@
 	if r1 != r7 goto out
 .if $perf_buffer
 	r9 = r10
-	r9 += -OPEN_REC_MAX
+	r9 += FP_REC
 .else
-	r1 = events ll
-	r2 = OPEN_REC_MAX
-	r3 = 0
-	call bpf_ringbuf_reserve
-	if r0 != 0 goto reserved
-	*(u64 *)(r8 + OPEN_SLOT_ID) = 0
-	COUNT_DROP(EV_OPEN)
-	goto out
-reserved:
+	// a full ring releases the slot too
+	RESERVE(OPEN_REC_MAX, EV_OPEN, out, *(u64 *)(r8 + OPEN_SLOT_ID) = 0)
 	r9 = r0
 .endif
 	// what entry saw, then release the slot; if another thread took it

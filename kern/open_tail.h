@@ -36,19 +36,7 @@ path_ok:
 collided:
 	COUNT_DROP(EV_OPEN)
 .else
-	// wake the reader only when this record takes the ring across the
-	// mark (see EMIT in common.h); the reserve counted it already
-	r1 = events ll
-	r2 = 0
-	call bpf_ringbuf_query
-	r2 = RT_BPF_RB_NO_WAKEUP
-	if r0 < $wake_bytes goto submit
-	r0 -= OPEN_REC_MAX + RT_BPF_RINGBUF_HDR_SZ
-	if r0 s>= $wake_bytes goto submit
-	r2 = RT_BPF_RB_FORCE_WAKEUP
-submit:
-	r1 = r9
-	call bpf_ringbuf_submit
+	SUBMIT(r9, OPEN_REC_MAX)
 	goto out
 collided:
 	r1 = r9

@@ -13,67 +13,168 @@
 //   close            forgets it
 //   process end      a SOCK_K_EXIT record: user space forgets the rest
 //   fork             children of selected processes are selected
-// Stack: fp-4 u32 keys, fp-16 u64 sk_fds keys, fp-24 tgid keys, fp-32
-// sk_pend key, fp-64 a sockaddr, fp-80 an sk_fds value (the sockaddr read
-// by then), fp-104 an sk_pend value (entries only), fp-200 the record
-// (exits only; SELECT and FILTER_COMM use fp-24..fp-1).
 #include "sock.h"
 
 DECLARE_SOCK_MAPS
 
-#define REC(OFF) (r10 - 200 + (OFF))
-#define ZERO_REC *(u64 *)REC(0) = 0 ; *(u64 *)REC(8) = 0 ; *(u64 *)REC(16) = 0 ; \
+// Stack (SELECT and FILTER_COMM use fp-24..fp-1; GATE FP_GATE_KEY, the
+// sockaddr macros FP_SOCKADDR, both in kern/sock.h)
+#define FP_IDS_KEY -4		/* u32: sk_ids / sk_gate key */
+#define FP_FD_KEY -16		/* u64: sk_fds / sk_listen key */
+#define FP_ONE -20		/* u32 1: the value of sk_procs and sk_sel */
+#define FP_TGID -24		/* u32: sk_procs / sk_sel key */
+#define FP_PEND_KEY -32		/* u64 pid_tgid: sk_pend key */
+#define FP_SKF -80		/* an sk_fds value (SKF_SIZE) */
+#define FP_PEND -104		/* an sk_pend value (SKP_SIZE), entries */
+#define FP_LISTEN -128		/* an sk_listen value (SKL_SIZE), bind */
+#define FP_REC -200		/* the sock record, exits */
+
+#define REC(OFF) (r10 + FP_REC + (OFF))
+#define ZERO_REC \
+	*(u64 *)REC(0) = 0 ; *(u64 *)REC(8) = 0 ; *(u64 *)REC(16) = 0 ; \
 	*(u64 *)REC(24) = 0 ; *(u64 *)REC(32) = 0 ; *(u64 *)REC(40) = 0 ; \
 	*(u64 *)REC(48) = 0 ; *(u64 *)REC(56) = 0 ; *(u64 *)REC(64) = 0 ; \
 	*(u64 *)REC(72) = 0 ; *(u64 *)REC(80) = 0 ; *(u64 *)REC(88) = 0 ; \
-	*(u64 *)REC(96) = 0 ; *(u64 *)REC(104) = 0 ; r9 = r10 ; r9 += -200
+	*(u64 *)REC(96) = 0 ; *(u64 *)REC(104) = 0 ; \
+	r9 = r10 ; \
+	r9 += FP_REC
 // Stamp the record at r9 (KIND) and send it. r6 ctx, r7 pid_tgid.
-#define SEND_SOCK(KIND) r1 = KIND ; *(u8 *)(r9 + SOCK_OFF_KIND) = r1 ; \
-	r1 = EV_SOCK | (SOCK_REC_SIZE << 16) ; *(u32 *)(r9 + EV_OFF_TYPE) = r1 ; \
-	*(u64 *)(r9 + EV_OFF_TID) = r7 ; KTIME ; *(u64 *)(r9 + EV_OFF_TS) = r0 ; \
-	r1 = r9 ; r1 += SOCK_OFF_COMM ; r2 = 16 ; call bpf_get_current_comm ; \
+#define SEND_SOCK(KIND) \
+	r1 = KIND ; \
+	*(u8 *)(r9 + SOCK_OFF_KIND) = r1 ; \
+	r1 = EV_SOCK | (SOCK_REC_SIZE << 16) ; \
+	*(u32 *)(r9 + EV_OFF_TYPE) = r1 ; \
+	*(u64 *)(r9 + EV_OFF_TID) = r7 ; \
+	KTIME ; \
+	*(u64 *)(r9 + EV_OFF_TS) = r0 ; \
+	r1 = r9 ; \
+	r1 += SOCK_OFF_COMM ; \
+	r2 = 16 ; \
+	call bpf_get_current_comm ; \
 	EMIT(r6, r9, SOCK_REC_SIZE, EV_SOCK)
-// The pending call of this thread in r8, or goto out
-#define PEND(KIND) r6 = r1 ; call bpf_get_current_pid_tgid ; r7 = r0 ; \
-	*(u64 *)(r10 - 32) = r7 ; r1 = sk_pend ll ; r2 = r10 ; r2 += -32 ; \
-	call bpf_map_lookup_elem ; if r0 == 0 goto out ; r8 = r0 ; \
-	r1 = *(u8 *)(r8 + SKP_KIND) ; if r1 != KIND goto forget
-#define FORGET forget: ; r1 = sk_pend ll ; r2 = r10 ; r2 += -32 ; call bpf_map_delete_elem ; \
-	out: ; r0 = 0 ; exit
-// Park the sk_pend value built at fp-104
-#define PARK r1 = sk_pend ll ; r2 = r10 ; r2 += -32 ; r3 = r10 ; r3 += -104 ; \
-	r4 = RT_BPF_ANY ; call bpf_map_update_elem
-#define ZERO_PEND *(u64 *)(r10 - 104) = 0 ; *(u64 *)(r10 - 96) = 0 ; \
-	*(u64 *)(r10 - 88) = 0 ; *(u64 *)(r10 - 80) = 0 ; *(u64 *)(r10 - 72) = 0 ; \
-	r8 = r10 ; r8 += -104
+// The pending call of this thread in r8, or goto out (none) or forget
+// (another kind)
+#define PEND(KIND) \
+	r6 = r1 ; \
+	call bpf_get_current_pid_tgid ; \
+	r7 = r0 ; \
+	*(u64 *)(r10 + FP_PEND_KEY) = r7 ; \
+	r1 = sk_pend ll ; \
+	r2 = r10 ; \
+	r2 += FP_PEND_KEY ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto out ; \
+	r8 = r0 ; \
+	r1 = *(u8 *)(r8 + SKP_KIND) ; \
+	if r1 != KIND goto forget
+// The end of an exit program: forget this thread's pending call
+#define FORGET \
+forget: ; \
+	r1 = sk_pend ll ; \
+	r2 = r10 ; \
+	r2 += FP_PEND_KEY ; \
+	call bpf_map_delete_elem ; \
+out: ; \
+	r0 = 0 ; \
+	exit
+// Park the sk_pend value built at FP_PEND
+#define PARK \
+	r1 = sk_pend ll ; \
+	r2 = r10 ; \
+	r2 += FP_PEND_KEY ; \
+	r3 = r10 ; \
+	r3 += FP_PEND ; \
+	r4 = RT_BPF_ANY ; \
+	call bpf_map_update_elem
+// r8 = the sk_pend value at FP_PEND, zeroed
+#define ZERO_PEND \
+	*(u64 *)(r10 + FP_PEND) = 0 ; *(u64 *)(r10 + FP_PEND + 8) = 0 ; \
+	*(u64 *)(r10 + FP_PEND + 16) = 0 ; *(u64 *)(r10 + FP_PEND + 24) = 0 ; \
+	*(u64 *)(r10 + FP_PEND + 32) = 0 ; \
+	r8 = r10 ; \
+	r8 += FP_PEND
 
 // The record at r9 (fd, role, addresses set) becomes a tracked socket:
 // a new connection id (cpu << 48 | this CPU's count: per-CPU, as tracing
 // programs do not run nested on a CPU), the sk_fds entry (its stream
 // offsets at 0), the process in sk_procs and its gate slot opened; then
 // the record goes out.
-#define LEARN(KIND) *(u32 *)(r10 - 4) = 0 ; r2 = r10 ; r2 += -4 ; r1 = sk_ids ll ; \
-	call bpf_map_lookup_elem ; if r0 == 0 goto forget ; r8 = *(u64 *)(r0 + 0) ; \
-	r8 += 1 ; *(u64 *)(r0 + 0) = r8 ; call bpf_get_smp_processor_id ; r0 &= 0x7fff ; \
-	r0 <<= 48 ; r8 <<= 16 ; r8 >>= 16 ; r8 |= r0 ; *(u64 *)(r9 + SOCK_OFF_CONN) = r8 ; \
-	r1 = *(u32 *)(r9 + SOCK_OFF_FD) ; FD_KEY(r7, r1, 16) ; *(u64 *)(r10 - 80) = r8 ; \
-	*(u64 *)(r10 - 72) = 0 ; r1 = *(u8 *)(r9 + SOCK_OFF_ROLE) ; *(u8 *)(r10 - 72) = r1 ; \
-	*(u64 *)(r10 - 64) = 0 ; *(u64 *)(r10 - 56) = 0 ; \
-	r1 = sk_fds ll ; r2 = r10 ; r2 += -16 ; r3 = r10 ; r3 += -80 ; r4 = RT_BPF_ANY ; \
-	call bpf_map_update_elem ; r1 = r7 ; r1 >>= 32 ; *(u32 *)(r10 - 24) = r1 ; \
-	*(u32 *)(r10 - 20) = 1 ; r1 = sk_procs ll ; r2 = r10 ; r2 += -24 ; r3 = r10 ; \
-	r3 += -20 ; r4 = RT_BPF_NOEXIST ; call bpf_map_update_elem ; if r0 == -17 goto learned ; \
-	r1 = r7 ; r1 >>= 32 ; r1 &= SK_GATE_SLOTS - 1 ; *(u32 *)(r10 - 4) = r1 ; \
-	r2 = r10 ; r2 += -4 ; r1 = sk_gate ll ; call bpf_map_lookup_elem ; \
-	if r0 == 0 goto learned ; r1 = 1 ; lock *(u64 *)(r0 + 0) += r1 ; \
-learned: ; SEND_SOCK(KIND)
+#define LEARN(KIND) \
+	*(u32 *)(r10 + FP_IDS_KEY) = 0 ;		/* r8 = ++this CPU's count */ \
+	r2 = r10 ; \
+	r2 += FP_IDS_KEY ; \
+	r1 = sk_ids ll ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto forget ; \
+	r8 = *(u64 *)(r0 + 0) ; \
+	r8 += 1 ; \
+	*(u64 *)(r0 + 0) = r8 ; \
+	call bpf_get_smp_processor_id ;		/* conn = cpu << 48 | count */ \
+	r0 &= 0x7fff ; \
+	r0 <<= 48 ; \
+	r8 <<= 16 ; \
+	r8 >>= 16 ; \
+	r8 |= r0 ; \
+	*(u64 *)(r9 + SOCK_OFF_CONN) = r8 ; \
+	r1 = *(u32 *)(r9 + SOCK_OFF_FD) ;		/* sk_fds[tgid, fd] = */ \
+	FD_KEY(r7, r1, FP_FD_KEY) ; \
+	*(u64 *)(r10 + FP_SKF + SKF_CONN) = r8 ;	/* {conn, role, 0, 0} */ \
+	*(u64 *)(r10 + FP_SKF + SKF_ROLE) = 0 ; \
+	r1 = *(u8 *)(r9 + SOCK_OFF_ROLE) ; \
+	*(u8 *)(r10 + FP_SKF + SKF_ROLE) = r1 ; \
+	*(u64 *)(r10 + FP_SKF + SKF_SEQ_RECV) = 0 ; \
+	*(u64 *)(r10 + FP_SKF + SKF_SEQ_SEND) = 0 ; \
+	r1 = sk_fds ll ; \
+	r2 = r10 ; \
+	r2 += FP_FD_KEY ; \
+	r3 = r10 ; \
+	r3 += FP_SKF ; \
+	r4 = RT_BPF_ANY ; \
+	call bpf_map_update_elem ; \
+	r1 = r7 ;					/* sk_procs[tgid] = 1, if new */ \
+	r1 >>= 32 ; \
+	*(u32 *)(r10 + FP_TGID) = r1 ; \
+	*(u32 *)(r10 + FP_ONE) = 1 ; \
+	r1 = sk_procs ll ; \
+	r2 = r10 ; \
+	r2 += FP_TGID ; \
+	r3 = r10 ; \
+	r3 += FP_ONE ; \
+	r4 = RT_BPF_NOEXIST ; \
+	call bpf_map_update_elem ; \
+	if r0 == -17 goto 4f ;			/* EEXIST: its gate is open */ \
+	r1 = r7 ;					/* sk_gate[slot of tgid] += 1 */ \
+	r1 >>= 32 ; \
+	r1 &= SK_GATE_SLOTS - 1 ; \
+	*(u32 *)(r10 + FP_IDS_KEY) = r1 ; \
+	r2 = r10 ; \
+	r2 += FP_IDS_KEY ; \
+	r1 = sk_gate ll ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto 4f ; \
+	r1 = 1 ; \
+	lock *(u64 *)(r0 + 0) += r1 ; \
+4: ; \
+	SEND_SOCK(KIND)
 
 // ---- accept ------------------------------------------------------------------
-#define ACCEPT_ENTER r6 = r1 ; call bpf_get_current_pid_tgid ; r7 = r0 ; SELECT(r7, out) ; \
-	ZERO_PEND ; r1 = SKP_K_ACCEPT ; *(u8 *)(r8 + SKP_KIND) = r1 ; \
-	r1 = *(u64 *)(r6 + field(fd)) ; *(u32 *)(r8 + SKP_FD) = r1 ; \
-	r1 = *(u64 *)(r6 + field(upeer_sockaddr)) ; *(u64 *)(r8 + SKP_UADDR) = r1 ; \
-	*(u64 *)(r10 - 32) = r7 ; PARK ; out: ; r0 = 0 ; exit
+#define ACCEPT_ENTER \
+	r6 = r1 ; \
+	call bpf_get_current_pid_tgid ; \
+	r7 = r0 ; \
+	SELECT(r7, out) ; \
+	ZERO_PEND ;				/* {ACCEPT, listener fd, sockaddr ptr} */ \
+	r1 = SKP_K_ACCEPT ; \
+	*(u8 *)(r8 + SKP_KIND) = r1 ; \
+	r1 = *(u64 *)(r6 + field(fd)) ; \
+	*(u32 *)(r8 + SKP_FD) = r1 ; \
+	r1 = *(u64 *)(r6 + field(upeer_sockaddr)) ; \
+	*(u64 *)(r8 + SKP_UADDR) = r1 ; \
+	*(u64 *)(r10 + FP_PEND_KEY) = r7 ; \
+	PARK ; \
+out: ; \
+	r0 = 0 ; \
+	exit
 
 .prog sk_accept_enter tracepoint syscalls/sys_enter_accept
 	ACCEPT_ENTER
@@ -84,22 +185,45 @@ learned: ; SEND_SOCK(KIND)
 // listener rawtel saw bound (an fd inherited across fork: nginx's workers),
 // family 0: user space finds the listener in /proc, and forgets the
 // socket if it is not TCP.
-#define ACCEPT_EXIT PEND(SKP_K_ACCEPT) ; r1 = *(u64 *)(r6 + field(ret)) ; \
-	if r1 s< 0 goto forget ; ZERO_REC ; *(u32 *)(r9 + SOCK_OFF_FD) = r1 ; \
-	r1 = *(u32 *)(r8 + SKP_FD) ; *(u32 *)(r9 + SOCK_OFF_LFD) = r1 ; \
-	r3 = *(u64 *)(r8 + SKP_UADDR) ; READ_SOCKADDR(r3, local) ; \
-	SOCKADDR(r9, SOCK_OFF_FAMILY, SOCK_OFF_RPORT, SOCK_OFF_RADDR, forget, peer6, peer_end) ; \
-	r1 = SOCK_F_REMOTE ; *(u32 *)(r9 + EV_OFF_FLAGS) = r1 ; \
-local: ; r1 = *(u32 *)(r9 + SOCK_OFF_LFD) ; FD_KEY(r7, r1, 16) ; r1 = sk_listen ll ; \
-	r2 = r10 ; r2 += -16 ; call bpf_map_lookup_elem ; if r0 == 0 goto known ; \
-	r1 = *(u16 *)(r0 + SKL_FAMILY) ; r2 = *(u16 *)(r9 + SOCK_OFF_FAMILY) ; \
-	if r2 != 0 goto +1 ; *(u16 *)(r9 + SOCK_OFF_FAMILY) = r1 ; \
-	r1 = *(u16 *)(r0 + SKL_PORT) ; if r1 == 0 goto known ; \
-	*(u16 *)(r9 + SOCK_OFF_LPORT) = r1 ; r1 = *(u64 *)(r0 + SKL_ADDR) ; \
-	*(u64 *)(r9 + SOCK_OFF_LADDR) = r1 ; r1 = *(u64 *)(r0 + SKL_ADDR + 8) ; \
-	*(u64 *)(r9 + SOCK_OFF_LADDR + 8) = r1 ; r1 = *(u32 *)(r9 + EV_OFF_FLAGS) ; \
-	r1 |= SOCK_F_LOCAL ; *(u32 *)(r9 + EV_OFF_FLAGS) = r1 ; \
-known: ; LEARN(SOCK_K_ACCEPT) ; FORGET
+#define ACCEPT_EXIT \
+	PEND(SKP_K_ACCEPT) ; \
+	r1 = *(u64 *)(r6 + field(ret)) ;	/* the new fd */ \
+	if r1 s< 0 goto forget ; \
+	ZERO_REC ; \
+	*(u32 *)(r9 + SOCK_OFF_FD) = r1 ; \
+	r1 = *(u32 *)(r8 + SKP_FD) ; \
+	*(u32 *)(r9 + SOCK_OFF_LFD) = r1 ; \
+	r3 = *(u64 *)(r8 + SKP_UADDR) ;		/* the peer, if given */ \
+	READ_SOCKADDR(r3, 5f) ; \
+	SOCKADDR(r9, SOCK_OFF_FAMILY, SOCK_OFF_RPORT, SOCK_OFF_RADDR, forget) ; \
+	r1 = SOCK_F_REMOTE ; \
+	*(u32 *)(r9 + EV_OFF_FLAGS) = r1 ; \
+5: ; \
+	r1 = *(u32 *)(r9 + SOCK_OFF_LFD) ;	/* the listener, if bound */ \
+	FD_KEY(r7, r1, FP_FD_KEY) ; \
+	r1 = sk_listen ll ; \
+	r2 = r10 ; \
+	r2 += FP_FD_KEY ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto 6f ; \
+	r1 = *(u16 *)(r0 + SKL_FAMILY) ;	/* its family if no peer's */ \
+	r2 = *(u16 *)(r9 + SOCK_OFF_FAMILY) ; \
+	if r2 != 0 goto 3f ; \
+	*(u16 *)(r9 + SOCK_OFF_FAMILY) = r1 ; \
+3: ; \
+	r1 = *(u16 *)(r0 + SKL_PORT) ;		/* its address, if chosen */ \
+	if r1 == 0 goto 6f ; \
+	*(u16 *)(r9 + SOCK_OFF_LPORT) = r1 ; \
+	r1 = *(u64 *)(r0 + SKL_ADDR) ; \
+	*(u64 *)(r9 + SOCK_OFF_LADDR) = r1 ; \
+	r1 = *(u64 *)(r0 + SKL_ADDR + 8) ; \
+	*(u64 *)(r9 + SOCK_OFF_LADDR + 8) = r1 ; \
+	r1 = *(u32 *)(r9 + EV_OFF_FLAGS) ; \
+	r1 |= SOCK_F_LOCAL ; \
+	*(u32 *)(r9 + EV_OFF_FLAGS) = r1 ; \
+6: ; \
+	LEARN(SOCK_K_ACCEPT) ; \
+	FORGET
 
 .prog sk_accept_exit tracepoint syscalls/sys_exit_accept
 	ACCEPT_EXIT
@@ -115,12 +239,12 @@ known: ; LEARN(SOCK_K_ACCEPT) ; FORGET
 	r3 = *(u64 *)(r6 + field(uservaddr))
 	READ_SOCKADDR(r3, out)
 	ZERO_PEND
-	SOCKADDR(r8, SKP_FAMILY, SKP_PORT, SKP_ADDR, out, c6, c_end)
+	SOCKADDR(r8, SKP_FAMILY, SKP_PORT, SKP_ADDR, out)
 	r1 = SKP_K_CONNECT
 	*(u8 *)(r8 + SKP_KIND) = r1
 	r1 = *(u64 *)(r6 + field(fd))
 	*(u32 *)(r8 + SKP_FD) = r1
-	*(u64 *)(r10 - 32) = r7
+	*(u64 *)(r10 + FP_PEND_KEY) = r7
 	PARK
 out:
 	r0 = 0
@@ -131,10 +255,10 @@ out:
 	r1 = *(u32 *)(r1 + field(newstate))
 	if r1 != TCP_ST_SYN_SENT goto out
 	call bpf_get_current_pid_tgid
-	*(u64 *)(r10 - 32) = r0
+	*(u64 *)(r10 + FP_PEND_KEY) = r0
 	r1 = sk_pend ll
 	r2 = r10
-	r2 += -32
+	r2 += FP_PEND_KEY
 	call bpf_map_lookup_elem
 	if r0 == 0 goto out
 	r1 = *(u8 *)(r0 + SKP_KIND)
@@ -183,12 +307,12 @@ connected:
 	r3 = *(u64 *)(r6 + field(umyaddr))
 	READ_SOCKADDR(r3, out)
 	ZERO_PEND
-	SOCKADDR(r8, SKP_FAMILY, SKP_PORT, SKP_ADDR, out, b6, b_end)
+	SOCKADDR(r8, SKP_FAMILY, SKP_PORT, SKP_ADDR, out)
 	r1 = SKP_K_BIND
 	*(u8 *)(r8 + SKP_KIND) = r1
 	r1 = *(u64 *)(r6 + field(fd))
 	*(u32 *)(r8 + SKP_FD) = r1
-	*(u64 *)(r10 - 32) = r7
+	*(u64 *)(r10 + FP_PEND_KEY) = r7
 	PARK
 out:
 	r0 = 0
@@ -205,34 +329,34 @@ out:
 	if r1 != $sel_port goto select
 	r1 = r7
 	r1 >>= 32
-	*(u32 *)(r10 - 24) = r1
-	*(u32 *)(r10 - 20) = 1
+	*(u32 *)(r10 + FP_TGID) = r1
+	*(u32 *)(r10 + FP_ONE) = 1
 	r1 = sk_sel ll
 	r2 = r10
-	r2 += -24
+	r2 += FP_TGID
 	r3 = r10
-	r3 += -20
+	r3 += FP_ONE
 	r4 = RT_BPF_ANY
 	call bpf_map_update_elem
 select:
 .endif
 	SELECT(r7, forget)
-	*(u64 *)(r10 - 128) = 0
+	*(u64 *)(r10 + FP_LISTEN) = 0
 	r1 = *(u16 *)(r8 + SKP_FAMILY)
-	*(u16 *)(r10 - 128 + SKL_FAMILY) = r1
+	*(u16 *)(r10 + FP_LISTEN + SKL_FAMILY) = r1
 	r1 = *(u16 *)(r8 + SKP_PORT)
-	*(u16 *)(r10 - 128 + SKL_PORT) = r1
+	*(u16 *)(r10 + FP_LISTEN + SKL_PORT) = r1
 	r1 = *(u64 *)(r8 + SKP_ADDR)
-	*(u64 *)(r10 - 120) = r1
+	*(u64 *)(r10 + FP_LISTEN + SKL_ADDR) = r1
 	r1 = *(u64 *)(r8 + SKP_ADDR + 8)
-	*(u64 *)(r10 - 112) = r1
+	*(u64 *)(r10 + FP_LISTEN + SKL_ADDR + 8) = r1
 	r1 = *(u32 *)(r8 + SKP_FD)
-	FD_KEY(r7, r1, 16)
+	FD_KEY(r7, r1, FP_FD_KEY)
 	r1 = sk_listen ll
 	r2 = r10
-	r2 += -16
+	r2 += FP_FD_KEY
 	r3 = r10
-	r3 += -128
+	r3 += FP_LISTEN
 	r4 = RT_BPF_ANY
 	call bpf_map_update_elem
 	FORGET

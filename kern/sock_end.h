@@ -11,14 +11,14 @@
 	r7 = r0
 	GATE(r7, out)
 	r1 = *(u64 *)(r6 + field(fd))
-	FD_KEY(r7, r1, 16)
+	FD_KEY(r7, r1, FP_FD_KEY)
 	r1 = sk_listen ll
 	r2 = r10
-	r2 += -16
+	r2 += FP_FD_KEY
 	call bpf_map_delete_elem
 	r1 = sk_fds ll
 	r2 = r10
-	r2 += -16
+	r2 += FP_FD_KEY
 	call bpf_map_lookup_elem
 	if r0 == 0 goto out
 	r8 = r0
@@ -39,7 +39,7 @@
 	*(u32 *)(r9 + SOCK_OFF_LFD) = r1
 	r1 = sk_fds ll
 	r2 = r10
-	r2 += -16
+	r2 += FP_FD_KEY
 	call bpf_map_delete_elem
 	SEND_SOCK(SOCK_K_CLOSE)
 out:
@@ -56,20 +56,20 @@ out:
 	if r1 != 0 goto out
 	call bpf_get_current_pid_tgid
 	r0 >>= 32
-	*(u32 *)(r10 - 24) = r0
+	*(u32 *)(r10 + FP_TGID) = r0
 	r1 = sk_sel ll
 	r2 = r10
-	r2 += -24
+	r2 += FP_TGID
 	call bpf_map_lookup_elem
 	if r0 == 0 goto out
 	r1 = *(u32 *)(r6 + field(pid))
-	*(u32 *)(r10 - 24) = r1
-	*(u32 *)(r10 - 20) = 1
+	*(u32 *)(r10 + FP_TGID) = r1
+	*(u32 *)(r10 + FP_ONE) = 1
 	r1 = sk_sel ll
 	r2 = r10
-	r2 += -24
+	r2 += FP_TGID
 	r3 = r10
-	r3 += -20
+	r3 += FP_ONE
 	r4 = RT_BPF_ANY
 	call bpf_map_update_elem
 .endif
@@ -98,21 +98,21 @@ out:
 .endif
 	r1 = r7
 	r1 >>= 32
-	*(u32 *)(r10 - 24) = r1
+	*(u32 *)(r10 + FP_TGID) = r1
 .if $sel_map
 	r1 = sk_sel ll
 	r2 = r10
-	r2 += -24
+	r2 += FP_TGID
 	call bpf_map_delete_elem
 .endif
 	GATE(r7, out)
 	r1 = sk_procs ll
 	r2 = r10
-	r2 += -24
+	r2 += FP_TGID
 	call bpf_map_delete_elem
 	if r0 != 0 goto out
-	r2 = r10			// fp-4 still holds the gate slot
-	r2 += -4
+	r2 = r10			// GATE's key is still there
+	r2 += FP_GATE_KEY
 	r1 = sk_gate ll
 	call bpf_map_lookup_elem
 	if r0 == 0 goto gone

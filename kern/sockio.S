@@ -22,6 +22,11 @@ DECLARE_SOCK_MAPS
 .endif
 
 // ---- entries: kernels without task registers ------------------------------
+// Stack of the entries (GATE's key is at FP_GATE_KEY, kern/sock.h)
+#define FP_SLOT_KEY -4		/* u32: sk_io key, after GATE */
+#define FP_FD_KEY -16		/* u64: sk_fds key */
+#define FP_MSG -32		/* a msghdr's msg_iov and msg_iovlen */
+
 // Entry, first part: r8 = the sk_fds entry of the fd in field FD, r9 = this
 // thread's slot, claimed; or goto out. r6 ctx, r7 pid_tgid. A slot still
 // held by another thread (tids equal modulo SK_IO_SLOTS, both in a call)
@@ -29,38 +34,87 @@ DECLARE_SOCK_MAPS
 // needs to count its bytes in the socket's stream offset is kept (VCONN,
 // VFD, VCALL written before VID, which the exit looks for).
 #define IO_SLOT(FD, CALL, DIR) \
-	r6 = r1 ; call bpf_get_current_pid_tgid ; r7 = r0 ; GATE(r7, out) ; \
-	r1 = *(u64 *)(r6 + field(FD)) ; FD_KEY(r7, r1, 16) ; r1 = sk_fds ll ; r2 = r10 ; \
-	r2 += -16 ; call bpf_map_lookup_elem ; if r0 == 0 goto out ; r8 = r0 ; \
-	r1 = r7 ; r1 &= SK_IO_SLOTS - 1 ; *(u32 *)(r10 - 4) = r1 ; r2 = r10 ; r2 += -4 ; \
-	r1 = sk_io ll ; call bpf_map_lookup_elem ; if r0 == 0 goto out ; r9 = r0 ; \
-	r1 = *(u64 *)(r9 + SKIO_ID) ; if r1 == 0 goto claim ; if r1 == r7 goto claim ; \
-	r2 = *(u64 *)(r9 + SKIO_CONN) ; *(u64 *)(r9 + SKIO_VCONN) = r2 ; \
-	r2 = *(u32 *)(r9 + SKIO_FD) ; *(u32 *)(r9 + SKIO_VFD) = r2 ; \
-	r2 = *(u8 *)(r9 + SKIO_CALL) ; *(u8 *)(r9 + SKIO_VCALL) = r2 ; \
-	*(u64 *)(r9 + SKIO_VID) = r1 ; COUNT_DROP(EV_DATA) ; \
-claim: ; *(u64 *)(r9 + SKIO_ID) = r7 ; r1 = *(u64 *)(r8 + SKF_CONN) ; \
-	*(u64 *)(r9 + SKIO_CONN) = r1 ; r1 = *(u64 *)(r6 + field(FD)) ; \
-	*(u32 *)(r9 + SKIO_FD) = r1 ; r1 = DIR | (CALL << 8) ; *(u16 *)(r9 + SKIO_DIR) = r1 ; \
-	*(u64 *)(r9 + SKIO_BUF) = 0 ; *(u16 *)(r9 + SKIO_VLEN) = 0 ; KTIME ; \
+	r6 = r1 ; \
+	call bpf_get_current_pid_tgid ; \
+	r7 = r0 ; \
+	GATE(r7, out) ; \
+	r1 = *(u64 *)(r6 + field(FD)) ;		/* r8 = sk_fds[tgid, fd] */ \
+	FD_KEY(r7, r1, FP_FD_KEY) ; \
+	r1 = sk_fds ll ; \
+	r2 = r10 ; \
+	r2 += FP_FD_KEY ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto out ; \
+	r8 = r0 ; \
+	r1 = r7 ;				/* r9 = this thread's slot */ \
+	r1 &= SK_IO_SLOTS - 1 ; \
+	*(u32 *)(r10 + FP_SLOT_KEY) = r1 ; \
+	r2 = r10 ; \
+	r2 += FP_SLOT_KEY ; \
+	r1 = sk_io ll ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto out ; \
+	r9 = r0 ; \
+	r1 = *(u64 *)(r9 + SKIO_ID) ;		/* free, or ours: claim it */ \
+	if r1 == 0 goto 1f ; \
+	if r1 == r7 goto 1f ; \
+	r2 = *(u64 *)(r9 + SKIO_CONN) ;		/* another's: keep its socket */ \
+	*(u64 *)(r9 + SKIO_VCONN) = r2 ; \
+	r2 = *(u32 *)(r9 + SKIO_FD) ; \
+	*(u32 *)(r9 + SKIO_VFD) = r2 ; \
+	r2 = *(u8 *)(r9 + SKIO_CALL) ; \
+	*(u8 *)(r9 + SKIO_VCALL) = r2 ; \
+	*(u64 *)(r9 + SKIO_VID) = r1 ; \
+	COUNT_DROP(EV_DATA) ;			/* and lose its record */ \
+1: ; \
+	*(u64 *)(r9 + SKIO_ID) = r7 ;		/* the call, as entry sees it */ \
+	r1 = *(u64 *)(r8 + SKF_CONN) ; \
+	*(u64 *)(r9 + SKIO_CONN) = r1 ; \
+	r1 = *(u64 *)(r6 + field(FD)) ; \
+	*(u32 *)(r9 + SKIO_FD) = r1 ; \
+	r1 = DIR | (CALL << 8) ; \
+	*(u16 *)(r9 + SKIO_DIR) = r1 ; \
+	*(u64 *)(r9 + SKIO_BUF) = 0 ; \
+	*(u16 *)(r9 + SKIO_VLEN) = 0 ; \
+	KTIME ; \
 	*(u64 *)(r9 + SKIO_START) = r0
 
 // ...then the buffer (read, write, recvfrom, sendto)
-#define IO_BUF(BUF) r1 = *(u64 *)(r6 + field(BUF)) ; *(u64 *)(r9 + SKIO_BUF) = r1
+#define IO_BUF(BUF) \
+	r1 = *(u64 *)(r6 + field(BUF)) ; \
+	*(u64 *)(r9 + SKIO_BUF) = r1
+// the iovec count in r1, capped at 0xffff, to the slot
+#define IO_VLEN \
+	if r1 <= 0xffff goto 1f ; \
+	r1 = 0xffff ; \
+1: ; \
+	*(u16 *)(r9 + SKIO_VLEN) = r1
 // ...or the iovec array and its length (readv, writev)
-#define IO_VEC(VEC, VLEN) IO_BUF(VEC) ; r1 = *(u64 *)(r6 + field(VLEN)) ; \
-	if r1 <= 0xffff goto +1 ; r1 = 0xffff ; *(u16 *)(r9 + SKIO_VLEN) = r1
+#define IO_VEC(VEC, VLEN) \
+	IO_BUF(VEC) ; \
+	r1 = *(u64 *)(r6 + field(VLEN)) ; \
+	IO_VLEN
 // ...or those of a msghdr (recvmsg, sendmsg: msg_iov at 16, msg_iovlen at
 // 24); unreadable, the record says only how many bytes moved
-#define IO_MSG(MSG) r1 = r10 ; r1 += -32 ; r2 = 16 ; r3 = *(u64 *)(r6 + field(MSG)) ; \
-	r3 += 16 ; READ_USER ; if r0 != 0 goto out ; r1 = *(u64 *)(r10 - 32) ; \
-	*(u64 *)(r9 + SKIO_BUF) = r1 ; r1 = *(u64 *)(r10 - 24) ; \
-	if r1 <= 0xffff goto +1 ; r1 = 0xffff ; *(u16 *)(r9 + SKIO_VLEN) = r1
+#define IO_MSG(MSG) \
+	r1 = r10 ; \
+	r1 += FP_MSG ; \
+	r2 = 16 ; \
+	r3 = *(u64 *)(r6 + field(MSG)) ; \
+	r3 += 16 ; \
+	READ_USER ; \
+	if r0 != 0 goto out ; \
+	r1 = *(u64 *)(r10 + FP_MSG) ; \
+	*(u64 *)(r9 + SKIO_BUF) = r1 ; \
+	r1 = *(u64 *)(r10 + FP_MSG + 8) ; \
+	IO_VLEN
 // MSG_PEEK leaves the bytes queued: they will be read again
-#define NOT_PEEK r2 = *(u64 *)(r1 + field(flags)) ; r2 &= 2 ; if r2 != 0 goto out
+#define NOT_PEEK \
+	r2 = *(u64 *)(r1 + field(flags)) ; \
+	r2 &= 2 ; \
+	if r2 != 0 goto out
 
-.if $task_regs
-.else
+.if !$task_regs
 .prog sk_read_enter tracepoint syscalls/sys_enter_read
 	IO_SLOT(fd, DATA_CALL_READ, DATA_DIR_RECV)
 	IO_BUF(buf)
@@ -129,43 +183,64 @@ out:
 .endif
 
 // ---- exits: kern/sockio_exit.h, by the shape of the buffer -----------------
+// (EXIT_CALL and EXIT_SHAPE are its parameters; it #undefs them)
+// Stack of the exits (GATE's key at FP_GATE_KEY, kern/sock.h; the sk_io
+// key at FP_SLOT_KEY, as for the entries)
+#define FP_SCRATCH_KEY -4	/* u32 0: sk_scratch key (perf buffers) */
+#define FP_LEFT -8		/* bytes of the return not yet walked */
+#define FP_BUF -16		/* the buffer, or the iovec array */
+#define FP_NIOV -24		/* iovecs in the array */
+#define FP_CAPTURED -32		/* bytes captured so far */
+#define FP_IOV -48		/* one iovec: base, then length */
+#define FP_IOV_COPY -56		/* bytes being copied from it */
+#define FP_SEQ -64		/* stream offset of the call's first byte */
+#define FP_SKF_KEY -72		/* u64: sk_fds key */
+#define FP_CONN -80		/* connection id */
+#define FP_START -88		/* start time (slots only) */
+#define FP_FD_DIR -96		/* fd, dir and call, as in the record */
+#define FP_PEER_SEQ -104	/* the other direction's stream offset */
+
 #define EXIT_CALL DATA_CALL_READ
 #define EXIT_SHAPE 1
 .prog sk_read_exit tracepoint syscalls/sys_exit_read
 #include "sockio_exit.h"
-#undef EXIT_CALL
+
 #define EXIT_CALL DATA_CALL_WRITE
+#define EXIT_SHAPE 1
 .prog sk_write_exit tracepoint syscalls/sys_exit_write
 #include "sockio_exit.h"
-#undef EXIT_CALL
+
 #define EXIT_CALL DATA_CALL_RECVFROM
+#define EXIT_SHAPE 1
 .prog sk_recvfrom_exit tracepoint syscalls/sys_exit_recvfrom
 #include "sockio_exit.h"
-#undef EXIT_CALL
+
 #define EXIT_CALL DATA_CALL_SENDTO
+#define EXIT_SHAPE 1
 .prog sk_sendto_exit tracepoint syscalls/sys_exit_sendto
 #include "sockio_exit.h"
-#undef EXIT_CALL
-#undef EXIT_SHAPE
-#define EXIT_SHAPE 2
+
 #define EXIT_CALL DATA_CALL_READV
+#define EXIT_SHAPE 2
 .prog sk_readv_exit tracepoint syscalls/sys_exit_readv
 #include "sockio_exit.h"
-#undef EXIT_CALL
+
 #define EXIT_CALL DATA_CALL_WRITEV
+#define EXIT_SHAPE 2
 .prog sk_writev_exit tracepoint syscalls/sys_exit_writev
 #include "sockio_exit.h"
-#undef EXIT_CALL
+
 #define EXIT_CALL DATA_CALL_RECVMSG
+#define EXIT_SHAPE 2
 .prog sk_recvmsg_exit tracepoint syscalls/sys_exit_recvmsg
 #include "sockio_exit.h"
-#undef EXIT_CALL
+
 #define EXIT_CALL DATA_CALL_SENDMSG
+#define EXIT_SHAPE 2
 .prog sk_sendmsg_exit tracepoint syscalls/sys_exit_sendmsg
 #include "sockio_exit.h"
-#undef EXIT_CALL
-#undef EXIT_SHAPE
-#define EXIT_SHAPE 0
+
 #define EXIT_CALL DATA_CALL_SENDFILE
+#define EXIT_SHAPE 0
 .prog sk_sendfile_exit tracepoint syscalls/sys_exit_sendfile64
 #include "sockio_exit.h"

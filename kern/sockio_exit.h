@@ -13,11 +13,8 @@
 // A walk of iovecs writes at a variable offset a variable length, each
 // bounded by $capture only as far as the verifier knows: its reservation
 // is twice $capture. Registers: r6 ctx, r7 pid_tgid, r8 slot or
-// registers, then bytes captured, r9 record. Stack: fp-8 bytes of the
-// return not yet walked, fp-16 buffer, fp-24 iovecs, fp-32 bytes
-// captured, fp-48 one iovec, fp-64 stream offset, fp-72 sk_fds key, fp-80
-// connection, fp-88 start (slots only), fp-96 fd, dir and call (as in the
-// record), fp-104 the other direction's offset.
+// registers, then bytes captured, r9 record. Stack: the FP_* slots of
+// kern/sockio.S.
 #if EXIT_SHAPE == 2
 #define EXIT_RESERVE (DATA_OFF_BYTES + 2 * $capture)
 #elif EXIT_SHAPE == 1
@@ -34,22 +31,37 @@
 #define EXIT_SEQ SKF_SEQ_RECV
 #define EXIT_PEER SKF_SEQ_SEND
 #endif
-// fp-64 = where the call's bytes (fp-8 of them) begin in the stream of the
-// socket of fp-96 (connection fp-80), which moves on past them, fp-104 =
-// the other direction's count; or both DATA_SEQ_NONE when the socket is
-// no longer tracked: then goto LABEL. Before the record is reserved, so a
-// record lost still moves it on (user space sees the gap). A plain load,
-// add and store: two threads moving bytes through one socket at once are
-// unordered anyway.
-#define SEQ_ADVANCE(LABEL) r1 = -1 ; *(u64 *)(r10 - 64) = r1 ; *(u64 *)(r10 - 104) = r1 ; \
-	r1 = *(u32 *)(r10 - 96) ; FD_KEY(r7, r1, 72) ; r1 = sk_fds ll ; r2 = r10 ; \
-	r2 += -72 ; call bpf_map_lookup_elem ; if r0 == 0 goto LABEL ; \
-	r1 = *(u64 *)(r0 + SKF_CONN) ; r2 = *(u64 *)(r10 - 80) ; if r1 != r2 goto LABEL ; \
+// FP_SEQ = where the call's bytes (FP_LEFT of them) begin in the stream
+// of the socket of FP_FD_DIR (connection FP_CONN), which moves on past
+// them, FP_PEER_SEQ = the other direction's count; or both DATA_SEQ_NONE
+// when the socket is no longer tracked: then goto LABEL. Before the record
+// is reserved, so a record lost still moves it on (user space sees the
+// gap). A plain load, add and store: two threads moving bytes through one
+// socket at once are unordered anyway.
+#define SEQ_ADVANCE(LABEL) \
+	r1 = -1 ;				/* DATA_SEQ_NONE, unless tracked */ \
+	*(u64 *)(r10 + FP_SEQ) = r1 ; \
+	*(u64 *)(r10 + FP_PEER_SEQ) = r1 ; \
+	r1 = *(u32 *)(r10 + FP_FD_DIR) ;	/* r0 = sk_fds[tgid, fd] */ \
+	FD_KEY(r7, r1, FP_SKF_KEY) ; \
+	r1 = sk_fds ll ; \
+	r2 = r10 ; \
+	r2 += FP_SKF_KEY ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto LABEL ; \
+	r1 = *(u64 *)(r0 + SKF_CONN) ;		/* the same socket still? */ \
+	r2 = *(u64 *)(r10 + FP_CONN) ; \
+	if r1 != r2 goto LABEL ; \
 	SEQ_MOVE
 // ...its second half: r0 the socket's sk_fds entry
-#define SEQ_MOVE r1 = *(u64 *)(r0 + EXIT_PEER) ; *(u64 *)(r10 - 104) = r1 ; \
-	r1 = *(u64 *)(r0 + EXIT_SEQ) ; *(u64 *)(r10 - 64) = r1 ; r2 = *(u64 *)(r10 - 8) ; \
-	r1 += r2 ; *(u64 *)(r0 + EXIT_SEQ) = r1
+#define SEQ_MOVE \
+	r1 = *(u64 *)(r0 + EXIT_PEER) ; \
+	*(u64 *)(r10 + FP_PEER_SEQ) = r1 ; \
+	r1 = *(u64 *)(r0 + EXIT_SEQ) ;		/* this direction's, moved on */ \
+	*(u64 *)(r10 + FP_SEQ) = r1 ; \
+	r2 = *(u64 *)(r10 + FP_LEFT) ; \
+	r1 += r2 ; \
+	*(u64 *)(r0 + EXIT_SEQ) = r1
 
 .if $task_regs
 	// cheapest first: most calls of everyone else's move no bytes or
@@ -60,8 +72,8 @@
 	call bpf_get_current_pid_tgid
 	r7 = r0
 	GATE(r7, out)
-	r1 = *(u64 *)(r6 + field(ret))		// GATE's key was in fp-4
-	*(u64 *)(r10 - 8) = r1
+	r1 = *(u64 *)(r6 + field(ret))		// GATE used r0-r5
+	*(u64 *)(r10 + FP_LEFT) = r1
 	call bpf_get_current_task_btf
 	r1 = r0
 	call bpf_task_pt_regs
@@ -85,40 +97,40 @@
 	r2 = EXIT_DIR | (EXIT_CALL << 8)
 	r2 <<= 32
 	r2 |= r1
-	*(u64 *)(r10 - 96) = r2
-	FD_KEY(r7, r1, 72)
+	*(u64 *)(r10 + FP_FD_DIR) = r2
+	FD_KEY(r7, r1, FP_SKF_KEY)
 	r1 = sk_fds ll
 	r2 = r10
-	r2 += -72
+	r2 += FP_SKF_KEY
 	call bpf_map_lookup_elem
 	if r0 == 0 goto out
 	r1 = *(u64 *)(r0 + SKF_CONN)
-	*(u64 *)(r10 - 80) = r1
+	*(u64 *)(r10 + FP_CONN) = r1
 	SEQ_MOVE
 #if EXIT_SHAPE == 1
 	r1 = *(u64 *)(r8 + PT_REGS_SI)
-	*(u64 *)(r10 - 16) = r1
+	*(u64 *)(r10 + FP_BUF) = r1
 #elif EXIT_SHAPE == 2
 #if EXIT_CALL == DATA_CALL_RECVMSG || EXIT_CALL == DATA_CALL_SENDMSG
 	// the msghdr's msg_iov (at 16) and msg_iovlen (at 24); unreadable,
 	// the record says only how many bytes moved (no iovecs: flagged)
-	*(u64 *)(r10 - 24) = 0
+	*(u64 *)(r10 + FP_NIOV) = 0
 	r1 = r10
-	r1 += -48
+	r1 += FP_IOV
 	r2 = 16
 	r3 = *(u64 *)(r8 + PT_REGS_SI)
 	r3 += 16
 	READ_USER
 	if r0 != 0 goto seq_done
-	r1 = *(u64 *)(r10 - 48)
-	*(u64 *)(r10 - 16) = r1
-	r1 = *(u64 *)(r10 - 40)
-	*(u64 *)(r10 - 24) = r1
+	r1 = *(u64 *)(r10 + FP_IOV)
+	*(u64 *)(r10 + FP_BUF) = r1
+	r1 = *(u64 *)(r10 + FP_IOV + 8)
+	*(u64 *)(r10 + FP_NIOV) = r1
 #else
 	r1 = *(u64 *)(r8 + PT_REGS_SI)
-	*(u64 *)(r10 - 16) = r1
+	*(u64 *)(r10 + FP_BUF) = r1
 	r1 = *(u64 *)(r8 + PT_REGS_DX)
-	*(u64 *)(r10 - 24) = r1
+	*(u64 *)(r10 + FP_NIOV) = r1
 #endif
 #endif
 	goto seq_done
@@ -128,9 +140,9 @@
 	r7 = r0
 	r1 = r7
 	r1 &= SK_IO_SLOTS - 1
-	*(u32 *)(r10 - 4) = r1
+	*(u32 *)(r10 + FP_SLOT_KEY) = r1
 	r2 = r10
-	r2 += -4
+	r2 += FP_SLOT_KEY
 	r1 = sk_io ll
 	call bpf_map_lookup_elem
 	if r0 == 0 goto out
@@ -140,7 +152,7 @@
 	r1 = *(u8 *)(r8 + SKIO_CALL)
 	if r1 != EXIT_CALL goto release
 	r1 = *(u64 *)(r6 + field(ret))
-	*(u64 *)(r10 - 8) = r1
+	*(u64 *)(r10 + FP_LEFT) = r1
 	if r1 s> 0 goto moved
 release:
 	*(u64 *)(r8 + SKIO_ID) = 0
@@ -155,12 +167,12 @@ displaced:
 	r1 = *(u8 *)(r8 + SKIO_VCALL)
 	if r1 != EXIT_CALL goto out
 	r1 = *(u64 *)(r6 + field(ret))
-	*(u64 *)(r10 - 8) = r1
+	*(u64 *)(r10 + FP_LEFT) = r1
 	if r1 s<= 0 goto out
 	r1 = *(u64 *)(r8 + SKIO_VCONN)
-	*(u64 *)(r10 - 80) = r1
+	*(u64 *)(r10 + FP_CONN) = r1
 	r1 = *(u32 *)(r8 + SKIO_VFD)
-	*(u64 *)(r10 - 96) = r1
+	*(u64 *)(r10 + FP_FD_DIR) = r1
 	SEQ_ADVANCE(out)
 	goto out
 moved:
@@ -168,15 +180,15 @@ moved:
 	// meanwhile, those may be its values (and ours are the displaced
 	// call's)
 	r1 = *(u64 *)(r8 + SKIO_CONN)
-	*(u64 *)(r10 - 80) = r1
+	*(u64 *)(r10 + FP_CONN) = r1
 	r1 = *(u64 *)(r8 + SKIO_START)
-	*(u64 *)(r10 - 88) = r1
+	*(u64 *)(r10 + FP_START) = r1
 	r1 = *(u64 *)(r8 + SKIO_FD)
-	*(u64 *)(r10 - 96) = r1
+	*(u64 *)(r10 + FP_FD_DIR) = r1
 	r1 = *(u64 *)(r8 + SKIO_BUF)
-	*(u64 *)(r10 - 16) = r1
+	*(u64 *)(r10 + FP_BUF) = r1
 	r1 = *(u16 *)(r8 + SKIO_VLEN)
-	*(u64 *)(r10 - 24) = r1
+	*(u64 *)(r10 + FP_NIOV) = r1
 	r1 = *(u64 *)(r8 + SKIO_ID)
 	*(u64 *)(r8 + SKIO_ID) = 0
 	if r1 != r7 goto displaced
@@ -184,34 +196,27 @@ moved:
 .endif
 seq_done:
 .if $perf_buffer
-	*(u32 *)(r10 - 4) = 0
+	*(u32 *)(r10 + FP_SCRATCH_KEY) = 0
 	r2 = r10
-	r2 += -4
+	r2 += FP_SCRATCH_KEY
 	r1 = sk_scratch ll
 	call bpf_map_lookup_elem
 	if r0 == 0 goto out
 .else
-	r1 = events ll
-	r2 = EXIT_RESERVE
-	r3 = 0
-	call bpf_ringbuf_reserve
-	if r0 != 0 goto reserved
-	COUNT_DROP(EV_DATA)
-	goto out
-reserved:
+	RESERVE(EXIT_RESERVE, EV_DATA, out)
 .endif
 	r9 = r0
-	r1 = *(u64 *)(r10 - 80)
+	r1 = *(u64 *)(r10 + FP_CONN)
 	*(u64 *)(r9 + DATA_OFF_CONN) = r1
-	r1 = *(u64 *)(r10 - 96)
+	r1 = *(u64 *)(r10 + FP_FD_DIR)
 	*(u64 *)(r9 + DATA_OFF_FD) = r1
-	r1 = *(u64 *)(r10 - 64)
+	r1 = *(u64 *)(r10 + FP_SEQ)
 	*(u64 *)(r9 + DATA_OFF_SEQ) = r1
-	r1 = *(u64 *)(r10 - 104)
+	r1 = *(u64 *)(r10 + FP_PEER_SEQ)
 	*(u64 *)(r9 + DATA_OFF_PEER) = r1
 	*(u64 *)(r9 + EV_OFF_TID) = r7
 	*(u32 *)(r9 + EV_OFF_FLAGS) = 0
-	r1 = *(u64 *)(r10 - 8)
+	r1 = *(u64 *)(r10 + FP_LEFT)
 	*(u64 *)(r9 + DATA_OFF_TOTAL) = r1
 .if $task_regs
 	// the start is the return: nothing ran at the entry
@@ -219,7 +224,7 @@ reserved:
 	*(u64 *)(r9 + EV_OFF_TS) = r0
 	*(u64 *)(r9 + DATA_OFF_START) = r0
 .else
-	r1 = *(u64 *)(r10 - 88)
+	r1 = *(u64 *)(r10 + FP_START)
 	*(u64 *)(r9 + DATA_OFF_START) = r1
 	KTIME
 	*(u64 *)(r9 + EV_OFF_TS) = r0
@@ -227,14 +232,15 @@ reserved:
 	r8 = 0
 #if EXIT_SHAPE == 1
 .if $capture
-	r2 = *(u64 *)(r10 - 8)
+	r2 = *(u64 *)(r10 + FP_LEFT)
 	if r2 s< 1 goto captured
-	if r2 <= $capture goto +1
+	if r2 <= $capture goto 1f
 	r2 = $capture
+1:
 	r8 = r2
 	r1 = r9
 	r1 += DATA_OFF_BYTES
-	r3 = *(u64 *)(r10 - 16)
+	r3 = *(u64 *)(r10 + FP_BUF)
 	READ_USER
 	if r0 == 0 goto captured
 	r8 = 0
@@ -258,19 +264,7 @@ captured:
 	EMIT(r6, r9, r8, EV_DATA)
 	goto out
 .else
-	// wake the reader only when this record takes the ring across the
-	// mark (see EMIT in common.h); the reserve counted it already
-	r1 = events ll
-	r2 = 0
-	call bpf_ringbuf_query
-	r2 = RT_BPF_RB_NO_WAKEUP
-	if r0 < $wake_bytes goto submit
-	r0 -= EXIT_RESERVE + RT_BPF_RINGBUF_HDR_SZ
-	if r0 s>= $wake_bytes goto submit
-	r2 = RT_BPF_RB_FORCE_WAKEUP
-submit:
-	r1 = r9
-	call bpf_ringbuf_submit
+	SUBMIT(r9, EXIT_RESERVE)
 .endif
 out:
 	r0 = 0
@@ -281,3 +275,5 @@ out:
 #undef EXIT_PEER
 #undef SEQ_ADVANCE
 #undef SEQ_MOVE
+#undef EXIT_CALL
+#undef EXIT_SHAPE

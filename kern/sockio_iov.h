@@ -3,27 +3,55 @@
 // min(its length, what is left of the return), of which what still fits
 // in $capture is copied. Unrolled over SK_IOV_WALK iovecs; a call with
 // more, and bytes and room left after them, is flagged DATA_F_IOV_TRUNC.
-// In: fp-8 return, fp-16 iovec array, fp-24 count; r9 record. Out: r8
-// bytes captured.
+// In: FP_LEFT the return, FP_BUF the iovec array, FP_NIOV its count; r9
+// record. Out: r8 bytes captured.
 #define SK_IOV_WALK 8
 #define IOV(I) \
-	r1 = *(u64 *)(r10 - 24) ; if r1 <= I goto iov_end ; \
-	r1 = *(u64 *)(r10 - 32) ; if r1 >= $capture goto iov_end ; \
-	r1 = *(u64 *)(r10 - 8) ; if r1 s<= 0 goto iov_end ; \
-	r1 = r10 ; r1 += -48 ; r2 = 16 ; r3 = *(u64 *)(r10 - 16) ; r3 += (I) * 16 ; \
-	READ_USER ; if r0 != 0 goto iov_fault ; \
-	r2 = *(u64 *)(r10 - 40) ; r1 = *(u64 *)(r10 - 8) ; if r2 <= r1 goto +1 ; r2 = r1 ; \
-	r1 -= r2 ; *(u64 *)(r10 - 8) = r1 ; \
-	r1 = *(u64 *)(r10 - 32) ; if r1 > $capture goto iov_end ; r3 = $capture ; r3 -= r1 ; \
-	if r2 <= r3 goto +1 ; r2 = r3 ; if r2 == 0 goto iov_next ## I ; \
-	if r2 > $capture goto iov_end ; *(u64 *)(r10 - 56) = r2 ; r4 = r9 ; r4 += r1 ; \
-	r1 = r4 ; r1 += DATA_OFF_BYTES ; r3 = *(u64 *)(r10 - 48) ; READ_USER ; \
-	if r0 != 0 goto iov_fault ; r1 = *(u64 *)(r10 - 32) ; r2 = *(u64 *)(r10 - 56) ; \
-	r1 += r2 ; *(u64 *)(r10 - 32) = r1 ; \
-iov_next ## I:
+	r1 = *(u64 *)(r10 + FP_NIOV) ;		/* iovec I exists, */ \
+	if r1 <= I goto iov_end ; \
+	r1 = *(u64 *)(r10 + FP_CAPTURED) ;	/* there is room, */ \
+	if r1 >= $capture goto iov_end ; \
+	r1 = *(u64 *)(r10 + FP_LEFT) ;		/* and bytes for it */ \
+	if r1 s<= 0 goto iov_end ; \
+	r1 = r10 ;				/* FP_IOV = iovec I */ \
+	r1 += FP_IOV ; \
+	r2 = 16 ; \
+	r3 = *(u64 *)(r10 + FP_BUF) ; \
+	r3 += (I) * 16 ; \
+	READ_USER ; \
+	if r0 != 0 goto iov_fault ; \
+	r2 = *(u64 *)(r10 + FP_IOV + 8) ;	/* r2 = min(iov_len, left) */ \
+	r1 = *(u64 *)(r10 + FP_LEFT) ; \
+	if r2 <= r1 goto 1f ; \
+	r2 = r1 ; \
+1: ; \
+	r1 -= r2 ;				/* left -= r2 */ \
+	*(u64 *)(r10 + FP_LEFT) = r1 ; \
+	r1 = *(u64 *)(r10 + FP_CAPTURED) ;	/* r2 = min(r2, room) */ \
+	if r1 > $capture goto iov_end ; \
+	r3 = $capture ; \
+	r3 -= r1 ; \
+	if r2 <= r3 goto 2f ; \
+	r2 = r3 ; \
+2: ; \
+	if r2 == 0 goto 3f ; \
+	if r2 > $capture goto iov_end ;		/* (for the verifier) */ \
+	*(u64 *)(r10 + FP_IOV_COPY) = r2 ; \
+	r4 = r9 ;				/* copy r2 bytes after those */ \
+	r4 += r1 ; \
+	r1 = r4 ; \
+	r1 += DATA_OFF_BYTES ; \
+	r3 = *(u64 *)(r10 + FP_IOV) ; \
+	READ_USER ; \
+	if r0 != 0 goto iov_fault ; \
+	r1 = *(u64 *)(r10 + FP_CAPTURED) ;	/* captured += r2 */ \
+	r2 = *(u64 *)(r10 + FP_IOV_COPY) ; \
+	r1 += r2 ; \
+	*(u64 *)(r10 + FP_CAPTURED) = r1 ; \
+3:
 
-	*(u64 *)(r10 - 32) = 0
-	r1 = *(u64 *)(r10 - 24)
+	*(u64 *)(r10 + FP_CAPTURED) = 0
+	r1 = *(u64 *)(r10 + FP_NIOV)
 	if r1 != 0 goto iov_walk
 	// a msghdr that could not be read at entry
 	r1 = DATA_F_FAULT
@@ -39,11 +67,11 @@ iov_walk:
 	IOV(6)
 	IOV(7)
 	// iovecs left unwalked, with bytes in them and room for them
-	r1 = *(u64 *)(r10 - 24)
+	r1 = *(u64 *)(r10 + FP_NIOV)
 	if r1 <= SK_IOV_WALK goto iov_end
-	r1 = *(u64 *)(r10 - 32)
+	r1 = *(u64 *)(r10 + FP_CAPTURED)
 	if r1 >= $capture goto iov_end
-	r1 = *(u64 *)(r10 - 8)
+	r1 = *(u64 *)(r10 + FP_LEFT)
 	if r1 s<= 0 goto iov_end
 	r1 = DATA_F_IOV_TRUNC
 	*(u32 *)(r9 + EV_OFF_FLAGS) = r1
@@ -52,7 +80,7 @@ iov_fault:
 	r1 = DATA_F_FAULT
 	*(u32 *)(r9 + EV_OFF_FLAGS) = r1
 iov_end:
-	r8 = *(u64 *)(r10 - 32)
+	r8 = *(u64 *)(r10 + FP_CAPTURED)
 	if r8 <= $capture goto captured
 	r8 = 0
 #undef IOV

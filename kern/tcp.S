@@ -31,6 +31,13 @@ DECLARE_EVENTS
 .map tcp_conns lru_hash key=8 value=TCPC_SIZE max=TCPC_MAX
 .map tcp_closed array key=4 value=TCPC_SIZE max=TCPC_CLOSED_SLOTS
 
+// ---- stack -------------------------------------------------------------------
+#define FP_SK -8		/* u64: the socket's address, tcp_conns key */
+#define FP_CLOSED_KEY -12	/* u32: tcp_closed slot */
+#define FP_ENTRY -80		/* a new tcp_conns entry (TCPC_SIZE) */
+#define FP_RETR -112		/* a retrans record (kern/tcp_retrans.h) */
+#define FP_REC -128		/* the tcp record of a close */
+
 // ---- copying tracepoint fields ------------------------------------------
 // Addresses sit at offsets that differ between kernels and need not be
 // aligned, while tracepoint context loads must be aligned to their size:
@@ -38,43 +45,82 @@ DECLARE_EVENTS
 // the context in r6 to R + OFF.
 #define READ_KERNEL .if $probe_read_user ; call bpf_probe_read_kernel ; \
 	.else ; call bpf_probe_read ; .endif
-#define CPY(R, OFF, F, FO, N) r1 = R ; r1 += (OFF) ; r2 = N ; r3 = r6 ; r3 += field(F) + (FO) ; \
+#define CPY(R, OFF, F, FO, N) \
+	r1 = R ; \
+	r1 += (OFF) ; \
+	r2 = N ; \
+	r3 = r6 ; \
+	r3 += field(F) + (FO) ; \
 	READ_KERNEL
 // Family, local and remote address (IPv4 ones stored IPv4-mapped) from the
 // fields every TCP tracepoint but the 6.10+ tcp_send_reset has: saddr[4],
 // daddr[4], saddr_v6[16], daddr_v6[16]. Kernels from before `family` put
-// IPv4 addresses IPv4-mapped into the v6 fields. L4, LEND: labels of the
-// caller's.
-#define MAPPED(R, OFF, F, FO) w1 = 0xffff0000 ; *(u32 *)(R + (OFF) + 8) = r1 ; \
+// IPv4 addresses IPv4-mapped into the v6 fields.
+#define MAPPED(R, OFF, F, FO) \
+	w1 = 0xffff0000 ;			/* ::ffff:, then the 4 bytes */ \
+	*(u32 *)(R + (OFF) + 8) = r1 ; \
 	CPY(R, (OFF) + 12, F, FO, 4)
-#define ADDRS(R, FAM, S, D, L4, LEND) .if has_field(family) ; r1 = *(u16 *)(r6 + field(family)) ; \
-	.else ; r1 = RT_AF_INET6 ; .endif ; *(u16 *)(R + (FAM)) = r1 ; \
-	if r1 != RT_AF_INET6 goto L4 ; CPY(R, S, saddr_v6, 0, 16) ; CPY(R, D, daddr_v6, 0, 16) ; \
-	goto LEND ; \
-L4: ; MAPPED(R, S, saddr, 0) ; MAPPED(R, D, daddr, 0) ; \
-LEND:
-#define PORTS(R, L, RP) r1 = *(u16 *)(r6 + field(sport)) ; *(u16 *)(R + (L)) = r1 ; \
-	r1 = *(u16 *)(r6 + field(dport)) ; *(u16 *)(R + (RP)) = r1
+#define ADDRS(R, FAM, S, D) \
+.if has_field(family) ; \
+	r1 = *(u16 *)(r6 + field(family)) ; \
+.else ; \
+	r1 = RT_AF_INET6 ; \
+.endif ; \
+	*(u16 *)(R + (FAM)) = r1 ; \
+	if r1 != RT_AF_INET6 goto 1f ; \
+	CPY(R, S, saddr_v6, 0, 16) ; \
+	CPY(R, D, daddr_v6, 0, 16) ; \
+	goto 2f ; \
+1: ; \
+	MAPPED(R, S, saddr, 0) ; \
+	MAPPED(R, D, daddr, 0) ; \
+2:
+#define PORTS(R, L, RP) \
+	r1 = *(u16 *)(r6 + field(sport)) ; \
+	*(u16 *)(R + (L)) = r1 ; \
+	r1 = *(u16 *)(r6 + field(dport)) ; \
+	*(u16 *)(R + (RP)) = r1
 
 // ---- helpers ----------------------------------------------------------------
-// r0 = the tcp_conns entry of the socket whose address is at fp-8, or 0
-#define CONN_LOOKUP r1 = tcp_conns ll ; r2 = r10 ; r2 += -8 ; call bpf_map_lookup_elem
-// Zero the I-th u64 from fp-TOP on; 96 bytes from fp-TOP on
-#define ZERO8(TOP, I) *(u64 *)(r10 - (TOP) + (I) * 8) = 0
-#define ZERO96(TOP) ZERO8(TOP, 0) ; ZERO8(TOP, 1) ; ZERO8(TOP, 2) ; ZERO8(TOP, 3) ; \
-	ZERO8(TOP, 4) ; ZERO8(TOP, 5) ; ZERO8(TOP, 6) ; ZERO8(TOP, 7) ; ZERO8(TOP, 8) ; \
-	ZERO8(TOP, 9) ; ZERO8(TOP, 10) ; ZERO8(TOP, 11)
+// r0 = the tcp_conns entry of the socket whose address is at FP_SK, or 0
+#define CONN_LOOKUP \
+	r1 = tcp_conns ll ; \
+	r2 = r10 ; \
+	r2 += FP_SK ; \
+	call bpf_map_lookup_elem
+// Zero the I-th u64 from SLOT on; 96 bytes from SLOT on
+#define ZERO8(SLOT, I) *(u64 *)(r10 + (SLOT) + (I) * 8) = 0
+#define ZERO96(SLOT) ZERO8(SLOT, 0) ; ZERO8(SLOT, 1) ; ZERO8(SLOT, 2) ; ZERO8(SLOT, 3) ; \
+	ZERO8(SLOT, 4) ; ZERO8(SLOT, 5) ; ZERO8(SLOT, 6) ; ZERO8(SLOT, 7) ; ZERO8(SLOT, 8) ; \
+	ZERO8(SLOT, 9) ; ZERO8(SLOT, 10) ; ZERO8(SLOT, 11)
 // Jump to LABEL unless the owner in record R (pid at EV_OFF_PID, command
 // at R + COMM) is selected; rawtel's own connections never are.
-#define OWNER_FILTER(R, COMM, LABEL) r1 = *(u32 *)(R + EV_OFF_PID) ; \
-	if r1 == $self_pid goto LABEL ; .if $filter_pid ; if r1 != $filter_pid goto LABEL ; .endif ; \
-	.if $filter_comm ; r1 = *(u64 *)(R + (COMM)) ; r2 = $comm_lo ll ; if r1 != r2 goto LABEL ; \
-	r1 = *(u64 *)(R + (COMM) + 8) ; r2 = $comm_hi ll ; if r1 != r2 goto LABEL ; .endif
+#define OWNER_FILTER(R, COMM, LABEL) \
+	r1 = *(u32 *)(R + EV_OFF_PID) ; \
+	if r1 == $self_pid goto LABEL ; \
+.if $filter_pid ; \
+	if r1 != $filter_pid goto LABEL ; \
+.endif ; \
+.if $filter_comm ; \
+	r1 = *(u64 *)(R + (COMM)) ; \
+	r2 = $comm_lo ll ; \
+	if r1 != r2 goto LABEL ; \
+	r1 = *(u64 *)(R + (COMM) + 8) ; \
+	r2 = $comm_hi ll ; \
+	if r1 != r2 goto LABEL ; \
+.endif
 // The task that owns the socket of entry r7 is the current one: HOW
-#define SET_OWNER(HOW) r1 = HOW ; *(u8 *)(r7 + TCPC_PIDHOW) = r1 ; \
-	call bpf_get_current_pid_tgid ; *(u64 *)(r7 + TCPC_PIDTGID) = r0 ; \
-	*(u64 *)(r7 + TCPC_COMM) = 0 ; *(u64 *)(r7 + TCPC_COMM + 8) = 0 ; \
-	r1 = r7 ; r1 += TCPC_COMM ; r2 = 16 ; call bpf_get_current_comm
+#define SET_OWNER(HOW) \
+	r1 = HOW ; \
+	*(u8 *)(r7 + TCPC_PIDHOW) = r1 ; \
+	call bpf_get_current_pid_tgid ; \
+	*(u64 *)(r7 + TCPC_PIDTGID) = r0 ; \
+	*(u64 *)(r7 + TCPC_COMM) = 0 ; \
+	*(u64 *)(r7 + TCPC_COMM + 8) = 0 ; \
+	r1 = r7 ; \
+	r1 += TCPC_COMM ; \
+	r2 = 16 ; \
+	call bpf_get_current_comm
 
 // ---- connection lifecycle --------------------------------------------------
 // Registers: r6 ctx, r7 entry, r8 new state, r9 old state (then the record).
@@ -88,7 +134,7 @@ LEND:
 	r9 &= 15
 	if r8 == TCP_ST_LISTEN goto out		// listen(): not a connection
 	r1 = *(u64 *)(r6 + field(skaddr))
-	*(u64 *)(r10 - 8) = r1
+	*(u64 *)(r10 + FP_SK) = r1
 	if r8 == TCP_ST_CLOSE goto closed
 	// out of CLOSE (connect) or LISTEN (a new child): a new connection,
 	// whatever an entry left for this address says
@@ -97,17 +143,17 @@ LEND:
 	CONN_LOOKUP
 	if r0 != 0 goto have
 fresh:
-	// the entry, built at fp-80
-	ZERO8(80, 0)
-	ZERO8(80, 1)
-	ZERO8(80, 2)
-	ZERO8(80, 3)
-	ZERO8(80, 4)
-	ZERO8(80, 5)
-	ZERO8(80, 6)
-	ZERO8(80, 7)
-	ZERO8(80, 8)
-	*(u8 *)(r10 - 80 + TCPC_FIRST) = r8
+	// the entry, built at FP_ENTRY
+	ZERO8(FP_ENTRY, 0)
+	ZERO8(FP_ENTRY, 1)
+	ZERO8(FP_ENTRY, 2)
+	ZERO8(FP_ENTRY, 3)
+	ZERO8(FP_ENTRY, 4)
+	ZERO8(FP_ENTRY, 5)
+	ZERO8(FP_ENTRY, 6)
+	ZERO8(FP_ENTRY, 7)
+	ZERO8(FP_ENTRY, 8)
+	*(u8 *)(r10 + FP_ENTRY + TCPC_FIRST) = r8
 	r1 = TCP_DIR_OUT
 	if r8 == TCP_ST_SYN_SENT goto dir_known
 	r1 = TCP_DIR_IN
@@ -115,18 +161,18 @@ fresh:
 	if r8 == TCP_ST_SYN_RECV goto dir_known
 	r1 = TCP_DIR_UNKNOWN			// opened before rawtel started
 dir_known:
-	*(u8 *)(r10 - 80 + TCPC_DIR) = r1
+	*(u8 *)(r10 + FP_ENTRY + TCPC_DIR) = r1
 	// ESTABLISHED, SYN_SENT and SYN_RECV begin a connection; a first
 	// sight in a later state means it began before rawtel did
 	if r8 > TCP_ST_SYN_RECV goto insert
 	KTIME
-	*(u64 *)(r10 - 80 + TCPC_START) = r0
+	*(u64 *)(r10 + FP_ENTRY + TCPC_START) = r0
 insert:
 	r1 = tcp_conns ll
 	r2 = r10
-	r2 += -8
+	r2 += FP_SK
 	r3 = r10
-	r3 += -80
+	r3 += FP_ENTRY
 	r4 = RT_BPF_ANY
 	call bpf_map_update_elem
 	CONN_LOOKUP
@@ -158,39 +204,39 @@ by_connect:
 	SET_OWNER(TCP_PID_CONNECT)
 	goto out
 
-	// The close: the record at fp-128 (r9), from the tracepoint's
+	// The close: the record at FP_REC (r9), from the tracepoint's
 	// addresses and what the entry gathered. r8: now.
 closed:
 	if r9 == TCP_ST_LISTEN goto out		// a listener closing
 	if r9 == TCP_ST_CLOSE goto out
-	ZERO8(128, 0)
-	ZERO8(128, 1)
-	ZERO8(128, 2)
-	ZERO8(128, 3)
-	ZERO8(128, 4)
-	ZERO8(128, 5)
-	ZERO8(128, 6)
-	ZERO8(128, 7)
-	ZERO8(128, 8)
-	ZERO8(128, 9)
-	ZERO8(128, 10)
-	ZERO8(128, 11)
-	ZERO8(128, 12)
-	ZERO8(128, 13)
-	*(u8 *)(r10 - 128 + TCP_OFF_LAST) = r9
+	ZERO8(FP_REC, 0)
+	ZERO8(FP_REC, 1)
+	ZERO8(FP_REC, 2)
+	ZERO8(FP_REC, 3)
+	ZERO8(FP_REC, 4)
+	ZERO8(FP_REC, 5)
+	ZERO8(FP_REC, 6)
+	ZERO8(FP_REC, 7)
+	ZERO8(FP_REC, 8)
+	ZERO8(FP_REC, 9)
+	ZERO8(FP_REC, 10)
+	ZERO8(FP_REC, 11)
+	ZERO8(FP_REC, 12)
+	ZERO8(FP_REC, 13)
+	*(u8 *)(r10 + FP_REC + TCP_OFF_LAST) = r9
 	r1 = 1
 	r1 <<= r9
 	r1 |= 1 << TCP_ST_CLOSE
-	*(u16 *)(r10 - 128 + TCP_OFF_STATES) = r1
+	*(u16 *)(r10 + FP_REC + TCP_OFF_STATES) = r1
 	r9 = r10
-	r9 += -128
+	r9 += FP_REC
 	r1 = EV_TCP | (TCP_REC_SIZE << 16)
 	*(u32 *)(r9 + EV_OFF_TYPE) = r1
 	KTIME
 	r8 = r0
 	*(u64 *)(r9 + EV_OFF_TS) = r8
 	PORTS(r9, TCP_OFF_LPORT, TCP_OFF_RPORT)
-	ADDRS(r9, TCP_OFF_FAMILY, TCP_OFF_SADDR, TCP_OFF_DADDR, close_v4, close_addrs)
+	ADDRS(r9, TCP_OFF_FAMILY, TCP_OFF_SADDR, TCP_OFF_DADDR)
 	CONN_LOOKUP
 	if r0 == 0 goto send			// opened and owned before rawtel started
 	r7 = r0
@@ -235,23 +281,23 @@ no_rst_sent:
 no_rst_recv:
 	*(u32 *)(r9 + EV_OFF_FLAGS) = r2
 	// into the closed ring, then out of the live map
-	r1 = *(u64 *)(r10 - 8)
+	r1 = *(u64 *)(r10 + FP_SK)
 	*(u64 *)(r7 + TCPC_SK) = r1
 	r2 = r1
 	r2 >>= 14
 	r1 >>= 6
 	r1 ^= r2
 	r1 &= TCPC_CLOSED_SLOTS - 1
-	*(u32 *)(r10 - 12) = r1
+	*(u32 *)(r10 + FP_CLOSED_KEY) = r1
 	r1 = tcp_closed ll
 	r2 = r10
-	r2 += -12
+	r2 += FP_CLOSED_KEY
 	r3 = r7
 	r4 = RT_BPF_ANY
 	call bpf_map_update_elem
 	r1 = tcp_conns ll
 	r2 = r10
-	r2 += -8
+	r2 += FP_SK
 	call bpf_map_delete_elem
 send:
 .if $probe_tcp
@@ -265,11 +311,22 @@ out:
 // ---- bytes, and the owner of accepted connections ----------------------------
 // Every send and receive through the socket API, of every protocol: the
 // cheapest test (the protocol) comes first.
-#define IO_COUNT(OFF) r2 = *(u16 *)(r1 + field(protocol)) ; if r2 != RT_IPPROTO_TCP goto out ; \
-	r6 = *(u32 *)(r1 + field(ret)) ; r6 <<= 32 ; r6 s>>= 32 ; if r6 s<= 0 goto out ; \
-	r2 = *(u64 *)(r1 + field(sk)) ; *(u64 *)(r10 - 8) = r2 ; CONN_LOOKUP ; \
-	if r0 == 0 goto out ; r7 = r0 ; lock *(u64 *)(r7 + (OFF)) += r6 ; \
-	r1 = *(u64 *)(r7 + TCPC_PIDTGID) ; if r1 != 0 goto out ; SET_OWNER(TCP_PID_IO)
+#define IO_COUNT(OFF) \
+	r2 = *(u16 *)(r1 + field(protocol)) ; \
+	if r2 != RT_IPPROTO_TCP goto out ; \
+	r6 = *(u32 *)(r1 + field(ret)) ;	/* bytes moved (s32) */ \
+	r6 <<= 32 ; \
+	r6 s>>= 32 ; \
+	if r6 s<= 0 goto out ; \
+	r2 = *(u64 *)(r1 + field(sk)) ; \
+	*(u64 *)(r10 + FP_SK) = r2 ; \
+	CONN_LOOKUP ; \
+	if r0 == 0 goto out ; \
+	r7 = r0 ; \
+	lock *(u64 *)(r7 + (OFF)) += r6 ; \
+	r1 = *(u64 *)(r7 + TCPC_PIDTGID) ;	/* no owner yet: this task */ \
+	if r1 != 0 goto out ; \
+	SET_OWNER(TCP_PID_IO)
 
 .prog tcp_io_send tracepoint sock/sock_send_length
 .if has_field(sk)

@@ -1,34 +1,63 @@
 // Retransmissions and resets (kern/tcp.S includes this: its maps and
 // macros). Each sends a retrans record, with the connection's owner when
 // its socket is in tcp_conns, and leaves a mark on the entry.
-// The record at fp-112 (r9), key (socket address) at fp-8.
-#define RETR_BEGIN(KIND) r6 = r1 ; ZERO96(112) ; r9 = r10 ; r9 += -112 ; \
-	r1 = EV_RETRANS | (RETR_REC_SIZE << 16) ; *(u32 *)(r9 + EV_OFF_TYPE) = r1 ; \
-	r1 = KIND ; *(u8 *)(r9 + RETR_OFF_KIND) = r1
+// The record at FP_RETR (r9), key (socket address) at FP_SK.
+#define RETR_BEGIN(KIND) \
+	r6 = r1 ; \
+	ZERO96(FP_RETR) ; \
+	r9 = r10 ; \
+	r9 += FP_RETR ; \
+	r1 = EV_RETRANS | (RETR_REC_SIZE << 16) ; \
+	*(u32 *)(r9 + EV_OFF_TYPE) = r1 ; \
+	r1 = KIND ; \
+	*(u8 *)(r9 + RETR_OFF_KIND) = r1
 // What the entry r7 knows of the connection
-#define RETR_OWNER r1 = *(u64 *)(r7 + TCPC_PIDTGID) ; *(u64 *)(r9 + EV_OFF_TID) = r1 ; \
-	r1 = *(u8 *)(r7 + TCPC_DIR) ; *(u8 *)(r9 + RETR_OFF_DIR) = r1 ; \
-	r1 = *(u8 *)(r7 + TCPC_PIDHOW) ; *(u8 *)(r9 + RETR_OFF_PIDHOW) = r1 ; \
-	r1 = *(u64 *)(r7 + TCPC_COMM) ; *(u64 *)(r9 + RETR_OFF_COMM) = r1 ; \
-	r1 = *(u64 *)(r7 + TCPC_COMM + 8) ; *(u64 *)(r9 + RETR_OFF_COMM + 8) = r1
+#define RETR_OWNER \
+	r1 = *(u64 *)(r7 + TCPC_PIDTGID) ; \
+	*(u64 *)(r9 + EV_OFF_TID) = r1 ; \
+	r1 = *(u8 *)(r7 + TCPC_DIR) ; \
+	*(u8 *)(r9 + RETR_OFF_DIR) = r1 ; \
+	r1 = *(u8 *)(r7 + TCPC_PIDHOW) ; \
+	*(u8 *)(r9 + RETR_OFF_PIDHOW) = r1 ; \
+	r1 = *(u64 *)(r7 + TCPC_COMM) ; \
+	*(u64 *)(r9 + RETR_OFF_COMM) = r1 ; \
+	r1 = *(u64 *)(r7 + TCPC_COMM + 8) ; \
+	*(u64 *)(r9 + RETR_OFF_COMM + 8) = r1
 // Stamp, filter, send
-#define RETR_SEND KTIME ; *(u64 *)(r9 + EV_OFF_TS) = r0 ; \
-	.if $probe_retrans ; OWNER_FILTER(r9, RETR_OFF_COMM, out) ; \
-	EMIT(r6, r9, RETR_REC_SIZE, EV_RETRANS) ; .endif
-// r7 = the entry of a socket closed a moment ago (key at fp-8), or goto
+#define RETR_SEND \
+	KTIME ; \
+	*(u64 *)(r9 + EV_OFF_TS) = r0 ; \
+.if $probe_retrans ; \
+	OWNER_FILTER(r9, RETR_OFF_COMM, out) ; \
+	EMIT(r6, r9, RETR_REC_SIZE, EV_RETRANS) ; \
+.endif
+// r7 = the entry of a socket closed a moment ago (key at FP_SK), or goto
 // LABEL: a close that sends a reset changes the state first
-#define CLOSED_LOOKUP(LABEL) r1 = *(u64 *)(r10 - 8) ; if r1 == 0 goto LABEL ; \
-	r2 = r1 ; r2 >>= 14 ; r1 >>= 6 ; r1 ^= r2 ; r1 &= TCPC_CLOSED_SLOTS - 1 ; \
-	*(u32 *)(r10 - 12) = r1 ; r1 = tcp_closed ll ; r2 = r10 ; r2 += -12 ; \
-	call bpf_map_lookup_elem ; if r0 == 0 goto LABEL ; r7 = r0 ; \
-	r1 = *(u64 *)(r7 + TCPC_SK) ; r2 = *(u64 *)(r10 - 8) ; if r1 != r2 goto LABEL
+#define CLOSED_LOOKUP(LABEL) \
+	r1 = *(u64 *)(r10 + FP_SK) ; \
+	if r1 == 0 goto LABEL ; \
+	r2 = r1 ;				/* its tcp_closed slot */ \
+	r2 >>= 14 ; \
+	r1 >>= 6 ; \
+	r1 ^= r2 ; \
+	r1 &= TCPC_CLOSED_SLOTS - 1 ; \
+	*(u32 *)(r10 + FP_CLOSED_KEY) = r1 ; \
+	r1 = tcp_closed ll ; \
+	r2 = r10 ; \
+	r2 += FP_CLOSED_KEY ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto LABEL ; \
+	r7 = r0 ; \
+	r1 = *(u64 *)(r7 + TCPC_SK) ;		/* still that socket's? */ \
+	r2 = *(u64 *)(r10 + FP_SK) ; \
+	if r1 != r2 goto LABEL
 
 // A segment sent again: counted on its connection when it went out (err 0;
 // kernels before the err field report only those).
 .prog tcp_retrans tracepoint tcp/tcp_retransmit_skb
 	RETR_BEGIN(RETR_K_SEGMENT)
 	r1 = *(u64 *)(r6 + field(skaddr))
-	*(u64 *)(r10 - 8) = r1
+	*(u64 *)(r10 + FP_SK) = r1
 .if has_field(state)
 	r1 = *(u32 *)(r6 + field(state))
 	*(u8 *)(r9 + RETR_OFF_STATE) = r1
@@ -38,7 +67,7 @@
 	*(u32 *)(r9 + RETR_OFF_ERR) = r1
 .endif
 	PORTS(r9, RETR_OFF_LPORT, RETR_OFF_RPORT)
-	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR, rt_v4, rt_addrs)
+	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR)
 	CONN_LOOKUP
 	if r0 == 0 goto send
 	r7 = r0
@@ -63,7 +92,7 @@ out:
 	r1 = TCP_DIR_IN
 	*(u8 *)(r9 + RETR_OFF_DIR) = r1
 	PORTS(r9, RETR_OFF_LPORT, RETR_OFF_RPORT)
-	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR, sa_v4, sa_addrs)
+	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR)
 	RETR_SEND
 .endif
 out:
@@ -77,7 +106,7 @@ out:
 .if has_field(skaddr)
 	RETR_BEGIN(RETR_K_RST_SENT)
 	r1 = *(u64 *)(r6 + field(skaddr))
-	*(u64 *)(r10 - 8) = r1
+	*(u64 *)(r10 + FP_SK) = r1
 .if has_field(state)
 	r1 = *(u32 *)(r6 + field(state))
 	*(u8 *)(r9 + RETR_OFF_STATE) = r1
@@ -90,7 +119,7 @@ out:
 .endif
 .if has_field(saddr_v6)
 	PORTS(r9, RETR_OFF_LPORT, RETR_OFF_RPORT)
-	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR, rs_v4, rs_addrs)
+	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR)
 .else
 	r1 = *(u16 *)(r6 + field(saddr))
 	*(u16 *)(r9 + RETR_OFF_FAMILY) = r1
@@ -133,9 +162,9 @@ out:
 .if has_field(skaddr)
 	RETR_BEGIN(RETR_K_RST_RECV)
 	r1 = *(u64 *)(r6 + field(skaddr))
-	*(u64 *)(r10 - 8) = r1
+	*(u64 *)(r10 + FP_SK) = r1
 	PORTS(r9, RETR_OFF_LPORT, RETR_OFF_RPORT)
-	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR, rr_v4, rr_addrs)
+	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR)
 	CONN_LOOKUP
 	if r0 == 0 goto send
 	r7 = r0

@@ -11,10 +11,21 @@
 DECLARE_EVENTS
 .map up_pending lru_hash key=UP_KEY_SIZE value=UP_PEND_SIZE max=16384
 
-// the key at fp-16: {pid_tgid, cookie}
-#define UP_KEY(CTX) *(u64 *)(r10 - 16) = r7 ; \
-	.if $cookie ; r1 = CTX ; call bpf_get_attach_cookie ; *(u64 *)(r10 - 8) = r0 ; \
-	.else ; *(u64 *)(r10 - 8) = 0 ; .endif
+// Stack: the up_pending key and a new value
+#define FP_KEY -16		/* {u64 pid_tgid, u64 cookie} */
+#define FP_PEND -40		/* {ts, depth, sp} (UP_PEND_SIZE) */
+#define FP_REC -80		/* the uprobe record, returns */
+
+// the key at FP_KEY: {pid_tgid (r7), the function's cookie}
+#define UP_KEY(CTX) \
+	*(u64 *)(r10 + FP_KEY) = r7 ; \
+.if $cookie ; \
+	r1 = CTX ; \
+	call bpf_get_attach_cookie ; \
+	*(u64 *)(r10 + FP_KEY + 8) = r0 ; \
+.else ; \
+	*(u64 *)(r10 + FP_KEY + 8) = 0 ; \
+.endif
 
 .prog up_enter uprobe
 	r6 = r1
@@ -25,7 +36,7 @@ DECLARE_EVENTS
 	UP_KEY(r6)
 	r1 = up_pending ll
 	r2 = r10
-	r2 += -16
+	r2 += FP_KEY
 	call bpf_map_lookup_elem
 	if r0 == 0 goto fresh
 	// nested only if the recorded call's frame is above this one (the
@@ -38,15 +49,15 @@ DECLARE_EVENTS
 	goto out
 fresh:
 	KTIME
-	*(u64 *)(r10 - 40) = r0
-	*(u64 *)(r10 - 32) = 0
+	*(u64 *)(r10 + FP_PEND + UP_PEND_TS) = r0
+	*(u64 *)(r10 + FP_PEND + UP_PEND_DEPTH) = 0
 	r1 = *(u64 *)(r6 + PT_REGS_SP)
-	*(u64 *)(r10 - 24) = r1
+	*(u64 *)(r10 + FP_PEND + UP_PEND_SP) = r1
 	r1 = up_pending ll
 	r2 = r10
-	r2 += -16
+	r2 += FP_KEY
 	r3 = r10
-	r3 += -40
+	r3 += FP_PEND
 	r4 = RT_BPF_ANY
 	call bpf_map_update_elem
 out:
@@ -60,7 +71,7 @@ out:
 	UP_KEY(r6)
 	r1 = up_pending ll
 	r2 = r10
-	r2 += -16
+	r2 += FP_KEY
 	call bpf_map_lookup_elem
 	if r0 == 0 goto out
 	r8 = r0
@@ -70,13 +81,13 @@ out:
 	lock *(u64 *)(r8 + UP_PEND_DEPTH) += r1
 	goto out
 outermost:
-	// the record, on the stack at fp-80
+	// the record, on the stack
 	r9 = r10
-	r9 += -80
+	r9 += FP_REC
 	r1 = EV_UPROBE | (UP_REC_SIZE << 16)
 	*(u64 *)(r9 + EV_OFF_TYPE) = r1
 	*(u64 *)(r9 + EV_OFF_TID) = r7
-	r1 = *(u64 *)(r10 - 8)
+	r1 = *(u64 *)(r10 + FP_KEY + 8)		// the cookie
 	*(u64 *)(r9 + UP_OFF_FUNC) = r1
 	r1 = *(u64 *)(r6 + PT_REGS_RET)
 	*(u64 *)(r9 + UP_OFF_RET) = r1
@@ -92,7 +103,7 @@ outermost:
 	EMIT(r6, r9, UP_REC_SIZE, EV_UPROBE)
 	r1 = up_pending ll
 	r2 = r10
-	r2 += -16
+	r2 += FP_KEY
 	call bpf_map_delete_elem
 out:
 	r0 = 0
@@ -103,13 +114,13 @@ out:
 // whose verifiers take the loop; older ones allow no back-edge).
 .prog up_thread_exit tracepoint sched/sched_process_exit
 	call bpf_get_current_pid_tgid
-	*(u64 *)(r10 - 16) = r0
+	*(u64 *)(r10 + FP_KEY) = r0
 	r6 = 0
 next:
-	*(u64 *)(r10 - 8) = r6
+	*(u64 *)(r10 + FP_KEY + 8) = r6
 	r1 = up_pending ll
 	r2 = r10
-	r2 += -16
+	r2 += FP_KEY
 	call bpf_map_delete_elem
 .if $cookie
 	r6 += 1

@@ -19,11 +19,11 @@
  *   .license "STRING"           default "GPL"
  *   .if EXPR / .elif EXPR / .else / .endif   conditional assembly on
  *        constant expressions (nestable); skipped lines are not parsed
- *        beyond finding directives.
+ *        beyond finding directives. `.if !$x` for "unless", `.if $a == 2`.
  *
  * Constant expressions (immediates, offsets, directive values)
  *   integers (decimal, 0x hex, 0 octal not special), + - * / % << >> & | ^ ~
- *   unary -, parentheses, and:
+ *   unary - and !, == and != (1 or 0), C precedence, parentheses, and:
  *     $NAME          load-time constant from asm_resolver.constant
  *     field(NAME)    byte offset of field NAME of the current program's
  *                    tracepoint, from its tracefs format file
@@ -46,6 +46,14 @@
  *                      prints for an unrelocated map load)
  *   goto LABEL / if ... goto LABEL: labels resolve to pc-relative offsets,
  *   forward and backward; `+N`, `-N`, `pc+N`, `pc-N` are accepted too.
+ *   Numeric local labels, as in GNU as: `1:` may be defined any number of
+ *   times in a program; `goto 1f` jumps to the nearest `1:` after the jump,
+ *   `goto 1b` to the nearest one before it (a label on the jump's own line
+ *   counts as before). Resolved by position, so a cpp macro that uses them
+ *   can be expanded many times in one program without clashing:
+ *       #define SKIP_IF_ZERO(R, INSN) if R == 0 goto 1f ; INSN ; 1:
+ *   Only decimal numbers (0..4294967295) name local labels; a `1f` with no
+ *   `1:` after it (or `1b` with none before) is an error.
  *   gotol LABEL: the v4 jump with a 32-bit offset, for targets beyond the
  *   16-bit range of goto.
  * Loads through field(NAME) wider than the field are an error.

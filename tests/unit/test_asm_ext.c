@@ -531,7 +531,7 @@ static void test_errors(void)
 		{ ".prog p socket_filter\nr1: exit\n", "t.S:2:1: error: 'r1' is a register name, not a label" },
 		{ ".prog p socket_filter\ngoto +40000\n", "t.S:2:6: error: jump offset 40000 out of the 16-bit range -32768..32767 (use gotol)" },
 		{ ".prog p socket_filter\nif r1 > 2 goto pc-32769\n", "t.S:2:16: error: jump offset -32769 out of the 16-bit range -32768..32767 (use gotol)" },
-		{ ".prog p socket_filter\ngoto r1\n", "t.S:2:6: error: expected a jump target (a label, +N, -N or pc+N), found 'r1'" },
+		{ ".prog p socket_filter\ngoto r1\n", "t.S:2:6: error: expected a jump target (a label, 1f, 1b, +N, -N or pc+N), found 'r1'" },
 		{ ".prog p socket_filter\ngoto +x\n", "t.S:2:7: error: expected an instruction count after '+'" },
 		{ ".prog p socket_filter\nr1 = 0x100000000\n", "t.S:2:6: error: immediate 4294967296 out of range for 32 bits (a 64-bit constant is written rD = N ll)" },
 		{ ".prog p socket_filter\ncall bpf_nope\nexit\n", "t.S:2:6: error: unknown helper 'bpf_nope' (no such helper, and no label 'bpf_nope' in program 'p')" },

@@ -1,6 +1,6 @@
 /* Constant expressions: C operators and precedence on 64-bit integers
- * (wrapping, like the hardware), $NAME constants and tracepoint fields
- * through the caller's resolver. */
+ * (wrapping, like the hardware; ! == != give 0 or 1, for .if), $NAME
+ * constants and tracepoint fields through the caller's resolver. */
 #include <errno.h>
 #include <string.h>
 
@@ -110,10 +110,11 @@ static int expr_unary(struct asm_ctx *c, int64_t *v, struct asm_expr_info *in)
 	if (++c->depth > ASM_MAX_EXPR_DEPTH)
 		return asm_fail(c, t.col, "expression nested more than %d deep",
 				ASM_MAX_EXPR_DEPTH);
-	if (asm_tok_is(&t, "-") || asm_tok_is(&t, "~")) {
+	if (asm_tok_is(&t, "-") || asm_tok_is(&t, "~") || asm_tok_is(&t, "!")) {
 		ret = expr_unary(c, v, in);
 		if (!ret)
-			*v = (int64_t)(t.s[0] == '-' ? 0 - (uint64_t)*v :
+			*v = t.s[0] == '!' ? *v == 0 :
+			     (int64_t)(t.s[0] == '-' ? 0 - (uint64_t)*v :
 				       ~(uint64_t)*v);
 	} else if (asm_tok_is(&t, "(")) {
 		ret = expr_or(c, v, in);
@@ -136,9 +137,9 @@ static int expr_unary(struct asm_ctx *c, int64_t *v, struct asm_expr_info *in)
 	return ret;
 }
 
-/* Binary levels, loosest first; each entry lists its operators. */
+/* Binary levels, loosest first, as in C; each entry lists its operators. */
 static const char *const levels[][3] = {
-	{ "|" }, { "^" }, { "&" }, { "<<", ">>" }, { "+", "-" },
+	{ "|" }, { "^" }, { "&" }, { "==", "!=" }, { "<<", ">>" }, { "+", "-" },
 	{ "*", "/", "%" },
 };
 #define N_LEVELS (int)(sizeof(levels) / sizeof(levels[0]))
@@ -149,6 +150,8 @@ static int apply(struct asm_ctx *c, const struct asm_tok *op, int64_t a,
 	uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
 
 	switch (op->s[0]) {
+	case '=': *v = a == b; return 0;
+	case '!': *v = a != b; return 0;
 	case '|': *v = (int64_t)(ua | ub); return 0;
 	case '^': *v = (int64_t)(ua ^ ub); return 0;
 	case '&': *v = (int64_t)(ua & ub); return 0;

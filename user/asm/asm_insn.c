@@ -110,17 +110,23 @@ int asm_parse_mem(struct asm_ctx *c, struct asm_mem *m, bool parens,
 	return parens ? asm_expect(c, ")", "a memory operand") : 0;
 }
 
-/* "label", "+N", "-N", "pc+N", "pc-N" */
+/* "label", "1f", "1b", "+N", "-N", "pc+N", "pc-N" */
 static int parse_target(struct asm_ctx *c, struct asm_target *tg)
 {
 	struct asm_tok t;
 	char b[64];
 	bool is_w;
-	int reg, ret = asm_lex(c, &t);
+	int reg, ret;
 
+	memset(tg, 0, sizeof(*tg));
+	ret = asm_local_ref(c, &tg->t, &tg->num);
+	if (ret) {
+		tg->label = tg->local = true;
+		return 0;
+	}
+	ret = asm_lex(c, &t);
 	if (ret)
 		return ret;
-	memset(tg, 0, sizeof(*tg));
 	tg->t = t;
 	if (asm_tok_ident(&t, "pc")) {
 		ret = asm_lex(c, &t);
@@ -143,7 +149,7 @@ static int parse_target(struct asm_ctx *c, struct asm_target *tg)
 	if (ret < 0)
 		return ret;
 	if (t.kind != TK_IDENT || ret > 0 || asm_tok_ident(&tg->t, "pc"))
-		return asm_fail(c, t.col, "expected a jump target (a label, +N, -N or pc+N), found %s",
+		return asm_fail(c, t.col, "expected a jump target (a label, 1f, 1b, +N, -N or pc+N), found %s",
 				asm_tok_show(&t, b, sizeof(b)));
 	tg->label = true;
 	return 0;
@@ -165,7 +171,10 @@ static int emit_jump(struct asm_ctx *c, uint8_t code, int dst, int src,
 				(long long)tg->rel);
 	ret = asm_emit(c, code, dst, src, wide ? 0 : (int)tg->rel,
 		       wide ? (int32_t)tg->rel : imm, col);
-	if (!ret && tg->label)
+	if (!ret && tg->local)
+		ret = asm_local_fixup(c, wide ? FIX_JMP32 : FIX_JMP, &tg->t,
+				      tg->num, idx);
+	else if (!ret && tg->label)
 		ret = asm_add_fixup(c, wide ? FIX_JMP32 : FIX_JMP, &tg->t, idx);
 	return ret;
 }

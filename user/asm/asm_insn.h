@@ -25,6 +25,8 @@ struct asm_src {
 
 struct asm_target {
 	bool label;
+	bool local;		/* "Nf" / "Nb": a numeric local label */
+	uint32_t num;		/* its N */
 	struct asm_tok t;	/* the label, or the first token */
 	int64_t rel;		/* for +N, -N, pc+N */
 };

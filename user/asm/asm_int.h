@@ -46,11 +46,25 @@ enum asm_fix_kind {
 };
 
 struct asm_fixup {
-	const char *name;
+	const char *name;	/* as written: "out", or "1f" */
 	uint32_t len;
 	uint32_t insn;
 	uint8_t kind;
+	uint32_t num;		/* a numeric local label's number, */
+	uint32_t next;		/* and 1 + the index of the reference to it
+				 * waiting before this one (0: none) */
+	bool done;
 	struct asm_loc loc;
+};
+
+/* A number used as a local label in the current program: where "N:" was
+ * last defined, and the "Nf" references waiting for the next one. */
+struct asm_nlabel {
+	bool used;
+	uint32_t num;
+	uint32_t last;		/* insn of the latest "N:", UINT32_MAX none */
+	uint32_t wait;		/* 1 + index in nfwd of the latest "Nf"
+				 * still waiting, 0 none */
 };
 
 struct asm_cond {
@@ -88,6 +102,10 @@ struct asm_ctx {
 	uint32_t lhash_size;
 	struct asm_fixup *fix;
 	uint32_t n_fix, cap_fix;
+	struct asm_nlabel *nlabels;	/* by number: open addressing, 2^k */
+	uint32_t n_nlabels, nlabels_size;
+	struct asm_fixup *nfwd;		/* this program's "Nf" references */
+	uint32_t n_nfwd, cap_nfwd, n_waiting;
 	struct asm_cond cond[ASM_MAX_COND_DEPTH];
 	int n_cond;
 	bool license_set;
@@ -125,6 +143,15 @@ int asm_add_fixup(struct asm_ctx *c, enum asm_fix_kind kind,
 		  const struct asm_tok *t, uint32_t insn);
 int asm_add_reloc(struct asm_ctx *c, uint32_t insn, uint32_t map);
 int asm_end_prog(struct asm_ctx *c);
+int asm_fix_jump(struct asm_ctx *c, const struct asm_fixup *f,
+		 uint32_t target);
+
+/* asm_local.c: numeric local labels "N:", referenced as "Nf" / "Nb" */
+int asm_local_label(struct asm_ctx *c, const struct asm_tok *t);
+int asm_local_ref(struct asm_ctx *c, struct asm_tok *t, uint32_t *num);
+int asm_local_fixup(struct asm_ctx *c, enum asm_fix_kind kind,
+		    const struct asm_tok *t, uint32_t num, uint32_t insn);
+int asm_local_end(struct asm_ctx *c);
 int asm_grow(struct asm_ctx *c, void **arr, uint32_t *cap, uint32_t n,
 	     size_t elem);
 

@@ -1,6 +1,7 @@
 /* Labels and the references to them, resolved when a program ends. Labels
- * are local to their program; a hash table keeps lookups constant-time so
- * large generated programs stay linear. */
+ * are local to their program (numeric local labels: asm_local.c); a hash
+ * table keeps lookups constant-time so large generated programs stay
+ * linear. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,18 +122,36 @@ int asm_add_fixup(struct asm_ctx *c, enum asm_fix_kind kind,
 	return 0;
 }
 
+/* Writes the jump at f->insn so that it lands on instruction `target`. */
+int asm_fix_jump(struct asm_ctx *c, const struct asm_fixup *f, uint32_t target)
+{
+	struct rt_bpf_insn *in = &c->u->insns[f->insn];
+	int64_t rel = (int64_t)target - ((int64_t)f->insn + 1);
+
+	if (f->kind == FIX_JMP32) {
+		in->imm = (int32_t)rel;
+		return 0;
+	}
+	if (rel < INT16_MIN || rel > INT16_MAX)
+		return asm_fail_at(c, &f->loc,
+				   "jump to '%.*s' is %lld instructions away: out of the 16-bit offset range -32768..32767 (use gotol)",
+				   (int)(f->len > 40 ? 40 : f->len), f->name,
+				   (long long)rel);
+	in->off = (int16_t)rel;
+	return 0;
+}
+
 static int resolve(struct asm_ctx *c, const struct asm_fixup *f)
 {
 	struct asm_prog *pr = &c->u->progs[c->prog];
 	struct rt_bpf_insn *in = &c->u->insns[f->insn];
 	const struct asm_label *l = label_find(c, f->name, f->len);
 	int n = (int)(f->len > 40 ? 40 : f->len);
-	int64_t rel = l ? (int64_t)l->insn - ((int64_t)f->insn + 1) : 0;
 
 	if (f->kind == FIX_CALL) {
 		if (l) {
 			in->src_reg = RT_BPF_PSEUDO_CALL;
-			in->imm = (int32_t)rel;
+			in->imm = (int32_t)((int64_t)l->insn - ((int64_t)f->insn + 1));
 			return 0;
 		}
 		char name[ASM_NAME_MAX];
@@ -154,16 +173,7 @@ static int resolve(struct asm_ctx *c, const struct asm_fixup *f)
 		return asm_fail_at(c, &f->loc,
 				   "unresolved label '%.*s' (not defined in program '%s')",
 				   n, f->name, pr->name);
-	if (f->kind == FIX_JMP32) {
-		in->imm = (int32_t)rel;
-		return 0;
-	}
-	if (rel < INT16_MIN || rel > INT16_MAX)
-		return asm_fail_at(c, &f->loc,
-				   "jump to '%.*s' is %lld instructions away: out of the 16-bit offset range -32768..32767 (use gotol)",
-				   n, f->name, (long long)rel);
-	in->off = (int16_t)rel;
-	return 0;
+	return asm_fix_jump(c, f, l->insn);
 }
 
 /* Ends the current program: resolves its references, forgets its labels. */
@@ -181,6 +191,10 @@ int asm_end_prog(struct asm_ctx *c)
 		if (ret)
 			return ret;
 	}
+	int ret = asm_local_end(c);
+
+	if (ret)
+		return ret;
 	if (!pr->count)
 		return asm_fail_at(c, &pr->loc, "program '%s' has no instructions",
 				   pr->name);

@@ -186,7 +186,7 @@ static const char *stmt_end(const char *p, const char *eol)
 
 static int asm_line(struct asm_ctx *c)
 {
-	struct asm_tok t, colon;
+	struct asm_tok t;
 	int ret;
 
 	while (c->p < c->eol && (*c->p == ' ' || *c->p == '\t'))
@@ -195,22 +195,22 @@ static int asm_line(struct asm_ctx *c)
 		return asm_linemarker(c);
 	if (!asm_active(c))
 		return asm_skipped_line(c);
-	for (;;) {		/* labels: "name:", several allowed */
+	for (;;) {		/* labels: "name:" or "N:", several allowed */
 		const char *save = c->p;
 
 		ret = asm_lex(c, &t);
 		if (ret)
 			return ret;
-		if (t.kind == TK_IDENT) {
-			ret = asm_lex(c, &colon);
+		asm_skip_ws(c);
+		/* not lexed: what follows a word may be "1f", no number */
+		if ((t.kind == TK_IDENT || t.kind == TK_NUM) &&
+		    c->p < c->eol && *c->p == ':') {
+			c->p++;
+			ret = t.kind == TK_NUM ? asm_local_label(c, &t) :
+			      asm_add_label(c, &t);
 			if (ret)
 				return ret;
-			if (asm_tok_is(&colon, ":")) {
-				ret = asm_add_label(c, &t);
-				if (ret)
-					return ret;
-				continue;
-			}
+			continue;
 		}
 		c->p = save;
 		break;
@@ -228,6 +228,8 @@ static void ctx_free(struct asm_ctx *c)
 	free(c->labels);
 	free(c->lhash);
 	free(c->fix);
+	free(c->nlabels);
+	free(c->nfwd);
 }
 
 int asm_assemble(const char *src, size_t len, const char *name,
