@@ -4,4 +4,8 @@
 
 #include "rawtel/agent.h"
 
+/* The OTEL_* variables no option names, over the defaults
+ * (user/agent/opts_env.c): 0 or -errno with the message set. */
+int agent_opts_env(struct agent_opts *o);
+
 #endif

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "agent.h"
@@ -18,96 +17,6 @@
 
 /* the session setters take the command's options (session.h) */
 _Static_assert(offsetof(struct agent_opts, s) == 0, "session_opts first");
-
-int agent_parse_res_attrs(struct agent_opts *o, const char *s)
-{
-	size_t used = 0;
-
-	o->n_res_attrs = 0;
-	while (s && *s) {
-		const char *end = strchr(s, ','), *eq;
-		char *key;
-		int kl, vl;
-
-		if (!end)
-			end = s + strlen(s);
-		eq = memchr(s, '=', (size_t)(end - s));
-		if (!eq)
-			return err_set(EINVAL, "OTEL_RESOURCE_ATTRIBUTES: '%.*s' is not key=value",
-				       (int)(end - s), s);
-		if (o->n_res_attrs == AGENT_MAX_RES_ATTRS)
-			return err_set(E2BIG, "OTEL_RESOURCE_ATTRIBUTES: more than %d attributes",
-				       AGENT_MAX_RES_ATTRS);
-		/* both trimmed and %-decoded into res_buf */
-		key = o->res_buf + used;
-		kl = util_pct_decode(s, eq, key, sizeof(o->res_buf) - used, NULL);
-		if (kl == 0)
-			return err_set(EINVAL, "OTEL_RESOURCE_ATTRIBUTES: empty key in '%.*s'",
-				       (int)(end - s), s);
-		if (kl > 0)
-			used += (size_t)kl + 1;
-		vl = kl < 0 ? kl : util_pct_decode(eq + 1, end, o->res_buf + used,
-						    sizeof(o->res_buf) - used, NULL);
-		if (vl < 0)
-			return err_set(EINVAL, "OTEL_RESOURCE_ATTRIBUTES: bad %%-encoding or too long "
-				       "at '%.*s'", (int)(end - s), s);
-		o->res_attrs[o->n_res_attrs++] = otlp_kv_str(key, o->res_buf + used);
-		used += (size_t)vl + 1;
-		s = *end ? end + 1 : end;
-	}
-	return 0;
-}
-
-static int env_u32(const char *name, uint32_t *out, uint32_t min, uint32_t max)
-{
-	const char *v = getenv(name);
-	char *end;
-	unsigned long n;
-
-	if (!v || !*v)
-		return 0;
-	n = strtoul(v, &end, 10);
-	if (*end || n < min || n > max)
-		return err_set(EINVAL, "%s=%s: expected an integer from %u to %u", name, v, min, max);
-	*out = (uint32_t)n;
-	return 0;
-}
-
-static int env_bp(struct agent_bp *bp, const char *prefix)
-{
-	char n[64];
-	int r = 0;
-
-	snprintf(n, sizeof(n), "%s_SCHEDULE_DELAY", prefix);
-	r = r ? r : env_u32(n, &bp->delay_ms, 1, 3600000);
-	snprintf(n, sizeof(n), "%s_MAX_EXPORT_BATCH_SIZE", prefix);
-	r = r ? r : env_u32(n, &bp->batch, 1, 65536);
-	snprintf(n, sizeof(n), "%s_MAX_QUEUE_SIZE", prefix);
-	r = r ? r : env_u32(n, &bp->queue, 1, 1 << 24);
-	if (!r && bp->batch > bp->queue)
-		bp->batch = bp->queue;	/* the spec: batch size is capped by the queue */
-	return r;
-}
-
-static int from_env(struct agent_opts *o)
-{
-	const char *v;
-	int r;
-
-	/* the sink reads its own, general and per signal */
-	if ((r = sink_config_env(&o->sink)))
-		return r;
-	if ((r = agent_parse_res_attrs(o, getenv("OTEL_RESOURCE_ATTRIBUTES"))))
-		return r;
-	v = getenv("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE");
-	if (otlp_temp_pref_parse(v, &o->temp_pref))
-		return err_set(EINVAL, "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=%s: "
-			       "expected cumulative, delta or lowmemory", v);
-	if ((r = env_bp(&o->bsp, "OTEL_BSP")) || (r = env_bp(&o->blrp, "OTEL_BLRP")))
-		return r;
-	ahttp_sampler_env(&o->sampler, &o->sampler_ratio);
-	return 0;
-}
 
 /* Whether any OTLP endpoint was configured (environment or flag). */
 static bool endpoint_set(const struct agent_opts *o)
@@ -164,8 +73,6 @@ static int add_ignore(struct agent_opts *o, const char *v)
 /* ---- setters, one per option the table below names -------------------- */
 #define RUN(cmd) ((struct agent_opts *)(cmd))
 
-/* Options read after parsing, from the given mask (--output, --spool,
- * --no-spool decide together where OTLP goes). */
 static int set_output(void *cmd, const char *v, const char *what)
 {
 	(void)what;
@@ -180,6 +87,8 @@ static int set_spool(void *cmd, const char *v, const char *what)
 	return 0;
 }
 
+/* An option read after parsing, from the given mask (--no-spool: where
+ * OTLP goes is decided with --output and --spool in run_sink). */
 static int set_mark(void *cmd, const char *v, const char *what)
 {
 	(void)cmd, (void)v, (void)what;
@@ -513,7 +422,7 @@ int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
 	int r;
 
 	run_defaults(o);
-	if ((r = from_env(o)) || (r = opt_parse(&run_cmd, o, argc, argv, &given)))
+	if ((r = agent_opts_env(o)) || (r = opt_parse(&run_cmd, o, argc, argv, &given)))
 		return r;
 	if ((r = run_probes(o, given)))
 		return r;
