@@ -61,7 +61,7 @@ void session_opts_init(struct session_opts *o);
 int session_opts_add_probes(struct session_opts *o, const char *list);
 
 /* Options shared by rawtel trace and run, as setters their option tables
- * name (rawtel/opt.h; user/cli/session_opts.c). `cmd` is the command's
+ * name (rawtel/opt.h; user/probes/session_opts.c). `cmd` is the command's
  * options, whose first member is its struct session_opts. */
 int session_opt_pid(void *cmd, const char *v, const char *what);
 int session_opt_comm(void *cmd, const char *v, const char *what);

@@ -283,7 +283,8 @@ static const struct opt run_rows[] = {
 	  session_opt_perf_buffer },
 	{ "--ring-size", "SIZE", NULL, NULL, "ring buffer size, power of two (default 1M)",
 	  session_opt_ring_size },
-	{ "--perf-pages", "N", NULL, NULL, "perf buffer pages per CPU, power of two", session_opt_perf_pages },
+	{ "--perf-pages", "N", NULL, NULL, "perf buffer pages per CPU, power of two (default 16,\n"
+	  "64 with http)", session_opt_perf_pages },
 	OPT_HEAD("http (SERVER and CLIENT spans, http.{server,client}.request.duration):"),
 	{ "--port", "PORT", NULL, "http", "only processes listening on PORT (and children)",
 	  session_opt_port },
