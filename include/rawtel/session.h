@@ -7,9 +7,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "rawtel/attach.h"
 #include "rawtel/bpfobj.h"
+#include "rawtel/opt.h"
 #include "rawtel/probes.h"
 #include "rawtel/ring.h"
 
@@ -58,11 +60,28 @@ void session_opts_init(struct session_opts *o);
 /* Add probes from a comma-separated list; -EINVAL naming an unknown one. */
 int session_opts_add_probes(struct session_opts *o, const char *list);
 
-/* Options shared by rawtel trace and run: --pid --comm --port --all
- * --capture-bytes --perf-buffer --ring-size --perf-pages (user/cli/session_opts.c). Returns the number of
- * argv entries used (1 or 2), 0 when `a` is not one of them, negative on a
- * bad value (reported on stderr). */
-int session_opt_parse(struct session_opts *o, const char *a, const char *v);
+/* Options shared by rawtel trace and run, as setters their option tables
+ * name (rawtel/opt.h; user/probes/session_opts.c). `cmd` is the command's
+ * options, whose first member is its struct session_opts. */
+int session_opt_pid(void *cmd, const char *v, const char *what);
+int session_opt_comm(void *cmd, const char *v, const char *what);
+int session_opt_port(void *cmd, const char *v, const char *what);
+int session_opt_all(void *cmd, const char *v, const char *what);
+int session_opt_capture(void *cmd, const char *v, const char *what);
+int session_opt_perf_buffer(void *cmd, const char *v, const char *what);
+int session_opt_ring_size(void *cmd, const char *v, const char *what);
+int session_opt_perf_pages(void *cmd, const char *v, const char *what);
+int session_opt_binary(void *cmd, const char *v, const char *what);
+/* --help: one line per probe of the probe table (user/probes/probes.c). */
+void session_probes_help(FILE *f);
+/* Whether the probe named `probe` is selected. */
+bool session_opts_has(const struct session_opts *o, const char *probe);
+/* Options that one probe reads (the rows' .probe) need that probe: with
+ * `add`, each given one turns its probe on; else the first given one whose
+ * probe is off is refused (-EINVAL, "--raw is for the http probe"), with
+ * "add http to LIST_OPT" when list_opt names the option choosing probes. */
+int session_opts_need(struct session_opts *o, const struct opt *rows, uint64_t given, bool add,
+		      const char *list_opt);
 /* After parsing: options that do not go together, or not with the probes
  * chosen (--port, --all: http only); -EINVAL with the message set. */
 int session_opts_check(const struct session_opts *o);

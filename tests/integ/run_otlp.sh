@@ -26,10 +26,13 @@ start_receiver() {
 }
 
 # drive NAME [rawtel run options]: run rawtel, the driver once, then SIGTERM
-# (env for rawtel comes from the caller's environment)
+# (env for rawtel comes from the caller's environment). The probes are
+# exec,exit unless the options name others (the last --probes wins): the
+# checks read process records and self-metrics, not the whole machine's
+# HTTP, DNS and TCP that rawtel run's default set would add.
 drive() {
 	name=$1; shift
-	"$RAWTEL" run --no-status "$@" > "$T_TMP/$name.out" 2> "$T_TMP/$name.err" &
+	"$RAWTEL" run --no-status --probes exec,exit "$@" > "$T_TMP/$name.out" 2> "$T_TMP/$name.err" &
 	rt=$!; track_pid $rt
 	if ! wait_for "$T_TMP/$name.err" "running:" 200; then
 		fail "$name" "rawtel run did not start: $(cat "$T_TMP/$name.err")"; return 1

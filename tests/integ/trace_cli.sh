@@ -18,6 +18,25 @@ else fail cli_unknown_probe "rc=$rc: $(cat "$T_TMP/e")"; fi
 "$RAWTEL" --version | grep -Eq '^rawtel [0-9]+\.[0-9]+\.[0-9]+$' && pass cli_version || fail cli_version "$("$RAWTEL" --version)"
 "$RAWTEL" trace --help | grep -q -- "--perf-buffer" && pass cli_trace_help || fail cli_trace_help "no option list"
 
+# rawtel --help lists every probe of the probe table (read from its source,
+# not from rawtel)
+"$RAWTEL" --help > "$T_TMP/help"
+names=$(sed -n 's/^[[:space:]]*{ \.name = "\([a-z0-9_]*\)".*/\1/p' "$RAWTEL_TOP/user/probes/probes.c")
+missing=""
+for p in $names; do grep -Eq "^  $p +[^ ]" "$T_TMP/help" || missing="$missing $p"; done
+if [ -n "$names" ] && [ -z "$missing" ]; then pass cli_help_probes
+else fail cli_help_probes "not listed:${missing:- (no probe names found)}"; fi
+
+# an option that one probe reads is refused when --probes leaves it out
+"$RAWTEL" run --probes exec --port 80 > "$T_TMP/o" 2> "$T_TMP/e"; rc=$?
+if [ $rc -eq 2 ] && [ "$(wc -l < "$T_TMP/e")" -eq 1 ] &&
+   grep -q "^rawtel: --port is for the http probe: add http to --probes" "$T_TMP/e"; then
+	pass cli_run_option_needs_probe
+else fail cli_run_option_needs_probe "rc=$rc: $(cat "$T_TMP/e")"; fi
+"$RAWTEL" trace exec --capture-bytes 64 > "$T_TMP/o" 2> "$T_TMP/e"; rc=$?
+[ $rc -eq 2 ] && grep -q "^rawtel: --capture-bytes is for the http probe$" "$T_TMP/e" &&
+	pass cli_trace_option_needs_probe || fail cli_trace_option_needs_probe "rc=$rc: $(cat "$T_TMP/e")"
+
 # without privileges: exit 4, one line that names what is missing
 if command -v setpriv > /dev/null && [ "$(id -u)" = 0 ]; then
 	cp "$RAWTEL_REL" "$T_TMP/rawtel-np"; chmod 755 "$T_TMP" "$T_TMP/rawtel-np"
@@ -63,3 +82,33 @@ if [ $rc -eq 0 ] && head -n 1 "$T_TMP/o2" | grep -Eq '^TIME +EVENT +PID +COMM +D
    grep -q "events, 0 lost" "$T_TMP/e2"; then
 	pass cli_multi_sigterm
 else fail cli_multi_sigterm "rc=$rc: $(tail -n 3 "$T_TMP/o2") / $(cat "$T_TMP/e2")"; fi
+
+# rawtel run_default NAME [options]: rawtel run for a second into files;
+# sets $probes to what its "running:" line names
+run_default() {
+	name=$1; shift
+	"$RAWTEL" run --no-status --duration 1 --output "$T_TMP/$name.d" "$@" \
+		> "$T_TMP/$name.o" 2> "$T_TMP/$name.e"; rc=$?
+	probes=$(sed -n 's/^rawtel: running: \([a-z,]*\) -> .*/\1/p' "$T_TMP/$name.e")
+}
+
+# the first run: no --probes does the main job, every probe attached (a
+# probe that cannot attach fails the start) and counted in the self-metrics
+want=http,dns,tcp,exec,exit
+run_default run_default
+counted=""
+for p in $(echo "$want" | tr , ' '); do
+	grep -q "\"key\":\"probe\",\"value\":{\"stringValue\":\"$p\"}" "$T_TMP/run_default.d/metrics.jsonl" \
+		2> /dev/null && counted="$counted,$p"
+done
+if [ $rc -eq 0 ] && [ "$probes" = "$want" ] && [ "$counted" = ",$want" ]; then
+	pass cli_run_default_probes
+else fail cli_run_default_probes "rc=$rc probes=$probes counted=$counted: $(cat "$T_TMP/run_default.e")"; fi
+
+# --port without --probes turns http on (next to the default set)
+run_default run_port --port 8080
+if [ $rc -eq 0 ] && [ "$probes" = "$want" ]; then pass cli_run_port_enables_http
+else fail cli_run_port_enables_http "rc=$rc probes=$probes: $(cat "$T_TMP/run_port.e")"; fi
+run_default run_port_listed --probes exec,http --port=8080
+if [ $rc -eq 0 ] && [ "$probes" = "exec,http" ]; then pass cli_run_port_listed
+else fail cli_run_port_listed "rc=$rc probes=$probes: $(cat "$T_TMP/run_port_listed.e")"; fi

@@ -2,8 +2,8 @@
  * process table (a pid hash with eviction and backward-shift deletion). */
 #include <stdlib.h>
 
-#include "../../user/agent/agent.h"
 #include "../../user/agent/procs.h"
+#include "rawtel/agent.h"
 #include "rawtel/err.h"
 #include "t.h"
 
@@ -69,7 +69,7 @@ static void test_opts_env_and_flags(void)
 	T_CHECK(o.to_files && o.default_output);
 	T_EQ_STR(o.sink.output_dir, "rawtel-out");
 	T_EQ_INT(o.sink.output_format, SINK_PROTO_JSON);
-	T_EQ_INT(o.s.n_probes, 2);		/* exec,exit by default */
+	T_EQ_INT(o.s.n_probes, 5);		/* http,dns,tcp,exec,exit by default */
 	T_EQ_INT(o.bsp.delay_ms, 5000);
 	T_EQ_INT(o.blrp.delay_ms, 1000);
 	T_EQ_INT(o.metric_interval_ms, 60000);

@@ -1,166 +1,22 @@
-/* rawtel run's configuration: flags over the standard OTEL_* variables. */
+/* rawtel run's configuration: its option table over the standard OTEL_*
+ * variables, then what follows from both (probes, where OTLP goes). */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "agent.h"
 #include "http.h"
-#include "rawtel/cli.h"
+#include "rawtel/elf.h"
 #include "rawtel/err.h"
+#include "rawtel/opt.h"
 #include "rawtel/util.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: rawtel run [options]\n\n"
-		"Export what the kernel sees as OpenTelemetry: HTTP requests as spans and\n"
-		"metrics, process starts and ends (and file opens) as log records, DNS\n"
-		"lookups and TCP connections, rawtel's own health as metrics, to\n"
-		"an OTLP/HTTP collector or to OTLP files. Stops cleanly on SIGINT/SIGTERM,\n"
-		"after exporting everything pending.\n\n"
-		"destination (OTEL_EXPORTER_OTLP_* variables apply; flags win):\n"
-		"  --endpoint URL       OTLP/HTTP base URL (http:// only), e.g. http://127.0.0.1:4318\n"
-		"  --protocol P         http/protobuf (default) or http/json\n"
-		"  --headers LIST       extra headers, k=v,k2=v2\n"
-		"  --output DIR         write traces.jsonl, metrics.jsonl, logs.jsonl into DIR\n"
-		"                       (default when no endpoint is set: ./rawtel-out)\n"
-		"  --format F           jsonl (default) or proto (length-prefixed) for --output\n"
-		"  --spool DIR          keep undelivered requests here while the collector is\n"
-		"                       down (default /var/lib/rawtel/spool); --no-spool\n"
-		"  --spool-max SIZE     spool bound per signal (default 64M)\n\n"
-		"what to observe:\n"
-		"  --probes LIST        http,exec,exit,open,dns,tcp,retrans (default exec,exit):\n"
-		"                       HTTP requests as spans + http.*.request.duration,\n"
-		"                       processes as log records, DNS lookups as spans + the\n"
-		"                       dns.lookup.duration histogram, TCP connections,\n"
-		"                       retransmissions and resets as tcp.* metrics\n"
-		"  --port PORT          http: only processes listening on PORT (and children)\n"
-		"  --capture-bytes N    http: payload bytes read per syscall (default 512)\n"
-		"  --uprobe BIN:SYM,... calls of these functions as spans (globs allowed)\n"
-		"  --binary PATH        dns: also probe this (statically linked) program\n"
-		"  --pid PID, --comm NAME   only this process / command (in the kernel)\n"
-		"  --capture-args       include command-line arguments (process.command_args);\n"
-		"                       off by default: arguments can hold secrets\n"
-		"  --perf-buffer, --ring-size SIZE (default 1M), --perf-pages N   as for\n"
-		"                       rawtel trace\n\n"
-		"http (SERVER and CLIENT spans, http.{server,client}.request.duration):\n"
-		"  --route PATTERN      name a route: /users/{id}, /static/* (repeatable);\n"
-		"                       other paths have ids ({id}) replaced\n"
-		"  --ignore-route PATTERN[:traces|:metrics]  leave matching requests out of\n"
-		"                       traces, metrics, or both (/health)\n"
-		"  --route-cap N        distinct routes per process before /* (default 100)\n"
-		"  --capture-query      url.query as sent (default: values REDACTED)\n"
-		"  --http-max-conns N   connections followed per process (default 1024)\n"
-		"  Sampling: OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG (default\n"
-		"  parentbased_always_on); metrics count every request.\n\n"
-		"telemetry:\n"
-		"  --service-name NAME  service.name for every process (OTEL_SERVICE_NAME);\n"
-		"                       default: each process's executable name\n"
-		"  --metric-interval MS metrics export interval (OTEL_METRIC_EXPORT_INTERVAL,\n"
-		"                       default 60000)\n"
-		"  --duration SEC       stop after SEC seconds\n"
-		"  --sched batch|normal rawtel's CPU scheduling: batch (default) never\n"
-		"                       preempts the programs it observes when it wakes\n"
-		"  --status, --no-status  a status line on stderr (default: when a terminal)\n\n"
-		"Also read: OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_TIMEOUT,\n"
-		"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, OTEL_BSP_SCHEDULE_DELAY,\n"
-		"OTEL_BSP_MAX_QUEUE_SIZE, OTEL_BSP_MAX_EXPORT_BATCH_SIZE and OTEL_BLRP_*.\n");
-}
+/* rawtel run without --probes: the main job */
+#define RUN_DEFAULT_PROBES "http,dns,tcp,exec,exit"
 
-int agent_parse_res_attrs(struct agent_opts *o, const char *s)
-{
-	size_t used = 0;
-
-	o->n_res_attrs = 0;
-	while (s && *s) {
-		const char *end = strchr(s, ','), *eq;
-		char *key;
-		int kl, vl;
-
-		if (!end)
-			end = s + strlen(s);
-		eq = memchr(s, '=', (size_t)(end - s));
-		if (!eq)
-			return err_set(EINVAL, "OTEL_RESOURCE_ATTRIBUTES: '%.*s' is not key=value",
-				       (int)(end - s), s);
-		if (o->n_res_attrs == AGENT_MAX_RES_ATTRS)
-			return err_set(E2BIG, "OTEL_RESOURCE_ATTRIBUTES: more than %d attributes",
-				       AGENT_MAX_RES_ATTRS);
-		/* both trimmed and %-decoded into res_buf */
-		key = o->res_buf + used;
-		kl = util_pct_decode(s, eq, key, sizeof(o->res_buf) - used, NULL);
-		if (kl == 0)
-			return err_set(EINVAL, "OTEL_RESOURCE_ATTRIBUTES: empty key in '%.*s'",
-				       (int)(end - s), s);
-		if (kl > 0)
-			used += (size_t)kl + 1;
-		vl = kl < 0 ? kl : util_pct_decode(eq + 1, end, o->res_buf + used,
-						    sizeof(o->res_buf) - used, NULL);
-		if (vl < 0)
-			return err_set(EINVAL, "OTEL_RESOURCE_ATTRIBUTES: bad %%-encoding or too long "
-				       "at '%.*s'", (int)(end - s), s);
-		o->res_attrs[o->n_res_attrs++] = otlp_kv_str(key, o->res_buf + used);
-		used += (size_t)vl + 1;
-		s = *end ? end + 1 : end;
-	}
-	return 0;
-}
-
-static int env_u32(const char *name, uint32_t *out, uint32_t min, uint32_t max)
-{
-	const char *v = getenv(name);
-	char *end;
-	unsigned long n;
-
-	if (!v || !*v)
-		return 0;
-	n = strtoul(v, &end, 10);
-	if (*end || n < min || n > max)
-		return err_set(EINVAL, "%s=%s: expected an integer from %u to %u", name, v, min, max);
-	*out = (uint32_t)n;
-	return 0;
-}
-
-static int env_bp(struct agent_bp *bp, const char *prefix)
-{
-	char n[64];
-	int r = 0;
-
-	snprintf(n, sizeof(n), "%s_SCHEDULE_DELAY", prefix);
-	r = r ? r : env_u32(n, &bp->delay_ms, 1, 3600000);
-	snprintf(n, sizeof(n), "%s_MAX_EXPORT_BATCH_SIZE", prefix);
-	r = r ? r : env_u32(n, &bp->batch, 1, 65536);
-	snprintf(n, sizeof(n), "%s_MAX_QUEUE_SIZE", prefix);
-	r = r ? r : env_u32(n, &bp->queue, 1, 1 << 24);
-	if (!r && bp->batch > bp->queue)
-		bp->batch = bp->queue;	/* the spec: batch size is capped by the queue */
-	return r;
-}
-
-static int from_env(struct agent_opts *o)
-{
-	const char *v;
-	int r;
-
-	if ((r = sink_config_env(&o->sink)))
-		return r;
-	v = getenv("OTEL_SERVICE_NAME");
-	if (v && *v)
-		snprintf(o->service_name, sizeof(o->service_name), "%s", v);
-	if ((r = agent_parse_res_attrs(o, getenv("OTEL_RESOURCE_ATTRIBUTES"))))
-		return r;
-	if ((r = env_u32("OTEL_METRIC_EXPORT_INTERVAL", &o->metric_interval_ms, 100, 86400000)))
-		return r;
-	v = getenv("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE");
-	if (otlp_temp_pref_parse(v, &o->temp_pref))
-		return err_set(EINVAL, "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=%s: "
-			       "expected cumulative, delta or lowmemory", v);
-	if ((r = env_bp(&o->bsp, "OTEL_BSP")) || (r = env_bp(&o->blrp, "OTEL_BLRP")))
-		return r;
-	ahttp_sampler_env(&o->sampler, &o->sampler_ratio);
-	return 0;
-}
+/* the session setters take the command's options (session.h) */
+_Static_assert(offsetof(struct agent_opts, s) == 0, "session_opts first");
 
 /* Whether any OTLP endpoint was configured (environment or flag). */
 static bool endpoint_set(const struct agent_opts *o)
@@ -214,19 +70,277 @@ static int add_ignore(struct agent_opts *o, const char *v)
 	return check_pattern("--ignore-route", p);
 }
 
-static bool has_probe(const struct agent_opts *o, const char *name)
+/* ---- setters, one per option the table below names -------------------- */
+#define RUN(cmd) ((struct agent_opts *)(cmd))
+
+static int set_output(void *cmd, const char *v, const char *what)
 {
-	for (int i = 0; i < o->s.n_probes; i++)
-		if (!strcmp(o->s.probes[i]->name, name))
-			return true;
-	return false;
+	(void)what;
+	snprintf(RUN(cmd)->sink.output_dir, sizeof(RUN(cmd)->sink.output_dir), "%s", v);
+	return 0;
 }
 
-int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
+static int set_spool(void *cmd, const char *v, const char *what)
 {
-	bool no_spool = false, spool_set = false, output_set = false;
+	(void)what;
+	snprintf(RUN(cmd)->sink.spool_dir, sizeof(RUN(cmd)->sink.spool_dir), "%s", v);
+	return 0;
+}
+
+/* An option read after parsing, from the given mask (--no-spool: where
+ * OTLP goes is decided with --output and --spool in run_sink). */
+static int set_mark(void *cmd, const char *v, const char *what)
+{
+	(void)cmd, (void)v, (void)what;
+	return 0;
+}
+
+static int set_endpoint(void *cmd, const char *v, const char *what)
+{
+	(void)what;
+	return sink_config_set_endpoint(&RUN(cmd)->sink, -1, v);
+}
+
+static int set_protocol(void *cmd, const char *v, const char *what)
+{
+	(void)what;
+	return sink_config_set_protocol(&RUN(cmd)->sink, -1, v);
+}
+
+static int set_headers(void *cmd, const char *v, const char *what)
+{
+	(void)what;
+	return sink_config_set_headers(&RUN(cmd)->sink, -1, v);
+}
+
+static int set_format(void *cmd, const char *v, const char *what)
+{
+	if (!strcmp(v, "jsonl") || !strcmp(v, "json"))
+		RUN(cmd)->sink.output_format = SINK_PROTO_JSON;
+	else if (!strcmp(v, "proto"))
+		RUN(cmd)->sink.output_format = SINK_PROTO_PROTOBUF;
+	else
+		return err_set(EINVAL, "%s: jsonl or proto", what);
+	return 0;
+}
+
+static int set_spool_max(void *cmd, const char *v, const char *what)
+{
+	RUN(cmd)->sink.spool_max_bytes = util_parse_size(v);
+	if (!RUN(cmd)->sink.spool_max_bytes)
+		return err_set(EINVAL, "%s: a size like 64M", what);
+	return 0;
+}
+
+static int set_probes(void *cmd, const char *v, const char *what)
+{
+	struct session_opts *s = &RUN(cmd)->s;
 	int r;
 
+	(void)what;
+	s->n_probes = 0;
+	r = session_opts_add_probes(s, v);
+	/* --uprobe names its probe, before or after --probes */
+	if (!r && s->uprobe_spec[0])
+		r = session_opts_add_probes(s, "uprobe");
+	return r;
+}
+
+static int set_uprobe(void *cmd, const char *v, const char *what)
+{
+	struct session_opts *s = &RUN(cmd)->s;
+
+	(void)what;
+	snprintf(s->uprobe_spec, sizeof(s->uprobe_spec), "%s", v);
+	return session_opts_add_probes(s, "uprobe");
+}
+
+static int set_route(void *cmd, const char *v, const char *what)
+{
+	struct agent_opts *o = cmd;
+	int r;
+
+	(void)what;
+	if (o->n_routes == HTTP1_PATTERNS_MAX)
+		return err_set(E2BIG, "--route: at most %d", HTTP1_PATTERNS_MAX);
+	if (!(r = check_pattern("--route", v)))
+		o->routes[o->n_routes++] = v;
+	return r;
+}
+
+static int set_ignore_route(void *cmd, const char *v, const char *what)
+{
+	(void)what;
+	return add_ignore(cmd, v);
+}
+
+static int set_count(uint32_t *out, const char *v, const char *what)
+{
+	unsigned long n;
+
+	if (!opt_uint(v, 1, 1000000, &n))
+		return err_set(EINVAL, "%s: a number from 1 to 1000000", what);
+	*out = (uint32_t)n;
+	return 0;
+}
+
+static int set_route_cap(void *cmd, const char *v, const char *what)
+{
+	return set_count(&RUN(cmd)->route_cap, v, what);
+}
+
+static int set_http_max_conns(void *cmd, const char *v, const char *what)
+{
+	return set_count(&RUN(cmd)->http_max_conns, v, what);
+}
+
+static int set_capture_args(void *cmd, const char *v, const char *what)
+{
+	(void)v, (void)what;
+	RUN(cmd)->capture_args = true;
+	return 0;
+}
+
+static int set_capture_query(void *cmd, const char *v, const char *what)
+{
+	(void)v, (void)what;
+	RUN(cmd)->capture_query = true;
+	return 0;
+}
+
+static int set_service_name(void *cmd, const char *v, const char *what)
+{
+	(void)what;
+	snprintf(RUN(cmd)->service_name, sizeof(RUN(cmd)->service_name), "%s", v);
+	return 0;
+}
+
+static int set_metric_interval(void *cmd, const char *v, const char *what)
+{
+	unsigned long ms;
+
+	if (!opt_uint(v, 100, 86400000, &ms))
+		return err_set(EINVAL, "%s: milliseconds, 100 or more", what);
+	RUN(cmd)->metric_interval_ms = (uint32_t)ms;
+	return 0;
+}
+
+static int set_duration(void *cmd, const char *v, const char *what)
+{
+	if (!opt_seconds(v, &RUN(cmd)->duration_ms))
+		return err_set(EINVAL, "%s: not a number of seconds", what);
+	RUN(cmd)->has_duration = true;
+	return 0;
+}
+
+static int set_sched(void *cmd, const char *v, const char *what)
+{
+	(void)what;
+	if (strcmp(v, "batch") && strcmp(v, "normal"))
+		return err_set(EINVAL, "--sched takes batch or normal");
+	RUN(cmd)->sched_normal = v[0] == 'n';
+	return 0;
+}
+
+static int set_status(void *cmd, const char *v, const char *what)
+{
+	(void)v;
+	/* "--status" or "--no-status" */
+	RUN(cmd)->status = what[2] == 's';
+	return 0;
+}
+
+/* ---- the table ----------------------------------------------------------- */
+static const struct opt run_rows[] = {
+	OPT_HEAD("destination (OTEL_EXPORTER_OTLP_* variables apply, also per signal;\n"
+		 "flags win):"),
+	{ "--endpoint", "URL", NULL, NULL, "OTLP/HTTP base URL (http:// only), e.g.\n"
+	  "http://127.0.0.1:4318 (OTEL_EXPORTER_OTLP_ENDPOINT)", set_endpoint },
+	{ "--protocol", "P", NULL, NULL, "http/protobuf (default) or http/json", set_protocol },
+	{ "--headers", "LIST", NULL, NULL, "extra headers, k=v,k2=v2", set_headers },
+	{ "--output", "DIR", NULL, NULL, "write traces.jsonl, metrics.jsonl, logs.jsonl into DIR\n"
+	  "(default when no endpoint is set: ./rawtel-out)", set_output },
+	{ "--format", "F", NULL, NULL, "jsonl (default) or proto (length-prefixed) for --output",
+	  set_format },
+	{ "--spool", "DIR", NULL, NULL, "keep undelivered requests here while the collector is\n"
+	  "down (default /var/lib/rawtel/spool)", set_spool },
+	{ "--no-spool", NULL, NULL, NULL, "drop them instead", set_mark },
+	{ "--spool-max", "SIZE", NULL, NULL, "spool bound per signal (default 64M)", set_spool_max },
+	OPT_HEAD("what to observe (an option below that one probe reads turns it on;\n"
+		 "with --probes, that probe must be listed):"),
+	{ "--probes", "LIST", NULL, NULL, "probes listed at the end (default\n"
+	  RUN_DEFAULT_PROBES "; dns where a C library is found)", set_probes },
+	{ "--uprobe", "BIN:SYM,...", NULL, NULL, "calls of these functions as spans (globs allowed;\n"
+	  "adds the uprobe probe, also to --probes)", set_uprobe },
+	{ "--binary", "PATH", NULL, "dns", "dns: also probe this (statically linked) program",
+	  session_opt_binary },
+	{ "--pid", "PID", NULL, NULL, "only this process (filtered in the kernel)", session_opt_pid },
+	{ "--comm", "NAME", NULL, NULL, "only this command (first 15 bytes, in the kernel)",
+	  session_opt_comm },
+	{ "--capture-args", NULL, NULL, NULL, "include command-line arguments (process.command_args);\n"
+	  "off by default: arguments can hold secrets", set_capture_args },
+	{ "--perf-buffer", NULL, NULL, NULL, "per-CPU perf buffers instead of the BPF ring buffer",
+	  session_opt_perf_buffer },
+	{ "--ring-size", "SIZE", NULL, NULL, "ring buffer size, power of two (default 1M)",
+	  session_opt_ring_size },
+	{ "--perf-pages", "N", NULL, NULL, "perf buffer pages per CPU, power of two (default 16,\n"
+	  "64 with http)", session_opt_perf_pages },
+	OPT_HEAD("http (SERVER and CLIENT spans, http.{server,client}.request.duration):"),
+	{ "--port", "PORT", NULL, "http", "only processes listening on PORT (and children)",
+	  session_opt_port },
+	{ "--all", NULL, NULL, "http", "every process but rawtel (the default)", session_opt_all },
+	{ "--capture-bytes", "N", NULL, "http", "payload bytes read per syscall (default 512)",
+	  session_opt_capture },
+	{ "--route", "PATTERN", NULL, "http", "name a route: /users/{id}, /static/* (repeatable);\n"
+	  "other paths have ids ({id}) replaced", set_route },
+	{ "--ignore-route", "PATTERN[:traces|:metrics]", NULL, "http", "leave matching requests out of traces,\n"
+	  "metrics, or both (/health)", set_ignore_route },
+	{ "--route-cap", "N", NULL, "http", "distinct routes per process before /* (default 100)",
+	  set_route_cap },
+	{ "--capture-query", NULL, NULL, "http", "url.query as sent (default: values REDACTED)",
+	  set_capture_query },
+	{ "--http-max-conns", "N", NULL, "http", "connections followed per process (default 1024)",
+	  set_http_max_conns },
+	OPT_HEAD("telemetry:"),
+	{ "--service-name", "NAME", "OTEL_SERVICE_NAME", NULL, "service.name for every process;\n"
+	  "default: each process's executable name", set_service_name },
+	{ "--metric-interval", "MS", "OTEL_METRIC_EXPORT_INTERVAL", NULL,
+	  "metrics export interval (default 60000)", set_metric_interval },
+	{ "--duration", "SEC", NULL, NULL, "stop after SEC seconds", set_duration },
+	{ "--sched", "batch|normal", NULL, NULL, "rawtel's CPU scheduling: batch (default) never\n"
+	  "preempts the programs it observes when it wakes", set_sched },
+	{ "--status", NULL, NULL, NULL, "a status line on stderr (default: when a terminal)",
+	  set_status },
+	{ "--no-status", NULL, NULL, NULL, "no status line", set_status },
+	{ 0 }
+};
+
+static void run_help_tail(FILE *f)
+{
+	fprintf(f, "\nhttp sampling: OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG (default\n"
+		"parentbased_always_on); metrics count every request.\n"
+		"Also read: OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_TIMEOUT,\n"
+		"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, OTEL_BSP_SCHEDULE_DELAY,\n"
+		"OTEL_BSP_MAX_QUEUE_SIZE, OTEL_BSP_MAX_EXPORT_BATCH_SIZE and OTEL_BLRP_*.\n"
+		"\nprobes (--probes):\n");
+	session_probes_help(f);
+}
+
+static const struct opt_cmd run_cmd = {
+	.name = "run",
+	.usage = "usage: rawtel run [options]\n\n"
+		 "Export what the kernel sees as OpenTelemetry: HTTP requests as spans and\n"
+		 "metrics, DNS lookups as spans, TCP connections as metrics, process starts\n"
+		 "and ends (and file opens) as log records, rawtel's own health as metrics,\n"
+		 "to an OTLP/HTTP collector or to OTLP files. Stops cleanly on SIGINT/SIGTERM,\n"
+		 "after exporting everything pending.\n",
+	.rows = run_rows,
+	.help_tail = run_help_tail,
+};
+
+/* ---- after parsing --------------------------------------------------------- */
+static void run_defaults(struct agent_opts *o)
+{
 	memset(o, 0, sizeof(*o));
 	session_opts_init(&o->s);
 	/* an agent exports everything and nobody watches it drain: a deeper
@@ -241,136 +355,78 @@ int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
 	o->status = -1;
 	/* the default endpoint of sink_config_init is not a user's choice */
 	o->sink.base_url[0] = 0;
-	if ((r = from_env(o))) {
-		cli_err("%s", err_msg());
-		return r;
-	}
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		int used;
+}
 
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
-			return 1;
-		} else if (!strcmp(a, "--capture-args")) {
-			o->capture_args = true;
-		} else if (!strcmp(a, "--capture-query")) {
-			o->capture_query = true;
-		} else if (!strcmp(a, "--sched")) {
-			if (!v || (strcmp(v, "batch") && strcmp(v, "normal"))) {
-				cli_err("--sched takes batch or normal");
-				return -EINVAL;
-			}
-			o->sched_normal = v[0] == 'n';
-			i++;
-		} else if (!strcmp(a, "--no-spool")) {
-			no_spool = true;
-		} else if (!strcmp(a, "--status") || !strcmp(a, "--no-status")) {
-			o->status = a[2] == 's';
-		} else if ((used = session_opt_parse(&o->s, a, v)) != 0) {
-			if (used < 0)
-				return used;
-			i += used - 1;
-		} else if (a[0] == '-' && !v) {
-			cli_err("%s needs a value (or is unknown); see rawtel run --help", a);
-			return -EINVAL;
-		} else {
-			r = 0;
-			i++;
-			if (!strcmp(a, "--endpoint")) {
-				r = sink_config_set_endpoint(&o->sink, -1, v);
-			} else if (!strcmp(a, "--protocol")) {
-				r = sink_config_set_protocol(&o->sink, -1, v);
-			} else if (!strcmp(a, "--headers")) {
-				r = sink_config_set_headers(&o->sink, -1, v);
-			} else if (!strcmp(a, "--output")) {
-				snprintf(o->sink.output_dir, sizeof(o->sink.output_dir), "%s", v);
-				output_set = true;
-			} else if (!strcmp(a, "--format")) {
-				if (!strcmp(v, "jsonl") || !strcmp(v, "json"))
-					o->sink.output_format = SINK_PROTO_JSON;
-				else if (!strcmp(v, "proto"))
-					o->sink.output_format = SINK_PROTO_PROTOBUF;
-				else
-					r = err_set(EINVAL, "--format %s: jsonl or proto", v);
-			} else if (!strcmp(a, "--spool")) {
-				snprintf(o->sink.spool_dir, sizeof(o->sink.spool_dir), "%s", v);
-				spool_set = true;
-			} else if (!strcmp(a, "--spool-max")) {
-				o->sink.spool_max_bytes = util_parse_size(v);
-				if (!o->sink.spool_max_bytes)
-					r = err_set(EINVAL, "--spool-max %s: a size like 64M", v);
-			} else if (!strcmp(a, "--probes")) {
-				o->s.n_probes = 0;
-				r = session_opts_add_probes(&o->s, v);
-				if (!r && o->s.uprobe_spec[0])
-					r = session_opts_add_probes(&o->s, "uprobe");
-			} else if (!strcmp(a, "--uprobe")) {
-				snprintf(o->s.uprobe_spec, sizeof(o->s.uprobe_spec), "%s", v);
-				r = session_opts_add_probes(&o->s, "uprobe");
-			} else if (!strcmp(a, "--route")) {
-				if (o->n_routes == HTTP1_PATTERNS_MAX)
-					r = err_set(E2BIG, "--route: at most %d", HTTP1_PATTERNS_MAX);
-				else if (!(r = check_pattern("--route", v)))
-					o->routes[o->n_routes++] = v;
-			} else if (!strcmp(a, "--ignore-route")) {
-				r = add_ignore(o, v);
-			} else if (!strcmp(a, "--route-cap") || !strcmp(a, "--http-max-conns")) {
-				char *end;
-				unsigned long n = strtoul(v, &end, 10);
-				if (*end || n < 1 || n > 1000000)
-					r = err_set(EINVAL, "%s %s: a number from 1 to 1000000", a, v);
-				*(a[2] == 'r' ? &o->route_cap : &o->http_max_conns) = (uint32_t)n;
-			} else if (!strcmp(a, "--service-name")) {
-				snprintf(o->service_name, sizeof(o->service_name), "%s", v);
-			} else if (!strcmp(a, "--metric-interval")) {
-				char *end;
-				unsigned long ms = strtoul(v, &end, 10);
-				if (*end || ms < 100 || ms > 86400000)
-					r = err_set(EINVAL, "--metric-interval %s: milliseconds, 100 or more", v);
-				o->metric_interval_ms = (uint32_t)ms;
-			} else if (!strcmp(a, "--duration")) {
-				char *end;
-				double d = strtod(v, &end);
-				if (*end || d < 0 || d > 1e7)
-					r = err_set(EINVAL, "--duration %s: not a number of seconds", v);
-				o->has_duration = true;
-				o->duration_ms = (uint64_t)(d * 1000 + 0.5);
-			} else {
-				cli_err("unknown option %s; see rawtel run --help", a);
-				return -EINVAL;
-			}
-			if (r) {
-				cli_err("%s", err_msg());
-				return r;
-			}
-		}
+/* Without --probes: the probes the options given read, and the main job.
+ * dns needs a C library to probe: an initramfs or a static-only system
+ * has none, and the first run must not fail on it (--binary names one). */
+static int run_default_probes(struct session_opts *s, uint64_t given)
+{
+	struct elf_file *f;
+	int r = session_opts_need(s, run_rows, given, true, NULL);
+
+	if (r || session_opts_has(s, "dns"))
+		return r ? r : session_opts_add_probes(s, RUN_DEFAULT_PROBES);
+	if (elf_open_target("libc", (int)s->pid, &f) == 0) {
+		elf_close(f);
+		return session_opts_add_probes(s, RUN_DEFAULT_PROBES);
 	}
-	if (!o->s.n_probes)
-		session_opts_add_probes(&o->s, "exec,exit");
-	if (!has_probe(o, "exit")) {
+	err_clear();
+	return session_opts_add_probes(s, "http,tcp,exec,exit");
+}
+
+static int run_probes(struct agent_opts *o, uint64_t given)
+{
+	struct session_opts *s = &o->s;
+	int r;
+
+	if (opt_given(run_rows, given, "--probes"))
+		r = session_opts_need(s, run_rows, given, false, "--probes");
+	else
+		r = run_default_probes(s, given);
+	if (r || (r = session_opts_check(s)))
+		return r;
+	if (!session_opts_has(s, "exit")) {
 		o->exit_internal = true;
-		session_opts_add_probes(&o->s, "exit");
+		session_opts_add_probes(s, "exit");
 	}
-	for (int i = 0; i < o->s.n_probes; i++)
-		if (!strcmp(o->s.probes[i]->name, "uprobe") && !o->s.uprobe_spec[0]) {
-			cli_err("the uprobe probe needs --uprobe BINARY:SYMBOL[,SYMBOL...]");
-			return -EINVAL;
-		}
-	o->http = has_probe(o, "http");
-	o->to_files = output_set || !endpoint_set(o);
-	o->default_output = !output_set && !endpoint_set(o);
+	if (session_opts_has(s, "uprobe") && !s->uprobe_spec[0])
+		return err_set(EINVAL, "the uprobe probe needs --uprobe BINARY:SYMBOL[,SYMBOL...]");
+	o->http = session_opts_has(s, "http");
+	return 0;
+}
+
+/* Files (--output, or no endpoint at all) or OTLP/HTTP with a spool. */
+static void run_sink(struct agent_opts *o, uint64_t given)
+{
+	bool output = opt_given(run_rows, given, "--output");
+
+	o->to_files = output || !endpoint_set(o);
+	o->default_output = !output && !endpoint_set(o);
 	if (o->default_output)
 		snprintf(o->sink.output_dir, sizeof(o->sink.output_dir), "rawtel-out");
-	if (!o->to_files) {
-		o->sink.output_dir[0] = 0;
-		if (no_spool)
-			o->sink.spool_dir[0] = 0;
-		else if (!spool_set)
-			snprintf(o->sink.spool_dir, sizeof(o->sink.spool_dir), "/var/lib/rawtel/spool");
-		if (!o->sink.base_url[0])
-			/* per-signal endpoints only: the others keep the spec's default */
-			snprintf(o->sink.base_url, sizeof(o->sink.base_url), "http://localhost:4318");
-	}
+	if (o->to_files)
+		return;
+	o->sink.output_dir[0] = 0;
+	if (opt_given(run_rows, given, "--no-spool"))
+		o->sink.spool_dir[0] = 0;
+	else if (!opt_given(run_rows, given, "--spool"))
+		snprintf(o->sink.spool_dir, sizeof(o->sink.spool_dir), "/var/lib/rawtel/spool");
+	if (!o->sink.base_url[0])
+		/* per-signal endpoints only: the others keep the spec's default */
+		snprintf(o->sink.base_url, sizeof(o->sink.base_url), "http://localhost:4318");
+}
+
+int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
+{
+	uint64_t given;
+	int r;
+
+	run_defaults(o);
+	if ((r = agent_opts_env(o)) || (r = opt_parse(&run_cmd, o, argc, argv, &given)))
+		return r;
+	if ((r = run_probes(o, given)))
+		return r;
+	run_sink(o, given);
 	return 0;
 }

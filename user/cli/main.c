@@ -3,13 +3,14 @@
 #include <string.h>
 
 #include "rawtel/cli.h"
+#include "rawtel/session.h"
 
 static int cmd_help(int argc, char **argv);
 
 /* One line per command; keep in the order --help shows them. */
 static const struct cli_cmd cli_cmds[] = {
 	{ "run", cmd_run, "[--endpoint URL | --output DIR]", "export what the kernel sees as OpenTelemetry" },
-	{ "trace", cmd_trace, "PROBE[,PROBE...]", "print exec, exit, open events as they happen" },
+	{ "trace", cmd_trace, "PROBE[,PROBE...]", "print kernel events as they happen (probes below)" },
 	{ "asm", cmd_asm, "FILE | --kern UNIT | -d FILE", "assemble or disassemble BPF programs" },
 	{ "probe", cmd_probe, "", "check what this kernel offers for tracing" },
 	{ "cat", cmd_cat, "[--json] [--signal S] FILE...", "print OTLP files (.jsonl, length-prefixed protobuf)" },
@@ -32,6 +33,9 @@ static int cmd_help(int argc, char **argv)
 			 cli_cmds[i].args);
 		printf("  %-36s %s\n", left, cli_cmds[i].summary);
 	}
+	/* from the probe table: a probe added there is listed here */
+	printf("\nprobes (rawtel trace PROBE,... and rawtel run --probes PROBE,...):\n");
+	session_probes_help(stdout);
 	printf("\n  rawtel COMMAND --help shows a command's options.\n"
 	       "  rawtel --version prints the version.\n");
 	return CLI_OK;

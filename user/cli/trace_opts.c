@@ -1,7 +1,7 @@
-/* Parsing rawtel trace's command line. */
+/* Parsing rawtel trace's command line: its option table. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "rawtel/cli.h"
@@ -11,106 +11,126 @@
 #define CAPS2(x) #x
 #define CAPS(x) CAPS2(x)
 
-static void usage(FILE *f)
+/* the session setters take the command's options (session.h) */
+_Static_assert(offsetof(struct trace_opts, s) == 0, "session_opts first");
+
+static int set_duration(void *cmd, const char *v, const char *what)
 {
-	fprintf(f, "usage: rawtel trace PROBE[,PROBE...] [options]\n"
-		"       rawtel trace uprobe BINARY:SYMBOL[,SYMBOL...] [options]\n\nprobes:\n");
-	for (size_t i = 0; i < n_probes; i++)
-		fprintf(f, "  %-8s %s\n", probes[i].name, probes[i].summary);
-	fprintf(f, "\noptions:\n"
-		"  --pid PID         only this process (filtered in the kernel; http: and\n"
-		"                    the children it forks after rawtel starts)\n"
-		"  --comm NAME       only tasks with this command name (first 15 bytes)\n"
-		"                    (tcp, retrans: of the process owning the connection)\n"
-		"  --port PORT       http: only processes listening on PORT (and their\n"
-		"                    children forked after rawtel starts)\n"
-		"  --all             http: every process but rawtel (the default)\n"
-		"  --capture-bytes N http: payload bytes kept per syscall (default " CAPS(DATA_CAP_DEFAULT) ",\n"
-		"                    at most " CAPS(DATA_CAP_MAX) ")\n"
-		"  --raw             http: print the sock and data records themselves\n"
-		"  --duration SEC    stop after SEC seconds (default: at Ctrl-C/SIGTERM)\n"
-		"  --json            one JSON object per line\n"
-		"  --perf-buffer     per-CPU perf buffers instead of the BPF ring buffer\n"
-		"                    (what kernels before 5.8 use; rawtel picks it there)\n"
-		"  --ring-size SIZE  ring buffer size, power of two (default 256K; http:\n"
-		"                    room for 128 records of --capture-bytes)\n"
-		"  --perf-pages N    perf buffer pages per CPU, power of two (default 16, 64 with http)\n"
-		"  --binary PATH     dns: also probe this program (statically linked ones)\n"
-		"  --null            attach empty programs to the same hooks and print\n"
-		"                    nothing: the floor for overhead measurements\n"
-		"  --stats           print start-up time on stderr\n");
+	struct trace_opts *o = cmd;
+
+	if (!opt_seconds(v, &o->duration_ms))
+		return err_set(EINVAL, "%s: not a number of seconds", what);
+	o->has_duration = true;
+	return 0;
 }
 
-static bool has_probe(const struct trace_opts *o, const char *name)
+static int set_json(void *cmd, const char *v, const char *what)
 {
-	for (int i = 0; i < o->s.n_probes; i++)
-		if (!strcmp(o->s.probes[i]->name, name))
-			return true;
-	return false;
+	(void)v, (void)what;
+	((struct trace_opts *)cmd)->json = true;
+	return 0;
 }
 
-static bool wants_spec(const struct trace_opts *o)
+static int set_raw(void *cmd, const char *v, const char *what)
 {
-	return has_probe(o, "uprobe");
+	(void)v, (void)what;
+	((struct trace_opts *)cmd)->raw = true;
+	return 0;
 }
+
+static int set_null(void *cmd, const char *v, const char *what)
+{
+	(void)v, (void)what;
+	((struct trace_opts *)cmd)->s.null = true;
+	return 0;
+}
+
+static int set_stats(void *cmd, const char *v, const char *what)
+{
+	(void)v, (void)what;
+	((struct trace_opts *)cmd)->stats = true;
+	return 0;
+}
+
+static const struct opt trace_rows[] = {
+	OPT_HEAD("options:"),
+	{ "--pid", "PID", NULL, NULL, "only this process (filtered in the kernel; http: and\n"
+	  "the children it forks after rawtel starts)", session_opt_pid },
+	{ "--comm", "NAME", NULL, NULL, "only tasks with this command name (first 15 bytes)\n"
+	  "(tcp, retrans: of the process owning the connection)", session_opt_comm },
+	{ "--port", "PORT", NULL, "http", "http: only processes listening on PORT (and their\n"
+	  "children forked after rawtel starts)", session_opt_port },
+	{ "--all", NULL, NULL, "http", "http: every process but rawtel (the default)", session_opt_all },
+	{ "--capture-bytes", "N", NULL, "http", "http: payload bytes kept per syscall (default "
+	  CAPS(DATA_CAP_DEFAULT) ",\nat most " CAPS(DATA_CAP_MAX) ")", session_opt_capture },
+	{ "--raw", NULL, NULL, "http", "http: print the sock and data records themselves", set_raw },
+	{ "--binary", "PATH", NULL, "dns", "dns: also probe this program (statically linked ones)",
+	  session_opt_binary },
+	{ "--duration", "SEC", NULL, NULL, "stop after SEC seconds (default: at Ctrl-C/SIGTERM)",
+	  set_duration },
+	{ "--json", NULL, NULL, NULL, "one JSON object per line", set_json },
+	{ "--perf-buffer", NULL, NULL, NULL, "per-CPU perf buffers instead of the BPF ring buffer\n"
+	  "(what kernels before 5.8 use; rawtel picks it there)", session_opt_perf_buffer },
+	{ "--ring-size", "SIZE", NULL, NULL, "ring buffer size, power of two (default 256K; http:\n"
+	  "room for 128 records of --capture-bytes)", session_opt_ring_size },
+	{ "--perf-pages", "N", NULL, NULL, "perf buffer pages per CPU, power of two (default 16,\n"
+	  "64 with http)", session_opt_perf_pages },
+	{ "--null", NULL, NULL, NULL, "attach empty programs to the same hooks and print\n"
+	  "nothing: the floor for overhead measurements", set_null },
+	{ "--stats", NULL, NULL, NULL, "print start-up time on stderr", set_stats },
+	{ 0 }
+};
+
+static void trace_help_tail(FILE *f)
+{
+	fprintf(f, "\nprobes:\n");
+	session_probes_help(f);
+}
+
+/* PROBE[,PROBE...], and after uprobe its BINARY:SYMBOL[,SYMBOL...] */
+static int trace_arg(void *cmd, const char *a)
+{
+	struct trace_opts *o = cmd;
+
+	if (o->s.n_probes && !o->s.uprobe_spec[0] && session_opts_has(&o->s, "uprobe")) {
+		snprintf(o->s.uprobe_spec, sizeof(o->s.uprobe_spec), "%s", a);
+		return 0;
+	}
+	return session_opts_add_probes(&o->s, a);
+}
+
+static const struct opt_cmd trace_cmd = {
+	.name = "trace",
+	.usage = "usage: rawtel trace PROBE[,PROBE...] [options]\n"
+		 "       rawtel trace uprobe BINARY:SYMBOL[,SYMBOL...] [options]\n",
+	.rows = trace_rows,
+	.arg = trace_arg,
+	.help_tail = trace_help_tail,
+};
 
 int trace_opts_parse(struct trace_opts *o, int argc, char **argv)
 {
+	uint64_t given;
+	int r;
+
 	memset(o, 0, sizeof(*o));
 	session_opts_init(&o->s);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		char *end;
-		int used;
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
-			return 1;
-		} else if (!strcmp(a, "--json")) {
-			o->json = true;
-		} else if (!strcmp(a, "--raw")) {
-			o->raw = true;
-		} else if (!strcmp(a, "--null")) {
-			o->s.null = true;
-		} else if (!strcmp(a, "--stats")) {
-			o->stats = true;
-		} else if ((used = session_opt_parse(&o->s, a, v)) != 0) {
-			if (used < 0)
-				return used;
-			i += used - 1;
-		} else if (!strcmp(a, "--duration")) {
-			double d = v ? strtod(v, &end) : -1;
-			if (!v || *end || d < 0 || d > 1e7) {
-				cli_err("--duration %s: not a number of seconds", v ? v : "");
-				return -EINVAL;
-			}
-			o->has_duration = true;
-			o->duration_ms = (uint64_t)(d * 1000 + 0.5);
-			i++;
-		} else if (a[0] == '-') {
-			cli_err("unknown option %s; see rawtel trace --help", a);
-			return -EINVAL;
-		} else if (o->s.n_probes && !o->s.uprobe_spec[0] && wants_spec(o)) {
-			/* rawtel trace uprobe BINARY:SYMBOL[,SYMBOL...] */
-			snprintf(o->s.uprobe_spec, sizeof(o->s.uprobe_spec), "%s", a);
-		} else if (session_opts_add_probes(&o->s, a)) {
-			cli_err("%s", err_msg());
-			return -EINVAL;
-		}
-	}
-	if (wants_spec(o) && !o->s.uprobe_spec[0]) {
-		cli_err("uprobe needs BINARY:SYMBOL[,SYMBOL...], e.g. rawtel trace uprobe libc:malloc");
+	r = opt_parse(&trace_cmd, o, argc, argv, &given);
+	if (r > 0)
+		return r;
+	if (!r && session_opts_has(&o->s, "uprobe") && !o->s.uprobe_spec[0])
+		r = err_set(EINVAL, "uprobe needs BINARY:SYMBOL[,SYMBOL...], e.g. rawtel trace "
+			    "uprobe libc:malloc");
+	if (!r && !o->s.n_probes) {
+		opt_help(&trace_cmd, stderr);
 		return -EINVAL;
 	}
-	if (!o->s.n_probes) {
-		usage(stderr);
-		return -EINVAL;
-	}
-	if (o->raw && !has_probe(o, "http")) {
-		cli_err("--raw is for the http probe");
-		return -EINVAL;
-	}
-	if (session_opts_check(&o->s)) {
+	/* --port and --all first: their message says both */
+	if (!r)
+		r = session_opts_check(&o->s);
+	if (!r)
+		r = session_opts_need(&o->s, trace_rows, given, false, NULL);
+	if (r) {
 		cli_err("%s", err_msg());
 		return -EINVAL;
 	}

@@ -1,0 +1,102 @@
+/* rawtel run's configuration from the OTEL_* variables that no option
+ * names (the sink reads its own): resource attributes, temporality,
+ * batch processors, sampling. Options override them (opts.c). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+#include "http.h"
+#include "rawtel/err.h"
+#include "rawtel/util.h"
+
+int agent_parse_res_attrs(struct agent_opts *o, const char *s)
+{
+	size_t used = 0;
+
+	o->n_res_attrs = 0;
+	while (s && *s) {
+		const char *end = strchr(s, ','), *eq;
+		char *key;
+		int kl, vl;
+
+		if (!end)
+			end = s + strlen(s);
+		eq = memchr(s, '=', (size_t)(end - s));
+		if (!eq)
+			return err_set(EINVAL, "OTEL_RESOURCE_ATTRIBUTES: '%.*s' is not key=value",
+				       (int)(end - s), s);
+		if (o->n_res_attrs == AGENT_MAX_RES_ATTRS)
+			return err_set(E2BIG, "OTEL_RESOURCE_ATTRIBUTES: more than %d attributes",
+				       AGENT_MAX_RES_ATTRS);
+		/* both trimmed and %-decoded into res_buf */
+		key = o->res_buf + used;
+		kl = util_pct_decode(s, eq, key, sizeof(o->res_buf) - used, NULL);
+		if (kl == 0)
+			return err_set(EINVAL, "OTEL_RESOURCE_ATTRIBUTES: empty key in '%.*s'",
+				       (int)(end - s), s);
+		if (kl > 0)
+			used += (size_t)kl + 1;
+		vl = kl < 0 ? kl : util_pct_decode(eq + 1, end, o->res_buf + used,
+						    sizeof(o->res_buf) - used, NULL);
+		if (vl < 0)
+			return err_set(EINVAL, "OTEL_RESOURCE_ATTRIBUTES: bad %%-encoding or too long "
+				       "at '%.*s'", (int)(end - s), s);
+		o->res_attrs[o->n_res_attrs++] = otlp_kv_str(key, o->res_buf + used);
+		used += (size_t)vl + 1;
+		s = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+static int env_u32(const char *name, uint32_t *out, uint32_t min, uint32_t max)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long n;
+
+	if (!v || !*v)
+		return 0;
+	n = strtoul(v, &end, 10);
+	if (*end || n < min || n > max)
+		return err_set(EINVAL, "%s=%s: expected an integer from %u to %u", name, v, min, max);
+	*out = (uint32_t)n;
+	return 0;
+}
+
+static int env_bp(struct agent_bp *bp, const char *prefix)
+{
+	char n[64];
+	int r = 0;
+
+	snprintf(n, sizeof(n), "%s_SCHEDULE_DELAY", prefix);
+	r = r ? r : env_u32(n, &bp->delay_ms, 1, 3600000);
+	snprintf(n, sizeof(n), "%s_MAX_EXPORT_BATCH_SIZE", prefix);
+	r = r ? r : env_u32(n, &bp->batch, 1, 65536);
+	snprintf(n, sizeof(n), "%s_MAX_QUEUE_SIZE", prefix);
+	r = r ? r : env_u32(n, &bp->queue, 1, 1 << 24);
+	if (!r && bp->batch > bp->queue)
+		bp->batch = bp->queue;	/* the spec: batch size is capped by the queue */
+	return r;
+}
+
+int agent_opts_env(struct agent_opts *o)
+{
+	const char *v;
+	int r;
+
+	/* the sink reads its own, general and per signal */
+	if ((r = sink_config_env(&o->sink)))
+		return r;
+	if ((r = agent_parse_res_attrs(o, getenv("OTEL_RESOURCE_ATTRIBUTES"))))
+		return r;
+	v = getenv("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE");
+	if (otlp_temp_pref_parse(v, &o->temp_pref))
+		return err_set(EINVAL, "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=%s: "
+			       "expected cumulative, delta or lowmemory", v);
+	if ((r = env_bp(&o->bsp, "OTEL_BSP")) || (r = env_bp(&o->blrp, "OTEL_BLRP")))
+		return r;
+	ahttp_sampler_env(&o->sampler, &o->sampler_ratio);
+	return 0;
+}
