@@ -1,9 +1,11 @@
 // Process table: parent and start time of every process created while
 // rawtel runs (older ones are looked up in /proc by user space). Feeds the
 // ppid of exec events and the lifetime of exit events without BTF.
+// And the selected processes (sel, kern/common.h) followed through fork.
 #include "common.h"
 
 DECLARE_PROCS
+DECLARE_SEL
 
 // task:task_newtask fires in the parent, for the new task.
 .prog proc_fork tracepoint task/task_newtask
@@ -39,5 +41,52 @@ stamp:
 	r4 = RT_BPF_ANY
 	call bpf_map_update_elem
 out:
+	r0 = 0
+	exit
+
+// Under --pid/--port a child of a selected process is selected from its
+// creation (task_newtask runs in the parent, before the child runs).
+// User space fills sel with the processes older than rawtel.
+.prog sel_fork tracepoint task/task_newtask
+.if $sel_map
+	r6 = r1
+	r1 = *(u64 *)(r6 + field(clone_flags))
+	r1 &= 0x10000			// CLONE_THREAD: a thread, not a process
+	if r1 != 0 goto out
+	call bpf_get_current_pid_tgid
+	r0 >>= 32
+	*(u32 *)(r10 - 4) = r0
+	r1 = sel ll
+	r2 = r10
+	r2 += -4
+	call bpf_map_lookup_elem
+	if r0 == 0 goto out
+	r1 = *(u32 *)(r6 + field(pid))
+	*(u32 *)(r10 - 4) = r1		// key: the child's pid
+	*(u32 *)(r10 - 8) = 1
+	r1 = sel ll
+	r2 = r10
+	r2 += -4
+	r3 = r10
+	r3 += -8
+	r4 = RT_BPF_ANY
+	call bpf_map_update_elem
+.endif
+out:
+	r0 = 0
+	exit
+
+// A process leaves sel when its leader's task is freed: after its last
+// event (the exit programs on sched_process_exit still find it, whatever
+// order they run in). Other tasks' pids are no process's key.
+.prog sel_free tracepoint sched/sched_process_free
+.if $sel_map
+	r1 = *(u32 *)(r1 + field(pid))
+	*(u32 *)(r10 - 4) = r1
+	r1 = sel ll
+	r2 = r10
+	r2 += -4
+	call bpf_map_delete_elem
+.endif
 	r0 = 0
 	exit

@@ -12,7 +12,8 @@
 //                    process that binds the port
 //   close            forgets it
 //   process end      a SOCK_K_EXIT record: user space forgets the rest
-//   fork             children of selected processes are selected
+//   fork             children of selected processes are selected (sel_fork,
+//                    kern/proc.S)
 // Stack: fp-4 u32 keys, fp-16 u64 sk_fds keys, fp-24 tgid keys, fp-32
 // sk_pend key, fp-64 a sockaddr, fp-80 an sk_fds value (the sockaddr read
 // by then), fp-104 an sk_pend value (entries only), fp-200 the record
@@ -207,7 +208,7 @@ out:
 	r1 >>= 32
 	*(u32 *)(r10 - 24) = r1
 	*(u32 *)(r10 - 20) = 1
-	r1 = sk_sel ll
+	r1 = sel ll
 	r2 = r10
 	r2 += -24
 	r3 = r10

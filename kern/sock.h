@@ -2,7 +2,7 @@
 // (their payloads): the maps (layouts in include/rawtel/sockmap.h) and
 // the macros both use. Load-time constants of their own:
 //   $capture   bytes of payload a data record holds (0..DATA_CAP_MAX)
-//   $sel_map   1: only processes in sk_sel are selected (--pid, --port)
+//   $sel_map   1: only processes in sel are selected (--pid, --port)
 //   $sel_port  0, or the port whose binders become selected (--port)
 #include "common.h"
 #include "rawtel/sockmap.h"
@@ -12,28 +12,29 @@
 .map sk_gate array key=4 value=8 max=SK_GATE_SLOTS ; \
 .if $task_regs ; .else ; .map sk_io array key=4 value=SKIO_SIZE max=SK_IO_SLOTS ; .endif ; \
 .map sk_procs hash key=4 value=4 max=SKP_MAX ; \
-.map sk_sel hash key=4 value=4 max=SKS_MAX ; \
 .map sk_listen lru_hash key=8 value=SKL_SIZE max=SKL_MAX ; \
 .map sk_pend lru_hash key=8 value=SKP_SIZE max=SKP_PEND_MAX ; \
 .map sk_ids percpu_array key=4 value=8 max=1
 
 // Jump to LABEL unless the process of pid_tgid R may have tracked sockets
-// (its sk_gate slot is not zero). Clobbers r0-r5, fp-4.
+// (its sk_gate slot is not zero) and rawtel is live. Clobbers r0-r5,
+// fp-8..fp-1 (fp-4 keeps the slot).
 #define GATE(R, LABEL) r1 = R ; r1 >>= 32 ; r1 &= SK_GATE_SLOTS - 1 ; \
 	*(u32 *)(r10 - 4) = r1 ; r2 = r10 ; r2 += -4 ; r1 = sk_gate ll ; \
 	call bpf_map_lookup_elem ; if r0 == 0 goto LABEL ; r1 = *(u64 *)(r0 + 0) ; \
-	if r1 == 0 goto LABEL
+	if r1 == 0 goto LABEL ; LIVE(8, LABEL)
 
 // fp-OFF = the sk_fds key of fd FD (a register, not r1/r2) in process R
 #define FD_KEY(R, FD, OFF) r1 = FD ; r1 <<= 32 ; r1 >>= 32 ; r2 = R ; r2 >>= 32 ; \
 	r2 <<= 32 ; r1 |= r2 ; *(u64 *)(r10 - (OFF)) = r1
 
 // Jump to LABEL unless the process of pid_tgid R is selected: never
-// rawtel itself; under --pid/--port one in sk_sel; under --comm a task of
-// that name. Clobbers r0-r5, fp-24..fp-1.
+// rawtel itself; under --pid/--port one in sel; under --comm a task of
+// that name; and only while rawtel is live. Clobbers r0-r5, fp-24..fp-1.
 #define SELECT(R, LABEL) r1 = R ; r1 >>= 32 ; if r1 == $self_pid goto LABEL ; \
-	.if $sel_map ; *(u32 *)(r10 - 24) = r1 ; r2 = r10 ; r2 += -24 ; r1 = sk_sel ll ; \
-	call bpf_map_lookup_elem ; if r0 == 0 goto LABEL ; .endif ; FILTER_COMM(LABEL)
+	.if $sel_map ; *(u32 *)(r10 - 24) = r1 ; r2 = r10 ; r2 += -24 ; r1 = sel ll ; \
+	call bpf_map_lookup_elem ; if r0 == 0 goto LABEL ; .endif ; FILTER_COMM(LABEL) ; \
+	LIVE(24, LABEL)
 
 // A sockaddr_in/_in6 read to fp-64 (28 bytes): family to (R + FAM) as u16,
 // port (host order) to (R + PORT), address in IPv6 form to R + ADDR.

@@ -65,11 +65,15 @@ LEND:
 	ZERO8(TOP, 4) ; ZERO8(TOP, 5) ; ZERO8(TOP, 6) ; ZERO8(TOP, 7) ; ZERO8(TOP, 8) ; \
 	ZERO8(TOP, 9) ; ZERO8(TOP, 10) ; ZERO8(TOP, 11)
 // Jump to LABEL unless the owner in record R (pid at EV_OFF_PID, command
-// at R + COMM) is selected; rawtel's own connections never are.
+// at R + COMM) is selected and rawtel live; rawtel's own connections never
+// are. Clobbers r0-r5, fp-12..fp-9 (dead where records are sent).
 #define OWNER_FILTER(R, COMM, LABEL) r1 = *(u32 *)(R + EV_OFF_PID) ; \
-	if r1 == $self_pid goto LABEL ; .if $filter_pid ; if r1 != $filter_pid goto LABEL ; .endif ; \
+	if r1 == $self_pid goto LABEL ; .if $filter_pid ; *(u32 *)(r10 - 12) = r1 ; \
+	r2 = r10 ; r2 += -12 ; r1 = sel ll ; call bpf_map_lookup_elem ; if r0 == 0 goto LABEL ; \
+	.endif ; \
 	.if $filter_comm ; r1 = *(u64 *)(R + (COMM)) ; r2 = $comm_lo ll ; if r1 != r2 goto LABEL ; \
-	r1 = *(u64 *)(R + (COMM) + 8) ; r2 = $comm_hi ll ; if r1 != r2 goto LABEL ; .endif
+	r1 = *(u64 *)(R + (COMM) + 8) ; r2 = $comm_hi ll ; if r1 != r2 goto LABEL ; .endif ; \
+	LIVE(12, LABEL)
 // The task that owns the socket of entry r7 is the current one: HOW
 #define SET_OWNER(HOW) r1 = HOW ; *(u8 *)(r7 + TCPC_PIDHOW) = r1 ; \
 	call bpf_get_current_pid_tgid ; *(u64 *)(r7 + TCPC_PIDTGID) = r0 ; \
