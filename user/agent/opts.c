@@ -39,7 +39,7 @@ static void usage(FILE *f)
 		"  --capture-bytes N    http: payload bytes read per syscall (default 512)\n"
 		"  --uprobe BIN:SYM,... calls of these functions as spans (globs allowed)\n"
 		"  --binary PATH        dns: also probe this (statically linked) program\n"
-		"  --pid PID, --comm NAME   only this process / command (in the kernel)\n"
+		"  --pid PID, --comm NAME   only this process tree / command (in the kernel)\n"
 		"  --capture-args       include command-line arguments (process.command_args);\n"
 		"                       off by default: arguments can hold secrets\n"
 		"  --perf-buffer, --ring-size SIZE (default 1M), --perf-pages N   as for\n"

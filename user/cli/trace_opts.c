@@ -18,8 +18,8 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < n_probes; i++)
 		fprintf(f, "  %-8s %s\n", probes[i].name, probes[i].summary);
 	fprintf(f, "\noptions:\n"
-		"  --pid PID         only this process (filtered in the kernel; http: and\n"
-		"                    the children it forks after rawtel starts)\n"
+		"  --pid PID         only this process and its descendants, older ones\n"
+		"                    included (filtered in the kernel)\n"
 		"  --comm NAME       only tasks with this command name (first 15 bytes)\n"
 		"                    (tcp, retrans: of the process owning the connection)\n"
 		"  --port PORT       http: only processes listening on PORT (and their\n"
