@@ -163,24 +163,28 @@ static int attach_one(struct session *s, const char *name)
 static int select_scan(struct session *s, int fd)
 {
 	struct proctab t;
-	uint32_t *kin, one = 1, v;
+	uint32_t *desc, one = 1, v;
 	int n, added = 0;
 
 	if ((n = proctab_scan(&t)) < 0)
 		return err_set(-n, "cannot list the processes in /proc");
-	kin = calloc(t.n ? t.n : 1, sizeof(*kin));
-	if (!kin) {
+	desc = calloc(t.n ? t.n : 1, sizeof(*desc));
+	if (!desc) {
 		proctab_free(&t);
 		return -ENOMEM;
 	}
-	n = proctab_descendants(&t, s->opt.pid, kin, (int)t.n);
-	for (int i = 0; i < n && added >= 0; i++)
-		if (bpf_map_lookup(fd, &kin[i], &v))
-			added = bpf_map_update(fd, &kin[i], &one, RT_BPF_ANY)
-				? err_set(ENOSPC, "--pid %u: more than %d descendants", s->opt.pid,
-					  SEL_MAX)
-				: added + 1;
-	free(kin);
+	n = proctab_descendants(&t, s->opt.pid, desc, (int)t.n);
+	for (int i = 0; i < n; i++) {
+		if (!bpf_map_lookup(fd, &desc[i], &v))
+			continue;	/* known already */
+		if (bpf_map_update(fd, &desc[i], &one, RT_BPF_ANY)) {
+			added = err_set(ENOSPC, "--pid %u: more than %d descendants", s->opt.pid,
+					SEL_MAX);
+			break;
+		}
+		added++;
+	}
+	free(desc);
 	proctab_free(&t);
 	return added;
 }
