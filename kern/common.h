@@ -13,7 +13,10 @@
  *   $cookie           1: bpf_get_attach_cookie works (BPF links, 5.15+)
  *   $n_targets        functions the uprobe probes attach to (cookies 0..n-1)
  *   $self_pid         rawtel's own pid: never reported
- *   $filter_pid       0 or the one process (tgid) to report
+ *   $filter_pid       1: report only the processes in sel (--pid: the
+ *                     process and its descendants)
+ *   $sel_map          1: sel is filled (--pid, --port) and kept by
+ *                     kern/proc.S (sel_fork, sel_free)
  *   $filter_comm      1: report only tasks whose comm is $comm_lo/$comm_hi
  */
 #include "rawtel/events.h"
@@ -34,13 +37,37 @@
 
 /* Stack slots of common.h's macros (bytes below r10) */
 #define FP_COMM -16		/* FILTER_COMM: the task's comm, 16 bytes */
+#define FP_SEL_KEY -8		/* FILTER_PID: u32 sel key, then LIVE's */
 #define FP_DROP_KEY -512	/* COUNT_DROP: u32 key */
 
 /* The one stream of records to user space, and what could not enter it. */
 #define DECLARE_EVENTS \
 .if $perf_buffer ; .map events perf_event_array key=4 value=4 max=$ncpus ; \
 .else ; .map events ringbuf key=0 value=0 max=$ring_size ; .endif ; \
-.map drops percpu_array key=4 value=8 max=EV_TYPE_MAX
+.map drops percpu_array key=4 value=8 max=EV_TYPE_MAX ; \
+DECLARE_SEL ; \
+.map live array key=4 value=4 max=1
+
+/* The selected processes (tgid -> 1): the one --pid names and its
+ * descendants, the --port binders and theirs. */
+#define DECLARE_SEL \
+.if $sel_map ; .map sel hash key=4 value=4 max=SEL_MAX ; \
+.else ; .map sel hash key=4 value=4 max=1 ; .endif
+
+/* Jump to LABEL unless rawtel is taking records: live[0] is set once every
+ * program is attached and cleared before the first is detached, so no
+ * record is made while attaching or detaching (tens of ms per tracepoint)
+ * with nobody reading the ring: losses counted are then real ones.
+ * SLOT: a u32 stack slot for the key (FP_*); clobbers r0-r5. */
+#define LIVE(SLOT, LABEL) \
+	*(u32 *)(r10 + (SLOT)) = 0 ;		/* key 0 */ \
+	r2 = r10 ; \
+	r2 += (SLOT) ; \
+	r1 = live ll ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto LABEL ; \
+	r0 = *(u32 *)(r0 + 0) ;			/* live[0] != 0? */ \
+	if r0 == 0 goto LABEL
 
 /* r0 = now, in the clock user space expects */
 #define KTIME .if $boot_ns ; call bpf_ktime_get_boot_ns ; .else ; call bpf_ktime_get_ns ; .endif
@@ -53,14 +80,26 @@
 #define READ_KERNEL_STR .if $probe_read_user ; call bpf_probe_read_kernel_str ; \
 	.else ; call bpf_probe_read_str ; .endif
 
-/* Jump to LABEL unless the process (pid_tgid in register R) is selected;
- * rawtel itself never is. Clobbers r0-r5 and fp-16..fp-1.
+/* Jump to LABEL unless the process (pid_tgid in register R) is selected
+ * and rawtel live; rawtel itself never is. Other processes cost one map
+ * lookup. Clobbers r0-r5 and fp-16..fp-1.
  * FILTER_COMM compares all 16 bytes, so it zeroes them first: kernels before
  * 6.4 copy the comm with strscpy, not strscpy_pad, leaving what was on the
  * stack after the NUL (seen on 6.1: opens and exits of the selected
  * command were dropped). */
-#define FILTER_PID(R, LABEL) r0 = R ; r0 >>= 32 ; if r0 == $self_pid goto LABEL ; \
-	.if $filter_pid ; if r0 != $filter_pid goto LABEL ; .endif
+#define FILTER_PID(R, LABEL) \
+	r0 = R ; \
+	r0 >>= 32 ;				/* the tgid */ \
+	if r0 == $self_pid goto LABEL ; \
+.if $filter_pid ; \
+	*(u32 *)(r10 + FP_SEL_KEY) = r0 ;	/* in sel? */ \
+	r2 = r10 ; \
+	r2 += FP_SEL_KEY ; \
+	r1 = sel ll ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto LABEL ; \
+.endif ; \
+	LIVE(FP_SEL_KEY, LABEL)
 #define FILTER_COMM(LABEL) \
 .if $filter_comm ; \
 	*(u64 *)(r10 + FP_COMM) = 0 ;		/* the 16 bytes, zeroed */ \

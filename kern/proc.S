@@ -1,12 +1,15 @@
 // Process table: parent and start time of every process created while
 // rawtel runs (older ones are looked up in /proc by user space). Feeds the
 // ppid of exec events and the lifetime of exit events without BTF.
+// And the selected processes (sel, kern/common.h) followed through fork.
 #include "common.h"
 
 DECLARE_PROCS
+DECLARE_SEL
 
 // Stack: the procs key and the new value
-#define FP_KEY -4		/* u32: the child's pid */
+#define FP_KEY -4		/* u32: the child's pid (sel: also the parent's) */
+#define FP_ONE -8		/* u32 1: sel's value */
 #define FP_PROC -24		/* {u32 ppid, u32 0, u64 start} (PROC_SIZE) */
 
 // task:task_newtask fires in the parent, for the new task.
@@ -43,5 +46,52 @@ stamp:
 	r4 = RT_BPF_ANY
 	call bpf_map_update_elem
 out:
+	r0 = 0
+	exit
+
+// Under --pid/--port a child of a selected process is selected from its
+// creation (task_newtask runs in the parent, before the child runs).
+// User space fills sel with the processes older than rawtel.
+.prog sel_fork tracepoint task/task_newtask
+.if $sel_map
+	r6 = r1
+	r1 = *(u64 *)(r6 + field(clone_flags))
+	r1 &= 0x10000			// CLONE_THREAD: a thread, not a process
+	if r1 != 0 goto out
+	call bpf_get_current_pid_tgid
+	r0 >>= 32
+	*(u32 *)(r10 + FP_KEY) = r0		// the forking process in sel?
+	r1 = sel ll
+	r2 = r10
+	r2 += FP_KEY
+	call bpf_map_lookup_elem
+	if r0 == 0 goto out
+	r1 = *(u32 *)(r6 + field(pid))
+	*(u32 *)(r10 + FP_KEY) = r1		// key: the child's pid
+	*(u32 *)(r10 + FP_ONE) = 1
+	r1 = sel ll
+	r2 = r10
+	r2 += FP_KEY
+	r3 = r10
+	r3 += FP_ONE
+	r4 = RT_BPF_ANY
+	call bpf_map_update_elem
+.endif
+out:
+	r0 = 0
+	exit
+
+// A process leaves sel when its leader's task is freed: after its last
+// event (the exit programs on sched_process_exit still find it, whatever
+// order they run in). Other tasks' pids are no process's key.
+.prog sel_free tracepoint sched/sched_process_free
+.if $sel_map
+	r1 = *(u32 *)(r1 + field(pid))
+	*(u32 *)(r10 + FP_KEY) = r1
+	r1 = sel ll
+	r2 = r10
+	r2 += FP_KEY
+	call bpf_map_delete_elem
+.endif
 	r0 = 0
 	exit

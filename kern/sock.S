@@ -12,7 +12,8 @@
 //                    process that binds the port
 //   close            forgets it
 //   process end      a SOCK_K_EXIT record: user space forgets the rest
-//   fork             children of selected processes are selected
+//   fork             children of selected processes are selected (sel_fork,
+//                    kern/proc.S)
 #include "sock.h"
 
 DECLARE_SOCK_MAPS
@@ -21,8 +22,8 @@ DECLARE_SOCK_MAPS
 // sockaddr macros FP_SOCKADDR, both in kern/sock.h)
 #define FP_IDS_KEY -4		/* u32: sk_ids / sk_gate key */
 #define FP_FD_KEY -16		/* u64: sk_fds / sk_listen key */
-#define FP_ONE -20		/* u32 1: the value of sk_procs and sk_sel */
-#define FP_TGID -24		/* u32: sk_procs / sk_sel key */
+#define FP_ONE -20		/* u32 1: the value of sk_procs and sel */
+#define FP_TGID -24		/* u32: sk_procs / sel key */
 #define FP_PEND_KEY -32		/* u64 pid_tgid: sk_pend key */
 #define FP_SKF -80		/* an sk_fds value (SKF_SIZE) */
 #define FP_PEND -104		/* an sk_pend value (SKP_SIZE), entries */
@@ -331,7 +332,7 @@ out:
 	r1 >>= 32
 	*(u32 *)(r10 + FP_TGID) = r1
 	*(u32 *)(r10 + FP_ONE) = 1
-	r1 = sk_sel ll
+	r1 = sel ll
 	r2 = r10
 	r2 += FP_TGID
 	r3 = r10

@@ -2,7 +2,7 @@
 // (their payloads): the maps (layouts in include/rawtel/sockmap.h) and
 // the macros both use. Load-time constants of their own:
 //   $capture   bytes of payload a data record holds (0..DATA_CAP_MAX)
-//   $sel_map   1: only processes in sk_sel are selected (--pid, --port)
+//   $sel_map   1: only processes in sel are selected (--pid, --port)
 //   $sel_port  0, or the port whose binders become selected (--port)
 #include "common.h"
 #include "rawtel/sockmap.h"
@@ -12,17 +12,19 @@
 .map sk_gate array key=4 value=8 max=SK_GATE_SLOTS ; \
 .if !$task_regs ; .map sk_io array key=4 value=SKIO_SIZE max=SK_IO_SLOTS ; .endif ; \
 .map sk_procs hash key=4 value=4 max=SKP_MAX ; \
-.map sk_sel hash key=4 value=4 max=SKS_MAX ; \
 .map sk_listen lru_hash key=8 value=SKL_SIZE max=SKL_MAX ; \
 .map sk_pend lru_hash key=8 value=SKP_SIZE max=SKP_PEND_MAX ; \
 .map sk_ids percpu_array key=4 value=8 max=1
 
 // Stack slots of these macros
 #define FP_GATE_KEY -4		/* u32: GATE's sk_gate key */
+#define FP_GATE_LIVE -8		/* u32: GATE's live key */
+#define FP_SEL_TGID -24		/* u32: SELECT's sel key, then its live key */
 #define FP_SOCKADDR -64		/* 32 bytes: a sockaddr read from the caller */
 
 // Jump to LABEL unless the process of pid_tgid R may have tracked sockets
-// (its sk_gate slot is not zero). Clobbers r0-r5, FP_GATE_KEY.
+// (its sk_gate slot is not zero) and rawtel is live. Clobbers r0-r5,
+// FP_GATE_KEY, FP_GATE_LIVE.
 #define GATE(R, LABEL) \
 	r1 = R ;				/* key: tgid's slot */ \
 	r1 >>= 32 ; \
@@ -34,7 +36,8 @@
 	call bpf_map_lookup_elem ; \
 	if r0 == 0 goto LABEL ; \
 	r1 = *(u64 *)(r0 + 0) ;			/* sockets tracked: not 0 */ \
-	if r1 == 0 goto LABEL
+	if r1 == 0 goto LABEL ; \
+	LIVE(FP_GATE_LIVE, LABEL)
 
 // (r10 + SLOT) = the sk_fds key of fd FD (a register, not r1/r2) in
 // process R: tgid << 32 | fd
@@ -49,11 +52,22 @@
 	*(u64 *)(r10 + (SLOT)) = r1
 
 // Jump to LABEL unless the process of pid_tgid R is selected: never
-// rawtel itself; under --pid/--port one in sk_sel; under --comm a task of
-// that name. Clobbers r0-r5, fp-24..fp-1.
-#define SELECT(R, LABEL) r1 = R ; r1 >>= 32 ; if r1 == $self_pid goto LABEL ; \
-	.if $sel_map ; *(u32 *)(r10 - 24) = r1 ; r2 = r10 ; r2 += -24 ; r1 = sk_sel ll ; \
-	call bpf_map_lookup_elem ; if r0 == 0 goto LABEL ; .endif ; FILTER_COMM(LABEL)
+// rawtel itself; under --pid/--port one in sel; under --comm a task of
+// that name; and only while rawtel is live. Clobbers r0-r5, fp-24..fp-1.
+#define SELECT(R, LABEL) \
+	r1 = R ; \
+	r1 >>= 32 ;				/* the tgid */ \
+	if r1 == $self_pid goto LABEL ; \
+.if $sel_map ; \
+	*(u32 *)(r10 + FP_SEL_TGID) = r1 ;	/* in sel? */ \
+	r2 = r10 ; \
+	r2 += FP_SEL_TGID ; \
+	r1 = sel ll ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto LABEL ; \
+.endif ; \
+	FILTER_COMM(LABEL) ; \
+	LIVE(FP_SEL_TGID, LABEL)
 
 // A sockaddr_in/_in6 read to FP_SOCKADDR (28 bytes): family to (R + FAM)
 // as u16, port (host order) to (R + PORT), address in IPv6 form to

@@ -1,5 +1,5 @@
-// The end of sockets and processes, and processes that begin (kern/sock.S
-// includes this: its maps and macros).
+// The end of sockets and processes (kern/sock.S includes this: its maps
+// and macros).
 
 // close() of a tracked socket: forgotten, and said, with the bytes that
 // moved through it (user space learns of records lost at the end).
@@ -46,39 +46,8 @@ out:
 	r0 = 0
 	exit
 
-// Under --pid/--port the children of selected processes are selected
-// (task_newtask runs in the parent).
-.prog sk_fork tracepoint task/task_newtask
-.if $sel_map
-	r6 = r1
-	r1 = *(u64 *)(r6 + field(clone_flags))
-	r1 &= 0x10000			// CLONE_THREAD: a thread, not a process
-	if r1 != 0 goto out
-	call bpf_get_current_pid_tgid
-	r0 >>= 32
-	*(u32 *)(r10 + FP_TGID) = r0
-	r1 = sk_sel ll
-	r2 = r10
-	r2 += FP_TGID
-	call bpf_map_lookup_elem
-	if r0 == 0 goto out
-	r1 = *(u32 *)(r6 + field(pid))
-	*(u32 *)(r10 + FP_TGID) = r1
-	*(u32 *)(r10 + FP_ONE) = 1
-	r1 = sk_sel ll
-	r2 = r10
-	r2 += FP_TGID
-	r3 = r10
-	r3 += FP_ONE
-	r4 = RT_BPF_ANY
-	call bpf_map_update_elem
-.endif
-out:
-	r0 = 0
-	exit
-
 // The end of a process (its last thread; on kernels without group_dead,
-// its leader): out of sk_sel; if it had tracked sockets, out of sk_procs,
+// its leader): if it had tracked sockets, out of sk_procs,
 // its gate slot closed by one, and a SOCK_K_EXIT record for user space,
 // which knows its sockets and forgets them (here and in sk_fds).
 .prog sk_exit tracepoint sched/sched_process_exit
@@ -99,12 +68,6 @@ out:
 	r1 = r7
 	r1 >>= 32
 	*(u32 *)(r10 + FP_TGID) = r1
-.if $sel_map
-	r1 = sk_sel ll
-	r2 = r10
-	r2 += FP_TGID
-	call bpf_map_delete_elem
-.endif
 	GATE(r7, out)
 	r1 = sk_procs ll
 	r2 = r10

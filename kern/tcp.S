@@ -34,6 +34,8 @@ DECLARE_EVENTS
 // ---- stack -------------------------------------------------------------------
 #define FP_SK -8		/* u64: the socket's address, tcp_conns key */
 #define FP_CLOSED_KEY -12	/* u32: tcp_closed slot */
+#define FP_OWNER_KEY -12	/* u32: OWNER_FILTER's sel / live key (the
+				 * closed slot is dead where it runs) */
 #define FP_ENTRY -80		/* a new tcp_conns entry (TCPC_SIZE) */
 #define FP_RETR -112		/* a retrans record (kern/tcp_retrans.h) */
 #define FP_REC -128		/* the tcp record of a close */
@@ -94,12 +96,18 @@ DECLARE_EVENTS
 	ZERO8(SLOT, 4) ; ZERO8(SLOT, 5) ; ZERO8(SLOT, 6) ; ZERO8(SLOT, 7) ; ZERO8(SLOT, 8) ; \
 	ZERO8(SLOT, 9) ; ZERO8(SLOT, 10) ; ZERO8(SLOT, 11)
 // Jump to LABEL unless the owner in record R (pid at EV_OFF_PID, command
-// at R + COMM) is selected; rawtel's own connections never are.
+// at R + COMM) is selected and rawtel live; rawtel's own connections never
+// are. Clobbers r0-r5, FP_OWNER_KEY (dead where records are sent).
 #define OWNER_FILTER(R, COMM, LABEL) \
 	r1 = *(u32 *)(R + EV_OFF_PID) ; \
 	if r1 == $self_pid goto LABEL ; \
 .if $filter_pid ; \
-	if r1 != $filter_pid goto LABEL ; \
+	*(u32 *)(r10 + FP_OWNER_KEY) = r1 ;	/* the owner in sel? */ \
+	r2 = r10 ; \
+	r2 += FP_OWNER_KEY ; \
+	r1 = sel ll ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto LABEL ; \
 .endif ; \
 .if $filter_comm ; \
 	r1 = *(u64 *)(R + (COMM)) ; \
@@ -108,7 +116,8 @@ DECLARE_EVENTS
 	r1 = *(u64 *)(R + (COMM) + 8) ; \
 	r2 = $comm_hi ll ; \
 	if r1 != r2 goto LABEL ; \
-.endif
+.endif ; \
+	LIVE(FP_OWNER_KEY, LABEL)
 // The task that owns the socket of entry r7 is the current one: HOW
 #define SET_OWNER(HOW) \
 	r1 = HOW ; \

@@ -319,6 +319,8 @@
 #define PROC_OFF_START	8	/* u64 ns */
 #define PROC_SIZE	16
 #define PROC_MAX	8192
+/* the selected processes (map sel, kern/common.h): tgid -> 1 */
+#define SEL_MAX		16384
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>

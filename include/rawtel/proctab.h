@@ -21,6 +21,9 @@ struct proctab {
 /* Scan /proc; returns the number of processes recorded. */
 int proctab_scan(struct proctab *t);
 const struct proc_ent *proctab_get(const struct proctab *t, uint32_t pid);
+/* The descendants of root in the table (children, theirs, ...), at most
+ * max of them into out; returns how many. */
+int proctab_descendants(const struct proctab *t, uint32_t root, uint32_t *out, int max);
 /* Read /proc/PID/stat now: 0, or -ENOENT when the process is gone. */
 int proctab_read(uint32_t pid, struct proc_ent *out);
 /* Parse the text of a /proc/PID/stat file (exposed for tests). */

@@ -21,8 +21,8 @@
 struct session_opts {
 	const struct probe *probes[SESSION_MAX_PROBES];
 	int n_probes;
-	uint32_t pid;		/* 0: every process (http: and its children
-				 * forked after start) */
+	uint32_t pid;		/* 0: every process; else it and all its
+				 * descendants, older ones included */
 	char comm[16];		/* "": every command */
 	uint16_t port;		/* http: processes listening on it */
 	bool all;		/* --all: said, the default without the above */
@@ -86,7 +86,8 @@ int session_opts_need(struct session_opts *o, const struct opt *rows, uint64_t g
  * chosen (--port, --all: http only); -EINVAL with the message set. */
 int session_opts_check(const struct session_opts *o);
 
-/* Load, open the ring and attach. On failure everything is released and
+/* Load, open the ring and attach; records are made from the moment every
+ * program is attached: read them soon. On failure everything is released and
  * the error recorded (err_msg); -EPERM means privileges are missing,
  * -ENOENT/-ENOTSUP that the kernel lacks something. */
 int session_open(struct session *s, const struct session_opts *o);
@@ -97,7 +98,8 @@ typedef int (*session_cb)(void *ctx, const struct probe *p, const void *rec, siz
 int session_fds(const struct session *s, int *fds, int max);
 /* Deliver every record waiting in the ring. */
 int session_consume(struct session *s, session_cb cb, void *ctx);
-/* Detach the programs (nothing new arrives; what is in flight stays). */
+/* Stop every program at once (none makes a record from then on), then
+ * detach them; what is in the ring stays, for session_consume. */
 void session_detach(struct session *s);
 /* Whether program `prog` (a .prog of kern/) is attached: optional ones
  * are not where the kernel lacks their tracepoint. */

@@ -25,9 +25,8 @@
 #define SKL_SIZE	24
 #define SKL_MAX		4096
 
-/* sk_sel: selected processes (tgid -> 1) under --pid/--port, followed
- * across fork. sk_procs: processes with tracked sockets (tgid -> 1). */
-#define SKS_MAX		8192
+/* sk_procs: processes with tracked sockets (tgid -> 1). The selected
+ * processes are kern/common.h's sel. */
 #define SKP_MAX		16384
 
 /* sk_gate: an array slot per (tgid & SK_GATE_SLOTS - 1), counting the

@@ -5,7 +5,7 @@
       rtt_tcp life: exactly 2N connection records with its port, one per
       side of each connection: owners, directions, ports, addresses, bytes,
       states and durations (at least the hold, at most hold + 2 s). Under
-      --pid (the client's pid) only the client's side.
+      --pid (the client's pid) the same: the server is the client's child.
   check_tcp.py resets NAME TRACE.jsonl REFUSED.json ABORT.json ADDR [io|noio]
                [rstnosock|norstnosock]
       rtt_tcp refused and abort: the resets sent and received, their
@@ -57,12 +57,11 @@ def life(name, trace, run, addr, mode, io="io"):
     client = [r for r in mine if r["rport"] == port]
     server = [r for r in mine if r["lport"] == port]
     errs = []
-    want_server = 0 if mode == "pid" else n
-    if len(client) != n or len(server) != want_server or len(mine) != n + want_server:
-        errs.append(f"{len(client)} client and {len(server)} server records, want {n} and {want_server}")
+    if len(client) != n or len(server) != n or len(mine) != 2 * n:
+        errs.append(f"{len(client)} client and {len(server)} server records, want {n} of each")
     if sorted(r["lport"] for r in client) != sorted(cports):
         errs.append(f"client ports {sorted(r['lport'] for r in client)}, want {sorted(cports)}")
-    if sorted(r["rport"] for r in server) != (sorted(cports) if want_server else []):
+    if sorted(r["rport"] for r in server) != sorted(cports):
         errs.append(f"server peers {sorted(r['rport'] for r in server)}")
     # the client closes first: FIN_WAIT2 (or CLOSING when both FINs cross)
     c_states = (["SYN_SENT", "ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2", "CLOSE"],
@@ -88,7 +87,7 @@ def life(name, trace, run, addr, mode, io="io"):
             if dur is None or not hold <= dur <= hold + SLACK_NS:
                 errs.append(f"{what}: duration {dur} ns, hold {hold}")
     # nothing else in the selected process(es) under a filter
-    if mode == "pid" and any(r["pid"] != run["client_pid"] for r in recs):
+    if mode == "pid" and any(r["pid"] not in (run["client_pid"], run["server_pid"]) for r in recs):
         errs.append("records of other processes under --pid")
     if mode == "comm" and any(r["comm"] != "rtt_tcp" for r in recs):
         errs.append("records of other commands under --comm")

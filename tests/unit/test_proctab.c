@@ -1,7 +1,10 @@
 /* The /proc process table: parsing stat lines with hostile command names,
- * and agreement with the kernel's own view of this process. */
+ * agreement with the kernel's own view of this process, and the
+ * descendants of a process (--pid). */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 #include "rawtel/proctab.h"
 #include "t.h"
@@ -44,9 +47,59 @@ static void test_self(void)
 	proctab_free(&t);
 }
 
+static bool has(const uint32_t *v, int n, uint32_t pid)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i] == pid)
+			return true;
+	return false;
+}
+
+/* a child and its own child (both waiting on a pipe): the descendants of
+ * this process hold both, the child's only the grandchild */
+static void test_descendants(void)
+{
+	int go[2], ready[2];
+	pid_t child;
+	uint32_t grand = 0, v[4096];
+	struct proctab t;
+	int n;
+
+	T_ASSERT(pipe(go) == 0 && pipe(ready) == 0);
+	child = fork();
+	T_ASSERT(child >= 0);
+	if (child == 0) {
+		pid_t g = fork();
+		char c;
+
+		close(go[1]);	/* both wait for EOF on go */
+		if (g == 0)
+			_exit(read(go[0], &c, 1) < 0);
+		grand = (uint32_t)g;
+		_exit(write(ready[1], &grand, sizeof(grand)) != sizeof(grand) ||
+		      read(go[0], &c, 1) < 0 || waitpid(g, NULL, 0) != g);
+	}
+	close(go[0]);
+	T_ASSERT(read(ready[0], &grand, sizeof(grand)) == sizeof(grand));
+	T_ASSERT(proctab_scan(&t) > 2);
+	n = proctab_descendants(&t, (uint32_t)getpid(), v, 4096);
+	T_CHECK(has(v, n, (uint32_t)child) && has(v, n, grand));
+	T_CHECK(!has(v, n, (uint32_t)getpid()) && !has(v, n, (uint32_t)getppid()));
+	n = proctab_descendants(&t, (uint32_t)child, v, 4096);
+	T_EQ_INT(n, 1);
+	T_EQ_INT(v[0], grand);
+	T_EQ_INT(proctab_descendants(&t, (uint32_t)getpid(), v, 1), 1);
+	proctab_free(&t);
+	close(go[1]);		/* both end */
+	close(ready[0]);
+	close(ready[1]);
+	T_EQ_INT(waitpid(child, NULL, 0), child);
+}
+
 int main(void)
 {
 	T_RUN(test_parse_stat);
 	T_RUN(test_self);
+	T_RUN(test_descendants);
 	return t_done();
 }

@@ -274,7 +274,8 @@ static const struct opt run_rows[] = {
 	  "adds the uprobe probe, also to --probes)", set_uprobe },
 	{ "--binary", "PATH", NULL, "dns", "dns: also probe this (statically linked) program",
 	  session_opt_binary },
-	{ "--pid", "PID", NULL, NULL, "only this process (filtered in the kernel)", session_opt_pid },
+	{ "--pid", "PID", NULL, NULL, "only this process and its descendants, older ones\n"
+	  "included (filtered in the kernel)", session_opt_pid },
 	{ "--comm", "NAME", NULL, NULL, "only this command (first 15 bytes, in the kernel)",
 	  session_opt_comm },
 	{ "--capture-args", NULL, NULL, NULL, "include command-line arguments (process.command_args);\n"

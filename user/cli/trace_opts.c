@@ -54,8 +54,8 @@ static int set_stats(void *cmd, const char *v, const char *what)
 
 static const struct opt trace_rows[] = {
 	OPT_HEAD("options:"),
-	{ "--pid", "PID", NULL, NULL, "only this process (filtered in the kernel; http: and\n"
-	  "the children it forks after rawtel starts)", session_opt_pid },
+	{ "--pid", "PID", NULL, NULL, "only this process and its descendants, older ones\n"
+	  "included (filtered in the kernel)", session_opt_pid },
 	{ "--comm", "NAME", NULL, NULL, "only tasks with this command name (first 15 bytes)\n"
 	  "(tcp, retrans: of the process owning the connection)", session_opt_comm },
 	{ "--port", "PORT", NULL, "http", "http: only processes listening on PORT (and their\n"

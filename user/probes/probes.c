@@ -277,7 +277,7 @@ const struct probe probes[] = {
 	   * registers (kern/sockio.S) */
 	  .progs = (const struct probe_prog[]){ { "sk_accept_exit", false, false }, { "sk_accept4_exit", false, false },
 		     { "sk_connect_exit", false, false }, { "sk_bind_exit", false, false },
-		     { "sk_syn_sent", false, false }, { "sk_close", false, false }, { "sk_fork", false, false },
+		     { "sk_syn_sent", false, false }, { "sk_close", false, false },
 		     { "sk_exit", false, false },
 		     { "sk_read_exit", false, false }, { "sk_write_exit", false, false },
 		     { "sk_recvfrom_exit", false, false }, { "sk_sendto_exit", false, false },

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,32 @@ const struct proc_ent *proctab_get(const struct proctab *t, uint32_t pid)
 		if (t->ents[i].pid == pid)
 			return &t->ents[i];
 	return NULL;
+}
+
+/* Whether root is an ancestor of pid: the parent chain, walked at most
+ * 4096 steps (a table read while processes come and go may hold a loop). */
+static bool descends(const struct proctab *t, uint32_t pid, uint32_t root)
+{
+	for (int depth = 0; depth < 4096; depth++) {
+		const struct proc_ent *e = proctab_get(t, pid);
+
+		if (!e || e->ppid == e->pid)
+			return false;
+		if (e->ppid == root)
+			return true;
+		pid = e->ppid;
+	}
+	return false;
+}
+
+int proctab_descendants(const struct proctab *t, uint32_t root, uint32_t *out, int max)
+{
+	int n = 0;
+
+	for (uint32_t i = 0; i < t->cap && n < max; i++)
+		if (t->ents[i].pid && t->ents[i].pid != root && descends(t, t->ents[i].pid, root))
+			out[n++] = t->ents[i].pid;
+	return n;
 }
 
 void proctab_free(struct proctab *t)

@@ -1,5 +1,6 @@
 /* Tracing sessions: load, attach, read, release (see session.h). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include "rawtel/err.h"
 #include "rawtel/events.h"
 #include "rawtel/feature.h"
+#include "rawtel/proctab.h"
 #include "rawtel/session.h"
 #include "rawtel/sockcap.h"
 
@@ -119,7 +121,7 @@ static int set_consts(struct session *s)
 	r |= bpf_obj_set_const(o, "cookie", feat_has(FEAT_LINKS));
 	r |= bpf_obj_set_const(o, "n_targets", s->n_targets > 0 ? s->n_targets : 1);
 	r |= bpf_obj_set_const(o, "self_pid", getpid());
-	r |= bpf_obj_set_const(o, "filter_pid", s->opt.pid);
+	r |= bpf_obj_set_const(o, "filter_pid", s->opt.pid != 0);
 	r |= bpf_obj_set_const(o, "filter_comm", s->opt.comm[0] != 0);
 	r |= bpf_obj_set_const(o, "comm_lo", lo);
 	r |= bpf_obj_set_const(o, "comm_hi", hi);
@@ -138,6 +140,89 @@ static int set_consts(struct session *s)
 		r |= bpf_obj_set_const(o, name, on);
 	}
 	return r;
+}
+
+/* One program on its tracepoint, detached with the rest. */
+static int attach_one(struct session *s, const char *name)
+{
+	const struct bpf_obj_prog *bp = bpf_obj_prog(&s->obj, name);
+	int r;
+
+	if (!bp)
+		return err_set(ENOENT, "program %s is missing from kern/", name);
+	if (s->n_att == SESSION_MAX_ATTACH)
+		return err_set(ENOSPC, "too many attachments");
+	if ((r = attach_tracepoint(bp->fd, bp->def->target, &s->att[s->n_att])))
+		return r;
+	s->att_prog[s->n_att++] = name;
+	return 0;
+}
+
+/* Add the descendants of --pid that /proc shows and sel lacks; returns
+ * how many were added. */
+static int select_scan(struct session *s, int fd)
+{
+	struct proctab t;
+	uint32_t *desc, one = 1, v;
+	int n, added = 0;
+
+	if ((n = proctab_scan(&t)) < 0)
+		return err_set(-n, "cannot list the processes in /proc");
+	desc = calloc(t.n ? t.n : 1, sizeof(*desc));
+	if (!desc) {
+		proctab_free(&t);
+		return -ENOMEM;
+	}
+	n = proctab_descendants(&t, s->opt.pid, desc, (int)t.n);
+	for (int i = 0; i < n; i++) {
+		if (!bpf_map_lookup(fd, &desc[i], &v))
+			continue;	/* known already */
+		if (bpf_map_update(fd, &desc[i], &one, RT_BPF_ANY)) {
+			added = err_set(ENOSPC, "--pid %u: more than %d descendants", s->opt.pid,
+					SEL_MAX);
+			break;
+		}
+		added++;
+	}
+	free(desc);
+	proctab_free(&t);
+	return added;
+}
+
+/* --pid: the process and every descendant. The kernel adds the children
+ * of selected processes as they are forked (sel_fork, kern/proc.S, on
+ * first); those older than rawtel come from /proc. A child forked by an
+ * older one before that one was added is found by the next scan: scans
+ * repeat until one adds nothing (a bounded number of times). */
+static int select_tree(struct session *s)
+{
+	int fd = bpf_obj_map_fd(&s->obj, "sel"), r;
+	uint32_t one = 1;
+	struct proc_ent e;
+
+	if (proctab_read(s->opt.pid, &e))
+		return err_set(ESRCH, "--pid %u: no such process", s->opt.pid);
+	if (bpf_map_update(fd, &s->opt.pid, &one, RT_BPF_ANY))
+		return err_set(EIO, "cannot select process %u", s->opt.pid);
+	for (int pass = 0; pass < 8; pass++)
+		if ((r = select_scan(s, fd)) <= 0)
+			return r;
+	return 0;
+}
+
+/* Records are made only while live[0] is 1 (LIVE, kern/common.h). */
+static void set_live(struct session *s, uint32_t on)
+{
+	int fd = bpf_obj_map_fd(&s->obj, "live");
+	uint32_t key = 0;
+
+	if (fd >= 0)
+		bpf_map_update(fd, &key, &on, RT_BPF_ANY);
+}
+
+static bool selecting(const struct session *s)
+{
+	return !s->opt.null && (s->opt.pid || s->opt.port);
 }
 
 static int attach_all(struct session *s)
@@ -211,9 +296,10 @@ static int attach_uprobes(struct session *s)
 		/* the return probe first: a call entering between the two
 		 * would leave an entry no return ever clears */
 		for (int k = 1; k >= 0; k--) {
-			r = uprobe_attach(k ? rt->fd : en->fd, t->path, t->offset, k,
-					  (int)s->opt.pid, (uint64_t)i, &cookie_ok,
-					  &s->att[s->n_att]);
+			/* every process: --pid's descendants have their own
+			 * address spaces (the programs select, kern/common.h) */
+			r = uprobe_attach(k ? rt->fd : en->fd, t->path, t->offset, k, 0,
+					  (uint64_t)i, &cookie_ok, &s->att[s->n_att]);
 			if (r && t->found && (r == -ENOENT || r == -ESRCH)) {
 				/* a running process's libc, gone with its process */
 				s->skipped_targets++;
@@ -255,6 +341,8 @@ static int open_all(struct session *s)
 				return r;
 	if (s->opt.null && (r = bpf_obj_add_kern(&s->obj, "null")))
 		return r;
+	if (selecting(s) && (r = bpf_obj_add_kern(&s->obj, "proc")))
+		return r;
 	if (s->n_targets)
 		uprobe_cleanup_stale();
 	if ((r = bpf_obj_load(&s->obj)))
@@ -270,8 +358,15 @@ static int open_all(struct session *s)
 			return r;
 		s->ring_open = true;
 	}
+	if (selecting(s) && ((r = attach_one(s, "sel_fork")) || (r = attach_one(s, "sel_free"))))
+		return r;
+	if (selecting(s) && s->opt.pid && (r = select_tree(s)))
+		return r;
 	if ((r = attach_all(s)) || (r = attach_uprobes(s)))
 		return r;
+	/* all at once, now that every program is on (the reader must start
+	 * draining soon) */
+	set_live(s, 1);
 	/* sockets older than rawtel, once the programs see new ones */
 	r = sockseed_scan(s);
 	s->seeded = r > 0 ? r : 0;
@@ -355,6 +450,11 @@ int session_consume(struct session *s, session_cb cb, void *ctx)
 
 void session_detach(struct session *s)
 {
+	/* every program stops making records at once: detaching takes tens
+	 * of ms per tracepoint, and records made meanwhile would fill the
+	 * ring with nobody reading it */
+	if (s->n_att)
+		set_live(s, 0);
 	for (int i = 0; i < s->n_att; i++)
 		attach_close(&s->att[i]);
 	s->n_att = 0;

@@ -444,7 +444,6 @@ int sockcap_flush(struct sockcap *c, bool all, sockcap_deliver d, void *ctx)
 int sockcap_new(struct session *s)
 {
 	struct sockcap *c = calloc(1, sizeof(*c));
-	uint32_t one = 1;
 
 	if (!c || !(c->conns = calloc(SC_CONNS, sizeof(*c->conns)))) {
 		free(c);
@@ -455,12 +454,10 @@ int sockcap_new(struct session *s)
 	c->gate_fd = bpf_obj_map_fd(&s->obj, "sk_gate");
 	c->procs_fd = bpf_obj_map_fd(&s->obj, "sk_procs");
 	c->listen_fd = bpf_obj_map_fd(&s->obj, "sk_listen");
-	c->sel_fd = bpf_obj_map_fd(&s->obj, "sk_sel");
+	c->sel_fd = bpf_obj_map_fd(&s->obj, "sel");
 	c->reorder = s->opt.perf_buffer;
 	c->next_id = SK_CONN_USER;
 	s->sockcap = c;
-	if (s->opt.pid && bpf_map_update(c->sel_fd, &s->opt.pid, &one, RT_BPF_ANY))
-		return err_set(EIO, "cannot select process %u", s->opt.pid);
 	return 0;
 }
 

@@ -199,6 +199,14 @@ static int seed_proc(struct sockcap *c, uint32_t pid, const struct procnet_table
 	return seeded;
 }
 
+/* --pid: the process or one of its descendants (sel, filled by now) */
+static bool selected(const struct sockcap *c, uint32_t pid)
+{
+	uint32_t v;
+
+	return bpf_map_lookup(c->sel_fd, &pid, &v) == 0;
+}
+
 int sockseed_scan(struct session *s)
 {
 	struct sockcap *c = s->sockcap;
@@ -223,7 +231,7 @@ int sockseed_scan(struct session *s)
 		size_t n;
 
 		if (*end || end == de->d_name || !pid || pid > 0x7fffffff || pid == self ||
-		    (o->pid && pid != o->pid) || read_comm((uint32_t)pid, comm) ||
+		    (o->pid && !selected(c, (uint32_t)pid)) || read_comm((uint32_t)pid, comm) ||
 		    (o->comm[0] && strncmp(comm, o->comm, 16)))
 			continue;
 		if (!(n = socket_fds((uint32_t)pid, &fds, &cap)) ||
