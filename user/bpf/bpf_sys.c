@@ -1,6 +1,5 @@
 /* bpf(2) wrappers: raw syscall, zeroed attrs, -errno returns. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include <unistd.h>
 
 #include "rawtel/bpf.h"
+#include "rawtel/util.h"
 
 long bpf_sys(int cmd, void *attr, unsigned int size)
 {
@@ -169,20 +169,11 @@ int bpf_num_possible_cpus(void)
 {
 	static int n;
 	char buf[256];
-	ssize_t len;
-	int fd;
 
 	if (n > 0)
 		return n;
-	fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		len = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (len > 0) {
-			buf[len] = 0;
-			n = parse_cpu_list(buf);
-		}
-	}
+	if (util_read_file("/sys/devices/system/cpu/possible", buf, sizeof(buf)) > 0)
+		n = parse_cpu_list(buf);
 	if (n <= 0) {
 		long c = sysconf(_SC_NPROCESSORS_CONF);
 		n = c > 0 ? (int)c : 1;

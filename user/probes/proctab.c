@@ -1,13 +1,13 @@
 /* Processes that predate rawtel: parent and start time from /proc. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "rawtel/proctab.h"
+#include "rawtel/util.h"
 
 #define PROCTAB_MAX (1u << 17)
 
@@ -51,18 +51,12 @@ int proctab_parse_stat(const char *text, struct proc_ent *out, long hz)
 int proctab_read(uint32_t pid, struct proc_ent *out)
 {
 	char path[64], buf[1024];
-	ssize_t n;
-	int fd;
+	int n;
 
 	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	n = util_read_file(path, buf, sizeof(buf));
 	if (n <= 0)
-		return -ENOENT;
-	buf[n] = 0;
+		return n < 0 ? n : -ENOENT;
 	return proctab_parse_stat(buf, out, sysconf(_SC_CLK_TCK));
 }
 
