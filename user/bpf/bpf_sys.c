@@ -10,7 +10,7 @@
 #include "rawtel/bpf.h"
 #include "rawtel/util.h"
 
-long bpf_sys(int cmd, void *attr, unsigned int size)
+static long bpf_sys(int cmd, void *attr, unsigned int size)
 {
 	long r;
 
@@ -87,6 +87,28 @@ int bpf_map_delete(int fd, const void *key)
 int bpf_map_next_key(int fd, const void *key, void *next)
 {
 	return map_elem(RT_BPF_MAP_GET_NEXT_KEY, fd, key, next, 0);
+}
+
+/* Kernel version as KERNEL_VERSION(a,b,c) from uname (for kern_version,
+ * which old kernels check for kprobe programs). */
+static uint32_t bpf_kernel_version(void)
+{
+	static uint32_t v;
+	struct utsname u;
+	unsigned a = 0, b = 0, c = 0;
+
+	if (v)
+		return v;
+	if (uname(&u) == 0) {
+		/* "6.18.44-fc-v669": the first three numbers */
+		char *p = u.release;
+		a = (unsigned)strtoul(p, &p, 10);
+		b = *p == '.' ? (unsigned)strtoul(p + 1, &p, 10) : 0;
+		c = *p == '.' ? (unsigned)strtoul(p + 1, &p, 10) : 0;
+	}
+	/* the sublevel saturates at 255, as the kernel's own macro does */
+	v = (a << 16) | (b << 8) | (c > 255 ? 255 : c);
+	return v;
 }
 
 int bpf_prog_load(uint32_t type, const struct rt_bpf_insn *insns, uint32_t n,
@@ -179,24 +201,4 @@ int bpf_num_possible_cpus(void)
 		n = c > 0 ? (int)c : 1;
 	}
 	return n;
-}
-
-uint32_t bpf_kernel_version(void)
-{
-	static uint32_t v;
-	struct utsname u;
-	unsigned a = 0, b = 0, c = 0;
-
-	if (v)
-		return v;
-	if (uname(&u) == 0) {
-		/* "6.18.44-fc-v669": the first three numbers */
-		char *p = u.release;
-		a = (unsigned)strtoul(p, &p, 10);
-		b = *p == '.' ? (unsigned)strtoul(p + 1, &p, 10) : 0;
-		c = *p == '.' ? (unsigned)strtoul(p + 1, &p, 10) : 0;
-	}
-	/* the sublevel saturates at 255, as the kernel's own macro does */
-	v = (a << 16) | (b << 8) | (c > 255 ? 255 : c);
-	return v;
 }

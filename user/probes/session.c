@@ -428,7 +428,9 @@ static uint64_t drops(const struct session *s, uint16_t ev_type)
 	return n;
 }
 
-uint64_t session_lost(const struct session *s, uint16_t ev_type)
+/* Records lost in the kernel for an event type: ring full, collisions,
+ * and runs of its programs the kernel skipped (recursion misses). */
+static uint64_t session_lost(const struct session *s, uint16_t ev_type)
 {
 	return drops(s, ev_type) + recursion_misses(s, ev_type);
 }
