@@ -60,22 +60,17 @@ int proctab_read(uint32_t pid, struct proc_ent *out)
 	return proctab_parse_stat(buf, out, sysconf(_SC_CLK_TCK));
 }
 
-static void put(struct proctab *t, const struct proc_ent *e)
-{
-	uint32_t i = (e->pid * 2654435761u) & (t->cap - 1);
-
-	while (t->ents[i].pid && t->ents[i].pid != e->pid)
-		i = (i + 1) & (t->cap - 1);
-	if (!t->ents[i].pid)
-		t->n++;
-	t->ents[i] = *e;
-}
+/* an entry of the table: the pid widened to the table's key */
+struct proctab_slot {
+	uint64_t pid;
+	struct proc_ent e;
+};
 
 int proctab_scan(struct proctab *t)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *de;
-	uint32_t count = 0;
+	uint32_t count = 0, slots = 256;
 
 	memset(t, 0, sizeof(*t));
 	if (!d)
@@ -83,42 +78,36 @@ int proctab_scan(struct proctab *t)
 	while ((de = readdir(d)))
 		count += de->d_name[0] >= '1' && de->d_name[0] <= '9';
 	/* at most half full; bounded however many processes there are */
-	t->cap = 256;
-	while (t->cap < 2 * count && t->cap < PROCTAB_MAX)
-		t->cap <<= 1;
-	t->ents = calloc(t->cap, sizeof(*t->ents));
-	if (!t->ents) {
+	while (slots < 2 * count && slots < PROCTAB_MAX)
+		slots <<= 1;
+	if (idtab_init(&t->tab, sizeof(struct proctab_slot), slots, slots / 2, false)) {
 		closedir(d);
 		return -ENOMEM;
 	}
 	rewinddir(d);
-	while ((de = readdir(d)) && t->n < t->cap / 2) {
+	while ((de = readdir(d)) && t->tab.n < t->tab.max) {
+		struct proctab_slot *s;
 		struct proc_ent e;
 		char *end;
 		unsigned long pid = strtoul(de->d_name, &end, 10);
 
 		if (*end || !pid || pid > 0xffffffffUL)
 			continue;
-		if (proctab_read((uint32_t)pid, &e) == 0)
-			put(t, &e);
+		if (proctab_read((uint32_t)pid, &e) == 0 && (s = idtab_insert(&t->tab, e.pid, NULL)))
+			s->e = e;
 	}
 	closedir(d);
-	return (int)t->n;
+	return (int)t->tab.n;
 }
 
 const struct proc_ent *proctab_get(const struct proctab *t, uint32_t pid)
 {
-	if (!t->cap || !pid)
-		return NULL;
-	for (uint32_t i = (pid * 2654435761u) & (t->cap - 1); t->ents[i].pid;
-	     i = (i + 1) & (t->cap - 1))
-		if (t->ents[i].pid == pid)
-			return &t->ents[i];
-	return NULL;
+	const struct proctab_slot *s = t->tab.slots && pid ? idtab_find(&t->tab, pid) : NULL;
+
+	return s ? &s->e : NULL;
 }
 
 void proctab_free(struct proctab *t)
 {
-	free(t->ents);
-	memset(t, 0, sizeof(*t));
+	idtab_free(&t->tab);
 }
