@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define IDTAB_FIRST_SLOTS 16
+
 struct idtab {
 	unsigned char *slots;	/* mask + 2 entries: the last one is key 0's */
 	uint32_t esize, mask;
@@ -26,8 +28,9 @@ struct idtab {
 
 /* An empty table of entries of esize bytes (at least 8: the key). slots is
  * rounded up to a power of two (at least 2). grow: double when more than
- * half full, max unused; else at most max entries (below slots). 0 or
- * -ENOMEM. */
+ * half full, max unused; slots 0 then allocates nothing until the first
+ * insert (IDTAB_FIRST_SLOTS). Else at most max entries (below slots).
+ * 0 or -ENOMEM. */
 int idtab_init(struct idtab *t, size_t esize, uint32_t slots, uint32_t max, bool grow);
 void idtab_free(struct idtab *t);
 

@@ -47,6 +47,14 @@ static void test_basic(void)
 	T_EQ_INT(t.refused, 0);
 	idtab_free(&t);
 	T_EQ_INT(idtab_init(&t, 4, 4, 0, true), -EINVAL);	/* no room for the key */
+	/* a growing table of 0 slots allocates them with its first entry */
+	T_EQ_INT(idtab_init(&t, sizeof(struct ent), 0, 0, true), 0);
+	T_CHECK(t.slots == NULL && !idtab_find(&t, 5) && !idtab_find(&t, 0) &&
+		!idtab_next(&t, NULL));
+	T_CHECK(idtab_insert(&t, 5, NULL) != NULL);
+	T_EQ_INT(t.mask + 1, IDTAB_FIRST_SLOTS);
+	T_CHECK(idtab_find(&t, 5) != NULL);
+	idtab_free(&t);
 }
 
 /* A fixed table holds at most max entries and counts what it refused. */

@@ -45,7 +45,7 @@ static int alloc_slots(struct idtab *t, uint32_t n)
 
 int idtab_init(struct idtab *t, size_t esize, uint32_t slots, uint32_t max, bool grow)
 {
-	uint32_t n = 2;
+	uint32_t n = grow && !slots ? IDTAB_FIRST_SLOTS : 2;
 
 	memset(t, 0, sizeof(*t));
 	if (esize < sizeof(uint64_t) || esize > UINT32_MAX || slots > (1u << 31))
@@ -55,6 +55,10 @@ int idtab_init(struct idtab *t, size_t esize, uint32_t slots, uint32_t max, bool
 	t->esize = (uint32_t)esize;
 	t->grow = grow;
 	t->max = grow || max < n ? max : n - 1;
+	if (grow && !slots) {	/* allocated by the first insert */
+		t->mask = n - 1;
+		return 0;
+	}
 	return alloc_slots(t, n);
 }
 
@@ -70,6 +74,8 @@ void *idtab_find(const struct idtab *t, uint64_t key)
 
 	if (!key)
 		return t->has_zero ? zero_slot(t) : NULL;
+	if (!t->slots)
+		return NULL;
 	for (uint32_t i = home(t, key);; i = (i + 1) & t->mask) {
 		unsigned char *e = slot(t, i);
 
@@ -115,6 +121,10 @@ void *idtab_insert(struct idtab *t, uint64_t key, bool *added)
 		*added = !e;
 	if (e)
 		return e;
+	if (!t->slots && alloc_slots(t, t->mask + 1)) {
+		t->refused++;
+		return NULL;
+	}
 	if (t->grow ? 2 * ((uint64_t)t->n + 1) > (uint64_t)t->mask + 1 && grow(t) < 0
 		    : t->n >= t->max) {
 		t->refused++;
