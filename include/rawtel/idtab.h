@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define IDTAB_FIRST_SLOTS 16
 
@@ -34,8 +35,36 @@ struct idtab {
 int idtab_init(struct idtab *t, size_t esize, uint32_t slots, uint32_t max, bool grow);
 void idtab_free(struct idtab *t);
 
-/* The entry of key, or NULL. */
-void *idtab_find(const struct idtab *t, uint64_t key);
+/* The slot key's probe run starts at: the finalizer of MurmurHash3, so
+ * sequential ids (pids, fds, counters) spread over the whole table. */
+static inline uint32_t idtab_home(const struct idtab *t, uint64_t key)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdull;
+	key ^= key >> 33;
+	return (uint32_t)key & t->mask;
+}
+
+/* The entry of key, or NULL. Inline: the lookup is on the per-record path
+ * of the HTTP probe. */
+static inline void *idtab_find(const struct idtab *t, uint64_t key)
+{
+	uint64_t k;
+
+	if (!key)
+		return t->has_zero ? t->slots + ((size_t)t->mask + 1) * t->esize : NULL;
+	if (!t->slots)
+		return NULL;
+	for (uint32_t i = idtab_home(t, key);; i = (i + 1) & t->mask) {
+		unsigned char *e = t->slots + (size_t)i * t->esize;
+
+		memcpy(&k, e, sizeof(k));
+		if (k == key)
+			return e;
+		if (!k)
+			return NULL;
+	}
+}
 /* The entry of key, added when absent (zeroed, but for the key; *added
  * says so when added is not NULL); NULL when it is full or out of memory. */
 void *idtab_insert(struct idtab *t, uint64_t key, bool *added);

@@ -5,16 +5,6 @@
 
 #include "rawtel/idtab.h"
 
-/* The finalizer of MurmurHash3: sequential ids (pids, fds, counters)
- * spread over the whole table. */
-static uint32_t home(const struct idtab *t, uint64_t key)
-{
-	key ^= key >> 33;
-	key *= 0xff51afd7ed558ccdull;
-	key ^= key >> 33;
-	return (uint32_t)key & t->mask;
-}
-
 static unsigned char *slot(const struct idtab *t, uint32_t i)
 {
 	return t->slots + (size_t)i * t->esize;
@@ -68,29 +58,10 @@ void idtab_free(struct idtab *t)
 	memset(t, 0, sizeof(*t));
 }
 
-void *idtab_find(const struct idtab *t, uint64_t key)
-{
-	uint64_t k;
-
-	if (!key)
-		return t->has_zero ? zero_slot(t) : NULL;
-	if (!t->slots)
-		return NULL;
-	for (uint32_t i = home(t, key);; i = (i + 1) & t->mask) {
-		unsigned char *e = slot(t, i);
-
-		memcpy(&k, e, sizeof(k));
-		if (k == key)
-			return e;
-		if (!k)
-			return NULL;
-	}
-}
-
 /* The free slot key's probe run reaches first (key not in the table). */
 static unsigned char *free_slot(const struct idtab *t, uint64_t key)
 {
-	uint32_t i = home(t, key);
+	uint32_t i = idtab_home(t, key);
 
 	while (key_at(t, i))
 		i = (i + 1) & t->mask;
@@ -159,7 +130,7 @@ void idtab_delete(struct idtab *t, void *entry)
 		j = (j + 1) & t->mask;
 		if (!key_at(t, j))
 			break;
-		h = home(t, key_at(t, j));
+		h = idtab_home(t, key_at(t, j));
 		/* j stays unless its home lies cyclically outside (i, j] */
 		if (i <= j ? (i < h && h <= j) : (i < h || h <= j))
 			continue;
