@@ -50,3 +50,35 @@ wait_for() {
 	done
 	return 1
 }
+
+# run_fuzzer NAME BIN SECONDS CORPUS [LIBFUZZER-OPTION...]: run a libFuzzer
+# target for a bounded time (plus -max_len, -dict, -rss_limit_mb... as the
+# caller passes them) and print PASS NAME or FAIL NAME. Inputs that crash
+# are written under build/fuzz/ (never into the directory the tests run
+# from), to reproduce with BIN build/fuzz/crash-...; the sanitizers stop at
+# the first finding. A missing BIN is a failure: make check builds it.
+run_fuzzer() {
+	rf_name=$1 rf_bin=$2 rf_secs=$3 rf_corpus=$4
+	shift 4
+	if [ ! -x "$rf_bin" ]; then
+		fail "$rf_name" "$rf_bin is missing: run make fuzz (clang and libFuzzer: scripts/install-deps test)"
+		return 1
+	fi
+	mkdir -p "$RAWTEL_TOP/build/fuzz"
+	rf_log=$T_TMP/$rf_name.log
+	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		"$rf_bin" -max_total_time="$rf_secs" -timeout=10 "$@" \
+		-artifact_prefix="$RAWTEL_TOP/build/fuzz/" -print_final_stats=1 \
+		"$rf_corpus" > "$rf_log" 2>&1
+	rf_rc=$?
+	rf_runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$rf_log" | tail -n 1)
+	if [ $rf_rc -eq 0 ] &&
+	   ! grep -Eq 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:' "$rf_log"; then
+		pass "$rf_name (${rf_runs:-?} inputs in ${rf_secs}s from $(ls "$rf_corpus" | wc -l) seeds)"
+		return 0
+	fi
+	tail -n 40 "$rf_log"
+	fail "$rf_name" "fuzzer exited $rf_rc after ${rf_runs:-?} inputs; crash input in $(grep -o 'build/fuzz/[a-z]*-[0-9a-f]*' "$rf_log" | head -n 1) (see the log above)"
+	return 1
+}

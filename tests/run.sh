@@ -3,8 +3,9 @@
 # Unit tests: build/asan/tests/test_* (built by `make check`).
 # Integration tests: tests/integ/*.sh, given RAWTEL (the ASan build) and
 # RAWTEL_REL (./rawtel). Each prints "PASS name" / "FAIL name: why" /
-# "SKIP name: why" lines; a test that exits non-zero without a FAIL line is
-# counted as one failure. ONLY=substring runs the matching tests only.
+# "SKIP name: why" lines; a test that exits non-zero without a FAIL line,
+# or that prints none of these lines at all, is counted as one failure.
+# ONLY=substring runs the matching tests only.
 # Under RAWTEL_REQUIRE_BPF=1 (CI) a SKIP of a BPF test is printed as FAIL by
 # the test itself (tests/t.h, tests/lib.sh).
 set -u
@@ -29,6 +30,10 @@ run_one() {
 	p=$(grep -c '^PASS ' "$log"); f=$(grep -c '^FAIL ' "$log"); s=$(grep -c '^SKIP ' "$log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "FAIL $name: exited with status $rc" >> "$log"
+		f=1
+	elif [ $((p + f + s)) -eq 0 ]; then
+		# a test that ran nothing (or lost its output) proves nothing
+		echo "FAIL $name: printed no PASS, FAIL or SKIP line" >> "$log"
 		f=1
 	fi
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))

@@ -222,4 +222,11 @@
 
 #define RT_BPF_HELPER_MAX 211
 
+/* The same list as constants for C: RT_BPF_FUNC_probe_read_user = 112... */
+#ifndef __ASSEMBLER__
+#define RT_BPF_FUNC_ENUM(id, name) RT_BPF_FUNC_##name = id,
+enum rt_bpf_func { RT_BPF_HELPERS(RT_BPF_FUNC_ENUM) };
+#undef RT_BPF_FUNC_ENUM
+#endif
+
 #endif

@@ -41,8 +41,4 @@ int attach_perf_prog(int prog_fd, uint64_t cookie, struct attach *a, bool *cooki
 int attach_perf_event_open(void *attr, int pid, int cpu, int group,
 			   unsigned long flags);
 
-/* Whether BPF links on perf events work here (probed once, then cached
- * by attach_tracepoint from its first attempt). */
-bool attach_links_supported(void);
-
 #endif

@@ -9,8 +9,6 @@
 
 #include "rt_bpf.h"
 
-long bpf_sys(int cmd, void *attr, unsigned int size);
-
 int bpf_map_create(uint32_t type, uint32_t key_size, uint32_t value_size,
 		   uint32_t max_entries, uint32_t flags, const char *name);
 int bpf_map_lookup(int fd, const void *key, void *value);
@@ -30,9 +28,5 @@ int bpf_link_perf_event(int prog_fd, int perf_fd, uint64_t cookie);
 
 /* Number of possible CPUs (per-CPU map values and perf rings), cached. */
 int bpf_num_possible_cpus(void);
-
-/* Kernel version as KERNEL_VERSION(a,b,c) from uname (for kern_version,
- * which old kernels check for kprobe programs). */
-uint32_t bpf_kernel_version(void);
 
 #endif

@@ -51,14 +51,11 @@ struct bpf_obj {
 
 void bpf_obj_init(struct bpf_obj *o);
 int bpf_obj_set_const(struct bpf_obj *o, const char *name, int64_t value);
-/* Assemble one unit against the running kernel's tracepoint formats. */
-int bpf_obj_add(struct bpf_obj *o, const char *name, const char *text, size_t len);
 /* Add an embedded kern/ unit by name ("open"). */
 int bpf_obj_add_kern(struct bpf_obj *o, const char *name);
 /* Create every map, patch references, load every program. */
 int bpf_obj_load(struct bpf_obj *o);
 int bpf_obj_map_fd(const struct bpf_obj *o, const char *name);
-const struct bpf_obj_map *bpf_obj_map(const struct bpf_obj *o, const char *name);
 const struct bpf_obj_prog *bpf_obj_prog(const struct bpf_obj *o, const char *name);
 void bpf_obj_close(struct bpf_obj *o);
 

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum feat_id {
+enum feature_id {
 	FEAT_PRIV,		/* root, or CAP_BPF+CAP_PERFMON, or CAP_SYS_ADMIN */
 	FEAT_BPF_SYSCALL,	/* bpf(2) loads a tracing program */
 	FEAT_TRACEFS,
@@ -26,22 +26,22 @@ enum feat_id {
 	FEAT_N
 };
 
-enum feat_state {
+enum feature_state {
 	FEAT_YES,
 	FEAT_NO,		/* the kernel does not have it */
 	FEAT_NOPERM,		/* it might, but we may not use it */
 	FEAT_UNKNOWN,		/* could not tell (a prerequisite is missing) */
 };
 
-struct feat_result {
-	enum feat_state state;
+struct feature_result {
+	enum feature_state state;
 	char detail[160];
 };
 
-const struct feat_result *feat_get(enum feat_id id);
-bool feat_has(enum feat_id id);
-const char *feat_name(enum feat_id id);
+const struct feature_result *feature_get(enum feature_id id);
+bool feature_has(enum feature_id id);
+const char *feature_name(enum feature_id id);
 /* One-line reason the process lacks privileges, or NULL when it has them. */
-const char *feat_priv_problem(void);
+const char *feature_priv_problem(void);
 
 #endif

@@ -46,8 +46,6 @@ const struct json_node *json_next(const struct json_doc *d,
 /* Member `key` of object obj (the first one so named), or NULL. */
 const struct json_node *json_member(const struct json_doc *d,
 				    const struct json_node *obj, const char *key);
-const char *json_key(const struct json_doc *d, const struct json_node *x,
-		     size_t *len);
 /* A string node's bytes (NUL-terminated) or NULL when x is not a string. */
 const char *json_str(const struct json_doc *d, const struct json_node *x,
 		     size_t *len);

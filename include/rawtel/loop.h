@@ -1,9 +1,9 @@
 /* The agent's one event loop (user/loop/): epoll over file descriptors with
  * callbacks, one-shot and periodic timers on CLOCK_MONOTONIC (a bounded
  * min-heap behind one timerfd), a signalfd for the signals the agent
- * handles, and an eventfd so another thread or a signal handler can wake a
- * blocked wait. Single-threaded: every function except loop_wake() must be
- * called from the thread that runs the loop. */
+ * handles, and an eventfd with which loop_stop() wakes a blocked wait.
+ * Single-threaded: every function must be called from the thread that runs
+ * the loop. */
 #ifndef RAWTEL_LOOP_H
 #define RAWTEL_LOOP_H
 
@@ -45,9 +45,6 @@ int loop_timer_cancel(struct loop *l, int id);
 int loop_signals(struct loop *l, const int *signos, int n, loop_signal_fn fn,
 		 void *arg);
 
-/* Make a blocked loop_run/loop_run_once return; async-signal-safe and
- * callable from any thread. */
-void loop_wake(struct loop *l);
 /* Make loop_run return after the current iteration. */
 void loop_stop(struct loop *l);
 

@@ -7,15 +7,15 @@
 
 #include <stdint.h>
 
+#include "rawtel/idtab.h"
+
 struct proc_ent {
 	uint32_t pid, ppid;
 	uint64_t start_ns;	/* CLOCK_BOOTTIME ns */
 };
 
 struct proctab {
-	struct proc_ent *ents;
-	uint32_t cap;		/* power of two */
-	uint32_t n;
+	struct idtab tab;	/* by pid, at most half full */
 };
 
 /* Scan /proc; returns the number of processes recorded. */

@@ -6,7 +6,6 @@
 
 #include <stdint.h>
 
-uint64_t rand_u64(void);
 /* n random bytes, never all zero */
 void rand_id(uint8_t *id, int n);
 

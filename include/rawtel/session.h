@@ -104,10 +104,9 @@ void session_detach(struct session *s);
 /* Whether program `prog` (a .prog of kern/) is attached: optional ones
  * are not where the kernel lacks their tracepoint. */
 bool session_attached(const struct session *s, const char *prog);
-/* Records lost in the kernel for an event type: ring full, collisions,
- * and runs of its programs the kernel skipped (recursion misses). */
-uint64_t session_lost(const struct session *s, uint16_t ev_type);
-/* The same for every record type of probe p (http has two). */
+/* Records lost in the kernel for every record type of probe p (http has
+ * two): ring full, collisions, and runs of its programs the kernel skipped
+ * (recursion misses). */
 uint64_t session_lost_probe(const struct session *s, const struct probe *p);
 void session_close(struct session *s);
 

@@ -79,7 +79,6 @@ int sink_config_set_endpoint(struct sink_config *c, int sig, const char *url);
 int sink_config_set_headers(struct sink_config *c, int sig, const char *list);
 int sink_config_set_timeout(struct sink_config *c, int sig, const char *ms);
 int sink_config_set_protocol(struct sink_config *c, int sig, const char *name);
-int sink_config_set_compression(struct sink_config *c, int sig, const char *name);
 /* Effective protocol for a signal: which encoding to submit. */
 int sink_config_protocol(const struct sink_config *c, int sig);
 /* The endpoint, headers and timeout that apply to `sig`. */

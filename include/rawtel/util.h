@@ -1,5 +1,6 @@
-/* Small parsing helpers shared across modules (user/util/parse.c), so the
- * static binary needs none of the C library's scanf machinery. */
+/* Small helpers shared across modules: parsing (user/util/parse.c), so the
+ * static binary needs none of the C library's scanf machinery, and reading
+ * small files (user/util/file.c). */
 #ifndef RAWTEL_UTIL_H
 #define RAWTEL_UTIL_H
 
@@ -26,5 +27,10 @@ int util_write_all(int fd, const void *buf, size_t n);
 /* Parse an unsigned number in `base` that must fill [s, end of s) or stop
  * at `stop` (a character, 0 for the end); 0 or -EINVAL. */
 int util_ulong(const char *s, int base, char stop, unsigned long *out, const char **rest);
+
+/* Read the file at `path` (a small /proc or sysfs file) into buf: at most
+ * size - 1 bytes, the rest cut off, always NUL-terminated. Returns the
+ * length read (0 for an empty file) or -errno. */
+int util_read_file(const char *path, char *buf, size_t size);
 
 #endif

@@ -46,18 +46,4 @@ if [ "$n" -lt 2 ]; then
 	exit 0
 fi
 
-log=$T_TMP/fuzz.log
-UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
-	"$fuzz" -max_total_time="$secs" -max_len=131072 -rss_limit_mb=1024 \
-	-timeout=10 -print_final_stats=1 -artifact_prefix="$RAWTEL_TOP/build/fuzz/" \
-	"$corpus" > "$log" 2>&1
-rc=$?
-runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-if [ $rc -ne 0 ] || grep -Eq 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:' "$log"; then
-	tail -n 40 "$log"
-	fail fuzz_elf "fuzzer exited $rc after ${runs:-?} runs; crash input in $(grep -o 'crash-[0-9a-f]*' "$log" | head -n 1) (see log above)"
-else
-	echo "fuzz_elf: ${runs:-?} runs in ${secs}s from $(ls "$corpus" | wc -l) files, no findings"
-	pass fuzz_elf
-fi
+run_fuzzer fuzz_elf "$fuzz" "$secs" "$corpus" -max_len=131072 -rss_limit_mb=1024

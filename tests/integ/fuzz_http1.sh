@@ -8,13 +8,6 @@
 : "${RAWTEL_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$RAWTEL_TOP/tests/lib.sh"
 
-name=fuzz_http1
-bin="$RAWTEL_TOP/build/fuzz/fuzz_http1"
-secs=${RAWTEL_FUZZ_SECONDS:-30}
-if [ ! -x "$bin" ]; then
-	fail $name "$bin is missing: run make fuzz (clang and libFuzzer: scripts/install-deps test)"
-	exit 1
-fi
 c="$T_TMP/corpus"
 mkdir -p "$c"
 # rec FILE DIR GAP TEXT: one record (DIR q|r, GAP a gap index, TEXT with
@@ -59,18 +52,5 @@ f="$c/tls"
 printf '\000' > "$f"
 rec "$f" q 0 '\026\003\001\002\000\001\000\001\374\003\003'
 rec "$f" r 0 '\026\003\003\000\132\002'
-# the fuzzer's own sanitizers must stop at the first finding
-ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
-UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-	-max_len=4096 -dict="$RAWTEL_TOP/tests/fuzz/fuzz_http1.dict" \
-	-artifact_prefix="$RAWTEL_TOP/build/fuzz/" -print_final_stats=1 \
-	"$c" > "$T_TMP/log" 2>&1
-rc=$?
-runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$T_TMP/log")
-if [ $rc -eq 0 ]; then
-	pass "$name ($runs inputs in ${secs}s from $(ls "$c" | wc -l) seeds)"
-else
-	tail -n 40 "$T_TMP/log"
-	fail $name "fuzzer exited $rc after ${runs:-?} inputs; crash input in $(grep -o 'build/fuzz/crash-[0-9a-f]*' "$T_TMP/log" | head -n 1) (see log above)"
-fi
+run_fuzzer fuzz_http1 "$RAWTEL_TOP/build/fuzz/fuzz_http1" "${RAWTEL_FUZZ_SECONDS:-30}" "$c" \
+	-rss_limit_mb=2048 -max_len=4096 -dict="$RAWTEL_TOP/tests/fuzz/fuzz_http1.dict"

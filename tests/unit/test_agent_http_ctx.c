@@ -508,7 +508,7 @@ static void test_bounds(void)
 		snprintf(req, sizeof(req), "GET /c%llu HTTP/1.1\r\nHost: h\r\n\r\n", (unsigned long long)c);
 		RECV(&t, c, c * S + 1, req);
 	}
-	T_EQ_INT(t.a->http->procs[0]->n_conns, 8);
+	T_EQ_INT(t.a->http->procs[0]->conns.n, 8);
 	for (uint32_t pid = 1; pid <= HTTP_PROCS_MAX + 5; pid++)
 		th_sock(&t, 100000 + pid, 1, 1, SOCK_K_ACCEPT, 200 * S + pid, 80, 40000, 2);
 	T_EQ_INT(t.a->http->n_procs, HTTP_PROCS_MAX);

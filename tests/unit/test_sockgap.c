@@ -18,7 +18,8 @@ static struct sockcap *sc_new(void)
 {
 	struct sockcap *c = calloc(1, sizeof(*c));
 
-	T_ASSERT(c && (c->conns = calloc(SC_CONNS, sizeof(*c->conns))));
+	T_ASSERT(c && !idtab_init(&c->conns, sizeof(struct sc_conn), SC_CONNS, SC_CONNS - 1,
+				       false));
 	c->fds_fd = c->gate_fd = c->procs_fd = c->listen_fd = c->sel_fd = -1;
 	return c;
 }

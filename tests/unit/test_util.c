@@ -2,7 +2,10 @@
  * overflow), fields, hex digits, percent-decoding and numbers. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rawtel/util.h"
 #include "t.h"
@@ -63,10 +66,49 @@ static void test_pct_decode(void)
 	T_EQ_INT(util_pct_decode(s, s + strlen(s), out, sizeof(out), &bad), -E2BIG);
 }
 
+/* A temporary file holding `text`; its path is left in path. */
+static void temp_file(char path[32], const char *text)
+{
+	int fd;
+
+	strcpy(path, "/tmp/rawtel-t-XXXXXX");
+	fd = mkstemp(path);
+	T_ASSERT(fd >= 0);
+	T_EQ_INT(util_write_all(fd, text, strlen(text)), 0);
+	close(fd);
+}
+
+static void test_read_file(void)
+{
+	char path[32], buf[8];
+
+	temp_file(path, "32768\n");			/* short */
+	memset(buf, 'x', sizeof(buf));
+	T_EQ_INT(util_read_file(path, buf, sizeof(buf)), 6);
+	T_EQ_STR(buf, "32768\n");
+	unlink(path);
+	temp_file(path, "1234567");			/* exactly fills it */
+	T_EQ_INT(util_read_file(path, buf, sizeof(buf)), 7);
+	T_EQ_STR(buf, "1234567");
+	unlink(path);
+	temp_file(path, "123456789");			/* cut off, still a string */
+	T_EQ_INT(util_read_file(path, buf, sizeof(buf)), 7);
+	T_EQ_STR(buf, "1234567");
+	unlink(path);
+	temp_file(path, "");				/* empty */
+	T_EQ_INT(util_read_file(path, buf, sizeof(buf)), 0);
+	T_EQ_STR(buf, "");
+	T_EQ_INT(util_read_file(path, buf, 0), -EINVAL);
+	unlink(path);
+	T_EQ_INT(util_read_file(path, buf, sizeof(buf)), -ENOENT);	/* missing */
+	T_EQ_INT(util_read_file("/proc/self", buf, sizeof(buf)), -EISDIR);
+}
+
 int main(void)
 {
 	T_RUN(test_parse_size);
 	T_RUN(test_fields_and_numbers);
 	T_RUN(test_pct_decode);
+	T_RUN(test_read_file);
 	return t_done();
 }

@@ -19,59 +19,10 @@
 #include "http.h"
 #include "rawtel/sockcap.h"
 
-/* ---- connections of a process: open addressing by id ---------------- */
-static uint32_t conn_hash(uint64_t id)
-{
-	id ^= id >> 33;
-	id *= 0xff51afd7ed558ccdull;
-	id ^= id >> 33;
-	return (uint32_t)id;
-}
-
+/* ---- connections of a process: by id (rawtel/idtab.h) ----------------- */
 static struct ahttp_conn *conn_find(const struct ahttp_proc *p, uint64_t id)
 {
-	uint32_t m = p->cap - 1;
-
-	if (!p->cap)
-		return NULL;
-	for (uint32_t i = conn_hash(id) & m;; i = (i + 1) & m) {
-		if (p->conns[i].id == id)
-			return &p->conns[i];
-		if (!p->conns[i].id)
-			return NULL;
-	}
-}
-
-/* Linear probing: entries after the hole move back unless their home
- * lies cyclically in (hole, entry]. */
-static void conn_del(struct ahttp_proc *p, struct ahttp_conn *c)
-{
-	uint32_t m = p->cap - 1, i = (uint32_t)(c - p->conns), j = i;
-
-	for (;;) {
-		p->conns[i].id = 0;
-		for (;;) {
-			j = (j + 1) & m;
-			if (!p->conns[j].id) {
-				p->n_conns--;
-				return;
-			}
-			uint32_t home = conn_hash(p->conns[j].id) & m;
-			if (i <= j ? (home <= i || home > j) : (home <= i && home > j))
-				break;
-		}
-		p->conns[i] = p->conns[j];
-		i = j;
-	}
-}
-
-static struct ahttp_conn *conn_slot(struct ahttp_conn *tab, uint32_t cap, uint64_t id)
-{
-	uint32_t i = conn_hash(id) & (cap - 1);
-
-	while (tab[i].id)
-		i = (i + 1) & (cap - 1);
-	return &tab[i];
+	return idtab_find(&p->conns, id);
 }
 
 static void act_release(struct ahttp_proc *p, struct ahttp_conn *c)
@@ -86,34 +37,16 @@ static void act_release(struct ahttp_proc *p, struct ahttp_conn *c)
 static struct ahttp_conn *conn_add(struct ahttp_state *h, struct ahttp_proc *p, uint64_t id)
 {
 	uint32_t max = h->po.max_conns ? h->po.max_conns : HTTP_CONNS_DEFAULT;
-	struct ahttp_conn *c;
 
-	if (p->n_conns >= max) {
+	if (p->conns.n >= max) {
 		struct ahttp_conn *old = NULL;
-		for (uint32_t i = 0; i < p->cap; i++)
-			if (p->conns[i].id && (!old || p->conns[i].last_ts < old->last_ts))
-				old = &p->conns[i];
+		for (struct ahttp_conn *c = idtab_next(&p->conns, NULL); c; c = idtab_next(&p->conns, c))
+			if (!old || c->last_ts < old->last_ts)
+				old = c;
 		act_release(p, old);
-		conn_del(p, old);
+		idtab_delete(&p->conns, old);
 	}
-	if (2 * (p->n_conns + 1) > p->cap) {
-		uint32_t cap = p->cap ? 2 * p->cap : 16;
-		struct ahttp_conn *tab = calloc(cap, sizeof(*tab));
-
-		if (!tab)
-			return NULL;
-		for (uint32_t i = 0; i < p->cap; i++)
-			if (p->conns[i].id)
-				*conn_slot(tab, cap, p->conns[i].id) = p->conns[i];
-		free(p->conns);
-		p->conns = tab;
-		p->cap = cap;
-	}
-	c = conn_slot(p->conns, p->cap, id);
-	memset(c, 0, sizeof(*c));
-	c->id = id;
-	p->n_conns++;
-	return c;
+	return idtab_insert(&p->conns, id, NULL);
 }
 
 /* ---- processes ----------------------------------------------------------- */
@@ -138,7 +71,7 @@ static void proc_drop(struct ahttp_state *h, int idx, uint64_t ts, const char *w
 	http1_table_free(p->t, ts);
 	h->cur = NULL;
 	http1_routes_free(p->routes);
-	free(p->conns);
+	idtab_free(&p->conns);
 	free(p);
 	h->procs[idx] = h->procs[--h->n_procs];
 }
@@ -165,6 +98,8 @@ static struct ahttp_proc *proc_get(struct ahttp_state *h, uint32_t pid, uint64_t
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
+	/* allocates nothing: the first connection does */
+	idtab_init(&p->conns, sizeof(struct ahttp_conn), 0, 0, true);
 	if (http1_table_new(&p->t, &h->po) ||
 	    http1_routes_new(&p->routes, o->route_cap ? o->route_cap : HTTP1_ROUTES_DEFAULT)) {
 		if (p->t)
@@ -268,7 +203,7 @@ static void on_sock(struct ahttp_state *h, const struct ev_sock *e)
 		http1_table_close(p->t, e->conn, e->h.ts);
 		h->cur = NULL;
 		act_release(p, c);
-		conn_del(p, c);
+		idtab_delete(&p->conns, c);
 		return;
 	}
 	if (!c && !(c = conn_add(h, p, e->conn))) {

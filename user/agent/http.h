@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "rawtel/http1.h"
+#include "rawtel/idtab.h"
 
 struct agent;
 
@@ -88,8 +89,7 @@ struct ahttp_proc {
 	uint64_t used;		/* LRU clock */
 	struct http1_table *t;
 	struct http1_routes *routes;
-	struct ahttp_conn *conns;	/* open addressing by id, grows */
-	uint32_t n_conns, cap;
+	struct idtab conns;		/* struct ahttp_conn by id, grows */
 	char comm[16];		/* from sock records: the resource when gone */
 	struct ahttp_act acts[HTTP_ACTS];
 };

@@ -1,6 +1,5 @@
 /* bpf(2) wrappers: raw syscall, zeroed attrs, -errno returns. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +8,9 @@
 #include <unistd.h>
 
 #include "rawtel/bpf.h"
+#include "rawtel/util.h"
 
-long bpf_sys(int cmd, void *attr, unsigned int size)
+static long bpf_sys(int cmd, void *attr, unsigned int size)
 {
 	long r;
 
@@ -87,6 +87,28 @@ int bpf_map_delete(int fd, const void *key)
 int bpf_map_next_key(int fd, const void *key, void *next)
 {
 	return map_elem(RT_BPF_MAP_GET_NEXT_KEY, fd, key, next, 0);
+}
+
+/* Kernel version as KERNEL_VERSION(a,b,c) from uname (for kern_version,
+ * which old kernels check for kprobe programs). */
+static uint32_t bpf_kernel_version(void)
+{
+	static uint32_t v;
+	struct utsname u;
+	unsigned a = 0, b = 0, c = 0;
+
+	if (v)
+		return v;
+	if (uname(&u) == 0) {
+		/* "6.18.44-fc-v669": the first three numbers */
+		char *p = u.release;
+		a = (unsigned)strtoul(p, &p, 10);
+		b = *p == '.' ? (unsigned)strtoul(p + 1, &p, 10) : 0;
+		c = *p == '.' ? (unsigned)strtoul(p + 1, &p, 10) : 0;
+	}
+	/* the sublevel saturates at 255, as the kernel's own macro does */
+	v = (a << 16) | (b << 8) | (c > 255 ? 255 : c);
+	return v;
 }
 
 int bpf_prog_load(uint32_t type, const struct rt_bpf_insn *insns, uint32_t n,
@@ -169,43 +191,14 @@ int bpf_num_possible_cpus(void)
 {
 	static int n;
 	char buf[256];
-	ssize_t len;
-	int fd;
 
 	if (n > 0)
 		return n;
-	fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		len = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (len > 0) {
-			buf[len] = 0;
-			n = parse_cpu_list(buf);
-		}
-	}
+	if (util_read_file("/sys/devices/system/cpu/possible", buf, sizeof(buf)) > 0)
+		n = parse_cpu_list(buf);
 	if (n <= 0) {
 		long c = sysconf(_SC_NPROCESSORS_CONF);
 		n = c > 0 ? (int)c : 1;
 	}
 	return n;
-}
-
-uint32_t bpf_kernel_version(void)
-{
-	static uint32_t v;
-	struct utsname u;
-	unsigned a = 0, b = 0, c = 0;
-
-	if (v)
-		return v;
-	if (uname(&u) == 0) {
-		/* "6.18.44-fc-v669": the first three numbers */
-		char *p = u.release;
-		a = (unsigned)strtoul(p, &p, 10);
-		b = *p == '.' ? (unsigned)strtoul(p + 1, &p, 10) : 0;
-		c = *p == '.' ? (unsigned)strtoul(p + 1, &p, 10) : 0;
-	}
-	/* the sublevel saturates at 255, as the kernel's own macro does */
-	v = (a << 16) | (b << 8) | (c > 255 ? 255 : c);
-	return v;
 }

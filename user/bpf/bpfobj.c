@@ -52,6 +52,14 @@ static int same_map(const struct asm_map *a, const struct asm_map *b)
 	       a->flags == b->flags;
 }
 
+static const struct bpf_obj_map *bpf_obj_map(const struct bpf_obj *o, const char *name)
+{
+	for (uint32_t i = 0; i < o->n_maps; i++)
+		if (!strcmp(o->maps[i].def.name, name))
+			return &o->maps[i];
+	return NULL;
+}
+
 /* Register the unit's maps in the shared namespace. */
 static int merge_maps(struct bpf_obj *o, const struct bpf_obj_unit *un)
 {
@@ -77,7 +85,8 @@ static int merge_maps(struct bpf_obj *o, const struct bpf_obj_unit *un)
 	return 0;
 }
 
-int bpf_obj_add(struct bpf_obj *o, const char *name, const char *text, size_t len)
+/* Assemble one unit against the running kernel's tracepoint formats. */
+static int bpf_obj_add(struct bpf_obj *o, const char *name, const char *text, size_t len)
 {
 	struct asm_resolver res = { tracefs_asm_field, obj_const, o };
 	struct bpf_obj_unit *un;
@@ -225,14 +234,6 @@ int bpf_obj_load(struct bpf_obj *o)
 			return r;
 	}
 	return 0;
-}
-
-const struct bpf_obj_map *bpf_obj_map(const struct bpf_obj *o, const char *name)
-{
-	for (uint32_t i = 0; i < o->n_maps; i++)
-		if (!strcmp(o->maps[i].def.name, name))
-			return &o->maps[i];
-	return NULL;
 }
 
 int bpf_obj_map_fd(const struct bpf_obj *o, const char *name)

@@ -3,7 +3,6 @@
  * "Not supported" (EINVAL/ENOSYS/ENOENT) is told apart from "not allowed"
  * (EPERM/EACCES). */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,43 +12,23 @@
 
 #include "rawtel/attach.h"
 #include "rawtel/bpf.h"
+#include "rawtel/bpf_insn.h"
 #include "rawtel/feature.h"
 #include "rawtel/tracefs.h"
+#include "rawtel/util.h"
 #include "rt_perf.h"
+#include "rt_ptrace.h"
 
-static struct feat_result results[FEAT_N];
+static struct feature_result results[FEAT_N];
 static bool probed[FEAT_N];
 
-static const char *const names[FEAT_N] = {
-	[FEAT_PRIV] = "privileges",
-	[FEAT_BPF_SYSCALL] = "bpf() syscall",
-	[FEAT_TRACEFS] = "tracefs",
-	[FEAT_TRACEPOINTS] = "tracepoints",
-	[FEAT_RINGBUF] = "BPF ring buffer",
-	[FEAT_PERF_ARRAY] = "perf event array",
-	[FEAT_PROBE_READ_USER] = "probe_read_user",
-	[FEAT_BOOT_NS] = "ktime_get_boot_ns",
-	[FEAT_LINKS] = "BPF links",
-	[FEAT_TASK_REGS] = "task registers (BTF)",
-	[FEAT_UPROBE_PMU] = "uprobe PMU",
-	[FEAT_UPROBE_TRACEFS] = "tracefs uprobe_events",
-	[FEAT_KPROBES] = "kprobes",
-	[FEAT_BTF] = "BTF",
-	[FEAT_JIT] = "BPF JIT",
-};
-
-const char *feat_name(enum feat_id id)
-{
-	return id < FEAT_N ? names[id] : "?";
-}
-
-static void set(enum feat_id id, enum feat_state st, const char *fmt, const char *arg)
+static void set(enum feature_id id, enum feature_state st, const char *fmt, const char *arg)
 {
 	results[id].state = st;
 	snprintf(results[id].detail, sizeof(results[id].detail), fmt, arg ? arg : "");
 }
 
-static void set_errno(enum feat_id id, int err, const char *yes)
+static void set_errno(enum feature_id id, int err, const char *yes)
 {
 	if (err >= 0)
 		set(id, FEAT_YES, "%s", yes);
@@ -59,74 +38,59 @@ static void set_errno(enum feat_id id, int err, const char *yes)
 		set(id, FEAT_NO, "%s", strerror(-err));
 }
 
-/* call get_current_task_btf; call task_pt_regs; r0 = regs->sp: accepted
- * only where the kernel has BTF and both helpers (5.15+) */
-static int load_task_regs_prog(void)
+/* The answer of a probe that made an fd (or failed to), which it closes. */
+static void probe_fd(enum feature_id id, int fd, const char *yes)
 {
-	struct rt_bpf_insn p[] = {
-		{ RT_BPF_JMP | RT_BPF_CALL, 0, 0, 0, 158 },
-		{ RT_BPF_ALU64 | RT_BPF_MOV | RT_BPF_X, 1, 0, 0, 0 },
-		{ RT_BPF_JMP | RT_BPF_CALL, 0, 0, 0, 175 },
-		{ RT_BPF_LDX | RT_BPF_MEM | RT_BPF_DW, 0, 0, 152, 0 },
-		{ RT_BPF_ALU64 | RT_BPF_MOV | RT_BPF_K, 0, 0, 0, 0 },
-		{ RT_BPF_JMP | RT_BPF_EXIT, 0, 0, 0, 0 },
-	};
-
-	return bpf_prog_load(RT_BPF_PROG_TYPE_TRACEPOINT, p, 6, "GPL", "rawtel_probe", 0, NULL, 0);
+	set_errno(id, fd, yes);
+	if (fd >= 0)
+		close(fd);
 }
 
-/* A kprobe-type program calling bpf_get_attach_cookie(ctx). */
-static int load_cookie_prog(void)
+static int load(uint32_t type, const struct rt_bpf_insn *p, uint32_t n)
 {
-	struct rt_bpf_insn p[] = {
-		{ RT_BPF_JMP | RT_BPF_CALL, 0, 0, 0, 174 },
-		{ RT_BPF_ALU64 | RT_BPF_MOV | RT_BPF_K, 0, 0, 0, 0 },
-		{ RT_BPF_JMP | RT_BPF_EXIT, 0, 0, 0, 0 },
-	};
-
-	return bpf_prog_load(RT_BPF_PROG_TYPE_KPROBE, p, 3, "GPL", "rawtel_probe", 0, NULL, 0);
-}
-
-/* r0 = 0; exit  (or a helper call before it) */
-static int load_probe_prog(int helper)
-{
-	struct rt_bpf_insn p[8];
-	uint32_t n = 0;
-
-	memset(p, 0, sizeof(p));
-	if (helper == 112 || helper == 114) {	/* probe_read_user(fp-8, 8, 0) */
-		p[n++] = (struct rt_bpf_insn){ RT_BPF_ALU64 | RT_BPF_MOV | RT_BPF_X, 1, 10, 0, 0 };
-		p[n++] = (struct rt_bpf_insn){ RT_BPF_ALU64 | RT_BPF_ADD | RT_BPF_K, 1, 0, 0, -8 };
-		p[n++] = (struct rt_bpf_insn){ RT_BPF_ALU64 | RT_BPF_MOV | RT_BPF_K, 2, 0, 0, 8 };
-		p[n++] = (struct rt_bpf_insn){ RT_BPF_ALU64 | RT_BPF_MOV | RT_BPF_K, 3, 0, 0, 0 };
-	}
-	if (helper)
-		p[n++] = (struct rt_bpf_insn){ RT_BPF_JMP | RT_BPF_CALL, 0, 0, 0, helper };
-	p[n++] = (struct rt_bpf_insn){ RT_BPF_ALU64 | RT_BPF_MOV | RT_BPF_K, 0, 0, 0, 0 };
-	p[n++] = (struct rt_bpf_insn){ RT_BPF_JMP | RT_BPF_EXIT, 0, 0, 0, 0 };
-	return bpf_prog_load(RT_BPF_PROG_TYPE_TRACEPOINT, p, n, "GPL", "rawtel_probe", 0, NULL, 0);
+	return bpf_prog_load(type, p, n, "GPL", "rawtel_probe", 0, NULL, 0);
 }
 
 static int read_int_file(const char *path, long *v)
 {
-	char buf[64];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	char buf[64], *end;
+	int n = util_read_file(path, buf, sizeof(buf));
 
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
 	if (n <= 0)
-		return -EIO;
-	buf[n] = 0;
-	char *end;
+		return n < 0 ? n : -EIO;
 	*v = strtol(buf, &end, 10);
 	return end != buf && (*end == '\n' || !*end) ? 0 : -EINVAL;
 }
 
+static void probe_priv(enum feature_id id)
+{
+	const char *msg = feature_priv_problem();
+
+	set(id, msg ? FEAT_NOPERM : FEAT_YES, "%s", msg ? msg : (geteuid() == 0 ? "root" :
+	    "CAP_BPF and CAP_PERFMON"));
+}
+
+static void probe_bpf_syscall(enum feature_id id)
+{
+	const struct rt_bpf_insn p[] = { INSN_MOV64_IMM(0, 0), INSN_EXIT() };
+
+	probe_fd(id, load(RT_BPF_PROG_TYPE_TRACEPOINT, p, 2), "loads tracing programs");
+}
+
+static void probe_tracefs(enum feature_id id)
+{
+	const char *path;
+	int r = tracefs_root(&path);
+
+	if (r == 0)
+		set(id, FEAT_YES, tracefs_mounted_by_us() ? "%s (mounted by rawtel)" : "%s", path);
+	else
+		set(id, r == -EPERM || r == -EACCES ? FEAT_NOPERM : FEAT_NO, "%s",
+		    r == -EACCES ? "not readable" : "not mounted");
+}
+
 /* A tracepoint every kernel with syscall tracing has; fallbacks after. */
-static const char *probe_tracepoint(const struct tp_format **fmt)
+static const char *some_tracepoint(const struct tp_format **fmt)
 {
 	static const char *const tps[] = { "syscalls/sys_enter_getpid",
 					   "sched/sched_process_exec", "sched/sched_switch" };
@@ -137,175 +101,222 @@ static const char *probe_tracepoint(const struct tp_format **fmt)
 	return NULL;
 }
 
-static void probe(enum feat_id id)
+static void probe_tracepoints(enum feature_id id)
 {
 	const struct tp_format *fmt;
-	const char *path, *msg, *tp;
-	struct stat st;
-	char buf[200];
-	long v = 0;
-	int fd, r;
+	struct rt_perf_event_attr a;
+	const char *tp;
+	char what[200];
 
-	switch (id) {
-	case FEAT_PRIV:
-		msg = feat_priv_problem();
-		set(id, msg ? FEAT_NOPERM : FEAT_YES, "%s", msg ? msg : (geteuid() == 0 ? "root" :
-		    "CAP_BPF and CAP_PERFMON"));
-		break;
-	case FEAT_BPF_SYSCALL:
-		fd = load_probe_prog(0);
-		set_errno(id, fd, "loads tracing programs");
-		if (fd >= 0)
-			close(fd);
-		break;
-	case FEAT_TRACEFS:
-		r = tracefs_root(&path);
-		if (r == 0)
-			set(id, FEAT_YES, tracefs_mounted_by_us() ? "%s (mounted by rawtel)" : "%s", path);
-		else
-			set(id, r == -EPERM || r == -EACCES ? FEAT_NOPERM : FEAT_NO, "%s",
-			    r == -EACCES ? "not readable" : "not mounted");
-		break;
-	case FEAT_TRACEPOINTS:
-		if (!feat_has(FEAT_TRACEFS)) {
-			set(id, FEAT_UNKNOWN, "%s", "needs tracefs");
-			break;
-		}
-		tp = probe_tracepoint(&fmt);
-		if (!tp) {
-			set(id, FEAT_NO, "%s", "no syscall or sched tracepoints");
-			break;
-		}
-		{
-			struct rt_perf_event_attr a;
-			memset(&a, 0, sizeof(a));
-			a.type = RT_PERF_TYPE_TRACEPOINT;
-			a.size = sizeof(a);
-			a.config = fmt->id;
-			a.sample_period = 1;
-			fd = attach_perf_event_open(&a, -1, 0, -1, RT_PERF_FLAG_FD_CLOEXEC);
-		}
-		snprintf(buf, sizeof(buf), "perf_event_open(%s)", tp);
-		set_errno(id, fd, buf);
-		if (fd >= 0)
-			close(fd);
-		break;
-	case FEAT_RINGBUF:
-		fd = bpf_map_create(RT_BPF_MAP_TYPE_RINGBUF, 0, 0, (uint32_t)sysconf(_SC_PAGESIZE), 0,
-				    "rawtel_probe");
-		set_errno(id, fd, "events through one shared ring");
-		if (fd >= 0)
-			close(fd);
-		break;
-	case FEAT_PERF_ARRAY:
-		fd = bpf_map_create(RT_BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 1, 0, "rawtel_probe");
-		set_errno(id, fd, "per-CPU perf buffers");
-		if (fd >= 0)
-			close(fd);
-		break;
-	case FEAT_PROBE_READ_USER:
-	case FEAT_BOOT_NS:
-		fd = load_probe_prog(id == FEAT_BOOT_NS ? 125 : 112);
-		set_errno(id, fd, "helper available");
-		if (fd >= 0)
-			close(fd);
-		break;
-	case FEAT_LINKS:
-		/* bpf_get_attach_cookie arrived with perf-event links (5.15):
-		 * loading a program that calls it answers without attaching
-		 * anything (detaching a tracepoint costs an RCU grace period) */
-		fd = load_cookie_prog();
-		set_errno(id, fd, "perf-event links with cookies");
-		if (fd >= 0)
-			close(fd);
-		break;
-	case FEAT_TASK_REGS:
-		fd = load_task_regs_prog();
-		set_errno(id, fd, "exec arguments re-read from the new stack");
-		if (fd >= 0)
-			close(fd);
-		break;
-	case FEAT_UPROBE_PMU:
-		r = read_int_file("/sys/bus/event_source/devices/uprobe/type", &v);
-		if (r == 0)
-			snprintf(buf, sizeof(buf), "perf type %ld", v);
-		set(id, r == 0 ? FEAT_YES : FEAT_NO, "%s", r == 0 ? buf : "no uprobe PMU");
-		break;
-	case FEAT_UPROBE_TRACEFS:
-	case FEAT_KPROBES:
-		if (id == FEAT_KPROBES &&
-		    read_int_file("/sys/bus/event_source/devices/kprobe/type", &v) == 0) {
-			set(id, FEAT_YES, "%s", "kprobe PMU");
-			break;
-		}
-		if (tracefs_root(&path) == 0) {
-			snprintf(buf, sizeof(buf), "%s/%s", path,
-				 id == FEAT_KPROBES ? "kprobe_events" : "uprobe_events");
-			r = stat(buf, &st);
-			set(id, r == 0 ? FEAT_YES : FEAT_NO, "%s", r == 0 ? buf :
-			    (id == FEAT_KPROBES ? "CONFIG_KPROBES off" : "no uprobe_events"));
-		} else {
-			set(id, FEAT_UNKNOWN, "%s", "needs tracefs");
-		}
-		break;
-	case FEAT_BTF:
-		r = stat("/sys/kernel/btf/vmlinux", &st);
-		set(id, r == 0 ? FEAT_YES : FEAT_NO, "%s", r == 0 ? "/sys/kernel/btf/vmlinux" :
-		    "no /sys/kernel/btf/vmlinux");
-		break;
-	case FEAT_JIT:
-		r = read_int_file("/proc/sys/net/core/bpf_jit_enable", &v);
-		if (r == 0 && v > 0)
-			set(id, FEAT_YES, "%s", "enabled");
-		else
-			set(id, r == 0 ? FEAT_NO : FEAT_UNKNOWN, "%s",
-			    r == 0 ? "interpreter (slower)" : "unknown");
-		break;
-	case FEAT_N:
-		break;
+	if (!feature_has(FEAT_TRACEFS)) {
+		set(id, FEAT_UNKNOWN, "%s", "needs tracefs");
+		return;
 	}
+	if (!(tp = some_tracepoint(&fmt))) {
+		set(id, FEAT_NO, "%s", "no syscall or sched tracepoints");
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.type = RT_PERF_TYPE_TRACEPOINT;
+	a.size = sizeof(a);
+	a.config = fmt->id;
+	a.sample_period = 1;
+	snprintf(what, sizeof(what), "perf_event_open(%s)", tp);
+	probe_fd(id, attach_perf_event_open(&a, -1, 0, -1, RT_PERF_FLAG_FD_CLOEXEC), what);
 }
 
-/* Features a user (or a test) may turn off with RAWTEL_FEATURES_OFF=a,b:
- * the paths older kernels take, run on this one. */
-static const char *const off_keys[FEAT_N] = {
-	[FEAT_RINGBUF] = "ringbuf",
-	[FEAT_PROBE_READ_USER] = "probe_read_user",
-	[FEAT_BOOT_NS] = "boot_ns",
-	[FEAT_LINKS] = "links",
-	[FEAT_TASK_REGS] = "task_regs",
+static void probe_ringbuf(enum feature_id id)
+{
+	probe_fd(id, bpf_map_create(RT_BPF_MAP_TYPE_RINGBUF, 0, 0, (uint32_t)sysconf(_SC_PAGESIZE),
+				    0, "rawtel_probe"), "events through one shared ring");
+}
+
+static void probe_perf_array(enum feature_id id)
+{
+	probe_fd(id, bpf_map_create(RT_BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 1, 0, "rawtel_probe"),
+		 "per-CPU perf buffers");
+}
+
+static void probe_read_user(enum feature_id id)
+{
+	const struct rt_bpf_insn p[] = {
+		INSN_MOV64_REG(1, INSN_FP),	/* bpf_probe_read_user(fp - 8, 8, NULL) */
+		INSN_ADD64_IMM(1, -8),
+		INSN_MOV64_IMM(2, 8),
+		INSN_MOV64_IMM(3, 0),
+		INSN_CALL(probe_read_user),
+		INSN_MOV64_IMM(0, 0),
+		INSN_EXIT(),
+	};
+
+	probe_fd(id, load(RT_BPF_PROG_TYPE_TRACEPOINT, p, 7), "helper available");
+}
+
+static void probe_boot_ns(enum feature_id id)
+{
+	const struct rt_bpf_insn p[] = {
+		INSN_CALL(ktime_get_boot_ns),
+		INSN_MOV64_IMM(0, 0),
+		INSN_EXIT(),
+	};
+
+	probe_fd(id, load(RT_BPF_PROG_TYPE_TRACEPOINT, p, 3), "helper available");
+}
+
+/* bpf_get_attach_cookie arrived with perf-event links (5.15): loading a
+ * kprobe program that calls it answers without attaching anything
+ * (detaching a tracepoint costs an RCU grace period) */
+static void probe_links(enum feature_id id)
+{
+	const struct rt_bpf_insn p[] = {
+		INSN_CALL(get_attach_cookie),
+		INSN_MOV64_IMM(0, 0),
+		INSN_EXIT(),
+	};
+
+	probe_fd(id, load(RT_BPF_PROG_TYPE_KPROBE, p, 3), "perf-event links with cookies");
+}
+
+/* Accepted only where the kernel has BTF and both helpers (5.15+). */
+static void probe_task_regs(enum feature_id id)
+{
+	const struct rt_bpf_insn p[] = {
+		INSN_CALL(get_current_task_btf),
+		INSN_MOV64_REG(1, 0),
+		INSN_CALL(task_pt_regs),
+		INSN_LDX_DW(0, 0, PT_REGS_SP),	/* r0 = regs->sp */
+		INSN_MOV64_IMM(0, 0),
+		INSN_EXIT(),
+	};
+
+	probe_fd(id, load(RT_BPF_PROG_TYPE_TRACEPOINT, p, 6),
+		 "exec arguments re-read from the new stack");
+}
+
+static void probe_uprobe_pmu(enum feature_id id)
+{
+	char buf[200];
+	long v = 0;
+	int r = read_int_file("/sys/bus/event_source/devices/uprobe/type", &v);
+
+	if (r == 0)
+		snprintf(buf, sizeof(buf), "perf type %ld", v);
+	set(id, r == 0 ? FEAT_YES : FEAT_NO, "%s", r == 0 ? buf : "no uprobe PMU");
+}
+
+/* tracefs's `file` exists, or `missing` says why not */
+static void probe_tracefs_file(enum feature_id id, const char *file, const char *missing)
+{
+	const char *root;
+	struct stat st;
+	char path[200];
+
+	if (tracefs_root(&root)) {
+		set(id, FEAT_UNKNOWN, "%s", "needs tracefs");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%s", root, file);
+	if (stat(path, &st) == 0)
+		set(id, FEAT_YES, "%s", path);
+	else
+		set(id, FEAT_NO, "%s", missing);
+}
+
+static void probe_uprobe_tracefs(enum feature_id id)
+{
+	probe_tracefs_file(id, "uprobe_events", "no uprobe_events");
+}
+
+static void probe_kprobes(enum feature_id id)
+{
+	long v;
+
+	if (read_int_file("/sys/bus/event_source/devices/kprobe/type", &v) == 0)
+		set(id, FEAT_YES, "%s", "kprobe PMU");
+	else
+		probe_tracefs_file(id, "kprobe_events", "CONFIG_KPROBES off");
+}
+
+static void probe_btf(enum feature_id id)
+{
+	struct stat st;
+	int r = stat("/sys/kernel/btf/vmlinux", &st);
+
+	set(id, r == 0 ? FEAT_YES : FEAT_NO, "%s", r == 0 ? "/sys/kernel/btf/vmlinux" :
+	    "no /sys/kernel/btf/vmlinux");
+}
+
+static void probe_jit(enum feature_id id)
+{
+	long v = 0;
+	int r = read_int_file("/proc/sys/net/core/bpf_jit_enable", &v);
+
+	if (r == 0 && v > 0)
+		set(id, FEAT_YES, "%s", "enabled");
+	else
+		set(id, r == 0 ? FEAT_NO : FEAT_UNKNOWN, "%s", r == 0 ? "interpreter (slower)" :
+		    "unknown");
+}
+
+/* One row per feature: its name in `rawtel probe`, the key that turns it
+ * off in RAWTEL_FEATURES_OFF=a,b (the paths older kernels take, run on this
+ * one), and the probe. */
+static const struct feature_probe {
+	const char *name, *off_key;
+	void (*probe)(enum feature_id id);
+} feature_probes[FEAT_N] = {
+	[FEAT_PRIV] = { "privileges", NULL, probe_priv },
+	[FEAT_BPF_SYSCALL] = { "bpf() syscall", NULL, probe_bpf_syscall },
+	[FEAT_TRACEFS] = { "tracefs", NULL, probe_tracefs },
+	[FEAT_TRACEPOINTS] = { "tracepoints", NULL, probe_tracepoints },
+	[FEAT_RINGBUF] = { "BPF ring buffer", "ringbuf", probe_ringbuf },
+	[FEAT_PERF_ARRAY] = { "perf event array", NULL, probe_perf_array },
+	[FEAT_PROBE_READ_USER] = { "probe_read_user", "probe_read_user", probe_read_user },
+	[FEAT_BOOT_NS] = { "ktime_get_boot_ns", "boot_ns", probe_boot_ns },
+	[FEAT_LINKS] = { "BPF links", "links", probe_links },
+	[FEAT_TASK_REGS] = { "task registers (BTF)", "task_regs", probe_task_regs },
+	[FEAT_UPROBE_PMU] = { "uprobe PMU", NULL, probe_uprobe_pmu },
+	[FEAT_UPROBE_TRACEFS] = { "tracefs uprobe_events", NULL, probe_uprobe_tracefs },
+	[FEAT_KPROBES] = { "kprobes", NULL, probe_kprobes },
+	[FEAT_BTF] = { "BTF", NULL, probe_btf },
+	[FEAT_JIT] = { "BPF JIT", NULL, probe_jit },
 };
 
-static bool turned_off(enum feat_id id)
+const char *feature_name(enum feature_id id)
 {
-	const char *list = getenv("RAWTEL_FEATURES_OFF"), *p;
+	return id < FEAT_N ? feature_probes[id].name : "?";
+}
+
+static bool turned_off(enum feature_id id)
+{
+	const char *list = getenv("RAWTEL_FEATURES_OFF"), *key = feature_probes[id].off_key, *p;
 	size_t n;
 
-	if (!list || !off_keys[id])
+	if (!list || !key)
 		return false;
-	n = strlen(off_keys[id]);
-	for (p = list; (p = strstr(p, off_keys[id])); p += n)
+	n = strlen(key);
+	for (p = list; (p = strstr(p, key)); p += n)
 		if ((p == list || p[-1] == ',') && (p[n] == 0 || p[n] == ','))
 			return true;
 	return false;
 }
 
-const struct feat_result *feat_get(enum feat_id id)
+const struct feature_result *feature_get(enum feature_id id)
 {
 	if (id >= FEAT_N)
 		return NULL;
 	if (!probed[id]) {
 		probed[id] = true;
-		probe(id);
+		feature_probes[id].probe(id);
 		if (results[id].state == FEAT_YES && turned_off(id))
 			set(id, FEAT_NO, "%s", "turned off by RAWTEL_FEATURES_OFF");
 	}
 	return &results[id];
 }
 
-bool feat_has(enum feat_id id)
+bool feature_has(enum feature_id id)
 {
-	const struct feat_result *r = feat_get(id);
+	const struct feature_result *r = feature_get(id);
 
 	return r && r->state == FEAT_YES;
 }
@@ -328,7 +339,7 @@ static bool has_cap(const struct cap_data d[2], int cap)
 	return d[cap / 32].effective & (1u << (cap % 32));
 }
 
-const char *feat_priv_problem(void)
+const char *feature_priv_problem(void)
 {
 	struct cap_hdr h = { 0x20080522, 0 };
 	struct cap_data d[2];

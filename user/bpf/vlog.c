@@ -49,7 +49,10 @@ static int noise(const char *s, size_t n)
 	return i > 0 && i < n && s[i] == ':';	/* "12: ..." */
 }
 
-int vlog_parse(const char *log, int *insn, char *why, size_t why_size)
+/* The verifier's complaint and the index of the instruction it names:
+ * the last "N: (..) ..." line before the first line that is neither an
+ * instruction nor register state. */
+static int vlog_parse(const char *log, int *insn, char *why, size_t why_size)
 {
 	const char *p = log;
 	int last_insn = -1, why_insn = -1;
@@ -75,7 +78,9 @@ int vlog_parse(const char *log, int *insn, char *why, size_t why_size)
 	return why[0] ? 0 : -ENOENT;
 }
 
-int vlog_source_line(const char *text, size_t len, const char *file, uint32_t line,
+/* Line `line` of `file` in cpp output `text` (tracking linemarkers), for
+ * showing the source of an instruction; 0 or -ENOENT. */
+static int vlog_source_line(const char *text, size_t len, const char *file, uint32_t line,
 		     char *out, size_t size)
 {
 	const char *p = text, *end = text + len;

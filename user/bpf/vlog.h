@@ -15,14 +15,4 @@ int vlog_load_explain(const struct bpf_obj_unit *un, const struct asm_prog *p,
 		      const struct rt_bpf_insn *insns, const char *license,
 		      int first_err);
 
-/* The verifier's complaint and the index of the instruction it names:
- * the last "N: (..) ..." line before the first line that is neither an
- * instruction nor register state. Exposed for tests. */
-int vlog_parse(const char *log, int *insn, char *why, size_t why_size);
-
-/* Line `line` of `file` in cpp output `text` (tracking linemarkers), for
- * showing the source of an instruction; 0 or -ENOENT. */
-int vlog_source_line(const char *text, size_t len, const char *file, uint32_t line,
-		     char *out, size_t size);
-
 #endif

@@ -46,13 +46,13 @@ static int64_t kern_default(const char *name, bool *found)
 	if (!strcmp(name, "ncpus"))
 		return bpf_num_possible_cpus();
 	if (!strcmp(name, "boot_ns"))
-		return feat_has(FEAT_BOOT_NS);
+		return feature_has(FEAT_BOOT_NS);
 	if (!strcmp(name, "probe_read_user"))
-		return feat_has(FEAT_PROBE_READ_USER);
+		return feature_has(FEAT_PROBE_READ_USER);
 	if (!strcmp(name, "task_regs"))
-		return feat_has(FEAT_TASK_REGS);
+		return feature_has(FEAT_TASK_REGS);
 	if (!strcmp(name, "cookie"))
-		return feat_has(FEAT_LINKS);
+		return feature_has(FEAT_LINKS);
 	if (!strcmp(name, "n_targets"))
 		return 1;
 	if (!strcmp(name, "capture"))

@@ -26,7 +26,7 @@ static const char *const need[FEAT_N] = {
 	[FEAT_JIT] = "preferred",
 };
 
-static const char *state_name(enum feat_state s)
+static const char *state_name(enum feature_state s)
 {
 	switch (s) {
 	case FEAT_YES:
@@ -60,34 +60,34 @@ int cmd_probe(int argc, char **argv)
 	printf("rawtel %s on %s %s %s\n\n", RAWTEL_VERSION, u.sysname, u.release, u.machine);
 	printf("%-22s %-7s %-13s %s\n", "FEATURE", "STATE", "NEEDED", "DETAIL");
 	for (int i = 0; i < FEAT_N; i++) {
-		const struct feat_result *r = feat_get((enum feat_id)i);
-		printf("%-22s %-7s %-13s %s\n", feat_name((enum feat_id)i), state_name(r->state),
+		const struct feature_result *r = feature_get((enum feature_id)i);
+		printf("%-22s %-7s %-13s %s\n", feature_name((enum feature_id)i), state_name(r->state),
 		       need[i], r->detail);
 	}
 	for (int i = FEAT_PRIV; i <= FEAT_TRACEPOINTS; i++) {
-		const struct feat_result *r = feat_get((enum feat_id)i);
+		const struct feature_result *r = feature_get((enum feature_id)i);
 		if (r->state == FEAT_YES)
 			continue;
 		if (r->state == FEAT_NOPERM)
 			perm = true;
 		size_t n = strlen(missing);
 		snprintf(missing + n, sizeof(missing) - n, "%s%s (%s)", n ? ", " : "",
-			 feat_name((enum feat_id)i), r->detail);
+			 feature_name((enum feature_id)i), r->detail);
 	}
-	if (!feat_has(FEAT_RINGBUF) && !feat_has(FEAT_PERF_ARRAY) && !missing[0]) {
+	if (!feature_has(FEAT_RINGBUF) && !feature_has(FEAT_PERF_ARRAY) && !missing[0]) {
 		snprintf(missing, sizeof(missing), "both the BPF ring buffer and perf event arrays");
-		perm = feat_get(FEAT_RINGBUF)->state == FEAT_NOPERM;
+		perm = feature_get(FEAT_RINGBUF)->state == FEAT_NOPERM;
 	}
 	if (missing[0]) {
 		printf("\ntracing: not possible here: missing %s\n", missing);
 		if (perm)
-			printf("%s\n", feat_priv_problem() ? feat_priv_problem() :
+			printf("%s\n", feature_priv_problem() ? feature_priv_problem() :
 			       "run rawtel as root");
 		return perm ? CLI_NOPERM : CLI_NOFEATURE;
 	}
 	printf("\ntracing: ready (%s%s%s)\n",
-	       feat_has(FEAT_RINGBUF) ? "BPF ring buffer" : "per-CPU perf buffers",
-	       feat_has(FEAT_LINKS) ? ", BPF links" : "",
-	       feat_has(FEAT_UPROBE_PMU) || feat_has(FEAT_UPROBE_TRACEFS) ? ", uprobes" : "");
+	       feature_has(FEAT_RINGBUF) ? "BPF ring buffer" : "per-CPU perf buffers",
+	       feature_has(FEAT_LINKS) ? ", BPF links" : "",
+	       feature_has(FEAT_UPROBE_PMU) || feature_has(FEAT_UPROBE_TRACEFS) ? ", uprobes" : "");
 	return CLI_OK;
 }

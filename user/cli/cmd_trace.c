@@ -52,7 +52,7 @@ static uint64_t event_now_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(feat_has(FEAT_BOOT_NS) ? CLOCK_BOOTTIME : CLOCK_MONOTONIC, &ts);
+	clock_gettime(feature_has(FEAT_BOOT_NS) ? CLOCK_BOOTTIME : CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 

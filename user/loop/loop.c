@@ -181,7 +181,8 @@ int loop_signals(struct loop *l, const int *signos, int n, loop_signal_fn fn,
 	return 0;
 }
 
-void loop_wake(struct loop *l)
+/* Make a blocked loop_run/loop_run_once return; async-signal-safe. */
+static void loop_wake(struct loop *l)
 {
 	uint64_t one = 1;
 	ssize_t r = write(l->efd, &one, sizeof(one));

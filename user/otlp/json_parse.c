@@ -365,13 +365,6 @@ const struct json_node *json_next(const struct json_doc *d,
 	return x && x->next ? &d->nodes[x->next] : NULL;
 }
 
-const char *json_key(const struct json_doc *d, const struct json_node *x,
-		     size_t *len)
-{
-	*len = x->key_len;
-	return d->str + x->key;
-}
-
 const struct json_node *json_member(const struct json_doc *d,
 				    const struct json_node *obj, const char *key)
 {

@@ -6,7 +6,7 @@
 
 #include "jw.h"
 
-void jw_raw(struct jw *w, const void *p, size_t n)
+static void jw_raw(struct jw *w, const void *p, size_t n)
 {
 	struct otlp_buf *o = w->o;
 	int ret;
@@ -21,7 +21,7 @@ void jw_raw(struct jw *w, const void *p, size_t n)
 	o->len += n;
 }
 
-void jw_ch(struct jw *w, char c)
+static void jw_ch(struct jw *w, char c)
 {
 	jw_raw(w, &c, 1);
 }

@@ -15,8 +15,6 @@ struct jw {
 	int first;		/* no member written yet in the open object/array */
 };
 
-void jw_raw(struct jw *w, const void *p, size_t n);
-void jw_ch(struct jw *w, char c);
 /* "..." with escaping */
 void jw_str(struct jw *w, const char *p, size_t n);
 /* Opening/closing brackets and separators: jw_open('{'), then jw_key()

@@ -1,10 +1,9 @@
 /* What the probes' records mean, beyond their raw fields. */
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "rawtel/probes.h"
+#include "rawtel/util.h"
 
 uint32_t probe_ppid(const struct proctab *seed, uint32_t pid, uint32_t kernel_ppid)
 {
@@ -23,21 +22,16 @@ uint32_t probe_ppid(const struct proctab *seed, uint32_t pid, uint32_t kernel_pp
 static size_t cmdline(uint32_t pid, char *buf, size_t size, unsigned *argc)
 {
 	char path[48];
-	ssize_t n;
-	int fd;
+	int n;
 
 	*argc = 0;
 	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, size - 1);
-	close(fd);
+	n = util_read_file(path, buf, size);
 	if (n <= 0)
 		return 0;
 	if (buf[n - 1] != 0)
-		buf[n++] = 0;
-	for (ssize_t i = 0; i < n; i++)
+		n++;	/* the terminating NUL util_read_file wrote */
+	for (int i = 0; i < n; i++)
 		*argc += buf[i] == 0;
 	return (size_t)n;
 }

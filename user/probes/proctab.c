@@ -1,7 +1,6 @@
 /* Processes that predate rawtel: parent and start time from /proc. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include <unistd.h>
 
 #include "rawtel/proctab.h"
+#include "rawtel/util.h"
 
 #define PROCTAB_MAX (1u << 17)
 
@@ -52,37 +52,26 @@ int proctab_parse_stat(const char *text, struct proc_ent *out, long hz)
 int proctab_read(uint32_t pid, struct proc_ent *out)
 {
 	char path[64], buf[1024];
-	ssize_t n;
-	int fd;
+	int n;
 
 	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	n = util_read_file(path, buf, sizeof(buf));
 	if (n <= 0)
-		return -ENOENT;
-	buf[n] = 0;
+		return n < 0 ? n : -ENOENT;
 	return proctab_parse_stat(buf, out, sysconf(_SC_CLK_TCK));
 }
 
-static void put(struct proctab *t, const struct proc_ent *e)
-{
-	uint32_t i = (e->pid * 2654435761u) & (t->cap - 1);
-
-	while (t->ents[i].pid && t->ents[i].pid != e->pid)
-		i = (i + 1) & (t->cap - 1);
-	if (!t->ents[i].pid)
-		t->n++;
-	t->ents[i] = *e;
-}
+/* an entry of the table: the pid widened to the table's key */
+struct proctab_slot {
+	uint64_t pid;
+	struct proc_ent e;
+};
 
 int proctab_scan(struct proctab *t)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *de;
-	uint32_t count = 0;
+	uint32_t count = 0, slots = 256;
 
 	memset(t, 0, sizeof(*t));
 	if (!d)
@@ -90,38 +79,33 @@ int proctab_scan(struct proctab *t)
 	while ((de = readdir(d)))
 		count += de->d_name[0] >= '1' && de->d_name[0] <= '9';
 	/* at most half full; bounded however many processes there are */
-	t->cap = 256;
-	while (t->cap < 2 * count && t->cap < PROCTAB_MAX)
-		t->cap <<= 1;
-	t->ents = calloc(t->cap, sizeof(*t->ents));
-	if (!t->ents) {
+	while (slots < 2 * count && slots < PROCTAB_MAX)
+		slots <<= 1;
+	if (idtab_init(&t->tab, sizeof(struct proctab_slot), slots, slots / 2, false)) {
 		closedir(d);
 		return -ENOMEM;
 	}
 	rewinddir(d);
-	while ((de = readdir(d)) && t->n < t->cap / 2) {
+	while ((de = readdir(d)) && t->tab.n < t->tab.max) {
+		struct proctab_slot *s;
 		struct proc_ent e;
 		char *end;
 		unsigned long pid = strtoul(de->d_name, &end, 10);
 
 		if (*end || !pid || pid > 0xffffffffUL)
 			continue;
-		if (proctab_read((uint32_t)pid, &e) == 0)
-			put(t, &e);
+		if (proctab_read((uint32_t)pid, &e) == 0 && (s = idtab_insert(&t->tab, e.pid, NULL)))
+			s->e = e;
 	}
 	closedir(d);
-	return (int)t->n;
+	return (int)t->tab.n;
 }
 
 const struct proc_ent *proctab_get(const struct proctab *t, uint32_t pid)
 {
-	if (!t->cap || !pid)
-		return NULL;
-	for (uint32_t i = (pid * 2654435761u) & (t->cap - 1); t->ents[i].pid;
-	     i = (i + 1) & (t->cap - 1))
-		if (t->ents[i].pid == pid)
-			return &t->ents[i];
-	return NULL;
+	const struct proctab_slot *s = t->tab.slots && pid ? idtab_find(&t->tab, pid) : NULL;
+
+	return s ? &s->e : NULL;
 }
 
 /* Whether root is an ancestor of pid: the parent chain, walked at most
@@ -144,14 +128,14 @@ int proctab_descendants(const struct proctab *t, uint32_t root, uint32_t *out, i
 {
 	int n = 0;
 
-	for (uint32_t i = 0; i < t->cap && n < max; i++)
-		if (t->ents[i].pid && t->ents[i].pid != root && descends(t, t->ents[i].pid, root))
-			out[n++] = t->ents[i].pid;
+	for (const struct proctab_slot *s = idtab_next(&t->tab, NULL); s && n < max;
+	     s = idtab_next(&t->tab, s))
+		if (s->e.pid != root && descends(t, s->e.pid, root))
+			out[n++] = s->e.pid;
 	return n;
 }
 
 void proctab_free(struct proctab *t)
 {
-	free(t->ents);
-	memset(t, 0, sizeof(*t));
+	idtab_free(&t->tab);
 }

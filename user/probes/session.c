@@ -94,7 +94,7 @@ static uint64_t clock_ns(clockid_t c)
 static int64_t wall_offset(void)
 {
 	return (int64_t)clock_ns(CLOCK_REALTIME) -
-	       (int64_t)clock_ns(feat_has(FEAT_BOOT_NS) ? CLOCK_BOOTTIME : CLOCK_MONOTONIC);
+	       (int64_t)clock_ns(feature_has(FEAT_BOOT_NS) ? CLOCK_BOOTTIME : CLOCK_MONOTONIC);
 }
 
 static int set_consts(struct session *s)
@@ -114,11 +114,11 @@ static int set_consts(struct session *s)
 	 * reader still has half the ring to catch up in when woken */
 	r |= bpf_obj_set_const(o, "wake_bytes", s->opt.ring_size / 2);
 	r |= bpf_obj_set_const(o, "ncpus", bpf_num_possible_cpus());
-	r |= bpf_obj_set_const(o, "boot_ns", feat_has(FEAT_BOOT_NS));
-	r |= bpf_obj_set_const(o, "probe_read_user", feat_has(FEAT_PROBE_READ_USER));
-	r |= bpf_obj_set_const(o, "task_regs", feat_has(FEAT_TASK_REGS));
+	r |= bpf_obj_set_const(o, "boot_ns", feature_has(FEAT_BOOT_NS));
+	r |= bpf_obj_set_const(o, "probe_read_user", feature_has(FEAT_PROBE_READ_USER));
+	r |= bpf_obj_set_const(o, "task_regs", feature_has(FEAT_TASK_REGS));
 	/* attach cookies ride on BPF links (5.15) */
-	r |= bpf_obj_set_const(o, "cookie", feat_has(FEAT_LINKS));
+	r |= bpf_obj_set_const(o, "cookie", feature_has(FEAT_LINKS));
 	r |= bpf_obj_set_const(o, "n_targets", s->n_targets > 0 ? s->n_targets : 1);
 	r |= bpf_obj_set_const(o, "self_pid", getpid());
 	r |= bpf_obj_set_const(o, "filter_pid", s->opt.pid != 0);
@@ -168,12 +168,12 @@ static int select_scan(struct session *s, int fd)
 
 	if ((n = proctab_scan(&t)) < 0)
 		return err_set(-n, "cannot list the processes in /proc");
-	desc = calloc(t.n ? t.n : 1, sizeof(*desc));
+	desc = calloc(t.tab.n ? t.tab.n : 1, sizeof(*desc));
 	if (!desc) {
 		proctab_free(&t);
 		return -ENOMEM;
 	}
-	n = proctab_descendants(&t, s->opt.pid, desc, (int)t.n);
+	n = proctab_descendants(&t, s->opt.pid, desc, (int)t.tab.n);
 	for (int i = 0; i < n; i++) {
 		if (!bpf_map_lookup(fd, &desc[i], &v))
 			continue;	/* known already */
@@ -317,20 +317,20 @@ static int attach_uprobes(struct session *s)
 
 static int open_all(struct session *s)
 {
-	const char *why = feat_priv_problem();
+	const char *why = feature_priv_problem();
 	int r;
 
 	if (why)
 		return err_set(EPERM, "%s", why);
-	if (!s->opt.perf_buffer && !feat_has(FEAT_RINGBUF)) {
-		if (!feat_has(FEAT_PERF_ARRAY))
+	if (!s->opt.perf_buffer && !feature_has(FEAT_RINGBUF)) {
+		if (!feature_has(FEAT_PERF_ARRAY))
 			return err_set(ENOTSUP, "this kernel has neither the BPF ring buffer nor "
 				       "perf event arrays: see rawtel probe");
 		s->opt.perf_buffer = true;	/* kernels before 5.8 */
 	}
 	if ((r = resolve_targets(s)))
 		return r;
-	if (s->n_targets > 1 && !feat_has(FEAT_LINKS))
+	if (s->n_targets > 1 && !feature_has(FEAT_LINKS))
 		return err_set(ENOTSUP, "tracing %d functions at once needs BPF cookies (kernel 5.15 "
 			       "or later); trace one function at a time", s->n_targets);
 	if ((r = set_consts(s)))
@@ -529,7 +529,9 @@ static uint64_t drops(const struct session *s, uint16_t ev_type)
 	return n;
 }
 
-uint64_t session_lost(const struct session *s, uint16_t ev_type)
+/* Records lost in the kernel for an event type: ring full, collisions,
+ * and runs of its programs the kernel skipped (recursion misses). */
+static uint64_t session_lost(const struct session *s, uint16_t ev_type)
 {
 	return drops(s, ev_type) + recursion_misses(s, ev_type);
 }

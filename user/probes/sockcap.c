@@ -15,68 +15,25 @@
 #include "rawtel/err.h"
 #include "rawtel/events.h"
 #include "rawtel/feature.h"
+#include "rawtel/idtab.h"
 #include "rawtel/session.h"
 #include "rawtel/sockcap.h"
 #include "rawtel/sockmap.h"
 
 #include "sockcap_int.h"
 
-/* ---- the table of tracked sockets: linear probing, backward-shift delete */
-static uint32_t slot_of(uint64_t key)
-{
-	key *= 0x9e3779b97f4a7c15ULL;
-	return (uint32_t)(key >> 40) & (SC_CONNS - 1);
-}
-
-static struct sc_conn *conn_find(struct sockcap *c, uint64_t key)
-{
-	for (uint32_t i = slot_of(key), n = 0; n < SC_CONNS; i = (i + 1) & (SC_CONNS - 1), n++) {
-		if (c->conns[i].key == key)
-			return &c->conns[i];
-		if (!c->conns[i].key)
-			return NULL;
-	}
-	return NULL;
-}
-
-static void conn_del(struct sockcap *c, struct sc_conn *e)
-{
-	uint32_t i = (uint32_t)(e - c->conns), j = i;
-
-	c->conns[i].key = 0;
-	for (;;) {
-		uint32_t k;
-
-		j = (j + 1) & (SC_CONNS - 1);
-		if (!c->conns[j].key)
-			return;
-		k = slot_of(c->conns[j].key);
-		/* move j back to the hole unless its home lies in (i, j] */
-		if ((i <= j) ? (i < k && k <= j) : (i < k || k <= j))
-			continue;
-		c->conns[i] = c->conns[j];
-		c->conns[j].key = 0;
-		i = j;
-	}
-}
-
+/* ---- the table of tracked sockets (rawtel/idtab.h) ----------------------- */
 /* full: the socket goes untracked here (the kernel's LRU forgets too).
  * The same connection again (its data came first) keeps its offsets. */
 static struct sc_conn *conn_put(struct sockcap *c, uint64_t key, uint64_t conn, uint8_t role)
 {
-	for (uint32_t i = slot_of(key), n = 0; n < SC_CONNS - 1; i = (i + 1) & (SC_CONNS - 1), n++) {
-		struct sc_conn *e = &c->conns[i];
+	struct sc_conn *e = idtab_insert(&c->conns, key, NULL);
 
-		if (e->key == key && e->conn == conn) {
-			e->role = role;
-			return e;
-		}
-		if (!e->key || e->key == key) {
-			*e = (struct sc_conn){ key, conn, role, { 0, 0 } };
-			return e;
-		}
-	}
-	return NULL;
+	if (e && e->conn != conn)	/* new, or another connection on this fd */
+		*e = (struct sc_conn){ key, conn, role, { 0, 0 } };
+	else if (e)
+		e->role = role;
+	return e;
 }
 
 /* ---- stream offsets ------------------------------------------------------ */
@@ -166,7 +123,7 @@ static int data(struct sockcap *c, const struct ev_data *x, size_t size, sockcap
 
 	if (x->seq == DATA_SEQ_NONE || x->dir > DATA_DIR_SEND || (x->h.flags & DATA_F_GAP))
 		return d(ctx, x, size);
-	e = conn_find(c, key);
+	e = idtab_find(&c->conns, key);
 	/* its sock record lost (and the close of the one before under this
 	 * fd, if any): the kernel's count began at 0 all the same (the role
 	 * is a guess, as the parsers' is) */
@@ -324,14 +281,15 @@ static int process(struct sockcap *c, const void *rec, size_t size, sockcap_deli
 	key = (uint64_t)e.h.pid << 32 | (uint32_t)e.fd;
 	if (e.kind == SOCK_K_EXIT) {
 		/* every socket of the process, closed here and in the kernel */
-		for (uint32_t i = 0; i < SC_CONNS; i++) {
-			struct sc_conn *x = &c->conns[i];
+		for (struct sc_conn *x = idtab_next(&c->conns, NULL); x;) {
 			uint8_t val[SKF_SIZE] = { 0 };
 			uint64_t seq[2], conn;
 			bool known;
 
-			if (!x->key || x->key >> 32 != e.h.pid)
+			if (x->key >> 32 != e.h.pid) {
+				x = idtab_next(&c->conns, x);
 				continue;
+			}
 			/* the kernel's count of its bytes, for the gaps at its end */
 			known = !bpf_map_lookup(c->fds_fd, &x->key, val);
 			memcpy(&conn, val + SKF_CONN, 8);
@@ -340,17 +298,18 @@ static int process(struct sockcap *c, const void *rec, size_t size, sockcap_deli
 			bpf_map_delete(c->fds_fd, &x->key);
 			if ((r = send_close(c, &e.h, e.comm, x, known ? seq : NULL, d, ctx)))
 				return r;
-			conn_del(c, x);
-			i--;	/* the shift may have moved another here */
+			idtab_delete(&c->conns, x);
+			if (!x->key)	/* else the shift moved another here */
+				x = idtab_next(&c->conns, x);
 		}
 		return 0;
 	}
-	old = conn_find(c, key);
+	old = idtab_find(&c->conns, key);
 	if (e.kind == SOCK_K_CLOSE) {
 		if (old && old->conn == e.conn && (r = close_gaps(c, old, &e, d, ctx)))
 			return r;
 		if (old)
-			conn_del(c, old);
+			idtab_delete(&c->conns, old);
 		return d(ctx, &e, sizeof(e));
 	}
 	if (old && old->conn != e.conn && (r = send_close(c, &e.h, e.comm, old, NULL, d, ctx)))
@@ -360,7 +319,7 @@ static int process(struct sockcap *c, const void *rec, size_t size, sockcap_deli
 		bpf_map_delete(c->fds_fd, &key);
 		c->dropped[c->n_dropped++ % 64] = e.conn;
 		if (old)
-			conn_del(c, old);
+			idtab_delete(&c->conns, old);
 		return 0;
 	}
 	conn_put(c, key, e.conn, e.role);
@@ -414,7 +373,7 @@ uint64_t sockcap_now_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(feat_has(FEAT_BOOT_NS) ? CLOCK_BOOTTIME : CLOCK_MONOTONIC, &ts);
+	clock_gettime(feature_has(FEAT_BOOT_NS) ? CLOCK_BOOTTIME : CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
@@ -445,7 +404,7 @@ int sockcap_new(struct session *s)
 {
 	struct sockcap *c = calloc(1, sizeof(*c));
 
-	if (!c || !(c->conns = calloc(SC_CONNS, sizeof(*c->conns)))) {
+	if (!c || idtab_init(&c->conns, sizeof(struct sc_conn), SC_CONNS, SC_CONNS - 1, false)) {
 		free(c);
 		return -ENOMEM;
 	}
@@ -468,7 +427,7 @@ void sockcap_free(struct sockcap *c)
 	for (size_t i = 0; i < c->n_held; i++)
 		free(c->held[i].rec);
 	free(c->held);
-	free(c->conns);
+	idtab_free(&c->conns);
 	procnet_table_free(&c->tab);
 	free(c);
 }

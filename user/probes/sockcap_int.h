@@ -6,10 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rawtel/idtab.h"
 #include "rawtel/sockcap.h"
 #include "rawtel/sockmap.h"
 
-#define SC_CONNS (2 * SKF_MAX)		/* power of two */
+#define SC_CONNS (2 * SKF_MAX)		/* slots of the table: power of two */
 #define SC_LCACHE 64
 #define SC_TAB_AGE_NS 50000000ULL	/* a table younger is not read again */
 #define SC_HELD_MAX 65536
@@ -19,7 +20,7 @@
 #define SC_SEED_FDS 65536		/* per process */
 
 struct sc_conn {
-	uint64_t key;			/* pid << 32 | fd; 0: empty */
+	uint64_t key;			/* pid << 32 | fd (the idtab key) */
 	uint64_t conn;
 	uint8_t role;
 	uint64_t next[2];		/* by DATA_DIR_*: the stream offset the
@@ -35,7 +36,7 @@ struct sc_held {
 struct sockcap {
 	struct session *s;
 	int fds_fd, gate_fd, procs_fd, listen_fd, sel_fd;
-	struct sc_conn *conns;
+	struct idtab conns;		/* struct sc_conn by pid << 32 | fd */
 	struct {
 		uint64_t inode;
 		uint32_t pid;

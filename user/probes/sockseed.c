@@ -7,7 +7,6 @@
  * the kernel side learned meanwhile is kept as it learned it. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "rawtel/bpf.h"
 #include "rawtel/events.h"
 #include "rawtel/session.h"
+#include "rawtel/util.h"
 #include "sockcap_int.h"
 
 #define SEED_SOCKS_MAX (1u << 20)	/* per network namespace */
@@ -34,17 +34,11 @@ struct seed_ns {
 static int read_comm(uint32_t pid, char comm[16])
 {
 	char path[48], buf[32];
-	ssize_t n;
-	int fd;
+	int n;
 
 	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = 0;
+	if ((n = util_read_file(path, buf, sizeof(buf))) <= 0)
+		return n < 0 ? n : -EIO;
 	buf[strcspn(buf, "\n")] = 0;
 	memset(comm, 0, 16);
 	memcpy(comm, buf, strnlen(buf, 15));

@@ -2,14 +2,13 @@
  * addresses as text, state names, how a connection ended, which side is
  * the server, and the kernel's names for reset reasons. */
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "rawtel/probes.h"
 #include "rawtel/tracefs.h"
+#include "rawtel/util.h"
 
 static const char *const st_names[13] = {
 	[TCP_ST_ESTABLISHED] = "ESTABLISHED", [TCP_ST_SYN_SENT] = "SYN_SENT",
@@ -100,22 +99,15 @@ static void port_range(uint32_t *lo, uint32_t *hi)
 {
 	static uint32_t c_lo, c_hi;
 	char buf[64];
-	ssize_t n;
-	int fd;
 
 	if (!c_hi) {
 		c_lo = 32768, c_hi = 60999;	/* the kernel's default */
-		fd = open("/proc/sys/net/ipv4/ip_local_port_range", O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			n = read(fd, buf, sizeof(buf) - 1);
-			close(fd);
-			if (n > 0) {
-				char *end;
-				buf[n] = 0;
-				unsigned long a = strtoul(buf, &end, 10), b = strtoul(end, NULL, 10);
-				if (a > 0 && b >= a && b < 65536)
-					c_lo = (uint32_t)a, c_hi = (uint32_t)b;
-			}
+		if (util_read_file("/proc/sys/net/ipv4/ip_local_port_range", buf, sizeof(buf)) > 0) {
+			char *end;
+			unsigned long a = strtoul(buf, &end, 10), b = strtoul(end, NULL, 10);
+
+			if (a > 0 && b >= a && b < 65536)
+				c_lo = (uint32_t)a, c_hi = (uint32_t)b;
 		}
 	}
 	*lo = c_lo;
@@ -194,26 +186,16 @@ const char *tcp_reset_reason(uint32_t code)
 {
 	if (!rsn_state) {
 		const char *root;
-		char path[512], *buf;
-		ssize_t n = 0, k;
-		int fd = -1;
+		char path[512], *buf = NULL;
 
 		rsn_state = 1;
 		memset(rsn_names, 0, sizeof(rsn_names));
-		if (tracefs_root(&root) == 0) {
+		if (tracefs_root(&root) == 0 && (buf = malloc(65536))) {
 			snprintf(path, sizeof(path), "%s/events/tcp/tcp_send_reset/format", root);
-			fd = open(path, O_RDONLY | O_CLOEXEC);
-		}
-		buf = fd >= 0 ? malloc(65536) : NULL;
-		while (buf && (k = read(fd, buf + n, 65535 - (size_t)n)) > 0)
-			n += k;
-		if (buf) {
-			buf[n] = 0;
-			tcp_reasons_parse(buf);
+			if (util_read_file(path, buf, 65536) >= 0)
+				tcp_reasons_parse(buf);
 		}
 		free(buf);
-		if (fd >= 0)
-			close(fd);
 	}
 	return code < RSN_MAX && rsn_names[code][0] ? rsn_names[code] : NULL;
 }

@@ -93,7 +93,8 @@ static void req_report(struct http1_conn *c, uint64_t seq, struct http1_exchange
 	}
 }
 
-uint64_t http1_waiting(const struct http1_conn *c)
+/* All requests waiting, with or without their fields. */
+static uint64_t http1_waiting(const struct http1_conn *c)
 {
 	uint64_t n = http1_queued(c) + c->overflow;
 

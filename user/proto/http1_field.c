@@ -73,7 +73,11 @@ static size_t redact_piece(uint8_t *in_value, uint8_t ch, char piece[10])
 	return 1;
 }
 
-int http1_redact_byte(uint8_t *in_value, uint8_t ch, char *out,
+/* The streaming core of http1_query_redact; *in_value is its state (0 at
+ * the query's start). Appends what `ch` becomes to out[*len] (size bytes
+ * with a NUL); returns 0, or -1 when it did not fit (then *len == size:
+ * nothing more is appended). */
+static int http1_redact_byte(uint8_t *in_value, uint8_t ch, char *out,
 		      uint16_t *len, size_t size)
 {
 	char piece[10];
@@ -260,31 +264,6 @@ void http1_field_name_done(struct http1_side *s)
 	}
 }
 
-void http1_value_run(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t k)
-{
-	size_t i = 0;
-
-	while (i < k) {
-		size_t j = i;
-
-		if (p[i] == ' ' || p[i] == '\t') {
-			if (s->in_value && s->sp < 255)
-				s->sp++;
-			i++;
-			continue;
-		}
-		while (j < k && p[j] != ' ' && p[j] != '\t')
-			j++;
-		while (s->sp) {
-			s->sp--;
-			http1_field_value_bytes(c, s, (const uint8_t *)" ", 1);
-		}
-		s->in_value = 1;
-		http1_field_value_bytes(c, s, p + i, j - i);
-		i = j;
-	}
-}
-
 /* Header values: printable ASCII kept, anything else as '?' (HT as a
  * space). Returns -1 once cut. */
 static int put_text(char *out, uint16_t *len, size_t size, const uint8_t *p,
@@ -309,8 +288,10 @@ static int put_text(char *out, uint16_t *len, size_t size, const uint8_t *p,
 	return 0;
 }
 
-void http1_field_value_bytes(struct http1_conn *c, struct http1_side *s,
-			     const uint8_t *p, size_t n)
+/* Value bytes (no OWS at either end, no CR/LF: the caller's): kept where
+ * the current field's value goes. */
+static void http1_field_value_bytes(struct http1_conn *c, struct http1_side *s,
+				    const uint8_t *p, size_t n)
 {
 	struct http1_exchange *x = http1_cur_req(c);
 
@@ -359,6 +340,31 @@ void http1_field_value_bytes(struct http1_conn *c, struct http1_side *s,
 			s->val[s->val_len++] = (char)ch;
 		if (s->val_total < UINT32_MAX)
 			s->val_total++;
+	}
+}
+
+void http1_value_run(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t k)
+{
+	size_t i = 0;
+
+	while (i < k) {
+		size_t j = i;
+
+		if (p[i] == ' ' || p[i] == '\t') {
+			if (s->in_value && s->sp < 255)
+				s->sp++;
+			i++;
+			continue;
+		}
+		while (j < k && p[j] != ' ' && p[j] != '\t')
+			j++;
+		while (s->sp) {
+			s->sp--;
+			http1_field_value_bytes(c, s, (const uint8_t *)" ", 1);
+		}
+		s->in_value = 1;
+		http1_field_value_bytes(c, s, p + i, j - i);
+		i = j;
 	}
 }
 

@@ -48,8 +48,6 @@ static inline int http1_head_is_slot(const struct http1_conn *c)
 {
 	return http1_queued(c) && !c->skip[c->head_seq % HTTP1_PIPELINE];
 }
-/* All requests waiting, with or without their fields. */
-uint64_t http1_waiting(const struct http1_conn *c);
 
 /* http1_msg.c: parse up to n captured bytes of side s; returns how many
  * were taken (fewer than n only when the side left the message grammar:
@@ -128,10 +126,6 @@ void http1_field_name_done(struct http1_side *s);
 /* A run of a kept field's value bytes (no control bytes): OWS at either
  * end dropped, inner OWS kept as spaces once something follows it. */
 void http1_value_run(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t k);
-/* Value bytes (no OWS at either end, no CR/LF: the caller's): kept
- * where the current field's value goes. */
-void http1_field_value_bytes(struct http1_conn *c, struct http1_side *s,
-			     const uint8_t *p, size_t n);
 /* The field line ended: returns 0, or -1 when its value breaks the
  * framing rules (bad Content-Length). */
 int http1_field_done(struct http1_conn *c, struct http1_side *s);
@@ -169,11 +163,5 @@ static inline int http1_ctl(uint8_t ch)
  * which the first 56 bytes are at s. */
 int http1_tp_check(const char *s, size_t n, struct http1_traceparent *tp);
 
-/* http1_field.c: the streaming core of http1_query_redact; *in_value
- * is its state (0 at the query's start). Appends what `ch` becomes to
- * out[*len] (size bytes with a NUL); returns 0, or -1 when it did not
- * fit (then *len == size: nothing more is appended). */
-int http1_redact_byte(uint8_t *in_value, uint8_t ch, char *out,
-		      uint16_t *len, size_t size);
 
 #endif

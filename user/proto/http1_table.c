@@ -9,6 +9,7 @@
 
 #include "rawtel/err.h"
 #include "rawtel/http1.h"
+#include "rawtel/idtab.h"
 
 #define NIL UINT32_MAX
 #define DEFAULT_MAX_CONNS 1024
@@ -20,28 +21,24 @@ struct rec {
 	uint32_t prev, next;		/* LRU list (head: most recent) */
 };
 
+/* the index: a record by connection id */
+struct slot {
+	uint64_t id;
+	uint32_t rec;
+};
+
 struct http1_table {
 	const struct http1_opts *o;
 	uint32_t max, count, parsing;
 	struct rec *recs;
-	uint32_t *index;		/* record + 1 by hash; 0 empty */
-	uint32_t mask;
+	struct idtab index;		/* struct slot, at most max */
 	uint32_t free_list;		/* through rec.next */
 	uint32_t head, tail;
 };
 
-static uint32_t hash_id(const struct http1_table *t, uint64_t id)
-{
-	id ^= id >> 33;
-	id *= 0xff51afd7ed558ccdull;
-	id ^= id >> 33;
-	return (uint32_t)id & t->mask;
-}
-
 int http1_table_new(struct http1_table **out, const struct http1_opts *o)
 {
 	struct http1_table *t = calloc(1, sizeof(*t));
-	uint32_t slots = 16;
 
 	if (!t)
 		return err_set(ENOMEM, "HTTP connection table: out of memory");
@@ -49,16 +46,13 @@ int http1_table_new(struct http1_table **out, const struct http1_opts *o)
 	t->max = o && o->max_conns ? o->max_conns : DEFAULT_MAX_CONNS;
 	if (t->max > (1u << 28))
 		t->max = 1u << 28;
-	while (slots < 2 * t->max)
-		slots <<= 1;
-	t->mask = slots - 1;
 	t->recs = calloc(t->max, sizeof(*t->recs));
-	t->index = calloc(slots, sizeof(*t->index));
-	if (!t->recs || !t->index) {
+	/* at most half full: short probe runs */
+	if (!t->recs || idtab_init(&t->index, sizeof(struct slot), 2 * t->max, t->max, false)) {
 		uint32_t max = t->max;
 
 		free(t->recs);
-		free(t->index);
+		idtab_free(&t->index);
 		free(t);
 		return err_set(ENOMEM, "HTTP connection table of %u: out of memory", max);
 	}
@@ -68,15 +62,6 @@ int http1_table_new(struct http1_table **out, const struct http1_opts *o)
 	t->head = t->tail = NIL;
 	*out = t;
 	return 0;
-}
-
-static uint32_t *find_slot(struct http1_table *t, uint64_t id)
-{
-	uint32_t i = hash_id(t, id);
-
-	while (t->index[i] && t->recs[t->index[i] - 1].id != id)
-		i = (i + 1) & t->mask;
-	return &t->index[i];
 }
 
 static void lru_unlink(struct http1_table *t, uint32_t r)
@@ -106,27 +91,6 @@ static void lru_front(struct http1_table *t, uint32_t r)
 		t->tail = r;
 }
 
-/* Linear probing: deleting shifts later entries of the run back. */
-static void index_delete(struct http1_table *t, uint32_t *slot)
-{
-	uint32_t i = (uint32_t)(slot - t->index), j = i;
-
-	for (;;) {
-		j = (j + 1) & t->mask;
-		if (!t->index[j])
-			break;
-		uint32_t home = hash_id(t, t->recs[t->index[j] - 1].id);
-
-		/* move j into the hole at i unless its home lies in (i, j] */
-		if ((j > i && (home <= i || home > j)) ||
-		    (j < i && (home <= i && home > j))) {
-			t->index[i] = t->index[j];
-			i = j;
-		}
-	}
-	t->index[i] = 0;
-}
-
 static void drop_conn(struct http1_table *t, struct rec *e, uint64_t ts, int close)
 {
 	if (!e->conn)
@@ -143,7 +107,7 @@ static void remove_rec(struct http1_table *t, uint32_t r, uint64_t ts)
 	struct rec *e = &t->recs[r];
 
 	drop_conn(t, e, ts, 1);
-	index_delete(t, find_slot(t, e->id));
+	idtab_delete(&t->index, idtab_find(&t->index, e->id));
 	lru_unlink(t, r);
 	e->next = t->free_list;
 	t->free_list = r;
@@ -154,14 +118,15 @@ int http1_table_feed(struct http1_table *t, uint64_t id, enum http1_role role,
 		     enum http1_dir dir, uint64_t ts, const void *data,
 		     size_t cap, uint64_t total)
 {
-	uint32_t *slot = find_slot(t, id), r;
+	struct slot *sl = idtab_find(&t->index, id);
 	struct rec *e;
+	uint32_t r;
 	int ret;
 
 	if (cap > total || (cap && !data))
 		return err_set(EINVAL, "HTTP feed: %zu bytes captured of %llu", cap,
 			       (unsigned long long)total);
-	if (!*slot) {
+	if (!sl) {
 		struct http1_conn *c = malloc(sizeof(*c));
 
 		if (!c)
@@ -171,7 +136,6 @@ int http1_table_feed(struct http1_table *t, uint64_t id, enum http1_role role,
 			if (t->o && t->o->stats)
 				t->o->stats->evicted++;
 			remove_rec(t, t->tail, ts);
-			slot = find_slot(t, id);
 		}
 		r = t->free_list;
 		e = &t->recs[r];
@@ -180,12 +144,14 @@ int http1_table_feed(struct http1_table *t, uint64_t id, enum http1_role role,
 		e->id = id;
 		e->conn = c;
 		http1_conn_init(c, id, role, t->o);
-		*slot = r + 1;
+		/* never refused: count < max, and the index holds count */
+		sl = idtab_insert(&t->index, id, NULL);
+		sl->rec = r;
 		lru_front(t, r);
 		t->count++;
 		t->parsing++;
 	} else {
-		r = *slot - 1;
+		r = sl->rec;
 		e = &t->recs[r];
 		lru_unlink(t, r);
 		lru_front(t, r);
@@ -202,10 +168,10 @@ int http1_table_feed(struct http1_table *t, uint64_t id, enum http1_role role,
 
 void http1_table_close(struct http1_table *t, uint64_t id, uint64_t ts)
 {
-	uint32_t *slot = find_slot(t, id);
+	struct slot *sl = idtab_find(&t->index, id);
 
-	if (*slot)
-		remove_rec(t, *slot - 1, ts);
+	if (sl)
+		remove_rec(t, sl->rec, ts);
 }
 
 void http1_table_tick(struct http1_table *t, uint64_t now)
@@ -239,6 +205,6 @@ void http1_table_free(struct http1_table *t, uint64_t now)
 	while (t->tail != NIL)
 		remove_rec(t, t->tail, now);
 	free(t->recs);
-	free(t->index);
+	idtab_free(&t->index);
 	free(t);
 }

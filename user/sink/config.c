@@ -196,7 +196,7 @@ int sink_config_set_protocol(struct sink_config *c, int sig, const char *name)
 	return 0;
 }
 
-int sink_config_set_compression(struct sink_config *c, int sig, const char *name)
+static int sink_config_set_compression(struct sink_config *c, int sig, const char *name)
 {
 	(void)c;
 	(void)sig;

@@ -27,11 +27,6 @@ int attach_perf_event_open(void *attr, int pid, int cpu, int group,
 	return r < 0 ? -errno : (int)r;
 }
 
-bool attach_links_supported(void)
-{
-	return links_ok == 1;
-}
-
 /* Online CPU to open the event on: the first one we may use. */
 static int first_cpu(void)
 {

@@ -20,21 +20,6 @@
 /* -1 unknown, else the PMU's perf type; and the config bit of retprobes */
 static int pmu_type = -2, ret_bit = -1;
 
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -EIO;
-	buf[n] = 0;
-	return 0;
-}
-
 static void probe_pmu(void)
 {
 	char buf[64];
@@ -43,10 +28,11 @@ static void probe_pmu(void)
 	/* the path kernels before 4.17 take, forced so it is tested here */
 	if (getenv("RAWTEL_UPROBE_TRACEFS"))
 		return;
-	if (read_file("/sys/bus/event_source/devices/uprobe/type", buf, sizeof(buf)) == 0)
+	if (util_read_file("/sys/bus/event_source/devices/uprobe/type", buf, sizeof(buf)) >= 0)
 		pmu_type = atoi(buf);
 	/* "config:0": the bit that makes it a return probe */
-	if (read_file("/sys/bus/event_source/devices/uprobe/format/retprobe", buf, sizeof(buf)) == 0 &&
+	if (util_read_file("/sys/bus/event_source/devices/uprobe/format/retprobe", buf,
+			   sizeof(buf)) >= 0 &&
 	    !strncmp(buf, "config:", 7))
 		ret_bit = atoi(buf + 7);
 	if (ret_bit < 0 || ret_bit > 63)
@@ -104,9 +90,9 @@ static int tracefs_uprobe(const char *path, uint64_t offset, bool ret, struct at
 	}
 	if ((r = tracefs_root(&root)) == 0) {
 		snprintf(idpath, sizeof(idpath), "%s/events/%s/id", root, a->tracefs_event);
-		r = read_file(idpath, buf, sizeof(buf));
+		r = util_read_file(idpath, buf, sizeof(buf));
 	}
-	if (r) {
+	if (r < 0) {
 		uprobe_tracefs_remove(a->tracefs_event);
 		a->tracefs_event[0] = 0;
 		return err_set(-r, "cannot read the id of uprobe %s", line);

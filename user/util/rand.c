@@ -30,7 +30,7 @@ static void seed(void)
 	seeded = 1;
 }
 
-uint64_t rand_u64(void)
+static uint64_t rand_u64(void)
 {
 	uint64_t r, t;
 

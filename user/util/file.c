@@ -1,0 +1,38 @@
+/* Small files of /proc and sysfs, read whole into a caller's buffer (see
+ * include/rawtel/util.h). procfs files report size 0, so the read loops to
+ * end of file rather than trusting fstat. */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "rawtel/util.h"
+
+int util_read_file(const char *path, char *buf, size_t size)
+{
+	size_t n = 0;
+	int fd;
+
+	if (!size)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (n < size - 1) {
+		ssize_t r = read(fd, buf + n, size - 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+
+			close(fd);
+			return -e;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = 0;
+	return (int)n;
+}
