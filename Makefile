@@ -79,10 +79,16 @@ ARCH    ?= $(HOST_ARCH)
 ifeq ($(ARCH),$(HOST_ARCH))
 SDIR    := build/static
 STATIC_CC := $(MUSLCC)
+STATIC_AR := ar
 else
 SDIR    := build/static-$(ARCH)
 CROSS_TRIPLE := $(if $(filter armhf,$(ARCH)),arm-linux-musleabihf,$(ARCH)-linux-musl)
+CROSS_GNU := $(if $(filter armhf,$(ARCH)),arm-linux-gnueabihf,$(ARCH)-linux-gnu)
 STATIC_CC := $(or $(CROSS_MUSLCC),$(shell command -v $(CROSS_TRIPLE)-gcc),build/cross/$(ARCH)/bin/$(CROSS_TRIPLE)-gcc)
+STATIC_AR := $(CROSS_GNU)-ar
+# the target's kernel UAPI headers (scripts/cross-musl), for test_abi only
+CROSS_UAPI := -isystem build/cross/$(ARCH)/root/usr/include \
+	-isystem build/cross/$(ARCH)/root/usr/include/$(CROSS_GNU)
 endif
 build/cross/$(ARCH)/bin/%-gcc:
 	sh scripts/cross-musl $(ARCH) > /dev/null
@@ -106,6 +112,13 @@ STATIC_LD := -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=
 $(SDIR)/rawtel: $(SDIR)/user/cli/main.o $(call objs,$(SDIR:build/%=%)) scripts/static-noeh.ld
 	$(STATIC_CC) $(STATIC_LD) -o $@ $(filter %.o,$^)
 static: $(SDIR)/rawtel
+# Unit tests built for the target: the arm64 qemu test runs test_abi (its
+# pt_regs, syscall numbers) and test_names (open flags) in its VM.
+$(SDIR)/librawtel.a: $(call objs,$(SDIR:build/%=%))
+	rm -f $@ && $(STATIC_AR) rcs $@ $^
+$(SDIR)/tests/%: tests/unit/%.c $(SDIR)/librawtel.a tests/t.h | $(CROSS_DEP)
+	@mkdir -p $(@D)
+	$(STATIC_CC) $(CFLAGS_BASE) $(CROSS_UAPI) -Itests -O1 -static -o $@ $< $(SDIR)/librawtel.a
 # The test programs, static, for the qemu tests' initramfs (no libc there).
 $(SDIR)/progs/%: tests/progs/%.c | $(CROSS_DEP)
 	@mkdir -p $(@D)

@@ -14,7 +14,7 @@ top=$RAWTEL_TOP
 q=$top/build/qemu-arm64
 pre=qemu_arm64
 sd=$top/build/static-aarch64
-progs="rtt_driver rtt_tcp rtt_http rtt_dns_musl rtt_dnsd"
+progs="rtt_driver rtt_tcp rtt_http rtt_dns_musl rtt_dnsd rtt_opens"
 
 unavailable() {
 	if [ "${RAWTEL_REQUIRE_BPF:-0}" = 1 ]; then fail "$1" "$2"; else skip "$1" "$2"; fi
@@ -36,14 +36,22 @@ if [ ! -x "$bb" ]; then
 	fi
 	mv "$q/bb/bin/busybox" "$bb" && rm -rf "$q/bb"
 fi
-targets="build/static-aarch64/rawtel"
+# a 32-bit ARM program for the compat case: Debian's armhf busybox
+bb32=$q/busybox32
+if [ ! -x "$bb32" ]; then
+	if ! sh "$top/scripts/apt-foreign" armhf "$q/bb32" busybox-static 2> "$T_TMP/bb32.err"; then
+		unavailable ${pre}_boot "$(cat "$T_TMP/bb32.err")"
+	fi
+	mv "$q/bb32/bin/busybox" "$bb32" && rm -rf "$q/bb32"
+fi
+targets="build/static-aarch64/rawtel build/static-aarch64/tests/test_abi"
 for p in $progs; do targets="$targets build/static-aarch64/progs/$p"; done
 # shellcheck disable=SC2086
 if ! make -s -C "$top" ARCH=aarch64 $targets > "$T_TMP/make.out" 2>&1; then
 	fail ${pre}_boot "building the aarch64 binaries failed: $(tail -n 5 "$T_TMP/make.out")"
 	exit 0
 fi
-if ! STATIC_DIR=$sd PROGS=$progs BUSYBOX=$bb sh "$top/scripts/qemu-initramfs" \
+if ! STATIC_DIR=$sd PROGS=$progs BUSYBOX=$bb EXTRA_BINS="$bb32 $sd/tests/test_abi" sh "$top/scripts/qemu-initramfs" \
 	"$q/initramfs.cpio" 2> "$T_TMP/initramfs.err"; then
 	unavailable ${pre}_boot "$(cat "$T_TMP/initramfs.err")"
 fi
@@ -102,3 +110,25 @@ elif ! base64 -d < "$vm/run_files.b64" | tar -x -C "$T_TMP"; then
 else
 	node "$top/tests/node/check-run.js" ${pre}_run_files "$T_TMP/otlp" "$vm/run_files.pids" --open
 fi
+
+# the 32-bit busybox32 running while rawtel traced: named as not seen
+c32=$(cat "$vm/compat32.pid" 2> /dev/null)
+if [ "$(cat "$vm/compat32.rc" 2> /dev/null)" != 0 ]; then
+	fail ${pre}_compat32 "rawtel exited $(cat "$vm/compat32.rc" 2> /dev/null): $(cat "$vm/compat32.err" 2> /dev/null)"
+elif [ "$(grep -c "not seen by the syscall probes: 32-bit processes.* $c32 (busybox32)" "$vm/compat32.err")" = 1 ]; then
+	pass "${pre}_compat32 (a 32-bit process named as unseen)"
+else
+	fail ${pre}_compat32 "no one line naming the 32-bit pid $c32: $(cat "$vm/compat32.err")"
+fi
+
+# tests/unit/test_abi.c built for aarch64: pt_regs offsets and syscall
+# numbers against the arm64 UAPI headers
+if [ "$(cat "$vm/test_abi.rc" 2> /dev/null)" = 0 ]; then
+	pass "${pre}_test_abi ($(grep -c "^PASS" "$vm/test_abi") cases)"
+else
+	fail ${pre}_test_abi "exit $(cat "$vm/test_abi.rc" 2> /dev/null): $(tail -n 5 "$vm/test_abi" 2> /dev/null)"
+fi
+
+# figures, for the README (TCG: emulation timings)
+echo "--- figures in the arm64 VM (TCG) ---"
+cat "$vm/figures" 2> /dev/null
