@@ -1,6 +1,10 @@
 # rawtel build.
 #   make         ./rawtel (gcc, -O2)
 #   make static  build/static/rawtel (musl-gcc, fully static, stripped)
+#   make static ARCH=aarch64   the same for 64-bit ARM, in build/static-aarch64/
+#                (ARCH=armhf: 32-bit ARM); the cross musl-gcc is
+#                $(ARCH)'s own (CROSS_MUSLCC=...), else one made from Debian's
+#                packages by scripts/cross-musl
 #   make check   every test; the test build runs under ASan and UBSan
 #   make fuzz    libFuzzer targets (clang) in build/fuzz/
 # Sources are found by wildcard: a new user/**/*.c, kern/*.S, tests/unit/
@@ -68,29 +72,57 @@ rawtel: build/rel/user/cli/main.o build/rel/librawtel.a
 	$(CC) $(OPT) -o $@ $^
 
 # ---- static musl build --------------------------------------------------
+# kern/ text is the same for every target (its architecture differences are
+# load-time constants: vendor-headers/rt_ptrace.h), so only the C differs.
+HOST_ARCH := $(shell uname -m)
+ARCH    ?= $(HOST_ARCH)
+ifeq ($(ARCH),$(HOST_ARCH))
+SDIR    := build/static
+STATIC_CC := $(MUSLCC)
+STATIC_AR := ar
+else
+SDIR    := build/static-$(ARCH)
+CROSS_TRIPLE := $(if $(filter armhf,$(ARCH)),arm-linux-musleabihf,$(ARCH)-linux-musl)
+CROSS_GNU := $(if $(filter armhf,$(ARCH)),arm-linux-gnueabihf,$(ARCH)-linux-gnu)
+STATIC_CC := $(or $(CROSS_MUSLCC),$(shell command -v $(CROSS_TRIPLE)-gcc),build/cross/$(ARCH)/bin/$(CROSS_TRIPLE)-gcc)
+STATIC_AR := $(CROSS_GNU)-ar
+# the target's kernel UAPI headers (scripts/cross-musl), for test_abi only
+CROSS_UAPI := -isystem build/cross/$(ARCH)/root/usr/include \
+	-isystem build/cross/$(ARCH)/root/usr/include/$(CROSS_GNU)
+endif
+build/cross/$(ARCH)/bin/%-gcc:
+	sh scripts/cross-musl $(ARCH) > /dev/null
+CROSS_DEP := $(filter build/cross/%,$(STATIC_CC))
 # No unwind tables: C without exceptions or backtraces never reads them,
 # and they were a tenth of the binary.
 STATIC_OPT := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables
-build/static/%.o: %.c
+$(SDIR)/%.o: %.c | $(CROSS_DEP)
 	@mkdir -p $(@D)
-	$(MUSLCC) $(CFLAGS_BASE) $(STATIC_OPT) -c $< -o $@
-build/static/gen/kern_text.o: $(KERN_C)
+	$(STATIC_CC) $(CFLAGS_BASE) $(STATIC_OPT) -c $< -o $@
+$(SDIR)/gen/kern_text.o: $(KERN_C) | $(CROSS_DEP)
 	@mkdir -p $(@D)
-	$(MUSLCC) $(CFLAGS_BASE) $(STATIC_OPT) -c $< -o $@
+	$(STATIC_CC) $(CFLAGS_BASE) $(STATIC_OPT) -c $< -o $@
 # libc.a's own unwind tables go too (scripts/static-noeh.ld), and without
 # -z separate-code the read-only data shares a page run with the code. No
 # RELRO segment: in a static musl binary nothing applies it (only musl's
 # dynamic linker does), and its page alignment cost 4 KB.
 STATIC_LD := -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=none \
 	-Wl,-z,norelro -Wl,-T,scripts/static-noeh.ld
-build/static/rawtel: build/static/user/cli/main.o $(call objs,static) scripts/static-noeh.ld
-	$(MUSLCC) $(STATIC_LD) -o $@ $(filter %.o,$^)
-static: build/static/rawtel
-# The test programs, static, for the qemu test's initramfs (no libc there).
-build/static/progs/%: tests/progs/%.c
+$(SDIR)/rawtel: $(SDIR)/user/cli/main.o $(call objs,$(SDIR:build/%=%)) scripts/static-noeh.ld
+	$(STATIC_CC) $(STATIC_LD) -o $@ $(filter %.o,$^)
+static: $(SDIR)/rawtel
+# Unit tests built for the target: the arm64 qemu test runs test_abi (its
+# pt_regs, syscall numbers) and test_names (open flags) in its VM.
+$(SDIR)/librawtel.a: $(call objs,$(SDIR:build/%=%))
+	rm -f $@ && $(STATIC_AR) rcs $@ $^
+$(SDIR)/tests/%: tests/unit/%.c $(SDIR)/librawtel.a tests/t.h | $(CROSS_DEP)
 	@mkdir -p $(@D)
-	$(MUSLCC) $(CSTD) $(WARN) -O1 -static -o $@ $< $$(sed -n 's|^// prog-ldlibs: ||p' $<)
+	$(STATIC_CC) $(CFLAGS_BASE) $(CROSS_UAPI) -Itests -O1 -static -o $@ $< $(SDIR)/librawtel.a
+# The test programs, static, for the qemu tests' initramfs (no libc there).
+$(SDIR)/progs/%: tests/progs/%.c | $(CROSS_DEP)
+	@mkdir -p $(@D)
+	$(STATIC_CC) $(CSTD) $(WARN) -O1 -static -o $@ $< $$(sed -n 's|^// prog-ldlibs: ||p' $<)
 
 # ---- sanitizer build used by the tests ----------------------------------
 build/asan/%.o: %.c
@@ -141,4 +173,4 @@ fuzz: $(FUZZ_BINS)
 clean:
 	rm -rf build rawtel
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -name '*.d' -type f -not -path 'build/cross/*' 2>/dev/null)

@@ -21,12 +21,12 @@ DECLARE_EVENTS
 #define FP_REC (-OPEN_REC_MAX)	/* the record, exits on perf buffers */
 
 // Exits: the record (kern/open_regs.h or kern/open_slot.h, then
-// kern/open_tail.h). x86_64 syscall arguments: rdi rsi rdx r10.
+// kern/open_tail.h), the arguments by their place in the call.
 .prog open_exit_openat tracepoint syscalls/sys_exit_openat
 .if $task_regs
-#define OPEN_PATH_REG PT_REGS_SI
-#define OPEN_FLAGS_REG PT_REGS_DX
-#define OPEN_MODE_REG PT_REGS_R10
+#define OPEN_PATH_REG PT_REGS_SYSCALL_ARG2
+#define OPEN_FLAGS_REG PT_REGS_SYSCALL_ARG3
+#define OPEN_MODE_REG PT_REGS_SYSCALL_ARG4
 #include "open_regs.h"
 .else
 #include "open_slot.h"
@@ -38,9 +38,9 @@ out:
 .prog open_exit_open tracepoint syscalls/sys_exit_open
 .if has_field(ret)
 .if $task_regs
-#define OPEN_PATH_REG PT_REGS_DI
-#define OPEN_FLAGS_REG PT_REGS_SI
-#define OPEN_MODE_REG PT_REGS_DX
+#define OPEN_PATH_REG PT_REGS_SYSCALL_ARG1
+#define OPEN_FLAGS_REG PT_REGS_SYSCALL_ARG2
+#define OPEN_MODE_REG PT_REGS_SYSCALL_ARG3
 #include "open_regs.h"
 .else
 #include "open_slot.h"
@@ -53,8 +53,8 @@ out:
 .prog open_exit_openat2 tracepoint syscalls/sys_exit_openat2
 .if has_field(ret)
 .if $task_regs
-#define OPEN_PATH_REG PT_REGS_SI
-#define OPEN_HOW_REG PT_REGS_DX
+#define OPEN_PATH_REG PT_REGS_SYSCALL_ARG2
+#define OPEN_HOW_REG PT_REGS_SYSCALL_ARG3
 #include "open_regs.h"
 .else
 #include "open_slot.h"

@@ -78,20 +78,19 @@
 	r1 = r0
 	call bpf_task_pt_regs
 	r8 = r0
-	// MSG_PEEK leaves the bytes queued: they will be read again (x86_64
-	// syscall arguments: rdi rsi rdx r10; recvfrom's flags are its 4th,
-	// recvmsg's its 3rd)
+	// MSG_PEEK leaves the bytes queued: they will be read again
+	// (recvfrom's flags are its 4th argument, recvmsg's its 3rd)
 #if EXIT_CALL == DATA_CALL_RECVFROM
-	r1 = *(u64 *)(r8 + PT_REGS_R10)
+	r1 = *(u64 *)(r8 + PT_REGS_SYSCALL_ARG4)
 	r1 &= 2
 	if r1 != 0 goto out
 #elif EXIT_CALL == DATA_CALL_RECVMSG
-	r1 = *(u64 *)(r8 + PT_REGS_DX)
+	r1 = *(u64 *)(r8 + PT_REGS_SYSCALL_ARG3)
 	r1 &= 2
 	if r1 != 0 goto out
 #endif
 	// the fd (the first argument, sendfile's out_fd too): tracked?
-	r1 = *(u64 *)(r8 + PT_REGS_DI)
+	r1 = *(u64 *)(r8 + PT_REGS_SYSCALL_ARG1)
 	r1 <<= 32
 	r1 >>= 32
 	r2 = EXIT_DIR | (EXIT_CALL << 8)
@@ -108,7 +107,7 @@
 	*(u64 *)(r10 + FP_CONN) = r1
 	SEQ_MOVE
 #if EXIT_SHAPE == 1
-	r1 = *(u64 *)(r8 + PT_REGS_SI)
+	r1 = *(u64 *)(r8 + PT_REGS_SYSCALL_ARG2)
 	*(u64 *)(r10 + FP_BUF) = r1
 #elif EXIT_SHAPE == 2
 #if EXIT_CALL == DATA_CALL_RECVMSG || EXIT_CALL == DATA_CALL_SENDMSG
@@ -118,7 +117,7 @@
 	r1 = r10
 	r1 += FP_IOV
 	r2 = 16
-	r3 = *(u64 *)(r8 + PT_REGS_SI)
+	r3 = *(u64 *)(r8 + PT_REGS_SYSCALL_ARG2)
 	r3 += 16
 	READ_USER
 	if r0 != 0 goto seq_done
@@ -127,9 +126,9 @@
 	r1 = *(u64 *)(r10 + FP_IOV + 8)
 	*(u64 *)(r10 + FP_NIOV) = r1
 #else
-	r1 = *(u64 *)(r8 + PT_REGS_SI)
+	r1 = *(u64 *)(r8 + PT_REGS_SYSCALL_ARG2)
 	*(u64 *)(r10 + FP_BUF) = r1
-	r1 = *(u64 *)(r8 + PT_REGS_DX)
+	r1 = *(u64 *)(r8 + PT_REGS_SYSCALL_ARG3)
 	*(u64 *)(r10 + FP_NIOV) = r1
 #endif
 #endif

@@ -24,9 +24,22 @@
 #define RT_BPF_LINK_CREATE		28
 #define RT_BPF_LINK_DETACH		34
 
-/* x86_64 syscall number of bpf(2); other arches are not built for. */
+/* Syscall numbers of bpf(2) and perf_event_open(2) for the architecture
+ * the C code is compiled for (only user space makes syscalls, so the
+ * compiler's own target macros are the right test here, unlike in kern/).
+ * An architecture without numbers here fails the build, not at run time. */
+#if defined(__x86_64__)
 #define RT_NR_bpf		321
 #define RT_NR_perf_event_open	298
+#elif defined(__aarch64__)
+#define RT_NR_bpf		280
+#define RT_NR_perf_event_open	241
+#elif defined(__arm__)
+#define RT_NR_bpf		386
+#define RT_NR_perf_event_open	364
+#elif !defined(__ASSEMBLER__)
+#error "rawtel: no bpf()/perf_event_open() syscall numbers for this architecture"
+#endif
 
 /* ---- map types --------------------------------------------------------- */
 #define RT_BPF_MAP_TYPE_HASH		1

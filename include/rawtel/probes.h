@@ -172,4 +172,11 @@ void pfmt_prefix(const struct probe_out *o, const char *event, uint64_t ts,
 void pfmt_json_prefix(const struct probe_out *o, const char *event, uint64_t ts,
 		      uint32_t pid, uint32_t tid, const char *comm);
 
+/* 32-bit processes running on this 64-bit kernel, which the syscall
+ * probes cannot see (user/probes/compat.c): how many, and " PID (COMM)"
+ * for the first eight in buf. compat_warn says so on stderr in one line
+ * when there are any. */
+int compat_unseen(char *buf, size_t size);
+void compat_warn(void);
+
 #endif

@@ -348,6 +348,7 @@ static void test_perf_abi(void)
 	OFF_EQ(struct rt_perf_event_header, size, struct perf_event_header, size);
 }
 
+#if defined(__x86_64__)
 static void test_pt_regs(void)
 {
 	EQ(PT_REGS_R15, offsetof(struct pt_regs, r15));
@@ -372,7 +373,30 @@ static void test_pt_regs(void)
 	EQ(PT_REGS_SP, offsetof(struct pt_regs, rsp));
 	EQ(PT_REGS_SS, offsetof(struct pt_regs, ss));
 	EQ(PT_REGS_SIZE, sizeof(struct pt_regs));
+	/* the syscall convention's 4th argument is r10, the functions' rcx */
+	EQ(PT_REGS_SYSCALL_ARG4, offsetof(struct pt_regs, r10));
+	EQ(PT_REGS_ARG4, offsetof(struct pt_regs, rcx));
+	EQ(PT_REGS_SYSCALL_ARG1, offsetof(struct pt_regs, rdi));
+	EQ(PT_REGS_RET, offsetof(struct pt_regs, rax));
 }
+#elif defined(__aarch64__)
+static void test_pt_regs(void)
+{
+	for (int i = 0; i < 31; i++)
+		EQ(PT_REGS_X(i), offsetof(struct user_pt_regs, regs[i]));
+	EQ(PT_REGS_SP, offsetof(struct user_pt_regs, sp));
+	EQ(PT_REGS_PC, offsetof(struct user_pt_regs, pc));
+	EQ(PT_REGS_PSTATE, offsetof(struct user_pt_regs, pstate));
+	/* the kernel's pt_regs begins with user_pt_regs; orig_x0 follows */
+	EQ(PT_REGS_ORIG_X0, sizeof(struct user_pt_regs));
+	/* at a syscall's exit x0 holds the result: the first argument is in
+	 * orig_x0 */
+	EQ(PT_REGS_SYSCALL_ARG1, PT_REGS_ORIG_X0);
+	EQ(PT_REGS_SYSCALL_ARG2, offsetof(struct user_pt_regs, regs[1]));
+	EQ(PT_REGS_ARG1, offsetof(struct user_pt_regs, regs[0]));
+	EQ(PT_REGS_RET, offsetof(struct user_pt_regs, regs[0]));
+}
+#endif
 
 int main(void)
 {

@@ -381,6 +381,7 @@ int agent_run(struct agent_opts *o)
 		fprintf(stderr, " -> %s (%s)\n", o->sink.base_url,
 			sink_config_protocol(&o->sink, SINK_LOGS) == SINK_PROTO_JSON ? "http/json" :
 			"http/protobuf");
+	compat_warn();
 	/* A batch of records read at once is work that can wait a few
 	 * milliseconds: under SCHED_BATCH rawtel keeps its fair share of CPU
 	 * but, waking, does not preempt the server whose requests it is

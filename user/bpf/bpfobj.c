@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "rawtel/arch.h"
 #include "rawtel/bpf.h"
 #include "rawtel/bpfobj.h"
 #include "rawtel/err.h"
@@ -42,7 +43,8 @@ static int obj_const(void *ctx, const char *name, int64_t *val)
 			return 0;
 		}
 	}
-	return -ENOENT;
+	/* the target's register offsets ($pt_*): never set per session */
+	return arch_const(name, val);
 }
 
 static int same_map(const struct asm_map *a, const struct asm_map *b)

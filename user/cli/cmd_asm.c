@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rawtel/arch.h"
 #include "rawtel/asm.h"
 #include "rawtel/bpf.h"
 #include "rawtel/cli.h"
@@ -81,6 +82,7 @@ static int defs_const(void *ctx, const char *name, int64_t *val)
 		*val = kern_default(name, &found);
 		if (found)
 			return 0;
+		return arch_const(name, val);
 	}
 	return -ENOENT;
 }

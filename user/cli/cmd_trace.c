@@ -216,6 +216,7 @@ int cmd_trace(int argc, char **argv)
 	fprintf(stderr, "rawtel: tracing %s%s (%s); Ctrl-C to stop\n", names,
 		t->opt.s.null ? " with empty programs" : "",
 		t->s.ring.perf || t->opt.s.perf_buffer ? "per-CPU perf buffers" : "BPF ring buffer");
+	compat_warn();
 	/* processes older than rawtel: parents and start times, after the
 	 * probes are on so nothing is missed while reading /proc */
 	for (int i = 0; i < t->opt.s.n_probes; i++)

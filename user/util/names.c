@@ -62,8 +62,17 @@ static const struct {
 } oflags[] = {
 	{ 0100, "O_CREAT" }, { 0200, "O_EXCL" }, { 0400, "O_NOCTTY" }, { 01000, "O_TRUNC" },
 	{ 02000, "O_APPEND" }, { 04000, "O_NONBLOCK" }, { 010000, "O_DSYNC" },
-	{ 020000, "O_ASYNC" }, { 040000, "O_DIRECT" }, { 0100000, "O_LARGEFILE" },
-	{ 0200000, "O_DIRECTORY" }, { 0400000, "O_NOFOLLOW" }, { 01000000, "O_NOATIME" },
+	{ 020000, "O_ASYNC" },
+	/* the four bits ARM (32- and 64-bit, the same values) orders its own
+	 * way; the flags come from the traced calls on this machine's kernel */
+#if defined(__arm__) || defined(__aarch64__)
+	{ 040000, "O_DIRECTORY" }, { 0100000, "O_NOFOLLOW" }, { 0200000, "O_DIRECT" },
+	{ 0400000, "O_LARGEFILE" },
+#else
+	{ 040000, "O_DIRECT" }, { 0100000, "O_LARGEFILE" },
+	{ 0200000, "O_DIRECTORY" }, { 0400000, "O_NOFOLLOW" },
+#endif
+	{ 01000000, "O_NOATIME" },
 	{ 02000000, "O_CLOEXEC" }, { 04000000, "__O_SYNC" }, { 010000000, "O_PATH" },
 	{ 020000000, "__O_TMPFILE" },
 };

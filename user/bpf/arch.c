@@ -1,0 +1,43 @@
+/* The target architecture's pt_regs offsets, for kern/ ($pt_* constants;
+ * see vendor-headers/rt_ptrace.h). This file is compiled by the target's
+ * compiler, so its rt_ptrace.h values are the target's, whichever machine
+ * preprocessed kern/. */
+#include <errno.h>
+#include <string.h>
+
+#include "rawtel/arch.h"
+#include "rt_ptrace.h"
+
+static const struct {
+	const char *name;
+	int64_t value;
+} pt_consts[] = {
+	{ "pt_sysarg1", PT_REGS_SYSCALL_ARG1 }, { "pt_sysarg2", PT_REGS_SYSCALL_ARG2 },
+	{ "pt_sysarg3", PT_REGS_SYSCALL_ARG3 }, { "pt_sysarg4", PT_REGS_SYSCALL_ARG4 },
+	{ "pt_sysarg5", PT_REGS_SYSCALL_ARG5 }, { "pt_sysarg6", PT_REGS_SYSCALL_ARG6 },
+	{ "pt_arg1", PT_REGS_ARG1 }, { "pt_arg2", PT_REGS_ARG2 }, { "pt_arg3", PT_REGS_ARG3 },
+	{ "pt_arg4", PT_REGS_ARG4 }, { "pt_arg5", PT_REGS_ARG5 }, { "pt_arg6", PT_REGS_ARG6 },
+	{ "pt_ret", PT_REGS_RET }, { "pt_sp", PT_REGS_SP },
+};
+
+const char *arch_name(void)
+{
+#if defined(__x86_64__)
+	return "x86_64";
+#elif defined(__aarch64__)
+	return "aarch64";
+#elif defined(__arm__)
+	return "armv7l";
+#endif
+}
+
+int arch_const(const char *name, int64_t *val)
+{
+	for (size_t i = 0; i < sizeof(pt_consts) / sizeof(pt_consts[0]); i++) {
+		if (!strcmp(pt_consts[i].name, name)) {
+			*val = pt_consts[i].value;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
