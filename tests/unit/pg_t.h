@@ -142,6 +142,8 @@ static inline void pb_msg(struct pb *b, char type, ...)
 }
 #define STR(s) (s), -1L
 #define RAW(s, n) (s), (long)(n)
+/* a string literal without its NUL (it may hold NULs) */
+#define LIT(s) (s), (long)(sizeof(s) - 1)
 
 /* StartupMessage with (name, value) C-string pairs ending with NULL. */
 static inline void pb_startup(struct pb *b, uint32_t version, ...)
@@ -184,7 +186,7 @@ static inline void pb_err(struct pb *b, const char *code)
 }
 static inline void pb_row(struct pb *b)
 {
-	pb_msg(b, 'D', RAW("\0\1\0\0\0\1x", 9), NULL);
+	pb_msg(b, 'D', LIT("\0\1\0\0\0\1x"), NULL);
 }
 
 #endif
