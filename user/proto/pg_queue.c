@@ -99,7 +99,9 @@ int pg_push(struct pg_conn *c, uint8_t kind, uint8_t slot, uint16_t gen)
 		c->unpaired = 1;
 		return -1;
 	}
-	for (uint32_t i = c->head; i != c->tail; i++)
+	/* (while the backend's framing is lost, an earlier request may well
+	 * have been answered unseen: that is no evidence of pipelining) */
+	for (uint32_t i = c->head; i != c->tail && !c->be_lost; i++)
 		if (is_unit(c->q[i % PG_QUEUE].kind))
 			c->pipelined = 1;
 	it = &c->q[c->tail++ % PG_QUEUE];
