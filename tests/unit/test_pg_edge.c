@@ -177,6 +177,37 @@ static void gap_over_header(void)
 	}
 }
 
+/* As above, but the start of the second reply (an error) was passed
+ * over too: its outcome is unknown, and not reported as a success. */
+static void gap_then_blind(void)
+{
+	for (int role = 0; role < 2; role++) {
+		struct pt t;
+		struct pb b = { .n = 0 };
+
+		hello(&t, role);
+		query(&t, "SELECT 1");
+		pb_row(&b);
+		pb_cc(&b, "SELECT 1");
+		pb_rfq(&b);
+		pt_feed_cap(&t, 's', b.b, 3, b.n);
+		query(&t, "SELECT nope");
+		b.n = 0;
+		pb_err(&b, "42703");
+		pt_feed_cap(&t, 's', b.b, 8, b.n);
+		b.n = 0;
+		pb_rfq(&b);
+		pt_feed(&t, 's', b.b, b.n);
+		query(&t, "SELECT 3");
+		reply(&t, "SELECT 3");
+		T_EQ_INT(t.n, 3);
+		T_EQ_STR(t.x[0], "NORESP,SIZE? ns=db op= stmt= status= rows=-1 batch=1 text=SELECT 1");
+		T_EQ_STR(t.x[1], "NORESP,SIZE? ns=db op= stmt= status= rows=-1 batch=1 text=SELECT nope");
+		T_EQ_STR(t.x[2], "- ns=db op= stmt= status= rows=3 batch=1 text=SELECT 3");
+		pt_free(&t);
+	}
+}
+
 /* A long result whose headers fell in a gap: the rest still belongs to
  * the one query waiting. */
 static void gap_then_rest(void)
@@ -422,6 +453,7 @@ int main(void)
 	T_RUN(gap_in_body);
 	T_RUN(long_text);
 	T_RUN(gap_over_header);
+	T_RUN(gap_then_blind);
 	T_RUN(gap_then_rest);
 	T_RUN(garbage);
 	T_RUN(joined);

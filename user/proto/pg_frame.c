@@ -48,6 +48,8 @@ static int resync(struct pg_conn *c, struct pg_side *s, int fe, const uint8_t *p
 		return 1;
 	}
 	PG_STAT(c, skipped, 1);
+	if (!fe)
+		pg_be_skipped(c);
 	if (++s->skipped > PG_RESYNC_MAX) {
 		s->state = PS_DEAD;
 		c->done = 1;

@@ -77,6 +77,8 @@ struct pg_pend {
 	uint32_t results;	/* CommandComplete, EmptyQuery, errors */
 	uint8_t used;
 	uint8_t reported;	/* aged out: reported, kept for pairing */
+	uint8_t blind;		/* its reply may have begun in bytes not
+				 * seen: reported as not responded */
 };
 
 struct pg_stmt {
@@ -132,6 +134,7 @@ struct pg_conn {
 	uint32_t lru;
 	uint32_t loss_tail;	/* the queue's tail when the backend lost
 				 * its framing */
+	uint32_t skip_tail;	/* ... when it last passed a syscall over */
 	uint64_t last_ns;	/* the latest syscall of either direction */
 	uint64_t grp_ns;	/* first message of the request being built */
 	uint64_t grp_bytes;
@@ -202,6 +205,11 @@ void pg_close(void *conn, uint64_t ts);
 void pg_tick(void *conn, uint64_t now);
 /* Framing lost on one side (fe: the frontend). */
 void pg_lost(struct pg_conn *c, int fe, uint64_t ts);
+/* The backend passed a syscall over while looking for its framing. */
+static inline void pg_be_skipped(struct pg_conn *c)
+{
+	c->skip_tail = c->tail;
+}
 /* The backend found its framing again. */
 void pg_be_resynced(struct pg_conn *c, uint64_t ts);
 

@@ -43,6 +43,7 @@ uint8_t pg_pend_new(struct pg_conn *c, uint64_t ts)
 		p->tag_rows = -1;
 		p->results = 0;
 		p->reported = 0;
+		p->blind = 0;
 		p->used = 1;
 		return i;
 	}
@@ -57,6 +58,11 @@ static void report(struct pg_conn *c, struct pg_pend *p, uint64_t ts, uint32_t f
 	struct db_exchange *x = &p->x;
 
 	x->flags |= flags;
+	if (p->blind) {
+		x->flags |= DB_X_NO_RESPONSE | DB_X_SIZE_UNKNOWN;
+		p->tag_rows = -1;
+		p->data_rows = 0;
+	}
 	x->end_ns = ts > x->start_ns ? ts : x->start_ns;
 	if (p->tag_rows >= 0)
 		x->rows = p->tag_rows;
@@ -176,7 +182,7 @@ void pg_lost(struct pg_conn *c, int fe, uint64_t ts)
 		t->x.flags |= DB_X_SIZE_UNKNOWN;
 	c->be_lost = 1;
 	c->fe_since_loss = 0;
-	c->loss_tail = c->tail;
+	c->loss_tail = c->skip_tail = c->tail;
 }
 
 /* The backend is in frame again after a loss. Replies still go to the
@@ -193,13 +199,17 @@ void pg_be_resynced(struct pg_conn *c, uint64_t ts)
 		return;
 	if (c->ph != PG_NO_SLOT)
 		pg_emit(c, c->ph, ts, DB_X_SIZE_UNKNOWN);
-	for (uint32_t i = c->head; i != c->loss_tail && i != c->tail; i++)
+	for (uint32_t i = c->head; i != c->tail && (int32_t)(c->loss_tail - i) > 0; i++)
 		units += is_unit(c->q[i % PG_QUEUE].kind);
 	if (!c->fe_since_loss && units <= 1)
 		return;
 	if (!c->pipelined) {
-		while (pg_queued(c) && c->head != c->loss_tail)
+		while (pg_queued(c) && (int32_t)(c->loss_tail - c->head) > 0)
 			pg_pop_emit(c, ts, DB_X_NO_RESPONSE | DB_X_SIZE_UNKNOWN);
+		/* sent after the loss, before bytes were passed over */
+		for (uint32_t i = c->head; i != c->tail && (int32_t)(c->skip_tail - i) > 0; i++)
+			if (has_slot(&c->q[i % PG_QUEUE]))
+				c->p[c->q[i % PG_QUEUE].slot].blind = 1;
 		return;
 	}
 	pg_emit_all(c, ts, DB_X_NO_RESPONSE | DB_X_SIZE_UNKNOWN);
