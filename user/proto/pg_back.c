@@ -67,7 +67,8 @@ static void ext_error(struct pg_conn *c, uint64_t ts, uint32_t flags, const char
 	uint8_t kind = it->kind, carried = 0;
 	char text[DB_TEXT_MAX] = "";
 
-	if (kind == K_PARSE && c->st[it->slot].gen == it->gen && c->st[it->slot].used)
+	if (kind == K_PARSE && it->slot < PG_STMTS && c->st[it->slot].gen == it->gen &&
+	    c->st[it->slot].used)
 		memcpy(text, c->st[it->slot].text, sizeof(text));
 	while ((it = pg_head(c)) && it->kind != K_SYNC) {
 		if (it->kind == K_EXEC && !carried && it->slot != PG_NO_SLOT) {
@@ -132,6 +133,7 @@ static void ready(struct pg_conn *c, uint64_t ts)
 {
 	struct pg_item *it;
 
+	c->copy_in = 0;
 	if (c->ph != PG_NO_SLOT)
 		pg_emit(c, c->ph, ts, 0);
 	while ((it = pg_head(c))) {
@@ -162,8 +164,7 @@ static void answer(struct pg_conn *c, uint8_t kind, uint64_t ts)
 		return;
 	}
 	/* not what was asked: the pairing is out of step */
-	pg_emit_all(c, ts, DB_X_NO_RESPONSE | DB_X_SIZE_UNKNOWN);
-	c->unpaired = 1;
+	pg_unpair(c, ts, DB_X_NO_RESPONSE | DB_X_SIZE_UNKNOWN);
 	c->last_z = 0;
 	PG_STAT(c, sync_lost, 1);
 }
@@ -176,7 +177,7 @@ static void complete(struct pg_conn *c, uint8_t t, uint64_t ts)
 
 	if (!p)
 		return;
-	if (t == 'C') {
+	if (t == 'C' && !c->be.cut) {
 		int64_t r = tag_rows(c->be_buf, c->be.keep);
 
 		if (r >= 0)
@@ -249,6 +250,9 @@ void pg_back_msg(struct pg_conn *c, uint64_t ts)
 	case 'V':
 		if (p)
 			p->results++;
+		break;
+	case 'G':
+		c->copy_in = 1;
 		break;
 	default:	/* COPY responses and data: part of the current reply */
 		break;

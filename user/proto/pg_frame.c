@@ -12,8 +12,10 @@ static int is_fe(const struct pg_conn *c, enum proto_dir dir)
 	return (c->role == PROTO_SERVER) == (dir == PROTO_RECV);
 }
 
-static void lose(struct pg_conn *c, struct pg_side *s, int fe, uint64_t ts)
+void pg_side_lose(struct pg_conn *c, int fe, uint64_t ts)
 {
+	struct pg_side *s = fe ? &c->fe : &c->be;
+
 	s->state = PS_SEEK;
 	s->hdr_n = 0;
 	s->fresh = 0;
@@ -31,11 +33,9 @@ static int resync(struct pg_conn *c, struct pg_side *s, int fe, const uint8_t *p
 
 	/* a connection's first bytes: a startup-phase message (whose length
 	 * starts with a 0 byte, which no type letter is) */
-	if (fe && s->fresh && cap && !p[0] && (cap < 8 || pg_untyped(p, cap))) {
+	if (fe && s->fresh && cap && !p[0]) {
 		s->state = PS_UNTYPED;
 		s->hdr_n = 0;
-		if (c->be.fresh && c->be.state == PS_SEEK)
-			c->be.state = PS_HDR;
 		return 1;
 	}
 	if (r && whole) {
@@ -45,11 +45,11 @@ static int resync(struct pg_conn *c, struct pg_side *s, int fe, const uint8_t *p
 		s->hdr_n = 0;
 		if (!fe && !s->fresh)
 			pg_be_resynced(c, ts);
+		else if (!s->fresh)
+			pg_fe_resynced(c, p[0], ts);
 		return 1;
 	}
 	PG_STAT(c, skipped, 1);
-	if (!fe)
-		pg_be_skipped(c);
 	if (++s->skipped > PG_RESYNC_MAX) {
 		s->state = PS_DEAD;
 		c->done = 1;
@@ -101,7 +101,8 @@ static void body_bytes(struct pg_conn *c, struct pg_side *s, int fe, const uint8
 		       size_t k)
 {
 	uint8_t *buf = fe ? c->fe_buf : c->be_buf;
-	size_t room = s->keep < s->keep_max ? s->keep_max - s->keep : 0;
+	/* after a gap, nothing more: the kept bytes stay one run */
+	size_t room = s->keep < s->keep_max && !s->cut ? s->keep_max - s->keep : 0;
 	size_t n = k < room ? k : room;
 
 	if (n && fe && s->type == 'B') {
@@ -149,7 +150,7 @@ static size_t parse(struct pg_conn *c, struct pg_side *s, int fe, const uint8_t 
 			if (s->hdr_n < need)
 				break;
 			if (hdr_done(s, fe)) {
-				lose(c, s, fe, ts);
+				pg_side_lose(c, fe, ts);
 				return i;
 			}
 		}
@@ -188,8 +189,8 @@ static void gap(struct pg_conn *c, struct pg_side *s, int fe, uint64_t gap, uint
 		s->got = s->len;
 		msg_done(c, s, fe, ts);
 	}
-	if (s->state != PS_DEAD && !c->done)
-		lose(c, s, fe, ts);
+	if (s->state != PS_DEAD && s->state != PS_SEEK && !c->done)
+		pg_side_lose(c, fe, ts);
 }
 
 int pg_feed(void *conn, enum proto_dir dir, uint64_t ts, const void *data, size_t cap,
@@ -230,6 +231,8 @@ static void pg_init(void *conn, uint64_t id, enum proto_role role, const struct 
 	c->o = o;
 	c->role = (uint8_t)role;
 	c->ph = PG_NO_SLOT;
+	/* until its start is seen, earlier requests may still be waiting */
+	c->unpaired = 1;
 	c->fe.state = c->be.state = PS_SEEK;
 	c->fe.fresh = c->be.fresh = 1;
 }

@@ -21,8 +21,9 @@ uint32_t pg_front_keep(uint8_t type)
 }
 
 /* The NUL-terminated string at *off of the kept body, cut to a name;
- * *off moves past it (to keep when it did not end there). */
-static void name_at(const struct pg_conn *c, uint32_t *off, char out[PG_NAME_MAX])
+ * *off moves past it. Returns 0 when its end was not seen (a gap, or
+ * longer than kept): then `out` is only a prefix of the real name. */
+static int name_at(const struct pg_conn *c, uint32_t *off, char out[PG_NAME_MAX])
 {
 	const struct pg_side *s = &c->fe;
 	uint32_t o = *off < s->keep ? *off : s->keep;
@@ -31,6 +32,7 @@ static void name_at(const struct pg_conn *c, uint32_t *off, char out[PG_NAME_MAX
 
 	pg_copy(out, PG_NAME_MAX, c->fe_buf + o, n);
 	*off = o + (uint32_t)n + (k < 0 ? 0 : 1);
+	return k >= 0 && k < PG_NAME_MAX;
 }
 
 /* StartupMessage: (name, value)* pairs; database, else user, is the
@@ -66,11 +68,19 @@ static void untyped(struct pg_conn *c, uint64_t ts)
 {
 	uint32_t code = c->fe.keep >= 4 ? pg_be32(c->fe_buf) : 0;
 
+	if (code != PG_SSL_CODE && code != PG_GSS_CODE && code != PG_V30 && code != PG_V32 &&
+	    code != PG_CANCEL_CODE) {
+		pg_side_lose(c, 1, ts);
+		return;
+	}
+	/* the connection's start: nothing can be waiting before it, and the
+	 * server's first message starts its stream */
+	c->unpaired = 0;
+	if (c->be.state == PS_SEEK && c->be.fresh)
+		c->be.state = PS_HDR;
 	if (code == PG_SSL_CODE || code == PG_GSS_CODE) {
 		c->fe.state = PS_UNTYPED;
 		c->answer = 1;
-		if (c->be.state == PS_SEEK && c->be.fresh)
-			c->be.state = PS_HDR;
 	} else if (code == PG_V30 || code == PG_V32) {
 		startup(c, ts);
 	}
@@ -127,7 +137,13 @@ static void parse_msg(struct pg_conn *c)
 	long k;
 	int slot;
 
-	name_at(c, &off, name);
+	if (!name_at(c, &off, name)) {
+		/* whichever statement it was is redefined: forget all it can be */
+		pg_stmt_forget(c, name);
+		if (!c->unpaired)
+			pg_push(c, K_PARSE, PG_NO_SLOT, 0);
+		return;
+	}
 	k = pg_cstr(c->fe_buf + off, c->fe.keep - off);
 	slot = pg_stmt_define(c, name, c->fe_buf + off, k < 0 ? c->fe.keep - off : (size_t)k,
 			      k < 0 || c->fe.cut);
@@ -144,7 +160,8 @@ static void execute(struct pg_conn *c, uint64_t ts)
 	struct pg_portal *po;
 	struct db_exchange *x;
 
-	name_at(c, &off, portal);
+	if (!name_at(c, &off, portal))
+		portal[0] = 1;	/* matches no portal */
 	if (slot == PG_NO_SLOT) {
 		request(c, K_EXEC, slot);
 		return;
@@ -170,9 +187,10 @@ static void bind_msg(struct pg_conn *c)
 	char portal[PG_NAME_MAX], stmt[PG_NAME_MAX];
 	uint32_t off = 0;
 
-	name_at(c, &off, portal);
-	name_at(c, &off, stmt);
-	pg_portal_bind(c, portal, stmt);
+	if (!name_at(c, &off, portal))
+		pg_portal_forget(c, portal);
+	else
+		pg_portal_bind(c, portal, stmt, name_at(c, &off, stmt));
 	if (!c->unpaired)
 		pg_push(c, K_BIND, 0, 0);
 }
@@ -181,15 +199,19 @@ static void close_msg(struct pg_conn *c)
 {
 	char name[PG_NAME_MAX];
 	uint32_t off = 1;
-	int slot;
+	int slot, whole;
 
 	if (c->fe.keep < 1)
 		return;
-	name_at(c, &off, name);
-	if (c->fe_buf[0] == 'S') {
+	whole = name_at(c, &off, name);
+	if (c->fe_buf[0] == 'S' && !whole) {
+		pg_stmt_forget(c, name);
+	} else if (c->fe_buf[0] == 'S') {
 		slot = pg_stmt_find(c, name);
 		if (slot >= 0)
 			pg_stmt_drop(c, slot, c->st[slot].gen);
+	} else if (!whole) {
+		pg_portal_forget(c, name);
 	} else {
 		pg_portal_close(c, name);
 	}
@@ -246,6 +268,8 @@ void pg_front_msg(struct pg_conn *c, uint64_t ts)
 		break;
 	}
 	case 'd': case 'c': case 'f':
+		if (t != 'd')
+			c->copy_in = 0;
 		p = c->unpaired ? NULL : pg_target(c, ts, 0);
 		if (p)
 			p->x.req_bytes += c->fe.bytes;

@@ -77,8 +77,6 @@ struct pg_pend {
 	uint32_t results;	/* CommandComplete, EmptyQuery, errors */
 	uint8_t used;
 	uint8_t reported;	/* aged out: reported, kept for pairing */
-	uint8_t blind;		/* its reply may have begun in bytes not
-				 * seen: reported as not responded */
 };
 
 struct pg_stmt {
@@ -124,7 +122,9 @@ struct pg_conn {
 	uint8_t unpaired;	/* replies are not paired until in step */
 	uint8_t skip_sync;	/* after an extended-protocol error: the
 				 * server ignores messages until Sync */
-	uint8_t pipelined;	/* a request was sent while one was waiting */
+	uint8_t copy_in;	/* the client sends COPY data */
+	uint8_t fe_lost_copy;	/* the frontend lost its framing in COPY
+				 * data: fine if it resumes in COPY data */
 	uint8_t fe_since_loss;	/* a request was queued since the backend
 				 * lost its framing */
 	uint8_t be_lost;	/* the backend lost its framing, not resynced */
@@ -134,7 +134,6 @@ struct pg_conn {
 	uint32_t lru;
 	uint32_t loss_tail;	/* the queue's tail when the backend lost
 				 * its framing */
-	uint32_t skip_tail;	/* ... when it last passed a syscall over */
 	uint64_t last_ns;	/* the latest syscall of either direction */
 	uint64_t grp_ns;	/* first message of the request being built */
 	uint64_t grp_bytes;
@@ -163,6 +162,9 @@ static inline struct pg_item *pg_head(struct pg_conn *c)
 {
 	return pg_queued(c) ? &c->q[c->head % PG_QUEUE] : NULL;
 }
+
+/* pg_frame.c: framing lost on one side (fe: the frontend). */
+void pg_side_lose(struct pg_conn *c, int fe, uint64_t ts);
 
 /* pg_check.c: 1 when `t` can be a typed message of length field `len`
  * from the frontend (fe) or the backend. */
@@ -205,20 +207,23 @@ void pg_close(void *conn, uint64_t ts);
 void pg_tick(void *conn, uint64_t now);
 /* Framing lost on one side (fe: the frontend). */
 void pg_lost(struct pg_conn *c, int fe, uint64_t ts);
-/* The backend passed a syscall over while looking for its framing. */
-static inline void pg_be_skipped(struct pg_conn *c)
-{
-	c->skip_tail = c->tail;
-}
 /* The backend found its framing again. */
 void pg_be_resynced(struct pg_conn *c, uint64_t ts);
+/* The frontend found its framing again at a message of type t. */
+void pg_fe_resynced(struct pg_conn *c, uint8_t t, uint64_t ts);
+/* Stop pairing: what waits is reported without a response. */
+void pg_unpair(struct pg_conn *c, uint64_t ts, uint32_t flags);
 
 /* pg_stmt.c */
 int pg_stmt_find(struct pg_conn *c, const char *name);
 int pg_stmt_define(struct pg_conn *c, const char *name, const uint8_t *text, size_t n,
 		   int cut);
 void pg_stmt_drop(struct pg_conn *c, int slot, uint16_t gen);
-void pg_portal_bind(struct pg_conn *c, const char *portal, const char *stmt);
+/* known: the statement's whole name was seen */
+void pg_portal_bind(struct pg_conn *c, const char *portal, const char *stmt, int known);
+/* Only a prefix of a name was seen: forget every entry it may be. */
+void pg_stmt_forget(struct pg_conn *c, const char *prefix);
+void pg_portal_forget(struct pg_conn *c, const char *prefix);
 void pg_portal_close(struct pg_conn *c, const char *portal);
 struct pg_portal *pg_portal_find(struct pg_conn *c, const char *portal);
 /* A NUL-terminated string at p (n bytes left): its length, or -1. */

@@ -43,7 +43,6 @@ uint8_t pg_pend_new(struct pg_conn *c, uint64_t ts)
 		p->tag_rows = -1;
 		p->results = 0;
 		p->reported = 0;
-		p->blind = 0;
 		p->used = 1;
 		return i;
 	}
@@ -58,11 +57,6 @@ static void report(struct pg_conn *c, struct pg_pend *p, uint64_t ts, uint32_t f
 	struct db_exchange *x = &p->x;
 
 	x->flags |= flags;
-	if (p->blind) {
-		x->flags |= DB_X_NO_RESPONSE | DB_X_SIZE_UNKNOWN;
-		p->tag_rows = -1;
-		p->data_rows = 0;
-	}
 	x->end_ns = ts > x->start_ns ? ts : x->start_ns;
 	if (p->tag_rows >= 0)
 		x->rows = p->tag_rows;
@@ -101,15 +95,9 @@ int pg_push(struct pg_conn *c, uint8_t kind, uint8_t slot, uint16_t gen)
 	if (pg_queued(c) == PG_QUEUE) {
 		PG_STAT(c, queue_full, 1);
 		/* an item not kept: replies cannot be counted any more */
-		pg_emit_all(c, c->last_ns, DB_X_NO_RESPONSE);
-		c->unpaired = 1;
+		pg_unpair(c, c->last_ns, DB_X_NO_RESPONSE);
 		return -1;
 	}
-	/* (while the backend's framing is lost, an earlier request may well
-	 * have been answered unseen: that is no evidence of pipelining) */
-	for (uint32_t i = c->head; i != c->tail && !c->be_lost; i++)
-		if (is_unit(c->q[i % PG_QUEUE].kind))
-			c->pipelined = 1;
 	it = &c->q[c->tail++ % PG_QUEUE];
 	it->kind = kind;
 	it->slot = slot;
@@ -163,18 +151,28 @@ struct pg_pend *pg_target(struct pg_conn *c, uint64_t ts, int start)
 	return &c->p[c->ph];
 }
 
-/* Framing lost on one side. The backend's decision waits for its resync
- * (pg_be_resynced); a lost frontend of a client that pipelines may have
- * hidden requests whose replies would be counted against later ones. */
+void pg_unpair(struct pg_conn *c, uint64_t ts, uint32_t flags)
+{
+	if (c->unpaired)
+		return;
+	pg_emit_all(c, ts, flags);
+	c->unpaired = 1;
+	c->copy_in = 0;
+}
+
+/* Framing lost on one side. Requests in what the frontend lost would
+ * have replies that no queue entry expects: pairing stops (unless all
+ * that can be lost there is COPY data, pg_fe_resynced). The backend's
+ * decision waits for its resync. */
 void pg_lost(struct pg_conn *c, int fe, uint64_t ts)
 {
 	struct pg_pend *t;
 
 	if (fe) {
-		if (c->pipelined && !c->unpaired) {
-			pg_emit_all(c, ts, DB_X_NO_RESPONSE);
-			c->unpaired = 1;
-		}
+		if (c->copy_in)
+			c->fe_lost_copy = 1;
+		else
+			pg_unpair(c, ts, DB_X_NO_RESPONSE);
 		return;
 	}
 	t = pg_target(c, ts, 0);
@@ -182,14 +180,20 @@ void pg_lost(struct pg_conn *c, int fe, uint64_t ts)
 		t->x.flags |= DB_X_SIZE_UNKNOWN;
 	c->be_lost = 1;
 	c->fe_since_loss = 0;
-	c->loss_tail = c->skip_tail = c->tail;
+	c->loss_tail = c->tail;
+}
+
+void pg_fe_resynced(struct pg_conn *c, uint8_t t, uint64_t ts)
+{
+	if (c->fe_lost_copy && t != 'd' && t != 'c' && t != 'f')
+		pg_unpair(c, ts, DB_X_NO_RESPONSE);
+	c->fe_lost_copy = 0;
 }
 
 /* The backend is in frame again after a loss. Replies still go to the
  * head request when nothing was sent since the loss and at most one
- * request was waiting; when a client that never pipelines sent again,
- * the requests before the loss were all answered in what was lost;
- * otherwise nobody can say which reply is whose. */
+ * request was waiting; otherwise what was lost may have ended some
+ * replies and begun others, and nobody can say which reply is whose. */
 void pg_be_resynced(struct pg_conn *c, uint64_t ts)
 {
 	uint32_t units = 0;
@@ -203,17 +207,7 @@ void pg_be_resynced(struct pg_conn *c, uint64_t ts)
 		units += is_unit(c->q[i % PG_QUEUE].kind);
 	if (!c->fe_since_loss && units <= 1)
 		return;
-	if (!c->pipelined) {
-		while (pg_queued(c) && (int32_t)(c->loss_tail - c->head) > 0)
-			pg_pop_emit(c, ts, DB_X_NO_RESPONSE | DB_X_SIZE_UNKNOWN);
-		/* sent after the loss, before bytes were passed over */
-		for (uint32_t i = c->head; i != c->tail && (int32_t)(c->skip_tail - i) > 0; i++)
-			if (has_slot(&c->q[i % PG_QUEUE]))
-				c->p[c->q[i % PG_QUEUE].slot].blind = 1;
-		return;
-	}
-	pg_emit_all(c, ts, DB_X_NO_RESPONSE | DB_X_SIZE_UNKNOWN);
-	c->unpaired = 1;
+	pg_unpair(c, ts, DB_X_NO_RESPONSE | DB_X_SIZE_UNKNOWN);
 }
 
 void pg_close(void *conn, uint64_t ts)

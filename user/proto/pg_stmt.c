@@ -74,7 +74,7 @@ struct pg_portal *pg_portal_find(struct pg_conn *c, const char *portal)
 	return NULL;
 }
 
-void pg_portal_bind(struct pg_conn *c, const char *portal, const char *stmt)
+void pg_portal_bind(struct pg_conn *c, const char *portal, const char *stmt, int known)
 {
 	struct pg_portal *p = pg_portal_find(c, portal);
 	int s;
@@ -95,7 +95,7 @@ void pg_portal_bind(struct pg_conn *c, const char *portal, const char *stmt)
 	memcpy(p->name, portal, sizeof(p->name));
 	memcpy(p->stmt, stmt, sizeof(p->stmt));
 	p->name[sizeof(p->name) - 1] = p->stmt[sizeof(p->stmt) - 1] = 0;
-	s = pg_stmt_find(c, stmt);
+	s = known ? pg_stmt_find(c, stmt) : -1;
 	p->slot = s < 0 ? PG_NO_SLOT : (uint8_t)s;
 	p->gen = s < 0 ? 0 : c->st[s].gen;
 }
@@ -106,4 +106,23 @@ void pg_portal_close(struct pg_conn *c, const char *portal)
 
 	if (p)
 		p->used = 0;
+}
+
+/* Names of which only a prefix was seen: every entry it may be goes. */
+void pg_stmt_forget(struct pg_conn *c, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	for (int i = 0; i < PG_STMTS; i++)
+		if (!strncmp(c->st[i].name, prefix, n))
+			c->st[i].used = 0;
+}
+
+void pg_portal_forget(struct pg_conn *c, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	for (int i = 0; i < PG_PORTALS; i++)
+		if (!strncmp(c->po[i].name, prefix, n))
+			c->po[i].used = 0;
 }
