@@ -73,6 +73,7 @@ static void ext_error(struct pg_conn *c, uint64_t ts, uint32_t flags, const char
 	while ((it = pg_head(c)) && it->kind != K_SYNC) {
 		if (it->kind == K_EXEC && !carried && it->slot != PG_NO_SLOT) {
 			memcpy(c->p[it->slot].x.status, status, DB_STATUS_MAX);
+			c->p[it->slot].unsure = 0;
 			pg_emit(c, it->slot, ts, flags);
 			carried = 1;
 		} else if (it->kind == K_EXEC && it->slot != PG_NO_SLOT) {
@@ -121,6 +122,7 @@ static void error_msg(struct pg_conn *c, uint64_t ts)
 		return;
 	p->x.flags |= flags;
 	p->results++;
+	p->unsure = 0;
 	if (!p->x.status[0])
 		memcpy(p->x.status, status, DB_STATUS_MAX);
 	if (c->ph != PG_NO_SLOT)
@@ -185,6 +187,7 @@ static void complete(struct pg_conn *c, uint8_t t, uint64_t ts)
 	}
 	if (t != 's')
 		p->results++;
+	p->unsure = 0;
 	if (c->ph != PG_NO_SLOT)
 		pg_emit(c, c->ph, ts, 0);
 	else if (it && it->kind == K_EXEC)

@@ -77,6 +77,9 @@ struct pg_pend {
 	uint32_t results;	/* CommandComplete, EmptyQuery, errors */
 	uint8_t used;
 	uint8_t reported;	/* aged out: reported, kept for pairing */
+	uint8_t unsure;		/* reply bytes were lost: its outcome is
+				 * known only if its end (CommandComplete,
+				 * error...) is seen after them */
 };
 
 struct pg_stmt {

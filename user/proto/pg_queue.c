@@ -43,6 +43,7 @@ uint8_t pg_pend_new(struct pg_conn *c, uint64_t ts)
 		p->tag_rows = -1;
 		p->results = 0;
 		p->reported = 0;
+		p->unsure = 0;
 		p->used = 1;
 		return i;
 	}
@@ -56,7 +57,7 @@ static void report(struct pg_conn *c, struct pg_pend *p, uint64_t ts, uint32_t f
 {
 	struct db_exchange *x = &p->x;
 
-	x->flags |= flags;
+	x->flags |= flags | (p->unsure ? DB_X_NO_RESPONSE : 0);
 	x->end_ns = ts > x->start_ns ? ts : x->start_ns;
 	if (p->tag_rows >= 0)
 		x->rows = p->tag_rows;
@@ -176,8 +177,10 @@ void pg_lost(struct pg_conn *c, int fe, uint64_t ts)
 		return;
 	}
 	t = pg_target(c, ts, 0);
-	if (t)
+	if (t) {
 		t->x.flags |= DB_X_SIZE_UNKNOWN;
+		t->unsure = 1;
+	}
 	c->be_lost = 1;
 	c->fe_since_loss = 0;
 	c->loss_tail = c->tail;
@@ -219,8 +222,9 @@ void pg_close(void *conn, uint64_t ts)
 }
 
 /* Overdue requests are reported once (their slots stay, so that their
- * late replies still pair); an unpaired connection that went quiet after
- * a ReadyForQuery is idle: pairing starts again. */
+ * late replies still pair); an unpaired connection in frame on both
+ * sides that went quiet after a ReadyForQuery is idle: pairing starts
+ * again. */
 void pg_tick(void *conn, uint64_t now)
 {
 	struct pg_conn *c = conn;
@@ -235,7 +239,8 @@ void pg_tick(void *conn, uint64_t now)
 			p->reported = 1;
 		}
 	}
-	if (c->unpaired && c->last_z && now > c->last_ns && now - c->last_ns > wait / 120) {
+	if (c->unpaired && c->last_z && now > c->last_ns && now - c->last_ns > wait / 120 &&
+	    c->fe.state != PS_SEEK && c->be.state != PS_SEEK) {
 		c->unpaired = 0;
 		PG_STAT(c, resyncs, 1);
 	}
