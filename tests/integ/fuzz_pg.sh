@@ -1,11 +1,12 @@
 #!/bin/sh
-# The PostgreSQL parser's libFuzzer target (tests/fuzz/fuzz_pg.c) for a
-# bounded time: RAWTEL_FUZZ_SECONDS, default 30. Seeds are the recorded
-# conversations of tests/fixtures/pg/*.rec turned into the target's record
-# format (see fuzz_pg.c), from both roles. Builds nothing: `make check` (or
-# `make fuzz`) builds build/fuzz/fuzz_pg; a missing target is a failure.
-# Crash inputs are kept in build/fuzz/ to reproduce with
-# build/fuzz/fuzz_pg build/fuzz/crash-...
+# The PostgreSQL parser's libFuzzer targets for a bounded time each:
+# RAWTEL_FUZZ_SECONDS, default 30. fuzz_pg (tests/fuzz/fuzz_pg.c): seeds
+# are the recorded conversations of tests/fixtures/pg/*.rec turned into the
+# target's record format, from both roles. fuzz_pg_pair (never a wrong
+# pairing, tests/fuzz/fuzz_pg_pair.c) generates its conversations itself.
+# Builds nothing: `make check` (or `make fuzz`) builds build/fuzz/fuzz_pg*;
+# a missing target is a failure. Crash inputs are kept in build/fuzz/ to
+# reproduce with build/fuzz/fuzz_pg build/fuzz/crash-...
 : "${RAWTEL_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$RAWTEL_TOP/tests/lib.sh"
 
@@ -38,17 +39,27 @@ for f in sorted(os.listdir(src)):
         out += bytes([120, 0, 121, 0])
         open(os.path.join(dst, "%s.%d" % (f[:-4], role)), "wb").write(out)
 PY
-# the fuzzer's own sanitizers must stop at the first finding
-ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
-UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-	-max_len=8192 -artifact_prefix="$RAWTEL_TOP/build/fuzz/" -print_final_stats=1 \
-	"$c" > "$T_TMP/log" 2>&1
-rc=$?
-runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$T_TMP/log")
-if [ $rc -eq 0 ]; then
-	pass "$name ($runs inputs in ${secs}s from $(ls "$c" | wc -l) seeds)"
+# fuzz NAME CORPUS: one target for $secs seconds; the fuzzer's own
+# sanitizers must stop at the first finding
+fuzz() {
+	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		"$RAWTEL_TOP/build/fuzz/$1" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+		-max_len=8192 -artifact_prefix="$RAWTEL_TOP/build/fuzz/" -print_final_stats=1 \
+		"$2" > "$T_TMP/log" 2>&1
+	rc=$?
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$T_TMP/log")
+	if [ $rc -eq 0 ]; then
+		pass "$1 ($runs inputs in ${secs}s from $(ls "$2" | wc -l) seeds)"
+	else
+		tail -n 40 "$T_TMP/log"
+		fail "$1" "fuzzer exited $rc after ${runs:-?} inputs; crash input in $(grep -o 'build/fuzz/crash-[0-9a-f]*' "$T_TMP/log" | head -n 1) (see log above)"
+	fi
+}
+fuzz fuzz_pg "$c"
+if [ -x "$bin"_pair ]; then
+	mkdir -p "$T_TMP/pair"
+	fuzz fuzz_pg_pair "$T_TMP/pair"
 else
-	tail -n 40 "$T_TMP/log"
-	fail $name "fuzzer exited $rc after ${runs:-?} inputs; crash input in $(grep -o 'build/fuzz/crash-[0-9a-f]*' "$T_TMP/log" | head -n 1) (see log above)"
+	fail fuzz_pg_pair "$bin""_pair is missing: run make fuzz"
 fi

@@ -12,9 +12,15 @@
  * Pairing: every frontend message that the backend answers becomes an
  * item in a queue (in order); the backend's replies pop them. Items that
  * will be reported (Query, Execute, FunctionCall) hold a pending
- * exchange slot with their text. When framing is lost where replies could
- * be counted wrongly, pairing stops ("unpaired") until it is provably in
- * step again, rather than ever pairing a reply with the wrong request. */
+ * exchange slot with their text. Pairing is certain only from the
+ * connection's start: joined mid-stream, after the frontend lost framing
+ * (requests may be in what was lost, unless only COPY data can be), or
+ * after the backend lost it with more than one reply possibly in what was
+ * lost, the connection is "unpaired": requests are reported without a
+ * response at once, replies are not paired, until the connection is idle
+ * (both sides in frame, quiet after a ReadyForQuery; pg_tick). A client
+ * may pipeline, so nothing less proves that no reply is still coming for
+ * a request not seen. */
 #ifndef RAWTEL_PG_INT_H
 #define RAWTEL_PG_INT_H
 
