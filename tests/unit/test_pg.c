@@ -39,7 +39,11 @@ static void startup_32_glued(void)
 	pb_startup(b, 0x30002, "user", "u", "database", "shop", "options", "-c x=y", NULL);
 	b = cv_add(&v, 's');
 	b->b[b->n++] = 'N';
+	/* an older server offers 3.0 (NegotiateProtocolVersion) */
+	pb_msg(b, 'v', LIT("\0\3\0\0\0\0\0\0"), NULL);
 	pb_msg(b, 'R', LIT("\0\0\0\0"), NULL);
+	pb_msg(b, 'K', LIT("\0\0\0\1\1\2\3\4\5\6\7\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10"
+			   "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x20"), NULL);
 	pb_rfq(b);
 	b = cv_add(&v, 'c');
 	pb_msg(b, 'Q', STR("DELETE FROM t"), NULL);
@@ -253,6 +257,47 @@ static void error_before_sync(void)
 			"- ns=db op= stmt= status= rows=0 batch=1 text=SELECT 2"), 0);
 }
 
+/* Describe of a statement (ParameterDescription, then RowDescription or
+ * NoData) and of a portal, then the statement run. */
+static void describe(void)
+{
+	struct conv v = { 0 };
+	struct pb *b;
+
+	cv_hello(&v, "u", "db");
+	b = cv_add(&v, 'c');
+	pb_msg(b, 'P', STR("d1"), STR("SELECT $1::int"), LIT("\0\1\0\0\0\x17"), NULL);
+	pb_msg(b, 'D', LIT("S"), STR("d1"), NULL);
+	pb_msg(b, 'P', STR("d2"), STR("VACUUM"), LIT("\0\0"), NULL);
+	pb_msg(b, 'D', LIT("S"), STR("d2"), NULL);
+	pb_msg(b, 'S', NULL);
+	b = cv_add(&v, 's');
+	pb_msg(b, '1', NULL);
+	pb_msg(b, 't', LIT("\0\1\0\0\0\x17"), NULL);
+	pb_msg(b, 'T', LIT("\0\0"), NULL);
+	pb_msg(b, '1', NULL);
+	pb_msg(b, 't', LIT("\0\0"), NULL);
+	pb_msg(b, 'n', NULL);
+	pb_rfq(b);
+	b = cv_add(&v, 'c');
+	pb_msg(b, 'B', STR(""), STR("d1"), LIT("\0\0\0\1\0\0\0\1" "7\0\0"), NULL);
+	pb_msg(b, 'D', LIT("P"), STR(""), NULL);
+	pb_msg(b, 'E', STR(""), LIT("\0\0\0\0"), NULL);
+	pb_msg(b, 'B', STR(""), STR("d2"), LIT("\0\0\0\0\0\0"), NULL);
+	pb_msg(b, 'E', STR(""), LIT("\0\0\0\0"), NULL);
+	pb_msg(b, 'S', NULL);
+	b = cv_add(&v, 's');
+	pb_msg(b, '2', NULL);
+	pb_msg(b, 'T', LIT("\0\0"), NULL);
+	pb_row(b);
+	pb_cc(b, "SELECT 1");
+	pb_msg(b, '2', NULL);
+	pb_cc(b, "VACUUM");
+	pb_rfq(b);
+	cv_expect(&v, W("PREPARED ns=db op= stmt=d1 status= rows=1 batch=1 text=SELECT $1::int",
+			"PREPARED ns=db op= stmt=d2 status= rows=-1 batch=1 text=VACUUM"), 0);
+}
+
 /* Execute with a row limit: PortalSuspended, then the rest. */
 static void portal_suspended(void)
 {
@@ -383,6 +428,7 @@ int main(void)
 	T_RUN(extended);
 	T_RUN(extended_errors);
 	T_RUN(error_before_sync);
+	T_RUN(describe);
 	T_RUN(portal_suspended);
 	T_RUN(copy_both_ways);
 	T_RUN(notify_and_fcall);
