@@ -3,7 +3,8 @@
  * which every request carries an id that its reply repeats (the row count
  * of "UPDATE <id>", or the SQLSTATE "22<id>" of an error): simple queries,
  * unnamed and named extended-protocol statements, pipelines of up to four
- * requests, notices and parameter changes between replies. The input also
+ * requests, notices and parameter changes between replies, COPY FROM
+ * STDIN with data that looks like messages. The input also
  * cuts both directions into syscalls of random sizes, some captured only
  * in part (the rest a gap). Checked: every exchange reported as paired
  * (no NO_REQUEST, NO_RESPONSE, STMT_UNKNOWN or TRUNC flag) shows its own
@@ -40,21 +41,23 @@ static void put(struct buf *b, const void *p, size_t n)
 	}
 }
 
+static void h5(struct buf *b, char type, size_t n)
+{
+	uint8_t h[5] = { (uint8_t)type, 0, 0, (uint8_t)((n + 4) >> 8), (uint8_t)(n + 4) };
+
+	put(b, h, 5);
+}
+
 /* A typed message whose body is the NUL-separated pieces of `body` (a
  * string with '|' standing for NUL). */
 static void msg(struct buf *b, char type, const char *body)
 {
-	uint8_t h[5];
 	size_t n = strlen(body);
 	uint8_t tmp[256];
 
 	for (size_t i = 0; i < n && i < sizeof(tmp); i++)
 		tmp[i] = body[i] == '|' ? 0 : (uint8_t)body[i];
-	h[0] = (uint8_t)type;
-	h[1] = h[2] = 0;
-	h[3] = (uint8_t)((n + 4) >> 8);
-	h[4] = (uint8_t)(n + 4);
-	put(b, h, 5);
+	h5(b, type, n);
 	put(b, tmp, n);
 }
 
@@ -72,7 +75,8 @@ static void on_x(void *arg, const struct db_exchange *x)
 	(void)arg;
 	if (x->flags & (DB_X_NO_REQUEST | DB_X_NO_RESPONSE | DB_X_STMT_UNKNOWN | DB_X_TRUNC))
 		return;
-	if (sscanf(x->text, "UPDATE t SET a = %u", &id) == 1) {
+	if (sscanf(x->text, "UPDATE t SET a = %u", &id) == 1 ||
+	    sscanf(x->text, "COPY t%u FROM STDIN", &id) == 1) {
 		if (x->flags & DB_X_ERROR)
 			die("a success reported as an error", x);
 		if (x->rows != (int64_t)id &&
@@ -139,6 +143,35 @@ static void request(struct src *s, struct buf *fe, struct buf *be)
 static void *conn;
 static enum proto_role role;
 static uint64_t ts;
+static void feed(struct src *s, char who, const struct buf *b);
+
+/* COPY FROM STDIN: the client's data follows the server's CopyInResponse;
+ * its rows look like requests and replies. */
+static void copy_round(struct src *s, struct buf *fe, struct buf *be)
+{
+	unsigned id = ++ids % 100000, rows = next(s) % 5;
+	char body[64];
+
+	fe->n = be->n = 0;
+	snprintf(body, sizeof(body), "COPY t%u FROM STDIN|", id);
+	msg(fe, 'Q', body);
+	feed(s, 'c', fe);
+	msg(be, 'G', "|||");
+	feed(s, 's', be);
+	fe->n = be->n = 0;
+	for (unsigned r = 0; r < rows; r++) {
+		static const uint8_t fake[] = "Q\0\0\0\x0b" "FAIL 9\0Z\0\0\0\5I";
+
+		h5(fe, 'd', sizeof(fake) - 1);
+		put(fe, fake, sizeof(fake) - 1);
+	}
+	msg(fe, 'c', "");
+	feed(s, 'c', fe);
+	snprintf(body, sizeof(body), "COPY %u|", id);
+	msg(be, 'C', body);
+	msg(be, 'Z', "I");
+	feed(s, 's', be);
+}
 
 /* Feed a stream cut into syscalls, some captured only in part. */
 static void feed(struct src *s, char who, const struct buf *b)
@@ -175,6 +208,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ts = 0;
 	while (s.i < s.n) {
 		unsigned n = 1 + next(&s) % 4;
+
+		if (next(&s) % 8 == 1) {
+			copy_round(&s, &fe, &be);
+			continue;
+		}
 
 		fe.n = be.n = 0;
 		for (unsigned k = 0; k < n; k++)

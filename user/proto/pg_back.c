@@ -219,6 +219,10 @@ void pg_back_msg(struct pg_conn *c, uint64_t ts)
 	struct pg_pend *p;
 
 	c->last_z = t == 'Z';
+	/* the client lost framing in COPY data and is not back in it: a
+	 * request may be in what it lost */
+	if (c->fe_lost_copy)
+		pg_fe_resynced(c, 0, ts);
 	if (t == 'A') {
 		notification(c, ts);
 		return;

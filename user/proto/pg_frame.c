@@ -50,6 +50,8 @@ static int resync(struct pg_conn *c, struct pg_side *s, int fe, const uint8_t *p
 		return 1;
 	}
 	PG_STAT(c, skipped, 1);
+	if (fe)
+		pg_fe_resynced(c, 0, ts);	/* not COPY data at once: unsure */
 	if (++s->skipped > PG_RESYNC_MAX) {
 		s->state = PS_DEAD;
 		c->done = 1;

@@ -186,6 +186,8 @@ void pg_lost(struct pg_conn *c, int fe, uint64_t ts)
 	c->loss_tail = c->tail;
 }
 
+/* t: the type of the message found, 0 when none was (then, or when the
+ * server answers meanwhile, requests may have been lost too). */
 void pg_fe_resynced(struct pg_conn *c, uint8_t t, uint64_t ts)
 {
 	if (c->fe_lost_copy && t != 'd' && t != 'c' && t != 'f')
