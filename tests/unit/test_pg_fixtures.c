@@ -186,6 +186,9 @@ static void t_fixtures(void)
 					 mode);
 				same_as_want(&t, &r, what);
 				T_EQ_INT(t.st.exchanges, t.n);
+				/* the SCRAM exchange (client nonce, proof) is never kept */
+				T_CHECK(!memmem(t.c, proto_postgres.conn_size, "n,,n=", 5));
+				T_CHECK(!memmem(t.c, proto_postgres.conn_size, "c=biws", 6));
 				pt_free(&t);
 			}
 		rec_free(&r);
