@@ -97,39 +97,53 @@ static void on_x(void *arg, const struct db_exchange *x)
 
 static unsigned ids;
 
-/* One request (fe) and its reply (be). */
+/* Parse, Bind, Execute of `q` as statement `name`; with Sync if `sync`. */
+static void extended(struct buf *fe, const char *name, const char *q, int sync)
+{
+	char body[160];
+
+	snprintf(body, sizeof(body), "%s|%s|\x01\x01", name, q);
+	body[strlen(body) - 2] = '|';
+	body[strlen(body) - 1] = '|';
+	msg(fe, 'P', body);
+	snprintf(body, sizeof(body), "|%s|||||||", name);
+	msg(fe, 'B', body);
+	msg(fe, 'E', "|||||");
+	if (sync)
+		msg(fe, 'S', "");
+}
+
+/* One request (fe) and its reply (be). Kinds: 0 a query; 1-3 an
+ * extended-protocol statement (unnamed, named a, named b); errors: 4 of a
+ * query, 5 of an Execute, 6 of a Parse (no Execute), 7 of the first of
+ * two Executes before one Sync (the second never runs). */
 static void request(struct src *s, struct buf *fe, struct buf *be)
 {
-	unsigned id = ++ids % 100000, kind = next(s) % 5, rows = next(s) % 4;
+	unsigned id = ++ids % 100000, kind = next(s) % 8, rows = next(s) % 4;
+	int fail = kind >= 4;
 	char q[64], tag[32], body[160];
 
-	if (kind == 4)
-		snprintf(q, sizeof(q), "FAIL %u", id);
-	else
-		snprintf(q, sizeof(q), "UPDATE t SET a = %u", id);
+	snprintf(q, sizeof(q), fail ? "FAIL %u" : "UPDATE t SET a = %u", id);
 	snprintf(tag, sizeof(tag), "UPDATE %u|", id);
 	if (kind == 0 || kind == 4) {
 		snprintf(body, sizeof(body), "%s|", q);
 		msg(fe, 'Q', body);
-	} else {
-		const char *name = kind == 1 ? "" : kind == 2 ? "a" : "b";
-
-		snprintf(body, sizeof(body), "%s|%s|\x01\x01", name, q);
-		body[strlen(body) - 2] = '|';
-		body[strlen(body) - 1] = '|';
+	} else if (kind == 6) {
+		snprintf(body, sizeof(body), "|%s|||", q);
 		msg(fe, 'P', body);
-		snprintf(body, sizeof(body), "|%s|||||||", name);
-		msg(fe, 'B', body);
-		msg(fe, 'E', "|||||");
 		msg(fe, 'S', "");
+	} else {
+		extended(fe, kind == 2 ? "a" : kind == 3 ? "b" : "", q, kind != 7);
+		if (kind == 7)
+			extended(fe, "", "UPDATE t SET a = 99999", 1);
 		msg(be, '1', "");
 		msg(be, '2', "");
 	}
-	for (unsigned r = 0; r < rows && kind != 4; r++)
+	for (unsigned r = 0; r < rows && !fail; r++)
 		msg(be, 'D', "|\x01||||\x01x");
 	if (next(s) % 4 == 0)
 		msg(be, 'N', "SNOTICE|C00000|Mhi||");
-	if (kind == 4) {
+	if (fail) {
 		snprintf(body, sizeof(body), "SERROR|C22%03u|Mno||", id % 1000);
 		msg(be, 'E', body);
 	} else {

@@ -66,10 +66,14 @@ static void ext_error(struct pg_conn *c, uint64_t ts, uint32_t flags, const char
 	struct pg_item *it = pg_head(c);
 	uint8_t kind = it->kind, carried = 0;
 	char text[DB_TEXT_MAX] = "";
+	uint32_t extra = kind == K_PARSE ? DB_X_STMT_UNKNOWN : 0;
 
+	/* (a later Parse may have redefined the statement already) */
 	if (kind == K_PARSE && it->slot < PG_STMTS && c->st[it->slot].gen == it->gen &&
-	    c->st[it->slot].used)
+	    c->st[it->slot].used) {
 		memcpy(text, c->st[it->slot].text, sizeof(text));
+		extra = c->st[it->slot].trunc ? DB_X_TRUNC : 0;
+	}
 	while ((it = pg_head(c)) && it->kind != K_SYNC) {
 		if (it->kind == K_EXEC && !carried && it->slot != PG_NO_SLOT) {
 			memcpy(c->p[it->slot].x.status, status, DB_STATUS_MAX);
@@ -97,7 +101,7 @@ static void ext_error(struct pg_conn *c, uint64_t ts, uint32_t flags, const char
 		if (kind != K_PARSE && kind < sizeof(ops) / sizeof(ops[0]) && ops[kind])
 			strcpy(c->p[slot].x.op, ops[kind]);
 		memcpy(c->p[slot].x.status, status, DB_STATUS_MAX);
-		pg_emit(c, slot, ts, flags);
+		pg_emit(c, slot, ts, flags | extra);
 	}
 }
 
