@@ -1,6 +1,7 @@
 /* The PostgreSQL parser against conversations recorded from the real
  * server and clients (tests/fixtures/pg/NAME.rec, made by record.sh there:
- * psql, \copy, pgbench -M simple/extended/prepared, pipelines, psycopg2).
+ * psql, a result of several syscalls, \copy, pgbench -M simple/extended/
+ * prepared, pipelines, psycopg2).
  * Each recording's exchanges are in its .want file, checked by hand
  * against what the clients ran: the real programs are the oracle. Every
  * recording is replayed as recorded, a byte per syscall, with one side's
@@ -21,7 +22,7 @@ struct rec {
 };
 
 static const char *const names[] = {
-	"psql", "copy", "pgbench_simple", "pgbench_extended", "pgbench_prepared",
+	"psql", "bigresult", "copy", "pgbench_simple", "pgbench_extended", "pgbench_prepared",
 	"pipe_ok", "pipe_err", "psycopg2",
 };
 
