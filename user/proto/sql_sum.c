@@ -1,0 +1,270 @@
+/* sql_describe: the operations and tables a statement names, as
+ * db.query.summary, db.operation.name and db.collection.name (rules:
+ * rawtel/sql.h). One pass over the tokens with a little state per
+ * parenthesis level (up to LEVELS deep; deeper levels name nothing). */
+#include <string.h>
+
+#include "sql_int.h"
+
+#define LEVELS 32
+
+enum want {
+	W_NONE,
+	W_NAME,		/* a table name comes next */
+	W_FROM,		/* ... unless it is a function (FROM f(...)) */
+};
+
+struct sum {
+	struct sql_lex l;
+	struct sql_info *info;
+	size_t slen;		/* bytes in info->summary */
+	int depth;
+	uint32_t query;		/* bit d: level d is a query, not a call */
+	uint32_t list;		/* bit d: a comma at level d adds a table */
+	enum want want;
+	int stmts;		/* statements with a token */
+	bool start;		/* the next token starts a statement */
+	bool ddl;		/* CREATE, DROP, ALTER, LOCK: TABLE names one */
+	bool copy;		/* COPY: FROM names a file, not a table */
+	bool with;		/* began with WITH: its operation comes later */
+	bool after_paren;	/* the previous token was `(` */
+	bool have_op;		/* the outer operation is known */
+	int targets;
+	bool mixed;		/* targets differ, or one was too long to keep */
+};
+
+static bool is_any(const struct sum *s, const struct sql_token *t, const char *const *words)
+{
+	for (; *words; words++)
+		if (sql_is(&s->l, t, *words))
+			return true;
+	return false;
+}
+
+static bool level_has(uint32_t bits, int d)
+{
+	return d < LEVELS && (bits >> d & 1);
+}
+
+static void level_set(uint32_t *bits, int d, bool on)
+{
+	if (d < LEVELS)
+		*bits = on ? *bits | (1u << d) : *bits & ~(1u << d);
+}
+
+/* Append to the summary; nothing more once a token did not fit. */
+static void add(struct sum *s, const char *p, size_t n)
+{
+	struct sql_info *i = s->info;
+
+	if ((i->flags & SQL_F_TRUNC) || s->slen + (s->slen > 0) + n >= SQL_SUMMARY_MAX) {
+		i->flags |= SQL_F_TRUNC;
+		return;
+	}
+	if (s->slen)
+		i->summary[s->slen++] = ' ';
+	memcpy(i->summary + s->slen, p, n);
+	s->slen += n;
+	i->summary[s->slen] = 0;
+}
+
+static void op(struct sum *s, const struct sql_token *t)
+{
+	add(s, s->l.s + t->off, t->len);
+	if (!s->have_op && s->depth == 0) {
+		s->have_op = true;
+		if (t->len < SQL_OP_MAX) {
+			memcpy(s->info->op, s->l.s + t->off, t->len);
+			s->info->op[t->len] = 0;
+		}
+	}
+}
+
+static void target(struct sum *s, const char *p, size_t n)
+{
+	char *c = s->info->collection;
+
+	add(s, p, n);
+	if (s->targets++ == 0 && n < SQL_NAME_MAX) {
+		memcpy(c, p, n);
+		c[n] = 0;
+	} else if (s->targets == 1 || strlen(c) != n || memcmp(c, p, n)) {
+		s->mixed = true;
+	}
+}
+
+/* A dotted name from t (a word or quoted identifier). Returns the token
+ * after it, for the caller to handle: a `(` there means a function. */
+static void name(struct sum *s, const struct sql_token *t, struct sql_token *next)
+{
+	struct sql_token dot, part;
+	size_t start = t->off, end = t->off + t->len;	/* next may be t */
+
+	for (;;) {
+		sql_next(&s->l, &dot);
+		if (!sql_punct(&s->l, &dot, '.'))
+			break;
+		sql_next(&s->l, &part);
+		if (part.t != SQL_T_WORD && part.t != SQL_T_QIDENT) {
+			/* `t.*` or worse: the name ends at the dot */
+			*next = part;
+			target(s, s->l.s + start, end - start);
+			return;
+		}
+		end = part.off + part.len;
+	}
+	*next = dot;
+	if (s->want == W_FROM && sql_punct(&s->l, &dot, '('))
+		return;
+	target(s, s->l.s + start, end - start);
+}
+
+static const char *const clause_end[] = {
+	"WHERE", "ON", "USING", "GROUP", "ORDER", "LIMIT", "HAVING", "WINDOW", "UNION",
+	"INTERSECT", "EXCEPT", "RETURNING", "SET", "VALUES", "OFFSET", "FETCH", "FOR",
+	"SELECT", "PARTITION", "WITH", NULL,
+};
+static const char *const skip_before_name[] = {
+	"ONLY", "LATERAL", "IF", "NOT", "EXISTS", "TABLE", NULL,
+};
+static const char *const inner_ops[] = { "INSERT", "UPDATE", "DELETE", "MERGE", NULL };
+
+/* The first word of a statement. */
+static void first_word(struct sum *s, const struct sql_token *t)
+{
+	static const char *const ddl[] = { "CREATE", "DROP", "ALTER", "LOCK", NULL };
+	static const char *const named[] = { "UPDATE", "TRUNCATE", "LOCK", "COPY", NULL };
+
+	if (sql_is(&s->l, t, "WITH")) {
+		s->with = true;
+		return;
+	}
+	op(s, t);
+	s->ddl = is_any(s, t, ddl);
+	s->copy = sql_is(&s->l, t, "COPY");
+	if (is_any(s, t, named)) {
+		s->want = W_NAME;
+		level_set(&s->list, 0, !s->copy);
+	}
+}
+
+/* A word in the statement, past its first. */
+static void word(struct sum *s, const struct sql_token *t)
+{
+	/* INSERT, UPDATE...: a query in parentheses, or WITH's own */
+	bool inner = is_any(s, t, inner_ops) &&
+		     (s->after_paren || (s->with && s->depth == 0 && !s->have_op)), q;
+
+	if (s->after_paren && (inner || sql_is(&s->l, t, "SELECT") || sql_is(&s->l, t, "WITH") ||
+			       sql_is(&s->l, t, "VALUES")))
+		level_set(&s->query, s->depth, true);
+	q = s->depth == 0 || level_has(s->query, s->depth);
+	if (sql_is(&s->l, t, "SELECT") || inner)
+		op(s, t);
+	if (!q)
+		return;
+	if (is_any(s, t, clause_end))
+		level_set(&s->list, s->depth, false);
+	if ((sql_is(&s->l, t, "FROM") && !(s->copy && s->depth == 0)) ||
+	    (sql_is(&s->l, t, "UPDATE") && inner)) {
+		s->want = W_FROM;
+		level_set(&s->list, s->depth, true);
+	} else if (sql_is(&s->l, t, "JOIN")) {
+		s->want = W_FROM;
+	} else if (sql_is(&s->l, t, "INTO")) {
+		s->want = W_NAME;
+	} else if (s->ddl && (sql_is(&s->l, t, "TABLE") || sql_is(&s->l, t, "VIEW") ||
+			      sql_is(&s->l, t, "SEQUENCE"))) {
+		s->want = W_NAME;
+		level_set(&s->list, s->depth, true);
+	}
+}
+
+static void punct(struct sum *s, const struct sql_token *t)
+{
+	char c = s->l.s[t->off];
+
+	if (c == '(') {
+		s->depth++;
+		level_set(&s->query, s->depth, false);
+		level_set(&s->list, s->depth, false);
+	} else if (c == ')' && s->depth > 0) {
+		s->depth--;
+	} else if (c == ',' && level_has(s->list, s->depth) &&
+		   (s->depth == 0 || level_has(s->query, s->depth))) {
+		s->want = s->want == W_NAME ? W_NAME : W_FROM;
+		return;
+	}
+	s->want = W_NONE;
+}
+
+/* One token (not the end, not `;`): t may be replaced by the token after
+ * a name, which is then handled too. */
+static void step(struct sum *s, struct sql_token *t)
+{
+	bool was_paren;
+
+	for (;;) {
+		was_paren = sql_punct(&s->l, t, '(');
+		if (s->start) {
+			s->start = false;
+			s->stmts++;
+			if (t->t == SQL_T_WORD) {
+				first_word(s, t);
+				return;
+			}
+		}
+		if (s->want != W_NONE && (t->t == SQL_T_QIDENT ||
+					  (t->t == SQL_T_WORD && !is_any(s, t, skip_before_name)))) {
+			name(s, t, t);
+			s->want = W_NONE;
+			s->after_paren = false;
+			if (t->t == SQL_T_END || sql_punct(&s->l, t, ';'))
+				return;
+			continue;
+		}
+		if (t->t == SQL_T_WORD)
+			word(s, t);
+		else if (t->t == SQL_T_PUNCT)
+			punct(s, t);
+		else
+			s->want = W_NONE;
+		s->after_paren = was_paren;
+		return;
+	}
+}
+
+/* A `;`: the next token begins a new statement, at the outer level. */
+static void statement_end(struct sum *s)
+{
+	s->start = true;
+	s->depth = 0;
+	s->query = s->list = 0;
+	s->want = W_NONE;
+	s->ddl = s->copy = s->with = s->after_paren = false;
+}
+
+void sql_describe(enum sql_dialect d, const char *in, size_t len, struct sql_info *info)
+{
+	struct sum s;
+	struct sql_token t;
+
+	memset(&s, 0, sizeof(s));
+	memset(info, 0, sizeof(*info));
+	s.info = info;
+	sql_lex_init(&s.l, d, in, len);
+	statement_end(&s);
+	for (sql_next(&s.l, &t); t.t != SQL_T_END; sql_next(&s.l, &t)) {
+		if (!sql_punct(&s.l, &t, ';'))
+			step(&s, &t);
+		if (t.t == SQL_T_END)
+			break;
+		if (sql_punct(&s.l, &t, ';'))
+			statement_end(&s);
+	}
+	if (s.stmts != 1)
+		info->op[0] = 0;
+	if (s.stmts != 1 || s.mixed || !s.targets)
+		info->collection[0] = 0;
+	info->flags |= s.l.flags | (s.stmts > 1 ? SQL_F_MULTI : 0);
+}
