@@ -151,6 +151,8 @@ static const struct desc_case desc_cases[] = {
 	{ MY, "REPLACE INTO t SET a = 1", "REPLACE", "t", "REPLACE t" },
 	{ MY, "UPDATE a, b SET a.x = b.y", "UPDATE", "", "UPDATE a b" },
 	{ MY, "USE shop", "USE", "", "USE" },
+	{ PG, "SELECT * FROM a /* 'secret' */ . \"b\" x", "SELECT", "a.\"b\"", "SELECT a.\"b\"" },
+	{ MY, "SELECT * FROM d.`t`.*", "SELECT", "d.`t`", "SELECT d.`t`" },
 	{ MY, "SELECT \"FROM x\" FROM t # FROM y", "SELECT", "t", "SELECT t" },
 };
 

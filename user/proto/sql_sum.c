@@ -93,30 +93,51 @@ static void target(struct sum *s, const char *p, size_t n)
 	}
 }
 
-/* A dotted name from t (a word or quoted identifier). Returns the token
- * after it, for the caller to handle: a `(` there means a function. */
+/* Append a name's part to buf (len so far); false when it does not fit. */
+static bool part_add(char *buf, size_t *len, const char *p, size_t n, bool dot)
+{
+	if (*len + dot + n >= SQL_SUMMARY_MAX)
+		return false;
+	if (dot)
+		buf[(*len)++] = '.';
+	memcpy(buf + *len, p, n);
+	*len += n;
+	return true;
+}
+
+/* A dotted name from t (a word or quoted identifier), its parts joined
+ * by dots (what lies between them, such as a comment, is left out).
+ * Returns the token after it, for the caller to handle: a `(` there means
+ * a function. */
 static void name(struct sum *s, const struct sql_token *t, struct sql_token *next)
 {
+	char buf[SQL_SUMMARY_MAX];
 	struct sql_token dot, part;
-	size_t start = t->off, end = t->off + t->len;	/* next may be t */
+	size_t len = 0;
+	bool fits = part_add(buf, &len, s->l.s + t->off, t->len, false);
 
 	for (;;) {
 		sql_next(&s->l, &dot);
-		if (!sql_punct(&s->l, &dot, '.'))
+		if (!sql_punct(&s->l, &dot, '.')) {
+			*next = dot;
+			/* FROM f(...): a function, not a table */
+			if (s->want == W_FROM && sql_punct(&s->l, &dot, '('))
+				return;
 			break;
+		}
 		sql_next(&s->l, &part);
 		if (part.t != SQL_T_WORD && part.t != SQL_T_QIDENT) {
-			/* `t.*` or worse: the name ends at the dot */
-			*next = part;
-			target(s, s->l.s + start, end - start);
-			return;
+			*next = part;	/* `t.*` or worse: the name ends at the dot */
+			break;
 		}
-		end = part.off + part.len;
+		fits = fits && part_add(buf, &len, s->l.s + part.off, part.len, true);
 	}
-	*next = dot;
-	if (s->want == W_FROM && sql_punct(&s->l, &dot, '('))
-		return;
-	target(s, s->l.s + start, end - start);
+	if (fits) {
+		target(s, buf, len);
+	} else {
+		s->info->flags |= SQL_F_TRUNC;
+		s->mixed = true;
+	}
 }
 
 static const char *const clause_end[] = {
