@@ -378,6 +378,7 @@ static void test_partial(void)
 	T_EQ_STR(th_name(s), "BATCH");
 	T_EQ_STR(SA(s, "db.query.summary"), "BATCH");
 	T_EQ_STR(SA(s, "db.operation.batch.size"), "2");
+	T_EQ_STR(SA(s, "db.operation.name"), "BATCH");
 	T_EQ_STR(SA(s, "db.query.text"), "SELECT ?; SELECT ?");
 	T_EQ_STR(SA(s, "rawtel.db.partial"), "response_not_seen,text_cut");
 	T_EQ_INT(s->status_code, OTLP_STATUS_UNSET);
@@ -391,6 +392,7 @@ static void test_partial(void)
 	T_EQ_INT(th_spans(&t), 2);
 	T_ASSERT(point(&t, "db.client.operation.duration"));
 	T_EQ_STR(PA(point(&t, "db.client.operation.duration"), "db.query.summary"), "BATCH INSERT t");
+	T_EQ_STR(PA(point(&t, "db.client.operation.duration"), "db.operation.name"), "BATCH INSERT");
 	th_stop(&t);
 }
 

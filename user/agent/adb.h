@@ -18,9 +18,10 @@
  *     db.collection.name and db.query.summary from the statement text
  *     (rawtel/sql.h: only when the text makes them unambiguous) or, for
  *     Redis and Memcached and for SQL operations without text (MySQL
- *     COM_PING...), the parser's command name; "BATCH " before the
- *     summary when the exchange stands for several operations of one text
- *     (db.operation.batch.size, when above 1);
+ *     COM_PING...), the parser's command name. When the exchange stands
+ *     for several operations (db.operation.batch.size, when above 1), the
+ *     operation name and summary are "BATCH {op}" and "BATCH {summary}"
+ *     if one statement's text says them, else "BATCH";
  *   - db.query.text: SQL with every literal `?` (IN lists collapsed),
  *     command lines with every argument `?`; as sent only when the user
  *     asked (adb_conn.raw_text, --capture-query-text). Empty text: none;

@@ -25,6 +25,7 @@ struct dbx {
 	const char *err_type;	/* error.type when err */
 	struct sql_info info;	/* from SQL text (op, collection, summary) */
 	char cmd_op[DB_OP_MAX];	/* a command line's first word */
+	char batch_op[DB_OP_MAX + 8];	/* "BATCH {op}" */
 	char summary[SQL_SUMMARY_MAX];
 	char text[DB_TEXT_MAX];	/* db.query.text; "" when none */
 	bool text_cut;
@@ -119,8 +120,13 @@ static void describe(struct dbx *e)
 	if (!e->op[0] && (x->flags & DB_X_STMT_UNKNOWN))
 		e->op = "EXECUTE";
 	memcpy(e->summary, e->info.summary, sizeof(e->summary));
-	if (x->batch > 1)
+	if (x->batch > 1) {
+		/* the conventions' batch names: "BATCH {op}" when all share
+		 * it (one statement's text), else "BATCH" */
+		snprintf(e->batch_op, sizeof(e->batch_op), "BATCH%s%s", e->op[0] ? " " : "", e->op);
+		e->op = e->batch_op;
 		batch_summary(e);
+	}
 }
 
 /* error.type: PostgreSQL's classes 00 (success) and 01 (warning) are no
