@@ -212,9 +212,15 @@ static void dbx_init(struct dbx *e, const struct adb_conn *c, const struct db_ex
 	e->system = system_name(x);
 	e->text_cut = false;
 	describe(e);
-	text_of(e);
 	error_of(e);
 	addresses(e);
+}
+
+/* What only the span needs: the text (the costlier pass), what was not
+ * seen, the name. */
+static void dbx_span(struct dbx *e)
+{
+	text_of(e);
 	partial(e);
 	span_name(e);
 }
@@ -329,6 +335,7 @@ void adb_exchange(struct agent *a, const struct adb_conn *c, const struct db_exc
 				       kv, n, x->end_ns > x->start_ns ? (double)(x->end_ns - x->start_ns) / 1e9 : 0);
 	if (!span)
 		return;
+	dbx_span(&e);
 	n = span_attrs(&e, kv, n);
 	fill_span(a, &e, kv, n, &s);
 	agent_add_span(a, pr, &s);

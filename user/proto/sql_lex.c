@@ -5,24 +5,49 @@
 
 #include "sql_int.h"
 
+/* Byte classes, one table lookup per byte in the loops over names,
+ * numbers and blanks: made on first use (the same every time). */
+#define CL_SPACE 1	/* blank, \t to \r */
+#define CL_ALPHA 2	/* a name's first byte: letters, _, non-ASCII */
+#define CL_DIGIT 4
+#define CL_WORD 8	/* a name's later bytes: CL_ALPHA, digits, $ */
+static uint8_t cls[256];
+
+static void cls_init(void)
+{
+	for (int c = 0; c < 256; c++) {
+		uint8_t k = 0;
+
+		if (c == ' ' || (c >= '\t' && c <= '\r'))
+			k |= CL_SPACE;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80)
+			k |= CL_ALPHA | CL_WORD;
+		if (c >= '0' && c <= '9')
+			k |= CL_DIGIT | CL_WORD;
+		if (c == '$')
+			k |= CL_WORD;
+		cls[c] = k;
+	}
+}
+
 static bool is_space(unsigned char c)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r');
+	return cls[c] & CL_SPACE;
 }
 
 static bool is_alpha(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+	return cls[c] & CL_ALPHA;
 }
 
 static bool is_digit(unsigned char c)
 {
-	return c >= '0' && c <= '9';
+	return cls[c] & CL_DIGIT;
 }
 
 static bool is_word(unsigned char c)
 {
-	return is_alpha(c) || is_digit(c) || c == '$';
+	return cls[c] & CL_WORD;
 }
 
 static unsigned char at(const struct sql_lex *l, size_t i)
@@ -64,11 +89,14 @@ static bool skip_blank(struct sql_lex *l)
 	size_t start = l->pos;
 
 	while (l->pos < l->len) {
-		unsigned char c = at(l, l->pos), n = at(l, l->pos + 1);
+		unsigned char c = at(l, l->pos), n;
 
-		if (is_space(c))
+		if (is_space(c)) {
 			l->pos++;
-		else if (c == '/' && n == '*')
+			continue;
+		}
+		n = at(l, l->pos + 1);
+		if (c == '/' && n == '*')
 			skip_block(l);
 		else if (c == '-' && n == '-' &&
 			 (l->d == SQL_POSTGRES || l->pos + 2 >= l->len || at(l, l->pos + 2) <= ' '))
@@ -140,7 +168,7 @@ static void number(struct sql_lex *l)
 	size_t i = l->pos;
 
 	while (i < l->len) {
-		unsigned char c = at(l, i);
+		unsigned char c = (unsigned char)l->s[i];
 
 		if ((c == 'e' || c == 'E') && (at(l, i + 1) == '+' || at(l, i + 1) == '-') &&
 		    is_digit(at(l, i + 2)))
@@ -201,8 +229,11 @@ static enum sql_tok token(struct sql_lex *l)
 			return SQL_T_LIT;
 	}
 	if (is_alpha(c) || c == '$') {
-		while (is_word(at(l, l->pos)))
-			l->pos++;
+		size_t i = l->pos + 1;
+
+		while (i < l->len && is_word((unsigned char)l->s[i]))
+			i++;
+		l->pos = i;
 		return prefixed(l, start) ? SQL_T_LIT : SQL_T_WORD;
 	}
 	l->pos++;
@@ -211,6 +242,8 @@ static enum sql_tok token(struct sql_lex *l)
 
 void sql_next(struct sql_lex *l, struct sql_token *t)
 {
+	if (!cls['a'])
+		cls_init();
 	t->space = skip_blank(l);
 	t->off = l->pos;
 	t->t = l->pos < l->len ? token(l) : SQL_T_END;

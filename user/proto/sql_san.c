@@ -72,7 +72,8 @@ size_t sql_sanitize(enum sql_dialect d, const char *in, size_t len, char *out, s
 		}
 		if (t.t == SQL_T_LIT) {
 			put(&o, t.space, "?", 1);
-		} else if (sql_is(&l, &t, "IN") && in_list(&l, &sp)) {
+		} else if (t.t == SQL_T_WORD && t.len == 2 && sql_is(&l, &t, "IN") &&
+			   in_list(&l, &sp)) {
 			if (put(&o, t.space, in + t.off, t.len))
 				put(&o, sp, "(?)", 3);
 		} else {

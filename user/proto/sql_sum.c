@@ -33,14 +33,6 @@ struct sum {
 	bool mixed;		/* targets differ, or one was too long to keep */
 };
 
-static bool is_any(const struct sum *s, const struct sql_token *t, const char *const *words)
-{
-	for (; *words; words++)
-		if (sql_is(&s->l, t, *words))
-			return true;
-	return false;
-}
-
 static bool level_has(uint32_t bits, int d)
 {
 	return d < LEVELS && (bits >> d & 1);
@@ -140,62 +132,126 @@ static void name(struct sum *s, const struct sql_token *t, struct sql_token *nex
 	}
 }
 
-static const char *const clause_end[] = {
-	"WHERE", "ON", "USING", "GROUP", "ORDER", "LIMIT", "HAVING", "WINDOW", "UNION",
-	"INTERSECT", "EXCEPT", "RETURNING", "SET", "VALUES", "OFFSET", "FETCH", "FOR",
-	"SELECT", "PARTITION", "WITH", NULL,
+/* Keywords that matter here, by what they do (one word may do several). */
+enum {
+	K_SELECT = 1, K_WITH, K_VALUES, K_FROM, K_UPDATE, K_JOIN, K_INTO, K_COPY, K_OTHER,
 };
-static const char *const skip_before_name[] = {
-	"ONLY", "LATERAL", "IF", "NOT", "EXISTS", "TABLE", NULL,
+#define C_INNER 1u	/* INSERT, UPDATE, DELETE, MERGE: an operation after ( */
+#define C_END 2u	/* ends a FROM list */
+#define C_SKIP 4u	/* skipped before a name */
+#define C_DDL 8u	/* TABLE, VIEW, SEQUENCE name one after it */
+#define C_NAMED 16u	/* a name follows at once */
+#define C_OBJ 32u	/* TABLE, VIEW, SEQUENCE */
+
+struct kw {
+	uint8_t id, cls;
 };
-static const char *const inner_ops[] = { "INSERT", "UPDATE", "DELETE", "MERGE", NULL };
+
+#define KW(w, id, cls) { w, sizeof(w) - 1, { id, cls } }
+static const struct {
+	const char *w;
+	size_t len;
+	struct kw k;
+} keywords[] = {
+	KW("SELECT", K_SELECT, C_END), KW("WITH", K_WITH, C_END),
+	KW("VALUES", K_VALUES, C_END), KW("FROM", K_FROM, 0),
+	KW("UPDATE", K_UPDATE, C_INNER | C_NAMED), KW("JOIN", K_JOIN, 0),
+	KW("INTO", K_INTO, 0), KW("COPY", K_COPY, C_NAMED),
+	KW("INSERT", K_OTHER, C_INNER), KW("DELETE", K_OTHER, C_INNER),
+	KW("MERGE", K_OTHER, C_INNER), KW("CREATE", K_OTHER, C_DDL),
+	KW("DROP", K_OTHER, C_DDL), KW("ALTER", K_OTHER, C_DDL),
+	KW("LOCK", K_OTHER, C_DDL | C_NAMED), KW("TRUNCATE", K_OTHER, C_NAMED),
+	KW("TABLE", K_OTHER, C_OBJ | C_SKIP), KW("VIEW", K_OTHER, C_OBJ),
+	KW("SEQUENCE", K_OTHER, C_OBJ), KW("ONLY", K_OTHER, C_SKIP),
+	KW("LATERAL", K_OTHER, C_SKIP), KW("IF", K_OTHER, C_SKIP),
+	KW("NOT", K_OTHER, C_SKIP), KW("EXISTS", K_OTHER, C_SKIP),
+	KW("WHERE", K_OTHER, C_END), KW("ON", K_OTHER, C_END),
+	KW("USING", K_OTHER, C_END), KW("GROUP", K_OTHER, C_END),
+	KW("ORDER", K_OTHER, C_END), KW("LIMIT", K_OTHER, C_END),
+	KW("HAVING", K_OTHER, C_END), KW("WINDOW", K_OTHER, C_END),
+	KW("UNION", K_OTHER, C_END), KW("INTERSECT", K_OTHER, C_END),
+	KW("EXCEPT", K_OTHER, C_END), KW("RETURNING", K_OTHER, C_END),
+	KW("SET", K_OTHER, C_END), KW("OFFSET", K_OTHER, C_END),
+	KW("FETCH", K_OTHER, C_END), KW("FOR", K_OTHER, C_END),
+	KW("PARTITION", K_OTHER, C_END),
+};
+
+/* Bit (c - 'A') of entry n: a keyword of n letters begins with c. Made
+ * on first use from the table (the same every time: no race matters). */
+static uint32_t first_by_len[11];
+
+static void kw_index(void)
+{
+	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		first_by_len[keywords[i].len] |= 1u << (keywords[i].w[0] - 'A');
+	first_by_len[0] = 1;	/* made */
+}
+
+/* What a token is as a keyword ({0, 0}: none of those). Every word of a
+ * statement asks, most are names: those go after a length and first
+ * letter test. */
+static struct kw kw_of(const struct sum *s, const struct sql_token *t)
+{
+	const char *w = s->l.s + t->off;
+	char up[10];
+
+	if (!first_by_len[0])
+		kw_index();
+	if (t->t != SQL_T_WORD || t->len < 2 || t->len > sizeof(up) ||
+	    (w[0] | 0x20) < 'a' || (w[0] | 0x20) > 'z' ||
+	    !(first_by_len[t->len] >> ((w[0] | 0x20) - 'a') & 1))
+		return (struct kw){ 0, 0 };
+	for (size_t i = 0; i < t->len; i++) {
+		if ((w[i] | 0x20) < 'a' || (w[i] | 0x20) > 'z')
+			return (struct kw){ 0, 0 };
+		up[i] = (char)(w[i] & ~0x20);
+	}
+	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (keywords[i].len == t->len && !memcmp(keywords[i].w, up, t->len))
+			return keywords[i].k;
+	return (struct kw){ 0, 0 };
+}
 
 /* The first word of a statement. */
-static void first_word(struct sum *s, const struct sql_token *t)
+static void first_word(struct sum *s, const struct sql_token *t, struct kw k)
 {
-	static const char *const ddl[] = { "CREATE", "DROP", "ALTER", "LOCK", NULL };
-	static const char *const named[] = { "UPDATE", "TRUNCATE", "LOCK", "COPY", NULL };
-
-	if (sql_is(&s->l, t, "WITH")) {
+	if (k.id == K_WITH) {
 		s->with = true;
 		return;
 	}
 	op(s, t);
-	s->ddl = is_any(s, t, ddl);
-	s->copy = sql_is(&s->l, t, "COPY");
-	if (is_any(s, t, named)) {
+	s->ddl = k.cls & C_DDL;
+	s->copy = k.id == K_COPY;
+	if (k.cls & C_NAMED) {
 		s->want = W_NAME;
 		level_set(&s->list, 0, !s->copy);
 	}
 }
 
 /* A word in the statement, past its first. */
-static void word(struct sum *s, const struct sql_token *t)
+static void word(struct sum *s, const struct sql_token *t, struct kw k)
 {
 	/* INSERT, UPDATE...: a query in parentheses, or WITH's own */
-	bool inner = is_any(s, t, inner_ops) &&
+	bool inner = (k.cls & C_INNER) &&
 		     (s->after_paren || (s->with && s->depth == 0 && !s->have_op)), q;
 
-	if (s->after_paren && (inner || sql_is(&s->l, t, "SELECT") || sql_is(&s->l, t, "WITH") ||
-			       sql_is(&s->l, t, "VALUES")))
+	if (s->after_paren && (inner || k.id == K_SELECT || k.id == K_WITH || k.id == K_VALUES))
 		level_set(&s->query, s->depth, true);
 	q = s->depth == 0 || level_has(s->query, s->depth);
-	if (sql_is(&s->l, t, "SELECT") || inner)
+	if (k.id == K_SELECT || inner)
 		op(s, t);
 	if (!q)
 		return;
-	if (is_any(s, t, clause_end))
+	if (k.cls & C_END)
 		level_set(&s->list, s->depth, false);
-	if ((sql_is(&s->l, t, "FROM") && !(s->copy && s->depth == 0)) ||
-	    (sql_is(&s->l, t, "UPDATE") && inner)) {
+	if ((k.id == K_FROM && !(s->copy && s->depth == 0)) || (k.id == K_UPDATE && inner)) {
 		s->want = W_FROM;
 		level_set(&s->list, s->depth, true);
-	} else if (sql_is(&s->l, t, "JOIN")) {
+	} else if (k.id == K_JOIN) {
 		s->want = W_FROM;
-	} else if (sql_is(&s->l, t, "INTO")) {
+	} else if (k.id == K_INTO) {
 		s->want = W_NAME;
-	} else if (s->ddl && (sql_is(&s->l, t, "TABLE") || sql_is(&s->l, t, "VIEW") ||
-			      sql_is(&s->l, t, "SEQUENCE"))) {
+	} else if (s->ddl && (k.cls & C_OBJ)) {
 		s->want = W_NAME;
 		level_set(&s->list, s->depth, true);
 	}
@@ -224,19 +280,21 @@ static void punct(struct sum *s, const struct sql_token *t)
 static void step(struct sum *s, struct sql_token *t)
 {
 	bool was_paren;
+	struct kw k;
 
 	for (;;) {
 		was_paren = sql_punct(&s->l, t, '(');
+		k = kw_of(s, t);
 		if (s->start) {
 			s->start = false;
 			s->stmts++;
 			if (t->t == SQL_T_WORD) {
-				first_word(s, t);
+				first_word(s, t, k);
 				return;
 			}
 		}
 		if (s->want != W_NONE && (t->t == SQL_T_QIDENT ||
-					  (t->t == SQL_T_WORD && !is_any(s, t, skip_before_name)))) {
+					  (t->t == SQL_T_WORD && !(k.cls & C_SKIP)))) {
 			name(s, t, t);
 			s->want = W_NONE;
 			s->after_paren = false;
@@ -245,7 +303,7 @@ static void step(struct sum *s, struct sql_token *t)
 			continue;
 		}
 		if (t->t == SQL_T_WORD)
-			word(s, t);
+			word(s, t, k);
 		else if (t->t == SQL_T_PUNCT)
 			punct(s, t);
 		else
