@@ -460,6 +460,55 @@ static void test_no_literals(void)
 	}
 }
 
+/* Names when little is known; IPv6 peers; strings without their NUL. */
+static void test_fallbacks(void)
+{
+	struct th t;
+	struct adb_conn c = client(6379);
+	struct db_exchange x = mkx(PROTO_REDIS, "", "", "");
+	const struct otlp_span *s;
+
+	begin(&t);
+	c.known = false;
+	x.flags = DB_X_NO_REQUEST;
+	adb_exchange(t.a, &c, &x);
+	/* the command from the text when the parser gave none */
+	x = mkx(PROTO_MEMCACHED, "", "incr counter 5", "");
+	c.known = true;
+	c.family = AF_INET6;
+	memset(c.raddr, 0, 16);
+	c.raddr[0] = 0xfd;
+	c.raddr[15] = 1;
+	c.rport = 11211;
+	adb_exchange(t.a, &c, &x);
+	/* every string full to its last byte: ignored, never read past */
+	x = mkx(PROTO_POSTGRES, "", "SELECT 1", "");
+	memset(x.op, 'o', sizeof(x.op));
+	memset(x.ns, 'n', sizeof(x.ns));
+	memset(x.status, 'E', sizeof(x.status));
+	memset(x.stmt, 's', sizeof(x.stmt));
+	memset(x.text, 'a', sizeof(x.text));
+	x.flags = DB_X_ERROR | DB_X_STMT_UNKNOWN;
+	adb_exchange(t.a, &c, &x);
+	T_ASSERT(th_spans(&t) == 3);
+	s = t.spans[0];
+	T_EQ_STR(th_name(s), "redis");
+	T_CHECK(!SHAS(s, "server.address") && !SHAS(s, "network.peer.address"));
+	T_EQ_STR(SA(s, "rawtel.db.partial"), "request_not_seen");
+	s = t.spans[1];
+	T_EQ_STR(th_name(s), "incr fd00::1:11211");
+	T_EQ_STR(SA(s, "db.operation.name"), "incr");
+	T_EQ_STR(SA(s, "db.query.text"), "incr ? ?");
+	T_EQ_STR(SA(s, "server.address"), "fd00::1");
+	s = t.spans[2];
+	T_EQ_STR(SA(s, "error.type"), "_OTHER");
+	T_CHECK(!SHAS(s, "db.namespace") && !SHAS(s, "db.response.status_code") &&
+		!SHAS(s, "rawtel.db.statement"));
+	/* 1023 bytes of one name: a word too long for a summary */
+	T_EQ_INT(strlen(SA(s, "db.query.text")), 1023);
+	th_stop(&t);
+}
+
 int main(void)
 {
 	T_RUN(test_pg_select);
@@ -471,5 +520,6 @@ int main(void)
 	T_RUN(test_server_span);
 	T_RUN(test_partial);
 	T_RUN(test_no_literals);
+	T_RUN(test_fallbacks);
 	return t_done();
 }

@@ -21,6 +21,9 @@ struct dbx {
 	bool sql;		/* PostgreSQL or MySQL: text is SQL */
 	bool err;
 	const char *system;
+	/* the exchange's strings, "" for one without its NUL (rawtel/db.h
+	 * promises one; a parser's slip must not become a read past it) */
+	const char *xop, *ns, *status, *stmt;
 	const char *op;		/* db.operation.name; "" when none */
 	const char *err_type;	/* error.type when err */
 	struct sql_info info;	/* from SQL text (op, collection, summary) */
@@ -103,13 +106,16 @@ static void describe(struct dbx *e)
 	size_t len = strnlen(x->text, sizeof(x->text) - 1);
 
 	memset(&e->info, 0, sizeof(e->info));
-	e->op = x->op;
+	e->op = e->xop;
 	if (e->sql && len) {
 		sql_describe(x->proto == PROTO_MYSQL ? SQL_MYSQL : SQL_POSTGRES, x->text, len, &e->info);
 		if (e->info.op[0])
 			e->op = e->info.op;
-	} else if (!x->op[0] && len) {
-		size_t n = strcspn(x->text, " \t\r\n");
+	} else if (!e->xop[0] && len) {
+		size_t n = 0;
+
+		while (n < len && !strchr(" \t\r\n", x->text[n]))
+			n++;
 
 		if (n < sizeof(e->cmd_op) && x->text[0] != '"' && x->text[0] != '\'') {
 			memcpy(e->cmd_op, x->text, n);
@@ -133,7 +139,7 @@ static void describe(struct dbx *e)
  * failure; any other code, or the parser's error flag, is. */
 static void error_of(struct dbx *e)
 {
-	const char *code = e->x->status;
+	const char *code = e->status;
 
 	if (e->x->proto == PROTO_POSTGRES && code[0])
 		e->err = strncmp(code, "02", 2) >= 0;
@@ -186,7 +192,7 @@ static void partial(struct dbx *e)
 /* summary, else "{op} {target}", else "{target}", else the system */
 static void span_name(struct dbx *e)
 {
-	const char *x_ns = e->x->ns, *target = e->info.collection[0] ? e->info.collection : x_ns;
+	const char *x_ns = e->ns, *target = e->info.collection[0] ? e->info.collection : x_ns;
 	char addr[64];
 
 	if (e->summary[0]) {
@@ -203,9 +209,18 @@ static void span_name(struct dbx *e)
 		snprintf(e->name, sizeof(e->name), "%s", e->op[0] ? e->op : target[0] ? target : e->system);
 }
 
+static const char *field(const char *f, size_t size)
+{
+	return memchr(f, 0, size) ? f : "";
+}
+
 static void dbx_init(struct dbx *e, const struct adb_conn *c, const struct db_exchange *x)
 {
 	e->x = x;
+	e->xop = field(x->op, sizeof(x->op));
+	e->ns = field(x->ns, sizeof(x->ns));
+	e->status = field(x->status, sizeof(x->status));
+	e->stmt = field(x->stmt, sizeof(x->stmt));
 	e->c = c;
 	e->server = c->role == PROTO_SERVER;
 	e->sql = x->proto == PROTO_POSTGRES || x->proto == PROTO_MYSQL;
@@ -228,20 +243,19 @@ static void dbx_span(struct dbx *e)
 /* The metric's attributes, bounded; the span's first ones too. */
 static uint32_t metric_attrs(const struct dbx *e, struct otlp_kv *kv)
 {
-	const struct db_exchange *x = e->x;
 	uint32_t n = 0;
 
 	kv[n++] = otlp_kv_str("db.system.name", e->system);
-	if (x->ns[0])
-		kv[n++] = otlp_kv_str("db.namespace", x->ns);
+	if (e->ns[0])
+		kv[n++] = otlp_kv_str("db.namespace", e->ns);
 	if (e->op[0])
 		kv[n++] = otlp_kv_str("db.operation.name", e->op);
 	if (e->info.collection[0])
 		kv[n++] = otlp_kv_str("db.collection.name", e->info.collection);
 	if (e->summary[0])
 		kv[n++] = otlp_kv_str("db.query.summary", e->summary);
-	if (x->status[0])
-		kv[n++] = otlp_kv_str("db.response.status_code", x->status);
+	if (e->status[0])
+		kv[n++] = otlp_kv_str("db.response.status_code", e->status);
 	if (e->err)
 		kv[n++] = otlp_kv_str("error.type", e->err_type);
 	if (!e->server && e->srv) {
@@ -280,8 +294,8 @@ static uint32_t span_attrs(const struct dbx *e, struct otlp_kv *kv, uint32_t n)
 		kv[n++] = otlp_kv_int("db.operation.batch.size", x->batch);
 	if (e->sql && x->rows >= 0 && !(x->flags & DB_X_NO_RESPONSE) && returns_rows(e->op))
 		kv[n++] = otlp_kv_int("db.response.returned_rows", x->rows);
-	if ((x->flags & DB_X_STMT_UNKNOWN) && x->stmt[0])
-		kv[n++] = otlp_kv_str("rawtel.db.statement", x->stmt);
+	if ((x->flags & DB_X_STMT_UNKNOWN) && e->stmt[0])
+		kv[n++] = otlp_kv_str("rawtel.db.statement", e->stmt);
 	if (e->part[0])
 		kv[n++] = otlp_kv_str("rawtel.db.partial", e->part);
 	return n;
