@@ -42,7 +42,8 @@
  *     a comma at the same level, up to the next clause keyword. Only in
  *     the statement itself or a parenthesised query (never inside a call:
  *     EXTRACT(x FROM y) names no table). A name is words and quoted
- *     identifiers joined by dots, as written ("a"."b", s.t, `d`.`t`); one
+ *     identifiers joined by dots, each as written ("a"."b", s.t, `d`.`t`;
+ *     blanks or comments around a dot are left out); one
  *     followed by `(` is a function, not a table; ONLY, LATERAL, IF [NOT]
  *     EXISTS before it are skipped;
  *   - summary: operations and targets in text order, blank-separated
