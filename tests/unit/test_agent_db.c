@@ -509,6 +509,37 @@ static void test_fallbacks(void)
 	th_stop(&t);
 }
 
+/* Texts again and again, more of them than the SQL cache holds: each
+ * span still has its own text's description (a hit is a full compare). */
+static void test_repeats(void)
+{
+	struct th t;
+	struct adb_conn c = client(5432);
+	char want[64];
+	int n = 0;
+
+	begin(&t);
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 100; i++) {
+			char text[64];
+			struct db_exchange x;
+
+			snprintf(text, sizeof(text), "SELECT a FROM t%d WHERE x = %d", i, i * 7);
+			x = mkx(i % 2 ? PROTO_MYSQL : PROTO_POSTGRES, "", text, "");
+			adb_exchange(t.a, &c, &x);
+		}
+	T_ASSERT(th_spans(&t) == 300);
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 100; i++, n++) {
+			snprintf(want, sizeof(want), "SELECT t%d", i);
+			T_EQ_STR(th_name(t.spans[n]), want);
+			snprintf(want, sizeof(want), "SELECT a FROM t%d WHERE x = ?", i);
+			T_EQ_STR(SA(t.spans[n], "db.query.text"), want);
+			T_EQ_STR(SA(t.spans[n], "db.system.name"), i % 2 ? "mysql" : "postgresql");
+		}
+	th_stop(&t);
+}
+
 int main(void)
 {
 	T_RUN(test_pg_select);
@@ -521,5 +552,6 @@ int main(void)
 	T_RUN(test_partial);
 	T_RUN(test_no_literals);
 	T_RUN(test_fallbacks);
+	T_RUN(test_repeats);
 	return t_done();
 }

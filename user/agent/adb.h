@@ -67,6 +67,7 @@
 #include "http.h"
 #include "rawtel/db.h"
 #include "rawtel/proto.h"
+#include "rawtel/sql.h"
 
 struct agent;
 
@@ -91,5 +92,19 @@ struct adb_conn {
 
 /* One exchange as a span (if sampled) and a duration point. */
 void adb_exchange(struct agent *a, const struct adb_conn *c, const struct db_exchange *x);
+
+/* adb_cache.c: what the SQL passes (rawtel/sql.h) made of a text seen
+ * lately, or made now; NULL for an empty text or one over ADB_CACHE_TEXT
+ * bytes (the caller runs the passes itself). Valid until the next call. */
+#define ADB_CACHE_TEXT 512
+struct adb_sql {
+	uint32_t len;
+	bool mysql;
+	char text[ADB_CACHE_TEXT];
+	struct sql_info info;
+	char san[ADB_CACHE_TEXT + 1];
+	uint32_t san_flags;
+};
+const struct adb_sql *adb_sql_get(bool mysql, const char *text, size_t len);
 
 #endif

@@ -27,6 +27,7 @@ struct dbx {
 	const char *op;		/* db.operation.name; "" when none */
 	const char *err_type;	/* error.type when err */
 	struct sql_info info;	/* from SQL text (op, collection, summary) */
+	const struct adb_sql *cached;	/* the SQL passes' results, if kept */
 	char cmd_op[DB_OP_MAX];	/* a command line's first word */
 	char batch_op[DB_OP_MAX + 8];	/* "BATCH {op}" */
 	char summary[SQL_SUMMARY_MAX];
@@ -68,6 +69,9 @@ static void text_of(struct dbx *e)
 	if (e->c->raw_text) {
 		memcpy(e->text, x->text, len);
 		e->text[len] = 0;
+	} else if (e->cached) {
+		memcpy(e->text, e->cached->san, strlen(e->cached->san) + 1);
+		f = e->cached->san_flags;
 	} else if (e->sql) {
 		sql_sanitize(x->proto == PROTO_MYSQL ? SQL_MYSQL : SQL_POSTGRES, x->text, len,
 			     e->text, sizeof(e->text), &f);
@@ -107,8 +111,12 @@ static void describe(struct dbx *e)
 
 	memset(&e->info, 0, sizeof(e->info));
 	e->op = e->xop;
-	if (e->sql && len) {
+	e->cached = e->sql ? adb_sql_get(x->proto == PROTO_MYSQL, x->text, len) : NULL;
+	if (e->cached)
+		e->info = e->cached->info;
+	else if (e->sql && len)
 		sql_describe(x->proto == PROTO_MYSQL ? SQL_MYSQL : SQL_POSTGRES, x->text, len, &e->info);
+	if (e->sql && len) {
 		if (e->info.op[0])
 			e->op = e->info.op;
 	} else if (!e->xop[0] && len) {
@@ -116,7 +124,6 @@ static void describe(struct dbx *e)
 
 		while (n < len && !strchr(" \t\r\n", x->text[n]))
 			n++;
-
 		if (n < sizeof(e->cmd_op) && x->text[0] != '"' && x->text[0] != '\'') {
 			memcpy(e->cmd_op, x->text, n);
 			e->cmd_op[n] = 0;
