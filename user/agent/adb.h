@@ -24,7 +24,9 @@
  *     if one statement's text says them, else "BATCH";
  *   - db.query.text: SQL with every literal `?` (IN lists collapsed),
  *     command lines with every argument `?`; as sent only when the user
- *     asked (adb_conn.raw_text, --capture-query-text). Empty text: none;
+ *     asked (adb_conn.raw_text, --capture-query-text). A prepared
+ *     statement's text too: its placeholders stay, and a literal written
+ *     into it is still a literal. Empty text: none;
  *   - db.response.status_code: the parser's code (SQLSTATE, MySQL error
  *     number, Redis error prefix, Memcached error word) whenever there is
  *     one; error.type the same code when the operation failed: always for
