@@ -48,6 +48,9 @@
 #define DB_X_PUSH (1u << 8)		/* a message the server pushed
 					 * without a request (RESP3 push,
 					 * pub/sub, PostgreSQL NOTIFY) */
+#define DB_X_MARIADB (1u << 9)		/* MySQL protocol, and the server's
+					 * greeting says MariaDB (its version
+					 * string): db.system.name mariadb */
 
 struct db_exchange {
 	uint64_t conn_id;

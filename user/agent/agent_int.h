@@ -2,6 +2,7 @@
 #ifndef RAWTEL_AGENT_INT_H
 #define RAWTEL_AGENT_INT_H
 
+#include "adb.h"
 #include "agent.h"
 #include "http.h"
 #include "procs.h"
@@ -28,6 +29,8 @@ enum agent_inst {
 	INST_HTTP_CLIENT_DURATION,	/* http.client.request.duration */
 	INST_HTTP_EVENTS,	/* rawtel.http.events {event} */
 	INST_HTTP_GAP,		/* rawtel.http.gap_bytes */
+	INST_DB_CLIENT_DURATION,	/* db.client.operation.duration (adb.h) */
+	INST_DB_SERVER_DURATION,	/* db.server.operation.duration */
 	INST_N
 };
 

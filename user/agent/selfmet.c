@@ -67,6 +67,14 @@ static const struct otlp_instrument instruments[INST_N] = {
 	[INST_HTTP_GAP] = { OTLP_S("rawtel.http.gap_bytes"),
 			    OTLP_S("HTTP payload bytes moved but not captured"), OTLP_S("By"),
 			    OTLP_INST_OBS_COUNTER, 0, NULL, 0 },
+	[INST_DB_CLIENT_DURATION] = { OTLP_S("db.client.operation.duration"),
+				      OTLP_S("Duration of database client operations."), OTLP_S("s"),
+				      OTLP_INST_HISTOGRAM, 1, adb_duration_bounds, ADB_N_BOUNDS },
+	/* not in the semantic conventions: the database's own view (adb.h) */
+	[INST_DB_SERVER_DURATION] = { OTLP_S("db.server.operation.duration"),
+				      OTLP_S("Duration of database operations, seen by the server."),
+				      OTLP_S("s"), OTLP_INST_HISTOGRAM, 1, adb_duration_bounds,
+				      ADB_N_BOUNDS },
 };
 
 /* rawtel.http.events: the parser's counters (struct http1_stats, in its

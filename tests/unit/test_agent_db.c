@@ -1,0 +1,557 @@
+/* rawtel run's database spans and metrics (user/agent/adb_span.c) from
+ * synthetic exchanges as the parsers report them: names, kinds,
+ * attributes, status, errors per system, the duration histograms, and no
+ * literal of a statement anywhere unless raw text was asked for. */
+#include <sys/socket.h>
+
+#include "agent_http_t.h"
+#include "rawtel/db.h"
+
+#define S 1000000000ull
+#define MS 1000000ull
+
+static struct db_exchange mkx(enum proto_id p, const char *op, const char *text, const char *ns)
+{
+	struct db_exchange x;
+
+	memset(&x, 0, sizeof(x));
+	x.conn_id = 7;
+	x.proto = p;
+	x.start_ns = 2 * S;
+	x.end_ns = 2 * S + 3 * MS;
+	x.batch = 1;
+	x.rows = -1;
+	snprintf(x.op, sizeof(x.op), "%s", op);
+	snprintf(x.text, sizeof(x.text), "%s", text);
+	snprintf(x.ns, sizeof(x.ns), "%s", ns);
+	return x;
+}
+
+static void v4(uint8_t a[16], int last)
+{
+	memset(a, 0, 16);
+	a[10] = a[11] = 0xff;
+	a[12] = 10;
+	a[15] = (uint8_t)last;
+}
+
+/* pid 4242 at 10.0.0.1:51000, calling 10.0.0.9:port; sampled, child of
+ * span 0x11.. in trace 0xaa.. */
+static struct adb_conn client(uint16_t port)
+{
+	struct adb_conn c;
+
+	memset(&c, 0, sizeof(c));
+	c.pid = PID;
+	memcpy(c.comm, "app", 4);
+	c.role = PROTO_CLIENT;
+	c.known = true;
+	c.family = AF_INET;
+	c.lport = 51000;
+	c.rport = port;
+	v4(c.laddr, 1);
+	v4(c.raddr, 9);
+	memset(c.ctx.trace_id, 0xaa, 16);
+	memset(c.ctx.span_id, 0x22, 8);
+	memset(c.ctx.parent_id, 0x11, 8);
+	c.ctx.flags = CTX_SAMPLED | CTX_PARENT;
+	return c;
+}
+
+/* The database server pid 4242 at 10.0.0.1:5432, a client at
+ * 10.0.0.2:40000; a root span. */
+static struct adb_conn server(void)
+{
+	struct adb_conn c = client(40000);
+
+	c.role = PROTO_SERVER;
+	c.lport = 5432;
+	v4(c.raddr, 2);
+	c.ctx.flags = CTX_SAMPLED;
+	return c;
+}
+
+static void begin(struct th *t)
+{
+	th_opts(&t->o);
+	th_start(t, false);
+}
+
+/* The only point of a histogram (NULL when there is not exactly one). */
+static const struct otlp_hist_point *point(struct th *t, const char *name)
+{
+	const struct otlp_metric *m;
+
+	th_collect(t);
+	m = th_metric(t, name);
+	return m && m->type == OTLP_HISTOGRAM && m->n_points == 1 ? &m->hists[0] : NULL;
+}
+
+#define PA(p, k) th_attr((p)->attrs, (p)->n_attrs, k)
+#define PHAS(p, k) th_has((p)->attrs, (p)->n_attrs, k)
+
+static void test_pg_select(void)
+{
+	struct th t;
+	struct adb_conn c = client(5432);
+	struct db_exchange x = mkx(PROTO_POSTGRES, "",
+				   "SELECT name FROM users WHERE id = 42 AND email = 'bob@example.com'",
+				   "shop");
+	const struct otlp_span *s;
+	const struct otlp_hist_point *p;
+
+	begin(&t);
+	x.rows = 1;
+	adb_exchange(t.a, &c, &x);
+	T_ASSERT(th_spans(&t) == 1);
+	s = t.spans[0];
+	T_EQ_STR(th_name(s), "SELECT users");
+	T_EQ_INT(s->kind, OTLP_KIND_CLIENT);
+	T_EQ_STR(SA(s, "db.system.name"), "postgresql");
+	T_EQ_STR(SA(s, "db.namespace"), "shop");
+	T_EQ_STR(SA(s, "db.operation.name"), "SELECT");
+	T_EQ_STR(SA(s, "db.collection.name"), "users");
+	T_EQ_STR(SA(s, "db.query.summary"), "SELECT users");
+	T_EQ_STR(SA(s, "db.query.text"), "SELECT name FROM users WHERE id = ? AND email = ?");
+	T_EQ_STR(SA(s, "db.response.returned_rows"), "1");
+	T_EQ_STR(SA(s, "server.address"), "10.0.0.9");
+	T_EQ_STR(SA(s, "server.port"), "5432");
+	T_EQ_STR(SA(s, "network.peer.address"), "10.0.0.9");
+	T_EQ_STR(SA(s, "network.peer.port"), "5432");
+	T_EQ_INT(s->n_attrs, 11);
+	T_EQ_INT(s->status_code, OTLP_STATUS_UNSET);
+	/* event clock + 1 s */
+	T_EQ_INT(s->start_ns, 3 * S);
+	T_EQ_INT(s->end_ns, 3 * S + 3 * MS);
+	T_CHECK(!memcmp(s->trace_id, c.ctx.trace_id, 16) && !memcmp(s->span_id, c.ctx.span_id, 8));
+	T_CHECK(!memcmp(s->parent_span_id, c.ctx.parent_id, 8));
+	T_EQ_INT(s->flags, OTLP_FLAG_SAMPLED | OTLP_FLAG_HAS_IS_REMOTE);
+	p = point(&t, "db.client.operation.duration");
+	T_ASSERT(p);
+	T_CHECK(!th_metric(&t, "db.server.operation.duration"));
+	T_EQ_INT(p->count, 1);
+	T_CHECK(p->sum > 0.0029 && p->sum < 0.0031);
+	T_EQ_INT(p->n_bounds, 9);
+	T_CHECK(p->bounds[0] == 0.001 && p->bounds[3] == 0.05 && p->bounds[8] == 10);
+	T_EQ_INT(p->bucket_counts[1], 1);	/* (0.001, 0.005] */
+	T_EQ_INT(p->n_attrs, 7);
+	T_EQ_STR(PA(p, "db.system.name"), "postgresql");
+	T_EQ_STR(PA(p, "db.namespace"), "shop");
+	T_EQ_STR(PA(p, "db.operation.name"), "SELECT");
+	T_EQ_STR(PA(p, "db.collection.name"), "users");
+	T_EQ_STR(PA(p, "db.query.summary"), "SELECT users");
+	T_EQ_STR(PA(p, "server.address"), "10.0.0.9");
+	T_EQ_STR(PA(p, "server.port"), "5432");
+	th_stop(&t);
+}
+
+static void test_pg_errors(void)
+{
+	struct th t;
+	struct adb_conn c = client(5432);
+	struct db_exchange x = mkx(PROTO_POSTGRES, "", "SELECT * FROM missing_table", "shop");
+	const struct otlp_span *s;
+
+	begin(&t);
+	x.flags = DB_X_ERROR;
+	memcpy(x.status, "42P01", 6);
+	adb_exchange(t.a, &c, &x);
+	/* a warning (class 01) is no failure; no data (02) is */
+	x = mkx(PROTO_POSTGRES, "", "UPDATE t SET a = 1", "shop");
+	memcpy(x.status, "01000", 6);
+	adb_exchange(t.a, &c, &x);
+	memcpy(x.status, "02000", 6);
+	adb_exchange(t.a, &c, &x);
+	T_ASSERT(th_spans(&t) == 3);
+	s = t.spans[0];
+	T_EQ_STR(th_name(s), "SELECT missing_table");
+	T_EQ_STR(SA(s, "db.response.status_code"), "42P01");
+	T_EQ_STR(SA(s, "error.type"), "42P01");
+	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
+	T_EQ_INT(s->status_msg.len, 0);
+	T_CHECK(!SHAS(s, "db.response.returned_rows"));
+	s = t.spans[1];
+	T_EQ_STR(SA(s, "db.response.status_code"), "01000");
+	T_CHECK(!SHAS(s, "error.type"));
+	T_EQ_INT(s->status_code, OTLP_STATUS_UNSET);
+	s = t.spans[2];
+	T_EQ_STR(SA(s, "error.type"), "02000");
+	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
+	/* the metric by error: three series */
+	th_collect(&t);
+	T_EQ_INT(th_metric(&t, "db.client.operation.duration")->n_points, 3);
+	th_stop(&t);
+}
+
+static void test_mysql_error(void)
+{
+	struct th t;
+	struct adb_conn c = client(3306);
+	struct db_exchange x = mkx(PROTO_MYSQL, "", "SELECT * FROM `shop`.`nope` WHERE k = \"v\"",
+				   "shop");
+	const struct otlp_span *s;
+	const struct otlp_hist_point *p;
+
+	begin(&t);
+	x.flags = DB_X_ERROR;
+	memcpy(x.status, "1146", 5);
+	adb_exchange(t.a, &c, &x);
+	x.flags |= DB_X_MARIADB;
+	adb_exchange(t.a, &c, &x);
+	T_ASSERT(th_spans(&t) == 2);
+	s = t.spans[0];
+	T_EQ_STR(th_name(s), "SELECT `shop`.`nope`");
+	T_EQ_STR(SA(s, "db.system.name"), "mysql");
+	T_EQ_STR(SA(s, "db.collection.name"), "`shop`.`nope`");
+	T_EQ_STR(SA(s, "db.query.text"), "SELECT * FROM `shop`.`nope` WHERE k = ?");
+	T_EQ_STR(SA(s, "db.response.status_code"), "1146");
+	T_EQ_STR(SA(s, "error.type"), "1146");
+	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
+	T_EQ_STR(SA(t.spans[1], "db.system.name"), "mariadb");
+	th_collect(&t);
+	T_EQ_INT(th_metric(&t, "db.client.operation.duration")->n_points, 2);
+	p = &th_metric(&t, "db.client.operation.duration")->hists[0];
+	T_EQ_STR(PA(p, "error.type"), "1146");
+	T_EQ_STR(PA(p, "db.response.status_code"), "1146");
+	th_stop(&t);
+}
+
+static void test_redis(void)
+{
+	struct th t;
+	struct adb_conn c = client(6379);
+	struct db_exchange x = mkx(PROTO_REDIS, "LPUSH", "LPUSH mykey \"a secret value\"", "");
+	const struct otlp_span *s;
+	const struct otlp_hist_point *p;
+
+	begin(&t);
+	x.flags = DB_X_ERROR;
+	memcpy(x.status, "WRONGTYPE", 10);
+	adb_exchange(t.a, &c, &x);
+	x = mkx(PROTO_REDIS, "GET", "GET session:42", "2");
+	adb_exchange(t.a, &c, &x);
+	T_ASSERT(th_spans(&t) == 2);
+	s = t.spans[0];
+	/* no collection, no namespace: the server is the target */
+	T_EQ_STR(th_name(s), "LPUSH 10.0.0.9:6379");
+	T_EQ_STR(SA(s, "db.system.name"), "redis");
+	T_EQ_STR(SA(s, "db.operation.name"), "LPUSH");
+	T_EQ_STR(SA(s, "db.query.text"), "LPUSH ? ?");
+	T_EQ_STR(SA(s, "db.response.status_code"), "WRONGTYPE");
+	T_EQ_STR(SA(s, "error.type"), "WRONGTYPE");
+	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
+	T_CHECK(!SHAS(s, "db.query.summary") && !SHAS(s, "db.collection.name") &&
+		!SHAS(s, "db.namespace"));
+	s = t.spans[1];
+	T_EQ_STR(th_name(s), "GET 2");
+	T_EQ_STR(SA(s, "db.namespace"), "2");
+	T_EQ_STR(SA(s, "db.query.text"), "GET ?");
+	T_CHECK(!SHAS(s, "error.type"));
+	th_collect(&t);
+	T_EQ_INT(th_metric(&t, "db.client.operation.duration")->n_points, 2);
+	p = &th_metric(&t, "db.client.operation.duration")->hists[0];
+	T_EQ_STR(PA(p, "db.operation.name"), "LPUSH");
+	T_EQ_STR(PA(p, "error.type"), "WRONGTYPE");
+	th_stop(&t);
+}
+
+static void test_memcached(void)
+{
+	struct th t;
+	struct adb_conn c = client(11211);
+	struct db_exchange x = mkx(PROTO_MEMCACHED, "get", "get user:1 token:abcdef", "");
+	const struct otlp_span *s;
+	const struct otlp_hist_point *p;
+
+	begin(&t);
+	adb_exchange(t.a, &c, &x);
+	/* noreply: a span without a reply that is no failure; no point */
+	x = mkx(PROTO_MEMCACHED, "set", "set k 0 60 5 noreply", "");
+	x.flags = DB_X_NOREPLY | DB_X_NO_RESPONSE;
+	adb_exchange(t.a, &c, &x);
+	T_ASSERT(th_spans(&t) == 2);
+	s = t.spans[0];
+	T_EQ_STR(th_name(s), "get 10.0.0.9:11211");
+	T_EQ_STR(SA(s, "db.system.name"), "memcached");
+	T_EQ_STR(SA(s, "db.operation.name"), "get");
+	T_EQ_STR(SA(s, "db.query.text"), "get ? ?");
+	T_EQ_INT(s->status_code, OTLP_STATUS_UNSET);
+	s = t.spans[1];
+	T_EQ_STR(SA(s, "db.query.text"), "set ? ? ? ? noreply");
+	T_CHECK(!SHAS(s, "rawtel.db.partial") && !SHAS(s, "error.type"));
+	p = point(&t, "db.client.operation.duration");
+	T_ASSERT(p);
+	T_EQ_INT(p->count, 1);
+	T_EQ_STR(PA(p, "db.operation.name"), "get");
+	th_stop(&t);
+}
+
+static void test_prepared(void)
+{
+	struct th t;
+	struct adb_conn c = client(5432);
+	struct db_exchange x = mkx(PROTO_POSTGRES, "", "SELECT * FROM accounts WHERE id = $1",
+				   "bank");
+	const struct otlp_span *s;
+
+	begin(&t);
+	x.flags = DB_X_PREPARED;
+	memcpy(x.stmt, "S_1", 4);
+	x.rows = 0;
+	adb_exchange(t.a, &c, &x);
+	/* executed, but prepared before rawtel started */
+	x = mkx(PROTO_POSTGRES, "", "", "bank");
+	x.flags = DB_X_STMT_UNKNOWN;
+	memcpy(x.stmt, "S_7", 4);
+	adb_exchange(t.a, &c, &x);
+	T_ASSERT(th_spans(&t) == 2);
+	s = t.spans[0];
+	T_EQ_STR(th_name(s), "SELECT accounts");
+	T_EQ_STR(SA(s, "db.query.text"), "SELECT * FROM accounts WHERE id = $1");
+	T_EQ_STR(SA(s, "db.response.returned_rows"), "0");
+	T_CHECK(!SHAS(s, "rawtel.db.statement") && !SHAS(s, "rawtel.db.partial"));
+	s = t.spans[1];
+	T_EQ_STR(th_name(s), "EXECUTE bank");
+	T_EQ_STR(SA(s, "db.operation.name"), "EXECUTE");
+	T_EQ_STR(SA(s, "rawtel.db.statement"), "S_7");
+	T_EQ_STR(SA(s, "rawtel.db.partial"), "statement_unknown");
+	T_CHECK(!SHAS(s, "db.query.text") && !SHAS(s, "db.query.summary"));
+	th_stop(&t);
+}
+
+static void test_server_span(void)
+{
+	struct th t;
+	struct adb_conn c = server();
+	struct db_exchange x = mkx(PROTO_POSTGRES, "", "INSERT INTO log (msg) VALUES ('hello')", "app");
+	const struct otlp_span *s;
+	const struct otlp_hist_point *p;
+
+	begin(&t);
+	x.rows = 1;
+	adb_exchange(t.a, &c, &x);
+	T_ASSERT(th_spans(&t) == 1);
+	s = t.spans[0];
+	T_EQ_STR(th_name(s), "INSERT log");
+	T_EQ_INT(s->kind, OTLP_KIND_SERVER);
+	T_EQ_STR(SA(s, "server.address"), "10.0.0.1");
+	T_EQ_STR(SA(s, "server.port"), "5432");
+	T_EQ_STR(SA(s, "network.peer.address"), "10.0.0.2");
+	T_EQ_STR(SA(s, "network.peer.port"), "40000");
+	T_EQ_STR(SA(s, "db.query.text"), "INSERT INTO log (msg) VALUES (?)");
+	/* affected, not returned, rows */
+	T_CHECK(!SHAS(s, "db.response.returned_rows"));
+	T_CHECK(!memcmp(s->parent_span_id, "\0\0\0\0\0\0\0\0", 8));
+	p = point(&t, "db.server.operation.duration");
+	T_ASSERT(p);
+	T_CHECK(!th_metric(&t, "db.client.operation.duration"));
+	T_CHECK(!PHAS(p, "server.address") && !PHAS(p, "network.peer.port"));
+	T_EQ_STR(PA(p, "db.operation.name"), "INSERT");
+	th_stop(&t);
+}
+
+/* Partial exchanges, batches, sampling, pushes. */
+static void test_partial(void)
+{
+	struct th t;
+	struct adb_conn c = client(5432);
+	struct db_exchange x = mkx(PROTO_POSTGRES, "", "", "shop");
+	const struct otlp_span *s;
+
+	begin(&t);
+	x.flags = DB_X_NO_REQUEST | DB_X_SIZE_UNKNOWN;
+	adb_exchange(t.a, &c, &x);
+	x = mkx(PROTO_POSTGRES, "", "SELECT 1; SELECT 2", "shop");
+	x.flags = DB_X_NO_RESPONSE | DB_X_TRUNC;
+	x.batch = 2;
+	adb_exchange(t.a, &c, &x);
+	x = mkx(PROTO_REDIS, "", "PING", "");
+	x.flags = DB_X_PUSH;
+	adb_exchange(t.a, &c, &x);
+	T_ASSERT(th_spans(&t) == 2);
+	s = t.spans[0];
+	/* nothing known but the namespace */
+	T_EQ_STR(th_name(s), "shop");
+	T_EQ_STR(SA(s, "rawtel.db.partial"), "request_not_seen,sizes");
+	T_CHECK(!SHAS(s, "db.operation.name") && !SHAS(s, "error.type"));
+	s = t.spans[1];
+	T_EQ_STR(th_name(s), "BATCH");
+	T_EQ_STR(SA(s, "db.query.summary"), "BATCH");
+	T_EQ_STR(SA(s, "db.operation.batch.size"), "2");
+	T_EQ_STR(SA(s, "db.operation.name"), "BATCH");
+	T_EQ_STR(SA(s, "db.query.text"), "SELECT ?; SELECT ?");
+	T_EQ_STR(SA(s, "rawtel.db.partial"), "response_not_seen,text_cut");
+	T_EQ_INT(s->status_code, OTLP_STATUS_UNSET);
+	th_collect(&t);
+	T_CHECK(!th_metric(&t, "db.client.operation.duration"));
+	/* not sampled: the point, no span; a batch of one statement */
+	c.ctx.flags = 0;
+	x = mkx(PROTO_MYSQL, "", "INSERT INTO t VALUES (1)", "");
+	x.batch = 3;
+	adb_exchange(t.a, &c, &x);
+	T_EQ_INT(th_spans(&t), 2);
+	T_ASSERT(point(&t, "db.client.operation.duration"));
+	T_EQ_STR(PA(point(&t, "db.client.operation.duration"), "db.query.summary"), "BATCH INSERT t");
+	T_EQ_STR(PA(point(&t, "db.client.operation.duration"), "db.operation.name"), "BATCH INSERT");
+	th_stop(&t);
+}
+
+/* Each text holds MARK in a literal or comment: it must be nowhere in the
+ * output, unless raw text is asked for. */
+#define MARK "s3cr3tZ"
+static const struct {
+	enum proto_id p;
+	const char *op, *text;
+} secret_texts[] = {
+	{ PROTO_POSTGRES, "", "SELECT * FROM u WHERE pw = '" MARK "'" },
+	{ PROTO_POSTGRES, "", "SELECT E'x\\'" MARK "' FROM u" },
+	{ PROTO_POSTGRES, "", "SELECT $q$" MARK "$q$ FROM u" },
+	{ PROTO_POSTGRES, "", "UPDATE u SET a = 1 /* " MARK " */ WHERE id IN (1, 2)" },
+	{ PROTO_POSTGRES, "", "SELECT 1 -- " MARK },
+	{ PROTO_POSTGRES, "", "INSERT INTO u VALUES ('" MARK },
+	{ PROTO_MYSQL, "", "SELECT * FROM u WHERE a = \"" MARK "\" # " MARK },
+	{ PROTO_MYSQL, "", "SELECT 'it\\'s " MARK "'" },
+	{ PROTO_REDIS, "AUTH", "AUTH " MARK },
+	{ PROTO_REDIS, "SET", "SET k \"" MARK " with blanks\"" },
+	{ PROTO_MEMCACHED, "get", "get " MARK },
+};
+
+static bool kv_has_mark(const struct otlp_kv *kv, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (kv[i].v.type == OTLP_V_STRING && memmem(kv[i].v.u.s, kv[i].v.len, MARK, 7))
+			return true;
+	return false;
+}
+
+static int marks(struct th *t)
+{
+	int found = 0, n = th_spans(t);
+	const struct otlp_metric *m;
+
+	for (int i = 0; i < n; i++)
+		found += memmem(t->spans[i]->name.p, t->spans[i]->name.len, MARK, 7) ||
+			 kv_has_mark(t->spans[i]->attrs, t->spans[i]->n_attrs);
+	th_collect(t);
+	m = th_metric(t, "db.client.operation.duration");
+	for (uint32_t i = 0; m && i < m->n_points; i++)
+		found += kv_has_mark(m->hists[i].attrs, m->hists[i].n_attrs);
+	return found;
+}
+
+static void test_no_literals(void)
+{
+	const size_t n = sizeof(secret_texts) / sizeof(secret_texts[0]);
+	struct th t;
+	struct adb_conn c = client(5432);
+
+	for (int raw = 0; raw < 2; raw++) {
+		begin(&t);
+		c.raw_text = raw;
+		for (size_t i = 0; i < n; i++) {
+			struct db_exchange x = mkx(secret_texts[i].p, secret_texts[i].op,
+						   secret_texts[i].text, "");
+			adb_exchange(t.a, &c, &x);
+		}
+		T_EQ_INT(th_spans(&t), (int)n);
+		/* raw: every text as sent, in db.query.text only */
+		T_EQ_INT(marks(&t), raw ? (int)n : 0);
+		th_stop(&t);
+	}
+}
+
+/* Names when little is known; IPv6 peers; strings without their NUL. */
+static void test_fallbacks(void)
+{
+	struct th t;
+	struct adb_conn c = client(6379);
+	struct db_exchange x = mkx(PROTO_REDIS, "", "", "");
+	const struct otlp_span *s;
+
+	begin(&t);
+	c.known = false;
+	x.flags = DB_X_NO_REQUEST;
+	adb_exchange(t.a, &c, &x);
+	/* the command from the text when the parser gave none */
+	x = mkx(PROTO_MEMCACHED, "", "incr counter 5", "");
+	c.known = true;
+	c.family = AF_INET6;
+	memset(c.raddr, 0, 16);
+	c.raddr[0] = 0xfd;
+	c.raddr[15] = 1;
+	c.rport = 11211;
+	adb_exchange(t.a, &c, &x);
+	/* every string full to its last byte: ignored, never read past */
+	x = mkx(PROTO_POSTGRES, "", "SELECT 1", "");
+	memset(x.op, 'o', sizeof(x.op));
+	memset(x.ns, 'n', sizeof(x.ns));
+	memset(x.status, 'E', sizeof(x.status));
+	memset(x.stmt, 's', sizeof(x.stmt));
+	memset(x.text, 'a', sizeof(x.text));
+	x.flags = DB_X_ERROR | DB_X_STMT_UNKNOWN;
+	adb_exchange(t.a, &c, &x);
+	T_ASSERT(th_spans(&t) == 3);
+	s = t.spans[0];
+	T_EQ_STR(th_name(s), "redis");
+	T_CHECK(!SHAS(s, "server.address") && !SHAS(s, "network.peer.address"));
+	T_EQ_STR(SA(s, "rawtel.db.partial"), "request_not_seen");
+	s = t.spans[1];
+	T_EQ_STR(th_name(s), "incr fd00::1:11211");
+	T_EQ_STR(SA(s, "db.operation.name"), "incr");
+	T_EQ_STR(SA(s, "db.query.text"), "incr ? ?");
+	T_EQ_STR(SA(s, "server.address"), "fd00::1");
+	s = t.spans[2];
+	T_EQ_STR(SA(s, "error.type"), "_OTHER");
+	T_CHECK(!SHAS(s, "db.namespace") && !SHAS(s, "db.response.status_code") &&
+		!SHAS(s, "rawtel.db.statement"));
+	/* 1023 bytes of one name: a word too long for a summary */
+	T_EQ_INT(strlen(SA(s, "db.query.text")), 1023);
+	th_stop(&t);
+}
+
+/* Texts again and again, more of them than the SQL cache holds: each
+ * span still has its own text's description (a hit is a full compare). */
+static void test_repeats(void)
+{
+	struct th t;
+	struct adb_conn c = client(5432);
+	char want[64];
+	int n = 0;
+
+	begin(&t);
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 100; i++) {
+			char text[64];
+			struct db_exchange x;
+
+			snprintf(text, sizeof(text), "SELECT a FROM t%d WHERE x = %d", i, i * 7);
+			x = mkx(i % 2 ? PROTO_MYSQL : PROTO_POSTGRES, "", text, "");
+			adb_exchange(t.a, &c, &x);
+		}
+	T_ASSERT(th_spans(&t) == 300);
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 100; i++, n++) {
+			snprintf(want, sizeof(want), "SELECT t%d", i);
+			T_EQ_STR(th_name(t.spans[n]), want);
+			snprintf(want, sizeof(want), "SELECT a FROM t%d WHERE x = ?", i);
+			T_EQ_STR(SA(t.spans[n], "db.query.text"), want);
+			T_EQ_STR(SA(t.spans[n], "db.system.name"), i % 2 ? "mysql" : "postgresql");
+		}
+	th_stop(&t);
+}
+
+int main(void)
+{
+	T_RUN(test_pg_select);
+	T_RUN(test_pg_errors);
+	T_RUN(test_mysql_error);
+	T_RUN(test_redis);
+	T_RUN(test_memcached);
+	T_RUN(test_prepared);
+	T_RUN(test_server_span);
+	T_RUN(test_partial);
+	T_RUN(test_no_literals);
+	T_RUN(test_fallbacks);
+	T_RUN(test_repeats);
+	return t_done();
+}

@@ -1,0 +1,363 @@
+/* A database or cache exchange as a span and a duration point (rules:
+ * adb.h). */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "adb.h"
+#include "agent_int.h"
+#include "rawtel/sql.h"
+
+#define MAX_ATTRS 20
+
+const double adb_duration_bounds[ADB_N_BOUNDS] = { 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10 };
+
+/* What the blocks below share about one exchange, worked out once; the
+ * span's attributes point into it. */
+struct dbx {
+	const struct db_exchange *x;
+	const struct adb_conn *c;
+	bool server;		/* the observed process is the database */
+	bool sql;		/* PostgreSQL or MySQL: text is SQL */
+	bool err;
+	const char *system;
+	/* the exchange's strings, "" for one without its NUL (rawtel/db.h
+	 * promises one; a parser's slip must not become a read past it) */
+	const char *xop, *ns, *status, *stmt;
+	const char *op;		/* db.operation.name; "" when none */
+	const char *err_type;	/* error.type when err */
+	struct sql_info info;	/* from SQL text (op, collection, summary) */
+	const struct adb_sql *cached;	/* the SQL passes' results, if kept */
+	char cmd_op[DB_OP_MAX];	/* a command line's first word */
+	char batch_op[DB_OP_MAX + 8];	/* "BATCH {op}" */
+	char summary[SQL_SUMMARY_MAX];
+	char text[DB_TEXT_MAX];	/* db.query.text; "" when none */
+	bool text_cut;
+	char local[48], peer[48];
+	const char *srv;	/* server.address: local or peer */
+	int srv_port;
+	char part[96];		/* rawtel.db.partial */
+	char name[SQL_SUMMARY_MAX + 64];
+};
+
+static const char *system_name(const struct db_exchange *x)
+{
+	switch (x->proto) {
+	case PROTO_POSTGRES:
+		return "postgresql";
+	case PROTO_MYSQL:
+		return x->flags & DB_X_MARIADB ? "mariadb" : "mysql";
+	case PROTO_REDIS:
+		return "redis";
+	case PROTO_MEMCACHED:
+		return "memcached";
+	default:
+		return "other_sql";
+	}
+}
+
+/* The text as db.query.text: sanitized unless raw text was asked for. */
+static void text_of(struct dbx *e)
+{
+	const struct db_exchange *x = e->x;
+	size_t len = strnlen(x->text, sizeof(x->text) - 1);
+	uint32_t f = 0;
+
+	e->text[0] = 0;
+	if (!len)
+		return;
+	if (e->c->raw_text) {
+		memcpy(e->text, x->text, len);
+		e->text[len] = 0;
+	} else if (e->cached) {
+		memcpy(e->text, e->cached->san, strlen(e->cached->san) + 1);
+		f = e->cached->san_flags;
+	} else if (e->sql) {
+		sql_sanitize(x->proto == PROTO_MYSQL ? SQL_MYSQL : SQL_POSTGRES, x->text, len,
+			     e->text, sizeof(e->text), &f);
+	} else {
+		sql_cmd_sanitize(x->proto == PROTO_REDIS ? SQL_CMD_REDIS : SQL_CMD_MEMCACHED, x->text,
+				 len, e->text, sizeof(e->text), &f);
+	}
+	e->text_cut = (x->flags & DB_X_TRUNC) || (f & SQL_F_TRUNC);
+}
+
+/* "BATCH {summary}" when one text stands for several operations (and
+ * the summary is one statement's), else "BATCH"; cut at a blank to fit. */
+static void batch_summary(struct dbx *e)
+{
+	char tmp[SQL_SUMMARY_MAX];
+	size_t n;
+
+	if (!e->summary[0] || (e->info.flags & SQL_F_MULTI)) {
+		memcpy(e->summary, "BATCH", 6);
+		return;
+	}
+	snprintf(tmp, sizeof(tmp), "%s", e->summary);
+	n = (size_t)snprintf(e->summary, sizeof(e->summary), "BATCH %s", tmp);
+	if (n >= sizeof(e->summary)) {
+		char *sp = strrchr(e->summary, ' ');
+
+		/* the cut is inside a token: drop it (there is one blank at least) */
+		*sp = 0;
+	}
+}
+
+/* Operation, collection, summary. */
+static void describe(struct dbx *e)
+{
+	const struct db_exchange *x = e->x;
+	size_t len = strnlen(x->text, sizeof(x->text) - 1);
+
+	memset(&e->info, 0, sizeof(e->info));
+	e->op = e->xop;
+	e->cached = e->sql ? adb_sql_get(x->proto == PROTO_MYSQL, x->text, len) : NULL;
+	if (e->cached)
+		e->info = e->cached->info;
+	else if (e->sql && len)
+		sql_describe(x->proto == PROTO_MYSQL ? SQL_MYSQL : SQL_POSTGRES, x->text, len, &e->info);
+	if (e->sql && len) {
+		if (e->info.op[0])
+			e->op = e->info.op;
+	} else if (!e->xop[0] && len) {
+		size_t n = 0;
+
+		while (n < len && !strchr(" \t\r\n", x->text[n]))
+			n++;
+		if (n < sizeof(e->cmd_op) && x->text[0] != '"' && x->text[0] != '\'') {
+			memcpy(e->cmd_op, x->text, n);
+			e->cmd_op[n] = 0;
+			e->op = e->cmd_op;
+		}
+	}
+	if (!e->op[0] && (x->flags & DB_X_STMT_UNKNOWN))
+		e->op = "EXECUTE";
+	memcpy(e->summary, e->info.summary, sizeof(e->summary));
+	if (x->batch > 1) {
+		/* the conventions' batch names: "BATCH {op}" when all share
+		 * it (one statement's text), else "BATCH" */
+		snprintf(e->batch_op, sizeof(e->batch_op), "BATCH%s%s", e->op[0] ? " " : "", e->op);
+		e->op = e->batch_op;
+		batch_summary(e);
+	}
+}
+
+/* error.type: PostgreSQL's classes 00 (success) and 01 (warning) are no
+ * failure; any other code, or the parser's error flag, is. */
+static void error_of(struct dbx *e)
+{
+	const char *code = e->status;
+
+	if (e->x->proto == PROTO_POSTGRES && code[0])
+		e->err = strncmp(code, "02", 2) >= 0;
+	else
+		e->err = (e->x->flags & DB_X_ERROR) || code[0];
+	e->err_type = code[0] ? code : "_OTHER";
+}
+
+static void addr_text(const struct adb_conn *c, const uint8_t a[16], char *out, size_t size)
+{
+	char buf[64];
+
+	snprintf(out, size, "%s", tcp_addr_str(c->family, a, buf, sizeof(buf)));
+}
+
+static void addresses(struct dbx *e)
+{
+	const struct adb_conn *c = e->c;
+
+	e->local[0] = e->peer[0] = 0;
+	e->srv = NULL;
+	if (!c->known)
+		return;
+	addr_text(c, c->laddr, e->local, sizeof(e->local));
+	addr_text(c, c->raddr, e->peer, sizeof(e->peer));
+	e->srv = e->server ? e->local : e->peer;
+	e->srv_port = e->server ? c->lport : c->rport;
+}
+
+/* "a,b": what the exchange did not see */
+static void partial(struct dbx *e)
+{
+	uint32_t f = e->x->flags;
+	const char *tab[5] = {
+		f & DB_X_NO_REQUEST ? "request_not_seen" : NULL,
+		(f & DB_X_NO_RESPONSE) && !(f & DB_X_NOREPLY) ? "response_not_seen" : NULL,
+		f & DB_X_STMT_UNKNOWN ? "statement_unknown" : NULL,
+		e->text_cut ? "text_cut" : NULL,
+		f & DB_X_SIZE_UNKNOWN ? "sizes" : NULL,
+	};
+	size_t n = 0;
+
+	e->part[0] = 0;
+	for (int i = 0; i < 5; i++)
+		if (tab[i])
+			n += (size_t)snprintf(e->part + n, sizeof(e->part) - n, "%s%s", n ? "," : "",
+					      tab[i]);
+}
+
+/* summary, else "{op} {target}", else "{target}", else the system */
+static void span_name(struct dbx *e)
+{
+	const char *x_ns = e->ns, *target = e->info.collection[0] ? e->info.collection : x_ns;
+	char addr[64];
+
+	if (e->summary[0]) {
+		snprintf(e->name, sizeof(e->name), "%s", e->summary);
+		return;
+	}
+	if (!target[0] && e->srv) {
+		snprintf(addr, sizeof(addr), "%s:%d", e->srv, e->srv_port);
+		target = addr;
+	}
+	if (e->op[0] && target[0])
+		snprintf(e->name, sizeof(e->name), "%s %s", e->op, target);
+	else
+		snprintf(e->name, sizeof(e->name), "%s", e->op[0] ? e->op : target[0] ? target : e->system);
+}
+
+static const char *field(const char *f, size_t size)
+{
+	return memchr(f, 0, size) ? f : "";
+}
+
+static void dbx_init(struct dbx *e, const struct adb_conn *c, const struct db_exchange *x)
+{
+	e->x = x;
+	e->xop = field(x->op, sizeof(x->op));
+	e->ns = field(x->ns, sizeof(x->ns));
+	e->status = field(x->status, sizeof(x->status));
+	e->stmt = field(x->stmt, sizeof(x->stmt));
+	e->c = c;
+	e->server = c->role == PROTO_SERVER;
+	e->sql = x->proto == PROTO_POSTGRES || x->proto == PROTO_MYSQL;
+	e->system = system_name(x);
+	e->text_cut = false;
+	describe(e);
+	error_of(e);
+	addresses(e);
+}
+
+/* What only the span needs: the text (the costlier pass), what was not
+ * seen, the name. */
+static void dbx_span(struct dbx *e)
+{
+	text_of(e);
+	partial(e);
+	span_name(e);
+}
+
+/* The metric's attributes, bounded; the span's first ones too. */
+static uint32_t metric_attrs(const struct dbx *e, struct otlp_kv *kv)
+{
+	uint32_t n = 0;
+
+	kv[n++] = otlp_kv_str("db.system.name", e->system);
+	if (e->ns[0])
+		kv[n++] = otlp_kv_str("db.namespace", e->ns);
+	if (e->op[0])
+		kv[n++] = otlp_kv_str("db.operation.name", e->op);
+	if (e->info.collection[0])
+		kv[n++] = otlp_kv_str("db.collection.name", e->info.collection);
+	if (e->summary[0])
+		kv[n++] = otlp_kv_str("db.query.summary", e->summary);
+	if (e->status[0])
+		kv[n++] = otlp_kv_str("db.response.status_code", e->status);
+	if (e->err)
+		kv[n++] = otlp_kv_str("error.type", e->err_type);
+	if (!e->server && e->srv) {
+		kv[n++] = otlp_kv_str("server.address", e->srv);
+		kv[n++] = otlp_kv_int("server.port", e->srv_port);
+	}
+	return n;
+}
+
+static bool returns_rows(const char *op)
+{
+	static const char *const ops[] = { "SELECT", "SHOW", "FETCH", "VALUES", "EXPLAIN", "TABLE" };
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!strcasecmp(op, ops[i]))
+			return true;
+	return false;
+}
+
+/* The span's attributes after the metric's first `n`. */
+static uint32_t span_attrs(const struct dbx *e, struct otlp_kv *kv, uint32_t n)
+{
+	const struct db_exchange *x = e->x;
+
+	if (e->server && e->srv) {
+		kv[n++] = otlp_kv_str("server.address", e->srv);
+		kv[n++] = otlp_kv_int("server.port", e->srv_port);
+	}
+	if (e->srv) {
+		kv[n++] = otlp_kv_str("network.peer.address", e->peer);
+		kv[n++] = otlp_kv_int("network.peer.port", e->c->rport);
+	}
+	if (e->text[0])
+		kv[n++] = otlp_kv_str("db.query.text", e->text);
+	if (x->batch > 1)
+		kv[n++] = otlp_kv_int("db.operation.batch.size", x->batch);
+	if (e->sql && x->rows >= 0 && !(x->flags & DB_X_NO_RESPONSE) && returns_rows(e->op))
+		kv[n++] = otlp_kv_int("db.response.returned_rows", x->rows);
+	if ((x->flags & DB_X_STMT_UNKNOWN) && e->stmt[0])
+		kv[n++] = otlp_kv_str("rawtel.db.statement", e->stmt);
+	if (e->part[0])
+		kv[n++] = otlp_kv_str("rawtel.db.partial", e->part);
+	return n;
+}
+
+static void fill_span(const struct agent *a, const struct dbx *e, const struct otlp_kv *kv,
+		      uint32_t n, struct otlp_span *s)
+{
+	const struct ahttp_ctx *ctx = &e->c->ctx;
+	const struct db_exchange *x = e->x;
+
+	memset(s, 0, sizeof(*s));
+	memcpy(s->trace_id, ctx->trace_id, 16);
+	memcpy(s->span_id, ctx->span_id, 8);
+	if (ctx->flags & CTX_PARENT)
+		memcpy(s->parent_span_id, ctx->parent_id, 8);
+	s->name = otlp_s(e->name);
+	s->kind = e->server ? OTLP_KIND_SERVER : OTLP_KIND_CLIENT;
+	s->start_ns = agent_wall_ns(a, x->start_ns);
+	s->end_ns = agent_wall_ns(a, x->end_ns > x->start_ns ? x->end_ns : x->start_ns);
+	s->attrs = kv;
+	s->n_attrs = n;
+	if (e->err)
+		s->status_code = OTLP_STATUS_ERROR;
+	s->flags = OTLP_FLAG_SAMPLED | OTLP_FLAG_HAS_IS_REMOTE |
+		   (ctx->flags & CTX_REMOTE ? OTLP_FLAG_IS_REMOTE : 0);
+}
+
+void adb_exchange(struct agent *a, const struct adb_conn *c, const struct db_exchange *x)
+{
+	bool span = c->ctx.flags & CTX_SAMPLED;
+	bool metric = !(x->flags & (DB_X_NO_REQUEST | DB_X_NO_RESPONSE | DB_X_NOREPLY));
+	struct otlp_kv kv[MAX_ATTRS];
+	struct otlp_span s;
+	struct agent_proc *pr;
+	struct dbx e;
+	char comm[17];
+	uint32_t n;
+	int res;
+
+	if ((x->flags & DB_X_PUSH) || (!span && !metric))
+		return;
+	dbx_init(&e, c, x);
+	n = metric_attrs(&e, kv);
+	pfmt_comm(comm, c->comm);
+	pr = procs_get(&a->procs, c->pid, comm);
+	res = metric ? agent_proc_agg(a, pr) : -1;
+	if (res >= 0)
+		otlp_agg_record_double(a->agg, res,
+				       a->inst[e.server ? INST_DB_SERVER_DURATION : INST_DB_CLIENT_DURATION],
+				       kv, n, x->end_ns > x->start_ns ? (double)(x->end_ns - x->start_ns) / 1e9 : 0);
+	if (!span)
+		return;
+	dbx_span(&e);
+	n = span_attrs(&e, kv, n);
+	fill_span(a, &e, kv, n, &s);
+	agent_add_span(a, pr, &s);
+}

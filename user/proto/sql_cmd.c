@@ -1,0 +1,93 @@
+/* sql_cmd_sanitize: Redis and Memcached command lines with every argument
+ * one `?` (rules: rawtel/sql.h). */
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rawtel/sql.h"
+
+/* Redis commands whose first argument is a subcommand, not data. */
+static const char *const containers[] = {
+	"ACL", "CLIENT", "CLUSTER", "COMMAND", "CONFIG", "DEBUG", "FUNCTION", "LATENCY",
+	"MEMORY", "MODULE", "OBJECT", "PUBSUB", "SCRIPT", "SLOWLOG", "XGROUP", "XINFO",
+};
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Past one argument from i: a quoted one to its closing quote (or the
+ * end), else to the next blank. */
+static size_t arg_end(const char *s, size_t len, size_t i)
+{
+	char q = s[i];
+
+	if (q != '"' && q != '\'') {
+		while (i < len && !is_blank(s[i]))
+			i++;
+		return i;
+	}
+	for (i++; i < len && s[i] != q; i++)
+		if (q == '"' && s[i] == '\\')
+			i++;
+	return i < len ? i + 1 : len;
+}
+
+static bool container(const char *w, size_t n)
+{
+	for (size_t i = 0; i < sizeof(containers) / sizeof(containers[0]); i++)
+		if (strlen(containers[i]) == n && !strncasecmp(containers[i], w, n))
+			return true;
+	return false;
+}
+
+/* Which words stay: the command, a container's subcommand, noreply. */
+static bool keep(enum sql_cmd k, int idx, const char *w, size_t n, bool cont)
+{
+	if (idx == 0)
+		return w[0] != '"' && w[0] != '\'';
+	if (k == SQL_CMD_REDIS)
+		return idx == 1 && cont && w[0] != '"' && w[0] != '\'';
+	return n == 7 && !memcmp(w, "noreply", 7);
+}
+
+size_t sql_cmd_sanitize(enum sql_cmd k, const char *in, size_t len, char *out, size_t size,
+			uint32_t *flags)
+{
+	size_t i = 0, o = 0;
+	int idx = 0;
+	bool cont = false, full = false;
+
+	if (size)
+		out[0] = 0;
+	for (;;) {
+		while (i < len && is_blank(in[i]))
+			i++;
+		if (i >= len)
+			break;
+		size_t e = arg_end(in, len, i), n = e - i;
+		const char *w = in + i;
+
+		if (idx == 0)
+			cont = container(w, n);
+		if (!keep(k, idx, w, n, cont)) {
+			w = "?";
+			n = 1;
+		}
+		if (o + (o > 0) + n >= size) {
+			full = true;
+			break;
+		}
+		if (o)
+			out[o++] = ' ';
+		memcpy(out + o, w, n);
+		o += n;
+		out[o] = 0;
+		i = e;
+		idx++;
+	}
+	if (flags)
+		*flags = full ? SQL_F_TRUNC : 0;
+	return o;
+}
