@@ -8,13 +8,6 @@
 : "${RAWTEL_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$RAWTEL_TOP/tests/lib.sh"
 
-name=fuzz_sql
-bin="$RAWTEL_TOP/build/fuzz/fuzz_sql"
-secs=${RAWTEL_FUZZ_SECONDS:-30}
-if [ ! -x "$bin" ]; then
-	fail $name "$bin is missing: run make fuzz (clang and libFuzzer: scripts/install-deps test)"
-	exit 1
-fi
 c="$T_TMP/corpus"
 mkdir -p "$c"
 n=0
@@ -39,18 +32,5 @@ seed 2 255 "SET user:1 \"a b\\\\\" c\"\000EX 60"
 seed 2 8 "CONFIG GET maxmemory"
 seed 6 255 "set k 0 60 5 noreply\000"
 seed 6 255 "mg key v t"
-# the fuzzer's own sanitizers must stop at the first finding
-ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
-UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-	-max_len=3000 -dict="$RAWTEL_TOP/tests/fuzz/fuzz_sql.dict" \
-	-artifact_prefix="$RAWTEL_TOP/build/fuzz/" -print_final_stats=1 \
-	"$c" > "$T_TMP/log" 2>&1
-rc=$?
-runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$T_TMP/log")
-if [ $rc -eq 0 ]; then
-	pass "$name ($runs inputs in ${secs}s from $(ls "$c" | wc -l) seeds)"
-else
-	tail -n 40 "$T_TMP/log"
-	fail $name "fuzzer exited $rc after ${runs:-?} inputs; crash input in $(grep -o 'build/fuzz/crash-[0-9a-f]*' "$T_TMP/log" | head -n 1) (see log above)"
-fi
+run_fuzzer fuzz_sql "$RAWTEL_TOP/build/fuzz/fuzz_sql" "${RAWTEL_FUZZ_SECONDS:-30}" "$c" \
+	-rss_limit_mb=2048 -max_len=3000 -dict="$RAWTEL_TOP/tests/fuzz/fuzz_sql.dict"
