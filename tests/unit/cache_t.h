@@ -115,13 +115,14 @@ static inline int xlog_is(const struct xlog *l, const char *const *want, char *w
 }
 
 /* The conversation gives `want` as the client and as the server, whole
- * and a byte per syscall. */
-#define CONV_CHECK(pp, st, n, want)                                               \
+ * and (cuts 2) a byte per syscall. */
+#define CONV_CHECK(pp, st, n, want) CONV_CHECK_CUTS(pp, st, n, want, 2)
+#define CONV_CHECK_CUTS(pp, st, n, want, cuts)                                    \
 	do {                                                                      \
 		static struct xlog l_;                                            \
 		char why_[600];                                                   \
 		for (int r_ = 0; r_ < 2; r_++)                                    \
-			for (int c_ = 0; c_ < 2; c_++) {                          \
+			for (int c_ = 0; c_ < (cuts); c_++) {                          \
 				T_EQ_INT(conv_run(pp, r_ ? PROTO_CLIENT : PROTO_SERVER, \
 						  st, n, c_, &l_), 0);            \
 				if (!xlog_is(&l_, want, why_, sizeof(why_)))      \

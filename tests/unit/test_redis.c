@@ -177,12 +177,14 @@ static void secrets(void)
 static void inline_cmds(void)
 {
 	static const struct step st[] = {
+		/* an inline first command must come whole (detection) */
+		S('c', "*1\r\n$4\r\nPING\r\n"), S('s', "+PONG\r\n"),
 		S('c', "PING\r\n"), S('s', "+PONG\r\n"),
 		S('c', "SET a  b\r\n\r\nGET a\n"), S('s', "+OK\r\n$1\r\nb\r\n"),
 		S('c', "client setname x\r\n"), S('s', "+OK\r\n"),
 	};
 	static const char *const want[] = {
-		"PING|PING|||0|-1", "SET|SET a b|||0|-1", "GET|GET a|||0|-1",
+		"PING|PING|||0|-1", "PING|PING|||0|-1", "SET|SET a b|||0|-1", "GET|GET a|||0|-1",
 		"CLIENT SETNAME|client setname x|||0|-1", NULL,
 	};
 

@@ -105,7 +105,7 @@ static uint64_t last_ts(const struct redis_conn *c)
 
 /* From here on replies cannot be paired: those of the commands waiting
  * now are lost, and the next reply seen may still be one of theirs. */
-static void unpaired(struct redis_conn *c)
+void redis_unpaired(struct redis_conn *c)
 {
 	flush(c, last_ts(c));
 	c->wait_req = 1;
@@ -117,12 +117,12 @@ static void unpaired(struct redis_conn *c)
 void redis_pair_lost(struct redis_conn *c)
 {
 	/* the replies of the commands seen before the loss still come
-	 * first and in order, unless the reply stream itself is lost */
-	if (c->head_seq < c->tail_seq && c->resp.state != RS_SEEK) {
+	 * first and in order */
+	if (c->head_seq < c->tail_seq) {
 		c->lost_seq = c->tail_seq - 1;
 		return;
 	}
-	unpaired(c);
+	redis_unpaired(c);
 }
 
 /* Pub/sub words in a reply's first element. */
@@ -240,7 +240,7 @@ void redis_reply_done(struct redis_conn *c, uint64_t ts)
 		c->head_seq++;
 	}
 	if (c->lost_seq != REDIS_NO_LOSS && c->head_seq > c->lost_seq)
-		unpaired(c);
+		redis_unpaired(c);
 }
 
 void redis_conn_flush(struct redis_conn *c, uint64_t ts)

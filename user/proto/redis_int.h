@@ -27,7 +27,7 @@
 #define REDIS_INLINE_MAX (64u << 10)	/* the server's own limit */
 #define REDIS_BULK_MAX (512ull << 20)
 #define REDIS_ARGS_MAX (1u << 20)
-#define REDIS_MISSES 4		/* garbage syscalls before any Redis: give up */
+#define REDIS_MISSES 8		/* garbage syscalls before any Redis: give up */
 
 /* side states */
 enum {
@@ -132,6 +132,9 @@ void redis_cmd_commit(struct redis_conn *c, uint64_t ts);
 /* Pairing is lost after the commands seen so far (a gap holds an unknown
  * number of commands or replies). */
 void redis_pair_lost(struct redis_conn *c);
+/* The reply stream lost its framing: no reply can be paired from here
+ * until a command comes after this (the waiting ones are reported). */
+void redis_unpaired(struct redis_conn *c);
 /* A whole reply (not an attribute) ended at ts. */
 void redis_reply_done(struct redis_conn *c, uint64_t ts);
 

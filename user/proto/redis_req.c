@@ -298,17 +298,16 @@ static int inline_known(const uint8_t *p, size_t n)
 	return 0;
 }
 
-/* A known word, then a printable line (strict: through its LF). */
+/* A known word and its delimiter, then a printable line (strict:
+ * through its LF). */
 static int inline_starts(const uint8_t *p, size_t n, int strict)
 {
 	size_t i = 0;
 
 	while (i < n && i <= 20 && (p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z')
 		i++;
-	if (!i || i > 20)
+	if (!i || i > 20 || i == n)
 		return 0;
-	if (i == n)
-		return !strict;
 	if (p[i] != ' ' && p[i] != '\r' && p[i] != '\n')
 		return 0;
 	if (!inline_known(p, i))

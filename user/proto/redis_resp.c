@@ -25,7 +25,7 @@ void redis_resp_lose(struct redis_conn *c)
 	s->state = RS_SEEK;
 	s->depth = 0;
 	if (c->seen)
-		redis_pair_lost(c);
+		redis_unpaired(c);
 	s->active = 0;
 }
 
