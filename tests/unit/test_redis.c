@@ -73,7 +73,7 @@ static void errors(void)
 	};
 	static const char *const want[] = {
 		"GET|GET l|WRONGTYPE||4|-1", "FOO|FOO|ERR||4|-1", "KEYS|KEYS|NOAUTH||4|-1",
-		"EVAL|EVAL|SYNTAX||4|-1", "PING|PING|||4|-1", NULL,
+		"EVAL|EVAL|SYNTAX||4|-1", "PING|PING|ERR||4|-1", NULL,
 	};
 
 	CONV_CHECK(R, st, N(st), want);

@@ -175,6 +175,8 @@ static void status(const struct redis_side *s, struct db_exchange *x)
 	for (; i < sizeof(x->status) - 1 && s->head[i] > 0x20 && s->head[i] < 0x7f; i++)
 		x->status[i] = s->head[i];
 	x->status[i] = 0;
+	if (!i)
+		strcpy(x->status, "ERR");
 }
 
 /* The head command's (remaining) reply count after this reply: 0 when

@@ -91,13 +91,13 @@ static int seek(struct redis_conn *c, struct redis_side *s, const uint8_t *p, si
 		s->state = RS_IDLE;
 		return 1;
 	}
+	REDIS_STAT(c, skipped, 1);
 	if (!req && c->wait_req == 2) {
 		/* replies to commands not seen still come: the new command's
 		 * reply is somewhere behind them */
 		redis_conn_flush(c, c->req.last_ns);
 		c->wait_req = 1;
 	}
-	REDIS_STAT(c, skipped, 1);
 	if (cap && !c->seen && ++c->misses >= REDIS_MISSES)
 		give_up(c);
 	return 0;
