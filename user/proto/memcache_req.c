@@ -40,8 +40,11 @@ static void req_tok(struct mc_conn *c, struct mc_side *s)
 	if (i == 0) {
 		int x = cmd_index(s->tok, s->tok_len);
 
-		memcpy(k->op, s->tok, sizeof(k->op) - 1);
-		k->op[sizeof(k->op) - 1] = 0;
+		size_t j = 0;
+
+		for (; j < sizeof(k->op) - 1 && s->tok[j]; j++)
+			k->op[j] = s->tok[j] > 0x20 && s->tok[j] < 0x7f ? s->tok[j] : '?';
+		k->op[j] = 0;
 		k->cls = x < 0 ? MC_OTHER : cmds[x].cls;
 		return;
 	}
@@ -125,8 +128,9 @@ void mc_req_lose(struct mc_conn *c)
 {
 	struct mc_side *s = &c->req;
 
-	if (c->seen)
-		MC_STAT(c, sync_lost, 1);
+	/* before anything was seen this was no message: passed over */
+	mc_stat(c, c->seen ? offsetof(struct proto_stats, sync_lost)
+		       : offsetof(struct proto_stats, skipped), 1);
 	if (s->active && c->seen) {
 		if (s->state == MS_LINE && s->tok_len) {
 			s->tok[s->tok_n] = 0;

@@ -122,8 +122,9 @@ void mc_resp_lose(struct mc_conn *c)
 {
 	struct mc_side *s = &c->resp;
 
-	if (c->seen)
-		MC_STAT(c, sync_lost, 1);
+	/* before anything was seen this was no message: passed over */
+	mc_stat(c, c->seen ? offsetof(struct proto_stats, sync_lost)
+		       : offsetof(struct proto_stats, skipped), 1);
 	s->state = MS_SEEK;
 	s->active = 0;
 	if (c->seen)

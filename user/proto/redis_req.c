@@ -57,8 +57,9 @@ void redis_req_lose(struct redis_conn *c)
 {
 	struct redis_side *s = &c->req;
 
-	if (c->seen)
-		REDIS_STAT(c, sync_lost, 1);
+	/* before anything was seen this was no message: passed over */
+	redis_stat(c, c->seen ? offsetof(struct proto_stats, sync_lost)
+		       : offsetof(struct proto_stats, skipped), 1);
 	if (s->active && c->seen) {
 		/* the command was sent: it is answered, whatever it was */
 		c->b.c.flags |= DB_X_TRUNC | DB_X_SIZE_UNKNOWN;

@@ -20,8 +20,9 @@ void redis_resp_lose(struct redis_conn *c)
 {
 	struct redis_side *s = &c->resp;
 
-	if (c->seen)
-		REDIS_STAT(c, sync_lost, 1);
+	/* before anything was seen this was no message: passed over */
+	redis_stat(c, c->seen ? offsetof(struct proto_stats, sync_lost)
+		       : offsetof(struct proto_stats, skipped), 1);
 	s->state = RS_SEEK;
 	s->depth = 0;
 	if (c->seen)
