@@ -170,6 +170,46 @@ static void gaps_garbage(void)
 	CONV_CHECK_CUTS(M, st, N(st), want, 1);
 }
 
+/* Tracing begins inside a data block and a reply to a command not seen. */
+static void mid_stream(void)
+{
+	static const struct step st[] = {
+		S('c', "llo world\r\n"), S('s', "STORED\r\n"),
+		S('c', "get k\r\n"), S('s', "END\r\n"),
+	};
+	static const char *const want[] = { "get|get k|||0|0", NULL };
+	static struct xlog l;
+
+	CONV_CHECK_CUTS(M, st, N(st), want, 1);
+	conv_run(M, PROTO_SERVER, st, N(st), CUT_WHOLE, &l);
+	T_EQ_INT(l.st.skipped, 2);
+}
+
+static void limits(void)
+{
+	static char q[40 * 7 + 1], r[40 * 5 + 1], many[1200], want_many[400];
+	static const char *want[42];
+	struct step st[4];
+	int m = snprintf(many, sizeof(many), "get");
+
+	for (int i = 0; i < 40; i++) {
+		memcpy(q + 7 * i, "get a\r\n", 7);
+		memcpy(r + 5 * i, "END\r\n", 5);
+		want[i] = i < 32 ? "get|get a|||0|0" : "||||1|0";
+	}
+	for (int i = 0; i < 100; i++)
+		m += snprintf(many + m, sizeof(many) - (size_t)m, " key%03d", i);
+	m += snprintf(many + m, sizeof(many) - (size_t)m, "\r\n");
+	/* 36 keys of 7 bytes after "get" fill the 255 of the text */
+	snprintf(want_many, sizeof(want_many), "get|%.255s|||8|0", many);
+	want[40] = want_many;
+	st[0] = (struct step){ 'c', q, 40 * 7, 0 };
+	st[1] = (struct step){ 's', r, 40 * 5, 0 };
+	st[2] = (struct step){ 'c', many, (size_t)m, 0 };
+	st[3] = (struct step){ 's', "END\r\n", 5, 0 };
+	CONV_CHECK(M, st, 4, want);
+}
+
 static void binary_tls(void)
 {
 	static const struct step bin[] = {
@@ -246,6 +286,8 @@ int main(void)
 	T_RUN(pipeline);
 	T_RUN(data_every_cap);
 	T_RUN(gaps_garbage);
+	T_RUN(mid_stream);
+	T_RUN(limits);
 	T_RUN(binary_tls);
 	T_RUN(close_tick);
 	T_RUN(detect);
