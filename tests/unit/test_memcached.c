@@ -80,6 +80,8 @@ static void meta(void)
 		S('c', "ms k 1 q\r\nz\r\nmd k q\r\nmd x O5\r\nmn\r\n"), S('s', "NF O5\r\nMN\r\n"),
 		S('c', "ma n N0 J5 v\r\n"), S('s', "VA 1\r\n5\r\n"),
 		S('c', "me k\r\n"), S('s', "ME k exp=-1 la=1 cas=2 fetch=no cls=1 size=63\r\n"),
+		/* the key the k flag returns tells */
+		S('c', "mg a v q k\r\nmg b v q k\r\nmn\r\n"), S('s', "VA 1 kb\r\nB\r\nMN\r\n"),
 		/* both quiet gets could have hit: not guessed */
 		S('c', "mg a v q\r\nmg b v q\r\nmn\r\n"), S('s', "VA 1\r\nA\r\nMN\r\n"),
 	};
@@ -87,7 +89,8 @@ static void meta(void)
 		"ms|ms k 5 T0 F3|||0|-1", "mg|mg k v f|||0|1", "mg|mg x v|||0|0",
 		"mg|mg x v q|||40|-1", "mg|mg k v q O9|||0|1", "mn|mn|||0|-1",
 		"ms|ms k 1 q|||40|-1", "md|md k q|||40|-1", "md|md x O5|||0|-1", "mn|mn|||0|-1",
-		"ma|ma n N0 J5 v|||0|1", "me|me k|||0|-1", "||||1|1", "mg|mg a v q|||40|-1",
+		"ma|ma n N0 J5 v|||0|1", "me|me k|||0|-1", "mg|mg a v q k|||40|-1",
+		"mg|mg b v q k|||0|1", "mn|mn|||0|-1", "||||1|1", "mg|mg a v q|||40|-1",
 		"mg|mg b v q|||40|-1", "mn|mn|||0|-1", NULL,
 	};
 

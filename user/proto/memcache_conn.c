@@ -152,6 +152,8 @@ static int may_answer(const struct mc_cmd *k, const struct mc_reply *r)
 		return 0;
 	if (r->opaque[0] && strcmp(r->opaque, k->opaque))
 		return 0;
+	if (r->key[0] && k->cls >= MC_MG && strcmp(r->key, k->key))
+		return 0;
 	if (k->quiet == MQ_NOREPLY)
 		return r->kind == RK_ERR;
 	/* what memcached 1.6 hides in quiet mode: a miss of mg, the HD

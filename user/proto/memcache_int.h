@@ -8,7 +8,8 @@
  * Commands wait in order for their replies; noreply commands get none,
  * and quiet meta commands (flag q) none for their uninteresting results,
  * so a reply goes to the first waiting command that can have sent it
- * (its kind fits the command; an opaque token O... must match), the quiet
+ * (its kind fits the command; an opaque token O... and a key returned
+ * by the k flag must match), the quiet
  * ones passed over being reported as DB_X_NOREPLY. A reply two quiet
  * commands could both have caused (no opaque token to tell) is reported
  * without a request rather than guessed. */
@@ -55,6 +56,7 @@ struct mc_cmd {
 	uint8_t reported;	/* reported already (noreply, tick) */
 	char op[16];
 	char opaque[16];	/* meta O flag's token */
+	char key[24];		/* a meta command's key (its first bytes) */
 	char text[MC_TEXT];
 };
 
@@ -84,6 +86,7 @@ struct mc_reply {
 	int64_t rows;
 	char status[DB_STATUS_MAX];
 	char opaque[16];
+	char key[24];		/* the k flag's token: the key */
 };
 
 struct mc_conn {

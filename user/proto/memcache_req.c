@@ -54,6 +54,10 @@ static void req_tok(struct mc_conn *c, struct mc_side *s)
 		k->quiet = mc_tok_is(s, "noreply") ? MQ_NOREPLY : MQ_NONE;
 		return;
 	}
+	if (i == 1 && k->cls != MC_MN) {
+		memcpy(k->key, s->tok, sizeof(k->key) - 1);
+		k->key[sizeof(k->key) - 1] = 0;
+	}
 	if (i < (k->cls == MC_MN ? 1u : k->cls == MC_MS ? 3u : 2u))
 		return;
 	if (mc_tok_is(s, "q")) {

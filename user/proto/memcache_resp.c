@@ -44,10 +44,14 @@ static void resp_tok(struct mc_conn *c, struct mc_side *s)
 	if ((r->line_kind == RK_VALUE && s->tok_i == 3) ||
 	    (r->line_kind == RK_VA && s->tok_i == 1))
 		s->data = mc_num(s);
-	if (r->line_kind >= RK_VA && s->tok_i >= (r->line_kind == RK_VA ? 2u : 1u) &&
-	    s->tok[0] == 'O') {
+	if (r->line_kind < RK_VA || s->tok_i < (r->line_kind == RK_VA ? 2u : 1u))
+		return;
+	if (s->tok[0] == 'O') {
 		memcpy(r->opaque, s->tok + 1, sizeof(r->opaque) - 1);
 		r->opaque[sizeof(r->opaque) - 1] = 0;
+	} else if (s->tok[0] == 'k') {
+		memcpy(r->key, s->tok + 1, sizeof(r->key) - 1);
+		r->key[sizeof(r->key) - 1] = 0;
 	}
 }
 
