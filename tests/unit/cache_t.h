@@ -1,0 +1,170 @@
+/* Helpers of the Redis and Memcached parser tests (test_redis*.c,
+ * test_memcached*.c): a conversation as steps, fed through a parser's
+ * rawtel/proto.h interface as the client or as the server, whole, a byte
+ * per syscall, or with captures smaller than the totals; the exchanges
+ * reported, each as one line "op|text|status|ns|flags|rows" to compare
+ * with a table. */
+#ifndef RAWTEL_CACHE_T_H
+#define RAWTEL_CACHE_T_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rawtel/db.h"
+#include "rawtel/proto.h"
+
+/* One syscall: 'c' the client sent it, 's' the server; `len` bytes of
+ * which `cap` are captured (0: all). */
+struct step {
+	char who;
+	const char *data;
+	size_t len;
+	size_t cap;
+};
+
+#define XMAX 1200
+
+struct xlog {
+	int n;
+	struct proto_stats st;
+	char line[XMAX][400];
+	struct db_exchange last;
+	uint64_t req_bytes[XMAX], resp_bytes[XMAX];
+};
+
+static void xlog_on(void *arg, const struct db_exchange *x)
+{
+	struct xlog *l = arg;
+
+	if (l->n < XMAX) {
+		snprintf(l->line[l->n], sizeof(l->line[0]), "%s|%.300s|%s|%s|%x|%lld", x->op,
+			 x->text, x->status, x->ns, x->flags, (long long)x->rows);
+		l->req_bytes[l->n] = x->req_bytes;
+		l->resp_bytes[l->n] = x->resp_bytes;
+	}
+	l->last = *x;
+	l->n++;
+}
+
+/* How a conversation is cut into syscalls. */
+enum { CUT_WHOLE, CUT_BYTES };
+
+static enum proto_dir step_dir(const struct step *s, enum proto_role role)
+{
+	return (s->who == 'c') == (role == PROTO_CLIENT) ? PROTO_SEND : PROTO_RECV;
+}
+
+/* Feeds the steps into a fresh connection and closes it; returns the
+ * number of feed() calls that did not return PROTO_MORE. */
+static inline int conv_run(const struct proto_parser *pp, enum proto_role role,
+		    const struct step *st, size_t n, int cut, struct xlog *l)
+{
+	static struct proto_opts o;
+	void *conn = calloc(1, pp->conn_size);
+	uint64_t ts = 100;
+	int bad = 0;
+
+	memset(l, 0, sizeof(*l));
+	memset(&o, 0, sizeof(o));
+	o.on_db = xlog_on;
+	o.arg = l;
+	o.stats = &l->st;
+	pp->init(conn, 7, role, &o);
+	for (size_t i = 0; i < n; i++) {
+		const struct step *s = &st[i];
+		size_t cap = s->cap ? s->cap : s->len;
+		enum proto_dir d = step_dir(s, role);
+
+		ts += 10;
+		if (cut == CUT_BYTES && cap == s->len) {
+			for (size_t k = 0; k < s->len; k++)
+				bad += pp->feed(conn, d, ts, s->data + k, 1, 1) != PROTO_MORE;
+		} else {
+			bad += pp->feed(conn, d, ts, s->data, cap, s->len) != PROTO_MORE;
+		}
+	}
+	pp->close(conn, ts + 10);
+	free(conn);
+	return bad;
+}
+
+/* The log holds exactly the lines of `want` (NULL-terminated); on a
+ * difference, *why says where. */
+static inline int xlog_is(const struct xlog *l, const char *const *want, char *why, size_t size)
+{
+	int i = 0;
+
+	for (; want[i]; i++) {
+		if (i >= l->n) {
+			snprintf(why, size, "only %d exchanges, wanted \"%s\"", l->n, want[i]);
+			return 0;
+		}
+		if (strcmp(l->line[i], want[i])) {
+			snprintf(why, size, "exchange %d is \"%s\", wanted \"%s\"", i, l->line[i],
+				 want[i]);
+			return 0;
+		}
+	}
+	if (l->n != i) {
+		snprintf(why, size, "%d exchanges, wanted %d (extra: \"%s\")", l->n, i,
+			 l->n < XMAX ? l->line[i] : "");
+		return 0;
+	}
+	return 1;
+}
+
+/* The conversation gives `want` as the client and as the server, whole
+ * and (cuts 2) a byte per syscall. */
+#define CONV_CHECK(pp, st, n, want) CONV_CHECK_CUTS(pp, st, n, want, 2)
+#define CONV_CHECK_CUTS(pp, st, n, want, cuts)                                    \
+	do {                                                                      \
+		static struct xlog l_;                                            \
+		char why_[600];                                                   \
+		for (int r_ = 0; r_ < 2; r_++)                                    \
+			for (int c_ = 0; c_ < (cuts); c_++) {                          \
+				T_EQ_INT(conv_run(pp, r_ ? PROTO_CLIENT : PROTO_SERVER, \
+						  st, n, c_, &l_), 0);            \
+				if (!xlog_is(&l_, want, why_, sizeof(why_)))      \
+					T_FAILF("role %d cut %d: %s", r_, c_, why_); \
+			}                                                         \
+	} while (0)
+
+/* A recording (tests/fixtures/PROTO/NAME.rec: lines "c HEX" / "s HEX")
+ * as steps; the buffers live until the next call. Returns the count, or
+ * -1 when the file cannot be read. */
+static inline int rec_load(const char *rel, struct step *st, size_t max)
+{
+	static char *bufs[4096];
+	static size_t nbufs;
+	char path[512], *line = NULL;
+	const char *top = getenv("RAWTEL_TOP");
+	size_t cap = 0, n = 0;
+	FILE *f;
+
+	for (size_t i = 0; i < nbufs; i++)
+		free(bufs[i]);
+	nbufs = 0;
+	snprintf(path, sizeof(path), "%s/%s", top ? top : ".", rel);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (n < max && nbufs < 4096 && getline(&line, &cap, f) > 2) {
+		size_t h = strcspn(line + 2, "\n") / 2;
+		char *b = malloc(h + 1);
+
+		for (size_t i = 0; i < h; i++) {
+			unsigned v;
+
+			sscanf(line + 2 + 2 * i, "%2x", &v);
+			b[i] = (char)v;
+		}
+		bufs[nbufs++] = b;
+		st[n++] = (struct step){ line[0], b, h, 0 };
+	}
+	free(line);
+	fclose(f);
+	return (int)n;
+}
+
+#endif

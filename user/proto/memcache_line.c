@@ -1,0 +1,85 @@
+/* Memcached lines, streamed: tokens split on spaces, each handed over
+ * at its end with its first bytes; the line ends at LF (the server takes
+ * a bare LF from clients; a CR must come right before the LF). Data
+ * blocks: `remain` bytes of which the last two are CRLF. */
+#include <string.h>
+
+#include "memcache_int.h"
+
+static void tok_end(struct mc_conn *c, struct mc_side *s, const struct mc_line_ops *ops)
+{
+	if (!s->tok_len)
+		return;
+	s->tok[s->tok_n] = 0;
+	ops->tok(c, s);
+	s->tok_i++;
+	s->tok_len = 0;
+	s->tok_n = 0;
+}
+
+long mc_line(struct mc_conn *c, struct mc_side *s, const struct mc_line_ops *ops,
+	     const uint8_t *p, size_t n, uint64_t ts)
+{
+	size_t i = 0;
+
+	for (; i < n; i++) {
+		uint8_t ch = p[i];
+
+		s->bytes++;
+		if (ch == '\n') {
+			tok_end(c, s, ops);
+			s->cr = 0;
+			return ops->end(c, s, ts) ? -1 : (long)i + 1;
+		}
+		if (s->cr || ++s->llen > MC_LINE_MAX)
+			return -1;
+		if (ch == '\r') {
+			s->cr = 1;
+			continue;
+		}
+		if (ch < 0x20 && ch != '\t')
+			return -1;
+		if (ops->bytes)
+			ops->bytes(c, &ch, 1);
+		if (ch == ' ' || ch == '\t') {
+			tok_end(c, s, ops);
+			continue;
+		}
+		if (s->tok_n < sizeof(s->tok) - 1)
+			s->tok[s->tok_n++] = (char)ch;
+		s->tok_len++;
+	}
+	return (long)i;
+}
+
+int mc_data(struct mc_side *s, const uint8_t *p, uint64_t k)
+{
+	uint64_t data = s->remain > 2 ? s->remain - 2 : 0, d = k < data ? k : data;
+
+	for (uint64_t i = d; i < k; i++)
+		if (p && p[i] != (s->remain - i == 2 ? '\r' : '\n'))
+			return -1;
+	s->remain -= k;
+	s->bytes += k;
+	return 0;
+}
+
+/* The token as an unsigned decimal; -1 when it is not one. */
+int64_t mc_num(const struct mc_side *s)
+{
+	int64_t v = 0;
+
+	if (!s->tok_len || s->tok_len > 18)
+		return -1;
+	for (uint32_t i = 0; i < s->tok_len; i++) {
+		if (s->tok[i] < '0' || s->tok[i] > '9')
+			return -1;
+		v = v * 10 + (s->tok[i] - '0');
+	}
+	return v;
+}
+
+int mc_tok_is(const struct mc_side *s, const char *w)
+{
+	return s->tok_len == strlen(w) && !strcmp(s->tok, w);
+}

@@ -1,0 +1,228 @@
+/* The reply direction of a Memcached connection: a reply line, VALUE
+ * lines (each with its data block) or STAT lines until END, a meta VA
+ * line with its data block. What pairing needs is kept: the first line's
+ * kind, an error word (ERROR, CLIENT_ERROR, SERVER_ERROR: the status),
+ * the meta opaque token, the VALUE count (rows). NOT_FOUND, NOT_STORED
+ * and EXISTS are answers, not errors: the command ran and said so. */
+#include <string.h>
+
+#include "memcache_int.h"
+
+static const struct {
+	const char *w;
+	uint8_t kind;
+} words[] = {
+	{ "VALUE", RK_VALUE }, { "END", RK_END }, { "STAT", RK_STAT }, { "ITEM", RK_STAT },
+	{ "ERROR", RK_ERR }, { "CLIENT_ERROR", RK_ERR }, { "SERVER_ERROR", RK_ERR },
+	{ "VA", RK_VA }, { "HD", RK_HD }, { "EN", RK_EN }, { "NF", RK_NF }, { "NS", RK_NS },
+	{ "EX", RK_EX }, { "MN", RK_MN }, { "ME", RK_ME }, { "STORED", RK_OTHER },
+	{ "NOT_STORED", RK_OTHER }, { "EXISTS", RK_OTHER }, { "NOT_FOUND", RK_OTHER },
+	{ "DELETED", RK_OTHER }, { "TOUCHED", RK_OTHER }, { "OK", RK_OTHER },
+	{ "RESET", RK_OTHER }, { "VERSION", RK_OTHER },
+};
+
+static int word_index(const char *w, size_t n)
+{
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i].w) == n && !memcmp(words[i].w, w, n))
+			return (int)i;
+	return -1;
+}
+
+static void resp_tok(struct mc_conn *c, struct mc_side *s)
+{
+	struct mc_reply *r = &c->r;
+
+	if (s->tok_i == 0) {
+		int x = word_index(s->tok, s->tok_len);
+
+		r->line_kind = x < 0 ? RK_OTHER : words[x].kind;
+		if (r->line_kind == RK_ERR)
+			memcpy(r->status, s->tok, sizeof(r->status) - 1);
+		return;
+	}
+	if ((r->line_kind == RK_VALUE && s->tok_i == 3) ||
+	    (r->line_kind == RK_VA && s->tok_i == 1))
+		s->data = mc_num(s);
+	if (r->line_kind < RK_VA || s->tok_i < (r->line_kind == RK_VA ? 2u : 1u))
+		return;
+	if (s->tok[0] == 'O') {
+		memcpy(r->opaque, s->tok + 1, sizeof(r->opaque) - 1);
+		r->opaque[sizeof(r->opaque) - 1] = 0;
+	} else if (s->tok[0] == 'k') {
+		memcpy(r->key, s->tok + 1, sizeof(r->key) - 1);
+		r->key[sizeof(r->key) - 1] = 0;
+	}
+}
+
+static void reply_end(struct mc_conn *c, struct mc_side *s, uint64_t ts)
+{
+	s->active = 0;
+	s->state = MS_IDLE;
+	s->synced = 1;
+	c->seen = 1;
+	c->misses = 0;
+	mc_reply_done(c, ts);
+}
+
+static int resp_end(struct mc_conn *c, struct mc_side *s, uint64_t ts)
+{
+	struct mc_reply *r = &c->r;
+	uint8_t k = s->tok_i ? r->line_kind : RK_OTHER;
+
+	if (!r->lines++)
+		r->kind = k;
+	s->llen = 0;
+	s->tok_i = 0;
+	if (k == RK_VALUE || k == RK_VA) {
+		if (s->data < 0 || (uint64_t)s->data > MC_DATA_MAX)
+			return -1;
+		r->multi = k == RK_VALUE;
+		r->rows = r->rows < 0 ? 1 : r->rows + 1;
+		s->remain = (uint64_t)s->data + 2;
+		s->state = MS_DATA;
+		return 0;
+	}
+	if (k == RK_ERR)
+		r->err = 1;
+	if (r->multi && k != RK_END && k != RK_ERR) {
+		r->rows++;
+		return 0;	/* more STAT lines, or the like */
+	}
+	if (k == RK_STAT) {
+		r->multi = 1;
+		r->rows = 1;
+		return 0;
+	}
+	if (k == RK_END && r->rows < 0)
+		r->rows = 0;
+	reply_end(c, s, ts);
+	return 0;
+}
+
+static const struct mc_line_ops resp_ops = { resp_tok, resp_end, NULL };
+
+static void begin(struct mc_conn *c, uint64_t ts)
+{
+	struct mc_side *s = &c->resp;
+
+	if (!s->active) {
+		memset(&c->r, 0, sizeof(c->r));
+		c->r.rows = -1;
+		s->active = 1;
+		s->start_ns = ts;
+		s->bytes = 0;
+	}
+	s->llen = 0;
+	s->tok_i = 0;
+	s->tok_n = 0;
+	s->tok_len = 0;
+	s->cr = 0;
+	s->data = -1;
+	s->state = MS_LINE;
+}
+
+void mc_resp_lose(struct mc_conn *c)
+{
+	struct mc_side *s = &c->resp;
+
+	/* before anything was seen this was no message: passed over */
+	mc_stat(c, c->seen ? offsetof(struct proto_stats, sync_lost)
+		       : offsetof(struct proto_stats, skipped), 1);
+	s->state = MS_SEEK;
+	s->active = 0;
+	if (c->seen)
+		mc_unpaired(c);
+}
+
+/* The data block ended: a VA reply is over, VALUE lines go on. */
+static void data_done(struct mc_conn *c, uint64_t ts)
+{
+	if (c->r.multi) {
+		begin(c, ts);
+		return;
+	}
+	reply_end(c, &c->resp, ts);
+}
+
+size_t mc_resp_parse(struct mc_conn *c, const uint8_t *p, size_t n, uint64_t ts)
+{
+	struct mc_side *s = &c->resp;
+	size_t off = 0;
+
+	while (off < n) {
+		long k;
+
+		if (s->state == MS_IDLE) {
+			uint8_t ch = p[off];
+
+			/* replies begin with a word or a number */
+			if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))) {
+				mc_resp_lose(c);
+				return off;
+			}
+			begin(c, ts);
+		}
+		s->last_ns = ts;
+		if (s->state == MS_LINE) {
+			k = mc_line(c, s, &resp_ops, p + off, n - off, ts);
+		} else if (s->state == MS_DATA) {
+			uint64_t m = n - off < s->remain ? n - off : s->remain;
+
+			k = mc_data(s, p + off, m) ? -1 : (long)m;
+			if (k >= 0 && !s->remain)
+				data_done(c, ts);
+		} else {
+			return off;
+		}
+		if (k < 0) {
+			mc_resp_lose(c);
+			return off;
+		}
+		off += (size_t)k;
+	}
+	return off;
+}
+
+void mc_resp_gap(struct mc_conn *c, uint64_t gap, uint64_t ts)
+{
+	struct mc_side *s = &c->resp;
+
+	if (s->state == MS_DATA) {
+		uint64_t m = gap < s->remain ? gap : s->remain;
+
+		mc_data(s, NULL, m);
+		s->last_ns = ts;
+		if (!s->remain)
+			data_done(c, ts);
+		gap -= m;
+		if (!gap)
+			return;
+	}
+	if (s->state == MS_SEEK || s->state == MS_DEAD)
+		return;
+	mc_resp_lose(c);
+}
+
+/* A known reply word and its delimiter (strict: the line's LF too). */
+int mc_resp_starts(const uint8_t *p, size_t n, int strict)
+{
+	size_t i = 0;
+
+	while (i < n && i < 16 && ((p[i] >= 'A' && p[i] <= 'Z') || p[i] == '_'))
+		i++;
+	if (i == n && !strict) {
+		/* a short first syscall: the start of a known word */
+		for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+			if (strlen(words[k].w) >= n && !memcmp(words[k].w, p, n))
+				return 1;
+	}
+	if (!i || i == n || word_index((const char *)p, i) < 0)
+		return 0;
+	if (p[i] != ' ' && p[i] != '\r')
+		return 0;
+	for (; i < n && p[i] != '\n'; i++)
+		if ((p[i] < 0x20 && p[i] != '\r') || p[i] >= 0x7f)
+			return 0;
+	return i < n || !strict;
+}
