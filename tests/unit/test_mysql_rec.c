@@ -1,0 +1,144 @@
+/* The MySQL parser on conversations recorded from the real programs
+ * (tests/fixtures/mysql/record.sh: Debian's mariadbd, the mariadb
+ * client, a libmariadb prepared-statement client, PyMySQL): the exact
+ * exchanges, as a server and as a client, whole and a byte per syscall.
+ * RAWTEL_MY_DUMP=1 prints what the parser gives. */
+#include "t.h"
+#include "t_fmt.h"
+#include "my_t.h"
+
+struct want {
+	const char *file;
+	const char *const *lines;
+};
+
+static void dump(const char *name, const struct mrec *r)
+{
+	if (!getenv("RAWTEL_MY_DUMP"))
+		return;
+	for (int i = 0; i < r->n && i < MY_T_MAXX; i++)
+		fprintf(stderr, "%s: \"%s\",\n", name, r->line[i]);
+}
+
+static void check(const char *file, const char *const *want)
+{
+	static struct mconv cv;
+	static struct mrec r, bytes;
+	int n = 0;
+
+	T_ASSERT(mconv_load(&cv, file) == 0, "fixture missing");
+	while (want[n])
+		n++;
+	for (int role = 0; role < 2; role++) {
+		mrun(&cv, role, 0, SIZE_MAX, 0, &r, NULL, 0);
+		dump(file, &r);
+		T_CHECKF(r.n == n, "%s role %d: %d exchanges, want %d", file, role, r.n, n);
+		for (int i = 0; i < n && i < r.n; i++)
+			T_CHECKF(!strcmp(r.line[i], want[i]), "%s role %d #%d:\n got  %s\n want %s",
+				 file, role, i, r.line[i], want[i]);
+		T_EQ_INT(r.st.sync_lost, 0);
+		T_EQ_INT(r.st.skipped, 0);
+		mrun(&cv, role, 1, SIZE_MAX, 0, &bytes, NULL, 0);
+		T_CHECKF(bytes.n == r.n, "%s byte per syscall: %d exchanges", file, bytes.n);
+		for (int i = 0; i < r.n && i < bytes.n; i++)
+			T_CHECKF(!strcmp(r.line[i], bytes.line[i]), "%s bytewise #%d: %s", file, i,
+				 bytes.line[i]);
+	}
+	mconv_free(&cv);
+}
+
+static const char *const want_cli[] = {
+	"|SELECT id, name, price FROM items ORDER BY id|stmt=|ns=shop|st=/|rows=3|b=1|f=0|50/209",
+	"|SELECT DATABASE()|stmt=|ns=shop|st=/|rows=1|b=1|f=0|22/70",
+	"COM_INIT_DB||stmt=|ns=mysql|st=/|rows=0|b=1|f=0|10/21",
+	"|SELECT COUNT(*) FROM db|stmt=|ns=mysql|st=/|rows=1|b=1|f=0|28/65",
+	"|SELECT * FROM no_such_table|stmt=|ns=mysql|st=1146/42S02|rows=-1|b=1|f=0x4|32/54",
+	"|SELECT DATABASE()|stmt=|ns=mysql|st=/|rows=1|b=1|f=0|22/71",
+	"COM_INIT_DB||stmt=|ns=shop|st=/|rows=0|b=1|f=0|9/20",
+	"|UPDATE items SET price = price + 1 WHERE id < 3|stmt=|ns=shop|st=/|rows=2|b=1|f=0|52/52",
+	"|LOAD DATA LOCAL INFILE '/tmp/tmp.uYOai6YccC/more.csv' INTO TABLE items FIELDS TERMINATED BY ','|stmt=|ns=shop|st=/|rows=2|b=1|f=0|100/121",
+	"|SELECT 1; SELECT 2, 3; DELETE FROM items WHERE id >= 20|stmt=|ns=shop|st=/|rows=4|b=3|f=0|60/157",
+	"COM_QUIT||stmt=|ns=shop|st=/|rows=-1|b=1|f=0x40|5/0",
+	NULL,
+};
+static const char *const want_stmt[] = {
+	"COM_STMT_PREPARE|SELECT name, price FROM items WHERE id > ? ORDER BY id|stmt=1|ns=shop|st=/|rows=0|b=1|f=0|59/162",
+	"|SELECT name, price FROM items WHERE id > ? ORDER BY id|stmt=1|ns=shop|st=/|rows=2|b=1|f=0x10|22/54",
+	"|SELECT name, price FROM items WHERE id > ? ORDER BY id|stmt=1|ns=shop|st=/|rows=1|b=1|f=0x10|22/39",
+	"COM_STMT_CLOSE|SELECT name, price FROM items WHERE id > ? ORDER BY id|stmt=1|ns=shop|st=/|rows=-1|b=1|f=0x50|9/0",
+	"COM_STMT_PREPARE|INSERT INTO items (id, name, price) VALUES (?, ?, 7)|stmt=2|ns=shop|st=/|rows=0|b=1|f=0|57/81",
+	"|INSERT INTO items (id, name, price) VALUES (?, ?, 7)|stmt=2|ns=shop|st=/|rows=1|b=1|f=0x10|39/11",
+	"COM_STMT_CLOSE|INSERT INTO items (id, name, price) VALUES (?, ?, 7)|stmt=2|ns=shop|st=/|rows=-1|b=1|f=0x50|9/0",
+	"COM_STMT_PREPARE|UPDATE items SET name = ? WHERE id = ?|stmt=3|ns=shop|st=/|rows=0|b=1|f=0|43/81",
+	"COM_STMT_SEND_LONG_DATA|UPDATE items SET name = ? WHERE id = ?|stmt=3|ns=shop|st=/|rows=-1|b=1|f=0x50|23/0",
+	"COM_STMT_SEND_LONG_DATA|UPDATE items SET name = ? WHERE id = ?|stmt=3|ns=shop|st=/|rows=-1|b=1|f=0x50|15/0",
+	"|UPDATE items SET name = ? WHERE id = ?|stmt=3|ns=shop|st=/|rows=1|b=1|f=0x10|24/52",
+	"COM_STMT_RESET|UPDATE items SET name = ? WHERE id = ?|stmt=3|ns=shop|st=/|rows=0|b=1|f=0x10|9/11",
+	"COM_STMT_CLOSE|UPDATE items SET name = ? WHERE id = ?|stmt=3|ns=shop|st=/|rows=-1|b=1|f=0x50|9/0",
+	"COM_STMT_PREPARE|SELECT * FROM no_such_table WHERE id = ?|stmt=|ns=shop|st=1146/42S02|rows=-1|b=1|f=0x4|45/53",
+	"COM_QUIT||stmt=|ns=shop|st=/|rows=-1|b=1|f=0x40|5/0",
+	NULL,
+};
+static const char *const want_py[] = {
+	"|SET AUTOCOMMIT = 0|stmt=|ns=|st=/|rows=0|b=1|f=0|23/11",
+	"|USE shop|stmt=|ns=|st=/|rows=0|b=1|f=0|13/11",
+	"|SELECT name FROM items WHERE price > 3|stmt=|ns=shop|st=/|rows=4|b=1|f=0|43/120",
+	"|INSERT INTO items VALUES (30, 'quince', 6), (31, 'lime', 2)|stmt=|ns=shop|st=/|rows=2|b=1|f=0|64/50",
+	"|SELECT nope FROM items|stmt=|ns=shop|st=1054/42S22|rows=-1|b=1|f=0x4|27/46",
+	"COM_PING||stmt=|ns=shop|st=/|rows=0|b=1|f=0|5/11",
+	"|SELECT 1; UPDATE items SET price = 1 WHERE id >= 30|stmt=|ns=shop|st=/|rows=3|b=2|f=0|56/108",
+	"COM_INIT_DB||stmt=|ns=mysql|st=/|rows=0|b=1|f=0|10/11",
+	"|SELECT 'done'|stmt=|ns=mysql|st=/|rows=1|b=1|f=0|18/62",
+	"|COMMIT|stmt=|ns=mysql|st=/|rows=0|b=1|f=0|11/11",
+	"COM_QUIT||stmt=|ns=mysql|st=/|rows=-1|b=1|f=0x40|5/0",
+	NULL,
+};
+
+/* The values bound to prepared statements ("s3cr3t-..." in the
+ * recording) are never copied: not in an exchange, nowhere in the
+ * connection's state. */
+static void rec_no_secrets(void)
+{
+	static struct mconv cv;
+	static struct mrec r;
+	const char *bad[] = { "s3cr3t", "apricot", "long-data" };
+
+	T_ASSERT(mconv_load(&cv, "stmt.rec") == 0, "fixture missing");
+	for (int role = 0; role < 2; role++) {
+		void *c = mrun(&cv, role, 0, SIZE_MAX, 0, &r, NULL, 1);
+
+		for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
+			T_CHECKF(!memmem(c, proto_mysql.conn_size, bad[b], strlen(bad[b])),
+				 "role %d: %s in the connection's state", role, bad[b]);
+			for (int i = 0; i < r.n && i < MY_T_MAXX; i++)
+				T_CHECKF(!strstr(r.line[i], bad[b]), "%s", r.line[i]);
+		}
+		proto_mysql.close(c, 1);
+		free(c);
+	}
+	mconv_free(&cv);
+}
+
+static void rec_cli(void)
+{
+	check("cli.rec", want_cli);
+}
+
+static void rec_stmt(void)
+{
+	check("stmt.rec", want_stmt);
+}
+
+static void rec_pymysql(void)
+{
+	check("pymysql.rec", want_py);
+}
+
+int main(void)
+{
+	T_RUN(rec_cli);
+	T_RUN(rec_stmt);
+	T_RUN(rec_pymysql);
+	T_RUN(rec_no_secrets);
+	return t_done();
+}
