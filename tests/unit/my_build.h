@@ -206,4 +206,49 @@ static inline void p_handshake(struct mconv *cv, uint32_t caps, const char *db)
 	mflush(cv, 'S', 0);
 }
 
+/* Runs the conversation every way (needs t.h and t_fmt.h first) and compares with want (NULL-terminated). */
+/* ... returns the last whole run (as a client) */
+static inline const struct mrec *mexpect(const struct mconv *cvp, const char *name, const char *const *want,
+			   int splits)
+{
+	static struct mrec r, other;
+	int n = 0;
+
+	while (want[n])
+		n++;
+	for (int role = 0; role < 2; role++) {
+		mrun(cvp, role, 0, SIZE_MAX, 0, &r, NULL, 0);
+		for (int i = 0; !role && getenv("RAWTEL_MY_DUMP") && i < r.n && i < MY_T_MAXX; i++)
+			fprintf(stderr, "\t\t\"%s\",\n", r.line[i]);
+		T_CHECKF(r.n == n, "%s role %d: %d exchanges, want %d; first %s", name, role,
+			 r.n, n, r.n ? r.line[0] : "-");
+		for (int i = 0; i < n && i < r.n; i++)
+			T_CHECKF(!strcmp(r.line[i], want[i]), "%s role %d #%d:\n got  %s\n want %s",
+				 name, role, i, r.line[i], want[i]);
+		for (int i = 0; i < r.n && i < MY_T_MAXX; i++)
+			T_CHECKF(r.start[i] <= r.end[i], "%s #%d: times", name, i);
+	}
+	if (!splits)
+		return &r;
+	for (size_t s = 0; s < cvp->n; s++) {
+		for (size_t at = 1; at < cvp->s[s].n; at++) {
+			mrun(cvp, (int)(at & 1), 0, s, at, &other, NULL, 0);
+			T_ASSERTF(other.n == r.n, "%s split step %zu at %zu: %d exchanges", name, s,
+				  at, other.n);
+			for (int i = 0; i < r.n && i < MY_T_MAXX; i++)
+				T_ASSERTF(!strcmp(r.line[i], other.line[i]),
+					  "%s split step %zu at %zu #%d: %s", name, s, at, i,
+					  other.line[i]);
+		}
+	}
+	for (size_t piece = 1; piece <= 16; piece++) {
+		mrun(cvp, (int)(piece & 1), piece, SIZE_MAX, 0, &other, NULL, 0);
+		T_ASSERTF(other.n == r.n, "%s pieces of %zu: %d exchanges", name, piece, other.n);
+		for (int i = 0; i < r.n && i < MY_T_MAXX; i++)
+			T_ASSERTF(!strcmp(r.line[i], other.line[i]), "%s pieces of %zu #%d: %s",
+				  name, piece, i, other.line[i]);
+	}
+	return &r;
+}
+
 #endif

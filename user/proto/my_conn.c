@@ -167,42 +167,88 @@ static void passed_over(struct my_conn *c, struct my_side *s)
 	}
 }
 
+/* Gathered bytes before the start k go: k starts fewer. */
+static void probe_drop(struct my_side *s, uint32_t k)
+{
+	uint32_t off = k < s->probe_k ? s->probe_at[k] : s->probe_n;
+
+	memmove(s->probe, s->probe + off, s->probe_n - off);
+	s->probe_n -= off;
+	for (uint32_t i = k; i < s->probe_k; i++) {
+		s->probe_at[i - k] = s->probe_at[i] - off;
+		s->probe_ts[i - k] = s->probe_ts[i];
+	}
+	s->probe_k = k < s->probe_k ? s->probe_k - k : 0;
+}
+
+/* A small whole syscall joins the gathered bytes (older ones make room):
+ * a message may start at any of their syscall starts, and be judged
+ * only once more of it came (a header written apart from its payload). */
+static void probe_add(struct my_side *s, const uint8_t *p, size_t cap, uint64_t ts)
+{
+	while (s->probe_k && s->probe_n + cap > MY_PROBE)
+		probe_drop(s, 1);
+	if (s->probe_k == MY_PROBE_STARTS) {
+		/* the oldest start stays (the likeliest after a loss), the
+		 * next oldest goes */
+		memmove(s->probe_at + 1, s->probe_at + 2, (MY_PROBE_STARTS - 2) * sizeof(uint32_t));
+		memmove(s->probe_ts + 1, s->probe_ts + 2, (MY_PROBE_STARTS - 2) * sizeof(uint64_t));
+		s->probe_k--;
+	}
+	s->probe_at[s->probe_k] = s->probe_n;
+	s->probe_ts[s->probe_k++] = ts;
+	memcpy(s->probe + s->probe_n, p, cap);
+	s->probe_n += (uint32_t)cap;
+}
+
+/* The gathered bytes from one of their syscall starts, oldest first, on
+ * begin a message: framing starts there (what came before is passed
+ * over). */
+static int probe_judge(struct my_conn *c, struct my_side *s, uint64_t ts)
+{
+	for (uint32_t k = 0; k < s->probe_k; k++) {
+		uint32_t off = s->probe_at[k], n;
+		uint64_t at = s->probe_ts[k];
+
+		if (!judge(c, s, s->probe + off, s->probe_n - off, s->probe_n - off))
+			continue;
+		if (k)
+			passed_over(c, s);
+		synced(c, s);
+		probe_drop(s, k);
+		n = s->probe_n;
+		s->probe_k = 0;
+		s->probe_n = 0;
+		my_frame_bytes(c, s, s->probe, n, at);
+		s->last_ns = ts;
+		return 1;
+	}
+	return 0;
+}
+
 /* A side without framing looks at the syscall's first bytes, or at the
- * small whole syscalls gathered before it: 1 when framing starts at
- * data (0 returned in *fed: the caller feeds it), 2 when it started
- * in the gathered bytes, which took this syscall too. */
+ * small whole syscalls gathered with it: 1 when framing starts at data
+ * (the caller feeds it), 2 when it started in the gathered bytes (fed
+ * here, this syscall's included), 0 when not yet. */
 static int seek(struct my_conn *c, struct my_side *s, const uint8_t *p, size_t cap,
 		uint64_t total, uint64_t ts)
 {
-	if (s->probe_n && cap == total && s->probe_n + cap <= MY_PROBE) {
-		memcpy(s->probe + s->probe_n, p, cap);
-		s->probe_n += (uint32_t)cap;
-		s->probe_total += total;
-		if (!judge(c, s, s->probe, s->probe_n, s->probe_total))
-			return 0;
-		synced(c, s);
-		s->probe_n = 0;
-		my_frame_bytes(c, s, s->probe, s->probe_total, s->probe_ns);
-		s->last_ns = ts;
-		return 2;
-	}
-	if (s->probe_n)
-		passed_over(c, s);
-	s->probe_n = 0;
 	if (judge(c, s, p, cap, total)) {
+		if (s->probe_k)
+			passed_over(c, s);
+		s->probe_k = 0;
+		s->probe_n = 0;
 		synced(c, s);
 		return 1;
 	}
-	if (cap == total && cap < MY_PROBE) {
-		/* maybe the start of a message in small writes */
-		memcpy(s->probe, p, cap);
-		s->probe_n = (uint32_t)cap;
-		s->probe_total = total;
-		s->probe_ns = ts;
+	if (cap != total || cap >= MY_PROBE) {
+		s->probe_k = 0;
+		s->probe_n = 0;
+		passed_over(c, s);
 		return 0;
 	}
-	passed_over(c, s);
-	return 0;
+	probe_add(s, p, cap, ts);
+	return probe_judge(c, s, ts) ? 2 : 0;
 }
 
 static int my_feed(void *conn, enum proto_dir dir, uint64_t ts, const void *data, size_t cap,
@@ -221,8 +267,9 @@ static int my_feed(void *conn, enum proto_dir dir, uint64_t ts, const void *data
 	if (s->state == S_SEEK) {
 		int how = cap ? seek(c, s, data, cap, total, ts) : 0;
 
-		if (!cap && s->probe_n) {
-			s->probe_n = 0;	/* bytes unseen: no longer whole */
+		if (!cap && s->probe_k) {
+			s->probe_k = 0;	/* bytes unseen: no longer whole */
+			s->probe_n = 0;
 			passed_over(c, s);
 		}
 		if (how != 1)

@@ -25,7 +25,8 @@
 #define MY_BUF (1 + 18 + DB_TEXT_MAX + 1)
 #define MY_RESP_KEEP 512	/* an OK with session state, a greeting */
 #define MY_GIVE_UP 64
-#define MY_PROBE 256		/* a greeting, a handshake response */		/* syscalls passed over, nothing found */
+#define MY_PROBE 256		/* a greeting, a handshake response */
+#define MY_PROBE_STARTS 16		/* syscalls passed over, nothing found */
 
 /* capability flags (the handshake's, both sides') */
 #define MY_CAP_MYSQL (1u << 0)	/* MariaDB: clear when extended caps follow */
@@ -108,8 +109,10 @@ struct my_side {
 	uint64_t start_ns, last_ns;
 	/* without framing: small whole syscalls gathered until they can
 	 * be judged (a header written apart from its payload) */
-	uint64_t probe_ns, probe_total;
-	uint32_t probe_n;
+	uint32_t probe_n;	/* bytes gathered */
+	uint32_t probe_k;	/* syscall starts among them */
+	uint32_t probe_at[MY_PROBE_STARTS];
+	uint64_t probe_ts[MY_PROBE_STARTS];
 	uint8_t probe[MY_PROBE];
 	uint8_t buf[MY_BUF];
 };

@@ -52,10 +52,20 @@ void my_resp_lost(struct my_conn *c)
 {
 	struct my_reply *r = &c->r;
 
-	if (r->orphan)
+	if (r->orphan) {
 		memset(r, 0, sizeof(*r));
-	else if (r->state != R_IDLE)
-		r->lost = 1;
+		return;
+	}
+	if (r->state == R_IDLE) {
+		if (c->phase != PH_CMD || !(my_queued(c) + c->overflow))
+			return;
+		/* the server only speaks after a request: what broke the
+		 * framing was (the start of) the head request's reply */
+		my_reply_begin(c, 0);
+		r->start_ns = c->resp.last_ns;
+		r->end_ns = c->resp.last_ns;
+	}
+	r->lost = 1;
 }
 
 /* A response side without framing starts again at a syscall whose first
@@ -125,6 +135,8 @@ void my_resp_msg(struct my_conn *c, struct my_side *s)
 			c->phase = PH_CMD;
 		return;
 	default:
+		/* the next packet's id follows the message's last packet */
+		c->r.exp = (uint8_t)(s->seq + 1);
 		my_reply_packet(c, s);
 	}
 }

@@ -142,7 +142,8 @@ int my_sync_resp(struct my_conn *c, const uint8_t *p, size_t cap, uint64_t total
 		return 0;
 	if (c->phase == PH_START && greeting(p, cap, total))
 		return 1;
-	if (c->phase != PH_CMD && c->phase != PH_START)
+	/* no reply starts with an empty packet */
+	if ((c->phase != PH_CMD && c->phase != PH_START) || !my_le24(p))
 		return 0;
 	return my_sync_resp_cmd(c, p[3], p[4], my_le24(p), cap, total);
 }
