@@ -96,12 +96,14 @@ static inline void *mrun(const struct mconv *cv, int role, size_t piece, size_t 
 			 size_t at, struct mrec *r, const struct proto_opts *base, int keep)
 {
 	const struct proto_parser *pp = &proto_mysql;
-	struct proto_opts o = base ? *base : (struct proto_opts){ 0 };
+	/* static: a connection kept (keep) still points at it */
+	static struct proto_opts o;
 	void *c = aligned_alloc(64, (pp->conn_size + 63) / 64 * 64);
 	uint64_t ts = 1000;
 
 	if (!c)
 		abort();
+	o = base ? *base : (struct proto_opts){ 0 };
 	memset(r, 0, sizeof(*r));
 	o.on_db = mrec_cb;
 	o.arg = r;
@@ -136,6 +138,14 @@ static inline void *mrun(const struct mconv *cv, int role, size_t piece, size_t 
 		return NULL;
 	}
 	return c;
+}
+
+/* One whole step fed to c as `role` at ts. */
+static inline int mfeed(void *c, int role, const struct mstep *s, uint64_t ts)
+{
+	enum proto_dir dir = (s->who == 'C') == (role == PROTO_SERVER) ? PROTO_RECV : PROTO_SEND;
+
+	return proto_mysql.feed(c, dir, ts, s->n ? s->p : NULL, s->n, s->n + s->gap);
 }
 
 /* Read a recording (record.py's lines) into cv. */

@@ -189,12 +189,187 @@ static void garbage_and_gaps(void)
 	T_EQ_INT(r.st.resyncs, 4);
 }
 
+/* Requests given up: tick() after max_wait_ns (the late reply is then
+ * passed over, the next pairs right), close() with one waiting. */
+static void close_and_tick(void)
+{
+	static const char *const want[] = {
+		"|SELECT SLEEP(10)|stmt=|ns=shop|st=/|rows=-1|b=1|f=0x2|21/0",
+		"COM_PING||stmt=|ns=shop|st=/|rows=0|b=1|f=0|5/11",
+		"|SELECT 2|stmt=|ns=shop|st=/|rows=-1|b=1|f=0x2|13/0",
+		NULL,
+	};
+	struct proto_opts o = { .on_db = mrec_cb, .arg = &r, .stats = &r.st, .max_wait_ns = 100 };
+
+	mconv_free(&cv);
+	p_handshake(&cv, CAPS_BASE, "shop");
+	p_cmd(0x03, "SELECT SLEEP(10)");
+	mflush(&cv, 'C', 0);
+	p_result(1, 1, 0, 2);
+	mflush(&cv, 'S', 0);
+	p_cmd(0x0e, NULL);
+	mflush(&cv, 'C', 0);
+	p_ok(1, 0, 2);
+	mflush(&cv, 'S', 0);
+	p_cmd(0x03, "SELECT 2");
+	mflush(&cv, 'C', 0);
+	for (int role = 0; role < 2; role++) {
+		void *c = aligned_alloc(64, (proto_mysql.conn_size + 63) / 64 * 64);
+		uint64_t ts = 1000;
+
+		T_ASSERT(c);
+		memset(&r, 0, sizeof(r));
+		memset(c, 0, proto_mysql.conn_size);
+		proto_mysql.init(c, 7, (enum proto_role)role, &o);
+		for (size_t i = 0; i < 4; i++)
+			mfeed(c, role, &cv.s[i], ts += 10);
+		proto_mysql.tick(c, ts + 99);
+		T_EQ_INT(r.n, 0);
+		proto_mysql.tick(c, ts + 100);
+		T_EQ_INT(r.n, 1);
+		proto_mysql.tick(c, ts + 500);
+		T_EQ_INT(r.n, 1);
+		T_EQ_INT(r.end[0], ts + 100);
+		for (size_t i = 4; i < cv.n; i++)
+			mfeed(c, role, &cv.s[i], ts += 1000);
+		proto_mysql.close(c, ts + 5);
+		T_ASSERT(r.n == 3);
+		for (int i = 0; i < 3; i++)
+			T_CHECKF(!strcmp(r.line[i], want[i]), "#%d %s", i, r.line[i]);
+		T_EQ_INT(r.end[2], ts + 5);
+		T_EQ_INT(r.st.no_response, 2);
+		free(c);
+	}
+}
+
+/* Pipelined commands: replies in order; a MariaDB progress report
+ * (ERR 0xffff) is no reply; more than the queue holds: the replies of
+ * those not kept have no request, counted. */
+static void pipeline(void)
+{
+	static const char *const want[] = {
+		"|ALTER TABLE items ADD c INT|stmt=|ns=shop|st=/|rows=3|b=1|f=0|32/21",
+		"|SELECT id, name FROM items|stmt=|ns=shop|st=/|rows=2|b=1|f=0|31/139",
+		"COM_PING||stmt=|ns=shop|st=/|rows=0|b=1|f=0|5/11",
+		"COM_PING||stmt=|ns=shop|st=/|rows=0|b=1|f=0|5/11",
+		"COM_PING||stmt=|ns=shop|st=/|rows=0|b=1|f=0|5/11",
+		"COM_PING||stmt=|ns=shop|st=/|rows=0|b=1|f=0|5/11",
+		"COM_PING||stmt=|ns=shop|st=/|rows=0|b=1|f=0|5/11",
+		"COM_PING||stmt=|ns=shop|st=/|rows=0|b=1|f=0|5/11",
+		"COM_PING||stmt=|ns=shop|st=/|rows=0|b=1|f=0|5/11",
+		"COM_PING||stmt=|ns=shop|st=/|rows=0|b=1|f=0|5/11",
+		"||stmt=|ns=shop|st=/|rows=0|b=1|f=0x1|0/11",
+		"||stmt=|ns=shop|st=/|rows=0|b=1|f=0x1|0/11",
+		NULL,
+	};
+
+	mconv_free(&cv);
+	p_handshake(&cv, CAPS_BASE, "shop");
+	p_cmd(0x03, "ALTER TABLE items ADD c INT");
+	p_cmd(0x03, "SELECT id, name FROM items");
+	mflush(&cv, 'C', 0);
+	p_err(1, 0xffff, NULL, "\x01\x01\x01\x00\x10\x00\x00\x05stage");
+	p_ok(2, 3, 2);
+	p_result(1, 2, 0, 2);
+	mflush(&cv, 'S', 0);
+	for (int i = 0; i < 10; i++)
+		p_cmd(0x0e, NULL);
+	mflush(&cv, 'C', 0);
+	for (int i = 0; i < 10; i++)
+		p_ok(1, 0, 2);
+	mflush(&cv, 'S', 0);
+	T_EQ_INT(mexpect(&cv, "pipeline", want, 1)->st.queue_full, 2);
+}
+
+/* Text over DB_TEXT_MAX is cut and flagged; non-ASCII bytes become '?'. */
+static void long_text(void)
+{
+	static char q[3001];
+
+	memset(q, 'x', sizeof(q) - 1);
+	memcpy(q, "SELECT '\xc3\xa9\t" "x", 12);
+	mconv_free(&cv);
+	p_handshake(&cv, CAPS_BASE, "shop");
+	p_cmd(0x03, q);
+	mflush(&cv, 'C', 0);
+	p_ok(1, 0, 2);
+	mflush(&cv, 'S', 0);
+	for (int role = 0; role < 2; role++) {
+		const char *t = r.line[0] + 1, *end;
+
+		mrun(&cv, role, 0, SIZE_MAX, 0, &r, NULL, 0);
+		T_ASSERT(r.n == 1);
+		end = strchr(t, '|');
+		T_ASSERT(end);
+		T_EQ_INT(end - t, DB_TEXT_MAX - 1);
+		T_CHECK(!strncmp(t, "SELECT '?? xxx", 14));
+		T_CHECK(strstr(end, "|f=0x8|3005/11") != NULL);
+	}
+}
+
+/* detect(): each side's first bytes; other protocols are not claimed. */
+static void detect(void)
+{
+	static const struct {
+		const char *what;
+		int from_server;
+		const char *p;
+		size_t n;
+		int want;
+		size_t more;	/* bytes after the captured ones */
+	} cases[] = {
+		{ "greeting", 1, "\x4a\x00\x00\x00\x0a" "10.11.19-MariaDB\0" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 78, PROTO_YES, 0 },
+		{ "greeting cut", 1, "\x4a\x00\x00\x00\x0a" "10.11", 10, PROTO_MAYBE, 68 },
+		{ "COM_QUERY", 0, "\x09\x00\x00\x00\x03SELECT 1", 13, PROTO_YES, 0 },
+		{ "COM_QUERY cut", 0, "\x40\x00\x00\x00\x03SELECT 1", 13, PROTO_MAYBE, 30 },
+		{ "COM_PING", 0, "\x01\x00\x00\x00\x0e", 5, PROTO_MAYBE, 0 },
+		{ "COM_STMT_CLOSE", 0, "\x05\x00\x00\x00\x19\x01\x00\x00\x00", 9, PROTO_MAYBE, 0 },
+		{ "OK mid-stream", 1, "\x07\x00\x00\x01\x00\x00\x00\x02\x00\x00\x00", 11, PROTO_MAYBE, 0 },
+		{ "ERR before handshake", 1, "\x05\x00\x00\x00\xff\x6a\x04" "ab", 9, PROTO_MAYBE, 0 },
+		{ "a command as a reply", 1, "\x09\x00\x00\x00\x03SELECT 1", 13, PROTO_NO, 0 },
+		{ "HTTP request", 0, "GET / HTTP/1.1\r\n\r\n", 18, PROTO_NO, 0 },
+		{ "HTTP response", 1, "HTTP/1.1 200 OK\r\n\r\n", 19, PROTO_NO, 0 },
+		{ "TLS hello", 0, "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11, PROTO_NO, 0 },
+		{ "TLS server", 1, "\x16\x03\x03\x00\x5a\x02\x00\x00\x56", 9, PROTO_NO, 0 },
+		{ "PG startup", 0, "\x00\x00\x00\x29\x00\x03\x00\x00user\0app\0", 17, PROTO_NO, 0 },
+		{ "PG SSLRequest", 0, "\x00\x00\x00\x08\x04\xd2\x16\x2f", 8, PROTO_NO, 0 },
+		{ "PG query", 0, "Q\x00\x00\x00\x0dSELECT 1\0", 14, PROTO_NO, 0 },
+		{ "PG ready", 1, "Z\x00\x00\x00\x05I", 6, PROTO_NO, 0 },
+		{ "RESP", 0, "*1\r\n$4\r\nPING\r\n", 14, PROTO_NO, 0 },
+		{ "RESP reply", 1, "+PONG\r\n", 7, PROTO_NO, 0 },
+		{ "memcached", 0, "get k\r\n", 7, PROTO_NO, 0 },
+		{ "memcached reply", 1, "VALUE k 0 1\r\nx\r\nEND\r\n", 21, PROTO_NO, 0 },
+		{ "HTTP/2 preface", 0, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 24, PROTO_NO, 0 },
+		{ "zeros", 0, "\x00\x00\x00\x00\x00\x00", 6, PROTO_NO, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (int role = 0; role < 2; role++) {
+			/* the server's bytes: what a server sends, a client receives */
+			enum proto_dir dir = cases[i].from_server == (role == PROTO_SERVER)
+						     ? PROTO_SEND : PROTO_RECV;
+			int v = proto_mysql.detect((enum proto_role)role, dir,
+						   (const uint8_t *)cases[i].p, cases[i].n,
+						   cases[i].n + cases[i].more);
+
+			T_CHECKF(v == cases[i].want, "%s (role %d): %d, want %d", cases[i].what,
+				 role, v, cases[i].want);
+		}
+	}
+	T_EQ_INT(proto_mysql.ports[0], 3306);
+	T_EQ_STR(proto_mysql.name, "mysql");
+}
+
 int main(void)
 {
 	T_RUN(ssl_request);
 	T_RUN(big_payloads);
 	T_RUN(midstream);
 	T_RUN(garbage_and_gaps);
+	T_RUN(close_and_tick);
+	T_RUN(pipeline);
+	T_RUN(long_text);
+	T_RUN(detect);
 	mconv_free(&cv);
 	return t_done();
 }
