@@ -17,6 +17,38 @@ static void expect(const char *name, const char *const *want, int splits)
 	mexpect(&cv, name, want, splits);
 }
 
+/* Neither in an exchange nor anywhere in the connection's state after
+ * any syscall, fed whole or a byte at a time: authentication data,
+ * bound values. */
+static void absent(const char *secret)
+{
+	static struct mrec r;
+	struct proto_opts o = { .on_db = mrec_cb, .arg = &r };
+	void *c = aligned_alloc(64, (proto_mysql.conn_size + 63) / 64 * 64);
+	size_t len = strlen(secret);
+
+	T_ASSERT(c);
+	for (int bytewise = 0; bytewise < 2; bytewise++) {
+		memset(&r, 0, sizeof(r));
+		memset(c, 0, proto_mysql.conn_size);
+		proto_mysql.init(c, 7, (enum proto_role)bytewise, &o);
+		for (size_t i = 0; i < cv.n; i++) {
+			struct mstep one = cv.s[i];
+
+			for (size_t k = 0; k < cv.s[i].n; k += one.n) {
+				one.p = cv.s[i].p + k;
+				one.n = bytewise ? 1 : cv.s[i].n;
+				mfeed(c, bytewise, &one, 100 + i);
+				T_ASSERTF(!memmem(c, proto_mysql.conn_size, secret, len),
+					  "%s in the state after step %zu byte %zu", secret, i, k);
+			}
+		}
+		for (int i = 0; i < r.n && i < MY_T_MAXX; i++)
+			T_CHECKF(!strstr(r.line[i], secret), "%s", r.line[i]);
+	}
+	free(c);
+}
+
 static void text_queries(void)
 {
 	static const char *const want[] = {
@@ -64,6 +96,7 @@ static void text_queries(void)
 	p_cmd(0x01, NULL);
 	mflush(&cv, 'C', 0);
 	expect("text_queries", want, 1);
+	absent("PASSWORD-HASH");
 }
 
 
@@ -191,6 +224,7 @@ static void prepared(void)
 	p_ok(1, 3, 2);
 	mflush(&cv, 'S', 0);
 	expect("prepared", want, 1);
+	absent("s3cr3t");
 }
 
 /* LOAD DATA LOCAL INFILE: the file's packets are no commands. */

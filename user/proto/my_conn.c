@@ -167,12 +167,22 @@ static void passed_over(struct my_conn *c, struct my_side *s)
 	}
 }
 
+/* Gathered bytes go: none of them stays in memory (they may be
+ * authentication data or bound values). */
+static void probe_clear(struct my_side *s)
+{
+	memset(s->probe, 0, s->probe_n);
+	s->probe_n = 0;
+	s->probe_k = 0;
+}
+
 /* Gathered bytes before the start k go: k starts fewer. */
 static void probe_drop(struct my_side *s, uint32_t k)
 {
 	uint32_t off = k < s->probe_k ? s->probe_at[k] : s->probe_n;
 
 	memmove(s->probe, s->probe + off, s->probe_n - off);
+	memset(s->probe + s->probe_n - off, 0, off);	/* nothing kept */
 	s->probe_n -= off;
 	for (uint32_t i = k; i < s->probe_k; i++) {
 		s->probe_at[i - k] = s->probe_at[i] - off;
@@ -220,6 +230,7 @@ static int probe_judge(struct my_conn *c, struct my_side *s, uint64_t ts)
 		s->probe_k = 0;
 		s->probe_n = 0;
 		my_frame_bytes(c, s, s->probe, n, at);
+		memset(s->probe, 0, n);
 		s->last_ns = ts;
 		return 1;
 	}
@@ -236,14 +247,12 @@ static int seek(struct my_conn *c, struct my_side *s, const uint8_t *p, size_t c
 	if (judge(c, s, p, cap, total)) {
 		if (s->probe_k)
 			passed_over(c, s);
-		s->probe_k = 0;
-		s->probe_n = 0;
+		probe_clear(s);
 		synced(c, s);
 		return 1;
 	}
 	if (cap != total || cap >= MY_PROBE) {
-		s->probe_k = 0;
-		s->probe_n = 0;
+		probe_clear(s);
 		passed_over(c, s);
 		return 0;
 	}
@@ -268,8 +277,7 @@ static int my_feed(void *conn, enum proto_dir dir, uint64_t ts, const void *data
 		int how = cap ? seek(c, s, data, cap, total, ts) : 0;
 
 		if (!cap && s->probe_k) {
-			s->probe_k = 0;	/* bytes unseen: no longer whole */
-			s->probe_n = 0;
+			probe_clear(s);	/* bytes unseen: no longer whole */
 			passed_over(c, s);
 		}
 		if (how != 1)

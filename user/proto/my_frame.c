@@ -54,6 +54,8 @@ static int packet_begin(struct my_conn *c, struct my_side *s, uint64_t ts)
 		s->keep = 1;
 		s->cut = 0;
 		s->gap = 0;
+		s->wipe_from = 0;
+		s->wipe_to = 0;
 	}
 	s->seq = seq;
 	s->remain = len;
@@ -73,6 +75,8 @@ static void body_bytes(struct my_conn *c, struct my_side *s, const uint8_t *p, s
 
 		memcpy(s->buf + s->have, p, m);
 		s->have += (uint32_t)m;
+		if (s->is_req && c->phase == PH_GREETED)
+			my_hs_scrub(s);
 	}
 	s->len += k;
 	s->wire += k;
@@ -119,6 +123,12 @@ void my_frame_gap(struct my_conn *c, struct my_side *s, uint64_t gap, uint64_t t
 	if (s->state == S_BODY && gap <= s->remain) {
 		if (s->len < s->keep || s->len == 0)
 			s->cut = 1;
+		if (s->is_req && c->phase == PH_GREETED) {
+			/* a handshake response not seen whole: nothing of it
+			 * is kept (its authentication data is not known) */
+			memset(s->buf, 0, s->have);
+			s->have = 0;
+		}
 		s->gap = 1;
 		s->remain -= (uint32_t)gap;
 		s->len += gap;

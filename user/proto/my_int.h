@@ -104,6 +104,8 @@ struct my_side {
 	uint32_t keep;		/* first bytes of the message to keep */
 	uint32_t have;		/* bytes in buf */
 	uint32_t skipped;	/* syscalls passed over in a row */
+	uint32_t wipe_from;	/* handshake response: the authentication */
+	uint32_t wipe_to;	/* data is at [from, to), never kept (0: unknown) */
 	uint64_t len;		/* payload bytes so far, gaps included */
 	uint64_t wire;		/* bytes on the wire so far, headers included */
 	uint64_t start_ns, last_ns;
@@ -225,6 +227,9 @@ int my_req_seq_ok(struct my_conn *c, uint8_t seq);
 void my_req_msg(struct my_conn *c, struct my_side *s);
 void my_req_lost(struct my_conn *c, struct my_side *s);
 void my_handshake_resp(struct my_conn *c, struct my_side *s);
+/* the handshake response's authentication data zeroed in s->buf as soon
+ * as its place is known (between two syscalls it is never there) */
+void my_hs_scrub(struct my_side *s);
 
 /* my_stmt.c: prepared statements by id */
 void my_stmt_put(struct my_conn *c, uint32_t id, const struct db_exchange *x);

@@ -197,9 +197,45 @@ void my_req_msg(struct my_conn *c, struct my_side *s)
  * seen is still a request, its reply will come. */
 void my_req_lost(struct my_conn *c, struct my_side *s)
 {
+	if (c->phase == PH_GREETED) {
+		/* a handshake response cut short: its auth data goes */
+		memset(s->buf, 0, s->have);
+		s->have = 0;
+		return;
+	}
 	if (c->infile || c->phase != PH_CMD || s->first_seq != 0)
 		return;
 	cmd_msg(c, s, DB_X_TRUNC | DB_X_SIZE_UNKNOWN);
+}
+
+void my_hs_scrub(struct my_side *s)
+{
+	const uint8_t *p = s->buf, *nul;
+	uint32_t caps, n = s->have;
+	size_t off;
+	uint64_t alen;
+
+	if (!s->wipe_to && n > 33 && !s->cut) {
+		caps = my_le32(p);
+		nul = memchr(p + 32, 0, n - 32);
+		if (!nul)
+			return;
+		off = (size_t)(nul - p) + 1;
+		if (caps & MY_CAP_AUTH_LENENC) {
+			if (my_lenenc(p, n, &off, &alen))
+				return;
+		} else if (caps & MY_CAP_SECURE_CONN) {
+			if (off >= n)
+				return;
+			alen = p[off++];
+		} else {
+			alen = MY_BUF;	/* NUL-terminated: all that follows */
+		}
+		s->wipe_from = (uint32_t)off;
+		s->wipe_to = (uint32_t)(alen < MY_BUF - off ? off + alen : MY_BUF);
+	}
+	if (s->wipe_to && s->wipe_from < n)
+		memset(s->buf + s->wipe_from, 0, (n < s->wipe_to ? n : s->wipe_to) - s->wipe_from);
 }
 
 /* HandshakeResponse41 up to the database: capabilities, user, the
