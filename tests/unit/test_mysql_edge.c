@@ -360,6 +360,58 @@ static void detect(void)
 	T_EQ_STR(proto_mysql.name, "mysql");
 }
 
+/* MariaDB's execute-direct: prepare, execute and close of id -1 ("the
+ * last prepared") in one write, before the id comes back. */
+static void execute_direct(void)
+{
+	static const char *const want[] = {
+		"COM_STMT_CLOSE|DELETE FROM items WHERE id = ?|stmt=-1|ns=shop|st=/|rows=-1|b=1|f=0x50|9/0",
+		"COM_STMT_PREPARE|DELETE FROM items WHERE id = ?|stmt=9|ns=shop|st=/|rows=0|b=1|f=0|35/67",
+		"|DELETE FROM items WHERE id = ?|stmt=-1|ns=shop|st=/|rows=1|b=1|f=0x10|20/11",
+		NULL,
+	};
+
+	mconv_free(&cv);
+	p_handshake(&cv, CAPS_BASE, "shop");
+	p_cmd(0x16, "DELETE FROM items WHERE id = ?");
+	p_stmt_cmd(0x17, UINT32_MAX, "\x00\x01\x00\x00\x00\x00\x01\x03\x00\x01" "7", 11);
+	p_stmt_cmd(0x19, UINT32_MAX, "", 0);
+	mflush(&cv, 'C', 0);
+	pbyte(0);
+	ple(9, 4);
+	ple(0, 2);
+	ple(1, 2);
+	pbyte(0);
+	ple(0, 2);
+	mp(1);
+	p_coldef(2, "?");
+	p_eof(3, 2);
+	mflush(&cv, 'S', 0);
+	p_ok(1, 1, 2);
+	mflush(&cv, 'S', 0);
+	mexpect(&cv, "execute_direct", want, 1);
+}
+
+/* The greeting seen, the client's answer lost in a gap: the commands
+ * that follow are still found. */
+static void handshake_lost(void)
+{
+	static const char *const want[] = {
+		"|SELECT 1|stmt=|ns=|st=/|rows=1|b=1|f=0|13/127",
+		NULL,
+	};
+
+	mconv_free(&cv);
+	p_handshake(&cv, CAPS_BASE, "shop");
+	cv.s[1].n = 3;
+	cv.s[1].gap = 60;
+	p_cmd(0x03, "SELECT 1");
+	mflush(&cv, 'C', 0);
+	p_result(1, 1, 0, 2);
+	mflush(&cv, 'S', 0);
+	mexpect(&cv, "handshake_lost", want, 1);
+}
+
 int main(void)
 {
 	T_RUN(ssl_request);
@@ -370,6 +422,8 @@ int main(void)
 	T_RUN(pipeline);
 	T_RUN(long_text);
 	T_RUN(detect);
+	T_RUN(execute_direct);
+	T_RUN(handshake_lost);
 	mconv_free(&cv);
 	return t_done();
 }

@@ -170,6 +170,7 @@ struct my_conn {
 	uint32_t srv_caps;
 	uint32_t ext, srv_ext;	/* MariaDB extended capabilities */
 	uint32_t stmt_age;
+	uint32_t last_stmt;	/* the id the last prepare got (+1; 0 none) */
 	uint64_t head, tail;	/* queue: q[head % MY_PIPE] .. */
 	uint64_t overflow;	/* requests after the queue, not kept */
 	struct my_reply r;

@@ -80,6 +80,24 @@ static void query_text(const struct my_conn *c, const struct my_side *s, struct 
 		x->flags |= DB_X_TRUNC;
 }
 
+/* MariaDB's id -1, "the statement prepared last" (sent right after its
+ * COM_STMT_PREPARE, before its id came back): that prepare's text. */
+static int last_prepare(struct my_conn *c, struct db_exchange *x)
+{
+	for (uint64_t i = c->tail; i > c->head; i--) {
+		const struct my_req *p = &c->q[(i - 1) % MY_PIPE];
+
+		if (p->cmd != MY_COM_STMT_PREPARE)
+			continue;
+		memcpy(x->text, p->x.text, sizeof(x->text));
+		x->flags |= DB_X_PREPARED | (p->x.flags & DB_X_TRUNC);
+		if (x->op[0] && !strcmp(x->op, "COM_STMT_EXECUTE"))
+			x->op[0] = 0;
+		return 1;
+	}
+	return 0;
+}
+
 /* The statement id of COM_STMT_*: its text when it was prepared here. */
 static void stmt_ref(struct my_conn *c, const struct my_side *s, struct my_req *rq)
 {
@@ -92,6 +110,14 @@ static void stmt_ref(struct my_conn *c, const struct my_side *s, struct my_req *
 	}
 	rq->has_id = 1;
 	rq->stmt_id = my_le32(s->buf + 1);
+	if (rq->stmt_id == UINT32_MAX) {
+		if (last_prepare(c, x)) {
+			snprintf(x->stmt, sizeof(x->stmt), "-1");
+			return;
+		}
+		if (c->last_stmt)
+			rq->stmt_id = c->last_stmt - 1;
+	}
 	snprintf(x->stmt, sizeof(x->stmt), "%u", rq->stmt_id);
 	st = my_stmt_get(c, rq->stmt_id);
 	if (!st) {

@@ -26,6 +26,7 @@ void my_stmt_put(struct my_conn *c, uint32_t id, const struct db_exchange *x)
 	}
 	if (!st)
 		st = old;
+	c->last_stmt = id + 1;
 	st->id = id;
 	st->used = 1;
 	st->age = ++c->stmt_age;
