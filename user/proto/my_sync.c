@@ -122,8 +122,10 @@ int my_sync_req(struct my_conn *c, const uint8_t *p, size_t cap, uint64_t total)
 	/* the greeting's answer: its start is enough */
 	if (c->phase == PH_GREETED && p[3] == 1)
 		return my_le24(p) >= 32 && cap >= 8 && (my_le32(p + 4) & MY_CAP_PROTOCOL_41);
-	/* else a command (the handshake, if any, went unseen) */
-	if (!cmd_start(p, cap, total))
+	/* else a command: the handshake went unseen, or its answer was
+	 * lost in a gap */
+	if ((c->phase == PH_GREETED && !c->req.lost && !c->req.skipped) ||
+	    !cmd_start(p, cap, total))
 		return 0;
 	/* a connection joined mid-stream: CLIENT_PROTOCOL_41 assumed */
 	c->phase = PH_CMD;
