@@ -39,6 +39,7 @@ PY
 ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+	-dict="$RAWTEL_TOP/tests/fuzz/fuzz_mysql.dict" \
 	-artifact_prefix="$RAWTEL_TOP/build/fuzz/" -print_final_stats=1 \
 	"$c" > "$T_TMP/log" 2>&1
 rc=$?

@@ -412,6 +412,25 @@ static void handshake_lost(void)
 	mexpect(&cv, "handshake_lost", want, 1);
 }
 
+/* Not MySQL: a new connection whose bytes never start a message is
+ * given up after MY_GIVE_UP syscalls a side (PROTO_DONE, counted). */
+static void give_up(void)
+{
+	mconv_free(&cv);
+	for (int i = 0; i < 140; i++)
+		mstep_add(&cv, i & 1 ? 'S' : 'C', "\x16\x03\x01\x02\x00\x01\x00\x01", 8, 300);
+	for (int role = 0; role < 2; role++) {
+		mrun(&cv, role, 0, SIZE_MAX, 0, &r, NULL, 0);
+		T_EQ_INT(r.state, PROTO_DONE);
+		T_EQ_INT(r.st.given_up, 1);
+		T_EQ_INT(r.n, 0);
+	}
+	cv.n = 120;	/* 60 a side */
+	mrun(&cv, PROTO_SERVER, 0, SIZE_MAX, 0, &r, NULL, 0);
+	T_EQ_INT(r.state, PROTO_MORE);
+	cv.n = 140;
+}
+
 int main(void)
 {
 	T_RUN(ssl_request);
@@ -424,6 +443,7 @@ int main(void)
 	T_RUN(detect);
 	T_RUN(execute_direct);
 	T_RUN(handshake_lost);
+	T_RUN(give_up);
 	mconv_free(&cv);
 	return t_done();
 }

@@ -160,8 +160,10 @@ static void synced(struct my_conn *c, struct my_side *s)
 static void passed_over(struct my_conn *c, struct my_side *s)
 {
 	MY_STAT(c, skipped, 1);
-	/* nothing of MySQL on a new connection for long: not MySQL */
-	if (++s->skipped > MY_GIVE_UP && c->phase == PH_START) {
+	/* nothing of MySQL on a new connection for long, or no command
+	 * from a client for very long: not (or no longer) MySQL */
+	if ((++s->skipped > MY_GIVE_UP && c->phase == PH_START) ||
+	    (s->is_req && s->skipped > MY_GIVE_UP_CMD)) {
 		c->done = 1;
 		MY_STAT(c, given_up, 1);
 	}

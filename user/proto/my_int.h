@@ -24,9 +24,10 @@
  * attributes prefix, the text and one byte to know it was cut */
 #define MY_BUF (1 + 18 + DB_TEXT_MAX + 1)
 #define MY_RESP_KEEP 512	/* an OK with session state, a greeting */
-#define MY_GIVE_UP 64
+#define MY_GIVE_UP 64		/* syscalls passed over, nothing found */
+#define MY_GIVE_UP_CMD 4096	/* ... by a client side that had commands */
 #define MY_PROBE 256		/* a greeting, a handshake response */
-#define MY_PROBE_STARTS 16		/* syscalls passed over, nothing found */
+#define MY_PROBE_STARTS 16
 
 /* capability flags (the handshake's, both sides') */
 #define MY_CAP_MYSQL (1u << 0)	/* MariaDB: clear when extended caps follow */
