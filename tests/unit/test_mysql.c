@@ -62,6 +62,7 @@ static void text_queries(void)
 		"COM_QUIT||stmt=|ns=other db|st=/|rows=-1|b=1|f=0x40|5/0",
 		NULL,
 	};
+	const struct mrec *m;
 
 	mconv_free(&cv);
 	p_handshake(&cv, CAPS_BASE, "shop");
@@ -95,7 +96,14 @@ static void text_queries(void)
 	mflush(&cv, 'S', 0);
 	p_cmd(0x01, NULL);
 	mflush(&cv, 'C', 0);
-	expect("text_queries", want, 1);
+	/* the times: the request's syscall, the reply's (mrun's clock:
+	 * step i at 1000 + 11 * (i + 1) - 1) */
+	m = mexpect(&cv, "text_queries", want, 1);
+	T_EQ_INT(m->start[0], 1043);
+	T_EQ_INT(m->end[0], 1054);
+	T_EQ_INT(m->st.exchanges, 8);
+	T_EQ_INT(m->st.errors, 1);
+	T_EQ_INT(m->st.no_request + m->st.no_response + m->st.sync_lost + m->st.skipped, 0);
 	absent("PASSWORD-HASH");
 }
 
