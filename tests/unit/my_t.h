@@ -35,6 +35,7 @@ struct mrec {
 	int state;		/* the last feed's result */
 	struct proto_stats st;
 	uint64_t start[MY_T_MAXX], end[MY_T_MAXX];
+	uint32_t flags[MY_T_MAXX];
 	char line[MY_T_MAXX][1400];
 };
 
@@ -83,6 +84,7 @@ static inline void mrec_cb(void *arg, const struct db_exchange *x)
 			 x->op, x->text, x->stmt, x->ns, x->status, x->sqlstate,
 			 (long long)x->rows, x->batch, x->flags,
 			 (unsigned long long)x->req_bytes, (unsigned long long)x->resp_bytes);
+		r->flags[r->n] = x->flags;
 		r->start[r->n] = x->start_ns;
 		r->end[r->n] = x->end_ns;
 	}

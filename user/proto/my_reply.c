@@ -39,7 +39,7 @@ static int err_packet(struct my_conn *c, const struct my_side *s)
 }
 
 /* USE db as the first statement of a query that succeeded. */
-static void use_ns(struct my_conn *c, const char *t)
+static void use_ns(struct my_conn *c, const char *t, int cut)
 {
 	size_t n = 0;
 	char q = 0;
@@ -55,6 +55,10 @@ static void use_ns(struct my_conn *c, const char *t)
 		q = *t++;
 	while (t[n] && (q ? t[n] != q : t[n] != ' ' && t[n] != ';'))
 		n++;
+	if (!t[n] && cut) {
+		c->ns[0] = 0;	/* the name may go on: unknown */
+		return;
+	}
 	if (n && n < sizeof(c->ns) && (!q || t[n] == q)) {
 		memcpy(c->ns, t, n);
 		c->ns[n] = 0;
@@ -95,16 +99,23 @@ static uint32_t ok_packet(struct my_conn *c, const struct my_side *s, struct my_
 	uint64_t affected, id;
 	uint32_t status;
 
-	if (my_lenenc(s->buf, s->have, &off, &affected) ||
-	    my_lenenc(s->buf, s->have, &off, &id) || s->have - off < 4)
+	if (my_lenenc(s->buf, s->have, &off, &affected)) {
+		r->unsure = 1;	/* cut: the rows are not known */
 		return 0;
-	status = my_le16(s->buf + off);
+	}
 	if (s->buf[0] == 0x00)
 		r->rows += (int64_t)affected;
-	if (rq && rq->cmd == MY_COM_INIT_DB)
+	/* the schema switched to (unknown when its name was cut) */
+	if (rq && rq->cmd == MY_COM_INIT_DB) {
 		memcpy(c->ns, rq->x.ns, sizeof(c->ns));
+		if (rq->x.flags & DB_X_TRUNC)
+			c->ns[0] = 0;
+	}
 	if (rq && rq->cmd == MY_COM_QUERY && r->batch == 1)
-		use_ns(c, rq->x.text);
+		use_ns(c, rq->x.text, rq->x.flags & DB_X_TRUNC);
+	if (my_lenenc(s->buf, s->have, &off, &id) || s->have - off < 4)
+		return 0;
+	status = my_le16(s->buf + off);
 	if (c->caps_known && (c->caps & MY_CAP_SESSION_TRACK) &&
 	    (status & MY_ST_SESSION_CHANGED) && !s->cut)
 		session_ns(c, s->buf, s->have, off + 4);
