@@ -163,10 +163,8 @@ static void passed_over(struct my_conn *c, struct my_side *s)
 	/* nothing of MySQL on a new connection for long, or no command
 	 * from a client for very long: not (or no longer) MySQL */
 	if ((++s->skipped > MY_GIVE_UP && c->phase == PH_START) ||
-	    (s->is_req && s->skipped > MY_GIVE_UP_CMD)) {
+	    (s->is_req && s->skipped > MY_GIVE_UP_CMD))
 		c->done = 1;
-		MY_STAT(c, given_up, 1);
-	}
 }
 
 /* Gathered bytes go: none of them stays in memory (they may be
@@ -213,9 +211,8 @@ static void probe_add(struct my_side *s, const uint8_t *p, size_t cap, uint64_t 
 	s->probe_n += (uint32_t)cap;
 }
 
-/* The gathered bytes from one of their syscall starts, oldest first, on
- * begin a message: framing starts there (what came before is passed
- * over). */
+/* The gathered bytes, from the oldest of their syscall starts on: where
+ * a message begins, framing starts (what came before is passed over). */
 static int probe_judge(struct my_conn *c, struct my_side *s, uint64_t ts)
 {
 	for (uint32_t k = 0; k < s->probe_k; k++) {
@@ -262,6 +259,14 @@ static int seek(struct my_conn *c, struct my_side *s, const uint8_t *p, size_t c
 	return probe_judge(c, s, ts) ? 2 : 0;
 }
 
+/* feed()'s answer; a connection given up now is counted */
+static int result(struct my_conn *c, int was_done)
+{
+	if (c->done && !was_done)
+		MY_STAT(c, given_up, 1);
+	return c->done ? PROTO_DONE : PROTO_MORE;
+}
+
 static int my_feed(void *conn, enum proto_dir dir, uint64_t ts, const void *data, size_t cap,
 		   uint64_t total)
 {
@@ -283,13 +288,11 @@ static int my_feed(void *conn, enum proto_dir dir, uint64_t ts, const void *data
 			passed_over(c, s);
 		}
 		if (how != 1)
-			return c->done ? PROTO_DONE : PROTO_MORE;
+			return result(c, was_done);
 	}
 	my_frame_bytes(c, s, data, cap, ts);
 	my_frame_gap(c, s, total - cap, ts);
-	if (c->done && !was_done && c->phase != PH_START)
-		MY_STAT(c, given_up, 1);
-	return c->done ? PROTO_DONE : PROTO_MORE;
+	return result(c, was_done);
 }
 
 static void my_close(void *conn, uint64_t ts)
