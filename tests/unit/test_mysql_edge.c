@@ -52,6 +52,21 @@ static void big_head(char who, uint8_t seq, const void *p, size_t n)
 	mstep_add(&cv, who, b, n + 4, 0xffffffu - n);
 }
 
+/* The compressed protocol negotiated: not parsed, the parser is done. */
+static void compressed(void)
+{
+	mconv_free(&cv);
+	p_handshake(&cv, CAPS_BASE | 0x20u, "shop");
+	p_cmd(0x03, "SELECT 1");
+	mflush(&cv, 'C', 0);
+	for (int role = 0; role < 2; role++) {
+		mrun(&cv, role, 0, SIZE_MAX, 0, &r, NULL, 0);
+		T_EQ_INT(r.state, PROTO_DONE);
+		T_EQ_INT(r.n, 0);
+		T_EQ_INT(r.st.given_up, 1);
+	}
+}
+
 /* Payloads over 16 MB: a query in two packets, mostly unseen (its text
  * cut), a row in two packets; a payload of exactly 0xffffff bytes ends
  * with an empty packet. */
@@ -434,6 +449,7 @@ static void give_up(void)
 int main(void)
 {
 	T_RUN(ssl_request);
+	T_RUN(compressed);
 	T_RUN(big_payloads);
 	T_RUN(midstream);
 	T_RUN(garbage_and_gaps);
