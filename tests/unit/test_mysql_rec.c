@@ -119,6 +119,25 @@ static void rec_no_secrets(void)
 	mconv_free(&cv);
 }
 
+/* 1000 rows (sequence ids wrap around), a query of 20022 bytes written
+ * in two syscalls: its text cut at DB_TEXT_MAX and flagged. */
+static void rec_big(void)
+{
+	static char q[DB_TEXT_MAX + 200];
+	static const char *want[4] = {
+		"|SELECT seq, seq * 2 FROM seq_1_to_1000|stmt=|ns=shop|st=/|rows=1000|b=1|f=0|43/12462",
+		q,
+		"COM_QUIT||stmt=|ns=shop|st=/|rows=-1|b=1|f=0x40|5/0",
+		NULL,
+	};
+	size_t n = strlen("|SELECT LENGTH('");
+
+	memcpy(q, "|SELECT LENGTH('", n);
+	memset(q + n, '0', DB_TEXT_MAX - n);
+	strcpy(q + DB_TEXT_MAX, "|stmt=|ns=shop|st=/|rows=1|b=1|f=0x8|20022/318");
+	check("big.rec", want);
+}
+
 static void rec_cli(void)
 {
 	check("cli.rec", want_cli);
@@ -226,6 +245,7 @@ static void rec_capped(void)
 	capped("cli.rec");
 	capped("stmt.rec");
 	capped("pymysql.rec");
+	capped("big.rec");
 }
 
 int main(void)
@@ -233,6 +253,7 @@ int main(void)
 	T_RUN(rec_cli);
 	T_RUN(rec_stmt);
 	T_RUN(rec_pymysql);
+	T_RUN(rec_big);
 	T_RUN(rec_no_secrets);
 	T_RUN(rec_capped);
 	return t_done();
