@@ -2,7 +2,15 @@
  * packet header that fits what may come there (a command with sequence
  * id 0 from the client; from the server the greeting, or the reply to
  * the next request waiting), and detect(), the same shapes judged on a
- * connection's first bytes without any state. */
+ * connection's first bytes without any state.
+ *
+ * detect() says YES for the server's greeting (a new connection: the
+ * server's direction alone suffices), a whole handshake response, and a
+ * whole COM_QUERY / COM_STMT_PREPARE whose text starts like SQL (a
+ * connection joined mid-stream: the client's direction suffices); other
+ * commands and a lone OK / ERR from the server are MAYBE (the port breaks
+ * the tie); TLS, HTTP, PostgreSQL, RESP and memcached bytes are NO: their
+ * first bytes make a length or sequence id no MySQL packet starts with. */
 #include <string.h>
 
 #include "my_int.h"
