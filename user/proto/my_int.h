@@ -136,7 +136,6 @@ struct my_reply {
 	uint8_t orphan;		/* no request: an OK or ERR seen mid-stream */
 	uint8_t lost;		/* its framing was lost: its end is unknown */
 	uint8_t exp;		/* the next packet's sequence id */
-	uint8_t any_seq;	/* after LOCAL INFILE data: the client's count */
 	uint8_t err;
 	uint8_t prep;		/* a prepare's reply: no rows follow */
 	uint8_t unsure;		/* a packet's first byte was not seen */

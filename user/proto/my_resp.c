@@ -42,7 +42,7 @@ int my_resp_seq_ok(struct my_conn *c, uint8_t seq)
 			my_reply_begin(c, 0);
 		else
 			return 0;
-	} else if (!r->any_seq && seq != r->exp) {
+	} else if (seq != r->exp) {
 		/* the next request's reply begins: this one is over */
 		if (!may_have_ended(r) || reply_seq(c, 1) != seq)
 			return 0;
@@ -50,7 +50,6 @@ int my_resp_seq_ok(struct my_conn *c, uint8_t seq)
 		my_reply_begin(c, 0);
 	}
 	r->exp = (uint8_t)(seq + 1);
-	r->any_seq = 0;
 	return 1;
 }
 
