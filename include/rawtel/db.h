@@ -80,6 +80,9 @@ struct db_exchange {
 	 * startup's user when it names no database). */
 	char ns[DB_NS_MAX];
 	char status[DB_STATUS_MAX];	/* the error code; empty when ok */
+	/* MySQL / MariaDB: the ERR packet's SQLSTATE (the class of the
+	 * numeric code in status: "42S02"); empty when none was sent */
+	char sqlstate[8];
 };
 
 #endif
