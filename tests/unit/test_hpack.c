@@ -6,7 +6,7 @@
  * every field must be the oracle's or flagged unknown, never another. */
 #include "t.h"
 #include "t_fmt.h"
-#include "hpack_t.h"
+#include "test_hpack_t.h"
 #include "../../user/proto/hpack_int.h"
 
 static struct t_fields got;

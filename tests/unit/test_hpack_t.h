@@ -1,7 +1,7 @@
 /* Helpers of the HPACK and HTTP/2 tests: hex, fields as text, and the
  * oracle corpus made by tests/fixtures/h2/gen_hpack.py (python3-hpack). */
-#ifndef RAWTEL_HPACK_T_H
-#define RAWTEL_HPACK_T_H
+#ifndef RAWTEL_TEST_HPACK_T_H
+#define RAWTEL_TEST_HPACK_T_H
 
 #include "rawtel/hpack.h"
 
