@@ -53,6 +53,7 @@ static inline int conv_load(struct conv *cv, const char *rel)
 struct xlines {
 	int n;
 	char line[64][512];
+	struct h2_exchange x[64];
 	struct proto_stats st;
 };
 
@@ -72,8 +73,10 @@ static inline void on_h2_x(void *arg, const struct h2_exchange *x)
 {
 	struct xlines *l = arg;
 
-	if (l->n < 64)
+	if (l->n < 64) {
 		x_text(x, l->line[l->n], sizeof(l->line[0]));
+		l->x[l->n] = *x;
+	}
 	l->n++;
 }
 

@@ -82,8 +82,7 @@ void h2_side_lose(struct h2_conn *c, int dir)
 }
 
 /* The first bytes of a direction: the client preface (a fresh
- * connection), a server's first SETTINGS (fresh), other frames (joined
- * late: the dynamic table is unknown), or no HTTP/2. */
+ * connection), or a first frame header, judged when whole (probe). */
 static void side_start(struct h2_conn *c, int dir, const uint8_t *p, size_t n)
 {
 	struct h2_side *s = &c->side[dir];
@@ -94,15 +93,35 @@ static void side_start(struct h2_conn *c, int dir, const uint8_t *p, size_t n)
 		c->synced_ever = 1;
 		if (!c->first_sid)
 			c->first_sid = 1;	/* no stream began before */
-	} else if (h2_plausible(p, n, H2_FRAME_DEFAULT)) {
-		s->state = H2_S_HEAD;
-		c->synced_ever = 1;
-		if (h2_is_req(c, dir) || p[3] != H2_SETTINGS || (p[4] & H2_F_ACK))
-			hpack_lose(&s->hp);
-	} else {
+	} else if (n >= 9 && !h2_plausible(p, n, H2_FRAME_DEFAULT)) {
 		s->state = H2_S_LOST;
 		hpack_lose(&s->hp);
+	} else {
+		s->state = H2_S_HEAD;
+		s->probe = 1;
 	}
+}
+
+/* The first frame header of a direction: HTTP/2 or not; a server's first
+ * SETTINGS is a fresh start, anything else joins a connection late (the
+ * dynamic table is unknown). 0 when it is no frame header. */
+static int probe(struct h2_conn *c, int dir)
+{
+	struct h2_side *s = &c->side[dir];
+
+	s->probe = 0;
+	if (!h2_plausible(s->hdr, 9, H2_FRAME_DEFAULT)) {
+		s->state = H2_S_LOST;
+		hpack_lose(&s->hp);
+		h2_stat(c, skipped, 1);
+		if (!c->synced_ever && ++c->misses >= H2_PROBE_MISSES)
+			c->done = 1;
+		return 0;
+	}
+	c->synced_ever = 1;
+	if (h2_is_req(c, dir) || s->hdr[3] != H2_SETTINGS || (s->hdr[4] & H2_F_ACK))
+		hpack_lose(&s->hp);
+	return 1;
 }
 
 static size_t head_bytes(struct h2_conn *c, int dir, const uint8_t *p, size_t n)
@@ -115,6 +134,8 @@ static size_t head_bytes(struct h2_conn *c, int dir, const uint8_t *p, size_t n)
 	if (s->hlen < 9)
 		return k;
 	s->hlen = 0;
+	if (s->probe && !probe(c, dir))
+		return n;
 	s->len = be24(s->hdr);
 	s->type = s->hdr[3];
 	s->flags = s->hdr[4];

@@ -46,6 +46,8 @@ struct h2_stream {
 /* One direction of the connection. */
 struct h2_side {
 	uint8_t state;
+	uint8_t probe;		/* the first frame header decides whether
+				 * this is HTTP/2 and a fresh start */
 	uint8_t pre;		/* preface bytes matched */
 	uint8_t hlen;		/* frame header bytes gathered */
 	uint8_t hdr[9];

@@ -127,8 +127,16 @@ void h2_stream_reset(struct h2_conn *c, uint32_t sid, uint32_t code)
 {
 	struct h2_stream *s = h2_stream_find(c, sid);
 
-	if (!s)
+	if (!s) {
+		/* a stream begun unseen ends here: a late response to it
+		 * opens nothing */
+		if ((sid & 1) && sid > c->last_sid) {
+			c->last_sid = sid;
+			if (!c->first_sid)
+				c->first_sid = sid;
+		}
 		return;
+	}
 	s->x.error_code = code;
 	h2_stream_report(c, s, H2_X_RESET | (s->resp_begun ? H2_X_RESP_OPEN : 0));
 }

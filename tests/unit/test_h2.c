@@ -1,0 +1,188 @@
+/* The HTTP/2 parser (user/proto/h2_*.c) on conversations recorded from
+ * real peers through tests/fixtures/h2/relay.py (nghttp and curl against
+ * nghttpd, a python3-grpcio client and server; commands in
+ * tests/fixtures/h2/record.sh): the exact exchanges, from both sides,
+ * fed whole, a byte per syscall, with every capture size (gaps) and
+ * joined late at every record, where what is reported must agree with the
+ * whole run or be missing, never differ. */
+#include "t.h"
+#include "t_fmt.h"
+#include "test_h2_t.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+#define TP "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+#define UA_GRPC "grpc-python/1.51.1 grpc-c/29.0.0 (linux; chttp2)"
+#define GRPC(sid, m) #sid " POST http 127.0.0.1:18454 /rawtel.test.Demo/" m
+#define OK_GRPC " 200 ct=application/grpc grpc=0/ ua=" UA_GRPC " tp=0 ts= f=0x200 err=0 unk=0 "
+
+struct fixture {
+	const char *file;
+	int n;
+	const char *want[6];
+};
+
+static const struct fixture fixtures[] = {
+	{ "tests/fixtures/h2/nghttp_get.txt", 3, {
+		"13 GET http 127.0.0.1:18444 /index.html 200 ct=text/html grpc=-1/ "
+		"ua=rawtel-fixture tp=1 ts= f=0 err=0 unk=0 req=0/0 resp=9/0",
+		"17 GET http 127.0.0.1:18444 /missing 404 ct=text/html; charset=UTF-8 grpc=-1/ "
+		"ua=rawtel-fixture tp=1 ts= f=0 err=0 unk=0 req=0/0 resp=148/0",
+		"15 GET http 127.0.0.1:18444 /big.txt 200 ct=text/plain grpc=-1/ "
+		"ua=rawtel-fixture tp=1 ts= f=0 err=0 unk=0 req=0/0 resp=40000/0",
+	} },
+	{ "tests/fixtures/h2/curl_get.txt", 2, {
+		"1 GET http 127.0.0.1:18444 /index.html 200 ct=text/html grpc=-1/ "
+		"ua=curl/7.88.1 tp=0 ts= f=0 err=0 unk=0 req=0/0 resp=9/0",
+		"1 POST http 127.0.0.1:18444 /index.html 200 ct=text/html grpc=-1/ "
+		"ua=curl/7.88.1 tp=0 ts= f=0 err=0 unk=0 req=3/0 resp=9/0",
+	} },
+	{ "tests/fixtures/h2/grpc_calls.txt", 4, {
+		GRPC(1, "Echo") OK_GRPC "req=9/1 resp=9/1",
+		GRPC(3, "Count") OK_GRPC "req=6/1 resp=30/3",
+		/* trailers-only error; the deadline: the client's RST_STREAM
+		 * (CANCEL) before any response */
+		GRPC(5, "Fail") " 200 ct=application/grpc grpc=5/no such thing ua=" UA_GRPC
+		" tp=0 ts= f=0x220 err=0 unk=0 req=6/1 resp=0/0",
+		GRPC(7, "Slow") " 0 ct=application/grpc grpc=-1/ ua=" UA_GRPC
+		" tp=0 ts= f=0x20a err=8 unk=0 req=6/1 resp=0/0",
+	} },
+};
+
+static struct conv convs[N(fixtures)];
+static int loaded;
+
+static void load(void)
+{
+	if (loaded)
+		return;
+	for (size_t i = 0; i < N(fixtures); i++)
+		if (conv_load(&convs[i], fixtures[i].file))
+			T_ASSERTF(0, "cannot read %s (run from the top)", fixtures[i].file);
+	loaded = 1;
+}
+
+static void check_exact(const struct xlines *l, const struct fixture *f, const char *how)
+{
+	T_ASSERTF(l->n == f->n, "%s %s: %d exchanges", f->file, how, l->n);
+	for (int i = 0; i < f->n; i++)
+		T_CHECKF(!strcmp(l->line[i], f->want[i]), "%s %s #%d: %s", f->file, how, i,
+			 l->line[i]);
+	T_CHECKF(!l->st.sync_lost && !l->st.undecoded, "%s %s", f->file, how);
+}
+
+static void recorded_exact(void)
+{
+	static struct xlines l;
+
+	load();
+	for (size_t i = 0; i < N(fixtures); i++)
+		for (int role = 0; role < 2; role++) {
+			conv_run(&convs[i], role, SIZE_MAX, 0, 0, &l);
+			check_exact(&l, &fixtures[i], role ? "client" : "server");
+		}
+}
+
+static void recorded_bytewise(void)
+{
+	static struct xlines l;
+
+	load();
+	for (size_t i = 0; i < N(fixtures); i++)
+		for (int role = 0; role < 2; role++) {
+			conv_run(&convs[i], role, SIZE_MAX, 1, 0, &l);
+			check_exact(&l, &fixtures[i], "bytewise");
+		}
+}
+
+static struct xlines whole[N(fixtures)];
+
+static int str_ok(const char *got, const char *want)
+{
+	return !got[0] || !strcmp(got, want);
+}
+
+/* got is want with fields missing, never other values. Joined after a
+ * stream was reset (where the whole run ended it), a late response to it
+ * is all that is seen of it. */
+static int agrees(const struct h2_exchange *g, const struct h2_exchange *w)
+{
+	if ((w->flags & H2_X_RESET) && (w->flags & H2_X_NO_RESPONSE) &&
+	    (g->flags & H2_X_NO_REQUEST))
+		return g->stream_id == w->stream_id;
+	return g->stream_id == w->stream_id && str_ok(g->method, w->method) &&
+	       str_ok(g->scheme, w->scheme) && str_ok(g->authority, w->authority) &&
+	       str_ok(g->path, w->path) &&
+	       /* without a response status, the request's content-type */
+	       (!g->status || str_ok(g->content_type, w->content_type)) &&
+	       str_ok(g->user_agent, w->user_agent) && str_ok(g->grpc_message, w->grpc_message) &&
+	       (!g->status || g->status == w->status) &&
+	       (g->grpc_status < 0 || g->grpc_status == w->grpc_status) &&
+	       (!g->tp_state || g->tp_state == w->tp_state) &&
+	       g->req_bytes <= w->req_bytes && g->resp_bytes <= w->resp_bytes &&
+	       g->req_msgs <= w->req_msgs && g->resp_msgs <= w->resp_msgs;
+}
+
+/* Every exchange of `l` agrees with the whole run's of its stream. */
+static void check_subset(const struct xlines *l, size_t fx, const char *how)
+{
+	const struct xlines *w = &whole[fx];
+
+	T_ASSERTF(l->n <= w->n + 2, "%s %s: %d exchanges", fixtures[fx].file, how, l->n);
+	for (int i = 0; i < l->n && i < 64; i++) {
+		int ok = 0;
+
+		for (int j = 0; j < w->n && !ok; j++)
+			ok = agrees(&l->x[i], &w->x[j]);
+		T_ASSERTF(ok, "%s %s: %s", fixtures[fx].file, how, l->line[i]);
+	}
+}
+
+static void whole_runs(void)
+{
+	load();
+	for (size_t i = 0; i < N(fixtures); i++)
+		conv_run(&convs[i], PROTO_SERVER, SIZE_MAX, 0, 0, &whole[i]);
+}
+
+static void recorded_gaps(void)
+{
+	static struct xlines l;
+	char how[64];
+
+	whole_runs();
+	for (size_t i = 0; i < N(fixtures); i++)
+		for (size_t cap = 0; cap < 400; cap += cap < 40 ? 1 : 7)
+			for (int split = 0; split < 2; split++) {
+				snprintf(how, sizeof(how), "cap %zu split %d", cap, split);
+				conv_run(&convs[i], (int)(cap & 1), cap, split, 0, &l);
+				check_subset(&l, i, how);
+			}
+}
+
+static void recorded_joined_late(void)
+{
+	static struct xlines l;
+	char how[64];
+	int some = 0;
+
+	whole_runs();
+	for (size_t i = 0; i < N(fixtures); i++)
+		for (int from = 1; from < convs[i].n; from++)
+			for (int role = 0; role < 2; role++) {
+				snprintf(how, sizeof(how), "from %d role %d", from, role);
+				conv_run(&convs[i], role, SIZE_MAX, 0, from, &l);
+				check_subset(&l, i, how);
+				some += l.n;
+			}
+	T_CHECK(some > 0);
+}
+
+int main(void)
+{
+	T_RUN(recorded_exact);
+	T_RUN(recorded_bytewise);
+	T_RUN(recorded_gaps);
+	T_RUN(recorded_joined_late);
+	return t_done();
+}
