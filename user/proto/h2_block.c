@@ -84,7 +84,7 @@ static void response_block(struct h2_conn *c, struct h2_stream *st, uint16_t sta
 	}
 }
 
-void h2_block_end(struct h2_conn *c, int dir)
+void h2_block_end(struct h2_conn *c, int dir, const uint8_t *p, size_t n)
 {
 	struct h2_side *s = &c->side[dir];
 	struct h2_block_ctx b = { 0 };
@@ -98,9 +98,12 @@ void h2_block_end(struct h2_conn *c, int dir)
 		hpack_lose(&s->hp);
 		if (b.st)
 			b.st->x.flags |= H2_X_HEADERS_LOST;
-	} else if (hpack_decode(&s->hp, s->blk, s->blen, on_field, &b) < 0 && b.st) {
+	} else if (hpack_decode(&s->hp, p, n, on_field, &b) < 0 && b.st) {
 		b.st->x.flags |= H2_X_HEADERS_LOST;
 	}
+	/* gathered bytes may hold credentials: not kept past their use */
+	memset(s->blk, 0, s->blen);
+	s->blen = 0;
 	if (s->hp.unknown != unknown) {
 		h2_stat(c, undecoded, s->hp.unknown - unknown);
 		if (b.st) {

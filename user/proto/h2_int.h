@@ -106,7 +106,8 @@ void h2_frame_begin(struct h2_conn *c, int dir);
 void h2_frame_end(struct h2_conn *c, int dir);
 /* h2_block.c */
 void h2_block_add(struct h2_conn *c, int dir, const uint8_t *p, size_t n);
-void h2_block_end(struct h2_conn *c, int dir);
+/* The block ends: decode p[0..n) (s->blk, or the payload in place). */
+void h2_block_end(struct h2_conn *c, int dir, const uint8_t *p, size_t n);
 /* h2_stream.c */
 struct h2_stream *h2_stream_find(struct h2_conn *c, uint32_t sid);
 struct h2_stream *h2_stream_new(struct h2_conn *c, uint32_t sid, int no_request);

@@ -77,7 +77,12 @@ static void content(struct h2_conn *c, int dir, uint32_t pos, const uint8_t *p, 
 	if (s->type == H2_DATA) {
 		h2_stream_data(c, dir, s->sid, p, n, 0);
 	} else if (has_block(s->type)) {
-		if (s->in_block)
+		/* a whole block in one frame and one syscall is decoded where
+		 * it lies, never copied */
+		if (s->in_block && !s->blen && !s->block_cut && (s->flags & H2_F_END_HEADERS) &&
+		    pos == 0 && n == s->len - s->lead - s->pad)
+			h2_block_end(c, dir, p, n);
+		else if (s->in_block)
 			h2_block_add(c, dir, p, n);
 	} else if (s->type == H2_SETTINGS && !(s->flags & H2_F_ACK)) {
 		for (size_t i = 0; i < n; i++)
@@ -145,7 +150,7 @@ void h2_frame_end(struct h2_conn *c, int dir)
 	case H2_PUSH_PROMISE:
 	case H2_CONTINUATION:
 		if (s->in_block && (s->flags & H2_F_END_HEADERS))
-			h2_block_end(c, dir);
+			h2_block_end(c, dir, s->blk, s->blen);
 		break;
 	case H2_RST_STREAM:
 		if (s->len == 4)

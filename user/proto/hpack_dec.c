@@ -83,7 +83,11 @@ static long literal(struct hpack_dec *d, const uint8_t *p, size_t n, unsigned pr
 		if (nlen > sizeof(g.name))
 			r = 1;	/* a name too long to keep: unknown */
 	}
-	s = read_str(p + used, n - (size_t)used, g.value, sizeof(g.value), &vlen);
+	/* a credential's value is only measured, never copied */
+	if (never || (!r && hpack_secret_name(g.name, nlen)))
+		s = read_str(p + used, n - (size_t)used, g.value, 0, &vlen);
+	else
+		s = read_str(p + used, n - (size_t)used, g.value, sizeof(g.value), &vlen);
 	if (s < 0)
 		return -EINVAL;
 	used += s;
