@@ -47,6 +47,15 @@ static const struct fixture fixtures[] = {
 		GRPC(7, "Slow") " 0 ct=application/grpc grpc=-1/ ua=" UA_GRPC
 		" tp=0 ts= f=0x20a err=8 unk=0 req=6/1 resp=0/0",
 	} },
+	/* the same calls, the server's DEADLINE_EXCEEDED first this time */
+	{ "tests/fixtures/h2/grpc_deadline.txt", 4, {
+		GRPC(1, "Echo") OK_GRPC "req=9/1 resp=9/1",
+		GRPC(3, "Count") OK_GRPC "req=6/1 resp=30/3",
+		GRPC(5, "Fail") " 200 ct=application/grpc grpc=5/no such thing ua=" UA_GRPC
+		" tp=0 ts= f=0x220 err=0 unk=0 req=6/1 resp=0/0",
+		GRPC(7, "Slow") " 200 ct=application/grpc grpc=4/Deadline Exceeded ua=" UA_GRPC
+		" tp=0 ts= f=0x220 err=0 unk=0 req=6/1 resp=0/0",
+	} },
 };
 
 static struct conv convs[N(fixtures)];
