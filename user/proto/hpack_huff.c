@@ -12,11 +12,8 @@
 #define HUFF_LEN_MAX 30
 #define HUFF_EOS 256
 
-/* How many codes have each length 0..30 (Appendix B). */
-static const uint8_t huff_count[HUFF_LEN_MAX + 1] = {
-	0, 0, 0, 0, 0, 10, 26, 32, 6, 0, 5, 3, 2, 6, 2, 3,
-	0, 0, 0, 3, 8, 13, 26, 29, 12, 4, 15, 19, 29, 0, 4,
-};
+/* Codes of each length 5..30 (Appendix B): 10, 26, 32, 6, 0, 5, 3, 2,
+ * 6, 2, 3, 0, 0, 0, 3, 8, 13, 26, 29, 12, 4, 15, 19, 29, 0, 4. */
 
 /* The 257 symbols ordered by (code length, symbol). */
 static const uint16_t huff_sym[257] = {
@@ -36,61 +33,63 @@ static const uint16_t huff_sym[257] = {
 	22, 256,
 };
 
-/* A code being read: its bits so far, and where length `len`'s codes
- * begin (their first value, the index of their first symbol). */
-struct huff_code {
-	uint32_t code, first, idx;
-	unsigned len, ones;
+/* Derived from huff_count, for lengths 5..30: the first code of each
+ * length, the index of its first symbol, and the end of its codes as a
+ * 30-bit left-aligned value: a code's length is the first L whose end is
+ * above the next 30 input bits. */
+static const uint32_t huff_first[HUFF_LEN_MAX + 1] = {
+	[5] = 0, 20, 92, 248, 508, 1016, 2042, 4090, 8184, 16380, 32764, 65534, 131068,
+	262136, 524272, 1048550, 2097116, 4194258, 8388568, 16777194, 33554412, 67108832,
+	134217694, 268435426, 536870910, 1073741820,
+};
+static const uint16_t huff_idx[HUFF_LEN_MAX + 1] = {
+	[5] = 0, 10, 36, 68, 74, 74, 79, 82, 84, 90, 92, 95, 95, 95, 95, 98, 106, 119, 145,
+	174, 186, 190, 205, 224, 253, 253,
+};
+static const uint32_t huff_end[HUFF_LEN_MAX + 1] = {
+	[5] = 0x14000000, 0x2e000000, 0x3e000000, 0x3f800000, 0x3f800000, 0x3fd00000,
+	0x3fe80000, 0x3ff00000, 0x3ffc0000, 0x3ffe0000, 0x3fff8000, 0x3fff8000, 0x3fff8000,
+	0x3fff8000, 0x3fff9800, 0x3fffb800, 0x3fffd200, 0x3fffec00, 0x3ffffa80, 0x3ffffd80,
+	0x3ffffe00, 0x3ffffef0, 0x3fffff88, 0x3ffffffc, 0x3ffffffc, 0x40000000,
 };
 
-static void huff_reset(struct huff_code *c)
+/* The last `nb` bits (< 8) as padding: the most significant bits of EOS,
+ * all ones. */
+static int huff_pad_ok(uint64_t acc, int nb)
 {
-	c->code = c->first = c->idx = 0;
-	c->len = 0;
-	c->ones = 1;
-}
-
-/* One more bit: the symbol it completes, -1 for none yet, -2 for an
- * invalid code (EOS, or longer than any code). */
-static int huff_bit(struct huff_code *c, unsigned bit)
-{
-	if (c->len) {
-		c->first = (c->first + huff_count[c->len]) << 1;
-		c->idx += huff_count[c->len];
-	}
-	c->len++;
-	c->code = c->code << 1 | bit;
-	c->ones &= bit;
-	if (c->code - c->first < huff_count[c->len]) {
-		int sym = huff_sym[c->idx + c->code - c->first];
-
-		huff_reset(c);
-		return sym == HUFF_EOS ? -2 : sym;
-	}
-	return c->len >= HUFF_LEN_MAX ? -2 : -1;
+	return nb < 8 && (nb == 0 || acc >> (64 - nb) == (1u << nb) - 1);
 }
 
 long hpack_huff_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 {
-	struct huff_code c;
+	uint64_t acc = 0;	/* input bits, left-aligned */
+	int nb = 0;
+	size_t i = 0;
 	long k = 0;
 
-	huff_reset(&c);
-	for (size_t i = 0; i < n; i++) {
-		for (int b = 7; b >= 0; b--) {
-			int sym = huff_bit(&c, (in[i] >> b) & 1u);
+	for (;;) {
+		uint32_t v;
+		unsigned len = 5;
+		int sym;
 
-			if (sym == -2)
-				return -EINVAL;
-			if (sym < 0)
-				continue;
-			if (out && (size_t)k < cap)
-				out[k] = (uint8_t)sym;
-			k++;
+		while (nb <= 56 && i < n) {
+			acc |= (uint64_t)in[i++] << (56 - nb);
+			nb += 8;
 		}
+		if (!nb)
+			return k;
+		v = (uint32_t)(acc >> 34);
+		while (v >= huff_end[len])
+			len++;
+		if ((int)len > nb)
+			return huff_pad_ok(acc, nb) ? k : -EINVAL;
+		sym = huff_sym[huff_idx[len] + (v >> (30 - len)) - huff_first[len]];
+		if (sym == HUFF_EOS)
+			return -EINVAL;
+		if (out && (size_t)k < cap)
+			out[k] = (uint8_t)sym;
+		k++;
+		acc <<= len;
+		nb -= (int)len;
 	}
-	/* padding: the most significant bits of EOS (all ones), < 8 bits */
-	if (c.len > 7 || !c.ones)
-		return -EINVAL;
-	return k;
 }
