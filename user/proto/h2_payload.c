@@ -123,8 +123,6 @@ void h2_payload_gap(struct h2_conn *c, int dir, uint32_t k)
 
 	if (to > s->len - s->pad)
 		to = s->len - s->pad;
-	if (s->off < s->lead)
-		s->ctl[0] = 0xff;	/* lead unseen: ignore ctl */
 	if (to <= from)
 		return;
 	if (s->type == H2_DATA)
