@@ -1,6 +1,7 @@
 /* The HTTP/2 parser (user/proto/h2_*.c) on conversations recorded from
  * real peers through tests/fixtures/h2/relay.py (nghttp and curl against
- * nghttpd, a python3-grpcio client and server; commands in
+ * nghttpd, a python3-grpcio client and server, curl's h2c Upgrade;
+ * commands in
  * tests/fixtures/h2/record.sh): the exact exchanges, from both sides,
  * fed whole, a byte per syscall, with every capture size (gaps) and
  * joined late at every record, where what is reported must agree with the
@@ -187,11 +188,53 @@ static void recorded_joined_late(void)
 	T_CHECK(some > 0);
 }
 
+/* h2c by Upgrade (curl --http2 against python3-h2): the HTTP/1 parser's
+ * part (the request, the 101) is skipped here; what follows the 101 is
+ * fed to a connection started by h2_conn_upgraded. */
+static void recorded_upgrade(void)
+{
+	static struct conv cv;
+	static _Alignas(16) uint8_t conn[1 << 17];
+	static struct xlines l;
+	struct h2_upgrade u = { .start_ns = 1, .req_end_ns = 1, .method = "GET",
+				.path = "/up.txt", .authority = "127.0.0.1:18464",
+				.user_agent = "curl/7.88.1" };
+	struct proto_opts o = { .on_h2 = on_h2_x, .arg = &l, .stats = &l.st };
+
+	T_ASSERT(!conv_load(&cv, "tests/fixtures/h2/curl_upgrade.txt"));
+	T_ASSERT(cv.n == 5 && cv.r[0].dir == 'c' && cv.r[1].dir == 's');
+	for (int role = 0; role < 2; role++) {
+		const uint8_t *end = memmem(cv.r[1].b, cv.r[1].n, "\r\n\r\n", 4);
+		size_t off = end ? (size_t)(end + 4 - cv.r[1].b) : 0;
+
+		T_ASSERT(off > 0);
+		memset(&l, 0, sizeof(l));
+		h2_conn_upgraded(conn, 3, role, &o, &u);
+		for (int i = 1; i < cv.n - 1; i++) {
+			const struct rec *r = &cv.r[i];
+			size_t skip = i == 1 ? off : 0;
+			int recv = (r->dir == 'c') == (role == PROTO_SERVER);
+
+			proto_http2.feed(conn, recv ? PROTO_RECV : PROTO_SEND, (uint64_t)i + 1,
+					 r->b + skip, r->n - skip, r->n - skip);
+		}
+		proto_http2.close(conn, 9);
+		T_ASSERTF(l.n == 2, "role %d: %d", role, l.n);
+		T_EQ_STR(l.line[0], "1 GET http 127.0.0.1:18464 /up.txt 200 ct=text/plain grpc=-1/ "
+			 "ua=curl/7.88.1 tp=0 ts= f=0x1000 err=0 unk=0 req=0/0 resp=16/0");
+		T_EQ_STR(l.line[1], "3 GET http 127.0.0.1:18464 /second 200 ct=text/plain grpc=-1/ "
+			 "ua=curl/7.88.1 tp=0 ts= f=0 err=0 unk=0 req=0/0 resp=16/0");
+		T_EQ_INT(l.x[0].resp_start_ns, 2);
+		T_EQ_INT(l.st.sync_lost + l.st.undecoded, 0);
+	}
+}
+
 int main(void)
 {
 	T_RUN(recorded_exact);
 	T_RUN(recorded_bytewise);
 	T_RUN(recorded_gaps);
 	T_RUN(recorded_joined_late);
+	T_RUN(recorded_upgrade);
 	return t_done();
 }
