@@ -88,12 +88,13 @@ static inline void conv_run(const struct conv *cv, enum proto_role role, size_t 
 {
 	static _Alignas(16) uint8_t conn[1 << 17];
 	struct proto_opts o = { .on_h2 = on_h2_x, .arg = out, .stats = &out->st };
+	uint64_t id = 100;	/* + the connection's index in the recording */
 
 	memset(out, 0, sizeof(*out));
 	if (proto_http2.conn_size > sizeof(conn))
 		abort();
 	memset(conn, 0, proto_http2.conn_size);
-	proto_http2.init(conn, 7, role, &o);
+	proto_http2.init(conn, id, role, &o);
 	for (int i = from; i < cv->n; i++) {
 		const struct rec *r = &cv->r[i];
 		int c2s = r->dir == 'c';
@@ -103,7 +104,7 @@ static inline void conv_run(const struct conv *cv, enum proto_role role, size_t 
 		if (r->dir == 'x') {	/* the next connection begins */
 			proto_http2.close(conn, (uint64_t)i + 1);
 			memset(conn, 0, proto_http2.conn_size);
-			proto_http2.init(conn, 7 + (uint64_t)i, role, &o);
+			proto_http2.init(conn, ++id, role, &o);
 			continue;
 		}
 		if (!split || k < 2) {
