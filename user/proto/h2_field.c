@@ -78,6 +78,11 @@ void h2_field(struct h2_stream *s, int resp, const struct hpack_field *f)
 	else if (is(f, "grpc-message"))
 		KEEP(grpc_message);
 	if (is(f, "content-type") && f->vlen >= 16 &&
-	    !strncasecmp(f->value, "application/grpc", 16))
+	    !strncasecmp(f->value, "application/grpc", 16)) {
+		/* known only from the response: the request's DATA so far
+		 * went uncounted */
+		if (!(x->flags & H2_X_GRPC) && x->req_bytes)
+			s->g[0].lost = 1;
 		x->flags |= H2_X_GRPC;
+	}
 }
