@@ -24,8 +24,19 @@
  * DATA is counted, never copied: only the 5-byte prefixes of gRPC messages
  * (compressed flag and length) are read, to count messages each way.
  *
+ * SETTINGS: HEADER_TABLE_SIZE bounds the peer's decoder as sent (no wait
+ * for the ACK: the table size itself changes only by the encoder's size
+ * updates), MAX_FRAME_SIZE bounds what resynchronisation accepts.
+ *
  * Privacy: only the values below are kept; authorization, cookie and
- * never-indexed values are never stored (rawtel/hpack.h). */
+ * never-indexed values are never stored (rawtel/hpack.h). A header block
+ * whole in one frame and one syscall (the usual case) is decoded where it
+ * lies; one gathered across syscalls or CONTINUATIONs is wiped once
+ * decoded.
+ *
+ * Bounds: proto_http2.conn_size is about 60 KB (two HPACK decoders, two
+ * block buffers, H2_STREAMS exchanges); no allocation; work per syscall is
+ * linear in the captured bytes, constant for gaps. */
 #ifndef RAWTEL_H2_H
 #define RAWTEL_H2_H
 
