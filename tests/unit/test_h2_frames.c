@@ -135,6 +135,36 @@ static void padding_priority_continuation(void)
 	T_EQ_INT(got.st.sync_lost, 0);
 }
 
+/* A block ends with its last byte, not with the padding after it: the
+ * request's time is the syscall that completed it, whole or gathered. */
+static void block_before_padding(void)
+{
+	static struct buf c;
+	uint8_t pl[600];
+	size_t n = block(pl + 1, REQ("/pad"));
+
+	for (int split = 0; split < 2; split++) {
+		start(PROTO_SERVER);
+		preface();
+		c.n = 0;
+		pl[0] = 100;
+		memset(pl + 1 + n, 0, 100);
+		frame(&c, 1, 0x8 | 0x4 | 0x1, 1, pl, 1 + n + 100);
+		if (split) {
+			proto_http2.feed(conn, PROTO_RECV, 2, c.b, 20, 20);
+			proto_http2.feed(conn, PROTO_RECV, 3, c.b + 20, c.n - 120, c.n - 120);
+		} else {
+			proto_http2.feed(conn, PROTO_RECV, 3, c.b, c.n - 100, c.n - 100);
+		}
+		proto_http2.feed(conn, PROTO_RECV, 4, c.b + c.n - 100, 100, 100);
+		proto_http2.close(conn, 5);
+		T_ASSERT(got.n == 1);
+		T_EQ_STR(got.x[0].path, "/pad");
+		T_EQ_INT(got.x[0].start_ns, 3);
+		T_EQ_INT(got.x[0].req_end_ns, 3);
+	}
+}
+
 static void reset_and_goaway(void)
 {
 	static struct buf c, s;
@@ -375,6 +405,7 @@ static void not_http2(void)
 int main(void)
 {
 	T_RUN(padding_priority_continuation);
+	T_RUN(block_before_padding);
 	T_RUN(reset_and_goaway);
 	T_RUN(table_full_and_aging);
 	T_RUN(upgraded);

@@ -76,14 +76,19 @@ static void content(struct h2_conn *c, int dir, uint32_t pos, const uint8_t *p, 
 
 	if (s->type == H2_DATA) {
 		h2_stream_data(c, dir, s->sid, p, n, 0);
-	} else if (has_block(s->type)) {
-		/* a whole block in one frame and one syscall is decoded where
-		 * it lies, never copied */
-		if (s->in_block && !s->blen && !s->block_cut && (s->flags & H2_F_END_HEADERS) &&
-		    pos == 0 && n == s->len - s->lead - s->pad)
+	} else if (has_block(s->type) && s->in_block) {
+		/* the block ends with its last byte (padding may follow in
+		 * a later syscall); one whole in one frame and one syscall is
+		 * decoded where it lies, never copied */
+		int last = (s->flags & H2_F_END_HEADERS) && pos + n == s->len - s->lead - s->pad;
+
+		if (last && !s->blen && !s->block_cut && pos == 0) {
 			h2_block_end(c, dir, p, n);
-		else if (s->in_block)
+		} else {
 			h2_block_add(c, dir, p, n);
+			if (last)
+				h2_block_end(c, dir, s->blk, s->blen);
+		}
 	} else if (s->type == H2_SETTINGS && !(s->flags & H2_F_ACK)) {
 		for (size_t i = 0; i < n; i++)
 			settings_byte(c, dir, p[i]);
