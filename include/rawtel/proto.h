@@ -37,6 +37,7 @@ enum proto_id {
 	PROTO_MYSQL,
 	PROTO_REDIS,
 	PROTO_MEMCACHED,
+	PROTO_HTTP2,
 	PROTO_N
 };
 
@@ -72,9 +73,12 @@ struct proto_stats {
 	uint64_t given_up;	/* connections that returned PROTO_DONE */
 	uint64_t queue_full;	/* requests not kept: the pipeline queue
 				 * was full (their replies: no_request) */
+	uint64_t undecoded;	/* header fields not decodable: their
+				 * compression state was lost (HTTP/2) */
 };
 
 struct db_exchange;
+struct h2_exchange;
 
 /* What every connection of one protocol shares; must outlive them. */
 struct proto_opts {
@@ -84,6 +88,8 @@ struct proto_opts {
 	 * (its fields as far as known; valid during the call only): the
 	 * moment a tracer learns which thread is making the call. */
 	void (*on_db_request)(void *arg, const struct db_exchange *x);
+	/* HTTP/2: called for every stream (rawtel/h2.h). */
+	void (*on_h2)(void *arg, const struct h2_exchange *x);
 	void *arg;
 	struct proto_stats *stats;	/* optional */
 	/* A request whose reply has not begun after this long is reported
@@ -128,5 +134,6 @@ extern const struct proto_parser proto_postgres;
 extern const struct proto_parser proto_mysql;
 extern const struct proto_parser proto_redis;
 extern const struct proto_parser proto_memcached;
+extern const struct proto_parser proto_http2;
 
 #endif

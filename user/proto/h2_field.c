@@ -1,0 +1,88 @@
+/* The header fields an HTTP/2 exchange keeps, copied bounded and made
+ * printable; everything else is dropped as it is decoded. */
+#include <string.h>
+#include <strings.h>
+
+#include "h2_int.h"
+
+void h2_copy(char *dst, size_t size, const char *src, size_t n, uint32_t *flags)
+{
+	size_t k = n < size - 1 ? n : size - 1;
+
+	for (size_t i = 0; i < k; i++) {
+		unsigned char ch = (unsigned char)src[i];
+
+		dst[i] = ch >= 0x20 && ch <= 0x7e ? (char)ch : '?';
+	}
+	dst[k] = 0;
+	if (k < n)
+		*flags |= H2_X_VALUE_TRUNC;
+}
+
+static int is(const struct hpack_field *f, const char *name)
+{
+	size_t n = strlen(name);
+
+	return f->nlen == n && !memcmp(f->name, name, n);
+}
+
+#define KEEP(field) h2_copy(x->field, sizeof(x->field), f->value, f->vlen, &x->flags)
+
+static void grpc_status(struct h2_exchange *x, const struct hpack_field *f)
+{
+	int v = 0;
+
+	if (!f->vlen || f->vlen > 3)
+		return;
+	for (size_t i = 0; i < f->vlen; i++) {
+		if (f->value[i] < '0' || f->value[i] > '9')
+			return;
+		v = v * 10 + (f->value[i] - '0');
+	}
+	x->grpc_status = (int16_t)v;
+}
+
+static void request_field(struct h2_exchange *x, const struct hpack_field *f)
+{
+	if (is(f, ":method"))
+		KEEP(method);
+	else if (is(f, ":scheme"))
+		KEEP(scheme);
+	else if (is(f, ":path"))
+		KEEP(path);
+	else if (is(f, ":authority") || (is(f, "host") && !x->authority[0]))
+		KEEP(authority);
+	else if (is(f, "user-agent"))
+		KEEP(user_agent);
+	else if (is(f, "tracestate"))
+		KEEP(tracestate);
+	else if (is(f, "traceparent"))
+		x->tp_state = http1_traceparent_parse(f->value, f->vlen, &x->tp)
+				      ? HTTP1_TP_INVALID : HTTP1_TP_VALID;
+	else if (is(f, "content-type") && !x->content_type[0])
+		KEEP(content_type);
+}
+
+void h2_field(struct h2_stream *s, int resp, const struct hpack_field *f)
+{
+	struct h2_exchange *x = &s->x;
+
+	if (f->flags & (HPACK_F_HIDDEN | HPACK_F_UNKNOWN))
+		return;
+	if (!resp)
+		request_field(x, f);
+	else if (is(f, "content-type"))
+		KEEP(content_type);
+	else if (is(f, "grpc-status"))
+		grpc_status(x, f);
+	else if (is(f, "grpc-message"))
+		KEEP(grpc_message);
+	if (is(f, "content-type") && f->vlen >= 16 &&
+	    !strncasecmp(f->value, "application/grpc", 16)) {
+		/* known only from the response: the request's DATA so far
+		 * went uncounted */
+		if (!(x->flags & H2_X_GRPC) && x->req_bytes)
+			s->g[0].lost = 1;
+		x->flags |= H2_X_GRPC;
+	}
+}
