@@ -21,15 +21,15 @@
 
 #include "rawtel/db.h"
 #include "rawtel/proto.h"
+#include "lpf.h"
 
 #define MC_PIPELINE 32		/* commands kept with their text */
 #define MC_TEXT 256		/* a kept command line (cut: DB_X_TRUNC) */
 #define MC_LINE_MAX (64u << 10)	/* a line longer than this is no command */
 #define MC_DATA_MAX (1ull << 30)
-#define MC_MISSES 8		/* garbage syscalls before any Memcached */
 #define MC_NO_LOSS UINT64_MAX
 
-enum { MS_SEEK, MS_IDLE, MS_LINE, MS_DATA, MS_DEAD };
+enum { MS_SEEK = LPF_SEEK, MS_IDLE = LPF_IDLE, MS_LINE, MS_DATA, MS_DEAD };
 
 /* command classes (what replies fit) */
 enum {
@@ -92,11 +92,7 @@ struct mc_reply {
 struct mc_conn {
 	uint64_t id;
 	const struct proto_opts *o;
-	uint8_t role;
-	uint8_t done;
-	uint8_t seen;
-	uint8_t misses;
-	uint8_t wait_req;	/* as Redis's (redis_int.h) */
+	struct lpf_conn lp;
 	uint16_t text_len;
 	uint64_t head_seq, tail_seq;
 	uint64_t lost_seq;

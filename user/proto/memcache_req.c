@@ -86,8 +86,8 @@ static void cmd_done(struct mc_conn *c, uint64_t ts)
 	s->active = 0;
 	s->state = MS_IDLE;
 	s->synced = 1;
-	c->seen = 1;
-	c->misses = 0;
+	c->lp.seen = 1;
+	c->lp.misses = 0;
 	mc_commit(c, ts);
 }
 
@@ -133,9 +133,9 @@ void mc_req_lose(struct mc_conn *c)
 	struct mc_side *s = &c->req;
 
 	/* before anything was seen this was no message: passed over */
-	mc_stat(c, c->seen ? offsetof(struct proto_stats, sync_lost)
+	mc_stat(c, c->lp.seen ? offsetof(struct proto_stats, sync_lost)
 		       : offsetof(struct proto_stats, skipped), 1);
-	if (s->active && c->seen) {
+	if (s->active && c->lp.seen) {
 		if (s->state == MS_LINE && s->tok_len) {
 			s->tok[s->tok_n] = 0;
 			req_tok(c, s);	/* the word cut short */
@@ -146,7 +146,7 @@ void mc_req_lose(struct mc_conn *c)
 	}
 	s->active = 0;
 	s->state = MS_SEEK;
-	if (c->seen)
+	if (c->lp.seen)
 		mc_pair_lost(c);
 }
 

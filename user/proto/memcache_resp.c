@@ -60,8 +60,8 @@ static void reply_end(struct mc_conn *c, struct mc_side *s, uint64_t ts)
 	s->active = 0;
 	s->state = MS_IDLE;
 	s->synced = 1;
-	c->seen = 1;
-	c->misses = 0;
+	c->lp.seen = 1;
+	c->lp.misses = 0;
 	mc_reply_done(c, ts);
 }
 
@@ -127,11 +127,11 @@ void mc_resp_lose(struct mc_conn *c)
 	struct mc_side *s = &c->resp;
 
 	/* before anything was seen this was no message: passed over */
-	mc_stat(c, c->seen ? offsetof(struct proto_stats, sync_lost)
+	mc_stat(c, c->lp.seen ? offsetof(struct proto_stats, sync_lost)
 		       : offsetof(struct proto_stats, skipped), 1);
 	s->state = MS_SEEK;
 	s->active = 0;
-	if (c->seen)
+	if (c->lp.seen)
 		mc_unpaired(c);
 }
 
