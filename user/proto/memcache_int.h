@@ -107,14 +107,29 @@ void mc_stat(const struct mc_conn *c, size_t off, uint64_t n);
 
 /* memcache_line.c: the line machinery both directions share. `tok` is
  * called at each token's end and `end` at the line's (returns -1 when
- * the line breaks the protocol). Returns bytes taken or -1. */
+ * the line breaks the protocol); `first` says whether a byte can begin
+ * a message, `begin` starts one there, `done` is called at a data
+ * block's end and `lose` when the framing broke. */
 struct mc_line_ops {
 	void (*tok)(struct mc_conn *c, struct mc_side *s);
 	int (*end)(struct mc_conn *c, struct mc_side *s, uint64_t ts);
 	void (*bytes)(struct mc_conn *c, const uint8_t *p, size_t n);
+	int (*first)(uint8_t ch);
+	void (*begin)(struct mc_conn *c, uint64_t ts);
+	void (*done)(struct mc_conn *c, uint64_t ts);
+	void (*lose)(struct mc_conn *c);
 };
+/* Returns bytes taken or -1. */
 long mc_line(struct mc_conn *c, struct mc_side *s, const struct mc_line_ops *ops,
 	     const uint8_t *p, size_t n, uint64_t ts);
+/* Up to n captured bytes of one direction; returns how many were taken
+ * (fewer only when the framing broke). */
+size_t mc_side_parse(struct mc_conn *c, struct mc_side *s, const struct mc_line_ops *ops,
+		     const uint8_t *p, size_t n, uint64_t ts);
+/* A gap inside a data block: its bytes skipped, the block ended if it
+ * was all; returns the gap's bytes after the block. */
+uint64_t mc_side_gap(struct mc_conn *c, struct mc_side *s, const struct mc_line_ops *ops,
+		     uint64_t gap, uint64_t ts);
 /* Data block bytes (p NULL: not seen); -1 when its CRLF is not. */
 int mc_data(struct mc_side *s, const uint8_t *p, uint64_t k);
 int64_t mc_num(const struct mc_side *s);

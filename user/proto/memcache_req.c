@@ -107,8 +107,6 @@ static int req_end(struct mc_conn *c, struct mc_side *s, uint64_t ts)
 	return 0;
 }
 
-static const struct mc_line_ops req_ops = { req_tok, req_end, req_bytes };
-
 static void begin(struct mc_conn *c, uint64_t ts)
 {
 	struct mc_side *s = &c->req;
@@ -150,42 +148,20 @@ void mc_req_lose(struct mc_conn *c)
 		mc_pair_lost(c);
 }
 
+/* the binary protocol, or garbage, is not a command */
+static int req_first(uint8_t ch)
+{
+	return ch < 0x80 && (ch >= 0x20 || ch == '\r' || ch == '\n');
+}
+
+static const struct mc_line_ops req_ops = {
+	.tok = req_tok, .end = req_end, .bytes = req_bytes,
+	.first = req_first, .begin = begin, .done = cmd_done, .lose = mc_req_lose,
+};
+
 size_t mc_req_parse(struct mc_conn *c, const uint8_t *p, size_t n, uint64_t ts)
 {
-	struct mc_side *s = &c->req;
-	size_t off = 0;
-
-	while (off < n) {
-		long k;
-
-		if (s->state == MS_IDLE) {
-			if (p[off] >= 0x80 ||
-			    (p[off] < 0x20 && p[off] != '\r' && p[off] != '\n')) {
-				/* the binary protocol, or garbage */
-				mc_req_lose(c);
-				return off;
-			}
-			begin(c, ts);
-		}
-		s->last_ns = ts;
-		if (s->state == MS_LINE) {
-			k = mc_line(c, s, &req_ops, p + off, n - off, ts);
-		} else if (s->state == MS_DATA) {
-			uint64_t m = n - off < s->remain ? n - off : s->remain;
-
-			k = mc_data(s, p + off, m) ? -1 : (long)m;
-			if (k >= 0 && !s->remain)
-				cmd_done(c, ts);
-		} else {
-			return off;
-		}
-		if (k < 0) {
-			mc_req_lose(c);
-			return off;
-		}
-		off += (size_t)k;
-	}
-	return off;
+	return mc_side_parse(c, &c->req, &req_ops, p, n, ts);
 }
 
 void mc_req_gap(struct mc_conn *c, uint64_t gap, uint64_t ts)
@@ -195,14 +171,8 @@ void mc_req_gap(struct mc_conn *c, uint64_t gap, uint64_t ts)
 	if (s->state == MS_SEEK || s->state == MS_DEAD)
 		return;
 	if (s->state == MS_DATA) {
-		uint64_t m = gap < s->remain ? gap : s->remain;
-
-		mc_data(s, NULL, m);
-		s->last_ns = ts;
 		c->cur.flags |= DB_X_TRUNC;	/* not all captured */
-		if (!s->remain)
-			cmd_done(c, ts);
-		gap -= m;
+		gap = mc_side_gap(c, s, &req_ops, gap, ts);
 		if (!gap)
 			return;
 	}
