@@ -1,12 +1,8 @@
 /* The libFuzzer body shared by the Redis and Memcached parser targets
  * (fuzz_redis.c, fuzz_memcached.c): define FUZZ_PARSER (a struct
  * proto_parser) and FUZZ_NAME, then include this. The input is a
- * connection's syscalls:
- *   byte 0: options (bit 0 client role)
- *   then records: ctrl, gap, data. ctrl bit 7 is the direction, the low
- *   7 bits the captured length (0-119), or 120: a tick, 121: the close;
- *   gap picks how many unseen bytes follow (0, 1, 2, 3, 5, 8, 100, 4096,
- *   65536, 2 MB, ...).
+ * connection's syscalls (fuzz_feed.h; byte 0 bit 0: the client role, the
+ * largest gap 2 MB).
  * Checked: no crash or sanitizer report; every exchange is sane (strings
  * terminated and printable, flags known, times ordered, a status only
  * with an error, a push never paired with a request); fed again with
@@ -20,6 +16,7 @@
 
 #include "rawtel/db.h"
 #include "rawtel/proto.h"
+#include "fuzz_feed.h"
 
 #define MAXX 64
 
@@ -44,13 +41,10 @@ static void die(const char *why, const struct db_exchange *x)
 
 static void str_ok(const char *s, size_t size, const struct db_exchange *x)
 {
-	const char *nul = memchr(s, 0, size);
+	const char *why = fuzz_str_bad(s, size);
 
-	if (!nul)
-		die("string not terminated", x);
-	for (; s < nul; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			die("string not printable ASCII", x);
+	if (why)
+		die(why, x);
 }
 
 static void on_x(void *arg, const struct db_exchange *x)
@@ -82,20 +76,11 @@ static void on_x(void *arg, const struct db_exchange *x)
 	r->n++;
 }
 
-static uint64_t gap_of(uint8_t g)
+static int feed(void *c, const struct fuzz_rec *r, const uint8_t *p, size_t cap, uint64_t total)
 {
-	static const uint64_t gaps[] = {
-		0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 5, 8, 100, 4096, 65536, 2u << 20,
-	};
+	enum proto_dir dir = r->ctrl & 0x80 ? PROTO_SEND : PROTO_RECV;
 
-	return gaps[g % (sizeof(gaps) / sizeof(gaps[0]))];
-}
-
-static void feed(void *c, enum proto_dir dir, uint64_t ts, const uint8_t *p, size_t cap,
-		 uint64_t total)
-{
-	if (FUZZ_PARSER.feed(c, dir, ts, p, cap, total) < 0)
-		die("feed refused valid arguments", NULL);
+	return FUZZ_PARSER.feed(c, dir, r->ts, p, cap, total);
 }
 
 static void run(const uint8_t *d, size_t n, int bytewise, struct run *r)
@@ -103,43 +88,26 @@ static void run(const uint8_t *d, size_t n, int bytewise, struct run *r)
 	static uint64_t conn[(1u << 16) / 8];
 	struct proto_opts o = { .on_db = on_x, .arg = r, .stats = &r->st, .max_wait_ns = 200 };
 	enum proto_role role = n && (d[0] & 1) ? PROTO_CLIENT : PROTO_SERVER;
-	uint64_t ts = 0;
-	size_t i = 1;
+	struct fuzz_in in = { .d = d, .n = n, .i = 1, .gap_max = 2u << 20 };
+	struct fuzz_rec rec;
+	int kind;
 
 	if (FUZZ_PARSER.conn_size > sizeof(conn))
 		die("connection block larger than the target's", NULL);
 	memset(r, 0, sizeof(*r));
 	memset(conn, 0, sizeof(conn));
 	FUZZ_PARSER.init(conn, 1, role, &o);
-	while (i + 2 <= n) {
-		uint8_t ctrl = d[i], len = ctrl & 0x7f;
-		uint64_t gap = gap_of(d[i + 1]);
-		enum proto_dir dir = ctrl & 0x80 ? PROTO_SEND : PROTO_RECV;
-
-		i += 2;
-		ts += 10;
-		if (len == 120) {
-			FUZZ_PARSER.tick(conn, ts);
-			continue;
-		}
-		if (len == 121) {
-			FUZZ_PARSER.close(conn, ts);
+	while ((kind = fuzz_next(&in, &rec)) >= 0) {
+		if (kind == FUZZ_TICK) {
+			FUZZ_PARSER.tick(conn, rec.ts);
+		} else if (kind == FUZZ_CLOSE) {
+			FUZZ_PARSER.close(conn, rec.ts);
 			FUZZ_PARSER.init(conn, 1, role, &o);
-			continue;
+		} else if (fuzz_split(&rec, bytewise, feed, conn) < 0) {
+			die("feed refused valid arguments", NULL);
 		}
-		if (len > 119)
-			len = 119;
-		if (len > n - i)
-			len = (uint8_t)(n - i);
-		if (bytewise && len > 1) {
-			for (uint8_t k = 0; k < len; k++)
-				feed(conn, dir, ts, d + i + k, 1, 1 + (k + 1 == len ? gap : 0));
-		} else {
-			feed(conn, dir, ts, d + i, len, len + gap);
-		}
-		i += len;
 	}
-	FUZZ_PARSER.close(conn, ts + 1);
+	FUZZ_PARSER.close(conn, in.ts + 1);
 	r->lost = r->st.sync_lost || r->st.skipped;
 }
 
