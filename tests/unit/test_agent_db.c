@@ -87,6 +87,25 @@ static const struct otlp_hist_point *point(struct th *t, const char *name)
 	return m && m->type == OTLP_HISTOGRAM && m->n_points == 1 ? &m->hists[0] : NULL;
 }
 
+/* The client duration histogram's first point, once it holds n points. */
+static const struct otlp_hist_point *client_points(struct th *t, uint32_t n)
+{
+	const struct otlp_metric *m;
+
+	th_collect(t);
+	m = th_metric(t, "db.client.operation.duration");
+	T_ASSERT(m);
+	T_EQ_INT(m->n_points, n);
+	return &m->hists[0];
+}
+
+/* The exchange failed with `status`. */
+static void failed(struct db_exchange *x, const char *status)
+{
+	x->flags = DB_X_ERROR;
+	snprintf(x->status, sizeof(x->status), "%s", status);
+}
+
 #define PA(p, k) th_attr((p)->attrs, (p)->n_attrs, k)
 #define PHAS(p, k) th_has((p)->attrs, (p)->n_attrs, k)
 
@@ -155,8 +174,7 @@ static void test_pg_errors(void)
 	const struct otlp_span *s;
 
 	begin(&t);
-	x.flags = DB_X_ERROR;
-	memcpy(x.status, "42P01", 6);
+	failed(&x, "42P01");
 	adb_exchange(t.a, &c, &x);
 	/* a warning (class 01) is no failure; no data (02) is */
 	x = mkx(PROTO_POSTGRES, "", "UPDATE t SET a = 1", "shop");
@@ -180,8 +198,7 @@ static void test_pg_errors(void)
 	T_EQ_STR(SA(s, "error.type"), "02000");
 	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
 	/* the metric by error: three series */
-	th_collect(&t);
-	T_EQ_INT(th_metric(&t, "db.client.operation.duration")->n_points, 3);
+	client_points(&t, 3);
 	th_stop(&t);
 }
 
@@ -195,8 +212,7 @@ static void test_mysql_error(void)
 	const struct otlp_hist_point *p;
 
 	begin(&t);
-	x.flags = DB_X_ERROR;
-	memcpy(x.status, "1146", 5);
+	failed(&x, "1146");
 	adb_exchange(t.a, &c, &x);
 	x.flags |= DB_X_MARIADB;
 	adb_exchange(t.a, &c, &x);
@@ -211,9 +227,7 @@ static void test_mysql_error(void)
 		 "error.type", "1146");
 	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
 	T_EQ_STR(SA(t.spans[1], "db.system.name"), "mariadb");
-	th_collect(&t);
-	T_EQ_INT(th_metric(&t, "db.client.operation.duration")->n_points, 2);
-	p = &th_metric(&t, "db.client.operation.duration")->hists[0];
+	p = client_points(&t, 2);
 	T_EQ_STR(PA(p, "error.type"), "1146");
 	T_EQ_STR(PA(p, "db.response.status_code"), "1146");
 	th_stop(&t);
@@ -228,8 +242,7 @@ static void test_redis(void)
 	const struct otlp_hist_point *p;
 
 	begin(&t);
-	x.flags = DB_X_ERROR;
-	memcpy(x.status, "WRONGTYPE", 10);
+	failed(&x, "WRONGTYPE");
 	adb_exchange(t.a, &c, &x);
 	x = mkx(PROTO_REDIS, "GET", "GET session:42", "2");
 	adb_exchange(t.a, &c, &x);
@@ -251,9 +264,7 @@ static void test_redis(void)
 	T_EQ_STR(SA(s, "db.namespace"), "2");
 	T_EQ_STR(SA(s, "db.query.text"), "GET ?");
 	T_CHECK(!SHAS(s, "error.type"));
-	th_collect(&t);
-	T_EQ_INT(th_metric(&t, "db.client.operation.duration")->n_points, 2);
-	p = &th_metric(&t, "db.client.operation.duration")->hists[0];
+	p = client_points(&t, 2);
 	T_EQ_STR(PA(p, "db.operation.name"), "LPUSH");
 	T_EQ_STR(PA(p, "error.type"), "WRONGTYPE");
 	th_stop(&t);
