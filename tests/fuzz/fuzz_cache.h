@@ -14,19 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rawtel/db.h"
-#include "rawtel/proto.h"
-#include "fuzz_feed.h"
-
-#define MAXX 64
-
-struct run {
-	int n, n_clean;
-	int lost;
-	struct proto_stats st;
-	struct db_exchange x[MAXX];
-	int clean[MAXX];
-};
+#include "fuzz_db.h"
 
 static void die(const char *why, const struct db_exchange *x)
 {
@@ -39,23 +27,13 @@ static void die(const char *why, const struct db_exchange *x)
 	abort();
 }
 
-static void str_ok(const char *s, size_t size, const struct db_exchange *x)
-{
-	const char *why = fuzz_str_bad(s, size);
-
-	if (why)
-		die(why, x);
-}
-
 static void on_x(void *arg, const struct db_exchange *x)
 {
 	struct run *r = arg;
+	const char *why = fuzz_db_strs(x);
 
-	str_ok(x->op, sizeof(x->op), x);
-	str_ok(x->text, sizeof(x->text), x);
-	str_ok(x->stmt, sizeof(x->stmt), x);
-	str_ok(x->ns, sizeof(x->ns), x);
-	str_ok(x->status, sizeof(x->status), x);
+	if (why)
+		die(why, x);
 	if (x->flags >> 9)
 		die("unknown flag", x);
 	if (x->start_ns > x->end_ns)
@@ -68,12 +46,7 @@ static void on_x(void *arg, const struct db_exchange *x)
 		die("a push paired with a request", x);
 	if (x->batch != 1 || x->rows < -1)
 		die("batch or rows out of range", x);
-	if (r->n < MAXX) {
-		r->x[r->n] = *x;
-		r->clean[r->n] = !r->st.sync_lost && !r->st.skipped;
-		r->n_clean += r->clean[r->n];
-	}
-	r->n++;
+	fuzz_db_keep(r, x, !r->st.sync_lost && !r->st.skipped);
 }
 
 static int feed(void *c, const struct fuzz_rec *r, const uint8_t *p, size_t cap, uint64_t total)

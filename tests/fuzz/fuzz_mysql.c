@@ -13,18 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rawtel/db.h"
-#include "rawtel/proto.h"
-#include "fuzz_feed.h"
-
-#define MAXX 64
-
-struct run {
-	int n, n_clean;
-	struct proto_stats st;
-	struct db_exchange x[MAXX];
-	int clean[MAXX];
-};
+#include "fuzz_db.h"
 
 static void die(const char *why, const struct db_exchange *x)
 {
@@ -37,24 +26,15 @@ static void die(const char *why, const struct db_exchange *x)
 	abort();
 }
 
-static void str_ok(const char *s, size_t size, const struct db_exchange *x)
-{
-	const char *why = fuzz_str_bad(s, size);
-
-	if (why)
-		die(why, x);
-}
-
 static void on_x(void *arg, const struct db_exchange *x)
 {
 	struct run *r = arg;
+	const char *why = fuzz_db_strs(x);
 
-	str_ok(x->op, sizeof(x->op), x);
-	str_ok(x->text, sizeof(x->text), x);
-	str_ok(x->stmt, sizeof(x->stmt), x);
-	str_ok(x->ns, sizeof(x->ns), x);
-	str_ok(x->status, sizeof(x->status), x);
-	str_ok(x->sqlstate, sizeof(x->sqlstate), x);
+	if (why)
+		die(why, x);
+	if ((why = fuzz_str_bad(x->sqlstate, sizeof(x->sqlstate))))
+		die(why, x);
 	if (x->flags >> 10)
 		die("unknown flag", x);
 	if (x->start_ns > x->end_ns)
@@ -69,12 +49,7 @@ static void on_x(void *arg, const struct db_exchange *x)
 		die("a request's fields without a request", x);
 	if (x->proto != PROTO_MYSQL || x->conn_id != 1)
 		die("wrong connection", x);
-	if (r->n < MAXX) {
-		r->x[r->n] = *x;
-		r->clean[r->n] = !r->st.sync_lost && !r->st.skipped;
-		r->n_clean += r->clean[r->n];
-	}
-	r->n++;
+	fuzz_db_keep(r, x, !r->st.sync_lost && !r->st.skipped);
 }
 
 /* ctrl bit 7 set: the server's bytes */

@@ -12,19 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rawtel/db.h"
-#include "rawtel/proto.h"
-#include "fuzz_feed.h"
-
-#define MAXX 64
-
-struct run {
-	int n, n_clean;
-	int lost;
-	struct proto_stats st;
-	struct db_exchange x[MAXX];
-	int clean[MAXX];
-};
+#include "fuzz_db.h"
 
 static void die(const char *why, const struct db_exchange *x)
 {
@@ -37,23 +25,13 @@ static void die(const char *why, const struct db_exchange *x)
 	abort();
 }
 
-static void str_ok(const char *s, size_t size, const struct db_exchange *x)
-{
-	const char *why = fuzz_str_bad(s, size);
-
-	if (why)
-		die(why, x);
-}
-
 static void on_x(void *arg, const struct db_exchange *x)
 {
 	struct run *r = arg;
+	const char *why = fuzz_db_strs(x);
 
-	str_ok(x->op, sizeof(x->op), x);
-	str_ok(x->text, sizeof(x->text), x);
-	str_ok(x->stmt, sizeof(x->stmt), x);
-	str_ok(x->ns, sizeof(x->ns), x);
-	str_ok(x->status, sizeof(x->status), x);
+	if (why)
+		die(why, x);
 	if (x->flags >> 9)
 		die("unknown flag", x);
 	if (x->start_ns > x->end_ns)
@@ -67,12 +45,7 @@ static void on_x(void *arg, const struct db_exchange *x)
 	if ((x->flags & DB_X_ERROR) && !(x->flags & DB_X_NO_RESPONSE) && x->status[0] == '0' &&
 	    (x->status[1] == '0' || x->status[1] == '1'))
 		die("class 00/01 taken as an error", x);
-	if (r->n < MAXX) {
-		r->x[r->n] = *x;
-		r->clean[r->n] = !r->st.sync_lost && !r->st.skipped && !r->st.queue_full;
-		r->n_clean += r->clean[r->n];
-	}
-	r->n++;
+	fuzz_db_keep(r, x, !r->st.sync_lost && !r->st.skipped && !r->st.queue_full);
 }
 
 static void *conn;
