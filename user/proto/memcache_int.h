@@ -119,6 +119,12 @@ struct mc_line_ops {
 	void (*done)(struct mc_conn *c, uint64_t ts);
 	void (*lose)(struct mc_conn *c);
 };
+/* A message begins on the side at ts (the first line's state too). */
+void mc_msg_begin(struct mc_side *s, uint64_t ts);
+/* A line begins: its token state reset. */
+void mc_line_begin(struct mc_side *s);
+/* The framing broke: sync_lost, or before anything was seen skipped. */
+void mc_lost_stat(const struct mc_conn *c);
 /* Returns bytes taken or -1. */
 long mc_line(struct mc_conn *c, struct mc_side *s, const struct mc_line_ops *ops,
 	     const uint8_t *p, size_t n, uint64_t ts);

@@ -131,3 +131,28 @@ uint64_t mc_side_gap(struct mc_conn *c, struct mc_side *s, const struct mc_line_
 		ops->done(c, ts);
 	return gap - m;
 }
+
+void mc_msg_begin(struct mc_side *s, uint64_t ts)
+{
+	s->active = 1;
+	s->start_ns = ts;
+	s->bytes = 0;
+}
+
+void mc_line_begin(struct mc_side *s)
+{
+	s->llen = 0;
+	s->tok_i = 0;
+	s->tok_n = 0;
+	s->tok_len = 0;
+	s->cr = 0;
+	s->data = -1;
+	s->state = MS_LINE;
+}
+
+void mc_lost_stat(const struct mc_conn *c)
+{
+	/* before anything was seen this was no message: passed over */
+	mc_stat(c, c->lp.seen ? offsetof(struct proto_stats, sync_lost)
+			      : offsetof(struct proto_stats, skipped), 1);
+}

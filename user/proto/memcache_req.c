@@ -114,25 +114,15 @@ static void begin(struct mc_conn *c, uint64_t ts)
 	memset(&c->cur, 0, sizeof(c->cur));
 	c->cur.start_ns = ts;
 	c->text_len = 0;
-	s->active = 1;
-	s->start_ns = ts;
-	s->bytes = 0;
-	s->llen = 0;
-	s->tok_i = 0;
-	s->tok_n = 0;
-	s->tok_len = 0;
-	s->cr = 0;
-	s->data = -1;
-	s->state = MS_LINE;
+	mc_msg_begin(s, ts);
+	mc_line_begin(s);
 }
 
 void mc_req_lose(struct mc_conn *c)
 {
 	struct mc_side *s = &c->req;
 
-	/* before anything was seen this was no message: passed over */
-	mc_stat(c, c->lp.seen ? offsetof(struct proto_stats, sync_lost)
-		       : offsetof(struct proto_stats, skipped), 1);
+	mc_lost_stat(c);
 	if (s->active && c->lp.seen) {
 		if (s->state == MS_LINE && s->tok_len) {
 			s->tok[s->tok_n] = 0;

@@ -107,26 +107,16 @@ static void begin(struct mc_conn *c, uint64_t ts)
 	if (!s->active) {
 		memset(&c->r, 0, sizeof(c->r));
 		c->r.rows = -1;
-		s->active = 1;
-		s->start_ns = ts;
-		s->bytes = 0;
+		mc_msg_begin(s, ts);
 	}
-	s->llen = 0;
-	s->tok_i = 0;
-	s->tok_n = 0;
-	s->tok_len = 0;
-	s->cr = 0;
-	s->data = -1;
-	s->state = MS_LINE;
+	mc_line_begin(s);
 }
 
 void mc_resp_lose(struct mc_conn *c)
 {
 	struct mc_side *s = &c->resp;
 
-	/* before anything was seen this was no message: passed over */
-	mc_stat(c, c->lp.seen ? offsetof(struct proto_stats, sync_lost)
-		       : offsetof(struct proto_stats, skipped), 1);
+	mc_lost_stat(c);
 	s->state = MS_SEEK;
 	s->active = 0;
 	if (c->lp.seen)
