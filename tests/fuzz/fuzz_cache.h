@@ -16,17 +16,6 @@
 
 #include "fuzz_db.h"
 
-static void die(const char *why, const struct db_exchange *x)
-{
-	fprintf(stderr, "%s: %s", FUZZ_NAME, why);
-	if (x)
-		fprintf(stderr, " (op \"%s\" flags %#x status \"%s\" times %llu %llu)", x->op,
-			x->flags, x->status, (unsigned long long)x->start_ns,
-			(unsigned long long)x->end_ns);
-	fprintf(stderr, "\n");
-	abort();
-}
-
 static void on_x(void *arg, const struct db_exchange *x)
 {
 	struct run *r = arg;
@@ -99,13 +88,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	run(data, size, 0, &whole);
 	run(data, size, 1, &split);
-	int k = whole.n_clean < split.n_clean ? whole.n_clean : split.n_clean;
-
-	for (int i = 0; i < k && i < MAXX; i++) {
-		if (!whole.clean[i] || !split.clean[i])
-			break;
-		if (!same(&whole.x[i], &split.x[i]))
-			die("a byte per syscall gave another exchange", &split.x[i]);
-	}
+	fuzz_db_compare(&whole, &split, same);
 	return 0;
 }

@@ -13,18 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define FUZZ_NAME "fuzz_mysql"
 #include "fuzz_db.h"
-
-static void die(const char *why, const struct db_exchange *x)
-{
-	fprintf(stderr, "fuzz_mysql: %s", why);
-	if (x)
-		fprintf(stderr, " (flags %#x op '%s' status '%s' times %llu %llu)", x->flags,
-			x->op, x->status, (unsigned long long)x->start_ns,
-			(unsigned long long)x->end_ns);
-	fprintf(stderr, "\n");
-	abort();
-}
 
 static void on_x(void *arg, const struct db_exchange *x)
 {
@@ -124,11 +114,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	run(data, size, 0, &whole);
 	run(data, size, 1, &split);
-	for (int i = 0; i < whole.n && i < split.n && i < MAXX; i++) {
-		if (!whole.clean[i] || !split.clean[i])
-			break;
-		if (!same(&whole.x[i], &split.x[i]))
-			die("a byte per syscall gave another exchange", &split.x[i]);
-	}
+	fuzz_db_compare(&whole, &split, same);
 	return 0;
 }

@@ -12,18 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define FUZZ_NAME "fuzz_pg"
 #include "fuzz_db.h"
-
-static void die(const char *why, const struct db_exchange *x)
-{
-	fprintf(stderr, "fuzz_pg: %s", why);
-	if (x)
-		fprintf(stderr, " (flags %#x rows %lld batch %u times %llu %llu text \"%s\")",
-			x->flags, (long long)x->rows, x->batch, (unsigned long long)x->start_ns,
-			(unsigned long long)x->end_ns, x->text);
-	fprintf(stderr, "\n");
-	abort();
-}
 
 static void on_x(void *arg, const struct db_exchange *x)
 {
@@ -106,14 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		conn = malloc(proto_postgres.conn_size);
 	run(data, size, 0, &whole);
 	run(data, size, 1, &split);
-	int k = whole.n_clean < split.n_clean ? whole.n_clean : split.n_clean;
-
-	for (int i = 0; i < k && i < MAXX; i++) {
-		if (!whole.clean[i] || !split.clean[i])
-			break;
-		if (!same(&whole.x[i], &split.x[i]))
-			die("a byte per syscall gave another exchange", &split.x[i]);
-	}
+	fuzz_db_compare(&whole, &split, same);
 	if (!whole.lost && !split.lost && whole.n != split.n)
 		die("a byte per syscall gave another number of exchanges", NULL);
 	return 0;
