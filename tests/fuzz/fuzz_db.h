@@ -37,7 +37,7 @@ static void die(const char *why, const struct db_exchange *x)
 }
 
 /* Why op, text, stmt, ns or status (the first bad one) is bad, or NULL. */
-static const char *fuzz_db_strs(const struct db_exchange *x)
+static inline const char *fuzz_db_strs(const struct db_exchange *x)
 {
 	const char *why;
 
@@ -50,7 +50,7 @@ static const char *fuzz_db_strs(const struct db_exchange *x)
 }
 
 /* The exchange counted, and kept while there is room. */
-static void fuzz_db_keep(struct run *r, const struct db_exchange *x, int clean)
+static inline void fuzz_db_keep(struct run *r, const struct db_exchange *x, int clean)
 {
 	if (r->n < MAXX) {
 		r->x[r->n] = *x;
@@ -62,7 +62,7 @@ static void fuzz_db_keep(struct run *r, const struct db_exchange *x, int clean)
 
 /* Up to the first loss in either, the whole and the byte-per-syscall runs
  * reported the same exchanges (`same` says which fields count). */
-static void fuzz_db_compare(const struct run *whole, const struct run *split,
+static inline void fuzz_db_compare(const struct run *whole, const struct run *split,
 			    int (*same)(const struct db_exchange *, const struct db_exchange *))
 {
 	int k = whole->n_clean < split->n_clean ? whole->n_clean : split->n_clean;

@@ -33,7 +33,7 @@ struct fuzz_rec {
 };
 
 /* The next record's kind (FUZZ_*), or -1 at the input's end. */
-static int fuzz_next(struct fuzz_in *in, struct fuzz_rec *r)
+static inline int fuzz_next(struct fuzz_in *in, struct fuzz_rec *r)
 {
 	static const uint64_t gaps[] = {
 		0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 5, 8, 100, 4096, 65536, 0,
@@ -68,7 +68,7 @@ typedef int (*fuzz_feed_fn)(void *arg, const struct fuzz_rec *r, const uint8_t *
 
 /* A data record as one syscall, or (bytewise) one per captured byte, the
  * gap after the last; the first refusal (feed < 0) is returned. */
-static int fuzz_split(const struct fuzz_rec *r, int bytewise, fuzz_feed_fn feed, void *arg)
+static inline int fuzz_split(const struct fuzz_rec *r, int bytewise, fuzz_feed_fn feed, void *arg)
 {
 	if (!bytewise || r->len <= 1)
 		return feed(arg, r, r->p, r->len, r->len + r->gap);
@@ -80,7 +80,7 @@ static int fuzz_split(const struct fuzz_rec *r, int bytewise, fuzz_feed_fn feed,
 
 /* Why a string field of `size` bytes is bad (not terminated, not
  * printable ASCII), or NULL. */
-static const char *fuzz_str_bad(const char *s, size_t size)
+static inline const char *fuzz_str_bad(const char *s, size_t size)
 {
 	const char *nul = memchr(s, 0, size);
 
