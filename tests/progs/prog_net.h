@@ -50,4 +50,22 @@ static inline unsigned port_of(int fd, int peer)
 				       : ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 }
 
+/* A TCP socket bound to ADDR:port (0: any free port), listening with
+ * that backlog unless it is 0. */
+static inline int bound(const char *addr, unsigned port, int backlog)
+{
+	struct sockaddr_storage ss;
+	socklen_t l = addr_of(addr, port, &ss);
+	int one = 1, fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, l))
+		die("bind");
+	if (backlog && listen(fd, backlog))
+		die("listen");
+	return fd;
+}
+
 #endif

@@ -53,20 +53,6 @@ static const struct conn_step script[] = {
 #define BIG (2u << 20)
 #define FILE_BYTES 10000
 
-static int listener(const char *addr, unsigned port)
-{
-	struct sockaddr_storage ss;
-	socklen_t l = addr_of(addr, port, &ss);
-	int one = 1, fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		die("socket");
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&ss, l) || listen(fd, 64))
-		die("bind");
-	return fd;
-}
-
 static int connect_to(const char *addr, unsigned port, int nonblock)
 {
 	struct sockaddr_storage ss;
@@ -304,7 +290,7 @@ static void one_step(const char *addr, unsigned port, const struct conn_step *s,
 
 static int run(const char *addr)
 {
-	int lfd = listener(addr, 0), first = 1, st;
+	int lfd = bound(addr, 0, 64), first = 1, st;
 	unsigned port = port_of(lfd, 0);
 	char tmpl[] = "/tmp/rtt_http.XXXXXX";
 	int tmpfd = mkstemp(tmpl);
@@ -337,7 +323,7 @@ static int run(const char *addr)
 static int seed(const char *addr, const char *fifo)
 {
 	static const struct conn_step s = { "seeded", RW, 2, 0, R_CL, 0, 0 };
-	int lfd = listener(addr, 0), st;
+	int lfd = bound(addr, 0, 64), st;
 	unsigned port = port_of(lfd, 0);
 	pid_t srv = fork();
 	char x[16], req[512], buf[4096], out[512];
@@ -404,7 +390,7 @@ static int prefork(const char *addr, unsigned port, int n)
 		_exit(0);
 	}
 	close(go[0]);
-	lfd = listener(addr, port);
+	lfd = bound(addr, port, 64);
 	if ((w = fork()) < 0)
 		die("fork");
 	if (!w) {

@@ -24,23 +24,6 @@
 #define PROG "rtt_tcp"
 #include "prog_net.h"
 
-/* A socket bound to ADDR:port (0: any free port), listening when asked. */
-static int bound(const char *addr, unsigned port, int listening)
-{
-	struct sockaddr_storage ss;
-	socklen_t l = addr_of(addr, port, &ss);
-	int one = 1, fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		die("socket");
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&ss, l))
-		die("bind");
-	if (listening && listen(fd, 16))
-		die("listen");
-	return fd;
-}
-
 static int connect_to(const char *addr, unsigned port)
 {
 	struct sockaddr_storage ss;
@@ -107,7 +90,7 @@ static void reap(pid_t pid)
 static int life(const char *addr, int n, unsigned hold_ms)
 {
 	char buf[200];
-	int lfd = bound(addr, 0, 1);
+	int lfd = bound(addr, 0, 16);
 	unsigned port = port_of(lfd, 0);
 	pid_t srv = fork();
 
@@ -163,7 +146,7 @@ static int refused(const char *addr)
 static int abort_conn(const char *addr)
 {
 	char buf[16];
-	int lfd = bound(addr, 0, 1), c;
+	int lfd = bound(addr, 0, 16), c;
 	unsigned port = port_of(lfd, 0);
 	pid_t srv = fork();
 
@@ -194,7 +177,7 @@ static int abort_conn(const char *addr)
 
 static int sink(const char *addr, unsigned port)
 {
-	int lfd = bound(addr, port, 1), c = accept(lfd, NULL, NULL);
+	int lfd = bound(addr, port, 16), c = accept(lfd, NULL, NULL);
 
 	if (c < 0)
 		die("accept");
