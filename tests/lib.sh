@@ -82,3 +82,27 @@ run_fuzzer() {
 	fail "$rf_name" "fuzzer exited $rf_rc after ${rf_runs:-?} inputs; crash input in $(grep -o 'build/fuzz/[a-z]*-[0-9a-f]*' "$rf_log" | head -n 1) (see the log above)"
 	return 1
 }
+
+# trace_bg NAME TICKS PROBES [options]: rawtel trace PROBES --json in the
+# background (its pid in $rt), into $T_TMP/NAME.jsonl and NAME.err, once
+# it says "tracing" (TICKS: wait_for's); stop_trace NAME ends it
+trace_bg() {
+	name=$1 tb_ticks=$2 tb_probes=$3; shift 3
+	"$RAWTEL" trace "$tb_probes" --json "$@" > "$T_TMP/$name.jsonl" 2> "$T_TMP/$name.err" &
+	rt=$!; track_pid $rt
+	wait_for "$T_TMP/$name.err" "tracing" "$tb_ticks" && return 0
+	fail "$name" "rawtel did not start: $(cat "$T_TMP/$name.err")"
+	return 1
+}
+
+# stop_trace NAME: trace_bg's rawtel interrupted; it must exit 0 having
+# lost nothing in the kernel
+stop_trace() {
+	sleep 0.3
+	kill -INT $rt; wait $rt; rc=$?
+	if [ $rc -ne 0 ]; then fail "$1" "rawtel exited $rc: $(cat "$T_TMP/$1.err")"; return 1; fi
+	if ! grep -q " 0 lost in the kernel" "$T_TMP/$1.err"; then
+		fail "$1" "events lost or no summary: $(cat "$T_TMP/$1.err")"; return 1
+	fi
+	return 0
+}

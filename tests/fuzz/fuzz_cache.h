@@ -1,12 +1,8 @@
 /* The libFuzzer body shared by the Redis and Memcached parser targets
  * (fuzz_redis.c, fuzz_memcached.c): define FUZZ_PARSER (a struct
  * proto_parser) and FUZZ_NAME, then include this. The input is a
- * connection's syscalls:
- *   byte 0: options (bit 0 client role)
- *   then records: ctrl, gap, data. ctrl bit 7 is the direction, the low
- *   7 bits the captured length (0-119), or 120: a tick, 121: the close;
- *   gap picks how many unseen bytes follow (0, 1, 2, 3, 5, 8, 100, 4096,
- *   65536, 2 MB, ...).
+ * connection's syscalls (fuzz_feed.h; byte 0 bit 0: the client role, the
+ * largest gap 2 MB).
  * Checked: no crash or sanitizer report; every exchange is sane (strings
  * terminated and printable, flags known, times ordered, a status only
  * with an error, a push never paired with a request); fed again with
@@ -18,50 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rawtel/db.h"
-#include "rawtel/proto.h"
-
-#define MAXX 64
-
-struct run {
-	int n, n_clean;
-	int lost;
-	struct proto_stats st;
-	struct db_exchange x[MAXX];
-	int clean[MAXX];
-};
-
-static void die(const char *why, const struct db_exchange *x)
-{
-	fprintf(stderr, "%s: %s", FUZZ_NAME, why);
-	if (x)
-		fprintf(stderr, " (op \"%s\" flags %#x status \"%s\" times %llu %llu)", x->op,
-			x->flags, x->status, (unsigned long long)x->start_ns,
-			(unsigned long long)x->end_ns);
-	fprintf(stderr, "\n");
-	abort();
-}
-
-static void str_ok(const char *s, size_t size, const struct db_exchange *x)
-{
-	const char *nul = memchr(s, 0, size);
-
-	if (!nul)
-		die("string not terminated", x);
-	for (; s < nul; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			die("string not printable ASCII", x);
-}
+#include "fuzz_db.h"
 
 static void on_x(void *arg, const struct db_exchange *x)
 {
 	struct run *r = arg;
+	const char *why = fuzz_db_strs(x);
 
-	str_ok(x->op, sizeof(x->op), x);
-	str_ok(x->text, sizeof(x->text), x);
-	str_ok(x->stmt, sizeof(x->stmt), x);
-	str_ok(x->ns, sizeof(x->ns), x);
-	str_ok(x->status, sizeof(x->status), x);
+	if (why)
+		die(why, x);
 	if (x->flags >> 9)
 		die("unknown flag", x);
 	if (x->start_ns > x->end_ns)
@@ -74,28 +35,14 @@ static void on_x(void *arg, const struct db_exchange *x)
 		die("a push paired with a request", x);
 	if (x->batch != 1 || x->rows < -1)
 		die("batch or rows out of range", x);
-	if (r->n < MAXX) {
-		r->x[r->n] = *x;
-		r->clean[r->n] = !r->st.sync_lost && !r->st.skipped;
-		r->n_clean += r->clean[r->n];
-	}
-	r->n++;
+	fuzz_db_keep(r, x, !r->st.sync_lost && !r->st.skipped);
 }
 
-static uint64_t gap_of(uint8_t g)
+static int feed(void *c, const struct fuzz_rec *r, const uint8_t *p, size_t cap, uint64_t total)
 {
-	static const uint64_t gaps[] = {
-		0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 5, 8, 100, 4096, 65536, 2u << 20,
-	};
+	enum proto_dir dir = r->ctrl & 0x80 ? PROTO_SEND : PROTO_RECV;
 
-	return gaps[g % (sizeof(gaps) / sizeof(gaps[0]))];
-}
-
-static void feed(void *c, enum proto_dir dir, uint64_t ts, const uint8_t *p, size_t cap,
-		 uint64_t total)
-{
-	if (FUZZ_PARSER.feed(c, dir, ts, p, cap, total) < 0)
-		die("feed refused valid arguments", NULL);
+	return FUZZ_PARSER.feed(c, dir, r->ts, p, cap, total);
 }
 
 static void run(const uint8_t *d, size_t n, int bytewise, struct run *r)
@@ -103,43 +50,26 @@ static void run(const uint8_t *d, size_t n, int bytewise, struct run *r)
 	static uint64_t conn[(1u << 16) / 8];
 	struct proto_opts o = { .on_db = on_x, .arg = r, .stats = &r->st, .max_wait_ns = 200 };
 	enum proto_role role = n && (d[0] & 1) ? PROTO_CLIENT : PROTO_SERVER;
-	uint64_t ts = 0;
-	size_t i = 1;
+	struct fuzz_in in = { .d = d, .n = n, .i = 1, .gap_max = 2u << 20 };
+	struct fuzz_rec rec;
+	int kind;
 
 	if (FUZZ_PARSER.conn_size > sizeof(conn))
 		die("connection block larger than the target's", NULL);
 	memset(r, 0, sizeof(*r));
 	memset(conn, 0, sizeof(conn));
 	FUZZ_PARSER.init(conn, 1, role, &o);
-	while (i + 2 <= n) {
-		uint8_t ctrl = d[i], len = ctrl & 0x7f;
-		uint64_t gap = gap_of(d[i + 1]);
-		enum proto_dir dir = ctrl & 0x80 ? PROTO_SEND : PROTO_RECV;
-
-		i += 2;
-		ts += 10;
-		if (len == 120) {
-			FUZZ_PARSER.tick(conn, ts);
-			continue;
-		}
-		if (len == 121) {
-			FUZZ_PARSER.close(conn, ts);
+	while ((kind = fuzz_next(&in, &rec)) >= 0) {
+		if (kind == FUZZ_TICK) {
+			FUZZ_PARSER.tick(conn, rec.ts);
+		} else if (kind == FUZZ_CLOSE) {
+			FUZZ_PARSER.close(conn, rec.ts);
 			FUZZ_PARSER.init(conn, 1, role, &o);
-			continue;
+		} else if (fuzz_split(&rec, bytewise, feed, conn) < 0) {
+			die("feed refused valid arguments", NULL);
 		}
-		if (len > 119)
-			len = 119;
-		if (len > n - i)
-			len = (uint8_t)(n - i);
-		if (bytewise && len > 1) {
-			for (uint8_t k = 0; k < len; k++)
-				feed(conn, dir, ts, d + i + k, 1, 1 + (k + 1 == len ? gap : 0));
-		} else {
-			feed(conn, dir, ts, d + i, len, len + gap);
-		}
-		i += len;
 	}
-	FUZZ_PARSER.close(conn, ts + 1);
+	FUZZ_PARSER.close(conn, in.ts + 1);
 	r->lost = r->st.sync_lost || r->st.skipped;
 }
 
@@ -158,13 +88,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	run(data, size, 0, &whole);
 	run(data, size, 1, &split);
-	int k = whole.n_clean < split.n_clean ? whole.n_clean : split.n_clean;
-
-	for (int i = 0; i < k && i < MAXX; i++) {
-		if (!whole.clean[i] || !split.clean[i])
-			break;
-		if (!same(&whole.x[i], &split.x[i]))
-			die("a byte per syscall gave another exchange", &split.x[i]);
-	}
+	fuzz_db_compare(&whole, &split, same);
 	return 0;
 }

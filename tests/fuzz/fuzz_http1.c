@@ -1,10 +1,7 @@
 /* libFuzzer target for the HTTP/1 parser of observed sockets
- * (user/proto/http1_*.c). The input is a connection's syscalls:
- *   byte 0: options (bit 0 client role, bit 1 raw query)
- *   then records: ctrl, gap, data. ctrl bit 7 is the direction, the low
- *   7 bits the captured length (0-119), or 120: a tick, 121: the close;
- *   gap picks how many unseen bytes follow (0, 1, 2, 3, 5, 8, 100, 4096,
- *   65536, 2 MB, ...).
+ * (user/proto/http1_*.c). The input is a connection's syscalls
+ * (fuzz_feed.h; byte 0: bit 0 the client role, bit 1 raw query; the
+ * largest gap 2 MB).
  * Checked: no crash or sanitizer report; every exchange is sane (strings
  * terminated and printable, status 0 or 100-999, sizes consistent,
  * timestamps ordered); fed again with every captured byte in a syscall
@@ -19,6 +16,7 @@
 #include <string.h>
 
 #include "rawtel/http1.h"
+#include "fuzz_feed.h"
 
 #define MAXX 64
 
@@ -45,13 +43,10 @@ static void die(const char *why, const struct http1_exchange *x)
 
 static void str_ok(const char *s, size_t size, const struct http1_exchange *x)
 {
-	const char *nul = memchr(s, 0, size);
+	const char *why = fuzz_str_bad(s, size);
 
-	if (!nul)
-		die("string not terminated", x);
-	for (; s < nul; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			die("string not printable ASCII", x);
+	if (why)
+		die(why, x);
 }
 
 static void on_x(void *arg, const struct http1_exchange *x)
@@ -85,13 +80,26 @@ static void on_x(void *arg, const struct http1_exchange *x)
 	r->n++;
 }
 
-static uint64_t gap_of(uint8_t g)
+static int feed(void *c, const struct fuzz_rec *r, const uint8_t *p, size_t cap, uint64_t total)
 {
-	static const uint64_t gaps[] = {
-		0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 5, 8, 100, 4096, 65536, 2u << 20,
-	};
+	enum http1_dir dir = r->ctrl & 0x80 ? HTTP1_SEND : HTTP1_RECV;
 
-	return gaps[g % (sizeof(gaps) / sizeof(gaps[0]))];
+	return http1_conn_feed(c, dir, r->ts, p, cap, total);
+}
+
+/* The record also to a table of two connections, which must stay within
+ * its bound. */
+static void table_feed(struct http1_table *t, const struct fuzz_rec *r, enum http1_role role)
+{
+	enum http1_dir dir = r->ctrl & 0x80 ? HTTP1_SEND : HTTP1_RECV;
+	size_t all, parsing;
+
+	if (http1_table_feed(t, (r->ctrl >> 3) & 1, role, dir, r->ts, r->p, r->len,
+			     r->len + r->gap) < 0)
+		die("table feed failed", NULL);
+	http1_table_count(t, &all, &parsing);
+	if (all > 2 || parsing > all)
+		die("table over its bound", NULL);
 }
 
 /* Feed the records; `bytewise`: each captured byte a syscall. */
@@ -103,55 +111,31 @@ static void run(const uint8_t *d, size_t n, int bytewise, struct run *r,
 				.raw_query = n && (d[0] & 2), .quiet_ns = 35,
 				.max_wait_ns = 200 };
 	enum http1_role role = n && (d[0] & 1) ? HTTP1_CLIENT : HTTP1_SERVER;
-	uint64_t ts = 0;
-	size_t i = 1;
+	struct fuzz_in in = { .d = d, .n = n, .i = 1, .gap_max = 2u << 20 };
+	struct fuzz_rec rec;
+	int kind;
 
 	memset(r, 0, sizeof(*r));
 	http1_conn_init(&c, 1, role, &o);
-	while (i + 2 <= n) {
-		uint8_t ctrl = d[i], len = ctrl & 0x7f;
-		uint64_t gap = gap_of(d[i + 1]);
-		enum http1_dir dir = ctrl & 0x80 ? HTTP1_SEND : HTTP1_RECV;
-
-		i += 2;
-		ts += 10;
-		if (len == 120) {
-			http1_conn_tick(&c, ts);
+	while ((kind = fuzz_next(&in, &rec)) >= 0) {
+		if (kind == FUZZ_TICK) {
+			http1_conn_tick(&c, rec.ts);
 			if (t)
-				http1_table_tick(t, ts);
+				http1_table_tick(t, rec.ts);
 			continue;
 		}
-		if (len == 121) {
-			http1_conn_close(&c, ts);
+		if (kind == FUZZ_CLOSE) {
+			http1_conn_close(&c, rec.ts);
 			if (t)
-				http1_table_close(t, gap & 1, ts);
+				http1_table_close(t, rec.gap & 1, rec.ts);
 			continue;
 		}
-		if (len > 119)
-			len = 119;
-		if (len > n - i)
-			len = (uint8_t)(n - i);
-		if (bytewise && len > 1) {
-			for (uint8_t k = 0; k < len; k++)
-				if (http1_conn_feed(&c, dir, ts, d + i + k, 1,
-						    1 + (k + 1 == len ? gap : 0)) < 0)
-					die("feed refused valid arguments", NULL);
-		} else if (http1_conn_feed(&c, dir, ts, d + i, len, len + gap) < 0) {
+		if (fuzz_split(&rec, bytewise, feed, &c) < 0)
 			die("feed refused valid arguments", NULL);
-		}
-		if (t) {
-			size_t all, parsing;
-
-			if (http1_table_feed(t, (ctrl >> 3) & 1, role, dir, ts, d + i, len,
-					     len + gap) < 0)
-				die("table feed failed", NULL);
-			http1_table_count(t, &all, &parsing);
-			if (all > 2 || parsing > all)
-				die("table over its bound", NULL);
-		}
-		i += len;
+		if (t)
+			table_feed(t, &rec, role);
 	}
-	http1_conn_close(&c, ts + 1);
+	http1_conn_close(&c, in.ts + 1);
 	r->lost = r->st.sync_lost || r->st.probe_misses || r->st.skipped;
 }
 

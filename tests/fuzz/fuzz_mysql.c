@@ -1,10 +1,7 @@
 /* libFuzzer target for the MySQL / MariaDB parser (user/proto/my_*.c,
- * proto_mysql). The input is a connection's syscalls:
- *   byte 0: options (bit 0 client role)
- *   then records: ctrl, gap, data. ctrl bit 7 is the direction (set: the
- *   server's bytes), the low 7 bits the captured length (0-119), or 120:
- *   a tick, 121: the close; gap picks how many unseen bytes follow (0,
- *   1, 2, 3, 5, 8, 100, 4096, 65536, 16 MB, ...).
+ * proto_mysql). The input is a connection's syscalls (fuzz_feed.h;
+ * byte 0 bit 0: the client role; ctrl bit 7 set: the server's bytes; the
+ * largest gap 16 MB).
  * Checked: no crash or sanitizer report; every exchange is sane (strings
  * terminated and printable, known flags, a status only with an error,
  * times ordered, batch >= 1); detect() on every record is pure and in
@@ -16,50 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rawtel/db.h"
-#include "rawtel/proto.h"
-
-#define MAXX 64
-
-struct run {
-	int n, n_clean;
-	struct proto_stats st;
-	struct db_exchange x[MAXX];
-	int clean[MAXX];
-};
-
-static void die(const char *why, const struct db_exchange *x)
-{
-	fprintf(stderr, "fuzz_mysql: %s", why);
-	if (x)
-		fprintf(stderr, " (flags %#x op '%s' status '%s' times %llu %llu)", x->flags,
-			x->op, x->status, (unsigned long long)x->start_ns,
-			(unsigned long long)x->end_ns);
-	fprintf(stderr, "\n");
-	abort();
-}
-
-static void str_ok(const char *s, size_t size, const struct db_exchange *x)
-{
-	const char *nul = memchr(s, 0, size);
-
-	if (!nul)
-		die("string not terminated", x);
-	for (; s < nul; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			die("string not printable ASCII", x);
-}
+#define FUZZ_NAME "fuzz_mysql"
+#include "fuzz_db.h"
 
 static void on_x(void *arg, const struct db_exchange *x)
 {
 	struct run *r = arg;
+	const char *why = fuzz_db_strs(x);
 
-	str_ok(x->op, sizeof(x->op), x);
-	str_ok(x->text, sizeof(x->text), x);
-	str_ok(x->stmt, sizeof(x->stmt), x);
-	str_ok(x->ns, sizeof(x->ns), x);
-	str_ok(x->status, sizeof(x->status), x);
-	str_ok(x->sqlstate, sizeof(x->sqlstate), x);
+	if (why)
+		die(why, x);
+	if ((why = fuzz_str_bad(x->sqlstate, sizeof(x->sqlstate))))
+		die(why, x);
 	if (x->flags >> 10)
 		die("unknown flag", x);
 	if (x->start_ns > x->end_ns)
@@ -74,21 +39,25 @@ static void on_x(void *arg, const struct db_exchange *x)
 		die("a request's fields without a request", x);
 	if (x->proto != PROTO_MYSQL || x->conn_id != 1)
 		die("wrong connection", x);
-	if (r->n < MAXX) {
-		r->x[r->n] = *x;
-		r->clean[r->n] = !r->st.sync_lost && !r->st.skipped;
-		r->n_clean += r->clean[r->n];
-	}
-	r->n++;
+	fuzz_db_keep(r, x, !r->st.sync_lost && !r->st.skipped);
 }
 
-static uint64_t gap_of(uint8_t g)
+/* ctrl bit 7 set: the server's bytes */
+static enum proto_dir dir_of(const struct fuzz_rec *r, enum proto_role role)
 {
-	static const uint64_t gaps[] = {
-		0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 5, 8, 100, 4096, 65536, 16u << 20,
-	};
+	return (r->ctrl & 0x80) == (role == PROTO_SERVER ? 0x80 : 0) ? PROTO_SEND : PROTO_RECV;
+}
 
-	return gaps[g % (sizeof(gaps) / sizeof(gaps[0]))];
+struct target {
+	void *conn;
+	enum proto_role role;
+};
+
+static int feed(void *arg, const struct fuzz_rec *r, const uint8_t *p, size_t cap, uint64_t total)
+{
+	struct target *t = arg;
+
+	return proto_mysql.feed(t->conn, dir_of(r, t->role), r->ts, cap ? p : NULL, cap, total);
 }
 
 static void run(const uint8_t *d, size_t n, int bytewise, struct run *r)
@@ -96,53 +65,38 @@ static void run(const uint8_t *d, size_t n, int bytewise, struct run *r)
 	static _Alignas(64) uint8_t conn[1 << 17];
 	const struct proto_parser *pp = &proto_mysql;
 	struct proto_opts o = { .on_db = on_x, .arg = r, .stats = &r->st, .max_wait_ns = 200 };
-	enum proto_role role = n && (d[0] & 1) ? PROTO_CLIENT : PROTO_SERVER;
-	uint64_t ts = 0;
-	size_t i = 1;
+	struct target t = { conn, n && (d[0] & 1) ? PROTO_CLIENT : PROTO_SERVER };
+	struct fuzz_in in = { .d = d, .n = n, .i = 1, .gap_max = 16u << 20 };
+	struct fuzz_rec rec;
+	int kind;
 
 	if (pp->conn_size > sizeof(conn))
 		die("conn_size too large for the harness", NULL);
 	memset(r, 0, sizeof(*r));
 	memset(conn, 0, pp->conn_size);
-	pp->init(conn, 1, role, &o);
-	while (i + 2 <= n) {
-		uint8_t ctrl = d[i], len = ctrl & 0x7f;
-		uint64_t gap = gap_of(d[i + 1]);
-		enum proto_dir dir = (ctrl & 0x80) == (role == PROTO_SERVER ? 0x80 : 0)
-					     ? PROTO_SEND : PROTO_RECV;
-
-		i += 2;
-		ts += 10;
-		if (len == 120) {
-			pp->tick(conn, ts);
+	pp->init(conn, 1, t.role, &o);
+	while ((kind = fuzz_next(&in, &rec)) >= 0) {
+		if (kind == FUZZ_TICK) {
+			pp->tick(conn, rec.ts);
 			continue;
 		}
-		if (len == 121) {
-			pp->close(conn, ts);
+		if (kind == FUZZ_CLOSE) {
+			pp->close(conn, rec.ts);
 			continue;
 		}
-		if (len > 119)
-			len = 119;
-		if (len > n - i)
-			len = (uint8_t)(n - i);
 		if (!bytewise) {
-			int v = pp->detect(role, dir, d + i, len, len + gap);
+			enum proto_dir dir = dir_of(&rec, t.role);
+			uint64_t total = rec.len + rec.gap;
+			int v = pp->detect(t.role, dir, rec.p, rec.len, total);
 
 			if (v < PROTO_NO || v > PROTO_YES ||
-			    v != pp->detect(role, dir, d + i, len, len + gap))
+			    v != pp->detect(t.role, dir, rec.p, rec.len, total))
 				die("detect out of range or not pure", NULL);
 		}
-		if (bytewise && len > 1) {
-			for (uint8_t k = 0; k < len; k++)
-				if (pp->feed(conn, dir, ts, d + i + k, 1,
-					     1 + (k + 1 == len ? gap : 0)) < 0)
-					die("feed refused valid arguments", NULL);
-		} else if (pp->feed(conn, dir, ts, len ? d + i : NULL, len, len + gap) < 0) {
+		if (fuzz_split(&rec, bytewise, feed, &t) < 0)
 			die("feed refused valid arguments", NULL);
-		}
-		i += len;
 	}
-	pp->close(conn, ts + 1);
+	pp->close(conn, in.ts + 1);
 }
 
 static int same(const struct db_exchange *a, const struct db_exchange *b)
@@ -160,11 +114,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	run(data, size, 0, &whole);
 	run(data, size, 1, &split);
-	for (int i = 0; i < whole.n && i < split.n && i < MAXX; i++) {
-		if (!whole.clean[i] || !split.clean[i])
-			break;
-		if (!same(&whole.x[i], &split.x[i]))
-			die("a byte per syscall gave another exchange", &split.x[i]);
-	}
+	fuzz_db_compare(&whole, &split, same);
 	return 0;
 }

@@ -1,10 +1,6 @@
 /* libFuzzer target for the PostgreSQL parser (user/proto/pg_*.c). The
- * input is a connection's syscalls, as in fuzz_http1.c:
- *   byte 0: options (bit 0 client role)
- *   then records: ctrl, gap, data. ctrl bit 7 is the direction, the low
- *   7 bits the captured length (0-119), or 120: a tick, 121: the close;
- *   gap picks how many unseen bytes follow (0, 1, 2, 3, 5, 8, 100, 4096,
- *   65536, 2 MB, ...).
+ * input is a connection's syscalls (fuzz_feed.h; byte 0 bit 0: the
+ * client role, the largest gap 2 MB).
  * Checked: no crash or sanitizer report; detect() on every record; every
  * exchange is sane (strings terminated and printable, flags known, batch
  * at least 1, rows -1 or more, timestamps ordered, a push never paired);
@@ -16,50 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rawtel/db.h"
-#include "rawtel/proto.h"
-
-#define MAXX 64
-
-struct run {
-	int n, n_clean;
-	int lost;
-	struct proto_stats st;
-	struct db_exchange x[MAXX];
-	int clean[MAXX];
-};
-
-static void die(const char *why, const struct db_exchange *x)
-{
-	fprintf(stderr, "fuzz_pg: %s", why);
-	if (x)
-		fprintf(stderr, " (flags %#x rows %lld batch %u times %llu %llu text \"%s\")",
-			x->flags, (long long)x->rows, x->batch, (unsigned long long)x->start_ns,
-			(unsigned long long)x->end_ns, x->text);
-	fprintf(stderr, "\n");
-	abort();
-}
-
-static void str_ok(const char *s, size_t size, const struct db_exchange *x)
-{
-	const char *nul = memchr(s, 0, size);
-
-	if (!nul)
-		die("string not terminated", x);
-	for (; s < nul; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			die("string not printable ASCII", x);
-}
+#define FUZZ_NAME "fuzz_pg"
+#include "fuzz_db.h"
 
 static void on_x(void *arg, const struct db_exchange *x)
 {
 	struct run *r = arg;
+	const char *why = fuzz_db_strs(x);
 
-	str_ok(x->op, sizeof(x->op), x);
-	str_ok(x->text, sizeof(x->text), x);
-	str_ok(x->stmt, sizeof(x->stmt), x);
-	str_ok(x->ns, sizeof(x->ns), x);
-	str_ok(x->status, sizeof(x->status), x);
+	if (why)
+		die(why, x);
 	if (x->flags >> 9)
 		die("unknown flag", x);
 	if (x->start_ns > x->end_ns)
@@ -73,72 +35,47 @@ static void on_x(void *arg, const struct db_exchange *x)
 	if ((x->flags & DB_X_ERROR) && !(x->flags & DB_X_NO_RESPONSE) && x->status[0] == '0' &&
 	    (x->status[1] == '0' || x->status[1] == '1'))
 		die("class 00/01 taken as an error", x);
-	if (r->n < MAXX) {
-		r->x[r->n] = *x;
-		r->clean[r->n] = !r->st.sync_lost && !r->st.skipped && !r->st.queue_full;
-		r->n_clean += r->clean[r->n];
-	}
-	r->n++;
-}
-
-static uint64_t gap_of(uint8_t g)
-{
-	static const uint64_t gaps[] = {
-		0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 5, 8, 100, 4096, 65536, 2u << 20,
-	};
-
-	return gaps[g % (sizeof(gaps) / sizeof(gaps[0]))];
+	fuzz_db_keep(r, x, !r->st.sync_lost && !r->st.skipped && !r->st.queue_full);
 }
 
 static void *conn;
 
-static void feed(enum proto_dir dir, uint64_t ts, const uint8_t *p, size_t cap, uint64_t total)
+static int feed(void *arg, const struct fuzz_rec *r, const uint8_t *p, size_t cap, uint64_t total)
 {
-	if (proto_postgres.feed(conn, dir, ts, p, cap, total) < 0)
-		die("feed refused valid arguments", NULL);
+	enum proto_dir dir = r->ctrl & 0x80 ? PROTO_SEND : PROTO_RECV;
+
+	return proto_postgres.feed(arg, dir, r->ts, p, cap, total);
 }
 
 static void run(const uint8_t *d, size_t n, int bytewise, struct run *r)
 {
 	struct proto_opts o = { .on_db = on_x, .arg = r, .stats = &r->st, .max_wait_ns = 200 };
 	enum proto_role role = n && (d[0] & 1) ? PROTO_CLIENT : PROTO_SERVER;
-	uint64_t ts = 0;
-	size_t i = 1;
+	struct fuzz_in in = { .d = d, .n = n, .i = 1, .gap_max = 2u << 20 };
+	struct fuzz_rec rec;
+	int kind;
 
 	memset(r, 0, sizeof(*r));
 	memset(conn, 0, proto_postgres.conn_size);
 	proto_postgres.init(conn, 1, role, &o);
-	while (i + 2 <= n) {
-		uint8_t ctrl = d[i], len = ctrl & 0x7f;
-		uint64_t gap = gap_of(d[i + 1]);
-		enum proto_dir dir = ctrl & 0x80 ? PROTO_SEND : PROTO_RECV;
+	while ((kind = fuzz_next(&in, &rec)) >= 0) {
+		enum proto_dir dir = rec.ctrl & 0x80 ? PROTO_SEND : PROTO_RECV;
 
-		i += 2;
-		ts += 10;
-		if (len == 120) {
-			proto_postgres.tick(conn, ts);
+		if (kind == FUZZ_TICK) {
+			proto_postgres.tick(conn, rec.ts);
 			continue;
 		}
-		if (len == 121) {
-			proto_postgres.close(conn, ts);
+		if (kind == FUZZ_CLOSE) {
+			proto_postgres.close(conn, rec.ts);
 			proto_postgres.init(conn, 1, role, &o);
 			continue;
 		}
-		if (len > 119)
-			len = 119;
-		if (len > n - i)
-			len = (uint8_t)(n - i);
-		if (proto_postgres.detect(role, dir, d + i, len, len + gap) > PROTO_YES)
+		if (proto_postgres.detect(role, dir, rec.p, rec.len, rec.len + rec.gap) > PROTO_YES)
 			die("detect out of range", NULL);
-		if (bytewise && len > 1) {
-			for (uint8_t k = 0; k < len; k++)
-				feed(dir, ts, d + i + k, 1, 1 + (k + 1 == len ? gap : 0));
-		} else {
-			feed(dir, ts, d + i, len, len + gap);
-		}
-		i += len;
+		if (fuzz_split(&rec, bytewise, feed, conn) < 0)
+			die("feed refused valid arguments", NULL);
 	}
-	proto_postgres.close(conn, ts + 1);
+	proto_postgres.close(conn, in.ts + 1);
 	r->lost = r->st.sync_lost || r->st.skipped || r->st.queue_full;
 }
 
@@ -159,14 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		conn = malloc(proto_postgres.conn_size);
 	run(data, size, 0, &whole);
 	run(data, size, 1, &split);
-	int k = whole.n_clean < split.n_clean ? whole.n_clean : split.n_clean;
-
-	for (int i = 0; i < k && i < MAXX; i++) {
-		if (!whole.clean[i] || !split.clean[i])
-			break;
-		if (!same(&whole.x[i], &split.x[i]))
-			die("a byte per syscall gave another exchange", &split.x[i]);
-	}
+	fuzz_db_compare(&whole, &split, same);
 	if (!whole.lost && !split.lost && whole.n != split.n)
 		die("a byte per syscall gave another number of exchanges", NULL);
 	return 0;

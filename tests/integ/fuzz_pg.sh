@@ -12,26 +12,7 @@
 
 c="$T_TMP/corpus"
 mkdir -p "$c"
-# each recorded syscall as records of at most 119 bytes; the server role
-# receives the client's bytes, the client role sends them
-python3 - "$RAWTEL_TOP/tests/fixtures/pg" "$c" << 'PY'
-import os, sys
-src, dst = sys.argv[1], sys.argv[2]
-for f in sorted(os.listdir(src)):
-    if not f.endswith(".rec"):
-        continue
-    lines = [l.split() for l in open(os.path.join(src, f)) if l.strip()]
-    for role in (0, 1):
-        out = bytearray([role])
-        for who, hexdata in lines:
-            data = bytes.fromhex(hexdata)
-            send = (who == "c") == (role == 1)
-            for i in range(0, len(data), 119):
-                part = data[i:i + 119]
-                out += bytes([len(part) | (0x80 if send else 0), 0]) + part
-        out += bytes([120, 0, 121, 0])
-        open(os.path.join(dst, "%s.%d" % (f[:-4], role)), "wb").write(out)
-PY
+python3 "$RAWTEL_TOP/tests/fixtures/seeds.py" --close "$c" "$RAWTEL_TOP"/tests/fixtures/pg/*.rec
 secs=${RAWTEL_FUZZ_SECONDS:-30}
 bin="$RAWTEL_TOP/build/fuzz/fuzz_pg"
 run_fuzzer fuzz_pg "$bin" "$secs" "$c" -rss_limit_mb=2048 -max_len=8192

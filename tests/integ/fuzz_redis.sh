@@ -11,6 +11,6 @@
 
 c="$T_TMP/corpus"
 mkdir -p "$c"
-python3 "$RAWTEL_TOP/tests/fixtures/redis/seeds.py" "$c" "$RAWTEL_TOP"/tests/fixtures/redis/*.rec
+python3 "$RAWTEL_TOP/tests/fixtures/seeds.py" --max 4096 "$c" "$RAWTEL_TOP"/tests/fixtures/redis/*.rec
 run_fuzzer fuzz_redis "$RAWTEL_TOP/build/fuzz/fuzz_redis" "${RAWTEL_FUZZ_SECONDS:-30}" "$c" \
 	-rss_limit_mb=2048 -max_len=4096 -dict="$RAWTEL_TOP/tests/fuzz/fuzz_redis.dict"

@@ -13,25 +13,8 @@
 HTTP="$RAWTEL_PROGS/rtt_http"
 CHECK="$RAWTEL_TOP/tests/integ/check_http.py"
 
-# start_trace NAME [options]: rawtel trace http --json in the background
-start_trace() {
-	name=$1; shift
-	"$RAWTEL" trace http --json "$@" > "$T_TMP/$name.jsonl" 2> "$T_TMP/$name.err" &
-	rt=$!; track_pid $rt
-	wait_for "$T_TMP/$name.err" "tracing" 300 && return 0
-	fail "$name" "rawtel did not start: $(cat "$T_TMP/$name.err")"
-	return 1
-}
-
-stop_trace() {
-	sleep 0.3
-	kill -INT $rt; wait $rt; rc=$?
-	if [ $rc -ne 0 ]; then fail "$1" "rawtel exited $rc: $(cat "$T_TMP/$1.err")"; return 1; fi
-	if ! grep -q " 0 lost in the kernel" "$T_TMP/$1.err"; then
-		fail "$1" "events lost or no summary: $(cat "$T_TMP/$1.err")"; return 1
-	fi
-	return 0
-}
+# start_trace NAME [options]: rawtel trace http --json in the background (tests/lib.sh)
+start_trace() { st_name=$1; shift; trace_bg "$st_name" 300 http "$@"; }
 
 # a python3 http.server and curl, unselected, while a filtered trace runs
 noise() {

@@ -9,25 +9,8 @@ CHECK="$RAWTEL_TOP/tests/integ/check_tcp.py"
 N=4 HOLD=150
 
 # start_trace NAME [options]: rawtel trace tcp,retrans --json in the
-# background, until stop_trace
-start_trace() {
-	name=$1; shift
-	"$RAWTEL" trace tcp,retrans --json "$@" > "$T_TMP/$name.jsonl" 2> "$T_TMP/$name.err" &
-	rt=$!; track_pid $rt
-	wait_for "$T_TMP/$name.err" "tracing" 200 && return 0
-	fail "$name" "rawtel did not start: $(cat "$T_TMP/$name.err")"
-	return 1
-}
-
-stop_trace() {
-	sleep 0.3
-	kill -INT $rt; wait $rt; rc=$?
-	if [ $rc -ne 0 ]; then fail "$1" "rawtel exited $rc: $(cat "$T_TMP/$1.err")"; return 1; fi
-	if ! grep -q " 0 lost in the kernel" "$T_TMP/$1.err"; then
-		fail "$1" "events lost or no summary: $(cat "$T_TMP/$1.err")"; return 1
-	fi
-	return 0
-}
+# background, until stop_trace (tests/lib.sh)
+start_trace() { st_name=$1; shift; trace_bg "$st_name" 200 tcp,retrans "$@"; }
 
 # life NAME ADDR MODE [options]
 life() {

@@ -25,6 +25,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#define PROG "rtt_http"
+#include "prog_net.h"
+
 enum { RW, RS, VEC, MSG };		/* syscalls a connection uses */
 enum { R_CL, R_CHUNKED, R_BIG, R_SENDFILE };	/* response kinds */
 
@@ -49,57 +52,6 @@ static const struct conn_step script[] = {
 #define N_STEPS (sizeof(script) / sizeof(script[0]))
 #define BIG (2u << 20)
 #define FILE_BYTES 10000
-
-static void die(const char *what)
-{
-	fprintf(stderr, "rtt_http: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static socklen_t addr_of(const char *addr, unsigned port, struct sockaddr_storage *ss)
-{
-	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, addr, &a4->sin_addr) == 1) {
-		a4->sin_family = AF_INET;
-		a4->sin_port = htons((uint16_t)port);
-		return sizeof(*a4);
-	}
-	if (inet_pton(AF_INET6, addr, &a6->sin6_addr) == 1) {
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)port);
-		return sizeof(*a6);
-	}
-	fprintf(stderr, "rtt_http: not an address: %s\n", addr);
-	exit(2);
-}
-
-static unsigned port_of(int fd, int peer)
-{
-	struct sockaddr_storage ss;
-	socklen_t l = sizeof(ss);
-
-	if ((peer ? getpeername : getsockname)(fd, (struct sockaddr *)&ss, &l))
-		die("getsockname");
-	return ss.ss_family == AF_INET ? ntohs(((struct sockaddr_in *)&ss)->sin_port)
-				       : ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-}
-
-static int listener(const char *addr, unsigned port)
-{
-	struct sockaddr_storage ss;
-	socklen_t l = addr_of(addr, port, &ss);
-	int one = 1, fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		die("socket");
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&ss, l) || listen(fd, 64))
-		die("bind");
-	return fd;
-}
 
 static int connect_to(const char *addr, unsigned port, int nonblock)
 {
@@ -338,7 +290,7 @@ static void one_step(const char *addr, unsigned port, const struct conn_step *s,
 
 static int run(const char *addr)
 {
-	int lfd = listener(addr, 0), first = 1, st;
+	int lfd = bound(addr, 0, 64), first = 1, st;
 	unsigned port = port_of(lfd, 0);
 	char tmpl[] = "/tmp/rtt_http.XXXXXX";
 	int tmpfd = mkstemp(tmpl);
@@ -371,7 +323,7 @@ static int run(const char *addr)
 static int seed(const char *addr, const char *fifo)
 {
 	static const struct conn_step s = { "seeded", RW, 2, 0, R_CL, 0, 0 };
-	int lfd = listener(addr, 0), st;
+	int lfd = bound(addr, 0, 64), st;
 	unsigned port = port_of(lfd, 0);
 	pid_t srv = fork();
 	char x[16], req[512], buf[4096], out[512];
@@ -438,7 +390,7 @@ static int prefork(const char *addr, unsigned port, int n)
 		_exit(0);
 	}
 	close(go[0]);
-	lfd = listener(addr, port);
+	lfd = bound(addr, port, 64);
 	if ((w = fork()) < 0)
 		die("fork");
 	if (!w) {

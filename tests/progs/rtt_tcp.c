@@ -21,60 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static void die(const char *what)
-{
-	fprintf(stderr, "rtt_tcp: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-/* ADDR:port as a sockaddr */
-static socklen_t addr_of(const char *addr, unsigned port, struct sockaddr_storage *ss)
-{
-	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, addr, &a4->sin_addr) == 1) {
-		a4->sin_family = AF_INET;
-		a4->sin_port = htons((uint16_t)port);
-		return sizeof(*a4);
-	}
-	if (inet_pton(AF_INET6, addr, &a6->sin6_addr) == 1) {
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)port);
-		return sizeof(*a6);
-	}
-	fprintf(stderr, "rtt_tcp: not an address: %s\n", addr);
-	exit(2);
-}
-
-static unsigned port_of(int fd)
-{
-	struct sockaddr_storage ss;
-	socklen_t l = sizeof(ss);
-
-	if (getsockname(fd, (struct sockaddr *)&ss, &l))
-		die("getsockname");
-	return ss.ss_family == AF_INET ? ntohs(((struct sockaddr_in *)&ss)->sin_port)
-				       : ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-}
-
-/* A socket bound to ADDR:port (0: any free port), listening when asked. */
-static int bound(const char *addr, unsigned port, int listening)
-{
-	struct sockaddr_storage ss;
-	socklen_t l = addr_of(addr, port, &ss);
-	int one = 1, fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		die("socket");
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&ss, l))
-		die("bind");
-	if (listening && listen(fd, 16))
-		die("listen");
-	return fd;
-}
+#define PROG "rtt_tcp"
+#include "prog_net.h"
 
 static int connect_to(const char *addr, unsigned port)
 {
@@ -142,8 +90,8 @@ static void reap(pid_t pid)
 static int life(const char *addr, int n, unsigned hold_ms)
 {
 	char buf[200];
-	int lfd = bound(addr, 0, 1);
-	unsigned port = port_of(lfd);
+	int lfd = bound(addr, 0, 16);
+	unsigned port = port_of(lfd, 0);
 	pid_t srv = fork();
 
 	if (srv < 0)
@@ -166,7 +114,7 @@ static int life(const char *addr, int n, unsigned hold_ms)
 	       "\"client_ports\":[", (int)getpid(), (int)srv, port, hold_ms, n);
 	for (int i = 0; i < n; i++) {
 		int c = connect_to(addr, port);
-		printf("%s%u", i ? "," : "", port_of(c));
+		printf("%s%u", i ? "," : "", port_of(c, 0));
 		memset(buf, 'c', 100);
 		xwrite(c, buf, 100);
 		xread(c, buf, 200);
@@ -183,7 +131,7 @@ static int refused(const char *addr)
 	/* a port bound but not listening: nobody else takes it meanwhile,
 	 * and a SYN to it is answered with a reset */
 	int hold = bound(addr, 0, 0), c = bound(addr, 0, 0);
-	unsigned port = port_of(hold), cport = port_of(c);
+	unsigned port = port_of(hold, 0), cport = port_of(c, 0);
 	struct sockaddr_storage ss;
 	socklen_t l = addr_of(addr, port, &ss);
 
@@ -198,8 +146,8 @@ static int refused(const char *addr)
 static int abort_conn(const char *addr)
 {
 	char buf[16];
-	int lfd = bound(addr, 0, 1), c;
-	unsigned port = port_of(lfd);
+	int lfd = bound(addr, 0, 16), c;
+	unsigned port = port_of(lfd, 0);
 	pid_t srv = fork();
 
 	if (srv < 0)
@@ -217,7 +165,7 @@ static int abort_conn(const char *addr)
 	close(lfd);
 	c = connect_to(addr, port);
 	printf("{\"client_pid\":%d,\"server_pid\":%d,\"port\":%u,\"client_port\":%u}\n",
-	       (int)getpid(), (int)srv, port, port_of(c));
+	       (int)getpid(), (int)srv, port, port_of(c, 0));
 	memset(buf, 'a', 10);
 	xwrite(c, buf, 10);
 	if (read(c, buf, sizeof(buf)) >= 0 || errno != ECONNRESET)
@@ -229,7 +177,7 @@ static int abort_conn(const char *addr)
 
 static int sink(const char *addr, unsigned port)
 {
-	int lfd = bound(addr, port, 1), c = accept(lfd, NULL, NULL);
+	int lfd = bound(addr, port, 16), c = accept(lfd, NULL, NULL);
 
 	if (c < 0)
 		die("accept");
@@ -269,7 +217,7 @@ static int bulk(const char *addr, unsigned port, size_t bytes)
 	}
 	shutdown(c, SHUT_WR);
 	drain(c);	/* the sink's close: everything arrived */
-	printf("{\"pid\":%d,\"lport\":%u,\"sent\":%zu}\n", (int)getpid(), port_of(c), bytes);
+	printf("{\"pid\":%d,\"lport\":%u,\"sent\":%zu}\n", (int)getpid(), port_of(c, 0), bytes);
 	close(c);
 	return 0;
 }

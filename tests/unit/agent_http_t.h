@@ -154,6 +154,21 @@ static inline int th_has(const struct otlp_kv *kv, uint32_t n, const char *k)
 #define SA(s, k) th_attr((s)->attrs, (s)->n_attrs, k)
 #define SHAS(s, k) th_has((s)->attrs, (s)->n_attrs, k)
 
+/* Each attribute of `want` (key, value, ... NULL) has that text. */
+static inline void th_attrs_are(const struct otlp_kv *kv, uint32_t n, const char *const *want)
+{
+	for (; *want; want += 2) {
+		const char *v = th_attr(kv, n, want[0]);
+
+		if (strcmp(v, want[1]))
+			T_FAILF("attribute %s: \"%s\" != \"%s\"", want[0], v, want[1]);
+	}
+}
+
+/* TH_ATTRS(span or point, "key", "value", ...) */
+#define TH_ATTRS(s, ...) \
+	th_attrs_are((s)->attrs, (s)->n_attrs, (const char *const[]){ __VA_ARGS__, NULL })
+
 static inline const char *th_name(const struct otlp_span *s)
 {
 	static char b[4][300];

@@ -3,7 +3,7 @@
  * rawtel/proto.h interface as the client or as the server, whole, a byte
  * per syscall, or with captures smaller than the totals; the exchanges
  * reported, each as one line "op|text|status|ns|flags|rows" to compare
- * with a table. */
+ * with a table. Include t.h first. */
 #ifndef RAWTEL_CACHE_T_H
 #define RAWTEL_CACHE_T_H
 
@@ -130,6 +130,30 @@ static inline int xlog_is(const struct xlog *l, const char *const *want, char *w
 			}                                                         \
 	} while (0)
 
+/* The commands st[0] and the replies st[1] cut in two at k (the replies
+ * at k modulo their length, at least 1). */
+static inline void conv_split(const struct step *st, size_t k, struct step two[4])
+{
+	size_t j = k % st[1].len ? k % st[1].len : 1;
+
+	two[0] = (struct step){ 'c', st[0].data, k, 0 };
+	two[1] = (struct step){ 'c', st[0].data + k, st[0].len - k, 0 };
+	two[2] = (struct step){ 's', st[1].data, j, 0 };
+	two[3] = (struct step){ 's', st[1].data + j, st[1].len - j, 0 };
+}
+
+/* CONV_CHECK of the two steps st[] as they are, then with both streams
+ * cut in two at every position. */
+#define CONV_CHECK_SPLITS(pp, st, want)                                          \
+	do {                                                                      \
+		struct step two_[4];                                              \
+		CONV_CHECK(pp, st, 2, want);                                      \
+		for (size_t k_ = 1; k_ < (st)[0].len; k_++) {                     \
+			conv_split(st, k_, two_);                                 \
+			CONV_CHECK(pp, two_, 4, want);                            \
+		}                                                                 \
+	} while (0)
+
 /* A recording (tests/fixtures/PROTO/NAME.rec: lines "c HEX" / "s HEX")
  * as steps; the buffers live until the next call. Returns the count, or
  * -1 when the file cannot be read. */
@@ -165,6 +189,37 @@ static inline int rec_load(const char *rel, struct step *st, size_t max)
 	free(line);
 	fclose(f);
 	return (int)n;
+}
+
+/* rec_load into st[max]: the count, or a failure when unreadable. */
+static inline int rec_steps(const char *rel, struct step *st, size_t max)
+{
+	int n = rec_load(rel, st, max);
+
+	if (n <= 0)
+		T_FAILF("cannot read %s (run from the top of the tree)", rel);
+	return n;
+}
+
+/* First bytes and what detect() says of them, as a request (req: what a
+ * server receives, what a client sends) or as a reply. */
+struct detect_case {
+	const char *s;
+	int req, want;
+};
+
+static inline void detect_check(const struct proto_parser *pp, const struct detect_case *t,
+				size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(t[i].s);
+		const uint8_t *p = (const uint8_t *)t[i].s;
+
+		T_EQ_INT(pp->detect(PROTO_SERVER, t[i].req ? PROTO_RECV : PROTO_SEND, p, len, len),
+			 t[i].want);
+		T_EQ_INT(pp->detect(PROTO_CLIENT, t[i].req ? PROTO_SEND : PROTO_RECV, p, len, len),
+			 t[i].want);
+	}
 }
 
 #endif

@@ -139,6 +139,13 @@ static inline void p_stmt_cmd(uint8_t cmd, uint32_t id, const char *rest, size_t
 	mp(0);
 }
 
+/* A command as the client's syscall. */
+static inline void c_cmd(struct mconv *cv, uint8_t cmd, const char *text)
+{
+	p_cmd(cmd, text);
+	mflush(cv, 'C', 0);
+}
+
 /* A two-column result set of `rows` rows from seq `seq` on; the
  * EOFs as the capabilities say; returns the next sequence id. */
 static inline uint8_t p_result(uint8_t seq, int rows, int deprecate_eof, uint16_t status)
@@ -156,6 +163,27 @@ static inline uint8_t p_result(uint8_t seq, int rows, int deprecate_eof, uint16_
 	else
 		p_eof(seq++, status);
 	return seq;
+}
+
+/* Replies, each as one server syscall. */
+static inline void s_ok(struct mconv *cv, uint8_t seq, uint64_t affected, uint16_t status)
+{
+	p_ok(seq, affected, status);
+	mflush(cv, 'S', 0);
+}
+
+static inline void s_err(struct mconv *cv, uint8_t seq, uint16_t code, const char *state,
+			 const char *msg)
+{
+	p_err(seq, code, state, msg);
+	mflush(cv, 'S', 0);
+}
+
+static inline void s_result(struct mconv *cv, uint8_t seq, int rows, int deprecate_eof,
+			    uint16_t status)
+{
+	p_result(seq, rows, deprecate_eof, status);
+	mflush(cv, 'S', 0);
 }
 
 #define CAPS_BASE (0x0200u | 0x8000u | 0x00200000u | 0x00080000u | 0x00020000u | 0x00010000u)

@@ -152,7 +152,7 @@ static inline int mfeed(void *c, int role, const struct mstep *s, uint64_t ts)
 	return proto_mysql.feed(c, dir, ts, s->n ? s->p : NULL, s->n, s->n + s->gap);
 }
 
-/* Read a recording (record.py's lines) into cv. */
+/* Read a recording (tests/fixtures/relay.py's lines) into cv. */
 static inline int mconv_load(struct mconv *cv, const char *name)
 {
 	char path[512], *line = NULL;

@@ -87,6 +87,25 @@ static const struct otlp_hist_point *point(struct th *t, const char *name)
 	return m && m->type == OTLP_HISTOGRAM && m->n_points == 1 ? &m->hists[0] : NULL;
 }
 
+/* The client duration histogram's first point, once it holds n points. */
+static const struct otlp_hist_point *client_points(struct th *t, uint32_t n)
+{
+	const struct otlp_metric *m;
+
+	th_collect(t);
+	m = th_metric(t, "db.client.operation.duration");
+	T_ASSERT(m);
+	T_EQ_INT(m->n_points, n);
+	return &m->hists[0];
+}
+
+/* The exchange failed with `status`. */
+static void failed(struct db_exchange *x, const char *status)
+{
+	x->flags = DB_X_ERROR;
+	snprintf(x->status, sizeof(x->status), "%s", status);
+}
+
 #define PA(p, k) th_attr((p)->attrs, (p)->n_attrs, k)
 #define PHAS(p, k) th_has((p)->attrs, (p)->n_attrs, k)
 
@@ -107,17 +126,18 @@ static void test_pg_select(void)
 	s = t.spans[0];
 	T_EQ_STR(th_name(s), "SELECT users");
 	T_EQ_INT(s->kind, OTLP_KIND_CLIENT);
-	T_EQ_STR(SA(s, "db.system.name"), "postgresql");
-	T_EQ_STR(SA(s, "db.namespace"), "shop");
-	T_EQ_STR(SA(s, "db.operation.name"), "SELECT");
-	T_EQ_STR(SA(s, "db.collection.name"), "users");
-	T_EQ_STR(SA(s, "db.query.summary"), "SELECT users");
-	T_EQ_STR(SA(s, "db.query.text"), "SELECT name FROM users WHERE id = ? AND email = ?");
-	T_EQ_STR(SA(s, "db.response.returned_rows"), "1");
-	T_EQ_STR(SA(s, "server.address"), "10.0.0.9");
-	T_EQ_STR(SA(s, "server.port"), "5432");
-	T_EQ_STR(SA(s, "network.peer.address"), "10.0.0.9");
-	T_EQ_STR(SA(s, "network.peer.port"), "5432");
+	TH_ATTRS(s,
+		 "db.system.name", "postgresql",
+		 "db.namespace", "shop",
+		 "db.operation.name", "SELECT",
+		 "db.collection.name", "users",
+		 "db.query.summary", "SELECT users",
+		 "db.query.text", "SELECT name FROM users WHERE id = ? AND email = ?",
+		 "db.response.returned_rows", "1",
+		 "server.address", "10.0.0.9",
+		 "server.port", "5432",
+		 "network.peer.address", "10.0.0.9",
+		 "network.peer.port", "5432");
 	T_EQ_INT(s->n_attrs, 11);
 	T_EQ_INT(s->status_code, OTLP_STATUS_UNSET);
 	/* event clock + 1 s */
@@ -135,13 +155,14 @@ static void test_pg_select(void)
 	T_CHECK(p->bounds[0] == 0.001 && p->bounds[3] == 0.05 && p->bounds[8] == 10);
 	T_EQ_INT(p->bucket_counts[1], 1);	/* (0.001, 0.005] */
 	T_EQ_INT(p->n_attrs, 7);
-	T_EQ_STR(PA(p, "db.system.name"), "postgresql");
-	T_EQ_STR(PA(p, "db.namespace"), "shop");
-	T_EQ_STR(PA(p, "db.operation.name"), "SELECT");
-	T_EQ_STR(PA(p, "db.collection.name"), "users");
-	T_EQ_STR(PA(p, "db.query.summary"), "SELECT users");
-	T_EQ_STR(PA(p, "server.address"), "10.0.0.9");
-	T_EQ_STR(PA(p, "server.port"), "5432");
+	TH_ATTRS(p,
+		 "db.system.name", "postgresql",
+		 "db.namespace", "shop",
+		 "db.operation.name", "SELECT",
+		 "db.collection.name", "users",
+		 "db.query.summary", "SELECT users",
+		 "server.address", "10.0.0.9",
+		 "server.port", "5432");
 	th_stop(&t);
 }
 
@@ -153,8 +174,7 @@ static void test_pg_errors(void)
 	const struct otlp_span *s;
 
 	begin(&t);
-	x.flags = DB_X_ERROR;
-	memcpy(x.status, "42P01", 6);
+	failed(&x, "42P01");
 	adb_exchange(t.a, &c, &x);
 	/* a warning (class 01) is no failure; no data (02) is */
 	x = mkx(PROTO_POSTGRES, "", "UPDATE t SET a = 1", "shop");
@@ -178,8 +198,7 @@ static void test_pg_errors(void)
 	T_EQ_STR(SA(s, "error.type"), "02000");
 	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
 	/* the metric by error: three series */
-	th_collect(&t);
-	T_EQ_INT(th_metric(&t, "db.client.operation.duration")->n_points, 3);
+	client_points(&t, 3);
 	th_stop(&t);
 }
 
@@ -193,24 +212,22 @@ static void test_mysql_error(void)
 	const struct otlp_hist_point *p;
 
 	begin(&t);
-	x.flags = DB_X_ERROR;
-	memcpy(x.status, "1146", 5);
+	failed(&x, "1146");
 	adb_exchange(t.a, &c, &x);
 	x.flags |= DB_X_MARIADB;
 	adb_exchange(t.a, &c, &x);
 	T_ASSERT(th_spans(&t) == 2);
 	s = t.spans[0];
 	T_EQ_STR(th_name(s), "SELECT `shop`.`nope`");
-	T_EQ_STR(SA(s, "db.system.name"), "mysql");
-	T_EQ_STR(SA(s, "db.collection.name"), "`shop`.`nope`");
-	T_EQ_STR(SA(s, "db.query.text"), "SELECT * FROM `shop`.`nope` WHERE k = ?");
-	T_EQ_STR(SA(s, "db.response.status_code"), "1146");
-	T_EQ_STR(SA(s, "error.type"), "1146");
+	TH_ATTRS(s,
+		 "db.system.name", "mysql",
+		 "db.collection.name", "`shop`.`nope`",
+		 "db.query.text", "SELECT * FROM `shop`.`nope` WHERE k = ?",
+		 "db.response.status_code", "1146",
+		 "error.type", "1146");
 	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
 	T_EQ_STR(SA(t.spans[1], "db.system.name"), "mariadb");
-	th_collect(&t);
-	T_EQ_INT(th_metric(&t, "db.client.operation.duration")->n_points, 2);
-	p = &th_metric(&t, "db.client.operation.duration")->hists[0];
+	p = client_points(&t, 2);
 	T_EQ_STR(PA(p, "error.type"), "1146");
 	T_EQ_STR(PA(p, "db.response.status_code"), "1146");
 	th_stop(&t);
@@ -225,8 +242,7 @@ static void test_redis(void)
 	const struct otlp_hist_point *p;
 
 	begin(&t);
-	x.flags = DB_X_ERROR;
-	memcpy(x.status, "WRONGTYPE", 10);
+	failed(&x, "WRONGTYPE");
 	adb_exchange(t.a, &c, &x);
 	x = mkx(PROTO_REDIS, "GET", "GET session:42", "2");
 	adb_exchange(t.a, &c, &x);
@@ -234,11 +250,12 @@ static void test_redis(void)
 	s = t.spans[0];
 	/* no collection, no namespace: the server is the target */
 	T_EQ_STR(th_name(s), "LPUSH 10.0.0.9:6379");
-	T_EQ_STR(SA(s, "db.system.name"), "redis");
-	T_EQ_STR(SA(s, "db.operation.name"), "LPUSH");
-	T_EQ_STR(SA(s, "db.query.text"), "LPUSH ? ?");
-	T_EQ_STR(SA(s, "db.response.status_code"), "WRONGTYPE");
-	T_EQ_STR(SA(s, "error.type"), "WRONGTYPE");
+	TH_ATTRS(s,
+		 "db.system.name", "redis",
+		 "db.operation.name", "LPUSH",
+		 "db.query.text", "LPUSH ? ?",
+		 "db.response.status_code", "WRONGTYPE",
+		 "error.type", "WRONGTYPE");
 	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
 	T_CHECK(!SHAS(s, "db.query.summary") && !SHAS(s, "db.collection.name") &&
 		!SHAS(s, "db.namespace"));
@@ -247,9 +264,7 @@ static void test_redis(void)
 	T_EQ_STR(SA(s, "db.namespace"), "2");
 	T_EQ_STR(SA(s, "db.query.text"), "GET ?");
 	T_CHECK(!SHAS(s, "error.type"));
-	th_collect(&t);
-	T_EQ_INT(th_metric(&t, "db.client.operation.duration")->n_points, 2);
-	p = &th_metric(&t, "db.client.operation.duration")->hists[0];
+	p = client_points(&t, 2);
 	T_EQ_STR(PA(p, "db.operation.name"), "LPUSH");
 	T_EQ_STR(PA(p, "error.type"), "WRONGTYPE");
 	th_stop(&t);
@@ -272,9 +287,10 @@ static void test_memcached(void)
 	T_ASSERT(th_spans(&t) == 2);
 	s = t.spans[0];
 	T_EQ_STR(th_name(s), "get 10.0.0.9:11211");
-	T_EQ_STR(SA(s, "db.system.name"), "memcached");
-	T_EQ_STR(SA(s, "db.operation.name"), "get");
-	T_EQ_STR(SA(s, "db.query.text"), "get ? ?");
+	TH_ATTRS(s,
+		 "db.system.name", "memcached",
+		 "db.operation.name", "get",
+		 "db.query.text", "get ? ?");
 	T_EQ_INT(s->status_code, OTLP_STATUS_UNSET);
 	s = t.spans[1];
 	T_EQ_STR(SA(s, "db.query.text"), "set ? ? ? ? noreply");
@@ -312,9 +328,10 @@ static void test_prepared(void)
 	T_CHECK(!SHAS(s, "rawtel.db.statement") && !SHAS(s, "rawtel.db.partial"));
 	s = t.spans[1];
 	T_EQ_STR(th_name(s), "EXECUTE bank");
-	T_EQ_STR(SA(s, "db.operation.name"), "EXECUTE");
-	T_EQ_STR(SA(s, "rawtel.db.statement"), "S_7");
-	T_EQ_STR(SA(s, "rawtel.db.partial"), "statement_unknown");
+	TH_ATTRS(s,
+		 "db.operation.name", "EXECUTE",
+		 "rawtel.db.statement", "S_7",
+		 "rawtel.db.partial", "statement_unknown");
 	T_CHECK(!SHAS(s, "db.query.text") && !SHAS(s, "db.query.summary"));
 	th_stop(&t);
 }
@@ -334,11 +351,12 @@ static void test_server_span(void)
 	s = t.spans[0];
 	T_EQ_STR(th_name(s), "INSERT log");
 	T_EQ_INT(s->kind, OTLP_KIND_SERVER);
-	T_EQ_STR(SA(s, "server.address"), "10.0.0.1");
-	T_EQ_STR(SA(s, "server.port"), "5432");
-	T_EQ_STR(SA(s, "network.peer.address"), "10.0.0.2");
-	T_EQ_STR(SA(s, "network.peer.port"), "40000");
-	T_EQ_STR(SA(s, "db.query.text"), "INSERT INTO log (msg) VALUES (?)");
+	TH_ATTRS(s,
+		 "server.address", "10.0.0.1",
+		 "server.port", "5432",
+		 "network.peer.address", "10.0.0.2",
+		 "network.peer.port", "40000",
+		 "db.query.text", "INSERT INTO log (msg) VALUES (?)");
 	/* affected, not returned, rows */
 	T_CHECK(!SHAS(s, "db.response.returned_rows"));
 	T_CHECK(!memcmp(s->parent_span_id, "\0\0\0\0\0\0\0\0", 8));
@@ -376,11 +394,12 @@ static void test_partial(void)
 	T_CHECK(!SHAS(s, "db.operation.name") && !SHAS(s, "error.type"));
 	s = t.spans[1];
 	T_EQ_STR(th_name(s), "BATCH");
-	T_EQ_STR(SA(s, "db.query.summary"), "BATCH");
-	T_EQ_STR(SA(s, "db.operation.batch.size"), "2");
-	T_EQ_STR(SA(s, "db.operation.name"), "BATCH");
-	T_EQ_STR(SA(s, "db.query.text"), "SELECT ?; SELECT ?");
-	T_EQ_STR(SA(s, "rawtel.db.partial"), "response_not_seen,text_cut");
+	TH_ATTRS(s,
+		 "db.query.summary", "BATCH",
+		 "db.operation.batch.size", "2",
+		 "db.operation.name", "BATCH",
+		 "db.query.text", "SELECT ?; SELECT ?",
+		 "rawtel.db.partial", "response_not_seen,text_cut");
 	T_EQ_INT(s->status_code, OTLP_STATUS_UNSET);
 	th_collect(&t);
 	T_CHECK(!th_metric(&t, "db.client.operation.duration"));
@@ -497,9 +516,10 @@ static void test_fallbacks(void)
 	T_EQ_STR(SA(s, "rawtel.db.partial"), "request_not_seen");
 	s = t.spans[1];
 	T_EQ_STR(th_name(s), "incr fd00::1:11211");
-	T_EQ_STR(SA(s, "db.operation.name"), "incr");
-	T_EQ_STR(SA(s, "db.query.text"), "incr ? ?");
-	T_EQ_STR(SA(s, "server.address"), "fd00::1");
+	TH_ATTRS(s,
+		 "db.operation.name", "incr",
+		 "db.query.text", "incr ? ?",
+		 "server.address", "fd00::1");
 	s = t.spans[2];
 	T_EQ_STR(SA(s, "error.type"), "_OTHER");
 	T_CHECK(!SHAS(s, "db.namespace") && !SHAS(s, "db.response.status_code") &&

@@ -84,23 +84,25 @@ static void test_server_span(void)
 	s = t.spans[0];
 	T_EQ_STR(th_name(s), "GET /users/{id}/orders");
 	T_EQ_INT(s->kind, OTLP_KIND_SERVER);
-	T_EQ_STR(SA(s, "http.request.method"), "GET");
-	T_EQ_STR(SA(s, "url.path"), "/users/123/orders");
-	T_EQ_STR(SA(s, "url.scheme"), "http");
-	T_EQ_STR(SA(s, "url.query"), "id=REDACTED&token=REDACTED");
-	T_EQ_STR(SA(s, "http.route"), "/users/{id}/orders");
-	T_EQ_STR(SA(s, "http.response.status_code"), "200");
+	TH_ATTRS(s,
+		 "http.request.method", "GET",
+		 "url.path", "/users/123/orders",
+		 "url.scheme", "http",
+		 "url.query", "id=REDACTED&token=REDACTED",
+		 "http.route", "/users/{id}/orders",
+		 "http.response.status_code", "200");
 	T_EQ_INT(attr_type(s, "http.response.status_code"), OTLP_V_INT);
-	T_EQ_STR(SA(s, "server.address"), "example.com");
-	T_EQ_STR(SA(s, "server.port"), "8080");
-	T_EQ_STR(SA(s, "client.address"), "10.0.0.2");
-	T_EQ_STR(SA(s, "client.port"), "40000");
-	T_EQ_STR(SA(s, "network.peer.address"), "10.0.0.2");
-	T_EQ_STR(SA(s, "network.peer.port"), "40000");
-	T_EQ_STR(SA(s, "network.protocol.version"), "1.1");
-	T_EQ_STR(SA(s, "user_agent.original"), "curl/8.1");
-	T_EQ_STR(SA(s, "http.response.body.size"), "5");
-	T_EQ_STR(SA(s, "http.request.body.size"), "0");
+	TH_ATTRS(s,
+		 "server.address", "example.com",
+		 "server.port", "8080",
+		 "client.address", "10.0.0.2",
+		 "client.port", "40000",
+		 "network.peer.address", "10.0.0.2",
+		 "network.peer.port", "40000",
+		 "network.protocol.version", "1.1",
+		 "user_agent.original", "curl/8.1",
+		 "http.response.body.size", "5",
+		 "http.request.body.size", "0");
 	T_CHECK(!SHAS(s, "error.type") && !SHAS(s, "rawtel.http.partial") && !SHAS(s, "url.full"));
 	T_EQ_INT(s->status_code, OTLP_STATUS_UNSET);
 	/* from the return of the read with the request to the return of the
@@ -143,10 +145,11 @@ static void test_server_errors(void)
 	/* unknown method: _OTHER, the original kept, "HTTP" in the name */
 	s = t.spans[2];
 	T_EQ_STR(th_name(s), "HTTP /x");
-	T_EQ_STR(SA(s, "http.request.method"), "_OTHER");
-	T_EQ_STR(SA(s, "http.request.method_original"), "FOO");
-	T_EQ_STR(SA(s, "network.protocol.version"), "1.0");
-	T_EQ_STR(SA(s, "error.type"), "501");
+	TH_ATTRS(s,
+		 "http.request.method", "_OTHER",
+		 "http.request.method_original", "FOO",
+		 "network.protocol.version", "1.0",
+		 "error.type", "501");
 	T_CHECK(!SHAS(s, "server.address"));	/* no Host */
 	th_stop(&t);
 }
@@ -172,12 +175,13 @@ static void test_client_span(void)
 	s = t.spans[0];
 	T_EQ_STR(th_name(s), "GET");
 	T_EQ_INT(s->kind, OTLP_KIND_CLIENT);
-	T_EQ_STR(SA(s, "url.full"), "http://api:8081/p/42?q=REDACTED");
-	T_EQ_STR(SA(s, "server.address"), "api");
-	T_EQ_STR(SA(s, "server.port"), "8081");
-	T_EQ_STR(SA(s, "network.peer.address"), "10.0.0.9");
-	T_EQ_STR(SA(s, "network.peer.port"), "8081");
-	T_EQ_STR(SA(s, "http.response.status_code"), "404");
+	TH_ATTRS(s,
+		 "url.full", "http://api:8081/p/42?q=REDACTED",
+		 "server.address", "api",
+		 "server.port", "8081",
+		 "network.peer.address", "10.0.0.9",
+		 "network.peer.port", "8081",
+		 "http.response.status_code", "404");
 	T_EQ_STR(SA(s, "error.type"), "404");	/* 4xx: an error for a client */
 	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
 	T_CHECK(!SHAS(s, "http.route") && !SHAS(s, "client.address") && !SHAS(s, "url.path"));
@@ -186,9 +190,10 @@ static void test_client_span(void)
 	T_EQ_INT(s->end_ns, 3 * S + 20 * MS);
 	s = t.spans[1];
 	T_EQ_STR(th_name(s), "DELETE");
-	T_EQ_STR(SA(s, "url.full"), "http://10.0.0.9:8081/x");
-	T_EQ_STR(SA(s, "server.address"), "10.0.0.9");
-	T_EQ_STR(SA(s, "error.type"), "503");
+	TH_ATTRS(s,
+		 "url.full", "http://10.0.0.9:8081/x",
+		 "server.address", "10.0.0.9",
+		 "error.type", "503");
 	/* the metric: by method, peer, status, error */
 	th_collect(&t);
 	const struct otlp_metric *m = th_metric(&t, "http.client.request.duration");

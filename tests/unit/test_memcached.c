@@ -107,18 +107,7 @@ static void pipeline(void)
 		"set|set a 0 0 1|||0|-1", "get|get a b|||0|1", "delete|delete a|||0|-1",
 		"get|get a|||0|0", NULL,
 	};
-	struct step two[4];
-
-	CONV_CHECK(M, st, N(st), want);
-	for (size_t k = 1; k < st[0].len; k++) {
-		size_t j = k % st[1].len ? k % st[1].len : 1;
-
-		two[0] = (struct step){ 'c', st[0].data, k, 0 };
-		two[1] = (struct step){ 'c', st[0].data + k, st[0].len - k, 0 };
-		two[2] = (struct step){ 's', st[1].data, j, 0 };
-		two[3] = (struct step){ 's', st[1].data + j, st[1].len - j, 0 };
-		CONV_CHECK(M, two, 4, want);
-	}
+	CONV_CHECK_SPLITS(M, st, want);
 }
 
 /* A 1000-byte set and get with every capture size: data skipped exactly. */
@@ -258,10 +247,7 @@ static void close_tick(void)
 
 static void detect(void)
 {
-	static const struct {
-		const char *s;
-		int req, want;
-	} t[] = {
+	static const struct detect_case t[] = {
 		{ "set k 0 0 5\r\n", 1, PROTO_YES }, { "get k\r\n", 1, PROTO_MAYBE },
 		{ "mg k v\r\n", 1, PROTO_MAYBE }, { "GET / HTTP/1.1\r\n", 1, PROTO_NO },
 		{ "*1\r\n$4\r\nPING\r\n", 1, PROTO_NO }, { "hello\r\n", 1, PROTO_NO },
@@ -270,15 +256,7 @@ static void detect(void)
 		{ "HTTP/1.1 200 OK\r\n", 0, PROTO_NO }, { "\026\003\001", 1, PROTO_NO },
 	};
 
-	for (size_t i = 0; i < N(t); i++) {
-		size_t n = strlen(t[i].s);
-		const uint8_t *p = (const uint8_t *)t[i].s;
-
-		T_EQ_INT(M->detect(PROTO_SERVER, t[i].req ? PROTO_RECV : PROTO_SEND, p, n, n),
-			 t[i].want);
-		T_EQ_INT(M->detect(PROTO_CLIENT, t[i].req ? PROTO_SEND : PROTO_RECV, p, n, n),
-			 t[i].want);
-	}
+	detect_check(M, t, N(t));
 }
 
 int main(void)

@@ -16,11 +16,7 @@ static struct step st[100];
 
 static int load(const char *name)
 {
-	int n = rec_load(name, st, N(st));
-
-	if (n <= 0)
-		T_FAILF("cannot read %s (run from the top of the tree)", name);
-	return n;
+	return rec_steps(name, st, N(st));
 }
 
 static void text(void)

@@ -66,36 +66,21 @@ static void text_queries(void)
 
 	mconv_free(&cv);
 	p_handshake(&cv, CAPS_BASE, "shop");
-	p_cmd(0x03, "SELECT id, name FROM items");
-	mflush(&cv, 'C', 0);
-	p_result(1, 3, 0, 0x0002);
-	mflush(&cv, 'S', 0);
-	p_cmd(0x03, "SELECT * FROM nope");
-	mflush(&cv, 'C', 0);
-	p_err(1, 1146, "42S02", "Table 'shop.nope' doesn't exist");
-	mflush(&cv, 'S', 0);
-	p_cmd(0x03, "UPDATE items SET price = 1");
-	mflush(&cv, 'C', 0);
-	p_ok(1, 7, 0x0002);
-	mflush(&cv, 'S', 0);
-	p_cmd(0x02, "mysql");
-	mflush(&cv, 'C', 0);
-	p_ok(1, 0, 0x0002);
-	mflush(&cv, 'S', 0);
-	p_cmd(0x03, "SELECT 1");
-	mflush(&cv, 'C', 0);
-	p_result(1, 0, 0, 0x0002);
-	mflush(&cv, 'S', 0);
-	p_cmd(0x03, "use `other db`");
-	mflush(&cv, 'C', 0);
-	p_ok(1, 0, 0x0002);
-	mflush(&cv, 'S', 0);
-	p_cmd(0x0e, NULL);
-	mflush(&cv, 'C', 0);
-	p_ok(1, 0, 0x0002);
-	mflush(&cv, 'S', 0);
-	p_cmd(0x01, NULL);
-	mflush(&cv, 'C', 0);
+	c_cmd(&cv, 0x03, "SELECT id, name FROM items");
+	s_result(&cv, 1, 3, 0, 0x0002);
+	c_cmd(&cv, 0x03, "SELECT * FROM nope");
+	s_err(&cv, 1, 1146, "42S02", "Table 'shop.nope' doesn't exist");
+	c_cmd(&cv, 0x03, "UPDATE items SET price = 1");
+	s_ok(&cv, 1, 7, 0x0002);
+	c_cmd(&cv, 0x02, "mysql");
+	s_ok(&cv, 1, 0, 0x0002);
+	c_cmd(&cv, 0x03, "SELECT 1");
+	s_result(&cv, 1, 0, 0, 0x0002);
+	c_cmd(&cv, 0x03, "use `other db`");
+	s_ok(&cv, 1, 0, 0x0002);
+	c_cmd(&cv, 0x0e, NULL);
+	s_ok(&cv, 1, 0, 0x0002);
+	c_cmd(&cv, 0x01, NULL);
 	/* the times: the request's syscall, the reply's (mrun's clock:
 	 * step i at 1000 + 11 * (i + 1) - 1) */
 	m = mexpect(&cv, "text_queries", want, 1);
@@ -123,19 +108,15 @@ static void deprecate_eof_multi(void)
 
 	mconv_free(&cv);
 	p_handshake(&cv, CAPS_BASE | CAP_DEPRECATE_EOF | CAP_SESSION_TRACK, NULL);
-	p_cmd(0x03, "SELECT id, name FROM items");
-	mflush(&cv, 'C', 0);
-	p_result(1, 2, 1, 0x0002);
-	mflush(&cv, 'S', 0);
+	c_cmd(&cv, 0x03, "SELECT id, name FROM items");
+	s_result(&cv, 1, 2, 1, 0x0002);
 	p_cmd(0x03, "SELECT 1; SELECT 2; INSERT INTO t VALUES (1)");
 	mflush(&cv, 'C', 0);
 	seq = p_result(1, 1, 1, 0x000a);
 	seq = p_result(seq, 0, 1, 0x000a);
-	p_ok(seq, 1, 0x0002);
-	mflush(&cv, 'S', 0);
+	s_ok(&cv, seq, 1, 0x0002);
 	/* a procedure switched the schema: the OK's session state says so */
-	p_cmd(0x03, "CALL switch_db()");
-	mflush(&cv, 'C', 0);
+	c_cmd(&cv, 0x03, "CALL switch_db()");
 	pbyte(0);
 	pbyte(0);
 	pbyte(0);
@@ -148,10 +129,8 @@ static void deprecate_eof_multi(void)
 	plstr("shop");
 	mp(1);
 	mflush(&cv, 'S', 0);
-	p_cmd(0x03, "SELECT 2");
-	mflush(&cv, 'C', 0);
-	p_err(1, 1064, "42000", "syntax");
-	mflush(&cv, 'S', 0);
+	c_cmd(&cv, 0x03, "SELECT 2");
+	s_err(&cv, 1, 1064, "42000", "syntax");
 	expect("deprecate_eof_multi", want, 1);
 }
 
@@ -174,8 +153,7 @@ static void prepared(void)
 
 	mconv_free(&cv);
 	p_handshake(&cv, CAPS_BASE, "shop");
-	p_cmd(0x16, "SELECT id, name FROM items WHERE id > ?");
-	mflush(&cv, 'C', 0);
+	c_cmd(&cv, 0x16, "SELECT id, name FROM items WHERE id > ?");
 	pbyte(0);
 	ple(5, 4);
 	ple(2, 2);
@@ -220,17 +198,14 @@ static void prepared(void)
 	p_stmt_cmd(0x18, 5, "\x00\x00s3cr3t-long", 13);
 	p_stmt_cmd(0x1a, 5, "", 0);
 	mflush(&cv, 'C', 0);
-	p_ok(1, 0, 2);
-	mflush(&cv, 'S', 0);
+	s_ok(&cv, 1, 0, 2);
 	p_stmt_cmd(0x19, 5, "", 0);
 	p_stmt_cmd(0x17, 5, "\x00\x01\x00\x00\x00", 5);
 	mflush(&cv, 'C', 0);
-	p_err(1, 1243, "HY000", "Unknown prepared statement handler");
-	mflush(&cv, 'S', 0);
+	s_err(&cv, 1, 1243, "HY000", "Unknown prepared statement handler");
 	p_stmt_cmd(0x17, 77, "\x00\x01\x00\x00\x00", 5);
 	mflush(&cv, 'C', 0);
-	p_ok(1, 3, 2);
-	mflush(&cv, 'S', 0);
+	s_ok(&cv, 1, 3, 2);
 	expect("prepared", want, 1);
 	absent("s3cr3t");
 }
@@ -246,8 +221,7 @@ static void local_infile(void)
 
 	mconv_free(&cv);
 	p_handshake(&cv, CAPS_BASE, "shop");
-	p_cmd(0x03, "LOAD DATA LOCAL INFILE 'x.csv' INTO TABLE items");
-	mflush(&cv, 'C', 0);
+	c_cmd(&cv, 0x03, "LOAD DATA LOCAL INFILE 'x.csv' INTO TABLE items");
 	pbyte(0xfb);
 	pstr("x.csv");
 	mp(1);
@@ -259,12 +233,9 @@ static void local_infile(void)
 	mp(3);
 	mp(4);
 	mflush(&cv, 'C', 0);
-	p_ok(5, 2, 2);
-	mflush(&cv, 'S', 0);
-	p_cmd(0x0e, NULL);
-	mflush(&cv, 'C', 0);
-	p_ok(1, 0, 2);
-	mflush(&cv, 'S', 0);
+	s_ok(&cv, 5, 2, 2);
+	c_cmd(&cv, 0x0e, NULL);
+	s_ok(&cv, 1, 0, 2);
 	expect("local_infile", want, 1);
 }
 

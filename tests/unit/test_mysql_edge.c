@@ -57,8 +57,7 @@ static void compressed(void)
 {
 	mconv_free(&cv);
 	p_handshake(&cv, CAPS_BASE | 0x20u, "shop");
-	p_cmd(0x03, "SELECT 1");
-	mflush(&cv, 'C', 0);
+	c_cmd(&cv, 0x03, "SELECT 1");
 	for (int role = 0; role < 2; role++) {
 		mrun(&cv, role, 0, SIZE_MAX, 0, &r, NULL, 0);
 		T_EQ_INT(r.state, PROTO_DONE);
@@ -103,12 +102,9 @@ static void big_payloads(void)
 	big_head('C', 0, "\x03INSERT INTO t VALUES ('", 24);
 	mp(1);
 	mflush(&cv, 'C', 0);
-	p_ok(2, 1, 2);
-	mflush(&cv, 'S', 0);
-	p_cmd(0x0e, NULL);
-	mflush(&cv, 'C', 0);
-	p_ok(1, 0, 2);
-	mflush(&cv, 'S', 0);
+	s_ok(&cv, 2, 1, 2);
+	c_cmd(&cv, 0x0e, NULL);
+	s_ok(&cv, 1, 0, 2);
 	T_EQ_INT(mexpect(&cv, "big_payloads", want, 1)->st.sync_lost, 0);
 }
 
@@ -132,25 +128,18 @@ static void midstream(void)
 	p_row(6, "3", "plum");
 	p_eof(7, 2);
 	mflush(&cv, 'S', 0);
-	p_ok(1, 4, 2);
-	mflush(&cv, 'S', 0);
-	p_cmd(0x03, "SELECT id, name FROM items");
-	mflush(&cv, 'C', 0);
-	p_result(1, 2, 1, 2);
-	mflush(&cv, 'S', 0);
-	p_cmd(0x03, "SELECT id, name FROM empty");
-	mflush(&cv, 'C', 0);
-	p_result(1, 0, 1, 2);
-	mflush(&cv, 'S', 0);
+	s_ok(&cv, 1, 4, 2);
+	c_cmd(&cv, 0x03, "SELECT id, name FROM items");
+	s_result(&cv, 1, 2, 1, 2);
+	c_cmd(&cv, 0x03, "SELECT id, name FROM empty");
+	s_result(&cv, 1, 0, 1, 2);
 	pb("\x03\x00\x01SELECT 2", 11);
 	mp(0);
 	mflush(&cv, 'C', 0);
-	p_result(1, 1, 0, 2);
-	mflush(&cv, 'S', 0);
+	s_result(&cv, 1, 1, 0, 2);
 	p_stmt_cmd(0x17, 3, "\x00\x01\x00\x00\x00", 5);
 	mflush(&cv, 'C', 0);
-	p_ok(1, 1, 2);
-	mflush(&cv, 'S', 0);
+	s_ok(&cv, 1, 1, 2);
 	mexpect(&cv, "midstream", want, 1);
 }
 
@@ -171,33 +160,23 @@ static void garbage_and_gaps(void)
 	mconv_free(&cv);
 	p_handshake(&cv, CAPS_BASE, "shop");
 	mstep_add(&cv, 'C', "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 27, 0);
-	p_cmd(0x03, "SELECT 1");
-	mflush(&cv, 'C', 0);
-	p_result(1, 1, 0, 2);
-	mflush(&cv, 'S', 0);
+	c_cmd(&cv, 0x03, "SELECT 1");
+	s_result(&cv, 1, 1, 0, 2);
 	/* a query whose header is cut: its reply has no request */
 	mstep_add(&cv, 'C', "\x0d\x00\x00", 3, 10);
-	p_ok(1, 0, 2);
-	mflush(&cv, 'S', 0);
-	p_cmd(0x03, "SELECT 3");
-	mflush(&cv, 'C', 0);
-	p_result(1, 1, 0, 2);
-	mflush(&cv, 'S', 0);
+	s_ok(&cv, 1, 0, 2);
+	c_cmd(&cv, 0x03, "SELECT 3");
+	s_result(&cv, 1, 1, 0, 2);
 	/* a gap inside a known length: skipped exactly */
-	p_cmd(0x03, "SELECT 'long literal, mostly unseen'");
-	mflush(&cv, 'C', 0);
+	c_cmd(&cv, 0x03, "SELECT 'long literal, mostly unseen'");
 	cv.s[cv.n - 1].n = 12;
 	cv.s[cv.n - 1].gap = 41 - 12;
-	p_err(1, 1054, "42S22", "Unknown column");
-	mflush(&cv, 'S', 0);
+	s_err(&cv, 1, 1054, "42S22", "Unknown column");
 	/* server garbage: lost, then found at the reply to the next one */
-	p_cmd(0x0e, NULL);
-	mflush(&cv, 'C', 0);
+	c_cmd(&cv, 0x0e, NULL);
 	mstep_add(&cv, 'S', "\x16\x03\x03\x00\x5a\x02\x00", 7, 0);
-	p_cmd(0x0e, NULL);
-	mflush(&cv, 'C', 0);
-	p_ok(1, 0, 2);
-	mflush(&cv, 'S', 0);
+	c_cmd(&cv, 0x0e, NULL);
+	s_ok(&cv, 1, 0, 2);
 	mexpect(&cv, "garbage_and_gaps", want, 1);
 	mrun(&cv, PROTO_SERVER, 0, SIZE_MAX, 0, &r, NULL, 0);
 	dump(&r);
@@ -221,16 +200,11 @@ static void close_and_tick(void)
 
 	mconv_free(&cv);
 	p_handshake(&cv, CAPS_BASE, "shop");
-	p_cmd(0x03, "SELECT SLEEP(10)");
-	mflush(&cv, 'C', 0);
-	p_result(1, 1, 0, 2);
-	mflush(&cv, 'S', 0);
-	p_cmd(0x0e, NULL);
-	mflush(&cv, 'C', 0);
-	p_ok(1, 0, 2);
-	mflush(&cv, 'S', 0);
-	p_cmd(0x03, "SELECT 2");
-	mflush(&cv, 'C', 0);
+	c_cmd(&cv, 0x03, "SELECT SLEEP(10)");
+	s_result(&cv, 1, 1, 0, 2);
+	c_cmd(&cv, 0x0e, NULL);
+	s_ok(&cv, 1, 0, 2);
+	c_cmd(&cv, 0x03, "SELECT 2");
 	for (int role = 0; role < 2; role++) {
 		void *c = aligned_alloc(64, (proto_mysql.conn_size + 63) / 64 * 64);
 		uint64_t ts = 1000;
@@ -284,18 +258,14 @@ static void pipeline(void)
 	mconv_free(&cv);
 	p_handshake(&cv, CAPS_BASE, "shop");
 	p_cmd(0x03, "ALTER TABLE items ADD c INT");
-	p_cmd(0x03, "SELECT id, name FROM items");
-	mflush(&cv, 'C', 0);
+	c_cmd(&cv, 0x03, "SELECT id, name FROM items");
 	p_err(1, 0xffff, NULL, "\x01\x01\x01\x00\x10\x00\x00\x05stage");
 	p_ok(2, 3, 2);
-	p_result(1, 2, 0, 2);
-	mflush(&cv, 'S', 0);
+	s_result(&cv, 1, 2, 0, 2);
 	for (int i = 0; i < 10; i++)
-		p_cmd(0x0e, NULL);
-	mflush(&cv, 'C', 0);
+		c_cmd(&cv, 0x0e, NULL);
 	for (int i = 0; i < 10; i++)
-		p_ok(1, 0, 2);
-	mflush(&cv, 'S', 0);
+		s_ok(&cv, 1, 0, 2);
 	T_EQ_INT(mexpect(&cv, "pipeline", want, 1)->st.queue_full, 2);
 }
 
@@ -308,10 +278,8 @@ static void long_text(void)
 	memcpy(q, "SELECT '\xc3\xa9\t" "x", 12);
 	mconv_free(&cv);
 	p_handshake(&cv, CAPS_BASE, "shop");
-	p_cmd(0x03, q);
-	mflush(&cv, 'C', 0);
-	p_ok(1, 0, 2);
-	mflush(&cv, 'S', 0);
+	c_cmd(&cv, 0x03, q);
+	s_ok(&cv, 1, 0, 2);
 	for (int role = 0; role < 2; role++) {
 		const char *t = r.line[0] + 1, *end;
 
@@ -405,8 +373,7 @@ static void execute_direct(void)
 	p_coldef(2, "?");
 	p_eof(3, 2);
 	mflush(&cv, 'S', 0);
-	p_ok(1, 1, 2);
-	mflush(&cv, 'S', 0);
+	s_ok(&cv, 1, 1, 2);
 	mexpect(&cv, "execute_direct", want, 1);
 }
 
@@ -423,10 +390,8 @@ static void handshake_lost(void)
 	p_handshake(&cv, CAPS_BASE, "shop");
 	cv.s[1].n = 3;
 	cv.s[1].gap = 60;
-	p_cmd(0x03, "SELECT 1");
-	mflush(&cv, 'C', 0);
-	p_result(1, 1, 0, 2);
-	mflush(&cv, 'S', 0);
+	c_cmd(&cv, 0x03, "SELECT 1");
+	s_result(&cv, 1, 1, 0, 2);
 	mexpect(&cv, "handshake_lost", want, 1);
 }
 

@@ -102,6 +102,34 @@ static void reply(struct pt *t, const char *tag)
 	pt_feed(t, 's', b.b, b.n);
 }
 
+/* A simple query and its reply, tagged as the query reads. */
+static void query_reply(struct pt *t, const char *sql)
+{
+	query(t, sql);
+	reply(t, sql);
+}
+
+/* The clock moves ns on, the parser is told. */
+static void idle(struct pt *t, uint64_t ns)
+{
+	proto_postgres.tick(t->c, t->ts + ns);
+	t->ts += ns;
+}
+
+/* Exactly the exchanges of `want` (NULL-ended) were reported. */
+static void exchanges_are(const struct pt *t, const char *const *want)
+{
+	int n = 0;
+
+	while (want[n])
+		n++;
+	T_EQ_INT(t->n, n);
+	for (int i = 0; i < n && i < t->n; i++)
+		if (strcmp(t->x[i], want[i]))
+			T_FAILF("exchange %d: \"%s\" != \"%s\"", i, t->x[i], want[i]);
+}
+#define EXCHANGES(t, ...) exchanges_are(t, (const char *const[]){ __VA_ARGS__, NULL })
+
 /* A big row whose middle was not captured: skipped exactly. */
 static void gap_in_body(void)
 {
@@ -120,8 +148,8 @@ static void gap_in_body(void)
 		/* the first 100 bytes, the rest of the big row unseen, then the rest */
 		pt_feed_cap(&t, 's', b.b, 100, 3011);
 		pt_feed(&t, 's', b.b + 3011, b.n - 3011);
-		T_EQ_INT(t.n, 1);
-		T_EQ_STR(t.x[0], "SIZE? ns=db op= stmt= status= rows=2 batch=1 text=SELECT big");
+		EXCHANGES(&t,
+			  "SIZE? ns=db op= stmt= status= rows=2 batch=1 text=SELECT big");
 		T_EQ_INT(t.st.sync_lost, 0);
 		T_EQ_INT(t.st.gap_bytes, 2911);
 		pt_free(&t);
@@ -175,17 +203,14 @@ static void gap_over_header(void)
 		b.n = 0;
 		pb_rfq(&b);
 		pt_feed(&t, 's', b.b, b.n);
-		query(&t, "SELECT 3");
-		reply(&t, "SELECT 3");
-		proto_postgres.tick(t.c, t.ts + 2000000000);
-		t.ts += 2000000000;
-		query(&t, "SELECT 4");
-		reply(&t, "SELECT 4");
-		T_EQ_INT(t.n, 4);
-		T_EQ_STR(t.x[0], "NORESP,SIZE? ns=db op= stmt= status= rows=-1 batch=1 text=SELECT 1");
-		T_EQ_STR(t.x[1], "NORESP,SIZE? ns=db op= stmt= status= rows=-1 batch=1 text=SELECT nope");
-		T_EQ_STR(t.x[2], "NORESP ns=db op= stmt= status= rows=-1 batch=1 text=SELECT 3");
-		T_EQ_STR(t.x[3], "- ns=db op= stmt= status= rows=4 batch=1 text=SELECT 4");
+		query_reply(&t, "SELECT 3");
+		idle(&t, 2000000000);
+		query_reply(&t, "SELECT 4");
+		EXCHANGES(&t,
+			  "NORESP,SIZE? ns=db op= stmt= status= rows=-1 batch=1 text=SELECT 1",
+			  "NORESP,SIZE? ns=db op= stmt= status= rows=-1 batch=1 text=SELECT nope",
+			  "NORESP ns=db op= stmt= status= rows=-1 batch=1 text=SELECT 3",
+			  "- ns=db op= stmt= status= rows=4 batch=1 text=SELECT 4");
 		T_EQ_INT(t.st.sync_lost, 1);
 		pt_free(&t);
 	}
@@ -212,8 +237,8 @@ static void copy_in_gap(void)
 		pb_msg(&b, 'c', NULL);
 		pt_feed(&t, 'c', b.b, b.n);
 		reply(&t, "COPY 21");
-		T_EQ_INT(t.n, 1);
-		T_EQ_STR(t.x[0], "- ns=db op= stmt= status= rows=21 batch=1 text=COPY t FROM STDIN");
+		EXCHANGES(&t,
+			  "- ns=db op= stmt= status= rows=21 batch=1 text=COPY t FROM STDIN");
 		T_EQ_INT(t.st.sync_lost, 1);
 		T_EQ_INT(t.st.resyncs, 1);
 		pt_free(&t);
@@ -237,8 +262,8 @@ static void gap_then_rest(void)
 	pb_cc(&b, "SELECT 51");
 	pb_rfq(&b);
 	pt_feed(&t, 's', b.b, b.n);
-	T_EQ_INT(t.n, 1);
-	T_EQ_STR(t.x[0], "SIZE? ns=db op= stmt= status= rows=51 batch=1 text=SELECT many");
+	EXCHANGES(&t,
+		  "SIZE? ns=db op= stmt= status= rows=51 batch=1 text=SELECT many");
 	pt_free(&t);
 }
 
@@ -258,16 +283,13 @@ static void garbage(void)
 		pt_feed(&t, 's', junk, sizeof(junk));
 		reply(&t, "SELECT 1");
 		pt_feed(&t, 'c', junk, sizeof(junk));
-		query(&t, "SELECT 2");
-		reply(&t, "SELECT 2");
-		proto_postgres.tick(t.c, t.ts + 2000000000);
-		t.ts += 2000000000;
-		query(&t, "SELECT 3");
-		reply(&t, "SELECT 3");
-		T_EQ_INT(t.n, 3);
-		T_EQ_STR(t.x[0], "SIZE? ns=db op= stmt= status= rows=1 batch=1 text=SELECT 1");
-		T_EQ_STR(t.x[1], "NORESP ns=db op= stmt= status= rows=-1 batch=1 text=SELECT 2");
-		T_EQ_STR(t.x[2], "- ns=db op= stmt= status= rows=3 batch=1 text=SELECT 3");
+		query_reply(&t, "SELECT 2");
+		idle(&t, 2000000000);
+		query_reply(&t, "SELECT 3");
+		EXCHANGES(&t,
+			  "SIZE? ns=db op= stmt= status= rows=1 batch=1 text=SELECT 1",
+			  "NORESP ns=db op= stmt= status= rows=-1 batch=1 text=SELECT 2",
+			  "- ns=db op= stmt= status= rows=3 batch=1 text=SELECT 3");
 		T_EQ_INT(t.st.sync_lost, 2);
 		T_EQ_INT(t.st.skipped, 1);
 		T_EQ_INT(t.st.resyncs, 3);
@@ -288,14 +310,11 @@ static void joined(void)
 		pt_init(&t, role ? PROTO_CLIENT : PROTO_SERVER);
 		pt_feed(&t, 's', "\0\1x", 3);
 		reply(&t, "UPDATE 4");
-		query(&t, "SELECT 1");
-		reply(&t, "SELECT 1");
+		query_reply(&t, "SELECT 1");
 		T_EQ_INT(t.n, 1);
 		proto_postgres.tick(t.c, t.ts + 500000000);
-		query(&t, "SELECT 2");
-		reply(&t, "SELECT 2");
-		proto_postgres.tick(t.c, t.ts + 2000000000);
-		t.ts += 2000000000;
+		query_reply(&t, "SELECT 2");
+		idle(&t, 2000000000);
 		pb_msg(&b, 'B', STR(""), STR("old"), LIT("\0\0\0\0\0\0"), NULL);
 		pb_msg(&b, 'E', STR(""), LIT("\0\0\0\0"), NULL);
 		pb_msg(&b, 'S', NULL);
@@ -305,10 +324,10 @@ static void joined(void)
 		pb_cc(&b, "INSERT 0 1");
 		pb_rfq(&b);
 		pt_feed(&t, 's', b.b, b.n);
-		T_EQ_INT(t.n, 3);
-		T_EQ_STR(t.x[0], "NORESP ns= op= stmt= status= rows=-1 batch=1 text=SELECT 1");
-		T_EQ_STR(t.x[1], "NORESP ns= op= stmt= status= rows=-1 batch=1 text=SELECT 2");
-		T_EQ_STR(t.x[2], "UNKNOWN ns= op= stmt=old status= rows=1 batch=1 text=");
+		EXCHANGES(&t,
+			  "NORESP ns= op= stmt= status= rows=-1 batch=1 text=SELECT 1",
+			  "NORESP ns= op= stmt= status= rows=-1 batch=1 text=SELECT 2",
+			  "UNKNOWN ns= op= stmt=old status= rows=1 batch=1 text=");
 		T_EQ_INT(t.st.sync_lost, 0);
 		T_EQ_INT(t.st.resyncs, 1);
 		T_EQ_INT(t.st.skipped, 1);
@@ -346,8 +365,7 @@ static void queue_full(void)
 			 "- ns=db op= stmt= status= rows=%d batch=1 text=SELECT %d", i, i);
 		T_EQ_STR(t.x[i], want);
 	}
-	query(&t, "SELECT 10");
-	reply(&t, "SELECT 10");
+	query_reply(&t, "SELECT 10");
 	T_EQ_STR(t.x[8], "- ns=db op= stmt= status= rows=10 batch=1 text=SELECT 10");
 	pt_free(&t);
 }
@@ -384,9 +402,9 @@ static void stmt_eviction(void)
 	}
 	pb_rfq(&b);
 	pt_feed(&t, 's', b.b, b.n);
-	T_EQ_INT(t.n, 2);
-	T_EQ_STR(t.x[0], "UNKNOWN ns=db op= stmt=s0 status= rows=1 batch=1 text=");
-	T_EQ_STR(t.x[1], "PREPARED ns=db op= stmt=s9 status= rows=1 batch=1 text=SELECT 9");
+	EXCHANGES(&t,
+		  "UNKNOWN ns=db op= stmt=s0 status= rows=1 batch=1 text=",
+		  "PREPARED ns=db op= stmt=s9 status= rows=1 batch=1 text=SELECT 9");
 	pt_free(&t);
 }
 
@@ -402,13 +420,12 @@ static void tick_and_close(void)
 	proto_postgres.tick(t.c, t.ts + 500);
 	T_EQ_INT(t.n, 0);
 	proto_postgres.tick(t.c, t.ts + 2000);
-	T_EQ_INT(t.n, 1);
-	T_EQ_STR(t.x[0], "NORESP ns=db op= stmt= status= rows=-1 batch=1 text=SELECT pg_sleep(9)");
+	EXCHANGES(&t,
+		  "NORESP ns=db op= stmt= status= rows=-1 batch=1 text=SELECT pg_sleep(9)");
 	t.ts += 3000;
 	reply(&t, "SELECT 1");
 	T_EQ_INT(t.n, 1);
-	query(&t, "SELECT 2");
-	reply(&t, "SELECT 2");
+	query_reply(&t, "SELECT 2");
 	query(&t, "SELECT 3");
 	proto_postgres.close(t.c, t.ts + 1);
 	T_EQ_INT(t.n, 3);
@@ -447,8 +464,7 @@ static void pipelined_loss(void)
 		for (int i = 0; i < 4 && i < t.n; i++)
 			T_CHECK(strstr(t.x[i], "NORESP") == t.x[i], "no pairing while unsure");
 		proto_postgres.tick(t.c, t.ts + 2000);
-		query(&t, "SELECT 5");
-		reply(&t, "SELECT 5");
+		query_reply(&t, "SELECT 5");
 		T_EQ_INT(t.n, 5);
 		T_EQ_STR(t.x[4], "- ns=db op= stmt= status= rows=5 batch=1 text=SELECT 5");
 		pt_free(&t);
@@ -467,8 +483,8 @@ static void out_of_step(void)
 	pb_cc(&b, "SELECT 1");
 	pb_rfq(&b);
 	pt_feed(&t, 's', b.b, b.n);
-	T_EQ_INT(t.n, 1);
-	T_EQ_STR(t.x[0], "NORESP,SIZE? ns=db op= stmt= status= rows=-1 batch=1 text=SELECT 1");
+	EXCHANGES(&t,
+		  "NORESP,SIZE? ns=db op= stmt= status= rows=-1 batch=1 text=SELECT 1");
 	T_EQ_INT(t.st.sync_lost, 1);
 	pt_free(&t);
 }

@@ -193,10 +193,7 @@ static void close_tick(void)
 
 static void detect(void)
 {
-	static const struct {
-		const char *s;
-		int req, want;
-	} t[] = {
+	static const struct detect_case t[] = {
 		{ "*2\r\n$3\r\nGET\r\n", 1, PROTO_YES }, { "*2\r\n", 1, PROTO_MAYBE },
 		{ "*2\r\nxx", 1, PROTO_NO }, { "PING\r\n", 1, PROTO_MAYBE },
 		{ "get k\r\n", 1, PROTO_MAYBE }, { "GET / HTTP/1.1\r\n", 1, PROTO_NO },
@@ -207,16 +204,7 @@ static void detect(void)
 		{ "\026\003\003\000", 0, PROTO_NO }, { "*1\r\n$4\r\nPING\r\n", 0, PROTO_MAYBE },
 	};
 
-	for (size_t i = 0; i < N(t); i++) {
-		size_t n = strlen(t[i].s);
-		const uint8_t *p = (const uint8_t *)t[i].s;
-
-		/* a request: what a server receives, what a client sends */
-		T_EQ_INT(R->detect(PROTO_SERVER, t[i].req ? PROTO_RECV : PROTO_SEND, p, n, n),
-			 t[i].want);
-		T_EQ_INT(R->detect(PROTO_CLIENT, t[i].req ? PROTO_SEND : PROTO_RECV, p, n, n),
-			 t[i].want);
-	}
+	detect_check(R, t, N(t));
 }
 
 int main(void)

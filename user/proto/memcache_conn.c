@@ -66,8 +66,8 @@ void mc_commit(struct mc_conn *c, uint64_t ts)
 {
 	uint64_t seq = c->tail_seq++;
 
-	if (c->wait_req == 1)
-		c->wait_req = 2;
+	if (c->lp.wait_req == 1)
+		c->lp.wait_req = 2;
 	/* the noreply commands before this one are over */
 	for (uint64_t i = c->head_seq; i < seq; i++) {
 		struct mc_cmd *k = slot(c, i);
@@ -110,7 +110,7 @@ void mc_unpaired(struct mc_conn *c)
 	uint64_t ts = c->req.last_ns > c->resp.last_ns ? c->req.last_ns : c->resp.last_ns;
 
 	mc_flush(c, ts);
-	c->wait_req = 1;
+	c->lp.wait_req = 1;
 	c->resp.state = MS_SEEK;
 	c->resp.active = 0;
 }

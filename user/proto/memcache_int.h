@@ -21,15 +21,15 @@
 
 #include "rawtel/db.h"
 #include "rawtel/proto.h"
+#include "lpf.h"
 
 #define MC_PIPELINE 32		/* commands kept with their text */
 #define MC_TEXT 256		/* a kept command line (cut: DB_X_TRUNC) */
 #define MC_LINE_MAX (64u << 10)	/* a line longer than this is no command */
 #define MC_DATA_MAX (1ull << 30)
-#define MC_MISSES 8		/* garbage syscalls before any Memcached */
 #define MC_NO_LOSS UINT64_MAX
 
-enum { MS_SEEK, MS_IDLE, MS_LINE, MS_DATA, MS_DEAD };
+enum { MS_SEEK = LPF_SEEK, MS_IDLE = LPF_IDLE, MS_LINE, MS_DATA, MS_DEAD };
 
 /* command classes (what replies fit) */
 enum {
@@ -92,11 +92,7 @@ struct mc_reply {
 struct mc_conn {
 	uint64_t id;
 	const struct proto_opts *o;
-	uint8_t role;
-	uint8_t done;
-	uint8_t seen;
-	uint8_t misses;
-	uint8_t wait_req;	/* as Redis's (redis_int.h) */
+	struct lpf_conn lp;
 	uint16_t text_len;
 	uint64_t head_seq, tail_seq;
 	uint64_t lost_seq;
@@ -111,14 +107,35 @@ void mc_stat(const struct mc_conn *c, size_t off, uint64_t n);
 
 /* memcache_line.c: the line machinery both directions share. `tok` is
  * called at each token's end and `end` at the line's (returns -1 when
- * the line breaks the protocol). Returns bytes taken or -1. */
+ * the line breaks the protocol); `first` says whether a byte can begin
+ * a message, `begin` starts one there, `done` is called at a data
+ * block's end and `lose` when the framing broke. */
 struct mc_line_ops {
 	void (*tok)(struct mc_conn *c, struct mc_side *s);
 	int (*end)(struct mc_conn *c, struct mc_side *s, uint64_t ts);
 	void (*bytes)(struct mc_conn *c, const uint8_t *p, size_t n);
+	int (*first)(uint8_t ch);
+	void (*begin)(struct mc_conn *c, uint64_t ts);
+	void (*done)(struct mc_conn *c, uint64_t ts);
+	void (*lose)(struct mc_conn *c);
 };
+/* A message begins on the side at ts (the first line's state too). */
+void mc_msg_begin(struct mc_side *s, uint64_t ts);
+/* A line begins: its token state reset. */
+void mc_line_begin(struct mc_side *s);
+/* The framing broke: sync_lost, or before anything was seen skipped. */
+void mc_lost_stat(const struct mc_conn *c);
+/* Returns bytes taken or -1. */
 long mc_line(struct mc_conn *c, struct mc_side *s, const struct mc_line_ops *ops,
 	     const uint8_t *p, size_t n, uint64_t ts);
+/* Up to n captured bytes of one direction; returns how many were taken
+ * (fewer only when the framing broke). */
+size_t mc_side_parse(struct mc_conn *c, struct mc_side *s, const struct mc_line_ops *ops,
+		     const uint8_t *p, size_t n, uint64_t ts);
+/* A gap inside a data block: its bytes skipped, the block ended if it
+ * was all; returns the gap's bytes after the block. */
+uint64_t mc_side_gap(struct mc_conn *c, struct mc_side *s, const struct mc_line_ops *ops,
+		     uint64_t gap, uint64_t ts);
 /* Data block bytes (p NULL: not seen); -1 when its CRLF is not. */
 int mc_data(struct mc_side *s, const uint8_t *p, uint64_t k);
 int64_t mc_num(const struct mc_side *s);

@@ -83,3 +83,76 @@ int mc_tok_is(const struct mc_side *s, const char *w)
 {
 	return s->tok_len == strlen(w) && !strcmp(s->tok, w);
 }
+
+size_t mc_side_parse(struct mc_conn *c, struct mc_side *s, const struct mc_line_ops *ops,
+		     const uint8_t *p, size_t n, uint64_t ts)
+{
+	size_t off = 0;
+
+	while (off < n) {
+		long k;
+
+		if (s->state == MS_IDLE) {
+			if (!ops->first(p[off])) {
+				ops->lose(c);
+				return off;
+			}
+			ops->begin(c, ts);
+		}
+		s->last_ns = ts;
+		if (s->state == MS_LINE) {
+			k = mc_line(c, s, ops, p + off, n - off, ts);
+		} else if (s->state == MS_DATA) {
+			uint64_t m = n - off < s->remain ? n - off : s->remain;
+
+			k = mc_data(s, p + off, m) ? -1 : (long)m;
+			if (k >= 0 && !s->remain)
+				ops->done(c, ts);
+		} else {
+			return off;
+		}
+		if (k < 0) {
+			ops->lose(c);
+			return off;
+		}
+		off += (size_t)k;
+	}
+	return off;
+}
+
+uint64_t mc_side_gap(struct mc_conn *c, struct mc_side *s, const struct mc_line_ops *ops,
+		     uint64_t gap, uint64_t ts)
+{
+	uint64_t m = gap < s->remain ? gap : s->remain;
+
+	mc_data(s, NULL, m);
+	s->last_ns = ts;
+	if (!s->remain)
+		ops->done(c, ts);
+	return gap - m;
+}
+
+void mc_msg_begin(struct mc_side *s, uint64_t ts)
+{
+	s->active = 1;
+	s->start_ns = ts;
+	s->bytes = 0;
+}
+
+void mc_line_begin(struct mc_side *s)
+{
+	s->llen = 0;
+	s->tok_i = 0;
+	s->tok_n = 0;
+	s->tok_len = 0;
+	s->cr = 0;
+	s->data = -1;
+	s->state = MS_LINE;
+}
+
+void mc_lost_stat(const struct mc_conn *c)
+{
+	/* before anything was seen this was no message: passed over */
+	mc_stat(c, c->lp.seen ? offsetof(struct proto_stats, sync_lost)
+			      : offsetof(struct proto_stats, skipped), 1);
+}

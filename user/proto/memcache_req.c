@@ -86,8 +86,8 @@ static void cmd_done(struct mc_conn *c, uint64_t ts)
 	s->active = 0;
 	s->state = MS_IDLE;
 	s->synced = 1;
-	c->seen = 1;
-	c->misses = 0;
+	c->lp.seen = 1;
+	c->lp.misses = 0;
 	mc_commit(c, ts);
 }
 
@@ -107,8 +107,6 @@ static int req_end(struct mc_conn *c, struct mc_side *s, uint64_t ts)
 	return 0;
 }
 
-static const struct mc_line_ops req_ops = { req_tok, req_end, req_bytes };
-
 static void begin(struct mc_conn *c, uint64_t ts)
 {
 	struct mc_side *s = &c->req;
@@ -116,26 +114,16 @@ static void begin(struct mc_conn *c, uint64_t ts)
 	memset(&c->cur, 0, sizeof(c->cur));
 	c->cur.start_ns = ts;
 	c->text_len = 0;
-	s->active = 1;
-	s->start_ns = ts;
-	s->bytes = 0;
-	s->llen = 0;
-	s->tok_i = 0;
-	s->tok_n = 0;
-	s->tok_len = 0;
-	s->cr = 0;
-	s->data = -1;
-	s->state = MS_LINE;
+	mc_msg_begin(s, ts);
+	mc_line_begin(s);
 }
 
 void mc_req_lose(struct mc_conn *c)
 {
 	struct mc_side *s = &c->req;
 
-	/* before anything was seen this was no message: passed over */
-	mc_stat(c, c->seen ? offsetof(struct proto_stats, sync_lost)
-		       : offsetof(struct proto_stats, skipped), 1);
-	if (s->active && c->seen) {
+	mc_lost_stat(c);
+	if (s->active && c->lp.seen) {
 		if (s->state == MS_LINE && s->tok_len) {
 			s->tok[s->tok_n] = 0;
 			req_tok(c, s);	/* the word cut short */
@@ -146,46 +134,24 @@ void mc_req_lose(struct mc_conn *c)
 	}
 	s->active = 0;
 	s->state = MS_SEEK;
-	if (c->seen)
+	if (c->lp.seen)
 		mc_pair_lost(c);
 }
 
+/* the binary protocol, or garbage, is not a command */
+static int req_first(uint8_t ch)
+{
+	return ch < 0x80 && (ch >= 0x20 || ch == '\r' || ch == '\n');
+}
+
+static const struct mc_line_ops req_ops = {
+	.tok = req_tok, .end = req_end, .bytes = req_bytes,
+	.first = req_first, .begin = begin, .done = cmd_done, .lose = mc_req_lose,
+};
+
 size_t mc_req_parse(struct mc_conn *c, const uint8_t *p, size_t n, uint64_t ts)
 {
-	struct mc_side *s = &c->req;
-	size_t off = 0;
-
-	while (off < n) {
-		long k;
-
-		if (s->state == MS_IDLE) {
-			if (p[off] >= 0x80 ||
-			    (p[off] < 0x20 && p[off] != '\r' && p[off] != '\n')) {
-				/* the binary protocol, or garbage */
-				mc_req_lose(c);
-				return off;
-			}
-			begin(c, ts);
-		}
-		s->last_ns = ts;
-		if (s->state == MS_LINE) {
-			k = mc_line(c, s, &req_ops, p + off, n - off, ts);
-		} else if (s->state == MS_DATA) {
-			uint64_t m = n - off < s->remain ? n - off : s->remain;
-
-			k = mc_data(s, p + off, m) ? -1 : (long)m;
-			if (k >= 0 && !s->remain)
-				cmd_done(c, ts);
-		} else {
-			return off;
-		}
-		if (k < 0) {
-			mc_req_lose(c);
-			return off;
-		}
-		off += (size_t)k;
-	}
-	return off;
+	return mc_side_parse(c, &c->req, &req_ops, p, n, ts);
 }
 
 void mc_req_gap(struct mc_conn *c, uint64_t gap, uint64_t ts)
@@ -195,14 +161,8 @@ void mc_req_gap(struct mc_conn *c, uint64_t gap, uint64_t ts)
 	if (s->state == MS_SEEK || s->state == MS_DEAD)
 		return;
 	if (s->state == MS_DATA) {
-		uint64_t m = gap < s->remain ? gap : s->remain;
-
-		mc_data(s, NULL, m);
-		s->last_ns = ts;
 		c->cur.flags |= DB_X_TRUNC;	/* not all captured */
-		if (!s->remain)
-			cmd_done(c, ts);
-		gap -= m;
+		gap = mc_side_gap(c, s, &req_ops, gap, ts);
 		if (!gap)
 			return;
 	}

@@ -60,8 +60,8 @@ static void reply_end(struct mc_conn *c, struct mc_side *s, uint64_t ts)
 	s->active = 0;
 	s->state = MS_IDLE;
 	s->synced = 1;
-	c->seen = 1;
-	c->misses = 0;
+	c->lp.seen = 1;
+	c->lp.misses = 0;
 	mc_reply_done(c, ts);
 }
 
@@ -100,8 +100,6 @@ static int resp_end(struct mc_conn *c, struct mc_side *s, uint64_t ts)
 	return 0;
 }
 
-static const struct mc_line_ops resp_ops = { resp_tok, resp_end, NULL };
-
 static void begin(struct mc_conn *c, uint64_t ts)
 {
 	struct mc_side *s = &c->resp;
@@ -109,29 +107,19 @@ static void begin(struct mc_conn *c, uint64_t ts)
 	if (!s->active) {
 		memset(&c->r, 0, sizeof(c->r));
 		c->r.rows = -1;
-		s->active = 1;
-		s->start_ns = ts;
-		s->bytes = 0;
+		mc_msg_begin(s, ts);
 	}
-	s->llen = 0;
-	s->tok_i = 0;
-	s->tok_n = 0;
-	s->tok_len = 0;
-	s->cr = 0;
-	s->data = -1;
-	s->state = MS_LINE;
+	mc_line_begin(s);
 }
 
 void mc_resp_lose(struct mc_conn *c)
 {
 	struct mc_side *s = &c->resp;
 
-	/* before anything was seen this was no message: passed over */
-	mc_stat(c, c->seen ? offsetof(struct proto_stats, sync_lost)
-		       : offsetof(struct proto_stats, skipped), 1);
+	mc_lost_stat(c);
 	s->state = MS_SEEK;
 	s->active = 0;
-	if (c->seen)
+	if (c->lp.seen)
 		mc_unpaired(c);
 }
 
@@ -145,43 +133,20 @@ static void data_done(struct mc_conn *c, uint64_t ts)
 	reply_end(c, &c->resp, ts);
 }
 
+/* replies begin with a word or a number */
+static int resp_first(uint8_t ch)
+{
+	return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+}
+
+static const struct mc_line_ops resp_ops = {
+	.tok = resp_tok, .end = resp_end, .bytes = NULL,
+	.first = resp_first, .begin = begin, .done = data_done, .lose = mc_resp_lose,
+};
+
 size_t mc_resp_parse(struct mc_conn *c, const uint8_t *p, size_t n, uint64_t ts)
 {
-	struct mc_side *s = &c->resp;
-	size_t off = 0;
-
-	while (off < n) {
-		long k;
-
-		if (s->state == MS_IDLE) {
-			uint8_t ch = p[off];
-
-			/* replies begin with a word or a number */
-			if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))) {
-				mc_resp_lose(c);
-				return off;
-			}
-			begin(c, ts);
-		}
-		s->last_ns = ts;
-		if (s->state == MS_LINE) {
-			k = mc_line(c, s, &resp_ops, p + off, n - off, ts);
-		} else if (s->state == MS_DATA) {
-			uint64_t m = n - off < s->remain ? n - off : s->remain;
-
-			k = mc_data(s, p + off, m) ? -1 : (long)m;
-			if (k >= 0 && !s->remain)
-				data_done(c, ts);
-		} else {
-			return off;
-		}
-		if (k < 0) {
-			mc_resp_lose(c);
-			return off;
-		}
-		off += (size_t)k;
-	}
-	return off;
+	return mc_side_parse(c, &c->resp, &resp_ops, p, n, ts);
 }
 
 void mc_resp_gap(struct mc_conn *c, uint64_t gap, uint64_t ts)
@@ -189,13 +154,7 @@ void mc_resp_gap(struct mc_conn *c, uint64_t gap, uint64_t ts)
 	struct mc_side *s = &c->resp;
 
 	if (s->state == MS_DATA) {
-		uint64_t m = gap < s->remain ? gap : s->remain;
-
-		mc_data(s, NULL, m);
-		s->last_ns = ts;
-		if (!s->remain)
-			data_done(c, ts);
-		gap -= m;
+		gap = mc_side_gap(c, s, &resp_ops, gap, ts);
 		if (!gap)
 			return;
 	}

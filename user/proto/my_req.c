@@ -8,6 +8,22 @@
 
 #include "my_int.h"
 
+/* A command whose first 4 bytes after its code are a statement id. */
+static int names_stmt(uint8_t cmd)
+{
+	switch (cmd) {
+	case MY_COM_STMT_EXECUTE:
+	case MY_COM_STMT_SEND_LONG_DATA:
+	case MY_COM_STMT_CLOSE:
+	case MY_COM_STMT_RESET:
+	case MY_COM_STMT_FETCH:
+	case MY_COM_STMT_BULK_EXECUTE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 uint32_t my_req_keep(const struct my_conn *c, const struct my_side *s, uint8_t first)
 {
 	if (c->infile || c->phase == PH_AUTH)
@@ -16,19 +32,14 @@ uint32_t my_req_keep(const struct my_conn *c, const struct my_side *s, uint8_t f
 		return MY_BUF;
 	if (s->first_seq != 0)
 		return 0;	/* COM_CHANGE_USER's authentication data */
+	if (names_stmt(first))
+		return 5;
 	switch (first) {
 	case MY_COM_QUERY:
 	case MY_COM_STMT_PREPARE:
 		return MY_BUF;
 	case MY_COM_INIT_DB:
 		return 1 + DB_NS_MAX;
-	case MY_COM_STMT_EXECUTE:
-	case MY_COM_STMT_SEND_LONG_DATA:
-	case MY_COM_STMT_CLOSE:
-	case MY_COM_STMT_RESET:
-	case MY_COM_STMT_FETCH:
-	case MY_COM_STMT_BULK_EXECUTE:
-		return 5;
 	default:
 		return 1;
 	}
@@ -134,6 +145,12 @@ static void cmd_fields(struct my_conn *c, const struct my_side *s, struct my_req
 {
 	struct db_exchange *x = &rq->x;
 
+	if (names_stmt(rq->cmd)) {
+		stmt_ref(c, s, rq);
+		if (rq->cmd == MY_COM_STMT_CLOSE && rq->has_id)
+			my_stmt_drop(c, rq->stmt_id);
+		return;
+	}
 	switch (rq->cmd) {
 	case MY_COM_QUERY:
 		query_text(c, s, x);
@@ -148,16 +165,6 @@ static void cmd_fields(struct my_conn *c, const struct my_side *s, struct my_req
 		if (my_copy_str(x->ns, sizeof(x->ns), s->buf + 1, s->have - 1) ||
 		    s->len > s->have)
 			x->flags |= DB_X_TRUNC;
-		return;
-	case MY_COM_STMT_EXECUTE:
-	case MY_COM_STMT_SEND_LONG_DATA:
-	case MY_COM_STMT_CLOSE:
-	case MY_COM_STMT_RESET:
-	case MY_COM_STMT_FETCH:
-	case MY_COM_STMT_BULK_EXECUTE:
-		stmt_ref(c, s, rq);
-		if (rq->cmd == MY_COM_STMT_CLOSE && rq->has_id)
-			my_stmt_drop(c, rq->stmt_id);
 		return;
 	default:
 		return;

@@ -60,8 +60,8 @@ void redis_cmd_commit(struct redis_conn *c, uint64_t ts)
 	uint64_t seq = c->tail_seq++;
 
 	(void)ts;
-	if (c->wait_req == 1)
-		c->wait_req = 2;
+	if (c->lp.wait_req == 1)
+		c->lp.wait_req = 2;
 	if (seq - c->head_seq >= REDIS_PIPELINE) {
 		REDIS_STAT(c, queue_full, 1);
 		return;
@@ -108,7 +108,7 @@ static uint64_t last_ts(const struct redis_conn *c)
 void redis_unpaired(struct redis_conn *c)
 {
 	flush(c, last_ts(c));
-	c->wait_req = 1;
+	c->lp.wait_req = 1;
 	c->resp.state = RS_SEEK;
 	c->resp.active = 0;
 	c->resp.depth = 0;

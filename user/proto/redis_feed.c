@@ -7,27 +7,16 @@
  * commands and replies only make it likely (Memcached's "get k\r\n" is a
  * valid inline command too: the port breaks that tie).
  *
- * Resynchronisation: the command side at the next syscall that starts a
- * command; the reply side, once pairing was lost (or before anything was
- * seen), only after a command was seen following the loss, at a syscall
- * that starts a reply: a client reads the replies it waits for before it
- * writes again. A client that writes while replies to commands rawtel
- * did not see are still arriving (asynchronous pipelining over a gap)
- * would get those replies paired with its new commands; a reply syscall
- * that does not start a reply after the new command proves that case and
- * gives up the pairing again. */
-#include <errno.h>
+ * Syscalls, resynchronisation and giving up: lpf.h, shared with
+ * Memcached. */
 #include <string.h>
 
-#include "rawtel/err.h"
 #include "redis_int.h"
-
-#define DEFAULT_MAX_WAIT_NS (120ull * 1000000000ull)
 
 static int redis_detect(enum proto_role role, enum proto_dir dir, const uint8_t *p,
 			size_t cap, uint64_t total)
 {
-	int req = (dir == PROTO_RECV) == (role == PROTO_SERVER);
+	int req = lpf_is_req(role, dir);
 
 	(void)total;
 	if (!cap)
@@ -54,117 +43,97 @@ static void redis_init(void *conn, uint64_t id, enum proto_role role,
 	memset(c, 0, sizeof(*c));
 	c->id = id;
 	c->o = o;
-	c->role = (uint8_t)role;
+	c->lp.role = (uint8_t)role;
 	c->req.state = RS_SEEK;
 	c->resp.state = RS_SEEK;
 	c->head_seq = c->tail_seq = 1;
 	c->lost_seq = REDIS_NO_LOSS;
-	c->wait_req = 1;
+	c->lp.wait_req = 1;
 }
 
-static void give_up(struct redis_conn *c)
+static int tls(const uint8_t *p, size_t cap)
 {
-	REDIS_STAT(c, given_up, 1);
-	c->done = 1;
-	c->req.state = RS_DEAD;
-	c->resp.state = RS_DEAD;
+	return cap >= 2 && p[0] == 0x16 && p[1] == 0x03;
 }
 
-/* A syscall while the side's framing is unknown: 1 when it starts a
- * message here (parse it), 0 when passed over. */
-static int seek(struct redis_conn *c, struct redis_side *s, const uint8_t *p, size_t cap)
+static struct lpf_conn *lp(void *conn)
 {
-	int req = s == &c->req;
-
-	/* before anything was seen the first syscall may be short: only a
-	 * resynchronisation must be sure */
-	if (req && cap && redis_req_starts(p, cap, s->synced)) {
-		if (s->synced)
-			REDIS_STAT(c, resyncs, 1);
-		s->state = RS_IDLE;
-		return 1;
-	}
-	if (!req && c->wait_req == 2 && cap && redis_resp_starts(p, cap, s->synced)) {
-		if (s->synced)
-			REDIS_STAT(c, resyncs, 1);
-		c->wait_req = 0;
-		s->state = RS_IDLE;
-		return 1;
-	}
-	REDIS_STAT(c, skipped, 1);
-	if (!req && c->wait_req == 2) {
-		/* replies to commands not seen still come: the new command's
-		 * reply is somewhere behind them */
-		redis_conn_flush(c, c->req.last_ns);
-		c->wait_req = 1;
-	}
-	if (cap && !c->seen && ++c->misses >= REDIS_MISSES)
-		give_up(c);
-	return 0;
+	return &((struct redis_conn *)conn)->lp;
 }
+
+static struct lpf_side side(void *conn, int req)
+{
+	struct redis_conn *c = conn;
+	struct redis_side *s = req ? &c->req : &c->resp;
+
+	return (struct lpf_side){ .state = &s->state, .synced = s->synced };
+}
+
+static void stat(const void *conn, size_t off, uint64_t n)
+{
+	redis_stat(conn, off, n);
+}
+
+static size_t parse(void *conn, int req, const uint8_t *p, size_t n, uint64_t ts)
+{
+	return req ? redis_req_parse(conn, p, n, ts) : redis_resp_parse(conn, p, n, ts);
+}
+
+static void gap(void *conn, int req, uint64_t n, uint64_t ts)
+{
+	if (req)
+		redis_req_gap(conn, n, ts);
+	else
+		redis_resp_gap(conn, n, ts);
+}
+
+/* replies to commands not seen still come: the new command's reply is
+ * somewhere behind them */
+static void unpair(void *conn)
+{
+	struct redis_conn *c = conn;
+
+	redis_conn_flush(c, c->req.last_ns);
+}
+
+static const struct lpf_ops ops = {
+	.name = "Redis",
+	.dead = RS_DEAD,
+	.alien = tls,
+	.lp = lp,
+	.side = side,
+	.stat = stat,
+	.req_starts = redis_req_starts,
+	.resp_starts = redis_resp_starts,
+	.parse = parse,
+	.gap = gap,
+	.unpair = unpair,
+};
 
 static int redis_feed(void *conn, enum proto_dir dir, uint64_t ts, const void *data,
 		      size_t cap, uint64_t total)
 {
-	struct redis_conn *c = conn;
-	const uint8_t *p = data;
-	struct redis_side *s;
-	size_t off;
-
-	if (cap > total || (cap && !data))
-		return err_set(EINVAL, "Redis feed: %zu bytes captured of %llu", cap,
-			       (unsigned long long)total);
-	if (c->done)
-		return PROTO_DONE;
-	if (!total)
-		return PROTO_MORE;
-	s = (dir == PROTO_RECV) == (c->role == PROTO_SERVER) ? &c->req : &c->resp;
-	if (total > cap)
-		REDIS_STAT(c, gap_bytes, total - cap);
-	if (!c->seen && cap >= 2 && p[0] == 0x16 && p[1] == 0x03) {
-		give_up(c);	/* TLS */
-		return PROTO_DONE;
-	}
-	if (s->state == RS_SEEK && !seek(c, s, p, cap))
-		return c->done ? PROTO_DONE : PROTO_MORE;
-	if (s == &c->req)
-		off = redis_req_parse(c, p, cap, ts);
-	else
-		off = redis_resp_parse(c, p, cap, ts);
-	if (off < cap && !c->seen && ++c->misses >= REDIS_MISSES) {
-		give_up(c);
-		return PROTO_DONE;
-	}
-	if (total > cap && off == cap) {
-		if (s == &c->req)
-			redis_req_gap(c, total - cap, ts);
-		else
-			redis_resp_gap(c, total - cap, ts);
-	}
-	return PROTO_MORE;
+	return lpf_feed(conn, &ops, dir, ts, data, cap, total);
 }
 
 static void redis_close(void *conn, uint64_t ts)
 {
 	struct redis_conn *c = conn;
 
-	if (c->req.active && c->seen && c->req.state != RS_SEEK) {
+	if (c->req.active && c->lp.seen && c->req.state != RS_SEEK) {
 		c->req.last_ns = ts;
 		redis_req_lose(c);
 	}
 	redis_conn_flush(c, ts);
-	c->done = 1;
-	c->req.state = RS_DEAD;
-	c->resp.state = RS_DEAD;
+	lpf_stop(c, &ops);
 }
 
 static void redis_tick(void *conn, uint64_t now)
 {
 	struct redis_conn *c = conn;
-	uint64_t wait = c->o && c->o->max_wait_ns ? c->o->max_wait_ns : DEFAULT_MAX_WAIT_NS;
 
-	if (!c->done)
-		redis_conn_tick(c, now, wait);
+	if (!c->lp.done)
+		redis_conn_tick(c, now, lpf_max_wait(c->o));
 }
 
 const struct proto_parser proto_redis = {

@@ -19,6 +19,7 @@
 
 #include "rawtel/db.h"
 #include "rawtel/proto.h"
+#include "lpf.h"
 
 #define REDIS_PIPELINE 32	/* commands kept with their text */
 #define REDIS_TEXT 256		/* a kept command's text (cut: DB_X_TRUNC) */
@@ -27,12 +28,11 @@
 #define REDIS_INLINE_MAX (64u << 10)	/* the server's own limit */
 #define REDIS_BULK_MAX (512ull << 20)
 #define REDIS_ARGS_MAX (1u << 20)
-#define REDIS_MISSES 8		/* garbage syscalls before any Redis: give up */
 
 /* side states */
 enum {
-	RS_SEEK,	/* framing unknown: wait for a syscall starting a message */
-	RS_IDLE,	/* between messages */
+	RS_SEEK = LPF_SEEK,	/* framing unknown: wait for a syscall starting a message */
+	RS_IDLE = LPF_IDLE,	/* between messages */
 	RS_LINE,	/* a type line (after its type byte) */
 	RS_BULK,	/* bulk payload: `remain` bytes left with its CRLF */
 	RS_INLINE,	/* an inline command line */
@@ -105,12 +105,7 @@ struct redis_build {
 struct redis_conn {
 	uint64_t id;
 	const struct proto_opts *o;
-	uint8_t role;
-	uint8_t done;
-	uint8_t seen;		/* a valid Redis message was seen */
-	uint8_t misses;
-	uint8_t wait_req;	/* replies are not paired: 1 until a command
-				 * comes after the loss, 2 then */
+	struct lpf_conn lp;
 	uint8_t subscribed;	/* a SUBSCRIBE was answered: RESP2 message
 				 * arrays are pushes */
 	uint64_t head_seq, tail_seq;	/* waiting commands [head, tail) */

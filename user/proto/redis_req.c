@@ -48,8 +48,8 @@ static void cmd_done(struct redis_conn *c, uint64_t ts)
 	s->active = 0;
 	s->state = RS_IDLE;
 	s->synced = 1;
-	c->seen = 1;
-	c->misses = 0;
+	c->lp.seen = 1;
+	c->lp.misses = 0;
 	redis_cmd_commit(c, ts);
 }
 
@@ -58,9 +58,9 @@ void redis_req_lose(struct redis_conn *c)
 	struct redis_side *s = &c->req;
 
 	/* before anything was seen this was no message: passed over */
-	redis_stat(c, c->seen ? offsetof(struct proto_stats, sync_lost)
+	redis_stat(c, c->lp.seen ? offsetof(struct proto_stats, sync_lost)
 		       : offsetof(struct proto_stats, skipped), 1);
-	if (s->active && c->seen) {
+	if (s->active && c->lp.seen) {
 		/* the command was sent: it is answered, whatever it was */
 		c->b.c.flags |= DB_X_TRUNC | DB_X_SIZE_UNKNOWN;
 		if (s->state == RS_BULK || (s->state == RS_INLINE && !c->b.inline_ws))
@@ -69,7 +69,7 @@ void redis_req_lose(struct redis_conn *c)
 	}
 	s->active = 0;
 	s->state = RS_SEEK;
-	if (c->seen)
+	if (c->lp.seen)
 		redis_pair_lost(c);
 }
 

@@ -21,11 +21,11 @@ void redis_resp_lose(struct redis_conn *c)
 	struct redis_side *s = &c->resp;
 
 	/* before anything was seen this was no message: passed over */
-	redis_stat(c, c->seen ? offsetof(struct proto_stats, sync_lost)
+	redis_stat(c, c->lp.seen ? offsetof(struct proto_stats, sync_lost)
 		       : offsetof(struct proto_stats, skipped), 1);
 	s->state = RS_SEEK;
 	s->depth = 0;
-	if (c->seen)
+	if (c->lp.seen)
 		redis_unpaired(c);
 	s->active = 0;
 }
@@ -61,8 +61,8 @@ static void value_done(struct redis_conn *c, uint64_t ts)
 		return;	/* a top-level attribute: the reply follows */
 	s->active = 0;
 	s->synced = 1;
-	c->seen = 1;
-	c->misses = 0;
+	c->lp.seen = 1;
+	c->lp.misses = 0;
 	redis_reply_done(c, ts);
 }
 
