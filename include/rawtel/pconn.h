@@ -65,6 +65,9 @@ struct pconn_opts {
 	/* Optional: connection id stopped being parsed, once. */
 	void (*on_give_up)(void *arg, uint64_t id, enum pconn_outcome why);
 	void *arg;
+	/* Optional: where the counters go (shared by several tables, say
+	 * one per process); NULL: the table's own. */
+	struct pconn_stats *stats;
 	unsigned max_conns;		/* 0: 4096 */
 	uint64_t idle_ns;		/* silent this long: dropped (0: 600 s) */
 };

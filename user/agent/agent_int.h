@@ -28,6 +28,8 @@ enum agent_inst {
 	INST_HTTP_CLIENT_DURATION,	/* http.client.request.duration */
 	INST_HTTP_EVENTS,	/* rawtel.http.events {event} */
 	INST_HTTP_GAP,		/* rawtel.http.gap_bytes */
+	INST_PROTO_CONNS,	/* rawtel.proto.connections {outcome} */
+	INST_PROTO_EVENTS,	/* rawtel.proto.events {protocol, event} */
 	INST_N
 };
 

@@ -25,7 +25,7 @@ struct pc_conn {
 struct pconn {
 	struct pconn_opts o;
 	struct proto_opts po[PROTO_N];	/* o.db with this layer's stats */
-	struct pconn_stats st;
+	struct pconn_stats own, *st;	/* st: o.stats, else own */
 	struct idtab conns;		/* struct pc_conn, at most max */
 };
 
@@ -45,9 +45,10 @@ int pconn_new(struct pconn **out, const struct pconn_opts *o)
 		free(t);
 		return err_set(ENOMEM, "connection table of %u: out of memory", max);
 	}
+	t->st = o->stats ? o->stats : &t->own;
 	for (int i = 0; i < PROTO_N; i++) {
 		t->po[i] = o->db;
-		t->po[i].stats = &t->st.proto[i];
+		t->po[i].stats = &t->st->proto[i];
 		t->po[i].http = o->http;
 	}
 	*out = t;
@@ -76,7 +77,7 @@ static void drop_blk(struct pconn *t, struct pc_conn *c, uint64_t ts, int close)
 static void give_up(struct pconn *t, struct pc_conn *c, enum pconn_outcome why)
 {
 	c->state = ST_GIVEN_UP;
-	t->st.outcome[why]++;
+	t->st->outcome[why]++;
 	if (t->o.on_give_up)
 		t->o.on_give_up(t->o.arg, c->id, why);
 }
@@ -93,7 +94,7 @@ static void evict(struct pconn *t, uint64_t ts)
 		return;
 	drop_blk(t, old, ts, 1);
 	idtab_delete(&t->conns, old);
-	t->st.evicted++;
+	t->st->evicted++;
 }
 
 static struct pc_conn *conn_get(struct pconn *t, uint64_t id, enum proto_role role,
@@ -173,7 +174,7 @@ static int detect(struct pconn *t, struct pc_conn *c, enum proto_dir dir, uint64
 	p->init(c->blk, c->id, c->role, &t->po[id]);
 	c->proto = (uint8_t)id;
 	c->state = ST_PARSE;
-	t->st.conns[id]++;
+	t->st->conns[id]++;
 	return p->feed(c->blk, dir, ts, b, cap, total);
 }
 
@@ -191,7 +192,7 @@ int pconn_feed(struct pconn *t, uint64_t id, enum proto_role role, uint16_t port
 	if (ts > c->last_ns)
 		c->last_ns = ts;
 	if (c->state == ST_GIVEN_UP) {
-		t->st.ignored++;
+		t->st->ignored++;
 		return PROTO_DONE;
 	}
 	if (c->state == ST_DETECT)
@@ -244,7 +245,7 @@ enum proto_id pconn_proto(const struct pconn *t, uint64_t id)
 
 const struct pconn_stats *pconn_stats(const struct pconn *t)
 {
-	return &t->st;
+	return t->st;
 }
 
 void pconn_free(struct pconn *t, uint64_t now)
