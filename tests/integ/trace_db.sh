@@ -119,6 +119,50 @@ if wait_for "$T_TMP/text.err" "tracing" 300; then
 else
 	fail $name "rawtel did not start: $(cat "$T_TMP/text.err")"
 fi
+
+# rawtel run --probes postgres: the layer's self-metrics count the
+# connection and its operations (rawtel.proto.*)
+name=db_run_metrics
+fifo="$T_TMP/run.fifo"; mkfifo "$fifo"
+sh -c 'read x < "$1"; shift; exec "$@"' sh "$fifo" psql -X -q -h 127.0.0.1 -p "$port" -U postgres \
+	-d rtdb -c 'SELECT 1' -c 'SELECT 2' > /dev/null 2>&1 &
+drv=$!; track_pid $drv
+mkdir -p "$T_TMP/run.d"
+"$RAWTEL" run --no-status --probes postgres --pid $drv --output "$T_TMP/run.d" \
+	--metric-interval 500 > "$T_TMP/run.out" 2> "$T_TMP/run.err" &
+rt=$!; track_pid $rt
+if wait_for "$T_TMP/run.err" "running:" 300; then
+	echo go > "$fifo"
+	wait $drv
+	sleep 1.2
+	kill -TERM $rt; wait $rt
+	got=$(python3 -c '
+import json, sys
+last = {}
+for l in open(sys.argv[1]):
+    for rm in json.loads(l).get("resourceMetrics", []):
+        for sm in rm.get("scopeMetrics", []):
+            for m in sm.get("metrics", []):
+                if not m["name"].startswith("rawtel.proto."):
+                    continue
+                for dp in m.get("sum", {}).get("dataPoints", []):
+                    a = ",".join(x["value"]["stringValue"] for x in dp.get("attributes", []))
+                    last[m["name"] + "{" + a + "}"] = int(dp.get("asInt", 0))
+for k in ("rawtel.proto.connections{postgres}", "rawtel.proto.events{postgres,exchanges}",
+          "rawtel.proto.events{postgres,errors}"):
+    print(k, last.get(k))
+' "$T_TMP/run.d/metrics.jsonl" 2>&1)
+	want="rawtel.proto.connections{postgres} 1
+rawtel.proto.events{postgres,exchanges} 2
+rawtel.proto.events{postgres,errors} 0"
+	if [ "$got" = "$want" ]; then
+		pass $name
+	else
+		fail $name "got: $got; $(cat "$T_TMP/run.err")"
+	fi
+else
+	fail $name "rawtel run did not start: $(cat "$T_TMP/run.err")"
+fi
 stop_pg
 
 # Not PostgreSQL: one process talks TLS-looking bytes on one connection and

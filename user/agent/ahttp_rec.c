@@ -352,7 +352,8 @@ int ahttp_init(struct agent *a)
 	h->po.stats = &h->st;
 	h->po.raw_query = a->o->capture_query;
 	h->po.max_conns = a->o->http_max_conns;
-	h->co.protos = 1u << PROTO_HTTP1;
+	/* http set without the probes' list (embedders, tests): HTTP/1 */
+	h->co.protos = a->o->protos ? a->o->protos : 1u << PROTO_HTTP1;
 	h->co.http = &h->po;
 	h->co.stats = &h->cst;
 	h->co.on_give_up = on_give_up;
