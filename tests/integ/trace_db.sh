@@ -146,15 +146,17 @@ for l in open(sys.argv[1]):
                 if not m["name"].startswith("rawtel.proto."):
                     continue
                 for dp in m.get("sum", {}).get("dataPoints", []):
-                    a = ",".join(x["value"]["stringValue"] for x in dp.get("attributes", []))
+                    a = ",".join(sorted(x["key"] + "=" + x["value"]["stringValue"]
+                                        for x in dp.get("attributes", [])))
                     last[m["name"] + "{" + a + "}"] = int(dp.get("asInt", 0))
-for k in ("rawtel.proto.connections{postgres}", "rawtel.proto.events{postgres,exchanges}",
-          "rawtel.proto.events{postgres,errors}"):
+for k in ("rawtel.proto.connections{outcome=postgres}",
+          "rawtel.proto.events{event=exchanges,protocol=postgres}",
+          "rawtel.proto.events{event=errors,protocol=postgres}"):
     print(k, last.get(k))
 ' "$T_TMP/run.d/metrics.jsonl" 2>&1)
-	want="rawtel.proto.connections{postgres} 1
-rawtel.proto.events{postgres,exchanges} 2
-rawtel.proto.events{postgres,errors} 0"
+	want="rawtel.proto.connections{outcome=postgres} 1
+rawtel.proto.events{event=exchanges,protocol=postgres} 2
+rawtel.proto.events{event=errors,protocol=postgres} 0"
 	if [ "$got" = "$want" ]; then
 		pass $name
 	else
