@@ -14,7 +14,9 @@
 .map sk_procs hash key=4 value=4 max=SKP_MAX ; \
 .map sk_listen lru_hash key=8 value=SKL_SIZE max=SKL_MAX ; \
 .map sk_pend lru_hash key=8 value=SKP_SIZE max=SKP_PEND_MAX ; \
-.map sk_ids percpu_array key=4 value=8 max=1
+.map sk_ids percpu_array key=4 value=8 max=1 ; \
+.map sk_nocopy lru_hash key=8 value=8 max=SKN_MAX ; \
+.map sk_nocopy_n percpu_array key=4 value=8 max=1
 
 // Stack slots of these macros
 #define FP_GATE_KEY -4		/* u32: GATE's sk_gate key */

@@ -1,8 +1,9 @@
 // The end of sockets and processes (kern/sock.S includes this: its maps
 // and macros).
 
-// close() of a tracked socket: forgotten, and said, with the bytes that
-// moved through it (user space learns of records lost at the end).
+// close() of a tracked socket: forgotten (sk_fds, sk_nocopy), and said,
+// with the bytes that moved through it (user space learns of records lost
+// at the end).
 // Closing forgets a bound address too. The fd is gone whatever close
 // returns.
 .prog sk_close tracepoint syscalls/sys_enter_close
@@ -40,6 +41,10 @@
 	r1 = sk_fds ll
 	r2 = r10
 	r2 += FP_FD_KEY
+	call bpf_map_delete_elem
+	r1 = sk_nocopy ll		// its payloads wanted or not: forgotten
+	r2 = r9
+	r2 += SOCK_OFF_CONN
 	call bpf_map_delete_elem
 	SEND_SOCK(SOCK_K_CLOSE)
 out:

@@ -1,7 +1,8 @@
 // Body of a data exit program (kern/sockio.S defines EXIT_CALL, the
 // DATA_CALL_* of its syscall, and EXIT_SHAPE: 0 no bytes (sendfile), 1 one
 // buffer, 2 an iovec array). When the call moved bytes through a tracked
-// socket, moves the socket's stream offset on and writes the record: in
+// socket, moves the socket's stream offset on and, unless user space gave
+// the connection up (sk_nocopy), writes the record: in
 // place in the ring (reserved at its largest), or in the per-CPU scratch
 // for perf buffers. What the record needs is first copied to fixed stack
 // slots, from one of two sources:
@@ -194,6 +195,24 @@ moved:
 	SEQ_ADVANCE(seq_done)
 .endif
 seq_done:
+	// a connection user space gave up (sk_nocopy): its offsets moved on,
+	// no record, no copy; counted
+	r1 = sk_nocopy ll
+	r2 = r10
+	r2 += FP_CONN
+	call bpf_map_lookup_elem
+	if r0 == 0 goto wanted
+	*(u32 *)(r10 + FP_SCRATCH_KEY) = 0
+	r2 = r10
+	r2 += FP_SCRATCH_KEY
+	r1 = sk_nocopy_n ll
+	call bpf_map_lookup_elem
+	if r0 == 0 goto out
+	r1 = *(u64 *)(r0 + 0)		// per CPU: no other writer
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+	goto out
+wanted:
 .if $perf_buffer
 	*(u32 *)(r10 + FP_SCRATCH_KEY) = 0
 	r2 = r10

@@ -58,7 +58,8 @@ struct agent_opts {
 	uint32_t http_max_conns;
 	bool capture_query;
 	bool sched_normal;	/* --sched normal: not SCHED_BATCH */
-	bool http;			/* the http probe is on */
+	bool http;			/* a socket probe is on (http, postgres) */
+	uint32_t protos;		/* which: 1u << PROTO_* (rawtel/pconn.h) */
 	uint8_t sampler;		/* enum http_sampler */
 	double sampler_ratio;
 	bool has_duration;

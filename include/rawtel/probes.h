@@ -31,6 +31,8 @@ struct uprobe_target {
 #define UTARGETS_MAX 128
 
 struct session_opts;
+struct sockcap;
+struct db_exchange;
 
 struct probe_out {
 	FILE *f;
@@ -42,7 +44,10 @@ struct probe_out {
 	const struct proctab *seed;	/* processes older than rawtel */
 	bool tcp_bytes;		/* tcp: the byte-counting programs are attached */
 	bool raw;		/* http: the sock and data records themselves */
-	void *http;		/* http: its printer's state (user/probes/htline.c) */
+	void *http;		/* http, postgres: their printer's state
+				 * (user/probes/htline.c) */
+	struct sockcap *sockcap;	/* where the printer says which
+				 * connections need no more payloads */
 };
 
 struct probe {
@@ -156,11 +161,19 @@ void tcp_reasons_parse(const char *text);
 extern const char *const tcp_pid_how[4];	/* "none", "connect", "io", "close" */
 
 /* The http probe's printers (user/probes/htline.c). */
-int htline_start(struct probe_out *o);
+int htline_start_http(struct probe_out *o);
+int htline_start_postgres(struct probe_out *o);
 void htline_header(const struct probe_out *o);
 void htline_print(const struct probe_out *o, const void *rec, size_t len);
 void htline_tick(const struct probe_out *o, uint64_t now_ns);
 void htline_finish(struct probe_out *o);
+/* "addr:port" of a sock record's local or remote end, "-" when unknown */
+const char *htline_addr(const struct ev_sock *s, bool local, char *buf, size_t size);
+/* A database operation's line (user/probes/dbline.c); s: its connection's
+ * sock record, NULL when unknown. */
+void dbline_header(const struct probe_out *o);
+void dbline_print(const struct probe_out *o, const struct ev_sock *s,
+		  const struct db_exchange *x);
 
 /* Shared formatting helpers (user/probes/pfmt.c) */
 void pfmt_time(const struct probe_out *o, uint64_t ts, char *buf, size_t size);

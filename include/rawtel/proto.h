@@ -79,6 +79,7 @@ struct proto_stats {
 
 struct db_exchange;
 struct h2_exchange;
+struct http1_opts;
 
 /* What every connection of one protocol shares; must outlive them. */
 struct proto_opts {
@@ -98,6 +99,9 @@ struct proto_opts {
 	/* Keep statement text unsanitized (--capture-query-text); the
 	 * parser itself never sanitizes: the flag travels to the mapping. */
 	int raw_text;
+	/* HTTP/1 only (proto_http1, rawtel/pconn.h): its own options, and
+	 * its own exchange type through them. */
+	const struct http1_opts *http;
 };
 
 /* One protocol parser. All functions take the connection block the layer

@@ -74,6 +74,11 @@ struct sockcap_gaps {
 	uint64_t late;			/* records dropped, their bytes a gap */
 };
 void sockcap_gaps(const struct sockcap *c, struct sockcap_gaps *g);
+/* Connection `conn` is none of ours (rawtel/pconn.h gave it up): the kernel
+ * stops copying its payloads (sk_nocopy) until it closes. 0 or -errno. */
+int sockcap_nocopy(struct sockcap *c, uint64_t conn);
+/* Connections told so, and the syscalls since made without a record. */
+void sockcap_nocopy_counts(const struct sockcap *c, uint64_t *conns, uint64_t *skipped);
 /* The role of a connection whose sock record was lost, from its first
  * data record seen (of size len): a status line says who answers; without
  * bytes, who receives first is the server. SOCK_ROLE_*. */

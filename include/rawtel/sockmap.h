@@ -72,6 +72,13 @@
 #define SKP_K_CONNECT	2
 #define SKP_K_BIND	3
 
+/* sk_nocopy: connections whose payloads user space no longer wants (not
+ * a protocol it parses, or TLS), by connection id (SKF_CONN) -> 1. LRU:
+ * a close missed cannot fill it. Their syscalls still move the stream
+ * offsets, and make no record. sk_nocopy_n: per-CPU count of those
+ * syscalls (copies avoided). */
+#define SKN_MAX		4096
+
 /* Connection ids: the kernel side's are (cpu << 48 | a per-CPU count),
  * user space's (seeds) have bit 63 set: never the same, never 0. */
 #define SK_CONN_USER	(1ULL << 63)

@@ -31,6 +31,8 @@ enum agent_inst {
 	INST_HTTP_GAP,		/* rawtel.http.gap_bytes */
 	INST_DB_CLIENT_DURATION,	/* db.client.operation.duration (adb.h) */
 	INST_DB_SERVER_DURATION,	/* db.server.operation.duration */
+	INST_PROTO_CONNS,	/* rawtel.proto.connections {outcome} */
+	INST_PROTO_EVENTS,	/* rawtel.proto.events {protocol, event} */
 	INST_N
 };
 

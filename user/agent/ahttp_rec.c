@@ -17,6 +17,7 @@
 #include "agent_int.h"
 #include "rawtel/sink.h"
 #include "http.h"
+#include "rawtel/pconn.h"
 #include "rawtel/sockcap.h"
 
 /* ---- connections of a process: by id (rawtel/idtab.h) ----------------- */
@@ -68,7 +69,7 @@ static void proc_drop(struct ahttp_state *h, int idx, uint64_t ts, const char *w
 
 	h->cur = p;
 	h->why = why;
-	http1_table_free(p->t, ts);
+	pconn_free(p->t, ts);
 	h->cur = NULL;
 	http1_routes_free(p->routes);
 	idtab_free(&p->conns);
@@ -100,10 +101,10 @@ static struct ahttp_proc *proc_get(struct ahttp_state *h, uint32_t pid, uint64_t
 		return NULL;
 	/* allocates nothing: the first connection does */
 	idtab_init(&p->conns, sizeof(struct ahttp_conn), 0, 0, true);
-	if (http1_table_new(&p->t, &h->po) ||
+	if (pconn_new(&p->t, &h->co) ||
 	    http1_routes_new(&p->routes, o->route_cap ? o->route_cap : HTTP1_ROUTES_DEFAULT)) {
 		if (p->t)
-			http1_table_free(p->t, ts);
+			pconn_free(p->t, ts);
 		free(p);
 		return NULL;
 	}
@@ -181,6 +182,17 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 	ahttp_exchange(h, p, c, &ctx, x);
 }
 
+/* The layer no longer parses a connection: the kernel stops copying it */
+static void on_give_up(void *arg, uint64_t id, enum pconn_outcome why)
+{
+	struct ahttp_state *h = arg;
+
+	/* what the HTTP parser counted when it gave a connection up */
+	if (why != PCONN_DONE)
+		h->st.not_http++;
+	sockcap_nocopy(h->a->s.sockcap, id);
+}
+
 /* ---- records --------------------------------------------------------------- */
 static void on_sock(struct ahttp_state *h, const struct ev_sock *e)
 {
@@ -200,7 +212,7 @@ static void on_sock(struct ahttp_state *h, const struct ev_sock *e)
 		/* a close inferred (its record lost), or after bytes never
 		 * seen: what waits may have been answered: outcome unknown */
 		h->why = e->h.flags & (SOCK_F_INFERRED | SOCK_F_GAP) ? NULL : "connection_closed";
-		http1_table_close(p->t, e->conn, e->h.ts);
+		pconn_close(p->t, e->conn, e->h.ts);
 		h->cur = NULL;
 		act_release(p, c);
 		idtab_delete(&p->conns, c);
@@ -270,7 +282,7 @@ static void on_data(struct ahttp_state *h, const struct ev_data *d, size_t len, 
 		c->last_ts = d->h.ts;
 		h->cur = p;
 		h->why = NULL;
-		http1_table_close(p->t, d->conn, d->h.ts);
+		pconn_close(p->t, d->conn, d->h.ts);
 		h->cur = NULL;
 		return;
 	}
@@ -279,8 +291,9 @@ static void on_data(struct ahttp_state *h, const struct ev_data *d, size_t len, 
 	h->cur = p;
 	h->cur_tid = d->h.tid;
 	h->why = NULL;		/* only evictions give up requests here */
-	r = http1_table_feed(p->t, d->conn, c->role, d->dir == DATA_DIR_SEND ? HTTP1_SEND : HTTP1_RECV,
-			     ts, d->bytes, cap, d->total);
+	r = pconn_feed(p->t, d->conn, c->role == HTTP1_CLIENT ? PROTO_CLIENT : PROTO_SERVER,
+		       c->role == HTTP1_CLIENT ? c->rport : c->lport,
+		       d->dir == DATA_DIR_SEND ? PROTO_SEND : PROTO_RECV, ts, d->bytes, cap, d->total);
 	h->cur = NULL;
 	if (r == -ENOMEM)
 		h->ev[HEV_LOST_STATE]++;
@@ -339,6 +352,14 @@ int ahttp_init(struct agent *a)
 	h->po.stats = &h->st;
 	h->po.raw_query = a->o->capture_query;
 	h->po.max_conns = a->o->http_max_conns;
+	/* http set without the probes' list (embedders, tests): HTTP/1 */
+	h->co.protos = a->o->protos ? a->o->protos : 1u << PROTO_HTTP1;
+	h->co.http = &h->po;
+	h->co.stats = &h->cst;
+	h->co.on_give_up = on_give_up;
+	h->co.arg = h;
+	/* the HTTP table's bound, as before the layer */
+	h->co.max_conns = h->po.max_conns ? h->po.max_conns : HTTP_CONNS_DEFAULT;
 	h->self_pid = (uint32_t)getpid();
 	if (a->s.ring.perf && ahttp_reorder_new(&h->ro)) {
 		free(h);
@@ -411,7 +432,7 @@ void ahttp_tick(struct agent *a)
 		/* requests waiting too long for a response, and connections
 		 * silent for long */
 		h->why = "timeout";
-		http1_table_tick(h->cur->t, now);
+		pconn_tick(h->cur->t, now);
 	}
 	h->cur = NULL;
 }

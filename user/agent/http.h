@@ -22,6 +22,7 @@
 
 #include "rawtel/http1.h"
 #include "rawtel/idtab.h"
+#include "rawtel/pconn.h"
 
 struct agent;
 
@@ -87,7 +88,7 @@ struct ahttp_act {
 struct ahttp_proc {
 	uint32_t pid;
 	uint64_t used;		/* LRU clock */
-	struct http1_table *t;
+	struct pconn *t;		/* its connections (rawtel/pconn.h) */
 	struct http1_routes *routes;
 	struct idtab conns;		/* struct ahttp_conn by id, grows */
 	char comm[16];		/* from sock records: the resource when gone */
@@ -113,6 +114,8 @@ struct ahttp_state {
 	struct agent *a;
 	struct http1_opts po;		/* shared by every table */
 	struct http1_stats st;
+	struct pconn_opts co;		/* the same, for the connection layer */
+	struct pconn_stats cst;		/* every process's tables */
 	uint64_t ev[HEV_N];
 	struct ahttp_proc *procs[HTTP_PROCS_MAX];
 	uint32_t n_procs;

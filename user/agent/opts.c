@@ -10,6 +10,7 @@
 #include "rawtel/elf.h"
 #include "rawtel/err.h"
 #include "rawtel/opt.h"
+#include "rawtel/pconn.h"
 #include "rawtel/util.h"
 
 /* rawtel run without --probes: the main job */
@@ -393,7 +394,11 @@ static int run_probes(struct agent_opts *o, uint64_t given)
 	}
 	if (session_opts_has(s, "uprobe") && !s->uprobe_spec[0])
 		return err_set(EINVAL, "the uprobe probe needs --uprobe BINARY:SYMBOL[,SYMBOL...]");
-	o->http = session_opts_has(s, "http");
+	/* the socket probes: one capture, one connection layer */
+	for (int p = 0; p < PROTO_N; p++)
+		if (pconn_parsers[p] && session_opts_has(s, pconn_parsers[p]->name))
+			o->protos |= 1u << p;
+	o->http = o->protos != 0;
 	return 0;
 }
 

@@ -75,7 +75,22 @@ static const struct otlp_instrument instruments[INST_N] = {
 				      OTLP_S("Duration of database operations, seen by the server."),
 				      OTLP_S("s"), OTLP_INST_HISTOGRAM, 1, adb_duration_bounds,
 				      ADB_N_BOUNDS },
+	[INST_PROTO_CONNS] = { OTLP_S("rawtel.proto.connections"),
+			       OTLP_S("Connections by what the protocol detection found: a protocol, "
+				      "unknown, tls, done (left its protocol), evicted"),
+			       OTLP_S("{connection}"), OTLP_INST_OBS_COUNTER, 0, NULL, 0 },
+	[INST_PROTO_EVENTS] = { OTLP_S("rawtel.proto.events"),
+				OTLP_S("Protocol parsing, by protocol and event (struct proto_stats)"),
+				OTLP_S("{event}"), OTLP_INST_OBS_COUNTER, 0, NULL, 0 },
 };
+
+/* rawtel.proto.events: a parser's counters, in struct proto_stats order */
+static const char *const proto_events[] = {
+	"exchanges", "no_request", "no_response", "errors", "sync_lost", "resyncs", "skipped",
+	"gap_bytes", "given_up", "queue_full", "undecoded",
+};
+_Static_assert(sizeof(proto_events) / sizeof(proto_events[0]) ==
+	       sizeof(struct proto_stats) / 8, "one name per counter");
 
 /* rawtel.http.events: the parser's counters (struct http1_stats, in its
  * order, gap_bytes apart), then the agent's (enum ahttp_ev) */
@@ -119,6 +134,36 @@ static void rec(struct agent *a, int inst, const struct otlp_kv *kv, uint32_t n,
 	otlp_agg_record_int(a->agg, a->self_res, a->inst[inst], kv, n, (int64_t)v);
 }
 
+/* The connection layer's counters (rawtel/pconn.h): connections by
+ * outcome, and each parser's events (HTTP/1's are rawtel.http.events) */
+static void proto_export(struct agent *a, const struct pconn_stats *cs)
+{
+	static const char *const outcome[PCONN_OUTCOME_N] = { "unknown", "tls", "done" };
+	struct otlp_kv kv[2];
+
+	for (int i = 0; i < PCONN_OUTCOME_N; i++) {
+		kv[0] = otlp_kv_str("outcome", outcome[i]);
+		rec(a, INST_PROTO_CONNS, kv, 1, cs->outcome[i]);
+	}
+	kv[0] = otlp_kv_str("outcome", "evicted");
+	rec(a, INST_PROTO_CONNS, kv, 1, cs->evicted);
+	for (int p = 1; p < PROTO_N; p++) {
+		const uint64_t *st = (const uint64_t *)(const void *)&cs->proto[p];
+
+		if (!pconn_parsers[p])
+			continue;
+		kv[0] = otlp_kv_str("outcome", pconn_parsers[p]->name);
+		rec(a, INST_PROTO_CONNS, kv, 1, cs->conns[p]);
+		if (p == PROTO_HTTP1)
+			continue;
+		kv[0] = otlp_kv_str("protocol", pconn_parsers[p]->name);
+		for (size_t i = 0; i < sizeof(proto_events) / sizeof(proto_events[0]); i++) {
+			kv[1] = otlp_kv_str("event", proto_events[i]);
+			rec(a, INST_PROTO_EVENTS, kv, 2, st[i]);
+		}
+	}
+}
+
 void selfmet_export(struct agent *a)
 {
 	static const char *const outcome[4] = { "sent", "succeeded", "failed", "retried" };
@@ -144,8 +189,12 @@ void selfmet_export(struct agent *a)
 		rec(a, INST_LOST, &kv, 1, a->s.ring.pb.lost - counted);
 	}
 	if (a->http) {
-		const uint64_t *st = (const uint64_t *)(const void *)&a->http->st;
-		const size_t n_st = sizeof(a->http->st) / 8;
+		/* the tables' evictions are the connection layer's now */
+		struct http1_stats hs = a->http->st;
+		const uint64_t *st = (const uint64_t *)(const void *)&hs;
+		const size_t n_st = sizeof(hs) / 8;
+
+		hs.evicted += a->http->cst.evicted;
 
 		for (size_t i = 0; i < n_st + HEV_N; i++) {
 			struct otlp_kv kv = otlp_kv_str("event", http_events[i]);
@@ -161,6 +210,7 @@ void selfmet_export(struct agent *a)
 
 		sockcap_gaps(a->s.sockcap, &g);
 		rec(a, INST_HTTP_EVENTS, &kv, 1, g.late);
+		proto_export(a, &a->http->cst);
 	}
 	for (int sig = 0; sig < SINK_NSIG; sig++) {
 		struct otlp_kv kv[2] = { otlp_kv_str("signal", sink_signal_name(sig)) };

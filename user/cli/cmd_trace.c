@@ -68,12 +68,30 @@ static int drain(struct trace *t)
 	return r;
 }
 
+/* connections none of ours: the kernel stopped copying their payloads */
+static void nocopy_summary(const struct trace *t)
+{
+	uint64_t conns, skipped;
+
+	sockcap_nocopy_counts(t->s.sockcap, &conns, &skipped);
+	if (conns)
+		fprintf(stderr, ", %llu connections not parsed (%llu payloads not copied)",
+			(unsigned long long)conns, (unsigned long long)skipped);
+}
+
 static void summary(struct trace *t)
 {
 	uint64_t lost = 0;
 
-	for (int i = 0; i < t->opt.s.n_probes; i++)
-		lost += session_lost_probe(&t->s, t->opt.s.probes[i]);
+	for (int i = 0; i < t->opt.s.n_probes; i++) {
+		bool again = false;
+
+		/* the socket probes share their records: counted once */
+		for (int k = 0; k < i; k++)
+			again |= t->opt.s.probes[k]->ev_type == t->opt.s.probes[i]->ev_type;
+		if (!again)
+			lost += session_lost_probe(&t->s, t->opt.s.probes[i]);
+	}
 	/* perf reports the same losses again (5.4+), or alone (older) */
 	if (t->s.ring.perf && t->s.ring.pb.lost > lost)
 		lost = t->s.ring.pb.lost;
@@ -89,6 +107,7 @@ static void summary(struct trace *t)
 		if (g.late)
 			fprintf(stderr, ", %llu records too late (their bytes a gap)",
 				(unsigned long long)g.late);
+		nocopy_summary(t);
 	}
 	if (t->s.bad)
 		fprintf(stderr, ", %llu malformed records skipped", (unsigned long long)t->s.bad);
@@ -195,6 +214,7 @@ int cmd_trace(int argc, char **argv)
 	t->out.tcp_bytes = session_attached(&t->s, "tcp_io_send") &&
 			   session_attached(&t->s, "tcp_io_recv");
 	t->out.raw = t->opt.raw;
+	t->out.sockcap = t->s.sockcap;
 	for (int i = 0; i < t->opt.s.n_probes && !r; i++)
 		if (t->opt.s.probes[i]->start && !t->opt.raw && !t->opt.s.null)
 			r = t->opt.s.probes[i]->start(&t->out);

@@ -1,12 +1,18 @@
-/* rawtel trace http: one line per HTTP exchange, parsed from the sock and
- * data records by the http1 module; --raw prints the records themselves. */
+/* rawtel trace http, postgres: one line per exchange, parsed from the
+ * sock and data records by the connection layer (rawtel/pconn.h) and the
+ * parsers of the probes selected (one capture for all of them); --raw
+ * prints the records themselves. A connection the layer gives up is told
+ * to the kernel, which stops copying its payloads. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rawtel/db.h"
 #include "rawtel/err.h"
 #include "rawtel/http1.h"
+#include "rawtel/pconn.h"
 #include "rawtel/probes.h"
+#include "rawtel/sockcap.h"
 
 #define HT_INFO 16384		/* connections remembered (direct-mapped) */
 
@@ -17,7 +23,8 @@ struct ht_info {
 
 struct ht_state {
 	const struct probe_out *o;
-	struct http1_table *t;
+	struct pconn *t;		/* made at the first record */
+	struct pconn_opts po;		/* po.protos: the probes started */
 	struct http1_opts ho;
 	struct ht_info *info;
 	uint64_t last_ns;	/* the latest record's time */
@@ -28,7 +35,7 @@ static struct ht_info *info_of(struct ht_state *st, uint64_t conn)
 	return &st->info[(conn * 0x9e3779b97f4a7c15ULL) >> 50 & (HT_INFO - 1)];
 }
 
-static const char *addr_port(const struct ev_sock *s, bool local, char *buf, size_t size)
+const char *htline_addr(const struct ev_sock *s, bool local, char *buf, size_t size)
 {
 	char a[48];
 	bool known = s->h.flags & (local ? SOCK_F_LOCAL : SOCK_F_REMOTE);
@@ -77,8 +84,8 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 
 	if (s) {
 		pfmt_comm(comm, s->comm);
-		peer = addr_port(s, false, pb, sizeof(pb));
-		local = addr_port(s, true, lb, sizeof(lb));
+		peer = htline_addr(s, false, pb, sizeof(pb));
+		local = htline_addr(s, true, lb, sizeof(lb));
 	}
 	if (!o->json) {
 		pfmt_prefix(o, "http", x->start_ns, s ? s->h.pid : 0, comm);
@@ -118,10 +125,34 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 	fputs("}\n", o->f);
 }
 
-int htline_start(struct probe_out *o)
+static void on_db(void *arg, const struct db_exchange *x)
 {
-	struct ht_state *st = calloc(1, sizeof(*st));
+	struct ht_state *st = arg;
+	struct ht_info *in = info_of(st, x->conn_id);
 
+	dbline_print(st->o, in->s.conn == x->conn_id ? &in->s : NULL, x);
+}
+
+/* the kernel stops copying what the layer no longer parses */
+static void on_give_up(void *arg, uint64_t id, enum pconn_outcome why)
+{
+	struct ht_state *st = arg;
+
+	(void)why;
+	if (st->o->sockcap)
+		sockcap_nocopy(st->o->sockcap, id);
+}
+
+/* One state for every socket probe started: each adds its protocol */
+static int start(struct probe_out *o, enum proto_id proto)
+{
+	struct ht_state *st = o->http;
+
+	if (st) {
+		st->po.protos |= 1u << proto;
+		return 0;
+	}
+	st = calloc(1, sizeof(*st));
 	if (!st || !(st->info = calloc(HT_INFO, sizeof(*st->info)))) {
 		free(st);
 		return err_set(ENOMEM, "http: out of memory");
@@ -129,22 +160,41 @@ int htline_start(struct probe_out *o)
 	st->o = o;
 	st->ho.on_exchange = on_exchange;
 	st->ho.arg = st;
-	st->ho.max_conns = 4096;
-	if (http1_table_new(&st->t, &st->ho)) {
-		free(st->info);
-		free(st);
-		return -ENOMEM;
-	}
+	st->po.protos = 1u << proto;
+	st->po.http = &st->ho;
+	st->po.db.on_db = on_db;
+	st->po.db.arg = st;
+	st->po.on_give_up = on_give_up;
+	st->po.arg = st;
+	st->po.max_conns = 4096;
 	o->http = st;
 	return 0;
+}
+
+int htline_start_http(struct probe_out *o)
+{
+	return start(o, PROTO_HTTP1);
+}
+
+int htline_start_postgres(struct probe_out *o)
+{
+	return start(o, PROTO_POSTGRES);
+}
+
+/* The table, once every probe has started (NULL: out of memory) */
+static struct pconn *table(struct ht_state *st)
+{
+	if (!st->t && pconn_new(&st->t, &st->po))
+		return NULL;
+	return st->t;
 }
 
 void htline_tick(const struct probe_out *o, uint64_t now_ns)
 {
 	struct ht_state *st = o->http;
 
-	if (st)
-		http1_table_tick(st->t, now_ns);
+	if (st && st->t)
+		pconn_tick(st->t, now_ns);
 }
 
 void htline_finish(struct probe_out *o)
@@ -153,7 +203,7 @@ void htline_finish(struct probe_out *o)
 
 	if (!st)
 		return;
-	http1_table_free(st->t, st->last_ns);
+	pconn_free(st->t, st->last_ns);
 	free(st->info);
 	free(st);
 	o->http = NULL;
@@ -212,8 +262,8 @@ static void raw_print(const struct probe_out *o, const void *rec, size_t len)
 		fprintf(o->f, o->json ? ",\"fd\":%d,\"lfd\":%d" : " fd=%d lfd=%d", s->fd, s->lfd);
 		kv_s(o, "role", s->role == SOCK_ROLE_CLIENT ? "client" : "server", 8);
 		kv_u(o, "family", s->family);
-		kv_s(o, "local", addr_port(s, true, lb, sizeof(lb)), 64);
-		kv_s(o, "peer", addr_port(s, false, rb, sizeof(rb)), 64);
+		kv_s(o, "local", htline_addr(s, true, lb, sizeof(lb)), 64);
+		kv_s(o, "peer", htline_addr(s, false, rb, sizeof(rb)), 64);
 		fputs(o->json ? "}\n" : "\n", o->f);
 		return;
 	}
@@ -235,8 +285,9 @@ void htline_print(const struct probe_out *o, const void *rec, size_t len)
 {
 	struct ht_state *st = o->http;
 	const struct ev_hdr *h = rec;
+	struct pconn *t = st ? table(st) : NULL;
 
-	if (o->raw || !st) {
+	if (o->raw || !t) {
 		raw_print(o, rec, len);
 		return;
 	}
@@ -246,7 +297,7 @@ void htline_print(const struct probe_out *o, const void *rec, size_t len)
 		const struct ev_sock *s = rec;
 
 		if (s->kind == SOCK_K_CLOSE)
-			http1_table_close(st->t, s->conn, h->ts);
+			pconn_close(t, s->conn, h->ts);
 		else
 			info_of(st, s->conn)->s = *s;
 		return;
@@ -261,11 +312,11 @@ void htline_print(const struct probe_out *o, const void *rec, size_t len)
 	client = in->s.role == SOCK_ROLE_CLIENT;
 	if ((h->flags & (DATA_F_GAP | DATA_F_RESET)) == (DATA_F_GAP | DATA_F_RESET)) {
 		/* lost both ways: pairing starts afresh (sockcap.h) */
-		http1_table_close(st->t, d->conn, h->ts);
+		pconn_close(t, d->conn, h->ts);
 		return;
 	}
-	http1_table_feed(st->t, d->conn, client ? HTTP1_CLIENT : HTTP1_SERVER,
-			 d->dir == DATA_DIR_SEND ? HTTP1_SEND : HTTP1_RECV,
-			 d->dir == DATA_DIR_SEND && client ? d->start : h->ts, d->bytes, cap,
-			 d->total < cap ? cap : d->total);
+	pconn_feed(t, d->conn, client ? PROTO_CLIENT : PROTO_SERVER,
+		   client ? in->s.rport : in->s.lport, d->dir == DATA_DIR_SEND ? PROTO_SEND : PROTO_RECV,
+		   d->dir == DATA_DIR_SEND && client ? d->start : h->ts, d->bytes, cap,
+		   d->total < cap ? cap : d->total);
 }

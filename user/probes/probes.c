@@ -233,6 +233,29 @@ static void dns_print(const struct probe_out *o, const void *rec, size_t len)
 		fprintf(o->f, "%11.3f %-13s %.*s\n", (double)e->latency / 1e6, res, (int)hlen, e->host);
 }
 
+/* ---- sockets: http, postgres (one capture, user/probes/htline.c) ------ */
+/* exits before entries: an entry whose exit is not attached yet would
+ * leave its slot to the thread's next call. The sk_*_enter of payloads
+ * only where the exits cannot read the caller's registers
+ * (kern/sockio.S) */
+static const struct probe_prog sock_progs[] = {
+	{ "sk_accept_exit", false, false }, { "sk_accept4_exit", false, false },
+	{ "sk_connect_exit", false, false }, { "sk_bind_exit", false, false },
+	{ "sk_syn_sent", false, false }, { "sk_close", false, false }, { "sk_exit", false, false },
+	{ "sk_read_exit", false, false }, { "sk_write_exit", false, false },
+	{ "sk_recvfrom_exit", false, false }, { "sk_sendto_exit", false, false },
+	{ "sk_readv_exit", false, false }, { "sk_writev_exit", false, false },
+	{ "sk_recvmsg_exit", false, false }, { "sk_sendmsg_exit", false, false },
+	{ "sk_sendfile_exit", true, false },
+	{ "sk_accept_enter", false, false }, { "sk_accept4_enter", false, false },
+	{ "sk_connect_enter", false, false }, { "sk_bind_enter", false, false },
+	{ "sk_read_enter", false, true }, { "sk_write_enter", false, true },
+	{ "sk_recvfrom_enter", false, true }, { "sk_sendto_enter", false, true },
+	{ "sk_readv_enter", false, true }, { "sk_writev_enter", false, true },
+	{ "sk_recvmsg_enter", false, true }, { "sk_sendmsg_enter", false, true },
+	{ "sk_sendfile_enter", true, true }, { 0 }
+};
+
 const struct probe probes[] = {
 	{ .name = "exec", .summary = "processes started: execve/execveat with arguments and result",
 	  .ev_type = EV_EXEC, .units = { "proc", "exec" },
@@ -270,30 +293,16 @@ const struct probe probes[] = {
 	  .header = tcp_retrans_header, .print = tcp_retrans_print, .ev_min = RETR_REC_SIZE,
 	  .ev_max = RETR_REC_SIZE },
 	{ .name = "http", .summary = "HTTP/1.x exchanges from TCP socket payloads (--raw: the records)",
-	  .ev_type = EV_SOCK, .units = { "sock", "sockio" },
-	  /* exits before entries: an entry whose exit is not attached yet
-	   * would leave its slot to the thread's next call. The sk_*_enter
-	   * of payloads only where the exits cannot read the caller's
-	   * registers (kern/sockio.S) */
-	  .progs = (const struct probe_prog[]){ { "sk_accept_exit", false, false }, { "sk_accept4_exit", false, false },
-		     { "sk_connect_exit", false, false }, { "sk_bind_exit", false, false },
-		     { "sk_syn_sent", false, false }, { "sk_close", false, false },
-		     { "sk_exit", false, false },
-		     { "sk_read_exit", false, false }, { "sk_write_exit", false, false },
-		     { "sk_recvfrom_exit", false, false }, { "sk_sendto_exit", false, false },
-		     { "sk_readv_exit", false, false }, { "sk_writev_exit", false, false },
-		     { "sk_recvmsg_exit", false, false }, { "sk_sendmsg_exit", false, false },
-		     { "sk_sendfile_exit", true, false },
-		     { "sk_accept_enter", false, false }, { "sk_accept4_enter", false, false },
-		     { "sk_connect_enter", false, false }, { "sk_bind_enter", false, false },
-		     { "sk_read_enter", false, true }, { "sk_write_enter", false, true },
-		     { "sk_recvfrom_enter", false, true }, { "sk_sendto_enter", false, true },
-		     { "sk_readv_enter", false, true }, { "sk_writev_enter", false, true },
-		     { "sk_recvmsg_enter", false, true }, { "sk_sendmsg_enter", false, true },
-		     { "sk_sendfile_enter", true, true }, { 0 } },
+	  .ev_type = EV_SOCK, .units = { "sock", "sockio" }, .progs = sock_progs,
 	  .header = htline_header, .print = htline_print, .ev_min = SOCK_REC_SIZE,
 	  .ev_max = SOCK_REC_SIZE, .ev_type2 = EV_DATA, .ev_min2 = DATA_OFF_BYTES,
-	  .ev_max2 = DATA_REC_MAX, .start = htline_start, .tick = htline_tick,
+	  .ev_max2 = DATA_REC_MAX, .start = htline_start_http, .tick = htline_tick,
+	  .finish = htline_finish },
+	{ .name = "postgres", .summary = "PostgreSQL operations from TCP socket payloads",
+	  .ev_type = EV_SOCK, .units = { "sock", "sockio" }, .progs = sock_progs,
+	  .header = dbline_header, .print = htline_print, .ev_min = SOCK_REC_SIZE,
+	  .ev_max = SOCK_REC_SIZE, .ev_type2 = EV_DATA, .ev_min2 = DATA_OFF_BYTES,
+	  .ev_max2 = DATA_REC_MAX, .start = htline_start_postgres, .tick = htline_tick,
 	  .finish = htline_finish },
 	{ .name = "uprobe", .summary = "calls of functions you name: uprobe BINARY:SYMBOL[,SYMBOL...]",
 	  .ev_type = EV_UPROBE, .units = { "uprobe" }, .progs = (const struct probe_prog[]){ { "up_thread_exit", false, false }, { 0 } },

@@ -426,8 +426,10 @@ static int on_record(void *ctx, const void *data, size_t len)
 		c->s->bad++;
 		return 0;
 	}
+	/* a record of any selected probe of its type: the socket probes
+	 * (http, postgres) share one capture and one printer */
 	for (int i = 0; i < c->s->opt.n_probes; i++)
-		if (c->s->opt.probes[i] == p)
+		if (probe_has_type(c->s->opt.probes[i], h->type))
 			return c->s->sockcap && p->ev_type == EV_SOCK ?
 				sockcap_record(c->s->sockcap, data, h->size, deliver, c) :
 				c->cb(c->ctx, p, data, h->size);

@@ -170,6 +170,27 @@ void sockcap_gaps(const struct sockcap *c, struct sockcap_gaps *g)
 	}
 }
 
+/* ---- connections no longer wanted ------------------------------------- */
+int sockcap_nocopy(struct sockcap *c, uint64_t conn)
+{
+	uint64_t one = 1;
+
+	if (!c || c->nocopy_fd < 0)
+		return -ENOENT;
+	c->nocopy++;
+	/* full (LRU): the oldest entry goes, its payloads come again and
+	 * are ignored by the layer, as before */
+	return bpf_map_update(c->nocopy_fd, &conn, &one, RT_BPF_ANY);
+}
+
+void sockcap_nocopy_counts(const struct sockcap *c, uint64_t *conns, uint64_t *skipped)
+{
+	*conns = c ? c->nocopy : 0;
+	*skipped = 0;
+	if (c && c->nocopy_n_fd >= 0)
+		bpf_obj_percpu_sum(c->nocopy_n_fd, 0, skipped);
+}
+
 /* ---- delivery ------------------------------------------------------------ */
 /* A close made here: of one whose process ended (its offsets from the
  * kernel's entry: `seq`), or of a socket replaced under the same fd
@@ -296,6 +317,7 @@ static int process(struct sockcap *c, const void *rec, size_t size, sockcap_deli
 			memcpy(seq, val + SKF_SEQ, sizeof(seq));
 			known = known && conn == x->conn;
 			bpf_map_delete(c->fds_fd, &x->key);
+			bpf_map_delete(c->nocopy_fd, &x->conn);
 			if ((r = send_close(c, &e.h, e.comm, x, known ? seq : NULL, d, ctx)))
 				return r;
 			idtab_delete(&c->conns, x);
@@ -414,6 +436,8 @@ int sockcap_new(struct session *s)
 	c->procs_fd = bpf_obj_map_fd(&s->obj, "sk_procs");
 	c->listen_fd = bpf_obj_map_fd(&s->obj, "sk_listen");
 	c->sel_fd = bpf_obj_map_fd(&s->obj, "sel");
+	c->nocopy_fd = bpf_obj_map_fd(&s->obj, "sk_nocopy");
+	c->nocopy_n_fd = bpf_obj_map_fd(&s->obj, "sk_nocopy_n");
 	c->reorder = s->opt.perf_buffer;
 	c->next_id = SK_CONN_USER;
 	s->sockcap = c;

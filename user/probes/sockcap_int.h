@@ -36,6 +36,8 @@ struct sc_held {
 struct sockcap {
 	struct session *s;
 	int fds_fd, gate_fd, procs_fd, listen_fd, sel_fd;
+	int nocopy_fd, nocopy_n_fd;	/* sk_nocopy, sk_nocopy_n */
+	uint64_t nocopy;		/* connections told (sockcap_nocopy) */
 	struct idtab conns;		/* struct sc_conn by pid << 32 | fd */
 	struct {
 		uint64_t inode;

@@ -1,0 +1,211 @@
+#!/bin/sh
+# rawtel trace postgres against a real PostgreSQL server (a throw-away
+# cluster: initdb in a temp dir, loopback only, a free port, stopped by
+# its PID): psql runs known statements (DDL, an insert, a select, a
+# failing query) and exactly those operations appear, with their
+# statuses (the failure's SQLSTATE) and database, nothing else. Then
+# connections that are no PostgreSQL (TLS-looking bytes, an unknown binary
+# protocol) are given up by the connection layer and the kernel stops
+# copying their payloads (both counted in the summary), with no line.
+. "$RAWTEL_TOP/tests/lib.sh"
+
+# needed, or the case fails in CI (RAWTEL_REQUIRE_BPF=1) as a skip would
+need() {
+	if [ "${RAWTEL_REQUIRE_BPF:-0}" = 1 ]; then fail "$1" "$2"; else skip "$1" "$2"; fi
+}
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# start_trace NAME [options]: rawtel trace postgres --json in the background
+start_trace() {
+	name=$1; shift
+	"$RAWTEL" trace postgres --json "$@" > "$T_TMP/$name.jsonl" 2> "$T_TMP/$name.err" &
+	rt=$!; track_pid $rt
+	wait_for "$T_TMP/$name.err" "tracing" 300 && return 0
+	fail "$name" "rawtel did not start: $(cat "$T_TMP/$name.err")"
+	return 1
+}
+
+stop_trace() {
+	sleep 0.5
+	kill -INT $rt; wait $rt; rc=$?
+	if [ $rc -ne 0 ]; then fail "$1" "rawtel exited $rc: $(cat "$T_TMP/$1.err")"; return 1; fi
+	if ! grep -q " 0 lost in the kernel" "$T_TMP/$1.err"; then
+		fail "$1" "events lost or no summary: $(cat "$T_TMP/$1.err")"; return 1
+	fi
+	return 0
+}
+
+require_bpf db_psql || exit 0
+bin=$(ls -d /usr/lib/postgresql/*/bin 2> /dev/null | tail -n 1)
+if [ -z "$bin" ] || ! command -v psql > /dev/null; then
+	need db_psql "postgresql is not installed (scripts/install-deps test)"
+	exit 0
+fi
+
+pg=$(mktemp -d)
+chown postgres "$pg"
+port=$(free_port)
+spid=
+stop_pg() {
+	# the postmaster by the PID it wrote; never by name
+	[ -s "$pg/db/postmaster.pid" ] && kill -INT "$(head -n 1 "$pg/db/postmaster.pid")" 2> /dev/null
+	[ -n "$spid" ] && wait "$spid" 2> /dev/null
+	rm -rf "$pg"
+}
+su postgres -s /bin/sh -c "$bin/initdb -D $pg/db -U postgres -A trust" > "$pg/initdb.log" 2>&1
+su postgres -s /bin/sh -c "exec $bin/postgres -D $pg/db -k $pg -h 127.0.0.1 -p $port" \
+	> "$pg/server.log" 2>&1 &
+spid=$!
+i=0
+until su postgres -s /bin/sh -c "$bin/pg_isready -q -h 127.0.0.1 -p $port"; do
+	i=$((i + 1))
+	if [ $i -ge 100 ]; then
+		fail db_psql "postgres did not start: $(tail -n 5 "$pg/server.log")"
+		stop_pg; exit 0
+	fi
+	sleep 0.2
+done
+psql -X -q -h 127.0.0.1 -p "$port" -U postgres -c 'CREATE DATABASE rtdb' > /dev/null
+
+# psql's pid is known before it runs: a shell waits on a fifo, then execs it
+name=db_psql
+fifo="$T_TMP/psql.fifo"; mkfifo "$fifo"
+sh -c 'read x < "$1"; shift; exec "$@"' sh "$fifo" psql -X -q -h 127.0.0.1 -p "$port" -U postgres \
+	-d rtdb -c 'CREATE TABLE rt_t (a int, secret text)' \
+	-c "INSERT INTO rt_t VALUES (1, 'hunter2')" -c 'SELECT a FROM rt_t WHERE a = 1' \
+	-c 'SELECT * FROM no_such_table' > "$T_TMP/psql.out" 2>&1 &
+drv=$!; track_pid $drv
+if start_trace $name --pid $drv; then
+	echo go > "$fifo"
+	wait $drv
+	if stop_trace $name; then
+		got=$(python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    x = json.loads(l)
+    print(x["event"], x["comm"], x["role"], x["operation"], x["namespace"], x["status"],
+          x["rows"], x["peer"] == "127.0.0.1:" + sys.argv[2], x["duration_ns"] > 0)
+' "$T_TMP/$name.jsonl" "$port" 2>&1)
+		want="postgres psql client CREATE rtdb OK -1 True True
+postgres psql client INSERT rtdb OK 1 True True
+postgres psql client SELECT rtdb OK 1 True True
+postgres psql client SELECT rtdb 42P01 -1 True True"
+		if [ "$got" = "$want" ] && ! grep -q hunter2 "$T_TMP/$name.jsonl"; then
+			pass $name
+		else
+			fail $name "got: $got; psql: $(cat "$T_TMP/psql.out")"
+		fi
+	fi
+fi
+
+# The text form: the header and one line per operation
+name=db_text
+"$RAWTEL" trace postgres --comm psql > "$T_TMP/text.out" 2> "$T_TMP/text.err" &
+rt=$!; track_pid $rt
+if wait_for "$T_TMP/text.err" "tracing" 300; then
+	psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d rtdb -c 'SELECT 1' > /dev/null
+	sleep 0.5
+	kill -INT $rt; wait $rt
+	if head -n 1 "$T_TMP/text.out" | grep -q "^TIME  *PID  *COMM  *ROLE  *OPERATION  *TARGET  *STATUS  *LATENCY(ms)  *PEER$" &&
+	   grep -q " psql  *C  *SELECT  *rtdb  *OK  .* 127.0.0.1:$port$" "$T_TMP/text.out" &&
+	   [ "$(wc -l < "$T_TMP/text.out")" = 2 ]; then
+		pass $name
+	else
+		fail $name "unexpected text output: $(cat "$T_TMP/text.out")"
+	fi
+else
+	fail $name "rawtel did not start: $(cat "$T_TMP/text.err")"
+fi
+
+# rawtel run --probes postgres: the layer's self-metrics count the
+# connection and its operations (rawtel.proto.*)
+name=db_run_metrics
+fifo="$T_TMP/run.fifo"; mkfifo "$fifo"
+sh -c 'read x < "$1"; shift; exec "$@"' sh "$fifo" psql -X -q -h 127.0.0.1 -p "$port" -U postgres \
+	-d rtdb -c 'SELECT 1' -c 'SELECT 2' > /dev/null 2>&1 &
+drv=$!; track_pid $drv
+mkdir -p "$T_TMP/run.d"
+"$RAWTEL" run --no-status --probes postgres --pid $drv --output "$T_TMP/run.d" \
+	--metric-interval 500 > "$T_TMP/run.out" 2> "$T_TMP/run.err" &
+rt=$!; track_pid $rt
+if wait_for "$T_TMP/run.err" "running:" 300; then
+	echo go > "$fifo"
+	wait $drv
+	sleep 1.2
+	kill -TERM $rt; wait $rt
+	got=$(python3 -c '
+import json, sys
+last = {}
+for l in open(sys.argv[1]):
+    for rm in json.loads(l).get("resourceMetrics", []):
+        for sm in rm.get("scopeMetrics", []):
+            for m in sm.get("metrics", []):
+                if not m["name"].startswith("rawtel.proto."):
+                    continue
+                for dp in m.get("sum", {}).get("dataPoints", []):
+                    a = ",".join(sorted(x["key"] + "=" + x["value"]["stringValue"]
+                                        for x in dp.get("attributes", [])))
+                    last[m["name"] + "{" + a + "}"] = int(dp.get("asInt", 0))
+for k in ("rawtel.proto.connections{outcome=postgres}",
+          "rawtel.proto.events{event=exchanges,protocol=postgres}",
+          "rawtel.proto.events{event=errors,protocol=postgres}"):
+    print(k, last.get(k))
+' "$T_TMP/run.d/metrics.jsonl" 2>&1)
+	want="rawtel.proto.connections{outcome=postgres} 1
+rawtel.proto.events{event=exchanges,protocol=postgres} 2
+rawtel.proto.events{event=errors,protocol=postgres} 0"
+	if [ "$got" = "$want" ]; then
+		pass $name
+	else
+		fail $name "got: $got; $(cat "$T_TMP/run.err")"
+	fi
+else
+	fail $name "rawtel run did not start: $(cat "$T_TMP/run.err")"
+fi
+stop_pg
+
+# Not PostgreSQL: one process talks TLS-looking bytes on one connection and
+# an unknown binary protocol on another (both ends its own), a few writes,
+# a pause (the layer gives them up), then many more: no line, the
+# connections counted as not parsed, the later payloads not copied.
+name=db_not_ours
+cat > "$T_TMP/notours.py" << 'EOF'
+import socket, sys, time
+ls = socket.socket(); ls.bind(("127.0.0.1", 0)); ls.listen(4)
+sys.stdin.readline()
+pairs = []
+for first in (b"\x16\x03\x01\x00\x40", b"\xde\xad\xbe\xef\x00\x00\x00\x01"):
+    c = socket.create_connection(ls.getsockname()); s, _ = ls.accept()
+    pairs.append((c, s, first))
+def burst(n):
+    for c, s, first in pairs:
+        for _ in range(n):
+            c.sendall(first + b"\x00" * 59); s.recv(4096)
+            s.sendall(b"\x17\x03\x03" + b"\x01" * 61); c.recv(4096)
+burst(5)
+time.sleep(1)
+burst(50)
+for c, s, _ in pairs:
+    c.close(); s.close()
+EOF
+fifo="$T_TMP/notours.fifo"; mkfifo "$fifo"
+python3 "$T_TMP/notours.py" < "$fifo" &
+drv=$!; track_pid $drv
+if start_trace $name --pid $drv; then
+	echo go > "$fifo"
+	wait $drv
+	if stop_trace $name; then
+		sum=$(grep "connections not parsed" "$T_TMP/$name.err")
+		conns=$(echo "$sum" | sed -n 's/.* \([0-9]*\) connections not parsed.*/\1/p')
+		skipped=$(echo "$sum" | sed -n 's/.*not parsed (\([0-9]*\) payloads not copied).*/\1/p')
+		# 4 connection ends; each end's 100 later syscalls not copied
+		if [ "${conns:-0}" = 4 ] && [ "${skipped:-0}" -ge 400 ] && [ ! -s "$T_TMP/$name.jsonl" ]; then
+			pass $name
+		else
+			fail $name "summary: $(cat "$T_TMP/$name.err"); lines: $(head -c 500 "$T_TMP/$name.jsonl")"
+		fi
+	fi
+fi

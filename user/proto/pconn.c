@@ -1,0 +1,259 @@
+/* Connections of any application protocol: detection, then the chosen
+ * parser (rawtel/pconn.h). Entries live in an idtab by connection id; the
+ * parser's block is allocated apart, so entries may move in the table. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rawtel/err.h"
+#include "rawtel/idtab.h"
+#include "rawtel/pconn.h"
+
+#define DEFAULT_MAX_CONNS 4096
+#define DEFAULT_IDLE_NS (600ull * 1000000000ull)
+
+enum { ST_DETECT = 0, ST_PARSE, ST_GIVEN_UP };
+
+struct pc_conn {
+	uint64_t id;		/* the idtab key */
+	uint64_t last_ns;	/* the latest syscall fed */
+	void *blk;		/* the parser's block (ST_PARSE) */
+	uint16_t port;		/* the server's port, 0 unknown */
+	uint8_t role, state, proto, looked;	/* looked: syscalls detected on */
+};
+
+struct pconn {
+	struct pconn_opts o;
+	struct proto_opts po[PROTO_N];	/* o.db with this layer's stats */
+	struct pconn_stats own, *st;	/* st: o.stats, else own */
+	struct idtab conns;		/* struct pc_conn, at most max */
+};
+
+int pconn_new(struct pconn **out, const struct pconn_opts *o)
+{
+	struct pconn *t = calloc(1, sizeof(*t));
+	uint32_t max;
+
+	if (!t)
+		return err_set(ENOMEM, "connection table: out of memory");
+	t->o = *o;
+	max = o->max_conns ? o->max_conns : DEFAULT_MAX_CONNS;
+	if (max > (1u << 24))
+		max = 1u << 24;
+	/* at most half full: short probe runs */
+	if (idtab_init(&t->conns, sizeof(struct pc_conn), 2 * max, max, false)) {
+		free(t);
+		return err_set(ENOMEM, "connection table of %u: out of memory", max);
+	}
+	t->st = o->stats ? o->stats : &t->own;
+	for (int i = 0; i < PROTO_N; i++) {
+		t->po[i] = o->db;
+		t->po[i].stats = &t->st->proto[i];
+		t->po[i].http = o->http;
+	}
+	*out = t;
+	return 0;
+}
+
+static const struct proto_parser *parser_of(const struct pconn *t, unsigned id)
+{
+	return id < PROTO_N && (t->o.protos & (1u << id)) ? pconn_parsers[id] : NULL;
+}
+
+/* The parser's block goes (closed first when `close`: what waits is
+ * reported) */
+static void drop_blk(struct pconn *t, struct pc_conn *c, uint64_t ts, int close)
+{
+	const struct proto_parser *p = parser_of(t, c->proto);
+
+	if (!c->blk)
+		return;
+	if (close && p)
+		p->close(c->blk, ts);
+	free(c->blk);
+	c->blk = NULL;
+}
+
+static void give_up(struct pconn *t, struct pc_conn *c, enum pconn_outcome why)
+{
+	c->state = ST_GIVEN_UP;
+	t->st->outcome[why]++;
+	if (t->o.on_give_up)
+		t->o.on_give_up(t->o.arg, c->id, why);
+}
+
+/* The least recently fed, closed and forgotten: room for one more */
+static void evict(struct pconn *t, uint64_t ts)
+{
+	struct pc_conn *old = NULL;
+
+	for (struct pc_conn *c = idtab_next(&t->conns, NULL); c; c = idtab_next(&t->conns, c))
+		if (!old || c->last_ns < old->last_ns)
+			old = c;
+	if (!old)
+		return;
+	drop_blk(t, old, ts, 1);
+	idtab_delete(&t->conns, old);
+	t->st->evicted++;
+}
+
+static struct pc_conn *conn_get(struct pconn *t, uint64_t id, enum proto_role role,
+				uint16_t port, uint64_t ts)
+{
+	struct pc_conn *c = idtab_find(&t->conns, id);
+
+	if (c)
+		return c;
+	if (t->conns.n >= t->conns.max)
+		evict(t, ts);
+	c = idtab_insert(&t->conns, id, NULL);
+	if (!c)
+		return NULL;
+	c->role = (uint8_t)role;
+	c->port = port;
+	return c;
+}
+
+/* The protocol these first bytes start, PROTO_NONE (none can: *none set)
+ * or -1 (undecided: ask the next syscall) */
+static int decide(const struct pconn *t, const struct pc_conn *c, enum proto_dir dir,
+		  const uint8_t *b, size_t cap, uint64_t total, int *none)
+{
+	int maybe = -1, n_maybe = 0, by_port = -1, n_port = 0;
+
+	*none = 0;
+	for (unsigned i = 1; i < PROTO_N; i++) {
+		const struct proto_parser *p = parser_of(t, i);
+		int v = p ? p->detect(c->role, dir, b, cap, total) : PROTO_NO;
+
+		if (v == PROTO_YES)
+			return (int)i;
+		if (v != PROTO_MAYBE)
+			continue;
+		maybe = (int)i;
+		n_maybe++;
+		for (int k = 0; c->port && k < 4 && p->ports[k]; k++)
+			if (p->ports[k] == c->port) {
+				by_port = (int)i;
+				n_port++;
+			}
+	}
+	if (n_maybe == 1)
+		return maybe;
+	if (n_maybe > 1 && n_port == 1)
+		return by_port;
+	*none = !n_maybe;
+	return -1;
+}
+
+/* A syscall of a connection still being detected: PROTO_MORE (decided:
+ * fed, or undecided), PROTO_DONE (given up) or -ENOMEM */
+static int detect(struct pconn *t, struct pc_conn *c, enum proto_dir dir, uint64_t ts,
+		  const uint8_t *b, size_t cap, uint64_t total)
+{
+	const struct proto_parser *p;
+	int id, none;
+
+	if (!cap)
+		return PROTO_MORE;	/* nothing to look at */
+	if (cap >= 2 && b[0] == 0x16 && b[1] == 0x03) {
+		give_up(t, c, PCONN_TLS);
+		return PROTO_DONE;
+	}
+	id = decide(t, c, dir, b, cap, total, &none);
+	if (id < 0) {
+		if (++c->looked < PCONN_DETECT_RECORDS)
+			return PROTO_MORE;
+		give_up(t, c, PCONN_UNKNOWN);
+		return PROTO_DONE;
+	}
+	p = parser_of(t, (unsigned)id);
+	if (!(c->blk = calloc(1, p->conn_size)))
+		return err_set(ENOMEM, "%s connection %llu: out of memory", p->name,
+			       (unsigned long long)c->id);
+	p->init(c->blk, c->id, c->role, &t->po[id]);
+	c->proto = (uint8_t)id;
+	c->state = ST_PARSE;
+	t->st->conns[id]++;
+	return p->feed(c->blk, dir, ts, b, cap, total);
+}
+
+int pconn_feed(struct pconn *t, uint64_t id, enum proto_role role, uint16_t port,
+	       enum proto_dir dir, uint64_t ts, const void *data, size_t cap, uint64_t total)
+{
+	struct pc_conn *c;
+	int r;
+
+	if (cap > total || (cap && !data))
+		return err_set(EINVAL, "connection feed: %zu bytes captured of %llu", cap,
+			       (unsigned long long)total);
+	if (!(c = conn_get(t, id, role, port, ts)))
+		return err_set(ENOMEM, "connection %llu: no room", (unsigned long long)id);
+	if (ts > c->last_ns)
+		c->last_ns = ts;
+	if (c->state == ST_GIVEN_UP) {
+		t->st->ignored++;
+		return PROTO_DONE;
+	}
+	if (c->state == ST_DETECT)
+		r = detect(t, c, dir, ts, data, cap, total);
+	else
+		r = parser_of(t, c->proto)->feed(c->blk, dir, ts, data, cap, total);
+	if (r == PROTO_DONE && c->state == ST_PARSE) {
+		drop_blk(t, c, ts, 0);
+		give_up(t, c, PCONN_DONE);
+	}
+	return r;
+}
+
+void pconn_close(struct pconn *t, uint64_t id, uint64_t ts)
+{
+	struct pc_conn *c = idtab_find(&t->conns, id);
+
+	if (!c)
+		return;
+	drop_blk(t, c, ts, 1);
+	idtab_delete(&t->conns, c);
+}
+
+void pconn_tick(struct pconn *t, uint64_t now)
+{
+	uint64_t idle = t->o.idle_ns ? t->o.idle_ns : DEFAULT_IDLE_NS;
+
+	for (struct pc_conn *c = idtab_next(&t->conns, NULL); c;) {
+		if (now > c->last_ns && now - c->last_ns >= idle) {
+			drop_blk(t, c, now, 1);
+			idtab_delete(&t->conns, c);
+			/* the delete may have shifted a later entry here:
+			 * then this slot is looked at again */
+			if (!c->id)
+				c = idtab_next(&t->conns, c);
+			continue;
+		}
+		if (c->blk)
+			parser_of(t, c->proto)->tick(c->blk, now);
+		c = idtab_next(&t->conns, c);
+	}
+}
+
+enum proto_id pconn_proto(const struct pconn *t, uint64_t id)
+{
+	const struct pc_conn *c = idtab_find(&t->conns, id);
+
+	return c && c->state == ST_PARSE ? (enum proto_id)c->proto : PROTO_NONE;
+}
+
+const struct pconn_stats *pconn_stats(const struct pconn *t)
+{
+	return t->st;
+}
+
+void pconn_free(struct pconn *t, uint64_t now)
+{
+	if (!t)
+		return;
+	for (struct pc_conn *c = idtab_next(&t->conns, NULL); c; c = idtab_next(&t->conns, c))
+		drop_blk(t, c, now, 1);
+	idtab_free(&t->conns);
+	free(t);
+}
