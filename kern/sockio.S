@@ -114,72 +114,32 @@ DECLARE_SOCK_MAPS
 	r2 &= 2 ; \
 	if r2 != 0 goto out
 
+// One entry program, sk_NAME_enter on syscall SYS: PRE (a check of the
+// raw ctx in r1, or nothing), this thread's slot for the fd in field FD,
+// then BODY (where the bytes are)
+#define IO_ENTRY(NAME, SYS, PRE, FD, CALL, DIR, BODY) \
+.prog sk_##NAME##_enter tracepoint syscalls/sys_enter_##SYS ; \
+	PRE ; \
+	IO_SLOT(FD, CALL, DIR) ; \
+	BODY ; \
+out: ; \
+	r0 = 0 ; \
+	exit
+
 .if !$task_regs
-.prog sk_read_enter tracepoint syscalls/sys_enter_read
-	IO_SLOT(fd, DATA_CALL_READ, DATA_DIR_RECV)
-	IO_BUF(buf)
-out:
-	r0 = 0
-	exit
-
-.prog sk_write_enter tracepoint syscalls/sys_enter_write
-	IO_SLOT(fd, DATA_CALL_WRITE, DATA_DIR_SEND)
-	IO_BUF(buf)
-out:
-	r0 = 0
-	exit
-
-.prog sk_recvfrom_enter tracepoint syscalls/sys_enter_recvfrom
-	NOT_PEEK
-	IO_SLOT(fd, DATA_CALL_RECVFROM, DATA_DIR_RECV)
-	IO_BUF(ubuf)
-out:
-	r0 = 0
-	exit
-
-.prog sk_sendto_enter tracepoint syscalls/sys_enter_sendto
-	IO_SLOT(fd, DATA_CALL_SENDTO, DATA_DIR_SEND)
-	IO_BUF(buff)
-out:
-	r0 = 0
-	exit
-
-.prog sk_readv_enter tracepoint syscalls/sys_enter_readv
-	IO_SLOT(fd, DATA_CALL_READV, DATA_DIR_RECV)
-	IO_VEC(vec, vlen)
-out:
-	r0 = 0
-	exit
-
-.prog sk_writev_enter tracepoint syscalls/sys_enter_writev
-	IO_SLOT(fd, DATA_CALL_WRITEV, DATA_DIR_SEND)
-	IO_VEC(vec, vlen)
-out:
-	r0 = 0
-	exit
-
-.prog sk_recvmsg_enter tracepoint syscalls/sys_enter_recvmsg
-	NOT_PEEK
-	IO_SLOT(fd, DATA_CALL_RECVMSG, DATA_DIR_RECV)
-	IO_MSG(msg)
-out:
-	r0 = 0
-	exit
-
-.prog sk_sendmsg_enter tracepoint syscalls/sys_enter_sendmsg
-	IO_SLOT(fd, DATA_CALL_SENDMSG, DATA_DIR_SEND)
-	IO_MSG(msg)
-out:
-	r0 = 0
-	exit
-
+IO_ENTRY(read, read, , fd, DATA_CALL_READ, DATA_DIR_RECV, IO_BUF(buf))
+IO_ENTRY(write, write, , fd, DATA_CALL_WRITE, DATA_DIR_SEND, IO_BUF(buf))
+IO_ENTRY(recvfrom, recvfrom, NOT_PEEK, fd, DATA_CALL_RECVFROM, DATA_DIR_RECV,
+	 IO_BUF(ubuf))
+IO_ENTRY(sendto, sendto, , fd, DATA_CALL_SENDTO, DATA_DIR_SEND, IO_BUF(buff))
+IO_ENTRY(readv, readv, , fd, DATA_CALL_READV, DATA_DIR_RECV, IO_VEC(vec, vlen))
+IO_ENTRY(writev, writev, , fd, DATA_CALL_WRITEV, DATA_DIR_SEND,
+	 IO_VEC(vec, vlen))
+IO_ENTRY(recvmsg, recvmsg, NOT_PEEK, fd, DATA_CALL_RECVMSG, DATA_DIR_RECV,
+	 IO_MSG(msg))
+IO_ENTRY(sendmsg, sendmsg, , fd, DATA_CALL_SENDMSG, DATA_DIR_SEND, IO_MSG(msg))
 // sendfile's bytes come from a file: only how many
-.prog sk_sendfile_enter tracepoint syscalls/sys_enter_sendfile64
-	IO_SLOT(out_fd, DATA_CALL_SENDFILE, DATA_DIR_SEND)
-out:
-	r0 = 0
-	exit
-
+IO_ENTRY(sendfile, sendfile64, , out_fd, DATA_CALL_SENDFILE, DATA_DIR_SEND, )
 .endif
 
 // ---- exits: kern/sockio_exit.h, by the shape of the buffer -----------------
