@@ -69,6 +69,22 @@ DECLARE_SEL ; \
 	r0 = *(u32 *)(r0 + 0) ;			/* live[0] != 0? */ \
 	if r0 == 0 goto LABEL
 
+/* r0 = MAP's value for the key at (r10 + KEY), or goto LABEL when there
+ * is none. Clobbers r0-r5. */
+#define LOOKUP(MAP, KEY, LABEL) \
+	r1 = MAP ll ; \
+	r2 = r10 ; \
+	r2 += KEY ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto LABEL
+
+/* MAP's entry for the key at (r10 + KEY), if any, deleted. Clobbers r0-r5. */
+#define DELETE(MAP, KEY) \
+	r1 = MAP ll ; \
+	r2 = r10 ; \
+	r2 += KEY ; \
+	call bpf_map_delete_elem
+
 /* r0 = now, in the clock user space expects */
 #define KTIME .if $boot_ns ; call bpf_ktime_get_boot_ns ; .else ; call bpf_ktime_get_ns ; .endif
 

@@ -29,11 +29,7 @@ DECLARE_EVENTS
 	FILTER_PID(r7, out) ; \
 	FILTER_COMM(out) ; \
 	*(u64 *)(r10 + FP_ENTER_KEY) = r7 ;	/* a call of this thread's */ \
-	r1 = dns_pending ll ;			/* in flight? */ \
-	r2 = r10 ; \
-	r2 += FP_ENTER_KEY ; \
-	call bpf_map_lookup_elem ; \
-	if r0 == 0 goto 2f ; \
+	LOOKUP(dns_pending, FP_ENTER_KEY, 2f) ;		/* in flight? */ \
 	r1 = *(u64 *)(r0 + DNS_OFF_RET) ;	/* its frame (sp) is above */ \
 	r2 = *(u64 *)(r6 + PT_REGS_SP) ; \
 	if r1 > r2 goto 1f ; \
@@ -57,11 +53,7 @@ DECLARE_EVENTS
 	r2 += FP_ENTER_KEY ; \
 	r4 = RT_BPF_ANY ; \
 	call bpf_map_update_elem ; \
-	r1 = dns_pending ll ;			/* r9 = it, in the map */ \
-	r2 = r10 ; \
-	r2 += FP_ENTER_KEY ; \
-	call bpf_map_lookup_elem ; \
-	if r0 == 0 goto out ; \
+	LOOKUP(dns_pending, FP_ENTER_KEY, out) ;		/* r9 = it, in the map */ \
 	r9 = r0 ; \
 	r1 = EV_DNS ; \
 	*(u64 *)(r9 + EV_OFF_TYPE) = r1 ; \
@@ -108,11 +100,7 @@ out:
 	r6 = r1
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 + FP_KEY) = r0
-	r1 = dns_pending ll
-	r2 = r10
-	r2 += FP_KEY
-	call bpf_map_lookup_elem
-	if r0 == 0 goto out
+	LOOKUP(dns_pending, FP_KEY, out)
 	r7 = r0
 	// the return of a nested call: the outer one goes on
 	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
@@ -153,10 +141,7 @@ have_host:
 	*(u16 *)(r7 + EV_OFF_SIZE) = r8
 	EMIT(r6, r7, r8, EV_DNS)
 forget:
-	r1 = dns_pending ll
-	r2 = r10
-	r2 += FP_KEY
-	call bpf_map_delete_elem
+	DELETE(dns_pending, FP_KEY)
 out:
 	r0 = 0
 	exit
@@ -165,9 +150,6 @@ out:
 .prog dns_thread_exit tracepoint sched/sched_process_exit
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 + FP_KEY) = r0
-	r1 = dns_pending ll
-	r2 = r10
-	r2 += FP_KEY
-	call bpf_map_delete_elem
+	DELETE(dns_pending, FP_KEY)
 	r0 = 0
 	exit

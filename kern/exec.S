@@ -108,27 +108,16 @@ args_done: ; \
 	r0 <<= 32
 	r0 |= r7
 	*(u64 *)(r10 + FP_OLD_KEY) = r0	// key before the exec
-	r1 = exec_pending ll
-	r2 = r10
-	r2 += FP_OLD_KEY
-	call bpf_map_lookup_elem
-	if r0 == 0 goto out
+	LOOKUP(exec_pending, FP_OLD_KEY, out)
 	r3 = r0
 	r1 = exec_pending ll
 	r2 = r10
 	r2 += FP_NEW_KEY
 	r4 = RT_BPF_ANY
 	call bpf_map_update_elem
-	r1 = exec_pending ll
-	r2 = r10
-	r2 += FP_OLD_KEY
-	call bpf_map_delete_elem
+	DELETE(exec_pending, FP_OLD_KEY)
 lookup:
-	r1 = exec_pending ll
-	r2 = r10
-	r2 += FP_NEW_KEY
-	call bpf_map_lookup_elem
-	if r0 == 0 goto out
+	LOOKUP(exec_pending, FP_NEW_KEY, out)
 	r7 = r0
 	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
 	r1 &= EXEC_F_FNAME_OK

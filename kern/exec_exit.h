@@ -5,11 +5,7 @@
 	call bpf_get_current_pid_tgid
 	r9 = r0
 	*(u64 *)(r10 + FP_EXIT_KEY) = r0
-	r1 = exec_pending ll
-	r2 = r10
-	r2 += FP_EXIT_KEY
-	call bpf_map_lookup_elem
-	if r0 == 0 goto out
+	LOOKUP(exec_pending, FP_EXIT_KEY, out)
 	r7 = r0
 	FILTER_PID(r9, done)
 	FILTER_COMM(done)
@@ -85,10 +81,7 @@ args_kept:
 	*(u16 *)(r7 + EV_OFF_SIZE) = r8
 	EMIT(r6, r7, r8, EV_EXEC)
 done:
-	r1 = exec_pending ll
-	r2 = r10
-	r2 += FP_EXIT_KEY
-	call bpf_map_delete_elem
+	DELETE(exec_pending, FP_EXIT_KEY)
 out:
 	r0 = 0
 	exit

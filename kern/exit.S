@@ -96,10 +96,7 @@ out:
 // exec kills the other threads with SIGKILL; that is not the process's end.
 .prog exit_exec tracepoint sched/sched_process_exec
 	KEY_TGID
-	r1 = exit_info ll
-	r2 = r10
-	r2 += FP_KEY
-	call bpf_map_delete_elem
+	DELETE(exit_info, FP_KEY)
 	r0 = 0
 	exit
 
@@ -140,22 +137,14 @@ out:
 	r1 += EXIT_OFF_COMM
 	r2 = 16
 	call bpf_get_current_comm
-	r1 = exit_info ll
-	r2 = r10
-	r2 += FP_DONE_KEY
-	call bpf_map_lookup_elem
-	if r0 == 0 goto no_info
+	LOOKUP(exit_info, FP_DONE_KEY, no_info)
 	r1 = *(u32 *)(r0 + 0)
 	*(u32 *)(r7 + EXIT_OFF_CODE) = r1
 	r1 = *(u32 *)(r0 + 4)
 	r1 &= EXIT_F_CODE | EXIT_F_SIGNAL
 	*(u32 *)(r7 + EV_OFF_FLAGS) = r1
 no_info:
-	r1 = procs ll
-	r2 = r10
-	r2 += FP_DONE_KEY
-	call bpf_map_lookup_elem
-	if r0 == 0 goto send
+	LOOKUP(procs, FP_DONE_KEY, send)
 	r1 = *(u32 *)(r0 + PROC_OFF_PPID)
 	*(u32 *)(r7 + EXIT_OFF_PPID) = r1
 	r1 = *(u64 *)(r0 + PROC_OFF_START)
@@ -166,14 +155,8 @@ no_info:
 send:
 	EMIT(r6, r7, EXIT_REC_SIZE, EV_EXIT)
 forget:
-	r1 = exit_info ll
-	r2 = r10
-	r2 += FP_DONE_KEY
-	call bpf_map_delete_elem
-	r1 = procs ll
-	r2 = r10
-	r2 += FP_DONE_KEY
-	call bpf_map_delete_elem
+	DELETE(exit_info, FP_DONE_KEY)
+	DELETE(procs, FP_DONE_KEY)
 out:
 	r0 = 0
 	exit

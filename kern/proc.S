@@ -61,11 +61,7 @@ out:
 	call bpf_get_current_pid_tgid
 	r0 >>= 32
 	*(u32 *)(r10 + FP_KEY) = r0		// the forking process in sel?
-	r1 = sel ll
-	r2 = r10
-	r2 += FP_KEY
-	call bpf_map_lookup_elem
-	if r0 == 0 goto out
+	LOOKUP(sel, FP_KEY, out)
 	r1 = *(u32 *)(r6 + field(pid))
 	*(u32 *)(r10 + FP_KEY) = r1		// key: the child's pid
 	*(u32 *)(r10 + FP_ONE) = 1
@@ -88,10 +84,7 @@ out:
 .if $sel_map
 	r1 = *(u32 *)(r1 + field(pid))
 	*(u32 *)(r10 + FP_KEY) = r1
-	r1 = sel ll
-	r2 = r10
-	r2 += FP_KEY
-	call bpf_map_delete_elem
+	DELETE(sel, FP_KEY)
 .endif
 	r0 = 0
 	exit

@@ -60,21 +60,14 @@ DECLARE_SOCK_MAPS
 	call bpf_get_current_pid_tgid ; \
 	r7 = r0 ; \
 	*(u64 *)(r10 + FP_PEND_KEY) = r7 ; \
-	r1 = sk_pend ll ; \
-	r2 = r10 ; \
-	r2 += FP_PEND_KEY ; \
-	call bpf_map_lookup_elem ; \
-	if r0 == 0 goto out ; \
+	LOOKUP(sk_pend, FP_PEND_KEY, out) ; \
 	r8 = r0 ; \
 	r1 = *(u8 *)(r8 + SKP_KIND) ; \
 	if r1 != KIND goto forget
 // The end of an exit program: forget this thread's pending call
 #define FORGET \
 forget: ; \
-	r1 = sk_pend ll ; \
-	r2 = r10 ; \
-	r2 += FP_PEND_KEY ; \
-	call bpf_map_delete_elem ; \
+	DELETE(sk_pend, FP_PEND_KEY) ; \
 out: ; \
 	r0 = 0 ; \
 	exit
@@ -202,11 +195,7 @@ out: ; \
 5: ; \
 	r1 = *(u32 *)(r9 + SOCK_OFF_LFD) ;	/* the listener, if bound */ \
 	FD_KEY(r7, r1, FP_FD_KEY) ; \
-	r1 = sk_listen ll ; \
-	r2 = r10 ; \
-	r2 += FP_FD_KEY ; \
-	call bpf_map_lookup_elem ; \
-	if r0 == 0 goto 6f ; \
+	LOOKUP(sk_listen, FP_FD_KEY, 6f) ; \
 	r1 = *(u16 *)(r0 + SKL_FAMILY) ;	/* its family if no peer's */ \
 	r2 = *(u16 *)(r9 + SOCK_OFF_FAMILY) ; \
 	if r2 != 0 goto 3f ; \
@@ -257,11 +246,7 @@ out:
 	if r1 != TCP_ST_SYN_SENT goto out
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 + FP_PEND_KEY) = r0
-	r1 = sk_pend ll
-	r2 = r10
-	r2 += FP_PEND_KEY
-	call bpf_map_lookup_elem
-	if r0 == 0 goto out
+	LOOKUP(sk_pend, FP_PEND_KEY, out)
 	r1 = *(u8 *)(r0 + SKP_KIND)
 	if r1 != SKP_K_CONNECT goto out
 	*(u8 *)(r0 + SKP_TCP) = 1

@@ -13,15 +13,8 @@
 	GATE(r7, out)
 	r1 = *(u64 *)(r6 + field(fd))
 	FD_KEY(r7, r1, FP_FD_KEY)
-	r1 = sk_listen ll
-	r2 = r10
-	r2 += FP_FD_KEY
-	call bpf_map_delete_elem
-	r1 = sk_fds ll
-	r2 = r10
-	r2 += FP_FD_KEY
-	call bpf_map_lookup_elem
-	if r0 == 0 goto out
+	DELETE(sk_listen, FP_FD_KEY)
+	LOOKUP(sk_fds, FP_FD_KEY, out)
 	r8 = r0
 	ZERO_REC
 	r1 = *(u64 *)(r8 + SKF_CONN)
@@ -38,10 +31,7 @@
 	*(u32 *)(r9 + SOCK_OFF_FD) = r1
 	r1 = -1
 	*(u32 *)(r9 + SOCK_OFF_LFD) = r1
-	r1 = sk_fds ll
-	r2 = r10
-	r2 += FP_FD_KEY
-	call bpf_map_delete_elem
+	DELETE(sk_fds, FP_FD_KEY)
 	r1 = sk_nocopy ll		// its payloads wanted or not: forgotten
 	r2 = r9
 	r2 += SOCK_OFF_CONN
@@ -74,10 +64,7 @@ out:
 	r1 >>= 32
 	*(u32 *)(r10 + FP_TGID) = r1
 	GATE(r7, out)
-	r1 = sk_procs ll
-	r2 = r10
-	r2 += FP_TGID
-	call bpf_map_delete_elem
+	DELETE(sk_procs, FP_TGID)
 	if r0 != 0 goto out
 	r2 = r10			// GATE's key is still there
 	r2 += FP_GATE_KEY

@@ -40,11 +40,7 @@ DECLARE_SOCK_MAPS
 	GATE(r7, out) ; \
 	r1 = *(u64 *)(r6 + field(FD)) ;		/* r8 = sk_fds[tgid, fd] */ \
 	FD_KEY(r7, r1, FP_FD_KEY) ; \
-	r1 = sk_fds ll ; \
-	r2 = r10 ; \
-	r2 += FP_FD_KEY ; \
-	call bpf_map_lookup_elem ; \
-	if r0 == 0 goto out ; \
+	LOOKUP(sk_fds, FP_FD_KEY, out) ; \
 	r8 = r0 ; \
 	r1 = r7 ;				/* r9 = this thread's slot */ \
 	r1 &= SK_IO_SLOTS - 1 ; \

@@ -304,10 +304,7 @@ no_rst_recv:
 	r3 = r7
 	r4 = RT_BPF_ANY
 	call bpf_map_update_elem
-	r1 = tcp_conns ll
-	r2 = r10
-	r2 += FP_SK
-	call bpf_map_delete_elem
+	DELETE(tcp_conns, FP_SK)
 send:
 .if $probe_tcp
 	OWNER_FILTER(r9, TCP_OFF_COMM, out)

@@ -42,11 +42,7 @@
 	r1 ^= r2 ; \
 	r1 &= TCPC_CLOSED_SLOTS - 1 ; \
 	*(u32 *)(r10 + FP_CLOSED_KEY) = r1 ; \
-	r1 = tcp_closed ll ; \
-	r2 = r10 ; \
-	r2 += FP_CLOSED_KEY ; \
-	call bpf_map_lookup_elem ; \
-	if r0 == 0 goto LABEL ; \
+	LOOKUP(tcp_closed, FP_CLOSED_KEY, LABEL) ; \
 	r7 = r0 ; \
 	r1 = *(u64 *)(r7 + TCPC_SK) ;		/* still that socket's? */ \
 	r2 = *(u64 *)(r10 + FP_SK) ; \

@@ -34,11 +34,7 @@ DECLARE_EVENTS
 	FILTER_PID(r7, out)
 	FILTER_COMM(out)
 	UP_KEY(r6)
-	r1 = up_pending ll
-	r2 = r10
-	r2 += FP_KEY
-	call bpf_map_lookup_elem
-	if r0 == 0 goto fresh
+	LOOKUP(up_pending, FP_KEY, fresh)
 	// nested only if the recorded call's frame is above this one (the
 	// stack grows down); else that call's return was never seen: replace it
 	r1 = *(u64 *)(r0 + UP_PEND_SP)
@@ -69,11 +65,7 @@ out:
 	call bpf_get_current_pid_tgid
 	r7 = r0
 	UP_KEY(r6)
-	r1 = up_pending ll
-	r2 = r10
-	r2 += FP_KEY
-	call bpf_map_lookup_elem
-	if r0 == 0 goto out
+	LOOKUP(up_pending, FP_KEY, out)
 	r8 = r0
 	r1 = *(u64 *)(r8 + UP_PEND_DEPTH)
 	if r1 == 0 goto outermost
@@ -101,10 +93,7 @@ outermost:
 	r2 = 16
 	call bpf_get_current_comm
 	EMIT(r6, r9, UP_REC_SIZE, EV_UPROBE)
-	r1 = up_pending ll
-	r2 = r10
-	r2 += FP_KEY
-	call bpf_map_delete_elem
+	DELETE(up_pending, FP_KEY)
 out:
 	r0 = 0
 	exit
@@ -118,10 +107,7 @@ out:
 	r6 = 0
 next:
 	*(u64 *)(r10 + FP_KEY + 8) = r6
-	r1 = up_pending ll
-	r2 = r10
-	r2 += FP_KEY
-	call bpf_map_delete_elem
+	DELETE(up_pending, FP_KEY)
 .if $cookie
 	r6 += 1
 	if r6 < $n_targets goto next
