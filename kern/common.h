@@ -85,6 +85,26 @@ DECLARE_SEL ; \
 	r2 += KEY ; \
 	call bpf_map_delete_elem
 
+/* First lines of a sched_process_exit program that acts once per process:
+ * r6 = the context, R = pid_tgid, and goto LABEL unless this task ends its
+ * process: the last thread (group_dead, 6.x kernels) or, on kernels
+ * without that field, the thread group leader. Clobbers r0-r5. */
+#define PROCESS_END(R, LABEL) \
+	r6 = r1 ; \
+	call bpf_get_current_pid_tgid ; \
+	R = r0 ; \
+.if has_field(group_dead) ; \
+	r1 = *(u8 *)(r6 + field(group_dead)) ; \
+	if r1 == 0 goto LABEL ; \
+.else ; \
+	r1 = R ;				/* pid == tgid? */ \
+	r1 >>= 32 ; \
+	r2 = R ; \
+	r2 <<= 32 ; \
+	r2 >>= 32 ; \
+	if r1 != r2 goto LABEL ; \
+.endif
+
 /* r0 = now, in the clock user space expects */
 #define KTIME .if $boot_ns ; call bpf_ktime_get_boot_ns ; .else ; call bpf_ktime_get_ns ; .endif
 

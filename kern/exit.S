@@ -103,20 +103,7 @@ out:
 // The end of a process: the last thread (group_dead, 6.x kernels) or, on
 // kernels without that field, the thread group leader.
 .prog exit_done tracepoint sched/sched_process_exit
-	r6 = r1
-	call bpf_get_current_pid_tgid
-	r9 = r0
-.if has_field(group_dead)
-	r1 = *(u8 *)(r6 + field(group_dead))
-	if r1 == 0 goto out
-.else
-	r1 = r9
-	r1 >>= 32
-	r2 = r9
-	r2 <<= 32
-	r2 >>= 32
-	if r1 != r2 goto out
-.endif
+	PROCESS_END(r9, out)
 	r1 = r9
 	r1 >>= 32
 	*(u32 *)(r10 + FP_DONE_KEY) = r1

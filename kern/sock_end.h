@@ -46,20 +46,7 @@ out:
 // its gate slot closed by one, and a SOCK_K_EXIT record for user space,
 // which knows its sockets and forgets them (here and in sk_fds).
 .prog sk_exit tracepoint sched/sched_process_exit
-	r6 = r1
-	call bpf_get_current_pid_tgid
-	r7 = r0
-.if has_field(group_dead)
-	r1 = *(u8 *)(r6 + field(group_dead))
-	if r1 == 0 goto out
-.else
-	r1 = r7
-	r1 >>= 32
-	r2 = r7
-	r2 <<= 32
-	r2 >>= 32
-	if r1 != r2 goto out
-.endif
+	PROCESS_END(r7, out)
 	r1 = r7
 	r1 >>= 32
 	*(u32 *)(r10 + FP_TGID) = r1
