@@ -85,14 +85,19 @@ DECLARE_SEL ; \
 	r2 += KEY ; \
 	call bpf_map_delete_elem
 
+/* A program's first lines: r6 = the context (r1), R = the current task's
+ * pid_tgid. */
+#define CTX_PID(R) \
+	r6 = r1 ; \
+	call bpf_get_current_pid_tgid ; \
+	R = r0
+
 /* First lines of a sched_process_exit program that acts once per process:
  * r6 = the context, R = pid_tgid, and goto LABEL unless this task ends its
  * process: the last thread (group_dead, 6.x kernels) or, on kernels
  * without that field, the thread group leader. Clobbers r0-r5. */
 #define PROCESS_END(R, LABEL) \
-	r6 = r1 ; \
-	call bpf_get_current_pid_tgid ; \
-	R = r0 ; \
+	CTX_PID(R) ; \
 .if has_field(group_dead) ; \
 	r1 = *(u8 *)(r6 + field(group_dead)) ; \
 	if r1 == 0 goto LABEL ; \

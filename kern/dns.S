@@ -23,9 +23,7 @@ DECLARE_EVENTS
 // (its return was never seen) and is replaced. The record is made in
 // the map and filled there. Registers: r6 ctx, r7 pid_tgid, r9 record.
 #define DNS_ENTER(FN) \
-	r6 = r1 ; \
-	call bpf_get_current_pid_tgid ; \
-	r7 = r0 ; \
+	CTX_PID(r7) ; \
 	FILTER_PID(r7, out) ; \
 	FILTER_COMM(out) ; \
 	*(u64 *)(r10 + FP_ENTER_KEY) = r7 ;	/* a call of this thread's */ \

@@ -1,9 +1,7 @@
 // Body of an exec exit program: complete the parked record and send it.
 // Registers: r6 ctx, r7 record, r8 bytes of argv data, r9 pid_tgid, then
 // argv on the new stack.
-	r6 = r1
-	call bpf_get_current_pid_tgid
-	r9 = r0
+	CTX_PID(r9)
 	*(u64 *)(r10 + FP_EXIT_KEY) = r0
 	LOOKUP(exec_pending, FP_EXIT_KEY, out)
 	r7 = r0

@@ -70,9 +70,7 @@ out:
 // r7 pid_tgid. A slot still owned by another thread means two in-flight
 // calls collided: that one's event is lost, and counted.
 #define OPEN_SLOT \
-	r6 = r1 ; \
-	call bpf_get_current_pid_tgid ; \
-	r7 = r0 ; \
+	CTX_PID(r7) ; \
 	FILTER_PID(r7, out) ; \
 	FILTER_COMM(out) ; \
 	r1 = r7 ;				/* key: the thread's slot */ \

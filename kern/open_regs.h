@@ -6,9 +6,7 @@
 // the arguments (OPEN_HOW_REG instead of the last two: openat2's struct
 // open_how); undefined again at the end. Registers: r6 ctx, r7 pid_tgid,
 // r8 registers then the path pointer, r9 record.
-	r6 = r1
-	call bpf_get_current_pid_tgid
-	r7 = r0
+	CTX_PID(r7)
 	FILTER_PID(r7, out)
 	FILTER_COMM(out)
 .if $perf_buffer

@@ -2,9 +2,7 @@
 // arguments (kernels without task registers): claim this thread's slot,
 // then write the record (kern/open_tail.h). Registers: r6 ctx, r7 pid_tgid,
 // r8 slot, r9 record.
-	r6 = r1
-	call bpf_get_current_pid_tgid
-	r7 = r0
+	CTX_PID(r7)
 	r1 = r7
 	r1 &= OPEN_SLOTS - 1
 	*(u32 *)(r10 + FP_EXIT_KEY) = r1

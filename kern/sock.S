@@ -56,9 +56,7 @@ DECLARE_SOCK_MAPS
 // The pending call of this thread in r8, or goto out (none) or forget
 // (another kind)
 #define PEND(KIND) \
-	r6 = r1 ; \
-	call bpf_get_current_pid_tgid ; \
-	r7 = r0 ; \
+	CTX_PID(r7) ; \
 	*(u64 *)(r10 + FP_PEND_KEY) = r7 ; \
 	LOOKUP(sk_pend, FP_PEND_KEY, out) ; \
 	r8 = r0 ; \
@@ -153,9 +151,7 @@ out: ; \
 
 // ---- accept ------------------------------------------------------------------
 #define ACCEPT_ENTER \
-	r6 = r1 ; \
-	call bpf_get_current_pid_tgid ; \
-	r7 = r0 ; \
+	CTX_PID(r7) ; \
 	SELECT(r7, out) ; \
 	ZERO_PEND ;				/* {ACCEPT, listener fd, sockaddr ptr} */ \
 	r1 = SKP_K_ACCEPT ; \
@@ -222,9 +218,7 @@ out: ; \
 
 // ---- connect -------------------------------------------------------------------
 .prog sk_connect_enter tracepoint syscalls/sys_enter_connect
-	r6 = r1
-	call bpf_get_current_pid_tgid
-	r7 = r0
+	CTX_PID(r7)
 	SELECT(r7, out)
 	r3 = *(u64 *)(r6 + field(uservaddr))
 	READ_SOCKADDR(r3, out)
@@ -284,9 +278,7 @@ connected:
 
 // ---- bind ----------------------------------------------------------------------
 .prog sk_bind_enter tracepoint syscalls/sys_enter_bind
-	r6 = r1
-	call bpf_get_current_pid_tgid
-	r7 = r0
+	CTX_PID(r7)
 	r1 = r7
 	r1 >>= 32
 	if r1 == $self_pid goto out

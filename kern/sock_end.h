@@ -7,9 +7,7 @@
 // Closing forgets a bound address too. The fd is gone whatever close
 // returns.
 .prog sk_close tracepoint syscalls/sys_enter_close
-	r6 = r1
-	call bpf_get_current_pid_tgid
-	r7 = r0
+	CTX_PID(r7)
 	GATE(r7, out)
 	r1 = *(u64 *)(r6 + field(fd))
 	FD_KEY(r7, r1, FP_FD_KEY)

@@ -34,9 +34,7 @@ DECLARE_SOCK_MAPS
 // needs to count its bytes in the socket's stream offset is kept (VCONN,
 // VFD, VCALL written before VID, which the exit looks for).
 #define IO_SLOT(FD, CALL, DIR) \
-	r6 = r1 ; \
-	call bpf_get_current_pid_tgid ; \
-	r7 = r0 ; \
+	CTX_PID(r7) ; \
 	GATE(r7, out) ; \
 	r1 = *(u64 *)(r6 + field(FD)) ;		/* r8 = sk_fds[tgid, fd] */ \
 	FD_KEY(r7, r1, FP_FD_KEY) ; \

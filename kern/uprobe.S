@@ -28,9 +28,7 @@ DECLARE_EVENTS
 .endif
 
 .prog up_enter uprobe
-	r6 = r1
-	call bpf_get_current_pid_tgid
-	r7 = r0
+	CTX_PID(r7)
 	FILTER_PID(r7, out)
 	FILTER_COMM(out)
 	UP_KEY(r6)
@@ -61,9 +59,7 @@ out:
 	exit
 
 .prog up_return uretprobe
-	r6 = r1
-	call bpf_get_current_pid_tgid
-	r7 = r0
+	CTX_PID(r7)
 	UP_KEY(r6)
 	LOOKUP(up_pending, FP_KEY, out)
 	r8 = r0
