@@ -217,22 +217,28 @@ out: ; \
 	ACCEPT_EXIT
 
 // ---- connect -------------------------------------------------------------------
+// The rest of connect's and bind's entry: {KIND, fd, the sockaddr in field
+// ADDR} parked for the exit, unless the address cannot be read or is
+// neither IPv4 nor IPv6. r6 ctx, r7 pid_tgid.
+#define ADDR_ENTER(ADDR, KIND) \
+	r3 = *(u64 *)(r6 + field(ADDR)) ; \
+	READ_SOCKADDR(r3, out) ; \
+	ZERO_PEND ; \
+	SOCKADDR(r8, SKP_FAMILY, SKP_PORT, SKP_ADDR, out) ; \
+	r1 = KIND ; \
+	*(u8 *)(r8 + SKP_KIND) = r1 ; \
+	r1 = *(u64 *)(r6 + field(fd)) ; \
+	*(u32 *)(r8 + SKP_FD) = r1 ; \
+	*(u64 *)(r10 + FP_PEND_KEY) = r7 ; \
+	PARK ; \
+out: ; \
+	r0 = 0 ; \
+	exit
+
 .prog sk_connect_enter tracepoint syscalls/sys_enter_connect
 	CTX_PID(r7)
 	SELECT(r7, out)
-	r3 = *(u64 *)(r6 + field(uservaddr))
-	READ_SOCKADDR(r3, out)
-	ZERO_PEND
-	SOCKADDR(r8, SKP_FAMILY, SKP_PORT, SKP_ADDR, out)
-	r1 = SKP_K_CONNECT
-	*(u8 *)(r8 + SKP_KIND) = r1
-	r1 = *(u64 *)(r6 + field(fd))
-	*(u32 *)(r8 + SKP_FD) = r1
-	*(u64 *)(r10 + FP_PEND_KEY) = r7
-	PARK
-out:
-	r0 = 0
-	exit
+	ADDR_ENTER(uservaddr, SKP_K_CONNECT)
 
 // A TCP connect moves its socket to SYN_SENT in the caller's context.
 .prog sk_syn_sent tracepoint sock/inet_sock_set_state
@@ -282,19 +288,7 @@ connected:
 	r1 = r7
 	r1 >>= 32
 	if r1 == $self_pid goto out
-	r3 = *(u64 *)(r6 + field(umyaddr))
-	READ_SOCKADDR(r3, out)
-	ZERO_PEND
-	SOCKADDR(r8, SKP_FAMILY, SKP_PORT, SKP_ADDR, out)
-	r1 = SKP_K_BIND
-	*(u8 *)(r8 + SKP_KIND) = r1
-	r1 = *(u64 *)(r6 + field(fd))
-	*(u32 *)(r8 + SKP_FD) = r1
-	*(u64 *)(r10 + FP_PEND_KEY) = r7
-	PARK
-out:
-	r0 = 0
-	exit
+	ADDR_ENTER(umyaddr, SKP_K_BIND)
 
 // A bind that worked: under --port, binding the port selects the process;
 // a selected process's bound address is kept for accept.
