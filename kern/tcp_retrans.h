@@ -11,6 +11,21 @@
 	*(u32 *)(r9 + EV_OFF_TYPE) = r1 ; \
 	r1 = KIND ; \
 	*(u8 *)(r9 + RETR_OFF_KIND) = r1
+// ...for a socket: its address (field skaddr) at FP_SK, the key
+#define RETR_SK_BEGIN(KIND) \
+	RETR_BEGIN(KIND) ; \
+	r1 = *(u64 *)(r6 + field(skaddr)) ; \
+	*(u64 *)(r10 + FP_SK) = r1
+// The socket's state, on kernels whose tracepoint gives it
+#define RETR_STATE \
+.if has_field(state) ; \
+	r1 = *(u32 *)(r6 + field(state)) ; \
+	*(u8 *)(r9 + RETR_OFF_STATE) = r1 ; \
+.endif
+// The ports and addresses, from the tracepoint's fields
+#define RETR_ADDRS \
+	PORTS(r9, RETR_OFF_LPORT, RETR_OFF_RPORT) ; \
+	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR)
 // What the entry r7 knows of the connection
 #define RETR_OWNER \
 	r1 = *(u64 *)(r7 + TCPC_PIDTGID) ; \
@@ -31,6 +46,12 @@
 	OWNER_FILTER(r9, RETR_OFF_COMM, out) ; \
 	EMIT(r6, r9, RETR_REC_SIZE, EV_RETRANS) ; \
 .endif
+// The end of a program on a known connection: what its entry r7 knows,
+// then (send:) the record stamped, filtered and sent
+#define RETR_END \
+	RETR_OWNER ; \
+send: ; \
+	RETR_SEND
 // r7 = the entry of a socket closed a moment ago (key at FP_SK), or goto
 // LABEL: a close that sends a reset changes the state first
 #define CLOSED_LOOKUP(LABEL) \
@@ -51,19 +72,13 @@
 // A segment sent again: counted on its connection when it went out (err 0;
 // kernels before the err field report only those).
 .prog tcp_retrans tracepoint tcp/tcp_retransmit_skb
-	RETR_BEGIN(RETR_K_SEGMENT)
-	r1 = *(u64 *)(r6 + field(skaddr))
-	*(u64 *)(r10 + FP_SK) = r1
-.if has_field(state)
-	r1 = *(u32 *)(r6 + field(state))
-	*(u8 *)(r9 + RETR_OFF_STATE) = r1
-.endif
+	RETR_SK_BEGIN(RETR_K_SEGMENT)
+	RETR_STATE
 .if has_field(err)
 	r1 = *(u32 *)(r6 + field(err))
 	*(u32 *)(r9 + RETR_OFF_ERR) = r1
 .endif
-	PORTS(r9, RETR_OFF_LPORT, RETR_OFF_RPORT)
-	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR)
+	RETR_ADDRS
 	CONN_LOOKUP
 	if r0 == 0 goto send
 	r7 = r0
@@ -72,9 +87,7 @@
 	r1 = 1
 	lock *(u32 *)(r7 + TCPC_RETRANS) += w1
 owner:
-	RETR_OWNER
-send:
-	RETR_SEND
+	RETR_END
 out:
 	r0 = 0
 	exit
@@ -87,8 +100,7 @@ out:
 	*(u8 *)(r9 + RETR_OFF_STATE) = r1
 	r1 = TCP_DIR_IN
 	*(u8 *)(r9 + RETR_OFF_DIR) = r1
-	PORTS(r9, RETR_OFF_LPORT, RETR_OFF_RPORT)
-	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR)
+	RETR_ADDRS
 	RETR_SEND
 .endif
 out:
@@ -100,13 +112,8 @@ out:
 // struct sockaddr_in/_in6 (family, port in network order, address).
 .prog tcp_rst_sent tracepoint tcp/tcp_send_reset
 .if has_field(skaddr)
-	RETR_BEGIN(RETR_K_RST_SENT)
-	r1 = *(u64 *)(r6 + field(skaddr))
-	*(u64 *)(r10 + FP_SK) = r1
-.if has_field(state)
-	r1 = *(u32 *)(r6 + field(state))
-	*(u8 *)(r9 + RETR_OFF_STATE) = r1
-.endif
+	RETR_SK_BEGIN(RETR_K_RST_SENT)
+	RETR_STATE
 .if has_field(reason)
 	r1 = *(u32 *)(r6 + field(reason))
 	*(u32 *)(r9 + RETR_OFF_REASON) = r1
@@ -114,8 +121,7 @@ out:
 	*(u32 *)(r9 + EV_OFF_FLAGS) = r1
 .endif
 .if has_field(saddr_v6)
-	PORTS(r9, RETR_OFF_LPORT, RETR_OFF_RPORT)
-	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR)
+	RETR_ADDRS
 .else
 	r1 = *(u16 *)(r6 + field(saddr))
 	*(u16 *)(r9 + RETR_OFF_FAMILY) = r1
@@ -145,9 +151,7 @@ rs_sa_done:
 just_closed:
 	CLOSED_LOOKUP(send)
 owner:
-	RETR_OWNER
-send:
-	RETR_SEND
+	RETR_END
 .endif
 out:
 	r0 = 0
@@ -156,20 +160,15 @@ out:
 // A reset received by a connection (it is closed right after).
 .prog tcp_rst_recv tracepoint tcp/tcp_receive_reset
 .if has_field(skaddr)
-	RETR_BEGIN(RETR_K_RST_RECV)
-	r1 = *(u64 *)(r6 + field(skaddr))
-	*(u64 *)(r10 + FP_SK) = r1
-	PORTS(r9, RETR_OFF_LPORT, RETR_OFF_RPORT)
-	ADDRS(r9, RETR_OFF_FAMILY, RETR_OFF_SADDR, RETR_OFF_DADDR)
+	RETR_SK_BEGIN(RETR_K_RST_RECV)
+	RETR_ADDRS
 	CONN_LOOKUP
 	if r0 == 0 goto send
 	r7 = r0
 	*(u8 *)(r7 + TCPC_RST_RECV) = 1
 	r1 = *(u8 *)(r7 + TCPC_CUR)
 	*(u8 *)(r9 + RETR_OFF_STATE) = r1
-	RETR_OWNER
-send:
-	RETR_SEND
+	RETR_END
 .endif
 out:
 	r0 = 0
