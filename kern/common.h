@@ -78,6 +78,19 @@ DECLARE_SEL ; \
 	call bpf_map_lookup_elem ; \
 	if r0 == 0 goto LABEL
 
+/* r0 = this thread's slot in MAP, an array of SLOTS (a power of two)
+ * entries indexed by the tid of pid_tgid R modulo SLOTS, with the u32 key
+ * at (r10 + KEY); goto LABEL on failure. Clobbers r0-r5. */
+#define THREAD_SLOT(MAP, SLOTS, R, KEY, LABEL) \
+	r1 = R ; \
+	r1 &= SLOTS - 1 ; \
+	*(u32 *)(r10 + KEY) = r1 ; \
+	r2 = r10 ; \
+	r2 += KEY ; \
+	r1 = MAP ll ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto LABEL
+
 /* MAP's entry for the key at (r10 + KEY), if any, deleted. Clobbers r0-r5. */
 #define DELETE(MAP, KEY) \
 	r1 = MAP ll ; \

@@ -73,14 +73,8 @@ out:
 	CTX_PID(r7) ; \
 	FILTER_PID(r7, out) ; \
 	FILTER_COMM(out) ; \
-	r1 = r7 ;				/* key: the thread's slot */ \
-	r1 &= OPEN_SLOTS - 1 ; \
-	*(u32 *)(r10 + FP_SLOT_KEY) = r1 ; \
-	r2 = r10 ; \
-	r2 += FP_SLOT_KEY ; \
-	r1 = open_inflight ll ; \
-	call bpf_map_lookup_elem ; \
-	if r0 == 0 goto out ; \
+	/* key: the thread's slot */ \
+	THREAD_SLOT(open_inflight, OPEN_SLOTS, r7, FP_SLOT_KEY, out) ; \
 	r8 = r0 ; \
 	r1 = *(u64 *)(r8 + OPEN_SLOT_ID) ;	/* free, or ours: claim it */ \
 	if r1 == 0 goto 1f ; \

@@ -3,14 +3,7 @@
 // then write the record (kern/open_tail.h). Registers: r6 ctx, r7 pid_tgid,
 // r8 slot, r9 record.
 	CTX_PID(r7)
-	r1 = r7
-	r1 &= OPEN_SLOTS - 1
-	*(u32 *)(r10 + FP_EXIT_KEY) = r1
-	r2 = r10
-	r2 += FP_EXIT_KEY
-	r1 = open_inflight ll
-	call bpf_map_lookup_elem
-	if r0 == 0 goto out
+	THREAD_SLOT(open_inflight, OPEN_SLOTS, r7, FP_EXIT_KEY, out)
 	r8 = r0
 	r1 = *(u64 *)(r8 + OPEN_SLOT_ID)
 	if r1 != r7 goto out

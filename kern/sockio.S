@@ -40,14 +40,8 @@ DECLARE_SOCK_MAPS
 	FD_KEY(r7, r1, FP_FD_KEY) ; \
 	LOOKUP(sk_fds, FP_FD_KEY, out) ; \
 	r8 = r0 ; \
-	r1 = r7 ;				/* r9 = this thread's slot */ \
-	r1 &= SK_IO_SLOTS - 1 ; \
-	*(u32 *)(r10 + FP_SLOT_KEY) = r1 ; \
-	r2 = r10 ; \
-	r2 += FP_SLOT_KEY ; \
-	r1 = sk_io ll ; \
-	call bpf_map_lookup_elem ; \
-	if r0 == 0 goto out ; \
+	/* r9 = this thread's slot */ \
+	THREAD_SLOT(sk_io, SK_IO_SLOTS, r7, FP_SLOT_KEY, out) ; \
 	r9 = r0 ; \
 	r1 = *(u64 *)(r9 + SKIO_ID) ;		/* free, or ours: claim it */ \
 	if r1 == 0 goto 1f ; \
