@@ -20,49 +20,25 @@ DECLARE_EVENTS
 #define FP_HOW -16		/* struct open_how's first 16 bytes */
 #define FP_REC (-OPEN_REC_MAX)	/* the record, exits on perf buffers */
 
-// Exits: the record (kern/open_regs.h or kern/open_slot.h, then
-// kern/open_tail.h), the arguments by their place in the call.
+// Exits: the record (kern/open_exit.h: kern/open_regs.h or
+// kern/open_slot.h, then kern/open_tail.h), the arguments by their place in
+// the call.
 .prog open_exit_openat tracepoint syscalls/sys_exit_openat
-.if $task_regs
 #define OPEN_PATH_REG PT_REGS_SYSCALL_ARG2
 #define OPEN_FLAGS_REG PT_REGS_SYSCALL_ARG3
 #define OPEN_MODE_REG PT_REGS_SYSCALL_ARG4
-#include "open_regs.h"
-.else
-#include "open_slot.h"
-.endif
-out:
-	r0 = 0
-	exit
+#include "open_exit.h"
 
 .prog open_exit_open tracepoint syscalls/sys_exit_open
-.if has_field(ret)
-.if $task_regs
 #define OPEN_PATH_REG PT_REGS_SYSCALL_ARG1
 #define OPEN_FLAGS_REG PT_REGS_SYSCALL_ARG2
 #define OPEN_MODE_REG PT_REGS_SYSCALL_ARG3
-#include "open_regs.h"
-.else
-#include "open_slot.h"
-.endif
-.endif
-out:
-	r0 = 0
-	exit
+#include "open_exit.h"
 
 .prog open_exit_openat2 tracepoint syscalls/sys_exit_openat2
-.if has_field(ret)
-.if $task_regs
 #define OPEN_PATH_REG PT_REGS_SYSCALL_ARG2
 #define OPEN_HOW_REG PT_REGS_SYSCALL_ARG3
-#include "open_regs.h"
-.else
-#include "open_slot.h"
-.endif
-.endif
-out:
-	r0 = 0
-	exit
+#include "open_exit.h"
 
 // Entries (kernels without task registers): park the arguments.
 .if !$task_regs
