@@ -222,6 +222,29 @@ DECLARE_SEL ; \
 	COUNT_DROP(TYPE) ; \
 92:
 
+/* Send the record at REC whose variable part (R bytes, R a register other
+ * than r1-r5) starts at offset OFF: its size, OFF + R, in EV_OFF_SIZE;
+ * goto LABEL when R is over MAX. CTX as for EMIT. */
+#define EMIT_SIZED(CTX, REC, R, OFF, MAX, TYPE, LABEL) \
+	if R > MAX goto LABEL ; \
+	R += OFF ; \
+	*(u16 *)(REC + EV_OFF_SIZE) = R ; \
+	EMIT(CTX, REC, R, TYPE)
+
+/* The end of a call in the record at REC: the time now, the latency since
+ * the u64 start time at START (a memory operand: "r8 + OFF") to REC + LAT,
+ * and the task's comm to REC + COMM. Clobbers r0-r5. */
+#define RETURN_STAMP(REC, START, LAT, COMM) \
+	KTIME ; \
+	*(u64 *)(REC + EV_OFF_TS) = r0 ; \
+	r1 = *(u64 *)(START) ; \
+	r0 -= r1 ;				/* the latency */ \
+	*(u64 *)(REC + LAT) = r0 ; \
+	r1 = REC ; \
+	r1 += COMM ; \
+	r2 = 16 ; \
+	call bpf_get_current_comm
+
 /* r0 = SIZE bytes reserved in the ring for a record of type TYPE, written
  * in place and sent with SUBMIT; when the ring is full, run the optional
  * statements after LABEL (release what the record was for), count the drop

@@ -109,15 +109,7 @@ out:
 outermost:
 	r1 = *(u64 *)(r6 + PT_REGS_RET)
 	*(u64 *)(r7 + DNS_OFF_RET) = r1
-	KTIME
-	*(u64 *)(r7 + EV_OFF_TS) = r0
-	r1 = *(u64 *)(r7 + DNS_OFF_LAT)
-	r0 -= r1
-	*(u64 *)(r7 + DNS_OFF_LAT) = r0
-	r1 = r7
-	r1 += DNS_OFF_COMM
-	r2 = 16
-	call bpf_get_current_comm
+	RETURN_STAMP(r7, r7 + DNS_OFF_LAT, DNS_OFF_LAT, DNS_OFF_COMM)
 	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
 	r1 &= DNS_F_HOST_OK
 	if r1 != 0 goto have_host
@@ -134,10 +126,7 @@ outermost:
 have_host:
 	r8 = *(u32 *)(r7 + DNS_OFF_HLEN)
 	if r8 == 0 goto forget
-	if r8 > DNS_HOST_MAX goto forget
-	r8 += DNS_OFF_HOST
-	*(u16 *)(r7 + EV_OFF_SIZE) = r8
-	EMIT(r6, r7, r8, EV_DNS)
+	EMIT_SIZED(r6, r7, r8, DNS_OFF_HOST, DNS_HOST_MAX, EV_DNS, forget)
 forget:
 	DELETE(dns_pending, FP_KEY)
 out:

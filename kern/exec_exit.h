@@ -74,10 +74,7 @@ reread:
 	ARGS_READ
 args_kept:
 	r8 = *(u16 *)(r7 + EXEC_OFF_DLEN)
-	if r8 > EXEC_DATA_MAX goto done
-	r8 += EXEC_OFF_DATA
-	*(u16 *)(r7 + EV_OFF_SIZE) = r8
-	EMIT(r6, r7, r8, EV_EXEC)
+	EMIT_SIZED(r6, r7, r8, EXEC_OFF_DATA, EXEC_DATA_MAX, EV_EXEC, done)
 done:
 	DELETE(exec_pending, FP_EXIT_KEY)
 out:

@@ -79,15 +79,7 @@ outermost:
 	*(u64 *)(r9 + UP_OFF_FUNC) = r1
 	r1 = *(u64 *)(r6 + PT_REGS_RET)
 	*(u64 *)(r9 + UP_OFF_RET) = r1
-	KTIME
-	*(u64 *)(r9 + EV_OFF_TS) = r0
-	r1 = *(u64 *)(r8 + UP_PEND_TS)
-	r0 -= r1
-	*(u64 *)(r9 + UP_OFF_LAT) = r0
-	r1 = r9
-	r1 += UP_OFF_COMM
-	r2 = 16
-	call bpf_get_current_comm
+	RETURN_STAMP(r9, r8 + UP_PEND_TS, UP_OFF_LAT, UP_OFF_COMM)
 	EMIT(r6, r9, UP_REC_SIZE, EV_UPROBE)
 	DELETE(up_pending, FP_KEY)
 out:
