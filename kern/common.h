@@ -245,6 +245,20 @@ DECLARE_SEL ; \
 	r2 = 16 ; \
 	call bpf_get_current_comm
 
+/* goto LABEL if flag FLAG of the record at REC says its string is there;
+ * else read it again from the user pointer kept at REC + UPTR, at most MAX
+ * bytes to REC + OFF (r0: the length with the NUL, or -errno). For a
+ * return whose entry could not read it (the page was not resident yet). */
+#define REREAD_STR(REC, FLAG, OFF, MAX, UPTR, LABEL) \
+	r1 = *(u32 *)(REC + EV_OFF_FLAGS) ; \
+	r1 &= FLAG ; \
+	if r1 != 0 goto LABEL ; \
+	r1 = REC ; \
+	r1 += OFF ; \
+	r2 = MAX ; \
+	r3 = *(u64 *)(REC + UPTR) ; \
+	READ_USER_STR
+
 /* r0 = SIZE bytes reserved in the ring for a record of type TYPE, written
  * in place and sent with SUBMIT; when the ring is full, run the optional
  * statements after LABEL (release what the record was for), count the drop

@@ -110,14 +110,8 @@ outermost:
 	r1 = *(u64 *)(r6 + PT_REGS_RET)
 	*(u64 *)(r7 + DNS_OFF_RET) = r1
 	RETURN_STAMP(r7, r7 + DNS_OFF_LAT, DNS_OFF_LAT, DNS_OFF_COMM)
-	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
-	r1 &= DNS_F_HOST_OK
-	if r1 != 0 goto have_host
-	r1 = r7
-	r1 += DNS_OFF_HOST
-	r2 = DNS_HOST_MAX
-	r3 = *(u64 *)(r7 + DNS_OFF_UNAME)
-	READ_USER_STR
+	REREAD_STR(r7, DNS_F_HOST_OK, DNS_OFF_HOST, DNS_HOST_MAX, DNS_OFF_UNAME,
+		   have_host)
 	*(u32 *)(r7 + DNS_OFF_HLEN) = r0
 	if r0 s> 0 goto have_host
 	*(u8 *)(r7 + DNS_OFF_HOST) = 0

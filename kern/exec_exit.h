@@ -35,14 +35,8 @@ no_parent:
 	r1 = *(u32 *)(r7 + EXEC_OFF_RET)
 	if r1 == 0 goto exec_ok
 	// failed: still the caller's address space, read its pointers again
-	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
-	r1 &= EXEC_F_FNAME_OK
-	if r1 != 0 goto fname_kept
-	r1 = r7
-	r1 += EXEC_OFF_FNAME
-	r2 = EXEC_FILENAME_MAX
-	r3 = *(u64 *)(r7 + EXEC_OFF_UFNAME)
-	READ_USER_STR
+	REREAD_STR(r7, EXEC_F_FNAME_OK, EXEC_OFF_FNAME, EXEC_FILENAME_MAX,
+		   EXEC_OFF_UFNAME, fname_kept)
 	if r0 s<= 0 goto fname_kept
 	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
 	r1 |= EXEC_F_FNAME_OK
