@@ -71,10 +71,30 @@ static struct adb_conn server(void)
 	return c;
 }
 
-static void begin(struct th *t)
+/* A test: the agent, and the connection its exchanges go on */
+struct dbt {
+	struct th t;
+	struct adb_conn c;
+};
+
+static void begin(struct dbt *d, struct adb_conn c)
 {
-	th_opts(&t->o);
-	th_start(t, false);
+	th_opts(&d->t.o);
+	th_start(&d->t, false);
+	d->c = c;
+}
+
+/* x, as the parsers report it, on d's connection */
+static void put(struct dbt *d, struct db_exchange x)
+{
+	adb_exchange(d->t.a, &d->c, &x);
+}
+
+/* Span i of d's, once there are exactly n */
+static const struct otlp_span *span(struct dbt *d, int n, int i)
+{
+	T_ASSERT(th_spans(&d->t) == n);
+	return d->t.spans[i];
 }
 
 /* The only point of a histogram (NULL when there is not exactly one). */
@@ -111,19 +131,17 @@ static void failed(struct db_exchange *x, const char *status)
 
 static void test_pg_select(void)
 {
-	struct th t;
-	struct adb_conn c = client(5432);
+	struct dbt d;
 	struct db_exchange x = mkx(PROTO_POSTGRES, "",
 				   "SELECT name FROM users WHERE id = 42 AND email = 'bob@example.com'",
 				   "shop");
 	const struct otlp_span *s;
 	const struct otlp_hist_point *p;
 
-	begin(&t);
+	begin(&d, client(5432));
 	x.rows = 1;
-	adb_exchange(t.a, &c, &x);
-	T_ASSERT(th_spans(&t) == 1);
-	s = t.spans[0];
+	put(&d, x);
+	s = span(&d, 1, 0);
 	T_EQ_STR(th_name(s), "SELECT users");
 	T_EQ_INT(s->kind, OTLP_KIND_CLIENT);
 	TH_ATTRS(s,
@@ -143,12 +161,13 @@ static void test_pg_select(void)
 	/* event clock + 1 s */
 	T_EQ_INT(s->start_ns, 3 * S);
 	T_EQ_INT(s->end_ns, 3 * S + 3 * MS);
-	T_CHECK(!memcmp(s->trace_id, c.ctx.trace_id, 16) && !memcmp(s->span_id, c.ctx.span_id, 8));
-	T_CHECK(!memcmp(s->parent_span_id, c.ctx.parent_id, 8));
+	T_CHECK(!memcmp(s->trace_id, d.c.ctx.trace_id, 16) &&
+		!memcmp(s->span_id, d.c.ctx.span_id, 8));
+	T_CHECK(!memcmp(s->parent_span_id, d.c.ctx.parent_id, 8));
 	T_EQ_INT(s->flags, OTLP_FLAG_SAMPLED | OTLP_FLAG_HAS_IS_REMOTE);
-	p = point(&t, "db.client.operation.duration");
+	p = point(&d.t, "db.client.operation.duration");
 	T_ASSERT(p);
-	T_CHECK(!th_metric(&t, "db.server.operation.duration"));
+	T_CHECK(!th_metric(&d.t, "db.server.operation.duration"));
 	T_EQ_INT(p->count, 1);
 	T_CHECK(p->sum > 0.0029 && p->sum < 0.0031);
 	T_EQ_INT(p->n_bounds, 9);
@@ -163,61 +182,57 @@ static void test_pg_select(void)
 		 "db.query.summary", "SELECT users",
 		 "server.address", "10.0.0.9",
 		 "server.port", "5432");
-	th_stop(&t);
+	th_stop(&d.t);
 }
 
 static void test_pg_errors(void)
 {
-	struct th t;
-	struct adb_conn c = client(5432);
+	struct dbt d;
 	struct db_exchange x = mkx(PROTO_POSTGRES, "", "SELECT * FROM missing_table", "shop");
 	const struct otlp_span *s;
 
-	begin(&t);
+	begin(&d, client(5432));
 	failed(&x, "42P01");
-	adb_exchange(t.a, &c, &x);
+	put(&d, x);
 	/* a warning (class 01) is no failure; no data (02) is */
 	x = mkx(PROTO_POSTGRES, "", "UPDATE t SET a = 1", "shop");
 	memcpy(x.status, "01000", 6);
-	adb_exchange(t.a, &c, &x);
+	put(&d, x);
 	memcpy(x.status, "02000", 6);
-	adb_exchange(t.a, &c, &x);
-	T_ASSERT(th_spans(&t) == 3);
-	s = t.spans[0];
+	put(&d, x);
+	s = span(&d, 3, 0);
 	T_EQ_STR(th_name(s), "SELECT missing_table");
 	T_EQ_STR(SA(s, "db.response.status_code"), "42P01");
 	T_EQ_STR(SA(s, "error.type"), "42P01");
 	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
 	T_EQ_INT(s->status_msg.len, 0);
 	T_CHECK(!SHAS(s, "db.response.returned_rows"));
-	s = t.spans[1];
+	s = span(&d, 3, 1);
 	T_EQ_STR(SA(s, "db.response.status_code"), "01000");
 	T_CHECK(!SHAS(s, "error.type"));
 	T_EQ_INT(s->status_code, OTLP_STATUS_UNSET);
-	s = t.spans[2];
+	s = span(&d, 3, 2);
 	T_EQ_STR(SA(s, "error.type"), "02000");
 	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
 	/* the metric by error: three series */
-	client_points(&t, 3);
-	th_stop(&t);
+	client_points(&d.t, 3);
+	th_stop(&d.t);
 }
 
 static void test_mysql_error(void)
 {
-	struct th t;
-	struct adb_conn c = client(3306);
+	struct dbt d;
 	struct db_exchange x = mkx(PROTO_MYSQL, "", "SELECT * FROM `shop`.`nope` WHERE k = \"v\"",
 				   "shop");
 	const struct otlp_span *s;
 	const struct otlp_hist_point *p;
 
-	begin(&t);
+	begin(&d, client(3306));
 	failed(&x, "1146");
-	adb_exchange(t.a, &c, &x);
+	put(&d, x);
 	x.flags |= DB_X_MARIADB;
-	adb_exchange(t.a, &c, &x);
-	T_ASSERT(th_spans(&t) == 2);
-	s = t.spans[0];
+	put(&d, x);
+	s = span(&d, 2, 0);
 	T_EQ_STR(th_name(s), "SELECT `shop`.`nope`");
 	TH_ATTRS(s,
 		 "db.system.name", "mysql",
@@ -226,29 +241,26 @@ static void test_mysql_error(void)
 		 "db.response.status_code", "1146",
 		 "error.type", "1146");
 	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
-	T_EQ_STR(SA(t.spans[1], "db.system.name"), "mariadb");
-	p = client_points(&t, 2);
+	T_EQ_STR(SA(span(&d, 2, 1), "db.system.name"), "mariadb");
+	p = client_points(&d.t, 2);
 	T_EQ_STR(PA(p, "error.type"), "1146");
 	T_EQ_STR(PA(p, "db.response.status_code"), "1146");
-	th_stop(&t);
+	th_stop(&d.t);
 }
 
 static void test_redis(void)
 {
-	struct th t;
-	struct adb_conn c = client(6379);
+	struct dbt d;
 	struct db_exchange x = mkx(PROTO_REDIS, "LPUSH", "LPUSH mykey \"a secret value\"", "");
 	const struct otlp_span *s;
 	const struct otlp_hist_point *p;
 
-	begin(&t);
+	begin(&d, client(6379));
 	failed(&x, "WRONGTYPE");
-	adb_exchange(t.a, &c, &x);
-	x = mkx(PROTO_REDIS, "GET", "GET session:42", "2");
-	adb_exchange(t.a, &c, &x);
-	T_ASSERT(th_spans(&t) == 2);
-	s = t.spans[0];
+	put(&d, x);
+	put(&d, mkx(PROTO_REDIS, "GET", "GET session:42", "2"));
 	/* no collection, no namespace: the server is the target */
+	s = span(&d, 2, 0);
 	T_EQ_STR(th_name(s), "LPUSH 10.0.0.9:6379");
 	TH_ATTRS(s,
 		 "db.system.name", "redis",
@@ -259,96 +271,89 @@ static void test_redis(void)
 	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
 	T_CHECK(!SHAS(s, "db.query.summary") && !SHAS(s, "db.collection.name") &&
 		!SHAS(s, "db.namespace"));
-	s = t.spans[1];
+	s = span(&d, 2, 1);
 	T_EQ_STR(th_name(s), "GET 2");
 	T_EQ_STR(SA(s, "db.namespace"), "2");
 	T_EQ_STR(SA(s, "db.query.text"), "GET ?");
 	T_CHECK(!SHAS(s, "error.type"));
-	p = client_points(&t, 2);
+	p = client_points(&d.t, 2);
 	T_EQ_STR(PA(p, "db.operation.name"), "LPUSH");
 	T_EQ_STR(PA(p, "error.type"), "WRONGTYPE");
-	th_stop(&t);
+	th_stop(&d.t);
 }
 
 static void test_memcached(void)
 {
-	struct th t;
-	struct adb_conn c = client(11211);
-	struct db_exchange x = mkx(PROTO_MEMCACHED, "get", "get user:1 token:abcdef", "");
+	struct dbt d;
+	struct db_exchange x = mkx(PROTO_MEMCACHED, "set", "set k 0 60 5 noreply", "");
 	const struct otlp_span *s;
 	const struct otlp_hist_point *p;
 
-	begin(&t);
-	adb_exchange(t.a, &c, &x);
+	begin(&d, client(11211));
+	put(&d, mkx(PROTO_MEMCACHED, "get", "get user:1 token:abcdef", ""));
 	/* noreply: a span without a reply that is no failure; no point */
-	x = mkx(PROTO_MEMCACHED, "set", "set k 0 60 5 noreply", "");
 	x.flags = DB_X_NOREPLY | DB_X_NO_RESPONSE;
-	adb_exchange(t.a, &c, &x);
-	T_ASSERT(th_spans(&t) == 2);
-	s = t.spans[0];
+	put(&d, x);
+	s = span(&d, 2, 0);
 	T_EQ_STR(th_name(s), "get 10.0.0.9:11211");
 	TH_ATTRS(s,
 		 "db.system.name", "memcached",
 		 "db.operation.name", "get",
 		 "db.query.text", "get ? ?");
 	T_EQ_INT(s->status_code, OTLP_STATUS_UNSET);
-	s = t.spans[1];
+	s = span(&d, 2, 1);
 	T_EQ_STR(SA(s, "db.query.text"), "set ? ? ? ? noreply");
 	T_CHECK(!SHAS(s, "rawtel.db.partial") && !SHAS(s, "error.type"));
-	p = point(&t, "db.client.operation.duration");
+	p = point(&d.t, "db.client.operation.duration");
 	T_ASSERT(p);
 	T_EQ_INT(p->count, 1);
 	T_EQ_STR(PA(p, "db.operation.name"), "get");
-	th_stop(&t);
+	th_stop(&d.t);
 }
 
 static void test_prepared(void)
 {
-	struct th t;
-	struct adb_conn c = client(5432);
+	struct dbt d;
 	struct db_exchange x = mkx(PROTO_POSTGRES, "", "SELECT * FROM accounts WHERE id = $1",
 				   "bank");
 	const struct otlp_span *s;
 
-	begin(&t);
+	begin(&d, client(5432));
 	x.flags = DB_X_PREPARED;
 	memcpy(x.stmt, "S_1", 4);
 	x.rows = 0;
-	adb_exchange(t.a, &c, &x);
+	put(&d, x);
 	/* executed, but prepared before rawtel started */
 	x = mkx(PROTO_POSTGRES, "", "", "bank");
 	x.flags = DB_X_STMT_UNKNOWN;
 	memcpy(x.stmt, "S_7", 4);
-	adb_exchange(t.a, &c, &x);
-	T_ASSERT(th_spans(&t) == 2);
-	s = t.spans[0];
+	put(&d, x);
+	s = span(&d, 2, 0);
 	T_EQ_STR(th_name(s), "SELECT accounts");
 	T_EQ_STR(SA(s, "db.query.text"), "SELECT * FROM accounts WHERE id = $1");
 	T_EQ_STR(SA(s, "db.response.returned_rows"), "0");
 	T_CHECK(!SHAS(s, "rawtel.db.statement") && !SHAS(s, "rawtel.db.partial"));
-	s = t.spans[1];
+	s = span(&d, 2, 1);
 	T_EQ_STR(th_name(s), "EXECUTE bank");
 	TH_ATTRS(s,
 		 "db.operation.name", "EXECUTE",
 		 "rawtel.db.statement", "S_7",
 		 "rawtel.db.partial", "statement_unknown");
 	T_CHECK(!SHAS(s, "db.query.text") && !SHAS(s, "db.query.summary"));
-	th_stop(&t);
+	th_stop(&d.t);
 }
 
 static void test_server_span(void)
 {
-	struct th t;
-	struct adb_conn c = server();
+	struct dbt d;
 	struct db_exchange x = mkx(PROTO_POSTGRES, "", "INSERT INTO log (msg) VALUES ('hello')", "app");
 	const struct otlp_span *s;
 	const struct otlp_hist_point *p;
 
-	begin(&t);
+	begin(&d, server());
 	x.rows = 1;
-	adb_exchange(t.a, &c, &x);
-	T_ASSERT(th_spans(&t) == 1);
-	s = t.spans[0];
+	put(&d, x);
+	s = span(&d, 1, 0);
 	T_EQ_STR(th_name(s), "INSERT log");
 	T_EQ_INT(s->kind, OTLP_KIND_SERVER);
 	TH_ATTRS(s,
@@ -360,39 +365,37 @@ static void test_server_span(void)
 	/* affected, not returned, rows */
 	T_CHECK(!SHAS(s, "db.response.returned_rows"));
 	T_CHECK(!memcmp(s->parent_span_id, "\0\0\0\0\0\0\0\0", 8));
-	p = point(&t, "db.server.operation.duration");
+	p = point(&d.t, "db.server.operation.duration");
 	T_ASSERT(p);
-	T_CHECK(!th_metric(&t, "db.client.operation.duration"));
+	T_CHECK(!th_metric(&d.t, "db.client.operation.duration"));
 	T_CHECK(!PHAS(p, "server.address") && !PHAS(p, "network.peer.port"));
 	T_EQ_STR(PA(p, "db.operation.name"), "INSERT");
-	th_stop(&t);
+	th_stop(&d.t);
 }
 
 /* Partial exchanges, batches, sampling, pushes. */
 static void test_partial(void)
 {
-	struct th t;
-	struct adb_conn c = client(5432);
+	struct dbt d;
 	struct db_exchange x = mkx(PROTO_POSTGRES, "", "", "shop");
 	const struct otlp_span *s;
 
-	begin(&t);
+	begin(&d, client(5432));
 	x.flags = DB_X_NO_REQUEST | DB_X_SIZE_UNKNOWN;
-	adb_exchange(t.a, &c, &x);
+	put(&d, x);
 	x = mkx(PROTO_POSTGRES, "", "SELECT 1; SELECT 2", "shop");
 	x.flags = DB_X_NO_RESPONSE | DB_X_TRUNC;
 	x.batch = 2;
-	adb_exchange(t.a, &c, &x);
+	put(&d, x);
 	x = mkx(PROTO_REDIS, "", "PING", "");
 	x.flags = DB_X_PUSH;
-	adb_exchange(t.a, &c, &x);
-	T_ASSERT(th_spans(&t) == 2);
-	s = t.spans[0];
+	put(&d, x);
+	s = span(&d, 2, 0);
 	/* nothing known but the namespace */
 	T_EQ_STR(th_name(s), "shop");
 	T_EQ_STR(SA(s, "rawtel.db.partial"), "request_not_seen,sizes");
 	T_CHECK(!SHAS(s, "db.operation.name") && !SHAS(s, "error.type"));
-	s = t.spans[1];
+	s = span(&d, 2, 1);
 	T_EQ_STR(th_name(s), "BATCH");
 	TH_ATTRS(s,
 		 "db.query.summary", "BATCH",
@@ -401,18 +404,20 @@ static void test_partial(void)
 		 "db.query.text", "SELECT ?; SELECT ?",
 		 "rawtel.db.partial", "response_not_seen,text_cut");
 	T_EQ_INT(s->status_code, OTLP_STATUS_UNSET);
-	th_collect(&t);
-	T_CHECK(!th_metric(&t, "db.client.operation.duration"));
+	th_collect(&d.t);
+	T_CHECK(!th_metric(&d.t, "db.client.operation.duration"));
 	/* not sampled: the point, no span; a batch of one statement */
-	c.ctx.flags = 0;
+	d.c.ctx.flags = 0;
 	x = mkx(PROTO_MYSQL, "", "INSERT INTO t VALUES (1)", "");
 	x.batch = 3;
-	adb_exchange(t.a, &c, &x);
-	T_EQ_INT(th_spans(&t), 2);
-	T_ASSERT(point(&t, "db.client.operation.duration"));
-	T_EQ_STR(PA(point(&t, "db.client.operation.duration"), "db.query.summary"), "BATCH INSERT t");
-	T_EQ_STR(PA(point(&t, "db.client.operation.duration"), "db.operation.name"), "BATCH INSERT");
-	th_stop(&t);
+	put(&d, x);
+	T_EQ_INT(th_spans(&d.t), 2);
+	T_ASSERT(point(&d.t, "db.client.operation.duration"));
+	T_EQ_STR(PA(point(&d.t, "db.client.operation.duration"), "db.query.summary"),
+		 "BATCH INSERT t");
+	T_EQ_STR(PA(point(&d.t, "db.client.operation.duration"), "db.operation.name"),
+		 "BATCH INSERT");
+	th_stop(&d.t);
 }
 
 /* Each text holds MARK in a literal or comment: it must be nowhere in the
@@ -461,45 +466,39 @@ static int marks(struct th *t)
 static void test_no_literals(void)
 {
 	const size_t n = sizeof(secret_texts) / sizeof(secret_texts[0]);
-	struct th t;
-	struct adb_conn c = client(5432);
+	struct dbt d;
 
 	for (int raw = 0; raw < 2; raw++) {
-		begin(&t);
-		c.raw_text = raw;
-		for (size_t i = 0; i < n; i++) {
-			struct db_exchange x = mkx(secret_texts[i].p, secret_texts[i].op,
-						   secret_texts[i].text, "");
-			adb_exchange(t.a, &c, &x);
-		}
-		T_EQ_INT(th_spans(&t), (int)n);
+		begin(&d, client(5432));
+		d.c.raw_text = raw;
+		for (size_t i = 0; i < n; i++)
+			put(&d, mkx(secret_texts[i].p, secret_texts[i].op, secret_texts[i].text, ""));
+		T_EQ_INT(th_spans(&d.t), (int)n);
 		/* raw: every text as sent, in db.query.text only */
-		T_EQ_INT(marks(&t), raw ? (int)n : 0);
-		th_stop(&t);
+		T_EQ_INT(marks(&d.t), raw ? (int)n : 0);
+		th_stop(&d.t);
 	}
 }
 
 /* Names when little is known; IPv6 peers; strings without their NUL. */
 static void test_fallbacks(void)
 {
-	struct th t;
-	struct adb_conn c = client(6379);
+	struct dbt d;
 	struct db_exchange x = mkx(PROTO_REDIS, "", "", "");
 	const struct otlp_span *s;
 
-	begin(&t);
-	c.known = false;
+	begin(&d, client(6379));
+	d.c.known = false;
 	x.flags = DB_X_NO_REQUEST;
-	adb_exchange(t.a, &c, &x);
+	put(&d, x);
 	/* the command from the text when the parser gave none */
-	x = mkx(PROTO_MEMCACHED, "", "incr counter 5", "");
-	c.known = true;
-	c.family = AF_INET6;
-	memset(c.raddr, 0, 16);
-	c.raddr[0] = 0xfd;
-	c.raddr[15] = 1;
-	c.rport = 11211;
-	adb_exchange(t.a, &c, &x);
+	d.c.known = true;
+	d.c.family = AF_INET6;
+	memset(d.c.raddr, 0, 16);
+	d.c.raddr[0] = 0xfd;
+	d.c.raddr[15] = 1;
+	d.c.rport = 11211;
+	put(&d, mkx(PROTO_MEMCACHED, "", "incr counter 5", ""));
 	/* every string full to its last byte: ignored, never read past */
 	x = mkx(PROTO_POSTGRES, "", "SELECT 1", "");
 	memset(x.op, 'o', sizeof(x.op));
@@ -508,56 +507,53 @@ static void test_fallbacks(void)
 	memset(x.stmt, 's', sizeof(x.stmt));
 	memset(x.text, 'a', sizeof(x.text));
 	x.flags = DB_X_ERROR | DB_X_STMT_UNKNOWN;
-	adb_exchange(t.a, &c, &x);
-	T_ASSERT(th_spans(&t) == 3);
-	s = t.spans[0];
+	put(&d, x);
+	s = span(&d, 3, 0);
 	T_EQ_STR(th_name(s), "redis");
 	T_CHECK(!SHAS(s, "server.address") && !SHAS(s, "network.peer.address"));
 	T_EQ_STR(SA(s, "rawtel.db.partial"), "request_not_seen");
-	s = t.spans[1];
+	s = span(&d, 3, 1);
 	T_EQ_STR(th_name(s), "incr fd00::1:11211");
 	TH_ATTRS(s,
 		 "db.operation.name", "incr",
 		 "db.query.text", "incr ? ?",
 		 "server.address", "fd00::1");
-	s = t.spans[2];
+	s = span(&d, 3, 2);
 	T_EQ_STR(SA(s, "error.type"), "_OTHER");
 	T_CHECK(!SHAS(s, "db.namespace") && !SHAS(s, "db.response.status_code") &&
 		!SHAS(s, "rawtel.db.statement"));
 	/* 1023 bytes of one name: a word too long for a summary */
 	T_EQ_INT(strlen(SA(s, "db.query.text")), 1023);
-	th_stop(&t);
+	th_stop(&d.t);
 }
 
 /* Texts again and again, more of them than the SQL cache holds: each
  * span still has its own text's description (a hit is a full compare). */
 static void test_repeats(void)
 {
-	struct th t;
-	struct adb_conn c = client(5432);
+	struct dbt d;
 	char want[64];
 	int n = 0;
 
-	begin(&t);
+	begin(&d, client(5432));
 	for (int round = 0; round < 3; round++)
 		for (int i = 0; i < 100; i++) {
 			char text[64];
-			struct db_exchange x;
 
 			snprintf(text, sizeof(text), "SELECT a FROM t%d WHERE x = %d", i, i * 7);
-			x = mkx(i % 2 ? PROTO_MYSQL : PROTO_POSTGRES, "", text, "");
-			adb_exchange(t.a, &c, &x);
+			put(&d, mkx(i % 2 ? PROTO_MYSQL : PROTO_POSTGRES, "", text, ""));
 		}
-	T_ASSERT(th_spans(&t) == 300);
 	for (int round = 0; round < 3; round++)
 		for (int i = 0; i < 100; i++, n++) {
+			const struct otlp_span *s = span(&d, 300, n);
+
 			snprintf(want, sizeof(want), "SELECT t%d", i);
-			T_EQ_STR(th_name(t.spans[n]), want);
+			T_EQ_STR(th_name(s), want);
 			snprintf(want, sizeof(want), "SELECT a FROM t%d WHERE x = ?", i);
-			T_EQ_STR(SA(t.spans[n], "db.query.text"), want);
-			T_EQ_STR(SA(t.spans[n], "db.system.name"), i % 2 ? "mysql" : "postgresql");
+			T_EQ_STR(SA(s, "db.query.text"), want);
+			T_EQ_STR(SA(s, "db.system.name"), i % 2 ? "mysql" : "postgresql");
 		}
-	th_stop(&t);
+	th_stop(&d.t);
 }
 
 int main(void)
