@@ -145,8 +145,13 @@ const char *tcp_states_str(uint16_t bits, char sep, char *buf, size_t size);
 /* A record's address (16 bytes, IPv4 ones IPv4-mapped) as text: IPv4 for
  * a mapped one. "?" when the family is unknown. buf: 46 bytes hold any. */
 const char *tcp_addr_str(uint16_t family, const uint8_t a[16], char *buf, size_t size);
-/* How a connection ended when not in order (NULL when it did):
- * connection_refused, handshake_failed, connection_reset, aborted. */
+/* A child socket the kernel made and freed at once for a connection
+ * another socket carries (a lost race, kern-side): not a connection of its
+ * own. The printers and the agent leave it out. */
+bool tcp_lost_child(const struct ev_tcp *e);
+/* How a connection ended when not in order (NULL when it did, or for a
+ * lost child): connection_refused, handshake_failed, connection_reset,
+ * aborted. */
 const char *tcp_close_error(const struct ev_tcp *e);
 /* Which side opened the connection: TCP_DIR_OUT (this host is the client)
  * or TCP_DIR_IN, from what the kernel side saw, else guessed from the

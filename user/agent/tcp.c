@@ -52,8 +52,11 @@ void agent_on_tcp(struct agent *a, const struct ev_tcp *e)
 	char addr[64];
 	const char *err = tcp_close_error(e);
 	uint32_t n = 2;
-	int res = resource(a, e->h.pid, e->comm);
+	int res;
 
+	if (tcp_lost_child(e))
+		return;
+	res = resource(a, e->h.pid, e->comm);
 	if (res < 0)
 		return;
 	peer_attrs(kv, e->dir, e->family, e->daddr, e->lport, e->rport, addr);

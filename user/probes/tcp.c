@@ -64,6 +64,8 @@ void tcp_print(const struct probe_out *o, const void *rec, size_t len)
 	bool bytes = o->tcp_bytes && start;
 
 	(void)len;
+	if (tcp_lost_child(e))
+		return;
 	pfmt_comm(comm, e->comm);
 	tcp_addr_str(e->family, e->saddr, la, sizeof(la));
 	tcp_addr_str(e->family, e->daddr, ra, sizeof(ra));
