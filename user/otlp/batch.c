@@ -353,6 +353,19 @@ int otlp_batch_add_span(struct otlp_batch *b, int scope, const struct otlp_span 
 	return 0;
 }
 
+int otlp_batch_keep(struct otlp_batch *b, int scope, struct otlp_item *it, int ret,
+		    int *skipped)
+{
+	if (ret < 0)
+		return ret;
+	if (b->sig == OTLP_METRICS && ret != 1) {
+		(*skipped)++;
+		return 0;
+	}
+	otlp_batch_link(b, scope, it);
+	return 0;
+}
+
 static int str_ok(struct otlp_str s)
 {
 	return !s.len || s.p;

@@ -51,6 +51,12 @@ struct otlp_batch {
 void *otlp_arena_alloc(struct otlp_batch *b, size_t n, size_t align);
 int otlp_arena_str(struct otlp_batch *b, struct otlp_str *s);
 void otlp_batch_link(struct otlp_batch *b, int scope, struct otlp_item *it);
+/* An item decoded in place (from otlp_arena_alloc, zeroed) with result
+ * ret: below 0 an error, returned; for metrics 0 is a type the model lacks
+ * (counted in *skipped, not kept) and 1 kept; other items are kept. Kept:
+ * linked under scope. 0 or ret. */
+int otlp_batch_keep(struct otlp_batch *b, int scope, struct otlp_item *it, int ret,
+		    int *skipped);
 
 /* enc_pb.c: a Span message into o, back to front: it is o->p[*off ..
  * o->cap). 0 or -errno. */

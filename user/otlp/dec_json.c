@@ -484,16 +484,11 @@ static int j_items(struct jdec *d, jnode *sx, const char *key, int scope)
 		if (!(it = otlp_arena_alloc(d->b, sizeof(*it), 8)))
 			return full(d);
 		memset(it, 0, sizeof(*it));
-		if (d->b->sig == OTLP_TRACES)
-			ret = j_span(d, e, &it->u.span);
-		else if (d->b->sig == OTLP_LOGS)
-			ret = j_log(d, e, &it->u.log);
-		else if ((ret = j_metric(d, e, &it->u.metric)) == 0)
-			d->skipped++;
-		if (ret < 0)
+		ret = d->b->sig == OTLP_TRACES ? j_span(d, e, &it->u.span)
+		      : d->b->sig == OTLP_LOGS ? j_log(d, e, &it->u.log)
+					       : j_metric(d, e, &it->u.metric);
+		if ((ret = otlp_batch_keep(d->b, scope, it, ret, &d->skipped)))
 			return ret;
-		if (d->b->sig != OTLP_METRICS || ret == 1)
-			otlp_batch_link(d->b, scope, it);
 	}
 	return 0;
 }

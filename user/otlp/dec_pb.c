@@ -535,17 +535,10 @@ static int d_item(struct dec *d, const struct pb_reader *r,
 	if (!(it = otlp_arena_alloc(d->b, sizeof(*it), 8)))
 		return full(d);
 	memset(it, 0, sizeof(*it));
-	if (d->b->sig == OTLP_TRACES)
-		ret = d_span(d, &m, &it->u.span);
-	else if (d->b->sig == OTLP_LOGS)
-		ret = d_log(d, &m, &it->u.log);
-	else if ((ret = d_metric(d, &m, &it->u.metric)) == 0)
-		d->skipped++;
-	if (ret < 0)
-		return ret;
-	if (d->b->sig != OTLP_METRICS || ret == 1)
-		otlp_batch_link(d->b, scope, it);
-	return 0;
+	ret = d->b->sig == OTLP_TRACES ? d_span(d, &m, &it->u.span)
+	      : d->b->sig == OTLP_LOGS ? d_log(d, &m, &it->u.log)
+				       : d_metric(d, &m, &it->u.metric);
+	return otlp_batch_keep(d->b, scope, it, ret, &d->skipped);
 }
 
 /* ScopeX: the scope and schema URL first (fields may come in any order),
