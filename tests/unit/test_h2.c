@@ -16,6 +16,13 @@
 #define UA_GRPC "grpc-python/1.51.1 grpc-c/29.0.0 (linux; chttp2)"
 #define GRPC(sid, m) #sid " POST http 127.0.0.1:18454 /rawtel.test.Demo/" m
 #define OK_GRPC " 200 ct=application/grpc grpc=0/ ua=" UA_GRPC " tp=0 ts= f=0x200 err=0 unk=0 "
+/* The first three calls of both gRPC recordings; Fail: a trailers-only
+ * error */
+#define GRPC_FIRST3 \
+	GRPC(1, "Echo") OK_GRPC "req=9/1 resp=9/1", \
+	GRPC(3, "Count") OK_GRPC "req=6/1 resp=30/3", \
+	GRPC(5, "Fail") " 200 ct=application/grpc grpc=5/no such thing ua=" UA_GRPC \
+	" tp=0 ts= f=0x220 err=0 unk=0 req=6/1 resp=0/0"
 
 struct fixture {
 	const char *file;
@@ -39,21 +46,15 @@ static const struct fixture fixtures[] = {
 		"ua=curl/7.88.1 tp=0 ts= f=0 err=0 unk=0 req=3/0 resp=9/0",
 	} },
 	{ "tests/fixtures/h2/grpc_calls.txt", 4, {
-		GRPC(1, "Echo") OK_GRPC "req=9/1 resp=9/1",
-		GRPC(3, "Count") OK_GRPC "req=6/1 resp=30/3",
-		/* trailers-only error; the deadline: the client's RST_STREAM
-		 * (CANCEL) before any response */
-		GRPC(5, "Fail") " 200 ct=application/grpc grpc=5/no such thing ua=" UA_GRPC
-		" tp=0 ts= f=0x220 err=0 unk=0 req=6/1 resp=0/0",
+		GRPC_FIRST3,
+		/* the deadline: the client's RST_STREAM (CANCEL) before any
+		 * response */
 		GRPC(7, "Slow") " 0 ct=application/grpc grpc=-1/ ua=" UA_GRPC
 		" tp=0 ts= f=0x20a err=8 unk=0 req=6/1 resp=0/0",
 	} },
 	/* the same calls, the server's DEADLINE_EXCEEDED first this time */
 	{ "tests/fixtures/h2/grpc_deadline.txt", 4, {
-		GRPC(1, "Echo") OK_GRPC "req=9/1 resp=9/1",
-		GRPC(3, "Count") OK_GRPC "req=6/1 resp=30/3",
-		GRPC(5, "Fail") " 200 ct=application/grpc grpc=5/no such thing ua=" UA_GRPC
-		" tp=0 ts= f=0x220 err=0 unk=0 req=6/1 resp=0/0",
+		GRPC_FIRST3,
 		GRPC(7, "Slow") " 200 ct=application/grpc grpc=4/Deadline Exceeded ua=" UA_GRPC
 		" tp=0 ts= f=0x220 err=0 unk=0 req=6/1 resp=0/0",
 	} },

@@ -97,15 +97,36 @@ static void preface(void)
 	feed('s', 1, &s);
 }
 
+/* A connection of the role, past its preface; the test's buffers c and s
+ * (s may be NULL) emptied */
+static void begin(enum proto_role role, struct buf *c, struct buf *s)
+{
+	start(role);
+	preface();
+	c->n = 0;
+	if (s)
+		s->n = 0;
+}
+
+/* The server's response on stream 1 at ts: HEADERS with block, then DATA
+ * (n bytes of body) ending the stream */
+static void respond(uint64_t ts, const char *block, const char *body, size_t n)
+{
+	static struct buf s;
+
+	s.n = 0;
+	headers(&s, 0, 1, block);
+	frame(&s, 0, 0x1, 1, body, n);
+	feed('s', ts, &s);
+}
+
 static void padding_priority_continuation(void)
 {
-	static struct buf c, s;
+	static struct buf c;
 	uint8_t blk[512], pl[600];
 	size_t n = block(blk, REQ("/p") "user-agent: ua\n");
 
-	start(PROTO_SERVER);
-	preface();
-	c.n = s.n = 0;
+	begin(PROTO_SERVER, &c, NULL);
 	/* HEADERS: pad 3, priority, half the block; CONTINUATION: the rest */
 	pl[0] = 3;
 	memcpy(pl + 1, "\x80\0\0\1\x10", 5);
@@ -122,9 +143,7 @@ static void padding_priority_continuation(void)
 	frame(&c, 0, 0x8 | 0x1, 1, pl, 7);		/* DATA padded, 4 bytes */
 	feed('c', 2, &c);
 	T_EQ_INT(got.n, 0);
-	headers(&s, 0, 1, ":status: 200\ncontent-type: text/plain\n");
-	frame(&s, 0, 0x1, 1, "hello", 5);
-	feed('s', 3, &s);
+	respond(3, ":status: 200\ncontent-type: text/plain\n", "hello", 5);
 	T_ASSERT(got.n == 1);
 	T_EQ_STR(got.line[0], "1 POST http h /p 200 ct=text/plain grpc=-1/ ua=ua tp=0 ts= f=0 "
 		 "err=0 unk=0 req=4/0 resp=5/0");
@@ -144,9 +163,7 @@ static void block_before_padding(void)
 	size_t n = block(pl + 1, REQ("/pad"));
 
 	for (int split = 0; split < 2; split++) {
-		start(PROTO_SERVER);
-		preface();
-		c.n = 0;
+		begin(PROTO_SERVER, &c, NULL);
 		pl[0] = 100;
 		memset(pl + 1 + n, 0, 100);
 		frame(&c, 1, 0x8 | 0x4 | 0x1, 1, pl, 1 + n + 100);
@@ -169,9 +186,7 @@ static void reset_and_goaway(void)
 {
 	static struct buf c, s;
 
-	start(PROTO_SERVER);
-	preface();
-	c.n = s.n = 0;
+	begin(PROTO_SERVER, &c, &s);
 	headers(&c, 0x1, 1, REQ("/a"));
 	headers(&c, 0x1, 3, REQ("/b"));
 	headers(&c, 0x1, 5, REQ("/c"));
@@ -199,9 +214,7 @@ static void table_full_and_aging(void)
 {
 	static struct buf c, s;
 
-	start(PROTO_CLIENT);
-	preface();
-	c.n = s.n = 0;
+	begin(PROTO_CLIENT, &c, &s);
 	for (uint32_t sid = 1; sid <= 2 * H2_STREAMS + 1; sid += 2)
 		headers(&c, 0x1, sid, REQ("/many"));
 	feed('c', 2, &c);
@@ -221,7 +234,6 @@ static void table_full_and_aging(void)
 
 static void upgraded(void)
 {
-	static struct buf s;
 	struct h2_upgrade u = { .start_ns = 1, .req_end_ns = 1, .method = "GET", .path = "/up",
 				.authority = "h:80", .user_agent = "curl" };
 
@@ -229,10 +241,7 @@ static void upgraded(void)
 	cur_role = PROTO_SERVER;
 	h2_conn_upgraded(conn, 9, PROTO_SERVER, &opts, &u);
 	preface();
-	s.n = 0;
-	headers(&s, 0, 1, ":status: 200\n");
-	frame(&s, 0, 0x1, 1, "ok", 2);
-	feed('s', 4, &s);
+	respond(4, ":status: 200\n", "ok", 2);
 	T_ASSERT(got.n == 1);
 	T_EQ_STR(got.line[0], "1 GET http h:80 /up 200 ct= grpc=-1/ ua=curl tp=0 ts= f=0x1000 "
 		 "err=0 unk=0 req=0/0 resp=2/0");
@@ -247,9 +256,7 @@ static void grpc_messages(void)
 	static const uint8_t two[] = { 0, 0, 0, 0, 3, 'a', 'b', 'c', 1, 0, 0, 0, 2, 'd', 'e' };
 	static uint8_t big[4101] = { 0, 0, 0, 0x10, 0, 'x', 'x' };	/* 4096 */
 
-	start(PROTO_SERVER);
-	preface();
-	c.n = s.n = 0;
+	begin(PROTO_SERVER, &c, &s);
 	headers(&c, 0, 1, REQ("/svc/M") GRPC_CT);
 	frame(&c, 0, 0, 1, two, 7);
 	frame(&c, 0, 0, 1, two + 7, 8);
@@ -291,9 +298,7 @@ static void credentials_never_kept(void)
 	uint8_t blk[512];
 	size_t n = block(blk, REQ("/") "authorization: Bearer s1cr1t1\ncookie: s2cr2t2\n");
 
-	start(PROTO_SERVER);
-	preface();
-	c.n = 0;
+	begin(PROTO_SERVER, &c, NULL);
 	memcpy(blk + n, never, sizeof(never));
 	/* and once more with incremental indexing */
 	blk[n + sizeof(never)] = 0x40;
@@ -338,9 +343,7 @@ static void resync_after_gap(void)
 {
 	static struct buf c, s;
 
-	start(PROTO_SERVER);
-	preface();
-	c.n = s.n = 0;
+	begin(PROTO_SERVER, &c, &s);
 	headers(&c, 0x1, 1, REQ("/one"));
 	proto_http2.feed(conn, PROTO_RECV, 2, c.b, c.n, c.n + 20);	/* 20 unseen */
 	proto_http2.feed(conn, PROTO_RECV, 3, "garbage, not frames", 19, 19);
