@@ -98,6 +98,15 @@ DECLARE_SEL ; \
 	r2 += KEY ; \
 	call bpf_map_delete_elem
 
+/* A program's last lines: at LABEL, MAP's entry for the key at (r10 + KEY)
+ * deleted; at out, return 0. */
+#define DELETE_END(LABEL, MAP, KEY) \
+LABEL: ; \
+	DELETE(MAP, KEY) ; \
+out: ; \
+	r0 = 0 ; \
+	exit
+
 /* A program's first lines: r6 = the context (r1), R = the current task's
  * pid_tgid. */
 #define CTX_PID(R) \

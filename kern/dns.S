@@ -121,11 +121,7 @@ have_host:
 	r8 = *(u32 *)(r7 + DNS_OFF_HLEN)
 	if r8 == 0 goto forget
 	EMIT_SIZED(r6, r7, r8, DNS_OFF_HOST, DNS_HOST_MAX, EV_DNS, forget)
-forget:
-	DELETE(dns_pending, FP_KEY)
-out:
-	r0 = 0
-	exit
+	DELETE_END(forget, dns_pending, FP_KEY)
 
 // A thread ends: forget a lookup it never returned from.
 .prog dns_thread_exit tracepoint sched/sched_process_exit

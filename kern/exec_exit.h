@@ -69,8 +69,4 @@ reread:
 args_kept:
 	r8 = *(u16 *)(r7 + EXEC_OFF_DLEN)
 	EMIT_SIZED(r6, r7, r8, EXEC_OFF_DATA, EXEC_DATA_MAX, EV_EXEC, done)
-done:
-	DELETE(exec_pending, FP_EXIT_KEY)
-out:
-	r0 = 0
-	exit
+	DELETE_END(done, exec_pending, FP_EXIT_KEY)

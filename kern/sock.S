@@ -63,12 +63,7 @@ DECLARE_SOCK_MAPS
 	r1 = *(u8 *)(r8 + SKP_KIND) ; \
 	if r1 != KIND goto forget
 // The end of an exit program: forget this thread's pending call
-#define FORGET \
-forget: ; \
-	DELETE(sk_pend, FP_PEND_KEY) ; \
-out: ; \
-	r0 = 0 ; \
-	exit
+#define FORGET DELETE_END(forget, sk_pend, FP_PEND_KEY)
 // Park the sk_pend value built at FP_PEND
 #define PARK \
 	r1 = sk_pend ll ; \
