@@ -12,6 +12,8 @@ struct fixture {
 	int done;		/* http1_conn_state at the end is HTTP1_DONE */
 };
 #define FIX(nm, st, w, d) { nm, st, sizeof(st) / sizeof(struct step), w, d }
+/* the response most fixtures answer with: 38 bytes, no body */
+#define OK_EMPTY "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
 
 static const struct step f_get[] = {
 	{ 'q', "GET /index.html HTTP/1.1\r\nHost: example.com\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n\r\n" },
@@ -57,7 +59,7 @@ static const struct step f_204_304[] = {
 	{ 'q', "GET /cached HTTP/1.1\r\nIf-None-Match: \"x\"\r\n\r\n" },
 	{ 'r', "HTTP/1.1 304 Not Modified\r\nContent-Length: 500\r\nTransfer-Encoding: chunked\r\n\r\n" },
 	{ 'q', "GET /after HTTP/1.1\r\n\r\n" },
-	{ 'r', "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" },
+	{ 'r', OK_EMPTY },
 };
 static const struct step f_http10[] = {
 	{ 'q', "GET /old HTTP/1.0\r\nUser-Agent: Wget/1.21\r\n\r\n" },
@@ -79,7 +81,7 @@ static const struct step f_other_method[] = {
 	{ 'q', "PROPFIND /dav/ HTTP/1.1\r\nHost: h\r\nDepth: 1\r\nContent-Length: 0\r\n\r\n" },
 	{ 'r', "HTTP/1.1 207 Multi-Status\r\nContent-Length: 0\r\n\r\n" },
 	{ 'q', "QUERY /q HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}" },
-	{ 'r', "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" },
+	{ 'r', OK_EMPTY },
 };
 static const struct step f_trace[] = {
 	{ 'q', "GET /t HTTP/1.1\r\nTraceParent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\r\n"
@@ -87,15 +89,15 @@ static const struct step f_trace[] = {
 	{ 'r', "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n" },
 	{ 'q', "GET /t2 HTTP/1.1\r\ntraceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\r\n"
 	       "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\r\n\r\n" },
-	{ 'r', "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" },
+	{ 'r', OK_EMPTY },
 };
 static const struct step f_absolute[] = {
 	{ 'q', "GET http://Example.COM:8080/p/q?s=1 HTTP/1.1\r\nHost: other\r\n\r\n" },
-	{ 'r', "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" },
+	{ 'r', OK_EMPTY },
 	{ 'q', "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n" },
-	{ 'r', "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" },
+	{ 'r', OK_EMPTY },
 	{ 'q', "GET https://h2 HTTP/1.1\r\n\r\n" },
-	{ 'r', "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" },
+	{ 'r', OK_EMPTY },
 };
 static const struct step f_lf_only[] = {
 	{ 'q', "\r\nGET /lf HTTP/1.1\nHost: h\n\n" },
