@@ -231,9 +231,9 @@ out: ; \
 	COUNT_DROP(TYPE) ; \
 92:
 
-/* Send the record at REC whose variable part (R bytes, R a register other
- * than r1-r5) starts at offset OFF: its size, OFF + R, in EV_OFF_SIZE;
- * goto LABEL when R is over MAX. CTX as for EMIT. */
+/* Send the record at REC whose variable part (R bytes, R one of r6-r9)
+ * starts at offset OFF: its size, OFF + R, in EV_OFF_SIZE; goto LABEL when
+ * R is over MAX. CTX as for EMIT. */
 #define EMIT_SIZED(CTX, REC, R, OFF, MAX, TYPE, LABEL) \
 	if R > MAX goto LABEL ; \
 	R += OFF ; \
@@ -256,8 +256,8 @@ out: ; \
 
 /* goto LABEL if flag FLAG of the record at REC says its string is there;
  * else read it again from the user pointer kept at REC + UPTR, at most MAX
- * bytes to REC + OFF (r0: the length with the NUL, or -errno). For a
- * return whose entry could not read it (the page was not resident yet). */
+ * bytes to REC + OFF (r0: the length with the NUL, or -errno): at a return
+ * whose entry could not read it. Clobbers r0-r5. */
 #define REREAD_STR(REC, FLAG, OFF, MAX, UPTR, LABEL) \
 	r1 = *(u32 *)(REC + EV_OFF_FLAGS) ; \
 	r1 &= FLAG ; \
