@@ -111,7 +111,7 @@ int session_opt_binary(void *cmd, const char *v, const char *what)
 void session_probes_help(FILE *f)
 {
 	for (size_t i = 0; i < n_probes; i++)
-		fprintf(f, "  %-8s %s\n", probes[i].name, probes[i].summary);
+		fprintf(f, "  %-9s %s\n", probes[i].name, probes[i].summary);
 }
 
 bool session_opts_has(const struct session_opts *o, const char *probe)
