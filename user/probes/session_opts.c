@@ -122,6 +122,18 @@ bool session_opts_has(const struct session_opts *o, const char *probe)
 	return false;
 }
 
+/* A probe selected that reads the same records as `probe` (the socket
+ * probes: http's options serve postgres, mysql, redis, memcached too) */
+static bool shares_capture(const struct session_opts *o, const char *probe)
+{
+	const struct probe *p = probe_find(probe);
+
+	for (int i = 0; p && i < o->n_probes; i++)
+		if (o->probes[i]->ev_type == p->ev_type)
+			return true;
+	return false;
+}
+
 int session_opts_need(struct session_opts *o, const struct opt *rows, uint64_t given, bool add,
 		      const char *list_opt)
 {
@@ -129,7 +141,7 @@ int session_opts_need(struct session_opts *o, const struct opt *rows, uint64_t g
 		const char *p = rows[i].probe;
 		int e;
 
-		if (!p || !(given >> i & 1) || session_opts_has(o, p))
+		if (!p || !(given >> i & 1) || session_opts_has(o, p) || shares_capture(o, p))
 			continue;
 		if (add && (e = session_opts_add_probes(o, p)))
 			return e;
