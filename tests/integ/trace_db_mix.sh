@@ -92,3 +92,49 @@ http GET / 200"
 		fi
 	fi
 fi
+
+# rawtel run --probes with the same names: one capture, and the layer's
+# self-metrics count each protocol's connection (HTTP's too) and
+# exchanges, and the binary connection's two ends as not ours
+name=db_mix_run
+held run python3 "$T_TMP/mix.py" "$rport" "$mport" "$hport"
+mkdir -p "$T_TMP/run.d"
+"$RAWTEL" run --no-status --probes http,mysql,redis,memcached --pid $drv --output "$T_TMP/run.d" \
+	--metric-interval 500 > "$T_TMP/run.out" 2> "$T_TMP/run.err" &
+rt=$!; track_pid $rt
+if wait_for "$T_TMP/run.err" "running:" 300; then
+	go run
+	wait $drv
+	sleep 1.2
+	kill -TERM $rt; wait $rt
+	got=$(python3 -c '
+import json, sys
+last = {}
+for l in open(sys.argv[1]):
+    for rm in json.loads(l).get("resourceMetrics", []):
+        for sm in rm.get("scopeMetrics", []):
+            for m in sm.get("metrics", []):
+                if not m["name"].startswith("rawtel.proto."):
+                    continue
+                for dp in m.get("sum", {}).get("dataPoints", []):
+                    a = ",".join(sorted(x["key"] + "=" + x["value"]["stringValue"]
+                                        for x in dp.get("attributes", [])))
+                    last[m["name"] + "{" + a + "}"] = int(dp.get("asInt", 0))
+for k in sorted(last):
+    if last[k] and ("connections" in k or "exchanges" in k):
+        print(k, last[k])
+' "$T_TMP/run.d/metrics.jsonl" 2>&1)
+	want="rawtel.proto.connections{outcome=http} 1
+rawtel.proto.connections{outcome=memcached} 1
+rawtel.proto.connections{outcome=redis} 1
+rawtel.proto.connections{outcome=unknown} 2
+rawtel.proto.events{event=exchanges,protocol=memcached} 2
+rawtel.proto.events{event=exchanges,protocol=redis} 2"
+	if [ "$got" = "$want" ]; then
+		pass $name
+	else
+		fail $name "got: $got; $(cat "$T_TMP/run.err")"
+	fi
+else
+	fail $name "rawtel run did not start: $(cat "$T_TMP/run.err")"
+fi
