@@ -59,3 +59,25 @@ for l in open(sys.argv[1]):
 not_parsed() {
 	sed -n 's/.* \([0-9]*\) connections not parsed.*/\1/p' "$T_TMP/$1.err"
 }
+
+# proto_metrics FILE [KEY...]: the latest value of each rawtel.proto.*
+# sum in an OTLP JSON Lines metrics file, as "name{attr=v,...} value": the
+# KEYs given (None when absent), else every non-zero one
+proto_metrics() {
+	python3 -c '
+import json, sys
+last = {}
+for l in open(sys.argv[1]):
+    for rm in json.loads(l).get("resourceMetrics", []):
+        for sm in rm.get("scopeMetrics", []):
+            for m in sm.get("metrics", []):
+                if not m["name"].startswith("rawtel.proto."):
+                    continue
+                for dp in m.get("sum", {}).get("dataPoints", []):
+                    a = ",".join(sorted(x["key"] + "=" + x["value"]["stringValue"]
+                                        for x in dp.get("attributes", [])))
+                    last[m["name"] + "{" + a + "}"] = int(dp.get("asInt", 0))
+for k in sys.argv[2:] or sorted(k for k in last if last[k]):
+    print(k, last.get(k))
+' "$@" 2>&1
+}

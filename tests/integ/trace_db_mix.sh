@@ -107,23 +107,7 @@ if wait_for "$T_TMP/run.err" "running:" 300; then
 	wait $drv
 	sleep 1.2
 	kill -TERM $rt; wait $rt
-	got=$(python3 -c '
-import json, sys
-last = {}
-for l in open(sys.argv[1]):
-    for rm in json.loads(l).get("resourceMetrics", []):
-        for sm in rm.get("scopeMetrics", []):
-            for m in sm.get("metrics", []):
-                if not m["name"].startswith("rawtel.proto."):
-                    continue
-                for dp in m.get("sum", {}).get("dataPoints", []):
-                    a = ",".join(sorted(x["key"] + "=" + x["value"]["stringValue"]
-                                        for x in dp.get("attributes", [])))
-                    last[m["name"] + "{" + a + "}"] = int(dp.get("asInt", 0))
-for k in sorted(last):
-    if last[k] and ("connections" in k or "exchanges" in k):
-        print(k, last[k])
-' "$T_TMP/run.d/metrics.jsonl" 2>&1)
+	got=$(proto_metrics "$T_TMP/run.d/metrics.jsonl" | grep "connections\|exchanges")
 	want="rawtel.proto.connections{outcome=http} 1
 rawtel.proto.connections{outcome=memcached} 1
 rawtel.proto.connections{outcome=redis} 1
