@@ -154,6 +154,15 @@ static inline void conv_split(const struct step *st, size_t k, struct step two[4
 		}                                                                 \
 	} while (0)
 
+/* A recording replayed as CONV_CHECK does: both roles, whole and a byte
+ * per syscall (rec_steps below) */
+#define REC_CHECK(pp, rel, want)                                                  \
+	do {                                                                      \
+		static struct step rst_[100];                                     \
+		int rn_ = rec_steps(rel, rst_, 100);                              \
+		CONV_CHECK(pp, rst_, (size_t)rn_, want);                          \
+	} while (0)
+
 /* A recording (tests/fixtures/PROTO/NAME.rec: lines "c HEX" / "s HEX")
  * as steps; the buffers live until the next call. Returns the count, or
  * -1 when the file cannot be read. */
@@ -191,13 +200,16 @@ static inline int rec_load(const char *rel, struct step *st, size_t max)
 	return (int)n;
 }
 
-/* rec_load into st[max]: the count, or a failure when unreadable. */
+/* rec_load into st[max]: the count; unreadable, the case fails and ends
+ * there (no replay of steps that are not). */
 static inline int rec_steps(const char *rel, struct step *st, size_t max)
 {
 	int n = rec_load(rel, st, max);
 
-	if (n <= 0)
+	if (n <= 0) {
 		T_FAILF("cannot read %s (run from the top of the tree)", rel);
+		longjmp(t_jmp, 1);
+	}
 	return n;
 }
 
