@@ -138,6 +138,14 @@ void redis_conn_flush(struct redis_conn *c, uint64_t ts);
 /* Commands waiting longer than `wait` reported without a reply. */
 void redis_conn_tick(struct redis_conn *c, uint64_t now, uint64_t wait);
 
+/* A side's bytes through its step function (bytes taken, -1: framing
+ * lost, then `lose` is called, REDIS_STOP: not parsing) until all are
+ * taken or one stops; returns how many were. */
+#define REDIS_STOP (-2L)
+typedef long (*redis_step_fn)(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t ts);
+size_t redis_run(struct redis_conn *c, redis_step_fn step, void (*lose)(struct redis_conn *c),
+		 const uint8_t *p, size_t n, uint64_t ts);
+
 /* redis_req.c: up to n captured bytes of the command stream; returns how
  * many were taken (fewer only when the framing broke: side in RS_SEEK). */
 size_t redis_req_parse(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t ts);

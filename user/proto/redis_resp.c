@@ -206,35 +206,33 @@ static long idle_byte(struct redis_conn *c, uint8_t ch, uint64_t ts)
 	return 1;
 }
 
-size_t redis_resp_parse(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t ts)
+/* One step of the reply stream, as the command stream's */
+static long resp_step(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t ts)
 {
 	struct redis_side *s = &c->resp;
-	size_t off = 0;
+	long k;
 
-	while (off < n) {
-		long k;
-
-		switch (s->state) {
-		case RS_IDLE:
-			k = idle_byte(c, p[off], ts);
-			break;
-		case RS_LINE:
-			k = line_bytes(c, p + off, n - off, ts);
-			break;
-		case RS_BULK:
-			k = bulk_bytes(c, p + off, n - off < s->remain ? n - off : s->remain, ts);
-			break;
-		default:
-			return off;
-		}
-		if (k < 0) {
-			redis_resp_lose(c);
-			return off;
-		}
-		s->last_ns = ts;
-		off += (size_t)k;
+	switch (s->state) {
+	case RS_IDLE:
+		k = idle_byte(c, p[0], ts);
+		break;
+	case RS_LINE:
+		k = line_bytes(c, p, n, ts);
+		break;
+	case RS_BULK:
+		k = bulk_bytes(c, p, n < s->remain ? n : s->remain, ts);
+		break;
+	default:
+		return REDIS_STOP;
 	}
-	return off;
+	if (k >= 0)
+		s->last_ns = ts;
+	return k;
+}
+
+size_t redis_resp_parse(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t ts)
+{
+	return redis_run(c, resp_step, redis_resp_lose, p, n, ts);
 }
 
 void redis_resp_gap(struct redis_conn *c, uint64_t gap, uint64_t ts)
