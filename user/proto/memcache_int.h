@@ -142,14 +142,12 @@ int64_t mc_num(const struct mc_side *s);
 int mc_tok_is(const struct mc_side *s, const char *w);
 
 /* memcache_req.c */
-size_t mc_req_parse(struct mc_conn *c, const uint8_t *p, size_t n, uint64_t ts);
-void mc_req_gap(struct mc_conn *c, uint64_t gap, uint64_t ts);
+extern const struct lpf_dir mc_req_dir;
 void mc_req_lose(struct mc_conn *c);
 int mc_req_starts(const uint8_t *p, size_t n, int strict);
 
 /* memcache_resp.c */
-size_t mc_resp_parse(struct mc_conn *c, const uint8_t *p, size_t n, uint64_t ts);
-void mc_resp_gap(struct mc_conn *c, uint64_t gap, uint64_t ts);
+extern const struct lpf_dir mc_resp_dir;
 void mc_resp_lose(struct mc_conn *c);
 int mc_resp_starts(const uint8_t *p, size_t n, int strict);
 

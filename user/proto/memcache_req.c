@@ -149,13 +149,16 @@ static const struct mc_line_ops req_ops = {
 	.first = req_first, .begin = begin, .done = cmd_done, .lose = mc_req_lose,
 };
 
-size_t mc_req_parse(struct mc_conn *c, const uint8_t *p, size_t n, uint64_t ts)
+static size_t req_parse(void *conn, const uint8_t *p, size_t n, uint64_t ts)
 {
+	struct mc_conn *c = conn;
+
 	return mc_side_parse(c, &c->req, &req_ops, p, n, ts);
 }
 
-void mc_req_gap(struct mc_conn *c, uint64_t gap, uint64_t ts)
+static void req_gap(void *conn, uint64_t gap, uint64_t ts)
 {
+	struct mc_conn *c = conn;
 	struct mc_side *s = &c->req;
 
 	if (s->state == MS_SEEK || s->state == MS_DEAD)
@@ -193,3 +196,5 @@ int mc_req_starts(const uint8_t *p, size_t n, int strict)
 			return 0;
 	return i < n || !strict;
 }
+
+const struct lpf_dir mc_req_dir = { req_parse, req_gap, mc_req_starts };

@@ -144,13 +144,16 @@ static const struct mc_line_ops resp_ops = {
 	.first = resp_first, .begin = begin, .done = data_done, .lose = mc_resp_lose,
 };
 
-size_t mc_resp_parse(struct mc_conn *c, const uint8_t *p, size_t n, uint64_t ts)
+static size_t resp_parse(void *conn, const uint8_t *p, size_t n, uint64_t ts)
 {
+	struct mc_conn *c = conn;
+
 	return mc_side_parse(c, &c->resp, &resp_ops, p, n, ts);
 }
 
-void mc_resp_gap(struct mc_conn *c, uint64_t gap, uint64_t ts)
+static void resp_gap(void *conn, uint64_t gap, uint64_t ts)
 {
+	struct mc_conn *c = conn;
 	struct mc_side *s = &c->resp;
 
 	if (s->state == MS_DATA) {
@@ -185,3 +188,5 @@ int mc_resp_starts(const uint8_t *p, size_t n, int strict)
 			return 0;
 	return i < n || !strict;
 }
+
+const struct lpf_dir mc_resp_dir = { resp_parse, resp_gap, mc_resp_starts };

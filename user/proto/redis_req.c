@@ -248,13 +248,14 @@ static long req_step(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t 
 	}
 }
 
-size_t redis_req_parse(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t ts)
+static size_t req_parse(void *conn, const uint8_t *p, size_t n, uint64_t ts)
 {
-	return redis_run(c, req_step, redis_req_lose, p, n, ts);
+	return redis_run(conn, req_step, redis_req_lose, p, n, ts);
 }
 
-void redis_req_gap(struct redis_conn *c, uint64_t gap, uint64_t ts)
+static void req_gap(void *conn, uint64_t gap, uint64_t ts)
 {
+	struct redis_conn *c = conn;
 	struct redis_side *s = &c->req;
 
 	if (s->state == RS_SEEK || s->state == RS_DEAD)
@@ -341,3 +342,5 @@ int redis_req_starts(const uint8_t *p, size_t n, int strict)
 		return !strict && d <= 10;
 	return d && d <= 10 && p[i] == '\r' && (i + 1 == n ? !strict : p[i + 1] == '\n');
 }
+
+const struct lpf_dir redis_req_dir = { req_parse, req_gap, redis_req_starts };

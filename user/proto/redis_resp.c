@@ -230,13 +230,14 @@ static long resp_step(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t
 	return k;
 }
 
-size_t redis_resp_parse(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t ts)
+static size_t resp_parse(void *conn, const uint8_t *p, size_t n, uint64_t ts)
 {
-	return redis_run(c, resp_step, redis_resp_lose, p, n, ts);
+	return redis_run(conn, resp_step, redis_resp_lose, p, n, ts);
 }
 
-void redis_resp_gap(struct redis_conn *c, uint64_t gap, uint64_t ts)
+static void resp_gap(void *conn, uint64_t gap, uint64_t ts)
 {
+	struct redis_conn *c = conn;
 	struct redis_side *s = &c->resp;
 
 	if (s->state == RS_BULK) {
@@ -272,3 +273,5 @@ int redis_resp_starts(const uint8_t *p, size_t n, int strict)
 		return !strict;
 	return i + 1 < n ? p[i + 1] == '\n' : !strict;
 }
+
+const struct lpf_dir redis_resp_dir = { resp_parse, resp_gap, redis_resp_starts };
