@@ -96,3 +96,23 @@ redis redis-server server HGET - WRONGTYPE -1 True True"
 		fi
 	fi
 fi
+
+# The text form: the header and one line per command, the same columns
+# as postgres's
+name=db_redis_text
+"$RAWTEL" trace redis --comm redis-cli > "$T_TMP/text.out" 2> "$T_TMP/text.err" &
+rt=$!; track_pid $rt
+if wait_for "$T_TMP/text.err" "tracing" 300; then
+	$cli -n 4 GET nokey > /dev/null
+	sleep 0.5
+	kill -INT $rt; wait $rt
+	if head -n 1 "$T_TMP/text.out" | grep -q "^TIME  *PID  *COMM  *ROLE  *OPERATION  *TARGET  *STATUS  *LATENCY(ms)  *PEER$" &&
+	   grep -q " redis-cli  *C  *SELECT  *-  *OK  .* 127.0.0.1:$port$" "$T_TMP/text.out" &&
+	   grep -q " redis-cli  *C  *GET  *4  *OK  .* 127.0.0.1:$port$" "$T_TMP/text.out"; then
+		pass $name
+	else
+		fail $name "unexpected text output: $(cat "$T_TMP/text.out")"
+	fi
+else
+	fail $name "rawtel did not start: $(cat "$T_TMP/text.err")"
+fi
