@@ -140,6 +140,18 @@ uint64_t mc_side_gap(struct mc_conn *c, struct mc_side *s, const struct mc_line_
 int mc_data(struct mc_side *s, const uint8_t *p, uint64_t k);
 int64_t mc_num(const struct mc_side *s);
 int mc_tok_is(const struct mc_side *s, const char *w);
+/* A protocol word and its class (commands: MC_*, replies: RK_*) */
+struct mc_word {
+	const char *w;
+	uint8_t cls;
+};
+/* w[0..n) in the table t of nt words: its index, or -1 */
+int mc_word_index(const struct mc_word *t, size_t nt, const char *w, size_t n);
+/* Does p start a line of table t: a known word (a command's in lower
+ * case, req; a reply's in upper case), its delimiter, printable bytes
+ * (strict: to the line's LF)? */
+int mc_starts(const struct mc_word *t, size_t nt, int req, const uint8_t *p, size_t n,
+	      int strict);
 
 /* memcache_req.c */
 extern const struct lpf_dir mc_req_dir;
