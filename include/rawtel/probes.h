@@ -44,7 +44,7 @@ struct probe_out {
 	const struct proctab *seed;	/* processes older than rawtel */
 	bool tcp_bytes;		/* tcp: the byte-counting programs are attached */
 	bool raw;		/* http: the sock and data records themselves */
-	void *http;		/* http, postgres: their printer's state
+	void *http;		/* http and the DB probes: their printer's state
 				 * (user/probes/htline.c) */
 	struct sockcap *sockcap;	/* where the printer says which
 				 * connections need no more payloads */
@@ -168,6 +168,9 @@ extern const char *const tcp_pid_how[4];	/* "none", "connect", "io", "close" */
 /* The http probe's printers (user/probes/htline.c). */
 int htline_start_http(struct probe_out *o);
 int htline_start_postgres(struct probe_out *o);
+int htline_start_mysql(struct probe_out *o);
+int htline_start_redis(struct probe_out *o);
+int htline_start_memcached(struct probe_out *o);
 void htline_header(const struct probe_out *o);
 void htline_print(const struct probe_out *o, const void *rec, size_t len);
 void htline_tick(const struct probe_out *o, uint64_t now_ns);

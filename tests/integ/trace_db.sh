@@ -8,34 +8,12 @@
 # protocol) are given up by the connection layer and the kernel stops
 # copying their payloads (both counted in the summary), with no line.
 . "$RAWTEL_TOP/tests/lib.sh"
-
-# needed, or the case fails in CI (RAWTEL_REQUIRE_BPF=1) as a skip would
-need() {
-	if [ "${RAWTEL_REQUIRE_BPF:-0}" = 1 ]; then fail "$1" "$2"; else skip "$1" "$2"; fi
-}
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+. "$RAWTEL_TOP/tests/db_lib.sh"
 
 # start_trace NAME [options]: rawtel trace postgres --json in the background
 start_trace() {
-	name=$1; shift
-	"$RAWTEL" trace postgres --json "$@" > "$T_TMP/$name.jsonl" 2> "$T_TMP/$name.err" &
-	rt=$!; track_pid $rt
-	wait_for "$T_TMP/$name.err" "tracing" 300 && return 0
-	fail "$name" "rawtel did not start: $(cat "$T_TMP/$name.err")"
-	return 1
-}
-
-stop_trace() {
-	sleep 0.5
-	kill -INT $rt; wait $rt; rc=$?
-	if [ $rc -ne 0 ]; then fail "$1" "rawtel exited $rc: $(cat "$T_TMP/$1.err")"; return 1; fi
-	if ! grep -q " 0 lost in the kernel" "$T_TMP/$1.err"; then
-		fail "$1" "events lost or no summary: $(cat "$T_TMP/$1.err")"; return 1
-	fi
-	return 0
+	n=$1; shift
+	trace_bg "$n" 300 postgres "$@"
 }
 
 require_bpf db_psql || exit 0
@@ -70,16 +48,14 @@ until su postgres -s /bin/sh -c "$bin/pg_isready -q -h 127.0.0.1 -p $port"; do
 done
 psql -X -q -h 127.0.0.1 -p "$port" -U postgres -c 'CREATE DATABASE rtdb' > /dev/null
 
-# psql's pid is known before it runs: a shell waits on a fifo, then execs it
+# psql's pid is known before it runs (held, then go)
 name=db_psql
-fifo="$T_TMP/psql.fifo"; mkfifo "$fifo"
-sh -c 'read x < "$1"; shift; exec "$@"' sh "$fifo" psql -X -q -h 127.0.0.1 -p "$port" -U postgres \
+held psql psql -X -q -h 127.0.0.1 -p "$port" -U postgres \
 	-d rtdb -c 'CREATE TABLE rt_t (a int, secret text)' \
 	-c "INSERT INTO rt_t VALUES (1, 'hunter2')" -c 'SELECT a FROM rt_t WHERE a = 1' \
-	-c 'SELECT * FROM no_such_table' > "$T_TMP/psql.out" 2>&1 &
-drv=$!; track_pid $drv
+	-c 'SELECT * FROM no_such_table' > "$T_TMP/psql.out" 2>&1
 if start_trace $name --pid $drv; then
-	echo go > "$fifo"
+	go psql
 	wait $drv
 	if stop_trace $name; then
 		got=$(python3 -c '
@@ -123,37 +99,21 @@ fi
 # rawtel run --probes postgres: the layer's self-metrics count the
 # connection and its operations (rawtel.proto.*)
 name=db_run_metrics
-fifo="$T_TMP/run.fifo"; mkfifo "$fifo"
-sh -c 'read x < "$1"; shift; exec "$@"' sh "$fifo" psql -X -q -h 127.0.0.1 -p "$port" -U postgres \
-	-d rtdb -c 'SELECT 1' -c 'SELECT 2' > /dev/null 2>&1 &
-drv=$!; track_pid $drv
+held run psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d rtdb -c 'SELECT 1' -c 'SELECT 2' \
+	> /dev/null 2>&1
 mkdir -p "$T_TMP/run.d"
 "$RAWTEL" run --no-status --probes postgres --pid $drv --output "$T_TMP/run.d" \
 	--metric-interval 500 > "$T_TMP/run.out" 2> "$T_TMP/run.err" &
 rt=$!; track_pid $rt
 if wait_for "$T_TMP/run.err" "running:" 300; then
-	echo go > "$fifo"
+	go run
 	wait $drv
 	sleep 1.2
 	kill -TERM $rt; wait $rt
-	got=$(python3 -c '
-import json, sys
-last = {}
-for l in open(sys.argv[1]):
-    for rm in json.loads(l).get("resourceMetrics", []):
-        for sm in rm.get("scopeMetrics", []):
-            for m in sm.get("metrics", []):
-                if not m["name"].startswith("rawtel.proto."):
-                    continue
-                for dp in m.get("sum", {}).get("dataPoints", []):
-                    a = ",".join(sorted(x["key"] + "=" + x["value"]["stringValue"]
-                                        for x in dp.get("attributes", [])))
-                    last[m["name"] + "{" + a + "}"] = int(dp.get("asInt", 0))
-for k in ("rawtel.proto.connections{outcome=postgres}",
-          "rawtel.proto.events{event=exchanges,protocol=postgres}",
-          "rawtel.proto.events{event=errors,protocol=postgres}"):
-    print(k, last.get(k))
-' "$T_TMP/run.d/metrics.jsonl" 2>&1)
+	got=$(proto_metrics "$T_TMP/run.d/metrics.jsonl" \
+		"rawtel.proto.connections{outcome=postgres}" \
+		"rawtel.proto.events{event=exchanges,protocol=postgres}" \
+		"rawtel.proto.events{event=errors,protocol=postgres}")
 	want="rawtel.proto.connections{outcome=postgres} 1
 rawtel.proto.events{event=exchanges,protocol=postgres} 2
 rawtel.proto.events{event=errors,protocol=postgres} 0"

@@ -154,6 +154,15 @@ static inline void conv_split(const struct step *st, size_t k, struct step two[4
 		}                                                                 \
 	} while (0)
 
+/* A recording replayed as CONV_CHECK does: both roles, whole and a byte
+ * per syscall (rec_steps below) */
+#define REC_CHECK(pp, rel, want)                                                  \
+	do {                                                                      \
+		static struct step rst_[100];                                     \
+		int rn_ = rec_steps(rel, rst_, 100);                              \
+		CONV_CHECK(pp, rst_, (size_t)rn_, want);                          \
+	} while (0)
+
 /* A recording (tests/fixtures/PROTO/NAME.rec: lines "c HEX" / "s HEX")
  * as steps; the buffers live until the next call. Returns the count, or
  * -1 when the file cannot be read. */
@@ -191,13 +200,16 @@ static inline int rec_load(const char *rel, struct step *st, size_t max)
 	return (int)n;
 }
 
-/* rec_load into st[max]: the count, or a failure when unreadable. */
+/* rec_load into st[max]: the count; unreadable, the case fails and ends
+ * there (no replay of steps that are not). */
 static inline int rec_steps(const char *rel, struct step *st, size_t max)
 {
 	int n = rec_load(rel, st, max);
 
-	if (n <= 0)
+	if (n <= 0) {
 		T_FAILF("cannot read %s (run from the top of the tree)", rel);
+		longjmp(t_jmp, 1);
+	}
 	return n;
 }
 
@@ -220,6 +232,45 @@ static inline void detect_check(const struct proto_parser *pp, const struct dete
 		T_EQ_INT(pp->detect(PROTO_CLIENT, t[i].req ? PROTO_SEND : PROTO_RECV, p, len, len),
 			 t[i].want);
 	}
+}
+
+/* close() and tick() on a client connection: three commands written at
+ * once, the first one's reply, then the two others overdue (max_wait 50):
+ * reported without a reply, in order; a late reply does not report them
+ * again; a command cut by the close is reported by it, cut. */
+struct tick_case {
+	const char *cmds, *reply, *late, *partial;	/* partial: cut short */
+	const char *want1, *want2, *want3;		/* lines 1..3 */
+};
+
+static inline void tick_check(const struct proto_parser *pp, const struct tick_case *k)
+{
+	static struct xlog l;
+	struct proto_opts o = { .on_db = xlog_on, .arg = &l, .stats = &l.st, .max_wait_ns = 50 };
+	void *c = calloc(1, pp->conn_size);
+	size_t n = strlen(k->cmds);
+
+	memset(&l, 0, sizeof(l));
+	pp->init(c, 1, PROTO_CLIENT, &o);
+	T_EQ_INT(pp->feed(c, PROTO_SEND, 100, k->cmds, n, n), PROTO_MORE);
+	n = strlen(k->reply);
+	T_EQ_INT(pp->feed(c, PROTO_RECV, 110, k->reply, n, n), PROTO_MORE);
+	pp->tick(c, 140);
+	T_EQ_INT(l.n, 1);
+	pp->tick(c, 160);
+	T_EQ_INT(l.n, 3);
+	T_EQ_STR(l.line[1], k->want1);
+	T_EQ_STR(l.line[2], k->want2);
+	n = strlen(k->late);
+	T_EQ_INT(pp->feed(c, PROTO_RECV, 170, k->late, n, n), PROTO_MORE);
+	T_EQ_INT(l.n, 3);
+	n = strlen(k->partial);
+	T_EQ_INT(pp->feed(c, PROTO_SEND, 180, k->partial, n, n), PROTO_MORE);
+	pp->close(c, 190);
+	T_EQ_INT(l.n, 4);
+	T_EQ_STR(l.line[3], k->want3);
+	T_EQ_INT(l.last.end_ns, 190);
+	free(c);
 }
 
 #endif

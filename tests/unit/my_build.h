@@ -234,6 +234,27 @@ static inline void p_handshake(struct mconv *cv, uint32_t caps, const char *db)
 	mflush(cv, 'S', 0);
 }
 
+/* A fresh conversation (the previous one freed) in its command phase on
+ * database `db`: every test's start. */
+static inline void m_begin(struct mconv *cv, uint32_t caps, const char *db)
+{
+	mconv_free(cv);
+	p_handshake(cv, caps, db);
+}
+
+/* COM_STMT_PREPARE's OK (statement id, columns, parameters), seq 1; its
+ * column definitions follow */
+static inline void p_prepare_ok(uint32_t id, uint16_t cols, uint16_t params)
+{
+	pbyte(0);
+	ple(id, 4);
+	ple(cols, 2);
+	ple(params, 2);
+	pbyte(0);
+	ple(0, 2);
+	mp(1);
+}
+
 /* Runs the conversation every way (needs t.h and t_fmt.h first) and compares with want (NULL-terminated). */
 /* ... returns the last whole run (as a client) */
 static inline const struct mrec *mexpect(const struct mconv *cvp, const char *name, const char *const *want,

@@ -172,6 +172,8 @@ static void test_trace(void)
 		{ { "trace", "http", "--port=80", "--capture-bytes", "64", "--raw" }, 0, "http", NULL },
 		{ { "trace", "uprobe", "libc:malloc", "exec" }, 0, "uprobe,exec", NULL },
 		{ { "trace", "exec,exit", "dns", "--binary", "/bin/true" }, 0, "exec,exit,dns", NULL },
+		/* the DB probes share http's capture, and its options */
+		{ { "trace", "redis,mysql", "--capture-bytes", "4096", "--raw" }, 0, "redis,mysql", NULL },
 		{ { "trace", "exec", "--capture-bytes", "100" }, -EINVAL, NULL,
 		  "--capture-bytes is for the http probe" },
 		{ { "trace", "exec", "--raw" }, -EINVAL, NULL, "--raw is for the http probe" },

@@ -220,29 +220,12 @@ static void binary_tls(void)
 
 static void close_tick(void)
 {
-	static struct xlog l;
-	struct proto_opts o = { .on_db = xlog_on, .arg = &l, .stats = &l.st, .max_wait_ns = 50 };
-	void *c = calloc(1, M->conn_size);
-	static const char a[] = "get a\r\nmg b v q\r\nget c\r\n";
+	static const struct tick_case k = {
+		"get a\r\nmg b v q\r\nget c\r\n", "END\r\n", "END\r\n", "set x 0 0 9\r\nabc",
+		"mg|mg b v q|||40|-1", "get|get c|||2|-1", "set|set x 0 0 9|||8a|-1",
+	};
 
-	memset(&l, 0, sizeof(l));
-	M->init(c, 1, PROTO_CLIENT, &o);
-	T_EQ_INT(M->feed(c, PROTO_SEND, 100, a, sizeof(a) - 1, sizeof(a) - 1), PROTO_MORE);
-	T_EQ_INT(M->feed(c, PROTO_RECV, 110, "END\r\n", 5, 5), PROTO_MORE);
-	M->tick(c, 140);
-	T_EQ_INT(l.n, 1);
-	M->tick(c, 160);
-	T_EQ_INT(l.n, 3);
-	T_EQ_STR(l.line[1], "mg|mg b v q|||40|-1");
-	T_EQ_STR(l.line[2], "get|get c|||2|-1");
-	/* the late reply is not reported again */
-	T_EQ_INT(M->feed(c, PROTO_RECV, 170, "END\r\n", 5, 5), PROTO_MORE);
-	T_EQ_INT(l.n, 3);
-	T_EQ_INT(M->feed(c, PROTO_SEND, 180, "set x 0 0 9\r\nabc", 16, 16), PROTO_MORE);
-	M->close(c, 190);
-	T_EQ_INT(l.n, 4);
-	T_EQ_STR(l.line[3], "set|set x 0 0 9|||8a|-1");
-	free(c);
+	tick_check(M, &k);
 }
 
 static void detect(void)

@@ -12,12 +12,6 @@
 #define DIR "tests/fixtures/memcached/"
 
 static const struct proto_parser *const M = &proto_memcached;
-static struct step st[100];
-
-static int load(const char *name)
-{
-	return rec_steps(name, st, N(st));
-}
 
 static void text(void)
 {
@@ -35,9 +29,7 @@ static void text(void)
 		"set|set k 0 0 xx|CLIENT_ERROR||4|-1", "flush_all|flush_all|||0|-1",
 		"quit|quit|||40|-1", NULL,
 	};
-	int n = load(DIR "text.1.rec");
-
-	CONV_CHECK(M, st, (size_t)n, want);
+	REC_CHECK(M, DIR "text.1.rec", want);
 }
 
 static void meta(void)
@@ -58,9 +50,7 @@ static void meta(void)
 		 * the data as a command */
 		"ms|ms mk S2|CLIENT_ERROR||4|-1", "xx|xx|ERROR||4|-1", NULL,
 	};
-	int n = load(DIR "meta.1.rec");
-
-	CONV_CHECK(M, st, (size_t)n, want);
+	REC_CHECK(M, DIR "meta.1.rec", want);
 }
 
 static void pipe_batch(void)
@@ -71,9 +61,7 @@ static void pipe_batch(void)
 		"set|set c 0 0 1 noreply|||40|-1", "get|get c|||0|1", "||||1|1",
 		"mg|mg c v q|||40|-1", "mg|mg nope v q|||40|-1", "mn|mn|||0|-1", NULL,
 	};
-	int n = load(DIR "pipe.1.rec");
-
-	CONV_CHECK(M, st, (size_t)n, want);
+	REC_CHECK(M, DIR "pipe.1.rec", want);
 }
 
 static void tools(void)
@@ -84,15 +72,10 @@ static void tools(void)
 		"version|version|||0|-1", "stats|stats |||0|-1", "quit|quit|||40|-1", NULL,
 	};
 	static const char *const rm[] = { "delete|delete f1|||0|-1", "quit|quit|||40|-1", NULL };
-	int n = load(DIR "tools.1.rec");
-
-	CONV_CHECK(M, st, (size_t)n, cp);
-	n = load(DIR "tools.2.rec");
-	CONV_CHECK(M, st, (size_t)n, cat);
-	n = load(DIR "tools.3.rec");
-	CONV_CHECK(M, st, (size_t)n, stat);
-	n = load(DIR "tools.4.rec");
-	CONV_CHECK(M, st, (size_t)n, rm);
+	REC_CHECK(M, DIR "tools.1.rec", cp);
+	REC_CHECK(M, DIR "tools.2.rec", cat);
+	REC_CHECK(M, DIR "tools.3.rec", stat);
+	REC_CHECK(M, DIR "tools.4.rec", rm);
 }
 
 int main(void)

@@ -64,8 +64,7 @@ static void text_queries(void)
 	};
 	const struct mrec *m;
 
-	mconv_free(&cv);
-	p_handshake(&cv, CAPS_BASE, "shop");
+	m_begin(&cv, CAPS_BASE, "shop");
 	c_cmd(&cv, 0x03, "SELECT id, name FROM items");
 	s_result(&cv, 1, 3, 0, 0x0002);
 	c_cmd(&cv, 0x03, "SELECT * FROM nope");
@@ -106,8 +105,7 @@ static void deprecate_eof_multi(void)
 	};
 	uint8_t seq;
 
-	mconv_free(&cv);
-	p_handshake(&cv, CAPS_BASE | CAP_DEPRECATE_EOF | CAP_SESSION_TRACK, NULL);
+	m_begin(&cv, CAPS_BASE | CAP_DEPRECATE_EOF | CAP_SESSION_TRACK, NULL);
 	c_cmd(&cv, 0x03, "SELECT id, name FROM items");
 	s_result(&cv, 1, 2, 1, 0x0002);
 	p_cmd(0x03, "SELECT 1; SELECT 2; INSERT INTO t VALUES (1)");
@@ -151,16 +149,9 @@ static void prepared(void)
 		NULL,
 	};
 
-	mconv_free(&cv);
-	p_handshake(&cv, CAPS_BASE, "shop");
+	m_begin(&cv, CAPS_BASE, "shop");
 	c_cmd(&cv, 0x16, "SELECT id, name FROM items WHERE id > ?");
-	pbyte(0);
-	ple(5, 4);
-	ple(2, 2);
-	ple(1, 2);
-	pbyte(0);
-	ple(0, 2);
-	mp(1);
+	p_prepare_ok(5, 2, 1);
 	p_coldef(2, "?");
 	p_eof(3, 2);
 	p_coldef(4, "id");
@@ -219,8 +210,7 @@ static void local_infile(void)
 		NULL,
 	};
 
-	mconv_free(&cv);
-	p_handshake(&cv, CAPS_BASE, "shop");
+	m_begin(&cv, CAPS_BASE, "shop");
 	c_cmd(&cv, 0x03, "LOAD DATA LOCAL INFILE 'x.csv' INTO TABLE items");
 	pbyte(0xfb);
 	pstr("x.csv");

@@ -19,8 +19,7 @@ static void dump(const struct mrec *m)
 /* An SSL request: TLS follows, the parser is done. */
 static void ssl_request(void)
 {
-	mconv_free(&cv);
-	p_handshake(&cv, CAPS_BASE, NULL);
+	m_begin(&cv, CAPS_BASE, NULL);
 	while (cv.n > 1)	/* the greeting only */
 		free(cv.s[--cv.n].p);
 	ple(CAPS_BASE | CAP_SSL, 4);
@@ -55,8 +54,7 @@ static void big_head(char who, uint8_t seq, const void *p, size_t n)
 /* The compressed protocol negotiated: not parsed, the parser is done. */
 static void compressed(void)
 {
-	mconv_free(&cv);
-	p_handshake(&cv, CAPS_BASE | 0x20u, "shop");
+	m_begin(&cv, CAPS_BASE | 0x20u, "shop");
 	c_cmd(&cv, 0x03, "SELECT 1");
 	for (int role = 0; role < 2; role++) {
 		mrun(&cv, role, 0, SIZE_MAX, 0, &r, NULL, 0);
@@ -79,8 +77,7 @@ static void big_payloads(void)
 	};
 	char q[300];
 
-	mconv_free(&cv);
-	p_handshake(&cv, CAPS_BASE, "shop");
+	m_begin(&cv, CAPS_BASE, "shop");
 	memset(q, 'a', sizeof(q));
 	memcpy(q, "\x03SELECT '", 9);
 	big_head('C', 0, q, 196);
@@ -157,8 +154,7 @@ static void garbage_and_gaps(void)
 		NULL,
 	};
 
-	mconv_free(&cv);
-	p_handshake(&cv, CAPS_BASE, "shop");
+	m_begin(&cv, CAPS_BASE, "shop");
 	mstep_add(&cv, 'C', "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 27, 0);
 	c_cmd(&cv, 0x03, "SELECT 1");
 	s_result(&cv, 1, 1, 0, 2);
@@ -198,8 +194,7 @@ static void close_and_tick(void)
 	};
 	struct proto_opts o = { .on_db = mrec_cb, .arg = &r, .stats = &r.st, .max_wait_ns = 100 };
 
-	mconv_free(&cv);
-	p_handshake(&cv, CAPS_BASE, "shop");
+	m_begin(&cv, CAPS_BASE, "shop");
 	c_cmd(&cv, 0x03, "SELECT SLEEP(10)");
 	s_result(&cv, 1, 1, 0, 2);
 	c_cmd(&cv, 0x0e, NULL);
@@ -255,8 +250,7 @@ static void pipeline(void)
 		NULL,
 	};
 
-	mconv_free(&cv);
-	p_handshake(&cv, CAPS_BASE, "shop");
+	m_begin(&cv, CAPS_BASE, "shop");
 	p_cmd(0x03, "ALTER TABLE items ADD c INT");
 	c_cmd(&cv, 0x03, "SELECT id, name FROM items");
 	p_err(1, 0xffff, NULL, "\x01\x01\x01\x00\x10\x00\x00\x05stage");
@@ -276,8 +270,7 @@ static void long_text(void)
 
 	memset(q, 'x', sizeof(q) - 1);
 	memcpy(q, "SELECT '\xc3\xa9\t" "x", 12);
-	mconv_free(&cv);
-	p_handshake(&cv, CAPS_BASE, "shop");
+	m_begin(&cv, CAPS_BASE, "shop");
 	c_cmd(&cv, 0x03, q);
 	s_ok(&cv, 1, 0, 2);
 	for (int role = 0; role < 2; role++) {
@@ -357,19 +350,12 @@ static void execute_direct(void)
 		NULL,
 	};
 
-	mconv_free(&cv);
-	p_handshake(&cv, CAPS_BASE, "shop");
+	m_begin(&cv, CAPS_BASE, "shop");
 	p_cmd(0x16, "DELETE FROM items WHERE id = ?");
 	p_stmt_cmd(0x17, UINT32_MAX, "\x00\x01\x00\x00\x00\x00\x01\x03\x00\x01" "7", 11);
 	p_stmt_cmd(0x19, UINT32_MAX, "", 0);
 	mflush(&cv, 'C', 0);
-	pbyte(0);
-	ple(9, 4);
-	ple(0, 2);
-	ple(1, 2);
-	pbyte(0);
-	ple(0, 2);
-	mp(1);
+	p_prepare_ok(9, 0, 1);
 	p_coldef(2, "?");
 	p_eof(3, 2);
 	mflush(&cv, 'S', 0);
@@ -386,8 +372,7 @@ static void handshake_lost(void)
 		NULL,
 	};
 
-	mconv_free(&cv);
-	p_handshake(&cv, CAPS_BASE, "shop");
+	m_begin(&cv, CAPS_BASE, "shop");
 	cv.s[1].n = 3;
 	cv.s[1].gap = 60;
 	c_cmd(&cv, 0x03, "SELECT 1");

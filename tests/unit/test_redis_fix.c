@@ -30,9 +30,7 @@ static void resp2(void)
 		"MULTI|MULTI||2|0|-1", "SET|SET a 1||2|0|-1", "INCR|INCR a||2|0|-1",
 		"EXEC|EXEC||2|0|2", "LRANGE|LRANGE l 0 -1||2|0|0", "DEL|DEL nosuch||2|0|-1", NULL,
 	};
-	int n = load(DIR "resp2.1.rec");
-
-	CONV_CHECK(R, st, (size_t)n, want);
+	REC_CHECK(R, DIR "resp2.1.rec", want);
 }
 
 static void resp3(void)
@@ -44,9 +42,7 @@ static void resp3(void)
 		"ZADD|ZADD z 1.5 a|||0|-1", "ZSCORE|ZSCORE z a|||0|-1", "GET|GET nosuch|||0|-1",
 		"EXISTS|EXISTS h|||0|-1", "HELLO|HELLO 2|||0|14", "HGETALL|HGETALL h|||0|4", NULL,
 	};
-	int n = load(DIR "resp3.1.rec");
-
-	CONV_CHECK(R, st, (size_t)n, want);
+	REC_CHECK(R, DIR "resp3.1.rec", want);
 }
 
 static void pubsub(void)
@@ -59,15 +55,10 @@ static void pubsub(void)
 	};
 	static const char *const pub1[] = { "PUBLISH|PUBLISH ch1 hello|||0|-1", NULL };
 	static const char *const pub3[] = { "PUBLISH|PUBLISH ch3 hi3|||0|-1", NULL };
-	int n = load(DIR "pubsub.1.rec");
-
-	CONV_CHECK(R, st, (size_t)n, sub2);
-	n = load(DIR "pubsub.2.rec");
-	CONV_CHECK(R, st, (size_t)n, sub3);
-	n = load(DIR "pubsub.3.rec");
-	CONV_CHECK(R, st, (size_t)n, pub1);
-	n = load(DIR "pubsub.4.rec");
-	CONV_CHECK(R, st, (size_t)n, pub3);
+	REC_CHECK(R, DIR "pubsub.1.rec", sub2);
+	REC_CHECK(R, DIR "pubsub.2.rec", sub3);
+	REC_CHECK(R, DIR "pubsub.3.rec", pub1);
+	REC_CHECK(R, DIR "pubsub.4.rec", pub3);
 }
 
 static void inline_telnet(void)
@@ -90,9 +81,9 @@ static void benchmark(void)
 	};
 	static const char *want[321];
 	static struct xlog l;
-	int n = load(DIR "bench.1.rec");
+	int n;
 
-	CONV_CHECK(R, st, (size_t)n, cfg);
+	REC_CHECK(R, DIR "bench.1.rec", cfg);
 	for (int k = 0; k < 2; k++) {
 		for (int i = 0; i < 320; i++)
 			want[i] = k ? "GET|GET key:__rand_int__|||0|-1"

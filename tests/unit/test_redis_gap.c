@@ -164,31 +164,16 @@ static void not_redis(void)
 	T_EQ_INT(l.n, 0);
 }
 
+/* late replies pop the commands already reported */
 static void close_tick(void)
 {
-	static struct xlog l;
-	struct proto_opts o = { .on_db = xlog_on, .arg = &l, .stats = &l.st, .max_wait_ns = 50 };
-	void *c = calloc(1, R->conn_size);
-	static const char a[] = "*1\r\n$4\r\nPING\r\n*2\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n*1\r\n$4\r\nPING\r\n";
+	static const struct tick_case k = {
+		"*1\r\n$4\r\nPING\r\n*2\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n*1\r\n$4\r\nPING\r\n",
+		"+PONG\r\n", "*-1\r\n+PONG\r\n", "*2\r\n$3\r\nGET\r\n$1\r\nk",
+		"BLPOP|BLPOP q|||2|-1", "PING|PING|||2|-1", "GET|GET k|||8a|-1",
+	};
 
-	memset(&l, 0, sizeof(l));
-	R->init(c, 1, PROTO_CLIENT, &o);
-	T_EQ_INT(R->feed(c, PROTO_SEND, 100, a, sizeof(a) - 1, sizeof(a) - 1), PROTO_MORE);
-	T_EQ_INT(R->feed(c, PROTO_RECV, 110, "+PONG\r\n", 7, 7), PROTO_MORE);
-	R->tick(c, 140);
-	T_EQ_INT(l.n, 1);
-	R->tick(c, 160);
-	T_EQ_INT(l.n, 3);
-	T_EQ_STR(l.line[1], "BLPOP|BLPOP q|||2|-1");
-	/* late replies pop the commands already reported */
-	T_EQ_INT(R->feed(c, PROTO_RECV, 170, "*-1\r\n+PONG\r\n", 12, 12), PROTO_MORE);
-	T_EQ_INT(l.n, 3);
-	T_EQ_INT(R->feed(c, PROTO_SEND, 180, "*2\r\n$3\r\nGET\r\n$1\r\nk", 18, 18), PROTO_MORE);
-	R->close(c, 190);
-	T_EQ_INT(l.n, 4);
-	T_EQ_STR(l.line[3], "GET|GET k|||8a|-1");
-	T_EQ_INT(l.last.end_ns, 190);
-	free(c);
+	tick_check(R, &k);
 }
 
 static void detect(void)

@@ -58,12 +58,14 @@ static const struct opt trace_rows[] = {
 	  "included (filtered in the kernel)", session_opt_pid },
 	{ "--comm", "NAME", NULL, NULL, "only tasks with this command name (first 15 bytes)\n"
 	  "(tcp, retrans: of the process owning the connection)", session_opt_comm },
-	{ "--port", "PORT", NULL, "http", "http: only processes listening on PORT (and their\n"
-	  "children forked after rawtel starts)", session_opt_port },
-	{ "--all", NULL, NULL, "http", "http: every process but rawtel (the default)", session_opt_all },
-	{ "--capture-bytes", "N", NULL, "http", "http: payload bytes kept per syscall (default "
-	  CAPS(DATA_CAP_DEFAULT) ",\nat most " CAPS(DATA_CAP_MAX) ")", session_opt_capture },
-	{ "--raw", NULL, NULL, "http", "http: print the sock and data records themselves", set_raw },
+	{ "--port", "PORT", NULL, "http", "http, DB probes: only processes listening on PORT\n"
+	  "(and their children forked after rawtel starts)", session_opt_port },
+	{ "--all", NULL, NULL, "http", "http, DB probes: every process but rawtel (the\n"
+	  "default)", session_opt_all },
+	{ "--capture-bytes", "N", NULL, "http", "http, DB probes: payload bytes kept per syscall\n"
+	  "(default " CAPS(DATA_CAP_DEFAULT) ", at most " CAPS(DATA_CAP_MAX) ")", session_opt_capture },
+	{ "--raw", NULL, NULL, "http", "http, DB probes: print the sock and data records\n"
+	  "themselves", set_raw },
 	{ "--binary", "PATH", NULL, "dns", "dns: also probe this program (statically linked ones)",
 	  session_opt_binary },
 	{ "--duration", "SEC", NULL, NULL, "stop after SEC seconds (default: at Ctrl-C/SIGTERM)",

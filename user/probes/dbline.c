@@ -1,5 +1,6 @@
-/* rawtel trace postgres: one line per database operation (struct
- * db_exchange, rawtel/db.h). The statement text is never printed: only
+/* rawtel trace postgres, mysql, redis, memcached: one line per database
+ * or cache operation (struct db_exchange, rawtel/db.h), the same columns
+ * for every protocol. The statement text is never printed: only
  * its first keyword, the operation (literals may hold secrets, and the
  * sanitizer belongs to the span mapping). */
 #include <ctype.h>
@@ -15,7 +16,7 @@ static const char *const db_systems[PROTO_N] = {
 };
 
 static const char *const x_flags[] = { "no_request", "no_response", "error", "trunc",
-	"prepared", "stmt_unknown", "noreply", "size_unknown", "push" };
+	"prepared", "stmt_unknown", "noreply", "size_unknown", "push", "mariadb" };
 
 /* The operation: the protocol's name for it, else the statement's first
  * keyword (after blanks, comments and opening parentheses), upper-cased */
@@ -47,12 +48,23 @@ static void db_operation(const struct db_exchange *x, char *out, size_t size)
 		snprintf(out, size, "%s", x->flags & DB_X_STMT_UNKNOWN ? "EXECUTE" : "-");
 }
 
-/* The status: the error code, "-" when no reply came, else "OK" */
+/* The status: the error code, "noreply" for a command that asked for no
+ * reply (Memcached), "-" when no reply came, else "OK" */
 static const char *db_status(const struct db_exchange *x)
 {
 	if (x->status[0])
 		return x->status;
+	if (x->flags & DB_X_NOREPLY)
+		return "noreply";
 	return x->flags & DB_X_NO_RESPONSE ? "-" : "OK";
+}
+
+/* db.system.name: MariaDB when the MySQL server's greeting said so */
+static const char *db_system(const struct db_exchange *x)
+{
+	if (x->proto == PROTO_MYSQL && x->flags & DB_X_MARIADB)
+		return "mariadb";
+	return x->proto < PROTO_N && db_systems[x->proto] ? db_systems[x->proto] : "";
 }
 
 void dbline_header(const struct probe_out *o)
@@ -66,14 +78,17 @@ static void db_json(const struct probe_out *o, const struct ev_sock *s,
 {
 	char lb[64];
 
-	fprintf(o->f, ",\"system\":\"%s\",\"role\":\"%s\",\"operation\":",
-		db_systems[x->proto < PROTO_N ? x->proto : 0] ? db_systems[x->proto] : "",
+	fprintf(o->f, ",\"system\":\"%s\",\"role\":\"%s\",\"operation\":", db_system(x),
 		!s ? "" : s->role == SOCK_ROLE_CLIENT ? "client" : "server");
 	pfmt_json_str(o->f, op, DB_OP_MAX);
 	fputs(",\"namespace\":", o->f);
 	pfmt_json_str(o->f, x->ns, sizeof(x->ns));
 	fputs(",\"status\":", o->f);
 	pfmt_json_str(o->f, db_status(x), sizeof(x->status));
+	if (x->sqlstate[0]) {
+		fputs(",\"sqlstate\":", o->f);
+		pfmt_json_str(o->f, x->sqlstate, sizeof(x->sqlstate));
+	}
 	fputs(",\"statement\":", o->f);
 	pfmt_json_str(o->f, x->stmt, sizeof(x->stmt));
 	fprintf(o->f, ",\"rows\":%lld,\"batch\":%u,\"start_ns\":%llu,\"end_ns\":%llu,"

@@ -1,4 +1,4 @@
-/* rawtel trace http, postgres: one line per exchange, parsed from the
+/* rawtel trace http, postgres, mysql, redis, memcached: one line per exchange, parsed from the
  * sock and data records by the connection layer (rawtel/pconn.h) and the
  * parsers of the probes selected (one capture for all of them); --raw
  * prints the records themselves. A connection the layer gives up is told
@@ -179,6 +179,21 @@ int htline_start_http(struct probe_out *o)
 int htline_start_postgres(struct probe_out *o)
 {
 	return start(o, PROTO_POSTGRES);
+}
+
+int htline_start_mysql(struct probe_out *o)
+{
+	return start(o, PROTO_MYSQL);
+}
+
+int htline_start_redis(struct probe_out *o)
+{
+	return start(o, PROTO_REDIS);
+}
+
+int htline_start_memcached(struct probe_out *o)
+{
+	return start(o, PROTO_MEMCACHED);
 }
 
 /* The table, once every probe has started (NULL: out of memory) */

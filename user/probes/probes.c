@@ -233,7 +233,7 @@ static void dns_print(const struct probe_out *o, const void *rec, size_t len)
 		fprintf(o->f, "%11.3f %-13s %.*s\n", (double)e->latency / 1e6, res, (int)hlen, e->host);
 }
 
-/* ---- sockets: http, postgres (one capture, user/probes/htline.c) ------ */
+/* ---- sockets: http and the DB probes (one capture, user/probes/htline.c) ------ */
 /* exits before entries: an entry whose exit is not attached yet would
  * leave its slot to the thread's next call. The sk_*_enter of payloads
  * only where the exits cannot read the caller's registers
@@ -303,6 +303,24 @@ const struct probe probes[] = {
 	  .header = dbline_header, .print = htline_print, .ev_min = SOCK_REC_SIZE,
 	  .ev_max = SOCK_REC_SIZE, .ev_type2 = EV_DATA, .ev_min2 = DATA_OFF_BYTES,
 	  .ev_max2 = DATA_REC_MAX, .start = htline_start_postgres, .tick = htline_tick,
+	  .finish = htline_finish },
+	{ .name = "mysql", .summary = "MySQL/MariaDB operations from TCP socket payloads",
+	  .ev_type = EV_SOCK, .units = { "sock", "sockio" }, .progs = sock_progs,
+	  .header = dbline_header, .print = htline_print, .ev_min = SOCK_REC_SIZE,
+	  .ev_max = SOCK_REC_SIZE, .ev_type2 = EV_DATA, .ev_min2 = DATA_OFF_BYTES,
+	  .ev_max2 = DATA_REC_MAX, .start = htline_start_mysql, .tick = htline_tick,
+	  .finish = htline_finish },
+	{ .name = "redis", .summary = "Redis commands (RESP2/RESP3) from TCP socket payloads",
+	  .ev_type = EV_SOCK, .units = { "sock", "sockio" }, .progs = sock_progs,
+	  .header = dbline_header, .print = htline_print, .ev_min = SOCK_REC_SIZE,
+	  .ev_max = SOCK_REC_SIZE, .ev_type2 = EV_DATA, .ev_min2 = DATA_OFF_BYTES,
+	  .ev_max2 = DATA_REC_MAX, .start = htline_start_redis, .tick = htline_tick,
+	  .finish = htline_finish },
+	{ .name = "memcached", .summary = "Memcached commands (text, meta) from TCP socket payloads",
+	  .ev_type = EV_SOCK, .units = { "sock", "sockio" }, .progs = sock_progs,
+	  .header = dbline_header, .print = htline_print, .ev_min = SOCK_REC_SIZE,
+	  .ev_max = SOCK_REC_SIZE, .ev_type2 = EV_DATA, .ev_min2 = DATA_OFF_BYTES,
+	  .ev_max2 = DATA_REC_MAX, .start = htline_start_memcached, .tick = htline_tick,
 	  .finish = htline_finish },
 	{ .name = "uprobe", .summary = "calls of functions you name: uprobe BINARY:SYMBOL[,SYMBOL...]",
 	  .ev_type = EV_UPROBE, .units = { "uprobe" }, .progs = (const struct probe_prog[]){ { "up_thread_exit", false, false }, { 0 } },

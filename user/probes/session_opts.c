@@ -111,13 +111,25 @@ int session_opt_binary(void *cmd, const char *v, const char *what)
 void session_probes_help(FILE *f)
 {
 	for (size_t i = 0; i < n_probes; i++)
-		fprintf(f, "  %-8s %s\n", probes[i].name, probes[i].summary);
+		fprintf(f, "  %-9s %s\n", probes[i].name, probes[i].summary);
 }
 
 bool session_opts_has(const struct session_opts *o, const char *probe)
 {
 	for (int i = 0; i < o->n_probes; i++)
 		if (!strcmp(o->probes[i]->name, probe))
+			return true;
+	return false;
+}
+
+/* A probe selected that reads the same records as `probe` (the socket
+ * probes: http's options serve postgres, mysql, redis, memcached too) */
+static bool shares_capture(const struct session_opts *o, const char *probe)
+{
+	const struct probe *p = probe_find(probe);
+
+	for (int i = 0; p && i < o->n_probes; i++)
+		if (o->probes[i]->ev_type == p->ev_type)
 			return true;
 	return false;
 }
@@ -129,7 +141,7 @@ int session_opts_need(struct session_opts *o, const struct opt *rows, uint64_t g
 		const char *p = rows[i].probe;
 		int e;
 
-		if (!p || !(given >> i & 1) || session_opts_has(o, p))
+		if (!p || !(given >> i & 1) || session_opts_has(o, p) || shares_capture(o, p))
 			continue;
 		if (add && (e = session_opts_add_probes(o, p)))
 			return e;

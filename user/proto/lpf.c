@@ -35,7 +35,7 @@ static int seek(void *c, const struct lpf_ops *ops, int req, const uint8_t *p, s
 {
 	struct lpf_conn *lp = ops->lp(c);
 	struct lpf_side s = ops->side(c, req);
-	int (*starts)(const uint8_t *, size_t, int) = req ? ops->req_starts : ops->resp_starts;
+	int (*starts)(const uint8_t *, size_t, int) = (req ? ops->req : ops->resp)->starts;
 
 	/* before anything was seen the first syscall may be short: only a
 	 * resynchronisation must be sure */
@@ -81,12 +81,12 @@ int lpf_feed(void *c, const struct lpf_ops *ops, enum proto_dir dir, uint64_t ts
 	}
 	if (*ops->side(c, req).state == LPF_SEEK && !seek(c, ops, req, p, cap))
 		return lp->done ? PROTO_DONE : PROTO_MORE;
-	off = ops->parse(c, req, p, cap, ts);
+	off = (req ? ops->req : ops->resp)->parse(c, p, cap, ts);
 	if (off < cap && !lp->seen && ++lp->misses >= LPF_MISSES) {
 		give_up(c, ops);
 		return PROTO_DONE;
 	}
 	if (total > cap && off == cap)
-		ops->gap(c, req, total - cap, ts);
+		(req ? ops->req : ops->resp)->gap(c, total - cap, ts);
 	return PROTO_MORE;
 }

@@ -44,6 +44,18 @@ struct lpf_side {
 	uint8_t synced;		/* framing was known once */
 };
 
+/* One direction's parser (the commands', the replies'); `c` is the
+ * parser's connection. */
+struct lpf_dir {
+	/* bytes taken (fewer only when the framing broke) */
+	size_t (*parse)(void *c, const uint8_t *p, size_t n, uint64_t ts);
+	/* `gap` bytes after the captured ones were not seen */
+	void (*gap)(void *c, uint64_t gap, uint64_t ts);
+	/* does a syscall's data start a message? strict: surely (a
+	 * resynchronisation) */
+	int (*starts)(const uint8_t *p, size_t n, int strict);
+};
+
 /* What a parser supplies; `c` is its connection, `req` picks the command
  * side (1) or the reply side (0). */
 struct lpf_ops {
@@ -54,13 +66,8 @@ struct lpf_ops {
 	struct lpf_conn *(*lp)(void *c);
 	struct lpf_side (*side)(void *c, int req);
 	void (*stat)(const void *c, size_t off, uint64_t n);
-	/* does a syscall's data start a command, a reply? strict: surely
-	 * (a resynchronisation) */
-	int (*req_starts)(const uint8_t *p, size_t n, int strict);
-	int (*resp_starts)(const uint8_t *p, size_t n, int strict);
-	/* bytes taken (fewer only when the framing broke) */
-	size_t (*parse)(void *c, int req, const uint8_t *p, size_t n, uint64_t ts);
-	void (*gap)(void *c, int req, uint64_t gap, uint64_t ts);
+	/* the command side's parser, the reply side's */
+	const struct lpf_dir *req, *resp;
 	/* replies to commands not seen still come: report the waiting ones */
 	void (*unpair)(void *c);
 };

@@ -87,19 +87,6 @@ static void stat(const void *conn, size_t off, uint64_t n)
 	mc_stat(conn, off, n);
 }
 
-static size_t parse(void *conn, int req, const uint8_t *p, size_t n, uint64_t ts)
-{
-	return req ? mc_req_parse(conn, p, n, ts) : mc_resp_parse(conn, p, n, ts);
-}
-
-static void gap(void *conn, int req, uint64_t n, uint64_t ts)
-{
-	if (req)
-		mc_req_gap(conn, n, ts);
-	else
-		mc_resp_gap(conn, n, ts);
-}
-
 static void unpair(void *conn)
 {
 	struct mc_conn *c = conn;
@@ -114,10 +101,8 @@ static const struct lpf_ops ops = {
 	.lp = lp,
 	.side = side,
 	.stat = stat,
-	.req_starts = mc_req_starts,
-	.resp_starts = mc_resp_starts,
-	.parse = parse,
-	.gap = gap,
+	.req = &mc_req_dir,
+	.resp = &mc_resp_dir,
 	.unpair = unpair,
 };
 

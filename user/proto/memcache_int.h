@@ -140,16 +140,26 @@ uint64_t mc_side_gap(struct mc_conn *c, struct mc_side *s, const struct mc_line_
 int mc_data(struct mc_side *s, const uint8_t *p, uint64_t k);
 int64_t mc_num(const struct mc_side *s);
 int mc_tok_is(const struct mc_side *s, const char *w);
+/* A protocol word and its class (commands: MC_*, replies: RK_*) */
+struct mc_word {
+	const char *w;
+	uint8_t cls;
+};
+/* w[0..n) in the table t of nt words: its index, or -1 */
+int mc_word_index(const struct mc_word *t, size_t nt, const char *w, size_t n);
+/* Does p start a line of table t: a known word (a command's in lower
+ * case, req; a reply's in upper case), its delimiter, printable bytes
+ * (strict: to the line's LF)? */
+int mc_starts(const struct mc_word *t, size_t nt, int req, const uint8_t *p, size_t n,
+	      int strict);
 
 /* memcache_req.c */
-size_t mc_req_parse(struct mc_conn *c, const uint8_t *p, size_t n, uint64_t ts);
-void mc_req_gap(struct mc_conn *c, uint64_t gap, uint64_t ts);
+extern const struct lpf_dir mc_req_dir;
 void mc_req_lose(struct mc_conn *c);
 int mc_req_starts(const uint8_t *p, size_t n, int strict);
 
 /* memcache_resp.c */
-size_t mc_resp_parse(struct mc_conn *c, const uint8_t *p, size_t n, uint64_t ts);
-void mc_resp_gap(struct mc_conn *c, uint64_t gap, uint64_t ts);
+extern const struct lpf_dir mc_resp_dir;
 void mc_resp_lose(struct mc_conn *c);
 int mc_resp_starts(const uint8_t *p, size_t n, int strict);
 

@@ -156,3 +156,36 @@ void mc_lost_stat(const struct mc_conn *c)
 	mc_stat(c, c->lp.seen ? offsetof(struct proto_stats, sync_lost)
 			      : offsetof(struct proto_stats, skipped), 1);
 }
+
+int mc_word_index(const struct mc_word *t, size_t nt, const char *w, size_t n)
+{
+	for (size_t i = 0; i < nt; i++)
+		if (strlen(t[i].w) == n && !memcmp(t[i].w, w, n))
+			return (int)i;
+	return -1;
+}
+
+int mc_starts(const struct mc_word *t, size_t nt, int req, const uint8_t *p, size_t n,
+	      int strict)
+{
+	uint8_t lo = req ? 'a' : 'A';
+	size_t i = 0;
+
+	while (i < n && i < 16 && ((p[i] >= lo && p[i] <= lo + 25) || p[i] == '_'))
+		i++;
+	if (i == n && !strict) {
+		/* a short first syscall: the start of a known word */
+		for (size_t k = 0; k < nt; k++)
+			if (strlen(t[k].w) >= n && !memcmp(t[k].w, p, n))
+				return 1;
+	}
+	if (!i || i == n || mc_word_index(t, nt, (const char *)p, i) < 0)
+		return 0;
+	/* a command may end at its word ("quit\n"), a reply has a CR */
+	if (p[i] != ' ' && p[i] != '\r' && !(req && p[i] == '\n'))
+		return 0;
+	for (; i < n && p[i] != '\n'; i++)
+		if ((p[i] < 0x20 && p[i] != '\r' && !(req && p[i] == '\t')) || p[i] >= 0x7f)
+			return 0;
+	return i < n || !strict;
+}

@@ -9,10 +9,7 @@
 
 #include "memcache_int.h"
 
-static const struct {
-	const char *w;
-	uint8_t cls;
-} cmds[] = {
+static const struct mc_word cmds[] = {
 	{ "set", MC_STORE }, { "add", MC_STORE }, { "replace", MC_STORE },
 	{ "append", MC_STORE }, { "prepend", MC_STORE }, { "cas", MC_STORE },
 	{ "get", MC_GET }, { "gets", MC_GET }, { "gat", MC_GET }, { "gats", MC_GET },
@@ -26,10 +23,7 @@ static const struct {
 
 static int cmd_index(const char *w, size_t n)
 {
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (strlen(cmds[i].w) == n && !memcmp(cmds[i].w, w, n))
-			return (int)i;
-	return -1;
+	return mc_word_index(cmds, sizeof(cmds) / sizeof(cmds[0]), w, n);
 }
 
 static void req_tok(struct mc_conn *c, struct mc_side *s)
@@ -149,13 +143,16 @@ static const struct mc_line_ops req_ops = {
 	.first = req_first, .begin = begin, .done = cmd_done, .lose = mc_req_lose,
 };
 
-size_t mc_req_parse(struct mc_conn *c, const uint8_t *p, size_t n, uint64_t ts)
+static size_t req_parse(void *conn, const uint8_t *p, size_t n, uint64_t ts)
 {
+	struct mc_conn *c = conn;
+
 	return mc_side_parse(c, &c->req, &req_ops, p, n, ts);
 }
 
-void mc_req_gap(struct mc_conn *c, uint64_t gap, uint64_t ts)
+static void req_gap(void *conn, uint64_t gap, uint64_t ts)
 {
+	struct mc_conn *c = conn;
 	struct mc_side *s = &c->req;
 
 	if (s->state == MS_SEEK || s->state == MS_DEAD)
@@ -174,22 +171,7 @@ void mc_req_gap(struct mc_conn *c, uint64_t gap, uint64_t ts)
 /* A known command word and its delimiter (strict: the line's LF too). */
 int mc_req_starts(const uint8_t *p, size_t n, int strict)
 {
-	size_t i = 0;
-
-	while (i < n && i < 16 && ((p[i] >= 'a' && p[i] <= 'z') || p[i] == '_'))
-		i++;
-	if (i == n && !strict) {
-		/* a short first syscall: the start of a known word */
-		for (size_t k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++)
-			if (strlen(cmds[k].w) >= n && !memcmp(cmds[k].w, p, n))
-				return 1;
-	}
-	if (!i || i == n || cmd_index((const char *)p, i) < 0)
-		return 0;
-	if (p[i] != ' ' && p[i] != '\r' && p[i] != '\n')
-		return 0;
-	for (; i < n && p[i] != '\n'; i++)
-		if ((p[i] < 0x20 && p[i] != '\r' && p[i] != '\t') || p[i] >= 0x7f)
-			return 0;
-	return i < n || !strict;
+	return mc_starts(cmds, sizeof(cmds) / sizeof(cmds[0]), 1, p, n, strict);
 }
+
+const struct lpf_dir mc_req_dir = { req_parse, req_gap, mc_req_starts };

@@ -8,10 +8,7 @@
 
 #include "memcache_int.h"
 
-static const struct {
-	const char *w;
-	uint8_t kind;
-} words[] = {
+static const struct mc_word words[] = {
 	{ "VALUE", RK_VALUE }, { "END", RK_END }, { "STAT", RK_STAT }, { "ITEM", RK_STAT },
 	{ "ERROR", RK_ERR }, { "CLIENT_ERROR", RK_ERR }, { "SERVER_ERROR", RK_ERR },
 	{ "VA", RK_VA }, { "HD", RK_HD }, { "EN", RK_EN }, { "NF", RK_NF }, { "NS", RK_NS },
@@ -23,10 +20,7 @@ static const struct {
 
 static int word_index(const char *w, size_t n)
 {
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strlen(words[i].w) == n && !memcmp(words[i].w, w, n))
-			return (int)i;
-	return -1;
+	return mc_word_index(words, sizeof(words) / sizeof(words[0]), w, n);
 }
 
 static void resp_tok(struct mc_conn *c, struct mc_side *s)
@@ -36,7 +30,7 @@ static void resp_tok(struct mc_conn *c, struct mc_side *s)
 	if (s->tok_i == 0) {
 		int x = word_index(s->tok, s->tok_len);
 
-		r->line_kind = x < 0 ? RK_OTHER : words[x].kind;
+		r->line_kind = x < 0 ? RK_OTHER : words[x].cls;
 		if (r->line_kind == RK_ERR)
 			memcpy(r->status, s->tok, sizeof(r->status) - 1);
 		return;
@@ -144,13 +138,16 @@ static const struct mc_line_ops resp_ops = {
 	.first = resp_first, .begin = begin, .done = data_done, .lose = mc_resp_lose,
 };
 
-size_t mc_resp_parse(struct mc_conn *c, const uint8_t *p, size_t n, uint64_t ts)
+static size_t resp_parse(void *conn, const uint8_t *p, size_t n, uint64_t ts)
 {
+	struct mc_conn *c = conn;
+
 	return mc_side_parse(c, &c->resp, &resp_ops, p, n, ts);
 }
 
-void mc_resp_gap(struct mc_conn *c, uint64_t gap, uint64_t ts)
+static void resp_gap(void *conn, uint64_t gap, uint64_t ts)
 {
+	struct mc_conn *c = conn;
 	struct mc_side *s = &c->resp;
 
 	if (s->state == MS_DATA) {
@@ -166,22 +163,7 @@ void mc_resp_gap(struct mc_conn *c, uint64_t gap, uint64_t ts)
 /* A known reply word and its delimiter (strict: the line's LF too). */
 int mc_resp_starts(const uint8_t *p, size_t n, int strict)
 {
-	size_t i = 0;
-
-	while (i < n && i < 16 && ((p[i] >= 'A' && p[i] <= 'Z') || p[i] == '_'))
-		i++;
-	if (i == n && !strict) {
-		/* a short first syscall: the start of a known word */
-		for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
-			if (strlen(words[k].w) >= n && !memcmp(words[k].w, p, n))
-				return 1;
-	}
-	if (!i || i == n || word_index((const char *)p, i) < 0)
-		return 0;
-	if (p[i] != ' ' && p[i] != '\r')
-		return 0;
-	for (; i < n && p[i] != '\n'; i++)
-		if ((p[i] < 0x20 && p[i] != '\r') || p[i] >= 0x7f)
-			return 0;
-	return i < n || !strict;
+	return mc_starts(words, sizeof(words) / sizeof(words[0]), 0, p, n, strict);
 }
+
+const struct lpf_dir mc_resp_dir = { resp_parse, resp_gap, mc_resp_starts };

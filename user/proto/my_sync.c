@@ -182,6 +182,10 @@ int my_detect(enum proto_role role, enum proto_dir dir, const uint8_t *p, size_t
 			return PROTO_MAYBE;
 		return PROTO_NO;
 	}
+	/* a TLS record header (content type 20..23, version 3.x) reads as a
+	 * 200 KB command: a TLS connection joined after its handshake */
+	if (p[0] >= 0x14 && p[0] <= 0x17 && p[1] == 0x03 && p[2] <= 0x04)
+		return PROTO_NO;
 	v = p[3] == 1 ? hs_response(p, cap, total) : cmd_start(p, cap, total);
 	return v == 2 ? PROTO_YES : v ? PROTO_MAYBE : PROTO_NO;
 }

@@ -5,4 +5,7 @@
 const struct proto_parser *const pconn_parsers[PROTO_N] = {
 	[PROTO_HTTP1] = &proto_http1,
 	[PROTO_POSTGRES] = &proto_postgres,
+	[PROTO_MYSQL] = &proto_mysql,
+	[PROTO_REDIS] = &proto_redis,
+	[PROTO_MEMCACHED] = &proto_memcached,
 };

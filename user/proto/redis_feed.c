@@ -74,19 +74,6 @@ static void stat(const void *conn, size_t off, uint64_t n)
 	redis_stat(conn, off, n);
 }
 
-static size_t parse(void *conn, int req, const uint8_t *p, size_t n, uint64_t ts)
-{
-	return req ? redis_req_parse(conn, p, n, ts) : redis_resp_parse(conn, p, n, ts);
-}
-
-static void gap(void *conn, int req, uint64_t n, uint64_t ts)
-{
-	if (req)
-		redis_req_gap(conn, n, ts);
-	else
-		redis_resp_gap(conn, n, ts);
-}
-
 /* replies to commands not seen still come: the new command's reply is
  * somewhere behind them */
 static void unpair(void *conn)
@@ -103,10 +90,8 @@ static const struct lpf_ops ops = {
 	.lp = lp,
 	.side = side,
 	.stat = stat,
-	.req_starts = redis_req_starts,
-	.resp_starts = redis_resp_starts,
-	.parse = parse,
-	.gap = gap,
+	.req = &redis_req_dir,
+	.resp = &redis_resp_dir,
 	.unpair = unpair,
 };
 

@@ -138,10 +138,17 @@ void redis_conn_flush(struct redis_conn *c, uint64_t ts);
 /* Commands waiting longer than `wait` reported without a reply. */
 void redis_conn_tick(struct redis_conn *c, uint64_t now, uint64_t wait);
 
-/* redis_req.c: up to n captured bytes of the command stream; returns how
- * many were taken (fewer only when the framing broke: side in RS_SEEK). */
-size_t redis_req_parse(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t ts);
-void redis_req_gap(struct redis_conn *c, uint64_t gap, uint64_t ts);
+/* A side's bytes through its step function (bytes taken, -1: framing
+ * lost, then `lose` is called, REDIS_STOP: not parsing) until all are
+ * taken or one stops; returns how many were. */
+#define REDIS_STOP (-2L)
+typedef long (*redis_step_fn)(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t ts);
+size_t redis_run(struct redis_conn *c, redis_step_fn step, void (*lose)(struct redis_conn *c),
+		 const uint8_t *p, size_t n, uint64_t ts);
+
+/* redis_req.c: the command stream, for lpf (a parse that takes fewer
+ * bytes than given leaves the side in RS_SEEK) */
+extern const struct lpf_dir redis_req_dir;
 /* Framing of the command stream broke (a gap outside a bulk string, or
  * bytes that are no command). */
 void redis_req_lose(struct redis_conn *c);
@@ -156,8 +163,7 @@ void redis_arg_end(struct redis_build *b);
 void redis_cmd_end(struct redis_build *b);
 
 /* redis_resp.c: the reply stream, likewise */
-size_t redis_resp_parse(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t ts);
-void redis_resp_gap(struct redis_conn *c, uint64_t gap, uint64_t ts);
+extern const struct lpf_dir redis_resp_dir;
 void redis_resp_lose(struct redis_conn *c);
 int redis_resp_starts(const uint8_t *p, size_t n, int strict);
 

@@ -218,49 +218,44 @@ static long idle_byte(struct redis_conn *c, uint8_t ch, uint64_t ts)
 	return 0;
 }
 
-size_t redis_req_parse(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t ts)
+/* One step of the command stream at p (n > 0 bytes): bytes taken, -1
+ * framing lost, REDIS_STOP not in a parsing state */
+static long req_step(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t ts)
 {
 	struct redis_side *s = &c->req;
-	size_t off = 0;
+	long k;
 
-	while (off < n) {
-		long k;
+	if (s->active)
+		s->last_ns = ts;
+	switch (s->state) {
+	case RS_IDLE:
+		return idle_byte(c, p[0], ts);
+	case RS_LINE:
+		k = line_bytes(c, p, n);
+		if (k > 0)
+			s->bytes += (uint64_t)k;
+		return k;
+	case RS_BULK: {
+		uint64_t m = n < s->remain ? n : s->remain;
 
-		if (s->active)
-			s->last_ns = ts;
-		switch (s->state) {
-		case RS_IDLE:
-			k = idle_byte(c, p[off], ts);
-			break;
-		case RS_LINE:
-			k = line_bytes(c, p + off, n - off);
-			if (k > 0)
-				s->bytes += (uint64_t)k;
-			break;
-		case RS_BULK: {
-			uint64_t m = n - off < s->remain ? n - off : s->remain;
-
-			s->bytes += m;
-			k = bulk_pass(c, p + off, m, ts) ? -1 : (long)m;
-			break;
-		}
-		case RS_INLINE:
-			k = inline_bytes(c, p + off, n - off, ts);
-			break;
-		default:
-			return off;
-		}
-		if (k < 0) {
-			redis_req_lose(c);
-			return off;
-		}
-		off += (size_t)k;
+		s->bytes += m;
+		return bulk_pass(c, p, m, ts) ? -1 : (long)m;
 	}
-	return off;
+	case RS_INLINE:
+		return inline_bytes(c, p, n, ts);
+	default:
+		return REDIS_STOP;
+	}
 }
 
-void redis_req_gap(struct redis_conn *c, uint64_t gap, uint64_t ts)
+static size_t req_parse(void *conn, const uint8_t *p, size_t n, uint64_t ts)
 {
+	return redis_run(conn, req_step, redis_req_lose, p, n, ts);
+}
+
+static void req_gap(void *conn, uint64_t gap, uint64_t ts)
+{
+	struct redis_conn *c = conn;
 	struct redis_side *s = &c->req;
 
 	if (s->state == RS_SEEK || s->state == RS_DEAD)
@@ -347,3 +342,5 @@ int redis_req_starts(const uint8_t *p, size_t n, int strict)
 		return !strict && d <= 10;
 	return d && d <= 10 && p[i] == '\r' && (i + 1 == n ? !strict : p[i + 1] == '\n');
 }
+
+const struct lpf_dir redis_req_dir = { req_parse, req_gap, redis_req_starts };

@@ -206,39 +206,38 @@ static long idle_byte(struct redis_conn *c, uint8_t ch, uint64_t ts)
 	return 1;
 }
 
-size_t redis_resp_parse(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t ts)
+/* One step of the reply stream, as the command stream's */
+static long resp_step(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t ts)
 {
 	struct redis_side *s = &c->resp;
-	size_t off = 0;
+	long k;
 
-	while (off < n) {
-		long k;
-
-		switch (s->state) {
-		case RS_IDLE:
-			k = idle_byte(c, p[off], ts);
-			break;
-		case RS_LINE:
-			k = line_bytes(c, p + off, n - off, ts);
-			break;
-		case RS_BULK:
-			k = bulk_bytes(c, p + off, n - off < s->remain ? n - off : s->remain, ts);
-			break;
-		default:
-			return off;
-		}
-		if (k < 0) {
-			redis_resp_lose(c);
-			return off;
-		}
-		s->last_ns = ts;
-		off += (size_t)k;
+	switch (s->state) {
+	case RS_IDLE:
+		k = idle_byte(c, p[0], ts);
+		break;
+	case RS_LINE:
+		k = line_bytes(c, p, n, ts);
+		break;
+	case RS_BULK:
+		k = bulk_bytes(c, p, n < s->remain ? n : s->remain, ts);
+		break;
+	default:
+		return REDIS_STOP;
 	}
-	return off;
+	if (k >= 0)
+		s->last_ns = ts;
+	return k;
 }
 
-void redis_resp_gap(struct redis_conn *c, uint64_t gap, uint64_t ts)
+static size_t resp_parse(void *conn, const uint8_t *p, size_t n, uint64_t ts)
 {
+	return redis_run(conn, resp_step, redis_resp_lose, p, n, ts);
+}
+
+static void resp_gap(void *conn, uint64_t gap, uint64_t ts)
+{
+	struct redis_conn *c = conn;
 	struct redis_side *s = &c->resp;
 
 	if (s->state == RS_BULK) {
@@ -274,3 +273,5 @@ int redis_resp_starts(const uint8_t *p, size_t n, int strict)
 		return !strict;
 	return i + 1 < n ? p[i + 1] == '\n' : !strict;
 }
+
+const struct lpf_dir redis_resp_dir = { resp_parse, resp_gap, redis_resp_starts };

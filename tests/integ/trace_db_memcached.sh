@@ -1,0 +1,83 @@
+#!/bin/sh
+# rawtel trace memcached against a real memcached (loopback, a free port,
+# stopped by its PID), driven by a small client on a socket: text commands
+# (set, get, a multi-get of three keys, a noreply set, a delete of a
+# missing key, an unknown command's ERROR) and meta commands, one line
+# each with its status (a miss is no error: rows 0), from the client's
+# side and from the server's.
+. "$RAWTEL_TOP/tests/lib.sh"
+. "$RAWTEL_TOP/tests/db_lib.sh"
+
+require_bpf db_mc_client || exit 0
+if ! command -v memcached > /dev/null; then
+	need db_mc_client "memcached is not installed (scripts/install-deps test)"
+	exit 0
+fi
+port=$(free_port)
+memcached -l 127.0.0.1 -p "$port" -U 0 -u "$(id -un)" -m 16 > "$T_TMP/mc.log" 2>&1 &
+spid=$!
+track_pid $spid
+if ! wait_port "$port"; then
+	fail db_mc_client "memcached did not start: $(tail -n 5 "$T_TMP/mc.log")"
+	exit 0
+fi
+
+# the client: each request written whole, its reply read to its end
+cat > "$T_TMP/mc.py" << 'EOF'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+def ask(req, end):
+    s.sendall(req)
+    got = b""
+    while end and not got.endswith(end):
+        got += s.recv(65536)
+ask(b"set a 0 0 10\r\ns3cret-val\r\n", b"STORED\r\n")
+ask(b"set b 0 0 1\r\nb\r\n", b"STORED\r\n")
+ask(b"set c 0 0 1 noreply\r\nc\r\n", None)
+ask(b"get a b c\r\n", b"END\r\n")
+ask(b"delete nokey\r\n", b"NOT_FOUND\r\n")
+ask(b"bogus\r\n", b"ERROR\r\n")
+ask(b"ms m 2 T0\r\nmv\r\n", b"HD\r\n")
+ask(b"mg m v\r\n", b"mv\r\n")
+ask(b"mg nokey v\r\n", b"EN\r\n")
+s.close()
+EOF
+
+name=db_mc_client
+held mc python3 "$T_TMP/mc.py" "$port"
+if trace_bg $name 300 memcached --pid $drv; then
+	go mc
+	wait $drv
+	if stop_trace $name; then
+		got=$(db_lines $name "$port")
+		want="memcached python3 client set - OK -1 True True
+memcached python3 client set - OK -1 True True
+memcached python3 client set - noreply -1 True True
+memcached python3 client get - OK 3 True True
+memcached python3 client delete - OK -1 True True
+memcached python3 client bogus - ERROR -1 True True
+memcached python3 client ms - OK -1 True True
+memcached python3 client mg - OK 1 True True
+memcached python3 client mg - OK 0 True True"
+		if [ "$got" = "$want" ] && ! grep -q s3cret "$T_TMP/$name.jsonl"; then
+			pass $name
+		else
+			fail $name "got: $got"
+		fi
+	fi
+fi
+
+# The server's side of the same conversation
+name=db_mc_server
+if trace_bg $name 300 memcached --pid $spid; then
+	python3 "$T_TMP/mc.py" "$port"
+	if stop_trace $name; then
+		got=$(db_lines $name "$port" | awk '{print $2, $3, $4, $6, $7}' | tr '\n' ';')
+		want="memcached server set OK -1;memcached server set OK -1;memcached server set noreply -1;memcached server get OK 3;memcached server delete OK -1;memcached server bogus ERROR -1;memcached server ms OK -1;memcached server mg OK 1;memcached server mg OK 0;"
+		if [ "$got" = "$want" ]; then
+			pass $name
+		else
+			fail $name "got: $got"
+		fi
+	fi
+fi
