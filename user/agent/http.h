@@ -8,6 +8,8 @@
  *                    client requests, the sampler
  *   ahttp_span.c     an exchange as a span and a metric point
  *   ahttp_reorder.c  the perf-buffer path's reorder buffer
+ *   adb_rec.c        the same connections' database and cache operations
+ *                    (the layer's DB parsers), to adb_span.c (adb.h)
  *
  * Bounded: at most HTTP_PROCS_MAX processes, each with at most
  * --http-max-conns connections (the parser's table and ours), HTTP_ACTS
