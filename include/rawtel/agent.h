@@ -57,6 +57,7 @@ struct agent_opts {
 	uint32_t route_cap;
 	uint32_t http_max_conns;
 	bool capture_query;
+	bool capture_query_text;	/* DB statements unsanitized */
 	bool sched_normal;	/* --sched normal: not SCHED_BATCH */
 	bool http;			/* a socket probe is on (http, postgres) */
 	uint32_t protos;		/* which: 1u << PROTO_* (rawtel/pconn.h) */

@@ -15,7 +15,7 @@
 #include "rawtel/probes.h"
 #include "rawtel/ring.h"
 
-#define SESSION_MAX_PROBES 8
+#define SESSION_MAX_PROBES 16
 #define SESSION_MAX_ATTACH (64 + 2 * UTARGETS_MAX)
 
 struct session_opts {

@@ -5,6 +5,8 @@
 #include "../../user/agent/procs.h"
 #include "rawtel/agent.h"
 #include "rawtel/err.h"
+#include "rawtel/pconn.h"
+#include "rawtel/session.h"
 #include "t.h"
 
 static const char *attr(const struct otlp_resource *r, const char *k, char *buf, size_t n)
@@ -69,7 +71,8 @@ static void test_opts_env_and_flags(void)
 	T_CHECK(o.to_files && o.default_output);
 	T_EQ_STR(o.sink.output_dir, "rawtel-out");
 	T_EQ_INT(o.sink.output_format, SINK_PROTO_JSON);
-	T_EQ_INT(o.s.n_probes, 5);		/* http,dns,tcp,exec,exit by default */
+	/* http,dns,tcp,exec,exit and the database probes by default */
+	T_CHECK(o.s.n_probes >= 6 && session_opts_has(&o.s, "postgres") && o.protos >> PROTO_POSTGRES & 1);
 	T_EQ_INT(o.bsp.delay_ms, 5000);
 	T_EQ_INT(o.blrp.delay_ms, 1000);
 	T_EQ_INT(o.metric_interval_ms, 60000);

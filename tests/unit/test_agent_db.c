@@ -556,6 +556,67 @@ static void test_repeats(void)
 	th_stop(&d.t);
 }
 
+/* Through the records (user/agent/adb_rec.c): a thread serving an HTTP
+ * request (conn 1) queries PostgreSQL (conn 2): the DB CLIENT span is the
+ * SERVER span's child; a query from another thread is not. */
+static void pg_bytes(struct th *t, uint32_t tid, int dir, uint64_t ts, const void *b, size_t n)
+{
+	th_data_cap(t, PID, tid, 2, dir, ts - 1000, ts, b, n, -1);
+}
+
+static void pg_query(struct th *t, uint32_t tid, uint64_t ts)
+{
+	static const char q[] = "Q\0\0\0\x0dSELECT 1";		/* with its NUL */
+	static const char r[] = "C\0\0\0\x0dSELECT 1\0Z\0\0\0\x05I";
+
+	pg_bytes(t, tid, DATA_DIR_SEND, ts, q, sizeof(q));
+	pg_bytes(t, tid, DATA_DIR_RECV, ts + 10, r, sizeof(r) - 1);
+}
+
+static void test_child_of_http(void)
+{
+	static const char startup[] = "\0\0\0\x20\0\x03\0\0user\0app\0database\0shop\0";
+	static const char ready[] = "R\0\0\0\x08\0\0\0\0Z\0\0\0\x05I";
+	const char *req = "GET /front HTTP/1.1\r\nHost: h\r\n\r\n";
+	const char *resp = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+	const struct otlp_span *db, *srv;
+	struct th t;
+
+	th_opts(&t.o);
+	t.o.protos = 1u << PROTO_HTTP1 | 1u << PROTO_POSTGRES;
+	th_start(&t, false);
+	th_sock(&t, PID, 7, 1, SOCK_K_ACCEPT, 1 * S, 80, 40000, 2);
+	th_sock(&t, PID, 7, 2, SOCK_K_CONNECT, 1 * S, 50000, 5432, 3);
+	pg_bytes(&t, 7, DATA_DIR_SEND, 1 * S + 10, startup, sizeof(startup));
+	pg_bytes(&t, 7, DATA_DIR_RECV, 1 * S + 20, ready, sizeof(ready) - 1);
+	th_data(&t, PID, 7, 1, DATA_DIR_RECV, 2 * S, 2 * S + 1, req);
+	pg_query(&t, 7, 2 * S + 100);
+	th_data(&t, PID, 7, 1, DATA_DIR_SEND, 2 * S + 200, 2 * S + 201, resp);
+	T_ASSERT(th_spans(&t) == 2);
+	db = t.spans[0];
+	srv = t.spans[1];
+	T_EQ_INT(db->kind, OTLP_KIND_CLIENT);
+	T_EQ_INT(srv->kind, OTLP_KIND_SERVER);
+	T_EQ_STR(PA(db, "db.namespace"), "shop");
+	T_EQ_STR(PA(db, "db.query.text"), "SELECT ?");
+	T_CHECK(!memcmp(db->trace_id, srv->trace_id, 16));
+	T_CHECK(!memcmp(db->parent_span_id, srv->span_id, 8));
+	/* another thread's query meanwhile: a trace of its own */
+	th_data(&t, PID, 7, 1, DATA_DIR_RECV, 3 * S, 3 * S + 1, req);
+	pg_query(&t, 8, 3 * S + 100);
+	th_data(&t, PID, 7, 1, DATA_DIR_SEND, 3 * S + 200, 3 * S + 201, resp);
+	T_ASSERT(th_spans(&t) == 4);
+	db = t.spans[2];
+	T_EQ_INT(db->kind, OTLP_KIND_CLIENT);
+	T_CHECK(memcmp(db->trace_id, t.spans[3]->trace_id, 16));
+	T_CHECK(!memcmp(db->parent_span_id, "\0\0\0\0\0\0\0\0", 8));
+	/* no request in progress: none either */
+	pg_query(&t, 7, 4 * S);
+	T_ASSERT(th_spans(&t) == 5);
+	T_CHECK(!memcmp(t.spans[4]->parent_span_id, "\0\0\0\0\0\0\0\0", 8));
+	th_stop(&t);
+}
+
 int main(void)
 {
 	T_RUN(test_pg_select);
@@ -569,5 +630,6 @@ int main(void)
 	T_RUN(test_no_literals);
 	T_RUN(test_fallbacks);
 	T_RUN(test_repeats);
+	T_RUN(test_child_of_http);
 	return t_done();
 }

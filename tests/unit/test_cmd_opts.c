@@ -7,6 +7,7 @@
 #include "rawtel/agent.h"
 #include "rawtel/elf.h"
 #include "rawtel/err.h"
+#include "rawtel/probes.h"
 #include "t.h"
 
 struct cmd_case {
@@ -33,15 +34,24 @@ static int argc_of(char *const *argv)
 	return n;
 }
 
-/* dns is in run's default set where a C library is found */
+/* dns is in run's default set where a C library is found; the database
+ * probes built in follow */
 static const char *run_default(void)
 {
+	static const char *const db[] = { "postgres", "mysql", "redis", "memcached" };
+	static char buf[128];
 	struct elf_file *f;
 
-	if (elf_open_target("libc", 0, &f))
-		return "http,tcp,exec,exit";
-	elf_close(f);
-	return "http,dns,tcp,exec,exit";
+	if (elf_open_target("libc", 0, &f)) {
+		snprintf(buf, sizeof(buf), "http,tcp,exec,exit");
+	} else {
+		elf_close(f);
+		snprintf(buf, sizeof(buf), "http,dns,tcp,exec,exit");
+	}
+	for (size_t i = 0; i < sizeof(db) / sizeof(db[0]); i++)
+		if (probe_find(db[i]))
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ",%s", db[i]);
+	return buf;
 }
 
 static void check_case(const struct cmd_case *c, int r, const struct session_opts *s, size_t i)
@@ -77,7 +87,7 @@ static void run_cases(const struct cmd_case *c, size_t n)
 
 static void test_run_probes(void)
 {
-	static char def[64], port_def[64], up_def[64];
+	static char def[128], port_def[128], up_def[136];
 	const struct cmd_case cases[] = {
 		{ { "run" }, 0, def, NULL },
 		/* an option for one probe turns it on, next to the default set */

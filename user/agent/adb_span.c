@@ -311,24 +311,12 @@ static uint32_t span_attrs(const struct dbx *e, struct otlp_kv *kv, uint32_t n)
 static void fill_span(const struct agent *a, const struct dbx *e, const struct otlp_kv *kv,
 		      uint32_t n, struct otlp_span *s)
 {
-	const struct ahttp_ctx *ctx = &e->c->ctx;
-	const struct db_exchange *x = e->x;
-
-	memset(s, 0, sizeof(*s));
-	memcpy(s->trace_id, ctx->trace_id, 16);
-	memcpy(s->span_id, ctx->span_id, 8);
-	if (ctx->flags & CTX_PARENT)
-		memcpy(s->parent_span_id, ctx->parent_id, 8);
+	ahttp_span_init(a, &e->c->ctx, e->server, e->x->start_ns, e->x->end_ns, s);
 	s->name = otlp_s(e->name);
-	s->kind = e->server ? OTLP_KIND_SERVER : OTLP_KIND_CLIENT;
-	s->start_ns = agent_wall_ns(a, x->start_ns);
-	s->end_ns = agent_wall_ns(a, x->end_ns > x->start_ns ? x->end_ns : x->start_ns);
 	s->attrs = kv;
 	s->n_attrs = n;
 	if (e->err)
 		s->status_code = OTLP_STATUS_ERROR;
-	s->flags = OTLP_FLAG_SAMPLED | OTLP_FLAG_HAS_IS_REMOTE |
-		   (ctx->flags & CTX_REMOTE ? OTLP_FLAG_IS_REMOTE : 0);
 }
 
 void adb_exchange(struct agent *a, const struct adb_conn *c, const struct db_exchange *x)

@@ -21,7 +21,9 @@
  *      cannot tell which one caused it, and a wrong parent is worse
  *      than none. Single-threaded event loops serving one request at a
  *      time fall under the same rule (their one thread is the process).
- *   3. otherwise a new trace. */
+ *   3. otherwise a new trace.
+ * A database or cache call (adb_rec.c) is a client request without a
+ * traceparent: the same rules, from rule 2 (ahttp_ctx_call). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,16 +130,21 @@ static void ctx_new(struct ahttp_ctx *out)
 
 /* The trace of the request's traceparent, its parent remote; without
  * one, a new trace. Returns the parent's sampled flag, -1 when none. */
-static int ctx_trace(struct ahttp_ctx *out, const struct http1_exchange *x)
+static int ctx_trace(struct ahttp_ctx *out, const struct http1_traceparent *tp)
 {
-	if (x->tp_state != HTTP1_TP_VALID) {
+	if (!tp) {
 		rand_id(out->trace_id, 16);
 		return -1;
 	}
-	memcpy(out->trace_id, x->tp.trace_id, 16);
-	memcpy(out->parent_id, x->tp.parent_id, 8);
+	memcpy(out->trace_id, tp->trace_id, 16);
+	memcpy(out->parent_id, tp->parent_id, 8);
 	out->flags = CTX_PARENT | CTX_REMOTE;
-	return x->tp.flags & 1;
+	return tp->flags & 1;
+}
+
+static const struct http1_traceparent *tp_of(const struct http1_exchange *x)
+{
+	return x->tp_state == HTTP1_TP_VALID ? &x->tp : NULL;
 }
 
 void ahttp_ctx_server(struct ahttp_state *h, const struct http1_exchange *x, struct ahttp_ctx *out)
@@ -145,7 +152,7 @@ void ahttp_ctx_server(struct ahttp_state *h, const struct http1_exchange *x, str
 	int parent;
 
 	ctx_new(out);
-	parent = ctx_trace(out, x);
+	parent = ctx_trace(out, tp_of(x));
 	/* a collector receiving what rawtel exports: tracing that would make
 	 * more to export, forever */
 	if (!strncmp(x->user_agent, "rawtel/", 7))
@@ -153,6 +160,12 @@ void ahttp_ctx_server(struct ahttp_state *h, const struct http1_exchange *x, str
 	else if (x->path[0] && ahttp_ignored(h->a, x->path, HTTP_IGN_TRACES))
 		out->flags |= CTX_IGNORED;
 	decide(h, out, parent);
+}
+
+void ahttp_ctx_root(struct ahttp_state *h, struct ahttp_ctx *out)
+{
+	ctx_new(out);
+	decide(h, out, ctx_trace(out, NULL));
 }
 
 static void child_of(struct ahttp_ctx *out, const struct ahttp_act *p)
@@ -165,15 +178,21 @@ static void child_of(struct ahttp_ctx *out, const struct ahttp_act *p)
 void ahttp_ctx_client(struct ahttp_state *h, struct ahttp_proc *p, const struct http1_exchange *x,
 		     struct ahttp_ctx *out)
 {
+	ahttp_ctx_call(h, p, tp_of(x), out);
+}
+
+void ahttp_ctx_call(struct ahttp_state *h, struct ahttp_proc *p, const struct http1_traceparent *tpp,
+		    struct ahttp_ctx *out)
+{
 	const struct ahttp_act *same = NULL, *tp_thread = NULL, *tp_proc = NULL, *parent = NULL;
 	int n_same = 0, n_tp_thread = 0, n_tp_proc = 0, psampled;
-	bool tp = x->tp_state == HTTP1_TP_VALID;
+	bool tp = tpp != NULL;
 
 	ctx_new(out);
 	for (int i = 0; i < HTTP_ACTS; i++) {
 		const struct ahttp_act *a = &p->acts[i];
 		bool mine = a->conn && h->cur_tid && a->tid == h->cur_tid;
-		bool same_trace = a->conn && tp && !memcmp(a->trace_id, x->tp.trace_id, 16);
+		bool same_trace = a->conn && tp && !memcmp(a->trace_id, tpp->trace_id, 16);
 
 		if (mine) {
 			n_same++;
@@ -196,7 +215,7 @@ void ahttp_ctx_client(struct ahttp_state *h, struct ahttp_proc *p, const struct 
 		child_of(out, parent);
 		psampled = parent->sampled;
 	} else {
-		psampled = ctx_trace(out, x);
+		psampled = ctx_trace(out, tpp);
 	}
 	decide(h, out, psampled);
 }

@@ -134,17 +134,21 @@ static void on_request(void *arg, const struct http1_exchange *x)
 		ahttp_ctx_client(h, p, x, &ctx);
 	}
 	ctx.start_ns = x->start_ns;
+	ahttp_ctx_push(p, c, &ctx);
+}
+
+void ahttp_ctx_push(struct ahttp_proc *p, struct ahttp_conn *c, const struct ahttp_ctx *ctx)
+{
 	if (c->n_ctx == HTTP1_PIPELINE) {
-		/* cannot happen while the parser's queue is as long as ours */
+		/* HTTP/1: cannot happen while the parser's queue is as long
+		 * as ours; deeper DB pipelines lose their oldest's parent */
 		ahttp_act_end(p, &c->ctx[0]);
 		memmove(c->ctx, c->ctx + 1, sizeof(c->ctx[0]) * --c->n_ctx);
 	}
-	c->ctx[c->n_ctx++] = ctx;
+	c->ctx[c->n_ctx++] = *ctx;
 }
 
-/* The context of the request reported: the first waiting that started
- * when it did (requests of one read share a start: order decides). */
-static int ctx_take(struct ahttp_conn *c, uint64_t start, struct ahttp_ctx *out)
+int ahttp_ctx_take(struct ahttp_conn *c, uint64_t start, struct ahttp_ctx *out)
 {
 	for (int i = 0; i < c->n_ctx; i++)
 		if (c->ctx[i].start_ns == start) {
@@ -168,7 +172,7 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 		h->ev[HEV_LOST_STATE]++;
 		return;
 	}
-	if ((x->flags & HTTP1_X_NO_REQUEST) || !ctx_take(c, x->start_ns, &ctx)) {
+	if ((x->flags & HTTP1_X_NO_REQUEST) || !ahttp_ctx_take(c, x->start_ns, &ctx)) {
 		/* no request head seen: a context of its own */
 		struct http1_exchange none;
 		memset(&none, 0, sizeof(none));
@@ -355,6 +359,7 @@ int ahttp_init(struct agent *a)
 	/* http set without the probes' list (embedders, tests): HTTP/1 */
 	h->co.protos = a->o->protos ? a->o->protos : 1u << PROTO_HTTP1;
 	h->co.http = &h->po;
+	adb_opts(h, &h->co.db);
 	h->co.stats = &h->cst;
 	h->co.on_give_up = on_give_up;
 	h->co.arg = h;
@@ -378,6 +383,7 @@ void ahttp_free(struct agent *a)
 	/* nothing is exported any more: the parser's reports go nowhere */
 	h->po.on_exchange = NULL;
 	h->po.on_request = NULL;
+	h->quiet = true;
 	while (h->n_procs)
 		proc_drop(h, 0, 0, NULL);
 	ahttp_reorder_free(h->ro);

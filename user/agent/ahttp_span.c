@@ -327,18 +327,11 @@ static void fill_span(const struct agent *a, const struct ex *e, const struct ot
 	const struct http1_exchange *x = e->x;
 	const struct ahttp_ctx *ctx = e->ctx;
 
-	memset(s, 0, sizeof(*s));
-	memcpy(s->trace_id, ctx->trace_id, 16);
-	memcpy(s->span_id, ctx->span_id, 8);
-	if (ctx->flags & CTX_PARENT)
-		memcpy(s->parent_span_id, ctx->parent_id, 8);
+	ahttp_span_init(a, ctx, e->server, x->start_ns, x->end_ns, s);
 	/* the tracestate that came with the traceparent used */
 	if (x->tp_state == HTTP1_TP_VALID && (e->server ? (ctx->flags & CTX_REMOTE) : 1))
 		s->trace_state = otlp_s(x->tracestate);
 	s->name = otlp_s(e->name);
-	s->kind = e->server ? OTLP_KIND_SERVER : OTLP_KIND_CLIENT;
-	s->start_ns = agent_wall_ns(a, x->start_ns);
-	s->end_ns = agent_wall_ns(a, x->end_ns > x->start_ns ? x->end_ns : x->start_ns);
 	s->attrs = kv;
 	s->n_attrs = n;
 	if (e->err) {
@@ -347,6 +340,19 @@ static void fill_span(const struct agent *a, const struct ex *e, const struct ot
 		if (e->err != e->code)
 			s->status_msg = otlp_s(e->err);
 	}
+}
+
+void ahttp_span_init(const struct agent *a, const struct ahttp_ctx *ctx, bool server,
+		     uint64_t start_ns, uint64_t end_ns, struct otlp_span *s)
+{
+	memset(s, 0, sizeof(*s));
+	memcpy(s->trace_id, ctx->trace_id, 16);
+	memcpy(s->span_id, ctx->span_id, 8);
+	if (ctx->flags & CTX_PARENT)
+		memcpy(s->parent_span_id, ctx->parent_id, 8);
+	s->kind = server ? OTLP_KIND_SERVER : OTLP_KIND_CLIENT;
+	s->start_ns = agent_wall_ns(a, start_ns);
+	s->end_ns = agent_wall_ns(a, end_ns > start_ns ? end_ns : start_ns);
 	s->flags = OTLP_FLAG_SAMPLED | OTLP_FLAG_HAS_IS_REMOTE |
 		   (ctx->flags & CTX_REMOTE ? OTLP_FLAG_IS_REMOTE : 0);
 }

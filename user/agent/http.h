@@ -8,6 +8,8 @@
  *                    client requests, the sampler
  *   ahttp_span.c     an exchange as a span and a metric point
  *   ahttp_reorder.c  the perf-buffer path's reorder buffer
+ *   adb_rec.c        the same connections' database and cache operations
+ *                    (the layer's DB parsers), to adb_span.c (adb.h)
  *
  * Bounded: at most HTTP_PROCS_MAX processes, each with at most
  * --http-max-conns connections (the parser's table and ours), HTTP_ACTS
@@ -25,6 +27,7 @@
 #include "rawtel/pconn.h"
 
 struct agent;
+struct otlp_span;
 
 #define HTTP_PROCS_MAX 256
 #define HTTP_ACTS 64		/* server requests in progress per process */
@@ -128,6 +131,7 @@ struct ahttp_state {
 	const char *why;
 	struct ahttp_reorder *ro;		/* perf buffers only */
 	uint64_t released;		/* newest timestamp the reorder let go */
+	bool quiet;			/* shutting down: reports go nowhere */
 };
 
 /* ---- ahttp_rec.c ---- */
@@ -143,6 +147,17 @@ void ahttp_tick(struct agent *a);
 /* Shutdown: everything held is fed and every waiting request reported. */
 void ahttp_finish(struct agent *a);
 
+/* A request's context waits on its connection for its report (the oldest
+ * dropped when HTTP1_PIPELINE wait); taken back by its start: the first
+ * waiting that started then (requests of one syscall share a start:
+ * order decides). 1 when found. */
+void ahttp_ctx_push(struct ahttp_proc *p, struct ahttp_conn *c, const struct ahttp_ctx *ctx);
+int ahttp_ctx_take(struct ahttp_conn *c, uint64_t start, struct ahttp_ctx *out);
+
+/* ---- adb_rec.c ---- */
+/* The connection layer's DB callbacks (proto_opts.on_db...), arg h. */
+void adb_opts(struct ahttp_state *h, struct proto_opts *o);
+
 /* ---- ahttp_ctx.c ---- */
 /* The sampler from OTEL_TRACES_SAMPLER(_ARG); a bad value is a warning
  * and the default, as the SDK specification asks. */
@@ -155,6 +170,13 @@ bool ahttp_sample(uint8_t sampler, double ratio, const uint8_t id[16], int paren
 void ahttp_ctx_server(struct ahttp_state *h, const struct http1_exchange *x, struct ahttp_ctx *out);
 void ahttp_ctx_client(struct ahttp_state *h, struct ahttp_proc *p, const struct http1_exchange *x,
 		     struct ahttp_ctx *out);
+/* The same for any call the process makes, given its traceparent (NULL:
+ * none): a DB or cache request too. */
+void ahttp_ctx_call(struct ahttp_state *h, struct ahttp_proc *p, const struct http1_traceparent *tp,
+		    struct ahttp_ctx *out);
+/* A context of its own: a new trace, no parent (a server's view of a DB
+ * operation, or a call whose request was not seen). */
+void ahttp_ctx_root(struct ahttp_state *h, struct ahttp_ctx *out);
 /* A server request in progress on thread h->cur_tid from now on, and over
  * (its slot free again). */
 void ahttp_act_begin(struct ahttp_state *h, struct ahttp_proc *p, uint64_t conn,
@@ -167,6 +189,11 @@ int ahttp_ignored(const struct agent *a, const char *path, int what);
 /* One exchange reported by the parser of process p. */
 void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn *c,
 		   const struct ahttp_ctx *ctx, const struct http1_exchange *x);
+
+/* What every span of an exchange starts with (HTTP, DB): its context's
+ * ids, kind, times on the wall clock, sampled; the rest is zero. */
+void ahttp_span_init(const struct agent *a, const struct ahttp_ctx *ctx, bool server,
+		     uint64_t start_ns, uint64_t end_ns, struct otlp_span *s);
 
 /* ---- ahttp_reorder.c ---- */
 /* Records from per-CPU perf buffers come CPU by CPU: a connection's

@@ -11,6 +11,7 @@
 #include "rawtel/err.h"
 #include "rawtel/opt.h"
 #include "rawtel/pconn.h"
+#include "rawtel/probes.h"
 #include "rawtel/util.h"
 
 /* rawtel run without --probes: the main job */
@@ -209,6 +210,13 @@ static int set_capture_query(void *cmd, const char *v, const char *what)
 	return 0;
 }
 
+static int set_capture_query_text(void *cmd, const char *v, const char *what)
+{
+	(void)v, (void)what;
+	RUN(cmd)->capture_query_text = true;
+	return 0;
+}
+
 static int set_service_name(void *cmd, const char *v, const char *what)
 {
 	(void)what;
@@ -270,7 +278,8 @@ static const struct opt run_rows[] = {
 	OPT_HEAD("what to observe (an option below that one probe reads turns it on;\n"
 		 "with --probes, that probe must be listed):"),
 	{ "--probes", "LIST", NULL, NULL, "probes listed at the end (default\n"
-	  RUN_DEFAULT_PROBES "; dns where a C library is found)", set_probes },
+	  RUN_DEFAULT_PROBES " and the database\n"
+	  "probes built in; dns where a C library is found)", set_probes },
 	{ "--uprobe", "BIN:SYM,...", NULL, NULL, "calls of these functions as spans (globs allowed;\n"
 	  "adds the uprobe probe, also to --probes)", set_uprobe },
 	{ "--binary", "PATH", NULL, "dns", "dns: also probe this (statically linked) program",
@@ -303,6 +312,9 @@ static const struct opt run_rows[] = {
 	  set_capture_query },
 	{ "--http-max-conns", "N", NULL, "http", "connections followed per process (default 1024)",
 	  set_http_max_conns },
+	OPT_HEAD("databases (CLIENT and SERVER spans, db.{client,server}.operation.duration):"),
+	{ "--capture-query-text", NULL, NULL, NULL, "db.query.text as sent (default: every literal ?)",
+	  set_capture_query_text },
 	OPT_HEAD("telemetry:"),
 	{ "--service-name", "NAME", "OTEL_SERVICE_NAME", NULL, "service.name for every process;\n"
 	  "default: each process's executable name", set_service_name },
@@ -359,6 +371,21 @@ static void run_defaults(struct agent_opts *o)
 	o->sink.base_url[0] = 0;
 }
 
+/* The database protocols built in: on by default, because they ride on
+ * the http probe's capture (same hooks, same records) and cost what their
+ * own traffic costs; a connection that is none of theirs is still given
+ * up after a few records. */
+static int run_db_probes(struct session_opts *s)
+{
+	static const enum proto_id db[] = { PROTO_POSTGRES, PROTO_MYSQL, PROTO_REDIS, PROTO_MEMCACHED };
+	int r = 0;
+
+	for (size_t i = 0; i < sizeof(db) / sizeof(db[0]) && !r; i++)
+		if (pconn_parsers[db[i]] && probe_find(pconn_parsers[db[i]]->name))
+			r = session_opts_add_probes(s, pconn_parsers[db[i]]->name);
+	return r;
+}
+
 /* Without --probes: the probes the options given read, and the main job.
  * dns needs a C library to probe: an initramfs or a static-only system
  * has none, and the first run must not fail on it (--binary names one). */
@@ -367,14 +394,17 @@ static int run_default_probes(struct session_opts *s, uint64_t given)
 	struct elf_file *f;
 	int r = session_opts_need(s, run_rows, given, true, NULL);
 
-	if (r || session_opts_has(s, "dns"))
-		return r ? r : session_opts_add_probes(s, RUN_DEFAULT_PROBES);
-	if (elf_open_target("libc", (int)s->pid, &f) == 0) {
-		elf_close(f);
-		return session_opts_add_probes(s, RUN_DEFAULT_PROBES);
+	if (r)
+		return r;
+	if (session_opts_has(s, "dns") || elf_open_target("libc", (int)s->pid, &f) == 0) {
+		if (!session_opts_has(s, "dns"))
+			elf_close(f);
+		r = session_opts_add_probes(s, RUN_DEFAULT_PROBES);
+	} else {
+		err_clear();
+		r = session_opts_add_probes(s, "http,tcp,exec,exit");
 	}
-	err_clear();
-	return session_opts_add_probes(s, "http,tcp,exec,exit");
+	return r ? r : run_db_probes(s);
 }
 
 static int run_probes(struct agent_opts *o, uint64_t given)

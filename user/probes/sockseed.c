@@ -111,6 +111,18 @@ static bool listens_on(const uint16_t *ports, int n, uint16_t port)
 	return false;
 }
 
+/* A listener on the port in the process's network namespace, another
+ * process's maybe: a server that forks a process per connection after
+ * accepting it (PostgreSQL's backends) holds the accepted socket, not the
+ * listener, and an ephemeral client port is never a listening one. */
+static bool netns_listens(const struct procnet_table *t, uint16_t port)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->s[i].state == TCP_ST_LISTEN && t->s[i].lport == port)
+			return true;
+	return false;
+}
+
 /* one established socket: tracked (unless the kernel side has it), said */
 static int seed_conn(struct sockcap *c, uint32_t pid, const char comm[16], int fd,
 		     const struct procnet_sock *ps, uint8_t role)
@@ -183,8 +195,8 @@ static int seed_proc(struct sockcap *c, uint32_t pid, const struct procnet_table
 			bpf_map_update(c->listen_fd, &key, l, RT_BPF_NOEXIST);
 		} else if (ps->state == TCP_ST_ESTABLISHED) {
 			r = seed_conn(c, pid, comm, fds[i].fd, ps,
-				      listens_on(ports, n_ports, ps->lport) ? SOCK_ROLE_SERVER
-									 : SOCK_ROLE_CLIENT);
+				      listens_on(ports, n_ports, ps->lport) || netns_listens(t, ps->lport)
+					      ? SOCK_ROLE_SERVER : SOCK_ROLE_CLIENT);
 			if (r < 0)
 				return r;
 			seeded += r;

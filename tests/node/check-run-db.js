@@ -1,0 +1,132 @@
+'use strict';
+// Checks what `rawtel run --probes http,postgres --output DIR` wrote while
+// tests/integ/run_db.sh drove a web app that queries PostgreSQL while it
+// serves, and pgbench; every record decoded by the OpenTelemetry
+// project's generated code (otlp-decode.js).
+//   node check-run-db.js OUT_DIR SCENARIO.json
+const fs = require('fs');
+const path = require('path');
+const { decode } = require('./otlp-decode.js');
+
+const [dir, scenFile] = process.argv.slice(2);
+const sc = JSON.parse(fs.readFileSync(scenFile, 'utf8'));
+const results = {};
+const check = (name, c, what) => {
+  results[name] = results[name] || [];
+  if (!c) results[name].push(what);
+};
+const val = (v) => (!v ? undefined : 'stringValue' in v ? v.stringValue : 'intValue' in v ? Number(v.intValue) :
+  'doubleValue' in v ? v.doubleValue : v);
+const attrs = (l) => Object.fromEntries((l || []).map((kv) => [kv.key, val(kv.value)]));
+const lines = (f) => {
+  const p = path.join(dir, f);
+  return fs.existsSync(p) ? fs.readFileSync(p, 'utf8').split('\n').filter((l) => l.length) : [];
+};
+
+const spans = [], metrics = [];
+for (const l of lines('traces.jsonl'))
+  for (const rs of decode('traces', Buffer.from(l), 'json').resourceSpans || [])
+    for (const ss of rs.scopeSpans || [])
+      for (const s of ss.spans || []) spans.push({ res: attrs(rs.resource.attributes), s, a: attrs(s.attributes) });
+for (const l of lines('metrics.jsonl'))
+  for (const rm of decode('metrics', Buffer.from(l), 'json').resourceMetrics || [])
+    for (const sm of rm.scopeMetrics || [])
+      for (const m of sm.metrics || []) metrics.push({ res: attrs(rm.resource.attributes), m });
+
+const SERVER = 2, CLIENT = 3;
+const pg = (x) => x.a['db.system.name'] === 'postgresql';
+const show = (l) => JSON.stringify(l.map((x) => [x.s.name, x.a]));
+const SQL = {
+  '/users': ['SELECT name FROM rt_users WHERE id = ?', 'SELECT', 'SELECT rt_users'],
+  '/add': ['INSERT INTO rt_users VALUES (?, ?)', 'INSERT', 'INSERT rt_users'],
+  '/bad': ['SELECT * FROM no_such_table', 'SELECT', 'SELECT no_such_table'],
+};
+
+// ---- the web app: HTTP SERVER spans, each the parent of its query ----
+let n = 'run_db';
+check(n, sc.codes.trim() === '200 200 500 200', 'the app answered ' + sc.codes);
+const app = spans.filter((x) => x.res['process.pid'] === sc.app);
+const http = app.filter((x) => x.s.kind === SERVER && x.a['url.path']);
+const db = app.filter((x) => x.s.kind === CLIENT && pg(x));
+check(n, JSON.stringify(http.map((x) => x.a['url.path'])) === '["/users","/add","/bad","/users"]',
+  'the app\'s HTTP SERVER spans: ' + show(http));
+check(n, db.length === 4, `the app's DB CLIENT spans: ${db.length}, want 4: ` + show(db));
+for (const h of http) {
+  const kids = db.filter((x) => x.s.parentSpanId === h.s.spanId);
+  const want = SQL[h.a['url.path']] || [];
+  check(n, kids.length === 1, `one DB child of ${h.a['url.path']}: ${kids.length}`);
+  if (kids.length !== 1) continue;
+  const { s, a } = kids[0];
+  check(n, s.traceId === h.s.traceId, 'the child is in its parent\'s trace');
+  check(n, BigInt(s.startTimeUnixNano) >= BigInt(h.s.startTimeUnixNano) &&
+    BigInt(s.endTimeUnixNano) <= BigInt(h.s.endTimeUnixNano) && BigInt(s.startTimeUnixNano) < BigInt(s.endTimeUnixNano),
+  'the child\'s times inside its parent\'s');
+  check(n, a['db.query.text'] === want[0] && a['db.operation.name'] === want[1] &&
+    a['db.query.summary'] === want[2] && s.name === want[2], `${h.a['url.path']}: ` + JSON.stringify([s.name, a]));
+  check(n, a['db.namespace'] === 'rtdb' && a['server.address'] === '127.0.0.1' && a['server.port'] === sc.pg_port &&
+    a['network.peer.address'] === '127.0.0.1' && a['network.peer.port'] === sc.pg_port,
+  'where: ' + JSON.stringify(a));
+  const bad = h.a['url.path'] === '/bad';
+  check(n, bad ? a['error.type'] === '42P01' && a['db.response.status_code'] === '42P01' && s.status &&
+    s.status.code === 2 : !('error.type' in a) && (!s.status || !s.status.code), 'status: ' + JSON.stringify([s.status, a]));
+  if (h.a['url.path'] === '/users')
+    check(n, a['db.response.returned_rows'] === 0 && a['db.collection.name'] === 'rt_users', 'rows: ' + JSON.stringify(a));
+}
+
+// ---- the postgres backends: SERVER spans of a connection older than
+// rawtel (picked up mid-stream: no startup seen, no namespace) ----
+n = 'run_db_server';
+const srv = spans.filter((x) => x.s.kind === SERVER && pg(x) && x.a['server.port'] === sc.pg_port);
+const old = spans.filter((x) => x.res['process.pid'] === sc.old && x.s.kind === CLIENT && pg(x));
+const texts = (l) => JSON.stringify(l.map((x) => [x.a['db.query.text'], x.a['error.type'] || '',
+  x.a['rawtel.db.partial'] || '']));
+const wantOld = JSON.stringify([['SELECT ?', '', 'response_not_seen'], [SQL['/users'][0], '', ''],
+  [SQL['/bad'][0], '42P01', '']]);
+check(n, texts(old) === wantOld, 'the old connection\'s CLIENT spans: ' + texts(old));
+check(n, texts(srv) === wantOld, 'the backend\'s SERVER spans: ' + show(srv));
+for (const x of srv.slice(1))
+  check(n, x.res['process.executable.name'] === 'postgres' && x.a['server.address'] === '127.0.0.1' &&
+    x.a['network.peer.address'] === '127.0.0.1' && x.a['network.peer.port'] > 0 && !x.s.parentSpanId &&
+    x.s.name === (x.a['error.type'] ? 'SELECT no_such_table' : 'SELECT rt_users'), 'server span: ' + JSON.stringify([x.res, x.a]));
+
+// ---- the histograms ----
+n = 'run_db_metrics';
+const BOUNDS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
+const points = (name, pred) => {
+  const last = new Map();
+  for (const { res, m } of metrics)
+    if (m.name === name && m.histogram && pred(res))
+      for (const dp of m.histogram.dataPoints) {
+        check(n, JSON.stringify(dp.explicitBounds) === JSON.stringify(BOUNDS) && m.unit === 's', 'buckets ' + name);
+        const a = attrs(dp.attributes);
+        last.set(res['process.pid'] + JSON.stringify(a), { a, count: Number(dp.count) });
+      }
+  return [...last.values()];
+};
+const cli = points('db.client.operation.duration', (r) => r['process.pid'] === sc.app);
+check(n, cli.reduce((s, p) => s + p.count, 0) === 4, 'app client points: ' + JSON.stringify(cli));
+const sel = cli.find((p) => p.a['db.query.summary'] === 'SELECT rt_users');
+check(n, sel && sel.count === 2 && sel.a['db.system.name'] === 'postgresql' && sel.a['db.namespace'] === 'rtdb' &&
+  sel.a['server.port'] === sc.pg_port && sel.a['db.operation.name'] === 'SELECT', 'SELECT rt_users: ' + JSON.stringify(sel));
+const err = cli.find((p) => p.a['error.type'] === '42P01');
+check(n, err && err.count === 1, 'the failure in the histogram: ' + JSON.stringify(cli));
+const sv = points('db.server.operation.duration', (r) => r['process.executable.name'] === 'postgres')
+  .filter((p) => p.a['db.query.summary'] === 'SELECT rt_users');
+check(n, sv.reduce((s, p) => s + p.count, 0) === 1 && sv.every((p) => !('server.port' in p.a)),
+  'server points: ' + JSON.stringify(sv));
+
+// ---- the load: one span per query ----
+n = 'run_db_load';
+const [b1, b2] = sc.bench;
+const count = (pid, kind) => spans.filter((x) => x.res['process.pid'] === pid && x.s.kind === kind && pg(x));
+const plain = count(b1, CLIENT), piped = count(b2, CLIENT);
+const ops = (l) => [...new Set(l.map((x) => x.a['db.query.text'] + '|' + (x.a['rawtel.db.partial'] || '')))];
+check(n, plain.length === sc.load, `pgbench -M prepared: ${plain.length} spans, want ${sc.load}: ` + ops(plain));
+check(n, plain.every((x) => x.a['db.query.text'] === 'SELECT ?;' && !x.a['rawtel.db.partial']), 'plain: ' + ops(plain));
+check(n, piped.length === sc.pipe, `pgbench pipelined: ${piped.length} spans, want ${sc.pipe}: ` + ops(piped));
+check(n, piped.every((x) => x.a['db.query.text'] === 'SELECT ?;' && !x.a['rawtel.db.partial']), 'piped: ' + ops(piped));
+const ids = new Set(spans.map((x) => x.s.spanId));
+check(n, ids.size === spans.length, `span ids: ${ids.size} distinct of ${spans.length}`);
+
+for (const [k, f] of Object.entries(results))
+  console.log(f.length ? `FAIL ${k}: ${f.slice(0, 4).join('; ')}` : `PASS ${k}`);
