@@ -5,4 +5,5 @@
 const struct proto_parser *const pconn_parsers[PROTO_N] = {
 	[PROTO_HTTP1] = &proto_http1,
 	[PROTO_POSTGRES] = &proto_postgres,
+	[PROTO_HTTP2] = &proto_http2,
 };
