@@ -16,6 +16,7 @@
 
 #include "agent_int.h"
 #include "rawtel/sink.h"
+#include "ah2.h"
 #include "http.h"
 #include "rawtel/pconn.h"
 #include "rawtel/sockcap.h"
@@ -144,7 +145,7 @@ static void on_request(void *arg, const struct http1_exchange *x)
 
 /* The context of the request reported: the first waiting that started
  * when it did (requests of one read share a start: order decides). */
-static int ctx_take(struct ahttp_conn *c, uint64_t start, struct ahttp_ctx *out)
+int ahttp_ctx_take(struct ahttp_conn *c, uint64_t start, struct ahttp_ctx *out)
 {
 	for (int i = 0; i < c->n_ctx; i++)
 		if (c->ctx[i].start_ns == start) {
@@ -168,7 +169,7 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 		h->ev[HEV_LOST_STATE]++;
 		return;
 	}
-	if ((x->flags & HTTP1_X_NO_REQUEST) || !ctx_take(c, x->start_ns, &ctx)) {
+	if ((x->flags & HTTP1_X_NO_REQUEST) || !ahttp_ctx_take(c, x->start_ns, &ctx)) {
 		/* no request head seen: a context of its own */
 		struct http1_exchange none;
 		memset(&none, 0, sizeof(none));
@@ -361,7 +362,8 @@ int ahttp_init(struct agent *a)
 	/* the HTTP table's bound, as before the layer */
 	h->co.max_conns = h->po.max_conns ? h->po.max_conns : HTTP_CONNS_DEFAULT;
 	h->self_pid = (uint32_t)getpid();
-	if (a->s.ring.perf && ahttp_reorder_new(&h->ro)) {
+	if ((a->s.ring.perf && ahttp_reorder_new(&h->ro)) || ah2_init(h)) {
+		ahttp_reorder_free(h->ro);
 		free(h);
 		return -ENOMEM;
 	}
@@ -381,6 +383,7 @@ void ahttp_free(struct agent *a)
 	while (h->n_procs)
 		proc_drop(h, 0, 0, NULL);
 	ahttp_reorder_free(h->ro);
+	ah2_free(h);
 	free(h);
 	a->http = NULL;
 }

@@ -127,6 +127,7 @@ struct ahttp_state {
 	uint32_t cur_tid;
 	const char *why;
 	struct ahttp_reorder *ro;		/* perf buffers only */
+	struct ah2_state *h2;		/* HTTP/2 streams in progress (ah2.h) */
 	uint64_t released;		/* newest timestamp the reorder let go */
 };
 
@@ -142,6 +143,10 @@ void ahttp_drain_tick(struct agent *a);
 void ahttp_tick(struct agent *a);
 /* Shutdown: everything held is fed and every waiting request reported. */
 void ahttp_finish(struct agent *a);
+
+/* The context of a request reported, taken from those waiting on its
+ * connection: the first that started at `start`. 1 when found. */
+int ahttp_ctx_take(struct ahttp_conn *c, uint64_t start, struct ahttp_ctx *out);
 
 /* ---- ahttp_ctx.c ---- */
 /* The sampler from OTEL_TRACES_SAMPLER(_ARG); a bad value is a warning
