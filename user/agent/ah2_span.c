@@ -32,7 +32,10 @@
  * parser counts them: rawtel.proto.events{protocol=http2,
  * event=undecoded}). rawtel.http.partial also says request_not_seen,
  * value_cut, messages (gRPC message counts are lower bounds),
- * outcome_unknown (rawtel stopped watching first). */
+ * response_end (the response's end was not seen: the span ends when the
+ * stream was given up, and no duration point is made), outcome_unknown
+ * (rawtel stopped watching first). A gRPC call whose trailers could not
+ * be decoded has no rpc.response.status_code rather than a guessed one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,13 +72,16 @@ struct e2 {
 };
 
 /* The status the gRPC HTTP/2 mapping gives an HTTP status, a RST_STREAM
- * code, or a refusal; -1 when nothing says */
+ * code, or a refusal; -1 when nothing says, or when a header block was
+ * not decoded (the grpc-status may have been in it) */
 static int grpc_code(const struct h2_exchange *x)
 {
 	static const int8_t rst[14] = { 13, 13, 13, 13, 13, -1, 13, 14, 1, 13, 13, 8, 7, 13 };
 
 	if (x->grpc_status >= 0)
 		return x->grpc_status;
+	if (x->flags & (H2_X_UNKNOWN_FIELDS | H2_X_HEADERS_LOST))
+		return -1;
 	if (x->flags & H2_X_GOAWAY)
 		return 14;
 	if (x->flags & H2_X_RESET)
@@ -230,6 +236,7 @@ static void partial(struct e2 *e)
 		{ e->no_req, "request_not_seen" }, { e->names_lost, "fields_unknown" },
 		{ (e->x->flags & H2_X_VALUE_TRUNC) != 0, "value_cut" },
 		{ (e->x->flags & H2_X_GRPC_LOST) != 0, "messages" },
+		{ !e->no_resp && (e->x->flags & H2_X_RESP_OPEN), "response_end" },
 		{ e->unknown, "outcome_unknown" } };
 	size_t n = 0;
 
@@ -358,7 +365,7 @@ void ah2_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn
 		h->ev[HEV_UNSAMPLED]++;
 	e2_init(&e, h, p, c, x);
 	e.ctx = ctx;
-	metric = !e.no_req && !e.unknown && x->end_ns >= x->start_ns &&
+	metric = !e.no_req && !e.unknown && !(x->flags & H2_X_RESP_OPEN) && x->end_ns >= x->start_ns &&
 		 !(x->path[0] && ahttp_ignored(a, x->path, HTTP_IGN_METRICS));
 	if (!span && !metric)
 		return;
