@@ -135,5 +135,11 @@ struct h2_upgrade {
  * the upgraded request, its response still to come. */
 void h2_conn_upgraded(void *conn, uint64_t id, enum proto_role role,
 		      const struct proto_opts *o, const struct h2_upgrade *u);
+/* The same from the HTTP/1 parser's 101 exchange (user/proto/h2_up.c). */
+void h2_conn_from_http1(void *conn, uint64_t id, enum proto_role role, const struct proto_opts *o,
+			const struct http1_exchange *x);
+/* The offset past the head of the "HTTP/1.1 101" response in p[0..cap)
+ * (cap when there is none): where HTTP/2 begins in that syscall. */
+size_t h2_after_101(const uint8_t *p, size_t cap);
 
 #endif

@@ -91,6 +91,10 @@ struct proto_opts {
 	void (*on_db_request)(void *arg, const struct db_exchange *x);
 	/* HTTP/2: called for every stream (rawtel/h2.h). */
 	void (*on_h2)(void *arg, const struct h2_exchange *x);
+	/* Optional: a stream's request headers were decoded (once per
+	 * stream later reported without H2_X_NO_REQUEST, before that
+	 * report), as on_db_request. */
+	void (*on_h2_request)(void *arg, const struct h2_exchange *x);
 	void *arg;
 	struct proto_stats *stats;	/* optional */
 	/* A request whose reply has not begun after this long is reported

@@ -1,6 +1,8 @@
 #!/bin/sh
 # The HTTP/2 parser's libFuzzer target (tests/fuzz/fuzz_h2.c) for a bounded
-# time: RAWTEL_FUZZ_SECONDS, default 30. Seeds: the real conversations of
+# time: RAWTEL_FUZZ_SECONDS, default 30; then HTTP/2 in the connection layer
+# (tests/fuzz/fuzz_h2_layer.c: detection, the h2c Upgrade handover) for
+# half that, on the same seeds. Seeds: the real conversations of
 # tests/fixtures/h2/ (relay.py recordings) in the target's record format,
 # each recv cut into records of at most 119 bytes, for both roles. Builds
 # nothing: `make check` (or `make fuzz`) builds build/fuzz/fuzz_h2.
@@ -32,3 +34,5 @@ for name in sorted(os.listdir(src)):
 PY
 run_fuzzer fuzz_h2 "$RAWTEL_TOP/build/fuzz/fuzz_h2" "${RAWTEL_FUZZ_SECONDS:-30}" "$c" \
 	-rss_limit_mb=2048 -max_len=8192
+run_fuzzer fuzz_h2_layer "$RAWTEL_TOP/build/fuzz/fuzz_h2_layer" $(( (${RAWTEL_FUZZ_SECONDS:-30} + 1) / 2 )) \
+	"$c" -rss_limit_mb=2048 -max_len=8192

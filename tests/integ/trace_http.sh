@@ -118,8 +118,8 @@ if wait_for "$T_TMP/text.err" "tracing" 300; then
 	curl -s -o /dev/null "http://127.0.0.1:$PYPORT/index.txt"
 	sleep 0.3
 	kill -INT $rt; wait $rt
-	if head -n 1 "$T_TMP/text.out" | grep -q "^TIME  *PID  *COMM  *ROLE  *METHOD  *TARGET  *STATUS  *LATENCY(ms)  *REQ  *RESP  *PEER$" &&
-	   [ "$(grep -c " curl  *C  *GET  */index.txt  *200  .* 127.0.0.1:$PYPORT$" "$T_TMP/text.out")" = 1 ] &&
+	if head -n 1 "$T_TMP/text.out" | grep -q "^TIME  *PID  *COMM  *ROLE  *PROTO  *METHOD  *TARGET  *STATUS  *LATENCY(ms)  *REQ  *RESP  *PEER$" &&
+	   [ "$(grep -c " curl  *C  *1\.[01]  *GET  */index.txt  *200  .* 127.0.0.1:$PYPORT$" "$T_TMP/text.out")" = 1 ] &&
 	   [ "$(wc -l < "$T_TMP/text.out")" = 2 ]; then
 		pass $name
 	else

@@ -33,6 +33,8 @@ enum agent_inst {
 	INST_DB_SERVER_DURATION,	/* db.server.operation.duration */
 	INST_PROTO_CONNS,	/* rawtel.proto.connections {outcome} */
 	INST_PROTO_EVENTS,	/* rawtel.proto.events {protocol, event} */
+	INST_RPC_SERVER_DURATION,	/* rpc.server.call.duration (ah2_span.c) */
+	INST_RPC_CLIENT_DURATION,	/* rpc.client.call.duration */
 	INST_N
 };
 

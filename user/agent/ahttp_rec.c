@@ -16,6 +16,7 @@
 
 #include "agent_int.h"
 #include "rawtel/sink.h"
+#include "ah2.h"
 #include "http.h"
 #include "rawtel/pconn.h"
 #include "rawtel/sockcap.h"
@@ -366,7 +367,8 @@ int ahttp_init(struct agent *a)
 	/* the HTTP table's bound, as before the layer */
 	h->co.max_conns = h->po.max_conns ? h->po.max_conns : HTTP_CONNS_DEFAULT;
 	h->self_pid = (uint32_t)getpid();
-	if (a->s.ring.perf && ahttp_reorder_new(&h->ro)) {
+	if ((a->s.ring.perf && ahttp_reorder_new(&h->ro)) || ah2_init(h)) {
+		ahttp_reorder_free(h->ro);
 		free(h);
 		return -ENOMEM;
 	}
@@ -387,6 +389,7 @@ void ahttp_free(struct agent *a)
 	while (h->n_procs)
 		proc_drop(h, 0, 0, NULL);
 	ahttp_reorder_free(h->ro);
+	ah2_free(h);
 	free(h);
 	a->http = NULL;
 }

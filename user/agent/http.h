@@ -130,6 +130,7 @@ struct ahttp_state {
 	uint32_t cur_tid;
 	const char *why;
 	struct ahttp_reorder *ro;		/* perf buffers only */
+	struct ah2_state *h2;		/* HTTP/2 streams in progress (ah2.h) */
 	uint64_t released;		/* newest timestamp the reorder let go */
 	bool quiet;			/* shutting down: reports go nowhere */
 };

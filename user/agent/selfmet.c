@@ -82,6 +82,12 @@ static const struct otlp_instrument instruments[INST_N] = {
 	[INST_PROTO_EVENTS] = { OTLP_S("rawtel.proto.events"),
 				OTLP_S("Protocol parsing, by protocol and event (struct proto_stats)"),
 				OTLP_S("{event}"), OTLP_INST_OBS_COUNTER, 0, NULL, 0 },
+	[INST_RPC_SERVER_DURATION] = { OTLP_S("rpc.server.call.duration"),
+				       OTLP_S("Measures the duration of inbound remote procedure calls."),
+				       OTLP_S("s"), OTLP_INST_HISTOGRAM, 1, otlp_duration_bounds, 14 },
+	[INST_RPC_CLIENT_DURATION] = { OTLP_S("rpc.client.call.duration"),
+				       OTLP_S("Measures the duration of outbound remote procedure calls."),
+				       OTLP_S("s"), OTLP_INST_HISTOGRAM, 1, otlp_duration_bounds, 14 },
 };
 
 /* rawtel.proto.events: a parser's counters, in struct proto_stats order */

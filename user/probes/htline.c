@@ -2,13 +2,19 @@
  * sock and data records by the connection layer (rawtel/pconn.h) and the
  * parsers of the probes selected (one capture for all of them); --raw
  * prints the records themselves. A connection the layer gives up is told
- * to the kernel, which stops copying its payloads. */
+ * to the kernel, which stops copying its payloads.
+ *
+ * The http probe covers HTTP/1.x and HTTP/2 (gRPC included): the PROTO
+ * column says which ("1.1", "2", "grpc"). A gRPC line's STATUS is the
+ * grpc-status (the HTTP status when the call has none); a name HPACK could
+ * not decode (rawtel joined the connection late) prints as "?". */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rawtel/db.h"
 #include "rawtel/err.h"
+#include "rawtel/h2.h"
 #include "rawtel/http1.h"
 #include "rawtel/pconn.h"
 #include "rawtel/probes.h"
@@ -87,10 +93,11 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 		peer = htline_addr(s, false, pb, sizeof(pb));
 		local = htline_addr(s, true, lb, sizeof(lb));
 	}
+	snprintf(v, sizeof(v), "1.%d", x->req_minor >= 0 ? x->req_minor : 1);
 	if (!o->json) {
 		pfmt_prefix(o, "http", x->start_ns, s ? s->h.pid : 0, comm);
-		fprintf(o->f, "%-4s %-7s %-32s %-6u %11.3f %8llu %9llu %s\n",
-			s ? (s->role == SOCK_ROLE_CLIENT ? "C" : "S") : "?",
+		fprintf(o->f, "%-4s %-5s %-7s %-32s %-6u %11.3f %8llu %9llu %s\n",
+			s ? (s->role == SOCK_ROLE_CLIENT ? "C" : "S") : "?", v,
 			x->method[0] ? x->method : "-", x->path[0] ? x->path : "-", x->status,
 			(double)lat / 1e6, (unsigned long long)x->req_bytes,
 			(unsigned long long)x->resp_bytes, peer);
@@ -98,6 +105,7 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 	}
 	pfmt_json_prefix(o, "http", x->start_ns, s ? s->h.pid : 0, s ? s->h.tid : 0, comm);
 	kv_s(o, "role", !s ? "" : s->role == SOCK_ROLE_CLIENT ? "client" : "server", 8);
+	kv_s(o, "proto", v, sizeof(v));
 	kv_s(o, "method", x->method, sizeof(x->method));
 	kv_s(o, "path", x->path, sizeof(x->path));
 	if (x->has_query)
@@ -133,6 +141,89 @@ static void on_db(void *arg, const struct db_exchange *x)
 	dbline_print(st->o, in->s.conn == x->conn_id ? &in->s : NULL, x);
 }
 
+static const char *const h2_flags[] = { "no_request", "no_response", "unknown_fields", "reset",
+	"goaway", "trailers_only", "req_open", "resp_open", "value_trunc", "grpc", "grpc_lost",
+	"body_gap", "upgraded", "closed", "aged", "headers_lost" };
+
+/* A name HPACK could not decode prints "?", never another name */
+static const char *h2_name(const struct h2_exchange *x, const char *v)
+{
+	return v[0] ? v : x->unknown_fields || (x->flags & H2_X_HEADERS_LOST) ? "?" : "-";
+}
+
+/* The numbers of an HTTP/2 stream's JSON line */
+static void h2_json_nums(const struct probe_out *o, const struct ev_sock *s,
+			 const struct h2_exchange *x)
+{
+	const struct { const char *k; uint64_t v; } nums[] = {
+		{ "stream", x->stream_id }, { "status", x->status },
+		{ "start_ns", x->start_ns }, { "req_end_ns", x->req_end_ns },
+		{ "resp_start_ns", x->resp_start_ns }, { "end_ns", x->end_ns },
+		{ "duration_ns", x->end_ns > x->start_ns ? x->end_ns - x->start_ns : 0 },
+		{ "req_bytes", x->req_bytes }, { "resp_bytes", x->resp_bytes },
+		{ "req_msgs", x->req_msgs }, { "resp_msgs", x->resp_msgs },
+		{ "unknown_fields", x->unknown_fields }, { "error_code", x->error_code },
+		{ "conn", x->conn_id }, { "lport", s ? s->lport : 0 }, { "rport", s ? s->rport : 0 } };
+
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+		kv_u(o, nums[i].k, nums[i].v);
+	fprintf(o->f, ",\"grpc_status\":%d", x->grpc_status);
+}
+
+static void h2_json(const struct probe_out *o, const struct ev_sock *s,
+		    const struct h2_exchange *x, const char *proto)
+{
+	char pb[64], lb[64], tp[64];
+
+	kv_s(o, "role", !s ? "" : s->role == SOCK_ROLE_CLIENT ? "client" : "server", 8);
+	kv_s(o, "proto", proto, 8);
+	kv_s(o, "method", x->method, sizeof(x->method));
+	kv_s(o, "path", x->path, sizeof(x->path));
+	h2_json_nums(o, s, x);
+	kv_s(o, "authority", x->authority, sizeof(x->authority));
+	kv_s(o, "user_agent", x->user_agent, sizeof(x->user_agent));
+	kv_s(o, "content_type", x->content_type, sizeof(x->content_type));
+	kv_s(o, "grpc_message", x->grpc_message, sizeof(x->grpc_message));
+	if (x->tp_state == HTTP1_TP_VALID && http1_traceparent_format(&x->tp, tp, sizeof(tp)) > 0)
+		kv_s(o, "traceparent", tp, sizeof(tp));
+	else if (x->tp_state == HTTP1_TP_INVALID)
+		kv_s(o, "traceparent", "invalid", 8);
+	fputs(",\"flags\":[", o->f);
+	for (unsigned i = 0, n = 0; i < sizeof(h2_flags) / sizeof(h2_flags[0]); i++)
+		if (x->flags & (1u << i))
+			fprintf(o->f, "%s\"%s\"", n++ ? "," : "", h2_flags[i]);
+	fputc(']', o->f);
+	kv_s(o, "local", s ? htline_addr(s, true, lb, sizeof(lb)) : "-", 64);
+	kv_s(o, "peer", s ? htline_addr(s, false, pb, sizeof(pb)) : "-", 64);
+	fputs("}\n", o->f);
+}
+
+/* One HTTP/2 stream: the same line as HTTP/1's, PROTO "2" or "grpc" */
+static void on_h2(void *arg, const struct h2_exchange *x)
+{
+	struct ht_state *st = arg;
+	const struct probe_out *o = st->o;
+	struct ht_info *in = info_of(st, x->conn_id);
+	const struct ev_sock *s = in->s.conn == x->conn_id ? &in->s : NULL;
+	const char *proto = x->flags & H2_X_GRPC ? "grpc" : "2";
+	char comm[17] = "?", pb[64];
+	uint64_t lat = x->end_ns > x->start_ns ? x->end_ns - x->start_ns : 0;
+	int status = x->flags & H2_X_GRPC && x->grpc_status >= 0 ? x->grpc_status : x->status;
+
+	if (s)
+		pfmt_comm(comm, s->comm);
+	if (o->json) {
+		pfmt_json_prefix(o, "http", x->start_ns, s ? s->h.pid : 0, s ? s->h.tid : 0, comm);
+		h2_json(o, s, x, proto);
+		return;
+	}
+	pfmt_prefix(o, "http", x->start_ns, s ? s->h.pid : 0, comm);
+	fprintf(o->f, "%-4s %-5s %-7s %-32s %-6d %11.3f %8llu %9llu %s\n",
+		s ? (s->role == SOCK_ROLE_CLIENT ? "C" : "S") : "?", proto, h2_name(x, x->method),
+		h2_name(x, x->path), status, (double)lat / 1e6, (unsigned long long)x->req_bytes,
+		(unsigned long long)x->resp_bytes, s ? htline_addr(s, false, pb, sizeof(pb)) : "-");
+}
+
 /* the kernel stops copying what the layer no longer parses */
 static void on_give_up(void *arg, uint64_t id, enum pconn_outcome why)
 {
@@ -163,6 +254,7 @@ static int start(struct probe_out *o, enum proto_id proto)
 	st->po.protos = 1u << proto;
 	st->po.http = &st->ho;
 	st->po.db.on_db = on_db;
+	st->po.db.on_h2 = on_h2;
 	st->po.db.arg = st;
 	st->po.on_give_up = on_give_up;
 	st->po.arg = st;
@@ -171,9 +263,14 @@ static int start(struct probe_out *o, enum proto_id proto)
 	return 0;
 }
 
+/* HTTP/1.x and HTTP/2 (h2c, and gRPC over it) */
 int htline_start_http(struct probe_out *o)
 {
-	return start(o, PROTO_HTTP1);
+	int r = start(o, PROTO_HTTP1);
+
+	if (!r)
+		((struct ht_state *)o->http)->po.protos |= 1u << PROTO_HTTP2;
+	return r;
 }
 
 int htline_start_postgres(struct probe_out *o)
@@ -229,9 +326,9 @@ void htline_header(const struct probe_out *o)
 	if (o->raw)
 		fprintf(o->f, "%-12s %-7s %-16s %-5s %s\n", "TIME", "PID", "COMM", "REC", "DETAILS");
 	else
-		fprintf(o->f, "%-12s %-7s %-16s %-4s %-7s %-32s %-6s %11s %8s %9s %s\n", "TIME",
-			"PID", "COMM", "ROLE", "METHOD", "TARGET", "STATUS", "LATENCY(ms)", "REQ",
-			"RESP", "PEER");
+		fprintf(o->f, "%-12s %-7s %-16s %-4s %-5s %-7s %-32s %-6s %11s %8s %9s %s\n",
+			"TIME", "PID", "COMM", "ROLE", "PROTO", "METHOD", "TARGET", "STATUS",
+			"LATENCY(ms)", "REQ", "RESP", "PEER");
 }
 
 static const char *const sock_kinds[] = { "?", "accept", "connect", "seed", "close", "exit" };

@@ -84,6 +84,17 @@ static void response_block(struct h2_conn *c, struct h2_stream *st, uint16_t sta
 	}
 }
 
+/* The request's first block is decoded: the stream is in progress (its
+ * handling thread is the one that read it) */
+static void request_told(struct h2_conn *c, struct h2_stream *st)
+{
+	if (st->req_told || (st->x.flags & H2_X_NO_REQUEST))
+		return;
+	st->req_told = 1;
+	if (c->o && c->o->on_h2_request)
+		c->o->on_h2_request(c->o->arg, &st->x);
+}
+
 void h2_block_end(struct h2_conn *c, int dir, const uint8_t *p, size_t n)
 {
 	struct h2_side *s = &c->side[dir];
@@ -116,6 +127,8 @@ void h2_block_end(struct h2_conn *c, int dir, const uint8_t *p, size_t n)
 	b.st->last_ns = c->now;
 	if (b.resp)
 		response_block(c, b.st, b.status, end);
+	else
+		request_told(c, b.st);
 	if (end)
 		h2_stream_end(c, dir, s->block_sid);
 }

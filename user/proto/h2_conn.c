@@ -110,6 +110,7 @@ void h2_conn_upgraded(void *conn, uint64_t id, enum proto_role role,
 	if (!s || !u)
 		return;
 	s->req_done = 1;
+	s->req_told = 1;	/* the HTTP/1 parser told its request */
 	s->x.req_end_ns = u->req_end_ns;
 	s->x.flags |= H2_X_UPGRADED;
 	h2_copy(s->x.method, sizeof(s->x.method), u->method ? u->method : "",

@@ -38,6 +38,7 @@ struct h2_grpc {
 
 struct h2_stream {
 	uint8_t used, req_done, resp_begun, resp_headers;
+	uint8_t req_told;	/* on_h2_request was called */
 	uint64_t last_ns;
 	struct h2_grpc g[2];	/* [is_response] */
 	struct h2_exchange x;

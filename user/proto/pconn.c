@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "rawtel/err.h"
+#include "rawtel/h2.h"
+#include "rawtel/http1.h"
 #include "rawtel/idtab.h"
 #include "rawtel/pconn.h"
 
@@ -18,6 +20,7 @@ struct pc_conn {
 	uint64_t id;		/* the idtab key */
 	uint64_t last_ns;	/* the latest syscall fed */
 	void *blk;		/* the parser's block (ST_PARSE) */
+	struct http1_exchange *up;	/* a 101 held: h2c may follow */
 	uint16_t port;		/* the server's port, 0 unknown */
 	uint8_t role, state, proto, looked;	/* looked: syscalls detected on */
 };
@@ -27,7 +30,42 @@ struct pconn {
 	struct proto_opts po[PROTO_N];	/* o.db with this layer's stats */
 	struct pconn_stats own, *st;	/* st: o.stats, else own */
 	struct idtab conns;		/* struct pc_conn, at most max */
+	struct http1_opts h1o;		/* HTTP/1's, its 101s held (h2c) */
 };
+
+static void up_request(void *arg, const struct http1_exchange *x)
+{
+	const struct pconn *t = arg;
+
+	if (t->o.http->on_request)
+		t->o.http->on_request(t->o.http->arg, x);
+}
+
+/* A 101 waits: stream 1 of the HTTP/2 that follows, or reported as it is
+ * when no HTTP/2 does (a WebSocket, say) */
+static void up_exchange(void *arg, const struct http1_exchange *x)
+{
+	struct pconn *t = arg;
+	struct pc_conn *c;
+
+	if ((x->flags & HTTP1_X_UPGRADED) && x->status == 101 &&
+	    (c = idtab_find(&t->conns, x->conn_id)) && !c->up && (c->up = malloc(sizeof(*x)))) {
+		memcpy(c->up, x, sizeof(*x));
+		return;
+	}
+	if (t->o.http->on_exchange)
+		t->o.http->on_exchange(t->o.http->arg, x);
+}
+
+static void up_release(struct pconn *t, struct pc_conn *c)
+{
+	if (!c->up)
+		return;
+	if (t->o.http->on_exchange)
+		t->o.http->on_exchange(t->o.http->arg, c->up);
+	free(c->up);
+	c->up = NULL;
+}
 
 int pconn_new(struct pconn **out, const struct pconn_opts *o)
 {
@@ -51,6 +89,14 @@ int pconn_new(struct pconn **out, const struct pconn_opts *o)
 		t->po[i].stats = &t->st->proto[i];
 		t->po[i].http = o->http;
 	}
+	/* h2c by Upgrade: HTTP/1's 101s pass through here */
+	if (o->http && (o->protos & 1u << PROTO_HTTP1) && (o->protos & 1u << PROTO_HTTP2)) {
+		t->h1o = *o->http;
+		t->h1o.on_exchange = up_exchange;
+		t->h1o.on_request = up_request;
+		t->h1o.arg = t;
+		t->po[PROTO_HTTP1].http = &t->h1o;
+	}
 	*out = t;
 	return 0;
 }
@@ -66,6 +112,8 @@ static void drop_blk(struct pconn *t, struct pc_conn *c, uint64_t ts, int close)
 {
 	const struct proto_parser *p = parser_of(t, c->proto);
 
+	if (close)
+		up_release(t, c);
 	if (!c->blk)
 		return;
 	if (close && p)
@@ -146,6 +194,59 @@ static int decide(const struct pconn *t, const struct pc_conn *c, enum proto_dir
 	return -1;
 }
 
+/* The parser's block for protocol id: 0 or -ENOMEM */
+static int blk_new(struct pconn *t, struct pc_conn *c, unsigned id)
+{
+	const struct proto_parser *p = parser_of(t, id);
+
+	if (!(c->blk = calloc(1, p->conn_size)))
+		return err_set(ENOMEM, "%s connection %llu: out of memory", p->name,
+			       (unsigned long long)c->id);
+	c->proto = (uint8_t)id;
+	c->state = ST_PARSE;
+	t->st->conns[id]++;
+	return 0;
+}
+
+/* After a 101: HTTP/2 beyond doubt (a client preface, a server's
+ * SETTINGS) continues the connection with the upgraded request as its
+ * stream 1; anything else within PCONN_DETECT_RECORDS syscalls is
+ * another protocol, and the 101 is reported as HTTP/1's */
+static int up_detect(struct pconn *t, struct pc_conn *c, enum proto_dir dir, uint64_t ts,
+		     const uint8_t *b, size_t cap, uint64_t total)
+{
+	const struct proto_parser *p = parser_of(t, PROTO_HTTP2);
+
+	if (!cap)
+		return PROTO_MORE;
+	if (p->detect(c->role, dir, b, cap, total) != PROTO_YES) {
+		if (++c->looked < PCONN_DETECT_RECORDS)
+			return PROTO_MORE;
+		up_release(t, c);
+		give_up(t, c, PCONN_DONE);
+		return PROTO_DONE;
+	}
+	if (blk_new(t, c, PROTO_HTTP2))
+		return -ENOMEM;
+	h2_conn_from_http1(c->blk, c->id, c->role, &t->po[PROTO_HTTP2], c->up);
+	free(c->up);
+	c->up = NULL;
+	return p->feed(c->blk, dir, ts, b, cap, total);
+}
+
+/* HTTP/1 left the connection with a 101 held: detection again, from the
+ * end of the 101's head in this syscall */
+static int up_switch(struct pconn *t, struct pc_conn *c, enum proto_dir dir, uint64_t ts,
+		     const uint8_t *b, size_t cap, uint64_t total)
+{
+	size_t k = h2_after_101(b, cap);
+
+	c->state = ST_DETECT;
+	c->proto = PROTO_NONE;
+	c->looked = 0;
+	return up_detect(t, c, dir, ts, b + k, cap - k, total - k);
+}
+
 /* A syscall of a connection still being detected: PROTO_MORE (decided:
  * fed, or undecided), PROTO_DONE (given up) or -ENOMEM */
 static int detect(struct pconn *t, struct pc_conn *c, enum proto_dir dir, uint64_t ts,
@@ -154,6 +255,8 @@ static int detect(struct pconn *t, struct pc_conn *c, enum proto_dir dir, uint64
 	const struct proto_parser *p;
 	int id, none;
 
+	if (c->up)
+		return up_detect(t, c, dir, ts, b, cap, total);
 	if (!cap)
 		return PROTO_MORE;	/* nothing to look at */
 	if (cap >= 2 && b[0] == 0x16 && b[1] == 0x03) {
@@ -168,13 +271,9 @@ static int detect(struct pconn *t, struct pc_conn *c, enum proto_dir dir, uint64
 		return PROTO_DONE;
 	}
 	p = parser_of(t, (unsigned)id);
-	if (!(c->blk = calloc(1, p->conn_size)))
-		return err_set(ENOMEM, "%s connection %llu: out of memory", p->name,
-			       (unsigned long long)c->id);
+	if (blk_new(t, c, (unsigned)id))
+		return -ENOMEM;
 	p->init(c->blk, c->id, c->role, &t->po[id]);
-	c->proto = (uint8_t)id;
-	c->state = ST_PARSE;
-	t->st->conns[id]++;
 	return p->feed(c->blk, dir, ts, b, cap, total);
 }
 
@@ -201,6 +300,12 @@ int pconn_feed(struct pconn *t, uint64_t id, enum proto_role role, uint16_t port
 		r = parser_of(t, c->proto)->feed(c->blk, dir, ts, data, cap, total);
 	if (r == PROTO_DONE && c->state == ST_PARSE) {
 		drop_blk(t, c, ts, 0);
+		if (c->up) {
+			r = up_switch(t, c, dir, ts, data, cap, total);
+			if (r != PROTO_DONE || c->state != ST_PARSE)
+				return r;
+			drop_blk(t, c, ts, 0);
+		}
 		give_up(t, c, PCONN_DONE);
 	}
 	return r;

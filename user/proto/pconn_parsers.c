@@ -8,4 +8,5 @@ const struct proto_parser *const pconn_parsers[PROTO_N] = {
 	[PROTO_MYSQL] = &proto_mysql,
 	[PROTO_REDIS] = &proto_redis,
 	[PROTO_MEMCACHED] = &proto_memcached,
+	[PROTO_HTTP2] = &proto_http2,
 };

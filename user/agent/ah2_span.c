@@ -1,0 +1,383 @@
+/* An HTTP/2 stream as a span and a duration point (ah2.h).
+ *
+ * Plain HTTP/2: as HTTP/1 (ahttp_span.c), network.protocol.version "2":
+ * name "{method} {route}" / "{method}", http.request.method, url.scheme
+ * (:scheme), url.path (server) or url.full (client), server.address and
+ * server.port from :authority, http.response.status_code, body sizes
+ * (DATA payload, exact: from frame lengths), error.type (server 5xx,
+ * client 4xx and 5xx, "stream_reset" for a RST_STREAM, "connection_closed"
+ * or "timeout" without a response), http.{server,client}.request.duration.
+ *
+ * gRPC (content-type application/grpc*, or a grpc-status seen): the RPC
+ * conventions as of v1.39 to v1.44 (reference protocols.md C2): name and
+ * rpc.method the fully qualified method ("pkg.Service/Method", the :path
+ * without its '/'), rpc.system.name "grpc", rpc.response.status_code the
+ * status name ("OK", "NOT_FOUND") from grpc-status (trailers or
+ * trailers-only), else from the HTTP status, a RST_STREAM code or a
+ * refusing GOAWAY by the gRPC HTTP/2 mapping; error.type the status name
+ * when it is an error: for a server UNKNOWN, DEADLINE_EXCEEDED,
+ * UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS; for a client every
+ * status but OK. The span status description is grpc-message (as sent,
+ * percent-encoded). Messages each way (a streaming call is one span):
+ * rawtel.rpc.request.messages / rawtel.rpc.response.messages (no
+ * convention has counts). Histograms rpc.server.call.duration and
+ * rpc.client.call.duration (s; the conventions' names for the call
+ * duration since v1.39, which replaced rpc.{server,client}.duration in
+ * ms), attributes rpc.system.name, rpc.method, rpc.response.status_code,
+ * error.type, and for a client server.address and server.port.
+ *
+ * Names HPACK could not decode (rawtel joined the connection after its
+ * encoder had indexed them) are never guessed: method "_OTHER", span name
+ * "HTTP" or "grpc", and rawtel.http.partial says fields_unknown (the
+ * parser counts them: rawtel.proto.events{protocol=http2,
+ * event=undecoded}). rawtel.http.partial also says request_not_seen,
+ * value_cut, messages (gRPC message counts are lower bounds),
+ * response_end (the response's end was not seen: the span ends when the
+ * stream was given up, and no duration point is made), outcome_unknown
+ * (rawtel stopped watching first). A gRPC call whose trailers could not
+ * be decoded has no rpc.response.status_code rather than a guessed one. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent_int.h"
+#include "ah2.h"
+
+#define MAX_ATTRS 22
+
+static const char *const grpc_names[17] = { "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
+	"DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED",
+	"RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
+	"INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED" };
+
+/* What the blocks below share about one stream, worked out once */
+struct e2 {
+	const struct h2_exchange *x;
+	struct ahttp_conn *c;
+	const struct ahttp_ctx *ctx;
+	bool server, grpc, no_req, no_resp, unknown, names_lost, other;
+	int status;		/* HTTP; 0 without a response */
+	int code;		/* gRPC status; -1 none */
+	const char *err;	/* error.type; NULL when none */
+	const char *method;	/* rpc.method or http.request.method */
+	char codes[24];		/* a status as text */
+	char route[HTTP1_ROUTE_MAX];
+	size_t route_len;
+	char host[H2_AUTHORITY_MAX];
+	int port;		/* :authority's; -1 none */
+	char peer[48];
+	char url[H2_AUTHORITY_MAX + H2_PATH_MAX + 24];
+	char part[96];
+	char name[HTTP1_ROUTE_MAX + 32];
+};
+
+/* The status the gRPC HTTP/2 mapping gives an HTTP status, a RST_STREAM
+ * code, or a refusal; -1 when nothing says, or when a header block was
+ * not decoded (the grpc-status may have been in it) */
+static int grpc_code(const struct h2_exchange *x)
+{
+	static const int8_t rst[14] = { 13, 13, 13, 13, 13, -1, 13, 14, 1, 13, 13, 8, 7, 13 };
+
+	if (x->grpc_status >= 0)
+		return x->grpc_status;
+	if (x->flags & (H2_X_UNKNOWN_FIELDS | H2_X_HEADERS_LOST))
+		return -1;
+	if (x->flags & H2_X_GOAWAY)
+		return 14;
+	if (x->flags & H2_X_RESET)
+		return x->error_code < 14 ? rst[x->error_code] : 13;
+	switch (x->status) {
+	case 0:
+		return -1;
+	case 400:
+		return 13;
+	case 401:
+		return 16;
+	case 403:
+		return 7;
+	case 404:
+		return 12;
+	case 429: case 502: case 503: case 504:
+		return 14;
+	default:
+		/* a response that ended without grpc-status */
+		return x->flags & H2_X_RESP_OPEN ? -1 : 2;
+	}
+}
+
+static bool grpc_error(bool server, int code)
+{
+	if (!server)
+		return code != 0;
+	return code == 2 || code == 4 || code == 12 || code == 13 || code == 14 || code == 15;
+}
+
+static bool method_known(const char *m)
+{
+	static const char *const known[] = { "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
+		"OPTIONS", "TRACE", "PATCH" };
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(m, known[i]))
+			return true;
+	return false;
+}
+
+/* "pkg.Service/Method" from "/pkg.Service/Method"; NULL when the path is
+ * not one */
+static const char *rpc_method(const char *path)
+{
+	const char *slash = path[0] == '/' ? strchr(path + 1, '/') : NULL;
+
+	return slash && slash > path + 1 && slash[1] && !strchr(slash + 1, '/') ? path + 1 : NULL;
+}
+
+static void authority_split(struct e2 *e)
+{
+	const char *a = e->x->authority, *colon = strrchr(a, ':'), *close = strchr(a, ']');
+	size_t n = strlen(a);
+
+	e->port = -1;
+	if (colon && (!close || colon > close) && colon[1]) {
+		char *end;
+		long p = strtol(colon + 1, &end, 10);
+
+		if (!*end && p >= 0 && p <= 65535) {
+			e->port = (int)p;
+			n = (size_t)(colon - a);
+		}
+	}
+	memcpy(e->host, a, n);
+	e->host[n] = 0;
+}
+
+/* Error and status: gRPC's or HTTP's rules */
+static void e2_outcome(struct e2 *e, const struct ahttp_state *h)
+{
+	const struct h2_exchange *x = e->x;
+
+	e->err = NULL;
+	e->code = e->grpc ? grpc_code(x) : -1;
+	if (e->code >= 0) {
+		if (e->code < 17)
+			snprintf(e->codes, sizeof(e->codes), "%s", grpc_names[e->code]);
+		else
+			snprintf(e->codes, sizeof(e->codes), "%d", e->code);
+		if (grpc_error(e->server, e->code))
+			e->err = e->codes;
+		return;
+	}
+	if (x->flags & (H2_X_RESET | H2_X_GOAWAY) && !(e->status && !(x->flags & H2_X_RESP_OPEN)))
+		e->err = x->flags & H2_X_RESET ? "stream_reset" : "refused";
+	else if (e->no_resp)
+		e->err = h->why;
+	else if (e->status >= 500 || (!e->server && e->status >= 400))
+		e->err = snprintf(e->codes, sizeof(e->codes), "%d", e->status) > 0 ? e->codes : NULL;
+}
+
+static void e2_init(struct e2 *e, const struct ahttp_state *h, struct ahttp_proc *p,
+		    struct ahttp_conn *c, const struct h2_exchange *x)
+{
+	memset(e, 0, offsetof(struct e2, codes));
+	e->x = x;
+	e->c = c;
+	e->server = c->role == HTTP1_SERVER;
+	e->grpc = (x->flags & H2_X_GRPC) || x->grpc_status >= 0;
+	e->no_req = x->flags & H2_X_NO_REQUEST;
+	e->no_resp = (x->flags & H2_X_NO_RESPONSE) && !x->status;
+	e->unknown = e->no_resp && !h->why && !(x->flags & (H2_X_RESET | H2_X_GOAWAY));
+	e->names_lost = x->flags & (H2_X_UNKNOWN_FIELDS | H2_X_HEADERS_LOST);
+	e->status = x->status;
+	e->method = e->grpc ? rpc_method(x->path) : x->method[0] ? x->method : NULL;
+	e->other = !e->method || (!e->grpc && !method_known(e->method));
+	e->route[0] = 0;
+	e->route_len = 0;
+	if (!e->grpc && e->server && x->path[0] == '/')
+		e->route_len = http1_route(p->routes, x->path, strlen(x->path), e->route,
+					   sizeof(e->route));
+	authority_split(e);
+	e->peer[0] = 0;
+	if (c->known)
+		tcp_addr_str(c->family, c->raddr, e->peer, sizeof(e->peer));
+	e2_outcome(e, h);
+}
+
+static uint32_t metric_attrs(const struct e2 *e, struct otlp_kv *kv)
+{
+	uint32_t n = 0;
+
+	if (e->grpc) {
+		kv[n++] = otlp_kv_str("rpc.system.name", "grpc");
+		kv[n++] = otlp_kv_str("rpc.method", e->other ? "_OTHER" : e->method);
+		if (e->code >= 0)
+			kv[n++] = otlp_kv_str("rpc.response.status_code", e->codes);
+	} else {
+		kv[n++] = otlp_kv_str("http.request.method", e->other ? "_OTHER" : e->method);
+		kv[n++] = otlp_kv_str("url.scheme", e->x->scheme[0] ? e->x->scheme : "http");
+		kv[n++] = otlp_kv_str("network.protocol.version", "2");
+		if (e->status)
+			kv[n++] = otlp_kv_int("http.response.status_code", e->status);
+	}
+	if (e->err)
+		kv[n++] = otlp_kv_str("error.type", e->err);
+	if (e->server && e->route[0]) {
+		kv[n++] = otlp_kv_str("http.route", e->route);
+	} else if (!e->server) {
+		kv[n++] = otlp_kv_str("server.address", e->host[0] ? e->host : e->peer);
+		kv[n++] = otlp_kv_int("server.port", e->port >= 0 ? e->port : e->c->rport);
+	}
+	return n;
+}
+
+/* "a,b": what was not seen */
+static void partial(struct e2 *e)
+{
+	const struct { bool on; const char *name; } tab[] = {
+		{ e->no_req, "request_not_seen" }, { e->names_lost, "fields_unknown" },
+		{ (e->x->flags & H2_X_VALUE_TRUNC) != 0, "value_cut" },
+		{ (e->x->flags & H2_X_GRPC_LOST) != 0, "messages" },
+		{ !e->no_resp && (e->x->flags & H2_X_RESP_OPEN), "response_end" },
+		{ e->unknown, "outcome_unknown" } };
+	size_t n = 0;
+
+	e->part[0] = 0;
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (tab[i].on)
+			n += (size_t)snprintf(e->part + n, sizeof(e->part) - n, "%s%s", n ? "," : "",
+					      tab[i].name);
+}
+
+/* Where the call went and what it carried */
+static uint32_t span_attrs(struct e2 *e, struct otlp_kv *kv, uint32_t n)
+{
+	const struct h2_exchange *x = e->x;
+
+	if (!e->grpc && e->method && e->other)
+		kv[n++] = otlp_kv_str("http.request.method_original", e->method);
+	if (e->grpc) {
+		kv[n++] = otlp_kv_str("network.protocol.version", "2");
+		kv[n++] = otlp_kv_int("rawtel.rpc.request.messages", x->req_msgs);
+		kv[n++] = otlp_kv_int("rawtel.rpc.response.messages", x->resp_msgs);
+	} else if (e->server && x->path[0]) {
+		kv[n++] = otlp_kv_str("url.path", x->path);
+	} else if (x->path[0]) {
+		snprintf(e->url, sizeof(e->url), "%s://%s%s", x->scheme[0] ? x->scheme : "http",
+			 x->authority[0] ? x->authority : e->peer, x->path);
+		kv[n++] = otlp_kv_str("url.full", e->url);
+	}
+	if (e->server && e->host[0]) {
+		kv[n++] = otlp_kv_str("server.address", e->host);
+		kv[n++] = otlp_kv_int("server.port", e->port >= 0 ? e->port : e->c->lport);
+	}
+	if (e->c->known) {
+		if (e->server) {
+			kv[n++] = otlp_kv_str("client.address", e->peer);
+			kv[n++] = otlp_kv_int("client.port", e->c->rport);
+		}
+		kv[n++] = otlp_kv_str("network.peer.address", e->peer);
+		kv[n++] = otlp_kv_int("network.peer.port", e->c->rport);
+	}
+	if (x->user_agent[0])
+		kv[n++] = otlp_kv_str("user_agent.original", x->user_agent);
+	if (!e->grpc && !e->no_req && !(x->flags & H2_X_REQ_OPEN))
+		kv[n++] = otlp_kv_int("http.request.body.size", (int64_t)x->req_bytes);
+	if (!e->grpc && !e->no_resp && !(x->flags & H2_X_RESP_OPEN))
+		kv[n++] = otlp_kv_int("http.response.body.size", (int64_t)x->resp_bytes);
+	partial(e);
+	if (e->part[0])
+		kv[n++] = otlp_kv_str("rawtel.http.partial", e->part);
+	return n;
+}
+
+static void span_name(struct e2 *e)
+{
+	if (e->grpc)
+		snprintf(e->name, sizeof(e->name), "%s", e->other ? "grpc" : e->method);
+	else if (e->other)
+		snprintf(e->name, sizeof(e->name), "HTTP");
+	else
+		snprintf(e->name, sizeof(e->name), "%s%s%s", e->method, e->route_len ? " " : "",
+			 e->route);
+}
+
+static void fill_span(const struct agent *a, const struct e2 *e, const struct otlp_kv *kv,
+		      uint32_t n, struct otlp_span *s)
+{
+	const struct h2_exchange *x = e->x;
+	const struct ahttp_ctx *ctx = e->ctx;
+
+	memset(s, 0, sizeof(*s));
+	memcpy(s->trace_id, ctx->trace_id, 16);
+	memcpy(s->span_id, ctx->span_id, 8);
+	if (ctx->flags & CTX_PARENT)
+		memcpy(s->parent_span_id, ctx->parent_id, 8);
+	if (x->tp_state == HTTP1_TP_VALID && (e->server ? (ctx->flags & CTX_REMOTE) : 1))
+		s->trace_state = otlp_s(x->tracestate);
+	s->name = otlp_s(e->name);
+	s->kind = e->server ? OTLP_KIND_SERVER : OTLP_KIND_CLIENT;
+	s->start_ns = agent_wall_ns(a, x->start_ns);
+	s->end_ns = agent_wall_ns(a, x->end_ns > x->start_ns ? x->end_ns : x->start_ns);
+	s->attrs = kv;
+	s->n_attrs = n;
+	if (e->err) {
+		s->status_code = OTLP_STATUS_ERROR;
+		if (e->grpc && x->grpc_message[0])
+			s->status_msg = otlp_s(x->grpc_message);
+		else if (e->err != e->codes)
+			s->status_msg = otlp_s(e->err);
+	}
+	s->flags = OTLP_FLAG_SAMPLED | OTLP_FLAG_HAS_IS_REMOTE |
+		   (ctx->flags & CTX_REMOTE ? OTLP_FLAG_IS_REMOTE : 0);
+}
+
+static void record(struct ahttp_state *h, struct agent_proc *pr, const struct e2 *e,
+		   const struct otlp_kv *kv, uint32_t n)
+{
+	struct agent *a = h->a;
+	int res = agent_proc_agg(a, pr);
+	enum agent_inst i = e->grpc ? e->server ? INST_RPC_SERVER_DURATION : INST_RPC_CLIENT_DURATION :
+			    e->server ? INST_HTTP_SERVER_DURATION : INST_HTTP_CLIENT_DURATION;
+
+	if (res >= 0)
+		otlp_agg_record_double(a->agg, res, a->inst[i], kv, n,
+				       (double)(e->x->end_ns - e->x->start_ns) / 1e9);
+}
+
+void ah2_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn *c,
+		  const struct ahttp_ctx *ctx, const struct h2_exchange *x)
+{
+	struct agent *a = h->a;
+	bool span = ctx->flags & CTX_SAMPLED, metric;
+	struct e2 e;
+	struct otlp_kv kv[MAX_ATTRS];
+	struct otlp_span s;
+	struct agent_proc *pr;
+	char comm[17];
+	uint32_t n;
+
+	if (ctx->flags & CTX_SELF) {
+		h->ev[HEV_SELF]++;
+		return;
+	}
+	if (ctx->flags & CTX_IGNORED)
+		h->ev[HEV_IGNORED]++;
+	else if (!span)
+		h->ev[HEV_UNSAMPLED]++;
+	e2_init(&e, h, p, c, x);
+	e.ctx = ctx;
+	metric = !e.no_req && !e.unknown && !(x->flags & H2_X_RESP_OPEN) && x->end_ns >= x->start_ns &&
+		 !(x->path[0] && ahttp_ignored(a, x->path, HTTP_IGN_METRICS));
+	if (!span && !metric)
+		return;
+	n = metric_attrs(&e, kv);
+	pfmt_comm(comm, p->comm);
+	pr = procs_get(&a->procs, p->pid, comm);
+	if (metric)
+		record(h, pr, &e, kv, n);
+	if (!span)
+		return;
+	n = span_attrs(&e, kv, n);
+	span_name(&e);
+	fill_span(a, &e, kv, n, &s);
+	agent_add_span(a, pr, &s);
+}
