@@ -35,6 +35,7 @@ struct session_opts {
 	char uprobe_spec[1024];	/* uprobe: BINARY:SYMBOL[,SYMBOL...] */
 	const char *binaries[8];	/* dns: more programs to probe (static) */
 	int n_binaries;
+	bool no_tls;		/* http: no uprobes on TLS libraries */
 };
 
 struct session {

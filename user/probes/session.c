@@ -106,6 +106,15 @@ static int64_t wall_offset(void)
 	       (int64_t)clock_ns(feature_has(FEAT_BOOT_NS) ? CLOCK_BOOTTIME : CLOCK_MONOTONIC);
 }
 
+/* Whether the TLS libraries are probed: kern/tls_bind.h then binds */
+static bool tls_probed(const struct session *s)
+{
+	for (int i = 0; i < s->n_targets; i++)
+		if (!strcmp(s->targets[i].ret, "tls_ret"))
+			return true;
+	return false;
+}
+
 static int set_consts(struct session *s)
 {
 	struct bpf_obj *o = &s->obj;
@@ -135,6 +144,7 @@ static int set_consts(struct session *s)
 	r |= bpf_obj_set_const(o, "comm_lo", lo);
 	r |= bpf_obj_set_const(o, "comm_hi", hi);
 	r |= bpf_obj_set_const(o, "capture", s->opt.capture);
+	r |= bpf_obj_set_const(o, "tls", tls_probed(s));
 	r |= bpf_obj_set_const(o, "sel_map", s->opt.pid || s->opt.port);
 	r |= bpf_obj_set_const(o, "sel_port", s->opt.port);
 	/* $probe_NAME: whether NAME was asked for, for units whose programs
@@ -268,6 +278,17 @@ static int attach_all(struct session *s)
 	return 0;
 }
 
+/* Targets whose programs tell functions apart by the attach cookie (the
+ * others have a program per function: dns, tls) */
+static int targets_with_cookie(const struct session *s)
+{
+	int n = 0;
+
+	for (int i = 0; i < s->n_targets; i++)
+		n += !strcmp(s->targets[i].enter, "up_enter");
+	return n;
+}
+
 /* Uprobe probes: the functions, resolved before the programs are
  * assembled (up_thread_exit loops over them). */
 static int resolve_targets(struct session *s)
@@ -276,7 +297,12 @@ static int resolve_targets(struct session *s)
 		const struct probe *p = s->opt.probes[i];
 		int n;
 
-		if (!p->targets)
+		bool again = false;
+
+		/* http and postgres share the TLS libraries' targets */
+		for (int k = 0; k < i; k++)
+			again |= s->opt.probes[k]->targets == p->targets;
+		if (!p->targets || again)
 			continue;
 		n = p->targets(&s->opt, s->targets + s->n_targets, UTARGETS_MAX - s->n_targets);
 		if (n < 0)
@@ -339,7 +365,7 @@ static int open_all(struct session *s)
 	}
 	if ((r = resolve_targets(s)))
 		return r;
-	if (s->n_targets > 1 && !feature_has(FEAT_LINKS))
+	if (targets_with_cookie(s) > 1 && !feature_has(FEAT_LINKS))
 		return err_set(ENOTSUP, "tracing %d functions at once needs BPF cookies (kernel 5.15 "
 			       "or later); trace one function at a time", s->n_targets);
 	if ((r = set_consts(s)))
