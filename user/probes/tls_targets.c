@@ -32,6 +32,9 @@ static const struct {
 	{ "SSL_write_ex", "tls_write_ex_enter" },
 };
 
+/* OpenSSL 3.x and 1.1.x */
+static const char *const tls_sonames[] = { "libssl.so.3", "libssl.so.1.1" };
+
 struct tls_walk {
 	struct {
 		dev_t dev;
@@ -165,12 +168,15 @@ int utargets_tls(const struct session_opts *o, struct uprobe_target *t, int max)
 	} else if ((r = tls_running(&w))) {
 		return r;
 	}
-	/* the system's, for processes yet to start */
-	char sys[UTARGET_PATH_MAX];
-	size_t root_len;
+	/* the system's (as the process sees it), for processes yet to start
+	 * or to exec: a --pid shell that runs curl, say */
+	for (size_t k = 0; k < sizeof(tls_sonames) / sizeof(tls_sonames[0]); k++) {
+		char sys[UTARGET_PATH_MAX];
+		size_t root_len;
 
-	if (!o->pid && elf_locate("libssl.so.3", 0, sys, sizeof(sys), &root_len) == 0 &&
-	    (r = tls_path(&w, sys)))
-		return r;
+		if (elf_locate(tls_sonames[k], (int)o->pid, sys, sizeof(sys), &root_len) == 0 &&
+		    (r = tls_path(&w, sys)))
+			return r;
+	}
 	return w.n;
 }
