@@ -1,5 +1,8 @@
 // tls: the plaintext of OpenSSL's SSL_read, SSL_write, SSL_read_ex and
-// SSL_write_ex (1.1.1 and 3.x: the same symbols), as data records with
+// SSL_write_ex (1.1.1 and 3.x: the same symbols) and GnuTLS's
+// gnutls_record_recv and gnutls_record_send (the same shape as SSL_read
+// and SSL_write: session, buffer, size; a negative return an error code,
+// a record's count well within an int), as data records with
 // DATA_F_TLS, tied in the kernel to the TCP connection the call's own
 // syscalls used (include/rawtel/tls.h says how; kern/tls_bind.h is the
 // syscall side). The entry parks the call by thread; the return checks
@@ -84,7 +87,35 @@ out:
 	r0 = 0
 	exit
 
-// The return of any of the four. Registers: r6 ctx, r7 pid_tgid, r8 the
+.prog tls_grecv_enter uprobe
+	TLS_ENTER(DATA_CALL_GNUTLS_RECV, DATA_DIR_RECV, r1 = 0)
+out:
+	r0 = 0
+	exit
+
+.prog tls_gsend_enter uprobe
+	TLS_ENTER(DATA_CALL_GNUTLS_SEND, DATA_DIR_SEND, r1 = 0)
+out:
+	r0 = 0
+	exit
+
+// SSL_free, gnutls_deinit: the object's binding goes with it (its address
+// may be a new object's next, whose first call might make no syscall)
+.prog tls_free_enter uprobe
+	r6 = r1
+	call bpf_get_current_pid_tgid
+	r0 >>= 32
+	*(u64 *)(r10 + FP_SKEY) = r0
+	r2 = *(u64 *)(r6 + PT_REGS_ARG1)
+	*(u64 *)(r10 + FP_SKEY + 8) = r2
+	r1 = tls_ssl ll
+	r2 = r10
+	r2 += FP_SKEY
+	call bpf_map_delete_elem
+	r0 = 0
+	exit
+
+// The return of any of the six. Registers: r6 ctx, r7 pid_tgid, r8 the
 // parked call (in the map until the end), r9 the record.
 .prog tls_ret uretprobe
 	r6 = r1

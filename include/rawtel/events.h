@@ -304,6 +304,8 @@
 #define DATA_CALL_SSL_WRITE 11
 #define DATA_CALL_SSL_READ_EX 12
 #define DATA_CALL_SSL_WRITE_EX 13
+#define DATA_CALL_GNUTLS_RECV 14	/* gnutls_record_recv */
+#define DATA_CALL_GNUTLS_SEND 15	/* gnutls_record_send */
 #define DATA_F_IOV_TRUNC 1	/* more iovecs than the kernel side walks:
 				 * CAP may be short of what it could be */
 #define DATA_F_FAULT	2	/* the user buffer could not be read */

@@ -24,7 +24,7 @@ struct uprobe_target {
 	char path[UTARGET_PATH_MAX];
 	char func[128];		/* symbol, as printed */
 	uint64_t offset;
-	const char *enter, *ret;	/* programs in kern/ */
+	const char *enter, *ret;	/* programs in kern/ (ret NULL: none) */
 	bool found;		/* discovered (a running process's libc), not asked
 				 * for: skipped if it is gone by the time of attach */
 };

@@ -7,13 +7,13 @@
 # syscalls: each exchange's method, path and status exactly, marked tls,
 # with the right peer (nginx's access log says which client port made
 # which request), keep-alive, no exchange parsed from ciphertext. Traced
-# by --pid: the server (ring buffer, perf buffers, and entries without
-# task registers), curl and python (each a shell that execs the client
-# after rawtel started: libssl is mapped only then).
+# by --pid: the server (ring buffer; perf buffers with entries, as
+# without task registers), curl, python and wget (GnuTLS) (each a shell that
+# execs the client after rawtel started: the library is mapped only then).
 . "$RAWTEL_TOP/tests/lib.sh"
 PY=/usr/bin/python3
 
-for c in nginx curl openssl $PY; do
+for c in nginx curl wget openssl $PY; do
 	if ! command -v $c > /dev/null; then
 		fail trace_tls "$c is missing: run scripts/install-deps test"; exit 0
 	fi
@@ -120,8 +120,7 @@ server() {
 	check "$name" server "$(logged "$mark" | sed 's/?[^ ]*//')"
 }
 server tls_server_pid
-server tls_server_pid_perfbuf --perf-buffer
-RAWTEL_FEATURES_OFF=task_regs server tls_server_pid_no_task_regs
+RAWTEL_FEATURES_OFF=task_regs server tls_server_pid_perfbuf_no_task_regs --perf-buffer
 
 # client NAME COMMAND...: a shell that waits on a fifo, then execs COMMAND;
 # rawtel traces the shell's pid
@@ -140,3 +139,7 @@ client() {
 client tls_client_curl_pid curl -sk --max-time 10 -o /dev/null -o /dev/null \
 	"$BASE/hello.txt" "$BASE/missing"
 client tls_client_python_pid $PY "$T_TMP/client.py" /hello.txt /two.txt /missing
+# GnuTLS: gnutls_record_recv/send (keep-alive: one connection; a 404
+# would make wget exit 8)
+client tls_client_wget_pid wget -q --no-check-certificate -O /dev/null "$BASE/hello.txt" \
+	"$BASE/two.txt"

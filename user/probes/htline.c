@@ -230,7 +230,7 @@ void htline_header(const struct probe_out *o)
 static const char *const sock_kinds[] = { "?", "accept", "connect", "seed", "close", "exit" };
 static const char *const data_calls[] = { "?", "read", "readv", "recvfrom", "recvmsg", "write",
 	"writev", "sendto", "sendmsg", "sendfile", "SSL_read", "SSL_write", "SSL_read_ex",
-	"SSL_write_ex" };
+	"SSL_write_ex", "gnutls_record_recv", "gnutls_record_send" };
 
 /* the captured bytes: printable ASCII as is, the rest escaped */
 static void print_bytes(FILE *f, const uint8_t *b, size_t n, bool json)
@@ -280,7 +280,7 @@ static void raw_print(const struct probe_out *o, const void *rec, size_t len)
 
 	fprintf(o->f, o->json ? ",\"fd\":%d" : " fd=%d", d->fd);
 	kv_s(o, "dir", d->dir == DATA_DIR_SEND ? "send" : "recv", 8);
-	kv_s(o, "call", data_calls[d->call < 14 ? d->call : 0], 16);
+	kv_s(o, "call", data_calls[d->call < 16 ? d->call : 0], 16);
 	kv_u(o, "total", d->total);
 	kv_u(o, "cap", d->cap);
 	kv_u(o, "start_ns", d->start);

@@ -110,7 +110,7 @@ static int64_t wall_offset(void)
 static bool tls_probed(const struct session *s)
 {
 	for (int i = 0; i < s->n_targets; i++)
-		if (!strcmp(s->targets[i].ret, "tls_ret"))
+		if (s->targets[i].ret && !strcmp(s->targets[i].ret, "tls_ret"))
 			return true;
 	return false;
 }
@@ -313,24 +313,26 @@ static int resolve_targets(struct session *s)
 	return 0;
 }
 
-/* An entry and a return probe on each function, the cookie telling the
- * programs which function it was. */
+/* An entry and a return probe on each function (the entry alone where
+ * the target names no return program), the cookie telling the programs
+ * which function it was. */
 static int attach_uprobes(struct session *s)
 {
 	for (int i = 0; i < s->n_targets; i++) {
 		const struct uprobe_target *t = &s->targets[i];
 		const struct bpf_obj_prog *en = bpf_obj_prog(&s->obj, s->opt.null ? "null_up" : t->enter);
-		const struct bpf_obj_prog *rt = bpf_obj_prog(&s->obj, s->opt.null ? "null_up" : t->ret);
+		const struct bpf_obj_prog *rt =
+			!t->ret ? NULL : bpf_obj_prog(&s->obj, s->opt.null ? "null_up" : t->ret);
 		bool cookie_ok;
 		int r;
 
-		if (!en || !rt)
+		if (!en || (t->ret && !rt))
 			return err_set(ENOENT, "programs %s/%s are missing from kern/", t->enter, t->ret);
 		if (s->n_att + 2 > SESSION_MAX_ATTACH)
 			return err_set(ENOSPC, "too many attachments");
 		/* the return probe first: a call entering between the two
 		 * would leave an entry no return ever clears */
-		for (int k = 1; k >= 0; k--) {
+		for (int k = t->ret ? 1 : 0; k >= 0; k--) {
 			/* every process: --pid's descendants have their own
 			 * address spaces (the programs select, kern/common.h) */
 			r = uprobe_attach(k ? rt->fd : en->fd, t->path, t->offset, k, 0,
@@ -338,7 +340,7 @@ static int attach_uprobes(struct session *s)
 			if (r && t->found && (r == -ENOENT || r == -ESRCH)) {
 				/* a running process's libc, gone with its process */
 				s->skipped_targets++;
-				if (k == 0)
+				if (k == 0 && t->ret)
 					attach_close(&s->att[--s->n_att]);
 				break;
 			}

@@ -1,8 +1,10 @@
 /* The TLS library functions the socket probes (http, postgres) attach to
- * (kern/tls.S): SSL_read, SSL_write, SSL_read_ex, SSL_write_ex in every
- * OpenSSL libssl the selected processes map (their own copy, through
- * /proc/PID/root: containers, chroots), the system's libssl (processes
- * that start later with it are covered: a uprobe is on the file), and,
+ * (kern/tls.S): SSL_read, SSL_write, SSL_read_ex, SSL_write_ex (and
+ * SSL_free) of OpenSSL's libssl, gnutls_record_recv, _send (and
+ * gnutls_deinit) of GnuTLS: in every copy the selected processes map
+ * (their own, through /proc/PID/root: containers, chroots), in the
+ * system's (processes that start later with it are covered: a uprobe is
+ * on the file), and,
  * under --pid, the executable itself when it defines them (OpenSSL or
  * BoringSSL linked in statically). A file without them is no error: the
  * _ex forms are 1.1.1's. Found files are skipped at attach time when gone
@@ -23,17 +25,22 @@
 
 #define TLS_FILES_MAX 16	/* distinct files probed */
 
+/* ret NULL: the entry alone (the object's end) */
 static const struct {
-	const char *name, *enter;
+	const char *name, *enter, *ret;
 } tls_funcs[] = {
-	{ "SSL_read", "tls_read_enter" },
-	{ "SSL_write", "tls_write_enter" },
-	{ "SSL_read_ex", "tls_read_ex_enter" },
-	{ "SSL_write_ex", "tls_write_ex_enter" },
+	{ "SSL_read", "tls_read_enter", "tls_ret" },
+	{ "SSL_write", "tls_write_enter", "tls_ret" },
+	{ "SSL_read_ex", "tls_read_ex_enter", "tls_ret" },
+	{ "SSL_write_ex", "tls_write_ex_enter", "tls_ret" },
+	{ "SSL_free", "tls_free_enter", NULL },
+	{ "gnutls_record_recv", "tls_grecv_enter", "tls_ret" },
+	{ "gnutls_record_send", "tls_gsend_enter", "tls_ret" },
+	{ "gnutls_deinit", "tls_free_enter", NULL },
 };
 
-/* OpenSSL 3.x and 1.1.x */
-static const char *const tls_sonames[] = { "libssl.so.3", "libssl.so.1.1" };
+/* OpenSSL 3.x and 1.1.x, GnuTLS 3.x */
+static const char *const tls_sonames[] = { "libssl.so.3", "libssl.so.1.1", "libgnutls.so.30" };
 
 struct tls_walk {
 	struct {
@@ -61,17 +68,21 @@ static bool tls_new_file(struct tls_walk *w, const char *path)
 	return true;
 }
 
-/* The four functions of one open file, those it defines; how many */
+/* The functions of one open file, those it defines: the reads and writes,
+ * then, if there were any, the objects' ends; how many */
 static int tls_file(struct tls_walk *w, struct elf_file *f)
 {
 	int found = 0;
 
-	for (size_t k = 0; k < sizeof(tls_funcs) / sizeof(tls_funcs[0]); k++) {
+	for (size_t i = 0; i < 2 * sizeof(tls_funcs) / sizeof(tls_funcs[0]); i++) {
+		size_t k = i % (sizeof(tls_funcs) / sizeof(tls_funcs[0]));
+		bool ends = i >= sizeof(tls_funcs) / sizeof(tls_funcs[0]);
 		struct uprobe_target *t = &w->t[w->n];
 		struct elf_sym s;
 		uint64_t off;
 
-		if (elf_func_find(f, tls_funcs[k].name, &s, &off))
+		if (ends != !tls_funcs[k].ret || (ends && !found) ||
+		    elf_func_find(f, tls_funcs[k].name, &s, &off))
 			continue;
 		if (w->n >= w->max)
 			return err_set(E2BIG, "more than %d functions to probe: select processes "
@@ -80,7 +91,7 @@ static int tls_file(struct tls_walk *w, struct elf_file *f)
 		snprintf(t->func, sizeof(t->func), "%s", tls_funcs[k].name);
 		t->offset = off;
 		t->enter = tls_funcs[k].enter;
-		t->ret = "tls_ret";
+		t->ret = tls_funcs[k].ret;
 		t->found = true;
 		w->n++;
 		found++;
@@ -101,12 +112,12 @@ static int tls_path(struct tls_walk *w, const char *path)
 	return r < 0 ? r : 0;
 }
 
-/* "…/libssl.so.3": OpenSSL's (not NSS's libssl3.so) */
-static bool tls_is_libssl(const char *file)
+/* "…/libssl.so.3": OpenSSL's (not NSS's libssl3.so); "…/libgnutls.so.30" */
+static bool tls_is_lib(const char *file)
 {
 	const char *base = strrchr(file, '/');
 
-	return base && !strncmp(base + 1, "libssl.so", 9);
+	return base && (!strncmp(base + 1, "libssl.so", 9) || !strncmp(base + 1, "libgnutls.so", 12));
 }
 
 /* The libssl copies process PID maps */
@@ -125,7 +136,7 @@ static int tls_maps(struct tls_walk *w, int pid)
 		if (!file)
 			continue;
 		file[strcspn(file, "\n")] = 0;
-		if (!tls_is_libssl(file))
+		if (!tls_is_lib(file))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/root%s", pid, file);
 		r = tls_path(w, path);
