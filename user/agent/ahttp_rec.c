@@ -254,8 +254,12 @@ static void on_data(struct ahttp_state *h, const struct ev_data *d, size_t len, 
 	uint64_t ts, id = d->conn | (tls ? TLS_PLAIN_ID : 0);
 	int r;
 
+	if (d->dir > DATA_DIR_SEND)
+		return;
 	/* TLS on no known connection: no peer to tell (never a guessed one) */
-	if (d->dir > DATA_DIR_SEND || (tls && !d->conn))
+	if (tls)
+		h->ev[d->conn ? HEV_TLS : HEV_TLS_UNBOUND]++;
+	if (tls && !d->conn)
 		return;
 	p = proc_get(h, d->h.pid, d->h.ts);
 	c = p ? conn_find(p, d->conn) : NULL;

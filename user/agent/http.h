@@ -109,6 +109,8 @@ enum ahttp_ev {
 	HEV_SELF,		/* rawtel's own exports, seen by a collector */
 	HEV_GAP,		/* payload lost in the kernel (ring full, say),
 				 * fed as a gap (sockcap: DATA_F_GAP) */
+	HEV_TLS,		/* TLS plaintext records on a known connection */
+	HEV_TLS_UNBOUND,	/* ...on none (no syscall told it): dropped */
 	HEV_N
 };
 

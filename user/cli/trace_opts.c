@@ -64,6 +64,8 @@ static const struct opt trace_rows[] = {
 	{ "--capture-bytes", "N", NULL, "http", "http: payload bytes kept per syscall (default "
 	  CAPS(DATA_CAP_DEFAULT) ",\nat most " CAPS(DATA_CAP_MAX) ")", session_opt_capture },
 	{ "--raw", NULL, NULL, "http", "http: print the sock and data records themselves", set_raw },
+	{ "--no-tls", NULL, NULL, NULL, "http, postgres: no uprobes on the TLS libraries (OpenSSL,\n"
+	  "GnuTLS): no plaintext of TLS connections", session_opt_no_tls },
 	{ "--binary", "PATH", NULL, "dns", "dns: also probe this program (statically linked ones)",
 	  session_opt_binary },
 	{ "--duration", "SEC", NULL, NULL, "stop after SEC seconds (default: at Ctrl-C/SIGTERM)",
