@@ -17,11 +17,19 @@
 
 DECLARE_SOCK_MAPS
 DECLARE_TLS_PEND
+.if $tls
 .map tls_ssl lru_hash key=TLSS_KEY_SIZE value=TLSS_SIZE max=TLS_SSL_MAX
+.else
+.map tls_ssl lru_hash key=TLSS_KEY_SIZE value=TLSS_SIZE max=1
+.endif
 .if $perf_buffer
 // perf buffers have no reservation: the record is made in a map, by
 // thread (a per-CPU scratch could be shared by a preempted program)
+.if $tls
 .map tls_rec lru_hash key=8 value=DATA_REC_MAX max=1024
+.else
+.map tls_rec lru_hash key=8 value=DATA_REC_MAX max=1
+.endif
 .map tls_zero array key=4 value=DATA_REC_MAX max=1
 .endif
 

@@ -37,5 +37,8 @@
 1: ; \
 .endif
 
-// tls_pend, shared by kern/tls.S and kern/sockio.S
-#define DECLARE_TLS_PEND .map tls_pend lru_hash key=8 value=TLSP_SIZE max=TLS_PEND_MAX
+// tls_pend, shared by kern/tls.S and kern/sockio.S; one entry when no
+// TLS library is probed (the programs load, nothing attaches them)
+#define DECLARE_TLS_PEND \
+.if $tls ; .map tls_pend lru_hash key=8 value=TLSP_SIZE max=TLS_PEND_MAX ; \
+.else ; .map tls_pend lru_hash key=8 value=TLSP_SIZE max=1 ; .endif
