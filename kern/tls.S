@@ -95,6 +95,15 @@ out:
 	r0 = 0
 	exit
 
+// SSL_write_ex2 (3.3+): flags before the out-parameter. A call of
+// SSL_write_ex that goes through it is parked twice on the thread: the
+// inner one, replacing the outer, makes the one record
+.prog tls_write_ex2_enter uprobe
+	TLS_ENTER(DATA_CALL_SSL_WRITE_EX, DATA_DIR_SEND, r1 = *(u64 *)(r6 + PT_REGS_ARG5))
+out:
+	r0 = 0
+	exit
+
 .prog tls_grecv_enter uprobe
 	TLS_ENTER(DATA_CALL_GNUTLS_RECV, DATA_DIR_RECV, r1 = 0)
 out:
@@ -123,7 +132,7 @@ out:
 	r0 = 0
 	exit
 
-// The return of any of the six. Registers: r6 ctx, r7 pid_tgid, r8 the
+// The return of any of the seven. Registers: r6 ctx, r7 pid_tgid, r8 the
 // parked call (in the map until the end), r9 the record.
 .prog tls_ret uretprobe
 	r6 = r1

@@ -1,14 +1,13 @@
 /* The TLS library functions the socket probes (http, postgres) attach to
- * (kern/tls.S): SSL_read, SSL_write, SSL_read_ex, SSL_write_ex (and
- * SSL_free) of OpenSSL's libssl, gnutls_record_recv, _send (and
- * gnutls_deinit) of GnuTLS: in every copy the selected processes map
- * (their own, through /proc/PID/root: containers, chroots), in the
- * system's (processes that start later with it are covered: a uprobe is
- * on the file), and,
- * under --pid, the executable itself when it defines them (OpenSSL or
- * BoringSSL linked in statically). A file without them is no error: the
- * _ex forms are 1.1.1's. Found files are skipped at attach time when gone
- * meanwhile. */
+ * (kern/tls.S): SSL_read, SSL_write, SSL_read_ex, SSL_write_ex,
+ * SSL_write_ex2 (and SSL_free) of OpenSSL's libssl, gnutls_record_recv,
+ * _send (and gnutls_deinit) of GnuTLS: in every copy the selected
+ * processes map (their own, through /proc/PID/root: containers, chroots),
+ * in the system's (processes that start later with it are covered: a
+ * uprobe is on the file), and, under --pid, the executable itself when it
+ * defines them (OpenSSL or BoringSSL linked in statically). A file without
+ * some is no error: the _ex forms are 1.1.1's, _ex2 3.3's. Found files
+ * are skipped at attach time when gone meanwhile. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -33,6 +32,7 @@ static const struct {
 	{ "SSL_write", "tls_write_enter", "tls_ret" },
 	{ "SSL_read_ex", "tls_read_ex_enter", "tls_ret" },
 	{ "SSL_write_ex", "tls_write_ex_enter", "tls_ret" },
+	{ "SSL_write_ex2", "tls_write_ex2_enter", "tls_ret" },
 	{ "SSL_free", "tls_free_enter", NULL },
 	{ "gnutls_record_recv", "tls_grecv_enter", "tls_ret" },
 	{ "gnutls_record_send", "tls_gsend_enter", "tls_ret" },
