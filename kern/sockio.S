@@ -15,8 +15,10 @@
 // fds. With entries, the entry stops at the gate or the hash lookup, and
 // exits of untracked calls find their slot not theirs.
 #include "sock.h"
+#include "tls_bind.h"
 
 DECLARE_SOCK_MAPS
+DECLARE_TLS_PEND
 .if $perf_buffer
 .map sk_scratch percpu_array key=4 value=DATA_OFF_BYTES + 2 * DATA_CAP_MAX max=1
 .endif

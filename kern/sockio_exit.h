@@ -195,6 +195,9 @@ moved:
 	SEQ_ADVANCE(seq_done)
 .endif
 seq_done:
+	// the ciphertext of a TLS call in flight: its connection is the
+	// call's, no record (kern/tls_bind.h)
+	TLS_BIND(no_record)
 	// a connection user space gave up (sk_nocopy): its offsets moved on,
 	// no record, no copy; counted
 	r1 = sk_nocopy ll
@@ -202,6 +205,7 @@ seq_done:
 	r2 += FP_CONN
 	call bpf_map_lookup_elem
 	if r0 == 0 goto wanted
+no_record:
 	*(u32 *)(r10 + FP_SCRATCH_KEY) = 0
 	r2 = r10
 	r2 += FP_SCRATCH_KEY

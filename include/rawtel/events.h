@@ -299,6 +299,13 @@
 #define DATA_CALL_SENDTO 7
 #define DATA_CALL_SENDMSG 8
 #define DATA_CALL_SENDFILE 9
+/* TLS plaintext (kern/tls.S, DATA_F_TLS): the library call, not a syscall */
+#define DATA_CALL_SSL_READ 10
+#define DATA_CALL_SSL_WRITE 11
+#define DATA_CALL_SSL_READ_EX 12
+#define DATA_CALL_SSL_WRITE_EX 13
+#define DATA_CALL_GNUTLS_RECV 14	/* gnutls_record_recv */
+#define DATA_CALL_GNUTLS_SEND 15	/* gnutls_record_send */
 #define DATA_F_IOV_TRUNC 1	/* more iovecs than the kernel side walks:
 				 * CAP may be short of what it could be */
 #define DATA_F_FAULT	2	/* the user buffer could not be read */
@@ -311,6 +318,15 @@
 				 * what waits has an unknown outcome and
 				 * pairing starts afresh (a reset, not bytes
 				 * to feed) */
+#define DATA_F_TLS	16	/* the plaintext of a TLS library call
+				 * (kern/tls.S): CONN and FD are the socket
+				 * the call's own syscalls used (or the SSL
+				 * object's earlier one); SEQ, PEER
+				 * DATA_SEQ_NONE (the ciphertext's stream
+				 * offsets do not count these bytes) */
+#define DATA_F_TLS_UNBOUND 32	/* with DATA_F_TLS: no socket known for
+				 * the SSL object yet (memory BIO, or the
+				 * call made no syscall): CONN is 0 */
 #define DATA_SEQ_NONE	(~0ULL)	/* the socket was forgotten mid-call */
 
 /* ---- process table (kern/proc.S): parent and start time per tgid ------- */

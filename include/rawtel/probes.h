@@ -24,7 +24,7 @@ struct uprobe_target {
 	char path[UTARGET_PATH_MAX];
 	char func[128];		/* symbol, as printed */
 	uint64_t offset;
-	const char *enter, *ret;	/* programs in kern/ */
+	const char *enter, *ret;	/* programs in kern/ (ret NULL: none) */
 	bool found;		/* discovered (a running process's libc), not asked
 				 * for: skipped if it is gone by the time of attach */
 };
@@ -129,6 +129,8 @@ extern const char *const retrans_kinds[4];	/* "retrans", "synack", "rst_sent", "
 /* Target lists (user/probes/utargets.c). */
 int utargets_uprobe(const struct session_opts *o, struct uprobe_target *t, int max);
 int utargets_dns(const struct session_opts *o, struct uprobe_target *t, int max);
+/* The TLS libraries' read and write functions (user/probes/tls_targets.c) */
+int utargets_tls(const struct session_opts *o, struct uprobe_target *t, int max);
 /* A dns record's outcome: "0", an EAI_* name, or "NULL"; *rc 0 on success. */
 const char *probe_dns_result(const struct ev_dns *e, int *rc);
 /* EAI_* name of a getaddrinfo result (glibc and musl agree). */

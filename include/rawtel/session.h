@@ -35,6 +35,7 @@ struct session_opts {
 	char uprobe_spec[1024];	/* uprobe: BINARY:SYMBOL[,SYMBOL...] */
 	const char *binaries[8];	/* dns: more programs to probe (static) */
 	int n_binaries;
+	bool no_tls;		/* http: no uprobes on TLS libraries */
 };
 
 struct session {
@@ -68,6 +69,7 @@ int session_opt_comm(void *cmd, const char *v, const char *what);
 int session_opt_port(void *cmd, const char *v, const char *what);
 int session_opt_all(void *cmd, const char *v, const char *what);
 int session_opt_capture(void *cmd, const char *v, const char *what);
+int session_opt_no_tls(void *cmd, const char *v, const char *what);
 int session_opt_perf_buffer(void *cmd, const char *v, const char *what);
 int session_opt_ring_size(void *cmd, const char *v, const char *what);
 int session_opt_perf_pages(void *cmd, const char *v, const char *what);

@@ -16,10 +16,12 @@
 #include "adb.h"
 #include "agent_int.h"
 #include "http.h"
+#include "rawtel/tls.h"
 
 static struct ahttp_conn *conn_of(struct ahttp_state *h, uint64_t id)
 {
-	return h->cur && !h->quiet ? idtab_find(&h->cur->conns, id) : NULL;
+	/* a TLS plaintext stream's operations are its connection's */
+	return h->cur && !h->quiet ? idtab_find(&h->cur->conns, id & ~TLS_PLAIN_ID) : NULL;
 }
 
 static void on_db_request(void *arg, const struct db_exchange *x)

@@ -18,6 +18,7 @@
 
 #include "agent_int.h"
 #include "ah2.h"
+#include "rawtel/tls.h"
 
 static struct ah2_slot *slot_base(struct ah2_state *s, uint32_t pid, uint64_t conn, uint32_t sid)
 {
@@ -86,7 +87,7 @@ static void on_request(void *arg, const struct h2_exchange *x)
 {
 	struct ahttp_state *h = arg;
 	struct ahttp_proc *p = h->cur;
-	struct ahttp_conn *c = p ? idtab_find(&p->conns, x->conn_id) : NULL;
+	struct ahttp_conn *c = p ? idtab_find(&p->conns, x->conn_id & ~TLS_PLAIN_ID) : NULL;
 	struct ah2_slot *s;
 
 	if (!c)
@@ -105,7 +106,7 @@ static void on_stream(void *arg, const struct h2_exchange *x)
 {
 	struct ahttp_state *h = arg;
 	struct ahttp_proc *p = h->cur;
-	struct ahttp_conn *c = p ? idtab_find(&p->conns, x->conn_id) : NULL;
+	struct ahttp_conn *c = p ? idtab_find(&p->conns, x->conn_id & ~TLS_PLAIN_ID) : NULL;
 	struct ahttp_ctx ctx;
 	int got;
 

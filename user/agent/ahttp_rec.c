@@ -20,6 +20,7 @@
 #include "http.h"
 #include "rawtel/pconn.h"
 #include "rawtel/sockcap.h"
+#include "rawtel/tls.h"
 
 /* ---- connections of a process: by id (rawtel/idtab.h) ----------------- */
 static struct ahttp_conn *conn_find(const struct ahttp_proc *p, uint64_t id)
@@ -123,7 +124,8 @@ static void on_request(void *arg, const struct http1_exchange *x)
 {
 	struct ahttp_state *h = arg;
 	struct ahttp_proc *p = h->cur;
-	struct ahttp_conn *c = p ? conn_find(p, x->conn_id) : NULL;
+	/* a TLS plaintext stream's exchanges are its connection's */
+	struct ahttp_conn *c = p ? conn_find(p, x->conn_id & ~TLS_PLAIN_ID) : NULL;
 	struct ahttp_ctx ctx;
 
 	if (!c)
@@ -165,7 +167,7 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 {
 	struct ahttp_state *h = arg;
 	struct ahttp_proc *p = h->cur;
-	struct ahttp_conn *c = p ? conn_find(p, x->conn_id) : NULL;
+	struct ahttp_conn *c = p ? conn_find(p, x->conn_id & ~TLS_PLAIN_ID) : NULL;
 	struct ahttp_ctx ctx;
 
 	if (!c) {
@@ -195,7 +197,9 @@ static void on_give_up(void *arg, uint64_t id, enum pconn_outcome why)
 	/* what the HTTP parser counted when it gave a connection up */
 	if (why != PCONN_DONE)
 		h->st.not_http++;
-	sockcap_nocopy(h->a->s.sockcap, id);
+	/* a plaintext stream has no copy of its own to stop */
+	if (!(id & TLS_PLAIN_ID))
+		sockcap_nocopy(h->a->s.sockcap, id);
 }
 
 /* ---- records --------------------------------------------------------------- */
@@ -218,6 +222,7 @@ static void on_sock(struct ahttp_state *h, const struct ev_sock *e)
 		 * seen: what waits may have been answered: outcome unknown */
 		h->why = e->h.flags & (SOCK_F_INFERRED | SOCK_F_GAP) ? NULL : "connection_closed";
 		pconn_close(p->t, e->conn, e->h.ts);
+		pconn_close(p->t, e->conn | TLS_PLAIN_ID, e->h.ts);
 		h->cur = NULL;
 		act_release(p, c);
 		idtab_delete(&p->conns, c);
@@ -250,10 +255,16 @@ static void on_data(struct ahttp_state *h, const struct ev_data *d, size_t len, 
 	struct ahttp_proc *p;
 	struct ahttp_conn *c;
 	size_t cap = d->cap;
-	uint64_t ts;
+	bool tls = d->h.flags & DATA_F_TLS;
+	uint64_t ts, id = d->conn | (tls ? TLS_PLAIN_ID : 0);
 	int r;
 
 	if (d->dir > DATA_DIR_SEND)
+		return;
+	/* TLS on no known connection: no peer to tell (never a guessed one) */
+	if (tls)
+		h->ev[d->conn ? HEV_TLS : HEV_TLS_UNBOUND]++;
+	if (tls && !d->conn)
 		return;
 	p = proc_get(h, d->h.pid, d->h.ts);
 	c = p ? conn_find(p, d->conn) : NULL;
@@ -274,6 +285,7 @@ static void on_data(struct ahttp_state *h, const struct ev_data *d, size_t len, 
 	}
 	if (c->own)
 		return;
+	c->tls |= tls;
 	if (cap > len - DATA_OFF_BYTES)
 		cap = len - DATA_OFF_BYTES;
 	if (cap > d->total)
@@ -296,7 +308,7 @@ static void on_data(struct ahttp_state *h, const struct ev_data *d, size_t len, 
 	h->cur = p;
 	h->cur_tid = d->h.tid;
 	h->why = NULL;		/* only evictions give up requests here */
-	r = pconn_feed(p->t, d->conn, c->role == HTTP1_CLIENT ? PROTO_CLIENT : PROTO_SERVER,
+	r = pconn_feed(p->t, id, c->role == HTTP1_CLIENT ? PROTO_CLIENT : PROTO_SERVER,
 		       c->role == HTTP1_CLIENT ? c->rport : c->lport,
 		       d->dir == DATA_DIR_SEND ? PROTO_SEND : PROTO_RECV, ts, d->bytes, cap, d->total);
 	h->cur = NULL;

@@ -180,7 +180,7 @@ static uint32_t metric_attrs(const struct ex *e, struct otlp_kv *kv)
 	uint32_t n = 0;
 
 	kv[n++] = otlp_kv_str("http.request.method", e->other ? "_OTHER" : e->x->method);
-	kv[n++] = otlp_kv_str("url.scheme", "http");
+	kv[n++] = otlp_kv_str("url.scheme", c->tls ? "https" : "http");
 	if (e->minor >= 0)
 		kv[n++] = otlp_kv_str("network.protocol.version", e->ver);
 	if (e->status)
@@ -219,9 +219,10 @@ static void url_full(struct ex *e)
 	bool v6 = strchr(hn, ':') && hn[0] != '[';
 	size_t len;
 
-	snprintf(e->url, sizeof(e->url), "http://%s%s%s", v6 ? "[" : "", hn, v6 ? "]" : "");
+	snprintf(e->url, sizeof(e->url), "%s://%s%s%s", e->c->tls ? "https" : "http", v6 ? "[" : "",
+		 hn, v6 ? "]" : "");
 	len = strlen(e->url);
-	if (port != 80 && port > 0)
+	if (port != (e->c->tls ? 443 : 80) && port > 0)
 		snprintf(e->url + len, sizeof(e->url) - len, ":%d", port);
 	len = strlen(e->url);
 	snprintf(e->url + len, sizeof(e->url) - len, "%s%s%s", x->path, x->has_query ? "?" : "",

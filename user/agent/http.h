@@ -68,6 +68,8 @@ struct ahttp_conn {
 	uint8_t known;		/* a sock record was seen: addresses valid */
 	uint8_t n_ctx;
 	uint8_t own;		/* a collector receiving rawtel's exports */
+	uint8_t tls;		/* its exchanges came as TLS plaintext
+				 * (DATA_F_TLS): url.scheme https */
 	uint16_t family, lport, rport;
 	uint8_t laddr[16], raddr[16];
 	struct ahttp_ctx ctx[HTTP1_PIPELINE];	/* requests awaiting report */
@@ -110,6 +112,8 @@ enum ahttp_ev {
 	HEV_SELF,		/* rawtel's own exports, seen by a collector */
 	HEV_GAP,		/* payload lost in the kernel (ring full, say),
 				 * fed as a gap (sockcap: DATA_F_GAP) */
+	HEV_TLS,		/* TLS plaintext records on a known connection */
+	HEV_TLS_UNBOUND,	/* ...on none (no syscall told it): dropped */
 	HEV_N
 };
 

@@ -302,6 +302,8 @@ static const struct opt run_rows[] = {
 	{ "--all", NULL, NULL, "http", "every process but rawtel (the default)", session_opt_all },
 	{ "--capture-bytes", "N", NULL, "http", "payload bytes read per syscall (default 512)",
 	  session_opt_capture },
+	{ "--no-tls", NULL, NULL, NULL, "no uprobes on the TLS libraries (OpenSSL, GnuTLS): no\n"
+	  "spans from the plaintext of HTTPS connections", session_opt_no_tls },
 	{ "--route", "PATTERN", NULL, "http", "name a route: /users/{id}, /static/* (repeatable);\n"
 	  "other paths have ids ({id}) replaced", set_route },
 	{ "--ignore-route", "PATTERN[:traces|:metrics]", NULL, "http", "leave matching requests out of traces,\n"

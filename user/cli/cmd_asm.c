@@ -58,6 +58,8 @@ static int64_t kern_default(const char *name, bool *found)
 		return 1;
 	if (!strcmp(name, "capture"))
 		return DATA_CAP_DEFAULT;
+	if (!strcmp(name, "tls"))	/* TLS libraries probed (kern/tls_bind.h) */
+		return 1;
 	if (!strncmp(name, "probe_", 6))	/* every probe on */
 		return 1;
 	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)

@@ -66,6 +66,8 @@ static const struct opt trace_rows[] = {
 	  "(default " CAPS(DATA_CAP_DEFAULT) ", at most " CAPS(DATA_CAP_MAX) ")", session_opt_capture },
 	{ "--raw", NULL, NULL, "http", "http, DB probes: print the sock and data records\n"
 	  "themselves", set_raw },
+	{ "--no-tls", NULL, NULL, NULL, "http, DB probes: no uprobes on the TLS libraries (OpenSSL,\n"
+	  "GnuTLS): no plaintext of TLS connections", session_opt_no_tls },
 	{ "--binary", "PATH", NULL, "dns", "dns: also probe this program (statically linked ones)",
 	  session_opt_binary },
 	{ "--duration", "SEC", NULL, NULL, "stop after SEC seconds (default: at Ctrl-C/SIGTERM)",

@@ -19,6 +19,7 @@
 #include "rawtel/pconn.h"
 #include "rawtel/probes.h"
 #include "rawtel/sockcap.h"
+#include "rawtel/tls.h"
 
 #define HT_INFO 16384		/* connections remembered (direct-mapped) */
 
@@ -76,8 +77,10 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 {
 	struct ht_state *st = arg;
 	const struct probe_out *o = st->o;
-	struct ht_info *in = info_of(st, x->conn_id);
-	const struct ev_sock *s = in->s.conn == x->conn_id ? &in->s : NULL;
+	bool tls = x->conn_id & TLS_PLAIN_ID;
+	uint64_t conn = x->conn_id & ~TLS_PLAIN_ID;
+	struct ht_info *in = info_of(st, conn);
+	const struct ev_sock *s = in->s.conn == conn ? &in->s : NULL;
 	char comm[17] = "?", pb[64], lb[64], tp[64], v[8];
 	const char *peer = "-", *local = "-";
 	uint64_t lat = x->end_ns > x->start_ns ? x->end_ns - x->start_ns : 0;
@@ -86,7 +89,7 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 		{ "resp_start_ns", x->resp_start_ns }, { "end_ns", x->end_ns }, { "duration_ns", lat },
 		{ "req_bytes", x->req_bytes }, { "req_body_bytes", x->req_body_bytes },
 		{ "resp_bytes", x->resp_bytes }, { "resp_body_bytes", x->resp_body_bytes },
-		{ "conn", x->conn_id }, { "lport", s ? s->lport : 0 }, { "rport", s ? s->rport : 0 } };
+		{ "conn", conn }, { "lport", s ? s->lport : 0 }, { "rport", s ? s->rport : 0 } };
 
 	if (s) {
 		pfmt_comm(comm, s->comm);
@@ -96,8 +99,10 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 	snprintf(v, sizeof(v), "1.%d", x->req_minor >= 0 ? x->req_minor : 1);
 	if (!o->json) {
 		pfmt_prefix(o, "http", x->start_ns, s ? s->h.pid : 0, comm);
+		/* ROLE: C or S, "Ctls"/"Stls" for a TLS connection's plaintext */
 		fprintf(o->f, "%-4s %-5s %-7s %-32s %-6u %11.3f %8llu %9llu %s\n",
-			s ? (s->role == SOCK_ROLE_CLIENT ? "C" : "S") : "?", v,
+			!s ? "?" : s->role == SOCK_ROLE_CLIENT ? (tls ? "Ctls" : "C")
+							       : (tls ? "Stls" : "S"), v,
 			x->method[0] ? x->method : "-", x->path[0] ? x->path : "-", x->status,
 			(double)lat / 1e6, (unsigned long long)x->req_bytes,
 			(unsigned long long)x->resp_bytes, peer);
@@ -106,6 +111,7 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 	pfmt_json_prefix(o, "http", x->start_ns, s ? s->h.pid : 0, s ? s->h.tid : 0, comm);
 	kv_s(o, "role", !s ? "" : s->role == SOCK_ROLE_CLIENT ? "client" : "server", 8);
 	kv_s(o, "proto", v, sizeof(v));
+	fprintf(o->f, ",\"tls\":%s", tls ? "true" : "false");
 	kv_s(o, "method", x->method, sizeof(x->method));
 	kv_s(o, "path", x->path, sizeof(x->path));
 	if (x->has_query)
@@ -136,9 +142,10 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 static void on_db(void *arg, const struct db_exchange *x)
 {
 	struct ht_state *st = arg;
-	struct ht_info *in = info_of(st, x->conn_id);
+	uint64_t conn = x->conn_id & ~TLS_PLAIN_ID;
+	struct ht_info *in = info_of(st, conn);
 
-	dbline_print(st->o, in->s.conn == x->conn_id ? &in->s : NULL, x);
+	dbline_print(st->o, in->s.conn == conn ? &in->s : NULL, x);
 }
 
 static const char *const h2_flags[] = { "no_request", "no_response", "unknown_fields", "reset",
@@ -163,11 +170,13 @@ static void h2_json_nums(const struct probe_out *o, const struct ev_sock *s,
 		{ "req_bytes", x->req_bytes }, { "resp_bytes", x->resp_bytes },
 		{ "req_msgs", x->req_msgs }, { "resp_msgs", x->resp_msgs },
 		{ "unknown_fields", x->unknown_fields }, { "error_code", x->error_code },
-		{ "conn", x->conn_id }, { "lport", s ? s->lport : 0 }, { "rport", s ? s->rport : 0 } };
+		{ "conn", x->conn_id & ~TLS_PLAIN_ID }, { "lport", s ? s->lport : 0 },
+		{ "rport", s ? s->rport : 0 } };
 
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
 		kv_u(o, nums[i].k, nums[i].v);
-	fprintf(o->f, ",\"grpc_status\":%d", x->grpc_status);
+	fprintf(o->f, ",\"grpc_status\":%d,\"tls\":%s", x->grpc_status,
+		x->conn_id & TLS_PLAIN_ID ? "true" : "false");
 }
 
 static void h2_json(const struct probe_out *o, const struct ev_sock *s,
@@ -203,8 +212,10 @@ static void on_h2(void *arg, const struct h2_exchange *x)
 {
 	struct ht_state *st = arg;
 	const struct probe_out *o = st->o;
-	struct ht_info *in = info_of(st, x->conn_id);
-	const struct ev_sock *s = in->s.conn == x->conn_id ? &in->s : NULL;
+	bool tls = x->conn_id & TLS_PLAIN_ID;
+	uint64_t conn = x->conn_id & ~TLS_PLAIN_ID;
+	struct ht_info *in = info_of(st, conn);
+	const struct ev_sock *s = in->s.conn == conn ? &in->s : NULL;
 	const char *proto = x->flags & H2_X_GRPC ? "grpc" : "2";
 	char comm[17] = "?", pb[64];
 	uint64_t lat = x->end_ns > x->start_ns ? x->end_ns - x->start_ns : 0;
@@ -219,7 +230,8 @@ static void on_h2(void *arg, const struct h2_exchange *x)
 	}
 	pfmt_prefix(o, "http", x->start_ns, s ? s->h.pid : 0, comm);
 	fprintf(o->f, "%-4s %-5s %-7s %-32s %-6d %11.3f %8llu %9llu %s\n",
-		s ? (s->role == SOCK_ROLE_CLIENT ? "C" : "S") : "?", proto, h2_name(x, x->method),
+		!s ? "?" : s->role == SOCK_ROLE_CLIENT ? (tls ? "Ctls" : "C") : (tls ? "Stls" : "S"),
+		proto, h2_name(x, x->method),
 		h2_name(x, x->path), status, (double)lat / 1e6, (unsigned long long)x->req_bytes,
 		(unsigned long long)x->resp_bytes, s ? htline_addr(s, false, pb, sizeof(pb)) : "-");
 }
@@ -230,7 +242,8 @@ static void on_give_up(void *arg, uint64_t id, enum pconn_outcome why)
 	struct ht_state *st = arg;
 
 	(void)why;
-	if (st->o->sockcap)
+	/* a plaintext stream: no copy of its own to stop */
+	if (st->o->sockcap && !(id & TLS_PLAIN_ID))
 		sockcap_nocopy(st->o->sockcap, id);
 }
 
@@ -333,7 +346,8 @@ void htline_header(const struct probe_out *o)
 
 static const char *const sock_kinds[] = { "?", "accept", "connect", "seed", "close", "exit" };
 static const char *const data_calls[] = { "?", "read", "readv", "recvfrom", "recvmsg", "write",
-	"writev", "sendto", "sendmsg", "sendfile" };
+	"writev", "sendto", "sendmsg", "sendfile", "SSL_read", "SSL_write", "SSL_read_ex",
+	"SSL_write_ex", "gnutls_record_recv", "gnutls_record_send" };
 
 /* the captured bytes: printable ASCII as is, the rest escaped */
 static void print_bytes(FILE *f, const uint8_t *b, size_t n, bool json)
@@ -383,7 +397,7 @@ static void raw_print(const struct probe_out *o, const void *rec, size_t len)
 
 	fprintf(o->f, o->json ? ",\"fd\":%d" : " fd=%d", d->fd);
 	kv_s(o, "dir", d->dir == DATA_DIR_SEND ? "send" : "recv", 8);
-	kv_s(o, "call", data_calls[d->call < 10 ? d->call : 0], 16);
+	kv_s(o, "call", data_calls[d->call < 16 ? d->call : 0], 16);
 	kv_u(o, "total", d->total);
 	kv_u(o, "cap", d->cap);
 	kv_u(o, "start_ns", d->start);
@@ -408,26 +422,30 @@ void htline_print(const struct probe_out *o, const void *rec, size_t len)
 	if (h->type == EV_SOCK) {
 		const struct ev_sock *s = rec;
 
-		if (s->kind == SOCK_K_CLOSE)
+		if (s->kind == SOCK_K_CLOSE) {
 			pconn_close(t, s->conn, h->ts);
-		else
+			pconn_close(t, s->conn | TLS_PLAIN_ID, h->ts);
+		} else {
 			info_of(st, s->conn)->s = *s;
+		}
 		return;
 	}
 	const struct ev_data *d = rec;
 	struct ht_info *in = info_of(st, d->conn);
 	size_t cap = d->cap <= len - DATA_OFF_BYTES ? d->cap : len - DATA_OFF_BYTES;
+	uint64_t id = d->conn | (h->flags & DATA_F_TLS ? TLS_PLAIN_ID : 0);
 	bool client;
 
-	if (in->s.conn != d->conn)
-		return;		/* its sock record was pushed out */
+	/* its sock record pushed out, or TLS on no known connection */
+	if (in->s.conn != d->conn || !d->conn)
+		return;
 	client = in->s.role == SOCK_ROLE_CLIENT;
 	if ((h->flags & (DATA_F_GAP | DATA_F_RESET)) == (DATA_F_GAP | DATA_F_RESET)) {
 		/* lost both ways: pairing starts afresh (sockcap.h) */
 		pconn_close(t, d->conn, h->ts);
 		return;
 	}
-	pconn_feed(t, d->conn, client ? PROTO_CLIENT : PROTO_SERVER,
+	pconn_feed(t, id, client ? PROTO_CLIENT : PROTO_SERVER,
 		   client ? in->s.rport : in->s.lport, d->dir == DATA_DIR_SEND ? PROTO_SEND : PROTO_RECV,
 		   d->dir == DATA_DIR_SEND && client ? d->start : h->ts, d->bytes, cap,
 		   d->total < cap ? cap : d->total);

@@ -256,6 +256,15 @@ static const struct probe_prog sock_progs[] = {
 	{ "sk_sendfile_enter", true, true }, { 0 }
 };
 
+/* The probes on the TCP socket capture (and the TLS libraries' plaintext):
+ * one capture, one connection layer, a protocol per name. */
+#define SOCK_PROBE(nm, sum, hdr, st)                                                    \
+	{ .name = nm, .summary = sum, .ev_type = EV_SOCK,                               \
+	  .units = { "sock", "sockio", "tls" }, .progs = sock_progs, .header = hdr,      \
+	  .print = htline_print, .ev_min = SOCK_REC_SIZE, .ev_max = SOCK_REC_SIZE,       \
+	  .ev_type2 = EV_DATA, .ev_min2 = DATA_OFF_BYTES, .ev_max2 = DATA_REC_MAX,       \
+	  .start = st, .tick = htline_tick, .finish = htline_finish, .targets = utargets_tls }
+
 const struct probe probes[] = {
 	{ .name = "exec", .summary = "processes started: execve/execveat with arguments and result",
 	  .ev_type = EV_EXEC, .units = { "proc", "exec" },
@@ -292,36 +301,16 @@ const struct probe probes[] = {
 		     { "tcp_rst_recv", true, false }, { 0 } },
 	  .header = tcp_retrans_header, .print = tcp_retrans_print, .ev_min = RETR_REC_SIZE,
 	  .ev_max = RETR_REC_SIZE },
-	{ .name = "http", .summary = "HTTP/1.x exchanges from TCP socket payloads (--raw: the records)",
-	  .ev_type = EV_SOCK, .units = { "sock", "sockio" }, .progs = sock_progs,
-	  .header = htline_header, .print = htline_print, .ev_min = SOCK_REC_SIZE,
-	  .ev_max = SOCK_REC_SIZE, .ev_type2 = EV_DATA, .ev_min2 = DATA_OFF_BYTES,
-	  .ev_max2 = DATA_REC_MAX, .start = htline_start_http, .tick = htline_tick,
-	  .finish = htline_finish },
-	{ .name = "postgres", .summary = "PostgreSQL operations from TCP socket payloads",
-	  .ev_type = EV_SOCK, .units = { "sock", "sockio" }, .progs = sock_progs,
-	  .header = dbline_header, .print = htline_print, .ev_min = SOCK_REC_SIZE,
-	  .ev_max = SOCK_REC_SIZE, .ev_type2 = EV_DATA, .ev_min2 = DATA_OFF_BYTES,
-	  .ev_max2 = DATA_REC_MAX, .start = htline_start_postgres, .tick = htline_tick,
-	  .finish = htline_finish },
-	{ .name = "mysql", .summary = "MySQL/MariaDB operations from TCP socket payloads",
-	  .ev_type = EV_SOCK, .units = { "sock", "sockio" }, .progs = sock_progs,
-	  .header = dbline_header, .print = htline_print, .ev_min = SOCK_REC_SIZE,
-	  .ev_max = SOCK_REC_SIZE, .ev_type2 = EV_DATA, .ev_min2 = DATA_OFF_BYTES,
-	  .ev_max2 = DATA_REC_MAX, .start = htline_start_mysql, .tick = htline_tick,
-	  .finish = htline_finish },
-	{ .name = "redis", .summary = "Redis commands (RESP2/RESP3) from TCP socket payloads",
-	  .ev_type = EV_SOCK, .units = { "sock", "sockio" }, .progs = sock_progs,
-	  .header = dbline_header, .print = htline_print, .ev_min = SOCK_REC_SIZE,
-	  .ev_max = SOCK_REC_SIZE, .ev_type2 = EV_DATA, .ev_min2 = DATA_OFF_BYTES,
-	  .ev_max2 = DATA_REC_MAX, .start = htline_start_redis, .tick = htline_tick,
-	  .finish = htline_finish },
-	{ .name = "memcached", .summary = "Memcached commands (text, meta) from TCP socket payloads",
-	  .ev_type = EV_SOCK, .units = { "sock", "sockio" }, .progs = sock_progs,
-	  .header = dbline_header, .print = htline_print, .ev_min = SOCK_REC_SIZE,
-	  .ev_max = SOCK_REC_SIZE, .ev_type2 = EV_DATA, .ev_min2 = DATA_OFF_BYTES,
-	  .ev_max2 = DATA_REC_MAX, .start = htline_start_memcached, .tick = htline_tick,
-	  .finish = htline_finish },
+	SOCK_PROBE("http", "HTTP/1.x, HTTP/2 and gRPC exchanges, also over TLS (--raw: records)",
+		   htline_header, htline_start_http),
+	SOCK_PROBE("postgres", "PostgreSQL operations from TCP socket payloads",
+		   dbline_header, htline_start_postgres),
+	SOCK_PROBE("mysql", "MySQL/MariaDB operations from TCP socket payloads",
+		   dbline_header, htline_start_mysql),
+	SOCK_PROBE("redis", "Redis commands (RESP2/RESP3) from TCP socket payloads",
+		   dbline_header, htline_start_redis),
+	SOCK_PROBE("memcached", "Memcached commands (text, meta) from TCP socket payloads",
+		   dbline_header, htline_start_memcached),
 	{ .name = "uprobe", .summary = "calls of functions you name: uprobe BINARY:SYMBOL[,SYMBOL...]",
 	  .ev_type = EV_UPROBE, .units = { "uprobe" }, .progs = (const struct probe_prog[]){ { "up_thread_exit", false, false }, { 0 } },
 	  .header = up_header, .print = up_print, .ev_min = UP_REC_SIZE, .ev_max = UP_REC_SIZE,

@@ -106,6 +106,15 @@ static int64_t wall_offset(void)
 	       (int64_t)clock_ns(feature_has(FEAT_BOOT_NS) ? CLOCK_BOOTTIME : CLOCK_MONOTONIC);
 }
 
+/* Whether the TLS libraries are probed: kern/tls_bind.h then binds */
+static bool tls_probed(const struct session *s)
+{
+	for (int i = 0; i < s->n_targets; i++)
+		if (s->targets[i].ret && !strcmp(s->targets[i].ret, "tls_ret"))
+			return true;
+	return false;
+}
+
 static int set_consts(struct session *s)
 {
 	struct bpf_obj *o = &s->obj;
@@ -135,6 +144,7 @@ static int set_consts(struct session *s)
 	r |= bpf_obj_set_const(o, "comm_lo", lo);
 	r |= bpf_obj_set_const(o, "comm_hi", hi);
 	r |= bpf_obj_set_const(o, "capture", s->opt.capture);
+	r |= bpf_obj_set_const(o, "tls", tls_probed(s));
 	r |= bpf_obj_set_const(o, "sel_map", s->opt.pid || s->opt.port);
 	r |= bpf_obj_set_const(o, "sel_port", s->opt.port);
 	/* $probe_NAME: whether NAME was asked for, for units whose programs
@@ -268,6 +278,17 @@ static int attach_all(struct session *s)
 	return 0;
 }
 
+/* Targets whose programs tell functions apart by the attach cookie (the
+ * others have a program per function: dns, tls) */
+static int targets_with_cookie(const struct session *s)
+{
+	int n = 0;
+
+	for (int i = 0; i < s->n_targets; i++)
+		n += !strcmp(s->targets[i].enter, "up_enter");
+	return n;
+}
+
 /* Uprobe probes: the functions, resolved before the programs are
  * assembled (up_thread_exit loops over them). */
 static int resolve_targets(struct session *s)
@@ -276,7 +297,12 @@ static int resolve_targets(struct session *s)
 		const struct probe *p = s->opt.probes[i];
 		int n;
 
-		if (!p->targets)
+		bool again = false;
+
+		/* http and postgres share the TLS libraries' targets */
+		for (int k = 0; k < i; k++)
+			again |= s->opt.probes[k]->targets == p->targets;
+		if (!p->targets || again)
 			continue;
 		n = p->targets(&s->opt, s->targets + s->n_targets, UTARGETS_MAX - s->n_targets);
 		if (n < 0)
@@ -287,24 +313,26 @@ static int resolve_targets(struct session *s)
 	return 0;
 }
 
-/* An entry and a return probe on each function, the cookie telling the
- * programs which function it was. */
+/* An entry and a return probe on each function (the entry alone where
+ * the target names no return program), the cookie telling the programs
+ * which function it was. */
 static int attach_uprobes(struct session *s)
 {
 	for (int i = 0; i < s->n_targets; i++) {
 		const struct uprobe_target *t = &s->targets[i];
 		const struct bpf_obj_prog *en = bpf_obj_prog(&s->obj, s->opt.null ? "null_up" : t->enter);
-		const struct bpf_obj_prog *rt = bpf_obj_prog(&s->obj, s->opt.null ? "null_up" : t->ret);
+		const struct bpf_obj_prog *rt =
+			!t->ret ? NULL : bpf_obj_prog(&s->obj, s->opt.null ? "null_up" : t->ret);
 		bool cookie_ok;
 		int r;
 
-		if (!en || !rt)
+		if (!en || (t->ret && !rt))
 			return err_set(ENOENT, "programs %s/%s are missing from kern/", t->enter, t->ret);
 		if (s->n_att + 2 > SESSION_MAX_ATTACH)
 			return err_set(ENOSPC, "too many attachments");
 		/* the return probe first: a call entering between the two
 		 * would leave an entry no return ever clears */
-		for (int k = 1; k >= 0; k--) {
+		for (int k = t->ret ? 1 : 0; k >= 0; k--) {
 			/* every process: --pid's descendants have their own
 			 * address spaces (the programs select, kern/common.h) */
 			r = uprobe_attach(k ? rt->fd : en->fd, t->path, t->offset, k, 0,
@@ -312,7 +340,7 @@ static int attach_uprobes(struct session *s)
 			if (r && t->found && (r == -ENOENT || r == -ESRCH)) {
 				/* a running process's libc, gone with its process */
 				s->skipped_targets++;
-				if (k == 0)
+				if (k == 0 && t->ret)
 					attach_close(&s->att[--s->n_att]);
 				break;
 			}
@@ -339,7 +367,7 @@ static int open_all(struct session *s)
 	}
 	if ((r = resolve_targets(s)))
 		return r;
-	if (s->n_targets > 1 && !feature_has(FEAT_LINKS))
+	if (targets_with_cookie(s) > 1 && !feature_has(FEAT_LINKS))
 		return err_set(ENOTSUP, "tracing %d functions at once needs BPF cookies (kernel 5.15 "
 			       "or later); trace one function at a time", s->n_targets);
 	if ((r = set_consts(s)))

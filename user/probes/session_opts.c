@@ -57,6 +57,14 @@ int session_opt_all(void *cmd, const char *v, const char *what)
 	return 0;
 }
 
+int session_opt_no_tls(void *cmd, const char *v, const char *what)
+{
+	(void)v;
+	(void)what;
+	sess(cmd)->no_tls = true;
+	return 0;
+}
+
 int session_opt_capture(void *cmd, const char *v, const char *what)
 {
 	unsigned long n;

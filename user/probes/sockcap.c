@@ -30,7 +30,7 @@ static struct sc_conn *conn_put(struct sockcap *c, uint64_t key, uint64_t conn, 
 	struct sc_conn *e = idtab_insert(&c->conns, key, NULL);
 
 	if (e && e->conn != conn)	/* new, or another connection on this fd */
-		*e = (struct sc_conn){ key, conn, role, { 0, 0 } };
+		*e = (struct sc_conn){ .key = key, .conn = conn, .role = role };
 	else if (e)
 		e->role = role;
 	return e;
@@ -78,6 +78,12 @@ static int send_gaps(struct sockcap *c, struct sc_conn *e, const uint64_t to[2],
 	struct ev_hdr h = *like;
 	int r, n = 0;
 
+	if (e->tls) {
+		for (int i = 0; i < 2; i++)
+			if (to[i] > e->next[i])
+				e->next[i] = to[i];
+		return 0;
+	}
 	h.flags = both ? DATA_F_RESET : 0;
 	for (uint8_t i = 0; i < 2; i++) {
 		uint8_t dir = i ? !first : first;
@@ -121,6 +127,11 @@ static int data(struct sockcap *c, const struct ev_data *x, size_t size, sockcap
 	struct sc_conn *e;
 	int r;
 
+	if (x->h.flags & DATA_F_TLS) {
+		if ((e = idtab_find(&c->conns, key)) && e->conn == x->conn)
+			e->tls = true;
+		return d(ctx, x, size);
+	}
 	if (x->seq == DATA_SEQ_NONE || x->dir > DATA_DIR_SEND || (x->h.flags & DATA_F_GAP))
 		return d(ctx, x, size);
 	e = idtab_find(&c->conns, key);

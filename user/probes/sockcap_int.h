@@ -25,6 +25,9 @@ struct sc_conn {
 	uint8_t role;
 	uint64_t next[2];		/* by DATA_DIR_*: the stream offset the
 					 * next data record should start at */
+	bool tls;			/* TLS plaintext came (DATA_F_TLS): the
+					 * ciphertext its calls read and wrote
+					 * made no records, and is no gap */
 };
 
 struct sc_held {

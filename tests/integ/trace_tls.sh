@@ -1,0 +1,145 @@
+#!/bin/sh
+# rawtel trace http over TLS: nginx serving HTTPS on loopback (a
+# certificate made here with openssl req), curl --insecure and Debian's
+# python3 (urllib over ssl: OpenSSL's SSL_read_ex/SSL_write_ex) as clients,
+# all on Debian's libssl3. The plaintext comes from uprobes on libssl
+# (kern/tls.S), tied in the kernel to the connection of the TLS call's own
+# syscalls: each exchange's method, path and status exactly, marked tls,
+# with the right peer (nginx's access log says which client port made
+# which request), keep-alive, no exchange parsed from ciphertext. Traced
+# by --pid: the server (ring buffer; perf buffers with entries, as
+# without task registers), curl, python and wget (GnuTLS) (each a shell that
+# execs the client after rawtel started: the library is mapped only then).
+. "$RAWTEL_TOP/tests/lib.sh"
+PY=/usr/bin/python3
+
+for c in nginx curl wget openssl $PY; do
+	if ! command -v $c > /dev/null; then
+		fail trace_tls "$c is missing: run scripts/install-deps test"; exit 0
+	fi
+done
+require_bpf trace_tls || exit 0
+
+D=$T_TMP/ng
+mkdir -p "$D/www" "$D/tmp"
+if ! openssl req -x509 -newkey rsa:2048 -nodes -keyout "$D/key.pem" -out "$D/cert.pem" \
+	-days 1 -subj /CN=localhost > "$D/openssl.out" 2>&1; then
+	fail trace_tls "openssl req: $(cat "$D/openssl.out")"; exit 0
+fi
+echo "hello over tls" > "$D/www/hello.txt"
+echo "second" > "$D/www/two.txt"
+PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat > "$D/nginx.conf" <<EOF
+daemon off;
+master_process off;
+pid $D/nginx.pid;
+error_log $D/error.log warn;
+events { worker_connections 64; }
+http {
+	log_format rt '\$remote_port "\$request" \$status';
+	access_log $D/access.log rt;
+	client_body_temp_path $D/tmp/body;
+	proxy_temp_path $D/tmp/proxy;
+	fastcgi_temp_path $D/tmp/fcgi;
+	uwsgi_temp_path $D/tmp/uwsgi;
+	scgi_temp_path $D/tmp/scgi;
+	types { text/plain txt; }
+	server {
+		listen 127.0.0.1:$PORT ssl;
+		ssl_certificate $D/cert.pem;
+		ssl_certificate_key $D/key.pem;
+		root $D/www;
+		location = /missing { return 404; }
+	}
+}
+EOF
+nginx -p "$D" -c "$D/nginx.conf" > "$D/nginx.out" 2>&1 &
+NG=$!; track_pid $NG
+i=0
+while ! curl -skf -o /dev/null "https://127.0.0.1:$PORT/hello.txt" && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+[ $i -lt 100 ] || { fail trace_tls "nginx did not start: $(cat "$D/nginx.out" "$D/error.log")"; exit 0; }
+
+BASE="https://127.0.0.1:$PORT"
+cat > "$T_TMP/client.py" <<EOF
+import ssl, sys, urllib.error, urllib.request
+c = ssl.create_default_context(); c.check_hostname = False; c.verify_mode = ssl.CERT_NONE
+for path in sys.argv[1:]:
+    try:
+        urllib.request.urlopen("$BASE" + path, context=c, timeout=10).read()
+    except urllib.error.HTTPError:
+        pass
+EOF
+
+# the exchanges nginx logged from the first line after MARK on, as the
+# checker wants them: "port method path status" per line
+logged() { sed -n "$(($1 + 1)),\$p" "$D/access.log" | sed 's/"\([A-Z]*\) \([^ ]*\) [^"]*"/\1 \2/'; }
+
+# check NAME ROLE EXPECTED: the trace's exchanges against EXPECTED, lines of
+# "port method path status" (ROLE server: port the client's; client: the
+# server's), in order
+check() {
+	$PY - "$1" "$T_TMP/$1.jsonl" "$2" "$3" "$PORT" <<'EOF'
+import json, sys
+name, path, role, expected, port = sys.argv[1:]
+want = [l.split() for l in expected.strip().splitlines()]
+got, bad = [], []
+for line in open(path):
+    e = json.loads(line)
+    if e.get("event") != "http":
+        continue
+    if e.get("role") != role or e.get("tls") is not True:
+        bad.append(line.strip()[:200])
+        continue
+    peer = e["peer"]
+    got.append([peer.rsplit(":", 1)[1], e["method"], e["path"], str(e["status"])])
+    if peer.rsplit(":", 1)[0] != "127.0.0.1":
+        bad.append("peer address " + peer)
+    if role == "client" and e["rport"] != int(port):
+        bad.append("rport %s" % e["rport"])
+if bad:
+    print("FAIL %s: exchanges not TLS, not %s, or with a wrong peer: %s" % (name, role, bad[:3]))
+elif got != want:
+    print("FAIL %s: got %s, want %s" % (name, got, want))
+else:
+    print("PASS %s (%d exchanges)" % (name, len(got)))
+EOF
+}
+
+# server NAME [options]: nginx by --pid; curl (keep-alive: three on one
+# connection), then python (one connection per request)
+server() {
+	name=$1; shift
+	trace_bg "$name" 300 http --pid $NG "$@" || return
+	mark=$(wc -l < "$D/access.log")
+	curl -sk --max-time 10 -o /dev/null -o /dev/null -o /dev/null \
+		"$BASE/hello.txt" "$BASE/missing" "$BASE/two.txt?q=1"
+	$PY "$T_TMP/client.py" /two.txt /missing
+	stop_trace "$name" || return
+	check "$name" server "$(logged "$mark" | sed 's/?[^ ]*//')"
+}
+server tls_server_pid
+RAWTEL_FEATURES_OFF=task_regs server tls_server_pid_perfbuf_no_task_regs --perf-buffer
+
+# client NAME COMMAND...: a shell that waits on a fifo, then execs COMMAND;
+# rawtel traces the shell's pid
+client() {
+	name=$1; shift
+	fifo="$T_TMP/$name.fifo"; mkfifo "$fifo"
+	sh -c 'read x < "$1"; shift; exec "$@"' sh "$fifo" "$@" > /dev/null 2>&1 &
+	drv=$!; track_pid $drv
+	trace_bg "$name" 300 http --pid $drv || return
+	mark=$(wc -l < "$D/access.log")
+	echo go > "$fifo"
+	wait $drv || { fail "$name" "the client failed"; return; }
+	stop_trace "$name" || return
+	check "$name" client "$(logged "$mark" | sed "s/^[0-9]*/$PORT/; s/?[^ ]*//")"
+}
+client tls_client_curl_pid curl -sk --max-time 10 -o /dev/null -o /dev/null \
+	"$BASE/hello.txt" "$BASE/missing"
+client tls_client_python_pid $PY "$T_TMP/client.py" /hello.txt /two.txt /missing
+# GnuTLS: gnutls_record_recv/send (keep-alive: one connection; a 404
+# would make wget exit 8)
+client tls_client_wget_pid wget -q --no-check-certificate -O /dev/null "$BASE/hello.txt" \
+	"$BASE/two.txt"

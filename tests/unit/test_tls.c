@@ -1,0 +1,245 @@
+/* TLS plaintext records (DATA_F_TLS, kern/tls.S) through sockcap into rawtel
+ * run's HTTP code: the plaintext of a connection becomes its spans, with
+ * url.scheme https (url.full https://, 443 the default port), its
+ * ciphertext (the handshake recorded, then calls the TLS calls consumed
+ * without records) is neither parsed nor counted as lost, and plaintext on
+ * no known connection makes no span. */
+#include "agent_http_t.h"
+#include "../../user/probes/sockcap_int.h"
+#include "rawtel/tls.h"
+
+#define S 1000000000ull
+#define MS 1000000ull
+#define FD 9
+#define CONN 0x20002ull
+
+static struct sockcap *sc_new(void)
+{
+	struct sockcap *c = calloc(1, sizeof(*c));
+
+	T_ASSERT(c && !idtab_init(&c->conns, sizeof(struct sc_conn), SC_CONNS, SC_CONNS - 1,
+				       false));
+	c->fds_fd = c->gate_fd = c->procs_fd = c->listen_fd = c->sel_fd = -1;
+	c->nocopy_fd = c->nocopy_n_fd = -1;
+	return c;
+}
+
+static int to_agent(void *ctx, const void *rec, size_t size)
+{
+	ahttp_on_record(ctx, rec, size);
+	return 0;
+}
+
+struct feed {
+	struct th t;
+	struct sockcap *c;
+	uint64_t off[2];	/* the kernel's ciphertext stream offsets */
+	bool client;
+};
+
+static void put(struct feed *f, const void *rec, size_t size)
+{
+	T_ASSERT(sockcap_record(f->c, rec, size, to_agent, f->t.a) == 0);
+}
+
+static void sock(struct feed *f, int kind, uint64_t ts)
+{
+	struct ev_sock e;
+
+	memset(&e, 0, sizeof(e));
+	e.h = (struct ev_hdr){ EV_SOCK, SOCK_REC_SIZE, SOCK_F_LOCAL | SOCK_F_REMOTE, ts, TID, PID };
+	e.conn = CONN;
+	e.fd = FD;
+	e.lfd = kind == SOCK_K_ACCEPT ? 3 : -1;
+	e.kind = (uint8_t)kind;
+	e.role = f->client ? SOCK_ROLE_CLIENT : SOCK_ROLE_SERVER;
+	e.family = RT_AF_INET;
+	e.lport = f->client ? 40000 : 443;
+	e.rport = f->client ? 443 : 40000;
+	memcpy(e.comm, "tlsproc", 8);
+	if (kind == SOCK_K_CLOSE) {
+		e.h.flags = SOCK_F_SEQ;
+		memcpy(e.seq, f->off, sizeof(e.seq));
+	}
+	put(f, &e, sizeof(e));
+}
+
+/* n bytes b moved in direction dir: as a syscall's record (ciphertext) or
+ * a TLS call's (plaintext, flags DATA_F_TLS...; conn its connection or 0) */
+static void data(struct feed *f, int dir, uint64_t ts, const void *b, size_t n, uint32_t flags,
+		 uint64_t conn)
+{
+	static struct ev_data d;
+
+	memset(&d, 0, DATA_OFF_BYTES);
+	d.h = (struct ev_hdr){ EV_DATA, (uint16_t)(DATA_OFF_BYTES + n), flags, ts, TID, PID };
+	d.conn = conn;
+	d.fd = FD;
+	d.dir = (uint8_t)dir;
+	d.cap = (uint16_t)n;
+	d.total = n;
+	d.start = ts - 1000;
+	memcpy(d.bytes, b, n);
+	if (flags & DATA_F_TLS) {
+		d.call = dir == DATA_DIR_RECV ? DATA_CALL_SSL_READ : DATA_CALL_SSL_WRITE;
+		d.seq = d.peer = DATA_SEQ_NONE;
+	} else {
+		d.call = dir == DATA_DIR_RECV ? DATA_CALL_READ : DATA_CALL_WRITE;
+		d.seq = f->off[dir];
+		d.peer = f->off[!dir];
+		f->off[dir] += n;
+	}
+	put(f, &d, DATA_OFF_BYTES + n);
+}
+
+static void plain(struct feed *f, int dir, uint64_t ts, const char *s)
+{
+	data(f, dir, ts, s, strlen(s), DATA_F_TLS, CONN);
+	/* its ciphertext: read or written inside the call, no record */
+	f->off[dir] += strlen(s) + 29;
+}
+
+static void start(struct feed *f, bool client)
+{
+	static const uint8_t hello[] = { 0x16, 0x03, 0x01, 0x00, 0x05, 1, 0, 0, 1, 0 };
+
+	memset(f, 0, sizeof(*f));
+	f->client = client;
+	f->c = sc_new();
+	th_opts(&f->t.o);
+	th_start(&f->t, false);
+	sock(f, client ? SOCK_K_CONNECT : SOCK_K_ACCEPT, 1 * S);
+	/* the handshake, outside any read or write call: recorded, then
+	 * given up by the layer as TLS */
+	data(f, client ? DATA_DIR_SEND : DATA_DIR_RECV, 1 * S + MS, hello, sizeof(hello), 0, CONN);
+	data(f, client ? DATA_DIR_RECV : DATA_DIR_SEND, 1 * S + 2 * MS, hello, sizeof(hello), 0,
+	     CONN);
+}
+
+static int stop(struct feed *f, struct sockcap_gaps *g)
+{
+	sock(f, SOCK_K_CLOSE, 9 * S);
+	ahttp_finish(f->t.a);
+	sockcap_gaps(f->c, g);
+	return th_spans(&f->t);
+}
+
+static void done(struct feed *f)
+{
+	sockcap_free(f->c);
+	th_stop(&f->t);
+}
+
+/* A server: two keep-alive exchanges over TLS */
+static void test_server_https(void)
+{
+	static struct feed f;
+	struct sockcap_gaps g;
+	int n;
+
+	start(&f, false);
+	plain(&f, DATA_DIR_RECV, 2 * S, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
+	plain(&f, DATA_DIR_SEND, 2 * S + MS, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+	plain(&f, DATA_DIR_RECV, 3 * S, "GET /b HTTP/1.1\r\nHost: h\r\n\r\n");
+	plain(&f, DATA_DIR_SEND, 3 * S + MS, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+	n = stop(&f, &g);
+	T_EQ_INT(n, 2);
+	for (int i = 0; i < n && i < 2; i++) {
+		const struct otlp_span *s = f.t.spans[i];
+
+		T_EQ_STR(SA(s, "url.scheme"), "https");
+		T_EQ_STR(SA(s, "url.path"), i ? "/b" : "/a");
+		T_EQ_STR(SA(s, "http.response.status_code"), i ? "404" : "200");
+		T_EQ_STR(SA(s, "server.port"), "443");
+		T_EQ_STR(SA(s, "client.port"), "40000");
+		T_CHECK(!SHAS(s, "error.type"));	/* a server's 404 is no error */
+	}
+	/* the ciphertext the calls consumed is no loss */
+	T_EQ_INT(g.records, 0);
+	T_EQ_INT(f.t.a->http->ev[HEV_GAP], 0);
+	T_EQ_INT(f.t.a->http->ev[HEV_TLS], 4);
+	T_EQ_INT(f.t.a->http->ev[HEV_TLS_UNBOUND], 0);
+	done(&f);
+}
+
+/* A client: url.full https://, the port only when not 443 */
+static void test_client_url(void)
+{
+	static struct feed f;
+	struct sockcap_gaps g;
+	int n;
+
+	start(&f, true);
+	plain(&f, DATA_DIR_SEND, 2 * S, "GET /x?k=v HTTP/1.1\r\nHost: example.com\r\n\r\n");
+	plain(&f, DATA_DIR_RECV, 2 * S + MS, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	plain(&f, DATA_DIR_SEND, 3 * S, "GET /y HTTP/1.1\r\nHost: example.com:8443\r\n\r\n");
+	plain(&f, DATA_DIR_RECV, 3 * S + MS, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	n = stop(&f, &g);
+	T_EQ_INT(n, 2);
+	if (n == 2) {
+		T_EQ_STR(SA(f.t.spans[0], "url.full"), "https://example.com/x?k=REDACTED");
+		T_EQ_STR(SA(f.t.spans[0], "url.scheme"), "https");
+		T_EQ_STR(SA(f.t.spans[1], "url.full"), "https://example.com:8443/y");
+	}
+	T_EQ_INT(g.records, 0);
+	done(&f);
+}
+
+/* Plaintext on no known connection (a memory BIO, say): no span, never a
+ * guessed peer; the connection's own exchanges unaffected */
+static void test_unbound(void)
+{
+	static struct feed f;
+	struct sockcap_gaps g;
+	const char *req = "GET /lost HTTP/1.1\r\nHost: h\r\n\r\n";
+	const char *resp = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+	int n;
+
+	start(&f, false);
+	data(&f, DATA_DIR_RECV, 2 * S, req, strlen(req), DATA_F_TLS | DATA_F_TLS_UNBOUND, 0);
+	data(&f, DATA_DIR_SEND, 2 * S + MS, resp, strlen(resp), DATA_F_TLS | DATA_F_TLS_UNBOUND, 0);
+	plain(&f, DATA_DIR_RECV, 3 * S, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
+	plain(&f, DATA_DIR_SEND, 3 * S + MS, resp);
+	n = stop(&f, &g);
+	T_EQ_INT(n, 1);
+	if (n == 1)
+		T_EQ_STR(SA(f.t.spans[0], "url.path"), "/a");
+	T_EQ_INT(f.t.a->http->ev[HEV_TLS_UNBOUND], 2);
+	T_EQ_INT(f.t.a->http->ev[HEV_TLS], 2);
+	done(&f);
+}
+
+/* The same bytes in plain records stay http, and a plain connection's
+ * lost bytes are still gaps */
+static void test_plain_control(void)
+{
+	static struct feed f;
+	struct sockcap_gaps g;
+	const char *req = "GET /p HTTP/1.1\r\nHost: h\r\n\r\n";
+	const char *resp = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+	int n;
+
+	memset(&f, 0, sizeof(f));
+	f.c = sc_new();
+	th_opts(&f.t.o);
+	th_start(&f.t, false);
+	sock(&f, SOCK_K_ACCEPT, 1 * S);
+	data(&f, DATA_DIR_RECV, 2 * S, req, strlen(req), 0, CONN);
+	data(&f, DATA_DIR_SEND, 2 * S + MS, resp, strlen(resp), 0, CONN);
+	f.off[DATA_DIR_RECV] += 10;	/* lost: a request not seen */
+	n = stop(&f, &g);
+	T_EQ_INT(n, 2);
+	for (int i = 0; i < n && i < 2; i++)
+		T_EQ_STR(SA(f.t.spans[i], "url.scheme"), "http");
+	T_EQ_INT(g.records, 1);
+	done(&f);
+}
+
+int main(void)
+{
+	T_RUN(test_server_https);
+	T_RUN(test_client_url);
+	T_RUN(test_unbound);
+	T_RUN(test_plain_control);
+	return t_done();
+}

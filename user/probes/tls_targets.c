@@ -1,0 +1,193 @@
+/* The TLS library functions the socket probes (http, postgres) attach to
+ * (kern/tls.S): SSL_read, SSL_write, SSL_read_ex, SSL_write_ex,
+ * SSL_write_ex2 (and SSL_free) of OpenSSL's libssl, gnutls_record_recv,
+ * _send (and gnutls_deinit) of GnuTLS: in every copy the selected
+ * processes map (their own, through /proc/PID/root: containers, chroots),
+ * in the system's (processes that start later with it are covered: a
+ * uprobe is on the file), and, under --pid, the executable itself when it
+ * defines them (OpenSSL or BoringSSL linked in statically). A file without
+ * some is no error: the _ex forms are 1.1.1's, _ex2 3.3's. Found files
+ * are skipped at attach time when gone meanwhile. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "rawtel/elf.h"
+#include "rawtel/err.h"
+#include "rawtel/probes.h"
+#include "rawtel/session.h"
+#include "rawtel/tls.h"
+
+#define TLS_FILES_MAX 16	/* distinct files probed */
+
+/* ret NULL: the entry alone (the object's end) */
+static const struct {
+	const char *name, *enter, *ret;
+} tls_funcs[] = {
+	{ "SSL_read", "tls_read_enter", "tls_ret" },
+	{ "SSL_write", "tls_write_enter", "tls_ret" },
+	{ "SSL_read_ex", "tls_read_ex_enter", "tls_ret" },
+	{ "SSL_write_ex", "tls_write_ex_enter", "tls_ret" },
+	{ "SSL_write_ex2", "tls_write_ex2_enter", "tls_ret" },
+	{ "SSL_free", "tls_free_enter", NULL },
+	{ "gnutls_record_recv", "tls_grecv_enter", "tls_ret" },
+	{ "gnutls_record_send", "tls_gsend_enter", "tls_ret" },
+	{ "gnutls_deinit", "tls_free_enter", NULL },
+};
+
+/* OpenSSL 3.x and 1.1.x, GnuTLS 3.x */
+static const char *const tls_sonames[] = { "libssl.so.3", "libssl.so.1.1", "libgnutls.so.30" };
+
+struct tls_walk {
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} f[TLS_FILES_MAX];
+	int nf;
+	struct uprobe_target *t;
+	int n, max;
+};
+
+/* A file not seen yet (by device and inode: one file, one set of
+ * probes, however many paths lead to it); false when gone or full */
+static bool tls_new_file(struct tls_walk *w, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) || w->nf == TLS_FILES_MAX)
+		return false;
+	for (int i = 0; i < w->nf; i++)
+		if (w->f[i].dev == st.st_dev && w->f[i].ino == st.st_ino)
+			return false;
+	w->f[w->nf].dev = st.st_dev;
+	w->f[w->nf++].ino = st.st_ino;
+	return true;
+}
+
+/* The functions of one open file, those it defines: the reads and writes,
+ * then, if there were any, the objects' ends; how many */
+static int tls_file(struct tls_walk *w, struct elf_file *f)
+{
+	int found = 0;
+
+	for (size_t i = 0; i < 2 * sizeof(tls_funcs) / sizeof(tls_funcs[0]); i++) {
+		size_t k = i % (sizeof(tls_funcs) / sizeof(tls_funcs[0]));
+		bool ends = i >= sizeof(tls_funcs) / sizeof(tls_funcs[0]);
+		struct uprobe_target *t = &w->t[w->n];
+		struct elf_sym s;
+		uint64_t off;
+
+		if (ends != !tls_funcs[k].ret || (ends && !found) ||
+		    elf_func_find(f, tls_funcs[k].name, &s, &off))
+			continue;
+		if (w->n >= w->max)
+			return err_set(E2BIG, "more than %d functions to probe: select processes "
+				       "with --pid", w->max);
+		snprintf(t->path, sizeof(t->path), "%s", elf_path(f));
+		snprintf(t->func, sizeof(t->func), "%s", tls_funcs[k].name);
+		t->offset = off;
+		t->enter = tls_funcs[k].enter;
+		t->ret = tls_funcs[k].ret;
+		t->found = true;
+		w->n++;
+		found++;
+	}
+	return found;
+}
+
+/* Probe PATH if it is a file not seen yet; errors only for a full table */
+static int tls_path(struct tls_walk *w, const char *path)
+{
+	struct elf_file *f;
+	int r;
+
+	if (!tls_new_file(w, path) || elf_open(path, &f))
+		return 0;
+	r = tls_file(w, f);
+	elf_close(f);
+	return r < 0 ? r : 0;
+}
+
+/* "…/libssl.so.3": OpenSSL's (not NSS's libssl3.so); "…/libgnutls.so.30" */
+static bool tls_is_lib(const char *file)
+{
+	const char *base = strrchr(file, '/');
+
+	return base && (!strncmp(base + 1, "libssl.so", 9) || !strncmp(base + 1, "libgnutls.so", 12));
+}
+
+/* The libssl copies process PID maps */
+static int tls_maps(struct tls_walk *w, int pid)
+{
+	char maps[64], line[1024], path[4096];
+	FILE *m;
+	int r = 0;
+
+	snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
+	if (!(m = fopen(maps, "re")))
+		return 0;
+	while (!r && fgets(line, sizeof(line), m)) {
+		char *file = strchr(line, '/');
+
+		if (!file)
+			continue;
+		file[strcspn(file, "\n")] = 0;
+		if (!tls_is_lib(file))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/root%s", pid, file);
+		r = tls_path(w, path);
+	}
+	fclose(m);
+	return r;
+}
+
+/* Every process's libssl copies */
+static int tls_running(struct tls_walk *w)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int r = 0;
+
+	if (!d)
+		return 0;
+	while (!r && (de = readdir(d)) && w->nf < TLS_FILES_MAX) {
+		int pid = atoi(de->d_name);
+
+		if (pid > 0)
+			r = tls_maps(w, pid);
+	}
+	closedir(d);
+	return r;
+}
+
+int utargets_tls(const struct session_opts *o, struct uprobe_target *t, int max)
+{
+	struct tls_walk w = { .t = t, .max = max };
+	char exe[64];
+	int r;
+
+	if (o->no_tls)
+		return 0;
+	if (o->pid) {
+		snprintf(exe, sizeof(exe), "/proc/%u/exe", o->pid);
+		if ((r = tls_maps(&w, (int)o->pid)) || (r = tls_path(&w, exe)))
+			return r;
+	} else if ((r = tls_running(&w))) {
+		return r;
+	}
+	/* the system's (as the process sees it), for processes yet to start
+	 * or to exec: a --pid shell that runs curl, say */
+	for (size_t k = 0; k < sizeof(tls_sonames) / sizeof(tls_sonames[0]); k++) {
+		char sys[UTARGET_PATH_MAX];
+		size_t root_len;
+
+		if (elf_locate(tls_sonames[k], (int)o->pid, sys, sizeof(sys), &root_len) == 0 &&
+		    (r = tls_path(&w, sys)))
+			return r;
+	}
+	return w.n;
+}
