@@ -81,10 +81,11 @@ static void test_embedded_units(void)
 		fclose(f);
 		T_CHECK(n == len && memcmp(want, text, len) == 0, "embedded text differs");
 		free(want);
+		T_CHECK(text[len] == 0, "unit not NUL-terminated");
 		raw += len;
-		packed += k->zlen;
 		units++;
 	}
+	packed = kern_zlen;
 	T_CHECK(units >= 7);
 	printf("# %d units: %zu bytes of text embedded as %zu\n", units, raw, packed);
 }
