@@ -17,7 +17,7 @@ static const struct {
 	{ "pt_sysarg5", PT_REGS_SYSCALL_ARG5 }, { "pt_sysarg6", PT_REGS_SYSCALL_ARG6 },
 	{ "pt_arg1", PT_REGS_ARG1 }, { "pt_arg2", PT_REGS_ARG2 }, { "pt_arg3", PT_REGS_ARG3 },
 	{ "pt_arg4", PT_REGS_ARG4 }, { "pt_arg5", PT_REGS_ARG5 }, { "pt_arg6", PT_REGS_ARG6 },
-	{ "pt_ret", PT_REGS_RET }, { "pt_sp", PT_REGS_SP },
+	{ "pt_ret", PT_REGS_RET }, { "pt_sp", PT_REGS_SP }, { "pt_compat", PT_REGS_COMPAT_STATE },
 };
 
 const char *arch_name(void)
