@@ -18,11 +18,18 @@
  *   PT_REGS_ARG1..6          a function's arguments at its entry (uprobe)
  *   PT_REGS_RET              a function's return value (uretprobe)
  *   PT_REGS_SP               the user stack pointer
+ *   PT_REGS_COMPAT_STATE     where a 64-bit kernel keeps the user's
+ *                            execution state, whose bit PT_COMPAT_MODE32
+ *                            says the task runs 32-bit code (arm64:
+ *                            pstate); 0 where rawtel knows no compat tasks
  * In C the names are the target's byte offsets, with each architecture's
  * own register names beside them, checked against the C library's headers
  * by tests/unit/test_abi.c. */
 #ifndef RT_PTRACE_ABI_H
 #define RT_PTRACE_ABI_H
+
+/* PSR_MODE32_BIT: AArch32 state */
+#define PT_COMPAT_MODE32	0x10
 
 #ifdef __ASSEMBLER__
 #define PT_REGS_SYSCALL_ARG1	$pt_sysarg1
@@ -39,6 +46,7 @@
 #define PT_REGS_ARG6		$pt_arg6
 #define PT_REGS_RET		$pt_ret
 #define PT_REGS_SP		$pt_sp
+#define PT_REGS_COMPAT_STATE	$pt_compat
 
 #elif defined(__x86_64__)
 /* the same order as ptrace's user_regs_struct */
@@ -81,6 +89,8 @@
 #define PT_REGS_ARG5	PT_REGS_R8
 #define PT_REGS_ARG6	PT_REGS_R9
 #define PT_REGS_RET	PT_REGS_AX
+/* ia32 tasks: not handled (rawtel targets arm64's) */
+#define PT_REGS_COMPAT_STATE	0
 
 #elif defined(__aarch64__)
 /* user_pt_regs (x0..x30, sp, pc, pstate), then the kernel's own fields,
@@ -105,6 +115,7 @@
 #define PT_REGS_ARG5	PT_REGS_X(4)
 #define PT_REGS_ARG6	PT_REGS_X(5)
 #define PT_REGS_RET	PT_REGS_X(0)
+#define PT_REGS_COMPAT_STATE	PT_REGS_PSTATE
 
 #elif defined(__arm__)
 /* uregs[18] of 4 bytes: r0..r15, cpsr, ORIG_r0. A 32-bit kernel's
@@ -130,6 +141,7 @@
 #define PT_REGS_ARG5	(-1)
 #define PT_REGS_ARG6	(-1)
 #define PT_REGS_RET	PT_REGS_R(0)
+#define PT_REGS_COMPAT_STATE	0
 
 #else
 #error "rawtel: no pt_regs layout for this architecture"

@@ -1,5 +1,6 @@
-/* The kern/ units (kern/NAME.S) compiled into the binary after cpp,
- * LZ77-compressed by scripts/kern-pack (see lz.h). */
+/* The kern/ units (kern/NAME.S) compiled into the binary after cpp, as one
+ * LZ77 stream made by scripts/kern-pack (see lz.h): the units one after
+ * the other, each followed by a NUL. */
 #ifndef RAWTEL_KERN_H
 #define RAWTEL_KERN_H
 
@@ -7,16 +8,18 @@
 
 struct kern_text {
 	const char *name;	/* "open" for kern/open.S */
-	const unsigned char *z;	/* compressed text */
-	size_t zlen;
-	size_t len;		/* of the text */
+	size_t off;		/* where its text starts in the stream's text */
+	size_t len;		/* of the text (its NUL not counted) */
 };
 
 /* Terminated by an entry with name == NULL (build/gen/kern_text.c). */
 extern const struct kern_text kern_texts[];
+/* The compressed stream, its size and the size of what it decodes to. */
+extern const unsigned char kern_z[];
+extern const size_t kern_zlen, kern_len;
 
-/* Unit `name` as text (decompressed once, kept for the process), or NULL
- * with *len untouched. */
+/* Unit `name` as NUL-terminated text (the stream is decompressed on first
+ * use and kept for the process), or NULL with *len untouched. */
 const char *kern_find(const char *name, size_t *len);
 
 #endif

@@ -1,22 +1,26 @@
-/* A small LZ77 coder for the kern/ text embedded in the binary: macro
- * expansions repeat long runs, which this shrinks several-fold. The
+/* A small compressor for the kern/ text embedded in the binary: macro
+ * expansions repeat long runs, which this shrinks twenty-fold. The
  * encoder runs at build time (scripts/kern-pack.c); only the decoder is
  * linked into rawtel's static build (the encoder is dropped by
  * --gc-sections).
- * Format: groups of a flag byte and up to 8 items; flag bit i (LSB first)
- * 0: one literal byte; 1: a match of 3 bytes: u16 distance (1..65535,
- * little-endian) then length - 3 (0..255). */
+ * Format: LZ77 tokens (a literal byte, or a match of 3..258 bytes 1..65535
+ * back, or at the distance of the match before) coded bit by bit with an
+ * adaptive binary range coder, as LZMA does; literals in the context of
+ * the byte before. The first byte is 0; the stream ends with the coder's
+ * last 4 bytes. Decoding needs 128 KB of probabilities while it runs. */
 #ifndef RAWTEL_LZ_H
 #define RAWTEL_LZ_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* Encode n bytes; returns the size written to out (cap >= n + n/8 + 1
- * always suffices), or -ENOSPC. */
+/* Encode n bytes; returns the size written to out, -ENOMEM, or -ENOSPC
+ * when that is over cap (n + n/8 + 16 is plenty for text and for random
+ * bytes alike). */
 long lz_encode(const uint8_t *in, size_t n, uint8_t *out, size_t cap);
-/* Decode into out (exactly `n` bytes expected); 0, or -EINVAL for input
- * that is malformed or does not produce exactly n bytes. */
+/* Decode into out (exactly `n` bytes expected); 0, -ENOMEM, or -EINVAL for
+ * input that is malformed, does not produce exactly n bytes or does not
+ * end where its coding does. */
 int lz_decode(const uint8_t *in, size_t len, uint8_t *out, size_t n);
 
 #endif

@@ -126,10 +126,21 @@ if [ ! -x "$bb32" ]; then
 	else skip ${pre}_compat32 "no armhf busybox: $(cat "$T_TMP/bb32.err")"; fi
 elif [ "$(cat "$vm/compat32.rc" 2> /dev/null)" != 0 ]; then
 	fail ${pre}_compat32 "rawtel exited $(cat "$vm/compat32.rc" 2> /dev/null): $(cat "$vm/compat32.err" 2> /dev/null)"
-elif [ "$(grep -c "not seen by the syscall probes: 32-bit processes.* $c32 (busybox32)" "$vm/compat32.err")" = 1 ]; then
+elif [ "$(grep -c "not seen by the syscall probes but open: 32-bit processes.* $c32 (busybox32)" "$vm/compat32.err")" = 1 ]; then
 	pass "${pre}_compat32 (a 32-bit process named as unseen)"
 else
 	fail ${pre}_compat32 "no one line naming the 32-bit pid $c32: $(cat "$vm/compat32.err")"
+fi
+# and the 32-bit cat's openat (raw_syscalls, kern/compat.S): its pid,
+# the path, a file descriptor, read-only
+cat32=$(cat "$vm/compat32.cat" 2> /dev/null)
+if [ -x "$bb32" ]; then
+	if grep -q "\"pid\":$cat32,.*\"ret\":[0-9].*\"flags_names\":\"O_RDONLY[^\"]*\".*\"path\":\"/tmp/compat32/opened-by-compat32\"" \
+		"$vm/compat32.opens" 2> /dev/null; then
+		pass "${pre}_compat32_open (a 32-bit process's openat traced)"
+	else
+		fail ${pre}_compat32_open "no open of the 32-bit cat (pid $cat32): $(cat "$vm/compat32.opens" 2> /dev/null)"
+	fi
 fi
 
 # tests/unit/test_abi.c built for aarch64: pt_regs offsets and syscall

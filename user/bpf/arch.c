@@ -4,6 +4,7 @@
  * preprocessed kern/. */
 #include <errno.h>
 #include <string.h>
+#include <sys/personality.h>
 
 #include "rawtel/arch.h"
 #include "rt_ptrace.h"
@@ -31,8 +32,33 @@ const char *arch_name(void)
 #endif
 }
 
+/* $pt_compat, where this machine runs 32-bit programs at all: an arm64
+ * kernel refuses the PER_LINUX32 personality when its CPUs have no 32-bit
+ * user mode (or it has no compat support). Elsewhere 0, which leaves out
+ * kern/compat.S's program: it would run at every syscall of every task. */
+static int64_t compat_state(void)
+{
+	static int runs32 = -1;
+
+	if (!PT_REGS_COMPAT_STATE)
+		return 0;
+	if (runs32 < 0) {
+		int old = personality(0xffffffffu);
+
+		runs32 = old != -1 &&
+			 personality((unsigned long)((old & ~PER_MASK) | PER_LINUX32)) != -1;
+		if (runs32)
+			personality((unsigned long)old);
+	}
+	return runs32 ? PT_REGS_COMPAT_STATE : 0;
+}
+
 int arch_const(const char *name, int64_t *val)
 {
+	if (!strcmp(name, "pt_compat")) {
+		*val = compat_state();
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof(pt_consts) / sizeof(pt_consts[0]); i++) {
 		if (!strcmp(pt_consts[i].name, name)) {
 			*val = pt_consts[i].value;

@@ -254,8 +254,8 @@ static void probe_jit(enum feature_id id)
 	if (r == 0 && v > 0)
 		set(id, FEAT_YES, "%s", "enabled");
 	else
-		set(id, r == 0 ? FEAT_NO : FEAT_UNKNOWN, "%s", r == 0 ? "interpreter (slower)" :
-		    "unknown");
+		set(id, r == 0 ? FEAT_NO : FEAT_UNKNOWN, "%s", r == 0 ?
+		    "interpreter (slower): sysctl net.core.bpf_jit_enable=1" : "unknown");
 }
 
 /* One row per feature: its name in `rawtel probe`, the key that turns it

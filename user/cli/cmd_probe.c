@@ -89,5 +89,9 @@ int cmd_probe(int argc, char **argv)
 	       feature_has(FEAT_RINGBUF) ? "BPF ring buffer" : "per-CPU perf buffers",
 	       feature_has(FEAT_LINKS) ? ", BPF links" : "",
 	       feature_has(FEAT_UPROBE_PMU) || feature_has(FEAT_UPROBE_TRACEFS) ? ", uprobes" : "");
+	/* 32-bit ARM kernels ship with the JIT off: every event then costs
+	 * several times more */
+	if (feature_get(FEAT_JIT)->state == FEAT_NO)
+		printf("advice: the BPF JIT is off; turn it on: sysctl -w net.core.bpf_jit_enable=1\n");
 	return CLI_OK;
 }

@@ -1,7 +1,9 @@
 /* 32-bit processes on a 64-bit kernel (a 32-bit ARM userland on an arm64
  * kernel, say): the kernel's syscalls:* tracepoints do not fire for such
  * compat tasks, so the syscall probes cannot see them. rawtel names the
- * ones running when it starts rather than miss them silently. */
+ * ones running when it starts rather than miss them silently. Their opens
+ * the open probe does see, on arm64 kernels with task registers
+ * (kern/compat.S, through raw_syscalls). */
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -9,7 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rawtel/feature.h"
 #include "rawtel/probes.h"
+#include "rt_ptrace.h"
 
 /* 1 if /proc/PID/exe is a 32-bit ELF file, else 0 (kernel threads have
  * none; a process gone meanwhile is not one either) */
@@ -77,6 +81,7 @@ void compat_warn(void)
 	char who[512];
 
 	if (compat_unseen(who, sizeof(who)) > 0)
-		fprintf(stderr, "rawtel: not seen by the syscall probes: 32-bit processes, whose "
-			"syscalls this 64-bit kernel's tracepoints skip:%s\n", who);
+		fprintf(stderr, "rawtel: not seen by the syscall probes%s: 32-bit processes, whose "
+			"syscalls this 64-bit kernel's tracepoints skip:%s\n",
+			PT_REGS_COMPAT_STATE && feature_has(FEAT_TASK_REGS) ? " but open" : "", who);
 }

@@ -278,12 +278,14 @@ const struct probe probes[] = {
 		     { "exit_exec", false, false }, { "exit_done", false, false }, { 0 } },
 	  .header = exit_header, .print = exit_print, .ev_min = EXIT_REC_SIZE, .ev_max = EXIT_REC_SIZE },
 	{ .name = "open", .summary = "files opened: open/openat/openat2 with flags and result",
-	  .ev_type = EV_OPEN, .units = { "open" },
-	  /* the entries only where the exits cannot read the caller's registers */
+	  .ev_type = EV_OPEN, .units = { "open", "compat" },
+	  /* the entries only where the exits cannot read the caller's
+	   * registers; 32-bit tasks' opens where the target has them */
 	  .progs = (const struct probe_prog[]){ { "open_enter_openat", false, true },
 		     { "open_exit_openat", false, false },
 		     { "open_enter_open", true, true }, { "open_exit_open", true, false },
-		     { "open_enter_openat2", true, true }, { "open_exit_openat2", true, false }, { 0 } },
+		     { "open_enter_openat2", true, true }, { "open_exit_openat2", true, false },
+		     { "compat_open_exit", false, true }, { 0 } },
 	  .header = open_header, .print = open_print, .ev_min = OPEN_OFF_PATH + 1, .ev_max = OPEN_REC_MAX },
 	{ .name = "dns", .summary = "name lookups in libc: getaddrinfo, gethostbyname[2]",
 	  .ev_type = EV_DNS, .units = { "dns" }, .progs = (const struct probe_prog[]){ { "dns_thread_exit", false, false }, { 0 } },

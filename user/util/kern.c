@@ -1,31 +1,28 @@
 /* The embedded kern/ units, decompressed on first use. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rawtel/kern.h"
 #include "rawtel/lz.h"
 
-#define KERN_MAX_UNITS 64
-
 const char *kern_find(const char *name, size_t *len)
 {
-	static char *texts[KERN_MAX_UNITS];
-	size_t i = 0;
+	static char *text;
 
-	for (const struct kern_text *k = kern_texts; k->name && i < KERN_MAX_UNITS; k++, i++) {
+	for (const struct kern_text *k = kern_texts; k->name; k++) {
 		if (strcmp(k->name, name))
 			continue;
-		if (!texts[i]) {
-			char *t = malloc(k->len + 1);
-			if (!t || lz_decode(k->z, k->zlen, (uint8_t *)t, k->len)) {
+		if (!text) {
+			char *t = malloc(kern_len);
+			if (!t || lz_decode(kern_z, kern_zlen, (uint8_t *)t, kern_len)) {
 				free(t);
 				return NULL;
 			}
-			t[k->len] = 0;
-			texts[i] = t;
+			text = t;
 		}
 		*len = k->len;
-		return texts[i];
+		return text + k->off;
 	}
 	return NULL;
 }

@@ -1,4 +1,5 @@
-/* LZ77 coding of the embedded kern/ text (see include/rawtel/lz.h). */
+/* LZ77 with adaptive binary range coding, for the embedded kern/ text
+ * (see include/rawtel/lz.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,64 +12,169 @@
 #define LZ_HASH (1 << 15)
 #define LZ_CHAIN 256		/* candidates tried per position (build time) */
 
+#define RC_TOP (1u << 24)	/* the range is renormalized below this */
+#define RC_BITS 11		/* a probability is n / 2^11 that the bit is 0 */
+#define RC_MOVE 5		/* adaptation speed: 1/32 of the distance */
+
+/* Every probability the coder adapts (initially 1/2). Literals are coded
+ * in the context of the byte before them: the text is C-like source. */
+struct lz_model {
+	uint16_t is_match[2];	/* by: the token before was a match */
+	uint16_t is_rep;	/* a match at the distance of the one before */
+	uint16_t len[2][256];	/* length - 3: new, rep */
+	uint16_t dist[2][256];	/* distance: high byte, low byte */
+	uint16_t lit[256][256];
+};
+
+static struct lz_model *lz_model_new(void)
+{
+	struct lz_model *m = malloc(sizeof(*m));
+	uint16_t *p = (uint16_t *)m;
+
+	for (size_t i = 0; m && i < sizeof(*m) / sizeof(*p); i++)
+		p[i] = 1u << (RC_BITS - 1);
+	return m;
+}
+
+struct rc_enc {
+	uint8_t *out;
+	size_t cap, o, pending;	/* bytes held back for a carry: cache, 0xff.. */
+	uint64_t low;
+	uint32_t range;
+	uint8_t cache;
+};
+
+static void rc_shift(struct rc_enc *e)
+{
+	if ((uint32_t)e->low < 0xff000000u || e->low >> 32) {
+		uint8_t carry = (uint8_t)(e->low >> 32), b = e->cache;
+		do {
+			if (e->o < e->cap)
+				e->out[e->o] = (uint8_t)(b + carry);
+			e->o++;
+			b = 0xff;
+		} while (--e->pending);
+		e->cache = (uint8_t)(e->low >> 24);
+	}
+	e->pending++;
+	e->low = (e->low & 0x00ffffffu) << 8;
+}
+
+static void rc_bit(struct rc_enc *e, uint16_t *p, unsigned bit)
+{
+	uint32_t bound = (e->range >> RC_BITS) * *p;
+
+	if (!bit) {
+		e->range = bound;
+		*p = (uint16_t)(*p + (((1u << RC_BITS) - *p) >> RC_MOVE));
+	} else {
+		e->low += bound;
+		e->range -= bound;
+		*p = (uint16_t)(*p - (*p >> RC_MOVE));
+	}
+	while (e->range < RC_TOP) {
+		e->range <<= 8;
+		rc_shift(e);
+	}
+}
+
+/* a byte, most significant bit first, each bit in the context of the
+ * ones before it (p[1..255]) */
+static void rc_byte(struct rc_enc *e, uint16_t *p, unsigned v)
+{
+	for (unsigned m = 1, i = 8; i--;) {
+		unsigned b = v >> i & 1;
+		rc_bit(e, &p[m], b);
+		m = m << 1 | b;
+	}
+}
+
 static uint32_t lz_hash(const uint8_t *p)
 {
 	return ((uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]) * 2654435761u >> 17;
+}
+
+static size_t lz_same(const uint8_t *a, const uint8_t *b, size_t lim)
+{
+	size_t l = 0;
+
+	while (l < lim && a[l] == b[l])
+		l++;
+	return l;
+}
+
+/* The longest earlier match at i (hash chains), as *dist; its length. */
+static size_t lz_find(const uint8_t *in, size_t n, size_t i, const int32_t *head,
+		      const int32_t *prev, size_t *dist)
+{
+	size_t best = 0, lim = n - i < LZ_MAX ? n - i : LZ_MAX;
+	int tries = LZ_CHAIN;
+
+	if (lim < LZ_MIN)
+		return 0;
+	for (int32_t c = head[lz_hash(in + i)]; c >= 0 && i - (size_t)c <= LZ_WINDOW && tries--;
+	     c = prev[c]) {
+		size_t l = lz_same(in + c, in + i, lim);
+		if (l > best) {
+			best = l;
+			*dist = i - (size_t)c;
+		}
+	}
+	return best;
+}
+
+/* One token at in[i]: a literal, or a match (at the last distance when
+ * that is as long: it costs no distance); the bytes it covers. */
+static size_t lz_token(struct rc_enc *e, struct lz_model *m, const uint8_t *in, size_t n,
+		       size_t i, size_t *rep, unsigned *was_match, size_t best, size_t dist)
+{
+	size_t lim = n - i < LZ_MAX ? n - i : LZ_MAX;
+	size_t rl = *rep && *rep <= i ? lz_same(in + i - *rep, in + i, lim) : 0;
+	unsigned use_rep = rl >= LZ_MIN && rl >= best;
+
+	if (best < LZ_MIN && !use_rep) {
+		rc_bit(e, &m->is_match[*was_match], 0);
+		rc_byte(e, m->lit[i ? in[i - 1] : 0], in[i]);
+		*was_match = 0;
+		return 1;
+	}
+	rc_bit(e, &m->is_match[*was_match], 1);
+	rc_bit(e, &m->is_rep, use_rep);
+	if (use_rep) {
+		best = rl;
+	} else {
+		rc_byte(e, m->dist[0], (unsigned)(dist >> 8));
+		rc_byte(e, m->dist[1], (unsigned)(dist & 0xff));
+		*rep = dist;
+	}
+	rc_byte(e, m->len[use_rep], (unsigned)(best - LZ_MIN));
+	*was_match = 1;
+	return best;
 }
 
 long lz_encode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 {
 	int32_t *head = malloc(LZ_HASH * sizeof(*head));
 	int32_t *prev = malloc((n ? n : 1) * sizeof(*prev));
-	size_t o = 0, flag_at = 0, i = 0;
-	int items = 8;
+	struct lz_model *m = lz_model_new();
+	struct rc_enc e = { .out = out, .cap = cap, .pending = 1, .range = 0xffffffffu };
+	size_t i = 0, rep = 0;
+	unsigned was_match = 0;
+	long ret = -ENOMEM;
 
-	if (!head || !prev) {
-		free(head);
-		free(prev);
-		return -ENOMEM;
-	}
+	if (!head || !prev || !m)
+		goto out;
 	memset(head, 0xff, LZ_HASH * sizeof(*head));
 	while (i < n) {
-		size_t best = 0, dist = 0;
+		size_t dist = 0, best = lz_find(in, n, i, head, prev, &dist), d2 = 0;
 
-		if (items == 8) {	/* a new group */
-			if (o >= cap)
-				goto full;
-			flag_at = o;
-			out[o++] = 0;
-			items = 0;
-		}
-		if (i + LZ_MIN <= n) {
-			uint32_t h = lz_hash(in + i);
-			int tries = LZ_CHAIN;
-			for (int32_t c = head[h]; c >= 0 && i - (size_t)c <= LZ_WINDOW && tries--;
-			     c = prev[c]) {
-				size_t l = 0, lim = n - i < LZ_MAX ? n - i : LZ_MAX;
-				while (l < lim && in[(size_t)c + l] == in[i + l])
-					l++;
-				if (l > best) {
-					best = l;
-					dist = i - (size_t)c;
-				}
-			}
-		}
-		if (best >= LZ_MIN) {
-			if (o + 3 > cap)
-				goto full;
-			out[flag_at] |= (uint8_t)(1u << items);
-			out[o++] = (uint8_t)dist;
-			out[o++] = (uint8_t)(dist >> 8);
-			out[o++] = (uint8_t)(best - LZ_MIN);
-		} else {
-			best = 1;
-			if (o >= cap)
-				goto full;
-			out[o++] = in[i];
-		}
-		items++;
+		/* lazily: a literal here when the next position matches longer */
+		if (best >= LZ_MIN && i + 1 < n && lz_find(in, n, i + 1, head, prev, &d2) > best + 1)
+			best = 0;
+		size_t end = i + lz_token(&e, m, in, n, i, &rep, &was_match, best, dist);
+
 		/* index every position passed, so later matches can start there */
-		for (size_t end = i + best; i < end; i++) {
+		for (; i < end; i++) {
 			if (i + LZ_MIN <= n) {
 				uint32_t h = lz_hash(in + i);
 				prev[i] = head[h];
@@ -76,40 +182,97 @@ long lz_encode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 			}
 		}
 	}
+	for (int k = 0; k < 5; k++)
+		rc_shift(&e);
+	ret = e.o <= cap ? (long)e.o : -ENOSPC;
+out:
 	free(head);
 	free(prev);
-	return (long)o;
-full:
-	free(head);
-	free(prev);
-	return -ENOSPC;
+	free(m);
+	return ret;
 }
 
+struct rc_dec {
+	const uint8_t *in;
+	size_t len, i;
+	uint32_t range, code;
+	int bad;		/* read past the end */
+};
+
+static uint32_t rd_next(struct rc_dec *d)
+{
+	if (d->i >= d->len) {
+		d->bad = 1;
+		return 0;
+	}
+	return d->in[d->i++];
+}
+
+static unsigned rd_bit(struct rc_dec *d, uint16_t *p)
+{
+	uint32_t bound = (d->range >> RC_BITS) * *p;
+	unsigned bit = d->code >= bound;
+
+	if (!bit) {
+		d->range = bound;
+		*p = (uint16_t)(*p + (((1u << RC_BITS) - *p) >> RC_MOVE));
+	} else {
+		d->code -= bound;
+		d->range -= bound;
+		*p = (uint16_t)(*p - (*p >> RC_MOVE));
+	}
+	while (d->range < RC_TOP) {
+		d->range <<= 8;
+		d->code = d->code << 8 | rd_next(d);
+	}
+	return bit;
+}
+
+static unsigned rd_byte(struct rc_dec *d, uint16_t *p)
+{
+	unsigned m = 1;
+
+	while (m < 256)
+		m = m << 1 | rd_bit(d, &p[m]);
+	return m & 0xff;
+}
+
+/* The decoder mirrors lz_token; it stops at the first impossible match. */
 int lz_decode(const uint8_t *in, size_t len, uint8_t *out, size_t n)
 {
-	size_t i = 0, o = 0;
+	struct lz_model *m = lz_model_new();
+	struct rc_dec d = { .in = in, .len = len, .range = 0xffffffffu };
+	size_t o = 0, rep = 0;
+	unsigned was_match = 0;
 
-	while (i < len) {
-		uint8_t flags = in[i++];
-		for (int k = 0; k < 8 && i < len; k++) {
-			if (flags & (1u << k)) {
-				size_t dist, l;
-				if (i + 3 > len)
-					return -EINVAL;
-				dist = (size_t)in[i] | (size_t)in[i + 1] << 8;
-				l = (size_t)in[i + 2] + LZ_MIN;
-				i += 3;
-				if (!dist || dist > o || l > n - o)
-					return -EINVAL;
-				/* byte by byte: a match may overlap what it copies */
-				for (size_t e = o + l; o < e; o++)
-					out[o] = out[o - dist];
-			} else {
-				if (o >= n)
-					return -EINVAL;
-				out[o++] = in[i++];
-			}
+	if (!m)
+		return -ENOMEM;
+	d.bad = rd_next(&d) != 0;	/* the encoder's first byte is always 0 */
+	for (int k = 0; k < 4; k++)
+		d.code = d.code << 8 | rd_next(&d);
+	while (o < n && !d.bad) {
+		size_t l;
+		unsigned r;
+
+		if (!rd_bit(&d, &m->is_match[was_match])) {
+			out[o] = (uint8_t)rd_byte(&d, m->lit[o ? out[o - 1] : 0]);
+			o++;
+			was_match = 0;
+			continue;
 		}
+		r = rd_bit(&d, &m->is_rep);
+		if (!r) {
+			rep = rd_byte(&d, m->dist[0]) << 8;
+			rep |= rd_byte(&d, m->dist[1]);
+		}
+		l = rd_byte(&d, m->len[r]) + LZ_MIN;
+		if (!rep || rep > o || l > n - o)
+			break;
+		/* byte by byte: a match may overlap what it copies */
+		for (size_t e = o + l; o < e; o++)
+			out[o] = out[o - rep];
+		was_match = 1;
 	}
-	return o == n ? 0 : -EINVAL;
+	free(m);
+	return !d.bad && o == n && d.i == len ? 0 : -EINVAL;
 }
