@@ -163,6 +163,18 @@ static void probe_boot_ns(enum feature_id id)
 	probe_fd(id, load(RT_BPF_PROG_TYPE_TRACEPOINT, p, 3), "helper available");
 }
 
+/* --cgroup and --container select by it */
+static void probe_cgroup_id(enum feature_id id)
+{
+	const struct rt_bpf_insn p[] = {
+		INSN_CALL(get_current_cgroup_id),
+		INSN_MOV64_IMM(0, 0),
+		INSN_EXIT(),
+	};
+
+	probe_fd(id, load(RT_BPF_PROG_TYPE_TRACEPOINT, p, 3), "helper available");
+}
+
 /* bpf_get_attach_cookie arrived with perf-event links (5.15): loading a
  * kprobe program that calls it answers without attaching anything
  * (detaching a tracepoint costs an RCU grace period) */
@@ -280,6 +292,7 @@ static const struct feature_probe {
 	[FEAT_KPROBES] = { "kprobes", NULL, probe_kprobes },
 	[FEAT_BTF] = { "BTF", NULL, probe_btf },
 	[FEAT_JIT] = { "BPF JIT", NULL, probe_jit },
+	[FEAT_CGROUP_ID] = { "current_cgroup_id", "cgroup_id", probe_cgroup_id },
 };
 
 const char *feature_name(enum feature_id id)
