@@ -60,6 +60,14 @@ static uint32_t ident_attrs(struct agent_proc *e, struct otlp_kv *kv)
 	return n;
 }
 
+static void set_cgroup(struct agent_proc *e, const struct ident_cgroup *cg)
+{
+	memcpy(e->container_id, cg->id, sizeof(e->container_id));
+	memcpy(e->container_name, cg->name, sizeof(e->container_name));
+	memcpy(e->pod_uid, cg->pod_uid, sizeof(e->pod_uid));
+	e->runtime = cg->runtime;
+}
+
 /* Who the process is, from /proc; a gone process keeps what it had. */
 static void read_ident(struct agent_proc *e)
 {
@@ -67,11 +75,9 @@ static void read_ident(struct agent_proc *e)
 
 	if (ident_read(e->pid, &id))
 		return;
+	e->ident_ok = true;
 	snprintf(e->env_service, sizeof(e->env_service), "%s", id.service);
-	memcpy(e->container_id, id.cg.id, sizeof(e->container_id));
-	memcpy(e->container_name, id.cg.name, sizeof(e->container_name));
-	memcpy(e->pod_uid, id.cg.pod_uid, sizeof(e->pod_uid));
-	e->runtime = id.cg.runtime;
+	set_cgroup(e, &id.cg);
 	e->vpid = id.nspid;
 }
 
@@ -237,6 +243,16 @@ void procs_exec(struct agent_procs *p, struct agent_proc *e, const char *path)
 	}
 	/* a new program, a new environment (its OTEL_SERVICE_NAME) */
 	read_ident(e);
+	build(p, e);
+}
+
+void procs_parent(struct agent_procs *p, struct agent_proc *e, uint32_t ppid)
+{
+	struct ident id;
+
+	if (e->ident_ok || !ppid || e->container_id[0] || ident_read(ppid, &id))
+		return;
+	set_cgroup(e, &id.cg);
 	build(p, e);
 }
 

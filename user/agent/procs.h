@@ -26,6 +26,7 @@ struct agent_proc {
 	const char *runtime;
 	char pod_uid[IDENT_UID_MAX];
 	uint32_t vpid;		/* its pid in its own PID namespace, when not the host's */
+	bool ident_ok;		/* read from its own /proc files */
 	struct otlp_kv attrs[PROC_RES_ATTRS];
 	struct otlp_resource res;
 	int handle[3];		/* resource handle per batch (by otlp_signal) */
@@ -56,6 +57,10 @@ void procs_free(struct agent_procs *p);
 struct agent_proc *procs_get(struct agent_procs *p, uint32_t pid, const char *comm);
 /* The process exec'd `path`: its resource changes from here on. */
 void procs_exec(struct agent_procs *p, struct agent_proc *e, const char *path);
+/* A process gone before its /proc files were read (short-lived ones): its
+ * container and pod are its parent's, ppid's (a fork inherits the cgroup);
+ * not its environment or namespace pid, which exec and unshare change. */
+void procs_parent(struct agent_procs *p, struct agent_proc *e, uint32_t ppid);
 /* Its handle in batch b, adding the resource when needed; -errno when the
  * batch is full. */
 int procs_resource(struct agent_proc *e, struct otlp_batch *b);
