@@ -65,9 +65,12 @@ int session_opts_check(const struct session_opts *o)
 {
 	bool cg = o->cgroup[0] || o->container[0];
 
-	if (o->all && (o->pid || o->comm[0] || o->port || cg))
+	if (o->all && (o->pid || o->comm[0] || o->port))
 		return err_set(EINVAL, "--all selects every process: it goes with none of "
-			       "--pid, --comm, --port, --cgroup, --container");
+			       "--pid, --comm, --port");
+	if (o->all && cg)
+		return err_set(EINVAL, "--all selects every process: it goes with neither --cgroup "
+			       "nor --container");
 	/* both fill sel (tcp finds connection owners there) */
 	if (cg && (o->pid || o->port))
 		return err_set(EINVAL, "--cgroup and --container go with neither --pid nor --port");

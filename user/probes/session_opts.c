@@ -51,7 +51,9 @@ int session_opt_port(void *cmd, const char *v, const char *what)
 
 int session_opt_cgroup(void *cmd, const char *v, const char *what)
 {
-	if (!*v || strlen(v) >= sizeof(sess(cmd)->cgroup))
+	if (!*v)
+		return err_set(EINVAL, "--cgroup needs a cgroup path");
+	if (strlen(v) >= sizeof(sess(cmd)->cgroup))
 		return err_set(EINVAL, "%s: a cgroup path (at most %zu bytes)", what,
 			       sizeof(sess(cmd)->cgroup) - 1);
 	snprintf(sess(cmd)->cgroup, sizeof(sess(cmd)->cgroup), "%s", v);
