@@ -68,12 +68,9 @@ int session_opts_check(const struct session_opts *o)
 	if (o->all && (o->pid || o->comm[0] || o->port))
 		return err_set(EINVAL, "--all selects every process: it goes with none of "
 			       "--pid, --comm, --port");
-	if (o->all && cg)
-		return err_set(EINVAL, "--all selects every process: it goes with neither --cgroup "
-			       "nor --container");
-	/* both fill sel (tcp finds connection owners there) */
-	if (cg && (o->pid || o->port))
-		return err_set(EINVAL, "--cgroup and --container go with neither --pid nor --port");
+	/* --pid, --port and these fill sel (tcp finds connection owners there) */
+	if (cg && (o->pid || o->port || o->all))
+		return err_set(EINVAL, "--cgroup and --container go with none of --pid, --port, --all");
 	if ((o->port || o->all) && !has_http(o))
 		return err_set(EINVAL, "--port and --all select processes for the http probe only");
 	return 0;
@@ -250,8 +247,8 @@ static int cgroup_resolve(struct session *s)
 	if (!s->opt.cgroup[0] && !s->opt.container[0])
 		return 0;
 	if (!feature_has(FEAT_CGROUP_ID))
-		return err_set(ENOTSUP, "--cgroup and --container need bpf_get_current_cgroup_id "
-			       "(kernel 4.18 or later): see rawtel probe");
+		return err_set(ENOTSUP, "--cgroup, --container: kernel without "
+			       "bpf_get_current_cgroup_id (4.18+)");
 	return session_cgroup_resolve(&s->opt, &s->cgsel);
 }
 
@@ -262,8 +259,7 @@ static int cgroup_fill(struct session *s)
 
 	for (int i = 0; i < s->cgsel.n; i++)
 		if (fd < 0 || bpf_map_update(fd, &s->cgsel.ids[i], &one, RT_BPF_ANY))
-			return err_set(EIO, "cannot select cgroup %llu",
-				       (unsigned long long)s->cgsel.ids[i]);
+			return err_set(EIO, "cannot fill cgsel");
 	return 0;
 }
 

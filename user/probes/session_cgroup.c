@@ -1,9 +1,9 @@
 /* --cgroup PATH and --container ID: the cgroup v2 ids the kernel selects
  * by (cgsel, kern/common.h FILTER_CGROUP). The id the kernel reports for
  * a task (bpf_get_current_cgroup_id) is its cgroup v2 directory's kernfs
- * id: the inode number on 64-bit kernels, and what name_to_handle_at
- * returns as the directory's handle on every kernel (32-bit ones add a
- * generation in the high half), so the handle is asked first. */
+ * id: the inode number on 64-bit kernels, but with a generation in the
+ * high half on 32-bit ones; name_to_handle_at returns it whole on both
+ * (cgroup2 has file handles since 4.13, the helper came in 4.18). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -51,15 +51,10 @@ static int cg_id(const char *dir, uint64_t *id)
 		unsigned char h[8];
 	} fh = { 8, 0, { 0 } };
 	int mnt;
-	struct stat st;
 
-	if (syscall(SYS_name_to_handle_at, AT_FDCWD, dir, &fh, &mnt, 0) == 0 && fh.bytes == 8) {
-		memcpy(id, fh.h, 8);
-		return 0;
-	}
-	if (stat(dir, &st))
+	if (syscall(SYS_name_to_handle_at, AT_FDCWD, dir, &fh, &mnt, 0))
 		return -errno;
-	*id = (uint64_t)st.st_ino;
+	memcpy(id, fh.h, 8);
 	return 0;
 }
 
@@ -69,7 +64,7 @@ static int add_id(struct session_cgsel *c, uint64_t id)
 		if (c->ids[i] == id)
 			return 0;
 	if (c->n == SESSION_MAX_CGROUPS)
-		return err_set(ENOSPC, "more than %d cgroups selected", SESSION_MAX_CGROUPS);
+		return err_set(ENOSPC, "over %d cgroups", SESSION_MAX_CGROUPS);
 	c->ids[c->n++] = id;
 	return 0;
 }
@@ -108,14 +103,13 @@ static int add_path(struct session_cgsel *c, const char *root, const char *path)
 	struct stat st;
 
 	if (strstr(path, "/..") || !strncmp(path, "..", 2))
-		return err_set(EINVAL, "cgroup %s is outside rawtel's cgroup namespace: run rawtel in "
-			       "the host's (e.g. docker run --cgroupns=host)", path);
+		return err_set(EINVAL, "cgroup %s: outside rawtel's cgroup namespace", path);
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && is_cgroup2(path))
 		snprintf(dir, sizeof(dir), "%s", path);
 	else
 		snprintf(dir, sizeof(dir), "%s%s%s", root, *path == '/' ? "" : "/", path);
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
-		return err_set(ENOENT, "--cgroup %s: no such cgroup (looked for %s)", path, dir);
+		return err_set(ENOENT, "no cgroup %s", dir);
 	return walk(c, dir, 0);
 }
 
@@ -148,17 +142,17 @@ static int add_container(struct session_cgsel *c, const char *root, const char *
 		if (de->d_name[0] < '1' || de->d_name[0] > '9' || !in_container(de->d_name, prefix, &cg))
 			continue;
 		if (c->container[0] && strcmp(c->container, cg.id))
-			r = err_set(EINVAL, "--container %s: more than one container starts so (%.12s, "
-				    "%.12s): give more of the id", prefix, c->container, cg.id);
+			r = err_set(EINVAL, "--container %s: %.12s or %.12s?", prefix, c->container,
+				    cg.id);
 		else if (!cg.path[0])
-			r = err_set(ENOTSUP, "--container %s: its processes are in no cgroup v2", prefix);
+			r = err_set(ENOTSUP, "--container %s: not in cgroup v2", prefix);
 		else if (!(r = add_path(c, root, cg.path)))
 			procs++;
 		snprintf(c->container, sizeof(c->container), "%s", cg.id);
 	}
 	closedir(d);
 	if (!r && !procs)
-		r = err_set(ESRCH, "--container %s: no process runs in such a container", prefix);
+		r = err_set(ESRCH, "--container %s: no such container", prefix);
 	return r;
 }
 
@@ -171,8 +165,7 @@ int session_cgroup_resolve(const struct session_opts *o, struct session_cgsel *c
 	if (!o->cgroup[0] && !o->container[0])
 		return 0;
 	if (!root)
-		return err_set(ENOTSUP, "--cgroup and --container need cgroup v2 (mounted on "
-			       "/sys/fs/cgroup or /sys/fs/cgroup/unified)");
+		return err_set(ENOTSUP, "--cgroup, --container: no cgroup v2 mounted");
 	if (o->cgroup[0] && (r = add_path(c, root, o->cgroup)))
 		return r;
 	if (o->container[0] && (r = add_container(c, root, o->container)))

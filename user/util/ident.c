@@ -19,7 +19,6 @@
  * relative to its root, with "/.." components, which name nothing. */
 #include <errno.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "rawtel/ident.h"
@@ -222,10 +221,8 @@ int ident_cgroup(const char *text, size_t len, struct ident_cgroup *out)
 		l += n + 1;
 	}
 	if (!found && have_v1) {
-		memcpy(out->id, v1.id, sizeof(v1.id));
-		memcpy(out->name, v1.name, sizeof(v1.name));
-		memcpy(out->pod_uid, v1.pod_uid, sizeof(v1.pod_uid));
-		out->runtime = v1.runtime;
+		memcpy(v1.path, out->path, sizeof(v1.path));
+		*out = v1;
 		found = 1;
 	}
 	return found;
@@ -339,7 +336,6 @@ int ident_service(const char *env, size_t len, char *out, size_t cap)
 {
 	size_t vl;
 	const char *v = env_get(env, len, "OTEL_SERVICE_NAME", &vl);
-	char tmp[IDENT_SVC_MAX];
 
 	if (!cap)
 		return 0;
@@ -352,9 +348,8 @@ int ident_service(const char *env, size_t len, char *out, size_t cap)
 		return 1;
 	}
 	v = env_get(env, len, "OTEL_RESOURCE_ATTRIBUTES", &vl);
-	if (!v || !attrs_service(v, vl, tmp, sizeof(tmp)) || !tmp[0])
-		return 0;
-	snprintf(out, cap, "%s", tmp);
-	cut_utf8(out, strlen(out));
-	return 1;
+	if (v && attrs_service(v, vl, out, cap) && out[0])
+		return 1;
+	out[0] = 0;	/* a later bad pair discards what an earlier one gave */
+	return 0;
 }
