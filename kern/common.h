@@ -18,6 +18,10 @@
  *   $sel_map          1: sel is filled (--pid, --port) and kept by
  *                     kern/proc.S (sel_fork, sel_free)
  *   $filter_comm      1: report only tasks whose comm is $comm_lo/$comm_hi
+ *   $filter_cgroup    1: report only tasks whose cgroup v2 id is in cgsel
+ *                     (--cgroup, --container); sel then holds the tgids
+ *                     seen in them where a probe needs the owner of a
+ *                     record made in another task's context (tcp)
  */
 #include "rawtel/events.h"
 #include "rt_bpf.h"
@@ -52,7 +56,42 @@ DECLARE_SEL ; \
  * descendants, the --port binders and theirs. */
 #define DECLARE_SEL \
 .if $sel_map ; .map sel hash key=4 value=4 max=SEL_MAX ; \
-.else ; .map sel hash key=4 value=4 max=1 ; .endif
+.else ; .map sel hash key=4 value=4 max=1 ; .endif ; \
+.if $filter_cgroup ; .map cgsel hash key=8 value=4 max=CGSEL_MAX ; .endif
+
+/* Jump to LABEL unless the current task's cgroup (v2) is selected. SLOT: a
+ * u64 stack slot (FP_*); clobbers r0-r5. */
+#define FILTER_CGROUP(SLOT, LABEL) \
+.if $filter_cgroup ; \
+	call bpf_get_current_cgroup_id ; \
+	*(u64 *)(r10 + (SLOT)) = r0 ;		/* in cgsel? */ \
+	r2 = r10 ; \
+	r2 += (SLOT) ; \
+	r1 = cgsel ll ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto LABEL ; \
+.endif
+
+/* In the task owning a connection: when its cgroup is selected, its tgid
+ * enters sel, where probes whose records are made in softirq context
+ * find the owner selected (tcp's). SLOT: 16 bytes of stack (FP_*);
+ * clobbers r0-r5. */
+#define SEL_CGROUP_MEMBER(SLOT) \
+.if $filter_cgroup ; \
+	FILTER_CGROUP(SLOT, 95f) ; \
+	call bpf_get_current_pid_tgid ; \
+	r0 >>= 32 ; \
+	*(u32 *)(r10 + (SLOT)) = r0 ;		/* sel[tgid] = 1 */ \
+	*(u32 *)(r10 + (SLOT) + 4) = 1 ; \
+	r1 = sel ll ; \
+	r2 = r10 ; \
+	r2 += (SLOT) ; \
+	r3 = r10 ; \
+	r3 += (SLOT) + 4 ; \
+	r4 = RT_BPF_ANY ; \
+	call bpf_map_update_elem ; \
+.endif ; \
+95:
 
 /* Jump to LABEL unless rawtel is taking records: live[0] is set once every
  * program is attached and cleared before the first is detached, so no
@@ -144,8 +183,9 @@ out: ; \
 	.else ; call bpf_probe_read_str ; .endif
 
 /* Jump to LABEL unless the process (pid_tgid in register R) is selected
- * and rawtel live; rawtel itself never is. Other processes cost one map
- * lookup. Clobbers r0-r5 and fp-16..fp-1.
+ * (--pid: in sel; --cgroup: its cgroup in cgsel) and rawtel live; rawtel
+ * itself never is. Other processes cost one map lookup. Clobbers r0-r5
+ * and fp-16..fp-1.
  * FILTER_COMM compares all 16 bytes, so it zeroes them first: kernels before
  * 6.4 copy the comm with strscpy, not strscpy_pad, leaving what was on the
  * stack after the NUL (seen on 6.1: opens and exits of the selected
@@ -162,6 +202,7 @@ out: ; \
 	call bpf_map_lookup_elem ; \
 	if r0 == 0 goto LABEL ; \
 .endif ; \
+	FILTER_CGROUP(FP_SEL_KEY, LABEL) ; \
 	LIVE(FP_SEL_KEY, LABEL)
 #define FILTER_COMM(LABEL) \
 .if $filter_comm ; \

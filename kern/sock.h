@@ -68,6 +68,7 @@
 	call bpf_map_lookup_elem ; \
 	if r0 == 0 goto LABEL ; \
 .endif ; \
+	FILTER_CGROUP(FP_SEL_TGID, LABEL) ; \
 	FILTER_COMM(LABEL) ; \
 	LIVE(FP_SEL_TGID, LABEL)
 

@@ -39,6 +39,7 @@ DECLARE_EVENTS
 #define FP_ENTRY -80		/* a new tcp_conns entry (TCPC_SIZE) */
 #define FP_RETR -112		/* a retrans record (kern/tcp_retrans.h) */
 #define FP_REC -128		/* the tcp record of a close */
+#define FP_CGSEL -144		/* 16 bytes: SET_OWNER's cgroup id, sel key */
 
 // ---- copying tracepoint fields ------------------------------------------
 // Addresses sit at offsets that differ between kernels and need not be
@@ -101,7 +102,7 @@ DECLARE_EVENTS
 #define OWNER_FILTER(R, COMM, LABEL) \
 	r1 = *(u32 *)(R + EV_OFF_PID) ; \
 	if r1 == $self_pid goto LABEL ; \
-.if $filter_pid ; \
+.if $filter_pid | $filter_cgroup ;	/* --cgroup: SET_OWNER fills sel */ \
 	*(u32 *)(r10 + FP_OWNER_KEY) = r1 ;	/* the owner in sel? */ \
 	r2 = r10 ; \
 	r2 += FP_OWNER_KEY ; \
@@ -129,7 +130,8 @@ DECLARE_EVENTS
 	r1 = r7 ; \
 	r1 += TCPC_COMM ; \
 	r2 = 16 ; \
-	call bpf_get_current_comm
+	call bpf_get_current_comm ; \
+	SEL_CGROUP_MEMBER(FP_CGSEL)
 
 // ---- connection lifecycle --------------------------------------------------
 // Registers: r6 ctx, r7 entry, r8 new state, r9 old state (then the record).

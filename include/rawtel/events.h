@@ -337,6 +337,8 @@
 #define PROC_MAX	8192
 /* the selected processes (map sel, kern/common.h): tgid -> 1 */
 #define SEL_MAX		16384
+/* the selected cgroups (map cgsel, --cgroup/--container): v2 id -> 1 */
+#define CGSEL_MAX	1024
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>

@@ -23,6 +23,7 @@ enum feature_id {
 	FEAT_KPROBES,		/* not needed: reported for information */
 	FEAT_BTF,		/* not needed: reported for information */
 	FEAT_JIT,
+	FEAT_CGROUP_ID,		/* bpf_get_current_cgroup_id (4.18) */
 	FEAT_N
 };
 

@@ -11,12 +11,14 @@
 
 #include "rawtel/attach.h"
 #include "rawtel/bpfobj.h"
+#include "rawtel/events.h"
 #include "rawtel/opt.h"
 #include "rawtel/probes.h"
 #include "rawtel/ring.h"
 
 #define SESSION_MAX_PROBES 16
 #define SESSION_MAX_ATTACH (64 + 2 * UTARGETS_MAX)
+#define SESSION_MAX_CGROUPS CGSEL_MAX
 
 struct session_opts {
 	const struct probe *probes[SESSION_MAX_PROBES];
@@ -24,6 +26,9 @@ struct session_opts {
 	uint32_t pid;		/* 0: every process; else it and all its
 				 * descendants, older ones included */
 	char comm[16];		/* "": every command */
+	char cgroup[256];	/* --cgroup: "" every cgroup; else it and those
+				 * below it now */
+	char container[65];	/* --container: an id or its unique prefix */
 	uint16_t port;		/* http: processes listening on it */
 	bool all;		/* --all: said, the default without the above */
 	uint32_t capture;	/* http: payload bytes per syscall */
@@ -36,6 +41,14 @@ struct session_opts {
 	const char *binaries[8];	/* dns: more programs to probe (static) */
 	int n_binaries;
 	bool no_tls;		/* http: no uprobes on TLS libraries */
+};
+
+/* The cgroup v2 ids --cgroup and --container select
+ * (user/probes/session_cgroup.c). */
+struct session_cgsel {
+	uint64_t ids[SESSION_MAX_CGROUPS];
+	int n;
+	char container[65];	/* --container: the full id */
 };
 
 struct session {
@@ -54,6 +67,7 @@ struct session {
 	struct sockcap *sockcap;	/* http (user/probes/sockcap.c) */
 	bool detached;		/* nothing new comes: deliver all held */
 	int seeded;		/* http: sockets older than rawtel */
+	struct session_cgsel cgsel;
 };
 
 /* Defaults: 256 KB ring, 16 pages per CPU, DATA_CAP_DEFAULT captured. */
@@ -67,6 +81,8 @@ int session_opts_add_probes(struct session_opts *o, const char *list);
 int session_opt_pid(void *cmd, const char *v, const char *what);
 int session_opt_comm(void *cmd, const char *v, const char *what);
 int session_opt_port(void *cmd, const char *v, const char *what);
+int session_opt_cgroup(void *cmd, const char *v, const char *what);
+int session_opt_container(void *cmd, const char *v, const char *what);
 int session_opt_all(void *cmd, const char *v, const char *what);
 int session_opt_capture(void *cmd, const char *v, const char *what);
 int session_opt_no_tls(void *cmd, const char *v, const char *what);
@@ -87,6 +103,11 @@ int session_opts_need(struct session_opts *o, const struct opt *rows, uint64_t g
 /* After parsing: options that do not go together, or not with the probes
  * chosen (--port, --all: http only); -EINVAL with the message set. */
 int session_opts_check(const struct session_opts *o);
+
+/* The cgroup ids of --cgroup (the directory, a path of the cgroup2 mount
+ * or as /proc/PID/cgroup shows it, and those below it) and --container
+ * (the cgroups of the processes in it): 0, or -errno with one line set. */
+int session_cgroup_resolve(const struct session_opts *o, struct session_cgsel *c);
 
 /* Load, open the ring and attach; records are made from the moment every
  * program is attached: read them soon. On failure everything is released and

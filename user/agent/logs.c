@@ -52,6 +52,7 @@ void agent_on_exec(struct agent *a, const struct ev_exec *e, size_t len)
 	pr = procs_get(&a->procs, e->h.pid, comm);
 	if (!e->ret)
 		procs_exec(&a->procs, pr, e->filename);
+	procs_parent(&a->procs, pr, ppid);
 	kv[n++] = otlp_kv_int("process.pid", e->h.pid);
 	kv[n++] = otlp_kv_int("process.parent_pid", ppid);
 	kv[n++] = otlp_kv_int("thread.id", e->h.tid);
@@ -95,6 +96,7 @@ void agent_on_exit(struct agent *a, const struct ev_exit *e)
 	probe_exit_info(e, &a->seed, &x);
 	pfmt_comm(comm, e->comm);
 	pr = procs_get(&a->procs, e->h.pid, comm);
+	procs_parent(&a->procs, pr, x.ppid);
 	kv[n++] = otlp_kv_int("process.pid", e->h.pid);
 	kv[n++] = otlp_kv_int("process.parent_pid", x.ppid);
 	kv[n++] = otlp_kv_str("process.command", comm);

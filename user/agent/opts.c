@@ -288,6 +288,10 @@ static const struct opt run_rows[] = {
 	  "included (filtered in the kernel)", session_opt_pid },
 	{ "--comm", "NAME", NULL, NULL, "only this command (first 15 bytes, in the kernel)",
 	  session_opt_comm },
+	{ "--cgroup", "PATH", NULL, NULL, "only tasks in this cgroup v2 (or below it), in the kernel",
+	  session_opt_cgroup },
+	{ "--container", "ID", NULL, NULL, "only tasks in this container (id or unique prefix)",
+	  session_opt_container },
 	{ "--capture-args", NULL, NULL, NULL, "include command-line arguments (process.command_args);\n"
 	  "off by default: arguments can hold secrets", set_capture_args },
 	{ "--perf-buffer", NULL, NULL, NULL, "per-CPU perf buffers instead of the BPF ring buffer",

@@ -39,6 +39,48 @@ static void set_exe(struct agent_proc *e, const char *path)
 	snprintf(e->exe_name, sizeof(e->exe_name), "%s", slash ? slash + 1 : e->exe_path);
 }
 
+/* The container, pod and namespace pid attributes (at most 5), so the
+ * Collector's k8sattributes can join pod, namespace and workload names by
+ * container.id or k8s.pod.uid. The namespace pid is process.vpid, set only
+ * where it differs from process.pid's. */
+static uint32_t ident_attrs(struct agent_proc *e, struct otlp_kv *kv)
+{
+	uint32_t n = 0;
+
+	if (e->container_id[0])
+		kv[n++] = otlp_kv_str("container.id", e->container_id);
+	if (e->container_name[0])
+		kv[n++] = otlp_kv_str("container.name", e->container_name);
+	if (e->runtime)
+		kv[n++] = otlp_kv_str("container.runtime.name", e->runtime);
+	if (e->pod_uid[0])
+		kv[n++] = otlp_kv_str("k8s.pod.uid", e->pod_uid);
+	if (e->vpid && e->vpid != e->pid)
+		kv[n++] = otlp_kv_int("process.vpid", e->vpid);
+	return n;
+}
+
+static void set_cgroup(struct agent_proc *e, const struct ident_cgroup *cg)
+{
+	memcpy(e->container_id, cg->id, sizeof(e->container_id));
+	memcpy(e->container_name, cg->name, sizeof(e->container_name));
+	memcpy(e->pod_uid, cg->pod_uid, sizeof(e->pod_uid));
+	e->runtime = cg->runtime;
+}
+
+/* Who the process is, from /proc; a gone process keeps what it had. */
+static void read_ident(struct agent_proc *e)
+{
+	struct ident id;
+
+	if (ident_read(e->pid, &id))
+		return;
+	e->ident_ok = true;
+	snprintf(e->env_service, sizeof(e->env_service), "%s", id.service);
+	set_cgroup(e, &id.cg);
+	e->vpid = id.nspid;
+}
+
 /* The attributes, in the order a reader expects them; strings point into
  * the entry itself or the options, which outlive every batch add. Without
  * `process` the resource is the host's (no process.* attributes). */
@@ -57,6 +99,9 @@ static void build_res(const struct agent_procs *p, struct agent_proc *e, bool pr
 		snprintf(e->service, sizeof(e->service), "%s", o->service_name);
 	else if (svc)
 		snprintf(e->service, sizeof(e->service), "%.*s", (int)svc->v.len, svc->v.u.s);
+	else if (process && e->env_service[0])
+		/* what its own SDK would call it */
+		snprintf(e->service, sizeof(e->service), "%s", e->env_service);
 	else
 		/* the SDK default when no process names the service */
 		snprintf(e->service, sizeof(e->service), "%s", process ? e->exe_name : "unknown_service");
@@ -66,6 +111,7 @@ static void build_res(const struct agent_procs *p, struct agent_proc *e, bool pr
 		e->attrs[n++] = otlp_kv_str("process.executable.name", e->exe_name);
 		if (e->exe_path[0] == '/')
 			e->attrs[n++] = otlp_kv_str("process.executable.path", e->exe_path);
+		n += ident_attrs(e, e->attrs + n);
 	}
 	e->attrs[n++] = otlp_kv_str("host.name", p->host);
 	e->attrs[n++] = otlp_kv_str("os.type", "linux");
@@ -170,6 +216,7 @@ struct agent_proc *procs_get(struct agent_procs *p, uint32_t pid, const char *co
 		/* gone (or a kernel thread): its command name is all there is */
 		set_exe(e, comm && *comm ? comm : "unknown");
 	}
+	read_ident(e);
 	build(p, e);
 	return e;
 }
@@ -194,6 +241,18 @@ void procs_exec(struct agent_procs *p, struct agent_proc *e, const char *path)
 	} else {
 		set_exe(e, path);
 	}
+	/* a new program, a new environment (its OTEL_SERVICE_NAME) */
+	read_ident(e);
+	build(p, e);
+}
+
+void procs_parent(struct agent_procs *p, struct agent_proc *e, uint32_t ppid)
+{
+	struct ident id;
+
+	if (e->ident_ok || !ppid || e->container_id[0] || ident_read(ppid, &id))
+		return;
+	set_cgroup(e, &id.cg);
 	build(p, e);
 }
 
@@ -249,6 +308,7 @@ void procs_self_resource(struct agent_procs *p, struct agent_proc *self)
 	n = readlink(link, path, sizeof(path) - 1);
 	path[n > 0 ? n : 0] = 0;
 	set_exe(self, n > 0 ? path : "rawtel");
+	read_ident(self);
 	build(p, self);
 	/* rawtel's own health is rawtel's service, whatever the user named
 	 * the processes it observes */

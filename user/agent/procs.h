@@ -1,5 +1,5 @@
 /* The processes the agent has seen, each with its OTLP resource
- * (service.name, process.*, host, os, SDK). Bounded: the least recently
+ * (service.name, process.*, container.*, k8s.pod.uid, host, os, SDK). Bounded: the least recently
  * used entry is reused when the table is full. */
 #ifndef RAWTEL_AGENT_PROCS_H
 #define RAWTEL_AGENT_PROCS_H
@@ -8,9 +8,10 @@
 #include <stdint.h>
 
 #include "agent.h"
+#include "rawtel/ident.h"
 
 #define PROCS_MAX 2048
-#define PROC_RES_ATTRS (10 + AGENT_MAX_RES_ATTRS)
+#define PROC_RES_ATTRS (15 + AGENT_MAX_RES_ATTRS)
 
 struct agent_proc {
 	uint32_t pid;		/* 0: free */
@@ -18,6 +19,14 @@ struct agent_proc {
 	char exe_path[AGENT_NAME_MAX];
 	char exe_name[AGENT_NAME_MAX];
 	char service[AGENT_NAME_MAX];
+	/* who it is, from /proc (rawtel/ident.h): "" / NULL / 0 unknown */
+	char env_service[IDENT_SVC_MAX];	/* its own OTEL_SERVICE_NAME... */
+	char container_id[IDENT_ID_MAX];
+	char container_name[IDENT_ID_MAX];
+	const char *runtime;
+	char pod_uid[IDENT_UID_MAX];
+	uint32_t vpid;		/* its pid in its own PID namespace, when not the host's */
+	bool ident_ok;		/* read from its own /proc files */
 	struct otlp_kv attrs[PROC_RES_ATTRS];
 	struct otlp_resource res;
 	int handle[3];		/* resource handle per batch (by otlp_signal) */
@@ -48,6 +57,10 @@ void procs_free(struct agent_procs *p);
 struct agent_proc *procs_get(struct agent_procs *p, uint32_t pid, const char *comm);
 /* The process exec'd `path`: its resource changes from here on. */
 void procs_exec(struct agent_procs *p, struct agent_proc *e, const char *path);
+/* A process gone before its /proc files were read (short-lived ones): its
+ * container and pod are its parent's, ppid's (a fork inherits the cgroup);
+ * not its environment or namespace pid, which exec and unshare change. */
+void procs_parent(struct agent_procs *p, struct agent_proc *e, uint32_t ppid);
 /* Its handle in batch b, adding the resource when needed; -errno when the
  * batch is full. */
 int procs_resource(struct agent_proc *e, struct otlp_batch *b);

@@ -152,15 +152,27 @@ static void probe_read_user(enum feature_id id)
 	probe_fd(id, load(RT_BPF_PROG_TYPE_TRACEPOINT, p, 7), "helper available");
 }
 
-static void probe_boot_ns(enum feature_id id)
+/* A program calling helper `fn` loads */
+static void probe_helper(enum feature_id id, int32_t fn)
 {
 	const struct rt_bpf_insn p[] = {
-		INSN_CALL(ktime_get_boot_ns),
+		INSN(RT_BPF_JMP | RT_BPF_CALL, 0, 0, 0, fn),
 		INSN_MOV64_IMM(0, 0),
 		INSN_EXIT(),
 	};
 
 	probe_fd(id, load(RT_BPF_PROG_TYPE_TRACEPOINT, p, 3), "helper available");
+}
+
+static void probe_boot_ns(enum feature_id id)
+{
+	probe_helper(id, RT_BPF_FUNC_ktime_get_boot_ns);
+}
+
+/* --cgroup and --container select by it */
+static void probe_cgroup_id(enum feature_id id)
+{
+	probe_helper(id, RT_BPF_FUNC_get_current_cgroup_id);
 }
 
 /* bpf_get_attach_cookie arrived with perf-event links (5.15): loading a
@@ -280,6 +292,7 @@ static const struct feature_probe {
 	[FEAT_KPROBES] = { "kprobes", NULL, probe_kprobes },
 	[FEAT_BTF] = { "BTF", NULL, probe_btf },
 	[FEAT_JIT] = { "BPF JIT", NULL, probe_jit },
+	[FEAT_CGROUP_ID] = { "current_cgroup_id", "cgroup_id", probe_cgroup_id },
 };
 
 const char *feature_name(enum feature_id id)

@@ -24,6 +24,7 @@ static const char *const need[FEAT_N] = {
 	[FEAT_KPROBES] = "not needed",
 	[FEAT_BTF] = "not needed",
 	[FEAT_JIT] = "preferred",
+	[FEAT_CGROUP_ID] = "for --cgroup",
 };
 
 static const char *state_name(enum feature_state s)

@@ -58,6 +58,10 @@ static const struct opt trace_rows[] = {
 	  "included (filtered in the kernel)", session_opt_pid },
 	{ "--comm", "NAME", NULL, NULL, "only tasks with this command name (first 15 bytes)\n"
 	  "(tcp, retrans: of the process owning the connection)", session_opt_comm },
+	{ "--cgroup", "PATH", NULL, NULL, "only tasks in this cgroup v2 (or below it), in the kernel",
+	  session_opt_cgroup },
+	{ "--container", "ID", NULL, NULL, "only tasks in this container (id or unique prefix)",
+	  session_opt_container },
 	{ "--port", "PORT", NULL, "http", "http, DB probes: only processes listening on PORT\n"
 	  "(and their children forked after rawtel starts)", session_opt_port },
 	{ "--all", NULL, NULL, "http", "http, DB probes: every process but rawtel (the\n"

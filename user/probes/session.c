@@ -63,9 +63,14 @@ static uint32_t session_ring_size(const struct session_opts *o)
 
 int session_opts_check(const struct session_opts *o)
 {
+	bool cg = o->cgroup[0] || o->container[0];
+
 	if (o->all && (o->pid || o->comm[0] || o->port))
 		return err_set(EINVAL, "--all selects every process: it goes with none of "
 			       "--pid, --comm, --port");
+	/* --pid, --port and these fill sel (tcp finds connection owners there) */
+	if (cg && (o->pid || o->port || o->all))
+		return err_set(EINVAL, "--cgroup and --container go with none of --pid, --port, --all");
 	if ((o->port || o->all) && !has_http(o))
 		return err_set(EINVAL, "--port and --all select processes for the http probe only");
 	return 0;
@@ -145,7 +150,8 @@ static int set_consts(struct session *s)
 	r |= bpf_obj_set_const(o, "comm_hi", hi);
 	r |= bpf_obj_set_const(o, "capture", s->opt.capture);
 	r |= bpf_obj_set_const(o, "tls", tls_probed(s));
-	r |= bpf_obj_set_const(o, "sel_map", s->opt.pid || s->opt.port);
+	r |= bpf_obj_set_const(o, "filter_cgroup", s->cgsel.n > 0);
+	r |= bpf_obj_set_const(o, "sel_map", s->opt.pid || s->opt.port || s->cgsel.n > 0);
 	r |= bpf_obj_set_const(o, "sel_port", s->opt.port);
 	/* $probe_NAME: whether NAME was asked for, for units whose programs
 	 * serve several probes (kern/tcp.S) */
@@ -241,7 +247,30 @@ static void set_live(struct session *s, uint32_t on)
 
 static bool selecting(const struct session *s)
 {
-	return !s->opt.null && (s->opt.pid || s->opt.port);
+	return !s->opt.null && (s->opt.pid || s->opt.port || s->cgsel.n > 0);
+}
+
+/* --cgroup, --container: the kernel selects by the running task's cgroup
+ * id (FILTER_CGROUP, kern/common.h), found before anything is loaded */
+static int cgroup_resolve(struct session *s)
+{
+	if (!s->opt.cgroup[0] && !s->opt.container[0])
+		return 0;
+	if (!feature_has(FEAT_CGROUP_ID))
+		return err_set(ENOTSUP, "--cgroup, --container: kernel without "
+			       "bpf_get_current_cgroup_id (4.18+)");
+	return session_cgroup_resolve(&s->opt, &s->cgsel);
+}
+
+static int cgroup_fill(struct session *s)
+{
+	int fd = bpf_obj_map_fd(&s->obj, "cgsel");
+	uint32_t one = 1;
+
+	for (int i = 0; i < s->cgsel.n; i++)
+		if (fd < 0 || bpf_map_update(fd, &s->cgsel.ids[i], &one, RT_BPF_ANY))
+			return err_set(EIO, "cannot fill cgsel");
+	return 0;
 }
 
 static int attach_all(struct session *s)
@@ -365,7 +394,7 @@ static int open_all(struct session *s)
 				       "perf event arrays: see rawtel probe");
 		s->opt.perf_buffer = true;	/* kernels before 5.8 */
 	}
-	if ((r = resolve_targets(s)))
+	if ((r = resolve_targets(s)) || (r = cgroup_resolve(s)))
 		return r;
 	if (targets_with_cookie(s) > 1 && !feature_has(FEAT_LINKS))
 		return err_set(ENOTSUP, "tracing %d functions at once needs BPF cookies (kernel 5.15 "
@@ -382,7 +411,7 @@ static int open_all(struct session *s)
 		return r;
 	if (s->n_targets)
 		uprobe_cleanup_stale();
-	if ((r = bpf_obj_load(&s->obj)))
+	if ((r = bpf_obj_load(&s->obj)) || (s->cgsel.n && (r = cgroup_fill(s))))
 		return r;
 	if (!s->opt.null && has_http(&s->opt) && (r = sockcap_new(s)))
 		return r;

@@ -49,6 +49,29 @@ int session_opt_port(void *cmd, const char *v, const char *what)
 	return 0;
 }
 
+int session_opt_cgroup(void *cmd, const char *v, const char *what)
+{
+	if (!*v)
+		return err_set(EINVAL, "--cgroup needs a cgroup path");
+	if (strlen(v) >= sizeof(sess(cmd)->cgroup))
+		return err_set(EINVAL, "%s: a cgroup path (at most %zu bytes)", what,
+			       sizeof(sess(cmd)->cgroup) - 1);
+	snprintf(sess(cmd)->cgroup, sizeof(sess(cmd)->cgroup), "%s", v);
+	return 0;
+}
+
+/* a container id as the runtimes print it: hex, 64 digits or fewer (a
+ * prefix), or an nspawn machine's name */
+int session_opt_container(void *cmd, const char *v, const char *what)
+{
+	size_t n = strlen(v);
+
+	if (!n || n >= sizeof(sess(cmd)->container) || strchr(v, '/'))
+		return err_set(EINVAL, "%s: a container id (or a unique prefix of it)", what);
+	snprintf(sess(cmd)->container, sizeof(sess(cmd)->container), "%s", v);
+	return 0;
+}
+
 int session_opt_all(void *cmd, const char *v, const char *what)
 {
 	(void)v;

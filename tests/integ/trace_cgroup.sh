@@ -1,0 +1,129 @@
+#!/bin/sh
+# --cgroup and --container select in the kernel by cgroup v2 id, and each
+# process's resource says who it is. In cgroup v2 directories this test
+# creates (removed at the end):
+#  - cgroup_select: a loop of cats inside rawtel-tN, another outside;
+#    rawtel trace open --cgroup (the path as /proc/PID/cgroup shows it, and
+#    the directory itself) reports the inside one's opens and none of the
+#    outside one's.
+#  - container_run: a directory named like docker's systemd scope
+#    (docker-<64 hex>.scope) holding a shell in its own PID namespace
+#    (unshare) with OTEL_SERVICE_NAME set, running sleeps; outside, a loop
+#    of cats. rawtel run --probes exec,exit --container <12-digit prefix>:
+#    the sleeps' resources carry container.id (all 64 digits) and
+#    container.runtime.name docker (those gone before rawtel read their
+#    /proc files: their parent's), the longer ones also service.name from
+#    the environment and process.vpid (their pid in the namespace, not the
+#    host's); no record of a cat reaches user space.
+. "$RAWTEL_TOP/tests/lib.sh"
+
+CG_ROOT=$(grep ' - cgroup2 ' /proc/self/mountinfo | head -n 1 | cut -d' ' -f5)
+CG_DIRS="" CG_PIDS=""
+cg_cleanup() {
+	for p in $CG_PIDS; do kill "$p" 2>/dev/null; done
+	for d in $CG_DIRS; do
+		i=0	# a cgroup can go once its last process has
+		while ! rmdir "$d" 2>/dev/null && [ -d "$d" ] && [ $i -lt 50 ]; do
+			sleep 0.1; i=$((i + 1))
+		done
+	done
+}
+trap 'cg_cleanup; t_cleanup' EXIT INT TERM
+
+# loop DIR FILE: cat FILE every 50 ms until DIR/stop exists (at most 200)
+LOOP='i=0; while [ $i -lt 200 ] && [ ! -e "$1/stop" ]; do cat "$1/$2" > /dev/null;
+	sleep 0.05; i=$((i + 1)); done'
+
+opens() { grep -c "\"event\":\"open\".*\"path\":\"$1\"" "$2"; }
+
+select_case() {
+	name=$1 arg=$2 d=$T_TMP/$1
+	mkdir -p "$d"; : > "$d/in"; : > "$d/out"
+	sh -c "echo \$\$ > $CG/cgroup.procs && { $LOOP; }" sh "$d" in &
+	CG_PIDS="$CG_PIDS $!"
+	sh -c "$LOOP" sh "$d" out &
+	CG_PIDS="$CG_PIDS $!"
+	trace_bg "$name" 200 open --cgroup "$arg" || { touch "$d/stop"; return; }
+	sleep 1
+	stop_trace "$name" || { touch "$d/stop"; return; }
+	touch "$d/stop"
+	i=$(opens "$d/in" "$T_TMP/$name.jsonl") o=$(opens "$d/out" "$T_TMP/$name.jsonl")
+	if [ "$i" -gt 0 ] && [ "$o" -eq 0 ]; then
+		pass "$name (--cgroup $arg: $i opens inside, none outside)"
+	else
+		fail "$name" "opens inside $i (want > 0), outside $o (want 0)"
+	fi
+}
+
+# the resources of the log records in F: one line per process seen,
+# "EXE PID VPID SERVICE CONTAINER RUNTIME"
+resources() {
+	python3 - "$1" <<'PY'
+import json, sys
+seen = set()
+for line in open(sys.argv[1]):
+    for rl in json.loads(line).get("resourceLogs", []):
+        a = {kv["key"]: list(kv["value"].values())[0] for kv in rl["resource"]["attributes"]}
+        row = " ".join(str(a.get(k, "-")) for k in ("process.executable.name", "process.pid",
+              "process.vpid", "service.name", "container.id", "container.runtime.name"))
+        if row not in seen:
+            seen.add(row)
+            print(row)
+PY
+}
+
+container_case() {
+	name=container_run d=$T_TMP/container_run
+	hex=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	scope=$CG_ROOT/docker-$hex.scope
+	mkdir -p "$d" && mkdir "$scope" || { fail $name "cannot create $scope"; return; }
+	CG_DIRS="$scope $CG_DIRS"
+	: > "$d/out"
+	# pid 1 of its namespace moves itself (the pid is read in the
+	# writer's namespace), then sleeps start once rawtel runs
+	OTEL_SERVICE_NAME=rt-ident-svc unshare --pid --fork sh -c "echo \$\$ > $scope/cgroup.procs &&
+		i=0; while [ ! -e $d/go ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i + 1)); done;
+		for k in 1 2 3; do sleep 0.4; done" &
+	CG_PIDS="$CG_PIDS $!"
+	sh -c "$LOOP" sh "$d" out &
+	CG_PIDS="$CG_PIDS $!"
+	sleep 0.3
+	"$RAWTEL" run --no-status --probes exec,exit --container "$(echo "$hex" | cut -c1-12)" \
+		--output "$d/o" --no-spool > "$d/run.out" 2> "$d/run.err" &
+	rt=$!; track_pid $rt
+	if ! wait_for "$d/run.err" "running:" 300; then
+		fail $name "rawtel run did not start: $(cat "$d/run.err")"; touch "$d/stop" "$d/go"; return
+	fi
+	touch "$d/go"
+	sleep 1.8
+	kill -INT $rt; wait $rt; rc=$?
+	touch "$d/stop"
+	resources "$d/o/logs.jsonl" > "$d/res" 2>&1
+	sleeps=$(grep -c "^sleep " "$d/res") cats=$(grep -c "^cat " "$d/res")
+	# every sleep in the container: its own cgroup file read, or (gone
+	# before rawtel read it: the 50 ms ones) its parent's
+	inside=$(grep -Ec "^sleep [0-9]+ [^ ]+ [^ ]+ $hex docker\$" "$d/res")
+	# the 0.4 s ones read whole: service from the environment, a vpid
+	# that is not the host pid
+	whole=$(awk -v h="$hex" '$1 == "sleep" && $3 != "-" && $3 != $2 && $4 == "rt-ident-svc" &&
+		$5 == h' "$d/res" | wc -l)
+	if [ $rc -eq 0 ] && [ "$sleeps" -gt 0 ] && [ "$inside" -eq "$sleeps" ] && [ "$whole" -ge 2 ] &&
+	   [ "$cats" -eq 0 ]; then
+		pass "$name ($sleeps sleeps, all with container.id docker-$(echo "$hex" | cut -c1-12)...;" \
+			"$whole with service.name and process.vpid; no cat)"
+	else
+		fail $name "rc=$rc sleeps $sleeps (want > 0), in the container $inside (want all)," \
+			"with service and vpid $whole (want >= 2), cats $cats (want 0):" \
+			"$(head -n 5 "$d/res") $(tail -n 2 "$d/run.err")"
+	fi
+}
+
+require_bpf cgroup_select || exit 0
+if [ -z "$CG_ROOT" ] || ! CG=$(mktemp -d "$CG_ROOT/rawtel-t.XXXXXX" 2>/dev/null); then
+	fail cgroup_select "no writable cgroup v2 mount (${CG_ROOT:-none} in /proc/self/mountinfo)"
+	exit 0
+fi
+CG_DIRS=$CG
+select_case cgroup_select "${CG#"$CG_ROOT"}"
+select_case cgroup_select_dir "$CG"
+container_case
