@@ -12,6 +12,7 @@
 #ifndef RAWTEL_SINK_H
 #define RAWTEL_SINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -72,6 +73,8 @@ struct sink_target {
 void sink_config_init(struct sink_config *c);
 /* Apply the OTEL_EXPORTER_OTLP_* variables (an empty one counts as unset). */
 int sink_config_env(struct sink_config *c);
+/* Whether `name` is one of the variables sink_config_env reads. */
+bool sink_config_env_known(const char *name);
 /* Setters shared by the environment and the command line; `sig` is a
  * signal or -1 for the generic setting. Each validates its value and fails
  * with a message saying what to write instead. */

@@ -253,6 +253,12 @@ static int set_status(void *cmd, const char *v, const char *what)
 
 /* ---- the table ----------------------------------------------------------- */
 static const struct opt run_rows[] = {
+	OPT_HEAD("settings:"),
+	{ "--config", "FILE", NULL, NULL, "settings as KEY=VALUE lines: the OTEL_* variables\n"
+	  "and RAWTEL_<OPTION> for an option without one\n"
+	  "(RAWTEL_SPOOL_MAX=64M, RAWTEL_NO_SPOOL=1); flags win\n"
+	  "over the file, the file over the environment; refused\n"
+	  "when others may write it", set_mark },
 	OPT_HEAD("destination (OTEL_EXPORTER_OTLP_* variables apply, also per signal;\n"
 		 "flags win):"),
 	{ "--endpoint", "URL", NULL, NULL, "OTLP/HTTP base URL (http:// only), e.g.\n"
@@ -425,12 +431,15 @@ static void run_sink(struct agent_opts *o, uint64_t given)
 
 int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
 {
-	uint64_t given;
+	uint64_t given, from_file;
 	int r;
 
 	run_defaults(o);
-	if ((r = agent_opts_env(o)) || (r = opt_parse(&run_cmd, o, argc, argv, &given)))
+	if ((r = agent_conf_load(o, run_rows, argc, argv, &from_file)))
 		return r;
+	if ((r = agent_opts_env(o)) || (r = opt_parse(&run_cmd, o, argc, argv, &given)))
+		return r < 0 ? agent_conf_blame(r) : r;
+	given |= from_file;
 	if ((r = run_probes(o, given)))
 		return r;
 	run_sink(o, given);

@@ -264,25 +264,47 @@ static int env_apply(struct sink_config *c, int sig, const char *suffix,
 	return ret ? err_wrap(ret, "%s", name) : 0;
 }
 
+/* The variables, general (OTEL_EXPORTER_OTLP_X) and per signal. */
+static const struct {
+	const char *suffix;
+	int (*set)(struct sink_config *, int, const char *);
+} env_vars[] = {
+	{ "ENDPOINT", sink_config_set_endpoint },
+	{ "HEADERS", sink_config_set_headers },
+	{ "TIMEOUT", sink_config_set_timeout },
+	{ "PROTOCOL", sink_config_set_protocol },
+	{ "COMPRESSION", sink_config_set_compression },
+};
+
 int sink_config_env(struct sink_config *c)
 {
-	static const struct {
-		const char *suffix;
-		int (*set)(struct sink_config *, int, const char *);
-	} vars[] = {
-		{ "ENDPOINT", sink_config_set_endpoint },
-		{ "HEADERS", sink_config_set_headers },
-		{ "TIMEOUT", sink_config_set_timeout },
-		{ "PROTOCOL", sink_config_set_protocol },
-		{ "COMPRESSION", sink_config_set_compression },
-	};
-
 	for (int sig = -1; sig < SINK_NSIG; sig++)
-		for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
-			int ret = env_apply(c, sig, vars[i].suffix, vars[i].set);
+		for (size_t i = 0; i < sizeof(env_vars) / sizeof(env_vars[0]); i++) {
+			int ret = env_apply(c, sig, env_vars[i].suffix, env_vars[i].set);
 
 			if (ret)
 				return ret;
 		}
 	return 0;
+}
+
+bool sink_config_env_known(const char *name)
+{
+	const char *p = "OTEL_EXPORTER_OTLP_";
+
+	if (strncmp(name, p, strlen(p)))
+		return false;
+	name += strlen(p);
+	for (int sig = 0; sig < SINK_NSIG; sig++) {
+		size_t n = strlen(sig_upper[sig]);
+
+		if (!strncmp(name, sig_upper[sig], n) && name[n] == '_') {
+			name += n + 1;
+			break;
+		}
+	}
+	for (size_t i = 0; i < sizeof(env_vars) / sizeof(env_vars[0]); i++)
+		if (!strcmp(name, env_vars[i].suffix))
+			return true;
+	return false;
 }
