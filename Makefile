@@ -164,7 +164,8 @@ build/fuzz/%.o: %.c
 build/fuzz/librawtel.a: $(patsubst %.c,build/fuzz/%.o,$(LIBSRCS)) build/fuzz/gen/kern_text.o
 	rm -f $@ && ar rcs $@ $^
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/librawtel.a
-	$(CLANG) $(CSTD) $(INC) $(DEFS) -Itests -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $^
+	$(CLANG) $(CSTD) $(INC) $(DEFS) -Itests -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $^ \
+		$$(sed -n 's|^// test-ldlibs: ||p' $<)
 build/fuzz/gen/kern_text.o: $(KERN_C)
 	@mkdir -p $(@D)
 	$(CLANG) $(CSTD) $(INC) -O1 -c $< -o $@

@@ -12,6 +12,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The matcher (hash chains over the last 64 KiB of positions) that
+ * lz_encode and the DEFLATE encoder (user/otlp/deflate.c) share. */
+#define LZ_RING (1u << 16)
+struct lz_match {
+	const uint8_t *in;
+	size_t n;
+	uint32_t window;	/* farthest distance, < LZ_RING */
+	int chain;		/* candidates tried per position */
+	size_t nice;		/* a match this long ends the search */
+	int32_t *head, *prev;	/* newest position per hash; the one before per position */
+};
+
+/* 0 or -ENOMEM; inputs up to 2 GiB. */
+int lz_match_init(struct lz_match *m, const uint8_t *in, size_t n, uint32_t window, int chain,
+		  size_t nice);
+void lz_match_free(struct lz_match *m);
+/* Index position i (every position passed, in order, for later matches
+ * to start there); nothing within 3 bytes of the end. */
+void lz_insert(struct lz_match *m, size_t i);
+/* The longest match (up to max bytes) for position i among the indexed
+ * ones, first found on ties; its length (0 when none) and *dist. */
+size_t lz_longest(const struct lz_match *m, size_t i, size_t max, size_t *dist);
+
 /* Encode n bytes; returns the size written to out (cap >= n + n/8 + 1
  * always suffices), or -ENOSPC. */
 long lz_encode(const uint8_t *in, size_t n, uint8_t *out, size_t cap);

@@ -16,21 +16,79 @@ static uint32_t lz_hash(const uint8_t *p)
 	return ((uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]) * 2654435761u >> 17;
 }
 
+int lz_match_init(struct lz_match *m, const uint8_t *in, size_t n, uint32_t window, int chain,
+		  size_t nice)
+{
+	*m = (struct lz_match){ in, n, window, chain, nice, NULL, NULL };
+	m->head = malloc(LZ_HASH * sizeof(*m->head));
+	m->prev = malloc(LZ_RING * sizeof(*m->prev));
+	if (!m->head || !m->prev || n > INT32_MAX) {
+		lz_match_free(m);
+		return -ENOMEM;
+	}
+	memset(m->head, 0xff, LZ_HASH * sizeof(*m->head));
+	return 0;
+}
+
+void lz_match_free(struct lz_match *m)
+{
+	free(m->head);
+	free(m->prev);
+	m->head = m->prev = NULL;
+}
+
+void lz_insert(struct lz_match *m, size_t i)
+{
+	if (i + LZ_MIN <= m->n) {
+		uint32_t h = lz_hash(m->in + i);
+
+		m->prev[i & (LZ_RING - 1)] = m->head[h];
+		m->head[h] = (int32_t)i;
+	}
+}
+
+/* A ring slot is overwritten only by a position LZ_RING later, and the
+ * window keeps every candidate closer than that: the chain is exact. */
+size_t lz_longest(const struct lz_match *m, size_t i, size_t max, size_t *dist)
+{
+	const uint8_t *in = m->in;
+	size_t best = 0;
+	int tries = m->chain;
+
+	if (max > m->n - i)
+		max = m->n - i;
+	if (max < LZ_MIN)
+		return 0;
+	for (int32_t c = m->head[lz_hash(in + i)]; c >= 0 && i - (size_t)c <= m->window && tries--;
+	     c = m->prev[(size_t)c & (LZ_RING - 1)]) {
+		size_t l = 0;
+
+		if (best == max)
+			break;
+		if (in[(size_t)c + best] != in[i + best])
+			continue;	/* cannot be longer */
+		while (l < max && in[(size_t)c + l] == in[i + l])
+			l++;
+		if (l > best) {
+			best = l;
+			*dist = i - (size_t)c;
+			if (l >= m->nice)
+				break;
+		}
+	}
+	return best >= LZ_MIN ? best : 0;
+}
+
 long lz_encode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 {
-	int32_t *head = malloc(LZ_HASH * sizeof(*head));
-	int32_t *prev = malloc((n ? n : 1) * sizeof(*prev));
+	struct lz_match m;
 	size_t o = 0, flag_at = 0, i = 0;
 	int items = 8;
 
-	if (!head || !prev) {
-		free(head);
-		free(prev);
+	if (lz_match_init(&m, in, n, LZ_WINDOW, LZ_CHAIN, LZ_MAX))
 		return -ENOMEM;
-	}
-	memset(head, 0xff, LZ_HASH * sizeof(*head));
 	while (i < n) {
-		size_t best = 0, dist = 0;
+		size_t dist = 0, best = lz_longest(&m, i, LZ_MAX, &dist);
 
 		if (items == 8) {	/* a new group */
 			if (o >= cap)
@@ -39,21 +97,7 @@ long lz_encode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 			out[o++] = 0;
 			items = 0;
 		}
-		if (i + LZ_MIN <= n) {
-			uint32_t h = lz_hash(in + i);
-			int tries = LZ_CHAIN;
-			for (int32_t c = head[h]; c >= 0 && i - (size_t)c <= LZ_WINDOW && tries--;
-			     c = prev[c]) {
-				size_t l = 0, lim = n - i < LZ_MAX ? n - i : LZ_MAX;
-				while (l < lim && in[(size_t)c + l] == in[i + l])
-					l++;
-				if (l > best) {
-					best = l;
-					dist = i - (size_t)c;
-				}
-			}
-		}
-		if (best >= LZ_MIN) {
+		if (best) {
 			if (o + 3 > cap)
 				goto full;
 			out[flag_at] |= (uint8_t)(1u << items);
@@ -67,21 +111,13 @@ long lz_encode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 			out[o++] = in[i];
 		}
 		items++;
-		/* index every position passed, so later matches can start there */
-		for (size_t end = i + best; i < end; i++) {
-			if (i + LZ_MIN <= n) {
-				uint32_t h = lz_hash(in + i);
-				prev[i] = head[h];
-				head[h] = (int32_t)i;
-			}
-		}
+		for (size_t end = i + best; i < end; i++)
+			lz_insert(&m, i);
 	}
-	free(head);
-	free(prev);
+	lz_match_free(&m);
 	return (long)o;
 full:
-	free(head);
-	free(prev);
+	lz_match_free(&m);
 	return -ENOSPC;
 }
 
