@@ -108,6 +108,12 @@ static int set_protocol(void *cmd, const char *v, const char *what)
 	return sink_config_set_protocol(&RUN(cmd)->sink, -1, v);
 }
 
+static int set_compression(void *cmd, const char *v, const char *what)
+{
+	(void)what;
+	return sink_config_set_compression(&RUN(cmd)->sink, -1, v);
+}
+
 static int set_headers(void *cmd, const char *v, const char *what)
 {
 	(void)what;
@@ -265,6 +271,8 @@ static const struct opt run_rows[] = {
 	  "http://127.0.0.1:4318 (OTEL_EXPORTER_OTLP_ENDPOINT)", set_endpoint },
 	{ "--protocol", "P", NULL, NULL, "http/protobuf (default) or http/json", set_protocol },
 	{ "--headers", "LIST", NULL, NULL, "extra headers, k=v,k2=v2", set_headers },
+	{ "--compression", "gzip|none", NULL, NULL, "request bodies gzipped (Content-Encoding: gzip),\n"
+	  "also in the spool (OTEL_EXPORTER_OTLP_COMPRESSION)", set_compression },
 	{ "--output", "DIR", NULL, NULL, "write traces.jsonl, metrics.jsonl, logs.jsonl into DIR\n"
 	  "(default when no endpoint is set: ./rawtel-out)", set_output },
 	{ "--format", "F", NULL, NULL, "jsonl (default) or proto (length-prefixed) for --output",

@@ -25,8 +25,9 @@ void sink_config_init(struct sink_config *c)
 	snprintf(c->base_url, sizeof(c->base_url), "http://localhost:4318");
 	c->generic.timeout_ms = 10000;
 	c->generic.protocol = SINK_PROTO_PROTOBUF;
+	c->generic.compression = SINK_COMP_NONE;
 	for (int i = 0; i < SINK_NSIG; i++)
-		c->sig[i].protocol = -1;
+		c->sig[i].protocol = c->sig[i].compression = -1;
 	c->queue_max_bytes = 8u << 20;
 	c->queue_max_requests = 256;
 	c->backoff_initial_ms = 1000;
@@ -196,16 +197,18 @@ int sink_config_set_protocol(struct sink_config *c, int sig, const char *name)
 	return 0;
 }
 
-static int sink_config_set_compression(struct sink_config *c, int sig, const char *name)
+int sink_config_set_compression(struct sink_config *c, int sig, const char *name)
 {
-	(void)c;
-	(void)sig;
+	int comp;
+
 	if (!strcmp(name, "none"))
-		return 0;
-	if (!strcmp(name, "gzip"))
-		return err_set(ENOTSUP, "gzip compression is not implemented in rawtel; "
-			       "set the compression to none (or unset it)");
-	return err_set(EINVAL, "unknown compression '%s'; use none", name);
+		comp = SINK_COMP_NONE;
+	else if (!strcmp(name, "gzip"))
+		comp = SINK_COMP_GZIP;
+	else
+		return err_set(EINVAL, "unknown compression '%s'; use gzip or none", name);
+	conf_of(c, sig)->compression = comp;
+	return 0;
 }
 
 int sink_config_protocol(const struct sink_config *c, int sig)
@@ -242,6 +245,7 @@ int sink_config_target(const struct sink_config *c, int sig, struct sink_target 
 	t->headers = sc->headers_set ? sc->headers : c->generic.headers;
 	t->timeout_ms = sc->timeout_ms ? sc->timeout_ms : c->generic.timeout_ms;
 	t->protocol = sink_config_protocol(c, sig);
+	t->compression = sc->compression >= 0 ? sc->compression : c->generic.compression;
 	return 0;
 }
 
