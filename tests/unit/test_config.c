@@ -146,7 +146,8 @@ static int run_with(const char *text, char **argv)
 	return r;
 }
 
-static const char good[] = "# rawtel\n"
+static const char good[] = "# rawtel (a key given twice: the last wins)\n"
+	"OTEL_SERVICE_NAME=first\n"
 	"OTEL_SERVICE_NAME=svc-file\n"
 	"OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318\n"
 	"OTEL_METRIC_EXPORT_INTERVAL=2000\n"
