@@ -79,46 +79,78 @@ size_t lz_longest(const struct lz_match *m, size_t i, size_t max, size_t *dist)
 	return best >= LZ_MIN ? best : 0;
 }
 
-long lz_encode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
+/* The cheapest parse (build time: cost is no concern): every position's
+ * longest match first, then backwards, the fewest bits to the end from
+ * each position: a literal (9 bits with its flag) or a match of any
+ * length up to the longest (25 bits; a prefix of a match is a match). */
+static int lz_plan(const uint8_t *in, size_t n, uint16_t *len, uint16_t *dist)
 {
 	struct lz_match m;
+	uint64_t *cost = malloc((n + 1) * sizeof(*cost));
+
+	if (!cost || lz_match_init(&m, in, n, LZ_WINDOW, LZ_CHAIN, LZ_MAX)) {
+		free(cost);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t d = 0;
+
+		len[i] = (uint16_t)lz_longest(&m, i, LZ_MAX, &d);
+		dist[i] = (uint16_t)d;
+		lz_insert(&m, i);
+	}
+	lz_match_free(&m);
+	cost[n] = 0;
+	for (size_t i = n; i-- > 0;) {
+		size_t best = 1, l;
+
+		cost[i] = cost[i + 1] + 9;
+		for (l = LZ_MIN; l <= len[i]; l++)
+			if (cost[i + l] + 25 < cost[i])
+				cost[i] = cost[i + l] + 25, best = l;
+		len[i] = (uint16_t)(best > 1 ? best : 0);
+	}
+	free(cost);
+	return 0;
+}
+
+long lz_encode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
+{
+	uint16_t *len = malloc((n + 1) * sizeof(*len)), *dist = malloc((n + 1) * sizeof(*dist));
 	size_t o = 0, flag_at = 0, i = 0;
 	int items = 8;
+	long r = -ENOSPC;
 
-	if (lz_match_init(&m, in, n, LZ_WINDOW, LZ_CHAIN, LZ_MAX))
-		return -ENOMEM;
+	if (!len || !dist || lz_plan(in, n, len, dist)) {
+		r = -ENOMEM;
+		goto out;
+	}
 	while (i < n) {
-		size_t dist = 0, best = lz_longest(&m, i, LZ_MAX, &dist);
-
 		if (items == 8) {	/* a new group */
 			if (o >= cap)
-				goto full;
+				goto out;
 			flag_at = o;
 			out[o++] = 0;
 			items = 0;
 		}
-		if (best) {
-			if (o + 3 > cap)
-				goto full;
+		if (o + (len[i] ? 3 : 1) > cap)
+			goto out;
+		if (len[i]) {
 			out[flag_at] |= (uint8_t)(1u << items);
-			out[o++] = (uint8_t)dist;
-			out[o++] = (uint8_t)(dist >> 8);
-			out[o++] = (uint8_t)(best - LZ_MIN);
+			out[o++] = (uint8_t)dist[i];
+			out[o++] = (uint8_t)(dist[i] >> 8);
+			out[o++] = (uint8_t)(len[i] - LZ_MIN);
 		} else {
-			best = 1;
-			if (o >= cap)
-				goto full;
 			out[o++] = in[i];
 		}
 		items++;
-		for (size_t end = i + best; i < end; i++)
-			lz_insert(&m, i);
+		i += len[i] ? len[i] : 1;
 	}
-	lz_match_free(&m);
-	return (long)o;
-full:
-	lz_match_free(&m);
-	return -ENOSPC;
+	r = (long)o;
+out:
+	free(len);
+	free(dist);
+	return r;
 }
 
 int lz_decode(const uint8_t *in, size_t len, uint8_t *out, size_t n)
