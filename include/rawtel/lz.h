@@ -1,7 +1,7 @@
 /* A small LZ77 coder for the kern/ text embedded in the binary: macro
  * expansions repeat long runs, which this shrinks several-fold. The
- * encoder runs at build time (scripts/kern-pack.c); only the decoder is
- * linked into rawtel's static build (the encoder is dropped by
+ * encoder runs at build time (scripts/kern-pack.c); rawtel's static build
+ * links the decoder, and the matcher for gzip (the encoder is dropped by
  * --gc-sections).
  * Format: groups of a flag byte and up to 8 items; flag bit i (LSB first)
  * 0: one literal byte; 1: a match of 3 bytes: u16 distance (1..65535,
