@@ -51,9 +51,11 @@ build/kern/%.i: kern/%.S $(wildcard kern/*.h include/rawtel/*.h vendor-headers/*
 	$(CC) -E -x assembler-with-cpp $(INC) -Ikern $< -o $@
 
 # compressed (user/util/lz.c): the text is mostly repeated macro expansions
-build/tools/kern-pack: scripts/kern-pack.c user/util/lz.c include/rawtel/lz.h
+build/tools/kern-pack: scripts/kern-pack.c user/util/lz.c user/util/lz_match.c include/rawtel/lz.h \
+		include/rawtel/lz_match.h
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(INC) -O2 -o $@ scripts/kern-pack.c user/util/lz.c
+	$(CC) $(CSTD) $(WARN) $(INC) -O2 -o $@ scripts/kern-pack.c user/util/lz.c \
+		user/util/lz_match.c
 
 $(KERN_C): $(KERN_I) build/tools/kern-pack
 	@mkdir -p $(@D)
@@ -171,7 +173,8 @@ build/fuzz/%.o: %.c
 build/fuzz/librawtel.a: $(patsubst %.c,build/fuzz/%.o,$(LIBSRCS)) build/fuzz/gen/kern_text.o
 	rm -f $@ && ar rcs $@ $^
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/librawtel.a
-	$(CLANG) $(CSTD) $(INC) $(DEFS) -Itests -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $^
+	$(CLANG) $(CSTD) $(INC) $(DEFS) -Itests -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $^ \
+		$$(sed -n 's|^// test-ldlibs: ||p' $<)
 build/fuzz/gen/kern_text.o: $(KERN_C)
 	@mkdir -p $(@D)
 	$(CLANG) $(CSTD) $(INC) -O1 -c $< -o $@

@@ -12,6 +12,7 @@
 #ifndef RAWTEL_SINK_H
 #define RAWTEL_SINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,8 @@ struct loop;
 
 enum sink_signal { SINK_TRACES, SINK_METRICS, SINK_LOGS, SINK_NSIG };
 enum sink_proto { SINK_PROTO_PROTOBUF, SINK_PROTO_JSON };
+/* Content-Encoding of OTLP/HTTP bodies (OTEL_EXPORTER_OTLP_COMPRESSION) */
+enum sink_comp { SINK_COMP_NONE, SINK_COMP_GZIP };
 
 #define SINK_URL_MAX 512
 #define SINK_HOST_MAX 256
@@ -34,6 +37,7 @@ struct sink_sig_conf {
 	int headers_set;
 	uint32_t timeout_ms;
 	int protocol;			/* enum sink_proto or -1 */
+	int compression;		/* enum sink_comp or -1 */
 };
 
 struct sink_config {
@@ -66,12 +70,15 @@ struct sink_target {
 	const char *headers;		/* points into the config */
 	uint32_t timeout_ms;
 	int protocol;
+	int compression;		/* enum sink_comp */
 };
 
 /* Defaults: http://localhost:4318, http/protobuf, 10 s timeout, no spool. */
 void sink_config_init(struct sink_config *c);
 /* Apply the OTEL_EXPORTER_OTLP_* variables (an empty one counts as unset). */
 int sink_config_env(struct sink_config *c);
+/* Whether `name` is one of the variables sink_config_env reads. */
+bool sink_config_env_known(const char *name);
 /* Setters shared by the environment and the command line; `sig` is a
  * signal or -1 for the generic setting. Each validates its value and fails
  * with a message saying what to write instead. */
@@ -79,6 +86,7 @@ int sink_config_set_endpoint(struct sink_config *c, int sig, const char *url);
 int sink_config_set_headers(struct sink_config *c, int sig, const char *list);
 int sink_config_set_timeout(struct sink_config *c, int sig, const char *ms);
 int sink_config_set_protocol(struct sink_config *c, int sig, const char *name);
+int sink_config_set_compression(struct sink_config *c, int sig, const char *name);
 /* Effective protocol for a signal: which encoding to submit. */
 int sink_config_protocol(const struct sink_config *c, int sig);
 /* The endpoint, headers and timeout that apply to `sig`. */

@@ -34,6 +34,7 @@ struct sink_req {
 	uint64_t seq;		/* order of submission, per signal */
 	uint32_t len;
 	uint8_t proto;		/* enum sink_proto */
+	uint8_t enc;		/* enum sink_comp: the body as sent */
 	uint8_t body[];
 };
 
@@ -86,6 +87,8 @@ void spool_close(struct spool *sp);
  * -EFBIG when the request alone is over the byte bound. */
 int spool_put(struct spool *sp, int sig, uint64_t seq, const void *body,
 	      size_t len, int proto);
+/* The same for a queued request, its encoding kept (a gzip body stays so). */
+int spool_put_req(struct spool *sp, int sig, const struct sink_req *r);
 /* fsync the directory so renames survive a crash. */
 int spool_sync(struct spool *sp);
 /* The oldest item of `sig`, or NULL. */

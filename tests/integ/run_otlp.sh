@@ -63,6 +63,17 @@ OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$port/" OTEL_EXPORTER_OTLP_PROTOCO
 	drive run_http_json --no-spool &&
 	check run_http_json "$T_TMP/js.bodies" "$T_TMP/run_http_json.pids" --format json
 
+# gzip bodies (inflated by the receiver with Node's zlib before the oracle
+# decodes them), set from a --config file that also turns the spool off
+start_receiver gz
+printf '# rawtel\nOTEL_EXPORTER_OTLP_COMPRESSION=gzip\nRAWTEL_NO_SPOOL=1\n' > "$T_TMP/gz.conf"
+chmod 600 "$T_TMP/gz.conf"
+drive run_http_gzip --config "$T_TMP/gz.conf" --endpoint "http://127.0.0.1:$port" &&
+	check run_http_gzip "$T_TMP/gz.bodies" "$T_TMP/run_http_gzip.pids" --format protobuf
+if grep -q '"content-encoding":"gzip"' "$T_TMP/gz.rlog" && ! grep -q '"ok":false' "$T_TMP/gz.rlog"; then
+	pass run_http_gzip_encoding
+else fail run_http_gzip_encoding "no gzip request, or one the receiver refused: $(head -c 400 "$T_TMP/gz.rlog")"; fi
+
 # no endpoint, no --output: ./rawtel-out/, and rawtel says so
 mkdir -p "$T_TMP/cwd"
 if (unset OTEL_EXPORTER_OTLP_ENDPOINT; cd "$T_TMP/cwd" && drive run_files_default); then

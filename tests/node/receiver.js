@@ -7,6 +7,9 @@
 //   node receiver.js --port N (0: any) --ready FILE --log FILE
 //        [--script JSON] [--max-ms MS] [--host 127.0.0.1] [--keepalive-ms MS]
 //        [--bodies DIR]   also keep each request body as DIR/NNNNNN-SIGNAL.pb|json
+// A body with Content-Encoding: gzip is inflated by Node's zlib first (as the
+// Collector's receiver does; the log keeps the wire size as wireBytes); any
+// other encoding is answered 415.
 //
 // --script is a JSON array of actions, one per request in arrival order
 // (then plain success); each may carry "times": N to repeat it:
@@ -22,6 +25,7 @@
 const fs = require('fs');
 const http = require('http');
 const path = require('path');
+const zlib = require('zlib');
 
 const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js');
 const pb = root.opentelemetry.proto.collector;
@@ -147,9 +151,22 @@ function main() {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      const body = Buffer.concat(chunks);
+      const wire = Buffer.concat(chunks);
       const ctype = req.headers['content-type'] || '';
-      const entry = { event: 'request', n, conn, method: req.method, path: req.url, signal, ctype, bytes: body.length, headers: req.headers, action };
+      const enc = req.headers['content-encoding'] || '';
+      let body;
+      try {
+        body = enc === 'gzip' ? zlib.gunzipSync(wire) : enc === '' ? wire : null;
+      } catch (e) {
+        body = null;
+      }
+      const entry = { event: 'request', n, conn, method: req.method, path: req.url, signal, ctype, bytes: body ? body.length : 0, wireBytes: wire.length, headers: req.headers, action };
+      if (!body) {
+        entry.error = `bad content-encoding '${enc}' body`;
+        log(entry);
+        res.writeHead(415, { 'Content-Type': 'text/plain' }).end('bad encoding');
+        return;
+      }
       if (!signal) {
         entry.error = 'unknown path';
         log(entry);

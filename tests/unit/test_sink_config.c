@@ -267,7 +267,18 @@ static void test_timeout_protocol_compression(void)
 	T_ERR_HAS("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", "use http/protobuf");
 	T_ERR_HAS("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", "4318");
 	T_ERR_HAS("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/xml", "unknown protocol 'http/xml'");
-	T_ERR_HAS("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip", "gzip compression is not implemented");
+	/* gzip, and per signal none over it */
+	setenv("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip", 1);
+	setenv("OTEL_EXPORTER_OTLP_LOGS_COMPRESSION", "none", 1);
+	sink_config_init(&c);
+	T_ASSERT(sink_config_env(&c) == 0);
+	T_ASSERT(sink_config_target(&c, SINK_TRACES, &t) == 0);
+	T_EQ_INT(t.compression, SINK_COMP_GZIP);
+	T_ASSERT(sink_config_target(&c, SINK_LOGS, &t) == 0);
+	T_EQ_INT(t.compression, SINK_COMP_NONE);
+	unsetenv("OTEL_EXPORTER_OTLP_COMPRESSION");
+	unsetenv("OTEL_EXPORTER_OTLP_LOGS_COMPRESSION");
+	T_ERR_HAS("OTEL_EXPORTER_OTLP_COMPRESSION", "zstd", "use gzip or none");
 	T_ERR_HAS("OTEL_EXPORTER_OTLP_LOGS_COMPRESSION", "br", "unknown compression 'br'");
 	/* flags use the same setters */
 	sink_config_init(&c);

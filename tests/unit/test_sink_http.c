@@ -118,6 +118,34 @@ static void test_deliver_keepalive(void)
 	fx_end(&f);
 }
 
+/* OTEL_EXPORTER_OTLP_COMPRESSION=gzip, traces only by its per-signal
+ * variable: the receiver inflates with Node's zlib before the oracle
+ * decodes, and the other signals go as they are. */
+static void test_gzip(void)
+{
+	struct fixture f;
+	struct sink_config c;
+
+	st_config(&c, 1);
+	T_ASSERT(sink_config_set_compression(&c, SINK_TRACES, "gzip") == 0);
+	T_EQ_INT(sink_config_set_compression(&c, -1, "br"), -EINVAL);
+	fx_start(&f, "[]", &c);
+	for (int i = 0; i < 3; i++) {
+		T_EQ_INT(st_submit(f.s, SINK_TRACES, i % 2 ? SINK_PROTO_JSON : SINK_PROTO_PROTOBUF, "t", i), 0);
+		T_EQ_INT(st_submit(f.s, SINK_LOGS, SINK_PROTO_PROTOBUF, "l", i), 0);
+	}
+	T_CHECK(st_run_until_idle(f.l, f.s, 10000));
+	fx_read(&f);
+	T_EQ_INT(f.nq, 6);
+	for (int i = 0; i < f.nq; i++) {
+		int traces = strstr(f.q[i].path, "traces") != NULL;
+
+		T_CHECK(f.q[i].ok, "the oracle rejected a request");
+		T_CHECK(!strstr(f.q[i].line, "\"content-encoding\":\"gzip\"") == !traces);
+	}
+	fx_end(&f);
+}
+
 /* 503 + Retry-After: 1 -> the second try comes a second later; 429, 502
  * and 504 retried with backoff; each request arrives exactly once more. */
 static void test_retry_after_and_retryable(void)
@@ -349,6 +377,7 @@ int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
 	T_RUN(test_deliver_keepalive);
+	T_RUN(test_gzip);
 	T_RUN(test_retry_after_and_retryable);
 	T_RUN(test_retry_after_http_date);
 	T_RUN(test_no_retry);

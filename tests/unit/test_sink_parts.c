@@ -242,6 +242,27 @@ static void test_spool(void)
 	T_CHECK(spool_head(&sp, SINK_TRACES) == NULL);
 	T_EQ_INT(spool_load(&sp, SINK_TRACES, 7, &r), -ENOENT);
 	load_expect(&sp, SINK_LOGS, 1, "log1");
+	/* a gzip body is kept as it is sent, with its encoding */
+	r = sink_req_new(4, "\x1f\x8bgz", 4, SINK_PROTO_JSON);
+	T_ASSERT(r);
+	r->enc = SINK_COMP_GZIP;
+	T_EQ_INT(spool_put_req(&sp, SINK_METRICS, r), 0);
+	free(r);
+	T_EQ_INT(spool_load(&sp, SINK_METRICS, 4, &r), 0);
+	T_CHECK(r->enc == SINK_COMP_GZIP && r->proto == SINK_PROTO_JSON && r->len == 4 &&
+		!memcmp(r->body, "\x1f\x8bgz", 4));
+	free(r);
+	spool_remove(&sp, SINK_METRICS, 4);
+	/* an encoding this rawtel does not know: the file is bad, not sent */
+	r = sink_req_new(5, "zz", 2, SINK_PROTO_PROTOBUF);
+	T_ASSERT(r);
+	r->enc = 9;
+	T_EQ_INT(spool_put_req(&sp, SINK_METRICS, r), 0);
+	free(r);
+	r = NULL;
+	T_EQ_INT(spool_load(&sp, SINK_METRICS, 5, &r), -EBADMSG);
+	T_CHECK(r == NULL && spool_head(&sp, SINK_METRICS) == NULL);
+	T_EQ_INT(sp.bad_files, 2);	/* the torn file's, then this one */
 	T_EQ_INT(spool_put(&sp, SINK_LOGS, 2, "log2", 4, 0), 0);
 	T_EQ_INT(spool_put(&sp, SINK_LOGS, 3, "log3", 4, 0), 0);
 	spool_close(&sp);

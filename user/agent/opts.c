@@ -109,6 +109,12 @@ static int set_protocol(void *cmd, const char *v, const char *what)
 	return sink_config_set_protocol(&RUN(cmd)->sink, -1, v);
 }
 
+static int set_compression(void *cmd, const char *v, const char *what)
+{
+	(void)what;
+	return sink_config_set_compression(&RUN(cmd)->sink, -1, v);
+}
+
 static int set_headers(void *cmd, const char *v, const char *what)
 {
 	(void)what;
@@ -261,12 +267,20 @@ static int set_status(void *cmd, const char *v, const char *what)
 
 /* ---- the table ----------------------------------------------------------- */
 static const struct opt run_rows[] = {
+	OPT_HEAD("settings:"),
+	{ "--config", "FILE", NULL, NULL, "settings as KEY=VALUE lines: the OTEL_* variables\n"
+	  "and RAWTEL_<OPTION> for an option without one\n"
+	  "(RAWTEL_SPOOL_MAX=64M, RAWTEL_NO_SPOOL=1); flags win\n"
+	  "over the file, the file over the environment; refused\n"
+	  "when others may write it", set_mark },
 	OPT_HEAD("destination (OTEL_EXPORTER_OTLP_* variables apply, also per signal;\n"
 		 "flags win):"),
 	{ "--endpoint", "URL", NULL, NULL, "OTLP/HTTP base URL (http:// only), e.g.\n"
 	  "http://127.0.0.1:4318 (OTEL_EXPORTER_OTLP_ENDPOINT)", set_endpoint },
 	{ "--protocol", "P", NULL, NULL, "http/protobuf (default) or http/json", set_protocol },
 	{ "--headers", "LIST", NULL, NULL, "extra headers, k=v,k2=v2", set_headers },
+	{ "--compression", "gzip|none", NULL, NULL, "request bodies gzipped (Content-Encoding: gzip),\n"
+	  "also in the spool (OTEL_EXPORTER_OTLP_COMPRESSION)", set_compression },
 	{ "--output", "DIR", NULL, NULL, "write traces.jsonl, metrics.jsonl, logs.jsonl into DIR\n"
 	  "(default when no endpoint is set: ./rawtel-out)", set_output },
 	{ "--format", "F", NULL, NULL, "jsonl (default) or proto (length-prefixed) for --output",
@@ -461,12 +475,15 @@ static void run_sink(struct agent_opts *o, uint64_t given)
 
 int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
 {
-	uint64_t given;
+	uint64_t given, from_file;
 	int r;
 
 	run_defaults(o);
-	if ((r = agent_opts_env(o)) || (r = opt_parse(&run_cmd, o, argc, argv, &given)))
+	if ((r = agent_conf_load(o, run_rows, argc, argv, &from_file)))
 		return r;
+	if ((r = agent_opts_env(o)) || (r = opt_parse(&run_cmd, o, argc, argv, &given)))
+		return r < 0 ? agent_conf_blame(r) : r;
+	given |= from_file;
 	if ((r = run_probes(o, given)))
 		return r;
 	run_sink(o, given);

@@ -65,20 +65,50 @@ static int env_u32(const char *name, uint32_t *out, uint32_t min, uint32_t max)
 	return 0;
 }
 
+/* The batch processors' variables: OTEL_BSP_x and OTEL_BLRP_x. */
+enum { BP_DELAY, BP_BATCH, BP_QUEUE, BP_N };
+static const char *const bp_suffix[BP_N] = {
+	"_SCHEDULE_DELAY", "_MAX_EXPORT_BATCH_SIZE", "_MAX_QUEUE_SIZE"
+};
+static const char *const bp_prefix[] = { "OTEL_BSP", "OTEL_BLRP" };
+
 static int env_bp(struct agent_bp *bp, const char *prefix)
 {
-	char n[64];
+	char n[BP_N][64];
 	int r = 0;
 
-	snprintf(n, sizeof(n), "%s_SCHEDULE_DELAY", prefix);
-	r = r ? r : env_u32(n, &bp->delay_ms, 1, 3600000);
-	snprintf(n, sizeof(n), "%s_MAX_EXPORT_BATCH_SIZE", prefix);
-	r = r ? r : env_u32(n, &bp->batch, 1, 65536);
-	snprintf(n, sizeof(n), "%s_MAX_QUEUE_SIZE", prefix);
-	r = r ? r : env_u32(n, &bp->queue, 1, 1 << 24);
+	for (int i = 0; i < BP_N; i++)
+		snprintf(n[i], sizeof(n[i]), "%s%s", prefix, bp_suffix[i]);
+	r = r ? r : env_u32(n[BP_DELAY], &bp->delay_ms, 1, 3600000);
+	r = r ? r : env_u32(n[BP_BATCH], &bp->batch, 1, 65536);
+	r = r ? r : env_u32(n[BP_QUEUE], &bp->queue, 1, 1 << 24);
 	if (!r && bp->batch > bp->queue)
 		bp->batch = bp->queue;	/* the spec: batch size is capped by the queue */
 	return r;
+}
+
+/* The other variables this file reads (and ahttp_sampler_env). */
+#define ENV_RES "OTEL_RESOURCE_ATTRIBUTES"
+#define ENV_TEMP "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE"
+static const char *const env_single[] = {
+	ENV_RES, ENV_TEMP, "OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG"
+};
+
+bool agent_env_known(const char *name)
+{
+	for (size_t i = 0; i < sizeof(env_single) / sizeof(env_single[0]); i++)
+		if (!strcmp(name, env_single[i]))
+			return true;
+	for (size_t p = 0; p < sizeof(bp_prefix) / sizeof(bp_prefix[0]); p++) {
+		size_t n = strlen(bp_prefix[p]);
+
+		if (strncmp(name, bp_prefix[p], n))
+			continue;
+		for (int i = 0; i < BP_N; i++)
+			if (!strcmp(name + n, bp_suffix[i]))
+				return true;
+	}
+	return sink_config_env_known(name);
 }
 
 int agent_opts_env(struct agent_opts *o)
@@ -89,13 +119,13 @@ int agent_opts_env(struct agent_opts *o)
 	/* the sink reads its own, general and per signal */
 	if ((r = sink_config_env(&o->sink)))
 		return r;
-	if ((r = agent_parse_res_attrs(o, getenv("OTEL_RESOURCE_ATTRIBUTES"))))
+	if ((r = agent_parse_res_attrs(o, getenv(ENV_RES))))
 		return r;
-	v = getenv("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE");
+	v = getenv(ENV_TEMP);
 	if (otlp_temp_pref_parse(v, &o->temp_pref))
 		return err_set(EINVAL, "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=%s: "
 			       "expected cumulative, delta or lowmemory", v);
-	if ((r = env_bp(&o->bsp, "OTEL_BSP")) || (r = env_bp(&o->blrp, "OTEL_BLRP")))
+	if ((r = env_bp(&o->bsp, bp_prefix[0])) || (r = env_bp(&o->blrp, bp_prefix[1])))
 		return r;
 	ahttp_sampler_env(&o->sampler, &o->sampler_ratio);
 	return 0;

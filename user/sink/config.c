@@ -25,8 +25,9 @@ void sink_config_init(struct sink_config *c)
 	snprintf(c->base_url, sizeof(c->base_url), "http://localhost:4318");
 	c->generic.timeout_ms = 10000;
 	c->generic.protocol = SINK_PROTO_PROTOBUF;
+	c->generic.compression = SINK_COMP_NONE;
 	for (int i = 0; i < SINK_NSIG; i++)
-		c->sig[i].protocol = -1;
+		c->sig[i].protocol = c->sig[i].compression = -1;
 	c->queue_max_bytes = 8u << 20;
 	c->queue_max_requests = 256;
 	c->backoff_initial_ms = 1000;
@@ -196,16 +197,18 @@ int sink_config_set_protocol(struct sink_config *c, int sig, const char *name)
 	return 0;
 }
 
-static int sink_config_set_compression(struct sink_config *c, int sig, const char *name)
+int sink_config_set_compression(struct sink_config *c, int sig, const char *name)
 {
-	(void)c;
-	(void)sig;
+	int comp;
+
 	if (!strcmp(name, "none"))
-		return 0;
-	if (!strcmp(name, "gzip"))
-		return err_set(ENOTSUP, "gzip compression is not implemented in rawtel; "
-			       "set the compression to none (or unset it)");
-	return err_set(EINVAL, "unknown compression '%s'; use none", name);
+		comp = SINK_COMP_NONE;
+	else if (!strcmp(name, "gzip"))
+		comp = SINK_COMP_GZIP;
+	else
+		return err_set(EINVAL, "unknown compression '%s'; use gzip or none", name);
+	conf_of(c, sig)->compression = comp;
+	return 0;
 }
 
 int sink_config_protocol(const struct sink_config *c, int sig)
@@ -242,6 +245,7 @@ int sink_config_target(const struct sink_config *c, int sig, struct sink_target 
 	t->headers = sc->headers_set ? sc->headers : c->generic.headers;
 	t->timeout_ms = sc->timeout_ms ? sc->timeout_ms : c->generic.timeout_ms;
 	t->protocol = sink_config_protocol(c, sig);
+	t->compression = sc->compression >= 0 ? sc->compression : c->generic.compression;
 	return 0;
 }
 
@@ -264,25 +268,47 @@ static int env_apply(struct sink_config *c, int sig, const char *suffix,
 	return ret ? err_wrap(ret, "%s", name) : 0;
 }
 
+/* The variables, general (OTEL_EXPORTER_OTLP_X) and per signal. */
+static const struct {
+	const char *suffix;
+	int (*set)(struct sink_config *, int, const char *);
+} env_vars[] = {
+	{ "ENDPOINT", sink_config_set_endpoint },
+	{ "HEADERS", sink_config_set_headers },
+	{ "TIMEOUT", sink_config_set_timeout },
+	{ "PROTOCOL", sink_config_set_protocol },
+	{ "COMPRESSION", sink_config_set_compression },
+};
+
 int sink_config_env(struct sink_config *c)
 {
-	static const struct {
-		const char *suffix;
-		int (*set)(struct sink_config *, int, const char *);
-	} vars[] = {
-		{ "ENDPOINT", sink_config_set_endpoint },
-		{ "HEADERS", sink_config_set_headers },
-		{ "TIMEOUT", sink_config_set_timeout },
-		{ "PROTOCOL", sink_config_set_protocol },
-		{ "COMPRESSION", sink_config_set_compression },
-	};
-
 	for (int sig = -1; sig < SINK_NSIG; sig++)
-		for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
-			int ret = env_apply(c, sig, vars[i].suffix, vars[i].set);
+		for (size_t i = 0; i < sizeof(env_vars) / sizeof(env_vars[0]); i++) {
+			int ret = env_apply(c, sig, env_vars[i].suffix, env_vars[i].set);
 
 			if (ret)
 				return ret;
 		}
 	return 0;
+}
+
+bool sink_config_env_known(const char *name)
+{
+	const char *p = "OTEL_EXPORTER_OTLP_";
+
+	if (strncmp(name, p, strlen(p)))
+		return false;
+	name += strlen(p);
+	for (int sig = 0; sig < SINK_NSIG; sig++) {
+		size_t n = strlen(sig_upper[sig]);
+
+		if (!strncmp(name, sig_upper[sig], n) && name[n] == '_') {
+			name += n + 1;
+			break;
+		}
+	}
+	for (size_t i = 0; i < sizeof(env_vars) / sizeof(env_vars[0]); i++)
+		if (!strcmp(name, env_vars[i].suffix))
+			return true;
+	return false;
 }

@@ -177,9 +177,14 @@ static void send_request(struct sink_ep *ep)
 {
 	static const char *const ctype[] = { "application/x-protobuf", "application/json" };
 	const struct sink_target *t = &ep->s->tgt[ep->sig];
-	int n = sink_http_req_head(ep->head, sizeof(ep->head), t->path, t->hostport,
-			      ctype[ep->req->proto == SINK_PROTO_JSON], ep->req->len,
-			      t->headers);
+	char extra[SINK_HDRS_MAX + 32];
+	int n;
+
+	/* the request's own encoding: a spooled one keeps what it was made with */
+	snprintf(extra, sizeof(extra), "%s%s", ep->req->enc == SINK_COMP_GZIP ?
+		 "Content-Encoding: gzip\r\n" : "", t->headers);
+	n = sink_http_req_head(ep->head, sizeof(ep->head), t->path, t->hostport,
+			       ctype[ep->req->proto == SINK_PROTO_JSON], ep->req->len, extra);
 
 	if (n < 0) {	/* cannot happen with the config's size limits */
 		err_set(E2BIG, "request head for %s too long", t->hostport);

@@ -20,6 +20,7 @@ struct sink_req *sink_req_new(uint64_t seq, const void *body, size_t len, int pr
 	r->seq = seq;
 	r->len = (uint32_t)len;
 	r->proto = (uint8_t)proto;
+	r->enc = SINK_COMP_NONE;
 	memcpy(r->body, body, len);
 	return r;
 }

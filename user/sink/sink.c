@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "rawtel/err.h"
+#include "rawtel/gzip.h"
 #include "rawtel/loop.h"
 #include "sink_int.h"
 
@@ -39,8 +40,7 @@ void sink_spill(struct sink *s, int sig)
 	if (!s->spool_on)
 		return;
 	if (ep->req && ep->sig == sig && !ep->from_spool) {
-		ret = spool_put(&s->spool, sig, ep->req->seq, ep->req->body, ep->req->len,
-				ep->req->proto);
+		ret = spool_put_req(&s->spool, sig, ep->req);
 		if (!ret) {
 			ep->from_spool = 1;
 			wrote++;
@@ -49,7 +49,7 @@ void sink_spill(struct sink *s, int sig)
 	while (!ret && s->q[sig].count) {
 		struct sink_req *r = queue_peek(&s->q[sig]);
 
-		ret = spool_put(&s->spool, sig, r->seq, r->body, r->len, r->proto);
+		ret = spool_put_req(&s->spool, sig, r);
 		if (ret == -EFBIG) {	/* can never be spooled: drop it alone */
 			free(queue_pop(&s->q[sig]));
 			s->st[sig].dropped[SINK_DROP_TOO_LARGE]++;
@@ -81,18 +81,12 @@ static int submit_files(struct sink *s, int sig, const void *body, size_t len, i
 	return 0;
 }
 
-int sink_submit(struct sink *s, int sig, const void *body, size_t len, int proto)
+/* Queue one request body as it will be sent (enc: enum sink_comp). */
+static int submit_http(struct sink *s, int sig, const void *body, size_t len, int proto, int enc)
 {
 	struct sink_queue *q;
 	struct sink_req *r;
 
-	if (sig < 0 || sig >= SINK_NSIG || (proto != SINK_PROTO_PROTOBUF && proto != SINK_PROTO_JSON))
-		return err_set(EINVAL, "sink_submit: bad signal %d or protocol %d", sig, proto);
-	if (!len)
-		return err_set(EINVAL, "sink_submit: empty %s request (OTLP forbids them)",
-			       sink_signal_name(sig));
-	if (s->files_mode)
-		return submit_files(s, sig, body, len, proto);
 	if (len > SINK_BODY_MAX || len > s->cfg.queue_max_bytes) {
 		s->st[sig].dropped[SINK_DROP_TOO_LARGE]++;
 		return err_set(EMSGSIZE, "a %zu-byte %s request is over the queue bound (%llu bytes); dropped",
@@ -113,6 +107,7 @@ int sink_submit(struct sink *s, int sig, const void *body, size_t len, int proto
 	r = sink_req_new(s->next_seq[sig]++, body, len, proto);
 	if (!r)
 		return err_set(ENOMEM, "out of memory queueing a %zu-byte request", len);
+	r->enc = (uint8_t)enc;
 	queue_push(q, r);	/* room was made above */
 	if (q->bytes > s->st[sig].queue_bytes_peak)
 		s->st[sig].queue_bytes_peak = q->bytes;
@@ -120,6 +115,32 @@ int sink_submit(struct sink *s, int sig, const void *body, size_t len, int proto
 		sink_spill(s, sig);
 	sink_http_ep_kick(ep_for(s, sig));
 	return 0;
+}
+
+/* Compressed when the signal's endpoint asks for it: queued, spooled and
+ * sent so (the bounds count what goes over the wire). Without the memory
+ * to compress, the body goes as it is. */
+int sink_submit(struct sink *s, int sig, const void *body, size_t len, int proto)
+{
+	uint8_t *z;
+	long zn;
+	int ret;
+
+	if (sig < 0 || sig >= SINK_NSIG || (proto != SINK_PROTO_PROTOBUF && proto != SINK_PROTO_JSON))
+		return err_set(EINVAL, "sink_submit: bad signal %d or protocol %d", sig, proto);
+	if (!len)
+		return err_set(EINVAL, "sink_submit: empty %s request (OTLP forbids them)",
+			       sink_signal_name(sig));
+	if (s->files_mode)
+		return submit_files(s, sig, body, len, proto);
+	if (s->tgt[sig].compression != SINK_COMP_GZIP || len > SINK_BODY_MAX ||
+	    !(z = malloc(gzip_bound(len))))
+		return submit_http(s, sig, body, len, proto, SINK_COMP_NONE);
+	zn = gzip_encode(body, len, z, gzip_bound(len));
+	ret = zn > 0 ? submit_http(s, sig, z, (size_t)zn, proto, SINK_COMP_GZIP) :
+		       submit_http(s, sig, body, len, proto, SINK_COMP_NONE);
+	free(z);
+	return ret;
 }
 
 int sink_next_request(struct sink_ep *ep)

@@ -1,8 +1,9 @@
 /* The spool: request bodies kept on disk while the collector cannot take
  * them, replayed oldest first when it can. One file per request, named by
  * signal and sequence number so a directory listing restores the order
- * after a restart. Each file: "RTSPOOL1", proto (1 byte), 3 zero bytes,
- * body length (4 bytes, little-endian), body. */
+ * after a restart. Each file: "RTSPOOL1", proto (1 byte), encoding (1
+ * byte: enum sink_comp, the body kept as it is sent), 2 zero bytes, body
+ * length (4 bytes, little-endian), body. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -176,8 +177,8 @@ void spool_close(struct spool *sp)
 }
 
 
-int spool_put(struct spool *sp, int sig, uint64_t seq, const void *body,
-	      size_t len, int proto)
+static int spool_write(struct spool *sp, int sig, uint64_t seq, const void *body,
+		       size_t len, int proto, int enc)
 {
 	struct spool_sig *s = &sp->sig[sig];
 	uint8_t hdr[SPOOL_HDR] = SPOOL_MAGIC;
@@ -189,6 +190,7 @@ int spool_put(struct spool *sp, int sig, uint64_t seq, const void *body,
 		return err_set(EFBIG, "a %zu-byte %s request is larger than the spool bound (%llu bytes)",
 			       len, sink_signal_name(sig), (unsigned long long)sp->max_bytes);
 	hdr[8] = (uint8_t)proto;
+	hdr[9] = (uint8_t)enc;
 	for (int i = 0; i < 4; i++)
 		hdr[12 + i] = (uint8_t)(len >> (8 * i));
 	name_of(name, sizeof(name), sig, seq);
@@ -222,6 +224,17 @@ int spool_put(struct spool *sp, int sig, uint64_t seq, const void *body,
 	if (seq + 1 > sp->next_seq[sig])
 		sp->next_seq[sig] = seq + 1;
 	return 0;
+}
+
+int spool_put(struct spool *sp, int sig, uint64_t seq, const void *body,
+	      size_t len, int proto)
+{
+	return spool_write(sp, sig, seq, body, len, proto, SINK_COMP_NONE);
+}
+
+int spool_put_req(struct spool *sp, int sig, const struct sink_req *r)
+{
+	return spool_write(sp, sig, r->seq, r->body, r->len, r->proto, r->enc);
 }
 
 int spool_sync(struct spool *sp)
@@ -264,7 +277,7 @@ int spool_load(struct spool *sp, int sig, uint64_t seq, struct sink_req **out)
 		goto bad;
 	}
 	if (read(fd, hdr, sizeof(hdr)) == (ssize_t)sizeof(hdr) &&
-	    !memcmp(hdr, SPOOL_MAGIC, 8) && hdr[8] <= SINK_PROTO_JSON) {
+	    !memcmp(hdr, SPOOL_MAGIC, 8) && hdr[8] <= SINK_PROTO_JSON && hdr[9] <= SINK_COMP_GZIP) {
 		for (int i = 0; i < 4; i++)
 			len |= (uint32_t)hdr[12 + i] << (8 * i);
 		if (SPOOL_HDR + (uint64_t)len == h->bytes && len <= SINK_BODY_MAX &&
@@ -272,6 +285,7 @@ int spool_load(struct spool *sp, int sig, uint64_t seq, struct sink_req **out)
 			r->seq = seq;
 			r->len = len;
 			r->proto = hdr[8];
+			r->enc = hdr[9];
 			if (read(fd, r->body, len) == (ssize_t)len)
 				ret = 0;
 			else

@@ -5,11 +5,11 @@
 #include <string.h>
 
 #include "rawtel/lz.h"
+#include "rawtel/lz_match.h"
 
-#define LZ_MIN 3
+#define LZ_MIN LZ_MATCH_MIN
 #define LZ_MAX (LZ_MIN + 255)
 #define LZ_WINDOW 65535
-#define LZ_HASH (1 << 15)
 #define LZ_CHAIN 256		/* candidates tried per position (build time) */
 
 #define RC_TOP (1u << 24)	/* the range is renormalized below this */
@@ -89,11 +89,6 @@ static void rc_byte(struct rc_enc *e, uint16_t *p, unsigned v)
 	}
 }
 
-static uint32_t lz_hash(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]) * 2654435761u >> 17;
-}
-
 static size_t lz_same(const uint8_t *a, const uint8_t *b, size_t lim)
 {
 	size_t l = 0;
@@ -101,26 +96,6 @@ static size_t lz_same(const uint8_t *a, const uint8_t *b, size_t lim)
 	while (l < lim && a[l] == b[l])
 		l++;
 	return l;
-}
-
-/* The longest earlier match at i (hash chains), as *dist; its length. */
-static size_t lz_find(const uint8_t *in, size_t n, size_t i, const int32_t *head,
-		      const int32_t *prev, size_t *dist)
-{
-	size_t best = 0, lim = n - i < LZ_MAX ? n - i : LZ_MAX;
-	int tries = LZ_CHAIN;
-
-	if (lim < LZ_MIN)
-		return 0;
-	for (int32_t c = head[lz_hash(in + i)]; c >= 0 && i - (size_t)c <= LZ_WINDOW && tries--;
-	     c = prev[c]) {
-		size_t l = lz_same(in + c, in + i, lim);
-		if (l > best) {
-			best = l;
-			*dist = i - (size_t)c;
-		}
-	}
-	return best;
 }
 
 /* One token at in[i]: a literal, or a match (at the last distance when
@@ -154,40 +129,33 @@ static size_t lz_token(struct rc_enc *e, struct lz_model *m, const uint8_t *in, 
 
 long lz_encode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 {
-	int32_t *head = malloc(LZ_HASH * sizeof(*head));
-	int32_t *prev = malloc((n ? n : 1) * sizeof(*prev));
+	struct lz_match mt;
 	struct lz_model *m = lz_model_new();
 	struct rc_enc e = { .out = out, .cap = cap, .pending = 1, .range = 0xffffffffu };
 	size_t i = 0, rep = 0;
 	unsigned was_match = 0;
 	long ret = -ENOMEM;
 
-	if (!head || !prev || !m)
-		goto out;
-	memset(head, 0xff, LZ_HASH * sizeof(*head));
+	if (!m || lz_match_init(&mt, in, n, LZ_WINDOW, LZ_CHAIN, LZ_MAX)) {
+		free(m);
+		return ret;
+	}
 	while (i < n) {
-		size_t dist = 0, best = lz_find(in, n, i, head, prev, &dist), d2 = 0;
+		size_t dist = 0, best = lz_longest(&mt, i, LZ_MAX, &dist), d2 = 0;
 
 		/* lazily: a literal here when the next position matches longer */
-		if (best >= LZ_MIN && i + 1 < n && lz_find(in, n, i + 1, head, prev, &d2) > best + 1)
+		if (best && i + 1 < n && lz_longest(&mt, i + 1, LZ_MAX, &d2) > best + 1)
 			best = 0;
 		size_t end = i + lz_token(&e, m, in, n, i, &rep, &was_match, best, dist);
 
 		/* index every position passed, so later matches can start there */
-		for (; i < end; i++) {
-			if (i + LZ_MIN <= n) {
-				uint32_t h = lz_hash(in + i);
-				prev[i] = head[h];
-				head[h] = (int32_t)i;
-			}
-		}
+		for (; i < end; i++)
+			lz_insert(&mt, i);
 	}
 	for (int k = 0; k < 5; k++)
 		rc_shift(&e);
 	ret = e.o <= cap ? (long)e.o : -ENOSPC;
-out:
-	free(head);
-	free(prev);
+	lz_match_free(&mt);
 	free(m);
 	return ret;
 }

@@ -1,0 +1,54 @@
+/* The gzip container (RFC 1952) around deflate_encode: a 10-byte header
+ * (no name, no time: the same body always gives the same bytes), the
+ * stream, CRC-32 and the size mod 2^32. */
+#include <errno.h>
+
+#include "rawtel/gzip.h"
+
+uint32_t gzip_crc32(uint32_t crc, const uint8_t *p, size_t n)
+{
+	static uint32_t table[256];
+
+	if (!table[1])
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t c = i;
+
+			for (int k = 0; k < 8; k++)
+				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+			table[i] = c;
+		}
+	crc = ~crc;
+	while (n--)
+		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}
+
+size_t gzip_bound(size_t n)
+{
+	/* stored blocks at worst: 5 bytes per 65535 and per block of 16384
+	 * symbols (each one byte at least), the final block, the container */
+	return n + 6 * (n / 16384 + n / 65535 + 2) + 18;
+}
+
+static void le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+long gzip_encode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
+{
+	static const uint8_t head[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255 };
+	long z;
+
+	if (cap < 18)
+		return -ENOSPC;
+	for (int i = 0; i < 10; i++)
+		out[i] = head[i];
+	z = deflate_encode(in, n, out + 10, cap - 18);
+	if (z < 0)
+		return z;
+	le32(out + 10 + z, gzip_crc32(0, in, n));
+	le32(out + 14 + z, (uint32_t)n);
+	return z + 18;
+}

@@ -1,0 +1,76 @@
+/* The hash-chain matcher of include/rawtel/lz_match.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rawtel/lz_match.h"
+
+#define LZ_HASH (1 << 15)
+
+static uint32_t lz_hash(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]) * 2654435761u >> 17;
+}
+
+int lz_match_init(struct lz_match *m, const uint8_t *in, size_t n, uint32_t window, int chain,
+		  size_t nice)
+{
+	*m = (struct lz_match){ in, n, window, chain, nice, NULL, NULL };
+	m->head = malloc(LZ_HASH * sizeof(*m->head));
+	m->prev = malloc(LZ_RING * sizeof(*m->prev));
+	if (!m->head || !m->prev || n > INT32_MAX) {
+		lz_match_free(m);
+		return -ENOMEM;
+	}
+	memset(m->head, 0xff, LZ_HASH * sizeof(*m->head));
+	return 0;
+}
+
+void lz_match_free(struct lz_match *m)
+{
+	free(m->head);
+	free(m->prev);
+	m->head = m->prev = NULL;
+}
+
+void lz_insert(struct lz_match *m, size_t i)
+{
+	if (i + LZ_MATCH_MIN <= m->n) {
+		uint32_t h = lz_hash(m->in + i);
+
+		m->prev[i & (LZ_RING - 1)] = m->head[h];
+		m->head[h] = (int32_t)i;
+	}
+}
+
+/* A ring slot is overwritten only by a position LZ_RING later, and the
+ * window keeps every candidate closer than that: the chain is exact. */
+size_t lz_longest(const struct lz_match *m, size_t i, size_t max, size_t *dist)
+{
+	const uint8_t *in = m->in;
+	size_t best = 0;
+	int tries = m->chain;
+
+	if (max > m->n - i)
+		max = m->n - i;
+	if (max < LZ_MATCH_MIN)
+		return 0;
+	for (int32_t c = m->head[lz_hash(in + i)]; c >= 0 && i - (size_t)c <= m->window && tries--;
+	     c = m->prev[(size_t)c & (LZ_RING - 1)]) {
+		size_t l = 0;
+
+		if (best == max)
+			break;
+		if (in[(size_t)c + best] != in[i + best])
+			continue;	/* cannot be longer */
+		while (l < max && in[(size_t)c + l] == in[i + l])
+			l++;
+		if (l > best) {
+			best = l;
+			*dist = i - (size_t)c;
+			if (l >= m->nice)
+				break;
+		}
+	}
+	return best >= LZ_MATCH_MIN ? best : 0;
+}
