@@ -163,7 +163,8 @@ fi
 
 cat > "$T_TMP/scenario.json" << EOF
 {"app": $app, "old": $old, "app_port": $aport, "pg_port": $port, "codes": "$codes",
- "bench": [$b1, $b2], "load": $LOAD_N, "pipe": $((PIPE_N * 5))}
+ "bench": [$b1, $b2], "load": $LOAD_N, "pipe": $((PIPE_N * 5)),
+ "lost": $(sed -n 's/.* \([0-9]*\) lost in the kernel.*/\1/p' "$T_TMP/rt.err" | tail -n 1)}
 EOF
 node "$NODE_DIR/check-run-db.js" "$T_TMP/out" "$T_TMP/scenario.json" > "$T_TMP/check.out" 2>&1
 rc=$?
