@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Checks rawtel trace http --json output of tests/integ/trace_h2.sh:
+    check_h2.py CASE NAME FILE ARGS...
+prints PASS NAME or FAIL NAME: why."""
+import json
+import sys
+
+case, name, path = sys.argv[1:4]
+args = sys.argv[4:]
+lines = []
+for raw in open(path, encoding="utf-8"):
+    ev = json.loads(raw)
+    if ev.get("event") == "http":
+        lines.append(ev)
+fails = []
+
+
+def check(cond, what):
+    if not cond:
+        fails.append(what)
+
+
+def of(pid, role):
+    return [x for x in lines if x["pid"] == int(pid) and x["role"] == role]
+
+
+def short(xs):
+    return [(x["proto"], x["method"], x["path"], x["status"], x.get("stream"), x["flags"]) for x in xs]
+
+
+TP = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+if case == "nghttp":
+    server, client = args
+    for role, pid in (("server", server), ("client", client)):
+        xs = of(pid, role)
+        got = sorted((x["path"], x["status"]) for x in xs)
+        check(got == [("/big.txt", 200), ("/index.html", 200), ("/missing", 404)],
+              "%s streams: %r" % (role, short(xs)))
+        check(all(x["proto"] == "2" and x["method"] == "GET" and x.get("traceparent") == TP
+                  and x["unknown_fields"] == 0 for x in xs),
+              "%s fields: %r" % (role, short(xs)))
+        # concurrent streams of one connection (nghttp's own priority
+        # anchors take the first stream ids)
+        check(len({x["conn"] for x in xs}) == 1 and len({x["stream"] for x in xs}) == 3,
+              "%s: one connection, three streams: %r" % (role, short(xs)))
+        # a response whose end was not captured says so, never less
+        big = [x for x in xs if x["path"] == "/big.txt"]
+        check(big and (big[0]["resp_bytes"] == 40000 or "resp_open" in big[0]["flags"]),
+              "40000 bytes: %r" % short(big))
+elif case == "curl":
+    server, get, post = args
+    xs = of(server, "server")
+    check([(x["proto"], x["method"], x["path"]) for x in xs] ==
+          [("2", "GET", "/index.html"), ("2", "POST", "/index.html")], "server: %r" % short(xs))
+    for pid, method in ((get, "GET"), (post, "POST")):
+        xs = of(pid, "client")
+        check([(x["proto"], x["method"], x["path"]) for x in xs] == [("2", method, "/index.html")],
+              "%s client: %r" % (method, short(xs)))
+    check(len(xs) == 1 and xs[0]["req_bytes"] == 3, "POST body: %r" % short(xs))
+elif case == "upgrade":
+    server, client, port = args
+    for role, pid in (("server", server), ("client", client)):
+        xs = of(pid, role)
+        check([(x["proto"], x["method"], x["path"], x["status"], x["stream"]) for x in xs] ==
+              [("2", "GET", "/up.txt", 200, 1), ("2", "GET", "/second", 200, 3)],
+              "%s: %r" % (role, short(xs)))
+        check(len(xs) == 2 and xs[0]["flags"] == ["upgraded"] and xs[1]["flags"] == [] and
+              xs[0]["authority"] == "127.0.0.1:" + port and xs[0]["resp_bytes"] == 16,
+              "%s stream 1: %r" % (role, xs[:1]))
+        check(not [x for x in lines if x["proto"].startswith("1.") and x["pid"] == int(pid)],
+              "%s: the 101 is stream 1, no HTTP/1 exchange" % role)
+elif case == "grpc":
+    server, client = args
+    svc = "/rawtel.test.Demo/"
+    want = {svc + m: st for m, st in (("Echo", 0), ("Count", 0), ("Fail", 5), ("Slow", 4))}
+    srv = of(server, "server")
+    check(sorted(x["path"] for x in srv) == sorted(want), "server calls: %r" % short(srv))
+    for x in srv:
+        check(x["proto"] == "grpc" and x["method"] == "POST", "server call: %r" % x)
+        # a status not seen (its block's HPACK state lost: a capture
+        # limit) is -1, never another status
+        check(x["grpc_status"] in (want.get(x["path"]), -1), "server status: %r" % short([x]))
+    by = {x["path"]: x for x in srv}
+    check(by.get(svc + "Fail", {}).get("grpc_status") == 5 and
+          by.get(svc + "Fail", {}).get("grpc_message") == "no such thing", "Fail: NOT_FOUND")
+    check(by.get(svc + "Count", {}).get("resp_msgs") == 3 and
+          by.get(svc + "Count", {}).get("req_msgs") == 1, "Count: 1 message in, 3 out")
+    cli = of(client, "client")
+    check(len(cli) == 4, "client calls: %r" % short(cli))
+    for x in cli:
+        # a name not decodable is unknown and counted, never a wrong one
+        check(x["path"] in want or (x["path"] == "" and x["unknown_fields"] > 0),
+              "client call: %r" % short([x]))
+        check(x["grpc_status"] in (want.get(x["path"], -1), -1), "client status: %r" % short([x]))
+else:
+    fails.append("unknown case " + case)
+
+if fails:
+    print("FAIL %s: %s" % (name, "; ".join(fails)[:3000]))
+else:
+    print("PASS " + name)

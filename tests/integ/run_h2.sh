@@ -1,0 +1,93 @@
+#!/bin/sh
+# rawtel run --probes http on HTTP/2 and gRPC end to end, every OTLP
+# request decoded by the OpenTelemetry project's code and checked
+# (tests/node/check-run-h2.js): nghttp against nghttpd with a traceparent
+# (SERVER and CLIENT spans per stream, in the caller's trace), curl
+# --http2 upgrading to h2c, an h2c server making an HTTP/1 call while
+# serving (the call is the child of the HTTP/2 request), a python3-grpcio
+# server and client (RPC spans, status codes, message counts), and the
+# http and rpc duration histograms. h2 over TLS needs TLS capture: not here.
+. "$RAWTEL_TOP/tests/lib.sh"
+NODE_DIR="$RAWTEL_TOP/tests/node"
+FX="$RAWTEL_TOP/tests/fixtures/h2"
+PY=/usr/bin/python3
+
+if ! command -v node > /dev/null || [ ! -d "$NODE_DIR/node_modules/@opentelemetry" ]; then
+	fail run_h2 "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"
+	exit 0
+fi
+for c in nghttpd nghttp curl; do
+	if ! command -v $c > /dev/null; then
+		fail run_h2 "$c is missing: run scripts/install-deps test"; exit 0
+	fi
+done
+if ! $PY -c 'import grpc, h2' 2> /dev/null; then
+	fail run_h2 "python3-grpcio or python3-h2 is missing: run scripts/install-deps test"; exit 0
+fi
+require_bpf run_h2 || exit 0
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_port() {
+	i=0
+	while ! python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 1).close()" 2> /dev/null; do
+		i=$((i + 1)); [ $i -lt 50 ] || return 1; sleep 0.1
+	done
+}
+
+mkdir -p "$T_TMP/bodies" "$T_TMP/www"
+printf 'hello h2\n' > "$T_TMP/www/index.html"
+head -c 40000 /dev/zero | tr '\0' a > "$T_TMP/www/big.txt"
+node "$NODE_DIR/receiver.js" --port 0 --ready "$T_TMP/rport" --log "$T_TMP/rlog" \
+	--bodies "$T_TMP/bodies" --max-ms 60000 > "$T_TMP/rout" 2>&1 &
+rcv=$!; track_pid $rcv
+i=0; while [ ! -s "$T_TMP/rport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+rport=$(cat "$T_TMP/rport" 2>/dev/null)
+
+NGPORT=$(free_port); UPPORT=$(free_port); PXPORT=$(free_port); BEPORT=$(free_port); GPORT=$(free_port)
+nghttpd --no-tls -d "$T_TMP/www" "$NGPORT" > "$T_TMP/nghttpd.log" 2>&1 &
+ngd=$!; track_pid $ngd
+$PY "$FX/h2c_upgrade_server.py" "$UPPORT" > "$T_TMP/up.log" 2>&1 &
+ups=$!; track_pid $ups
+(cd "$T_TMP/www" && exec python3 -m http.server "$BEPORT" --bind 127.0.0.1 > /dev/null 2>&1) &
+be=$!; track_pid $be
+$PY "$RAWTEL_TOP/tests/integ/h2_proxy.py" "$PXPORT" "http://127.0.0.1:$BEPORT/index.html" \
+	> "$T_TMP/proxy.log" 2>&1 &
+px=$!; track_pid $px
+$PY "$FX/grpc_peer.py" server "$GPORT" > "$T_TMP/grpc.log" 2>&1 &
+gs=$!; track_pid $gs
+# (the upgrade server serves one connection: no probe of its port)
+sleep 0.5
+for p in $NGPORT $BEPORT $PXPORT $GPORT; do
+	wait_port $p || { fail run_h2 "a server did not start (port $p)"; exit 0; }
+done
+
+OTEL_BSP_SCHEDULE_DELAY=500 "$RAWTEL" run --no-status --probes http --endpoint "http://127.0.0.1:$rport" \
+	--no-spool --metric-interval 1000 > "$T_TMP/rt.out" 2> "$T_TMP/rt.err" &
+rt=$!; track_pid $rt
+if ! wait_for "$T_TMP/rt.err" "running:" 300; then
+	fail run_h2 "rawtel run did not start: $(cat "$T_TMP/rt.err")"; exit 0
+fi
+
+nghttp -n -H "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" \
+	"http://127.0.0.1:$NGPORT/index.html" "http://127.0.0.1:$NGPORT/big.txt" \
+	"http://127.0.0.1:$NGPORT/missing" > "$T_TMP/nghttp.out" 2>&1 &
+ngc=$!; wait $ngc
+curl -s --max-time 10 --http2 -o /dev/null "http://127.0.0.1:$UPPORT/up.txt" -o /dev/null "http://127.0.0.1:$UPPORT/second" &
+upc=$!; wait $upc
+curl -s --http2-prior-knowledge -o /dev/null --max-time 10 "http://127.0.0.1:$PXPORT/proxy" &
+pxc=$!; wait $pxc
+$PY "$FX/grpc_peer.py" client "$GPORT" > "$T_TMP/grpcc.out" 2>&1 &
+gc=$!; wait $gc
+sleep 1.5
+kill -TERM $rt; wait $rt; rc=$?
+if [ $rc -ne 0 ]; then fail run_h2 "rawtel run exited $rc: $(tail -n 5 "$T_TMP/rt.err")"; exit 0; fi
+
+cat > "$T_TMP/scenario.json" <<EOF
+{"nghttpd": $ngd, "nghttp": $ngc, "up_server": $ups, "up_client": $upc, "up_port": $UPPORT,
+ "proxy": $px, "proxy_client": $pxc, "backend": $be, "grpc_server": $gs, "grpc_client": $gc,
+ "ng_port": $NGPORT}
+EOF
+node "$NODE_DIR/check-run-h2.js" run_h2 "$T_TMP/bodies" "$T_TMP/scenario.json" > "$T_TMP/check.out" 2>&1
+rc=$?
+cat "$T_TMP/check.out"
+[ $rc -eq 0 ] || grep -q "^FAIL" "$T_TMP/check.out" || fail run_h2 "the checker exited $rc"
