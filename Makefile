@@ -115,8 +115,10 @@ $(SDIR)/gen/kern_text.o: $(KERN_C) | $(CROSS_DEP)
 # libc.a's own unwind tables go too (scripts/static-noeh.ld), and without
 # -z separate-code the read-only data shares a page run with the code. No
 # RELRO segment: in a static musl binary nothing applies it (only musl's
-# dynamic linker does), and its page alignment cost 4 KB.
-STATIC_LD := $(STATIC_OPT) -static -no-pie -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=none \
+# dynamic linker does), and its page alignment cost 4 KB. LTO as one
+# partition, with points-to analysis: 1-2 KB smaller than the default
+# split, whose result also varied with the objects' order.
+STATIC_LD := $(STATIC_OPT) -flto-partition=one -fipa-pta -static -no-pie -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=none \
 	-Wl,-z,norelro -Wl,-T,scripts/static-noeh.ld
 $(SDIR)/rawtel: $(SDIR)/user/cli/main.o $(call objs,$(SDIR:build/%=%)) scripts/static-noeh.ld
 	$(STATIC_CC) $(STATIC_LD) -o $@ $(filter %.o,$^)
