@@ -15,8 +15,8 @@
  *   $self_pid         rawtel's own pid: never reported
  *   $filter_pid       1: report only the processes in sel (--pid: the
  *                     process and its descendants)
- *   $sel_map          1: sel is filled (--pid, --port) and kept by
- *                     kern/proc.S (sel_fork, sel_free)
+ *   $sel_map          1: sel is filled (--pid, --port, --cgroup) and kept
+ *                     by kern/proc.S (sel_fork, sel_free)
  *   $filter_comm      1: report only tasks whose comm is $comm_lo/$comm_hi
  *   $filter_cgroup    1: report only tasks whose cgroup v2 id is in cgsel
  *                     (--cgroup, --container); sel then holds the tgids

@@ -6,6 +6,9 @@
 #    rawtel trace open --cgroup (the path as /proc/PID/cgroup shows it, and
 #    the directory itself) reports the inside one's opens and none of the
 #    outside one's.
+#  - cgroup_tcp: a connection from inside and one from outside to a
+#    listener outside: rawtel trace tcp --cgroup reports the inside one's
+#    (its owner entered sel in the kernel when it connected), not the other.
 #  - container_run: a directory named like docker's systemd scope
 #    (docker-<64 hex>.scope) holding a shell in its own PID namespace
 #    (unshare) with OTEL_SERVICE_NAME set, running sleeps; outside, a loop
@@ -52,6 +55,37 @@ select_case() {
 		pass "$name (--cgroup $arg: $i opens inside, none outside)"
 	else
 		fail "$name" "opens inside $i (want > 0), outside $o (want 0)"
+	fi
+}
+
+tcp_case() {
+	name=cgroup_tcp d=$T_TMP/cgroup_tcp
+	mkdir -p "$d"
+	# a listener accepting for 8 s at most, its port in DIR/port
+	python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8); s.settimeout(0.2)
+open(sys.argv[1] + "/port", "w").write(str(s.getsockname()[1]))
+t = time.time()
+while time.time() - t < 8:
+    try: s.accept()[0].close()
+    except OSError: pass' "$d" &
+	CG_PIDS="$CG_PIDS $!"
+	wait_for "$d/port" '[0-9]' 50 || { fail $name "the listener did not start"; return; }
+	port=$(cat "$d/port")
+	CONN="import socket, time; time.sleep(1); c = socket.create_connection(('127.0.0.1', $port)); c.close()"
+	trace_bg $name 200 tcp --cgroup "${CG#"$CG_ROOT"}" || return
+	sh -c "echo \$\$ > $CG/cgroup.procs && exec python3 -c \"$CONN\"" &
+	in=$!; CG_PIDS="$CG_PIDS $in"
+	python3 -c "$CONN" &
+	out=$!; CG_PIDS="$CG_PIDS $out"
+	wait $in $out
+	stop_trace $name || return
+	i=$(grep -c "\"event\":\"tcp\".*\"pid\":$in,.*\"rport\":$port" "$T_TMP/$name.jsonl")
+	o=$(grep -c "\"pid\":$out," "$T_TMP/$name.jsonl")
+	if [ "$i" -eq 1 ] && [ "$o" -eq 0 ]; then
+		pass "$name (the inside connection, not the outside one)"
+	else
+		fail $name "inside connections $i (want 1), outside $o (want 0): $(head -n 3 "$T_TMP/$name.jsonl")"
 	fi
 }
 
@@ -126,4 +160,5 @@ fi
 CG_DIRS=$CG
 select_case cgroup_select "${CG#"$CG_ROOT"}"
 select_case cgroup_select_dir "$CG"
+tcp_case
 container_case

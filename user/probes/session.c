@@ -424,7 +424,11 @@ static int open_all(struct session *s)
 			return r;
 		s->ring_open = true;
 	}
-	if (selecting(s) && ((r = attach_one(s, "sel_fork")) || (r = attach_one(s, "sel_free"))))
+	/* --cgroup: a child inherits its cgroup, and enters sel itself where
+	 * it owns a connection (SEL_CGROUP_MEMBER, kern/common.h) */
+	if (selecting(s) && (s->opt.pid || s->opt.port) && (r = attach_one(s, "sel_fork")))
+		return r;
+	if (selecting(s) && (r = attach_one(s, "sel_free")))
 		return r;
 	if (selecting(s) && s->opt.pid && (r = select_tree(s)))
 		return r;
