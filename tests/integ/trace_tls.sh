@@ -9,7 +9,8 @@
 # which request), keep-alive, no exchange parsed from ciphertext. Traced
 # by --pid: the server (ring buffer; perf buffers with entries, as
 # without task registers), curl, python and wget (GnuTLS) (each a shell that
-# execs the client after rawtel started: the library is mapped only then).
+# execs the client after rawtel started: the library is mapped only then);
+# and rawtel run's SERVER spans of nginx's requests (url.scheme https).
 . "$RAWTEL_TOP/tests/lib.sh"
 PY=/usr/bin/python3
 
@@ -143,3 +144,38 @@ client tls_client_python_pid $PY "$T_TMP/client.py" /hello.txt /two.txt /missing
 # would make wget exit 8)
 client tls_client_wget_pid wget -q --no-check-certificate -O /dev/null "$BASE/hello.txt" \
 	"$BASE/two.txt"
+
+# rawtel run: nginx's HTTPS requests as SERVER spans (url.scheme https),
+# into OTLP JSON files
+name=tls_run_server_spans
+"$RAWTEL" run --no-status --probes http --pid $NG --output "$T_TMP/out" --no-spool \
+	> "$T_TMP/run.out" 2> "$T_TMP/run.err" &
+rt=$!; track_pid $rt
+if wait_for "$T_TMP/run.err" "running:" 300; then
+	mark=$(wc -l < "$D/access.log")
+	curl -sk --max-time 10 -o /dev/null -o /dev/null "$BASE/hello.txt" "$BASE/missing"
+	sleep 0.3
+	kill -INT $rt; wait $rt
+	$PY - "$name" "$T_TMP/out/traces.jsonl" "$(logged "$mark")" <<'PYEOF'
+import json, sys
+name, path, expected = sys.argv[1:]
+want = [l.split() for l in expected.strip().splitlines()]
+got = []
+for line in open(path):
+    for rs in json.loads(line).get("resourceSpans", []):
+        for ss in rs.get("scopeSpans", []):
+            for s in ss.get("spans", []):
+                a = {x["key"]: list(x["value"].values())[0] for x in s.get("attributes", [])}
+                if a.get("url.scheme") != "https" or s.get("kind") != 2:
+                    print("FAIL %s: span %s %s" % (name, s.get("name"), a))
+                    sys.exit(0)
+                got.append([str(a.get("client.port")), a.get("http.request.method"),
+                            a.get("url.path"), str(a.get("http.response.status_code"))])
+if got != want:
+    print("FAIL %s: got %s, want %s" % (name, got, want))
+else:
+    print("PASS %s (%d spans)" % (name, len(got)))
+PYEOF
+else
+	fail $name "rawtel run did not start: $(cat "$T_TMP/run.err")"
+fi
