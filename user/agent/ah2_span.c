@@ -355,14 +355,8 @@ void ah2_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn
 	char comm[17];
 	uint32_t n;
 
-	if (ctx->flags & CTX_SELF) {
-		h->ev[HEV_SELF]++;
+	if (!ahttp_ctx_count(h, ctx))
 		return;
-	}
-	if (ctx->flags & CTX_IGNORED)
-		h->ev[HEV_IGNORED]++;
-	else if (!span)
-		h->ev[HEV_UNSAMPLED]++;
 	e2_init(&e, h, p, c, x);
 	e.ctx = ctx;
 	metric = !e.no_req && !e.unknown && !(x->flags & H2_X_RESP_OPEN) && x->end_ns >= x->start_ns &&

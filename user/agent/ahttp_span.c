@@ -358,6 +358,21 @@ void ahttp_span_init(const struct agent *a, const struct ahttp_ctx *ctx, bool se
 		   (ctx->flags & CTX_REMOTE ? OTLP_FLAG_IS_REMOTE : 0);
 }
 
+/* Count an exchange by what its context says (rawtel's own export,
+ * ignored, unsampled); 0 when it makes nothing at all. */
+int ahttp_ctx_count(struct ahttp_state *h, const struct ahttp_ctx *ctx)
+{
+	if (ctx->flags & CTX_SELF) {
+		h->ev[HEV_SELF]++;
+		return 0;
+	}
+	if (ctx->flags & CTX_IGNORED)
+		h->ev[HEV_IGNORED]++;
+	else if (!(ctx->flags & CTX_SAMPLED))
+		h->ev[HEV_UNSAMPLED]++;
+	return 1;
+}
+
 void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn *c,
 		   const struct ahttp_ctx *ctx, const struct http1_exchange *x)
 {
@@ -370,14 +385,8 @@ void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_co
 	char comm[17];
 	uint32_t n;
 
-	if (ctx->flags & CTX_SELF) {
-		h->ev[HEV_SELF]++;
+	if (!ahttp_ctx_count(h, ctx))
 		return;
-	}
-	if (ctx->flags & CTX_IGNORED)
-		h->ev[HEV_IGNORED]++;
-	else if (!span)
-		h->ev[HEV_UNSAMPLED]++;
 	ex_init(&e, h, c, ctx, x);
 	metric = !e.no_req && !e.unknown &&
 		 !(x->path[0] && ahttp_ignored(a, x->path, HTTP_IGN_METRICS));

@@ -191,6 +191,9 @@ void ahttp_act_end(struct ahttp_proc *p, const struct ahttp_ctx *ctx);
 int ahttp_ignored(const struct agent *a, const char *path, int what);
 
 /* ---- ahttp_span.c ---- */
+/* Counts an exchange by its context (self, ignored, unsampled); 0: it
+ * makes nothing at all. */
+int ahttp_ctx_count(struct ahttp_state *h, const struct ahttp_ctx *ctx);
 /* One exchange reported by the parser of process p. */
 void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn *c,
 		   const struct ahttp_ctx *ctx, const struct http1_exchange *x);
