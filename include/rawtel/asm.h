@@ -56,7 +56,11 @@
  *   `1:` after it (or `1b` with none before) is an error.
  *   gotol LABEL: the v4 jump with a 32-bit offset, for targets beyond the
  *   16-bit range of goto.
- * Loads through field(NAME) wider than the field are an error.
+ * Loads through field(NAME) wider than the field are an error, but one: a
+ * u64 load of exactly a 4-byte scalar field (a long or pointer of a 32-bit
+ * kernel) loads those 4 bytes as a 64-bit value, sign-extended when the
+ * format says the field is signed (u32 load, <<= 32, s>>= 32), so kern/
+ * reads longs and pointers the same on 32- and 64-bit kernels.
  */
 #ifndef RAWTEL_ASM_H
 #define RAWTEL_ASM_H

@@ -25,6 +25,9 @@ static const struct {
 	{ "sched/sched_process_exec", "filename", { 8, 4, false, false, true } },
 	{ "sched/sched_process_exec", "pid", { 12, 4, true, false, false } },
 	{ "sched/sched_switch", "prev_comm", { 8, 16, false, true, false } },
+	/* a 32-bit kernel's: longs and pointers of 4 bytes */
+	{ "syscalls/sys_exit_read", "ret", { 12, 4, true, false, false } },
+	{ "syscalls/sys_enter_read", "buf", { 16, 4, false, false, false } },
 };
 static int field_calls;
 
@@ -232,6 +235,35 @@ static void test_maps(void)
 		   "t.S:2:6: error: map_fd(-1): not a file descriptor");
 }
 
+/* ---- a 32-bit kernel's long and pointer fields, read with u64 loads ------ */
+static void test_fields_32(void)
+{
+	/* signed (ret): u32 load, << 32, s>> 32; a pointer: the u32 load; a
+	 * label past them counts the three instructions */
+	assemble_ok(".prog x tracepoint syscalls/sys_exit_read\n"
+		    "\tr1 = *(u64 *)(r1 + field(ret))\n"
+		    "\tif r1 s< 0 goto out\n"
+		    "\tr0 = 1\n"
+		    "out:\n"
+		    "\texit\n"
+		    ".prog e tracepoint syscalls/sys_enter_read\n"
+		    "\tr2 = *(u64 *)(r1 + field(buf))\n"
+		    "\texit\n");
+	T_EQ_INT(unit.progs[0].count, 6);
+	check_insn(0, 0x61, 1, 1, 12, 0);
+	check_insn(1, 0x67, 1, 0, 0, 32);
+	check_insn(2, 0xc7, 1, 0, 0, 32);
+	check_insn(3, 0xc5, 1, 0, 1, 0);
+	check_insn(6, 0x61, 2, 1, 16, 0);
+	T_EQ_INT(unit.progs[1].count, 2);
+	asm_unit_free(&unit);
+	/* the sign-extending s32 form stays what it says */
+	assemble_ok(".prog x tracepoint syscalls/sys_exit_read\n\tr1 = *(s32 *)(r1 + field(ret))\n\texit\n");
+	T_EQ_INT(unit.progs[0].count, 2);
+	check_insn(0, 0x81, 1, 1, 12, 0);
+	asm_unit_free(&unit);
+}
+
 /* ---- tracepoint fields --------------------------------------------------- */
 static void test_fields(void)
 {
@@ -265,8 +297,12 @@ static void test_fields(void)
 	T_EQ_INT(field_calls, 10);
 	asm_unit_free(&unit);
 
-	expect_err(".prog p tracepoint syscalls/sys_enter_openat\nr1 = *(u64 *)(r1 + field(__syscall_nr))\n",
-		   "t.S:2:20: error: u64 load is wider than field '__syscall_nr' of tracepoint 'syscalls/sys_enter_openat' (4 bytes)");
+	expect_err(".prog p tracepoint syscalls/sys_enter_openat\nr1 = *(u64 *)(r1 + field(common_type))\n",
+		   "t.S:2:20: error: u64 load is wider than field 'common_type' of tracepoint 'syscalls/sys_enter_openat' (2 bytes)");
+	expect_err(".prog p tracepoint sched/sched_process_exec\nr1 = *(u64 *)(r1 + field(filename))\n",
+		   "t.S:2:20: error: u64 load is wider than field 'filename' of tracepoint 'sched/sched_process_exec' (4 bytes)");
+	expect_err(".prog p tracepoint syscalls/sys_exit_read\nr1 = *(u64 *)(r1 + field(ret) - 4)\n",
+		   "t.S:2:20: error: u64 load at offset 8 reads outside field 'ret' of tracepoint 'syscalls/sys_exit_read' (4 bytes at offset 12)");
 	expect_err(".prog p tracepoint sched/sched_switch\nr1 = *(u64 *)(r1 + field(prev_comm) + 12)\n",
 		   "t.S:2:20: error: u64 load at offset 20 reads outside field 'prev_comm' of tracepoint 'sched/sched_switch' (16 bytes at offset 8)");
 	expect_err(".prog p tracepoint sched/sched_switch\nr1 = *(u8 *)(r1 - field(prev_comm))\n",
@@ -759,6 +795,7 @@ int main(void)
 	T_RUN(test_labels);
 	T_RUN(test_maps);
 	T_RUN(test_fields);
+	T_RUN(test_fields_32);
 	T_RUN(test_expressions);
 	T_RUN(test_conditionals);
 	T_RUN(test_linemarkers);

@@ -64,6 +64,17 @@ static int size_bytes(int size)
 	       size == RT_BPF_W ? 4 : 8;
 }
 
+/* A u64 load of exactly a 4-byte scalar field: a long or a pointer of a
+ * 32-bit kernel, which kern/ reads as the 64-bit value it is elsewhere. */
+static bool field_narrows(const struct asm_mem *m, int size, bool sgn)
+{
+	const struct asm_field *f = &m->info.field;
+
+	return m->info.n_fields == 1 && size == RT_BPF_DW && !sgn &&
+	       m->value == f->offset && f->size == 4 && !f->is_array &&
+	       !f->is_data_loc;
+}
+
 /* A load through field(NAME) must stay inside that field. */
 static int check_field(struct asm_ctx *c, const struct asm_mem *m, int size,
 		       bool sgn)
@@ -72,7 +83,7 @@ static int check_field(struct asm_ctx *c, const struct asm_mem *m, int size,
 	const char *tp = c->u->progs[c->prog].target;
 	int64_t n = size_bytes(size);
 
-	if (m->info.n_fields != 1 ||
+	if (m->info.n_fields != 1 || field_narrows(m, size, sgn) ||
 	    (m->value >= f->offset && m->value + n <= (int64_t)f->offset + f->size))
 		return 0;
 	if (m->value == f->offset)
@@ -122,6 +133,23 @@ static int load_skb(struct asm_ctx *c, int dst, int size, bool sgn,
 				    0, 0, imm, col);
 }
 
+/* The 4-byte field as a 64-bit value: zero-extended (pointers, unsigned
+ * long), or sign-extended when the format says signed (a syscall's long
+ * ret, -errno): u32 load, then << 32 and s>> 32 (sign-extending loads need
+ * cpu v4, 6.6+). */
+static int load_narrow(struct asm_ctx *c, int dst, const struct asm_mem *m,
+		       uint32_t col)
+{
+	int ret = asm_emit(c, RT_BPF_LDX | RT_BPF_MEM | RT_BPF_W, dst, m->reg,
+			   m->off, 0, col);
+
+	if (ret || !m->info.field.is_signed)
+		return ret;
+	ret = asm_emit(c, RT_BPF_ALU64 | RT_BPF_LSH | RT_BPF_K, dst, 0, 0, 32, col);
+	return ret ? ret : asm_emit(c, RT_BPF_ALU64 | RT_BPF_ARSH | RT_BPF_K, dst,
+				    0, 0, 32, col);
+}
+
 static int insn_load(struct asm_ctx *c, int dst, bool w, uint32_t col)
 {
 	struct asm_tok t;
@@ -145,6 +173,8 @@ static int insn_load(struct asm_ctx *c, int dst, bool w, uint32_t col)
 		ret = check_field(c, &m, size, sgn);
 	if (ret)
 		return ret;
+	if (field_narrows(&m, size, sgn))
+		return load_narrow(c, dst, &m, col);
 	return asm_emit(c, RT_BPF_LDX | (sgn ? RT_BPF_MEMSX : RT_BPF_MEM) |
 			(uint8_t)size, dst, m.reg, m.off, 0, col);
 }
