@@ -14,4 +14,8 @@ const char *arch_name(void);
  * for a name that is not one of them. */
 int arch_const(const char *name, int64_t *val);
 
+/* Bytes of the running kernel's unsigned long (BPF ring buffer
+ * positions): this build's, but 8 for a 32-bit build on a 64-bit kernel. */
+unsigned arch_kernel_long(void);
+
 #endif

@@ -21,9 +21,13 @@
  * includes the kernel's padding to 8 bytes). */
 typedef int (*ring_cb)(void *ctx, const void *data, size_t len);
 
+/* The kernel's positions are unsigned longs: 4 bytes on a 32-bit kernel,
+ * where they wrap at 4 GiB. The reader keeps 64-bit positions and takes
+ * the kernel's modulo its width. */
 struct ringbuf {
-	uint64_t *consumer_pos;		/* written by us */
-	const uint64_t *producer_pos;	/* written by the kernel */
+	void *consumer_pos;		/* written by us */
+	const void *producer_pos;	/* written by the kernel */
+	unsigned pos_bytes;		/* 8, or 4 (32-bit kernels) */
 	const uint8_t *data;		/* 2 * size bytes, twice mapped */
 	uint64_t mask;			/* size - 1 */
 	void *cons_map, *prod_map;	/* NULL when not owned (tests) */
@@ -36,10 +40,10 @@ struct ringbuf {
  * two, multiple of the page size). */
 int ringbuf_open(struct ringbuf *rb, int map_fd, uint64_t size);
 /* Use memory laid out like the kernel's (for tests): data must be mapped
- * twice in a row, size a power of two. */
-int ringbuf_init_mem(struct ringbuf *rb, uint64_t *consumer_pos,
-		     const uint64_t *producer_pos, const uint8_t *data,
-		     uint64_t size);
+ * twice in a row, size a power of two; positions of pos_bytes (8 or 4). */
+int ringbuf_init_mem(struct ringbuf *rb, void *consumer_pos,
+		     const void *producer_pos, const uint8_t *data,
+		     uint64_t size, unsigned pos_bytes);
 /* Deliver committed records, at most a ring's worth of bytes per call;
  * returns the number delivered, or the callback's negative value, or
  * -EBADMSG for a corrupt record (all that was produced is skipped). */

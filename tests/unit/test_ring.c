@@ -32,7 +32,7 @@ static void fake_rb_init(struct fake_rb *f, uint64_t size)
 	T_ASSERT(mmap(f->map + size, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) ==
 		 f->map + size);
 	close(fd);
-	T_ASSERT(ringbuf_init_mem(&f->rb, &f->cons, &f->prod, f->map, size) == 0);
+	T_ASSERT(ringbuf_init_mem(&f->rb, &f->cons, &f->prod, f->map, size, 8) == 0);
 }
 
 static void fake_rb_free(struct fake_rb *f)
@@ -277,13 +277,41 @@ static void test_ringbuf_random_model(void)
 	fake_rb_free(&f);
 }
 
+/* A 32-bit kernel's ring: unsigned long positions of 4 bytes, which wrap
+ * at 4 GiB; records on both sides of the wrap arrive in order, and the
+ * consumer position written back is the kernel's 4-byte one. */
+static void test_ringbuf_pos32(void)
+{
+	struct fake_rb f;
+	struct seen s = { 0 };
+	struct ringbuf rb;
+	uint32_t c32, p32;
+
+	fake_rb_init(&f, 4096);
+	f.cons = f.prod = 0x100000000ULL - 48;
+	for (int i = 0; i < 6; i++)
+		fake_rb_commit(&f, fake_rb_reserve(&f, 20, (uint8_t)(0x60 + i)), 0);
+	c32 = (uint32_t)f.cons;
+	p32 = (uint32_t)f.prod;
+	T_CHECK(p32 < c32, "the producer position wrapped past 2^32");
+	T_ASSERT(ringbuf_init_mem(&rb, &c32, &p32, f.map, 4096, 4) == 0);
+	T_EQ_INT(ringbuf_consume(&rb, record_cb, &s), 6);
+	T_EQ_INT(s.bad, 0);
+	for (int i = 0; i < 6; i++)
+		T_EQ_INT(s.fill[i], 0x60 + i);
+	T_EQ_INT(c32, p32);
+	T_EQ_INT(ringbuf_consume(&rb, record_cb, &s), 0);
+	T_EQ_INT(ringbuf_init_mem(&rb, &c32, &p32, f.map, 4096, 2), -EINVAL);
+	fake_rb_free(&f);
+}
+
 static void test_ringbuf_bad_size(void)
 {
 	struct ringbuf rb;
 	uint64_t c = 0, p = 0;
 	uint8_t d[16] = { 0 };
 
-	T_EQ_INT(ringbuf_init_mem(&rb, &c, &p, d, 12), -EINVAL);
+	T_EQ_INT(ringbuf_init_mem(&rb, &c, &p, d, 12, 8), -EINVAL);
 }
 
 /* ---- perf buffer ---------------------------------------------------- */
@@ -421,6 +449,7 @@ int main(void)
 	T_RUN(test_ringbuf_drain_budget);
 	T_RUN(test_ringbuf_random_model);
 	T_RUN(test_ringbuf_bad_size);
+	T_RUN(test_ringbuf_pos32);
 	T_RUN(test_perfbuf_records_and_wrap);
 	T_RUN(test_perfbuf_malformed);
 	return t_done();

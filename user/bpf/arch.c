@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/utsname.h>
 
 #include "rawtel/arch.h"
 #include "rt_ptrace.h"
@@ -32,6 +33,24 @@ const char *arch_name(void)
 #endif
 }
 
+unsigned arch_kernel_long(void)
+{
+	static unsigned bytes;
+	struct utsname u;
+
+	if (sizeof(long) == 8)
+		return 8;
+	if (!bytes) {
+		/* a 32-bit rawtel on an arm64 kernel: "aarch64", or "armv8l"
+		 * under the PER_LINUX32 personality */
+		bytes = 4;
+		if (!uname(&u) && (!strncmp(u.machine, "aarch64", 7) ||
+				   !strncmp(u.machine, "armv8", 5)))
+			bytes = 8;
+	}
+	return bytes;
+}
+
 /* $pt_compat, where this machine runs 32-bit programs at all: an arm64
  * kernel refuses the PER_LINUX32 personality when its CPUs have no 32-bit
  * user mode (or it has no compat support). Elsewhere 0, which leaves out
@@ -55,6 +74,12 @@ static int64_t compat_state(void)
 
 int arch_const(const char *name, int64_t *val)
 {
+	/* $uptr: bytes of a user pointer (argv[] entries) in the programs
+	 * traced, those of the target (4 on 32-bit ARM) */
+	if (!strcmp(name, "uptr")) {
+		*val = (int64_t)sizeof(void *);
+		return 0;
+	}
 	if (!strcmp(name, "pt_compat")) {
 		*val = compat_state();
 		return 0;

@@ -4,24 +4,57 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "rawtel/arch.h"
 #include "rawtel/err.h"
 #include "rawtel/ring.h"
 #include "rt_bpf.h"
 
-int ringbuf_init_mem(struct ringbuf *rb, uint64_t *consumer_pos,
-		     const uint64_t *producer_pos, const uint8_t *data,
-		     uint64_t size)
+int ringbuf_init_mem(struct ringbuf *rb, void *consumer_pos,
+		     const void *producer_pos, const uint8_t *data,
+		     uint64_t size, unsigned pos_bytes)
 {
 	if (size < 8 || (size & (size - 1)))
 		return err_set(EINVAL, "ring buffer size %llu is not a power of two",
 			       (unsigned long long)size);
+	if (pos_bytes != 8 && pos_bytes != 4)
+		return err_set(EINVAL, "ring buffer positions of %u bytes", pos_bytes);
 	memset(rb, 0, sizeof(*rb));
+	rb->pos_bytes = pos_bytes;
 	rb->consumer_pos = consumer_pos;
 	rb->producer_pos = producer_pos;
 	rb->data = data;
 	rb->mask = size - 1;
 	rb->map_fd = -1;
 	return 0;
+}
+
+/* Our consumer position: the kernel's own (a 4-byte one as it is: below
+ * 4 GiB, the start of the 64-bit positions of this drain). */
+static uint64_t cons_load(const struct ringbuf *rb)
+{
+	if (rb->pos_bytes == 4)
+		return __atomic_load_n((const uint32_t *)rb->consumer_pos, __ATOMIC_RELAXED);
+	return __atomic_load_n((const uint64_t *)rb->consumer_pos, __ATOMIC_RELAXED);
+}
+
+static void cons_store(struct ringbuf *rb, uint64_t cons)
+{
+	if (rb->pos_bytes == 4)
+		__atomic_store_n((uint32_t *)rb->consumer_pos, (uint32_t)cons, __ATOMIC_RELEASE);
+	else
+		__atomic_store_n((uint64_t *)rb->consumer_pos, cons, __ATOMIC_RELEASE);
+}
+
+/* The producer position, in the 64-bit terms of cons: a 4-byte one is at
+ * most a ring ahead of cons modulo 2^32. */
+static uint64_t prod_load(const struct ringbuf *rb, uint64_t cons)
+{
+	if (rb->pos_bytes == 4) {
+		uint32_t p = __atomic_load_n((const uint32_t *)rb->producer_pos, __ATOMIC_ACQUIRE);
+
+		return cons + (uint32_t)(p - (uint32_t)cons);
+	}
+	return __atomic_load_n((const uint64_t *)rb->producer_pos, __ATOMIC_ACQUIRE);
 }
 
 int ringbuf_open(struct ringbuf *rb, int map_fd, uint64_t size)
@@ -45,7 +78,8 @@ int ringbuf_open(struct ringbuf *rb, int map_fd, uint64_t size)
 		return err_set(e, "cannot map the ring buffer's data (%llu bytes): %s",
 			       (unsigned long long)size, strerror(e));
 	}
-	r = ringbuf_init_mem(rb, cons, prod, (const uint8_t *)prod + page, size);
+	r = ringbuf_init_mem(rb, cons, prod, (const uint8_t *)prod + page, size,
+			     arch_kernel_long());
 	if (r) {
 		munmap(cons, page);
 		munmap(prod, page + 2 * size);
@@ -61,7 +95,7 @@ int ringbuf_open(struct ringbuf *rb, int map_fd, uint64_t size)
 
 int ringbuf_consume(struct ringbuf *rb, ring_cb cb, void *ctx)
 {
-	uint64_t cons = __atomic_load_n(rb->consumer_pos, __ATOMIC_RELAXED);
+	uint64_t cons = cons_load(rb);
 	/* at most one ring's worth per call: producers that keep up with us
 	 * must not keep the loop from its timers (flushes, exports); what is
 	 * left keeps the ring's fd readable */
@@ -75,7 +109,7 @@ int ringbuf_consume(struct ringbuf *rb, ring_cb cb, void *ctx)
 	int n = 0;
 
 	for (;;) {
-		uint64_t prod = __atomic_load_n(rb->producer_pos, __ATOMIC_ACQUIRE);
+		uint64_t prod = prod_load(rb, cons);
 		bool progress = false;
 
 		if (cons >= stop)
@@ -94,7 +128,7 @@ int ringbuf_consume(struct ringbuf *rb, ring_cb cb, void *ctx)
 				/* no record boundary can be trusted past this
 				 * one: skip all there is, or the ring stays stuck */
 				rb->bad++;
-				__atomic_store_n(rb->consumer_pos, prod, __ATOMIC_RELEASE);
+				cons_store(rb, prod);
 				return err_set(EBADMSG, "corrupt ring buffer record of %u bytes at %llu",
 					       len, (unsigned long long)cons);
 			}
@@ -112,7 +146,7 @@ int ringbuf_consume(struct ringbuf *rb, ring_cb cb, void *ctx)
 				int r = cb(ctx, (const uint8_t *)hdr + RT_BPF_RINGBUF_HDR_SZ, need);
 				if (r < 0) {
 					/* the record was seen: do not deliver it twice */
-					__atomic_store_n(rb->consumer_pos, cons + total, __ATOMIC_RELEASE);
+					cons_store(rb, cons + total);
 					return r;
 				}
 				n++;
@@ -120,13 +154,13 @@ int ringbuf_consume(struct ringbuf *rb, ring_cb cb, void *ctx)
 			cons += total;
 			/* release: the kernel may reuse the space once it sees this */
 			if (cons - published >= batch) {
-				__atomic_store_n(rb->consumer_pos, cons, __ATOMIC_RELEASE);
+				cons_store(rb, cons);
 				published = cons;
 			}
 			progress = true;
 		}
 		if (cons != published) {
-			__atomic_store_n(rb->consumer_pos, cons, __ATOMIC_RELEASE);
+			cons_store(rb, cons);
 			published = cons;
 		}
 		if (!progress)
@@ -134,7 +168,7 @@ int ringbuf_consume(struct ringbuf *rb, ring_cb cb, void *ctx)
 	}
 out:
 	if (cons != published)
-		__atomic_store_n(rb->consumer_pos, cons, __ATOMIC_RELEASE);
+		cons_store(rb, cons);
 	return n;
 }
 
