@@ -103,6 +103,11 @@ int session_opts_need(struct session_opts *o, const struct opt *rows, uint64_t g
 /* After parsing: options that do not go together, or not with the probes
  * chosen (--port, --all: http only); -EINVAL with the message set. */
 int session_opts_check(const struct session_opts *o);
+/* The buffers' sizes for a kernel of `page`-byte pages (sysconf's: 4, 16
+ * or 64 KB on arm64), whole pages each: the ring's bytes (a power of two,
+ * at least a page), and the perf buffer's pages per CPU (at least one). */
+uint32_t session_ring_size(const struct session_opts *o, uint64_t page);
+uint32_t session_perf_pages(const struct session_opts *o, uint64_t page);
 
 /* The cgroup ids of --cgroup (the directory, a path of the cgroup2 mount
  * or as /proc/PID/cgroup shows it, and those below it) and --container

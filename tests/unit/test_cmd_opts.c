@@ -225,11 +225,47 @@ static void test_trace(void)
 	}
 }
 
+/* Ring and perf buffer sizes on kernels of 4, 16 and 64 KB pages (arm64
+ * has all three): whole pages, powers of two, the defaults kept where they
+ * are whole pages already. */
+static void test_buffer_pages(void)
+{
+	static const uint64_t pages[] = { 4096, 16384, 65536 };
+	struct session_opts o;
+
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		uint64_t pg = pages[i];
+		uint32_t r;
+
+		session_opts_init(&o);
+		T_EQ_INT(session_opts_add_probes(&o, "open"), 0);
+		T_EQ_INT(session_ring_size(&o, pg), 256 << 10);
+		T_EQ_INT(session_perf_pages(&o, pg), (64 << 10) / pg);
+		o.ring_size = 4096;	/* --ring-size 4K: raised to a page */
+		o.ring_size_set = true;
+		T_EQ_INT(session_ring_size(&o, pg), pg);
+		o.perf_pages = 2;	/* --perf-pages 2: as given */
+		T_EQ_INT(session_perf_pages(&o, pg), 2);
+
+		session_opts_init(&o);
+		T_EQ_INT(session_opts_add_probes(&o, "http"), 0);
+		r = session_ring_size(&o, pg);
+		T_CHECK(r >= 256 << 10 && r % pg == 0 && !(r & (r - 1)), "http's ring: whole pages");
+		T_EQ_INT(session_perf_pages(&o, pg), (256 << 10) / pg);
+	}
+	/* a page larger than the default: one page */
+	session_opts_init(&o);
+	T_EQ_INT(session_opts_add_probes(&o, "open"), 0);
+	T_EQ_INT(session_perf_pages(&o, 1 << 20), 1);
+	T_EQ_INT(session_ring_size(&o, 1 << 20), 1 << 20);
+}
+
 int main(void)
 {
 	T_RUN(test_run_probes);
 	T_RUN(test_run_values);
 	T_RUN(test_run_flags_and_env);
 	T_RUN(test_trace);
+	T_RUN(test_buffer_pages);
 	return t_done();
 }

@@ -34,25 +34,24 @@ static bool has_http(const struct session_opts *o)
  * milliseconds under load (nginx at 50k requests/s lost 5% of them). In
  * pages of this kernel (4, 16 or 64 KB: arm64 kernels have all three),
  * at least one. */
-static uint32_t session_perf_pages(const struct session_opts *o)
+uint32_t session_perf_pages(const struct session_opts *o, uint64_t page)
 {
-	uint32_t page = (uint32_t)sysconf(_SC_PAGESIZE), bytes = has_http(o) ? 256 << 10 : 64 << 10;
+	uint64_t bytes = has_http(o) ? 256 << 10 : 64 << 10;
 
 	if (o->perf_pages)
 		return o->perf_pages;
-	return bytes > page ? bytes / page : 1;
+	return bytes > page ? (uint32_t)(bytes / page) : 1;
 }
 
 /* The ring: what the user said, else the default raised for http so it
  * holds 128 of the largest payload records (an iovec's are reserved at
  * twice the capture): with --capture-bytes 4096 a burst of big writes
  * fills 256 KB faster than a reader wakes. */
-static uint32_t session_ring_size(const struct session_opts *o)
+uint32_t session_ring_size(const struct session_opts *o, uint64_t page)
 {
-	uint64_t need = 128ull * (DATA_OFF_BYTES + 2ull * o->capture), r = o->ring_size;
 	/* the kernel wants a whole number of its pages: a 4K ring on a 64K
 	 * page kernel is raised to 64K */
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t need = 128ull * (DATA_OFF_BYTES + 2ull * o->capture), r = o->ring_size;
 
 	if (o->ring_size_set || !has_http(o))
 		need = 0;
@@ -417,8 +416,10 @@ static int open_all(struct session *s)
 		return r;
 	if (!s->opt.null) {
 		int fd = bpf_obj_map_fd(&s->obj, "events");
+		uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+
 		s->ring.perf = s->opt.perf_buffer;
-		r = s->ring.perf ? perfbuf_open(&s->ring.pb, fd, session_perf_pages(&s->opt))
+		r = s->ring.perf ? perfbuf_open(&s->ring.pb, fd, session_perf_pages(&s->opt, page))
 				 : ringbuf_open(&s->ring.rb, fd, s->opt.ring_size);
 		if (r)
 			return r;
@@ -449,7 +450,7 @@ int session_open(struct session *s, const struct session_opts *o)
 
 	memset(s, 0, sizeof(*s));
 	s->opt = *o;
-	s->opt.ring_size = session_ring_size(o);
+	s->opt.ring_size = session_ring_size(o, (uint64_t)sysconf(_SC_PAGESIZE));
 	bpf_obj_init(&s->obj);
 	s->wall_off_ns = wall_offset();
 	r = open_all(s);
