@@ -12,6 +12,8 @@
  *                     (bpf_get_current_task_btf + bpf_task_pt_regs, 5.15+)
  *   $cookie           1: bpf_get_attach_cookie works (BPF links, 5.15+)
  *   $n_targets        functions the uprobe probes attach to (cookies 0..n-1)
+ *   $uptr             bytes of a user pointer in the traced programs (8; 4
+ *                     on 32-bit ARM), for pointer arrays read from them
  *   $self_pid         rawtel's own pid: never reported
  *   $filter_pid       1: report only the processes in sel (--pid: the
  *                     process and its descendants)

@@ -27,15 +27,24 @@ DECLARE_PROCS
 #define FP_EXIT_KEY -24		/* exits: exec_pending key */
 #define FP_PROC_KEY -28		/* exits: procs key (tgid) */
 
-// One argument: argv[I] (array at r9) -> data at offset r8 of record r7.
-// A failed read of argv[] or of a string is a fault; a NULL ends argv.
-#define ARG(I) \
-	r3 = r9 ;				/* argv[I], the pointer */ \
-	r3 += I * 8 ; \
+// argv[I] (array at r9) read into FP_ARGV_I, r0 0 or -errno: a user
+// pointer of $uptr bytes (4 in 32-bit programs), the slot's upper half
+// zeroed for it.
+#define ARGV_PTR(I) \
+.if $uptr == 4 ; \
+	*(u64 *)(r10 + FP_ARGV_I) = 0 ; \
+.endif ; \
+	r3 = r9 ; \
+	r3 += (I) * $uptr ; \
 	r1 = r10 ; \
 	r1 += FP_ARGV_I ; \
-	r2 = 8 ; \
-	READ_USER ; \
+	r2 = $uptr ; \
+	READ_USER
+
+// One argument: argv[I] -> data at offset r8 of record r7.
+// A failed read of argv[] or of a string is a fault; a NULL ends argv.
+#define ARG(I) \
+	ARGV_PTR(I) ;				/* argv[I], the pointer */ \
 	if r0 != 0 goto args_fault ; \
 	r3 = *(u64 *)(r10 + FP_ARGV_I) ; \
 	if r3 == 0 goto args_done ;		/* the NULL after the last */ \
@@ -59,12 +68,7 @@ DECLARE_PROCS
 #define ARGS_READ \
 	ARG(0) ; ARG(1) ; ARG(2) ; ARG(3) ; ARG(4) ; ARG(5) ; ARG(6) ; ARG(7) ; \
 	ARG(8) ; ARG(9) ; ARG(10) ; ARG(11) ; ARG(12) ; ARG(13) ; ARG(14) ; ARG(15) ; \
-	r3 = r9 ;				/* argv[EXEC_ARGS_MAX] */ \
-	r3 += EXEC_ARGS_MAX * 8 ; \
-	r1 = r10 ; \
-	r1 += FP_ARGV_I ; \
-	r2 = 8 ; \
-	READ_USER ; \
+	ARGV_PTR(EXEC_ARGS_MAX) ;		/* argv[EXEC_ARGS_MAX] */ \
 	if r0 != 0 goto args_done ; \
 	r3 = *(u64 *)(r10 + FP_ARGV_I) ; \
 	if r3 == 0 goto args_done ; \
