@@ -176,6 +176,15 @@ out: ; \
 /* r0 = now, in the clock user space expects */
 #define KTIME .if $boot_ns ; call bpf_ktime_get_boot_ns ; .else ; call bpf_ktime_get_ns ; .endif
 
+/* R = the user pointer (or long) of $uptr bytes at MEM ("r10 + FP_X"),
+ * read from a 32- or 64-bit program's structures (iovecs, msghdrs) */
+#define LOAD_UPTR(R, MEM) \
+.if $uptr == 4 ; \
+	R = *(u32 *)(MEM) ; \
+.else ; \
+	R = *(u64 *)(MEM) ; \
+.endif
+
 /* user-memory reads (bpf_probe_read[_str] on kernels before 5.5) */
 #define READ_USER_STR .if $probe_read_user ; call bpf_probe_read_user_str ; \
 	.else ; call bpf_probe_read_str ; .endif

@@ -85,18 +85,19 @@ DECLARE_TLS_PEND
 	r1 = *(u64 *)(r6 + field(VLEN)) ; \
 	IO_VLEN
 // ...or those of a msghdr (recvmsg, sendmsg: msg_iov at 16, msg_iovlen at
-// 24); unreadable, the record says only how many bytes moved
+// 24; at 8 and 12 in 32-bit programs); unreadable, the record says only
+// how many bytes moved
 #define IO_MSG(MSG) \
 	r1 = r10 ; \
 	r1 += FP_MSG ; \
-	r2 = 16 ; \
+	r2 = 2 * $uptr ; \
 	r3 = *(u64 *)(r6 + field(MSG)) ; \
-	r3 += 16 ; \
+	r3 += 2 * $uptr ; \
 	READ_USER ; \
 	if r0 != 0 goto out ; \
-	r1 = *(u64 *)(r10 + FP_MSG) ; \
+	LOAD_UPTR(r1, r10 + FP_MSG) ; \
 	*(u64 *)(r9 + SKIO_BUF) = r1 ; \
-	r1 = *(u64 *)(r10 + FP_MSG + 8) ; \
+	LOAD_UPTR(r1, r10 + FP_MSG + $uptr) ; \
 	IO_VLEN
 // MSG_PEEK leaves the bytes queued: they will be read again
 #define NOT_PEEK \

@@ -15,12 +15,12 @@
 	if r1 s<= 0 goto iov_end ; \
 	r1 = r10 ;				/* FP_IOV = iovec I */ \
 	r1 += FP_IOV ; \
-	r2 = 16 ; \
+	r2 = 2 * $uptr ;			/* { base, len }: 2 user words */ \
 	r3 = *(u64 *)(r10 + FP_BUF) ; \
-	r3 += (I) * 16 ; \
+	r3 += (I) * 2 * $uptr ; \
 	READ_USER ; \
 	if r0 != 0 goto iov_fault ; \
-	r2 = *(u64 *)(r10 + FP_IOV + 8) ;	/* r2 = min(iov_len, left) */ \
+	LOAD_UPTR(r2, r10 + FP_IOV + $uptr) ;	/* r2 = min(iov_len, left) */ \
 	r1 = *(u64 *)(r10 + FP_LEFT) ; \
 	if r2 <= r1 goto 1f ; \
 	r2 = r1 ; \
@@ -41,7 +41,7 @@
 	r4 += r1 ; \
 	r1 = r4 ; \
 	r1 += DATA_OFF_BYTES ; \
-	r3 = *(u64 *)(r10 + FP_IOV) ; \
+	LOAD_UPTR(r3, r10 + FP_IOV) ; \
 	READ_USER ; \
 	if r0 != 0 goto iov_fault ; \
 	r1 = *(u64 *)(r10 + FP_CAPTURED) ;	/* captured += r2 */ \
