@@ -1,5 +1,6 @@
 /* Tracing sessions: load, attach, read, release (see session.h). */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -72,6 +73,15 @@ int session_opts_check(const struct session_opts *o)
 		return err_set(EINVAL, "--cgroup and --container go with none of --pid, --port, --all");
 	if ((o->port || o->all) && !has_http(o))
 		return err_set(EINVAL, "--port and --all select processes for the http probe only");
+#if UINTPTR_MAX == 0xffffffffu
+	/* kern/uprobe.S and dns.S read 8-byte registers; a 32-bit kernel's
+	 * are 4 bytes and its fifth argument is on the stack */
+	for (int i = 0; i < o->n_probes; i++)
+		if (o->probes[i]->targets)
+			return err_set(EOPNOTSUPP, "%s: not on 32-bit ARM kernels: the uprobe-based "
+				       "probes (dns, uprobe, TLS plaintext) need a 64-bit one",
+				       o->probes[i]->name);
+#endif
 	return 0;
 }
 

@@ -172,6 +172,12 @@ int utargets_tls(const struct session_opts *o, struct uprobe_target *t, int max)
 
 	if (o->no_tls)
 		return 0;
+#if UINTPTR_MAX == 0xffffffffu
+	/* uprobes on a 32-bit kernel: see session_opts_check */
+	fprintf(stderr, "rawtel: not seen on 32-bit ARM kernels: the plaintext of TLS "
+		"connections (HTTPS): uprobes there are not supported\n");
+	return 0;
+#endif
 	if (o->pid) {
 		snprintf(exe, sizeof(exe), "/proc/%u/exe", o->pid);
 		if ((r = tls_maps(&w, (int)o->pid)) || (r = tls_path(&w, exe)))
