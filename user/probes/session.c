@@ -10,6 +10,7 @@
 #include "rawtel/err.h"
 #include "rawtel/events.h"
 #include "rawtel/feature.h"
+#include "rawtel/probes.h"
 #include "rawtel/proctab.h"
 #include "rawtel/session.h"
 #include "rawtel/sockcap.h"
@@ -75,9 +76,10 @@ int session_opts_check(const struct session_opts *o)
 		return err_set(EINVAL, "--port and --all select processes for the http probe only");
 #if UINTPTR_MAX == 0xffffffffu
 	/* kern/uprobe.S and dns.S read 8-byte registers; a 32-bit kernel's
-	 * are 4 bytes and its fifth argument is on the stack */
+	 * are 4 bytes and its fifth argument is on the stack (http's TLS
+	 * uprobes: left out, utargets_tls) */
 	for (int i = 0; i < o->n_probes; i++)
-		if (o->probes[i]->targets)
+		if (o->probes[i]->targets && o->probes[i]->targets != utargets_tls)
 			return err_set(EOPNOTSUPP, "%s: not on 32-bit ARM kernels: the uprobe-based "
 				       "probes (dns, uprobe, TLS plaintext) need a 64-bit one",
 				       o->probes[i]->name);
