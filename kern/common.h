@@ -12,6 +12,7 @@
  *                     (bpf_get_current_task_btf + bpf_task_pt_regs, 5.15+)
  *   $cookie           1: bpf_get_attach_cookie works (BPF links, 5.15+)
  *   $n_targets        functions the uprobe probes attach to (cookies 0..n-1)
+ *   $atomics          1: the JIT has atomic adds (0 on 32-bit ARM), ATOMIC_ADD
  *   $uptr             bytes of a user pointer in the traced programs (8; 4
  *                     on 32-bit ARM), for pointer arrays read from them
  *   $self_pid         rawtel's own pid: never reported
@@ -231,6 +232,20 @@ out: ; \
 	if r1 != r2 goto LABEL ; \
 .endif
 
+/* *(SIZE *)(MEM) += R, atomically where the JIT can ($atomics: 64-bit
+ * kernels); 32-bit ARM's JIT has no atomic instructions, and a kernel
+ * that cannot JIT a program it was asked to JIT refuses it (6.1.129+), so
+ * there the add is a load, add and store through TMP (a register this
+ * may clobber; w registers for u32). */
+#define ATOMIC_ADD(SIZE, MEM, R, TMP) \
+.if $atomics ; \
+	lock *(SIZE *)(MEM) += R ; \
+.else ; \
+	TMP = *(SIZE *)(MEM) ; \
+	TMP += R ; \
+	*(SIZE *)(MEM) = TMP ; \
+.endif
+
 /* Count one lost record of type TYPE in the per-CPU drops map.
  * Clobbers r0-r5 and FP_DROP_KEY, a slot no program uses otherwise: after
  * a loss, keys a program still needs (to delete an entry, say) must be
@@ -243,7 +258,7 @@ out: ; \
 	call bpf_map_lookup_elem ;		/* r0 = this CPU's counter */ \
 	if r0 == 0 goto 90f ; \
 	r1 = 1 ; \
-	lock *(u64 *)(r0 + 0) += r1 ; \
+	ATOMIC_ADD(u64, r0 + 0, r1, r2) ; \
 90:
 
 /* Send SIZE bytes at PTR (registers other than r1-r5) as one record of

@@ -140,7 +140,7 @@ DECLARE_SOCK_MAPS
 	call bpf_map_lookup_elem ; \
 	if r0 == 0 goto 4f ; \
 	r1 = 1 ; \
-	lock *(u64 *)(r0 + 0) += r1 ; \
+	ATOMIC_ADD(u64, r0 + 0, r1, r2) ; \
 4: ; \
 	SEND_SOCK(KIND)
 

@@ -57,7 +57,7 @@ out:
 	call bpf_map_lookup_elem
 	if r0 == 0 goto gone
 	r1 = -1
-	lock *(u64 *)(r0 + 0) += r1
+	ATOMIC_ADD(u64, r0 + 0, r1, r2)
 gone:
 	ZERO_REC
 	r1 = -1

@@ -331,7 +331,7 @@ out:
 	CONN_LOOKUP ; \
 	if r0 == 0 goto out ; \
 	r7 = r0 ; \
-	lock *(u64 *)(r7 + (OFF)) += r6 ; \
+	ATOMIC_ADD(u64, r7 + (OFF), r6, r1) ; \
 	r1 = *(u64 *)(r7 + TCPC_PIDTGID) ;	/* no owner yet: this task */ \
 	if r1 != 0 goto out ; \
 	SET_OWNER(TCP_PID_IO)

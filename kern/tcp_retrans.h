@@ -85,7 +85,7 @@ send: ; \
 	r1 = *(u32 *)(r9 + RETR_OFF_ERR)
 	if r1 != 0 goto owner
 	r1 = 1
-	lock *(u32 *)(r7 + TCPC_RETRANS) += w1
+	ATOMIC_ADD(u32, r7 + TCPC_RETRANS, w1, w2)
 owner:
 	RETR_END
 out:

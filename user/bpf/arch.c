@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 
 #include "rawtel/arch.h"
@@ -76,8 +77,20 @@ int arch_const(const char *name, int64_t *val)
 {
 	/* $uptr: bytes of a user pointer (argv[] entries) in the programs
 	 * traced, those of the target (4 on 32-bit ARM) */
+	/* $atomics: the JIT of 64-bit targets has BPF atomics, 32-bit
+	 * ARM's has none (kern/common.h ATOMIC_ADD) */
+	if (!strcmp(name, "atomics")) {
+		*val = sizeof(void *) == 8;
+		return 0;
+	}
 	if (!strcmp(name, "uptr")) {
 		*val = (int64_t)sizeof(void *);
+		return 0;
+	}
+	/* $nr_execve, $nr_execveat: the target's own numbers, which a task
+	 * that exec'd a 32-bit program still carries at the call's exit */
+	if (!strcmp(name, "nr_execve") || !strcmp(name, "nr_execveat")) {
+		*val = strcmp(name, "nr_execve") ? SYS_execveat : SYS_execve;
 		return 0;
 	}
 	if (!strcmp(name, "pt_compat")) {
