@@ -392,6 +392,13 @@ static int attach_uprobes(struct session *s)
 	return 0;
 }
 
+/* kern/tls.S's uprobes read 8-byte registers: a 32-bit build leaves the
+ * unit out (utargets_tls says so in one line) */
+static bool unit_left_out(const char *unit)
+{
+	return UINTPTR_MAX == 0xffffffffu && !strcmp(unit, "tls");
+}
+
 static int open_all(struct session *s)
 {
 	const char *why = feature_priv_problem();
@@ -414,7 +421,8 @@ static int open_all(struct session *s)
 		return r;
 	for (int i = 0; i < s->opt.n_probes; i++)
 		for (int u = 0; u < 3 && s->opt.probes[i]->units[u]; u++)
-			if ((r = bpf_obj_add_kern(&s->obj, s->opt.probes[i]->units[u])))
+			if (!unit_left_out(s->opt.probes[i]->units[u]) &&
+			    (r = bpf_obj_add_kern(&s->obj, s->opt.probes[i]->units[u])))
 				return r;
 	if (s->opt.null && (r = bpf_obj_add_kern(&s->obj, "null")))
 		return r;
