@@ -96,6 +96,32 @@ args_done: ; \
 .prog execat_exit tracepoint syscalls/sys_exit_execveat
 #include "exec_exit.h"
 
+// A 64-bit task that exec'd a 32-bit program (arm64, $pt_compat): now a
+// compat task, its syscalls:* exit is skipped; raw_syscalls:sys_exit still
+// fires, with the 64-bit number it entered with. The record parked at
+// entry is completed here and flagged EXEC_F_COMPAT. Every other syscall
+// pays a load and two compares.
+.if $pt_compat
+.if $task_regs
+.prog exec_compat_exit tracepoint raw_syscalls/sys_exit
+	r6 = r1
+	r2 = *(u64 *)(r6 + field(id))
+	if r2 == $nr_execve goto 1f
+	if r2 != $nr_execveat goto out
+1:
+	call bpf_get_current_task_btf
+	r1 = r0
+	call bpf_task_pt_regs
+	r1 = *(u64 *)(r0 + PT_REGS_COMPAT_STATE)
+	r1 &= PT_COMPAT_MODE32
+	if r1 == 0 goto out
+	r1 = r6
+#define EXEC_COMPAT
+#include "exec_exit.h"
+#undef EXEC_COMPAT
+.endif
+.endif
+
 // A successful exec, in the new program: take the filename from the
 // kernel's copy if the entry could not read it, and when a thread other
 // than the leader exec'd (it takes over the leader's pid) move its parked

@@ -1,10 +1,16 @@
 // Body of an exec exit program: complete the parked record and send it.
 // Registers: r6 ctx, r7 record, r8 bytes of argv data, r9 pid_tgid, then
-// argv on the new stack.
+// argv on the new stack. EXEC_COMPAT defined: the exit of a 64-bit task
+// that became a 32-bit program (flagged; argv as read at entry).
 	CTX_PID(r9)
 	*(u64 *)(r10 + FP_EXIT_KEY) = r0
 	LOOKUP(exec_pending, FP_EXIT_KEY, out)
 	r7 = r0
+#ifdef EXEC_COMPAT
+	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
+	r1 |= EXEC_F_COMPAT
+	*(u32 *)(r7 + EV_OFF_FLAGS) = r1
+#endif
 	FILTER_PID(r9, done)
 	FILTER_COMM(done)
 	r1 = EV_EXEC
@@ -45,6 +51,9 @@ fname_kept:
 	r9 = *(u64 *)(r7 + EXEC_OFF_UARGV)
 	goto reread
 exec_ok:
+#ifdef EXEC_COMPAT
+	goto args_kept
+#else
 .if $task_regs
 	// the new program's stack: argc, argv[0..argc-1], NULL
 	call bpf_get_current_task_btf
@@ -55,6 +64,7 @@ exec_ok:
 .else
 	goto args_kept
 .endif
+#endif
 reread:
 	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
 	r2 = r1

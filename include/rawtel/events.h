@@ -48,6 +48,8 @@
 #define EXEC_F_FNAME_OK	2	/* the filename was read */
 #define EXEC_F_ARGS_FAULT 4	/* an argument was not readable: argv incomplete */
 #define EXEC_F_ARGS_LATE 8	/* argv read when the call returned */
+#define EXEC_F_COMPAT	16	/* a 32-bit program now (arm64): its syscalls
+				 * other than open are not seen */
 
 /* ---- exit: a process (thread group) ended -------------------------------- */
 #define EXIT_OFF_PPID	24	/* u32 */

@@ -201,5 +201,8 @@ void pfmt_json_prefix(const struct probe_out *o, const char *event, uint64_t ts,
  * when there are any. */
 int compat_unseen(char *buf, size_t size);
 void compat_warn(void);
+/* One line on stderr for an exec record flagged EXEC_F_COMPAT: the 32-bit
+ * program it started is seen by exec and open only. */
+void compat_exec_note(uint32_t pid, const char *comm);
 
 #endif

@@ -144,6 +144,23 @@ if [ -x "$bb32" ]; then
 	fi
 fi
 
+# the 32-bit cat's exec, by the 64-bit shell (kern/exec.S's
+# exec_compat_exit: raw_syscalls), and the one line saying its other
+# syscalls (http's) are not seen
+if [ -x "$bb32" ]; then
+	if grep -q "\"pid\":$cat32,.*\"ret\":0,.*\"filename\":\"/bin/busybox32\",\"argv\":\[\"busybox32\",\"cat\"" \
+		"$vm/compat32.execs" 2> /dev/null; then
+		pass "${pre}_compat32_exec (a 64-bit shell's exec of a 32-bit program traced)"
+	else
+		fail ${pre}_compat32_exec "no exec of the 32-bit cat (pid $cat32): $(cat "$vm/compat32.execs" 2> /dev/null)"
+	fi
+	if [ "$(grep -c "not seen by the syscall probes but exec and open: 32-bit process $cat32 (busybox32)" "$vm/compat32.err")" = 1 ]; then
+		pass "${pre}_compat32_unseen (its other syscalls named as unseen, one line)"
+	else
+		fail ${pre}_compat32_unseen "no one line naming pid $cat32: $(cat "$vm/compat32.err")"
+	fi
+fi
+
 # tests/unit/test_abi.c built for aarch64: pt_regs offsets and syscall
 # numbers against the arm64 UAPI headers
 if [ "$(cat "$vm/test_abi.rc" 2> /dev/null)" = 0 ]; then

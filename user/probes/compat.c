@@ -85,3 +85,9 @@ void compat_warn(void)
 			"syscalls this 64-bit kernel's tracepoints skip:%s\n",
 			PT_REGS_COMPAT_STATE && feature_has(FEAT_TASK_REGS) ? " but open" : "", who);
 }
+
+void compat_exec_note(uint32_t pid, const char *comm)
+{
+	fprintf(stderr, "rawtel: not seen by the syscall probes but exec and open: 32-bit "
+		"process %u (%s), which a 64-bit one started\n", pid, comm);
+}

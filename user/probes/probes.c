@@ -24,6 +24,8 @@ static void exec_print(const struct probe_out *o, const void *rec, size_t len)
 	probe_exec_args(e, len, &args);
 	pfmt_comm(comm, e->comm);
 	err = e->ret < 0 ? names_errno(e->ret) : NULL;
+	if (e->h.flags & EXEC_F_COMPAT)
+		compat_exec_note(e->h.pid, comm);
 	if (o->json) {
 		pfmt_json_prefix(o, "exec", e->h.ts, e->h.pid, e->h.tid, comm);
 		fprintf(o->f, ",\"ppid\":%u,\"uid\":%u,\"ret\":%d", ppid, e->uid, e->ret);
@@ -269,7 +271,8 @@ const struct probe probes[] = {
 	{ .name = "exec", .summary = "processes started: execve/execveat with arguments and result",
 	  .ev_type = EV_EXEC, .units = { "proc", "exec" },
 	  .progs = (const struct probe_prog[]){ { "proc_fork", false, false }, { "exec_enter", false, false }, { "exec_exit", false, false },
-		     { "execat_enter", true, false }, { "execat_exit", true, false }, { "exec_sched", false, false }, { 0 } },
+		     { "execat_enter", true, false }, { "execat_exit", true, false }, { "exec_sched", false, false },
+		     { "exec_compat_exit", false, true }, { 0 } },
 	  .header = exec_header, .print = exec_print, .ev_min = EXEC_OFF_DATA, .ev_max = EXEC_REC_MAX },
 	{ .name = "exit", .summary = "processes ended: exit code or killing signal, lifetime",
 	  .ev_type = EV_EXIT, .units = { "proc", "exit" },
