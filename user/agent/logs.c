@@ -49,6 +49,8 @@ void agent_on_exec(struct agent *a, const struct ev_exec *e, size_t len)
 	struct agent_proc *pr;
 
 	pfmt_comm(comm, e->comm);
+	if (e->h.flags & EXEC_F_COMPAT)
+		compat_exec_note(e->h.pid, comm);
 	pr = procs_get(&a->procs, e->h.pid, comm);
 	if (!e->ret)
 		procs_exec(&a->procs, pr, e->filename);
