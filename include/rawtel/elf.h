@@ -146,9 +146,6 @@ int elf_debuglink(struct elf_file *f, const char **name, uint32_t *crc);
 int elf_debug_attach(struct elf_file *f, const char *root);
 /* The attached debug file's path, or NULL. */
 const char *elf_debug_path(const struct elf_file *f);
-/* CRC-32 (IEEE, as .gnu_debuglink uses): continue CRC over LEN bytes;
- * start with 0. */
-uint32_t elf_crc32(uint32_t crc, const void *buf, size_t len);
 
 /* ---- finding files (elf_locate.c, elf_ldcache.c) ------------------------- */
 

@@ -15,7 +15,5 @@ size_t gzip_bound(size_t n);
 long gzip_encode(const uint8_t *in, size_t n, uint8_t *out, size_t cap);
 /* The raw DEFLATE stream alone, the same way. */
 long deflate_encode(const uint8_t *in, size_t n, uint8_t *out, size_t cap);
-/* CRC-32 (the gzip and zlib one) of p, continuing from crc (0 to start). */
-uint32_t gzip_crc32(uint32_t crc, const uint8_t *p, size_t n);
 
 #endif

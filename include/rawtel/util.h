@@ -5,6 +5,7 @@
 #define RAWTEL_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Split `line` in place at runs of blanks into at most `max` fields;
  * returns how many. */
@@ -32,5 +33,9 @@ int util_ulong(const char *s, int base, char stop, unsigned long *out, const cha
  * size - 1 bytes, the rest cut off, always NUL-terminated. Returns the
  * length read (0 for an empty file) or -errno. */
 int util_read_file(const char *path, char *buf, size_t size);
+
+/* CRC-32 (the gzip, zlib and .gnu_debuglink one) of buf, continuing from
+ * crc (0 to start). */
+uint32_t util_crc32(uint32_t crc, const void *buf, size_t n);
 
 #endif

@@ -23,12 +23,8 @@ TP = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
 
 def load(path):
-    out = []
     with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if line:
-                out.append(json.loads(line))
+        out = [json.loads(line) for line in f if line.strip()]
     return [r for r in out if r.get("event") == "http"]
 
 

@@ -33,13 +33,8 @@ SLACK_NS = 2_000_000_000
 
 
 def load(path):
-    out = []
     with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if line:
-                out.append(json.loads(line))
-    return out
+        return [json.loads(line) for line in f if line.strip()]
 
 
 def norm(a):

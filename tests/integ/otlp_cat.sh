@@ -21,6 +21,15 @@ check() {
 	fi
 }
 
+# torn NAME RC PATTERN: rawtel cat exited 0 and said PATTERN on stderr
+torn() {
+	if [ "$2" -eq 0 ] && grep -q "$3" "$T_TMP/err"; then
+		pass "$1"
+	else
+		fail "$1" "exit $2, stderr: $(cat "$T_TMP/err")"
+	fi
+}
+
 cat > "$T_TMP/want.traces" <<'X'
 2023-11-14T22:13:20.000000000Z shop span SERVER "GET /cart" 250.000ms ERROR:"upstream" trace=abcdef1234567890abcdef1234567890 span=0102030405060708 parent=090a0b0c0d0e0f10 http.request.method=GET http.response.status_code=500
 2023-11-14T22:13:20.010000000Z shop span CLIENT "SELECT shop.items" 500.000us trace=abcdef1234567890abcdef1234567890 span=1111121314151617 db.system.name=postgresql
@@ -28,11 +37,7 @@ X
 cat "$T_TMP/want.traces" "$T_TMP/want.traces" > "$T_TMP/want.traces2"
 "$RAWTEL" cat "$T_TMP/traces.pb" > "$T_TMP/out" 2> "$T_TMP/err"; rc=$?
 check cat_protobuf "$T_TMP/out" "$T_TMP/want.traces2"
-if [ $rc -eq 0 ] && grep -q 'traces.pb: record at byte .*: torn last record skipped (length .*, only .* bytes left)' "$T_TMP/err"; then
-	pass cat_protobuf_torn_tail
-else
-	fail cat_protobuf_torn_tail "exit $rc, stderr: $(cat "$T_TMP/err")"
-fi
+torn cat_protobuf_torn_tail $rc 'traces.pb: record at byte .*: torn last record skipped (length .*, only .* bytes left)'
 
 cat > "$T_TMP/want.metrics" <<'X'
 2023-11-14T22:14:20.000000000Z shop metric "http.server.request.duration" histogram cumulative count=3 sum=0.75 min=0.05 max=0.5 buckets=0,2,1 unit=s http.route=/cart
@@ -41,11 +46,7 @@ X
 cat "$T_TMP/want.metrics" "$T_TMP/want.metrics" > "$T_TMP/want.metrics2"
 "$RAWTEL" cat "$T_TMP/metrics.jsonl" > "$T_TMP/out" 2> "$T_TMP/err"; rc=$?
 check cat_jsonl "$T_TMP/out" "$T_TMP/want.metrics2"
-if [ $rc -eq 0 ] && grep -q 'metrics.jsonl: line 3: torn last record skipped' "$T_TMP/err"; then
-	pass cat_jsonl_torn_line
-else
-	fail cat_jsonl_torn_line "exit $rc, stderr: $(cat "$T_TMP/err")"
-fi
+torn cat_jsonl_torn_line $rc 'metrics.jsonl: line 3: torn last record skipped'
 
 echo '2023-11-14T22:13:20.500000000Z shop log ERROR "payment failed" order.id=A-17' > "$T_TMP/want.logs"
 "$RAWTEL" cat "$T_TMP/logs.bin" > "$T_TMP/out" 2> "$T_TMP/err"

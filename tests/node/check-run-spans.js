@@ -4,30 +4,16 @@
 // ran, decoded by the OpenTelemetry project's generated code.
 //   node check-run-spans.js NAME BODIES_DIR RUN.json N
 const fs = require('fs');
-const path = require('path');
-const { decode } = require('./otlp-decode.js');
+const { attrs, readBodies } = require('./otlp-read.js');
 
 const [name, dir, runFile, nStr] = process.argv.slice(2);
 const N = Number(nStr);
 const run = JSON.parse(fs.readFileSync(runFile, 'utf8'));
 const fails = [];
 const check = (c, what) => { if (!c) fails.push(what); };
-const val = (v) => (!v ? undefined : 'stringValue' in v ? v.stringValue : 'intValue' in v ? Number(v.intValue) :
-  'doubleValue' in v ? v.doubleValue : v);
-const attrs = (l) => Object.fromEntries((l || []).map((kv) => [kv.key, val(kv.value)]));
 
-const spans = [], hists = [];
-for (const f of fs.readdirSync(dir).sort()) {
-  const m = /^\d+-(traces|metrics|logs)\.(pb|json)$/.exec(f);
-  if (!m) continue;
-  const msg = decode(m[1], fs.readFileSync(path.join(dir, f)), m[2] === 'pb' ? 'protobuf' : 'json');
-  if (m[1] === 'traces')
-    for (const rs of msg.resourceSpans || []) for (const ss of rs.scopeSpans || [])
-      for (const s of ss.spans || []) spans.push({ res: attrs(rs.resource.attributes), s, a: attrs(s.attributes) });
-  if (m[1] === 'metrics')
-    for (const rm of msg.resourceMetrics || []) for (const sm of rm.scopeMetrics || [])
-      for (const mt of sm.metrics || []) if (mt.name === 'dns.lookup.duration') hists.push({ res: attrs(rm.resource.attributes), m: mt });
-}
+const { spans, metrics } = readBodies(dir);
+const hists = metrics.filter((x) => x.m.name === 'dns.lookup.duration');
 const mine = spans.filter((x) => x.res['process.pid'] === run.pid);
 check(mine.every((x) => x.res['process.executable.name'] === 'rtt_dns' && x.res['service.name'] === 'rtt_dns'),
   'resource of rtt_dns spans: ' + JSON.stringify(mine.length && mine[0].res));

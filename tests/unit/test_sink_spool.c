@@ -67,135 +67,126 @@ static void expect_items(const struct st_req *q, int n, const char *prefix, int 
 	}
 }
 
+/* A sink spooling into spool_dir for a collector on a free port that is
+ * not up yet; spool_end also stops the receiver and removes the spool. */
+struct spool_fix {
+	struct loop *l;
+	struct sink *s;
+	struct sink_config c;
+	struct st_rcv r;
+	int port;
+};
+
+static void spool_begin(struct spool_fix *f, int max_files)
+{
+	memset(f, 0, sizeof(*f));
+	f->port = st_free_port();
+	st_require_node();
+	make_spool_dir();
+	sink_set_log(st_log_capture);
+	st_config(&f->c, f->port);
+	snprintf(f->c.spool_dir, sizeof(f->c.spool_dir), "%s", spool_dir);
+	if (max_files)
+		f->c.spool_max_files = max_files;
+	T_ASSERT(loop_new(&f->l) == 0);
+	T_ASSERT(sink_new(f->l, &f->c, &f->s) == 0);
+}
+
+/* The collector comes up: run until the sink is idle, and read what it got */
+static int spool_deliver(struct spool_fix *f, struct st_req *q, int max)
+{
+	int conns;
+
+	T_ASSERT(st_rcv_start_at(&f->r, "127.0.0.1", f->port, "[]", 5000, NULL) == 0);
+	T_CHECK(st_run_until_idle(f->l, f->s, 10000));
+	return st_rcv_requests(&f->r, q, max, &conns);
+}
+
+static void spool_end(struct spool_fix *f)
+{
+	sink_free(f->s);
+	loop_free(f->l);
+	st_rcv_cleanup(&f->r);
+	remove_dir(spool_dir);
+	sink_set_log(NULL);
+}
+
 /* Collector down for several seconds: everything submitted meanwhile is
  * spooled (0600 files) and replayed in order once it is back. */
 static void test_outage_replay_in_order(void)
 {
-	struct loop *l;
-	struct sink *s;
-	struct sink_config c;
+	struct spool_fix f;
 	struct sink_stats st;
-	struct st_rcv r = { 0 };
 	static struct st_req q[64];
-	int port = st_free_port(), all_0600, conns;
+	int all_0600;
 
-	st_require_node();
-	make_spool_dir();
-	sink_set_log(st_log_capture);
-	st_config(&c, port);
-	snprintf(c.spool_dir, sizeof(c.spool_dir), "%s", spool_dir);
-	T_ASSERT(loop_new(&l) == 0);
-	T_ASSERT(sink_new(l, &c, &s) == 0);
+	spool_begin(&f, 0);
 	for (int i = 0; i < 10; i++) {	/* 3 s of outage */
-		T_EQ_INT(st_submit(s, SINK_TRACES, SINK_PROTO_PROTOBUF, "t", i), 0);
-		st_run_for(l, 300);
+		T_EQ_INT(st_submit(f.s, SINK_TRACES, SINK_PROTO_PROTOBUF, "t", i), 0);
+		st_run_for(f.l, 300);
 	}
-	sink_stats(s, SINK_TRACES, &st);
+	sink_stats(f.s, SINK_TRACES, &st);
 	T_EQ_INT(st.spool_files, 10);
 	T_EQ_INT(st.queue_requests, 0);
 	T_EQ_INT(spool_files(&all_0600), 10);
 	T_CHECK(all_0600);
 	T_CHECK(st.retried >= 3);
 	T_CHECK(st_logs_with("cannot connect to 127.0.0.1:") == 1);
-	T_ASSERT(st_rcv_start_at(&r, "127.0.0.1", port, "[]", 5000, NULL) == 0);
-	T_CHECK(st_run_until_idle(l, s, 10000));
-	int n = st_rcv_requests(&r, q, 64, &conns);
-
-	expect_items(q, n, "t", 0, 10);
-	sink_stats(s, SINK_TRACES, &st);
+	expect_items(q, spool_deliver(&f, q, 64), "t", 0, 10);
+	sink_stats(f.s, SINK_TRACES, &st);
 	T_EQ_INT(st.succeeded, 10);
 	T_EQ_INT(st.spool_files, 0);
 	T_EQ_INT(st.spool_bytes, 0);
 	T_EQ_INT(spool_files(&all_0600), 0);
-	sink_free(s);
-	loop_free(l);
-	st_rcv_cleanup(&r);
-	remove_dir(spool_dir);
-	sink_set_log(NULL);
+	spool_end(&f);
 }
 
 /* A spool bound of 4 files with 11 requests in an outage: the 7 oldest are
  * dropped and counted, the newest 4 arrive. */
 static void test_spool_bound(void)
 {
-	struct loop *l;
-	struct sink *s;
-	struct sink_config c;
+	struct spool_fix f;
 	struct sink_stats st;
-	struct st_rcv r = { 0 };
 	static struct st_req q[64];
-	int port = st_free_port(), conns, all_0600;
+	int all_0600;
 
-	st_require_node();
-	make_spool_dir();
-	sink_set_log(st_log_capture);
-	st_config(&c, port);
-	snprintf(c.spool_dir, sizeof(c.spool_dir), "%s", spool_dir);
-	c.spool_max_files = 4;
-	T_ASSERT(loop_new(&l) == 0);
-	T_ASSERT(sink_new(l, &c, &s) == 0);
+	spool_begin(&f, 4);
 	for (int i = 0; i < 11; i++) {
-		T_EQ_INT(st_submit(s, SINK_LOGS, SINK_PROTO_JSON, "l", i), 0);
-		st_run_for(l, 50);
+		T_EQ_INT(st_submit(f.s, SINK_LOGS, SINK_PROTO_JSON, "l", i), 0);
+		st_run_for(f.l, 50);
 	}
-	sink_stats(s, SINK_LOGS, &st);
+	sink_stats(f.s, SINK_LOGS, &st);
 	T_EQ_INT(st.spool_files, 4);
 	T_EQ_INT(st.dropped[SINK_DROP_SPOOL_FULL], 7);
 	T_EQ_INT(spool_files(&all_0600), 4);
-	T_ASSERT(st_rcv_start_at(&r, "127.0.0.1", port, "[]", 5000, NULL) == 0);
-	T_CHECK(st_run_until_idle(l, s, 10000));
-	int n = st_rcv_requests(&r, q, 64, &conns);
-
-	expect_items(q, n, "l", 7, 4);
-	sink_stats(s, SINK_LOGS, &st);
+	expect_items(q, spool_deliver(&f, q, 64), "l", 7, 4);
+	sink_stats(f.s, SINK_LOGS, &st);
 	T_EQ_INT(st.succeeded, 4);
 	T_EQ_INT(st.succeeded + st.dropped[SINK_DROP_SPOOL_FULL], 11);
-	sink_free(s);
-	loop_free(l);
-	st_rcv_cleanup(&r);
-	remove_dir(spool_dir);
-	sink_set_log(NULL);
+	spool_end(&f);
 }
 
 /* Shutdown during an outage spools everything; a new sink on the same
  * directory (a restarted rawtel) replays it first, then new requests. */
 static void test_spool_survives_restart(void)
 {
-	struct loop *l;
-	struct sink *s;
-	struct sink_config c;
-	struct st_rcv r = { 0 };
+	struct spool_fix f;
 	static struct st_req q[64];
-	int port = st_free_port(), conns;
 
-	st_require_node();
-	make_spool_dir();
-	sink_set_log(st_log_capture);
-	st_config(&c, port);
-	snprintf(c.spool_dir, sizeof(c.spool_dir), "%s", spool_dir);
-	T_ASSERT(loop_new(&l) == 0);
-	T_ASSERT(sink_new(l, &c, &s) == 0);
+	spool_begin(&f, 0);
 	/* no failure yet: these sit in memory until the flush */
 	for (int i = 0; i < 3; i++)
-		T_EQ_INT(st_submit(s, SINK_METRICS, SINK_PROTO_PROTOBUF, "m", i), 0);
-	T_EQ_INT(sink_flush(s, loop_now_ms() + 300), 3);
-	sink_free(s);
-	loop_free(l);
+		T_EQ_INT(st_submit(f.s, SINK_METRICS, SINK_PROTO_PROTOBUF, "m", i), 0);
+	T_EQ_INT(sink_flush(f.s, loop_now_ms() + 300), 3);
+	sink_free(f.s);
+	loop_free(f.l);
 
-	T_ASSERT(st_rcv_start_at(&r, "127.0.0.1", port, "[]", 5000, NULL) == 0);
-	T_ASSERT(loop_new(&l) == 0);
-	T_ASSERT(sink_new(l, &c, &s) == 0);
-	T_EQ_INT(st_submit(s, SINK_METRICS, SINK_PROTO_PROTOBUF, "m", 3), 0);
-	T_CHECK(st_run_until_idle(l, s, 10000));
-	int n = st_rcv_requests(&r, q, 64, &conns);
-
-	expect_items(q, n, "m", 0, 4);
-	T_EQ_INT(sink_flush(s, loop_now_ms() + 100), 0);
-	sink_free(s);
-	loop_free(l);
-	st_rcv_cleanup(&r);
-	remove_dir(spool_dir);
-	sink_set_log(NULL);
+	T_ASSERT(loop_new(&f.l) == 0);
+	T_ASSERT(sink_new(f.l, &f.c, &f.s) == 0);
+	T_EQ_INT(st_submit(f.s, SINK_METRICS, SINK_PROTO_PROTOBUF, "m", 3), 0);
+	expect_items(q, spool_deliver(&f, q, 64), "m", 0, 4);
+	T_EQ_INT(sink_flush(f.s, loop_now_ms() + 100), 0);
+	spool_end(&f);
 }
 
 /* sink_flush delivers what is pending within the deadline. */

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "elf_int.h"
+#include "rawtel/util.h"
 #include "rawtel/err.h"
 
 /* Find the "GNU" note of TYPE in the ALIGN-padded notes at P (SIZE bytes).
@@ -115,26 +116,6 @@ int elf_debuglink(struct elf_file *f, const char **name, uint32_t *crc)
 	return 0;
 }
 
-uint32_t elf_crc32(uint32_t crc, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-	uint32_t table[256];
-
-	/* 1 KB on the stack per call: cheaper than the file it checks, and
-	 * no shared state to initialise */
-	for (uint32_t i = 0; i < 256; i++) {
-		uint32_t c = i;
-
-		for (int k = 0; k < 8; k++)
-			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-		table[i] = c;
-	}
-	crc = ~crc;
-	while (len--)
-		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return ~crc;
-}
-
 /* Use PATH as F's debug file if it is one: another file than F, same class
  * and machine, has a .symtab, and matches ID (when given) or CRC. */
 static int elf_debug_try(struct elf_file *f, const char *path,
@@ -151,7 +132,7 @@ static int elf_debug_try(struct elf_file *f, const char *path,
 	if (d->is64 == f->is64 && d->machine == f->machine &&
 	    d->tab[ELF_SYMTAB].syms &&
 	    (id ? elf_build_id(d, &did) == idlen && !memcmp(did, id, (size_t)idlen)
-		: elf_crc32(0, d->map, d->size) == crc)) {
+		: util_crc32(0, d->map, d->size) == crc)) {
 		f->debug = d;
 		return 1;
 	}

@@ -3,25 +3,8 @@
  * stream, CRC-32 and the size mod 2^32. */
 #include <errno.h>
 
+#include "rawtel/util.h"
 #include "rawtel/gzip.h"
-
-uint32_t gzip_crc32(uint32_t crc, const uint8_t *p, size_t n)
-{
-	static uint32_t table[256];
-
-	if (!table[1])
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t c = i;
-
-			for (int k = 0; k < 8; k++)
-				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-			table[i] = c;
-		}
-	crc = ~crc;
-	while (n--)
-		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return ~crc;
-}
 
 size_t gzip_bound(size_t n)
 {
@@ -48,7 +31,7 @@ long gzip_encode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 	z = deflate_encode(in, n, out + 10, cap - 18);
 	if (z < 0)
 		return z;
-	le32(out + 10 + z, gzip_crc32(0, in, n));
+	le32(out + 10 + z, util_crc32(0, in, n));
 	le32(out + 14 + z, (uint32_t)n);
 	return z + 18;
 }

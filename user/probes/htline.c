@@ -42,6 +42,26 @@ static struct ht_info *info_of(struct ht_state *st, uint64_t conn)
 	return &st->info[(conn * 0x9e3779b97f4a7c15ULL) >> 50 & (HT_INFO - 1)];
 }
 
+/* What the socket probe told of the connection a plaintext stream (TLS or
+ * not) runs on, or NULL when that slot holds another connection */
+static const struct ev_sock *sock_of(struct ht_state *st, uint64_t conn_id)
+{
+	uint64_t conn = conn_id & ~TLS_PLAIN_ID;
+	struct ht_info *in = info_of(st, conn);
+
+	return in->s.conn == conn ? &in->s : NULL;
+}
+
+/* The ROLE column: C or S, "Ctls"/"Stls" for a TLS connection's plaintext */
+static const char *role_col(const struct ev_sock *s, bool tls)
+{
+	if (!s)
+		return "?";
+	if (s->role == SOCK_ROLE_CLIENT)
+		return tls ? "Ctls" : "C";
+	return tls ? "Stls" : "S";
+}
+
 const char *htline_addr(const struct ev_sock *s, bool local, char *buf, size_t size)
 {
 	char a[48];
@@ -79,8 +99,7 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 	const struct probe_out *o = st->o;
 	bool tls = x->conn_id & TLS_PLAIN_ID;
 	uint64_t conn = x->conn_id & ~TLS_PLAIN_ID;
-	struct ht_info *in = info_of(st, conn);
-	const struct ev_sock *s = in->s.conn == conn ? &in->s : NULL;
+	const struct ev_sock *s = sock_of(st, x->conn_id);
 	char comm[17] = "?", pb[64], lb[64], tp[64], v[8];
 	const char *peer = "-", *local = "-";
 	uint64_t lat = x->end_ns > x->start_ns ? x->end_ns - x->start_ns : 0;
@@ -99,10 +118,7 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 	snprintf(v, sizeof(v), "1.%d", x->req_minor >= 0 ? x->req_minor : 1);
 	if (!o->json) {
 		pfmt_prefix(o, "http", x->start_ns, s ? s->h.pid : 0, comm);
-		/* ROLE: C or S, "Ctls"/"Stls" for a TLS connection's plaintext */
-		fprintf(o->f, "%-4s %-5s %-7s %-32s %-6u %11.3f %8llu %9llu %s\n",
-			!s ? "?" : s->role == SOCK_ROLE_CLIENT ? (tls ? "Ctls" : "C")
-							       : (tls ? "Stls" : "S"), v,
+		fprintf(o->f, "%-4s %-5s %-7s %-32s %-6u %11.3f %8llu %9llu %s\n", role_col(s, tls), v,
 			x->method[0] ? x->method : "-", x->path[0] ? x->path : "-", x->status,
 			(double)lat / 1e6, (unsigned long long)x->req_bytes,
 			(unsigned long long)x->resp_bytes, peer);
@@ -142,10 +158,8 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 static void on_db(void *arg, const struct db_exchange *x)
 {
 	struct ht_state *st = arg;
-	uint64_t conn = x->conn_id & ~TLS_PLAIN_ID;
-	struct ht_info *in = info_of(st, conn);
 
-	dbline_print(st->o, in->s.conn == conn ? &in->s : NULL, x);
+	dbline_print(st->o, sock_of(st, x->conn_id), x);
 }
 
 static const char *const h2_flags[] = { "no_request", "no_response", "unknown_fields", "reset",
@@ -213,9 +227,7 @@ static void on_h2(void *arg, const struct h2_exchange *x)
 	struct ht_state *st = arg;
 	const struct probe_out *o = st->o;
 	bool tls = x->conn_id & TLS_PLAIN_ID;
-	uint64_t conn = x->conn_id & ~TLS_PLAIN_ID;
-	struct ht_info *in = info_of(st, conn);
-	const struct ev_sock *s = in->s.conn == conn ? &in->s : NULL;
+	const struct ev_sock *s = sock_of(st, x->conn_id);
 	const char *proto = x->flags & H2_X_GRPC ? "grpc" : "2";
 	char comm[17] = "?", pb[64];
 	uint64_t lat = x->end_ns > x->start_ns ? x->end_ns - x->start_ns : 0;
@@ -230,8 +242,7 @@ static void on_h2(void *arg, const struct h2_exchange *x)
 	}
 	pfmt_prefix(o, "http", x->start_ns, s ? s->h.pid : 0, comm);
 	fprintf(o->f, "%-4s %-5s %-7s %-32s %-6d %11.3f %8llu %9llu %s\n",
-		!s ? "?" : s->role == SOCK_ROLE_CLIENT ? (tls ? "Ctls" : "C") : (tls ? "Stls" : "S"),
-		proto, h2_name(x, x->method),
+		role_col(s, tls), proto, h2_name(x, x->method),
 		h2_name(x, x->path), status, (double)lat / 1e6, (unsigned long long)x->req_bytes,
 		(unsigned long long)x->resp_bytes, s ? htline_addr(s, false, pb, sizeof(pb)) : "-");
 }
