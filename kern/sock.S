@@ -251,7 +251,8 @@ connected:
 // time a selected process moves bytes through a TCP socket rawtel saw
 // established (sk_born) under an fd it does not track, this notes it for
 // the thread's call in flight (sk_inh: the fd, its first argument, and the
-// bytes moved) and opens the process's gate; the data exit of that call,
+// bytes moved) and opens the process's gate (checked again when the
+// process or the fd changes: an inetd child's dup2'd stdin and stdout); the data exit of that call,
 // when its fd and return agree, learns the socket (kern/sockio_exit.h)
 // and captures the call's bytes. Within a syscall only (task registers):
 // elsewhere such sockets stay unseen. r6 ctx.
@@ -266,20 +267,24 @@ connected:
 	*(u64 *)(r10 + FP_BORN_KEY) = r1 ; \
 	LOOKUP(sk_born, FP_BORN_KEY, out) ; \
 	r8 = r0 ; \
-	call bpf_get_current_pid_tgid ;	/* checked for this process? */ \
+	call bpf_get_current_pid_tgid ; \
 	r7 = r0 ; \
-	r1 = r7 ; \
-	r1 >>= 32 ; \
-	r2 = *(u32 *)(r8 + SKB_TGID) ; \
-	if r1 == r2 goto out ; \
-	*(u32 *)(r8 + SKB_TGID) = r1 ;	/* now it is, once */ \
-	SELECT(r7, out) ; \
 	call bpf_get_current_task_btf ;	/* r9 = the call's fd */ \
 	r1 = r0 ; \
 	call bpf_task_pt_regs ; \
 	r9 = *(u64 *)(r0 + PT_REGS_SYSCALL_ARG1) ; \
 	r9 <<= 32 ; \
 	r9 >>= 32 ; \
+	r1 = r7 ;				/* checked for this fd already? */ \
+	r1 >>= 32 ; \
+	r2 = *(u32 *)(r8 + SKB_TGID) ; \
+	if r1 != r2 goto 1f ; \
+	r2 = *(u32 *)(r8 + SKB_FD) ; \
+	if r2 == r9 goto out ; \
+1: ; \
+	*(u32 *)(r8 + SKB_TGID) = r1 ;	/* now it is, once */ \
+	*(u32 *)(r8 + SKB_FD) = r9 ; \
+	SELECT(r7, out) ; \
 	FD_KEY(r7, r9, FP_FD_KEY) ;		/* tracked already: nothing to do */ \
 	r1 = sk_fds ll ; \
 	r2 = r10 ; \

@@ -84,8 +84,9 @@
  * often used by a process that did not make it: a forked backend, an fd
  * passed over a UNIX socket, an exec'd child). ROLE from how it got
  * established: SYN_RECV -> ESTABLISHED server (it was accepted),
- * SYN_SENT -> ESTABLISHED client. TGID: the last process whose use of it
- * was checked (so a socket costs one check per process). sk_inh: per
+ * SYN_SENT -> ESTABLISHED client. TGID, FD: the last process and fd whose
+ * use of it was checked (so a socket costs one check per process and fd,
+ * not one per call). sk_inh: per
  * thread, a socket this thread moved bytes through in the call in flight
  * whose fd its process does not track: the same layout, TGID holding the
  * fd and RET the bytes the socket moved, for the data exit of the same call
@@ -95,6 +96,7 @@
 #define SKB_FAMILY	6	/* u16 */
 #define SKB_LPORT	8	/* u16 host order */
 #define SKB_RPORT	10	/* u16 host order */
+#define SKB_FD		12	/* u32 sk_born: the fd last checked */
 #define SKB_RET		12	/* u32 sk_inh: the bytes moved */
 #define SKB_LADDR	16	/* 16 bytes, IPv6 form */
 #define SKB_RADDR	32

@@ -9,7 +9,9 @@
 # text, the MariaDB syntax error's 1064 and the Redis WRONGTYPE as
 # db.response.status_code and error.type, server address and port), the
 # servers' SERVER spans of the same operations, the
-# db.client.operation.duration histogram, and no secret literal anywhere.
+# db.client.operation.duration histogram, and no secret literal anywhere;
+# and a Redis connection used only by a forked child and the program it
+# execs (with the socket moved to another fd): their CLIENT spans.
 . "$RAWTEL_TOP/tests/lib.sh"
 . "$RAWTEL_TOP/tests/db_lib.sh"
 NODE_DIR="$RAWTEL_TOP/tests/node"
@@ -84,6 +86,24 @@ printf '%s\n' 'SET rk s3cret-value' 'GET rk' 'LPUSH rl a b' 'GET rl' 'SELECT 3' 
 redis-cli -h 127.0.0.1 -p "$rport" < "$T_TMP/cmds" > "$T_TMP/rcli.out" 2>&1 &
 rc=$!; track_pid $rc
 wait $rc
+# A socket used by processes that did not make it: a child forked after
+# the connect sends GET, then moves the socket to fd 5 and execs a
+# program that sends PING on it (inetd's way): both learned at first use
+cat > "$T_TMP/fork.py" << 'EOF'
+import os, socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+print(s.getsockname()[1], flush=True)
+pid = os.fork()
+if pid == 0:
+    s.sendall(b"*2\r\n$3\r\nGET\r\n$2\r\nfk\r\n")
+    s.recv(100)
+    os.dup2(s.fileno(), 5)
+    os.execvp("python3", ["python3", "-c",
+              "import socket; s = socket.socket(fileno=5); s.sendall(b'PING\\r\\n'); s.recv(100)"])
+print(pid, flush=True)
+os.waitpid(pid, 0)
+EOF
+python3 "$T_TMP/fork.py" "$rport" > "$T_TMP/fork.out" 2>&1
 # each request written whole, its reply read to its end
 cat > "$T_TMP/mc.py" << 'EOF'
 import socket, sys
@@ -113,6 +133,7 @@ fi
 cat > "$T_TMP/scenario.json" << EOF
 {"mysql": {"client": $myc, "server": $myd, "port": $myport},
  "redis": {"client": $rc, "server": $rsd, "port": $rport},
+ "fork": {"port": $(sed -n 1p "$T_TMP/fork.out"), "child": $(sed -n 2p "$T_TMP/fork.out")},
  "memcached": {"client": $mcc, "server": $mcd, "port": $mport}}
 EOF
 node "$NODE_DIR/check-run-db-more.js" "$T_TMP/out" "$T_TMP/scenario.json" > "$T_TMP/check.out" 2>&1

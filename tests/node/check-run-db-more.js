@@ -74,7 +74,7 @@ for (const [proto, [system, want]] of Object.entries(WANT)) {
   const p = sc[proto];
   for (const [kind, pid, n] of [[CLIENT, p.client, `run_db_${proto}`], [SERVER, p.server, `run_db_${proto}_server`]]) {
     const got = spans.filter((x) => x.res['process.pid'] === pid && x.s.kind === kind &&
-      x.a['db.system.name'] === system && ours(x));
+      x.a['db.system.name'] === system && ours(x) && x.a['network.peer.port'] !== sc.fork.port);
     const full = want.map((w) => [0, 1, 2, 3, 4].map((i) => w[i]));
     check(n, JSON.stringify(got.map(row)) === JSON.stringify(full),
       `spans ${JSON.stringify(got.map(row))}, want ${JSON.stringify(want)}`);
@@ -96,6 +96,21 @@ for (const [proto, [system, want]] of Object.entries(WANT)) {
         'rows: ' + JSON.stringify(sel && sel.a));
     }
   }
+}
+
+// ---- a socket first used by a forked child, then by the program it
+// exec'd under another fd: both learned at first use, as a client ----
+{
+  const n = 'run_db_inherit';
+  const addr = `127.0.0.1:${sc.redis.port}`;
+  const got = spans.filter((x) => x.res['process.pid'] === sc.fork.child && x.a['db.system.name'] === 'redis');
+  const want = [[`GET ${addr}`, 'GET', 'GET ?', undefined, undefined], [`PING ${addr}`, 'PING', 'PING', undefined, undefined]];
+  check(n, JSON.stringify(got.map(row)) === JSON.stringify(want) && got.every((x) => x.s.kind === CLIENT &&
+    x.a['server.port'] === sc.redis.port && x.a['network.peer.address'] === '127.0.0.1' && !x.a['rawtel.db.partial']),
+  'the child\'s spans: ' + JSON.stringify(got.map((x) => [x.s.kind, x.s.name, x.a])));
+  const srv = spans.filter((x) => x.res['process.pid'] === sc.redis.server && x.a['network.peer.port'] === sc.fork.port);
+  check(n, JSON.stringify(srv.map(row)) === JSON.stringify(want) && srv.every((x) => x.s.kind === SERVER),
+    'the server\'s view: ' + JSON.stringify(srv.map(row)));
 }
 
 // ---- db.client.operation.duration: one sample per answered operation ----
