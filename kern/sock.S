@@ -14,45 +14,23 @@
 //   process end      a SOCK_K_EXIT record: user space forgets the rest
 //   fork             children of selected processes are selected (sel_fork,
 //                    kern/proc.S)
+//   first use        a TCP socket a process moves bytes through but did
+//                    not make (fork, exec, SCM_RIGHTS): learned then, with
+//                    the role and addresses its establishment showed
+//                    (sk_born; SOCK_K_INHERIT, kern/sockio_exit.h)
 #include "sock.h"
 
 DECLARE_SOCK_MAPS
 
 // Stack (SELECT and FILTER_COMM use fp-24..fp-1; GATE FP_GATE_KEY, the
-// sockaddr macros FP_SOCKADDR, both in kern/sock.h)
-#define FP_IDS_KEY -4		/* u32: sk_ids / sk_gate key */
-#define FP_FD_KEY -16		/* u64: sk_fds / sk_listen key */
-#define FP_ONE -20		/* u32 1: the value of sk_procs and sel */
-#define FP_TGID -24		/* u32: sk_procs / sel key */
+// sockaddr macros FP_SOCKADDR, LEARN's slots: all in kern/sock.h)
 #define FP_PEND_KEY -32		/* u64 pid_tgid: sk_pend key */
-#define FP_SKF -80		/* an sk_fds value (SKF_SIZE) */
 #define FP_PEND -104		/* an sk_pend value (SKP_SIZE), entries */
 #define FP_LISTEN -128		/* an sk_listen value (SKL_SIZE), bind */
-#define FP_REC -200		/* the sock record, exits */
+#define FP_BORN_KEY -32		/* u64 struct sock address: sk_born key */
+#define FP_INH -152		/* an sk_born / sk_inh value (SKB_SIZE) */
+#define FP_INH_KEY -160		/* u64 pid_tgid: sk_inh key */
 
-#define REC(OFF) (r10 + FP_REC + (OFF))
-#define ZERO_REC \
-	*(u64 *)REC(0) = 0 ; *(u64 *)REC(8) = 0 ; *(u64 *)REC(16) = 0 ; \
-	*(u64 *)REC(24) = 0 ; *(u64 *)REC(32) = 0 ; *(u64 *)REC(40) = 0 ; \
-	*(u64 *)REC(48) = 0 ; *(u64 *)REC(56) = 0 ; *(u64 *)REC(64) = 0 ; \
-	*(u64 *)REC(72) = 0 ; *(u64 *)REC(80) = 0 ; *(u64 *)REC(88) = 0 ; \
-	*(u64 *)REC(96) = 0 ; *(u64 *)REC(104) = 0 ; \
-	r9 = r10 ; \
-	r9 += FP_REC
-// Stamp the record at r9 (KIND) and send it. r6 ctx, r7 pid_tgid.
-#define SEND_SOCK(KIND) \
-	r1 = KIND ; \
-	*(u8 *)(r9 + SOCK_OFF_KIND) = r1 ; \
-	r1 = EV_SOCK | (SOCK_REC_SIZE << 16) ; \
-	*(u32 *)(r9 + EV_OFF_TYPE) = r1 ; \
-	*(u64 *)(r9 + EV_OFF_TID) = r7 ; \
-	KTIME ; \
-	*(u64 *)(r9 + EV_OFF_TS) = r0 ; \
-	r1 = r9 ; \
-	r1 += SOCK_OFF_COMM ; \
-	r2 = 16 ; \
-	call bpf_get_current_comm ; \
-	EMIT(r6, r9, SOCK_REC_SIZE, EV_SOCK)
 // The pending call of this thread in r8, or goto out (none) or forget
 // (another kind)
 #define PEND(KIND) \
@@ -80,69 +58,6 @@ DECLARE_SOCK_MAPS
 	*(u64 *)(r10 + FP_PEND + 32) = 0 ; \
 	r8 = r10 ; \
 	r8 += FP_PEND
-
-// The record at r9 (fd, role, addresses set) becomes a tracked socket:
-// a new connection id (cpu << 48 | this CPU's count: per-CPU, as tracing
-// programs do not run nested on a CPU), the sk_fds entry (its stream
-// offsets at 0), the process in sk_procs and its gate slot opened; then
-// the record goes out.
-#define LEARN(KIND) \
-	*(u32 *)(r10 + FP_IDS_KEY) = 0 ;		/* r8 = ++this CPU's count */ \
-	r2 = r10 ; \
-	r2 += FP_IDS_KEY ; \
-	r1 = sk_ids ll ; \
-	call bpf_map_lookup_elem ; \
-	if r0 == 0 goto forget ; \
-	r8 = *(u64 *)(r0 + 0) ; \
-	r8 += 1 ; \
-	*(u64 *)(r0 + 0) = r8 ; \
-	call bpf_get_smp_processor_id ;		/* conn = cpu << 48 | count */ \
-	r0 &= 0x7fff ; \
-	r0 <<= 48 ; \
-	r8 <<= 16 ; \
-	r8 >>= 16 ; \
-	r8 |= r0 ; \
-	*(u64 *)(r9 + SOCK_OFF_CONN) = r8 ; \
-	r1 = *(u32 *)(r9 + SOCK_OFF_FD) ;		/* sk_fds[tgid, fd] = */ \
-	FD_KEY(r7, r1, FP_FD_KEY) ; \
-	*(u64 *)(r10 + FP_SKF + SKF_CONN) = r8 ;	/* {conn, role, 0, 0} */ \
-	*(u64 *)(r10 + FP_SKF + SKF_ROLE) = 0 ; \
-	r1 = *(u8 *)(r9 + SOCK_OFF_ROLE) ; \
-	*(u8 *)(r10 + FP_SKF + SKF_ROLE) = r1 ; \
-	*(u64 *)(r10 + FP_SKF + SKF_SEQ_RECV) = 0 ; \
-	*(u64 *)(r10 + FP_SKF + SKF_SEQ_SEND) = 0 ; \
-	r1 = sk_fds ll ; \
-	r2 = r10 ; \
-	r2 += FP_FD_KEY ; \
-	r3 = r10 ; \
-	r3 += FP_SKF ; \
-	r4 = RT_BPF_ANY ; \
-	call bpf_map_update_elem ; \
-	r1 = r7 ;					/* sk_procs[tgid] = 1, if new */ \
-	r1 >>= 32 ; \
-	*(u32 *)(r10 + FP_TGID) = r1 ; \
-	*(u32 *)(r10 + FP_ONE) = 1 ; \
-	r1 = sk_procs ll ; \
-	r2 = r10 ; \
-	r2 += FP_TGID ; \
-	r3 = r10 ; \
-	r3 += FP_ONE ; \
-	r4 = RT_BPF_NOEXIST ; \
-	call bpf_map_update_elem ; \
-	if r0 == -17 goto 4f ;			/* EEXIST: its gate is open */ \
-	r1 = r7 ;					/* sk_gate[slot of tgid] += 1 */ \
-	r1 >>= 32 ; \
-	r1 &= SK_GATE_SLOTS - 1 ; \
-	*(u32 *)(r10 + FP_IDS_KEY) = r1 ; \
-	r2 = r10 ; \
-	r2 += FP_IDS_KEY ; \
-	r1 = sk_gate ll ; \
-	call bpf_map_lookup_elem ; \
-	if r0 == 0 goto 4f ; \
-	r1 = 1 ; \
-	ATOMIC_ADD(u64, r0 + 0, r1, r2) ; \
-4: ; \
-	SEND_SOCK(KIND)
 
 // ---- accept ------------------------------------------------------------------
 #define ACCEPT_ENTER \
@@ -203,7 +118,7 @@ out: ; \
 	r1 |= SOCK_F_LOCAL ; \
 	*(u32 *)(r9 + EV_OFF_FLAGS) = r1 ; \
 6: ; \
-	LEARN(SOCK_K_ACCEPT) ; \
+	LEARN(SOCK_K_ACCEPT, forget) ; \
 	FORGET
 
 .prog sk_accept_exit tracepoint syscalls/sys_exit_accept
@@ -235,9 +150,18 @@ out: ; \
 	SELECT(r7, out)
 	ADDR_ENTER(uservaddr, SKP_K_CONNECT)
 
-// A TCP connect moves its socket to SYN_SENT in the caller's context.
-.prog sk_syn_sent tracepoint sock/inet_sock_set_state
-	r1 = *(u32 *)(r1 + field(newstate))
+// Every TCP socket's state changes (any process's, often in softirq):
+//  SYN_SENT     a connect of a selected thread in flight is TCP (in the
+//               caller's context: its sk_pend entry);
+//  ESTABLISHED  the connection's role and addresses, by its struct sock
+//               (sk_born), for a process that uses it without having
+//               made it (sk_*_inherit, below);
+//  CLOSE        forgotten there.
+.prog sk_state tracepoint sock/inet_sock_set_state
+	r6 = r1
+	r1 = *(u32 *)(r6 + field(newstate))
+	if r1 == TCP_ST_ESTABLISHED goto born
+	if r1 == TCP_ST_CLOSE goto dead
 	if r1 != TCP_ST_SYN_SENT goto out
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 + FP_PEND_KEY) = r0
@@ -245,6 +169,49 @@ out: ; \
 	r1 = *(u8 *)(r0 + SKP_KIND)
 	if r1 != SKP_K_CONNECT goto out
 	*(u8 *)(r0 + SKP_TCP) = 1
+	goto out
+// the role from the state it leaves: accepted (the listener's side) or
+// connected; the addresses in IPv6 form either way (IPv4 ones mapped)
+born:
+	r1 = *(u16 *)(r6 + field(protocol))
+	if r1 != RT_IPPROTO_TCP goto out
+	r1 = *(u32 *)(r6 + field(oldstate))
+	r2 = SOCK_ROLE_SERVER
+	if r1 == TCP_ST_SYN_RECV goto role
+	r2 = SOCK_ROLE_CLIENT
+	if r1 != TCP_ST_SYN_SENT goto out
+role:
+	*(u64 *)(r10 + FP_INH) = 0
+	*(u64 *)(r10 + FP_INH + 8) = 0
+	*(u8 *)(r10 + FP_INH + SKB_ROLE) = r2
+	r1 = *(u16 *)(r6 + field(family))
+	*(u16 *)(r10 + FP_INH + SKB_FAMILY) = r1
+	r1 = *(u16 *)(r6 + field(sport))
+	*(u16 *)(r10 + FP_INH + SKB_LPORT) = r1
+	r1 = *(u16 *)(r6 + field(dport))
+	*(u16 *)(r10 + FP_INH + SKB_RPORT) = r1
+	r1 = *(u64 *)(r6 + field(saddr_v6))
+	*(u64 *)(r10 + FP_INH + SKB_LADDR) = r1
+	r1 = *(u64 *)(r6 + field(saddr_v6) + 8)
+	*(u64 *)(r10 + FP_INH + SKB_LADDR + 8) = r1
+	r1 = *(u64 *)(r6 + field(daddr_v6))
+	*(u64 *)(r10 + FP_INH + SKB_RADDR) = r1
+	r1 = *(u64 *)(r6 + field(daddr_v6) + 8)
+	*(u64 *)(r10 + FP_INH + SKB_RADDR + 8) = r1
+	r1 = *(u64 *)(r6 + field(skaddr))
+	*(u64 *)(r10 + FP_BORN_KEY) = r1
+	r1 = sk_born ll
+	r2 = r10
+	r2 += FP_BORN_KEY
+	r3 = r10
+	r3 += FP_INH
+	r4 = RT_BPF_ANY
+	call bpf_map_update_elem
+	goto out
+dead:
+	r1 = *(u64 *)(r6 + field(skaddr))
+	*(u64 *)(r10 + FP_BORN_KEY) = r1
+	DELETE(sk_born, FP_BORN_KEY)
 out:
 	r0 = 0
 	exit
@@ -274,8 +241,103 @@ connected:
 	*(u64 *)(r9 + SOCK_OFF_RADDR + 8) = r1
 	r1 = SOCK_F_REMOTE
 	*(u32 *)(r9 + EV_OFF_FLAGS) = r1
-	LEARN(SOCK_K_CONNECT)
+	LEARN(SOCK_K_CONNECT, forget)
 	FORGET
+
+// ---- sockets used by a process that did not make them -------------------
+// A postmaster accepts and forks a backend that serves the connection; an
+// fd passes over a UNIX socket (SCM_RIGHTS); a child is exec'd with it.
+// The syscalls that made the socket were another process's: the first
+// time a selected process moves bytes through a TCP socket rawtel saw
+// established (sk_born) under an fd it does not track, this notes it for
+// the thread's call in flight (sk_inh: the fd, its first argument, and the
+// bytes moved) and opens the process's gate (checked again when the
+// process or the fd changes: an inetd child's dup2'd stdin and stdout); the data exit of that call,
+// when its fd and return agree, learns the socket (kern/sockio_exit.h)
+// and captures the call's bytes. Within a syscall only (task registers):
+// elsewhere such sockets stay unseen. r6 ctx.
+#define INHERIT_NOTE \
+	r1 = *(u16 *)(r6 + field(protocol)) ; \
+	if r1 != RT_IPPROTO_TCP goto out ; \
+	r1 = *(u32 *)(r6 + field(ret)) ;	/* bytes moved, or an error */ \
+	r1 <<= 32 ; \
+	r1 s>>= 32 ; \
+	if r1 s<= 0 goto out ; \
+	r1 = *(u64 *)(r6 + field(sk)) ;	/* r8 = sk_born[sk] */ \
+	*(u64 *)(r10 + FP_BORN_KEY) = r1 ; \
+	LOOKUP(sk_born, FP_BORN_KEY, out) ; \
+	r8 = r0 ; \
+	call bpf_get_current_pid_tgid ; \
+	r7 = r0 ; \
+	call bpf_get_current_task_btf ;	/* r9 = the call's fd */ \
+	r1 = r0 ; \
+	call bpf_task_pt_regs ; \
+	r9 = *(u64 *)(r0 + PT_REGS_SYSCALL_ARG1) ; \
+	r9 <<= 32 ; \
+	r9 >>= 32 ; \
+	r1 = r7 ;				/* checked for this fd already? */ \
+	r1 >>= 32 ; \
+	r2 = *(u32 *)(r8 + SKB_TGID) ; \
+	if r1 != r2 goto 1f ; \
+	r2 = *(u32 *)(r8 + SKB_FD) ; \
+	if r2 == r9 goto out ; \
+1: ; \
+	*(u32 *)(r8 + SKB_TGID) = r1 ;	/* now it is, once */ \
+	*(u32 *)(r8 + SKB_FD) = r9 ; \
+	SELECT(r7, out) ; \
+	FD_KEY(r7, r9, FP_FD_KEY) ;		/* tracked already: nothing to do */ \
+	r1 = sk_fds ll ; \
+	r2 = r10 ; \
+	r2 += FP_FD_KEY ; \
+	call bpf_map_lookup_elem ; \
+	if r0 != 0 goto out ; \
+	r1 = *(u64 *)(r8 + 0) ;		/* sk_inh[thread] = the socket, */ \
+	*(u64 *)(r10 + FP_INH) = r1 ; \
+	r1 = *(u64 *)(r8 + 8) ; \
+	*(u64 *)(r10 + FP_INH + 8) = r1 ; \
+	r1 = *(u64 *)(r8 + 16) ; \
+	*(u64 *)(r10 + FP_INH + 16) = r1 ; \
+	r1 = *(u64 *)(r8 + 24) ; \
+	*(u64 *)(r10 + FP_INH + 24) = r1 ; \
+	r1 = *(u64 *)(r8 + 32) ; \
+	*(u64 *)(r10 + FP_INH + 32) = r1 ; \
+	r1 = *(u64 *)(r8 + 40) ; \
+	*(u64 *)(r10 + FP_INH + 40) = r1 ; \
+	*(u32 *)(r10 + FP_INH + SKB_TGID) = r9 ;	/* the fd, the bytes */ \
+	r1 = *(u32 *)(r6 + field(ret)) ; \
+	*(u32 *)(r10 + FP_INH + SKB_RET) = r1 ; \
+	*(u64 *)(r10 + FP_INH_KEY) = r7 ; \
+	r1 = sk_inh ll ; \
+	r2 = r10 ; \
+	r2 += FP_INH_KEY ; \
+	r3 = r10 ; \
+	r3 += FP_INH ; \
+	r4 = RT_BPF_ANY ; \
+	call bpf_map_update_elem ; \
+	OPEN_GATE(r7)
+
+.if $task_regs
+.prog sk_send_inherit tracepoint sock/sock_send_length
+.if has_field(sk)
+	r6 = r1
+	INHERIT_NOTE
+.endif
+out:
+	r0 = 0
+	exit
+
+.prog sk_recv_inherit tracepoint sock/sock_recv_length
+.if has_field(sk)
+	r6 = r1
+	r1 = *(u32 *)(r6 + field(flags))
+	r1 &= 2					// MSG_PEEK: the bytes stay queued
+	if r1 != 0 goto out
+	INHERIT_NOTE
+.endif
+out:
+	r0 = 0
+	exit
+.endif
 
 // ---- bind ----------------------------------------------------------------------
 .prog sk_bind_enter tracepoint syscalls/sys_enter_bind

@@ -16,7 +16,9 @@
 .map sk_pend lru_hash key=8 value=SKP_SIZE max=SKP_PEND_MAX ; \
 .map sk_ids percpu_array key=4 value=8 max=1 ; \
 .map sk_nocopy lru_hash key=8 value=8 max=SKN_MAX ; \
-.map sk_nocopy_n percpu_array key=4 value=8 max=1
+.map sk_nocopy_n percpu_array key=4 value=8 max=1 ; \
+.map sk_born lru_hash key=8 value=SKB_SIZE max=SKB_MAX ; \
+.map sk_inh lru_hash key=8 value=SKB_SIZE max=SKB_INH_MAX
 
 // Stack slots of these macros
 #define FP_GATE_KEY -4		/* u32: GATE's sk_gate key */
@@ -110,3 +112,107 @@
 	r2 = 28 ; \
 	READ_USER ; \
 	if r0 != 0 goto LABEL
+
+// ---- learning a socket (kern/sock.S at accept and connect, and at the
+// first use by a process that did not make it; kern/sockio_exit.h) ----
+// Stack of LEARN and its record (besides SELECT's fp-24..fp-1)
+#define FP_IDS_KEY -4		/* u32: sk_ids / sk_gate key */
+#define FP_FD_KEY -16		/* u64: sk_fds / sk_listen key */
+#define FP_ONE -20		/* u32 1: the value of sk_procs and sel */
+#define FP_TGID -24		/* u32: sk_procs / sel key */
+#define FP_SKF -80		/* an sk_fds value (SKF_SIZE) */
+#define FP_REC -200		/* the sock record */
+
+#define REC(OFF) (r10 + FP_REC + (OFF))
+#define ZERO_REC \
+	*(u64 *)REC(0) = 0 ; *(u64 *)REC(8) = 0 ; *(u64 *)REC(16) = 0 ; \
+	*(u64 *)REC(24) = 0 ; *(u64 *)REC(32) = 0 ; *(u64 *)REC(40) = 0 ; \
+	*(u64 *)REC(48) = 0 ; *(u64 *)REC(56) = 0 ; *(u64 *)REC(64) = 0 ; \
+	*(u64 *)REC(72) = 0 ; *(u64 *)REC(80) = 0 ; *(u64 *)REC(88) = 0 ; \
+	*(u64 *)REC(96) = 0 ; *(u64 *)REC(104) = 0 ; \
+	r9 = r10 ; \
+	r9 += FP_REC
+// Stamp the record at r9 (KIND) and send it. r6 ctx, r7 pid_tgid.
+#define SEND_SOCK(KIND) \
+	r1 = KIND ; \
+	*(u8 *)(r9 + SOCK_OFF_KIND) = r1 ; \
+	r1 = EV_SOCK | (SOCK_REC_SIZE << 16) ; \
+	*(u32 *)(r9 + EV_OFF_TYPE) = r1 ; \
+	*(u64 *)(r9 + EV_OFF_TID) = r7 ; \
+	KTIME ; \
+	*(u64 *)(r9 + EV_OFF_TS) = r0 ; \
+	r1 = r9 ; \
+	r1 += SOCK_OFF_COMM ; \
+	r2 = 16 ; \
+	call bpf_get_current_comm ; \
+	EMIT(r6, r9, SOCK_REC_SIZE, EV_SOCK)
+
+// The process of pid_tgid R into sk_procs, and its gate slot opened if it
+// was not there: the data exits look at its fds from now on. Clobbers
+// r0-r5, FP_TGID, FP_ONE, FP_IDS_KEY.
+#define OPEN_GATE(R) \
+	r1 = R ;					/* sk_procs[tgid] = 1, if new */ \
+	r1 >>= 32 ; \
+	*(u32 *)(r10 + FP_TGID) = r1 ; \
+	*(u32 *)(r10 + FP_ONE) = 1 ; \
+	r1 = sk_procs ll ; \
+	r2 = r10 ; \
+	r2 += FP_TGID ; \
+	r3 = r10 ; \
+	r3 += FP_ONE ; \
+	r4 = RT_BPF_NOEXIST ; \
+	call bpf_map_update_elem ; \
+	if r0 == -17 goto 4f ;			/* EEXIST: its gate is open */ \
+	r1 = R ;					/* sk_gate[slot of tgid] += 1 */ \
+	r1 >>= 32 ; \
+	r1 &= SK_GATE_SLOTS - 1 ; \
+	*(u32 *)(r10 + FP_IDS_KEY) = r1 ; \
+	r2 = r10 ; \
+	r2 += FP_IDS_KEY ; \
+	r1 = sk_gate ll ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto 4f ; \
+	r1 = 1 ; \
+	ATOMIC_ADD(u64, r0 + 0, r1, r2) ; \
+4:
+
+// The record at r9 (fd, role, addresses set) becomes a tracked socket:
+// a new connection id (cpu << 48 | this CPU's count: per-CPU, as tracing
+// programs do not run nested on a CPU), the sk_fds entry (its stream
+// offsets at 0), the process's gate opened; then the record goes out.
+// r6 ctx, r7 pid_tgid; FAIL when the count cannot be had. Clobbers r0-r5,
+// r8 and LEARN's stack slots.
+#define LEARN(KIND, FAIL) \
+	*(u32 *)(r10 + FP_IDS_KEY) = 0 ;		/* r8 = ++this CPU's count */ \
+	r2 = r10 ; \
+	r2 += FP_IDS_KEY ; \
+	r1 = sk_ids ll ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto FAIL ; \
+	r8 = *(u64 *)(r0 + 0) ; \
+	r8 += 1 ; \
+	*(u64 *)(r0 + 0) = r8 ; \
+	call bpf_get_smp_processor_id ;		/* conn = cpu << 48 | count */ \
+	r0 &= 0x7fff ; \
+	r0 <<= 48 ; \
+	r8 <<= 16 ; \
+	r8 >>= 16 ; \
+	r8 |= r0 ; \
+	*(u64 *)(r9 + SOCK_OFF_CONN) = r8 ; \
+	r1 = *(u32 *)(r9 + SOCK_OFF_FD) ;		/* sk_fds[tgid, fd] = */ \
+	FD_KEY(r7, r1, FP_FD_KEY) ; \
+	*(u64 *)(r10 + FP_SKF + SKF_CONN) = r8 ;	/* {conn, role, 0, 0} */ \
+	*(u64 *)(r10 + FP_SKF + SKF_ROLE) = 0 ; \
+	r1 = *(u8 *)(r9 + SOCK_OFF_ROLE) ; \
+	*(u8 *)(r10 + FP_SKF + SKF_ROLE) = r1 ; \
+	*(u64 *)(r10 + FP_SKF + SKF_SEQ_RECV) = 0 ; \
+	*(u64 *)(r10 + FP_SKF + SKF_SEQ_SEND) = 0 ; \
+	r1 = sk_fds ll ; \
+	r2 = r10 ; \
+	r2 += FP_FD_KEY ; \
+	r3 = r10 ; \
+	r3 += FP_SKF ; \
+	r4 = RT_BPF_ANY ; \
+	call bpf_map_update_elem ; \
+	OPEN_GATE(r7) ; \
+	SEND_SOCK(KIND)

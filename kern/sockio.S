@@ -24,9 +24,9 @@ DECLARE_TLS_PEND
 .endif
 
 // ---- entries: kernels without task registers ------------------------------
-// Stack of the entries (GATE's key is at FP_GATE_KEY, kern/sock.h)
+// Stack of the entries (GATE's key is at FP_GATE_KEY, FP_FD_KEY the sk_fds
+// key: kern/sock.h)
 #define FP_SLOT_KEY -4		/* u32: sk_io key, after GATE */
-#define FP_FD_KEY -16		/* u64: sk_fds key */
 #define FP_MSG -32		/* a msghdr's msg_iov and msg_iovlen */
 
 // Entry, first part: r8 = the sk_fds entry of the fd in field FD, r9 = this
@@ -150,6 +150,8 @@ IO_ENTRY(sendfile, sendfile64, , out_fd, DATA_CALL_SENDFILE, DATA_DIR_SEND, )
 #define FP_START -88		/* start time (slots only) */
 #define FP_FD_DIR -96		/* fd, dir and call, as in the record */
 #define FP_PEER_SEQ -104	/* the other direction's stream offset */
+#define FP_INH_KEY -208		/* u64 pid_tgid: sk_inh key (LEARN's slots and
+				 * record above: kern/sock.h) */
 
 #define EXIT_CALL DATA_CALL_READ
 #define EXIT_SHAPE 1

@@ -64,6 +64,22 @@
 	r1 += r2 ; \
 	*(u64 *)(r0 + EXIT_SEQ) = r1
 
+// r0 = the sk_fds entry of the call's fd (registers at r8), FP_FD_DIR
+// and FP_SKF_KEY set (task registers)
+#define REGS_FD \
+	r1 = *(u64 *)(r8 + PT_REGS_SYSCALL_ARG1) ; \
+	r1 <<= 32 ; \
+	r1 >>= 32 ; \
+	r2 = EXIT_DIR | (EXIT_CALL << 8) ; \
+	r2 <<= 32 ; \
+	r2 |= r1 ; \
+	*(u64 *)(r10 + FP_FD_DIR) = r2 ; \
+	FD_KEY(r7, r1, FP_SKF_KEY) ; \
+	r1 = sk_fds ll ; \
+	r2 = r10 ; \
+	r2 += FP_SKF_KEY ; \
+	call bpf_map_lookup_elem
+
 .if $task_regs
 	// cheapest first: most calls of everyone else's move no bytes or
 	// belong to a process without tracked sockets
@@ -91,19 +107,9 @@
 	if r1 != 0 goto out
 #endif
 	// the fd (the first argument, sendfile's out_fd too): tracked?
-	r1 = *(u64 *)(r8 + PT_REGS_SYSCALL_ARG1)
-	r1 <<= 32
-	r1 >>= 32
-	r2 = EXIT_DIR | (EXIT_CALL << 8)
-	r2 <<= 32
-	r2 |= r1
-	*(u64 *)(r10 + FP_FD_DIR) = r2
-	FD_KEY(r7, r1, FP_SKF_KEY)
-	r1 = sk_fds ll
-	r2 = r10
-	r2 += FP_SKF_KEY
-	call bpf_map_lookup_elem
-	if r0 == 0 goto out
+	REGS_FD
+	if r0 == 0 goto inherit
+found:
 	r1 = *(u64 *)(r0 + SKF_CONN)
 	*(u64 *)(r10 + FP_CONN) = r1
 	SEQ_MOVE
@@ -291,6 +297,61 @@ captured:
 out:
 	r0 = 0
 	exit
+.if $task_regs
+// An fd the process does not track: a socket it did not make, noted in
+// this call (kern/sock.S, sk_*_inherit)? Learned when the note's fd and
+// bytes are this call's, then captured as if tracked from the start.
+inherit:
+	*(u64 *)(r10 + FP_INH_KEY) = r7
+	LOOKUP(sk_inh, FP_INH_KEY, out)
+	r8 = r0
+	r1 = *(u32 *)(r8 + SKB_TGID)		// the note's fd and bytes
+	r2 = *(u64 *)(r10 + FP_FD_DIR)
+	r2 <<= 32
+	r2 >>= 32
+	if r1 != r2 goto out
+	r1 = *(u32 *)(r8 + SKB_RET)
+	r2 = *(u64 *)(r10 + FP_LEFT)
+	r2 <<= 32
+	r2 >>= 32
+	if r1 != r2 goto out
+	ZERO_REC
+	r1 = *(u32 *)(r8 + SKB_TGID)
+	*(u32 *)(r9 + SOCK_OFF_FD) = r1
+	r1 = -1
+	*(u32 *)(r9 + SOCK_OFF_LFD) = r1
+	r1 = *(u8 *)(r8 + SKB_ROLE)
+	*(u8 *)(r9 + SOCK_OFF_ROLE) = r1
+	r1 = *(u16 *)(r8 + SKB_FAMILY)
+	*(u16 *)(r9 + SOCK_OFF_FAMILY) = r1
+	r1 = *(u16 *)(r8 + SKB_LPORT)
+	*(u16 *)(r9 + SOCK_OFF_LPORT) = r1
+	r1 = *(u16 *)(r8 + SKB_RPORT)
+	*(u16 *)(r9 + SOCK_OFF_RPORT) = r1
+	r1 = *(u64 *)(r8 + SKB_LADDR)
+	*(u64 *)(r9 + SOCK_OFF_LADDR) = r1
+	r1 = *(u64 *)(r8 + SKB_LADDR + 8)
+	*(u64 *)(r9 + SOCK_OFF_LADDR + 8) = r1
+	r1 = *(u64 *)(r8 + SKB_RADDR)
+	*(u64 *)(r9 + SOCK_OFF_RADDR) = r1
+	r1 = *(u64 *)(r8 + SKB_RADDR + 8)
+	*(u64 *)(r9 + SOCK_OFF_RADDR + 8) = r1
+	r1 = SOCK_F_LOCAL | SOCK_F_REMOTE
+	*(u32 *)(r9 + EV_OFF_FLAGS) = r1
+	DELETE(sk_inh, FP_INH_KEY)
+	LEARN(SOCK_K_INHERIT, out)
+	// the call again: its return, its registers, the socket's new entry
+	r1 = *(u64 *)(r6 + field(ret))
+	*(u64 *)(r10 + FP_LEFT) = r1
+	call bpf_get_current_task_btf
+	r1 = r0
+	call bpf_task_pt_regs
+	r8 = r0
+	REGS_FD
+	if r0 == 0 goto out
+	goto found
+.endif
+#undef REGS_FD
 #undef EXIT_RESERVE
 #undef EXIT_DIR
 #undef EXIT_SEQ

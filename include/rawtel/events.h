@@ -243,6 +243,10 @@
 				 * delivered: a process with tracked sockets
 				 * ended (conn 0, fd -1); the session turns it
 				 * into a SOCK_K_CLOSE per connection it had */
+#define SOCK_K_INHERIT	6	/* first used by a process that did not make
+				 * it (fork, exec, SCM_RIGHTS): the role and
+				 * addresses are the connection's own, as
+				 * established while rawtel ran */
 #define SOCK_ROLE_SERVER 0	/* it was accepted: requests come in */
 #define SOCK_ROLE_CLIENT 1	/* it connected: requests go out */
 #define SOCK_F_LOCAL	1	/* LADDR/LPORT are known */

@@ -79,6 +79,31 @@
  * syscalls (copies avoided). */
 #define SKN_MAX		4096
 
+/* sk_born: TCP connections established while rawtel runs, by struct sock
+ * address, from sock/inet_sock_set_state (every process's: a socket is
+ * often used by a process that did not make it: a forked backend, an fd
+ * passed over a UNIX socket, an exec'd child). ROLE from how it got
+ * established: SYN_RECV -> ESTABLISHED server (it was accepted),
+ * SYN_SENT -> ESTABLISHED client. TGID, FD: the last process and fd whose
+ * use of it was checked (so a socket costs one check per process and fd,
+ * not one per call). sk_inh: per
+ * thread, a socket this thread moved bytes through in the call in flight
+ * whose fd its process does not track: the same layout, TGID holding the
+ * fd and RET the bytes the socket moved, for the data exit of the same call
+ * to learn it (SOCK_K_INHERIT) when its fd and return agree. */
+#define SKB_TGID	0	/* u32; sk_inh: the fd */
+#define SKB_ROLE	4	/* u8 SOCK_ROLE_* */
+#define SKB_FAMILY	6	/* u16 */
+#define SKB_LPORT	8	/* u16 host order */
+#define SKB_RPORT	10	/* u16 host order */
+#define SKB_FD		12	/* u32 sk_born: the fd last checked */
+#define SKB_RET		12	/* u32 sk_inh: the bytes moved */
+#define SKB_LADDR	16	/* 16 bytes, IPv6 form */
+#define SKB_RADDR	32
+#define SKB_SIZE	48
+#define SKB_MAX		8192
+#define SKB_INH_MAX	1024
+
 /* Connection ids: the kernel side's are (cpu << 48 | a per-CPU count),
  * user space's (seeds) have bit 63 set: never the same, never 0. */
 #define SK_CONN_USER	(1ULL << 63)

@@ -8,10 +8,12 @@
 # namespace, operation, collection, summary, sanitized text, server
 # address, the failing query's SQLSTATE as error.type and its ERROR
 # status) as children of the HTTP SERVER span being served, the postgres
-# backends' SERVER spans of the same operations, both duration histograms,
-# and no literal value anywhere in the output.
+# backends' SERVER spans of the same operations (a connection older than
+# rawtel, and the backends forked while it runs), both duration
+# histograms, and no literal value anywhere in the output.
 # run_db_load: pgbench, plain and pipelined, over several connections:
-# exactly one CLIENT span per query, nothing lost, nothing twice.
+# exactly one CLIENT span per query and one SERVER span in the backend
+# serving it, nothing lost, nothing twice.
 . "$RAWTEL_TOP/tests/lib.sh"
 NODE_DIR="$RAWTEL_TOP/tests/node"
 PY=/usr/bin/python3
@@ -96,17 +98,20 @@ i=0; while [ ! -s "$T_TMP/app.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 
 aport=$(cat "$T_TMP/app.port")
 
 # A connection older than rawtel: PostgreSQL forks a backend per
-# connection after accepting it, and the kernel side learns sockets from
-# the syscalls that make them, so a backend's socket is known when rawtel
-# seeds it at start (sockets older than rawtel), and its queries are the
-# server's SERVER spans, picked up mid-stream. (A backend forked while
-# rawtel runs inherits a socket the kernel side never saw made: not
-# captured, hence the app's connections have no SERVER spans.)
+# connection after accepting it; this backend's socket is known when
+# rawtel seeds it at start (sockets older than rawtel), and its queries are
+# the server's SERVER spans, picked up mid-stream. The backends forked
+# while rawtel runs (the app's connections, pgbench's) inherit sockets the
+# postmaster accepted: the kernel side learns each at the backend's first
+# use of it (kern/sock.S, sk_*_inherit), so their queries are whole SERVER
+# spans from the startup on.
 cat > "$T_TMP/old.py" << 'EOF'
-import sys, time, psycopg2
+import socket, sys, time, psycopg2
 db = psycopg2.connect(host="127.0.0.1", port=int(sys.argv[1]), user="postgres", dbname="rtdb")
 db.autocommit = True
-print("connected", flush=True)
+s = socket.socket(fileno=socket.dup(db.fileno()))
+print("connected", s.getsockname()[1], flush=True)
+s.close()
 sys.stdin.readline()
 with db.cursor() as cur:
     # joined mid-stream, replies pair again once the connection has been
@@ -127,8 +132,9 @@ exec 3> "$T_TMP/old.fifo"
 wait_for "$T_TMP/old.out" connected 100 || fail run_db_server "no connection: $(cat "$T_TMP/old.out")"
 
 mkdir -p "$T_TMP/out"
+# the ring: client and server side of the load on a shared machine
 OTEL_BSP_SCHEDULE_DELAY=300 "$RAWTEL" run --no-status --probes http,postgres --output "$T_TMP/out" \
-	--metric-interval 500 > "$T_TMP/rt.out" 2> "$T_TMP/rt.err" &
+	--ring-size 8M --metric-interval 500 > "$T_TMP/rt.out" 2> "$T_TMP/rt.err" &
 rt=$!; track_pid $rt
 if ! wait_for "$T_TMP/rt.err" "running:" 300; then
 	fail run_db "rawtel run did not start: $(cat "$T_TMP/rt.err")"
@@ -162,7 +168,8 @@ if [ $r1 -ne 0 ] || [ $r2 -ne 0 ]; then
 fi
 
 cat > "$T_TMP/scenario.json" << EOF
-{"app": $app, "old": $old, "app_port": $aport, "pg_port": $port, "codes": "$codes",
+{"app": $app, "old": $old, "old_port": $(awk '/^connected/ { print $2 }' "$T_TMP/old.out"),
+ "app_port": $aport, "pg_port": $port, "codes": "$codes",
  "bench": [$b1, $b2], "load": $LOAD_N, "pipe": $((PIPE_N * 5)),
  "lost": $(sed -n 's/.* \([0-9]*\) lost in the kernel.*/\1/p' "$T_TMP/rt.err" | tail -n 1)}
 EOF

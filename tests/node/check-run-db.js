@@ -73,21 +73,42 @@ for (const h of http) {
     check(n, a['db.response.returned_rows'] === 0 && a['db.collection.name'] === 'rt_users', 'rows: ' + JSON.stringify(a));
 }
 
-// ---- the postgres backends: SERVER spans of a connection older than
-// rawtel (picked up mid-stream: no startup seen, no namespace) ----
+// ---- the postgres backends' SERVER spans: of a connection older than
+// rawtel (picked up mid-stream: no startup seen, no namespace), and of the
+// backends forked for connections made while it ran (each learned at its
+// first use of the socket it inherited from the postmaster: whole, with
+// the startup's database) ----
 n = 'run_db_server';
-const srv = spans.filter((x) => x.s.kind === SERVER && pg(x) && x.a['server.port'] === sc.pg_port);
+const byStart = (l) => l.slice().sort((x, y) => (BigInt(x.s.startTimeUnixNano) < BigInt(y.s.startTimeUnixNano) ? -1 : 1));
+const srvAll = byStart(spans.filter((x) => x.s.kind === SERVER && pg(x) && x.a['server.port'] === sc.pg_port));
+const srv = srvAll.filter((x) => x.a['network.peer.port'] === sc.old_port);
 const old = spans.filter((x) => x.res['process.pid'] === sc.old && x.s.kind === CLIENT && pg(x));
 const texts = (l) => JSON.stringify(l.map((x) => [x.a['db.query.text'], x.a['error.type'] || '',
   x.a['rawtel.db.partial'] || '']));
 const wantOld = JSON.stringify([['SELECT ?', '', 'response_not_seen'], [SQL['/users'][0], '', ''],
   [SQL['/bad'][0], '42P01', '']]);
 check(n, texts(old) === wantOld, 'the old connection\'s CLIENT spans: ' + texts(old));
-check(n, texts(srv) === wantOld, 'the backend\'s SERVER spans: ' + show(srv));
+check(n, texts(srv) === wantOld, 'the old connection\'s backend\'s SERVER spans: ' + show(srv));
+const pgServer = (x) => x.res['process.executable.name'] === 'postgres' && x.a['server.address'] === '127.0.0.1' &&
+  x.a['network.peer.address'] === '127.0.0.1' && x.a['network.peer.port'] > 0 &&
+  x.a['network.peer.port'] !== sc.pg_port && !x.s.parentSpanId;
 for (const x of srv.slice(1))
-  check(n, x.res['process.executable.name'] === 'postgres' && x.a['server.address'] === '127.0.0.1' &&
-    x.a['network.peer.address'] === '127.0.0.1' && x.a['network.peer.port'] > 0 && !x.s.parentSpanId &&
-    x.s.name === (x.a['error.type'] ? 'SELECT no_such_table' : 'SELECT rt_users'), 'server span: ' + JSON.stringify([x.res, x.a]));
+  check(n, pgServer(x) && x.s.name === (x.a['error.type'] ? 'SELECT no_such_table' : 'SELECT rt_users'),
+    'server span: ' + JSON.stringify([x.res, x.a]));
+n = 'run_db_server_forked';
+const appTexts = new Set(Object.values(SQL).map((w) => w[0]));
+const appSrv = srvAll.filter((x) => x.a['db.namespace'] === 'rtdb' && appTexts.has(x.a['db.query.text']));
+const wantApp = JSON.stringify(['/users', '/add', '/bad', '/users'].map((p) =>
+  [SQL[p][0], p === '/bad' ? '42P01' : '', '']));
+check(n, texts(appSrv) === wantApp, 'the app\'s backends\' SERVER spans: ' + texts(appSrv) + ' want ' + wantApp);
+for (const x of appSrv) {
+  const want = Object.values(SQL).find((w) => w[0] === x.a['db.query.text']);
+  check(n, pgServer(x) && x.s.name === want[2] && x.a['db.operation.name'] === want[1] &&
+    (x.a['error.type'] ? x.s.status && x.s.status.code === 2 && x.a['db.response.status_code'] === '42P01'
+      : !x.s.status || !x.s.status.code), 'forked backend\'s span: ' + JSON.stringify([x.s.name, x.s.status, x.res, x.a]));
+}
+const pids = new Set(appSrv.map((x) => x.res['process.pid']));
+check(n, pids.size === appSrv.length, `one backend per app connection: ${pids.size} processes for ${appSrv.length}`);
 
 // ---- the histograms ----
 n = 'run_db_metrics';
@@ -112,8 +133,10 @@ const err = cli.find((p) => p.a['error.type'] === '42P01');
 check(n, err && err.count === 1, 'the failure in the histogram: ' + JSON.stringify(cli));
 const sv = points('db.server.operation.duration', (r) => r['process.executable.name'] === 'postgres')
   .filter((p) => p.a['db.query.summary'] === 'SELECT rt_users');
-check(n, sv.reduce((s, p) => s + p.count, 0) === 1 && sv.every((p) => !('server.port' in p.a)),
-  'server points: ' + JSON.stringify(sv));
+// the old connection's backend (no namespace) and the app's two forked
+// backends (each its own process)
+check(n, sv.reduce((s, p) => s + p.count, 0) === 3 && sv.every((p) => !('server.port' in p.a)) &&
+  sv.filter((p) => p.a['db.namespace'] === 'rtdb').length === 2, 'server points: ' + JSON.stringify(sv));
 
 // ---- the load: one span per query ----
 n = 'run_db_load';
@@ -129,6 +152,13 @@ check(n, exact(plain, sc.load), `pgbench -M prepared: ${plain.length} spans, wan
 check(n, whole(plain), 'plain: ' + ops(plain));
 check(n, exact(piped, sc.pipe), `pgbench pipelined: ${piped.length} spans, want ${sc.pipe} (lost ${sc.lost}): ` + ops(piped));
 check(n, whole(piped), 'piped: ' + ops(piped));
+// the backends forked for pgbench's connections: one SERVER span per
+// query too
+const srvLoad = spans.filter((x) => x.s.kind === SERVER && pg(x) && x.res['process.executable.name'] === 'postgres' &&
+  x.a['db.query.text'] === 'SELECT ?;');
+check(n, exact(srvLoad, sc.load + sc.pipe), `the backends' SERVER spans: ${srvLoad.length}, want ${sc.load + sc.pipe} ` +
+  `(lost ${sc.lost}): ` + ops(srvLoad));
+check(n, sc.lost || srvLoad.every((x) => !x.a['rawtel.db.partial'] && x.a['db.namespace'] === 'rtdb'), 'backends: ' + ops(srvLoad));
 const ids = new Set(spans.map((x) => x.s.spanId));
 check(n, ids.size === spans.length, `span ids: ${ids.size} distinct of ${spans.length}`);
 

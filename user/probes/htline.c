@@ -355,7 +355,7 @@ void htline_header(const struct probe_out *o)
 			"LATENCY(ms)", "REQ", "RESP", "PEER");
 }
 
-static const char *const sock_kinds[] = { "?", "accept", "connect", "seed", "close", "exit" };
+static const char *const sock_kinds[] = { "?", "accept", "connect", "seed", "close", "exit", "inherit" };
 static const char *const data_calls[] = { "?", "read", "readv", "recvfrom", "recvmsg", "write",
 	"writev", "sendto", "sendmsg", "sendfile", "SSL_read", "SSL_write", "SSL_read_ex",
 	"SSL_write_ex", "gnutls_record_recv", "gnutls_record_send" };
@@ -395,7 +395,7 @@ static void raw_print(const struct probe_out *o, const void *rec, size_t len)
 	kv_u(o, "conn", sock ? s->conn : d->conn);
 	kv_u(o, "flags", h->flags);
 	if (sock) {
-		kv_s(o, "kind", sock_kinds[s->kind < 6 ? s->kind : 0], 8);
+		kv_s(o, "kind", sock_kinds[s->kind < 7 ? s->kind : 0], 8);
 		fprintf(o->f, o->json ? ",\"fd\":%d,\"lfd\":%d" : " fd=%d lfd=%d", s->fd, s->lfd);
 		kv_s(o, "role", s->role == SOCK_ROLE_CLIENT ? "client" : "server", 8);
 		kv_u(o, "family", s->family);

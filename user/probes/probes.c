@@ -243,12 +243,15 @@ static void dns_print(const struct probe_out *o, const void *rec, size_t len)
 static const struct probe_prog sock_progs[] = {
 	{ "sk_accept_exit", false, false }, { "sk_accept4_exit", false, false },
 	{ "sk_connect_exit", false, false }, { "sk_bind_exit", false, false },
-	{ "sk_syn_sent", false, false }, { "sk_close", false, false }, { "sk_exit", false, false },
+	{ "sk_state", false, false }, { "sk_close", false, false }, { "sk_exit", false, false },
 	{ "sk_read_exit", false, false }, { "sk_write_exit", false, false },
 	{ "sk_recvfrom_exit", false, false }, { "sk_sendto_exit", false, false },
 	{ "sk_readv_exit", false, false }, { "sk_writev_exit", false, false },
 	{ "sk_recvmsg_exit", false, false }, { "sk_sendmsg_exit", false, false },
 	{ "sk_sendfile_exit", true, false },
+	/* sockets first used by a process that did not make them: their
+	 * tracepoints are 6.3+, the programs need task registers */
+	{ "sk_send_inherit", true, true }, { "sk_recv_inherit", true, true },
 	{ "sk_accept_enter", false, false }, { "sk_accept4_enter", false, false },
 	{ "sk_connect_enter", false, false }, { "sk_bind_enter", false, false },
 	{ "sk_read_enter", false, true }, { "sk_write_enter", false, true },

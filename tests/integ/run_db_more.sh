@@ -1,0 +1,151 @@
+#!/bin/sh
+# rawtel run with the mysql, redis and memcached probes end to end, against
+# real servers (MariaDB from mariadb-install-db in a temp dir, redis-server,
+# memcached: loopback, free ports, stopped by their PIDs) started before
+# rawtel, and one client each started after it: the mariadb client, redis-cli,
+# a small memcached client on a socket. The OTLP files are decoded by the
+# OpenTelemetry project's code and checked (tests/node/check-run-db-more.js):
+# each client's exact CLIENT spans (system, namespace, operation, sanitized
+# text, the MariaDB syntax error's 1064 and the Redis WRONGTYPE as
+# db.response.status_code and error.type, server address and port), the
+# servers' SERVER spans of the same operations, the
+# db.client.operation.duration histogram, and no secret literal anywhere;
+# and a Redis connection used only by a forked child and the program it
+# execs (with the socket moved to another fd): their CLIENT spans.
+. "$RAWTEL_TOP/tests/lib.sh"
+. "$RAWTEL_TOP/tests/db_lib.sh"
+NODE_DIR="$RAWTEL_TOP/tests/node"
+
+if ! command -v node > /dev/null || [ ! -d "$NODE_DIR/node_modules/@opentelemetry" ]; then
+	fail run_db_more "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"
+	exit 0
+fi
+require_bpf run_db_more || exit 0
+for c in redis-server redis-cli memcached mariadb mariadb-install-db; do
+	if ! command -v $c > /dev/null; then
+		need run_db_more "$c is not installed (scripts/install-deps test)"
+		exit 0
+	fi
+done
+
+md=$(mktemp -d)
+me=$(id -un)
+myport=$(free_port); rport=$(free_port); mport=$(free_port)
+myd= rsd= mcd=
+stop_servers() {
+	for p in $myd $rsd $mcd; do kill "$p" 2> /dev/null; done
+	for p in $myd $rsd $mcd; do wait "$p" 2> /dev/null; done
+	rm -rf "$md"
+}
+trap 'stop_servers; t_cleanup' EXIT INT TERM
+mariadb-install-db --no-defaults --datadir="$md/data" --user="$me" \
+	--auth-root-authentication-method=normal --skip-test-db > "$md/install.log" 2>&1
+/usr/sbin/mariadbd --no-defaults --datadir="$md/data" --user="$me" --skip-networking=0 \
+	--bind-address=127.0.0.1 --port="$myport" --socket="$md/sock" --pid-file="$md/pid" \
+	--log-error="$md/err.log" &
+myd=$!
+redis-server --bind 127.0.0.1 --port "$rport" --dir "$md" --save '' --appendonly no \
+	--daemonize no > "$md/redis.log" 2>&1 &
+rsd=$!
+memcached -l 127.0.0.1 -p "$mport" -U 0 -u "$me" -m 16 > "$md/mc.log" 2>&1 &
+mcd=$!
+for p in $myport $rport $mport; do
+	if ! wait_port "$p"; then
+		fail run_db_more "a server did not start: $(tail -n 3 "$md/err.log" "$md/redis.log" "$md/mc.log")"
+		exit 0
+	fi
+done
+mariadb --no-defaults -uroot --socket="$md/sock" << 'SQL'
+CREATE DATABASE shop;
+CREATE USER 'app'@'127.0.0.1' IDENTIFIED BY 'apppw';
+GRANT ALL ON *.* TO 'app'@'127.0.0.1';
+SQL
+
+mkdir -p "$T_TMP/out"
+OTEL_BSP_SCHEDULE_DELAY=300 "$RAWTEL" run --no-status --probes mysql,redis,memcached \
+	--output "$T_TMP/out" --metric-interval 500 > "$T_TMP/rt.out" 2> "$T_TMP/rt.err" &
+rt=$!; track_pid $rt
+if ! wait_for "$T_TMP/rt.err" "running:" 300; then
+	fail run_db_more "rawtel run did not start: $(cat "$T_TMP/rt.err")"
+	exit 0
+fi
+
+cat > "$T_TMP/client.sql" << 'SQL'
+CREATE TABLE rt_t (a INT, secret TEXT);
+INSERT INTO rt_t VALUES (1, 'hunter2'), (2, 'x');
+SELECT a FROM rt_t WHERE a > 0;
+SELEC 1;
+SELECT * FROM no_such_table;
+SQL
+mariadb --no-defaults -h127.0.0.1 -P"$myport" -uapp -papppw --force shop \
+	< "$T_TMP/client.sql" > "$T_TMP/my.out" 2>&1 &
+myc=$!; track_pid $myc
+wait $myc
+printf '%s\n' 'SET rk s3cret-value' 'GET rk' 'LPUSH rl a b' 'GET rl' 'SELECT 3' 'SET rk2 x' \
+	'DEL rk2 nokey' > "$T_TMP/cmds"
+redis-cli -h 127.0.0.1 -p "$rport" < "$T_TMP/cmds" > "$T_TMP/rcli.out" 2>&1 &
+rc=$!; track_pid $rc
+wait $rc
+# A socket used by processes that did not make it: a child forked after
+# the connect sends GET, then moves the socket to fd 5 and execs a
+# program that sends PING on it (inetd's way): both learned at first use
+cat > "$T_TMP/fork.py" << 'EOF'
+import os, socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+print(s.getsockname()[1], flush=True)
+pid = os.fork()
+if pid == 0:
+    s.sendall(b"*2\r\n$3\r\nGET\r\n$2\r\nfk\r\n")
+    s.recv(100)
+    os.dup2(s.fileno(), 5)
+    os.execvp("python3", ["python3", "-c",
+              "import socket; s = socket.socket(fileno=5); s.sendall(b'PING\\r\\n'); s.recv(100)"])
+print(pid, flush=True)
+os.waitpid(pid, 0)
+EOF
+python3 "$T_TMP/fork.py" "$rport" > "$T_TMP/fork.out" 2>&1
+# each request written whole, its reply read to its end
+cat > "$T_TMP/mc.py" << 'EOF'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+def ask(req, end):
+    s.sendall(req)
+    got = b""
+    while end and not got.endswith(end):
+        got += s.recv(65536)
+ask(b"set a 0 0 10\r\ns3cret-val\r\n", b"STORED\r\n")
+ask(b"get a b\r\n", b"END\r\n")
+ask(b"delete nokey\r\n", b"NOT_FOUND\r\n")
+ask(b"bogus\r\n", b"ERROR\r\n")
+ask(b"mg a v\r\n", b"s3cret-val\r\n")
+s.close()
+EOF
+python3 "$T_TMP/mc.py" "$mport" > "$T_TMP/mc.out" 2>&1 &
+mcc=$!; track_pid $mcc
+wait $mcc
+sleep 1.5
+kill -TERM $rt; wait $rt; rc_rt=$?
+if [ $rc_rt -ne 0 ]; then
+	fail run_db_more "rawtel run exited $rc_rt: $(tail -n 5 "$T_TMP/rt.err")"
+	exit 0
+fi
+
+cat > "$T_TMP/scenario.json" << EOF
+{"mysql": {"client": $myc, "server": $myd, "port": $myport},
+ "redis": {"client": $rc, "server": $rsd, "port": $rport},
+ "fork": {"port": $(sed -n 1p "$T_TMP/fork.out"), "child": $(sed -n 2p "$T_TMP/fork.out")},
+ "memcached": {"client": $mcc, "server": $mcd, "port": $mport}}
+EOF
+node "$NODE_DIR/check-run-db-more.js" "$T_TMP/out" "$T_TMP/scenario.json" > "$T_TMP/check.out" 2>&1
+rc=$?
+cat "$T_TMP/check.out"
+if [ $rc -ne 0 ]; then
+	grep -q '^FAIL ' "$T_TMP/check.out" || fail run_db_more "the checker exited $rc"
+	echo "--- rawtel:"; tail -n 5 "$T_TMP/rt.err"
+	echo "--- clients:"; cat "$T_TMP/my.out" "$T_TMP/rcli.out" "$T_TMP/mc.out"
+fi
+if grep -qa -e hunter2 -e s3cret "$T_TMP/out/"*; then
+	fail run_db_more_secrets "a literal reached the OTLP output"
+else
+	pass run_db_more_secrets
+fi
