@@ -6,37 +6,21 @@
 //   node check-run-tcp.js NAME BODIES_DIR retrans ADDR_A ADDR_B PORT KERNEL_DELTA
 // Metrics are cumulative: the last export of a point holds its total.
 const fs = require('fs');
-const path = require('path');
-const { decode } = require('./otlp-decode.js');
+const { val, attrs, readBodies } = require('./otlp-read.js');
 
 const [name, dir, mode, ...args] = process.argv.slice(2);
 const fails = [];
 const check = (c, what) => { if (!c) fails.push(what); };
-const val = (v) => (!v ? undefined : 'stringValue' in v ? v.stringValue : 'intValue' in v ? Number(v.intValue) :
-  'doubleValue' in v ? v.doubleValue : v);
-const attrs = (l) => Object.fromEntries((l || []).map((kv) => [kv.key, val(kv.value)]));
 
 // points[metric] = [{ res, a, p, m }], the last export's of each series
 const last = new Map();
-const logs = [];
-for (const f of fs.readdirSync(dir).sort()) {
-  const m = /^\d+-(traces|metrics|logs)\.(pb|json)$/.exec(f);
-  if (!m) continue;
-  const msg = decode(m[1], fs.readFileSync(path.join(dir, f)), m[2] === 'pb' ? 'protobuf' : 'json');
-  if (m[1] === 'logs')
-    for (const rl of msg.resourceLogs || []) for (const sl of rl.scopeLogs || [])
-      for (const l of sl.logRecords || []) logs.push({ res: attrs(rl.resource.attributes), l, a: attrs(l.attributes) });
-  if (m[1] !== 'metrics') continue;
-  for (const rm of msg.resourceMetrics || []) for (const sm of rm.scopeMetrics || [])
-    for (const mt of sm.metrics || []) {
-      if (!mt.name.startsWith('tcp.')) continue;
-      const data = mt.sum || mt.histogram;
-      const res = attrs(rm.resource.attributes);
-      for (const p of data.dataPoints || []) {
-        const a = attrs(p.attributes);
-        last.set(JSON.stringify([mt.name, res, a]), { name: mt.name, m: mt, res, a, p });
-      }
-    }
+const { metrics, logs } = readBodies(dir);
+for (const { res, m: mt } of metrics) {
+  if (!mt.name.startsWith('tcp.')) continue;
+  for (const p of (mt.sum || mt.histogram).dataPoints || []) {
+    const a = attrs(p.attributes);
+    last.set(JSON.stringify([mt.name, res, a]), { name: mt.name, m: mt, res, a, p });
+  }
 }
 const points = [...last.values()];
 const value = (p) => (p.p.asInt !== undefined ? Number(p.p.asInt) : Number(p.p.count));
