@@ -3,8 +3,8 @@
  * a 128-bit quad done in software, musl's vfprintf and strtod and the
  * soft-float routines they pull were 30 KB of the static binary. rawtel's
  * formats need a small subset:
- *   flags '-' '0'; width N or '*'; precision .N or .*;
- *   lengths l, ll, z (z with u and x only); conversions d u x c s f g %.
+ *   flags '-' '0', '+' (with d); width N or '*'; precision .N or .* (with
+ *   s f g); lengths l, ll, z (not with d); conversions d u o x c s f g %.
  * %f and %g print the exact decimal value of the double rounded half to
  * even, as glibc and musl do, with at most FMT_PREC_MAX digits of
  * precision. tests/unit/test_fmt_tree.c checks every format string in

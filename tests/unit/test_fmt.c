@@ -49,6 +49,7 @@ static void test_integers(void)
 		     (unsigned long long)v[i], v[i], (long)v[i], v[i]);
 	}
 	SAME("%llu", ULLONG_MAX);
+	SAME("%+d %+d %+d %03o %o %lo", 5, -5, 0, 0644u, 0u, 01777ul);
 	SAME("%x", UINT_MAX);
 }
 
@@ -110,9 +111,10 @@ static void test_fp_random(void)
 static void test_check(void)
 {
 	static const char *const ok[] = { "%s %d %u %x %c %%", "%-4s %-12s %11.3f %.*g",
-		"%0*llx %-*llx %*llu %zu %zx %lu %ld %lx", "%09lld %.256s", "no conversion", "%.40f" };
+		"%0*llx %-*llx %*llu %zu %zx %lu %ld %lx", "%09lld %.256s", "no conversion", "%.40f",
+		"%+d %03o" };
 	static const char *const bad[] = { "%e", "%p", "%i", "%X", "%hd", "%zd", "%5.3d",
-		"%+d", "% d", "%#x", "%ls", "%n", "%a", "%.41f", "%5%", "%", "x%" };
+		"%+u", "%+f", "% d", "%#x", "%ls", "%n", "%a", "%.41f", "%5%", "%", "x%" };
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (fmt_check(ok[i]))

@@ -10,7 +10,7 @@
 #define STAR (-2)	/* width or precision taken from the arguments */
 
 struct spec {
-	int left, zero;	/* flags '-' and '0' */
+	int left, zero, plus;	/* flags '-', '0' and '+' */
 	int width;	/* -1 none, STAR, or the number */
 	int prec;	/* -1 none, STAR, or the number */
 	char len;	/* 0, 'l', 'q' (ll) or 'z' */
@@ -88,6 +88,8 @@ static const char *parse(const char *p, struct spec *s)
 			s->left = 1;
 		else if (*p == '0')
 			s->zero = 1;
+		else if (*p == '+')
+			s->plus = 1;
 		else
 			break;
 	}
@@ -107,8 +109,9 @@ static const char *parse(const char *p, struct spec *s)
 	else if (*p == 'z')
 		s->len = 'z', p++;
 	s->conv = *p;
-	if (!*p || !strchr("duxcsfg%", *p) || (s->len && !strchr("dux", *p)) ||
+	if (!*p || !strchr("duoxcsfg%", *p) || (s->len && !strchr("duox", *p)) ||
 	    (s->len == 'z' && *p == 'd') || (s->prec != -1 && !strchr("sfg", *p)) ||
+	    (s->plus && *p != 'd') ||
 	    (s->prec > FMT_PREC_MAX && *p != 's') || (*p == '%' && p[-1] != '%'))
 		return NULL;
 	return p + 1;
@@ -124,14 +127,14 @@ int fmt_check(const char *fmt)
 	return 0;
 }
 
-static size_t utoa(char *out, unsigned long long v, int hex)
+static size_t utoa(char *out, unsigned long long v, unsigned base)
 {
 	char t[24];
 	size_t n = 0;
 
 	do {
-		t[n++] = "0123456789abcdef"[hex ? v % 16 : v % 10];
-		v = hex ? v / 16 : v / 10;
+		t[n++] = "0123456789abcdef"[v % base];
+		v /= base;
 	} while (v);
 	for (size_t i = 0; i < n; i++)
 		out[i] = t[n - 1 - i];
@@ -164,7 +167,8 @@ static void convert(struct out *o, struct spec *s, va_list *ap)
 	char t[FMT_FP_MAX];
 	const char *str = t;
 	size_t n = 0, w;
-	int zero = s->zero && !s->left, neg = 0;
+	int zero = s->zero && !s->left;
+	char sign = 0;
 
 	if (s->width == STAR && (s->width = va_arg(*ap, int)) < 0)
 		s->left = 1, zero = 0, s->width = -s->width;
@@ -180,23 +184,26 @@ static void convert(struct out *o, struct spec *s, va_list *ap)
 		break;
 	case 'd': {
 		long long v = sarg(s, ap);
-		neg = v < 0;
-		n = utoa(t, neg ? 0 - (unsigned long long)v : (unsigned long long)v, 0);
+		sign = v < 0 ? '-' : s->plus ? '+' : 0;
+		n = utoa(t, v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v, 10);
 		break;
 	}
-	case 'u': case 'x': n = utoa(t, uarg(s, ap), s->conv == 'x'); break;
+	case 'u': n = utoa(t, uarg(s, ap), 10); break;
+	case 'o': n = utoa(t, uarg(s, ap), 8); break;
+	case 'x': n = utoa(t, uarg(s, ap), 16); break;
 	default:
 		n = fmt_double(t, va_arg(*ap, double), s->prec < 0 ? 6 : s->prec, s->conv);
-		neg = t[0] == '-', str += neg, n -= (size_t)neg;
+		if (t[0] == '-')
+			sign = '-', str++, n--;
 		if (str[0] == 'i' || str[0] == 'n')
 			zero = 0;	/* inf and nan are padded with blanks */
 	}
-	w = n + (size_t)neg;
+	w = n + (sign != 0);
 	w = s->width > (int)w ? (size_t)s->width - w : 0;
 	if (!s->left && !zero)
 		fill(o, ' ', w);
-	if (neg)
-		put(o, "-", 1);
+	if (sign)
+		put(o, &sign, 1);
 	if (zero)
 		fill(o, '0', w);
 	put(o, str, n);
