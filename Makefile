@@ -44,7 +44,7 @@ FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
 
 objs = $(patsubst %.c,build/$(1)/%.o,$(LIBSRCS)) build/$(1)/gen/kern_text.o
 
-.PHONY: all static check fuzz progs clean
+.PHONY: all static size-report check fuzz progs clean
 # keep objects built by pattern chains (fuzz) between runs
 .SECONDARY:
 all: rawtel
@@ -124,9 +124,18 @@ $(SDIR)/gen/kern_text.o: $(KERN_C) | $(CROSS_DEP)
 # split, whose result also varied with the objects' order.
 STATIC_LD := $(STATIC_OPT) -flto-partition=one -fipa-pta -static -no-pie -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=none \
 	-Wl,-z,norelro -Wl,-T,scripts/static-noeh.ld
+# The link map is kept: scripts/size-report checks that no C library
+# printf or strtod came back (rawtel has its own: include/rawtel/fmt.h).
 $(SDIR)/rawtel: $(SDIR)/user/cli/main.o $(call objs,$(SDIR:build/%=%)) scripts/static-noeh.ld
-	$(STATIC_CC) $(STATIC_LD) -o $@ $(filter %.o,$^)
+	$(STATIC_CC) $(STATIC_LD) -Wl,-Map,$@.map -o $@ $(filter %.o,$^)
+	sh scripts/size-report --check $@.map || { rm -f $@; exit 1; }
 static: $(SDIR)/rawtel
+# make size-report [ARCH=...]: the biggest contributors and symbols, from an
+# unstripped copy linked the same way (scripts/size-report)
+$(SDIR)/rawtel.full: $(SDIR)/user/cli/main.o $(call objs,$(SDIR:build/%=%)) scripts/static-noeh.ld
+	$(STATIC_CC) $(filter-out -s,$(STATIC_LD)) -o $@ $(filter %.o,$^)
+size-report: $(SDIR)/rawtel $(SDIR)/rawtel.full
+	sh scripts/size-report $(SDIR)
 # Unit tests built for the target: the arm64 qemu test runs test_abi (its
 # pt_regs, syscall numbers) and test_names (open flags) in its VM.
 $(SDIR)/librawtel.a: $(call objs,$(SDIR:build/%=%))
