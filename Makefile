@@ -23,6 +23,10 @@ DEFS    := -DRAWTEL_VERSION='"$(VERSION)"'
 OPT     ?= -O2 -g
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 CFLAGS_BASE = $(CSTD) $(WARN) $(INC) $(DEFS) -MMD -MP
+# user/ only (not the tests, whose oracles are the C library's): no
+# printf family or strtod from the C library (include/rawtel/fmt_guard.h),
+# and formats are literals (tests/unit/test_fmt_tree.c checks them all)
+GUARD   := -include rawtel/fmt_guard.h -Wformat-nonliteral
 
 SRCS    := $(sort $(shell find user -name '*.c'))
 MAIN    := user/cli/main.c
@@ -40,7 +44,7 @@ FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
 
 objs = $(patsubst %.c,build/$(1)/%.o,$(LIBSRCS)) build/$(1)/gen/kern_text.o
 
-.PHONY: all static check fuzz progs clean
+.PHONY: all static size-report check fuzz progs clean
 # keep objects built by pattern chains (fuzz) between runs
 .SECONDARY:
 all: rawtel
@@ -64,7 +68,7 @@ $(KERN_C): $(KERN_I) build/tools/kern-pack
 # ---- release build ------------------------------------------------------
 build/rel/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_BASE) $(OPT) -c $< -o $@
+	$(CC) $(CFLAGS_BASE) $(GUARD) $(OPT) -c $< -o $@
 build/rel/gen/kern_text.o: $(KERN_C)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(OPT) -c $< -o $@
@@ -108,7 +112,7 @@ STATIC_OPT := -Os -flto=auto -fno-pie -ffunction-sections -fdata-sections \
 	$(if $(filter aarch64,$(ARCH)),-mcmodel=tiny)
 $(SDIR)/%.o: %.c | $(CROSS_DEP)
 	@mkdir -p $(@D)
-	$(STATIC_CC) $(CFLAGS_BASE) $(STATIC_OPT) -c $< -o $@
+	$(STATIC_CC) $(CFLAGS_BASE) $(GUARD) $(STATIC_OPT) -c $< -o $@
 $(SDIR)/gen/kern_text.o: $(KERN_C) | $(CROSS_DEP)
 	@mkdir -p $(@D)
 	$(STATIC_CC) $(CFLAGS_BASE) $(STATIC_OPT) -c $< -o $@
@@ -120,9 +124,18 @@ $(SDIR)/gen/kern_text.o: $(KERN_C) | $(CROSS_DEP)
 # split, whose result also varied with the objects' order.
 STATIC_LD := $(STATIC_OPT) -flto-partition=one -fipa-pta -static -no-pie -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=none \
 	-Wl,-z,norelro -Wl,-T,scripts/static-noeh.ld
+# The link map is kept: scripts/size-report checks that no C library
+# printf or strtod came back (rawtel has its own: include/rawtel/fmt.h).
 $(SDIR)/rawtel: $(SDIR)/user/cli/main.o $(call objs,$(SDIR:build/%=%)) scripts/static-noeh.ld
-	$(STATIC_CC) $(STATIC_LD) -o $@ $(filter %.o,$^)
+	$(STATIC_CC) $(STATIC_LD) -Wl,-Map,$@.map -o $@ $(filter %.o,$^)
+	sh scripts/size-report --check $@.map || { rm -f $@; exit 1; }
 static: $(SDIR)/rawtel
+# make size-report [ARCH=...]: the biggest contributors and symbols, from an
+# unstripped copy linked the same way (scripts/size-report)
+$(SDIR)/rawtel.full: $(SDIR)/user/cli/main.o $(call objs,$(SDIR:build/%=%)) scripts/static-noeh.ld
+	$(STATIC_CC) $(filter-out -s,$(STATIC_LD)) -o $@ $(filter %.o,$^)
+size-report: $(SDIR)/rawtel $(SDIR)/rawtel.full
+	sh scripts/size-report $(SDIR)
 # Unit tests built for the target: the arm64 qemu test runs test_abi (its
 # pt_regs, syscall numbers) and test_names (open flags) in its VM.
 $(SDIR)/librawtel.a: $(call objs,$(SDIR:build/%=%))
@@ -138,7 +151,7 @@ $(SDIR)/progs/%: tests/progs/%.c | $(CROSS_DEP)
 # ---- sanitizer build used by the tests ----------------------------------
 build/asan/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_BASE) -O1 -g $(SAN) -c $< -o $@
+	$(CC) $(CFLAGS_BASE) $(GUARD) -O1 -g $(SAN) -c $< -o $@
 build/asan/gen/kern_text.o: $(KERN_C)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) -O1 -g $(SAN) -c $< -o $@
@@ -150,6 +163,18 @@ build/asan/tests/%: tests/unit/%.c build/asan/librawtel.a tests/t.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) -Itests -O1 -g $(SAN) -o $@ $< build/asan/librawtel.a \
 		$$(sed -n 's|^// test-ldlibs: ||p' $<)
+
+# Every format string in user/ for tests/unit/test_fmt_tree.c: gcc's dump
+# of each file's functions holds its string literals as C text, macros
+# expanded; the ones with a '%' are checked against rawtel's printf subset.
+build/fmt/%.lst: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(GUARD) -MF $@.d -MT $@ -O0 -fdump-tree-original=$@.tree -c $< -o /dev/null
+	sh scripts/fmt-list $@.tree > $@.tmp && rm -f $@.tree && mv $@.tmp $@
+build/gen/fmt_list.h: $(patsubst %.c,build/fmt/%.lst,$(SRCS))
+	@mkdir -p $(@D)
+	cat $^ | sort -u > $@
+build/asan/tests/test_fmt_tree: build/gen/fmt_list.h
 
 # Programs the integration tests drive: plain builds, no sanitizers, so
 # what rawtel observes is what a user's program would do.
@@ -169,7 +194,7 @@ check: rawtel build/asan/rawtel $(UNIT_BINS) $(PROG_BINS) $(FUZZ_BINS)
 # ---- fuzz targets (clang + libFuzzer) ------------------------------------
 build/fuzz/%.o: %.c
 	@mkdir -p $(@D)
-	$(CLANG) $(CSTD) $(INC) $(DEFS) -MMD -MP -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+	$(CLANG) $(CSTD) $(INC) $(DEFS) $(GUARD) -MMD -MP -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
 # Through an archive, as the tests do: a target links only the objects it
 # references, not the commands (user/cli/cmd_*.c) and all they need.
 build/fuzz/librawtel.a: $(patsubst %.c,build/fuzz/%.o,$(LIBSRCS)) build/fuzz/gen/kern_text.o

@@ -6,6 +6,7 @@
 
 #include "adb.h"
 #include "agent_int.h"
+#include "rawtel/fmt.h"
 #include "rawtel/sql.h"
 
 #define MAX_ATTRS 20
@@ -93,8 +94,8 @@ static void batch_summary(struct dbx *e)
 		memcpy(e->summary, "BATCH", 6);
 		return;
 	}
-	snprintf(tmp, sizeof(tmp), "%s", e->summary);
-	n = (size_t)snprintf(e->summary, sizeof(e->summary), "BATCH %s", tmp);
+	fmt_snprintf(tmp, sizeof(tmp), "%s", e->summary);
+	n = (size_t)fmt_snprintf(e->summary, sizeof(e->summary), "BATCH %s", tmp);
 	if (n >= sizeof(e->summary)) {
 		char *sp = strrchr(e->summary, ' ');
 
@@ -136,7 +137,7 @@ static void describe(struct dbx *e)
 	if (x->batch > 1) {
 		/* the conventions' batch names: "BATCH {op}" when all share
 		 * it (one statement's text), else "BATCH" */
-		snprintf(e->batch_op, sizeof(e->batch_op), "BATCH%s%s", e->op[0] ? " " : "", e->op);
+		fmt_snprintf(e->batch_op, sizeof(e->batch_op), "BATCH%s%s", e->op[0] ? " " : "", e->op);
 		e->op = e->batch_op;
 		batch_summary(e);
 	}
@@ -159,7 +160,7 @@ static void addr_text(const struct adb_conn *c, const uint8_t a[16], char *out, 
 {
 	char buf[64];
 
-	snprintf(out, size, "%s", tcp_addr_str(c->family, a, buf, sizeof(buf)));
+	fmt_snprintf(out, size, "%s", tcp_addr_str(c->family, a, buf, sizeof(buf)));
 }
 
 static void addresses(struct dbx *e)
@@ -192,7 +193,7 @@ static void partial(struct dbx *e)
 	e->part[0] = 0;
 	for (int i = 0; i < 5; i++)
 		if (tab[i])
-			n += (size_t)snprintf(e->part + n, sizeof(e->part) - n, "%s%s", n ? "," : "",
+			n += (size_t)fmt_snprintf(e->part + n, sizeof(e->part) - n, "%s%s", n ? "," : "",
 					      tab[i]);
 }
 
@@ -203,17 +204,17 @@ static void span_name(struct dbx *e)
 	char addr[64];
 
 	if (e->summary[0]) {
-		snprintf(e->name, sizeof(e->name), "%s", e->summary);
+		fmt_snprintf(e->name, sizeof(e->name), "%s", e->summary);
 		return;
 	}
 	if (!target[0] && e->srv) {
-		snprintf(addr, sizeof(addr), "%s:%d", e->srv, e->srv_port);
+		fmt_snprintf(addr, sizeof(addr), "%s:%d", e->srv, e->srv_port);
 		target = addr;
 	}
 	if (e->op[0] && target[0])
-		snprintf(e->name, sizeof(e->name), "%s %s", e->op, target);
+		fmt_snprintf(e->name, sizeof(e->name), "%s %s", e->op, target);
 	else
-		snprintf(e->name, sizeof(e->name), "%s", e->op[0] ? e->op : target[0] ? target : e->system);
+		fmt_snprintf(e->name, sizeof(e->name), "%s", e->op[0] ? e->op : target[0] ? target : e->system);
 }
 
 static const char *field(const char *f, size_t size)

@@ -19,6 +19,7 @@
 #include "agent_int.h"
 #include "rawtel/cli.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 
 #define AGENT_ARENA (2u << 20)
 #define AGENT_MAX_RESOURCES 1024
@@ -94,7 +95,7 @@ static void on_ring(struct loop *l, int fd, uint32_t events, void *arg)
 	r = session_consume(&a->s, agent_on_event, a);
 	ahttp_drain_tick(a);
 	if (r) {
-		fprintf(stderr, "rawtel: reading events failed: %s\n", err_msg());
+		fmt_fprintf(stderr, "rawtel: reading events failed: %s\n", err_msg());
 		a->exit_code = CLI_ERR;
 		loop_stop(l);
 	}
@@ -122,7 +123,7 @@ static void on_drain_tick(struct loop *l, void *arg)
 	on_ring(l, -1, 0, arg);
 	if (loop_timer_add(l, received_total(a) != before ? AGENT_DRAIN_BUSY_MS : AGENT_DRAIN_MS,
 			   0, on_drain_tick, a) < 0) {
-		fprintf(stderr, "rawtel: %s\n", err_msg());
+		fmt_fprintf(stderr, "rawtel: %s\n", err_msg());
 		a->exit_code = CLI_ERR;
 		loop_stop(l);
 	}
@@ -204,13 +205,13 @@ static void on_status(struct loop *l, void *arg)
 	(void)l;
 	sink_totals(a, &t);
 	if (a->o->to_files)
-		fprintf(stderr, "\rrawtel: %llu events/s | logs %llu spans %llu | written %llu requests "
+		fmt_fprintf(stderr, "\rrawtel: %llu events/s | logs %llu spans %llu | written %llu requests "
 			"| lost %llu\33[K", (unsigned long long)(ev - a->last_received),
 			(unsigned long long)a->exported[OTLP_LOGS],
 			(unsigned long long)a->exported[OTLP_TRACES],
 			(unsigned long long)t.file_records, (unsigned long long)total_lost(a));
 	else
-		fprintf(stderr, "\rrawtel: %llu events/s | logs %llu spans %llu | requests %llu ok %llu "
+		fmt_fprintf(stderr, "\rrawtel: %llu events/s | logs %llu spans %llu | requests %llu ok %llu "
 			"| spooled %llu B | lost %llu\33[K", (unsigned long long)(ev - a->last_received),
 			(unsigned long long)a->exported[OTLP_LOGS],
 			(unsigned long long)a->exported[OTLP_TRACES], (unsigned long long)t.sent,
@@ -224,7 +225,7 @@ static int mkdirs(const char *path)
 {
 	char p[SINK_PATH_MAX];
 
-	snprintf(p, sizeof(p), "%s", path);
+	fmt_snprintf(p, sizeof(p), "%s", path);
 	for (char *s = p + 1; *s; s++) {
 		if (*s != '/')
 			continue;
@@ -246,7 +247,7 @@ static int open_sink(struct agent *a, struct agent_opts *o)
 				       o->sink.output_dir, strerror(-r));
 	} else if (o->sink.spool_dir[0] && (r = mkdirs(o->sink.spool_dir))) {
 		/* a read-only /var is common on appliances: run without it */
-		fprintf(stderr, "rawtel: no spool (cannot create %s: %s); use --spool DIR to keep "
+		fmt_fprintf(stderr, "rawtel: no spool (cannot create %s: %s); use --spool DIR to keep "
 			"requests while the collector is unreachable\n", o->sink.spool_dir,
 			strerror(-r));
 		o->sink.spool_dir[0] = 0;
@@ -263,7 +264,7 @@ static int setup(struct agent *a, struct agent_opts *o)
 	a->scope = (struct otlp_scope){ OTLP_S("rawtel"), OTLP_S(RAWTEL_VERSION), NULL, 0, 0,
 					{ NULL, 0 } };
 	if (gethostname(a->host, sizeof(a->host) - 1))
-		snprintf(a->host, sizeof(a->host), "localhost");
+		fmt_snprintf(a->host, sizeof(a->host), "localhost");
 	if ((r = procs_init(&a->procs, o, a->host)))
 		return r;
 	a->procs.release = release_proc;
@@ -320,15 +321,15 @@ static void shutdown_export(struct agent *a)
 	sink_totals(a, &t);
 	if (a->o->status != 0 && isatty(2))
 		fputc('\n', stderr);
-	fprintf(stderr, "rawtel: %llu events, %llu lost in the kernel; exported %llu log records, "
+	fmt_fprintf(stderr, "rawtel: %llu events, %llu lost in the kernel; exported %llu log records, "
 		"%llu spans, %llu metrics", (unsigned long long)received_total(a),
 		(unsigned long long)total_lost(a), (unsigned long long)a->exported[OTLP_LOGS],
 		(unsigned long long)a->exported[OTLP_TRACES],
 		(unsigned long long)a->exported[OTLP_METRICS]);
 	if (a->o->to_files)
-		fprintf(stderr, " to %s/\n", a->o->sink.output_dir);
+		fmt_fprintf(stderr, " to %s/\n", a->o->sink.output_dir);
 	else
-		fprintf(stderr, "; %llu requests delivered, %d not delivered (%s), %llu dropped\n",
+		fmt_fprintf(stderr, "; %llu requests delivered, %d not delivered (%s), %llu dropped\n",
 			(unsigned long long)t.succeeded, left > 0 ? left : 0,
 			a->o->sink.spool_dir[0] ? "spooled" : "no spool", (unsigned long long)t.dropped[0]);
 }
@@ -366,19 +367,19 @@ int agent_run(struct agent_opts *o)
 		return code;
 	}
 	if (o->default_output)
-		fprintf(stderr, "rawtel: no OTLP endpoint set (OTEL_EXPORTER_OTLP_ENDPOINT or "
+		fmt_fprintf(stderr, "rawtel: no OTLP endpoint set (OTEL_EXPORTER_OTLP_ENDPOINT or "
 			"--endpoint): writing OTLP files to ./%s/ (read them with rawtel cat)\n",
 			o->sink.output_dir);
-	fprintf(stderr, "rawtel: running: ");
+	fmt_fprintf(stderr, "rawtel: running: ");
 	/* the exit probe added for bookkeeping is the last one: not named */
 	for (int i = 0; i < o->s.n_probes - (o->exit_internal ? 1 : 0); i++)
-		fprintf(stderr, "%s%s", i ? "," : "", o->s.probes[i]->name);
+		fmt_fprintf(stderr, "%s%s", i ? "," : "", o->s.probes[i]->name);
 	if (o->to_files)
-		fprintf(stderr, " -> %s/ (%s)\n", o->sink.output_dir,
+		fmt_fprintf(stderr, " -> %s/ (%s)\n", o->sink.output_dir,
 			o->sink.output_format == SINK_PROTO_JSON ? "OTLP JSON Lines" :
 			"length-prefixed OTLP protobuf");
 	else
-		fprintf(stderr, " -> %s (%s)\n", o->sink.base_url,
+		fmt_fprintf(stderr, " -> %s (%s)\n", o->sink.base_url,
 			sink_config_protocol(&o->sink, SINK_LOGS) == SINK_PROTO_JSON ? "http/json" :
 			"http/protobuf");
 	compat_warn();
@@ -390,7 +391,7 @@ int agent_run(struct agent_opts *o)
 		struct sched_param sp = { 0 };
 
 		if (sched_setscheduler(0, SCHED_BATCH, &sp) < 0)
-			fprintf(stderr, "rawtel: cannot use SCHED_BATCH (%s): running as a normal task\n",
+			fmt_fprintf(stderr, "rawtel: cannot use SCHED_BATCH (%s): running as a normal task\n",
 				strerror(errno));
 	}
 	/* processes older than rawtel: parents and start times, read after

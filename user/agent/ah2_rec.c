@@ -18,6 +18,7 @@
 
 #include "agent_int.h"
 #include "ah2.h"
+#include "rawtel/fmt.h"
 #include "rawtel/tls.h"
 
 static struct ah2_slot *slot_base(struct ah2_state *s, uint32_t pid, uint64_t conn, uint32_t sid)
@@ -67,8 +68,8 @@ static const struct http1_exchange *as_http1(const struct h2_exchange *x, struct
 {
 	v->tp_state = x->tp_state;
 	v->tp = x->tp;
-	snprintf(v->user_agent, sizeof(v->user_agent), "%s", x->user_agent);
-	snprintf(v->path, sizeof(v->path), "%s", x->path);
+	fmt_snprintf(v->user_agent, sizeof(v->user_agent), "%s", x->user_agent);
+	fmt_snprintf(v->path, sizeof(v->path), "%s", x->path);
 	return v;
 }
 

@@ -42,6 +42,7 @@
 
 #include "agent_int.h"
 #include "ah2.h"
+#include "rawtel/fmt.h"
 
 #define MAX_ATTRS 22
 
@@ -160,9 +161,9 @@ static void e2_outcome(struct e2 *e, const struct ahttp_state *h)
 	e->code = e->grpc ? grpc_code(x) : -1;
 	if (e->code >= 0) {
 		if (e->code < 17)
-			snprintf(e->codes, sizeof(e->codes), "%s", grpc_names[e->code]);
+			fmt_snprintf(e->codes, sizeof(e->codes), "%s", grpc_names[e->code]);
 		else
-			snprintf(e->codes, sizeof(e->codes), "%d", e->code);
+			fmt_snprintf(e->codes, sizeof(e->codes), "%d", e->code);
 		if (grpc_error(e->server, e->code))
 			e->err = e->codes;
 		return;
@@ -172,7 +173,7 @@ static void e2_outcome(struct e2 *e, const struct ahttp_state *h)
 	else if (e->no_resp)
 		e->err = h->why;
 	else if (e->status >= 500 || (!e->server && e->status >= 400))
-		e->err = snprintf(e->codes, sizeof(e->codes), "%d", e->status) > 0 ? e->codes : NULL;
+		e->err = fmt_snprintf(e->codes, sizeof(e->codes), "%d", e->status) > 0 ? e->codes : NULL;
 }
 
 static void e2_init(struct e2 *e, const struct ahttp_state *h, struct ahttp_proc *p,
@@ -243,7 +244,7 @@ static void partial(struct e2 *e)
 	e->part[0] = 0;
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
 		if (tab[i].on)
-			n += (size_t)snprintf(e->part + n, sizeof(e->part) - n, "%s%s", n ? "," : "",
+			n += (size_t)fmt_snprintf(e->part + n, sizeof(e->part) - n, "%s%s", n ? "," : "",
 					      tab[i].name);
 }
 
@@ -261,7 +262,7 @@ static uint32_t span_attrs(struct e2 *e, struct otlp_kv *kv, uint32_t n)
 	} else if (e->server && x->path[0]) {
 		kv[n++] = otlp_kv_str("url.path", x->path);
 	} else if (x->path[0]) {
-		snprintf(e->url, sizeof(e->url), "%s://%s%s", x->scheme[0] ? x->scheme : "http",
+		fmt_snprintf(e->url, sizeof(e->url), "%s://%s%s", x->scheme[0] ? x->scheme : "http",
 			 x->authority[0] ? x->authority : e->peer, x->path);
 		kv[n++] = otlp_kv_str("url.full", e->url);
 	}
@@ -292,11 +293,11 @@ static uint32_t span_attrs(struct e2 *e, struct otlp_kv *kv, uint32_t n)
 static void span_name(struct e2 *e)
 {
 	if (e->grpc)
-		snprintf(e->name, sizeof(e->name), "%s", e->other ? "grpc" : e->method);
+		fmt_snprintf(e->name, sizeof(e->name), "%s", e->other ? "grpc" : e->method);
 	else if (e->other)
-		snprintf(e->name, sizeof(e->name), "HTTP");
+		fmt_snprintf(e->name, sizeof(e->name), "HTTP");
 	else
-		snprintf(e->name, sizeof(e->name), "%s%s%s", e->method, e->route_len ? " " : "",
+		fmt_snprintf(e->name, sizeof(e->name), "%s%s%s", e->method, e->route_len ? " " : "",
 			 e->route);
 }
 

@@ -30,6 +30,7 @@
 
 #include "agent_int.h"
 #include "http.h"
+#include "rawtel/fmt.h"
 #include "rawtel/rand.h"
 
 static const char *const sampler_names[] = {
@@ -54,16 +55,16 @@ void ahttp_sampler_env(uint8_t *sampler, double *ratio)
 		if (!strcmp(s, sampler_names[k]))
 			break;
 	if (k == sizeof(sampler_names) / sizeof(sampler_names[0])) {
-		fprintf(stderr, "rawtel: OTEL_TRACES_SAMPLER=%s is not a sampler rawtel knows; using "
+		fmt_fprintf(stderr, "rawtel: OTEL_TRACES_SAMPLER=%s is not a sampler rawtel knows; using "
 			"parentbased_always_on\n", s);
 		return;
 	}
 	*sampler = k;
 	if ((k == SAMPLER_RATIO || k == SAMPLER_PB_RATIO) && arg && *arg) {
 		char *end;
-		double r = strtod(arg, &end);
+		double r = fmt_strtod(arg, &end);
 		if (*end || !(r >= 0 && r <= 1))
-			fprintf(stderr, "rawtel: OTEL_TRACES_SAMPLER_ARG=%s is not a ratio from 0 to 1; "
+			fmt_fprintf(stderr, "rawtel: OTEL_TRACES_SAMPLER_ARG=%s is not a ratio from 0 to 1; "
 				"using 1.0\n", arg);
 		else
 			*ratio = r;

@@ -22,6 +22,7 @@
 
 #include "agent_int.h"
 #include "http.h"
+#include "rawtel/fmt.h"
 
 #define MAX_ATTRS 20
 
@@ -98,9 +99,9 @@ static void partial(uint32_t f, bool unknown, char *out, size_t size)
 	out[0] = 0;
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
 		if (f & tab[i].flag)
-			n += (size_t)snprintf(out + n, size - n, "%s%s", n ? "," : "", tab[i].name);
+			n += (size_t)fmt_snprintf(out + n, size - n, "%s%s", n ? "," : "", tab[i].name);
 	if (unknown)
-		snprintf(out + n, size - n, "%s%s", n ? "," : "", "outcome_unknown");
+		fmt_snprintf(out + n, size - n, "%s%s", n ? "," : "", "outcome_unknown");
 }
 
 /* What the blocks below share about one exchange, worked out once; the
@@ -160,7 +161,7 @@ static void ex_describe(struct ex *e, const struct ahttp_state *h, struct ahttp_
 	if (e->no_resp) {
 		e->err = h->why;
 	} else if (e->status >= 500 || (!e->server && e->status >= 400)) {
-		snprintf(e->code, sizeof(e->code), "%d", e->status);
+		fmt_snprintf(e->code, sizeof(e->code), "%d", e->status);
 		e->err = e->code;
 	} else if (x->flags & HTTP1_X_RESP_ABORTED) {
 		e->err = "response_aborted";
@@ -219,13 +220,13 @@ static void url_full(struct ex *e)
 	bool v6 = strchr(hn, ':') && hn[0] != '[';
 	size_t len;
 
-	snprintf(e->url, sizeof(e->url), "%s://%s%s%s", e->c->tls ? "https" : "http", v6 ? "[" : "",
+	fmt_snprintf(e->url, sizeof(e->url), "%s://%s%s%s", e->c->tls ? "https" : "http", v6 ? "[" : "",
 		 hn, v6 ? "]" : "");
 	len = strlen(e->url);
 	if (port != (e->c->tls ? 443 : 80) && port > 0)
-		snprintf(e->url + len, sizeof(e->url) - len, ":%d", port);
+		fmt_snprintf(e->url + len, sizeof(e->url) - len, ":%d", port);
 	len = strlen(e->url);
-	snprintf(e->url + len, sizeof(e->url) - len, "%s%s%s", x->path, x->has_query ? "?" : "",
+	fmt_snprintf(e->url + len, sizeof(e->url) - len, "%s%s%s", x->path, x->has_query ? "?" : "",
 		 x->has_query ? x->query : "");
 }
 

@@ -10,6 +10,7 @@
 
 #include "agent_int.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 
 uint64_t agent_now_ns(void)
 {
@@ -49,7 +50,7 @@ void agent_flush(struct agent *a, int sig)
 		/* the sink counts what it drops itself; this is what never
 		 * reached it */
 		a->dropped[sig] += n;
-		fprintf(stderr, "rawtel: %u %s not exported: %s\n", n, sink_signal_name(sig),
+		fmt_fprintf(stderr, "rawtel: %u %s not exported: %s\n", n, sink_signal_name(sig),
 			err_msg());
 	} else {
 		a->exported[sig] += n;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agent_int.h"
+#include "rawtel/fmt.h"
 #include "rawtel/names.h"
 
 /* SeverityNumber: INFO 9, WARN 13, ERROR 17 */
@@ -75,7 +76,7 @@ void agent_on_exec(struct agent *a, const struct ev_exec *e, size_t len)
 		if (args.truncated)
 			kv[n++] = otlp_kv_bool("rawtel.exec.args_truncated", 1);
 	}
-	snprintf(body, sizeof(body), err ? "exec %.256s failed: %s" : "exec %.256s", e->filename,
+	fmt_snprintf(body, sizeof(body), err ? "exec %.256s failed: %s" : "exec %.256s", e->filename,
 		 err ? err : "");
 	add_log(a, pr, agent_wall_ns(a, e->h.ts), err ? SEV_WARN : SEV_INFO, "rawtel.process.exec",
 	     body, kv, n);
@@ -104,15 +105,15 @@ void agent_on_exit(struct agent *a, const struct ev_exit *e)
 	kv[n++] = otlp_kv_str("process.command", comm);
 	if (x.has_code) {
 		kv[n++] = otlp_kv_int("process.exit.code", x.code);
-		snprintf(body, sizeof(body), "exit %s: code %u", comm, x.code);
+		fmt_snprintf(body, sizeof(body), "exit %s: code %u", comm, x.code);
 		sev = x.code ? SEV_WARN : SEV_INFO;
 	} else if (x.has_signal) {
 		names_signal((int)x.code, sig, sizeof(sig));
 		kv[n++] = otlp_kv_str("rawtel.exit.signal", sig);
-		snprintf(body, sizeof(body), "exit %s: killed by %s", comm, sig);
+		fmt_snprintf(body, sizeof(body), "exit %s: killed by %s", comm, sig);
 		sev = crash_signal(x.code) ? SEV_ERROR : SEV_WARN;
 	} else {
-		snprintf(body, sizeof(body), "exit %s", comm);
+		fmt_snprintf(body, sizeof(body), "exit %s", comm);
 	}
 	if (x.has_start)
 		kv[n++] = otlp_kv_double("rawtel.process.lifetime", (double)x.lifetime_ns / 1e9);
@@ -146,6 +147,6 @@ void agent_on_open(struct agent *a, const struct ev_open *e, size_t len)
 		kv[n++] = otlp_kv_str("error.type", err);
 	else
 		kv[n++] = otlp_kv_int("rawtel.open.fd", e->ret);
-	snprintf(body, sizeof(body), err ? "open %s: %s" : "open %s", path, err ? err : "");
+	fmt_snprintf(body, sizeof(body), err ? "open %s: %s" : "open %s", path, err ? err : "");
 	add_log(a, pr, agent_wall_ns(a, e->h.ts), SEV_INFO, "rawtel.file.open", body, kv, n);
 }

@@ -9,6 +9,7 @@
 #include "http.h"
 #include "rawtel/elf.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/opt.h"
 #include "rawtel/pconn.h"
 #include "rawtel/probes.h"
@@ -44,7 +45,7 @@ static int check_pattern(const char *opt, const char *p)
 	if (e) {
 		char m[256];
 
-		snprintf(m, sizeof(m), "%s", err_msg());
+		fmt_snprintf(m, sizeof(m), "%s", err_msg());
 		return err_set(EINVAL, "%s: %s", opt, m);
 	}
 	return 0;
@@ -78,14 +79,14 @@ static int add_ignore(struct agent_opts *o, const char *v)
 static int set_output(void *cmd, const char *v, const char *what)
 {
 	(void)what;
-	snprintf(RUN(cmd)->sink.output_dir, sizeof(RUN(cmd)->sink.output_dir), "%s", v);
+	fmt_snprintf(RUN(cmd)->sink.output_dir, sizeof(RUN(cmd)->sink.output_dir), "%s", v);
 	return 0;
 }
 
 static int set_spool(void *cmd, const char *v, const char *what)
 {
 	(void)what;
-	snprintf(RUN(cmd)->sink.spool_dir, sizeof(RUN(cmd)->sink.spool_dir), "%s", v);
+	fmt_snprintf(RUN(cmd)->sink.spool_dir, sizeof(RUN(cmd)->sink.spool_dir), "%s", v);
 	return 0;
 }
 
@@ -159,7 +160,7 @@ static int set_uprobe(void *cmd, const char *v, const char *what)
 	struct session_opts *s = &RUN(cmd)->s;
 
 	(void)what;
-	snprintf(s->uprobe_spec, sizeof(s->uprobe_spec), "%s", v);
+	fmt_snprintf(s->uprobe_spec, sizeof(s->uprobe_spec), "%s", v);
 	return session_opts_add_probes(s, "uprobe");
 }
 
@@ -226,7 +227,7 @@ static int set_capture_query_text(void *cmd, const char *v, const char *what)
 static int set_service_name(void *cmd, const char *v, const char *what)
 {
 	(void)what;
-	snprintf(RUN(cmd)->service_name, sizeof(RUN(cmd)->service_name), "%s", v);
+	fmt_snprintf(RUN(cmd)->service_name, sizeof(RUN(cmd)->service_name), "%s", v);
 	return 0;
 }
 
@@ -351,7 +352,7 @@ static const struct opt run_rows[] = {
 
 static void run_help_tail(FILE *f)
 {
-	fprintf(f, "\nhttp sampling: OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG (default\n"
+	fmt_fprintf(f, "\nhttp sampling: OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG (default\n"
 		"parentbased_always_on); metrics count every request.\n"
 		"Also read: OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_TIMEOUT,\n"
 		"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, OTEL_BSP_SCHEDULE_DELAY,\n"
@@ -460,17 +461,17 @@ static void run_sink(struct agent_opts *o, uint64_t given)
 	o->to_files = output || !endpoint_set(o);
 	o->default_output = !output && !endpoint_set(o);
 	if (o->default_output)
-		snprintf(o->sink.output_dir, sizeof(o->sink.output_dir), "rawtel-out");
+		fmt_snprintf(o->sink.output_dir, sizeof(o->sink.output_dir), "rawtel-out");
 	if (o->to_files)
 		return;
 	o->sink.output_dir[0] = 0;
 	if (opt_given(run_rows, given, "--no-spool"))
 		o->sink.spool_dir[0] = 0;
 	else if (!opt_given(run_rows, given, "--spool"))
-		snprintf(o->sink.spool_dir, sizeof(o->sink.spool_dir), "/var/lib/rawtel/spool");
+		fmt_snprintf(o->sink.spool_dir, sizeof(o->sink.spool_dir), "/var/lib/rawtel/spool");
 	if (!o->sink.base_url[0])
 		/* per-signal endpoints only: the others keep the spec's default */
-		snprintf(o->sink.base_url, sizeof(o->sink.base_url), "http://localhost:4318");
+		fmt_snprintf(o->sink.base_url, sizeof(o->sink.base_url), "http://localhost:4318");
 }
 
 int agent_opts_parse(struct agent_opts *o, int argc, char **argv)

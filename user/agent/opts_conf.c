@@ -13,6 +13,7 @@
 #include "agent.h"
 #include "rawtel/config.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 
 /* The file stays: options such as --route keep pointers into it. */
 static char conf_text[CONFIG_MAX_BYTES + 1];
@@ -34,7 +35,7 @@ static struct conf_ctx conf;
 /* RAWTEL_SPOOL_MAX for --spool-max */
 static void conf_key(const struct opt *r, char *out, size_t cap)
 {
-	size_t n = (size_t)snprintf(out, cap, "RAWTEL_%s", r->name + 2);
+	size_t n = (size_t)fmt_snprintf(out, cap, "RAWTEL_%s", r->name + 2);
 
 	for (size_t i = 7; i < n && i < cap; i++)
 		out[i] = out[i] == '-' ? '_' : (char)(out[i] >= 'a' && out[i] <= 'z' ?
@@ -76,7 +77,7 @@ static int conf_option(struct conf_ctx *c, const struct opt *r, const struct con
 	char what[256];
 	bool on;
 
-	snprintf(what, sizeof(what), "%s=%s", l->key, l->value);
+	fmt_snprintf(what, sizeof(what), "%s=%s", l->key, l->value);
 	if (!*l->value)
 		return 0;	/* empty: the default */
 	if (!r->metavar && conf_flag(l->value, &on))

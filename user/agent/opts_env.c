@@ -9,6 +9,7 @@
 #include "agent.h"
 #include "http.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/util.h"
 
 int agent_parse_res_attrs(struct agent_opts *o, const char *s)
@@ -78,7 +79,7 @@ static int env_bp(struct agent_bp *bp, const char *prefix)
 	int r = 0;
 
 	for (int i = 0; i < BP_N; i++)
-		snprintf(n[i], sizeof(n[i]), "%s%s", prefix, bp_suffix[i]);
+		fmt_snprintf(n[i], sizeof(n[i]), "%s%s", prefix, bp_suffix[i]);
 	r = r ? r : env_u32(n[BP_DELAY], &bp->delay_ms, 1, 3600000);
 	r = r ? r : env_u32(n[BP_BATCH], &bp->batch, 1, 65536);
 	r = r ? r : env_u32(n[BP_QUEUE], &bp->queue, 1, 1 << 24);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "procs.h"
+#include "rawtel/fmt.h"
 
 int procs_init(struct agent_procs *p, const struct agent_opts *o, const char *host)
 {
@@ -34,9 +35,9 @@ static void set_exe(struct agent_proc *e, const char *path)
 {
 	const char *slash;
 
-	snprintf(e->exe_path, sizeof(e->exe_path), "%s", path);
+	fmt_snprintf(e->exe_path, sizeof(e->exe_path), "%s", path);
 	slash = strrchr(e->exe_path, '/');
-	snprintf(e->exe_name, sizeof(e->exe_name), "%s", slash ? slash + 1 : e->exe_path);
+	fmt_snprintf(e->exe_name, sizeof(e->exe_name), "%s", slash ? slash + 1 : e->exe_path);
 }
 
 /* The container, pod and namespace pid attributes (at most 5), so the
@@ -76,7 +77,7 @@ static void read_ident(struct agent_proc *e)
 	if (ident_read(e->pid, &id))
 		return;
 	e->ident_ok = true;
-	snprintf(e->env_service, sizeof(e->env_service), "%s", id.service);
+	fmt_snprintf(e->env_service, sizeof(e->env_service), "%s", id.service);
 	set_cgroup(e, &id.cg);
 	e->vpid = id.nspid;
 }
@@ -96,15 +97,15 @@ static void build_res(const struct agent_procs *p, struct agent_proc *e, bool pr
 		if (o->res_attrs[i].key.len == 12 && !memcmp(o->res_attrs[i].key.p, "service.name", 12))
 			svc = &o->res_attrs[i];
 	if (o->service_name[0])
-		snprintf(e->service, sizeof(e->service), "%s", o->service_name);
+		fmt_snprintf(e->service, sizeof(e->service), "%s", o->service_name);
 	else if (svc)
-		snprintf(e->service, sizeof(e->service), "%.*s", (int)svc->v.len, svc->v.u.s);
+		fmt_snprintf(e->service, sizeof(e->service), "%.*s", (int)svc->v.len, svc->v.u.s);
 	else if (process && e->env_service[0])
 		/* what its own SDK would call it */
-		snprintf(e->service, sizeof(e->service), "%s", e->env_service);
+		fmt_snprintf(e->service, sizeof(e->service), "%s", e->env_service);
 	else
 		/* the SDK default when no process names the service */
-		snprintf(e->service, sizeof(e->service), "%s", process ? e->exe_name : "unknown_service");
+		fmt_snprintf(e->service, sizeof(e->service), "%s", process ? e->exe_name : "unknown_service");
 	e->attrs[n++] = otlp_kv_str("service.name", e->service);
 	if (process) {
 		e->attrs[n++] = otlp_kv_int("process.pid", e->pid);
@@ -207,7 +208,7 @@ struct agent_proc *procs_get(struct agent_procs *p, uint32_t pid, const char *co
 	e->pid = pid;
 	e->used = p->clock;
 	e->agg_res = -1;
-	snprintf(link, sizeof(link), "/proc/%u/exe", pid);
+	fmt_snprintf(link, sizeof(link), "/proc/%u/exe", pid);
 	n = readlink(link, path, sizeof(path) - 1);
 	if (n > 0) {
 		path[n] = 0;
@@ -233,7 +234,7 @@ void procs_exec(struct agent_procs *p, struct agent_proc *e, const char *path)
 	}
 	/* the kernel's resolved path when the process is still there: a
 	 * relative or symlinked filename says less */
-	snprintf(link, sizeof(link), "/proc/%u/exe", e->pid);
+	fmt_snprintf(link, sizeof(link), "/proc/%u/exe", e->pid);
 	n = readlink(link, real, sizeof(real) - 1);
 	if (n > 0) {
 		real[n] = 0;
@@ -304,7 +305,7 @@ void procs_self_resource(struct agent_procs *p, struct agent_proc *self)
 	memset(self, 0, sizeof(*self));
 	self->pid = (uint32_t)getpid();
 	self->agg_res = -1;
-	snprintf(link, sizeof(link), "/proc/self/exe");
+	fmt_snprintf(link, sizeof(link), "/proc/self/exe");
 	n = readlink(link, path, sizeof(path) - 1);
 	path[n > 0 ? n : 0] = 0;
 	set_exe(self, n > 0 ? path : "rawtel");
@@ -312,7 +313,7 @@ void procs_self_resource(struct agent_procs *p, struct agent_proc *self)
 	build(p, self);
 	/* rawtel's own health is rawtel's service, whatever the user named
 	 * the processes it observes */
-	snprintf(self->service, sizeof(self->service), "rawtel");
+	fmt_snprintf(self->service, sizeof(self->service), "rawtel");
 	self->attrs[0] = otlp_kv_str("service.name", self->service);
 }
 

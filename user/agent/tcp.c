@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "agent_int.h"
+#include "rawtel/fmt.h"
 
 #define SEV_INFO 9
 
@@ -96,7 +97,7 @@ static void reset_log(struct agent *a, const struct ev_retrans *e, bool sent)
 		pfmt_comm(comm, e->comm);
 		pr = procs_get(&a->procs, e->h.pid, comm);
 	}
-	snprintf(body, sizeof(body), "TCP reset %s %s port %u%s%s%s", sent ? "sent to" : "received from",
+	fmt_snprintf(body, sizeof(body), "TCP reset %s %s port %u%s%s%s", sent ? "sent to" : "received from",
 		 ra, e->rport, reason ? " (" : "", reason ? reason : "", reason ? ")" : "");
 	memset(&l, 0, sizeof(l));
 	l.time_ns = agent_wall_ns(a, e->h.ts);

@@ -11,6 +11,7 @@
 
 #include "rawtel/asm.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 
 struct dis {
 	const struct rt_bpf_insn *in;
@@ -40,7 +41,7 @@ static int put(struct dis *d, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(d->buf, d->size, fmt, ap);
+	n = fmt_vsnprintf(d->buf, d->size, fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= d->size)
 		return err_set(ENOSPC, "disassembly buffer of %zu bytes is too small",
@@ -51,7 +52,7 @@ static int put(struct dis *d, const char *fmt, ...)
 /* "(r1 - 8)" without the parentheses */
 static void mem(char *b, size_t n, int reg, long long off)
 {
-	snprintf(b, n, "r%d %c %lld", reg, off < 0 ? '-' : '+',
+	fmt_snprintf(b, n, "r%d %c %lld", reg, off < 0 ? '-' : '+',
 		 off < 0 ? -off : off);
 }
 
@@ -303,14 +304,14 @@ int asm_disasm(const struct rt_bpf_insn *insns, size_t n, FILE *out)
 		if (ret < 0) {
 			const uint8_t *b = (const uint8_t *)&insns[i];
 
-			fprintf(out, "%zu: <invalid %02x %02x %02x %02x %02x %02x %02x %02x>\n",
+			fmt_fprintf(out, "%zu: <invalid %02x %02x %02x %02x %02x %02x %02x %02x>\n",
 				i, b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
 			if (!n_bad++)
 				bad = i;
 			i++;
 			continue;
 		}
-		fprintf(out, "%zu: %s\n", i, buf);
+		fmt_fprintf(out, "%zu: %s\n", i, buf);
 		i += (size_t)ret;
 	}
 	if (ferror(out))

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "asm_int.h"
+#include "rawtel/fmt.h"
 #include "rawtel/util.h"
 
 static bool is_alpha(char ch)
@@ -220,7 +221,7 @@ const char *asm_tok_show(const struct asm_tok *t, char *buf, size_t size)
 {
 	if (t->kind == TK_END)
 		return "end of line";
-	snprintf(buf, size, "'%s%.*s%s'", t->kind == TK_CONST ? "$" :
+	fmt_snprintf(buf, size, "'%s%.*s%s'", t->kind == TK_CONST ? "$" :
 		 t->kind == TK_STR ? "\"" : "", (int)(t->len > 40 ? 40 : t->len),
 		 t->s, t->kind == TK_STR ? "\"" : "");
 	return buf;

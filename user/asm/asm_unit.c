@@ -8,6 +8,7 @@
 
 #include "asm_int.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 
 static void set_err(struct asm_ctx *c, const char *file, uint32_t line,
 		    uint32_t col, const char *fmt, va_list ap)
@@ -23,7 +24,7 @@ static void set_err(struct asm_ctx *c, const char *file, uint32_t line,
 	e->file[n] = 0;
 	e->line = line;
 	e->col = col;
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	fmt_vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 }
 
 int asm_fail(struct asm_ctx *c, uint32_t col, const char *fmt, ...)
@@ -255,7 +256,7 @@ int asm_assemble(const char *src, size_t len, const char *name,
 	c.prog = -1;
 	c.line = 1;
 	c.file_idx = ASM_NO_FILE;
-	snprintf(c.file, sizeof(c.file), "%s", name ? name : "<input>");
+	fmt_snprintf(c.file, sizeof(c.file), "%s", name ? name : "<input>");
 	while (p && p < c.end) {
 		const char *nl = memchr(p, '\n', (size_t)(c.end - p));
 
@@ -320,7 +321,7 @@ int asm_error_format(const struct asm_error *err, char *buf, size_t size)
 {
 	if (!err || (!buf && size))
 		return -EINVAL;
-	return snprintf(buf, size, "%s:%u:%u: error: %s", err->file, err->line,
+	return fmt_snprintf(buf, size, "%s:%u:%u: error: %s", err->file, err->line,
 			err->col, err->msg);
 }
 

@@ -9,6 +9,7 @@
 #include "rawtel/bpf.h"
 #include "rawtel/bpfobj.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/kern.h"
 #include "rawtel/tracefs.h"
 #include "vlog.h"
@@ -28,7 +29,7 @@ int bpf_obj_set_const(struct bpf_obj *o, const char *name, int64_t value)
 	}
 	if (o->n_consts == BPF_OBJ_MAX_CONSTS || strlen(name) >= ASM_NAME_MAX)
 		return err_set(ENOSPC, "too many load-time constants (at %s)", name);
-	snprintf(o->consts[o->n_consts].name, ASM_NAME_MAX, "%s", name);
+	fmt_snprintf(o->consts[o->n_consts].name, ASM_NAME_MAX, "%s", name);
 	o->consts[o->n_consts++].value = value;
 	return 0;
 }
@@ -80,7 +81,7 @@ static int merge_maps(struct bpf_obj *o, const struct bpf_obj_unit *un)
 			return -ENOMEM;
 		o->maps = nm;
 		nm[o->n_maps].def = *m;
-		snprintf(nm[o->n_maps].unit, sizeof(nm->unit), "%s", un->name);
+		fmt_snprintf(nm[o->n_maps].unit, sizeof(nm->unit), "%s", un->name);
 		nm[o->n_maps].fd = -1;
 		o->n_maps++;
 	}
@@ -104,7 +105,7 @@ static int bpf_obj_add(struct bpf_obj *o, const char *name, const char *text, si
 	o->units = un;
 	un = &o->units[o->n_units];
 	memset(un, 0, sizeof(*un));
-	snprintf(un->name, sizeof(un->name), "%s", name);
+	fmt_snprintf(un->name, sizeof(un->name), "%s", name);
 	un->text = text;
 	un->len = len;
 	r = asm_assemble(text, len, name, &res, &un->u, &ae);
@@ -127,7 +128,7 @@ static int bpf_obj_add(struct bpf_obj *o, const char *name, const char *text, si
 		if (!np)
 			return -ENOMEM;
 		o->progs = np;
-		snprintf(np[o->n_progs].name, sizeof(np->name), "%s", p->name);
+		fmt_snprintf(np[o->n_progs].name, sizeof(np->name), "%s", p->name);
 		/* points into the unit's heap arrays, which never move */
 		np[o->n_progs].def = p;
 		np[o->n_progs].unit = o->n_units - 1;

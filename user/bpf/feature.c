@@ -14,6 +14,7 @@
 #include "rawtel/bpf.h"
 #include "rawtel/bpf_insn.h"
 #include "rawtel/feature.h"
+#include "rawtel/fmt.h"
 #include "rawtel/tracefs.h"
 #include "rawtel/util.h"
 #include "rt_perf.h"
@@ -22,10 +23,15 @@
 static struct feature_result results[FEAT_N];
 static bool probed[FEAT_N];
 
-static void set(enum feature_id id, enum feature_state st, const char *fmt, const char *arg)
+static void set(enum feature_id id, enum feature_state st, const char *fmt, ...) FMT_ATTR(3, 4);
+static void set(enum feature_id id, enum feature_state st, const char *fmt, ...)
 {
+	va_list ap;
+
 	results[id].state = st;
-	snprintf(results[id].detail, sizeof(results[id].detail), fmt, arg ? arg : "");
+	va_start(ap, fmt);
+	fmt_vsnprintf(results[id].detail, sizeof(results[id].detail), fmt, ap);
+	va_end(ap);
 }
 
 static void set_errno(enum feature_id id, int err, const char *yes)
@@ -121,7 +127,7 @@ static void probe_tracepoints(enum feature_id id)
 	a.size = sizeof(a);
 	a.config = fmt->id;
 	a.sample_period = 1;
-	snprintf(what, sizeof(what), "perf_event_open(%s)", tp);
+	fmt_snprintf(what, sizeof(what), "perf_event_open(%s)", tp);
 	probe_fd(id, attach_perf_event_open(&a, -1, 0, -1, RT_PERF_FLAG_FD_CLOEXEC), what);
 }
 
@@ -212,7 +218,7 @@ static void probe_uprobe_pmu(enum feature_id id)
 	int r = read_int_file("/sys/bus/event_source/devices/uprobe/type", &v);
 
 	if (r == 0)
-		snprintf(buf, sizeof(buf), "perf type %ld", v);
+		fmt_snprintf(buf, sizeof(buf), "perf type %ld", v);
 	set(id, r == 0 ? FEAT_YES : FEAT_NO, "%s", r == 0 ? buf : "no uprobe PMU");
 }
 
@@ -227,7 +233,7 @@ static void probe_tracefs_file(enum feature_id id, const char *file, const char 
 		set(id, FEAT_UNKNOWN, "%s", "needs tracefs");
 		return;
 	}
-	snprintf(path, sizeof(path), "%s/%s", root, file);
+	fmt_snprintf(path, sizeof(path), "%s/%s", root, file);
 	if (stat(path, &st) == 0)
 		set(id, FEAT_YES, "%s", path);
 	else

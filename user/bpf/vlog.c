@@ -9,6 +9,7 @@
 
 #include "rawtel/bpf.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "vlog.h"
 
 #define VLOG_MIN (256u << 10)
@@ -161,7 +162,7 @@ int vlog_load_explain(const struct bpf_obj_unit *un, const struct asm_prog *p,
 		size *= 4;	/* the log did not fit */
 	}
 	if (!log || vlog_parse(log, &insn, why, sizeof(why)))
-		snprintf(why, sizeof(why), "%s", strerror(-fd));
+		fmt_snprintf(why, sizeof(why), "%s", strerror(-fd));
 	if (log)
 		save_log(log);
 	free(log);
@@ -171,8 +172,8 @@ int vlog_load_explain(const struct bpf_obj_unit *un, const struct asm_prog *p,
 
 		if (asm_disasm_insn(un->u.insns + p->start + insn, p->count - (uint32_t)insn,
 				    text, sizeof(text)) < 0)
-			snprintf(text, sizeof(text), "?");
-		snprintf(where, sizeof(where), "%s:%u:%u: ", file, l->line, l->col);
+			fmt_snprintf(text, sizeof(text), "?");
+		fmt_snprintf(where, sizeof(where), "%s:%u:%u: ", file, l->line, l->col);
 		if (vlog_source_line(un->text, un->len, file, l->line, src, sizeof(src)) == 0)
 			return err_set(-fd, "%sthe kernel's verifier rejected program '%s' at "
 				       "instruction %d `%s`: %s\n    %u | %s\n(set "

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "rawtel/cli.h"
+#include "rawtel/fmt.h"
 
 void cli_err(const char *fmt, ...)
 {
@@ -11,7 +12,7 @@ void cli_err(const char *fmt, ...)
 
 	fputs("rawtel: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	fmt_vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }

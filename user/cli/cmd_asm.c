@@ -18,6 +18,7 @@
 #include "rawtel/err.h"
 #include "rawtel/events.h"
 #include "rawtel/feature.h"
+#include "rawtel/fmt.h"
 #include "rawtel/kern.h"
 #include "rawtel/tracefs.h"
 
@@ -124,7 +125,7 @@ static void listing(const struct asm_unit *u, const char *only)
 
 		if (only && strcmp(only, pr->name))
 			continue;
-		printf("%s: %s%s%s, %u instructions\n", pr->name,
+		fmt_printf("%s: %s%s%s, %u instructions\n", pr->name,
 		       pr->kind == ASM_PROG_TRACEPOINT ? "tracepoint " : "",
 		       pr->target, pr->target[0] ? "" : "(attached at run time)", pr->count);
 		for (uint32_t i = 0; i < pr->count;) {
@@ -134,19 +135,19 @@ static void listing(const struct asm_unit *u, const char *only)
 			int n = asm_disasm_insn(in, pr->count - i, text, sizeof(text));
 
 			if (n < 1) {
-				snprintf(text, sizeof(text), "(invalid)");
+				fmt_snprintf(text, sizeof(text), "(invalid)");
 				n = 1;
 			}
 			for (int k = 0; k < 8 * n; k++)
-				snprintf(hex + strlen(hex), sizeof(hex) - strlen(hex), "%02x",
+				fmt_snprintf(hex + strlen(hex), sizeof(hex) - strlen(hex), "%02x",
 					 ((const uint8_t *)in)[k]);
-			printf("%5u: %-32s %-40s %s:%u\n", i, hex, text,
+			fmt_printf("%5u: %-32s %-40s %s:%u\n", i, hex, text,
 			       l->file < u->n_files ? u->files[l->file] : "?", l->line);
 			i += (uint32_t)n;
 		}
 	}
 	for (uint32_t m = 0; m < u->n_maps; m++)
-		printf("map %s: type %u key %u value %u max %u flags %u\n", u->maps[m].name,
+		fmt_printf("map %s: type %u key %u value %u max %u flags %u\n", u->maps[m].name,
 		       u->maps[m].type, u->maps[m].key_size, u->maps[m].value_size,
 		       u->maps[m].max_entries, u->maps[m].flags);
 }
@@ -186,7 +187,7 @@ static int disassemble(const char *path)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: rawtel asm FILE [-D NAME=VALUE]... [-o OUT] [--prog NAME]\n"
+	fmt_fprintf(f, "usage: rawtel asm FILE [-D NAME=VALUE]... [-o OUT] [--prog NAME]\n"
 		"       rawtel asm --kern UNIT [-D NAME=VALUE]...\n"
 		"       rawtel asm -d FILE\n\n"
 		"Assemble BPF programs written in the verifier's syntax and print the\n"
@@ -303,7 +304,7 @@ int cmd_asm(int argc, char **argv)
 	if (r) {
 		char msg[900];
 		asm_error_format(&ae, msg, sizeof(msg));
-		fprintf(stderr, "%s\n", msg);
+		fmt_fprintf(stderr, "%s\n", msg);
 		free(text);
 		return CLI_ERR;
 	}

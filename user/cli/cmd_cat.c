@@ -20,6 +20,7 @@
 
 #include "rawtel/cli.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/otlp.h"
 #include "rawtel/otlp_print.h"
 
@@ -50,7 +51,7 @@ static void cat_warn(const char *fmt, ...)
 	fflush(stdout);		/* keep the order of stdout and stderr lines */
 	fputs("rawtel: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	fmt_vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -150,7 +151,7 @@ static int cat_jsonl(struct cat *c, FILE *f)
 			len--;
 		if (!len)
 			continue;
-		snprintf(where, sizeof(where), "line %lu", lineno);
+		fmt_snprintf(where, sizeof(where), "line %lu", lineno);
 		if ((size_t)n > CAT_MAX_RECORD) {
 			cat_warn("%s: %s: longer than %u bytes; skipped", c->file, where,
 				CAT_MAX_RECORD);
@@ -179,7 +180,7 @@ static int cat_proto(struct cat *c, FILE *f)
 
 		if (got == 0)
 			break;
-		snprintf(where, sizeof(where), "record at byte %llu", off);
+		fmt_snprintf(where, sizeof(where), "record at byte %llu", off);
 		if (got < 4) {
 			cat_warn("%s: %s: torn last record skipped (%zu of 4 length bytes)",
 				c->file, where, got);

@@ -7,6 +7,7 @@
 
 #include "rawtel/cli.h"
 #include "rawtel/feature.h"
+#include "rawtel/fmt.h"
 
 static const char *const need[FEAT_N] = {
 	[FEAT_PRIV] = "required",
@@ -48,7 +49,7 @@ int cmd_probe(int argc, char **argv)
 	bool perm = false;
 
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: rawtel probe\n\nProbe the running kernel for what tracing needs and "
+		fmt_printf("usage: rawtel probe\n\nProbe the running kernel for what tracing needs and "
 		       "print a table.\nExit status: 0 ready, 3 a required kernel feature is "
 		       "missing, 4 not enough privileges.\n");
 		return CLI_OK;
@@ -58,11 +59,11 @@ int cmd_probe(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	uname(&u);
-	printf("rawtel %s on %s %s %s\n\n", RAWTEL_VERSION, u.sysname, u.release, u.machine);
-	printf("%-22s %-7s %-13s %s\n", "FEATURE", "STATE", "NEEDED", "DETAIL");
+	fmt_printf("rawtel %s on %s %s %s\n\n", RAWTEL_VERSION, u.sysname, u.release, u.machine);
+	fmt_printf("%-22s %-7s %-13s %s\n", "FEATURE", "STATE", "NEEDED", "DETAIL");
 	for (int i = 0; i < FEAT_N; i++) {
 		const struct feature_result *r = feature_get((enum feature_id)i);
-		printf("%-22s %-7s %-13s %s\n", feature_name((enum feature_id)i), state_name(r->state),
+		fmt_printf("%-22s %-7s %-13s %s\n", feature_name((enum feature_id)i), state_name(r->state),
 		       need[i], r->detail);
 	}
 	for (int i = FEAT_PRIV; i <= FEAT_TRACEPOINTS; i++) {
@@ -72,27 +73,27 @@ int cmd_probe(int argc, char **argv)
 		if (r->state == FEAT_NOPERM)
 			perm = true;
 		size_t n = strlen(missing);
-		snprintf(missing + n, sizeof(missing) - n, "%s%s (%s)", n ? ", " : "",
+		fmt_snprintf(missing + n, sizeof(missing) - n, "%s%s (%s)", n ? ", " : "",
 			 feature_name((enum feature_id)i), r->detail);
 	}
 	if (!feature_has(FEAT_RINGBUF) && !feature_has(FEAT_PERF_ARRAY) && !missing[0]) {
-		snprintf(missing, sizeof(missing), "both the BPF ring buffer and perf event arrays");
+		fmt_snprintf(missing, sizeof(missing), "both the BPF ring buffer and perf event arrays");
 		perm = feature_get(FEAT_RINGBUF)->state == FEAT_NOPERM;
 	}
 	if (missing[0]) {
-		printf("\ntracing: not possible here: missing %s\n", missing);
+		fmt_printf("\ntracing: not possible here: missing %s\n", missing);
 		if (perm)
-			printf("%s\n", feature_priv_problem() ? feature_priv_problem() :
+			fmt_printf("%s\n", feature_priv_problem() ? feature_priv_problem() :
 			       "run rawtel as root");
 		return perm ? CLI_NOPERM : CLI_NOFEATURE;
 	}
-	printf("\ntracing: ready (%s%s%s)\n",
+	fmt_printf("\ntracing: ready (%s%s%s)\n",
 	       feature_has(FEAT_RINGBUF) ? "BPF ring buffer" : "per-CPU perf buffers",
 	       feature_has(FEAT_LINKS) ? ", BPF links" : "",
 	       feature_has(FEAT_UPROBE_PMU) || feature_has(FEAT_UPROBE_TRACEFS) ? ", uprobes" : "");
 	/* 32-bit ARM kernels ship with the JIT off: every event then costs
 	 * several times more */
 	if (feature_get(FEAT_JIT)->state == FEAT_NO)
-		printf("advice: the BPF JIT is off; turn it on: sysctl -w net.core.bpf_jit_enable=1\n");
+		fmt_printf("advice: the BPF JIT is off; turn it on: sysctl -w net.core.bpf_jit_enable=1\n");
 	return CLI_OK;
 }

@@ -8,6 +8,7 @@
 #include "rawtel/cli.h"
 #include "rawtel/elf.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 
 struct sym_row {
 	struct elf_sym s;
@@ -51,7 +52,7 @@ static int sym_collect(const struct elf_sym *s, void *arg)
 		r->has_off = !ret;
 		/* malformed program headers: no offsets, and say why once */
 		if (ret == -ENOEXEC && !l->seg_err++)
-			snprintf(l->seg_msg, sizeof(l->seg_msg), "%s", err_msg());
+			fmt_snprintf(l->seg_msg, sizeof(l->seg_msg), "%s", err_msg());
 	}
 	return 0;
 }
@@ -101,29 +102,29 @@ static void sym_print(const struct sym_list *l, int bits)
 	char buf[32];
 
 	for (size_t i = 0; i < l->n; i++) {
-		int w = snprintf(buf, sizeof(buf), "%llx", (unsigned long long)l->rows[i].off);
+		int w = fmt_snprintf(buf, sizeof(buf), "%llx", (unsigned long long)l->rows[i].off);
 
 		if (l->rows[i].has_off && w > ow)
 			ow = w;
-		w = snprintf(buf, sizeof(buf), "%llu", (unsigned long long)l->rows[i].s.size);
+		w = fmt_snprintf(buf, sizeof(buf), "%llu", (unsigned long long)l->rows[i].s.size);
 		if (w > sw)
 			sw = w;
 	}
-	printf("%-*s %-*s %*s %-7s %-6s %s\n", aw, "ADDRESS", ow, "OFFSET", sw,
+	fmt_printf("%-*s %-*s %*s %-7s %-6s %s\n", aw, "ADDRESS", ow, "OFFSET", sw,
 	       "SIZE", "TYPE", "BIND", "NAME");
 	for (size_t i = 0; i < l->n; i++) {
 		const struct sym_row *r = &l->rows[i];
 		const struct elf_sym *s = &r->s;
 
 		if (s->shndx == 0)
-			printf("%*s ", aw, "");
+			fmt_printf("%*s ", aw, "");
 		else
-			printf("%0*llx ", aw, (unsigned long long)s->value);
+			fmt_printf("%0*llx ", aw, (unsigned long long)s->value);
 		if (r->has_off)
-			printf("%-*llx ", ow, (unsigned long long)r->off);
+			fmt_printf("%-*llx ", ow, (unsigned long long)r->off);
 		else
-			printf("%-*s ", ow, "-");
-		printf("%*llu %-7s %-6s %.*s%s%s\n", sw, (unsigned long long)s->size,
+			fmt_printf("%-*s ", ow, "-");
+		fmt_printf("%*llu %-7s %-6s %.*s%s%s\n", sw, (unsigned long long)s->size,
 		       sym_type(s->type), sym_bind(s->bind), (int)s->name_len, s->name,
 		       s->version ? (s->hidden ? "@" : "@@") : "",
 		       s->version ? s->version : "");
@@ -132,7 +133,7 @@ static void sym_print(const struct sym_list *l, int bits)
 
 static int sym_usage(void)
 {
-	fprintf(stderr,
+	fmt_fprintf(stderr,
 		"usage: rawtel sym [--pid PID] FILE [PATTERN]\n"
 		"  FILE     a path, a program in PATH, or a library: libc, c, libssl.so.3\n"
 		"  PATTERN  name, name@VER, name@@VER, or a glob: 'SSL_*', '*alloc'\n"
@@ -185,7 +186,7 @@ int cmd_sym(int argc, char **argv)
 		return CLI_ERR;
 	}
 	if (strcmp(file, elf_path(l.f)) || elf_debug_path(l.f))
-		fprintf(stderr, "%s: %s%s%s\n", file, elf_path(l.f),
+		fmt_fprintf(stderr, "%s: %s%s%s\n", file, elf_path(l.f),
 			elf_debug_path(l.f) ? ", symbols from " : "",
 			elf_debug_path(l.f) ? elf_debug_path(l.f) : "");
 	ret = elf_sym_match(l.f, pattern, sym_collect, &l);

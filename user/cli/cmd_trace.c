@@ -15,6 +15,7 @@
 #include "rawtel/err.h"
 #include "rawtel/events.h"
 #include "rawtel/feature.h"
+#include "rawtel/fmt.h"
 #include "rawtel/session.h"
 #include "rawtel/sockcap.h"
 #include "trace_opts.h"
@@ -75,7 +76,7 @@ static void nocopy_summary(const struct trace *t)
 
 	sockcap_nocopy_counts(t->s.sockcap, &conns, &skipped);
 	if (conns)
-		fprintf(stderr, ", %llu connections not parsed (%llu payloads not copied)",
+		fmt_fprintf(stderr, ", %llu connections not parsed (%llu payloads not copied)",
 			(unsigned long long)conns, (unsigned long long)skipped);
 }
 
@@ -95,22 +96,22 @@ static void summary(struct trace *t)
 	/* perf reports the same losses again (5.4+), or alone (older) */
 	if (t->s.ring.perf && t->s.ring.pb.lost > lost)
 		lost = t->s.ring.pb.lost;
-	fprintf(stderr, "rawtel: %llu events, %llu lost in the kernel (ring full, "
+	fmt_fprintf(stderr, "rawtel: %llu events, %llu lost in the kernel (ring full, "
 		"collision or skipped)", (unsigned long long)t->events, (unsigned long long)lost);
 	if (t->s.sockcap) {
 		struct sockcap_gaps g;
 
 		/* payload bytes the losses took, found by stream offset */
 		sockcap_gaps(t->s.sockcap, &g);
-		fprintf(stderr, ", %llu gaps in payloads (%llu bytes)", (unsigned long long)g.records,
+		fmt_fprintf(stderr, ", %llu gaps in payloads (%llu bytes)", (unsigned long long)g.records,
 			(unsigned long long)g.bytes);
 		if (g.late)
-			fprintf(stderr, ", %llu records too late (their bytes a gap)",
+			fmt_fprintf(stderr, ", %llu records too late (their bytes a gap)",
 				(unsigned long long)g.late);
 		nocopy_summary(t);
 	}
 	if (t->s.bad)
-		fprintf(stderr, ", %llu malformed records skipped", (unsigned long long)t->s.bad);
+		fmt_fprintf(stderr, ", %llu malformed records skipped", (unsigned long long)t->s.bad);
 	fputc('\n', stderr);
 }
 
@@ -225,15 +226,15 @@ int cmd_trace(int argc, char **argv)
 		return CLI_ERR;
 	}
 	for (int i = 0; i < t->opt.s.n_probes; i++)
-		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+		fmt_snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
 			 i ? "," : "", t->opt.s.probes[i]->name);
 	if (t->opt.stats)
-		fprintf(stderr, "rawtel: started in %.2f ms (to probes attached)\n",
+		fmt_fprintf(stderr, "rawtel: started in %.2f ms (to probes attached)\n",
 			(double)(now_ns() - t->t0_ns) / 1e6);
 	if (t->s.n_targets)
-		fprintf(stderr, "rawtel: %d function%s probed (rawtel sym shows where)\n",
+		fmt_fprintf(stderr, "rawtel: %d function%s probed (rawtel sym shows where)\n",
 			t->s.n_targets, t->s.n_targets > 1 ? "s" : "");
-	fprintf(stderr, "rawtel: tracing %s%s (%s); Ctrl-C to stop\n", names,
+	fmt_fprintf(stderr, "rawtel: tracing %s%s (%s); Ctrl-C to stop\n", names,
 		t->opt.s.null ? " with empty programs" : "",
 		t->s.ring.perf || t->opt.s.perf_buffer ? "per-CPU perf buffers" : "BPF ring buffer");
 	compat_warn();
@@ -246,7 +247,7 @@ int cmd_trace(int argc, char **argv)
 	probe_print_header(&t->out, t->out.multi ? NULL : t->opt.s.probes[0]);
 	fflush(stdout);
 	if (t->s.seeded)
-		fprintf(stderr, "rawtel: %d connection%s older than rawtel tracked\n", t->s.seeded,
+		fmt_fprintf(stderr, "rawtel: %d connection%s older than rawtel tracked\n", t->s.seeded,
 			t->s.seeded > 1 ? "s" : "");
 	r = run_loop(t);
 	for (int i = 0; i < t->opt.s.n_probes; i++)

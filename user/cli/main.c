@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "rawtel/cli.h"
+#include "rawtel/fmt.h"
 #include "rawtel/session.h"
 
 static int cmd_help(int argc, char **argv);
@@ -24,19 +25,19 @@ static int cmd_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	printf("rawtel %s: zero-code tracing to OpenTelemetry, from one static binary\n\n"
+	fmt_printf("rawtel %s: zero-code tracing to OpenTelemetry, from one static binary\n\n"
 	       "usage: rawtel COMMAND [ARGS]\n\n", RAWTEL_VERSION);
 	for (size_t i = 0; i < N_CMDS; i++) {
 		char left[80];
 
-		snprintf(left, sizeof(left), "%s %s", cli_cmds[i].name,
+		fmt_snprintf(left, sizeof(left), "%s %s", cli_cmds[i].name,
 			 cli_cmds[i].args);
-		printf("  %-36s %s\n", left, cli_cmds[i].summary);
+		fmt_printf("  %-36s %s\n", left, cli_cmds[i].summary);
 	}
 	/* from the probe table: a probe added there is listed here */
-	printf("\nprobes (rawtel trace PROBE,... and rawtel run --probes PROBE,...):\n");
+	fmt_printf("\nprobes (rawtel trace PROBE,... and rawtel run --probes PROBE,...):\n");
 	session_probes_help(stdout);
-	printf("\n  rawtel COMMAND --help shows a command's options.\n"
+	fmt_printf("\n  rawtel COMMAND --help shows a command's options.\n"
 	       "  rawtel --version prints the version.\n");
 	return CLI_OK;
 }
@@ -46,7 +47,7 @@ int main(int argc, char **argv)
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return cmd_help(argc, argv);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		printf("rawtel %s\n", RAWTEL_VERSION);
+		fmt_printf("rawtel %s\n", RAWTEL_VERSION);
 		return CLI_OK;
 	}
 	for (size_t i = 0; i < N_CMDS; i++)

@@ -6,6 +6,7 @@
 
 #include "rawtel/cli.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "trace_opts.h"
 
 #define CAPS2(x) #x
@@ -91,7 +92,7 @@ static const struct opt trace_rows[] = {
 
 static void trace_help_tail(FILE *f)
 {
-	fprintf(f, "\nprobes:\n");
+	fmt_fprintf(f, "\nprobes:\n");
 	session_probes_help(f);
 }
 
@@ -101,7 +102,7 @@ static int trace_arg(void *cmd, const char *a)
 	struct trace_opts *o = cmd;
 
 	if (o->s.n_probes && !o->s.uprobe_spec[0] && session_opts_has(&o->s, "uprobe")) {
-		snprintf(o->s.uprobe_spec, sizeof(o->s.uprobe_spec), "%s", a);
+		fmt_snprintf(o->s.uprobe_spec, sizeof(o->s.uprobe_spec), "%s", a);
 		return 0;
 	}
 	return session_opts_add_probes(&o->s, a);

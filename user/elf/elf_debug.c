@@ -10,6 +10,7 @@
 #include "elf_int.h"
 #include "rawtel/util.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 
 /* Find the "GNU" note of TYPE in the ALIGN-padded notes at P (SIZE bytes).
  * Returns its descriptor size with *desc set, 0 when absent. */
@@ -158,8 +159,8 @@ int elf_debug_attach(struct elf_file *f, const char *root)
 		char hex[130];
 
 		for (int k = 0; k < n; k++)
-			snprintf(hex + 2 * k, 3, "%02x", id[k]);
-		if (snprintf(path, sizeof(path), "%s/usr/lib/debug/.build-id/%.2s/%s.debug",
+			fmt_snprintf(hex + 2 * k, 3, "%02x", id[k]);
+		if (fmt_snprintf(path, sizeof(path), "%s/usr/lib/debug/.build-id/%.2s/%s.debug",
 			     root, hex, hex + 2) < (int)sizeof(path) &&
 		    elf_debug_try(f, path, id, n, 0))
 			return 1;
@@ -175,11 +176,11 @@ int elf_debug_attach(struct elf_file *f, const char *root)
 	if (!slash || slash < dir)
 		return 0;
 	*slash = 0;
-	if ((snprintf(path, sizeof(path), "%s/%s", real, name) < (int)sizeof(path) &&
+	if ((fmt_snprintf(path, sizeof(path), "%s/%s", real, name) < (int)sizeof(path) &&
 	     elf_debug_try(f, path, NULL, 0, crc)) ||
-	    (snprintf(path, sizeof(path), "%s/.debug/%s", real, name) < (int)sizeof(path) &&
+	    (fmt_snprintf(path, sizeof(path), "%s/.debug/%s", real, name) < (int)sizeof(path) &&
 	     elf_debug_try(f, path, NULL, 0, crc)) ||
-	    (snprintf(path, sizeof(path), "%s/usr/lib/debug%s/%s", root, dir, name) < (int)sizeof(path) &&
+	    (fmt_snprintf(path, sizeof(path), "%s/usr/lib/debug%s/%s", root, dir, name) < (int)sizeof(path) &&
 	     elf_debug_try(f, path, NULL, 0, crc)))
 		return 1;
 	return 0;

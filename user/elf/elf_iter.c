@@ -7,6 +7,7 @@
 
 #include "elf_int.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 
 /* Dedup key: the value and the name's first bytes; cheap and enough to
  * spread the buckets (undefined symbols all have value 0). */
@@ -295,7 +296,7 @@ int elf_func_find(struct elf_file *f, const char *name, struct elf_sym *s,
 		return 0;
 	}
 	for (int j = 0; j < c.n && used < sizeof(list) - 1; j++) {
-		int w = snprintf(list + used, sizeof(list) - used, "%s%.*s%s%s at 0x%llx",
+		int w = fmt_snprintf(list + used, sizeof(list) - used, "%s%.*s%s%s at 0x%llx",
 				 j ? ", " : "", (int)c.s[j].name_len, c.s[j].name,
 				 c.s[j].version ? (c.s[j].hidden ? "@" : "@@") : "",
 				 c.s[j].version ? c.s[j].version : "",

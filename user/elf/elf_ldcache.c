@@ -17,6 +17,7 @@
 
 #include "elf_int.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 
 #define LDC_OLD "ld.so-1.7.0"
 #define LDC_NEW "glibc-ld.so.cache1.1"
@@ -135,7 +136,7 @@ static int ldc_find_one(const struct elf_ldcache_ent *e, void *arg)
 	if (e->hwcap || (want != -1 && e->flags != want) ||
 	    !elf_lib_matches(q->name, e->key))
 		return 0;
-	q->found = snprintf(q->out, q->size, "%s", e->value) < (int)q->size ? 1 : -1;
+	q->found = fmt_snprintf(q->out, q->size, "%s", e->value) < (int)q->size ? 1 : -1;
 	return 1;
 }
 

@@ -13,6 +13,7 @@
 
 #include "elf_int.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/util.h"
 
 #if defined(__x86_64__) && defined(__ILP32__)
@@ -49,7 +50,7 @@ int elf_lib_matches(const char *name, const char *file)
 	char norm[256];
 	size_t n;
 
-	if (snprintf(norm, sizeof(norm), "%s%s", elf_lib_like(name) ? "" : "lib",
+	if (fmt_snprintf(norm, sizeof(norm), "%s%s", elf_lib_like(name) ? "" : "lib",
 		     name) >= (int)sizeof(norm))
 		return 0;
 	n = strlen(norm);
@@ -81,7 +82,7 @@ static int elf_native(const char *path)
 
 static int elf_copy(char *out, size_t size, const char *a, const char *b)
 {
-	if (snprintf(out, size, "%s%s", a, b) >= (int)size)
+	if (fmt_snprintf(out, size, "%s%s", a, b) >= (int)size)
 		return err_set(ENAMETOOLONG, "path too long: %s%s", a, b);
 	return 0;
 }
@@ -114,7 +115,7 @@ static int elf_from_maps(int pid, const char *name, int lib, const char *root,
 	int found = -ENOENT;
 	FILE *fp;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	fmt_snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	fp = fopen(path, "re");
 	if (!fp)
 		return err_set(errno, "cannot read %s: %s", path, strerror(errno));
@@ -141,7 +142,7 @@ static int elf_from_maps(int pid, const char *name, int lib, const char *root,
 		base = strrchr(file, '/') + 1;
 		if (lib ? !elf_lib_matches(name, base) : strcmp(name, base))
 			continue;
-		snprintf(magic, sizeof(magic), "/proc/%d/map_files/%lx-%lx", pid, start, end);
+		fmt_snprintf(magic, sizeof(magic), "/proc/%d/map_files/%lx-%lx", pid, start, end);
 		found = elf_pick(root, file, makedev(maj, min), ino, magic, out, size);
 	}
 	free(line);
@@ -154,7 +155,7 @@ static void elf_pid_root(int pid, char *root, size_t size)
 {
 	struct stat a, b;
 
-	snprintf(root, size, "/proc/%d/root", pid);
+	fmt_snprintf(root, size, "/proc/%d/root", pid);
 	if (!stat(root, &a) && !stat("/", &b) && a.st_dev == b.st_dev &&
 	    a.st_ino == b.st_ino)
 		root[0] = 0;
@@ -170,7 +171,7 @@ static int elf_static_exe(int pid, const char *root, char *out, size_t size)
 	ssize_t n;
 	int interp;
 
-	snprintf(link, sizeof(link), "/proc/%d/exe", pid);
+	fmt_snprintf(link, sizeof(link), "/proc/%d/exe", pid);
 	n = readlink(link, exe, sizeof(exe) - 1);
 	if (n <= 0 || stat(link, &st))
 		return -ENOENT;
@@ -204,13 +205,13 @@ static int elf_from_dirs(const char *name, const char *root, char *out,
 		while ((de = readdir(d))) {
 			if (!elf_lib_matches(name, de->d_name) ||
 			    (best[0] && strverscmp(de->d_name, best) <= 0) ||
-			    snprintf(cand, sizeof(cand), "%s/%s", dir, de->d_name) >= (int)sizeof(cand) ||
+			    fmt_snprintf(cand, sizeof(cand), "%s/%s", dir, de->d_name) >= (int)sizeof(cand) ||
 			    !elf_native(cand))
 				continue;
-			snprintf(best, sizeof(best), "%s", de->d_name);
+			fmt_snprintf(best, sizeof(best), "%s", de->d_name);
 		}
 		closedir(d);
-		if (best[0] && snprintf(cand, sizeof(cand), "%s/%s", dir, best) < (int)sizeof(cand))
+		if (best[0] && fmt_snprintf(cand, sizeof(cand), "%s/%s", dir, best) < (int)sizeof(cand))
 			return elf_copy(out, size, cand, "");
 	}
 	return -ENOENT;
@@ -230,7 +231,7 @@ static int elf_from_path(const char *name, const char *root, char *out,
 		int len = colon ? (int)(colon - p) : (int)strlen(p);
 		struct stat st;
 
-		if (snprintf(cand, sizeof(cand), "%.*s/%s", len, len ? p : ".", name) < (int)sizeof(cand) &&
+		if (fmt_snprintf(cand, sizeof(cand), "%.*s/%s", len, len ? p : ".", name) < (int)sizeof(cand) &&
 		    !elf_root_path(root, cand, out, size) && !stat(out, &st) &&
 		    S_ISREG(st.st_mode) && (st.st_mode & 0111))
 			return 0;
@@ -263,7 +264,7 @@ static int elf_find(const char *target, int pid, const char *root,
 	} else if (!lib && !elf_from_path(target, "", path, size)) {
 		return 0;
 	}
-	snprintf(cache, sizeof(cache), "%s/etc/ld.so.cache", root);
+	fmt_snprintf(cache, sizeof(cache), "%s/etc/ld.so.cache", root);
 	if (!elf_ldcache_find(cache, target, val, sizeof(val)) &&
 	    !elf_root_path(root, val, path, size))
 		return 0;
@@ -289,7 +290,7 @@ int elf_locate(const char *target, int pid, char *path, size_t size,
 	if (pid < 0)
 		return err_set(EINVAL, "bad process id %d", pid);
 	if (pid) {
-		snprintf(root, sizeof(root), "/proc/%d", pid);
+		fmt_snprintf(root, sizeof(root), "/proc/%d", pid);
 		if (access(root, F_OK))
 			return err_set(ESRCH, "no process %d (is it running?)", pid);
 		elf_pid_root(pid, root, sizeof(root));

@@ -11,6 +11,7 @@
 
 #include "rawtel/elf.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 
 /* Plain realpath(3) when the root is our own. */
 static int elf_realpath(const char *path, char *out, size_t size)
@@ -19,7 +20,7 @@ static int elf_realpath(const char *path, char *out, size_t size)
 
 	if (!realpath(path, buf))
 		return err_set(errno, "cannot resolve %s: %s", path, strerror(errno));
-	if (snprintf(out, size, "%s", buf) >= (int)size)
+	if (fmt_snprintf(out, size, "%s", buf) >= (int)size)
 		return err_set(ENAMETOOLONG, "path too long: %s", buf);
 	return 0;
 }
@@ -33,7 +34,7 @@ int elf_root_path(const char *root, const char *path, char *out, size_t size)
 
 	if (!*root)
 		return elf_realpath(path, out, size);
-	if (snprintf(rest, sizeof(rest), "%s", path) >= (int)sizeof(rest))
+	if (fmt_snprintf(rest, sizeof(rest), "%s", path) >= (int)sizeof(rest))
 		return err_set(ENAMETOOLONG, "path too long: %s", path);
 	cur[0] = 0;
 	for (r = rest; *r;) {
@@ -65,7 +66,7 @@ int elf_root_path(const char *root, const char *path, char *out, size_t size)
 		memcpy(cur + cl, comp, len);
 		cl += len;
 		cur[cl] = 0;
-		snprintf(full, sizeof(full), "%s%s", root, cur);
+		fmt_snprintf(full, sizeof(full), "%s%s", root, cur);
 		if (lstat(full, &st))
 			return err_set(errno, "cannot resolve %s: %s: %s", path, full,
 				       strerror(errno));
@@ -96,7 +97,7 @@ int elf_root_path(const char *root, const char *path, char *out, size_t size)
 		}
 		cur[cl] = 0;
 	}
-	if (snprintf(out, size, "%s%s", root, cl ? cur : "/") >= (int)size)
+	if (fmt_snprintf(out, size, "%s%s", root, cl ? cur : "/") >= (int)size)
 		return err_set(ENAMETOOLONG, "path too long: %s%s", root, cur);
 	return 0;
 }

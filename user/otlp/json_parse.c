@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/json.h"
 
 #define JSON_MAX_INPUT (1u << 30)
@@ -491,6 +492,6 @@ int json_double(const struct json_doc *d, const struct json_node *x, double *v)
 	for (size_t i = 0; i < n; i++)
 		if (!strchr("0123456789+-.eE", buf[i]))
 			return -EINVAL;
-	*v = strtod(buf, &end);
+	*v = fmt_strtod(buf, &end);
 	return *end ? -EINVAL : 0;
 }

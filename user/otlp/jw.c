@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "jw.h"
+#include "rawtel/fmt.h"
 
 static void jw_raw(struct jw *w, const void *p, size_t n)
 {
@@ -147,21 +148,21 @@ void jw_u64(struct jw *w, uint64_t v)
 {
 	char t[24];
 
-	jw_raw(w, t, (size_t)snprintf(t, sizeof(t), "%" PRIu64, v));
+	jw_raw(w, t, (size_t)fmt_snprintf(t, sizeof(t), "%" PRIu64, v));
 }
 
 void jw_u64q(struct jw *w, uint64_t v)
 {
 	char t[24];
 
-	jw_raw(w, t, (size_t)snprintf(t, sizeof(t), "\"%" PRIu64 "\"", v));
+	jw_raw(w, t, (size_t)fmt_snprintf(t, sizeof(t), "\"%" PRIu64 "\"", v));
 }
 
 void jw_i64q(struct jw *w, int64_t v)
 {
 	char t[24];
 
-	jw_raw(w, t, (size_t)snprintf(t, sizeof(t), "\"%" PRId64 "\"", v));
+	jw_raw(w, t, (size_t)fmt_snprintf(t, sizeof(t), "\"%" PRId64 "\"", v));
 }
 
 void jw_double(struct jw *w, double d)
@@ -182,8 +183,8 @@ void jw_double(struct jw *w, double d)
 	}
 	/* the shortest of 15, 16, 17 significant digits that reads back */
 	for (int prec = 15; prec <= 17; prec++) {
-		n = snprintf(t, sizeof(t), "%.*g", prec, d);
-		if (strtod(t, NULL) == d)
+		n = fmt_snprintf(t, sizeof(t), "%.*g", prec, d);
+		if (fmt_strtod(t, NULL) == d)
 			break;
 	}
 	jw_raw(w, t, (size_t)n);

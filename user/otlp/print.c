@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "rawtel/fmt.h"
 #include "rawtel/otlp.h"
 #include "rawtel/otlp_print.h"
 
@@ -34,9 +35,9 @@ static void put_str(const char *p, size_t n, int quote)
 			break;
 		}
 		if (c == '"' || c == '\\')
-			printf("\\%c", c);
+			fmt_printf("\\%c", c);
 		else if (c < 0x20 || c == 0x7f)
-			printf("\\x%02x", c);
+			fmt_printf("\\x%02x", c);
 		else
 			putchar(c);
 	}
@@ -47,7 +48,7 @@ static void put_str(const char *p, size_t n, int quote)
 static void put_hex(const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		printf("%02x", p[i]);
+		fmt_printf("%02x", p[i]);
 }
 
 static void put_time(uint64_t ns)
@@ -56,11 +57,13 @@ static void put_time(uint64_t ns)
 	struct tm tm;
 	char buf[40];
 
-	if (!ns || !gmtime_r(&t, &tm) || !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm)) {
+	if (!ns || !gmtime_r(&t, &tm)) {
 		fputs(ns ? "?" : "-", stdout);
 		return;
 	}
-	printf("%s.%09uZ", buf, (unsigned)(ns % 1000000000u));
+	fmt_snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+		     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	fmt_printf("%s.%09uZ", buf, (unsigned)(ns % 1000000000u));
 }
 
 /* The shortest of 15, 16 or 17 significant digits that reads back. */
@@ -69,11 +72,11 @@ static void put_double(const char *prefix, double d)
 	char t[32];
 
 	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(t, sizeof(t), "%.*g", prec, d);
-		if (strtod(t, NULL) == d || d != d)
+		fmt_snprintf(t, sizeof(t), "%.*g", prec, d);
+		if (fmt_strtod(t, NULL) == d || d != d)
 			break;
 	}
-	printf("%s%s", prefix, t);
+	fmt_printf("%s%s", prefix, t);
 }
 
 static void put_kvs(const struct otlp_kv *kv, uint32_t n, int depth);
@@ -84,7 +87,7 @@ static void put_value(const struct otlp_value *v, int depth)
 	case OTLP_V_EMPTY: fputs("(empty)", stdout); break;
 	case OTLP_V_STRING: put_str(v->u.s, v->len, 0); break;
 	case OTLP_V_BOOL: fputs(v->u.boolean ? "true" : "false", stdout); break;
-	case OTLP_V_INT: printf("%lld", (long long)v->u.i); break;
+	case OTLP_V_INT: fmt_printf("%lld", (long long)v->u.i); break;
 	case OTLP_V_DOUBLE: put_double("", v->u.d); break;
 	case OTLP_V_BYTES:
 		fputs("0x", stdout);
@@ -114,7 +117,7 @@ static void put_kvs(const struct otlp_kv *kv, uint32_t n, int depth)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		if (i == PRINT_MAX_ATTRS) {
-			printf(" ...(%u more)", n - i);
+			fmt_printf(" ...(%u more)", n - i);
 			break;
 		}
 		if (i || !depth)
@@ -132,13 +135,13 @@ static void put_duration(uint64_t start, uint64_t end)
 	if (!start || !end || end < start)
 		fputs("-", stdout);
 	else if (d < 1000)
-		printf("%lluns", (unsigned long long)d);
+		fmt_printf("%lluns", (unsigned long long)d);
 	else if (d < 1000000)
-		printf("%.3fus", (double)d / 1e3);
+		fmt_printf("%.3fus", (double)d / 1e3);
 	else if (d < 1000000000)
-		printf("%.3fms", (double)d / 1e6);
+		fmt_printf("%.3fms", (double)d / 1e6);
 	else
-		printf("%.3fs", (double)d / 1e9);
+		fmt_printf("%.3fs", (double)d / 1e9);
 }
 
 static int nonzero(const uint8_t *p, size_t n)
@@ -179,7 +182,7 @@ static void print_span(struct print_ctx *c, const struct otlp_resource *r,
 	if (s->kind < 6)
 		fputs(kinds[s->kind], stdout);
 	else
-		printf("kind%u", s->kind);
+		fmt_printf("kind%u", s->kind);
 	putchar(' ');
 	put_str(s->name.p, s->name.len, 1);
 	putchar(' ');
@@ -189,7 +192,7 @@ static void print_span(struct print_ctx *c, const struct otlp_resource *r,
 	else if (s->status_code == OTLP_STATUS_ERROR)
 		fputs(" ERROR", stdout);
 	else if (s->status_code)
-		printf(" status%u", s->status_code);
+		fmt_printf(" status%u", s->status_code);
 	if (s->status_msg.len) {
 		putchar(':');
 		put_str(s->status_msg.p, s->status_msg.len, 1);
@@ -203,9 +206,9 @@ static void print_span(struct print_ctx *c, const struct otlp_resource *r,
 		put_hex(s->parent_span_id, 8);
 	}
 	if (s->n_events)
-		printf(" events=%u", s->n_events);
+		fmt_printf(" events=%u", s->n_events);
 	if (s->n_links)
-		printf(" links=%u", s->n_links);
+		fmt_printf(" links=%u", s->n_links);
 	put_kvs(s->attrs, s->n_attrs, 0);
 	putchar('\n');
 }
@@ -225,7 +228,7 @@ static void print_log(struct print_ctx *c, const struct otlp_resource *r,
 		/* the spec's short names: INFO, INFO2, INFO3, INFO4 */
 		fputs(sev[(l->severity - 1) / 4], stdout);
 		if ((l->severity - 1) % 4)
-			printf("%u", (l->severity - 1) % 4 + 1);
+			fmt_printf("%u", (l->severity - 1) % 4 + 1);
 	} else
 		putchar('-');
 	if (l->event_name.len) {
@@ -264,15 +267,15 @@ static void print_metric(struct print_ctx *c, const struct otlp_resource *r,
 		put_service(c, r);
 		fputs(" metric ", stdout);
 		put_str(m->name.p, m->name.len, 1);
-		printf(" %s%s%s", types[m->type],
+		fmt_printf(" %s%s%s", types[m->type],
 		       m->type != OTLP_GAUGE && m->temporality < 3 ? temps[m->temporality] : "",
 		       m->type == OTLP_SUM && m->monotonic ? " monotonic" : "");
 		if (np && np->is_double)
 			put_double(" ", np->v.d);
 		else if (np)
-			printf(" %lld", (long long)np->v.i);
+			fmt_printf(" %lld", (long long)np->v.i);
 		else {
-			printf(" count=%llu", (unsigned long long)hp->count);
+			fmt_printf(" count=%llu", (unsigned long long)hp->count);
 			if (hp->has_sum)
 				put_double(" sum=", hp->sum);
 			if (hp->has_min)
@@ -282,7 +285,7 @@ static void print_metric(struct print_ctx *c, const struct otlp_resource *r,
 			if (hp->n_buckets) {
 				fputs(" buckets=", stdout);
 				for (uint32_t k = 0; k < hp->n_buckets; k++)
-					printf("%s%llu", k ? "," : "",
+					fmt_printf("%s%llu", k ? "," : "",
 					       (unsigned long long)hp->bucket_counts[k]);
 			}
 		}

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "rawtel/feature.h"
+#include "rawtel/fmt.h"
 #include "rawtel/probes.h"
 #include "rt_ptrace.h"
 
@@ -24,7 +25,7 @@ static int is_elf32(const char *pid)
 	int fd;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%s/exe", pid);
+	fmt_snprintf(path, sizeof(path), "/proc/%s/exe", pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
@@ -40,13 +41,13 @@ static void name_one(const char *pid, char *buf, size_t size)
 	size_t n = strlen(buf);
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%s/comm", pid);
+	fmt_snprintf(path, sizeof(path), "/proc/%s/comm", pid);
 	if ((f = fopen(path, "re"))) {
 		if (fgets(comm, sizeof(comm), f))
 			comm[strcspn(comm, "\n")] = 0;
 		fclose(f);
 	}
-	snprintf(buf + n, size - n, "%s %s (%s)", n ? "," : "", pid, comm);
+	fmt_snprintf(buf + n, size - n, "%s %s (%s)", n ? "," : "", pid, comm);
 }
 
 int compat_unseen(char *buf, size_t size)
@@ -71,7 +72,7 @@ int compat_unseen(char *buf, size_t size)
 	closedir(d);
 	if (count > 8) {
 		size_t n = strlen(buf);
-		snprintf(buf + n, size - n, " and %d more", count - 8);
+		fmt_snprintf(buf + n, size - n, " and %d more", count - 8);
 	}
 	return count;
 }
@@ -81,13 +82,13 @@ void compat_warn(void)
 	char who[512];
 
 	if (compat_unseen(who, sizeof(who)) > 0)
-		fprintf(stderr, "rawtel: not seen by the syscall probes%s: 32-bit processes, whose "
+		fmt_fprintf(stderr, "rawtel: not seen by the syscall probes%s: 32-bit processes, whose "
 			"syscalls this 64-bit kernel's tracepoints skip:%s\n",
 			PT_REGS_COMPAT_STATE && feature_has(FEAT_TASK_REGS) ? " but open" : "", who);
 }
 
 void compat_exec_note(uint32_t pid, const char *comm)
 {
-	fprintf(stderr, "rawtel: not seen by the syscall probes but exec and open: 32-bit "
+	fmt_fprintf(stderr, "rawtel: not seen by the syscall probes but exec and open: 32-bit "
 		"process %u (%s), which a 64-bit one started\n", pid, comm);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rawtel/db.h"
+#include "rawtel/fmt.h"
 #include "rawtel/pconn.h"
 #include "rawtel/probes.h"
 
@@ -26,7 +27,7 @@ static void db_operation(const struct db_exchange *x, char *out, size_t size)
 	size_t n = 0;
 
 	if (x->op[0]) {
-		snprintf(out, size, "%s", x->op);
+		fmt_snprintf(out, size, "%s", x->op);
 		return;
 	}
 	for (;;) {
@@ -45,7 +46,7 @@ static void db_operation(const struct db_exchange *x, char *out, size_t size)
 	}
 	out[n] = 0;
 	if (!n)
-		snprintf(out, size, "%s", x->flags & DB_X_STMT_UNKNOWN ? "EXECUTE" : "-");
+		fmt_snprintf(out, size, "%s", x->flags & DB_X_STMT_UNKNOWN ? "EXECUTE" : "-");
 }
 
 /* The status: the error code, "noreply" for a command that asked for no
@@ -69,7 +70,7 @@ static const char *db_system(const struct db_exchange *x)
 
 void dbline_header(const struct probe_out *o)
 {
-	fprintf(o->f, "%-12s %-7s %-16s %-4s %-12s %-20s %-8s %11s %s\n", "TIME", "PID", "COMM",
+	fmt_fprintf(o->f, "%-12s %-7s %-16s %-4s %-12s %-20s %-8s %11s %s\n", "TIME", "PID", "COMM",
 		"ROLE", "OPERATION", "TARGET", "STATUS", "LATENCY(ms)", "PEER");
 }
 
@@ -78,7 +79,7 @@ static void db_json(const struct probe_out *o, const struct ev_sock *s,
 {
 	char lb[64];
 
-	fprintf(o->f, ",\"system\":\"%s\",\"role\":\"%s\",\"operation\":", db_system(x),
+	fmt_fprintf(o->f, ",\"system\":\"%s\",\"role\":\"%s\",\"operation\":", db_system(x),
 		!s ? "" : s->role == SOCK_ROLE_CLIENT ? "client" : "server");
 	pfmt_json_str(o->f, op, DB_OP_MAX);
 	fputs(",\"namespace\":", o->f);
@@ -91,7 +92,7 @@ static void db_json(const struct probe_out *o, const struct ev_sock *s,
 	}
 	fputs(",\"statement\":", o->f);
 	pfmt_json_str(o->f, x->stmt, sizeof(x->stmt));
-	fprintf(o->f, ",\"rows\":%lld,\"batch\":%u,\"start_ns\":%llu,\"end_ns\":%llu,"
+	fmt_fprintf(o->f, ",\"rows\":%lld,\"batch\":%u,\"start_ns\":%llu,\"end_ns\":%llu,"
 		"\"duration_ns\":%llu,\"req_bytes\":%llu,\"resp_bytes\":%llu,\"conn\":%llu,"
 		"\"flags\":[", (long long)x->rows, x->batch, (unsigned long long)x->start_ns,
 		(unsigned long long)x->end_ns, (unsigned long long)lat,
@@ -99,7 +100,7 @@ static void db_json(const struct probe_out *o, const struct ev_sock *s,
 		(unsigned long long)x->conn_id);
 	for (unsigned i = 0, n = 0; i < sizeof(x_flags) / sizeof(x_flags[0]); i++)
 		if (x->flags & (1u << i))
-			fprintf(o->f, "%s\"%s\"", n++ ? "," : "", x_flags[i]);
+			fmt_fprintf(o->f, "%s\"%s\"", n++ ? "," : "", x_flags[i]);
 	fputs("],\"local\":", o->f);
 	pfmt_json_str(o->f, s ? htline_addr(s, true, lb, sizeof(lb)) : "-", 64);
 	fputs(",\"peer\":", o->f);
@@ -125,7 +126,7 @@ void dbline_print(const struct probe_out *o, const struct ev_sock *s,
 		return;
 	}
 	pfmt_prefix(o, ev, x->start_ns, s ? s->h.pid : 0, comm);
-	fprintf(o->f, "%-4s %-12s %-20s %-8s %11.3f %s\n",
+	fmt_fprintf(o->f, "%-4s %-12s %-20s %-8s %11.3f %s\n",
 		s ? (s->role == SOCK_ROLE_CLIENT ? "C" : "S") : "?", op, x->ns[0] ? x->ns : "-",
 		db_status(x), (double)lat / 1e6, peer);
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rawtel/fmt.h"
 #include "rawtel/probes.h"
 #include "rawtel/util.h"
 
@@ -25,7 +26,7 @@ static size_t cmdline(uint32_t pid, char *buf, size_t size, unsigned *argc)
 	int n;
 
 	*argc = 0;
-	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
+	fmt_snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
 	n = util_read_file(path, buf, size);
 	if (n <= 0)
 		return 0;

@@ -14,6 +14,7 @@
 
 #include "rawtel/db.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/h2.h"
 #include "rawtel/http1.h"
 #include "rawtel/pconn.h"
@@ -70,7 +71,7 @@ const char *htline_addr(const struct ev_sock *s, bool local, char *buf, size_t s
 	if (!known)
 		return "-";
 	tcp_addr_str(s->family, local ? s->laddr : s->raddr, a, sizeof(a));
-	snprintf(buf, size, strchr(a, ':') ? "[%s]:%u" : "%s:%u", a, local ? s->lport : s->rport);
+	fmt_snprintf(buf, size, strchr(a, ':') ? "[%s]:%u" : "%s:%u", a, local ? s->lport : s->rport);
 	return buf;
 }
 
@@ -81,16 +82,16 @@ static const char *const x_flags[] = { "no_request", "no_response", "req_trunc",
 /* ",key":value in JSON, " key=value" in text */
 static void kv_u(const struct probe_out *o, const char *k, uint64_t v)
 {
-	fprintf(o->f, o->json ? ",\"%s\":%llu" : " %s=%llu", k, (unsigned long long)v);
+	fmt_fprintf(o->f, o->json ? ",\"%s\":%llu" : " %s=%llu", k, (unsigned long long)v);
 }
 
 static void kv_s(const struct probe_out *o, const char *k, const char *v, size_t max)
 {
-	fprintf(o->f, o->json ? ",\"%s\":" : " %s=", k);
+	fmt_fprintf(o->f, o->json ? ",\"%s\":" : " %s=", k);
 	if (o->json)
 		pfmt_json_str(o->f, v, max);
 	else
-		fprintf(o->f, "%.*s", (int)strnlen(v, max), v);
+		fmt_fprintf(o->f, "%.*s", (int)strnlen(v, max), v);
 }
 
 static void on_exchange(void *arg, const struct http1_exchange *x)
@@ -115,10 +116,10 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 		peer = htline_addr(s, false, pb, sizeof(pb));
 		local = htline_addr(s, true, lb, sizeof(lb));
 	}
-	snprintf(v, sizeof(v), "1.%d", x->req_minor >= 0 ? x->req_minor : 1);
+	fmt_snprintf(v, sizeof(v), "1.%d", x->req_minor >= 0 ? x->req_minor : 1);
 	if (!o->json) {
 		pfmt_prefix(o, "http", x->start_ns, s ? s->h.pid : 0, comm);
-		fprintf(o->f, "%-4s %-5s %-7s %-32s %-6u %11.3f %8llu %9llu %s\n", role_col(s, tls), v,
+		fmt_fprintf(o->f, "%-4s %-5s %-7s %-32s %-6u %11.3f %8llu %9llu %s\n", role_col(s, tls), v,
 			x->method[0] ? x->method : "-", x->path[0] ? x->path : "-", x->status,
 			(double)lat / 1e6, (unsigned long long)x->req_bytes,
 			(unsigned long long)x->resp_bytes, peer);
@@ -127,16 +128,16 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 	pfmt_json_prefix(o, "http", x->start_ns, s ? s->h.pid : 0, s ? s->h.tid : 0, comm);
 	kv_s(o, "role", !s ? "" : s->role == SOCK_ROLE_CLIENT ? "client" : "server", 8);
 	kv_s(o, "proto", v, sizeof(v));
-	fprintf(o->f, ",\"tls\":%s", tls ? "true" : "false");
+	fmt_fprintf(o->f, ",\"tls\":%s", tls ? "true" : "false");
 	kv_s(o, "method", x->method, sizeof(x->method));
 	kv_s(o, "path", x->path, sizeof(x->path));
 	if (x->has_query)
 		kv_s(o, "query", x->query, sizeof(x->query));
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
 		kv_u(o, nums[i].k, nums[i].v);
-	snprintf(v, sizeof(v), "1.%d", x->req_minor);
+	fmt_snprintf(v, sizeof(v), "1.%d", x->req_minor);
 	kv_s(o, "req_version", v, sizeof(v));
-	snprintf(v, sizeof(v), "1.%d", x->resp_minor);
+	fmt_snprintf(v, sizeof(v), "1.%d", x->resp_minor);
 	kv_s(o, "resp_version", v, sizeof(v));
 	kv_s(o, "host", x->host, sizeof(x->host));
 	kv_s(o, "user_agent", x->user_agent, sizeof(x->user_agent));
@@ -144,11 +145,11 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 		kv_s(o, "traceparent", tp, sizeof(tp));
 	else if (x->tp_state == HTTP1_TP_INVALID)
 		kv_s(o, "traceparent", "invalid", 8);
-	fprintf(o->f, ",\"req_content_length\":%lld,\"resp_content_length\":%lld,\"flags\":[",
+	fmt_fprintf(o->f, ",\"req_content_length\":%lld,\"resp_content_length\":%lld,\"flags\":[",
 		(long long)x->req_content_length, (long long)x->resp_content_length);
 	for (unsigned i = 0, n = 0; i < sizeof(x_flags) / sizeof(x_flags[0]); i++)
 		if (x->flags & (1u << i))
-			fprintf(o->f, "%s\"%s\"", n++ ? "," : "", x_flags[i]);
+			fmt_fprintf(o->f, "%s\"%s\"", n++ ? "," : "", x_flags[i]);
 	fputc(']', o->f);
 	kv_s(o, "local", local, 64);
 	kv_s(o, "peer", peer, 64);
@@ -189,7 +190,7 @@ static void h2_json_nums(const struct probe_out *o, const struct ev_sock *s,
 
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
 		kv_u(o, nums[i].k, nums[i].v);
-	fprintf(o->f, ",\"grpc_status\":%d,\"tls\":%s", x->grpc_status,
+	fmt_fprintf(o->f, ",\"grpc_status\":%d,\"tls\":%s", x->grpc_status,
 		x->conn_id & TLS_PLAIN_ID ? "true" : "false");
 }
 
@@ -214,7 +215,7 @@ static void h2_json(const struct probe_out *o, const struct ev_sock *s,
 	fputs(",\"flags\":[", o->f);
 	for (unsigned i = 0, n = 0; i < sizeof(h2_flags) / sizeof(h2_flags[0]); i++)
 		if (x->flags & (1u << i))
-			fprintf(o->f, "%s\"%s\"", n++ ? "," : "", h2_flags[i]);
+			fmt_fprintf(o->f, "%s\"%s\"", n++ ? "," : "", h2_flags[i]);
 	fputc(']', o->f);
 	kv_s(o, "local", s ? htline_addr(s, true, lb, sizeof(lb)) : "-", 64);
 	kv_s(o, "peer", s ? htline_addr(s, false, pb, sizeof(pb)) : "-", 64);
@@ -241,7 +242,7 @@ static void on_h2(void *arg, const struct h2_exchange *x)
 		return;
 	}
 	pfmt_prefix(o, "http", x->start_ns, s ? s->h.pid : 0, comm);
-	fprintf(o->f, "%-4s %-5s %-7s %-32s %-6d %11.3f %8llu %9llu %s\n",
+	fmt_fprintf(o->f, "%-4s %-5s %-7s %-32s %-6d %11.3f %8llu %9llu %s\n",
 		role_col(s, tls), proto, h2_name(x, x->method),
 		h2_name(x, x->path), status, (double)lat / 1e6, (unsigned long long)x->req_bytes,
 		(unsigned long long)x->resp_bytes, s ? htline_addr(s, false, pb, sizeof(pb)) : "-");
@@ -348,9 +349,9 @@ void htline_finish(struct probe_out *o)
 void htline_header(const struct probe_out *o)
 {
 	if (o->raw)
-		fprintf(o->f, "%-12s %-7s %-16s %-5s %s\n", "TIME", "PID", "COMM", "REC", "DETAILS");
+		fmt_fprintf(o->f, "%-12s %-7s %-16s %-5s %s\n", "TIME", "PID", "COMM", "REC", "DETAILS");
 	else
-		fprintf(o->f, "%-12s %-7s %-16s %-4s %-5s %-7s %-32s %-6s %11s %8s %9s %s\n",
+		fmt_fprintf(o->f, "%-12s %-7s %-16s %-4s %-5s %-7s %-32s %-6s %11s %8s %9s %s\n",
 			"TIME", "PID", "COMM", "ROLE", "PROTO", "METHOD", "TARGET", "STATUS",
 			"LATENCY(ms)", "REQ", "RESP", "PEER");
 }
@@ -365,13 +366,13 @@ static void print_bytes(FILE *f, const uint8_t *b, size_t n, bool json)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (json && (b[i] == '"' || b[i] == '\\'))
-			fprintf(f, "\\%c", b[i]);
+			fmt_fprintf(f, "\\%c", b[i]);
 		else if (b[i] >= 0x20 && b[i] < 0x7f)
 			fputc(b[i], f);
 		else if (b[i] == '\r' || b[i] == '\n')
 			fputs(b[i] == '\r' ? "\\r" : "\\n", f);
 		else
-			fprintf(f, json ? "\\u%04x" : "\\x%02x", b[i]);
+			fmt_fprintf(f, json ? "\\u%04x" : "\\x%02x", b[i]);
 	}
 }
 
@@ -396,7 +397,7 @@ static void raw_print(const struct probe_out *o, const void *rec, size_t len)
 	kv_u(o, "flags", h->flags);
 	if (sock) {
 		kv_s(o, "kind", sock_kinds[s->kind < 7 ? s->kind : 0], 8);
-		fprintf(o->f, o->json ? ",\"fd\":%d,\"lfd\":%d" : " fd=%d lfd=%d", s->fd, s->lfd);
+		fmt_fprintf(o->f, o->json ? ",\"fd\":%d,\"lfd\":%d" : " fd=%d lfd=%d", s->fd, s->lfd);
 		kv_s(o, "role", s->role == SOCK_ROLE_CLIENT ? "client" : "server", 8);
 		kv_u(o, "family", s->family);
 		kv_s(o, "local", htline_addr(s, true, lb, sizeof(lb)), 64);
@@ -406,7 +407,7 @@ static void raw_print(const struct probe_out *o, const void *rec, size_t len)
 	}
 	size_t cap = d->cap <= len - DATA_OFF_BYTES ? d->cap : len - DATA_OFF_BYTES;
 
-	fprintf(o->f, o->json ? ",\"fd\":%d" : " fd=%d", d->fd);
+	fmt_fprintf(o->f, o->json ? ",\"fd\":%d" : " fd=%d", d->fd);
 	kv_s(o, "dir", d->dir == DATA_DIR_SEND ? "send" : "recv", 8);
 	kv_s(o, "call", data_calls[d->call < 16 ? d->call : 0], 16);
 	kv_u(o, "total", d->total);

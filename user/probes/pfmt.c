@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "rawtel/fmt.h"
 #include "rawtel/probes.h"
 
 void pfmt_time(const struct probe_out *o, uint64_t ts, char *buf, size_t size)
@@ -14,12 +15,12 @@ void pfmt_time(const struct probe_out *o, uint64_t ts, char *buf, size_t size)
 
 	if (o->json) {
 		gmtime_r(&sec, &tm);
-		snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
+		fmt_snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
 			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 			 (long long)(wall % 1000000000));
 	} else {
 		localtime_r(&sec, &tm);
-		snprintf(buf, size, "%02d:%02d:%02d.%03lld", tm.tm_hour, tm.tm_min, tm.tm_sec,
+		fmt_snprintf(buf, size, "%02d:%02d:%02d.%03lld", tm.tm_hour, tm.tm_min, tm.tm_sec,
 			 (long long)(wall % 1000000000) / 1000000);
 	}
 }
@@ -69,9 +70,9 @@ void pfmt_json_str(FILE *f, const char *s, size_t max)
 		size_t l;
 
 		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
+			fmt_fprintf(f, "\\%c", c);
 		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
+			fmt_fprintf(f, "\\u%04x", c);
 		else if (c < 0x80)
 			fputc(c, f);
 		else if ((l = utf8_len(u + i, n - i)) > 0) {
@@ -92,9 +93,9 @@ void pfmt_prefix(const struct probe_out *o, const char *event, uint64_t ts,
 
 	pfmt_time(o, ts, t, sizeof(t));
 	if (o->multi)
-		fprintf(o->f, "%-12s %-5s %-7u %-16s ", t, event, pid, comm);
+		fmt_fprintf(o->f, "%-12s %-5s %-7u %-16s ", t, event, pid, comm);
 	else
-		fprintf(o->f, "%-12s %-7u %-16s ", t, pid, comm);
+		fmt_fprintf(o->f, "%-12s %-7u %-16s ", t, pid, comm);
 }
 
 void pfmt_json_prefix(const struct probe_out *o, const char *event, uint64_t ts,
@@ -103,7 +104,7 @@ void pfmt_json_prefix(const struct probe_out *o, const char *event, uint64_t ts,
 	char t[40];
 
 	pfmt_time(o, ts, t, sizeof(t));
-	fprintf(o->f, "{\"event\":\"%s\",\"time\":\"%s\",\"ts_ns\":%llu,\"pid\":%u,\"tid\":%u,"
+	fmt_fprintf(o->f, "{\"event\":\"%s\",\"time\":\"%s\",\"ts_ns\":%llu,\"pid\":%u,\"tid\":%u,"
 		"\"comm\":", event, t, (unsigned long long)ts, pid, tid);
 	pfmt_json_str(o->f, comm, 16);
 }

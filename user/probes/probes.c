@@ -2,13 +2,14 @@
 #include <string.h>
 
 #include "rawtel/events.h"
+#include "rawtel/fmt.h"
 #include "rawtel/names.h"
 #include "rawtel/probes.h"
 
 /* ---- exec --------------------------------------------------------------- */
 static void exec_header(const struct probe_out *o)
 {
-	fprintf(o->f, "%-12s %-7s %-16s %-7s %-6s %-6s %s\n", "TIME", "PID", "COMM", "PPID",
+	fmt_fprintf(o->f, "%-12s %-7s %-16s %-7s %-6s %-6s %s\n", "TIME", "PID", "COMM", "PPID",
 		"UID", "RET", "ARGS");
 }
 
@@ -28,9 +29,9 @@ static void exec_print(const struct probe_out *o, const void *rec, size_t len)
 		compat_exec_note(e->h.pid, comm);
 	if (o->json) {
 		pfmt_json_prefix(o, "exec", e->h.ts, e->h.pid, e->h.tid, comm);
-		fprintf(o->f, ",\"ppid\":%u,\"uid\":%u,\"ret\":%d", ppid, e->uid, e->ret);
+		fmt_fprintf(o->f, ",\"ppid\":%u,\"uid\":%u,\"ret\":%d", ppid, e->uid, e->ret);
 		if (err)
-			fprintf(o->f, ",\"error\":\"%s\"", err);
+			fmt_fprintf(o->f, ",\"error\":\"%s\"", err);
 		fputs(",\"filename\":", o->f);
 		pfmt_json_str(o->f, e->filename, sizeof(e->filename));
 		fputs(",\"argv\":[", o->f);
@@ -39,22 +40,22 @@ static void exec_print(const struct probe_out *o, const void *rec, size_t len)
 				fputc(',', o->f);
 			pfmt_json_str(o->f, arg, l);
 		}
-		fprintf(o->f, "],\"args_truncated\":%s,\"args_source\":\"%s\"}\n",
+		fmt_fprintf(o->f, "],\"args_truncated\":%s,\"args_source\":\"%s\"}\n",
 			args.truncated ? "true" : "false", args.source);
 		return;
 	}
 	pfmt_prefix(o, "exec", e->h.ts, e->h.pid, comm);
 	if (o->multi)
-		fprintf(o->f, "ppid=%u uid=%u ret=%s ", ppid, e->uid, err ? err : "0");
+		fmt_fprintf(o->f, "ppid=%u uid=%u ret=%s ", ppid, e->uid, err ? err : "0");
 	else if (err)
-		fprintf(o->f, "%-7u %-6u %-6s ", ppid, e->uid, err);
+		fmt_fprintf(o->f, "%-7u %-6u %-6s ", ppid, e->uid, err);
 	else
-		fprintf(o->f, "%-7u %-6u %-6d ", ppid, e->uid, e->ret);
+		fmt_fprintf(o->f, "%-7u %-6u %-6d ", ppid, e->uid, e->ret);
 	/* the filename, then argv[1..]: what ran and how, as execsnoop shows it */
-	fprintf(o->f, "%.*s", (int)strnlen(e->filename, sizeof(e->filename)), e->filename);
+	fmt_fprintf(o->f, "%.*s", (int)strnlen(e->filename, sizeof(e->filename)), e->filename);
 	for (unsigned i = 0; i < args.argc && (arg = probe_exec_arg_next(&args, &off, &l)); i++)
 		if (i > 0)
-			fprintf(o->f, " %.*s", (int)l, arg);
+			fmt_fprintf(o->f, " %.*s", (int)l, arg);
 	if (!strcmp(args.source, "unavailable"))
 		fputs(" [arguments unreadable]", o->f);
 	fputs(args.truncated ? " ...\n" : "\n", o->f);
@@ -63,7 +64,7 @@ static void exec_print(const struct probe_out *o, const void *rec, size_t len)
 /* ---- exit --------------------------------------------------------------- */
 static void exit_header(const struct probe_out *o)
 {
-	fprintf(o->f, "%-12s %-7s %-16s %-7s %-10s %s\n", "TIME", "PID", "COMM", "PPID",
+	fmt_fprintf(o->f, "%-12s %-7s %-16s %-7s %-10s %s\n", "TIME", "PID", "COMM", "PPID",
 		"AGE(s)", "EXIT");
 }
 
@@ -77,38 +78,38 @@ static void exit_print(const struct probe_out *o, const void *rec, size_t len)
 	probe_exit_info(e, o->seed, &x);
 	pfmt_comm(comm, e->comm);
 	if (x.has_start)
-		snprintf(age, sizeof(age), "%.3f", (double)x.lifetime_ns / 1e9);
+		fmt_snprintf(age, sizeof(age), "%.3f", (double)x.lifetime_ns / 1e9);
 	if (x.has_signal)
-		snprintf(how, sizeof(how), "signal %u (%s)", x.code,
+		fmt_snprintf(how, sizeof(how), "signal %u (%s)", x.code,
 			 names_signal((int)x.code, sig, sizeof(sig)));
 	else if (x.has_code)
-		snprintf(how, sizeof(how), "code %u", x.code);
+		fmt_snprintf(how, sizeof(how), "code %u", x.code);
 	else
-		snprintf(how, sizeof(how), "unknown");
+		fmt_snprintf(how, sizeof(how), "unknown");
 	if (o->json) {
 		pfmt_json_prefix(o, "exit", e->h.ts, e->h.pid, e->h.tid, comm);
-		fprintf(o->f, ",\"ppid\":%u", x.ppid);
+		fmt_fprintf(o->f, ",\"ppid\":%u", x.ppid);
 		if (x.has_code)
-			fprintf(o->f, ",\"exit_code\":%u", x.code);
+			fmt_fprintf(o->f, ",\"exit_code\":%u", x.code);
 		if (x.has_signal)
-			fprintf(o->f, ",\"signal\":%u,\"signal_name\":\"%s\"", x.code,
+			fmt_fprintf(o->f, ",\"signal\":%u,\"signal_name\":\"%s\"", x.code,
 				names_signal((int)x.code, sig, sizeof(sig)));
 		if (x.has_start)
-			fprintf(o->f, ",\"lifetime_ns\":%llu", (unsigned long long)x.lifetime_ns);
+			fmt_fprintf(o->f, ",\"lifetime_ns\":%llu", (unsigned long long)x.lifetime_ns);
 		fputs("}\n", o->f);
 		return;
 	}
 	pfmt_prefix(o, "exit", e->h.ts, e->h.pid, comm);
 	if (o->multi)
-		fprintf(o->f, "ppid=%u age=%ss %s\n", x.ppid, age, how);
+		fmt_fprintf(o->f, "ppid=%u age=%ss %s\n", x.ppid, age, how);
 	else
-		fprintf(o->f, "%-7u %-10s %s\n", x.ppid, age, how);
+		fmt_fprintf(o->f, "%-7u %-10s %s\n", x.ppid, age, how);
 }
 
 /* ---- open --------------------------------------------------------------- */
 static void open_header(const struct probe_out *o)
 {
-	fprintf(o->f, "%-12s %-7s %-16s %-8s %-26s %s\n", "TIME", "PID", "COMM", "FD/ERR",
+	fmt_fprintf(o->f, "%-12s %-7s %-16s %-8s %-26s %s\n", "TIME", "PID", "COMM", "FD/ERR",
 		"FLAGS", "PATH");
 }
 
@@ -122,16 +123,16 @@ static void open_print(const struct probe_out *o, const void *rec, size_t len)
 	pfmt_comm(comm, e->comm);
 	names_open_flags(e->oflags, flags, sizeof(flags));
 	if (err)
-		snprintf(res, sizeof(res), "%s", err);
+		fmt_snprintf(res, sizeof(res), "%s", err);
 	else
-		snprintf(res, sizeof(res), "%d", e->ret);
+		fmt_snprintf(res, sizeof(res), "%d", e->ret);
 	if (o->json) {
 		pfmt_json_prefix(o, "open", e->h.ts, e->h.pid, e->h.tid, comm);
 		/* no uid: the open hot path does not read credentials */
-		fprintf(o->f, ",\"ret\":%d", e->ret);
+		fmt_fprintf(o->f, ",\"ret\":%d", e->ret);
 		if (err)
-			fprintf(o->f, ",\"error\":\"%s\"", err);
-		fprintf(o->f, ",\"flags\":%u,\"flags_names\":\"%s\",\"mode\":%u,\"path\":",
+			fmt_fprintf(o->f, ",\"error\":\"%s\"", err);
+		fmt_fprintf(o->f, ",\"flags\":%u,\"flags_names\":\"%s\",\"mode\":%u,\"path\":",
 			e->oflags, flags, e->mode);
 		pfmt_json_str(o->f, e->path, plen);
 		fputs("}\n", o->f);
@@ -139,17 +140,17 @@ static void open_print(const struct probe_out *o, const void *rec, size_t len)
 	}
 	pfmt_prefix(o, "open", e->h.ts, e->h.pid, comm);
 	if (o->multi)
-		fprintf(o->f, "%s=%s %s %.*s\n", err ? "err" : "fd", res, flags,
+		fmt_fprintf(o->f, "%s=%s %s %.*s\n", err ? "err" : "fd", res, flags,
 			(int)strnlen(e->path, plen), e->path);
 	else
-		fprintf(o->f, "%-8s %-26s %.*s\n", res, flags, (int)strnlen(e->path, plen),
+		fmt_fprintf(o->f, "%-8s %-26s %.*s\n", res, flags, (int)strnlen(e->path, plen),
 			e->path);
 }
 
 /* ---- uprobe ------------------------------------------------------------- */
 static void up_header(const struct probe_out *o)
 {
-	fprintf(o->f, "%-12s %-7s %-16s %-28s %12s %s\n", "TIME", "PID", "COMM", "FUNCTION",
+	fmt_fprintf(o->f, "%-12s %-7s %-16s %-28s %12s %s\n", "TIME", "PID", "COMM", "FUNCTION",
 		"LATENCY(us)", "RET");
 }
 
@@ -169,23 +170,23 @@ static void up_print(const struct probe_out *o, const void *rec, size_t len)
 	/* the type is unknown: small values read as numbers, others as
 	 * addresses */
 	if (r > -(1LL << 31) && r < (1LL << 31))
-		snprintf(ret, sizeof(ret), "%lld", (long long)r);
+		fmt_snprintf(ret, sizeof(ret), "%lld", (long long)r);
 	else
-		snprintf(ret, sizeof(ret), "0x%llx", (unsigned long long)e->ret);
+		fmt_snprintf(ret, sizeof(ret), "0x%llx", (unsigned long long)e->ret);
 	if (o->json) {
 		pfmt_json_prefix(o, "uprobe", e->h.ts, e->h.pid, e->h.tid, comm);
 		fputs(",\"function\":", o->f);
 		pfmt_json_str(o->f, up_func(o, e->func), 128);
-		fprintf(o->f, ",\"latency_ns\":%llu,\"ret\":\"%s\",\"ret_u64\":%llu}\n",
+		fmt_fprintf(o->f, ",\"latency_ns\":%llu,\"ret\":\"%s\",\"ret_u64\":%llu}\n",
 			(unsigned long long)e->latency, ret, (unsigned long long)e->ret);
 		return;
 	}
 	pfmt_prefix(o, "call", e->h.ts, e->h.pid, comm);
 	if (o->multi)
-		fprintf(o->f, "%s latency=%.3fus ret=%s\n", up_func(o, e->func),
+		fmt_fprintf(o->f, "%s latency=%.3fus ret=%s\n", up_func(o, e->func),
 			(double)e->latency / 1e3, ret);
 	else
-		fprintf(o->f, "%-28s %12.3f %s\n", up_func(o, e->func), (double)e->latency / 1e3, ret);
+		fmt_fprintf(o->f, "%-28s %12.3f %s\n", up_func(o, e->func), (double)e->latency / 1e3, ret);
 }
 
 /* ---- dns ---------------------------------------------------------------- */
@@ -193,7 +194,7 @@ static const char *const dns_fn[3] = { "getaddrinfo", "gethostbyname", "gethostb
 
 static void dns_header(const struct probe_out *o)
 {
-	fprintf(o->f, "%-12s %-7s %-16s %11s %-13s %s\n", "TIME", "PID", "COMM", "LATENCY(ms)",
+	fmt_fprintf(o->f, "%-12s %-7s %-16s %11s %-13s %s\n", "TIME", "PID", "COMM", "LATENCY(ms)",
 		"RESULT", "HOST");
 }
 
@@ -223,16 +224,16 @@ static void dns_print(const struct probe_out *o, const void *rec, size_t len)
 		pfmt_json_prefix(o, "dns", e->h.ts, e->h.pid, e->h.tid, comm);
 		fputs(",\"host\":", o->f);
 		pfmt_json_str(o->f, e->host, hlen);
-		fprintf(o->f, ",\"function\":\"%s\",\"latency_ns\":%llu,\"result\":\"%s\","
+		fmt_fprintf(o->f, ",\"function\":\"%s\",\"latency_ns\":%llu,\"result\":\"%s\","
 			"\"ok\":%s}\n", fn, (unsigned long long)e->latency, res, rc ? "false" : "true");
 		return;
 	}
 	pfmt_prefix(o, "dns", e->h.ts, e->h.pid, comm);
 	if (o->multi)
-		fprintf(o->f, "%s %.*s latency=%.3fms result=%s\n", fn, (int)hlen, e->host,
+		fmt_fprintf(o->f, "%s %.*s latency=%.3fms result=%s\n", fn, (int)hlen, e->host,
 			(double)e->latency / 1e6, res);
 	else
-		fprintf(o->f, "%11.3f %-13s %.*s\n", (double)e->latency / 1e6, res, (int)hlen, e->host);
+		fmt_fprintf(o->f, "%11.3f %-13s %.*s\n", (double)e->latency / 1e6, res, (int)hlen, e->host);
 }
 
 /* ---- sockets: http and the DB probes (one capture, user/probes/htline.c) ------ */
@@ -373,5 +374,5 @@ void probe_print_header(const struct probe_out *o, const struct probe *only)
 		only->header(o);
 		return;
 	}
-	fprintf(o->f, "%-12s %-5s %-7s %-16s %s\n", "TIME", "EVENT", "PID", "COMM", "DETAILS");
+	fmt_fprintf(o->f, "%-12s %-5s %-7s %-16s %s\n", "TIME", "EVENT", "PID", "COMM", "DETAILS");
 }

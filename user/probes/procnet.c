@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "rawtel/events.h"
+#include "rawtel/fmt.h"
 #include "rawtel/sockcap.h"
 #include "rawtel/util.h"
 
@@ -177,9 +178,9 @@ int procnet_table_read(struct procnet_table *t, uint32_t pid, size_t max)
 		char *text;
 
 		if (pid)
-			snprintf(path, sizeof(path), "/proc/%u/net/%s", pid, files[i]);
+			fmt_snprintf(path, sizeof(path), "/proc/%u/net/%s", pid, files[i]);
 		else
-			snprintf(path, sizeof(path), "/proc/net/%s", files[i]);
+			fmt_snprintf(path, sizeof(path), "/proc/net/%s", files[i]);
 		if (!(text = slurp(path, &len)))
 			continue;
 		r = procnet_table_add_text(t, text, len, i ? RT_AF_INET6 : RT_AF_INET, max);
@@ -200,7 +201,7 @@ int procnet_fd_inode(uint32_t pid, int fd, uint64_t *inode)
 	char path[64], link[64];
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%u/fd/%d", pid, fd);
+	fmt_snprintf(path, sizeof(path), "/proc/%u/fd/%d", pid, fd);
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n < 0)
 		return -errno;

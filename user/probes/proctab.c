@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rawtel/fmt.h"
 #include "rawtel/proctab.h"
 #include "rawtel/util.h"
 
@@ -54,7 +55,7 @@ int proctab_read(uint32_t pid, struct proc_ent *out)
 	char path[64], buf[1024];
 	int n;
 
-	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	fmt_snprintf(path, sizeof(path), "/proc/%u/stat", pid);
 	n = util_read_file(path, buf, sizeof(buf));
 	if (n <= 0)
 		return n < 0 ? n : -ENOENT;

@@ -10,6 +10,7 @@
 #include "rawtel/err.h"
 #include "rawtel/events.h"
 #include "rawtel/feature.h"
+#include "rawtel/fmt.h"
 #include "rawtel/probes.h"
 #include "rawtel/proctab.h"
 #include "rawtel/session.h"
@@ -91,7 +92,7 @@ int session_opts_add_probes(struct session_opts *o, const char *list)
 {
 	char buf[256], *save = NULL;
 
-	snprintf(buf, sizeof(buf), "%s", list);
+	fmt_snprintf(buf, sizeof(buf), "%s", list);
 	for (char *n = strtok_r(buf, ",", &save); n; n = strtok_r(NULL, ",", &save)) {
 		const struct probe *p = probe_find(n);
 		bool dup = false;
@@ -172,7 +173,7 @@ static int set_consts(struct session *s)
 
 		for (int k = 0; k < s->opt.n_probes; k++)
 			on |= s->opt.probes[k] == &probes[i];
-		snprintf(name, sizeof(name), "probe_%s", probes[i].name);
+		fmt_snprintf(name, sizeof(name), "probe_%s", probes[i].name);
 		r |= bpf_obj_set_const(o, name, on);
 	}
 	return r;

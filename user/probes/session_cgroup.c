@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/ident.h"
 #include "rawtel/session.h"
 #include "rawtel/util.h"
@@ -86,7 +87,7 @@ static int walk(struct session_cgsel *c, const char *dir, int depth)
 
 		if (de->d_type != DT_DIR || de->d_name[0] == '.')
 			continue;
-		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name) >= sizeof(sub))
+		if ((size_t)fmt_snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name) >= sizeof(sub))
 			continue;
 		if ((r = walk(c, sub, depth + 1)))
 			break;
@@ -105,9 +106,9 @@ static int add_path(struct session_cgsel *c, const char *root, const char *path)
 	if (strstr(path, "/..") || !strncmp(path, "..", 2))
 		return err_set(EINVAL, "cgroup %s: outside rawtel's cgroup namespace", path);
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && is_cgroup2(path))
-		snprintf(dir, sizeof(dir), "%s", path);
+		fmt_snprintf(dir, sizeof(dir), "%s", path);
 	else
-		snprintf(dir, sizeof(dir), "%s%s%s", root, *path == '/' ? "" : "/", path);
+		fmt_snprintf(dir, sizeof(dir), "%s%s%s", root, *path == '/' ? "" : "/", path);
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
 		return err_set(ENOENT, "no cgroup %s", dir);
 	return walk(c, dir, 0);
@@ -120,7 +121,7 @@ static bool in_container(const char *pid, const char *prefix, struct ident_cgrou
 	char path[64], buf[8192];
 	int n;
 
-	snprintf(path, sizeof(path), "/proc/%s/cgroup", pid);
+	fmt_snprintf(path, sizeof(path), "/proc/%s/cgroup", pid);
 	n = util_read_file(path, buf, sizeof(buf));
 	return n > 0 && ident_cgroup(buf, (size_t)n, cg) && cg->id[0] &&
 	       !strncmp(cg->id, prefix, strlen(prefix));
@@ -148,7 +149,7 @@ static int add_container(struct session_cgsel *c, const char *root, const char *
 			r = err_set(ENOTSUP, "--container %s: not in cgroup v2", prefix);
 		else if (!(r = add_path(c, root, cg.path)))
 			procs++;
-		snprintf(c->container, sizeof(c->container), "%s", cg.id);
+		fmt_snprintf(c->container, sizeof(c->container), "%s", cg.id);
 	}
 	closedir(d);
 	if (!r && !procs)

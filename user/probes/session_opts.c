@@ -7,6 +7,7 @@
 
 #include "rawtel/err.h"
 #include "rawtel/events.h"
+#include "rawtel/fmt.h"
 #include "rawtel/session.h"
 #include "rawtel/util.h"
 
@@ -35,7 +36,7 @@ int session_opt_comm(void *cmd, const char *v, const char *what)
 	if (!*v)
 		return err_set(EINVAL, "--comm needs a command name");
 	/* the kernel keeps 15 bytes of a command name */
-	snprintf(sess(cmd)->comm, sizeof(sess(cmd)->comm), "%.15s", v);
+	fmt_snprintf(sess(cmd)->comm, sizeof(sess(cmd)->comm), "%.15s", v);
 	return 0;
 }
 
@@ -56,7 +57,7 @@ int session_opt_cgroup(void *cmd, const char *v, const char *what)
 	if (strlen(v) >= sizeof(sess(cmd)->cgroup))
 		return err_set(EINVAL, "%s: a cgroup path (at most %zu bytes)", what,
 			       sizeof(sess(cmd)->cgroup) - 1);
-	snprintf(sess(cmd)->cgroup, sizeof(sess(cmd)->cgroup), "%s", v);
+	fmt_snprintf(sess(cmd)->cgroup, sizeof(sess(cmd)->cgroup), "%s", v);
 	return 0;
 }
 
@@ -68,7 +69,7 @@ int session_opt_container(void *cmd, const char *v, const char *what)
 
 	if (!n || n >= sizeof(sess(cmd)->container) || strchr(v, '/'))
 		return err_set(EINVAL, "%s: a container id (or a unique prefix of it)", what);
-	snprintf(sess(cmd)->container, sizeof(sess(cmd)->container), "%s", v);
+	fmt_snprintf(sess(cmd)->container, sizeof(sess(cmd)->container), "%s", v);
 	return 0;
 }
 
@@ -142,7 +143,7 @@ int session_opt_binary(void *cmd, const char *v, const char *what)
 void session_probes_help(FILE *f)
 {
 	for (size_t i = 0; i < n_probes; i++)
-		fprintf(f, "  %-9s %s\n", probes[i].name, probes[i].summary);
+		fmt_fprintf(f, "  %-9s %s\n", probes[i].name, probes[i].summary);
 }
 
 bool session_opts_has(const struct session_opts *o, const char *probe)

@@ -15,6 +15,7 @@
 
 #include "rawtel/bpf.h"
 #include "rawtel/events.h"
+#include "rawtel/fmt.h"
 #include "rawtel/session.h"
 #include "rawtel/util.h"
 #include "sockcap_int.h"
@@ -36,7 +37,7 @@ static int read_comm(uint32_t pid, char comm[16])
 	char path[48], buf[32];
 	int n;
 
-	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	fmt_snprintf(path, sizeof(path), "/proc/%u/comm", pid);
 	if ((n = util_read_file(path, buf, sizeof(buf))) <= 0)
 		return n < 0 ? n : -EIO;
 	buf[strcspn(buf, "\n")] = 0;
@@ -53,7 +54,7 @@ static size_t socket_fds(uint32_t pid, struct seed_fd **out, size_t *cap)
 	size_t n = 0;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "/proc/%u/fd", pid);
+	fmt_snprintf(path, sizeof(path), "/proc/%u/fd", pid);
 	if (!(d = opendir(path)))
 		return 0;
 	while ((de = readdir(d)) && n < SC_SEED_FDS) {
@@ -85,7 +86,7 @@ static const struct procnet_table *ns_table(struct seed_ns *ns, int *n_ns, uint3
 	struct stat st;
 	int i;
 
-	snprintf(path, sizeof(path), "/proc/%u/ns/net", pid);
+	fmt_snprintf(path, sizeof(path), "/proc/%u/ns/net", pid);
 	if (stat(path, &st))
 		return NULL;
 	for (i = 0; i < *n_ns; i++)

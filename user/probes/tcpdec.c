@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rawtel/fmt.h"
 #include "rawtel/probes.h"
 #include "rawtel/tracefs.h"
 #include "rawtel/util.h"
@@ -48,7 +49,7 @@ const char *tcp_states_str(uint16_t bits, char sep, char *buf, size_t size)
 
 	buf[0] = 0;
 	while ((st = tcp_states_next(bits, &pos)) >= 0 && n < size) {
-		int w = snprintf(buf + n, size - n, "%s%s", n ? (char[2]){ sep, 0 } : "",
+		int w = fmt_snprintf(buf + n, size - n, "%s%s", n ? (char[2]){ sep, 0 } : "",
 				 tcp_state_name((unsigned)st));
 		if (w < 0)
 			break;
@@ -66,9 +67,9 @@ const char *tcp_addr_str(uint16_t family, const uint8_t a[16], char *buf, size_t
 	if ((family == RT_AF_INET || family == RT_AF_INET6) && !memcmp(a, mapped, 12))
 		family = RT_AF_INET, a += 12;
 	if (family == RT_AF_INET)
-		return inet_ntop(AF_INET, a, buf, (socklen_t)size) ? buf : "?";
+		return fmt_ntop(AF_INET, a, buf, size) ? buf : "?";
 	if (family == RT_AF_INET6)
-		return inet_ntop(AF_INET6, a, buf, (socklen_t)size) ? buf : "?";
+		return fmt_ntop(AF_INET6, a, buf, size) ? buf : "?";
 	return "?";
 }
 
@@ -208,7 +209,7 @@ const char *tcp_reset_reason(uint32_t code)
 		rsn_state = 1;
 		memset(rsn_names, 0, sizeof(rsn_names));
 		if (tracefs_root(&root) == 0 && (buf = malloc(65536))) {
-			snprintf(path, sizeof(path), "%s/events/tcp/tcp_send_reset/format", root);
+			fmt_snprintf(path, sizeof(path), "%s/events/tcp/tcp_send_reset/format", root);
 			if (util_read_file(path, buf, 65536) >= 0)
 				tcp_reasons_parse(buf);
 		}

@@ -18,6 +18,7 @@
 
 #include "rawtel/elf.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/probes.h"
 #include "rawtel/session.h"
 #include "rawtel/tls.h"
@@ -87,8 +88,8 @@ static int tls_file(struct tls_walk *w, struct elf_file *f)
 		if (w->n >= w->max)
 			return err_set(E2BIG, "more than %d functions to probe: select processes "
 				       "with --pid", w->max);
-		snprintf(t->path, sizeof(t->path), "%s", elf_path(f));
-		snprintf(t->func, sizeof(t->func), "%s", tls_funcs[k].name);
+		fmt_snprintf(t->path, sizeof(t->path), "%s", elf_path(f));
+		fmt_snprintf(t->func, sizeof(t->func), "%s", tls_funcs[k].name);
 		t->offset = off;
 		t->enter = tls_funcs[k].enter;
 		t->ret = tls_funcs[k].ret;
@@ -127,7 +128,7 @@ static int tls_maps(struct tls_walk *w, int pid)
 	FILE *m;
 	int r = 0;
 
-	snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
+	fmt_snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
 	if (!(m = fopen(maps, "re")))
 		return 0;
 	while (!r && fgets(line, sizeof(line), m)) {
@@ -138,7 +139,7 @@ static int tls_maps(struct tls_walk *w, int pid)
 		file[strcspn(file, "\n")] = 0;
 		if (!tls_is_lib(file))
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/root%s", pid, file);
+		fmt_snprintf(path, sizeof(path), "/proc/%d/root%s", pid, file);
 		r = tls_path(w, path);
 	}
 	fclose(m);
@@ -174,12 +175,12 @@ int utargets_tls(const struct session_opts *o, struct uprobe_target *t, int max)
 		return 0;
 #if UINTPTR_MAX == 0xffffffffu
 	/* uprobes on a 32-bit kernel: see session_opts_check */
-	fprintf(stderr, "rawtel: not seen on 32-bit ARM kernels: the plaintext of TLS "
+	fmt_fprintf(stderr, "rawtel: not seen on 32-bit ARM kernels: the plaintext of TLS "
 		"connections (HTTPS): uprobes there are not supported\n");
 	return 0;
 #endif
 	if (o->pid) {
-		snprintf(exe, sizeof(exe), "/proc/%u/exe", o->pid);
+		fmt_snprintf(exe, sizeof(exe), "/proc/%u/exe", o->pid);
 		if ((r = tls_maps(&w, (int)o->pid)) || (r = tls_path(&w, exe)))
 			return r;
 	} else if ((r = tls_running(&w))) {

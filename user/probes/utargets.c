@@ -11,6 +11,7 @@
 
 #include "rawtel/elf.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/probes.h"
 #include "rawtel/session.h"
 
@@ -22,8 +23,8 @@ static int add(struct uprobe_target *t, int n, int max, const struct elf_file *f
 	if (n >= max)
 		return err_set(E2BIG, "more than %d functions to probe: narrow the patterns", max);
 	t[n].found = false;
-	snprintf(t[n].path, sizeof(t[n].path), "%s", elf_path(f));
-	snprintf(t[n].func, sizeof(t[n].func), "%.*s", (int)func_len, func);
+	fmt_snprintf(t[n].path, sizeof(t[n].path), "%s", elf_path(f));
+	fmt_snprintf(t[n].func, sizeof(t[n].func), "%.*s", (int)func_len, func);
 	t[n].offset = off;
 	t[n].enter = enter;
 	t[n].ret = ret;
@@ -72,7 +73,7 @@ int utargets_uprobe(const struct session_opts *o, struct uprobe_target *t, int m
 	struct elf_file *f;
 	int n = 0, r;
 
-	snprintf(spec, sizeof(spec), "%s", o->uprobe_spec);
+	fmt_snprintf(spec, sizeof(spec), "%s", o->uprobe_spec);
 	colon = strrchr(spec, ':');
 	if (!spec[0] || !colon || colon == spec || !colon[1])
 		return err_set(EINVAL, "uprobe needs BINARY:SYMBOL[,SYMBOL...] (e.g. libc:malloc, "
@@ -192,7 +193,7 @@ static void dns_running(struct dns_seen *sn, struct uprobe_target *t, int *n, in
 
 		if (pid <= 0)
 			continue;
-		snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
+		fmt_snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
 		if (!(m = fopen(maps, "re")))
 			continue;
 		while (fgets(line, sizeof(line), m)) {
@@ -206,7 +207,7 @@ static void dns_running(struct dns_seen *sn, struct uprobe_target *t, int *n, in
 			if (strncmp(base, "libc.", 5) && strncmp(base, "libc-", 5) &&
 			    strncmp(base, "ld-musl", 7))
 				continue;
-			snprintf(path, sizeof(path), "/proc/%d/root%s", pid, file);
+			fmt_snprintf(path, sizeof(path), "/proc/%d/root%s", pid, file);
 			/* seen_before would also stop it, but without opening */
 			struct stat st;
 			bool dup = stat(path, &st) != 0;

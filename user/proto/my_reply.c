@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "my_int.h"
+#include "rawtel/fmt.h"
 
 void my_reply_begin(struct my_conn *c, int orphan)
 {
@@ -31,7 +32,7 @@ static int err_packet(struct my_conn *c, const struct my_side *s)
 	code = my_le16(s->buf + 1);
 	if (code == 0xffff)
 		return 0;
-	snprintf(r->status, sizeof(r->status), "%u", code);
+	fmt_snprintf(r->status, sizeof(r->status), "%u", code);
 	if (s->have >= 9 && s->buf[3] == '#')
 		my_copy_str(r->sqlstate, sizeof(r->sqlstate), s->buf + 4, 5);
 	r->err = 1;
@@ -164,7 +165,7 @@ static void prepare_ok(struct my_conn *c, const struct my_side *s, struct my_req
 	cols = my_le16(s->buf + 5);
 	params = my_le16(s->buf + 7);
 	if (rq) {
-		snprintf(rq->x.stmt, sizeof(rq->x.stmt), "%u", id);
+		fmt_snprintf(rq->x.stmt, sizeof(rq->x.stmt), "%u", id);
 		my_stmt_put(c, id, &rq->x);
 	}
 	r->prep = 1;

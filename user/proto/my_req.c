@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "my_int.h"
+#include "rawtel/fmt.h"
 
 /* A command whose first 4 bytes after its code are a statement id. */
 static int names_stmt(uint8_t cmd)
@@ -123,13 +124,13 @@ static void stmt_ref(struct my_conn *c, const struct my_side *s, struct my_req *
 	rq->stmt_id = my_le32(s->buf + 1);
 	if (rq->stmt_id == UINT32_MAX) {
 		if (last_prepare(c, x)) {
-			snprintf(x->stmt, sizeof(x->stmt), "-1");
+			fmt_snprintf(x->stmt, sizeof(x->stmt), "-1");
 			return;
 		}
 		if (c->last_stmt)
 			rq->stmt_id = c->last_stmt - 1;
 	}
-	snprintf(x->stmt, sizeof(x->stmt), "%u", rq->stmt_id);
+	fmt_snprintf(x->stmt, sizeof(x->stmt), "%u", rq->stmt_id);
 	st = my_stmt_get(c, rq->stmt_id);
 	if (!st) {
 		x->flags |= DB_X_STMT_UNKNOWN;
@@ -195,7 +196,7 @@ static void cmd_msg(struct my_conn *c, const struct my_side *s, uint32_t flags)
 	x->req_bytes = s->wire;
 	memcpy(x->ns, c->ns, sizeof(x->ns));
 	if (cmd != MY_COM_QUERY && cmd != MY_COM_NONE)
-		snprintf(x->op, sizeof(x->op), "%s", my_cmd_name(cmd));
+		fmt_snprintf(x->op, sizeof(x->op), "%s", my_cmd_name(cmd));
 	rq->cmd = cmd;
 	rq->seq = s->seq;
 	rq->reported = 0;

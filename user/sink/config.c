@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/sink.h"
 #include "rawtel/util.h"
 
@@ -22,7 +23,7 @@ const char *sink_signal_name(int sig)
 void sink_config_init(struct sink_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	snprintf(c->base_url, sizeof(c->base_url), "http://localhost:4318");
+	fmt_snprintf(c->base_url, sizeof(c->base_url), "http://localhost:4318");
 	c->generic.timeout_ms = 10000;
 	c->generic.protocol = SINK_PROTO_PROTOBUF;
 	c->generic.compression = SINK_COMP_NONE;
@@ -61,9 +62,9 @@ int sink_config_set_endpoint(struct sink_config *c, int sig, const char *url)
 		if (strchr(url, '?'))
 			return err_set(EINVAL, "base endpoint '%s' has a query; /v1/<signal> is appended to it, "
 				       "so give the full URL in the per-signal variable instead", url);
-		snprintf(c->base_url, sizeof(c->base_url), "%s", url);
+		fmt_snprintf(c->base_url, sizeof(c->base_url), "%s", url);
 	} else {
-		snprintf(c->sig[sig].url, sizeof(c->sig[sig].url), "%s", url);
+		fmt_snprintf(c->sig[sig].url, sizeof(c->sig[sig].url), "%s", url);
 	}
 	return 0;
 }
@@ -113,7 +114,7 @@ static int add_header(char *block, size_t *used, const char *k, const char *v)
 	if (*used + need >= SINK_HDRS_MAX)
 		return err_set(E2BIG, "headers too long (at most %d bytes in all)",
 			       SINK_HDRS_MAX);
-	*used += (size_t)snprintf(block + *used, SINK_HDRS_MAX - *used, "%s: %s\r\n",
+	*used += (size_t)fmt_snprintf(block + *used, SINK_HDRS_MAX - *used, "%s: %s\r\n",
 				  k, v);
 	return 0;
 }
@@ -237,7 +238,7 @@ int sink_config_target(const struct sink_config *c, int sig, struct sink_target 
 				n--;
 			if (n + 12 >= sizeof(t->path))
 				return err_set(ENAMETOOLONG, "endpoint '%s' is too long", c->base_url);
-			snprintf(t->path + n, sizeof(t->path) - n, "/v1/%s", sig_lower[sig]);
+			fmt_snprintf(t->path + n, sizeof(t->path) - n, "/v1/%s", sig_lower[sig]);
 		}
 	}
 	if (ret)
@@ -257,9 +258,9 @@ static int env_apply(struct sink_config *c, int sig, const char *suffix,
 	const char *v;
 
 	if (sig >= 0)
-		snprintf(name, sizeof(name), "OTEL_EXPORTER_OTLP_%s_%s", sig_upper[sig], suffix);
+		fmt_snprintf(name, sizeof(name), "OTEL_EXPORTER_OTLP_%s_%s", sig_upper[sig], suffix);
 	else
-		snprintf(name, sizeof(name), "OTEL_EXPORTER_OTLP_%s", suffix);
+		fmt_snprintf(name, sizeof(name), "OTEL_EXPORTER_OTLP_%s", suffix);
 	v = getenv(name);
 	if (!v || !*v)
 		return 0;

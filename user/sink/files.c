@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/util.h"
 #include "rawtel/sink_parts.h"
 
@@ -67,7 +68,7 @@ static int open_current(struct files *f, int sig)
 	char name[32];
 	struct stat st;
 
-	snprintf(name, sizeof(name), "%s.%s", sink_signal_name(sig), ext_of(f->format));
+	fmt_snprintf(name, sizeof(name), "%s.%s", sink_signal_name(sig), ext_of(f->format));
 	o->fd = openat(f->dirfd, name, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
 		       0600);
 	if (o->fd < 0)
@@ -145,8 +146,8 @@ static void prune(struct files *f, int sig)
 			close(fd);
 		return;
 	}
-	snprintf(prefix, sizeof(prefix), "%s-", sink_signal_name(sig));
-	snprintf(suffix, sizeof(suffix), ".%s", ext_of(f->format));
+	fmt_snprintf(prefix, sizeof(prefix), "%s-", sink_signal_name(sig));
+	fmt_snprintf(suffix, sizeof(suffix), ".%s", ext_of(f->format));
 	while ((de = readdir(d)) && n < sizeof(names) / sizeof(names[0])) {
 		size_t l = strlen(de->d_name);
 
@@ -180,10 +181,11 @@ static int rotate(struct files *f, int sig)
 	o->fd = -1;
 	clock_gettime(CLOCK_REALTIME, &now);
 	gmtime_r(&now.tv_sec, &tm);
-	strftime(ts, sizeof(ts), "%Y%m%dT%H%M%S", &tm);
-	snprintf(cur, sizeof(cur), "%s.%s", sink_signal_name(sig), ext_of(f->format));
+	fmt_snprintf(ts, sizeof(ts), "%04d%02d%02dT%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+		     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	fmt_snprintf(cur, sizeof(cur), "%s.%s", sink_signal_name(sig), ext_of(f->format));
 	/* the counter orders rotations within one millisecond */
-	snprintf(old, sizeof(old), "%s-%s.%03ldZ-%04llu.%s", sink_signal_name(sig), ts,
+	fmt_snprintf(old, sizeof(old), "%s-%s.%03ldZ-%04llu.%s", sink_signal_name(sig), ts,
 		 now.tv_nsec / 1000000, (unsigned long long)(f->rotations++ % 10000),
 		 ext_of(f->format));
 	if (renameat(f->dirfd, cur, f->dirfd, old) < 0)

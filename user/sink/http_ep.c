@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/loop.h"
 #include "sink_int.h"
 
@@ -29,8 +30,8 @@ int sink_http_ep_init(struct sink_ep *ep, struct sink *s, const struct sink_targ
 	memset(ep, 0, sizeof(*ep));
 	ep->s = s;
 	ep->fd = ep->res_fd = -1;
-	snprintf(ep->host, sizeof(ep->host), "%s", t->host);
-	snprintf(ep->hostport, sizeof(ep->hostport), "%s", t->hostport);
+	fmt_snprintf(ep->host, sizeof(ep->host), "%s", t->host);
+	fmt_snprintf(ep->hostport, sizeof(ep->hostport), "%s", t->hostport);
 	ep->port = t->port;
 	sink_http_resp_init(&ep->resp);
 	if (inet_pton(AF_INET, t->host, &v4->sin_addr) == 1) {
@@ -181,7 +182,7 @@ static void send_request(struct sink_ep *ep)
 	int n;
 
 	/* the request's own encoding: a spooled one keeps what it was made with */
-	snprintf(extra, sizeof(extra), "%s%s", ep->req->enc == SINK_COMP_GZIP ?
+	fmt_snprintf(extra, sizeof(extra), "%s%s", ep->req->enc == SINK_COMP_GZIP ?
 		 "Content-Encoding: gzip\r\n" : "", t->headers);
 	n = sink_http_req_head(ep->head, sizeof(ep->head), t->path, t->hostport,
 			       ctype[ep->req->proto == SINK_PROTO_JSON], ep->req->len, extra);

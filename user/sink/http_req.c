@@ -6,12 +6,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "rawtel/fmt.h"
 #include "rawtel/sink_http.h"
 
 int sink_http_req_head(char *buf, size_t cap, const char *path, const char *hostport,
 		  const char *content_type, size_t body_len, const char *extra)
 {
-	int n = snprintf(buf, cap,
+	int n = fmt_snprintf(buf, cap,
 			 "POST %s HTTP/1.1\r\n"
 			 "Host: %s\r\n"
 			 "User-Agent: rawtel/" RAWTEL_VERSION "\r\n"

@@ -3,12 +3,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "rawtel/fmt.h"
 #include "rawtel/loop.h"
 #include "rawtel/sink_parts.h"
 
 static void log_stderr(const char *line)
 {
-	fprintf(stderr, "rawtel: sink: %s\n", line);
+	fmt_fprintf(stderr, "rawtel: sink: %s\n", line);
 }
 
 static void (*log_fn)(const char *line) = log_stderr;
@@ -22,7 +23,7 @@ static void vlog(const char *fmt, va_list ap)
 {
 	char line[1024];
 
-	vsnprintf(line, sizeof(line), fmt, ap);
+	fmt_vsnprintf(line, sizeof(line), fmt, ap);
 	log_fn(line);
 }
 

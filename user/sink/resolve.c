@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "sink_int.h"
 
 struct sink_resolve_job {
@@ -67,8 +68,8 @@ int sink_resolve_start(const char *host, uint16_t port, struct sink_resolve_job 
 		free(j);
 		return ret;
 	}
-	snprintf(j->host, sizeof(j->host), "%s", host);
-	snprintf(j->port, sizeof(j->port), "%u", port);
+	fmt_snprintf(j->host, sizeof(j->host), "%s", host);
+	fmt_snprintf(j->port, sizeof(j->port), "%u", port);
 	atomic_init(&j->refs, 2);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/util.h"
 #include "rawtel/sink_parts.h"
 
@@ -22,7 +23,7 @@
 
 static void name_of(char *buf, size_t cap, int sig, uint64_t seq)
 {
-	snprintf(buf, cap, "%s-%016llx.req", sink_signal_name(sig),
+	fmt_snprintf(buf, cap, "%s-%016llx.req", sink_signal_name(sig),
 		 (unsigned long long)seq);
 }
 
@@ -194,7 +195,7 @@ static int spool_write(struct spool *sp, int sig, uint64_t seq, const void *body
 	for (int i = 0; i < 4; i++)
 		hdr[12 + i] = (uint8_t)(len >> (8 * i));
 	name_of(name, sizeof(name), sig, seq);
-	snprintf(tmp, sizeof(tmp), ".tmp-%s", name);
+	fmt_snprintf(tmp, sizeof(tmp), ".tmp-%s", name);
 	fd = openat(sp->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return err_set(errno, "cannot create spool file %s: %s", tmp, strerror(errno));

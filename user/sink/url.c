@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/sink.h"
 
 static int host_char(char c)
@@ -88,9 +89,9 @@ static int parse_host(const char *a, size_t n, const char *url,
 			return ret;
 	}
 	if (strchr(t->host, ':'))
-		snprintf(t->hostport, sizeof(t->hostport), "[%s]:%u", t->host, t->port);
+		fmt_snprintf(t->hostport, sizeof(t->hostport), "[%s]:%u", t->host, t->port);
 	else
-		snprintf(t->hostport, sizeof(t->hostport), "%s:%u", t->host, t->port);
+		fmt_snprintf(t->hostport, sizeof(t->hostport), "%s:%u", t->host, t->port);
 	return 0;
 }
 
@@ -123,6 +124,6 @@ int sink_url_parse(const char *url, struct sink_target *t)
 			       url);
 	if (strlen(end) + 2 > sizeof(t->path))
 		return err_set(ENAMETOOLONG, "endpoint '%s' is too long", url);
-	snprintf(t->path, sizeof(t->path), "%s%s", *end == '/' ? "" : "/", end);
+	fmt_snprintf(t->path, sizeof(t->path), "%s%s", *end == '/' ? "" : "/", end);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "rawtel/attach.h"
 #include "rawtel/bpf.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/tracefs.h"
 #include "uprobe_int.h"
 #include "rt_perf.h"
@@ -47,7 +48,7 @@ int attach_tracepoint(int prog_fd, const char *tp, struct attach *out)
 
 	memset(out, 0, sizeof(*out));
 	out->perf_fd = out->link_fd = -1;
-	snprintf(out->what, sizeof(out->what), "tracepoint %s", tp);
+	fmt_snprintf(out->what, sizeof(out->what), "tracepoint %s", tp);
 	r = tracefs_format(tp, &fmt);
 	if (r)
 		return err_wrap(r, "cannot attach %s", out->what);

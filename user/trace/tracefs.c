@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/tracefs.h"
 #include "rawtel/util.h"
 
@@ -27,7 +28,7 @@ static bool has_events(const char *dir)
 	char p[300];
 	struct stat st;
 
-	snprintf(p, sizeof(p), "%s/events", dir);
+	fmt_snprintf(p, sizeof(p), "%s/events", dir);
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
@@ -45,7 +46,7 @@ static bool find_in_mounts(char *out, size_t size)
 		if (util_fields(line, fl, 3) != 3)
 			continue;
 		if (!strcmp(fl[2], "tracefs") && strlen(fl[1]) < size && has_events(fl[1])) {
-			snprintf(out, size, "%s", fl[1]);
+			fmt_snprintf(out, size, "%s", fl[1]);
 			found = true;
 		}
 	}
@@ -64,7 +65,7 @@ int tracefs_root(const char **path)
 	}
 	for (size_t i = 0; i < 2; i++) {
 		if (has_events(known[i])) {
-			snprintf(tracefs_path, sizeof(tracefs_path), "%s", known[i]);
+			fmt_snprintf(tracefs_path, sizeof(tracefs_path), "%s", known[i]);
 			*path = tracefs_path;
 			return 0;
 		}
@@ -72,7 +73,7 @@ int tracefs_root(const char **path)
 	for (size_t i = 0; i < 2; i++) {
 		char p[300];
 		struct stat st;
-		snprintf(p, sizeof(p), "%s/events", known[i]);
+		fmt_snprintf(p, sizeof(p), "%s/events", known[i]);
 		if (stat(p, &st) != 0 && errno == EACCES)
 			return err_set(EACCES, "tracefs at %s is not readable: run rawtel as root",
 				       known[i]);
@@ -82,7 +83,7 @@ int tracefs_root(const char **path)
 		return 0;
 	}
 	if (mount("nodev", known[0], "tracefs", 0, NULL) == 0 && has_events(known[0])) {
-		snprintf(tracefs_path, sizeof(tracefs_path), "%s", known[0]);
+		fmt_snprintf(tracefs_path, sizeof(tracefs_path), "%s", known[0]);
 		tracefs_ours = true;
 		*path = tracefs_path;
 		return 0;
@@ -183,7 +184,7 @@ int tracefs_format(const char *tp, const struct tp_format **out)
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return -ENOMEM;
-	snprintf(path, sizeof(path), "%s/events/%s/format", root, tp);
+	fmt_snprintf(path, sizeof(path), "%s/events/%s/format", root, tp);
 	r = read_small_file(path, &text, &len);
 	if (r == 0) {
 		r = tp_format_parse(text, len, &e->fmt);
@@ -195,7 +196,7 @@ int tracefs_format(const char *tp, const struct tp_format **out)
 	} else {
 		r = err_set(-r, "cannot read %s: %s", path, strerror(-r));
 	}
-	snprintf(e->fmt.name, sizeof(e->fmt.name), "%s", tp);
+	fmt_snprintf(e->fmt.name, sizeof(e->fmt.name), "%s", tp);
 	e->err = r;
 	e->next = tp_cache;
 	tp_cache = e;

@@ -12,6 +12,7 @@
 
 #include "rawtel/attach.h"
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/tracefs.h"
 #include "rawtel/util.h"
 #include "rt_perf.h"
@@ -48,7 +49,7 @@ static int write_events(const char *line)
 
 	if (r)
 		return r;
-	snprintf(path, sizeof(path), "%s/uprobe_events", root);
+	fmt_snprintf(path, sizeof(path), "%s/uprobe_events", root);
 	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -62,7 +63,7 @@ void uprobe_tracefs_remove(const char *event)
 {
 	char line[96];
 
-	snprintf(line, sizeof(line), "-:%s\n", event);
+	fmt_snprintf(line, sizeof(line), "-:%s\n", event);
 	write_events(line);
 }
 
@@ -78,9 +79,9 @@ static int tracefs_uprobe(const char *path, uint64_t offset, bool ret, struct at
 	if (strchr(path, ' ') || strchr(path, '\n'))
 		return err_set(EINVAL, "cannot probe %s through uprobe_events: its path has a space",
 			       path);
-	snprintf(a->tracefs_event, sizeof(a->tracefs_event), "rawtel_%d/%c_%u", getpid(),
+	fmt_snprintf(a->tracefs_event, sizeof(a->tracefs_event), "rawtel_%d/%c_%u", getpid(),
 		 ret ? 'r' : 'p', seq++);
-	snprintf(line, sizeof(line), "%c:%s %s:0x%llx\n", ret ? 'r' : 'p', a->tracefs_event, path,
+	fmt_snprintf(line, sizeof(line), "%c:%s %s:0x%llx\n", ret ? 'r' : 'p', a->tracefs_event, path,
 		 (unsigned long long)offset);
 	r = write_events(line);
 	if (r) {
@@ -89,7 +90,7 @@ static int tracefs_uprobe(const char *path, uint64_t offset, bool ret, struct at
 			       (unsigned long long)offset, strerror(-r));
 	}
 	if ((r = tracefs_root(&root)) == 0) {
-		snprintf(idpath, sizeof(idpath), "%s/events/%s/id", root, a->tracefs_event);
+		fmt_snprintf(idpath, sizeof(idpath), "%s/events/%s/id", root, a->tracefs_event);
 		r = util_read_file(idpath, buf, sizeof(buf));
 	}
 	if (r < 0) {
@@ -110,7 +111,7 @@ int uprobe_attach(int prog_fd, const char *path, uint64_t offset, bool retprobe,
 
 	memset(out, 0, sizeof(*out));
 	out->perf_fd = out->link_fd = -1;
-	snprintf(out->what, sizeof(out->what), "%s %s:0x%llx", retprobe ? "uretprobe" : "uprobe",
+	fmt_snprintf(out->what, sizeof(out->what), "%s %s:0x%llx", retprobe ? "uretprobe" : "uprobe",
 		 path, (unsigned long long)offset);
 	if (pmu_type == -2)
 		probe_pmu();
@@ -152,7 +153,7 @@ void uprobe_cleanup_stale(void)
 
 	if (tracefs_root(&root))
 		return;
-	snprintf(path, sizeof(path), "%s/uprobe_events", root);
+	fmt_snprintf(path, sizeof(path), "%s/uprobe_events", root);
 	f = fopen(path, "re");
 	if (!f)
 		return;
@@ -166,7 +167,7 @@ void uprobe_cleanup_stale(void)
 		    util_ulong(fl[0] + 9, 10, '/', &pid, &ev) || !pid || pid > 0x3fffffff)
 			continue;
 		if (kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
-			snprintf(name, sizeof(name), "rawtel_%lu/%.63s", pid, ev);
+			fmt_snprintf(name, sizeof(name), "rawtel_%lu/%.63s", pid, ev);
 			uprobe_tracefs_remove(name);
 		}
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 
 static _Thread_local char err_buf[1024];
 
@@ -13,7 +14,7 @@ int err_set(int errnum, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
+	fmt_vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
 	va_end(ap);
 	return errnum > 0 ? -errnum : (errnum ? errnum : -EINVAL);
 }
@@ -24,11 +25,11 @@ int err_wrap(int ret, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	fmt_vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	memcpy(old, err_buf, sizeof(old));
 	if (!old[0])
-		snprintf(old, sizeof(old), "%s", strerror(ret < 0 ? -ret : ret));
+		fmt_snprintf(old, sizeof(old), "%s", strerror(ret < 0 ? -ret : ret));
 	/* prefix + ": " + old, truncated to the buffer (by hand: snprintf's
 	 * truncation warning cannot be silenced portably) */
 	size_t n = strlen(prefix), m = strlen(old);

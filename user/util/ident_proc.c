@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rawtel/fmt.h"
 #include "rawtel/ident.h"
 #include "rawtel/util.h"
 
@@ -20,19 +21,19 @@ int ident_read(uint32_t pid, struct ident *id)
 	memset(id, 0, sizeof(*id));
 	if (!(buf = malloc(ENV_READ_MAX)))
 		return -ENOMEM;
-	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
+	fmt_snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
 	n = util_read_file(path, buf, 8192);
 	if (n < 0) {
 		free(buf);
 		return -ENOENT;
 	}
 	ident_cgroup(buf, (size_t)n, &id->cg);
-	snprintf(path, sizeof(path), "/proc/%u/status", pid);
+	fmt_snprintf(path, sizeof(path), "/proc/%u/status", pid);
 	n = util_read_file(path, buf, 8192);
 	if (n > 0 && (id->ns_levels = ident_nspid(buf, (size_t)n, &id->nspid)) < 0)
 		id->ns_levels = 0, id->nspid = 0;
 	/* readable for the process's owner or with CAP_SYS_PTRACE */
-	snprintf(path, sizeof(path), "/proc/%u/environ", pid);
+	fmt_snprintf(path, sizeof(path), "/proc/%u/environ", pid);
 	n = util_read_file(path, buf, ENV_READ_MAX);
 	if (n > 0)
 		ident_service(buf, (size_t)n, id->service, sizeof(id->service));

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rawtel/fmt.h"
 #include "rawtel/names.h"
 
 static const char *const errnos[] = {
@@ -31,7 +32,7 @@ const char *names_errno(int err)
 		err = -err;
 	if ((size_t)err < sizeof(errnos) / sizeof(errnos[0]) && errnos[err])
 		return errnos[err];
-	snprintf(other, sizeof(other), "E%d", err);
+	fmt_snprintf(other, sizeof(other), "E%d", err);
 	return other;
 }
 
@@ -48,11 +49,11 @@ static const char *const signals[32] = {
 const char *names_signal(int sig, char *buf, size_t size)
 {
 	if (sig > 0 && sig < 32)
-		snprintf(buf, size, "%s", signals[sig]);
+		fmt_snprintf(buf, size, "%s", signals[sig]);
 	else if (sig >= 32 && sig <= 64)
-		snprintf(buf, size, "SIGRTMIN+%d", sig - 32);
+		fmt_snprintf(buf, size, "SIGRTMIN+%d", sig - 32);
 	else
-		snprintf(buf, size, "signal %d", sig);
+		fmt_snprintf(buf, size, "signal %d", sig);
 	return buf;
 }
 
@@ -82,18 +83,18 @@ const char *names_open_flags(uint32_t flags, char *buf, size_t size)
 	static const char *const acc[4] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
 	size_t n;
 
-	snprintf(buf, size, "%s", acc[flags & 3]);
+	fmt_snprintf(buf, size, "%s", acc[flags & 3]);
 	flags &= ~3u;
 	for (size_t i = 0; i < sizeof(oflags) / sizeof(oflags[0]); i++) {
 		if (!(flags & oflags[i].bit))
 			continue;
 		n = strlen(buf);
-		snprintf(buf + n, size - n, "|%s", oflags[i].name);
+		fmt_snprintf(buf + n, size - n, "|%s", oflags[i].name);
 		flags &= ~oflags[i].bit;
 	}
 	if (flags) {
 		n = strlen(buf);
-		snprintf(buf + n, size - n, "|0x%x", flags);
+		fmt_snprintf(buf + n, size - n, "|0x%x", flags);
 	}
 	return buf;
 }

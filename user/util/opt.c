@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "rawtel/err.h"
+#include "rawtel/fmt.h"
 #include "rawtel/opt.h"
 
 /* --help: the help column, unless a "--name METAVAR" is wider */
@@ -46,7 +47,7 @@ bool opt_uint(const char *v, unsigned long min, unsigned long max, unsigned long
 bool opt_seconds(const char *v, uint64_t *ms)
 {
 	char *end;
-	double d = strtod(v, &end);
+	double d = fmt_strtod(v, &end);
 
 	/* d != d: NaN */
 	if (*end || d != d || d < 0 || d > 1e7)
@@ -66,7 +67,7 @@ static int opt_env(const struct opt_cmd *c, void *cmd)
 
 		if (!v || !*v)
 			continue;
-		snprintf(what, sizeof(what), "%s=%s", r->env, v);
+		fmt_snprintf(what, sizeof(what), "%s=%s", r->env, v);
 		if ((e = r->set(cmd, v, what)))
 			return e;
 	}
@@ -81,7 +82,7 @@ static int opt_one(const struct opt_cmd *c, void *cmd, int argc, char **argv, in
 	char name[64], what[256];
 	const struct opt *r;
 
-	snprintf(name, sizeof(name), "%.*s", (int)(eq ? (size_t)(eq - a) : strlen(a)), a);
+	fmt_snprintf(name, sizeof(name), "%.*s", (int)(eq ? (size_t)(eq - a) : strlen(a)), a);
 	r = opt_find(c->rows, name);
 	if (!r || !r->set)
 		return err_set(EINVAL, "unknown option %s; see rawtel %s --help", name, c->name);
@@ -93,7 +94,7 @@ static int opt_one(const struct opt_cmd *c, void *cmd, int argc, char **argv, in
 			return err_set(EINVAL, "%s needs a value", name);
 	}
 	*given |= 1ull << (r - c->rows);
-	snprintf(what, sizeof(what), "%s%s%s", name, v ? " " : "", v ? v : "");
+	fmt_snprintf(what, sizeof(what), "%s%s%s", name, v ? " " : "", v ? v : "");
 	return r->set(cmd, v, what);
 }
 
@@ -133,19 +134,19 @@ static void opt_help_row(const struct opt *r, FILE *f)
 {
 	char left[64];
 	const char *h = r->help ? r->help : "";
-	int n = snprintf(left, sizeof(left), "  %s%s%s", r->name, r->metavar ? " " : "",
+	int n = fmt_snprintf(left, sizeof(left), "  %s%s%s", r->name, r->metavar ? " " : "",
 			 r->metavar ? r->metavar : "");
 
 	fputs(left, f);
 	if (n > OPT_COL - 2)
-		fprintf(f, "\n%*s", OPT_COL, "");
+		fmt_fprintf(f, "\n%*s", OPT_COL, "");
 	else
-		fprintf(f, "%*s", OPT_COL - n, "");
+		fmt_fprintf(f, "%*s", OPT_COL - n, "");
 	for (const char *nl; (nl = strchr(h, '\n')); h = nl + 1)
-		fprintf(f, "%.*s\n%*s", (int)(nl - h), h, OPT_COL, "");
-	fprintf(f, "%s\n", h);
+		fmt_fprintf(f, "%.*s\n%*s", (int)(nl - h), h, OPT_COL, "");
+	fmt_fprintf(f, "%s\n", h);
 	if (r->env)
-		fprintf(f, "%*s(or %s; the option wins)\n", OPT_COL, "", r->env);
+		fmt_fprintf(f, "%*s(or %s; the option wins)\n", OPT_COL, "", r->env);
 }
 
 void opt_help(const struct opt_cmd *c, FILE *f)
@@ -153,7 +154,7 @@ void opt_help(const struct opt_cmd *c, FILE *f)
 	fputs(c->usage, f);
 	for (const struct opt *r = c->rows; !opt_end(r); r++) {
 		if (!r->name)
-			fprintf(f, "\n%s\n", r->help);
+			fmt_fprintf(f, "\n%s\n", r->help);
 		else
 			opt_help_row(r, f);
 	}
