@@ -35,6 +35,7 @@ struct agent_opts {
 	struct sink_config sink;
 	bool to_files;			/* files sink (--output, or the default) */
 	bool default_output;		/* no endpoint and no --output given */
+	bool pull_only;			/* --prometheus, no endpoint, no --output */
 	char service_name[AGENT_NAME_MAX];	/* "" : each process's executable */
 	/* OTEL_RESOURCE_ATTRIBUTES, decoded; strings point into res_buf */
 	struct otlp_kv res_attrs[AGENT_MAX_RES_ATTRS];
@@ -66,6 +67,11 @@ struct agent_opts {
 	bool has_duration;
 	uint64_t duration_ms;
 	int status;			/* -1 when stderr is a terminal, 0 off, 1 on */
+	struct {			/* --prometheus [ADDR:]PORT; port 0: off */
+		uint8_t addr[16];
+		uint16_t port;
+		bool v6;
+	} prom;
 };
 
 /* rawtel run's command line over the OTEL_* variables (user/agent/opts.c):
@@ -75,6 +81,9 @@ int agent_opts_parse(struct agent_opts *o, int argc, char **argv);
 /* OTEL_RESOURCE_ATTRIBUTES syntax: k=v,k2=v2 with %-encoding (exposed
  * for tests). */
 int agent_parse_res_attrs(struct agent_opts *o, const char *s);
+
+/* --prometheus's value into o->prom (user/agent/prom_srv.c). */
+int agent_prom_addr(struct agent_opts *o, const char *v);
 
 /* Run until SIGINT/SIGTERM or --duration; the exit code (CLI_*). */
 int agent_run(struct agent_opts *o);

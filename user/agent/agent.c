@@ -184,6 +184,9 @@ static void sink_totals(const struct agent *a, struct sink_stats *t)
 	memset(t, 0, sizeof(*t));
 	for (int sig = 0; sig < SINK_NSIG; sig++) {
 		struct sink_stats st;
+
+		if (!a->sink)
+			break;
 		sink_stats(a->sink, sig, &st);
 		t->sent += st.sent;
 		t->succeeded += st.succeeded;
@@ -241,6 +244,8 @@ static int open_sink(struct agent *a, struct agent_opts *o)
 {
 	int r;
 
+	if (o->pull_only)
+		return 0;
 	if (o->to_files) {
 		if ((r = mkdirs(o->sink.output_dir)))
 			return err_set(-r, "cannot create the output directory %s: %s",
@@ -273,7 +278,8 @@ static int setup(struct agent *a, struct agent_opts *o)
 		if ((r = otlp_batch_new(&a->b[sig], (enum otlp_signal)sig, &lim)))
 			return r;
 	otlp_buf_init(&a->enc, SINK_BODY_MAX);
-	if ((r = loop_new(&a->loop)) || (r = open_sink(a, o)) || (r = selfmet_init(a)))
+	if ((r = loop_new(&a->loop)) || (r = open_sink(a, o)) || (r = selfmet_init(a)) ||
+	    (r = agent_prom_open(a)))
 		return r;
 	if ((r = session_open(&a->s, &o->s)))
 		return r;
@@ -317,7 +323,7 @@ static void shutdown_export(struct agent *a)
 	agent_flush(a, OTLP_LOGS);
 	agent_flush(a, OTLP_TRACES);
 	selfmet_collect(a);
-	left = sink_flush(a->sink, loop_now_ms() + AGENT_FLUSH_DEADLINE_MS);
+	left = a->sink ? sink_flush(a->sink, loop_now_ms() + AGENT_FLUSH_DEADLINE_MS) : 0;
 	sink_totals(a, &t);
 	if (a->o->status != 0 && isatty(2))
 		fputc('\n', stderr);
@@ -328,6 +334,8 @@ static void shutdown_export(struct agent *a)
 		(unsigned long long)a->exported[OTLP_METRICS]);
 	if (a->o->to_files)
 		fmt_fprintf(stderr, " to %s/\n", a->o->sink.output_dir);
+	else if (a->o->pull_only)
+		fmt_fprintf(stderr, " (scraped only)\n");
 	else
 		fmt_fprintf(stderr, "; %llu requests delivered, %d not delivered (%s), %llu dropped\n",
 			(unsigned long long)t.succeeded, left > 0 ? left : 0,
@@ -336,6 +344,7 @@ static void shutdown_export(struct agent *a)
 
 static void teardown(struct agent *a)
 {
+	agent_prom_close(a);
 	ahttp_free(a);
 	session_close(&a->s);
 	if (a->sink)
@@ -374,7 +383,9 @@ int agent_run(struct agent_opts *o)
 	/* the exit probe added for bookkeeping is the last one: not named */
 	for (int i = 0; i < o->s.n_probes - (o->exit_internal ? 1 : 0); i++)
 		fmt_fprintf(stderr, "%s%s", i ? "," : "", o->s.probes[i]->name);
-	if (o->to_files)
+	if (o->pull_only)
+		fmt_fprintf(stderr, " -> Prometheus only\n");
+	else if (o->to_files)
 		fmt_fprintf(stderr, " -> %s/ (%s)\n", o->sink.output_dir,
 			o->sink.output_format == SINK_PROTO_JSON ? "OTLP JSON Lines" :
 			"length-prefixed OTLP protobuf");

@@ -50,6 +50,7 @@ struct agent {
 	struct agent_procs procs;
 	struct ahttp_state *http;	/* the http probe's state (ahttp_rec.c) */
 	struct proctab seed;
+	struct prom_srv *prom;		/* --prometheus (prom_srv.c) */
 	struct agent_proc self;		/* rawtel's own resource */
 	int self_res;
 	struct agent_proc host_res;	/* the host's resource, for what no process owns */
@@ -93,7 +94,15 @@ void agent_on_retrans(struct agent *a, const struct ev_retrans *e);
 int selfmet_init(struct agent *a);
 /* Record the current totals and export a metrics batch. */
 void selfmet_export(struct agent *a);
+/* Record the current totals and collect the aggregator into the metrics
+ * batch, for a scrape (the caller renders and resets it); 0 or -errno. */
+int selfmet_snapshot(struct agent *a);
 /* selfmet_export, then forget processes whose last points went out. */
 void selfmet_collect(struct agent *a);
+
+/* The Prometheus endpoint (user/agent/prom_srv.c): listening on the loop
+ * when --prometheus is set, closed before the loop is freed. */
+int agent_prom_open(struct agent *a);
+void agent_prom_close(struct agent *a);
 
 #endif

@@ -37,8 +37,11 @@ void agent_flush(struct agent *a, int sig)
 	size_t off;
 	int proto, r;
 
-	if (!n)
+	if (!n || !a->sink) {
+		/* --prometheus alone: only the aggregator is read */
+		otlp_batch_reset(b);
 		return;
+	}
 	proto = proto_for(a, sig);
 	a->enc.len = 0;
 	off = 0;

@@ -122,6 +122,12 @@ static int set_headers(void *cmd, const char *v, const char *what)
 	return sink_config_set_headers(&RUN(cmd)->sink, -1, v);
 }
 
+static int set_prometheus(void *cmd, const char *v, const char *what)
+{
+	(void)what;
+	return agent_prom_addr(cmd, v);
+}
+
 static int set_format(void *cmd, const char *v, const char *what)
 {
 	if (!strcmp(v, "jsonl") || !strcmp(v, "json"))
@@ -286,6 +292,9 @@ static const struct opt run_rows[] = {
 	  "(default when no endpoint is set: ./rawtel-out)", set_output },
 	{ "--format", "F", NULL, NULL, "jsonl (default) or proto (length-prefixed) for --output",
 	  set_format },
+	{ "--prometheus", "[ADDR:]PORT", "RAWTEL_PROMETHEUS", NULL, "serve GET /metrics for Prometheus (loopback\n"
+	  "unless ADDR is given: 0.0.0.0:9464); with no endpoint\n"
+	  "and no --output, the only destination", set_prometheus },
 	{ "--spool", "DIR", NULL, NULL, "keep undelivered requests here while the collector is\n"
 	  "down (default /var/lib/rawtel/spool)", set_spool },
 	{ "--no-spool", NULL, NULL, NULL, "drop them instead", set_mark },
@@ -453,11 +462,15 @@ static int run_probes(struct agent_opts *o, uint64_t given)
 	return 0;
 }
 
-/* Files (--output, or no endpoint at all) or OTLP/HTTP with a spool. */
+/* Files (--output, or no endpoint at all) or OTLP/HTTP with a spool;
+ * --prometheus alone: no OTLP at all. */
 static void run_sink(struct agent_opts *o, uint64_t given)
 {
 	bool output = opt_given(run_rows, given, "--output");
 
+	o->pull_only = o->prom.port && !output && !endpoint_set(o);
+	if (o->pull_only)
+		return;
 	o->to_files = output || !endpoint_set(o);
 	o->default_output = !output && !endpoint_set(o);
 	if (o->default_output)
@@ -488,5 +501,10 @@ int agent_opts_parse(struct agent_opts *o, int argc, char **argv)
 	if ((r = run_probes(o, given)))
 		return r;
 	run_sink(o, given);
+	/* a scrape reads totals: a delta export would lose what it collects */
+	if (o->prom.port && o->temp_pref != OTLP_PREF_CUMULATIVE)
+		return err_set(EINVAL, "--prometheus serves cumulative totals: unset "
+			       "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE (or set it to "
+			       "cumulative)");
 	return 0;
 }

@@ -170,7 +170,8 @@ static void proto_export(struct agent *a, const struct pconn_stats *cs)
 	}
 }
 
-void selfmet_export(struct agent *a)
+/* The totals as observable counters' observations. */
+static void selfmet_observe(struct agent *a)
 {
 	static const char *const outcome[4] = { "sent", "succeeded", "failed", "retried" };
 
@@ -223,7 +224,11 @@ void selfmet_export(struct agent *a)
 		struct sink_stats st;
 		const uint64_t *by_outcome[4] = { &st.sent, &st.succeeded, &st.failed, &st.retried };
 
-		sink_stats(a->sink, sig, &st);
+		/* --prometheus alone: no sink, nothing sent */
+		if (a->sink)
+			sink_stats(a->sink, sig, &st);
+		else
+			memset(&st, 0, sizeof(st));
 		rec(a, INST_DROPPED, kv, 1, a->dropped[sig]);
 		rec(a, INST_EXPORTED, kv, 1, a->exported[sig]);
 		rec(a, INST_BYTES, kv, 1, st.bytes_sent);
@@ -237,6 +242,20 @@ void selfmet_export(struct agent *a)
 			rec(a, INST_EXPORT_DROPS, kv, 2, st.dropped[d]);
 		}
 	}
+}
+
+int selfmet_snapshot(struct agent *a)
+{
+	int r;
+
+	selfmet_observe(a);
+	r = otlp_agg_collect(a->agg, a->b[OTLP_METRICS]);
+	return r < 0 ? r : 0;
+}
+
+void selfmet_export(struct agent *a)
+{
+	selfmet_observe(a);
 	if (otlp_agg_collect(a->agg, a->b[OTLP_METRICS]) == -ENOSPC) {
 		/* cannot happen with the arena sized for these few series;
 		 * counted rather than assumed */
