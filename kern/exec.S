@@ -141,26 +141,30 @@ args_done: ; \
 // A 64-bit task that exec'd a 32-bit program (arm64, $pt_compat): now a
 // compat task, its syscalls:* exit is skipped; raw_syscalls:sys_exit still
 // fires, with the 64-bit number it entered with. And a 32-bit task's exec
-// (exec_compat_enter), with its 32-bit number; a failed one is still that
-// task, its argv[] of 4-byte pointers. The record parked at entry is
-// completed here and flagged EXEC_F_COMPAT. Every other syscall pays a
-// load and four compares.
+// (exec_compat_enter), with its 32-bit number, whatever it became: the
+// 64-bit syscalls:* exit takes that number for another call. A failed one
+// is still that task, its argv[] of 4-byte pointers. The record parked at
+// entry is completed here, and flagged EXEC_F_COMPAT when the program is
+// a 32-bit one. Every other syscall pays a load and four compares.
 .if $pt_compat
 .if $task_regs
 .prog exec_compat_exit tracepoint raw_syscalls/sys_exit
 	r6 = r1
 	r2 = *(u64 *)(r6 + field(id))
-	if r2 == $nr_execve goto 1f
-	if r2 == $nr_execveat goto 1f
 	if r2 == COMPAT_NR_EXECVE goto 1f
-	if r2 != COMPAT_NR_EXECVEAT goto out
-1:
+	if r2 == COMPAT_NR_EXECVEAT goto 1f
+	if r2 == $nr_execve goto 2f
+	if r2 != $nr_execveat goto out
+2:
+	// a 64-bit number: only a task now in 32-bit state, whose
+	// syscalls:* exit is skipped
 	call bpf_get_current_task_btf
 	r1 = r0
 	call bpf_task_pt_regs
 	r1 = *(u64 *)(r0 + PT_REGS_COMPAT_STATE)
 	r1 &= PT_COMPAT_MODE32
 	if r1 == 0 goto out
+1:
 	r1 = r6
 #undef EXEC_UPTR
 #define EXEC_UPTR 4

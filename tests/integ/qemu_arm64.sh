@@ -173,6 +173,15 @@ if [ -x "$bb32" ]; then
 	else
 		fail ${pre}_compat32_unseen32 "no one line naming pid $shcat: $(cat "$vm/compat32.err")"
 	fi
+	# its exec of a 64-bit program: seen (raw_syscalls:sys_exit, the
+	# 32-bit number), and not named as unseen
+	shcat64=$(cat "$vm/compat32.shcat64" 2> /dev/null)
+	if [ -n "$shcat64" ] && grep -q "\"pid\":$shcat64,.*\"ret\":0,.*\"filename\":\"/bin/busybox\",\"argv\":\[\"/bin/busybox\",\"cat\"" \
+		"$vm/compat32.execs" 2> /dev/null && ! grep -q "32-bit process $shcat64 " "$vm/compat32.err"; then
+		pass "${pre}_compat32_exec64 (a 32-bit shell's exec of a 64-bit program traced, not named)"
+	else
+		fail ${pre}_compat32_exec64 "no exec of the 64-bit cat (pid $shcat64), or named: $(cat "$vm/compat32.execs" "$vm/compat32.err" 2> /dev/null)"
+	fi
 fi
 
 # tests/unit/test_abi.c built for aarch64: pt_regs offsets and syscall
