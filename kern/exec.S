@@ -28,17 +28,18 @@ DECLARE_PROCS
 #define FP_PROC_KEY -28		/* exits: procs key (tgid) */
 
 // argv[I] (array at r9) read into FP_ARGV_I, r0 0 or -errno: a user
-// pointer of $uptr bytes (4 in 32-bit programs), the slot's upper half
-// zeroed for it.
+// pointer of EXEC_UPTR bytes (4 in 32-bit programs: the target's $uptr,
+// or 4 in the programs of compat tasks), the slot's upper half zeroed for it.
+#define EXEC_UPTR $uptr
 #define ARGV_PTR(I) \
-.if $uptr == 4 ; \
+.if EXEC_UPTR == 4 ; \
 	*(u64 *)(r10 + FP_ARGV_I) = 0 ; \
 .endif ; \
 	r3 = r9 ; \
-	r3 += (I) * $uptr ; \
+	r3 += (I) * EXEC_UPTR ; \
 	r1 = r10 ; \
 	r1 += FP_ARGV_I ; \
-	r2 = $uptr ; \
+	r2 = EXEC_UPTR ; \
 	READ_USER
 
 // One argument: argv[I] -> data at offset r8 of record r7.
@@ -96,18 +97,22 @@ args_done: ; \
 .prog execat_exit tracepoint syscalls/sys_exit_execveat
 #include "exec_exit.h"
 
-// A 64-bit task that exec'd a 32-bit program (arm64, $pt_compat): now a
-// compat task, its syscalls:* exit is skipped; raw_syscalls:sys_exit still
-// fires, with the 64-bit number it entered with. The record parked at
-// entry is completed here and flagged EXEC_F_COMPAT. Every other syscall
-// pays a load and two compares.
+// Compat tasks (arm64, $pt_compat): the syscalls:* tracepoints skip them;
+// raw_syscalls:sys_enter/sys_exit fire, with the 32-bit ARM numbers (EABI:
+// execve 11, execveat 387) and the 32-bit registers r0..r2 in x0..x2.
+#define COMPAT_NR_EXECVE 11
+#define COMPAT_NR_EXECVEAT 387
+
+// A 32-bit task's execve/execveat (a 32-bit shell running a program):
+// parked as exec_enter parks it, its filename and argv[] entries 4-byte
+// user pointers read from the saved registers (execveat's one register
+// later). Every other syscall pays a load and two compares.
 .if $pt_compat
 .if $task_regs
-.prog exec_compat_exit tracepoint raw_syscalls/sys_exit
-	r6 = r1
-	r2 = *(u64 *)(r6 + field(id))
-	if r2 == $nr_execve goto 1f
-	if r2 != $nr_execveat goto out
+.prog exec_compat_enter tracepoint raw_syscalls/sys_enter
+	r6 = *(u64 *)(r1 + field(id))
+	if r6 == COMPAT_NR_EXECVE goto 1f
+	if r6 != COMPAT_NR_EXECVEAT goto out
 1:
 	call bpf_get_current_task_btf
 	r1 = r0
@@ -115,10 +120,59 @@ args_done: ; \
 	r1 = *(u64 *)(r0 + PT_REGS_COMPAT_STATE)
 	r1 &= PT_COMPAT_MODE32
 	if r1 == 0 goto out
+	r1 = r0
+	if r6 == COMPAT_NR_EXECVE goto 2f
+	r1 += PT_REGS_ARG2 - PT_REGS_ARG1
+2:
+#undef EXEC_UPTR
+#define EXEC_UPTR 4
+#define EXEC_FNAME_AT PT_REGS_ARG1
+#define EXEC_ARGV_AT PT_REGS_ARG2
+#define EXEC_AT_REGS
+#include "exec_enter.h"
+#undef EXEC_FNAME_AT
+#undef EXEC_ARGV_AT
+#undef EXEC_AT_REGS
+#undef EXEC_UPTR
+#define EXEC_UPTR $uptr
+.endif
+.endif
+
+// A 64-bit task that exec'd a 32-bit program (arm64, $pt_compat): now a
+// compat task, its syscalls:* exit is skipped; raw_syscalls:sys_exit still
+// fires, with the 64-bit number it entered with. And a 32-bit task's exec
+// (exec_compat_enter), with its 32-bit number, whatever it became: the
+// 64-bit syscalls:* exit takes that number for another call. A failed one
+// is still that task, its argv[] of 4-byte pointers. The record parked at
+// entry is completed here, and flagged EXEC_F_COMPAT when the program is
+// a 32-bit one. Every other syscall pays a load and four compares.
+.if $pt_compat
+.if $task_regs
+.prog exec_compat_exit tracepoint raw_syscalls/sys_exit
+	r6 = r1
+	r2 = *(u64 *)(r6 + field(id))
+	if r2 == COMPAT_NR_EXECVE goto 1f
+	if r2 == COMPAT_NR_EXECVEAT goto 1f
+	if r2 == $nr_execve goto 2f
+	if r2 != $nr_execveat goto out
+2:
+	// a 64-bit number: only a task now in 32-bit state, whose
+	// syscalls:* exit is skipped
+	call bpf_get_current_task_btf
+	r1 = r0
+	call bpf_task_pt_regs
+	r1 = *(u64 *)(r0 + PT_REGS_COMPAT_STATE)
+	r1 &= PT_COMPAT_MODE32
+	if r1 == 0 goto out
+1:
 	r1 = r6
+#undef EXEC_UPTR
+#define EXEC_UPTR 4
 #define EXEC_COMPAT
 #include "exec_exit.h"
 #undef EXEC_COMPAT
+#undef EXEC_UPTR
+#define EXEC_UPTR $uptr
 .endif
 .endif
 

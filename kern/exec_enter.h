@@ -1,6 +1,14 @@
 // Body of an exec entry program (execve, execveat): filename and arguments
 // into the per-CPU scratch record, then parked under this thread's id.
 // Registers: r6 ctx, r7 record, r8 bytes of argv data, r9 argv.
+// EXEC_FNAME_AT/EXEC_ARGV_AT: where r1's object holds the two pointers
+// (the tracepoint's fields, or, EXEC_AT_REGS, a compat task's saved
+// registers, whose upper halves are dropped).
+#ifndef EXEC_FNAME_AT
+#define EXEC_FNAME_AT field(filename)
+#define EXEC_ARGV_AT field(argv)
+#define EXEC_AT_FIELDS
+#endif
 	r6 = r1
 	*(u32 *)(r10 + FP_SCRATCH_KEY) = 0
 	r2 = r10
@@ -11,9 +19,17 @@
 	r7 = r0
 	*(u32 *)(r7 + EV_OFF_FLAGS) = 0
 	*(u32 *)(r7 + EXEC_OFF_ARGC) = 0	// and DLEN
-	r1 = *(u64 *)(r6 + field(argv))
+	r1 = *(u64 *)(r6 + EXEC_ARGV_AT)
+#ifdef EXEC_AT_REGS
+	r1 <<= 32			// a 32-bit register's value
+	r1 >>= 32
+#endif
 	*(u64 *)(r7 + EXEC_OFF_UARGV) = r1
-	r3 = *(u64 *)(r6 + field(filename))
+	r3 = *(u64 *)(r6 + EXEC_FNAME_AT)
+#ifdef EXEC_AT_REGS
+	r3 <<= 32
+	r3 >>= 32
+#endif
 	*(u64 *)(r7 + EXEC_OFF_UFNAME) = r3
 	r1 = r7
 	r1 += EXEC_OFF_FNAME
@@ -40,3 +56,8 @@ fname_done:
 out:
 	r0 = 0
 	exit
+#ifdef EXEC_AT_FIELDS
+#undef EXEC_FNAME_AT
+#undef EXEC_ARGV_AT
+#undef EXEC_AT_FIELDS
+#endif

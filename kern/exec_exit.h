@@ -1,15 +1,23 @@
 // Body of an exec exit program: complete the parked record and send it.
 // Registers: r6 ctx, r7 record, r8 bytes of argv data, r9 pid_tgid, then
-// argv on the new stack. EXEC_COMPAT defined: the exit of a 64-bit task
-// that became a 32-bit program (flagged; argv as read at entry).
+// argv on the new stack. EXEC_COMPAT defined: the exit on raw_syscalls of
+// an exec that involved a 32-bit program (flagged when it runs one now;
+// argv as read at entry).
 	CTX_PID(r9)
 	*(u64 *)(r10 + FP_EXIT_KEY) = r0
 	LOOKUP(exec_pending, FP_EXIT_KEY, out)
 	r7 = r0
 #ifdef EXEC_COMPAT
+	call bpf_get_current_task_btf		// a 32-bit program now?
+	r1 = r0
+	call bpf_task_pt_regs
+	r1 = *(u64 *)(r0 + PT_REGS_COMPAT_STATE)
+	r1 &= PT_COMPAT_MODE32
+	if r1 == 0 goto 1f
 	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
 	r1 |= EXEC_F_COMPAT
 	*(u32 *)(r7 + EV_OFF_FLAGS) = r1
+1:
 #endif
 	FILTER_PID(r9, done)
 	FILTER_COMM(done)

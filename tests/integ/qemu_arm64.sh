@@ -159,6 +159,29 @@ if [ -x "$bb32" ]; then
 	else
 		fail ${pre}_compat32_unseen "no one line naming pid $cat32: $(cat "$vm/compat32.err")"
 	fi
+	# a 32-bit shell's exec of a 32-bit cat (exec_compat_enter and
+	# exec_compat_exit: raw_syscalls at both ends), named as unseen too
+	shcat=$(cat "$vm/compat32.shcat" 2> /dev/null)
+	if [ -n "$shcat" ] && grep -q "\"pid\":$shcat,.*\"ret\":0,.*\"filename\":\"/bin/busybox32\",\"argv\":\[\"/bin/busybox32\",\"cat\",\"/tmp/compat32/opened-by-compat32\"\]" \
+		"$vm/compat32.execs" 2> /dev/null; then
+		pass "${pre}_compat32_exec32 (a 32-bit shell's exec of a 32-bit program traced)"
+	else
+		fail ${pre}_compat32_exec32 "no exec of the 32-bit shell's cat (pid $shcat): $(cat "$vm/compat32.execs" 2> /dev/null)"
+	fi
+	if [ -n "$shcat" ] && [ "$(grep -c "not seen by the syscall probes but exec and open: 32-bit process $shcat (busybox32)" "$vm/compat32.err")" = 1 ]; then
+		pass "${pre}_compat32_unseen32 (named as unseen, one line)"
+	else
+		fail ${pre}_compat32_unseen32 "no one line naming pid $shcat: $(cat "$vm/compat32.err")"
+	fi
+	# its exec of a 64-bit program: seen (raw_syscalls:sys_exit, the
+	# 32-bit number), and not named as unseen
+	shcat64=$(cat "$vm/compat32.shcat64" 2> /dev/null)
+	if [ -n "$shcat64" ] && grep -q "\"pid\":$shcat64,.*\"ret\":0,.*\"filename\":\"/bin/busybox\",\"argv\":\[\"/bin/busybox\",\"cat\"" \
+		"$vm/compat32.execs" 2> /dev/null && ! grep -q "32-bit process $shcat64 " "$vm/compat32.err"; then
+		pass "${pre}_compat32_exec64 (a 32-bit shell's exec of a 64-bit program traced, not named)"
+	else
+		fail ${pre}_compat32_exec64 "no exec of the 64-bit cat (pid $shcat64), or named: $(cat "$vm/compat32.execs" "$vm/compat32.err" 2> /dev/null)"
+	fi
 fi
 
 # tests/unit/test_abi.c built for aarch64: pt_regs offsets and syscall

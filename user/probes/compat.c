@@ -90,5 +90,5 @@ void compat_warn(void)
 void compat_exec_note(uint32_t pid, const char *comm)
 {
 	fmt_fprintf(stderr, "rawtel: not seen by the syscall probes but exec and open: 32-bit "
-		"process %u (%s), which a 64-bit one started\n", pid, comm);
+		"process %u (%s), started by exec\n", pid, comm);
 }

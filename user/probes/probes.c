@@ -276,7 +276,7 @@ const struct probe probes[] = {
 	  .ev_type = EV_EXEC, .units = { "proc", "exec" },
 	  .progs = (const struct probe_prog[]){ { "proc_fork", false, false }, { "exec_enter", false, false }, { "exec_exit", false, false },
 		     { "execat_enter", true, false }, { "execat_exit", true, false }, { "exec_sched", false, false },
-		     { "exec_compat_exit", false, true }, { 0 } },
+		     { "exec_compat_enter", false, true }, { "exec_compat_exit", false, true }, { 0 } },
 	  .header = exec_header, .print = exec_print, .ev_min = EXEC_OFF_DATA, .ev_max = EXEC_REC_MAX },
 	{ .name = "exit", .summary = "processes ended: exit code or killing signal, lifetime",
 	  .ev_type = EV_EXIT, .units = { "proc", "exit" },
