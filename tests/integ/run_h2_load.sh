@@ -43,7 +43,7 @@ load() {
 	while ! h2load -n 1 "http://127.0.0.1:$port/hello.txt" > /dev/null 2>&1 && [ $i -lt 50 ]; do
 		sleep 0.1; i=$((i + 1))
 	done
-	"$RAWTEL_REL" run --no-status --probes http --pid $ngd --no-spool --capture-bytes 4096 \
+	"$RAWTEL_REL" run --no-status --probes http --pid $ngd --no-spool --capture-bytes 4096 --compression gzip \
 		--endpoint "http://127.0.0.1:$(cat "$T_TMP/$name.rport")" "$@" \
 		> "$T_TMP/$name.out" 2> "$T_TMP/$name.err" &
 	rt=$!; track_pid $rt

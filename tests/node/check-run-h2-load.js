@@ -30,18 +30,25 @@ const state = ['lost_state', 'reorder_late', 'gap_late'].reduce((n, e) => n + se
 const gaps = self('rawtel.http.events', { event: 'gap' });
 const given = h2('given_up') + h2('queue_full');
 const dropped = self('rawtel.records.dropped', { signal: 'traces' });
+// spans handed to the exporter, and export requests dropped (a queue full)
+const items = self('rawtel.export.items', { signal: 'traces' });
+const reqDrops = ['queue_full', 'spool_full', 'rejected', 'too_large', 'spool_bad', 'io', 'shutdown'].reduce(
+  (n, r) => n + self('rawtel.export.dropped', { signal: 'traces', reason: r }), 0);
 const out = fs.readFileSync(outFile, 'utf8');
 const m = /requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed/.exec(out) || [];
 const total = Number(m[1]), done = Number(m[3]), ok = Number(m[4]);
 const rps = (/finished in [^,]+, ([\d.]+) req\/s/.exec(out) || [])[1];
-const short = ok - mine.length;
+// streams against spans made (exported or dropped in export, counted)
+const short = ok - Math.max(mine.length, items);
 const summary = `h2load ${ok}/${total} succeeded (${rps} req/s), SERVER spans ${mine.length} (${partial} partial), ` +
   `histogram ${points}, lost in kernel ${lost} (${gaps} gaps), lost state ${state}, http2 given up/queue full ${given}, ` +
-  `no_request ${h2('no_request')}, no_response ${h2('no_response')}, spans dropped ${dropped}`;
+  `no_request ${h2('no_request')}, no_response ${h2('no_response')}, spans dropped ${dropped}, ` +
+  `spans handed to export ${items} (requests dropped ${reqDrops})`;
 const fails = [];
 if (!(ok >= 1000) || done !== total) fails.push('h2load did not complete its requests');
 if (bad) fails.push(`${bad} spans with the wrong path, status or version, not flagged partial`);
 if (short < 0) fails.push('more spans than streams');
+if (items < mine.length || (items > mine.length && !reqDrops)) fails.push('spans exported and received differ, no export drop counted');
 // one lost record (a read or write of h2load's connection) holds at most
 // the streams in flight on it (-m): missing streams are bounded by that;
 // after a loss, HPACK state may be gone for the rest of the connection:
