@@ -52,6 +52,6 @@ bench_h2() {
 	for k in none floor rawtel; do
 		median < "$tmp/h2.$k.rps" | awk -v k=$k -v b="$base" '{ printf "  %-9s %9.0f streams/s (%.3fx)\n", k, $1, $1 / b }'
 	done
-	echo "  rawtel user CPU $(median < "$tmp/h2.cpu") us per stream; at exit, each run:"
+	median < "$tmp/h2.cpu" | awk '{ printf "  rawtel user CPU %.2f us per stream; at exit, each run:\n", $1 }'
 	sed 's/^/    /' "$tmp/h2.summaries"
 }
