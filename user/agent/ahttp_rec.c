@@ -238,7 +238,9 @@ static void on_sock(struct ahttp_state *h, const struct ev_sock *e)
 		c->role = e->kind == SOCK_K_ACCEPT ? HTTP1_SERVER :
 			  e->kind == SOCK_K_CONNECT ? HTTP1_CLIENT :
 			  e->role == SOCK_ROLE_CLIENT ? HTTP1_CLIENT : HTTP1_SERVER;
-	c->known = 1;
+	/* the peer's address: an accept whose caller passed no sockaddr may
+	 * not have it (never 0.0.0.0 as a client.address) */
+	c->known = (e->h.flags & SOCK_F_REMOTE) != 0;
 	c->family = e->family;
 	c->lport = e->lport;
 	c->rport = e->rport;

@@ -65,7 +65,7 @@ struct ahttp_conn {
 	uint64_t id;		/* 0: free slot */
 	uint64_t last_ts;	/* newest record fed (reorder: late ones) */
 	uint8_t role;		/* enum http1_role */
-	uint8_t known;		/* a sock record was seen: addresses valid */
+	uint8_t known;		/* a sock record gave the peer: addresses valid */
 	uint8_t n_ctx;
 	uint8_t own;		/* a collector receiving rawtel's exports */
 	uint8_t tls;		/* its exchanges came as TLS plaintext

@@ -231,13 +231,14 @@ static int send_close(struct sockcap *c, const struct ev_hdr *like, const char c
 }
 
 /* The table of the process's namespace holding `inode`: the last one read
- * if it has it, else read again (not more often than SC_TAB_AGE_NS). */
-static const struct procnet_sock *find_sock(struct sockcap *c, uint32_t pid, uint64_t inode)
+ * if it has it, else read again (not more often than every `age` ns). */
+static const struct procnet_sock *find_sock(struct sockcap *c, uint32_t pid, uint64_t inode,
+					     uint64_t age)
 {
 	const struct procnet_sock *ps = c->tab_ns_pid == pid ? procnet_table_find(&c->tab, inode) : NULL;
 	uint64_t now = sockcap_now_ns();
 
-	if (ps || (c->tab_ns_pid == pid && now - c->tab_ns < SC_TAB_AGE_NS))
+	if (ps || (c->tab_ns_pid == pid && now - c->tab_ns < age))
 		return ps;
 	procnet_table_free(&c->tab);
 	c->tab_ns = now;
@@ -250,8 +251,7 @@ static const struct procnet_sock *find_sock(struct sockcap *c, uint32_t pid, uin
 /* What the kernel side could not know of an accepted socket: its local
  * address, from the listener (cached by inode, and by process and fd for a
  * process gone by now), and its family when the caller passed no
- * sockaddr. Its peer then stays unknown: the fd may be another socket's by
- * now. -ENOTSOCK: the listener is not TCP. */
+ * sockaddr (its peer: resolve_peer). -ENOTSOCK: the listener is not TCP. */
 static int resolve_accept(struct sockcap *c, struct ev_sock *e)
 {
 	const struct procnet_sock *ps;
@@ -269,7 +269,7 @@ static int resolve_accept(struct sockcap *c, struct ev_sock *e)
 	if (i == SC_LCACHE) {
 		if (gone)
 			return 0;
-		ps = find_sock(c, e->h.pid, ino);
+		ps = find_sock(c, e->h.pid, ino, SC_TAB_AGE_NS);
 		i = c->lc_next++ % SC_LCACHE;
 		c->lc[i].inode = ino;
 		c->lc[i].family = ps ? ps->family : 0;	/* 0: not TCP */
@@ -285,6 +285,46 @@ static int resolve_accept(struct sockcap *c, struct ev_sock *e)
 	memcpy(e->laddr, c->lc[i].addr, 16);
 	e->h.flags |= SOCK_F_LOCAL;
 	return 0;
+}
+
+/* Whether fd `key` still holds connection `conn` in the kernel's sk_fds
+ * (its close would have removed it) */
+static bool fd_holds(const struct sockcap *c, uint64_t key, uint64_t conn)
+{
+	uint8_t val[SKF_SIZE];
+	uint64_t v;
+
+	if (bpf_map_lookup(c->fds_fd, &key, val))
+		return false;
+	memcpy(&v, val + SKF_CONN, 8);
+	return v == conn;
+}
+
+/* The peer of a socket accepted without a sockaddr (nghttpd passes NULL),
+ * from /proc/net/tcp by the fd's inode; only while the kernel's sk_fds
+ * shows the fd held this connection before and after its link was read,
+ * so the inode cannot be a later socket's under a reused fd. Closed by
+ * then: the peer stays unknown, never guessed. The table is read again
+ * only when the last one predates the accept, at most every
+ * SC_PEER_AGE_NS (a busy server's accepts in between: peers unknown). */
+static void resolve_peer(struct sockcap *c, struct ev_sock *e, uint64_t key)
+{
+	const struct procnet_sock *ps;
+	uint64_t ino;
+
+	if ((e->h.flags & SOCK_F_REMOTE) || !(e->h.flags & SOCK_F_LOCAL) ||
+	    !fd_holds(c, key, e->conn) || procnet_fd_inode(e->h.pid, e->fd, &ino) ||
+	    !fd_holds(c, key, e->conn))
+		return;
+	/* a table read after the accept has the socket unless it closed */
+	ps = find_sock(c, e->h.pid, ino, c->tab_ns_pid == e->h.pid && c->tab_ns > e->h.ts ?
+					       UINT64_MAX : SC_PEER_AGE_NS);
+	/* an accepted socket: on the listener's port */
+	if (!ps || ps->family != e->family || ps->lport != e->lport)
+		return;
+	e->rport = ps->rport;
+	memcpy(e->raddr, ps->raddr, 16);
+	e->h.flags |= SOCK_F_REMOTE;
 }
 
 static bool dropped(const struct sockcap *c, uint64_t conn)
@@ -355,6 +395,8 @@ static int process(struct sockcap *c, const void *rec, size_t size, sockcap_deli
 			idtab_delete(&c->conns, old);
 		return 0;
 	}
+	if (e.kind == SOCK_K_ACCEPT)
+		resolve_peer(c, &e, key);
 	conn_put(c, key, e.conn, e.role);
 	return d(ctx, &e, sizeof(e));
 }

@@ -13,6 +13,7 @@
 #define SC_CONNS (2 * SKF_MAX)		/* slots of the table: power of two */
 #define SC_LCACHE 64
 #define SC_TAB_AGE_NS 50000000ULL	/* a table younger is not read again */
+#define SC_PEER_AGE_NS 10000000ULL	/* the same for a peer's address */
 #define SC_HELD_MAX 65536
 #define SC_HOLD_NS 5000000ULL		/* perf buffers: a record is in its
 					 * CPU's buffer microseconds after its
