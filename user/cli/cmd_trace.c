@@ -13,6 +13,7 @@
 
 #include "rawtel/cli.h"
 #include "rawtel/err.h"
+#include "rawtel/phase.h"
 #include "rawtel/events.h"
 #include "rawtel/feature.h"
 #include "rawtel/session.h"
@@ -198,6 +199,7 @@ int cmd_trace(int argc, char **argv)
 		free(t);
 		return r > 0 ? CLI_OK : CLI_USAGE;
 	}
+	phase_mark("options parsed");
 	r = session_open(&t->s, &t->opt.s);
 	if (r) {
 		cli_err("%s", err_msg());
