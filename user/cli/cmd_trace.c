@@ -14,6 +14,7 @@
 #include "rawtel/cli.h"
 #include "rawtel/err.h"
 #include "rawtel/phase.h"
+#include "rawtel/stage.h"
 #include "rawtel/events.h"
 #include "rawtel/feature.h"
 #include "rawtel/session.h"
@@ -256,6 +257,8 @@ int cmd_trace(int argc, char **argv)
 			t->opt.s.probes[i]->finish(&t->out);
 	fflush(t->out.f);
 	summary(t);
+	session_bench_report(&t->s, stderr);
+	stage_report(stderr);
 	if (r)
 		cli_err("%s", err_msg());
 	code = r ? CLI_ERR : CLI_OK;

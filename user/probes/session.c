@@ -463,6 +463,7 @@ int session_open(struct session *s, const struct session_opts *o)
 	s->opt = *o;
 	s->opt.ring_size = session_ring_size(o);
 	bpf_obj_init(&s->obj);
+	session_bench_start();
 	s->wall_off_ns = wall_offset();
 	r = open_all(s);
 	if (r)
