@@ -22,7 +22,9 @@
 #define RT_BPF_MAP_LOOKUP_AND_DELETE_ELEM 21
 #define RT_BPF_MAP_LOOKUP_BATCH		24
 #define RT_BPF_LINK_CREATE		28
+#define RT_BPF_ENABLE_STATS		32
 #define RT_BPF_LINK_DETACH		34
+#define RT_BPF_STATS_RUN_TIME		0	/* BPF_ENABLE_STATS type */
 
 /* Syscall numbers of bpf(2) and perf_event_open(2) for the architecture
  * the C code is compiled for (only user space makes syscalls, so the

@@ -22,6 +22,9 @@ int bpf_prog_load(uint32_t type, const struct rt_bpf_insn *insns, uint32_t n,
 		  const char *license, const char *name, uint32_t log_level,
 		  char *log, uint32_t log_size);
 int bpf_prog_info(int fd, struct rt_bpf_prog_info *info);
+/* Count every program's run time and runs (run_time_ns, run_cnt) while
+ * the returned fd is open (5.8+; else kernel.bpf_stats_enabled=1). */
+int bpf_enable_stats(void);
 /* BPF link for a program on a perf event (kernel 5.15+), with a cookie
  * the program reads with bpf_get_attach_cookie. */
 int bpf_link_perf_event(int prog_fd, int perf_fd, uint64_t cookie);

@@ -138,4 +138,11 @@ bool session_attached(const struct session *s, const char *prog);
 uint64_t session_lost_probe(const struct session *s, const struct probe *p);
 void session_close(struct session *s);
 
+/* RAWTEL_BENCH_STATS=1 (rawtel/stage.h): the kernel counts every BPF
+ * program's runs and run time from session_open on (BPF_ENABLE_STATS),
+ * and session_bench_report prints them, one "rawtel: bench: bpf" line
+ * per loaded program (user/probes/session_bench.c). */
+void session_bench_start(void);
+void session_bench_report(const struct session *s, FILE *f);
+
 #endif

@@ -20,6 +20,7 @@
 #include "rawtel/cli.h"
 #include "rawtel/err.h"
 #include "rawtel/fmt.h"
+#include "rawtel/stage.h"
 
 #define AGENT_ARENA (2u << 20)
 #define AGENT_MAX_RESOURCES 1024
@@ -90,10 +91,12 @@ static void on_ring(struct loop *l, int fd, uint32_t events, void *arg)
 	struct agent *a = arg;
 	int r;
 
-	(void)fd;
 	(void)events;
+	stage_event(fd >= 0 ? STAGE_WAKE_RING : STAGE_WAKE_TICK);
+	stage_enter(STAGE_RING);
 	r = session_consume(&a->s, agent_on_event, a);
 	ahttp_drain_tick(a);
+	stage_leave();
 	if (r) {
 		fmt_fprintf(stderr, "rawtel: reading events failed: %s\n", err_msg());
 		a->exit_code = CLI_ERR;
@@ -340,6 +343,8 @@ static void shutdown_export(struct agent *a)
 		fmt_fprintf(stderr, "; %llu requests delivered, %d not delivered (%s), %llu dropped\n",
 			(unsigned long long)t.succeeded, left > 0 ? left : 0,
 			a->o->sink.spool_dir[0] ? "spooled" : "no spool", (unsigned long long)t.dropped[0]);
+	session_bench_report(&a->s, stderr);
+	stage_report(stderr);
 }
 
 static void teardown(struct agent *a)

@@ -21,6 +21,7 @@
 #include "rawtel/pconn.h"
 #include "rawtel/sockcap.h"
 #include "rawtel/tls.h"
+#include "rawtel/stage.h"
 
 /* ---- connections of a process: by id (rawtel/idtab.h) ----------------- */
 static struct ahttp_conn *conn_find(const struct ahttp_proc *p, uint64_t id)
@@ -185,8 +186,10 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 		else
 			ahttp_ctx_client(h, p, &none, &ctx);
 	}
+	stage_enter(STAGE_SPAN);
 	ahttp_act_end(p, &ctx);
 	ahttp_exchange(h, p, c, &ctx, x);
+	stage_leave();
 }
 
 /* The layer no longer parses a connection: the kernel stops copying it */
@@ -310,9 +313,11 @@ static void on_data(struct ahttp_state *h, const struct ev_data *d, size_t len, 
 	h->cur = p;
 	h->cur_tid = d->h.tid;
 	h->why = NULL;		/* only evictions give up requests here */
+	stage_enter(STAGE_PARSE);
 	r = pconn_feed(p->t, id, c->role == HTTP1_CLIENT ? PROTO_CLIENT : PROTO_SERVER,
 		       c->role == HTTP1_CLIENT ? c->rport : c->lport,
 		       d->dir == DATA_DIR_SEND ? PROTO_SEND : PROTO_RECV, ts, d->bytes, cap, d->total);
+	stage_leave();
 	h->cur = NULL;
 	if (r == -ENOMEM)
 		h->ev[HEV_LOST_STATE]++;

@@ -11,6 +11,7 @@
 #include "agent_int.h"
 #include "rawtel/err.h"
 #include "rawtel/fmt.h"
+#include "rawtel/stage.h"
 
 uint64_t agent_now_ns(void)
 {
@@ -46,9 +47,13 @@ void agent_flush(struct agent *a, int sig)
 	a->enc.len = 0;
 	off = 0;
 	/* protobuf is written back to front: the sink copies it from there */
+	stage_enter(STAGE_ENCODE);
 	r = proto == SINK_PROTO_JSON ? otlp_encode_json(b, &a->enc) : otlp_encode_pb_at(b, &a->enc, &off);
+	stage_leave();
+	stage_enter(STAGE_EXPORT);
 	if (!r)
 		r = sink_submit(a->sink, sig, a->enc.p + off, a->enc.len, proto);
+	stage_leave();
 	if (r) {
 		/* the sink counts what it drops itself; this is what never
 		 * reached it */

@@ -151,6 +151,13 @@ int bpf_prog_info(int fd, struct rt_bpf_prog_info *info)
 	return (int)bpf_sys(RT_BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a));
 }
 
+int bpf_enable_stats(void)
+{
+	uint32_t type = RT_BPF_STATS_RUN_TIME;	/* the attr: its type alone */
+
+	return (int)bpf_sys(RT_BPF_ENABLE_STATS, &type, sizeof(type));
+}
+
 int bpf_link_perf_event(int prog_fd, int perf_fd, uint64_t cookie)
 {
 	struct rt_bpf_link_create_attr a;

@@ -11,6 +11,7 @@
 #include "rawtel/err.h"
 #include "rawtel/fmt.h"
 #include "rawtel/kern.h"
+#include "rawtel/phase.h"
 #include "rawtel/tracefs.h"
 #include "vlog.h"
 
@@ -187,6 +188,28 @@ static int prog_insns(const struct bpf_obj *o, const struct bpf_obj_unit *un,
 	return 0;
 }
 
+/* RAWTEL_DEBUG_STARTUP: a load over a millisecond is named, with the
+ * verifier's statistics (log level 4: how many instructions and states it
+ * walked), which is where start-up time goes */
+static int load_timed(const struct asm_prog *p, const struct rt_bpf_insn *in, const char *lic)
+{
+	unsigned long long t0 = phase_now_ns(), dt;
+	char st[512] = "";
+	const char *s;
+	int fd = bpf_prog_load(p->prog_type, in, p->count, lic, p->name, 4, st, sizeof(st));
+
+	dt = phase_now_ns() - t0;
+	if (fd < 0 && fd != -EPERM)
+		/* the stats did not fit, or a rejection: the plain load decides */
+		fd = bpf_prog_load(p->prog_type, in, p->count, lic, p->name, 0, NULL, 0);
+	if (fd >= 0 && dt > 1000000 && (s = strstr(st, "processed")))
+		phase_mark("loaded %s: %u insns in %.2f ms, %.*s", p->name, p->count,
+			   (double)dt / 1e6, (int)strcspn(s, "\n"), s);
+	else if (fd >= 0 && dt > 1000000)
+		phase_mark("loaded %s: %u insns in %.2f ms", p->name, p->count, (double)dt / 1e6);
+	return fd;
+}
+
 static int load_prog(struct bpf_obj *o, struct bpf_obj_prog *bp)
 {
 	const struct bpf_obj_unit *un = &o->units[bp->unit];
@@ -198,7 +221,8 @@ static int load_prog(struct bpf_obj *o, struct bpf_obj_prog *bp)
 	r = prog_insns(o, un, p, &in);
 	if (r)
 		return r;
-	fd = bpf_prog_load(p->prog_type, in, p->count, lic, p->name, 0, NULL, 0);
+	fd = phase_on() ? load_timed(p, in, lic)
+			: bpf_prog_load(p->prog_type, in, p->count, lic, p->name, 0, NULL, 0);
 	if (fd >= 0) {
 		bp->fd = fd;
 		free(in);
@@ -231,6 +255,7 @@ int bpf_obj_load(struct bpf_obj *o)
 	r = create_maps(o);
 	if (r)
 		return r;
+	phase_mark("%u maps created", o->n_maps);
 	for (uint32_t i = 0; i < o->n_progs; i++) {
 		r = load_prog(o, &o->progs[i]);
 		if (r)

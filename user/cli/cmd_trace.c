@@ -13,6 +13,8 @@
 
 #include "rawtel/cli.h"
 #include "rawtel/err.h"
+#include "rawtel/phase.h"
+#include "rawtel/stage.h"
 #include "rawtel/events.h"
 #include "rawtel/feature.h"
 #include "rawtel/fmt.h"
@@ -199,6 +201,7 @@ int cmd_trace(int argc, char **argv)
 		free(t);
 		return r > 0 ? CLI_OK : CLI_USAGE;
 	}
+	phase_mark("options parsed");
 	r = session_open(&t->s, &t->opt.s);
 	if (r) {
 		cli_err("%s", err_msg());
@@ -255,6 +258,8 @@ int cmd_trace(int argc, char **argv)
 			t->opt.s.probes[i]->finish(&t->out);
 	fflush(t->out.f);
 	summary(t);
+	session_bench_report(&t->s, stderr);
+	stage_report(stderr);
 	if (r)
 		cli_err("%s", err_msg());
 	code = r ? CLI_ERR : CLI_OK;

@@ -12,6 +12,7 @@
 #include "rawtel/feature.h"
 #include "rawtel/fmt.h"
 #include "rawtel/probes.h"
+#include "rawtel/phase.h"
 #include "rawtel/proctab.h"
 #include "rawtel/session.h"
 #include "rawtel/sockcap.h"
@@ -405,6 +406,7 @@ static int open_all(struct session *s)
 	const char *why = feature_priv_problem();
 	int r;
 
+	phase_mark("privileges checked");
 	if (why)
 		return err_set(EPERM, "%s", why);
 	if (!s->opt.perf_buffer && !feature_has(FEAT_RINGBUF)) {
@@ -415,6 +417,7 @@ static int open_all(struct session *s)
 	}
 	if ((r = resolve_targets(s)) || (r = cgroup_resolve(s)))
 		return r;
+	phase_mark("%d functions to probe resolved", s->n_targets);
 	if (targets_with_cookie(s) > 1 && !feature_has(FEAT_LINKS))
 		return err_set(ENOTSUP, "tracing %d functions at once needs BPF cookies (kernel 5.15 "
 			       "or later); trace one function at a time", s->n_targets);
@@ -429,10 +432,12 @@ static int open_all(struct session *s)
 		return r;
 	if (selecting(s) && (r = bpf_obj_add_kern(&s->obj, "proc")))
 		return r;
+	phase_mark("%u units assembled", s->obj.n_units);
 	if (s->n_targets)
 		uprobe_cleanup_stale();
 	if ((r = bpf_obj_load(&s->obj)) || (s->cgsel.n && (r = cgroup_fill(s))))
 		return r;
+	phase_mark("%u maps created, %u programs loaded", s->obj.n_maps, s->obj.n_progs);
 	if (!s->opt.null && has_http(&s->opt) && (r = sockcap_new(s)))
 		return r;
 	if (!s->opt.null) {
@@ -446,6 +451,7 @@ static int open_all(struct session *s)
 			return r;
 		s->ring_open = true;
 	}
+	phase_mark("ring open");
 	/* --cgroup: a child inherits its cgroup, and enters sel itself where
 	 * it owns a connection (SEL_CGROUP_MEMBER, kern/common.h) */
 	if (selecting(s) && (s->opt.pid || s->opt.port) && (r = attach_one(s, "sel_fork")))
@@ -454,14 +460,20 @@ static int open_all(struct session *s)
 		return r;
 	if (selecting(s) && s->opt.pid && (r = select_tree(s)))
 		return r;
-	if ((r = attach_all(s)) || (r = attach_uprobes(s)))
+	phase_mark("selection filled");
+	if ((r = attach_all(s)))
 		return r;
+	phase_mark("%d tracepoints attached", s->n_att);
+	if ((r = attach_uprobes(s)))
+		return r;
+	phase_mark("uprobes attached (%d attachments in all)", s->n_att);
 	/* all at once, now that every program is on (the reader must start
 	 * draining soon) */
 	set_live(s, 1);
 	/* sockets older than rawtel, once the programs see new ones */
 	r = sockseed_scan(s);
 	s->seeded = r > 0 ? r : 0;
+	phase_mark("%d sockets seeded", s->seeded);
 	return r < 0 ? r : 0;
 }
 
@@ -473,6 +485,7 @@ int session_open(struct session *s, const struct session_opts *o)
 	s->opt = *o;
 	s->opt.ring_size = session_ring_size(o, (uint64_t)sysconf(_SC_PAGESIZE));
 	bpf_obj_init(&s->obj);
+	session_bench_start();
 	s->wall_off_ns = wall_offset();
 	r = open_all(s);
 	if (r)

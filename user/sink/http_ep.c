@@ -17,6 +17,7 @@
 #include "rawtel/err.h"
 #include "rawtel/fmt.h"
 #include "rawtel/loop.h"
+#include "rawtel/stage.h"
 #include "sink_int.h"
 
 static void on_fd(struct loop *l, int fd, uint32_t events, void *arg);
@@ -461,6 +462,7 @@ static void on_fd(struct loop *l, int fd, uint32_t events, void *arg)
 
 	(void)l;
 	(void)fd;
+	stage_enter(STAGE_EXPORT);
 	switch (ep->state) {
 	case EP_CONNECTING:
 		on_connected(ep);
@@ -480,4 +482,5 @@ static void on_fd(struct loop *l, int fd, uint32_t events, void *arg)
 		on_idle_readable(ep);
 		break;
 	}
+	stage_leave();
 }
