@@ -30,6 +30,7 @@ DECLARE_SOCK_MAPS
 #define FP_BORN_KEY -32		/* u64 struct sock address: sk_born key */
 #define FP_INH -152		/* an sk_born / sk_inh value (SKB_SIZE) */
 #define FP_INH_KEY -160		/* u64 pid_tgid: sk_inh key */
+#define FP_XPEND -248		/* an sk_pend value (SKP_SIZE), accept's exit */
 
 // The pending call of this thread in r8, or goto out (none) or forget
 // (another kind)
@@ -85,8 +86,38 @@ out: ; \
 // listener rawtel saw bound (an fd inherited across fork: nginx's workers),
 // family 0: user space finds the listener in /proc, and forgets the
 // socket if it is not TCP.
+// An accept that began before rawtel did (a server blocked in accept()
+// when tracing started: single-threaded servers wait there between
+// connections) parked nothing. Where the caller's registers are reachable
+// ($task_regs) its arguments are read there instead, so the connection it
+// returns is followed like the next ones; elsewhere it is missed.
+// r8 = the parked call, or the one made from the registers; or goto out.
+#define ACCEPT_PEND \
+	CTX_PID(r7) ; \
+	*(u64 *)(r10 + FP_PEND_KEY) = r7 ; \
+	LOOKUP(sk_pend, FP_PEND_KEY, 1f) ; \
+	r8 = r0 ; \
+	r1 = *(u8 *)(r8 + SKP_KIND) ; \
+	if r1 != SKP_K_ACCEPT goto forget ; \
+	goto 2f ; \
+1: ; \
+.if $task_regs ; \
+	SELECT(r7, out) ; \
+	call bpf_get_current_task_btf ; \
+	r1 = r0 ; \
+	call bpf_task_pt_regs ; \
+	r1 = *(u64 *)(r0 + PT_REGS_SYSCALL_ARG1) ;	/* the listener */ \
+	*(u32 *)(r10 + FP_XPEND + SKP_FD) = r1 ; \
+	r1 = *(u64 *)(r0 + PT_REGS_SYSCALL_ARG2) ;	/* the sockaddr */ \
+	*(u64 *)(r10 + FP_XPEND + SKP_UADDR) = r1 ; \
+	r8 = r10 ; \
+	r8 += FP_XPEND ; \
+.else ; \
+	goto out ; \
+.endif ; \
+2:
 #define ACCEPT_EXIT \
-	PEND(SKP_K_ACCEPT) ; \
+	ACCEPT_PEND ; \
 	r1 = *(u64 *)(r6 + field(ret)) ;	/* the new fd */ \
 	if r1 s< 0 goto forget ; \
 	ZERO_REC ; \

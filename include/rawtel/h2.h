@@ -105,6 +105,7 @@ struct h2_exchange {
 	uint16_t status;	/* final :status; 0 without */
 	int16_t grpc_status;	/* grpc-status; -1 without */
 	uint32_t unknown_fields;	/* header fields not decodable */
+	uint64_t grpc_timeout_ns;	/* the request's grpc-timeout; 0 none */
 	uint64_t req_bytes, resp_bytes;	/* DATA payload, padding excluded */
 	uint32_t req_msgs, resp_msgs;	/* gRPC messages begun each way */
 	enum http1_tp_state tp_state;	/* traceparent */
@@ -119,6 +120,17 @@ struct h2_exchange {
 	char user_agent[H2_UA_MAX];
 	char tracestate[H2_TRACESTATE_MAX];
 };
+
+/* A gRPC call's status (0 OK ... 16 UNAUTHENTICATED) from its stream:
+ * grpc-status, else gRPC's HTTP/2 mapping of a refusal, a reset or the
+ * HTTP status, a RST_STREAM(CANCEL) once the grpc-timeout has run out
+ * (less H2_DEADLINE_SLACK) being DEADLINE_EXCEEDED (user/proto/h2_grpc.c);
+ * -1 when nothing says, or when a header block that may have held
+ * grpc-status was not decoded. */
+int h2_grpc_status(const struct h2_exchange *x);
+#define H2_DEADLINE_SLACK(t) (1000000ull + (t) / 64)
+/* A grpc-timeout value in ns (0: malformed) */
+uint64_t h2_grpc_timeout(const char *v, size_t n);
 
 /* The HTTP/1.1 request that an h2c Upgrade turned into stream 1 (RFC 7540
  * 3.2), as the HTTP/1 parser saw it (strings NUL-terminated, may be ""). */

@@ -73,25 +73,26 @@ elif case == "grpc":
     server, client = args
     svc = "/rawtel.test.Demo/"
     want = {svc + m: st for m, st in (("Echo", 0), ("Count", 0), ("Fail", 5), ("Slow", 4))}
-    srv = of(server, "server")
-    check(sorted(x["path"] for x in srv) == sorted(want), "server calls: %r" % short(srv))
-    for x in srv:
-        check(x["proto"] == "grpc" and x["method"] == "POST", "server call: %r" % x)
-        # a status not seen (its block's HPACK state lost: a capture
-        # limit) is -1, never another status
-        check(x["grpc_status"] in (want.get(x["path"]), -1), "server status: %r" % short([x]))
-    by = {x["path"]: x for x in srv}
-    check(by.get(svc + "Fail", {}).get("grpc_status") == 5 and
-          by.get(svc + "Fail", {}).get("grpc_message") == "no such thing", "Fail: NOT_FOUND")
-    check(by.get(svc + "Count", {}).get("resp_msgs") == 3 and
-          by.get(svc + "Count", {}).get("req_msgs") == 1, "Count: 1 message in, 3 out")
-    cli = of(client, "client")
-    check(len(cli) == 4, "client calls: %r" % short(cli))
-    for x in cli:
-        # a name not decodable is unknown and counted, never a wrong one
-        check(x["path"] in want or (x["path"] == "" and x["unknown_fields"] > 0),
-              "client call: %r" % short([x]))
-        check(x["grpc_status"] in (want.get(x["path"], -1), -1), "client status: %r" % short([x]))
+    srv, cli = of(server, "server"), of(client, "client")
+    for role, xs in (("server", srv), ("client", cli)):
+        # every header block decoded: names and statuses exact
+        check(sorted(x["path"] for x in xs) == sorted(want), "%s calls: %r" % (role, short(xs)))
+        for x in xs:
+            check(x["proto"] == "grpc" and x["method"] == "POST" and x["unknown_fields"] == 0,
+                  "%s call: %r" % (role, x))
+            # Slow's deadline races: the server's DEADLINE_EXCEEDED
+            # trailers, or the client's RST_STREAM(CANCEL) before them
+            # (no grpc-status seen)
+            ok = x["grpc_status"] == want.get(x["path"])
+            if x["path"] == svc + "Slow" and not ok:
+                ok = (x["grpc_status"] == -1 and "reset" in x["flags"] and x["error_code"] == 8
+                      and "no_response" in x["flags"])
+            check(ok, "%s status: %r" % (role, short([x]) + [x["error_code"]]))
+        by = {x["path"]: x for x in xs}
+        check(by.get(svc + "Fail", {}).get("grpc_status") == 5 and
+              by.get(svc + "Fail", {}).get("grpc_message") == "no such thing", "%s Fail: NOT_FOUND" % role)
+        check(by.get(svc + "Count", {}).get("resp_msgs") == 3 and
+              by.get(svc + "Count", {}).get("req_msgs") == 1, "%s Count: 1 message in, 3 out" % role)
 else:
     fails.append("unknown case " + case)
 

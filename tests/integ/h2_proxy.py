@@ -2,7 +2,9 @@
 """An h2c server by prior knowledge (python3-h2), single-threaded, for
 tests/integ/run_h2.sh: each request is answered 200 after an HTTP/1.1 GET
 of BACKEND made on the serving thread (so that rawtel makes that call the
-child of the HTTP/2 request). Serves connections until killed.
+child of the HTTP/2 request). Serves connections until killed; one that
+fails (the test's port probe connects and closes without a preface, often
+with our SETTINGS unread: a reset) ends that connection, not the server.
     h2_proxy.py PORT BACKEND_URL"""
 import socket
 import sys
@@ -11,6 +13,7 @@ import urllib.request
 import h2.config
 import h2.connection
 import h2.events
+import h2.exceptions
 
 
 def serve(s, backend):
@@ -39,6 +42,8 @@ def main():
         s, _ = srv.accept()
         try:
             serve(s, sys.argv[2])
+        except (OSError, h2.exceptions.ProtocolError) as e:
+            print("connection ended:", e, flush=True)
         finally:
             s.close()
 

@@ -6,7 +6,9 @@
 # --http2 upgrading to h2c, an h2c server making an HTTP/1 call while
 # serving (the call is the child of the HTTP/2 request), a python3-grpcio
 # server and client (RPC spans, status codes, message counts), and the
-# http and rpc duration histograms. h2 over TLS needs TLS capture: not here.
+# http and rpc duration histograms. The upgrade server and the proxy wait
+# in accept() when rawtel starts: the connections those calls return are
+# followed too. h2 over TLS needs TLS capture: not here.
 . "$RAWTEL_TOP/tests/lib.sh"
 NODE_DIR="$RAWTEL_TOP/tests/node"
 FX="$RAWTEL_TOP/tests/fixtures/h2"
@@ -33,6 +35,14 @@ wait_port() {
 		i=$((i + 1)); [ $i -lt 50 ] || return 1; sleep 0.1
 	done
 }
+# wait_listen PORT: up to 5 s for a listener, without connecting to it
+# (the upgrade server serves one connection)
+wait_listen() {
+	hex=$(printf ':%04X ' "$1"); i=0
+	while ! grep -q "^ *[0-9]*: [0-9A-F]*$hex[0-9A-F:]* 0A " /proc/net/tcp; do
+		i=$((i + 1)); [ $i -lt 50 ] || return 1; sleep 0.1
+	done
+}
 
 mkdir -p "$T_TMP/bodies" "$T_TMP/www"
 printf 'hello h2\n' > "$T_TMP/www/index.html"
@@ -55,11 +65,10 @@ $PY "$RAWTEL_TOP/tests/integ/h2_proxy.py" "$PXPORT" "http://127.0.0.1:$BEPORT/in
 px=$!; track_pid $px
 $PY "$FX/grpc_peer.py" server "$GPORT" > "$T_TMP/grpc.log" 2>&1 &
 gs=$!; track_pid $gs
-# (the upgrade server serves one connection: no probe of its port)
-sleep 0.5
 for p in $NGPORT $BEPORT $PXPORT $GPORT; do
 	wait_port $p || { fail run_h2 "a server did not start (port $p)"; exit 0; }
 done
+wait_listen $UPPORT || { fail run_h2 "the upgrade server did not start: $(cat "$T_TMP/up.log")"; exit 0; }
 
 OTEL_BSP_SCHEDULE_DELAY=500 "$RAWTEL" run --no-status --probes http --endpoint "http://127.0.0.1:$rport" \
 	--no-spool --metric-interval 1000 > "$T_TMP/rt.out" 2> "$T_TMP/rt.err" &

@@ -14,7 +14,9 @@
  * without its '/'), rpc.system.name "grpc", rpc.response.status_code the
  * status name ("OK", "NOT_FOUND") from grpc-status (trailers or
  * trailers-only), else from the HTTP status, a RST_STREAM code or a
- * refusing GOAWAY by the gRPC HTTP/2 mapping; error.type the status name
+ * refusing GOAWAY by the gRPC HTTP/2 mapping, a cancel once the call's
+ * grpc-timeout had run out being DEADLINE_EXCEEDED as gRPC's own
+ * libraries say (h2_grpc_status); error.type the status name
  * when it is an error: for a server UNKNOWN, DEADLINE_EXCEEDED,
  * UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS; for a client every
  * status but OK. The span status description is grpc-message (as sent,
@@ -72,40 +74,6 @@ struct e2 {
 	char name[HTTP1_ROUTE_MAX + 32];
 };
 
-/* The status the gRPC HTTP/2 mapping gives an HTTP status, a RST_STREAM
- * code, or a refusal; -1 when nothing says, or when a header block was
- * not decoded (the grpc-status may have been in it) */
-static int grpc_code(const struct h2_exchange *x)
-{
-	static const int8_t rst[14] = { 13, 13, 13, 13, 13, -1, 13, 14, 1, 13, 13, 8, 7, 13 };
-
-	if (x->grpc_status >= 0)
-		return x->grpc_status;
-	if (x->flags & (H2_X_UNKNOWN_FIELDS | H2_X_HEADERS_LOST))
-		return -1;
-	if (x->flags & H2_X_GOAWAY)
-		return 14;
-	if (x->flags & H2_X_RESET)
-		return x->error_code < 14 ? rst[x->error_code] : 13;
-	switch (x->status) {
-	case 0:
-		return -1;
-	case 400:
-		return 13;
-	case 401:
-		return 16;
-	case 403:
-		return 7;
-	case 404:
-		return 12;
-	case 429: case 502: case 503: case 504:
-		return 14;
-	default:
-		/* a response that ended without grpc-status */
-		return x->flags & H2_X_RESP_OPEN ? -1 : 2;
-	}
-}
-
 static bool grpc_error(bool server, int code)
 {
 	if (!server)
@@ -158,7 +126,7 @@ static void e2_outcome(struct e2 *e, const struct ahttp_state *h)
 	const struct h2_exchange *x = e->x;
 
 	e->err = NULL;
-	e->code = e->grpc ? grpc_code(x) : -1;
+	e->code = e->grpc ? h2_grpc_status(x) : -1;
 	if (e->code >= 0) {
 		if (e->code < 17)
 			fmt_snprintf(e->codes, sizeof(e->codes), "%s", grpc_names[e->code]);

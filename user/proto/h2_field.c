@@ -61,6 +61,8 @@ static void request_field(struct h2_exchange *x, const struct hpack_field *f)
 				      ? HTTP1_TP_INVALID : HTTP1_TP_VALID;
 	else if (is(f, "content-type") && !x->content_type[0])
 		KEEP(content_type);
+	else if (is(f, "grpc-timeout"))
+		x->grpc_timeout_ns = h2_grpc_timeout(f->value, f->vlen);
 }
 
 void h2_field(struct h2_stream *s, int resp, const struct hpack_field *f)
