@@ -6,7 +6,11 @@
  * every enabled parser's detect() is asked; a YES decides, a MAYBE decides
  * when it is the only one, and between several MAYBEs the parser whose
  * well-known port is the connection's breaks the tie (a port is never the
- * only evidence). Bytes 0x16 0x03 first are TLS: given up at once. No
+ * only evidence). Bytes 0x16 0x03 first are TLS: with on_tls set, its
+ * first records are read for the handshake's facts (rawtel/tls_hello.h:
+ * at most TLS_TRACK_CALLS syscalls), told once, and then (or at once
+ * without on_tls) the connection is given up; the first plaintext of the
+ * same connection (id | TLS_PLAIN_ID) ends a handshake still read. No
  * decision within PCONN_DETECT_RECORDS syscalls that carried bytes (or
  * NO from every parser until then): "none of ours", given up. A parser
  * that says PROTO_DONE (TLS negotiated, upgraded, garbage) gives its
@@ -27,6 +31,7 @@
 #include "rawtel/proto.h"
 
 struct http1_opts;
+struct tls_facts;
 
 /* Syscalls with bytes looked at before a connection is given up; HTTP/1's
  * own tolerance for a first syscall that starts no message. */
@@ -62,6 +67,10 @@ struct pconn_opts {
 	 * raw_text); the layer sets stats to its own per protocol. */
 	struct proto_opts db;
 	const struct http1_opts *http;	/* for PROTO_HTTP1 */
+	/* Optional: the handshake facts of TLS connection id, once: when
+	 * they are final, or at its close, eviction or idle end (a hello
+	 * seen at least). */
+	void (*on_tls)(void *arg, uint64_t id, const struct tls_facts *f);
 	/* Optional: connection id stopped being parsed, once. */
 	void (*on_give_up)(void *arg, uint64_t id, enum pconn_outcome why);
 	void *arg;

@@ -48,6 +48,8 @@ struct probe_out {
 				 * (user/probes/htline.c) */
 	struct sockcap *sockcap;	/* where the printer says which
 				 * connections need no more payloads */
+	bool tls_lines;		/* the tls probe: its lines (tlsline.c) */
+	bool tls_data;		/* ... with the plaintext (--data) */
 };
 
 struct probe {
@@ -173,12 +175,25 @@ int htline_start_postgres(struct probe_out *o);
 int htline_start_mysql(struct probe_out *o);
 int htline_start_redis(struct probe_out *o);
 int htline_start_memcached(struct probe_out *o);
+int htline_start_tls(struct probe_out *o);
 void htline_header(const struct probe_out *o);
 void htline_print(const struct probe_out *o, const void *rec, size_t len);
 void htline_tick(const struct probe_out *o, uint64_t now_ns);
 void htline_finish(struct probe_out *o);
 /* "addr:port" of a sock record's local or remote end, "-" when unknown */
 const char *htline_addr(const struct ev_sock *s, bool local, char *buf, size_t size);
+/* The tls probe's lines (user/probes/tlsline.c): a TLS call's plaintext
+ * record (s: its connection's sock record, NULL when unknown or unbound;
+ * cap its captured bytes), and a handshake's facts, which are also kept
+ * for the calls' lines (their server name) whether or not printed. */
+struct tls_facts;
+void tlsline_header(const struct probe_out *o);
+void tlsline_call(const struct probe_out *o, const struct ev_sock *s, const struct ev_data *d,
+		  size_t cap, const char *comm);
+void tlsline_handshake(const struct probe_out *o, const struct ev_sock *s, uint64_t conn,
+		       const struct tls_facts *f);
+/* A process's name from /proc (a few remembered): "?" when gone */
+void tlsline_comm(uint32_t pid, char comm[17]);
 /* A database operation's line (user/probes/dbline.c); s: its connection's
  * sock record, NULL when unknown. */
 void dbline_header(const struct probe_out *o);

@@ -5,6 +5,7 @@
  * without records) is neither parsed nor counted as lost, and plaintext on
  * no known connection makes no span. */
 #include "agent_http_t.h"
+#include "test_h2_t.h"
 #include "../../user/probes/sockcap_int.h"
 #include "rawtel/tls.h"
 
@@ -235,8 +236,74 @@ static void test_plain_control(void)
 	done(&f);
 }
 
+/* A real handshake (openssl s_client, TLS 1.3, ALPN h2,http/1.1 offered;
+ * tests/fixtures/tls/) on the wire, its records cut at 512 bytes as the
+ * kernel captures them, then HTTP/1.1 plaintext: the span carries the
+ * handshake's facts, ALPN from the plaintext (encrypted in 1.3), and the
+ * handshake is counted as ended (the client's Finished seen) */
+static void test_handshake_facts(void)
+{
+	static struct feed f;
+	static struct conv cv;
+	struct sockcap_gaps g;
+	int n;
+
+	T_ASSERT(!conv_load(&cv, "tests/fixtures/tls/ossl13.txt"));
+	memset(&f, 0, sizeof(f));
+	f.c = sc_new();
+	th_opts(&f.t.o);
+	th_start(&f.t, false);
+	sock(&f, SOCK_K_ACCEPT, 1 * S);
+	for (int i = 0; i < 3; i++) {
+		const struct rec *r = &cv.r[i];
+		int dir = r->dir == 'c' ? DATA_DIR_RECV : DATA_DIR_SEND;
+
+		data(&f, dir, 1 * S + (uint64_t)(i + 1) * MS, r->b, r->n < 512 ? r->n : 512, 0, CONN);
+		f.off[dir] += r->n - (r->n < 512 ? r->n : 512);
+	}
+	plain(&f, DATA_DIR_RECV, 2 * S, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
+	plain(&f, DATA_DIR_SEND, 2 * S + MS, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+	n = stop(&f, &g);
+	T_EQ_INT(n, 1);
+	if (n == 1) {
+		const struct otlp_span *s = f.t.spans[0];
+
+		T_EQ_STR(SA(s, "url.scheme"), "https");
+		T_EQ_STR(SA(s, "tls.protocol.name"), "tls");
+		T_EQ_STR(SA(s, "tls.protocol.version"), "1.3");
+		T_EQ_STR(SA(s, "tls.cipher"), "TLS_AES_256_GCM_SHA384");
+		T_EQ_STR(SA(s, "tls.next_protocol"), "http/1.1");
+		T_EQ_STR(SA(s, "tls.resumed"), "false");
+		T_EQ_STR(SA(s, "tls.established"), "true");
+		T_EQ_STR(SA(s, "rawtel.tls.server_name"), "example.test");
+	}
+	T_EQ_INT(f.t.a->http->ev[HEV_TLS_HANDSHAKE], 1);
+	T_EQ_INT(f.t.a->http->ev[HEV_TLS_UNFINISHED], 0);
+	for (int i = 0; i < cv.n; i++)
+		free(cv.r[i].b);
+	done(&f);
+}
+
+/* The fake hello of the tests above is no ClientHello: no facts, no tls.*
+ * attribute */
+static void test_no_facts(void)
+{
+	static struct feed f;
+	struct sockcap_gaps g;
+
+	start(&f, false);
+	plain(&f, DATA_DIR_RECV, 2 * S, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
+	plain(&f, DATA_DIR_SEND, 2 * S + MS, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+	T_EQ_INT(stop(&f, &g), 1);
+	T_CHECK(!SHAS(f.t.spans[0], "tls.protocol.name"));
+	T_EQ_INT(f.t.a->http->ev[HEV_TLS_HANDSHAKE] + f.t.a->http->ev[HEV_TLS_UNFINISHED], 0);
+	done(&f);
+}
+
 int main(void)
 {
+	T_RUN(test_handshake_facts);
+	T_RUN(test_no_facts);
 	T_RUN(test_server_https);
 	T_RUN(test_client_url);
 	T_RUN(test_unbound);

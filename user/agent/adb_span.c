@@ -7,9 +7,11 @@
 #include "adb.h"
 #include "agent_int.h"
 #include "rawtel/fmt.h"
+#include "http.h"
 #include "rawtel/sql.h"
+#include "rawtel/tls.h"
 
-#define MAX_ATTRS 20
+#define MAX_ATTRS 27		/* 7 of them tls.* (atls.c) */
 
 const double adb_duration_bounds[ADB_N_BOUNDS] = { 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10 };
 
@@ -347,6 +349,9 @@ void adb_exchange(struct agent *a, const struct adb_conn *c, const struct db_exc
 		return;
 	dbx_span(&e);
 	n = span_attrs(&e, kv, n);
+	if (a->http)
+		n = atls_attrs(a->http, c->pid, x->conn_id & ~TLS_PLAIN_ID, PROTO_NONE, kv, n,
+			       MAX_ATTRS);
 	fill_span(a, &e, kv, n, &s);
 	agent_add_span(a, pr, &s);
 }

@@ -35,6 +35,7 @@ enum agent_inst {
 	INST_PROTO_EVENTS,	/* rawtel.proto.events {protocol, event} */
 	INST_RPC_SERVER_DURATION,	/* rpc.server.call.duration (ah2_span.c) */
 	INST_RPC_CLIENT_DURATION,	/* rpc.client.call.duration */
+	INST_TLS_HANDSHAKE,	/* rawtel.tls.handshake.duration (atls.c) */
 	INST_N
 };
 

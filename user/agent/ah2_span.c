@@ -46,7 +46,7 @@
 #include "ah2.h"
 #include "rawtel/fmt.h"
 
-#define MAX_ATTRS 22
+#define MAX_ATTRS 29		/* 7 of them tls.* (atls.c) */
 
 static const char *const grpc_names[17] = { "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
 	"DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED",
@@ -340,6 +340,7 @@ void ah2_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn
 	if (!span)
 		return;
 	n = span_attrs(&e, kv, n);
+	n = atls_attrs(h, p->pid, c->id, PROTO_HTTP2, kv, n, MAX_ATTRS);
 	span_name(&e);
 	fill_span(a, &e, kv, n, &s);
 	agent_add_span(a, pr, &s);

@@ -382,6 +382,7 @@ int ahttp_init(struct agent *a)
 	adb_opts(h, &h->co.db);
 	h->co.stats = &h->cst;
 	h->co.on_give_up = on_give_up;
+	h->co.on_tls = atls_on_tls;
 	h->co.arg = h;
 	/* the HTTP table's bound, as before the layer */
 	h->co.max_conns = h->po.max_conns ? h->po.max_conns : HTTP_CONNS_DEFAULT;
@@ -409,6 +410,7 @@ void ahttp_free(struct agent *a)
 		proc_drop(h, 0, 0, NULL);
 	ahttp_reorder_free(h->ro);
 	ah2_free(h);
+	atls_free(h);
 	free(h);
 	a->http = NULL;
 }

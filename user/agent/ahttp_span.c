@@ -24,7 +24,7 @@
 #include "http.h"
 #include "rawtel/fmt.h"
 
-#define MAX_ATTRS 20
+#define MAX_ATTRS 27		/* 7 of them tls.* (atls.c) */
 
 struct host {
 	char name[HTTP1_HOST_MAX];
@@ -403,6 +403,7 @@ void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_co
 	if (!span)
 		return;
 	n = span_attrs(&e, kv, n);
+	n = atls_attrs(h, p->pid, c->id, PROTO_HTTP1, kv, n, MAX_ATTRS);
 	span_name(&e);
 	fill_span(a, &e, kv, n, &s);
 	agent_add_span(a, pr, &s);

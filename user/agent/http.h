@@ -27,7 +27,9 @@
 #include "rawtel/pconn.h"
 
 struct agent;
+struct otlp_kv;
 struct otlp_span;
+struct tls_facts;
 
 #define HTTP_PROCS_MAX 256
 #define HTTP_ACTS 64		/* server requests in progress per process */
@@ -114,6 +116,9 @@ enum ahttp_ev {
 				 * fed as a gap (sockcap: DATA_F_GAP) */
 	HEV_TLS,		/* TLS plaintext records on a known connection */
 	HEV_TLS_UNBOUND,	/* ...on none (no syscall told it): dropped */
+	HEV_TLS_HANDSHAKE,	/* TLS handshakes read from the wire, ended */
+	HEV_TLS_UNFINISHED,	/* ...not seen to end (an alert, a close, the
+				 * records not followed) */
 	HEV_N
 };
 
@@ -135,6 +140,7 @@ struct ahttp_state {
 	const char *why;
 	struct ahttp_reorder *ro;		/* perf buffers only */
 	struct ah2_state *h2;		/* HTTP/2 streams in progress (ah2.h) */
+	struct atls *tls;		/* TLS handshake facts by connection (atls.c) */
 	uint64_t released;		/* newest timestamp the reorder let go */
 	bool quiet;			/* shutting down: reports go nowhere */
 };
@@ -158,6 +164,16 @@ void ahttp_finish(struct agent *a);
  * order decides). 1 when found. */
 void ahttp_ctx_push(struct ahttp_proc *p, struct ahttp_conn *c, const struct ahttp_ctx *ctx);
 int ahttp_ctx_take(struct ahttp_conn *c, uint64_t start, struct ahttp_ctx *out);
+
+/* ---- atls.c ---- */
+/* The connection layer's on_tls (arg h, within a feed: h->cur set). */
+void atls_on_tls(void *arg, uint64_t id, const struct tls_facts *f);
+/* The tls.* attributes of connection conn of process pid, if its
+ * handshake was read, after kv[n] (at most max in all): the new n. proto:
+ * what its plaintext spoke (TLS 1.3's ALPN). */
+uint32_t atls_attrs(const struct ahttp_state *h, uint32_t pid, uint64_t conn,
+		    enum proto_id proto, struct otlp_kv *kv, uint32_t n, uint32_t max);
+void atls_free(struct ahttp_state *h);
 
 /* ---- adb_rec.c ---- */
 /* The connection layer's DB callbacks (proto_opts.on_db...), arg h. */

@@ -88,6 +88,11 @@ static const struct otlp_instrument instruments[INST_N] = {
 	[INST_RPC_CLIENT_DURATION] = { OTLP_S("rpc.client.call.duration"),
 				       OTLP_S("Measures the duration of outbound remote procedure calls."),
 				       OTLP_S("s"), OTLP_INST_HISTOGRAM, 1, otlp_duration_bounds, 14 },
+	/* no semantic convention: user/agent/atls.c */
+	[INST_TLS_HANDSHAKE] = { OTLP_S("rawtel.tls.handshake.duration"),
+				 OTLP_S("TLS handshakes seen on the wire, from the ClientHello to "
+					"the end of the handshake"),
+				 OTLP_S("s"), OTLP_INST_HISTOGRAM, 1, otlp_duration_bounds, 14 },
 };
 
 /* rawtel.proto.events: a parser's counters, in struct proto_stats order */
@@ -104,7 +109,7 @@ static const char *const http_events[] = {
 	"exchanges", "no_request", "no_response", "sync_lost", "resyncs", "probe_misses",
 	"skipped", NULL, "not_http", "upgraded", "queue_full", "late", "evicted",
 	"reorder_late", "lost_state", "proc_evicted", "acts_full", "unsampled", "ignored",
-	"self", "gap", "tls", "tls_unbound",
+	"self", "gap", "tls", "tls_unbound", "tls_handshakes", "tls_handshakes_unfinished",
 };
 _Static_assert(sizeof(http_events) / sizeof(http_events[0]) ==
 	       sizeof(struct http1_stats) / 8 + HEV_N, "one name per counter");

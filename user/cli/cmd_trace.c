@@ -218,6 +218,7 @@ int cmd_trace(int argc, char **argv)
 	t->out.tcp_bytes = session_attached(&t->s, "tcp_io_send") &&
 			   session_attached(&t->s, "tcp_io_recv");
 	t->out.raw = t->opt.raw;
+	t->out.tls_data = t->opt.data;
 	t->out.sockcap = t->s.sockcap;
 	for (int i = 0; i < t->opt.s.n_probes && !r; i++)
 		if (t->opt.s.probes[i]->start && !t->opt.raw && !t->opt.s.null)

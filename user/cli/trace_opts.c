@@ -39,6 +39,13 @@ static int set_raw(void *cmd, const char *v, const char *what)
 	return 0;
 }
 
+static int set_data(void *cmd, const char *v, const char *what)
+{
+	(void)v, (void)what;
+	((struct trace_opts *)cmd)->data = true;
+	return 0;
+}
+
 static int set_null(void *cmd, const char *v, const char *what)
 {
 	(void)v, (void)what;
@@ -71,6 +78,8 @@ static const struct opt trace_rows[] = {
 	  "(default " CAPS(DATA_CAP_DEFAULT) ", at most " CAPS(DATA_CAP_MAX) ")", session_opt_capture },
 	{ "--raw", NULL, NULL, "http", "http, DB probes: print the sock and data records\n"
 	  "themselves", set_raw },
+	{ "--data", NULL, NULL, "tls", "tls: print each call's plaintext (escaped; rawtel\n"
+	  "never exports it)", set_data },
 	{ "--no-tls", NULL, NULL, NULL, "http, DB probes: no uprobes on the TLS libraries (OpenSSL,\n"
 	  "GnuTLS): no plaintext of TLS connections", session_opt_no_tls },
 	{ "--binary", "PATH", NULL, "dns", "dns: also probe this program (statically linked ones)",

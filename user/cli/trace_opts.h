@@ -14,6 +14,7 @@ struct trace_opts {
 	bool json;
 	bool stats;
 	bool raw;		/* http: records, not exchanges */
+	bool data;		/* tls: print the plaintext */
 };
 
 /* 0 to run, 1 when --help was printed, negative on a usage error (already

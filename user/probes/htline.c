@@ -259,6 +259,15 @@ static void on_give_up(void *arg, uint64_t id, enum pconn_outcome why)
 		sockcap_nocopy(st->o->sockcap, id);
 }
 
+/* A TLS handshake read from the wire (the tls probe prints it) */
+static void on_tls(void *arg, uint64_t id, const struct tls_facts *f)
+{
+	struct ht_state *st = arg;
+	struct ht_info *in = info_of(st, id);
+
+	tlsline_handshake(st->o, in->s.conn == id ? &in->s : NULL, id, f);
+}
+
 /* One state for every socket probe started: each adds its protocol */
 static int start(struct probe_out *o, enum proto_id proto)
 {
@@ -282,6 +291,7 @@ static int start(struct probe_out *o, enum proto_id proto)
 	st->po.db.on_h2 = on_h2;
 	st->po.db.arg = st;
 	st->po.on_give_up = on_give_up;
+	st->po.on_tls = on_tls;
 	st->po.arg = st;
 	st->po.max_conns = 4096;
 	o->http = st;
@@ -316,6 +326,18 @@ int htline_start_redis(struct probe_out *o)
 int htline_start_memcached(struct probe_out *o)
 {
 	return start(o, PROTO_MEMCACHED);
+}
+
+/* TLS calls and handshakes: no protocol of its own */
+int htline_start_tls(struct probe_out *o)
+{
+	int r = start(o, PROTO_NONE);
+
+	if (!r) {
+		((struct ht_state *)o->http)->po.protos &= ~1u;
+		o->tls_lines = true;
+	}
+	return r;
 }
 
 /* The table, once every probe has started (NULL: out of memory) */
@@ -448,6 +470,16 @@ void htline_print(const struct probe_out *o, const void *rec, size_t len)
 	uint64_t id = d->conn | (h->flags & DATA_F_TLS ? TLS_PLAIN_ID : 0);
 	bool client;
 
+	if ((h->flags & DATA_F_TLS) && o->tls_lines) {
+		char comm[17];
+		bool known = d->conn && in->s.conn == d->conn;
+
+		if (known)
+			pfmt_comm(comm, in->s.comm);
+		else
+			tlsline_comm(h->pid, comm);
+		tlsline_call(o, known ? &in->s : NULL, d, cap, comm);
+	}
 	/* its sock record pushed out, or TLS on no known connection */
 	if (in->s.conn != d->conn || !d->conn)
 		return;

@@ -10,11 +10,14 @@
 #include "rawtel/http1.h"
 #include "rawtel/idtab.h"
 #include "rawtel/pconn.h"
+#include "rawtel/tls.h"
+#include "rawtel/tls_hello.h"
 
 #define DEFAULT_MAX_CONNS 4096
 #define DEFAULT_IDLE_NS (600ull * 1000000000ull)
 
-enum { ST_DETECT = 0, ST_PARSE, ST_GIVEN_UP };
+/* ST_TLS: the handshake's records read (blk a struct tls_track) */
+enum { ST_DETECT = 0, ST_PARSE, ST_GIVEN_UP, ST_TLS };
 
 struct pc_conn {
 	uint64_t id;		/* the idtab key */
@@ -106,12 +109,27 @@ static const struct proto_parser *parser_of(const struct pconn *t, unsigned id)
 	return id < PROTO_N && (t->o.protos & (1u << id)) ? pconn_parsers[id] : NULL;
 }
 
+/* A TLS handshake's facts told (a sound hello seen), its tracker freed */
+static void tls_end(struct pconn *t, struct pc_conn *c)
+{
+	const struct tls_track *k = c->blk;
+
+	if ((k->f.flags & (TLS_F_CLIENT_HELLO | TLS_F_SERVER_HELLO)) && !(k->f.flags & TLS_F_LOST))
+		t->o.on_tls(t->o.arg, c->id, &k->f);
+	free(c->blk);
+	c->blk = NULL;
+}
+
 /* The parser's block goes (closed first when `close`: what waits is
  * reported) */
 static void drop_blk(struct pconn *t, struct pc_conn *c, uint64_t ts, int close)
 {
 	const struct proto_parser *p = parser_of(t, c->proto);
 
+	if (c->state == ST_TLS && c->blk) {
+		tls_end(t, c);
+		return;
+	}
 	if (close)
 		up_release(t, c);
 	if (!c->blk)
@@ -247,6 +265,47 @@ static int up_switch(struct pconn *t, struct pc_conn *c, enum proto_dir dir, uin
 	return up_detect(t, c, dir, ts, b + k, cap - k, total - k);
 }
 
+/* A TLS connection's syscall: its handshake read until the facts are
+ * final, then told and given up */
+static int tls_feed(struct pconn *t, struct pc_conn *c, enum proto_dir dir, uint64_t ts,
+		    const uint8_t *b, size_t cap, uint64_t total)
+{
+	if (tls_track_feed(c->blk, dir, ts, b, cap, total) != TLS_TRACK_DONE)
+		return PROTO_MORE;
+	tls_end(t, c);
+	give_up(t, c, PCONN_TLS);
+	return PROTO_DONE;
+}
+
+/* A connection's first bytes are a TLS record: given up now, or once its
+ * handshake is read (on_tls). 0 or -ENOMEM */
+static int tls_begin(struct pconn *t, struct pc_conn *c, enum proto_dir dir, uint64_t ts,
+		     const uint8_t *b, size_t cap, uint64_t total)
+{
+	if (!t->o.on_tls) {
+		give_up(t, c, PCONN_TLS);
+		return PROTO_DONE;
+	}
+	if (!(c->blk = malloc(sizeof(struct tls_track))))
+		return err_set(ENOMEM, "TLS connection %llu: out of memory",
+			       (unsigned long long)c->id);
+	tls_track_init(c->blk);
+	c->state = ST_TLS;
+	return tls_feed(t, c, dir, ts, b, cap, total);
+}
+
+/* Plaintext of a connection whose handshake is still read: it is over */
+static void tls_plain(struct pconn *t, uint64_t id, uint64_t ts)
+{
+	struct pc_conn *c = idtab_find(&t->conns, id & ~TLS_PLAIN_ID);
+
+	if (!c || c->state != ST_TLS || !c->blk)
+		return;
+	tls_track_plain(c->blk, ts);
+	tls_end(t, c);
+	give_up(t, c, PCONN_TLS);
+}
+
 /* A syscall of a connection still being detected: PROTO_MORE (decided:
  * fed, or undecided), PROTO_DONE (given up) or -ENOMEM */
 static int detect(struct pconn *t, struct pc_conn *c, enum proto_dir dir, uint64_t ts,
@@ -259,10 +318,8 @@ static int detect(struct pconn *t, struct pc_conn *c, enum proto_dir dir, uint64
 		return up_detect(t, c, dir, ts, b, cap, total);
 	if (!cap)
 		return PROTO_MORE;	/* nothing to look at */
-	if (cap >= 2 && b[0] == 0x16 && b[1] == 0x03) {
-		give_up(t, c, PCONN_TLS);
-		return PROTO_DONE;
-	}
+	if (cap >= 2 && b[0] == 0x16 && b[1] == 0x03)
+		return tls_begin(t, c, dir, ts, b, cap, total);
 	id = decide(t, c, dir, b, cap, total, &none);
 	if (id < 0) {
 		if (++c->looked < PCONN_DETECT_RECORDS)
@@ -286,6 +343,8 @@ int pconn_feed(struct pconn *t, uint64_t id, enum proto_role role, uint16_t port
 	if (cap > total || (cap && !data))
 		return err_set(EINVAL, "connection feed: %zu bytes captured of %llu", cap,
 			       (unsigned long long)total);
+	if (id & TLS_PLAIN_ID && t->o.on_tls)
+		tls_plain(t, id, ts);
 	if (!(c = conn_get(t, id, role, port, ts)))
 		return err_set(ENOMEM, "connection %llu: no room", (unsigned long long)id);
 	if (ts > c->last_ns)
@@ -294,6 +353,8 @@ int pconn_feed(struct pconn *t, uint64_t id, enum proto_role role, uint16_t port
 		t->st->ignored++;
 		return PROTO_DONE;
 	}
+	if (c->state == ST_TLS)
+		return tls_feed(t, c, dir, ts, data, cap, total);
 	if (c->state == ST_DETECT)
 		r = detect(t, c, dir, ts, data, cap, total);
 	else
@@ -335,7 +396,7 @@ void pconn_tick(struct pconn *t, uint64_t now)
 				c = idtab_next(&t->conns, c);
 			continue;
 		}
-		if (c->blk)
+		if (c->blk && c->state == ST_PARSE)
 			parser_of(t, c->proto)->tick(c->blk, now);
 		c = idtab_next(&t->conns, c);
 	}
