@@ -51,6 +51,9 @@ const char *tls_cipher_str(uint16_t suite, char buf[TLS_CIPHER_STR])
 			 bulk[suites[i].bulk]);
 		return buf;
 	}
-	fmt_snprintf(buf, TLS_CIPHER_STR, "0x%04X", suite);
+	/* "0x" and four upper-case hex digits, as IANA's registry writes them */
+	buf[0] = '0', buf[1] = 'x', buf[6] = 0;
+	for (int i = 0; i < 4; i++)
+		buf[2 + i] = "0123456789ABCDEF"[suite >> (12 - 4 * i) & 0xf];
 	return buf;
 }
