@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 /* Split `line` in place at runs of blanks into at most `max` fields;
  * returns how many. */
@@ -37,5 +39,15 @@ int util_read_file(const char *path, char *buf, size_t size);
 /* CRC-32 (the gzip, zlib and .gnu_debuglink one) of buf, continuing from
  * crc (0 to start). */
 uint32_t util_crc32(uint32_t crc, const void *buf, size_t n);
+
+/* user/util/sys.c: the page size and clock ticks a second from the
+ * auxiliary vector (what sysconf reports, without musl's whole sysconf),
+ * the CPUs this process may run on, and getline(3) without getdelim:
+ * the line with its '\n' (bytes read until then at end of file) and a
+ * NUL, its length, or -1 at end of file or out of memory. */
+size_t util_page_size(void);
+long util_clk_tck(void);
+int util_cpus_allowed(void);
+ssize_t util_getline(char **line, size_t *cap, FILE *f);
 
 #endif

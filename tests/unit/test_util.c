@@ -104,11 +104,50 @@ static void test_read_file(void)
 	T_EQ_INT(util_read_file("/proc/self", buf, sizeof(buf)), -EISDIR);
 }
 
+/* util_getline gives what getline(3) gives, line for line: with an
+ * embedded NUL, a line longer than the buffer, no final newline. */
+static void test_getline(void)
+{
+	static const char text[] = "a\n\nb\0c\nlong line past the first buffer, "
+		"long line past the first buffer, long line past the first buffer, "
+		"long line past the first buffer, long line past the first buffer\nend";
+	char *mine = NULL, *ref = NULL;
+	size_t mcap = 0, rcap = 0;
+	ssize_t m, r;
+	FILE *a = fmemopen((void *)text, sizeof(text) - 1, "r");
+	FILE *b = fmemopen((void *)text, sizeof(text) - 1, "r");
+	int lines = 0;
+
+	T_CHECK(a && b);
+	do {
+		m = util_getline(&mine, &mcap, a);
+		r = getline(&ref, &rcap, b);
+		T_EQ_INT(m, r);
+		if (m > 0)
+			T_CHECK(!memcmp(mine, ref, (size_t)m + 1));
+		lines++;
+	} while (m > 0 && lines < 10);
+	T_EQ_INT(lines, 6);
+	fclose(a);
+	fclose(b);
+	free(mine);
+	free(ref);
+}
+
+static void test_sys(void)
+{
+	T_EQ_INT((long)util_page_size(), sysconf(_SC_PAGESIZE));
+	T_EQ_INT(util_clk_tck(), sysconf(_SC_CLK_TCK));
+	T_CHECK(util_cpus_allowed() >= 1);
+}
+
 int main(void)
 {
 	T_RUN(test_parse_size);
 	T_RUN(test_fields_and_numbers);
 	T_RUN(test_pct_decode);
 	T_RUN(test_read_file);
+	T_RUN(test_getline);
+	T_RUN(test_sys);
 	return t_done();
 }

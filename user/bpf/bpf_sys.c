@@ -203,9 +203,7 @@ int bpf_num_possible_cpus(void)
 		return n;
 	if (util_read_file("/sys/devices/system/cpu/possible", buf, sizeof(buf)) > 0)
 		n = parse_cpu_list(buf);
-	if (n <= 0) {
-		long c = sysconf(_SC_NPROCESSORS_CONF);
-		n = c > 0 ? (int)c : 1;
-	}
+	if (n <= 0)
+		n = util_cpus_allowed();
 	return n;
 }

@@ -133,7 +133,7 @@ static void probe_tracepoints(enum feature_id id)
 
 static void probe_ringbuf(enum feature_id id)
 {
-	probe_fd(id, bpf_map_create(RT_BPF_MAP_TYPE_RINGBUF, 0, 0, (uint32_t)sysconf(_SC_PAGESIZE),
+	probe_fd(id, bpf_map_create(RT_BPF_MAP_TYPE_RINGBUF, 0, 0, (uint32_t)util_page_size(),
 				    0, "rawtel_probe"), "events through one shared ring");
 }
 

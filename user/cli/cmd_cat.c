@@ -23,6 +23,7 @@
 #include "rawtel/fmt.h"
 #include "rawtel/otlp.h"
 #include "rawtel/otlp_print.h"
+#include "rawtel/util.h"
 
 #define CAT_MAX_RECORD	(256u << 20)	/* OTLP suggests 64 MiB requests */
 #define CAT_MAX_ARENA	((size_t)1 << 31)
@@ -142,7 +143,7 @@ static int cat_jsonl(struct cat *c, FILE *f)
 	unsigned long lineno = 0;
 	int ret = 0;
 
-	while (!ret && (n = getline(&line, &cap, f)) > 0) {
+	while (!ret && (n = util_getline(&line, &cap, f)) > 0) {
 		int terminated = line[n - 1] == '\n';
 		size_t len = (size_t)n - (size_t)terminated;
 

@@ -119,7 +119,7 @@ static int elf_from_maps(int pid, const char *name, int lib, const char *root,
 	fp = fopen(path, "re");
 	if (!fp)
 		return err_set(errno, "cannot read %s: %s", path, strerror(errno));
-	while (found == -ENOENT && getline(&line, &cap, fp) > 0) {
+	while (found == -ENOENT && util_getline(&line, &cap, fp) > 0) {
 		char *file = strchr(line, '/'), *base, *nl;
 		unsigned long start, end, ino, maj, min;
 		const char *p;

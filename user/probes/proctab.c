@@ -59,7 +59,7 @@ int proctab_read(uint32_t pid, struct proc_ent *out)
 	n = util_read_file(path, buf, sizeof(buf));
 	if (n <= 0)
 		return n < 0 ? n : -ENOENT;
-	return proctab_parse_stat(buf, out, sysconf(_SC_CLK_TCK));
+	return proctab_parse_stat(buf, out, util_clk_tck());
 }
 
 /* an entry of the table: the pid widened to the table's key */

@@ -16,6 +16,7 @@
 #include "rawtel/proctab.h"
 #include "rawtel/session.h"
 #include "rawtel/sockcap.h"
+#include "rawtel/util.h"
 
 void session_opts_init(struct session_opts *o)
 {
@@ -442,7 +443,7 @@ static int open_all(struct session *s)
 		return r;
 	if (!s->opt.null) {
 		int fd = bpf_obj_map_fd(&s->obj, "events");
-		uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+		uint64_t page = (uint64_t)util_page_size();
 
 		s->ring.perf = s->opt.perf_buffer;
 		r = s->ring.perf ? perfbuf_open(&s->ring.pb, fd, session_perf_pages(&s->opt, page))
@@ -483,7 +484,7 @@ int session_open(struct session *s, const struct session_opts *o)
 
 	memset(s, 0, sizeof(*s));
 	s->opt = *o;
-	s->opt.ring_size = session_ring_size(o, (uint64_t)sysconf(_SC_PAGESIZE));
+	s->opt.ring_size = session_ring_size(o, (uint64_t)util_page_size());
 	bpf_obj_init(&s->obj);
 	session_bench_start();
 	s->wall_off_ns = wall_offset();

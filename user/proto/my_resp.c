@@ -110,7 +110,9 @@ void my_greeting(struct my_conn *c, const struct my_side *s)
 		return;
 	c->phase = PH_GREETED;
 	/* "5.5.5-10.11.6-MariaDB-0+deb12u1": db.system.name mariadb */
-	c->mariadb = memmem(p + 1, (size_t)(nul - p) - 1, "MariaDB", 7) != NULL;
+	c->mariadb = 0;
+	for (const uint8_t *q = p + 1; q + 7 <= nul && !c->mariadb; q++)
+		c->mariadb = !memcmp(q, "MariaDB", 7);
 	/* thread id, scramble, filler */
 	o = (size_t)(nul - p) + 1 + 4 + 8 + 1;
 	if (o + 2 > n)

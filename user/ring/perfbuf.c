@@ -11,6 +11,7 @@
 #include "rawtel/bpf.h"
 #include "rawtel/err.h"
 #include "rawtel/ring.h"
+#include "rawtel/util.h"
 #include "rt_perf.h"
 
 #define PERF_MAX_RECORD 65536	/* u16 header size: no record is larger */
@@ -27,7 +28,7 @@ static void cpu_close(struct perfbuf_cpu *c, size_t page)
 
 int perfbuf_open(struct perfbuf *pb, int map_fd, uint32_t pages)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t page = util_page_size();
 	int n = bpf_num_possible_cpus(), opened = 0;
 
 	memset(pb, 0, sizeof(*pb));
@@ -98,7 +99,7 @@ int perfbuf_consume_one(struct perfbuf *pb, struct perfbuf_cpu *c, ring_cb cb,
 {
 	struct rt_perf_event_mmap_page *meta = (void *)c->base;
 	uint8_t *data = c->base + (meta->data_offset ? meta->data_offset
-						     : (uint64_t)sysconf(_SC_PAGESIZE));
+						     : (uint64_t)util_page_size());
 	uint64_t size = meta->data_size ? meta->data_size : c->size;
 	uint64_t head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
 	uint64_t tail = meta->data_tail;
@@ -178,7 +179,7 @@ int perfbuf_consume(struct perfbuf *pb, ring_cb cb, void *ctx)
 
 void perfbuf_close(struct perfbuf *pb)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t page = util_page_size();
 
 	for (int i = 0; pb->cpus && i < pb->n_cpus; i++)
 		cpu_close(&pb->cpus[i], page);

@@ -7,6 +7,7 @@
 #include "rawtel/arch.h"
 #include "rawtel/err.h"
 #include "rawtel/ring.h"
+#include "rawtel/util.h"
 #include "rt_bpf.h"
 
 int ringbuf_init_mem(struct ringbuf *rb, void *consumer_pos,
@@ -59,7 +60,7 @@ static uint64_t prod_load(const struct ringbuf *rb, uint64_t cons)
 
 int ringbuf_open(struct ringbuf *rb, int map_fd, uint64_t size)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t page = util_page_size();
 	void *cons, *prod;
 	int r;
 

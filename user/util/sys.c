@@ -1,0 +1,64 @@
+/* Small stand-ins for C library calls whose static musl versions pull in
+ * much more than rawtel uses (see include/rawtel/util.h): sysconf is one
+ * 1 KB switch over every _SC_ name, getline brings getdelim. */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/auxv.h>
+#include <sys/types.h>
+
+#include "rawtel/util.h"
+
+size_t util_page_size(void)
+{
+	/* the kernel's own page size, as sysconf(_SC_PAGESIZE) reports it */
+	unsigned long p = getauxval(AT_PAGESZ);
+
+	return p ? (size_t)p : 4096;
+}
+
+long util_clk_tck(void)
+{
+	unsigned long t = getauxval(AT_CLKTCK);
+
+	return t ? (long)t : 100;
+}
+
+int util_cpus_allowed(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 1;
+	return CPU_COUNT(&set) > 0 ? CPU_COUNT(&set) : 1;
+}
+
+ssize_t util_getline(char **line, size_t *cap, FILE *f)
+{
+	size_t n = 0;
+	int c;
+
+	for (;;) {
+		c = getc_unlocked(f);
+		if (n + 2 > *cap) {
+			/* room for this byte and the NUL */
+			size_t ncap = *cap ? *cap * 2 : 128;
+			char *p = realloc(*line, ncap);
+
+			if (!p) {
+				errno = ENOMEM;
+				return -1;
+			}
+			*line = p;
+			*cap = ncap;
+		}
+		if (c == EOF)
+			break;
+		(*line)[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	(*line)[n] = 0;
+	return n ? (ssize_t)n : -1;
+}
