@@ -221,14 +221,25 @@ role:
 	*(u16 *)(r10 + FP_INH + SKB_LPORT) = r1
 	r1 = *(u16 *)(r6 + field(dport))
 	*(u16 *)(r10 + FP_INH + SKB_RPORT) = r1
-	r1 = *(u64 *)(r6 + field(saddr_v6))
-	*(u64 *)(r10 + FP_INH + SKB_LADDR) = r1
-	r1 = *(u64 *)(r6 + field(saddr_v6) + 8)
-	*(u64 *)(r10 + FP_INH + SKB_LADDR + 8) = r1
-	r1 = *(u64 *)(r6 + field(daddr_v6))
-	*(u64 *)(r10 + FP_INH + SKB_RADDR) = r1
-	r1 = *(u64 *)(r6 + field(daddr_v6) + 8)
-	*(u64 *)(r10 + FP_INH + SKB_RADDR + 8) = r1
+	// the addresses 4 bytes at a time: on 32-bit kernels they sit at
+	// offsets that are not 8-aligned, and the verifier refuses a
+	// misaligned 8-byte context load
+	r1 = *(u32 *)(r6 + field(saddr_v6))
+	*(u32 *)(r10 + FP_INH + SKB_LADDR) = r1
+	r1 = *(u32 *)(r6 + field(saddr_v6) + 4)
+	*(u32 *)(r10 + FP_INH + SKB_LADDR + 4) = r1
+	r1 = *(u32 *)(r6 + field(saddr_v6) + 8)
+	*(u32 *)(r10 + FP_INH + SKB_LADDR + 8) = r1
+	r1 = *(u32 *)(r6 + field(saddr_v6) + 12)
+	*(u32 *)(r10 + FP_INH + SKB_LADDR + 12) = r1
+	r1 = *(u32 *)(r6 + field(daddr_v6))
+	*(u32 *)(r10 + FP_INH + SKB_RADDR) = r1
+	r1 = *(u32 *)(r6 + field(daddr_v6) + 4)
+	*(u32 *)(r10 + FP_INH + SKB_RADDR + 4) = r1
+	r1 = *(u32 *)(r6 + field(daddr_v6) + 8)
+	*(u32 *)(r10 + FP_INH + SKB_RADDR + 8) = r1
+	r1 = *(u32 *)(r6 + field(daddr_v6) + 12)
+	*(u32 *)(r10 + FP_INH + SKB_RADDR + 12) = r1
 	r1 = *(u64 *)(r6 + field(skaddr))
 	*(u64 *)(r10 + FP_BORN_KEY) = r1
 	r1 = sk_born ll

@@ -238,16 +238,18 @@ int cmd_trace(int argc, char **argv)
 	if (t->s.n_targets)
 		fmt_fprintf(stderr, "rawtel: %d function%s probed (rawtel sym shows where)\n",
 			t->s.n_targets, t->s.n_targets > 1 ? "s" : "");
-	fmt_fprintf(stderr, "rawtel: tracing %s%s (%s); Ctrl-C to stop\n", names,
-		t->opt.s.null ? " with empty programs" : "",
-		t->s.ring.perf || t->opt.s.perf_buffer ? "per-CPU perf buffers" : "BPF ring buffer");
-	compat_warn();
 	/* processes older than rawtel: parents and start times, after the
-	 * probes are on so nothing is missed while reading /proc */
+	 * probes are on so nothing is missed while reading /proc, and before
+	 * "tracing" is said: a process that someone starts on that word
+	 * and that ends at once is then in the table */
 	for (int i = 0; i < t->opt.s.n_probes; i++)
 		if ((t->opt.s.probes[i]->ev_type == EV_EXEC || t->opt.s.probes[i]->ev_type == EV_EXIT) &&
 		    !t->out.seed)
 			t->out.seed = proctab_scan(&t->seed) >= 0 ? &t->seed : NULL;
+	fmt_fprintf(stderr, "rawtel: tracing %s%s (%s); Ctrl-C to stop\n", names,
+		t->opt.s.null ? " with empty programs" : "",
+		t->s.ring.perf || t->opt.s.perf_buffer ? "per-CPU perf buffers" : "BPF ring buffer");
+	compat_warn();
 	probe_print_header(&t->out, t->out.multi ? NULL : t->opt.s.probes[0]);
 	fflush(stdout);
 	if (t->s.seeded)
