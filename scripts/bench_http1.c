@@ -96,22 +96,18 @@ static void feed(struct http1_conn *c, enum http1_dir d, uint64_t ts, const char
 	*bytes += n;
 }
 
-int main(int argc, char **argv)
-{
-	static struct http1_conn c;
-	static char pipe_q[4096], pipe_r[4096], chunked[8192], big_head[256], block[512];
-	struct http1_opts o = { .on_exchange = on_x };
-	double secs = argc > 1 ? atof(argv[1]) : 1.0;
-	size_t lq = strlen(req), lr;
+/* What every case shares: the connection, the options, the clock of the
+ * fed syscalls, how long each case runs and the two messages' lengths */
+static struct http1_conn c;
+static struct http1_opts o = { .on_exchange = on_x };
+static uint64_t ts;
+static double secs;
+static size_t lq, lr;
 
-	lr = (size_t)snprintf(resp, sizeof(resp), "HTTP/1.1 200 OK\r\n"
-			      "Content-Type: application/json; charset=utf-8\r\n"
-			      "Content-Length: %zu\r\n"
-			      "Date: Mon, 01 Jan 2024 00:00:00 GMT\r\n"
-			      "Server: nginx/1.24.0\r\n"
-			      "Cache-Control: no-store\r\n\r\n%s", strlen(body), body);
+/* One request and one response per round, whole and in 16-byte pieces */
+static void bench_whole_and_split(void)
+{
 	struct bench b;
-	uint64_t ts = 0;
 
 	for (size_t piece = 0; piece <= 16; piece += 16) {
 		http1_conn_init(&c, 1, HTTP1_SERVER, &o);
@@ -124,6 +120,12 @@ int main(int argc, char **argv)
 		}
 		report(&b);
 	}
+}
+
+static void bench_pipelined(void)
+{
+	static char pipe_q[4096], pipe_r[4096];
+	struct bench b;
 
 	for (int i = 0; i < 4; i++) {
 		memcpy(pipe_q + i * lq, req, lq);
@@ -137,10 +139,16 @@ int main(int argc, char **argv)
 			feed(&c, HTTP1_SEND, ++ts, pipe_r, 4 * lr, 0, &b.bytes);
 		}
 	report(&b);
+}
 
+static void bench_chunked(void)
+{
+	static char chunked[8192];
+	struct bench b;
 	size_t lc = (size_t)snprintf(chunked, sizeof(chunked),
 				     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
 				     "Content-Type: text/html\r\n\r\n");
+
 	for (int i = 0; i < 6; i++) {
 		lc += (size_t)snprintf(chunked + lc, sizeof(chunked) - lc, "%x\r\n", 200 + i);
 		memset(chunked + lc, 'c', (size_t)(200 + i));
@@ -156,10 +164,16 @@ int main(int argc, char **argv)
 			feed(&c, HTTP1_RECV, ++ts, chunked, lc, 0, &b.bytes);
 		}
 	report(&b);
+}
 
-	/* 1 MB bodies: 16 syscalls of 64 KB, 512 bytes of each seen */
+/* 1 MB bodies: 16 syscalls of 64 KB, 512 bytes of each seen */
+static void bench_big_gap(void)
+{
+	static char big_head[256], block[512];
+	struct bench b;
 	size_t lh = (size_t)snprintf(big_head, sizeof(big_head),
 				     "HTTP/1.1 200 OK\r\nContent-Length: %u\r\n\r\n", 1u << 20);
+
 	memset(block, 'z', sizeof(block));
 	http1_conn_init(&c, 1, HTTP1_CLIENT, &o);
 	start(&b, "big_gap", secs);
@@ -174,9 +188,15 @@ int main(int argc, char **argv)
 			}
 		}
 	report(&b);
+}
 
+/* Many connections through the table, then the cost of each later
+ * syscall of a given-up connection */
+static int bench_table(void)
+{
 	struct http1_table *t;
 	struct http1_opts to = { .on_exchange = on_x, .max_conns = 2048 };
+	struct bench b;
 
 	if (http1_table_new(&t, &to))
 		return 1;
@@ -188,7 +208,6 @@ int main(int argc, char **argv)
 			b.bytes += lq + lr;
 		}
 	report(&b);
-	/* a given-up connection: the cost of each later syscall */
 	for (int i = 0; i < HTTP1_PROBE_MISSES; i++)
 		http1_table_feed(t, 1ull << 40, HTTP1_SERVER, HTTP1_RECV, ++ts, "\x16\x03\x01", 3, 600);
 	double t0 = now_s();
@@ -200,21 +219,45 @@ int main(int argc, char **argv)
 					 "\x17\x03\x03\x00\x20", 5, 1400);
 	printf("case=not_http ns_per_syscall=%.1f\n", (now_s() - t0) * 1e9 / (double)calls);
 	http1_table_free(t, ts);
+	return 0;
+}
 
+static int bench_route(void)
+{
 	struct http1_routes *r;
 	char out[HTTP1_ROUTE_MAX];
+	double t0;
+	uint64_t calls = 0;
 
 	if (http1_routes_new(&r, 0))
 		return 1;
 	http1_routes_add(r, "/static/*");
 	t0 = now_s();
-	calls = 0;
 	while (now_s() - t0 < secs)
 		for (int i = 0; i < 10000; i++, calls++)
 			http1_route(r, "/api/v2/users/12345/orders/550e8400-e29b-41d4-a716-446655440000",
 				    62, out, sizeof(out));
 	printf("case=route ns_per_call=%.1f route=%s\n", (now_s() - t0) * 1e9 / (double)calls, out);
 	http1_routes_free(r);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	secs = argc > 1 ? atof(argv[1]) : 1.0;
+	lq = strlen(req);
+	lr = (size_t)snprintf(resp, sizeof(resp), "HTTP/1.1 200 OK\r\n"
+			      "Content-Type: application/json; charset=utf-8\r\n"
+			      "Content-Length: %zu\r\n"
+			      "Date: Mon, 01 Jan 2024 00:00:00 GMT\r\n"
+			      "Server: nginx/1.24.0\r\n"
+			      "Cache-Control: no-store\r\n\r\n%s", strlen(body), body);
+	bench_whole_and_split();
+	bench_pipelined();
+	bench_chunked();
+	bench_big_gap();
+	if (bench_table() || bench_route())
+		return 1;
 	printf("sizeof(struct http1_conn)=%zu\n", sizeof(struct http1_conn));
 	if (unclean) {
 		fprintf(stderr, "bench_http1: %llu exchanges not parsed whole\n",

@@ -5,8 +5,7 @@
 // project's generated code (otlp-decode.js).
 //   node check-run-db-more.js OUT_DIR SCENARIO.json
 const fs = require('fs');
-const path = require('path');
-const { decode } = require('./otlp-decode.js');
+const { attrs, readJsonl } = require('./otlp-read.js');
 
 const [dir, scenFile] = process.argv.slice(2);
 const sc = JSON.parse(fs.readFileSync(scenFile, 'utf8'));
@@ -15,23 +14,7 @@ const check = (name, c, what) => {
   results[name] = results[name] || [];
   if (!c) results[name].push(what);
 };
-const val = (v) => (!v ? undefined : 'stringValue' in v ? v.stringValue : 'intValue' in v ? Number(v.intValue) :
-  'doubleValue' in v ? v.doubleValue : v);
-const attrs = (l) => Object.fromEntries((l || []).map((kv) => [kv.key, val(kv.value)]));
-const lines = (f) => {
-  const p = path.join(dir, f);
-  return fs.existsSync(p) ? fs.readFileSync(p, 'utf8').split('\n').filter((l) => l.length) : [];
-};
-
-const spans = [], metrics = [];
-for (const l of lines('traces.jsonl'))
-  for (const rs of decode('traces', Buffer.from(l), 'json').resourceSpans || [])
-    for (const ss of rs.scopeSpans || [])
-      for (const s of ss.spans || []) spans.push({ res: attrs(rs.resource.attributes), s, a: attrs(s.attributes) });
-for (const l of lines('metrics.jsonl'))
-  for (const rm of decode('metrics', Buffer.from(l), 'json').resourceMetrics || [])
-    for (const sm of rm.scopeMetrics || [])
-      for (const m of sm.metrics || []) metrics.push({ res: attrs(rm.resource.attributes), m });
+const { spans, metrics } = readJsonl(dir);
 
 const SERVER = 2, CLIENT = 3;
 const ERROR = 2;

@@ -8,53 +8,30 @@
 // shortfall.
 //   node check-run-db-redis-load.js OUT_DIR SCENARIO.json
 const fs = require('fs');
-const path = require('path');
-const { decode } = require('./otlp-decode.js');
+const { attrs, readJsonl } = require('./otlp-read.js');
 
 const [dir, scenFile] = process.argv.slice(2);
 const sc = JSON.parse(fs.readFileSync(scenFile, 'utf8'));
-const val = (v) => (!v ? undefined : 'stringValue' in v ? v.stringValue : 'intValue' in v ? Number(v.intValue) : v);
-const attrs = (l) => Object.fromEntries((l || []).map((kv) => [kv.key, val(kv.value)]));
-const lines = (f) => {
-  const p = path.join(dir, f);
-  return fs.existsSync(p) ? fs.readFileSync(p, 'utf8').split('\n').filter((l) => l.length) : [];
-};
-
 const runs = new Map(sc.runs.map((r) => [r.pid, { ...r, set: 0, get: 0, noreq: 0, partial: 0, other: [], hist: new Map() }]));
-for (const l of lines('traces.jsonl'))
-  for (const rs of decode('traces', Buffer.from(l), 'json').resourceSpans || []) {
-    const r = runs.get(attrs(rs.resource.attributes)['process.pid']);
-    if (!r) continue;
-    for (const ss of rs.scopeSpans || []) for (const s of ss.spans || []) {
-      const a = attrs(s.attributes);
-      const op = a['db.operation.name'] || '';
-      if (s.kind !== 3 || a['db.system.name'] !== 'redis' || op.startsWith('CONFIG')) continue;
-      const part = a['rawtel.db.partial'] || '';
-      if (!part && op === 'SET' && a['db.query.text'] === 'SET ? ?') r.set++;
-      else if (!part && op === 'GET' && a['db.query.text'] === 'GET ?') r.get++;
-      else if (part === 'request_not_seen' && !op && !a['db.query.text']) r.noreq++;
-      // what records lost in the kernel leave: flagged, never another op
-      else if (part && (op === 'SET' || op === 'GET' || !op)) r.partial++;
-      else r.other.push([s.name, a]);
-    }
-  }
-const self = {};	// metric name -> attributes -> value (the last export wins)
-const key = (a) => JSON.stringify(Object.entries(a).sort());
-for (const l of lines('metrics.jsonl'))
-  for (const rm of decode('metrics', Buffer.from(l), 'json').resourceMetrics || []) {
-    const res = attrs(rm.resource.attributes);
-    for (const sm of rm.scopeMetrics || []) for (const m of sm.metrics || []) {
-      if (res['service.name'] === 'rawtel' && m.sum)
-        for (const p of m.sum.dataPoints) {
-          self[m.name] = self[m.name] || {};
-          self[m.name][key(attrs(p.attributes))] = Number(p.asInt || 0);
-        }
-      const r = runs.get(res['process.pid']);
-      if (r && m.name === 'db.client.operation.duration')
-        for (const p of m.histogram.dataPoints) r.hist.set(JSON.stringify(attrs(p.attributes)), Number(p.count));
-    }
-  }
-const get = (n, k) => ((self[n] || {})[key(k)] || 0);
+const { spans, metrics, self } = readJsonl(dir);
+for (const { res, s, a } of spans) {
+  const r = runs.get(res['process.pid']);
+  const op = a['db.operation.name'] || '';
+  if (!r || s.kind !== 3 || a['db.system.name'] !== 'redis' || op.startsWith('CONFIG')) continue;
+  const part = a['rawtel.db.partial'] || '';
+  if (!part && op === 'SET' && a['db.query.text'] === 'SET ? ?') r.set++;
+  else if (!part && op === 'GET' && a['db.query.text'] === 'GET ?') r.get++;
+  else if (part === 'request_not_seen' && !op && !a['db.query.text']) r.noreq++;
+  // what records lost in the kernel leave: flagged, never another op
+  else if (part && (op === 'SET' || op === 'GET' || !op)) r.partial++;
+  else r.other.push([s.name, a]);
+}
+for (const { res, m } of metrics) {
+  const r = runs.get(res['process.pid']);
+  if (r && m.name === 'db.client.operation.duration')
+    for (const p of m.histogram.dataPoints) r.hist.set(JSON.stringify(attrs(p.attributes)), Number(p.count));
+}
+const get = self;
 const lost = get('rawtel.events.lost', { probe: 'redis' });
 const ev = (e) => get('rawtel.proto.events', { protocol: 'redis', event: e });
 const queueFull = ev('queue_full'), gapBytes = ev('gap_bytes');

@@ -9,7 +9,7 @@
 // per record lost.
 //   node check-run-h2-load.js NAME BODIES_DIR NGHTTPD_PID H2LOAD_OUTPUT STREAMS [MIN_LOST]
 const fs = require('fs');
-const { load } = require('./otlp-spans.js');
+const { readBodies: load } = require('./otlp-read.js');
 
 const [name, dir, pidStr, outFile, streamsStr, minLostStr] = process.argv.slice(2);
 const STREAMS = Number(streamsStr);

@@ -7,7 +7,7 @@
 // project's code (otlp-spans.js).
 //   node check-run-h2-tls.js NAME BODIES_DIR SCENARIO.json
 const fs = require('fs');
-const { load } = require('./otlp-spans.js');
+const { readBodies: load } = require('./otlp-read.js');
 
 const [name, dir, scenFile] = process.argv.slice(2);
 const sc = JSON.parse(fs.readFileSync(scenFile, 'utf8'));

@@ -4,30 +4,15 @@
 // by the OpenTelemetry project's generated code (otlp-decode.js).
 //   node check-run-h2.js NAME BODIES_DIR SCENARIO.json
 const fs = require('fs');
-const path = require('path');
-const { decode } = require('./otlp-decode.js');
+const { attrs, readBodies } = require('./otlp-read.js');
 
 const [name, dir, scenFile] = process.argv.slice(2);
 const sc = JSON.parse(fs.readFileSync(scenFile, 'utf8'));
 const fails = [];
 const check = (c, what) => { if (!c) fails.push(what); };
-const val = (v) => (!v ? undefined : 'stringValue' in v ? v.stringValue : 'intValue' in v ? Number(v.intValue) :
-  'doubleValue' in v ? v.doubleValue : 'boolValue' in v ? v.boolValue : v);
-const attrs = (l) => Object.fromEntries((l || []).map((kv) => [kv.key, val(kv.value)]));
 const hex = (b) => Buffer.from(b || '', 'base64').toString('hex');
 
-const spans = [], metrics = [];
-for (const f of fs.readdirSync(dir).sort()) {
-  const m = /^\d+-(traces|metrics|logs)\.(pb|json)$/.exec(f);
-  if (!m) continue;
-  const msg = decode(m[1], fs.readFileSync(path.join(dir, f)), m[2] === 'pb' ? 'protobuf' : 'json');
-  if (m[1] === 'traces')
-    for (const rs of msg.resourceSpans || []) for (const ss of rs.scopeSpans || [])
-      for (const s of ss.spans || []) spans.push({ res: attrs(rs.resource.attributes), s, a: attrs(s.attributes) });
-  if (m[1] === 'metrics')
-    for (const rm of msg.resourceMetrics || []) for (const sm of rm.scopeMetrics || [])
-      for (const mt of sm.metrics || []) metrics.push({ res: attrs(rm.resource.attributes), m: mt });
-}
+const { spans, metrics } = readBodies(dir);
 // span ids as hex whatever the decoder gives (base64 or hex)
 const id = (v) => (typeof v === 'string' && /^[0-9a-f]+$/.test(v) ? v : hex(v));
 const of = (pid, kind) => spans.filter((x) => x.res['process.pid'] === pid && x.s.kind === kind);

@@ -1,8 +1,13 @@
 'use strict';
-// What the checkers of `rawtel run` read: the OTLP request bodies
-// receiver.js saved (N-traces.pb, N-metrics.json, ...), decoded by the
-// OpenTelemetry project's generated code (otlp-decode.js) and flattened to
-// one entry per span, metric and log record with plain attribute objects.
+// What the checkers of `rawtel run` read, decoded by the OpenTelemetry
+// project's generated code (otlp-decode.js) and flattened to one entry per
+// span, metric and log record with plain attribute objects:
+//   readBodies(dir)  the OTLP request bodies receiver.js saved (N-traces.pb,
+//                    N-metrics.json, ...), in the order they were received
+//   readJsonl(dir)   the traces/metrics/logs.jsonl files of --output DIR
+// Both return { spans [{ res, s, a }], metrics [{ res, m }],
+// logs [{ res, l, a }], self(name, attrs) }: self is the last exported value
+// of one of rawtel's own counters (0 when never exported).
 const fs = require('fs');
 const path = require('path');
 const { decode } = require('./otlp-decode.js');
@@ -11,23 +16,48 @@ const { decode } = require('./otlp-decode.js');
 const val = (v) => (!v ? undefined : 'stringValue' in v ? v.stringValue : 'intValue' in v ? Number(v.intValue) :
   'doubleValue' in v ? v.doubleValue : 'boolValue' in v ? v.boolValue : v);
 const attrs = (l) => Object.fromEntries((l || []).map((kv) => [kv.key, val(kv.value)]));
+// a series' key: its attributes in any order
+const key = (name, a) => name + JSON.stringify(Object.entries(a).sort());
 
-// Every body in DIR, in the order they were received:
-//   spans [{ res, s, a }], metrics [{ res, m }], logs [{ res, l, a }]
-function readBodies(dir) {
-  const out = { spans: [], metrics: [], logs: [] };
-  for (const f of fs.readdirSync(dir).sort()) {
-    const m = /^\d+-(traces|metrics|logs)\.(pb|json)$/.exec(f);
-    if (!m) continue;
-    const msg = decode(m[1], fs.readFileSync(path.join(dir, f)), m[2] === 'pb' ? 'protobuf' : 'json');
+function reader() {
+  const out = { spans: [], metrics: [], logs: [] }, last = {};
+  const add = (msg) => {
     for (const rs of msg.resourceSpans || []) for (const ss of rs.scopeSpans || [])
       for (const s of ss.spans || []) out.spans.push({ res: attrs(rs.resource.attributes), s, a: attrs(s.attributes) });
-    for (const rm of msg.resourceMetrics || []) for (const sm of rm.scopeMetrics || [])
-      for (const mt of sm.metrics || []) out.metrics.push({ res: attrs(rm.resource.attributes), m: mt });
+    for (const rm of msg.resourceMetrics || []) {
+      const res = attrs(rm.resource.attributes);
+      for (const sm of rm.scopeMetrics || []) for (const mt of sm.metrics || []) {
+        out.metrics.push({ res, m: mt });
+        if (res['service.name'] === 'rawtel' && mt.sum)
+          for (const p of mt.sum.dataPoints)
+            last[key(mt.name, attrs(p.attributes))] = Number(p.asInt || 0);
+      }
+    }
     for (const rl of msg.resourceLogs || []) for (const sl of rl.scopeLogs || [])
       for (const l of sl.logRecords || []) out.logs.push({ res: attrs(rl.resource.attributes), l, a: attrs(l.attributes) });
+  };
+  out.self = (name, a) => last[key(name, a)] || 0;
+  return { out, add };
+}
+
+function readBodies(dir) {
+  const { out, add } = reader();
+  for (const f of fs.readdirSync(dir).sort()) {
+    const m = /^\d+-(traces|metrics|logs)\.(pb|json)$/.exec(f);
+    if (m) add(decode(m[1], fs.readFileSync(path.join(dir, f)), m[2] === 'pb' ? 'protobuf' : 'json'));
   }
   return out;
 }
 
-module.exports = { val, attrs, readBodies };
+function readJsonl(dir) {
+  const { out, add } = reader();
+  for (const sig of ['traces', 'metrics', 'logs']) {
+    const p = path.join(dir, sig + '.jsonl');
+    if (!fs.existsSync(p)) continue;
+    for (const l of fs.readFileSync(p, 'utf8').split('\n'))
+      if (l.length) add(decode(sig, Buffer.from(l), 'json'));
+  }
+  return out;
+}
+
+module.exports = { val, attrs, readBodies, readJsonl };

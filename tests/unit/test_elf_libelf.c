@@ -391,9 +391,80 @@ static int oracle_is_dup(const struct osym *dyn, uint32_t ndyn, const struct osy
 	return 0;
 }
 
+/* How many symbols the .symtab has (0 without one) */
+static uint32_t symtab_count(Elf *e)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	uint32_t nsym = 0;
+
+	while ((scn = elf_nextscn(e, scn)))
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB && sh.sh_entsize)
+			nsym = (uint32_t)(sh.sh_size / sh.sh_entsize);
+	return nsym;
+}
+
+/* The deduplicated sequence: .dynsym, then .symtab minus the symbols
+ * .dynsym already has; returns how many of keep[] stay */
+static uint32_t dedup_keep(Elf *e, const struct osym *dyn, uint32_t ndyn, uint32_t *keep,
+			   uint32_t nkeep)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	struct osym o;
+	uint32_t w = 0;
+
+	while ((scn = elf_nextscn(e, scn)))
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
+			break;
+	for (uint32_t i = 0; scn && i < nkeep; i++) {
+		if (oracle_sym(e, elf_getdata(scn, NULL), &sh, NULL, keep[i], 0, &o))
+			continue;
+		if (oracle_is_dup(dyn, ndyn, &o))
+			n_dups++;
+		else
+			keep[w++] = keep[i];
+	}
+	return w;
+}
+
+/* The build id, against libelf's note reader: 0, or -1 after a failure */
+static int diff_build_id(const char *path, Elf *e, struct elf_file *f)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	const uint8_t *id = NULL, *ours;
+	size_t idlen = 0;
+	int ret;
+
+	while (!id && (scn = elf_nextscn(e, scn))) {
+		Elf_Data *d;
+		GElf_Nhdr nh;
+		size_t off = 0, no, dof;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE ||
+		    !(d = elf_getdata(scn, NULL)))
+			continue;
+		while ((off = gelf_getnote(d, off, &nh, &no, &dof)) > 0)
+			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+			    !memcmp((char *)d->d_buf + no, "GNU", 4)) {
+				id = (const uint8_t *)d->d_buf + dof;
+				idlen = nh.n_descsz;
+				break;
+			}
+	}
+	ret = elf_build_id(f, &ours);
+	if (ret != (int)idlen || (idlen && memcmp(ours, id, idlen))) {
+		T_FAILF("%s: build id of %d bytes, libelf finds %zu", path, ret, idlen);
+		return -1;
+	}
+	n_buildids += idlen > 0;
+	return 0;
+}
+
 static void diff_file(const char *path)
 {
-	struct osym *dyn = NULL, o;
+	struct osym *dyn = NULL;
 	uint32_t ndyn = 0, *keep = NULL, nkeep = 0, nexp, k;
 	struct elf_sym_iter it = { 0, 0 };
 	struct elf_file *f;
@@ -416,38 +487,11 @@ static void diff_file(const char *path)
 		goto out_elf;
 	}
 	oracle_versions(e);
-	{
-		Elf_Scn *scn = NULL;
-		GElf_Shdr sh;
-		uint32_t nsym = 0;
-
-		while ((scn = elf_nextscn(e, scn)))
-			if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB && sh.sh_entsize)
-				nsym = (uint32_t)(sh.sh_size / sh.sh_entsize);
-		keep = calloc(nsym + 1, sizeof(*keep));
-	}
+	keep = calloc(symtab_count(e) + 1, sizeof(*keep));
 	if (diff_table(path, e, f, ELF_DYNSYM, SHT_DYNSYM, &dyn, &ndyn, &keep, &nkeep) ||
 	    diff_table(path, e, f, ELF_SYMTAB, SHT_SYMTAB, &dyn, &ndyn, &keep, &nkeep))
 		goto out;
-	/* the deduplicated sequence: .dynsym, then .symtab minus the dups */
-	{
-		Elf_Scn *scn = NULL;
-		GElf_Shdr sh;
-		uint32_t w = 0;
-
-		while ((scn = elf_nextscn(e, scn)))
-			if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
-				break;
-		for (uint32_t i = 0; scn && i < nkeep; i++) {
-			if (oracle_sym(e, elf_getdata(scn, NULL), &sh, NULL, keep[i], 0, &o))
-				continue;
-			if (oracle_is_dup(dyn, ndyn, &o))
-				n_dups++;
-			else
-				keep[w++] = keep[i];
-		}
-		nkeep = w;
-	}
+	nkeep = dedup_keep(e, dyn, ndyn, keep, nkeep);
 	nexp = (ndyn ? ndyn - 1 : 0) + nkeep;
 	for (k = 0; (ret = elf_sym_next(f, &it, &s)) > 0; k++) {
 		int t = k + 1 < ndyn ? ELF_DYNSYM : ELF_SYMTAB;
@@ -465,36 +509,8 @@ static void diff_file(const char *path)
 			path, k, ret < 0 ? err_msg() : "ok", nexp);
 		goto out;
 	}
-	/* the build id, from libelf's note reader */
-	{
-		Elf_Scn *scn = NULL;
-		GElf_Shdr sh;
-		const uint8_t *id = NULL, *ours;
-		size_t idlen = 0;
-
-		while (!id && (scn = elf_nextscn(e, scn))) {
-			Elf_Data *d;
-			GElf_Nhdr nh;
-			size_t off = 0, no, dof;
-
-			if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE ||
-			    !(d = elf_getdata(scn, NULL)))
-				continue;
-			while ((off = gelf_getnote(d, off, &nh, &no, &dof)) > 0)
-				if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
-				    !memcmp((char *)d->d_buf + no, "GNU", 4)) {
-					id = (const uint8_t *)d->d_buf + dof;
-					idlen = nh.n_descsz;
-					break;
-				}
-		}
-		ret = elf_build_id(f, &ours);
-		if (ret != (int)idlen || (idlen && memcmp(ours, id, idlen))) {
-			T_FAILF("%s: build id of %d bytes, libelf finds %zu", path, ret, idlen);
-			goto out;
-		}
-		n_buildids += idlen > 0;
-	}
+	if (diff_build_id(path, e, f))
+		goto out;
 	n_files++;
 out:
 	free(dyn);
