@@ -114,10 +114,12 @@ container_case() {
 	CG_DIRS="$scope $CG_DIRS"
 	: > "$d/out"
 	# pid 1 of its namespace moves itself (the pid is read in the
-	# writer's namespace), then sleeps start once rawtel runs
+	# writer's namespace), then sleeps start once rawtel runs: it waits on
+	# a fifo, not in a loop of short sleeps (one forked before rawtel and
+	# gone before rawtel reads it has no cgroup left to tell)
+	mkfifo "$d/go"
 	OTEL_SERVICE_NAME=rt-ident-svc unshare --pid --fork sh -c "echo \$\$ > $scope/cgroup.procs &&
-		i=0; while [ ! -e $d/go ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i + 1)); done;
-		for k in 1 2 3; do sleep 0.4; done" &
+		read x < $d/go; for k in 1 2 3; do sleep 0.4; done" &
 	CG_PIDS="$CG_PIDS $!"
 	sh -c "$LOOP" sh "$d" out &
 	CG_PIDS="$CG_PIDS $!"
@@ -126,16 +128,18 @@ container_case() {
 		--output "$d/o" --no-spool > "$d/run.out" 2> "$d/run.err" &
 	rt=$!; track_pid $rt
 	if ! wait_for "$d/run.err" "running:" 300; then
-		fail $name "rawtel run did not start: $(cat "$d/run.err")"; touch "$d/stop" "$d/go"; return
+		fail $name "rawtel run did not start: $(cat "$d/run.err")"; touch "$d/stop"
+		echo > "$d/go" & CG_PIDS="$CG_PIDS $!"; return
 	fi
-	touch "$d/go"
+	echo go > "$d/go" &
+	CG_PIDS="$CG_PIDS $!"
 	sleep 1.8
 	kill -INT $rt; wait $rt; rc=$?
 	touch "$d/stop"
 	resources "$d/o/logs.jsonl" > "$d/res" 2>&1
 	sleeps=$(grep -c "^sleep " "$d/res") cats=$(grep -c "^cat " "$d/res")
 	# every sleep in the container: its own cgroup file read, or (gone
-	# before rawtel read it: the 50 ms ones) its parent's
+	# before rawtel read it) its parent's
 	inside=$(grep -Ec "^sleep [0-9]+ [^ ]+ [^ ]+ $hex docker\$" "$d/res")
 	# the 0.4 s ones read whole: service from the environment, a vpid
 	# that is not the host pid
