@@ -177,6 +177,22 @@ out: ; \
 /* r0 = now, in the clock user space expects */
 #define KTIME .if $boot_ns ; call bpf_ktime_get_boot_ns ; .else ; call bpf_ktime_get_ns ; .endif
 
+/* r0 = the current task's user registers, as saved when it entered the
+ * kernel (a struct pt_regs; $task_regs). Clobbers r0-r5. */
+#define TASK_REGS \
+	call bpf_get_current_task_btf ; \
+	r1 = r0 ; \
+	call bpf_task_pt_regs
+
+/* r0 = the current task's saved registers (TASK_REGS); goto LABEL unless
+ * the task runs in 32-bit state (a compat task on a 64-bit kernel,
+ * $pt_compat). Clobbers r0-r5. */
+#define COMPAT_TASK(LABEL) \
+	TASK_REGS ; \
+	r1 = *(u64 *)(r0 + PT_REGS_COMPAT_STATE) ; \
+	r1 &= PT_COMPAT_MODE32 ; \
+	if r1 == 0 goto LABEL
+
 /* R = the user pointer (or long) of $uptr bytes at MEM ("r10 + FP_X"),
  * read from a 32- or 64-bit program's structures (iovecs, msghdrs) */
 #define LOAD_UPTR(R, MEM) \

@@ -24,27 +24,10 @@ DECLARE_EVENTS
 	if r1 == COMPAT_NR_OPENAT goto is_open
 	if r1 != COMPAT_NR_OPEN goto out
 is_open:
-	call bpf_get_current_task_btf
-	r1 = r0
-	call bpf_task_pt_regs
-	r1 = *(u64 *)(r0 + PT_REGS_COMPAT_STATE)
-	r1 &= PT_COMPAT_MODE32
-	if r1 == 0 goto out
+	COMPAT_TASK(out)
 	call bpf_get_current_pid_tgid
 	r7 = r0
-	FILTER_PID(r7, out)
-	FILTER_COMM(out)
-.if $perf_buffer
-	r9 = r10
-	r9 += FP_REC
-.else
-	RESERVE(OPEN_REC_MAX, EV_OPEN, out)
-	r9 = r0
-.endif
-	call bpf_get_current_task_btf
-	r1 = r0
-	call bpf_task_pt_regs
-	r8 = r0
+#include "open_head.h"
 	// the 32-bit registers r0..r3, zero-extended into x0..x3 (r0 in orig_x0)
 	r1 = *(u64 *)(r6 + field(id))
 	if r1 == COMPAT_NR_OPEN goto nr_open

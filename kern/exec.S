@@ -114,12 +114,7 @@ args_done: ; \
 	if r6 == COMPAT_NR_EXECVE goto 1f
 	if r6 != COMPAT_NR_EXECVEAT goto out
 1:
-	call bpf_get_current_task_btf
-	r1 = r0
-	call bpf_task_pt_regs
-	r1 = *(u64 *)(r0 + PT_REGS_COMPAT_STATE)
-	r1 &= PT_COMPAT_MODE32
-	if r1 == 0 goto out
+	COMPAT_TASK(out)
 	r1 = r0
 	if r6 == COMPAT_NR_EXECVE goto 2f
 	r1 += PT_REGS_ARG2 - PT_REGS_ARG1
@@ -158,12 +153,7 @@ args_done: ; \
 2:
 	// a 64-bit number: only a task now in 32-bit state, whose
 	// syscalls:* exit is skipped
-	call bpf_get_current_task_btf
-	r1 = r0
-	call bpf_task_pt_regs
-	r1 = *(u64 *)(r0 + PT_REGS_COMPAT_STATE)
-	r1 &= PT_COMPAT_MODE32
-	if r1 == 0 goto out
+	COMPAT_TASK(out)
 1:
 	r1 = r6
 #undef EXEC_UPTR

@@ -8,12 +8,7 @@
 	LOOKUP(exec_pending, FP_EXIT_KEY, out)
 	r7 = r0
 #ifdef EXEC_COMPAT
-	call bpf_get_current_task_btf		// a 32-bit program now?
-	r1 = r0
-	call bpf_task_pt_regs
-	r1 = *(u64 *)(r0 + PT_REGS_COMPAT_STATE)
-	r1 &= PT_COMPAT_MODE32
-	if r1 == 0 goto 1f
+	COMPAT_TASK(1f)			// a 32-bit program now?
 	r1 = *(u32 *)(r7 + EV_OFF_FLAGS)
 	r1 |= EXEC_F_COMPAT
 	*(u32 *)(r7 + EV_OFF_FLAGS) = r1
@@ -64,9 +59,7 @@ exec_ok:
 #else
 .if $task_regs
 	// the new program's stack: argc, argv[0..argc-1], NULL
-	call bpf_get_current_task_btf
-	r1 = r0
-	call bpf_task_pt_regs
+	TASK_REGS
 	r9 = *(u64 *)(r0 + PT_REGS_SP)
 	r9 += 8
 .else

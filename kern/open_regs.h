@@ -7,19 +7,7 @@
 // open_how); undefined again at the end. Registers: r6 ctx, r7 pid_tgid,
 // r8 registers then the path pointer, r9 record.
 	CTX_PID(r7)
-	FILTER_PID(r7, out)
-	FILTER_COMM(out)
-.if $perf_buffer
-	r9 = r10
-	r9 += FP_REC
-.else
-	RESERVE(OPEN_REC_MAX, EV_OPEN, out)
-	r9 = r0
-.endif
-	call bpf_get_current_task_btf
-	r1 = r0
-	call bpf_task_pt_regs
-	r8 = r0
+#include "open_head.h"
 #ifdef OPEN_HOW_REG
 	// flags and mode (the low halves of open_how's first two u64s), read
 	// through the path's room, which the path overwrites next
