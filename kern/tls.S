@@ -41,10 +41,11 @@ DECLARE_TLS_PEND
 #define FP_TOTAL -120		/* bytes the call moved */
 #define FP_ZKEY -124		/* u32 0: tls_zero key */
 
-// Entry: CALL DATA_CALL_SSL_*, DIR DATA_DIR_*, EXLEN a statement setting
-// r1 to the _ex out-parameter (its 4th argument) or 0. r6 ctx, r7
-// pid_tgid. A call still parked on this thread is replaced: its return
-// was never seen (or this is nested, and only the inner one is told).
+// An entry program's body: CALL DATA_CALL_SSL_*, DIR DATA_DIR_*, EXLEN a
+// statement setting r1 to the _ex out-parameter (its 4th argument) or 0.
+// r6 ctx, r7 pid_tgid. A call still parked on this thread is replaced: its
+// return was never seen (or this is nested, and only the inner one is
+// told).
 #define TLS_ENTER(CALL, DIR, EXLEN) \
 	r6 = r1 ; \
 	call bpf_get_current_pid_tgid ; \
@@ -69,52 +70,34 @@ DECLARE_TLS_PEND
 	r3 = r10 ; \
 	r3 += FP_PEND ; \
 	r4 = RT_BPF_ANY ; \
-	call bpf_map_update_elem
+	call bpf_map_update_elem ; \
+out: ; \
+	r0 = 0 ; \
+	exit
 
 .prog tls_read_enter uprobe
 	TLS_ENTER(DATA_CALL_SSL_READ, DATA_DIR_RECV, r1 = 0)
-out:
-	r0 = 0
-	exit
 
 .prog tls_read_ex_enter uprobe
 	TLS_ENTER(DATA_CALL_SSL_READ_EX, DATA_DIR_RECV, r1 = *(u64 *)(r6 + PT_REGS_ARG4))
-out:
-	r0 = 0
-	exit
 
 .prog tls_write_enter uprobe
 	TLS_ENTER(DATA_CALL_SSL_WRITE, DATA_DIR_SEND, r1 = 0)
-out:
-	r0 = 0
-	exit
 
 .prog tls_write_ex_enter uprobe
 	TLS_ENTER(DATA_CALL_SSL_WRITE_EX, DATA_DIR_SEND, r1 = *(u64 *)(r6 + PT_REGS_ARG4))
-out:
-	r0 = 0
-	exit
 
 // SSL_write_ex2 (3.3+): flags before the out-parameter. A call of
 // SSL_write_ex that goes through it is parked twice on the thread: the
 // inner one, replacing the outer, makes the one record
 .prog tls_write_ex2_enter uprobe
 	TLS_ENTER(DATA_CALL_SSL_WRITE_EX, DATA_DIR_SEND, r1 = *(u64 *)(r6 + PT_REGS_ARG5))
-out:
-	r0 = 0
-	exit
 
 .prog tls_grecv_enter uprobe
 	TLS_ENTER(DATA_CALL_GNUTLS_RECV, DATA_DIR_RECV, r1 = 0)
-out:
-	r0 = 0
-	exit
 
 .prog tls_gsend_enter uprobe
 	TLS_ENTER(DATA_CALL_GNUTLS_SEND, DATA_DIR_SEND, r1 = 0)
-out:
-	r0 = 0
-	exit
 
 // SSL_free, gnutls_deinit: the object's binding goes with it (its address
 // may be a new object's next, whose first call might make no syscall)
@@ -278,18 +261,8 @@ counted:
 .if $perf_buffer
 	if r8 > DATA_REC_MAX goto done
 	EMIT(r6, r9, r8, EV_DATA)
-	r1 = tls_rec ll
-	r2 = r10
-	r2 += FP_KEY
-	call bpf_map_delete_elem
+	DELETE(tls_rec, FP_KEY)
 .else
 	SUBMIT(r9, DATA_OFF_BYTES + $capture)
 .endif
-done:
-	r1 = tls_pend ll
-	r2 = r10
-	r2 += FP_KEY
-	call bpf_map_delete_elem
-out:
-	r0 = 0
-	exit
+	DELETE_END(done, tls_pend, FP_KEY)
