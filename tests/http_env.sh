@@ -5,6 +5,7 @@
 #   http_env_start DIR [WORKERS]  sets NG_PORT PY_PORT NG_PID PY_PID;
 #                                 returns 1 (message on stderr) on failure
 #   http_env_stop                 stops both, by PID
+#   http_nginx_head, http_tls_cert  for tests that write their own nginx.conf
 #
 # nginx runs without a master process (one worker unless WORKERS says
 # more, then a master too): $NG_PID is the process that serves. Files:
@@ -28,6 +29,37 @@ http_wait_port() {
 	return 1
 }
 
+# http_nginx_head DIR MASTER CONNECTIONS LOG_FORMAT: on stdout, the head of
+# an nginx.conf that keeps everything in DIR (pid, error.log, access.log in
+# LOG_FORMAT, temporary files under DIR/tmp), up to inside its http block;
+# MASTER is its master_process/worker_processes line. The caller writes
+# the rest and the closing brace.
+http_nginx_head() {
+	cat <<EOF
+daemon off;
+$2
+pid $1/nginx.pid;
+error_log $1/error.log warn;
+events { worker_connections $3; }
+http {
+	log_format rt '$4';
+	access_log $1/access.log rt;
+	client_body_temp_path $1/tmp/body;
+	proxy_temp_path $1/tmp/proxy;
+	fastcgi_temp_path $1/tmp/fcgi;
+	uwsgi_temp_path $1/tmp/uwsgi;
+	scgi_temp_path $1/tmp/scgi;
+EOF
+}
+
+# http_tls_cert DIR: a self-signed certificate for localhost, valid a day,
+# in DIR/cert.pem and DIR/key.pem; returns 1 with openssl's words in
+# DIR/openssl.out
+http_tls_cert() {
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$1/key.pem" -out "$1/cert.pem" \
+		-days 1 -subj /CN=localhost > "$1/openssl.out" 2>&1
+}
+
 http_env_start() {
 	HE_DIR=$1; workers=${2:-1}
 	mkdir -p "$HE_DIR/www/static" "$HE_DIR/www/gz" "$HE_DIR/up" "$HE_DIR/tmp"
@@ -40,22 +72,11 @@ http_env_start() {
 	NG_PORT=$(http_free_port); PY_PORT=$(http_free_port)
 	if [ "$workers" -gt 1 ]; then master="master_process on; worker_processes $workers;"
 	else master="master_process off;"; fi
-	cat > "$HE_DIR/nginx.conf" <<EOF
-daemon off;
-$master
-pid $HE_DIR/nginx.pid;
-error_log $HE_DIR/error.log warn;
-events { worker_connections 1024; }
-http {
-	# the client's port and the request's number on its connection: a
-	# test can say which requests a tracer missed
-	log_format rt '\$remote_addr \$remote_port \$connection \$connection_requests "\$request" \$status \$body_bytes_sent';
-	access_log $HE_DIR/access.log rt;
-	client_body_temp_path $HE_DIR/tmp/body;
-	proxy_temp_path $HE_DIR/tmp/proxy;
-	fastcgi_temp_path $HE_DIR/tmp/fcgi;
-	uwsgi_temp_path $HE_DIR/tmp/uwsgi;
-	scgi_temp_path $HE_DIR/tmp/scgi;
+	# the log has the client's port and the request's number on its
+	# connection: a test can say which requests a tracer missed
+	{ http_nginx_head "$HE_DIR" "$master" 1024 \
+		'$remote_addr $remote_port $connection $connection_requests "$request" $status $body_bytes_sent'
+	cat <<EOF
 	keepalive_requests 100000;
 	sendfile on;
 	types { text/plain txt; application/octet-stream bin; }
@@ -70,6 +91,7 @@ http {
 	}
 }
 EOF
+	} > "$HE_DIR/nginx.conf"
 	python3 -m http.server "$PY_PORT" --bind 127.0.0.1 --directory "$HE_DIR/up" \
 		> "$HE_DIR/python.log" 2>&1 &
 	PY_PID=$!

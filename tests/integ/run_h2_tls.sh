@@ -10,6 +10,7 @@
 # of its SERVER spans. Then rawtel trace http: nghttpd's streams, PROTO 2,
 # marked tls.
 . "$RAWTEL_TOP/tests/lib.sh"
+. "$RAWTEL_TOP/tests/http_env.sh"
 NODE_DIR="$RAWTEL_TOP/tests/node"
 FX="$RAWTEL_TOP/tests/fixtures/h2"
 PY=/usr/bin/python3
@@ -26,20 +27,9 @@ if ! $PY -c 'import grpc' 2> /dev/null; then
 fi
 require_bpf $N || exit 0
 
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_port() {
-	i=0
-	while ! $PY -c "import socket; socket.create_connection(('127.0.0.1', $1), 1).close()" 2> /dev/null; do
-		i=$((i + 1)); [ $i -lt 50 ] || return 1; sleep 0.1
-	done
-}
-
 D=$T_TMP/d
 mkdir -p "$D/www" "$D/tmp" "$T_TMP/bodies"
-if ! openssl req -x509 -newkey rsa:2048 -nodes -keyout "$D/key.pem" -out "$D/cert.pem" \
-	-days 1 -subj /CN=localhost > "$D/openssl.out" 2>&1; then
-	fail $N "openssl req: $(cat "$D/openssl.out")"; exit 0
-fi
+if ! http_tls_cert "$D"; then fail $N "openssl req: $(cat "$D/openssl.out")"; exit 0; fi
 printf 'hello h2\n' > "$D/www/index.html"
 printf 'two\n' > "$D/www/two.txt"
 printf 'hello nginx\n' > "$D/www/hello.txt"
@@ -51,7 +41,7 @@ rcv=$!; track_pid $rcv
 i=0; while [ ! -s "$T_TMP/rport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 rport=$(cat "$T_TMP/rport" 2>/dev/null)
 
-NDPORT=$(free_port); NGPORT=$(free_port); BEPORT=$(free_port); GPORT=$(free_port)
+NDPORT=$(http_free_port); NGPORT=$(http_free_port); BEPORT=$(http_free_port); GPORT=$(http_free_port)
 # nginx 1.25.1 and later: `http2 on;` (the listen parameter is deprecated)
 v=$(nginx -v 2>&1 | sed -n 's|.*nginx/\([0-9]*\)\.\([0-9]*\)\.\([0-9]*\).*|\1 \2 \3|p')
 set -- $v
@@ -60,20 +50,8 @@ if [ "${1:-1}" -gt 1 ] || [ "${2:-0}" -gt 25 ] || { [ "${2:-0}" -eq 25 ] && [ "$
 else
 	LISTEN="listen 127.0.0.1:$NGPORT ssl http2;"
 fi
-cat > "$D/nginx.conf" <<EOF
-daemon off;
-master_process off;
-pid $D/nginx.pid;
-error_log $D/error.log warn;
-events { worker_connections 64; }
-http {
-	log_format rt '\$remote_port \$uri \$status';
-	access_log $D/access.log rt;
-	client_body_temp_path $D/tmp/body;
-	proxy_temp_path $D/tmp/proxy;
-	fastcgi_temp_path $D/tmp/fcgi;
-	uwsgi_temp_path $D/tmp/uwsgi;
-	scgi_temp_path $D/tmp/scgi;
+{ http_nginx_head "$D" "master_process off;" 64 '$remote_port $uri $status'
+cat <<EOF
 	types { text/plain txt; }
 	server {
 		$LISTEN
@@ -85,6 +63,7 @@ http {
 	}
 }
 EOF
+} > "$D/nginx.conf"
 nghttpd -d "$D/www" "$NDPORT" "$D/key.pem" "$D/cert.pem" > "$T_TMP/nghttpd.log" 2>&1 &
 ngd=$!; track_pid $ngd
 nginx -p "$D" -c "$D/nginx.conf" > "$D/nginx.out" 2>&1 &
@@ -94,7 +73,7 @@ be=$!; track_pid $be
 $PY "$FX/grpc_peer.py" server "$GPORT" > "$T_TMP/grpc.log" 2>&1 &
 gs=$!; track_pid $gs
 for p in $NDPORT $NGPORT $BEPORT $GPORT; do
-	wait_port $p || { fail $N "a server did not start (port $p): $(cat "$D/nginx.out" "$D/error.log")"; exit 0; }
+	http_wait_port $p || { fail $N "a server did not start (port $p): $(cat "$D/nginx.out" "$D/error.log")"; exit 0; }
 done
 
 OTEL_BSP_SCHEDULE_DELAY=500 "$RAWTEL" run --no-status --probes http --endpoint "http://127.0.0.1:$rport" \

@@ -12,6 +12,7 @@
 # execs the client after rawtel started: the library is mapped only then);
 # and rawtel run's SERVER spans of nginx's requests (url.scheme https).
 . "$RAWTEL_TOP/tests/lib.sh"
+. "$RAWTEL_TOP/tests/http_env.sh"
 PY=/usr/bin/python3
 
 for c in nginx curl wget openssl $PY; do
@@ -23,27 +24,12 @@ require_bpf trace_tls || exit 0
 
 D=$T_TMP/ng
 mkdir -p "$D/www" "$D/tmp"
-if ! openssl req -x509 -newkey rsa:2048 -nodes -keyout "$D/key.pem" -out "$D/cert.pem" \
-	-days 1 -subj /CN=localhost > "$D/openssl.out" 2>&1; then
-	fail trace_tls "openssl req: $(cat "$D/openssl.out")"; exit 0
-fi
+if ! http_tls_cert "$D"; then fail trace_tls "openssl req: $(cat "$D/openssl.out")"; exit 0; fi
 echo "hello over tls" > "$D/www/hello.txt"
 echo "second" > "$D/www/two.txt"
-PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat > "$D/nginx.conf" <<EOF
-daemon off;
-master_process off;
-pid $D/nginx.pid;
-error_log $D/error.log warn;
-events { worker_connections 64; }
-http {
-	log_format rt '\$remote_port "\$request" \$status';
-	access_log $D/access.log rt;
-	client_body_temp_path $D/tmp/body;
-	proxy_temp_path $D/tmp/proxy;
-	fastcgi_temp_path $D/tmp/fcgi;
-	uwsgi_temp_path $D/tmp/uwsgi;
-	scgi_temp_path $D/tmp/scgi;
+PORT=$(http_free_port)
+{ http_nginx_head "$D" "master_process off;" 64 '$remote_port "$request" $status'
+cat <<EOF
 	types { text/plain txt; }
 	server {
 		listen 127.0.0.1:$PORT ssl;
@@ -54,6 +40,7 @@ http {
 	}
 }
 EOF
+} > "$D/nginx.conf"
 nginx -p "$D" -c "$D/nginx.conf" > "$D/nginx.out" 2>&1 &
 NG=$!; track_pid $NG
 i=0
