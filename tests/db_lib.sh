@@ -25,6 +25,49 @@ for _ in range(100):
 sys.exit(1)' "$1"
 }
 
+# Servers, started in the background on 127.0.0.1:PORT with the PID in
+# $srv (the caller stops it; wait_port says when it listens).
+# redis_start PORT DIR LOG: redis-server, in DIR, keeping nothing on disk
+redis_start() {
+	redis-server --bind 127.0.0.1 --port "$1" --dir "$2" --save '' --appendonly no \
+		--daemonize no > "$3" 2>&1 &
+	srv=$!
+}
+
+# memcached_start PORT LOG: memcached, 16 MB, no UDP
+memcached_start() {
+	memcached -l 127.0.0.1 -p "$1" -U 0 -u "$(id -un)" -m 16 > "$2" 2>&1 &
+	srv=$!
+}
+
+# mariadb_start PORT DIR [OPTION...]: MariaDB's server on a database made
+# in DIR/data (root by the socket DIR/sock; DIR/install.log, DIR/err.log),
+# with the OPTIONs
+mariadb_start() {
+	mariadb-install-db --no-defaults --datadir="$2/data" --user="$(id -un)" \
+		--auth-root-authentication-method=normal --skip-test-db > "$2/install.log" 2>&1
+	db_port=$1; db_dir=$2; shift 2
+	/usr/sbin/mariadbd --no-defaults --datadir="$db_dir/data" --user="$(id -un)" \
+		--skip-networking=0 --bind-address=127.0.0.1 --port="$db_port" \
+		--socket="$db_dir/sock" --pid-file="$db_dir/pid" --log-error="$db_dir/err.log" "$@" &
+	srv=$!
+}
+
+# mc_client FILE: the head of a python memcached client (its port the
+# first argument) in FILE: ask(REQ, END) writes REQ whole and reads the
+# reply to its END (None: none); the caller appends its asks
+mc_client() {
+	cat > "$1" << 'EOF'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+def ask(req, end):
+    s.sendall(req)
+    got = b""
+    while end and not got.endswith(end):
+        got += s.recv(65536)
+EOF
+}
+
 # held NAME CMD...: CMD started held on a fifo (its PID, $drv, is known
 # before it runs: rawtel can be told it); go NAME lets it run
 held() {

@@ -29,7 +29,6 @@ for c in redis-server redis-cli memcached mariadb mariadb-install-db; do
 done
 
 md=$(mktemp -d)
-me=$(id -un)
 myport=$(free_port); rport=$(free_port); mport=$(free_port)
 myd= rsd= mcd=
 stop_servers() {
@@ -38,17 +37,12 @@ stop_servers() {
 	rm -rf "$md"
 }
 trap 'stop_servers; t_cleanup' EXIT INT TERM
-mariadb-install-db --no-defaults --datadir="$md/data" --user="$me" \
-	--auth-root-authentication-method=normal --skip-test-db > "$md/install.log" 2>&1
-/usr/sbin/mariadbd --no-defaults --datadir="$md/data" --user="$me" --skip-networking=0 \
-	--bind-address=127.0.0.1 --port="$myport" --socket="$md/sock" --pid-file="$md/pid" \
-	--log-error="$md/err.log" &
-myd=$!
-redis-server --bind 127.0.0.1 --port "$rport" --dir "$md" --save '' --appendonly no \
-	--daemonize no > "$md/redis.log" 2>&1 &
-rsd=$!
-memcached -l 127.0.0.1 -p "$mport" -U 0 -u "$me" -m 16 > "$md/mc.log" 2>&1 &
-mcd=$!
+mariadb_start "$myport" "$md"
+myd=$srv
+redis_start "$rport" "$md" "$md/redis.log"
+rsd=$srv
+memcached_start "$mport" "$md/mc.log"
+mcd=$srv
 for p in $myport $rport $mport; do
 	if ! wait_port "$p"; then
 		fail run_db_more "a server did not start: $(tail -n 3 "$md/err.log" "$md/redis.log" "$md/mc.log")"
@@ -105,14 +99,8 @@ os.waitpid(pid, 0)
 EOF
 python3 "$T_TMP/fork.py" "$rport" > "$T_TMP/fork.out" 2>&1
 # each request written whole, its reply read to its end
-cat > "$T_TMP/mc.py" << 'EOF'
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-def ask(req, end):
-    s.sendall(req)
-    got = b""
-    while end and not got.endswith(end):
-        got += s.recv(65536)
+mc_client "$T_TMP/mc.py"
+cat >> "$T_TMP/mc.py" << 'EOF'
 ask(b"set a 0 0 10\r\ns3cret-val\r\n", b"STORED\r\n")
 ask(b"get a b\r\n", b"END\r\n")
 ask(b"delete nokey\r\n", b"NOT_FOUND\r\n")

@@ -22,9 +22,8 @@ if ! command -v redis-server > /dev/null || ! command -v redis-benchmark > /dev/
 fi
 rd=$(mktemp -d)
 port=$(free_port)
-redis-server --bind 127.0.0.1 --port "$port" --dir "$rd" --save '' --appendonly no \
-	--daemonize no > "$rd/server.log" 2>&1 &
-spid=$!
+redis_start "$port" "$rd" "$rd/server.log"
+spid=$srv
 trap 'kill $spid 2> /dev/null; wait $spid 2> /dev/null; rm -rf "$rd"; t_cleanup' EXIT INT TERM
 if ! wait_port "$port"; then
 	fail run_db_redis_load "redis-server did not start: $(tail -n 5 "$rd/server.log")"

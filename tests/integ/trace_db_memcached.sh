@@ -14,8 +14,8 @@ if ! command -v memcached > /dev/null; then
 	exit 0
 fi
 port=$(free_port)
-memcached -l 127.0.0.1 -p "$port" -U 0 -u "$(id -un)" -m 16 > "$T_TMP/mc.log" 2>&1 &
-spid=$!
+memcached_start "$port" "$T_TMP/mc.log"
+spid=$srv
 track_pid $spid
 if ! wait_port "$port"; then
 	fail db_mc_client "memcached did not start: $(tail -n 5 "$T_TMP/mc.log")"
@@ -23,14 +23,8 @@ if ! wait_port "$port"; then
 fi
 
 # the client: each request written whole, its reply read to its end
-cat > "$T_TMP/mc.py" << 'EOF'
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-def ask(req, end):
-    s.sendall(req)
-    got = b""
-    while end and not got.endswith(end):
-        got += s.recv(65536)
+mc_client "$T_TMP/mc.py"
+cat >> "$T_TMP/mc.py" << 'EOF'
 ask(b"set a 0 0 10\r\ns3cret-val\r\n", b"STORED\r\n")
 ask(b"set b 0 0 1\r\nb\r\n", b"STORED\r\n")
 ask(b"set c 0 0 1 noreply\r\nc\r\n", None)

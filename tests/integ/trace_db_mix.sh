@@ -17,11 +17,10 @@ rd=$(mktemp -d)
 rport=$(free_port)
 mport=$(free_port)
 hport=$(free_port)
-redis-server --bind 127.0.0.1 --port "$rport" --dir "$rd" --save '' --appendonly no \
-	> "$rd/redis.log" 2>&1 &
-track_pid $!
-memcached -l 127.0.0.1 -p "$mport" -U 0 -u "$(id -un)" -m 16 > "$rd/mc.log" 2>&1 &
-track_pid $!
+redis_start "$rport" "$rd" "$rd/redis.log"
+track_pid $srv
+memcached_start "$mport" "$rd/mc.log"
+track_pid $srv
 (cd "$rd" && exec python3 -m http.server -b 127.0.0.1 "$hport") > "$rd/http.log" 2>&1 &
 track_pid $!
 trap 'rm -rf "$rd"; t_cleanup' EXIT INT TERM

@@ -16,18 +16,13 @@ if ! [ -x /usr/sbin/mariadbd ] || ! command -v mariadb > /dev/null ||
 fi
 md=$(mktemp -d)
 port=$(free_port)
-me=$(id -un)
 stop_my() {
 	[ -n "${spid:-}" ] && kill "$spid" 2> /dev/null && wait "$spid" 2> /dev/null
 	rm -rf "$md"
 }
 trap 'stop_my; t_cleanup' EXIT INT TERM
-mariadb-install-db --no-defaults --datadir="$md/data" --user="$me" \
-	--auth-root-authentication-method=normal --skip-test-db > "$md/install.log" 2>&1
-/usr/sbin/mariadbd --no-defaults --datadir="$md/data" --user="$me" --skip-networking=0 \
-	--bind-address=127.0.0.1 --port="$port" --socket="$md/sock" --pid-file="$md/pid" \
-	--log-error="$md/err.log" --skip-grant-tables=0 &
-spid=$!
+mariadb_start "$port" "$md" --skip-grant-tables=0
+spid=$srv
 if ! wait_port "$port"; then
 	fail db_my_client "mariadbd did not start: $(tail -n 5 "$md/err.log" "$md/install.log")"
 	exit 0
