@@ -4,16 +4,10 @@
 // serves, and pgbench; every record decoded by the OpenTelemetry
 // project's generated code (otlp-decode.js).
 //   node check-run-db.js OUT_DIR SCENARIO.json
-const fs = require('fs');
 const { attrs, readJsonl } = require('./otlp-read.js');
+const { cases } = require('./cases.js');
 
-const [dir, scenFile] = process.argv.slice(2);
-const sc = JSON.parse(fs.readFileSync(scenFile, 'utf8'));
-const results = {};
-const check = (name, c, what) => {
-  results[name] = results[name] || [];
-  if (!c) results[name].push(what);
-};
+const { dir, sc, check, report } = cases();
 const { spans, metrics } = readJsonl(dir);
 
 const SERVER = 2, CLIENT = 3;
@@ -145,5 +139,4 @@ check(n, sc.lost || srvLoad.every((x) => !x.a['rawtel.db.partial'] && x.a['db.na
 const ids = new Set(spans.map((x) => x.s.spanId));
 check(n, ids.size === spans.length, `span ids: ${ids.size} distinct of ${spans.length}`);
 
-for (const [k, f] of Object.entries(results))
-  console.log(f.length ? `FAIL ${k}: ${f.slice(0, 4).join('; ')}` : `PASS ${k}`);
+report();

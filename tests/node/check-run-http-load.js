@@ -8,54 +8,26 @@
 // and spans flagged together are no more than the losses reported.
 //   node check-run-http-load.js NAME BODIES_DIR NGINX_PID SERVED WRK_OUTPUT [MIN_LOST]
 const fs = require('fs');
-const path = require('path');
-const { decode } = require('./otlp-decode.js');
+const { readBodies } = require('./otlp-read.js');
 
 const [name, dir, pidStr, servedStr, wrkFile, minLostStr] = process.argv.slice(2);
 const pid = Number(pidStr), served = Number(servedStr), minLost = Number(minLostStr || 0);
-const val = (v) => (!v ? undefined : 'stringValue' in v ? v.stringValue : 'intValue' in v ? Number(v.intValue) : v);
-const attrs = (l) => Object.fromEntries((l || []).map((kv) => [kv.key, val(kv.value)]));
-
-let spans = 0, partial = 0, bad = 0, closed = 0;
-const self = {};	// metric name -> attribute key -> value (the last export wins)
-let hist = 0;
-for (const f of fs.readdirSync(dir).sort()) {
-  const m = /^\d+-(traces|metrics|logs)\.(pb|json)$/.exec(f);
-  if (!m) continue;
-  const msg = decode(m[1], fs.readFileSync(path.join(dir, f)), m[2] === 'pb' ? 'protobuf' : 'json');
-  if (m[1] === 'traces')
-    for (const rs of msg.resourceSpans || []) {
-      if (attrs(rs.resource.attributes)['process.pid'] !== pid) continue;
-      for (const ss of rs.scopeSpans || []) for (const s of ss.spans || []) {
-        if (s.kind !== 2) continue;
-        const a = attrs(s.attributes);
-        spans++;
-        if (a['rawtel.http.partial']) partial++;
-        else if (a['url.path'] !== '/static/hello.txt' || a['http.response.status_code'] !== 200) bad++;
-        if (a['error.type'] === 'connection_closed' && !a['rawtel.http.partial']) closed++;
-      }
-    }
-  if (m[1] === 'metrics')
-    for (const rm of msg.resourceMetrics || []) {
-      const r = attrs(rm.resource.attributes);
-      for (const sm of rm.scopeMetrics || []) for (const mt of sm.metrics || []) {
-        if (r['service.name'] === 'rawtel' && mt.sum)
-          for (const p of mt.sum.dataPoints) {
-            self[mt.name] = self[mt.name] || {};
-            self[mt.name][JSON.stringify(attrs(p.attributes))] = Number(p.asInt || 0);
-          }
-        if (r['process.pid'] === pid && mt.name === 'http.server.request.duration')
-          hist = mt.histogram.dataPoints.reduce((x, p) => x + Number(p.count), 0);
-      }
-    }
+const { spans: all, metrics, self, selfSum } = readBodies(dir);
+const mine = all.filter((x) => x.res['process.pid'] === pid && x.s.kind === 2);
+let partial = 0, bad = 0, closed = 0;
+for (const { a } of mine) {
+  if (a['rawtel.http.partial']) partial++;
+  else if (a['url.path'] !== '/static/hello.txt' || a['http.response.status_code'] !== 200) bad++;
+  if (a['error.type'] === 'connection_closed' && !a['rawtel.http.partial']) closed++;
 }
-const get = (n, k) => ((self[n] || {})[JSON.stringify(k)] || 0);
-const lost = get('rawtel.events.lost', { probe: 'http' }) + get('rawtel.events.lost', { probe: 'unknown' });
-const state = get('rawtel.http.events', { event: 'lost_state' }) + get('rawtel.http.events', { event: 'reorder_late' }) +
-  get('rawtel.http.events', { event: 'gap_late' });
-const gaps = get('rawtel.http.events', { event: 'gap' });
-const dropped = get('rawtel.records.dropped', { signal: 'traces' }) +
-  Object.entries(self['rawtel.export.dropped'] || {}).filter(([k]) => k.includes('traces')).reduce((x, [, v]) => x + v, 0);
+const spans = mine.length;
+// the last export of the histogram
+const hs = metrics.filter((x) => x.res['process.pid'] === pid && x.m.name === 'http.server.request.duration');
+const hist = hs.length ? hs[hs.length - 1].m.histogram.dataPoints.reduce((x, p) => x + Number(p.count), 0) : 0;
+const lost = self('rawtel.events.lost', { probe: 'http' }) + self('rawtel.events.lost', { probe: 'unknown' });
+const state = ['lost_state', 'reorder_late', 'gap_late'].reduce((n, e) => n + self('rawtel.http.events', { event: e }), 0);
+const gaps = self('rawtel.http.events', { event: 'gap' });
+const dropped = self('rawtel.records.dropped', { signal: 'traces' }) + selfSum('rawtel.export.dropped', { signal: 'traces' });
 const wrk = fs.readFileSync(wrkFile, 'utf8');
 const done = Number((/(\d+) requests in/.exec(wrk) || [])[1]);
 const rps = (/Requests\/sec:\s+([\d.]+)/.exec(wrk) || [])[1];

@@ -6,8 +6,9 @@
 //                    N-metrics.json, ...), in the order they were received
 //   readJsonl(dir)   the traces/metrics/logs.jsonl files of --output DIR
 // Both return { spans [{ res, s, a }], metrics [{ res, m }],
-// logs [{ res, l, a }], self(name, attrs) }: self is the last exported value
-// of one of rawtel's own counters (0 when never exported).
+// logs [{ res, l, a }], self(name, attrs), selfSum(name, attrs) }: self is
+// the last exported value of one of rawtel's own counters (0 when never
+// exported), selfSum the sum of those of NAME whose attributes include ATTRS.
 const fs = require('fs');
 const path = require('path');
 const { decode } = require('./otlp-decode.js');
@@ -20,7 +21,7 @@ const attrs = (l) => Object.fromEntries((l || []).map((kv) => [kv.key, val(kv.va
 const key = (name, a) => name + JSON.stringify(Object.entries(a).sort());
 
 function reader() {
-  const out = { spans: [], metrics: [], logs: [] }, last = {};
+  const out = { spans: [], metrics: [], logs: [] }, last = new Map();
   const add = (msg) => {
     for (const rs of msg.resourceSpans || []) for (const ss of rs.scopeSpans || [])
       for (const s of ss.spans || []) out.spans.push({ res: attrs(rs.resource.attributes), s, a: attrs(s.attributes) });
@@ -29,14 +30,18 @@ function reader() {
       for (const sm of rm.scopeMetrics || []) for (const mt of sm.metrics || []) {
         out.metrics.push({ res, m: mt });
         if (res['service.name'] === 'rawtel' && mt.sum)
-          for (const p of mt.sum.dataPoints)
-            last[key(mt.name, attrs(p.attributes))] = Number(p.asInt || 0);
+          for (const p of mt.sum.dataPoints) {
+            const a = attrs(p.attributes);
+            last.set(key(mt.name, a), { name: mt.name, a, v: Number(p.asInt || 0) });
+          }
       }
     }
     for (const rl of msg.resourceLogs || []) for (const sl of rl.scopeLogs || [])
       for (const l of sl.logRecords || []) out.logs.push({ res: attrs(rl.resource.attributes), l, a: attrs(l.attributes) });
   };
-  out.self = (name, a) => last[key(name, a)] || 0;
+  out.self = (name, a) => (last.get(key(name, a)) || { v: 0 }).v;
+  out.selfSum = (name, a) => [...last.values()].filter((x) => x.name === name &&
+    Object.entries(a).every(([k, v]) => x.a[k] === v)).reduce((n, x) => n + x.v, 0);
   return { out, add };
 }
 
