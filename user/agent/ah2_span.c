@@ -275,17 +275,10 @@ static void fill_span(const struct agent *a, const struct e2 *e, const struct ot
 	const struct h2_exchange *x = e->x;
 	const struct ahttp_ctx *ctx = e->ctx;
 
-	memset(s, 0, sizeof(*s));
-	memcpy(s->trace_id, ctx->trace_id, 16);
-	memcpy(s->span_id, ctx->span_id, 8);
-	if (ctx->flags & CTX_PARENT)
-		memcpy(s->parent_span_id, ctx->parent_id, 8);
+	ahttp_span_init(a, ctx, e->server, x->start_ns, x->end_ns, s);
 	if (x->tp_state == HTTP1_TP_VALID && (e->server ? (ctx->flags & CTX_REMOTE) : 1))
 		s->trace_state = otlp_s(x->tracestate);
 	s->name = otlp_s(e->name);
-	s->kind = e->server ? OTLP_KIND_SERVER : OTLP_KIND_CLIENT;
-	s->start_ns = agent_wall_ns(a, x->start_ns);
-	s->end_ns = agent_wall_ns(a, x->end_ns > x->start_ns ? x->end_ns : x->start_ns);
 	s->attrs = kv;
 	s->n_attrs = n;
 	if (e->err) {
@@ -295,8 +288,6 @@ static void fill_span(const struct agent *a, const struct e2 *e, const struct ot
 		else if (e->err != e->codes)
 			s->status_msg = otlp_s(e->err);
 	}
-	s->flags = OTLP_FLAG_SAMPLED | OTLP_FLAG_HAS_IS_REMOTE |
-		   (ctx->flags & CTX_REMOTE ? OTLP_FLAG_IS_REMOTE : 0);
 }
 
 static void record(struct ahttp_state *h, struct agent_proc *pr, const struct e2 *e,
