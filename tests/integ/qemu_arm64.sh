@@ -108,17 +108,8 @@ for c in uprobe_dns_musl:dns uprobe_dns_perfbuf:dns uprobe_fn:fn uprobe_glob:glo
 	fi
 done
 
-# rawtel run's OTLP protobuf files, decoded by the OpenTelemetry project's
-# code (tests/node/check-run.js, as run_otlp.sh does)
-if [ "$(cat "$vm/run_files.rc" 2> /dev/null)" != 0 ]; then
-	fail ${pre}_run_files "rawtel run exited $(cat "$vm/run_files.rc" 2> /dev/null): $(cat "$vm/run_files.err" 2> /dev/null)"
-elif ! command -v node > /dev/null || [ ! -d "$top/tests/node/node_modules/@opentelemetry" ]; then
-	fail ${pre}_run_files "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"
-elif ! base64 -d < "$vm/run_files.b64" | tar -x -C "$T_TMP"; then
-	fail ${pre}_run_files "the VM's files did not come back whole"
-else
-	node "$top/tests/node/check-run.js" ${pre}_run_files "$T_TMP/otlp" "$vm/run_files.pids" --open
-fi
+# rawtel run's OTLP protobuf files (tests/qemu/checks.sh)
+check_run_files
 
 # the 32-bit busybox32 running while rawtel traced: named as not seen
 c32=$(cat "$vm/compat32.pid" 2> /dev/null)

@@ -8,6 +8,21 @@
 # Sets vm: the directory of the VM's sections (one file each).
 . "$top/tests/qemu/vm.sh"
 
+# check_run_files: rawtel run's OTLP protobuf files from the VM's run_files
+# case, decoded by the OpenTelemetry project's code (tests/node/check-run.js,
+# as run_otlp.sh does); called by the tests whose VM runs it (arm64, armmp)
+check_run_files() {
+	if [ "$(cat "$vm/run_files.rc" 2> /dev/null)" != 0 ]; then
+		fail ${pre}_run_files "rawtel run exited $(cat "$vm/run_files.rc" 2> /dev/null): $(cat "$vm/run_files.err" 2> /dev/null)"
+	elif ! command -v node > /dev/null || [ ! -d "$top/tests/node/node_modules/@opentelemetry" ]; then
+		fail ${pre}_run_files "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"
+	elif ! base64 -d < "$vm/run_files.b64" | tar -x -C "$T_TMP"; then
+		fail ${pre}_run_files "the VM's files did not come back whole"
+	else
+		node "$top/tests/node/check-run.js" ${pre}_run_files "$T_TMP/otlp" "$vm/run_files.pids" --open
+	fi
+}
+
 # rawtel probe: ready, and the features this kernel has (kprobes, unlike
 # the host's 6.18) reported as present; a caller that checks its kernel's
 # own rows (qemu_armmp.sh: no BTF, the JIT off) sets own_probe_check=1
