@@ -53,6 +53,37 @@ mariadb_start() {
 	srv=$!
 }
 
+# pg_start NAME: a throw-away PostgreSQL cluster (initdb in a new temp dir
+# $pg, trust authentication, the binaries in $bin) serving 127.0.0.1:$port
+# (the postmaster: $spid), with an empty database rtdb; stop_pg stops it by
+# the PID it wrote and removes $pg. Returns 1 when it did not start (NAME
+# failed, the cluster is gone).
+pg_start() {
+	pg=$(mktemp -d)
+	chown postgres "$pg"
+	spid=
+	su postgres -s /bin/sh -c "$bin/initdb -D $pg/db -U postgres -A trust" > "$pg/initdb.log" 2>&1
+	su postgres -s /bin/sh -c "exec $bin/postgres -D $pg/db -k $pg -h 127.0.0.1 -p $port" \
+		> "$pg/server.log" 2>&1 &
+	spid=$!
+	i=0
+	until su postgres -s /bin/sh -c "$bin/pg_isready -q -h 127.0.0.1 -p $port"; do
+		i=$((i + 1))
+		if [ $i -ge 100 ]; then
+			fail "$1" "postgres did not start: $(tail -n 5 "$pg/server.log")"
+			stop_pg; return 1
+		fi
+		sleep 0.2
+	done
+	psql -X -q -h 127.0.0.1 -p "$port" -U postgres -c 'CREATE DATABASE rtdb' > /dev/null
+}
+stop_pg() {
+	# the postmaster by the PID it wrote; never by name
+	[ -s "$pg/db/postmaster.pid" ] && kill -INT "$(head -n 1 "$pg/db/postmaster.pid")" 2> /dev/null
+	[ -n "$spid" ] && wait "$spid" 2> /dev/null
+	rm -rf "$pg"
+}
+
 # mc_client FILE: the head of a python memcached client (its port the
 # first argument) in FILE: ask(REQ, END) writes REQ whole and reads the
 # reply to its END (None: none); the caller appends its asks

@@ -15,12 +15,9 @@
 # exactly one CLIENT span per query and one SERVER span in the backend
 # serving it, nothing lost, nothing twice.
 . "$RAWTEL_TOP/tests/lib.sh"
+. "$RAWTEL_TOP/tests/db_lib.sh"
 NODE_DIR="$RAWTEL_TOP/tests/node"
 PY=/usr/bin/python3
-
-need() {
-	if [ "${RAWTEL_REQUIRE_BPF:-0}" = 1 ]; then fail "$1" "$2"; else skip "$1" "$2"; fi
-}
 
 if ! command -v node > /dev/null || [ ! -d "$NODE_DIR/node_modules/@opentelemetry" ]; then
 	fail run_db "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"
@@ -33,30 +30,8 @@ if [ -z "$bin" ] || ! command -v pgbench > /dev/null || ! $PY -c 'import psycopg
 	exit 0
 fi
 
-pg=$(mktemp -d)
-chown postgres "$pg"
-port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-spid=
-stop_pg() {
-	# the postmaster by the PID it wrote; never by name
-	[ -s "$pg/db/postmaster.pid" ] && kill -INT "$(head -n 1 "$pg/db/postmaster.pid")" 2> /dev/null
-	[ -n "$spid" ] && wait "$spid" 2> /dev/null
-	rm -rf "$pg"
-}
-su postgres -s /bin/sh -c "$bin/initdb -D $pg/db -U postgres -A trust" > "$pg/initdb.log" 2>&1
-su postgres -s /bin/sh -c "exec $bin/postgres -D $pg/db -k $pg -h 127.0.0.1 -p $port" \
-	> "$pg/server.log" 2>&1 &
-spid=$!
-i=0
-until su postgres -s /bin/sh -c "$bin/pg_isready -q -h 127.0.0.1 -p $port"; do
-	i=$((i + 1))
-	if [ $i -ge 100 ]; then
-		fail run_db "postgres did not start: $(tail -n 5 "$pg/server.log")"
-		stop_pg; exit 0
-	fi
-	sleep 0.2
-done
-psql -X -q -h 127.0.0.1 -p "$port" -U postgres -c 'CREATE DATABASE rtdb' > /dev/null
+port=$(free_port)
+pg_start run_db || exit 0
 psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d rtdb \
 	-c 'CREATE TABLE rt_users (id int, name text)' > /dev/null
 

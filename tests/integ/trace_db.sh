@@ -23,30 +23,8 @@ if [ -z "$bin" ] || ! command -v psql > /dev/null; then
 	exit 0
 fi
 
-pg=$(mktemp -d)
-chown postgres "$pg"
 port=$(free_port)
-spid=
-stop_pg() {
-	# the postmaster by the PID it wrote; never by name
-	[ -s "$pg/db/postmaster.pid" ] && kill -INT "$(head -n 1 "$pg/db/postmaster.pid")" 2> /dev/null
-	[ -n "$spid" ] && wait "$spid" 2> /dev/null
-	rm -rf "$pg"
-}
-su postgres -s /bin/sh -c "$bin/initdb -D $pg/db -U postgres -A trust" > "$pg/initdb.log" 2>&1
-su postgres -s /bin/sh -c "exec $bin/postgres -D $pg/db -k $pg -h 127.0.0.1 -p $port" \
-	> "$pg/server.log" 2>&1 &
-spid=$!
-i=0
-until su postgres -s /bin/sh -c "$bin/pg_isready -q -h 127.0.0.1 -p $port"; do
-	i=$((i + 1))
-	if [ $i -ge 100 ]; then
-		fail db_psql "postgres did not start: $(tail -n 5 "$pg/server.log")"
-		stop_pg; exit 0
-	fi
-	sleep 0.2
-done
-psql -X -q -h 127.0.0.1 -p "$port" -U postgres -c 'CREATE DATABASE rtdb' > /dev/null
+pg_start db_psql || exit 0
 
 # psql's pid is known before it runs (held, then go)
 name=db_psql
