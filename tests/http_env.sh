@@ -6,6 +6,7 @@
 #                                 returns 1 (message on stderr) on failure
 #   http_env_stop                 stops both, by PID
 #   http_nginx_head, http_tls_cert  for tests that write their own nginx.conf
+#   http_free_port, http_wait_port, http_wait_listen  for their own servers
 #
 # nginx runs without a master process (one worker unless WORKERS says
 # more, then a master too): $NG_PID is the process that serves. Files:
@@ -27,6 +28,15 @@ http_wait_port() {
 		sleep 0.1; i=$((i + 1))
 	done
 	return 1
+}
+
+# http_wait_listen PORT: up to 5 s for a listener on it, without connecting
+# (for a server that serves one connection)
+http_wait_listen() {
+	hex=$(printf ':%04X ' "$1"); i=0
+	while ! grep -q "^ *[0-9]*: [0-9A-F]*$hex[0-9A-F:]* 0A " /proc/net/tcp; do
+		i=$((i + 1)); [ $i -lt 50 ] || return 1; sleep 0.1
+	done
 }
 
 # http_nginx_head DIR MASTER CONNECTIONS LOG_FORMAT: on stdout, the head of

@@ -51,6 +51,19 @@ wait_for() {
 	return 1
 }
 
+# otlp_receiver PREFIX MAX_MS LOG: tests/node/receiver.js on a free
+# loopback port for at most MAX_MS, the request bodies it saves in
+# PREFIXbodies/, its port in PREFIXrport (up to 10 s for it), its output in
+# PREFIXrout, its log to LOG. Sets rcv (its PID, tracked) and rport.
+otlp_receiver() {
+	mkdir -p "$1bodies"
+	node "$RAWTEL_TOP/tests/node/receiver.js" --port 0 --ready "$1rport" --log "$3" \
+		--bodies "$1bodies" --max-ms "$2" > "$1rout" 2>&1 &
+	rcv=$!; track_pid $rcv
+	i=0; while [ ! -s "$1rport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	rport=$(cat "$1rport" 2> /dev/null)
+}
+
 # run_fuzzer NAME BIN SECONDS CORPUS [LIBFUZZER-OPTION...]: run a libFuzzer
 # target for a bounded time (plus -max_len, -dict, -rss_limit_mb... as the
 # caller passes them) and print PASS NAME or FAIL NAME. Inputs that crash

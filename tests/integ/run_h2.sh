@@ -10,6 +10,7 @@
 # in accept() when rawtel starts: the connections those calls return are
 # followed too. h2 over TLS needs TLS capture: not here.
 . "$RAWTEL_TOP/tests/lib.sh"
+. "$RAWTEL_TOP/tests/http_env.sh"
 NODE_DIR="$RAWTEL_TOP/tests/node"
 FX="$RAWTEL_TOP/tests/fixtures/h2"
 PY=/usr/bin/python3
@@ -28,32 +29,13 @@ if ! $PY -c 'import grpc, h2' 2> /dev/null; then
 fi
 require_bpf run_h2 || exit 0
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_port() {
-	i=0
-	while ! python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 1).close()" 2> /dev/null; do
-		i=$((i + 1)); [ $i -lt 50 ] || return 1; sleep 0.1
-	done
-}
-# wait_listen PORT: up to 5 s for a listener, without connecting to it
-# (the upgrade server serves one connection)
-wait_listen() {
-	hex=$(printf ':%04X ' "$1"); i=0
-	while ! grep -q "^ *[0-9]*: [0-9A-F]*$hex[0-9A-F:]* 0A " /proc/net/tcp; do
-		i=$((i + 1)); [ $i -lt 50 ] || return 1; sleep 0.1
-	done
-}
 
-mkdir -p "$T_TMP/bodies" "$T_TMP/www"
+mkdir -p "$T_TMP/www"
 printf 'hello h2\n' > "$T_TMP/www/index.html"
 head -c 40000 /dev/zero | tr '\0' a > "$T_TMP/www/big.txt"
-node "$NODE_DIR/receiver.js" --port 0 --ready "$T_TMP/rport" --log "$T_TMP/rlog" \
-	--bodies "$T_TMP/bodies" --max-ms 60000 > "$T_TMP/rout" 2>&1 &
-rcv=$!; track_pid $rcv
-i=0; while [ ! -s "$T_TMP/rport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-rport=$(cat "$T_TMP/rport" 2>/dev/null)
+otlp_receiver "$T_TMP/" 60000 "$T_TMP/rlog"
 
-NGPORT=$(free_port); UPPORT=$(free_port); PXPORT=$(free_port); BEPORT=$(free_port); GPORT=$(free_port)
+NGPORT=$(http_free_port); UPPORT=$(http_free_port); PXPORT=$(http_free_port); BEPORT=$(http_free_port); GPORT=$(http_free_port)
 nghttpd --no-tls -d "$T_TMP/www" "$NGPORT" > "$T_TMP/nghttpd.log" 2>&1 &
 ngd=$!; track_pid $ngd
 $PY "$FX/h2c_upgrade_server.py" "$UPPORT" > "$T_TMP/up.log" 2>&1 &
@@ -66,9 +48,9 @@ px=$!; track_pid $px
 $PY "$FX/grpc_peer.py" server "$GPORT" > "$T_TMP/grpc.log" 2>&1 &
 gs=$!; track_pid $gs
 for p in $NGPORT $BEPORT $PXPORT $GPORT; do
-	wait_port $p || { fail run_h2 "a server did not start (port $p)"; exit 0; }
+	http_wait_port $p || { fail run_h2 "a server did not start (port $p)"; exit 0; }
 done
-wait_listen $UPPORT || { fail run_h2 "the upgrade server did not start: $(cat "$T_TMP/up.log")"; exit 0; }
+http_wait_listen $UPPORT || { fail run_h2 "the upgrade server did not start: $(cat "$T_TMP/up.log")"; exit 0; }
 
 OTEL_BSP_SCHEDULE_DELAY=500 "$RAWTEL" run --no-status --probes http --endpoint "http://127.0.0.1:$rport" \
 	--no-spool --metric-interval 1000 > "$T_TMP/rt.out" 2> "$T_TMP/rt.err" &

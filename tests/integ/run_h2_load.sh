@@ -10,6 +10,7 @@
 # Limits). Ring buffer, then perf buffers too small for the load (losses
 # forced, the streams missing bounded by them).
 . "$RAWTEL_TOP/tests/lib.sh"
+. "$RAWTEL_TOP/tests/http_env.sh"
 NODE_DIR="$RAWTEL_TOP/tests/node"
 : "${RAWTEL_REL:=$RAWTEL_TOP/rawtel}"
 REQS=${RAWTEL_H2_LOAD_REQS:-20000}
@@ -24,19 +25,14 @@ for c in nghttpd h2load; do
 done
 require_bpf run_h2_load || exit 0
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 mkdir -p "$T_TMP/www"
 printf 'hello h2 load\n' > "$T_TMP/www/hello.txt"
 
 # load NAME [rawtel options]; MIN_LOST: the losses the options force
 load() {
 	name=$1; shift
-	mkdir -p "$T_TMP/$name.bodies"
-	node "$NODE_DIR/receiver.js" --port 0 --ready "$T_TMP/$name.rport" --log /dev/null \
-		--bodies "$T_TMP/$name.bodies" --max-ms 60000 > "$T_TMP/$name.rout" 2>&1 &
-	rcv=$!; track_pid $rcv
-	i=0; while [ ! -s "$T_TMP/$name.rport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	port=$(free_port)
+	otlp_receiver "$T_TMP/$name." 60000 /dev/null
+	port=$(http_free_port)
 	nghttpd --no-tls -d "$T_TMP/www" "$port" > "$T_TMP/$name.ngd" 2>&1 &
 	ngd=$!; track_pid $ngd
 	i=0
@@ -44,7 +40,7 @@ load() {
 		sleep 0.1; i=$((i + 1))
 	done
 	"$RAWTEL_REL" run --no-status --probes http --pid $ngd --no-spool --capture-bytes 4096 --compression gzip \
-		--endpoint "http://127.0.0.1:$(cat "$T_TMP/$name.rport")" "$@" \
+		--endpoint "http://127.0.0.1:$rport" "$@" \
 		> "$T_TMP/$name.out" 2> "$T_TMP/$name.err" &
 	rt=$!; track_pid $rt
 	if ! wait_for "$T_TMP/$name.err" "running:" 300; then

@@ -25,12 +25,7 @@ for c in nginx curl python3; do
 done
 require_bpf run_http || exit 0
 
-mkdir -p "$T_TMP/bodies"
-node "$NODE_DIR/receiver.js" --port 0 --ready "$T_TMP/rport" --log "$T_TMP/rlog" \
-	--bodies "$T_TMP/bodies" --max-ms 180000 > "$T_TMP/rout" 2>&1 &
-rcv=$!; track_pid $rcv
-i=0; while [ ! -s "$T_TMP/rport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-rport=$(cat "$T_TMP/rport" 2>/dev/null)
+otlp_receiver "$T_TMP/" 180000 "$T_TMP/rlog"
 
 if ! http_env_start "$T_TMP/env"; then fail run_http "nginx/python did not start"; exit 0; fi
 track_pid "$NG_PID"; track_pid "$PY_PID"

@@ -27,15 +27,11 @@ require_bpf run_http_load || exit 0
 # load NAME [rawtel options]; MIN_LOST: the losses the options force
 load() {
 	name=$1; shift
-	mkdir -p "$T_TMP/$name.bodies"
-	node "$NODE_DIR/receiver.js" --port 0 --ready "$T_TMP/$name.rport" --log /dev/null \
-		--bodies "$T_TMP/$name.bodies" --max-ms 120000 > "$T_TMP/$name.rout" 2>&1 &
-	rcv=$!; track_pid $rcv
-	i=0; while [ ! -s "$T_TMP/$name.rport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	otlp_receiver "$T_TMP/$name." 120000 /dev/null
 	if ! http_env_start "$T_TMP/$name.env"; then fail "$name" "nginx did not start"; return; fi
 	track_pid "$NG_PID"; track_pid "$PY_PID"
 	"$RAWTEL_REL" run --no-status --probes http --pid "$NG_PID" --no-spool \
-		--endpoint "http://127.0.0.1:$(cat "$T_TMP/$name.rport")" "$@" \
+		--endpoint "http://127.0.0.1:$rport" "$@" \
 		> "$T_TMP/$name.out" 2> "$T_TMP/$name.err" &
 	rt=$!; track_pid $rt
 	if ! wait_for "$T_TMP/$name.err" "running:" 300; then

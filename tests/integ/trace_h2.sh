@@ -10,6 +10,7 @@
 # tests/integ/check_h2.py. h2 over TLS
 # needs TLS capture: not here.
 . "$RAWTEL_TOP/tests/lib.sh"
+. "$RAWTEL_TOP/tests/http_env.sh"
 CHECK="$RAWTEL_TOP/tests/integ/check_h2.py"
 FX="$RAWTEL_TOP/tests/fixtures/h2"
 PY=/usr/bin/python3
@@ -24,31 +25,15 @@ if ! $PY -c 'import grpc, h2' 2> /dev/null; then
 fi
 require_bpf trace_h2 || exit 0
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-# wait_port PORT: up to 5 s for a listener
-wait_port() {
-	i=0
-	while ! python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 1).close()" 2> /dev/null; do
-		i=$((i + 1)); [ $i -lt 50 ] || return 1; sleep 0.1
-	done
-}
-# wait_listen PORT: up to 5 s for a listener, without connecting to it
-# (the upgrade server serves one connection)
-wait_listen() {
-	hex=$(printf ':%04X ' "$1"); i=0
-	while ! grep -q "^ *[0-9]*: [0-9A-F]*$hex[0-9A-F:]* 0A " /proc/net/tcp; do
-		i=$((i + 1)); [ $i -lt 50 ] || return 1; sleep 0.1
-	done
-}
 start_trace() { trace_bg "$1" 300 http; }
 
 mkdir -p "$T_TMP/www"
 printf 'hello h2\n' > "$T_TMP/www/index.html"
 head -c 40000 /dev/zero | tr '\0' a > "$T_TMP/www/big.txt"
-NGPORT=$(free_port)
+NGPORT=$(http_free_port)
 nghttpd --no-tls -d "$T_TMP/www" "$NGPORT" > "$T_TMP/nghttpd.log" 2>&1 &
 ngd=$!; track_pid $ngd
-wait_port "$NGPORT" || { fail trace_h2 "nghttpd did not start: $(cat "$T_TMP/nghttpd.log")"; exit 0; }
+http_wait_port "$NGPORT" || { fail trace_h2 "nghttpd did not start: $(cat "$T_TMP/nghttpd.log")"; exit 0; }
 
 name=h2_nghttp
 if start_trace $name; then
@@ -71,10 +56,10 @@ fi
 # the upgrade server waits in accept() when tracing starts: the connection
 # that accept returns is followed too
 name=h2c_upgrade
-UPPORT=$(free_port)
+UPPORT=$(http_free_port)
 $PY "$FX/h2c_upgrade_server.py" "$UPPORT" > "$T_TMP/up.log" 2>&1 &
 ups=$!; track_pid $ups
-if ! wait_listen "$UPPORT"; then
+if ! http_wait_listen "$UPPORT"; then
 	fail $name "the h2c server did not start: $(cat "$T_TMP/up.log")"
 elif start_trace $name; then
 	curl -s --max-time 10 --http2 -o /dev/null "http://127.0.0.1:$UPPORT/up.txt" -o /dev/null \
@@ -84,10 +69,10 @@ elif start_trace $name; then
 fi
 
 name=h2_grpc
-GPORT=$(free_port)
+GPORT=$(http_free_port)
 $PY "$FX/grpc_peer.py" server "$GPORT" > "$T_TMP/grpc.log" 2>&1 &
 gs=$!; track_pid $gs
-if ! wait_port "$GPORT"; then
+if ! http_wait_port "$GPORT"; then
 	fail $name "the gRPC server did not start: $(cat "$T_TMP/grpc.log")"
 elif start_trace $name; then
 	$PY "$FX/grpc_peer.py" client "$GPORT" > "$T_TMP/grpcc.out" 2>&1 &
