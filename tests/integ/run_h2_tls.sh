@@ -28,18 +28,14 @@ fi
 require_bpf $N || exit 0
 
 D=$T_TMP/d
-mkdir -p "$D/www" "$D/tmp" "$T_TMP/bodies"
+mkdir -p "$D/www" "$D/tmp"
 if ! http_tls_cert "$D"; then fail $N "openssl req: $(cat "$D/openssl.out")"; exit 0; fi
 printf 'hello h2\n' > "$D/www/index.html"
 printf 'two\n' > "$D/www/two.txt"
 printf 'hello nginx\n' > "$D/www/hello.txt"
 head -c 40000 /dev/zero | tr '\0' a > "$D/www/big.txt"
 
-node "$NODE_DIR/receiver.js" --port 0 --ready "$T_TMP/rport" --log "$T_TMP/rlog" \
-	--bodies "$T_TMP/bodies" --max-ms 60000 > "$T_TMP/rout" 2>&1 &
-rcv=$!; track_pid $rcv
-i=0; while [ ! -s "$T_TMP/rport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-rport=$(cat "$T_TMP/rport" 2>/dev/null)
+otlp_receiver "$T_TMP/" 60000 "$T_TMP/rlog"
 
 NDPORT=$(http_free_port); NGPORT=$(http_free_port); BEPORT=$(http_free_port); GPORT=$(http_free_port)
 # nginx 1.25.1 and later: `http2 on;` (the listen parameter is deprecated)
