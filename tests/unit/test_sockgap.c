@@ -6,29 +6,12 @@
  * bogus "connection_closed". Without sockcap in between (the old way) the
  * same records pair every later response with the wrong request. */
 #include "agent_http_t.h"
-#include "../../user/probes/sockcap_int.h"
+#include "sockcap_t.h"
 
 #define S 1000000000ull
 #define MS 1000000ull
 #define FD 7
 #define CONN 0x10001ull
-
-/* A sockcap without a session: no maps (nothing here needs them). */
-static struct sockcap *sc_new(void)
-{
-	struct sockcap *c = calloc(1, sizeof(*c));
-
-	T_ASSERT(c && !idtab_init(&c->conns, sizeof(struct sc_conn), SC_CONNS, SC_CONNS - 1,
-				       false));
-	c->fds_fd = c->gate_fd = c->procs_fd = c->listen_fd = c->sel_fd = -1;
-	return c;
-}
-
-static int to_agent(void *ctx, const void *rec, size_t size)
-{
-	ahttp_on_record(ctx, rec, size);
-	return 0;
-}
 
 struct feed {
 	struct th *t;

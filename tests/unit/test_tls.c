@@ -6,30 +6,13 @@
  * no known connection makes no span. */
 #include "agent_http_t.h"
 #include "test_h2_t.h"
-#include "../../user/probes/sockcap_int.h"
+#include "sockcap_t.h"
 #include "rawtel/tls.h"
 
 #define S 1000000000ull
 #define MS 1000000ull
 #define FD 9
 #define CONN 0x20002ull
-
-static struct sockcap *sc_new(void)
-{
-	struct sockcap *c = calloc(1, sizeof(*c));
-
-	T_ASSERT(c && !idtab_init(&c->conns, sizeof(struct sc_conn), SC_CONNS, SC_CONNS - 1,
-				       false));
-	c->fds_fd = c->gate_fd = c->procs_fd = c->listen_fd = c->sel_fd = -1;
-	c->nocopy_fd = c->nocopy_n_fd = -1;
-	return c;
-}
-
-static int to_agent(void *ctx, const void *rec, size_t size)
-{
-	ahttp_on_record(ctx, rec, size);
-	return 0;
-}
 
 struct feed {
 	struct th t;
