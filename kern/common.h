@@ -120,6 +120,17 @@ DECLARE_SEL ; \
 	call bpf_map_lookup_elem ; \
 	if r0 == 0 goto LABEL
 
+/* MAP's entry for the key at (r10 + KEY) set to the value at (r10 + VAL),
+ * FLAGS as bpf_map_update_elem takes them (RT_BPF_ANY...). Clobbers r0-r5. */
+#define UPDATE(MAP, KEY, VAL, FLAGS) \
+	r1 = MAP ll ; \
+	r2 = r10 ; \
+	r2 += KEY ; \
+	r3 = r10 ; \
+	r3 += VAL ; \
+	r4 = FLAGS ; \
+	call bpf_map_update_elem
+
 /* r0 = this thread's slot in MAP, an array of SLOTS (a power of two)
  * entries indexed by the tid of pid_tgid R modulo SLOTS, with the u32 key
  * at (r10 + KEY); goto LABEL on failure. Clobbers r0-r5. */

@@ -31,13 +31,7 @@ DECLARE_PROCS
 #define SAVE(FLAGS) \
 	r1 = FLAGS ; \
 	*(u32 *)(r10 + FP_INFO + 4) = r1 ; \
-	r1 = exit_info ll ; \
-	r2 = r10 ; \
-	r2 += FP_KEY ; \
-	r3 = r10 ; \
-	r3 += FP_INFO ; \
-	r4 = RT_BPF_ANY ; \
-	call bpf_map_update_elem
+	UPDATE(exit_info, FP_KEY, FP_INFO, RT_BPF_ANY)
 // skip (goto out) when a group exit or fatal signal is already recorded
 #define UNLESS_FINAL \
 	r1 = exit_info ll ; \

@@ -38,13 +38,7 @@ DECLARE_SEL
 stamp:
 	KTIME
 	*(u64 *)(r10 + FP_PROC + PROC_OFF_START) = r0
-	r1 = procs ll
-	r2 = r10
-	r2 += FP_KEY
-	r3 = r10
-	r3 += FP_PROC
-	r4 = RT_BPF_ANY
-	call bpf_map_update_elem
+	UPDATE(procs, FP_KEY, FP_PROC, RT_BPF_ANY)
 out:
 	r0 = 0
 	exit
@@ -65,13 +59,7 @@ out:
 	r1 = *(u32 *)(r6 + field(pid))
 	*(u32 *)(r10 + FP_KEY) = r1		// key: the child's pid
 	*(u32 *)(r10 + FP_ONE) = 1
-	r1 = sel ll
-	r2 = r10
-	r2 += FP_KEY
-	r3 = r10
-	r3 += FP_ONE
-	r4 = RT_BPF_ANY
-	call bpf_map_update_elem
+	UPDATE(sel, FP_KEY, FP_ONE, RT_BPF_ANY)
 .endif
 out:
 	r0 = 0

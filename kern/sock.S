@@ -45,13 +45,7 @@ DECLARE_SOCK_MAPS
 #define FORGET DELETE_END(forget, sk_pend, FP_PEND_KEY)
 // Park the sk_pend value built at FP_PEND
 #define PARK \
-	r1 = sk_pend ll ; \
-	r2 = r10 ; \
-	r2 += FP_PEND_KEY ; \
-	r3 = r10 ; \
-	r3 += FP_PEND ; \
-	r4 = RT_BPF_ANY ; \
-	call bpf_map_update_elem
+	UPDATE(sk_pend, FP_PEND_KEY, FP_PEND, RT_BPF_ANY)
 // r8 = the sk_pend value at FP_PEND, zeroed
 #define ZERO_PEND \
 	*(u64 *)(r10 + FP_PEND) = 0 ; *(u64 *)(r10 + FP_PEND + 8) = 0 ; \
@@ -242,13 +236,7 @@ role:
 	*(u32 *)(r10 + FP_INH + SKB_RADDR + 12) = r1
 	r1 = *(u64 *)(r6 + field(skaddr))
 	*(u64 *)(r10 + FP_BORN_KEY) = r1
-	r1 = sk_born ll
-	r2 = r10
-	r2 += FP_BORN_KEY
-	r3 = r10
-	r3 += FP_INH
-	r4 = RT_BPF_ANY
-	call bpf_map_update_elem
+	UPDATE(sk_born, FP_BORN_KEY, FP_INH, RT_BPF_ANY)
 	goto out
 dead:
 	r1 = *(u64 *)(r6 + field(skaddr))
@@ -349,13 +337,7 @@ connected:
 	r1 = *(u32 *)(r6 + field(ret)) ; \
 	*(u32 *)(r10 + FP_INH + SKB_RET) = r1 ; \
 	*(u64 *)(r10 + FP_INH_KEY) = r7 ; \
-	r1 = sk_inh ll ; \
-	r2 = r10 ; \
-	r2 += FP_INH_KEY ; \
-	r3 = r10 ; \
-	r3 += FP_INH ; \
-	r4 = RT_BPF_ANY ; \
-	call bpf_map_update_elem ; \
+	UPDATE(sk_inh, FP_INH_KEY, FP_INH, RT_BPF_ANY) ; \
 	OPEN_GATE(r7)
 
 .if $task_regs
@@ -402,13 +384,7 @@ out:
 	r1 >>= 32
 	*(u32 *)(r10 + FP_TGID) = r1
 	*(u32 *)(r10 + FP_ONE) = 1
-	r1 = sel ll
-	r2 = r10
-	r2 += FP_TGID
-	r3 = r10
-	r3 += FP_ONE
-	r4 = RT_BPF_ANY
-	call bpf_map_update_elem
+	UPDATE(sel, FP_TGID, FP_ONE, RT_BPF_ANY)
 select:
 .endif
 	SELECT(r7, forget)
@@ -423,13 +399,7 @@ select:
 	*(u64 *)(r10 + FP_LISTEN + SKL_ADDR + 8) = r1
 	r1 = *(u32 *)(r8 + SKP_FD)
 	FD_KEY(r7, r1, FP_FD_KEY)
-	r1 = sk_listen ll
-	r2 = r10
-	r2 += FP_FD_KEY
-	r3 = r10
-	r3 += FP_LISTEN
-	r4 = RT_BPF_ANY
-	call bpf_map_update_elem
+	UPDATE(sk_listen, FP_FD_KEY, FP_LISTEN, RT_BPF_ANY)
 	FORGET
 
 #include "sock_end.h"

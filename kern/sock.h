@@ -155,13 +155,7 @@
 	r1 >>= 32 ; \
 	*(u32 *)(r10 + FP_TGID) = r1 ; \
 	*(u32 *)(r10 + FP_ONE) = 1 ; \
-	r1 = sk_procs ll ; \
-	r2 = r10 ; \
-	r2 += FP_TGID ; \
-	r3 = r10 ; \
-	r3 += FP_ONE ; \
-	r4 = RT_BPF_NOEXIST ; \
-	call bpf_map_update_elem ; \
+	UPDATE(sk_procs, FP_TGID, FP_ONE, RT_BPF_NOEXIST) ; \
 	if r0 == -17 goto 4f ;			/* EEXIST: its gate is open */ \
 	r1 = R ;					/* sk_gate[slot of tgid] += 1 */ \
 	r1 >>= 32 ; \
@@ -207,12 +201,6 @@
 	*(u8 *)(r10 + FP_SKF + SKF_ROLE) = r1 ; \
 	*(u64 *)(r10 + FP_SKF + SKF_SEQ_RECV) = 0 ; \
 	*(u64 *)(r10 + FP_SKF + SKF_SEQ_SEND) = 0 ; \
-	r1 = sk_fds ll ; \
-	r2 = r10 ; \
-	r2 += FP_FD_KEY ; \
-	r3 = r10 ; \
-	r3 += FP_SKF ; \
-	r4 = RT_BPF_ANY ; \
-	call bpf_map_update_elem ; \
+	UPDATE(sk_fds, FP_FD_KEY, FP_SKF, RT_BPF_ANY) ; \
 	OPEN_GATE(r7) ; \
 	SEND_SOCK(KIND)

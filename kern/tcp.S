@@ -179,13 +179,7 @@ dir_known:
 	KTIME
 	*(u64 *)(r10 + FP_ENTRY + TCPC_START) = r0
 insert:
-	r1 = tcp_conns ll
-	r2 = r10
-	r2 += FP_SK
-	r3 = r10
-	r3 += FP_ENTRY
-	r4 = RT_BPF_ANY
-	call bpf_map_update_elem
+	UPDATE(tcp_conns, FP_SK, FP_ENTRY, RT_BPF_ANY)
 	CONN_LOOKUP
 	if r0 == 0 goto out
 have:

@@ -47,13 +47,7 @@ fresh:
 	*(u64 *)(r10 + FP_PEND + UP_PEND_DEPTH) = 0
 	r1 = *(u64 *)(r6 + PT_REGS_SP)
 	*(u64 *)(r10 + FP_PEND + UP_PEND_SP) = r1
-	r1 = up_pending ll
-	r2 = r10
-	r2 += FP_KEY
-	r3 = r10
-	r3 += FP_PEND
-	r4 = RT_BPF_ANY
-	call bpf_map_update_elem
+	UPDATE(up_pending, FP_KEY, FP_PEND, RT_BPF_ANY)
 out:
 	r0 = 0
 	exit
