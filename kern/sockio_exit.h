@@ -144,14 +144,7 @@ found:
 	r6 = r1
 	call bpf_get_current_pid_tgid
 	r7 = r0
-	r1 = r7
-	r1 &= SK_IO_SLOTS - 1
-	*(u32 *)(r10 + FP_SLOT_KEY) = r1
-	r2 = r10
-	r2 += FP_SLOT_KEY
-	r1 = sk_io ll
-	call bpf_map_lookup_elem
-	if r0 == 0 goto out
+	THREAD_SLOT(sk_io, SK_IO_SLOTS, r7, FP_SLOT_KEY, out)
 	r8 = r0
 	r1 = *(u64 *)(r8 + SKIO_ID)
 	if r1 != r7 goto displaced
