@@ -16,13 +16,8 @@ fi
 # start_receiver NAME: a receiver keeping bodies in $T_TMP/NAME.bodies;
 # sets $port
 start_receiver() {
-	mkdir -p "$T_TMP/$1.bodies"
-	node "$NODE_DIR/receiver.js" --port 0 --ready "$T_TMP/$1.port" --log "$T_TMP/$1.rlog" \
-		--bodies "$T_TMP/$1.bodies" --max-ms 180000 > "$T_TMP/$1.rout" 2>&1 &
-	track_pid $!
-	i=0
-	while [ ! -s "$T_TMP/$1.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	port=$(cat "$T_TMP/$1.port" 2>/dev/null)
+	otlp_receiver "$T_TMP/$1." 180000 "$T_TMP/$1.rlog"
+	port=$rport
 }
 
 # drive NAME [rawtel run options]: run rawtel, the driver once, then SIGTERM

@@ -115,13 +115,8 @@ NODE_DIR="$RAWTEL_TOP/tests/node"
 if ! command -v node > /dev/null || [ ! -d "$NODE_DIR/node_modules/@opentelemetry" ]; then
 	fail tcp_retrans_metric "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"
 else
-	mkdir -p "$T_TMP/bodies"
-	node "$NODE_DIR/receiver.js" --port 0 --ready "$T_TMP/rport" --log "$T_TMP/rlog" \
-		--bodies "$T_TMP/bodies" --max-ms 180000 > "$T_TMP/rout" 2>&1 &
-	track_pid $!
-	i=0
-	while [ ! -s "$T_TMP/rport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	"$RAWTEL" run --no-status --endpoint "http://127.0.0.1:$(cat "$T_TMP/rport")" --no-spool \
+	otlp_receiver "$T_TMP/" 180000 "$T_TMP/rlog"
+	"$RAWTEL" run --no-status --endpoint "http://127.0.0.1:$rport" --no-spool \
 		--probes retrans > "$T_TMP/run.out" 2> "$T_TMP/run.err" &
 	rt=$!; track_pid $rt
 	if ! wait_for "$T_TMP/run.err" "running:" 200; then
