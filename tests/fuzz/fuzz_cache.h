@@ -19,14 +19,8 @@
 static void on_x(void *arg, const struct db_exchange *x)
 {
 	struct run *r = arg;
-	const char *why = fuzz_db_strs(x);
 
-	if (why)
-		die(why, x);
-	if (x->flags >> 9)
-		die("unknown flag", x);
-	if (x->start_ns > x->end_ns)
-		die("timestamps out of order", x);
+	fuzz_db_sane(x, 9);
 	if (!!x->status[0] != !!(x->flags & DB_X_ERROR))
 		die("a status without an error, or an error without one", x);
 	if ((x->flags & DB_X_NO_RESPONSE) && (x->flags & (DB_X_ERROR | DB_X_NO_REQUEST)))
@@ -82,12 +76,8 @@ static int same(const struct db_exchange *a, const struct db_exchange *b)
 	       !strcmp(a->status, b->status);
 }
 
-static struct run whole, split;
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	run(data, size, 0, &whole);
-	run(data, size, 1, &split);
-	fuzz_db_compare(&whole, &split, same);
+	fuzz_db_both(data, size, run, same);
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* What the database parser targets (fuzz_pg.c, fuzz_mysql.c,
- * fuzz_cache.h) keep of a run over their input (fuzz_feed.h), the string
- * check every exchange passes, and die(). Define FUZZ_NAME (the target's
+ * fuzz_cache.h) keep of a run over their input (fuzz_feed.h), the checks
+ * every exchange passes, their entry's body, and die(). Define FUZZ_NAME (the target's
  * name in messages) before including. */
 #ifndef RAWTEL_FUZZ_DB_H
 #define RAWTEL_FUZZ_DB_H
@@ -49,6 +49,20 @@ static inline const char *fuzz_db_strs(const struct db_exchange *x)
 	return fuzz_str_bad(x->status, sizeof(x->status));
 }
 
+/* The checks every target makes of an exchange: its strings (op, text,
+ * stmt, ns, status), no flag at or above bit FLAG_BITS, times in order. */
+static inline void fuzz_db_sane(const struct db_exchange *x, unsigned flag_bits)
+{
+	const char *why = fuzz_db_strs(x);
+
+	if (why)
+		die(why, x);
+	if (x->flags >> flag_bits)
+		die("unknown flag", x);
+	if (x->start_ns > x->end_ns)
+		die("timestamps out of order", x);
+}
+
 /* The exchange counted, and kept while there is room. */
 static inline void fuzz_db_keep(struct run *r, const struct db_exchange *x, int clean)
 {
@@ -73,6 +87,19 @@ static inline void fuzz_db_compare(const struct run *whole, const struct run *sp
 		if (!same(&whole->x[i], &split->x[i]))
 			die("a byte per syscall gave another exchange", &split->x[i]);
 	}
+}
+
+/* The target's run of the input: whole, then a byte per syscall (RUN, the
+ * target's run()), the two compared with SAME. */
+static inline void fuzz_db_both(const uint8_t *data, size_t size,
+				void (*run)(const uint8_t *, size_t, int, struct run *),
+				int (*same)(const struct db_exchange *, const struct db_exchange *))
+{
+	static struct run whole, split;
+
+	run(data, size, 0, &whole);
+	run(data, size, 1, &split);
+	fuzz_db_compare(&whole, &split, same);
 }
 
 #endif

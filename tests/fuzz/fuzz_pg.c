@@ -18,14 +18,8 @@
 static void on_x(void *arg, const struct db_exchange *x)
 {
 	struct run *r = arg;
-	const char *why = fuzz_db_strs(x);
 
-	if (why)
-		die(why, x);
-	if (x->flags >> 9)
-		die("unknown flag", x);
-	if (x->start_ns > x->end_ns)
-		die("timestamps out of order", x);
+	fuzz_db_sane(x, 9);
 	if (!x->batch || x->rows < -1)
 		die("batch or rows out of range", x);
 	if (x->proto != PROTO_POSTGRES || x->conn_id != 1)
