@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "rawtel/util.h"
@@ -134,11 +135,32 @@ static void test_getline(void)
 	free(ref);
 }
 
+/* util_setrlimit against getrlimit(2) and libc's setrlimit */
+static void test_setrlimit(void)
+{
+	struct rlimit was, lim, now;
+
+	T_ASSERT(getrlimit(RLIMIT_CORE, &was) == 0);
+	lim = was;
+	lim.rlim_cur = was.rlim_max == RLIM_INFINITY ? 4096 : was.rlim_max / 2;
+	T_EQ_INT(util_setrlimit(RLIMIT_CORE, &lim), 0);
+	T_ASSERT(getrlimit(RLIMIT_CORE, &now) == 0);
+	T_CHECK(now.rlim_cur == lim.rlim_cur && now.rlim_max == was.rlim_max);
+	lim.rlim_cur = RLIM_INFINITY;	/* soft over hard: refused by both */
+	lim.rlim_max = 4096;
+	T_EQ_INT(util_setrlimit(RLIMIT_CORE, &lim), -EINVAL);
+	T_CHECK(setrlimit(RLIMIT_CORE, &lim) == -1 && errno == EINVAL);
+	T_EQ_INT(util_setrlimit(RLIMIT_CORE, &was), 0);
+	T_ASSERT(getrlimit(RLIMIT_CORE, &now) == 0);
+	T_CHECK(now.rlim_cur == was.rlim_cur && now.rlim_max == was.rlim_max);
+}
+
 static void test_sys(void)
 {
 	T_EQ_INT((long)util_page_size(), sysconf(_SC_PAGESIZE));
 	T_EQ_INT(util_clk_tck(), sysconf(_SC_CLK_TCK));
 	T_CHECK(util_cpus_allowed() >= 1);
+	test_setrlimit();
 }
 
 int main(void)

@@ -1,12 +1,16 @@
 /* Small stand-ins for C library calls whose static musl versions pull in
  * much more than rawtel uses (see include/rawtel/util.h): sysconf is one
- * 1 KB switch over every _SC_ name, getline brings getdelim. */
+ * 1 KB switch over every _SC_ name, getline brings getdelim, setrlimit
+ * synccall. */
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "rawtel/util.h"
 
@@ -16,6 +20,12 @@ size_t util_page_size(void)
 	unsigned long p = getauxval(AT_PAGESZ);
 
 	return p ? (size_t)p : 4096;
+}
+
+int util_setrlimit(int resource, const struct rlimit *rl)
+{
+	/* musl's struct rlimit is the kernel's rlimit64 on every target */
+	return syscall(SYS_prlimit64, 0, resource, rl, NULL) ? -errno : 0;
 }
 
 long util_clk_tck(void)
