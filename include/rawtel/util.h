@@ -55,5 +55,10 @@ int util_cpus_allowed(void);
 ssize_t util_getline(char **line, size_t *cap, FILE *f);
 struct rlimit;
 int util_setrlimit(int resource, const struct rlimit *rl);
+/* realpath(3) into out (size bytes): 0, -errno as realpath sets it, or
+ * -ENAMETOOLONG. The kernel resolves it: the path's file opened O_PATH,
+ * then its /proc/self/fd link read (what musl's realpath did until 1.2.1;
+ * its newer one walks the path itself in 1.4 KB). */
+int util_realpath(const char *path, char *out, size_t size);
 
 #endif
