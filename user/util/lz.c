@@ -8,7 +8,7 @@
 #include "rawtel/lz_match.h"
 
 #define LZ_MIN LZ_MATCH_MIN
-#define LZ_MAX (LZ_MIN + 255)
+#define LZ_MAX (LZ_MIN + 65535)	/* a third of the matches were longer than 258 */
 #define LZ_WINDOW 0xffffff	/* the units reuse runs from far back */
 #define LZ_CHAIN 4096		/* candidates tried per position (build time) */
 
@@ -21,7 +21,7 @@
 struct lz_model {
 	uint16_t is_match[2];	/* by: the token before was a match */
 	uint16_t is_rep;	/* a match at the distance of the one before */
-	uint16_t len[2][256];	/* length - 3: new, rep */
+	uint16_t len[2][2][256];	/* length - 3, high byte then low: new, rep */
 	uint16_t dist[3][256];	/* distance: its 3 bytes, high first */
 	uint16_t lit[256][256];
 };
@@ -122,7 +122,8 @@ static size_t lz_token(struct rc_enc *e, struct lz_model *m, const uint8_t *in, 
 			rc_byte(e, m->dist[k], (unsigned)(dist >> (16 - 8 * k)) & 0xff);
 		*rep = dist;
 	}
-	rc_byte(e, m->len[use_rep], (unsigned)(best - LZ_MIN));
+	rc_byte(e, m->len[use_rep][0], (unsigned)(best - LZ_MIN) >> 8);
+	rc_byte(e, m->len[use_rep][1], (unsigned)(best - LZ_MIN) & 0xff);
 	*was_match = 1;
 	return best;
 }
@@ -231,7 +232,8 @@ int lz_decode(const uint8_t *in, size_t len, uint8_t *out, size_t n)
 		r = rd_bit(&d, &m->is_rep);
 		for (int k = 0; !r && k < 3; k++)
 			rep = (k ? rep << 8 : 0) | rd_byte(&d, m->dist[k]);
-		l = rd_byte(&d, m->len[r]) + LZ_MIN;
+		l = rd_byte(&d, m->len[r][0]) << 8;
+		l += rd_byte(&d, m->len[r][1]) + LZ_MIN;
 		if (!rep || rep > o || l > n - o)
 			break;
 		/* byte by byte: a match may overlap what it copies */
