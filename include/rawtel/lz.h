@@ -1,9 +1,9 @@
 /* A small compressor for the kern/ text embedded in the binary: macro
- * expansions repeat long runs, which this shrinks twenty-fold. The
+ * expansions repeat long runs, which this shrinks fifty-fold. The
  * encoder runs at build time (scripts/kern-pack.c); only the decoder is
  * linked into rawtel's static build (the encoder is dropped by
  * --gc-sections).
- * Format: LZ77 tokens (a literal byte, or a match of 3..258 bytes 1..65535
+ * Format: LZ77 tokens (a literal byte, or a match of 3..65538 bytes 1..2^24-1
  * back, or at the distance of the match before) coded bit by bit with an
  * adaptive binary range coder, as LZMA does; literals in the context of
  * the byte before. The first byte is 0; the stream ends with the coder's

@@ -1,4 +1,4 @@
-/* The LZ77 matcher (hash chains over the last 64 KiB of positions) that
+/* The LZ77 matcher (hash chains over the positions within a window) that
  * the kern/ text packer (user/util/lz.c) and the DEFLATE encoder
  * (user/otlp/deflate.c) share. */
 #ifndef RAWTEL_LZ_MATCH_H
@@ -8,14 +8,14 @@
 #include <stdint.h>
 
 #define LZ_MATCH_MIN 3	/* shorter repeats are no match */
-#define LZ_RING (1u << 16)
 struct lz_match {
 	const uint8_t *in;
 	size_t n;
-	uint32_t window;	/* farthest distance, < LZ_RING */
+	uint32_t window;	/* farthest distance */
 	int chain;		/* candidates tried per position */
 	size_t nice;		/* a match this long ends the search */
 	int32_t *head, *prev;	/* newest position per hash; the one before per position */
+	size_t ring;		/* prev's slots: a power of two over window or n */
 };
 
 /* 0 or -ENOMEM; inputs up to 2 GiB. */

@@ -44,10 +44,21 @@ uint32_t util_crc32(uint32_t crc, const void *buf, size_t n);
  * auxiliary vector (what sysconf reports, without musl's whole sysconf),
  * the CPUs this process may run on, and getline(3) without getdelim:
  * the line with its '\n' (bytes read until then at end of file) and a
- * NUL, its length, or -1 at end of file or out of memory. */
+ * NUL, its length, or -1 at end of file or out of memory.
+ * util_setrlimit is setrlimit(2) as one prlimit64 call (0 or -errno):
+ * musl's setrlimit brings its all-threads machinery (synccall and
+ * semaphores, 1.8 KB), which Linux, whose limits are per process, needs
+ * only before 2.6.36. */
 size_t util_page_size(void);
 long util_clk_tck(void);
 int util_cpus_allowed(void);
 ssize_t util_getline(char **line, size_t *cap, FILE *f);
+struct rlimit;
+int util_setrlimit(int resource, const struct rlimit *rl);
+/* realpath(3) into out (size bytes): 0, -errno as realpath sets it, or
+ * -ENAMETOOLONG. The kernel resolves it: the path's file opened O_PATH,
+ * then its /proc/self/fd link read (what musl's realpath did until 1.2.1;
+ * its newer one walks the path itself in 1.4 KB). */
+int util_realpath(const char *path, char *out, size_t size);
 
 #endif

@@ -1,10 +1,14 @@
 /* The small parsers every option goes through: sizes (with their
  * overflow), fields, hex digits, percent-decoding and numbers. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rawtel/util.h"
@@ -134,11 +138,79 @@ static void test_getline(void)
 	free(ref);
 }
 
+/* util_realpath gives what libc's realpath gives, and fails where it does */
+static void realpath_same(const char *path)
+{
+	char want[PATH_MAX], got[PATH_MAX];
+	char *w = realpath(path, want);
+	int e = errno, r = util_realpath(path, got, sizeof(got));
+
+	if (w ? r || strcmp(got, want) : r != -e)
+		printf("# %s: %d %s, libc %s (errno %d)\n", path, r, r ? "" : got, w ? want : "-", e);
+	T_CHECK(w ? !r && strcmp(got, want) == 0 : r == -e);
+}
+
+static void test_realpath(void)
+{
+	char dir[] = "/tmp/rawtel-rp-XXXXXX", p[PATH_MAX], small[8];
+
+	T_ASSERT(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/sub", dir);
+	T_ASSERT(mkdir(p, 0700) == 0);
+	snprintf(p, sizeof(p), "%s/sub/file", dir);
+	T_ASSERT(close(open(p, O_CREAT | O_WRONLY, 0600)) == 0);
+	snprintf(p, sizeof(p), "%s/rel", dir);	/* relative, to a symlink */
+	T_ASSERT(symlink("sub/../abs", p) == 0);
+	snprintf(p, sizeof(p), "%s/abs", dir);
+	T_ASSERT(symlink(dir, p) == 0);
+	snprintf(p, sizeof(p), "%s/loop", dir);
+	T_ASSERT(symlink("loop", p) == 0);
+	snprintf(p, sizeof(p), "%s/gone", dir);
+	T_ASSERT(symlink("nothing", p) == 0);
+	const char *tails[] = { "", "/sub", "/sub/file", "/./sub//file", "/rel/sub/../sub/file",
+				"/abs/abs/sub", "/loop", "/gone", "/none", "/sub/file/", "/sub/file/x" };
+	for (size_t i = 0; i < sizeof(tails) / sizeof(*tails); i++) {
+		snprintf(p, sizeof(p), "%s%s", dir, tails[i]);
+		realpath_same(p);
+	}
+	realpath_same("/");
+	realpath_same(".");
+	realpath_same("..");
+	realpath_same("/proc/self/exe");
+	realpath_same("");
+	T_EQ_INT(util_realpath("/tmp", small, 4), -ENAMETOOLONG);	/* "/tmp" and its NUL */
+	T_EQ_INT(util_realpath("/tmp", small, 5), 0);
+	snprintf(p, sizeof(p), "rm -rf %s", dir);
+	T_ASSERT(system(p) == 0);
+}
+
+/* util_setrlimit against getrlimit(2) and libc's setrlimit */
+static void test_setrlimit(void)
+{
+	struct rlimit was, lim, now;
+
+	T_ASSERT(getrlimit(RLIMIT_CORE, &was) == 0);
+	lim = was;
+	lim.rlim_cur = was.rlim_max == RLIM_INFINITY ? 4096 : was.rlim_max / 2;
+	T_EQ_INT(util_setrlimit(RLIMIT_CORE, &lim), 0);
+	T_ASSERT(getrlimit(RLIMIT_CORE, &now) == 0);
+	T_CHECK(now.rlim_cur == lim.rlim_cur && now.rlim_max == was.rlim_max);
+	lim.rlim_cur = RLIM_INFINITY;	/* soft over hard: refused by both */
+	lim.rlim_max = 4096;
+	T_EQ_INT(util_setrlimit(RLIMIT_CORE, &lim), -EINVAL);
+	T_CHECK(setrlimit(RLIMIT_CORE, &lim) == -1 && errno == EINVAL);
+	T_EQ_INT(util_setrlimit(RLIMIT_CORE, &was), 0);
+	T_ASSERT(getrlimit(RLIMIT_CORE, &now) == 0);
+	T_CHECK(now.rlim_cur == was.rlim_cur && now.rlim_max == was.rlim_max);
+}
+
 static void test_sys(void)
 {
 	T_EQ_INT((long)util_page_size(), sysconf(_SC_PAGESIZE));
 	T_EQ_INT(util_clk_tck(), sysconf(_SC_CLK_TCK));
 	T_CHECK(util_cpus_allowed() >= 1);
+	test_setrlimit();
+	test_realpath();
 }
 
 int main(void)

@@ -13,6 +13,7 @@
 #include "rawtel/kern.h"
 #include "rawtel/phase.h"
 #include "rawtel/tracefs.h"
+#include "rawtel/util.h"
 #include "vlog.h"
 
 void bpf_obj_init(struct bpf_obj *o)
@@ -251,7 +252,7 @@ int bpf_obj_load(struct bpf_obj *o)
 	int r;
 
 	/* kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK */
-	setrlimit(RLIMIT_MEMLOCK, &inf);
+	util_setrlimit(RLIMIT_MEMLOCK, &inf);
 	r = create_maps(o);
 	if (r)
 		return r;

@@ -12,14 +12,16 @@
 #include "rawtel/elf.h"
 #include "rawtel/err.h"
 #include "rawtel/fmt.h"
+#include "rawtel/util.h"
 
 /* Plain realpath(3) when the root is our own. */
 static int elf_realpath(const char *path, char *out, size_t size)
 {
 	char buf[PATH_MAX];
+	int r = util_realpath(path, buf, sizeof(buf));
 
-	if (!realpath(path, buf))
-		return err_set(errno, "cannot resolve %s: %s", path, strerror(errno));
+	if (r)
+		return err_set(-r, "cannot resolve %s: %s", path, strerror(-r));
 	if (fmt_snprintf(out, size, "%s", buf) >= (int)size)
 		return err_set(ENAMETOOLONG, "path too long: %s", buf);
 	return 0;

@@ -8,9 +8,9 @@
 #include "rawtel/lz_match.h"
 
 #define LZ_MIN LZ_MATCH_MIN
-#define LZ_MAX (LZ_MIN + 255)
-#define LZ_WINDOW 65535
-#define LZ_CHAIN 256		/* candidates tried per position (build time) */
+#define LZ_MAX (LZ_MIN + 65535)	/* a third of the matches were longer than 258 */
+#define LZ_WINDOW 0xffffff	/* the units reuse runs from far back */
+#define LZ_CHAIN 4096		/* candidates tried per position (build time) */
 
 #define RC_TOP (1u << 24)	/* the range is renormalized below this */
 #define RC_BITS 11		/* a probability is n / 2^11 that the bit is 0 */
@@ -21,8 +21,8 @@
 struct lz_model {
 	uint16_t is_match[2];	/* by: the token before was a match */
 	uint16_t is_rep;	/* a match at the distance of the one before */
-	uint16_t len[2][256];	/* length - 3: new, rep */
-	uint16_t dist[2][256];	/* distance: high byte, low byte */
+	uint16_t len[2][2][256];	/* length - 3, high byte then low: new, rep */
+	uint16_t dist[3][256];	/* distance: its 3 bytes, high first */
 	uint16_t lit[256][256];
 };
 
@@ -118,11 +118,12 @@ static size_t lz_token(struct rc_enc *e, struct lz_model *m, const uint8_t *in, 
 	if (use_rep) {
 		best = rl;
 	} else {
-		rc_byte(e, m->dist[0], (unsigned)(dist >> 8));
-		rc_byte(e, m->dist[1], (unsigned)(dist & 0xff));
+		for (int k = 0; k < 3; k++)
+			rc_byte(e, m->dist[k], (unsigned)(dist >> (16 - 8 * k)) & 0xff);
 		*rep = dist;
 	}
-	rc_byte(e, m->len[use_rep], (unsigned)(best - LZ_MIN));
+	rc_byte(e, m->len[use_rep][0], (unsigned)(best - LZ_MIN) >> 8);
+	rc_byte(e, m->len[use_rep][1], (unsigned)(best - LZ_MIN) & 0xff);
 	*was_match = 1;
 	return best;
 }
@@ -229,11 +230,10 @@ int lz_decode(const uint8_t *in, size_t len, uint8_t *out, size_t n)
 			continue;
 		}
 		r = rd_bit(&d, &m->is_rep);
-		if (!r) {
-			rep = rd_byte(&d, m->dist[0]) << 8;
-			rep |= rd_byte(&d, m->dist[1]);
-		}
-		l = rd_byte(&d, m->len[r]) + LZ_MIN;
+		for (int k = 0; !r && k < 3; k++)
+			rep = (k ? rep << 8 : 0) | rd_byte(&d, m->dist[k]);
+		l = rd_byte(&d, m->len[r][0]) << 8;
+		l += rd_byte(&d, m->len[r][1]) + LZ_MIN;
 		if (!rep || rep > o || l > n - o)
 			break;
 		/* byte by byte: a match may overlap what it copies */

@@ -15,9 +15,13 @@ static uint32_t lz_hash(const uint8_t *p)
 int lz_match_init(struct lz_match *m, const uint8_t *in, size_t n, uint32_t window, int chain,
 		  size_t nice)
 {
-	*m = (struct lz_match){ in, n, window, chain, nice, NULL, NULL };
+	*m = (struct lz_match){ in, n, window, chain, nice, NULL, NULL, 1 };
+	/* a slot per position within the window, or per input byte when
+	 * that is fewer (a window wider than the input costs no memory) */
+	while (m->ring <= window && m->ring < n)
+		m->ring <<= 1;
 	m->head = malloc(LZ_HASH * sizeof(*m->head));
-	m->prev = malloc(LZ_RING * sizeof(*m->prev));
+	m->prev = malloc(m->ring * sizeof(*m->prev));
 	if (!m->head || !m->prev || n > INT32_MAX) {
 		lz_match_free(m);
 		return -ENOMEM;
@@ -38,13 +42,14 @@ void lz_insert(struct lz_match *m, size_t i)
 	if (i + LZ_MATCH_MIN <= m->n) {
 		uint32_t h = lz_hash(m->in + i);
 
-		m->prev[i & (LZ_RING - 1)] = m->head[h];
+		m->prev[i & (m->ring - 1)] = m->head[h];
 		m->head[h] = (int32_t)i;
 	}
 }
 
-/* A ring slot is overwritten only by a position LZ_RING later, and the
- * window keeps every candidate closer than that: the chain is exact. */
+/* A ring slot is overwritten only by a position m->ring later, and the
+ * window (or the input's end) keeps every candidate closer than that: the
+ * chain is exact. */
 size_t lz_longest(const struct lz_match *m, size_t i, size_t max, size_t *dist)
 {
 	const uint8_t *in = m->in;
@@ -56,7 +61,7 @@ size_t lz_longest(const struct lz_match *m, size_t i, size_t max, size_t *dist)
 	if (max < LZ_MATCH_MIN)
 		return 0;
 	for (int32_t c = m->head[lz_hash(in + i)]; c >= 0 && i - (size_t)c <= m->window && tries--;
-	     c = m->prev[(size_t)c & (LZ_RING - 1)]) {
+	     c = m->prev[(size_t)c & (m->ring - 1)]) {
 		size_t l = 0;
 
 		if (best == max)

@@ -1,13 +1,19 @@
 /* Small stand-ins for C library calls whose static musl versions pull in
  * much more than rawtel uses (see include/rawtel/util.h): sysconf is one
- * 1 KB switch over every _SC_ name, getline brings getdelim. */
+ * 1 KB switch over every _SC_ name, getline brings getdelim, setrlimit
+ * synccall, and realpath walks the path by hand. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <unistd.h>
 
+#include "rawtel/fmt.h"
 #include "rawtel/util.h"
 
 size_t util_page_size(void)
@@ -16,6 +22,30 @@ size_t util_page_size(void)
 	unsigned long p = getauxval(AT_PAGESZ);
 
 	return p ? (size_t)p : 4096;
+}
+
+int util_setrlimit(int resource, const struct rlimit *rl)
+{
+	/* musl's struct rlimit is the kernel's rlimit64 on every target */
+	return syscall(SYS_prlimit64, 0, resource, rl, NULL) ? -errno : 0;
+}
+
+int util_realpath(const char *path, char *out, size_t size)
+{
+	char link[32];
+	int fd = open(path, O_PATH | O_CLOEXEC), e;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	fmt_snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, out, size);
+	/* all of out filled: no room for the NUL, or cut short */
+	e = n < 0 ? errno : (size_t)n >= size ? ENAMETOOLONG : 0;
+	close(fd);
+	if (!e)
+		out[n] = 0;
+	return -e;
 }
 
 long util_clk_tck(void)
