@@ -152,6 +152,8 @@ IO_ENTRY(sendfile, sendfile64, , out_fd, DATA_CALL_SENDFILE, DATA_DIR_SEND, )
 #define FP_PEER_SEQ -104	/* the other direction's stream offset */
 #define FP_INH_KEY -208		/* u64 pid_tgid: sk_inh key (LEARN's slots and
 				 * record above: kern/sock.h) */
+#define FP_CALL_DIR -216	/* u64: dir | call << 8 (sk_iov_exit: by number) */
+#define EXIT_CALL_BY_NR 0	/* EXIT_CALL: from __syscall_nr, at run time */
 
 #define EXIT_CALL DATA_CALL_READ
 #define EXIT_SHAPE 1
@@ -173,6 +175,18 @@ IO_ENTRY(sendfile, sendfile64, , out_fd, DATA_CALL_SENDFILE, DATA_DIR_SEND, )
 .prog sk_sendto_exit tracepoint syscalls/sys_exit_sendto
 #include "sockio_exit.h"
 
+// The iovec walk is most of the verifier's work at start-up (~5,300
+// instructions walked per program). With task registers the four vector
+// calls share one program, attached to each one's exit (user/probes/
+// probes.c) and telling them apart by the syscall's number (EXIT_CALL
+// EXIT_CALL_BY_NR): the four paths meet before the walk, which the
+// verifier then walks once. The slots' path keeps a program per call.
+.if $task_regs
+#define EXIT_CALL EXIT_CALL_BY_NR
+#define EXIT_SHAPE 2
+.prog sk_iov_exit tracepoint syscalls/sys_exit_readv
+#include "sockio_exit.h"
+.else
 #define EXIT_CALL DATA_CALL_READV
 #define EXIT_SHAPE 2
 .prog sk_readv_exit tracepoint syscalls/sys_exit_readv
@@ -192,6 +206,7 @@ IO_ENTRY(sendfile, sendfile64, , out_fd, DATA_CALL_SENDFILE, DATA_DIR_SEND, )
 #define EXIT_SHAPE 2
 .prog sk_sendmsg_exit tracepoint syscalls/sys_exit_sendmsg
 #include "sockio_exit.h"
+.endif
 
 #define EXIT_CALL DATA_CALL_SENDFILE
 #define EXIT_SHAPE 0

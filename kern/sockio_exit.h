@@ -15,7 +15,9 @@
 // bounded by $capture only as far as the verifier knows: its reservation
 // is twice $capture. Registers: r6 ctx, r7 pid_tgid, r8 slot or
 // registers, then bytes captured, r9 record. Stack: the FP_* slots of
-// kern/sockio.S.
+// kern/sockio.S. EXIT_CALL_BY_NR (task registers only): one program for
+// readv, writev, recvmsg and sendmsg, which call it is read from the
+// tracepoint's __syscall_nr into FP_CALL_DIR (dir | call << 8).
 #if EXIT_SHAPE == 2
 #define EXIT_RESERVE (DATA_OFF_BYTES + 2 * $capture)
 #elif EXIT_SHAPE == 1
@@ -23,7 +25,9 @@
 #else
 #define EXIT_RESERVE DATA_OFF_BYTES
 #endif
-#if EXIT_CALL >= DATA_CALL_WRITE
+#if EXIT_CALL == EXIT_CALL_BY_NR
+#define EXIT_DIR r9				/* set at seq_done */
+#elif EXIT_CALL >= DATA_CALL_WRITE
 #define EXIT_DIR DATA_DIR_SEND
 #define EXIT_SEQ SKF_SEQ_SEND
 #define EXIT_PEER SKF_SEQ_RECV
@@ -55,14 +59,29 @@
 	if r1 != r2 goto LABEL ; \
 	SEQ_MOVE
 // ...its second half: r0 the socket's sk_fds entry
-#define SEQ_MOVE \
-	r1 = *(u64 *)(r0 + EXIT_PEER) ; \
+#define SEQ_MOVE_OF(SEQ, PEER) \
+	r1 = *(u64 *)(r0 + PEER) ; \
 	*(u64 *)(r10 + FP_PEER_SEQ) = r1 ; \
-	r1 = *(u64 *)(r0 + EXIT_SEQ) ;		/* this direction's, moved on */ \
+	r1 = *(u64 *)(r0 + SEQ) ;		/* this direction's, moved on */ \
 	*(u64 *)(r10 + FP_SEQ) = r1 ; \
 	r2 = *(u64 *)(r10 + FP_LEFT) ; \
 	r1 += r2 ; \
-	*(u64 *)(r0 + EXIT_SEQ) = r1
+	*(u64 *)(r0 + SEQ) = r1
+#if EXIT_CALL == EXIT_CALL_BY_NR
+#define SEQ_MOVE \
+	r1 = *(u64 *)(r10 + FP_CALL_DIR) ; \
+	r1 &= 0xff ; \
+	if r1 == DATA_DIR_SEND goto 1f ; \
+	SEQ_MOVE_OF(SKF_SEQ_RECV, SKF_SEQ_SEND) ; \
+	goto 2f ; \
+1: ; \
+	SEQ_MOVE_OF(SKF_SEQ_SEND, SKF_SEQ_RECV) ; \
+2:
+#define DIR_CALL r2 = *(u64 *)(r10 + FP_CALL_DIR)
+#else
+#define SEQ_MOVE SEQ_MOVE_OF(EXIT_SEQ, EXIT_PEER)
+#define DIR_CALL r2 = EXIT_DIR | (EXIT_CALL << 8)
+#endif
 
 // r0 = the sk_fds entry of the call's fd (registers at r8), FP_FD_DIR
 // and FP_SKF_KEY set (task registers)
@@ -70,7 +89,7 @@
 	r1 = *(u64 *)(r8 + PT_REGS_SYSCALL_ARG1) ; \
 	r1 <<= 32 ; \
 	r1 >>= 32 ; \
-	r2 = EXIT_DIR | (EXIT_CALL << 8) ; \
+	DIR_CALL ; \
 	r2 <<= 32 ; \
 	r2 |= r1 ; \
 	*(u64 *)(r10 + FP_FD_DIR) = r2 ; \
@@ -97,7 +116,22 @@
 	r8 = r0
 	// MSG_PEEK leaves the bytes queued: they will be read again
 	// (recvfrom's flags are its 4th argument, recvmsg's its 3rd)
-#if EXIT_CALL == DATA_CALL_RECVFROM
+#if EXIT_CALL == EXIT_CALL_BY_NR
+	r1 = *(u32 *)(r6 + field(__syscall_nr))
+	r2 = DATA_DIR_RECV | (DATA_CALL_READV << 8)
+	if r1 == $nr_readv goto 1f
+	r2 = DATA_DIR_SEND | (DATA_CALL_WRITEV << 8)
+	if r1 == $nr_writev goto 1f
+	r2 = DATA_DIR_SEND | (DATA_CALL_SENDMSG << 8)
+	if r1 == $nr_sendmsg goto 1f
+	if r1 != $nr_recvmsg goto out
+	r1 = *(u64 *)(r8 + PT_REGS_SYSCALL_ARG3)
+	r1 &= 2
+	if r1 != 0 goto out
+	r2 = DATA_DIR_RECV | (DATA_CALL_RECVMSG << 8)
+1:
+	*(u64 *)(r10 + FP_CALL_DIR) = r2
+#elif EXIT_CALL == DATA_CALL_RECVFROM
 	r1 = *(u64 *)(r8 + PT_REGS_SYSCALL_ARG4)
 	r1 &= 2
 	if r1 != 0 goto out
@@ -117,7 +151,14 @@ found:
 	r1 = *(u64 *)(r8 + PT_REGS_SYSCALL_ARG2)
 	*(u64 *)(r10 + FP_BUF) = r1
 #elif EXIT_SHAPE == 2
-#if EXIT_CALL == DATA_CALL_RECVMSG || EXIT_CALL == DATA_CALL_SENDMSG
+#if EXIT_CALL == EXIT_CALL_BY_NR
+	r1 = *(u64 *)(r10 + FP_CALL_DIR)
+	r1 >>= 8
+	if r1 == DATA_CALL_READV goto vec
+	if r1 == DATA_CALL_WRITEV goto vec
+#endif
+#if EXIT_CALL == EXIT_CALL_BY_NR || EXIT_CALL == DATA_CALL_RECVMSG || \
+	EXIT_CALL == DATA_CALL_SENDMSG
 	// the msghdr's msg_iov (at 16) and msg_iovlen (at 24); unreadable,
 	// the record says only how many bytes moved (no iovecs: flagged)
 	*(u64 *)(r10 + FP_NIOV) = 0
@@ -132,7 +173,12 @@ found:
 	*(u64 *)(r10 + FP_BUF) = r1
 	r1 = *(u64 *)(r10 + FP_IOV + 8)
 	*(u64 *)(r10 + FP_NIOV) = r1
-#else
+#endif
+#if EXIT_CALL == EXIT_CALL_BY_NR
+	goto seq_done
+vec:
+#endif
+#if EXIT_CALL != DATA_CALL_RECVMSG && EXIT_CALL != DATA_CALL_SENDMSG
 	r1 = *(u64 *)(r8 + PT_REGS_SYSCALL_ARG2)
 	*(u64 *)(r10 + FP_BUF) = r1
 	r1 = *(u64 *)(r8 + PT_REGS_SYSCALL_ARG3)
@@ -194,6 +240,10 @@ moved:
 	SEQ_ADVANCE(seq_done)
 .endif
 seq_done:
+#if EXIT_CALL == EXIT_CALL_BY_NR
+	r9 = *(u64 *)(r10 + FP_CALL_DIR)	// EXIT_DIR
+	r9 &= 0xff
+#endif
 	// the ciphertext of a TLS call in flight: its connection is the
 	// call's, no record (kern/tls_bind.h)
 	TLS_BIND(no_record)
@@ -351,5 +401,7 @@ inherit:
 #undef EXIT_PEER
 #undef SEQ_ADVANCE
 #undef SEQ_MOVE
+#undef SEQ_MOVE_OF
+#undef DIR_CALL
 #undef EXIT_CALL
 #undef EXIT_SHAPE

@@ -9,8 +9,9 @@
 /* Whether RAWTEL_DEBUG_STARTUP is set (read once). */
 bool phase_on(void);
 
-/* Print "rawtel: startup +T ms (D ms) WHAT": T since the first mark, D
- * since the previous one. printf-style. */
+/* Print "rawtel: startup +T ms (D, cpu C) WHAT": T since the first mark, D
+ * since the previous one, C this process's CPU milliseconds in D.
+ * printf-style. */
 void phase_mark(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Monotonic nanoseconds, for callers timing a step themselves. */

@@ -17,6 +17,13 @@ struct probe_prog {
 				 * feature): then it is not attached */
 };
 
+/* A program attached to a tracepoint besides its own (probe_also, ended
+ * by a NULL prog) */
+struct probe_also {
+	const char *prog, *tp;
+};
+extern const struct probe_also probe_also[];
+
 /* A function a uprobe probe attaches to: the file (a path rawtel can open,
  * possibly through /proc/PID/root), the offset, which programs. */
 #define UTARGET_PATH_MAX 512

@@ -44,6 +44,15 @@ void procnet_table_sort(struct procnet_table *t);
 const struct procnet_sock *procnet_table_find(const struct procnet_table *t, uint64_t inode);
 void procnet_table_free(struct procnet_table *t);
 
+/* The same table for rawtel's own network namespace through netlink
+ * sock_diag (sockdiag.c), the sockets in `states` (a mask of 1 << TCP_ST_*)
+ * only: 0, or -errno (no sock_diag in this kernel: read /proc instead). */
+int sockdiag_table_read(struct procnet_table *t, uint32_t states, size_t max);
+/* Parse a buffer of netlink replies to a dump into t: 1 at its end
+ * (NLMSG_DONE), 0 when more is to come, -errno for the kernel's error or
+ * -EPROTO for anything malformed. */
+int sockdiag_parse(struct procnet_table *t, const void *buf, size_t len, size_t max);
+
 /* The socket inode behind /proc/PID/fd/FD: 0, -ENOTSOCK, or -errno. */
 int procnet_fd_inode(uint32_t pid, int fd, uint64_t *inode);
 

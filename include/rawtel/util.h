@@ -4,6 +4,7 @@
 #ifndef RAWTEL_UTIL_H
 #define RAWTEL_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,6 +36,14 @@ int util_ulong(const char *s, int base, char stop, unsigned long *out, const cha
  * size - 1 bytes, the rest cut off, always NUL-terminated. Returns the
  * length read (0 for an empty file) or -errno. */
 int util_read_file(const char *path, char *buf, size_t size);
+/* fopen(PATH, "re") of a /proc/PID/maps, read through one static 64 KB
+ * buffer (one read for most processes' maps, not one per kilobyte: each
+ * read walks the process's mappings again); one such file open at a time */
+FILE *util_fopen_maps(const char *path);
+/* Whether FILE is the path the previous call was given since the last
+ * util_fopen_maps: a library's mappings follow each other in maps (one
+ * stat, not four) */
+bool util_maps_repeat(const char *file);
 
 /* CRC-32 (the gzip, zlib and .gnu_debuglink one) of buf, continuing from
  * crc (0 to start). */

@@ -21,6 +21,10 @@ static const struct {
 	{ "pt_arg1", PT_REGS_ARG1 }, { "pt_arg2", PT_REGS_ARG2 }, { "pt_arg3", PT_REGS_ARG3 },
 	{ "pt_arg4", PT_REGS_ARG4 }, { "pt_arg5", PT_REGS_ARG5 }, { "pt_arg6", PT_REGS_ARG6 },
 	{ "pt_ret", PT_REGS_RET }, { "pt_sp", PT_REGS_SP },
+	/* kern/sockio.S's one exit of the four vector calls tells them
+	 * apart by the target's numbers */
+	{ "nr_readv", SYS_readv }, { "nr_writev", SYS_writev },
+	{ "nr_recvmsg", SYS_recvmsg }, { "nr_sendmsg", SYS_sendmsg },
 };
 
 const char *arch_name(void)

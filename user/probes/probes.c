@@ -247,8 +247,12 @@ static const struct probe_prog sock_progs[] = {
 	{ "sk_state", false, false }, { "sk_close", false, false }, { "sk_exit", false, false },
 	{ "sk_read_exit", false, false }, { "sk_write_exit", false, false },
 	{ "sk_recvfrom_exit", false, false }, { "sk_sendto_exit", false, false },
-	{ "sk_readv_exit", false, false }, { "sk_writev_exit", false, false },
-	{ "sk_recvmsg_exit", false, false }, { "sk_sendmsg_exit", false, false },
+	/* the vector calls: one program on the four exits where task
+	 * registers are reachable (verified once, kern/sockio.S), else one
+	 * each */
+	{ "sk_iov_exit", false, true },
+	{ "sk_readv_exit", false, true }, { "sk_writev_exit", false, true },
+	{ "sk_recvmsg_exit", false, true }, { "sk_sendmsg_exit", false, true },
 	{ "sk_sendfile_exit", true, false },
 	/* sockets first used by a process that did not make them: their
 	 * tracepoints are 6.3+, the programs need task registers */
@@ -260,6 +264,15 @@ static const struct probe_prog sock_progs[] = {
 	{ "sk_readv_enter", false, true }, { "sk_writev_enter", false, true },
 	{ "sk_recvmsg_enter", false, true }, { "sk_sendmsg_enter", false, true },
 	{ "sk_sendfile_enter", true, true }, { 0 }
+};
+
+/* Programs attached to more tracepoints than their .prog's own (which is
+ * the first): the vector calls' exit, verified once (kern/sockio.S) */
+const struct probe_also probe_also[] = {
+	{ "sk_iov_exit", "syscalls/sys_exit_writev" },
+	{ "sk_iov_exit", "syscalls/sys_exit_recvmsg" },
+	{ "sk_iov_exit", "syscalls/sys_exit_sendmsg" },
+	{ 0 }
 };
 
 /* The probes on the TCP socket capture (and the TLS libraries' plaintext):

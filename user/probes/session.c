@@ -287,6 +287,30 @@ static int cgroup_fill(struct session *s)
 	return 0;
 }
 
+/* One program on its tracepoint, and on those probe_also names for it */
+static int attach_tps(struct session *s, const struct probe_prog *pp, const struct bpf_obj_prog *bp,
+		      int fd)
+{
+	const char *tp = bp->def->target;
+	const struct probe_also *a = probe_also;
+	int r;
+
+	for (;;) {
+		if (s->n_att == SESSION_MAX_ATTACH)
+			return err_set(ENOSPC, "too many attachments");
+		r = attach_tracepoint(fd, tp, &s->att[s->n_att]);
+		if (r && (r != -ENOENT || !pp->optional))
+			return r;	/* ENOENT, optional: e.g. no openat2 before 5.6 */
+		if (!r)
+			s->att_prog[s->n_att++] = pp->name;
+		while (a->prog && strcmp(a->prog, pp->name))
+			a++;
+		if (!a->prog)
+			return 0;
+		tp = a++->tp;
+	}
+}
+
 static int attach_all(struct session *s)
 {
 	for (int i = 0; i < s->opt.n_probes; i++) {
@@ -306,16 +330,8 @@ static int attach_all(struct session *s)
 			/* programs shared by probes (proc_fork) attach once */
 			for (int k = 0; k < s->n_att; k++)
 				dup |= !strcmp(s->att_prog[k], pp->name);
-			if (dup)
-				continue;
-			if (s->n_att == SESSION_MAX_ATTACH)
-				return err_set(ENOSPC, "too many attachments");
-			r = attach_tracepoint(run->fd, bp->def->target, &s->att[s->n_att]);
-			if (r == -ENOENT && pp->optional)
-				continue;	/* e.g. no openat2 before 5.6 */
-			if (r)
+			if (!dup && (r = attach_tps(s, pp, bp, run->fd)))
 				return r;
-			s->att_prog[s->n_att++] = pp->name;
 		}
 	}
 	return 0;

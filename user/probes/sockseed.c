@@ -1,5 +1,7 @@
 /* Sockets older than rawtel (sockseed_scan): the selected processes' socket
- * fds (/proc/PID/fd) matched to /proc/PID/net/tcp{,6} by inode. An
+ * fds (/proc/PID/fd) matched by inode to the TCP sockets of its network
+ * namespace (netlink sock_diag in rawtel's own, user/probes/sockdiag.c;
+ * /proc/PID/net/tcp{,6} in others, or without sock_diag). An
  * established one becomes a tracked socket (a server's if its local port
  * is one the process listens on), with a SOCK_K_SEED record; a listener
  * gives accept its local address; under --port, a process listening on
@@ -79,6 +81,22 @@ static size_t socket_fds(uint32_t pid, struct seed_fd **out, size_t *cap)
 	return n;
 }
 
+/* rawtel's own network namespace, where netlink sock_diag answers (unless
+ * RAWTEL_FEATURES_OFF names sock_diag: the /proc path, as on kernels
+ * without it) */
+static bool own_netns(uint64_t ino)
+{
+	static uint64_t self;
+	const char *off = getenv("RAWTEL_FEATURES_OFF");
+	struct stat st;
+
+	if (off && strstr(off, "sock_diag"))
+		return false;
+	if (!self && !stat("/proc/self/ns/net", &st))
+		self = (uint64_t)st.st_ino;
+	return self && self == ino;
+}
+
 /* the table of the process's network namespace (read once per namespace) */
 static const struct procnet_table *ns_table(struct seed_ns *ns, int *n_ns, uint32_t pid)
 {
@@ -96,6 +114,13 @@ static const struct procnet_table *ns_table(struct seed_ns *ns, int *n_ns, uint3
 		return NULL;
 	ns[i].ns = (uint64_t)st.st_ino;
 	memset(&ns[i].t, 0, sizeof(ns[i].t));
+	if (own_netns(ns[i].ns) &&
+	    !sockdiag_table_read(&ns[i].t, 1u << TCP_ST_LISTEN | 1u << TCP_ST_ESTABLISHED,
+				 SEED_SOCKS_MAX)) {
+		(*n_ns)++;
+		return &ns[i].t;
+	}
+	procnet_table_free(&ns[i].t);
 	if (procnet_table_read(&ns[i].t, pid, SEED_SOCKS_MAX)) {
 		procnet_table_free(&ns[i].t);
 		return NULL;
@@ -238,10 +263,12 @@ int sockseed_scan(struct session *s)
 		size_t n;
 
 		if (*end || end == de->d_name || !pid || pid > 0x7fffffff || pid == self ||
-		    (o->pid && !selected(c, (uint32_t)pid)) || read_comm((uint32_t)pid, comm) ||
-		    (o->comm[0] && strncmp(comm, o->comm, 16)))
+		    (o->pid && !selected(c, (uint32_t)pid)) ||
+		    (o->comm[0] && (read_comm((uint32_t)pid, comm) || strncmp(comm, o->comm, 16))))
 			continue;
+		/* the name read only for a process with sockets: most have none */
 		if (!(n = socket_fds((uint32_t)pid, &fds, &cap)) ||
+		    (!o->comm[0] && read_comm((uint32_t)pid, comm)) ||
 		    !(t = ns_table(ns, &n_ns, (uint32_t)pid)))
 			continue;
 		r = seed_proc(c, (uint32_t)pid, t, fds, n, comm);

@@ -22,6 +22,7 @@
 #include "rawtel/probes.h"
 #include "rawtel/session.h"
 #include "rawtel/tls.h"
+#include "rawtel/util.h"
 
 #define TLS_FILES_MAX 16	/* distinct files probed */
 
@@ -129,7 +130,7 @@ static int tls_maps(struct tls_walk *w, int pid)
 	int r = 0;
 
 	fmt_snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
-	if (!(m = fopen(maps, "re")))
+	if (!(m = util_fopen_maps(maps)))
 		return 0;
 	while (!r && fgets(line, sizeof(line), m)) {
 		char *file = strchr(line, '/');
@@ -137,7 +138,7 @@ static int tls_maps(struct tls_walk *w, int pid)
 		if (!file)
 			continue;
 		file[strcspn(file, "\n")] = 0;
-		if (!tls_is_lib(file))
+		if (!tls_is_lib(file) || util_maps_repeat(file))
 			continue;
 		fmt_snprintf(path, sizeof(path), "/proc/%d/root%s", pid, file);
 		r = tls_path(w, path);

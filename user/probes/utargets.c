@@ -14,6 +14,7 @@
 #include "rawtel/fmt.h"
 #include "rawtel/probes.h"
 #include "rawtel/session.h"
+#include "rawtel/util.h"
 
 #define UPROBE_GLOB_MAX 64	/* functions one pattern may attach to */
 
@@ -194,7 +195,7 @@ static void dns_running(struct dns_seen *sn, struct uprobe_target *t, int *n, in
 		if (pid <= 0)
 			continue;
 		fmt_snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
-		if (!(m = fopen(maps, "re")))
+		if (!(m = util_fopen_maps(maps)))
 			continue;
 		while (fgets(line, sizeof(line), m)) {
 			char *file = strchr(line, '/'), *base;
@@ -204,8 +205,8 @@ static void dns_running(struct dns_seen *sn, struct uprobe_target *t, int *n, in
 				continue;
 			file[strcspn(file, "\n")] = 0;
 			base = strrchr(file, '/') + 1;
-			if (strncmp(base, "libc.", 5) && strncmp(base, "libc-", 5) &&
-			    strncmp(base, "ld-musl", 7))
+			if ((strncmp(base, "libc.", 5) && strncmp(base, "libc-", 5) &&
+			     strncmp(base, "ld-musl", 7)) || util_maps_repeat(file))
 				continue;
 			fmt_snprintf(path, sizeof(path), "/proc/%d/root%s", pid, file);
 			/* seen_before would also stop it, but without opening */

@@ -3,6 +3,7 @@
  * end of file rather than trusting fstat. */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "rawtel/util.h"
@@ -35,4 +36,28 @@ int util_read_file(const char *path, char *buf, size_t size)
 	close(fd);
 	buf[n] = 0;
 	return (int)n;
+}
+
+static char maps_last[1024];
+
+FILE *util_fopen_maps(const char *path)
+{
+	static char buf[1 << 16];
+	FILE *f = fopen(path, "re");
+
+	maps_last[0] = 0;
+	if (f)
+		setvbuf(f, buf, _IOFBF, sizeof(buf));
+	return f;
+}
+
+bool util_maps_repeat(const char *file)
+{
+	size_t n = strlen(file);
+
+	if (n < sizeof(maps_last) && !strcmp(file, maps_last))
+		return true;
+	if (n < sizeof(maps_last))
+		memcpy(maps_last, file, n + 1);
+	return false;
 }
