@@ -54,9 +54,14 @@ PBW_INLINE void pbw_copy16(uint8_t *d, const uint8_t *p, size_t n)
 /* Most of what is copied are short strings (keys, values, names). At -Os
  * gcc copies any length unknown at compile time with `rep movsb`, whose
  * start-up alone was three quarters of writing a short string field in
- * the static build: up to 32 bytes go in overlapping words here. */
+ * the static x86 build: up to 32 bytes go in overlapping words here. */
 PBW_INLINE void pbw_copy(uint8_t *d, const uint8_t *p, size_t n)
 {
+#if !defined(__x86_64__) && !defined(__i386__)
+	/* elsewhere memcpy is a call to libc's tuned copy: as it is (inlined
+	 * at every field, the words cost the arm64 binary ~1 KB) */
+	memcpy(d, p, n);
+#else
 	if (n >= 8 && n <= 16) {
 		pbw_copy16(d, p, n);
 	} else if (n > 16 && n <= 32) {
@@ -68,6 +73,7 @@ PBW_INLINE void pbw_copy(uint8_t *d, const uint8_t *p, size_t n)
 	} else {
 		memcpy(d, p, n);
 	}
+#endif
 }
 
 PBW_INLINE void pbw_raw(struct pbw *w, const void *p, size_t n)
