@@ -3,8 +3,9 @@
 # for real in a VM (Debian 12's 6.1 cloud kernel under qemu, as
 # qemu_kernel61.sh boots it).
 # On the host first: the initramfs-tools hook (scripts/deploy/initramfs-tools/
-# hooks/rawtel) run with stand-ins for initramfs-tools' copy_exec and
-# copy_file (mkinitramfs is not here): what it puts into the image, that it
+# hooks/rawtel) run as mkinitramfs runs it, with initramfs-tools' own
+# copy_exec and copy_file (mkinitramfs itself is not installed: it needs
+# udev and the kernel's modules): what it puts into the image, that it
 # leaves out a settings file others may write, that it goes on without the
 # binary; shellcheck of the hook, the init-top script, the cpio recipe.
 # In the VM: the test initramfs (scripts/qemu-initramfs, /init =
@@ -22,7 +23,7 @@ dep=$top/scripts/deploy
 q=$top/build/qemu-deploy
 mkdir -p "$q"
 
-# --- the initramfs-tools hook with stand-ins ---
+# --- the initramfs-tools hook ---
 if command -v shellcheck > /dev/null; then
 	if shellcheck -s sh "$dep/initramfs-append" "$dep/initramfs-tools/hooks/rawtel" \
 		"$dep/initramfs-tools/scripts/init-top/rawtel" "$dep/rawtel.init" > "$T_TMP/sc.out" 2>&1; then
@@ -31,48 +32,67 @@ if command -v shellcheck > /dev/null; then
 fi
 h=$T_TMP/hook
 mkdir -p "$h/dest"
-# what hook-functions gives a hook: DESTDIR, copy_exec SRC [DST],
-# copy_file TYPE SRC [DST]; each logged and done
-cat > "$h/functions" << 'EOF2'
-copy_exec() { echo "copy_exec $*" >> "$HOOK_LOG"; mkdir -p "$DESTDIR$(dirname "$2")"; cp "$1" "$DESTDIR$2"; }
-copy_file() { echo "copy_file $*" >> "$HOOK_LOG"; mkdir -p "$DESTDIR$(dirname "$3")"; cp "$2" "$DESTDIR$3"; }
+# initramfs-tools' own hook-functions (copy_exec, copy_file), from Debian's
+# initramfs-tools-core fetched once into $q (not installed: it would pull in
+# udev); stand-ins that copy the same way where it cannot be fetched
+hf=$q/hook-functions
+if [ ! -s "$hf" ] && command -v apt-get > /dev/null && command -v dpkg-deb > /dev/null; then
+	mkdir -p "$h/deb"
+	(cd "$h/deb" && timeout 60 apt-get download initramfs-tools-core > /dev/null 2>&1 &&
+		dpkg-deb -x initramfs-tools-core_*.deb x &&
+		cp x/usr/share/initramfs-tools/hook-functions "$hf.tmp" && mv "$hf.tmp" "$hf")
+fi
+if [ -s "$hf" ]; then
+	how="initramfs-tools' hook-functions"
+	cp "$hf" "$h/functions"
+else
+	how="stand-in copy_exec/copy_file"
+	cat > "$h/functions" << 'EOF2'
+copy_exec() { mkdir -p "$DESTDIR$(dirname "$2")"; cp "$1" "$DESTDIR$2"; }
+copy_file() { mkdir -p "$DESTDIR$(dirname "$3")"; cp "$2" "$DESTDIR$3"; }
 EOF2
+fi
 sed "s|/usr/share/initramfs-tools/hook-functions|$h/functions|" \
 	"$dep/initramfs-tools/hooks/rawtel" > "$h/rawtel"
 printf 'OTEL_SERVICE_NAME=x\n' > "$h/rawtel.env"
 printf '#!/bin/sh\n' > "$h/bin"
 chmod 600 "$h/rawtel.env"
 chmod 755 "$h/bin"
-# run_hook NAME: the hook with its files in $h, its log in $h/NAME.log
+# run_hook NAME: the hook as mkinitramfs runs it (DESTDIR, verbose), its
+# files in $h; what it wrote to $h/NAME.files (/usr/sbin/rawtel where
+# /sbin is /usr/sbin, as on Debian 12), what it said to $h/NAME.out
 run_hook() {
 	rm -rf "$h/dest"
-	DESTDIR=$h/dest HOOK_LOG=$h/$1.log RAWTEL=$h/bin RAWTEL_ENV_FILE=$h/rawtel.env \
+	mkdir "$h/dest"
+	DESTDIR=$h/dest verbose=n RAWTEL=$h/bin RAWTEL_ENV_FILE=$h/rawtel.env \
 		sh "$h/rawtel" > "$h/$1.out" 2>&1
+	hook_rc=$?
+	(cd "$h/dest" && find . -type f | sed 's/^\.//; s|^/usr/sbin/|/sbin/|' | sort) > "$h/$1.files"
 }
-run_hook ok; ok_rc=$?
+run_hook ok
 pre=$(sh "$h/rawtel" prereqs)
-if [ $ok_rc -eq 0 ] && [ -z "$pre" ] &&
-   grep -qx "copy_exec $h/bin /sbin/rawtel" "$h/ok.log" &&
-   grep -qx "copy_file config $h/rawtel.env /etc/rawtel/rawtel.env" "$h/ok.log" &&
-   cmp -s "$h/bin" "$h/dest/sbin/rawtel" && [ "$(wc -l < "$h/ok.log")" -eq 2 ]; then
-	pass qemu_deploy_hook_copies
+printf '/etc/rawtel/rawtel.env\n/sbin/rawtel\n' > "$h/want"
+bin_in=$(find "$h/dest" -name rawtel -type f | head -n 1)
+if [ $hook_rc -eq 0 ] && [ -z "$pre" ] && cmp -s "$h/want" "$h/ok.files" &&
+   cmp -s "$h/bin" "$bin_in" && cmp -s "$h/rawtel.env" "$h/dest/etc/rawtel/rawtel.env"; then
+	pass "qemu_deploy_hook_copies ($how)"
 else
-	fail qemu_deploy_hook_copies "rc $ok_rc, prereqs '$pre', did: $(cat "$h/ok.log" "$h/ok.out")"
+	fail qemu_deploy_hook_copies "rc $hook_rc, prereqs '$pre', files: $(cat "$h/ok.files" "$h/ok.out")"
 fi
 chmod 620 "$h/rawtel.env"
-run_hook writable; w_rc=$?
-if [ $w_rc -eq 0 ] && ! grep -q copy_file "$h/writable.log" &&
-   grep -q "may be written by others" "$h/writable.out" && grep -q copy_exec "$h/writable.log"; then
+run_hook writable
+if [ $hook_rc -eq 0 ] && [ "$(cat "$h/writable.files")" = /sbin/rawtel ] &&
+   grep -q "may be written by others" "$h/writable.out"; then
 	pass qemu_deploy_hook_refuses_writable_settings
 else
-	fail qemu_deploy_hook_refuses_writable_settings "rc $w_rc: $(cat "$h/writable.log" "$h/writable.out")"
+	fail qemu_deploy_hook_refuses_writable_settings "rc $hook_rc: $(cat "$h/writable.files" "$h/writable.out")"
 fi
 rm "$h/bin"
-run_hook nobin; n_rc=$?
-if [ $n_rc -eq 0 ] && [ ! -s "$h/nobin.log" ] && grep -q "missing" "$h/nobin.out"; then
+run_hook nobin
+if [ $hook_rc -eq 0 ] && [ ! -s "$h/nobin.files" ] && grep -q "missing" "$h/nobin.out"; then
 	pass qemu_deploy_hook_without_binary
 else
-	fail qemu_deploy_hook_without_binary "rc $n_rc: $(cat "$h/nobin.log" "$h/nobin.out" 2> /dev/null)"
+	fail qemu_deploy_hook_without_binary "rc $hook_rc: $(cat "$h/nobin.files" "$h/nobin.out")"
 fi
 
 # --- the VM ---
