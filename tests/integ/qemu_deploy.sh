@@ -15,6 +15,12 @@
 # itself) are in the early output; then rawtel.init start takes over (the
 # early instance stopped and its files flushed), status says running,
 # stop ends it, status says stopped, its output holds what ran meanwhile.
+# A second boot: the same base with the hook's files and the init-top
+# script in initramfs-tools' layout after it; the test's init does what
+# initramfs-tools' does around init-top, then switch_root to a new root
+# with /run moved onto it: the early instance still traces there and its
+# files (a program run after the switch among them) are complete in the
+# new root's /run once rawtel.init takes over.
 # rawtel.openrc needs openrc-run, not in the VM: deploy_init.sh checks its
 # syntax. Under RAWTEL_REQUIRE_BPF=1 (CI) a missing qemu or kernel is a FAIL.
 . "$RAWTEL_TOP/tests/lib.sh"
@@ -128,57 +134,104 @@ if ! RAWTEL=$top/build/static/rawtel RAWTEL_ENV_FILE=$T_TMP/early.env sh "$dep/i
 fi
 pass qemu_deploy_append
 
+# the same hook, run for the image with the static binary: its files and
+# the init-top script in initramfs-tools' layout (/sbin a link to usr/sbin
+# as mkinitramfs makes it on a merged /usr), after the same base
+it=$T_TMP/itools
+mkdir -p "$it/scripts/init-top"
+if DESTDIR=$it verbose=n RAWTEL=$top/build/static/rawtel RAWTEL_ENV_FILE=$T_TMP/early.env \
+	sh "$h/rawtel" > "$T_TMP/itools.out" 2>&1; then
+	cp "$dep/initramfs-tools/scripts/init-top/rawtel" "$it/scripts/init-top/rawtel"
+	[ -e "$it/sbin" ] || ln -s usr/sbin "$it/sbin"
+	cp "$q/base.cpio.gz" "$q/initramfs-tools.img"
+	# the next archive at a multiple of 4 bytes (initramfs-append does so)
+	pad=$(( (4 - $(wc -c < "$q/base.cpio.gz") % 4) % 4 ))
+	head -c "$pad" /dev/zero >> "$q/initramfs-tools.img"
+	(cd "$it" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >> "$q/initramfs-tools.img"
+else
+	fail qemu_deploy_itools_hook "$(cat "$T_TMP/itools.out")"
+fi
+
 accel=${RAWTEL_QEMU_ACCEL:-tcg}
 cpu=""
 [ "$accel" = kvm ] && cpu="-cpu host"
 limit=${RAWTEL_QEMU_TIMEOUT:-150}
-con=$q/console.log res=$q/results.log
-rm -f "$con" "$res"
-start=$(date +%s)
-# shellcheck disable=SC2086
-timeout -k 5 "$limit" "$qemu" -nodefaults -no-user-config -display none \
-	-accel "$accel" $cpu -smp 1 -m 384M -no-reboot \
-	-kernel "$kernel" -initrd "$q/initramfs.img" \
-	-append "console=ttyS0 panic=-1 oops=panic rdinit=/rawtel/init" \
-	-serial "file:$con" -serial "file:$res" < /dev/null > "$T_TMP/qemu.out" 2>&1
-rc=$?
-took=$(( $(date +%s) - start ))
-echo "qemu ($accel) ran ${took}s, exit $rc; console: $con, results: $res"
+# boot NAME IMAGE CMDLINE: the VM on IMAGE, its serial ports' files
+# $q/NAME.console.log and $q/NAME.results.log; sets con, res, rc, took
+boot() {
+	con=$q/$1.console.log res=$q/$1.results.log
+	rm -f "$con" "$res"
+	start=$(date +%s)
+	# shellcheck disable=SC2086
+	timeout -k 5 "$limit" "$qemu" -nodefaults -no-user-config -display none \
+		-accel "$accel" $cpu -smp 1 -m 384M -no-reboot \
+		-kernel "$kernel" -initrd "$2" -append "console=ttyS0 panic=-1 oops=panic $3" \
+		-serial "file:$con" -serial "file:$res" < /dev/null > "$T_TMP/qemu.out" 2>&1
+	rc=$?
+	took=$(( $(date +%s) - start ))
+	echo "qemu ($accel) ran ${took}s, exit $rc; console: $con, results: $res"
+	rm -rf "$T_TMP/vm"
+}
+v() { cat "$vm/$1" 2> /dev/null; }
+
+# check_run PREFIX MARKERS: the early instance traced, and wrote the exec
+# records of MARKERS, the init's programs before the takeover (not the
+# one after it); rawtel.init start/status/stop/status did their part
+check_run() {
+	p=$1 missing=""
+	for m in $2; do grep -q "\"$m\"" "$vm/early.logs" || missing="$missing $m"; done
+	if [ "$(v early.alive)" = yes ] && [ -z "$missing" ] &&
+	   grep -q 'svc-early' "$vm/early.logs" && ! grep -q '"svc-marker"' "$vm/early.logs"; then
+		pass "${p}_early"
+	else
+		fail "${p}_early" "alive at init: $(v early.alive); missing:$missing; its log: $(v early.log | tail -n 3); exec records: $(grep -o '"exec [^"]*' "$vm/early.logs" 2> /dev/null | head -n 8 | tr '\n' ' ')"
+	fi
+	# the early script left the mounts to the init (sysfs twice on /sys:
+	# EBUSY); every archive was unpacked
+	if grep -q -e "^mount: " -e "Initramfs unpacking failed" "$con"; then
+		fail "${p}_early_mounts" "$(grep -e "^mount: " -e "Initramfs unpacking" "$con" | head -n 3)"
+	else
+		pass "${p}_early_mounts"
+	fi
+	if [ "$(v init.start.rc)" = 0 ] && [ "$(v early.alive_after_start)" = no ] &&
+	   [ "$(v early.pidfile_after_start)" = no ] && [ "$(v init.status.rc)" = 0 ] &&
+	   grep -q "rawtel is running" "$vm/init.status"; then
+		pass "${p}_init_start_status"
+	else
+		fail "${p}_init_start_status" "start $(v init.start.rc), early alive after: $(v early.alive_after_start), status $(v init.status.rc) '$(v init.status)'; log: $(v svc.log | tail -n 3)"
+	fi
+	if [ "$(v init.stop.rc)" = 0 ] && [ "$(v svc.alive_after_stop)" = no ] &&
+	   [ "$(v init.pidfile_after_stop)" = no ] && [ "$(v init.status_after.rc)" = 3 ] &&
+	   grep -q '"svc-marker"' "$vm/svc.logs" && grep -q svc-from-init "$vm/svc.logs"; then
+		pass "${p}_init_stop"
+	else
+		fail "${p}_init_stop" "stop $(v init.stop.rc), alive after: $(v svc.alive_after_stop), pidfile: $(v init.pidfile_after_stop), status $(v init.status_after.rc); svc-marker in the output: $(grep -c svc-marker "$vm/svc.logs" 2> /dev/null)"
+	fi
+}
+
+# the plain cpio recipe: rawtel traces before /init is exec'd
+boot plain "$q/initramfs.img" rdinit=/rawtel/init
 pre=qemu_deploy
 . "$top/tests/qemu/vm.sh"
-[ -f "$vm/done" ] || exit 0
+if [ -f "$vm/done" ]; then
+	check_run qemu_deploy "early-marker"
+	if grep -q '"exec /init"' "$vm/early.logs"; then
+		pass qemu_deploy_early_before_init
+	else
+		fail qemu_deploy_early_before_init "no exec record of /init in the early output"
+	fi
+fi
 
-v() { cat "$vm/$1" 2> /dev/null; }
-# the early output: the init exec'd by /rawtel/init and the init's own
-# program, each an exec record; not what ran after the takeover
-if [ "$(v early.alive)" = yes ] && grep -q '"early-marker"' "$vm/early.logs" &&
-   grep -q 'svc-early' "$vm/early.logs" && ! grep -q '"svc-marker"' "$vm/early.logs"; then
-	pass qemu_deploy_early
+# initramfs-tools' layout, then switch_root: the early instance goes on
+# writing into the /run the real root now has
+[ -f "$q/initramfs-tools.img" ] || exit 0
+boot itools "$q/initramfs-tools.img" ""
+pre=qemu_deploy_itools
+. "$top/tests/qemu/vm.sh"
+[ -f "$vm/done" ] || exit 0
+if [ "$(v switched)" = yes ] && [ "$(v early.alive_after_switch)" = yes ]; then
+	pass qemu_deploy_itools_switch_root
 else
-	fail qemu_deploy_early "alive at init: $(v early.alive); its log: $(v early.log | tail -n 3); exec records: $(grep -o '"exec[^}]*' "$vm/early.logs" 2> /dev/null | head -n 5)"
+	fail qemu_deploy_itools_switch_root "switched: $(v switched), early rawtel alive after it: $(v early.alive_after_switch)"
 fi
-if grep -q '"exec /init"' "$vm/early.logs"; then
-	pass qemu_deploy_early_before_init
-else
-	fail qemu_deploy_early_before_init "no exec record of /init in the early output"
-fi
-# the early script left the mounts to the init (sysfs twice on /sys: EBUSY)
-if grep -q "^mount: " "$con"; then
-	fail qemu_deploy_early_mounts "$(grep "^mount: " "$con" | head -n 3)"
-else
-	pass qemu_deploy_early_mounts
-fi
-if [ "$(v init.start.rc)" = 0 ] && [ "$(v early.alive_after_start)" = no ] &&
-   [ "$(v early.pidfile_after_start)" = no ] && [ "$(v init.status.rc)" = 0 ] &&
-   grep -q "rawtel is running" "$vm/init.status"; then
-	pass qemu_deploy_init_start_status
-else
-	fail qemu_deploy_init_start_status "start $(v init.start.rc), early alive after: $(v early.alive_after_start), status $(v init.status.rc) '$(v init.status)'; log: $(v svc.log | tail -n 3)"
-fi
-if [ "$(v init.stop.rc)" = 0 ] && [ "$(v svc.alive_after_stop)" = no ] &&
-   [ "$(v init.pidfile_after_stop)" = no ] && [ "$(v init.status_after.rc)" = 3 ] &&
-   grep -q '"svc-marker"' "$vm/svc.logs" && grep -q svc-from-init "$vm/svc.logs"; then
-	pass qemu_deploy_init_stop
-else
-	fail qemu_deploy_init_stop "stop $(v init.stop.rc), alive after: $(v svc.alive_after_stop), pidfile: $(v init.pidfile_after_stop), status $(v init.status_after.rc); svc-marker in the output: $(grep -c svc-marker "$vm/svc.logs" 2> /dev/null)"
-fi
+check_run qemu_deploy_itools "early-marker after-switch-marker"
