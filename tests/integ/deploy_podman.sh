@@ -1,6 +1,6 @@
 #!/bin/sh
 # The OCI image of scripts/deploy/oci-image run by podman (Debian's: apt-get
-# install podman runc; not in install-deps, the test skips without it):
+# install podman runc, in install-deps' test set; skips without podman):
 # podman load takes the archive; the image's entrypoint says its version;
 # rawtel probe inside it (--privileged --pid=host) says tracing is ready;
 # rawtel run in it, writing to a mounted directory, records a second
