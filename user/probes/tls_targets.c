@@ -198,3 +198,21 @@ int utargets_tls(const struct session_opts *o, struct uprobe_target *t, int max)
 	}
 	return w.n;
 }
+
+/* One file's targets are consecutive (tls_file); a file is attached when
+ * any of its functions is */
+void utargets_tls_libs(const struct uprobe_target *t, int n, unsigned *attached, unsigned *failed)
+{
+	*attached = *failed = 0;
+	for (int i = 0; i < n; i++) {
+		bool any = false;
+		int k = i;
+
+		if (strncmp(t[i].enter, "tls_", 4))
+			continue;
+		for (; k < n && !strcmp(t[k].path, t[i].path); k++)
+			any |= t[k].attached;
+		*(any ? attached : failed) += 1;
+		i = k - 1;
+	}
+}
