@@ -201,6 +201,11 @@ moved:
 	SEQ_ADVANCE(seq_done)
 .endif
 seq_done:
+#if EXIT_DIR == DATA_DIR_SEND && EXIT_SHAPE == 1
+	TLS_PREFIX_BIND()
+#elif EXIT_DIR == DATA_DIR_SEND && EXIT_SHAPE == 2
+	TLS_PREFIX_BIND(TLS_PFX_IOV0)
+#endif
 	// the ciphertext of a TLS call in flight: its connection is the
 	// call's, no record (kern/tls_bind.h)
 	TLS_BIND(no_record)

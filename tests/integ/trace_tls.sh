@@ -158,10 +158,10 @@ if ! command -v node > /dev/null || [ ! -d "$RAWTEL_TOP/tests/node/node_modules/
 	fail $name "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"; exit 0
 fi
 # the TLS library files rawtel probes under --pid: nginx's, and the
-# system's libssl and libgnutls (for processes yet to start)
-libs=$({ grep -o '/[^ ]*/lib\(ssl\|gnutls\)\.so[^ ]*' /proc/$NG/maps
+# system's libssl, libcrypto and libgnutls (for processes yet to start)
+libs=$({ grep -o '/[^ ]*/lib\(ssl\|gnutls\|crypto\)\.so[^ ]*' /proc/$NG/maps
 	ldconfig -p 2>/dev/null | awk -v t="$(ldconfig -p | awk '$1 == "libc.so.6" {print $2; exit}')" \
-		'($1 == "libssl.so.3" || $1 == "libssl.so.1.1" || $1 == "libgnutls.so.30") && $2 == t {print $NF}'
+		'$1 ~ /^lib(ssl|crypto)\.so\.(3|1\.1)$|^libgnutls\.so\.30$/ && $2 == t {print $NF}'
 	} | xargs -r readlink -f | sort -u | wc -l)
 "$RAWTEL" run --no-status --probes http --pid $NG --output "$T_TMP/out" --no-spool \
 	> "$T_TMP/run.out" 2> "$T_TMP/run.err" &
