@@ -243,6 +243,13 @@ seq_done:
 #if EXIT_CALL == EXIT_CALL_BY_NR
 	r9 = *(u64 *)(r10 + FP_CALL_DIR)	// EXIT_DIR
 	r9 &= 0xff
+	if r9 != DATA_DIR_SEND goto prefix_done
+	TLS_PREFIX_BIND(TLS_PFX_IOV0)
+prefix_done:
+#elif EXIT_DIR == DATA_DIR_SEND && EXIT_SHAPE == 1
+	TLS_PREFIX_BIND()
+#elif EXIT_DIR == DATA_DIR_SEND && EXIT_SHAPE == 2
+	TLS_PREFIX_BIND(TLS_PFX_IOV0)
 #endif
 	// the ciphertext of a TLS call in flight: its connection is the
 	// call's, no record (kern/tls_bind.h)

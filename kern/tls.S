@@ -17,11 +17,6 @@
 
 DECLARE_SOCK_MAPS
 DECLARE_TLS_PEND
-.if $tls
-.map tls_ssl lru_hash key=TLSS_KEY_SIZE value=TLSS_SIZE max=TLS_SSL_MAX
-.else
-.map tls_ssl lru_hash key=TLSS_KEY_SIZE value=TLSS_SIZE max=1
-.endif
 .if $perf_buffer
 // perf buffers have no reservation: the record is made in a map, by
 // thread (a per-CPU scratch could be shared by a preempted program)
@@ -99,6 +94,61 @@ out: ; \
 .prog tls_gsend_enter uprobe
 	TLS_ENTER(DATA_CALL_GNUTLS_SEND, DATA_DIR_SEND, r1 = 0)
 
+// SSL_do_handshake (SSL_connect, SSL_accept): parked for tls_bio_write,
+// binding nothing, making no record (TLSP_DIR_NONE)
+.prog tls_hs_enter uprobe
+	TLS_ENTER(0, TLSP_DIR_NONE, r1 = 0)
+out:
+	r0 = 0
+	exit
+
+// BIO_write inside a parked call of an SSL object not bound yet: the
+// first bytes of its ciphertext, for the send that will carry them
+// (rawtel/tls.h, kern/tls_bind.h). Anything but a TLS record is left.
+#define FP_PFX -152		/* TLSX_KEY_SIZE: {tgid, bytes} */
+.prog tls_bio_write uprobe
+	r6 = r1
+	call bpf_get_current_pid_tgid
+	r7 = r0
+	SELECT(r7, out)
+	*(u64 *)(r10 + FP_KEY) = r7
+	LOOKUP(tls_pend, FP_KEY, out)
+	r1 = r7					// already bound?
+	r1 >>= 32
+	*(u64 *)(r10 + FP_SKEY) = r1
+	*(u64 *)(r10 + FP_PFX) = r1
+	r1 = *(u64 *)(r0 + TLSP_SSL)
+	*(u64 *)(r10 + FP_SKEY + 8) = r1
+	*(u64 *)(r10 + FP_SVAL) = r1
+	r1 = tls_ssl ll
+	r2 = r10
+	r2 += FP_SKEY
+	call bpf_map_lookup_elem
+	if r0 != 0 goto out
+	r1 = *(u64 *)(r6 + PT_REGS_ARG3)	// an int length
+	r1 <<= 32
+	r1 s>>= 32
+	if r1 s< TLS_PREFIX_LEN goto out
+	r1 = r10
+	r1 += FP_PFX + 8
+	r2 = TLS_PREFIX_LEN
+	r3 = *(u64 *)(r6 + PT_REGS_ARG2)
+	READ_USER
+	if r0 != 0 goto out
+	r1 = *(u8 *)(r10 + FP_PFX + 8)		// content type 20-23
+	if r1 < 20 goto out
+	if r1 > 23 goto out
+	r1 = tls_prefix ll
+	r2 = r10
+	r2 += FP_PFX
+	r3 = r10
+	r3 += FP_SVAL
+	r4 = RT_BPF_ANY
+	call bpf_map_update_elem
+out:
+	r0 = 0
+	exit
+
 // SSL_free, gnutls_deinit: the object's binding goes with it (its address
 // may be a new object's next, whose first call might make no syscall)
 .prog tls_free_enter uprobe
@@ -163,6 +213,8 @@ earlier:
 	r1 = *(u64 *)(r0 + TLSS_FD)
 	*(u64 *)(r10 + FP_SVAL + TLSS_FD) = r1
 bound:
+	r1 = *(u8 *)(r8 + TLSP_DIR)		// a handshake: no bytes
+	if r1 == TLSP_DIR_NONE goto done
 	// the bytes: an int return (the upper half of the register is not
 	// the function's), <= 0 none; the _ex forms return 1 and the count
 	// through their out-parameter
@@ -207,10 +259,13 @@ counted:
 	r1 = *(u64 *)(r10 + FP_SVAL + TLSS_CONN)
 	*(u64 *)(r9 + DATA_OFF_CONN) = r1
 	r2 = DATA_F_TLS
+	r3 = -1					// PEER: none, or unbound the SSL object
 	if r1 != 0 goto 1f
 	r2 = DATA_F_TLS | DATA_F_TLS_UNBOUND
+	r3 = *(u64 *)(r8 + TLSP_SSL)
 1:
 	*(u32 *)(r9 + EV_OFF_FLAGS) = r2
+	*(u64 *)(r9 + DATA_OFF_PEER) = r3
 	r1 = *(u64 *)(r8 + TLSP_FD)		// fd 0, dir, call
 	r2 = *(u64 *)(r10 + FP_SVAL + TLSS_FD)
 	r2 <<= 32
@@ -223,7 +278,6 @@ counted:
 	*(u64 *)(r9 + DATA_OFF_FD) = r1
 	r1 = -1
 	*(u64 *)(r9 + DATA_OFF_SEQ) = r1
-	*(u64 *)(r9 + DATA_OFF_PEER) = r1
 	*(u64 *)(r9 + EV_OFF_TID) = r7
 	r1 = *(u64 *)(r10 + FP_TOTAL)
 	*(u64 *)(r9 + DATA_OFF_TOTAL) = r1

@@ -37,8 +37,75 @@
 1: ; \
 .endif
 
-// tls_pend, shared by kern/tls.S and kern/sockio.S; one entry when no
-// TLS library is probed (the programs load, nothing attaches them)
+// A send whose first bytes are ciphertext an unbound SSL object wrote
+// into its memory BIO (tls_prefix, kern/tls.S tls_bio_write): the object
+// is this connection's from now on (rawtel/tls.h). Send exits with a
+// buffer (IOV0 empty) or iovecs (IOV0 TLS_PFX_IOV0); the entry is used
+// up. Clobbers r0-r5, FP_TLS_PFX, FP_TLS_VAL.
+#define FP_TLS_PFX -136		/* TLSX_KEY_SIZE: tls_prefix key, then tls_ssl's */
+#define FP_TLS_VAL -152		/* TLSS_SIZE: the binding */
+// ...an iovec array's (FP_BUF): r3 = its first iovec's base, when that
+// holds the prefix whole
+#define TLS_PFX_IOV0 \
+	r1 = r10 ; \
+	r1 += FP_TLS_VAL ; \
+	r2 = 2 * $uptr ; \
+	READ_USER ; \
+	if r0 != 0 goto 8f ; \
+	LOAD_UPTR(r1, r10 + FP_TLS_VAL + $uptr) ; \
+	if r1 < TLS_PREFIX_LEN goto 8f ; \
+	LOAD_UPTR(r3, r10 + FP_TLS_VAL)
+#define TLS_PREFIX_BIND(IOV0) \
+.if $tls ; \
+	r1 = *(u64 *)(r10 + FP_LEFT) ; \
+	if r1 < TLS_PREFIX_LEN goto 8f ; \
+	r3 = *(u64 *)(r10 + FP_BUF) ; \
+	IOV0 ; \
+	r1 = r7 ; \
+	r1 >>= 32 ; \
+	*(u64 *)(r10 + FP_TLS_PFX) = r1 ; \
+	r1 = r10 ; \
+	r1 += FP_TLS_PFX + 8 ; \
+	r2 = TLS_PREFIX_LEN ; \
+	READ_USER ; \
+	if r0 != 0 goto 8f ; \
+	r1 = *(u8 *)(r10 + FP_TLS_PFX + 8) ;	/* a record's content type */ \
+	if r1 < 20 goto 8f ; \
+	if r1 > 23 goto 8f ; \
+	r1 = tls_prefix ll ; \
+	r2 = r10 ; \
+	r2 += FP_TLS_PFX ; \
+	call bpf_map_lookup_elem ; \
+	if r0 == 0 goto 8f ; \
+	r1 = *(u64 *)(r0 + 0) ; \
+	*(u64 *)(r10 + FP_TLS_VAL) = r1 ; \
+	r1 = tls_prefix ll ; \
+	r2 = r10 ; \
+	r2 += FP_TLS_PFX ; \
+	call bpf_map_delete_elem ; \
+	r1 = *(u64 *)(r10 + FP_TLS_VAL) ;	/* key {tgid, SSL} */ \
+	*(u64 *)(r10 + FP_TLS_PFX + 8) = r1 ; \
+	r1 = *(u64 *)(r10 + FP_CONN) ; \
+	*(u64 *)(r10 + FP_TLS_VAL + TLSS_CONN) = r1 ; \
+	r1 = *(u32 *)(r10 + FP_FD_DIR) ; \
+	*(u64 *)(r10 + FP_TLS_VAL + TLSS_FD) = r1 ; \
+	r1 = tls_ssl ll ; \
+	r2 = r10 ; \
+	r2 += FP_TLS_PFX ; \
+	r3 = r10 ; \
+	r3 += FP_TLS_VAL ; \
+	r4 = RT_BPF_ANY ; \
+	call bpf_map_update_elem ; \
+8: ; \
+.endif
+
+// tls_pend, tls_ssl and tls_prefix, shared by kern/tls.S and
+// kern/sockio.S; one entry when no TLS library is probed (the programs
+// load, nothing attaches them)
 #define DECLARE_TLS_PEND \
 .if $tls ; .map tls_pend lru_hash key=8 value=TLSP_SIZE max=TLS_PEND_MAX ; \
-.else ; .map tls_pend lru_hash key=8 value=TLSP_SIZE max=1 ; .endif
+.map tls_ssl lru_hash key=TLSS_KEY_SIZE value=TLSS_SIZE max=TLS_SSL_MAX ; \
+.map tls_prefix lru_hash key=TLSX_KEY_SIZE value=TLSX_SIZE max=TLS_PREFIX_MAX ; \
+.else ; .map tls_pend lru_hash key=8 value=TLSP_SIZE max=1 ; \
+.map tls_ssl lru_hash key=TLSS_KEY_SIZE value=TLSS_SIZE max=1 ; \
+.map tls_prefix lru_hash key=TLSX_KEY_SIZE value=TLSX_SIZE max=1 ; .endif

@@ -332,7 +332,8 @@
 				 * offsets do not count these bytes) */
 #define DATA_F_TLS_UNBOUND 32	/* with DATA_F_TLS: no socket known for
 				 * the SSL object yet (memory BIO, or the
-				 * call made no syscall): CONN is 0 */
+				 * call made no syscall): CONN is 0, PEER
+				 * the SSL object's address */
 #define DATA_SEQ_NONE	(~0ULL)	/* the socket was forgotten mid-call */
 
 /* ---- process table (kern/proc.S): parent and start time per tgid ------- */

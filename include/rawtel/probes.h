@@ -34,6 +34,7 @@ struct uprobe_target {
 	const char *enter, *ret;	/* programs in kern/ (ret NULL: none) */
 	bool found;		/* discovered (a running process's libc), not asked
 				 * for: skipped if it is gone by the time of attach */
+	bool attached;		/* set by the session once its entry probe is on */
 };
 #define UTARGETS_MAX 128
 
@@ -140,6 +141,9 @@ int utargets_uprobe(const struct session_opts *o, struct uprobe_target *t, int m
 int utargets_dns(const struct session_opts *o, struct uprobe_target *t, int max);
 /* The TLS libraries' read and write functions (user/probes/tls_targets.c) */
 int utargets_tls(const struct session_opts *o, struct uprobe_target *t, int max);
+/* Of the TLS library files among N targets: how many had their probes
+ * attached, how many were found but not (gone before attach) */
+void utargets_tls_libs(const struct uprobe_target *t, int n, unsigned *attached, unsigned *failed);
 /* A dns record's outcome: "0", an EAI_* name, or "NULL"; *rc 0 on success. */
 const char *probe_dns_result(const struct ev_dns *e, int *rc);
 /* EAI_* name of a getaddrinfo result (glibc and musl agree). */

@@ -36,10 +36,46 @@
 #define TLSS_SIZE	16
 #define TLS_SSL_MAX	16384
 
+/* Memory BIOs (node's TLSWrap, Python's MemoryBIO under asyncio): the
+ * library writes a call's ciphertext into a buffer the runtime sends
+ * later, outside the call, so no syscall binds it. BIO_write inside a
+ * parked call (the SSL object's output: its wbio, the handshake's buffer
+ * BIO flushing into it) of an object not bound yet notes the first
+ * TLS_PREFIX_LEN bytes of that ciphertext, a TLS record's header and the
+ * start of its encrypted body (or a hello's random), in tls_prefix by
+ * {tgid, bytes}. A send on a tracked socket of that process whose first
+ * bytes are those binds the object to the socket's connection
+ * (kern/tls_bind.h): proof, not a guess, since the runtime sends exactly
+ * what the library produced. SSL_do_handshake is parked too (direction
+ * TLSP_DIR_NONE: it binds nothing, makes no record) so the handshake's
+ * flight binds the object before its first plaintext. */
+#define TLS_PREFIX_LEN	16
+#define TLSX_KEY_SIZE	24	/* u64 tgid, the bytes */
+#define TLSX_SIZE	8	/* u64 the SSL object */
+#define TLS_PREFIX_MAX	1024
+#define TLSP_DIR_NONE	2	/* a parked SSL_do_handshake */
+
 /* User space: the plaintext of a connection is parsed as a stream of its
  * own, under the connection's id with this bit set (the ciphertext's
  * stream, given up at its first TLS record, stays apart). Kernel ids use
  * bits 0-61, seeds bit 63 (rawtel/sockmap.h). */
 #define TLS_PLAIN_ID	(1ULL << 62)
+/* ...and the plaintext of an SSL object no connection is proven for
+ * (DATA_F_TLS_UNBOUND: its record's PEER holds the object's address) as
+ * a connection of its own, this bit and the address (user space
+ * addresses are below 2^57), with no peer */
+#define TLS_SSL_ID	(1ULL << 61)
+#define TLS_SSL_MASK	((1ULL << 57) - 1)
+
+#ifndef __ASSEMBLER__
+/* The connection a TLS data record's plaintext belongs to (its CONN,
+ * PEER and whether DATA_F_TLS_UNBOUND is set): the socket's, or its SSL
+ * object's own */
+static inline unsigned long long tls_plain_conn(int unbound, unsigned long long conn,
+						unsigned long long peer)
+{
+	return unbound && !conn ? TLS_SSL_ID | (peer & TLS_SSL_MASK) : conn;
+}
+#endif
 
 #endif

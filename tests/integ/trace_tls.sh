@@ -10,7 +10,10 @@
 # by --pid: the server (ring buffer; perf buffers with entries, as
 # without task registers), curl, python and wget (GnuTLS) (each a shell that
 # execs the client after rawtel started: the library is mapped only then);
-# and rawtel run's SERVER spans of nginx's requests (url.scheme https).
+# and rawtel run's SERVER spans of nginx's requests (url.scheme https) with
+# their connections' handshake facts (tls.*: version, cipher, server name,
+# ALPN, in TLS 1.3 and 1.2, as nginx's own variables tell them), the
+# handshake histogram and the TLS self-metrics (tests/node/check-run-tls.js).
 . "$RAWTEL_TOP/tests/lib.sh"
 . "$RAWTEL_TOP/tests/http_env.sh"
 PY=/usr/bin/python3
@@ -30,6 +33,8 @@ echo "second" > "$D/www/two.txt"
 PORT=$(http_free_port)
 { http_nginx_head "$D" "master_process off;" 64 '$remote_port "$request" $status'
 cat <<EOF
+	log_format tls '\$remote_port \$ssl_protocol \$ssl_cipher \$ssl_server_name \$ssl_alpn_protocol';
+	access_log $D/tls.log tls;
 	types { text/plain txt; }
 	server {
 		listen 127.0.0.1:$PORT ssl;
@@ -133,36 +138,34 @@ client tls_client_wget_pid wget -q --no-check-certificate -O /dev/null "$BASE/he
 	"$BASE/two.txt"
 
 # rawtel run: nginx's HTTPS requests as SERVER spans (url.scheme https),
-# into OTLP JSON files
+# into OTLP JSON files: curl with a server name (--resolve), two requests on
+# one TLS 1.3 connection, one on a TLS 1.2 one
 name=tls_run_server_spans
+if ! command -v node > /dev/null || [ ! -d "$RAWTEL_TOP/tests/node/node_modules/@opentelemetry" ]; then
+	fail $name "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"; exit 0
+fi
+# the TLS library files rawtel probes under --pid: nginx's, and the
+# system's libssl, libcrypto and libgnutls (for processes yet to start)
+libs=$({ grep -o '/[^ ]*/lib\(ssl\|gnutls\|crypto\)\.so[^ ]*' /proc/$NG/maps
+	ldconfig -p 2>/dev/null | awk -v t="$(ldconfig -p | awk '$1 == "libc.so.6" {print $2; exit}')" \
+		'$1 ~ /^lib(ssl|crypto)\.so\.(3|1\.1)$|^libgnutls\.so\.30$/ && $2 == t {print $NF}'
+	} | xargs -r readlink -f | sort -u | wc -l)
 "$RAWTEL" run --no-status --probes http --pid $NG --output "$T_TMP/out" --no-spool \
 	> "$T_TMP/run.out" 2> "$T_TMP/run.err" &
 rt=$!; track_pid $rt
 if wait_for "$T_TMP/run.err" "running:" 300; then
-	mark=$(wc -l < "$D/access.log")
-	curl -sk --max-time 10 -o /dev/null -o /dev/null "$BASE/hello.txt" "$BASE/missing"
+	mark=$(wc -l < "$D/access.log"); tmark=$(wc -l < "$D/tls.log")
+	H=rawtel.test:$PORT
+	curl -sk --max-time 10 --resolve $H:127.0.0.1 -o /dev/null -o /dev/null "https://$H/hello.txt" "https://$H/missing"
+	curl -sk --max-time 10 --tls-max 1.2 --resolve a.$H:127.0.0.1 -o /dev/null "https://a.$H/two.txt"
 	sleep 0.3
 	kill -INT $rt; wait $rt
-	$PY - "$name" "$T_TMP/out/traces.jsonl" "$(logged "$mark")" <<'PYEOF'
-import json, sys
-name, path, expected = sys.argv[1:]
-want = [l.split() for l in expected.strip().splitlines()]
-got = []
-for line in open(path):
-    for rs in json.loads(line).get("resourceSpans", []):
-        for ss in rs.get("scopeSpans", []):
-            for s in ss.get("spans", []):
-                a = {x["key"]: list(x["value"].values())[0] for x in s.get("attributes", [])}
-                if a.get("url.scheme") != "https" or s.get("kind") != 2:
-                    print("FAIL %s: span %s %s" % (name, s.get("name"), a))
-                    sys.exit(0)
-                got.append([str(a.get("client.port")), a.get("http.request.method"),
-                            a.get("url.path"), str(a.get("http.response.status_code"))])
-if got != want:
-    print("FAIL %s: got %s, want %s" % (name, got, want))
-else:
-    print("PASS %s (%d spans)" % (name, len(got)))
-PYEOF
+	cat > "$T_TMP/scenario.json" <<EOF
+{"nginx": $NG, "libs": $libs,
+ "access": [$(logged "$mark" | awk '{printf "%s\"%s\"", s, $0; s = ","}')],
+ "tls": [$(sed -n "$((tmark + 1)),\$p" "$D/tls.log" | sort -u | awk '{printf "%s\"%s\"", s, $0; s = ","}')]}
+EOF
+	node "$RAWTEL_TOP/tests/node/check-run-tls.js" $name "$T_TMP/out" "$T_TMP/scenario.json"
 else
 	fail $name "rawtel run did not start: $(cat "$T_TMP/run.err")"
 fi

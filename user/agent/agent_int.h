@@ -36,6 +36,7 @@ enum agent_inst {
 	INST_RPC_SERVER_DURATION,	/* rpc.server.call.duration (ah2_span.c) */
 	INST_RPC_CLIENT_DURATION,	/* rpc.client.call.duration */
 	INST_TLS_HANDSHAKE,	/* rawtel.tls.handshake.duration (atls.c) */
+	INST_TLS_LIBS,		/* rawtel.tls.libraries {result} */
 	INST_N
 };
 

@@ -261,25 +261,25 @@ static void on_data(struct ahttp_state *h, const struct ev_data *d, size_t len, 
 	struct ahttp_conn *c;
 	size_t cap = d->cap;
 	bool tls = d->h.flags & DATA_F_TLS;
-	uint64_t ts, id = d->conn | (tls ? TLS_PLAIN_ID : 0);
+	/* TLS on no connection rawtel can prove (a memory BIO's): a
+	 * connection of its SSL object's, with no peer (never a guessed one) */
+	uint64_t conn = tls ? tls_plain_conn(d->h.flags & DATA_F_TLS_UNBOUND, d->conn, d->peer) : d->conn;
+	uint64_t ts, id = conn | (tls ? TLS_PLAIN_ID : 0);
 	int r;
 
-	if (d->dir > DATA_DIR_SEND)
+	if (d->dir > DATA_DIR_SEND || !conn)
 		return;
-	/* TLS on no known connection: no peer to tell (never a guessed one) */
 	if (tls)
 		h->ev[d->conn ? HEV_TLS : HEV_TLS_UNBOUND]++;
-	if (tls && !d->conn)
-		return;
 	p = proc_get(h, d->h.pid, d->h.ts);
-	c = p ? conn_find(p, d->conn) : NULL;
+	c = p ? conn_find(p, conn) : NULL;
 	if (late && (!c || c->last_ts > d->h.ts)) {
 		/* its connection moved on (or closed): fed now it would be
 		 * parsed out of order */
 		h->ev[HEV_REORDER_LATE]++;
 		return;
 	}
-	if (!c && p && (c = conn_add(h, p, d->conn)))
+	if (!c && p && (c = conn_add(h, p, conn)))
 		/* no sock record (lost, or reordered away): a status line says
 		 * who answers, else who receives first is the server (the gaps
 		 * before a first record come requests first: the same guess) */
@@ -304,7 +304,7 @@ static void on_data(struct ahttp_state *h, const struct ev_data *d, size_t len, 
 		c->last_ts = d->h.ts;
 		h->cur = p;
 		h->why = NULL;
-		pconn_close(p->t, d->conn, d->h.ts);
+		pconn_close(p->t, conn, d->h.ts);
 		h->cur = NULL;
 		return;
 	}

@@ -194,7 +194,10 @@ static uint32_t metric_attrs(const struct ex *e, struct otlp_kv *kv)
 		const char *addr = e->host.name[0] ? e->host.name : c->known ? e->peer : "";
 
 		kv[n++] = otlp_kv_str("server.address", addr);
-		kv[n++] = otlp_kv_int("server.port", e->host.port >= 0 ? e->host.port : c->rport);
+		/* a connection unknown (TLS no socket was proven for): no port
+		 * but the Host header's */
+		if (e->host.port >= 0 || c->rport)
+			kv[n++] = otlp_kv_int("server.port", e->host.port >= 0 ? e->host.port : c->rport);
 	}
 	return n;
 }
@@ -246,7 +249,8 @@ static uint32_t target_attrs(struct ex *e, struct otlp_kv *kv, uint32_t n)
 			int port = e->host.port >= 0 ? e->host.port : c->lport;
 
 			kv[n++] = otlp_kv_str("server.address", e->host.name);
-			kv[n++] = otlp_kv_int("server.port", port);
+			if (port > 0)
+				kv[n++] = otlp_kv_int("server.port", port);
 		}
 		if (c->known) {
 			kv[n++] = otlp_kv_str("client.address", e->peer);

@@ -20,6 +20,7 @@
 
 #include "agent_int.h"
 #include "http.h"
+#include "rawtel/tls.h"
 #include "rawtel/tls_hello.h"
 
 #define ATLS_SLOTS 4096		/* power of two */
@@ -107,6 +108,13 @@ uint32_t atls_attrs(const struct ahttp_state *h, uint32_t pid, uint64_t conn,
 	const struct tls_facts *f;
 	const char *v, *alpn;
 
+	/* plaintext no connection was proven for: no handshake facts either
+	 * (they are the ciphertext's connection's) */
+	if (conn & TLS_SSL_ID) {
+		if (n < max)
+			kv[n++] = otlp_kv_str("rawtel.tls.binding", "unproven");
+		return n;
+	}
 	if (!s || s->conn != conn || s->pid != pid || n + 7 > max)
 		return n;
 	f = &s->f;

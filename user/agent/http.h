@@ -115,7 +115,8 @@ enum ahttp_ev {
 	HEV_GAP,		/* payload lost in the kernel (ring full, say),
 				 * fed as a gap (sockcap: DATA_F_GAP) */
 	HEV_TLS,		/* TLS plaintext records on a known connection */
-	HEV_TLS_UNBOUND,	/* ...on none (no syscall told it): dropped */
+	HEV_TLS_UNBOUND,	/* ...on none proven: parsed on the SSL object's
+				 * own, no peer (rawtel.tls.binding unproven) */
 	HEV_TLS_HANDSHAKE,	/* TLS handshakes read from the wire, ended */
 	HEV_TLS_UNFINISHED,	/* ...not seen to end (an alert, a close, the
 				 * records not followed) */

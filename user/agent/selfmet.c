@@ -93,6 +93,10 @@ static const struct otlp_instrument instruments[INST_N] = {
 				 OTLP_S("TLS handshakes seen on the wire, from the ClientHello to "
 					"the end of the handshake"),
 				 OTLP_S("s"), OTLP_INST_HISTOGRAM, 1, otlp_duration_bounds, 14 },
+	[INST_TLS_LIBS] = { OTLP_S("rawtel.tls.libraries"),
+			    OTLP_S("TLS library files whose read and write functions rawtel "
+				   "probes, by result (attached, failed)"),
+			    OTLP_S("{file}"), OTLP_INST_OBS_UPDOWN_COUNTER, 0, NULL, 0 },
 };
 
 /* rawtel.proto.events: a parser's counters, in struct proto_stats order */
@@ -175,6 +179,20 @@ static void proto_export(struct agent *a, const struct pconn_stats *cs)
 	}
 }
 
+/* The TLS library files probed (user/probes/tls_targets.c): one series
+ * per result, whatever the number of files */
+static void tls_libs_export(struct agent *a)
+{
+	unsigned ok, failed;
+	struct otlp_kv kv;
+
+	utargets_tls_libs(a->s.targets, a->s.n_targets, &ok, &failed);
+	kv = otlp_kv_str("result", "attached");
+	rec(a, INST_TLS_LIBS, &kv, 1, ok);
+	kv = otlp_kv_str("result", "failed");
+	rec(a, INST_TLS_LIBS, &kv, 1, failed);
+}
+
 /* The totals as observable counters' observations. */
 static void selfmet_observe(struct agent *a)
 {
@@ -223,6 +241,7 @@ static void selfmet_observe(struct agent *a)
 		sockcap_gaps(a->s.sockcap, &g);
 		rec(a, INST_HTTP_EVENTS, &kv, 1, g.late);
 		proto_export(a, &a->http->cst);
+		tls_libs_export(a);
 	}
 	for (int sig = 0; sig < SINK_NSIG; sig++) {
 		struct otlp_kv kv[2] = { otlp_kv_str("signal", sink_signal_name(sig)) };

@@ -378,7 +378,7 @@ static int resolve_targets(struct session *s)
 static int attach_uprobes(struct session *s)
 {
 	for (int i = 0; i < s->n_targets; i++) {
-		const struct uprobe_target *t = &s->targets[i];
+		struct uprobe_target *t = &s->targets[i];
 		const struct bpf_obj_prog *en = bpf_obj_prog(&s->obj, s->opt.null ? "null_up" : t->enter);
 		const struct bpf_obj_prog *rt =
 			!t->ret ? NULL : bpf_obj_prog(&s->obj, s->opt.null ? "null_up" : t->ret);
@@ -406,6 +406,7 @@ static int attach_uprobes(struct session *s)
 			if (r)
 				return err_wrap(r, "%s in %s", t->func, t->path);
 			s->att_prog[s->n_att++] = k ? t->ret : t->enter;
+			t->attached |= k == 0;
 		}
 	}
 	return 0;

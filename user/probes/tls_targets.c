@@ -1,6 +1,7 @@
 /* The TLS library functions the socket probes (http, postgres) attach to
  * (kern/tls.S): SSL_read, SSL_write, SSL_read_ex, SSL_write_ex,
- * SSL_write_ex2 (and SSL_free) of OpenSSL's libssl, gnutls_record_recv,
+ * SSL_write_ex2, SSL_do_handshake (and SSL_free) of OpenSSL's libssl,
+ * BIO_write of its libcrypto (memory BIOs), gnutls_record_recv,
  * _send (and gnutls_deinit) of GnuTLS: in every copy the selected
  * processes map (their own, through /proc/PID/root: containers, chroots),
  * in the system's (processes that start later with it are covered: a
@@ -26,23 +27,30 @@
 
 #define TLS_FILES_MAX 16	/* distinct files probed */
 
-/* ret NULL: the entry alone (the object's end) */
+/* ret NULL: the entry alone. An end (the object's) is probed only in a
+ * file with calls; BIO_write (libcrypto's, or an executable's own: the
+ * memory BIOs' ciphertext, rawtel/tls.h) wherever it is */
+enum { TLS_CALL, TLS_END, TLS_BIO };
 static const struct {
 	const char *name, *enter, *ret;
+	int kind;
 } tls_funcs[] = {
-	{ "SSL_read", "tls_read_enter", "tls_ret" },
-	{ "SSL_write", "tls_write_enter", "tls_ret" },
-	{ "SSL_read_ex", "tls_read_ex_enter", "tls_ret" },
-	{ "SSL_write_ex", "tls_write_ex_enter", "tls_ret" },
-	{ "SSL_write_ex2", "tls_write_ex2_enter", "tls_ret" },
-	{ "SSL_free", "tls_free_enter", NULL },
-	{ "gnutls_record_recv", "tls_grecv_enter", "tls_ret" },
-	{ "gnutls_record_send", "tls_gsend_enter", "tls_ret" },
-	{ "gnutls_deinit", "tls_free_enter", NULL },
+	{ "SSL_read", "tls_read_enter", "tls_ret", TLS_CALL },
+	{ "SSL_write", "tls_write_enter", "tls_ret", TLS_CALL },
+	{ "SSL_read_ex", "tls_read_ex_enter", "tls_ret", TLS_CALL },
+	{ "SSL_write_ex", "tls_write_ex_enter", "tls_ret", TLS_CALL },
+	{ "SSL_write_ex2", "tls_write_ex2_enter", "tls_ret", TLS_CALL },
+	{ "SSL_do_handshake", "tls_hs_enter", "tls_ret", TLS_CALL },
+	{ "gnutls_record_recv", "tls_grecv_enter", "tls_ret", TLS_CALL },
+	{ "gnutls_record_send", "tls_gsend_enter", "tls_ret", TLS_CALL },
+	{ "SSL_free", "tls_free_enter", NULL, TLS_END },
+	{ "gnutls_deinit", "tls_free_enter", NULL, TLS_END },
+	{ "BIO_write", "tls_bio_write", NULL, TLS_BIO },
 };
 
-/* OpenSSL 3.x and 1.1.x, GnuTLS 3.x */
-static const char *const tls_sonames[] = { "libssl.so.3", "libssl.so.1.1", "libgnutls.so.30" };
+/* OpenSSL 3.x and 1.1.x (with their libcrypto), GnuTLS 3.x */
+static const char *const tls_sonames[] = { "libssl.so.3", "libssl.so.1.1", "libgnutls.so.30",
+					   "libcrypto.so.3", "libcrypto.so.1.1" };
 
 struct tls_walk {
 	struct {
@@ -70,20 +78,18 @@ static bool tls_new_file(struct tls_walk *w, const char *path)
 	return true;
 }
 
-/* The functions of one open file, those it defines: the reads and writes,
- * then, if there were any, the objects' ends; how many */
+/* The functions of one open file, those it defines (the table's order:
+ * the calls, then, if there were any, the objects' ends); how many */
 static int tls_file(struct tls_walk *w, struct elf_file *f)
 {
 	int found = 0;
 
-	for (size_t i = 0; i < 2 * sizeof(tls_funcs) / sizeof(tls_funcs[0]); i++) {
-		size_t k = i % (sizeof(tls_funcs) / sizeof(tls_funcs[0]));
-		bool ends = i >= sizeof(tls_funcs) / sizeof(tls_funcs[0]);
+	for (size_t k = 0; k < sizeof(tls_funcs) / sizeof(tls_funcs[0]); k++) {
 		struct uprobe_target *t = &w->t[w->n];
 		struct elf_sym s;
 		uint64_t off;
 
-		if (ends != !tls_funcs[k].ret || (ends && !found) ||
+		if ((tls_funcs[k].kind == TLS_END && !found) ||
 		    elf_func_find(f, tls_funcs[k].name, &s, &off))
 			continue;
 		if (w->n >= w->max)
@@ -96,7 +102,7 @@ static int tls_file(struct tls_walk *w, struct elf_file *f)
 		t->ret = tls_funcs[k].ret;
 		t->found = true;
 		w->n++;
-		found++;
+		found += tls_funcs[k].kind == TLS_CALL;
 	}
 	return found;
 }
@@ -114,12 +120,14 @@ static int tls_path(struct tls_walk *w, const char *path)
 	return r < 0 ? r : 0;
 }
 
-/* "…/libssl.so.3": OpenSSL's (not NSS's libssl3.so); "…/libgnutls.so.30" */
+/* "…/libssl.so.3": OpenSSL's (not NSS's libssl3.so); "…/libgnutls.so.30";
+ * "…/libcrypto.so.3" */
 static bool tls_is_lib(const char *file)
 {
 	const char *base = strrchr(file, '/');
 
-	return base && (!strncmp(base + 1, "libssl.so", 9) || !strncmp(base + 1, "libgnutls.so", 12));
+	return base && (!strncmp(base + 1, "libssl.so", 9) || !strncmp(base + 1, "libgnutls.so", 12) ||
+			!strncmp(base + 1, "libcrypto.so", 12));
 }
 
 /* The libssl copies process PID maps */
@@ -198,4 +206,22 @@ int utargets_tls(const struct session_opts *o, struct uprobe_target *t, int max)
 			return r;
 	}
 	return w.n;
+}
+
+/* One file's targets are consecutive (tls_file); a file is attached when
+ * any of its functions is */
+void utargets_tls_libs(const struct uprobe_target *t, int n, unsigned *attached, unsigned *failed)
+{
+	*attached = *failed = 0;
+	for (int i = 0; i < n; i++) {
+		bool any = false;
+		int k = i;
+
+		if (strncmp(t[i].enter, "tls_", 4))
+			continue;
+		for (; k < n && !strcmp(t[k].path, t[i].path); k++)
+			any |= t[k].attached;
+		*(any ? attached : failed) += 1;
+		i = k - 1;
+	}
 }

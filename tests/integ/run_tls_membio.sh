@@ -1,0 +1,55 @@
+#!/bin/sh
+# rawtel run --probes http on runtimes whose TLS encrypts into memory: node's
+# https server and client (OpenSSL linked into node, TLSWrap's memory BIO)
+# and Python's asyncio server (ssl.MemoryBIO), whose socket sends happen
+# after the TLS call, never inside it. rawtel ties each SSL object to its
+# connection from the ciphertext itself (BIO_write's first bytes, then the
+# send carrying them: include/rawtel/tls.h), so their spans carry the real
+# peers; a TLS exchange with no socket at all (tls_memonly.py) still makes
+# exact spans, marked rawtel.tls.binding=unproven, with no peer. One process
+# tree (tests/integ/tls_membio.js) traced by --pid; the checker is
+# tests/node/check-run-tls-membio.js.
+. "$RAWTEL_TOP/tests/lib.sh"
+NODE_DIR="$RAWTEL_TOP/tests/node"
+PY=/usr/bin/python3
+N=run_tls_membio
+
+if ! command -v node > /dev/null || [ ! -d "$NODE_DIR/node_modules/@opentelemetry" ]; then
+	fail $N "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"; exit 0
+fi
+for c in openssl $PY; do
+	if ! command -v $c > /dev/null; then fail $N "$c is missing: run scripts/install-deps test"; exit 0; fi
+done
+require_bpf $N || exit 0
+
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+D=$T_TMP/d
+mkdir -p "$D"
+if ! openssl req -x509 -newkey rsa:2048 -nodes -keyout "$D/key.pem" -out "$D/cert.pem" \
+	-days 1 -subj /CN=localhost > "$D/openssl.out" 2>&1; then
+	fail $N "openssl req: $(cat "$D/openssl.out")"; exit 0
+fi
+
+node "$RAWTEL_TOP/tests/integ/tls_membio.js" "$D" $PY "$(free_port)" "$(free_port)" "$T_TMP/go" \
+	"$T_TMP/scenario.json" > "$T_TMP/driver.out" 2>&1 &
+drv=$!; track_pid $drv
+if ! wait_for "$T_TMP/scenario.json.ready" . 100; then
+	fail $N "the servers did not start: $(cat "$T_TMP/driver.out")"; exit 0
+fi
+track_pid "$(cat "$T_TMP/scenario.json.ready")"
+
+"$RAWTEL" run --no-status --probes http --pid $drv --output "$T_TMP/out" --no-spool \
+	> "$T_TMP/rt.out" 2> "$T_TMP/rt.err" &
+rt=$!; track_pid $rt
+if ! wait_for "$T_TMP/rt.err" "running:" 300; then
+	fail $N "rawtel run did not start: $(cat "$T_TMP/rt.err")"; exit 0
+fi
+touch "$T_TMP/go"
+i=0; while [ ! -s "$T_TMP/scenario.json" ] && kill -0 $drv 2> /dev/null && [ $i -lt 200 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+[ -s "$T_TMP/scenario.json" ] || { fail $N "the driver: $(cat "$T_TMP/driver.out")"; exit 0; }
+sleep 0.5
+kill -INT $rt; wait $rt; rc=$?
+if [ $rc -ne 0 ]; then fail $N "rawtel run exited $rc: $(tail -n 5 "$T_TMP/rt.err")"; exit 0; fi
+node "$NODE_DIR/check-run-tls-membio.js" $N "$T_TMP/out" "$T_TMP/scenario.json"
