@@ -5,23 +5,26 @@
 #include "rawtel/fmt.h"
 #include "rawtel/names.h"
 
-static const char *const errnos[] = {
-	[1] = "EPERM", [2] = "ENOENT", [3] = "ESRCH", [4] = "EINTR", [5] = "EIO",
-	[6] = "ENXIO", [7] = "E2BIG", [8] = "ENOEXEC", [9] = "EBADF", [10] = "ECHILD",
-	[11] = "EAGAIN", [12] = "ENOMEM", [13] = "EACCES", [14] = "EFAULT",
-	[15] = "ENOTBLK", [16] = "EBUSY", [17] = "EEXIST", [18] = "EXDEV", [19] = "ENODEV",
-	[20] = "ENOTDIR", [21] = "EISDIR", [22] = "EINVAL", [23] = "ENFILE", [24] = "EMFILE",
-	[25] = "ENOTTY", [26] = "ETXTBSY", [27] = "EFBIG", [28] = "ENOSPC", [29] = "ESPIPE",
-	[30] = "EROFS", [31] = "EMLINK", [32] = "EPIPE", [33] = "EDOM", [34] = "ERANGE",
-	[35] = "EDEADLK", [36] = "ENAMETOOLONG", [37] = "ENOLCK", [38] = "ENOSYS",
-	[39] = "ENOTEMPTY", [40] = "ELOOP", [42] = "ENOMSG", [61] = "ENODATA",
-	[62] = "ETIME", [71] = "EPROTO", [75] = "EOVERFLOW", [84] = "EILSEQ",
-	[88] = "ENOTSOCK", [95] = "EOPNOTSUPP", [98] = "EADDRINUSE",
-	[99] = "EADDRNOTAVAIL", [100] = "ENETDOWN", [101] = "ENETUNREACH",
-	[103] = "ECONNABORTED", [104] = "ECONNRESET", [105] = "ENOBUFS",
-	[106] = "EISCONN", [107] = "ENOTCONN", [110] = "ETIMEDOUT",
-	[111] = "ECONNREFUSED", [113] = "EHOSTUNREACH", [114] = "EALREADY",
-	[115] = "EINPROGRESS", [116] = "ESTALE", [122] = "EDQUOT", [125] = "ECANCELED",
+/* number and name side by side: a table of pointers indexed by the
+ * number was 1 KB of mostly empty slots on 64-bit targets */
+static const struct {
+	unsigned char num;
+	char name[14];
+} errnos[] = {
+	{ 1, "EPERM" }, { 2, "ENOENT" }, { 3, "ESRCH" }, { 4, "EINTR" }, { 5, "EIO" }, { 6, "ENXIO" },
+	{ 7, "E2BIG" }, { 8, "ENOEXEC" }, { 9, "EBADF" }, { 10, "ECHILD" }, { 11, "EAGAIN" },
+	{ 12, "ENOMEM" }, { 13, "EACCES" }, { 14, "EFAULT" }, { 15, "ENOTBLK" }, { 16, "EBUSY" },
+	{ 17, "EEXIST" }, { 18, "EXDEV" }, { 19, "ENODEV" }, { 20, "ENOTDIR" }, { 21, "EISDIR" },
+	{ 22, "EINVAL" }, { 23, "ENFILE" }, { 24, "EMFILE" }, { 25, "ENOTTY" }, { 26, "ETXTBSY" },
+	{ 27, "EFBIG" }, { 28, "ENOSPC" }, { 29, "ESPIPE" }, { 30, "EROFS" }, { 31, "EMLINK" },
+	{ 32, "EPIPE" }, { 33, "EDOM" }, { 34, "ERANGE" }, { 35, "EDEADLK" }, { 36, "ENAMETOOLONG" },
+	{ 37, "ENOLCK" }, { 38, "ENOSYS" }, { 39, "ENOTEMPTY" }, { 40, "ELOOP" }, { 42, "ENOMSG" },
+	{ 61, "ENODATA" }, { 62, "ETIME" }, { 71, "EPROTO" }, { 75, "EOVERFLOW" }, { 84, "EILSEQ" },
+	{ 88, "ENOTSOCK" }, { 95, "EOPNOTSUPP" }, { 98, "EADDRINUSE" }, { 99, "EADDRNOTAVAIL" },
+	{ 100, "ENETDOWN" }, { 101, "ENETUNREACH" }, { 103, "ECONNABORTED" }, { 104, "ECONNRESET" },
+	{ 105, "ENOBUFS" }, { 106, "EISCONN" }, { 107, "ENOTCONN" }, { 110, "ETIMEDOUT" },
+	{ 111, "ECONNREFUSED" }, { 113, "EHOSTUNREACH" }, { 114, "EALREADY" }, { 115, "EINPROGRESS" },
+	{ 116, "ESTALE" }, { 122, "EDQUOT" }, { 125, "ECANCELED" },
 };
 
 const char *names_errno(int err)
@@ -30,8 +33,9 @@ const char *names_errno(int err)
 
 	if (err < 0)
 		err = -err;
-	if ((size_t)err < sizeof(errnos) / sizeof(errnos[0]) && errnos[err])
-		return errnos[err];
+	for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+		if (errnos[i].num == err)
+			return errnos[i].name;
 	fmt_snprintf(other, sizeof(other), "E%d", err);
 	return other;
 }
