@@ -165,7 +165,7 @@ static void on_db(void *arg, const struct db_exchange *x)
 
 static const char *const h2_flags[] = { "no_request", "no_response", "unknown_fields", "reset",
 	"goaway", "trailers_only", "req_open", "resp_open", "value_trunc", "grpc", "grpc_lost",
-	"body_gap", "upgraded", "closed", "aged", "headers_lost" };
+	"body_gap", "upgraded", "closed", "aged", "headers_lost", "evicted" };
 
 /* A name HPACK could not decode prints "?", never another name */
 static const char *h2_name(const struct h2_exchange *x, const char *v)
