@@ -140,6 +140,10 @@ struct h2_exchange {
  * -1 when nothing says, or when a header block that may have held
  * grpc-status was not decoded. */
 int h2_grpc_status(const struct h2_exchange *x);
+/* gRPC's name of a status code (0-16: "OK" ... "UNAUTHENTICATED"), the
+ * RFC 9113 name of an error code (0-13: "NO_ERROR" ...); NULL for others */
+const char *h2_grpc_name(int code);
+const char *h2_error_name(uint32_t code);
 #define H2_DEADLINE_SLACK(t) (1000000ull + (t) / 64)
 /* A grpc-timeout value in ns (0: malformed) */
 uint64_t h2_grpc_timeout(const char *v, size_t n);
