@@ -98,9 +98,6 @@ out: ; \
 // binding nothing, making no record (TLSP_DIR_NONE)
 .prog tls_hs_enter uprobe
 	TLS_ENTER(0, TLSP_DIR_NONE, r1 = 0)
-out:
-	r0 = 0
-	exit
 
 // BIO_write inside a parked call of an SSL object not bound yet: the
 // first bytes of its ciphertext, for the send that will carry them

@@ -17,10 +17,16 @@
  *
  * Streams. Up to H2_STREAMS concurrent client-initiated streams are
  * followed per connection (more are counted in proto_stats.queue_full).
+ * Streams whose request headers were in lost bytes are found by their
+ * ids (a client's only grow): a response opens one without request, the
+ * others are counted in proto_stats.unseen; every stream is reported or
+ * counted.
  * A stream is reported when its response ends (END_STREAM from the
  * responder: the request side may still be open, H2_X_REQ_OPEN), when
  * either side resets it, when a GOAWAY says it was never processed, when
- * the connection closes, or when it stays silent past max_wait_ns (tick).
+ * the connection closes, when it stays silent past max_wait_ns (tick), or
+ * when the table is full and its response may have ended in lost bytes
+ * (H2_X_EVICTED: the oldest such makes room for a new stream).
  * DATA is counted, never copied: only the 5-byte prefixes of gRPC messages
  * (compressed flag and length) are read, to count messages each way.
  *
@@ -50,6 +56,8 @@
 #define H2_BLOCK_MAX 8192	/* a header block split across syscalls or
 				 * CONTINUATIONs is gathered up to this */
 #define H2_PROBE_MISSES 4	/* syscalls of no HTTP/2 before giving up */
+#define H2_UNSEEN 64		/* streams begun unseen that a response may
+				 * still open (user/proto/h2_unseen.c) */
 
 /* Sizes of the kept strings, NUL included; longer values are cut
  * (H2_X_VALUE_TRUNC). Printable ASCII; other bytes become '?'. */
@@ -90,6 +98,10 @@
 #define H2_X_AGED (1u << 14)		/* given up by tick() */
 #define H2_X_HEADERS_LOST (1u << 15)	/* a header block of this stream was
 					 * cut (gap, over H2_BLOCK_MAX) */
+#define H2_X_EVICTED (1u << 16)		/* given up for a new stream, the
+					 * table full: response bytes were
+					 * lost since it began (its end may
+					 * have been in them) */
 
 /* One stream: a request and its response. Timestamps are the syscalls'
  * (0: not seen). */
@@ -128,6 +140,10 @@ struct h2_exchange {
  * -1 when nothing says, or when a header block that may have held
  * grpc-status was not decoded. */
 int h2_grpc_status(const struct h2_exchange *x);
+/* gRPC's name of a status code (0-16: "OK" ... "UNAUTHENTICATED"), the
+ * RFC 9113 name of an error code (0-13: "NO_ERROR" ...); NULL for others */
+const char *h2_grpc_name(int code);
+const char *h2_error_name(uint32_t code);
 #define H2_DEADLINE_SLACK(t) (1000000ull + (t) / 64)
 /* A grpc-timeout value in ns (0: malformed) */
 uint64_t h2_grpc_timeout(const char *v, size_t n);

@@ -75,6 +75,8 @@ struct proto_stats {
 				 * was full (their replies: no_request) */
 	uint64_t undecoded;	/* header fields not decodable: their
 				 * compression state was lost (HTTP/2) */
+	uint64_t unseen;	/* streams begun in lost bytes, never
+				 * reported (HTTP/2) */
 };
 
 struct db_exchange;

@@ -36,6 +36,8 @@ if case == "nghttp":
         got = sorted((x["path"], x["status"]) for x in xs)
         check(got == [("/big.txt", 200), ("/index.html", 200), ("/missing", 404)],
               "%s streams: %r" % (role, short(xs)))
+        check(all(x["status_text"] == str(x["status"]) for x in xs),
+              "%s STATUS is the HTTP status: %r" % (role, [x["status_text"] for x in xs]))
         check(all(x["proto"] == "2" and x["method"] == "GET" and x.get("traceparent") == TP
                   and x["unknown_fields"] == 0 for x in xs),
               "%s fields: %r" % (role, short(xs)))
@@ -73,6 +75,8 @@ elif case == "grpc":
     server, client = args
     svc = "/rawtel.test.Demo/"
     want = {svc + m: st for m, st in (("Echo", 0), ("Count", 0), ("Fail", 5), ("Slow", 4))}
+    names = {svc + m: st for m, st in (("Echo", "OK"), ("Count", "OK"), ("Fail", "NOT_FOUND"),
+                                        ("Slow", "DEADLINE_EXCEEDED"))}
     srv, cli = of(server, "server"), of(client, "client")
     for role, xs in (("server", srv), ("client", cli)):
         # every header block decoded: names and statuses exact
@@ -88,6 +92,11 @@ elif case == "grpc":
                 ok = (x["grpc_status"] == -1 and "reset" in x["flags"] and x["error_code"] == 8
                       and "no_response" in x["flags"])
             check(ok, "%s status: %r" % (role, short([x]) + [x["error_code"]]))
+            # STATUS is the call's status as its spans say it, whichever
+            # of Slow's endings was seen (a reset past the deadline is
+            # DEADLINE_EXCEEDED)
+            check(x["status_text"] == names.get(x["path"]),
+                  "%s STATUS of %s: %r" % (role, x["path"], x["status_text"]))
         by = {x["path"]: x for x in xs}
         check(by.get(svc + "Fail", {}).get("grpc_status") == 5 and
               by.get(svc + "Fail", {}).get("grpc_message") == "no such thing", "%s Fail: NOT_FOUND" % role)

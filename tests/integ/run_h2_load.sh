@@ -39,7 +39,7 @@ load() {
 	while ! h2load -n 1 "http://127.0.0.1:$port/hello.txt" > /dev/null 2>&1 && [ $i -lt 50 ]; do
 		sleep 0.1; i=$((i + 1))
 	done
-	"$RAWTEL_REL" run --no-status --probes http --pid $ngd --no-spool --capture-bytes 4096 --compression gzip \
+	"$RAWTEL_REL" run --no-status --probes http --pid $ngd --no-spool --capture-bytes "${CAP:-4096}" --compression gzip \
 		--endpoint "http://127.0.0.1:$rport" "$@" \
 		> "$T_TMP/$name.out" 2> "$T_TMP/$name.err" &
 	rt=$!; track_pid $rt
@@ -55,4 +55,6 @@ load() {
 }
 
 load run_h2_load_ring --ring-size 8M
+CAP=512 load run_h2_load_cap512 --ring-size 8M
+CAP=96 load run_h2_load_cap96 --ring-size 8M
 MIN_LOST=1 load run_h2_load_lossy --perf-buffer --perf-pages 2

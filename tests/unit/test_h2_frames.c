@@ -232,6 +232,34 @@ static void table_full_and_aging(void)
 	T_EQ_INT(got.x[1].end_ns, 200);
 }
 
+/* The table full of streams whose responses may have ended in lost
+ * bytes: the longest silent makes room for a new one, never a stream
+ * whose response was not cut. */
+static void evicted_in_doubt(void)
+{
+	static struct buf c, s;
+
+	begin(PROTO_SERVER, &c, &s);
+	for (uint32_t sid = 1; sid <= 2 * H2_STREAMS - 1; sid += 2)
+		headers(&c, 0x1, sid, REQ("/many"));
+	feed('c', 2, &c);
+	c.n = 0;
+	headers(&c, 0x1, 2 * H2_STREAMS + 1, REQ("/new"));
+	feed('c', 3, &c);
+	T_EQ_INT(got.st.queue_full, 1);	/* none in doubt */
+	headers(&s, 0, 3, ":status: 200\n");
+	proto_http2.feed(conn, PROTO_SEND, 4, s.b, s.n, s.n + 50);	/* cut */
+	c.n = 0;
+	headers(&c, 0x1, 2 * H2_STREAMS + 3, REQ("/newer"));
+	feed('c', 5, &c);
+	T_ASSERT(got.n == 1);
+	T_EQ_INT(got.x[0].stream_id, 1);
+	T_EQ_INT(got.x[0].flags, H2_X_EVICTED | H2_X_NO_RESPONSE);
+	T_EQ_INT(got.st.queue_full, 1);
+	proto_http2.close(conn, 6);
+	T_EQ_INT(got.n, H2_STREAMS + 1);
+}
+
 static void upgraded(void)
 {
 	struct h2_upgrade u = { .start_ns = 1, .req_end_ns = 1, .method = "GET", .path = "/up",
@@ -362,6 +390,60 @@ static void resync_after_gap(void)
 	T_EQ_INT(got.st.gap_bytes, 20);
 }
 
+/* Request headers in bytes not captured: the ids skipped once framing
+ * was lost are streams begun unseen; a response opens one (no request),
+ * the others are counted when the connection ends. Without a loss a
+ * client's skipped ids (priority anchors) are no streams. */
+static void unseen_streams(void)
+{
+	static struct buf c, s;
+	size_t cut;
+
+	begin(PROTO_SERVER, &c, &s);
+	headers(&c, 0x1, 1, REQ("/one"));
+	cut = c.n;
+	headers(&c, 0x1, 3, REQ("/three"));
+	headers(&c, 0x1, 5, REQ("/five"));
+	headers(&c, 0x1, 7, REQ("/seven"));
+	proto_http2.feed(conn, PROTO_RECV, 2, c.b, cut + 4, c.n);	/* 3, 5, 7 cut */
+	c.n = 0;
+	headers(&c, 0x1, 9, REQ("/nine"));
+	feed('c', 3, &c);
+	headers(&s, 0x1, 1, ":status: 200\n");
+	headers(&s, 0x1, 5, ":status: 200\n");
+	headers(&s, 0x1, 9, ":status: 200\n");
+	feed('s', 4, &s);
+	T_ASSERT(got.n == 3);
+	T_EQ_INT(got.x[1].stream_id, 5);
+	T_CHECK(got.x[1].flags & H2_X_NO_REQUEST);
+	T_EQ_INT(got.st.unseen, 0);
+	/* a response to a stream already reported opens nothing */
+	s.n = 0;
+	headers(&s, 0x1, 5, ":status: 200\n");
+	feed('s', 5, &s);
+	T_EQ_INT(got.n, 3);
+	proto_http2.close(conn, 6);
+	T_EQ_INT(got.st.unseen, 2);	/* 3 and 7 */
+	/* more than the window: the oldest counted at once */
+	begin(PROTO_SERVER, &c, &s);
+	headers(&c, 0x1, 1, REQ("/one"));
+	proto_http2.feed(conn, PROTO_RECV, 2, c.b, c.n, c.n + 100);
+	c.n = 0;
+	headers(&c, 0x1, 1 + 2 * (H2_UNSEEN + 11), REQ("/far"));
+	feed('c', 3, &c);
+	T_EQ_INT(got.st.unseen, 10);
+	proto_http2.close(conn, 4);
+	T_EQ_INT(got.st.unseen, H2_UNSEEN + 10);
+	/* no loss: ids left idle are not counted */
+	begin(PROTO_SERVER, &c, &s);
+	headers(&c, 0x1, 1, REQ("/one"));
+	headers(&c, 0x1, 13, REQ("/thirteen"));
+	feed('c', 2, &c);
+	proto_http2.close(conn, 3);
+	T_EQ_INT(got.n, 2);
+	T_EQ_INT(got.st.unseen, 0);
+}
+
 static void detect(void)
 {
 	static struct buf b;
@@ -411,11 +493,13 @@ int main(void)
 	T_RUN(block_before_padding);
 	T_RUN(reset_and_goaway);
 	T_RUN(table_full_and_aging);
+	T_RUN(evicted_in_doubt);
 	T_RUN(upgraded);
 	T_RUN(grpc_messages);
 	T_RUN(credentials_never_kept);
 	T_RUN(joined_late_table);
 	T_RUN(resync_after_gap);
+	T_RUN(unseen_streams);
 	T_RUN(detect);
 	T_RUN(not_http2);
 	return t_done();

@@ -48,11 +48,6 @@
 
 #define MAX_ATTRS 29		/* 7 of them tls.* (atls.c) */
 
-static const char *const grpc_names[17] = { "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
-	"DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED",
-	"RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
-	"INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED" };
-
 /* What the blocks below share about one stream, worked out once */
 struct e2 {
 	const struct h2_exchange *x;
@@ -128,8 +123,8 @@ static void e2_outcome(struct e2 *e, const struct ahttp_state *h)
 	e->err = NULL;
 	e->code = e->grpc ? h2_grpc_status(x) : -1;
 	if (e->code >= 0) {
-		if (e->code < 17)
-			fmt_snprintf(e->codes, sizeof(e->codes), "%s", grpc_names[e->code]);
+		if (h2_grpc_name(e->code))
+			fmt_snprintf(e->codes, sizeof(e->codes), "%s", h2_grpc_name(e->code));
 		else
 			fmt_snprintf(e->codes, sizeof(e->codes), "%d", e->code);
 		if (grpc_error(e->server, e->code))

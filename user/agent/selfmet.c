@@ -102,7 +102,7 @@ static const struct otlp_instrument instruments[INST_N] = {
 /* rawtel.proto.events: a parser's counters, in struct proto_stats order */
 static const char *const proto_events[] = {
 	"exchanges", "no_request", "no_response", "errors", "sync_lost", "resyncs", "skipped",
-	"gap_bytes", "given_up", "queue_full", "undecoded",
+	"gap_bytes", "given_up", "queue_full", "undecoded", "unseen",
 };
 _Static_assert(sizeof(proto_events) / sizeof(proto_events[0]) ==
 	       sizeof(struct proto_stats) / 8, "one name per counter");

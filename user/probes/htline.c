@@ -5,9 +5,10 @@
  * to the kernel, which stops copying its payloads.
  *
  * The http probe covers HTTP/1.x and HTTP/2 (gRPC included): the PROTO
- * column says which ("1.1", "2", "grpc"). A gRPC line's STATUS is the
- * grpc-status (the HTTP status when the call has none); a name HPACK could
- * not decode (rawtel joined the connection late) prints as "?". */
+ * column says which ("1.1", "2", "grpc"). An HTTP/2 line's STATUS is
+ * what its spans say (h2_status): a gRPC call's status name, an HTTP
+ * status, a reset's error; a name HPACK could not decode (rawtel joined
+ * the connection late) prints as "?". */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,7 +166,7 @@ static void on_db(void *arg, const struct db_exchange *x)
 
 static const char *const h2_flags[] = { "no_request", "no_response", "unknown_fields", "reset",
 	"goaway", "trailers_only", "req_open", "resp_open", "value_trunc", "grpc", "grpc_lost",
-	"body_gap", "upgraded", "closed", "aged", "headers_lost" };
+	"body_gap", "upgraded", "closed", "aged", "headers_lost", "evicted" };
 
 /* A name HPACK could not decode prints "?", never another name */
 static const char *h2_name(const struct h2_exchange *x, const char *v)
@@ -195,7 +196,7 @@ static void h2_json_nums(const struct probe_out *o, const struct ev_sock *s,
 }
 
 static void h2_json(const struct probe_out *o, const struct ev_sock *s,
-		    const struct h2_exchange *x, const char *proto)
+		    const struct h2_exchange *x, const char *proto, const char *status)
 {
 	char pb[64], lb[64], tp[64];
 
@@ -208,6 +209,7 @@ static void h2_json(const struct probe_out *o, const struct ev_sock *s,
 	kv_s(o, "user_agent", x->user_agent, sizeof(x->user_agent));
 	kv_s(o, "content_type", x->content_type, sizeof(x->content_type));
 	kv_s(o, "grpc_message", x->grpc_message, sizeof(x->grpc_message));
+	kv_s(o, "status_text", status, 32);
 	if (x->tp_state == HTTP1_TP_VALID && http1_traceparent_format(&x->tp, tp, sizeof(tp)) > 0)
 		kv_s(o, "traceparent", tp, sizeof(tp));
 	else if (x->tp_state == HTTP1_TP_INVALID)
@@ -222,6 +224,39 @@ static void h2_json(const struct probe_out *o, const struct ev_sock *s,
 	fputs("}\n", o->f);
 }
 
+/* What an HTTP/2 stream's STATUS says, as its spans do: a gRPC call's
+ * status by name (h2_grpc_status: grpc-status, else what a reset, refusal
+ * or HTTP status maps to), else the HTTP status, else how it ended: its
+ * RST_STREAM's error, a refusing GOAWAY; "?" when the header block that
+ * could have said was not decoded */
+static const char *h2_status(const struct h2_exchange *x, char *buf, size_t n)
+{
+	const char *e = h2_error_name(x->error_code);
+	int code;
+
+	if (x->flags & H2_X_GRPC) {
+		code = h2_grpc_status(x);
+		if (code >= 0 && h2_grpc_name(code))
+			return h2_grpc_name(code);
+		if (code >= 0)
+			fmt_snprintf(buf, n, "%d", code);
+		return code >= 0 ? buf : h2_name(x, "");
+	}
+	if ((x->flags & H2_X_RESET) && (!x->status || (x->flags & H2_X_RESP_OPEN))) {
+		if (e)
+			fmt_snprintf(buf, n, "RST:%s", e);
+		else
+			fmt_snprintf(buf, n, "RST:%u", x->error_code);
+	} else if ((x->flags & H2_X_GOAWAY) && !x->status) {
+		return "GOAWAY";
+	} else if (x->status) {
+		fmt_snprintf(buf, n, "%u", x->status);
+	} else {
+		return h2_name(x, "");
+	}
+	return buf;
+}
+
 /* One HTTP/2 stream: the same line as HTTP/1's, PROTO "2" or "grpc" */
 static void on_h2(void *arg, const struct h2_exchange *x)
 {
@@ -230,19 +265,19 @@ static void on_h2(void *arg, const struct h2_exchange *x)
 	bool tls = x->conn_id & TLS_PLAIN_ID;
 	const struct ev_sock *s = sock_of(st, x->conn_id);
 	const char *proto = x->flags & H2_X_GRPC ? "grpc" : "2";
-	char comm[17] = "?", pb[64];
+	char comm[17] = "?", pb[64], sb[32];
 	uint64_t lat = x->end_ns > x->start_ns ? x->end_ns - x->start_ns : 0;
-	int status = x->flags & H2_X_GRPC && x->grpc_status >= 0 ? x->grpc_status : x->status;
+	const char *status = h2_status(x, sb, sizeof(sb));
 
 	if (s)
 		pfmt_comm(comm, s->comm);
 	if (o->json) {
 		pfmt_json_prefix(o, "http", x->start_ns, s ? s->h.pid : 0, s ? s->h.tid : 0, comm);
-		h2_json(o, s, x, proto);
+		h2_json(o, s, x, proto, status);
 		return;
 	}
 	pfmt_prefix(o, "http", x->start_ns, s ? s->h.pid : 0, comm);
-	fmt_fprintf(o->f, "%-4s %-5s %-7s %-32s %-6d %11.3f %8llu %9llu %s\n",
+	fmt_fprintf(o->f, "%-4s %-5s %-7s %-32s %-6s %11.3f %8llu %9llu %s\n",
 		role_col(s, tls), proto, h2_name(x, x->method),
 		h2_name(x, x->path), status, (double)lat / 1e6, (unsigned long long)x->req_bytes,
 		(unsigned long long)x->resp_bytes, s ? htline_addr(s, false, pb, sizeof(pb)) : "-");

@@ -46,8 +46,9 @@ void h2_block_add(struct h2_conn *c, int dir, const uint8_t *p, size_t n)
 
 /* The stream a block belongs to. Stream ids only grow, so a new id above
  * the highest seen opens a stream (without request when it is the
- * response's), one below the first seen began before rawtel did (its
- * response opens it without request), and any other is a stream already
+ * response's), one below the first seen began before rawtel did, one
+ * whose request headers were lost is in h2_unseen.c's window (their
+ * responses open them without request), and any other is a stream already
  * reported (a late response after a reset) or not followed. */
 static struct h2_stream *block_stream(struct h2_conn *c, int dir, uint32_t sid)
 {
@@ -57,12 +58,10 @@ static struct h2_stream *block_stream(struct h2_conn *c, int dir, uint32_t sid)
 	if (st || !(sid & 1))
 		return st;
 	if (sid > c->last_sid) {
-		c->last_sid = sid;
-		if (!c->first_sid)
-			c->first_sid = sid;
+		h2_unseen_open(c, sid, req ? H2_SEEN_REQUEST : H2_SEEN_RESPONSE);
 		return h2_stream_new(c, sid, !req);
 	}
-	if (!req && sid < c->first_sid)
+	if (!req && (sid < c->first_sid || h2_unseen_take(c, sid)))
 		return h2_stream_new(c, sid, 1);
 	return NULL;
 }

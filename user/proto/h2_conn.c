@@ -53,6 +53,7 @@ static void h2_close(void *conn, uint64_t ts)
 		if (c->st[i].used)
 			h2_stream_report(c, &c->st[i], H2_X_CLOSED |
 					 (c->st[i].resp_begun ? H2_X_RESP_OPEN : 0));
+	h2_unseen_end(c);
 }
 
 static void h2_tick(void *conn, uint64_t now)

@@ -72,13 +72,18 @@ void h2_side_lose(struct h2_conn *c, int dir)
 
 	if (s->state != H2_S_LOST)
 		h2_stat(c, sync_lost, 1);
+	if (h2_is_req(c, dir))
+		c->req_gap = 1;	/* request headers may have been lost */
 	s->state = H2_S_LOST;
 	s->in_block = 0;
 	hpack_lose(&s->hp);
-	/* what was not seen may have been any stream's frames */
+	/* what was not seen may have been any stream's frames (a response's
+	 * end: those streams are in doubt) */
 	for (int i = 0; i < H2_STREAMS; i++)
-		if (c->st[i].used)
+		if (c->st[i].used) {
 			c->st[i].g[!h2_is_req(c, dir)].lost = 1;
+			c->st[i].doubt |= !h2_is_req(c, dir);
+		}
 }
 
 /* The first bytes of a direction: the client preface (a fresh

@@ -89,3 +89,23 @@ int h2_grpc_status(const struct h2_exchange *x)
 		return x->flags & H2_X_RESP_OPEN ? -1 : 2;
 	}
 }
+
+const char *h2_grpc_name(int code)
+{
+	static const char *const names[17] = { "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
+		"DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED",
+		"RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+		"UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED" };
+
+	return code >= 0 && code < 17 ? names[code] : NULL;
+}
+
+const char *h2_error_name(uint32_t code)
+{
+	static const char *const names[14] = { "NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR",
+		"FLOW_CONTROL_ERROR", "SETTINGS_TIMEOUT", "STREAM_CLOSED", "FRAME_SIZE_ERROR",
+		"REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR", "CONNECT_ERROR",
+		"ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED" };
+
+	return code < 14 ? names[code] : NULL;
+}

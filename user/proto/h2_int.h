@@ -39,6 +39,8 @@ struct h2_grpc {
 struct h2_stream {
 	uint8_t used, req_done, resp_begun, resp_headers;
 	uint8_t req_told;	/* on_h2_request was called */
+	uint8_t doubt;		/* response bytes were lost since it began:
+				 * its end may have been in them */
 	uint64_t last_ns;
 	struct h2_grpc g[2];	/* [is_response] */
 	struct h2_exchange x;
@@ -79,6 +81,10 @@ struct h2_conn {
 	uint32_t last_sid;	/* highest client stream begun */
 	uint32_t first_sid;	/* the first stream seen (1 on a fresh
 				 * connection): older ones began unseen */
+	uint8_t req_gap;	/* the request direction lost frames since
+				 * the highest request seen (h2_unseen.c) */
+	uint32_t unseen_base;	/* streams begun unseen: bit i of unseen */
+	uint64_t unseen;	/* is stream unseen_base + 2i */
 	uint64_t now;		/* the current syscall's time */
 	struct h2_side side[2];	/* [enum proto_dir] */
 	struct h2_stream st[H2_STREAMS];
@@ -118,6 +124,16 @@ void h2_stream_data(struct h2_conn *c, int dir, uint32_t sid, const uint8_t *p,
 void h2_stream_end(struct h2_conn *c, int dir, uint32_t sid);
 void h2_stream_reset(struct h2_conn *c, uint32_t sid, uint32_t code);
 void h2_goaway(struct h2_conn *c, int dir, uint32_t last, uint32_t code);
+/* h2_unseen.c: stream `sid` (odd) is seen to exist, by */
+enum h2_seen {
+	H2_SEEN_REQUEST,	/* its request headers */
+	H2_SEEN_RESPONSE,	/* its response headers */
+	H2_SEEN_ALIVE,		/* its DATA: the headers were not seen */
+	H2_SEEN_ENDED,		/* its reset, nothing else seen */
+};
+void h2_unseen_open(struct h2_conn *c, uint32_t sid, enum h2_seen how);
+int h2_unseen_take(struct h2_conn *c, uint32_t sid);
+void h2_unseen_end(struct h2_conn *c);
 /* h2_field.c */
 void h2_field(struct h2_stream *s, int resp, const struct hpack_field *f);
 void h2_copy(char *dst, size_t size, const char *src, size_t n, uint32_t *flags);

@@ -13,28 +13,46 @@ struct h2_stream *h2_stream_find(struct h2_conn *c, uint32_t sid)
 	return NULL;
 }
 
-struct h2_stream *h2_stream_new(struct h2_conn *c, uint32_t sid, int no_request)
+/* A free slot; the table full, that of the stream longest silent of
+ * those whose response may have ended in lost bytes, reported now
+ * (H2_X_EVICTED); NULL when none is in doubt. */
+static struct h2_stream *free_slot(struct h2_conn *c)
 {
+	struct h2_stream *old = NULL;
+
 	for (int i = 0; i < H2_STREAMS; i++) {
 		struct h2_stream *s = &c->st[i];
 
-		if (s->used)
-			continue;
-		memset(s, 0, sizeof(*s));
-		s->used = 1;
-		s->last_ns = c->now;
-		s->x.conn_id = c->id;
-		s->x.stream_id = sid;
-		s->x.start_ns = c->now;
-		s->x.grpc_status = -1;
-		if (no_request) {
-			s->x.flags |= H2_X_NO_REQUEST;
-			s->g[0].lost = 1;	/* the request's DATA was not followed */
-		}
-		return s;
+		if (!s->used)
+			return s;
+		if (s->doubt && (!old || s->last_ns < old->last_ns))
+			old = s;
 	}
-	h2_stat(c, queue_full, 1);
-	return NULL;
+	if (old)
+		h2_stream_report(c, old, H2_X_EVICTED | (old->resp_begun ? H2_X_RESP_OPEN : 0));
+	return old;
+}
+
+struct h2_stream *h2_stream_new(struct h2_conn *c, uint32_t sid, int no_request)
+{
+	struct h2_stream *s = free_slot(c);
+
+	if (!s) {
+		h2_stat(c, queue_full, 1);
+		return NULL;
+	}
+	memset(s, 0, sizeof(*s));
+	s->used = 1;
+	s->last_ns = c->now;
+	s->x.conn_id = c->id;
+	s->x.stream_id = sid;
+	s->x.start_ns = c->now;
+	s->x.grpc_status = -1;
+	if (no_request) {
+		s->x.flags |= H2_X_NO_REQUEST;
+		s->g[0].lost = 1;	/* the request's DATA was not followed */
+	}
+	return s;
 }
 
 void h2_stream_report(struct h2_conn *c, struct h2_stream *s, uint32_t flags)
@@ -91,8 +109,11 @@ void h2_stream_data(struct h2_conn *c, int dir, uint32_t sid, const uint8_t *p,
 	int resp = !h2_is_req(c, dir);
 	struct h2_grpc *g;
 
-	if (!s)
+	if (!s) {
+		/* DATA of a stream whose headers were lost */
+		h2_unseen_open(c, sid, H2_SEEN_ALIVE);
 		return;
+	}
 	s->last_ns = c->now;
 	*(resp ? &s->x.resp_bytes : &s->x.req_bytes) += n + gap;
 	if (gap)
@@ -130,11 +151,7 @@ void h2_stream_reset(struct h2_conn *c, uint32_t sid, uint32_t code)
 	if (!s) {
 		/* a stream begun unseen ends here: a late response to it
 		 * opens nothing */
-		if ((sid & 1) && sid > c->last_sid) {
-			c->last_sid = sid;
-			if (!c->first_sid)
-				c->first_sid = sid;
-		}
+		h2_unseen_open(c, sid, H2_SEEN_ENDED);
 		return;
 	}
 	s->x.error_code = code;
