@@ -37,6 +37,8 @@ struct procnet_table {
 /* Read /proc/PID/net/tcp and tcp6 (PID 0: /proc/net): at most `max`
  * sockets; a missing file is no error. */
 int procnet_table_read(struct procnet_table *t, uint32_t pid, size_t max);
+/* Append *s unless t already holds `max` sockets: 0, or -ENOMEM. */
+int procnet_table_push(struct procnet_table *t, const struct procnet_sock *s, size_t max);
 /* Parse text (the content of a tcp or tcp6 file) into t; then sort. */
 int procnet_table_add_text(struct procnet_table *t, const char *text, size_t len,
 			   uint16_t family, size_t max);

@@ -86,6 +86,23 @@ int procnet_socket_inode(const char *link, uint64_t *inode)
 	return errno || strcmp(end, "]") ? -EINVAL : 0;
 }
 
+int procnet_table_push(struct procnet_table *t, const struct procnet_sock *s, size_t max)
+{
+	if (t->n >= max)
+		return 0;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		void *n = realloc(t->s, cap * sizeof(*t->s));
+
+		if (!n)
+			return -ENOMEM;
+		t->s = n;
+		t->cap = cap;
+	}
+	t->s[t->n++] = *s;
+	return 0;
+}
+
 int procnet_table_add_text(struct procnet_table *t, const char *text, size_t len,
 			   uint16_t family, size_t max)
 {
@@ -100,17 +117,8 @@ int procnet_table_add_text(struct procnet_table *t, const char *text, size_t len
 		if (l < sizeof(line)) {
 			memcpy(line, p, l);
 			line[l] = 0;
-			if (!procnet_parse_line(line, family, &s) && t->n < max) {
-				if (t->n == t->cap) {
-					size_t cap = t->cap ? t->cap * 2 : 64;
-					void *n = realloc(t->s, cap * sizeof(*t->s));
-					if (!n)
-						return -ENOMEM;
-					t->s = n;
-					t->cap = cap;
-				}
-				t->s[t->n++] = s;
-			}
+			if (!procnet_parse_line(line, family, &s) && procnet_table_push(t, &s, max))
+				return -ENOMEM;
 		}
 		p += l + 1;
 	}

@@ -97,17 +97,8 @@ int sockdiag_parse(struct procnet_table *t, const void *buf, size_t len, size_t 
 		if (h.type != RT_SOCK_DIAG_BY_FAMILY || h.len < NL_HDR + DIAG_MSG ||
 		    diag_sock(p + off + NL_HDR, &s))
 			return -EPROTO;
-		if (t->n < max) {
-			if (t->n == t->cap) {
-				size_t cap = t->cap ? t->cap * 2 : 64;
-				void *n = realloc(t->s, cap * sizeof(*t->s));
-				if (!n)
-					return -ENOMEM;
-				t->s = n;
-				t->cap = cap;
-			}
-			t->s[t->n++] = s;
-		}
+		if (procnet_table_push(t, &s, max))
+			return -ENOMEM;
 		off += (h.len + 3u) & ~3u;	/* NLMSG_ALIGN */
 		if (off >= len)
 			return 0;
