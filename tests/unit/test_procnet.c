@@ -11,29 +11,41 @@
 #include "rawtel/sockcap.h"
 #include "t.h"
 
+static const uint8_t lo4[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1 };
+static const uint8_t lo6[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+
+/* Real lines and what they say; an address left NULL is not checked */
+static const struct good_line {
+	const char *line;
+	uint16_t family, lport, rport;
+	uint8_t state;
+	uint64_t inode;
+	const uint8_t *laddr, *raddr;
+} good[] = {
+	{ "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 "
+	  "00:00000000 00000000     0        0 123456 1 0000000000000000 "
+	  "100 0 0 10 0", RT_AF_INET, 8080, 0, TCP_ST_LISTEN, 123456, lo4, NULL },
+	{ "  12: 00000000000000000000000001000000:C350 "
+	  "00000000000000000000000001000000:9C40 01 00000000:00000000 "
+	  "00:00000000 00000000  1000        0 99 1 0000000000000000 20 4 "
+	  "30 10 -1", RT_AF_INET6, 50000, 40000, TCP_ST_ESTABLISHED, 99, NULL, lo6 },
+};
+
 static void test_lines(void)
 {
 	struct procnet_sock s;
-	static const uint8_t lo4[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1 };
-	static const uint8_t lo6[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
 
-	T_ASSERT(procnet_parse_line("   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 "
-				    "00:00000000 00000000     0        0 123456 1 0000000000000000 "
-				    "100 0 0 10 0", RT_AF_INET, &s) == 0);
-	T_EQ_INT(s.lport, 8080);
-	T_EQ_INT(s.rport, 0);
-	T_EQ_INT(s.state, TCP_ST_LISTEN);
-	T_EQ_INT(s.inode, 123456);
-	T_CHECK(!memcmp(s.laddr, lo4, 16));
-	T_ASSERT(procnet_parse_line("  12: 00000000000000000000000001000000:C350 "
-				    "00000000000000000000000001000000:9C40 01 00000000:00000000 "
-				    "00:00000000 00000000  1000        0 99 1 0000000000000000 20 4 "
-				    "30 10 -1", RT_AF_INET6, &s) == 0);
-	T_EQ_INT(s.lport, 50000);
-	T_EQ_INT(s.rport, 40000);
-	T_EQ_INT(s.state, TCP_ST_ESTABLISHED);
-	T_EQ_INT(s.inode, 99);
-	T_CHECK(!memcmp(s.raddr, lo6, 16));
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		const struct good_line *g = &good[i];
+
+		T_ASSERT(procnet_parse_line(g->line, g->family, &s) == 0);
+		T_EQ_INT(s.lport, g->lport);
+		T_EQ_INT(s.rport, g->rport);
+		T_EQ_INT(s.state, g->state);
+		T_EQ_INT(s.inode, g->inode);
+		T_CHECK(!g->laddr || !memcmp(s.laddr, g->laddr, 16));
+		T_CHECK(!g->raddr || !memcmp(s.raddr, g->raddr, 16));
+	}
 	/* the header, and hostile lines */
 	static const char *const bad[] = {
 		"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
