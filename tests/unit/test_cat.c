@@ -60,6 +60,16 @@ static void encode(struct otlp_batch *b, int json, struct otlp_buf *o)
 		o->len = 0;
 }
 
+/* small_traces() encoded (json: as JSON), in o. */
+static void small_encoded(int json, struct otlp_buf *o)
+{
+	struct otlp_batch *b = small_traces();
+
+	T_ASSERT(b);
+	encode(b, json, o);
+	otlp_batch_free(b);
+}
+
 /* Write a file of parts; returns its path (static buffer per call slot). */
 static const char *write_file(const char *name, const void *p, size_t n)
 {
@@ -132,6 +142,14 @@ static int run_cat(int argc, const char **argv)
 	return rc;
 }
 
+/* Write `len` bytes of p to the file `name` and run `rawtel cat` on it. */
+static int cat_file(const char *name, const void *p, size_t len)
+{
+	const char *argv[2] = { "cat", write_file(name, p, len) };
+
+	return run_cat(2, argv);
+}
+
 static int count_lines(const char *s, const char *with)
 {
 	int n = 0;
@@ -148,100 +166,87 @@ static int count_lines(const char *s, const char *with)
 	return n;
 }
 
+/* What cat prints for two copies of small_traces() */
+static const char *two_lines(void)
+{
+	static char want[1024];
+
+	snprintf(want, sizeof(want), "%s%s", small_line, small_line);
+	return want;
+}
+
 static void proto_exact_and_torn(void)
 {
-	struct otlp_batch *b = small_traces();
 	static uint8_t file[1 << 14];
 	struct otlp_buf m;
 	size_t len = 0;
-	char want[1024];
-	const char *argv[2] = { "cat", NULL };
 
-	T_ASSERT(b);
-	encode(b, 0, &m);
+	small_encoded(0, &m);
 	T_ASSERT(m.len);
 	append_pb(file, &len, &m);
 	append_pb(file, &len, &m);
-	snprintf(want, sizeof(want), "%s%s", small_line, small_line);
 
-	argv[1] = write_file("traces.pb", file, len);
-	T_EQ_INT(run_cat(2, argv), 0);
-	T_CHECKF(!strcmp(out_s, want), "got %s", out_s);
+	T_EQ_INT(cat_file("traces.pb", file, len), 0);
+	T_CHECKF(!strcmp(out_s, two_lines()), "got %s", out_s);
 	T_CHECKF(!err_s[0], "stderr: %s", err_s);
 
 	/* torn length prefix: 2 of 4 bytes */
-	argv[1] = write_file("traces.pb", file, len + 2);
-	T_EQ_INT(run_cat(2, argv), 0);
-	T_CHECKF(!strcmp(out_s, want), "got %s", out_s);
+	T_EQ_INT(cat_file("traces.pb", file, len + 2), 0);
+	T_CHECKF(!strcmp(out_s, two_lines()), "got %s", out_s);
 	T_CHECKF(strstr(err_s, "torn last record skipped (2 of 4 length bytes)") != NULL,
 		 "stderr: %s", err_s);
 
 	/* length past the end of the file */
 	append_pb(file, &len, &m);
-	argv[1] = write_file("traces.pb", file, len - 5);
-	T_EQ_INT(run_cat(2, argv), 0);
-	T_CHECKF(!strcmp(out_s, want), "got %s", out_s);
+	T_EQ_INT(cat_file("traces.pb", file, len - 5), 0);
+	T_CHECKF(!strcmp(out_s, two_lines()), "got %s", out_s);
 	T_CHECKF(strstr(err_s, "only") && strstr(err_s, "torn last record"), "stderr: %s", err_s);
 	otlp_buf_free(&m);
-	otlp_batch_free(b);
 }
 
 static void jsonl_torn_and_unterminated(void)
 {
-	struct otlp_batch *b = small_traces();
 	static char file[1 << 14];
 	struct otlp_buf m;
 	size_t len = 0;
-	char want[1024];
-	const char *argv[2] = { "cat", NULL };
 
-	T_ASSERT(b);
-	encode(b, 1, &m);
+	small_encoded(1, &m);
 	append((uint8_t *)file, &len, m.p, m.len);
 	append((uint8_t *)file, &len, "\n\n", 2);		/* an empty line too */
 	append((uint8_t *)file, &len, m.p, m.len);
 	append((uint8_t *)file, &len, "\n", 1);
-	snprintf(want, sizeof(want), "%s%s", small_line, small_line);
 
 	append((uint8_t *)file, &len, m.p, m.len / 2);	/* crash mid-line */
-	argv[1] = write_file("out.jsonl", file, len);
-	T_EQ_INT(run_cat(2, argv), 0);
-	T_CHECKF(!strcmp(out_s, want), "got %s", out_s);
+	T_EQ_INT(cat_file("out.jsonl", file, len), 0);
+	T_CHECKF(!strcmp(out_s, two_lines()), "got %s", out_s);
 	T_CHECKF(strstr(err_s, "line 4: torn last record skipped") != NULL, "stderr: %s", err_s);
 
 	/* a complete last line without its newline is printed */
 	len -= m.len / 2;
 	append((uint8_t *)file, &len, m.p, m.len);
-	argv[1] = write_file("out.jsonl", file, len);
-	T_EQ_INT(run_cat(2, argv), 0);
+	T_EQ_INT(cat_file("out.jsonl", file, len), 0);
 	T_EQ_INT(count_lines(out_s, " span CLIENT "), 3);
 	T_CHECKF(!err_s[0], "stderr: %s", err_s);
 	otlp_buf_free(&m);
-	otlp_batch_free(b);
 }
 
 /* A corrupt record in the middle: reported, skipped, exit 1; the rest is
  * still printed. */
 static void corrupt_middle_record(void)
 {
-	struct otlp_batch *b = small_traces();
 	static uint8_t file[1 << 14];
 	struct otlp_buf m;
 	size_t len = 0;
-	const char *argv[2] = { "cat", NULL };
 	static const uint8_t junk[] = { 0, 0, 0, 3, 0xff, 0xff, 0xff };
 
-	T_ASSERT(b);
-	encode(b, 0, &m);
+	small_encoded(0, &m);
 	append_pb(file, &len, &m);
 	append(file, &len, junk, sizeof(junk));
 	append_pb(file, &len, &m);
-	argv[1] = write_file("traces.pb", file, len);
-	T_EQ_INT(run_cat(2, argv), CLI_ERR);
+	T_EQ_INT(cat_file("traces.pb", file, len), CLI_ERR);
 	T_EQ_INT(count_lines(out_s, " span CLIENT "), 2);
 	T_CHECKF(strstr(err_s, "record at byte") && strstr(err_s, "skipped"), "stderr: %s", err_s);
 	otlp_buf_free(&m);
-	otlp_batch_free(b);
 }
 
 /* Every signal, named so it must be found by trying; --json re-emits the
