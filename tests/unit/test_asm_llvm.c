@@ -74,6 +74,27 @@ static int run(const char *cmd)
 }
 
 /* Parses "[0xb7,0x01,...]" after "encoding: " into b. */
+/* The file `name` in tmpdir, opened with `mode` */
+static FILE *tmp_open(const char *name, const char *mode)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, mode);
+	T_ASSERT(f);
+	return f;
+}
+
+/* An oracle's output read to its end: every line written was checked, and
+ * none disagreed */
+static void oracle_done(FILE *f, size_t checked, size_t count, size_t bad)
+{
+	fclose(f);
+	T_EQ_INT(checked, count);
+	T_EQ_INT(bad, 0);
+}
+
 static int parse_encoding(const char *line, uint8_t *b)
 {
 	const char *p = strstr(line, "encoding: [");
@@ -95,14 +116,12 @@ static int parse_encoding(const char *line, uint8_t *b)
 
 static void test_llvm_mc_differential(void)
 {
-	char path[128], cmd[1024], line[512], why[300];
+	char cmd[1024], line[512], why[300];
 	size_t count = 0, checked = 0, bad = 0;
 	FILE *f;
 
 	REQUIRE_LLVM();
-	snprintf(path, sizeof(path), "%s/mc.s", tmpdir);
-	f = fopen(path, "w");
-	T_ASSERT(f);
+	f = tmp_open("mc.s", "w");
 	for (size_t i = 0; i < corpus.n; i++)
 		if (corpus.v[i].o == OR_LLVM_MC) {
 			fprintf(f, "%s\n", corpus.v[i].text);
@@ -112,9 +131,7 @@ static void test_llvm_mc_differential(void)
 	snprintf(cmd, sizeof(cmd), "llvm-mc-14 -triple bpfel -show-encoding %s/mc.s > %s/mc.out 2> %s/mc.err",
 		 tmpdir, tmpdir, tmpdir);
 	T_ASSERT(run(cmd) == 0, "llvm-mc-14 rejected the corpus: see its mc.err");
-	snprintf(path, sizeof(path), "%s/mc.out", tmpdir);
-	f = fopen(path, "r");
-	T_ASSERT(f);
+	f = tmp_open("mc.out", "r");
 	size_t i = 0;
 
 	while (fgets(line, sizeof(line), f)) {
@@ -140,22 +157,18 @@ static void test_llvm_mc_differential(void)
 		checked++;
 		i++;
 	}
-	fclose(f);
-	T_EQ_INT(checked, count);
-	T_EQ_INT(bad, 0);
+	oracle_done(f, checked, count, bad);
 	printf("# llvm-mc-14 oracle: %zu instructions byte-identical\n", checked);
 }
 
 static void test_llvm_objdump_atomics(void)
 {
-	char path[128], cmd[1024], line[512], why[300];
+	char cmd[1024], line[512], why[300];
 	size_t count = 0, checked = 0, bad = 0;
 	FILE *f;
 
 	REQUIRE_LLVM();
-	snprintf(path, sizeof(path), "%s/od.s", tmpdir);
-	f = fopen(path, "w");
-	T_ASSERT(f);
+	f = tmp_open("od.s", "w");
 	for (size_t i = 0; i < corpus.n; i++) {
 		uint8_t b[16];
 		int n;
@@ -180,9 +193,7 @@ static void test_llvm_objdump_atomics(void)
 		 "llvm-objdump-14 -d --mattr=+alu32 --no-show-raw-insn %s/od.o > %s/od.out 2>> %s/od.err",
 		 tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
 	T_ASSERT(run(cmd) == 0, "llvm-mc-14/llvm-objdump-14 failed");
-	snprintf(path, sizeof(path), "%s/od.out", tmpdir);
-	f = fopen(path, "r");
-	T_ASSERT(f);
+	f = tmp_open("od.out", "r");
 	size_t i = 0;
 
 	while (fgets(line, sizeof(line), f)) {
@@ -206,9 +217,7 @@ static void test_llvm_objdump_atomics(void)
 		checked++;
 		i++;
 	}
-	fclose(f);
-	T_EQ_INT(checked, count);
-	T_EQ_INT(bad, 0);
+	oracle_done(f, checked, count, bad);
 	printf("# llvm-objdump-14 oracle: %zu atomics decode to their source text\n", checked);
 }
 
