@@ -169,56 +169,67 @@ static void never_wrong(const struct pt *t, const struct rec *r, const char *wha
 	}
 }
 
-static void t_fixtures(void)
+/* Every recording replayed once in each mode, as server and as client */
+static void exact_replays(const struct rec *r, const char *name)
+{
+	struct pt t;
+	char what[128];
+
+	for (int role = 0; role < 2; role++)
+		for (int mode = 0; mode < 3; mode++) {
+			pt_init(&t, role ? PROTO_CLIENT : PROTO_SERVER);
+			replay(&t, r, mode, 0, 0);
+			if (getenv("RAWTEL_PG_REGEN") && !role && !mode)
+				regen(&t, name);
+			snprintf(what, sizeof(what), "%s role %d mode %d", name, role, mode);
+			same_as_want(&t, r, what);
+			T_EQ_INT(t.st.exchanges, t.n);
+			/* the SCRAM exchange (client nonce, proof) is never kept */
+			T_CHECK(!memmem(t.c, proto_postgres.conn_size, "n,,n=", 5));
+			T_CHECK(!memmem(t.c, proto_postgres.conn_size, "c=biws", 6));
+			pt_free(&t);
+		}
+}
+
+/* Joined at every record, and captured at most `cap` bytes a syscall. */
+static void lossy_replays(const struct rec *r, const char *name)
+{
+	static const size_t caps[] = { 0, 1, 3, 5, 6, 9, 17, 40, 100 };
+	struct pt t;
+	char what[128];
+
+	for (int role = 0; role < 2; role++)
+		for (size_t c = 0; c < sizeof(caps) / sizeof(caps[0]); c++)
+			for (int from = 0; from < r->n; from += caps[c] ? r->n : 1) {
+				pt_init(&t, role ? PROTO_CLIENT : PROTO_SERVER);
+				replay(&t, r, 0, from, caps[c]);
+				snprintf(what, sizeof(what), "%s role %d cap %zu from %d", name, role,
+					 caps[c], from);
+				never_wrong(&t, r, what);
+				pt_free(&t);
+			}
+}
+
+/* fn on each recording in names[] */
+static void each_recording(void (*fn)(const struct rec *r, const char *name))
 {
 	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
 		struct rec r;
-		struct pt t;
-		char what[128];
 
 		T_ASSERT(rec_load(&r, names[k]) == 0, "recording missing");
-		for (int role = 0; role < 2; role++)
-			for (int mode = 0; mode < 3; mode++) {
-				pt_init(&t, role ? PROTO_CLIENT : PROTO_SERVER);
-				replay(&t, &r, mode, 0, 0);
-				if (getenv("RAWTEL_PG_REGEN") && !role && !mode)
-					regen(&t, names[k]);
-				snprintf(what, sizeof(what), "%s role %d mode %d", names[k], role,
-					 mode);
-				same_as_want(&t, &r, what);
-				T_EQ_INT(t.st.exchanges, t.n);
-				/* the SCRAM exchange (client nonce, proof) is never kept */
-				T_CHECK(!memmem(t.c, proto_postgres.conn_size, "n,,n=", 5));
-				T_CHECK(!memmem(t.c, proto_postgres.conn_size, "c=biws", 6));
-				pt_free(&t);
-			}
+		fn(&r, names[k]);
 		rec_free(&r);
 	}
 }
 
-/* Joined at every record, and captured at most `cap` bytes a syscall. */
+static void t_fixtures(void)
+{
+	each_recording(exact_replays);
+}
+
 static void t_fixtures_lossy(void)
 {
-	static const size_t caps[] = { 0, 1, 3, 5, 6, 9, 17, 40, 100 };
-
-	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-		struct rec r;
-		struct pt t;
-		char what[128];
-
-		T_ASSERT(rec_load(&r, names[k]) == 0, "recording missing");
-		for (int role = 0; role < 2; role++)
-			for (size_t c = 0; c < sizeof(caps) / sizeof(caps[0]); c++)
-				for (int from = 0; from < r.n; from += caps[c] ? r.n : 1) {
-					pt_init(&t, role ? PROTO_CLIENT : PROTO_SERVER);
-					replay(&t, &r, 0, from, caps[c]);
-					snprintf(what, sizeof(what), "%s role %d cap %zu from %d",
-						 names[k], role, caps[c], from);
-					never_wrong(&t, &r, what);
-					pt_free(&t);
-				}
-		rec_free(&r);
-	}
+	each_recording(lossy_replays);
 }
 
 int main(void)
