@@ -219,46 +219,31 @@ static inline int fx_metrics(struct otlp_batch *b)
 	memset(np, 0, sizeof(np));
 	np[0] = (struct otlp_num_point){ pa, 2, 0, 0, 1700000000000000000ull, 0, { .i = -7 } };
 	np[1] = (struct otlp_num_point){ NULL, 0, 1, 5, 6, 0, { .i = 0 } };
-	memset(&m, 0, sizeof(m));
-	m.name = OTLP_S("g.int");
-	m.description = OTLP_S("an int gauge");
-	m.unit = OTLP_S("{thing}");
-	m.type = OTLP_GAUGE;
-	m.nums = np;
-	m.n_points = 2;
+	m = (struct otlp_metric){ .name = OTLP_S("g.int"),
+				  .description = OTLP_S("an int gauge"),
+				  .unit = OTLP_S("{thing}"), .type = OTLP_GAUGE, .nums = np,
+				  .n_points = 2 };
 	if ((ret = otlp_batch_add_metric(b, s0, &m)))
 		return ret;
 
 	np[0] = (struct otlp_num_point){ NULL, 0, 0, 0, 10, 1, { .d = NAN } };
 	np[1] = (struct otlp_num_point){ NULL, 0, 0, 0, 11, 1, { .d = -INFINITY } };
 	np[2] = (struct otlp_num_point){ NULL, 0, 0, 0, 12, 1, { .d = 0.0 } };
-	memset(&m, 0, sizeof(m));
-	m.name = OTLP_S("g.double");
-	m.type = OTLP_GAUGE;
-	m.nums = np;
-	m.n_points = 3;
+	m = (struct otlp_metric){ .name = OTLP_S("g.double"), .type = OTLP_GAUGE, .nums = np,
+				  .n_points = 3 };
 	if ((ret = otlp_batch_add_metric(b, s0, &m)))
 		return ret;
 
 	np[0] = (struct otlp_num_point){ pa, 1, 0, 100, 200, 0, { .i = INT64_MAX } };
-	memset(&m, 0, sizeof(m));
-	m.name = OTLP_S("s.mono");
-	m.unit = OTLP_S("By");
-	m.type = OTLP_SUM;
-	m.temporality = OTLP_TEMP_CUMULATIVE;
-	m.monotonic = 1;
-	m.nums = np;
-	m.n_points = 1;
+	m = (struct otlp_metric){ .name = OTLP_S("s.mono"), .unit = OTLP_S("By"),
+				  .type = OTLP_SUM, .temporality = OTLP_TEMP_CUMULATIVE,
+				  .monotonic = 1, .nums = np, .n_points = 1 };
 	if ((ret = otlp_batch_add_metric(b, s0, &m)))
 		return ret;
 
 	np[0] = (struct otlp_num_point){ NULL, 0, 0, 100, 200, 1, { .d = -0.5 } };
-	memset(&m, 0, sizeof(m));
-	m.name = OTLP_S("s.delta");
-	m.type = OTLP_SUM;
-	m.temporality = OTLP_TEMP_DELTA;
-	m.nums = np;
-	m.n_points = 1;
+	m = (struct otlp_metric){ .name = OTLP_S("s.delta"), .type = OTLP_SUM,
+				  .temporality = OTLP_TEMP_DELTA, .nums = np, .n_points = 1 };
 	if ((ret = otlp_batch_add_metric(b, s0, &m)))
 		return ret;
 
@@ -292,22 +277,16 @@ static inline int fx_metrics(struct otlp_batch *b)
 	hp[2].bounds = b64;
 	hp[2].n_bounds = 64;
 	hp[2].flags = 1;
-	memset(&m, 0, sizeof(m));
-	m.name = OTLP_S("http.server.request.duration");
-	m.unit = OTLP_S("s");
-	m.type = OTLP_HISTOGRAM;
-	m.temporality = OTLP_TEMP_CUMULATIVE;
-	m.hists = hp;
-	m.n_points = 3;
+	m = (struct otlp_metric){ .name = OTLP_S("http.server.request.duration"),
+				  .unit = OTLP_S("s"), .type = OTLP_HISTOGRAM,
+				  .temporality = OTLP_TEMP_CUMULATIVE, .hists = hp,
+				  .n_points = 3 };
 	if ((ret = otlp_batch_add_metric(b, s0, &m)))
 		return ret;
 
 	np[0] = (struct otlp_num_point){ NULL, 0, 0, 0, 0, 0, { .i = 1 } };
-	memset(&m, 0, sizeof(m));
-	m.name = OTLP_S("other");
-	m.type = OTLP_GAUGE;
-	m.nums = np;
-	m.n_points = 1;
+	m = (struct otlp_metric){ .name = OTLP_S("other"), .type = OTLP_GAUGE, .nums = np,
+				  .n_points = 1 };
 	return otlp_batch_add_metric(b, s1, &m);
 }
 
