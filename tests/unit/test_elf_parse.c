@@ -57,6 +57,14 @@ static int open_img(const void *buf, size_t len, struct elf_file **out)
 		MSG_HAS(part);               \
 	} while (0)
 
+/* A fresh image with one field spoiled by `edit`: refused, saying `part` */
+#define BAD_AFTER(m, edit, part)                                              \
+	do {                                                                  \
+		img_build(&(m));                                              \
+		edit;                                                         \
+		EXPECT_BAD((m).b, (m).size, part);                            \
+	} while (0)
+
 static void symstr(const struct elf_sym *s, char *buf, size_t n)
 {
 	snprintf(buf, n, "%.*s%s%s", (int)s->name_len, s->name,
@@ -365,18 +373,10 @@ static void test_bad_header(void)
 	EXPECT_BAD(m.b, m.size, "big-endian ELF");
 	m.b[EI_DATA] = 7;
 	EXPECT_BAD(m.b, m.size, "unknown ELF data encoding 7 at offset 0x5");
-	img_build(&m);
-	m.b[EI_CLASS] = 3;
-	EXPECT_BAD(m.b, m.size, "unknown ELF class 3 at offset 0x4");
-	img_build(&m);
-	m.b[EI_VERSION] = 2;
-	EXPECT_BAD(m.b, m.size, "unknown ELF version 2");
-	img_build(&m);
-	m.eh->e_shentsize = 40;
-	EXPECT_BAD(m.b, m.size, "e_shentsize 40");
-	img_build(&m);
-	m.eh->e_phentsize = 1;
-	EXPECT_BAD(m.b, m.size, "e_phentsize 1");
+	BAD_AFTER(m, m.b[EI_CLASS] = 3, "unknown ELF class 3 at offset 0x4");
+	BAD_AFTER(m, m.b[EI_VERSION] = 2, "unknown ELF version 2");
+	BAD_AFTER(m, m.eh->e_shentsize = 40, "e_shentsize 40");
+	BAD_AFTER(m, m.eh->e_phentsize = 1, "e_phentsize 1");
 }
 
 static void test_bad_tables(void)
@@ -388,9 +388,8 @@ static void test_bad_tables(void)
 	EXPECT_BAD(m.b, m.size - 10, "section header table (12 entries at offset 0x800) extends past the end");
 	m.eh->e_shoff = 0xffffffffffffff00ull;
 	EXPECT_BAD(m.b, m.size, "section header table");
-	img_build(&m);
-	m.eh->e_phoff = m.size - 8;
-	EXPECT_BAD(m.b, m.size, "program header table (2 entries at offset 0xaf8) extends past the end");
+	BAD_AFTER(m, m.eh->e_phoff = m.size - 8,
+		  "program header table (2 entries at offset 0xaf8) extends past the end");
 	/* huge counts through section 0 (extended numbering) */
 	img_build(&m);
 	m.eh->e_shnum = 0;
@@ -402,33 +401,24 @@ static void test_bad_tables(void)
 	m.eh->e_phnum = PN_XNUM;
 	m.sh[0].sh_info = 0x7fffffff;
 	EXPECT_BAD(m.b, m.size, "program header table (2147483647 entries");
-	img_build(&m);
-	m.eh->e_shstrndx = 40;
-	EXPECT_BAD(m.b, m.size, "section name table index 40 is out of range (12 sections)");
+	BAD_AFTER(m, m.eh->e_shstrndx = 40,
+		  "section name table index 40 is out of range (12 sections)");
 }
 
 static void test_bad_sections(void)
 {
 	struct img m;
 
-	img_build(&m);
-	m.sh[S_SYMTAB].sh_size = 0x10000000 * 24ull;
-	EXPECT_BAD(m.b, m.size, "section [7] .symtab (offset 0x600, size 0x180000000) extends past the end");
-	img_build(&m);
-	m.sh[S_SYMTAB].sh_offset = 0x601;
-	EXPECT_BAD(m.b, m.size, "section [7] .symtab at offset 0x601 is not aligned to its sh_addralign 8");
-	img_build(&m);
-	m.sh[S_SYMTAB].sh_addralign = 3;
-	EXPECT_BAD(m.b, m.size, "sh_addralign 0x3 is not a power of two");
-	img_build(&m);
-	m.sh[S_SYMTAB].sh_entsize = 16;
-	EXPECT_BAD(m.b, m.size, "section [7] .symtab has entry size 16, not 24");
-	img_build(&m);
-	m.sh[S_SYMTAB].sh_size = 100;
-	EXPECT_BAD(m.b, m.size, "size 0x64 is not a whole number of symbols");
-	img_build(&m);
-	m.sh[S_SYMTAB].sh_link = 99;
-	EXPECT_BAD(m.b, m.size, "section [7] links to string table 99, out of range");
+	BAD_AFTER(m, m.sh[S_SYMTAB].sh_size = 0x10000000 * 24ull,
+		  "section [7] .symtab (offset 0x600, size 0x180000000) extends past the end");
+	BAD_AFTER(m, m.sh[S_SYMTAB].sh_offset = 0x601,
+		  "section [7] .symtab at offset 0x601 is not aligned to its sh_addralign 8");
+	BAD_AFTER(m, m.sh[S_SYMTAB].sh_addralign = 3, "sh_addralign 0x3 is not a power of two");
+	BAD_AFTER(m, m.sh[S_SYMTAB].sh_entsize = 16,
+		  "section [7] .symtab has entry size 16, not 24");
+	BAD_AFTER(m, m.sh[S_SYMTAB].sh_size = 100, "size 0x64 is not a whole number of symbols");
+	BAD_AFTER(m, m.sh[S_SYMTAB].sh_link = 99,
+		  "section [7] links to string table 99, out of range");
 	m.sh[S_SYMTAB].sh_link = S_TEXT;
 	EXPECT_BAD(m.b, m.size, "links to section [1] .text, which is not a string table");
 	/* a bad section name index only loses the name */
@@ -468,30 +458,17 @@ static void test_bad_versions(void)
 	struct elf_file *f;
 	struct elf_sym s;
 
-	img_build(&m);
-	m.sh[S_VERSYM].sh_size = 8;
-	EXPECT_BAD(m.b, m.size, "does not parallel .dynsym [2] (5 symbols)");
-	img_build(&m);
-	m.vd->vd_next = 0x1000;
-	EXPECT_BAD(m.b, m.size, "section [5] .gnu.version_d: entry 1 at offset 0x1560 is misaligned or past the section end");
-	img_build(&m);
-	m.vd->vd_next = 30;
-	EXPECT_BAD(m.b, m.size, "misaligned or past the section end");
-	img_build(&m);
-	m.vd->vd_aux = 0x7ffffff0;
-	EXPECT_BAD(m.b, m.size, "aux entry at offset");
-	img_build(&m);
-	m.sh[S_VERDEF].sh_info = 1000;
-	EXPECT_BAD(m.b, m.size, "claims 1000 entries but has room for 4");
-	img_build(&m);
-	m.vd->vd_version = 9;
-	EXPECT_BAD(m.b, m.size, "has unknown version 9");
-	img_build(&m);
-	m.vna->vna_name = 0x4000;
-	EXPECT_BAD(m.b, m.size, "version name index 0x4000 is past its string table");
-	img_build(&m);
-	m.vna->vna_other = 2;	/* V1's index again */
-	EXPECT_BAD(m.b, m.size, "version index 2 is defined twice");
+	BAD_AFTER(m, m.sh[S_VERSYM].sh_size = 8, "does not parallel .dynsym [2] (5 symbols)");
+	BAD_AFTER(m, m.vd->vd_next = 0x1000,
+		  "section [5] .gnu.version_d: entry 1 at offset 0x1560 is misaligned or past the section end");
+	BAD_AFTER(m, m.vd->vd_next = 30, "misaligned or past the section end");
+	BAD_AFTER(m, m.vd->vd_aux = 0x7ffffff0, "aux entry at offset");
+	BAD_AFTER(m, m.sh[S_VERDEF].sh_info = 1000, "claims 1000 entries but has room for 4");
+	BAD_AFTER(m, m.vd->vd_version = 9, "has unknown version 9");
+	BAD_AFTER(m, m.vna->vna_name = 0x4000,
+		  "version name index 0x4000 is past its string table");
+	BAD_AFTER(m, m.vna->vna_other = 2,	/* V1's index again */
+		  "version index 2 is defined twice");
 	img_build(&m);
 	m.vn->vn_cnt = 50000;	/* the aux chain ends (vna_next 0) first */
 	T_EQ_INT(open_img(m.b, m.size, NULL), 0);
