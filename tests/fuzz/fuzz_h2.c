@@ -3,8 +3,8 @@
  *   byte 0: bit 0 client role
  *   then records: ctrl, gap, data. ctrl bit 7 is the direction, the low
  *   7 bits the captured length (0-119), or 120: a tick, 121: the close;
- *   gap picks how many unseen bytes follow (0, 1, 2, 3, 5, 9, 100, 4096,
- *   65536, 2 MB, ...).
+ *   gap picks how many unseen bytes follow (fuzz_feed.h: 0, 1, 2, 3, 5, 8,
+ *   100, 4096, 65536, 2 MB).
  * Checked: no crash or sanitizer report; every exchange is sane (strings
  * terminated and printable, status 0 or 100-999, known flags, times
  * ordered); fed again with every captured byte in a syscall of its own,
@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "rawtel/h2.h"
+#include "fuzz_feed.h"
 
 #define MAXX 64
 
@@ -41,13 +42,10 @@ static void die(const char *why, const struct h2_exchange *x)
 
 static void str_ok(const char *s, size_t size, const struct h2_exchange *x)
 {
-	const char *nul = memchr(s, 0, size);
+	const char *why = fuzz_str_bad(s, size);
 
-	if (!nul)
-		die("string not terminated", x);
-	for (; s < nul; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			die("string not printable ASCII", x);
+	if (why)
+		die(why, x);
 }
 
 static void on_x(void *arg, const struct h2_exchange *x)
@@ -82,60 +80,35 @@ static void on_x(void *arg, const struct h2_exchange *x)
 	r->n++;
 }
 
-static uint64_t gap_of(uint8_t g)
-{
-	static const uint64_t gaps[] = {
-		0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 5, 9, 100, 4096, 65536, 2u << 20,
-	};
-
-	return gaps[g % (sizeof(gaps) / sizeof(gaps[0]))];
-}
-
 static _Alignas(16) uint8_t conn[1 << 17];
 
-static void feed(enum proto_dir dir, uint64_t ts, const uint8_t *p, size_t n, uint64_t total)
+static int feed(void *c, const struct fuzz_rec *r, const uint8_t *p, size_t cap, uint64_t total)
 {
-	if (proto_http2.feed(conn, dir, ts, p, n, total) < 0)
-		die("feed refused valid arguments", NULL);
+	enum proto_dir dir = r->ctrl & 0x80 ? PROTO_SEND : PROTO_RECV;
+
+	return proto_http2.feed(c, dir, r->ts, p, cap, total);
 }
 
 static void run(const uint8_t *d, size_t n, int bytewise, struct run *r)
 {
 	struct proto_opts o = { .on_h2 = on_x, .arg = r, .stats = &r->st, .max_wait_ns = 200 };
 	enum proto_role role = n && (d[0] & 1) ? PROTO_CLIENT : PROTO_SERVER;
-	uint64_t ts = 0;
-	size_t i = 1;
+	struct fuzz_in in = { .d = d, .n = n, .i = 1, .gap_max = 2u << 20 };
+	struct fuzz_rec rec;
+	int kind;
 
 	memset(r, 0, sizeof(*r));
 	memset(conn, 0, proto_http2.conn_size);
 	proto_http2.init(conn, 1, role, &o);
-	while (i + 2 <= n) {
-		uint8_t ctrl = d[i], len = ctrl & 0x7f;
-		uint64_t gap = gap_of(d[i + 1]);
-		enum proto_dir dir = ctrl & 0x80 ? PROTO_SEND : PROTO_RECV;
-
-		i += 2;
-		ts += 10;
-		if (len == 120 || len == 121) {
-			if (len == 120)
-				proto_http2.tick(conn, ts);
-			else
-				proto_http2.close(conn, ts);
-			continue;
-		}
-		if (len > 119)
-			len = 119;
-		if (len > n - i)
-			len = (uint8_t)(n - i);
-		if (bytewise && len > 1) {
-			for (uint8_t k = 0; k < len; k++)
-				feed(dir, ts, d + i + k, 1, 1 + (k + 1 == len ? gap : 0));
-		} else {
-			feed(dir, ts, d + i, len, len + gap);
-		}
-		i += len;
+	while ((kind = fuzz_next(&in, &rec)) >= 0) {
+		if (kind == FUZZ_TICK)
+			proto_http2.tick(conn, rec.ts);
+		else if (kind == FUZZ_CLOSE)
+			proto_http2.close(conn, rec.ts);
+		else if (fuzz_split(&rec, bytewise, feed, conn) < 0)
+			die("feed refused valid arguments", NULL);
 	}
-	proto_http2.close(conn, ts + 1);
+	proto_http2.close(conn, in.ts + 1);
 	r->lost = r->st.sync_lost || r->st.skipped;
 }
 
