@@ -19,6 +19,25 @@ static struct sockcap *sc_new(void)
 	return c;
 }
 
+/* The socket event every test connection starts and ends with: `kind` at
+ * ts on connection conn, fd fd (accepted from fd 3), IPv4; a close says how
+ * many bytes moved each way (seq). Role, ports and comm are the caller's. */
+static void sc_sock_ev(struct ev_sock *e, int kind, uint64_t ts, uint64_t conn, int fd,
+		       const uint64_t seq[2])
+{
+	memset(e, 0, sizeof(*e));
+	e->h = (struct ev_hdr){ EV_SOCK, SOCK_REC_SIZE, SOCK_F_LOCAL | SOCK_F_REMOTE, ts, TID, PID };
+	e->conn = conn;
+	e->fd = fd;
+	e->lfd = kind == SOCK_K_ACCEPT ? 3 : -1;
+	e->kind = (uint8_t)kind;
+	e->family = RT_AF_INET;
+	if (kind == SOCK_K_CLOSE) {
+		e->h.flags = SOCK_F_SEQ;
+		memcpy(e->seq, seq, sizeof(e->seq));
+	}
+}
+
 static int to_agent(void *ctx, const void *rec, size_t size)
 {
 	ahttp_on_record(ctx, rec, size);

@@ -31,22 +31,11 @@ static void sock(struct feed *f, int kind, uint64_t ts)
 {
 	struct ev_sock e;
 
-	memset(&e, 0, sizeof(e));
-	e.h = (struct ev_hdr){ EV_SOCK, SOCK_REC_SIZE, SOCK_F_LOCAL | SOCK_F_REMOTE, ts, TID, PID };
-	e.conn = CONN;
-	e.fd = FD;
-	e.lfd = kind == SOCK_K_ACCEPT ? 3 : -1;
-	e.kind = (uint8_t)kind;
+	sc_sock_ev(&e, kind, ts, CONN, FD, f->off);
 	e.role = SOCK_ROLE_SERVER;
-	e.family = RT_AF_INET;
 	e.lport = 80;
 	e.rport = 40000;
 	memcpy(e.comm, "testsrv", 8);
-	if (kind == SOCK_K_CLOSE) {
-		/* the kernel's close says how many bytes moved */
-		e.h.flags = SOCK_F_SEQ;
-		memcpy(e.seq, f->off, sizeof(e.seq));
-	}
 	put(f, &e, sizeof(e));
 }
 

@@ -30,21 +30,11 @@ static void sock(struct feed *f, int kind, uint64_t ts)
 {
 	struct ev_sock e;
 
-	memset(&e, 0, sizeof(e));
-	e.h = (struct ev_hdr){ EV_SOCK, SOCK_REC_SIZE, SOCK_F_LOCAL | SOCK_F_REMOTE, ts, TID, PID };
-	e.conn = CONN;
-	e.fd = FD;
-	e.lfd = kind == SOCK_K_ACCEPT ? 3 : -1;
-	e.kind = (uint8_t)kind;
+	sc_sock_ev(&e, kind, ts, CONN, FD, f->off);
 	e.role = f->client ? SOCK_ROLE_CLIENT : SOCK_ROLE_SERVER;
-	e.family = RT_AF_INET;
 	e.lport = f->client ? 40000 : 443;
 	e.rport = f->client ? 443 : 40000;
 	memcpy(e.comm, "tlsproc", 8);
-	if (kind == SOCK_K_CLOSE) {
-		e.h.flags = SOCK_F_SEQ;
-		memcpy(e.seq, f->off, sizeof(e.seq));
-	}
 	put(f, &e, sizeof(e));
 }
 
