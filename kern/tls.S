@@ -135,13 +135,7 @@ out: ; \
 	r1 = *(u8 *)(r10 + FP_PFX + 8)		// content type 20-23
 	if r1 < 20 goto out
 	if r1 > 23 goto out
-	r1 = tls_prefix ll
-	r2 = r10
-	r2 += FP_PFX
-	r3 = r10
-	r3 += FP_SVAL
-	r4 = RT_BPF_ANY
-	call bpf_map_update_elem
+	UPDATE(tls_prefix, FP_PFX, FP_SVAL, RT_BPF_ANY)
 out:
 	r0 = 0
 	exit
@@ -155,10 +149,7 @@ out:
 	*(u64 *)(r10 + FP_SKEY) = r0
 	r2 = *(u64 *)(r6 + PT_REGS_ARG1)
 	*(u64 *)(r10 + FP_SKEY + 8) = r2
-	r1 = tls_ssl ll
-	r2 = r10
-	r2 += FP_SKEY
-	call bpf_map_delete_elem
+	DELETE(tls_ssl, FP_SKEY)
 	r0 = 0
 	exit
 
@@ -169,11 +160,7 @@ out:
 	call bpf_get_current_pid_tgid
 	r7 = r0
 	*(u64 *)(r10 + FP_KEY) = r7
-	r1 = tls_pend ll
-	r2 = r10
-	r2 += FP_KEY
-	call bpf_map_lookup_elem
-	if r0 == 0 goto out
+	LOOKUP(tls_pend, FP_KEY, out)
 	r8 = r0
 	r1 = r7					// key: {tgid, SSL*}
 	r1 >>= 32
@@ -190,21 +177,11 @@ out:
 	*(u64 *)(r10 + FP_SVAL + TLSS_CONN) = r1
 	r1 = *(u32 *)(r8 + TLSP_FD)
 	*(u64 *)(r10 + FP_SVAL + TLSS_FD) = r1
-	r1 = tls_ssl ll
-	r2 = r10
-	r2 += FP_SKEY
-	r3 = r10
-	r3 += FP_SVAL
-	r4 = RT_BPF_ANY
-	call bpf_map_update_elem
+	UPDATE(tls_ssl, FP_SKEY, FP_SVAL, RT_BPF_ANY)
 	goto bound
 earlier:
 	// none (a read from the library's buffer): what the object had
-	r1 = tls_ssl ll
-	r2 = r10
-	r2 += FP_SKEY
-	call bpf_map_lookup_elem
-	if r0 == 0 goto bound
+	LOOKUP(tls_ssl, FP_SKEY, bound)
 	r1 = *(u64 *)(r0 + TLSS_CONN)
 	*(u64 *)(r10 + FP_SVAL + TLSS_CONN) = r1
 	r1 = *(u64 *)(r0 + TLSS_FD)
@@ -233,22 +210,14 @@ bound:
 counted:
 .if $perf_buffer
 	*(u32 *)(r10 + FP_ZKEY) = 0		// a record of this thread's
-	r1 = tls_zero ll
-	r2 = r10
-	r2 += FP_ZKEY
-	call bpf_map_lookup_elem
-	if r0 == 0 goto done
+	LOOKUP(tls_zero, FP_ZKEY, done)
 	r3 = r0
 	r1 = tls_rec ll
 	r2 = r10
 	r2 += FP_KEY
 	r4 = RT_BPF_ANY
 	call bpf_map_update_elem
-	r1 = tls_rec ll
-	r2 = r10
-	r2 += FP_KEY
-	call bpf_map_lookup_elem
-	if r0 == 0 goto done
+	LOOKUP(tls_rec, FP_KEY, done)
 .else
 	RESERVE(DATA_OFF_BYTES + $capture, EV_DATA, done)
 .endif
