@@ -204,3 +204,14 @@
 	UPDATE(sk_fds, FP_FD_KEY, FP_SKF, RT_BPF_ANY) ; \
 	OPEN_GATE(r7) ; \
 	SEND_SOCK(KIND)
+
+// A data record at REC with R captured bytes sealed: its capture length,
+// R += the header (R is then the record's size), and its type word (size
+// << 16 | EV_DATA). Clobbers r1.
+#define DATA_SEAL(REC, R) \
+	*(u16 *)(REC + DATA_OFF_CAP) = R ; \
+	R += DATA_OFF_BYTES ; \
+	r1 = R ; \
+	r1 <<= 16 ; \
+	r1 |= EV_DATA ; \
+	*(u32 *)(REC + EV_OFF_TYPE) = r1

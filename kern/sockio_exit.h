@@ -331,12 +331,7 @@ wanted:
 .endif
 #endif
 captured:
-	*(u16 *)(r9 + DATA_OFF_CAP) = r8
-	r8 += DATA_OFF_BYTES
-	r1 = r8
-	r1 <<= 16
-	r1 |= EV_DATA
-	*(u32 *)(r9 + EV_OFF_TYPE) = r1
+	DATA_SEAL(r9, r8)
 .if $perf_buffer
 	if r8 > EXIT_RESERVE goto out
 	EMIT(r6, r9, r8, EV_DATA)

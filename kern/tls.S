@@ -271,13 +271,8 @@ counted:
 	*(u32 *)(r9 + EV_OFF_FLAGS) = r1
 3:
 .endif
-	*(u16 *)(r9 + DATA_OFF_CAP) = r2
-	r2 += DATA_OFF_BYTES
 	r8 = r2					// (the parked call: done with it)
-	r1 = r2
-	r1 <<= 16
-	r1 |= EV_DATA
-	*(u32 *)(r9 + EV_OFF_TYPE) = r1
+	DATA_SEAL(r9, r8)
 .if $perf_buffer
 	if r8 > DATA_REC_MAX goto done
 	EMIT(r6, r9, r8, EV_DATA)
