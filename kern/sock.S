@@ -43,9 +43,20 @@ DECLARE_SOCK_MAPS
 	if r1 != KIND goto forget
 // The end of an exit program: forget this thread's pending call
 #define FORGET DELETE_END(forget, sk_pend, FP_PEND_KEY)
-// Park the sk_pend value built at FP_PEND
-#define PARK \
-	UPDATE(sk_pend, FP_PEND_KEY, FP_PEND, RT_BPF_ANY)
+// The entry's call and its fd argument into the sk_pend value at r8 (r6 ctx)
+#define PEND_CALL(KIND) \
+	r1 = KIND ; \
+	*(u8 *)(r8 + SKP_KIND) = r1 ; \
+	r1 = *(u64 *)(r6 + field(fd)) ; \
+	*(u32 *)(r8 + SKP_FD) = r1
+// The end of an entry program: the sk_pend value built at FP_PEND parked
+// under this thread's pid_tgid (r7)
+#define PARK_END \
+	*(u64 *)(r10 + FP_PEND_KEY) = r7 ; \
+	UPDATE(sk_pend, FP_PEND_KEY, FP_PEND, RT_BPF_ANY) ; \
+out: ; \
+	r0 = 0 ; \
+	exit
 // r8 = the sk_pend value at FP_PEND, zeroed
 #define ZERO_PEND \
 	*(u64 *)(r10 + FP_PEND) = 0 ; *(u64 *)(r10 + FP_PEND + 8) = 0 ; \
@@ -59,17 +70,10 @@ DECLARE_SOCK_MAPS
 	CTX_PID(r7) ; \
 	SELECT(r7, out) ; \
 	ZERO_PEND ;				/* {ACCEPT, listener fd, sockaddr ptr} */ \
-	r1 = SKP_K_ACCEPT ; \
-	*(u8 *)(r8 + SKP_KIND) = r1 ; \
-	r1 = *(u64 *)(r6 + field(fd)) ; \
-	*(u32 *)(r8 + SKP_FD) = r1 ; \
+	PEND_CALL(SKP_K_ACCEPT) ; \
 	r1 = *(u64 *)(r6 + field(upeer_sockaddr)) ; \
 	*(u64 *)(r8 + SKP_UADDR) = r1 ; \
-	*(u64 *)(r10 + FP_PEND_KEY) = r7 ; \
-	PARK ; \
-out: ; \
-	r0 = 0 ; \
-	exit
+	PARK_END
 
 .prog sk_accept_enter tracepoint syscalls/sys_enter_accept
 	ACCEPT_ENTER
@@ -160,15 +164,8 @@ out: ; \
 	READ_SOCKADDR(r3, out) ; \
 	ZERO_PEND ; \
 	SOCKADDR(r8, SKP_FAMILY, SKP_PORT, SKP_ADDR, out) ; \
-	r1 = KIND ; \
-	*(u8 *)(r8 + SKP_KIND) = r1 ; \
-	r1 = *(u64 *)(r6 + field(fd)) ; \
-	*(u32 *)(r8 + SKP_FD) = r1 ; \
-	*(u64 *)(r10 + FP_PEND_KEY) = r7 ; \
-	PARK ; \
-out: ; \
-	r0 = 0 ; \
-	exit
+	PEND_CALL(KIND) ; \
+	PARK_END
 
 .prog sk_connect_enter tracepoint syscalls/sys_enter_connect
 	CTX_PID(r7)
