@@ -92,4 +92,12 @@ static inline const char *fuzz_str_bad(const char *s, size_t size)
 	return NULL;
 }
 
+/* die(why, x) when the string field x->FIELD is bad (the target's die) */
+#define FUZZ_STR_OK(x, FIELD)                                                 \
+	do {                                                                  \
+		const char *why_ = fuzz_str_bad((x)->FIELD, sizeof((x)->FIELD)); \
+		if (why_)                                                     \
+			die(why_, x);                                         \
+	} while (0)
+
 #endif

@@ -40,26 +40,18 @@ static void die(const char *why, const struct h2_exchange *x)
 	abort();
 }
 
-static void str_ok(const char *s, size_t size, const struct h2_exchange *x)
-{
-	const char *why = fuzz_str_bad(s, size);
-
-	if (why)
-		die(why, x);
-}
-
 static void on_x(void *arg, const struct h2_exchange *x)
 {
 	struct run *r = arg;
 
-	str_ok(x->method, sizeof(x->method), x);
-	str_ok(x->scheme, sizeof(x->scheme), x);
-	str_ok(x->authority, sizeof(x->authority), x);
-	str_ok(x->path, sizeof(x->path), x);
-	str_ok(x->content_type, sizeof(x->content_type), x);
-	str_ok(x->grpc_message, sizeof(x->grpc_message), x);
-	str_ok(x->user_agent, sizeof(x->user_agent), x);
-	str_ok(x->tracestate, sizeof(x->tracestate), x);
+	FUZZ_STR_OK(x, method);
+	FUZZ_STR_OK(x, scheme);
+	FUZZ_STR_OK(x, authority);
+	FUZZ_STR_OK(x, path);
+	FUZZ_STR_OK(x, content_type);
+	FUZZ_STR_OK(x, grpc_message);
+	FUZZ_STR_OK(x, user_agent);
+	FUZZ_STR_OK(x, tracestate);
 	if (x->status && (x->status < 100 || x->status > 999))
 		die("status out of range", x);
 	if (x->grpc_status < -1 || x->grpc_status > 999)

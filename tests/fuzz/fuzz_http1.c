@@ -41,24 +41,16 @@ static void die(const char *why, const struct http1_exchange *x)
 	abort();
 }
 
-static void str_ok(const char *s, size_t size, const struct http1_exchange *x)
-{
-	const char *why = fuzz_str_bad(s, size);
-
-	if (why)
-		die(why, x);
-}
-
 static void on_x(void *arg, const struct http1_exchange *x)
 {
 	struct run *r = arg;
 
-	str_ok(x->method, sizeof(x->method), x);
-	str_ok(x->path, sizeof(x->path), x);
-	str_ok(x->query, sizeof(x->query), x);
-	str_ok(x->host, sizeof(x->host), x);
-	str_ok(x->user_agent, sizeof(x->user_agent), x);
-	str_ok(x->tracestate, sizeof(x->tracestate), x);
+	FUZZ_STR_OK(x, method);
+	FUZZ_STR_OK(x, path);
+	FUZZ_STR_OK(x, query);
+	FUZZ_STR_OK(x, host);
+	FUZZ_STR_OK(x, user_agent);
+	FUZZ_STR_OK(x, tracestate);
 	if (x->status && (x->status < 100 || x->status > 999))
 		die("status out of range", x);
 	if (x->req_body_bytes > x->req_bytes || x->resp_body_bytes > x->resp_bytes)
