@@ -131,6 +131,16 @@ DECLARE_SEL ; \
 	r4 = FLAGS ; \
 	call bpf_map_update_elem
 
+/* MAP's entry for the key at (r10 + KEY) set to the value R points at
+ * (another map's value, say), FLAGS as in UPDATE. Clobbers r0-r5. */
+#define UPDATE_PTR(MAP, KEY, R, FLAGS) \
+	r3 = R ; \
+	r1 = MAP ll ; \
+	r2 = r10 ; \
+	r2 += KEY ; \
+	r4 = FLAGS ; \
+	call bpf_map_update_elem
+
 /* r0 = this thread's slot in MAP, an array of SLOTS (a power of two)
  * entries indexed by the tid of pid_tgid R modulo SLOTS, with the u32 key
  * at (r10 + KEY); goto LABEL on failure. Clobbers r0-r5. */

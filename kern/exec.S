@@ -183,12 +183,7 @@ args_done: ; \
 	r0 |= r7
 	*(u64 *)(r10 + FP_OLD_KEY) = r0	// key before the exec
 	LOOKUP(exec_pending, FP_OLD_KEY, out)
-	r3 = r0
-	r1 = exec_pending ll
-	r2 = r10
-	r2 += FP_NEW_KEY
-	r4 = RT_BPF_ANY
-	call bpf_map_update_elem
+	UPDATE_PTR(exec_pending, FP_NEW_KEY, r0, RT_BPF_ANY)
 	DELETE(exec_pending, FP_OLD_KEY)
 lookup:
 	LOOKUP(exec_pending, FP_NEW_KEY, out)

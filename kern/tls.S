@@ -211,12 +211,7 @@ counted:
 .if $perf_buffer
 	*(u32 *)(r10 + FP_ZKEY) = 0		// a record of this thread's
 	LOOKUP(tls_zero, FP_ZKEY, done)
-	r3 = r0
-	r1 = tls_rec ll
-	r2 = r10
-	r2 += FP_KEY
-	r4 = RT_BPF_ANY
-	call bpf_map_update_elem
+	UPDATE_PTR(tls_rec, FP_KEY, r0, RT_BPF_ANY)
 	LOOKUP(tls_rec, FP_KEY, done)
 .else
 	RESERVE(DATA_OFF_BYTES + $capture, EV_DATA, done)
