@@ -202,6 +202,19 @@ static long size_of(const char *name)
 	return stat(p, &st) ? -1 : (long)st.st_size;
 }
 
+/* After a torn record was cut away: one more item (prefix, i) of signal
+ * sig is appended to `file`, which then holds exactly `want`; the sink and
+ * its loop are freed. */
+static void append_one(struct loop *l, struct sink *s, int sig, int proto, const char *prefix,
+		       int i, const char *file, const char *want)
+{
+	T_EQ_INT(st_submit(s, sig, proto, prefix, i), 0);
+	T_EQ_INT(sink_flush(s, 0), 0);
+	T_EQ_STR(oracle(file), want);
+	sink_free(s);
+	loop_free(l);
+}
+
 /* A crash left half a record at the end of each file: the writer cuts it
  * away at start, says so, and appends after the last whole record. */
 static void test_torn_record(void)
@@ -240,11 +253,8 @@ static void test_torn_record(void)
 	T_EQ_INT(mode_of("logs.pb"), 0600);
 	T_EQ_INT(st_logs_with("logs.pb: removed a torn last record (11 bytes)"), 1);
 	T_EQ_INT(st_logs_with("traces.pb: removed a torn last record (2 bytes)"), 1);
-	T_EQ_INT(st_submit(s, SINK_LOGS, SINK_PROTO_PROTOBUF, "l", 2), 0);
-	T_EQ_INT(sink_flush(s, 0), 0);
-	T_EQ_STR(oracle("logs.pb"), "{\"records\":3,\"items\":[\"l0\",\"l1\",\"l2\"]}");
-	sink_free(s);
-	loop_free(l);
+	append_one(l, s, SINK_LOGS, SINK_PROTO_PROTOBUF, "l", 2, "logs.pb",
+		   "{\"records\":3,\"items\":[\"l0\",\"l1\",\"l2\"]}");
 
 	/* JSON Lines: a last line without its newline */
 	st_nlogs = 0;
@@ -254,11 +264,8 @@ static void test_torn_record(void)
 	s = files_sink(&l, SINK_PROTO_JSON, 1 << 20, 2);
 	T_EQ_INT(size_of("traces.jsonl"), n + 1);
 	T_EQ_INT(st_logs_with("traces.jsonl: removed a torn last record (20 bytes)"), 1);
-	T_EQ_INT(st_submit(s, SINK_TRACES, SINK_PROTO_JSON, "t", 1), 0);
-	T_EQ_INT(sink_flush(s, 0), 0);
-	T_EQ_STR(oracle("traces.jsonl"), "{\"records\":2,\"items\":[\"t0\",\"t1\"]}");
-	sink_free(s);
-	loop_free(l);
+	append_one(l, s, SINK_TRACES, SINK_PROTO_JSON, "t", 1, "traces.jsonl",
+		   "{\"records\":2,\"items\":[\"t0\",\"t1\"]}");
 	sink_set_log(NULL);
 	remove_dir();
 }
