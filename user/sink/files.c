@@ -158,7 +158,7 @@ static void prune(struct files *f, int sig)
 			n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_names);
+	util_sort(names, n, sizeof(names[0]), cmp_names);
 	for (size_t i = 0; i < n; i++) {
 		if (i + f->rotate_keep < n)
 			unlinkat(f->dirfd, names[i], 0);
