@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #define FMT_USE(f) __attribute__((__deprecated__("rawtel: use " f " (include/rawtel/fmt.h)")))
@@ -44,5 +45,8 @@ int util_atoi(const char *);
 #define strtoll util_strtoll
 #define strtoull util_strtoull
 #define atoi util_atoi
+/* strstr: user/util/strfind.c, for short texts */
+char *util_strstr(const char *, const char *);
+#define strstr util_strstr
 
 #endif

@@ -1,8 +1,9 @@
 /* user/util/strto.c against the C library's strtol family: value, end
  * and errno for every base on prefixes, signs, blanks, limits and
- * overflow, and for random texts. */
+ * overflow, and for random texts; user/util/strfind.c against strstr. */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@ unsigned long util_strtoul(const char *, char **, int);
 long long util_strtoll(const char *, char **, int);
 unsigned long long util_strtoull(const char *, char **, int);
 int util_atoi(const char *);
+char *util_strstr(const char *, const char *);
 
 /* Each of the four on s in base, against libc's; 1 when all agree. */
 static int agree(const char *s, int base)
@@ -84,8 +86,34 @@ static void test_random(void)
 	}
 }
 
+/* Random texts over a 3-letter alphabet, so needles are often found. */
+static void test_strstr(void)
+{
+	uint32_t seed = 11;
+	char hay[40], needle[6];
+
+	T_ASSERT(util_strstr("abc", "") == strstr("abc", ""));
+	T_ASSERT(util_strstr("", "a") == NULL);
+	for (int i = 0; i < 300000; i++) {
+		seed ^= seed << 13, seed ^= seed >> 17, seed ^= seed << 5;
+		int hn = (int)(seed % 40), nn = (int)(seed >> 8) % 6;
+		for (int k = 0; k < hn; k++)
+			hay[k] = (char)('a' + (seed >> (k % 29)) % 3);
+		hay[hn] = 0;
+		seed ^= seed << 13, seed ^= seed >> 17, seed ^= seed << 5;
+		for (int k = 0; k < nn; k++)
+			needle[k] = (char)('a' + (seed >> (k * 3)) % 3);
+		needle[nn] = 0;
+		if (util_strstr(hay, needle) != strstr(hay, needle)) {
+			T_FAILF("strstr(\"%s\", \"%s\") differs", hay, needle);
+			return;
+		}
+	}
+}
+
 int main(void)
 {
+	T_RUN(test_strstr);
 	T_RUN(test_cases);
 	T_RUN(test_random);
 	return t_done();
