@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #define FMT_USE(f) __attribute__((__deprecated__("rawtel: use " f " (include/rawtel/fmt.h)")))
@@ -31,5 +32,21 @@ long double strtold(const char *__restrict, char **__restrict) FMT_USE("fmt_strt
 const char *inet_ntop(int, const void *__restrict, char *__restrict, socklen_t) FMT_USE("fmt_ntop");
 size_t strftime(char *__restrict, size_t, const char *__restrict, const struct tm *__restrict)
 	FMT_USE("fmt_snprintf of the struct tm fields");
+
+/* Integers: rawtel's own (user/util/strto.c), the same contract without
+ * musl's __intscan; these are macros, after <stdlib.h>'s declarations. */
+long util_strtol(const char *, char **, int);
+unsigned long util_strtoul(const char *, char **, int);
+long long util_strtoll(const char *, char **, int);
+unsigned long long util_strtoull(const char *, char **, int);
+int util_atoi(const char *);
+#define strtol util_strtol
+#define strtoul util_strtoul
+#define strtoll util_strtoll
+#define strtoull util_strtoull
+#define atoi util_atoi
+/* strstr: user/util/strfind.c, for short texts */
+char *util_strstr(const char *, const char *);
+#define strstr util_strstr
 
 #endif

@@ -70,4 +70,8 @@ int util_setrlimit(int resource, const struct rlimit *rl);
  * its newer one walks the path itself in 1.4 KB). */
 int util_realpath(const char *path, char *out, size_t size);
 
+/* qsort(3)'s contract without musl's qsort (user/util/sort.c): heapsort,
+ * not stable. */
+void util_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 #endif

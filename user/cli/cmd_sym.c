@@ -9,6 +9,7 @@
 #include "rawtel/elf.h"
 #include "rawtel/err.h"
 #include "rawtel/fmt.h"
+#include "rawtel/util.h"
 
 struct sym_row {
 	struct elf_sym s;
@@ -198,7 +199,7 @@ int cmd_sym(int argc, char **argv)
 			pattern ? pattern : "", pattern ? "'" : "", elf_path(l.f));
 		ret = CLI_ERR;
 	} else {
-		qsort(l.rows, l.n, sizeof(*l.rows), sym_cmp);
+		util_sort(l.rows, l.n, sizeof(*l.rows), sym_cmp);
 		sym_print(&l, elf_bits(l.f));
 		if (l.seg_err)
 			cli_err("no file offsets: %s", l.seg_msg);

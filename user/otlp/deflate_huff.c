@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "deflate_int.h"
+#include "rawtel/util.h"
 
 void df_put(struct df_bits *w, uint32_t bits, unsigned n)
 {
@@ -119,7 +120,7 @@ void df_lengths(const uint32_t *freq, int n, int limit, uint8_t *len)
 	for (int s = 0; used < 2 && s < n; s++)
 		if (!freq[s])
 			nodes[used++] = (struct df_node){ 0, s };
-	qsort(nodes, (size_t)used, sizeof(nodes[0]), by_freq);
+	util_sort(nodes, (size_t)used, sizeof(nodes[0]), by_freq);
 	df_tree(nodes, used, parent, depth);
 	for (int x = 0; x < used; x++)
 		len[nodes[x].sym] = depth[x];

@@ -9,6 +9,7 @@
 #include "rawtel/fmt.h"
 #include "rawtel/otlp.h"
 #include "rawtel/otlp_print.h"
+#include "rawtel/tz.h"
 
 #define PRINT_MAX_ATTRS	16		/* attributes shown per line */
 #define PRINT_MAX_STR	120		/* bytes shown per string */
@@ -53,11 +54,10 @@ static void put_hex(const uint8_t *p, size_t n)
 
 static void put_time(uint64_t ns)
 {
-	time_t t = (time_t)(ns / 1000000000u);
 	struct tm tm;
 	char buf[40];
 
-	if (!ns || !gmtime_r(&t, &tm)) {
+	if (!ns || tz_civil((int64_t)(ns / 1000000000u), &tm)) {
 		fputs(ns ? "?" : "-", stdout);
 		return;
 	}

@@ -12,6 +12,7 @@
 #include "rawtel/fmt.h"
 #include "rawtel/err.h"
 #include "rawtel/prom.h"
+#include "rawtel/util.h"
 
 #define PROM_NAME_MAX 200
 
@@ -483,7 +484,7 @@ int prom_render(const struct otlp_batch *b, int openmetrics, struct otlp_buf *o)
 	}
 	r = otlp_batch_walk(b, gather_one, &g);
 	if (!r) {
-		qsort(g.e, g.n, sizeof(*g.e), ent_cmp);
+		util_sort(g.e, g.n, sizeof(*g.e), ent_cmp);
 		put_families(&w, g.e, g.n);
 		if (g.n_res)
 			put_target_info(&w, g.res, g.n_res);

@@ -6,20 +6,21 @@
 
 #include "rawtel/fmt.h"
 #include "rawtel/probes.h"
+#include "rawtel/tz.h"
 
 void pfmt_time(const struct probe_out *o, uint64_t ts, char *buf, size_t size)
 {
 	int64_t wall = (int64_t)ts + o->wall_off_ns;
-	time_t sec = (time_t)(wall / 1000000000);
+	int64_t sec = wall / 1000000000;
 	struct tm tm;
 
 	if (o->json) {
-		gmtime_r(&sec, &tm);
+		tz_civil(sec, &tm);
 		fmt_snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
 			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 			 (long long)(wall % 1000000000));
 	} else {
-		localtime_r(&sec, &tm);
+		tz_civil(sec + tz_local_offset(sec), &tm);
 		fmt_snprintf(buf, size, "%02d:%02d:%02d.%03lld", tm.tm_hour, tm.tm_min, tm.tm_sec,
 			 (long long)(wall % 1000000000) / 1000000);
 	}

@@ -135,7 +135,7 @@ static int by_inode(const void *a, const void *b)
 void procnet_table_sort(struct procnet_table *t)
 {
 	if (t->n)
-		qsort(t->s, t->n, sizeof(*t->s), by_inode);
+		util_sort(t->s, t->n, sizeof(*t->s), by_inode);
 }
 
 const struct procnet_sock *procnet_table_find(const struct procnet_table *t, uint64_t inode)

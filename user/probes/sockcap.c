@@ -19,6 +19,7 @@
 #include "rawtel/session.h"
 #include "rawtel/sockcap.h"
 #include "rawtel/sockmap.h"
+#include "rawtel/util.h"
 
 #include "sockcap_int.h"
 
@@ -460,7 +461,7 @@ int sockcap_flush(struct sockcap *c, bool all, sockcap_deliver d, void *ctx)
 
 	if (!c->n_held)
 		return 0;
-	qsort(c->held, c->n_held, sizeof(*c->held), by_time);
+	util_sort(c->held, c->n_held, sizeof(*c->held), by_time);
 	for (i = 0; i < c->n_held; i++) {
 		/* past the bound, the oldest go even if young */
 		if (c->held[i].ts > horizon && c->n_held - i <= SC_HELD_MAX / 2)

@@ -17,6 +17,7 @@
 #include "rawtel/fmt.h"
 #include "rawtel/util.h"
 #include "rawtel/sink_parts.h"
+#include "rawtel/tz.h"
 
 #define FILES_BUF (64u << 10)
 
@@ -157,7 +158,7 @@ static void prune(struct files *f, int sig)
 			n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_names);
+	util_sort(names, n, sizeof(names[0]), cmp_names);
 	for (size_t i = 0; i < n; i++) {
 		if (i + f->rotate_keep < n)
 			unlinkat(f->dirfd, names[i], 0);
@@ -180,7 +181,7 @@ static int rotate(struct files *f, int sig)
 	close(o->fd);
 	o->fd = -1;
 	clock_gettime(CLOCK_REALTIME, &now);
-	gmtime_r(&now.tv_sec, &tm);
+	tz_civil(now.tv_sec, &tm);
 	fmt_snprintf(ts, sizeof(ts), "%04d%02d%02dT%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1,
 		     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	fmt_snprintf(cur, sizeof(cur), "%s.%s", sink_signal_name(sig), ext_of(f->format));
