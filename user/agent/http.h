@@ -62,6 +62,10 @@ struct ahttp_ctx {
 	uint16_t act_gen;
 };
 
+/* The most bytes of a connection's last metric attributes kept (a longer
+ * set is looked up every time). */
+#define AHTTP_MKEY_MAX 160
+
 /* A connection as the http probe described it. */
 struct ahttp_conn {
 	uint64_t id;		/* 0: free slot */
@@ -80,6 +84,12 @@ struct ahttp_conn {
 	char peer[48];
 	uint16_t peer_family;
 	uint8_t peer_addr[16];
+	/* ahttp_span.c: the duration histogram's series of the last exchange
+	 * measured (otlp_agg_record_double_ref), and the attributes it was
+	 * for; a connection's exchanges mostly share them */
+	uint64_t mref;
+	uint8_t mkey_len;
+	uint8_t mkey[AHTTP_MKEY_MAX];
 };
 
 /* A server request in progress: what a client request its thread sends
