@@ -74,8 +74,44 @@ static void test_series_per_connection(void)
 	th_stop(&t);
 }
 
+/* A Redis client's commands on one connection: a point per command. */
+static void test_db_series(void)
+{
+	static const char *const cmds[] = { "PING", "GET", "PING", "PING", "GET", "SET" };
+	const struct otlp_metric *m;
+	struct th t;
+	uint64_t ts = 2 * S, count[3] = { 0, 0, 0 };
+
+	th_opts(&t.o);
+	t.o.protos = 1u << PROTO_HTTP1 | 1u << PROTO_REDIS;
+	th_start(&t, false);
+	th_sock(&t, PID, TID, 1, SOCK_K_CONNECT, 1 * S, 50000, 6379, 7);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++, ts += S) {
+		char req[64];
+
+		snprintf(req, sizeof(req), "*1\r\n$%zu\r\n%s\r\n", strlen(cmds[i]), cmds[i]);
+		th_data(&t, PID, TID, 1, DATA_DIR_SEND, ts, ts, req);
+		th_data(&t, PID, TID, 1, DATA_DIR_RECV, ts + 1000, ts + 1000, "+OK\r\n");
+	}
+	th_collect(&t);
+	m = th_metric(&t, "db.client.operation.duration");
+	T_ASSERT(m);
+	T_EQ_INT(m->n_points, 3);
+	for (uint32_t i = 0; i < m->n_points; i++) {
+		const char *op = th_attr(m->hists[i].attrs, m->hists[i].n_attrs, "db.operation.name");
+
+		count[!strcmp(op, "PING") ? 0 : !strcmp(op, "GET") ? 1 : 2] += m->hists[i].count;
+		if (!strcmp(op, "SET"))
+			T_EQ_INT(m->hists[i].count, 1);
+	}
+	T_EQ_INT(count[0], 3);
+	T_EQ_INT(count[1], 2);
+	th_stop(&t);
+}
+
 int main(void)
 {
 	T_RUN(test_series_per_connection);
+	T_RUN(test_db_series);
 	return t_done();
 }

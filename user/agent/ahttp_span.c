@@ -229,31 +229,36 @@ static size_t mkey_make(const struct otlp_kv *kv, uint32_t n, int res, int inst,
 	return len;
 }
 
-/* A point of the duration histogram: through the connection's series of
- * its last exchange when the attributes are the same */
+void ahttp_record(struct agent *a, int res, int inst, const struct otlp_kv *kv, uint32_t n,
+		  double v, struct ahttp_mcache *mc)
+{
+	uint8_t key[AHTTP_MKEY_MAX];
+	size_t len;
+	uint64_t ref;
+
+	if (!mc) {
+		otlp_agg_record_double(a->agg, res, inst, kv, n, v);
+		return;
+	}
+	len = mkey_make(kv, n, res, inst, key);
+	ref = len && len == mc->len && !memcmp(key, mc->key, len) ? mc->ref : 0;
+	otlp_agg_record_double_ref(a->agg, res, inst, kv, n, v, &ref);
+	mc->ref = ref;
+	if (mc->len != len || memcmp(key, mc->key, len)) {
+		memcpy(mc->key, key, len);
+		mc->len = (uint8_t)len;
+	}
+}
+
 static void record(struct ahttp_state *h, struct agent_proc *pr, struct ahttp_conn *c,
 		   bool server, const struct otlp_kv *kv, uint32_t n, const struct http1_exchange *x)
 {
 	struct agent *a = h->a;
 	int res = agent_proc_agg(a, pr);
-	int inst = a->inst[server ? INST_HTTP_SERVER_DURATION : INST_HTTP_CLIENT_DURATION];
-	uint8_t key[AHTTP_MKEY_MAX];
-	size_t len;
-	uint64_t ref;
 
-	if (res < 0)
-		return;
-	len = mkey_make(kv, n, res, inst, key);
-	ref = len && len == c->mkey_len && !memcmp(key, c->mkey, len) ? c->mref : 0;
-	otlp_agg_record_double_ref(a->agg, res, inst, kv, n, (double)(x->end_ns - x->start_ns) / 1e9,
-				   &ref);
-	c->mref = ref;
-	if (c->mkey_len != len) {
-		memcpy(c->mkey, key, len);
-		c->mkey_len = (uint8_t)len;
-	} else if (memcmp(key, c->mkey, len)) {
-		memcpy(c->mkey, key, len);
-	}
+	if (res >= 0)
+		ahttp_record(a, res, a->inst[server ? INST_HTTP_SERVER_DURATION : INST_HTTP_CLIENT_DURATION],
+			     kv, n, (double)(x->end_ns - x->start_ns) / 1e9, &c->mc);
 }
 
 /* The URL the client request went to; its query as url.query would be. */
