@@ -24,9 +24,6 @@ void http1_stat_add(const struct http1_conn *c, size_t off, uint64_t n)
 _Static_assert(sizeof(struct http1_exchange) - offsetof(struct http1_exchange, tracestate) <
 		       HTTP1_TRACESTATE_MAX + 8, "only strings after http1_exchange.method");
 
-/* slots by seq % HTTP1_PIPELINE; http1_msg_begin rounds seq up to it */
-_Static_assert((HTTP1_PIPELINE & (HTTP1_PIPELINE - 1)) == 0, "HTTP1_PIPELINE: a power of two");
-
 static struct http1_exchange *slot(struct http1_conn *c, uint64_t seq)
 {
 	return &c->q[seq % HTTP1_PIPELINE];
@@ -230,11 +227,6 @@ void http1_msg_begin(struct http1_conn *c, struct http1_side *s, uint64_t ts)
 	}
 	resp_ended_by_request(c);
 	s->state = RL_METHOD;
-	/* nothing waits: the queue starts again at its first slot, so that
-	 * keep-alive requests one at a time reuse one exchange's cache lines
-	 * instead of cycling through all HTTP1_PIPELINE of them */
-	if (!http1_queued(c))
-		c->head_seq = c->tail_seq = (c->tail_seq + HTTP1_PIPELINE - 1) & ~(uint64_t)(HTTP1_PIPELINE - 1);
 	if (http1_queued(c) < HTTP1_PIPELINE) {
 		struct http1_exchange *x = slot(c, c->tail_seq);
 
