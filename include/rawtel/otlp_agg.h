@@ -90,6 +90,14 @@ int otlp_agg_record_int(struct otlp_agg *a, int res, int inst,
 			const struct otlp_kv *attrs, uint32_t n_attrs, int64_t v);
 int otlp_agg_record_double(struct otlp_agg *a, int res, int inst,
 			   const struct otlp_kv *attrs, uint32_t n_attrs, double v);
+/* The same, remembering the series in *ref (0: none yet) for the caller's
+ * next measurement of the same resource, instrument and attribute set:
+ * while that series lives, attrs are not looked at (the caller knows they
+ * are the same); once it is gone (collected, dropped), they are again.
+ * Spares a measurement the canonical attribute set and the hash lookup. */
+int otlp_agg_record_double_ref(struct otlp_agg *a, int res, int inst,
+			       const struct otlp_kv *attrs, uint32_t n_attrs, double v,
+			       uint64_t *ref);
 
 /* Add every stream with something to report to a metrics batch, one metric
  * per (resource, instrument), and start a new interval. On failure

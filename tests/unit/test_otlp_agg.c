@@ -352,6 +352,61 @@ static void overflow_point(void)
 	otlp_batch_free(b);
 }
 
+/* A caller's series ref: the same series without the attributes while
+ * it lives; a series collected (delta, idle) or dropped with its resource
+ * is looked up again; the overflow point is never remembered. */
+static void series_ref(void)
+{
+	struct otlp_instrument hi = { OTLP_S("h"), OTLP_S(""), OTLP_S("s"), OTLP_INST_HISTOGRAM, 1,
+				      otlp_duration_bounds, 14 };
+	struct otlp_agg *a = agg(OTLP_PREF_DELTA, 16, 3);
+	struct otlp_batch *b = mbatch(1 << 16);
+	struct otlp_kv k1 = otlp_kv_str("route", "/a"), k2 = otlp_kv_str("route", "/b");
+	struct otlp_kv k3 = otlp_kv_str("route", "/c");
+	uint64_t ref = 0, ref2 = 0, ref3 = 1;
+	int r, h, pts;
+	struct got g;
+
+	T_ASSERT(a && b);
+	r = otlp_agg_add_resource(a, &res0);
+	h = otlp_agg_add_instrument(a, &hi);
+	T_EQ_INT(otlp_agg_record_double_ref(a, r, h, &k1, 1, 0.5, &ref), 0);
+	T_CHECK(ref != 0);
+	/* remembered: the attributes are not read (here: wrong on purpose) */
+	T_EQ_INT(otlp_agg_record_double_ref(a, r, h, &k2, 1, 1.5, &ref), 0);
+	T_EQ_INT(otlp_agg_record_double_ref(a, r, h, &k2, 1, 2, &ref2), 0);
+	T_CHECK(ref2 != 0 && ref2 != ref);
+	/* the third set is the overflow point's: not remembered */
+	T_EQ_INT(otlp_agg_record_double_ref(a, r, h, &k3, 1, 3, &ref3), 0);
+	T_EQ_INT(ref3, 0);
+	T_EQ_INT(otlp_agg_record_double_ref(a, r, h, NULL, 0, NAN, &ref), -EINVAL);
+	g = collect(a, b, &pts);
+	T_ASSERT(g.n == 1 && pts == 3);
+	T_CHECK(g.m[0]->hists[0].count == 2 && g.m[0]->hists[0].sum == 2);
+	T_CHECK(g.m[0]->hists[1].count == 1 && g.m[0]->hists[1].sum == 2);
+	T_CHECK(g.m[0]->hists[2].count == 1 && g.m[0]->hists[2].sum == 3);
+	/* delta: /b saw nothing this interval and is freed at the next
+	 * collection; its ref then finds its set again (the attributes) */
+	T_EQ_INT(otlp_agg_record_double_ref(a, r, h, &k1, 1, 1, &ref), 0);
+	g = collect(a, b, &pts);
+	T_ASSERT(g.n == 1 && pts == 1);
+	T_EQ_INT(otlp_agg_record_double_ref(a, r, h, &k3, 1, 4, &ref2), 0);
+	T_CHECK(ref2 != 0);
+	g = collect(a, b, &pts);
+	T_ASSERT(g.n == 1 && pts == 1);
+	T_CHECK(g.m[0]->hists[0].n_attrs == 1 && g.m[0]->hists[0].attrs[0].v.len == 2 &&
+		!memcmp(g.m[0]->hists[0].attrs[0].v.u.s, "/c", 2) && g.m[0]->hists[0].sum == 4);
+	/* the resource dropped: its series go, refs with them */
+	otlp_agg_drop_resource(a, r);
+	T_EQ_INT(otlp_agg_add_resource(a, &res0), r);
+	T_EQ_INT(otlp_agg_record_double_ref(a, r, h, &k2, 1, 5, &ref2), 0);
+	g = collect(a, b, &pts);
+	T_ASSERT(g.n == 1 && pts == 1);
+	T_CHECK(!memcmp(g.m[0]->hists[0].attrs[0].v.u.s, "/b", 2) && g.m[0]->hists[0].sum == 5);
+	otlp_agg_free(a);
+	otlp_batch_free(b);
+}
+
 /* The pool is the bound: no series left means dropped, and counted. */
 static void pool_exhausted(void)
 {
@@ -478,6 +533,7 @@ int main(void)
 	T_RUN(gauge_last_value);
 	T_RUN(histogram_buckets);
 	T_RUN(overflow_point);
+	T_RUN(series_ref);
 	T_RUN(pool_exhausted);
 	T_RUN(bad_input);
 	T_RUN(collect_retry);

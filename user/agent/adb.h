@@ -90,6 +90,8 @@ struct adb_conn {
 	/* The span's context: trace and span id, parent (CTX_PARENT), and
 	 * CTX_SAMPLED / CTX_REMOTE; start_ns, act and act_gen unused. */
 	struct ahttp_ctx ctx;
+	/* the connection's histogram series (ahttp_record); NULL: none */
+	struct ahttp_mcache *mc;
 };
 
 /* One exchange as a span (if sampled) and a duration point. */

@@ -39,7 +39,7 @@ static void on_db_request(void *arg, const struct db_exchange *x)
 	ahttp_ctx_push(h->cur, c, &ctx);
 }
 
-static void conn_describe(const struct ahttp_state *h, const struct ahttp_conn *c,
+static void conn_describe(const struct ahttp_state *h, struct ahttp_conn *c,
 			  struct adb_conn *out)
 {
 	const struct ahttp_proc *p = h->cur;
@@ -54,6 +54,7 @@ static void conn_describe(const struct ahttp_state *h, const struct ahttp_conn *
 	memcpy(out->laddr, c->laddr, 16);
 	memcpy(out->raddr, c->raddr, 16);
 	out->raw_text = h->a->o->capture_query_text;
+	out->mc = &c->mc;
 }
 
 static void on_db(void *arg, const struct db_exchange *x)

@@ -342,9 +342,9 @@ void adb_exchange(struct agent *a, const struct adb_conn *c, const struct db_exc
 	pr = procs_get(&a->procs, c->pid, comm);
 	res = metric ? agent_proc_agg(a, pr) : -1;
 	if (res >= 0)
-		otlp_agg_record_double(a->agg, res,
-				       a->inst[e.server ? INST_DB_SERVER_DURATION : INST_DB_CLIENT_DURATION],
-				       kv, n, x->end_ns > x->start_ns ? (double)(x->end_ns - x->start_ns) / 1e9 : 0);
+		ahttp_record(a, res, a->inst[e.server ? INST_DB_SERVER_DURATION : INST_DB_CLIENT_DURATION],
+			     kv, n, x->end_ns > x->start_ns ? (double)(x->end_ns - x->start_ns) / 1e9 : 0,
+			     c->mc);
 	if (!span)
 		return;
 	dbx_span(&e);

@@ -202,16 +202,63 @@ static uint32_t metric_attrs(const struct ex *e, struct otlp_kv *kv)
 	return n;
 }
 
-static void record(struct ahttp_state *h, struct agent_proc *pr, bool server,
-		   const struct otlp_kv *kv, uint32_t n, const struct http1_exchange *x)
+/* What a metric attribute set is made of, exactly, for comparing it
+ * with the connection's last one: per attribute its key's address (a
+ * literal of this file), type and value; the resource and instrument
+ * first. 0 when it would not fit. */
+static size_t mkey_make(const struct otlp_kv *kv, uint32_t n, int res, int inst, uint8_t *out)
+{
+	size_t len = 0;
+
+	memcpy(out, &res, sizeof(res));
+	memcpy(out + sizeof(res), &inst, sizeof(inst));
+	len = sizeof(res) + sizeof(inst);
+	for (uint32_t i = 0; i < n; i++) {
+		size_t vlen = kv[i].v.type == OTLP_V_STRING ? kv[i].v.len : sizeof(kv[i].v.u.i);
+
+		if (len + sizeof(kv[i].key.p) + 3 + vlen > AHTTP_MKEY_MAX || vlen > 255)
+			return 0;
+		memcpy(out + len, &kv[i].key.p, sizeof(kv[i].key.p));
+		len += sizeof(kv[i].key.p);
+		out[len++] = (uint8_t)kv[i].v.type;
+		out[len++] = (uint8_t)vlen;
+		memcpy(out + len, kv[i].v.type == OTLP_V_STRING ? (const void *)kv[i].v.u.s
+							       : (const void *)&kv[i].v.u.i, vlen);
+		len += vlen;
+	}
+	return len;
+}
+
+void ahttp_record(struct agent *a, int res, int inst, const struct otlp_kv *kv, uint32_t n,
+		  double v, struct ahttp_mcache *mc)
+{
+	uint8_t key[AHTTP_MKEY_MAX];
+	size_t len;
+	uint64_t ref;
+
+	if (!mc) {
+		otlp_agg_record_double(a->agg, res, inst, kv, n, v);
+		return;
+	}
+	len = mkey_make(kv, n, res, inst, key);
+	ref = len && len == mc->len && !memcmp(key, mc->key, len) ? mc->ref : 0;
+	otlp_agg_record_double_ref(a->agg, res, inst, kv, n, v, &ref);
+	mc->ref = ref;
+	if (mc->len != len || memcmp(key, mc->key, len)) {
+		memcpy(mc->key, key, len);
+		mc->len = (uint8_t)len;
+	}
+}
+
+static void record(struct ahttp_state *h, struct agent_proc *pr, struct ahttp_conn *c,
+		   bool server, const struct otlp_kv *kv, uint32_t n, const struct http1_exchange *x)
 {
 	struct agent *a = h->a;
 	int res = agent_proc_agg(a, pr);
 
 	if (res >= 0)
-		otlp_agg_record_double(a->agg, res,
-				       a->inst[server ? INST_HTTP_SERVER_DURATION : INST_HTTP_CLIENT_DURATION],
-				       kv, n, (double)(x->end_ns - x->start_ns) / 1e9);
+		ahttp_record(a, res, a->inst[server ? INST_HTTP_SERVER_DURATION : INST_HTTP_CLIENT_DURATION],
+			     kv, n, (double)(x->end_ns - x->start_ns) / 1e9, &c->mc);
 }
 
 /* The URL the client request went to; its query as url.query would be. */
@@ -403,7 +450,7 @@ void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_co
 	pfmt_comm(comm, p->comm);
 	pr = procs_get(&a->procs, p->pid, comm);
 	if (metric)
-		record(h, pr, e.server, kv, n, x);
+		record(h, pr, c, e.server, kv, n, x);
 	if (!span)
 		return;
 	n = span_attrs(&e, kv, n);

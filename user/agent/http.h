@@ -62,6 +62,17 @@ struct ahttp_ctx {
 	uint16_t act_gen;
 };
 
+/* The duration histogram's series of a connection's last exchange
+ * measured (otlp_agg_record_double_ref), and the attributes it was for
+ * (ahttp_span.c): a connection's exchanges mostly share them. A set
+ * longer than AHTTP_MKEY_MAX bytes is looked up every time. */
+#define AHTTP_MKEY_MAX 160
+struct ahttp_mcache {
+	uint64_t ref;
+	uint8_t len;
+	uint8_t key[AHTTP_MKEY_MAX];
+};
+
 /* A connection as the http probe described it. */
 struct ahttp_conn {
 	uint64_t id;		/* 0: free slot */
@@ -80,6 +91,7 @@ struct ahttp_conn {
 	char peer[48];
 	uint16_t peer_family;
 	uint8_t peer_addr[16];
+	struct ahttp_mcache mc;	/* HTTP's or a DB protocol's histogram */
 };
 
 /* A server request in progress: what a client request its thread sends
@@ -214,6 +226,12 @@ int ahttp_ctx_count(struct ahttp_state *h, const struct ahttp_ctx *ctx);
 /* One exchange reported by the parser of process p. */
 void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn *c,
 		   const struct ahttp_ctx *ctx, const struct http1_exchange *x);
+
+/* A duration point (v seconds) of resource res, instrument inst, through
+ * the series mc remembers when the attributes are the same as its last
+ * (mc NULL: looked up). */
+void ahttp_record(struct agent *a, int res, int inst, const struct otlp_kv *kv, uint32_t n,
+		  double v, struct ahttp_mcache *mc);
 
 /* What every span of an exchange starts with (HTTP, DB): its context's
  * ids, kind, times on the wall clock, sampled; the rest is zero. */

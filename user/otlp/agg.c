@@ -33,6 +33,8 @@ struct series {
 	uint32_t res, inst;
 	uint64_t hash;
 	uint64_t start_ns;
+	uint32_t gen;			/* changes as the slot is freed and reused
+					 * (otlp_agg_record_double_ref) */
 	uint16_t attr_len;
 	uint8_t touched;		/* measured since the last collection */
 	union num val, last;		/* sum or value; last observed total sent */
@@ -209,6 +211,7 @@ static void series_free(struct otlp_agg *a, uint32_t idx)
 		p = &a->series[*p - 1].hnext;
 	if (*p)
 		*p = s->hnext;
+	s->gen++;
 	s->snext = a->free_head;
 	a->free_head = idx + 1;
 	a->stats.series--;
@@ -368,14 +371,16 @@ static uint32_t series_new(struct otlp_agg *a, struct stream *st, uint32_t res,
 			   uint32_t inst, uint64_t hash, const uint8_t *blob,
 			   size_t len)
 {
-	uint32_t x = a->free_head;
+	uint32_t x = a->free_head, gen;
 	struct series *s;
 
 	if (!x)
 		return 0;
 	s = &a->series[x - 1];
 	a->free_head = s->snext;
+	gen = s->gen + 1;
 	memset(s, 0, sizeof(*s));
+	s->gen = gen;
 	s->res = res;
 	s->inst = inst;
 	s->hash = hash;
@@ -470,22 +475,16 @@ static size_t bucket_index(const double *b, uint32_t n, double v)
 	return lo;
 }
 
-static int record(struct otlp_agg *a, int res, int inst, const struct otlp_kv *attrs,
-		  uint32_t n, union num v, int is_double)
+/* What every measurement must be: 0 or -EINVAL. */
+static int measurement_ok(struct otlp_agg *a, int res, int inst, double d, int is_double)
 {
-	uint8_t blob[4096];
 	const struct otlp_instrument *in;
-	struct series *s;
-	uint32_t x;
-	double d;
-	int len;
 
 	if (res < 0 || (uint32_t)res >= a->cfg.max_resources || !a->res[res] ||
 	    inst < 0 || (uint32_t)inst >= a->n_inst)
 		return err_set(EINVAL, "metrics aggregator: no resource %d or instrument %d",
 			       res, inst);
 	in = &a->inst[inst];
-	d = is_double ? v.d : (double)v.i;
 	if (isnan(d))
 		return err_set(EINVAL, "instrument '%.*s': NaN measurement ignored",
 			       (int)in->name.len, in->name.p);
@@ -495,13 +494,15 @@ static int record(struct otlp_agg *a, int res, int inst, const struct otlp_kv *a
 	if (in->kind == OTLP_INST_COUNTER && d < 0)
 		return err_set(EINVAL, "counter '%.*s': negative increment ignored",
 			       (int)in->name.len, in->name.p);
-	len = attrs_encode(attrs, n, blob, a->cfg.max_attr_bytes);
-	if (len < 0)
-		return len;
-	if (!(x = series_find(a, (uint32_t)res, (uint32_t)inst, blob, (size_t)len)))
-		return err_set(ENOSPC, "metrics aggregator: all %u series in use; "
-			       "measurement dropped", a->cfg.max_series);
-	s = &a->series[x - 1];
+	return 0;
+}
+
+/* Series x (index + 1) takes the measurement. */
+static void measure(struct otlp_agg *a, const struct otlp_instrument *in, uint32_t x,
+		    union num v, double d)
+{
+	struct series *s = &a->series[x - 1];
+
 	s->touched = 1;
 	switch (in->kind) {
 	case OTLP_INST_COUNTER:
@@ -529,19 +530,68 @@ static int record(struct otlp_agg *a, int res, int inst, const struct otlp_kv *a
 		buckets_of(a, x - 1)[bucket_index(in->bounds, in->n_bounds, d)]++;
 		break;
 	}
+}
+
+/* The series a ref names, if it is still the one it was made for: 0
+ * otherwise */
+static uint32_t ref_series(const struct otlp_agg *a, uint64_t ref, int res, int inst)
+{
+	uint32_t x = (uint32_t)ref;
+	const struct series *s;
+
+	if (!x || x > a->cfg.max_series)
+		return 0;
+	s = &a->series[x - 1];
+	return s->gen == (uint32_t)(ref >> 32) && s->res == (uint32_t)res &&
+	       s->inst == (uint32_t)inst ? x : 0;
+}
+
+static int record(struct otlp_agg *a, int res, int inst, const struct otlp_kv *attrs,
+		  uint32_t n, union num v, int is_double, uint64_t *ref)
+{
+	uint8_t blob[4096];
+	double d = is_double ? v.d : (double)v.i;
+	uint32_t x;
+	int len, r;
+
+	if ((r = measurement_ok(a, res, inst, d, is_double)))
+		return r;
+	if (ref && (x = ref_series(a, *ref, res, inst))) {
+		measure(a, &a->inst[inst], x, v, d);
+		return 0;
+	}
+	len = attrs_encode(attrs, n, blob, a->cfg.max_attr_bytes);
+	if (len < 0)
+		return len;
+	if (!(x = series_find(a, (uint32_t)res, (uint32_t)inst, blob, (size_t)len)))
+		return err_set(ENOSPC, "metrics aggregator: all %u series in use; "
+			       "measurement dropped", a->cfg.max_series);
+	/* not the overflow point: the same attributes may get a series of
+	 * their own once there is room again */
+	if (ref)
+		*ref = x == stream_of(a, (uint32_t)res, (uint32_t)inst)->overflow ? 0 :
+		       (uint64_t)a->series[x - 1].gen << 32 | x;
+	measure(a, &a->inst[inst], x, v, d);
 	return 0;
 }
 
 int otlp_agg_record_int(struct otlp_agg *a, int res, int inst,
 			const struct otlp_kv *attrs, uint32_t n_attrs, int64_t v)
 {
-	return record(a, res, inst, attrs, n_attrs, (union num){ .i = v }, 0);
+	return record(a, res, inst, attrs, n_attrs, (union num){ .i = v }, 0, NULL);
 }
 
 int otlp_agg_record_double(struct otlp_agg *a, int res, int inst,
 			   const struct otlp_kv *attrs, uint32_t n_attrs, double v)
 {
-	return record(a, res, inst, attrs, n_attrs, (union num){ .d = v }, 1);
+	return record(a, res, inst, attrs, n_attrs, (union num){ .d = v }, 1, NULL);
+}
+
+int otlp_agg_record_double_ref(struct otlp_agg *a, int res, int inst,
+			       const struct otlp_kv *attrs, uint32_t n_attrs, double v,
+			       uint64_t *ref)
+{
+	return record(a, res, inst, attrs, n_attrs, (union num){ .d = v }, 1, ref);
 }
 
 /* ---- collection --------------------------------------------------------- */

@@ -1,0 +1,117 @@
+/* rawtel run's duration histograms when a connection's exchanges share
+ * their series (ahttp_span.c remembers the last one per connection):
+ * each exchange still lands in the point of its own attributes, whether
+ * they stay, change and come back, on one connection or several, and
+ * after a collection or a process's resource went. */
+#include "agent_http_t.h"
+
+#define S 1000000000ull
+
+static void serve(struct th *t, uint64_t conn, uint64_t ts, const char *path, int status)
+{
+	char req[128], resp[128];
+
+	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: h\r\n\r\n", path);
+	snprintf(resp, sizeof(resp), "HTTP/1.1 %d X\r\nContent-Length: 0\r\n\r\n", status);
+	RECV(t, conn, ts, req);
+	SEND(t, conn, ts + 1000 * (uint64_t)status, resp);
+}
+
+/* The count and sum (in us) of the point with route and status. */
+static void point_is(struct th *t, const char *route, const char *status, uint64_t count, double sum_us)
+{
+	const struct otlp_metric *m = th_metric(t, "http.server.request.duration");
+
+	T_ASSERT(m);
+	for (uint32_t i = 0; i < m->n_points; i++) {
+		const struct otlp_hist_point *p = &m->hists[i];
+
+		if (strcmp(th_attr(p->attrs, p->n_attrs, "http.route"), route) ||
+		    strcmp(th_attr(p->attrs, p->n_attrs, "http.response.status_code"), status))
+			continue;
+		T_EQ_INT(p->count, count);
+		if (!(p->sum * 1e6 > sum_us - 0.01 && p->sum * 1e6 < sum_us + 0.01))
+			T_FAILF("%s %s: sum %f us, not %f", route, status, p->sum * 1e6, sum_us);
+		return;
+	}
+	T_FAILF("no point for %s %s", route, status);
+}
+
+static void test_series_per_connection(void)
+{
+	static const struct { uint64_t conn; const char *path; int status; } ex[] = {
+		{ 1, "/a", 200 }, { 1, "/a", 200 }, { 1, "/a", 500 }, { 1, "/b", 200 },
+		{ 2, "/b", 200 }, { 1, "/a", 200 }, { 2, "/a", 500 }, { 1, "/a", 404 },
+	};
+	struct th t;
+	uint64_t ts = 2 * S;
+
+	th_opts(&t.o);
+	th_start(&t, false);
+	th_sock(&t, PID, TID, 1, SOCK_K_ACCEPT, 1 * S, 80, 40000, 2);
+	th_sock(&t, PID, TID, 2, SOCK_K_ACCEPT, 1 * S, 80, 40001, 3);
+	for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++, ts += S)
+		serve(&t, ex[i].conn, ts, ex[i].path, ex[i].status);
+	th_collect(&t);
+	T_EQ_INT(th_metric(&t, "http.server.request.duration")->n_points, 4);
+	point_is(&t, "/a", "200", 3, 600);
+	point_is(&t, "/a", "500", 2, 1000);
+	point_is(&t, "/b", "200", 2, 400);
+	point_is(&t, "/a", "404", 1, 404);
+	/* cumulative: the same points go on */
+	serve(&t, 1, ts, "/a", 404);
+	serve(&t, 2, ts + S, "/a", 200);
+	th_collect(&t);
+	point_is(&t, "/a", "404", 2, 808);
+	point_is(&t, "/a", "200", 4, 800);
+	/* the process's resource gone (and its series): found again */
+	otlp_agg_drop_resource(t.a->agg, procs_get(&t.a->procs, PID, "testsrv")->agg_res);
+	procs_get(&t.a->procs, PID, "testsrv")->agg_res = -1;
+	serve(&t, 1, ts + 2 * S, "/a", 404);
+	th_collect(&t);
+	T_EQ_INT(th_metric(&t, "http.server.request.duration")->n_points, 1);
+	point_is(&t, "/a", "404", 1, 404);
+	th_stop(&t);
+}
+
+/* A Redis client's commands on one connection: a point per command. */
+static void test_db_series(void)
+{
+	static const char *const cmds[] = { "PING", "GET", "PING", "PING", "GET", "SET" };
+	const struct otlp_metric *m;
+	struct th t;
+	uint64_t ts = 2 * S, count[3] = { 0, 0, 0 };
+
+	th_opts(&t.o);
+	t.o.protos = 1u << PROTO_HTTP1 | 1u << PROTO_REDIS;
+	th_start(&t, false);
+	th_sock(&t, PID, TID, 1, SOCK_K_CONNECT, 1 * S, 50000, 6379, 7);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++, ts += S) {
+		char req[64];
+
+		snprintf(req, sizeof(req), "*1\r\n$%zu\r\n%s\r\n", strlen(cmds[i]), cmds[i]);
+		th_data(&t, PID, TID, 1, DATA_DIR_SEND, ts, ts, req);
+		th_data(&t, PID, TID, 1, DATA_DIR_RECV, ts + 1000, ts + 1000, "+OK\r\n");
+	}
+	th_collect(&t);
+	m = th_metric(&t, "db.client.operation.duration");
+	T_ASSERT(m);
+	T_EQ_INT(m->n_points, 3);
+	for (uint32_t i = 0; i < m->n_points; i++) {
+		const char *op = th_attr(m->hists[i].attrs, m->hists[i].n_attrs, "db.operation.name");
+
+		count[!strcmp(op, "PING") ? 0 : !strcmp(op, "GET") ? 1 : 2] += m->hists[i].count;
+		if (!strcmp(op, "SET"))
+			T_EQ_INT(m->hists[i].count, 1);
+	}
+	T_EQ_INT(count[0], 3);
+	T_EQ_INT(count[1], 2);
+	th_stop(&t);
+}
+
+int main(void)
+{
+	T_RUN(test_series_per_connection);
+	T_RUN(test_db_series);
+	return t_done();
+}
