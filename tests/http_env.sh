@@ -3,7 +3,9 @@
 # Sourced by tests/integ/run_http*.sh and scripts/bench-http (POSIX sh).
 #
 #   http_env_start DIR [WORKERS]  sets NG_PORT PY_PORT NG_PID PY_PID;
-#                                 returns 1 (message on stderr) on failure
+#                                 returns 1 (message on stderr) on failure;
+#                                 HE_TLS=1: nginx serves HTTPS (a certificate
+#                                 made in DIR), http_wait_port still works
 #   http_env_stop                 stops both, by PID
 #   http_nginx_head, http_tls_cert  for tests that write their own nginx.conf
 #   http_free_port, http_wait_port, http_wait_listen  for their own servers
@@ -80,6 +82,13 @@ http_env_start() {
 	echo "upstream data" > "$HE_DIR/up/data.txt"
 	echo "upstream data 2" > "$HE_DIR/up/data2.txt"
 	NG_PORT=$(http_free_port); PY_PORT=$(http_free_port)
+	tls=""
+	if [ "${HE_TLS:-0}" = 1 ]; then
+		if ! http_tls_cert "$HE_DIR"; then
+			echo "openssl req: $(head -c 300 "$HE_DIR/openssl.out")" >&2; return 1
+		fi
+		tls=" ssl; ssl_certificate $HE_DIR/cert.pem; ssl_certificate_key $HE_DIR/key.pem"
+	fi
 	if [ "$workers" -gt 1 ]; then master="master_process on; worker_processes $workers;"
 	else master="master_process off;"; fi
 	# the log has the client's port and the request's number on its
@@ -91,7 +100,7 @@ http_env_start() {
 	sendfile on;
 	types { text/plain txt; application/octet-stream bin; }
 	server {
-		listen 127.0.0.1:$NG_PORT;
+		listen 127.0.0.1:$NG_PORT$tls;
 		root $HE_DIR/www;
 		location /static/ { }
 		location /gz/ { gzip on; gzip_types text/plain; gzip_min_length 1; }

@@ -6,16 +6,23 @@
 // records lost in the kernel are found by stream offset and fed as gaps,
 // so a loss never pairs a response with the wrong request. Spans missing
 // and spans flagged together are no more than the losses reported.
-//   node check-run-http-load.js NAME BODIES_DIR NGINX_PID SERVED WRK_OUTPUT [MIN_LOST]
+// SCHEME https (nginx over TLS, the plaintext from the libssl uprobes):
+// every span also says https and has the peer's address (each TLS call
+// tied to its socket), never an unproven binding; the peer is checked
+// in every run where no loss is forced.
+//   node check-run-http-load.js NAME BODIES_DIR NGINX_PID SERVED WRK_OUTPUT [MIN_LOST [SCHEME]]
 const fs = require('fs');
 const { readBodies } = require('./otlp-read.js');
 
-const [name, dir, pidStr, servedStr, wrkFile, minLostStr] = process.argv.slice(2);
+const [name, dir, pidStr, servedStr, wrkFile, minLostStr, schemeArg] = process.argv.slice(2);
+const scheme = schemeArg || 'http';
 const pid = Number(pidStr), served = Number(servedStr), minLost = Number(minLostStr || 0);
 const { spans: all, metrics, self, selfSum } = readBodies(dir);
 const mine = all.filter((x) => x.res['process.pid'] === pid && x.s.kind === 2);
-let partial = 0, bad = 0, closed = 0;
+let partial = 0, bad = 0, closed = 0, peer = 0;
 for (const { a } of mine) {
+  // with losses forced, a connection whose accept was lost has no peer
+  if (a['url.scheme'] !== scheme || a['rawtel.tls.binding'] || (!minLost && a['network.peer.address'] !== '127.0.0.1')) peer++;
   if (a['rawtel.http.partial']) partial++;
   else if (a['url.path'] !== '/static/hello.txt' || a['http.response.status_code'] !== 200) bad++;
   if (a['error.type'] === 'connection_closed' && !a['rawtel.http.partial']) closed++;
@@ -37,6 +44,7 @@ const summary = `served ${served} (wrk completed ${done}, ${rps}/s), SERVER span
 const fails = [];
 if (!(served > 1000)) fails.push('too few requests served');
 if (bad) fails.push(`${bad} spans with the wrong path or status, not flagged partial`);
+if (peer) fails.push(`${peer} spans not ${scheme} or without the peer's address`);
 if (closed) fails.push(`${closed} spans given up as connection_closed`);
 if (short < 0) fails.push('more spans than requests');
 // requests nginx logged that wrk never completed: it closed those

@@ -5,8 +5,10 @@
  * _send (and gnutls_deinit) of GnuTLS: in every copy the selected
  * processes map (their own, through /proc/PID/root: containers, chroots),
  * in the system's (processes that start later with it are covered: a
- * uprobe is on the file), and, under --pid, the executable itself when it
- * defines them (OpenSSL or BoringSSL linked in statically). A file without
+ * uprobe is on the file), and the executables themselves that define them
+ * (OpenSSL or BoringSSL linked in statically: node), --pid's or every
+ * running process's (later processes of the same file are covered too;
+ * a program first started after rawtel is not). A file without
  * some is no error: the _ex forms are 1.1.1's, _ex2 3.3's. Found files
  * are skipped at attach time when gone meanwhile. */
 #include <dirent.h>
@@ -26,6 +28,7 @@
 #include "rawtel/util.h"
 
 #define TLS_FILES_MAX 16	/* distinct files probed */
+#define TLS_EXES_MAX 512	/* distinct executables looked into */
 
 /* ret NULL: the entry alone. An end (the object's) is probed only in a
  * file with calls; BIO_write (libcrypto's, or an executable's own: the
@@ -56,8 +59,8 @@ struct tls_walk {
 	struct {
 		dev_t dev;
 		ino_t ino;
-	} f[TLS_FILES_MAX];
-	int nf;
+	} f[TLS_FILES_MAX], exe[TLS_EXES_MAX];
+	int nf, nexe;
 	struct uprobe_target *t;
 	int n, max;
 };
@@ -155,7 +158,40 @@ static int tls_maps(struct tls_walk *w, int pid)
 	return r;
 }
 
-/* Every process's libssl copies */
+/* Process PID's executable when it defines the functions itself; each
+ * file looked into once (most define none: only those that do take a
+ * place among the probed files) */
+static int tls_exe(struct tls_walk *w, int pid)
+{
+	char exe[64];
+	struct stat st;
+	struct elf_file *f;
+	int r;
+
+	fmt_snprintf(exe, sizeof(exe), "/proc/%d/exe", pid);
+	if (stat(exe, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	for (int i = 0; i < w->nexe; i++)
+		if (w->exe[i].dev == st.st_dev && w->exe[i].ino == st.st_ino)
+			return 0;
+	if (w->nexe < TLS_EXES_MAX) {
+		w->exe[w->nexe].dev = st.st_dev;
+		w->exe[w->nexe++].ino = st.st_ino;
+	}
+	/* no room for all its functions: left out, not an error (the
+	 * libraries keep the room they need) */
+	if (w->n + (int)(sizeof(tls_funcs) / sizeof(tls_funcs[0])) > w->max / 2 || elf_open(exe, &f))
+		return 0;
+	/* one that imports SSL_read from libssl does not define it */
+	r = 0;
+	if (!elf_func_find(f, "SSL_read", &(struct elf_sym){ 0 }, &(uint64_t){ 0 }) &&
+	    tls_new_file(w, exe))
+		r = tls_file(w, f);
+	elf_close(f);
+	return r < 0 ? r : 0;
+}
+
+/* Every process's libssl copies and executables with the functions */
 static int tls_running(struct tls_walk *w)
 {
 	DIR *d = opendir("/proc");
@@ -167,8 +203,8 @@ static int tls_running(struct tls_walk *w)
 	while (!r && (de = readdir(d)) && w->nf < TLS_FILES_MAX) {
 		int pid = atoi(de->d_name);
 
-		if (pid > 0)
-			r = tls_maps(w, pid);
+		if (pid > 0 && !(r = tls_maps(w, pid)))
+			r = tls_exe(w, pid);
 	}
 	closedir(d);
 	return r;
