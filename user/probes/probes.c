@@ -332,7 +332,7 @@ const struct probe probes[] = {
 	SOCK_PROBE("redis", "Redis commands (RESP2/RESP3) from TCP socket payloads",
 		   dbline_header, htline_start_redis),
 	SOCK_PROBE("tls", "TLS library calls (OpenSSL, GnuTLS) and handshakes read from the wire\n"
-		   "(--data: the calls' plaintext, escaped)", tlsline_header, htline_start_tls),
+		   "            (--data: the calls' plaintext, escaped)", tlsline_header, htline_start_tls),
 	SOCK_PROBE("memcached", "Memcached commands (text, meta) from TCP socket payloads",
 		   dbline_header, htline_start_memcached),
 	{ .name = "uprobe", .summary = "calls of functions you name: uprobe BINARY:SYMBOL[,SYMBOL...]",
