@@ -4,7 +4,7 @@
  * literal of a statement anywhere unless raw text was asked for. */
 #include <sys/socket.h>
 
-#include "agent_http_t.h"
+#include "agent_case.h"
 #include "rawtel/db.h"
 
 #define S 1000000000ull
@@ -90,11 +90,13 @@ static void put(struct dbt *d, struct db_exchange x)
 	adb_exchange(d->t.a, &d->c, &x);
 }
 
-/* Span i of d's, once there are exactly n */
-static const struct otlp_span *span(struct dbt *d, int n, int i)
+/* Span i of d's, once there are exactly n: of the kind its connection's
+ * role makes it and, unless name is NULL, this name. */
+static const struct otlp_span *span(struct dbt *d, int n, int i, const char *name)
 {
-	T_ASSERT(th_spans(&d->t) == n);
-	return d->t.spans[i];
+	int kind = d->c.role == PROTO_SERVER ? OTLP_KIND_SERVER : OTLP_KIND_CLIENT;
+
+	return th_span_is(&d->t, n, i, kind, name);
 }
 
 /* The only point of a histogram (NULL when there is not exactly one). */
@@ -127,23 +129,29 @@ static void failed(struct db_exchange *x, const char *status)
 }
 
 #define PA(p, k) th_attr((p)->attrs, (p)->n_attrs, k)
-#define PHAS(p, k) th_has((p)->attrs, (p)->n_attrs, k)
+
+/* A PostgreSQL statement that returned or affected one row, alone on
+ * connection c: its span, named `name`. */
+static const struct otlp_span *pg_one_row(struct dbt *d, struct adb_conn c, const char *text,
+					  const char *ns, const char *name)
+{
+	struct db_exchange x = mkx(PROTO_POSTGRES, "", text, ns);
+
+	begin(d, c);
+	x.rows = 1;
+	put(d, x);
+	return span(d, 1, 0, name);
+}
 
 static void test_pg_select(void)
 {
 	struct dbt d;
-	struct db_exchange x = mkx(PROTO_POSTGRES, "",
-				   "SELECT name FROM users WHERE id = 42 AND email = 'bob@example.com'",
-				   "shop");
 	const struct otlp_span *s;
 	const struct otlp_hist_point *p;
 
-	begin(&d, client(5432));
-	x.rows = 1;
-	put(&d, x);
-	s = span(&d, 1, 0);
-	T_EQ_STR(th_name(s), "SELECT users");
-	T_EQ_INT(s->kind, OTLP_KIND_CLIENT);
+	s = pg_one_row(&d, client(5432),
+		       "SELECT name FROM users WHERE id = 42 AND email = 'bob@example.com'", "shop",
+		       "SELECT users");
 	TH_ATTRS(s,
 		 "db.system.name", "postgresql",
 		 "db.namespace", "shop",
@@ -200,18 +208,17 @@ static void test_pg_errors(void)
 	put(&d, x);
 	memcpy(x.status, "02000", 6);
 	put(&d, x);
-	s = span(&d, 3, 0);
-	T_EQ_STR(th_name(s), "SELECT missing_table");
+	s = span(&d, 3, 0, "SELECT missing_table");
 	T_EQ_STR(SA(s, "db.response.status_code"), "42P01");
 	T_EQ_STR(SA(s, "error.type"), "42P01");
 	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
 	T_EQ_INT(s->status_msg.len, 0);
-	T_CHECK(!SHAS(s, "db.response.returned_rows"));
-	s = span(&d, 3, 1);
+	TH_NO_ATTRS(s, "db.response.returned_rows");
+	s = span(&d, 3, 1, NULL);
 	T_EQ_STR(SA(s, "db.response.status_code"), "01000");
-	T_CHECK(!SHAS(s, "error.type"));
+	TH_NO_ATTRS(s, "error.type");
 	T_EQ_INT(s->status_code, OTLP_STATUS_UNSET);
-	s = span(&d, 3, 2);
+	s = span(&d, 3, 2, NULL);
 	T_EQ_STR(SA(s, "error.type"), "02000");
 	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
 	/* the metric by error: three series */
@@ -232,8 +239,7 @@ static void test_mysql_error(void)
 	put(&d, x);
 	x.flags |= DB_X_MARIADB;
 	put(&d, x);
-	s = span(&d, 2, 0);
-	T_EQ_STR(th_name(s), "SELECT `shop`.`nope`");
+	s = span(&d, 2, 0, "SELECT `shop`.`nope`");
 	TH_ATTRS(s,
 		 "db.system.name", "mysql",
 		 "db.collection.name", "`shop`.`nope`",
@@ -241,7 +247,7 @@ static void test_mysql_error(void)
 		 "db.response.status_code", "1146",
 		 "error.type", "1146");
 	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
-	T_EQ_STR(SA(span(&d, 2, 1), "db.system.name"), "mariadb");
+	T_EQ_STR(SA(span(&d, 2, 1, NULL), "db.system.name"), "mariadb");
 	p = client_points(&d.t, 2);
 	T_EQ_STR(PA(p, "error.type"), "1146");
 	T_EQ_STR(PA(p, "db.response.status_code"), "1146");
@@ -260,8 +266,7 @@ static void test_redis(void)
 	put(&d, x);
 	put(&d, mkx(PROTO_REDIS, "GET", "GET session:42", "2"));
 	/* no collection, no namespace: the server is the target */
-	s = span(&d, 2, 0);
-	T_EQ_STR(th_name(s), "LPUSH 10.0.0.9:6379");
+	s = span(&d, 2, 0, "LPUSH 10.0.0.9:6379");
 	TH_ATTRS(s,
 		 "db.system.name", "redis",
 		 "db.operation.name", "LPUSH",
@@ -269,13 +274,11 @@ static void test_redis(void)
 		 "db.response.status_code", "WRONGTYPE",
 		 "error.type", "WRONGTYPE");
 	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
-	T_CHECK(!SHAS(s, "db.query.summary") && !SHAS(s, "db.collection.name") &&
-		!SHAS(s, "db.namespace"));
-	s = span(&d, 2, 1);
-	T_EQ_STR(th_name(s), "GET 2");
+	TH_NO_ATTRS(s, "db.query.summary", "db.collection.name", "db.namespace");
+	s = span(&d, 2, 1, "GET 2");
 	T_EQ_STR(SA(s, "db.namespace"), "2");
 	T_EQ_STR(SA(s, "db.query.text"), "GET ?");
-	T_CHECK(!SHAS(s, "error.type"));
+	TH_NO_ATTRS(s, "error.type");
 	p = client_points(&d.t, 2);
 	T_EQ_STR(PA(p, "db.operation.name"), "LPUSH");
 	T_EQ_STR(PA(p, "error.type"), "WRONGTYPE");
@@ -294,16 +297,15 @@ static void test_memcached(void)
 	/* noreply: a span without a reply that is no failure; no point */
 	x.flags = DB_X_NOREPLY | DB_X_NO_RESPONSE;
 	put(&d, x);
-	s = span(&d, 2, 0);
-	T_EQ_STR(th_name(s), "get 10.0.0.9:11211");
+	s = span(&d, 2, 0, "get 10.0.0.9:11211");
 	TH_ATTRS(s,
 		 "db.system.name", "memcached",
 		 "db.operation.name", "get",
 		 "db.query.text", "get ? ?");
 	T_EQ_INT(s->status_code, OTLP_STATUS_UNSET);
-	s = span(&d, 2, 1);
+	s = span(&d, 2, 1, NULL);
 	T_EQ_STR(SA(s, "db.query.text"), "set ? ? ? ? noreply");
-	T_CHECK(!SHAS(s, "rawtel.db.partial") && !SHAS(s, "error.type"));
+	TH_NO_ATTRS(s, "rawtel.db.partial", "error.type");
 	p = point(&d.t, "db.client.operation.duration");
 	T_ASSERT(p);
 	T_EQ_INT(p->count, 1);
@@ -328,34 +330,27 @@ static void test_prepared(void)
 	x.flags = DB_X_STMT_UNKNOWN;
 	memcpy(x.stmt, "S_7", 4);
 	put(&d, x);
-	s = span(&d, 2, 0);
-	T_EQ_STR(th_name(s), "SELECT accounts");
-	T_EQ_STR(SA(s, "db.query.text"), "SELECT * FROM accounts WHERE id = $1");
-	T_EQ_STR(SA(s, "db.response.returned_rows"), "0");
-	T_CHECK(!SHAS(s, "rawtel.db.statement") && !SHAS(s, "rawtel.db.partial"));
-	s = span(&d, 2, 1);
-	T_EQ_STR(th_name(s), "EXECUTE bank");
+	s = span(&d, 2, 0, "SELECT accounts");
+	TH_ATTRS(s,
+		 "db.query.text", "SELECT * FROM accounts WHERE id = $1",
+		 "db.response.returned_rows", "0");
+	TH_NO_ATTRS(s, "rawtel.db.statement", "rawtel.db.partial");
+	s = span(&d, 2, 1, "EXECUTE bank");
 	TH_ATTRS(s,
 		 "db.operation.name", "EXECUTE",
 		 "rawtel.db.statement", "S_7",
 		 "rawtel.db.partial", "statement_unknown");
-	T_CHECK(!SHAS(s, "db.query.text") && !SHAS(s, "db.query.summary"));
+	TH_NO_ATTRS(s, "db.query.text", "db.query.summary");
 	th_stop(&d.t);
 }
 
 static void test_server_span(void)
 {
 	struct dbt d;
-	struct db_exchange x = mkx(PROTO_POSTGRES, "", "INSERT INTO log (msg) VALUES ('hello')", "app");
 	const struct otlp_span *s;
 	const struct otlp_hist_point *p;
 
-	begin(&d, server());
-	x.rows = 1;
-	put(&d, x);
-	s = span(&d, 1, 0);
-	T_EQ_STR(th_name(s), "INSERT log");
-	T_EQ_INT(s->kind, OTLP_KIND_SERVER);
+	s = pg_one_row(&d, server(), "INSERT INTO log (msg) VALUES ('hello')", "app", "INSERT log");
 	TH_ATTRS(s,
 		 "server.address", "10.0.0.1",
 		 "server.port", "5432",
@@ -363,12 +358,12 @@ static void test_server_span(void)
 		 "network.peer.port", "40000",
 		 "db.query.text", "INSERT INTO log (msg) VALUES (?)");
 	/* affected, not returned, rows */
-	T_CHECK(!SHAS(s, "db.response.returned_rows"));
+	TH_NO_ATTRS(s, "db.response.returned_rows");
 	T_CHECK(!memcmp(s->parent_span_id, "\0\0\0\0\0\0\0\0", 8));
 	p = point(&d.t, "db.server.operation.duration");
 	T_ASSERT(p);
 	T_CHECK(!th_metric(&d.t, "db.client.operation.duration"));
-	T_CHECK(!PHAS(p, "server.address") && !PHAS(p, "network.peer.port"));
+	TH_NO_ATTRS(p, "server.address", "network.peer.port");
 	T_EQ_STR(PA(p, "db.operation.name"), "INSERT");
 	th_stop(&d.t);
 }
@@ -390,13 +385,11 @@ static void test_partial(void)
 	x = mkx(PROTO_REDIS, "", "PING", "");
 	x.flags = DB_X_PUSH;
 	put(&d, x);
-	s = span(&d, 2, 0);
 	/* nothing known but the namespace */
-	T_EQ_STR(th_name(s), "shop");
+	s = span(&d, 2, 0, "shop");
 	T_EQ_STR(SA(s, "rawtel.db.partial"), "request_not_seen,sizes");
-	T_CHECK(!SHAS(s, "db.operation.name") && !SHAS(s, "error.type"));
-	s = span(&d, 2, 1);
-	T_EQ_STR(th_name(s), "BATCH");
+	TH_NO_ATTRS(s, "db.operation.name", "error.type");
+	s = span(&d, 2, 1, "BATCH");
 	TH_ATTRS(s,
 		 "db.query.summary", "BATCH",
 		 "db.operation.batch.size", "2",
@@ -508,20 +501,17 @@ static void test_fallbacks(void)
 	memset(x.text, 'a', sizeof(x.text));
 	x.flags = DB_X_ERROR | DB_X_STMT_UNKNOWN;
 	put(&d, x);
-	s = span(&d, 3, 0);
-	T_EQ_STR(th_name(s), "redis");
-	T_CHECK(!SHAS(s, "server.address") && !SHAS(s, "network.peer.address"));
+	s = span(&d, 3, 0, "redis");
+	TH_NO_ATTRS(s, "server.address", "network.peer.address");
 	T_EQ_STR(SA(s, "rawtel.db.partial"), "request_not_seen");
-	s = span(&d, 3, 1);
-	T_EQ_STR(th_name(s), "incr fd00::1:11211");
+	s = span(&d, 3, 1, "incr fd00::1:11211");
 	TH_ATTRS(s,
 		 "db.operation.name", "incr",
 		 "db.query.text", "incr ? ?",
 		 "server.address", "fd00::1");
-	s = span(&d, 3, 2);
+	s = span(&d, 3, 2, NULL);
 	T_EQ_STR(SA(s, "error.type"), "_OTHER");
-	T_CHECK(!SHAS(s, "db.namespace") && !SHAS(s, "db.response.status_code") &&
-		!SHAS(s, "rawtel.db.statement"));
+	TH_NO_ATTRS(s, "db.namespace", "db.response.status_code", "rawtel.db.statement");
 	/* 1023 bytes of one name: a word too long for a summary */
 	T_EQ_INT(strlen(SA(s, "db.query.text")), 1023);
 	th_stop(&d.t);
@@ -545,10 +535,10 @@ static void test_repeats(void)
 		}
 	for (int round = 0; round < 3; round++)
 		for (int i = 0; i < 100; i++, n++) {
-			const struct otlp_span *s = span(&d, 300, n);
+			const struct otlp_span *s;
 
 			snprintf(want, sizeof(want), "SELECT t%d", i);
-			T_EQ_STR(th_name(s), want);
+			s = span(&d, 300, n, want);
 			snprintf(want, sizeof(want), "SELECT a FROM t%d WHERE x = ?", i);
 			T_EQ_STR(SA(s, "db.query.text"), want);
 			T_EQ_STR(SA(s, "db.system.name"), i % 2 ? "mysql" : "postgresql");

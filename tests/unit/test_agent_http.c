@@ -2,7 +2,7 @@
  * records: names, kinds, attributes, status, times, and what incomplete
  * exchanges become. (Trace context, sampling, options, reordering and
  * secrets: test_agent_http_ctx.c.) */
-#include "agent_http_t.h"
+#include "agent_case.h"
 
 #define S 1000000000ull
 #define MS 1000000ull
@@ -80,10 +80,7 @@ static void test_server_span(void)
 	th_sock(&t, PID, TID, 1, SOCK_K_ACCEPT, 5 * S, 8080, 40000, 2);
 	RECV(&t, 1, 5 * S + 1 * MS, req_get);
 	SEND(&t, 1, 5 * S + 3 * MS, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
-	T_ASSERT(th_spans(&t) == 1);
-	s = t.spans[0];
-	T_EQ_STR(th_name(s), "GET /users/{id}/orders");
-	T_EQ_INT(s->kind, OTLP_KIND_SERVER);
+	s = th_span_is(&t, 1, 0, OTLP_KIND_SERVER, "GET /users/{id}/orders");
 	TH_ATTRS(s,
 		 "http.request.method", "GET",
 		 "url.path", "/users/123/orders",
@@ -103,7 +100,7 @@ static void test_server_span(void)
 		 "user_agent.original", "curl/8.1",
 		 "http.response.body.size", "5",
 		 "http.request.body.size", "0");
-	T_CHECK(!SHAS(s, "error.type") && !SHAS(s, "rawtel.http.partial") && !SHAS(s, "url.full"));
+	TH_NO_ATTRS(s, "error.type", "rawtel.http.partial", "url.full");
 	T_EQ_INT(s->status_code, OTLP_STATUS_UNSET);
 	/* from the return of the read with the request to the return of the
 	 * write with the response's end, on the wall clock */
@@ -128,29 +125,25 @@ static void test_server_errors(void)
 	      "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
 	serve(&t, 1, 4 * S, "FOO /x HTTP/1.0\r\n\r\n",
 	      "HTTP/1.0 501 Not Implemented\r\nContent-Length: 0\r\n\r\n");
-	T_ASSERT(th_spans(&t) == 3);
 	/* 4xx: not an error for a server */
-	s = t.spans[0];
-	T_EQ_STR(th_name(s), "GET /missing");
+	s = th_span_is(&t, 3, 0, OTLP_KIND_SERVER, "GET /missing");
 	T_EQ_INT(s->status_code, OTLP_STATUS_UNSET);
-	T_CHECK(!SHAS(s, "error.type"));
+	TH_NO_ATTRS(s, "error.type");
 	T_EQ_STR(SA(s, "server.address"), "h");
 	T_EQ_STR(SA(s, "server.port"), "80");	/* no port in Host: the local one */
-	s = t.spans[1];
-	T_EQ_STR(th_name(s), "POST /api/items");
+	s = th_span_is(&t, 3, 1, OTLP_KIND_SERVER, "POST /api/items");
 	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
 	T_EQ_STR(SA(s, "error.type"), "500");
 	T_EQ_INT(s->status_msg.len, 0);
 	T_EQ_STR(SA(s, "http.request.body.size"), "2");
 	/* unknown method: _OTHER, the original kept, "HTTP" in the name */
-	s = t.spans[2];
-	T_EQ_STR(th_name(s), "HTTP /x");
+	s = th_span_is(&t, 3, 2, OTLP_KIND_SERVER, "HTTP /x");
 	TH_ATTRS(s,
 		 "http.request.method", "_OTHER",
 		 "http.request.method_original", "FOO",
 		 "network.protocol.version", "1.0",
 		 "error.type", "501");
-	T_CHECK(!SHAS(s, "server.address"));	/* no Host */
+	TH_NO_ATTRS(s, "server.address");	/* no Host */
 	th_stop(&t);
 }
 
@@ -171,10 +164,7 @@ static void test_client_span(void)
 		"DELETE /x HTTP/1.1\r\n\r\n");
 	th_data(&t, PID, TID, 9, DATA_DIR_RECV, 3 * S + 2, 3 * S + 3,
 		"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n");
-	T_ASSERT(th_spans(&t) == 2);
-	s = t.spans[0];
-	T_EQ_STR(th_name(s), "GET");
-	T_EQ_INT(s->kind, OTLP_KIND_CLIENT);
+	s = th_span_is(&t, 2, 0, OTLP_KIND_CLIENT, "GET");
 	TH_ATTRS(s,
 		 "url.full", "http://api:8081/p/42?q=REDACTED",
 		 "server.address", "api",
@@ -184,12 +174,11 @@ static void test_client_span(void)
 		 "http.response.status_code", "404");
 	T_EQ_STR(SA(s, "error.type"), "404");	/* 4xx: an error for a client */
 	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
-	T_CHECK(!SHAS(s, "http.route") && !SHAS(s, "client.address") && !SHAS(s, "url.path"));
+	TH_NO_ATTRS(s, "http.route", "client.address", "url.path");
 	/* from the entry of the write to the return of the read */
 	T_EQ_INT(s->start_ns, 3 * S);
 	T_EQ_INT(s->end_ns, 3 * S + 20 * MS);
-	s = t.spans[1];
-	T_EQ_STR(th_name(s), "DELETE");
+	s = th_span_is(&t, 2, 1, OTLP_KIND_CLIENT, "DELETE");
 	TH_ATTRS(s,
 		 "url.full", "http://10.0.0.9:8081/x",
 		 "server.address", "10.0.0.9",
@@ -262,13 +251,13 @@ static void test_server_framing(void)
 	T_EQ_STR(SA(t.spans[22], "url.path"), "/p3");
 	T_EQ_STR(SA(t.spans[22], "http.response.status_code"), "202");
 	T_EQ_STR(SA(t.spans[23], "http.route"), "/chunks");
-	T_CHECK(!SHAS(t.spans[23], "rawtel.http.partial"));
+	TH_NO_ATTRS(t.spans[23], "rawtel.http.partial");
 	T_EQ_STR(SA(t.spans[24], "http.request.method"), "PUT");
 	T_EQ_STR(SA(t.spans[24], "http.response.status_code"), "204");
 	T_EQ_INT(t.spans[24]->start_ns, first + S);
 	T_EQ_STR(SA(t.spans[25], "http.request.body.size"), "2097152");
 	T_EQ_STR(SA(t.spans[25], "http.response.body.size"), "2097152");
-	T_CHECK(!SHAS(t.spans[25], "rawtel.http.partial"));
+	TH_NO_ATTRS(t.spans[25], "rawtel.http.partial");
 	T_CHECK(t.a->http->st.gap_bytes > 4000000);
 	T_EQ_INT(hist_total(&t, "http.server.request.duration"), 26);
 	th_stop(&t);
@@ -291,7 +280,7 @@ static void test_no_response(void)
 	T_EQ_STR(SA(s, "error.type"), "connection_closed");
 	T_EQ_INT(s->status_code, OTLP_STATUS_ERROR);
 	T_CHECK(s->status_msg.len && !memcmp(s->status_msg.p, "connection_closed", 17));
-	T_CHECK(!SHAS(s, "http.response.status_code"));
+	TH_NO_ATTRS(s, "http.response.status_code");
 	T_EQ_INT(s->end_ns, 4 * S);
 	/* the response cut by the close */
 	th_sock(&t, PID, TID, 2, SOCK_K_ACCEPT, 4 * S, 80, 40001, 2);
@@ -302,7 +291,7 @@ static void test_no_response(void)
 	s = t.spans[1];
 	T_EQ_STR(SA(s, "error.type"), "response_aborted");
 	T_EQ_STR(SA(s, "http.response.status_code"), "200");
-	T_CHECK(!SHAS(s, "http.response.body.size"));
+	TH_NO_ATTRS(s, "http.response.body.size");
 	T_EQ_STR(SA(s, "rawtel.http.partial"), "sizes");
 	/* the process ends while serving */
 	th_sock(&t, PID, TID, 3, SOCK_K_ACCEPT, 7 * S, 80, 40002, 2);
@@ -323,7 +312,7 @@ static void test_no_response(void)
 	ahttp_finish(t.a);
 	T_ASSERT(th_spans(&t) == 5);
 	s = t.spans[4];
-	T_CHECK(!SHAS(s, "error.type"));
+	TH_NO_ATTRS(s, "error.type");
 	T_EQ_INT(s->status_code, OTLP_STATUS_UNSET);
 	T_EQ_STR(SA(s, "rawtel.http.partial"), "outcome_unknown");
 	T_EQ_INT(hist_total(&t, "http.server.request.duration"), 4);
@@ -341,13 +330,11 @@ static void test_no_request(void)
 	SEND(&t, 1, 2 * S, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
 	serve(&t, 1, 3 * S, "GET /next HTTP/1.1\r\nHost: h\r\n\r\n",
 	      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-	T_ASSERT(th_spans(&t) == 2);
-	s = t.spans[0];
-	T_EQ_STR(th_name(s), "HTTP");
+	s = th_span_is(&t, 2, 0, OTLP_KIND_SERVER, "HTTP");
 	T_EQ_STR(SA(s, "http.request.method"), "_OTHER");
 	T_EQ_STR(SA(s, "rawtel.http.partial"), "request_not_seen");
-	T_CHECK(!SHAS(s, "url.path") && !SHAS(s, "http.route"));
-	T_EQ_STR(th_name(t.spans[1]), "GET /next");
+	TH_NO_ATTRS(s, "url.path", "http.route");
+	th_span_is(&t, 2, 1, OTLP_KIND_SERVER, "GET /next");
 	th_collect(&t);
 	const struct otlp_metric *m = th_metric(&t, "http.server.request.duration");
 	T_ASSERT(m && m->n_points == 1 && m->hists[0].count == 1);
@@ -376,7 +363,7 @@ static void test_roles_and_self(void)
 		"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
 	T_ASSERT(th_spans(&t) == 2);
 	T_EQ_INT(t.spans[0]->kind, OTLP_KIND_SERVER);
-	T_CHECK(!SHAS(t.spans[0], "client.address"));	/* addresses unknown */
+	TH_NO_ATTRS(t.spans[0], "client.address");	/* addresses unknown */
 	T_EQ_INT(t.spans[1]->kind, OTLP_KIND_CLIENT);
 	T_EQ_INT(t.a->http->ev[HEV_SELF], 1);
 	T_EQ_INT(t.a->http->n_procs, 1);

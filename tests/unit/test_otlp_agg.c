@@ -17,6 +17,11 @@ static const struct otlp_kv res_attrs[1] = { { { "service.name", 12 },
 static const struct otlp_resource res0 = { res_attrs, 1, 0, { "", 0 } };
 static const struct otlp_resource res1 = { NULL, 0, 0, { "", 0 } };
 
+/* res0's handle in every aggregator agg() makes */
+#define R0 0
+
+/* An aggregator with res0 added (as R0); one that cannot be made ends
+ * the case. */
 static struct otlp_agg *agg(enum otlp_temp_pref pref, uint32_t series, uint32_t limit)
 {
 	struct otlp_agg_config cfg = {
@@ -27,7 +32,9 @@ static struct otlp_agg *agg(enum otlp_temp_pref pref, uint32_t series, uint32_t 
 	struct otlp_agg *a;
 
 	clock_ns = 1000;
-	return otlp_agg_new(&a, &cfg) ? NULL : a;
+	T_ASSERT(otlp_agg_new(&a, &cfg) == 0);
+	T_ASSERT(otlp_agg_add_resource(a, &res0) == R0);
+	return a;
 }
 
 static struct otlp_batch *mbatch(size_t arena)
@@ -35,7 +42,20 @@ static struct otlp_batch *mbatch(size_t arena)
 	struct otlp_batch_limits lim = { arena, 8, 8 };
 	struct otlp_batch *b;
 
-	return otlp_batch_new(&b, OTLP_METRICS, &lim) ? NULL : b;
+	T_ASSERT(otlp_batch_new(&b, OTLP_METRICS, &lim) == 0);
+	return b;
+}
+
+/* The batch collections go into, for every case (each collection resets
+ * it): made at the first, freed by main. */
+static struct otlp_batch *shared_batch;
+
+static struct otlp_agg_stats stats(struct otlp_agg *a)
+{
+	struct otlp_agg_stats st;
+
+	otlp_agg_stats(a, &st);
+	return st;
 }
 
 /* The metrics a collection produced, in order. */
@@ -58,7 +78,7 @@ static int grab(void *ctx, const struct otlp_resource *r, const struct otlp_scop
 	return 0;
 }
 
-static struct got collect(struct otlp_agg *a, struct otlp_batch *b, int *points)
+static struct got collect_into(struct otlp_agg *a, struct otlp_batch *b, int *points)
 {
 	struct got g = { .n = 0 };
 
@@ -68,27 +88,31 @@ static struct got collect(struct otlp_agg *a, struct otlp_batch *b, int *points)
 	return g;
 }
 
+static struct got collect(struct otlp_agg *a, int *points)
+{
+	if (!shared_batch)
+		shared_batch = mbatch(1 << 16);
+	return collect_into(a, shared_batch, points);
+}
+
 static const struct otlp_instrument counter = { OTLP_S("c"), OTLP_S(""), OTLP_S("1"),
 	OTLP_INST_COUNTER, 0, NULL, 0 };
 
 static void counter_cumulative(void)
 {
 	struct otlp_agg *a = agg(OTLP_PREF_CUMULATIVE, 16, 0);
-	struct otlp_batch *b = mbatch(1 << 16);
 	struct otlp_kv x[2] = { otlp_kv_str("k", "v"), otlp_kv_int("n", 1) };
 	struct otlp_kv y[2] = { otlp_kv_int("n", 1), otlp_kv_str("k", "v") };
-	int r, c, pts;
+	int c, pts;
 	struct got g;
 
-	T_ASSERT(a && b);
-	T_ASSERT((r = otlp_agg_add_resource(a, &res0)) == 0);
 	T_ASSERT((c = otlp_agg_add_instrument(a, &counter)) == 0);
 	clock_ns = 2000;
-	T_EQ_INT(otlp_agg_record_int(a, r, c, x, 2, 1), 0);
-	T_EQ_INT(otlp_agg_record_int(a, r, c, y, 2, 2), 0);	/* same set, other order */
-	T_EQ_INT(otlp_agg_record_int(a, r, c, x, 2, 3), 0);
+	T_EQ_INT(otlp_agg_record_int(a, R0, c, x, 2, 1), 0);
+	T_EQ_INT(otlp_agg_record_int(a, R0, c, y, 2, 2), 0);	/* same set, other order */
+	T_EQ_INT(otlp_agg_record_int(a, R0, c, x, 2, 3), 0);
 	clock_ns = 5000;
-	g = collect(a, b, &pts);
+	g = collect(a, &pts);
 	T_EQ_INT(pts, 1);
 	T_ASSERT(g.n == 1);
 	T_EQ_INT(g.m[0]->type, OTLP_SUM);
@@ -102,50 +126,43 @@ static void counter_cumulative(void)
 	T_CHECK(g.r[0]->n_attrs == 1);
 
 	clock_ns = 9000;
-	T_EQ_INT(otlp_agg_record_int(a, r, c, x, 2, 4), 0);
-	g = collect(a, b, &pts);
+	T_EQ_INT(otlp_agg_record_int(a, R0, c, x, 2, 4), 0);
+	g = collect(a, &pts);
 	T_EQ_INT(g.m[0]->nums[0].v.i, 10);			/* keeps accumulating */
 	T_EQ_INT(g.m[0]->nums[0].start_ns, 2000);
-	g = collect(a, b, &pts);				/* nothing new: still there */
+	g = collect(a, &pts);				/* nothing new: still there */
 	T_EQ_INT(pts, 1);
 	otlp_agg_free(a);
-	otlp_batch_free(b);
 }
 
 static void counter_delta(void)
 {
 	struct otlp_agg *a = agg(OTLP_PREF_DELTA, 16, 0);
-	struct otlp_batch *b = mbatch(1 << 16);
-	struct otlp_agg_stats st;
-	int r, c, pts;
+	int c, pts;
 	struct got g;
 
-	T_ASSERT(a && b);
-	r = otlp_agg_add_resource(a, &res0);
 	c = otlp_agg_add_instrument(a, &counter);
 	clock_ns = 2000;
-	T_EQ_INT(otlp_agg_record_int(a, r, c, NULL, 0, 5), 0);
+	T_EQ_INT(otlp_agg_record_int(a, R0, c, NULL, 0, 5), 0);
 	clock_ns = 3000;
-	g = collect(a, b, &pts);
+	g = collect(a, &pts);
 	T_ASSERT(g.n == 1);
 	T_EQ_INT(g.m[0]->temporality, OTLP_TEMP_DELTA);
 	T_EQ_INT(g.m[0]->nums[0].v.i, 5);
 	T_EQ_INT(g.m[0]->nums[0].start_ns, 2000);
 	T_EQ_INT(g.m[0]->nums[0].time_ns, 3000);
 	clock_ns = 4000;
-	T_EQ_INT(otlp_agg_record_int(a, r, c, NULL, 0, 7), 0);
+	T_EQ_INT(otlp_agg_record_int(a, R0, c, NULL, 0, 7), 0);
 	clock_ns = 5000;
-	g = collect(a, b, &pts);
+	g = collect(a, &pts);
 	T_EQ_INT(g.m[0]->nums[0].v.i, 7);			/* only this interval */
 	T_EQ_INT(g.m[0]->nums[0].start_ns, 3000);		/* the last collection */
 	clock_ns = 6000;
-	g = collect(a, b, &pts);				/* nothing measured */
+	g = collect(a, &pts);				/* nothing measured */
 	T_EQ_INT(pts, 0);
 	T_EQ_INT(g.n, 0);
-	otlp_agg_stats(a, &st);
-	T_EQ_INT(st.series, 0);				/* freed */
+	T_EQ_INT(stats(a).series, 0);				/* freed */
 	otlp_agg_free(a);
-	otlp_batch_free(b);
 }
 
 /* The preference table of the OTLP exporter spec, for every kind. */
@@ -166,21 +183,18 @@ static void temporality_table(void)
 
 	for (int p = OTLP_PREF_CUMULATIVE; p <= OTLP_PREF_LOWMEMORY; p++) {
 		struct otlp_agg *a = agg(p, 16, 0);
-		struct otlp_batch *b = mbatch(1 << 16);
-		int r, pts;
+		int pts;
 		struct got g;
 
-		T_ASSERT(a && b);
-		r = otlp_agg_add_resource(a, &res0);
 		for (int k = 0; k < 6; k++) {
 			struct otlp_instrument in = { OTLP_S("m"), OTLP_S(""), OTLP_S(""),
 				kinds[k], 0, otlp_duration_bounds, kinds[k] == OTLP_INST_HISTOGRAM ? 14 : 0 };
 			int h = otlp_agg_add_instrument(a, &in);
 
 			T_ASSERT(h == k);
-			T_EQ_INT(otlp_agg_record_int(a, r, h, NULL, 0, 1), 0);
+			T_EQ_INT(otlp_agg_record_int(a, R0, h, NULL, 0, 1), 0);
 		}
-		g = collect(a, b, &pts);
+		g = collect(a, &pts);
 		T_ASSERT(g.n == 6 && pts == 6);
 		for (int k = 0; k < 6; k++) {
 			T_CHECKF(g.m[k]->temporality == want[p][k], "pref %d kind %d: %u",
@@ -189,7 +203,6 @@ static void temporality_table(void)
 			T_EQ_INT(g.m[k]->monotonic, mono[k]);
 		}
 		otlp_agg_free(a);
-		otlp_batch_free(b);
 	}
 }
 
@@ -198,61 +211,53 @@ static void observed_and_updown(void)
 	struct otlp_instrument oc = { OTLP_S("oc"), OTLP_S(""), OTLP_S(""), OTLP_INST_OBS_COUNTER, 1, NULL, 0 };
 	struct otlp_instrument ud = { OTLP_S("ud"), OTLP_S(""), OTLP_S(""), OTLP_INST_UPDOWN_COUNTER, 0, NULL, 0 };
 	struct otlp_agg *a = agg(OTLP_PREF_DELTA, 16, 0);
-	struct otlp_batch *b = mbatch(1 << 16);
-	int r, o, u, pts;
+	int o, u, pts;
 	struct got g;
 
-	T_ASSERT(a && b);
-	r = otlp_agg_add_resource(a, &res0);
 	o = otlp_agg_add_instrument(a, &oc);
 	u = otlp_agg_add_instrument(a, &ud);
-	T_EQ_INT(otlp_agg_record_double(a, r, o, NULL, 0, 10.5), 0);
-	T_EQ_INT(otlp_agg_record_int(a, r, u, NULL, 0, 5), 0);
-	T_EQ_INT(otlp_agg_record_int(a, r, u, NULL, 0, -7), 0);
-	g = collect(a, b, &pts);
+	T_EQ_INT(otlp_agg_record_double(a, R0, o, NULL, 0, 10.5), 0);
+	T_EQ_INT(otlp_agg_record_int(a, R0, u, NULL, 0, 5), 0);
+	T_EQ_INT(otlp_agg_record_int(a, R0, u, NULL, 0, -7), 0);
+	g = collect(a, &pts);
 	T_ASSERT(g.n == 2);
 	T_CHECK(g.m[0]->nums[0].is_double && g.m[0]->nums[0].v.d == 10.5);
 	T_EQ_INT(g.m[1]->nums[0].v.i, -2);
 	T_EQ_INT(g.m[1]->temporality, OTLP_TEMP_CUMULATIVE);
-	T_EQ_INT(otlp_agg_record_double(a, r, o, NULL, 0, 25), 0);	/* total now 25 */
-	T_EQ_INT(otlp_agg_record_int(a, r, u, NULL, 0, 1), 0);
-	g = collect(a, b, &pts);
+	T_EQ_INT(otlp_agg_record_double(a, R0, o, NULL, 0, 25), 0);	/* total now 25 */
+	T_EQ_INT(otlp_agg_record_int(a, R0, u, NULL, 0, 1), 0);
+	g = collect(a, &pts);
 	T_CHECKF(g.m[0]->nums[0].v.d == 14.5, "%g", g.m[0]->nums[0].v.d);	/* the delta */
 	T_EQ_INT(g.m[1]->nums[0].v.i, -1);				/* cumulative */
-	g = collect(a, b, &pts);		/* no observation: observed state kept */
+	g = collect(a, &pts);		/* no observation: observed state kept */
 	T_EQ_INT(g.n, 1);			/* only the up-down counter */
-	T_EQ_INT(otlp_agg_record_double(a, r, o, NULL, 0, 30), 0);
-	g = collect(a, b, &pts);
+	T_EQ_INT(otlp_agg_record_double(a, R0, o, NULL, 0, 30), 0);
+	g = collect(a, &pts);
 	T_CHECKF(g.m[0]->nums[0].v.d == 5, "%g", g.m[0]->nums[0].v.d);
 	otlp_agg_free(a);
-	otlp_batch_free(b);
 }
 
 static void gauge_last_value(void)
 {
 	struct otlp_instrument gi = { OTLP_S("g"), OTLP_S(""), OTLP_S(""), OTLP_INST_GAUGE, 0, NULL, 0 };
 	struct otlp_agg *a = agg(OTLP_PREF_DELTA, 16, 0);
-	struct otlp_batch *b = mbatch(1 << 16);
-	int r, h, pts;
+	int h, pts;
 	struct got g;
 
-	T_ASSERT(a && b);
-	r = otlp_agg_add_resource(a, &res0);
 	h = otlp_agg_add_instrument(a, &gi);
-	T_EQ_INT(otlp_agg_record_int(a, r, h, NULL, 0, 3), 0);
-	T_EQ_INT(otlp_agg_record_int(a, r, h, NULL, 0, -9), 0);
+	T_EQ_INT(otlp_agg_record_int(a, R0, h, NULL, 0, 3), 0);
+	T_EQ_INT(otlp_agg_record_int(a, R0, h, NULL, 0, -9), 0);
 	clock_ns = 7000;
-	g = collect(a, b, &pts);
+	g = collect(a, &pts);
 	T_ASSERT(g.n == 1);
 	T_EQ_INT(g.m[0]->type, OTLP_GAUGE);
 	T_EQ_INT(g.m[0]->nums[0].v.i, -9);
 	T_EQ_INT(g.m[0]->nums[0].start_ns, 0);
 	T_EQ_INT(g.m[0]->nums[0].time_ns, 7000);
-	g = collect(a, b, &pts);			/* exported again */
+	g = collect(a, &pts);			/* exported again */
 	T_EQ_INT(g.m[0]->nums[0].v.i, -9);
-	T_EQ_INT(otlp_agg_record_double(a, r, h, NULL, 0, 1.5), -EINVAL);	/* int gauge */
+	T_EQ_INT(otlp_agg_record_double(a, R0, h, NULL, 0, 1.5), -EINVAL);	/* int gauge */
 	otlp_agg_free(a);
-	otlp_batch_free(b);
 }
 
 /* Buckets are (-inf, b0], (b0, b1], ..., (b_last, +inf). */
@@ -263,22 +268,19 @@ static void histogram_buckets(void)
 	struct otlp_instrument hi = { OTLP_S("h"), OTLP_S(""), OTLP_S("s"), OTLP_INST_HISTOGRAM, 1, bounds, 3 };
 	struct otlp_instrument h0 = { OTLP_S("h0"), OTLP_S(""), OTLP_S("s"), OTLP_INST_HISTOGRAM, 1, NULL, 0 };
 	struct otlp_agg *a = agg(OTLP_PREF_DELTA, 16, 0);
-	struct otlp_batch *b = mbatch(1 << 16);
 	const struct otlp_hist_point *p;
 	double sum = 0;
-	int r, h, z, pts;
+	int h, z, pts;
 	struct got g;
 
-	T_ASSERT(a && b);
-	r = otlp_agg_add_resource(a, &res0);
 	h = otlp_agg_add_instrument(a, &hi);
 	z = otlp_agg_add_instrument(a, &h0);
 	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
-		T_EQ_INT(otlp_agg_record_double(a, r, h, NULL, 0, vals[i]), 0);
+		T_EQ_INT(otlp_agg_record_double(a, R0, h, NULL, 0, vals[i]), 0);
 		sum += vals[i];
 	}
-	T_EQ_INT(otlp_agg_record_int(a, r, z, NULL, 0, 42), 0);	/* ints are fine */
-	g = collect(a, b, &pts);
+	T_EQ_INT(otlp_agg_record_int(a, R0, z, NULL, 0, 42), 0);	/* ints are fine */
+	g = collect(a, &pts);
 	T_ASSERT(g.n == 2);
 	p = &g.m[0]->hists[0];
 	T_EQ_INT(p->count, 7);
@@ -295,16 +297,15 @@ static void histogram_buckets(void)
 		p->n_bounds == 0 && p->sum == 42 && p->min == 42 && p->max == 42);
 
 	/* delta: the next interval starts from nothing */
-	T_EQ_INT(otlp_agg_record_double(a, r, h, NULL, 0, 7), 0);
-	g = collect(a, b, &pts);
+	T_EQ_INT(otlp_agg_record_double(a, R0, h, NULL, 0, 7), 0);
+	g = collect(a, &pts);
 	T_ASSERT(g.n == 1);
 	p = &g.m[0]->hists[0];
 	T_CHECK(p->count == 1 && p->sum == 7 && p->min == 7 && p->max == 7);
 	T_CHECK(p->bucket_counts[0] == 0 && p->bucket_counts[1] == 0 &&
 		p->bucket_counts[2] == 1 && p->bucket_counts[3] == 0);
-	T_EQ_INT(otlp_agg_record_double(a, r, h, NULL, 0, NAN), -EINVAL);
+	T_EQ_INT(otlp_agg_record_double(a, R0, h, NULL, 0, NAN), -EINVAL);
 	otlp_agg_free(a);
-	otlp_batch_free(b);
 }
 
 /* Cardinality limit 4: three attribute sets, then everything else in one
@@ -312,27 +313,23 @@ static void histogram_buckets(void)
 static void overflow_point(void)
 {
 	struct otlp_agg *a = agg(OTLP_PREF_CUMULATIVE, 64, 4);
-	struct otlp_batch *b = mbatch(1 << 16);
-	struct otlp_agg_stats st;
 	const struct otlp_num_point *o;
-	int r, c, pts;
+	int c, pts;
 	int64_t total = 0;
 	struct got g;
 
-	T_ASSERT(a && b);
-	r = otlp_agg_add_resource(a, &res0);
 	c = otlp_agg_add_instrument(a, &counter);
 	for (int i = 0; i < 6; i++) {
 		struct otlp_kv kv = otlp_kv_int("id", i);
 
-		T_EQ_INT(otlp_agg_record_int(a, r, c, &kv, 1, 10 + i), 0);
+		T_EQ_INT(otlp_agg_record_int(a, R0, c, &kv, 1, 10 + i), 0);
 	}
 	{
 		struct otlp_kv kv = otlp_kv_int("id", 1);	/* a known set still counts */
 
-		T_EQ_INT(otlp_agg_record_int(a, r, c, &kv, 1, 100), 0);
+		T_EQ_INT(otlp_agg_record_int(a, R0, c, &kv, 1, 100), 0);
 	}
-	g = collect(a, b, &pts);
+	g = collect(a, &pts);
 	T_ASSERT(g.n == 1);
 	T_EQ_INT(pts, 4);
 	for (int i = 0; i < 4; i++)
@@ -344,12 +341,10 @@ static void overflow_point(void)
 	T_CHECK(o->attrs[0].key.len == 20 && !memcmp(o->attrs[0].key.p, "otel.metric.overflow", 20));
 	T_CHECK(o->attrs[0].v.type == OTLP_V_BOOL && o->attrs[0].v.u.boolean == 1);
 	T_EQ_INT(o->v.i, 13 + 14 + 15);
-	otlp_agg_stats(a, &st);
-	T_EQ_INT(st.overflowed, 3);
-	T_EQ_INT(st.series, 4);
-	T_EQ_INT(st.dropped, 0);
+	T_EQ_INT(stats(a).overflowed, 3);
+	T_EQ_INT(stats(a).series, 4);
+	T_EQ_INT(stats(a).dropped, 0);
 	otlp_agg_free(a);
-	otlp_batch_free(b);
 }
 
 /* A caller's series ref: the same series without the attributes while
@@ -360,83 +355,74 @@ static void series_ref(void)
 	struct otlp_instrument hi = { OTLP_S("h"), OTLP_S(""), OTLP_S("s"), OTLP_INST_HISTOGRAM, 1,
 				      otlp_duration_bounds, 14 };
 	struct otlp_agg *a = agg(OTLP_PREF_DELTA, 16, 3);
-	struct otlp_batch *b = mbatch(1 << 16);
 	struct otlp_kv k1 = otlp_kv_str("route", "/a"), k2 = otlp_kv_str("route", "/b");
 	struct otlp_kv k3 = otlp_kv_str("route", "/c");
 	uint64_t ref = 0, ref2 = 0, ref3 = 1;
-	int r, h, pts;
+	int h, pts;
 	struct got g;
 
-	T_ASSERT(a && b);
-	r = otlp_agg_add_resource(a, &res0);
 	h = otlp_agg_add_instrument(a, &hi);
-	T_EQ_INT(otlp_agg_record_double_ref(a, r, h, &k1, 1, 0.5, &ref), 0);
+	T_EQ_INT(otlp_agg_record_double_ref(a, R0, h, &k1, 1, 0.5, &ref), 0);
 	T_CHECK(ref != 0);
 	/* remembered: the attributes are not read (here: wrong on purpose) */
-	T_EQ_INT(otlp_agg_record_double_ref(a, r, h, &k2, 1, 1.5, &ref), 0);
-	T_EQ_INT(otlp_agg_record_double_ref(a, r, h, &k2, 1, 2, &ref2), 0);
+	T_EQ_INT(otlp_agg_record_double_ref(a, R0, h, &k2, 1, 1.5, &ref), 0);
+	T_EQ_INT(otlp_agg_record_double_ref(a, R0, h, &k2, 1, 2, &ref2), 0);
 	T_CHECK(ref2 != 0 && ref2 != ref);
 	/* the third set is the overflow point's: not remembered */
-	T_EQ_INT(otlp_agg_record_double_ref(a, r, h, &k3, 1, 3, &ref3), 0);
+	T_EQ_INT(otlp_agg_record_double_ref(a, R0, h, &k3, 1, 3, &ref3), 0);
 	T_EQ_INT(ref3, 0);
-	T_EQ_INT(otlp_agg_record_double_ref(a, r, h, NULL, 0, NAN, &ref), -EINVAL);
-	g = collect(a, b, &pts);
+	T_EQ_INT(otlp_agg_record_double_ref(a, R0, h, NULL, 0, NAN, &ref), -EINVAL);
+	g = collect(a, &pts);
 	T_ASSERT(g.n == 1 && pts == 3);
 	T_CHECK(g.m[0]->hists[0].count == 2 && g.m[0]->hists[0].sum == 2);
 	T_CHECK(g.m[0]->hists[1].count == 1 && g.m[0]->hists[1].sum == 2);
 	T_CHECK(g.m[0]->hists[2].count == 1 && g.m[0]->hists[2].sum == 3);
 	/* delta: /b saw nothing this interval and is freed at the next
 	 * collection; its ref then finds its set again (the attributes) */
-	T_EQ_INT(otlp_agg_record_double_ref(a, r, h, &k1, 1, 1, &ref), 0);
-	g = collect(a, b, &pts);
+	T_EQ_INT(otlp_agg_record_double_ref(a, R0, h, &k1, 1, 1, &ref), 0);
+	g = collect(a, &pts);
 	T_ASSERT(g.n == 1 && pts == 1);
-	T_EQ_INT(otlp_agg_record_double_ref(a, r, h, &k3, 1, 4, &ref2), 0);
+	T_EQ_INT(otlp_agg_record_double_ref(a, R0, h, &k3, 1, 4, &ref2), 0);
 	T_CHECK(ref2 != 0);
-	g = collect(a, b, &pts);
+	g = collect(a, &pts);
 	T_ASSERT(g.n == 1 && pts == 1);
 	T_CHECK(g.m[0]->hists[0].n_attrs == 1 && g.m[0]->hists[0].attrs[0].v.len == 2 &&
 		!memcmp(g.m[0]->hists[0].attrs[0].v.u.s, "/c", 2) && g.m[0]->hists[0].sum == 4);
 	/* the resource dropped: its series go, refs with them */
-	otlp_agg_drop_resource(a, r);
-	T_EQ_INT(otlp_agg_add_resource(a, &res0), r);
-	T_EQ_INT(otlp_agg_record_double_ref(a, r, h, &k2, 1, 5, &ref2), 0);
-	g = collect(a, b, &pts);
+	otlp_agg_drop_resource(a, R0);
+	T_EQ_INT(otlp_agg_add_resource(a, &res0), R0);
+	T_EQ_INT(otlp_agg_record_double_ref(a, R0, h, &k2, 1, 5, &ref2), 0);
+	g = collect(a, &pts);
 	T_ASSERT(g.n == 1 && pts == 1);
 	T_CHECK(!memcmp(g.m[0]->hists[0].attrs[0].v.u.s, "/b", 2) && g.m[0]->hists[0].sum == 5);
 	otlp_agg_free(a);
-	otlp_batch_free(b);
 }
 
 /* The pool is the bound: no series left means dropped, and counted. */
 static void pool_exhausted(void)
 {
 	struct otlp_agg *a = agg(OTLP_PREF_CUMULATIVE, 2, 0);
-	struct otlp_agg_stats st;
-	int r, c;
+	int c;
 
-	T_ASSERT(a);
-	r = otlp_agg_add_resource(a, &res0);
 	c = otlp_agg_add_instrument(a, &counter);
 	for (int i = 0; i < 2; i++) {
 		struct otlp_kv kv = otlp_kv_int("id", i);
 
-		T_EQ_INT(otlp_agg_record_int(a, r, c, &kv, 1, 1), 0);
+		T_EQ_INT(otlp_agg_record_int(a, R0, c, &kv, 1, 1), 0);
 	}
 	{
 		struct otlp_kv kv = otlp_kv_int("id", 2);
 
-		T_EQ_INT(otlp_agg_record_int(a, r, c, &kv, 1, 1), -ENOSPC);
+		T_EQ_INT(otlp_agg_record_int(a, R0, c, &kv, 1, 1), -ENOSPC);
 	}
-	otlp_agg_stats(a, &st);
-	T_EQ_INT(st.dropped, 1);
-	T_EQ_INT(st.series, 2);
+	T_EQ_INT(stats(a).dropped, 1);
+	T_EQ_INT(stats(a).series, 2);
 	/* dropping the resource gives the memory back */
-	otlp_agg_drop_resource(a, r);
-	otlp_agg_stats(a, &st);
-	T_EQ_INT(st.series, 0);
-	T_EQ_INT(otlp_agg_record_int(a, r, c, NULL, 0, 1), -EINVAL);	/* gone */
-	T_EQ_INT(otlp_agg_add_resource(a, &res1), r);			/* slot reused */
-	T_EQ_INT(otlp_agg_record_int(a, r, c, NULL, 0, 1), 0);
+	otlp_agg_drop_resource(a, R0);
+	T_EQ_INT(stats(a).series, 0);
+	T_EQ_INT(otlp_agg_record_int(a, R0, c, NULL, 0, 1), -EINVAL);	/* gone */
+	T_EQ_INT(otlp_agg_add_resource(a, &res1), R0);			/* slot reused */
+	T_EQ_INT(otlp_agg_record_int(a, R0, c, NULL, 0, 1), 0);
 	otlp_agg_free(a);
 }
 
@@ -449,21 +435,19 @@ static void bad_input(void)
 	static const double unsorted[] = { 1, 1 };
 	struct otlp_instrument bad = { OTLP_S("b"), OTLP_S(""), OTLP_S(""), OTLP_INST_HISTOGRAM, 1, unsorted, 2 };
 	enum otlp_temp_pref pref;
-	int r, c;
+	int c;
 
-	T_ASSERT(a);
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = 0;
 	large = otlp_kv_str("big", big);
 	for (int i = 0; i < 17; i++)
 		many[i] = otlp_kv_int("k", i);
-	r = otlp_agg_add_resource(a, &res0);
 	c = otlp_agg_add_instrument(a, &counter);
-	T_EQ_INT(otlp_agg_record_int(a, r, c, NULL, 0, -1), -EINVAL);
-	T_EQ_INT(otlp_agg_record_int(a, r, c, &arr, 1, 1), -EINVAL);
-	T_EQ_INT(otlp_agg_record_int(a, r, c, many, 17, 1), -E2BIG);
-	T_EQ_INT(otlp_agg_record_int(a, r, c, &large, 1, 1), -E2BIG);
-	T_EQ_INT(otlp_agg_record_int(a, r, 5, NULL, 0, 1), -EINVAL);
+	T_EQ_INT(otlp_agg_record_int(a, R0, c, NULL, 0, -1), -EINVAL);
+	T_EQ_INT(otlp_agg_record_int(a, R0, c, &arr, 1, 1), -EINVAL);
+	T_EQ_INT(otlp_agg_record_int(a, R0, c, many, 17, 1), -E2BIG);
+	T_EQ_INT(otlp_agg_record_int(a, R0, c, &large, 1, 1), -E2BIG);
+	T_EQ_INT(otlp_agg_record_int(a, R0, 5, NULL, 0, 1), -EINVAL);
 	T_EQ_INT(otlp_agg_record_int(a, 3, c, NULL, 0, 1), -EINVAL);
 	T_EQ_INT(otlp_agg_record_int(a, -1, c, NULL, 0, 1), -EINVAL);
 	T_EQ_INT(otlp_agg_add_instrument(a, &bad), -EINVAL);
@@ -471,18 +455,15 @@ static void bad_input(void)
 	{
 		struct otlp_kv d2[2] = { otlp_kv_int("k", 1), otlp_kv_int("k", 2) };
 		struct otlp_kv d1 = otlp_kv_int("k", 2);
-		struct otlp_batch *b = mbatch(1 << 16);
 		struct got g;
 		int pts;
 
-		T_ASSERT(b);
-		T_EQ_INT(otlp_agg_record_int(a, r, c, d2, 2, 1), 0);
-		T_EQ_INT(otlp_agg_record_int(a, r, c, &d1, 1, 1), 0);
-		g = collect(a, b, &pts);
+		T_EQ_INT(otlp_agg_record_int(a, R0, c, d2, 2, 1), 0);
+		T_EQ_INT(otlp_agg_record_int(a, R0, c, &d1, 1, 1), 0);
+		g = collect(a, &pts);
 		T_ASSERT(pts == 1 && g.n == 1);
 		T_EQ_INT(g.m[0]->nums[0].v.i, 2);
 		T_EQ_INT(g.m[0]->nums[0].attrs[0].v.u.i, 2);
-		otlp_batch_free(b);
 	}
 	T_EQ_INT(otlp_temp_pref_parse("Delta", &pref), 0);
 	T_EQ_INT(pref, OTLP_PREF_DELTA);
@@ -498,22 +479,20 @@ static void bad_input(void)
 static void collect_retry(void)
 {
 	struct otlp_agg *a = agg(OTLP_PREF_DELTA, 64, 0);
-	struct otlp_batch *small = mbatch(256), *big = mbatch(1 << 16);
-	int r, r1, c, pts;
+	struct otlp_batch *small = mbatch(256);
+	int r1, c, pts;
 	struct got g;
 
-	T_ASSERT(a && small && big);
-	r = otlp_agg_add_resource(a, &res0);
 	r1 = otlp_agg_add_resource(a, &res1);
 	c = otlp_agg_add_instrument(a, &counter);
 	for (int i = 0; i < 20; i++) {
 		struct otlp_kv kv = otlp_kv_int("id", i);
 
-		T_EQ_INT(otlp_agg_record_int(a, i < 10 ? r : r1, c, &kv, 1, 2), 0);
+		T_EQ_INT(otlp_agg_record_int(a, i < 10 ? R0 : r1, c, &kv, 1, 2), 0);
 	}
-	g = collect(a, small, &pts);
+	g = collect_into(a, small, &pts);
 	T_EQ_INT(pts, -ENOSPC);
-	g = collect(a, big, &pts);
+	g = collect(a, &pts);
 	T_EQ_INT(pts, 20);
 	T_ASSERT(g.n == 2);
 	T_CHECK(g.r[0] != g.r[1]);		/* one ResourceMetrics each */
@@ -521,7 +500,6 @@ static void collect_retry(void)
 	T_EQ_INT(g.m[1]->nums[9].v.i, 2);
 	otlp_agg_free(a);
 	otlp_batch_free(small);
-	otlp_batch_free(big);
 }
 
 int main(void)
@@ -537,5 +515,6 @@ int main(void)
 	T_RUN(pool_exhausted);
 	T_RUN(bad_input);
 	T_RUN(collect_retry);
+	otlp_batch_free(shared_batch);
 	return t_done();
 }

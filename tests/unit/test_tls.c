@@ -75,16 +75,33 @@ static void plain(struct feed *f, int dir, uint64_t ts, const char *s)
 	f->off[dir] += strlen(s) + 29;
 }
 
-static void start(struct feed *f, bool client)
+/* One exchange in plaintext at ts, the response 1 ms later, in the
+ * directions f's role gives them. */
+static void plain_exchange(struct feed *f, uint64_t ts, const char *req, const char *resp)
 {
-	static const uint8_t hello[] = { 0x16, 0x03, 0x01, 0x00, 0x05, 1, 0, 0, 1, 0 };
+	int req_dir = f->client ? DATA_DIR_SEND : DATA_DIR_RECV;
+	int resp_dir = f->client ? DATA_DIR_RECV : DATA_DIR_SEND;
 
+	plain(f, req_dir, ts, req);
+	plain(f, resp_dir, ts + MS, resp);
+}
+
+/* The connection opened at 1 s, nothing moved on it yet. */
+static void open_conn(struct feed *f, bool client)
+{
 	memset(f, 0, sizeof(*f));
 	f->client = client;
 	f->c = sc_new();
 	th_opts(&f->t.o);
 	th_start(&f->t, false);
 	sock(f, client ? SOCK_K_CONNECT : SOCK_K_ACCEPT, 1 * S);
+}
+
+static void start(struct feed *f, bool client)
+{
+	static const uint8_t hello[] = { 0x16, 0x03, 0x01, 0x00, 0x05, 1, 0, 0, 1, 0 };
+
+	open_conn(f, client);
 	/* the handshake, outside any read or write call: recorded, then
 	 * given up by the layer as TLS */
 	data(f, client ? DATA_DIR_SEND : DATA_DIR_RECV, 1 * S + MS, hello, sizeof(hello), 0, CONN);
@@ -114,10 +131,10 @@ static void test_server_https(void)
 	int n;
 
 	start(&f, false);
-	plain(&f, DATA_DIR_RECV, 2 * S, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
-	plain(&f, DATA_DIR_SEND, 2 * S + MS, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-	plain(&f, DATA_DIR_RECV, 3 * S, "GET /b HTTP/1.1\r\nHost: h\r\n\r\n");
-	plain(&f, DATA_DIR_SEND, 3 * S + MS, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+	plain_exchange(&f, 2 * S, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n",
+		       "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+	plain_exchange(&f, 3 * S, "GET /b HTTP/1.1\r\nHost: h\r\n\r\n",
+		       "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
 	n = stop(&f, &g);
 	T_EQ_INT(n, 2);
 	for (int i = 0; i < n && i < 2; i++) {
@@ -146,10 +163,10 @@ static void test_client_url(void)
 	int n;
 
 	start(&f, true);
-	plain(&f, DATA_DIR_SEND, 2 * S, "GET /x?k=v HTTP/1.1\r\nHost: example.com\r\n\r\n");
-	plain(&f, DATA_DIR_RECV, 2 * S + MS, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
-	plain(&f, DATA_DIR_SEND, 3 * S, "GET /y HTTP/1.1\r\nHost: example.com:8443\r\n\r\n");
-	plain(&f, DATA_DIR_RECV, 3 * S + MS, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	plain_exchange(&f, 2 * S, "GET /x?k=v HTTP/1.1\r\nHost: example.com\r\n\r\n",
+		       "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	plain_exchange(&f, 3 * S, "GET /y HTTP/1.1\r\nHost: example.com:8443\r\n\r\n",
+		       "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
 	n = stop(&f, &g);
 	T_EQ_INT(n, 2);
 	if (n == 2) {
@@ -176,8 +193,7 @@ static void test_unbound(void)
 	start(&f, false);
 	data(&f, DATA_DIR_RECV, 2 * S, req, strlen(req), DATA_F_TLS | DATA_F_TLS_UNBOUND, 0);
 	data(&f, DATA_DIR_SEND, 2 * S + MS, resp, strlen(resp), DATA_F_TLS | DATA_F_TLS_UNBOUND, 0);
-	plain(&f, DATA_DIR_RECV, 3 * S, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
-	plain(&f, DATA_DIR_SEND, 3 * S + MS, resp);
+	plain_exchange(&f, 3 * S, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n", resp);
 	n = stop(&f, &g);
 	T_EQ_INT(n, 2);
 	for (int i = 0; i < n && n == 2; i++) {
@@ -206,11 +222,7 @@ static void test_plain_control(void)
 	const char *resp = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
 	int n;
 
-	memset(&f, 0, sizeof(f));
-	f.c = sc_new();
-	th_opts(&f.t.o);
-	th_start(&f.t, false);
-	sock(&f, SOCK_K_ACCEPT, 1 * S);
+	open_conn(&f, false);
 	data(&f, DATA_DIR_RECV, 2 * S, req, strlen(req), 0, CONN);
 	data(&f, DATA_DIR_SEND, 2 * S + MS, resp, strlen(resp), 0, CONN);
 	f.off[DATA_DIR_RECV] += 10;	/* lost: a request not seen */
@@ -235,11 +247,7 @@ static void test_handshake_facts(void)
 	int n;
 
 	T_ASSERT(!conv_load(&cv, "tests/fixtures/tls/ossl13.txt"));
-	memset(&f, 0, sizeof(f));
-	f.c = sc_new();
-	th_opts(&f.t.o);
-	th_start(&f.t, false);
-	sock(&f, SOCK_K_ACCEPT, 1 * S);
+	open_conn(&f, false);
 	for (int i = 0; i < 3; i++) {
 		const struct rec *r = &cv.r[i];
 		int dir = r->dir == 'c' ? DATA_DIR_RECV : DATA_DIR_SEND;
@@ -247,8 +255,8 @@ static void test_handshake_facts(void)
 		data(&f, dir, 1 * S + (uint64_t)(i + 1) * MS, r->b, r->n < 512 ? r->n : 512, 0, CONN);
 		f.off[dir] += r->n - (r->n < 512 ? r->n : 512);
 	}
-	plain(&f, DATA_DIR_RECV, 2 * S, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
-	plain(&f, DATA_DIR_SEND, 2 * S + MS, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+	plain_exchange(&f, 2 * S, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n",
+		       "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
 	n = stop(&f, &g);
 	T_EQ_INT(n, 1);
 	if (n == 1) {
@@ -278,8 +286,8 @@ static void test_no_facts(void)
 	struct sockcap_gaps g;
 
 	start(&f, false);
-	plain(&f, DATA_DIR_RECV, 2 * S, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
-	plain(&f, DATA_DIR_SEND, 2 * S + MS, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+	plain_exchange(&f, 2 * S, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n",
+		       "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
 	T_EQ_INT(stop(&f, &g), 1);
 	T_CHECK(!SHAS(f.t.spans[0], "tls.protocol.name"));
 	T_EQ_INT(f.t.a->http->ev[HEV_TLS_HANDSHAKE] + f.t.a->http->ev[HEV_TLS_UNFINISHED], 0);
