@@ -110,9 +110,10 @@ CROSS_DEP := $(filter build/cross/%,$(STATIC_CC))
 STATIC_OPT := -Os -flto=auto -fno-pie -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	$(if $(filter aarch64,$(ARCH)),-mcmodel=tiny)
+# rawtel's own malloc (user/util/alloc.c) in the static build only
 $(SDIR)/%.o: %.c | $(CROSS_DEP)
 	@mkdir -p $(@D)
-	$(STATIC_CC) $(CFLAGS_BASE) $(GUARD) $(STATIC_OPT) -c $< -o $@
+	$(STATIC_CC) $(CFLAGS_BASE) $(GUARD) $(STATIC_OPT) -DRAWTEL_OWN_MALLOC -c $< -o $@
 $(SDIR)/gen/kern_text.o: $(KERN_C) | $(CROSS_DEP)
 	@mkdir -p $(@D)
 	$(STATIC_CC) $(CFLAGS_BASE) $(STATIC_OPT) -c $< -o $@

@@ -5,9 +5,10 @@
  * The caller encodes (user/otlp/) and submits request bodies; the sink
  * copies them into a bounded per-signal queue and delivers them from the
  * event loop. Nothing here blocks the loop on the network: sockets are
- * non-blocking, and a host name is resolved in a short-lived helper thread
- * at each (re)connect, bounded by the request timeout (numeric addresses
- * skip that). Disk writes are plain regular-file writes, with fsync only
+ * non-blocking, and a host name is resolved on the loop by rawtel's own
+ * resolver (/etc/hosts, then DNS over UDP to the nameservers of
+ * /etc/resolv.conf) at each (re)connect, bounded by the request timeout
+ * (numeric addresses skip that). Disk writes are plain regular-file writes, with fsync only
  * where durability is promised (each spool file, rotation, shutdown). */
 #ifndef RAWTEL_SINK_H
 #define RAWTEL_SINK_H

@@ -25,27 +25,14 @@ static void start(struct sink_ep *ep);
 
 int sink_http_ep_init(struct sink_ep *ep, struct sink *s, const struct sink_target *t)
 {
-	struct sockaddr_in *v4 = (struct sockaddr_in *)&ep->addrs[0];
-	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ep->addrs[0];
-
 	memset(ep, 0, sizeof(*ep));
 	ep->s = s;
-	ep->fd = ep->res_fd = -1;
+	ep->fd = -1;
 	fmt_snprintf(ep->host, sizeof(ep->host), "%s", t->host);
 	fmt_snprintf(ep->hostport, sizeof(ep->hostport), "%s", t->hostport);
 	ep->port = t->port;
 	sink_http_resp_init(&ep->resp);
-	if (inet_pton(AF_INET, t->host, &v4->sin_addr) == 1) {
-		v4->sin_family = AF_INET;
-		v4->sin_port = htons(t->port);
-		ep->lens[0] = sizeof(*v4);
-		ep->naddrs = ep->numeric = 1;
-	} else if (inet_pton(AF_INET6, t->host, &v6->sin6_addr) == 1) {
-		v6->sin6_family = AF_INET6;
-		v6->sin6_port = htons(t->port);
-		ep->lens[0] = sizeof(*v6);
-		ep->naddrs = ep->numeric = 1;
-	}
+	ep->naddrs = ep->numeric = sink_addr_parse(t->host, t->port, &ep->addrs[0], &ep->lens[0]);
 	return 0;
 }
 
@@ -62,10 +49,8 @@ static void close_conn(struct sink_ep *ep)
 static void stop_resolving(struct sink_ep *ep)
 {
 	if (ep->res) {
-		loop_del_fd(ep->s->loop, ep->res_fd);
 		sink_resolve_abandon(ep->res);
 		ep->res = NULL;
-		ep->res_fd = -1;
 	}
 }
 
@@ -274,18 +259,15 @@ static void connect_next(struct sink_ep *ep)
 	finish(ep, -last_err);
 }
 
-static void on_resolved(struct loop *l, int fd, uint32_t events, void *arg)
+static void on_resolved(struct loop *l, void *arg)
 {
 	struct sink_ep *ep = arg;
 	int n = 0;
 
-	(void)fd;
-	(void)events;
-	loop_del_fd(l, ep->res_fd);
+	(void)l;
 	int ret = sink_resolve_finish(ep->res, ep->addrs, ep->lens, EP_MAX_ADDRS, &n);
 
 	ep->res = NULL;
-	ep->res_fd = -1;
 	if (ret) {
 		finish(ep, ret);
 		return;
@@ -318,13 +300,8 @@ static void start(struct sink_ep *ep)
 		connect_next(ep);
 		return;
 	}
-	int ret = sink_resolve_start(ep->host, ep->port, &ep->res, &ep->res_fd);
+	int ret = sink_resolve_start(ep->s->loop, ep->host, ep->port, on_resolved, ep, &ep->res);
 
-	if (!ret && (ret = loop_add_fd(ep->s->loop, ep->res_fd, EPOLLIN, on_resolved, ep))) {
-		sink_resolve_abandon(ep->res);
-		ep->res = NULL;
-		ep->res_fd = -1;
-	}
 	if (ret) {
 		finish(ep, ret);
 		return;

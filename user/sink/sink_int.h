@@ -5,6 +5,7 @@
 
 #include <sys/socket.h>
 
+#include "rawtel/loop.h"
 #include "rawtel/sink_http.h"
 #include "rawtel/sink.h"
 #include "rawtel/sink_parts.h"
@@ -27,7 +28,6 @@ struct sink_ep {
 	socklen_t lens[EP_MAX_ADDRS];
 	int naddrs, next_addr;
 	struct sink_resolve_job *res;
-	int res_fd;
 	int fd;			/* -1, or a connection (kept alive when idle) */
 	int state;
 	int reused;		/* the connection already carried a response */
@@ -98,10 +98,16 @@ void sink_request_done(struct sink_ep *ep, int result);
  * first: it is the oldest). On a write error the rest stays in memory. */
 void sink_spill(struct sink *s, int sig);
 
-/* resolve.c */
-int sink_resolve_start(const char *host, uint16_t port, struct sink_resolve_job **out, int *fd);
+/* resolve.c: resolve a host name on the loop; `done` runs from the loop
+ * (never from within sink_resolve_start), then sink_resolve_finish takes
+ * the addresses (0) or the error (-errno, err_msg() says what) and frees
+ * the job; sink_resolve_abandon frees it at any time before. */
+int sink_resolve_start(struct loop *l, const char *host, uint16_t port, loop_timer_fn done,
+		       void *arg, struct sink_resolve_job **out);
 int sink_resolve_finish(struct sink_resolve_job *j, struct sockaddr_storage *addrs, socklen_t *lens,
 	       int max, int *n);
 void sink_resolve_abandon(struct sink_resolve_job *j);
+/* A numeric IPv4 or IPv6 address into ss with `port`: 1, or 0 if s is not one. */
+int sink_addr_parse(const char *s, uint16_t port, struct sockaddr_storage *ss, socklen_t *len);
 
 #endif

@@ -1,0 +1,113 @@
+/* malloc, free, calloc and realloc of the static binary (built with
+ * RAWTEL_OWN_MALLOC, which `make static` sets; other builds keep the C
+ * library's, and the sanitizers theirs). musl's allocator was 7.6 KB of
+ * the static binary; rawtel is single-threaded since its resolver runs on
+ * the event loop, and it allocates little, mostly bounded buffers. Blocks
+ * of 16 B to 64 KB (header included) come in power-of-two classes, each
+ * with a free list, carved in order from 1 MB anonymous mappings (pages
+ * never carved are never touched, so they cost no memory); a freed block
+ * waits in its class for the next request of that size. Bigger blocks are
+ * mappings of their own, unmapped when freed. */
+#ifdef RAWTEL_OWN_MALLOC
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define HDR 16			/* keeps blocks 16-byte aligned */
+#define CLASSES 13		/* 16 << 12 = 64 KB */
+#define ARENA (1 << 20)
+
+static void *free_list[CLASSES];
+static char *arena;
+static size_t arena_left;
+
+static size_t *map(size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return p;
+}
+
+/* header: [0] the next free block, or a mapping's length; [1] the class */
+void *malloc(size_t n)
+{
+	size_t c = 0, *h;
+
+	if (n > PTRDIFF_MAX - 4096) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	while (((size_t)16 << c) < n + HDR && c < CLASSES)
+		c++;
+	if (c == CLASSES) {
+		n = (n + HDR + 4095) & ~(size_t)4095;
+		if (!(h = map(n)))
+			return NULL;
+		h[0] = n;
+	} else if (free_list[c]) {
+		h = free_list[c];
+		free_list[c] = (void *)h[0];
+	} else {
+		if (arena_left < (size_t)16 << c) {
+			if (!(arena = (char *)map(ARENA)))
+				return NULL;
+			arena_left = ARENA;
+		}
+		h = (size_t *)arena;
+		arena += (size_t)16 << c;
+		arena_left -= (size_t)16 << c;
+	}
+	h[1] = c;
+	return h + HDR / sizeof(size_t);
+}
+
+void free(void *p)
+{
+	size_t *h = (size_t *)p - HDR / sizeof(size_t);
+
+	if (!p)
+		return;
+	if (h[1] == CLASSES) {
+		munmap(h, h[0]);
+		return;
+	}
+	h[0] = (size_t)free_list[h[1]];
+	free_list[h[1]] = h;
+}
+
+void *calloc(size_t n, size_t size)
+{
+	void *p;
+
+	if (__builtin_mul_overflow(n, size, &n)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if ((p = malloc(n)))
+		memset(p, 0, n);
+	return p;
+}
+
+void *realloc(void *p, size_t n)
+{
+	size_t *h = (size_t *)p - HDR / sizeof(size_t), cap;
+	void *q;
+
+	if (!p)
+		return malloc(n);
+	cap = (h[1] == CLASSES ? h[0] : (size_t)16 << h[1]) - HDR;
+	if (n <= cap)
+		return p;
+	if ((q = malloc(n))) {
+		memcpy(q, p, cap);
+		free(p);
+	}
+	return q;
+}
+#endif
