@@ -18,6 +18,9 @@ int tls_late_open(struct session *s);
  * consumed); a socket record of a process exec'd after start also makes
  * it look at that process's libraries again (once), and is passed on */
 bool tls_late_record(struct session *s, const void *rec, size_t len);
+/* Before each read of the ring, NOW on the event clock: the libraries
+ * of new executables exec'd long enough ago */
+void tls_late_tick(struct session *s, uint64_t now);
 /* Its uprobes off (session_detach), then everything freed */
 void tls_late_detach(struct session *s);
 void tls_late_free(struct session *s);

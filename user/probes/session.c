@@ -581,6 +581,8 @@ int session_consume(struct session *s, session_cb cb, void *ctx)
 	/* the wall clock may have been stepped (NTP on a box without an RTC):
 	 * convert with the offset of now, not of start-up */
 	s->wall_off_ns = wall_offset();
+	if (s->tls_late)
+		tls_late_tick(s, clock_ns(feature_has(FEAT_BOOT_NS) ? CLOCK_BOOTTIME : CLOCK_MONOTONIC));
 	/* seeds first; held records (perf buffers) once their time has come */
 	if (s->sockcap && !s->opt.perf_buffer && (r = sockcap_flush(s->sockcap, true, deliver, &c)))
 		return r;

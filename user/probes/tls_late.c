@@ -6,15 +6,17 @@
  *   - its executable, if not looked into before (by device and inode): its
  *     TLS functions when it defines them itself (node, programs linked
  *     statically against OpenSSL or BoringSSL);
- *   - the TLS libraries it maps by the time the record is read (the
- *     dynamic loader maps the linked ones within milliseconds of the exec;
- *     the ring is read every few to 100 ms), when new;
+ *   - with that executable, the TLS libraries it maps SETTLE_NS after the
+ *     exec, when new (the record wakes the reader at once, before the
+ *     dynamic loader has mapped the linked ones: a read of the ring that
+ *     late, or the timer's, looks);
  *   - once more at its first socket record (a connection learned): a
  *     libssl dlopen'd after start-up (Python's ssl module) is mapped by
  *     then. Kept for the last PEND_MAX exec'd processes.
- * Bounded per exec: a stat, at most two reads of the process's maps, an
- * ELF file opened only for a device and inode not seen before, and at most
- * FILES_MAX files probed in all (a line on stderr for each). */
+ * Bounded per exec: a stat, at most two reads of the process's maps (one
+ * for a known executable), an ELF file opened only for a device and inode
+ * not seen before, and at most FILES_MAX files probed in all (a line on
+ * stderr for each). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,7 @@
 #define EXES_MAX 256		/* executables looked into (the oldest forgotten) */
 #define PEND_MAX 64		/* exec'd processes waiting for their first socket */
 #define FUNCS_MAX 12		/* TLS functions of one file (tls_targets.c has 11) */
+#define SETTLE_NS 2000000ULL	/* exec to the loader's libraries mapped */
 
 struct file_id {
 	dev_t dev;
@@ -43,7 +46,11 @@ struct file_id {
 struct tls_late {
 	struct file_id seen[SEEN_MAX], exes[EXES_MAX];
 	int n_seen, n_exes, exe_next;
-	uint32_t pend[PEND_MAX];	/* pids; 0 free */
+	struct {
+		uint32_t pid;	/* 0: free */
+		uint64_t settle;	/* exec time (event clock) of a new
+					 * executable's, its maps not read yet */
+	} pend[PEND_MAX];
 	int pend_next;
 	struct uprobe_target t[FUNCS_MAX];
 	struct attach att[FILES_MAX * 2 * FUNCS_MAX];
@@ -141,22 +148,26 @@ static int late_lib(void *ctx, const char *path)
 	return late_file(ctx, path, false);
 }
 
-/* A selected process exec'd */
-static void late_exec(struct session *s, uint32_t pid)
+/* A selected process exec'd at TS */
+static void late_exec(struct session *s, uint32_t pid, uint64_t ts)
 {
 	struct tls_late *l = s->tls_late;
 	char exe[64];
 	struct stat st;
 
 	fmt_snprintf(exe, sizeof(exe), "/proc/%u/exe", pid);
+	l->pend[l->pend_next].pid = pid;
+	l->pend[l->pend_next].settle = 0;
+	/* a program run before maps the same libraries: its maps are read
+	 * at its first connection only (an exec storm of known programs
+	 * costs a stat each) */
 	if (!stat(exe, &st) && S_ISREG(st.st_mode) && !id_in(l->exes, l->n_exes, &st)) {
 		l->exes[l->exe_next] = (struct file_id){ st.st_dev, st.st_ino };
 		l->exe_next = (l->exe_next + 1) % EXES_MAX;
 		l->n_exes += l->n_exes < EXES_MAX;
 		late_file(s, exe, true);
+		l->pend[l->pend_next].settle = ts ? ts : 1;
 	}
-	utargets_tls_maps((int)pid, late_lib, s);
-	l->pend[l->pend_next] = pid;
 	l->pend_next = (l->pend_next + 1) % PEND_MAX;
 }
 
@@ -170,17 +181,29 @@ bool tls_late_record(struct session *s, const void *rec, size_t len)
 	/* after session_detach: what is left in the ring, probed no more */
 	if (h->type == EV_TLS_EXEC) {
 		if (!s->detached)
-			late_exec(s, h->pid);
+			late_exec(s, h->pid, h->ts);
 		return true;
 	}
 	if (h->type != EV_SOCK || !h->pid || s->detached)
 		return false;
 	for (int i = 0; i < PEND_MAX; i++)
-		if (l->pend[i] == h->pid) {
-			l->pend[i] = 0;
+		if (l->pend[i].pid == h->pid) {
+			l->pend[i].pid = 0;
+			l->pend[i].settle = 0;
 			utargets_tls_maps((int)h->pid, late_lib, s);
 		}
 	return false;
+}
+
+void tls_late_tick(struct session *s, uint64_t now)
+{
+	struct tls_late *l = s->tls_late;
+
+	for (int i = 0; l && !s->detached && i < PEND_MAX; i++)
+		if (l->pend[i].settle && now - l->pend[i].settle >= SETTLE_NS) {
+			l->pend[i].settle = 0;
+			utargets_tls_maps((int)l->pend[i].pid, late_lib, s);
+		}
 }
 
 void tls_late_detach(struct session *s)
