@@ -276,3 +276,40 @@ counted:
 	SUBMIT(r9, DATA_OFF_BYTES + $capture)
 .endif
 	DELETE_END(done, tls_pend, FP_KEY)
+
+// A selected process exec'd (the new program's comm, for --comm): a bare
+// header for user space, which looks into the new executable, and into
+// the libraries it maps, for TLS functions no probe is on yet
+// (user/probes/tls_late.c). Attached only while TLS functions are probed.
+.prog tls_exec tracepoint sched/sched_process_exec
+	r6 = r1
+	call bpf_get_current_pid_tgid
+	r7 = r0
+	SELECT(r7, 1f)
+	*(u16 *)(r10 + FP_PEND + EV_OFF_TYPE) = EV_TLS_EXEC
+	*(u16 *)(r10 + FP_PEND + EV_OFF_SIZE) = EV_HDR_SIZE
+	*(u32 *)(r10 + FP_PEND + EV_OFF_FLAGS) = 0
+	*(u32 *)(r10 + FP_PEND + EV_OFF_TID) = r7
+	r7 >>= 32
+	*(u32 *)(r10 + FP_PEND + EV_OFF_PID) = r7
+	KTIME
+	*(u64 *)(r10 + FP_PEND + EV_OFF_TS) = r0
+	r8 = r10
+	r8 += FP_PEND
+.if $perf_buffer
+	EMIT(r6, r8, EV_HDR_SIZE, EV_TLS_EXEC)
+.else
+	// the reader woken at once (an exec costs far more than the
+	// wakeup): the sooner the probes are on, the fewer of the new
+	// program's first calls run before them
+	r1 = events ll
+	r2 = r8
+	r3 = EV_HDR_SIZE
+	r4 = RT_BPF_RB_FORCE_WAKEUP
+	call bpf_ringbuf_output
+	if r0 == 0 goto 1f
+	COUNT_DROP(EV_TLS_EXEC)
+.endif
+1:
+	r0 = 0
+	exit

@@ -26,6 +26,8 @@
 #define EV_RETRANS	7
 #define EV_SOCK		8	/* a tracked socket learned or closed */
 #define EV_DATA		9	/* bytes through a tracked socket */
+#define EV_TLS_EXEC	10	/* a selected process exec'd: a bare header, for
+				 * user/probes/tls_late.c (TLS probes on) */
 #define EV_TYPE_MAX	16	/* slots in the per-CPU `drops` map */
 
 /* ---- exec: execve/execveat, reported when the call returns --------------- */

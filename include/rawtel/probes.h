@@ -141,6 +141,13 @@ int utargets_uprobe(const struct session_opts *o, struct uprobe_target *t, int m
 int utargets_dns(const struct session_opts *o, struct uprobe_target *t, int max);
 /* The TLS libraries' read and write functions (user/probes/tls_targets.c) */
 int utargets_tls(const struct session_opts *o, struct uprobe_target *t, int max);
+/* Call FN with the path (through /proc/PID/root) of every TLS library
+ * file process PID maps, until one returns nonzero; that, or 0 */
+int utargets_tls_maps(int pid, int (*fn)(void *ctx, const char *path), void *ctx);
+/* The TLS functions file PATH defines, to T (at most MAX; E2BIG past
+ * that); with EXE, none unless it defines SSL_read itself (linked in
+ * statically: node): how many, 0 also when it cannot be read */
+int utargets_tls_one(const char *path, bool exe, struct uprobe_target *t, int max);
 /* Of the TLS library files among N targets: how many had their probes
  * attached, how many were found but not (gone before attach) */
 void utargets_tls_libs(const struct uprobe_target *t, int n, unsigned *attached, unsigned *failed);

@@ -65,6 +65,7 @@ struct session {
 	int64_t wall_off_ns;	/* event clock -> Unix time */
 	uint64_t bad;		/* malformed records skipped */
 	struct sockcap *sockcap;	/* http (user/probes/sockcap.c) */
+	struct tls_late *tls_late;	/* TLS files seen later (tls_late.c) */
 	bool detached;		/* nothing new comes: deliver all held */
 	int seeded;		/* http: sockets older than rawtel */
 	struct session_cgsel cgsel;

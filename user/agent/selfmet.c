@@ -8,6 +8,7 @@
 #include "agent_int.h"
 #include "rawtel/err.h"
 #include "rawtel/sockcap.h"
+#include "rawtel/tls_late.h"
 
 /* Connections live from milliseconds to hours: the bounds the .NET
  * conventions advise for their connection durations (kestrel, signalr) */
@@ -179,14 +180,14 @@ static void proto_export(struct agent *a, const struct pconn_stats *cs)
 	}
 }
 
-/* The TLS library files probed (user/probes/tls_targets.c): one series
+/* The TLS library files probed (user/probes/tls_targets.c, tls_late.c): one series
  * per result, whatever the number of files */
 static void tls_libs_export(struct agent *a)
 {
 	unsigned ok, failed;
 	struct otlp_kv kv;
 
-	utargets_tls_libs(a->s.targets, a->s.n_targets, &ok, &failed);
+	tls_late_libs(&a->s, &ok, &failed);
 	kv = otlp_kv_str("result", "attached");
 	rec(a, INST_TLS_LIBS, &kv, 1, ok);
 	kv = otlp_kv_str("result", "failed");

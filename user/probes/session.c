@@ -16,6 +16,7 @@
 #include "rawtel/proctab.h"
 #include "rawtel/session.h"
 #include "rawtel/sockcap.h"
+#include "rawtel/tls_late.h"
 #include "rawtel/util.h"
 
 void session_opts_init(struct session_opts *o)
@@ -372,6 +373,35 @@ static int resolve_targets(struct session *s)
 	return 0;
 }
 
+int session_attach_target(struct session *s, struct uprobe_target *t, uint64_t cookie,
+			  struct attach *att, int *n)
+{
+	const struct bpf_obj_prog *en = bpf_obj_prog(&s->obj, s->opt.null ? "null_up" : t->enter);
+	const struct bpf_obj_prog *rt =
+		!t->ret ? NULL : bpf_obj_prog(&s->obj, s->opt.null ? "null_up" : t->ret);
+	bool cookie_ok;
+
+	if (!en || (t->ret && !rt))
+		return err_set(ENOEXEC, "programs %s/%s are missing from kern/", t->enter, t->ret);
+	/* the return probe first: a call entering between the two would
+	 * leave an entry no return ever clears */
+	for (int k = t->ret ? 1 : 0; k >= 0; k--) {
+		/* every process: --pid's descendants have their own address
+		 * spaces (the programs select, kern/common.h) */
+		int r = uprobe_attach(k ? rt->fd : en->fd, t->path, t->offset, k, 0, cookie,
+				      &cookie_ok, &att[*n]);
+
+		if (r) {
+			if (k == 0 && t->ret)
+				attach_close(&att[--*n]);
+			return r;
+		}
+		++*n;
+	}
+	t->attached = true;
+	return 0;
+}
+
 /* An entry and a return probe on each function (the entry alone where
  * the target names no return program), the cookie telling the programs
  * which function it was. */
@@ -379,35 +409,18 @@ static int attach_uprobes(struct session *s)
 {
 	for (int i = 0; i < s->n_targets; i++) {
 		struct uprobe_target *t = &s->targets[i];
-		const struct bpf_obj_prog *en = bpf_obj_prog(&s->obj, s->opt.null ? "null_up" : t->enter);
-		const struct bpf_obj_prog *rt =
-			!t->ret ? NULL : bpf_obj_prog(&s->obj, s->opt.null ? "null_up" : t->ret);
-		bool cookie_ok;
-		int r;
+		int first = s->n_att, r;
 
-		if (!en || (t->ret && !rt))
-			return err_set(ENOENT, "programs %s/%s are missing from kern/", t->enter, t->ret);
 		if (s->n_att + 2 > SESSION_MAX_ATTACH)
 			return err_set(ENOSPC, "too many attachments");
-		/* the return probe first: a call entering between the two
-		 * would leave an entry no return ever clears */
-		for (int k = t->ret ? 1 : 0; k >= 0; k--) {
-			/* every process: --pid's descendants have their own
-			 * address spaces (the programs select, kern/common.h) */
-			r = uprobe_attach(k ? rt->fd : en->fd, t->path, t->offset, k, 0,
-					  (uint64_t)i, &cookie_ok, &s->att[s->n_att]);
-			if (r && t->found && (r == -ENOENT || r == -ESRCH)) {
-				/* a running process's libc, gone with its process */
-				s->skipped_targets++;
-				if (k == 0 && t->ret)
-					attach_close(&s->att[--s->n_att]);
-				break;
-			}
-			if (r)
-				return err_wrap(r, "%s in %s", t->func, t->path);
-			s->att_prog[s->n_att++] = k ? t->ret : t->enter;
-			t->attached |= k == 0;
-		}
+		r = session_attach_target(s, t, (uint64_t)i, s->att, &s->n_att);
+		for (int k = first; k < s->n_att; k++)
+			s->att_prog[k] = k == first && t->ret ? t->ret : t->enter;
+		/* a running process's libc, gone with its process */
+		if (r && t->found && (r == -ENOENT || r == -ESRCH))
+			s->skipped_targets++;
+		else if (r)
+			return err_wrap(r, "%s in %s", t->func, t->path);
 	}
 	return 0;
 }
@@ -485,6 +498,12 @@ static int open_all(struct session *s)
 	if ((r = attach_uprobes(s)))
 		return r;
 	phase_mark("uprobes attached (%d attachments in all)", s->n_att);
+	/* TLS files first seen later, from the execs of selected processes
+	 * (only where TLS functions were found at start: $tls, set at load,
+	 * has the syscalls bind plaintext to connections) */
+	if (tls_probed(s) && !s->opt.null &&
+	    ((r = tls_late_open(s)) || (r = attach_one(s, "tls_exec"))))
+		return r;
 	/* all at once, now that every program is on (the reader must start
 	 * draining soon) */
 	set_live(s, 1);
@@ -534,9 +553,11 @@ static int on_record(void *ctx, const void *data, size_t len)
 {
 	struct consume_ctx *c = ctx;
 	const struct ev_hdr *h = data;
-	const struct probe *p = probe_of_record(data, len);
+	const struct probe *p;
 
-	if (!p) {
+	if (c->s->tls_late && tls_late_record(c->s, data, len))
+		return 0;
+	if (!(p = probe_of_record(data, len))) {
 		c->s->bad++;
 		return 0;
 	}
@@ -560,6 +581,8 @@ int session_consume(struct session *s, session_cb cb, void *ctx)
 	/* the wall clock may have been stepped (NTP on a box without an RTC):
 	 * convert with the offset of now, not of start-up */
 	s->wall_off_ns = wall_offset();
+	if (s->tls_late)
+		tls_late_tick(s, clock_ns(feature_has(FEAT_BOOT_NS) ? CLOCK_BOOTTIME : CLOCK_MONOTONIC));
 	/* seeds first; held records (perf buffers) once their time has come */
 	if (s->sockcap && !s->opt.perf_buffer && (r = sockcap_flush(s->sockcap, true, deliver, &c)))
 		return r;
@@ -583,6 +606,7 @@ void session_detach(struct session *s)
 	for (int i = 0; i < s->n_att; i++)
 		attach_close(&s->att[i]);
 	s->n_att = 0;
+	tls_late_detach(s);
 	s->detached = true;
 }
 
@@ -674,5 +698,6 @@ void session_close(struct session *s)
 	s->ring_open = false;
 	sockcap_free(s->sockcap);
 	s->sockcap = NULL;
+	tls_late_free(s);
 	bpf_obj_close(&s->obj);
 }

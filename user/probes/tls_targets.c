@@ -8,7 +8,8 @@
  * uprobe is on the file), and the executables themselves that define them
  * (OpenSSL or BoringSSL linked in statically: node), --pid's or every
  * running process's (later processes of the same file are covered too;
- * a program first started after rawtel is not). A file without
+ * files first mapped or exec'd after rawtel started: user/probes/tls_late.c).
+ * A file without
  * some is no error: the _ex forms are 1.1.1's, _ex2 3.3's. Found files
  * are skipped at attach time when gone meanwhile. */
 #include <dirent.h>
@@ -133,8 +134,7 @@ static bool tls_is_lib(const char *file)
 			!strncmp(base + 1, "libcrypto.so", 12));
 }
 
-/* The libssl copies process PID maps */
-static int tls_maps(struct tls_walk *w, int pid)
+int utargets_tls_maps(int pid, int (*fn)(void *ctx, const char *path), void *ctx)
 {
 	char maps[64], line[1024], path[4096];
 	FILE *m;
@@ -152,10 +152,27 @@ static int tls_maps(struct tls_walk *w, int pid)
 		if (!tls_is_lib(file) || util_maps_repeat(file))
 			continue;
 		fmt_snprintf(path, sizeof(path), "/proc/%d/root%s", pid, file);
-		r = tls_path(w, path);
+		r = fn(ctx, path);
 	}
 	fclose(m);
 	return r;
+}
+
+static int tls_maps_path(void *w, const char *path)
+{
+	return tls_path(w, path);
+}
+
+/* The libssl copies process PID maps */
+static int tls_maps(struct tls_walk *w, int pid)
+{
+	return utargets_tls_maps(pid, tls_maps_path, w);
+}
+
+/* Whether F defines SSL_read (one that imports it from libssl does not) */
+static bool tls_defines(struct elf_file *f)
+{
+	return !elf_func_find(f, "SSL_read", &(struct elf_sym){ 0 }, &(uint64_t){ 0 });
 }
 
 /* Process PID's executable when it defines the functions itself; each
@@ -182,10 +199,8 @@ static int tls_exe(struct tls_walk *w, int pid)
 	 * libraries keep the room they need) */
 	if (w->n + (int)(sizeof(tls_funcs) / sizeof(tls_funcs[0])) > w->max / 2 || elf_open(exe, &f))
 		return 0;
-	/* one that imports SSL_read from libssl does not define it */
 	r = 0;
-	if (!elf_func_find(f, "SSL_read", &(struct elf_sym){ 0 }, &(uint64_t){ 0 }) &&
-	    tls_new_file(w, exe))
+	if (tls_defines(f) && tls_new_file(w, exe))
 		r = tls_file(w, f);
 	elf_close(f);
 	return r < 0 ? r : 0;
@@ -242,6 +257,26 @@ int utargets_tls(const struct session_opts *o, struct uprobe_target *t, int max)
 			return r;
 	}
 	return w.n;
+}
+
+int utargets_tls_one(const char *path, bool exe, struct uprobe_target *t, int max)
+{
+	struct tls_walk *w = calloc(1, sizeof(*w));
+	struct elf_file *f;
+	int r = 0;
+
+	if (!w)
+		return -ENOMEM;
+	w->t = t;
+	w->max = max;
+	if (!elf_open(path, &f)) {
+		if (!exe || tls_defines(f))
+			r = tls_file(w, f);
+		elf_close(f);
+	}
+	r = r < 0 ? r : w->n;
+	free(w);
+	return r;
 }
 
 /* One file's targets are consecutive (tls_file); a file is attached when
