@@ -12,6 +12,8 @@
 //                    process that binds the port
 //   close            forgets it
 //   process end      a SOCK_K_EXIT record: user space forgets the rest
+//   setsockopt       SOL_TLS TLS_TX/TLS_RX: kernel TLS, its plaintext
+//                    directions marked (kern/sock_ktls.h)
 //   fork             children of selected processes are selected (sel_fork,
 //                    kern/proc.S)
 //   first use        a TCP socket a process moves bytes through but did
@@ -399,4 +401,5 @@ select:
 	UPDATE(sk_listen, FP_FD_KEY, FP_LISTEN, RT_BPF_ANY)
 	FORGET
 
+#include "sock_ktls.h"
 #include "sock_end.h"

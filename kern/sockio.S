@@ -16,6 +16,7 @@
 // exits of untracked calls find their slot not theirs.
 #include "sock.h"
 #include "tls_bind.h"
+#include "sockio_ktls.h"
 
 DECLARE_SOCK_MAPS
 DECLARE_TLS_PEND
@@ -153,6 +154,8 @@ IO_ENTRY(sendfile, sendfile64, , out_fd, DATA_CALL_SENDFILE, DATA_DIR_SEND, )
 #define FP_INH_KEY -208		/* u64 pid_tgid: sk_inh key (LEARN's slots and
 				 * record above: kern/sock.h) */
 #define FP_CALL_DIR -216	/* u64: dir | call << 8 (sk_iov_exit: by number) */
+#define FP_KTLS -224		/* u64: the socket's SKF_KTLS, then DATA_F_KTLS
+				 * for the call's direction, or 0 */
 #define EXIT_CALL_BY_NR 0	/* EXIT_CALL: from __syscall_nr, at run time */
 
 #define EXIT_CALL DATA_CALL_READ

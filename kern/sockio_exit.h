@@ -44,6 +44,7 @@
 // gap). A plain load, add and store: two threads moving bytes through one
 // socket at once are unordered anyway.
 #define SEQ_ADVANCE(LABEL) \
+	*(u64 *)(r10 + FP_KTLS) = 0 ; \
 	r1 = -1 ;				/* DATA_SEQ_NONE, unless tracked */ \
 	*(u64 *)(r10 + FP_SEQ) = r1 ; \
 	*(u64 *)(r10 + FP_PEER_SEQ) = r1 ; \
@@ -60,6 +61,8 @@
 	SEQ_MOVE
 // ...its second half: r0 the socket's sk_fds entry
 #define SEQ_MOVE_OF(SEQ, PEER) \
+	r1 = *(u8 *)(r0 + SKF_KTLS) ;		/* its kTLS directions */ \
+	*(u64 *)(r10 + FP_KTLS) = r1 ; \
 	r1 = *(u64 *)(r0 + PEER) ; \
 	*(u64 *)(r10 + FP_PEER_SEQ) = r1 ; \
 	r1 = *(u64 *)(r0 + SEQ) ;		/* this direction's, moved on */ \
@@ -108,6 +111,7 @@
 	call bpf_get_current_pid_tgid
 	r7 = r0
 	GATE(r7, out)
+	*(u64 *)(r10 + FP_KTLS) = 0		// until SEQ_MOVE reads the socket's
 	r1 = *(u64 *)(r6 + field(ret))		// GATE used r0-r5
 	*(u64 *)(r10 + FP_LEFT) = r1
 	call bpf_get_current_task_btf
@@ -254,6 +258,35 @@ prefix_done:
 	// the ciphertext of a TLS call in flight: its connection is the
 	// call's, no record (kern/tls_bind.h)
 	TLS_BIND(no_record)
+	// a kTLS socket's plaintext direction: the TLS connection's
+	// plaintext, made by no library call (sendfile under SSL_sendfile, a
+	// program that keyed the socket itself); user space parses it, so it
+	// is wanted even where the ciphertext's stream was given up
+	r1 = *(u64 *)(r10 + FP_KTLS)
+	r1 >>= EXIT_DIR
+	r1 &= 1
+	r1 *= DATA_F_KTLS
+	*(u64 *)(r10 + FP_KTLS) = r1
+	if r1 == 0 goto ktls_done
+#if EXIT_CALL == EXIT_CALL_BY_NR
+	r1 = *(u64 *)(r10 + FP_CALL_DIR)
+	r1 >>= 8
+	if r1 == DATA_CALL_READV goto wanted
+	if r1 == DATA_CALL_WRITEV goto wanted
+#endif
+#if EXIT_CALL == EXIT_CALL_BY_NR || EXIT_CALL == DATA_CALL_RECVMSG || \
+	EXIT_CALL == DATA_CALL_SENDMSG
+	// not application data: an alert, a ticket (kern/sockio_ktls.h)
+	KTLS_CMSG(ktls_ctrl)
+.if $task_regs
+	goto wanted
+ktls_ctrl:
+	r1 = DATA_F_KTLS | DATA_F_KTLS_CTRL
+	*(u64 *)(r10 + FP_KTLS) = r1
+.endif
+#endif
+	goto wanted
+ktls_done:
 	// a connection user space gave up (sk_nocopy): its offsets moved on,
 	// no record, no copy; counted
 	r1 = sk_nocopy ll
@@ -331,6 +364,10 @@ wanted:
 .endif
 #endif
 captured:
+	r1 = *(u32 *)(r9 + EV_OFF_FLAGS)	// DATA_F_KTLS, or 0
+	r2 = *(u64 *)(r10 + FP_KTLS)
+	r1 |= r2
+	*(u32 *)(r9 + EV_OFF_FLAGS) = r1
 	DATA_SEAL(r9, r8)
 .if $perf_buffer
 	if r8 > EXIT_RESERVE goto out

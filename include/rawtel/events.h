@@ -213,6 +213,12 @@
 #define RT_AF_INET	2
 #define RT_AF_INET6	10
 #define RT_IPPROTO_TCP	6
+/* kernel TLS (kern/sock_ktls.h, kern/sockio_ktls.h): setsockopt's level
+ * and options, the record type of application data */
+#define RT_SOL_TLS	282
+#define RT_TLS_TX	1
+#define RT_TLS_RX	2
+#define RT_TLS_APP_DATA	23
 
 /* ---- sock: a TCP socket of a selected process, learned or forgotten ------
  * Learned from accept/accept4 (server side), connect (client side) or the
@@ -249,6 +255,15 @@
 				 * it (fork, exec, SCM_RIGHTS): the role and
 				 * addresses are the connection's own, as
 				 * established while rawtel ran */
+#define SOCK_K_KTLS	7	/* kernel TLS turned on for it (setsockopt
+				 * SOL_TLS TLS_TX / TLS_RX returned 0): from
+				 * now on the kernel encrypts what it sends
+				 * (SOCK_F_KTLS_TX) / decrypts what it
+				 * receives (SOCK_F_KTLS_RX), so those
+				 * syscalls carry plaintext (DATA_F_KTLS);
+				 * the flags are every direction so far.
+				 * No addresses: the socket's own record
+				 * has them */
 #define SOCK_ROLE_SERVER 0	/* it was accepted: requests come in */
 #define SOCK_ROLE_CLIENT 1	/* it connected: requests go out */
 #define SOCK_F_LOCAL	1	/* LADDR/LPORT are known */
@@ -257,6 +272,8 @@
 #define SOCK_F_GAP	16	/* bytes of its end were never seen (a gap
 				 * came before this close): requests still
 				 * waiting may have been answered */
+#define SOCK_F_KTLS_TX	32	/* SOCK_K_KTLS: sends are plaintext */
+#define SOCK_F_KTLS_RX	64	/* SOCK_K_KTLS: receives are plaintext */
 #define SOCK_F_INFERRED	8	/* a close user space inferred (the fd is
 				 * another socket's now: the kernel's close
 				 * record was lost), not seen: how what was
@@ -336,6 +353,22 @@
 				 * the SSL object yet (memory BIO, or the
 				 * call made no syscall): CONN is 0, PEER
 				 * the SSL object's address */
+#define DATA_F_KTLS	64	/* a kTLS socket's syscall in a direction
+				 * the kernel encrypts or decrypts
+				 * (SOCK_K_KTLS): its bytes are the TLS
+				 * connection's plaintext, made by no TLS
+				 * library call rawtel saw (sendfile under
+				 * SSL_sendfile, a program keying the socket
+				 * itself); parsed with the connection's
+				 * DATA_F_TLS plaintext. SEQ, PEER as for
+				 * any socket's */
+#define DATA_F_KTLS_CTRL 128	/* with DATA_F_KTLS: a record of another
+				 * type than application data (an alert, a
+				 * session ticket: sendmsg/recvmsg with
+				 * SOL_TLS's record type, task registers
+				 * only): its bytes moved in the socket's
+				 * stream and are no one's to parse
+				 * (sockcap counts them, delivers nothing) */
 #define DATA_SEQ_NONE	(~0ULL)	/* the socket was forgotten mid-call */
 
 /* ---- process table (kern/proc.S): parent and start time per tgid ------- */

@@ -11,6 +11,9 @@
  * learned or seeded. */
 #define SKF_CONN	0	/* u64 SOCK_OFF_CONN */
 #define SKF_ROLE	8	/* u8 SOCK_ROLE_* */
+#define SKF_KTLS	9	/* u8 kTLS: bit 1 << DATA_DIR_* set where
+				 * that direction's bytes are plaintext
+				 * (kern/sock_ktls.h) */
 #define SKF_SEQ		16	/* u64[2] by DATA_DIR_* */
 #define SKF_SEQ_RECV	16
 #define SKF_SEQ_SEND	24
@@ -61,6 +64,7 @@
 /* sk_pend: accept, connect or bind in flight, by pid_tgid. */
 #define SKP_KIND	0	/* u8 SKP_K_* */
 #define SKP_TCP		1	/* u8 connect: the socket entered SYN_SENT */
+#define SKP_KTLS	1	/* u8 setsockopt: the kTLS direction bit */
 #define SKP_FAMILY	2	/* u16 connect, bind: of the sockaddr */
 #define SKP_PORT	4	/* u16 connect: remote; bind: local (host order) */
 #define SKP_FD		8	/* s32 accept: the listener; else the socket */
@@ -71,6 +75,7 @@
 #define SKP_K_ACCEPT	1
 #define SKP_K_CONNECT	2
 #define SKP_K_BIND	3
+#define SKP_K_KTLS	4	/* setsockopt SOL_TLS TLS_TX / TLS_RX */
 
 /* sk_nocopy: connections whose payloads user space no longer wants (not
  * a protocol it parses, or TLS), by connection id (SKF_CONN) -> 1. LRU:

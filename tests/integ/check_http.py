@@ -61,9 +61,12 @@ def run(name, trace, runf, addr, sides="both"):
             if not r:
                 continue
             what = f"{side} {x['path']}"
+            prog = run.get("comm", "rtt_http")
             want = {"method": x["method"], "status": x["status"], "req_bytes": x["req_bytes"],
-                    "resp_bytes": x["resp_bytes"], "host": "test", "user_agent": "rtt_http",
-                    "flags": [], "comm": "rtt_http"}
+                    "resp_bytes": x["resp_bytes"], "host": "test", "user_agent": prog,
+                    "flags": [], "comm": prog}
+            if "tls" in run:  # rtt_ktls: TLS the kernel does
+                want["tls"] = run["tls"]
             if x["method"] == "GET":
                 want.update(query="token=REDACTED", traceparent=TP)
             if side == "client":

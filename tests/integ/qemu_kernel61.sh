@@ -6,7 +6,9 @@
 # (ring buffer, perf buffers, --pid, --comm), exactly as trace_events.sh
 # does on the host, and rawtel trace tcp,retrans while rtt_tcp runs; the
 # output comes back over a serial port and is checked here with
-# check_trace.py and check_tcp.py.
+# check_trace.py and check_tcp.py. Where the kernel's TLS modules can be had
+# (scripts/qemu-kernel-modules), rawtel trace http also while rtt_ktls
+# exchanges HTTP/1.1 over sockets it keyed for kernel TLS itself.
 # Under RAWTEL_REQUIRE_BPF=1 (CI) a missing qemu or kernel is a FAIL.
 # RAWTEL_QEMU_ACCEL=kvm uses KVM (default tcg: nested KVM is not reliable on
 # the machines this runs on), RAWTEL_QEMU_TIMEOUT the VM's limit (s),
@@ -30,11 +32,21 @@ if ! kernel=$(sh "$top/scripts/qemu-kernel" 2> "$T_TMP/kernel.err"); then
 	unavailable qemu61_boot "$(cat "$T_TMP/kernel.err")"
 fi
 if ! make -s -C "$top" build/static/rawtel build/static/progs/rtt_driver \
-	build/static/progs/rtt_tcp build/static/progs/rtt_http > "$T_TMP/make.out" 2>&1; then
+	build/static/progs/rtt_tcp build/static/progs/rtt_http build/static/progs/rtt_ktls \
+	> "$T_TMP/make.out" 2>&1; then
 	fail qemu61_boot "building the static binaries failed: $(tail -n 5 "$T_TMP/make.out")"
 	exit 0
 fi
-if ! sh "$top/scripts/qemu-initramfs" "$q/initramfs.cpio" 2> "$T_TMP/initramfs.err"; then
+# kernel TLS: its modules into the initramfs, the cases checked with http's
+ktls_cases="" kmods=""
+if kmods=$(sh "$top/scripts/qemu-kernel-modules" "$kernel" 2> "$T_TMP/kmods.err"); then
+	ktls_cases="ktls ktls_old"
+else
+	kmods=""
+	unavailable_ktls=$(cat "$T_TMP/kmods.err")
+fi
+if ! KMODS=$kmods PROGS="rtt_driver rtt_tcp rtt_http rtt_ktls" \
+	sh "$top/scripts/qemu-initramfs" "$q/initramfs.cpio" 2> "$T_TMP/initramfs.err"; then
 	unavailable qemu61_boot "$(cat "$T_TMP/initramfs.err")"
 fi
 
@@ -72,3 +84,14 @@ echo "qemu ($accel) ran ${took}s, exit $rc; console: $con, results: $res"
 
 pre=qemu61
 . "$top/tests/qemu/checks.sh"
+
+# kernel TLS: what rtt_ktls itself said (checks.sh checked the exchanges)
+if [ -z "$ktls_cases" ]; then
+	if [ "${RAWTEL_REQUIRE_BPF:-0}" = 1 ]; then fail qemu61_ktls "$unavailable_ktls"
+	else skip qemu61_ktls "$unavailable_ktls"; fi
+fi
+for h in $ktls_cases; do
+	if [ "$(cat "$vm/$h.run.err" 2> /dev/null)" = "exit 0" ]; then pass qemu61_${h}_prog; else
+		fail qemu61_${h}_prog "rtt_ktls: $(cat "$vm/$h.run.err" 2> /dev/null) (insmod: $(cat "$vm/ktls.insmod" 2> /dev/null))"
+	fi
+done

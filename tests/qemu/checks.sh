@@ -84,8 +84,11 @@ else
 fi
 
 # http: the exact exchanges of rtt_http's script, both capture paths
-for c in http:"BPF ring buffer" http_old:"per-CPU perf buffers"; do
+# (and rtt_ktls's on kernel TLS where the test asks: ktls_cases, the cases'
+# names, perf buffers for those in _old)
+for c in http:"BPF ring buffer" http_old:"per-CPU perf buffers" ${ktls_cases:-}; do
 	h=${c%%:*} tr=${c#*:}
+	case $c in *:*) ;; *_old) tr="per-CPU perf buffers" ;; *) tr="BPF ring buffer" ;; esac
 	if [ "$(cat "$vm/$h.rc" 2> /dev/null)" != 0 ]; then
 		fail ${pre}_$h "rawtel exited $(cat "$vm/$h.rc" 2> /dev/null): $(cat "$vm/$h.err" 2> /dev/null)"
 		[ -f "$vm/$h.vlog" ] && { echo "--- end of the verifier log ---"; cat "$vm/$h.vlog"; }

@@ -294,8 +294,127 @@ static void test_no_facts(void)
 	done(&f);
 }
 
+/* ---- kernel TLS (SOCK_K_KTLS, DATA_F_KTLS) ---------------------------- */
+/* kTLS keyed on the socket (both ways): the kernel side's record */
+static void ktls_keyed(struct feed *f, uint64_t ts)
+{
+	struct ev_sock e;
+
+	sc_sock_ev(&e, SOCK_K_KTLS, ts, CONN, FD, f->off);
+	e.h.flags = SOCK_F_KTLS_TX | SOCK_F_KTLS_RX;
+	e.role = f->client ? SOCK_ROLE_CLIENT : SOCK_ROLE_SERVER;
+	put(f, &e, sizeof(e));
+}
+
+/* a kTLS socket's syscall: plaintext at the socket's offsets (total 0:
+ * s's length); s NULL for sendfile's (cap 0) */
+static void ktls_rec(struct feed *f, int dir, uint64_t ts, const char *s, size_t total, int call,
+		     uint32_t flags)
+{
+	static struct ev_data d;
+	size_t n = s ? strlen(s) : 0;
+
+	total = total ? total : n;
+	memset(&d, 0, DATA_OFF_BYTES);
+	d.h = (struct ev_hdr){ EV_DATA, (uint16_t)(DATA_OFF_BYTES + n), flags, ts, TID, PID };
+	d.conn = CONN;
+	d.fd = FD;
+	d.dir = (uint8_t)dir;
+	d.call = (uint8_t)call;
+	d.cap = (uint16_t)n;
+	d.total = total;
+	d.start = ts - 1000;
+	d.seq = f->off[dir];
+	d.peer = f->off[!dir];
+	f->off[dir] += total;
+	if (n)
+		memcpy(d.bytes, s, n);
+	put(f, &d, DATA_OFF_BYTES + n);
+}
+
+static void ktls_io(struct feed *f, int dir, uint64_t ts, const char *s, size_t total, int call)
+{
+	ktls_rec(f, dir, ts, s, total, call, DATA_F_KTLS);
+}
+
+/* nginx's SSL_sendfile: the handshake on the wire, kTLS keyed, the
+ * request read and the response's head written by the library (its
+ * syscalls made no record), the body by sendfile outside any library call:
+ * parsed once, with the library's plaintext, so the keep-alive exchange
+ * after it is whole too */
+static void test_ktls_sendfile(void)
+{
+	static struct feed f;
+	struct sockcap_gaps g;
+	int n;
+
+	start(&f, false);
+	ktls_keyed(&f, 1 * S + 3 * MS);
+	plain(&f, DATA_DIR_RECV, 2 * S, "GET /file HTTP/1.1\r\nHost: h\r\n\r\n");
+	plain(&f, DATA_DIR_SEND, 2 * S + MS, "HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n");
+	ktls_io(&f, DATA_DIR_SEND, 2 * S + 2 * MS, NULL, 3000, DATA_CALL_SENDFILE);
+	plain(&f, DATA_DIR_RECV, 3 * S, "GET /b HTTP/1.1\r\nHost: h\r\n\r\n");
+	plain(&f, DATA_DIR_SEND, 3 * S + MS, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+	n = stop(&f, &g);
+	T_EQ_INT(n, 2);
+	for (int i = 0; i < n && i < 2; i++) {
+		T_EQ_STR(SA(f.t.spans[i], "url.path"), i ? "/b" : "/file");
+		T_EQ_STR(SA(f.t.spans[i], "url.scheme"), "https");
+		T_EQ_STR(SA(f.t.spans[i], "http.response.status_code"), "200");
+		T_EQ_STR(SA(f.t.spans[i], "client.port"), "40000");
+	}
+	if (n >= 1)
+		T_EQ_STR(SA(f.t.spans[0], "http.response.body.size"), "3000");
+	T_EQ_INT(g.records, 0);
+	T_EQ_INT(f.t.a->http->ev[HEV_GAP], 0);
+	T_EQ_INT(f.t.a->http->ev[HEV_KTLS], 1);
+	done(&f);
+}
+
+/* A program that keys its socket itself (no library, no handshake) and
+ * moves plaintext with write() and read(): spans with url.scheme https,
+ * the right peer, one kTLS connection counted however many directions;
+ * its alerts neither parsed nor lost */
+static void test_ktls_own_keys(void)
+{
+	static struct feed f;
+	struct sockcap_gaps g;
+	int n;
+
+	memset(&f, 0, sizeof(f));
+	f.client = true;
+	f.c = sc_new();
+	th_opts(&f.t.o);
+	th_start(&f.t, false);
+	sock(&f, SOCK_K_CONNECT, 1 * S);
+	ktls_keyed(&f, 1 * S + MS);
+	ktls_keyed(&f, 1 * S + 2 * MS);
+	ktls_io(&f, DATA_DIR_SEND, 2 * S, "GET /k HTTP/1.1\r\nHost: example.com\r\n\r\n", 0,
+		DATA_CALL_WRITE);
+	ktls_io(&f, DATA_DIR_RECV, 2 * S + MS, "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n",
+		0, DATA_CALL_READ);
+	/* close_notify alerts both ways (sendmsg/recvmsg with the record
+	 * type): bytes of the stream, no gap, nothing parsed */
+	ktls_rec(&f, DATA_DIR_SEND, 3 * S, "\x01", 2, DATA_CALL_SENDMSG, DATA_F_KTLS | DATA_F_KTLS_CTRL);
+	ktls_rec(&f, DATA_DIR_RECV, 3 * S + MS, "\x01", 2, DATA_CALL_RECVMSG,
+		 DATA_F_KTLS | DATA_F_KTLS_CTRL);
+	n = stop(&f, &g);
+	T_EQ_INT(n, 1);
+	if (n == 1) {
+		T_EQ_STR(SA(f.t.spans[0], "url.full"), "https://example.com/k");
+		T_EQ_STR(SA(f.t.spans[0], "http.response.status_code"), "201");
+		T_EQ_STR(SA(f.t.spans[0], "server.port"), "443");
+	}
+	T_EQ_INT(g.records, 0);
+	T_EQ_INT(f.t.a->http->ev[HEV_KTLS], 1);
+	T_EQ_INT(f.t.a->http->ev[HEV_TLS], 0);
+	done(&f);
+}
+
 int main(void)
 {
+	T_RUN(test_ktls_sendfile);
+	T_RUN(test_ktls_own_keys);
 	T_RUN(test_handshake_facts);
 	T_RUN(test_no_facts);
 	T_RUN(test_server_https);

@@ -217,6 +217,14 @@ static void on_sock(struct ahttp_state *h, const struct ev_sock *e)
 	}
 	memcpy(p->comm, e->comm, sizeof(p->comm));
 	c = conn_find(p, e->conn);
+	if (e->kind == SOCK_K_KTLS) {
+		/* TLS whether or not a handshake or a library call shows it */
+		if (!c || !c->ktls)
+			h->ev[HEV_KTLS]++;
+		if (c)
+			c->ktls = c->tls = 1;
+		return;
+	}
 	if (e->kind == SOCK_K_CLOSE) {
 		if (!c)
 			return;
@@ -261,10 +269,12 @@ static void on_data(struct ahttp_state *h, const struct ev_data *d, size_t len, 
 	struct ahttp_conn *c;
 	size_t cap = d->cap;
 	bool tls = d->h.flags & DATA_F_TLS;
+	/* a kTLS socket's plaintext goes with the library's (rawtel/events.h) */
+	bool plain = d->h.flags & (DATA_F_TLS | DATA_F_KTLS);
 	/* TLS on no connection rawtel can prove (a memory BIO's): a
 	 * connection of its SSL object's, with no peer (never a guessed one) */
 	uint64_t conn = tls ? tls_plain_conn(d->h.flags & DATA_F_TLS_UNBOUND, d->conn, d->peer) : d->conn;
-	uint64_t ts, id = conn | (tls ? TLS_PLAIN_ID : 0);
+	uint64_t ts, id = conn | (plain ? TLS_PLAIN_ID : 0);
 	int r;
 
 	if (d->dir > DATA_DIR_SEND || !conn)
@@ -290,7 +300,7 @@ static void on_data(struct ahttp_state *h, const struct ev_data *d, size_t len, 
 	}
 	if (c->own)
 		return;
-	c->tls |= tls;
+	c->tls |= plain;
 	if (cap > len - DATA_OFF_BYTES)
 		cap = len - DATA_OFF_BYTES;
 	if (cap > d->total)

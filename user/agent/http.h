@@ -82,7 +82,9 @@ struct ahttp_conn {
 	uint8_t n_ctx;
 	uint8_t own;		/* a collector receiving rawtel's exports */
 	uint8_t tls;		/* its exchanges came as TLS plaintext
-				 * (DATA_F_TLS): url.scheme https */
+				 * (DATA_F_TLS, DATA_F_KTLS) or it is a
+				 * kTLS socket: url.scheme https */
+	uint8_t ktls;		/* kernel TLS (SOCK_K_KTLS): counted */
 	uint16_t family, lport, rport;
 	uint8_t laddr[16], raddr[16];
 	struct ahttp_ctx ctx[HTTP1_PIPELINE];	/* requests awaiting report */
@@ -132,6 +134,8 @@ enum ahttp_ev {
 	HEV_TLS_HANDSHAKE,	/* TLS handshakes read from the wire, ended */
 	HEV_TLS_UNFINISHED,	/* ...not seen to end (an alert, a close, the
 				 * records not followed) */
+	HEV_KTLS,		/* connections keyed for kernel TLS (SOCK_K_KTLS):
+				 * their socket bytes parsed as plaintext */
 	HEV_N
 };
 

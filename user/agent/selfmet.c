@@ -115,6 +115,7 @@ static const char *const http_events[] = {
 	"skipped", NULL, "not_http", "upgraded", "queue_full", "late", "evicted",
 	"reorder_late", "lost_state", "proc_evicted", "acts_full", "unsampled", "ignored",
 	"self", "gap", "tls", "tls_unbound", "tls_handshakes", "tls_handshakes_unfinished",
+	"ktls",
 };
 _Static_assert(sizeof(http_events) / sizeof(http_events[0]) ==
 	       sizeof(struct http1_stats) / 8 + HEV_N, "one name per counter");

@@ -413,7 +413,8 @@ void htline_header(const struct probe_out *o)
 			"LATENCY(ms)", "REQ", "RESP", "PEER");
 }
 
-static const char *const sock_kinds[] = { "?", "accept", "connect", "seed", "close", "exit", "inherit" };
+static const char *const sock_kinds[] = { "?", "accept", "connect", "seed", "close", "exit", "inherit",
+	"ktls" };
 static const char *const data_calls[] = { "?", "read", "readv", "recvfrom", "recvmsg", "write",
 	"writev", "sendto", "sendmsg", "sendfile", "SSL_read", "SSL_write", "SSL_read_ex",
 	"SSL_write_ex", "gnutls_record_recv", "gnutls_record_send" };
@@ -453,7 +454,7 @@ static void raw_print(const struct probe_out *o, const void *rec, size_t len)
 	kv_u(o, "conn", sock ? s->conn : d->conn);
 	kv_u(o, "flags", h->flags);
 	if (sock) {
-		kv_s(o, "kind", sock_kinds[s->kind < 7 ? s->kind : 0], 8);
+		kv_s(o, "kind", sock_kinds[s->kind < 8 ? s->kind : 0], 8);
 		fmt_fprintf(o->f, o->json ? ",\"fd\":%d,\"lfd\":%d" : " fd=%d lfd=%d", s->fd, s->lfd);
 		kv_s(o, "role", s->role == SOCK_ROLE_CLIENT ? "client" : "server", 8);
 		kv_u(o, "family", s->family);
@@ -494,7 +495,7 @@ void htline_print(const struct probe_out *o, const void *rec, size_t len)
 		if (s->kind == SOCK_K_CLOSE) {
 			pconn_close(t, s->conn, h->ts);
 			pconn_close(t, s->conn | TLS_PLAIN_ID, h->ts);
-		} else {
+		} else if (s->kind != SOCK_K_KTLS) {	/* (no addresses) */
 			info_of(st, s->conn)->s = *s;
 		}
 		return;
@@ -502,7 +503,8 @@ void htline_print(const struct probe_out *o, const void *rec, size_t len)
 	const struct ev_data *d = rec;
 	struct ht_info *in = info_of(st, d->conn);
 	size_t cap = d->cap <= len - DATA_OFF_BYTES ? d->cap : len - DATA_OFF_BYTES;
-	uint64_t id = d->conn | (h->flags & DATA_F_TLS ? TLS_PLAIN_ID : 0);
+	/* a kTLS socket's plaintext goes with the library's (rawtel/events.h) */
+	uint64_t id = d->conn | (h->flags & (DATA_F_TLS | DATA_F_KTLS) ? TLS_PLAIN_ID : 0);
 	bool client;
 
 	if ((h->flags & DATA_F_TLS) && o->tls_lines) {

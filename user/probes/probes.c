@@ -245,6 +245,7 @@ static const struct probe_prog sock_progs[] = {
 	{ "sk_accept_exit", false, false }, { "sk_accept4_exit", false, false },
 	{ "sk_connect_exit", false, false }, { "sk_bind_exit", false, false },
 	{ "sk_state", false, false }, { "sk_close", false, false }, { "sk_exit", false, false },
+	{ "sk_ktls_exit", false, false },
 	{ "sk_read_exit", false, false }, { "sk_write_exit", false, false },
 	{ "sk_recvfrom_exit", false, false }, { "sk_sendto_exit", false, false },
 	/* the vector calls: one program on the four exits where task
@@ -259,6 +260,7 @@ static const struct probe_prog sock_progs[] = {
 	{ "sk_send_inherit", true, true }, { "sk_recv_inherit", true, true },
 	{ "sk_accept_enter", false, false }, { "sk_accept4_enter", false, false },
 	{ "sk_connect_enter", false, false }, { "sk_bind_enter", false, false },
+	{ "sk_ktls_enter", false, false },
 	{ "sk_read_enter", false, true }, { "sk_write_enter", false, true },
 	{ "sk_recvfrom_enter", false, true }, { "sk_sendto_enter", false, true },
 	{ "sk_readv_enter", false, true }, { "sk_writev_enter", false, true },

@@ -51,7 +51,8 @@ static int send_gap(struct sockcap *c, struct sc_conn *e, uint8_t dir, uint64_t 
 	g.h = *like;
 	g.h.type = EV_DATA;
 	g.h.size = DATA_OFF_BYTES;
-	g.h.flags = DATA_F_GAP | (like->flags & DATA_F_RESET);
+	g.h.flags = DATA_F_GAP | (like->flags & DATA_F_RESET) |
+		    (e->ktls >> dir & 1 ? DATA_F_KTLS : 0);
 	g.conn = e->conn;
 	g.fd = (int32_t)(uint32_t)e->key;
 	g.dir = dir;
@@ -142,7 +143,9 @@ static int data(struct sockcap *c, const struct ev_data *x, size_t size, sockcap
 	if (!e || e->conn != x->conn)
 		e = conn_put(c, key, x->conn, sockcap_role_guess(x, size));
 	if (!e)
-		return d(ctx, x, size);
+		return x->h.flags & DATA_F_KTLS_CTRL ? 0 : d(ctx, x, size);
+	if (x->h.flags & DATA_F_KTLS)	/* its SOCK_K_KTLS lost: its gaps too */
+		e->ktls |= (uint8_t)(1u << x->dir);
 	if (x->seq + x->total <= e->next[x->dir] && x->total) {
 		c->late++;
 		return 0;
@@ -153,7 +156,8 @@ static int data(struct sockcap *c, const struct ev_data *x, size_t size, sockcap
 		return r;
 	if (x->seq + x->total > e->next[x->dir])
 		e->next[x->dir] = x->seq + x->total;
-	return d(ctx, x, size);
+	/* a kTLS alert or ticket: bytes of the stream, none to parse */
+	return x->h.flags & DATA_F_KTLS_CTRL ? 0 : d(ctx, x, size);
 }
 
 /* A close that says how many bytes moved: the gaps at the end; if any,
@@ -384,6 +388,13 @@ static int process(struct sockcap *c, const void *rec, size_t size, sockcap_deli
 			return r;
 		if (old)
 			idtab_delete(&c->conns, old);
+		return d(ctx, &e, sizeof(e));
+	}
+	if (e.kind == SOCK_K_KTLS) {
+		/* the socket's syscalls carry plaintext that way from now on */
+		if (old && old->conn == e.conn)
+			old->ktls = (uint8_t)((e.h.flags & SOCK_F_KTLS_TX ? 1u << DATA_DIR_SEND : 0) |
+					      (e.h.flags & SOCK_F_KTLS_RX ? 1u << DATA_DIR_RECV : 0));
 		return d(ctx, &e, sizeof(e));
 	}
 	if (old && old->conn != e.conn && (r = send_close(c, &e.h, e.comm, old, NULL, d, ctx)))

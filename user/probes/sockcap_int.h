@@ -29,6 +29,9 @@ struct sc_conn {
 	bool tls;			/* TLS plaintext came (DATA_F_TLS): the
 					 * ciphertext its calls read and wrote
 					 * made no records, and is no gap */
+	uint8_t ktls;			/* bits 1 << DATA_DIR_*: kernel TLS
+					 * (SOCK_K_KTLS): that direction's
+					 * gaps are plaintext's (DATA_F_KTLS) */
 };
 
 struct sc_held {
