@@ -335,6 +335,23 @@ out: ; \
 	COUNT_DROP(TYPE) ; \
 92:
 
+/* EMIT, the reader woken at once (ring buffer; perf buffers keep their
+ * watermark): for a rare record user space must act on while the task
+ * that made it still runs (/proc/PID/fd: kern/sockio_exit.h). */
+#define EMIT_NOW(CTX, PTR, SIZE, TYPE) \
+.if $perf_buffer ; \
+	EMIT(CTX, PTR, SIZE, TYPE) ; \
+.else ; \
+	r1 = events ll ; \
+	r2 = PTR ; \
+	r3 = SIZE ; \
+	r4 = RT_BPF_RB_FORCE_WAKEUP ; \
+	call bpf_ringbuf_output ; \
+	if r0 == 0 goto 96f ; \
+	COUNT_DROP(TYPE) ; \
+96: ; \
+.endif
+
 /* Send the record at REC whose variable part (R bytes, R one of r6-r9)
  * starts at offset OFF: its size, OFF + R, in EV_OFF_SIZE; goto LABEL when
  * R is over MAX. CTX as for EMIT. */

@@ -283,8 +283,10 @@ connected:
 // bytes moved) and opens the process's gate (checked again when the
 // process or the fd changes: an inetd child's dup2'd stdin and stdout); the data exit of that call,
 // when its fd and return agree, learns the socket (kern/sockio_exit.h)
-// and captures the call's bytes. Within a syscall only (task registers):
-// elsewhere such sockets stay unseen. r6 ctx.
+// and captures the call's bytes. A socket established before rawtel
+// started is not in sk_born: it enters at its first use (BORN_BEFORE).
+// Within a syscall only (task registers): elsewhere such sockets stay
+// unseen. r6 ctx.
 #define INHERIT_NOTE \
 	r1 = *(u16 *)(r6 + field(protocol)) ; \
 	if r1 != RT_IPPROTO_TCP goto out ; \
@@ -294,7 +296,11 @@ connected:
 	if r1 s<= 0 goto out ; \
 	r1 = *(u64 *)(r6 + field(sk)) ;	/* r8 = sk_born[sk] */ \
 	*(u64 *)(r10 + FP_BORN_KEY) = r1 ; \
-	LOOKUP(sk_born, FP_BORN_KEY, out) ; \
+	LOOKUP(sk_born, FP_BORN_KEY, 2f) ; \
+	goto 3f ; \
+2: ; \
+	BORN_BEFORE ; \
+3: ; \
 	r8 = r0 ; \
 	call bpf_get_current_pid_tgid ; \
 	r7 = r0 ; \
@@ -338,6 +344,24 @@ connected:
 	*(u64 *)(r10 + FP_INH_KEY) = r7 ; \
 	UPDATE(sk_inh, FP_INH_KEY, FP_INH, RT_BPF_ANY) ; \
 	OPEN_GATE(r7)
+
+// INHERIT_NOTE of a socket established before rawtel started: r0 = an
+// sk_born entry made for it, its family known, its addresses not (LPORT
+// 0: user space finds them, and the role, in /proc by the fd:
+// user/probes/sockseed.c); or goto out (not IPv4 or IPv6)
+#define BORN_BEFORE \
+	r1 = *(u16 *)(r6 + field(family)) ; \
+	if r1 == RT_AF_INET goto 1f ; \
+	if r1 != RT_AF_INET6 goto out ; \
+1: ; \
+	*(u64 *)(r10 + FP_INH) = 0 ; *(u64 *)(r10 + FP_INH + 8) = 0 ; \
+	*(u64 *)(r10 + FP_INH + 16) = 0 ; *(u64 *)(r10 + FP_INH + 24) = 0 ; \
+	*(u64 *)(r10 + FP_INH + 32) = 0 ; *(u64 *)(r10 + FP_INH + 40) = 0 ; \
+	*(u16 *)(r10 + FP_INH + SKB_FAMILY) = r1 ; \
+	r1 = SOCK_ROLE_CLIENT ; \
+	*(u8 *)(r10 + FP_INH + SKB_ROLE) = r1 ; \
+	UPDATE(sk_born, FP_BORN_KEY, FP_INH, RT_BPF_NOEXIST) ; \
+	LOOKUP(sk_born, FP_BORN_KEY, out)
 
 .if $task_regs
 .prog sk_send_inherit tracepoint sock/sock_send_length

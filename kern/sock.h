@@ -132,8 +132,10 @@
 	*(u64 *)REC(96) = 0 ; *(u64 *)REC(104) = 0 ; \
 	r9 = r10 ; \
 	r9 += FP_REC
-// Stamp the record at r9 (KIND) and send it. r6 ctx, r7 pid_tgid.
-#define SEND_SOCK(KIND) \
+// Stamp the record at r9 (KIND) and send it (HOW: EMIT, or EMIT_NOW).
+// r6 ctx, r7 pid_tgid.
+#define SEND_SOCK(KIND) SEND_SOCK_BY(KIND, EMIT)
+#define SEND_SOCK_BY(KIND, HOW) \
 	r1 = KIND ; \
 	*(u8 *)(r9 + SOCK_OFF_KIND) = r1 ; \
 	r1 = EV_SOCK | (SOCK_REC_SIZE << 16) ; \
@@ -145,7 +147,7 @@
 	r1 += SOCK_OFF_COMM ; \
 	r2 = 16 ; \
 	call bpf_get_current_comm ; \
-	EMIT(r6, r9, SOCK_REC_SIZE, EV_SOCK)
+	HOW(r6, r9, SOCK_REC_SIZE, EV_SOCK)
 
 // The process of pid_tgid R into sk_procs, and its gate slot opened if it
 // was not there: the data exits look at its fds from now on. Clobbers
@@ -174,9 +176,10 @@
 // a new connection id (cpu << 48 | this CPU's count: per-CPU, as tracing
 // programs do not run nested on a CPU), the sk_fds entry (its stream
 // offsets at 0), the process's gate opened; then the record goes out.
-// r6 ctx, r7 pid_tgid; FAIL when the count cannot be had. Clobbers r0-r5,
-// r8 and LEARN's stack slots.
-#define LEARN(KIND, FAIL) \
+// r6 ctx, r7 pid_tgid; FAIL when the count cannot be had; HOW as for
+// SEND_SOCK_BY. Clobbers r0-r5, r8 and LEARN's stack slots.
+#define LEARN(KIND, FAIL) LEARN_BY(KIND, FAIL, EMIT)
+#define LEARN_BY(KIND, FAIL, HOW) \
 	*(u32 *)(r10 + FP_IDS_KEY) = 0 ;		/* r8 = ++this CPU's count */ \
 	r2 = r10 ; \
 	r2 += FP_IDS_KEY ; \
@@ -203,7 +206,7 @@
 	*(u64 *)(r10 + FP_SKF + SKF_SEQ_SEND) = 0 ; \
 	UPDATE(sk_fds, FP_FD_KEY, FP_SKF, RT_BPF_ANY) ; \
 	OPEN_GATE(r7) ; \
-	SEND_SOCK(KIND)
+	SEND_SOCK_BY(KIND, HOW)
 
 // A data record at REC with R captured bytes sealed: its capture length,
 // R += the header (R is then the record's size), and its type word (size

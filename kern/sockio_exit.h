@@ -418,10 +418,15 @@ inherit:
 	*(u64 *)(r9 + SOCK_OFF_RADDR) = r1
 	r1 = *(u64 *)(r8 + SKB_RADDR + 8)
 	*(u64 *)(r9 + SOCK_OFF_RADDR + 8) = r1
+	r1 = *(u16 *)(r8 + SKB_LPORT)		// 0: born before rawtel, the
+	if r1 == 0 goto 1f			// addresses for user space
 	r1 = SOCK_F_LOCAL | SOCK_F_REMOTE
 	*(u32 *)(r9 + EV_OFF_FLAGS) = r1
+1:
 	DELETE(sk_inh, FP_INH_KEY)
-	LEARN(SOCK_K_INHERIT, out)
+	// the reader woken now: a socket older than rawtel has its
+	// addresses found in /proc by the fd, while the process holds it
+	LEARN_BY(SOCK_K_INHERIT, out, EMIT_NOW)
 	// the call again: its return, its registers, the socket's new entry
 	r1 = *(u64 *)(r6 + field(ret))
 	*(u64 *)(r10 + FP_LEFT) = r1

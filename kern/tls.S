@@ -136,6 +136,10 @@ out: ; \
 	if r1 < 20 goto out
 	if r1 > 23 goto out
 	UPDATE(tls_prefix, FP_PFX, FP_SVAL, RT_BPF_ANY)
+	if r0 != 0 goto out
+	TLS_GATE(FP_ZKEY, out)			// one more pending in the process
+	r1 = 1
+	ATOMIC_ADD(u64, r0 + 0, r1, r2)
 out:
 	r0 = 0
 	exit

@@ -54,7 +54,8 @@ mariadb_start() {
 }
 
 # pg_start NAME: a throw-away PostgreSQL cluster (initdb in a new temp dir
-# $pg, trust authentication, the binaries in $bin) serving 127.0.0.1:$port
+# $pg, trust authentication, the binaries in $bin, the server options in
+# $PG_OPTS if set) serving 127.0.0.1:$port
 # (the postmaster: $spid), with an empty database rtdb; stop_pg stops it by
 # the PID it wrote and removes $pg. Returns 1 when it did not start (NAME
 # failed, the cluster is gone).
@@ -63,7 +64,7 @@ pg_start() {
 	chown postgres "$pg"
 	spid=
 	su postgres -s /bin/sh -c "$bin/initdb -D $pg/db -U postgres -A trust" > "$pg/initdb.log" 2>&1
-	su postgres -s /bin/sh -c "exec $bin/postgres -D $pg/db -k $pg -h 127.0.0.1 -p $port" \
+	su postgres -s /bin/sh -c "exec $bin/postgres -D $pg/db -k $pg -h 127.0.0.1 -p $port ${PG_OPTS:-}" \
 		> "$pg/server.log" 2>&1 &
 	spid=$!
 	i=0

@@ -90,6 +90,10 @@ void sockcap_gaps(const struct sockcap *c, struct sockcap_gaps *g);
 int sockcap_nocopy(struct sockcap *c, uint64_t conn);
 /* Connections told so, and the syscalls since made without a record. */
 void sockcap_nocopy_counts(const struct sockcap *c, uint64_t *conns, uint64_t *skipped);
+/* Sockets established before rawtel started and first used by a process
+ * that did not make them (an exec'd child, an fd passed over a UNIX
+ * socket): found in /proc, and lost (gone before they could be). */
+void sockcap_older_counts(const struct sockcap *c, uint64_t *found, uint64_t *lost);
 /* The role of a connection whose sock record was lost, from its first
  * data record seen (of size len): a status line says who answers; without
  * bytes, who receives first is the server. SOCK_ROLE_*. */

@@ -54,6 +54,14 @@
 #define TLSX_SIZE	8	/* u64 the SSL object */
 #define TLS_PREFIX_MAX	1024
 #define TLSP_DIR_NONE	2	/* a parked SSL_do_handshake */
+/* tls_gate: an array slot per (tgid & TLS_GATE_SLOTS - 1) counting the
+ * tls_prefix entries noted there and not used up yet. Every send exit
+ * looks at it first (an array lookup the verifier inlines): a process
+ * whose slot is 0 has no prefix to match, and skips the 16-byte read and
+ * the hash lookup. A prefix never used up (evicted, or sent through a
+ * socket rawtel does not track) leaves its slot open: those processes pay
+ * the check as before, none misses a binding. */
+#define TLS_GATE_SLOTS	4096
 
 /* User space: the plaintext of a connection is parsed as a stream of its
  * own, under the connection's id with this bit set (the ciphertext's

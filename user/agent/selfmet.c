@@ -242,6 +242,14 @@ static void selfmet_observe(struct agent *a)
 
 		sockcap_gaps(a->s.sockcap, &g);
 		rec(a, INST_HTTP_EVENTS, &kv, 1, g.late);
+		/* sockets older than rawtel found at a later process's first
+		 * use, and those gone before their addresses could be read */
+		uint64_t found, gone;
+		sockcap_older_counts(a->s.sockcap, &found, &gone);
+		kv = otlp_kv_str("event", "older_found");
+		rec(a, INST_HTTP_EVENTS, &kv, 1, found);
+		kv = otlp_kv_str("event", "older_lost");
+		rec(a, INST_HTTP_EVENTS, &kv, 1, gone);
 		proto_export(a, &a->http->cst);
 		tls_libs_export(a);
 	}

@@ -80,6 +80,11 @@ static void nocopy_summary(const struct trace *t)
 	if (conns)
 		fmt_fprintf(stderr, ", %llu connections not parsed (%llu payloads not copied)",
 			(unsigned long long)conns, (unsigned long long)skipped);
+	/* sockets older than rawtel, first used by a later process */
+	sockcap_older_counts(t->s.sockcap, &conns, &skipped);
+	if (conns || skipped)
+		fmt_fprintf(stderr, ", %llu older sockets found at first use (%llu gone first)",
+			(unsigned long long)conns, (unsigned long long)skipped);
 }
 
 static void summary(struct trace *t)

@@ -237,8 +237,8 @@ static int send_close(struct sockcap *c, const struct ev_hdr *like, const char c
 
 /* The table of the process's namespace holding `inode`: the last one read
  * if it has it, else read again (not more often than every `age` ns). */
-static const struct procnet_sock *find_sock(struct sockcap *c, uint32_t pid, uint64_t inode,
-					     uint64_t age)
+const struct procnet_sock *sockcap_find_sock(struct sockcap *c, uint32_t pid, uint64_t inode,
+					      uint64_t age)
 {
 	const struct procnet_sock *ps = c->tab_ns_pid == pid ? procnet_table_find(&c->tab, inode) : NULL;
 	uint64_t now = sockcap_now_ns();
@@ -274,7 +274,7 @@ static int resolve_accept(struct sockcap *c, struct ev_sock *e)
 	if (i == SC_LCACHE) {
 		if (gone)
 			return 0;
-		ps = find_sock(c, e->h.pid, ino, SC_TAB_AGE_NS);
+		ps = sockcap_find_sock(c, e->h.pid, ino, SC_TAB_AGE_NS);
 		i = c->lc_next++ % SC_LCACHE;
 		c->lc[i].inode = ino;
 		c->lc[i].family = ps ? ps->family : 0;	/* 0: not TCP */
@@ -294,7 +294,7 @@ static int resolve_accept(struct sockcap *c, struct ev_sock *e)
 
 /* Whether fd `key` still holds connection `conn` in the kernel's sk_fds
  * (its close would have removed it) */
-static bool fd_holds(const struct sockcap *c, uint64_t key, uint64_t conn)
+bool sockcap_fd_holds(const struct sockcap *c, uint64_t key, uint64_t conn)
 {
 	uint8_t val[SKF_SIZE];
 	uint64_t v;
@@ -318,11 +318,11 @@ static void resolve_peer(struct sockcap *c, struct ev_sock *e, uint64_t key)
 	uint64_t ino;
 
 	if ((e->h.flags & SOCK_F_REMOTE) || !(e->h.flags & SOCK_F_LOCAL) ||
-	    !fd_holds(c, key, e->conn) || procnet_fd_inode(e->h.pid, e->fd, &ino) ||
-	    !fd_holds(c, key, e->conn))
+	    !sockcap_fd_holds(c, key, e->conn) || procnet_fd_inode(e->h.pid, e->fd, &ino) ||
+	    !sockcap_fd_holds(c, key, e->conn))
 		return;
 	/* a table read after the accept has the socket unless it closed */
-	ps = find_sock(c, e->h.pid, ino, c->tab_ns_pid == e->h.pid && c->tab_ns > e->h.ts ?
+	ps = sockcap_find_sock(c, e->h.pid, ino, c->tab_ns_pid == e->h.pid && c->tab_ns > e->h.ts ?
 					       UINT64_MAX : SC_PEER_AGE_NS);
 	/* an accepted socket: on the listener's port */
 	if (!ps || ps->family != e->family || ps->lport != e->lport)
@@ -386,6 +386,8 @@ static int process(struct sockcap *c, const void *rec, size_t size, sockcap_deli
 	if (e.kind == SOCK_K_CLOSE) {
 		if (old && old->conn == e.conn && (r = close_gaps(c, old, &e, d, ctx)))
 			return r;
+		if (old && old->conn == e.conn)	/* as found here (sockseed_inherit) */
+			e.role = old->role;
 		if (old)
 			idtab_delete(&c->conns, old);
 		return d(ctx, &e, sizeof(e));
@@ -399,8 +401,11 @@ static int process(struct sockcap *c, const void *rec, size_t size, sockcap_deli
 	}
 	if (old && old->conn != e.conn && (r = send_close(c, &e.h, e.comm, old, NULL, d, ctx)))
 		return r;
-	if (e.kind == SOCK_K_ACCEPT && resolve_accept(c, &e)) {
-		/* a UNIX socket, say: untracked, its data dropped */
+	if ((e.kind == SOCK_K_ACCEPT && resolve_accept(c, &e)) ||
+	    (e.kind == SOCK_K_INHERIT && !(e.h.flags & SOCK_F_LOCAL) &&
+	     sockseed_inherit(c, &e, key))) {
+		/* a UNIX socket, say, or one whose addresses are gone with
+		 * its process: untracked, its data dropped */
 		bpf_map_delete(c->fds_fd, &key);
 		c->dropped[c->n_dropped++ % 64] = e.conn;
 		if (old)
@@ -507,6 +512,12 @@ int sockcap_new(struct session *s)
 	c->next_id = SK_CONN_USER;
 	s->sockcap = c;
 	return 0;
+}
+
+void sockcap_older_counts(const struct sockcap *c, uint64_t *found, uint64_t *lost)
+{
+	*found = c->older_found;
+	*lost = c->older_lost;
 }
 
 void sockcap_free(struct sockcap *c)

@@ -66,8 +66,19 @@ struct sockcap {
 	size_t n_held, cap_held;
 	uint64_t seq, next_id;
 	uint64_t gaps, gap_bytes, late;	/* sockcap_gaps */
+	uint64_t older_found, older_lost;	/* sockcap_older_counts */
 };
 
+/* The table of the process's namespace holding `inode` (the last one read
+ * if it has it, else read again, not more often than every `age` ns). */
+const struct procnet_sock *sockcap_find_sock(struct sockcap *c, uint32_t pid, uint64_t inode,
+					      uint64_t age);
+/* Whether fd `key` still holds connection `conn` in the kernel's sk_fds */
+bool sockcap_fd_holds(const struct sockcap *c, uint64_t key, uint64_t conn);
+/* A SOCK_K_INHERIT record of a socket established before rawtel started
+ * (no addresses: kern/sock.S BORN_BEFORE) completed from /proc: its
+ * addresses and role. -ESRCH: the fd or the socket is gone; counted. */
+int sockseed_inherit(struct sockcap *c, struct ev_sock *e, uint64_t key);
 /* Keep a copy of a record for the next sockcap_flush. */
 int sockcap_hold(struct sockcap *c, const void *rec, size_t size);
 /* Now, on the records' clock. */

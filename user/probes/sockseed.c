@@ -280,3 +280,33 @@ int sockseed_scan(struct session *s)
 		procnet_table_free(&ns[i].t);
 	return r < 0 ? r : total;
 }
+
+/* A socket sockseed_scan could not see: established before rawtel started
+ * in a process not selected then (or since forked, exec'd, passed over a
+ * UNIX socket), first used by a selected one. The kernel side learned it
+ * at that use without its addresses (kern/sock.S BORN_BEFORE); here they
+ * come from /proc by the fd's inode, read while sk_fds shows the fd still
+ * holds this connection (so the inode cannot be a later socket's), the
+ * role as a seed's. Gone by then: not followed, never guessed. */
+int sockseed_inherit(struct sockcap *c, struct ev_sock *e, uint64_t key)
+{
+	const struct procnet_sock *ps = NULL;
+	uint64_t ino;
+
+	if (sockcap_fd_holds(c, key, e->conn) && !procnet_fd_inode(e->h.pid, e->fd, &ino) &&
+	    sockcap_fd_holds(c, key, e->conn))
+		ps = sockcap_find_sock(c, e->h.pid, ino, SC_PEER_AGE_NS);
+	if (!ps || ps->state != TCP_ST_ESTABLISHED) {
+		c->older_lost++;
+		return -ESRCH;
+	}
+	e->family = ps->family;
+	e->lport = ps->lport;
+	e->rport = ps->rport;
+	memcpy(e->laddr, ps->laddr, 16);
+	memcpy(e->raddr, ps->raddr, 16);
+	e->role = netns_listens(&c->tab, ps->lport) ? SOCK_ROLE_SERVER : SOCK_ROLE_CLIENT;
+	e->h.flags |= SOCK_F_LOCAL | SOCK_F_REMOTE;
+	c->older_found++;
+	return 0;
+}
