@@ -7,6 +7,8 @@
  * header in a syscall of its own (OpenSSL's reads). The expected facts are
  * what s_client printed for the same connections (Protocol, Cipher,
  * "Reused"), and what the commands asked for (-servername, -alpn). */
+#include <errno.h>
+
 #include "t.h"
 #include "test_h2_t.h"
 #include "rawtel/tls_hello.h"
@@ -170,6 +172,15 @@ static void test_edges(void)
 	T_CHECK(tls_track_feed(&t, 1, 5, sni_sp, sizeof(sni_sp), sizeof(sni_sp)) == TLS_TRACK_MORE);
 	T_CHECK(tls_track_plain(&t, 9) == TLS_TRACK_DONE);
 	T_CHECK((t.f.flags & TLS_F_ESTABLISHED) && t.f.start_ns == 5 && t.f.end_ns == 9);
+	/* a ServerHello whose last extension overruns, after TLS 1.3 in
+	 * supported_versions and ALPN h2: rejected, with neither kept */
+	static const uint8_t sh_bad[] = { 2, 0, 0, 59, 3, 3, [38] = 0, 0x13, 0x01, 0, 0, 19,
+		0, 0x2b, 0, 2, 3, 4, 0, 0x10, 0, 5, 0, 3, 2, 'h', '2', 0, 0, 0, 9 };
+	struct tls_facts sf = { 0 };
+
+	T_CHECK(sizeof(sh_bad) == 63);
+	T_CHECK(tls_server_hello(sh_bad, sizeof(sh_bad), &sf, NULL, 0) == -EINVAL);
+	T_CHECK(sf.version == 0 && !sf.alpn[0] && !sf.cipher);
 	/* bounded: syscalls of ciphertext after a hello nobody answers */
 	tls_track_init(&t);
 	T_CHECK(tls_track_feed(&t, 1, 1, sni_sp, sizeof(sni_sp), sizeof(sni_sp)) == TLS_TRACK_MORE);

@@ -271,8 +271,14 @@ int tls_server_hello(const uint8_t *m, size_t n, struct tls_facts *f, const uint
 	c.p += 3;
 	r = extensions(&c, lim, f, 1, &seen);
 out:
-	if (r < 0)
+	if (r < 0) {
+		/* a malformed ServerHello says nothing: not the version or
+		 * ALPN of the extensions read before the overrun */
+		f->version = 0;
+		f->cipher = 0;
+		f->alpn[0] = 0;
 		return -EINVAL;
+	}
 	if (c.cut)
 		f->flags |= TLS_F_CUT;
 	sh_settle(f, r, seen, got_sid, echo);
