@@ -293,9 +293,11 @@ static void record(struct ahttp_state *h, struct agent_proc *pr, const struct e2
 	enum agent_inst i = e->grpc ? e->server ? INST_RPC_SERVER_DURATION : INST_RPC_CLIENT_DURATION :
 			    e->server ? INST_HTTP_SERVER_DURATION : INST_HTTP_CLIENT_DURATION;
 
+	/* the connection's last series, as HTTP/1's: a connection's streams
+	 * mostly share their attributes */
 	if (res >= 0)
-		otlp_agg_record_double(a->agg, res, a->inst[i], kv, n,
-				       (double)(e->x->end_ns - e->x->start_ns) / 1e9);
+		ahttp_record(a, res, a->inst[i], kv, n, (double)(e->x->end_ns - e->x->start_ns) / 1e9,
+			     &e->c->mc);
 }
 
 void ah2_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn *c,
