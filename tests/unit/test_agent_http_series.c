@@ -74,6 +74,70 @@ static void test_series_per_connection(void)
 	th_stop(&t);
 }
 
+/* One h2c frame (prior knowledge) at o: its length. */
+static size_t h2_frame(uint8_t *o, uint8_t type, uint8_t flags, uint32_t sid, const uint8_t *p,
+		       size_t n)
+{
+	uint8_t h[9] = { 0, 0, (uint8_t)n, type, flags, (uint8_t)(sid >> 24), (uint8_t)(sid >> 16),
+			 (uint8_t)(sid >> 8), (uint8_t)sid };
+
+	memcpy(o, h, 9);
+	if (n)
+		memcpy(o + 9, p, n);
+	return 9 + n;
+}
+
+/* Stream sid: GET / (Host h), answered with the static table's status
+ * at index st (8: 200, 13: 404, 14: 500); the first with the preface
+ * and the SETTINGS each way. */
+static void h2_serve(struct th *t, uint64_t conn, uint64_t ts, uint32_t sid, uint8_t st)
+{
+	static const char preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+	static const uint8_t req[] = { 0x82, 0x86, 0x84, 0x01, 0x01, 'h' };
+	uint8_t in[128], out[64], resp = (uint8_t)(0x80 | st);
+	size_t n = 0, m = 0;
+
+	if (sid == 1) {
+		memcpy(in, preface, sizeof(preface) - 1);
+		n = sizeof(preface) - 1;
+		n += h2_frame(in + n, 4, 0, 0, NULL, 0);
+		m = h2_frame(out, 4, 0, 0, NULL, 0);
+	}
+	n += h2_frame(in + n, 1, 5, sid, req, sizeof(req));
+	m += h2_frame(out + m, 1, 5, sid, &resp, 1);
+	th_data_cap(t, PID, TID, conn, DATA_DIR_RECV, ts - 1000, ts, in, n, -1);
+	th_data_cap(t, PID, TID, conn, DATA_DIR_SEND, ts + 1000 * (uint64_t)st - 1000, ts + 1000 * (uint64_t)st,
+		    out, m, -1);
+}
+
+/* HTTP/2 streams share their connection's series as HTTP/1 exchanges
+ * do (ah2_span.c): each still lands in the point of its status. */
+static void test_h2_series(void)
+{
+	static const struct { uint64_t conn; uint8_t st; } ex[] = {
+		{ 1, 8 }, { 1, 8 }, { 1, 14 }, { 2, 8 }, { 1, 8 }, { 2, 14 }, { 1, 13 },
+	};
+	uint32_t sid[3] = { 0, 1, 1 };
+	struct th t;
+	uint64_t ts = 2 * S;
+
+	th_opts(&t.o);
+	t.o.protos = 1u << PROTO_HTTP1 | 1u << PROTO_HTTP2;
+	th_start(&t, false);
+	th_sock(&t, PID, TID, 1, SOCK_K_ACCEPT, 1 * S, 80, 40000, 2);
+	th_sock(&t, PID, TID, 2, SOCK_K_ACCEPT, 1 * S, 80, 40001, 3);
+	for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++, ts += S) {
+		h2_serve(&t, ex[i].conn, ts, sid[ex[i].conn], ex[i].st);
+		sid[ex[i].conn] += 2;
+	}
+	th_collect(&t);
+	T_EQ_INT(th_metric(&t, "http.server.request.duration")->n_points, 3);
+	point_is(&t, "/", "200", 4, 32);
+	point_is(&t, "/", "500", 2, 28);
+	point_is(&t, "/", "404", 1, 13);
+	th_stop(&t);
+}
+
 /* A Redis client's commands on one connection: a point per command. */
 static void test_db_series(void)
 {
@@ -112,6 +176,7 @@ static void test_db_series(void)
 int main(void)
 {
 	T_RUN(test_series_per_connection);
+	T_RUN(test_h2_series);
 	T_RUN(test_db_series);
 	return t_done();
 }

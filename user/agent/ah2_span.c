@@ -63,7 +63,7 @@ struct e2 {
 	size_t route_len;
 	char host[H2_AUTHORITY_MAX];
 	int port;		/* :authority's; -1 none */
-	char peer[48];
+	const char *peer;	/* "" when not known */
 	char url[H2_AUTHORITY_MAX + H2_PATH_MAX + 24];
 	char part[96];
 	char name[HTTP1_ROUTE_MAX + 32];
@@ -160,9 +160,8 @@ static void e2_init(struct e2 *e, const struct ahttp_state *h, struct ahttp_proc
 		e->route_len = http1_route(p->routes, x->path, strlen(x->path), e->route,
 					   sizeof(e->route));
 	authority_split(e);
-	e->peer[0] = 0;
-	if (c->known)
-		tcp_addr_str(c->family, c->raddr, e->peer, sizeof(e->peer));
+	/* the connection's text, made once rather than a sprintf per stream */
+	e->peer = c->known ? ahttp_peer_str(c) : "";
 	e2_outcome(e, h);
 }
 
@@ -253,15 +252,33 @@ static uint32_t span_attrs(struct e2 *e, struct otlp_kv *kv, uint32_t n)
 	return n;
 }
 
+/* s after e->name[len] as far as it fits: the length then */
+static size_t name_put(struct e2 *e, size_t len, const char *s)
+{
+	size_t n = strlen(s), room = sizeof(e->name) - 1 - len;
+
+	if (n > room)
+		n = room;
+	memcpy(e->name + len, s, n);
+	e->name[len + n] = 0;
+	return len + n;
+}
+
+/* "{method} {route}", "{method}", "HTTP" or the gRPC method, cut to
+ * fit; by hand: a format's parsing per stream costs more than this */
 static void span_name(struct e2 *e)
 {
-	if (e->grpc)
-		fmt_snprintf(e->name, sizeof(e->name), "%s", e->other ? "grpc" : e->method);
-	else if (e->other)
-		fmt_snprintf(e->name, sizeof(e->name), "HTTP");
-	else
-		fmt_snprintf(e->name, sizeof(e->name), "%s%s%s", e->method, e->route_len ? " " : "",
-			 e->route);
+	size_t len;
+
+	if (e->grpc) {
+		name_put(e, 0, e->other ? "grpc" : e->method);
+	} else if (e->other) {
+		name_put(e, 0, "HTTP");
+	} else {
+		len = name_put(e, 0, e->method);
+		if (e->route_len)
+			name_put(e, name_put(e, len, " "), e->route);
+	}
 }
 
 static void fill_span(const struct agent *a, const struct e2 *e, const struct otlp_kv *kv,
@@ -293,9 +310,11 @@ static void record(struct ahttp_state *h, struct agent_proc *pr, const struct e2
 	enum agent_inst i = e->grpc ? e->server ? INST_RPC_SERVER_DURATION : INST_RPC_CLIENT_DURATION :
 			    e->server ? INST_HTTP_SERVER_DURATION : INST_HTTP_CLIENT_DURATION;
 
+	/* the connection's last series, as HTTP/1's: a connection's streams
+	 * mostly share their attributes */
 	if (res >= 0)
-		otlp_agg_record_double(a->agg, res, a->inst[i], kv, n,
-				       (double)(e->x->end_ns - e->x->start_ns) / 1e9);
+		ahttp_record(a, res, a->inst[i], kv, n, (double)(e->x->end_ns - e->x->start_ns) / 1e9,
+			     &e->c->mc);
 }
 
 void ah2_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn *c,

@@ -68,8 +68,8 @@ static void host_split(const char *s, struct host *h)
 }
 
 /* The peer's address as text: inet_ntop is a sprintf, once per
- * connection is enough. */
-static const char *peer_str(struct ahttp_conn *c)
+ * connection is enough (HTTP/1's and HTTP/2's spans). */
+const char *ahttp_peer_str(struct ahttp_conn *c)
 {
 	if (!c->peer[0] || c->peer_family != c->family || memcmp(c->peer_addr, c->raddr, 16)) {
 		char buf[64];
@@ -170,7 +170,7 @@ static void ex_describe(struct ex *e, const struct ahttp_state *h, struct ahttp_
 	if (e->minor >= 0 && e->minor <= 9)
 		e->ver[2] = (char)('0' + e->minor);
 	host_split(x->host, &e->host);
-	e->peer = e->c->known ? peer_str(e->c) : "";
+	e->peer = e->c->known ? ahttp_peer_str(e->c) : "";
 }
 
 /* The metric's attributes: bounded (route cap, status, the peer). They

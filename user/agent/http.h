@@ -231,6 +231,8 @@ int ahttp_ctx_count(struct ahttp_state *h, const struct ahttp_ctx *ctx);
 void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn *c,
 		   const struct ahttp_ctx *ctx, const struct http1_exchange *x);
 
+/* c's peer address as text, made once per address (ahttp_span.c). */
+const char *ahttp_peer_str(struct ahttp_conn *c);
 /* A duration point (v seconds) of resource res, instrument inst, through
  * the series mc remembers when the attributes are the same as its last
  * (mc NULL: looked up). */

@@ -137,6 +137,35 @@ int http1_method_known(const char *m, size_t n)
 	}
 }
 
+/* Redacted query bytes from p[i] in one step: a value's bytes up to the
+ * next '&' (they leave nothing), or a run of plain key bytes (one copy),
+ * else one byte as http1_redact_byte makes it. Returns where it ended. */
+static size_t query_run(struct http1_exchange *x, struct http1_side *s, const uint8_t *p,
+			size_t i, size_t n, int *full)
+{
+	size_t j = i;
+
+	if (!x)
+		return n;	/* nowhere to keep it: as the byte loop, no state */
+	if (s->q_in_val) {
+		const uint8_t *amp = memchr(p + i, '&', n - i);
+
+		if (!amp)
+			return n;
+		j = (size_t)(amp - p);
+	} else {
+		while (j < n && p[j] != '&' && p[j] != '=' && p[j] < 0x80)
+			j++;
+		if (j > i) {
+			*full |= put_prefix(x->query, &s->query_len, sizeof(x->query),
+					    (const char *)p + i, j - i);
+			return j;
+		}
+	}
+	*full |= http1_redact_byte(&s->q_in_val, p[j], x->query, &s->query_len, sizeof(x->query));
+	return j + 1;
+}
+
 void http1_target_bytes(struct http1_conn *c, struct http1_side *s,
 			const uint8_t *p, size_t n)
 {
@@ -165,10 +194,12 @@ void http1_target_bytes(struct http1_conn *c, struct http1_side *s,
 			i = j + 1;
 			continue;
 		}
+		if (!raw) {
+			i = query_run(x, s, p, i, n, &full);
+			continue;
+		}
 		if (x)
-			full |= raw ? put_enc(x->query, &s->query_len, sizeof(x->query), p[i])
-				    : http1_redact_byte(&s->q_in_val, p[i], x->query,
-							&s->query_len, sizeof(x->query));
+			full |= put_enc(x->query, &s->query_len, sizeof(x->query), p[i]);
 		i++;
 	}
 	if (full)
@@ -265,26 +296,27 @@ void http1_field_name_done(struct http1_side *s)
 }
 
 /* Header values: printable ASCII kept, anything else as '?' (HT as a
- * space). Returns -1 once cut. */
+ * space). Returns -1 once cut. What fits is known before the loop: no
+ * bound check per byte. */
 static int put_text(char *out, uint16_t *len, size_t size, const uint8_t *p,
 		    size_t n)
 {
-	size_t k = *len;
+	size_t k = *len, m;
 
 	if (k >= size)
 		return -1;
-	for (size_t i = 0; i < n; i++, k++) {
+	m = size - 1 - k < n ? size - 1 - k : n;
+	for (size_t i = 0; i < m; i++) {
 		uint8_t ch = p[i];
 
-		if (k + 1 >= size) {
-			out[k] = 0;
-			*len = (uint16_t)size;
-			return -1;
-		}
-		out[k] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : ch == '\t' ? ' ' : '?';
+		out[k + i] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : ch == '\t' ? ' ' : '?';
 	}
-	out[k] = 0;
-	*len = (uint16_t)k;
+	out[k + m] = 0;
+	if (m < n) {
+		*len = (uint16_t)size;
+		return -1;
+	}
+	*len = (uint16_t)(k + m);
 	return 0;
 }
 
@@ -343,9 +375,48 @@ static void http1_field_value_bytes(struct http1_conn *c, struct http1_side *s,
 	}
 }
 
+static int ows(uint8_t ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* http1_value_run for Host, User-Agent and tracestate, whose values
+ * put_text keeps with each HT as a space: what lies between the first
+ * and the last non-OWS byte goes in one step, not word by word. Inner
+ * OWS is kept as it comes, as the word loop keeps it while a run stays
+ * under its count's bound (255): a stretch that long takes that loop.
+ * Returns 0 when it did not take the bytes. */
+static int value_run_text(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t k)
+{
+	size_t i = 0, e = k;
+
+	while (i < k && ows(p[i]))
+		i++;
+	while (e > i && ows(p[e - 1]))
+		e--;
+	if (e - i > 255)
+		return 0;
+	if (s->in_value)
+		s->sp = (uint8_t)(s->sp + i < 255 ? s->sp + i : 255);
+	if (e > i) {
+		while (s->sp) {
+			s->sp--;
+			http1_field_value_bytes(c, s, (const uint8_t *)" ", 1);
+		}
+		s->in_value = 1;
+		http1_field_value_bytes(c, s, p + i, e - i);
+	}
+	for (; e < k && s->sp < 255; e++)
+		s->sp++;
+	return 1;
+}
+
 void http1_value_run(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t k)
 {
 	size_t i = 0;
+
+	if ((s->hdr == H_HOST || s->hdr == H_UA || s->hdr == H_TS) && value_run_text(c, s, p, k))
+		return;
 
 	while (i < k) {
 		size_t j = i;
