@@ -107,6 +107,33 @@ static inline int fuzz_agreed(const int *clean_a, int a, const int *clean_b, int
 	return i;
 }
 
+/* The first of the k exchanges the two runs agree on (arrays a and b of
+ * `size`-byte exchanges) that same() finds different; -1 when none. */
+static inline int fuzz_first_differ(const void *a, const void *b, size_t size, int k,
+				    int (*same)(const void *a, const void *b))
+{
+	for (int i = 0; i < k; i++)
+		if (!same((const char *)a + (size_t)i * size, (const char *)b + (size_t)i * size))
+			return i;
+	return -1;
+}
+
+/* The whole run w and the bytewise run s of one input (a target's struct
+ * run: n, n_clean, lost, clean[], x[]) agree: the same exchanges up to the
+ * first that either saw after framing was lost, and as many of them when
+ * neither lost it; else die(why, the exchange or NULL). */
+#define FUZZ_RUNS_AGREE(w, s, max, same, die)                                         \
+	do {                                                                          \
+		int bad_ = fuzz_first_differ((w).x, (s).x, sizeof((w).x[0]),           \
+					     fuzz_agreed((w).clean, (w).n_clean,        \
+							 (s).clean, (s).n_clean, max), \
+					     same);                                     \
+		if (bad_ >= 0)                                                        \
+			die("a byte per syscall gave another exchange", &(s).x[bad_]); \
+		if (!(w).lost && !(s).lost && (w).n != (s).n)                         \
+			die("a byte per syscall gave another number of exchanges", NULL); \
+	} while (0)
+
 /* A string field of an exchange: where it is and how large. */
 struct fuzz_str {
 	size_t off, size;

@@ -104,9 +104,9 @@ static void run(const uint8_t *d, size_t n, int bytewise, struct run *r)
 	r->lost = r->st.sync_lost || r->st.skipped;
 }
 
-static int same(const struct h2_exchange *a, const struct h2_exchange *b)
+static int same(const void *a, const void *b)
 {
-	return !memcmp(a, b, sizeof(*a));
+	return !memcmp(a, b, sizeof(struct h2_exchange));
 }
 
 static struct run whole, split;
@@ -117,13 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		die("connection larger than the buffer", NULL);
 	run(data, size, 0, &whole);
 	run(data, size, 1, &split);
-	int k = fuzz_agreed(whole.clean, whole.n_clean, split.clean, split.n_clean, MAXX);
-
-	for (int i = 0; i < k; i++)
-		if (!same(&whole.x[i], &split.x[i]))
-			die("a byte per syscall gave another exchange", &split.x[i]);
-	if (!whole.lost && !split.lost && whole.n != split.n)
-		die("a byte per syscall gave another number of exchanges", NULL);
+	FUZZ_RUNS_AGREE(whole, split, MAXX, same, die);
 	if (size > 3)
 		(void)proto_http2.detect(data[0] & 1, data[1] & 1, data + 2, size - 2, size - 2);
 	return 0;

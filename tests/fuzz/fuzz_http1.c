@@ -132,8 +132,10 @@ static void run(const uint8_t *d, size_t n, int bytewise, struct run *r,
 	r->lost = r->st.sync_lost || r->st.probe_misses || r->st.skipped;
 }
 
-static int same(const struct http1_exchange *a, const struct http1_exchange *b)
+static int same(const void *pa, const void *pb)
 {
+	const struct http1_exchange *a = pa, *b = pb;
+
 	return a->start_ns == b->start_ns && a->req_end_ns == b->req_end_ns &&
 	       a->resp_start_ns == b->resp_start_ns && a->end_ns == b->end_ns &&
 	       a->flags == b->flags && a->status == b->status &&
@@ -160,13 +162,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run(data, size, 0, &whole, NULL);
 	run(data, size, 1, &split, NULL);
 	/* up to the first loss, both runs are the same byte stream */
-	int k = fuzz_agreed(whole.clean, whole.n_clean, split.clean, split.n_clean, MAXX);
-
-	for (int i = 0; i < k; i++)
-		if (!same(&whole.x[i], &split.x[i]))
-			die("a byte per syscall gave another exchange", &split.x[i]);
-	if (!whole.lost && !split.lost && whole.n != split.n)
-		die("a byte per syscall gave another number of exchanges", NULL);
+	FUZZ_RUNS_AGREE(whole, split, MAXX, same, die);
 	if (http1_table_new(&t, &to))
 		return 0;
 	run(data, size, 0, &table_run, t);
