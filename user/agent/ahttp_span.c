@@ -359,9 +359,8 @@ static uint32_t span_attrs(void *arg, struct otlp_kv *kv, uint32_t n)
 	return size_attrs(e, kv, n);
 }
 
-/* "{method} {route}" for a server with a route, else "{method}"; an
- * unknown method is "HTTP" there. */
-/* The span's name, "{method} {route}", and its error. */
+/* The span's name, "{method} {route}" for a server with a route, else
+ * "{method}" (an unknown method is "HTTP" there), and its error. */
 static void span_name(void *arg, struct ahttp_out *o)
 {
 	struct ex *e = arg;
