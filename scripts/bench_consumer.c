@@ -34,6 +34,7 @@
 #include "../user/probes/sockcap_int.h"
 #include "rawtel/err.h"
 #include "rawtel/ring.h"
+#include "bench_req.h"
 
 #define NCONN 20
 #define RECS_PER_REQ 3
@@ -47,11 +48,7 @@ enum level { L_FLOOR, L_RING, L_SOCKCAP, L_PARSE, L_SPAN, L_ENCODE, L_N };
 static const char *const names[L_N] = { "floor", "ring", "sockcap", "parse", "span", "encode" };
 
 static const char req[] =
-	"GET /api/v2/users/12345/orders?page=2&limit=50 HTTP/1.1\r\n"
-	"Host: api.example.com\r\n"
-	"User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0\r\n"
-	"Accept: application/json\r\n"
-	"Accept-Encoding: gzip, deflate, br\r\n"
+	BENCH_REQ_HEAD
 	"Connection: keep-alive\r\n\r\n";
 static const char head[] =
 	"HTTP/1.1 200 OK\r\n"

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "rawtel/http1.h"
+#include "bench_req.h"
 
 static double now_s(void)
 {
@@ -39,11 +40,7 @@ static void on_x(void *arg, const struct http1_exchange *x)
 }
 
 static const char req[] =
-	"GET /api/v2/users/12345/orders?page=2&limit=50 HTTP/1.1\r\n"
-	"Host: api.example.com\r\n"
-	"User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0\r\n"
-	"Accept: application/json\r\n"
-	"Accept-Encoding: gzip, deflate, br\r\n"
+	BENCH_REQ_HEAD
 	"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.abc\r\n"
 	"traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\r\n"
 	"Connection: keep-alive\r\n\r\n";

@@ -32,7 +32,8 @@ int fmt_vsnprintf(char *restrict buf, size_t size, const char *restrict fmt, va_
 /* As fprintf, vfprintf and printf: the length written, -1 on a write error. */
 int fmt_fprintf(FILE *restrict f, const char *restrict fmt, ...) FMT_ATTR(2, 3);
 int fmt_vfprintf(FILE *restrict f, const char *restrict fmt, va_list ap) FMT_ATTR(2, 0);
-int fmt_printf(const char *restrict fmt, ...) FMT_ATTR(1, 2);
+/* printf is fprintf to stdout: one function for both. */
+#define fmt_printf(...) fmt_fprintf(stdout, __VA_ARGS__)
 
 /* 0 when every conversion in fmt is in the subset above, else -EINVAL. */
 int fmt_check(const char *fmt);

@@ -7,7 +7,8 @@
  *   65536, then the target's largest).
  * Records are read with fuzz_next() and turned into syscalls, whole or a
  * captured byte each, with fuzz_split(); and a string an exchange holds
- * is checked with fuzz_str_bad(). */
+ * is checked with fuzz_str_bad(), an HTTP exchange's strings and status
+ * with fuzz_http_bad(). */
 #ifndef RAWTEL_FUZZ_FEED_H
 #define RAWTEL_FUZZ_FEED_H
 
@@ -92,12 +93,68 @@ static inline const char *fuzz_str_bad(const char *s, size_t size)
 	return NULL;
 }
 
-/* die(why, x) when the string field x->FIELD is bad (the target's die) */
-#define FUZZ_STR_OK(x, FIELD)                                                 \
-	do {                                                                  \
-		const char *why_ = fuzz_str_bad((x)->FIELD, sizeof((x)->FIELD)); \
-		if (why_)                                                     \
-			die(why_, x);                                         \
+/* How many exchanges the whole run and the bytewise run must agree on:
+ * those before the first that either saw after framing was lost (clean[i]
+ * 0), at most max; a and b count each run's clean[]. */
+static inline int fuzz_agreed(const int *clean_a, int a, const int *clean_b, int b, int max)
+{
+	int k = a < b ? a : b, i = 0;
+
+	if (k > max)
+		k = max;
+	while (i < k && clean_a[i] && clean_b[i])
+		i++;
+	return i;
+}
+
+/* The first of the k exchanges the two runs agree on (arrays a and b of
+ * `size`-byte exchanges) that same() finds different; -1 when none. */
+static inline int fuzz_first_differ(const void *a, const void *b, size_t size, int k,
+				    int (*same)(const void *a, const void *b))
+{
+	for (int i = 0; i < k; i++)
+		if (!same((const char *)a + (size_t)i * size, (const char *)b + (size_t)i * size))
+			return i;
+	return -1;
+}
+
+/* The whole run w and the bytewise run s of one input (a target's struct
+ * run: n, n_clean, lost, clean[], x[]) agree: the same exchanges up to the
+ * first that either saw after framing was lost, and as many of them when
+ * neither lost it; else die(why, the exchange or NULL). */
+#define FUZZ_RUNS_AGREE(w, s, max, same, die)                                         \
+	do {                                                                          \
+		int bad_ = fuzz_first_differ((w).x, (s).x, sizeof((w).x[0]),           \
+					     fuzz_agreed((w).clean, (w).n_clean,        \
+							 (s).clean, (s).n_clean, max), \
+					     same);                                     \
+		if (bad_ >= 0)                                                        \
+			die("a byte per syscall gave another exchange", &(s).x[bad_]); \
+		if (!(w).lost && !(s).lost && (w).n != (s).n)                         \
+			die("a byte per syscall gave another number of exchanges", NULL); \
 	} while (0)
+
+/* A string field of an exchange: where it is and how large. */
+struct fuzz_str {
+	size_t off, size;
+};
+#define FUZZ_STR(type, field) { offsetof(type, field), sizeof(((type *)0)->field) }
+
+/* Why an HTTP exchange x is bad: one of its n string fields s (not
+ * terminated, not printable ASCII), or its status (0 or 100-999); NULL
+ * when neither. */
+static inline const char *fuzz_http_bad(const void *x, const struct fuzz_str *s, size_t n,
+					unsigned status)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *why = fuzz_str_bad((const char *)x + s[i].off, s[i].size);
+
+		if (why)
+			return why;
+	}
+	if (status && (status < 100 || status > 999))
+		return "status out of range";
+	return NULL;
+}
 
 #endif

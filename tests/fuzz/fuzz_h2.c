@@ -40,20 +40,20 @@ static void die(const char *why, const struct h2_exchange *x)
 	abort();
 }
 
+/* The exchange's strings, each checked for its NUL and printable bytes. */
+#define STR(field) FUZZ_STR(struct h2_exchange, field)
+static const struct fuzz_str strs[] = {
+	STR(method), STR(scheme), STR(authority), STR(path), STR(content_type), STR(grpc_message),
+	STR(user_agent), STR(tracestate),
+};
+
 static void on_x(void *arg, const struct h2_exchange *x)
 {
 	struct run *r = arg;
+	const char *why = fuzz_http_bad(x, strs, sizeof(strs) / sizeof(strs[0]), x->status);
 
-	FUZZ_STR_OK(x, method);
-	FUZZ_STR_OK(x, scheme);
-	FUZZ_STR_OK(x, authority);
-	FUZZ_STR_OK(x, path);
-	FUZZ_STR_OK(x, content_type);
-	FUZZ_STR_OK(x, grpc_message);
-	FUZZ_STR_OK(x, user_agent);
-	FUZZ_STR_OK(x, tracestate);
-	if (x->status && (x->status < 100 || x->status > 999))
-		die("status out of range", x);
+	if (why)
+		die(why, x);
 	if (x->grpc_status < -1 || x->grpc_status > 999)
 		die("grpc-status out of range", x);
 	if (x->flags >> 16)
@@ -104,9 +104,9 @@ static void run(const uint8_t *d, size_t n, int bytewise, struct run *r)
 	r->lost = r->st.sync_lost || r->st.skipped;
 }
 
-static int same(const struct h2_exchange *a, const struct h2_exchange *b)
+static int same(const void *a, const void *b)
 {
-	return !memcmp(a, b, sizeof(*a));
+	return !memcmp(a, b, sizeof(struct h2_exchange));
 }
 
 static struct run whole, split;
@@ -117,16 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		die("connection larger than the buffer", NULL);
 	run(data, size, 0, &whole);
 	run(data, size, 1, &split);
-	int k = whole.n_clean < split.n_clean ? whole.n_clean : split.n_clean;
-
-	for (int i = 0; i < k && i < MAXX; i++) {
-		if (!whole.clean[i] || !split.clean[i])
-			break;
-		if (!same(&whole.x[i], &split.x[i]))
-			die("a byte per syscall gave another exchange", &split.x[i]);
-	}
-	if (!whole.lost && !split.lost && whole.n != split.n)
-		die("a byte per syscall gave another number of exchanges", NULL);
+	FUZZ_RUNS_AGREE(whole, split, MAXX, same, die);
 	if (size > 3)
 		(void)proto_http2.detect(data[0] & 1, data[1] & 1, data + 2, size - 2, size - 2);
 	return 0;

@@ -41,18 +41,19 @@ static void die(const char *why, const struct http1_exchange *x)
 	abort();
 }
 
+/* The exchange's strings, each checked for its NUL and printable bytes. */
+#define STR(field) FUZZ_STR(struct http1_exchange, field)
+static const struct fuzz_str strs[] = {
+	STR(method), STR(path), STR(query), STR(host), STR(user_agent), STR(tracestate),
+};
+
 static void on_x(void *arg, const struct http1_exchange *x)
 {
 	struct run *r = arg;
+	const char *why = fuzz_http_bad(x, strs, sizeof(strs) / sizeof(strs[0]), x->status);
 
-	FUZZ_STR_OK(x, method);
-	FUZZ_STR_OK(x, path);
-	FUZZ_STR_OK(x, query);
-	FUZZ_STR_OK(x, host);
-	FUZZ_STR_OK(x, user_agent);
-	FUZZ_STR_OK(x, tracestate);
-	if (x->status && (x->status < 100 || x->status > 999))
-		die("status out of range", x);
+	if (why)
+		die(why, x);
 	if (x->req_body_bytes > x->req_bytes || x->resp_body_bytes > x->resp_bytes)
 		die("body larger than its message", x);
 	if (x->flags >> 12)
@@ -131,8 +132,10 @@ static void run(const uint8_t *d, size_t n, int bytewise, struct run *r,
 	r->lost = r->st.sync_lost || r->st.probe_misses || r->st.skipped;
 }
 
-static int same(const struct http1_exchange *a, const struct http1_exchange *b)
+static int same(const void *pa, const void *pb)
 {
+	const struct http1_exchange *a = pa, *b = pb;
+
 	return a->start_ns == b->start_ns && a->req_end_ns == b->req_end_ns &&
 	       a->resp_start_ns == b->resp_start_ns && a->end_ns == b->end_ns &&
 	       a->flags == b->flags && a->status == b->status &&
@@ -159,16 +162,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run(data, size, 0, &whole, NULL);
 	run(data, size, 1, &split, NULL);
 	/* up to the first loss, both runs are the same byte stream */
-	int k = whole.n_clean < split.n_clean ? whole.n_clean : split.n_clean;
-
-	for (int i = 0; i < k && i < MAXX; i++) {
-		if (!whole.clean[i] || !split.clean[i])
-			break;
-		if (!same(&whole.x[i], &split.x[i]))
-			die("a byte per syscall gave another exchange", &split.x[i]);
-	}
-	if (!whole.lost && !split.lost && whole.n != split.n)
-		die("a byte per syscall gave another number of exchanges", NULL);
+	FUZZ_RUNS_AGREE(whole, split, MAXX, same, die);
 	if (http1_table_new(&t, &to))
 		return 0;
 	run(data, size, 0, &table_run, t);

@@ -92,6 +92,41 @@ static inline void img_sym(Elf64_Sym *s, uint32_t name, int type, int bind,
 	s->st_size = size;
 }
 
+/* The symbols, by name: .dynsym's (dyn) then .symtab's, each from index
+ * 1 in this order. */
+static const struct img_symdef {
+	int dyn;
+	const char *name;
+	int type, bind;
+	uint16_t shndx;
+	uint64_t value, size;
+} img_syms[] = {
+	{ 1, "foo", STT_FUNC, STB_GLOBAL, S_TEXT, 0x1400, 8 },
+	{ 1, "bar", STT_FUNC, STB_GLOBAL, S_TEXT, 0x1410, 8 },
+	{ 1, "baz", STT_FUNC, STB_GLOBAL, SHN_UNDEF, 0, 0 },
+	{ 1, "bar", STT_FUNC, STB_GLOBAL, S_TEXT, 0x1420, 8 },
+	{ 0, "foo", STT_FUNC, STB_GLOBAL, S_TEXT, 0x1400, 8 },
+	{ 0, "local_fn", STT_FUNC, STB_LOCAL, S_TEXT, 0x1430, 4 },
+	{ 0, "bar@@V1", STT_FUNC, STB_GLOBAL, S_TEXT, 0x1420, 8 },
+	{ 0, "data", STT_OBJECT, STB_GLOBAL, S_TEXT, 0x100, 4 },
+};
+
+static inline void img_put_syms(struct img *m)
+{
+	int nd = 1, ns = 1;
+
+	for (size_t i = 0; i < sizeof(img_syms) / sizeof(img_syms[0]); i++) {
+		const struct img_symdef *d = &img_syms[i];
+
+		if (d->dyn)
+			img_sym(&m->dynsym[nd++], DSTR(d->name), d->type, d->bind, d->shndx,
+				d->value, d->size);
+		else
+			img_sym(&m->symtab[ns++], STR(d->name), d->type, d->bind, d->shndx,
+				d->value, d->size);
+	}
+}
+
 /* .dynsym: foo@@V1 0x1400, bar@V0 0x1410, baz@GLIBC_X undefined,
  * bar@@V1 0x1420. .symtab: foo 0x1400 (dup of .dynsym's), local_fn 0x1430,
  * bar@@V1 0x1420 (dup), data 0x100 (not executable). */
@@ -128,10 +163,8 @@ static inline void img_build(struct img *m)
 	memset(b + IMG_TEXT, 0xc3, 0x40);
 
 	m->dynsym = (Elf64_Sym *)(b + IMG_DYNSYM);
-	img_sym(&m->dynsym[1], DSTR("foo"), STT_FUNC, STB_GLOBAL, S_TEXT, 0x1400, 8);
-	img_sym(&m->dynsym[2], DSTR("bar"), STT_FUNC, STB_GLOBAL, S_TEXT, 0x1410, 8);
-	img_sym(&m->dynsym[3], DSTR("baz"), STT_FUNC, STB_GLOBAL, SHN_UNDEF, 0, 0);
-	img_sym(&m->dynsym[4], DSTR("bar"), STT_FUNC, STB_GLOBAL, S_TEXT, 0x1420, 8);
+	m->symtab = (Elf64_Sym *)(b + IMG_SYMTAB);
+	img_put_syms(m);
 	memcpy(b + IMG_DYNSTR, img_dynstr, sizeof(img_dynstr));
 	m->versym = (uint16_t *)(b + IMG_VERSYM);
 	m->versym[1] = 2;
@@ -160,12 +193,6 @@ static inline void img_build(struct img *m)
 	m->vna = (Elf64_Vernaux *)(b + IMG_VERNEED + 16);
 	m->vna->vna_other = 4;
 	m->vna->vna_name = DSTR("GLIBC_X");
-
-	m->symtab = (Elf64_Sym *)(b + IMG_SYMTAB);
-	img_sym(&m->symtab[1], STR("foo"), STT_FUNC, STB_GLOBAL, S_TEXT, 0x1400, 8);
-	img_sym(&m->symtab[2], STR("local_fn"), STT_FUNC, STB_LOCAL, S_TEXT, 0x1430, 4);
-	img_sym(&m->symtab[3], STR("bar@@V1"), STT_FUNC, STB_GLOBAL, S_TEXT, 0x1420, 8);
-	img_sym(&m->symtab[4], STR("data"), STT_OBJECT, STB_GLOBAL, S_TEXT, 0x100, 4);
 	memcpy(b + IMG_STRTAB, img_strtab, sizeof(img_strtab));
 
 	m->note = (Elf64_Nhdr *)(b + IMG_NOTE);

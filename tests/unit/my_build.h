@@ -146,14 +146,22 @@ static inline void c_cmd(struct mconv *cv, uint8_t cmd, const char *text)
 	mflush(cv, 'C', 0);
 }
 
-/* A two-column result set of `rows` rows from seq `seq` on; the
- * EOFs as the capabilities say; returns the next sequence id. */
-static inline uint8_t p_result(uint8_t seq, int rows, int deprecate_eof, uint16_t status)
+/* A result set's columns, id and name, from seq `seq` on: their count
+ * and definitions; returns the next sequence id. */
+static inline uint8_t p_cols(uint8_t seq)
 {
 	plenenc(2);
 	mp(seq++);
 	p_coldef(seq++, "id");
 	p_coldef(seq++, "name");
+	return seq;
+}
+
+/* A two-column result set of `rows` rows from seq `seq` on; the
+ * EOFs as the capabilities say; returns the next sequence id. */
+static inline uint8_t p_result(uint8_t seq, int rows, int deprecate_eof, uint16_t status)
+{
+	seq = p_cols(seq);
 	if (!deprecate_eof)
 		p_eof(seq++, 0x0002);
 	for (int i = 0; i < rows; i++)

@@ -16,8 +16,6 @@
 #include "t.h"
 
 #define EQ(ours, theirs) T_EQ_INT(ours, theirs)
-#define OFF_EQ(ours_t, ours_f, theirs_t, theirs_f)                           \
-	T_EQ_INT(offsetof(ours_t, ours_f), offsetof(theirs_t, theirs_f))
 
 static void test_bpf_commands(void)
 {
@@ -160,77 +158,105 @@ static void test_insn_encoding(void)
 	T_CHECK(memcmp(&k, &o, sizeof(k)) == 0);
 }
 
+/* One row per field: its offset in ours and in the host's struct. */
+struct off_case { const char *field; size_t ours, host; };
+#define ATTR(view, f)                                                       \
+	{ #view "." #f, offsetof(struct rt_bpf_##view##_attr, f),           \
+	  offsetof(union bpf_attr, f) }
+#define ATTR_IN(view, member, f)                                            \
+	{ #view "." #f, offsetof(struct rt_bpf_##view##_attr, f),           \
+	  offsetof(union bpf_attr, member.f) }
+#define SAME(host_t, f)                                                     \
+	{ #host_t "." #f, offsetof(struct rt_##host_t, f),                  \
+	  offsetof(struct host_t, f) }
+
+static void offs_eq(const struct off_case *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (c[i].ours != c[i].host)
+			T_FAILF("%s: ours at %zu, host at %zu", c[i].field,
+				c[i].ours, c[i].host);
+}
+#define OFFS_EQ(cases) offs_eq(cases, sizeof(cases) / sizeof(cases[0]))
+
+/* Our per-command attr structs are views of the host's union bpf_attr:
+ * fields at its top level, then fields inside one of its named members. */
+static const struct off_case attr_offs[] = {
+	ATTR(map_create, map_type),
+	ATTR(map_create, key_size),
+	ATTR(map_create, value_size),
+	ATTR(map_create, max_entries),
+	ATTR(map_create, map_flags),
+	ATTR(map_create, inner_map_fd),
+	ATTR(map_create, numa_node),
+	ATTR(map_create, map_name),
+	ATTR(map_create, map_ifindex),
+	ATTR(map_create, btf_fd),
+	ATTR(map_create, btf_vmlinux_value_type_id),
+	ATTR(map_create, map_extra),
+	ATTR(map_elem, map_fd),
+	ATTR(map_elem, key),
+	ATTR(map_elem, value),
+	ATTR(map_elem, flags),
+	ATTR(prog_load, prog_type),
+	ATTR(prog_load, insn_cnt),
+	ATTR(prog_load, insns),
+	ATTR(prog_load, license),
+	ATTR(prog_load, log_level),
+	ATTR(prog_load, log_size),
+	ATTR(prog_load, log_buf),
+	ATTR(prog_load, kern_version),
+	ATTR(prog_load, prog_flags),
+	ATTR(prog_load, prog_name),
+	ATTR(prog_load, prog_ifindex),
+	ATTR(prog_load, expected_attach_type),
+};
+
+static const struct off_case attr_member_offs[] = {
+	ATTR_IN(map_batch, batch, in_batch),
+	ATTR_IN(map_batch, batch, out_batch),
+	ATTR_IN(map_batch, batch, keys),
+	ATTR_IN(map_batch, batch, values),
+	ATTR_IN(map_batch, batch, count),
+	ATTR_IN(map_batch, batch, map_fd),
+	ATTR_IN(map_batch, batch, elem_flags),
+	ATTR_IN(map_batch, batch, flags),
+	ATTR_IN(obj_info, info, bpf_fd),
+	ATTR_IN(obj_info, info, info_len),
+	ATTR_IN(obj_info, info, info),
+	ATTR_IN(raw_tp, raw_tracepoint, name),
+	ATTR_IN(raw_tp, raw_tracepoint, prog_fd),
+	ATTR_IN(link_create, link_create, prog_fd),
+	ATTR_IN(link_create, link_create, target_fd),
+	ATTR_IN(link_create, link_create, attach_type),
+	ATTR_IN(link_create, link_create, flags),
+	ATTR_IN(link_create, link_create.perf_event, bpf_cookie),
+};
+
+static const struct off_case prog_info_offs[] = {
+	SAME(bpf_prog_info, type),
+	SAME(bpf_prog_info, id),
+	SAME(bpf_prog_info, tag),
+	SAME(bpf_prog_info, xlated_prog_len),
+	SAME(bpf_prog_info, load_time),
+	SAME(bpf_prog_info, nr_map_ids),
+	SAME(bpf_prog_info, map_ids),
+	SAME(bpf_prog_info, name),
+	SAME(bpf_prog_info, netns_dev),
+	SAME(bpf_prog_info, jited_ksyms),
+	SAME(bpf_prog_info, func_info),
+	SAME(bpf_prog_info, nr_prog_tags),
+	SAME(bpf_prog_info, prog_tags),
+	SAME(bpf_prog_info, run_time_ns),
+	SAME(bpf_prog_info, run_cnt),
+	SAME(bpf_prog_info, recursion_misses),
+};
+
 static void test_attr_layouts(void)
 {
-	OFF_EQ(struct rt_bpf_map_create_attr, map_type, union bpf_attr, map_type);
-	OFF_EQ(struct rt_bpf_map_create_attr, key_size, union bpf_attr, key_size);
-	OFF_EQ(struct rt_bpf_map_create_attr, value_size, union bpf_attr, value_size);
-	OFF_EQ(struct rt_bpf_map_create_attr, max_entries, union bpf_attr, max_entries);
-	OFF_EQ(struct rt_bpf_map_create_attr, map_flags, union bpf_attr, map_flags);
-	OFF_EQ(struct rt_bpf_map_create_attr, inner_map_fd, union bpf_attr, inner_map_fd);
-	OFF_EQ(struct rt_bpf_map_create_attr, numa_node, union bpf_attr, numa_node);
-	OFF_EQ(struct rt_bpf_map_create_attr, map_name, union bpf_attr, map_name);
-	OFF_EQ(struct rt_bpf_map_create_attr, map_ifindex, union bpf_attr, map_ifindex);
-	OFF_EQ(struct rt_bpf_map_create_attr, btf_fd, union bpf_attr, btf_fd);
-	OFF_EQ(struct rt_bpf_map_create_attr, btf_vmlinux_value_type_id, union bpf_attr, btf_vmlinux_value_type_id);
-	OFF_EQ(struct rt_bpf_map_create_attr, map_extra, union bpf_attr, map_extra);
-
-	OFF_EQ(struct rt_bpf_map_elem_attr, map_fd, union bpf_attr, map_fd);
-	OFF_EQ(struct rt_bpf_map_elem_attr, key, union bpf_attr, key);
-	OFF_EQ(struct rt_bpf_map_elem_attr, value, union bpf_attr, value);
-	OFF_EQ(struct rt_bpf_map_elem_attr, flags, union bpf_attr, flags);
-
-	OFF_EQ(struct rt_bpf_map_batch_attr, in_batch, union bpf_attr, batch.in_batch);
-	OFF_EQ(struct rt_bpf_map_batch_attr, out_batch, union bpf_attr, batch.out_batch);
-	OFF_EQ(struct rt_bpf_map_batch_attr, keys, union bpf_attr, batch.keys);
-	OFF_EQ(struct rt_bpf_map_batch_attr, values, union bpf_attr, batch.values);
-	OFF_EQ(struct rt_bpf_map_batch_attr, count, union bpf_attr, batch.count);
-	OFF_EQ(struct rt_bpf_map_batch_attr, map_fd, union bpf_attr, batch.map_fd);
-	OFF_EQ(struct rt_bpf_map_batch_attr, elem_flags, union bpf_attr, batch.elem_flags);
-	OFF_EQ(struct rt_bpf_map_batch_attr, flags, union bpf_attr, batch.flags);
-
-	OFF_EQ(struct rt_bpf_prog_load_attr, prog_type, union bpf_attr, prog_type);
-	OFF_EQ(struct rt_bpf_prog_load_attr, insn_cnt, union bpf_attr, insn_cnt);
-	OFF_EQ(struct rt_bpf_prog_load_attr, insns, union bpf_attr, insns);
-	OFF_EQ(struct rt_bpf_prog_load_attr, license, union bpf_attr, license);
-	OFF_EQ(struct rt_bpf_prog_load_attr, log_level, union bpf_attr, log_level);
-	OFF_EQ(struct rt_bpf_prog_load_attr, log_size, union bpf_attr, log_size);
-	OFF_EQ(struct rt_bpf_prog_load_attr, log_buf, union bpf_attr, log_buf);
-	OFF_EQ(struct rt_bpf_prog_load_attr, kern_version, union bpf_attr, kern_version);
-	OFF_EQ(struct rt_bpf_prog_load_attr, prog_flags, union bpf_attr, prog_flags);
-	OFF_EQ(struct rt_bpf_prog_load_attr, prog_name, union bpf_attr, prog_name);
-	OFF_EQ(struct rt_bpf_prog_load_attr, prog_ifindex, union bpf_attr, prog_ifindex);
-	OFF_EQ(struct rt_bpf_prog_load_attr, expected_attach_type, union bpf_attr, expected_attach_type);
-
-	OFF_EQ(struct rt_bpf_obj_info_attr, bpf_fd, union bpf_attr, info.bpf_fd);
-	OFF_EQ(struct rt_bpf_obj_info_attr, info_len, union bpf_attr, info.info_len);
-	OFF_EQ(struct rt_bpf_obj_info_attr, info, union bpf_attr, info.info);
-
-	OFF_EQ(struct rt_bpf_raw_tp_attr, name, union bpf_attr, raw_tracepoint.name);
-	OFF_EQ(struct rt_bpf_raw_tp_attr, prog_fd, union bpf_attr, raw_tracepoint.prog_fd);
-
-	OFF_EQ(struct rt_bpf_link_create_attr, prog_fd, union bpf_attr, link_create.prog_fd);
-	OFF_EQ(struct rt_bpf_link_create_attr, target_fd, union bpf_attr, link_create.target_fd);
-	OFF_EQ(struct rt_bpf_link_create_attr, attach_type, union bpf_attr, link_create.attach_type);
-	OFF_EQ(struct rt_bpf_link_create_attr, flags, union bpf_attr, link_create.flags);
-	OFF_EQ(struct rt_bpf_link_create_attr, bpf_cookie, union bpf_attr, link_create.perf_event.bpf_cookie);
-
-	OFF_EQ(struct rt_bpf_prog_info, type, struct bpf_prog_info, type);
-	OFF_EQ(struct rt_bpf_prog_info, id, struct bpf_prog_info, id);
-	OFF_EQ(struct rt_bpf_prog_info, tag, struct bpf_prog_info, tag);
-	OFF_EQ(struct rt_bpf_prog_info, xlated_prog_len, struct bpf_prog_info, xlated_prog_len);
-	OFF_EQ(struct rt_bpf_prog_info, load_time, struct bpf_prog_info, load_time);
-	OFF_EQ(struct rt_bpf_prog_info, nr_map_ids, struct bpf_prog_info, nr_map_ids);
-	OFF_EQ(struct rt_bpf_prog_info, map_ids, struct bpf_prog_info, map_ids);
-	OFF_EQ(struct rt_bpf_prog_info, name, struct bpf_prog_info, name);
-	OFF_EQ(struct rt_bpf_prog_info, netns_dev, struct bpf_prog_info, netns_dev);
-	OFF_EQ(struct rt_bpf_prog_info, jited_ksyms, struct bpf_prog_info, jited_ksyms);
-	OFF_EQ(struct rt_bpf_prog_info, func_info, struct bpf_prog_info, func_info);
-	OFF_EQ(struct rt_bpf_prog_info, nr_prog_tags, struct bpf_prog_info, nr_prog_tags);
-	OFF_EQ(struct rt_bpf_prog_info, prog_tags, struct bpf_prog_info, prog_tags);
-	OFF_EQ(struct rt_bpf_prog_info, run_time_ns, struct bpf_prog_info, run_time_ns);
-	OFF_EQ(struct rt_bpf_prog_info, run_cnt, struct bpf_prog_info, run_cnt);
-	OFF_EQ(struct rt_bpf_prog_info, recursion_misses, struct bpf_prog_info, recursion_misses);
+	OFFS_EQ(attr_offs);
+	OFFS_EQ(attr_member_offs);
+	OFFS_EQ(prog_info_offs);
 }
 
 /* Every helper the host knows must have the same id in our list. */
@@ -273,6 +299,42 @@ static void test_helper_ids(void)
 		T_EQ_INT(our_helpers[i].id, (int)i + 1);
 }
 
+static const struct off_case perf_event_attr_offs[] = {
+	SAME(perf_event_attr, type),
+	SAME(perf_event_attr, size),
+	SAME(perf_event_attr, config),
+	SAME(perf_event_attr, sample_period),
+	SAME(perf_event_attr, sample_type),
+	SAME(perf_event_attr, read_format),
+	SAME(perf_event_attr, wakeup_events),
+	SAME(perf_event_attr, bp_type),
+	SAME(perf_event_attr, config1),
+	SAME(perf_event_attr, config2),
+	SAME(perf_event_attr, branch_sample_type),
+	SAME(perf_event_attr, sample_regs_user),
+	SAME(perf_event_attr, sample_stack_user),
+	SAME(perf_event_attr, clockid),
+	SAME(perf_event_attr, sample_regs_intr),
+	SAME(perf_event_attr, aux_watermark),
+	SAME(perf_event_attr, sample_max_stack),
+	SAME(perf_event_attr, aux_sample_size),
+	SAME(perf_event_attr, sig_data),
+};
+
+static const struct off_case perf_event_mmap_page_offs[] = {
+	SAME(perf_event_mmap_page, data_head),
+	SAME(perf_event_mmap_page, data_tail),
+	SAME(perf_event_mmap_page, data_offset),
+	SAME(perf_event_mmap_page, data_size),
+	SAME(perf_event_mmap_page, aux_size),
+	SAME(perf_event_mmap_page, time_mask),
+};
+
+static const struct off_case perf_event_header_offs[] = {
+	SAME(perf_event_header, misc),
+	SAME(perf_event_header, size),
+};
+
 static void test_perf_abi(void)
 {
 	EQ(RT_PERF_TYPE_HARDWARE, PERF_TYPE_HARDWARE);
@@ -296,25 +358,7 @@ static void test_perf_abi(void)
 	EQ(RT_PERF_RECORD_LOST, PERF_RECORD_LOST);
 	EQ(RT_PERF_RECORD_SAMPLE, PERF_RECORD_SAMPLE);
 
-	OFF_EQ(struct rt_perf_event_attr, type, struct perf_event_attr, type);
-	OFF_EQ(struct rt_perf_event_attr, size, struct perf_event_attr, size);
-	OFF_EQ(struct rt_perf_event_attr, config, struct perf_event_attr, config);
-	OFF_EQ(struct rt_perf_event_attr, sample_period, struct perf_event_attr, sample_period);
-	OFF_EQ(struct rt_perf_event_attr, sample_type, struct perf_event_attr, sample_type);
-	OFF_EQ(struct rt_perf_event_attr, read_format, struct perf_event_attr, read_format);
-	OFF_EQ(struct rt_perf_event_attr, wakeup_events, struct perf_event_attr, wakeup_events);
-	OFF_EQ(struct rt_perf_event_attr, bp_type, struct perf_event_attr, bp_type);
-	OFF_EQ(struct rt_perf_event_attr, config1, struct perf_event_attr, config1);
-	OFF_EQ(struct rt_perf_event_attr, config2, struct perf_event_attr, config2);
-	OFF_EQ(struct rt_perf_event_attr, branch_sample_type, struct perf_event_attr, branch_sample_type);
-	OFF_EQ(struct rt_perf_event_attr, sample_regs_user, struct perf_event_attr, sample_regs_user);
-	OFF_EQ(struct rt_perf_event_attr, sample_stack_user, struct perf_event_attr, sample_stack_user);
-	OFF_EQ(struct rt_perf_event_attr, clockid, struct perf_event_attr, clockid);
-	OFF_EQ(struct rt_perf_event_attr, sample_regs_intr, struct perf_event_attr, sample_regs_intr);
-	OFF_EQ(struct rt_perf_event_attr, aux_watermark, struct perf_event_attr, aux_watermark);
-	OFF_EQ(struct rt_perf_event_attr, sample_max_stack, struct perf_event_attr, sample_max_stack);
-	OFF_EQ(struct rt_perf_event_attr, aux_sample_size, struct perf_event_attr, aux_sample_size);
-	OFF_EQ(struct rt_perf_event_attr, sig_data, struct perf_event_attr, sig_data);
+	OFFS_EQ(perf_event_attr_offs);
 	EQ(sizeof(struct rt_perf_event_attr), PERF_ATTR_SIZE_VER7);
 
 	/* flag bits: set each named bitfield in the host struct and find the
@@ -338,16 +382,10 @@ static void test_perf_abi(void)
 	BIT_EQ(sample_id_all, RT_PERF_ATTR_SAMPLE_ID_ALL);
 	BIT_EQ(use_clockid, RT_PERF_ATTR_USE_CLOCKID);
 
-	OFF_EQ(struct rt_perf_event_mmap_page, data_head, struct perf_event_mmap_page, data_head);
-	OFF_EQ(struct rt_perf_event_mmap_page, data_tail, struct perf_event_mmap_page, data_tail);
-	OFF_EQ(struct rt_perf_event_mmap_page, data_offset, struct perf_event_mmap_page, data_offset);
-	OFF_EQ(struct rt_perf_event_mmap_page, data_size, struct perf_event_mmap_page, data_size);
-	OFF_EQ(struct rt_perf_event_mmap_page, aux_size, struct perf_event_mmap_page, aux_size);
-	OFF_EQ(struct rt_perf_event_mmap_page, time_mask, struct perf_event_mmap_page, time_mask);
+	OFFS_EQ(perf_event_mmap_page_offs);
 	EQ(RT_PERF_MMAP_DATA_HEAD_OFF, offsetof(struct perf_event_mmap_page, data_head));
 	EQ(sizeof(struct rt_perf_event_header), sizeof(struct perf_event_header));
-	OFF_EQ(struct rt_perf_event_header, misc, struct perf_event_header, misc);
-	OFF_EQ(struct rt_perf_event_header, size, struct perf_event_header, size);
+	OFFS_EQ(perf_event_header_offs);
 }
 
 #if defined(__x86_64__)

@@ -119,6 +119,20 @@ static void check_insn(uint32_t i, int code, int dst, int src, int off,
 			code, dst, src, off, imm);
 }
 
+/* Instructions i, i+1, ... are these (code, dst, src, off, imm each). */
+struct want_insn {
+	int code, dst, src, off;
+	int32_t imm;
+};
+static void check_insns(uint32_t i, const struct want_insn *w, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		check_insn(i + (uint32_t)k, w[k].code, w[k].dst, w[k].src, w[k].off, w[k].imm);
+}
+#define CHECK_INSNS(i, ...)                                                           \
+	check_insns(i, (const struct want_insn[]){ __VA_ARGS__ },                     \
+		    sizeof((const struct want_insn[]){ __VA_ARGS__ }) / sizeof(struct want_insn))
+
 /* ---- labels -------------------------------------------------------------- */
 static void test_labels(void)
 {
@@ -162,17 +176,47 @@ static void test_labels(void)
 }
 
 /* ---- maps and relocations ------------------------------------------------ */
+/* Map i of the unit: its type, key and value sizes, max_entries, flags. */
+static void check_map(uint32_t i, uint32_t type, uint32_t key, uint32_t value, uint32_t max,
+		      uint32_t flags)
+{
+	const struct asm_map *m = &unit.maps[i];
+
+	T_ASSERT(i < unit.n_maps, "map index past the unit");
+	T_EQ_INT(m->type, type);
+	T_EQ_INT(m->key_size, key);
+	T_EQ_INT(m->value_size, value);
+	T_EQ_INT(m->max_entries, max);
+	T_EQ_INT(m->flags, flags);
+}
+
+/* Relocation k: map `map` loaded by instruction insn. */
+static void check_reloc(uint32_t k, uint32_t insn, uint32_t map)
+{
+	T_ASSERT(k < unit.n_relocs, "relocation index past the unit");
+	T_EQ_INT(unit.relocs[k].insn, insn);
+	T_EQ_INT(unit.relocs[k].map, map);
+}
+
 static void test_maps(void)
 {
+	/* the kernel's map type ids, by the names .map takes */
 	static const struct {
-		const char *name;
 		uint32_t type;
+		const char *name;
 	} types[] = {
-		{ "hash", 1 }, { "array", 2 }, { "prog_array", 3 },
-		{ "perf_event_array", 4 }, { "percpu_hash", 5 },
-		{ "percpu_array", 6 }, { "stack_trace", 7 }, { "lru_hash", 9 },
-		{ "lru_percpu_hash", 10 }, { "lpm_trie", 11 }, { "queue", 22 },
-		{ "ringbuf", 27 },
+		{ 1, "hash" },
+		{ 2, "array" },
+		{ 3, "prog_array" },
+		{ 4, "perf_event_array" },
+		{ 5, "percpu_hash" },
+		{ 6, "percpu_array" },
+		{ 7, "stack_trace" },
+		{ 9, "lru_hash" },
+		{ 10, "lru_percpu_hash" },
+		{ 11, "lpm_trie" },
+		{ 22, "queue" },
+		{ 27, "ringbuf" },
 	};
 	char src[256];
 
@@ -186,21 +230,13 @@ static void test_maps(void)
 		    "\texit\n");
 	T_EQ_INT(unit.n_maps, 2);
 	T_EQ_STR(unit.maps[0].name, "events");
-	T_EQ_INT(unit.maps[0].type, 27);
-	T_EQ_INT(unit.maps[0].max_entries, 262144);
-	T_EQ_INT(unit.maps[1].type, 6);
-	T_EQ_INT(unit.maps[1].key_size, 4);
-	T_EQ_INT(unit.maps[1].value_size, 8);
-	T_EQ_INT(unit.maps[1].max_entries, 1);
-	T_EQ_INT(unit.maps[1].flags, 1024);
+	check_map(0, 27, 0, 0, 262144, 0);
+	check_map(1, 6, 4, 8, 1, 1024);
 	T_EQ_INT(unit.maps[1].loc.line, 2);
 	T_EQ_INT(unit.n_relocs, 3);
-	T_EQ_INT(unit.relocs[0].insn, 0);
-	T_EQ_INT(unit.relocs[0].map, 0);
-	T_EQ_INT(unit.relocs[1].insn, 2);
-	T_EQ_INT(unit.relocs[1].map, 1);
-	T_EQ_INT(unit.relocs[2].insn, 4);
-	T_EQ_INT(unit.relocs[2].map, 0);
+	check_reloc(0, 0, 0);
+	check_reloc(1, 2, 1);
+	check_reloc(2, 4, 0);
 	check_insn(0, 0x18, 1, 1, 0, 0);
 	check_insn(1, 0x00, 0, 0, 0, 0);
 	check_insn(6, 0x18, 4, 1, 0, 7);
@@ -250,10 +286,8 @@ static void test_fields_32(void)
 		    "\tr2 = *(u64 *)(r1 + field(buf))\n"
 		    "\texit\n");
 	T_EQ_INT(unit.progs[0].count, 6);
-	check_insn(0, 0x61, 1, 1, 12, 0);
-	check_insn(1, 0x67, 1, 0, 0, 32);
-	check_insn(2, 0xc7, 1, 0, 0, 32);
-	check_insn(3, 0xc5, 1, 0, 1, 0);
+	CHECK_INSNS(0, { 0x61, 1, 1, 12, 0 }, { 0x67, 1, 0, 0, 32 }, { 0xc7, 1, 0, 0, 32 },
+		    { 0xc5, 1, 0, 1, 0 });
 	check_insn(6, 0x61, 2, 1, 16, 0);
 	T_EQ_INT(unit.progs[1].count, 2);
 	asm_unit_free(&unit);
@@ -330,13 +364,25 @@ static void test_expressions(void)
 		const char *expr;
 		int32_t v;
 	} cases[] = {
-		{ "1 + 2 * 3", 7 }, { "(1 + 2) * 3", 9 }, { "1 << 4 | 1", 17 },
-		{ "~0 & 0xff", 255 }, { "-8 / 3", -2 }, { "-8 % 3", -2 },
-		{ "7 ^ 2", 5 }, { "-16 >> 2", -4 }, { "10 - 2 - 3", 5 },
-		{ "100 / 10 / 5", 2 }, { "1U << 3", 8 }, { "0xffULL", 255 },
-		{ "$PAGE_SIZE * 2 - 1", 8191 }, { "-$NEG", 5 }, { "- -3", 3 },
-		{ "0x10 + 010", 26 }, { "6 & 3 ^ 1 | 8", 11 },
-		{ "(1 << 63) >> 63", -1 }, { "(-9223372036854775807 - 1) % -1", 0 },
+		{ "1 + 2 * 3", 7 },
+		{ "(1 + 2) * 3", 9 },
+		{ "1 << 4 | 1", 17 },
+		{ "~0 & 0xff", 255 },
+		{ "-8 / 3", -2 },
+		{ "-8 % 3", -2 },
+		{ "7 ^ 2", 5 },
+		{ "-16 >> 2", -4 },
+		{ "10 - 2 - 3", 5 },
+		{ "100 / 10 / 5", 2 },
+		{ "1U << 3", 8 },
+		{ "0xffULL", 255 },
+		{ "$PAGE_SIZE * 2 - 1", 8191 },
+		{ "-$NEG", 5 },
+		{ "- -3", 3 },
+		{ "0x10 + 010", 26 },
+		{ "6 & 3 ^ 1 | 8", 11 },
+		{ "(1 << 63) >> 63", -1 },
+		{ "(-9223372036854775807 - 1) % -1", 0 },
 	};
 	char src[256];
 
@@ -445,10 +491,8 @@ static void test_conditionals(void)
 		    ".endif\n"
 		    "exit\n");
 	T_EQ_INT(unit.n_insns, 4);
-	check_insn(0, 0xb7, 0, 0, 0, 1);
-	check_insn(1, 0xb7, 0, 0, 0, 5);
-	check_insn(2, 0xb7, 0, 0, 0, 7);
-	check_insn(3, 0x95, 0, 0, 0, 0);
+	CHECK_INSNS(0, { 0xb7, 0, 0, 0, 1 }, { 0xb7, 0, 0, 0, 5 }, { 0xb7, 0, 0, 0, 7 },
+		    { 0x95, 0, 0, 0, 0 });
 	T_EQ_INT(unit.locs[2].line, 21);
 	asm_unit_free(&unit);
 	/* a label before a conditional in a skipped region does not hide it */

@@ -114,36 +114,52 @@ static int parse_encoding(const char *line, uint8_t *b)
 	return *p == ']' ? n : -1;
 }
 
-static void test_llvm_mc_differential(void)
+/* The text of the next corpus line, from *i on, that oracle checks (*i
+ * then after it); NULL past the last. */
+static const char *next_for(size_t *i, enum asm_oracle oracle)
 {
-	char cmd[1024], line[512], why[300];
-	size_t count = 0, checked = 0, bad = 0;
-	FILE *f;
+	while (*i < corpus.n && corpus.v[*i].o != oracle)
+		(*i)++;
+	return *i < corpus.n ? corpus.v[(*i)++].text : NULL;
+}
 
-	REQUIRE_LLVM();
-	f = tmp_open("mc.s", "w");
+/* llvm-mc's input: the lines it checks, as text; how many. */
+static size_t mc_input(void)
+{
+	FILE *f = tmp_open("mc.s", "w");
+	size_t count = 0;
+
 	for (size_t i = 0; i < corpus.n; i++)
 		if (corpus.v[i].o == OR_LLVM_MC) {
 			fprintf(f, "%s\n", corpus.v[i].text);
 			count++;
 		}
 	fclose(f);
+	return count;
+}
+
+static void test_llvm_mc_differential(void)
+{
+	char cmd[1024], line[512], why[300];
+	size_t count, checked = 0, bad = 0, i = 0;
+	FILE *f;
+
+	REQUIRE_LLVM();
+	count = mc_input();
 	snprintf(cmd, sizeof(cmd), "llvm-mc-14 -triple bpfel -show-encoding %s/mc.s > %s/mc.out 2> %s/mc.err",
 		 tmpdir, tmpdir, tmpdir);
 	T_ASSERT(run(cmd) == 0, "llvm-mc-14 rejected the corpus: see its mc.err");
 	f = tmp_open("mc.out", "r");
-	size_t i = 0;
-
 	while (fgets(line, sizeof(line), f)) {
 		uint8_t theirs[16], ours[16];
 		int n = parse_encoding(line, theirs), m;
+		const char *text;
 
 		if (n < 0)
 			continue;
-		while (i < corpus.n && corpus.v[i].o != OR_LLVM_MC)
-			i++;
-		T_ASSERT(i < corpus.n, "llvm-mc printed more encodings than lines");
-		m = asm_text(corpus.v[i].text, ours, why, sizeof(why));
+		text = next_for(&i, OR_LLVM_MC);
+		T_ASSERT(text, "llvm-mc printed more encodings than lines");
+		m = asm_text(text, ours, why, sizeof(why));
 		if (m != n || memcmp(ours, theirs, (size_t)n)) {
 			char a[64], b[64];
 
@@ -152,10 +168,9 @@ static void test_llvm_mc_differential(void)
 				hex(ours, m, b, sizeof(b));
 			if (!bad++)
 				T_FAILF("'%.100s': llvm-mc %.60s, rawtel %.150s",
-					corpus.v[i].text, a, m > 0 ? b : why);
+					text, a, m > 0 ? b : why);
 		}
 		checked++;
-		i++;
 	}
 	oracle_done(f, checked, count, bad);
 	printf("# llvm-mc-14 oracle: %zu instructions byte-identical\n", checked);
@@ -164,7 +179,7 @@ static void test_llvm_mc_differential(void)
 static void test_llvm_objdump_atomics(void)
 {
 	char cmd[1024], line[512], why[300];
-	size_t count = 0, checked = 0, bad = 0;
+	size_t count = 0, checked = 0, bad = 0, i = 0;
 	FILE *f;
 
 	REQUIRE_LLVM();
@@ -194,10 +209,9 @@ static void test_llvm_objdump_atomics(void)
 		 tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
 	T_ASSERT(run(cmd) == 0, "llvm-mc-14/llvm-objdump-14 failed");
 	f = tmp_open("od.out", "r");
-	size_t i = 0;
-
 	while (fgets(line, sizeof(line), f)) {
 		char *p = line, *tab;
+		const char *text;
 
 		while (isspace((unsigned char)*p))
 			p++;
@@ -206,16 +220,14 @@ static void test_llvm_objdump_atomics(void)
 			continue;
 		tab++;
 		tab[strcspn(tab, "\n")] = 0;
-		while (i < corpus.n && corpus.v[i].o != OR_OBJDUMP)
-			i++;
-		T_ASSERT(i < corpus.n, "llvm-objdump printed more lines than instructions");
-		if (strcmp(tab, corpus.v[i].text)) {
+		text = next_for(&i, OR_OBJDUMP);
+		T_ASSERT(text, "llvm-objdump printed more lines than instructions");
+		if (strcmp(tab, text)) {
 			if (!bad++)
 				T_FAILF("rawtel's bytes for '%.100s' disassemble as '%.100s'",
-					corpus.v[i].text, tab);
+					text, tab);
 		}
 		checked++;
-		i++;
 	}
 	oracle_done(f, checked, count, bad);
 	printf("# llvm-objdump-14 oracle: %zu atomics decode to their source text\n", checked);

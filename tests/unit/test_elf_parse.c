@@ -483,46 +483,55 @@ static void test_bad_versions(void)
 	elf_close(f);
 }
 
+/* Program headers made bad, up to two fields each (a 64-bit one; field 0,
+ * p_type, is never edited: it ends the list), and what elf_addr_offset
+ * says about the address. */
+struct ph_edit {
+	int ph;
+	size_t field;
+	uint64_t v;
+};
+#define PH(i, f, v) { i, offsetof(Elf64_Phdr, f), v }
+static const struct seg_case {
+	struct ph_edit e[2];
+	uint64_t addr;
+	const char *msg;
+} seg_cases[] = {
+	/* segment 1 starts inside segment 0 */
+	{ { PH(0, p_memsz, 0x500), PH(1, p_vaddr, 0x400) }, 0x410,
+	  "PT_LOAD program header 1 (at offset 0x78): vaddr 0x400 overlaps or precedes PT_LOAD 0, which ends at 0x500" },
+	{ { PH(1, p_filesz, 0x100000), PH(1, p_memsz, 0x100000) }, 0x1400,
+	  "file image 0x400+0x100000 extends past the end of the file" },
+	{ { PH(1, p_vaddr, 0x1500) }, 0x1500,
+	  "alignment 0x1000 is not a power of two that vaddr 0x1500 and offset 0x400 agree on" },
+	/* filesz > memsz */
+	{ { PH(1, p_memsz, 0x10) }, 0x1400, "bad sizes" },
+};
+
 static void test_bad_segments(void)
 {
 	struct img m;
 	struct elf_file *f;
 	uint64_t off;
 
-	img_build(&m);
-	m.ph[0].p_memsz = 0x500;	/* segment 1 starts inside it */
-	m.ph[1].p_vaddr = 0x400;
-	T_ASSERT(open_img(m.b, m.size, &f) == 0);
-	T_EQ_INT(elf_addr_offset(f, 0x410, &off), -ENOEXEC);
-	MSG_HAS("PT_LOAD program header 1 (at offset 0x78): vaddr 0x400 overlaps or precedes PT_LOAD 0, which ends at 0x500");
-	/* checked once, failing the same way every time */
-	T_EQ_INT(elf_addr_offset(f, 0x410, &off), -ENOEXEC);
-	MSG_HAS("overlaps");
-	T_EQ_INT(elf_func_find(f, "foo", &(struct elf_sym){ 0 }, &off), -ENOEXEC);
-	MSG_HAS("overlaps");
-	elf_close(f);
+	for (size_t i = 0; i < sizeof(seg_cases) / sizeof(seg_cases[0]); i++) {
+		const struct seg_case *c = &seg_cases[i];
 
-	img_build(&m);
-	m.ph[1].p_filesz = 0x100000;
-	m.ph[1].p_memsz = 0x100000;
-	T_ASSERT(open_img(m.b, m.size, &f) == 0);
-	T_EQ_INT(elf_addr_offset(f, 0x1400, &off), -ENOEXEC);
-	MSG_HAS("file image 0x400+0x100000 extends past the end of the file");
-	elf_close(f);
-
-	img_build(&m);
-	m.ph[1].p_vaddr = 0x1500;
-	T_ASSERT(open_img(m.b, m.size, &f) == 0);
-	T_EQ_INT(elf_addr_offset(f, 0x1500, &off), -ENOEXEC);
-	MSG_HAS("alignment 0x1000 is not a power of two that vaddr 0x1500 and offset 0x400 agree on");
-	elf_close(f);
-
-	img_build(&m);
-	m.ph[1].p_memsz = 0x10;	/* filesz > memsz */
-	T_ASSERT(open_img(m.b, m.size, &f) == 0);
-	T_EQ_INT(elf_addr_offset(f, 0x1400, &off), -ENOEXEC);
-	MSG_HAS("bad sizes");
-	elf_close(f);
+		img_build(&m);
+		for (int k = 0; k < 2 && c->e[k].field; k++)
+			memcpy((char *)&m.ph[c->e[k].ph] + c->e[k].field, &c->e[k].v, 8);
+		T_ASSERT(open_img(m.b, m.size, &f) == 0);
+		T_EQ_INT(elf_addr_offset(f, c->addr, &off), -ENOEXEC);
+		MSG_HAS(c->msg);
+		if (i == 0) {
+			/* checked once, failing the same way every time */
+			T_EQ_INT(elf_addr_offset(f, 0x410, &off), -ENOEXEC);
+			MSG_HAS("overlaps");
+			T_EQ_INT(elf_func_find(f, "foo", &(struct elf_sym){ 0 }, &off), -ENOEXEC);
+			MSG_HAS("overlaps");
+		}
+		elf_close(f);
+	}
 }
 
 static void test_big_endian_elf32(void)

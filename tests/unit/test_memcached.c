@@ -35,12 +35,21 @@ static void text_cmds(void)
 		S('c', "get k\r\n"), S('s', "SERVER_ERROR out of memory\r\n"),
 	};
 	static const char *const want[] = {
-		"set|set k 0 0 5|||0|-1", "get|get k nosuch k2|||0|2", "gets|gets nosuch|||0|0",
-		"add|add k 0 0 1|||0|-1", "cas|cas k 0 0 1 99|||0|-1",
-		"delete|delete nosuch|||0|-1", "incr|incr n 5|||0|-1", "touch|touch n 10|||0|-1",
-		"gat|gat 10 n|||0|1", "stats|stats|||0|-1", "version|version|||0|-1",
-		"bogus|bogus|ERROR||4|-1", "set|set k 0 0 xx|CLIENT_ERROR||4|-1",
-		"get|get k|SERVER_ERROR||4|-1", NULL,
+		"set|set k 0 0 5|||0|-1",
+		"get|get k nosuch k2|||0|2",
+		"gets|gets nosuch|||0|0",
+		"add|add k 0 0 1|||0|-1",
+		"cas|cas k 0 0 1 99|||0|-1",
+		"delete|delete nosuch|||0|-1",
+		"incr|incr n 5|||0|-1",
+		"touch|touch n 10|||0|-1",
+		"gat|gat 10 n|||0|1",
+		"stats|stats|||0|-1",
+		"version|version|||0|-1",
+		"bogus|bogus|ERROR||4|-1",
+		"set|set k 0 0 xx|CLIENT_ERROR||4|-1",
+		"get|get k|SERVER_ERROR||4|-1",
+		NULL,
 	};
 	static struct xlog l;
 
@@ -58,8 +67,12 @@ static void noreply(void)
 		S('c', "incr a 1 noreply\r\n"), S('c', "quit\r\n"),
 	};
 	static const char *const want[] = {
-		"set|set a 0 0 1 noreply|||40|-1", "delete|delete b noreply|||40|-1",
-		"get|get a|||0|1", "incr|incr a 1 noreply|||40|-1", "quit|quit|||40|-1", NULL,
+		"set|set a 0 0 1 noreply|||40|-1",
+		"delete|delete b noreply|||40|-1",
+		"get|get a|||0|1",
+		"incr|incr a 1 noreply|||40|-1",
+		"quit|quit|||40|-1",
+		NULL,
 	};
 	static struct xlog l;
 
@@ -86,12 +99,26 @@ static void meta(void)
 		S('c', "mg a v q\r\nmg b v q\r\nmn\r\n"), S('s', "VA 1\r\nA\r\nMN\r\n"),
 	};
 	static const char *const want[] = {
-		"ms|ms k 5 T0 F3|||0|-1", "mg|mg k v f|||0|1", "mg|mg x v|||0|0",
-		"mg|mg x v q|||40|-1", "mg|mg k v q O9|||0|1", "mn|mn|||0|-1",
-		"ms|ms k 1 q|||40|-1", "md|md k q|||40|-1", "md|md x O5|||0|-1", "mn|mn|||0|-1",
-		"ma|ma n N0 J5 v|||0|1", "me|me k|||0|-1", "mg|mg a v q k|||40|-1",
-		"mg|mg b v q k|||0|1", "mn|mn|||0|-1", "||||1|1", "mg|mg a v q|||40|-1",
-		"mg|mg b v q|||40|-1", "mn|mn|||0|-1", NULL,
+		"ms|ms k 5 T0 F3|||0|-1",
+		"mg|mg k v f|||0|1",
+		"mg|mg x v|||0|0",
+		"mg|mg x v q|||40|-1",
+		"mg|mg k v q O9|||0|1",
+		"mn|mn|||0|-1",
+		"ms|ms k 1 q|||40|-1",
+		"md|md k q|||40|-1",
+		"md|md x O5|||0|-1",
+		"mn|mn|||0|-1",
+		"ma|ma n N0 J5 v|||0|1",
+		"me|me k|||0|-1",
+		"mg|mg a v q k|||40|-1",
+		"mg|mg b v q k|||0|1",
+		"mn|mn|||0|-1",
+		"||||1|1",
+		"mg|mg a v q|||40|-1",
+		"mg|mg b v q|||40|-1",
+		"mn|mn|||0|-1",
+		NULL,
 	};
 
 	CONV_CHECK(M, st, N(st), want);
@@ -104,8 +131,11 @@ static void pipeline(void)
 		S('s', "STORED\r\nVALUE a 0 1\r\n1\r\nEND\r\nDELETED\r\nEND\r\n"),
 	};
 	static const char *const want[] = {
-		"set|set a 0 0 1|||0|-1", "get|get a b|||0|1", "delete|delete a|||0|-1",
-		"get|get a|||0|0", NULL,
+		"set|set a 0 0 1|||0|-1",
+		"get|get a b|||0|1",
+		"delete|delete a|||0|-1",
+		"get|get a|||0|0",
+		NULL,
 	};
 	CONV_CHECK_SPLITS(M, st, want);
 }
@@ -115,7 +145,10 @@ static void data_every_cap(void)
 {
 	static char set[1100], val[1100];
 	static const char *const want[] = {
-		"set|set k 0 0 1000|||8|-1", "get|get k|||0|1", "get|get k|||0|0", NULL,
+		"set|set k 0 0 1000|||8|-1",
+		"get|get k|||0|1",
+		"get|get k|||0|0",
+		NULL,
 	};
 	int hs = snprintf(set, sizeof(set), "set k 0 0 1000\r\n");
 	int hv = snprintf(val, sizeof(val), "VALUE k 0 1000\r\n");
@@ -155,8 +188,13 @@ static void gaps_garbage(void)
 		S('c', "version\r\n"), S('s', "VERSION 1\r\n"),
 	};
 	static const char *const want[] = {
-		"get|get a|||0|0", "ge|ge|||88|0", "get|get d|||0|0", "version|version|||0|-1",
-		"get|get e|||2|-1", "version|version|||0|-1", NULL,
+		"get|get a|||0|0",
+		"ge|ge|||88|0",
+		"get|get d|||0|0",
+		"version|version|||0|-1",
+		"get|get e|||2|-1",
+		"version|version|||0|-1",
+		NULL,
 	};
 
 	CONV_CHECK_CUTS(M, st, N(st), want, 1);

@@ -160,11 +160,7 @@ static void prepared(void)
 	mflush(&cv, 'S', 0);
 	p_stmt_cmd(0x17, 5, "\x00\x01\x00\x00\x00\x01\x03\x00s3cr3t!!", 16);
 	mflush(&cv, 'C', 0);
-	plenenc(2);
-	mp(1);
-	p_coldef(2, "id");
-	p_coldef(3, "name");
-	p_eof(4, 2);
+	p_eof(p_cols(1), 2);
 	pb("\x00\x00\x01\x00\x00\x00\x05apple", 12);
 	mp(5);
 	pb("\x00\x00\x02\x00\x00\x00\x04pear", 11);
@@ -174,11 +170,7 @@ static void prepared(void)
 	/* with a cursor: the rows come by COM_STMT_FETCH */
 	p_stmt_cmd(0x17, 5, "\x01\x01\x00\x00\x00\x00", 6);
 	mflush(&cv, 'C', 0);
-	plenenc(2);
-	mp(1);
-	p_coldef(2, "id");
-	p_coldef(3, "name");
-	p_eof(4, 0x0042);
+	p_eof(p_cols(1), 0x0042);
 	mflush(&cv, 'S', 0);
 	p_stmt_cmd(0x1c, 5, "\x0a\x00\x00\x00", 4);
 	mflush(&cv, 'C', 0);

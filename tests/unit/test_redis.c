@@ -23,8 +23,11 @@ static void basic(void)
 		S('c', "*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n"), S('s', ":1\r\n"),
 	};
 	static const char *const want[] = {
-		"SET|SET k v|||0|-1", "GET|GET k|||0|-1", "GET|GET n|||0|-1",
-		"INCR|INCR n|||0|-1", NULL,
+		"SET|SET k v|||0|-1",
+		"GET|GET k|||0|-1",
+		"GET|GET n|||0|-1",
+		"INCR|INCR n|||0|-1",
+		NULL,
 	};
 	static struct xlog l;
 
@@ -44,7 +47,10 @@ static void pipeline(void)
 		S('s', "+PONG\r\n$-1\r\n*2\r\n$1\r\nx\r\n$1\r\ny\r\n"),
 	};
 	static const char *const want[] = {
-		"PING|PING|||0|-1", "GET|GET a|||0|-1", "LRANGE|LRANGE b 0 -1|||0|2", NULL,
+		"PING|PING|||0|-1",
+		"GET|GET a|||0|-1",
+		"LRANGE|LRANGE b 0 -1|||0|2",
+		NULL,
 	};
 	/* also both streams cut in two at every position */
 	CONV_CHECK_SPLITS(R, st, want);
@@ -61,8 +67,12 @@ static void errors(void)
 		S('c', "*1\r\n$4\r\nPING\r\n"), S('s', "-\r\n"),
 	};
 	static const char *const want[] = {
-		"GET|GET l|WRONGTYPE||4|-1", "FOO|FOO|ERR||4|-1", "KEYS|KEYS|NOAUTH||4|-1",
-		"EVAL|EVAL|SYNTAX||4|-1", "PING|PING|ERR||4|-1", NULL,
+		"GET|GET l|WRONGTYPE||4|-1",
+		"FOO|FOO|ERR||4|-1",
+		"KEYS|KEYS|NOAUTH||4|-1",
+		"EVAL|EVAL|SYNTAX||4|-1",
+		"PING|PING|ERR||4|-1",
+		NULL,
 	};
 
 	CONV_CHECK(R, st, N(st), want);
@@ -84,9 +94,18 @@ static void resp3(void)
 		       "%1\r\n+k\r\n*2\r\n%1\r\n+a\r\n:1\r\n|1\r\n+x\r\n+y\r\n_\r\n"),
 	};
 	static const char *const want[] = {
-		"HELLO|HELLO 3|||0|2", "MGET|MGET a|||0|1", "message||||100|-1",
-		"INCR|INCR n|||0|-1", "A|A|||0|-1", "B|B|||0|-1", "C|C|||0|-1", "D|D|||0|-1",
-		"E|E|||0|-1", "F|F|||0|2", "G|G|||0|1", NULL,
+		"HELLO|HELLO 3|||0|2",
+		"MGET|MGET a|||0|1",
+		"message||||100|-1",
+		"INCR|INCR n|||0|-1",
+		"A|A|||0|-1",
+		"B|B|||0|-1",
+		"C|C|||0|-1",
+		"D|D|||0|-1",
+		"E|E|||0|-1",
+		"F|F|||0|2",
+		"G|G|||0|1",
+		NULL,
 	};
 
 	CONV_CHECK(R, st, N(st), want);
@@ -108,10 +127,14 @@ static void pubsub(void)
 		S('s', "*3\r\n$7\r\nmessage\r\n$1\r\na\r\n$2\r\nhi\r\n"),
 	};
 	static const char *const want[] = {
-		"SUBSCRIBE|SUBSCRIBE a b|||0|-1", "message||||100|-1", "pmessage||||100|-1",
-		"PING|PING|||0|2", "UNSUBSCRIBE|UNSUBSCRIBE|||0|-1",
+		"SUBSCRIBE|SUBSCRIBE a b|||0|-1",
+		"message||||100|-1",
+		"pmessage||||100|-1",
+		"PING|PING|||0|2",
+		"UNSUBSCRIBE|UNSUBSCRIBE|||0|-1",
 		/* not subscribed any more: a list that looks like a message */
-		"LRANGE|LRANGE m|||0|3", NULL,
+		"LRANGE|LRANGE m|||0|3",
+		NULL,
 	};
 
 	CONV_CHECK(R, st, N(st), want);
@@ -131,9 +154,16 @@ static void multi_select(void)
 		S('c', "*1\r\n$4\r\nQUIT\r\n"), S('s', "+OK\r\n"),
 	};
 	static const char *const want[] = {
-		"MULTI|MULTI|||0|-1", "SET|SET a 1|||0|-1", "INCR|INCR a|||0|-1",
-		"EXEC|EXEC|||0|2", "SELECT|SELECT 2|||0|-1", "GET|GET x||2|0|-1",
-		"SELECT|SELECT 99|ERR|2|4|-1", "RESET|RESET||2|0|-1", "QUIT|QUIT||0|0|-1", NULL,
+		"MULTI|MULTI|||0|-1",
+		"SET|SET a 1|||0|-1",
+		"INCR|INCR a|||0|-1",
+		"EXEC|EXEC|||0|2",
+		"SELECT|SELECT 2|||0|-1",
+		"GET|GET x||2|0|-1",
+		"SELECT|SELECT 99|ERR|2|4|-1",
+		"RESET|RESET||2|0|-1",
+		"QUIT|QUIT||0|0|-1",
+		NULL,
 	};
 
 	CONV_CHECK(R, st, N(st), want);
@@ -154,10 +184,13 @@ static void secrets(void)
 		S('c', "auth secret\r\n"), S('s', "-ERR invalid password\r\n"),
 	};
 	static const char *const want[] = {
-		"AUTH|AUTH ?|||0|-1", "AUTH|auth ? ?|||0|-1",
+		"AUTH|AUTH ?|||0|-1",
+		"AUTH|auth ? ?|||0|-1",
 		"HELLO|HELLO 3 AUTH ? ? SETNAME n|||0|0",
 		"CONFIG SET|CONFIG SET requirepass ?|||0|-1",
-		"ACL SETUSER|ACL SETUSER bob ? ~*|||0|-1", "AUTH|auth ?|ERR||4|-1", NULL,
+		"ACL SETUSER|ACL SETUSER bob ? ~*|||0|-1",
+		"AUTH|auth ?|ERR||4|-1",
+		NULL,
 	};
 
 	CONV_CHECK(R, st, N(st), want);
@@ -173,8 +206,12 @@ static void inline_cmds(void)
 		S('c', "client setname x\r\n"), S('s', "+OK\r\n"),
 	};
 	static const char *const want[] = {
-		"PING|PING|||0|-1", "PING|PING|||0|-1", "SET|SET a b|||0|-1", "GET|GET a|||0|-1",
-		"CLIENT SETNAME|client setname x|||0|-1", NULL,
+		"PING|PING|||0|-1",
+		"PING|PING|||0|-1",
+		"SET|SET a b|||0|-1",
+		"GET|GET a|||0|-1",
+		"CLIENT SETNAME|client setname x|||0|-1",
+		NULL,
 	};
 
 	CONV_CHECK(R, st, N(st), want);

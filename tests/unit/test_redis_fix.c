@@ -22,13 +22,26 @@ static void resp2(void)
 {
 	static const char *const want[] = {
 		/* COMMAND is renamed away by record.sh */
-		"COMMAND DOCS|COMMAND DOCS|ERR||4|-1", "COMMAND|COMMAND|ERR||4|-1",
-		"SET|SET k v|||0|-1", "GET|GET k|||0|-1", "LPUSH|LPUSH l a b|||0|-1",
-		"GET|GET l|WRONGTYPE||4|-1", "INCR|INCR k|ERR||4|-1", "AUTH|AUTH ?|ERR||4|-1",
-		"CONFIG GET|CONFIG GET maxmemory|||0|2", "CLIENT SETNAME|CLIENT SETNAME rec|||0|-1",
-		"SELECT|SELECT 2|||0|-1", "SET|SET x 1||2|0|-1", "GET|GET x||2|0|-1",
-		"MULTI|MULTI||2|0|-1", "SET|SET a 1||2|0|-1", "INCR|INCR a||2|0|-1",
-		"EXEC|EXEC||2|0|2", "LRANGE|LRANGE l 0 -1||2|0|0", "DEL|DEL nosuch||2|0|-1", NULL,
+		"COMMAND DOCS|COMMAND DOCS|ERR||4|-1",
+		"COMMAND|COMMAND|ERR||4|-1",
+		"SET|SET k v|||0|-1",
+		"GET|GET k|||0|-1",
+		"LPUSH|LPUSH l a b|||0|-1",
+		"GET|GET l|WRONGTYPE||4|-1",
+		"INCR|INCR k|ERR||4|-1",
+		"AUTH|AUTH ?|ERR||4|-1",
+		"CONFIG GET|CONFIG GET maxmemory|||0|2",
+		"CLIENT SETNAME|CLIENT SETNAME rec|||0|-1",
+		"SELECT|SELECT 2|||0|-1",
+		"SET|SET x 1||2|0|-1",
+		"GET|GET x||2|0|-1",
+		"MULTI|MULTI||2|0|-1",
+		"SET|SET a 1||2|0|-1",
+		"INCR|INCR a||2|0|-1",
+		"EXEC|EXEC||2|0|2",
+		"LRANGE|LRANGE l 0 -1||2|0|0",
+		"DEL|DEL nosuch||2|0|-1",
+		NULL,
 	};
 	REC_CHECK(R, DIR "resp2.1.rec", want);
 }
@@ -36,11 +49,20 @@ static void resp2(void)
 static void resp3(void)
 {
 	static const char *const want[] = {
-		"HELLO|HELLO 3|||0|7", "COMMAND DOCS|COMMAND DOCS|ERR||4|-1",
-		"COMMAND|COMMAND|ERR||4|-1", "HSET|HSET h f1 v1 f2 v2|||0|-1",
-		"HGETALL|HGETALL h|||0|2", "SADD|SADD s m1|||0|-1", "SMEMBERS|SMEMBERS s|||0|1",
-		"ZADD|ZADD z 1.5 a|||0|-1", "ZSCORE|ZSCORE z a|||0|-1", "GET|GET nosuch|||0|-1",
-		"EXISTS|EXISTS h|||0|-1", "HELLO|HELLO 2|||0|14", "HGETALL|HGETALL h|||0|4", NULL,
+		"HELLO|HELLO 3|||0|7",
+		"COMMAND DOCS|COMMAND DOCS|ERR||4|-1",
+		"COMMAND|COMMAND|ERR||4|-1",
+		"HSET|HSET h f1 v1 f2 v2|||0|-1",
+		"HGETALL|HGETALL h|||0|2",
+		"SADD|SADD s m1|||0|-1",
+		"SMEMBERS|SMEMBERS s|||0|1",
+		"ZADD|ZADD z 1.5 a|||0|-1",
+		"ZSCORE|ZSCORE z a|||0|-1",
+		"GET|GET nosuch|||0|-1",
+		"EXISTS|EXISTS h|||0|-1",
+		"HELLO|HELLO 2|||0|14",
+		"HGETALL|HGETALL h|||0|4",
+		NULL,
 	};
 	REC_CHECK(R, DIR "resp3.1.rec", want);
 }
@@ -48,10 +70,15 @@ static void resp3(void)
 static void pubsub(void)
 {
 	static const char *const sub2[] = {
-		"SUBSCRIBE|SUBSCRIBE ch1 ch2|||0|-1", "message||||100|-1", NULL,
+		"SUBSCRIBE|SUBSCRIBE ch1 ch2|||0|-1",
+		"message||||100|-1",
+		NULL,
 	};
 	static const char *const sub3[] = {
-		"HELLO|HELLO 3|||0|7", "SUBSCRIBE|SUBSCRIBE ch3|||0|-1", "message||||100|-1", NULL,
+		"HELLO|HELLO 3|||0|7",
+		"SUBSCRIBE|SUBSCRIBE ch3|||0|-1",
+		"message||||100|-1",
+		NULL,
 	};
 	static const char *const pub1[] = { "PUBLISH|PUBLISH ch1 hello|||0|-1", NULL };
 	static const char *const pub3[] = { "PUBLISH|PUBLISH ch3 hi3|||0|-1", NULL };
@@ -64,8 +91,12 @@ static void pubsub(void)
 static void inline_telnet(void)
 {
 	static const char *const want[] = {
-		"PING|PING|||0|-1", "SET|SET inl 42|||0|-1", "GET|GET inl|||0|-1",
-		"AUTH|auth ?|ERR||4|-1", "INCR|INCR inl|||0|-1", NULL,
+		"PING|PING|||0|-1",
+		"SET|SET inl 42|||0|-1",
+		"GET|GET inl|||0|-1",
+		"AUTH|auth ?|ERR||4|-1",
+		"INCR|INCR inl|||0|-1",
+		NULL,
 	};
 	int n = load(DIR "inline.1.rec");
 

@@ -43,7 +43,8 @@ int ah2_init(struct ahttp_state *h);
 void ah2_free(struct ahttp_state *h);
 
 /* ---- ah2_span.c ---- */
-/* One stream of process p, connection c, with its context. */
+/* One stream of process p, connection c, with its context, one the
+ * context counts as making something (ahttp_ctx_count). */
 void ah2_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn *c,
 		  const struct ahttp_ctx *ctx, const struct h2_exchange *x);
 

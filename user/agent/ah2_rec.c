@@ -127,7 +127,7 @@ static void on_stream(void *arg, const struct h2_exchange *x)
 	}
 	ahttp_act_end(p, &ctx);
 	/* ahttp_free: nothing is exported any more */
-	if (h->po.on_exchange)
+	if (h->po.on_exchange && ahttp_ctx_count(h, &ctx))
 		ah2_exchange(h, p, c, &ctx, x);
 }
 

@@ -140,11 +140,12 @@ static void e2_outcome(struct e2 *e, const struct ahttp_state *h)
 }
 
 static void e2_init(struct e2 *e, const struct ahttp_state *h, struct ahttp_proc *p,
-		    struct ahttp_conn *c, const struct h2_exchange *x)
+		    struct ahttp_conn *c, const struct ahttp_ctx *ctx, const struct h2_exchange *x)
 {
 	memset(e, 0, offsetof(struct e2, codes));
 	e->x = x;
 	e->c = c;
+	e->ctx = ctx;
 	e->server = c->role == HTTP1_SERVER;
 	e->grpc = (x->flags & H2_X_GRPC) || x->grpc_status >= 0;
 	e->no_req = x->flags & H2_X_NO_REQUEST;
@@ -165,8 +166,9 @@ static void e2_init(struct e2 *e, const struct ahttp_state *h, struct ahttp_proc
 	e2_outcome(e, h);
 }
 
-static uint32_t metric_attrs(const struct e2 *e, struct otlp_kv *kv)
+static uint32_t metric_attrs(const void *arg, struct otlp_kv *kv)
 {
+	const struct e2 *e = arg;
 	uint32_t n = 0;
 
 	if (e->grpc) {
@@ -181,11 +183,8 @@ static uint32_t metric_attrs(const struct e2 *e, struct otlp_kv *kv)
 		if (e->status)
 			kv[n++] = otlp_kv_int("http.response.status_code", e->status);
 	}
-	if (e->err)
-		kv[n++] = otlp_kv_str("error.type", e->err);
-	if (e->server && e->route[0]) {
-		kv[n++] = otlp_kv_str("http.route", e->route);
-	} else if (!e->server) {
+	n = ahttp_kv_outcome(kv, n, e->err, e->server, e->route);
+	if (!e->server) {
 		kv[n++] = otlp_kv_str("server.address", e->host[0] ? e->host : e->peer);
 		kv[n++] = otlp_kv_int("server.port", e->port >= 0 ? e->port : e->c->rport);
 	}
@@ -211,8 +210,9 @@ static void partial(struct e2 *e)
 }
 
 /* Where the call went and what it carried */
-static uint32_t span_attrs(struct e2 *e, struct otlp_kv *kv, uint32_t n)
+static uint32_t span_attrs(void *arg, struct otlp_kv *kv, uint32_t n)
 {
+	struct e2 *e = arg;
 	const struct h2_exchange *x = e->x;
 
 	if (!e->grpc && e->method && e->other)
@@ -264,10 +264,13 @@ static size_t name_put(struct e2 *e, size_t len, const char *s)
 	return len + n;
 }
 
-/* "{method} {route}", "{method}", "HTTP" or the gRPC method, cut to
- * fit; by hand: a format's parsing per stream costs more than this */
-static void span_name(struct e2 *e)
+/* The span's name, "{method} {route}", "{method}", "HTTP" or the gRPC
+ * method, cut to fit (by hand: a format's parsing per stream costs more
+ * than this), and its error: the status description is grpc-message
+ * when there is one. */
+static void span_name(void *arg, struct ahttp_out *o)
 {
+	struct e2 *e = arg;
 	size_t len;
 
 	if (e->grpc) {
@@ -279,32 +282,18 @@ static void span_name(struct e2 *e)
 		if (e->route_len)
 			name_put(e, name_put(e, len, " "), e->route);
 	}
+	o->name = e->name;
+	o->err = e->err != NULL;
+	if (e->grpc && e->x->grpc_message[0])
+		o->err_msg = e->x->grpc_message;
+	else if (e->err != e->codes)
+		o->err_msg = e->err;
 }
 
-static void fill_span(const struct agent *a, const struct e2 *e, const struct otlp_kv *kv,
-		      uint32_t n, struct otlp_span *s)
-{
-	const struct h2_exchange *x = e->x;
-	const struct ahttp_ctx *ctx = e->ctx;
-
-	ahttp_span_init(a, ctx, e->server, x->start_ns, x->end_ns, s);
-	if (x->tp_state == HTTP1_TP_VALID && (e->server ? (ctx->flags & CTX_REMOTE) : 1))
-		s->trace_state = otlp_s(x->tracestate);
-	s->name = otlp_s(e->name);
-	s->attrs = kv;
-	s->n_attrs = n;
-	if (e->err) {
-		s->status_code = OTLP_STATUS_ERROR;
-		if (e->grpc && x->grpc_message[0])
-			s->status_msg = otlp_s(x->grpc_message);
-		else if (e->err != e->codes)
-			s->status_msg = otlp_s(e->err);
-	}
-}
-
-static void record(struct ahttp_state *h, struct agent_proc *pr, const struct e2 *e,
+static void record(struct ahttp_state *h, struct agent_proc *pr, const void *arg,
 		   const struct otlp_kv *kv, uint32_t n)
 {
+	const struct e2 *e = arg;
 	struct agent *a = h->a;
 	int res = agent_proc_agg(a, pr);
 	enum agent_inst i = e->grpc ? e->server ? INST_RPC_SERVER_DURATION : INST_RPC_CLIENT_DURATION :
@@ -317,36 +306,22 @@ static void record(struct ahttp_state *h, struct agent_proc *pr, const struct e2
 			     &e->c->mc);
 }
 
+static const struct ahttp_ver h2_ver = {
+	.proto = PROTO_HTTP2, .max_attrs = MAX_ATTRS, .metric_attrs = metric_attrs,
+	.record = record, .span_attrs = span_attrs, .span_name = span_name,
+};
+
 void ah2_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn *c,
 		  const struct ahttp_ctx *ctx, const struct h2_exchange *x)
 {
-	struct agent *a = h->a;
-	bool span = ctx->flags & CTX_SAMPLED, metric;
+	struct ahttp_out o = AHTTP_OUT(ctx, c, x);
+	bool metric;
 	struct e2 e;
-	struct otlp_kv kv[MAX_ATTRS];
-	struct otlp_span s;
-	struct agent_proc *pr;
-	char comm[17];
-	uint32_t n;
 
-	if (!ahttp_ctx_count(h, ctx))
-		return;
-	e2_init(&e, h, p, c, x);
-	e.ctx = ctx;
+	e2_init(&e, h, p, c, ctx, x);
+	o.server = e.server;
 	metric = !e.no_req && !e.unknown && !(x->flags & H2_X_RESP_OPEN) && x->end_ns >= x->start_ns &&
-		 !(x->path[0] && ahttp_ignored(a, x->path, HTTP_IGN_METRICS));
-	if (!span && !metric)
-		return;
-	n = metric_attrs(&e, kv);
-	pfmt_comm(comm, p->comm);
-	pr = procs_get(&a->procs, p->pid, comm);
-	if (metric)
-		record(h, pr, &e, kv, n);
-	if (!span)
-		return;
-	n = span_attrs(&e, kv, n);
-	n = atls_attrs(h, p->pid, c->id, PROTO_HTTP2, kv, n, MAX_ATTRS);
-	span_name(&e);
-	fill_span(a, &e, kv, n, &s);
-	agent_add_span(a, pr, &s);
+		 !(x->path[0] && ahttp_ignored(h->a, x->path, HTTP_IGN_METRICS));
+	if ((ctx->flags & CTX_SAMPLED) || metric)
+		ahttp_emit(h, p, &h2_ver, &e, &o, metric);
 }

@@ -188,7 +188,8 @@ static void on_exchange(void *arg, const struct http1_exchange *x)
 	}
 	stage_enter(STAGE_SPAN);
 	ahttp_act_end(p, &ctx);
-	ahttp_exchange(h, p, c, &ctx, x);
+	if (ahttp_ctx_count(h, &ctx))
+		ahttp_exchange(h, p, c, &ctx, x);
 	stage_leave();
 }
 

@@ -175,8 +175,9 @@ static void ex_describe(struct ex *e, const struct ahttp_state *h, struct ahttp_
 
 /* The metric's attributes: bounded (route cap, status, the peer). They
  * are the span's first ones too. */
-static uint32_t metric_attrs(const struct ex *e, struct otlp_kv *kv)
+static uint32_t metric_attrs(const void *arg, struct otlp_kv *kv)
 {
+	const struct ex *e = arg;
 	const struct ahttp_conn *c = e->c;
 	uint32_t n = 0;
 
@@ -186,11 +187,8 @@ static uint32_t metric_attrs(const struct ex *e, struct otlp_kv *kv)
 		kv[n++] = otlp_kv_str("network.protocol.version", e->ver);
 	if (e->status)
 		kv[n++] = otlp_kv_int("http.response.status_code", e->status);
-	if (e->err)
-		kv[n++] = otlp_kv_str("error.type", e->err);
-	if (e->server && e->route[0]) {
-		kv[n++] = otlp_kv_str("http.route", e->route);
-	} else if (!e->server) {
+	n = ahttp_kv_outcome(kv, n, e->err, e->server, e->route);
+	if (!e->server) {
 		const char *addr = e->host.name[0] ? e->host.name : c->known ? e->peer : "";
 
 		kv[n++] = otlp_kv_str("server.address", addr);
@@ -250,15 +248,18 @@ void ahttp_record(struct agent *a, int res, int inst, const struct otlp_kv *kv, 
 	}
 }
 
-static void record(struct ahttp_state *h, struct agent_proc *pr, struct ahttp_conn *c,
-		   bool server, const struct otlp_kv *kv, uint32_t n, const struct http1_exchange *x)
+static void record(struct ahttp_state *h, struct agent_proc *pr, const void *arg,
+		   const struct otlp_kv *kv, uint32_t n)
 {
+	const struct ex *e = arg;
+	const struct http1_exchange *x = e->x;
 	struct agent *a = h->a;
 	int res = agent_proc_agg(a, pr);
 
 	if (res >= 0)
-		ahttp_record(a, res, a->inst[server ? INST_HTTP_SERVER_DURATION : INST_HTTP_CLIENT_DURATION],
-			     kv, n, (double)(x->end_ns - x->start_ns) / 1e9, &c->mc);
+		ahttp_record(a, res,
+			     a->inst[e->server ? INST_HTTP_SERVER_DURATION : INST_HTTP_CLIENT_DURATION],
+			     kv, n, (double)(x->end_ns - x->start_ns) / 1e9, &e->c->mc);
 }
 
 /* The URL the client request went to; its query as url.query would be. */
@@ -341,8 +342,9 @@ static uint32_t size_attrs(struct ex *e, struct otlp_kv *kv, uint32_t n)
 }
 
 /* The span's attributes after the metric's first `n`. */
-static uint32_t span_attrs(struct ex *e, struct otlp_kv *kv, uint32_t n)
+static uint32_t span_attrs(void *arg, struct otlp_kv *kv, uint32_t n)
 {
+	struct ex *e = arg;
 	const struct http1_exchange *x = e->x;
 
 	if (x->flags & HTTP1_X_METHOD_OTHER)
@@ -357,10 +359,11 @@ static uint32_t span_attrs(struct ex *e, struct otlp_kv *kv, uint32_t n)
 	return size_attrs(e, kv, n);
 }
 
-/* "{method} {route}" for a server with a route, else "{method}"; an
- * unknown method is "HTTP" there. */
-static void span_name(struct ex *e)
+/* The span's name, "{method} {route}" for a server with a route, else
+ * "{method}" (an unknown method is "HTTP" there), and its error. */
+static void span_name(void *arg, struct ahttp_out *o)
 {
+	struct ex *e = arg;
 	const char *method = e->other ? "HTTP" : e->x->method;
 	size_t len = strlen(method);
 
@@ -372,28 +375,16 @@ static void span_name(struct ex *e)
 		len += e->route_len;
 	}
 	e->name[len] = 0;
+	o->name = e->name;
+	o->err = e->err != NULL;
+	/* a status code says it all; a transport error is its name */
+	o->err_msg = e->err != e->code ? e->err : NULL;
 }
 
-static void fill_span(const struct agent *a, const struct ex *e, const struct otlp_kv *kv,
-		      uint32_t n, struct otlp_span *s)
-{
-	const struct http1_exchange *x = e->x;
-	const struct ahttp_ctx *ctx = e->ctx;
-
-	ahttp_span_init(a, ctx, e->server, x->start_ns, x->end_ns, s);
-	/* the tracestate that came with the traceparent used */
-	if (x->tp_state == HTTP1_TP_VALID && (e->server ? (ctx->flags & CTX_REMOTE) : 1))
-		s->trace_state = otlp_s(x->tracestate);
-	s->name = otlp_s(e->name);
-	s->attrs = kv;
-	s->n_attrs = n;
-	if (e->err) {
-		s->status_code = OTLP_STATUS_ERROR;
-		/* a status code says it all; a transport error is its name */
-		if (e->err != e->code)
-			s->status_msg = otlp_s(e->err);
-	}
-}
+static const struct ahttp_ver h1_ver = {
+	.proto = PROTO_HTTP1, .max_attrs = MAX_ATTRS, .metric_attrs = metric_attrs,
+	.record = record, .span_attrs = span_attrs, .span_name = span_name,
+};
 
 void ahttp_span_init(const struct agent *a, const struct ahttp_ctx *ctx, bool server,
 		     uint64_t start_ns, uint64_t end_ns, struct otlp_span *s)
@@ -428,34 +419,16 @@ int ahttp_ctx_count(struct ahttp_state *h, const struct ahttp_ctx *ctx)
 void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn *c,
 		   const struct ahttp_ctx *ctx, const struct http1_exchange *x)
 {
-	struct agent *a = h->a;
-	bool span = ctx->flags & CTX_SAMPLED, metric;
+	struct ahttp_out o = AHTTP_OUT(ctx, c, x);
+	bool metric;
 	struct ex e;
-	struct otlp_kv kv[MAX_ATTRS];
-	struct otlp_span s;
-	struct agent_proc *pr;
-	char comm[17];
-	uint32_t n;
 
-	if (!ahttp_ctx_count(h, ctx))
-		return;
 	ex_init(&e, h, c, ctx, x);
 	metric = !e.no_req && !e.unknown &&
-		 !(x->path[0] && ahttp_ignored(a, x->path, HTTP_IGN_METRICS));
-	if (!span && !metric)
+		 !(x->path[0] && ahttp_ignored(h->a, x->path, HTTP_IGN_METRICS));
+	if (!(ctx->flags & CTX_SAMPLED) && !metric)
 		return;
 	ex_describe(&e, h, p);
-	n = metric_attrs(&e, kv);
-	/* the process's entry, looked up once for the metric and the span */
-	pfmt_comm(comm, p->comm);
-	pr = procs_get(&a->procs, p->pid, comm);
-	if (metric)
-		record(h, pr, c, e.server, kv, n, x);
-	if (!span)
-		return;
-	n = span_attrs(&e, kv, n);
-	n = atls_attrs(h, p->pid, c->id, PROTO_HTTP1, kv, n, MAX_ATTRS);
-	span_name(&e);
-	fill_span(a, &e, kv, n, &s);
-	agent_add_span(a, pr, &s);
+	o.server = e.server;
+	ahttp_emit(h, p, &h1_ver, &e, &o, metric);
 }

@@ -27,6 +27,7 @@
 #include "rawtel/pconn.h"
 
 struct agent;
+struct agent_proc;
 struct otlp_kv;
 struct otlp_span;
 struct tls_facts;
@@ -227,7 +228,8 @@ int ahttp_ignored(const struct agent *a, const char *path, int what);
 /* Counts an exchange by its context (self, ignored, unsampled); 0: it
  * makes nothing at all. */
 int ahttp_ctx_count(struct ahttp_state *h, const struct ahttp_ctx *ctx);
-/* One exchange reported by the parser of process p. */
+/* One exchange reported by the parser of process p, one its context
+ * counts as making something (ahttp_ctx_count). */
 void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_conn *c,
 		   const struct ahttp_ctx *ctx, const struct http1_exchange *x);
 
@@ -243,6 +245,48 @@ void ahttp_record(struct agent *a, int res, int inst, const struct otlp_kv *kv, 
  * ids, kind, times on the wall clock, sampled; the rest is zero. */
 void ahttp_span_init(const struct agent *a, const struct ahttp_ctx *ctx, bool server,
 		     uint64_t start_ns, uint64_t end_ns, struct otlp_span *s);
+
+/* ---- ahttp_out.c ---- */
+/* What an HTTP version says about its exchange's span beyond the
+ * attributes; the version's hooks fill name and error. */
+struct ahttp_out {
+	const struct ahttp_ctx *ctx;
+	bool server;
+	uint64_t start_ns, end_ns;
+	int tp_state;		/* the traceparent's (HTTP1_TP_*) */
+	const char *tracestate;	/* the one that came with it */
+	uint64_t conn;		/* the connection, for its tls.* */
+	const char *name;
+	bool err;		/* status ERROR */
+	const char *err_msg;	/* its description; NULL: none */
+};
+/* What any version's exchange x on connection c gives: both kinds of
+ * exchange name these fields alike. */
+#define AHTTP_OUT(ctx_, c_, x_)                                                         \
+	{ .ctx = (ctx_), .start_ns = (x_)->start_ns, .end_ns = (x_)->end_ns,            \
+	  .tp_state = (x_)->tp_state, .tracestate = (x_)->tracestate, .conn = (c_)->id }
+/* error.type (err NULL: none) and a server's http.route ("": not
+ * matched) after kv[0..n): the new n. */
+uint32_t ahttp_kv_outcome(struct otlp_kv *kv, uint32_t n, const char *err, bool server,
+			  const char *route);
+/* One version's hooks, on its own description of the exchange (e). */
+struct ahttp_ver {
+	enum proto_id proto;	/* what the connection's plaintext spoke */
+	uint32_t max_attrs;	/* the span's, tls.* included */
+	/* the metric's attributes, the span's first ones too: how many */
+	uint32_t (*metric_attrs)(const void *e, struct otlp_kv *kv);
+	/* the duration point */
+	void (*record)(struct ahttp_state *h, struct agent_proc *pr, const void *e,
+		       const struct otlp_kv *kv, uint32_t n);
+	/* the span's attributes after kv[0..n): the new n */
+	uint32_t (*span_attrs)(void *e, struct otlp_kv *kv, uint32_t n);
+	/* the span's name, error and its description into o */
+	void (*span_name)(void *e, struct ahttp_out *o);
+};
+/* An exchange of process p that makes a metric point (metric) or a span
+ * (o->ctx sampled), or both. */
+void ahttp_emit(struct ahttp_state *h, const struct ahttp_proc *p, const struct ahttp_ver *v,
+		void *e, struct ahttp_out *o, bool metric);
 
 /* ---- ahttp_reorder.c ---- */
 /* Records from per-CPU perf buffers come CPU by CPU: a connection's

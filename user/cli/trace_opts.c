@@ -60,42 +60,45 @@ static int set_stats(void *cmd, const char *v, const char *what)
 	return 0;
 }
 
+/* A trace option: none has an environment variable. */
+#define TOPT(name, metavar, probe, help, set) { name, metavar, NULL, probe, help, set }
+
 static const struct opt trace_rows[] = {
 	OPT_HEAD("options:"),
-	{ "--pid", "PID", NULL, NULL, "only this process and its descendants, older ones\n"
-	  "included (filtered in the kernel)", session_opt_pid },
-	{ "--comm", "NAME", NULL, NULL, "only tasks with this command name (first 15 bytes)\n"
-	  "(tcp, retrans: of the process owning the connection)", session_opt_comm },
-	{ "--cgroup", "PATH", NULL, NULL, "only tasks in this cgroup v2 (or below it), in the kernel",
-	  session_opt_cgroup },
-	{ "--container", "ID", NULL, NULL, "only tasks in this container (id or unique prefix)",
-	  session_opt_container },
-	{ "--port", "PORT", NULL, "http", "http, DB probes: only processes listening on PORT\n"
-	  "(and their children forked after rawtel starts)", session_opt_port },
-	{ "--all", NULL, NULL, "http", "http, DB probes: every process but rawtel (the\n"
-	  "default)", session_opt_all },
-	{ "--capture-bytes", "N", NULL, "http", "http, DB probes: payload bytes kept per syscall\n"
-	  "(default " CAPS(DATA_CAP_DEFAULT) ", at most " CAPS(DATA_CAP_MAX) ")", session_opt_capture },
-	{ "--raw", NULL, NULL, "http", "http, DB probes: print the sock and data records\n"
-	  "themselves", set_raw },
-	{ "--data", NULL, NULL, "tls", "tls: print each call's plaintext (escaped; rawtel\n"
-	  "never exports it)", set_data },
-	{ "--no-tls", NULL, NULL, NULL, "http, DB probes: no uprobes on the TLS libraries (OpenSSL,\n"
-	  "GnuTLS): no plaintext of TLS connections", session_opt_no_tls },
-	{ "--binary", "PATH", NULL, "dns", "dns: also probe this program (statically linked ones)",
-	  session_opt_binary },
-	{ "--duration", "SEC", NULL, NULL, "stop after SEC seconds (default: at Ctrl-C/SIGTERM)",
-	  set_duration },
-	{ "--json", NULL, NULL, NULL, "one JSON object per line", set_json },
-	{ "--perf-buffer", NULL, NULL, NULL, "per-CPU perf buffers instead of the BPF ring buffer\n"
-	  "(what kernels before 5.8 use; rawtel picks it there)", session_opt_perf_buffer },
-	{ "--ring-size", "SIZE", NULL, NULL, "ring buffer size, power of two (default 256K; http:\n"
-	  "room for 128 records of --capture-bytes)", session_opt_ring_size },
-	{ "--perf-pages", "N", NULL, NULL, "perf buffer pages per CPU, power of two (default 16,\n"
-	  "64 with http)", session_opt_perf_pages },
-	{ "--null", NULL, NULL, NULL, "attach empty programs to the same hooks and print\n"
-	  "nothing: the floor for overhead measurements", set_null },
-	{ "--stats", NULL, NULL, NULL, "print start-up time on stderr", set_stats },
+	TOPT("--pid", "PID", NULL, "only this process and its descendants, older ones\n"
+	     "included (filtered in the kernel)", session_opt_pid),
+	TOPT("--comm", "NAME", NULL, "only tasks with this command name (first 15 bytes)\n"
+	     "(tcp, retrans: of the process owning the connection)", session_opt_comm),
+	TOPT("--cgroup", "PATH", NULL, "only tasks in this cgroup v2 (or below it), in the kernel",
+	     session_opt_cgroup),
+	TOPT("--container", "ID", NULL, "only tasks in this container (id or unique prefix)",
+	     session_opt_container),
+	TOPT("--port", "PORT", "http", "http, DB probes: only processes listening on PORT\n"
+	     "(and their children forked after rawtel starts)", session_opt_port),
+	TOPT("--all", NULL, "http", "http, DB probes: every process but rawtel (the\n"
+	     "default)", session_opt_all),
+	TOPT("--capture-bytes", "N", "http", "http, DB probes: payload bytes kept per syscall\n"
+	     "(default " CAPS(DATA_CAP_DEFAULT) ", at most " CAPS(DATA_CAP_MAX) ")", session_opt_capture),
+	TOPT("--raw", NULL, "http", "http, DB probes: print the sock and data records\n"
+	     "themselves", set_raw),
+	TOPT("--data", NULL, "tls", "tls: print each call's plaintext (escaped; rawtel\n"
+	     "never exports it)", set_data),
+	TOPT("--no-tls", NULL, NULL, "http, DB probes: no uprobes on the TLS libraries (OpenSSL,\n"
+	     "GnuTLS): no plaintext of TLS connections", session_opt_no_tls),
+	TOPT("--binary", "PATH", "dns", "dns: also probe this program (statically linked ones)",
+	     session_opt_binary),
+	TOPT("--duration", "SEC", NULL, "stop after SEC seconds (default: at Ctrl-C/SIGTERM)",
+	     set_duration),
+	TOPT("--json", NULL, NULL, "one JSON object per line", set_json),
+	TOPT("--perf-buffer", NULL, NULL, "per-CPU perf buffers instead of the BPF ring buffer\n"
+	     "(what kernels before 5.8 use; rawtel picks it there)", session_opt_perf_buffer),
+	TOPT("--ring-size", "SIZE", NULL, "ring buffer size, power of two (default 256K; http:\n"
+	     "room for 128 records of --capture-bytes)", session_opt_ring_size),
+	TOPT("--perf-pages", "N", NULL, "perf buffer pages per CPU, power of two (default 16,\n"
+	     "64 with http)", session_opt_perf_pages),
+	TOPT("--null", NULL, NULL, "attach empty programs to the same hooks and print\n"
+	     "nothing: the floor for overhead measurements", set_null),
+	TOPT("--stats", NULL, NULL, "print start-up time on stderr", set_stats),
 	{ 0 }
 };
 

@@ -62,6 +62,7 @@ int lpf_feed(void *c, const struct lpf_ops *ops, enum proto_dir dir, uint64_t ts
 {
 	struct lpf_conn *lp = ops->lp(c);
 	const uint8_t *p = data;
+	const struct lpf_dir *d;
 	int req;
 	size_t off;
 
@@ -81,12 +82,13 @@ int lpf_feed(void *c, const struct lpf_ops *ops, enum proto_dir dir, uint64_t ts
 	}
 	if (*ops->side(c, req).state == LPF_SEEK && !seek(c, ops, req, p, cap))
 		return lp->done ? PROTO_DONE : PROTO_MORE;
-	off = (req ? ops->req : ops->resp)->parse(c, p, cap, ts);
+	d = req ? ops->req : ops->resp;
+	off = d->parse(c, d, p, cap, ts);
 	if (off < cap && !lp->seen && ++lp->misses >= LPF_MISSES) {
 		give_up(c, ops);
 		return PROTO_DONE;
 	}
 	if (total > cap && off == cap)
-		(req ? ops->req : ops->resp)->gap(c, total - cap, ts);
+		d->gap(c, total - cap, ts);
 	return PROTO_MORE;
 }

@@ -47,13 +47,14 @@ struct lpf_side {
 /* One direction's parser (the commands', the replies'); `c` is the
  * parser's connection. */
 struct lpf_dir {
-	/* bytes taken (fewer only when the framing broke) */
-	size_t (*parse)(void *c, const uint8_t *p, size_t n, uint64_t ts);
+	/* bytes taken (fewer only when the framing broke); d is this */
+	size_t (*parse)(void *c, const struct lpf_dir *d, const uint8_t *p, size_t n, uint64_t ts);
 	/* `gap` bytes after the captured ones were not seen */
 	void (*gap)(void *c, uint64_t gap, uint64_t ts);
 	/* does a syscall's data start a message? strict: surely (a
 	 * resynchronisation) */
 	int (*starts)(const uint8_t *p, size_t n, int strict);
+	const void *arg;	/* the parser's own description of the direction */
 };
 
 /* What a parser supplies; `c` is its connection, `req` picks the command

@@ -118,9 +118,13 @@ struct mc_line_ops {
 	void (*begin)(struct mc_conn *c, uint64_t ts);
 	void (*done)(struct mc_conn *c, uint64_t ts);
 	void (*lose)(struct mc_conn *c);
+	int req;		/* the command side's, else the reply side's */
 };
 /* A message begins on the side at ts (the first line's state too). */
 void mc_msg_begin(struct mc_side *s, uint64_t ts);
+/* A message ended whole: the side waits for the next one, in sync, and
+ * the connection has shown it speaks the protocol. */
+void mc_msg_end(struct mc_conn *c, struct mc_side *s);
 /* A line begins: its token state reset. */
 void mc_line_begin(struct mc_side *s);
 /* The framing broke: sync_lost, or before anything was seen skipped. */
@@ -128,10 +132,11 @@ void mc_lost_stat(const struct mc_conn *c);
 /* Returns bytes taken or -1. */
 long mc_line(struct mc_conn *c, struct mc_side *s, const struct mc_line_ops *ops,
 	     const uint8_t *p, size_t n, uint64_t ts);
-/* Up to n captured bytes of one direction; returns how many were taken
- * (fewer only when the framing broke). */
-size_t mc_side_parse(struct mc_conn *c, struct mc_side *s, const struct mc_line_ops *ops,
-		     const uint8_t *p, size_t n, uint64_t ts);
+/* lpf_dir.parse of both directions (d->arg: their mc_line_ops): up to n
+ * captured bytes; returns how many were taken (fewer only when the
+ * framing broke). */
+size_t mc_side_parse(void *conn, const struct lpf_dir *d, const uint8_t *p, size_t n,
+		     uint64_t ts);
 /* A gap inside a data block: its bytes skipped, the block ended if it
  * was all; returns the gap's bytes after the block. */
 uint64_t mc_side_gap(struct mc_conn *c, struct mc_side *s, const struct mc_line_ops *ops,

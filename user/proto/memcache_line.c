@@ -84,9 +84,12 @@ int mc_tok_is(const struct mc_side *s, const char *w)
 	return s->tok_len == strlen(w) && !strcmp(s->tok, w);
 }
 
-size_t mc_side_parse(struct mc_conn *c, struct mc_side *s, const struct mc_line_ops *ops,
-		     const uint8_t *p, size_t n, uint64_t ts)
+size_t mc_side_parse(void *conn, const struct lpf_dir *d, const uint8_t *p, size_t n,
+		     uint64_t ts)
 {
+	struct mc_conn *c = conn;
+	const struct mc_line_ops *ops = d->arg;
+	struct mc_side *s = ops->req ? &c->req : &c->resp;
 	size_t off = 0;
 
 	while (off < n) {
@@ -137,6 +140,15 @@ void mc_msg_begin(struct mc_side *s, uint64_t ts)
 	s->active = 1;
 	s->start_ns = ts;
 	s->bytes = 0;
+}
+
+void mc_msg_end(struct mc_conn *c, struct mc_side *s)
+{
+	s->active = 0;
+	s->state = MS_IDLE;
+	s->synced = 1;
+	c->lp.seen = 1;
+	c->lp.misses = 0;
 }
 
 void mc_line_begin(struct mc_side *s)

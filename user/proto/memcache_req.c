@@ -77,11 +77,7 @@ static void cmd_done(struct mc_conn *c, uint64_t ts)
 	struct mc_side *s = &c->req;
 
 	c->cur.bytes = s->bytes;
-	s->active = 0;
-	s->state = MS_IDLE;
-	s->synced = 1;
-	c->lp.seen = 1;
-	c->lp.misses = 0;
+	mc_msg_end(c, s);
 	mc_commit(c, ts);
 }
 
@@ -140,15 +136,8 @@ static int req_first(uint8_t ch)
 
 static const struct mc_line_ops req_ops = {
 	.tok = req_tok, .end = req_end, .bytes = req_bytes,
-	.first = req_first, .begin = begin, .done = cmd_done, .lose = mc_req_lose,
+	.first = req_first, .begin = begin, .done = cmd_done, .lose = mc_req_lose, .req = 1,
 };
-
-static size_t req_parse(void *conn, const uint8_t *p, size_t n, uint64_t ts)
-{
-	struct mc_conn *c = conn;
-
-	return mc_side_parse(c, &c->req, &req_ops, p, n, ts);
-}
 
 static void req_gap(void *conn, uint64_t gap, uint64_t ts)
 {
@@ -174,4 +163,4 @@ int mc_req_starts(const uint8_t *p, size_t n, int strict)
 	return mc_starts(cmds, sizeof(cmds) / sizeof(cmds[0]), 1, p, n, strict);
 }
 
-const struct lpf_dir mc_req_dir = { req_parse, req_gap, mc_req_starts };
+const struct lpf_dir mc_req_dir = { mc_side_parse, req_gap, mc_req_starts, &req_ops };

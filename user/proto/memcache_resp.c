@@ -51,11 +51,7 @@ static void resp_tok(struct mc_conn *c, struct mc_side *s)
 
 static void reply_end(struct mc_conn *c, struct mc_side *s, uint64_t ts)
 {
-	s->active = 0;
-	s->state = MS_IDLE;
-	s->synced = 1;
-	c->lp.seen = 1;
-	c->lp.misses = 0;
+	mc_msg_end(c, s);
 	mc_reply_done(c, ts);
 }
 
@@ -138,13 +134,6 @@ static const struct mc_line_ops resp_ops = {
 	.first = resp_first, .begin = begin, .done = data_done, .lose = mc_resp_lose,
 };
 
-static size_t resp_parse(void *conn, const uint8_t *p, size_t n, uint64_t ts)
-{
-	struct mc_conn *c = conn;
-
-	return mc_side_parse(c, &c->resp, &resp_ops, p, n, ts);
-}
-
 static void resp_gap(void *conn, uint64_t gap, uint64_t ts)
 {
 	struct mc_conn *c = conn;
@@ -166,4 +155,4 @@ int mc_resp_starts(const uint8_t *p, size_t n, int strict)
 	return mc_starts(words, sizeof(words) / sizeof(words[0]), 0, p, n, strict);
 }
 
-const struct lpf_dir mc_resp_dir = { resp_parse, resp_gap, mc_resp_starts };
+const struct lpf_dir mc_resp_dir = { mc_side_parse, resp_gap, mc_resp_starts, &resp_ops };

@@ -134,13 +134,11 @@ static void my_init(void *conn, uint64_t id, enum proto_role role, const struct 
 {
 	struct my_conn *c = conn;
 
-	memset(c, 0, sizeof(*c));
+	memset(c, 0, sizeof(*c));	/* both sides S_SEEK, PH_START */
 	c->id = id;
 	c->o = o;
 	c->role = (uint8_t)role;
 	c->req.is_req = 1;
-	c->req.state = S_SEEK;
-	c->resp.state = S_SEEK;
 }
 
 static int judge(struct my_conn *c, struct my_side *s, const uint8_t *p, size_t cap,

@@ -269,18 +269,18 @@ void redis_conn_tick(struct redis_conn *c, uint64_t now, uint64_t wait)
 	}
 }
 
-size_t redis_run(struct redis_conn *c, redis_step_fn step, void (*lose)(struct redis_conn *c),
-		 const uint8_t *p, size_t n, uint64_t ts)
+size_t redis_run(void *conn, const struct lpf_dir *d, const uint8_t *p, size_t n, uint64_t ts)
 {
+	const struct redis_dir *rd = d->arg;
 	size_t off = 0;
 
 	while (off < n) {
-		long k = step(c, p + off, n - off, ts);
+		long k = rd->step(conn, p + off, n - off, ts);
 
 		if (k == REDIS_STOP)
 			break;
 		if (k < 0) {
-			lose(c);
+			rd->lose(conn);
 			break;
 		}
 		off += (size_t)k;

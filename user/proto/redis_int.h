@@ -143,8 +143,13 @@ void redis_conn_tick(struct redis_conn *c, uint64_t now, uint64_t wait);
  * taken or one stops; returns how many were. */
 #define REDIS_STOP (-2L)
 typedef long (*redis_step_fn)(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t ts);
-size_t redis_run(struct redis_conn *c, redis_step_fn step, void (*lose)(struct redis_conn *c),
-		 const uint8_t *p, size_t n, uint64_t ts);
+/* A direction's stepping: the lpf_dir's arg. */
+struct redis_dir {
+	redis_step_fn step;
+	void (*lose)(struct redis_conn *c);
+};
+/* lpf_dir.parse of both directions: d->arg is their struct redis_dir. */
+size_t redis_run(void *conn, const struct lpf_dir *d, const uint8_t *p, size_t n, uint64_t ts);
 
 /* redis_req.c: the command stream, for lpf (a parse that takes fewer
  * bytes than given leaves the side in RS_SEEK) */

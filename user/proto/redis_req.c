@@ -248,11 +248,6 @@ static long req_step(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t 
 	}
 }
 
-static size_t req_parse(void *conn, const uint8_t *p, size_t n, uint64_t ts)
-{
-	return redis_run(conn, req_step, redis_req_lose, p, n, ts);
-}
-
 static void req_gap(void *conn, uint64_t gap, uint64_t ts)
 {
 	struct redis_conn *c = conn;
@@ -343,4 +338,5 @@ int redis_req_starts(const uint8_t *p, size_t n, int strict)
 	return d && d <= 10 && p[i] == '\r' && (i + 1 == n ? !strict : p[i + 1] == '\n');
 }
 
-const struct lpf_dir redis_req_dir = { req_parse, req_gap, redis_req_starts };
+static const struct redis_dir req_dir = { req_step, redis_req_lose };
+const struct lpf_dir redis_req_dir = { redis_run, req_gap, redis_req_starts, &req_dir };

@@ -230,11 +230,6 @@ static long resp_step(struct redis_conn *c, const uint8_t *p, size_t n, uint64_t
 	return k;
 }
 
-static size_t resp_parse(void *conn, const uint8_t *p, size_t n, uint64_t ts)
-{
-	return redis_run(conn, resp_step, redis_resp_lose, p, n, ts);
-}
-
 static void resp_gap(void *conn, uint64_t gap, uint64_t ts)
 {
 	struct redis_conn *c = conn;
@@ -274,4 +269,5 @@ int redis_resp_starts(const uint8_t *p, size_t n, int strict)
 	return i + 1 < n ? p[i + 1] == '\n' : !strict;
 }
 
-const struct lpf_dir redis_resp_dir = { resp_parse, resp_gap, redis_resp_starts };
+static const struct redis_dir resp_dir = { resp_step, redis_resp_lose };
+const struct lpf_dir redis_resp_dir = { redis_run, resp_gap, redis_resp_starts, &resp_dir };

@@ -269,14 +269,3 @@ int fmt_fprintf(FILE *restrict f, const char *restrict fmt, ...)
 	va_end(ap);
 	return n;
 }
-
-int fmt_printf(const char *restrict fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = fmt_vfprintf(stdout, fmt, ap);
-	va_end(ap);
-	return n;
-}
