@@ -119,3 +119,58 @@ stop_trace() {
 	fi
 	return 0
 }
+
+# need_node NAME: 0 when node and tests/node's OpenTelemetry decoder are
+# here, else FAIL NAME and 1 (scripts/install-deps test installs both)
+need_node() {
+	command -v node > /dev/null && [ -d "$RAWTEL_TOP/tests/node/node_modules/@opentelemetry" ] &&
+		return 0
+	fail "$1" "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"
+	return 1
+}
+
+# missing_cmd CMD...: returns 1 with the first CMD not on PATH in
+# $missing, 0 when every one is there
+missing_cmd() {
+	for missing in "$@"; do
+		command -v "$missing" > /dev/null || return 1
+	done
+	missing=""
+}
+
+# expect_got NAME GOT WANT [MORE]: PASS NAME when GOT is WANT, else FAIL
+# NAME showing GOT (and MORE)
+expect_got() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got: $2${4:+; $4}"; fi
+}
+
+# trace_text NAME PAUSE CLIENT [option...]: rawtel trace with the options
+# (its text layout) into $T_TMP/NAME.out and NAME.err; once it traces,
+# CLIENT (a command or function) runs, and PAUSE s later rawtel is
+# interrupted. Returns 1 (FAIL printed) when rawtel did not start.
+trace_text() {
+	tt_name=$1 tt_pause=$2 tt_client=$3; shift 3
+	"$RAWTEL" trace "$@" > "$T_TMP/$tt_name.out" 2> "$T_TMP/$tt_name.err" &
+	rt=$!; track_pid $rt
+	if ! wait_for "$T_TMP/$tt_name.err" "tracing" 300; then
+		fail "$tt_name" "rawtel did not start: $(cat "$T_TMP/$tt_name.err")"
+		return 1
+	fi
+	$tt_client
+	sleep "$tt_pause"
+	kill -INT $rt; wait $rt
+	return 0
+}
+
+# node_check NAME SCRIPT ARG...: tests/node/SCRIPT run with the ARGs (its
+# PASS/FAIL lines are the cases), its output shown; a non-zero exit without
+# a FAIL line is FAIL NAME. Returns its exit status.
+node_check() {
+	nk_name=$1 nk_js=$2; shift 2
+	node "$RAWTEL_TOP/tests/node/$nk_js" "$@" > "$T_TMP/check.out" 2>&1
+	nk_rc=$?
+	cat "$T_TMP/check.out"
+	[ $nk_rc -eq 0 ] && return 0
+	grep -q '^FAIL ' "$T_TMP/check.out" || fail "$nk_name" "the checker exited $nk_rc"
+	return $nk_rc
+}
