@@ -72,6 +72,19 @@ http_tls_cert() {
 		-days 1 -subj /CN=localhost > "$1/openssl.out" 2>&1
 }
 
+# http_nghttpd DIR: nghttpd serving DIR (made here: index.html, big.txt of
+# 40,000 bytes) in h2c on 127.0.0.1:$NGPORT (a free port), its PID in $ngd;
+# returns 1 when it does not listen within 10 s (its output: DIR.log)
+http_nghttpd() {
+	mkdir -p "$1"
+	printf 'hello h2\n' > "$1/index.html"
+	head -c 40000 /dev/zero | tr '\0' a > "$1/big.txt"
+	NGPORT=$(http_free_port)
+	nghttpd --no-tls -d "$1" "$NGPORT" > "$1.log" 2>&1 &
+	ngd=$!
+	http_wait_port "$NGPORT"
+}
+
 http_env_start() {
 	HE_DIR=$1; workers=${2:-1}
 	mkdir -p "$HE_DIR/www/static" "$HE_DIR/www/gz" "$HE_DIR/up" "$HE_DIR/tmp"

@@ -138,6 +138,23 @@ missing_cmd() {
 	missing=""
 }
 
+# need_cmds NAME CMD...: 0 when every CMD is on PATH, else FAIL NAME
+# naming the first one missing, and 1
+need_cmds() {
+	nc_name=$1; shift
+	missing_cmd "$@" && return 0
+	fail "$nc_name" "$missing is missing: run scripts/install-deps test"
+	return 1
+}
+
+# need_py NAME PACKAGES MODULES: FAIL NAME and 1 when Debian's python3
+# cannot import MODULES ("a, b"; PACKAGES: what to install)
+need_py() {
+	/usr/bin/python3 -c "import $3" 2> /dev/null && return 0
+	fail "$1" "$2 is missing: run scripts/install-deps test"
+	return 1
+}
+
 # expect_got NAME GOT WANT [MORE]: PASS NAME when GOT is WANT, else FAIL
 # NAME showing GOT (and MORE)
 expect_got() {
