@@ -191,3 +191,17 @@ node_check() {
 	grep -q '^FAIL ' "$T_TMP/check.out" || fail "$nk_name" "the checker exited $nk_rc"
 	return $nk_rc
 }
+
+# fuzz_recorded PROTO SEEDS-OPTION...: run_fuzzer
+# fuzz_PROTO for RAWTEL_FUZZ_SECONDS (default 30), seeded with the
+# recorded conversations of tests/fixtures/PROTO/ (tests/fixtures/seeds.py
+# with the SEEDS-OPTIONs writes them in the target's record format), with
+# tests/fuzz/fuzz_PROTO.dict, inputs up to 4 KB, 2 GB of RSS
+fuzz_recorded() {
+	fr_proto=$1; shift
+	mkdir -p "$T_TMP/corpus"
+	python3 "$RAWTEL_TOP/tests/fixtures/seeds.py" "$@" "$T_TMP/corpus" \
+		"$RAWTEL_TOP/tests/fixtures/$fr_proto"/*.rec
+	run_fuzzer "fuzz_$fr_proto" "$RAWTEL_TOP/build/fuzz/fuzz_$fr_proto" "${RAWTEL_FUZZ_SECONDS:-30}" \
+		"$T_TMP/corpus" -rss_limit_mb=2048 -max_len=4096 -dict="$RAWTEL_TOP/tests/fuzz/fuzz_$fr_proto.dict"
+}
