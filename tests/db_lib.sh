@@ -25,6 +25,15 @@ for _ in range(100):
 sys.exit(1)' "$1"
 }
 
+# up_or_stop NAME WHAT PORT LOG...: wait_port PORT, or FAIL NAME (WHAT
+# did not start, the end of each LOG) and the test stops
+up_or_stop() {
+	wait_port "$3" && return 0
+	uo_name=$1 uo_what=$2; shift 3
+	fail "$uo_name" "$uo_what did not start: $(tail -n 5 "$@")"
+	exit 0
+}
+
 # Servers, started in the background on 127.0.0.1:PORT with the PID in
 # $srv (the caller stops it; wait_port says when it listens).
 # redis_start PORT DIR LOG: redis-server, in DIR, keeping nothing on disk
@@ -32,6 +41,18 @@ redis_start() {
 	redis-server --bind 127.0.0.1 --port "$1" --dir "$2" --save '' --appendonly no \
 		--daemonize no > "$3" 2>&1 &
 	srv=$!
+}
+
+# redis_up NAME: redis_start on a free $port in a new temp dir $rd
+# (server.log there), its PID in $spid, both removed at exit; up_or_stop
+redis_up() {
+	rd=$(mktemp -d)
+	port=$(free_port)
+	redis_start "$port" "$rd" "$rd/server.log"
+	spid=$srv
+	track_pid $spid
+	trap 'kill $spid 2> /dev/null; wait $spid 2> /dev/null; rm -rf "$rd"; t_cleanup' EXIT INT TERM
+	up_or_stop "$1" redis-server "$port" "$rd/server.log"
 }
 
 # memcached_start PORT LOG: memcached, 16 MB, no UDP
@@ -51,6 +72,25 @@ mariadb_start() {
 		--skip-networking=0 --bind-address=127.0.0.1 --port="$db_port" \
 		--socket="$db_dir/sock" --pid-file="$db_dir/pid" --log-error="$db_dir/err.log" "$@" &
 	srv=$!
+}
+
+# mariadb_app DIR [SQL]: as root (the socket DIR/sock) the database shop
+# and its user app (password apppw, from 127.0.0.1, every right), then SQL
+mariadb_app() {
+	printf '%s\n' 'CREATE DATABASE shop;' "CREATE USER 'app'@'127.0.0.1' IDENTIFIED BY 'apppw';" \
+		"GRANT ALL ON *.* TO 'app'@'127.0.0.1';" "${2:-}" |
+		mariadb --no-defaults -uroot --socket="$1/sock"
+}
+# the table the mysql cases and fixtures read: three rows of shop.items
+MY_ITEMS="CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(40), price INT);
+INSERT INTO shop.items VALUES (1,'apple',3),(2,'pear',4),(3,'plum',5);"
+
+# my_client_sql FILE [SQL]: the statements a mysql client case runs (DDL,
+# an insert of a secret literal, a select, a syntax error, a missing
+# table), then SQL, in FILE
+my_client_sql() {
+	printf '%s\n' 'CREATE TABLE rt_t (a INT, secret TEXT);' "INSERT INTO rt_t VALUES (1, 'hunter2'), (2, 'x');" \
+		'SELECT a FROM rt_t WHERE a > 0;' 'SELEC 1;' 'SELECT * FROM no_such_table;' ${2:+"$2"} > "$1"
 }
 
 # pg_start NAME: a throw-away PostgreSQL cluster (initdb in a new temp dir
@@ -85,18 +125,25 @@ stop_pg() {
 	rm -rf "$pg"
 }
 
-# mc_client FILE: the head of a python memcached client (its port the
-# first argument) in FILE: ask(REQ, END) writes REQ whole and reads the
-# reply to its END (None: none); the caller appends its asks
+# mc_client FILE: a python memcached client in FILE, run as
+#   python3 FILE PORT CONVERSATION
+# CONVERSATION a file of what it writes to 127.0.0.1:PORT, one line each
+# (sent with \r\n), a request written whole when a line "> END" follows
+# it, its reply then read to the line END (">" alone: no reply awaited)
 mc_client() {
 	cat > "$1" << 'EOF'
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-def ask(req, end):
+req = b""
+for line in open(sys.argv[2]).read().splitlines():
+    if not line.startswith(">"):
+        req += line.encode() + b"\r\n"
+        continue
     s.sendall(req)
-    got = b""
-    while end and not got.endswith(end):
+    req, end, got = b"", line[2:].encode() + b"\r\n", b""
+    while line != ">" and not got.endswith(end):
         got += s.recv(65536)
+s.close()
 EOF
 }
 
@@ -109,6 +156,27 @@ held() {
 	drv=$!; track_pid $drv
 }
 go() { echo go > "$T_TMP/$1.fifo"; }
+
+# run_metrics NAME PROBES CMD...: CMD (held) traced by rawtel run
+# --probes PROBES writing OTLP JSON Lines into $T_TMP/run.d (metrics every
+# 500 ms, $T_TMP/run.err), stopped 1.2 s after CMD ended: a last export.
+# Returns 1 (FAIL printed) when rawtel did not start.
+run_metrics() {
+	rm_name=$1 rm_probes=$2; shift 2
+	held run "$@"
+	mkdir -p "$T_TMP/run.d"
+	"$RAWTEL" run --no-status --probes "$rm_probes" --pid $drv --output "$T_TMP/run.d" \
+		--metric-interval 500 > "$T_TMP/run.out" 2> "$T_TMP/run.err" &
+	rt=$!; track_pid $rt
+	if ! wait_for "$T_TMP/run.err" "running:" 300; then
+		fail "$rm_name" "rawtel run did not start: $(cat "$T_TMP/run.err")"
+		return 1
+	fi
+	go run
+	wait $drv
+	sleep 1.2
+	kill -TERM $rt; wait $rt
+}
 
 # db_lines NAME [PORT]: one line per traced operation, the fields cases
 # assert: event comm role operation namespace status rows, whether the peer

@@ -72,6 +72,48 @@ http_tls_cert() {
 		-days 1 -subj /CN=localhost > "$1/openssl.out" 2>&1
 }
 
+# http_tls_nginx DIR HTTP SERVER: nginx (no master) serving HTTPS from
+# DIR/www on 127.0.0.1:$PORT (a free port) with a certificate made in DIR
+# (http_tls_cert), /missing a 404, its access log (DIR/access.log) the
+# client's port, the request and the status; HTTP and SERVER are more
+# lines for its http and server blocks. Its PID in $NG. Returns 1 when the
+# certificate could not be made (openssl's words in DIR/openssl.out).
+http_tls_nginx() {
+	mkdir -p "$1/www" "$1/tmp"
+	http_tls_cert "$1" || return 1
+	PORT=$(http_free_port)
+	{ http_nginx_head "$1" "master_process off;" 64 '$remote_port "$request" $status'
+	cat <<EOF
+$2
+	types { text/plain txt; }
+	server {
+		listen 127.0.0.1:$PORT ssl;
+		ssl_certificate $1/cert.pem;
+		ssl_certificate_key $1/key.pem;
+$3
+		root $1/www;
+		location = /missing { return 404; }
+	}
+}
+EOF
+	} > "$1/nginx.conf"
+	nginx -p "$1" -c "$1/nginx.conf" > "$1/nginx.out" 2>&1 &
+	NG=$!
+}
+
+# http_nghttpd DIR: nghttpd serving DIR (made here: index.html, big.txt of
+# 40,000 bytes) in h2c on 127.0.0.1:$NGPORT (a free port), its PID in $ngd;
+# returns 1 when it does not listen within 10 s (its output: DIR.log)
+http_nghttpd() {
+	mkdir -p "$1"
+	printf 'hello h2\n' > "$1/index.html"
+	head -c 40000 /dev/zero | tr '\0' a > "$1/big.txt"
+	NGPORT=$(http_free_port)
+	nghttpd --no-tls -d "$1" "$NGPORT" > "$1.log" 2>&1 &
+	ngd=$!
+	http_wait_port "$NGPORT"
+}
+
 http_env_start() {
 	HE_DIR=$1; workers=${2:-1}
 	mkdir -p "$HE_DIR/www/static" "$HE_DIR/www/gz" "$HE_DIR/up" "$HE_DIR/tmp"

@@ -119,3 +119,89 @@ stop_trace() {
 	fi
 	return 0
 }
+
+# need_node NAME: 0 when node and tests/node's OpenTelemetry decoder are
+# here, else FAIL NAME and 1 (scripts/install-deps test installs both)
+need_node() {
+	command -v node > /dev/null && [ -d "$RAWTEL_TOP/tests/node/node_modules/@opentelemetry" ] &&
+		return 0
+	fail "$1" "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"
+	return 1
+}
+
+# missing_cmd CMD...: returns 1 with the first CMD not on PATH in
+# $missing, 0 when every one is there
+missing_cmd() {
+	for missing in "$@"; do
+		command -v "$missing" > /dev/null || return 1
+	done
+	missing=""
+}
+
+# need_cmds NAME CMD...: 0 when every CMD is on PATH, else FAIL NAME
+# naming the first one missing, and 1
+need_cmds() {
+	nc_name=$1; shift
+	missing_cmd "$@" && return 0
+	fail "$nc_name" "$missing is missing: run scripts/install-deps test"
+	return 1
+}
+
+# need_py NAME PACKAGES MODULES: FAIL NAME and 1 when Debian's python3
+# cannot import MODULES ("a, b"; PACKAGES: what to install)
+need_py() {
+	/usr/bin/python3 -c "import $3" 2> /dev/null && return 0
+	fail "$1" "$2 is missing: run scripts/install-deps test"
+	return 1
+}
+
+# expect_got NAME GOT WANT [MORE]: PASS NAME when GOT is WANT, else FAIL
+# NAME showing GOT (and MORE)
+expect_got() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got: $2${4:+; $4}"; fi
+}
+
+# trace_text NAME PAUSE CLIENT [option...]: rawtel trace with the options
+# (its text layout) into $T_TMP/NAME.out and NAME.err; once it traces,
+# CLIENT (a command or function) runs, and PAUSE s later rawtel is
+# interrupted. Returns 1 (FAIL printed) when rawtel did not start.
+trace_text() {
+	tt_name=$1 tt_pause=$2 tt_client=$3; shift 3
+	"$RAWTEL" trace "$@" > "$T_TMP/$tt_name.out" 2> "$T_TMP/$tt_name.err" &
+	rt=$!; track_pid $rt
+	if ! wait_for "$T_TMP/$tt_name.err" "tracing" 300; then
+		fail "$tt_name" "rawtel did not start: $(cat "$T_TMP/$tt_name.err")"
+		return 1
+	fi
+	$tt_client
+	sleep "$tt_pause"
+	kill -INT $rt; wait $rt
+	return 0
+}
+
+# node_check NAME SCRIPT ARG...: tests/node/SCRIPT run with the ARGs (its
+# PASS/FAIL lines are the cases), its output shown; a non-zero exit without
+# a FAIL line is FAIL NAME. Returns its exit status.
+node_check() {
+	nk_name=$1 nk_js=$2; shift 2
+	node "$RAWTEL_TOP/tests/node/$nk_js" "$@" > "$T_TMP/check.out" 2>&1
+	nk_rc=$?
+	cat "$T_TMP/check.out"
+	[ $nk_rc -eq 0 ] && return 0
+	grep -q '^FAIL ' "$T_TMP/check.out" || fail "$nk_name" "the checker exited $nk_rc"
+	return $nk_rc
+}
+
+# fuzz_recorded PROTO SEEDS-OPTION...: run_fuzzer
+# fuzz_PROTO for RAWTEL_FUZZ_SECONDS (default 30), seeded with the
+# recorded conversations of tests/fixtures/PROTO/ (tests/fixtures/seeds.py
+# with the SEEDS-OPTIONs writes them in the target's record format), with
+# tests/fuzz/fuzz_PROTO.dict, inputs up to 4 KB, 2 GB of RSS
+fuzz_recorded() {
+	fr_proto=$1; shift
+	mkdir -p "$T_TMP/corpus"
+	python3 "$RAWTEL_TOP/tests/fixtures/seeds.py" "$@" "$T_TMP/corpus" \
+		"$RAWTEL_TOP/tests/fixtures/$fr_proto"/*.rec
+	run_fuzzer "fuzz_$fr_proto" "$RAWTEL_TOP/build/fuzz/fuzz_$fr_proto" "${RAWTEL_FUZZ_SECONDS:-30}" \
+		"$T_TMP/corpus" -rss_limit_mb=2048 -max_len=4096 -dict="$RAWTEL_TOP/tests/fuzz/fuzz_$fr_proto.dict"
+}

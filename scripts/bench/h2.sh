@@ -19,32 +19,7 @@ bench_h2() {
 	i=0
 	while ! h2load -n 1 "$h2url" > /dev/null 2>&1 && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	h2sel="--pid $ngd"; [ "$sel" = all ] && h2sel=""
-	r=0
-	while [ $r -lt "$rounds" ]; do
-		for k in none floor rawtel; do
-			case $k in
-			# shellcheck disable=SC2086
-			floor) bench_start err "tracing" "$RAWTEL" trace http --null $h2sel ;;
-			# shellcheck disable=SC2086
-			rawtel) bench_start err "running:" "$RAWTEL" run --no-status --probes http $h2sel \
-				--capture-bytes 4096 --ring-size 8M --endpoint "$endpoint" --no-spool ;;
-			esac
-			[ $k = rawtel ] && u0=$(awk '{ print $14 }' "/proc/$tracer/stat")
-			h2load -D "$secs" -c 8 -m 16 "$h2url" > "$tmp/h2load" 2>&1 || true
-			sed -n 's/^finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p' "$tmp/h2load" >> "$tmp/h2.$k.rps"
-			if [ $k = rawtel ]; then
-				ok=$(sed -n 's/^requests: .* \([0-9]*\) succeeded.*/\1/p' "$tmp/h2load")
-				u1=$(awk '{ print $14 }' "/proc/$tracer/stat")
-				# user CPU (clock ticks of 10 ms) per stream, in us
-				echo "$u0 $u1 $ok" | awk '{ print ($2 - $1) * 10000 / ($3 ? $3 : 1) }' >> "$tmp/h2.cpu"
-				bench_stop
-				sed -n 's/^rawtel: //p' "$tmp/err" | tail -n 1 >> "$tmp/h2.summaries"
-			elif [ $k != none ]; then
-				bench_stop
-			fi
-		done
-		r=$((r + 1))
-	done
+	bench_rounds h2 14 "$h2sel" h2_load --capture-bytes 4096 --ring-size 8M --endpoint "$endpoint" --no-spool
 	kill $ngd 2>/dev/null
 	echo "HTTP/2: nghttpd $(nghttpd --version 2>&1 | sed -n 's/.*nghttpd nghttp2\/\([^ ]*\).*/\1/p'), h2c;" \
 		"h2load -D $secs -c 8 -m 16 $h2url; $rounds interleaved rounds, medians"
@@ -54,4 +29,12 @@ bench_h2() {
 	done
 	median < "$tmp/h2.cpu" | awk '{ printf "  rawtel user CPU %.2f us per stream; at exit, each run:\n", $1 }'
 	sed 's/^/    /' "$tmp/h2.summaries"
+}
+
+# h2_load CASE: h2load's streams per second into $tmp/h2.CASE.rps, the
+# streams that succeeded in bench_n
+h2_load() {
+	h2load -D "$secs" -c 8 -m 16 "$h2url" > "$tmp/h2load" 2>&1 || true
+	sed -n 's/^finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p' "$tmp/h2load" >> "$tmp/h2.$1.rps"
+	bench_n=$(sed -n 's/^requests: .* \([0-9]*\) succeeded.*/\1/p' "$tmp/h2load")
 }

@@ -30,3 +30,43 @@ bench_stop() {
 	rm -f "$tmp/out"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# bench_rounds NAME FIELDS SEL LOAD [RUN-OPTION...]: $rounds interleaved
+# rounds of LOAD (a function given the case: none, floor, rawtel; it sets
+# bench_n, the operations it made) untraced, under `rawtel trace http
+# --null SEL` (the empty programs on the same hooks: the floor) and under
+# `rawtel run --probes http SEL RUN-OPTION...`. rawtel's CPU per operation
+# (us) goes to $tmp/NAME.cpu, counting the /proc/PID/stat FIELDS ("14":
+# user time, "14 15": user and system), its summary line of each run to
+# $tmp/NAME.summaries
+bench_rounds() {
+	br_name=$1 br_fields=$2 br_sel=$3 br_load=$4; shift 4
+	r=0
+	while [ $r -lt "$rounds" ]; do
+		for k in none floor rawtel; do
+			# $br_sel: no option, or --pid and its value
+			# shellcheck disable=SC2086
+			case $k in
+			floor) bench_start err "tracing" "$RAWTEL" trace http --null $br_sel ;;
+			rawtel) bench_start err "running:" "$RAWTEL" run --no-status --probes http $br_sel "$@" ;;
+			esac
+			[ $k = rawtel ] && br_t0=$(bench_ticks "$br_fields")
+			"$br_load" $k
+			if [ $k = rawtel ]; then
+				# clock ticks of 10 ms per operation, in us
+				echo "$br_t0 $(bench_ticks "$br_fields") $bench_n" |
+					awk '{ print ($2 - $1) * 10000 / ($3 ? $3 : 1) }' >> "$tmp/$br_name.cpu"
+				bench_stop
+				sed -n 's/^rawtel: //p' "$tmp/err" | tail -n 1 >> "$tmp/$br_name.summaries"
+			elif [ $k != none ]; then
+				bench_stop
+			fi
+		done
+		r=$((r + 1))
+	done
+}
+# bench_ticks FIELDS: the sum of the tracer's /proc/PID/stat fields FIELDS
+bench_ticks() {
+	awk -v f="$1" '{ n = split(f, a, " "); s = 0; for (i = 1; i <= n; i++) s += $a[i]; print s }' \
+		"/proc/$tracer/stat"
+}

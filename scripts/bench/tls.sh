@@ -23,37 +23,7 @@ bench_tls() {
 	echo "$NG_PID" >> "$tmp/pids"; echo "$PY_PID" >> "$tmp/pids"
 	tls_url="https://127.0.0.1:$NG_PORT/static/hello.txt"
 	tsel="--pid $NG_PID"; [ "$sel" = all ] && tsel=""
-	r=0
-	while [ $r -lt "$rounds" ]; do
-		for k in none floor rawtel; do
-			case $k in
-			# shellcheck disable=SC2086
-			floor) bench_start err "tracing" "$RAWTEL" trace http --null $tsel ;;
-			# shellcheck disable=SC2086
-			rawtel) bench_start err "running:" "$RAWTEL" run --no-status --probes http $tsel \
-				--endpoint "$endpoint" --no-spool ;;
-			esac
-			[ $k = rawtel ] && u0=$(awk '{ print $14 + $15 }' "/proc/$tracer/stat")
-			n0=$(proc_use "$NG_PID")
-			wrk -t2 -c"$conns" -d"${secs}s" --latency "$tls_url" > "$tmp/wrk" 2>&1
-			nreq=$(wrk_requests "$tmp/wrk")
-			# nginx's user + system CPU per request, ns
-			echo "$n0 $(proc_use "$NG_PID")" | awk -v n="$nreq" '{ print ($5 + $6 - $1 - $2) * 1e9 / n }' \
-				>> "$tmp/tls.$k.ng"
-			awk '/Requests\/sec/ { print $2 }' "$tmp/wrk" >> "$tmp/tls.$k.rps"
-			p99_us "$tmp/wrk" >> "$tmp/tls.$k.p99"
-			if [ $k = rawtel ]; then
-				u1=$(awk '{ print $14 + $15 }' "/proc/$tracer/stat")
-				# rawtel's CPU (clock ticks of 10 ms) per request, in us
-				echo "$u0 $u1 $nreq" | awk '{ print ($2 - $1) * 10000 / ($3 ? $3 : 1) }' >> "$tmp/tls.cpu"
-				bench_stop
-				sed -n 's/^rawtel: //p' "$tmp/err" | tail -n 1 >> "$tmp/tls.summaries"
-			elif [ $k != none ]; then
-				bench_stop
-			fi
-		done
-		r=$((r + 1))
-	done
+	bench_rounds tls "14 15" "$tsel" tls_load --endpoint "$endpoint" --no-spool
 	echo "TLS: nginx over TLS ($(openssl version | cut -d' ' -f1-2)), wrk -t2 -c$conns -d${secs}s --latency $tls_url;" \
 		"$rounds interleaved rounds, medians"
 	base=$(median < "$tmp/tls.none.rps"); bp=$(median < "$tmp/tls.none.p99")
@@ -68,4 +38,16 @@ bench_tls() {
 	sed 's/^/    /' "$tmp/tls.summaries"
 	http_env_stop
 	NG_PID=$pl_ng PY_PID=$pl_py NG_PORT=$pl_port
+}
+
+# tls_load CASE: wrk's requests per second, p99 and nginx's user + system
+# CPU per request (ns) into $tmp/tls.CASE.*, its requests in bench_n
+tls_load() {
+	n0=$(proc_use "$NG_PID")
+	wrk -t2 -c"$conns" -d"${secs}s" --latency "$tls_url" > "$tmp/wrk" 2>&1
+	bench_n=$(wrk_requests "$tmp/wrk")
+	echo "$n0 $(proc_use "$NG_PID")" | awk -v n="$bench_n" '{ print ($5 + $6 - $1 - $2) * 1e9 / n }' \
+		>> "$tmp/tls.$1.ng"
+	awk '/Requests\/sec/ { print $2 }' "$tmp/wrk" >> "$tmp/tls.$1.rps"
+	p99_us "$tmp/wrk" >> "$tmp/tls.$1.p99"
 }

@@ -9,8 +9,4 @@
 : "${RAWTEL_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$RAWTEL_TOP/tests/lib.sh"
 
-c="$T_TMP/corpus"
-mkdir -p "$c"
-python3 "$RAWTEL_TOP/tests/fixtures/seeds.py" --max 4096 "$c" "$RAWTEL_TOP"/tests/fixtures/memcached/*.rec
-run_fuzzer fuzz_memcached "$RAWTEL_TOP/build/fuzz/fuzz_memcached" "${RAWTEL_FUZZ_SECONDS:-30}" "$c" \
-	-rss_limit_mb=2048 -max_len=4096 -dict="$RAWTEL_TOP/tests/fuzz/fuzz_memcached.dict"
+fuzz_recorded memcached --max 4096

@@ -9,8 +9,4 @@
 : "${RAWTEL_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$RAWTEL_TOP/tests/lib.sh"
 
-c="$T_TMP/corpus"
-mkdir -p "$c"
-python3 "$RAWTEL_TOP/tests/fixtures/seeds.py" --server-bit "$c" "$RAWTEL_TOP"/tests/fixtures/mysql/*.rec
-run_fuzzer fuzz_mysql "$RAWTEL_TOP/build/fuzz/fuzz_mysql" "${RAWTEL_FUZZ_SECONDS:-30}" "$c" \
-	-rss_limit_mb=2048 -max_len=4096 -dict="$RAWTEL_TOP/tests/fuzz/fuzz_mysql.dict"
+fuzz_recorded mysql --server-bit

@@ -16,26 +16,9 @@ pre=qemu_arm64
 sd=$top/build/static-aarch64
 progs="rtt_driver rtt_tcp rtt_http rtt_dns_musl rtt_dnsd rtt_opens"
 
-unavailable() {
-	if [ "${RAWTEL_REQUIRE_BPF:-0}" = 1 ]; then fail "$1" "$2"; else skip "$1" "$2"; fi
-	exit 0
-}
-
-qemu=qemu-system-aarch64
-command -v $qemu > /dev/null ||
-	unavailable ${pre}_boot "no qemu-system-aarch64: apt-get install qemu-system-arm (sh scripts/install-deps test)"
-command -v aarch64-linux-gnu-gcc > /dev/null ||
-	unavailable ${pre}_boot "no aarch64-linux-gnu-gcc: apt-get install gcc-aarch64-linux-gnu (sh scripts/install-deps test)"
-if ! kernel=$(sh "$top/scripts/qemu-kernel" "$q" arm64 2> "$T_TMP/kernel.err"); then
-	unavailable ${pre}_boot "$(cat "$T_TMP/kernel.err")"
-fi
-bb=$q/busybox
-if [ ! -x "$bb" ]; then
-	if ! sh "$top/scripts/apt-foreign" arm64 "$q/bb" busybox-static 2> "$T_TMP/bb.err"; then
-		unavailable ${pre}_boot "$(cat "$T_TMP/bb.err")"
-	fi
-	mv "$q/bb/bin/busybox" "$bb" && rm -rf "$q/bb"
-fi
+. "$top/tests/qemu/prep.sh"
+qemu="qemu-system-aarch64"
+qemu_arm_guest arm64 aarch64-linux-gnu-gcc
 # a 32-bit ARM program for the compat case: Debian's armhf busybox (its
 # armhf lists have been out of sync before: without it only that case is
 # missing)
@@ -46,53 +29,22 @@ fi
 rm -rf "$q/bb32"
 extra="$sd/tests/test_abi"
 [ -x "$bb32" ] && extra="$extra $bb32"
-targets="build/static-aarch64/rawtel build/static-aarch64/tests/test_abi"
-for p in $progs; do targets="$targets build/static-aarch64/progs/$p"; done
-# shellcheck disable=SC2086
-if ! make -s -C "$top" ARCH=aarch64 $targets > "$T_TMP/make.out" 2>&1; then
-	fail ${pre}_boot "building the aarch64 binaries failed: $(tail -n 5 "$T_TMP/make.out")"
-	exit 0
-fi
-if ! STATIC_DIR=$sd PROGS=$progs BUSYBOX=$bb EXTRA_BINS=$extra sh "$top/scripts/qemu-initramfs" \
-	"$q/initramfs.cpio" 2> "$T_TMP/initramfs.err"; then
-	unavailable ${pre}_boot "$(cat "$T_TMP/initramfs.err")"
-fi
+qemu_arm_initramfs aarch64 build/static-aarch64/tests/test_abi
 
 # the aarch64 binary stays within the issue's budget: 450 KB (460,800 bytes) stripped with every
 # protocol linked (README)
-size=$(wc -c < "$sd/rawtel")
-if [ "$size" -le 460800 ]; then pass "${pre}_size ($size bytes)"; else
-	fail ${pre}_size "build/static-aarch64/rawtel is $size bytes, over 460,800 (450 KB)"
-fi
+qemu_size build/static-aarch64/rawtel 450
 
 # no modules in the VM: what tracing needs must be built in
-cfg=$(dirname "$kernel")/config-$(basename "$kernel" | sed 's/^vmlinuz-//')
-missing=""
-for o in BPF_SYSCALL BPF_EVENTS PERF_EVENTS TRACEPOINTS FTRACE_SYSCALLS EVENT_TRACING \
+qemu_kernel_config BPF_SYSCALL BPF_EVENTS PERF_EVENTS TRACEPOINTS FTRACE_SYSCALLS EVENT_TRACING \
 	DEBUG_INFO_BTF UPROBE_EVENTS BLK_DEV_INITRD TMPFS DEVTMPFS SERIAL_AMBA_PL011_CONSOLE \
-	SERIAL_8250_PCI; do
-	grep -qx "CONFIG_$o=y" "$cfg" || missing="$missing $o"
-done
-if [ -z "$missing" ]; then pass ${pre}_kernel_config; else
-	fail ${pre}_kernel_config "not built in (=y) in $cfg:$missing"
-fi
+	SERIAL_8250_PCI
 
 # pauth-impdef: the architected pointer authentication is 2.5x slower to
 # emulate, and nothing here needs it
-accel=tcg
 limit=${RAWTEL_QEMU_TIMEOUT:-420}
-con=$q/console.log res=$q/results.log
-rm -f "$con" "$res"
-start=$(date +%s)
-timeout -k 5 "$limit" $qemu -nodefaults -no-user-config -display none \
-	-M virt -cpu max,pauth-impdef=on -smp 2 -m 512M -no-reboot \
-	-kernel "$kernel" -initrd "$q/initramfs.cpio" \
-	-append "console=ttyAMA0 panic=-1 oops=panic" \
-	-serial "file:$con" -chardev "file,id=res,path=$res" -device pci-serial,chardev=res \
-	< /dev/null > "$T_TMP/qemu.out" 2>&1
-rc=$?
-took=$(( $(date +%s) - start ))
-echo "qemu-system-aarch64 (tcg) ran ${took}s, exit $rc; console: $con, results: $res"
+con=$q/console.log res=$q/results.log qemu_tty=ttyAMA0
+qemu_boot "$q/initramfs.cpio" "" -M virt -cpu max,pauth-impdef=on -smp 2 -m 512M
 
 . "$top/tests/qemu/checks.sh"
 
@@ -123,47 +75,46 @@ elif [ "$(grep -c "not seen by the syscall probes but open: 32-bit processes.* $
 else
 	fail ${pre}_compat32 "no one line naming the 32-bit pid $c32: $(cat "$vm/compat32.err")"
 fi
+# vm_has NAME FILE PATTERN WHAT WHY: ${pre}_NAME (WHAT) passes when the
+# VM's FILE has a line matching PATTERN (grep's), else fails (WHY: FILE)
+vm_has() {
+	if grep -q "$3" "$vm/$2" 2> /dev/null; then pass "${pre}_$1 ($4)"; else
+		fail ${pre}_$1 "$5: $(cat "$vm/$2" 2> /dev/null)"
+	fi
+}
+# vm_one NAME PATTERN WHAT WHY: the same for exactly one line of compat32.err
+vm_one() {
+	if [ "$(grep -c "$2" "$vm/compat32.err" 2> /dev/null)" = 1 ]; then pass "${pre}_$1 ($3)"; else
+		fail ${pre}_$1 "$4: $(cat "$vm/compat32.err" 2> /dev/null)"
+	fi
+}
 # and the 32-bit cat's openat (raw_syscalls, kern/compat.S): its pid,
 # the path, a file descriptor, read-only
 cat32=$(cat "$vm/compat32.cat" 2> /dev/null)
 if [ -x "$bb32" ]; then
-	if grep -q "\"pid\":$cat32,.*\"ret\":[0-9].*\"flags_names\":\"O_RDONLY[^\"]*\".*\"path\":\"/tmp/compat32/opened-by-compat32\"" \
-		"$vm/compat32.opens" 2> /dev/null; then
-		pass "${pre}_compat32_open (a 32-bit process's openat traced)"
-	else
-		fail ${pre}_compat32_open "no open of the 32-bit cat (pid $cat32): $(cat "$vm/compat32.opens" 2> /dev/null)"
-	fi
+	vm_has compat32_open compat32.opens \
+		"\"pid\":$cat32,.*\"ret\":[0-9].*\"flags_names\":\"O_RDONLY[^\"]*\".*\"path\":\"/tmp/compat32/opened-by-compat32\"" \
+		"a 32-bit process's openat traced" "no open of the 32-bit cat (pid $cat32)"
 fi
 
 # the 32-bit cat's exec, by the 64-bit shell (kern/exec.S's
 # exec_compat_exit: raw_syscalls), and the one line saying its other
 # syscalls (http's) are not seen
 if [ -x "$bb32" ]; then
-	if grep -q "\"pid\":$cat32,.*\"ret\":0,.*\"filename\":\"/bin/busybox32\",\"argv\":\[\"busybox32\",\"cat\"" \
-		"$vm/compat32.execs" 2> /dev/null; then
-		pass "${pre}_compat32_exec (a 64-bit shell's exec of a 32-bit program traced)"
-	else
-		fail ${pre}_compat32_exec "no exec of the 32-bit cat (pid $cat32): $(cat "$vm/compat32.execs" 2> /dev/null)"
-	fi
-	if [ "$(grep -c "not seen by the syscall probes but exec and open: 32-bit process $cat32 (busybox32)" "$vm/compat32.err")" = 1 ]; then
-		pass "${pre}_compat32_unseen (its other syscalls named as unseen, one line)"
-	else
-		fail ${pre}_compat32_unseen "no one line naming pid $cat32: $(cat "$vm/compat32.err")"
-	fi
+	vm_has compat32_exec compat32.execs \
+		"\"pid\":$cat32,.*\"ret\":0,.*\"filename\":\"/bin/busybox32\",\"argv\":\[\"busybox32\",\"cat\"" \
+		"a 64-bit shell's exec of a 32-bit program traced" "no exec of the 32-bit cat (pid $cat32)"
+	vm_one compat32_unseen "not seen by the syscall probes but exec and open: 32-bit process $cat32 (busybox32)" \
+		"its other syscalls named as unseen, one line" "no one line naming pid $cat32"
 	# a 32-bit shell's exec of a 32-bit cat (exec_compat_enter and
 	# exec_compat_exit: raw_syscalls at both ends), named as unseen too
+	# (no pid from the VM: no line can match)
 	shcat=$(cat "$vm/compat32.shcat" 2> /dev/null)
-	if [ -n "$shcat" ] && grep -q "\"pid\":$shcat,.*\"ret\":0,.*\"filename\":\"/bin/busybox32\",\"argv\":\[\"/bin/busybox32\",\"cat\",\"/tmp/compat32/opened-by-compat32\"\]" \
-		"$vm/compat32.execs" 2> /dev/null; then
-		pass "${pre}_compat32_exec32 (a 32-bit shell's exec of a 32-bit program traced)"
-	else
-		fail ${pre}_compat32_exec32 "no exec of the 32-bit shell's cat (pid $shcat): $(cat "$vm/compat32.execs" 2> /dev/null)"
-	fi
-	if [ -n "$shcat" ] && [ "$(grep -c "not seen by the syscall probes but exec and open: 32-bit process $shcat (busybox32)" "$vm/compat32.err")" = 1 ]; then
-		pass "${pre}_compat32_unseen32 (named as unseen, one line)"
-	else
-		fail ${pre}_compat32_unseen32 "no one line naming pid $shcat: $(cat "$vm/compat32.err")"
-	fi
+	vm_has compat32_exec32 compat32.execs \
+		"\"pid\":$shcat,.*\"ret\":0,.*\"filename\":\"/bin/busybox32\",\"argv\":\[\"/bin/busybox32\",\"cat\",\"/tmp/compat32/opened-by-compat32\"\]" \
+		"a 32-bit shell's exec of a 32-bit program traced" "no exec of the 32-bit shell's cat (pid $shcat)"
+	vm_one compat32_unseen32 "not seen by the syscall probes but exec and open: 32-bit process $shcat (busybox32)" \
+		"named as unseen, one line" "no one line naming pid $shcat"
 	# its exec of a 64-bit program: seen (raw_syscalls:sys_exit, the
 	# 32-bit number), and not named as unseen
 	shcat64=$(cat "$vm/compat32.shcat64" 2> /dev/null)

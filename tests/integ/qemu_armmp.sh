@@ -16,60 +16,19 @@
 top=$RAWTEL_TOP
 q=$top/build/qemu-armmp
 pre=qemu_armmp
-sd=$top/build/static-armhf
 progs="rtt_driver rtt_tcp rtt_http"
 
-unavailable() {
-	if [ "${RAWTEL_REQUIRE_BPF:-0}" = 1 ]; then fail "$1" "$2"; else skip "$1" "$2"; fi
-	exit 0
-}
-
-command -v qemu-system-arm > /dev/null ||
-	unavailable ${pre}_boot "no qemu-system-arm: apt-get install qemu-system-arm (sh scripts/install-deps test)"
-command -v arm-linux-gnueabihf-gcc > /dev/null ||
-	unavailable ${pre}_boot "no arm-linux-gnueabihf-gcc: apt-get install gcc-arm-linux-gnueabihf (sh scripts/install-deps test)"
-if ! kernel=$(sh "$top/scripts/qemu-kernel" "$q" armhf 2> "$T_TMP/kernel.err"); then
-	unavailable ${pre}_boot "$(cat "$T_TMP/kernel.err")"
-fi
-bb=$q/busybox
-if [ ! -x "$bb" ]; then
-	if ! sh "$top/scripts/apt-foreign" armhf "$q/bb" busybox-static 2> "$T_TMP/bb.err"; then
-		unavailable ${pre}_boot "$(cat "$T_TMP/bb.err")"
-	fi
-	mv "$q/bb/bin/busybox" "$bb" && rm -rf "$q/bb"
-fi
-targets="build/static-armhf/rawtel"
-for p in $progs; do targets="$targets build/static-armhf/progs/$p"; done
-# shellcheck disable=SC2086
-if ! make -s -C "$top" ARCH=armhf $targets > "$T_TMP/make.out" 2>&1; then
-	fail ${pre}_boot "building the armhf binaries failed: $(tail -n 5 "$T_TMP/make.out")"
-	exit 0
-fi
-if ! STATIC_DIR=$sd PROGS=$progs BUSYBOX=$bb sh "$top/scripts/qemu-initramfs" \
-	"$q/initramfs.cpio" 2> "$T_TMP/initramfs.err"; then
-	unavailable ${pre}_boot "$(cat "$T_TMP/initramfs.err")"
-fi
+. "$top/tests/qemu/prep.sh"
+qemu="qemu-system-arm"
+qemu_arm_guest armhf arm-linux-gnueabihf-gcc
+qemu_arm_initramfs armhf
 
 # the armhf binary stays within its budget (README: 400 KB stripped)
-size=$(wc -c < "$sd/rawtel")
-if [ "$size" -le $((400 * 1024)) ]; then pass "${pre}_size ($((size / 1024)) KB)"; else
-	fail ${pre}_size "build/static-armhf/rawtel is $((size / 1024)) KB, over 400 KB"
-fi
+qemu_size build/static-armhf/rawtel 400
 
-accel=tcg
 limit=${RAWTEL_QEMU_TIMEOUT:-420}
-con=$q/console.log res=$q/results.log
-rm -f "$con" "$res"
-start=$(date +%s)
-timeout -k 5 "$limit" qemu-system-arm -nodefaults -no-user-config -display none \
-	-M virt,highmem=off -cpu cortex-a15 -smp 2 -m 512M -no-reboot \
-	-kernel "$kernel" -initrd "$q/initramfs.cpio" \
-	-append "console=ttyAMA0 panic=-1 oops=panic" \
-	-serial "file:$con" -chardev "file,id=res,path=$res" -device pci-serial,chardev=res \
-	< /dev/null > "$T_TMP/qemu.out" 2>&1
-rc=$?
-took=$(( $(date +%s) - start ))
-echo "qemu-system-arm (tcg) ran ${took}s, exit $rc; console: $con, results: $res"
+con=$q/console.log res=$q/results.log qemu_tty=ttyAMA0
+qemu_boot "$q/initramfs.cpio" "" -M virt,highmem=off -cpu cortex-a15 -smp 2 -m 512M
 
 own_probe_check=1
 . "$top/tests/qemu/checks.sh"

@@ -76,14 +76,14 @@ run_hook() {
 	(cd "$h/dest" && find . -type f | sed 's/^\.//; s|^/usr/sbin/|/sbin/|' | sort) > "$h/$1.files"
 }
 run_hook ok
-pre=$(sh "$h/rawtel" prereqs)
+prereqs=$(sh "$h/rawtel" prereqs)
 printf '/etc/rawtel/rawtel.env\n/sbin/rawtel\n' > "$h/want"
 bin_in=$(find "$h/dest" -name rawtel -type f | head -n 1)
-if [ $hook_rc -eq 0 ] && [ -z "$pre" ] && cmp -s "$h/want" "$h/ok.files" &&
+if [ $hook_rc -eq 0 ] && [ -z "$prereqs" ] && cmp -s "$h/want" "$h/ok.files" &&
    cmp -s "$h/bin" "$bin_in" && cmp -s "$h/rawtel.env" "$h/dest/etc/rawtel/rawtel.env"; then
 	pass "qemu_deploy_hook_copies ($how)"
 else
-	fail qemu_deploy_hook_copies "rc $hook_rc, prereqs '$pre', files: $(cat "$h/ok.files" "$h/ok.out")"
+	fail qemu_deploy_hook_copies "rc $hook_rc, prereqs '$prereqs', files: $(cat "$h/ok.files" "$h/ok.out")"
 fi
 chmod 620 "$h/rawtel.env"
 run_hook writable
@@ -102,26 +102,11 @@ else
 fi
 
 # --- the VM ---
-unavailable() {
-	if [ "${RAWTEL_REQUIRE_BPF:-0}" = 1 ]; then fail "$1" "$2"; else skip "$1" "$2"; fi
-	exit 0
-}
-qemu=${RAWTEL_QEMU:-qemu-system-x86_64}
-command -v "$qemu" > /dev/null ||
-	unavailable qemu_deploy_boot "no qemu-system-x86_64: apt-get install qemu-system-x86 (sh scripts/install-deps test)"
-command -v "${MUSLCC:-musl-gcc}" > /dev/null ||
-	unavailable qemu_deploy_boot "no musl-gcc for the static binary: apt-get install musl-tools"
-if ! kernel=$(sh "$top/scripts/qemu-kernel" 2> "$T_TMP/kernel.err"); then
-	unavailable qemu_deploy_boot "$(cat "$T_TMP/kernel.err")"
-fi
-if ! make -s -C "$top" build/static/rawtel > "$T_TMP/make.out" 2>&1; then
-	fail qemu_deploy_boot "building the static binary failed: $(tail -n 5 "$T_TMP/make.out")"
-	exit 0
-fi
-if ! INIT=$top/tests/qemu/init_deploy PROGS="" EXTRA_BINS="$dep/rawtel.init" \
-	sh "$top/scripts/qemu-initramfs" "$q/base.cpio" 2> "$T_TMP/initramfs.err"; then
-	unavailable qemu_deploy_boot "$(cat "$T_TMP/initramfs.err")"
-fi
+pre=qemu_deploy
+. "$top/tests/qemu/prep.sh"
+qemu_x86
+qemu_build "static binary" build/static/rawtel
+qemu_initramfs "$q/base.cpio" INIT="$top/tests/qemu/init_deploy" PROGS="" EXTRA_BINS="$dep/rawtel.init"
 # as a distribution's initramfs is: compressed, with an odd length
 gzip -1 -n < "$q/base.cpio" > "$q/base.cpio.gz"
 # the early instance: exec and exit only (the quickest to attach)
@@ -152,24 +137,13 @@ else
 	fail qemu_deploy_itools_hook "$(cat "$T_TMP/itools.out")"
 fi
 
-accel=${RAWTEL_QEMU_ACCEL:-tcg}
-cpu=""
-[ "$accel" = kvm ] && cpu="-cpu host"
 limit=${RAWTEL_QEMU_TIMEOUT:-150}
 # boot NAME IMAGE CMDLINE: the VM on IMAGE, its serial ports' files
 # $q/NAME.console.log and $q/NAME.results.log; sets con, res, rc, took
 boot() {
 	con=$q/$1.console.log res=$q/$1.results.log
-	rm -f "$con" "$res"
-	start=$(date +%s)
 	# shellcheck disable=SC2086
-	timeout -k 5 "$limit" "$qemu" -nodefaults -no-user-config -display none \
-		-accel "$accel" $cpu -smp 1 -m 384M -no-reboot \
-		-kernel "$kernel" -initrd "$2" -append "console=ttyS0 panic=-1 oops=panic $3" \
-		-serial "file:$con" -serial "file:$res" < /dev/null > "$T_TMP/qemu.out" 2>&1
-	rc=$?
-	took=$(( $(date +%s) - start ))
-	echo "qemu ($accel) ran ${took}s, exit $rc; console: $con, results: $res"
+	qemu_boot "$2" "$3" -accel "$accel" $cpu -smp 1 -m 384M
 	rm -rf "$T_TMP/vm"
 }
 v() { cat "$vm/$1" 2> /dev/null; }

@@ -16,13 +16,9 @@
 # serving it, nothing lost, nothing twice.
 . "$RAWTEL_TOP/tests/lib.sh"
 . "$RAWTEL_TOP/tests/db_lib.sh"
-NODE_DIR="$RAWTEL_TOP/tests/node"
 PY=/usr/bin/python3
 
-if ! command -v node > /dev/null || [ ! -d "$NODE_DIR/node_modules/@opentelemetry" ]; then
-	fail run_db "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"
-	exit 0
-fi
+need_node run_db || exit 0
 require_bpf run_db || exit 0
 bin=$(ls -d /usr/lib/postgresql/*/bin 2> /dev/null | tail -n 1)
 if [ -z "$bin" ] || ! command -v pgbench > /dev/null || ! $PY -c 'import psycopg2' 2> /dev/null; then
@@ -148,11 +144,7 @@ cat > "$T_TMP/scenario.json" << EOF
  "bench": [$b1, $b2], "load": $LOAD_N, "pipe": $((PIPE_N * 5)),
  "lost": $(sed -n 's/.* \([0-9]*\) lost in the kernel.*/\1/p' "$T_TMP/rt.err" | tail -n 1)}
 EOF
-node "$NODE_DIR/check-run-db.js" "$T_TMP/out" "$T_TMP/scenario.json" > "$T_TMP/check.out" 2>&1
-rc=$?
-cat "$T_TMP/check.out"
-if [ $rc -ne 0 ]; then
-	grep -q '^FAIL ' "$T_TMP/check.out" || fail run_db "the checker exited $rc"
+if ! node_check run_db check-run-db.js "$T_TMP/out" "$T_TMP/scenario.json"; then
 	echo "--- rawtel:"; tail -n 5 "$T_TMP/rt.err"
 fi
 if grep -qa RtSecretLit3ral "$T_TMP/out/"*; then

@@ -14,19 +14,11 @@
 # execs (with the socket moved to another fd): their CLIENT spans.
 . "$RAWTEL_TOP/tests/lib.sh"
 . "$RAWTEL_TOP/tests/db_lib.sh"
-NODE_DIR="$RAWTEL_TOP/tests/node"
 
-if ! command -v node > /dev/null || [ ! -d "$NODE_DIR/node_modules/@opentelemetry" ]; then
-	fail run_db_more "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"
-	exit 0
-fi
+need_node run_db_more || exit 0
 require_bpf run_db_more || exit 0
-for c in redis-server redis-cli memcached mariadb mariadb-install-db; do
-	if ! command -v $c > /dev/null; then
-		need run_db_more "$c is not installed (scripts/install-deps test)"
-		exit 0
-	fi
-done
+missing_cmd redis-server redis-cli memcached mariadb mariadb-install-db ||
+	{ need run_db_more "$missing is not installed (scripts/install-deps test)"; exit 0; }
 
 md=$(mktemp -d)
 myport=$(free_port); rport=$(free_port); mport=$(free_port)
@@ -44,16 +36,9 @@ rsd=$srv
 memcached_start "$mport" "$md/mc.log"
 mcd=$srv
 for p in $myport $rport $mport; do
-	if ! wait_port "$p"; then
-		fail run_db_more "a server did not start: $(tail -n 3 "$md/err.log" "$md/redis.log" "$md/mc.log")"
-		exit 0
-	fi
+	up_or_stop run_db_more "a server" "$p" "$md/err.log" "$md/redis.log" "$md/mc.log"
 done
-mariadb --no-defaults -uroot --socket="$md/sock" << 'SQL'
-CREATE DATABASE shop;
-CREATE USER 'app'@'127.0.0.1' IDENTIFIED BY 'apppw';
-GRANT ALL ON *.* TO 'app'@'127.0.0.1';
-SQL
+mariadb_app "$md"
 
 mkdir -p "$T_TMP/out"
 OTEL_BSP_SCHEDULE_DELAY=300 "$RAWTEL" run --no-status --probes mysql,redis,memcached \
@@ -64,13 +49,7 @@ if ! wait_for "$T_TMP/rt.err" "running:" 300; then
 	exit 0
 fi
 
-cat > "$T_TMP/client.sql" << 'SQL'
-CREATE TABLE rt_t (a INT, secret TEXT);
-INSERT INTO rt_t VALUES (1, 'hunter2'), (2, 'x');
-SELECT a FROM rt_t WHERE a > 0;
-SELEC 1;
-SELECT * FROM no_such_table;
-SQL
+my_client_sql "$T_TMP/client.sql"
 mariadb --no-defaults -h127.0.0.1 -P"$myport" -uapp -papppw --force shop \
 	< "$T_TMP/client.sql" > "$T_TMP/my.out" 2>&1 &
 myc=$!; track_pid $myc
@@ -98,17 +77,22 @@ print(pid, flush=True)
 os.waitpid(pid, 0)
 EOF
 python3 "$T_TMP/fork.py" "$rport" > "$T_TMP/fork.out" 2>&1
-# each request written whole, its reply read to its end
+# each request written whole, its reply read to its end (mc_client)
 mc_client "$T_TMP/mc.py"
-cat >> "$T_TMP/mc.py" << 'EOF'
-ask(b"set a 0 0 10\r\ns3cret-val\r\n", b"STORED\r\n")
-ask(b"get a b\r\n", b"END\r\n")
-ask(b"delete nokey\r\n", b"NOT_FOUND\r\n")
-ask(b"bogus\r\n", b"ERROR\r\n")
-ask(b"mg a v\r\n", b"s3cret-val\r\n")
-s.close()
+cat > "$T_TMP/mc.txt" << 'EOF'
+set a 0 0 10
+s3cret-val
+> STORED
+get a b
+> END
+delete nokey
+> NOT_FOUND
+bogus
+> ERROR
+mg a v
+> s3cret-val
 EOF
-python3 "$T_TMP/mc.py" "$mport" > "$T_TMP/mc.out" 2>&1 &
+python3 "$T_TMP/mc.py" "$mport" "$T_TMP/mc.txt" > "$T_TMP/mc.out" 2>&1 &
 mcc=$!; track_pid $mcc
 wait $mcc
 sleep 1.5
@@ -124,11 +108,7 @@ cat > "$T_TMP/scenario.json" << EOF
  "fork": {"port": $(sed -n 1p "$T_TMP/fork.out"), "child": $(sed -n 2p "$T_TMP/fork.out")},
  "memcached": {"client": $mcc, "server": $mcd, "port": $mport}}
 EOF
-node "$NODE_DIR/check-run-db-more.js" "$T_TMP/out" "$T_TMP/scenario.json" > "$T_TMP/check.out" 2>&1
-rc=$?
-cat "$T_TMP/check.out"
-if [ $rc -ne 0 ]; then
-	grep -q '^FAIL ' "$T_TMP/check.out" || fail run_db_more "the checker exited $rc"
+if ! node_check run_db_more check-run-db-more.js "$T_TMP/out" "$T_TMP/scenario.json"; then
 	echo "--- rawtel:"; tail -n 5 "$T_TMP/rt.err"
 	echo "--- clients:"; cat "$T_TMP/my.out" "$T_TMP/rcli.out" "$T_TMP/mc.out"
 fi

@@ -9,26 +9,12 @@
 # another command (tests/node/check-run-db-redis-load.js).
 . "$RAWTEL_TOP/tests/lib.sh"
 . "$RAWTEL_TOP/tests/db_lib.sh"
-NODE_DIR="$RAWTEL_TOP/tests/node"
 
-if ! command -v node > /dev/null || [ ! -d "$NODE_DIR/node_modules/@opentelemetry" ]; then
-	fail run_db_redis_load "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"
-	exit 0
-fi
+need_node run_db_redis_load || exit 0
 require_bpf run_db_redis_load || exit 0
-if ! command -v redis-server > /dev/null || ! command -v redis-benchmark > /dev/null; then
-	need run_db_redis_load "redis-server/redis-benchmark are not installed (scripts/install-deps test)"
-	exit 0
-fi
-rd=$(mktemp -d)
-port=$(free_port)
-redis_start "$port" "$rd" "$rd/server.log"
-spid=$srv
-trap 'kill $spid 2> /dev/null; wait $spid 2> /dev/null; rm -rf "$rd"; t_cleanup' EXIT INT TERM
-if ! wait_port "$port"; then
-	fail run_db_redis_load "redis-server did not start: $(tail -n 5 "$rd/server.log")"
-	exit 0
-fi
+missing_cmd redis-server redis-benchmark ||
+	{ need run_db_redis_load "$missing is not installed (scripts/install-deps test)"; exit 0; }
+redis_up run_db_redis_load
 
 mkdir -p "$T_TMP/out"
 # pipelines of 64 SETs are ~3 KB per write: all of it captured; a ring
@@ -59,5 +45,5 @@ if [ $rc -ne 0 ]; then
 	exit 0
 fi
 echo "{\"runs\": [$runs]}" > "$T_TMP/scenario.json"
-node "$NODE_DIR/check-run-db-redis-load.js" "$T_TMP/out" "$T_TMP/scenario.json" ||
+node "$RAWTEL_TOP/tests/node/check-run-db-redis-load.js" "$T_TMP/out" "$T_TMP/scenario.json" ||
 	tail -n 3 "$T_TMP/rt.err"

@@ -11,33 +11,20 @@
 # followed too. h2 over TLS needs TLS capture: not here.
 . "$RAWTEL_TOP/tests/lib.sh"
 . "$RAWTEL_TOP/tests/http_env.sh"
-NODE_DIR="$RAWTEL_TOP/tests/node"
 FX="$RAWTEL_TOP/tests/fixtures/h2"
 PY=/usr/bin/python3
 
-if ! command -v node > /dev/null || [ ! -d "$NODE_DIR/node_modules/@opentelemetry" ]; then
-	fail run_h2 "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"
-	exit 0
-fi
-for c in nghttpd nghttp curl; do
-	if ! command -v $c > /dev/null; then
-		fail run_h2 "$c is missing: run scripts/install-deps test"; exit 0
-	fi
-done
-if ! $PY -c 'import grpc, h2' 2> /dev/null; then
-	fail run_h2 "python3-grpcio or python3-h2 is missing: run scripts/install-deps test"; exit 0
-fi
+need_node run_h2 || exit 0
+need_cmds run_h2 nghttpd nghttp curl || exit 0
+need_py run_h2 "python3-grpcio or python3-h2" "grpc, h2" || exit 0
 require_bpf run_h2 || exit 0
 
-
-mkdir -p "$T_TMP/www"
-printf 'hello h2\n' > "$T_TMP/www/index.html"
-head -c 40000 /dev/zero | tr '\0' a > "$T_TMP/www/big.txt"
 otlp_receiver "$T_TMP/" 60000 "$T_TMP/rlog"
 
-NGPORT=$(http_free_port); UPPORT=$(http_free_port); PXPORT=$(http_free_port); BEPORT=$(http_free_port); GPORT=$(http_free_port)
-nghttpd --no-tls -d "$T_TMP/www" "$NGPORT" > "$T_TMP/nghttpd.log" 2>&1 &
-ngd=$!; track_pid $ngd
+# nghttpd's port is waited for with the others'
+http_nghttpd "$T_TMP/www"
+track_pid $ngd
+UPPORT=$(http_free_port); PXPORT=$(http_free_port); BEPORT=$(http_free_port); GPORT=$(http_free_port)
 $PY "$FX/h2c_upgrade_server.py" "$UPPORT" > "$T_TMP/up.log" 2>&1 &
 ups=$!; track_pid $ups
 (cd "$T_TMP/www" && exec python3 -m http.server "$BEPORT" --bind 127.0.0.1 > /dev/null 2>&1) &
@@ -78,7 +65,4 @@ cat > "$T_TMP/scenario.json" <<EOF
  "proxy": $px, "proxy_client": $pxc, "backend": $be, "grpc_server": $gs, "grpc_client": $gc,
  "ng_port": $NGPORT}
 EOF
-node "$NODE_DIR/check-run-h2.js" run_h2 "$T_TMP/bodies" "$T_TMP/scenario.json" > "$T_TMP/check.out" 2>&1
-rc=$?
-cat "$T_TMP/check.out"
-[ $rc -eq 0 ] || grep -q "^FAIL" "$T_TMP/check.out" || fail run_h2 "the checker exited $rc"
+node_check run_h2 check-run-h2.js run_h2 "$T_TMP/bodies" "$T_TMP/scenario.json"

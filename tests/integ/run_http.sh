@@ -9,20 +9,12 @@
 # request in 1-byte writes, 2 MB each way. No secret reaches the output.
 . "$RAWTEL_TOP/tests/lib.sh"
 . "$RAWTEL_TOP/tests/http_env.sh"
-NODE_DIR="$RAWTEL_TOP/tests/node"
 CLIENT="$RAWTEL_TOP/tests/progs/rtt_http_client.py"
 TRACE=0af7651916cd43dd8448eb211c80319c
 PARENT=b7ad6b7169203331
 
-if ! command -v node > /dev/null || [ ! -d "$NODE_DIR/node_modules/@opentelemetry" ]; then
-	fail run_http "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"
-	exit 0
-fi
-for c in nginx curl python3; do
-	if ! command -v $c > /dev/null; then
-		fail run_http "$c is missing: run scripts/install-deps test"; exit 0
-	fi
-done
+need_node run_http || exit 0
+need_cmds run_http nginx curl python3 || exit 0
 require_bpf run_http || exit 0
 
 otlp_receiver "$T_TMP/" 180000 "$T_TMP/rlog"
@@ -71,12 +63,8 @@ cat > "$T_TMP/scenario.json" <<EOF
  "split": $(cat "$T_TMP/split.json" 2>/dev/null || echo null),
  "access_lines": $(wc -l < "$T_TMP/env/access.log")}
 EOF
-node "$NODE_DIR/check-run-http.js" run_http "$T_TMP/bodies" "$T_TMP/scenario.json" > "$T_TMP/check.out" 2>&1
-rc=$?
-cat "$T_TMP/check.out"
 # a checker that crashed printed no verdict: that is a failure too
-if [ $rc -ne 0 ]; then
-	grep -q '^FAIL ' "$T_TMP/check.out" || fail run_http "the checker exited $rc"
+if ! node_check run_http check-run-http.js run_http "$T_TMP/bodies" "$T_TMP/scenario.json"; then
 	echo "--- rawtel:"; tail -n 5 "$T_TMP/rt.err"
 fi
 if grep -rqa -e RtSecretTok3n -e RtC00kieVal -e RtQu3ryVal "$T_TMP/bodies"; then

@@ -25,28 +25,12 @@ fi
 ktls_n() { awk '$1 == "TlsTxSw" || $1 == "TlsTxDevice" { n += $2 } END { print n + 0 }' /proc/net/tls_stat; }
 
 D=$T_TMP/ng
-mkdir -p "$D/www" "$D/tmp"
-if ! http_tls_cert "$D"; then fail $N "openssl req: $(cat "$D/openssl.out")"; exit 0; fi
+if ! http_tls_nginx "$D" "	sendfile on;" "		ssl_protocols TLSv1.2 TLSv1.3;
+		ssl_conf_command Options KTLS;"; then
+	fail $N "openssl req: $(cat "$D/openssl.out")"; exit 0
+fi
+track_pid $NG
 head -c 65536 /dev/zero | tr '\0' 'k' > "$D/www/big.txt"
-PORT=$(http_free_port)
-{ http_nginx_head "$D" "master_process off;" 64 '$remote_port "$request" $status'
-cat <<EOF
-	types { text/plain txt; }
-	sendfile on;
-	server {
-		listen 127.0.0.1:$PORT ssl;
-		ssl_certificate $D/cert.pem;
-		ssl_certificate_key $D/key.pem;
-		ssl_protocols TLSv1.2 TLSv1.3;
-		ssl_conf_command Options KTLS;
-		root $D/www;
-		location = /missing { return 404; }
-	}
-}
-EOF
-} > "$D/nginx.conf"
-nginx -p "$D" -c "$D/nginx.conf" > "$D/nginx.out" 2>&1 &
-NG=$!; track_pid $NG
 if ! http_wait_port "$PORT"; then fail $N "nginx did not start: $(cat "$D/nginx.out" "$D/error.log")"; exit 0; fi
 k0=$(ktls_n)
 curl -sk --max-time 10 -o /dev/null "https://127.0.0.1:$PORT/big.txt"

@@ -57,37 +57,22 @@ fi
 
 # The text form: the header and one line per operation
 name=db_text
-"$RAWTEL" trace postgres --comm psql > "$T_TMP/text.out" 2> "$T_TMP/text.err" &
-rt=$!; track_pid $rt
-if wait_for "$T_TMP/text.err" "tracing" 300; then
-	psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d rtdb -c 'SELECT 1' > /dev/null
-	sleep 0.5
-	kill -INT $rt; wait $rt
-	if head -n 1 "$T_TMP/text.out" | grep -q "^TIME  *PID  *COMM  *ROLE  *OPERATION  *TARGET  *STATUS  *LATENCY(ms)  *PEER$" &&
-	   grep -q " psql  *C  *SELECT  *rtdb  *OK  .* 127.0.0.1:$port$" "$T_TMP/text.out" &&
-	   [ "$(wc -l < "$T_TMP/text.out")" = 2 ]; then
+select1() { psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d rtdb -c 'SELECT 1' > /dev/null; }
+if trace_text $name 0.5 select1 postgres --comm psql; then
+	if head -n 1 "$T_TMP/$name.out" | grep -q "^TIME  *PID  *COMM  *ROLE  *OPERATION  *TARGET  *STATUS  *LATENCY(ms)  *PEER$" &&
+	   grep -q " psql  *C  *SELECT  *rtdb  *OK  .* 127.0.0.1:$port$" "$T_TMP/$name.out" &&
+	   [ "$(wc -l < "$T_TMP/$name.out")" = 2 ]; then
 		pass $name
 	else
-		fail $name "unexpected text output: $(cat "$T_TMP/text.out")"
+		fail $name "unexpected text output: $(cat "$T_TMP/$name.out")"
 	fi
-else
-	fail $name "rawtel did not start: $(cat "$T_TMP/text.err")"
 fi
 
 # rawtel run --probes postgres: the layer's self-metrics count the
 # connection and its operations (rawtel.proto.*)
 name=db_run_metrics
-held run psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d rtdb -c 'SELECT 1' -c 'SELECT 2' \
-	> /dev/null 2>&1
-mkdir -p "$T_TMP/run.d"
-"$RAWTEL" run --no-status --probes postgres --pid $drv --output "$T_TMP/run.d" \
-	--metric-interval 500 > "$T_TMP/run.out" 2> "$T_TMP/run.err" &
-rt=$!; track_pid $rt
-if wait_for "$T_TMP/run.err" "running:" 300; then
-	go run
-	wait $drv
-	sleep 1.2
-	kill -TERM $rt; wait $rt
+if run_metrics $name postgres sh -c "exec psql -X -q -h 127.0.0.1 -p $port -U postgres -d rtdb \
+	-c 'SELECT 1' -c 'SELECT 2' > /dev/null 2>&1"; then
 	got=$(proto_metrics "$T_TMP/run.d/metrics.jsonl" \
 		"rawtel.proto.connections{outcome=postgres}" \
 		"rawtel.proto.events{event=exchanges,protocol=postgres}" \
@@ -95,13 +80,7 @@ if wait_for "$T_TMP/run.err" "running:" 300; then
 	want="rawtel.proto.connections{outcome=postgres} 1
 rawtel.proto.events{event=exchanges,protocol=postgres} 2
 rawtel.proto.events{event=errors,protocol=postgres} 0"
-	if [ "$got" = "$want" ]; then
-		pass $name
-	else
-		fail $name "got: $got; $(cat "$T_TMP/run.err")"
-	fi
-else
-	fail $name "rawtel run did not start: $(cat "$T_TMP/run.err")"
+	expect_got $name "$got" "$want" "$(cat "$T_TMP/run.err")"
 fi
 stop_pg
 

@@ -9,36 +9,44 @@
 . "$RAWTEL_TOP/tests/db_lib.sh"
 
 require_bpf db_mc_client || exit 0
-if ! command -v memcached > /dev/null; then
-	need db_mc_client "memcached is not installed (scripts/install-deps test)"
-	exit 0
-fi
+missing_cmd memcached ||
+	{ need db_mc_client "$missing is not installed (scripts/install-deps test)"; exit 0; }
 port=$(free_port)
 memcached_start "$port" "$T_TMP/mc.log"
 spid=$srv
 track_pid $spid
-if ! wait_port "$port"; then
-	fail db_mc_client "memcached did not start: $(tail -n 5 "$T_TMP/mc.log")"
-	exit 0
-fi
+up_or_stop db_mc_client memcached "$port" "$T_TMP/mc.log"
 
-# the client: each request written whole, its reply read to its end
+# the client (mc_client): each request written whole, its reply read to
+# the line after ">"
 mc_client "$T_TMP/mc.py"
-cat >> "$T_TMP/mc.py" << 'EOF'
-ask(b"set a 0 0 10\r\ns3cret-val\r\n", b"STORED\r\n")
-ask(b"set b 0 0 1\r\nb\r\n", b"STORED\r\n")
-ask(b"set c 0 0 1 noreply\r\nc\r\n", None)
-ask(b"get a b c\r\n", b"END\r\n")
-ask(b"delete nokey\r\n", b"NOT_FOUND\r\n")
-ask(b"bogus\r\n", b"ERROR\r\n")
-ask(b"ms m 2 T0\r\nmv\r\n", b"HD\r\n")
-ask(b"mg m v\r\n", b"mv\r\n")
-ask(b"mg nokey v\r\n", b"EN\r\n")
-s.close()
+cat > "$T_TMP/mc.txt" << 'EOF'
+set a 0 0 10
+s3cret-val
+> STORED
+set b 0 0 1
+b
+> STORED
+set c 0 0 1 noreply
+c
+>
+get a b c
+> END
+delete nokey
+> NOT_FOUND
+bogus
+> ERROR
+ms m 2 T0
+mv
+> HD
+mg m v
+> mv
+mg nokey v
+> EN
 EOF
 
 name=db_mc_client
-held mc python3 "$T_TMP/mc.py" "$port"
+held mc python3 "$T_TMP/mc.py" "$port" "$T_TMP/mc.txt"
 if trace_bg $name 300 memcached --pid $drv; then
 	go mc
 	wait $drv
@@ -64,14 +72,9 @@ fi
 # The server's side of the same conversation
 name=db_mc_server
 if trace_bg $name 300 memcached --pid $spid; then
-	python3 "$T_TMP/mc.py" "$port"
+	python3 "$T_TMP/mc.py" "$port" "$T_TMP/mc.txt"
 	if stop_trace $name; then
 		got=$(db_lines $name "$port" | awk '{print $2, $3, $4, $6, $7}' | tr '\n' ';')
-		want="memcached server set OK -1;memcached server set OK -1;memcached server set noreply -1;memcached server get OK 3;memcached server delete OK -1;memcached server bogus ERROR -1;memcached server ms OK -1;memcached server mg OK 1;memcached server mg OK 0;"
-		if [ "$got" = "$want" ]; then
-			pass $name
-		else
-			fail $name "got: $got"
-		fi
+		expect_got $name "$got" "memcached server set OK -1;memcached server set OK -1;memcached server set noreply -1;memcached server get OK 3;memcached server delete OK -1;memcached server bogus ERROR -1;memcached server ms OK -1;memcached server mg OK 1;memcached server mg OK 0;"
 	fi
 fi

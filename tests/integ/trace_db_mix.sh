@@ -96,16 +96,7 @@ fi
 # self-metrics count each protocol's connection (HTTP's too) and
 # exchanges, and the binary connection's two ends as not ours
 name=db_mix_run
-held run python3 "$T_TMP/mix.py" "$rport" "$mport" "$hport"
-mkdir -p "$T_TMP/run.d"
-"$RAWTEL" run --no-status --probes http,mysql,redis,memcached --pid $drv --output "$T_TMP/run.d" \
-	--metric-interval 500 > "$T_TMP/run.out" 2> "$T_TMP/run.err" &
-rt=$!; track_pid $rt
-if wait_for "$T_TMP/run.err" "running:" 300; then
-	go run
-	wait $drv
-	sleep 1.2
-	kill -TERM $rt; wait $rt
+if run_metrics $name http,mysql,redis,memcached python3 "$T_TMP/mix.py" "$rport" "$mport" "$hport"; then
 	got=$(proto_metrics "$T_TMP/run.d/metrics.jsonl" | grep "connections\|exchanges")
 	want="rawtel.proto.connections{outcome=http} 1
 rawtel.proto.connections{outcome=memcached} 1
@@ -113,11 +104,5 @@ rawtel.proto.connections{outcome=redis} 1
 rawtel.proto.connections{outcome=unknown} 2
 rawtel.proto.events{event=exchanges,protocol=memcached} 2
 rawtel.proto.events{event=exchanges,protocol=redis} 2"
-	if [ "$got" = "$want" ]; then
-		pass $name
-	else
-		fail $name "got: $got; $(cat "$T_TMP/run.err")"
-	fi
-else
-	fail $name "rawtel run did not start: $(cat "$T_TMP/run.err")"
+	expect_got $name "$got" "$want" "$(cat "$T_TMP/run.err")"
 fi

@@ -23,31 +23,15 @@ stop_my() {
 trap 'stop_my; t_cleanup' EXIT INT TERM
 mariadb_start "$port" "$md" --skip-grant-tables=0
 spid=$srv
-if ! wait_port "$port"; then
-	fail db_my_client "mariadbd did not start: $(tail -n 5 "$md/err.log" "$md/install.log")"
-	exit 0
-fi
-mariadb --no-defaults -uroot --socket="$md/sock" << 'SQL'
-CREATE DATABASE shop;
-CREATE USER 'app'@'127.0.0.1' IDENTIFIED BY 'apppw';
-GRANT ALL ON *.* TO 'app'@'127.0.0.1';
-CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(40), price INT);
-INSERT INTO shop.items VALUES (1,'apple',3),(2,'pear',4),(3,'plum',5);
-SQL
+up_or_stop db_my_client mariadbd "$port" "$md/err.log" "$md/install.log"
+mariadb_app "$md" "$MY_ITEMS"
 my="mariadb --no-defaults -h127.0.0.1 -P$port -uapp -papppw --force shop"
 
 # Client side: statements, a syntax error (1064, 42000), a missing table;
 # USE is the client's SELECT DATABASE() then COM_INIT_DB
 name=db_my_client
-cat > "$T_TMP/client.sql" << 'SQL'
-CREATE TABLE rt_t (a INT, secret TEXT);
-INSERT INTO rt_t VALUES (1, 'hunter2'), (2, 'x');
-SELECT a FROM rt_t WHERE a > 0;
-SELEC 1;
-SELECT * FROM no_such_table;
-USE mysql;
-SELECT 1;
-SQL
+my_client_sql "$T_TMP/client.sql" "USE mysql;
+SELECT 1;"
 held cli sh -c "exec $my < $T_TMP/client.sql > $T_TMP/cli.out 2>&1"
 if trace_bg $name 300 mysql --pid $drv; then
 	go cli
@@ -124,11 +108,6 @@ if trace_bg $name 300 mysql --pid $spid; then
 	if stop_trace $name; then
 		got=$(db_lines $name "$port" | awk '{print $2, $3, $4, $5, $6, $7}' | tr '\n' ';')
 		# items: 3 rows and the one my_stmt_client inserted
-		want="mariadbd server SELECT shop OK 4;mariadbd server SELECT shop 1146 -1;mariadbd server COM_QUIT shop noreply -1;"
-		if [ "$got" = "$want" ]; then
-			pass $name
-		else
-			fail $name "got: $got"
-		fi
+		expect_got $name "$got" "mariadbd server SELECT shop OK 4;mariadbd server SELECT shop 1146 -1;mariadbd server COM_QUIT shop noreply -1;"
 	fi
 fi

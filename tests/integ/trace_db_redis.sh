@@ -9,20 +9,9 @@
 . "$RAWTEL_TOP/tests/db_lib.sh"
 
 require_bpf db_redis_client || exit 0
-if ! command -v redis-server > /dev/null || ! command -v redis-cli > /dev/null; then
-	need db_redis_client "redis-server/redis-cli are not installed (scripts/install-deps test)"
-	exit 0
-fi
-rd=$(mktemp -d)
-port=$(free_port)
-redis_start "$port" "$rd" "$rd/server.log"
-spid=$srv
-track_pid $spid
-trap 'kill $spid 2> /dev/null; wait $spid 2> /dev/null; rm -rf "$rd"; t_cleanup' EXIT INT TERM
-if ! wait_port "$port"; then
-	fail db_redis_client "redis-server did not start: $(tail -n 5 "$rd/server.log")"
-	exit 0
-fi
+missing_cmd redis-server redis-cli ||
+	{ need db_redis_client "$missing is not installed (scripts/install-deps test)"; exit 0; }
+redis_up db_redis_client
 cli="redis-cli -h 127.0.0.1 -p $port"
 
 # Client side: one connection, commands read from stdin
@@ -88,30 +77,20 @@ if trace_bg $name 300 redis --pid $spid; then
 		want="redis redis-server server SET - OK -1 True True
 redis redis-server server INCR - OK -1 True True
 redis redis-server server HGET - WRONGTYPE -1 True True"
-		if [ "$got" = "$want" ]; then
-			pass $name
-		else
-			fail $name "got: $got; cli: $(cat "$T_TMP/scli.out")"
-		fi
+		expect_got $name "$got" "$want" "cli: $(cat "$T_TMP/scli.out")"
 	fi
 fi
 
 # The text form: the header and one line per command, the same columns
 # as postgres's
 name=db_redis_text
-"$RAWTEL" trace redis --comm redis-cli > "$T_TMP/text.out" 2> "$T_TMP/text.err" &
-rt=$!; track_pid $rt
-if wait_for "$T_TMP/text.err" "tracing" 300; then
-	$cli -n 4 GET nokey > /dev/null
-	sleep 0.5
-	kill -INT $rt; wait $rt
-	if head -n 1 "$T_TMP/text.out" | grep -q "^TIME  *PID  *COMM  *ROLE  *OPERATION  *TARGET  *STATUS  *LATENCY(ms)  *PEER$" &&
-	   grep -q " redis-cli  *C  *SELECT  *-  *OK  .* 127.0.0.1:$port$" "$T_TMP/text.out" &&
-	   grep -q " redis-cli  *C  *GET  *4  *OK  .* 127.0.0.1:$port$" "$T_TMP/text.out"; then
+get4() { $cli -n 4 GET nokey > /dev/null; }
+if trace_text $name 0.5 get4 redis --comm redis-cli; then
+	if head -n 1 "$T_TMP/$name.out" | grep -q "^TIME  *PID  *COMM  *ROLE  *OPERATION  *TARGET  *STATUS  *LATENCY(ms)  *PEER$" &&
+	   grep -q " redis-cli  *C  *SELECT  *-  *OK  .* 127.0.0.1:$port$" "$T_TMP/$name.out" &&
+	   grep -q " redis-cli  *C  *GET  *4  *OK  .* 127.0.0.1:$port$" "$T_TMP/$name.out"; then
 		pass $name
 	else
-		fail $name "unexpected text output: $(cat "$T_TMP/text.out")"
+		fail $name "unexpected text output: $(cat "$T_TMP/$name.out")"
 	fi
-else
-	fail $name "rawtel did not start: $(cat "$T_TMP/text.err")"
 fi

@@ -15,25 +15,16 @@ CHECK="$RAWTEL_TOP/tests/integ/check_h2.py"
 FX="$RAWTEL_TOP/tests/fixtures/h2"
 PY=/usr/bin/python3
 
-for c in nghttpd nghttp curl; do
-	if ! command -v $c > /dev/null; then
-		fail trace_h2 "$c is missing: run scripts/install-deps test"; exit 0
-	fi
-done
-if ! $PY -c 'import grpc, h2' 2> /dev/null; then
-	fail trace_h2 "python3-grpcio or python3-h2 is missing: run scripts/install-deps test"; exit 0
-fi
+need_cmds trace_h2 nghttpd nghttp curl || exit 0
+need_py trace_h2 "python3-grpcio or python3-h2" "grpc, h2" || exit 0
 require_bpf trace_h2 || exit 0
 
 start_trace() { trace_bg "$1" 300 http; }
 
-mkdir -p "$T_TMP/www"
-printf 'hello h2\n' > "$T_TMP/www/index.html"
-head -c 40000 /dev/zero | tr '\0' a > "$T_TMP/www/big.txt"
-NGPORT=$(http_free_port)
-nghttpd --no-tls -d "$T_TMP/www" "$NGPORT" > "$T_TMP/nghttpd.log" 2>&1 &
-ngd=$!; track_pid $ngd
-http_wait_port "$NGPORT" || { fail trace_h2 "nghttpd did not start: $(cat "$T_TMP/nghttpd.log")"; exit 0; }
+http_nghttpd "$T_TMP/www"
+rc=$?
+track_pid $ngd
+[ $rc -eq 0 ] || { fail trace_h2 "nghttpd did not start: $(cat "$T_TMP/www.log")"; exit 0; }
 
 name=h2_nghttp
 if start_trace $name; then

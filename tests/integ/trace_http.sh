@@ -111,40 +111,27 @@ if start_trace $name; then
 fi
 
 # the text layout: a header and one line per exchange
+get_index() { curl -s -o /dev/null "http://127.0.0.1:$PYPORT/index.txt"; }
 name=http_text
-"$RAWTEL" trace http --comm curl > "$T_TMP/text.out" 2> "$T_TMP/text.err" &
-rt=$!; track_pid $rt
-if wait_for "$T_TMP/text.err" "tracing" 300; then
-	curl -s -o /dev/null "http://127.0.0.1:$PYPORT/index.txt"
-	sleep 0.3
-	kill -INT $rt; wait $rt
-	if head -n 1 "$T_TMP/text.out" | grep -q "^TIME  *PID  *COMM  *ROLE  *PROTO  *METHOD  *TARGET  *STATUS  *LATENCY(ms)  *REQ  *RESP  *PEER$" &&
-	   [ "$(grep -c " curl  *C  *1\.[01]  *GET  */index.txt  *200  .* 127.0.0.1:$PYPORT$" "$T_TMP/text.out")" = 1 ] &&
-	   [ "$(wc -l < "$T_TMP/text.out")" = 2 ]; then
+if trace_text $name 0.3 get_index http --comm curl; then
+	if head -n 1 "$T_TMP/$name.out" | grep -q "^TIME  *PID  *COMM  *ROLE  *PROTO  *METHOD  *TARGET  *STATUS  *LATENCY(ms)  *REQ  *RESP  *PEER$" &&
+	   [ "$(grep -c " curl  *C  *1\.[01]  *GET  */index.txt  *200  .* 127.0.0.1:$PYPORT$" "$T_TMP/$name.out")" = 1 ] &&
+	   [ "$(wc -l < "$T_TMP/$name.out")" = 2 ]; then
 		pass $name
 	else
-		fail $name "unexpected text output: $(cat "$T_TMP/text.out")"
+		fail $name "unexpected text output: $(cat "$T_TMP/$name.out")"
 	fi
-else
-	fail $name "rawtel did not start: $(cat "$T_TMP/text.err")"
 fi
 
 # --raw: the records themselves
 name=http_raw
-"$RAWTEL" trace http --raw --json --comm curl > "$T_TMP/raw.out" 2> "$T_TMP/raw.err" &
-rt=$!; track_pid $rt
-if wait_for "$T_TMP/raw.err" "tracing" 300; then
-	curl -s -o /dev/null "http://127.0.0.1:$PYPORT/index.txt"
-	sleep 0.3
-	kill -INT $rt; wait $rt
-	if grep -q '"event":"sock","time".*"comm":"curl".*"kind":"connect".*"role":"client"' "$T_TMP/raw.out" &&
-	   grep -q '"event":"data".*"dir":"send","call":"sendto".*"seq":0,"bytes":"GET /index.txt HTTP/1.1\\r\\n' "$T_TMP/raw.out" &&
-	   grep -q '"event":"data".*"dir":"recv".*"bytes":"HTTP/1.0 200 OK' "$T_TMP/raw.out" &&
-	   grep -q '"kind":"close"' "$T_TMP/raw.out"; then
+if trace_text $name 0.3 get_index http --raw --json --comm curl; then
+	if grep -q '"event":"sock","time".*"comm":"curl".*"kind":"connect".*"role":"client"' "$T_TMP/$name.out" &&
+	   grep -q '"event":"data".*"dir":"send","call":"sendto".*"seq":0,"bytes":"GET /index.txt HTTP/1.1\\r\\n' "$T_TMP/$name.out" &&
+	   grep -q '"event":"data".*"dir":"recv".*"bytes":"HTTP/1.0 200 OK' "$T_TMP/$name.out" &&
+	   grep -q '"kind":"close"' "$T_TMP/$name.out"; then
 		pass $name
 	else
-		fail $name "unexpected records: $(head -c 2000 "$T_TMP/raw.out")"
+		fail $name "unexpected records: $(head -c 2000 "$T_TMP/$name.out")"
 	fi
-else
-	fail $name "rawtel did not start: $(cat "$T_TMP/raw.err")"
 fi

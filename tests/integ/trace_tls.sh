@@ -18,36 +18,19 @@
 . "$RAWTEL_TOP/tests/http_env.sh"
 PY=/usr/bin/python3
 
-for c in nginx curl wget openssl $PY; do
-	if ! command -v $c > /dev/null; then
-		fail trace_tls "$c is missing: run scripts/install-deps test"; exit 0
-	fi
-done
+need_cmds trace_tls nginx curl wget openssl $PY || exit 0
 require_bpf trace_tls || exit 0
 
 D=$T_TMP/ng
-mkdir -p "$D/www" "$D/tmp"
-if ! http_tls_cert "$D"; then fail trace_tls "openssl req: $(cat "$D/openssl.out")"; exit 0; fi
+# a second log: each connection's handshake facts, as nginx tells them
+tls_log='$remote_port $ssl_protocol $ssl_cipher $ssl_server_name $ssl_alpn_protocol'
+if ! http_tls_nginx "$D" "	log_format tls '$tls_log';
+	access_log $D/tls.log tls;" ""; then
+	fail trace_tls "openssl req: $(cat "$D/openssl.out")"; exit 0
+fi
+track_pid $NG
 echo "hello over tls" > "$D/www/hello.txt"
 echo "second" > "$D/www/two.txt"
-PORT=$(http_free_port)
-{ http_nginx_head "$D" "master_process off;" 64 '$remote_port "$request" $status'
-cat <<EOF
-	log_format tls '\$remote_port \$ssl_protocol \$ssl_cipher \$ssl_server_name \$ssl_alpn_protocol';
-	access_log $D/tls.log tls;
-	types { text/plain txt; }
-	server {
-		listen 127.0.0.1:$PORT ssl;
-		ssl_certificate $D/cert.pem;
-		ssl_certificate_key $D/key.pem;
-		root $D/www;
-		location = /missing { return 404; }
-	}
-}
-EOF
-} > "$D/nginx.conf"
-nginx -p "$D" -c "$D/nginx.conf" > "$D/nginx.out" 2>&1 &
-NG=$!; track_pid $NG
 i=0
 while ! curl -skf -o /dev/null "https://127.0.0.1:$PORT/hello.txt" && [ $i -lt 100 ]; do
 	sleep 0.1; i=$((i + 1))
@@ -141,9 +124,7 @@ client tls_client_wget_pid wget -q --no-check-certificate -O /dev/null "$BASE/he
 # into OTLP JSON files: curl with a server name (--resolve), two requests on
 # one TLS 1.3 connection, one on a TLS 1.2 one
 name=tls_run_server_spans
-if ! command -v node > /dev/null || [ ! -d "$RAWTEL_TOP/tests/node/node_modules/@opentelemetry" ]; then
-	fail $name "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"; exit 0
-fi
+need_node $name || exit 0
 # the TLS library files rawtel probes under --pid: nginx's, and the
 # system's libssl, libcrypto and libgnutls (for processes yet to start)
 libs=$({ grep -o '/[^ ]*/lib\(ssl\|gnutls\|crypto\)\.so[^ ]*' /proc/$NG/maps
