@@ -69,6 +69,10 @@ int util_setrlimit(int resource, const struct rlimit *rl);
  * then its /proc/self/fd link read (what musl's realpath did until 1.2.1;
  * its newer one walks the path itself in 1.4 KB). */
 int util_realpath(const char *path, char *out, size_t size);
+/* setenv(key, value, 1): 0 or -ENOMEM. musl's setenv and putenv are
+ * 820 bytes; rawtel sets a few variables once, at start-up, from its
+ * settings file, so the strings and the old arrays are never freed. */
+int util_setenv(const char *key, const char *value);
 
 /* qsort(3)'s contract without musl's qsort (user/util/sort.c): heapsort,
  * not stable. */

@@ -14,6 +14,7 @@
 #include "rawtel/config.h"
 #include "rawtel/err.h"
 #include "rawtel/fmt.h"
+#include "rawtel/util.h"
 
 /* The file stays: options such as --route keep pointers into it. */
 static char conf_text[CONFIG_MAX_BYTES + 1];
@@ -92,6 +93,7 @@ static int conf_one(void *ctx, const struct config_line *l)
 {
 	struct conf_ctx *c = ctx;
 	const struct opt *r = conf_row(c->rows, l->key);
+	int rc;
 
 	if (r && !r->env)
 		return conf_option(c, r, l);
@@ -102,8 +104,8 @@ static int conf_one(void *ctx, const struct config_line *l)
 	if (c->n_vars == CONF_VARS_MAX)
 		return err_set(E2BIG, "more than %d variables", CONF_VARS_MAX);
 	c->vars[c->n_vars++] = *l;
-	if (setenv(l->key, l->value, 1))
-		return err_set(errno, "%s: cannot set it: %s", l->key, strerror(errno));
+	if ((rc = util_setenv(l->key, l->value)))
+		return err_set(-rc, "%s: cannot set it: %s", l->key, strerror(-rc));
 	return 0;
 }
 

@@ -129,7 +129,7 @@ static int cat_record(struct cat *c, const uint8_t *p, size_t n, int is_json,
 		if ((ret = otlp_encode_json(c->b, &c->out)))
 			return ret;
 		fwrite(c->out.p, 1, c->out.len, stdout);
-		putchar('\n');
+		fputc('\n', stdout);
 		return 0;
 	}
 	return otlp_print_batch(c->b, c->sig);

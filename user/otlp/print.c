@@ -11,6 +11,12 @@
 #include "rawtel/otlp_print.h"
 #include "rawtel/tz.h"
 
+/* putchar is a second copy of fputc in the static binary */
+static void put_c(int c)
+{
+	fputc(c, stdout);
+}
+
 #define PRINT_MAX_ATTRS	16		/* attributes shown per line */
 #define PRINT_MAX_STR	120		/* bytes shown per string */
 
@@ -27,7 +33,7 @@ static void put_str(const char *p, size_t n, int quote)
 	for (size_t i = 0; i < n && !q; i++)
 		q = p[i] == ' ' || p[i] == '"' || p[i] == '=';
 	if (q)
-		putchar('"');
+		put_c('"');
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
@@ -40,10 +46,10 @@ static void put_str(const char *p, size_t n, int quote)
 		else if (c < 0x20 || c == 0x7f)
 			fmt_printf("\\x%02x", c);
 		else
-			putchar(c);
+			put_c(c);
 	}
 	if (q)
-		putchar('"');
+		put_c('"');
 }
 
 static void put_hex(const uint8_t *p, size_t n)
@@ -96,19 +102,19 @@ static void put_value(const struct otlp_value *v, int depth)
 			fputs("...", stdout);
 		break;
 	case OTLP_V_ARRAY:
-		putchar('[');
+		put_c('[');
 		for (uint32_t i = 0; i < v->len && depth < 4; i++) {
 			if (i)
-				putchar(',');
+				put_c(',');
 			put_value(&v->u.arr[i], depth + 1);
 		}
-		putchar(']');
+		put_c(']');
 		break;
 	case OTLP_V_KVLIST:
-		putchar('{');
+		put_c('{');
 		if (depth < 4)
 			put_kvs(v->u.kvs, v->len, depth + 1);
-		putchar('}');
+		put_c('}');
 		break;
 	}
 }
@@ -121,9 +127,9 @@ static void put_kvs(const struct otlp_kv *kv, uint32_t n, int depth)
 			break;
 		}
 		if (i || !depth)
-			putchar(' ');
+			put_c(' ');
 		put_str(kv[i].key.p, kv[i].key.len, 0);
-		putchar('=');
+		put_c('=');
 		put_value(&kv[i].v, depth);
 	}
 }
@@ -166,7 +172,7 @@ static void put_service(struct print_ctx *c, const struct otlp_resource *r)
 	if (c->service)
 		put_str(c->service->u.s, c->service->len, 0);
 	else
-		putchar('-');
+		put_c('-');
 }
 
 static void print_span(struct print_ctx *c, const struct otlp_resource *r,
@@ -176,16 +182,16 @@ static void print_span(struct print_ctx *c, const struct otlp_resource *r,
 					     "CLIENT", "PRODUCER", "CONSUMER" };
 
 	put_time(s->start_ns);
-	putchar(' ');
+	put_c(' ');
 	put_service(c, r);
 	fputs(" span ", stdout);
 	if (s->kind < 6)
 		fputs(kinds[s->kind], stdout);
 	else
 		fmt_printf("kind%u", s->kind);
-	putchar(' ');
+	put_c(' ');
 	put_str(s->name.p, s->name.len, 1);
-	putchar(' ');
+	put_c(' ');
 	put_duration(s->start_ns, s->end_ns);
 	if (s->status_code == OTLP_STATUS_OK)
 		fputs(" OK", stdout);
@@ -194,7 +200,7 @@ static void print_span(struct print_ctx *c, const struct otlp_resource *r,
 	else if (s->status_code)
 		fmt_printf(" status%u", s->status_code);
 	if (s->status_msg.len) {
-		putchar(':');
+		put_c(':');
 		put_str(s->status_msg.p, s->status_msg.len, 1);
 	}
 	fputs(" trace=", stdout);
@@ -210,7 +216,7 @@ static void print_span(struct print_ctx *c, const struct otlp_resource *r,
 	if (s->n_links)
 		fmt_printf(" links=%u", s->n_links);
 	put_kvs(s->attrs, s->n_attrs, 0);
-	putchar('\n');
+	put_c('\n');
 }
 
 static void print_log(struct print_ctx *c, const struct otlp_resource *r,
@@ -219,7 +225,7 @@ static void print_log(struct print_ctx *c, const struct otlp_resource *r,
 	static const char *const sev[] = { "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL" };
 
 	put_time(l->time_ns ? l->time_ns : l->observed_ns);
-	putchar(' ');
+	put_c(' ');
 	put_service(c, r);
 	fputs(" log ", stdout);
 	if (l->severity_text.len)
@@ -230,12 +236,12 @@ static void print_log(struct print_ctx *c, const struct otlp_resource *r,
 		if ((l->severity - 1) % 4)
 			fmt_printf("%u", (l->severity - 1) % 4 + 1);
 	} else
-		putchar('-');
+		put_c('-');
 	if (l->event_name.len) {
 		fputs(" event=", stdout);
 		put_str(l->event_name.p, l->event_name.len, 0);
 	}
-	putchar(' ');
+	put_c(' ');
 	if (l->body.type == OTLP_V_STRING)
 		put_str(l->body.u.s, l->body.len, 1);
 	else
@@ -249,7 +255,7 @@ static void print_log(struct print_ctx *c, const struct otlp_resource *r,
 		put_hex(l->span_id, 8);
 	}
 	put_kvs(l->attrs, l->n_attrs, 0);
-	putchar('\n');
+	put_c('\n');
 }
 
 static void print_metric(struct print_ctx *c, const struct otlp_resource *r,
@@ -263,7 +269,7 @@ static void print_metric(struct print_ctx *c, const struct otlp_resource *r,
 		const struct otlp_hist_point *hp = m->hists ? &m->hists[i] : NULL;
 
 		put_time(np ? np->time_ns : hp->time_ns);
-		putchar(' ');
+		put_c(' ');
 		put_service(c, r);
 		fputs(" metric ", stdout);
 		put_str(m->name.p, m->name.len, 1);
@@ -297,7 +303,7 @@ static void print_metric(struct print_ctx *c, const struct otlp_resource *r,
 			put_kvs(np->attrs, np->n_attrs, 0);
 		else
 			put_kvs(hp->attrs, hp->n_attrs, 0);
-		putchar('\n');
+		put_c('\n');
 	}
 }
 

@@ -13,6 +13,7 @@
 
 #include "rawtel/feature.h"
 #include "rawtel/fmt.h"
+#include "rawtel/util.h"
 #include "rawtel/probes.h"
 #include "rt_ptrace.h"
 
@@ -37,16 +38,13 @@ static int is_elf32(const char *pid)
 /* append " PID (COMM)" to buf */
 static void name_one(const char *pid, char *buf, size_t size)
 {
-	char path[64], comm[32] = "?";
+	char path[64], comm[32];
 	size_t n = strlen(buf);
-	FILE *f;
 
 	fmt_snprintf(path, sizeof(path), "/proc/%s/comm", pid);
-	if ((f = fopen(path, "re"))) {
-		if (fgets(comm, sizeof(comm), f))
-			comm[strcspn(comm, "\n")] = 0;
-		fclose(f);
-	}
+	if (util_read_file(path, comm, sizeof(comm)) < 0)
+		strcpy(comm, "?");
+	comm[strcspn(comm, "\n")] = 0;
 	fmt_snprintf(buf + n, size - n, "%s %s (%s)", n ? "," : "", pid, comm);
 }
 

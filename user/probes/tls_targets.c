@@ -136,14 +136,15 @@ static bool tls_is_lib(const char *file)
 
 int utargets_tls_maps(int pid, int (*fn)(void *ctx, const char *path), void *ctx)
 {
-	char maps[64], line[1024], path[4096];
+	char maps[64], *line = NULL, path[4096];
+	size_t cap = 0;
 	FILE *m;
 	int r = 0;
 
 	fmt_snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
 	if (!(m = util_fopen_maps(maps)))
 		return 0;
-	while (!r && fgets(line, sizeof(line), m)) {
+	while (!r && util_getline(&line, &cap, m) > 0) {
 		char *file = strchr(line, '/');
 
 		if (!file)
@@ -154,6 +155,7 @@ int utargets_tls_maps(int pid, int (*fn)(void *ctx, const char *path), void *ctx
 		fmt_snprintf(path, sizeof(path), "/proc/%d/root%s", pid, file);
 		r = fn(ctx, path);
 	}
+	free(line);
 	fclose(m);
 	return r;
 }

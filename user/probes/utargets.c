@@ -188,7 +188,8 @@ static void dns_running(struct dns_seen *sn, struct uprobe_target *t, int *n, in
 	if (!d)
 		return;
 	while ((de = readdir(d)) && sn->n < 16) {
-		char maps[64], line[1024], path[4096];
+		char maps[64], *line = NULL, path[4096];
+		size_t cap = 0;
 		int pid = atoi(de->d_name);
 		FILE *m;
 
@@ -197,7 +198,7 @@ static void dns_running(struct dns_seen *sn, struct uprobe_target *t, int *n, in
 		fmt_snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
 		if (!(m = util_fopen_maps(maps)))
 			continue;
-		while (fgets(line, sizeof(line), m)) {
+		while (util_getline(&line, &cap, m) > 0) {
 			char *file = strchr(line, '/'), *base;
 			struct elf_file *f;
 
@@ -222,6 +223,7 @@ static void dns_running(struct dns_seen *sn, struct uprobe_target *t, int *n, in
 				elf_close(f);
 			}
 		}
+		free(line);
 		fclose(m);
 	}
 	closedir(d);

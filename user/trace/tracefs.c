@@ -35,13 +35,14 @@ static bool has_events(const char *dir)
 /* A tracefs mounted somewhere unusual (containers, custom init). */
 static bool find_in_mounts(char *out, size_t size)
 {
-	char line[1024], *fl[3];
+	char *line = NULL, *fl[3];
+	size_t cap = 0;
 	bool found = false;
 	FILE *f = fopen("/proc/mounts", "re");
 
 	if (!f)
 		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
+	while (!found && util_getline(&line, &cap, f) > 0) {
 		/* device, mount point, type */
 		if (util_fields(line, fl, 3) != 3)
 			continue;
@@ -50,6 +51,7 @@ static bool find_in_mounts(char *out, size_t size)
 			found = true;
 		}
 	}
+	free(line);
 	fclose(f);
 	return found;
 }

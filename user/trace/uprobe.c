@@ -148,7 +148,8 @@ int uprobe_attach(int prog_fd, const char *path, uint64_t offset, bool retprobe,
 void uprobe_cleanup_stale(void)
 {
 	const char *root;
-	char path[300], line[512];
+	char path[300], *line = NULL;
+	size_t cap = 0;
 	FILE *f;
 
 	if (tracefs_root(&root))
@@ -158,7 +159,7 @@ void uprobe_cleanup_stale(void)
 	if (!f)
 		return;
 	/* "p:rawtel_1234/p_0 /usr/lib/...": group rawtel_PID of a dead PID */
-	while (fgets(line, sizeof(line), f)) {
+	while (util_getline(&line, &cap, f) > 0) {
 		unsigned long pid;
 		const char *ev;
 		char *fl[1], name[96];
@@ -171,5 +172,6 @@ void uprobe_cleanup_stale(void)
 			uprobe_tracefs_remove(name);
 		}
 	}
+	free(line);
 	fclose(f);
 }

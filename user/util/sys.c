@@ -1,12 +1,13 @@
 /* Small stand-ins for C library calls whose static musl versions pull in
  * much more than rawtel uses (see include/rawtel/util.h): sysconf is one
  * 1 KB switch over every _SC_ name, getline brings getdelim, setrlimit
- * synccall, and realpath walks the path by hand. */
+ * synccall, realpath walks the path by hand, and setenv brings putenv. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/auxv.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -91,4 +92,32 @@ ssize_t util_getline(char **line, size_t *cap, FILE *f)
 	}
 	(*line)[n] = 0;
 	return n ? (ssize_t)n : -1;
+}
+
+int util_setenv(const char *key, const char *value)
+{
+	extern char **environ;
+	size_t kl = strlen(key), vl = strlen(value), n = 0;
+	char *s = malloc(kl + vl + 2), **e;
+
+	if (!s)
+		return -ENOMEM;
+	memcpy(s, key, kl);
+	s[kl] = '=';
+	memcpy(s + kl + 1, value, vl + 1);
+	for (e = environ; e && e[n]; n++)
+		if (!strncmp(e[n], key, kl) && e[n][kl] == '=') {
+			e[n] = s;
+			return 0;
+		}
+	if (!(e = malloc((n + 2) * sizeof(*e)))) {
+		free(s);
+		return -ENOMEM;
+	}
+	if (n)
+		memcpy(e, environ, n * sizeof(*e));
+	e[n] = s;
+	e[n + 1] = NULL;
+	environ = e;
+	return 0;
 }
