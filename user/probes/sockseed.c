@@ -60,12 +60,20 @@ static size_t socket_fds(uint32_t pid, struct seed_fd **out, size_t *cap)
 	if (!(d = opendir(path)))
 		return 0;
 	while ((de = readdir(d)) && n < SC_SEED_FDS) {
-		char *end;
+		char *end, link[64];
 		long fd = strtol(de->d_name, &end, 10);
 		uint64_t ino;
+		ssize_t len;
 
-		if (*end || end == de->d_name || fd < 0 || fd > 0x7fffffff ||
-		    procnet_fd_inode(pid, (int)fd, &ino))
+		if (*end || end == de->d_name || fd < 0 || fd > 0x7fffffff)
+			continue;
+		/* relative to the open directory: no walk of /proc/PID/fd
+		 * per descriptor (procnet_fd_inode's path) */
+		len = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
+		if (len < 0)
+			continue;
+		link[len] = 0;
+		if (procnet_socket_inode(link, &ino))
 			continue;
 		if (n == *cap) {
 			size_t c = *cap ? *cap * 2 : 64;
