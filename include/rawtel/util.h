@@ -71,7 +71,8 @@ int util_setrlimit(int resource, const struct rlimit *rl);
 int util_realpath(const char *path, char *out, size_t size);
 /* setenv(key, value, 1): 0 or -ENOMEM. musl's setenv and putenv are
  * 820 bytes; rawtel sets a few variables once, at start-up, from its
- * settings file, so the strings and the old arrays are never freed. */
+ * settings file: the strings it made are freed when replaced (the first
+ * 32 it made; later ones are left, never more than a few). */
 int util_setenv(const char *key, const char *value);
 
 /* qsort(3)'s contract without musl's qsort (user/util/sort.c): heapsort,

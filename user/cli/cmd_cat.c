@@ -236,13 +236,13 @@ static int sig_from_name(const char *path)
 static int is_jsonl(const char *path, FILE *f)
 {
 	size_t n = strlen(path);
-	int ch;
+	char ch = 0;
 
 	if ((n > 6 && !strcmp(path + n - 6, ".jsonl")) || (n > 5 && !strcmp(path + n - 5, ".json")))
 		return 1;
-	do
-		ch = getc(f);
-	while (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t');
+	/* fread, not getc: one stdio reader fewer in the static binary */
+	while (fread(&ch, 1, 1, f) == 1 && (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t'))
+		;
 	rewind(f);
 	return ch == '{';
 }

@@ -184,6 +184,35 @@ static int elf_static_exe(int pid, const char *root, char *out, size_t size)
 	return interp ? -ENOENT : 0;
 }
 
+/* strverscmp for library names (libssl.so.3 after libssl.so.1.1): runs of
+ * digits compare as numbers, the rest byte by byte. musl's strverscmp is
+ * 288 bytes of the static binary for this one use. */
+static int ver_cmp(const char *a, const char *b)
+{
+	while (*a && *a == *b && !(*a >= '0' && *a <= '9'))
+		a++, b++;
+	if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+		size_t na = 0, nb = 0;
+		int c;
+
+		while (a[na] >= '0' && a[na] <= '9')
+			na++;
+		while (b[nb] >= '0' && b[nb] <= '9')
+			nb++;
+
+		while (na > 1 && *a == '0')
+			a++, na--;
+		while (nb > 1 && *b == '0')
+			b++, nb--;
+		if (na != nb)
+			return na < nb ? -1 : 1;
+		if ((c = strncmp(a, b, na)))
+			return c;
+		return ver_cmp(a + na, b + nb);
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
 /* The best-versioned native library matching NAME in the standard
  * directories. */
 static int elf_from_dirs(const char *name, const char *root, char *out,
@@ -204,7 +233,7 @@ static int elf_from_dirs(const char *name, const char *root, char *out,
 		best[0] = 0;
 		while ((de = readdir(d))) {
 			if (!elf_lib_matches(name, de->d_name) ||
-			    (best[0] && strverscmp(de->d_name, best) <= 0) ||
+			    (best[0] && ver_cmp(de->d_name, best) <= 0) ||
 			    fmt_snprintf(cand, sizeof(cand), "%s/%s", dir, de->d_name) >= (int)sizeof(cand) ||
 			    !elf_native(cand))
 				continue;

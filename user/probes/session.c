@@ -93,13 +93,17 @@ int session_opts_check(const struct session_opts *o)
 
 int session_opts_add_probes(struct session_opts *o, const char *list)
 {
-	char buf[256], *save = NULL;
+	char buf[256], *save = buf;
 
 	fmt_snprintf(buf, sizeof(buf), "%s", list);
-	for (char *n = strtok_r(buf, ",", &save); n; n = strtok_r(NULL, ",", &save)) {
+	/* strsep, not strtok_r (a smaller static binary):
+	 * empty items are passed over here */
+	for (char *n; (n = strsep(&save, ","));) {
 		const struct probe *p = probe_find(n);
 		bool dup = false;
 
+		if (!*n)
+			continue;
 		if (!p)
 			return err_set(EINVAL, "unknown probe '%s'; rawtel trace --help lists them", n);
 		for (int i = 0; i < o->n_probes; i++)

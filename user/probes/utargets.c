@@ -83,9 +83,14 @@ int utargets_uprobe(const struct session_opts *o, struct uprobe_target *t, int m
 	r = elf_open_target(spec, (int)o->pid, &f);
 	if (r)
 		return r;
-	for (char *sym = strtok_r(colon + 1, ",", &save); sym; sym = strtok_r(NULL, ",", &save)) {
+	/* strsep, not strtok_r: a smaller static binary */
+	save = colon + 1;
+	for (char *sym; (sym = strsep(&save, ","));) {
 		uint64_t off;
 		struct elf_sym s;
+
+		if (!*sym)
+			continue;
 
 		if (strpbrk(sym, "*?[")) {
 			struct glob_ctx c = { f, t, n, max, 0, 0 };

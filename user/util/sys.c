@@ -94,6 +94,25 @@ ssize_t util_getline(char **line, size_t *cap, FILE *f)
 	return n ? (ssize_t)n : -1;
 }
 
+/* the strings and the array util_setenv made, freed when replaced */
+static char *env_strs[32], **env_arr;
+
+static void env_own(char *old, char *s)
+{
+	int i = 0;
+
+	while (i < 32 && env_strs[i] != old)
+		i++;
+	if (i == 32) {		/* old is not ours: s in a free slot */
+		for (old = NULL, i = 0; i < 32 && env_strs[i]; i++)
+			;
+		if (i == 32)
+			return;
+	}
+	free(old);
+	env_strs[i] = s;
+}
+
 int util_setenv(const char *key, const char *value)
 {
 	extern char **environ;
@@ -107,6 +126,7 @@ int util_setenv(const char *key, const char *value)
 	memcpy(s + kl + 1, value, vl + 1);
 	for (e = environ; e && e[n]; n++)
 		if (!strncmp(e[n], key, kl) && e[n][kl] == '=') {
+			env_own(e[n], s);
 			e[n] = s;
 			return 0;
 		}
@@ -118,6 +138,9 @@ int util_setenv(const char *key, const char *value)
 		memcpy(e, environ, n * sizeof(*e));
 	e[n] = s;
 	e[n + 1] = NULL;
-	environ = e;
+	env_own(NULL, s);
+	if (environ == env_arr)
+		free(env_arr);
+	environ = env_arr = e;
 	return 0;
 }
