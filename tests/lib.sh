@@ -51,6 +51,25 @@ wait_for() {
 	return 1
 }
 
+# run_driven NAME CMD...: CMD (a rawtel run) in the background, its
+# output in $T_TMP/NAME.out and .err; once it runs, $DRIVER once (its pids
+# in $T_TMP/NAME.pids), then SIGTERM; 1 (NAME failed) when it did not start
+# or did not exit 0
+run_driven() {
+	rd_name=$1; shift
+	"$@" > "$T_TMP/$rd_name.out" 2> "$T_TMP/$rd_name.err" &
+	rt=$!; track_pid $rt
+	if ! wait_for "$T_TMP/$rd_name.err" "running:" 200; then
+		fail "$rd_name" "rawtel run did not start: $(cat "$T_TMP/$rd_name.err")"; return 1
+	fi
+	mkdir -p "$T_TMP/$rd_name.d"
+	"$DRIVER" "$T_TMP/$rd_name.d" > "$T_TMP/$rd_name.pids"
+	sleep 0.5
+	kill -TERM $rt; wait $rt; rc=$?
+	if [ $rc -ne 0 ]; then fail "$rd_name" "rawtel run exited $rc: $(cat "$T_TMP/$rd_name.err")"; return 1; fi
+	return 0
+}
+
 # otlp_receiver PREFIX MAX_MS LOG: tests/node/receiver.js on a free
 # loopback port for at most MAX_MS, the request bodies it saves in
 # PREFIXbodies/, its port in PREFIXrport (up to 10 s for it), its output in

@@ -8,10 +8,7 @@
 NODE_DIR="$RAWTEL_TOP/tests/node"
 DRIVER="$RAWTEL_PROGS/rtt_driver"
 
-if ! command -v node > /dev/null || [ ! -d "$NODE_DIR/node_modules/@opentelemetry" ]; then
-	fail run_otlp "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"
-	exit 0
-fi
+need_node run_otlp || exit 0
 
 # start_receiver NAME: a receiver keeping bodies in $T_TMP/NAME.bodies;
 # sets $port
@@ -27,17 +24,7 @@ start_receiver() {
 # HTTP, DNS and TCP that rawtel run's default set would add.
 drive() {
 	name=$1; shift
-	"$RAWTEL" run --no-status --probes exec,exit "$@" > "$T_TMP/$name.out" 2> "$T_TMP/$name.err" &
-	rt=$!; track_pid $rt
-	if ! wait_for "$T_TMP/$name.err" "running:" 200; then
-		fail "$name" "rawtel run did not start: $(cat "$T_TMP/$name.err")"; return 1
-	fi
-	mkdir -p "$T_TMP/$name.d"
-	"$DRIVER" "$T_TMP/$name.d" > "$T_TMP/$name.pids"
-	sleep 0.5
-	kill -TERM $rt; wait $rt; rc=$?
-	if [ $rc -ne 0 ]; then fail "$name" "rawtel run exited $rc: $(cat "$T_TMP/$name.err")"; return 1; fi
-	return 0
+	run_driven "$name" "$RAWTEL" run --no-status --probes exec,exit "$@"
 }
 
 check() { node "$NODE_DIR/check-run.js" "$@"; }

@@ -16,10 +16,7 @@
 NODE_DIR="$RAWTEL_TOP/tests/node"
 DRIVER="$RAWTEL_PROGS/rtt_driver"
 
-if ! command -v node > /dev/null || [ ! -d "$NODE_DIR/node_modules/@opentelemetry" ]; then
-	fail run_resolve "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"
-	exit 0
-fi
+need_node run_resolve || exit 0
 command -v unshare > /dev/null || { fail run_resolve "no unshare (util-linux)"; exit 0; }
 require_bpf run_resolve || exit 0
 
@@ -72,20 +69,9 @@ printf '127.0.0.1\tlocalhost\n::1 localhost ip6-localhost # comment\n127.0.0.1 o
 # the test's resolv.conf and hosts, the driver once, then SIGTERM
 drive() {
 	name=$1 ep=$2; shift 2
-	unshare -m sh -c 'mount --bind "$1/resolv.conf" /etc/resolv.conf &&
+	run_driven "$name" unshare -m sh -c 'mount --bind "$1/resolv.conf" /etc/resolv.conf &&
 		mount --bind "$1/hosts" /etc/hosts && shift && exec "$@"' sh "$T_TMP" \
-		"$RAWTEL" run --no-status --probes exec,exit --endpoint "$ep" "$@" \
-		> "$T_TMP/$name.out" 2> "$T_TMP/$name.err" &
-	rt=$!; track_pid $rt
-	if ! wait_for "$T_TMP/$name.err" "running:" 200; then
-		fail "$name" "rawtel run did not start: $(cat "$T_TMP/$name.err")"; return 1
-	fi
-	mkdir -p "$T_TMP/$name.d"
-	"$DRIVER" "$T_TMP/$name.d" > "$T_TMP/$name.pids"
-	sleep 0.5
-	kill -TERM $rt; wait $rt; rc=$?
-	if [ $rc -ne 0 ]; then fail "$name" "rawtel run exited $rc: $(cat "$T_TMP/$name.err")"; return 1; fi
-	return 0
+		"$RAWTEL" run --no-status --probes exec,exit --endpoint "$ep" "$@"
 }
 check() { node "$NODE_DIR/check-run.js" "$@"; }
 

@@ -21,16 +21,7 @@ if ! command -v redis-server > /dev/null; then
 	need sock_older "redis-server is not installed (scripts/install-deps test)"
 	exit 0
 fi
-rd=$(mktemp -d)
-port=$(free_port)
-redis_start "$port" "$rd" "$rd/server.log"
-spid=$srv
-track_pid $spid
-trap 'kill $spid 2> /dev/null; wait $spid 2> /dev/null; rm -rf "$rd"; t_cleanup' EXIT INT TERM
-if ! wait_port "$port"; then
-	fail sock_older "redis-server did not start: $(tail -n 5 "$rd/server.log")"
-	exit 0
-fi
+redis_up sock_older
 
 cat > "$T_TMP/parent.py" << 'EOF'
 import socket, subprocess, sys

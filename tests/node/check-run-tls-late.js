@@ -4,14 +4,9 @@
 // python3 server (on a libssl copy) that started after rawtel, each from
 // curl: two requests on one connection.
 //   node check-run-tls-late.js NAME OUT_DIR SCENARIO.json
-const fs = require('fs');
-const { readJsonl } = require('./otlp-read.js');
+const { scenarioCheck } = require('./otlp-read.js');
 
-const [name, dir, scenFile] = process.argv.slice(2);
-const sc = JSON.parse(fs.readFileSync(scenFile, 'utf8'));
-const { spans, self } = readJsonl(dir);
-const fails = [];
-const check = (c, what) => { if (!c) fails.push(what); };
+const { sc, spans, self, check, done } = scenarioCheck();
 const SERVER = 2, CLIENT = 3;
 const short = (l) => JSON.stringify(l.map((x) => [x.s.name, x.a['url.path'] || x.a['url.full'],
   x.a['http.response.status_code'], x.a['client.port'] || x.a['network.peer.port']]));
@@ -49,5 +44,4 @@ const libs = (r) => self('rawtel.tls.libraries', { result: r });
 check(sc.late_lines === 2, `${sc.late_lines} files said probed late, want 2`);
 check(libs('attached') >= 2 && libs('failed') === 0, `TLS libraries attached ${libs('attached')}, failed ${libs('failed')}`);
 
-if (fails.length) { console.log(`FAIL ${name}: ${fails.slice(0, 6).join('; ')}`); process.exit(1); }
-console.log(`PASS ${name} (${spans.length} spans)`);
+done();

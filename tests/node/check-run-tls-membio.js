@@ -4,14 +4,9 @@
 // client to node's server and to an asyncio server (each two requests on
 // one connection), and tls_memonly.py's two exchanges with no socket.
 //   node check-run-tls-membio.js NAME OUT_DIR SCENARIO.json
-const fs = require('fs');
-const { readJsonl } = require('./otlp-read.js');
+const { scenarioCheck } = require('./otlp-read.js');
 
-const [name, dir, scenFile] = process.argv.slice(2);
-const sc = JSON.parse(fs.readFileSync(scenFile, 'utf8'));
-const { spans, self } = readJsonl(dir);
-const fails = [];
-const check = (c, what) => { if (!c) fails.push(what); };
+const { sc, spans, self, check, done } = scenarioCheck();
 const SERVER = 2, CLIENT = 3;
 const of = (pid, kind) => spans.filter((x) => x.res['process.pid'] === pid && x.s.kind === kind);
 const short = (l) => JSON.stringify(l.map((x) => [x.s.name, x.a['url.path'] || x.a['url.full'],
@@ -56,5 +51,4 @@ for (const { a } of ms.concat(mc))
 const ev = (e) => self('rawtel.http.events', { event: e });
 check(ev('tls') > 0 && ev('tls_unbound') >= 8, `TLS records bound ${ev('tls')}, unbound ${ev('tls_unbound')}`);
 
-if (fails.length) { console.log(`FAIL ${name}: ${fails.slice(0, 6).join('; ')}`); process.exit(1); }
-console.log(`PASS ${name} (${spans.length} spans)`);
+done();

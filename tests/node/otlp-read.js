@@ -65,4 +65,20 @@ function readJsonl(dir) {
   return out;
 }
 
-module.exports = { val, attrs, readBodies, readJsonl };
+// The opening and end every `NAME OUT_DIR SCENARIO.json` checker shares:
+// the run's spans and self-metrics, the scenario, check() gathering
+// failures and done() printing PASS NAME or FAIL NAME: the first six.
+function scenarioCheck() {
+  const [name, dir, scenFile] = process.argv.slice(2);
+  const sc = JSON.parse(fs.readFileSync(scenFile, 'utf8'));
+  const { spans, self } = readJsonl(dir);
+  const fails = [];
+  const check = (c, what) => { if (!c) fails.push(what); };
+  const done = () => {
+    if (fails.length) { console.log(`FAIL ${name}: ${fails.slice(0, 6).join('; ')}`); process.exit(1); }
+    console.log(`PASS ${name} (${spans.length} spans)`);
+  };
+  return { name, sc, spans, self, check, done };
+}
+
+module.exports = { val, attrs, readBodies, readJsonl, scenarioCheck };
