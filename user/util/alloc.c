@@ -67,12 +67,19 @@ void *malloc(size_t n)
 	return h + HDR / sizeof(size_t);
 }
 
+/* the header of a block malloc gave (not of NULL: no arithmetic on it) */
+static size_t *head(void *p)
+{
+	return (size_t *)p - HDR / sizeof(size_t);
+}
+
 void free(void *p)
 {
-	size_t *h = (size_t *)p - HDR / sizeof(size_t);
+	size_t *h;
 
 	if (!p)
 		return;
+	h = head(p);
 	if (h[1] == CLASSES) {
 		munmap(h, h[0]);
 		return;
@@ -96,11 +103,12 @@ void *calloc(size_t n, size_t size)
 
 void *realloc(void *p, size_t n)
 {
-	size_t *h = (size_t *)p - HDR / sizeof(size_t), cap;
+	size_t *h, cap;
 	void *q;
 
 	if (!p)
 		return malloc(n);
+	h = head(p);
 	cap = (h[1] == CLASSES ? h[0] : (size_t)16 << h[1]) - HDR;
 	if (n <= cap)
 		return p;
