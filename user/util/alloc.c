@@ -34,8 +34,12 @@ static size_t *map(size_t n)
 	return p;
 }
 
-/* header: [0] the next free block, or a mapping's length; [1] the class */
-void *malloc(size_t n)
+/* header: [0] the next free block, or a mapping's length; [1] the class.
+ * *fresh says the block comes from memory never handed out before, which
+ * mmap gave zeroed: calloc then leaves it alone, so a big, sparsely used
+ * table costs only the pages that are written (a memset touched them all:
+ * 14 MB of anonymous RSS at start-up against 3 MB with the C library's). */
+static void *alloc_block(size_t n, int *fresh)
 {
 	size_t c = 0, *h;
 
@@ -50,9 +54,11 @@ void *malloc(size_t n)
 		if (!(h = map(n)))
 			return NULL;
 		h[0] = n;
+		*fresh = 1;
 	} else if (free_list[c]) {
 		h = free_list[c];
 		free_list[c] = (void *)h[0];
+		*fresh = 0;
 	} else {
 		if (arena_left < (size_t)16 << c) {
 			if (!(arena = (char *)map(ARENA)))
@@ -62,9 +68,17 @@ void *malloc(size_t n)
 		h = (size_t *)arena;
 		arena += (size_t)16 << c;
 		arena_left -= (size_t)16 << c;
+		*fresh = 1;
 	}
 	h[1] = c;
 	return h + HDR / sizeof(size_t);
+}
+
+void *malloc(size_t n)
+{
+	int fresh;
+
+	return alloc_block(n, &fresh);
 }
 
 /* the header of a block malloc gave (not of NULL: no arithmetic on it) */
@@ -91,12 +105,13 @@ void free(void *p)
 void *calloc(size_t n, size_t size)
 {
 	void *p;
+	int fresh;
 
 	if (__builtin_mul_overflow(n, size, &n)) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	if ((p = malloc(n)))
+	if ((p = alloc_block(n, &fresh)) && !fresh)
 		memset(p, 0, n);
 	return p;
 }
