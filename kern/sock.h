@@ -56,13 +56,15 @@
 	*(u64 *)(r10 + (SLOT)) = r1
 
 // Jump to LABEL unless the process of pid_tgid R is selected: never
-// rawtel itself; under --pid/--port one in sel; under --comm a task of
-// that name; and only while rawtel is live. Clobbers r0-r5, fp-24..fp-1.
+// rawtel itself; under --pid/--port one in sel; under --cgroup one whose
+// cgroup is (sel holds tcp's owners then, not every selected process);
+// under --comm a task of that name; and only while rawtel is live.
+// Clobbers r0-r5, fp-24..fp-1.
 #define SELECT(R, LABEL) \
 	r1 = R ; \
 	r1 >>= 32 ;				/* the tgid */ \
 	if r1 == $self_pid goto LABEL ; \
-.if $sel_map ; \
+.if $filter_pid | $sel_port ; \
 	*(u32 *)(r10 + FP_SEL_TGID) = r1 ;	/* in sel? */ \
 	r2 = r10 ; \
 	r2 += FP_SEL_TGID ; \

@@ -18,6 +18,13 @@
 #    /proc files: their parent's), the longer ones also service.name from
 #    the environment and process.vpid (their pid in the namespace, not the
 #    host's); no record of a cat reaches user space.
+#  - pod_run: a directory named like the kubelet's (cgroupfs driver)
+#    kubepods/besteffort/pod<uid>/<64 hex> holding an HTTP server, pid 1 of
+#    its own PID namespace, service.name in its OTEL_RESOURCE_ATTRIBUTES;
+#    curl outside. rawtel run --probes http,exec,exit --container <prefix>:
+#    the spans' and logs' resources all carry k8s.pod.uid and container.id,
+#    the spans' process.vpid 1 and service.name from the environment; no
+#    record of curl.
 . "$RAWTEL_TOP/tests/lib.sh"
 
 CG_ROOT=$(grep ' - cgroup2 ' /proc/self/mountinfo | head -n 1 | cut -d' ' -f5)
@@ -89,17 +96,19 @@ while time.time() - t < 8:
 	fi
 }
 
-# the resources of the log records in F: one line per process seen,
-# "EXE PID VPID SERVICE CONTAINER RUNTIME"
+# the resources of the records in F (log records, or with a second
+# argument, spans): one line per process seen,
+# "EXE PID VPID SERVICE CONTAINER RUNTIME POD"
 resources() {
-	python3 - "$1" <<'PY'
+	python3 - "$1" "${2:-resourceLogs}" <<'PY'
 import json, sys
 seen = set()
 for line in open(sys.argv[1]):
-    for rl in json.loads(line).get("resourceLogs", []):
+    for rl in json.loads(line).get(sys.argv[2], []):
         a = {kv["key"]: list(kv["value"].values())[0] for kv in rl["resource"]["attributes"]}
         row = " ".join(str(a.get(k, "-")) for k in ("process.executable.name", "process.pid",
-              "process.vpid", "service.name", "container.id", "container.runtime.name"))
+              "process.vpid", "service.name", "container.id", "container.runtime.name",
+              "k8s.pod.uid"))
         if row not in seen:
             seen.add(row)
             print(row)
@@ -140,7 +149,7 @@ container_case() {
 	sleeps=$(grep -c "^sleep " "$d/res") cats=$(grep -c "^cat " "$d/res")
 	# every sleep in the container: its own cgroup file read, or (gone
 	# before rawtel read it) its parent's
-	inside=$(grep -Ec "^sleep [0-9]+ [^ ]+ [^ ]+ $hex docker\$" "$d/res")
+	inside=$(grep -Ec "^sleep [0-9]+ [^ ]+ [^ ]+ $hex docker -\$" "$d/res")
 	# the 0.4 s ones read whole: service from the environment, a vpid
 	# that is not the host pid
 	whole=$(awk -v h="$hex" '$1 == "sleep" && $3 != "-" && $3 != $2 && $4 == "rt-ident-svc" &&
@@ -156,6 +165,67 @@ container_case() {
 	fi
 }
 
+# a Kubernetes pod's container as the kubelet's cgroupfs driver names it:
+# .../kubepods/besteffort/pod<uid>/<64 hex>, an HTTP server in its own PID
+# namespace with service.name in OTEL_RESOURCE_ATTRIBUTES, curl outside
+pod_case() {
+	name=pod_run d=$T_TMP/pod_run
+	hex=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	uid=$(python3 -c 'import uuid; print(uuid.uuid4())')
+	top=$(mktemp -d "$CG_ROOT/rawtel-k.XXXXXX") || { fail $name "cannot create a cgroup"; return; }
+	cdir=$top/kubepods/besteffort/pod$uid/$hex
+	CG_DIRS="$cdir ${cdir%/*} $top/kubepods/besteffort $top/kubepods $top $CG_DIRS"
+	mkdir -p "$d" "$cdir" || { fail $name "cannot create $cdir"; return; }
+	mkfifo "$d/go"
+	# the interpreter itself, not a wrapper script (pyenv's shims fork)
+	py=$(command -v /usr/bin/python3 || command -v python3)
+	# pid 1 of its namespace: a server answering for 8 s at most
+	SRV='import http.server, sys, time
+s = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+s.timeout = 0.2
+open(sys.argv[1] + "/port.tmp", "w").write(str(s.server_address[1]))
+t = time.time()
+while time.time() - t < 8 and not __import__("os").path.exists(sys.argv[1] + "/stop"):
+    s.handle_request()'
+	OTEL_RESOURCE_ATTRIBUTES="deployment.environment=t,service.name=rt-pod-svc" \
+		unshare --pid --fork sh -c "echo \$\$ > $cdir/cgroup.procs && read x < $d/go &&
+		cd $d && exec $py -c '$SRV' $d 2> /dev/null" &
+	CG_PIDS="$CG_PIDS $!"
+	sleep 0.3
+	"$RAWTEL" run --no-status --probes http,exec,exit --container "$(echo "$hex" | cut -c1-16)" \
+		--output "$d/o" --no-spool > "$d/run.out" 2> "$d/run.err" &
+	rt=$!; track_pid $rt
+	if ! wait_for "$d/run.err" "running:" 300; then
+		fail $name "rawtel run did not start: $(cat "$d/run.err")"; touch "$d/stop"
+		echo > "$d/go" & CG_PIDS="$CG_PIDS $!"; return
+	fi
+	echo go > "$d/go" &
+	CG_PIDS="$CG_PIDS $!"
+	wait_for "$d/port.tmp" '[0-9]' 50 && port=$(cat "$d/port.tmp") &&
+		for k in 1 2 3 4 5; do curl -s -o /dev/null "http://127.0.0.1:$port/"; done
+	sleep 1
+	touch "$d/stop"
+	kill -INT $rt; wait $rt; rc=$?
+	resources "$d/o/traces.jsonl" resourceSpans > "$d/spans" 2>&1
+	resources "$d/o/logs.jsonl" > "$d/logs" 2>&1
+	# every resource the pod's, the server's with its namespace pid (1)
+	# and the service its environment names; no record of curl
+	spans=$(grep -c . "$d/spans") logs=$(grep -c . "$d/logs")
+	pod=$(cat "$d/spans" "$d/logs" | awk -v h="$hex" -v u="$uid" '$5 == h && $6 == "-" && $7 == u' | wc -l)
+	srv=$(awk '$3 == 1 && $4 == "rt-pod-svc"' "$d/spans" | wc -l)
+	curls=$(grep -c "^curl " "$d/logs")
+	if [ $rc -eq 0 ] && [ "$spans" -gt 0 ] && [ "$logs" -gt 0 ] && [ "$pod" -eq $((spans + logs)) ] &&
+	   [ "$srv" -eq "$spans" ] && [ "$curls" -eq 0 ]; then
+		pass "$name (spans and logs with k8s.pod.uid $uid, container.id $(echo "$hex" | cut -c1-12)...," \
+			"process.vpid 1, service.name from OTEL_RESOURCE_ATTRIBUTES; no curl)"
+	else
+		fail $name "rc=$rc resources: spans $spans, logs $logs (want > 0), the pod's $pod" \
+			"(want all), the server's $srv (want $spans), curls $curls (want 0):" \
+			"$(cat "$d/spans") | $(awk -v h="$hex" '$5 != h' "$d/logs" | head -n 5)" \
+			"$(tail -n 2 "$d/run.err")"
+	fi
+}
+
 require_bpf cgroup_select || exit 0
 if [ -z "$CG_ROOT" ] || ! CG=$(mktemp -d "$CG_ROOT/rawtel-t.XXXXXX" 2>/dev/null); then
 	fail cgroup_select "no writable cgroup v2 mount (${CG_ROOT:-none} in /proc/self/mountinfo)"
@@ -166,3 +236,4 @@ select_case cgroup_select "${CG#"$CG_ROOT"}"
 select_case cgroup_select_dir "$CG"
 tcp_case
 container_case
+pod_case
