@@ -99,6 +99,13 @@ static void test_read_checks(void)
 	MSG_HAS("others may write it (mode 620)");
 	p = tmp_file("A=1\n", 0602);
 	T_EQ_INT(config_read(p, buf, sizeof(buf)), -EPERM);
+	/* 0600 but another user's: that user may write it (tests run as
+	 * root; an unprivileged run cannot give a file away) */
+	p = tmp_file("A=1\n", 0600);
+	if (geteuid() == 0 && chown(p, 12345, 0) == 0) {
+		T_EQ_INT(config_read(p, buf, sizeof(buf)), -EPERM);
+		MSG_HAS("owned by uid 12345, neither root nor rawtel's user");
+	}
 	/* exactly cap - 1 bytes fit; one more does not */
 	memset(big, 'x', sizeof(big));
 	big[15] = 0;
