@@ -5,7 +5,9 @@
 # query API returns histogram_quantile(0.9, ...) over
 # http_server_request_duration_seconds: a number between 0 and 10 s.
 # promtool check metrics finds nothing to say of the scraped text, and the
-# endpoint answers 404/405 in one line. Without prometheus, promtool alone
+# endpoint answers 404/405 in one line. OpenMetrics when Accept asks for
+# it (the Python client library's parser reads it, where installed), a
+# scrape answered while another client sits idle on its connection. Without prometheus, promtool alone
 # (if present) checks the text; without either, SKIP.
 . "$RAWTEL_TOP/tests/lib.sh"
 require_bpf deploy_prom || exit 0
@@ -34,6 +36,43 @@ if grep -q '^http_server_request_duration_seconds_bucket{.*job="python3.*le="+In
 	pass deploy_prom_promtool
 else
 	fail deploy_prom_promtool "$(head -c 600 "$T_TMP/lint") $(grep -c . "$T_TMP/m.txt") lines"
+fi
+# OpenMetrics when the Accept header asks (as Prometheus's own does), read
+# by the Python client library's strict parser where it is installed;
+# target_info in both formats
+acc='application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5'
+curl -s -D "$T_TMP/om.hdr" -H "Accept: $acc" http://127.0.0.1:$rp/metrics > "$T_TMP/om.txt"
+om=$(tail -n 1 "$T_TMP/om.txt")
+if grep -qi '^content-type: application/openmetrics-text; version=1.0.0' "$T_TMP/om.hdr" &&
+   [ "$om" = "# EOF" ] && grep -q '^# TYPE http_server_request_duration_seconds histogram$' "$T_TMP/om.txt" &&
+   grep -q '^target_info{job="' "$T_TMP/om.txt" && grep -q '^target_info{job="' "$T_TMP/m.txt"; then
+	if /usr/bin/python3 -c 'import prometheus_client' 2> /dev/null; then
+		/usr/bin/python3 -c 'import sys
+from prometheus_client.openmetrics.parser import text_string_to_metric_families as om
+from prometheus_client.parser import text_string_to_metric_families as text
+f = [x.name for x in om(open(sys.argv[1]).read())]
+t = [x.name for x in text(open(sys.argv[2]).read())]
+assert "http_server_request_duration_seconds" in f and "target" in f, f
+print(len(f), len(t))' "$T_TMP/om.txt" "$T_TMP/m.txt" > "$T_TMP/om.out" 2>&1 &&
+			pass "deploy_prom_openmetrics (families, OpenMetrics and text: $(cat "$T_TMP/om.out"))" ||
+			fail deploy_prom_openmetrics "prometheus_client refused it: $(tail -n 2 "$T_TMP/om.out")"
+	else pass "deploy_prom_openmetrics (no prometheus_client: structure only)"; fi
+else
+	fail deploy_prom_openmetrics "$(head -n 2 "$T_TMP/om.hdr"), last line '$om', $(grep -c . "$T_TMP/om.txt") lines"
+fi
+# a client that connects and sends nothing holds one of the 4 slots, not
+# the event loop: a scrape meanwhile is answered at once
+python3 -c 'import socket, sys, time
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+open(sys.argv[2], "w").write("connected")
+time.sleep(4)' $rp "$T_TMP/idle" &
+track_pid $!
+if wait_for "$T_TMP/idle" connected 50 &&
+   st=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 3 http://127.0.0.1:$rp/metrics) &&
+   [ "${st%% *}" = 200 ]; then
+	pass "deploy_prom_idle_client (a scrape beside an idle connection: $st s)"
+else
+	fail deploy_prom_idle_client "a scrape beside an idle connection: '${st:-}'"
 fi
 if ! command -v prometheus > /dev/null; then
 	skip deploy_prom_query "no prometheus here: promtool checked the text only"
