@@ -3,7 +3,9 @@
 # decoded by the OpenTelemetry project's own code, checked field by field
 # (tests/node/check-run.js): HTTP with protobuf and JSON, the default files
 # directory, protobuf files, service name and resource attributes from the
-# environment, and nothing lost at SIGTERM with batches pending.
+# environment, gzip bodies (inflated by the receiver; spooled gzipped while
+# the collector is away, then replayed), and nothing lost at SIGTERM with
+# batches pending.
 . "$RAWTEL_TOP/tests/lib.sh"
 NODE_DIR="$RAWTEL_TOP/tests/node"
 DRIVER="$RAWTEL_PROGS/rtt_driver"
@@ -72,6 +74,39 @@ OTEL_SERVICE_NAME=svc-under-test OTEL_RESOURCE_ATTRIBUTES="deployment.environmen
 	drive run_files_proto --output "$T_TMP/proto.d" --format proto &&
 	check run_files_proto "$T_TMP/proto.d" "$T_TMP/run_files_proto.pids" --service svc-under-test \
 		--res "deployment.environment=test,team=a b"
+
+# gzip with the collector away: the spool files hold the gzip bodies as
+# they would be sent (header, then 1f 8b..., inflated by Python's zlib into
+# protobuf); a second rawtel replays them to the receiver, Content-Encoding
+# gzip, and the first run's processes are all in what it received
+sp=$T_TMP/gzspool
+drive run_gzip_spool --endpoint http://127.0.0.1:1 --compression gzip --spool "$sp" &&
+if python3 - "$sp" > "$T_TMP/gzspool.out" 2>&1 <<'PY'
+import gzip, os, sys
+n = 0
+for d, _, files in os.walk(sys.argv[1]):
+    for f in files:
+        b = open(os.path.join(d, f), "rb").read()
+        assert b[:8] == b"RTSPOOL1" and b[9] == 1 and b[16:18] == b"\x1f\x8b", (f, b[:18])
+        assert len(gzip.decompress(b[16:])) > 0
+        n += 1
+assert n > 0, "no spool file"
+print(n)
+PY
+then
+	start_receiver gzsp
+	# its own batches wait for the end: the first requests are the spool's
+	OTEL_BLRP_SCHEDULE_DELAY=600000 OTEL_METRIC_EXPORT_INTERVAL=600000 \
+	"$RAWTEL" run --no-status --endpoint "http://127.0.0.1:$port" --compression gzip --spool "$sp" \
+		--probes exit --duration 3 > /dev/null 2> "$T_TMP/gzsp.err"
+	mkdir -p "$T_TMP/gzsp.replayed"
+	for f in $(ls "$T_TMP/gzsp.bodies" | sort -n | head -n "$(cat "$T_TMP/gzspool.out")"); do
+		cp "$T_TMP/gzsp.bodies/$f" "$T_TMP/gzsp.replayed/"
+	done
+	if grep -q '"content-encoding":"gzip"' "$T_TMP/gzsp.rlog" && ! grep -q '"ok":false' "$T_TMP/gzsp.rlog"; then
+		check run_gzip_spool "$T_TMP/gzsp.replayed" "$T_TMP/run_gzip_spool.pids" --format protobuf
+	else fail run_gzip_spool "no gzip replay, or one refused: $(head -c 300 "$T_TMP/gzsp.rlog") $(cat "$T_TMP/gzsp.err")"; fi
+else fail run_gzip_spool "spool files: $(tail -n 3 "$T_TMP/gzspool.out")"; fi
 
 # batches that would wait minutes: SIGTERM still delivers every record
 start_receiver late
