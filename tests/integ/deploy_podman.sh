@@ -56,6 +56,46 @@ else
 	fail deploy_podman_probe "$(tail -n 5 "$T_TMP/probe")"
 fi
 
+# As the DaemonSet runs it: its capabilities (read from the YAML) instead of
+# --privileged, seccomp unconfined, tracefs written, a read-only root, the
+# default probes; a python3 holding libssl makes rawtel attach TLS uprobes
+# (the kernel's uprobe PMU refuses them without SYS_ADMIN: rawtel must take
+# tracefs' uprobe_events and run, not exit)
+caps=$(sed -n 's/^ *add: \[\(.*\)\]/\1/p' "$top/scripts/deploy/rawtel-daemonset.yaml" | tr -d '" ')
+capopt="--cap-drop=ALL"
+for c in $(echo "$caps" | tr ',' ' '); do capopt="$capopt --cap-add=$c"; done
+/usr/bin/python3 -c 'import ssl, time; time.sleep(20)' &
+sslpid=$!
+mkdir -p "$T_TMP/ds"
+# shellcheck disable=SC2086
+timeout 60 $P run --rm $U $capopt --security-opt seccomp=unconfined --pid=host --read-only \
+	-v /sys/kernel/tracing:/sys/kernel/tracing -v "$T_TMP/ds:/out" "$img" \
+	run --no-spool --duration 2 --output /out > "$T_TMP/ds.log" 2>&1
+dsrc=$?
+kill $sslpid 2> /dev/null; wait $sslpid 2> /dev/null
+# the TLS libraries rawtel probed, from its own metric (result=attached)
+tlslibs=$(/usr/bin/python3 -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    for rm in json.loads(line).get("resourceMetrics", []):
+        for sm in rm.get("scopeMetrics", []):
+            for m in sm.get("metrics", []):
+                if m.get("name") != "rawtel.tls.libraries":
+                    continue
+                for dp in m.get("sum", {}).get("dataPoints", []):
+                    if {"key": "result", "value": {"stringValue": "attached"}} in dp.get("attributes", []):
+                        n = max(n, int(dp.get("asInt", 0)))
+print(n)' "$T_TMP/ds/metrics.jsonl" 2> /dev/null)
+if [ -z "$caps" ]; then
+	fail deploy_podman_daemonset_caps "no capabilities read from rawtel-daemonset.yaml"
+elif [ $dsrc = 0 ] && grep -q "running:" "$T_TMP/ds.log" && ! grep -q "cannot" "$T_TMP/ds.log" &&
+	[ "${tlslibs:-0}" -ge 1 ]; then
+	pass "deploy_podman_daemonset_caps ($caps; $tlslibs TLS libraries probed)"
+else
+	fail deploy_podman_daemonset_caps "exit $dsrc, TLS libraries probed ${tlslibs:-?}: $(tail -n 3 "$T_TMP/ds.log")"
+fi
+
 bb=/bin/busybox
 mkdir -p "$T_TMP/out"
 # shellcheck disable=SC2086

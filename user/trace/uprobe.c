@@ -134,6 +134,13 @@ int uprobe_attach(int prog_fd, const char *path, uint64_t offset, bool retprobe,
 	 * kernel runs wherever the probed code executes */
 	fd = attach_perf_event_open(&pa, pid > 0 ? pid : -1, pid > 0 ? -1 : 0, -1,
 				    RT_PERF_FLAG_FD_CLOEXEC);
+	/* The uprobe PMU wants CAP_SYS_ADMIN, which a container given only
+	 * BPF and PERFMON lacks (EACCES): tracefs' uprobe_events asks for
+	 * write access to the file instead, so take that path from now on */
+	if ((fd == -EACCES || fd == -EPERM) && pmu_type >= 0) {
+		pmu_type = -1;
+		return uprobe_attach(prog_fd, path, offset, retprobe, pid, cookie, cookie_ok, out);
+	}
 	if (fd < 0) {
 		attach_close(out);
 		return err_set(-fd, "cannot attach %s: %s%s", out->what, strerror(-fd),
