@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "agent_int.h"
@@ -406,7 +407,10 @@ int agent_run(struct agent_opts *o)
 	if (!o->sched_normal) {
 		struct sched_param sp = { 0 };
 
-		if (sched_setscheduler(0, SCHED_BATCH, &sp) < 0)
+		/* the system call itself: musl's sched_setscheduler is ENOSYS
+		 * (POSIX means the process, Linux does the thread; rawtel has
+		 * one) */
+		if (syscall(SYS_sched_setscheduler, 0, SCHED_BATCH, &sp) < 0)
 			fmt_fprintf(stderr, "rawtel: cannot use SCHED_BATCH (%s): running as a normal task\n",
 				strerror(errno));
 	}
