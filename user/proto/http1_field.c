@@ -177,6 +177,14 @@ void http1_target_bytes(struct http1_conn *c, struct http1_side *s,
 			size_t j = i;
 
 			/* plain path bytes go in one copy */
+			for (; n - j >= 8; j += 8) {
+				uint64_t m = h1_eq(h1_word(p + j), '?') | (h1_word(p + j) & H1_HIGH);
+
+				if (m) {
+					j += h1_first(m);
+					break;
+				}
+			}
 			while (j < n && p[j] != '?' && p[j] < 0x80)
 				j++;
 			if (j > i && x)
@@ -251,7 +259,8 @@ void http1_target_done(struct http1_conn *c, struct http1_side *s)
 
 /* The name (lower case, s->name_len long) is one whose value matters:
  * its H_* id, else H_OTHER. Compared by length first: most names are
- * none of these (the lengths are H_NAME_LENS: keep both in step). */
+ * none of these (the lengths are H_NAME_LENS, a response's
+ * H_RESP_NAME_LENS: keep them in step). */
 static uint8_t name_id(const struct http1_side *s)
 {
 	const char *n = s->name;
@@ -301,12 +310,20 @@ void http1_field_name_done(struct http1_side *s)
 static int put_text(char *out, uint16_t *len, size_t size, const uint8_t *p,
 		    size_t n)
 {
-	size_t k = *len, m;
+	size_t k = *len, m, i = 0;
 
 	if (k >= size)
 		return -1;
 	m = size - 1 - k < n ? size - 1 - k : n;
-	for (size_t i = 0; i < m; i++) {
+	/* eight printable bytes at a time go as they are */
+	for (; i + 8 <= m; i += 8) {
+		uint64_t w = h1_word(p + i);
+
+		if (h1_below(w, 0x20) | h1_eq(w, 0x7f) | (w & H1_HIGH))
+			break;
+		memcpy(out + k + i, p + i, 8);
+	}
+	for (; i < m; i++) {
 		uint8_t ch = p[i];
 
 		out[k + i] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : ch == '\t' ? ' ' : '?';
@@ -471,7 +488,7 @@ static int clen_parse(struct http1_side *s)
 
 int http1_field_done(struct http1_conn *c, struct http1_side *s)
 {
-	struct http1_exchange *x = http1_cur_req(c);
+	struct http1_exchange *x;
 
 	switch (s->hdr) {
 	case H_CLEN:
@@ -490,7 +507,7 @@ int http1_field_done(struct http1_conn *c, struct http1_side *s)
 		/* two traceparent fields make the context invalid */
 		if (s->tp_seen < 2)
 			s->tp_seen++;
-		if (!x)
+		if (!(x = http1_cur_req(c)))
 			break;
 		if (s->tp_seen > 1) {
 			x->tp_state = HTTP1_TP_INVALID;

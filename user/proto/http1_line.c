@@ -13,24 +13,61 @@
 #include "http1_int.h"
 
 /* The first control byte (http1_ctl) at or after p[i], or n: eight bytes
- * at a time while none is near (field values are most of a head). */
+ * at a time (field values are most of a head), the first flagged byte
+ * found without a byte loop. */
 static size_t ctl_scan(const uint8_t *p, size_t i, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	while (n - i >= 8) {
+		uint64_t w = h1_word(p + i), m = h1_below(w, 0x20) | h1_eq(w, 0x7f);
 
-	for (; n - i >= 8; i += 8) {
-		uint64_t w, del;
-
-		memcpy(&w, p + i, 8);
-		del = w ^ (0x7f * ones);
-		/* a byte below 0x20 (HT included: the bytes loop sorts it
-		 * out), or a DEL */
-		if (((w - 0x20 * ones) & ~w & high) | ((del - ones) & ~del & high))
-			break;
+		if (!m) {
+			i += 8;
+			continue;
+		}
+		i += h1_first(m);
+		/* HT is flagged with the controls but is not one */
+		if (p[i] != '\t')
+			return i;
+		i++;
 	}
 	while (i < n && !http1_ctl(p[i]))
 		i++;
 	return i;
+}
+
+/* Per byte of w: the high bit when the byte is a letter, a digit or '-'
+ * (the bytes of almost every field name), exactly; bytes >= 0x80 never.
+ * Each test is on the low seven bits, so no sum carries into the next
+ * byte: x + (0x80 - lo) has its high bit when x >= lo, x + (0x7f - hi)
+ * when x > hi. */
+static uint64_t name_chars(uint64_t w)
+{
+	uint64_t x = w & ~H1_HIGH, y = x | 0x20 * H1_ONES;
+#define GE(v, lo) ((v) + (0x80 - (lo)) * H1_ONES)
+#define IN(v, lo, hi) (GE(v, lo) & ~((v) + (0x7f - (hi)) * H1_ONES))
+	return (IN(y, 'a', 'z') | IN(y, '0', '9') | IN(y, '-', '-')) & GE(x, 0x20) & ~w & H1_HIGH;
+#undef IN
+#undef GE
+}
+
+/* A field name's length: the tchar bytes at the start, eight at a time
+ * while they are letters, digits and '-' (the table for the others). */
+static size_t name_scan(const uint8_t *p, size_t n)
+{
+	size_t k = 0;
+
+	while (n - k >= 8) {
+		uint64_t other = ~name_chars(h1_word(p + k)) & H1_HIGH;
+
+		if (other) {
+			k += h1_first(other);
+			break;
+		}
+		k += 8;
+	}
+	while (k < n && http1_tchar(p[k]))
+		k++;
+	return k;
 }
 
 /* The line's end at p[i]: its length with the (CR) LF, or 0. */
@@ -63,6 +100,14 @@ static long request_line(struct http1_conn *c, struct http1_side *s, const uint8
 	if (!m || m >= n || p[m] != ' ')
 		return 0;
 	t = e = m + 1;
+	for (; n - e >= 8; e += 8) {
+		uint64_t w = h1_word(p + e), b = h1_below(w, 0x21) | h1_eq(w, 0x7f);
+
+		if (b) {
+			e += h1_first(b);
+			break;
+		}
+	}
 	while (e < n && p[e] > 0x20 && p[e] != 0x7f)
 		e++;
 	if (e == t || e >= n || p[e] != ' ' || (minor = version_at(p, e + 1, n)) < 0 ||
@@ -115,18 +160,29 @@ static long status_line(struct http1_side *s, const uint8_t *p, size_t n)
 /* name ":" value (CR) LF, at F_LINE */
 static long field_line(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t n)
 {
-	size_t k = 0, v, e, len;
+	size_t k = name_scan(p, n), v, e, len;
+	/* names as long as one that matters in this direction (name_id) */
+	uint32_t lens = s->is_req ? H_NAME_LENS : H_RESP_NAME_LENS;
 
-	while (k < n && http1_tchar(p[k]))
-		k++;
 	if (!k || k >= n || p[k] != ':')
 		return 0;
 	v = k + 1;
 	e = ctl_scan(p, v, n);
 	if (!(len = line_end(p, e, n)))
 		return 0;
+	if ((k >= 32 || !(lens >> k & 1)) && !s->trailers && s->fields < HTTP1_FIELDS_MAX) {
+		/* a field nobody keeps: the state http1_field_name_done and
+		 * http1_field_line_end leave, without them */
+		s->name_len = (uint8_t)(k < 255 ? k : 255);
+		s->hdr = H_OTHER;
+		s->val_len = s->sp = 0;
+		s->val_total = 0;
+		s->in_value = e > v;
+		s->fields++;
+		http1_next_line(s, F_LINE);
+		return (long)len;
+	}
 	s->state = F_NAME;
-	/* only names as long as one that matters are looked at (name_id) */
 	if (k < 32 && (H_NAME_LENS >> k & 1)) {
 		s->name_len = 0;
 		http1_name_bytes(s, p, k);
