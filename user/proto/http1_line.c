@@ -35,36 +35,11 @@ static size_t ctl_scan(const uint8_t *p, size_t i, size_t n)
 	return i;
 }
 
-/* Per byte of w: the high bit when the byte is a letter, a digit or '-'
- * (the bytes of almost every field name), exactly; bytes >= 0x80 never.
- * Each test is on the low seven bits, so no sum carries into the next
- * byte: x + (0x80 - lo) has its high bit when x >= lo, x + (0x7f - hi)
- * when x > hi. */
-static uint64_t name_chars(uint64_t w)
-{
-	uint64_t x = w & ~H1_HIGH, y = x | 0x20 * H1_ONES;
-#define GE(v, lo) ((v) + (0x80 - (lo)) * H1_ONES)
-#define IN(v, lo, hi) (GE(v, lo) & ~((v) + (0x7f - (hi)) * H1_ONES))
-	return (IN(y, 'a', 'z') | IN(y, '0', '9') | IN(y, '-', '-')) & GE(x, 0x20) & ~w & H1_HIGH;
-#undef IN
-#undef GE
-}
-
-/* A field name's length: the tchar bytes at the start, eight at a time
- * while they are letters, digits and '-' (the table for the others). */
+/* A field name's length: the tchar bytes at the start. */
 static size_t name_scan(const uint8_t *p, size_t n)
 {
 	size_t k = 0;
 
-	while (n - k >= 8) {
-		uint64_t other = ~name_chars(h1_word(p + k)) & H1_HIGH;
-
-		if (other) {
-			k += h1_first(other);
-			break;
-		}
-		k += 8;
-	}
 	while (k < n && http1_tchar(p[k]))
 		k++;
 	return k;
@@ -100,14 +75,6 @@ static long request_line(struct http1_conn *c, struct http1_side *s, const uint8
 	if (!m || m >= n || p[m] != ' ')
 		return 0;
 	t = e = m + 1;
-	for (; n - e >= 8; e += 8) {
-		uint64_t w = h1_word(p + e), b = h1_below(w, 0x21) | h1_eq(w, 0x7f);
-
-		if (b) {
-			e += h1_first(b);
-			break;
-		}
-	}
 	while (e < n && p[e] > 0x20 && p[e] != 0x7f)
 		e++;
 	if (e == t || e >= n || p[e] != ' ' || (minor = version_at(p, e + 1, n)) < 0 ||
@@ -183,12 +150,8 @@ static long field_line(struct http1_conn *c, struct http1_side *s, const uint8_t
 		return (long)len;
 	}
 	s->state = F_NAME;
-	if (k < 32 && (H_NAME_LENS >> k & 1)) {
-		s->name_len = 0;
-		http1_name_bytes(s, p, k);
-	} else {
-		s->name_len = (uint8_t)(k < 255 ? k : 255);
-	}
+	s->name_len = 0;
+	http1_name_bytes(s, p, k);
 	http1_field_name_done(s);
 	s->state = F_VALUE;
 	if (e > v) {

@@ -363,55 +363,8 @@ static size_t body_bytes(struct http1_conn *c, struct http1_side *s, size_t avai
 	return (size_t)k;
 }
 
-/* Lines that came whole, one step each (http1_line.c), as long as they
- * come: the start line and the field lines after it up to the empty
- * line. Each is counted as line_bytes() would count it on its own, with
- * the same limits. Returns the bytes taken (0: none, the byte machine's
- * turn), or -1 - k when a rule broke at byte k, what came before it
- * counted. */
-static long whole_lines(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t n,
-			int head)
-{
-	size_t off = 0;
-
-	while (off < n && p[off] != '\r' && p[off] != '\n') {
-		uint8_t st = s->state;
-		size_t room = n - off;
-		long k;
-
-		if (room > HTTP1_LINE_MAX + 2)
-			room = HTTP1_LINE_MAX + 2;
-		if (head && room > HTTP1_HEAD_MAX - s->head_len)
-			room = HTTP1_HEAD_MAX - s->head_len;
-		k = http1_line(c, s, p + off, room);
-		if (k < 0) {
-			k = -1 - k;
-			s->msg_bytes += (uint64_t)k;
-			s->line_len += (uint32_t)k;
-			if (head)
-				s->head_len += (uint32_t)k;
-			return -1 - (long)off - k;
-		}
-		if (!k)
-			break;
-		off += (size_t)k;
-		s->msg_bytes += (uint64_t)k;
-		if (head)
-			s->head_len += (uint32_t)k;
-		/* a whole start line is evidence enough that this is HTTP */
-		if (st < F_LINE) {
-			c->seen_http = 1;
-			c->misses = 0;
-			s->synced = 1;
-		}
-		if (head && s->head_len >= HTTP1_HEAD_MAX)
-			break;
-	}
-	return (long)off;
-}
-
-/* Start-line, header and chunk-line bytes from p (n of them): lines that
- * came whole in one step each, else one byte through the byte machine.
+/* Start-line, header and chunk-line bytes from p (n of them): a line that
+ * came whole in one step, else one byte through the byte machine.
  * Returns how many were taken, or -1 - k when a rule broke at byte k (the
  * caller leaves the grammar there). */
 static long line_bytes(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t n,
@@ -437,21 +390,34 @@ static long line_bytes(struct http1_conn *c, struct http1_side *s, const uint8_t
 	}
 	s->last_ns = ts;
 	s->newline = 0;
-	/* lines that came whole: one step each, counted there */
-	if ((st == F_LINE || st == RL_METHOD || st == SL_VERSION) && !s->line_len && !s->cr &&
-	    (k = whole_lines(c, s, p, n, head)) != 0)
-		return k;
-	/* counted first: a message that ends on this byte has it */
-	s->msg_bytes++;
-	if (st == C_SIZE || st == C_EXT || st == C_DATA_END)
-		k = chunk_bytes(s, p[0]);
-	else
-		k = head_bytes(c, s, p, room, ts);
+	/* a line that came whole: one step (see http1_line.c) */
+	if ((st == F_LINE || st == RL_METHOD || st == SL_VERSION) && !s->line_len && !s->cr)
+		k = http1_line(c, s, p, room);
 	if (k < 0) {
-		s->msg_bytes--;
-		return -1;
+		/* broke a rule at its byte -1 - k: what came before
+		 * it counts as the byte machine would count it */
+		k = -1 - k;
+		s->msg_bytes += (uint64_t)k;
+		s->line_len += (uint32_t)k;
+		if (head)
+			s->head_len += (uint32_t)k;
+		return -1 - k;
 	}
-	s->msg_bytes += (uint64_t)k - 1;
+	if (k > 0) {
+		s->msg_bytes += (uint64_t)k;
+	} else {
+		/* counted first: a message that ends on this byte has it */
+		s->msg_bytes++;
+		if (st == C_SIZE || st == C_EXT || st == C_DATA_END)
+			k = chunk_bytes(s, p[0]);
+		else
+			k = head_bytes(c, s, p, room, ts);
+		if (k < 0) {
+			s->msg_bytes--;
+			return -1;
+		}
+		s->msg_bytes += (uint64_t)k - 1;
+	}
 	/* a whole start line is evidence enough that this is HTTP */
 	if (st < F_LINE && s->state == F_LINE) {
 		c->seen_http = 1;
