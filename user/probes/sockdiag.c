@@ -89,7 +89,6 @@ static int diag_sock(const uint8_t *p, struct procnet_sock *s)
  * lengths are checked where walked (what follows a nest goes unread). */
 static int diag_ktls(const uint8_t *p, size_t len)
 {
-	static const uint16_t nest[2] = { RT_INET_DIAG_ULP_INFO, RT_ULP_INFO_TLS };
 	unsigned depth = 0, tls = 0, bits = 0;
 
 	while (len >= 4) {
@@ -98,21 +97,22 @@ static int diag_ktls(const uint8_t *p, size_t len)
 
 		memcpy(&l, p, 2);
 		memcpy(&t, p + 2, 2);
-		t &= 0x3fff;			/* without NLA_F_NESTED/ORDER */
 		if (l < 4 || l > len)
 			return -EPROTO;
-		if (depth < 2 && t == nest[depth] && (!depth || tls)) {
+		/* the depth and the type (without NLA_F_NESTED/ORDER) in one */
+		t = (uint16_t)((t & 0x3fff) | depth << 14);
+		if (t == RT_INET_DIAG_ULP_INFO || (t == (1 << 14 | RT_ULP_INFO_TLS) && tls)) {
 			depth++;
 			p += 4;
 			len = l - 4u;
 			continue;
 		}
-		if (depth == 1 && t == RT_ULP_INFO_NAME)
+		if (t == (1 << 14 | RT_ULP_INFO_NAME))
 			tls = l == 8 && !memcmp(p + 4, "tls", 4);
-		if (depth == 2 && l >= 6 && (t == RT_TLS_INFO_TXCONF || t == RT_TLS_INFO_RXCONF))
+		if (l >= 6)
 			memcpy(&conf, p + 4, 2);
-		if (conf > 1)			/* above TLS_CONF_BASE */
-			bits |= 1u << (t == RT_TLS_INFO_TXCONF ? DATA_DIR_SEND : DATA_DIR_RECV);
+		if (conf > 1 && (t == (2 << 14 | RT_TLS_INFO_TXCONF) || t == (2 << 14 | RT_TLS_INFO_RXCONF)))
+			bits |= 1u << (t == (2 << 14 | RT_TLS_INFO_TXCONF) ? DATA_DIR_SEND : DATA_DIR_RECV);
 		step = (l + 3u) & ~3u;		/* NLA_ALIGN */
 		if (step >= len)
 			break;
