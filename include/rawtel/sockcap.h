@@ -20,6 +20,8 @@ struct procnet_sock {
 	uint16_t family;	/* RT_AF_INET or RT_AF_INET6 */
 	uint16_t lport, rport;	/* host order */
 	uint8_t state;		/* TCP_ST_* */
+	uint8_t ktls;		/* kernel TLS keyed: bits 1 << DATA_DIR_*
+				 * (sock_diag's ULP attribute; /proc: 0) */
 	uint8_t laddr[16], raddr[16];	/* IPv6 form (IPv4 ones IPv4-mapped) */
 };
 
@@ -50,9 +52,10 @@ void procnet_table_free(struct procnet_table *t);
  * sock_diag (sockdiag.c), the sockets in `states` (a mask of 1 << TCP_ST_*)
  * only: 0, or -errno (no sock_diag in this kernel: read /proc instead). */
 int sockdiag_table_read(struct procnet_table *t, uint32_t states, size_t max);
-/* Parse a buffer of netlink replies to a dump into t: 1 at its end
- * (NLMSG_DONE), 0 when more is to come, -errno for the kernel's error or
- * -EPROTO for anything malformed. */
+/* Parse a buffer of netlink replies to a dump into t (with each socket's
+ * kernel TLS directions where its attributes carry the ULP's): 1 at its
+ * end (NLMSG_DONE), 0 when more is to come, -errno for the kernel's error
+ * or -EPROTO for anything malformed. */
 int sockdiag_parse(struct procnet_table *t, const void *buf, size_t len, size_t max);
 
 /* The socket inode behind /proc/PID/fd/FD: 0, -ENOTSOCK, or -errno. */

@@ -3,8 +3,11 @@
  * outside input. The input: byte 0 the table's limit (0 to 255), the rest
  * one received buffer. Checked: no crash or sanitizer report; the result
  * is 1, 0 or a negative errno; at most `limit` sockets, each of a known
- * family and TCP state, IPv4 ones in the IPv4-mapped form; the same bytes
- * parsed again give the same table. */
+ * family and TCP state, IPv4 ones in the IPv4-mapped form, kernel TLS
+ * directions (from the ULP attribute's nested TLS one) in the two bits of
+ * DATA_DIR_* only; the same bytes parsed again give the same table. The
+ * seeds (tests/integ/fuzz_sockdiag.sh) include sockets with the ULP
+ * attribute after a tcp_info stand-in. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +35,8 @@ static void check(const struct procnet_table *t, size_t max)
 			die("unknown family");
 		if (s->state < 1 || s->state > TCP_ST_NEW_SYN_RECV)
 			die("unknown state");
+		if (s->ktls & ~(1u << DATA_DIR_SEND | 1u << DATA_DIR_RECV))
+			die("kernel TLS directions out of range");
 		if (s->family == RT_AF_INET &&
 		    (memcmp(s->laddr, mapped, 12) || memcmp(s->raddr, mapped, 12)))
 			die("IPv4 address not IPv4-mapped");

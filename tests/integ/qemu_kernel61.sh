@@ -8,7 +8,8 @@
 # output comes back over a serial port and is checked here with
 # check_trace.py and check_tcp.py. Where the kernel's TLS modules can be had
 # (scripts/qemu-kernel-modules), rawtel trace http also while rtt_ktls
-# exchanges HTTP/1.1 over sockets it keyed for kernel TLS itself.
+# exchanges HTTP/1.1 over sockets it keyed for kernel TLS itself (in
+# ktls_pre keyed before rawtel started).
 # Under RAWTEL_REQUIRE_BPF=1 (CI) a missing qemu or kernel is a FAIL.
 # RAWTEL_QEMU_ACCEL=kvm uses KVM (default tcg: nested KVM is not reliable on
 # the machines this runs on), RAWTEL_QEMU_TIMEOUT the VM's limit (s),
@@ -25,7 +26,7 @@ qemu_build "static binaries" build/static/rawtel build/static/progs/rtt_driver \
 # kernel TLS: its modules into the initramfs, the cases checked with http's
 ktls_cases="" kmods=""
 if kmods=$(sh "$top/scripts/qemu-kernel-modules" "$kernel" 2> "$T_TMP/kmods.err"); then
-	ktls_cases="ktls ktls_old"
+	ktls_cases="ktls ktls_old ktls_pre"
 else
 	kmods=""
 	unavailable_ktls=$(cat "$T_TMP/kmods.err")

@@ -10,7 +10,11 @@
  * record type in a control message, as OpenSSL does over kTLS: bytes that
  * are no HTTP. Prints what it did as
  * `rtt_http run` does, for tests/integ/check_http.py run.
- *   rtt_ktls ADDR        ADDR an IPv4 or IPv6 literal
+ *   rtt_ktls ADDR [DIR]  ADDR an IPv4 or IPv6 literal; with DIR, every
+ *                        connection is made and keyed first, then DIR/keyed
+ *                        written, and the exchanges wait for DIR/go (60 s
+ *                        at most): a tracer started in between finds kTLS
+ *                        sockets keyed before it started
  * Exits 3 when the kernel has no TLS (setsockopt TCP_ULP fails). */
 #include <fcntl.h>
 #include <netinet/tcp.h>
@@ -133,23 +137,37 @@ static size_t response(size_t c, int k, char *out, size_t cap, size_t *body)
 				k % 2 ? 201 : 200, k % 2 ? "Created" : "OK", *body);
 }
 
-/* the server: each connection accepted, keyed, told ready (a pipe: no
- * byte on the socket that is not HTTP), then its requests answered */
-static void serve(int lfd, int filefd, int ready)
+/* a connection accepted, keyed, told ready (a pipe: no byte on the
+ * socket that is not HTTP) */
+static int accept_keyed(int lfd, int ready)
 {
-	char want[512], got[512], head[128], body[BODY];
+	struct sockaddr_storage ss;
+	socklen_t l = sizeof(ss);
+	int fd = accept(lfd, (struct sockaddr *)&ss, &l);
+
+	if (fd < 0)
+		die("accept");
+	ktls(fd, 1);
+	if (write(ready, "k", 1) != 1)
+		die("write ready");
+	return fd;
+}
+
+/* the server: each connection accepted and keyed (all of them first when
+ * the client says go through `go`), then its requests answered */
+static void serve(int lfd, int filefd, int ready, int go)
+{
+	char want[512], got[512], head[128], body[BODY], g;
+	int fds[N_CONNS];
 
 	memset(body, 'b', sizeof(body));
+	for (size_t c = 0; c < N_CONNS; c++)
+		fds[c] = go >= 0 ? accept_keyed(lfd, ready) : -1;
+	if (go >= 0 && read(go, &g, 1) != 1)
+		die("read go");
 	for (size_t c = 0; c < N_CONNS; c++) {
-		struct sockaddr_storage ss;
-		socklen_t l = sizeof(ss);
-		int fd = accept(lfd, (struct sockaddr *)&ss, &l);
+		int fd = fds[c] >= 0 ? fds[c] : accept_keyed(lfd, ready);
 
-		if (fd < 0)
-			die("accept");
-		ktls(fd, 1);
-		if (write(ready, "k", 1) != 1)
-			die("write ready");
 		for (int k = 0; k < script[c].nreq; k++) {
 			size_t rl = request(c, k, want, sizeof(want)), n;
 			size_t hl = response(c, k, head, sizeof(head), &n);
@@ -184,15 +202,41 @@ static int connect_to(const char *addr, unsigned port)
 	return fd;
 }
 
-/* the client's side of connection c, its exchanges printed */
-static void one_conn(const char *addr, unsigned port, size_t c, int ready, int *first)
+static int connect_keyed(const char *addr, unsigned port, int ready)
 {
-	char req[512], head[128], in[FILE_BYTES + 128], ok;
 	int fd = connect_to(addr, port);
+	char ok;
 
 	ktls(fd, 0);
 	if (read(ready, &ok, 1) != 1)
 		die("read ready");
+	return fd;
+}
+
+/* DIR/keyed written, DIR/go waited for (60 s at most), the server told */
+static void wait_go(const char *dir, int go)
+{
+	char path[256];
+	int fd, i;
+
+	snprintf(path, sizeof(path), "%s/keyed", dir);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0 || write(fd, "keyed\n", 6) != 6)
+		die("write DIR/keyed");
+	close(fd);
+	snprintf(path, sizeof(path), "%s/go", dir);
+	for (i = 0; i < 600 && access(path, F_OK); i++)
+		usleep(100000);
+	if (i == 600)
+		fprintf(stderr, PROG ": no %s in 60 s\n", path), exit(1);
+	if (write(go, "g", 1) != 1)
+		die("write go");
+}
+
+/* the client's side of connection c (fd), its exchanges printed */
+static void one_conn(int fd, size_t c, int *first)
+{
+	char req[512], head[128], in[FILE_BYTES + 128];
+
 	for (int k = 0; k < script[c].nreq; k++) {
 		size_t rl = request(c, k, req, sizeof(req)), body;
 		size_t hl = response(c, k, head, sizeof(head), &body);
@@ -214,17 +258,17 @@ static void one_conn(const char *addr, unsigned port, size_t c, int ready, int *
 int main(int argc, char **argv)
 {
 	char tmpl[] = "/tmp/rtt_ktls.XXXXXX", file[FILE_BYTES];
-	int lfd, tmpfd, pipefd[2], first = 1, st;
+	int lfd, tmpfd, pipefd[2], gofd[2] = { -1, -1 }, first = 1, st, fds[N_CONNS];
 	unsigned port;
 	pid_t srv;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: rtt_ktls ADDR\n");
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: rtt_ktls ADDR [DIR]\n");
 		return 2;
 	}
 	lfd = bound(argv[1], 0, 8);
 	port = port_of(lfd, 0);
-	if ((tmpfd = mkstemp(tmpl)) < 0 || pipe(pipefd))
+	if ((tmpfd = mkstemp(tmpl)) < 0 || pipe(pipefd) || (argc == 3 && pipe(gofd)))
 		die("mkstemp");
 	unlink(tmpl);
 	memset(file, 'f', sizeof(file));
@@ -234,16 +278,24 @@ int main(int argc, char **argv)
 		die("fork");
 	if (!srv) {
 		close(pipefd[0]);
-		serve(lfd, tmpfd, pipefd[1]);
+		if (gofd[1] >= 0)
+			close(gofd[1]);
+		serve(lfd, tmpfd, pipefd[1], gofd[0]);
 		_exit(0);
 	}
 	/* a server that fails ends the pipe: the client's wait ends too */
 	close(pipefd[1]);
 	close(lfd);
+	if (gofd[0] >= 0)
+		close(gofd[0]);
 	printf("{\"client_pid\":%d,\"server_pid\":%d,\"port\":%u,\"comm\":\"rtt_ktls\",\"tls\":true,"
 	       "\"exchanges\":[", (int)getpid(), (int)srv, port);
 	for (size_t c = 0; c < N_CONNS; c++)
-		one_conn(argv[1], port, c, pipefd[0], &first);
+		fds[c] = argc == 3 ? connect_keyed(argv[1], port, pipefd[0]) : -1;
+	if (argc == 3)
+		wait_go(argv[2], gofd[1]);
+	for (size_t c = 0; c < N_CONNS; c++)
+		one_conn(fds[c] >= 0 ? fds[c] : connect_keyed(argv[1], port, pipefd[0]), c, &first);
 	printf("]}\n");
 	if (waitpid(srv, &st, 0) != srv || !WIFEXITED(st) || WEXITSTATUS(st))
 		fprintf(stderr, PROG ": server failed\n"), exit(1);

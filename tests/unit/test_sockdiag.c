@@ -1,6 +1,7 @@
 /* Netlink sock_diag replies (user/probes/sockdiag.c): built replies, the
  * kernel's error, hostile ones (short, overlong, unknown type or family,
- * every truncation), and agreement with /proc/net/tcp about sockets this
+ * every truncation), the ULP attribute's kernel TLS directions (and its
+ * hostile forms), and agreement with /proc/net/tcp about sockets this
  * test opens itself. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -82,6 +83,92 @@ static void test_parse(void)
 	T_EQ_INT(sockdiag_parse(&t, b, 176, 1), 0);
 	T_EQ_INT(t.n, 1);
 	procnet_table_free(&t);
+}
+
+/* one netlink attribute at p: its aligned size */
+static size_t put_attr(uint8_t *p, uint16_t type, const void *v, uint16_t n)
+{
+	uint16_t len = (uint16_t)(4 + n);
+
+	memcpy(p, &len, 2);
+	memcpy(p + 2, &type, 2);
+	memcpy(p + 4, v, n);
+	memset(p + 4 + n, 0, (size_t)((4 - n % 4) % 4));
+	return (size_t)(len + 3) & ~(size_t)3;
+}
+
+static size_t put_u16(uint8_t *p, uint16_t type, uint16_t v)
+{
+	return put_attr(p, type, &v, 2);
+}
+
+/* An established IPv4 socket's message with, after a tcp_info stand-in,
+ * the ULP attribute (INET_DIAG_ULP_INFO 19) of `ulp` ("tls\0": 4 bytes)
+ * and, for TLS, version, cipher, TXCONF and RXCONF (TLS_CONF_*) */
+static size_t put_ulp(uint8_t *p, const char *ulp, uint16_t ulp_n, uint16_t tx, uint16_t rx,
+		      uint32_t ino)
+{
+	uint8_t info[24] = { 1 }, tls[64], nest[128];
+	size_t n = put_msg(p, 2, TCP_ST_ESTABLISHED, 443, 50001, lo4, lo4, ino), k, m;
+	uint32_t len;
+
+	k = put_u16(tls, 1, 0x0303);
+	k += put_u16(tls + k, 2, 51);
+	k += put_u16(tls + k, 3, tx);
+	k += put_u16(tls + k, 4, rx);
+	m = put_attr(nest, 1, ulp, ulp_n);
+	m += put_attr(nest + m, 2, tls, (uint16_t)k);
+	n += put_attr(p + n, 2, info, sizeof(info));
+	n += put_attr(p + n, 19, nest, (uint16_t)m);
+	len = (uint32_t)n;
+	memcpy(p, &len, 4);
+	return n;
+}
+
+static void test_ulp(void)
+{
+	struct procnet_table t = { 0 };
+	const struct procnet_sock *s;
+	uint8_t b[1024];
+	size_t n;
+
+	/* TX keyed (SW), RX not (BASE); both (HW, SW); the ULP of MPTCP;
+	 * "tls" with nothing keyed yet; none at all (good(): a listener) */
+	n = put_ulp(b, "tls", 4, 2, 1, 1);
+	n += put_ulp(b + n, "tls", 4, 3, 2, 2);
+	n += put_ulp(b + n, "mptcp", 6, 2, 2, 3);
+	n += put_ulp(b + n, "tls", 4, 1, 1, 4);
+	n += put_ulp(b + n, "tl", 3, 2, 2, 5);
+	n += good(b + n);
+	T_EQ_INT(sockdiag_parse(&t, b, n, 100), 1);
+	T_EQ_INT(t.n, 7);
+	procnet_table_sort(&t);
+	static const uint8_t want[6] = { 0, 1u << DATA_DIR_SEND, 1u << DATA_DIR_SEND | 1u << DATA_DIR_RECV,
+					 0, 0, 0 };
+	for (uint64_t i = 1; i <= 5; i++) {
+		T_ASSERT((s = procnet_table_find(&t, i)));
+		T_EQ_INT(s->ktls, want[i]);
+		T_EQ_INT(s->lport, 443);
+	}
+	T_ASSERT((s = procnet_table_find(&t, 99)) && s->ktls == 0);
+	procnet_table_free(&t);
+	/* hostile (offsets in put_ulp's message: tcp_info at 88, ULP 116,
+	 * its name 120, TLS 128, TXCONF 148): an attribute under 4 bytes, one
+	 * past its message, nested ones past their parent; a conf too short
+	 * is no direction */
+	static const struct { size_t at; uint16_t len; int r; } bad[] = {
+		{ 88, 3, -EPROTO }, { 88, 77, -EPROTO }, { 116, 200, -EPROTO },
+		{ 120, 45, -EPROTO }, { 128, 37, -EPROTO }, { 148, 5, 1 },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = put_ulp(b, "tls", 4, 2, 2, 1);
+		n += put_done(b + n);
+		memcpy(b + bad[i].at, &bad[i].len, 2);
+		T_EQ_INT(sockdiag_parse(&t, b, n, 100), bad[i].r);
+		if (bad[i].r == 1)	/* TXCONF of 1 byte: RX only */
+			T_ASSERT(t.n == 1 && t.s[0].ktls == 1u << DATA_DIR_RECV);
+		procnet_table_free(&t);
+	}
 }
 
 static void test_hostile(void)
@@ -181,6 +268,7 @@ int main(void)
 {
 	T_RUN(test_parse);
 	T_RUN(test_hostile);
+	T_RUN(test_ulp);
 	T_RUN(test_self);
 	return t_done();
 }

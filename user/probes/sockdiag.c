@@ -3,6 +3,9 @@
  * only the sockets that exist. /proc/net/tcp{,6} gives the same table but
  * its read restarts the walk of the established hash (262,144 buckets on a
  * 2-vCPU VM) at every chunk, and reads it once per file: ~5 ms a file.
+ * Each socket's tcp_info is asked for (INET_DIAG_INFO): with it, as root,
+ * comes its upper layer protocol's attribute, which says whether kernel
+ * TLS is keyed in each direction (a socket keyed before rawtel started).
  * The replies are checked as any outside bytes: every length is bounded by
  * what was received; a reply that does not parse fails the whole read and
  * the caller reads /proc instead. */
@@ -26,6 +29,12 @@
 #define RT_IPPROTO_TCP 6
 #define NL_HDR 16		/* struct nlmsghdr */
 #define DIAG_MSG 72		/* struct inet_diag_msg */
+#define RT_INET_DIAG_INFO 2	/* asked for: brings the ULP's attribute */
+#define RT_INET_DIAG_ULP_INFO 19
+#define RT_ULP_INFO_NAME 1	/* nested in it: the ULP's name, */
+#define RT_ULP_INFO_TLS 2	/* and for "tls" (linux/tls.h): */
+#define RT_TLS_INFO_TXCONF 3	/* u16 TLS_CONF_*: above BASE (1) the */
+#define RT_TLS_INFO_RXCONF 4	/* kernel (or the NIC) does the records */
 
 struct rt_nlmsghdr {
 	uint32_t len;
@@ -73,6 +82,46 @@ static int diag_sock(const uint8_t *p, struct procnet_sock *s)
 	return 0;
 }
 
+/* A socket's kernel TLS directions (bits 1 << DATA_DIR_*) from the
+ * netlink attributes after its inet_diag_msg (`len` bytes at p), or
+ * -EPROTO for a length out of bounds. The walk goes down into the ULP's
+ * attribute, and in it into the TLS one once the name said "tls": the
+ * lengths are checked where walked (what follows a nest goes unread). */
+static int diag_ktls(const uint8_t *p, size_t len)
+{
+	unsigned depth = 0, tls = 0, bits = 0;
+
+	while (len >= 4) {
+		uint16_t l, t, conf = 0;
+		size_t step;
+
+		memcpy(&l, p, 2);
+		memcpy(&t, p + 2, 2);
+		if (l < 4 || l > len)
+			return -EPROTO;
+		/* the depth and the type (without NLA_F_NESTED/ORDER) in one */
+		t = (uint16_t)((t & 0x3fff) | depth << 14);
+		if (t == RT_INET_DIAG_ULP_INFO || (t == (1 << 14 | RT_ULP_INFO_TLS) && tls)) {
+			depth++;
+			p += 4;
+			len = l - 4u;
+			continue;
+		}
+		if (t == (1 << 14 | RT_ULP_INFO_NAME))
+			tls = l == 8 && !memcmp(p + 4, "tls", 4);
+		if (l >= 6)
+			memcpy(&conf, p + 4, 2);
+		if (conf > 1 && (t == (2 << 14 | RT_TLS_INFO_TXCONF) || t == (2 << 14 | RT_TLS_INFO_RXCONF)))
+			bits |= 1u << (t == (2 << 14 | RT_TLS_INFO_TXCONF) ? DATA_DIR_SEND : DATA_DIR_RECV);
+		step = (l + 3u) & ~3u;		/* NLA_ALIGN */
+		if (step >= len)
+			break;
+		p += step;
+		len -= step;
+	}
+	return (int)bits;
+}
+
 int sockdiag_parse(struct procnet_table *t, const void *buf, size_t len, size_t max)
 {
 	const uint8_t *p = buf;
@@ -82,6 +131,7 @@ int sockdiag_parse(struct procnet_table *t, const void *buf, size_t len, size_t 
 		struct rt_nlmsghdr h;
 		struct procnet_sock s;
 		int32_t err;
+		int r;
 
 		memcpy(&h, p + off, NL_HDR);
 		if (h.len < NL_HDR || h.len > len - off)
@@ -95,8 +145,10 @@ int sockdiag_parse(struct procnet_table *t, const void *buf, size_t len, size_t 
 			return err < 0 && err > -4096 ? err : -EPROTO;
 		}
 		if (h.type != RT_SOCK_DIAG_BY_FAMILY || h.len < NL_HDR + DIAG_MSG ||
-		    diag_sock(p + off + NL_HDR, &s))
+		    diag_sock(p + off + NL_HDR, &s) ||
+		    (r = diag_ktls(p + off + NL_HDR + DIAG_MSG, h.len - NL_HDR - DIAG_MSG)) < 0)
 			return -EPROTO;
+		s.ktls = (uint8_t)r;
 		if (procnet_table_push(t, &s, max))
 			return -ENOMEM;
 		off += (h.len + 3u) & ~3u;	/* NLMSG_ALIGN */
@@ -120,6 +172,7 @@ static int dump_family(int fd, uint8_t family, uint32_t states, struct procnet_t
 	q.h.seq = family;
 	q.family = family;
 	q.protocol = RT_IPPROTO_TCP;
+	q.ext = 1u << (RT_INET_DIAG_INFO - 1);
 	q.states = states;
 	if (send(fd, &q, sizeof(q), 0) != (ssize_t)sizeof(q))
 		return -errno;

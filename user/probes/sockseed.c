@@ -3,7 +3,8 @@
  * namespace (netlink sock_diag in rawtel's own, user/probes/sockdiag.c;
  * /proc/PID/net/tcp{,6} in others, or without sock_diag). An
  * established one becomes a tracked socket (a server's if its local port
- * is one the process listens on), with a SOCK_K_SEED record; a listener
+ * is one the process listens on), with a SOCK_K_SEED record (and one of
+ * SOCK_K_KTLS if sock_diag says kernel TLS is keyed on it); a listener
  * gives accept its local address; under --port, a process listening on
  * the port is selected. Runs after the programs are attached: a socket
  * the kernel side learned meanwhile is kept as it learned it. */
@@ -170,6 +171,7 @@ static int seed_conn(struct sockcap *c, uint32_t pid, const char comm[16], int f
 	e.conn = c->next_id++;
 	memcpy(val + SKF_CONN, &e.conn, 8);
 	val[SKF_ROLE] = role;
+	val[SKF_KTLS] = ps->ktls;	/* keyed before rawtel: as if seen */
 	if (bpf_map_update(c->fds_fd, &key, val, RT_BPF_NOEXIST))
 		return 0;
 	/* the gate's seed share is never taken back: a count the kernel
@@ -194,6 +196,14 @@ static int seed_conn(struct sockcap *c, uint32_t pid, const char comm[16], int f
 	memcpy(e.laddr, ps->laddr, 16);
 	memcpy(e.raddr, ps->raddr, 16);
 	memcpy(e.comm, comm, 16);
+	if (sockcap_hold(c, &e, sizeof(e)))
+		return -ENOMEM;
+	if (!ps->ktls)
+		return 1;
+	/* then what kern/sock_ktls.h says at a kTLS setsockopt */
+	e.kind = SOCK_K_KTLS;
+	e.h.flags = (ps->ktls & 1u << DATA_DIR_SEND ? SOCK_F_KTLS_TX : 0) |
+		    (ps->ktls & 1u << DATA_DIR_RECV ? SOCK_F_KTLS_RX : 0);
 	return sockcap_hold(c, &e, sizeof(e)) ? -ENOMEM : 1;
 }
 
