@@ -86,6 +86,13 @@ out: ; \
 // listener rawtel saw bound (an fd inherited across fork: nginx's workers),
 // family 0: user space finds the listener in /proc, and forgets the
 // socket if it is not TCP.
+// Without the peer's sockaddr (libuv, nghttpd: accept4(fd, NULL, NULL))
+// and where sockets are learned at their first use (task registers and
+// $first_use: 6.3+), the socket is left to that: its first bytes' call
+// names it by its struct sock, whose establishment rawtel saw with both
+// addresses (sk_born), so a connection closed at once still has its peer.
+// Elsewhere it is learned here, the reader woken at once to find the
+// peer in /proc while the connection lives.
 // An accept that began before rawtel did (a server blocked in accept()
 // when tracing started: single-threaded servers wait there between
 // connections) parked nothing. Where the caller's registers are reachable
@@ -130,6 +137,10 @@ out: ; \
 	r1 = SOCK_F_REMOTE ; \
 	*(u32 *)(r9 + EV_OFF_FLAGS) = r1 ; \
 5: ; \
+.if $first_use & $task_regs ; \
+	r1 = *(u32 *)(r9 + EV_OFF_FLAGS) ; \
+	if r1 == 0 goto forget ; \
+.endif ; \
 	r1 = *(u32 *)(r9 + SOCK_OFF_LFD) ;	/* the listener, if bound */ \
 	FD_KEY(r7, r1, FP_FD_KEY) ; \
 	LOOKUP(sk_listen, FP_FD_KEY, 6f) ; \
@@ -149,8 +160,18 @@ out: ; \
 	r1 |= SOCK_F_LOCAL ; \
 	*(u32 *)(r9 + EV_OFF_FLAGS) = r1 ; \
 6: ; \
-	LEARN(SOCK_K_ACCEPT, forget) ; \
+	LEARN_BY(SOCK_K_ACCEPT, forget, EMIT_ACCEPT) ; \
 	FORGET
+// EMIT, the reader woken at once for a socket without its peer
+#define EMIT_ACCEPT(CTX, PTR, SIZE, TYPE) \
+	r1 = *(u32 *)(PTR + EV_OFF_FLAGS) ; \
+	r1 &= SOCK_F_REMOTE ; \
+	if r1 == 0 goto 97f ; \
+	EMIT(CTX, PTR, SIZE, TYPE) ; \
+	goto 98f ; \
+97: ; \
+	EMIT_NOW(CTX, PTR, SIZE, TYPE) ; \
+98:
 
 .prog sk_accept_exit tracepoint syscalls/sys_exit_accept
 	ACCEPT_EXIT

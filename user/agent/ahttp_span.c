@@ -13,9 +13,10 @@
  * seen: fields may be missing), value_cut (a kept value was cut), sizes
  * (body sizes unknown, not exported), outcome_unknown (rawtel stopped
  * watching before the response: at exit, or state evicted for room; no
- * error is claimed). Exchanges without their request or with an unknown
- * outcome are left out of the duration histograms: their durations are
- * not the request's. */
+ * error is claimed), peer_unknown (the connection's peer could not be
+ * had: no client.address or network.peer.*, never a guessed one).
+ * Exchanges without their request or with an unknown outcome are left out
+ * of the duration histograms: their durations are not the request's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,9 @@
 #include "rawtel/fmt.h"
 
 #define MAX_ATTRS 27		/* 7 of them tls.* (atls.c) */
+/* beside HTTP1_X_*, for partial() */
+#define X_OUTCOME_UNKNOWN (1u << 30)
+#define X_PEER_UNKNOWN (1u << 31)
 
 struct host {
 	char name[HTTP1_HOST_MAX];
@@ -87,12 +91,13 @@ const char *ahttp_peer_str(struct ahttp_conn *c)
 }
 
 /* "a,b": what the flags say was not seen */
-static void partial(uint32_t f, bool unknown, char *out, size_t size)
+static void partial(uint32_t f, char *out, size_t size)
 {
 	static const struct { uint32_t flag; const char *name; } tab[] = {
 		{ HTTP1_X_NO_REQUEST, "request_not_seen" }, { HTTP1_X_REQ_TRUNC, "request_head" },
 		{ HTTP1_X_RESP_TRUNC, "response_head" }, { HTTP1_X_VALUE_TRUNC, "value_cut" },
 		{ HTTP1_X_REQ_SIZE_UNKNOWN | HTTP1_X_RESP_SIZE_UNKNOWN, "sizes" },
+		{ X_OUTCOME_UNKNOWN, "outcome_unknown" }, { X_PEER_UNKNOWN, "peer_unknown" },
 	};
 	size_t n = 0;
 
@@ -100,8 +105,6 @@ static void partial(uint32_t f, bool unknown, char *out, size_t size)
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
 		if (f & tab[i].flag)
 			n += (size_t)fmt_snprintf(out + n, size - n, "%s%s", n ? "," : "", tab[i].name);
-	if (unknown)
-		fmt_snprintf(out + n, size - n, "%s%s", n ? "," : "", "outcome_unknown");
 }
 
 /* What the blocks below share about one exchange, worked out once; the
@@ -335,7 +338,8 @@ static uint32_t size_attrs(struct ex *e, struct otlp_kv *kv, uint32_t n)
 		kv[n++] = otlp_kv_int("http.request.body.size", (int64_t)req_body);
 	if (!e->no_resp && !(flags & HTTP1_X_RESP_SIZE_UNKNOWN))
 		kv[n++] = otlp_kv_int("http.response.body.size", (int64_t)resp_body);
-	partial(flags, e->unknown, e->part, sizeof(e->part));
+	flags |= (e->unknown ? X_OUTCOME_UNKNOWN : 0) | (ahttp_peer_unknown(e->c) ? X_PEER_UNKNOWN : 0);
+	partial(flags, e->part, sizeof(e->part));
 	if (e->part[0])
 		kv[n++] = otlp_kv_str("rawtel.http.partial", e->part);
 	return n;

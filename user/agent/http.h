@@ -25,6 +25,7 @@
 #include "rawtel/http1.h"
 #include "rawtel/idtab.h"
 #include "rawtel/pconn.h"
+#include "rawtel/tls.h"
 
 struct agent;
 struct agent_proc;
@@ -235,6 +236,13 @@ void ahttp_exchange(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_co
 
 /* c's peer address as text, made once per address (ahttp_span.c). */
 const char *ahttp_peer_str(struct ahttp_conn *c);
+/* Whether c's socket has no known peer (an accept without its sockaddr,
+ * its socket gone before rawtel found it): rawtel.http.partial says
+ * peer_unknown. TLS no socket is proven for says so itself. */
+static inline bool ahttp_peer_unknown(const struct ahttp_conn *c)
+{
+	return !c->known && !(c->id & TLS_SSL_ID);
+}
 /* A duration point (v seconds) of resource res, instrument inst, through
  * the series mc remembers when the attributes are the same as its last
  * (mc NULL: looked up). */

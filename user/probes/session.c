@@ -17,6 +17,7 @@
 #include "rawtel/session.h"
 #include "rawtel/sockcap.h"
 #include "rawtel/tls_late.h"
+#include "rawtel/tracefs.h"
 #include "rawtel/util.h"
 
 void session_opts_init(struct session_opts *o)
@@ -139,6 +140,15 @@ static bool tls_probed(const struct session *s)
 	return false;
 }
 
+/* Sockets can be learned at their first use (kern/sock.S sk_*_inherit,
+ * with task registers): sock_recv_length (6.3+), its sock pointer */
+static bool first_use(void)
+{
+	const struct tp_format *f;
+
+	return !tracefs_format("sock/sock_recv_length", &f);
+}
+
 static int set_consts(struct session *s)
 {
 	struct bpf_obj *o = &s->obj;
@@ -159,6 +169,7 @@ static int set_consts(struct session *s)
 	r |= bpf_obj_set_const(o, "boot_ns", feature_has(FEAT_BOOT_NS));
 	r |= bpf_obj_set_const(o, "probe_read_user", feature_has(FEAT_PROBE_READ_USER));
 	r |= bpf_obj_set_const(o, "task_regs", feature_has(FEAT_TASK_REGS));
+	r |= bpf_obj_set_const(o, "first_use", first_use());
 	/* attach cookies ride on BPF links (5.15) */
 	r |= bpf_obj_set_const(o, "cookie", feature_has(FEAT_LINKS));
 	r |= bpf_obj_set_const(o, "n_targets", s->n_targets > 0 ? s->n_targets : 1);
