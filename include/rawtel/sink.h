@@ -45,7 +45,9 @@ struct sink_config {
 	char base_url[SINK_URL_MAX];	/* OTEL_EXPORTER_OTLP_ENDPOINT */
 	struct sink_sig_conf generic;	/* url unused */
 	struct sink_sig_conf sig[SINK_NSIG];
-	/* per-signal memory queue bounds; the oldest request goes first */
+	/* memory queue bounds: bytes over all signals (one request being
+	 * sent per endpoint is not counted), requests per signal; past them
+	 * the queues go to the spool, else the oldest request is dropped */
 	uint64_t queue_max_bytes;
 	uint32_t queue_max_requests;
 	/* retries: exponential backoff with jitter, Retry-After capped */

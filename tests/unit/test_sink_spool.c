@@ -1,8 +1,9 @@
 /* Outages: the spool keeps requests on disk while the collector is down
  * and replays them in order when it returns (also after a restart), its
  * bound drops the oldest with counters that match what the receiver got,
- * shutdown keeps what it could not deliver, memory stays bounded without
- * a spool, and endpoints by IPv6 address and by host name work. */
+ * shutdown keeps what it could not deliver, memory stays bounded (over all
+ * signals) without a spool and spills to it with one while the collector
+ * stalls, and endpoints by IPv6 address and by host name work. */
 #include <dirent.h>
 #include <errno.h>
 
@@ -263,6 +264,112 @@ static void test_memory_bounded(void)
 	sink_set_log(NULL);
 }
 
+/* Bytes queued in memory over all signals, checked against the bound. */
+static uint64_t queued_bytes(struct sink *s, uint64_t bound)
+{
+	struct sink_stats st;
+	uint64_t n = 0;
+
+	for (int sig = 0; sig < SINK_NSIG; sig++) {
+		sink_stats(s, sig, &st);
+		n += st.queue_bytes;
+	}
+	T_ASSERT(n <= bound);
+	return n;
+}
+
+/* The byte bound holds over all signals: a busy signal filling it gives
+ * its oldest requests to one that comes later (never starves it), and
+ * every request is queued, held for a retry or dropped and counted. */
+static void test_memory_bound_all_signals(void)
+{
+	struct loop *l;
+	struct sink *s;
+	struct sink_config c;
+	struct sink_stats t, m, g;
+	static uint8_t body[4000];
+
+	sink_set_log(st_log_capture);
+	st_nlogs = 0;
+	st_config(&c, st_free_port());
+	c.queue_max_requests = 1000;
+	c.queue_max_bytes = 64 << 10;
+	T_ASSERT(loop_new(&l) == 0);
+	T_ASSERT(sink_new(l, &c, &s) == 0);
+	memset(body, 'x', sizeof(body));
+	for (int i = 0; i < 40; i++) {
+		T_EQ_INT(sink_submit(s, SINK_TRACES, body, sizeof(body), SINK_PROTO_PROTOBUF), 0);
+		queued_bytes(s, c.queue_max_bytes);
+	}
+	T_EQ_INT(sink_submit(s, SINK_METRICS, body, sizeof(body), SINK_PROTO_PROTOBUF), 0);
+	T_EQ_INT(sink_submit(s, SINK_LOGS, body, sizeof(body), SINK_PROTO_PROTOBUF), 0);
+	T_EQ_INT(queued_bytes(s, c.queue_max_bytes), (64 << 10) / 4000 * 4000);
+	sink_stats(s, SINK_TRACES, &t);
+	sink_stats(s, SINK_METRICS, &m);
+	sink_stats(s, SINK_LOGS, &g);
+	T_EQ_INT(m.queue_requests, 1);
+	T_EQ_INT(g.queue_requests, 1);
+	T_EQ_INT(t.queue_requests, (64 << 10) / 4000 - 2);
+	T_EQ_INT(m.dropped[SINK_DROP_QUEUE_FULL] + g.dropped[SINK_DROP_QUEUE_FULL], 0);
+	/* the first traces request is held by the endpoint for its retry */
+	T_EQ_INT(t.queue_requests + 1 + t.dropped[SINK_DROP_QUEUE_FULL], 40);
+	T_EQ_INT(st_logs_with("traces queue full"), 1);
+	sink_free(s);
+	loop_free(l);
+	sink_set_log(NULL);
+}
+
+/* A collector that stalls (answers its first request after 1.5 s) while
+ * traces and logs come in: what passes the byte bound over both goes to
+ * the spool, not dropped, memory stays under the bound, and everything
+ * arrives in order per signal afterwards. */
+static void test_stalled_collector_spools(void)
+{
+	struct spool_fix f;
+	struct sink_stats st;
+	static struct st_req q[64], per[2][64];
+	int n, conns, got[2] = { 0, 0 };
+
+	memset(&f, 0, sizeof(f));
+	st_require_node();
+	make_spool_dir();
+	sink_set_log(st_log_capture);
+	T_ASSERT(st_rcv_start(&f.r, "[{\"delayMs\":1500}]") == 0);
+	st_config(&f.c, f.r.port);
+	snprintf(f.c.spool_dir, sizeof(f.c.spool_dir), "%s", spool_dir);
+	f.c.queue_max_bytes = 300;	/* about 5 of these requests */
+	T_ASSERT(loop_new(&f.l) == 0);
+	T_ASSERT(sink_new(f.l, &f.c, &f.s) == 0);
+	for (int i = 0; i < 12; i++) {
+		T_EQ_INT(st_submit(f.s, SINK_TRACES, SINK_PROTO_PROTOBUF, "t", i), 0);
+		T_EQ_INT(st_submit(f.s, SINK_LOGS, SINK_PROTO_PROTOBUF, "l", i), 0);
+		st_run_for(f.l, 20);
+		queued_bytes(f.s, f.c.queue_max_bytes);
+	}
+	sink_stats(f.s, SINK_LOGS, &st);
+	T_EQ_INT(st.succeeded, 0);
+	T_CHECK(st.spool_files >= 5);
+	T_CHECK(st_run_until_idle(f.l, f.s, 10000));
+	n = st_rcv_requests(&f.r, q, 64, &conns);
+	for (int i = 0; i < n; i++) {
+		int k = !strcmp(q[i].path, "/v1/logs");
+
+		per[k][got[k]++] = q[i];
+	}
+	expect_items(per[0], got[0], "t", 0, 12);
+	expect_items(per[1], got[1], "l", 0, 12);
+	for (int sig = 0; sig < SINK_NSIG; sig += 2) {
+		uint64_t dropped = 0;
+
+		sink_stats(f.s, sig, &st);
+		for (int d = 0; d < SINK_DROP_N; d++)
+			dropped += st.dropped[d];
+		T_EQ_INT(st.succeeded, 12);
+		T_EQ_INT(dropped, 0);
+	}
+	spool_end(&f);
+}
+
 /* IPv6 literal endpoint, and a host name resolved off the loop
  * ("localhost": whichever of ::1 and 127.0.0.1 it gives first, the other
  * is tried when that one refuses). */
@@ -349,6 +456,8 @@ int main(void)
 	T_RUN(test_spool_survives_restart);
 	T_RUN(test_flush_delivers);
 	T_RUN(test_memory_bounded);
+	T_RUN(test_memory_bound_all_signals);
+	T_RUN(test_stalled_collector_spools);
 	T_RUN(test_ipv6_and_names);
 	T_RUN(test_unresolvable_name);
 	return t_done();

@@ -81,27 +81,48 @@ static int submit_files(struct sink *s, int sig, const void *body, size_t len, i
 	return 0;
 }
 
-/* Queue one request body as it will be sent (enc: enum sink_comp). */
+/* The queue to drop the oldest request from before `len` more bytes of
+ * `sig` go in, or -1 when they fit: a queue at its request bound gives
+ * its own, else past the byte bound over all signals the largest queue
+ * gives, so one busy signal cannot starve the others. */
+static int queue_victim(const struct sink *s, int sig, size_t len)
+{
+	uint64_t total = len;
+	int big = sig;
+
+	if (s->q[sig].count >= s->cfg.queue_max_requests)
+		return sig;
+	for (int k = 0; k < SINK_NSIG; k++) {
+		total += s->q[k].bytes;
+		if (s->q[k].bytes > s->q[big].bytes)
+			big = k;
+	}
+	return total > s->cfg.queue_max_bytes && s->q[big].count ? big : -1;
+}
+
+/* Queue one request body as it will be sent (enc: enum sink_comp). Past a
+ * bound the queues go to the spool; without one (or when it fails) the
+ * oldest requests are dropped and counted. */
 static int submit_http(struct sink *s, int sig, const void *body, size_t len, int proto, int enc)
 {
-	struct sink_queue *q;
+	struct sink_queue *q = &s->q[sig];
 	struct sink_req *r;
+	int v;
 
 	if (len > SINK_BODY_MAX || len > s->cfg.queue_max_bytes) {
 		s->st[sig].dropped[SINK_DROP_TOO_LARGE]++;
 		return err_set(EMSGSIZE, "a %zu-byte %s request is over the queue bound (%llu bytes); dropped",
 			       len, sink_signal_name(sig), (unsigned long long)s->cfg.queue_max_bytes);
 	}
-	q = &s->q[sig];
-	if (q->count + 1 > s->cfg.queue_max_requests || q->bytes + len > s->cfg.queue_max_bytes)
-		sink_spill(s, sig);
-	while (q->count && (q->count + 1 > s->cfg.queue_max_requests ||
-			    q->bytes + len > s->cfg.queue_max_bytes)) {
-		free(queue_pop(q));
-		s->st[sig].dropped[SINK_DROP_QUEUE_FULL]++;
+	if (queue_victim(s, sig, len) >= 0)
+		for (int k = 0; k < SINK_NSIG; k++)
+			sink_spill(s, k);
+	while ((v = queue_victim(s, sig, len)) >= 0) {
+		free(queue_pop(&s->q[v]));
+		s->st[v].dropped[SINK_DROP_QUEUE_FULL]++;
 		sink_log_limited(&s->lim[SINK_LOGK_DROP], s->cfg.log_interval_ms,
 				 "%s queue full (%u requests, %llu bytes): dropped the oldest request",
-				 sink_signal_name(sig), s->cfg.queue_max_requests,
+				 sink_signal_name(v), s->cfg.queue_max_requests,
 				 (unsigned long long)s->cfg.queue_max_bytes);
 	}
 	r = sink_req_new(s->next_seq[sig]++, body, len, proto);

@@ -51,8 +51,6 @@ static int start_http(struct sink *s)
 	const struct sink_config *c = &s->cfg;
 	int ret;
 
-	if (!c->queue_max_requests || !c->queue_max_bytes)
-		return err_set(EINVAL, "queue bounds must be at least 1 request and 1 byte");
 	for (int sig = 0; sig < SINK_NSIG; sig++) {
 		ret = sink_config_target(c, sig, &s->tgt[sig]);
 		if (ret)
