@@ -46,6 +46,9 @@ int util_atoi(const char *);
 #define strtoll util_strtoll
 #define strtoull util_strtoull
 #define atoi util_atoi
+/* fopen: user/util/file.c, open(2) and fdopen */
+FILE *util_fopen(const char *, const char *);
+#define fopen util_fopen
 /* strstr: user/util/strfind.c, for short texts */
 char *util_strstr(const char *, const char *);
 #define strstr util_strstr
