@@ -21,10 +21,14 @@
 /* Every probability the coder adapts (initially 1/2). Literals are coded
  * in the context of the byte before them: the text is C-like source. */
 struct lz_model {
-	uint16_t is_match[2];	/* by: the token before was a match */
-	uint16_t is_rep;	/* a match at the distance of the one before */
-	uint16_t len[2][2][256];	/* length - 3, high byte then low: new, rep */
-	uint16_t dist[3][256];	/* distance: its 3 bytes, high first */
+	uint16_t is_match[2][256];	/* by: the token before was a match, and
+					 * the byte before (a line's start) */
+	uint16_t is_rep[2];	/* a match at the distance of the one before,
+				 * by: the token before was a match */
+	uint16_t len[2][3][256];	/* length - 3, high byte then low (by: the
+					 * high byte is 0): new, rep */
+	uint16_t dist[3][2][256];	/* distance: its 3 bytes, high first, each
+					 * by: the bytes before it are all 0 (near) */
 	uint16_t lit[256][256];
 };
 
@@ -111,22 +115,24 @@ static size_t lz_token(struct rc_enc *e, struct lz_model *m, const uint8_t *in, 
 	unsigned use_rep = rl >= LZ_MIN && rl + 2 >= best;
 
 	if (best < LZ_MIN && !use_rep) {
-		rc_bit(e, &m->is_match[*was_match], 0);
+		rc_bit(e, &m->is_match[*was_match][i ? in[i - 1] : 0], 0);
 		rc_byte(e, m->lit[i ? in[i - 1] : 0], in[i]);
 		*was_match = 0;
 		return 1;
 	}
-	rc_bit(e, &m->is_match[*was_match], 1);
-	rc_bit(e, &m->is_rep, use_rep);
+	rc_bit(e, &m->is_match[*was_match][i ? in[i - 1] : 0], 1);
+	rc_bit(e, &m->is_rep[*was_match], use_rep);
 	if (use_rep) {
 		best = rl;
 	} else {
 		for (int k = 0; k < 3; k++)
-			rc_byte(e, m->dist[k], (unsigned)(dist >> (16 - 8 * k)) & 0xff);
+			rc_byte(e, m->dist[k][(dist >> (24 - 8 * k)) != 0],
+				(unsigned)(dist >> (16 - 8 * k)) & 0xff);
 		*rep = dist;
 	}
 	rc_byte(e, m->len[use_rep][0], (unsigned)(best - LZ_MIN) >> 8);
-	rc_byte(e, m->len[use_rep][1], (unsigned)(best - LZ_MIN) & 0xff);
+	rc_byte(e, m->len[use_rep][1 + ((best - LZ_MIN) >> 8 != 0)],
+		(unsigned)(best - LZ_MIN) & 0xff);
 	*was_match = 1;
 	return best;
 }
@@ -230,17 +236,17 @@ int lz_decode(const uint8_t *in, size_t len, uint8_t *out, size_t n)
 		size_t l;
 		unsigned r;
 
-		if (!rd_bit(&d, &m->is_match[was_match])) {
+		if (!rd_bit(&d, &m->is_match[was_match][o ? out[o - 1] : 0])) {
 			out[o] = (uint8_t)rd_byte(&d, m->lit[o ? out[o - 1] : 0]);
 			o++;
 			was_match = 0;
 			continue;
 		}
-		r = rd_bit(&d, &m->is_rep);
+		r = rd_bit(&d, &m->is_rep[was_match]);
 		for (int k = 0; !r && k < 3; k++)
-			rep = (k ? rep << 8 : 0) | rd_byte(&d, m->dist[k]);
+			rep = (k ? rep << 8 : 0) | rd_byte(&d, m->dist[k][k && rep]);
 		l = rd_byte(&d, m->len[r][0]) << 8;
-		l += rd_byte(&d, m->len[r][1]) + LZ_MIN;
+		l += rd_byte(&d, m->len[r][1 + (l != 0)]) + LZ_MIN;
 		if (!rep || rep > o || l > n - o)
 			break;
 		/* byte by byte: a match may overlap what it copies */
