@@ -52,4 +52,9 @@ double fmt_strtod(const char *s, char **end);
  * longest run of zero groups as "::"); NULL when buf is too small. */
 const char *fmt_ntop(int family, const void *addr, char *buf, size_t size);
 
+/* As inet_pton for AF_INET and AF_INET6 (the same texts accepted): the
+ * address into addr (4 or 16 bytes), 0, or -EINVAL (addr untouched) or
+ * -EAFNOSUPPORT. */
+int fmt_pton(int family, const char *s, void *addr);
+
 #endif

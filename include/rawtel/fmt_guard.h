@@ -30,6 +30,7 @@ double strtod(const char *__restrict, char **__restrict) FMT_USE("fmt_strtod");
 float strtof(const char *__restrict, char **__restrict) FMT_USE("fmt_strtod");
 long double strtold(const char *__restrict, char **__restrict) FMT_USE("fmt_strtod");
 const char *inet_ntop(int, const void *__restrict, char *__restrict, socklen_t) FMT_USE("fmt_ntop");
+int inet_pton(int, const char *__restrict, void *__restrict) FMT_USE("fmt_pton");
 size_t strftime(char *__restrict, size_t, const char *__restrict, const struct tm *__restrict)
 	FMT_USE("fmt_snprintf of the struct tm fields");
 
@@ -45,6 +46,9 @@ int util_atoi(const char *);
 #define strtoll util_strtoll
 #define strtoull util_strtoull
 #define atoi util_atoi
+/* fopen: user/util/file.c, open(2) and fdopen */
+FILE *util_fopen(const char *, const char *);
+#define fopen util_fopen
 /* strstr: user/util/strfind.c, for short texts */
 char *util_strstr(const char *, const char *);
 #define strstr util_strstr

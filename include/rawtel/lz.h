@@ -5,9 +5,9 @@
  * --gc-sections).
  * Format: LZ77 tokens (a literal byte, or a match of 3..65538 bytes 1..2^24-1
  * back, or at the distance of the match before) coded bit by bit with an
- * adaptive binary range coder, as LZMA does; literals in the context of
- * the byte before. The first byte is 0; the stream ends with the coder's
- * last 4 bytes. Decoding needs 128 KB of probabilities while it runs. */
+ * adaptive binary range coder, as LZMA does; literals, and whether a
+ * match comes, in the context of the byte before. The first byte is 0; the stream ends with the coder's
+ * last 4 bytes. Decoding needs 135 KB of probabilities while it runs. */
 #ifndef RAWTEL_LZ_H
 #define RAWTEL_LZ_H
 

@@ -36,6 +36,9 @@ int util_ulong(const char *s, int base, char stop, unsigned long *out, const cha
  * size - 1 bytes, the rest cut off, always NUL-terminated. Returns the
  * length read (0 for an empty file) or -errno. */
 int util_read_file(const char *path, char *buf, size_t size);
+/* fopen(3) as open(2) and fdopen (what fopen in user/ calls: the macro in
+ * rawtel/fmt_guard.h); the modes r, w, a with '+', 'b', 'e' */
+FILE *util_fopen(const char *path, const char *mode);
 /* fopen(PATH, "re") of a /proc/PID/maps, read through one static 64 KB
  * buffer (one read for most processes' maps, not one per kilobyte: each
  * read walks the process's mappings again); one such file open at a time */

@@ -3,11 +3,13 @@
  * fmt_double must: every conversion, flag, width and length rawtel uses,
  * edge values, and 50,000 random doubles of every magnitude through %f and %g
  * at the precisions rawtel prints with. Also fmt_check's subset, stream
- * output and truncation. */
+ * output and truncation; fmt_ntop's texts, and fmt_pton against the C
+ * library's inet_pton on edge texts and 200,000 random ones. */
 #include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 
 #include "rawtel/fmt.h"
@@ -174,6 +176,61 @@ static void test_ntop(void)
 	T_CHECK(!fmt_ntop(12345, v[0].a, buf, sizeof(buf)));
 }
 
+/* fmt_pton accepts what inet_pton accepts, with the same address */
+static void pton_same(int family, const char *s)
+{
+	uint8_t a[16], b[16];
+	int ra, rb;
+
+	memset(a, 0xa5, sizeof(a));
+	memset(b, 0xa5, sizeof(b));
+	ra = fmt_pton(family, s, a);
+	rb = inet_pton(family, s, b);
+	if ((ra == 0) != (rb == 1) || memcmp(a, b, sizeof(a)) || (ra && ra != -EINVAL))
+		T_FAILF("fmt_pton(%d, \"%s\") = %d, inet_pton %d", family, s, ra, rb);
+}
+
+static void test_pton(void)
+{
+	static const char *const edge[] = {
+		"", ".", ":", "::", ":::", "::1", "1::", ":1::", "1:", "1::2::3", "0.0.0.0",
+		"255.255.255.255", "256.1.1.1", "1.2.3", "1.2.3.4.", "1.2.3.4.5", "01.2.3.4",
+		"0.00.1.2", "1..2.3", " 1.2.3.4", "1.2.3.4 ", "1.2.3.04", "2001:db8::1",
+		"2001:DB8:0:0:0:0:0:1", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7::",
+		"::2:3:4:5:6:7:8", "1:2:3:4::5:6:7:8", "1:2:3:4:5:6:7:8::", "::ffff:10.0.0.1",
+		"::10.0.0.1", "1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:7:1.2.3.4", "1:2:3:4:5::1.2.3.4",
+		"::1.2.3", "::1.2.3.4:1", "12345::", "01234::", "0000::", "fe80::1%eth0",
+		"::1234.1.1.1", "::g", "1.2.3.4::", "[::1]", "1.2.3.256", "999.1.1.1",
+	};
+	static const char hex[] = "0123456789abcdefABCDEFg";
+	uint64_t seed = 0x9e3779b97f4a7c15u;
+	char s[160];
+
+	for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		pton_same(AF_INET, edge[i]);
+		pton_same(AF_INET6, edge[i]);
+	}
+	/* texts of hex groups, decimals, ':', "::" and '.', mostly near-valid */
+	for (int i = 0; i < 200000; i++) {
+		size_t n = 0, k = 1 + rnd(&seed) % 12;
+
+		while (k--) {
+			uint64_t r = rnd(&seed);
+
+			if (r % 8 < 3)
+				for (size_t d = 1 + r / 8 % 5; d--; r /= 23)
+					s[n++] = hex[r / 64 % 23 % (r % 8 ? 16 : 23)];
+			else if (r % 8 < 5)
+				n += (size_t)snprintf(s + n, 8, "%u", (unsigned)(r / 8 % 300));
+			else
+				s[n++] = r % 8 == 7 ? '.' : ':';
+		}
+		s[n] = 0;
+		pton_same(i & 1 ? AF_INET6 : AF_INET, s);
+	}
+	T_EQ_INT(fmt_pton(12345, "1.2.3.4", s), -EAFNOSUPPORT);
+}
+
 int main(void)
 {
 	T_RUN(test_integers);
@@ -183,5 +240,6 @@ int main(void)
 	T_RUN(test_check);
 	T_RUN(test_truncate_stream);
 	T_RUN(test_ntop);
+	T_RUN(test_pton);
 	return t_done();
 }

@@ -138,6 +138,47 @@ static void test_getline(void)
 	free(ref);
 }
 
+/* util_fopen opens as fopen(3) does: the access mode, creation,
+ * truncation, appending, close-on-exec, and its errors */
+static void test_fopen(void)
+{
+	char path[32], buf[16];
+	FILE *f;
+
+	temp_file(path, "old text");
+	T_CHECK((f = util_fopen(path, "re")) != NULL);
+	T_CHECK(fcntl(fileno(f), F_GETFD) & FD_CLOEXEC);
+	T_EQ_INT((int)(fcntl(fileno(f), F_GETFL) & O_ACCMODE), O_RDONLY);
+	T_EQ_INT((int)fread(buf, 1, sizeof(buf), f), 8);
+	T_EQ_INT(fputc('x', f), EOF);			/* read-only */
+	fclose(f);
+	T_CHECK((f = util_fopen(path, "a")) != NULL);
+	T_CHECK(!(fcntl(fileno(f), F_GETFD) & FD_CLOEXEC));
+	fputs("+more", f);
+	fclose(f);
+	T_EQ_INT(util_read_file(path, buf, sizeof(buf)), 13);
+	T_EQ_STR(buf, "old text+more");
+	T_CHECK((f = util_fopen(path, "wbe")) != NULL);	/* truncates */
+	fputs("new", f);
+	fclose(f);
+	T_EQ_INT(util_read_file(path, buf, sizeof(buf)), 3);
+	T_CHECK((f = util_fopen(path, "r+")) != NULL);
+	T_EQ_INT((int)(fcntl(fileno(f), F_GETFL) & O_ACCMODE), O_RDWR);
+	T_EQ_INT(fputc('N', f), 'N');
+	fclose(f);
+	T_EQ_INT(util_read_file(path, buf, sizeof(buf)), 3);
+	T_EQ_STR(buf, "New");
+	unlink(path);
+	errno = 0;
+	T_CHECK(!util_fopen(path, "r") && errno == ENOENT);	/* no creation */
+	errno = 0;
+	T_CHECK(!util_fopen(path, "q") && errno == EINVAL);
+	T_CHECK((f = util_fopen(path, "w")) != NULL);	/* creates */
+	fclose(f);
+	T_EQ_INT(util_read_file(path, buf, sizeof(buf)), 0);
+	unlink(path);
+}
+
 /* util_realpath gives what libc's realpath gives, and fails where it does */
 static void realpath_same(const char *path)
 {
@@ -220,6 +261,7 @@ int main(void)
 	T_RUN(test_pct_decode);
 	T_RUN(test_read_file);
 	T_RUN(test_getline);
+	T_RUN(test_fopen);
 	T_RUN(test_sys);
 	return t_done();
 }

@@ -67,7 +67,7 @@ int agent_prom_addr(struct agent_opts *o, const char *v)
 	o->prom.port = (uint16_t)p;
 	o->prom.v6 = strchr(host, ':') != NULL;
 	/* loopback unless an address is given: metrics say what runs here */
-	if (inet_pton(o->prom.v6 ? AF_INET6 : AF_INET, hn ? host : "127.0.0.1", o->prom.addr) != 1)
+	if (fmt_pton(o->prom.v6 ? AF_INET6 : AF_INET, hn ? host : "127.0.0.1", o->prom.addr))
 		return err_set(EINVAL, "--prometheus %s: '%s' is not an IPv4 or [IPv6] address", v,
 			       host);
 	return 0;

@@ -13,10 +13,12 @@
  * is reported on stderr and skipped; it does not fail the run. A malformed
  * record elsewhere is reported and skipped, and the exit status is 1. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rawtel/cli.h"
 #include "rawtel/err.h"
@@ -168,23 +170,41 @@ static int cat_jsonl(struct cat *c, FILE *f)
 	return ret;
 }
 
-static int cat_proto(struct cat *c, FILE *f)
+/* read(2) until n bytes or the end of the file: the count, or -1 */
+static ssize_t cat_read(int fd, void *buf, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = read(fd, (char *)buf + got, n - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? -1 : (ssize_t)got;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* Length-prefixed records read with read(2), not stdio's fread: one stdio
+ * reader fewer in the static binary (fread, fseek and rewind went with it) */
+static int cat_proto(struct cat *c, int fd)
 {
 	uint8_t hdr[4], *msg = NULL;
 	unsigned long long off = 0;
 	char where[64];
+	ssize_t got;
 	int ret = 0;
 
-	while (!ret) {
-		size_t got = fread(hdr, 1, 4, f), len;
+	while (!ret && (got = cat_read(fd, hdr, 4)) > 0) {
+		size_t len;
 		uint8_t *m;
 
-		if (got == 0)
-			break;
 		fmt_snprintf(where, sizeof(where), "record at byte %llu", off);
 		if (got < 4) {
 			cat_warn("%s: %s: torn last record skipped (%zu of 4 length bytes)",
-				c->file, where, got);
+				c->file, where, (size_t)got);
 			break;
 		}
 		len = (size_t)hdr[0] << 24 | (size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3];
@@ -200,19 +220,18 @@ static int cat_proto(struct cat *c, FILE *f)
 			break;
 		}
 		msg = m;
-		got = fread(msg, 1, len, f);
-		if (got < len) {
-			if (ferror(f))
-				break;
+		if ((got = cat_read(fd, msg, len)) < 0)
+			break;
+		if ((size_t)got < len) {
 			cat_warn("%s: %s: torn last record skipped (length %zu, only %zu "
-				"bytes left)", c->file, where, len, got);
+				"bytes left)", c->file, where, len, (size_t)got);
 			break;
 		}
 		ret = cat_record(c, msg, len, 0, where, 0);
 		off += 4 + len;
 	}
 	free(msg);
-	if (!ret && ferror(f))
+	if (!ret && got < 0)
 		ret = err_set(errno, "cannot read %s: %s", c->file, strerror(errno));
 	return ret;
 }
@@ -232,19 +251,40 @@ static int sig_from_name(const char *path)
 	return -1;
 }
 
-/* JSON lines when the name says so or the first byte is '{'. */
-static int is_jsonl(const char *path, FILE *f)
+/* JSON lines when the name says so or the first byte is '{' (read with
+ * pread: the file stays at its start for either reader) */
+static int is_jsonl(const char *path, int fd)
 {
 	size_t n = strlen(path);
+	off_t at = 0;
 	char ch = 0;
 
 	if ((n > 6 && !strcmp(path + n - 6, ".jsonl")) || (n > 5 && !strcmp(path + n - 5, ".json")))
 		return 1;
-	/* fread, not getc: one stdio reader fewer in the static binary */
-	while (fread(&ch, 1, 1, f) == 1 && (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t'))
+	while (pread(fd, &ch, 1, at++) == 1 && (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t'))
 		;
-	rewind(f);
 	return ch == '{';
+}
+
+/* One file: JSON lines through stdio (util_getline), else protobuf */
+static int cat_file(struct cat *c, int fd)
+{
+	FILE *f;
+	int ret;
+
+	if (!is_jsonl(c->file, fd)) {
+		ret = cat_proto(c, fd);
+		close(fd);
+		return ret;
+	}
+	if (!(f = fdopen(fd, "rb"))) {
+		ret = err_set(errno, "cannot read %s: %s", c->file, strerror(errno));
+		close(fd);
+		return ret;
+	}
+	ret = cat_jsonl(c, f);
+	fclose(f);
+	return ret;
 }
 
 static int cat_usage(void)
@@ -287,10 +327,9 @@ int cmd_cat(int argc, char **argv)
 		return cat_usage();
 	otlp_buf_init(&c.out, (size_t)1 << 31);
 	for (; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
-		int ret, guess;
+		int fd = open(argv[i], O_RDONLY | O_CLOEXEC), ret, guess;
 
-		if (!f) {
+		if (fd < 0) {
 			cat_warn("cannot open %s: %s", argv[i], strerror(errno));
 			rc = CLI_ERR;
 			continue;
@@ -299,8 +338,7 @@ int cmd_cat(int argc, char **argv)
 		guess = forced >= 0 ? forced : sig_from_name(argv[i]);
 		c.sig_known = guess >= 0;
 		c.sig = guess >= 0 ? (enum otlp_signal)guess : OTLP_TRACES;
-		ret = is_jsonl(argv[i], f) ? cat_jsonl(&c, f) : cat_proto(&c, f);
-		fclose(f);
+		ret = cat_file(&c, fd);
 		if (ret < 0) {
 			cat_warn("%s", err_msg());
 			rc = CLI_ERR;

@@ -16,6 +16,7 @@
 #include "rawtel/fmt.h"
 #include "rawtel/probes.h"
 #include "rawtel/tls_hello.h"
+#include "rawtel/util.h"
 
 #define TL_SNI 1024		/* server names remembered (direct-mapped) */
 
@@ -163,18 +164,16 @@ void tlsline_comm(uint32_t pid, char comm[17])
 	static struct { uint32_t pid; char comm[17]; } seen[16];
 	unsigned i = pid & 15;
 	char path[32];
-	FILE *f;
-	size_t n = 0;
+	size_t n;
+	int r;
 
 	if (seen[i].pid == pid && pid) {
 		memcpy(comm, seen[i].comm, 17);
 		return;
 	}
 	fmt_snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	if ((f = fopen(path, "r"))) {
-		n = fread(comm, 1, 16, f);
-		fclose(f);
-	}
+	r = util_read_file(path, comm, 17);
+	n = r > 0 ? (size_t)r : 0;
 	while (n && (comm[n - 1] == '\n' || comm[n - 1] == 0))
 		n--;
 	comm[n] = 0;

@@ -69,7 +69,7 @@ int sink_addr_parse(const char *s, uint16_t port, struct sockaddr_storage *ss, s
 	uint8_t a[16];
 	int v6 = 0;
 
-	if (inet_pton(AF_INET, s, a) != 1 && !(v6 = inet_pton(AF_INET6, s, a) == 1))
+	if (fmt_pton(AF_INET, s, a) && !(v6 = !fmt_pton(AF_INET6, s, a)))
 		return 0;
 	fill(ss, len, v6, a, port);
 	return 1;
@@ -124,7 +124,7 @@ static void hosts_line(struct sink_resolve_job *j, char *line)
 	uint8_t a[16];
 	int n = util_fields(line, f, 128), v6 = 0;
 
-	if (n < 2 || (inet_pton(AF_INET, f[0], a) != 1 && !(v6 = inet_pton(AF_INET6, f[0], a) == 1)))
+	if (n < 2 || (fmt_pton(AF_INET, f[0], a) && !(v6 = !fmt_pton(AF_INET6, f[0], a))))
 		return;
 	for (int i = 1; i < n; i++)
 		if (!strcasecmp(f[i], j->host)) {

@@ -61,7 +61,7 @@ static int parse_host(const char *a, size_t n, const char *url,
 				       url);
 		memcpy(t->host, a + 1, hl);
 		t->host[hl] = 0;
-		if (inet_pton(AF_INET6, t->host, &in6) != 1)
+		if (fmt_pton(AF_INET6, t->host, &in6))
 			return err_set(EINVAL, "bad IPv6 address '%s' in endpoint '%s'",
 				       t->host, url);
 		colon = rb + 1 < a + n ? rb + 1 : NULL;
