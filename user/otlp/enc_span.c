@@ -97,6 +97,24 @@ static uint8_t *put_kv(uint8_t *d, const uint8_t *end, const struct otlp_kv *kv,
 		*err = -ENOSPC;
 		return NULL;
 	}
+	if (bytes && (size_t)kv->key.len + v->len < 120) {
+		/* the common case: every length one byte */
+		d[0] = TAG(9, PB_LEN);
+		d[1] = (uint8_t)(kv->key.len + v->len + 6 - !kv->key.len * 2);
+		d += 2;
+		if (kv->key.len) {
+			d[0] = TAG(1, PB_LEN);
+			d[1] = (uint8_t)kv->key.len;
+			pbw_copy(d + 2, (const uint8_t *)kv->key.p, kv->key.len);
+			d += 2 + kv->key.len;
+		}
+		d[0] = TAG(2, PB_LEN);
+		d[1] = (uint8_t)(v->len + 2);
+		d[2] = v->type == OTLP_V_STRING ? TAG(1, PB_LEN) : TAG(7, PB_LEN);
+		d[3] = (uint8_t)v->len;
+		pbw_copy(d + 4, (const uint8_t *)v->u.s, v->len);
+		return d + 4 + v->len;
+	}
 	if (bytes) {
 		d = kv_head(d, kv->key, 1 + vlen(v->len) + v->len);
 		return put_ld(d, v->type == OTLP_V_STRING ? 1 : 7, v->u.s, v->len);
