@@ -233,7 +233,8 @@ int otlp_batch_add_span(struct otlp_batch *b, int scope, const struct otlp_span 
  * export. For batches exported with otlp_encode_pb: otlp_encode_json and
  * otlp_batch_walk first decode such a span into the arena (which may then
  * be found full: -ENOSPC). Spans with events or links, or whose strings
- * or attributes otlp_batch_add_span would refuse, are added by it. */
+ * or attributes otlp_batch_add_span would refuse, are added by it. Written
+ * in one pass, it asks for a few hundred bytes of room beyond its own. */
 int otlp_batch_add_span_pb(struct otlp_batch *b, int scope, const struct otlp_span *s);
 int otlp_batch_add_log(struct otlp_batch *b, int scope, const struct otlp_log *l);
 int otlp_batch_add_metric(struct otlp_batch *b, int scope,

@@ -324,6 +324,134 @@ static void pb_spans(void)
 	T_EQ_INT(walked[0], walked[1]);
 }
 
+/* Spans of random shape, lengths on both sides of the varints' byte
+ * boundaries, added both ways: the protobuf written at once must be the
+ * model's encoding byte for byte (and was written at once: reading it
+ * back for JSON takes arena the model's does not). */
+static uint64_t rnd_state = 0x9e3779b97f4a7c15ull;
+
+static uint32_t rnd(uint32_t n)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return (uint32_t)(rnd_state >> 11) % n;
+}
+
+static uint32_t rnd_len(void)
+{
+	static const uint32_t lens[] = { 0, 1, 7, 8, 16, 17, 33, 125, 126, 127, 128, 200, 16383, 16384 };
+
+	return lens[rnd(sizeof(lens) / sizeof(lens[0]))];
+}
+
+static void rnd_kv(struct otlp_kv *kv, const char *text)
+{
+	static const int64_t ints[] = { 0, 1, 127, 128, -1, INT64_MIN, INT64_MAX, 300 };
+
+	kv->key = (struct otlp_str){ text, rnd_len() };
+	kv->v.type = rnd(8);
+	kv->v.len = 0;
+	switch (kv->v.type) {
+	case OTLP_V_STRING:
+	case OTLP_V_BYTES:
+		kv->v.len = rnd_len();
+		kv->v.u.s = text + rnd(7);
+		break;
+	case OTLP_V_ARRAY:
+	case OTLP_V_KVLIST:
+		kv->v.type = OTLP_V_EMPTY;
+		break;
+	case OTLP_V_DOUBLE:
+		kv->v.u.d = -1.5 * rnd(1000);
+		break;
+	default:
+		kv->v.u.i = ints[rnd(8)];
+		break;
+	}
+}
+
+static void rnd_span(struct otlp_span *s, struct otlp_kv *kv, const char *text)
+{
+	static const uint32_t nums[] = { 0, 1, 127, 128, 65535, UINT32_MAX };
+
+	small_span(s, (uint8_t)rnd(256));
+	if (rnd(2))
+		fx_id(s->parent_span_id, 8, (uint8_t)(rnd(255) + 1));
+	s->trace_state = (struct otlp_str){ text, rnd_len() };
+	s->name = (struct otlp_str){ text + 1, rnd_len() };
+	s->kind = rnd(2) ? rnd(6) : nums[rnd(6)];
+	s->start_ns = rnd(2) ? 0 : (uint64_t)rnd(1000) << rnd(54);
+	s->end_ns = rnd(2) ? 0 : ~0ull >> rnd(64);
+	s->n_attrs = rnd(40);
+	for (uint32_t i = 0; i < s->n_attrs; i++)
+		rnd_kv(&kv[i], text + i);
+	s->attrs = kv;
+	s->dropped_attrs = nums[rnd(6)];
+	s->dropped_events = nums[rnd(6)];
+	s->dropped_links = nums[rnd(6)];
+	s->status_code = rnd(2) ? 0 : nums[rnd(6)];
+	s->status_msg = (struct otlp_str){ text + 2, rnd(3) ? 0 : rnd_len() };
+	s->flags = rnd(2) ? 0 : nums[rnd(6)];
+}
+
+/* An arena from too small to just enough (ASan sees any byte written
+ * past it): the span fits whole or the add says -ENOSPC. */
+static void pb_tight(const struct otlp_span *s, size_t enc_len)
+{
+	struct otlp_resource r = { NULL, 0, 0, OTLP_S("") };
+	struct otlp_scope sc = { OTLP_S("s"), OTLP_S("1"), NULL, 0, 0, OTLP_S("") };
+
+	for (size_t room = enc_len > 664 ? enc_len - 600 : 64; room < enc_len + 400; room += 1 + rnd(60)) {
+		struct otlp_batch *b = batch(OTLP_TRACES, room, 1, 1);
+		int ret;
+
+		T_ASSERT(b && otlp_batch_add_resource(b, &r) == 0 && otlp_batch_add_scope(b, 0, &sc) == 0);
+		ret = otlp_batch_add_span_pb(b, 0, s);
+		T_CHECK(ret == 0 || ret == -ENOSPC);
+		T_EQ_INT(otlp_batch_items(b), ret == 0);
+		otlp_batch_free(b);
+	}
+}
+
+static void pb_spans_random(void)
+{
+	static char text[16384 + 64];
+	struct otlp_resource r = { NULL, 0, 0, OTLP_S("") };
+	struct otlp_scope sc = { OTLP_S("s"), OTLP_S("1"), NULL, 0, 0, OTLP_S("") };
+	struct otlp_kv kv[40];
+	struct otlp_span s;
+
+	for (size_t i = 0; i < sizeof(text); i++)
+		text[i] = (char)('a' + i % 26);
+	for (int round = 0; round < 300; round++) {
+		struct otlp_batch *b[2] = { batch(OTLP_TRACES, 4 << 20, 1, 1), batch(OTLP_TRACES, 4 << 20, 1, 1) };
+		struct otlp_buf o[2];
+		size_t used;
+
+		T_ASSERT(b[0] && b[1]);
+		rnd_span(&s, kv, text);
+		for (int pb = 0; pb < 2; pb++) {
+			T_ASSERT(otlp_batch_add_resource(b[pb], &r) == 0);
+			T_ASSERT(otlp_batch_add_scope(b[pb], 0, &sc) == 0);
+			T_EQ_INT((pb ? otlp_batch_add_span_pb : otlp_batch_add_span)(b[pb], 0, &s), 0);
+			otlp_buf_init(&o[pb], 16 << 20);
+			T_EQ_INT(otlp_encode_pb(b[pb], &o[pb]), 0);
+		}
+		T_EQ_INT(o[0].len, o[1].len);
+		T_CHECK(!memcmp(o[0].p, o[1].p, o[0].len));
+		pb_tight(&s, o[0].len);
+		for (int pb = 0; pb < 2; pb++) {
+			used = otlp_batch_arena_used(b[pb]);
+			o[pb].len = 0;
+			T_EQ_INT(otlp_encode_json(b[pb], &o[pb]), 0);
+			T_CHECK(pb ? otlp_batch_arena_used(b[pb]) > used : otlp_batch_arena_used(b[pb]) == used);
+			otlp_buf_free(&o[pb]);
+			otlp_batch_free(b[pb]);
+		}
+	}
+}
+
 static void json_text(void)
 {
 	struct otlp_batch *b = batch(OTLP_LOGS, 8192, 1, 1);
@@ -367,5 +495,6 @@ int main(void)
 	T_RUN(growing_buffer);
 	T_RUN(json_text);
 	T_RUN(pb_spans);
+	T_RUN(pb_spans_random);
 	return t_done();
 }

@@ -32,7 +32,6 @@ int otlp_batch_new(struct otlp_batch **out, enum otlp_signal sig,
 			       lim->arena_bytes);
 	}
 	b->arena_cap = lim->arena_bytes;
-	otlp_buf_init(&b->pbs, lim->arena_bytes);
 	b->max_res = lim->max_resources;
 	b->max_scopes = lim->max_scopes;
 	*out = b;
@@ -44,7 +43,6 @@ void otlp_batch_free(struct otlp_batch *b)
 	if (!b)
 		return;
 	free(b->arena);
-	otlp_buf_free(&b->pbs);
 	free(b->res);
 	free(b->scopes);
 	free(b);
@@ -366,67 +364,26 @@ int otlp_batch_keep(struct otlp_batch *b, int scope, struct otlp_item *it, int r
 	return 0;
 }
 
-static int str_ok(struct otlp_str s)
-{
-	return !s.len || s.p;
-}
-
-/* What otlp_batch_add_span_pb encodes at once: no events or links, and
- * nothing otlp_batch_add_span would refuse (NULL with a length, nested
- * or unknown attribute values). */
-static int span_plain(const struct otlp_span *s)
-{
-	if (s->n_events || s->n_links || (s->n_attrs && !s->attrs) || !str_ok(s->trace_state) ||
-	    !str_ok(s->name) || !str_ok(s->status_msg))
-		return 0;
-	for (uint32_t i = 0; i < s->n_attrs; i++) {
-		const struct otlp_kv *kv = &s->attrs[i];
-
-		if (!str_ok(kv->key))
-			return 0;
-		switch (kv->v.type) {
-		case OTLP_V_EMPTY:
-		case OTLP_V_BOOL:
-		case OTLP_V_INT:
-		case OTLP_V_DOUBLE:
-			break;
-		case OTLP_V_STRING:
-		case OTLP_V_BYTES:
-			if (kv->v.len && !kv->v.u.s)
-				return 0;
-			break;
-		default:
-			return 0;
-		}
-	}
-	return 1;
-}
-
 int otlp_batch_add_span_pb(struct otlp_batch *b, int scope, const struct otlp_span *s)
 {
-	size_t mark = b->arena_used, off, len;
+	size_t mark = b->arena_used, len = 0;
 	struct otlp_item *it;
-	uint8_t *p;
 	int ret = 0;
 
-	if (!span_plain(s))
-		return otlp_batch_add_span(b, scope, s);
 	if (!(it = item_new(b, scope, OTLP_TRACES, &ret)))
 		return ret == -ENOSPC ? add_failed(b, mark, ret, "span") : ret;
-	if ((ret = otlp_pb_span(&b->pbs, s, &off))) {
-		/* larger than the whole arena, or no memory for the scratch */
-		if (ret == -ENOSPC)
-			return add_failed(b, mark, ret, "span");
+	/* written where the arena's free room begins, then taken */
+	ret = otlp_pb_span_put(b->arena + b->arena_used, b->arena_cap - b->arena_used, s, &len);
+	if (ret == -EINVAL) {
 		b->arena_used = mark;
-		return ret;
+		return otlp_batch_add_span(b, scope, s);
 	}
-	len = b->pbs.cap - off;
-	if (!(p = otlp_arena_alloc(b, len, 1)))
+	if (ret || len > UINT32_MAX)
 		return add_failed(b, mark, -ENOSPC, "span");
-	memcpy(p, b->pbs.p + off, len);
 	otlp_batch_link(b, scope, it);
-	it->pb = p;
+	it->pb = b->arena + b->arena_used;
 	it->pb_len = (uint32_t)len;
+	b->arena_used += len;
 	return 0;
 }
 

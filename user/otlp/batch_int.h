@@ -42,7 +42,6 @@ struct otlp_batch {
 	struct otlp_scope_rec *scopes;
 	uint32_t n_scopes, max_scopes;
 	uint32_t n_items, gen;
-	struct otlp_buf pbs;	/* otlp_batch_add_span_pb's scratch */
 };
 
 /* For the decoders, which build items in place: arena memory (NULL when
@@ -58,9 +57,10 @@ void otlp_batch_link(struct otlp_batch *b, int scope, struct otlp_item *it);
 int otlp_batch_keep(struct otlp_batch *b, int scope, struct otlp_item *it, int ret,
 		    int *skipped);
 
-/* enc_pb.c: a Span message into o, back to front: it is o->p[*off ..
- * o->cap). 0 or -errno. */
-int otlp_pb_span(struct otlp_buf *o, const struct otlp_span *s, size_t *off);
+/* enc_span.c: a Span message for s at d, room bytes free: 0 and its
+ * length; -ENOSPC when it does not fit, -EINVAL when s is not plain
+ * (events, links, nested values, NULL with a length: the model's). */
+int otlp_pb_span_put(uint8_t *d, size_t room, const struct otlp_span *s, size_t *len);
 /* An item's u for readers of the model (walk, JSON): a span kept as
  * protobuf is decoded into the arena the first time. 0 or -errno. */
 int otlp_item_view(const struct otlp_batch *b, const struct otlp_item *it);

@@ -20,6 +20,19 @@ static int nonzero(const uint8_t *p, size_t n)
 static void put_kvs(struct pbw *w, uint32_t field, const struct otlp_kv *kv,
 		    uint32_t n);
 
+/* pbw.h's bytes and close as calls: inlined at every message's fields they
+ * cost ~1 KB of the static binary. Attributes (put_kvs, many per item)
+ * keep them inlined; the agent's spans do not come here (enc_span.c). */
+static __attribute__((noinline)) void put_bytes(struct pbw *w, uint32_t field, const void *p, size_t n)
+{
+	pbw_bytes(w, field, p, n);
+}
+
+static __attribute__((noinline)) void put_close(struct pbw *w, uint32_t field, size_t mark)
+{
+	pbw_close(w, field, mark);
+}
+
 /* The AnyValue's fields (not its own tag and length). */
 static void put_value_body(struct pbw *w, const struct otlp_value *v)
 {
@@ -80,7 +93,7 @@ static void put_resource(struct pbw *w, const struct otlp_resource *r)
 	if (r->dropped_attrs)
 		pbw_uint(w, 2, r->dropped_attrs);
 	put_kvs(w, 1, r->attrs, r->n_attrs);
-	pbw_close(w, 1, m);
+	put_close(w, 1, m);
 }
 
 static void put_scope(struct pbw *w, const struct otlp_scope *s)
@@ -92,7 +105,7 @@ static void put_scope(struct pbw *w, const struct otlp_scope *s)
 	put_kvs(w, 3, s->attrs, s->n_attrs);
 	pbw_str_opt(w, 2, s->version);
 	pbw_str_opt(w, 1, s->name);
-	pbw_close(w, 1, m);
+	put_close(w, 1, m);
 }
 
 /* ---- traces ------------------------------------------------------------- */
@@ -107,7 +120,7 @@ static void put_span(struct pbw *w, const struct otlp_span *s)
 		if (s->status_code)
 			pbw_uint(w, 3, s->status_code);
 		pbw_str_opt(w, 2, s->status_msg);
-		pbw_close(w, 15, m);
+		put_close(w, 15, m);
 	}
 	if (s->dropped_links)
 		pbw_uint(w, 14, s->dropped_links);
@@ -121,9 +134,9 @@ static void put_span(struct pbw *w, const struct otlp_span *s)
 			pbw_uint(w, 5, l->dropped_attrs);
 		put_kvs(w, 4, l->attrs, l->n_attrs);
 		pbw_str_opt(w, 3, l->trace_state);
-		pbw_bytes(w, 2, l->span_id, 8);
-		pbw_bytes(w, 1, l->trace_id, 16);
-		pbw_close(w, 13, m);
+		put_bytes(w, 2, l->span_id, 8);
+		put_bytes(w, 1, l->trace_id, 16);
+		put_close(w, 13, m);
 	}
 	if (s->dropped_events)
 		pbw_uint(w, 12, s->dropped_events);
@@ -137,7 +150,7 @@ static void put_span(struct pbw *w, const struct otlp_span *s)
 		pbw_str_opt(w, 2, e->name);
 		if (e->time_ns)
 			pbw_fixed64(w, 1, e->time_ns);
-		pbw_close(w, 11, m);
+		put_close(w, 11, m);
 	}
 	if (s->dropped_attrs)
 		pbw_uint(w, 10, s->dropped_attrs);
@@ -150,19 +163,10 @@ static void put_span(struct pbw *w, const struct otlp_span *s)
 		pbw_uint(w, 6, s->kind);
 	pbw_str_opt(w, 5, s->name);
 	if (nonzero(s->parent_span_id, 8))
-		pbw_bytes(w, 4, s->parent_span_id, 8);
+		put_bytes(w, 4, s->parent_span_id, 8);
 	pbw_str_opt(w, 3, s->trace_state);
-	pbw_bytes(w, 2, s->span_id, 8);
-	pbw_bytes(w, 1, s->trace_id, 16);
-}
-
-int otlp_pb_span(struct otlp_buf *o, const struct otlp_span *s, size_t *off)
-{
-	struct pbw w = { .o = o, .pos = o->cap };
-
-	put_span(&w, s);
-	*off = w.pos;
-	return w.err;
+	put_bytes(w, 2, s->span_id, 8);
+	put_bytes(w, 1, s->trace_id, 16);
 }
 
 /* ---- logs --------------------------------------------------------------- */
@@ -173,9 +177,9 @@ static void put_log(struct pbw *w, const struct otlp_log *l)
 	if (l->observed_ns)
 		pbw_fixed64(w, 11, l->observed_ns);
 	if (nonzero(l->span_id, 8))
-		pbw_bytes(w, 10, l->span_id, 8);
+		put_bytes(w, 10, l->span_id, 8);
 	if (nonzero(l->trace_id, 16))
-		pbw_bytes(w, 9, l->trace_id, 16);
+		put_bytes(w, 9, l->trace_id, 16);
 	if (l->flags)
 		pbw_fixed32(w, 8, l->flags);
 	if (l->dropped_attrs)
@@ -185,7 +189,7 @@ static void put_log(struct pbw *w, const struct otlp_log *l)
 		size_t m = pbw_size(w);
 
 		put_value_body(w, &l->body);
-		pbw_close(w, 5, m);
+		put_close(w, 5, m);
 	}
 	pbw_str_opt(w, 3, l->severity_text);
 	if (l->severity)
@@ -230,13 +234,13 @@ static void put_hist_point(struct pbw *w, const struct otlp_hist_point *p)
 			memcpy(&v, &p->bounds[i], sizeof(v));
 			pbw_le(w, v, 8);
 		}
-		pbw_close(w, 7, m);
+		put_close(w, 7, m);
 	}
 	if (p->n_buckets) {		/* packed fixed64 */
 		m = pbw_size(w);
 		for (uint32_t i = p->n_buckets; i-- > 0;)
 			pbw_le(w, p->bucket_counts[i], 8);
-		pbw_close(w, 6, m);
+		put_close(w, 6, m);
 	}
 	if (p->has_sum)
 		pbw_double(w, 5, p->sum);
@@ -266,9 +270,9 @@ static void put_metric(struct pbw *w, const struct otlp_metric *mt)
 			put_hist_point(w, &mt->hists[i]);
 		else
 			put_num_point(w, &mt->nums[i]);
-		pbw_close(w, 1, mp);
+		put_close(w, 1, mp);
 	}
-	pbw_close(w, data_field[mt->type], m);
+	put_close(w, data_field[mt->type], m);
 	pbw_str_opt(w, 3, mt->unit);
 	pbw_str_opt(w, 2, mt->description);
 	pbw_str_opt(w, 1, mt->name);
@@ -289,7 +293,7 @@ static void put_item(struct pbw *w, enum otlp_signal sig,
 		put_log(w, &it->u.log);
 	else
 		put_metric(w, &it->u.metric);
-	pbw_close(w, 2, m);	/* spans / log_records / metrics = 2 */
+	put_close(w, 2, m);	/* spans / log_records / metrics = 2 */
 }
 
 int otlp_encode_pb_at(const struct otlp_batch *b, struct otlp_buf *o, size_t *off)
@@ -313,10 +317,10 @@ int otlp_encode_pb_at(const struct otlp_batch *b, struct otlp_buf *o, size_t *of
 			for (const struct otlp_item *it = s->tail; it; it = it->prev)
 				put_item(&w, b->sig, it);
 			put_scope(&w, &s->scope);
-			pbw_close(&w, 2, ms);	/* scope_spans/_metrics/_logs */
+			put_close(&w, 2, ms);	/* scope_spans/_metrics/_logs */
 		}
 		put_resource(&w, &rr->res);
-		pbw_close(&w, 1, mr);		/* resource_spans/... = 1 */
+		put_close(&w, 1, mr);		/* resource_spans/... = 1 */
 	}
 	*off = 0;
 	if (w.err) {

@@ -67,9 +67,22 @@ PBW_INLINE void pbw_copy(uint8_t *d, const uint8_t *p, size_t n)
 	} else if (n > 16 && n <= 32) {
 		pbw_copy16(d, p, 16);
 		pbw_copy16(d + n - 16, p + n - 16, 16);
-	} else if (n < 8) {
-		for (size_t i = 0; i < n; i++)
-			d[i] = p[i];
+	} else if (n >= 4 && n < 8) {
+		/* two overlapping words, as above: short values ("GET",
+		 * "http", "1.1") are many, and a byte loop's exit was a
+		 * mispredicted branch each */
+		uint32_t a, b;
+
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		memcpy(d, &a, 4);
+		memcpy(d + n - 4, &b, 4);
+	} else if (n < 4) {
+		if (n) {
+			d[0] = p[0];
+			d[n / 2] = p[n / 2];
+			d[n - 1] = p[n - 1];
+		}
 	} else {
 		memcpy(d, p, n);
 	}
