@@ -4,6 +4,7 @@
  * Nothing may crash, hang or read outside the mapping (ASan). */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -23,6 +24,26 @@ static int fz_ldc(const struct elf_ldcache_ent *e, void *arg)
 {
 	(*(size_t *)arg) += strlen(e->key) + strlen(e->value);
 	return 0;
+}
+
+/* An exact name is looked up through the name indexes; "\\name" means
+ * the same but takes the scan. Where the scan succeeds (it decodes more
+ * entries, so it may fail where the index need not) both must agree. */
+static void fz_exact_vs_scan(struct elf_file *f, const char *name)
+{
+	char esc[302];
+	size_t a = 0, b = 0;
+	int ra, rb;
+
+	if (!*name || strpbrk(name, "*?[\\") || *name == '@')
+		return;
+	snprintf(esc, sizeof(esc), "\\%s", name);
+	ra = elf_sym_match(f, name, fz_count, &a);
+	rb = elf_sym_match(f, esc, fz_count, &b);
+	if (rb >= 0 && (ra != rb || a != b)) {
+		fprintf(stderr, "fuzz_elf: %s: index %d (%zu), scan %d (%zu)\n", name, ra, a, rb, b);
+		abort();
+	}
 }
 
 /* Lookups with names the file itself provides: the first symbols'. */
@@ -52,6 +73,7 @@ static void fz_lookups(struct elf_file *f)
 				 s.version ? (s.hidden ? "@" : "@@") : "",
 				 s.version && strlen(s.version) < 80 ? s.version : "");
 			elf_func_find(f, buf, &s, &off);
+			fz_exact_vs_scan(f, buf);
 		}
 	}
 	for (int t = ELF_DYNSYM; t <= ELF_SYMTAB; t++) {

@@ -71,6 +71,13 @@ struct elf_file {
 	struct elf_file *debug;		/* supplies tab[ELF_SYMTAB] */
 	uint32_t *dedup;		/* hash of .dynsym entries, built lazily */
 	uint32_t dedup_mask;
+	struct elf_nidx {		/* per table, elf_nidx.c */
+		uint32_t *head;		/* per bucket, the first entry */
+		uint32_t *next;		/* per entry, the next in its bucket */
+		uint32_t *key;		/* per entry */
+		uint32_t mask, count;
+		int state;		/* 0 unbuilt, 1 built, -1 not indexable */
+	} nidx[2];
 	int seg_state;			/* 0 unchecked, 1 valid, <0 malformed */
 };
 
@@ -104,5 +111,17 @@ int elf_sym_raw(const struct elf_file *f, enum elf_table t, uint32_t i,
 		struct elf_rawsym *r);
 int elf_tabs_load(struct elf_file *f);
 void elf_tabs_free(struct elf_file *f);
+
+/* elf_nidx.c: the entries of a table by name part (.dynsym: the whole
+ * name; .symtab: up to '@'). elf_nidx_ready: 1 when table T is indexed
+ * (built on first use), 0 when it has an entry elf_table_sym refuses
+ * (scan it instead), -errno. elf_nidx_next: from *POS (0 to start),
+ * the next entry index whose name part has KEY, ascending; 0 at the
+ * end. The caller compares the names. */
+uint32_t elf_nidx_key(const char *name, size_t len);
+int elf_nidx_ready(struct elf_file *f, enum elf_table t);
+uint32_t elf_nidx_next(const struct elf_file *f, enum elf_table t, uint32_t key,
+		       uint32_t *pos);
+void elf_nidx_free(struct elf_file *f);
 
 #endif

@@ -48,6 +48,30 @@ static int elf_dedup_build(struct elf_file *f)
 	return 0;
 }
 
+/* elf_is_dup through the .dynsym name index: the same entries match
+ * (name, value, type), only found by name instead of by value. */
+static int elf_is_dup_named(struct elf_file *f, const struct elf_sym *s)
+{
+	uint32_t key = elf_nidx_key(s->name, s->name_len), pos = 0, i;
+	struct elf_rawsym r;
+	struct elf_sym d;
+	int ret;
+
+	while ((i = elf_nidx_next(f, ELF_DYNSYM, key, &pos))) {
+		if (elf_sym_raw(f, ELF_DYNSYM, i, &r) || r.value != s->value || r.type != s->type ||
+		    strncmp(r.name, s->name, s->name_len) || r.name[s->name_len])
+			continue;
+		if (!s->version)
+			return 1;
+		ret = elf_table_sym(f, ELF_DYNSYM, i, &d);
+		if (ret)
+			return ret;
+		if (d.version && d.hidden == s->hidden && !strcmp(d.version, s->version))
+			return 1;
+	}
+	return 0;
+}
+
 /* 1 when .symtab entry S is also in .dynsym: same name, value and type,
  * and the same version, or none (older linkers left .symtab names
  * unversioned). Candidates are compared raw; only a name match decodes. */
@@ -60,6 +84,10 @@ static int elf_is_dup(struct elf_file *f, const struct elf_sym *s)
 
 	if (elf_table_count(f, ELF_DYNSYM) < 2)
 		return 0;
+	/* indexable exactly when the table below would build */
+	ret = elf_nidx_ready(f, ELF_DYNSYM);
+	if (ret)
+		return ret < 0 ? ret : elf_is_dup_named(f, s);
 	if (!f->dedup && (ret = elf_dedup_build(f)))
 		return ret;
 	for (h = elf_dedup_hash(s->value, s->name, s->name_len) & f->dedup_mask;
@@ -181,6 +209,45 @@ int elf_sym_next(struct elf_file *f, struct elf_sym_iter *it,
 	return elf_sym_step(f, it, s, NULL);
 }
 
+/* elf_sym_step over a name without globs, through the name indexes:
+ * the same symbols in the same order (each table's matches ascending),
+ * without reading every other name. 1 when done (*n counted), 0 when a
+ * table cannot be indexed (then scan), -errno. */
+static int elf_sym_exact(struct elf_file *f, const struct elf_pat *p,
+			 elf_sym_fn fn, void *arg, int *n)
+{
+	uint32_t key = elf_nidx_key(p->name, p->len);
+	struct elf_rawsym r;
+	struct elf_sym s;
+	int ret;
+
+	for (int t = ELF_DYNSYM; t <= ELF_SYMTAB; t++)
+		if ((ret = elf_nidx_ready(f, (enum elf_table)t)) <= 0)
+			return ret;
+	for (int t = ELF_DYNSYM; t <= ELF_SYMTAB; t++) {
+		uint32_t pos = 0, i;
+
+		while ((i = elf_nidx_next(f, (enum elf_table)t, key, &pos))) {
+			if (elf_sym_raw(f, (enum elf_table)t, i, &r) || !elf_pat_maybe(p, r.name))
+				continue;
+			ret = elf_table_sym(f, (enum elf_table)t, i, &s);
+			if (ret)
+				return ret;
+			if (!elf_pat_match(p, &s))
+				continue;
+			if (t == ELF_SYMTAB && (ret = elf_is_dup(f, &s))) {
+				if (ret < 0)
+					return ret;
+				continue;
+			}
+			(*n)++;
+			if (fn && fn(&s, arg))
+				return 1;
+		}
+	}
+	return 1;
+}
+
 int elf_sym_match(struct elf_file *f, const char *pattern, elf_sym_fn fn,
 		  void *arg)
 {
@@ -192,6 +259,8 @@ int elf_sym_match(struct elf_file *f, const char *pattern, elf_sym_fn fn,
 	ret = elf_pat_compile(pattern, &pat);
 	if (ret)
 		return ret;
+	if (!pat.name_glob && (ret = elf_sym_exact(f, &pat, fn, arg, &n)))
+		return ret < 0 ? ret : n;
 	while ((ret = elf_sym_step(f, &it, &s, &pat)) > 0) {
 		n++;
 		if (fn && fn(&s, arg))

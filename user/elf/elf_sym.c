@@ -232,6 +232,7 @@ void elf_tabs_free(struct elf_file *f)
 	free(f->dedup);
 	f->vers = NULL;
 	f->dedup = NULL;
+	elf_nidx_free(f);
 }
 
 static const struct elf_tab *elf_tab(const struct elf_file *f,
