@@ -19,6 +19,8 @@ void http1_stat_add(const struct http1_conn *c, size_t off, uint64_t n)
 		*(uint64_t *)(void *)((char *)c->o->stats + off) += n;
 }
 
+_Static_assert(sizeof(struct http1_side) - offsetof(struct http1_side, name) <= 20 + 64 + 8,
+	       "only the scratch name and value after http1_side.name");
 /* http1_msg_begin clears an exchange up to its first string and empties
  * the strings: nothing else may follow them. */
 _Static_assert(sizeof(struct http1_exchange) - offsetof(struct http1_exchange, tracestate) <
@@ -206,8 +208,10 @@ void http1_msg_begin(struct http1_conn *c, struct http1_side *s, uint64_t ts)
 	uint8_t synced = s->synced, is_req = s->is_req, orphan = c->interim && s->orphan;
 	uint64_t start = s->start_ns;
 
-	/* everything per message is reset: lengths, flags, scratch */
-	memset(s, 0, sizeof(*s));
+	/* everything per message is reset: lengths, flags; the scratch
+	 * name and value (the struct's end) are read only as far as
+	 * their lengths say they were written */
+	memset(s, 0, offsetof(struct http1_side, name));
 	s->is_req = is_req;
 	s->synced = synced;
 	s->active = 1;

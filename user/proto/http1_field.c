@@ -109,32 +109,36 @@ size_t http1_query_redact(const char *q, size_t n, char *out, size_t size)
 	return need;
 }
 
+/* The methods the semantic conventions know (RFC 9110's, PATCH, QUERY),
+ * each as its bytes zero-padded to a word: one compare a method, and a
+ * smaller table than a comparison per name. Index, or -1. */
+static int method_index(const char *m, size_t n)
+{
+	static const char known[][8] = { "GET",	  "PUT",   "HEAD",   "POST",	"TRACE",
+					 "PATCH", "QUERY", "DELETE", "CONNECT", "OPTIONS" };
+	uint64_t w = 0, k;
+
+	if (n < 3 || n > 7)
+		return -1;
+	memcpy(&w, m, n);
+	for (int i = 0; i < 10; i++) {
+		memcpy(&k, known[i], 8);
+		if (w == k)
+			return i;
+	}
+	return -1;
+}
+
 int http1_method_id(const char *m, size_t n)
 {
-	if (n == 4 && !memcmp(m, "HEAD", 4))
-		return MT_HEAD;
-	if (n == 7 && !memcmp(m, "CONNECT", 7))
-		return MT_CONNECT;
-	return MT_OTHER;
+	int i = method_index(m, n);
+
+	return i == 2 ? MT_HEAD : i == 8 ? MT_CONNECT : MT_OTHER;
 }
 
 int http1_method_known(const char *m, size_t n)
 {
-	/* by length: one or two candidates each */
-	switch (n) {
-	case 3:
-		return !memcmp(m, "GET", 3) || !memcmp(m, "PUT", 3);
-	case 4:
-		return !memcmp(m, "HEAD", 4) || !memcmp(m, "POST", 4);
-	case 5:
-		return !memcmp(m, "TRACE", 5) || !memcmp(m, "PATCH", 5) || !memcmp(m, "QUERY", 5);
-	case 6:
-		return !memcmp(m, "DELETE", 6);
-	case 7:
-		return !memcmp(m, "CONNECT", 7) || !memcmp(m, "OPTIONS", 7);
-	default:
-		return 0;
-	}
+	return method_index(m, n) >= 0;
 }
 
 /* Redacted query bytes from p[i] in one step: a value's bytes up to the
@@ -250,29 +254,23 @@ void http1_target_done(struct http1_conn *c, struct http1_side *s)
 }
 
 /* The name (lower case, s->name_len long) is one whose value matters:
- * its H_* id, else H_OTHER. Compared by length first: most names are
- * none of these (the lengths are H_NAME_LENS: keep both in step). */
+ * its H_* id, else H_OTHER. A request's fields are all looked at, a
+ * response's only for its framing. Their lengths are H_NAME_LENS and
+ * H_RESP_NAME_LENS: keep them in step. */
 static uint8_t name_id(const struct http1_side *s)
 {
-	const char *n = s->name;
+	/* length, id, a response's too; the names follow each other */
+	static const uint8_t kept[][3] = {
+		{ 4, H_HOST, 0 }, { 10, H_UA, 0 },   { 10, H_TS, 0 },
+		{ 11, H_TP, 0 },  { 14, H_CLEN, 1 }, { 17, H_TE, 1 },
+	};
+	const char *n = "hostuser-agenttracestatetraceparentcontent-lengthtransfer-encoding";
 
-	switch (s->name_len) {
-	case 4:
-		return s->is_req && !memcmp(n, "host", 4) ? H_HOST : H_OTHER;
-	case 10:
-		if (!s->is_req)
-			return H_OTHER;
-		return !memcmp(n, "user-agent", 10) ? H_UA :
-		       !memcmp(n, "tracestate", 10) ? H_TS : H_OTHER;
-	case 11:
-		return s->is_req && !memcmp(n, "traceparent", 11) ? H_TP : H_OTHER;
-	case 14:
-		return !memcmp(n, "content-length", 14) ? H_CLEN : H_OTHER;
-	case 17:
-		return !memcmp(n, "transfer-encoding", 17) ? H_TE : H_OTHER;
-	default:
-		return H_OTHER;
-	}
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); n += kept[i++][0])
+		if (kept[i][0] == s->name_len && (s->is_req || kept[i][2]) &&
+		    !memcmp(s->name, n, s->name_len))
+			return kept[i][1];
+	return H_OTHER;
 }
 
 void http1_field_name_done(struct http1_side *s)
@@ -301,12 +299,20 @@ void http1_field_name_done(struct http1_side *s)
 static int put_text(char *out, uint16_t *len, size_t size, const uint8_t *p,
 		    size_t n)
 {
-	size_t k = *len, m;
+	size_t k = *len, m, i = 0;
 
 	if (k >= size)
 		return -1;
 	m = size - 1 - k < n ? size - 1 - k : n;
-	for (size_t i = 0; i < m; i++) {
+	/* eight printable bytes at a time go as they are */
+	for (; i + 8 <= m; i += 8) {
+		uint64_t w = h1_word(p + i);
+
+		if (h1_below(w, 0x20) | h1_eq(w, 0x7f) | (w & H1_HIGH))
+			break;
+		memcpy(out + k + i, p + i, 8);
+	}
+	for (; i < m; i++) {
 		uint8_t ch = p[i];
 
 		out[k + i] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : ch == '\t' ? ' ' : '?';
@@ -471,7 +477,7 @@ static int clen_parse(struct http1_side *s)
 
 int http1_field_done(struct http1_conn *c, struct http1_side *s)
 {
-	struct http1_exchange *x = http1_cur_req(c);
+	struct http1_exchange *x;
 
 	switch (s->hdr) {
 	case H_CLEN:
@@ -490,7 +496,7 @@ int http1_field_done(struct http1_conn *c, struct http1_side *s)
 		/* two traceparent fields make the context invalid */
 		if (s->tp_seen < 2)
 			s->tp_seen++;
-		if (!x)
+		if (!(x = http1_cur_req(c)))
 			break;
 		if (s->tp_seen > 1) {
 			x->tp_state = HTTP1_TP_INVALID;

@@ -2,6 +2,8 @@
 #ifndef RAWTEL_HTTP1_INT_H
 #define RAWTEL_HTTP1_INT_H
 
+#include <string.h>
+
 #include "rawtel/http1.h"
 
 /* struct http1_side.state */
@@ -31,6 +33,8 @@ enum {
  * of any other length is H_OTHER unread. Kept with name_id() in
  * http1_field.c. */
 #define H_NAME_LENS ((1u << 4) | (1u << 10) | (1u << 11) | (1u << 14) | (1u << 17))
+/* ... of them, those a response's fields are looked at for (framing) */
+#define H_RESP_NAME_LENS ((1u << 14) | (1u << 17))
 
 /* method ids the framing depends on */
 enum { MT_OTHER, MT_HEAD, MT_CONNECT };
@@ -156,6 +160,36 @@ static inline int http1_tchar(uint8_t ch)
 static inline int http1_ctl(uint8_t ch)
 {
 	return http1_class[ch] & H1_CTL;
+}
+
+/* Eight bytes at a time (SWAR): a word loaded in little-endian order, so
+ * that the lowest flagged byte of a mask below is its first in memory and
+ * exact (a borrow only spills into later bytes). */
+#define H1_ONES 0x0101010101010101ull
+#define H1_HIGH 0x8080808080808080ull
+static inline uint64_t h1_word(const uint8_t *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+/* The high bit of bytes below b (b <= 0x80; bytes >= 0x80 never). */
+static inline uint64_t h1_below(uint64_t w, uint8_t b)
+{
+	return (w - b * H1_ONES) & ~w & H1_HIGH;
+}
+static inline uint64_t h1_eq(uint64_t w, uint8_t b)
+{
+	return h1_below(w ^ (b * H1_ONES), 1);
+}
+/* Index of the first flagged byte of a non-zero mask. */
+static inline size_t h1_first(uint64_t m)
+{
+	return (size_t)__builtin_ctzll(m) >> 3;
 }
 
 /* http1_tp.c: traceparent validity of a trimmed value of length n;

@@ -13,24 +13,36 @@
 #include "http1_int.h"
 
 /* The first control byte (http1_ctl) at or after p[i], or n: eight bytes
- * at a time while none is near (field values are most of a head). */
+ * at a time (field values are most of a head), the first flagged byte
+ * found without a byte loop. */
 static size_t ctl_scan(const uint8_t *p, size_t i, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	while (n - i >= 8) {
+		uint64_t w = h1_word(p + i), m = h1_below(w, 0x20) | h1_eq(w, 0x7f);
 
-	for (; n - i >= 8; i += 8) {
-		uint64_t w, del;
-
-		memcpy(&w, p + i, 8);
-		del = w ^ (0x7f * ones);
-		/* a byte below 0x20 (HT included: the bytes loop sorts it
-		 * out), or a DEL */
-		if (((w - 0x20 * ones) & ~w & high) | ((del - ones) & ~del & high))
-			break;
+		if (!m) {
+			i += 8;
+			continue;
+		}
+		i += h1_first(m);
+		/* HT is flagged with the controls but is not one */
+		if (p[i] != '\t')
+			return i;
+		i++;
 	}
 	while (i < n && !http1_ctl(p[i]))
 		i++;
 	return i;
+}
+
+/* A field name's length: the tchar bytes at the start. */
+static size_t name_scan(const uint8_t *p, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && http1_tchar(p[k]))
+		k++;
+	return k;
 }
 
 /* The line's end at p[i]: its length with the (CR) LF, or 0. */
@@ -115,24 +127,31 @@ static long status_line(struct http1_side *s, const uint8_t *p, size_t n)
 /* name ":" value (CR) LF, at F_LINE */
 static long field_line(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t n)
 {
-	size_t k = 0, v, e, len;
+	size_t k = name_scan(p, n), v, e, len;
+	/* names as long as one that matters in this direction (name_id) */
+	uint32_t lens = s->is_req ? H_NAME_LENS : H_RESP_NAME_LENS;
 
-	while (k < n && http1_tchar(p[k]))
-		k++;
 	if (!k || k >= n || p[k] != ':')
 		return 0;
 	v = k + 1;
 	e = ctl_scan(p, v, n);
 	if (!(len = line_end(p, e, n)))
 		return 0;
-	s->state = F_NAME;
-	/* only names as long as one that matters are looked at (name_id) */
-	if (k < 32 && (H_NAME_LENS >> k & 1)) {
-		s->name_len = 0;
-		http1_name_bytes(s, p, k);
-	} else {
+	if ((k >= 32 || !(lens >> k & 1)) && !s->trailers && s->fields < HTTP1_FIELDS_MAX) {
+		/* a field nobody keeps: the state http1_field_name_done and
+		 * http1_field_line_end leave, without them */
 		s->name_len = (uint8_t)(k < 255 ? k : 255);
+		s->hdr = H_OTHER;
+		s->val_len = s->sp = 0;
+		s->val_total = 0;
+		s->in_value = e > v;
+		s->fields++;
+		http1_next_line(s, F_LINE);
+		return (long)len;
 	}
+	s->state = F_NAME;
+	s->name_len = 0;
+	http1_name_bytes(s, p, k);
 	http1_field_name_done(s);
 	s->state = F_VALUE;
 	if (e > v) {
