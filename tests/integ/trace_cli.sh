@@ -18,6 +18,16 @@ else fail cli_unknown_probe "rc=$rc: $(cat "$T_TMP/e")"; fi
 "$RAWTEL" --version | grep -Eq '^rawtel [0-9]+\.[0-9]+\.[0-9]+$' && pass cli_version || fail cli_version "$("$RAWTEL" --version)"
 "$RAWTEL" trace --help | grep -q -- "--perf-buffer" && pass cli_trace_help || fail cli_trace_help "no option list"
 
+# `rawtel asm --kern UNIT` assembles every kern/ unit built in (the
+# constants a session sets are given defaults), against this kernel's
+# tracefs
+bad=""
+for f in "$RAWTEL_TOP"/kern/*.S; do
+	u=$(basename "$f" .S)
+	"$RAWTEL" asm --kern "$u" -o "$T_TMP/$u.o" > /dev/null 2> "$T_TMP/e" || bad="$bad $u: $(head -n 1 "$T_TMP/e")"
+done
+[ -z "$bad" ] && pass cli_asm_kern_units || fail cli_asm_kern_units "$bad"
+
 # rawtel --help lists every probe of the probe table (read from its source,
 # not from rawtel)
 "$RAWTEL" --help > "$T_TMP/help"

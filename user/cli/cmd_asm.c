@@ -38,7 +38,7 @@ static int64_t kern_default(const char *name, bool *found)
 {
 	static const char *const zero[] = { "perf_buffer", "self_pid", "filter_pid",
 					    "filter_comm", "comm_lo", "comm_hi", "sel_map",
-					    "sel_port", "first_use" };
+					    "sel_port", "first_use", "filter_cgroup" };
 
 	*found = true;
 	if (!strcmp(name, "ring_size"))
