@@ -162,7 +162,9 @@ static int write_insns(const char *path, const struct asm_unit *u, const char *o
 
 	if (!f)
 		return err_set(errno, "cannot create %s: %s", path, strerror(errno));
-	bad = fwrite(u->insns + start, sizeof(*u->insns), n, f) != n;
+	/* a unit with no program for this kernel (compat on a new one) has
+	 * no instructions at all: an empty file */
+	bad = n && fwrite(u->insns + start, sizeof(*u->insns), n, f) != n;
 	bad |= fclose(f) != 0;
 	return bad ? err_set(EIO, "cannot write %s", path) : 0;
 }
