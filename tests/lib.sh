@@ -148,6 +148,19 @@ need_node() {
 	return 1
 }
 
+# tls_test_prep NAME DIR: what a test of TLS servers needs first: node
+# with the OpenTelemetry decoder, openssl, Debian's python3, BPF, and a
+# certificate for localhost made in DIR (cert.pem, key.pem); else FAIL
+# (or require_bpf's SKIP) NAME and 1
+tls_test_prep() {
+	need_node "$1" && need_cmds "$1" openssl /usr/bin/python3 && require_bpf "$1" || return 1
+	mkdir -p "$2"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$2/key.pem" -out "$2/cert.pem" \
+		-days 1 -subj /CN=localhost > "$2/openssl.out" 2>&1 && return 0
+	fail "$1" "openssl req: $(cat "$2/openssl.out")"
+	return 1
+}
+
 # missing_cmd CMD...: returns 1 with the first CMD not on PATH in
 # $missing, 0 when every one is there
 missing_cmd() {
