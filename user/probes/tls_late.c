@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "rawtel/attach.h"
+#include "rawtel/err.h"
 #include "rawtel/events.h"
 #include "rawtel/fmt.h"
 #include "rawtel/probes.h"
@@ -89,15 +90,51 @@ int tls_late_open(struct session *s)
 	return 0;
 }
 
-/* Attach the N functions found in one file; whether any is on */
+/* One line for a TLS file left out: the function that failed says why */
+static void left_out_line(const struct uprobe_target *t)
+{
+	fmt_fprintf(stderr, "rawtel: TLS library left out, its plaintext not seen: %s: %s\n",
+		    t->func, err_msg());
+	err_clear();
+}
+
+static bool same_file(const struct uprobe_target *a, const struct uprobe_target *b)
+{
+	return !strncmp(b->enter, "tls_", 4) && !strcmp(a->path, b->path);
+}
+
+int tls_file_left_out(struct session *s, int i)
+{
+	struct uprobe_target *t = s->targets;
+	int k = i;
+
+	/* the file's targets are consecutive (tls_targets.c), each on with
+	 * its return probe (if any) after the entry's, last in s->att */
+	while (--k >= 0 && same_file(&t[i], &t[k]))
+		for (int n = !t[k].attached ? 0 : t[k].ret ? 2 : 1; n > 0; n--)
+			attach_close(&s->att[--s->n_att]);
+	for (k++; k < s->n_targets && same_file(&t[i], &t[k]); k++)
+		t[k].attached = false;
+	left_out_line(&t[i]);
+	return k - 1;
+}
+
+/* Attach the N functions found in one file: all of them, or none (a
+ * line says why, unless the file or its process is gone) */
 static bool late_attach(struct session *s, int n)
 {
 	struct tls_late *l = s->tls_late;
-	bool any = false;
+	int first = l->n_att, r = 0, i;
 
-	for (int i = 0; i < n && l->n_att + 2 <= (int)(sizeof(l->att) / sizeof(l->att[0])); i++)
-		any |= session_attach_target(s, &l->t[i], 0, l->att, &l->n_att) == 0;
-	return any;
+	for (i = 0; !r && i < n && l->n_att + 2 <= (int)(sizeof(l->att) / sizeof(l->att[0])); i++)
+		r = session_attach_target(s, &l->t[i], 0, l->att, &l->n_att);
+	if (!r)
+		return l->n_att > first;
+	while (l->n_att > first)
+		attach_close(&l->att[--l->n_att]);
+	if (r != -ENOENT && r != -ESRCH)
+		left_out_line(&l->t[i - 1]);
+	return false;
 }
 
 /* PATH's TLS functions (EXE: only if it defines them itself), when it is
