@@ -55,8 +55,8 @@ curl -sk --max-time 10 -w '%{local_port}\n' -o /dev/null -o /dev/null \
 sleep 0.5
 kill -INT $rt; wait $rt; rc=$?
 if [ $rc -ne 0 ]; then fail $N "rawtel run exited $rc: $(tail -n 5 "$T_TMP/run.err")"; exit 0; fi
-lines=$(grep -c "TLS library left out" "$T_TMP/run.err")
-if [ "$lines" != 1 ] || ! grep -q "left out, its plaintext not seen: SSL_do_handshake: .*$fake" "$T_TMP/run.err"; then
+lines=$(grep -c "TLS library not probed" "$T_TMP/run.err")
+if [ "$lines" != 1 ] || ! grep -q "TLS library not probed: SSL_do_handshake: .*$fake" "$T_TMP/run.err"; then
 	fail $N "want one line naming $fake's SSL_do_handshake: $(cat "$T_TMP/run.err")"; exit 0
 fi
 cat > "$T_TMP/scenario.json" <<SCEOF

@@ -435,7 +435,7 @@ static int attach_uprobes(struct session *s)
 		if (r && t->found && (r == -ENOENT || r == -ESRCH))
 			s->skipped_targets++;
 		else if (r && r != -ENOEXEC && !strncmp(t->enter, "tls_", 4))
-			i = tls_file_left_out(s, i);	/* a TLS library: the others go on */
+			i = tls_file_left_out(s, i, r);	/* a TLS library: the others go on */
 		else if (r)
 			return err_wrap(r, "%s in %s", t->func, t->path);
 	}

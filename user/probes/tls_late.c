@@ -90,37 +90,37 @@ int tls_late_open(struct session *s)
 	return 0;
 }
 
-/* One line for a TLS file left out: the function that failed says why */
-static void left_out_line(const struct uprobe_target *t)
+/* Targets T[0..N) of one file left out: its attachments ATT[FIRST..*END)
+ * closed, none counted attached, and a line with T[I]'s error (R) unless
+ * its file or process is gone */
+static void file_off(struct attach *att, int first, int *end, struct uprobe_target *t, int n,
+		     int i, int r)
 {
-	fmt_fprintf(stderr, "rawtel: TLS library left out, its plaintext not seen: %s: %s\n",
-		    t->func, err_msg());
+	while (*end > first)
+		attach_close(&att[--*end]);
+	while (n--)
+		t[n].attached = false;
+	if (r != -ENOENT && r != -ESRCH)
+		fmt_fprintf(stderr, "rawtel: TLS library not probed: %s: %s\n", t[i].func, err_msg());
 	err_clear();
 }
 
-static bool same_file(const struct uprobe_target *a, const struct uprobe_target *b)
-{
-	return !strncmp(b->enter, "tls_", 4) && !strcmp(a->path, b->path);
-}
-
-int tls_file_left_out(struct session *s, int i)
+int tls_file_left_out(struct session *s, int i, int r)
 {
 	struct uprobe_target *t = s->targets;
-	int k = i;
+	int f = i, e = i + 1, first = s->n_att;
 
-	/* the file's targets are consecutive (tls_targets.c), each on with
-	 * its return probe (if any) after the entry's, last in s->att */
-	while (--k >= 0 && same_file(&t[i], &t[k]))
-		for (int n = !t[k].attached ? 0 : t[k].ret ? 2 : 1; n > 0; n--)
-			attach_close(&s->att[--s->n_att]);
-	for (k++; k < s->n_targets && same_file(&t[i], &t[k]); k++)
-		t[k].attached = false;
-	left_out_line(&t[i]);
-	return k - 1;
+	/* the file's targets are consecutive (tls_targets.c), those before
+	 * I each on with its return probe (if any): the last in s->att */
+	while (f > 0 && !strcmp(t[f - 1].path, t[i].path))
+		first -= !t[--f].attached ? 0 : t[f].ret ? 2 : 1;
+	while (e < s->n_targets && !strcmp(t[e].path, t[i].path))
+		e++;
+	file_off(s->att, first, &s->n_att, t + f, e - f, i - f, r);
+	return e - 1;
 }
 
-/* Attach the N functions found in one file: all of them, or none (a
- * line says why, unless the file or its process is gone) */
+/* Attach the N functions found in one file: all of them, or none */
 static bool late_attach(struct session *s, int n)
 {
 	struct tls_late *l = s->tls_late;
@@ -128,13 +128,9 @@ static bool late_attach(struct session *s, int n)
 
 	for (i = 0; !r && i < n && l->n_att + 2 <= (int)(sizeof(l->att) / sizeof(l->att[0])); i++)
 		r = session_attach_target(s, &l->t[i], 0, l->att, &l->n_att);
-	if (!r)
-		return l->n_att > first;
-	while (l->n_att > first)
-		attach_close(&l->att[--l->n_att]);
-	if (r != -ENOENT && r != -ESRCH)
-		left_out_line(&l->t[i - 1]);
-	return false;
+	if (r)
+		file_off(l->att, first, &l->n_att, l->t, n, i - 1, r);
+	return l->n_att > first;
 }
 
 /* PATH's TLS functions (EXE: only if it defines them itself), when it is
