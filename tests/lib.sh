@@ -148,6 +148,45 @@ need_node() {
 	return 1
 }
 
+# tls_test_prep NAME DIR: what a test of TLS servers needs first: node
+# with the OpenTelemetry decoder, openssl, Debian's python3, BPF, and a
+# certificate for localhost made in DIR (cert.pem, key.pem); else FAIL
+# (or require_bpf's SKIP) NAME and 1
+tls_test_prep() {
+	need_node "$1" && need_cmds "$1" openssl /usr/bin/python3 && require_bpf "$1" || return 1
+	mkdir -p "$2"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$2/key.pem" -out "$2/cert.pem" \
+		-days 1 -subj /CN=localhost > "$2/openssl.out" 2>&1 && return 0
+	fail "$1" "openssl req: $(cat "$2/openssl.out")"
+	return 1
+}
+
+# trace_gated NAME PROBES CMD...: CMD, once rawtel trace PROBES --json
+# --pid (its PID) traces it, into $T_TMP/trace.jsonl (and .err), CMD's
+# output in $T_TMP/client.out (and .err); rawtel interrupted once CMD
+# ended (up to 30 s). 1 (FAIL NAME printed) when rawtel did not start or
+# CMD did not exit 0
+trace_gated() {
+	tg_name=$1 tg_probes=$2; shift 2
+	sh -c 'i=0; while [ ! -s "$0/go" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+		exec "$@"' "$T_TMP" "$@" > "$T_TMP/client.out" 2> "$T_TMP/client.err" &
+	tg_cl=$!; track_pid $tg_cl
+	"$RAWTEL" trace "$tg_probes" --pid $tg_cl --json > "$T_TMP/trace.jsonl" 2> "$T_TMP/trace.err" &
+	rt=$!; track_pid $rt
+	if ! wait_for "$T_TMP/trace.err" "tracing" 300; then
+		fail "$tg_name" "rawtel trace did not start: $(cat "$T_TMP/trace.err")"; return 1
+	fi
+	echo go > "$T_TMP/go"
+	i=0
+	while kill -0 $tg_cl 2> /dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	wait $tg_cl; tg_rc=$?
+	sleep 0.3
+	kill -INT $rt; wait $rt
+	[ $tg_rc -eq 0 ] && return 0
+	fail "$tg_name" "the client exited $tg_rc: $(tail -n 3 "$T_TMP/client.err")"
+	return 1
+}
+
 # missing_cmd CMD...: returns 1 with the first CMD not on PATH in
 # $missing, 0 when every one is there
 missing_cmd() {

@@ -34,5 +34,11 @@ struct uprobe_target;
 struct attach;
 int session_attach_target(struct session *s, struct uprobe_target *t, uint64_t cookie,
 			  struct attach *att, int *n);
+/* Target I (a TLS function) failed to attach with R, not for its file or
+ * process gone: its whole file left out, the attachments of its earlier
+ * functions closed, with one line on stderr saying why (counted as a
+ * failed library: none of its targets attached); the index of the file's
+ * last target, where the session goes on after it */
+int tls_file_left_out(struct session *s, int i, int r);
 
 #endif

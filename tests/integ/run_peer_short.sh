@@ -16,21 +16,9 @@ PY=/usr/bin/python3
 N=run_peer_short
 REQS=50
 
-if ! command -v node > /dev/null || [ ! -d "$NODE_DIR/node_modules/@opentelemetry" ]; then
-	fail $N "node or the OpenTelemetry decoder is missing: run scripts/install-deps test"; exit 0
-fi
-for c in openssl $PY; do
-	if ! command -v $c > /dev/null; then fail $N "$c is missing: run scripts/install-deps test"; exit 0; fi
-done
-require_bpf $N || exit 0
-
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 D=$T_TMP/d
-mkdir -p "$D"
-if ! openssl req -x509 -newkey rsa:2048 -nodes -keyout "$D/key.pem" -out "$D/cert.pem" \
-	-days 1 -subj /CN=localhost > "$D/openssl.out" 2>&1; then
-	fail $N "openssl req: $(cat "$D/openssl.out")"; exit 0
-fi
+tls_test_prep $N "$D" || exit 0
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # the first-use path: the tracepoint's sock pointer (tracefs at either
 # place), and task registers (BTF)
 first_use=0

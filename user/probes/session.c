@@ -434,6 +434,8 @@ static int attach_uprobes(struct session *s)
 		/* a running process's libc, gone with its process */
 		if (r && t->found && (r == -ENOENT || r == -ESRCH))
 			s->skipped_targets++;
+		else if (r && r != -ENOEXEC && !strncmp(t->enter, "tls_", 4))
+			i = tls_file_left_out(s, i, r);	/* a TLS library: the others go on */
 		else if (r)
 			return err_wrap(r, "%s in %s", t->func, t->path);
 	}

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "rawtel/attach.h"
+#include "rawtel/err.h"
 #include "rawtel/events.h"
 #include "rawtel/fmt.h"
 #include "rawtel/probes.h"
@@ -89,15 +90,47 @@ int tls_late_open(struct session *s)
 	return 0;
 }
 
-/* Attach the N functions found in one file; whether any is on */
+/* Targets T[0..N) of one file left out: its attachments ATT[FIRST..*END)
+ * closed, none counted attached, and a line with T[I]'s error (R) unless
+ * its file or process is gone */
+static void file_off(struct attach *att, int first, int *end, struct uprobe_target *t, int n,
+		     int i, int r)
+{
+	while (*end > first)
+		attach_close(&att[--*end]);
+	while (n--)
+		t[n].attached = false;
+	if (r != -ENOENT && r != -ESRCH)
+		fmt_fprintf(stderr, "rawtel: TLS library not probed: %s: %s\n", t[i].func, err_msg());
+	err_clear();
+}
+
+int tls_file_left_out(struct session *s, int i, int r)
+{
+	struct uprobe_target *t = s->targets;
+	int f = i, e = i + 1, first = s->n_att;
+
+	/* the file's targets are consecutive (tls_targets.c), those before
+	 * I each on with its return probe (if any): the last in s->att */
+	while (f > 0 && !strcmp(t[f - 1].path, t[i].path))
+		first -= !t[--f].attached ? 0 : t[f].ret ? 2 : 1;
+	while (e < s->n_targets && !strcmp(t[e].path, t[i].path))
+		e++;
+	file_off(s->att, first, &s->n_att, t + f, e - f, i - f, r);
+	return e - 1;
+}
+
+/* Attach the N functions found in one file: all of them, or none */
 static bool late_attach(struct session *s, int n)
 {
 	struct tls_late *l = s->tls_late;
-	bool any = false;
+	int first = l->n_att, r = 0, i;
 
-	for (int i = 0; i < n && l->n_att + 2 <= (int)(sizeof(l->att) / sizeof(l->att[0])); i++)
-		any |= session_attach_target(s, &l->t[i], 0, l->att, &l->n_att) == 0;
-	return any;
+	for (i = 0; !r && i < n && l->n_att + 2 <= (int)(sizeof(l->att) / sizeof(l->att[0])); i++)
+		r = session_attach_target(s, &l->t[i], 0, l->att, &l->n_att);
+	if (r)
+		file_off(l->att, first, &l->n_att, l->t, n, i - 1, r);
+	return l->n_att > first;
 }
 
 /* PATH's TLS functions (EXE: only if it defines them itself), when it is
