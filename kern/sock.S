@@ -33,6 +33,9 @@ DECLARE_SOCK_MAPS
 #define FP_INH -152		/* an sk_born / sk_inh value (SKB_SIZE) */
 #define FP_INH_KEY -160		/* u64 pid_tgid: sk_inh key */
 #define FP_XPEND -248		/* an sk_pend value (SKP_SIZE), accept's exit */
+// sk_born's SKB_FD when the process of SKB_TGID was not selected: no fd
+// (above fs.nr_open's largest)
+#define SKB_FD_UNSEL 0x7fffffff
 
 // The pending call of this thread in r8, or goto out (none) or forget
 // (another kind)
@@ -306,6 +309,11 @@ connected:
 // when its fd and return agree, learns the socket (kern/sockio_exit.h)
 // and captures the call's bytes. A socket established before rawtel
 // started is not in sk_born: it enters at its first use (BORN_BEFORE).
+// The check is cached in the socket's sk_born entry: the tgid and fd
+// last checked, or the tgid and SKB_FD_UNSEL when that process was not
+// selected (then its other fds need no check either, and the common
+// case of a process rawtel does not trace, a load generator, stops
+// before the two task helpers that read the fd).
 // Within a syscall only (task registers): elsewhere such sockets stay
 // unseen. r6 ctx.
 #define INHERIT_NOTE \
@@ -325,6 +333,13 @@ connected:
 	r8 = r0 ; \
 	call bpf_get_current_pid_tgid ; \
 	r7 = r0 ; \
+	r1 = r7 ;				/* found unselected already? */ \
+	r1 >>= 32 ; \
+	r2 = *(u32 *)(r8 + SKB_TGID) ; \
+	if r1 != r2 goto 4f ; \
+	r2 = *(u32 *)(r8 + SKB_FD) ; \
+	if r2 == SKB_FD_UNSEL goto out ; \
+4: ; \
 	call bpf_get_current_task_btf ;	/* r9 = the call's fd */ \
 	r1 = r0 ; \
 	call bpf_task_pt_regs ; \
@@ -340,7 +355,7 @@ connected:
 1: ; \
 	*(u32 *)(r8 + SKB_TGID) = r1 ;	/* now it is, once */ \
 	*(u32 *)(r8 + SKB_FD) = r9 ; \
-	SELECT(r7, out) ; \
+	SELECT(r7, 5f) ; \
 	FD_KEY(r7, r9, FP_FD_KEY) ;		/* tracked already: nothing to do */ \
 	r1 = sk_fds ll ; \
 	r2 = r10 ; \
@@ -364,7 +379,11 @@ connected:
 	*(u32 *)(r10 + FP_INH + SKB_RET) = r1 ; \
 	*(u64 *)(r10 + FP_INH_KEY) = r7 ; \
 	UPDATE(sk_inh, FP_INH_KEY, FP_INH, RT_BPF_ANY) ; \
-	OPEN_GATE(r7)
+	OPEN_GATE(r7) ; \
+	goto out ; \
+5: ; \
+	r1 = SKB_FD_UNSEL ; \
+	*(u32 *)(r8 + SKB_FD) = r1
 
 // INHERIT_NOTE of a socket established before rawtel started: r0 = an
 // sk_born entry made for it, its family known, its addresses not (LPORT

@@ -11,7 +11,9 @@
 	GATE(r7, out)
 	r1 = *(u64 *)(r6 + field(fd))
 	FD_KEY(r7, r1, FP_FD_KEY)
-	DELETE(sk_listen, FP_FD_KEY)
+	LOOKUP(sk_listen, FP_FD_KEY, 1f)	// a lookup takes no lock: most
+	DELETE(sk_listen, FP_FD_KEY)		// closed fds are no listener
+1:
 	LOOKUP(sk_fds, FP_FD_KEY, out)
 	r8 = r0
 	ZERO_REC
