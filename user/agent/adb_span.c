@@ -158,30 +158,16 @@ static void error_of(struct dbx *e)
 	e->err_type = code[0] ? code : "_OTHER";
 }
 
-/* The text of the last addresses seen, by a hash of their bytes: a
- * process talks to a handful of servers, and formatting an address per
- * exchange cost a fifth of a pgbench operation's time in rawtel. */
-#define ADDR_MEMO_N 8
-static struct addr_memo {
-	uint16_t family;
-	uint8_t a[16];
-	char text[48];
-} addr_memo[ADDR_MEMO_N];
-
-static void addr_text(const struct adb_conn *c, const uint8_t a[16], char out[48])
+static void addr_text(const struct adb_conn *c, const uint8_t a[16], char *out, size_t size)
 {
-	struct addr_memo *m = &addr_memo[(a[15] ^ a[14] ^ a[3] ^ c->family) % ADDR_MEMO_N];
+	char buf[64];
 
-	if (!m->text[0] || m->family != c->family || memcmp(m->a, a, 16)) {
-		char buf[64];
-
-		m->family = c->family;
-		memcpy(m->a, a, 16);
-		fmt_snprintf(m->text, sizeof(m->text), "%s", tcp_addr_str(c->family, a, buf, sizeof(buf)));
-	}
-	memcpy(out, m->text, strlen(m->text) + 1);
+	fmt_snprintf(out, size, "%s", tcp_addr_str(c->family, a, buf, sizeof(buf)));
 }
 
+/* The peer's text as the connection keeps it (formatting it per exchange
+ * was a fifth of a pgbench query's cost); the local address is needed
+ * by a server's spans only. */
 static void addresses(struct dbx *e)
 {
 	const struct adb_conn *c = e->c;
@@ -190,8 +176,16 @@ static void addresses(struct dbx *e)
 	e->srv = NULL;
 	if (!c->known)
 		return;
-	addr_text(c, c->laddr, e->local);
-	addr_text(c, c->raddr, e->peer);
+	if (c->peer) {
+		size_t n = strnlen(c->peer, sizeof(e->peer) - 1);
+
+		memcpy(e->peer, c->peer, n);
+		e->peer[n] = 0;
+	} else {
+		addr_text(c, c->raddr, e->peer, sizeof(e->peer));
+	}
+	if (e->server)
+		addr_text(c, c->laddr, e->local, sizeof(e->local));
 	e->srv = e->server ? e->local : e->peer;
 	e->srv_port = e->server ? c->lport : c->rport;
 }
