@@ -86,6 +86,8 @@ struct adb_conn {
 	uint16_t family;		/* AF_INET or AF_INET6 */
 	uint16_t lport, rport;
 	uint8_t laddr[16], raddr[16];	/* IPv4 ones IPv4-mapped */
+	const char *peer;		/* raddr as text, kept by the connection;
+					 * NULL: made per exchange */
 	bool raw_text;			/* --capture-query-text */
 	/* The span's context: trace and span id, parent (CTX_PARENT), and
 	 * CTX_SAMPLED / CTX_REMOTE; start_ns, act and act_gen unused. */

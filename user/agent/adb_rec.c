@@ -53,6 +53,7 @@ static void conn_describe(const struct ahttp_state *h, struct ahttp_conn *c,
 	out->rport = c->rport;
 	memcpy(out->laddr, c->laddr, 16);
 	memcpy(out->raddr, c->raddr, 16);
+	out->peer = c->known ? ahttp_peer_str(c) : NULL;
 	out->raw_text = h->a->o->capture_query_text;
 	out->mc = &c->mc;
 }

@@ -172,7 +172,10 @@ static void execute(struct pg_conn *c, uint64_t ts)
 	    c->st[po->slot].gen == po->gen) {
 		const struct pg_stmt *st = &c->st[po->slot];
 
-		memcpy(x->text, st->text, sizeof(x->text));
+		size_t n = strnlen(st->text, sizeof(st->text) - 1);
+
+		memcpy(x->text, st->text, n);
+		x->text[n] = 0;
 		x->flags |= DB_X_PREPARED | (st->trunc ? DB_X_TRUNC : 0);
 	} else {
 		x->flags |= DB_X_STMT_UNKNOWN;

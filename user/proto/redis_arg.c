@@ -88,7 +88,8 @@ void redis_arg_bytes(struct redis_build *b, const uint8_t *p, size_t n)
 
 static int is(const struct redis_build *b, const char *w)
 {
-	return b->arg_n == strlen(w) && !strcmp(b->word, w);
+	/* the first letter first: most words are none of those asked */
+	return b->word[0] == w[0] && b->arg_n == strlen(w) && !strcmp(b->word, w);
 }
 
 static void op_set(struct redis_build *b, const char *a, const char *w)

@@ -36,8 +36,12 @@ static size_t arg_end(const char *s, size_t len, size_t i)
 
 static bool container(const char *w, size_t n)
 {
+	/* the names are 3 to 8 letters: most commands are no container */
+	if (n < 3 || n > 8)
+		return false;
 	for (size_t i = 0; i < sizeof(containers) / sizeof(containers[0]); i++)
-		if (strlen(containers[i]) == n && !strncasecmp(containers[i], w, n))
+		if ((containers[i][0] | 0x20) == (w[0] | 0x20) && strlen(containers[i]) == n &&
+		    !strncasecmp(containers[i], w, n))
 			return true;
 	return false;
 }
