@@ -36,8 +36,10 @@
  * value_cut, messages (gRPC message counts are lower bounds),
  * response_end (the response's end was not seen: the span ends when the
  * stream was given up, and no duration point is made), outcome_unknown
- * (rawtel stopped watching first). A gRPC call whose trailers could not
- * be decoded has no rpc.response.status_code rather than a guessed one. */
+ * (rawtel stopped watching first), peer_unknown (the connection's peer
+ * could not be had: no client.address or network.peer.*, as for HTTP/1).
+ * A gRPC call whose trailers could not be decoded has no
+ * rpc.response.status_code rather than a guessed one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +70,19 @@ struct e2 {
 	char part[96];
 	char name[HTTP1_ROUTE_MAX + 32];
 };
+
+/* s after buf[len] (of size) as far as it fits: the length then (by
+ * hand: a format's parsing per stream costs more than this) */
+static size_t put(char *buf, size_t size, size_t len, const char *s)
+{
+	size_t n = strlen(s), room = size - 1 - len;
+
+	if (n > room)
+		n = room;
+	memcpy(buf + len, s, n);
+	buf[len + n] = 0;
+	return len + n;
+}
 
 static bool grpc_error(bool server, int code)
 {
@@ -124,7 +139,7 @@ static void e2_outcome(struct e2 *e, const struct ahttp_state *h)
 	e->code = e->grpc ? h2_grpc_status(x) : -1;
 	if (e->code >= 0) {
 		if (h2_grpc_name(e->code))
-			fmt_snprintf(e->codes, sizeof(e->codes), "%s", h2_grpc_name(e->code));
+			put(e->codes, sizeof(e->codes), 0, h2_grpc_name(e->code));
 		else
 			fmt_snprintf(e->codes, sizeof(e->codes), "%d", e->code);
 		if (grpc_error(e->server, e->code))
@@ -199,14 +214,14 @@ static void partial(struct e2 *e)
 		{ (e->x->flags & H2_X_VALUE_TRUNC) != 0, "value_cut" },
 		{ (e->x->flags & H2_X_GRPC_LOST) != 0, "messages" },
 		{ !e->no_resp && (e->x->flags & H2_X_RESP_OPEN), "response_end" },
-		{ e->unknown, "outcome_unknown" } };
+		{ e->unknown, "outcome_unknown" }, { ahttp_peer_unknown(e->c), "peer_unknown" } };
 	size_t n = 0;
 
 	e->part[0] = 0;
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
 		if (tab[i].on)
-			n += (size_t)fmt_snprintf(e->part + n, sizeof(e->part) - n, "%s%s", n ? "," : "",
-					      tab[i].name);
+			n = put(e->part, sizeof(e->part), n ? put(e->part, sizeof(e->part), n, ",") : 0,
+				tab[i].name);
 }
 
 /* Where the call went and what it carried */
@@ -252,35 +267,22 @@ static uint32_t span_attrs(void *arg, struct otlp_kv *kv, uint32_t n)
 	return n;
 }
 
-/* s after e->name[len] as far as it fits: the length then */
-static size_t name_put(struct e2 *e, size_t len, const char *s)
-{
-	size_t n = strlen(s), room = sizeof(e->name) - 1 - len;
-
-	if (n > room)
-		n = room;
-	memcpy(e->name + len, s, n);
-	e->name[len + n] = 0;
-	return len + n;
-}
-
 /* The span's name, "{method} {route}", "{method}", "HTTP" or the gRPC
- * method, cut to fit (by hand: a format's parsing per stream costs more
- * than this), and its error: the status description is grpc-message
- * when there is one. */
+ * method, cut to fit, and its error: the status description is
+ * grpc-message when there is one. */
 static void span_name(void *arg, struct ahttp_out *o)
 {
 	struct e2 *e = arg;
-	size_t len;
+	size_t len, size = sizeof(e->name);
 
 	if (e->grpc) {
-		name_put(e, 0, e->other ? "grpc" : e->method);
+		put(e->name, size, 0, e->other ? "grpc" : e->method);
 	} else if (e->other) {
-		name_put(e, 0, "HTTP");
+		put(e->name, size, 0, "HTTP");
 	} else {
-		len = name_put(e, 0, e->method);
+		len = put(e->name, size, 0, e->method);
 		if (e->route_len)
-			name_put(e, name_put(e, len, " "), e->route);
+			put(e->name, size, put(e->name, size, len, " "), e->route);
 	}
 	o->name = e->name;
 	o->err = e->err != NULL;
