@@ -89,7 +89,7 @@ static long literal(struct hpack_dec *d, const uint8_t *p, size_t n, unsigned pr
 	if (s < 0)
 		return -EINVAL;
 	used += s;
-	memset(&g.f, 0, sizeof(g.f));
+	g.f.flags = 0;
 	g.f.name = g.name;
 	g.f.nlen = nlen;
 	g.f.value = g.value;

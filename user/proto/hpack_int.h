@@ -10,7 +10,9 @@
 #define HPACK_E_CUT 4		/* ... cut to vlen bytes */
 #define HPACK_E_HIDDEN 8	/* a credential: value never kept */
 
-/* An entry looked up: its bytes copied out of the ring. */
+/* An entry looked up: its bytes where they lie (the static table, the
+ * ring), or copied out of the ring into name and value when they wrap
+ * around its end. */
 struct hpack_got {
 	char name[HPACK_NAME_MAX];
 	char value[HPACK_VALUE_MAX];
