@@ -122,6 +122,8 @@ struct h2_exchange {
 	uint32_t req_msgs, resp_msgs;	/* gRPC messages begun each way */
 	enum http1_tp_state tp_state;	/* traceparent */
 	struct http1_traceparent tp;
+	/* the strings last: a new stream clears what comes before them and
+	 * empties them (h2_stream.c) */
 	char method[H2_METHOD_MAX];
 	char scheme[H2_SCHEME_MAX];
 	char authority[H2_AUTHORITY_MAX];	/* :authority, else host */

@@ -97,8 +97,5 @@ int hpack_int(const uint8_t *p, size_t len, unsigned prefix, uint32_t *v);
  * into out; returns the whole decoded length, or -EINVAL (EOS inside,
  * padding over 7 bits or not all ones). out may be NULL to count. */
 long hpack_huff_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap);
-/* The static table (RFC 7541 Appendix A), index 1..61; NULL otherwise. */
-const char *hpack_static_name(unsigned i);
-const char *hpack_static_value(unsigned i);
 
 #endif

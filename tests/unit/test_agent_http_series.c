@@ -2,8 +2,10 @@
  * their series (ahttp_span.c remembers the last one per connection):
  * each exchange still lands in the point of its own attributes, whether
  * they stay, change and come back, on one connection or several, and
- * after a collection or a process's resource went. */
+ * after a collection or a process's resource went. Also the HTTP/2 spans
+ * of a connection whose peer is not known (built on the same streams). */
 #include "agent_http_t.h"
+#include "agent_case.h"
 
 #define S 1000000000ull
 
@@ -138,6 +140,32 @@ static void test_h2_series(void)
 	th_stop(&t);
 }
 
+/* An HTTP/2 stream on a connection whose sock record was lost says
+ * rawtel.http.partial=peer_unknown and names no peer, as HTTP/1 does;
+ * one on a known connection says neither. */
+static void test_h2_peer_unknown(void)
+{
+	const struct otlp_span *s;
+	struct th t;
+
+	th_opts(&t.o);
+	t.o.protos = 1u << PROTO_HTTP1 | 1u << PROTO_HTTP2;
+	th_start(&t, false);
+	th_sock(&t, PID, TID, 1, SOCK_K_ACCEPT, 1 * S, 80, 40000, 2);
+	h2_serve(&t, 1, 2 * S, 1, 8);
+	h2_serve(&t, 2, 3 * S, 1, 8);	/* no sock record */
+	T_ASSERT(th_spans(&t) == 2);
+	s = t.spans[0];
+	TH_ATTRS(s, "network.protocol.version", "2", "client.address", "10.0.0.2",
+		 "network.peer.port", "40000");
+	TH_NO_ATTRS(s, "rawtel.http.partial");
+	s = t.spans[1];
+	TH_ATTRS(s, "network.protocol.version", "2", "http.response.status_code", "200",
+		 "rawtel.http.partial", "peer_unknown");
+	TH_NO_ATTRS(s, "client.address", "client.port", "network.peer.address", "network.peer.port");
+	th_stop(&t);
+}
+
 /* A Redis client's commands on one connection: a point per command. */
 static void test_db_series(void)
 {
@@ -177,6 +205,7 @@ int main(void)
 {
 	T_RUN(test_series_per_connection);
 	T_RUN(test_h2_series);
+	T_RUN(test_h2_peer_unknown);
 	T_RUN(test_db_series);
 	return t_done();
 }

@@ -105,6 +105,46 @@ static void literals(void)
 	T_EQ_INT(decode_hex(&d, "823f"), -EINVAL);
 }
 
+/* Entries whose bytes run past the end of the table's byte ring (and
+ * one that starts at its very start) read back whole, by index. */
+static void ring_wrap(void)
+{
+	static struct hpack_dec d;
+	char v[120];
+	int i;
+
+	hpack_init(&d);
+	memset(v, 'v', sizeof(v));
+	for (i = 0; d.head < HPACK_SIZE_CAP - 60; i++) {
+		struct hpack_field f = { "x-pad", v, 5, 100, 100, 0 };
+
+		v[0] = (char)('a' + i % 26);
+		hpack_add(&d, &f, HPACK_E_NAME | HPACK_E_VALUE);
+	}
+	for (int k = 0; k < 3; k++) {
+		char name[16];
+		struct hpack_field f = { name, v, 0, 100, 100, 0 };
+
+		f.nlen = (size_t)snprintf(name, sizeof(name), "x-wrap-%d", k);
+		v[0] = (char)('A' + k);
+		hpack_add(&d, &f, HPACK_E_NAME | HPACK_E_VALUE);
+	}
+	/* the newest three: A at the end and B across it, or the reverse */
+	for (int k = 0; k < 3; k++) {
+		struct hpack_got g;
+		char want[16];
+
+		T_EQ_INT(hpack_lookup(&d, HPACK_STATIC_N + 3 - (unsigned)k, &g), 0);
+		snprintf(want, sizeof(want), "x-wrap-%d", k);
+		T_EQ_INT(g.f.nlen, strlen(want));
+		T_ASSERT(!memcmp(g.f.name, want, g.f.nlen));
+		T_EQ_INT(g.f.vlen, 100);
+		T_EQ_INT(g.f.value[0], 'A' + k);
+		T_EQ_INT(g.f.value[99], 'v');
+	}
+	T_ASSERT(d.head < 1000);	/* it did wrap */
+}
+
 struct seq {
 	const char *hex, *fields, *table;
 };
@@ -381,6 +421,7 @@ int main(void)
 	T_RUN(integers);
 	T_RUN(huffman);
 	T_RUN(literals);
+	T_RUN(ring_wrap);
 	T_RUN(requests);
 	T_RUN(responses);
 	if (loaded)

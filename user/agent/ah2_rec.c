@@ -18,7 +18,6 @@
 
 #include "agent_int.h"
 #include "ah2.h"
-#include "rawtel/fmt.h"
 #include "rawtel/tls.h"
 
 static struct ah2_slot *slot_base(struct ah2_state *s, uint32_t pid, uint64_t conn, uint32_t sid)
@@ -62,14 +61,20 @@ static int slot_take(struct ah2_state *s, uint32_t pid, const struct h2_exchange
 	return 0;
 }
 
-/* What ahttp_ctx.c reads of a request: its traceparent, user agent and
- * path (`v` is the caller's: only the fields read are set) */
-static const struct http1_exchange *as_http1(const struct h2_exchange *x, struct http1_exchange *v)
+/* What ahttp_ctx.c reads of a request: its traceparent, and a server's
+ * user agent and path (`v` is the caller's: only the fields read are set;
+ * HTTP/2's strings are shorter than HTTP/1's, so they fit whole) */
+static const struct http1_exchange *as_http1(const struct h2_exchange *x, struct http1_exchange *v,
+					     bool server)
 {
+	_Static_assert(sizeof(x->user_agent) <= sizeof(v->user_agent) &&
+		       sizeof(x->path) <= sizeof(v->path), "HTTP/2 strings fit HTTP/1's");
 	v->tp_state = x->tp_state;
 	v->tp = x->tp;
-	fmt_snprintf(v->user_agent, sizeof(v->user_agent), "%s", x->user_agent);
-	fmt_snprintf(v->path, sizeof(v->path), "%s", x->path);
+	if (server) {
+		memcpy(v->user_agent, x->user_agent, strlen(x->user_agent) + 1);
+		memcpy(v->path, x->path, strlen(x->path) + 1);
+	}
 	return v;
 }
 
@@ -79,9 +84,9 @@ static void ctx_for(struct ahttp_state *h, struct ahttp_proc *p, const struct ah
 	struct http1_exchange v;
 
 	if (c->role == HTTP1_SERVER)
-		ahttp_ctx_server(h, as_http1(x, &v), ctx);
+		ahttp_ctx_server(h, as_http1(x, &v, true), ctx);
 	else
-		ahttp_ctx_client(h, p, as_http1(x, &v), ctx);
+		ahttp_ctx_client(h, p, as_http1(x, &v, false), ctx);
 }
 
 static void on_request(void *arg, const struct h2_exchange *x)

@@ -36,8 +36,10 @@
  * value_cut, messages (gRPC message counts are lower bounds),
  * response_end (the response's end was not seen: the span ends when the
  * stream was given up, and no duration point is made), outcome_unknown
- * (rawtel stopped watching first). A gRPC call whose trailers could not
- * be decoded has no rpc.response.status_code rather than a guessed one. */
+ * (rawtel stopped watching first), peer_unknown (the connection's peer
+ * could not be had: no client.address or network.peer.*, as for HTTP/1).
+ * A gRPC call whose trailers could not be decoded has no
+ * rpc.response.status_code rather than a guessed one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +70,33 @@ struct e2 {
 	char part[96];
 	char name[HTTP1_ROUTE_MAX + 32];
 };
+
+/* s after buf[len] (of size) as far as it fits: the length then (by
+ * hand: a format's parsing per stream costs more than this) */
+static size_t put(char *buf, size_t size, size_t len, const char *s)
+{
+	size_t n = strlen(s), room = size - 1 - len;
+
+	if (n > room)
+		n = room;
+	memcpy(buf + len, s, n);
+	buf[len + n] = 0;
+	return len + n;
+}
+
+/* An attribute whose key's length is known when compiled (otlp_kv_str
+ * measures both, per span) */
+static struct otlp_kv kv_s(struct otlp_str k, const char *v)
+{
+	return (struct otlp_kv){ k, { OTLP_V_STRING, (uint32_t)strlen(v), { .s = v } } };
+}
+
+static struct otlp_kv kv_i(struct otlp_str k, int64_t v)
+{
+	return (struct otlp_kv){ k, { OTLP_V_INT, 0, { .i = v } } };
+}
+#define KV_STR(k, v) kv_s(OTLP_S(k), v)
+#define KV_INT(k, v) kv_i(OTLP_S(k), v)
 
 static bool grpc_error(bool server, int code)
 {
@@ -124,7 +153,7 @@ static void e2_outcome(struct e2 *e, const struct ahttp_state *h)
 	e->code = e->grpc ? h2_grpc_status(x) : -1;
 	if (e->code >= 0) {
 		if (h2_grpc_name(e->code))
-			fmt_snprintf(e->codes, sizeof(e->codes), "%s", h2_grpc_name(e->code));
+			put(e->codes, sizeof(e->codes), 0, h2_grpc_name(e->code));
 		else
 			fmt_snprintf(e->codes, sizeof(e->codes), "%d", e->code);
 		if (grpc_error(e->server, e->code))
@@ -142,7 +171,6 @@ static void e2_outcome(struct e2 *e, const struct ahttp_state *h)
 static void e2_init(struct e2 *e, const struct ahttp_state *h, struct ahttp_proc *p,
 		    struct ahttp_conn *c, const struct ahttp_ctx *ctx, const struct h2_exchange *x)
 {
-	memset(e, 0, offsetof(struct e2, codes));
 	e->x = x;
 	e->c = c;
 	e->ctx = ctx;
@@ -172,21 +200,21 @@ static uint32_t metric_attrs(const void *arg, struct otlp_kv *kv)
 	uint32_t n = 0;
 
 	if (e->grpc) {
-		kv[n++] = otlp_kv_str("rpc.system.name", "grpc");
-		kv[n++] = otlp_kv_str("rpc.method", e->other ? "_OTHER" : e->method);
+		kv[n++] = KV_STR("rpc.system.name", "grpc");
+		kv[n++] = KV_STR("rpc.method", e->other ? "_OTHER" : e->method);
 		if (e->code >= 0)
-			kv[n++] = otlp_kv_str("rpc.response.status_code", e->codes);
+			kv[n++] = KV_STR("rpc.response.status_code", e->codes);
 	} else {
-		kv[n++] = otlp_kv_str("http.request.method", e->other ? "_OTHER" : e->method);
-		kv[n++] = otlp_kv_str("url.scheme", e->x->scheme[0] ? e->x->scheme : "http");
-		kv[n++] = otlp_kv_str("network.protocol.version", "2");
+		kv[n++] = KV_STR("http.request.method", e->other ? "_OTHER" : e->method);
+		kv[n++] = KV_STR("url.scheme", e->x->scheme[0] ? e->x->scheme : "http");
+		kv[n++] = KV_STR("network.protocol.version", "2");
 		if (e->status)
-			kv[n++] = otlp_kv_int("http.response.status_code", e->status);
+			kv[n++] = KV_INT("http.response.status_code", e->status);
 	}
 	n = ahttp_kv_outcome(kv, n, e->err, e->server, e->route);
 	if (!e->server) {
-		kv[n++] = otlp_kv_str("server.address", e->host[0] ? e->host : e->peer);
-		kv[n++] = otlp_kv_int("server.port", e->port >= 0 ? e->port : e->c->rport);
+		kv[n++] = KV_STR("server.address", e->host[0] ? e->host : e->peer);
+		kv[n++] = KV_INT("server.port", e->port >= 0 ? e->port : e->c->rport);
 	}
 	return n;
 }
@@ -199,14 +227,14 @@ static void partial(struct e2 *e)
 		{ (e->x->flags & H2_X_VALUE_TRUNC) != 0, "value_cut" },
 		{ (e->x->flags & H2_X_GRPC_LOST) != 0, "messages" },
 		{ !e->no_resp && (e->x->flags & H2_X_RESP_OPEN), "response_end" },
-		{ e->unknown, "outcome_unknown" } };
+		{ e->unknown, "outcome_unknown" }, { ahttp_peer_unknown(e->c), "peer_unknown" } };
 	size_t n = 0;
 
 	e->part[0] = 0;
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
 		if (tab[i].on)
-			n += (size_t)fmt_snprintf(e->part + n, sizeof(e->part) - n, "%s%s", n ? "," : "",
-					      tab[i].name);
+			n = put(e->part, sizeof(e->part), n ? put(e->part, sizeof(e->part), n, ",") : 0,
+				tab[i].name);
 }
 
 /* Where the call went and what it carried */
@@ -216,71 +244,58 @@ static uint32_t span_attrs(void *arg, struct otlp_kv *kv, uint32_t n)
 	const struct h2_exchange *x = e->x;
 
 	if (!e->grpc && e->method && e->other)
-		kv[n++] = otlp_kv_str("http.request.method_original", e->method);
+		kv[n++] = KV_STR("http.request.method_original", e->method);
 	if (e->grpc) {
-		kv[n++] = otlp_kv_str("network.protocol.version", "2");
-		kv[n++] = otlp_kv_int("rawtel.rpc.request.messages", x->req_msgs);
-		kv[n++] = otlp_kv_int("rawtel.rpc.response.messages", x->resp_msgs);
+		kv[n++] = KV_STR("network.protocol.version", "2");
+		kv[n++] = KV_INT("rawtel.rpc.request.messages", x->req_msgs);
+		kv[n++] = KV_INT("rawtel.rpc.response.messages", x->resp_msgs);
 	} else if (e->server && x->path[0]) {
-		kv[n++] = otlp_kv_str("url.path", x->path);
+		kv[n++] = KV_STR("url.path", x->path);
 	} else if (x->path[0]) {
 		fmt_snprintf(e->url, sizeof(e->url), "%s://%s%s", x->scheme[0] ? x->scheme : "http",
 			 x->authority[0] ? x->authority : e->peer, x->path);
-		kv[n++] = otlp_kv_str("url.full", e->url);
+		kv[n++] = KV_STR("url.full", e->url);
 	}
 	if (e->server && e->host[0]) {
-		kv[n++] = otlp_kv_str("server.address", e->host);
-		kv[n++] = otlp_kv_int("server.port", e->port >= 0 ? e->port : e->c->lport);
+		kv[n++] = KV_STR("server.address", e->host);
+		kv[n++] = KV_INT("server.port", e->port >= 0 ? e->port : e->c->lport);
 	}
 	if (e->c->known) {
 		if (e->server) {
-			kv[n++] = otlp_kv_str("client.address", e->peer);
-			kv[n++] = otlp_kv_int("client.port", e->c->rport);
+			kv[n++] = KV_STR("client.address", e->peer);
+			kv[n++] = KV_INT("client.port", e->c->rport);
 		}
-		kv[n++] = otlp_kv_str("network.peer.address", e->peer);
-		kv[n++] = otlp_kv_int("network.peer.port", e->c->rport);
+		kv[n++] = KV_STR("network.peer.address", e->peer);
+		kv[n++] = KV_INT("network.peer.port", e->c->rport);
 	}
 	if (x->user_agent[0])
-		kv[n++] = otlp_kv_str("user_agent.original", x->user_agent);
+		kv[n++] = KV_STR("user_agent.original", x->user_agent);
 	if (!e->grpc && !e->no_req && !(x->flags & H2_X_REQ_OPEN))
-		kv[n++] = otlp_kv_int("http.request.body.size", (int64_t)x->req_bytes);
+		kv[n++] = KV_INT("http.request.body.size", (int64_t)x->req_bytes);
 	if (!e->grpc && !e->no_resp && !(x->flags & H2_X_RESP_OPEN))
-		kv[n++] = otlp_kv_int("http.response.body.size", (int64_t)x->resp_bytes);
+		kv[n++] = KV_INT("http.response.body.size", (int64_t)x->resp_bytes);
 	partial(e);
 	if (e->part[0])
-		kv[n++] = otlp_kv_str("rawtel.http.partial", e->part);
+		kv[n++] = KV_STR("rawtel.http.partial", e->part);
 	return n;
 }
 
-/* s after e->name[len] as far as it fits: the length then */
-static size_t name_put(struct e2 *e, size_t len, const char *s)
-{
-	size_t n = strlen(s), room = sizeof(e->name) - 1 - len;
-
-	if (n > room)
-		n = room;
-	memcpy(e->name + len, s, n);
-	e->name[len + n] = 0;
-	return len + n;
-}
-
 /* The span's name, "{method} {route}", "{method}", "HTTP" or the gRPC
- * method, cut to fit (by hand: a format's parsing per stream costs more
- * than this), and its error: the status description is grpc-message
- * when there is one. */
+ * method, cut to fit, and its error: the status description is
+ * grpc-message when there is one. */
 static void span_name(void *arg, struct ahttp_out *o)
 {
 	struct e2 *e = arg;
-	size_t len;
+	size_t len, size = sizeof(e->name);
 
 	if (e->grpc) {
-		name_put(e, 0, e->other ? "grpc" : e->method);
+		put(e->name, size, 0, e->other ? "grpc" : e->method);
 	} else if (e->other) {
-		name_put(e, 0, "HTTP");
+		put(e->name, size, 0, "HTTP");
 	} else {
-		len = name_put(e, 0, e->method);
+		len = put(e->name, size, 0, e->method);
 		if (e->route_len)
-			name_put(e, name_put(e, len, " "), e->route);
+			put(e->name, size, put(e->name, size, len, " "), e->route);
 	}
 	o->name = e->name;
 	o->err = e->err != NULL;

@@ -112,7 +112,8 @@ void h2_block_end(struct h2_conn *c, int dir, const uint8_t *p, size_t n)
 		b.st->x.flags |= H2_X_HEADERS_LOST;
 	}
 	/* gathered bytes may hold credentials: not kept past their use */
-	memset(s->blk, 0, s->blen);
+	if (s->blen)
+		memset(s->blk, 0, s->blen);
 	s->blen = 0;
 	if (s->hp.unknown != unknown) {
 		h2_stat(c, undecoded, s->hp.unknown - unknown);

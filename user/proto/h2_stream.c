@@ -1,6 +1,7 @@
 /* HTTP/2 streams of one connection: a bounded table of the streams in
  * flight, their DATA counted (and gRPC messages with it), and their end:
  * the response's END_STREAM, a reset, a GOAWAY that refused them. */
+#include <stddef.h>
 #include <string.h>
 
 #include "h2_int.h"
@@ -41,7 +42,11 @@ struct h2_stream *h2_stream_new(struct h2_conn *c, uint32_t sid, int no_request)
 		h2_stat(c, queue_full, 1);
 		return NULL;
 	}
-	memset(s, 0, sizeof(*s));
+	/* the numbers cleared, the strings emptied: clearing all of their
+	 * kilobyte cost more than the rest of a stream's start */
+	memset(s, 0, offsetof(struct h2_stream, x.method));
+	s->x.method[0] = s->x.scheme[0] = s->x.authority[0] = s->x.path[0] = 0;
+	s->x.content_type[0] = s->x.grpc_message[0] = s->x.user_agent[0] = s->x.tracestate[0] = 0;
 	s->used = 1;
 	s->last_ns = c->now;
 	s->x.conn_id = c->id;

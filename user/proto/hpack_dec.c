@@ -61,7 +61,7 @@ static long literal(struct hpack_dec *d, const uint8_t *p, size_t n, unsigned pr
 	struct hpack_got g;
 	uint32_t idx;
 	size_t nlen = 0, vlen = 0;
-	int k = hpack_int(p, n, prefix, &idx), r = 0;
+	int k = hpack_int(p, n, prefix, &idx), r = 0, hide;
 	long s, used;
 	unsigned keep = HPACK_E_NAME | HPACK_E_VALUE;
 
@@ -84,14 +84,12 @@ static long literal(struct hpack_dec *d, const uint8_t *p, size_t n, unsigned pr
 			r = 1;	/* a name too long to keep: unknown */
 	}
 	/* a credential's value is only measured, never copied */
-	if (never || (!r && hpack_secret_name(g.name, nlen)))
-		s = read_str(p + used, n - (size_t)used, g.value, 0, &vlen);
-	else
-		s = read_str(p + used, n - (size_t)used, g.value, sizeof(g.value), &vlen);
+	hide = never || (!r && hpack_secret_name(g.name, nlen));
+	s = read_str(p + used, n - (size_t)used, g.value, hide ? 0 : sizeof(g.value), &vlen);
 	if (s < 0)
 		return -EINVAL;
 	used += s;
-	memset(&g.f, 0, sizeof(g.f));
+	g.f.flags = 0;
 	g.f.name = g.name;
 	g.f.nlen = nlen;
 	g.f.value = g.value;
@@ -101,7 +99,7 @@ static long literal(struct hpack_dec *d, const uint8_t *p, size_t n, unsigned pr
 		g.f.flags |= HPACK_F_CUT;
 		keep |= HPACK_E_CUT;
 	}
-	if (never || (!r && hpack_secret_name(g.name, nlen))) {
+	if (hide) {
 		g.f.flags = (g.f.flags & ~HPACK_F_CUT) | HPACK_F_HIDDEN;
 		keep = HPACK_E_NAME | HPACK_E_HIDDEN;
 		g.f.vlen = 0;

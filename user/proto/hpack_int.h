@@ -10,7 +10,9 @@
 #define HPACK_E_CUT 4		/* ... cut to vlen bytes */
 #define HPACK_E_HIDDEN 8	/* a credential: value never kept */
 
-/* An entry looked up: its bytes copied out of the ring. */
+/* An entry looked up: its bytes where they lie (the static table, the
+ * ring), or copied out of the ring into name and value when they wrap
+ * around its end. */
 struct hpack_got {
 	char name[HPACK_NAME_MAX];
 	char value[HPACK_VALUE_MAX];
@@ -26,6 +28,9 @@ int hpack_lookup(const struct hpack_dec *d, uint32_t idx, struct hpack_got *g);
 void hpack_add(struct hpack_dec *d, const struct hpack_field *f, unsigned keep);
 /* A dynamic table size update (RFC 7541 6.3). */
 void hpack_resize(struct hpack_dec *d, uint32_t size);
+/* Static table (RFC 7541 Appendix A) entry i (1..61) into f's name,
+ * value and lengths (NUL-terminated); -1 for other indices. */
+int hpack_static_get(unsigned i, struct hpack_field *f);
 /* 1 for the names whose values are credentials. */
 int hpack_secret_name(const char *name, size_t n);
 

@@ -34,14 +34,11 @@ void hpack_set_limit(struct hpack_dec *d, uint32_t limit)
 
 int hpack_secret_name(const char *name, size_t n)
 {
-	static const char *const secret[] = {
-		"authorization", "proxy-authorization", "cookie", "set-cookie",
-	};
+	/* by length first: one compare at most per field */
+	const char *want = n == 13 ? "authorization" : n == 19 ? "proxy-authorization" :
+			   n == 6 ? "cookie" : n == 10 ? "set-cookie" : NULL;
 
-	for (size_t i = 0; i < sizeof(secret) / sizeof(secret[0]); i++)
-		if (strlen(secret[i]) == n && !strncasecmp(secret[i], name, n))
-			return 1;
-	return 0;
+	return want && !strncasecmp(want, name, n);
 }
 
 static struct hpack_entry *ent(struct hpack_dec *d, unsigned k)
@@ -90,17 +87,24 @@ void hpack_resize(struct hpack_dec *d, uint32_t size)
 	check_tail(d);
 }
 
+/* The byte ring in at most two pieces (it wraps at most once) */
 static void ring_put(struct hpack_dec *d, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		d->ring[(d->head + i) % HPACK_SIZE_CAP] = (uint8_t)s[i];
+	size_t k = HPACK_SIZE_CAP - d->head < n ? HPACK_SIZE_CAP - d->head : n;
+
+	memcpy(d->ring + d->head, s, k);
+	memcpy(d->ring, s + k, n - k);
 	d->head = (uint32_t)((d->head + n) % HPACK_SIZE_CAP);
 }
 
 static void ring_get(const struct hpack_dec *d, uint32_t off, char *out, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		out[i] = (char)d->ring[(off + i) % HPACK_SIZE_CAP];
+	size_t k;
+
+	off %= HPACK_SIZE_CAP;
+	k = HPACK_SIZE_CAP - off < n ? HPACK_SIZE_CAP - off : n;
+	memcpy(out, d->ring + off, k);
+	memcpy(out + k, d->ring, n - k);
 }
 
 void hpack_add(struct hpack_dec *d, const struct hpack_field *f, unsigned keep)
@@ -140,28 +144,18 @@ void hpack_add(struct hpack_dec *d, const struct hpack_field *f, unsigned keep)
 	check_tail(d);
 }
 
-static void got_static(unsigned idx, struct hpack_got *g)
-{
-	const char *n = hpack_static_name(idx), *v = hpack_static_value(idx);
-
-	g->f.name = n;
-	g->f.nlen = strlen(n);
-	g->f.value = v;
-	g->f.vlen = g->f.vlen_wire = strlen(v);
-}
-
 int hpack_lookup(const struct hpack_dec *d, uint32_t idx, struct hpack_got *g)
 {
 	const struct hpack_entry *e;
 
-	memset(&g->f, 0, sizeof(g->f));
+	/* field by field: a memset of the struct costs more here */
 	g->f.name = g->f.value = "";
+	g->f.nlen = g->f.vlen = g->f.vlen_wire = 0;
+	g->f.flags = 0;
 	if (idx == 0)
 		return -EINVAL;
-	if (idx <= HPACK_STATIC_N) {
-		got_static(idx, g);
-		return 0;
-	}
+	if (idx <= HPACK_STATIC_N)
+		return hpack_static_get(idx, &g->f);
 	idx -= HPACK_STATIC_N + 1;
 	if (idx >= d->n) {
 		if (!d->tail_unknown)
@@ -174,11 +168,17 @@ int hpack_lookup(const struct hpack_dec *d, uint32_t idx, struct hpack_got *g)
 		g->f.flags = HPACK_F_UNKNOWN;
 		return 1;
 	}
-	ring_get(d, e->off, g->name, e->nlen);
-	ring_get(d, e->off + e->nlen, g->value, e->vlen);
-	g->f.name = g->name;
+	if (e->off + e->nlen + e->vlen <= HPACK_SIZE_CAP) {
+		/* where it lies (the usual case): not copied */
+		g->f.name = (const char *)d->ring + e->off;
+		g->f.value = g->f.name + e->nlen;
+	} else {
+		ring_get(d, e->off, g->name, e->nlen);
+		ring_get(d, e->off + e->nlen, g->value, e->vlen);
+		g->f.name = g->name;
+		g->f.value = g->value;
+	}
 	g->f.nlen = e->nlen;
-	g->f.value = g->value;
 	g->f.vlen = e->vlen;
 	g->f.vlen_wire = e->size - 32u - e->nlen;
 	if (e->flags & HPACK_E_HIDDEN)
