@@ -171,7 +171,7 @@ int asm_find_prog(const struct asm_unit *u, const char *name);
 int asm_find_map(const struct asm_unit *u, const char *name);
 
 /* Helper ids by name ("ringbuf_output" or "bpf_ringbuf_output"): id or
- * -ENOENT. Name by id: NULL when unknown. */
+ * -ENOENT. Name by id, without "bpf_": NULL when unknown. */
 int asm_helper_id(const char *name);
 const char *asm_helper_name(int id);
 

@@ -134,7 +134,7 @@ static int dis_jmp(struct dis *d)
 		if (src)
 			return -EINVAL;	/* kfunc calls need BTF: not ours */
 		name = asm_helper_name(in->imm);
-		return name ? put(d, "call %s", name) : put(d, "call %d", in->imm);
+		return name ? put(d, "call bpf_%s", name) : put(d, "call %d", in->imm);
 	case RT_BPF_EXIT:
 		if (j32 || x || src || dst || in->off || in->imm)
 			return -EINVAL;
