@@ -675,7 +675,8 @@ static uint64_t recursion_misses(const struct session *s, uint16_t ev_type)
 		const struct probe *p;
 		struct rt_bpf_prog_info info;
 
-		if (bp->fd < 0 || !(p = prog_owner(s, bp)) || p->ev_type != ev_type)
+		/* a program sharing another's load: its runs are counted there */
+		if (bp->fd < 0 || bp->same || !(p = prog_owner(s, bp)) || p->ev_type != ev_type)
 			continue;
 		if (bpf_prog_info(bp->fd, &info) == 0)
 			n += info.recursion_misses;
