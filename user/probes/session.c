@@ -443,7 +443,7 @@ static int attach_uprobes(struct session *s)
 /* kern/tls.S's uprobes read 8-byte registers: a 32-bit build leaves the
  * unit out (utargets_tls says so in one line). Nor is it loaded when no
  * TLS library was found (or --no-tls): its programs attach only to those
- * (12 program loads and 3 maps less at start-up). */
+ * (12 program loads less at start-up). */
 static bool unit_left_out(const struct session *s, const char *unit)
 {
 	return !strcmp(unit, "tls") && (UINTPTR_MAX == 0xffffffffu || !tls_probed(s));
