@@ -33,6 +33,8 @@ struct bpf_obj_prog {
 	const struct asm_prog *def;
 	uint32_t unit;
 	int fd;
+	uint32_t same;		/* 1 + the program whose load this one shares
+				 * (identical instructions; its fd), or 0 */
 };
 
 struct bpf_obj {

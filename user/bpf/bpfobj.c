@@ -1,5 +1,6 @@
 /* Assembling, creating maps and loading programs for a set of kern/ units. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -135,6 +136,7 @@ static int bpf_obj_add(struct bpf_obj *o, const char *name, const char *text, si
 		np[o->n_progs].def = p;
 		np[o->n_progs].unit = o->n_units - 1;
 		np[o->n_progs].fd = -1;
+		np[o->n_progs].same = 0;
 		o->n_progs++;
 	}
 	return 0;
@@ -211,8 +213,34 @@ static int load_timed(const struct asm_prog *p, const struct rt_bpf_insn *in, co
 	return fd;
 }
 
-static int load_prog(struct bpf_obj *o, struct bpf_obj_prog *bp)
+/* A program of the same unit loaded before this one with the same type
+ * and instructions (map fds patched in): a unit gives tracepoints of one
+ * format the same code (execve's and execveat's exits), and each load
+ * costs a verifier run. Returns its index + 1, or 0. */
+static uint32_t prog_twin(const struct bpf_obj *o, uint32_t i, const struct rt_bpf_insn *in)
 {
+	const struct bpf_obj_prog *bp = &o->progs[i];
+
+	for (uint32_t k = 0; k < i; k++) {
+		const struct bpf_obj_prog *q = &o->progs[k];
+		struct rt_bpf_insn *qin;
+		bool same;
+
+		if (q->unit != bp->unit || q->same || q->def->count != bp->def->count ||
+		    q->def->prog_type != bp->def->prog_type ||
+		    prog_insns(o, &o->units[q->unit], q->def, &qin))
+			continue;
+		same = !memcmp(qin, in, bp->def->count * sizeof(*in));
+		free(qin);
+		if (same)
+			return k + 1;
+	}
+	return 0;
+}
+
+static int load_prog(struct bpf_obj *o, uint32_t i)
+{
+	struct bpf_obj_prog *bp = &o->progs[i];
 	const struct bpf_obj_unit *un = &o->units[bp->unit];
 	const struct asm_prog *p = bp->def;
 	struct rt_bpf_insn *in;
@@ -222,6 +250,11 @@ static int load_prog(struct bpf_obj *o, struct bpf_obj_prog *bp)
 	r = prog_insns(o, un, p, &in);
 	if (r)
 		return r;
+	if ((bp->same = prog_twin(o, i, in))) {
+		free(in);
+		bp->fd = o->progs[bp->same - 1].fd;	/* closed once, there */
+		return 0;
+	}
 	fd = phase_on() ? load_timed(p, in, lic)
 			: bpf_prog_load(p->prog_type, in, p->count, lic, p->name, 0, NULL, 0);
 	if (fd >= 0) {
@@ -258,7 +291,7 @@ int bpf_obj_load(struct bpf_obj *o)
 		return r;
 	phase_mark("%u maps created", o->n_maps);
 	for (uint32_t i = 0; i < o->n_progs; i++) {
-		r = load_prog(o, &o->progs[i]);
+		r = load_prog(o, i);
 		if (r)
 			return r;
 	}
@@ -283,7 +316,7 @@ const struct bpf_obj_prog *bpf_obj_prog(const struct bpf_obj *o, const char *nam
 void bpf_obj_close(struct bpf_obj *o)
 {
 	for (uint32_t i = 0; i < o->n_progs; i++)
-		if (o->progs[i].fd >= 0)
+		if (o->progs[i].fd >= 0 && !o->progs[i].same)
 			close(o->progs[i].fd);
 	for (uint32_t i = 0; i < o->n_maps; i++)
 		if (o->maps[i].fd >= 0)

@@ -28,7 +28,8 @@ void session_bench_report(const struct session *s, FILE *f)
 		const struct bpf_obj_prog *bp = &s->obj.progs[i];
 		struct rt_bpf_prog_info info;
 
-		if (bp->fd < 0 || bpf_prog_info(bp->fd, &info))
+		/* a program sharing another's load is counted there */
+		if (bp->fd < 0 || bp->same || bpf_prog_info(bp->fd, &info))
 			continue;
 		fmt_fprintf(f, "rawtel: bench: bpf %s runs %llu ns %llu misses %llu\n", bp->name,
 			(unsigned long long)info.run_cnt, (unsigned long long)info.run_time_ns,

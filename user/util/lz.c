@@ -249,8 +249,13 @@ int lz_decode(const uint8_t *in, size_t len, uint8_t *out, size_t n)
 		l += rd_byte(&d, m->len[r][1 + (l != 0)]) + LZ_MIN;
 		if (!rep || rep > o || l > n - o)
 			break;
-		/* byte by byte: a match may overlap what it copies */
-		for (size_t e = o + l; o < e; o++)
+		/* byte by byte where a match overlaps what it copies; most
+		 * do not (the kern/ text repeats from far back): memcpy */
+		if (rep >= l) {
+			memcpy(out + o, out + o - rep, l);
+			o += l;
+		}
+		for (size_t e = o + l; o < e && rep < l; o++)
 			out[o] = out[o - rep];
 		was_match = 1;
 	}
