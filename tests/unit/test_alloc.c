@@ -144,6 +144,17 @@ static void test_classes(void)
 		T_FAILF("big block header: length %zu, class %zu", h[0], h[1]);
 	memset(big, 7, 200000);
 	ta_free(big);
+	/* the freed big block is the spare: the next big malloc it fits takes
+	 * it (no new mapping to fault in), calloc does not (it wants zeroes) */
+	b = ta_calloc(1, 150000);
+	T_CHECK(b != NULL && b != big && ((unsigned char *)b)[149999] == 0, "calloc took the spare");
+	a = ta_malloc(200000);
+	T_CHECK(a == big, "the spare was not reused");
+	ta_free(b);
+	big = ta_malloc(70000);
+	T_CHECK(big != b, "a spare over twice the size was reused");
+	ta_free(big);
+	ta_free(a);
 	T_CHECK(ta_realloc(NULL, 10) != NULL, "realloc(NULL) is malloc");
 	ta_free(NULL);
 }

@@ -225,13 +225,16 @@ int loop_run_once(struct loop *l, int timeout_ms)
 		uint64_t tag = evs[i].data.u64;
 		uint32_t slot = (uint32_t)tag, gen = (uint32_t)(tag >> 32);
 
+		/* one read empties a timerfd or an eventfd (its count): a
+		 * second only returned EAGAIN, once per wakeup */
 		if (slot == TAG_TIMER) {
-			while (read(l->tfd, &junk, sizeof(junk)) > 0)
-				;
+			if (read(l->tfd, &junk, sizeof(junk)) > 0)
+				l->armed = 0;	/* a one-shot timerfd that fired is disarmed */
 			ran += loop_timer_dispatch(l);
 		} else if (slot == TAG_WAKE) {
-			while (read(l->efd, &junk, sizeof(junk)) > 0)
-				;
+			ssize_t r = read(l->efd, &junk, sizeof(junk));
+
+			(void)r;	/* EAGAIN: nothing left to clear */
 		} else if (slot == TAG_SIGNAL) {
 			ran += dispatch_signals(l);
 		} else if (slot < LOOP_MAX_FDS && l->fds[slot].fd >= 0 &&

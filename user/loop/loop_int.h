@@ -31,13 +31,15 @@ struct loop {
 	struct loop_timer timers[LOOP_MAX_TIMERS];
 	int heap[LOOP_MAX_TIMERS];	/* timer slot indices, min-heap on deadline */
 	int nheap;
+	uint64_t armed;		/* the timerfd's deadline + 1; 0: disarmed (or fired) */
 	uint32_t timer_gen;
 	loop_signal_fn sig_fn;
 	void *sig_arg;
 	sigset_t sig_old;	/* mask to restore in loop_free */
 };
 
-/* Re-arm the timerfd for the earliest pending timer (user/loop/timer.c). */
+/* Re-arm the timerfd for the earliest pending timer (user/loop/timer.c),
+ * unless it is already set for that deadline. */
 int loop_timer_arm(struct loop *l);
 /* Run the timers that are due; returns how many ran. */
 int loop_timer_dispatch(struct loop *l);

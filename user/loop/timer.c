@@ -66,13 +66,19 @@ static void heap_remove(struct loop *l, int pos)
 	}
 }
 
+/* Every loop iteration ends here: when the earliest deadline is the one
+ * the timerfd already holds (a ring wakeup, most of them at load), the
+ * timerfd_settime is skipped. */
 int loop_timer_arm(struct loop *l)
 {
 	struct itimerspec its;
+	uint64_t want = l->nheap ? l->timers[l->heap[0]].deadline + 1 : 0;
 
+	if (want == l->armed)
+		return 0;
 	memset(&its, 0, sizeof(its));
 	if (l->nheap) {
-		uint64_t d = l->timers[l->heap[0]].deadline;
+		uint64_t d = want - 1;
 
 		its.it_value.tv_sec = (time_t)(d / 1000);
 		its.it_value.tv_nsec = (long)(d % 1000) * 1000000L;
@@ -83,6 +89,7 @@ int loop_timer_arm(struct loop *l)
 	if (timerfd_settime(l->tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
 		return err_set(errno, "cannot arm the loop's timerfd: %s",
 			       strerror(errno));
+	l->armed = want;
 	return 0;
 }
 

@@ -36,6 +36,15 @@ int sink_http_ep_init(struct sink_ep *ep, struct sink *s, const struct sink_targ
 	return 0;
 }
 
+/* Watch the connection for events: an epoll_ctl only when they change
+ * (the request written at once and the response read, the usual case,
+ * leave it watched for input: two system calls an export saved). */
+static void ep_watch(struct sink_ep *ep, uint32_t events)
+{
+	if (ep->events != events && !loop_mod_fd(ep->s->loop, ep->fd, events))
+		ep->events = events;
+}
+
 static void close_conn(struct sink_ep *ep)
 {
 	if (ep->fd >= 0) {
@@ -142,7 +151,7 @@ static void try_send(struct sink_ep *ep)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			loop_mod_fd(ep->s->loop, ep->fd, EPOLLOUT);
+			ep_watch(ep, EPOLLOUT);
 			return;
 		}
 		if (w < 0) {
@@ -157,7 +166,7 @@ static void try_send(struct sink_ep *ep)
 	ep->s->st[ep->sig].sent++;
 	ep->s->st[ep->sig].bytes_sent += ep->req->len;
 	ep->state = EP_RECEIVING;
-	loop_mod_fd(ep->s->loop, ep->fd, EPOLLIN | EPOLLRDHUP);
+	ep_watch(ep, EPOLLIN | EPOLLRDHUP);
 }
 
 static void send_request(struct sink_ep *ep)
@@ -252,6 +261,7 @@ static void connect_next(struct sink_ep *ep)
 		}
 		remember_local(ep->s, fd);
 		ep->fd = fd;
+		ep->events = EPOLLOUT;
 		ep->state = EP_CONNECTING;
 		return;
 	}
@@ -419,7 +429,7 @@ static void on_readable(struct sink_ep *ep)
 			else
 				ep->reused = 1;
 			if (ep->fd >= 0)
-				loop_mod_fd(ep->s->loop, ep->fd, EPOLLIN | EPOLLRDHUP);
+				ep_watch(ep, EPOLLIN | EPOLLRDHUP);
 			finish(ep, ep->resp.status);
 			return;
 		}

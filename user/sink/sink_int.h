@@ -29,6 +29,7 @@ struct sink_ep {
 	int naddrs, next_addr;
 	struct sink_resolve_job *res;
 	int fd;			/* -1, or a connection (kept alive when idle) */
+	uint32_t events;	/* what the loop watches fd for */
 	int state;
 	int reused;		/* the connection already carried a response */
 	int stale_retried;	/* fresh-connection retry used for this request */
