@@ -206,23 +206,7 @@ static uint32_t metric_attrs(const void *arg, struct otlp_kv *kv)
 /* What a metric attribute set is made of, exactly, for comparing it
  * with the connection's last one: per attribute its key's address (a
  * literal of this file), type and value; the resource and instrument
- * first. An attribute's head (key address, type, value length) is
- * mkey_head's; its value follows. */
-#define MKEY_HEAD (sizeof(const char *) + 2)
-
-/* the head into out; the value's bytes in *v, their length returned */
-static size_t mkey_head(const struct otlp_kv *kv, uint8_t *out, const void **v)
-{
-	size_t vlen = kv->v.type == OTLP_V_STRING ? kv->v.len : sizeof(kv->v.u.i);
-
-	memcpy(out, &kv->key.p, sizeof(kv->key.p));
-	out[sizeof(kv->key.p)] = (uint8_t)kv->v.type;
-	out[sizeof(kv->key.p) + 1] = (uint8_t)vlen;
-	*v = kv->v.type == OTLP_V_STRING ? (const void *)kv->v.u.s : (const void *)&kv->v.u.i;
-	return vlen;
-}
-
-/* The key into out; 0 when it would not fit. */
+ * first. 0 when it would not fit. */
 static size_t mkey_make(const struct otlp_kv *kv, uint32_t n, int res, int inst, uint8_t *out)
 {
 	size_t len = 0;
@@ -231,59 +215,40 @@ static size_t mkey_make(const struct otlp_kv *kv, uint32_t n, int res, int inst,
 	memcpy(out + sizeof(res), &inst, sizeof(inst));
 	len = sizeof(res) + sizeof(inst);
 	for (uint32_t i = 0; i < n; i++) {
-		uint8_t head[MKEY_HEAD];
-		const void *v;
-		size_t vlen = mkey_head(&kv[i], head, &v);
+		size_t vlen = kv[i].v.type == OTLP_V_STRING ? kv[i].v.len : sizeof(kv[i].v.u.i);
 
-		if (len + MKEY_HEAD + vlen > AHTTP_MKEY_MAX || vlen > 255)
+		if (len + sizeof(kv[i].key.p) + 3 + vlen > AHTTP_MKEY_MAX || vlen > 255)
 			return 0;
-		memcpy(out + len, head, MKEY_HEAD);
-		memcpy(out + len + MKEY_HEAD, v, vlen);
-		len += MKEY_HEAD + vlen;
+		memcpy(out + len, &kv[i].key.p, sizeof(kv[i].key.p));
+		len += sizeof(kv[i].key.p);
+		out[len++] = (uint8_t)kv[i].v.type;
+		out[len++] = (uint8_t)vlen;
+		memcpy(out + len, kv[i].v.type == OTLP_V_STRING ? (const void *)kv[i].v.u.s
+							       : (const void *)&kv[i].v.u.i, vlen);
+		len += vlen;
 	}
 	return len;
-}
-
-/* Whether the set is the cached one, compared in place: nearly always at
- * load (one route, one status), and then no key is built or copied (that
- * was a tenth of a span's building). */
-static bool mkey_same(const struct ahttp_mcache *mc, const struct otlp_kv *kv, uint32_t n,
-		      int res, int inst)
-{
-	size_t len = sizeof(res) + sizeof(inst);
-
-	if (!mc->len || memcmp(mc->key, &res, sizeof(res)) ||
-	    memcmp(mc->key + sizeof(res), &inst, sizeof(inst)))
-		return false;
-	for (uint32_t i = 0; i < n; i++) {
-		uint8_t head[MKEY_HEAD];
-		const void *v;
-		size_t vlen = mkey_head(&kv[i], head, &v);
-
-		if (len + MKEY_HEAD + vlen > mc->len || memcmp(mc->key + len, head, MKEY_HEAD) ||
-		    memcmp(mc->key + len + MKEY_HEAD, v, vlen))
-			return false;
-		len += MKEY_HEAD + vlen;
-	}
-	return len == mc->len;
 }
 
 void ahttp_record(struct agent *a, int res, int inst, const struct otlp_kv *kv, uint32_t n,
 		  double v, struct ahttp_mcache *mc)
 {
+	uint8_t key[AHTTP_MKEY_MAX];
+	size_t len;
 	uint64_t ref;
 
 	if (!mc) {
 		otlp_agg_record_double(a->agg, res, inst, kv, n, v);
 		return;
 	}
-	if (!mkey_same(mc, kv, n, res, inst)) {
-		mc->len = (uint8_t)mkey_make(kv, n, res, inst, mc->key);
-		mc->ref = 0;
-	}
-	ref = mc->ref;
+	len = mkey_make(kv, n, res, inst, key);
+	ref = len && len == mc->len && !memcmp(key, mc->key, len) ? mc->ref : 0;
 	otlp_agg_record_double_ref(a->agg, res, inst, kv, n, v, &ref);
 	mc->ref = ref;
+	if (mc->len != len || memcmp(key, mc->key, len)) {
+		memcpy(mc->key, key, len);
+		mc->len = (uint8_t)len;
+	}
 }
 
 static void record(struct ahttp_state *h, struct agent_proc *pr, const void *arg,
