@@ -2,10 +2,13 @@
 # Sourced after setting $tmp (a private directory).
 : > "$tmp/pids"
 bench_cleanup() {
-	# SIGINT (what every tracer here handles), then SIGKILL for stragglers
-	for p in $(cat "$tmp/pids" 2>/dev/null); do kill -INT "$p" 2>/dev/null; done
+	# SIGINT (what every tracer here handles), then SIGKILL for stragglers.
+	# A process already gone is no error: under set -e the failed kill
+	# ended the cleanup there, the script exited 1 after printing its
+	# figures and its directory (in /dev/shm: memory) stayed behind
+	for p in $(cat "$tmp/pids" 2>/dev/null); do kill -INT "$p" 2>/dev/null || :; done
 	sleep 1
-	for p in $(cat "$tmp/pids" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+	for p in $(cat "$tmp/pids" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || :; done
 	rm -rf "$tmp"
 }
 trap bench_cleanup EXIT INT TERM
