@@ -156,6 +156,7 @@ IO_ENTRY(sendfile, sendfile64, , out_fd, DATA_CALL_SENDFILE, DATA_DIR_SEND, )
 #define FP_CALL_DIR -216	/* u64: dir | call << 8 (sk_iov_exit: by number) */
 #define FP_KTLS -224		/* u64: the socket's SKF_KTLS, then DATA_F_KTLS
 				 * for the call's direction, or 0 */
+#define FP_SKF_PTR -232		/* the socket's sk_fds entry, or 0 (SEQ_CLAIM) */
 #define EXIT_CALL_BY_NR 0	/* EXIT_CALL: from __syscall_nr, at run time */
 
 #define EXIT_CALL DATA_CALL_READ

@@ -36,15 +36,24 @@
 #define EXIT_SEQ SKF_SEQ_RECV
 #define EXIT_PEER SKF_SEQ_SEND
 #endif
-// FP_SEQ = where the call's bytes (FP_LEFT of them) begin in the stream
-// of the socket of FP_FD_DIR (connection FP_CONN), which moves on past
-// them, FP_PEER_SEQ = the other direction's count; or both DATA_SEQ_NONE
-// when the socket is no longer tracked: then goto LABEL. Before the record
-// is reserved, so a record lost still moves it on (user space sees the
-// gap). A plain load, add and store: two threads moving bytes through one
+// The socket's stream offsets in two steps. SEQ_ADVANCE/SEQ_MOVE, before
+// the record: FP_PEER_SEQ = the other direction's count (or both FP_SEQ
+// and it DATA_SEQ_NONE when the socket is no longer tracked: then goto
+// LABEL), the sk_fds entry kept at FP_SKF_PTR (0: none). SEQ_CLAIM, once
+// the record has its place in the ring (or there will be none: no record,
+// the ring full): FP_SEQ = where the call's bytes (FP_LEFT of them) begin,
+// and this direction's count moves on past them. Why the order: a record's
+// peer count says what moved the other way before it, and user space
+// takes bytes counted there but not yet seen as lost. Another thread's
+// call in flight the other way (gRPC reads and writes one connection from
+// two threads) must not be in that count before its record is in the ring
+// ahead of this one: counted after its reservation, read before ours, it
+// is. A record lost still moves its count on (user space sees the gap). A
+// plain load, add and store: two threads moving bytes one way through one
 // socket at once are unordered anyway.
 #define SEQ_ADVANCE(LABEL) \
 	*(u64 *)(r10 + FP_KTLS) = 0 ; \
+	*(u64 *)(r10 + FP_SKF_PTR) = 0 ; \
 	r1 = -1 ;				/* DATA_SEQ_NONE, unless tracked */ \
 	*(u64 *)(r10 + FP_SEQ) = r1 ; \
 	*(u64 *)(r10 + FP_PEER_SEQ) = r1 ; \
@@ -60,29 +69,45 @@
 	if r1 != r2 goto LABEL ; \
 	SEQ_MOVE
 // ...its second half: r0 the socket's sk_fds entry
-#define SEQ_MOVE_OF(SEQ, PEER) \
+#define SEQ_MOVE_OF(PEER) \
 	r1 = *(u8 *)(r0 + SKF_KTLS) ;		/* its kTLS directions */ \
 	*(u64 *)(r10 + FP_KTLS) = r1 ; \
 	r1 = *(u64 *)(r0 + PEER) ; \
 	*(u64 *)(r10 + FP_PEER_SEQ) = r1 ; \
-	r1 = *(u64 *)(r0 + SEQ) ;		/* this direction's, moved on */ \
-	*(u64 *)(r10 + FP_SEQ) = r1 ; \
-	r2 = *(u64 *)(r10 + FP_LEFT) ; \
-	r1 += r2 ; \
-	*(u64 *)(r0 + SEQ) = r1
+	*(u64 *)(r10 + FP_SKF_PTR) = r0
+// SEQ_CLAIM of direction SEQ (clobbers r1-r3)
+#define SEQ_CLAIM_OF(SEQ) \
+	r1 = *(u64 *)(r10 + FP_SKF_PTR) ; \
+	if r1 == 0 goto 3f ; \
+	r2 = *(u64 *)(r1 + SEQ) ; \
+	*(u64 *)(r10 + FP_SEQ) = r2 ; \
+	r3 = *(u64 *)(r10 + FP_LEFT) ; \
+	r2 += r3 ; \
+	*(u64 *)(r1 + SEQ) = r2 ; \
+3: ;
 #if EXIT_CALL == EXIT_CALL_BY_NR
 #define SEQ_MOVE \
 	r1 = *(u64 *)(r10 + FP_CALL_DIR) ; \
 	r1 &= 0xff ; \
 	if r1 == DATA_DIR_SEND goto 1f ; \
-	SEQ_MOVE_OF(SKF_SEQ_RECV, SKF_SEQ_SEND) ; \
+	SEQ_MOVE_OF(SKF_SEQ_SEND) ; \
 	goto 2f ; \
 1: ; \
-	SEQ_MOVE_OF(SKF_SEQ_SEND, SKF_SEQ_RECV) ; \
+	SEQ_MOVE_OF(SKF_SEQ_RECV) ; \
 2:
+#define SEQ_CLAIM \
+	r1 = *(u64 *)(r10 + FP_CALL_DIR) ; \
+	r1 &= 0xff ; \
+	if r1 == DATA_DIR_SEND goto 4f ; \
+	SEQ_CLAIM_OF(SKF_SEQ_RECV) ; \
+	goto 5f ; \
+4: ; \
+	SEQ_CLAIM_OF(SKF_SEQ_SEND) ; \
+5:
 #define DIR_CALL r2 = *(u64 *)(r10 + FP_CALL_DIR)
 #else
-#define SEQ_MOVE SEQ_MOVE_OF(EXIT_SEQ, EXIT_PEER)
+#define SEQ_MOVE SEQ_MOVE_OF(EXIT_PEER)
+#define SEQ_CLAIM SEQ_CLAIM_OF(EXIT_SEQ)
 #define DIR_CALL r2 = EXIT_DIR | (EXIT_CALL << 8)
 #endif
 
@@ -223,6 +248,7 @@ displaced:
 	r1 = *(u32 *)(r8 + SKIO_VFD)
 	*(u64 *)(r10 + FP_FD_DIR) = r1
 	SEQ_ADVANCE(out)
+	SEQ_CLAIM
 	goto out
 moved:
 	// what entry saw, then release the slot: if another thread took it
@@ -295,6 +321,7 @@ ktls_done:
 	call bpf_map_lookup_elem
 	if r0 == 0 goto wanted
 no_record:
+	SEQ_CLAIM
 	*(u32 *)(r10 + FP_SCRATCH_KEY) = 0
 	r2 = r10
 	r2 += FP_SCRATCH_KEY
@@ -312,19 +339,15 @@ wanted:
 	r2 += FP_SCRATCH_KEY
 	r1 = sk_scratch ll
 	call bpf_map_lookup_elem
-	if r0 == 0 goto out
+	if r0 == 0 goto claim_out
 .else
-	RESERVE(EXIT_RESERVE, EV_DATA, out)
+	RESERVE(EXIT_RESERVE, EV_DATA, claim_out)
 .endif
 	r9 = r0
 	r1 = *(u64 *)(r10 + FP_CONN)
 	*(u64 *)(r9 + DATA_OFF_CONN) = r1
 	r1 = *(u64 *)(r10 + FP_FD_DIR)
 	*(u64 *)(r9 + DATA_OFF_FD) = r1
-	r1 = *(u64 *)(r10 + FP_SEQ)
-	*(u64 *)(r9 + DATA_OFF_SEQ) = r1
-	r1 = *(u64 *)(r10 + FP_PEER_SEQ)
-	*(u64 *)(r9 + DATA_OFF_PEER) = r1
 	*(u64 *)(r9 + EV_OFF_TID) = r7
 	*(u32 *)(r9 + EV_OFF_FLAGS) = 0
 	r1 = *(u64 *)(r10 + FP_LEFT)
@@ -340,6 +363,12 @@ wanted:
 	KTIME
 	*(u64 *)(r9 + EV_OFF_TS) = r0
 .endif
+	// its place in the ring (and, on perf buffers, its time) taken
+	SEQ_CLAIM
+	r1 = *(u64 *)(r10 + FP_SEQ)
+	*(u64 *)(r9 + DATA_OFF_SEQ) = r1
+	r1 = *(u64 *)(r10 + FP_PEER_SEQ)
+	*(u64 *)(r9 + DATA_OFF_PEER) = r1
 	r8 = 0
 #if EXIT_SHAPE == 1
 .if $capture
@@ -375,7 +404,10 @@ captured:
 	goto out
 .else
 	SUBMIT(r9, EXIT_RESERVE)
+	goto out
 .endif
+claim_out:
+	SEQ_CLAIM
 out:
 	r0 = 0
 	exit
@@ -446,6 +478,8 @@ inherit:
 #undef SEQ_ADVANCE
 #undef SEQ_MOVE
 #undef SEQ_MOVE_OF
+#undef SEQ_CLAIM
+#undef SEQ_CLAIM_OF
 #undef DIR_CALL
 #undef EXIT_CALL
 #undef EXIT_SHAPE

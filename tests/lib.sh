@@ -14,7 +14,7 @@ t_cleanup() {
 		while kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 		kill -9 "$p" 2>/dev/null
 	done
-	rm -rf "$T_TMP"
+	if [ -n "${T_KEEP:-}" ]; then echo "kept $T_TMP" >&2; else rm -rf "$T_TMP"; fi
 }
 trap t_cleanup EXIT INT TERM
 track_pid() { T_PIDS="$T_PIDS $1"; }

@@ -106,6 +106,11 @@ else:
     fails.append("unknown case " + case)
 
 if fails:
-    print("FAIL %s: %s" % (name, "; ".join(fails)[:3000]))
+    # rawtel's summary (gaps, records too late) says whether bytes were lost
+    try:
+        summary = open(path[:-len(".jsonl")] + ".err").read().strip().splitlines()[-1:]
+    except OSError:
+        summary = []
+    print("FAIL %s: %s" % (name, "; ".join(summary + fails)[:3000]))
 else:
     print("PASS " + name)
