@@ -22,6 +22,7 @@
 
 static void on_fd(struct loop *l, int fd, uint32_t events, void *arg);
 static void start(struct sink_ep *ep);
+static void on_readable(struct sink_ep *ep);
 
 int sink_http_ep_init(struct sink_ep *ep, struct sink *s, const struct sink_target *t)
 {
@@ -319,8 +320,23 @@ static void start(struct sink_ep *ep)
 	ep->state = EP_RESOLVING;
 }
 
+/* Called with every request queued. The loop reads the collector's
+ * answers only between ring drains, and a drain can be long (a ring's
+ * worth, tens of thousands of spans, after rawtel was kept from the CPU):
+ * one answer per drain let the queue overflow while the collector kept
+ * up. So the exchange in progress is moved on here too: the rest of the
+ * request written, the answer taken if it came (a recv each, per request
+ * queued), and then the next request started (sink_request_done kicks). */
 void sink_http_ep_kick(struct sink_ep *ep)
 {
+	if (ep->state == EP_SENDING && ep->fd >= 0) {
+		try_send(ep);
+		return;
+	}
+	if (ep->state == EP_RECEIVING && ep->fd >= 0) {
+		on_readable(ep);
+		return;
+	}
 	if (ep->state != EP_IDLE || ep->req)
 		return;
 	if (!sink_next_request(ep))
