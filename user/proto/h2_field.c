@@ -19,10 +19,6 @@ void h2_copy(char *dst, size_t size, const char *src, size_t n, uint32_t *flags)
 		*flags |= H2_X_VALUE_TRUNC;
 }
 
-/* The length compared first: most names differ in it, and a literal's
- * length is known when compiled (no strlen per field and name) */
-#define NAME_IS(f, lit) ((f)->nlen == sizeof(lit) - 1 && !memcmp((f)->name, lit, sizeof(lit) - 1))
-
 #define KEEP(field) h2_copy(x->field, sizeof(x->field), f->value, f->vlen, &x->flags)
 
 static void grpc_status(struct h2_exchange *x, const struct hpack_field *f)
@@ -41,24 +37,24 @@ static void grpc_status(struct h2_exchange *x, const struct hpack_field *f)
 
 static void request_field(struct h2_exchange *x, const struct hpack_field *f)
 {
-	if (NAME_IS(f, ":method"))
+	if (H2_NAME_IS(f, ":method"))
 		KEEP(method);
-	else if (NAME_IS(f, ":scheme"))
+	else if (H2_NAME_IS(f, ":scheme"))
 		KEEP(scheme);
-	else if (NAME_IS(f, ":path"))
+	else if (H2_NAME_IS(f, ":path"))
 		KEEP(path);
-	else if (NAME_IS(f, ":authority") || (NAME_IS(f, "host") && !x->authority[0]))
+	else if (H2_NAME_IS(f, ":authority") || (H2_NAME_IS(f, "host") && !x->authority[0]))
 		KEEP(authority);
-	else if (NAME_IS(f, "user-agent"))
+	else if (H2_NAME_IS(f, "user-agent"))
 		KEEP(user_agent);
-	else if (NAME_IS(f, "tracestate"))
+	else if (H2_NAME_IS(f, "tracestate"))
 		KEEP(tracestate);
-	else if (NAME_IS(f, "traceparent"))
+	else if (H2_NAME_IS(f, "traceparent"))
 		x->tp_state = http1_traceparent_parse(f->value, f->vlen, &x->tp)
 				      ? HTTP1_TP_INVALID : HTTP1_TP_VALID;
-	else if (NAME_IS(f, "content-type") && !x->content_type[0])
+	else if (H2_NAME_IS(f, "content-type") && !x->content_type[0])
 		KEEP(content_type);
-	else if (NAME_IS(f, "grpc-timeout"))
+	else if (H2_NAME_IS(f, "grpc-timeout"))
 		x->grpc_timeout_ns = h2_grpc_timeout(f->value, f->vlen);
 }
 
@@ -70,13 +66,13 @@ void h2_field(struct h2_stream *s, int resp, const struct hpack_field *f)
 		return;
 	if (!resp)
 		request_field(x, f);
-	else if (NAME_IS(f, "content-type"))
+	else if (H2_NAME_IS(f, "content-type"))
 		KEEP(content_type);
-	else if (NAME_IS(f, "grpc-status"))
+	else if (H2_NAME_IS(f, "grpc-status"))
 		grpc_status(x, f);
-	else if (NAME_IS(f, "grpc-message"))
+	else if (H2_NAME_IS(f, "grpc-message"))
 		KEEP(grpc_message);
-	if (NAME_IS(f, "content-type") && f->vlen >= 16 &&
+	if (H2_NAME_IS(f, "content-type") && f->vlen >= 16 &&
 	    !strncasecmp(f->value, "application/grpc", 16)) {
 		/* known only from the response: the request's DATA so far
 		 * went uncounted */
