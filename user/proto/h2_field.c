@@ -5,11 +5,27 @@
 
 #include "h2_int.h"
 
+#define H2_ONES 0x0101010101010101ULL
+#define H2_HIGHS 0x8080808080808080ULL
+
 void h2_copy(char *dst, size_t size, const char *src, size_t n, uint32_t *flags)
 {
-	size_t k = n < size - 1 ? n : size - 1;
+	size_t k = n < size - 1 ? n : size - 1, i = 0;
 
-	for (size_t i = 0; i < k; i++) {
+	/* eight bytes at a time while all are printable (a byte below 0x20
+	 * or above 0x7e sets its high bit in one of the two tests): byte by
+	 * byte, the values kept were 3% of rawtel's CPU under h2load */
+	for (; i + 8 <= k; i += 8) {
+		uint64_t w, low, high;
+
+		memcpy(&w, src + i, 8);
+		low = (w - H2_ONES * 0x20) & ~w;
+		high = (w + H2_ONES * (127 - 0x7e)) | w;
+		if ((low | high) & H2_HIGHS)
+			break;
+		memcpy(dst + i, &w, 8);
+	}
+	for (; i < k; i++) {
 		unsigned char ch = (unsigned char)src[i];
 
 		dst[i] = ch >= 0x20 && ch <= 0x7e ? (char)ch : '?';

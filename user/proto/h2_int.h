@@ -2,6 +2,8 @@
 #ifndef RAWTEL_H2_INT_H
 #define RAWTEL_H2_INT_H
 
+#include <string.h>
+
 #include "rawtel/h2.h"
 #include "rawtel/hpack.h"
 
