@@ -23,7 +23,6 @@ static void h2_init(void *conn, uint64_t id, enum proto_role role, const struct 
 	}
 	for (int i = 0; i < H2_STREAMS; i++)
 		c->st[i].used = 0;
-	c->in_use = 0;
 }
 
 static int h2_feed(void *conn, enum proto_dir dir, uint64_t ts, const void *data, size_t cap,

@@ -9,7 +9,7 @@
 struct h2_stream *h2_stream_find(struct h2_conn *c, uint32_t sid)
 {
 	for (int i = 0; i < H2_STREAMS; i++)
-		if (c->sid[i] == sid && (c->in_use >> i & 1))
+		if (c->st[i].used && c->st[i].x.stream_id == sid)
 			return &c->st[i];
 	return NULL;
 }
@@ -21,8 +21,6 @@ static struct h2_stream *free_slot(struct h2_conn *c)
 {
 	struct h2_stream *old = NULL;
 
-	if (~c->in_use & ((1ULL << H2_STREAMS) - 1))
-		return &c->st[__builtin_ctz(~c->in_use)];
 	for (int i = 0; i < H2_STREAMS; i++) {
 		struct h2_stream *s = &c->st[i];
 
@@ -50,8 +48,6 @@ struct h2_stream *h2_stream_new(struct h2_conn *c, uint32_t sid, int no_request)
 	s->x.method[0] = s->x.scheme[0] = s->x.authority[0] = s->x.path[0] = 0;
 	s->x.content_type[0] = s->x.grpc_message[0] = s->x.user_agent[0] = s->x.tracestate[0] = 0;
 	s->used = 1;
-	c->in_use |= 1u << (s - c->st);
-	c->sid[s - c->st] = sid;
 	s->last_ns = c->now;
 	s->x.conn_id = c->id;
 	s->x.stream_id = sid;
@@ -87,7 +83,6 @@ void h2_stream_report(struct h2_conn *c, struct h2_stream *s, uint32_t flags)
 	if (c->o && c->o->on_h2)
 		c->o->on_h2(c->o->arg, x);
 	s->used = 0;
-	c->in_use &= ~(1u << (s - c->st));
 }
 
 static void grpc_feed(struct h2_grpc *g, uint32_t *msgs, const uint8_t *p, size_t n)

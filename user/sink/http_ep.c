@@ -22,7 +22,6 @@
 
 static void on_fd(struct loop *l, int fd, uint32_t events, void *arg);
 static void start(struct sink_ep *ep);
-static void on_readable(struct sink_ep *ep);
 
 int sink_http_ep_init(struct sink_ep *ep, struct sink *s, const struct sink_target *t)
 {
@@ -329,15 +328,13 @@ static void start(struct sink_ep *ep)
  * queued), and then the next request started (sink_request_done kicks). */
 void sink_http_ep_kick(struct sink_ep *ep)
 {
-	if (ep->state == EP_SENDING && ep->fd >= 0) {
-		try_send(ep);
+	if (ep->state != EP_IDLE) {
+		/* sending or receiving: on a connection (fd) */
+		if (ep->state == EP_SENDING || ep->state == EP_RECEIVING)
+			on_fd(ep->s->loop, ep->fd, EPOLLIN | EPOLLOUT, ep);
 		return;
 	}
-	if (ep->state == EP_RECEIVING && ep->fd >= 0) {
-		on_readable(ep);
-		return;
-	}
-	if (ep->state != EP_IDLE || ep->req)
+	if (ep->req)
 		return;
 	if (!sink_next_request(ep))
 		return;
