@@ -8,31 +8,19 @@
 #include "rawtel/hpack.h"
 
 /* A decoded header field's name is the literal lit: its length first
- * (most names differ in it), then two overlapping words each side (no
- * call: the static build's memcmp goes a byte at a time, and this runs
- * for every field). lit is 4 to 16 bytes, checked when compiled. */
+ * (most names differ in it), then the bytes by words (h2_field.c: the
+ * static build's memcmp goes a byte at a time, and this runs for every
+ * field). lit is 4 to 16 bytes, checked when compiled. */
 #define H2_NAME_IS(f, lit)                                                       \
 	((f)->nlen == sizeof(lit) - 1 &&                                         \
 	 h2_name_eq((f)->name, lit, sizeof(lit) - 1 +                            \
 		    0 * sizeof(char[sizeof(lit) >= 5 && sizeof(lit) <= 17 ? 1 : -1])))
-static inline int h2_name_eq(const char *a, const char *b, size_t n)
-{
-	uint64_t w[4];
-	uint32_t h[4];
-
-	if (n < 8) {
-		memcpy(&h[0], a, 4);
-		memcpy(&h[1], b, 4);
-		memcpy(&h[2], a + n - 4, 4);
-		memcpy(&h[3], b + n - 4, 4);
-		return !((h[0] ^ h[1]) | (h[2] ^ h[3]));
-	}
-	memcpy(&w[0], a, 8);
-	memcpy(&w[1], b, 8);
-	memcpy(&w[2], a + n - 8, 8);
-	memcpy(&w[3], b + n - 8, 8);
-	return !((w[0] ^ w[1]) | (w[2] ^ w[3]));
-}
+#if defined(__x86_64__) || defined(__i386__)
+int h2_name_eq(const char *a, const char *b, size_t n);
+#else
+/* elsewhere memcmp, as it was: the words cost the arm64 binary 90 bytes */
+#define h2_name_eq(a, b, n) (!memcmp(a, b, n))
+#endif
 
 #define H2_PREFACE "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 #define H2_PREFACE_LEN 24
@@ -115,15 +103,9 @@ struct h2_conn {
 	uint32_t unseen_base;	/* streams begun unseen: bit i of unseen */
 	uint64_t unseen;	/* is stream unseen_base + 2i */
 	uint64_t now;		/* the current syscall's time */
-	/* which slots are in use (bit i: st[i].used) and their streams' ids:
-	 * what finding a stream reads, rather than a cache line of each
-	 * kilobyte slot */
-	uint32_t in_use;
-	uint32_t sid[H2_STREAMS];
 	struct h2_side side[2];	/* [enum proto_dir] */
 	struct h2_stream st[H2_STREAMS];
 };
-_Static_assert(H2_STREAMS <= 32, "h2_conn.in_use has a bit per stream");
 
 static inline int h2_is_req(const struct h2_conn *c, int dir)
 {
