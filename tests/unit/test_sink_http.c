@@ -4,6 +4,7 @@
  * where the spec says retry and nothing retried where it says not. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 
 #include "rawtel/err.h"
 #include "sink_t.h"
@@ -373,6 +374,58 @@ static void test_stale_keepalive_retry(void)
 	fx_end(&f);
 }
 
+/* Until the collector's answer on the sink's connection to port can be
+ * read (without reading it), at most ms */
+static int answer_waiting(int port, int ms)
+{
+	for (int fd = 0; fd < 1024; fd++) {
+		struct sockaddr_in peer;
+		socklen_t pl = sizeof(peer);
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (getpeername(fd, (struct sockaddr *)&peer, &pl) || peer.sin_family != AF_INET ||
+		    ntohs(peer.sin_port) != port)
+			continue;
+		return poll(&p, 1, ms) == 1;
+	}
+	return 0;
+}
+
+/* Requests queued while the loop does not run (the agent in a long ring
+ * drain): each one moves the exchange in progress on, its answer taken
+ * and the next request sent, so a one-request queue drops nothing when
+ * the collector keeps up. Before, answers were read only by the loop and
+ * every request but the last two was dropped. */
+static void test_progress_between_loops(void)
+{
+	struct fixture f;
+	struct sink_config c;
+	struct sink_stats st;
+
+	st_config(&c, 1);
+	c.queue_max_requests = 1;
+	fx_start(&f, "[]", &c);
+	T_EQ_INT(st_submit(f.s, SINK_TRACES, SINK_PROTO_PROTOBUF, "t", 0), 0);
+	/* connected and the first request written, its answer not yet read:
+	 * one loop step at a time */
+	for (int i = 0; i < 200 && (sink_stats(f.s, SINK_TRACES, &st), !st.sent); i++)
+		loop_run_once(f.l, 20);
+	for (int i = 1; i < 8; i++) {
+		T_CHECK(answer_waiting(f.r.port, 5000), "no answer to the last request");
+		T_EQ_INT(st_submit(f.s, SINK_TRACES, SINK_PROTO_PROTOBUF, "t", i), 0);
+	}
+	sink_stats(f.s, SINK_TRACES, &st);
+	T_EQ_INT(st.succeeded, 7);
+	T_CHECK(st_run_until_idle(f.l, f.s, 5000));
+	fx_read(&f);
+	T_EQ_INT(f.nq, 8);
+	T_EQ_STR(f.q[7].item, "t7");
+	sink_stats(f.s, SINK_TRACES, &st);
+	T_EQ_INT(st.dropped[SINK_DROP_QUEUE_FULL], 0);
+	T_EQ_INT(st.succeeded, 8);
+	fx_end(&f);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -387,5 +440,6 @@ int main(void)
 	T_RUN(test_timeout);
 	T_RUN(test_keepalive_server_close);
 	T_RUN(test_stale_keepalive_retry);
+	T_RUN(test_progress_between_loops);
 	return t_done();
 }

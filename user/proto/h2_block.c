@@ -18,7 +18,7 @@ static void on_field(void *arg, const struct hpack_field *f)
 
 	if (!b->st || (f->flags & HPACK_F_UNKNOWN))
 		return;
-	if (b->resp && f->nlen == 7 && !memcmp(f->name, ":status", 7)) {
+	if (b->resp && H2_NAME_IS(f, ":status")) {
 		unsigned v = 0;
 
 		for (size_t i = 0; i < f->vlen && i < 3; i++)

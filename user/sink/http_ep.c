@@ -319,9 +319,22 @@ static void start(struct sink_ep *ep)
 	ep->state = EP_RESOLVING;
 }
 
+/* Called with every request queued. The loop reads the collector's
+ * answers only between ring drains, and a drain can be long (a ring's
+ * worth, tens of thousands of spans, after rawtel was kept from the CPU):
+ * one answer per drain let the queue overflow while the collector kept
+ * up. So the exchange in progress is moved on here too: the rest of the
+ * request written, the answer taken if it came (a recv each, per request
+ * queued), and then the next request started (sink_request_done kicks). */
 void sink_http_ep_kick(struct sink_ep *ep)
 {
-	if (ep->state != EP_IDLE || ep->req)
+	if (ep->state != EP_IDLE) {
+		/* sending or receiving: on a connection (fd) */
+		if (ep->state == EP_SENDING || ep->state == EP_RECEIVING)
+			on_fd(ep->s->loop, ep->fd, EPOLLIN | EPOLLOUT, ep);
+		return;
+	}
+	if (ep->req)
 		return;
 	if (!sink_next_request(ep))
 		return;
