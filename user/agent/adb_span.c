@@ -15,9 +15,18 @@
 
 /* otlp_kv_str / otlp_kv_int with a literal key (its length known here,
  * not a strlen per attribute per span) and a string value never NULL */
-#define KV_STR(k, v) \
-	((struct otlp_kv){ OTLP_S(k), { OTLP_V_STRING, (uint32_t)strlen(v), { .s = (v) } } })
-#define KV_INT(k, v) ((struct otlp_kv){ OTLP_S(k), { OTLP_V_INT, 0, { .i = (v) } } })
+#define KV_STR(k, v) kv_str(OTLP_S(k), (v))
+#define KV_INT(k, v) kv_int(OTLP_S(k), (v))
+
+static struct otlp_kv kv_str(struct otlp_str k, const char *v)
+{
+	return (struct otlp_kv){ k, { OTLP_V_STRING, (uint32_t)strlen(v), { .s = v } } };
+}
+
+static struct otlp_kv kv_int(struct otlp_str k, int64_t v)
+{
+	return (struct otlp_kv){ k, { OTLP_V_INT, 0, { .i = v } } };
+}
 
 const double adb_duration_bounds[ADB_N_BOUNDS] = { 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10 };
 
