@@ -11,13 +11,8 @@
  * documentation names them ("CONFIG GET", "CLIENT SETNAME"). */
 #include <string.h>
 
+#include "rawtel/sql.h"
 #include "redis_int.h"
-
-static const char *const containers[] = {
-	"ACL", "CLIENT", "CLUSTER", "COMMAND", "CONFIG", "DEBUG", "FUNCTION",
-	"LATENCY", "MEMORY", "MODULE", "OBJECT", "PUBSUB", "SCRIPT", "SLOWLOG",
-	"XGROUP", "XINFO",
-};
 
 static const char *const subs[] = {
 	[SUB_SUB] = "SUBSCRIBE", [SUB_PSUB] = "PSUBSCRIBE", [SUB_SSUB] = "SSUBSCRIBE",
@@ -124,9 +119,9 @@ static void first_word(struct redis_build *b)
 	op_set(b, b->cmd0, NULL);
 	if (b->arg_n >= sizeof(b->word) - 1)
 		b->c.flags |= DB_X_TRUNC;
-	for (size_t i = 0; i < sizeof(containers) / sizeof(containers[0]); i++)
-		if (is(b, containers[i]))
-			b->container = 1;
+	/* word is the argument's first bytes upper-cased; a container's
+	 * name is shorter than it */
+	b->container = b->arg_n < sizeof(b->word) && sql_cmd_container(b->word, b->arg_n);
 	for (int k = SUB_SUB; k <= SUB_SUNSUB; k++)
 		if (is(b, subs[k]))
 			b->c.sub = (uint8_t)k;
