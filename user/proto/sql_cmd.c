@@ -7,10 +7,12 @@
 #include "rawtel/sql.h"
 
 /* Redis commands whose first argument is a subcommand, not data: one
- * string, not a table of pointers to them. */
+ * string of length-prefixed names, not a table of pointers to them (and
+ * no strlen to step over one). */
 static const char containers[] =
-	"ACL\0CLIENT\0CLUSTER\0COMMAND\0CONFIG\0DEBUG\0FUNCTION\0LATENCY\0"
-	"MEMORY\0MODULE\0OBJECT\0PUBSUB\0SCRIPT\0SLOWLOG\0XGROUP\0XINFO\0";
+	"\003ACL\006CLIENT\007CLUSTER\007COMMAND\006CONFIG\005DEBUG\010FUNCTION"
+	"\007LATENCY\006MEMORY\006MODULE\006OBJECT\006PUBSUB\006SCRIPT\007SLOWLOG"
+	"\006XGROUP\005XINFO";
 
 static bool is_blank(char c)
 {
@@ -39,8 +41,8 @@ bool sql_cmd_container(const char *w, size_t n)
 	/* the names are 3 to 8 letters: most commands are no container */
 	if (n < 3 || n > 8)
 		return false;
-	for (const char *k = containers; *k; k += strlen(k) + 1)
-		if ((k[0] | 0x20) == (w[0] | 0x20) && strlen(k) == n && !strncasecmp(k, w, n))
+	for (const char *k = containers; *k; k += 1 + *k)
+		if ((size_t)*k == n && (k[1] | 0x20) == (w[0] | 0x20) && !strncasecmp(k + 1, w, n))
 			return true;
 	return false;
 }
