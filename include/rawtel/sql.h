@@ -58,6 +58,7 @@
 #ifndef RAWTEL_SQL_H
 #define RAWTEL_SQL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -96,5 +97,8 @@ void sql_describe(enum sql_dialect d, const char *in, size_t len, struct sql_inf
 enum sql_cmd { SQL_CMD_REDIS, SQL_CMD_MEMCACHED };
 size_t sql_cmd_sanitize(enum sql_cmd k, const char *in, size_t len, char *out, size_t size,
 			uint32_t *flags);
+/* A Redis container command word (any case), n bytes at w: ACL, CLIENT,
+ * CONFIG... (the Redis parser's operation names take their subcommand) */
+bool sql_cmd_container(const char *w, size_t n);
 
 #endif

@@ -6,7 +6,7 @@
  * The context of a client call is decided when its request has been seen
  * (on_db_request), as for an HTTP client request: the parser is then fed
  * the sending thread's syscall, so a thread serving one HTTP request makes
- * the call its child (ahttp_ctx_call). Only a context with a parent waits
+ * the call its child (ahttp_ctx_child). Only a context with a parent waits
  * on the connection for the report; any other is made when the exchange is
  * reported (a new trace either way, and a pipeline of calls made outside
  * any request keeps nothing). The database server's own view (role
@@ -32,8 +32,7 @@ static void on_db_request(void *arg, const struct db_exchange *x)
 
 	if (!c || c->role != HTTP1_CLIENT)
 		return;
-	ahttp_ctx_call(h, h->cur, NULL, &ctx);
-	if (!(ctx.flags & CTX_PARENT))
+	if (!ahttp_ctx_child(h, h->cur, &ctx))
 		return;
 	ctx.start_ns = x->start_ns;
 	ahttp_ctx_push(h->cur, c, &ctx);

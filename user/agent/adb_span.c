@@ -13,6 +13,21 @@
 
 #define MAX_ATTRS 27		/* 7 of them tls.* (atls.c) */
 
+/* otlp_kv_str / otlp_kv_int with a literal key (its length known here,
+ * not a strlen per attribute per span) and a string value never NULL */
+#define KV_STR(k, v) kv_str(OTLP_S(k), (v))
+#define KV_INT(k, v) kv_int(OTLP_S(k), (v))
+
+static struct otlp_kv kv_str(struct otlp_str k, const char *v)
+{
+	return (struct otlp_kv){ k, { OTLP_V_STRING, (uint32_t)strlen(v), { .s = v } } };
+}
+
+static struct otlp_kv kv_int(struct otlp_str k, int64_t v)
+{
+	return (struct otlp_kv){ k, { OTLP_V_INT, 0, { .i = v } } };
+}
+
 const double adb_duration_bounds[ADB_N_BOUNDS] = { 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10 };
 
 /* What the blocks below share about one exchange, worked out once; the
@@ -29,11 +44,14 @@ struct dbx {
 	const char *xop, *ns, *status, *stmt;
 	const char *op;		/* db.operation.name; "" when none */
 	const char *err_type;	/* error.type when err */
-	struct sql_info info;	/* from SQL text (op, collection, summary) */
+	/* from SQL text (op, collection, summary): the cache's, own, or none */
+	const struct sql_info *info;
+	struct sql_info own;
 	const struct adb_sql *cached;	/* the SQL passes' results, if kept */
 	char cmd_op[DB_OP_MAX];	/* a command line's first word */
 	char batch_op[DB_OP_MAX + 8];	/* "BATCH {op}" */
-	char summary[SQL_SUMMARY_MAX];
+	const char *summary;	/* info's, or batch_sum */
+	char batch_sum[SQL_SUMMARY_MAX];
 	char text[DB_TEXT_MAX];	/* db.query.text; "" when none */
 	bool text_cut;
 	char local[48], peer[48];
@@ -89,17 +107,16 @@ static void text_of(struct dbx *e)
  * the summary is one statement's), else "BATCH"; cut at a blank to fit. */
 static void batch_summary(struct dbx *e)
 {
-	char tmp[SQL_SUMMARY_MAX];
 	size_t n;
 
-	if (!e->summary[0] || (e->info.flags & SQL_F_MULTI)) {
-		memcpy(e->summary, "BATCH", 6);
+	if (!e->summary[0] || (e->info->flags & SQL_F_MULTI)) {
+		e->summary = "BATCH";
 		return;
 	}
-	fmt_snprintf(tmp, sizeof(tmp), "%s", e->summary);
-	n = (size_t)fmt_snprintf(e->summary, sizeof(e->summary), "BATCH %s", tmp);
-	if (n >= sizeof(e->summary)) {
-		char *sp = strrchr(e->summary, ' ');
+	n = (size_t)fmt_snprintf(e->batch_sum, sizeof(e->batch_sum), "BATCH %s", e->summary);
+	e->summary = e->batch_sum;
+	if (n >= sizeof(e->batch_sum)) {
+		char *sp = strrchr(e->batch_sum, ' ');
 
 		/* the cut is inside a token: drop it (there is one blank at least) */
 		*sp = 0;
@@ -112,16 +129,22 @@ static void describe(struct dbx *e)
 	const struct db_exchange *x = e->x;
 	size_t len = strnlen(x->text, sizeof(x->text) - 1);
 
-	memset(&e->info, 0, sizeof(e->info));
+	/* pointed to, not copied: most exchanges take it from the cache,
+	 * and a command line has none (its strings empty) */
+	e->own.op[0] = e->own.collection[0] = e->own.summary[0] = 0;
+	e->own.flags = 0;
+	e->info = &e->own;
 	e->op = e->xop;
 	e->cached = e->sql ? adb_sql_get(x->proto == PROTO_MYSQL, x->text, len) : NULL;
-	if (e->cached)
-		e->info = e->cached->info;
-	else if (e->sql && len)
-		sql_describe(x->proto == PROTO_MYSQL ? SQL_MYSQL : SQL_POSTGRES, x->text, len, &e->info);
+	if (e->cached) {
+		e->info = &e->cached->info;
+	} else if (e->sql && len) {
+		sql_describe(x->proto == PROTO_MYSQL ? SQL_MYSQL : SQL_POSTGRES, x->text, len, &e->own);
+		e->info = &e->own;
+	}
 	if (e->sql && len) {
-		if (e->info.op[0])
-			e->op = e->info.op;
+		if (e->info->op[0])
+			e->op = e->info->op;
 	} else if (!e->xop[0] && len) {
 		size_t n = 0;
 
@@ -135,7 +158,7 @@ static void describe(struct dbx *e)
 	}
 	if (!e->op[0] && (x->flags & DB_X_STMT_UNKNOWN))
 		e->op = "EXECUTE";
-	memcpy(e->summary, e->info.summary, sizeof(e->summary));
+	e->summary = e->info->summary;
 	if (x->batch > 1) {
 		/* the conventions' batch names: "BATCH {op}" when all share
 		 * it (one statement's text), else "BATCH" */
@@ -190,6 +213,21 @@ static void addresses(struct dbx *e)
 	e->srv_port = e->server ? c->lport : c->rport;
 }
 
+/* s appended to out[0..n) within size, NUL kept; the new length. The
+ * span name's parts, cheaper than fmt_snprintf's format walk per span. */
+static size_t put_str(char *out, size_t size, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+
+	if (n + 1 >= size)
+		return n;
+	if (k > size - 1 - n)
+		k = size - 1 - n;
+	memcpy(out + n, s, k);
+	out[n + k] = 0;
+	return n + k;
+}
+
 /* "a,b": what the exchange did not see */
 static void partial(struct dbx *e)
 {
@@ -204,25 +242,13 @@ static void partial(struct dbx *e)
 	size_t n = 0;
 
 	e->part[0] = 0;
-	for (int i = 0; i < 5; i++)
-		if (tab[i])
-			n += (size_t)fmt_snprintf(e->part + n, sizeof(e->part) - n, "%s%s", n ? "," : "",
-					      tab[i]);
-}
-
-/* s appended to out[0..n) within size, NUL kept; the new length. The
- * span name's parts, cheaper than fmt_snprintf's format walk per span. */
-static size_t put_str(char *out, size_t size, size_t n, const char *s)
-{
-	size_t k = strlen(s);
-
-	if (n + 1 >= size)
-		return n;
-	if (k > size - 1 - n)
-		k = size - 1 - n;
-	memcpy(out + n, s, k);
-	out[n + k] = 0;
-	return n + k;
+	for (int i = 0; i < 5; i++) {
+		if (!tab[i])
+			continue;
+		if (n)
+			n = put_str(e->part, sizeof(e->part), n, ",");
+		n = put_str(e->part, sizeof(e->part), n, tab[i]);
+	}
 }
 
 /* "address:port" */
@@ -241,7 +267,7 @@ static void srv_target(const struct dbx *e, char *out, size_t size)
 /* summary, else "{op} {target}", else "{target}", else the system */
 static void span_name(struct dbx *e)
 {
-	const char *x_ns = e->ns, *target = e->info.collection[0] ? e->info.collection : x_ns;
+	const char *x_ns = e->ns, *target = e->info->collection[0] ? e->info->collection : x_ns;
 	char addr[64];
 	size_t n = 0;
 
@@ -298,22 +324,22 @@ static uint32_t metric_attrs(const struct dbx *e, struct otlp_kv *kv)
 {
 	uint32_t n = 0;
 
-	kv[n++] = otlp_kv_str("db.system.name", e->system);
+	kv[n++] = KV_STR("db.system.name", e->system);
 	if (e->ns[0])
-		kv[n++] = otlp_kv_str("db.namespace", e->ns);
+		kv[n++] = KV_STR("db.namespace", e->ns);
 	if (e->op[0])
-		kv[n++] = otlp_kv_str("db.operation.name", e->op);
-	if (e->info.collection[0])
-		kv[n++] = otlp_kv_str("db.collection.name", e->info.collection);
+		kv[n++] = KV_STR("db.operation.name", e->op);
+	if (e->info->collection[0])
+		kv[n++] = KV_STR("db.collection.name", e->info->collection);
 	if (e->summary[0])
-		kv[n++] = otlp_kv_str("db.query.summary", e->summary);
+		kv[n++] = KV_STR("db.query.summary", e->summary);
 	if (e->status[0])
-		kv[n++] = otlp_kv_str("db.response.status_code", e->status);
+		kv[n++] = KV_STR("db.response.status_code", e->status);
 	if (e->err)
-		kv[n++] = otlp_kv_str("error.type", e->err_type);
+		kv[n++] = KV_STR("error.type", e->err_type);
 	if (!e->server && e->srv) {
-		kv[n++] = otlp_kv_str("server.address", e->srv);
-		kv[n++] = otlp_kv_int("server.port", e->srv_port);
+		kv[n++] = KV_STR("server.address", e->srv);
+		kv[n++] = KV_INT("server.port", e->srv_port);
 	}
 	return n;
 }
@@ -334,23 +360,23 @@ static uint32_t span_attrs(const struct dbx *e, struct otlp_kv *kv, uint32_t n)
 	const struct db_exchange *x = e->x;
 
 	if (e->server && e->srv) {
-		kv[n++] = otlp_kv_str("server.address", e->srv);
-		kv[n++] = otlp_kv_int("server.port", e->srv_port);
+		kv[n++] = KV_STR("server.address", e->srv);
+		kv[n++] = KV_INT("server.port", e->srv_port);
 	}
 	if (e->srv) {
-		kv[n++] = otlp_kv_str("network.peer.address", e->peer);
-		kv[n++] = otlp_kv_int("network.peer.port", e->c->rport);
+		kv[n++] = KV_STR("network.peer.address", e->peer);
+		kv[n++] = KV_INT("network.peer.port", e->c->rport);
 	}
 	if (e->text[0])
-		kv[n++] = otlp_kv_str("db.query.text", e->text);
+		kv[n++] = KV_STR("db.query.text", e->text);
 	if (x->batch > 1)
-		kv[n++] = otlp_kv_int("db.operation.batch.size", x->batch);
+		kv[n++] = KV_INT("db.operation.batch.size", x->batch);
 	if (e->sql && x->rows >= 0 && !(x->flags & DB_X_NO_RESPONSE) && returns_rows(e->op))
-		kv[n++] = otlp_kv_int("db.response.returned_rows", x->rows);
+		kv[n++] = KV_INT("db.response.returned_rows", x->rows);
 	if ((x->flags & DB_X_STMT_UNKNOWN) && e->stmt[0])
-		kv[n++] = otlp_kv_str("rawtel.db.statement", e->stmt);
+		kv[n++] = KV_STR("rawtel.db.statement", e->stmt);
 	if (e->part[0])
-		kv[n++] = otlp_kv_str("rawtel.db.partial", e->part);
+		kv[n++] = KV_STR("rawtel.db.partial", e->part);
 	return n;
 }
 

@@ -182,14 +182,15 @@ void ahttp_ctx_client(struct ahttp_state *h, struct ahttp_proc *p, const struct 
 	ahttp_ctx_call(h, p, tp_of(x), out);
 }
 
-void ahttp_ctx_call(struct ahttp_state *h, struct ahttp_proc *p, const struct http1_traceparent *tpp,
-		    struct ahttp_ctx *out)
+/* The request in progress that a call of p's current thread is the child
+ * of (rules 1 and 2 above), NULL when none. */
+static const struct ahttp_act *parent_of(const struct ahttp_state *h, const struct ahttp_proc *p,
+					 const struct http1_traceparent *tpp)
 {
-	const struct ahttp_act *same = NULL, *tp_thread = NULL, *tp_proc = NULL, *parent = NULL;
-	int n_same = 0, n_tp_thread = 0, n_tp_proc = 0, psampled;
+	const struct ahttp_act *same = NULL, *tp_thread = NULL, *tp_proc = NULL;
+	int n_same = 0, n_tp_thread = 0, n_tp_proc = 0;
 	bool tp = tpp != NULL;
 
-	ctx_new(out);
 	for (int i = 0; i < HTTP_ACTS; i++) {
 		const struct ahttp_act *a = &p->acts[i];
 		bool mine = a->conn && h->cur_tid && a->tid == h->cur_tid;
@@ -209,9 +210,17 @@ void ahttp_ctx_call(struct ahttp_state *h, struct ahttp_proc *p, const struct ht
 		}
 	}
 	if (tp)
-		parent = n_tp_thread == 1 ? tp_thread : !n_tp_thread && n_tp_proc == 1 ? tp_proc : NULL;
-	else if (n_same == 1)
-		parent = same;
+		return n_tp_thread == 1 ? tp_thread : !n_tp_thread && n_tp_proc == 1 ? tp_proc : NULL;
+	return n_same == 1 ? same : NULL;
+}
+
+void ahttp_ctx_call(struct ahttp_state *h, struct ahttp_proc *p, const struct http1_traceparent *tpp,
+		    struct ahttp_ctx *out)
+{
+	const struct ahttp_act *parent = parent_of(h, p, tpp);
+	int psampled;
+
+	ctx_new(out);
 	if (parent) {
 		child_of(out, parent);
 		psampled = parent->sampled;
@@ -219,6 +228,18 @@ void ahttp_ctx_call(struct ahttp_state *h, struct ahttp_proc *p, const struct ht
 		psampled = ctx_trace(out, tpp);
 	}
 	decide(h, out, psampled);
+}
+
+bool ahttp_ctx_child(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_ctx *out)
+{
+	const struct ahttp_act *parent = parent_of(h, p, NULL);
+
+	if (!parent)
+		return false;
+	ctx_new(out);
+	child_of(out, parent);
+	decide(h, out, parent->sampled);
+	return true;
 }
 
 void ahttp_act_begin(struct ahttp_state *h, struct ahttp_proc *p, uint64_t conn, struct ahttp_ctx *ctx)

@@ -217,6 +217,10 @@ void ahttp_ctx_call(struct ahttp_state *h, struct ahttp_proc *p, const struct ht
 /* A context of its own: a new trace, no parent (a server's view of a DB
  * operation, or a call whose request was not seen). */
 void ahttp_ctx_root(struct ahttp_state *h, struct ahttp_ctx *out);
+/* ahttp_ctx_call without a traceparent when it finds a parent: false,
+ * `out` untouched, when the call would be a new trace (a DB request's
+ * context is kept only with a parent: no ids made for nothing). */
+bool ahttp_ctx_child(struct ahttp_state *h, struct ahttp_proc *p, struct ahttp_ctx *out);
 /* A server request in progress on thread h->cur_tid from now on, and over
  * (its slot free again). */
 void ahttp_act_begin(struct ahttp_state *h, struct ahttp_proc *p, uint64_t conn,

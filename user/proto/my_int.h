@@ -207,7 +207,8 @@ void my_stat_add(const struct my_conn *c, size_t field_off, uint64_t n);
 #define MY_STAT(c, field, n) my_stat_add((c), offsetof(struct proto_stats, field), (n))
 /* 1 when a client command byte is one this parser knows */
 int my_cmd_known(uint8_t cmd);
-const char *my_cmd_name(uint8_t cmd);
+/* "COM_..." into out (size >= 5); "" for an unknown command. */
+void my_cmd_name(uint8_t cmd, char *out, size_t size);
 
 /* my_frame.c: one syscall's bytes for side s */
 void my_frame_bytes(struct my_conn *c, struct my_side *s, const uint8_t *p, size_t n,

@@ -196,7 +196,7 @@ static void cmd_msg(struct my_conn *c, const struct my_side *s, uint32_t flags)
 	x->req_bytes = s->wire;
 	memcpy(x->ns, c->ns, sizeof(x->ns));
 	if (cmd != MY_COM_QUERY && cmd != MY_COM_NONE)
-		fmt_snprintf(x->op, sizeof(x->op), "%s", my_cmd_name(cmd));
+		my_cmd_name(cmd, x->op, sizeof(x->op));
 	rq->cmd = cmd;
 	rq->seq = s->seq;
 	rq->reported = 0;

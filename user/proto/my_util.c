@@ -51,33 +51,39 @@ void my_stat_add(const struct my_conn *c, size_t off, uint64_t n)
 		*(uint64_t *)(void *)((char *)c->o->stats + off) += n;
 }
 
-/* The commands of both servers, by byte; NULL: none (0x00 COM_SLEEP is
+/* The commands of both servers, 0x01 to MY_COM_LAST in order, without
+ * their "COM_": one string, not a table of pointers (0x00 COM_SLEEP is
  * server-internal, 0x20 and up are not commands but MariaDB's bulk). */
-static const char *const names[MY_COM_LAST + 1] = {
-	[0x01] = "COM_QUIT", [0x02] = "COM_INIT_DB", [0x03] = "COM_QUERY",
-	[0x04] = "COM_FIELD_LIST", [0x05] = "COM_CREATE_DB", [0x06] = "COM_DROP_DB",
-	[0x07] = "COM_REFRESH", [0x08] = "COM_SHUTDOWN", [0x09] = "COM_STATISTICS",
-	[0x0a] = "COM_PROCESS_INFO", [0x0b] = "COM_CONNECT", [0x0c] = "COM_PROCESS_KILL",
-	[0x0d] = "COM_DEBUG", [0x0e] = "COM_PING", [0x0f] = "COM_TIME",
-	[0x10] = "COM_DELAYED_INSERT", [0x11] = "COM_CHANGE_USER",
-	[0x12] = "COM_BINLOG_DUMP", [0x13] = "COM_TABLE_DUMP", [0x14] = "COM_CONNECT_OUT",
-	[0x15] = "COM_REGISTER_SLAVE", [0x16] = "COM_STMT_PREPARE",
-	[0x17] = "COM_STMT_EXECUTE", [0x18] = "COM_STMT_SEND_LONG_DATA",
-	[0x19] = "COM_STMT_CLOSE", [0x1a] = "COM_STMT_RESET", [0x1b] = "COM_SET_OPTION",
-	[0x1c] = "COM_STMT_FETCH", [0x1d] = "COM_DAEMON", [0x1e] = "COM_BINLOG_DUMP_GTID",
-	[0x1f] = "COM_RESET_CONNECTION",
-};
+static const char names[] =
+	"QUIT\0INIT_DB\0QUERY\0FIELD_LIST\0CREATE_DB\0DROP_DB\0REFRESH\0SHUTDOWN\0"
+	"STATISTICS\0PROCESS_INFO\0CONNECT\0PROCESS_KILL\0DEBUG\0PING\0TIME\0"
+	"DELAYED_INSERT\0CHANGE_USER\0BINLOG_DUMP\0TABLE_DUMP\0CONNECT_OUT\0"
+	"REGISTER_SLAVE\0STMT_PREPARE\0STMT_EXECUTE\0STMT_SEND_LONG_DATA\0STMT_CLOSE\0"
+	"STMT_RESET\0SET_OPTION\0STMT_FETCH\0DAEMON\0BINLOG_DUMP_GTID\0RESET_CONNECTION";
 
 int my_cmd_known(uint8_t cmd)
 {
-	return cmd == MY_COM_STMT_BULK_EXECUTE || (cmd <= MY_COM_LAST && names[cmd]);
+	return cmd == MY_COM_STMT_BULK_EXECUTE || (cmd >= 1 && cmd <= MY_COM_LAST);
 }
 
-const char *my_cmd_name(uint8_t cmd)
+void my_cmd_name(uint8_t cmd, char *out, size_t size)
 {
-	if (cmd == MY_COM_STMT_BULK_EXECUTE)
-		return "COM_STMT_BULK_EXECUTE";
-	if (cmd <= MY_COM_LAST && names[cmd])
-		return names[cmd];
-	return "";
+	const char *k = names;
+	size_t n;
+
+	if (cmd == MY_COM_STMT_BULK_EXECUTE) {
+		k = "STMT_BULK_EXECUTE";
+	} else if (cmd >= 1 && cmd <= MY_COM_LAST) {
+		for (uint8_t i = 1; i < cmd; i++)
+			k += strlen(k) + 1;
+	} else {
+		out[0] = 0;
+		return;
+	}
+	n = strlen(k);
+	if (n > size - 5)
+		n = size - 5;
+	memcpy(out, "COM_", 4);
+	memcpy(out + 4, k, n);
+	out[4 + n] = 0;
 }

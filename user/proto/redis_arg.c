@@ -11,13 +11,8 @@
  * documentation names them ("CONFIG GET", "CLIENT SETNAME"). */
 #include <string.h>
 
+#include "rawtel/sql.h"
 #include "redis_int.h"
-
-static const char *const containers[] = {
-	"ACL", "CLIENT", "CLUSTER", "COMMAND", "CONFIG", "DEBUG", "FUNCTION",
-	"LATENCY", "MEMORY", "MODULE", "OBJECT", "PUBSUB", "SCRIPT", "SLOWLOG",
-	"XGROUP", "XINFO",
-};
 
 static const char *const subs[] = {
 	[SUB_SUB] = "SUBSCRIBE", [SUB_PSUB] = "PSUBSCRIBE", [SUB_SSUB] = "SSUBSCRIBE",
@@ -27,7 +22,11 @@ static const char *const subs[] = {
 
 void redis_cmd_begin(struct redis_build *b, uint64_t ts)
 {
-	memset(b, 0, sizeof(*b));
+	/* all but the text, written from its start and ended by
+	 * redis_cmd_end: clearing it was most of a command's memset */
+	memset(&b->c, 0, offsetof(struct redis_cmd, text));
+	memset((char *)b + offsetof(struct redis_build, args_left), 0,
+	       sizeof(*b) - offsetof(struct redis_build, args_left));
 	b->c.start_ns = ts;
 	b->c.replies = 1;
 }
@@ -120,14 +119,16 @@ static void first_word(struct redis_build *b)
 	op_set(b, b->cmd0, NULL);
 	if (b->arg_n >= sizeof(b->word) - 1)
 		b->c.flags |= DB_X_TRUNC;
-	for (size_t i = 0; i < sizeof(containers) / sizeof(containers[0]); i++)
-		if (is(b, containers[i]))
-			b->container = 1;
+	/* word is the argument's first bytes upper-cased; a container's
+	 * name is shorter than it */
+	b->container = b->arg_n < sizeof(b->word) && sql_cmd_container(b->word, b->arg_n);
 	for (int k = SUB_SUB; k <= SUB_SUNSUB; k++)
 		if (is(b, subs[k]))
 			b->c.sub = (uint8_t)k;
 	b->c.select = (uint8_t)is(b, "SELECT");
 	b->redact_rest = (uint8_t)is(b, "AUTH");
+	b->secret_at = !strcmp(b->cmd0, "HELLO") ? SECRET_HELLO
+		       : !strcmp(b->cmd0, "MIGRATE") ? SECRET_MIGRATE : SECRET_NONE;
 }
 
 void redis_arg_end(struct redis_build *b)
@@ -141,14 +142,18 @@ void redis_arg_end(struct redis_build *b)
 			w[i] = b->word[i] >= 0x20 && b->word[i] < 0x7f ? b->word[i]
 								      : (b->word[i] ? '?' : 0);
 		op_set(b, b->cmd0, w);
-	} else if (!b->redact) {
-		if (!strcmp(b->cmd0, "HELLO") && is(b, "AUTH"))
+		if (!strcmp(b->c.op, "CONFIG SET"))
+			b->secret_at = SECRET_CONFIG_SET;
+	} else if (!b->redact && b->secret_at) {
+		/* the command words were compared once: most commands
+		 * carry no secret, and their arguments pass here */
+		if (b->secret_at == SECRET_HELLO && is(b, "AUTH"))
 			b->redact_next = 2;
-		else if (!strcmp(b->cmd0, "MIGRATE") && is(b, "AUTH"))
+		else if (b->secret_at == SECRET_MIGRATE && is(b, "AUTH"))
 			b->redact_next = 1;
-		else if (!strcmp(b->cmd0, "MIGRATE") && is(b, "AUTH2"))
+		else if (b->secret_at == SECRET_MIGRATE && is(b, "AUTH2"))
 			b->redact_next = 2;
-		else if (!strcmp(b->c.op, "CONFIG SET") &&
+		else if (b->secret_at == SECRET_CONFIG_SET &&
 			 (is(b, "REQUIREPASS") || is(b, "MASTERAUTH")))
 			b->redact_next = 1;
 	}

@@ -43,20 +43,30 @@ static void emit(struct redis_conn *c, struct db_exchange *x)
 		c->o->on_db(c->o->arg, x);
 }
 
+/* A string of src[size] (NUL-terminated) into dst: its bytes only. */
+static void str_copy(char *dst, const char *src, size_t size)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
 static void from_cmd(const struct redis_conn *c, const struct redis_cmd *k,
 		     struct db_exchange *x)
 {
-	/* the numbers cleared, the strings written or ended: the text array
-	 * alone is most of the exchange's size, and this runs twice a command */
+	/* the numbers cleared, the strings written or ended as far as they
+	 * go: the arrays are most of the exchange's size, and this runs
+	 * twice a command */
 	memset(x, 0, offsetof(struct db_exchange, text));
-	memcpy(x->text, k->text, sizeof(k->text));
+	str_copy(x->text, k->text, sizeof(k->text));
 	x->stmt[0] = x->status[0] = x->sqlstate[0] = 0;
 	x->start_ns = k->start_ns;
 	x->flags = k->flags;
 	x->rows = -1;
 	x->req_bytes = k->bytes;
 	memcpy(x->op, k->op, sizeof(x->op));
-	memcpy(x->ns, c->ns, sizeof(x->ns));
+	str_copy(x->ns, c->ns, sizeof(x->ns));
 }
 
 void redis_cmd_commit(struct redis_conn *c, uint64_t ts)
@@ -72,7 +82,8 @@ void redis_cmd_commit(struct redis_conn *c, uint64_t ts)
 	}
 	struct redis_cmd *k = &c->q[seq % REDIS_PIPELINE];
 
-	*k = c->b.c;
+	memcpy(k, &c->b.c, offsetof(struct redis_cmd, text));
+	str_copy(k->text, c->b.c.text, sizeof(k->text));
 	k->seq = seq;
 	if (c->o && c->o->on_db_request) {
 		struct db_exchange x;

@@ -86,6 +86,10 @@ struct redis_side {
 	uint32_t flags;
 };
 
+/* struct redis_build.secret_at: the command (HELLO, MIGRATE, CONFIG SET)
+ * whose later words can announce a secret */
+enum { SECRET_NONE, SECRET_HELLO, SECRET_MIGRATE, SECRET_CONFIG_SET };
+
 /* The command being read (request side). */
 struct redis_build {
 	struct redis_cmd c;
@@ -98,6 +102,7 @@ struct redis_build {
 	uint8_t redact_rest;	/* all following arguments (AUTH) */
 	uint8_t container;	/* op takes the second word (CONFIG GET) */
 	uint8_t inline_ws;	/* inline: between words */
+	uint8_t secret_at;	/* SECRET_*: which later words hide a secret */
 	char word[24];		/* the current argument, upper-cased prefix */
 	char cmd0[24];		/* the command word */
 };

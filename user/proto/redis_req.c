@@ -272,19 +272,19 @@ static void req_gap(void *conn, uint64_t gap, uint64_t ts)
 }
 
 /* Inline commands a resynchronisation accepts: the tail of a value that
- * happens to start a syscall is rarely one of these words. */
+ * happens to start a syscall is rarely one of these words. One string,
+ * not a table of pointers to them (a third of its size). */
 static int inline_known(const uint8_t *p, size_t n)
 {
-	static const char *const w[] = {
-		"PING", "AUTH", "HELLO", "INFO", "QUIT", "SELECT", "GET", "SET", "DEL",
-		"EXISTS", "INCR", "DECR", "KEYS", "TTL", "EXPIRE", "TYPE", "MGET", "MSET",
-		"HGET", "HSET", "HGETALL", "LPUSH", "RPUSH", "LPOP", "RPOP", "LRANGE",
-		"SADD", "SMEMBERS", "ZADD", "ZRANGE", "PUBLISH", "SUBSCRIBE", "FLUSHALL",
-		"FLUSHDB", "DBSIZE", "CONFIG", "CLIENT", "MONITOR", "ECHO", "SCAN",
-	};
+	static const char w[] =
+		"PING\0AUTH\0HELLO\0INFO\0QUIT\0SELECT\0GET\0SET\0DEL\0"
+		"EXISTS\0INCR\0DECR\0KEYS\0TTL\0EXPIRE\0TYPE\0MGET\0MSET\0"
+		"HGET\0HSET\0HGETALL\0LPUSH\0RPUSH\0LPOP\0RPOP\0LRANGE\0"
+		"SADD\0SMEMBERS\0ZADD\0ZRANGE\0PUBLISH\0SUBSCRIBE\0FLUSHALL\0"
+		"FLUSHDB\0DBSIZE\0CONFIG\0CLIENT\0MONITOR\0ECHO\0SCAN\0";
 
-	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
-		if (strlen(w[i]) == n && !strncasecmp(w[i], (const char *)p, n))
+	for (const char *k = w; *k; k += strlen(k) + 1)
+		if (strlen(k) == n && !strncasecmp(k, (const char *)p, n))
 			return 1;
 	return 0;
 }

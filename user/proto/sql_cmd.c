@@ -6,11 +6,13 @@
 
 #include "rawtel/sql.h"
 
-/* Redis commands whose first argument is a subcommand, not data. */
-static const char *const containers[] = {
-	"ACL", "CLIENT", "CLUSTER", "COMMAND", "CONFIG", "DEBUG", "FUNCTION", "LATENCY",
-	"MEMORY", "MODULE", "OBJECT", "PUBSUB", "SCRIPT", "SLOWLOG", "XGROUP", "XINFO",
-};
+/* Redis commands whose first argument is a subcommand, not data: one
+ * string of length-prefixed names, not a table of pointers to them (and
+ * no strlen to step over one). */
+static const char containers[] =
+	"\003ACL\006CLIENT\007CLUSTER\007COMMAND\006CONFIG\005DEBUG\010FUNCTION"
+	"\007LATENCY\006MEMORY\006MODULE\006OBJECT\006PUBSUB\006SCRIPT\007SLOWLOG"
+	"\006XGROUP\005XINFO";
 
 static bool is_blank(char c)
 {
@@ -34,14 +36,13 @@ static size_t arg_end(const char *s, size_t len, size_t i)
 	return i < len ? i + 1 : len;
 }
 
-static bool container(const char *w, size_t n)
+bool sql_cmd_container(const char *w, size_t n)
 {
 	/* the names are 3 to 8 letters: most commands are no container */
 	if (n < 3 || n > 8)
 		return false;
-	for (size_t i = 0; i < sizeof(containers) / sizeof(containers[0]); i++)
-		if ((containers[i][0] | 0x20) == (w[0] | 0x20) && strlen(containers[i]) == n &&
-		    !strncasecmp(containers[i], w, n))
+	for (const char *k = containers; *k; k += 1 + *k)
+		if ((size_t)*k == n && (k[1] | 0x20) == (w[0] | 0x20) && !strncasecmp(k + 1, w, n))
 			return true;
 	return false;
 }
@@ -74,7 +75,7 @@ size_t sql_cmd_sanitize(enum sql_cmd k, const char *in, size_t len, char *out, s
 		const char *w = in + i;
 
 		if (idx == 0)
-			cont = container(w, n);
+			cont = sql_cmd_container(w, n);
 		if (!keep(k, idx, w, n, cont)) {
 			w = "?";
 			n = 1;
