@@ -54,7 +54,8 @@ build/kern/%.i: kern/%.S $(wildcard kern/*.h include/rawtel/*.h vendor-headers/*
 	@mkdir -p $(@D)
 	$(CC) -E -x assembler-with-cpp $(INC) -Ikern $< -o $@
 
-# compressed (user/util/lz.c): the text is mostly repeated macro expansions
+# rewritten without blank lines and with fewer linemarkers, then compressed
+# (scripts/kern-pack.c, user/util/lz.c): mostly repeated macro expansions
 build/tools/kern-pack: scripts/kern-pack.c user/util/lz.c user/util/lz_match.c include/rawtel/lz.h \
 		include/rawtel/lz_match.h
 	@mkdir -p $(@D)

@@ -28,5 +28,12 @@ void lz_insert(struct lz_match *m, size_t i);
 /* The longest match (up to max bytes) for position i among the indexed
  * ones, first found on ties; its length (0 when none) and *dist. */
 size_t lz_longest(const struct lz_match *m, size_t i, size_t max, size_t *dist);
+/* Every match at position i longer than the nearer ones (up to cap, the
+ * longest kept last): lengths increasing, distances too, as the chain
+ * walks back; how many. For a parser that weighs each length. */
+struct lz_cand {
+	size_t len, dist;
+};
+int lz_matches(const struct lz_match *m, size_t i, size_t max, struct lz_cand *out, int cap);
 
 #endif

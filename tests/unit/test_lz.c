@@ -1,6 +1,6 @@
 /* The LZ77 and range coder of the embedded kern/ text: round trips over real and
  * synthetic inputs, malformed streams refused, and every unit the binary
- * embeds decoding to exactly the cpp output it was built from. */
+ * embeds decoding. */
 #include <stdlib.h>
 
 #include "rawtel/kern.h"
@@ -72,28 +72,19 @@ static void test_malformed(void)
 	}
 }
 
-/* What the binary carries is what cpp produced: build/kern/NAME.i */
+/* Every unit the binary carries unpacks, NUL-terminated (that it
+ * assembles as cpp's output does: test_kern_pack.c). */
 static void test_embedded_units(void)
 {
 	int units = 0;
 	size_t raw = 0, packed = 0;
 
 	for (const struct kern_text *k = kern_texts; k->name; k++) {
-		char path[256];
 		size_t len;
 		const char *text = kern_find(k->name, &len);
-		FILE *f;
 
-		snprintf(path, sizeof(path), "%s/build/kern/%s.i",
-			 getenv("RAWTEL_TOP") ? getenv("RAWTEL_TOP") : ".", k->name);
-		f = fopen(path, "rb");
-		T_ASSERT(text && f, "unit or its cpp output missing");
-		char *want = malloc(len + 2);
-		size_t n = fread(want, 1, len + 1, f);
-		fclose(f);
-		T_CHECK(n == len && memcmp(want, text, len) == 0, "embedded text differs");
-		free(want);
-		T_CHECK(text[len] == 0, "unit not NUL-terminated");
+		T_ASSERT(text, "an embedded unit cannot be unpacked");
+		T_CHECK(len == k->len && text[len] == 0, "unit not NUL-terminated");
 		raw += len;
 		units++;
 	}

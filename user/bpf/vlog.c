@@ -79,9 +79,10 @@ static int vlog_parse(const char *log, int *insn, char *why, size_t why_size)
 	return why[0] ? 0 : -ENOENT;
 }
 
-/* Line `line` of `file` in cpp output `text` (tracking linemarkers), for
- * showing the source of an instruction; 0 or -ENOENT. */
-static int vlog_source_line(const char *text, size_t len, const char *file, uint32_t line,
+/* Line `line` of `file` in cpp output `text` (tracking linemarkers, also
+ * the `# N` without a name that keeps the file: scripts/kern-pack.c writes
+ * them), for showing the source of an instruction; 0 or -ENOENT. */
+int vlog_source_line(const char *text, size_t len, const char *file, uint32_t line,
 		     char *out, size_t size)
 {
 	const char *p = text, *end = text + len;
@@ -93,12 +94,14 @@ static int vlog_source_line(const char *text, size_t len, const char *file, uint
 		const char *le = nl ? nl : end;
 
 		if (le - p > 2 && p[0] == '#' && p[1] == ' ' && isdigit((unsigned char)p[2])) {
-			/* linemarker: # LINE "FILE" flags */
+			/* linemarker: # LINE "FILE" flags, or # LINE */
 			char *q;
 			long l = strtol(p + 2, &q, 10);
 			const char *f = memchr(p, '"', (size_t)(le - p));
 			const char *fe = f ? memchr(f + 1, '"', (size_t)(le - f - 1)) : NULL;
-			if (f && fe && (size_t)(fe - f - 1) < sizeof(cur)) {
+			if (!f) {
+				cur_line = (uint32_t)l;
+			} else if (fe && (size_t)(fe - f - 1) < sizeof(cur)) {
 				memcpy(cur, f + 1, (size_t)(fe - f - 1));
 				cur[fe - f - 1] = 0;
 				cur_line = (uint32_t)l;

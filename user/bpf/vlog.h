@@ -15,4 +15,10 @@ int vlog_load_explain(const struct bpf_obj_unit *un, const struct asm_prog *p,
 		      const struct rt_bpf_insn *insns, const char *license,
 		      int first_err);
 
+/* Line `line` of `file` in the cpp output `text` of a unit (what its
+ * linemarkers say), tabs as spaces, into out: 0, or -ENOENT when the text
+ * has no such line. */
+int vlog_source_line(const char *text, size_t len, const char *file, uint32_t line,
+		     char *out, size_t size);
+
 #endif

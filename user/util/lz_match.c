@@ -79,3 +79,34 @@ size_t lz_longest(const struct lz_match *m, size_t i, size_t max, size_t *dist)
 	}
 	return best >= LZ_MATCH_MIN ? best : 0;
 }
+
+int lz_matches(const struct lz_match *m, size_t i, size_t max, struct lz_cand *out, int cap)
+{
+	const uint8_t *in = m->in;
+	size_t best = LZ_MATCH_MIN - 1;
+	int tries = m->chain, k = 0;
+
+	if (max > m->n - i)
+		max = m->n - i;
+	if (max < LZ_MATCH_MIN || cap < 1)
+		return 0;
+	for (int32_t c = m->head[lz_hash(in + i)]; c >= 0 && i - (size_t)c <= m->window && tries--;
+	     c = m->prev[(size_t)c & (m->ring - 1)]) {
+		size_t l = 0;
+
+		if (best == max)
+			break;
+		if (in[(size_t)c + best] != in[i + best])
+			continue;	/* cannot be longer */
+		while (l < max && in[(size_t)c + l] == in[i + l])
+			l++;
+		if (l > best) {
+			best = l;
+			k -= k == cap;	/* full: the longest replaces the last */
+			out[k++] = (struct lz_cand){ l, i - (size_t)c };
+			if (l >= m->nice)
+				break;
+		}
+	}
+	return k;
+}
