@@ -1,15 +1,18 @@
 /* The kern/ units (kern/NAME.S) compiled into the binary after cpp, as one
  * LZ77 stream made by scripts/kern-pack (see lz.h): the units one after
- * the other, each followed by a NUL. */
+ * the other, each followed by a NUL, without blank lines and with fewer
+ * linemarkers than cpp wrote (every line at the same file and line). */
 #ifndef RAWTEL_KERN_H
 #define RAWTEL_KERN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct kern_text {
 	const char *name;	/* "open" for kern/open.S */
-	size_t off;		/* where its text starts in the stream's text */
-	size_t len;		/* of the text (its NUL not counted) */
+	uint32_t off;		/* where its text starts in the stream's text */
+	uint32_t len;		/* of the text (its NUL not counted); 32 bits:
+				 * 8 bytes less per unit on 64-bit targets */
 };
 
 /* Terminated by an entry with name == NULL (build/gen/kern_text.c). */
