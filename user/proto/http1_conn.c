@@ -69,6 +69,8 @@ static void emit(struct http1_conn *c, struct http1_exchange *x)
 		c->o->on_exchange(c->o->arg, x);
 }
 
+static void report_unanswered(struct http1_conn *c, uint64_t seq, uint64_t ts);
+
 /* Copy what the request side knows of its current message into its slot. */
 static void req_sync(struct http1_conn *c)
 {
@@ -83,6 +85,9 @@ static void req_sync(struct http1_conn *c)
 	x->req_body_bytes = s->head_bytes ? s->msg_bytes - s->head_bytes : 0;
 	x->req_content_length = s->clen;
 	x->req_end_ns = s->last_ns;
+	/* unpaired: a request is reported without a response once it ended */
+	if (c->unpaired && !s->active)
+		report_unanswered(c, s->seq, s->last_ns);
 }
 
 /* About to report `x`: a request still arriving has no final size. */
@@ -114,11 +119,11 @@ static void report_unanswered(struct http1_conn *c, uint64_t seq, uint64_t ts)
 
 	if (*rep)
 		return;
+	*rep = 1;
 	req_report(c, seq, x);
 	x->flags |= HTTP1_X_NO_RESPONSE;
 	x->end_ns = ts;
 	emit(c, x);
-	*rep = 1;
 }
 
 /* Unpaired: reported requests leave the queue (requests that found it
@@ -134,18 +139,6 @@ static void unpaired_pop(struct http1_conn *c)
 	}
 	if (!http1_queued(c))
 		c->overflow = 0;
-}
-
-/* Unpaired: a request is reported without a response once it ended. */
-static void unpaired_req_end(struct http1_conn *c)
-{
-	const struct http1_side *s = &c->req;
-
-	if (!c->unpaired || !s->committed || !s->has_slot || s->seq < c->head_seq ||
-	    s->seq >= c->tail_seq)
-		return;
-	report_unanswered(c, s->seq, s->last_ns);
-	unpaired_pop(c);
 }
 
 /* The request's head is over (parsed, or cut short): it joins the queue,
@@ -408,7 +401,6 @@ void http1_msg_done(struct http1_conn *c, struct http1_side *s, uint64_t ts)
 	if (s->is_req) {
 		s->active = 0;
 		req_sync(c);
-		unpaired_req_end(c);
 		return;
 	}
 	resp_finish(c, ts, 0);
@@ -466,8 +458,6 @@ void http1_lose(struct http1_conn *c, struct http1_side *s, uint32_t flag)
 			req_sync(c);
 		if (others && !c->unpaired)
 			unpair(c, s->last_ns);
-		if (s->is_req)
-			unpaired_req_end(c);
 	}
 	s->state = D_SEEK;
 }
@@ -499,7 +489,6 @@ static void resync(struct http1_conn *c, struct http1_side *s)
 		if (s->is_req) {
 			s->active = 0;
 			req_sync(c);
-			unpaired_req_end(c);
 		} else {
 			resp_finish(c, s->last_ns, 0);
 		}
