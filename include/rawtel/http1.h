@@ -156,6 +156,9 @@ struct http1_stats {
 	uint64_t late;		/* responses to requests already reported
 				 * as aged out (not reported again) */
 	uint64_t evicted;	/* table: connections pushed out when full */
+	uint64_t unpaired;	/* responses not paired: pipelined requests
+				 * whose order a loss left unknown (each such
+				 * request was reported HTTP1_X_NO_RESPONSE) */
 };
 
 struct http1_opts {
@@ -332,6 +335,7 @@ struct http1_conn {
 	uint8_t seen_http;	/* a valid head parsed on this connection */
 	uint8_t misses;		/* syscalls that began with non-HTTP bytes */
 	uint8_t interim;	/* the answered request had a 1xx */
+	uint8_t unpaired;	/* pipelined order lost: not pairing */
 	/* Requests that found the queue full keep their place in line as
 	 * counts: skip[i] of them come before q[i], `overflow` after the
 	 * last queued one. */

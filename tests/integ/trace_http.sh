@@ -8,7 +8,8 @@
 # registers are off); a connection older than rawtel; selection by --pid
 # (a child forked after start followed), --comm and --port (nginx's shape:
 # the master binds, a worker accepts); unselected processes unseen; and
-# python3 -m http.server with curl.
+# python3 -m http.server with curl; a pipelining client whose reads are
+# captured only in part.
 . "$RAWTEL_TOP/tests/lib.sh"
 HTTP="$RAWTEL_PROGS/rtt_http"
 CHECK="$RAWTEL_TOP/tests/integ/check_http.py"
@@ -108,6 +109,26 @@ if start_trace $name; then
 	done
 	stop_trace $name && python3 "$CHECK" real $name "$T_TMP/$name.jsonl" $py "$PYPORT" 127.0.0.1 \
 		/index.txt /missing.txt /
+fi
+
+# a client pipelining four requests a send whose reads of the responses
+# are captured only in part: no response paired with the wrong request,
+# every request a span, pairing again after a quiet (in one process with
+# its server: both roles)
+name=http_pipelined_cut
+python3 "$RAWTEL_TOP/tests/integ/http_pipe_cut.py" drive 30 3.5 "$T_TMP/$name.go" \
+	> "$T_TMP/$name.run" 2>&1 &
+pc=$!; track_pid $pc
+if start_trace $name --pid $pc; then
+	touch "$T_TMP/$name.go"
+	wait $pc
+	if stop_trace $name; then
+		if out=$(python3 "$RAWTEL_TOP/tests/integ/http_pipe_cut.py" check "$T_TMP/$name.jsonl" 30); then
+			pass $name
+		else
+			fail $name "$out"
+		fi
+	fi
 fi
 
 # the text layout: a header and one line per exchange

@@ -113,7 +113,7 @@ _Static_assert(sizeof(proto_events) / sizeof(proto_events[0]) ==
 static const char *const http_events[] = {
 	"exchanges", "no_request", "no_response", "sync_lost", "resyncs", "probe_misses",
 	"skipped", NULL, "not_http", "upgraded", "queue_full", "late", "evicted",
-	"reorder_late", "lost_state", "proc_evicted", "acts_full", "unsampled", "ignored",
+	"unpaired", "reorder_late", "lost_state", "proc_evicted", "acts_full", "unsampled", "ignored",
 	"self", "gap", "tls", "tls_unbound", "tls_handshakes", "tls_handshakes_unfinished",
 	"ktls",
 };

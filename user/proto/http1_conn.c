@@ -69,6 +69,8 @@ static void emit(struct http1_conn *c, struct http1_exchange *x)
 		c->o->on_exchange(c->o->arg, x);
 }
 
+static void report_unanswered(struct http1_conn *c, uint64_t seq, uint64_t ts);
+
 /* Copy what the request side knows of its current message into its slot. */
 static void req_sync(struct http1_conn *c)
 {
@@ -83,6 +85,9 @@ static void req_sync(struct http1_conn *c)
 	x->req_body_bytes = s->head_bytes ? s->msg_bytes - s->head_bytes : 0;
 	x->req_content_length = s->clen;
 	x->req_end_ns = s->last_ns;
+	/* unpaired: a request is reported without a response once it ended */
+	if (c->unpaired && !s->active)
+		report_unanswered(c, s->seq, s->last_ns);
 }
 
 /* About to report `x`: a request still arriving has no final size. */
@@ -103,6 +108,37 @@ static uint64_t http1_waiting(const struct http1_conn *c)
 	for (uint64_t seq = c->head_seq; seq < c->tail_seq; seq++)
 		n += c->skip[seq % HTTP1_PIPELINE];
 	return n;
+}
+
+/* A waiting request is reported without its response, once (its slot
+ * stays until a response or unpaired_pop takes it). */
+static void report_unanswered(struct http1_conn *c, uint64_t seq, uint64_t ts)
+{
+	struct http1_exchange *x = slot(c, seq);
+	uint8_t *rep = &c->reported[seq % HTTP1_PIPELINE];
+
+	if (*rep)
+		return;
+	*rep = 1;
+	req_report(c, seq, x);
+	x->flags |= HTTP1_X_NO_RESPONSE;
+	x->end_ns = ts;
+	emit(c, x);
+}
+
+/* Unpaired: reported requests leave the queue (requests that found it
+ * full, counted as queue_full, with them), unless the response in
+ * progress answers the oldest. */
+static void unpaired_pop(struct http1_conn *c)
+{
+	if (c->resp.active && !c->resp.orphan)
+		return;
+	while (http1_queued(c) && c->reported[c->head_seq % HTTP1_PIPELINE]) {
+		c->skip[c->head_seq % HTTP1_PIPELINE] = 0;
+		c->reported[c->head_seq++ % HTTP1_PIPELINE] = 0;
+	}
+	if (!http1_queued(c))
+		c->overflow = 0;
 }
 
 /* The request's head is over (parsed, or cut short): it joins the queue,
@@ -136,6 +172,13 @@ static void resp_finish(struct http1_conn *c, uint64_t end, uint32_t flags)
 	struct http1_exchange tmp, *x = &tmp;
 	int queued = http1_queued(c) > 0;
 
+	if (c->unpaired && r->orphan) {
+		HTTP1_STAT(c, unpaired, 1);
+		r->active = 0;
+		r->orphan = 0;
+		c->interim = 0;
+		return;
+	}
 	flags |= r->flags;
 	if (c->interim)
 		flags |= HTTP1_X_INTERIM;
@@ -184,6 +227,29 @@ static void resp_finish(struct http1_conn *c, uint64_t end, uint32_t flags)
 	r->active = 0;
 	r->orphan = 0;
 	c->interim = 0;
+	if (c->unpaired)
+		unpaired_pop(c);
+}
+
+/* Framing lost with pipelined requests waiting: the lost bytes may hold
+ * whole responses (or requests, whose responses are still to come), so
+ * no later response can be told to answer one request rather than
+ * another. Every waiting request but the one a response in progress
+ * answers is reported now without its response, later ones as they
+ * come; responses are counted, not paired, until the connection has
+ * been quiet between messages (http1_conn_tick). */
+static void unpair(struct http1_conn *c, uint64_t ts)
+{
+	struct http1_side *r = &c->resp;
+	uint64_t seq;
+
+	c->unpaired = 1;
+	seq = c->head_seq;
+	if (r->active && !r->orphan && http1_head_is_slot(c))
+		seq++;
+	for (; seq < c->tail_seq; seq++)
+		report_unanswered(c, seq, ts);
+	unpaired_pop(c);
 }
 
 /* The response side lost its framing and the request side starts a new
@@ -225,12 +291,20 @@ void http1_msg_begin(struct http1_conn *c, struct http1_side *s, uint64_t ts)
 		if (c->interim)
 			s->start_ns = start;
 		/* a response answers a request sent before it began */
-		s->orphan = (uint8_t)(orphan || (!c->interim && !http1_waiting(c)));
+		s->orphan = (uint8_t)(orphan || (!c->interim && !http1_waiting(c)) ||
+				      c->unpaired);
 		s->state = SL_VERSION;
 		return;
 	}
 	resp_ended_by_request(c);
 	s->state = RL_METHOD;
+	if (c->unpaired) {
+		/* a response whose framing was lost ended before this
+		 * request (its queue slot is wanted) */
+		if (c->resp.active && !c->resp.orphan && c->resp.state == D_SEEK)
+			resp_finish(c, c->resp.last_ns, HTTP1_X_RESP_SIZE_UNKNOWN);
+		unpaired_pop(c);
+	}
 	if (http1_queued(c) < HTTP1_PIPELINE) {
 		struct http1_exchange *x = slot(c, c->tail_seq);
 
@@ -362,6 +436,15 @@ void http1_lose(struct http1_conn *c, struct http1_side *s, uint32_t flag)
 	}
 	HTTP1_STAT(c, sync_lost, 1);
 	if (s->active) {
+		/* A response cut while other requests wait (the client
+		 * pipelines): whole responses may be in what was lost. A
+		 * request cut is different: requests in what was lost are
+		 * answered after the ones seen, in order, so their responses
+		 * find no request waiting (HTTP1_X_NO_REQUEST), as long as
+		 * the server answers what it has read before it reads on,
+		 * as servers of pipelined HTTP/1 do. */
+		int others = !s->is_req && !s->orphan && http1_waiting(c) > 1;
+
 		s->flags |= flag | (s->is_req ? HTTP1_X_REQ_SIZE_UNKNOWN
 					      : HTTP1_X_RESP_SIZE_UNKNOWN);
 		if (s->in_head)
@@ -373,6 +456,8 @@ void http1_lose(struct http1_conn *c, struct http1_side *s, uint32_t flag)
 		s->in_head = 0;
 		if (s->is_req)
 			req_sync(c);
+		if (others && !c->unpaired)
+			unpair(c, s->last_ns);
 	}
 	s->state = D_SEEK;
 }
@@ -512,6 +597,25 @@ void http1_conn_close(struct http1_conn *c, uint64_t ts)
 	r->state = D_DEAD;
 }
 
+/* Quiet with no message under way (a side whose framing was lost finds
+ * it again at the next syscall's start): every request sent has had its
+ * response, or waits past anything pipelined before it, so pairing
+ * starts again with the next request. */
+static void repair(struct http1_conn *c, uint64_t now, uint64_t quiet)
+{
+	const struct http1_side *q = &c->req, *r = &c->resp;
+	uint64_t last = q->last_ns > r->last_ns ? q->last_ns : r->last_ns;
+
+	if (q->active || r->active || (q->state != M_IDLE && q->state != D_SEEK) ||
+	    (r->state != M_IDLE && r->state != D_SEEK) || now < last || now - last < quiet)
+		return;
+	unpaired_pop(c);
+	if (http1_queued(c))
+		return;
+	c->unpaired = 0;
+	HTTP1_STAT(c, resyncs, 1);
+}
+
 void http1_conn_tick(struct http1_conn *c, uint64_t now)
 {
 	const struct http1_opts *o = c->o;
@@ -525,18 +629,14 @@ void http1_conn_tick(struct http1_conn *c, uint64_t now)
 	    now - r->last_ns >= quiet)
 		resp_finish(c, r->last_ns, 0);
 	for (uint64_t seq = c->head_seq; seq < c->tail_seq; seq++) {
-		struct http1_exchange *x = slot(c, seq);
-		uint8_t *rep = &c->reported[seq % HTTP1_PIPELINE];
+		const struct http1_exchange *x = slot(c, seq);
 
 		/* only requests whose response has not begun */
-		if (*rep || (seq == c->head_seq && (r->active || c->interim)))
+		if (seq == c->head_seq && (r->active || c->interim))
 			continue;
-		if (now < x->start_ns || now - x->start_ns < wait)
-			continue;
-		req_report(c, seq, x);
-		x->flags |= HTTP1_X_NO_RESPONSE;
-		x->end_ns = now;
-		emit(c, x);
-		*rep = 1;
+		if (now >= x->start_ns && now - x->start_ns >= wait)
+			report_unanswered(c, seq, now);
 	}
+	if (c->unpaired)
+		repair(c, now, quiet);
 }
