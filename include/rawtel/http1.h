@@ -343,6 +343,7 @@ struct http1_conn {
 	uint32_t skip[HTTP1_PIPELINE];
 	uint64_t head_seq, tail_seq;	/* queue: [head, tail) committed */
 	uint8_t reported[HTTP1_PIPELINE];	/* aged out, already reported */
+	uint8_t mid[HTTP1_PIPELINE];	/* the queued requests' method ids */
 	struct http1_side req, resp;
 	struct http1_exchange q[HTTP1_PIPELINE];
 };

@@ -314,6 +314,7 @@ void http1_msg_begin(struct http1_conn *c, struct http1_side *s, uint64_t ts)
 		x->method[0] = x->path[0] = x->query[0] = 0;
 		x->host[0] = x->user_agent[0] = x->tracestate[0] = 0;
 		c->reported[c->tail_seq % HTTP1_PIPELINE] = 0;
+		c->mid[c->tail_seq % HTTP1_PIPELINE] = MT_OTHER;
 		x->start_ns = ts;
 		x->req_minor = -1;
 		x->resp_minor = -1;
@@ -362,11 +363,8 @@ void http1_head_done(struct http1_conn *c, struct http1_side *s, uint64_t ts)
 
 	int mid = MT_OTHER;
 
-	if (!s->orphan && http1_head_is_slot(c) && !c->reported[c->head_seq % HTTP1_PIPELINE]) {
-		const char *m = slot(c, c->head_seq)->method;
-
-		mid = http1_method_id(m, strlen(m));
-	}
+	if (!s->orphan && http1_head_is_slot(c) && !c->reported[c->head_seq % HTTP1_PIPELINE])
+		mid = c->mid[c->head_seq % HTTP1_PIPELINE];
 	if (s->status < 200 && s->status != 101) {
 		/* interim (100 Continue, 103 Early Hints): the final
 		 * response is still to come */

@@ -112,7 +112,7 @@ size_t http1_query_redact(const char *q, size_t n, char *out, size_t size)
 /* The methods the semantic conventions know (RFC 9110's, PATCH, QUERY),
  * each as its bytes zero-padded to a word: one compare a method, and a
  * smaller table than a comparison per name. Index, or -1. */
-static int method_index(const char *m, size_t n)
+int http1_method_index(const char *m, size_t n)
 {
 	static const char known[][8] = { "GET",	  "PUT",   "HEAD",   "POST",	"TRACE",
 					 "PATCH", "QUERY", "DELETE", "CONNECT", "OPTIONS" };
@@ -131,14 +131,12 @@ static int method_index(const char *m, size_t n)
 
 int http1_method_id(const char *m, size_t n)
 {
-	int i = method_index(m, n);
-
-	return i == 2 ? MT_HEAD : i == 8 ? MT_CONNECT : MT_OTHER;
+	return http1_method_mid(http1_method_index(m, n));
 }
 
 int http1_method_known(const char *m, size_t n)
 {
-	return method_index(m, n) >= 0;
+	return http1_method_index(m, n) >= 0;
 }
 
 /* Redacted query bytes from p[i] in one step: a value's bytes up to the
@@ -253,11 +251,37 @@ void http1_target_done(struct http1_conn *c, struct http1_side *s)
 	p[s->path_len] = 0;
 }
 
-/* The name (lower case, s->name_len long) is one whose value matters:
- * its H_* id, else H_OTHER. A request's fields are all looked at, a
- * response's only for its framing. Their lengths are H_NAME_LENS and
- * H_RESP_NAME_LENS: keep them in step. */
-static uint8_t name_id(const struct http1_side *s)
+/* 1 when the k bytes at p are `name` (lower case, letters and '-') in
+ * any case: a tchar b has (b | 0x20) equal to such a byte only when it is
+ * that letter in either case, or that '-'. k is 4 or 10 or more. */
+static int name_is(const uint8_t *p, const char *name, size_t k)
+{
+	uint64_t a, b, lo = 0x2020202020202020ull;
+	uint32_t x, y;
+
+	if (k < 8) {
+		memcpy(&x, p, 4);
+		memcpy(&y, name, 4);
+		return (x | (uint32_t)lo) == y;
+	}
+	/* a word at a time, the last one ending with the name */
+	for (size_t i = 0;; i += 8) {
+		size_t j = i + 8 < k ? i : k - 8;
+
+		memcpy(&a, p + j, 8);
+		memcpy(&b, name + j, 8);
+		if ((a | lo) != b)
+			return 0;
+		if (j == k - 8)
+			return 1;
+	}
+}
+
+/* The k tchar bytes at p name a field whose value matters: its H_* id,
+ * else H_OTHER. A request's fields are all looked at, a response's only
+ * for its framing. Their lengths are H_NAME_LENS and H_RESP_NAME_LENS:
+ * keep them in step. */
+uint8_t http1_name_id(const uint8_t *p, size_t k, int is_req)
 {
 	/* length, id, a response's too; the names follow each other */
 	static const uint8_t kept[][3] = {
@@ -267,22 +291,18 @@ static uint8_t name_id(const struct http1_side *s)
 	const char *n = "hostuser-agenttracestatetraceparentcontent-lengthtransfer-encoding";
 
 	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); n += kept[i++][0])
-		if (kept[i][0] == s->name_len && (s->is_req || kept[i][2]) &&
-		    !memcmp(s->name, n, s->name_len))
+		if (kept[i][0] == k && (is_req || kept[i][2]) && name_is(p, n, k))
 			return kept[i][1];
 	return H_OTHER;
 }
 
-void http1_field_name_done(struct http1_side *s)
+void http1_field_name_set(struct http1_side *s, uint8_t id)
 {
-	s->hdr = H_OTHER;
+	s->hdr = s->trailers ? H_OTHER : id;
 	s->val_len = 0;
 	s->val_total = 0;
 	s->in_value = 0;
 	s->sp = 0;
-	if (s->trailers || s->name_len > sizeof(s->name))
-		return;
-	s->hdr = name_id(s);
 	/* the first Host and User-Agent are the ones kept */
 	if ((s->hdr == H_HOST && s->host_seen) || (s->hdr == H_UA && s->ua_seen))
 		s->hdr = H_OTHER;
@@ -291,6 +311,14 @@ void http1_field_name_done(struct http1_side *s)
 		s->ts_join = s->ts_len > 0;
 		s->ts_mark = s->ts_len;
 	}
+}
+
+void http1_field_name_done(struct http1_side *s)
+{
+	/* s->name holds the name's first bytes, lower case: every kept
+	 * name fits */
+	http1_field_name_set(s, s->name_len > sizeof(s->name) ? H_OTHER :
+				http1_name_id((const uint8_t *)s->name, s->name_len, s->is_req));
 }
 
 /* Header values: printable ASCII kept, anything else as '?' (HT as a

@@ -38,6 +38,13 @@ enum {
 
 /* method ids the framing depends on */
 enum { MT_OTHER, MT_HEAD, MT_CONNECT };
+/* http1_field.c: the index of a method the semantic conventions know
+ * (HEAD 2, CONNECT 8), or -1; and its MT_* id */
+int http1_method_index(const char *m, size_t n);
+static inline int http1_method_mid(int i)
+{
+	return i == 2 ? MT_HEAD : i == 8 ? MT_CONNECT : MT_OTHER;
+}
 
 /* The queue slot of the request being parsed or NULL (no room, or
  * already answered and popped). */
@@ -117,16 +124,21 @@ static inline void http1_name_bytes(struct http1_side *s, const uint8_t *p, size
  * a rule there. */
 int http1_field_line_end(struct http1_conn *c, struct http1_side *s);
 
-/* http1_line.c: a whole start or field line at the start of p (n bytes
- * within the line and head limits) in one step, the common case of a
- * line that came in one piece and follows the grammar. Returns the
- * line's length with its state taken; 0 when the byte-at-a-time machine
- * must take it (nothing changed); or -1 - k when the message broke a
- * rule at its byte k, the k before it taken (as the machine would). */
+/* http1_line.c: a whole start line, or the whole field lines that
+ * follow each other, at the start of p (n bytes within the head limit;
+ * each line within the line limit) in one step, the common case of lines
+ * that came in one piece and follow the grammar. Returns their length
+ * with their state taken; 0 when the byte-at-a-time machine must take
+ * the first (nothing changed); or -1 - k when the message broke a rule
+ * at its byte k, the k before it taken (as the machine would). */
 long http1_line(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t n);
 
 /* http1_field.c */
 void http1_field_name_done(struct http1_side *s);
+/* The H_* id of the field named by the k tchar bytes at p (any case). */
+uint8_t http1_name_id(const uint8_t *p, size_t k, int is_req);
+/* A field name ended (its id found): what http1_field_name_done sets. */
+void http1_field_name_set(struct http1_side *s, uint8_t id);
 /* A run of a kept field's value bytes (no control bytes): OWS at either
  * end dropped, inner OWS kept as spaces once something follows it. */
 void http1_value_run(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t k);

@@ -58,7 +58,9 @@ static size_t line_end(const uint8_t *p, size_t i, size_t n)
 /* "HTTP/1.<digit>" at p[i]: the digit, or -1. */
 static int version_at(const uint8_t *p, size_t i, size_t n)
 {
-	if (n - i < 8 || memcmp(p + i, "HTTP/1.", 7) || p[i + 7] < '0' || p[i + 7] > '9')
+	/* "HTTP/1." in a word, little-endian (h1_word) */
+	if (n - i < 8 || (h1_word(p + i) & 0xffffffffffffffull) != 0x2e312f50545448ull ||
+	    p[i + 7] < '0' || p[i + 7] > '9')
 		return -1;
 	return p[i + 7] - '0';
 }
@@ -75,6 +77,16 @@ static long request_line(struct http1_conn *c, struct http1_side *s, const uint8
 	if (!m || m >= n || p[m] != ' ')
 		return 0;
 	t = e = m + 1;
+	/* the target: up to a space or a control, eight bytes at a time */
+	while (n - e >= 8) {
+		uint64_t w = h1_word(p + e), b = h1_below(w, 0x21) | h1_eq(w, 0x7f);
+
+		if (b) {
+			e += h1_first(b);
+			break;
+		}
+		e += 8;
+	}
 	while (e < n && p[e] > 0x20 && p[e] != 0x7f)
 		e++;
 	if (e == t || e >= n || p[e] != ' ' || (minor = version_at(p, e + 1, n)) < 0 ||
@@ -83,15 +95,18 @@ static long request_line(struct http1_conn *c, struct http1_side *s, const uint8
 
 	/* what the byte machine does at each step, in order */
 	struct http1_exchange *x = http1_cur_req(c);
+	/* looked up once, from the capture (the scratch copy the byte
+	 * machine makes is not read once the line is over) */
+	int mi = http1_method_index((const char *)p, m);
 
-	memcpy(s->val, p, m);
 	s->method_len = (uint8_t)m;
-	if (!http1_method_known(s->val, m))
+	if (mi < 0)
 		s->flags |= HTTP1_X_METHOD_OTHER;
-	s->mid = (uint8_t)http1_method_id(s->val, m);
+	s->mid = (uint8_t)http1_method_mid(mi);
 	if (x) {
-		memcpy(x->method, s->val, m);
+		memcpy(x->method, p, m);
 		x->method[m] = 0;
+		c->mid[s->seq % HTTP1_PIPELINE] = s->mid;
 	}
 	s->state = RL_TARGET;
 	s->pos = 1;
@@ -149,10 +164,10 @@ static long field_line(struct http1_conn *c, struct http1_side *s, const uint8_t
 		http1_next_line(s, F_LINE);
 		return (long)len;
 	}
-	s->state = F_NAME;
-	s->name_len = 0;
-	http1_name_bytes(s, p, k);
-	http1_field_name_done(s);
+	/* the name matched in the capture: the lower-case copy the byte
+	 * machine makes is not read once the name is over */
+	s->name_len = (uint8_t)(k < 255 ? k : 255);
+	http1_field_name_set(s, http1_name_id(p, k, s->is_req));
 	s->state = F_VALUE;
 	if (e > v) {
 		if (s->hdr == H_OTHER)
@@ -166,14 +181,28 @@ static long field_line(struct http1_conn *c, struct http1_side *s, const uint8_t
 	return (long)len;
 }
 
+/* The room of a line starting at p[off] (HTTP1_LINE_MAX and its CRLF) */
+static size_t line_room(size_t off, size_t n)
+{
+	return n - off < HTTP1_LINE_MAX + 2 ? n - off : HTTP1_LINE_MAX + 2;
+}
+
 long http1_line(struct http1_conn *c, struct http1_side *s, const uint8_t *p, size_t n)
 {
-	switch (s->state) {
-	case RL_METHOD:
-		return request_line(c, s, p, n);
-	case SL_VERSION:
-		return status_line(s, p, n);
-	default:
-		return field_line(c, s, p, n);
-	}
+	size_t off = 0;
+	long k;
+
+	if (s->state == RL_METHOD)
+		return request_line(c, s, p, line_room(0, n));
+	if (s->state == SL_VERSION)
+		return status_line(s, p, line_room(0, n));
+	/* the field lines that follow each other whole, in one call: a
+	 * return to the byte machine's loop for each cost as much as the
+	 * line's own scan */
+	do {
+		if ((k = field_line(c, s, p + off, line_room(off, n))) < 0)
+			return k - (long)off;
+		off += (size_t)k;
+	} while (k && off < n && s->state == F_LINE);
+	return (long)off;
 }

@@ -86,6 +86,7 @@ static int request_line_byte(struct http1_conn *c, struct http1_side *s,
 			if (x) {
 				memcpy(x->method, s->val, s->method_len);
 				x->method[s->method_len] = 0;
+				c->mid[s->seq % HTTP1_PIPELINE] = s->mid;
 			}
 			s->state = RL_TARGET;
 			s->pos = 0;
@@ -371,7 +372,7 @@ static long line_bytes(struct http1_conn *c, struct http1_side *s, const uint8_t
 		       uint64_t ts)
 {
 	uint8_t st = s->state;
-	size_t room = n;
+	size_t room = n, line = HTTP1_LINE_MAX + 2 - s->line_len;
 	long k = 0;
 	int head;
 
@@ -379,8 +380,6 @@ static long line_bytes(struct http1_conn *c, struct http1_side *s, const uint8_t
 	 * a head HTTP1_HEAD_MAX */
 	if (s->line_len > HTTP1_LINE_MAX + 1)
 		return -1;
-	if (room > HTTP1_LINE_MAX + 2 - s->line_len)
-		room = HTTP1_LINE_MAX + 2 - s->line_len;
 	head = is_head_state(s);
 	if (head) {
 		if (s->head_len >= HTTP1_HEAD_MAX)
@@ -390,9 +389,12 @@ static long line_bytes(struct http1_conn *c, struct http1_side *s, const uint8_t
 	}
 	s->last_ns = ts;
 	s->newline = 0;
-	/* a line that came whole: one step (see http1_line.c) */
+	/* lines that came whole: one step (see http1_line.c), each within
+	 * the line limit there */
 	if ((st == F_LINE || st == RL_METHOD || st == SL_VERSION) && !s->line_len && !s->cr)
 		k = http1_line(c, s, p, room);
+	if (room > line)
+		room = line;
 	if (k < 0) {
 		/* broke a rule at its byte -1 - k: what came before
 		 * it counts as the byte machine would count it */
