@@ -34,38 +34,44 @@ static int proto_for(const struct agent *a, int sig)
 }
 
 /* Protobuf is encoded straight into the request the sink keeps (no copy
- * of the body); JSON, or a batch over its bound, into a->enc for the sink
- * to copy. The block is a power of two: the allocator keeps the last big
+ * of the body); JSON, or a batch over its bound, into a->enc and copied
+ * into one. The block is a power of two: the allocator keeps the last big
  * block freed (the request just delivered) for the next one it fits,
  * whose pages are then not faulted in anew. */
 static int encode_submit(struct agent *a, int sig, int proto)
 {
 	struct otlp_batch *b = a->b[sig];
 	size_t off = 0, cap = 4096;
-	struct sink_req *q;
-	struct otlp_buf o;
+	struct sink_req *q = NULL;
+	struct otlp_buf o, *enc;
 	int r;
 
 	stage_enter(STAGE_ENCODE);
 	while (cap < otlp_encode_pb_bound(b))
 		cap *= 2;
-	if (proto == SINK_PROTO_PROTOBUF && (q = sink_req_alloc(cap))) {
+	if (proto == SINK_PROTO_PROTOBUF && (q = sink_req_alloc(cap)))
 		otlp_buf_init_fixed(&o, q->mem, cap);
-		if (!otlp_encode_pb_at(b, &o, &off)) {
-			stage_leave();
-			stage_enter(STAGE_EXPORT);
-			r = sink_submit_req(a->sink, sig, q, off, o.len, proto);
-			stage_leave();
-			return r;
-		}
-		free(q);
+	for (;;) {
+		enc = q ? &o : &a->enc;
+		enc->len = 0;
+		r = proto == SINK_PROTO_JSON ? otlp_encode_json(b, enc) : otlp_encode_pb_at(b, enc, &off);
+		if (!r || !q)
+			break;
+		free(q);	/* over the bound: into a->enc */
+		q = NULL;
 	}
-	a->enc.len = 0;
-	r = proto == SINK_PROTO_JSON ? otlp_encode_json(b, &a->enc) : otlp_encode_pb_at(b, &a->enc, &off);
 	stage_leave();
 	stage_enter(STAGE_EXPORT);
+	if (!r && !q) {
+		/* in a->enc: the sink keeps a copy */
+		if ((q = sink_req_alloc(enc->len)))
+			memcpy(q->mem, enc->p + off, enc->len);
+		else
+			r = err_set(ENOMEM, "out of memory queueing a %zu-byte request", enc->len);
+		off = 0;
+	}
 	if (!r)
-		r = sink_submit(a->sink, sig, a->enc.p + off, a->enc.len, proto);
+		r = sink_submit_req(a->sink, sig, q, off, enc->len, proto);
 	stage_leave();
 	return r;
 }

@@ -21,10 +21,8 @@ static void h2_init(void *conn, uint64_t id, enum proto_role role, const struct 
 		s->max_frame = H2_FRAME_DEFAULT;
 		hpack_init(&s->hp);
 	}
-	for (int i = 0; i < H2_STREAMS; i++) {
+	for (int i = 0; i < H2_STREAMS; i++)
 		c->st[i].used = 0;
-		c->sids[i] = H2_SID_FREE;
-	}
 }
 
 static int h2_feed(void *conn, enum proto_dir dir, uint64_t ts, const void *data, size_t cap,

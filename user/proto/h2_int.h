@@ -104,13 +104,12 @@ struct h2_conn {
 	uint64_t unseen;	/* is stream unseen_base + 2i */
 	uint64_t now;		/* the current syscall's time */
 	struct h2_side side[2];	/* [enum proto_dir] */
-	/* st[i]'s stream id, H2_SID_FREE when unused: a lookup reads this
-	 * line, not one line of each kilobyte-long slot */
+	/* the stream id st[i] was last taken for (its used says whether it
+	 * still is): a lookup reads this line, and a slot only on a match,
+	 * not one line of each kilobyte-long slot */
 	uint32_t sids[H2_STREAMS];
 	struct h2_stream st[H2_STREAMS];
 };
-
-#define H2_SID_FREE 0xffffffffu	/* above every (31-bit) stream id */
 
 static inline int h2_is_req(const struct h2_conn *c, int dir)
 {

@@ -9,7 +9,7 @@
 struct h2_stream *h2_stream_find(struct h2_conn *c, uint32_t sid)
 {
 	for (int i = 0; i < H2_STREAMS; i++)
-		if (c->sids[i] == sid)
+		if (c->sids[i] == sid && c->st[i].used)
 			return &c->st[i];
 	return NULL;
 }
@@ -84,7 +84,6 @@ void h2_stream_report(struct h2_conn *c, struct h2_stream *s, uint32_t flags)
 	if (c->o && c->o->on_h2)
 		c->o->on_h2(c->o->arg, x);
 	s->used = 0;
-	c->sids[s - c->st] = H2_SID_FREE;
 }
 
 static void grpc_feed(struct h2_grpc *g, uint32_t *msgs, const uint8_t *p, size_t n)

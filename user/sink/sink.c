@@ -100,25 +100,14 @@ static int queue_victim(const struct sink *s, int sig, size_t len)
 	return total > s->cfg.queue_max_bytes && s->q[big].count ? big : -1;
 }
 
-/* A request over the bounds: dropped and counted (r: NULL or freed). */
-static int too_large(struct sink *s, int sig, size_t len, struct sink_req *r)
-{
-	free(r);
-	s->st[sig].dropped[SINK_DROP_TOO_LARGE]++;
-	return err_set(EMSGSIZE, "a %zu-byte %s request is over the queue bound (%llu bytes); dropped",
-		       len, sink_signal_name(sig), (unsigned long long)s->cfg.queue_max_bytes);
-}
-
-/* Queue request r (taken over), its body as it will be sent. Past a
- * bound the queues go to the spool; without one (or when it fails) the
- * oldest requests are dropped and counted. */
+/* Queue request r (taken over), its body as it will be sent and within
+ * the bounds. Past a bound the queues go to the spool; without one (or
+ * when it fails) the oldest requests are dropped and counted. */
 static int submit_http(struct sink *s, int sig, struct sink_req *r)
 {
 	struct sink_queue *q = &s->q[sig];
 	int v;
 
-	if (r->len > s->cfg.queue_max_bytes)
-		return too_large(s, sig, r->len, r);
 	if (queue_victim(s, sig, r->len) >= 0)
 		for (int k = 0; k < SINK_NSIG; k++)
 			sink_spill(s, k);
@@ -175,8 +164,12 @@ static int submit(struct sink *s, int sig, struct sink_req *r, const uint8_t *bo
 			free(z);
 		}
 	}
-	if (!r && len > SINK_BODY_MAX)
-		return too_large(s, sig, len, NULL);
+	if (len > SINK_BODY_MAX || len > s->cfg.queue_max_bytes) {
+		free(r);
+		s->st[sig].dropped[SINK_DROP_TOO_LARGE]++;
+		return err_set(EMSGSIZE, "a %zu-byte %s request is over the queue bound (%llu bytes); dropped",
+			       len, sink_signal_name(sig), (unsigned long long)s->cfg.queue_max_bytes);
+	}
 	if (!r && !(r = sink_req_new(0, body, len, proto)))
 		return err_set(ENOMEM, "out of memory queueing a %zu-byte request", len);
 	r->len = (uint32_t)len;
