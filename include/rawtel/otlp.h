@@ -277,6 +277,9 @@ int otlp_encode_pb(const struct otlp_batch *b, struct otlp_buf *o);
  * of o (it is written back to front): the request is o->p[*off .. *off +
  * o->len). For a caller that copies it anyway. */
 int otlp_encode_pb_at(const struct otlp_batch *b, struct otlp_buf *o, size_t *off);
+/* At least the bytes otlp_encode_pb_at writes for b: room enough for it
+ * in a buffer that cannot grow. */
+size_t otlp_encode_pb_bound(const struct otlp_batch *b);
 int otlp_encode_json(const struct otlp_batch *b, struct otlp_buf *o);
 
 /* ---- decoders (untrusted input) -------------------------------------- */

@@ -131,6 +131,11 @@ struct sink;
 int sink_new(struct loop *loop, const struct sink_config *c, struct sink **out);
 /* Queue a copy of one encoded request (`proto`: its content type). */
 int sink_submit(struct sink *s, int sig, const void *body, size_t len, int proto);
+/* sink_submit without the copy: the body is the len bytes at off in r's
+ * mem (r from sink_req_alloc, rawtel/sink_parts.h), written there by the
+ * caller; the sink takes r over, whatever it returns. */
+struct sink_req;
+int sink_submit_req(struct sink *s, int sig, struct sink_req *r, size_t off, size_t len, int proto);
 /* Deliver what is pending until `deadline_ms` (loop_now_ms() clock) by
  * running the loop, then spool what is left. Returns how many requests
  * were not delivered (now in the spool or, without one, dropped and

@@ -35,7 +35,10 @@ struct sink_req {
 	uint32_t len;
 	uint8_t proto;		/* enum sink_proto */
 	uint8_t enc;		/* enum sink_comp: the body as sent */
-	uint8_t body[];
+	/* in mem: at its start, or where a body written in place ends up
+	 * (sink_submit_req); one block, freed with free() */
+	uint8_t *body;
+	uint8_t mem[];
 };
 
 struct sink_queue {
@@ -52,6 +55,9 @@ struct sink_req *queue_pop(struct sink_queue *q);	/* oldest or NULL */
 struct sink_req *queue_peek(const struct sink_queue *q);
 /* A request with a copy of body; NULL when out of memory. */
 struct sink_req *sink_req_new(uint64_t seq, const void *body, size_t len, int proto);
+/* A request with room for cap bytes at mem, its body there (len 0);
+ * NULL when out of memory or cap is over SINK_BODY_MAX. */
+struct sink_req *sink_req_alloc(size_t cap);
 
 /* ---- spool.c: on-disk FIFO per signal ----------------------------------- */
 /* Files "<signal>-<seq, 16 hex digits>.req" (0600), written to a temporary

@@ -437,6 +437,8 @@ static void pb_spans_random(void)
 			T_EQ_INT((pb ? otlp_batch_add_span_pb : otlp_batch_add_span)(b[pb], 0, &s), 0);
 			otlp_buf_init(&o[pb], 16 << 20);
 			T_EQ_INT(otlp_encode_pb(b[pb], &o[pb]), 0);
+			/* the agent encodes into a block of this size */
+			T_CHECK(o[pb].len <= otlp_encode_pb_bound(b[pb]));
 		}
 		T_EQ_INT(o[0].len, o[1].len);
 		T_CHECK(!memcmp(o[0].p, o[1].p, o[0].len));

@@ -45,6 +45,7 @@ static void roundtrip(enum otlp_signal sig)
 
 	T_ASSERTF(otlp_decode_pb(c, pb.p, pb.len) == 0, "%s", err_msg());
 	T_ASSERT(otlp_encode_pb(c, &pb2) == 0 && otlp_encode_json(c, &js2) == 0);
+	T_CHECK(pb.len <= otlp_encode_pb_bound(b) && pb2.len <= otlp_encode_pb_bound(c));
 	T_CHECK(same(&pb, &pb2), "protobuf -> batch -> protobuf changed the bytes");
 	T_CHECK(same(&js, &js2), "protobuf -> batch -> JSON differs from the JSON");
 

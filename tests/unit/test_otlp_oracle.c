@@ -67,6 +67,7 @@ static void check_with_node(enum otlp_signal sig, int json)
 	T_ASSERTF((json ? otlp_encode_json(b, &o) : otlp_encode_pb(b, &o)) == 0,
 		  "%s", err_msg());
 	if (!json) {
+		T_CHECK(o.len <= otlp_encode_pb_bound(b), "the encoding is over its bound");
 		/* the same bytes, left where they were written */
 		struct otlp_buf at;
 		size_t off;

@@ -6,11 +6,13 @@
  * into the lifecycle (agent.c). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "agent_int.h"
 #include "rawtel/err.h"
 #include "rawtel/fmt.h"
+#include "rawtel/sink_parts.h"
 #include "rawtel/stage.h"
 
 uint64_t agent_now_ns(void)
@@ -31,29 +33,60 @@ static int proto_for(const struct agent *a, int sig)
 	return a->o->to_files ? a->o->sink.output_format : sink_config_protocol(&a->o->sink, sig);
 }
 
-void agent_flush(struct agent *a, int sig)
+/* Protobuf is encoded straight into the request the sink keeps (no copy
+ * of the body); JSON, or a batch over its bound, into a->enc and copied
+ * into one. The block is a power of two: the allocator keeps the last big
+ * block freed (the request just delivered) for the next one it fits,
+ * whose pages are then not faulted in anew. */
+static int encode_submit(struct agent *a, int sig, int proto)
 {
 	struct otlp_batch *b = a->b[sig];
-	uint32_t n = otlp_batch_items(b);
-	size_t off;
-	int proto, r;
+	size_t off = 0, cap = 4096;
+	struct sink_req *q = NULL;
+	struct otlp_buf o, *enc;
+	int r;
+
+	stage_enter(STAGE_ENCODE);
+	while (cap < otlp_encode_pb_bound(b))
+		cap *= 2;
+	if (proto == SINK_PROTO_PROTOBUF && (q = sink_req_alloc(cap)))
+		otlp_buf_init_fixed(&o, q->mem, cap);
+	for (;;) {
+		enc = q ? &o : &a->enc;
+		enc->len = 0;
+		r = proto == SINK_PROTO_JSON ? otlp_encode_json(b, enc) : otlp_encode_pb_at(b, enc, &off);
+		if (!r || !q)
+			break;
+		free(q);	/* over the bound: into a->enc */
+		q = NULL;
+	}
+	stage_leave();
+	stage_enter(STAGE_EXPORT);
+	if (!r && !q) {
+		/* in a->enc: the sink keeps a copy */
+		if ((q = sink_req_alloc(enc->len)))
+			memcpy(q->mem, enc->p + off, enc->len);
+		else
+			r = err_set(ENOMEM, "out of memory queueing a %zu-byte request", enc->len);
+		off = 0;
+	}
+	if (!r)
+		r = sink_submit_req(a->sink, sig, q, off, enc->len, proto);
+	stage_leave();
+	return r;
+}
+
+void agent_flush(struct agent *a, int sig)
+{
+	uint32_t n = otlp_batch_items(a->b[sig]);
+	int r;
 
 	if (!n || !a->sink) {
 		/* --prometheus alone: only the aggregator is read */
-		otlp_batch_reset(b);
+		otlp_batch_reset(a->b[sig]);
 		return;
 	}
-	proto = proto_for(a, sig);
-	a->enc.len = 0;
-	off = 0;
-	/* protobuf is written back to front: the sink copies it from there */
-	stage_enter(STAGE_ENCODE);
-	r = proto == SINK_PROTO_JSON ? otlp_encode_json(b, &a->enc) : otlp_encode_pb_at(b, &a->enc, &off);
-	stage_leave();
-	stage_enter(STAGE_EXPORT);
-	if (!r)
-		r = sink_submit(a->sink, sig, a->enc.p + off, a->enc.len, proto);
-	stage_leave();
+	r = encode_submit(a, sig, proto_for(a, sig));
 	if (r) {
 		/* the sink counts what it drops itself; this is what never
 		 * reached it */
@@ -63,7 +96,7 @@ void agent_flush(struct agent *a, int sig)
 	} else {
 		a->exported[sig] += n;
 	}
-	otlp_batch_reset(b);
+	otlp_batch_reset(a->b[sig]);
 }
 
 /* Add a log record or span under the process's resource: a full batch is

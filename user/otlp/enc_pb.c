@@ -332,6 +332,17 @@ int otlp_encode_pb_at(const struct otlp_batch *b, struct otlp_buf *o, size_t *of
 	return 0;
 }
 
+/* Everything the request holds is in the batch's arena (strings, arrays,
+ * the items and spans already encoded), as structs larger than the tags
+ * and lengths around their fields (an otlp_kv is 24 or 32 bytes, its
+ * tags and lengths at most 24; an item more than a span's 6). Resources and
+ * scopes add their own messages' tags and lengths, and fields that are
+ * not in the arena: less than 64 bytes each. */
+size_t otlp_encode_pb_bound(const struct otlp_batch *b)
+{
+	return b->arena_used + 64 * ((size_t)b->n_res + b->n_scopes);
+}
+
 int otlp_encode_pb(const struct otlp_batch *b, struct otlp_buf *o)
 {
 	size_t off;

@@ -53,12 +53,21 @@ static uint8_t *put_ld(uint8_t *d, uint32_t field, const void *p, size_t n)
 	return d + n;
 }
 
-/* n bytes little-endian, whatever the host */
+/* n (4 or 8) bytes little-endian, whatever the host: one store on a
+ * little-endian one (every target rawtel is built for) */
 static uint8_t *put_le(uint8_t *d, uint64_t v, size_t n)
 {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n == 8)
+		memcpy(d, &v, 8);
+	else
+		memcpy(d, &(uint32_t){ (uint32_t)v }, 4);
+	return d + n;
+#else
 	for (size_t i = 0; i < n; i++, v >>= 8)
 		*d++ = (uint8_t)v;
 	return d;
+#endif
 }
 
 static uint8_t *put_fixed64(uint8_t *d, uint32_t field, uint64_t v)

@@ -104,6 +104,10 @@ struct h2_conn {
 	uint64_t unseen;	/* is stream unseen_base + 2i */
 	uint64_t now;		/* the current syscall's time */
 	struct h2_side side[2];	/* [enum proto_dir] */
+	/* the stream id st[i] was last taken for (its used says whether it
+	 * still is): a lookup reads this line, and a slot only on a match,
+	 * not one line of each kilobyte-long slot */
+	uint32_t sids[H2_STREAMS];
 	struct h2_stream st[H2_STREAMS];
 };
 

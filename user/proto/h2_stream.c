@@ -9,7 +9,7 @@
 struct h2_stream *h2_stream_find(struct h2_conn *c, uint32_t sid)
 {
 	for (int i = 0; i < H2_STREAMS; i++)
-		if (c->st[i].used && c->st[i].x.stream_id == sid)
+		if (c->sids[i] == sid && c->st[i].used)
 			return &c->st[i];
 	return NULL;
 }
@@ -48,6 +48,7 @@ struct h2_stream *h2_stream_new(struct h2_conn *c, uint32_t sid, int no_request)
 	s->x.method[0] = s->x.scheme[0] = s->x.authority[0] = s->x.path[0] = 0;
 	s->x.content_type[0] = s->x.grpc_message[0] = s->x.user_agent[0] = s->x.tracestate[0] = 0;
 	s->used = 1;
+	c->sids[s - c->st] = sid;
 	s->last_ns = c->now;
 	s->x.conn_id = c->id;
 	s->x.stream_id = sid;

@@ -8,19 +8,24 @@
 #include "rawtel/err.h"
 #include "rawtel/sink_parts.h"
 
+struct sink_req *sink_req_alloc(size_t cap)
+{
+	struct sink_req *r = cap > SINK_BODY_MAX ? NULL : malloc(sizeof(*r) + cap);
+
+	if (r)
+		*r = (struct sink_req){ .body = r->mem };
+	return r;
+}
+
 struct sink_req *sink_req_new(uint64_t seq, const void *body, size_t len, int proto)
 {
-	struct sink_req *r;
+	struct sink_req *r = sink_req_alloc(len);
 
-	if (len > SINK_BODY_MAX)
-		return NULL;
-	r = malloc(sizeof(*r) + len);
 	if (!r)
 		return NULL;
 	r->seq = seq;
 	r->len = (uint32_t)len;
 	r->proto = (uint8_t)proto;
-	r->enc = SINK_COMP_NONE;
 	memcpy(r->body, body, len);
 	return r;
 }

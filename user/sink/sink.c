@@ -100,24 +100,18 @@ static int queue_victim(const struct sink *s, int sig, size_t len)
 	return total > s->cfg.queue_max_bytes && s->q[big].count ? big : -1;
 }
 
-/* Queue one request body as it will be sent (enc: enum sink_comp). Past a
- * bound the queues go to the spool; without one (or when it fails) the
- * oldest requests are dropped and counted. */
-static int submit_http(struct sink *s, int sig, const void *body, size_t len, int proto, int enc)
+/* Queue request r (taken over), its body as it will be sent and within
+ * the bounds. Past a bound the queues go to the spool; without one (or
+ * when it fails) the oldest requests are dropped and counted. */
+static int submit_http(struct sink *s, int sig, struct sink_req *r)
 {
 	struct sink_queue *q = &s->q[sig];
-	struct sink_req *r;
 	int v;
 
-	if (len > SINK_BODY_MAX || len > s->cfg.queue_max_bytes) {
-		s->st[sig].dropped[SINK_DROP_TOO_LARGE]++;
-		return err_set(EMSGSIZE, "a %zu-byte %s request is over the queue bound (%llu bytes); dropped",
-			       len, sink_signal_name(sig), (unsigned long long)s->cfg.queue_max_bytes);
-	}
-	if (queue_victim(s, sig, len) >= 0)
+	if (queue_victim(s, sig, r->len) >= 0)
 		for (int k = 0; k < SINK_NSIG; k++)
 			sink_spill(s, k);
-	while ((v = queue_victim(s, sig, len)) >= 0) {
+	while ((v = queue_victim(s, sig, r->len)) >= 0) {
 		free(queue_pop(&s->q[v]));
 		s->st[v].dropped[SINK_DROP_QUEUE_FULL]++;
 		sink_log_limited(&s->lim[SINK_LOGK_DROP], s->cfg.log_interval_ms,
@@ -125,10 +119,7 @@ static int submit_http(struct sink *s, int sig, const void *body, size_t len, in
 				 sink_signal_name(v), s->cfg.queue_max_requests,
 				 (unsigned long long)s->cfg.queue_max_bytes);
 	}
-	r = sink_req_new(s->next_seq[sig]++, body, len, proto);
-	if (!r)
-		return err_set(ENOMEM, "out of memory queueing a %zu-byte request", len);
-	r->enc = (uint8_t)enc;
+	r->seq = s->next_seq[sig]++;
 	queue_push(q, r);	/* room was made above */
 	if (q->bytes > s->st[sig].queue_bytes_peak)
 		s->st[sig].queue_bytes_peak = q->bytes;
@@ -138,30 +129,63 @@ static int submit_http(struct sink *s, int sig, const void *body, size_t len, in
 	return 0;
 }
 
-/* Compressed when the signal's endpoint asks for it: queued, spooled and
- * sent so (the bounds count what goes over the wire). Without the memory
- * to compress, the body goes as it is. */
-int sink_submit(struct sink *s, int sig, const void *body, size_t len, int proto)
+/* sink_submit (r NULL) and sink_submit_req (body in r). Compressed when
+ * the signal's endpoint asks for it: queued, spooled and sent so (the
+ * bounds count what goes over the wire). Without the memory to compress,
+ * the body goes as it is. */
+static int submit(struct sink *s, int sig, struct sink_req *r, const uint8_t *body, size_t len,
+		  int proto)
 {
-	uint8_t *z;
+	struct sink_req *z;
 	long zn;
 	int ret;
 
 	if (sig < 0 || sig >= SINK_NSIG || (proto != SINK_PROTO_PROTOBUF && proto != SINK_PROTO_JSON))
-		return err_set(EINVAL, "sink_submit: bad signal %d or protocol %d", sig, proto);
-	if (!len)
-		return err_set(EINVAL, "sink_submit: empty %s request (OTLP forbids them)",
-			       sink_signal_name(sig));
-	if (s->files_mode)
-		return submit_files(s, sig, body, len, proto);
-	if (s->tgt[sig].compression != SINK_COMP_GZIP || len > SINK_BODY_MAX ||
-	    !(z = malloc(gzip_bound(len))))
-		return submit_http(s, sig, body, len, proto, SINK_COMP_NONE);
-	zn = gzip_encode(body, len, z, gzip_bound(len));
-	ret = zn > 0 ? submit_http(s, sig, z, (size_t)zn, proto, SINK_COMP_GZIP) :
-		       submit_http(s, sig, body, len, proto, SINK_COMP_NONE);
-	free(z);
-	return ret;
+		ret = err_set(EINVAL, "sink_submit: bad signal %d or protocol %d", sig, proto);
+	else if (!len)
+		ret = err_set(EINVAL, "sink_submit: empty %s request (OTLP forbids them)",
+			      sink_signal_name(sig));
+	else if (s->files_mode)
+		ret = submit_files(s, sig, body, len, proto);
+	else
+		ret = 1;
+	if (ret != 1) {
+		free(r);
+		return ret;
+	}
+	if (s->tgt[sig].compression == SINK_COMP_GZIP && (z = sink_req_alloc(gzip_bound(len)))) {
+		zn = gzip_encode(body, len, z->mem, gzip_bound(len));
+		if (zn > 0) {
+			free(r);
+			r = z;
+			r->enc = SINK_COMP_GZIP;
+			len = (size_t)zn;
+		} else {
+			free(z);
+		}
+	}
+	if (len > SINK_BODY_MAX || len > s->cfg.queue_max_bytes) {
+		free(r);
+		s->st[sig].dropped[SINK_DROP_TOO_LARGE]++;
+		return err_set(EMSGSIZE, "a %zu-byte %s request is over the queue bound (%llu bytes); dropped",
+			       len, sink_signal_name(sig), (unsigned long long)s->cfg.queue_max_bytes);
+	}
+	if (!r && !(r = sink_req_new(0, body, len, proto)))
+		return err_set(ENOMEM, "out of memory queueing a %zu-byte request", len);
+	r->len = (uint32_t)len;
+	r->proto = (uint8_t)proto;
+	return submit_http(s, sig, r);
+}
+
+int sink_submit(struct sink *s, int sig, const void *body, size_t len, int proto)
+{
+	return submit(s, sig, NULL, body, len, proto);
+}
+
+int sink_submit_req(struct sink *s, int sig, struct sink_req *r, size_t off, size_t len, int proto)
+{
+	r->body = r->mem + off;
+	return submit(s, sig, r, r->body, len, proto);
 }
 
 int sink_next_request(struct sink_ep *ep)

@@ -282,7 +282,7 @@ int spool_load(struct spool *sp, int sig, uint64_t seq, struct sink_req **out)
 		for (int i = 0; i < 4; i++)
 			len |= (uint32_t)hdr[12 + i] << (8 * i);
 		if (SPOOL_HDR + (uint64_t)len == h->bytes && len <= SINK_BODY_MAX &&
-		    (r = malloc(sizeof(*r) + len))) {
+		    (r = sink_req_alloc(len))) {
 			r->seq = seq;
 			r->len = len;
 			r->proto = hdr[8];
