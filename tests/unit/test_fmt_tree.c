@@ -15,7 +15,7 @@ static const char *const tree[] = {
  * strspn (HTTP token characters, the assembler's operators, fmt.c's own
  * conversion letters). */
 static const char *const not_formats[] = {
-	"!#$%&'*+-.^_`|~", "$*%~>|!=", "*%~|>", "*~%", "+-:$*%~>_,#!=(|", "duoxcsfg%",
+	"!#$%&'*+-.^_`|~", "$*%~>|!=", "*%~|>", "+-:$*%~>_,#!=(|", "duoxcsfg%",
 };
 
 static int listed(const char *s)

@@ -337,6 +337,28 @@ static void test_cmd_table(void)
 	T_EQ_STR(out, "MGET ?");
 }
 
+/* Every container name (sql_cmd.c's list), in either case, and words
+ * next to them that are none: the first-letter filter before the list */
+static void test_cmd_container(void)
+{
+	static const char *const yes[] = {
+		"ACL", "CLIENT", "CLUSTER", "COMMAND", "CONFIG", "DEBUG", "FUNCTION", "LATENCY",
+		"MEMORY", "MODULE", "OBJECT", "PUBSUB", "SCRIPT", "SLOWLOG", "XGROUP", "XINFO",
+		"config", "xInfo",
+	};
+	static const char *const no[] = {
+		"SET", "GET", "AC", "ACLS", "CLIENTS", "XADD", "FUNCTIONS", "MEMORYX", "", "@CL",
+		"SCRIPTS", "EVAL", "\xc1" "CL",
+	};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!sql_cmd_container(yes[i], strlen(yes[i])))
+			T_FAILF("%s: not a container", yes[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (sql_cmd_container(no[i], strlen(no[i])))
+			T_FAILF("%s: a container", no[i]);
+}
+
 int main(void)
 {
 	T_RUN(test_sanitize_table);
@@ -344,5 +366,6 @@ int main(void)
 	T_RUN(test_describe_table);
 	T_RUN(test_summary_bound);
 	T_RUN(test_cmd_table);
+	T_RUN(test_cmd_container);
 	return t_done();
 }

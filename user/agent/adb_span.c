@@ -290,7 +290,11 @@ static void span_name(struct dbx *e)
 
 static const char *field(const char *f, size_t size)
 {
-	return memchr(f, 0, size) ? f : "";
+	/* its NUL is near the start: a loop, not a call per field */
+	for (size_t i = 0; i < size; i++)
+		if (!f[i])
+			return f;
+	return "";
 }
 
 static void dbx_init(struct dbx *e, const struct adb_conn *c, const struct db_exchange *x)

@@ -64,10 +64,14 @@ static int acl_secret(const struct redis_build *b, uint8_t ch)
 
 void redis_arg_bytes(struct redis_build *b, const uint8_t *p, size_t n)
 {
+	/* the upper-cased prefix: only words compared later need it */
+	size_t wmax = !b->argi || (b->argi == 1 && b->container) || b->secret_at
+			      ? sizeof(b->word) - 1 : 0;
+
 	for (size_t i = 0; i < n; i++, b->arg_n++) {
 		uint8_t ch = p[i];
 
-		if (b->arg_n < sizeof(b->word) - 1) {
+		if (b->arg_n < wmax) {
 			b->word[b->arg_n] = (char)(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
 			b->word[b->arg_n + 1] = 0;
 		}
@@ -163,6 +167,7 @@ void redis_arg_end(struct redis_build *b)
 void redis_cmd_end(struct redis_build *b)
 {
 	b->c.text[b->text_len] = 0;
+	b->c.tlen = (uint8_t)b->text_len;
 	if (b->c.sub)
 		b->c.replies = b->argi > 1 ? b->argi - 1 : 0;
 	/* SUBSCRIBE without a channel is an error: one reply */

@@ -55,6 +55,7 @@ struct redis_cmd {
 	uint8_t sub;		/* SUB_* */
 	uint8_t reported;	/* aged out by tick() already */
 	uint8_t select;		/* SELECT: its +OK changes the namespace */
+	uint8_t tlen;		/* text's length (< REDIS_TEXT) */
 	char op[DB_OP_MAX];
 	char text[REDIS_TEXT];
 };

@@ -1,6 +1,7 @@
 /* sql_cmd_sanitize: Redis and Memcached command lines with every argument
  * one `?` (rules: rawtel/sql.h). */
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -38,8 +39,19 @@ static size_t arg_end(const char *s, size_t len, size_t i)
 
 bool sql_cmd_container(const char *w, size_t n)
 {
-	/* the names are 3 to 8 letters: most commands are no container */
-	if (n < 3 || n > 8)
+	/* per length from 3, the names' first letters: most commands are
+	 * no container, and walking the list is a chain of dependent
+	 * loads (tests/unit/test_sql.c checks this against the list) */
+#define L(ch) (1u << ((ch) - 'a'))
+	static const uint32_t first[6] = {
+		L('a'), 0, L('d') | L('x'), L('c') | L('m') | L('o') | L('p') | L('s') | L('x'),
+		L('c') | L('l') | L('s'), L('f'),
+	};
+#undef L
+	unsigned c;
+
+	/* the names are 3 to 8 letters */
+	if (n < 3 || n > 8 || (c = (unsigned)((w[0] | 0x20) - 'a')) > 25 || !(first[n - 3] >> c & 1))
 		return false;
 	for (const char *k = containers; *k; k += 1 + *k)
 		if ((size_t)*k == n && (k[1] | 0x20) == (w[0] | 0x20) && !strncasecmp(k + 1, w, n))
