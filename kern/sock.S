@@ -363,7 +363,7 @@ closed: ; \
 	r1 = SKB_FD_UNSEL ; \
 	*(u32 *)(r8 + SKB_FD) = r1
 
-.if $task_regs
+.if $task_regs & $first_use
 .prog sk_send_inherit tracepoint sock/sock_send_length
 .if has_field(sk)
 	r6 = r1
