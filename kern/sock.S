@@ -30,12 +30,9 @@ DECLARE_SOCK_MAPS
 #define FP_PEND -104		/* an sk_pend value (SKP_SIZE), entries */
 #define FP_LISTEN -128		/* an sk_listen value (SKL_SIZE), bind */
 #define FP_BORN_KEY -32		/* u64 struct sock address: sk_born key */
-#define FP_INH -152		/* an sk_born / sk_inh value (SKB_SIZE) */
-#define FP_INH_KEY -160		/* u64 pid_tgid: sk_inh key */
+#define FP_NOTE_KEY -36		/* u32: sk_note key */
+#define FP_INH -152		/* an sk_born value (SKB_SIZE) */
 #define FP_XPEND -248		/* an sk_pend value (SKP_SIZE), accept's exit */
-// sk_born's SKB_FD when the process of SKB_TGID was not selected: no fd
-// (above fs.nr_open's largest)
-#define SKB_FD_UNSEL 0x7fffffff
 
 // The pending call of this thread in r8, or goto out (none) or forget
 // (another kind)
@@ -301,38 +298,54 @@ connected:
 // A postmaster accepts and forks a backend that serves the connection; an
 // fd passes over a UNIX socket (SCM_RIGHTS); a child is exec'd with it.
 // The syscalls that made the socket were another process's: the first
-// time a selected process moves bytes through a TCP socket rawtel saw
-// established (sk_born) under an fd it does not track, this notes it for
-// the thread's call in flight (sk_inh: the fd, its first argument, and the
-// bytes moved) and opens the process's gate (checked again when the
-// process or the fd changes: an inetd child's dup2'd stdin and stdout); the data exit of that call,
-// when its fd and return agree, learns the socket (kern/sockio_exit.h)
-// and captures the call's bytes. A socket established before rawtel
-// started is not in sk_born: it enters at its first use (BORN_BEFORE).
-// The check is cached in the socket's sk_born entry: the tgid and fd
-// last checked, or the tgid and SKB_FD_UNSEL when that process was not
-// selected (then its other fds need no check either, and the common
-// case of a process rawtel does not trace, a load generator, stops
-// before the two task helpers that read the fd).
-// Within a syscall only (task registers): elsewhere such sockets stay
-// unseen. r6 ctx.
-#define INHERIT_NOTE \
+// time a selected process moves bytes through a TCP socket under an fd
+// it does not track, the data exit of that call learns it
+// (kern/sockio_exit.h) and captures the call's bytes. The exit knows the
+// fd, not the socket: these programs, on every TCP send and receive,
+// leave the exit a note of the socket (sk_note, the thread's slot: its
+// struct sock, bytes and direction), and nothing else when the process
+// may track sockets (its gate open): the common case, a tracked socket,
+// costs a pid and two array slots here, no hash lookup and no helper
+// for the fd; the exit, which finds the fd tracked, takes the note away.
+// A process whose gate is closed tracks no socket: if it is selected,
+// its gate is opened here (for its exit to look), then the note left. A
+// process found unselected is cached in the socket's sk_born entry (its
+// tgid, SKB_FD_UNSEL): the common case of a process rawtel does not
+// trace, a load generator, stops at that lookup. A socket established
+// before rawtel started is not in sk_born: it enters at its first use
+// (BORN_BEFORE). Within a syscall only (task registers): elsewhere such
+// sockets stay unseen. r6 ctx; DIR the DATA_DIR_* of the program.
+#define INHERIT_NOTE(DIR) \
 	r1 = *(u16 *)(r6 + field(protocol)) ; \
 	if r1 != RT_IPPROTO_TCP goto out ; \
 	r1 = *(u32 *)(r6 + field(ret)) ;	/* bytes moved, or an error */ \
 	r1 <<= 32 ; \
 	r1 s>>= 32 ; \
 	if r1 s<= 0 goto out ; \
+	call bpf_get_current_pid_tgid ; \
+	r7 = r0 ; \
+	GATE_SLOT(r7, closed) ; \
+note: ; \
+	THREAD_SLOT(sk_note, SK_NOTE_SLOTS, r7, FP_NOTE_KEY, out) ; \
+	*(u64 *)(r0 + NOTE_ID) = r7 ; \
+	r1 = *(u64 *)(r6 + field(sk)) ; \
+	*(u64 *)(r0 + NOTE_SK) = r1 ; \
+	r1 = *(u32 *)(r6 + field(ret)) ; \
+	*(u32 *)(r0 + NOTE_RET) = r1 ; \
+	r1 = *(u16 *)(r6 + field(family)) ; \
+	*(u16 *)(r0 + NOTE_FAMILY) = r1 ; \
+	*(u8 *)(r0 + NOTE_DIR) = DIR ; \
+	goto out ; \
+closed: ; \
 	r1 = *(u64 *)(r6 + field(sk)) ;	/* r8 = sk_born[sk] */ \
 	*(u64 *)(r10 + FP_BORN_KEY) = r1 ; \
 	LOOKUP(sk_born, FP_BORN_KEY, 2f) ; \
 	goto 3f ; \
 2: ; \
-	BORN_BEFORE ; \
+	r1 = *(u16 *)(r6 + field(family)) ; \
+	BORN_BEFORE(FP_BORN_KEY, FP_INH, out) ; \
 3: ; \
 	r8 = r0 ; \
-	call bpf_get_current_pid_tgid ; \
-	r7 = r0 ; \
 	r1 = r7 ;				/* found unselected already? */ \
 	r1 >>= 32 ; \
 	r2 = *(u32 *)(r8 + SKB_TGID) ; \
@@ -340,74 +353,21 @@ connected:
 	r2 = *(u32 *)(r8 + SKB_FD) ; \
 	if r2 == SKB_FD_UNSEL goto out ; \
 4: ; \
-	call bpf_get_current_task_btf ;	/* r9 = the call's fd */ \
-	r1 = r0 ; \
-	call bpf_task_pt_regs ; \
-	r9 = *(u64 *)(r0 + PT_REGS_SYSCALL_ARG1) ; \
-	r9 <<= 32 ; \
-	r9 >>= 32 ; \
-	r1 = r7 ;				/* checked for this fd already? */ \
-	r1 >>= 32 ; \
-	r2 = *(u32 *)(r8 + SKB_TGID) ; \
-	if r1 != r2 goto 1f ; \
-	r2 = *(u32 *)(r8 + SKB_FD) ; \
-	if r2 == r9 goto out ; \
-1: ; \
-	*(u32 *)(r8 + SKB_TGID) = r1 ;	/* now it is, once */ \
-	*(u32 *)(r8 + SKB_FD) = r9 ; \
 	SELECT(r7, 5f) ; \
-	FD_KEY(r7, r9, FP_FD_KEY) ;		/* tracked already: nothing to do */ \
-	r1 = sk_fds ll ; \
-	r2 = r10 ; \
-	r2 += FP_FD_KEY ; \
-	call bpf_map_lookup_elem ; \
-	if r0 != 0 goto out ; \
-	r1 = *(u64 *)(r8 + 0) ;		/* sk_inh[thread] = the socket, */ \
-	*(u64 *)(r10 + FP_INH) = r1 ; \
-	r1 = *(u64 *)(r8 + 8) ; \
-	*(u64 *)(r10 + FP_INH + 8) = r1 ; \
-	r1 = *(u64 *)(r8 + 16) ; \
-	*(u64 *)(r10 + FP_INH + 16) = r1 ; \
-	r1 = *(u64 *)(r8 + 24) ; \
-	*(u64 *)(r10 + FP_INH + 24) = r1 ; \
-	r1 = *(u64 *)(r8 + 32) ; \
-	*(u64 *)(r10 + FP_INH + 32) = r1 ; \
-	r1 = *(u64 *)(r8 + 40) ; \
-	*(u64 *)(r10 + FP_INH + 40) = r1 ; \
-	*(u32 *)(r10 + FP_INH + SKB_TGID) = r9 ;	/* the fd, the bytes */ \
-	r1 = *(u32 *)(r6 + field(ret)) ; \
-	*(u32 *)(r10 + FP_INH + SKB_RET) = r1 ; \
-	*(u64 *)(r10 + FP_INH_KEY) = r7 ; \
-	UPDATE(sk_inh, FP_INH_KEY, FP_INH, RT_BPF_ANY) ; \
 	OPEN_GATE(r7) ; \
-	goto out ; \
+	goto note ; \
 5: ; \
+	r1 = r7 ; \
+	r1 >>= 32 ; \
+	*(u32 *)(r8 + SKB_TGID) = r1 ; \
 	r1 = SKB_FD_UNSEL ; \
 	*(u32 *)(r8 + SKB_FD) = r1
 
-// INHERIT_NOTE of a socket established before rawtel started: r0 = an
-// sk_born entry made for it, its family known, its addresses not (LPORT
-// 0: user space finds them, and the role, in /proc by the fd:
-// user/probes/sockseed.c); or goto out (not IPv4 or IPv6)
-#define BORN_BEFORE \
-	r1 = *(u16 *)(r6 + field(family)) ; \
-	if r1 == RT_AF_INET goto 1f ; \
-	if r1 != RT_AF_INET6 goto out ; \
-1: ; \
-	*(u64 *)(r10 + FP_INH) = 0 ; *(u64 *)(r10 + FP_INH + 8) = 0 ; \
-	*(u64 *)(r10 + FP_INH + 16) = 0 ; *(u64 *)(r10 + FP_INH + 24) = 0 ; \
-	*(u64 *)(r10 + FP_INH + 32) = 0 ; *(u64 *)(r10 + FP_INH + 40) = 0 ; \
-	*(u16 *)(r10 + FP_INH + SKB_FAMILY) = r1 ; \
-	r1 = SOCK_ROLE_CLIENT ; \
-	*(u8 *)(r10 + FP_INH + SKB_ROLE) = r1 ; \
-	UPDATE(sk_born, FP_BORN_KEY, FP_INH, RT_BPF_NOEXIST) ; \
-	LOOKUP(sk_born, FP_BORN_KEY, out)
-
-.if $task_regs
+.if $task_regs & $first_use
 .prog sk_send_inherit tracepoint sock/sock_send_length
 .if has_field(sk)
 	r6 = r1
-	INHERIT_NOTE
+	INHERIT_NOTE(DATA_DIR_SEND)
 .endif
 out:
 	r0 = 0
@@ -419,7 +379,7 @@ out:
 	r1 = *(u32 *)(r6 + field(flags))
 	r1 &= 2					// MSG_PEEK: the bytes stay queued
 	if r1 != 0 goto out
-	INHERIT_NOTE
+	INHERIT_NOTE(DATA_DIR_RECV)
 .endif
 out:
 	r0 = 0

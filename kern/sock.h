@@ -18,7 +18,7 @@
 .map sk_nocopy lru_hash key=8 value=8 max=SKN_MAX ; \
 .map sk_nocopy_n percpu_array key=4 value=8 max=1 ; \
 .map sk_born lru_hash key=8 value=SKB_SIZE max=SKB_MAX ; \
-.map sk_inh lru_hash key=8 value=SKB_SIZE max=SKB_INH_MAX
+.if $first_use & $task_regs ; .map sk_note array key=4 value=NOTE_SIZE max=SK_NOTE_SLOTS ; .endif
 
 // Stack slots of these macros
 #define FP_GATE_KEY -4		/* u32: GATE's sk_gate key */
@@ -30,6 +30,10 @@
 // (its sk_gate slot is not zero) and rawtel is live. Clobbers r0-r5,
 // FP_GATE_KEY, FP_GATE_LIVE.
 #define GATE(R, LABEL) \
+	GATE_SLOT(R, LABEL) ; \
+	LIVE(FP_GATE_LIVE, LABEL)
+// ...its first half: the sk_gate slot alone
+#define GATE_SLOT(R, LABEL) \
 	r1 = R ;				/* key: tgid's slot */ \
 	r1 >>= 32 ; \
 	r1 &= SK_GATE_SLOTS - 1 ; \
@@ -40,8 +44,28 @@
 	call bpf_map_lookup_elem ; \
 	if r0 == 0 goto LABEL ; \
 	r1 = *(u64 *)(r0 + 0) ;			/* sockets tracked: not 0 */ \
-	if r1 == 0 goto LABEL ; \
-	LIVE(FP_GATE_LIVE, LABEL)
+	if r1 == 0 goto LABEL
+
+// sk_born's SKB_FD when the process of SKB_TGID was not selected: no fd
+// (above fs.nr_open's largest)
+#define SKB_FD_UNSEL 0x7fffffff
+
+// r0 = the sk_born entry made for a socket established before rawtel
+// started (sk_born keyed at r10 + KEY has none), of family FAM (r1): its
+// addresses not known (LPORT 0: user space finds them, and the role, in
+// /proc by the fd: user/probes/sockseed.c); built at r10 + VAL (SKB_SIZE
+// bytes). Or goto LABEL (not IPv4 or IPv6). Clobbers r0-r5.
+#define BORN_BEFORE(KEY, VAL, LABEL) \
+	if r1 == RT_AF_INET goto 1f ; \
+	if r1 != RT_AF_INET6 goto LABEL ; \
+1: ; \
+	*(u64 *)(r10 + VAL) = 0 ; *(u64 *)(r10 + VAL + 8) = 0 ; \
+	*(u64 *)(r10 + VAL + 16) = 0 ; *(u64 *)(r10 + VAL + 24) = 0 ; \
+	*(u64 *)(r10 + VAL + 32) = 0 ; *(u64 *)(r10 + VAL + 40) = 0 ; \
+	*(u16 *)(r10 + VAL + SKB_FAMILY) = r1 ; \
+	*(u8 *)(r10 + VAL + SKB_ROLE) = SOCK_ROLE_CLIENT ; \
+	UPDATE(sk_born, KEY, VAL, RT_BPF_NOEXIST) ; \
+	LOOKUP(sk_born, KEY, LABEL)
 
 // (r10 + SLOT) = the sk_fds key of fd FD (a register, not r1/r2) in
 // process R: tgid << 32 | fd

@@ -151,8 +151,8 @@ IO_ENTRY(sendfile, sendfile64, , out_fd, DATA_CALL_SENDFILE, DATA_DIR_SEND, )
 #define FP_START -88		/* start time (slots only) */
 #define FP_FD_DIR -96		/* fd, dir and call, as in the record */
 #define FP_PEER_SEQ -104	/* the other direction's stream offset */
-#define FP_INH_KEY -208		/* u64 pid_tgid: sk_inh key (LEARN's slots and
-				 * record above: kern/sock.h) */
+#define FP_INH_KEY -208		/* u32 sk_note key, then the u64 sk_born key
+				 * (LEARN's slots and record above: kern/sock.h) */
 #define FP_CALL_DIR -216	/* u64: dir | call << 8 (sk_iov_exit: by number) */
 #define FP_KTLS -224		/* u64: the socket's SKF_KTLS, then DATA_F_KTLS
 				 * for the call's direction, or 0 */

@@ -127,6 +127,13 @@
 	r2 += FP_SKF_KEY ; \
 	call bpf_map_lookup_elem
 
+// r0 = this thread's note (sk_note), taken away; or goto LABEL (none)
+#define NOTE_TAKE(LABEL) \
+	THREAD_SLOT(sk_note, SK_NOTE_SLOTS, r7, FP_INH_KEY, LABEL) ; \
+	r1 = *(u64 *)(r0 + NOTE_ID) ; \
+	if r1 != r7 goto LABEL ; \
+	*(u64 *)(r0 + NOTE_ID) = 0
+
 .if $task_regs
 	// cheapest first: most calls of everyone else's move no bytes or
 	// belong to a process without tracked sockets
@@ -176,6 +183,10 @@ found:
 	r1 = *(u64 *)(r0 + SKF_CONN)
 	*(u64 *)(r10 + FP_CONN) = r1
 	SEQ_MOVE
+.if $first_use
+	NOTE_TAKE(1f)				// this call's note, if any (sk_note)
+1:
+.endif
 #if EXIT_SHAPE == 1
 	r1 = *(u64 *)(r8 + PT_REGS_SYSCALL_ARG2)
 	*(u64 *)(r10 + FP_BUF) = r1
@@ -411,26 +422,49 @@ claim_out:
 out:
 	r0 = 0
 	exit
-.if $task_regs
+.if $task_regs & $first_use
 // An fd the process does not track: a socket it did not make, noted in
-// this call (kern/sock.S, sk_*_inherit)? Learned when the note's fd and
-// bytes are this call's, then captured as if tracked from the start.
+// this call (kern/sock.S, sk_*_inherit)? Learned when the note's bytes
+// and direction are this call's, the process selected, and the socket
+// not learned under this fd before (user space drops one it cannot
+// place: not again on every call), then captured as if tracked from
+// the start. The note is taken away either way.
 inherit:
-	*(u64 *)(r10 + FP_INH_KEY) = r7
-	LOOKUP(sk_inh, FP_INH_KEY, out)
+	NOTE_TAKE(out)
 	r8 = r0
-	r1 = *(u32 *)(r8 + SKB_TGID)		// the note's fd and bytes
-	r2 = *(u64 *)(r10 + FP_FD_DIR)
-	r2 <<= 32
-	r2 >>= 32
-	if r1 != r2 goto out
-	r1 = *(u32 *)(r8 + SKB_RET)
+	r1 = *(u32 *)(r8 + NOTE_RET)		// the call's bytes and direction?
 	r2 = *(u64 *)(r10 + FP_LEFT)
 	r2 <<= 32
 	r2 >>= 32
 	if r1 != r2 goto out
+	r1 = *(u8 *)(r8 + NOTE_DIR)
+	r2 = *(u64 *)(r10 + FP_FD_DIR)
+	r2 >>= 32
+	r2 &= 0xff
+	if r1 != r2 goto out
+	r1 = *(u64 *)(r8 + NOTE_SK)		// r8 = sk_born[sk]
+	*(u64 *)(r10 + FP_INH_KEY) = r1
+	LOOKUP(sk_born, FP_INH_KEY, 1f)
+	goto 2f
+1:
+	r1 = *(u16 *)(r8 + NOTE_FAMILY)
+	BORN_BEFORE(FP_INH_KEY, FP_REC, out)
+2:
+	r8 = r0
+	r3 = *(u32 *)(r10 + FP_FD_DIR)		// the fd
+	r1 = r7
+	r1 >>= 32
+	r2 = *(u32 *)(r8 + SKB_TGID)
+	if r1 != r2 goto 3f
+	r2 = *(u32 *)(r8 + SKB_FD)
+	if r2 == SKB_FD_UNSEL goto out
+	if r2 == r3 goto out
+3:
+	*(u32 *)(r8 + SKB_TGID) = r1
+	*(u32 *)(r8 + SKB_FD) = r3
+	SELECT(r7, unsel)
+	r1 = *(u32 *)(r10 + FP_FD_DIR)
 	ZERO_REC
-	r1 = *(u32 *)(r8 + SKB_TGID)
 	*(u32 *)(r9 + SOCK_OFF_FD) = r1
 	r1 = -1
 	*(u32 *)(r9 + SOCK_OFF_LFD) = r1
@@ -451,11 +485,10 @@ inherit:
 	r1 = *(u64 *)(r8 + SKB_RADDR + 8)
 	*(u64 *)(r9 + SOCK_OFF_RADDR + 8) = r1
 	r1 = *(u16 *)(r8 + SKB_LPORT)		// 0: born before rawtel, the
-	if r1 == 0 goto 1f			// addresses for user space
+	if r1 == 0 goto 4f			// addresses for user space
 	r1 = SOCK_F_LOCAL | SOCK_F_REMOTE
 	*(u32 *)(r9 + EV_OFF_FLAGS) = r1
-1:
-	DELETE(sk_inh, FP_INH_KEY)
+4:
 	// the reader woken now: a socket older than rawtel has its
 	// addresses found in /proc by the fd, while the process holds it
 	LEARN_BY(SOCK_K_INHERIT, out, EMIT_NOW)
@@ -469,8 +502,16 @@ inherit:
 	REGS_FD
 	if r0 == 0 goto out
 	goto found
+unsel:
+	r1 = SKB_FD_UNSEL
+	*(u32 *)(r8 + SKB_FD) = r1
+	goto out
+.elif $task_regs
+inherit:
+	goto out
 .endif
 #undef REGS_FD
+#undef NOTE_TAKE
 #undef EXIT_RESERVE
 #undef EXIT_DIR
 #undef EXIT_SEQ

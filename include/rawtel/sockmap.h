@@ -89,25 +89,36 @@
  * often used by a process that did not make it: a forked backend, an fd
  * passed over a UNIX socket, an exec'd child). ROLE from how it got
  * established: SYN_RECV -> ESTABLISHED server (it was accepted),
- * SYN_SENT -> ESTABLISHED client. TGID, FD: the last process and fd whose
- * use of it was checked (so a socket costs one check per process and fd,
- * not one per call). sk_inh: per
- * thread, a socket this thread moved bytes through in the call in flight
- * whose fd its process does not track: the same layout, TGID holding the
- * fd and RET the bytes the socket moved, for the data exit of the same call
- * to learn it (SOCK_K_INHERIT) when its fd and return agree. */
-#define SKB_TGID	0	/* u32; sk_inh: the fd */
+ * SYN_SENT -> ESTABLISHED client. TGID, FD: the last process and fd that
+ * learned it at its first use (so a socket user space dropped is not
+ * learned again on every call), or FD SKB_FD_UNSEL when that process
+ * was not selected. */
+#define SKB_TGID	0	/* u32 */
 #define SKB_ROLE	4	/* u8 SOCK_ROLE_* */
 #define SKB_FAMILY	6	/* u16 */
 #define SKB_LPORT	8	/* u16 host order */
 #define SKB_RPORT	10	/* u16 host order */
-#define SKB_FD		12	/* u32 sk_born: the fd last checked */
-#define SKB_RET		12	/* u32 sk_inh: the bytes moved */
+#define SKB_FD		12	/* u32 */
 #define SKB_LADDR	16	/* 16 bytes, IPv6 form */
 #define SKB_RADDR	32
 #define SKB_SIZE	48
 #define SKB_MAX		8192
-#define SKB_INH_MAX	1024
+
+/* sk_note: per thread (tid & SK_NOTE_SLOTS - 1), the TCP socket its call
+ * in flight last moved bytes through, from sock_send_length /
+ * sock_recv_length, for the data exit of the same call: a call whose fd
+ * the process does not track learns the socket from it (SOCK_K_INHERIT),
+ * when the note's bytes and direction are the call's. Every data exit
+ * past the gate takes its thread's note away, so a note is never a
+ * later call's. A slot a cache line: the threads of two CPUs do not
+ * write one line. */
+#define NOTE_ID		0	/* u64 pid_tgid, 0: none */
+#define NOTE_SK		8	/* u64 struct sock address */
+#define NOTE_RET	16	/* u32 bytes moved */
+#define NOTE_FAMILY	20	/* u16 */
+#define NOTE_DIR	22	/* u8 DATA_DIR_* */
+#define NOTE_SIZE	64
+#define SK_NOTE_SLOTS	4096
 
 /* Connection ids: the kernel side's are (cpu << 48 | a per-CPU count),
  * user space's (seeds) have bit 63 set: never the same, never 0. */
