@@ -1,6 +1,6 @@
 #!/bin/sh
 # Nothing is lost at start or stop: rawtel trace exec,exit,open --duration
-# 0.3 (and rawtel run) next to a loop of short processes (/bin/true, about
+# 0.6 (and rawtel run) next to a loop of short processes (/bin/true, about
 # a thousand a second here). Attaching and detaching take tens of ms per
 # tracepoint; records made meanwhile, with nobody reading, filled the ring
 # (8000-12000 lost per run here). The rings (1 MB; 256 KB per CPU) hold a
@@ -37,7 +37,7 @@ check() {
 trace_case() {
 	name=$1; shift
 	busy
-	"$RAWTEL" trace exec,exit,open --json --duration 0.3 "$@" > "$T_TMP/$name.o" 2> "$T_TMP/$name.e"
+	"$RAWTEL" trace exec,exit,open --json --duration 0.6 "$@" > "$T_TMP/$name.o" 2> "$T_TMP/$name.e"
 	rc=$?
 	unbusy
 	check $name $rc "$T_TMP/$name.e" "$(grep -c '"event":"exec".*"filename":"/bin/true"' "$T_TMP/$name.o")"
@@ -47,7 +47,7 @@ run_case() {
 	name=$1; shift
 	busy
 	"$RAWTEL" run --no-status --probes exec,exit,open --output "$T_TMP/$name" --no-spool \
-		--duration 0.3 "$@" > /dev/null 2> "$T_TMP/$name.e"
+		--duration 0.6 "$@" > /dev/null 2> "$T_TMP/$name.e"
 	rc=$?
 	unbusy
 	check $name $rc "$T_TMP/$name.e" "$(grep -o '"process.executable.path","value":{"stringValue":"/bin/true"' \
