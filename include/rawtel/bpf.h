@@ -29,6 +29,9 @@ int bpf_enable_stats(void);
  * the program reads with bpf_get_attach_cookie. */
 int bpf_link_perf_event(int prog_fd, int perf_fd, uint64_t cookie);
 
+/* The running kernel's version as KERNEL_VERSION(a,b,c), from uname. */
+uint32_t bpf_kernel_version(void);
+
 /* Number of possible CPUs (per-CPU map values and perf rings), cached. */
 int bpf_num_possible_cpus(void);
 

@@ -91,7 +91,7 @@ int bpf_map_next_key(int fd, const void *key, void *next)
 
 /* Kernel version as KERNEL_VERSION(a,b,c) from uname (for kern_version,
  * which old kernels check for kprobe programs). */
-static uint32_t bpf_kernel_version(void)
+uint32_t bpf_kernel_version(void)
 {
 	static uint32_t v;
 	struct utsname u;
