@@ -162,25 +162,26 @@ int asm_add_reloc(struct asm_ctx *c, uint32_t insn, uint32_t map)
 static const char *stmt_end(const char *p, const char *eol)
 {
 	const char *q = p;
-	bool in_str = false;
 
 	while (q < eol && (*q == ' ' || *q == '\t'))
 		q++;
 	if (q < eol && *q == '#')
 		return eol;
+	/* every byte of every kern/ line passes here (skipped .if branches
+	 * too): letters, '_', '=', brackets are past ';' and cost one test */
 	for (; q < eol; q++) {
-		if (in_str) {
-			if (*q == '\\' && q + 1 < eol)
-				q++;
-			else if (*q == '"')
-				in_str = false;
-		} else if (*q == '"') {
-			in_str = true;
-		} else if (*q == ';') {
+		if (*q > ';')
+			continue;
+		if (*q == ';')
 			return q;
-		} else if (*q == '/' && q + 1 < eol && q[1] == '/') {
+		if (*q == '/' && q + 1 < eol && q[1] == '/')
 			return eol;
-		}
+		if (*q != '"')
+			continue;
+		for (q++; q < eol && *q != '"'; q++)	/* the string */
+			q += *q == '\\' && q + 1 < eol;
+		if (q == eol)
+			break;
 	}
 	return eol;
 }
