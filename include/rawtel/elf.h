@@ -118,6 +118,12 @@ int elf_sym_match(struct elf_file *f, const char *pattern, elf_sym_fn fn,
 int elf_func_find(struct elf_file *f, const char *name, struct elf_sym *s,
 		  uint64_t *off);
 
+/* 1 when no symbol of F can be NAME (no globs, no version): neither
+ * string table holds it. One memchr pass over their bytes, much cheaper
+ * than the name index a lookup builds (user/elf/elf_nidx.c), for asking
+ * every running executable whether it defines a function (most do not). */
+int elf_name_absent(const struct elf_file *f, const char *name);
+
 /* glob match of PAT against the LEN bytes at STR (elf_sym_match's rules);
  * 1 match, 0 no match. */
 int elf_glob(const char *pat, const char *str, size_t len);

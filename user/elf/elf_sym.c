@@ -243,6 +243,26 @@ static const struct elf_tab *elf_tab(const struct elf_file *f,
 	return &f->tab[t];
 }
 
+/* 1 when table TAB (absent: 1) cannot name a symbol NAME (N bytes): its
+ * strings lack "NAME\0" and "NAME@". */
+static int elf_str_lacks(const struct elf_tab *tab, const char *name, size_t n)
+{
+	const char *p = tab->str, *end = p + tab->strsz;
+
+	for (; tab->syms && (p = memchr(p, name[0], (size_t)(end - p))); p++)
+		if ((size_t)(end - p) > n && !memcmp(p, name, n) && (!p[n] || p[n] == '@'))
+			return 0;
+	return 1;
+}
+
+int elf_name_absent(const struct elf_file *f, const char *name)
+{
+	size_t n = strlen(name);
+
+	return n && elf_str_lacks(elf_tab(f, ELF_DYNSYM), name, n) &&
+	       elf_str_lacks(elf_tab(f, ELF_SYMTAB), name, n);
+}
+
 uint32_t elf_table_count(const struct elf_file *f, enum elf_table t)
 {
 	return t == ELF_DYNSYM || t == ELF_SYMTAB ? elf_tab(f, t)->count : 0;

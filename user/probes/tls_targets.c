@@ -83,14 +83,12 @@ static bool tls_new_file(struct tls_walk *w, const char *path)
 }
 
 /* The functions of one open file, those it defines (the table's order:
- * the calls, then, if there were any, the objects' ends); how many. A family of names the file has none of
- * (libcrypto: no SSL_*, OpenSSL's: no gnutls_*) costs one pass, not one
- * per name. */
+ * the calls, then, if there were any, the objects' ends); how many. Each
+ * name is looked up in the file's name index (user/elf/elf_nidx.c, one
+ * pass over its symbols to build), not searched for: a glob pass per
+ * family of names (SSL_*, gnutls_*) first cost two more passes. */
 static int tls_file(struct tls_walk *w, struct elf_file *f)
 {
-	/* each a pass over the tables, as each elf_func_find is (node's: ~20 ms) */
-	bool ssl = elf_sym_match(f, "SSL_*", NULL, NULL) > 0;
-	bool gnutls = elf_sym_match(f, "gnutls_*", NULL, NULL) > 0;
 	int found = 0;
 
 	for (size_t k = 0; k < sizeof(tls_funcs) / sizeof(tls_funcs[0]); k++) {
@@ -99,8 +97,7 @@ static int tls_file(struct tls_walk *w, struct elf_file *f)
 		struct elf_sym s;
 		uint64_t off;
 
-		if ((tls_funcs[k].kind == TLS_END && !found) ||
-		    (name[0] == 'S' && !ssl) || (name[0] == 'g' && !gnutls))
+		if (tls_funcs[k].kind == TLS_END && !found)
 			continue;
 		if (elf_func_find(f, name, &s, &off))
 			continue;
@@ -179,10 +176,12 @@ static int tls_maps(struct tls_walk *w, int pid)
 	return utargets_tls_maps(pid, tls_maps_path, w);
 }
 
-/* Whether F defines SSL_read (one that imports it from libssl does not) */
+/* Whether F defines SSL_read (one that imports it from libssl does not);
+ * most executables do not even name it, and say so without a name index */
 static bool tls_defines(struct elf_file *f)
 {
-	return !elf_func_find(f, "SSL_read", &(struct elf_sym){ 0 }, &(uint64_t){ 0 });
+	return !elf_name_absent(f, "SSL_read") &&
+	       !elf_func_find(f, "SSL_read", &(struct elf_sym){ 0 }, &(uint64_t){ 0 });
 }
 
 /* Process PID's executable when it defines the functions itself; each
