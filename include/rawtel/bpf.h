@@ -9,6 +9,7 @@
 
 #include "rt_bpf.h"
 
+/* A hash map is created without preallocation on 6.1+ (bpf_sys.c). */
 int bpf_map_create(uint32_t type, uint32_t key_size, uint32_t value_size,
 		   uint32_t max_entries, uint32_t flags, const char *name);
 int bpf_map_lookup(int fd, const void *key, void *value);
@@ -28,9 +29,6 @@ int bpf_enable_stats(void);
 /* BPF link for a program on a perf event (kernel 5.15+), with a cookie
  * the program reads with bpf_get_attach_cookie. */
 int bpf_link_perf_event(int prog_fd, int perf_fd, uint64_t cookie);
-
-/* The running kernel's version as KERNEL_VERSION(a,b,c), from uname. */
-uint32_t bpf_kernel_version(void);
 
 /* Number of possible CPUs (per-CPU map values and perf rings), cached. */
 int bpf_num_possible_cpus(void);

@@ -42,9 +42,6 @@ struct feature_result {
 const struct feature_result *feature_get(enum feature_id id);
 bool feature_has(enum feature_id id);
 const char *feature_name(enum feature_id id);
-/* KEY is listed in RAWTEL_FEATURES_OFF=a,b (NULL: never): the path an
- * older kernel takes is taken on this one. */
-bool feature_turned_off(const char *key);
 /* One-line reason the process lacks privileges, or NULL when it has them. */
 const char *feature_priv_problem(void);
 

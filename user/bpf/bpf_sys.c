@@ -34,6 +34,8 @@ static void copy_name(char dst[RT_BPF_OBJ_NAME_LEN], const char *name)
 	dst[i] = 0;
 }
 
+static uint32_t bpf_kernel_version(void);
+
 int bpf_map_create(uint32_t type, uint32_t key_size, uint32_t value_size,
 		   uint32_t max_entries, uint32_t flags, const char *name)
 {
@@ -45,7 +47,13 @@ int bpf_map_create(uint32_t type, uint32_t key_size, uint32_t value_size,
 	a.key_size = key_size;
 	a.value_size = value_size;
 	a.max_entries = max_entries;
-	a.map_flags = flags;
+	/* A hash map (not an LRU one) takes its entries from the kernel as
+	 * it fills rather than all at creation (sk_procs' 16,384: 2 ms of the
+	 * kernel's time at start-up) where tracing programs may use such
+	 * maps safely: from 6.1, whose hash maps allocate through
+	 * bpf_mem_alloc (5.7 to 6.0 warn with a kernel stack trace). */
+	a.map_flags = flags | (type == RT_BPF_MAP_TYPE_HASH &&
+			       bpf_kernel_version() >= (6u << 16 | 1u << 8) ? RT_BPF_F_NO_PREALLOC : 0);
 	copy_name(a.map_name, name);
 	r = bpf_sys(RT_BPF_MAP_CREATE, &a, sizeof(a));
 	if (r == -EINVAL && a.map_name[0]) {
@@ -91,7 +99,7 @@ int bpf_map_next_key(int fd, const void *key, void *next)
 
 /* Kernel version as KERNEL_VERSION(a,b,c) from uname (for kern_version,
  * which old kernels check for kprobe programs). */
-uint32_t bpf_kernel_version(void)
+static uint32_t bpf_kernel_version(void)
 {
 	static uint32_t v;
 	struct utsname u;

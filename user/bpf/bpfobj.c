@@ -10,7 +10,6 @@
 #include "rawtel/bpf.h"
 #include "rawtel/bpfobj.h"
 #include "rawtel/err.h"
-#include "rawtel/feature.h"
 #include "rawtel/fmt.h"
 #include "rawtel/kern.h"
 #include "rawtel/phase.h"
@@ -153,25 +152,12 @@ int bpf_obj_add_kern(struct bpf_obj *o, const char *name)
 	return bpf_obj_add(o, name, text, len);
 }
 
-/* A hash map (not an LRU one) takes its entries from the kernel as it
- * fills instead of all at creation (sk_procs: 16,384 of them, 2 ms of the
- * kernel's time at start-up) where tracing programs may use such maps
- * safely: from 6.1, whose hash maps allocate through bpf_mem_alloc (5.7 to
- * 6.0 warn with a kernel stack trace). RAWTEL_FEATURES_OFF=noprealloc:
- * preallocated, as before 6.1. */
-static uint32_t map_flags(const struct asm_map *m)
-{
-	return m->flags | (m->type == RT_BPF_MAP_TYPE_HASH &&
-			   bpf_kernel_version() >= (6u << 16 | 1u << 8) &&
-			   !feature_turned_off("noprealloc") ? RT_BPF_F_NO_PREALLOC : 0);
-}
-
 static int create_maps(struct bpf_obj *o)
 {
 	for (uint32_t i = 0; i < o->n_maps; i++) {
 		struct bpf_obj_map *m = &o->maps[i];
 		int fd = bpf_map_create(m->def.type, m->def.key_size, m->def.value_size,
-					m->def.max_entries, map_flags(&m->def), m->def.name);
+					m->def.max_entries, m->def.flags, m->def.name);
 		if (fd < 0)
 			return err_set(-fd, "cannot create map '%s' (kern/%s.S, type %u, %u entries): %s%s",
 				       m->def.name, m->unit, m->def.type, m->def.max_entries,

@@ -306,9 +306,9 @@ const char *feature_name(enum feature_id id)
 	return id < FEAT_N ? feature_probes[id].name : "?";
 }
 
-bool feature_turned_off(const char *key)
+static bool turned_off(enum feature_id id)
 {
-	const char *list = getenv("RAWTEL_FEATURES_OFF"), *p;
+	const char *list = getenv("RAWTEL_FEATURES_OFF"), *key = feature_probes[id].off_key, *p;
 	size_t n;
 
 	if (!list || !key)
@@ -327,7 +327,7 @@ const struct feature_result *feature_get(enum feature_id id)
 	if (!probed[id]) {
 		probed[id] = true;
 		feature_probes[id].probe(id);
-		if (results[id].state == FEAT_YES && feature_turned_off(feature_probes[id].off_key))
+		if (results[id].state == FEAT_YES && turned_off(id))
 			set(id, FEAT_NO, "%s", "turned off by RAWTEL_FEATURES_OFF");
 	}
 	return &results[id];
