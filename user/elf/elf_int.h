@@ -69,8 +69,6 @@ struct elf_file {
 	uint32_t nvers;
 
 	struct elf_file *debug;		/* supplies tab[ELF_SYMTAB] */
-	uint32_t *dedup;		/* hash of .dynsym entries, built lazily */
-	uint32_t dedup_mask;
 	struct elf_nidx {		/* per table, elf_nidx.c */
 		uint32_t *head;		/* per bucket, the first entry */
 		uint32_t *next;		/* per entry, the next in its bucket */

@@ -9,45 +9,6 @@
 #include "rawtel/err.h"
 #include "rawtel/fmt.h"
 
-/* Dedup key: the value and the name's first bytes; cheap and enough to
- * spread the buckets (undefined symbols all have value 0). */
-static uint32_t elf_dedup_hash(uint64_t value, const char *name, size_t len)
-{
-	uint64_t h = value * 0x9e3779b97f4a7c15ull ^ len;
-
-	for (size_t k = 0; k < len && k < 8; k++)
-		h = (h ^ (unsigned char)name[k]) * 0x100000001b3ull;
-	return (uint32_t)(h ^ h >> 32);
-}
-
-/* Open-addressing table of .dynsym indexes (+1; 0 is empty), built the
- * first time a .symtab entry needs checking. */
-static int elf_dedup_build(struct elf_file *f)
-{
-	uint32_t n = elf_table_count(f, ELF_DYNSYM), size = 16;
-	struct elf_sym s;
-	int ret;
-
-	while (size < 2 * (uint64_t)n)
-		size *= 2;
-	f->dedup = calloc(size, sizeof(*f->dedup));
-	if (!f->dedup)
-		return err_set(ENOMEM, "out of memory indexing %s", f->path);
-	f->dedup_mask = size - 1;
-	for (uint32_t i = 1; i < n; i++) {
-		uint32_t h;
-
-		ret = elf_table_sym(f, ELF_DYNSYM, i, &s);
-		if (ret)
-			return ret;
-		h = elf_dedup_hash(s.value, s.name, s.name_len) & f->dedup_mask;
-		while (f->dedup[h])
-			h = (h + 1) & f->dedup_mask;
-		f->dedup[h] = i + 1;
-	}
-	return 0;
-}
-
 /* elf_is_dup through the .dynsym name index: the same entries match
  * (name, value, type), only found by name instead of by value. */
 static int elf_is_dup_named(struct elf_file *f, const struct elf_sym *s)
@@ -74,36 +35,23 @@ static int elf_is_dup_named(struct elf_file *f, const struct elf_sym *s)
 
 /* 1 when .symtab entry S is also in .dynsym: same name, value and type,
  * and the same version, or none (older linkers left .symtab names
- * unversioned). Candidates are compared raw; only a name match decodes. */
+ * unversioned). */
 static int elf_is_dup(struct elf_file *f, const struct elf_sym *s)
 {
-	struct elf_rawsym r;
+	uint32_t n = elf_table_count(f, ELF_DYNSYM);
 	struct elf_sym d;
-	uint32_t h;
 	int ret;
 
-	if (elf_table_count(f, ELF_DYNSYM) < 2)
+	if (n < 2)
 		return 0;
-	/* indexable exactly when the table below would build */
 	ret = elf_nidx_ready(f, ELF_DYNSYM);
 	if (ret)
 		return ret < 0 ? ret : elf_is_dup_named(f, s);
-	if (!f->dedup && (ret = elf_dedup_build(f)))
-		return ret;
-	for (h = elf_dedup_hash(s->value, s->name, s->name_len) & f->dedup_mask;
-	     f->dedup[h]; h = (h + 1) & f->dedup_mask) {
-		if (elf_sym_raw(f, ELF_DYNSYM, f->dedup[h] - 1, &r) ||
-		    r.value != s->value || r.type != s->type ||
-		    strncmp(r.name, s->name, s->name_len) || r.name[s->name_len])
-			continue;
-		if (!s->version)
-			return 1;
-		ret = elf_table_sym(f, ELF_DYNSYM, f->dedup[h] - 1, &d);
-		if (ret)
+	/* not indexable: an entry elf_table_sym refuses, the error to return
+	 * (a table of value-hashed entries was built here, and failed so) */
+	for (uint32_t i = 1; i < n; i++)
+		if ((ret = elf_table_sym(f, ELF_DYNSYM, i, &d)))
 			return ret;
-		if (d.version && d.hidden == s->hidden && !strcmp(d.version, s->version))
-			return 1;
-	}
 	return 0;
 }
 

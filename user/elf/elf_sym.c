@@ -229,9 +229,7 @@ int elf_tabs_load(struct elf_file *f)
 void elf_tabs_free(struct elf_file *f)
 {
 	free(f->vers);
-	free(f->dedup);
 	f->vers = NULL;
-	f->dedup = NULL;
 	elf_nidx_free(f);
 }
 
