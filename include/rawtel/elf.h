@@ -124,12 +124,6 @@ int elf_func_find(struct elf_file *f, const char *name, struct elf_sym *s,
  * every running executable whether it defines a function (most do not). */
 int elf_name_absent(const struct elf_file *f, const char *name);
 
-/* elf_func_find's answer when .dynsym settles it through .gnu.hash (a
- * global of the default version there), without searching the tables;
- * else -ENOENT (no message): not exported, or ask elf_func_find. */
-int elf_func_find_dyn(struct elf_file *f, const char *name, struct elf_sym *s,
-		      uint64_t *off);
-
 /* glob match of PAT against the LEN bytes at STR (elf_sym_match's rules);
  * 1 match, 0 no match. */
 int elf_glob(const char *pat, const char *str, size_t len);

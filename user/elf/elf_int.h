@@ -69,8 +69,6 @@ struct elf_file {
 	uint32_t nvers;
 
 	struct elf_file *debug;		/* supplies tab[ELF_SYMTAB] */
-	const uint8_t *gnu;		/* .gnu.hash of .dynsym, or NULL */
-	uint64_t gnu_size;
 	struct elf_nidx {		/* per table, elf_nidx.c */
 		uint32_t *head;		/* per bucket, the first entry */
 		uint32_t *next;		/* per entry, the next in its bucket */

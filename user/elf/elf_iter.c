@@ -285,57 +285,6 @@ static int elf_func_pick(const struct elf_func_cands *c)
 	return nbest == 1 && !c->more ? best : -1;
 }
 
-/* elf_func_find's candidates from .dynsym alone, through .gnu.hash: no
- * pass over the tables and no name index (node's: 185,000 symbols, 30 ms).
- * 1 when they settle the answer, a global of the default version, which
- * elf_func_pick prefers to anything only .symtab could add (locals, the
- * same address again); else 0: no table, none or another case. */
-static int elf_func_gnu(struct elf_file *f, const char *name, struct elf_func_cands *c)
-{
-	const uint8_t *g = f->gnu;
-	uint64_t size = f->gnu_size, base, at;
-	uint32_t nb, first, h = 5381, i;
-	size_t len = strlen(name);
-	struct elf_sym s;
-	int k;
-
-	if (!g || size < 16 || !(nb = elf_rd32(g)))
-		return 0;
-	first = elf_rd32(g + 4);
-	base = 16 + (uint64_t)elf_rd32(g + 8) * (f->is64 ? 8 : 4);
-	for (size_t j = 0; j < len; j++)
-		h = h * 33 + (unsigned char)name[j];
-	at = base + 4ull * (h % nb);
-	/* the bucket's chain: entries of one hash bucket, the last with bit 0 */
-	for (i = at + 4 <= size ? elf_rd32(g + at) : 0;
-	     i >= first && i && i < elf_table_count(f, ELF_DYNSYM); i++) {
-		at = base + 4ull * nb + 4ull * (i - first);
-		if (at + 4 > size)
-			return 0;
-		if ((elf_rd32(g + at) | 1) == (h | 1) && !elf_table_sym(f, ELF_DYNSYM, i, &s) &&
-		    s.name_len == len && !memcmp(s.name, name, len) && elf_func_cand(&s, c))
-			return 0;
-		if (elf_rd32(g + at) & 1)
-			break;
-	}
-	k = c->n == 1 ? 0 : elf_func_pick(c);
-	return c->n && k >= 0 && c->s[k].bind != ELF_BIND_LOCAL && !c->s[k].hidden;
-}
-
-int elf_func_find_dyn(struct elf_file *f, const char *name, struct elf_sym *s,
-		      uint64_t *off)
-{
-	struct elf_func_cands c = { .f = f };
-	int k;
-
-	if (!elf_func_gnu(f, name, &c))
-		return -ENOENT;
-	k = c.n == 1 ? 0 : elf_func_pick(&c);
-	*s = c.s[k];
-	*off = c.off[k];
-	return 0;
-}
-
 int elf_func_find(struct elf_file *f, const char *name, struct elf_sym *s,
 		  uint64_t *off)
 {
@@ -347,8 +296,6 @@ int elf_func_find(struct elf_file *f, const char *name, struct elf_sym *s,
 	if (!name || !*name || strpbrk(name, "*?[\\"))
 		return err_set(EINVAL, "'%s' is not a function name (no globs here)",
 			       name ? name : "");
-	if (!elf_func_find_dyn(f, name, s, off))
-		return 0;
 	memset(&c, 0, sizeof(c));
 	c.f = f;
 	ret = elf_sym_match(f, name, elf_func_cand, &c);

@@ -200,7 +200,7 @@ static int elf_vers_load(struct elf_file *f, uint32_t vsym, uint32_t vdef,
 
 int elf_tabs_load(struct elf_file *f)
 {
-	uint32_t vsym = 0, vdef = 0, vneed = 0, gnu = 0;
+	uint32_t vsym = 0, vdef = 0, vneed = 0;
 	struct elf_shdr sh;
 	int ret;
 
@@ -218,16 +218,8 @@ int elf_tabs_load(struct elf_file *f)
 			vdef = i;
 		else if (sh.type == SHT_GNU_verneed && !vneed)
 			vneed = i;
-		else if (sh.type == SHT_GNU_HASH && !gnu)
-			gnu = i;
 		if (ret)
 			return ret;
-	}
-	/* a malformed one is left unused: lookups then search the tables */
-	if (gnu && !elf_shdr_get(f, gnu, &sh) && sh.link == f->tab[ELF_DYNSYM].sec &&
-	    sh.link && !elf_sec_check(f, gnu, &sh)) {
-		f->gnu = f->map + sh.offset;
-		f->gnu_size = sh.size;
 	}
 	if (vsym && f->tab[ELF_DYNSYM].sec)
 		return elf_vers_load(f, vsym, vdef, vneed);

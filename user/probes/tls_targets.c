@@ -89,7 +89,7 @@ static bool tls_new_file(struct tls_walk *w, const char *path)
  * family of names (SSL_*, gnutls_*) first cost two more passes. */
 static int tls_file(struct tls_walk *w, struct elf_file *f)
 {
-	int found = 0, dyn = 0;
+	int found = 0;
 
 	for (size_t k = 0; k < sizeof(tls_funcs) / sizeof(tls_funcs[0]); k++) {
 		struct uprobe_target *t = &w->t[w->n];
@@ -99,12 +99,7 @@ static int tls_file(struct tls_walk *w, struct elf_file *f)
 
 		if (tls_funcs[k].kind == TLS_END && !found)
 			continue;
-		/* one TLS library, exported whole or not at all: where .dynsym
-		 * has one function, the others are not looked for in .symtab
-		 * (node exports OpenSSL: no name index over its 185,000) */
-		if (!elf_func_find_dyn(f, name, &s, &off))
-			dyn = 1;
-		else if (dyn || elf_func_find(f, name, &s, &off))
+		if (elf_func_find(f, name, &s, &off))
 			continue;
 		if (w->n >= w->max)
 			return err_set(E2BIG, "more than %d functions to probe: select processes "
