@@ -116,6 +116,7 @@ struct sink_stats {
 	uint64_t failed;	/* non-retryable status: dropped */
 	uint64_t retried;	/* attempts that will be tried again */
 	uint64_t dropped[SINK_DROP_N];
+	uint64_t dropped_items;	/* records in the dropped requests (counted in memory) */
 	uint64_t bytes_sent;	/* body bytes of requests written */
 	uint64_t partial_rejected;	/* items a 200 partial_success refused */
 	uint64_t queue_bytes, queue_requests;	/* in memory now */

@@ -33,6 +33,9 @@ int rpc_partial_success(const uint8_t *body, size_t len, int json, int sig,
 struct sink_req {
 	uint64_t seq;		/* order of submission, per signal */
 	uint32_t len;
+	/* the spans, log records or data points in it (0: not known, as
+	 * after the spool), added to dropped_items when it is dropped */
+	uint32_t items;
 	uint8_t proto;		/* enum sink_proto */
 	uint8_t enc;		/* enum sink_comp: the body as sent */
 	/* in mem: at its start, or where a body written in place ends up

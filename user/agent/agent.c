@@ -203,6 +203,8 @@ static void sink_totals(const struct agent *a, struct sink_stats *t)
 		t->file_records += st.file_records;
 		for (int d = 0; d < SINK_DROP_N; d++)
 			t->dropped[0] += st.dropped[d];
+		if (sig == SINK_TRACES)
+			t->dropped_items = st.dropped_items;
 	}
 }
 
@@ -344,9 +346,10 @@ static void shutdown_export(struct agent *a)
 	else if (a->o->pull_only)
 		fmt_fprintf(stderr, " (scraped only)\n");
 	else
-		fmt_fprintf(stderr, "; %llu requests delivered, %d not delivered (%s), %llu dropped\n",
-			(unsigned long long)t.succeeded, left > 0 ? left : 0,
-			a->o->sink.spool_dir[0] ? "spooled" : "no spool", (unsigned long long)t.dropped[0]);
+		fmt_fprintf(stderr, "; %llu requests delivered, %d not delivered (%s), %llu dropped "
+			"(%llu spans)\n", (unsigned long long)t.succeeded, left > 0 ? left : 0,
+			a->o->sink.spool_dir[0] ? "spooled" : "no spool", (unsigned long long)t.dropped[0],
+			(unsigned long long)t.dropped_items);
 	session_bench_report(&a->s, stderr);
 	stage_report(stderr);
 }

@@ -70,8 +70,10 @@ static int encode_submit(struct agent *a, int sig, int proto)
 			r = err_set(ENOMEM, "out of memory queueing a %zu-byte request", enc->len);
 		off = 0;
 	}
-	if (!r)
+	if (!r) {
+		q->items = otlp_batch_items(b);	/* counted if the sink drops it */
 		r = sink_submit_req(a->sink, sig, q, off, enc->len, proto);
+	}
 	stage_leave();
 	return r;
 }

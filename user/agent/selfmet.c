@@ -23,7 +23,7 @@ static const struct otlp_instrument instruments[INST_N] = {
 			OTLP_S("Kernel events lost before reaching rawtel (ring buffer full)"),
 			OTLP_S("{event}"), OTLP_INST_OBS_COUNTER, 0, NULL, 0 },
 	[INST_DROPPED] = { OTLP_S("rawtel.records.dropped"),
-			   OTLP_S("Telemetry records dropped in rawtel before export"),
+			   OTLP_S("Telemetry records dropped in rawtel"),
 			   OTLP_S("{record}"), OTLP_INST_OBS_COUNTER, 0, NULL, 0 },
 	[INST_EXPORTED] = { OTLP_S("rawtel.export.items"),
 			    OTLP_S("Telemetry records handed to the exporter"), OTLP_S("{record}"),
@@ -263,7 +263,8 @@ static void selfmet_observe(struct agent *a)
 			sink_stats(a->sink, sig, &st);
 		else
 			memset(&st, 0, sizeof(st));
-		rec(a, INST_DROPPED, kv, 1, a->dropped[sig]);
+		/* before export, or by the exporter (its dropped requests) */
+		rec(a, INST_DROPPED, kv, 1, a->dropped[sig] + st.dropped_items);
 		rec(a, INST_EXPORTED, kv, 1, a->exported[sig]);
 		rec(a, INST_BYTES, kv, 1, st.bytes_sent);
 		rec(a, INST_SPOOL, kv, 1, st.spool_bytes);

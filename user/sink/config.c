@@ -29,11 +29,18 @@ void sink_config_init(struct sink_config *c)
 	c->generic.compression = SINK_COMP_NONE;
 	for (int i = 0; i < SINK_NSIG; i++)
 		c->sig[i].protocol = c->sig[i].compression = -1;
-	/* 4 MB over all signals: half of rawtel's whole RSS goal (8 MB). A
-	 * slow or stalled collector costs no more memory than that; the spool
-	 * (on disk) rides out longer outages, memory only bridges a late
-	 * answer (per signal it was 8 MB: 24 MB in all, seen at 10.8 MB) */
-	c->queue_max_bytes = 4u << 20;
+	/* 512 KiB over all signals (one full batch of 512 spans, a few
+	 * smaller ones): what a lagging collector may add to rawtel's RSS.
+	 * At full load with every probe rawtel holds 6.2-6.7 MB anyway (the
+	 * 2 MB BPF ring buffer, the batch arenas, the request in flight and
+	 * the allocator's spare block) and the goal is 8 MB in all; with the
+	 * receiver stopped (scripts/soak, RAWTEL_SOAK_STALL) the queue bound
+	 * plus a request being encoded came on top: 4 MiB gave a 10.5 MB
+	 * peak, 1 MiB 7.3-7.6 MB, too close on a loaded machine (per signal
+	 * 8 MB once gave 10.8 MB). Memory only bridges a late answer (at
+	 * full load 4 MiB bridged 0.1 s): the spool (on disk) rides out
+	 * outages; without it the oldest requests are dropped and counted */
+	c->queue_max_bytes = 512u << 10;
 	c->queue_max_requests = 256;
 	c->backoff_initial_ms = 1000;
 	c->backoff_max_ms = 30000;

@@ -27,6 +27,14 @@ const char *sink_drop_name(int reason)
 	return reason >= 0 && reason < SINK_DROP_N ? names[reason] : "?";
 }
 
+void sink_drop(struct sink *s, int sig, struct sink_req *r, int reason)
+{
+	s->st[sig].dropped[reason]++;
+	if (r)
+		s->st[sig].dropped_items += r->items;
+	free(r);
+}
+
 static struct sink_ep *ep_for(struct sink *s, int sig)
 {
 	return &s->ep[s->ep_of[sig]];
@@ -51,8 +59,7 @@ void sink_spill(struct sink *s, int sig)
 
 		ret = spool_put_req(&s->spool, sig, r);
 		if (ret == -EFBIG) {	/* can never be spooled: drop it alone */
-			free(queue_pop(&s->q[sig]));
-			s->st[sig].dropped[SINK_DROP_TOO_LARGE]++;
+			sink_drop(s, sig, queue_pop(&s->q[sig]), SINK_DROP_TOO_LARGE);
 			ret = 0;
 			continue;
 		}
@@ -112,8 +119,7 @@ static int submit_http(struct sink *s, int sig, struct sink_req *r)
 		for (int k = 0; k < SINK_NSIG; k++)
 			sink_spill(s, k);
 	while ((v = queue_victim(s, sig, r->len)) >= 0) {
-		free(queue_pop(&s->q[v]));
-		s->st[v].dropped[SINK_DROP_QUEUE_FULL]++;
+		sink_drop(s, v, queue_pop(&s->q[v]), SINK_DROP_QUEUE_FULL);
 		sink_log_limited(&s->lim[SINK_LOGK_DROP], s->cfg.log_interval_ms,
 				 "%s queue full (%u requests, %llu bytes): dropped the oldest request",
 				 sink_signal_name(v), s->cfg.queue_max_requests,
@@ -156,6 +162,8 @@ static int submit(struct sink *s, int sig, struct sink_req *r, const uint8_t *bo
 	if (s->tgt[sig].compression == SINK_COMP_GZIP && (z = sink_req_alloc(gzip_bound(len)))) {
 		zn = gzip_encode(body, len, z->mem, gzip_bound(len));
 		if (zn > 0) {
+			if (r)
+				z->items = r->items;
 			free(r);
 			r = z;
 			r->enc = SINK_COMP_GZIP;
@@ -164,12 +172,11 @@ static int submit(struct sink *s, int sig, struct sink_req *r, const uint8_t *bo
 			free(z);
 		}
 	}
-	if (len > SINK_BODY_MAX || len > s->cfg.queue_max_bytes) {
-		free(r);
-		s->st[sig].dropped[SINK_DROP_TOO_LARGE]++;
-		return err_set(EMSGSIZE, "a %zu-byte %s request is over the queue bound (%llu bytes); dropped",
-			       len, sink_signal_name(sig), (unsigned long long)s->cfg.queue_max_bytes);
-	}
+	/* A request over the queue bound is not refused: it goes in alone,
+	 * queue_victim dropping the others first. The bound (1 MiB) is below
+	 * what a batch of long spans (SQL text, URLs) can encode to; refusing
+	 * them would lose every such batch. One request is bounded anyway: by
+	 * the batch arena, and by SINK_BODY_MAX (sink_req_alloc) */
 	if (!r && !(r = sink_req_new(0, body, len, proto)))
 		return err_set(ENOMEM, "out of memory queueing a %zu-byte request", len);
 	r->len = (uint32_t)len;
@@ -291,6 +298,7 @@ static void on_rejected(struct sink_ep *ep, int status)
 			       sizeof(msg)) < 0)
 		msg[0] = 0;
 	s->st[ep->sig].failed++;
+	s->st[ep->sig].dropped_items += ep->req->items;	/* release() frees it */
 	s->st[ep->sig].dropped[SINK_DROP_REJECTED]++;
 	sink_log_limited(&s->lim[SINK_LOGK_REJECTED], s->cfg.log_interval_ms,
 			 "collector %s refused a %s request with HTTP %d%s%s; dropped it (not retried)",

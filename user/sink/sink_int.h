@@ -98,6 +98,9 @@ void sink_request_done(struct sink_ep *ep, int result);
 /* Move what memory holds for `sig` to the spool (the in-flight request
  * first: it is the oldest). On a write error the rest stays in memory. */
 void sink_spill(struct sink *s, int sig);
+/* Count request r (may be NULL) of signal sig as dropped for `reason`, with
+ * the records it holds, and free it. */
+void sink_drop(struct sink *s, int sig, struct sink_req *r, int reason);
 
 /* resolve.c: resolve a host name on the loop; `done` runs from the loop
  * (never from within sink_resolve_start), then sink_resolve_finish takes

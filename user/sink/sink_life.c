@@ -144,16 +144,16 @@ int sink_flush(struct sink *s, uint64_t deadline_ms)
 		if (s->spool_on)
 			sink_spill(s, sig);
 		if (ep->req && ep->sig == sig) {
-			if (!ep->from_spool) {
-				s->st[sig].dropped[SINK_DROP_SHUTDOWN]++;
+			if (!ep->from_spool) {	/* else it stays in the spool */
+				sink_drop(s, sig, ep->req, SINK_DROP_SHUTDOWN);
 				left++;
+			} else {
+				free(ep->req);
 			}
-			free(ep->req);
 			ep->req = NULL;
 		}
 		while ((r = queue_pop(&s->q[sig]))) {
-			free(r);
-			s->st[sig].dropped[SINK_DROP_SHUTDOWN]++;
+			sink_drop(s, sig, r, SINK_DROP_SHUTDOWN);
 			left++;
 		}
 		if (s->spool_on)

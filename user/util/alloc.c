@@ -43,15 +43,20 @@ static size_t *map(size_t n)
 /* a big block of n bytes (header and page rounding included): the spare
  * when it fits without wasting more than half of it, else a new mapping.
  * calloc (zero set) takes only new mappings, which come zeroed: a big,
- * sparse table must not have every page written. */
+ * sparse table must not have every page written. A spare that does not
+ * fit a malloc is unmapped first: the next big malloc is most likely as
+ * big as this one, and kept it would be one more request's pages
+ * resident while the export queue is full (a lagging collector: issue
+ * 15's peak RSS). */
 static size_t *big_block(size_t n, int zero)
 {
-	size_t *h;
+	size_t *h = spare;
 
-	if (!zero && spare && spare[0] >= n && spare[0] / 2 <= n) {
-		h = spare;
+	if (h && !zero) {
 		spare = NULL;
-		return h;
+		if (h[0] >= n && h[0] / 2 <= n)
+			return h;
+		munmap(h, h[0]);
 	}
 	if ((h = map(n)))
 		h[0] = n;
