@@ -119,6 +119,7 @@ http_env_start() {
 	mkdir -p "$HE_DIR/www/static" "$HE_DIR/www/gz" "$HE_DIR/up" "$HE_DIR/tmp"
 	echo "hello from nginx" > "$HE_DIR/www/static/hello.txt"
 	for f in ka p1 p2 p3 split; do echo "$f" > "$HE_DIR/www/static/$f.txt"; done
+	head -c 600 /dev/zero | tr '\0' l > "$HE_DIR/www/static/lean.txt"
 	head -c 2097152 /dev/zero | tr '\0' 'b' > "$HE_DIR/www/static/big.bin"
 	python3 -c 'print("chunky text " * 4000)' > "$HE_DIR/www/gz/text.txt"
 	echo "upstream data" > "$HE_DIR/up/data.txt"
@@ -133,6 +134,8 @@ http_env_start() {
 	fi
 	if [ "$workers" -gt 1 ]; then master="master_process on; worker_processes $workers;"
 	else master="master_process off;"; fi
+	# HE_LEAN=1: a lean server, no access log (a benchmark's lean row)
+	alog=""; [ "${HE_LEAN:-0}" = 1 ] && alog="access_log off;"
 	# the log has the client's port and the request's number on its
 	# connection: a test can say which requests a tracer missed
 	{ http_nginx_head "$HE_DIR" "$master" 1024 \
@@ -144,6 +147,7 @@ http_env_start() {
 	server {
 		listen 127.0.0.1:$NG_PORT$tls;
 		root $HE_DIR/www;
+		$alog
 		location /static/ { }
 		location /gz/ { gzip on; gzip_types text/plain; gzip_min_length 1; }
 		location /api/ { proxy_pass http://127.0.0.1:$PY_PORT/; }
@@ -169,12 +173,14 @@ EOF
 	return 0
 }
 
+# (a process already gone is no error: under a caller's set -e the failed
+# kill ended the caller, e.g. scripts/bench-http exited 1 after its figures)
 http_env_stop() {
-	for p in ${NG_PID:-} ${PY_PID:-}; do kill "$p" 2>/dev/null; done
+	for p in ${NG_PID:-} ${PY_PID:-}; do kill "$p" 2>/dev/null || :; done
 	for p in ${NG_PID:-} ${PY_PID:-}; do
 		i=0
 		while kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-		kill -9 "$p" 2>/dev/null
+		kill -9 "$p" 2>/dev/null || :
 	done
 	NG_PID=""; PY_PID=""
 }
