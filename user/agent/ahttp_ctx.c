@@ -191,6 +191,10 @@ static const struct ahttp_act *parent_of(const struct ahttp_state *h, const stru
 	int n_same = 0, n_tp_thread = 0, n_tp_proc = 0;
 	bool tp = tpp != NULL;
 
+	/* a client process (pgbench, a load generator) serves no request:
+	 * none of its calls scans */
+	if (!p->n_acts)
+		return NULL;
 	for (int i = 0; i < HTTP_ACTS; i++) {
 		const struct ahttp_act *a = &p->acts[i];
 		bool mine = a->conn && h->cur_tid && a->tid == h->cur_tid;
@@ -256,6 +260,7 @@ void ahttp_act_begin(struct ahttp_state *h, struct ahttp_proc *p, uint64_t conn,
 		return;
 	}
 	a->conn = conn;
+	p->n_acts += conn != 0;
 	a->tid = h->cur_tid;
 	a->gen++;
 	a->sampled = (ctx->flags & CTX_SAMPLED) != 0;
@@ -267,6 +272,8 @@ void ahttp_act_begin(struct ahttp_state *h, struct ahttp_proc *p, uint64_t conn,
 
 void ahttp_act_end(struct ahttp_proc *p, const struct ahttp_ctx *ctx)
 {
-	if (ctx->act >= 0 && p->acts[ctx->act].gen == ctx->act_gen)
+	if (ctx->act >= 0 && p->acts[ctx->act].gen == ctx->act_gen && p->acts[ctx->act].conn) {
 		p->acts[ctx->act].conn = 0;
+		p->n_acts--;
+	}
 }

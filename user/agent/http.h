@@ -110,6 +110,7 @@ struct ahttp_act {
 
 struct ahttp_proc {
 	uint32_t pid;
+	uint8_t n_acts;		/* acts in use: none, no scan for a parent */
 	uint64_t used;		/* LRU clock */
 	struct pconn *t;		/* its connections (rawtel/pconn.h) */
 	struct http1_routes *routes;

@@ -1,6 +1,5 @@
 /* Pipeline stage timing for benchmarks (see include/rawtel/stage.h). */
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <time.h>
 
 #include "rawtel/fmt.h"
@@ -106,14 +105,8 @@ void stage_event_(enum stage_event e)
 	events[e]++;
 }
 
-static uint64_t tv_ns(struct timeval tv)
-{
-	return (uint64_t)tv.tv_sec * 1000000000ULL + (uint64_t)tv.tv_usec * 1000ULL;
-}
-
 void stage_report(FILE *f)
 {
-	struct rusage ru;
 	double scale;
 
 	if (!stage_enabled)
@@ -127,8 +120,5 @@ void stage_report(FILE *f)
 		(unsigned long long)events[STAGE_WAKE_TICK]);
 	if (too_deep)
 		fmt_fprintf(f, "rawtel: bench: %d stages nested too deep to time\n", too_deep);
-	if (getrusage(RUSAGE_SELF, &ru) == 0)
-		fmt_fprintf(f, "rawtel: bench: cpu user %llu ns sys %llu ns ctxsw voluntary %ld "
-			"involuntary %ld\n", (unsigned long long)tv_ns(ru.ru_utime),
-			(unsigned long long)tv_ns(ru.ru_stime), ru.ru_nvcsw, ru.ru_nivcsw);
+	/* CPU time and context switches: the scripts read /proc/PID */
 }
