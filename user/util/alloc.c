@@ -7,8 +7,8 @@
  * with a free list, carved in order from 1 MB anonymous mappings (pages
  * never carved are never touched, so they cost no memory); a freed block
  * waits in its class for the next request of that size. Bigger blocks are
- * mappings of their own; the two largest freed (up to SPARE_MAX each) are
- * kept for the next big mallocs they fit, the others are unmapped. The
+ * mappings of their own; the last two freed (up to SPARE_MAX each) are
+ * kept for the next big mallocs they fit, older ones are unmapped. The
  * sink copies every export request (~500 spans, ~450 KB) into such a
  * block: mapped and unmapped each time, its pages were faulted in and
  * zeroed by the kernel anew, a third of rawtel's system time at
@@ -125,15 +125,14 @@ void free(void *p)
 		return;
 	h = head(p);
 	if (h[1] == CLASSES) {
-		/* into the slots, the larger first: what it displaces
-		 * goes on to the next */
-		for (int i = 0; i < 2 && h; i++)
-			if (h[0] <= SPARE_MAX && (!spare[i] || spare[i][0] < h[0])) {
-				size_t *old = spare[i];
+		/* kept, the older of the two kept unmapped */
+		if (h[0] <= SPARE_MAX) {
+			size_t *old = spare[1];
 
-				spare[i] = h;
-				h = old;
-			}
+			spare[1] = spare[0];
+			spare[0] = h;
+			h = old;
+		}
 		if (h)
 			munmap(h, h[0]);
 		return;
