@@ -39,8 +39,8 @@ bench_h2() {
 			h2_load $k
 			ng_add "$tmp/h2.$k.bd.$r" "$bench_n" "$n0" "$(proc_use $ngd)"
 			# the receiver's CPU and the machine's idle time per stream
-			echo "$s0 $(proc_use $sink) $m0 $(h2_idle)" | awk -v n="$bench_n" '{ printf "sink %.1f\nidle %.1f\n",
-				($5 + $6 - $1 - $2) * 1e9 / n, ($10 - $9) * 1e7 / n }' >> "$tmp/h2.$k.bd.$r"
+			echo "$s0 $(proc_use $sink) $m0 $(h2_idle)" | awk -v n="$bench_n" '{ u = ($5 + $6 - $1 - $2) * 1e9 / n
+				printf "sink %.1f\nidle %.1f\n", (u > 0 ? u : 0), ($10 - $9) * 1e7 / n }' >> "$tmp/h2.$k.bd.$r"
 			case $k in
 			rawtel*)
 				u1=$(proc_use $tracer)
