@@ -155,6 +155,18 @@ static void test_classes(void)
 	T_CHECK(big != b, "a spare over twice the size was reused");
 	ta_free(big);
 	ta_free(a);
+	/* two kept: at saturation the next export request is encoded while
+	 * the one before is still in flight */
+	a = ta_malloc(300000);
+	b = ta_malloc(300000);
+	T_ASSERT(a != NULL && b != NULL);
+	ta_free(a);
+	ta_free(b);
+	big = ta_malloc(290000);
+	h = ta_malloc(290000);
+	T_CHECK((big == a && (void *)h == b) || (big == b && (void *)h == a), "the two spares were not both reused");
+	ta_free(big);
+	ta_free(h);
 	T_CHECK(ta_realloc(NULL, 10) != NULL, "realloc(NULL) is malloc");
 	ta_free(NULL);
 }

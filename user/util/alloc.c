@@ -7,11 +7,15 @@
  * with a free list, carved in order from 1 MB anonymous mappings (pages
  * never carved are never touched, so they cost no memory); a freed block
  * waits in its class for the next request of that size. Bigger blocks are
- * mappings of their own; the largest one freed (up to SPARE_MAX) is kept
- * for the next big malloc it fits, the others are unmapped. The sink
- * copies every export request (~500 spans, ~450 KB) into such a block:
- * mapped and unmapped each time, its pages were faulted in and zeroed by
- * the kernel anew, a third of rawtel's system time at saturation. */
+ * mappings of their own; the last two freed (up to SPARE_MAX each) are
+ * kept for the next big mallocs they fit, older ones are unmapped. The
+ * sink copies every export request (~500 spans, ~450 KB) into such a
+ * block: mapped and unmapped each time, its pages were faulted in and
+ * zeroed by the kernel anew, a third of rawtel's system time at
+ * saturation. Two: at saturation the next request is encoded while the
+ * one before is still in flight; with one kept, every other request took
+ * a new mapping (HTTP/2 at saturation: a fifth of rawtel's CPU in page
+ * faults, munmap and its TLB flushes). */
 #ifdef RAWTEL_OWN_MALLOC
 #include <errno.h>
 #include <stdint.h>
@@ -25,7 +29,7 @@
 #define SPARE_MAX (4u << 20)	/* kept mapped: bounds the memory the spare holds */
 
 static void *free_list[CLASSES];
-static size_t *spare;		/* a freed big block, its length in [0] */
+static size_t *spare[2];	/* freed big blocks, their lengths in [0] */
 static char *arena;
 static size_t arena_left;
 
@@ -40,24 +44,27 @@ static size_t *map(size_t n)
 	return p;
 }
 
-/* a big block of n bytes (header and page rounding included): the spare
+/* a big block of n bytes (header and page rounding included): a spare
  * when it fits without wasting more than half of it, else a new mapping.
  * calloc (zero set) takes only new mappings, which come zeroed: a big,
- * sparse table must not have every page written. A spare that does not
- * fit a malloc is unmapped first: the next big malloc is most likely as
- * big as this one, and kept it would be one more request's pages
- * resident while the export queue is full (a lagging collector: issue
- * 15's peak RSS). */
+ * sparse table must not have every page written. Spares that do not fit
+ * a malloc are unmapped first: the next big malloc is most likely as big
+ * as this one, and kept they would be more requests' pages resident while
+ * the export queue is full (a lagging collector: issue 15's peak RSS). */
 static size_t *big_block(size_t n, int zero)
 {
-	size_t *h = spare;
+	size_t *h;
 
-	if (h && !zero) {
-		spare = NULL;
-		if (h[0] >= n && h[0] / 2 <= n)
+	for (int i = 0; i < 2 && !zero; i++)
+		if ((h = spare[i]) && h[0] >= n && h[0] / 2 <= n) {
+			spare[i] = NULL;
 			return h;
-		munmap(h, h[0]);
-	}
+		}
+	for (int i = 0; i < 2 && !zero; i++)
+		if ((h = spare[i])) {
+			spare[i] = NULL;
+			munmap(h, h[0]);
+		}
 	if ((h = map(n)))
 		h[0] = n;
 	return h;
@@ -126,10 +133,12 @@ void free(void *p)
 		return;
 	h = head(p);
 	if (h[1] == CLASSES) {
-		if (h[0] <= SPARE_MAX && (!spare || spare[0] < h[0])) {
-			size_t *old = spare;
+		/* kept, the older of the two kept unmapped */
+		if (h[0] <= SPARE_MAX) {
+			size_t *old = spare[1];
 
-			spare = h;
+			spare[1] = spare[0];
+			spare[0] = h;
 			h = old;
 		}
 		if (h)
