@@ -173,10 +173,15 @@ static int submit(struct sink *s, int sig, struct sink_req *r, const uint8_t *bo
 		}
 	}
 	/* A request over the queue bound is not refused: it goes in alone,
-	 * queue_victim dropping the others first. The bound (1 MiB) is below
-	 * what a batch of long spans (SQL text, URLs) can encode to; refusing
-	 * them would lose every such batch. One request is bounded anyway: by
-	 * the batch arena, and by SINK_BODY_MAX (sink_req_alloc) */
+	 * queue_victim dropping the others first. The bound (512 KiB by
+	 * default) is below what a batch of long spans (SQL text, URLs) can
+	 * encode to; refusing them would lose every such batch. One request
+	 * is bounded anyway: by the batch arena, and by SINK_BODY_MAX */
+	if (len > SINK_BODY_MAX) {
+		sink_drop(s, sig, r, SINK_DROP_TOO_LARGE);
+		return err_set(EMSGSIZE, "a %zu-byte %s request is over the %u-byte request limit; dropped",
+			       len, sink_signal_name(sig), SINK_BODY_MAX);
+	}
 	if (!r && !(r = sink_req_new(0, body, len, proto)))
 		return err_set(ENOMEM, "out of memory queueing a %zu-byte request", len);
 	r->len = (uint32_t)len;
