@@ -228,14 +228,20 @@ int otlp_batch_add_scope(struct otlp_batch *b, int res,
 /* Copy an item in under scope handle `scope`; 0, -ENOSPC when the batch is
  * full, -EINVAL for a handle or value that cannot be encoded. */
 int otlp_batch_add_span(struct otlp_batch *b, int scope, const struct otlp_span *s);
-/* As otlp_batch_add_span, the span encoded as protobuf at once: one copy
- * of its bytes instead of a copy of each string now and an encoding at
- * export. For batches exported with otlp_encode_pb: otlp_encode_json and
- * otlp_batch_walk first decode such a span into the arena (which may then
- * be found full: -ENOSPC). Spans with events or links, or whose strings
- * or attributes otlp_batch_add_span would refuse, are added by it. Written
- * in one pass, it asks for a few hundred bytes of room beyond its own. */
+/* As otlp_batch_add_span, the span encoded as protobuf at once into the
+ * batch's store (otlp_batch_set_store): one copy of its bytes instead of
+ * a copy of each string now and an encoding at export. For batches
+ * exported with otlp_encode_pb: otlp_encode_json and otlp_batch_walk first
+ * decode such a span into the arena (which may then be found full:
+ * -ENOSPC). Spans with events or links, or whose strings or attributes
+ * otlp_batch_add_span would refuse, and every span of a batch with no
+ * store, are added by it. Written in one pass, it asks for a few hundred
+ * bytes of room beyond its own. */
 int otlp_batch_add_span_pb(struct otlp_batch *b, int scope, const struct otlp_span *s);
+/* Where otlp_batch_add_span_pb puts spans from now on instead of the
+ * arena: p[head, cap), p[0, head) left for the request's head (NULL, 0,
+ * 0: the arena again). The caller owns p; otlp_batch_reset empties the store. */
+void otlp_batch_set_store(struct otlp_batch *b, uint8_t *p, size_t cap, size_t head);
 int otlp_batch_add_log(struct otlp_batch *b, int scope, const struct otlp_log *l);
 int otlp_batch_add_metric(struct otlp_batch *b, int scope,
 			  const struct otlp_metric *m);
@@ -277,6 +283,12 @@ int otlp_encode_pb(const struct otlp_batch *b, struct otlp_buf *o);
  * of o (it is written back to front): the request is o->p[*off .. *off +
  * o->len). For a caller that copies it anyway. */
 int otlp_encode_pb_at(const struct otlp_batch *b, struct otlp_buf *o, size_t *off);
+/* Whether the request can be written around the spans in the store, with
+ * no copy of them: when the batch has one scope and every item is in the
+ * store. Then the bytes of the store to encode into (otlp_encode_pb_at on
+ * a fixed buffer over store[0, that): -ENOSPC if the head does not fit
+ * before the spans), else 0. */
+size_t otlp_encode_pb_store(const struct otlp_batch *b);
 /* At least the bytes otlp_encode_pb_at writes for b: room enough for it
  * in a buffer that cannot grow. */
 size_t otlp_encode_pb_bound(const struct otlp_batch *b);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 
+#include "../../user/otlp/batch_int.h"
 #include "otlp_fixtures.h"
 #include "rawtel/err.h"
 #include "t_fmt.h"
@@ -297,8 +298,12 @@ static void pb_spans(void)
 	s[2].n_events = 1;
 	for (int pb = 0; pb < 2; pb++) {
 		struct otlp_batch *b = batch(OTLP_TRACES, 1 << 16, 1, 1);
+		static uint8_t store[1 << 16];
 		struct otlp_span bad = s[0];
 		int scope;
+
+		if (pb)
+			otlp_batch_set_store(b, store, sizeof(store), 0);
 
 		T_ASSERT(b);
 		T_ASSERT(otlp_batch_add_resource(b, &r) == 0);
@@ -395,22 +400,26 @@ static void rnd_span(struct otlp_span *s, struct otlp_kv *kv, const char *text)
 	s->flags = rnd(2) ? 0 : nums[rnd(6)];
 }
 
-/* An arena from too small to just enough (ASan sees any byte written
+/* A store from too small to just enough (ASan sees any byte written
  * past it): the span fits whole or the add says -ENOSPC. */
 static void pb_tight(const struct otlp_span *s, size_t enc_len)
 {
 	struct otlp_resource r = { NULL, 0, 0, OTLP_S("") };
 	struct otlp_scope sc = { OTLP_S("s"), OTLP_S("1"), NULL, 0, 0, OTLP_S("") };
 
-	for (size_t room = enc_len > 664 ? enc_len - 600 : 64; room < enc_len + 400; room += 1 + rnd(60)) {
-		struct otlp_batch *b = batch(OTLP_TRACES, room, 1, 1);
+	for (size_t room = enc_len > 664 ? enc_len - 600 : 1; room < enc_len + 400; room += 1 + rnd(60)) {
+		struct otlp_batch *b = batch(OTLP_TRACES, 4096, 1, 1);
+		uint8_t *store = malloc(room);
 		int ret;
 
-		T_ASSERT(b && otlp_batch_add_resource(b, &r) == 0 && otlp_batch_add_scope(b, 0, &sc) == 0);
+		T_ASSERT(b && store && otlp_batch_add_resource(b, &r) == 0 &&
+			 otlp_batch_add_scope(b, 0, &sc) == 0);
+		otlp_batch_set_store(b, store, room, 0);
 		ret = otlp_batch_add_span_pb(b, 0, s);
 		T_CHECK(ret == 0 || ret == -ENOSPC);
 		T_EQ_INT(otlp_batch_items(b), ret == 0);
 		otlp_batch_free(b);
+		free(store);
 	}
 }
 
@@ -426,10 +435,12 @@ static void pb_spans_random(void)
 		text[i] = (char)('a' + i % 26);
 	for (int round = 0; round < 300; round++) {
 		struct otlp_batch *b[2] = { batch(OTLP_TRACES, 4 << 20, 1, 1), batch(OTLP_TRACES, 4 << 20, 1, 1) };
+		static uint8_t store[1 << 20];
 		struct otlp_buf o[2];
 		size_t used;
 
 		T_ASSERT(b[0] && b[1]);
+		otlp_batch_set_store(b[1], store, sizeof(store), 0);
 		rnd_span(&s, kv, text);
 		for (int pb = 0; pb < 2; pb++) {
 			T_ASSERT(otlp_batch_add_resource(b[pb], &r) == 0);
@@ -452,6 +463,123 @@ static void pb_spans_random(void)
 			otlp_batch_free(b[pb]);
 		}
 	}
+}
+
+/* The store (the agent's traces, spans one process made): random spans
+ * across the prefix's 1/2/3-byte lengths, encoded in place, must be the
+ * model's request byte for byte; a second process's span, a scope schema
+ * URL or a head too small for the resource fall back (-EAGAIN, -ENOSPC),
+ * and otlp_encode_pb then reads the spans from the store. A store too
+ * small for the next span refuses it and leaves the batch as it was. */
+/* As the agent does: -EAGAIN when the spans cannot be sent in place */
+static int in_place(const struct otlp_batch *b, uint8_t *store, size_t *off, size_t *len)
+{
+	size_t n = otlp_encode_pb_store(b);
+	struct otlp_buf o;
+	int ret;
+
+	if (!n)
+		return -EAGAIN;
+	otlp_buf_init_fixed(&o, store, n);
+	ret = otlp_encode_pb_at(b, &o, off);
+	*len = o.len;
+	return ret;
+}
+
+static int stats[3];	/* in place, -ENOSPC, -EAGAIN */
+
+static void store_round(const char *text, struct otlp_kv *kv, size_t head, int procs, int url)
+{
+	struct otlp_resource r[2] = { { NULL, 0, 0, OTLP_S("") }, { NULL, 0, 0, OTLP_S("") } };
+	struct otlp_scope sc = { OTLP_S("s"), OTLP_S("1"), NULL, 0, 0, OTLP_S("") };
+	struct otlp_kv rkv = { OTLP_S("service.name"), { OTLP_V_STRING, 7, { .s = "service" } } };
+	size_t cap = head + (64 << 10) + rnd(256 << 10), off, len;
+	struct otlp_batch *b[2] = { batch(OTLP_TRACES, 8 << 20, 2, 2), batch(OTLP_TRACES, 8 << 20, 2, 2) };
+	uint8_t *store = malloc(cap);
+	struct otlp_buf o[2];
+	struct otlp_span s;
+	int n = 1 + (int)rnd(8), used[2] = { 0, 0 }, odd = 0, common = rnd(4) > 0, want, ret;
+
+	r[0].attrs = &rkv;
+	r[0].n_attrs = 1;
+	if (url)
+		sc.schema_url = OTLP_S("https://opentelemetry.io/schemas/1.26.0");
+	T_ASSERT(b[0] && b[1] && store);
+	otlp_batch_set_store(b[1], store, cap, head);
+	for (int pb = 0; pb < 2; pb++)
+		for (int i = 0; i < procs; i++) {
+			T_EQ_INT(otlp_batch_add_resource(b[pb], &r[i]), i);
+			T_EQ_INT(otlp_batch_add_scope(b[pb], i, &sc), i);
+		}
+	for (int i = 0; i < n; i++) {
+		int scope = (int)rnd((uint32_t)procs);
+		static uint8_t one[1 << 20];
+		size_t one_len = 0;
+
+		rnd_span(&s, kv, text);
+		if (common || !rnd(3)) {
+			/* the common shape: 128 bytes to 16 KB */
+			small_span(&s, (uint8_t)i);
+			s.attrs = kv;
+			s.n_attrs = 3;
+			for (int k = 0; k < 3; k++)
+				kv[k] = (struct otlp_kv){ OTLP_S("k"), { OTLP_V_STRING, 40 + rnd(4000), { .s = text } } };
+		}
+		T_EQ_INT(otlp_pb_span_put(one, sizeof(one), &s, &one_len), 0);
+		ret = otlp_batch_add_span_pb(b[1], scope, &s);
+		T_CHECK(ret == 0 || ret == -ENOSPC);
+		if (ret) {
+			T_EQ_INT(otlp_batch_items(b[1]), (uint32_t)i);
+			break;
+		}
+		T_EQ_INT(otlp_batch_add_span(b[0], scope, &s), 0);
+		used[scope] = 1;
+		odd |= one_len < 128 || one_len >= 16384;
+	}
+	otlp_buf_init(&o[0], 16 << 20);
+	T_EQ_INT(otlp_encode_pb(b[0], &o[0]), 0);
+	ret = in_place(b[1], store, &off, &len);
+	want = procs != 1 || !(used[0] + used[1]) || url || odd ? -EAGAIN : head < 256 ? -ENOSPC : 0;
+	stats[want == 0 ? 0 : want == -ENOSPC ? 1 : 2]++;
+	T_EQ_INT(ret, want);
+	if (!ret) {
+		T_EQ_INT(len, o[0].len);
+		T_CHECK(off < head && !memcmp(store + off, o[0].p, len));
+	}
+	otlp_buf_init(&o[1], 16 << 20);
+	T_EQ_INT(otlp_encode_pb(b[1], &o[1]), 0);
+	T_EQ_INT(o[1].len, o[0].len);
+	T_CHECK(!o[0].len || !memcmp(o[1].p, o[0].p, o[0].len));
+	T_CHECK(o[1].len <= otlp_encode_pb_bound(b[1]));
+	/* emptied by a reset, the store takes a batch again */
+	otlp_batch_reset(b[1]);
+	T_EQ_INT(otlp_batch_add_resource(b[1], &r[0]), 0);
+	T_EQ_INT(otlp_batch_add_scope(b[1], 0, &sc), 0);
+	small_span(&s, 9);
+	kv[0] = (struct otlp_kv){ OTLP_S("k"), { OTLP_V_STRING, 200, { .s = text } } };
+	s.attrs = kv;
+	s.n_attrs = 1;
+	T_EQ_INT(otlp_batch_add_span_pb(b[1], 0, &s), 0);
+	T_EQ_INT(in_place(b[1], store, &off, &len), url ? -EAGAIN : head >= 256 ? 0 : -ENOSPC);
+	for (int k = 0; k < 2; k++) {
+		otlp_buf_free(&o[k]);
+		otlp_batch_free(b[k]);
+	}
+	free(store);
+}
+
+static void pb_store(void)
+{
+	static char text[16384 + 64];
+	static const size_t heads[] = { 2048, 256, 8 };
+	struct otlp_kv kv[40];
+
+	for (size_t i = 0; i < sizeof(text); i++)
+		text[i] = (char)('a' + i % 26);
+	for (int round = 0; round < 200; round++)
+		store_round(text, kv, heads[round % 3], 1 + round / 3 % 2, round % 7 == 6);
+	/* each outcome was met */
+	T_CHECK(stats[0] > 10 && stats[1] > 10 && stats[2] > 10);
 }
 
 static void json_text(void)
@@ -498,5 +626,6 @@ int main(void)
 	T_RUN(json_text);
 	T_RUN(pb_spans);
 	T_RUN(pb_spans_random);
+	T_RUN(pb_store);
 	return t_done();
 }

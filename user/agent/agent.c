@@ -365,6 +365,7 @@ static void teardown(struct agent *a)
 		loop_free(a->loop);
 	for (int sig = 0; sig < 3; sig++)
 		otlp_batch_free(a->b[sig]);
+	free(a->store);
 	otlp_buf_free(&a->enc);
 	otlp_agg_free(a->agg);
 	procs_free(&a->procs);

@@ -47,6 +47,9 @@ struct agent {
 	struct sink *sink;
 	struct otlp_batch *b[3];	/* by enum otlp_signal */
 	struct otlp_buf enc;
+	/* the traces batch's store (emit.c): its spans as protobuf, sent in
+	 * this block when one process made them all */
+	struct sink_req *store;
 	struct otlp_agg *agg;
 	struct otlp_scope scope;
 	struct agent_procs procs;

@@ -55,6 +55,16 @@ void otlp_batch_reset(struct otlp_batch *b)
 	b->n_scopes = 0;
 	b->n_items = 0;
 	b->gen++;
+	b->store_used = b->store_head;
+	b->store_items = 0;
+}
+
+void otlp_batch_set_store(struct otlp_batch *b, uint8_t *p, size_t cap, size_t head)
+{
+	b->store = p;
+	b->store_cap = cap;
+	b->store_head = b->store_used = head;
+	b->store_items = 0;
 }
 
 enum otlp_signal otlp_batch_signal(const struct otlp_batch *b) { return b->sig; }
@@ -364,26 +374,53 @@ int otlp_batch_keep(struct otlp_batch *b, int scope, struct otlp_item *it, int r
 	return 0;
 }
 
+/* A span into the store goes after its prefix: a tag and a 2-byte length
+ * (spans of 128 bytes to 16 KB: all but freak ones). One whose length
+ * takes another size is kept behind a gap: the batch is then encoded
+ * around the spans, not in place. */
+static int store_span(struct otlp_batch *b, const struct otlp_span *s, uint8_t **pb, size_t *len)
+{
+	uint8_t *d = b->store + b->store_used;
+	size_t room = b->store_cap - b->store_used;
+	int ret;
+
+	if (room < 3)
+		return -ENOSPC;
+	if ((ret = otlp_pb_span_put(d + 3, room - 3, s, len)))
+		return ret;
+	if (*len >= 128 && *len < 16384) {
+		d[0] = 2 << 3 | 2;	/* Span: field 2 of ScopeSpans, length-delimited */
+		d[1] = (uint8_t)(*len | 0x80);
+		d[2] = (uint8_t)(*len >> 7);
+		b->store_items++;
+	}
+	*pb = d + 3;
+	b->store_used += 3 + *len;
+	return 0;
+}
+
 int otlp_batch_add_span_pb(struct otlp_batch *b, int scope, const struct otlp_span *s)
 {
 	size_t mark = b->arena_used, len = 0;
+	uint8_t *pb = NULL;
 	struct otlp_item *it;
 	int ret = 0;
 
+	if (!b->store)
+		goto model;
 	if (!(it = item_new(b, scope, OTLP_TRACES, &ret)))
 		return ret == -ENOSPC ? add_failed(b, mark, ret, "span") : ret;
-	/* written where the arena's free room begins, then taken */
-	ret = otlp_pb_span_put(b->arena + b->arena_used, b->arena_cap - b->arena_used, s, &len);
+	ret = store_span(b, s, &pb, &len);
 	if (ret == -EINVAL) {
 		b->arena_used = mark;
+model:
 		return otlp_batch_add_span(b, scope, s);
 	}
-	if (ret || len > UINT32_MAX)
+	if (ret)
 		return add_failed(b, mark, -ENOSPC, "span");
 	otlp_batch_link(b, scope, it);
-	it->pb = b->arena + b->arena_used;
+	it->pb = pb;
 	it->pb_len = (uint32_t)len;
-	b->arena_used += len;
 	return 0;
 }
 

@@ -42,6 +42,12 @@ struct otlp_batch {
 	struct otlp_scope_rec *scopes;
 	uint32_t n_scopes, max_scopes;
 	uint32_t n_items, gen;
+	/* otlp_batch_set_store: where protobuf spans go instead of the
+	 * arena, each after its field prefix, in arrival order, from
+	 * store_head on (the room before is the request's head) */
+	uint8_t *store;
+	size_t store_cap, store_head, store_used;
+	uint32_t store_items;
 };
 
 /* For the decoders, which build items in place: arena memory (NULL when

@@ -299,6 +299,9 @@ static void put_item(struct pbw *w, enum otlp_signal sig,
 int otlp_encode_pb_at(const struct otlp_batch *b, struct otlp_buf *o, size_t *off)
 {
 	struct pbw w = { .o = o, .pos = o->cap };
+	/* o is the store (otlp_encode_pb_store): the one scope's spans are
+	 * at its end already, each after its prefix */
+	size_t in_place = o->p == b->store ? b->store_used - b->store_head : 0;
 
 	for (uint32_t r = b->n_res; r-- > 0 && !w.err;) {
 		const struct otlp_res_rec *rr = &b->res[r];
@@ -314,8 +317,11 @@ int otlp_encode_pb_at(const struct otlp_batch *b, struct otlp_buf *o, size_t *of
 			if (!s->n_items)
 				continue;
 			pbw_str_opt(&w, 3, s->scope.schema_url);
-			for (const struct otlp_item *it = s->tail; it; it = it->prev)
-				put_item(&w, b->sig, it);
+			if (in_place)
+				w.pos -= in_place;
+			else
+				for (const struct otlp_item *it = s->tail; it; it = it->prev)
+					put_item(&w, b->sig, it);
 			put_scope(&w, &s->scope);
 			put_close(&w, 2, ms);	/* scope_spans/_metrics/_logs */
 		}
@@ -332,15 +338,28 @@ int otlp_encode_pb_at(const struct otlp_batch *b, struct otlp_buf *o, size_t *of
 	return 0;
 }
 
+size_t otlp_encode_pb_store(const struct otlp_batch *b)
+{
+	const struct otlp_scope_rec *s = b->scopes;
+
+	/* one scope (so one resource) holding every item, each in the store:
+	 * the store is its spans in their order. Nothing may follow them: no
+	 * schema URL (written after them) */
+	if (!b->store || !b->n_items || b->store_items != b->n_items || b->n_scopes != 1 ||
+	    s->scope.schema_url.len || b->res[s->res].res.schema_url.len)
+		return 0;
+	return b->store_used;
+}
+
 /* Everything the request holds is in the batch's arena (strings, arrays,
- * the items and spans already encoded), as structs larger than the tags
- * and lengths around their fields (an otlp_kv is 24 or 32 bytes, its
- * tags and lengths at most 24; an item more than a span's 6). Resources and
- * scopes add their own messages' tags and lengths, and fields that are
- * not in the arena: less than 64 bytes each. */
+ * the items and spans already encoded) or its store, as structs larger
+ * than the tags and lengths around their fields (an otlp_kv is 24 or 32
+ * bytes, its tags and lengths at most 24; an item more than a span's 6).
+ * Resources and scopes add their own messages' tags and lengths, and
+ * fields that are not in the arena: less than 64 bytes each. */
 size_t otlp_encode_pb_bound(const struct otlp_batch *b)
 {
-	return b->arena_used + 64 * ((size_t)b->n_res + b->n_scopes);
+	return b->arena_used + b->store_used - b->store_head + 64 * ((size_t)b->n_res + b->n_scopes);
 }
 
 int otlp_encode_pb(const struct otlp_batch *b, struct otlp_buf *o)
