@@ -261,6 +261,7 @@ static int pipe_new(struct pipe *p, enum level lv)
 	static char *argv[] = { "run", "--probes", "http", "--endpoint", "http://127.0.0.1:4318", NULL };
 	struct otlp_batch_limits lim = { 8u << 20, 1024, 1024 };
 	struct agent *a;
+	uint8_t *store;
 
 	memset(p, 0, sizeof(*p));
 	p->lv = lv;
@@ -280,6 +281,11 @@ static int pipe_new(struct pipe *p, enum level lv)
 	for (int s = 0; s < 3; s++)
 		if (otlp_batch_new(&a->b[s], (enum otlp_signal)s, &lim))
 			return -ENOMEM;
+	/* spans go into a store, as in the agent after its first export
+	 * (without one they would take the model's path) */
+	if (!(store = malloc(lim.arena_bytes)))
+		return -ENOMEM;
+	otlp_batch_set_store(a->b[OTLP_TRACES], store, lim.arena_bytes, 2048);
 	otlp_buf_init(&p->enc, 8u << 20);
 	if (selfmet_init(a) || ahttp_init(a))
 		return -ENOMEM;

@@ -58,7 +58,9 @@ static int encode_submit(struct agent *a, int sig, int proto)
 	stage_enter(STAGE_ENCODE);
 	while (cap < otlp_encode_pb_bound(b))
 		cap *= 2;
-	if (in) {
+	/* a small batch is copied into a block its size: the store (512 KiB
+	 * of address space) goes only full enough to be worth it */
+	if (in >= AGENT_STORE / 4) {
 		q = a->store;
 		cap = in;
 	} else if (proto == SINK_PROTO_PROTOBUF) {
