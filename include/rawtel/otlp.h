@@ -238,9 +238,10 @@ int otlp_batch_add_span(struct otlp_batch *b, int scope, const struct otlp_span 
  * store, are added by it. Written in one pass, it asks for a few hundred
  * bytes of room beyond its own. */
 int otlp_batch_add_span_pb(struct otlp_batch *b, int scope, const struct otlp_span *s);
-/* Where otlp_batch_add_span_pb puts spans from now on instead of the
- * arena: p[head, cap), p[0, head) left for the request's head (NULL, 0,
- * 0: the arena again). The caller owns p; otlp_batch_reset empties the store. */
+/* Where otlp_batch_add_span_pb puts spans from now on: p[head, cap),
+ * p[0, head) left for the request's head (NULL, 0, 0: no store, spans
+ * added as by otlp_batch_add_span). The caller owns p; otlp_batch_reset
+ * empties the store. */
 void otlp_batch_set_store(struct otlp_batch *b, uint8_t *p, size_t cap, size_t head);
 int otlp_batch_add_log(struct otlp_batch *b, int scope, const struct otlp_log *l);
 int otlp_batch_add_metric(struct otlp_batch *b, int scope,

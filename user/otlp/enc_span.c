@@ -1,6 +1,6 @@
 /* A plain span (no events or links; attribute values strings, bytes or
  * scalars: every span the agent makes) as protobuf, front to back, in one
- * pass, for otlp_batch_add_span_pb: straight into the batch's arena, no
+ * pass, for otlp_batch_add_span_pb: straight into the batch's store, no
  * scratch to copy from, one test of room per field and one of the value's
  * type per attribute (enc_pb.c's back-to-front writer, a third of a
  * traced HTTP request's span building, paid a bounds check per tag and
