@@ -7,8 +7,12 @@
 # rounds interleaved, medians; ratios against the untraced runs, rawtel's
 # user-space CPU per stream, and where a stream's time goes (each BPF
 # program's run time, rawtel's user and system CPU, its wakeups, nghttpd's
-# own user and system time in every row). Skipped without nghttpd and
-# h2load.
+# own user and system time in every row). Then a control row, "busy"
+# (RAWTEL_BENCH_BUSY=0 leaves it out): nothing traced, a process burning
+# the CPU rawtel and the receiver burnt in that round's rawtel row, in 5 ms
+# bursts (scripts/bench/busy.py): on a machine the server and h2load fill,
+# what any process taking that much CPU costs them, apart from rawtel's
+# probes, copies and timing. Skipped without nghttpd and h2load.
 bench_h2() {
 	if ! command -v nghttpd > /dev/null || ! command -v h2load > /dev/null; then
 		echo "HTTP/2: skipped (nghttpd, h2load: nghttp2-server, nghttp2-client)"
@@ -25,6 +29,9 @@ bench_h2() {
 	h2sel="--pid $ngd"; [ "$sel" = all ] && h2sel=""
 	h2kinds=""
 	for k in $kinds; do case $k in none | floor | rawtel | rawtel_b) h2kinds="$h2kinds $k" ;; esac; done
+	# the control after rawtel's row: its CPU and the receiver's, burnt
+	case " $h2kinds " in *" rawtel "*) [ "${RAWTEL_BENCH_BUSY:-1}" = 0 ] || h2kinds="$h2kinds busy" ;; esac
+	busyfrac=0
 	r=0
 	while [ $r -lt "$rounds" ]; do
 		for k in $h2kinds; do
@@ -33,6 +40,7 @@ bench_h2() {
 			floor) bench_start err "tracing" env RAWTEL_BENCH_STATS=1 "$RAWTEL" trace http --null $h2sel ;;
 			rawtel*) bench_start err "running:" env RAWTEL_BENCH_STATS=1 "$(tracer_bin $k)" run --no-status \
 				--probes http $h2sel --capture-bytes 4096 --ring-size 8M --endpoint "$endpoint" --no-spool ;;
+			busy) bench_start out burning python3 "$top/scripts/bench/busy.py" "$busyfrac" 5 ;;
 			esac
 			case $k in rawtel*) u0=$(proc_use $tracer) ;; esac
 			n0=$(proc_use $ngd); s0=$(proc_use $sink); m0=$(h2_idle)
@@ -42,8 +50,12 @@ bench_h2() {
 			echo "$s0 $(proc_use $sink) $m0 $(h2_idle)" | awk -v n="$bench_n" '{ u = ($5 + $6 - $1 - $2) * 1e9 / n
 				printf "sink %.1f\nidle %.1f\n", (u > 0 ? u : 0), ($10 - $9) * 1e7 / n }' >> "$tmp/h2.$k.bd.$r"
 			case $k in
+			busy) echo "$busyfrac" >> "$tmp/h2.busy.frac"; bench_stop ;;
 			rawtel*)
 				u1=$(proc_use $tracer)
+				# what rawtel and the receiver burnt per second of load
+				[ $k = rawtel ] && busyfrac=$(echo "$u0 $u1 $s0 $(proc_use $sink)" |
+					awk -v t="$secs" '{ print ($5 + $6 - $1 - $2 + $13 + $14 - $9 - $10) / t }')
 				echo "$u0 $u1 $bench_n" | awk '{ print ($5 - $1) * 1e6 / $9 }' >> "$tmp/h2.$k.cpu"
 				bench_stop
 				grep -v '^rawtel: bench:' "$tmp/err" | sed -n "s/^rawtel: /$k: /p" | tail -n 1 >> "$tmp/h2.summaries"
@@ -64,6 +76,12 @@ bench_h2() {
 	for k in $h2kinds; do
 		median < "$tmp/h2.$k.rps" | awk -v k=$k -v b="$base" '{ printf "  %-9s %9.0f streams/s (%.3fx)\n", k, $1, $1 / b }'
 	done
+	if [ -s "$tmp/h2.busy.frac" ]; then
+		echo "  busy: a process burning what rawtel and the receiver burnt in its row ($(median < "$tmp/h2.busy.frac" |
+			awk '{ printf "%.0f%%", $1 * 100 }') of a CPU, in 5 ms bursts), nothing traced:"
+		echo "    what taking that CPU costs the load on this machine, apart from rawtel's probes and timing;"
+		printf '    rawtel %.3fx of busy\n' "$(paste "$tmp/h2.rawtel.rps" "$tmp/h2.busy.rps" | awk '{ print $1 / $2 }' | median)"
+	fi
 	for k in $h2kinds; do
 		[ -s "$tmp/h2.$k.cpu" ] || continue
 		median < "$tmp/h2.$k.cpu" | awk -v k=$k '{ printf "  %s user CPU %.2f us per stream\n", k, $1 }'
